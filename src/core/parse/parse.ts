@@ -1,0 +1,77 @@
+import { parse as parseEstree, TSESTree, AST_NODE_TYPES } from '@typescript-eslint/typescript-estree';
+
+export { TSESTree, AST_NODE_TYPES };
+
+export const SOURCE_EXTENSIONS = ['.js', '.jsx', '.ts', '.tsx', '.mjs', '.cjs', '.mts', '.cts'] as const;
+
+/** Files above this are reported and skipped: parsing cost grows with size and such files are bundles or data. */
+export const MAX_PARSE_BYTES = 1_500_000;
+/** A line longer than this on average means minified output, not source anyone edits. */
+const MINIFIED_AVERAGE_LINE = 500;
+
+export interface ParsedFile {
+  ok: true;
+  file: string;
+  text: string;
+  ast: TSESTree.Program;
+  comments: TSESTree.Comment[];
+}
+export interface ParseFailure {
+  ok: false;
+  file: string;
+  message: string;
+  /** Where the syntax error is, when it is one. */
+  line?: number;
+  column?: number;
+}
+export type ParseResult = ParsedFile | ParseFailure;
+
+export function isSourceFile(path: string): boolean {
+  const lower = path.toLowerCase();
+  if (lower.endsWith('.d.ts') || lower.endsWith('.d.mts') || lower.endsWith('.d.cts')) return false;
+  return SOURCE_EXTENSIONS.some((ext) => lower.endsWith(ext));
+}
+
+function extensionOf(path: string): string {
+  const dot = path.lastIndexOf('.');
+  return dot < 0 ? '' : path.slice(dot).toLowerCase();
+}
+
+/** Reasons a text is not worth parsing, or null. Cheap: no tokenizing. */
+export function unparseableReason(text: string): string | null {
+  if (text.length > MAX_PARSE_BYTES) {
+    return `skipped: ${(text.length / 1e6).toFixed(1)} MB is over the ${MAX_PARSE_BYTES / 1e6} MB limit for source files`;
+  }
+  if (text.includes('\u0000')) return 'skipped: the file looks binary (it contains NUL characters)';
+  if (text.length > 20_000) {
+    let lines = 1;
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lines++;
+    if (text.length / lines > MINIFIED_AVERAGE_LINE) return 'skipped: the file looks minified (very long lines)';
+  }
+  return null;
+}
+
+/**
+ * Parses JS/TS. Never throws: a syntax error or an unsuitable file is a ParseFailure value.
+ * JSX is enabled for .jsx/.tsx and for plain JavaScript (where it cannot clash with type assertions).
+ */
+export function parseSource(file: string, text: string): ParseResult {
+  const reason = unparseableReason(text);
+  if (reason) return { ok: false, file, message: reason };
+  const ext = extensionOf(file);
+  const jsx = ext === '.tsx' || ext === '.jsx' || ext === '.js' || ext === '.mjs' || ext === '.cjs';
+  const source = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text; // keep offsets, drop the BOM
+  try {
+    const ast = parseEstree(source, { loc: true, range: true, comment: true, jsx, errorOnUnknownASTType: false });
+    return { ok: true, file, text, ast, comments: ast.comments ?? [] };
+  } catch (err) {
+    const e = err as { message?: string; lineNumber?: number; column?: number };
+    return {
+      ok: false,
+      file,
+      message: `syntax error: ${e.message ?? String(err)}`,
+      line: e.lineNumber,
+      column: e.column,
+    };
+  }
+}
