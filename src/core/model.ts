@@ -162,4 +162,6 @@ export interface ProjectSource {
   readonly files: readonly string[];
   /** The file's text, or undefined when it cannot be read. Also used for 'package.json', 'tsconfig.json', 'vercel.json'. */
   read(path: string): string | undefined;
+  /** Why `read` returned undefined, in words, when the reader knows. */
+  readError?(path: string): string | undefined;
 }

@@ -1,30 +1,141 @@
 // The engine over a folder on disk. Shared by the CLI and the VS Code adapter so both report the same findings.
-// CONTRACT (other modules code against this; implementation lands in the same file):
 //   new WorkspaceSession(rootAbsPath, options)
-//   session.setOptions(options)                  – settings changed; cached parses are kept
+//   session.setOptions(options)                  – settings changed
 //   session.setOverlay(relPath, text|undefined)  – unsaved editor text for a file (undefined = use disk)
-//   session.invalidate(relPath)                  – a file changed on disk
+//   session.invalidate(relPath?)                 – a file (or, without a path, the file list) changed on disk
 //   session.analyzeFiles(relPaths, isCancelled?) – findings for call sites in those files, context from the whole workspace
 //   session.analyzeAll(isCancelled?)             – findings for the whole workspace
 //   session.fixFor(finding)                      – the rewrite for a finding, or the reason there is none
-import type { AnalysisOptions, AnalysisResult, Finding, Fix } from '../core/model';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AnalysisOptions, AnalysisResult, Finding, Fix, ProjectSource } from '../core/model';
+import { Analyzer } from '../core/analyze';
+import { isSourceFile } from '../core/parse/parse';
+import { listSourceFiles, readSourceFile, toPosix } from './scan';
+import { PIPELINE_STAGES, planRewrite } from './stages';
 
 export type FixOutcome = { ok: true; fix: Fix } | { ok: false; reason: string };
 
+export interface SessionOptions {
+  /** Where the Quick Fix puts the batch helper module, relative to the root, without extension. */
+  helperPath?: string;
+  /** Extra ignore patterns (gitignore syntax). */
+  ignore?: string[];
+}
+
+interface CachedText {
+  text?: string;
+  error?: string;
+}
+
 export class WorkspaceSession {
-  constructor(readonly root: string, private options: AnalysisOptions) {}
-  setOptions(options: AnalysisOptions): void {
+  private fileList: string[] | null = null;
+  private readonly texts = new Map<string, CachedText>();
+  private readonly overlays = new Map<string, string>();
+
+  constructor(
+    readonly root: string,
+    private options: AnalysisOptions,
+    private sessionOptions: SessionOptions = {},
+  ) {}
+
+  setOptions(options: AnalysisOptions, sessionOptions?: SessionOptions): void {
     this.options = options;
+    if (sessionOptions) {
+      if (JSON.stringify(sessionOptions.ignore) !== JSON.stringify(this.sessionOptions.ignore)) this.fileList = null;
+      this.sessionOptions = sessionOptions;
+    }
   }
-  setOverlay(_relPath: string, _text: string | undefined): void {}
-  invalidate(_relPath: string): void {}
-  analyzeFiles(_relPaths: readonly string[], _isCancelled?: () => boolean): AnalysisResult {
-    return { findings: [], errors: [] };
+
+  setOverlay(relPath: string, text: string | undefined): void {
+    const rel = toPosix(relPath);
+    if (text === undefined) this.overlays.delete(rel);
+    else this.overlays.set(rel, text);
+    if (text !== undefined && this.fileList && !this.fileList.includes(rel) && isSourceFile(rel)) this.fileList = null;
   }
-  analyzeAll(_isCancelled?: () => boolean): AnalysisResult {
-    return { findings: [], errors: [] };
+
+  invalidate(relPath?: string): void {
+    if (relPath === undefined) {
+      this.fileList = null;
+      this.texts.clear();
+    } else {
+      this.texts.delete(toPosix(relPath));
+      this.fileList = null;
+    }
   }
-  fixFor(_finding: Finding): FixOutcome {
-    return { ok: false, reason: 'not implemented yet' };
+
+  analyzeFiles(relPaths: readonly string[], isCancelled?: () => boolean): AnalysisResult {
+    const wanted = relPaths.map(toPosix).filter(isSourceFile);
+    return this.analyzer().run({ onlyFiles: wanted, isCancelled });
+  }
+
+  analyzeAll(isCancelled?: () => boolean): AnalysisResult {
+    return this.analyzer().run({ isCancelled });
+  }
+
+  fixFor(finding: Finding): FixOutcome {
+    const file = finding.site.file;
+    const text = this.read(file);
+    if (text === undefined) return { ok: false, reason: `${file} could not be read` };
+    const analyzer = this.analyzer();
+    const call = analyzer.detect(file).find((c) => c.site.range[0] === finding.site.range[0] && c.site.range[1] === finding.site.range[1]);
+    if (!call) return { ok: false, reason: 'the call has changed since it was analysed; analyse the file again' };
+    const helperPath = this.helperPathFor(file);
+    const existingHelper = this.readAny(helperPath);
+    return planRewrite({ file, text, site: call.site, helperPath, existingHelper });
+  }
+
+  /** The helper module path with the extension the project's language calls for. */
+  helperPathFor(file: string): string {
+    const base = this.sessionOptions.helperPath ?? 'batchwise/openaiBatch';
+    if (/\.[cm]?[jt]s$/.test(base)) return base;
+    const typescript = /\.[cm]?tsx?$/.test(file) || existsSync(join(this.root, 'tsconfig.json'));
+    return base + (typescript ? '.ts' : '.js');
+  }
+
+  private analyzer(): Analyzer {
+    return new Analyzer(this.source(), this.options, PIPELINE_STAGES);
+  }
+
+  private files(): string[] {
+    if (!this.fileList) {
+      const found = new Set(listSourceFiles(this.root, this.sessionOptions.ignore));
+      for (const rel of this.overlays.keys()) if (isSourceFile(rel)) found.add(rel);
+      this.fileList = [...found].sort();
+    }
+    return this.fileList;
+  }
+
+  private source(): ProjectSource {
+    return {
+      files: this.files(),
+      read: (p) => this.read(p),
+      readError: (p) => this.texts.get(toPosix(p))?.error,
+    };
+  }
+
+  private read(rel: string): string | undefined {
+    const overlay = this.overlays.get(rel);
+    if (overlay !== undefined) return overlay;
+    let cached = this.texts.get(rel);
+    if (!cached) {
+      if (isSourceFile(rel)) {
+        const outcome = readSourceFile(join(this.root, rel));
+        cached = outcome.ok ? { text: outcome.text } : { error: outcome.message };
+      } else {
+        cached = { text: this.readAny(rel) };
+      }
+      this.texts.set(rel, cached);
+    }
+    return cached.text;
+  }
+
+  /** Project metadata files (package.json, tsconfig.json) and the helper module: plain reads, absent is fine. */
+  private readAny(rel: string): string | undefined {
+    try {
+      return readFileSync(join(this.root, rel), 'utf8');
+    } catch {
+      return undefined;
+    }
   }
 }

@@ -1,0 +1,69 @@
+// The pipeline over a project: prefilter → parse → detect → classify → estimate → fix check.
+import type { AnalysisOptions, AnalysisResult, CallSite, Estimate, Finding, FixSummary, ProjectSource } from './model';
+import { ProjectIndex } from './project';
+import { Resolver } from './detect/resolve';
+import { detectInFile, mayContainCalls, DetectedCall } from './detect/detect';
+import { Classifier } from './classify/classify';
+import { isTestFile } from './classify/entries';
+
+/** Stages after classification, passed in so the pipeline can be assembled (and tested) piece by piece. */
+export interface PipelineStages {
+  estimate?: (site: CallSite, options: AnalysisOptions) => Estimate | null;
+  fixCheck?: (input: { file: string; text: string; site: CallSite }) => { strategy: string; safe: boolean } | { refused: string };
+}
+
+export interface AnalyzeRequest {
+  /** Only report call sites in these files (all files when omitted); context still comes from the whole project. */
+  onlyFiles?: readonly string[];
+  isCancelled?: () => boolean;
+}
+
+export class Analyzer {
+  readonly project: ProjectIndex;
+  private readonly resolver: Resolver;
+  private readonly classifier: Classifier;
+
+  constructor(
+    source: ProjectSource,
+    private readonly options: AnalysisOptions,
+    private readonly stages: PipelineStages = {},
+  ) {
+    this.project = new ProjectIndex(source);
+    this.resolver = new Resolver(this.project);
+    this.classifier = new Classifier(this.project);
+  }
+
+  /** Call sites in one file, with their AST nodes (for rewrites). */
+  detect(file: string): DetectedCall[] {
+    return detectInFile(this.project, this.resolver, file);
+  }
+
+  run(request: AnalyzeRequest = {}): AnalysisResult {
+    const files = request.onlyFiles ?? this.project.files;
+    const findings: Finding[] = [];
+    for (const file of files) {
+      if (request.isCancelled?.()) break;
+      if (isTestFile(file)) continue;
+      const text = this.project.text(file);
+      if (text === undefined || !mayContainCalls(text)) continue;
+      for (const call of this.detect(file)) findings.push(this.finding(call, text));
+    }
+    findings.sort((a, b) => (a.site.file < b.site.file ? -1 : a.site.file > b.site.file ? 1 : a.site.range[0] - b.site.range[0]));
+    const wanted = new Set(files);
+    const errors = this.project.errors.filter((e) => wanted.has(e.file) || !request.onlyFiles);
+    return { findings, errors };
+  }
+
+  private finding(call: DetectedCall, text: string): Finding {
+    const classification = this.classifier.classify(call.site, call.node);
+    const estimate = this.stages.estimate ? this.stages.estimate(call.site, this.options) : null;
+    let fix: FixSummary | null = null;
+    let fixRefusal: string | null = null;
+    if (classification.verdict === 'batchable' && this.stages.fixCheck) {
+      const check = this.stages.fixCheck({ file: call.site.file, text, site: call.site });
+      if ('refused' in check) fixRefusal = check.refused;
+      else fix = check;
+    }
+    return { site: call.site, classification, estimate, fix, fixRefusal };
+  }
+}

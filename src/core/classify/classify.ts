@@ -1,0 +1,528 @@
+// The verdict: walk outward from a call through enclosing functions and their callers (across files)
+// to the entry points that reach it, then weigh what those entries say about who waits.
+import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
+import { visit, Node } from '../parse/walk';
+import type { CallSite, Classification, Evidence } from '../model';
+import { isFunctionLike, lookupBinding, propertyName, requireSource, FunctionLike } from '../detect/resolve';
+import { functionName } from '../detect/detect';
+import type { FileIndex, ProjectIndex } from '../project';
+import { stripExtension } from '../project';
+import {
+  EntryMatch,
+  hasDirective,
+  isTestFile,
+  matchExportConvention,
+  matchFileEntry,
+  matchRegistration,
+  PackageInfo,
+  readPackageJson,
+} from './entries';
+import { ruleById } from './rules';
+
+type PathEffect = 'user-waiting' | 'batchable' | 'open' | 'excluded';
+
+interface Path {
+  effect: PathEffect;
+  rule: string;
+  /** The entry, in words. */
+  entry: string;
+  file: string;
+  line: number;
+  /** Function names from the entry inward to the function holding the call. */
+  steps: string[];
+  loops: Evidence[];
+}
+
+const MAX_DEPTH = 16;
+const LOOP_METHODS = new Set(['map', 'forEach', 'flatMap']);
+
+interface Use {
+  kind: 'call' | 'argument';
+  file: string;
+  node: Node;
+}
+
+export class Classifier {
+  private readonly pkg: PackageInfo | null;
+  private readonly identifierIndex = new Map<string, Map<string, TSESTree.Identifier[]>>();
+  private readonly memberCallIndex = new Map<string, Map<string, TSESTree.CallExpression[]>>();
+  private readonly pathMemo = new Map<Node, Path[]>();
+
+  constructor(private readonly project: ProjectIndex) {
+    this.pkg = readPackageJson(project.text('package.json'));
+  }
+
+  classify(site: CallSite, callNode: TSESTree.CallExpression): Classification {
+    const inferred = this.infer(site, callNode);
+    const declared = declaredContext(site);
+    if (!declared) return inferred;
+    // The declaration wins; what inference found stays visible beside it.
+    return { ...declared, evidence: [...declared.evidence, ...inferred.evidence] };
+  }
+
+  private infer(site: CallSite, callNode: TSESTree.CallExpression): Classification {
+    const paths = dedupePaths(this.walkFrom(site.file, callNode, 0, new Set()));
+    const evidence: Evidence[] = [];
+    if (site.streaming) {
+      evidence.push({
+        rule: 'streaming-response',
+        message: 'the response is streamed, so a reader is consuming it as it arrives; the Batch APIs do not stream',
+        file: site.file,
+        line: site.loc.start.line,
+      });
+    }
+    const waiting = paths.filter((p) => p.effect === 'user-waiting');
+    const batch = paths.filter((p) => p.effect === 'batchable');
+    const open = paths.filter((p) => p.effect === 'open');
+    const loops = uniqueEvidence(paths.flatMap((p) => p.loops));
+
+    if (waiting.length > 0 || site.streaming) {
+      for (const p of waiting) evidence.push(pathEvidence(p, 'a person waits: '));
+      for (const p of batch) {
+        evidence.push({ ...pathEvidence(p, 'also reached from '), rule: 'call-chain' });
+      }
+      return { verdict: 'user-waiting', confidence: site.streaming || waiting.length > 0 ? 0.95 : 0.8, evidence };
+    }
+    if (batch.length > 0) {
+      const only = open.length === 0 ? 'reached only from ' : 'reached from ';
+      for (const p of batch) evidence.push(pathEvidence(p, only));
+      evidence.push(...loops);
+      for (const p of open) evidence.push({ rule: 'no-entry-point', message: p.entry, file: p.file, line: p.line });
+      return { verdict: 'batchable', confidence: open.length === 0 ? 0.9 : 0.7, evidence };
+    }
+    if (loops.length > 0 && paths.every((p) => p.effect !== 'excluded')) {
+      evidence.push(...loops);
+      for (const p of open) evidence.push({ rule: 'no-entry-point', message: p.entry, file: p.file, line: p.line });
+      return { verdict: 'batchable', confidence: 0.6, evidence };
+    }
+    for (const p of paths) evidence.push({ rule: p.effect === 'excluded' ? 'test-file' : 'no-entry-point', message: p.entry, file: p.file, line: p.line });
+    if (evidence.length === 0) {
+      evidence.push({ rule: 'no-entry-point', message: 'no entry point reaches this call', file: site.file, line: site.loc.start.line });
+    }
+    return { verdict: 'unknown', confidence: 0.5, evidence };
+  }
+
+  /** Paths from entry points to `node`, found by climbing to its enclosing function. */
+  private walkFrom(file: string, node: Node, depth: number, visiting: Set<Node>): Path[] {
+    const fi = this.project.get(file);
+    if (!fi) return [];
+    const loops: Evidence[] = [];
+    let child: Node = node;
+    let cur = fi.parents.get(node);
+    while (cur) {
+      const loop = loopEvidence(file, cur, child);
+      if (loop) loops.push(loop);
+      if (isFunctionLike(cur)) {
+        return this.functionPaths(file, cur, depth, visiting).map((p) => ({ ...p, loops: [...p.loops, ...loops] }));
+      }
+      child = cur;
+      cur = fi.parents.get(cur);
+    }
+    return this.topLevelPaths(fi, file).map((p) => ({ ...p, loops: [...p.loops, ...loops] }));
+  }
+
+  private topLevelPaths(fi: FileIndex, file: string): Path[] {
+    const program = fi.parsed.ast;
+    if (isTestFile(file)) return [excludedPath(file)];
+    const entry = matchFileEntry(file, fi.parsed.text, program, this.pkg);
+    if (entry) return [toPath(entry, file)];
+    return [
+      {
+        effect: 'open',
+        rule: 'no-entry-point',
+        entry: `module-level code in ${file}, which is not a recognised entry point`,
+        file,
+        line: 1,
+        steps: [],
+        loops: [],
+      },
+    ];
+  }
+
+  private functionPaths(file: string, fn: FunctionLike, depth: number, visiting: Set<Node>): Path[] {
+    const memo = this.pathMemo.get(fn);
+    if (memo) return memo;
+    if (visiting.has(fn) || depth > MAX_DEPTH) return [];
+    visiting.add(fn);
+    const result = this.functionPathsUncached(file, fn, depth, visiting);
+    visiting.delete(fn);
+    if (depth === 0 || result.length > 0) this.pathMemo.set(fn, result);
+    return result;
+  }
+
+  private functionPathsUncached(file: string, fn: FunctionLike, depth: number, visiting: Set<Node>): Path[] {
+    const fi = this.project.get(file)!;
+    if (isTestFile(file)) return [excludedPath(file)];
+    const name = functionName(fi, fn);
+    const withStep = (paths: Path[]) => (name ? paths.map((p) => ({ ...p, steps: [...p.steps, name] })) : paths);
+
+    if (fn.body?.type === T.BlockStatement && hasDirective(fn.body.body, 'use server')) {
+      return [toPath({ rule: 'server-action', message: `server action ${name ?? ''} in ${file}:${fn.loc.start.line}`.replace('  ', ' '), node: fn }, file)];
+    }
+    const parent = fi.parents.get(fn);
+    // A callback handed to a call: a framework registration, or transparent (map, then, setTimeout ...).
+    if (parent && (parent.type === T.CallExpression || parent.type === T.NewExpression) && parent.arguments.includes(fn as never)) {
+      const loop = loopEvidence(file, parent, fn);
+      const paths = this.argumentPaths(file, parent, depth, visiting);
+      return withStep(loop ? paths.map((p) => ({ ...p, loops: [...p.loops, loop] })) : paths);
+    }
+    const decorated = this.decoratorEntry(fi, file, fn);
+    if (decorated) return [toPath(decorated, file)];
+
+    const paths: Path[] = [];
+    const exportNames = exportNamesOf(fi, fn, name);
+    for (const exportName of exportNames) {
+      const convention = matchExportConvention(file, exportName, fn);
+      if (convention) paths.push(toPath(convention, file));
+      else if (exportName !== 'default' && hasDirective(fi.parsed.ast.body, 'use server')) {
+        paths.push(toPath({ rule: 'server-action', message: `server action ${exportName} in ${file}`, node: fn }, file));
+      }
+    }
+    if (paths.length > 0) return paths;
+
+    const uses = this.findUses(file, fn, name, exportNames);
+    for (const use of uses) {
+      if (use.kind === 'argument') {
+        paths.push(...this.argumentPaths(use.file, use.node as TSESTree.CallExpression, depth + 1, visiting));
+      } else {
+        paths.push(...this.walkFrom(use.file, use.node, depth + 1, visiting));
+      }
+    }
+    if (uses.length === 0) {
+      const label = name ? `\`${name}\`` : 'this function';
+      paths.push({
+        effect: 'open',
+        rule: 'no-entry-point',
+        entry:
+          exportNames.length > 0
+            ? `${label} is exported from ${file} but nothing in the workspace calls it`
+            : `${label} in ${file} is not called anywhere Batchwise can see`,
+        file,
+        line: fn.loc.start.line,
+        steps: [],
+        loops: [],
+      });
+    }
+    return withStep(paths);
+  }
+
+  private argumentPaths(file: string, call: TSESTree.CallExpression | TSESTree.NewExpression, depth: number, visiting: Set<Node>): Path[] {
+    const registration = matchRegistration(call, file);
+    if (registration) return [toPath(registration, file)];
+    return this.walkFrom(file, call, depth + 1, visiting);
+  }
+
+  /** NestJS-style decorators on a class method: @Get/@Post → request handler, @Cron/@Interval → schedule. */
+  private decoratorEntry(fi: FileIndex, file: string, fn: FunctionLike): EntryMatch | null {
+    const method = fi.parents.get(fn);
+    if (!method || method.type !== T.MethodDefinition) return null;
+    for (const d of method.decorators ?? []) {
+      const expr = d.expression.type === T.CallExpression ? d.expression.callee : d.expression;
+      const dname = expr.type === T.Identifier ? expr.name : null;
+      if (!dname) continue;
+      const where = `${file}:${d.loc.start.line}`;
+      if (/^(Get|Post|Put|Patch|Delete|All|Sse|MessagePattern|SubscribeMessage|Query|Mutation)$/.test(dname)) {
+        return { rule: 'http-route-handler', message: `NestJS @${dname}() handler at ${where}`, node: d };
+      }
+      if (/^(Cron|Interval|Timeout)$/.test(dname)) {
+        return { rule: 'cron-schedule', message: `NestJS @${dname}() scheduled job at ${where}`, node: d };
+      }
+    }
+    return null;
+  }
+
+  private findUses(file: string, fn: FunctionLike, name: string | null, exportNames: string[]): Use[] {
+    const fi = this.project.get(file)!;
+    const uses: Use[] = [];
+    const parent = fi.parents.get(fn);
+    const isMethod = parent?.type === T.MethodDefinition || (parent?.type === T.Property && parent.value === fn);
+    if (name) {
+      if (isMethod) {
+        for (const f of [file, ...this.importersOf(file)]) {
+          for (const call of this.memberCalls(f).get(name) ?? []) uses.push({ kind: 'call', file: f, node: call });
+        }
+      } else {
+        for (const id of this.identifiers(file).get(name) ?? []) {
+          const use = classifyUse(fi, file, id);
+          if (!use) continue;
+          const binding = lookupBinding(fi, name, id);
+          if (binding && bindsFunction(binding, fn)) uses.push(use);
+        }
+      }
+    }
+    for (const exportName of exportNames) uses.push(...this.importedUses(file, exportName, new Set()));
+    return uses;
+  }
+
+  /** Uses of `exportName` of `file` in the files that import it, following re-exports. */
+  private importedUses(file: string, exportName: string, seen: Set<string>): Use[] {
+    const key = `${file}#${exportName}`;
+    if (seen.has(key)) return [];
+    seen.add(key);
+    const uses: Use[] = [];
+    for (const importer of this.importersOf(file)) {
+      if (isTestFile(importer)) continue;
+      const fi = this.project.get(importer);
+      if (!fi) continue;
+      const locals: string[] = [];
+      const namespaces: string[] = [];
+      for (const stmt of fi.parsed.ast.body) {
+        if (stmt.type === T.ImportDeclaration && this.project.resolveImport(importer, stmt.source.value) === file) {
+          for (const spec of stmt.specifiers) {
+            if (spec.type === T.ImportNamespaceSpecifier) namespaces.push(spec.local.name);
+            else if (spec.type === T.ImportDefaultSpecifier) {
+              if (exportName === 'default') locals.push(spec.local.name);
+            } else {
+              const imported = spec.imported.type === T.Identifier ? spec.imported.name : String(spec.imported.value);
+              if (imported === exportName) locals.push(spec.local.name);
+            }
+          }
+        } else if (
+          (stmt.type === T.ExportNamedDeclaration || stmt.type === T.ExportAllDeclaration) &&
+          stmt.source &&
+          this.project.resolveImport(importer, stmt.source.value) === file
+        ) {
+          if (stmt.type === T.ExportAllDeclaration) uses.push(...this.importedUses(importer, exportName, seen));
+          else {
+            for (const spec of stmt.specifiers) {
+              const local = spec.local.type === T.Identifier ? spec.local.name : String(spec.local.value);
+              const exported = spec.exported.type === T.Identifier ? spec.exported.name : String(spec.exported.value);
+              if (local === exportName) uses.push(...this.importedUses(importer, exported, seen));
+            }
+          }
+        } else if (stmt.type === T.VariableDeclaration) {
+          for (const d of stmt.declarations) {
+            if (d.init?.type !== T.CallExpression) continue;
+            const src = requireSource(d.init);
+            if (!src || this.project.resolveImport(importer, src) !== file) continue;
+            if (d.id.type === T.Identifier) {
+              if (exportName === 'default') locals.push(d.id.name);
+              else namespaces.push(d.id.name);
+            } else if (d.id.type === T.ObjectPattern) {
+              for (const p of d.id.properties) {
+                if (p.type === T.Property && propertyName(p.key, p.computed) === exportName && p.value.type === T.Identifier) {
+                  locals.push(p.value.name);
+                }
+              }
+            }
+          }
+        }
+      }
+      for (const local of locals) {
+        for (const id of this.identifiers(importer).get(local) ?? []) {
+          const use = classifyUse(fi, importer, id);
+          if (use) uses.push(use);
+        }
+      }
+      for (const ns of namespaces) {
+        for (const call of this.memberCalls(importer).get(exportName) ?? []) {
+          const callee = call.callee as TSESTree.MemberExpression;
+          if (callee.object.type === T.Identifier && callee.object.name === ns) uses.push({ kind: 'call', file: importer, node: call });
+        }
+      }
+    }
+    return uses;
+  }
+
+  /** Files that may import `file`: a cheap text test on its name first, then a parse of the import specifiers. */
+  private importersOf(file: string): string[] {
+    const stem = stripExtension(file);
+    const base = stem.slice(stem.lastIndexOf('/') + 1);
+    const needle = base === 'index' ? stem.slice(0, stem.lastIndexOf('/')).split('/').pop() ?? base : base;
+    const out: string[] = [];
+    for (const f of this.project.files) {
+      if (f === file) continue;
+      const text = this.project.text(f);
+      if (!text || !text.includes(needle)) continue;
+      const fi = this.project.get(f);
+      if (!fi) continue;
+      const imports = fi.parsed.ast.body.some(
+        (s) =>
+          ((s.type === T.ImportDeclaration || s.type === T.ExportAllDeclaration || s.type === T.ExportNamedDeclaration) &&
+            s.source &&
+            this.project.resolveImport(f, s.source.value) === file) ||
+          (s.type === T.VariableDeclaration &&
+            s.declarations.some((d) => d.init?.type === T.CallExpression && this.project.resolveImport(f, requireSource(d.init) ?? '') === file)),
+      );
+      if (imports) out.push(f);
+    }
+    return out;
+  }
+
+  private identifiers(file: string): Map<string, TSESTree.Identifier[]> {
+    let idx = this.identifierIndex.get(file);
+    if (idx) return idx;
+    idx = new Map();
+    const fi = this.project.get(file);
+    if (fi) {
+      visit(fi.parsed.ast, (node) => {
+        if (node.type === T.Identifier) {
+          const list = idx!.get(node.name) ?? [];
+          list.push(node);
+          idx!.set(node.name, list);
+        }
+      });
+    }
+    this.identifierIndex.set(file, idx);
+    return idx;
+  }
+
+  private memberCalls(file: string): Map<string, TSESTree.CallExpression[]> {
+    let idx = this.memberCallIndex.get(file);
+    if (idx) return idx;
+    idx = new Map();
+    const fi = this.project.get(file);
+    if (fi) {
+      visit(fi.parsed.ast, (node) => {
+        if (node.type === T.CallExpression && node.callee.type === T.MemberExpression) {
+          const name = propertyName(node.callee.property, node.callee.computed);
+          if (name) {
+            const list = idx!.get(name) ?? [];
+            list.push(node);
+            idx!.set(name, list);
+          }
+        }
+      });
+    }
+    this.memberCallIndex.set(file, idx);
+    return idx;
+  }
+}
+
+function classifyUse(fi: FileIndex, file: string, id: TSESTree.Identifier): Use | null {
+  const parent = fi.parents.get(id);
+  if (!parent) return null;
+  if (parent.type === T.CallExpression && parent.callee === id) return { kind: 'call', file, node: parent };
+  if ((parent.type === T.CallExpression || parent.type === T.NewExpression) && parent.arguments.includes(id)) {
+    return { kind: 'argument', file, node: parent };
+  }
+  return null;
+}
+
+function bindsFunction(binding: ReturnType<typeof lookupBinding>, fn: FunctionLike): boolean {
+  if (!binding) return false;
+  if (binding.kind === 'function') return binding.node === fn;
+  if (binding.kind === 'init') return binding.init === fn;
+  return false;
+}
+
+/** The names under which a function is exported from its module ('default' for the default export). */
+function exportNamesOf(fi: FileIndex, fn: FunctionLike, name: string | null): string[] {
+  const names = new Set<string>();
+  let holder: Node | undefined = fi.parents.get(fn);
+  if (holder?.type === T.VariableDeclarator) holder = fi.parents.get(fi.parents.get(holder)!);
+  else holder = fn.type === T.FunctionDeclaration ? fi.parents.get(fn) : holder;
+  if (fn.type === T.FunctionDeclaration && holder?.type === T.ExportNamedDeclaration && name) names.add(name);
+  if (holder?.type === T.ExportNamedDeclaration && name) names.add(name);
+  if (fi.parents.get(fn)?.type === T.ExportDefaultDeclaration) names.add('default');
+  if (name) {
+    for (const stmt of fi.parsed.ast.body) {
+      if (stmt.type === T.ExportNamedDeclaration && !stmt.source) {
+        for (const spec of stmt.specifiers) {
+          const local = spec.local.type === T.Identifier ? spec.local.name : '';
+          if (local === name) names.add(spec.exported.type === T.Identifier ? spec.exported.name : String(spec.exported.value));
+        }
+      }
+      if (stmt.type === T.ExportDefaultDeclaration && stmt.declaration.type === T.Identifier && stmt.declaration.name === name) {
+        names.add('default');
+      }
+      if (stmt.type === T.ExpressionStatement && stmt.expression.type === T.AssignmentExpression) {
+        const left = stmt.expression.left;
+        const right = stmt.expression.right;
+        if (left.type !== T.MemberExpression) continue;
+        const prop = propertyName(left.property, left.computed);
+        const isModuleExports = left.object.type === T.Identifier && left.object.name === 'module' && prop === 'exports';
+        if (isModuleExports && right.type === T.ObjectExpression) {
+          for (const p of right.properties) {
+            if (p.type === T.Property && p.value.type === T.Identifier && p.value.name === name) {
+              const key = propertyName(p.key, p.computed);
+              if (key) names.add(key);
+            }
+          }
+        } else if (isModuleExports && right.type === T.Identifier && right.name === name) {
+          names.add('default');
+        } else if (prop && right.type === T.Identifier && right.name === name) {
+          names.add(prop);
+        }
+      }
+    }
+  }
+  return [...names];
+}
+
+function loopEvidence(file: string, cur: Node, child: Node): Evidence | null {
+  const where = { file, line: cur.loc.start.line };
+  switch (cur.type) {
+    case T.ForOfStatement:
+    case T.ForInStatement:
+    case T.ForStatement:
+    case T.WhileStatement:
+    case T.DoWhileStatement:
+      if ((cur as { body: Node }).body !== child) return null;
+      return { rule: 'loop-over-collection', message: `called once per iteration of the loop at ${file}:${cur.loc.start.line}`, ...where };
+    case T.CallExpression: {
+      if (cur.callee.type !== T.MemberExpression || !cur.arguments.includes(child as never)) return null;
+      const method = propertyName(cur.callee.property, cur.callee.computed);
+      if (!method || !LOOP_METHODS.has(method) || !isFunctionLike(child)) return null;
+      return { rule: 'loop-over-collection', message: `called for each item of a collection (.${method}) at ${file}:${cur.loc.start.line}`, ...where };
+    }
+    default:
+      return null;
+  }
+}
+
+function toPath(entry: EntryMatch, file: string): Path {
+  const effect = ruleById(entry.rule)?.effect;
+  return {
+    effect: effect === 'user-waiting' || effect === 'batchable' ? effect : 'open',
+    rule: entry.rule,
+    entry: entry.message,
+    file,
+    line: entry.node.loc.start.line,
+    steps: [],
+    loops: [],
+  };
+}
+
+function excludedPath(file: string): Path {
+  return { effect: 'excluded', rule: 'test-file', entry: `${file} is a test file, not production code`, file, line: 1, steps: [], loops: [] };
+}
+
+function pathEvidence(p: Path, prefix: string): Evidence {
+  const chain = [`${p.file} (${p.entry})`, ...p.steps.map((s) => `\`${s}\``)].join(' → ');
+  return { rule: p.rule, message: prefix + chain, file: p.file, line: p.line };
+}
+
+function dedupePaths(paths: Path[]): Path[] {
+  const seen = new Set<string>();
+  return paths.filter((p) => {
+    const key = `${p.effect}|${p.rule}|${p.file}|${p.line}|${p.steps.join('>')}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function uniqueEvidence(list: Evidence[]): Evidence[] {
+  const seen = new Set<string>();
+  return list.filter((e) => {
+    const key = `${e.rule}|${e.file}|${e.line}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** `// batchwise: batch ...` or `// batchwise: user-waiting ...` overrides inference, and says so. */
+function declaredContext(site: CallSite): Classification | null {
+  const note = site.annotation?.toLowerCase();
+  if (!note) return null;
+  const where = { file: site.file, line: site.loc.start.line - 1 };
+  if (/\b(user-waiting|interactive|realtime|real-time)\b/.test(note)) {
+    return { verdict: 'user-waiting', confidence: 1, evidence: [{ rule: 'declared-context', message: `declared user-waiting in a comment: "batchwise: ${site.annotation}"`, ...where }] };
+  }
+  if (/\bbatch(able)?\b/.test(note)) {
+    return { verdict: 'batchable', confidence: 1, evidence: [{ rule: 'declared-context', message: `declared batchable in a comment: "batchwise: ${site.annotation}"`, ...where }] };
+  }
+  return null;
+}

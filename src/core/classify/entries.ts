@@ -1,0 +1,145 @@
+// Recognisers for the places code is entered from: framework registrations, file conventions,
+// package scripts. Each returns the rule id it matched and a sentence, or null.
+import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
+import type { Node } from '../parse/walk';
+import { propertyName } from '../detect/resolve';
+import { stripExtension } from '../project';
+
+export interface EntryMatch {
+  rule: string;
+  message: string;
+  node: Node;
+}
+
+const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'all', 'options', 'head']);
+const ROUTE_EXPORTS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
+const SOCKET_EVENTS = new Set(['message', 'connection', 'data']);
+const BOT_EVENTS = new Set(['messageCreate', 'interactionCreate', 'text', 'message_created', 'app_mention']);
+const BOT_METHODS = new Set(['message', 'command', 'action', 'event', 'shortcut', 'hears', 'view']);
+
+function stringArg(node: Node | undefined): string | null {
+  if (!node) return null;
+  if (node.type === T.Literal && typeof node.value === 'string') return node.value;
+  if (node.type === T.TemplateLiteral && node.expressions.length === 0) return node.quasis[0]?.value.cooked ?? null;
+  return null;
+}
+
+function looksLikeCronSpec(s: string): boolean {
+  const fields = s.trim().split(/\s+/);
+  return (fields.length === 5 || fields.length === 6) && fields.every((f) => /^[\d*/,\-?LW#A-Za-z]+$/.test(f));
+}
+
+/** A function handed to a registration call: `app.post('/x', fn)`, `cron.schedule('0 * * * *', fn)`, `ws.on('message', fn)`. */
+export function matchRegistration(call: TSESTree.CallExpression | TSESTree.NewExpression, file: string): EntryMatch | null {
+  const line = call.loc.start.line;
+  const where = `${file}:${line}`;
+  if (call.type === T.NewExpression) {
+    if (call.callee.type === T.Identifier && call.callee.name === 'CronJob') {
+      const spec = stringArg(call.arguments[0]);
+      return { rule: 'cron-schedule', message: `runs on the cron schedule ${spec ? `'${spec}'` : ''} (new CronJob) at ${where}`.replace('  ', ' '), node: call };
+    }
+    return null;
+  }
+  if (call.callee.type !== T.MemberExpression) {
+    if (call.callee.type === T.Identifier && call.callee.name === 'scheduleJob') {
+      return { rule: 'cron-schedule', message: `runs on a node-schedule job at ${where}`, node: call };
+    }
+    return null;
+  }
+  const method = propertyName(call.callee.property, call.callee.computed);
+  if (!method) return null;
+  const first = stringArg(call.arguments[0]);
+  if (HTTP_METHODS.has(method) && first !== null && first.startsWith('/')) {
+    return { rule: 'http-route-handler', message: `${method.toUpperCase()} ${first} route handler at ${where}`, node: call };
+  }
+  if ((method === 'schedule' || method === 'scheduleJob') && first !== null && looksLikeCronSpec(first)) {
+    return { rule: 'cron-schedule', message: `runs on the cron schedule '${first}' at ${where}`, node: call };
+  }
+  if ((method === 'on' || method === 'once') && first !== null) {
+    if (BOT_EVENTS.has(first)) return { rule: 'chat-bot-handler', message: `bot handler for '${first}' events at ${where}`, node: call };
+    if (SOCKET_EVENTS.has(first)) return { rule: 'websocket-handler', message: `socket handler for '${first}' events at ${where}`, node: call };
+  }
+  if (BOT_METHODS.has(method) && call.callee.object.type === T.Identifier && /^(app|bot|slack|telegraf|bolt)$/i.test(call.callee.object.name)) {
+    return { rule: 'chat-bot-handler', message: `bot ${method} handler at ${where}`, node: call };
+  }
+  return null;
+}
+
+/** File-convention entries for an exported function: Next.js route.ts / pages/api, SvelteKit +server.ts. */
+export function matchExportConvention(file: string, exportName: string, node: Node): EntryMatch | null {
+  const where = `${file}:${node.loc.start.line}`;
+  const base = stripExtension(file);
+  if (/(^|\/)app\/(.*\/)?route$/.test(base) && ROUTE_EXPORTS.has(exportName)) {
+    return { rule: 'nextjs-route-handler', message: `Next.js ${exportName} route handler in ${where}`, node };
+  }
+  if (/(^|\/)\+server$/.test(base) && ROUTE_EXPORTS.has(exportName)) {
+    return { rule: 'http-route-handler', message: `SvelteKit ${exportName} endpoint in ${where}`, node };
+  }
+  if (/(^|\/)pages\/api\//.test(base) && exportName === 'default') {
+    return { rule: 'nextjs-api-route', message: `Next.js API route handler in ${where}`, node };
+  }
+  return null;
+}
+
+export function hasDirective(body: readonly Node[], directive: string): boolean {
+  for (const stmt of body) {
+    if (stmt.type !== T.ExpressionStatement) return false;
+    if (stmt.directive === directive) return true;
+    if (!stmt.directive) return false;
+  }
+  return false;
+}
+
+export function isTestFile(file: string): boolean {
+  return /(^|\/)(__tests__|__mocks__|test|tests|spec)\//.test(file) || /\.(test|spec)\.[cm]?[jt]sx?$/.test(file);
+}
+
+export interface PackageInfo {
+  scripts: Record<string, string>;
+  bin: Record<string, string>;
+}
+
+export function readPackageJson(text: string | undefined): PackageInfo | null {
+  if (!text) return null;
+  try {
+    const pkg = JSON.parse(text) as { scripts?: unknown; bin?: unknown; name?: unknown };
+    const scripts: Record<string, string> = {};
+    if (pkg.scripts && typeof pkg.scripts === 'object') {
+      for (const [k, v] of Object.entries(pkg.scripts)) if (typeof v === 'string') scripts[k] = v;
+    }
+    const bin: Record<string, string> = {};
+    if (typeof pkg.bin === 'string') bin[typeof pkg.name === 'string' ? pkg.name : 'bin'] = pkg.bin;
+    else if (pkg.bin && typeof pkg.bin === 'object') {
+      for (const [k, v] of Object.entries(pkg.bin)) if (typeof v === 'string') bin[k] = v;
+    }
+    return { scripts, bin };
+  } catch {
+    return null;
+  }
+}
+
+function normaliseRef(p: string): string {
+  return stripExtension(p.replace(/^\.\//, ''));
+}
+
+/** File-level entries: npm scripts and bin entries naming the file, shebangs, main-module checks. */
+export function matchFileEntry(file: string, text: string, program: TSESTree.Program, pkg: PackageInfo | null): EntryMatch | null {
+  const stem = stripExtension(file);
+  if (pkg) {
+    for (const [name, command] of Object.entries(pkg.scripts)) {
+      const tokens = command.split(/[\s;&|]+/).map(normaliseRef);
+      // Compiled output (dist/x.js) maps back to the source file by its path after the build folder.
+      if (tokens.some((t) => t === stem || (t.length > 0 && stem.endsWith('/' + t.replace(/^(dist|build|out|lib)\//, ''))))) {
+        return { rule: 'npm-script', message: `run by the npm script \`${name}\` (\`${command}\`)`, node: program };
+      }
+    }
+    for (const [name, target] of Object.entries(pkg.bin)) {
+      if (normaliseRef(target) === stem) return { rule: 'bin-entry', message: `the \`${name}\` bin entry of package.json`, node: program };
+    }
+  }
+  if (text.startsWith('#!')) return { rule: 'shebang-script', message: `an executable script (${text.slice(0, text.indexOf('\n')).trim()})`, node: program };
+  if (/require\.main\s*===?\s*module|import\.meta\.main/.test(text)) {
+    return { rule: 'main-module', message: 'runs as a main module (require.main === module)', node: program };
+  }
+  return null;
+}

@@ -1,0 +1,33 @@
+// Every context rule the classifier can cite. The id is permanent (docs/rules/<id>.md explains it);
+// `effect` is what the rule says about who waits for the call.
+export type RuleEffect = 'user-waiting' | 'batchable' | 'neutral' | 'excluded';
+
+export interface ContextRule {
+  id: string;
+  effect: RuleEffect;
+  title: string;
+}
+
+export const RULES: readonly ContextRule[] = [
+  { id: 'streaming-response', effect: 'user-waiting', title: 'The response is streamed' },
+  { id: 'http-route-handler', effect: 'user-waiting', title: 'HTTP route handler (Express, Fastify, Koa, Hono)' },
+  { id: 'nextjs-route-handler', effect: 'user-waiting', title: 'Next.js app router route handler' },
+  { id: 'nextjs-api-route', effect: 'user-waiting', title: 'Next.js pages/api route' },
+  { id: 'server-action', effect: 'user-waiting', title: "Server action ('use server')" },
+  { id: 'websocket-handler', effect: 'user-waiting', title: 'WebSocket message handler' },
+  { id: 'chat-bot-handler', effect: 'user-waiting', title: 'Chat bot handler (Slack, Discord, Telegram)' },
+  { id: 'npm-script', effect: 'batchable', title: 'Run by an npm script' },
+  { id: 'bin-entry', effect: 'batchable', title: 'A package bin entry' },
+  { id: 'shebang-script', effect: 'batchable', title: 'An executable script (shebang)' },
+  { id: 'main-module', effect: 'batchable', title: 'Runs as a main module (require.main === module)' },
+  { id: 'cron-schedule', effect: 'batchable', title: 'Runs on a cron schedule' },
+  { id: 'loop-over-collection', effect: 'batchable', title: 'Called once per item of a collection' },
+  { id: 'declared-context', effect: 'neutral', title: 'Context declared in a batchwise comment' },
+  { id: 'call-chain', effect: 'neutral', title: 'How the call is reached' },
+  { id: 'no-entry-point', effect: 'neutral', title: 'No entry point found' },
+  { id: 'test-file', effect: 'excluded', title: 'A test file' },
+];
+
+export function ruleById(id: string): ContextRule | undefined {
+  return RULES.find((r) => r.id === id);
+}

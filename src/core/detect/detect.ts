@@ -1,0 +1,209 @@
+// Finds the LLM API calls in a file: every call whose callee resolves to a client member chain
+// listed in the catalogue, with what can be read off its request.
+import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
+import { visit, Node } from '../parse/walk';
+import type { CallSite, RequestInfo } from '../model';
+import { CALL_SHAPES, CallShape, SDK_TEXT_MARKERS } from './catalogue';
+import { isFunctionLike, propertyName, Resolver } from './resolve';
+import type { FileIndex, ProjectIndex } from '../project';
+
+export interface DetectedCall {
+  site: CallSite;
+  node: TSESTree.CallExpression;
+  shape: CallShape;
+}
+
+/** Could this text hold an LLM call? Cheap, and errs on the side of yes for files that import project modules. */
+export function mayContainCalls(text: string): boolean {
+  if (SDK_TEXT_MARKERS.some((m) => text.includes(m))) return true;
+  return /\.(create|stream)\s*\(/.test(text) && /\b(import|require)\b/.test(text);
+}
+
+export function detectInFile(project: ProjectIndex, resolver: Resolver, file: string): DetectedCall[] {
+  const fi = project.get(file);
+  if (!fi) return [];
+  const found: DetectedCall[] = [];
+  visit(fi.parsed.ast, (node) => {
+    if (node.type !== T.CallExpression || node.callee.type !== T.MemberExpression) return;
+    const method = propertyName(node.callee.property, node.callee.computed);
+    if (method !== 'create' && method !== 'stream') return;
+    const target = resolver.evaluate(file, node.callee.object);
+    if (target?.kind !== 'client') return;
+    const chain = [...target.path, method];
+    const shape = CALL_SHAPES.find((s) => s.provider === target.provider && sameChain(s.chain, chain));
+    if (!shape) return;
+    found.push({ node, shape, site: buildSite(fi, resolver, file, node, shape) });
+  });
+  return found;
+}
+
+function sameChain(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function calleeText(text: string, node: TSESTree.CallExpression): string {
+  return text.slice(node.callee.range[0], node.callee.range[1]).replace(/\s+/g, '');
+}
+
+function buildSite(fi: FileIndex, resolver: Resolver, file: string, node: TSESTree.CallExpression, shape: CallShape): CallSite {
+  const request = requestObject(fi, resolver, file, node);
+  const props = request ? readProps(request.node) : new Map<string, TSESTree.Node>();
+  const modelNode = props.get('model');
+  const model = modelNode ? stringValue(resolver, request!.file, modelNode) : null;
+  const streamNode = props.get('stream');
+  const streaming = Boolean(shape.alwaysStreams) || (streamNode?.type === T.Literal && streamNode.value === true);
+  let maxOutputTokens: number | null = null;
+  for (const p of shape.maxTokensProps) {
+    const v = props.get(p);
+    if (v?.type === T.Literal && typeof v.value === 'number') {
+      maxOutputTokens = v.value;
+      break;
+    }
+  }
+  const nNode = props.get('n');
+  const choices = nNode?.type === T.Literal && typeof nNode.value === 'number' ? nNode.value : null;
+  const prompt: RequestInfo = { literalText: '', dynamicParts: 0, maxOutputTokens, choices };
+  const texts: string[] = [];
+  if (!request) prompt.dynamicParts += 1;
+  else {
+    if (request.hasSpread) prompt.dynamicParts += 1;
+    for (const p of shape.promptProps) {
+      const v = props.get(p);
+      if (v) collectText(resolver, request.file, v, texts, prompt);
+    }
+  }
+  prompt.literalText = texts.join('\n');
+  return {
+    file,
+    loc: { start: { ...node.loc.start }, end: { ...node.loc.end } },
+    range: [node.range[0], node.range[1]],
+    provider: shape.provider,
+    api: shape.api,
+    batchEndpoint: shape.batchEndpoint,
+    model,
+    streaming,
+    callee: calleeText(fi.parsed.text, node),
+    enclosingFunction: enclosingFunctionName(fi, node),
+    request: prompt,
+    annotation: findAnnotation(fi, node),
+  };
+}
+
+function requestObject(
+  fi: FileIndex,
+  resolver: Resolver,
+  file: string,
+  node: TSESTree.CallExpression,
+): { file: string; node: TSESTree.ObjectExpression; hasSpread: boolean } | null {
+  const arg = node.arguments[0];
+  if (!arg) return null;
+  const value = arg.type === T.ObjectExpression ? { kind: 'object' as const, file, node: arg } : resolver.evaluate(file, arg);
+  if (value?.kind !== 'object') return null;
+  void fi;
+  return { file: value.file, node: value.node, hasSpread: value.node.properties.some((p) => p.type === T.SpreadElement) };
+}
+
+function readProps(obj: TSESTree.ObjectExpression): Map<string, TSESTree.Node> {
+  const out = new Map<string, TSESTree.Node>();
+  for (const p of obj.properties) {
+    if (p.type !== T.Property) continue;
+    const key = propertyName(p.key, p.computed);
+    if (key !== null) out.set(key, p.shorthand ? p.key : p.value);
+  }
+  return out;
+}
+
+function stringValue(resolver: Resolver, file: string, node: TSESTree.Node): string | null {
+  const v = resolver.evaluate(file, node);
+  return v?.kind === 'string' ? v.value : null;
+}
+
+/** Literal prompt text goes to `texts`; every part that is not a literal counts as one dynamic part. */
+function collectText(resolver: Resolver, file: string, node: TSESTree.Node, texts: string[], info: RequestInfo): void {
+  switch (node.type) {
+    case T.Literal:
+      if (typeof node.value === 'string') texts.push(node.value);
+      return;
+    case T.TemplateLiteral:
+      texts.push(node.quasis.map((q) => q.value.cooked ?? '').join(''));
+      info.dynamicParts += node.expressions.length;
+      return;
+    case T.BinaryExpression:
+      if (node.operator === '+') {
+        collectText(resolver, file, node.left, texts, info);
+        collectText(resolver, file, node.right, texts, info);
+        return;
+      }
+      break;
+    case T.ArrayExpression:
+      for (const el of node.elements) {
+        if (!el) continue;
+        if (el.type === T.SpreadElement) info.dynamicParts += 1;
+        else collectText(resolver, file, el, texts, info);
+      }
+      return;
+    case T.ObjectExpression: {
+      // A message ({ role, content }) or a content part ({ type: 'text', text }).
+      const props = readProps(node);
+      const part = props.get('content') ?? props.get('text') ?? props.get('input');
+      if (part) collectText(resolver, file, part, texts, info);
+      if (node.properties.some((p) => p.type === T.SpreadElement)) info.dynamicParts += 1;
+      return;
+    }
+    case T.Identifier: {
+      const v = resolver.evaluate(file, node);
+      if (v?.kind === 'string') {
+        texts.push(v.value);
+        return;
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  info.dynamicParts += 1;
+}
+
+export function enclosingFunctionName(fi: FileIndex, node: Node): string | null {
+  let cur = fi.parents.get(node);
+  while (cur) {
+    if (isFunctionLike(cur) || cur.type === T.MethodDefinition) {
+      const name = functionName(fi, cur);
+      if (name) return name;
+      if (cur.type !== T.ArrowFunctionExpression && cur.type !== T.FunctionExpression) return null;
+    }
+    cur = fi.parents.get(cur);
+  }
+  return null;
+}
+
+/** The name a function is known by: its id, the variable or property it is assigned to, or its method key. */
+export function functionName(fi: FileIndex, fn: Node): string | null {
+  if ((fn.type === T.FunctionDeclaration || fn.type === T.FunctionExpression) && fn.id) return fn.id.name;
+  if (fn.type === T.MethodDefinition) return propertyName(fn.key, fn.computed);
+  const parent = fi.parents.get(fn);
+  if (!parent) return null;
+  if (parent.type === T.VariableDeclarator && parent.id.type === T.Identifier) return parent.id.name;
+  if (parent.type === T.MethodDefinition || parent.type === T.Property || parent.type === T.PropertyDefinition) {
+    return propertyName(parent.key, parent.computed);
+  }
+  return null;
+}
+
+/** A `// batchwise: ...` comment on the line above the call or above a statement that contains it. */
+function findAnnotation(fi: FileIndex, node: Node): string | null {
+  const byEndLine = new Map<number, string>();
+  for (const c of fi.parsed.comments) {
+    const m = /^\s*batchwise:\s*(.*?)\s*$/.exec(c.value);
+    if (m) byEndLine.set(c.loc.end.line, m[1]);
+  }
+  if (byEndLine.size === 0) return null;
+  let cur: Node | undefined = node;
+  while (cur && cur.type !== T.Program) {
+    const hit = byEndLine.get(cur.loc.start.line - 1);
+    if (hit !== undefined) return hit;
+    if (isFunctionLike(cur)) break;
+    cur = fi.parents.get(cur);
+  }
+  return null;
+}

@@ -1,0 +1,476 @@
+// Follows names to what they hold, across files: imports, `new OpenAI()`, aliases of member chains,
+// destructuring, class fields, typed parameters, factory functions, re-exports and CommonJS exports.
+// Everything is abstract: the result says "this is an OpenAI client's chat.completions", never runs code.
+import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
+import type { Node } from '../parse/walk';
+import type { Provider } from '../model';
+import { CLIENT_MODULES, ClientModule, clientModuleFor } from './catalogue';
+import type { FileIndex, ProjectIndex } from '../project';
+
+export type Value =
+  | { kind: 'class'; provider: Provider }
+  | { kind: 'client'; provider: Provider; path: string[] }
+  | { kind: 'sdk-namespace'; module: ClientModule }
+  | { kind: 'module'; file: string }
+  | { kind: 'function'; file: string; node: FunctionLike }
+  | { kind: 'string'; value: string }
+  | { kind: 'object'; file: string; node: TSESTree.ObjectExpression };
+
+export type FunctionLike = TSESTree.FunctionDeclaration | TSESTree.FunctionExpression | TSESTree.ArrowFunctionExpression;
+
+type Binding =
+  | { kind: 'init'; init: TSESTree.Expression | null; path: string[]; declarator: Node }
+  | { kind: 'function'; node: TSESTree.FunctionDeclaration }
+  | { kind: 'import'; source: string; imported: string }
+  | { kind: 'param'; node: TSESTree.Parameter; path: string[] }
+  | { kind: 'other' };
+
+export function isFunctionLike(node: Node): node is FunctionLike {
+  return (
+    node.type === T.FunctionDeclaration || node.type === T.FunctionExpression || node.type === T.ArrowFunctionExpression
+  );
+}
+
+export function propertyName(node: TSESTree.Node, computed: boolean): string | null {
+  if (!computed && node.type === T.Identifier) return node.name;
+  if (node.type === T.Literal && typeof node.value === 'string') return node.value;
+  if (node.type === T.PrivateIdentifier) return '#' + node.name;
+  return null;
+}
+
+/** Names bound by a pattern, each with the property path that leads to it. */
+function patternNames(pattern: Node, path: string[] = []): { name: string; path: string[] }[] {
+  switch (pattern.type) {
+    case T.Identifier:
+      return [{ name: pattern.name, path }];
+    case T.ObjectPattern: {
+      const out: { name: string; path: string[] }[] = [];
+      for (const prop of pattern.properties) {
+        if (prop.type === T.RestElement) continue;
+        const key = propertyName(prop.key, prop.computed);
+        if (key === null) continue;
+        out.push(...patternNames(prop.value, [...path, key]));
+      }
+      return out;
+    }
+    case T.AssignmentPattern:
+      return patternNames(pattern.left, path);
+    case T.ArrayPattern:
+      return pattern.elements.flatMap((el, i) => (el ? patternNames(el, [...path, String(i)]) : []));
+    case T.TSParameterProperty:
+      return patternNames(pattern.parameter, path);
+    default:
+      return [];
+  }
+}
+
+function unwrapExpression(node: Node): Node {
+  let n = node;
+  for (;;) {
+    if (
+      n.type === T.TSAsExpression ||
+      n.type === T.TSNonNullExpression ||
+      n.type === T.TSSatisfiesExpression ||
+      n.type === T.TSTypeAssertion ||
+      n.type === T.AwaitExpression ||
+      n.type === T.ChainExpression
+    ) {
+      n = (n as { expression?: Node; argument?: Node }).expression ?? (n as { argument: Node }).argument;
+    } else return n;
+  }
+}
+
+export class Resolver {
+  private readonly memo = new Map<Node, Value | null>();
+  private readonly inProgress = new Set<Node | string>();
+
+  constructor(private readonly project: ProjectIndex) {}
+
+  /** What an expression in `file` evaluates to, as far as static reading can tell. */
+  evaluate(file: string, node: Node): Value | null {
+    if (this.memo.has(node)) return this.memo.get(node)!;
+    if (this.inProgress.has(node)) return null;
+    this.inProgress.add(node);
+    let value: Value | null = null;
+    try {
+      value = this.evaluateUncached(file, node);
+    } finally {
+      this.inProgress.delete(node);
+    }
+    this.memo.set(node, value);
+    return value;
+  }
+
+  private evaluateUncached(file: string, raw: Node): Value | null {
+    const node = unwrapExpression(raw);
+    switch (node.type) {
+      case T.Identifier:
+        return this.evaluateIdentifier(file, node);
+      case T.NewExpression: {
+        const callee = this.evaluate(file, node.callee);
+        return callee?.kind === 'class' ? { kind: 'client', provider: callee.provider, path: [] } : null;
+      }
+      case T.CallExpression: {
+        const required = requireSource(node);
+        if (required !== null) return this.moduleValue(file, required);
+        const callee = this.evaluate(file, node.callee);
+        if (callee?.kind === 'function') return this.returnValue(callee.file, callee.node);
+        return null;
+      }
+      case T.MemberExpression: {
+        const prop = propertyName(node.property, node.computed);
+        if (prop === null) return null;
+        if (node.object.type === T.ThisExpression) return this.evaluateThisMember(file, node, prop);
+        if (isRequireMain(node)) return null;
+        const object = this.evaluate(file, node.object);
+        return object ? this.member(file, object, prop) : null;
+      }
+      case T.Literal:
+        return typeof node.value === 'string' ? { kind: 'string', value: node.value } : null;
+      case T.TemplateLiteral:
+        return node.expressions.length === 0 ? { kind: 'string', value: node.quasis.map((q) => q.value.cooked ?? '').join('') } : null;
+      case T.ObjectExpression:
+        return { kind: 'object', file, node };
+      case T.ConditionalExpression:
+        return this.evaluate(file, node.consequent) ?? this.evaluate(file, node.alternate);
+      case T.LogicalExpression:
+        return this.evaluate(file, node.left) ?? this.evaluate(file, node.right);
+      case T.ArrowFunctionExpression:
+      case T.FunctionExpression:
+        return { kind: 'function', file, node };
+      default:
+        return null;
+    }
+  }
+
+  member(file: string, object: Value, prop: string): Value | null {
+    switch (object.kind) {
+      case 'client':
+        return { kind: 'client', provider: object.provider, path: [...object.path, prop] };
+      case 'sdk-namespace':
+        return object.module.classExports.includes(prop) ? { kind: 'class', provider: object.module.provider } : null;
+      case 'module':
+        return this.evaluateExport(object.file, prop);
+      case 'object': {
+        for (const p of object.node.properties) {
+          if (p.type !== T.Property) continue;
+          if (propertyName(p.key, p.computed) === prop) return this.evaluate(object.file, p.value);
+        }
+        return null;
+      }
+      default:
+        return null;
+    }
+  }
+
+  private moduleValue(file: string, source: string): Value | null {
+    const sdk = clientModuleFor(source);
+    if (sdk) return { kind: 'sdk-namespace', module: sdk };
+    const target = this.project.resolveImport(file, source);
+    return target ? { kind: 'module', file: target } : null;
+  }
+
+  private evaluateIdentifier(file: string, node: TSESTree.Identifier): Value | null {
+    const fi = this.project.get(file);
+    if (!fi) return null;
+    const binding = lookupBinding(fi, node.name, node);
+    if (!binding) return null;
+    switch (binding.kind) {
+      case 'init': {
+        if (!binding.init) return null;
+        let value = this.evaluate(file, binding.init);
+        for (const key of binding.path) value = value ? this.member(file, value, key) : null;
+        return value;
+      }
+      case 'function':
+        return { kind: 'function', file, node: binding.node };
+      case 'import': {
+        const sdk = clientModuleFor(binding.source);
+        if (sdk) {
+          if (binding.imported === '*') return { kind: 'sdk-namespace', module: sdk };
+          return sdk.classExports.includes(binding.imported) ? { kind: 'class', provider: sdk.provider } : null;
+        }
+        const target = this.project.resolveImport(file, binding.source);
+        if (!target) return null;
+        if (binding.imported === '*') return { kind: 'module', file: target };
+        return this.evaluateExport(target, binding.imported);
+      }
+      case 'param':
+        return binding.path.length === 0 ? this.evaluateTypedParameter(file, binding.node) : null;
+      default:
+        return null;
+    }
+  }
+
+  /** `client: OpenAI` or `private readonly claude: Anthropic` — the annotation names the SDK class. */
+  private evaluateTypedParameter(file: string, param: Node): Value | null {
+    const inner = param.type === T.TSParameterProperty ? param.parameter : param;
+    const id = inner.type === T.AssignmentPattern ? inner.left : inner;
+    if (id.type !== T.Identifier) return null;
+    if (inner.type === T.AssignmentPattern) {
+      const fromDefault = this.evaluate(file, inner.right);
+      if (fromDefault) return fromDefault;
+    }
+    const typeName = id.typeAnnotation?.typeAnnotation;
+    if (typeName?.type !== T.TSTypeReference) return null;
+    const cls = this.evaluateTypeName(file, typeName.typeName);
+    return cls?.kind === 'class' ? { kind: 'client', provider: cls.provider, path: [] } : null;
+  }
+
+  private evaluateTypeName(file: string, name: TSESTree.EntityName): Value | null {
+    if (name.type === T.Identifier) return this.evaluate(file, name);
+    if (name.type === T.TSQualifiedName) {
+      const left = this.evaluateTypeName(file, name.left);
+      return left ? this.member(file, left, name.right.name) : null;
+    }
+    return null;
+  }
+
+  private evaluateThisMember(file: string, node: TSESTree.MemberExpression, prop: string): Value | null {
+    const fi = this.project.get(file);
+    if (!fi) return null;
+    let cur: Node | undefined = fi.parents.get(node);
+    while (cur && cur.type !== T.ClassBody) cur = fi.parents.get(cur);
+    if (!cur) return null;
+    for (const el of cur.body) {
+      if (el.type === T.PropertyDefinition && propertyName(el.key, el.computed) === prop) {
+        if (el.value) return this.evaluate(file, el.value);
+        const ann = el.typeAnnotation?.typeAnnotation;
+        if (ann?.type === T.TSTypeReference) {
+          const cls = this.evaluateTypeName(file, ann.typeName);
+          if (cls?.kind === 'class') return { kind: 'client', provider: cls.provider, path: [] };
+        }
+      }
+      if (el.type === T.MethodDefinition && el.kind === 'constructor') {
+        for (const param of el.value.params) {
+          if (param.type === T.TSParameterProperty && patternNames(param).some((n) => n.name === prop)) {
+            return this.evaluateTypedParameter(file, param);
+          }
+        }
+        const assigned = el.value.body ? findThisAssignment(el.value.body, prop) : null;
+        if (assigned) return this.evaluate(file, assigned);
+      }
+    }
+    return null;
+  }
+
+  private returnValue(file: string, fn: FunctionLike): Value | null {
+    if (fn.body && fn.body.type !== T.BlockStatement) return this.evaluate(file, fn.body);
+    const returns: TSESTree.Expression[] = [];
+    const collect = (n: Node) => {
+      if (n !== fn && isFunctionLike(n)) return;
+      if (n.type === T.ReturnStatement && n.argument) returns.push(n.argument);
+      for (const key of Object.keys(n)) {
+        if (key === 'parent') continue;
+        const v = (n as unknown as Record<string, unknown>)[key];
+        if (Array.isArray(v)) v.forEach((c) => isNodeLike(c) && collect(c));
+        else if (isNodeLike(v)) collect(v);
+      }
+    };
+    if (fn.body) collect(fn.body);
+    for (const r of returns) {
+      const v = this.evaluate(file, r);
+      if (v) return v;
+    }
+    return null;
+  }
+
+  /** The value a module exports under `name` ('default' for the default export). */
+  evaluateExport(file: string, name: string): Value | null {
+    const key = `${file}#${name}`;
+    if (this.inProgress.has(key)) return null;
+    this.inProgress.add(key);
+    try {
+      return this.evaluateExportUncached(file, name);
+    } finally {
+      this.inProgress.delete(key);
+    }
+  }
+
+  private evaluateExportUncached(file: string, name: string): Value | null {
+    const fi = this.project.get(file);
+    if (!fi) return null;
+    const program = fi.parsed.ast;
+    for (const stmt of program.body) {
+      if (stmt.type === T.ExportNamedDeclaration) {
+        const decl = stmt.declaration;
+        if (decl?.type === T.VariableDeclaration) {
+          for (const d of decl.declarations) {
+            const hit = patternNames(d.id).find((n) => n.name === name);
+            if (hit && d.init) {
+              let v = this.evaluate(file, d.init);
+              for (const k of hit.path) v = v ? this.member(file, v, k) : null;
+              return v;
+            }
+          }
+        } else if (decl && (decl.type === T.FunctionDeclaration) && decl.id?.name === name) {
+          return { kind: 'function', file, node: decl };
+        }
+        for (const spec of stmt.specifiers) {
+          const exported = spec.exported.type === T.Identifier ? spec.exported.name : String(spec.exported.value);
+          if (exported !== name) continue;
+          const local = spec.local.type === T.Identifier ? spec.local.name : String(spec.local.value);
+          if (stmt.source) {
+            const target = this.project.resolveImport(file, stmt.source.value);
+            const sdk = clientModuleFor(stmt.source.value);
+            if (sdk) return sdk.classExports.includes(local) ? { kind: 'class', provider: sdk.provider } : null;
+            return target ? this.evaluateExport(target, local) : null;
+          }
+          return this.evaluate(file, spec.local);
+        }
+      } else if (stmt.type === T.ExportDefaultDeclaration && name === 'default') {
+        const d = stmt.declaration;
+        if (d.type === T.FunctionDeclaration) return { kind: 'function', file, node: d };
+        return this.evaluate(file, d);
+      } else if (stmt.type === T.ExpressionStatement) {
+        const v = this.evaluateCommonJsExport(file, stmt.expression, name);
+        if (v) return v;
+      }
+    }
+    for (const stmt of program.body) {
+      if (stmt.type === T.ExportAllDeclaration && !stmt.exported) {
+        const target = this.project.resolveImport(file, stmt.source.value);
+        const v = target ? this.evaluateExport(target, name) : null;
+        if (v) return v;
+      }
+    }
+    return null;
+  }
+
+  private evaluateCommonJsExport(file: string, expr: Node, name: string): Value | null {
+    if (expr.type !== T.AssignmentExpression || expr.operator !== '=') return null;
+    const target = expr.left;
+    if (target.type !== T.MemberExpression) return null;
+    const prop = propertyName(target.property, target.computed);
+    // module.exports = <value>
+    if (isModuleExports(target)) {
+      if (name === 'default') return this.evaluate(file, expr.right);
+      const whole = this.evaluate(file, expr.right);
+      return whole ? this.member(file, whole, name) : null;
+    }
+    // exports.x = <value> / module.exports.x = <value>
+    const obj = target.object;
+    if (prop === name && ((obj.type === T.Identifier && obj.name === 'exports') || (obj.type === T.MemberExpression && isModuleExports(obj)))) {
+      return this.evaluate(file, expr.right);
+    }
+    return null;
+  }
+}
+
+function isNodeLike(v: unknown): v is Node {
+  return typeof v === 'object' && v !== null && typeof (v as { type?: unknown }).type === 'string';
+}
+
+function isModuleExports(node: TSESTree.MemberExpression): boolean {
+  return node.object.type === T.Identifier && node.object.name === 'module' && propertyName(node.property, node.computed) === 'exports';
+}
+
+function isRequireMain(node: TSESTree.MemberExpression): boolean {
+  return node.object.type === T.Identifier && node.object.name === 'require' && propertyName(node.property, node.computed) === 'main';
+}
+
+/** `require('x')` → 'x'. */
+export function requireSource(node: TSESTree.CallExpression): string | null {
+  if (node.callee.type !== T.Identifier || node.callee.name !== 'require' || node.arguments.length !== 1) return null;
+  const arg = node.arguments[0];
+  return arg.type === T.Literal && typeof arg.value === 'string' ? arg.value : null;
+}
+
+function findThisAssignment(body: TSESTree.BlockStatement, prop: string): TSESTree.Expression | null {
+  for (const stmt of body.body) {
+    if (stmt.type !== T.ExpressionStatement || stmt.expression.type !== T.AssignmentExpression) continue;
+    const left = stmt.expression.left;
+    if (left.type === T.MemberExpression && left.object.type === T.ThisExpression && propertyName(left.property, left.computed) === prop) {
+      return stmt.expression.right;
+    }
+  }
+  return null;
+}
+
+function declaredIn(statements: readonly Node[], name: string, isProgram: boolean): Binding | null {
+  for (const raw of statements) {
+    const stmt =
+      raw.type === T.ExportNamedDeclaration && raw.declaration ? raw.declaration : raw.type === T.ExportDefaultDeclaration ? raw.declaration : raw;
+    if (stmt.type === T.VariableDeclaration) {
+      for (const d of stmt.declarations) {
+        const hit = patternNames(d.id).find((n) => n.name === name);
+        if (hit) return { kind: 'init', init: d.init, path: hit.path, declarator: d };
+      }
+    } else if (stmt.type === T.FunctionDeclaration && stmt.id?.name === name) {
+      return { kind: 'function', node: stmt };
+    } else if (stmt.type === T.ClassDeclaration && stmt.id?.name === name) {
+      return { kind: 'other' };
+    } else if (isProgram && stmt.type === T.ImportDeclaration) {
+      for (const spec of stmt.specifiers) {
+        if (spec.local.name !== name) continue;
+        if (spec.type === T.ImportDefaultSpecifier) return { kind: 'import', source: stmt.source.value, imported: 'default' };
+        if (spec.type === T.ImportNamespaceSpecifier) return { kind: 'import', source: stmt.source.value, imported: '*' };
+        const imported = spec.imported.type === T.Identifier ? spec.imported.name : String(spec.imported.value);
+        return { kind: 'import', source: stmt.source.value, imported };
+      }
+    } else if (isProgram && stmt.type === T.TSImportEqualsDeclaration && stmt.id.name === name) {
+      const ref = stmt.moduleReference;
+      if (ref.type === T.TSExternalModuleReference && ref.expression.type === T.Literal) {
+        return { kind: 'import', source: String(ref.expression.value), imported: '*' };
+      }
+    }
+  }
+  return null;
+}
+
+/** Scope-aware lookup: the nearest declaration of `name` visible from `from`. */
+export function lookupBinding(fi: FileIndex, name: string, from: Node): Binding | null {
+  let cur: Node | undefined = from;
+  while (cur) {
+    const parent: Node | undefined = fi.parents.get(cur);
+    switch (cur.type) {
+      case T.Program: {
+        const b = declaredIn(cur.body, name, true);
+        if (b) return b;
+        break;
+      }
+      case T.BlockStatement:
+      case T.StaticBlock: {
+        const b = declaredIn(cur.body, name, false);
+        if (b) return b;
+        break;
+      }
+      case T.SwitchCase: {
+        const b = declaredIn(cur.consequent, name, false);
+        if (b) return b;
+        break;
+      }
+      case T.ForOfStatement:
+      case T.ForInStatement:
+      case T.ForStatement: {
+        const init = cur.type === T.ForStatement ? cur.init : cur.left;
+        if (init && init.type === T.VariableDeclaration) {
+          const b = declaredIn([init], name, false);
+          if (b) return cur.type === T.ForStatement ? b : { kind: 'other' };
+        }
+        break;
+      }
+      case T.FunctionDeclaration:
+      case T.FunctionExpression:
+      case T.ArrowFunctionExpression: {
+        for (const p of cur.params) {
+          const hit = patternNames(p).find((n) => n.name === name);
+          if (hit) return { kind: 'param', node: p, path: hit.path };
+        }
+        if (cur.type !== T.ArrowFunctionExpression && cur.id?.name === name && cur.type === T.FunctionExpression) {
+          return { kind: 'other' };
+        }
+        break;
+      }
+      case T.CatchClause:
+        if (cur.param && patternNames(cur.param).some((n) => n.name === name)) return { kind: 'other' };
+        break;
+      default:
+        break;
+    }
+    cur = parent;
+  }
+  return null;
+}
+
+export { CLIENT_MODULES };

@@ -1,0 +1,93 @@
+// A lazily parsed view of the project: parses a file the first time a stage asks for it,
+// resolves relative imports against the known file list.
+import { parseSource, ParseResult, ParsedFile, TSESTree } from './parse/parse';
+import { indexParents, Node } from './parse/walk';
+import type { AnalysisError, ProjectSource } from './model';
+
+export interface FileIndex {
+  parsed: ParsedFile;
+  parents: Map<Node, Node>;
+}
+
+const RESOLVE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+
+export function dirname(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i < 0 ? '' : path.slice(0, i);
+}
+
+export function joinPath(dir: string, rel: string): string {
+  const parts = dir ? dir.split('/') : [];
+  for (const seg of rel.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') parts.pop();
+    else parts.push(seg);
+  }
+  return parts.join('/');
+}
+
+export function stripExtension(path: string): string {
+  return path.replace(/\.(d\.)?[cm]?[jt]sx?$/i, '');
+}
+
+export class ProjectIndex {
+  private readonly cache = new Map<string, FileIndex | null>();
+  private readonly fileSet: Set<string>;
+  readonly errors: AnalysisError[] = [];
+  private readonly reportedErrors = new Set<string>();
+
+  constructor(readonly source: ProjectSource) {
+    this.fileSet = new Set(source.files);
+  }
+
+  get files(): readonly string[] {
+    return this.source.files;
+  }
+
+  has(file: string): boolean {
+    return this.fileSet.has(file);
+  }
+
+  text(file: string): string | undefined {
+    return this.source.read(file);
+  }
+
+  /** The parsed file, or null when it is missing or unparseable (the error is recorded once). */
+  get(file: string): FileIndex | null {
+    if (this.cache.has(file)) return this.cache.get(file)!;
+    const text = this.source.read(file);
+    let entry: FileIndex | null = null;
+    if (text === undefined) {
+      this.report(file, this.source.readError?.(file) ?? 'could not be read');
+    } else {
+      const result: ParseResult = parseSource(file, text);
+      if (result.ok) entry = { parsed: result, parents: indexParents(result.ast) };
+      else this.report(file, result.line ? `${result.message} (line ${result.line})` : result.message);
+    }
+    this.cache.set(file, entry);
+    return entry;
+  }
+
+  private report(file: string, message: string): void {
+    if (this.reportedErrors.has(file)) return;
+    this.reportedErrors.add(file);
+    this.errors.push({ file, message });
+  }
+
+  /** Resolves a relative import specifier from `fromFile` to a project file, or null. */
+  resolveImport(fromFile: string, specifier: string): string | null {
+    if (!specifier.startsWith('.')) return null;
+    const base = joinPath(dirname(fromFile), specifier);
+    const candidates = [base];
+    // TypeScript ESM style: './x.js' written for './x.ts'.
+    const stripped = stripExtension(base);
+    if (stripped !== base) candidates.push(stripped);
+    for (const c of [...candidates]) {
+      for (const ext of RESOLVE_EXTENSIONS) candidates.push(c + ext);
+      for (const ext of RESOLVE_EXTENSIONS) candidates.push(c + '/index' + ext);
+    }
+    return candidates.find((c) => this.fileSet.has(c)) ?? null;
+  }
+}
+
+export type Program = TSESTree.Program;

@@ -1,0 +1,77 @@
+// Lists the JS/TS files of a folder, honouring .gitignore and the usual build/vendor folders,
+// and reads them as text with size and encoding checks. The only file-system access of the engine.
+import fg from 'fast-glob';
+import ignore, { Ignore } from 'ignore';
+import { readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { isSourceFile, MAX_PARSE_BYTES } from '../core/parse/parse';
+
+export const DEFAULT_EXCLUDES = ['**/node_modules/**', '**/dist/**', '**/build/**', '**/out/**', '**/.next/**', '**/coverage/**', '**/.git/**', '**/.vscode-test/**'];
+
+/** Files the engine must never read: secrets stay private even if a glob would match them. */
+const NEVER_READ = /(^|\/)\.env(\..*)?$|\.(pem|key|p12|pfx)$/i;
+
+export function toPosix(p: string): string {
+  return sep === '/' ? p : p.split(sep).join('/');
+}
+
+function loadGitignore(root: string): Ignore {
+  const ig = ignore();
+  try {
+    ig.add(readFileSync(join(root, '.gitignore'), 'utf8'));
+  } catch {
+    // no .gitignore: nothing extra to skip
+  }
+  return ig;
+}
+
+export function listSourceFiles(root: string, extraIgnores: string[] = []): string[] {
+  const ig = loadGitignore(root).add(extraIgnores);
+  const entries = fg.sync(['**/*.{js,jsx,ts,tsx,mjs,cjs,mts,cts}'], {
+    cwd: root,
+    ignore: DEFAULT_EXCLUDES,
+    dot: false,
+    onlyFiles: true,
+    followSymbolicLinks: false,
+    suppressErrors: true,
+  });
+  return entries
+    .map(toPosix)
+    .filter((f) => isSourceFile(f) && !NEVER_READ.test(f) && !ig.ignores(f))
+    .sort();
+}
+
+export type ReadOutcome = { ok: true; text: string } | { ok: false; message: string };
+
+/** Reads a source file as UTF-8 text; refuses what is not worth parsing, with the reason. */
+export function readSourceFile(absPath: string): ReadOutcome {
+  if (NEVER_READ.test(toPosix(absPath))) return { ok: false, message: 'not read: secrets files are never read' };
+  let size: number;
+  try {
+    size = statSync(absPath).size;
+  } catch (err) {
+    return { ok: false, message: `could not be read: ${(err as Error).message}` };
+  }
+  if (size > MAX_PARSE_BYTES * 2) return { ok: false, message: `skipped: ${(size / 1e6).toFixed(1)} MB is too large to be hand-written source` };
+  let buf: Buffer;
+  try {
+    buf = readFileSync(absPath);
+  } catch (err) {
+    return { ok: false, message: `could not be read: ${(err as Error).message}` };
+  }
+  if (buf.includes(0)) return { ok: false, message: 'skipped: the file looks binary (it contains NUL bytes)' };
+  if (buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))) {
+    return { ok: true, text: new TextDecoder(buf[0] === 0xff ? 'utf-16le' : 'utf-16be').decode(buf) };
+  }
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  try {
+    return { ok: true, text: decoder.decode(buf) };
+  } catch {
+    // Not UTF-8: read it as Latin-1 so offsets stay stable; string literals may look odd, code does not.
+    return { ok: true, text: new TextDecoder('latin1').decode(buf) };
+  }
+}
+
+export function relativePosix(root: string, abs: string): string {
+  return toPosix(relative(root, abs));
+}
