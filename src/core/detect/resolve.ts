@@ -108,7 +108,10 @@ export class Resolver {
         return this.evaluateIdentifier(file, node);
       case T.NewExpression: {
         const callee = this.evaluate(file, node.callee);
-        return callee?.kind === 'class' ? { kind: 'client', provider: callee.provider, path: [] } : null;
+        if (callee?.kind === 'class') return { kind: 'client', provider: callee.provider, path: [] };
+        // CommonJS: `const OpenAI = require('openai')` is the class itself (and carries .OpenAI/.default too).
+        if (callee?.kind === 'sdk-namespace') return { kind: 'client', provider: callee.module.provider, path: [] };
+        return null;
       }
       case T.CallExpression: {
         const required = requireSource(node);
@@ -170,10 +173,10 @@ export class Resolver {
     return target ? { kind: 'module', file: target } : null;
   }
 
-  private evaluateIdentifier(file: string, node: TSESTree.Identifier): Value | null {
+  private evaluateIdentifier(file: string, node: TSESTree.Identifier, anchor: Node = node): Value | null {
     const fi = this.project.get(file);
     if (!fi) return null;
-    const binding = lookupBinding(fi, node.name, node);
+    const binding = lookupBinding(fi, node.name, anchor);
     if (!binding) return null;
     switch (binding.kind) {
       case 'init': {
@@ -213,14 +216,15 @@ export class Resolver {
     }
     const typeName = id.typeAnnotation?.typeAnnotation;
     if (typeName?.type !== T.TSTypeReference) return null;
-    const cls = this.evaluateTypeName(file, typeName.typeName);
+    const cls = this.evaluateTypeName(file, typeName.typeName, param);
     return cls?.kind === 'class' ? { kind: 'client', provider: cls.provider, path: [] } : null;
   }
 
-  private evaluateTypeName(file: string, name: TSESTree.EntityName): Value | null {
-    if (name.type === T.Identifier) return this.evaluate(file, name);
+  /** Type annotations are not in the parent index; `anchor` is the annotated node, which is. */
+  private evaluateTypeName(file: string, name: TSESTree.EntityName, anchor: Node): Value | null {
+    if (name.type === T.Identifier) return this.evaluateIdentifier(file, name, anchor);
     if (name.type === T.TSQualifiedName) {
-      const left = this.evaluateTypeName(file, name.left);
+      const left = this.evaluateTypeName(file, name.left, anchor);
       return left ? this.member(file, left, name.right.name) : null;
     }
     return null;
@@ -237,7 +241,7 @@ export class Resolver {
         if (el.value) return this.evaluate(file, el.value);
         const ann = el.typeAnnotation?.typeAnnotation;
         if (ann?.type === T.TSTypeReference) {
-          const cls = this.evaluateTypeName(file, ann.typeName);
+          const cls = this.evaluateTypeName(file, ann.typeName, el);
           if (cls?.kind === 'class') return { kind: 'client', provider: cls.provider, path: [] };
         }
       }
