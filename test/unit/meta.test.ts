@@ -1,0 +1,46 @@
+// Project-wide guarantees: the engine stays pure, and every rule it can cite is documented.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { RULES } from '../../src/core/classify/rules';
+import { REPO_ROOT } from './helpers';
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const abs = join(dir, name);
+    return statSync(abs).isDirectory() ? sourceFiles(abs) : abs.endsWith('.ts') ? [abs] : [];
+  });
+}
+
+test('src/core imports neither vscode nor Node built-ins', () => {
+  const offenders: string[] = [];
+  for (const file of sourceFiles(join(REPO_ROOT, 'src', 'core'))) {
+    const text = readFileSync(file, 'utf8');
+    const specifiers = [...text.matchAll(/(?:from\s+|require\(\s*|import\(\s*)['"]([^'"]+)['"]/g)].map((m) => m[1]);
+    for (const s of specifiers) {
+      if (s === 'vscode' || s.startsWith('node:') || ['fs', 'path', 'os', 'child_process', 'http', 'https', 'net'].includes(s)) {
+        offenders.push(`${file}: ${s}`);
+      }
+    }
+  }
+  assert.deepEqual(offenders, []);
+});
+
+test('only src/vscode imports vscode', () => {
+  const offenders = sourceFiles(join(REPO_ROOT, 'src'))
+    .filter((f) => !f.includes(`${join('src', 'vscode')}`))
+    .filter((f) => /from\s+['"]vscode['"]|require\(['"]vscode['"]\)/.test(readFileSync(f, 'utf8')));
+  assert.deepEqual(offenders, []);
+});
+
+test('every context rule and diagnostic code has a docs page with a title', () => {
+  const ids = [...RULES.map((r) => r.id), 'batchable-llm-call', 'unknown-context'];
+  assert.equal(new Set(ids).size, ids.length, 'duplicate rule id');
+  for (const id of ids) {
+    assert.match(id, /^[a-z]+(-[a-z0-9]+)*$/, `rule id ${id} is not kebab-case`);
+    const page = join(REPO_ROOT, 'docs', 'rules', `${id}.md`);
+    assert.ok(existsSync(page), `missing docs/rules/${id}.md`);
+    assert.match(readFileSync(page, 'utf8'), new RegExp(`^# .*${id}`), `docs/rules/${id}.md has no title naming the rule`);
+  }
+});
