@@ -45,7 +45,11 @@ export class Analyzer {
       if (request.isCancelled?.()) break;
       if (isTestFile(file)) continue;
       const text = this.project.text(file);
-      if (text === undefined || !mayContainCalls(text)) continue;
+      if (text === undefined) {
+        this.project.get(file); // records why it could not be read
+        continue;
+      }
+      if (!mayContainCalls(text)) continue;
       for (const call of this.detect(file)) findings.push(this.finding(call, text));
     }
     findings.sort((a, b) => (a.site.file < b.site.file ? -1 : a.site.file > b.site.file ? 1 : a.site.range[0] - b.site.range[0]));

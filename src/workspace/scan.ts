@@ -59,10 +59,10 @@ export function readSourceFile(absPath: string): ReadOutcome {
   } catch (err) {
     return { ok: false, message: `could not be read: ${(err as Error).message}` };
   }
-  if (buf.includes(0)) return { ok: false, message: 'skipped: the file looks binary (it contains NUL bytes)' };
   if (buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))) {
     return { ok: true, text: new TextDecoder(buf[0] === 0xff ? 'utf-16le' : 'utf-16be').decode(buf) };
   }
+  if (buf.includes(0)) return { ok: false, message: 'skipped: the file looks binary (it contains NUL bytes)' };
   const decoder = new TextDecoder('utf-8', { fatal: true });
   try {
     return { ok: true, text: decoder.decode(buf) };

@@ -1,0 +1,95 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { listSourceFiles, readSourceFile } from '../../../src/workspace/scan';
+import { WorkspaceSession } from '../../../src/workspace/session';
+import { DEFAULT_OPTIONS } from '../../../src/core/model';
+
+function tree(files: Record<string, string | Buffer>): string {
+  const root = mkdtempSync(join(tmpdir(), 'bw-scan-'));
+  for (const [rel, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, rel)), { recursive: true });
+    writeFileSync(join(root, rel), content);
+  }
+  return root;
+}
+
+const CALL = "import OpenAI from 'openai';\nconst c = new OpenAI();\nexport const f = () => c.chat.completions.create({ model: 'gpt-4o', messages: [] });\n";
+
+test('lists JS/TS sources, skipping node_modules, build output, .gitignore matches, declaration files and secrets', () => {
+  const root = tree({
+    'src/a.ts': CALL,
+    'src/b.jsx': 'export {}',
+    'src/types.d.ts': 'export {}',
+    'node_modules/openai/index.js': CALL,
+    'dist/a.js': CALL,
+    'generated/x.ts': CALL,
+    '.gitignore': 'generated/\n',
+    '.env': 'OPENAI_API_KEY=sk-secret',
+    'README.md': '# hi',
+  });
+  try {
+    assert.deepEqual(listSourceFiles(root), ['src/a.ts', 'src/b.jsx']);
+    assert.deepEqual(listSourceFiles(root, ['src/b.jsx']), ['src/a.ts']);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('binary, oversized and non-UTF-8 files are reported or decoded, never thrown', () => {
+  const root = tree({
+    'bin.js': Buffer.from([0x63, 0x6f, 0x00, 0x01, 0x02]),
+    'latin.js': Buffer.from('const s = "caf\xe9";\n', 'latin1'),
+    'utf16.js': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('const x = 1;\n', 'utf16le')]),
+    'big.js': 'x'.repeat(3_100_000),
+  });
+  try {
+    const bin = readSourceFile(join(root, 'bin.js'));
+    assert.equal(bin.ok, false);
+    assert.match(!bin.ok ? bin.message : '', /binary/);
+    const latin = readSourceFile(join(root, 'latin.js'));
+    assert.ok(latin.ok && latin.text.includes('café'));
+    const utf16 = readSourceFile(join(root, 'utf16.js'));
+    assert.ok(utf16.ok && utf16.text.includes('const x = 1;'));
+    const big = readSourceFile(join(root, 'big.js'));
+    assert.equal(big.ok, false);
+    assert.match(!big.ok ? big.message : '', /too large/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a session reports unreadable and unparseable files and still analyses the rest', () => {
+  const root = tree({
+    'ok.ts': CALL,
+    'broken.ts': 'import OpenAI from "openai";\nconst = ;\n',
+    'bin.js': Buffer.from([0x6f, 0x70, 0x65, 0x6e, 0x61, 0x69, 0x00]),
+    'min.js': `import OpenAI from "openai";${'var a=1;'.repeat(5000)}`,
+  });
+  try {
+    const result = new WorkspaceSession(root, DEFAULT_OPTIONS).analyzeAll();
+    assert.deepEqual(result.findings.map((f) => `${f.site.file}:${f.site.loc.start.line}`), ['ok.ts:3']);
+    const errors = Object.fromEntries(result.errors.map((e) => [e.file, e.message]));
+    assert.match(errors['broken.ts'], /syntax error/);
+    assert.match(errors['bin.js'], /binary/);
+    assert.match(errors['min.js'], /minified/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('an editor overlay replaces the file on disk for analysis', () => {
+  const root = tree({ 'a.ts': CALL });
+  try {
+    const session = new WorkspaceSession(root, DEFAULT_OPTIONS);
+    assert.equal(session.analyzeFiles(['a.ts']).findings.length, 1);
+    session.setOverlay('a.ts', 'export const nothing = 1;\n');
+    assert.equal(session.analyzeFiles(['a.ts']).findings.length, 0);
+    session.setOverlay('a.ts', undefined);
+    assert.equal(session.analyzeFiles(['a.ts']).findings.length, 1);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
