@@ -1,0 +1,64 @@
+// Benchmark: how the lazy pipeline scales on a synthetic workspace where ~5 % of files use an LLM SDK.
+// Prints figures and ratios measured in one run; it asserts nothing. `npm run bench [files]`.
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { WorkspaceSession } from '../src/workspace/session';
+import { DEFAULT_OPTIONS } from '../src/core/model';
+import { parseSource } from '../src/core/parse/parse';
+import { listSourceFiles, readSourceFile } from '../src/workspace/scan';
+
+const total = Number(process.argv[2] ?? 2000);
+const root = mkdtempSync(join(tmpdir(), 'bw-bench-'));
+
+function plainModule(i: number): string {
+  const lines = [`import { helper${i % 7} } from './util';`, `export interface Row${i} { id: string; value: number }`];
+  for (let f = 0; f < 12; f++) {
+    lines.push(`export function fn${i}_${f}(rows: Row${i}[]): number {`, '  let sum = 0;', '  for (const r of rows) sum += r.value * 2;', `  return sum + ${f};`, '}');
+  }
+  return lines.join('\n') + '\n';
+}
+
+function llmModule(i: number): string {
+  return `import OpenAI from 'openai';\nconst client = new OpenAI();\nexport async function enrich${i}(items: string[]) {\n  for (const item of items) {\n    await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: \`Tag: \${item}\` }] });\n  }\n}\n${plainModule(i)}`;
+}
+
+try {
+  mkdirSync(join(root, 'src'), { recursive: true });
+  let bytes = 0;
+  for (let i = 0; i < total; i++) {
+    const text = i % 20 === 0 ? llmModule(i) : plainModule(i);
+    bytes += text.length;
+    writeFileSync(join(root, 'src', `m${i}.ts`), text);
+  }
+  writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'bench', scripts: {} }));
+
+  let t = performance.now();
+  const files = listSourceFiles(root);
+  const listMs = performance.now() - t;
+
+  t = performance.now();
+  let parsedBytes = 0;
+  for (const f of files) {
+    const r = readSourceFile(join(root, f));
+    if (r.ok && parseSource(f, r.text).ok) parsedBytes += r.text.length;
+  }
+  const parseAllMs = performance.now() - t;
+
+  t = performance.now();
+  const result = new WorkspaceSession(root, DEFAULT_OPTIONS).analyzeAll();
+  const analyzeMs = performance.now() - t;
+  const heapMb = process.memoryUsage().heapUsed / 1e6;
+
+  const row = (k: string, v: string) => console.log(`${k.padEnd(38)} ${v}`);
+  row('files / source MB', `${files.length} / ${(bytes / 1e6).toFixed(2)}`);
+  row('list files (ms)', listMs.toFixed(0));
+  row('parse every file, eagerly (ms)', `${parseAllMs.toFixed(0)}  (${(parsedBytes / 1e6 / (parseAllMs / 1000)).toFixed(1)} MB/s)`);
+  row('full analysis, lazy parse (ms)', analyzeMs.toFixed(0));
+  row('ratio eager parse / lazy analysis', `${(parseAllMs / analyzeMs).toFixed(1)}x`);
+  row('findings', String(result.findings.length));
+  row('heap used after analysis (MB)', heapMb.toFixed(0));
+} finally {
+  rmSync(root, { recursive: true, force: true });
+}
