@@ -1,6 +1,6 @@
 // The pipeline over a project: prefilter → parse → detect → classify → estimate → fix check.
 import type { AnalysisOptions, AnalysisResult, CallSite, Estimate, Finding, FixSummary, ProjectSource } from './model';
-import { ProjectIndex } from './project';
+import { ParseCache, ProjectIndex } from './project';
 import { Resolver } from './detect/resolve';
 import { detectInFile, mayContainCalls, DetectedCall } from './detect/detect';
 import { Classifier } from './classify/classify';
@@ -27,8 +27,9 @@ export class Analyzer {
     source: ProjectSource,
     private readonly options: AnalysisOptions,
     private readonly stages: PipelineStages = {},
+    parseCache?: ParseCache,
   ) {
-    this.project = new ProjectIndex(source);
+    this.project = new ProjectIndex(source, parseCache);
     this.resolver = new Resolver(this.project);
     this.classifier = new Classifier(this.project);
   }

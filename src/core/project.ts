@@ -30,13 +30,19 @@ export function stripExtension(path: string): string {
   return path.replace(/\.(d\.)?[cm]?[jt]sx?$/i, '');
 }
 
+/** Parses kept between analyses, keyed by file; an entry is reused only while the text is identical. */
+export type ParseCache = Map<string, { text: string; entry: FileIndex | null; error?: string }>;
+
 export class ProjectIndex {
   private readonly cache = new Map<string, FileIndex | null>();
   private readonly fileSet: Set<string>;
   readonly errors: AnalysisError[] = [];
   private readonly reportedErrors = new Set<string>();
 
-  constructor(readonly source: ProjectSource) {
+  constructor(
+    readonly source: ProjectSource,
+    private readonly shared?: ParseCache,
+  ) {
     this.fileSet = new Set(source.files);
   }
 
@@ -60,9 +66,20 @@ export class ProjectIndex {
     if (text === undefined) {
       this.report(file, this.source.readError?.(file) ?? 'could not be read');
     } else {
-      const result: ParseResult = parseSource(file, text);
-      if (result.ok) entry = { parsed: result, parents: indexParents(result.ast) };
-      else this.report(file, result.line ? `${result.message} (line ${result.line})` : result.message);
+      const kept = this.shared?.get(file);
+      if (kept && kept.text === text) {
+        entry = kept.entry;
+        if (kept.error) this.report(file, kept.error);
+      } else {
+        const result: ParseResult = parseSource(file, text);
+        let error: string | undefined;
+        if (result.ok) entry = { parsed: result, parents: indexParents(result.ast) };
+        else {
+          error = result.line ? `${result.message} (line ${result.line})` : result.message;
+          this.report(file, error);
+        }
+        this.shared?.set(file, { text, entry, error });
+      }
     }
     this.cache.set(file, entry);
     return entry;

@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AnalysisOptions, AnalysisResult, Finding, Fix, ProjectSource } from '../core/model';
 import { Analyzer } from '../core/analyze';
+import type { ParseCache } from '../core/project';
 import { isSourceFile } from '../core/parse/parse';
 import { listSourceFiles, readSourceFile, toPosix } from './scan';
 import { PIPELINE_STAGES, planRewrite } from './stages';
@@ -32,6 +33,8 @@ export class WorkspaceSession {
   private fileList: string[] | null = null;
   private readonly texts = new Map<string, CachedText>();
   private readonly overlays = new Map<string, string>();
+  /** Parses survive between analyses; a file is parsed again only when its text changes. */
+  private readonly parseCache: ParseCache = new Map();
 
   constructor(
     readonly root: string,
@@ -58,6 +61,7 @@ export class WorkspaceSession {
     if (relPath === undefined) {
       this.fileList = null;
       this.texts.clear();
+      this.parseCache.clear();
     } else {
       this.texts.delete(toPosix(relPath));
       this.fileList = null;
@@ -94,7 +98,7 @@ export class WorkspaceSession {
   }
 
   private analyzer(): Analyzer {
-    return new Analyzer(this.source(), this.options, PIPELINE_STAGES);
+    return new Analyzer(this.source(), this.options, PIPELINE_STAGES, this.parseCache);
   }
 
   private files(): string[] {

@@ -93,3 +93,20 @@ test('an editor overlay replaces the file on disk for analysis', () => {
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('a second analysis re-parses only the file whose text changed', () => {
+  const root = tree({ 'a.ts': CALL, 'b.ts': CALL.replace('gpt-4o', 'gpt-4.1') });
+  try {
+    const session = new WorkspaceSession(root, DEFAULT_OPTIONS);
+    const cache = (session as unknown as { parseCache: Map<string, { entry: unknown }> }).parseCache;
+    session.analyzeAll();
+    const before = { a: cache.get('a.ts')!.entry, b: cache.get('b.ts')!.entry };
+    session.setOverlay('a.ts', CALL.replace('gpt-4o', 'o3'));
+    const second = session.analyzeAll();
+    assert.deepEqual(second.findings.map((f) => f.site.model), ['o3', 'gpt-4.1']);
+    assert.notEqual(cache.get('a.ts')!.entry, before.a, 'a.ts was edited and must be parsed again');
+    assert.equal(cache.get('b.ts')!.entry, before.b, 'b.ts did not change and must not be parsed again');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
