@@ -31,7 +31,7 @@ export class Analyzer {
   ) {
     this.project = new ProjectIndex(source, parseCache);
     this.resolver = new Resolver(this.project);
-    this.classifier = new Classifier(this.project);
+    this.classifier = new Classifier(this.project, this.resolver);
   }
 
   /** Call sites in one file, with their AST nodes (for rewrites). */

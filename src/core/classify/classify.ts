@@ -3,14 +3,17 @@
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import { visit, Node } from '../parse/walk';
 import type { CallSite, Classification, Evidence } from '../model';
-import { isFunctionLike, lookupBinding, propertyName, requireSource, FunctionLike } from '../detect/resolve';
+import { isFunctionLike, lookupBinding, propertyName, requireSource, FunctionLike, Resolver } from '../detect/resolve';
 import { functionName } from '../detect/detect';
 import type { FileIndex, ProjectIndex } from '../project';
 import { stripExtension } from '../project';
 import {
   EntryMatch,
   hasDirective,
+  isEvalFile,
   isTestFile,
+  nextRoutePath,
+  STREAM_TO_CLIENT,
   matchExportConvention,
   matchFileEntry,
   matchRegistration,
@@ -47,9 +50,15 @@ export class Classifier {
   private readonly identifierIndex = new Map<string, Map<string, TSESTree.Identifier[]>>();
   private readonly memberCallIndex = new Map<string, Map<string, TSESTree.CallExpression[]>>();
   private readonly pathMemo = new Map<Node, Path[]>();
+  /** Route paths that vercel.json runs on a schedule. */
+  private readonly cronRoutes: Map<string, string>;
 
-  constructor(private readonly project: ProjectIndex) {
+  constructor(
+    private readonly project: ProjectIndex,
+    private readonly resolver: Resolver,
+  ) {
     this.pkg = readPackageJson(project.text('package.json'));
+    this.cronRoutes = readVercelCrons(project.text('vercel.json'));
   }
 
   classify(site: CallSite, callNode: TSESTree.CallExpression): Classification {
@@ -87,15 +96,15 @@ export class Classifier {
       const only = open.length === 0 ? 'reached only from ' : 'reached from ';
       for (const p of batch) evidence.push(pathEvidence(p, only));
       evidence.push(...loops);
-      for (const p of open) evidence.push({ rule: 'no-entry-point', message: p.entry, file: p.file, line: p.line });
+      for (const p of open) evidence.push({ rule: p.rule, message: p.entry, file: p.file, line: p.line });
       return { verdict: 'batchable', confidence: open.length === 0 ? 0.9 : 0.7, evidence };
     }
     if (loops.length > 0 && paths.every((p) => p.effect !== 'excluded')) {
       evidence.push(...loops);
-      for (const p of open) evidence.push({ rule: 'no-entry-point', message: p.entry, file: p.file, line: p.line });
+      for (const p of open) evidence.push({ rule: p.rule, message: p.entry, file: p.file, line: p.line });
       return { verdict: 'batchable', confidence: 0.6, evidence };
     }
-    for (const p of paths) evidence.push({ rule: p.effect === 'excluded' ? 'test-file' : 'no-entry-point', message: p.entry, file: p.file, line: p.line });
+    for (const p of paths) evidence.push({ rule: p.rule, message: p.entry, file: p.file, line: p.line });
     if (evidence.length === 0) {
       evidence.push({ rule: 'no-entry-point', message: 'no entry point reaches this call', file: site.file, line: site.loc.start.line });
     }
@@ -169,11 +178,26 @@ export class Classifier {
     const decorated = this.decoratorEntry(fi, file, fn);
     if (decorated) return [toPath(decorated, file)];
 
+    const resolver = graphqlResolver(fi, file, fn);
+    if (resolver) return withStep([toPath(resolver, file)]);
+    if (name && (/^use[A-Z]/.test(name) || (/^[A-Z]/.test(name) && /\.[jt]sx$/.test(file)))) {
+      const kind = name.startsWith('use') ? 'React hook' : 'UI component';
+      return withStep([toPath({ rule: 'ui-component', message: `${kind} \`${name}\` in ${file}:${fn.loc.start.line}`, node: fn }, file)]);
+    }
+    if (fn.body && STREAM_TO_CLIENT.test(fi.parsed.text.slice(fn.body.range[0], fn.body.range[1]))) {
+      const label = name ? `\`${name}\`` : 'the enclosing function';
+      return withStep([toPath({ rule: 'stream-to-client', message: `${label} streams its answer to an HTTP client (${file}:${fn.loc.start.line})`, node: fn }, file)]);
+    }
+
     const paths: Path[] = [];
     const exportNames = exportNamesOf(fi, fn, name);
     for (const exportName of exportNames) {
       const convention = matchExportConvention(file, exportName, fn);
-      if (convention) paths.push(toPath(convention, file));
+      const route = convention && /^nextjs-/.test(convention.rule) ? nextRoutePath(file) : null;
+      const schedule = route !== null ? this.cronRoutes.get(route) : undefined;
+      if (schedule !== undefined) {
+        paths.push(toPath({ rule: 'vercel-cron', message: `the route ${route} is run by a vercel.json cron ('${schedule}'), not by a person`, node: fn }, file));
+      } else if (convention) paths.push(toPath(convention, file));
       else if (exportName !== 'default' && hasDirective(fi.parsed.ast.body, 'use server')) {
         paths.push(toPath({ rule: 'server-action', message: `server action ${exportName} in ${file}`, node: fn }, file));
       }
@@ -188,7 +212,9 @@ export class Classifier {
         paths.push(...this.walkFrom(use.file, use.node, depth + 1, visiting));
       }
     }
-    if (uses.length === 0) {
+    if (uses.length === 0 && isEvalFile(file)) {
+      paths.push(toPath({ rule: 'eval-harness', message: `an eval harness (${file})`, node: fn }, file));
+    } else if (uses.length === 0) {
       const label = name ? `\`${name}\`` : 'this function';
       paths.push({
         effect: 'open',
@@ -207,9 +233,50 @@ export class Classifier {
   }
 
   private argumentPaths(file: string, call: TSESTree.CallExpression | TSESTree.NewExpression, depth: number, visiting: Set<Node>): Path[] {
+    const queue = queueWorkerName(call);
+    if (queue !== null && call.type === T.NewExpression) return this.producerPaths(file, call, queue, depth, visiting);
     const registration = matchRegistration(call, file);
     if (registration) return [toPath(registration, file)];
     return this.walkFrom(file, call, depth + 1, visiting);
+  }
+
+  /**
+   * A queue worker is decided by who enqueues its jobs: a request handler that awaits the job's result
+   * makes it user-waiting; bulk or scheduled enqueueing makes it batchable; anything else stays open.
+   */
+  private producerPaths(file: string, worker: TSESTree.NewExpression, queue: string, depth: number, visiting: Set<Node>): Path[] {
+    const where = `${file}:${worker.loc.start.line}`;
+    const paths: Path[] = [];
+    for (const f of this.project.files) {
+      const text = this.project.text(f);
+      if (!text || !/\.add(Bulk)?\s*\(/.test(text)) continue;
+      const fi = this.project.get(f);
+      if (!fi) continue;
+      for (const call of [...(this.memberCalls(f).get('add') ?? []), ...(this.memberCalls(f).get('addBulk') ?? [])]) {
+        const callee = call.callee as TSESTree.MemberExpression;
+        const target = this.resolver.evaluate(f, callee.object);
+        if (target?.kind !== 'queue' || target.name !== queue) continue;
+        const method = propertyName(callee.property, callee.computed);
+        const producerWhere = `${f}:${call.loc.start.line}`;
+        const upstream = this.walkFrom(f, call, depth + 1, visiting);
+        const inLoop = method === 'addBulk' || upstream.some((p) => p.loops.length > 0);
+        const enclosing = enclosingFunctionText(fi, call);
+        const awaited = /waitUntilFinished\s*\(/.test(enclosing);
+        for (const p of upstream) {
+          if (p.effect === 'user-waiting' && awaited) {
+            paths.push({ ...p, entry: `${p.entry}; it enqueues a job on '${queue}' at ${producerWhere} and awaits its result, so the worker at ${where} answers a waiting person` });
+          } else if (p.effect === 'batchable' || inLoop) {
+            paths.push({ ...p, effect: 'batchable', rule: 'queue-worker', entry: `${p.entry}; jobs for the '${queue}' worker at ${where} are enqueued ${inLoop ? 'in bulk' : 'from a batch path'} at ${producerWhere}` });
+          } else {
+            paths.push({ ...p, effect: 'open', rule: 'queue-worker', entry: `jobs for the '${queue}' worker at ${where} are enqueued at ${producerWhere} without waiting for the result; who waits is unclear` });
+          }
+        }
+      }
+    }
+    if (paths.length === 0) {
+      paths.push({ effect: 'open', rule: 'queue-worker', entry: `queue worker for '${queue}' at ${where}; no producer found in the workspace`, file, line: worker.loc.start.line, steps: [], loops: [] });
+    }
+    return paths;
   }
 
   /** NestJS-style decorators on a class method: @Get/@Post → request handler, @Cron/@Interval → schedule. */
@@ -387,6 +454,46 @@ export class Classifier {
     this.memberCallIndex.set(file, idx);
     return idx;
   }
+}
+
+function queueWorkerName(call: TSESTree.CallExpression | TSESTree.NewExpression): string | null {
+  if (call.type !== T.NewExpression || call.callee.type !== T.Identifier || call.callee.name !== 'Worker') return null;
+  const first = call.arguments[0];
+  return first?.type === T.Literal && typeof first.value === 'string' ? first.value : null;
+}
+
+function enclosingFunctionText(fi: FileIndex, node: Node): string {
+  let cur = fi.parents.get(node);
+  while (cur && !isFunctionLike(cur)) cur = fi.parents.get(cur);
+  const span = cur ?? fi.parsed.ast;
+  return fi.parsed.text.slice(span.range[0], span.range[1]);
+}
+
+/** `resolvers = { Query: { field: async () => ... } }`: a GraphQL resolver answers a query someone sent. */
+function graphqlResolver(fi: FileIndex, file: string, fn: FunctionLike): EntryMatch | null {
+  const prop = fi.parents.get(fn);
+  if (prop?.type !== T.Property && prop?.type !== T.MethodDefinition) return null;
+  const obj = fi.parents.get(prop);
+  const holder = obj?.type === T.ObjectExpression ? fi.parents.get(obj) : undefined;
+  if (holder?.type !== T.Property) return null;
+  const type = propertyName(holder.key, holder.computed);
+  if (type !== 'Query' && type !== 'Mutation' && type !== 'Subscription') return null;
+  const field = prop.type === T.Property ? propertyName(prop.key, prop.computed) : null;
+  return { rule: 'graphql-resolver', message: `GraphQL ${type}${field ? `.${field}` : ''} resolver at ${file}:${fn.loc.start.line}`, node: fn };
+}
+
+function readVercelCrons(text: string | undefined): Map<string, string> {
+  const crons = new Map<string, string>();
+  if (!text) return crons;
+  try {
+    const config = JSON.parse(text) as { crons?: { path?: unknown; schedule?: unknown }[] };
+    for (const c of config.crons ?? []) {
+      if (typeof c.path === 'string') crons.set(c.path.split('?')[0].replace(/\/$/, '') || '/', String(c.schedule ?? ''));
+    }
+  } catch {
+    // an unreadable vercel.json names no crons
+  }
+  return crons;
 }
 
 function classifyUse(fi: FileIndex, file: string, id: TSESTree.Identifier): Use | null {

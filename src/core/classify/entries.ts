@@ -41,6 +41,9 @@ export function matchRegistration(call: TSESTree.CallExpression | TSESTree.NewEx
     return null;
   }
   if (call.callee.type !== T.MemberExpression) {
+    if (call.callee.type === T.Identifier && ['registerCommand', 'registerTextEditorCommand'].includes(call.callee.name)) {
+      return { rule: 'editor-command', message: `editor command handler at ${where}`, node: call };
+    }
     if (call.callee.type === T.Identifier && call.callee.name === 'scheduleJob') {
       return { rule: 'cron-schedule', message: `runs on a node-schedule job at ${where}`, node: call };
     }
@@ -59,11 +62,52 @@ export function matchRegistration(call: TSESTree.CallExpression | TSESTree.NewEx
     if (BOT_EVENTS.has(first)) return { rule: 'chat-bot-handler', message: `bot handler for '${first}' events at ${where}`, node: call };
     if (SOCKET_EVENTS.has(first)) return { rule: 'websocket-handler', message: `socket handler for '${first}' events at ${where}`, node: call };
   }
+  const receiver = rootIdentifier(call.callee.object);
+  if (method === 'use' && receiver && /^(app|router|server|api|koa|hono)$/i.test(receiver) && first === null) {
+    return { rule: 'http-route-handler', message: `HTTP middleware (${receiver}.use) at ${where}`, node: call };
+  }
+  if ((method === 'query' || method === 'mutation' || method === 'subscription') && receiver && /procedure/i.test(receiver)) {
+    return { rule: 'rpc-procedure', message: `tRPC ${method} procedure at ${where}`, node: call };
+  }
+  if (receiver === 'ipcMain' && ['handle', 'handleOnce', 'on', 'once'].includes(method)) {
+    return { rule: 'electron-ipc', message: `Electron IPC handler${first ? ` for '${first}'` : ''} at ${where}`, node: call };
+  }
+  if (method === 'registerCommand' || method === 'registerTextEditorCommand') {
+    return { rule: 'editor-command', message: `editor command${first ? ` '${first}'` : ''} at ${where}`, node: call };
+  }
   if (BOT_METHODS.has(method) && call.callee.object.type === T.Identifier && /^(app|bot|slack|telegraf|bolt)$/i.test(call.callee.object.name)) {
     return { rule: 'chat-bot-handler', message: `bot ${method} handler at ${where}`, node: call };
   }
   return null;
 }
+
+/** The identifier a member chain or call chain starts from: `publicProcedure.input(x).query` → 'publicProcedure'. */
+export function rootIdentifier(node: Node): string | null {
+  let cur: Node = node;
+  for (;;) {
+    if (cur.type === T.Identifier) return cur.name;
+    if (cur.type === T.MemberExpression) cur = cur.object;
+    else if (cur.type === T.CallExpression) cur = cur.callee;
+    else return null;
+  }
+}
+
+/** The URL path a Next.js route file serves: app/api/x/route.ts and pages/api/x.ts → /api/x. */
+export function nextRoutePath(file: string): string | null {
+  const base = stripExtension(file);
+  const app = /(?:^|\/)app(\/.*)?\/route$/.exec(base);
+  if (app) return (app[1] ?? '/').replace(/\/\([^/]+\)/g, '') || '/';
+  const pages = /(?:^|\/)pages(\/api\/.*)$/.exec(base);
+  if (pages) return pages[1].replace(/\/index$/, '');
+  return null;
+}
+
+export function isEvalFile(file: string): boolean {
+  return /(^|\/)evals?\//.test(file) || /\.eval\.[cm]?[jt]sx?$/.test(file);
+}
+
+/** Code that streams to an HTTP client: the function holding it answers a person who is reading. */
+export const STREAM_TO_CLIENT = /\bres\.write\(|text\/event-stream|\bstreamText\(|toDataStreamResponse\(|toTextStreamResponse\(|\.pipe\(\s*res\b/;
 
 /** File-convention entries for an exported function: Next.js route.ts / pages/api, SvelteKit +server.ts. */
 export function matchExportConvention(file: string, exportName: string, node: Node): EntryMatch | null {
@@ -74,6 +118,9 @@ export function matchExportConvention(file: string, exportName: string, node: No
   }
   if (/(^|\/)\+server$/.test(base) && ROUTE_EXPORTS.has(exportName)) {
     return { rule: 'http-route-handler', message: `SvelteKit ${exportName} endpoint in ${where}`, node };
+  }
+  if (/(^|\/)app\/routes\//.test(base) && (exportName === 'loader' || exportName === 'action')) {
+    return { rule: 'remix-loader', message: `Remix ${exportName} in ${where}`, node };
   }
   if (/(^|\/)pages\/api\//.test(base) && exportName === 'default') {
     return { rule: 'nextjs-api-route', message: `Next.js API route handler in ${where}`, node };
@@ -137,6 +184,7 @@ export function matchFileEntry(file: string, text: string, program: TSESTree.Pro
       if (normaliseRef(target) === stem) return { rule: 'bin-entry', message: `the \`${name}\` bin entry of package.json`, node: program };
     }
   }
+  if (isEvalFile(file)) return { rule: 'eval-harness', message: `an eval harness (${file})`, node: program };
   if (text.startsWith('#!')) return { rule: 'shebang-script', message: `an executable script (${text.slice(0, text.indexOf('\n')).trim()})`, node: program };
   if (/require\.main\s*===?\s*module|import\.meta\.main/.test(text)) {
     return { rule: 'main-module', message: 'runs as a main module (require.main === module)', node: program };

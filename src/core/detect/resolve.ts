@@ -14,6 +14,7 @@ export type Value =
   | { kind: 'module'; file: string }
   | { kind: 'function'; file: string; node: FunctionLike }
   | { kind: 'string'; value: string }
+  | { kind: 'queue'; name: string }
   | { kind: 'object'; file: string; node: TSESTree.ObjectExpression };
 
 export type FunctionLike = TSESTree.FunctionDeclaration | TSESTree.FunctionExpression | TSESTree.ArrowFunctionExpression;
@@ -111,6 +112,11 @@ export class Resolver {
         if (callee?.kind === 'class') return { kind: 'client', provider: callee.provider, path: [] };
         // CommonJS: `const OpenAI = require('openai')` is the class itself (and carries .OpenAI/.default too).
         if (callee?.kind === 'sdk-namespace') return { kind: 'client', provider: callee.module.provider, path: [] };
+        // A job queue (BullMQ, Bull): `new Queue('name')`; its workers are judged by who adds jobs.
+        const first = node.arguments[0];
+        if (node.callee.type === T.Identifier && node.callee.name === 'Queue' && first?.type === T.Literal && typeof first.value === 'string') {
+          return { kind: 'queue', name: first.value };
+        }
         return null;
       }
       case T.CallExpression: {
