@@ -1,5 +1,6 @@
 // A lazily parsed view of the project: parses a file the first time a stage asks for it,
 // resolves relative imports against the known file list.
+import { parseConfigFileTextToJson } from 'typescript';
 import { parseSource, ParseResult, ParsedFile, TSESTree } from './parse/parse';
 import { indexParents, Node } from './parse/walk';
 import type { AnalysisError, ProjectSource } from './model';
@@ -91,10 +92,48 @@ export class ProjectIndex {
     this.errors.push({ file, message });
   }
 
-  /** Resolves a relative import specifier from `fromFile` to a project file, or null. */
+  private aliases: PathAlias[] | null = null;
+
+  /** tsconfig.json `compilerOptions.paths` (with `baseUrl`), read once; comments and trailing commas allowed. */
+  private pathAliases(): PathAlias[] {
+    if (this.aliases) return this.aliases;
+    this.aliases = [];
+    const text = this.source.read('tsconfig.json') ?? this.source.read('jsconfig.json');
+    if (!text) return this.aliases;
+    const { config } = parseConfigFileTextToJson('tsconfig.json', text);
+    const options = (config as { compilerOptions?: { baseUrl?: unknown; paths?: unknown } } | undefined)?.compilerOptions;
+    const baseUrl = typeof options?.baseUrl === 'string' ? joinPath('', options.baseUrl) : '';
+    if (options?.paths && typeof options.paths === 'object') {
+      for (const [pattern, targets] of Object.entries(options.paths as Record<string, unknown>)) {
+        if (!Array.isArray(targets)) continue;
+        this.aliases.push({ pattern, targets: targets.filter((t): t is string => typeof t === 'string').map((t) => joinPath(baseUrl, t)) });
+      }
+    }
+    return this.aliases;
+  }
+
+  /** Resolves an import specifier from `fromFile` to a project file: relative paths and tsconfig `paths` aliases. */
   resolveImport(fromFile: string, specifier: string): string | null {
-    if (!specifier.startsWith('.')) return null;
-    const base = joinPath(dirname(fromFile), specifier);
+    if (!specifier.startsWith('.')) {
+      for (const { pattern, targets } of this.pathAliases()) {
+        const star = pattern.indexOf('*');
+        let rest: string | null = null;
+        if (star < 0) rest = pattern === specifier ? '' : null;
+        else if (specifier.startsWith(pattern.slice(0, star)) && specifier.endsWith(pattern.slice(star + 1))) {
+          rest = specifier.slice(star, specifier.length - (pattern.length - star - 1));
+        }
+        if (rest === null) continue;
+        for (const target of targets) {
+          const hit = this.resolvePath(target.replace('*', rest));
+          if (hit) return hit;
+        }
+      }
+      return null;
+    }
+    return this.resolvePath(joinPath(dirname(fromFile), specifier));
+  }
+
+  private resolvePath(base: string): string | null {
     const candidates = [base];
     // TypeScript ESM style: './x.js' written for './x.ts'.
     const stripped = stripExtension(base);
@@ -108,3 +147,8 @@ export class ProjectIndex {
 }
 
 export type Program = TSESTree.Program;
+
+interface PathAlias {
+  pattern: string;
+  targets: string[];
+}

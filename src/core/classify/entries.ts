@@ -55,8 +55,8 @@ export function matchRegistration(call: TSESTree.CallExpression | TSESTree.NewEx
   if (HTTP_METHODS.has(method) && first !== null && first.startsWith('/')) {
     return { rule: 'http-route-handler', message: `${method.toUpperCase()} ${first} route handler at ${where}`, node: call };
   }
-  if ((method === 'schedule' || method === 'scheduleJob') && first !== null && looksLikeCronSpec(first)) {
-    return { rule: 'cron-schedule', message: `runs on the cron schedule '${first}' at ${where}`, node: call };
+  if (method === 'scheduleJob' || (method === 'schedule' && first !== null && looksLikeCronSpec(first))) {
+    return { rule: 'cron-schedule', message: `runs on the ${first ? `schedule '${first}'` : 'node-schedule job'} at ${where}`, node: call };
   }
   if ((method === 'on' || method === 'once') && first !== null) {
     if (BOT_EVENTS.has(first)) return { rule: 'chat-bot-handler', message: `bot handler for '${first}' events at ${where}`, node: call };
