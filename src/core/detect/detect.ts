@@ -22,6 +22,8 @@ export function mayContainCalls(text: string): boolean {
 export function detectInFile(project: ProjectIndex, resolver: Resolver, file: string): DetectedCall[] {
   const fi = project.get(file);
   if (!fi) return [];
+  const ignored = ignoredLines(fi);
+  if (ignored === 'file') return [];
   const found: DetectedCall[] = [];
   visit(fi.parsed.ast, (node) => {
     if (node.type !== T.CallExpression || node.callee.type !== T.MemberExpression) return;
@@ -31,10 +33,32 @@ export function detectInFile(project: ProjectIndex, resolver: Resolver, file: st
     if (target?.kind !== 'client') return;
     const chain = [...target.path, method];
     const shape = CALL_SHAPES.find((s) => s.provider === target.provider && sameChain(s.chain, chain));
-    if (!shape) return;
+    if (!shape || ignored.has(node.loc.start.line)) return;
     found.push({ node, shape, site: buildSite(fi, resolver, file, node, shape) });
   });
   return found;
+}
+
+/**
+ * `// batchwise-ignore-file` anywhere in the file silences it; `// batchwise-ignore-next-line` silences
+ * calls that start on the next line (and a statement starting there).
+ */
+function ignoredLines(fi: FileIndex): Set<number> | 'file' {
+  const lines = new Set<number>();
+  for (const c of fi.parsed.comments) {
+    const text = c.value.trim();
+    if (/^batchwise-ignore-file\b/.test(text)) return 'file';
+    if (/^batchwise-ignore-next-line\b/.test(text)) lines.add(c.loc.end.line + 1);
+  }
+  if (lines.size === 0) return lines;
+  // A call inside a statement that starts on the ignored line is ignored too (e.g. a multi-line await).
+  const extended = new Set(lines);
+  visit(fi.parsed.ast, (node) => {
+    if (lines.has(node.loc.start.line) && node.type === T.CallExpression) {
+      for (let l = node.loc.start.line; l <= node.loc.end.line; l++) extended.add(l);
+    }
+  });
+  return extended;
 }
 
 function sameChain(a: string[], b: string[]): boolean {
