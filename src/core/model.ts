@@ -160,6 +160,8 @@ export const DEFAULT_OPTIONS: AnalysisOptions = {
 export interface ProjectSource {
   /** Every JS/TS source file in the project (relative, '/' separators), ignores already applied. */
   readonly files: readonly string[];
+  /** Other files the engine may read for context: CI workflows (`.github/workflows/*.yml`). */
+  readonly configFiles?: readonly string[];
   /** The file's text, or undefined when it cannot be read. Also used for 'package.json', 'tsconfig.json', 'vercel.json'. */
   read(path: string): string | undefined;
   /** Why `read` returned undefined, in words, when the reader knows. */

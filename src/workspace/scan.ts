@@ -41,6 +41,14 @@ export function listSourceFiles(root: string, extraIgnores: string[] = []): stri
     .sort();
 }
 
+/** Context files the classifier reads besides sources: scheduled CI workflows. */
+export function listConfigFiles(root: string): string[] {
+  return fg
+    .sync(['.github/workflows/*.{yml,yaml}'], { cwd: root, dot: true, onlyFiles: true, followSymbolicLinks: false, suppressErrors: true })
+    .map(toPosix)
+    .sort();
+}
+
 export type ReadOutcome = { ok: true; text: string } | { ok: false; message: string };
 
 /** Reads a source file as UTF-8 text; refuses what is not worth parsing, with the reason. */

@@ -12,7 +12,7 @@ import type { AnalysisOptions, AnalysisResult, Finding, Fix, ProjectSource } fro
 import { Analyzer } from '../core/analyze';
 import type { ParseCache } from '../core/project';
 import { isSourceFile } from '../core/parse/parse';
-import { listSourceFiles, readSourceFile, toPosix } from './scan';
+import { listConfigFiles, listSourceFiles, readSourceFile, toPosix } from './scan';
 import { PIPELINE_STAGES, planRewrite } from './stages';
 
 export type FixOutcome = { ok: true; fix: Fix } | { ok: false; reason: string };
@@ -31,6 +31,7 @@ interface CachedText {
 
 export class WorkspaceSession {
   private fileList: string[] | null = null;
+  private configList: string[] | null = null;
   private readonly texts = new Map<string, CachedText>();
   private readonly overlays = new Map<string, string>();
   /** Parses survive between analyses; a file is parsed again only when its text changes. */
@@ -60,6 +61,7 @@ export class WorkspaceSession {
   invalidate(relPath?: string): void {
     if (relPath === undefined) {
       this.fileList = null;
+      this.configList = null;
       this.texts.clear();
       this.parseCache.clear();
     } else {
@@ -111,8 +113,10 @@ export class WorkspaceSession {
   }
 
   private source(): ProjectSource {
+    this.configList ??= listConfigFiles(this.root);
     return {
       files: this.files(),
+      configFiles: this.configList,
       read: (p) => this.read(p),
       readError: (p) => this.texts.get(toPosix(p))?.error,
     };

@@ -11,6 +11,7 @@ export const FIXTURES = join(REPO_ROOT, 'test', 'fixtures');
 /** An in-memory ProjectSource over a fixture folder: the engine under test never touches the disk itself. */
 export function fixtureProject(dir: string): ProjectSource {
   const files: string[] = [];
+  const configFiles: string[] = [];
   const texts = new Map<string, string>();
   const walk = (d: string) => {
     for (const name of readdirSync(d)) {
@@ -20,10 +21,11 @@ export function fixtureProject(dir: string): ProjectSource {
         const rel = relative(dir, abs).split(sep).join('/');
         texts.set(rel, readFileSync(abs, 'utf8'));
         if (isSourceFile(rel)) files.push(rel);
+        else if (/^\.github\/workflows\/[^/]+\.ya?ml$/.test(rel)) configFiles.push(rel);
       }
     }
   };
   walk(dir);
   files.sort();
-  return { files, read: (p) => texts.get(p) };
+  return { files, configFiles, read: (p) => texts.get(p) };
 }

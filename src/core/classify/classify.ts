@@ -19,6 +19,8 @@ import {
   matchRegistration,
   PackageInfo,
   readPackageJson,
+  readScheduledWorkflows,
+  ScheduledWorkflow,
 } from './entries';
 import { ruleById } from './rules';
 
@@ -59,7 +61,9 @@ export class Classifier {
   ) {
     this.pkg = readPackageJson(project.text('package.json'));
     this.cronRoutes = readVercelCrons(project.text('vercel.json'));
+    this.workflows = readScheduledWorkflows(project.source.configFiles ?? [], (p) => project.text(p));
   }
+  private readonly workflows: ScheduledWorkflow[];
 
   classify(site: CallSite, callNode: TSESTree.CallExpression): Classification {
     const inferred = this.infer(site, callNode);
@@ -133,7 +137,7 @@ export class Classifier {
   private topLevelPaths(fi: FileIndex, file: string): Path[] {
     const program = fi.parsed.ast;
     if (isTestFile(file)) return [excludedPath(file)];
-    const entry = matchFileEntry(file, fi.parsed.text, program, this.pkg);
+    const entry = matchFileEntry(file, fi.parsed.text, program, this.pkg, this.workflows);
     if (entry) return [toPath(entry, file)];
     return [
       {

@@ -3,6 +3,7 @@
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import type { Node } from '../parse/walk';
 import { propertyName } from '../detect/resolve';
+import { parse as parseYaml } from 'yaml';
 import { stripExtension } from '../project';
 
 export interface EntryMatch {
@@ -165,21 +166,81 @@ export function readPackageJson(text: string | undefined): PackageInfo | null {
   }
 }
 
+export interface ScheduledWorkflow {
+  file: string;
+  crons: string[];
+  /** The `run:` commands of its steps. */
+  runs: string[];
+}
+
+/** GitHub Actions workflows triggered by `on: schedule`. Unreadable YAML names no workflow. */
+export function readScheduledWorkflows(files: readonly string[], read: (p: string) => string | undefined): ScheduledWorkflow[] {
+  const out: ScheduledWorkflow[] = [];
+  for (const file of files) {
+    if (!/(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(file)) continue;
+    const text = read(file);
+    if (!text) continue;
+    let doc: unknown;
+    try {
+      doc = parseYaml(text);
+    } catch {
+      continue;
+    }
+    const wf = doc as { on?: unknown; true?: unknown; jobs?: Record<string, { steps?: { run?: unknown }[] }> } | null;
+    const on = (wf?.on ?? wf?.true) as { schedule?: { cron?: unknown }[] } | undefined;
+    if (!on || typeof on !== 'object' || !Array.isArray(on.schedule)) continue;
+    const crons = on.schedule.map((s) => String(s?.cron ?? '')).filter(Boolean);
+    const runs: string[] = [];
+    for (const job of Object.values(wf?.jobs ?? {})) {
+      for (const step of job?.steps ?? []) if (typeof step?.run === 'string') runs.push(step.run);
+    }
+    out.push({ file, crons, runs });
+  }
+  return out;
+}
+
+/** npm script names a shell command runs: `npm run x`, `npm run-script x`, `yarn x`, `pnpm x`, `bun run x`. */
+function scriptNamesIn(command: string): string[] {
+  const names: string[] = [];
+  for (const m of command.matchAll(/\b(?:npm\s+(?:run|run-script)|yarn(?:\s+run)?|pnpm(?:\s+run)?|bun\s+run)\s+([\w:.-]+)/g)) names.push(m[1]);
+  return names;
+}
+
+function commandRunsFile(command: string, stem: string): boolean {
+  const tokens = command.split(/[\s;&|]+/).map(normaliseRef);
+  // Compiled output (dist/x.js) maps back to the source file by its path after the build folder.
+  return tokens.some((t) => t === stem || (t.length > 0 && t.includes('/') && stem.endsWith('/' + t.replace(/^(dist|build|out|lib)\//, ''))));
+}
+
 function normaliseRef(p: string): string {
   return stripExtension(p.replace(/^\.\//, ''));
 }
 
 /** File-level entries: npm scripts and bin entries naming the file, shebangs, main-module checks. */
-export function matchFileEntry(file: string, text: string, program: TSESTree.Program, pkg: PackageInfo | null): EntryMatch | null {
+export function matchFileEntry(
+  file: string,
+  text: string,
+  program: TSESTree.Program,
+  pkg: PackageInfo | null,
+  workflows: readonly ScheduledWorkflow[] = [],
+): EntryMatch | null {
   const stem = stripExtension(file);
-  if (pkg) {
-    for (const [name, command] of Object.entries(pkg.scripts)) {
-      const tokens = command.split(/[\s;&|]+/).map(normaliseRef);
-      // Compiled output (dist/x.js) maps back to the source file by its path after the build folder.
-      if (tokens.some((t) => t === stem || (t.length > 0 && stem.endsWith('/' + t.replace(/^(dist|build|out|lib)\//, ''))))) {
-        return { rule: 'npm-script', message: `run by the npm script \`${name}\` (\`${command}\`)`, node: program };
+  const scriptsRunningFile = pkg ? Object.entries(pkg.scripts).filter(([, command]) => commandRunsFile(command, stem)) : [];
+  for (const wf of workflows) {
+    for (const run of wf.runs) {
+      const viaScript = scriptsRunningFile.find(([name]) => scriptNamesIn(run).includes(name));
+      if (viaScript || commandRunsFile(run, stem)) {
+        const how = viaScript ? `the npm script \`${viaScript[0]}\`` : `\`${run.trim().split('\n')[0]}\``;
+        const when = wf.crons.length ? ` on the schedule '${wf.crons.join("', '")}'` : '';
+        return { rule: 'scheduled-workflow', message: `run by ${how} in the scheduled GitHub Actions workflow ${wf.file}${when}`, node: program };
       }
     }
+  }
+  if (scriptsRunningFile.length > 0) {
+    const [name, command] = scriptsRunningFile[0];
+    return { rule: 'npm-script', message: `run by the npm script \`${name}\` (\`${command}\`)`, node: program };
+  }
+  if (pkg) {
     for (const [name, target] of Object.entries(pkg.bin)) {
       if (normaliseRef(target) === stem) return { rule: 'bin-entry', message: `the \`${name}\` bin entry of package.json`, node: program };
     }

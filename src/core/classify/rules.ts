@@ -29,6 +29,7 @@ export const RULES: readonly ContextRule[] = [
   { id: 'main-module', effect: 'batchable', title: 'Runs as a main module (require.main === module)' },
   { id: 'cron-schedule', effect: 'batchable', title: 'Runs on a cron schedule' },
   { id: 'loop-over-collection', effect: 'batchable', title: 'Called once per item of a collection' },
+  { id: 'scheduled-workflow', effect: 'batchable', title: 'Run by a scheduled GitHub Actions workflow' },
   { id: 'vercel-cron', effect: 'batchable', title: 'A route run by a vercel.json cron' },
   { id: 'eval-harness', effect: 'batchable', title: 'An eval harness' },
   { id: 'queue-worker', effect: 'neutral', title: 'A queue worker, decided by its producers' },
