@@ -69,6 +69,16 @@ export class Analyzer {
       if ('refused' in check) fixRefusal = check.refused;
       else fix = check;
     }
-    return { site: call.site, classification, estimate, fix, fixRefusal };
+    const threshold = this.options.lowVolumeThreshold ?? 0;
+    const lowVolume = classification.verdict === 'batchable' && estimate !== null && estimate.callsPerDay < threshold;
+    if (lowVolume) {
+      classification.evidence.push({
+        rule: 'low-volume',
+        message: `about ${estimate!.callsPerDay} requests a day is below the ${threshold}/day threshold where a batch is worth the wait; reported as low-volume, not as a saving to chase`,
+        file: call.site.file,
+        line: call.site.loc.start.line,
+      });
+    }
+    return { site: call.site, classification, estimate, fix, fixRefusal, ...(lowVolume ? { lowVolume } : {}) };
   }
 }

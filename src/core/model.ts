@@ -108,6 +108,8 @@ export interface Finding {
   fix: FixSummary | null;
   /** Why no fix is offered, when one was looked for and refused. */
   fixRefusal: string | null;
+  /** Batchable, but below the volume where batching is worth the wait. */
+  lowVolume?: boolean;
 }
 
 export interface AnalysisError {
@@ -147,6 +149,8 @@ export interface AnalysisOptions {
   defaultOutputTokens: number;
   /** Rows that replace or extend the bundled price table (matched by model id). */
   priceOverrides: PriceRow[];
+  /** Below this many requests a day a batchable site is reported as low-volume, not as a saving to chase. */
+  lowVolumeThreshold?: number;
 }
 
 export const DEFAULT_OPTIONS: AnalysisOptions = {
@@ -154,6 +158,7 @@ export const DEFAULT_OPTIONS: AnalysisOptions = {
   interpolatedTokens: 200,
   defaultOutputTokens: 300,
   priceOverrides: [],
+  lowVolumeThreshold: 100,
 };
 
 /** What the engine reads: file paths relative to the root, and their text on demand. */

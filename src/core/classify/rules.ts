@@ -33,6 +33,7 @@ export const RULES: readonly ContextRule[] = [
   { id: 'vercel-cron', effect: 'batchable', title: 'A route run by a vercel.json cron' },
   { id: 'eval-harness', effect: 'batchable', title: 'An eval harness' },
   { id: 'queue-worker', effect: 'neutral', title: 'A queue worker, decided by its producers' },
+  { id: 'low-volume', effect: 'neutral', title: 'Below the volume where batching pays' },
   { id: 'declared-context', effect: 'neutral', title: 'Context declared in a batchwise comment' },
   { id: 'call-chain', effect: 'neutral', title: 'How the call is reached' },
   { id: 'no-entry-point', effect: 'neutral', title: 'No entry point found' },
