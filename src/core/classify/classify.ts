@@ -173,6 +173,8 @@ export class Classifier {
       return [toPath({ rule: 'server-action', message: `server action ${name ?? ''} in ${file}:${fn.loc.start.line}`.replace('  ', ' '), node: fn }, file)];
     }
     const parent = fi.parents.get(fn);
+    // An immediately invoked function runs where it is written.
+    if (parent?.type === T.CallExpression && parent.callee === fn) return this.walkFrom(file, parent, depth + 1, visiting);
     // A callback handed to a call: a framework registration, or transparent (map, then, setTimeout ...).
     if (parent && (parent.type === T.CallExpression || parent.type === T.NewExpression) && parent.arguments.includes(fn as never)) {
       const loop = loopEvidence(file, parent, fn);
