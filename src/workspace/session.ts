@@ -13,6 +13,7 @@ import { Analyzer } from '../core/analyze';
 import type { ParseCache } from '../core/project';
 import { isSourceFile } from '../core/parse/parse';
 import { listConfigFiles, listSourceFiles, readSourceFile, toPosix } from './scan';
+import { applyProjectConfig, loadProjectConfig, LoadedConfig } from './config';
 import { PIPELINE_STAGES, planRewrite } from './stages';
 
 export type FixOutcome = { ok: true; fix: Fix } | { ok: false; reason: string };
@@ -22,6 +23,8 @@ export interface SessionOptions {
   helperPath?: string;
   /** Extra ignore patterns (gitignore syntax). */
   ignore?: string[];
+  /** Applied after the project configuration file: what the user asked for on the command line. */
+  overrides?: Partial<AnalysisOptions>;
 }
 
 interface CachedText {
@@ -32,6 +35,7 @@ interface CachedText {
 export class WorkspaceSession {
   private fileList: string[] | null = null;
   private configList: string[] | null = null;
+  private projectConfig: LoadedConfig | null = null;
   private readonly texts = new Map<string, CachedText>();
   private readonly overlays = new Map<string, string>();
   /** Parses survive between analyses; a file is parsed again only when its text changes. */
@@ -59,6 +63,7 @@ export class WorkspaceSession {
   }
 
   invalidate(relPath?: string): void {
+    if (relPath === undefined || /(^|\/)(batchwise\.config\.json|package\.json)$/.test(toPosix(relPath))) this.projectConfig = null;
     if (relPath === undefined) {
       this.fileList = null;
       this.configList = null;
@@ -76,7 +81,10 @@ export class WorkspaceSession {
   }
 
   analyzeAll(isCancelled?: () => boolean): AnalysisResult {
-    return this.analyzer().run({ isCancelled });
+    const result = this.analyzer().run({ isCancelled });
+    const { source, problems } = this.config();
+    const configErrors = problems.map((message) => ({ file: source ?? 'batchwise.config.json', message }));
+    return { ...result, errors: [...configErrors, ...result.errors] };
   }
 
   fixFor(finding: Finding): FixOutcome {
@@ -99,13 +107,24 @@ export class WorkspaceSession {
     return base + (typescript ? '.ts' : '.js');
   }
 
+  /** The project's batchwise.config.json (or package.json "batchwise" key), read once until invalidated. */
+  config(): LoadedConfig {
+    this.projectConfig ??= loadProjectConfig(this.root);
+    return this.projectConfig;
+  }
+
+  /** Settings as the engine sees them: base (editor settings or defaults) < project file < overrides. */
+  effectiveOptions(): AnalysisOptions {
+    return { ...applyProjectConfig(this.options, this.config().config), ...this.sessionOptions.overrides };
+  }
+
   private analyzer(): Analyzer {
-    return new Analyzer(this.source(), this.options, PIPELINE_STAGES, this.parseCache);
+    return new Analyzer(this.source(), this.effectiveOptions(), PIPELINE_STAGES, this.parseCache);
   }
 
   private files(): string[] {
     if (!this.fileList) {
-      const found = new Set(listSourceFiles(this.root, this.sessionOptions.ignore));
+      const found = new Set(listSourceFiles(this.root, [...(this.sessionOptions.ignore ?? []), ...(this.config().config.ignore ?? [])]));
       for (const rel of this.overlays.keys()) if (isSourceFile(rel)) found.add(rel);
       this.fileList = [...found].sort();
     }

@@ -1,0 +1,93 @@
+// The project's own configuration: batchwise.config.json, or the "batchwise" key of package.json.
+// Read by the CLI and the extension alike so both report the same findings. Invalid entries are
+// reported and skipped, never thrown.
+import Ajv, { ErrorObject } from 'ajv';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import schema from '../../schemas/batchwise.config.schema.json';
+import type { AnalysisOptions, PriceRow } from '../core/model';
+
+export const CONFIG_FILE = 'batchwise.config.json';
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+export interface ProjectConfig {
+  defaultCallsPerDay?: number;
+  interpolatedTokens?: number;
+  defaultOutputTokens?: number;
+  lowVolumeThreshold?: number;
+  severity?: Severity;
+  ignore?: string[];
+  priceOverrides?: PriceRow[];
+}
+
+export interface LoadedConfig {
+  /** Where it came from: 'batchwise.config.json', 'package.json#batchwise', or null when there is none. */
+  source: string | null;
+  config: ProjectConfig;
+  /** Problems in words, each naming the file and the setting. */
+  problems: string[];
+}
+
+const validate = new Ajv({ allErrors: true, strict: false }).compile<ProjectConfig>(schema);
+
+function describe(source: string, e: ErrorObject): string {
+  const where = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : '(top level)';
+  if (e.keyword === 'additionalProperties') return `${source}: unknown setting '${String(e.params.additionalProperty)}' in ${where}`;
+  return `${source}: ${where} ${e.message ?? 'is invalid'}`;
+}
+
+function readJson(path: string): { value?: unknown; error?: string; missing?: boolean } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return { missing: true };
+  }
+  try {
+    return { value: JSON.parse(text) };
+  } catch (err) {
+    return { error: (err as Error).message };
+  }
+}
+
+/** Reads and validates the project configuration. Valid settings are kept even when others are not. */
+export function loadProjectConfig(root: string): LoadedConfig {
+  let source: string | null = null;
+  let raw: unknown;
+  const file = readJson(join(root, CONFIG_FILE));
+  if (file.error) return { source: CONFIG_FILE, config: {}, problems: [`${CONFIG_FILE}: not valid JSON (${file.error})`] };
+  if (!file.missing) {
+    source = CONFIG_FILE;
+    raw = file.value;
+  } else {
+    const pkg = readJson(join(root, 'package.json'));
+    const key = (pkg.value as { batchwise?: unknown } | undefined)?.batchwise;
+    if (key !== undefined) {
+      source = 'package.json#batchwise';
+      raw = key;
+    }
+  }
+  if (source === null) return { source, config: {}, problems: [] };
+  if (validate(raw)) return { source, config: raw, problems: [] };
+  const problems = (validate.errors ?? []).map((e) => describe(source!, e));
+  // Keep what is valid: drop each top-level setting that an error points into.
+  const bad = new Set((validate.errors ?? []).map((e) => e.instancePath.split('/')[1] ?? (e.params as { additionalProperty?: string }).additionalProperty));
+  const kept: Record<string, unknown> = {};
+  if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
+    for (const [k, v] of Object.entries(raw)) if (!bad.has(k) && k in schema.properties) kept[k] = v;
+  }
+  return { source, config: validate(kept) ? kept : {}, problems };
+}
+
+/** The project file's settings over `base` (editor settings or CLI defaults). */
+export function applyProjectConfig(base: AnalysisOptions, config: ProjectConfig): AnalysisOptions {
+  return {
+    ...base,
+    defaultCallsPerDay: config.defaultCallsPerDay ?? base.defaultCallsPerDay,
+    interpolatedTokens: config.interpolatedTokens ?? base.interpolatedTokens,
+    defaultOutputTokens: config.defaultOutputTokens ?? base.defaultOutputTokens,
+    lowVolumeThreshold: config.lowVolumeThreshold ?? base.lowVolumeThreshold,
+    priceOverrides: [...(config.priceOverrides ?? []), ...base.priceOverrides],
+  };
+}
