@@ -8,7 +8,7 @@ import { isTestFile } from './classify/entries';
 
 /** Stages after classification, passed in so the pipeline can be assembled (and tested) piece by piece. */
 export interface PipelineStages {
-  estimate?: (site: CallSite, options: AnalysisOptions) => Estimate | null;
+  estimate?: (site: CallSite, options: AnalysisOptions, context?: { volume?: { callsPerDay: number; source: string } }) => Estimate | null;
   fixCheck?: (input: { file: string; text: string; site: CallSite }) => { strategy: string; safe: boolean } | { refused: string };
 }
 
@@ -61,7 +61,7 @@ export class Analyzer {
 
   private finding(call: DetectedCall, text: string): Finding {
     const classification = this.classifier.classify(call.site, call.node);
-    const estimate = this.stages.estimate ? this.stages.estimate(call.site, this.options) : null;
+    const estimate = this.stages.estimate ? this.stages.estimate(call.site, this.options, { volume: classification.volume }) : null;
     let fix: FixSummary | null = null;
     let fixRefusal: string | null = null;
     if (classification.verdict === 'batchable' && this.stages.fixCheck) {

@@ -62,6 +62,8 @@ export interface Classification {
   verdict: Verdict;
   confidence: number;
   evidence: Evidence[];
+  /** Calls per day read from the context (a cron schedule), when every path that reaches the call states one. */
+  volume?: { callsPerDay: number; source: string };
 }
 
 export interface Estimate {

@@ -1,8 +1,9 @@
 // Assembles the pipeline stages that come after classification.
 import type { PipelineStages } from '../core/analyze';
-import type { CallSite } from '../core/model';
+import type { CallSite, Fix } from '../core/model';
+import { estimateSite } from '../core/estimate';
 
-export const PIPELINE_STAGES: PipelineStages = {};
+export const PIPELINE_STAGES: PipelineStages = { estimate: estimateSite };
 
 export interface RewriteRequest {
   file: string;
@@ -12,6 +13,6 @@ export interface RewriteRequest {
   existingHelper?: string;
 }
 
-export function planRewrite(_req: RewriteRequest): { ok: true; fix: import('../core/model').Fix } | { ok: false; reason: string } {
+export function planRewrite(_req: RewriteRequest): { ok: true; fix: Fix } | { ok: false; reason: string } {
   return { ok: false, reason: 'no rewrite strategy is available yet' };
 }

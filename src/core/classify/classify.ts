@@ -23,6 +23,7 @@ import {
   ScheduledWorkflow,
 } from './entries';
 import { ruleById } from './rules';
+import { cronRunsPerDay } from './schedule';
 
 type PathEffect = 'user-waiting' | 'batchable' | 'open' | 'excluded';
 
@@ -36,6 +37,7 @@ interface Path {
   /** Function names from the entry inward to the function holding the call. */
   steps: string[];
   loops: Evidence[];
+  schedule?: string;
 }
 
 const MAX_DEPTH = 16;
@@ -101,7 +103,7 @@ export class Classifier {
       for (const p of batch) evidence.push(pathEvidence(p, only));
       evidence.push(...loops);
       for (const p of open) evidence.push({ rule: p.rule, message: p.entry, file: p.file, line: p.line });
-      return { verdict: 'batchable', confidence: open.length === 0 ? 0.9 : 0.7, evidence };
+      return { verdict: 'batchable', confidence: open.length === 0 ? 0.9 : 0.7, evidence, ...scheduledVolume(batch, open) };
     }
     if (loops.length > 0 && paths.every((p) => p.effect !== 'excluded')) {
       evidence.push(...loops);
@@ -462,6 +464,22 @@ export class Classifier {
   }
 }
 
+/**
+ * When every path is a cron schedule with no loop between it and the call, the schedule says how many
+ * calls a day there are: one per run.
+ */
+function scheduledVolume(batch: Path[], open: Path[]): Pick<Classification, 'volume'> {
+  if (open.length > 0 || batch.some((p) => !p.schedule || p.loops.length > 0)) return {};
+  let perDay = 0;
+  for (const p of batch) {
+    const runs = cronRunsPerDay(p.schedule!);
+    if (runs === null) return {};
+    perDay += runs;
+  }
+  const specs = batch.map((p) => `'${p.schedule}'`).join(', ');
+  return { volume: { callsPerDay: perDay, source: `the cron schedule ${specs} (one call per run)` } };
+}
+
 function queueWorkerName(call: TSESTree.CallExpression | TSESTree.NewExpression): string | null {
   if (call.type !== T.NewExpression || call.callee.type !== T.Identifier || call.callee.name !== 'Worker') return null;
   const first = call.arguments[0];
@@ -594,6 +612,7 @@ function toPath(entry: EntryMatch, file: string): Path {
     line: entry.node.loc.start.line,
     steps: [],
     loops: [],
+    ...(entry.schedule ? { schedule: entry.schedule } : {}),
   };
 }
 

@@ -10,6 +10,8 @@ export interface EntryMatch {
   rule: string;
   message: string;
   node: Node;
+  /** A cron expression, when the entry runs on one. */
+  schedule?: string;
 }
 
 const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'all', 'options', 'head']);
@@ -37,7 +39,7 @@ export function matchRegistration(call: TSESTree.CallExpression | TSESTree.NewEx
   if (call.type === T.NewExpression) {
     if (call.callee.type === T.Identifier && call.callee.name === 'CronJob') {
       const spec = stringArg(call.arguments[0]);
-      return { rule: 'cron-schedule', message: `runs on the cron schedule ${spec ? `'${spec}'` : ''} (new CronJob) at ${where}`.replace('  ', ' '), node: call };
+      return { rule: 'cron-schedule', message: `runs on the cron schedule ${spec ? `'${spec}'` : ''} (new CronJob) at ${where}`.replace('  ', ' '), node: call, schedule: spec ?? undefined };
     }
     return null;
   }
@@ -57,7 +59,7 @@ export function matchRegistration(call: TSESTree.CallExpression | TSESTree.NewEx
     return { rule: 'http-route-handler', message: `${method.toUpperCase()} ${first} route handler at ${where}`, node: call };
   }
   if (method === 'scheduleJob' || (method === 'schedule' && first !== null && looksLikeCronSpec(first))) {
-    return { rule: 'cron-schedule', message: `runs on the ${first ? `schedule '${first}'` : 'node-schedule job'} at ${where}`, node: call };
+    return { rule: 'cron-schedule', message: `runs on the ${first ? `schedule '${first}'` : 'node-schedule job'} at ${where}`, node: call, schedule: first ?? undefined };
   }
   if ((method === 'on' || method === 'once') && first !== null) {
     if (BOT_EVENTS.has(first)) return { rule: 'chat-bot-handler', message: `bot handler for '${first}' events at ${where}`, node: call };

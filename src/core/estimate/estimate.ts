@@ -1,0 +1,110 @@
+// Monthly cost of a call site now and on the batch path, with every number that was not read from
+// code stated as an assumption.
+import type { AnalysisOptions, CallSite, Estimate, PriceRow } from '../model';
+import { FALLBACK_EMBEDDING_MODEL, FALLBACK_MODEL, findPrice } from './prices';
+import { countTokens, encodingFor } from './tokens';
+
+export const DAYS_PER_MONTH = 30;
+
+export interface DailyCost {
+  standard: number;
+  batch: number;
+  savings: number;
+}
+
+export function dailyCost(price: PriceRow, inputTokensPerCall: number, outputTokensPerCall: number, callsPerDay: number): DailyCost {
+  const input = (inputTokensPerCall * callsPerDay) / 1e6;
+  const output = (outputTokensPerCall * callsPerDay) / 1e6;
+  const standard = input * price.input + output * price.output;
+  const batch = input * price.batchInput + output * price.batchOutput;
+  return { standard, batch, savings: standard - batch };
+}
+
+/** Calls per day stated in a `// batchwise: ...` annotation ('batch 20000/day', '5,000/day'). */
+export function annotatedVolume(annotation: string | null): number | null {
+  if (!annotation) return null;
+  const m = /(\d[\d_,]*(?:\.\d+)?)\s*(?:calls?|requests?)?\s*\/\s*day\b/i.exec(annotation);
+  if (!m) return null;
+  const n = Number(m[1].replace(/[_,]/g, ''));
+  return Number.isFinite(n) ? n : null;
+}
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+export interface EstimateContext {
+  /** Calls per day read from the call's context (a cron schedule), used when no annotation states one. */
+  volume?: { callsPerDay: number; source: string };
+}
+
+export function estimateSite(site: CallSite, options: AnalysisOptions, context: EstimateContext = {}): Estimate {
+  const assumptions: string[] = [];
+  const embeddings = site.api === 'embeddings';
+
+  let price = site.model ? findPrice(site.model, options.priceOverrides) : null;
+  if (!price) {
+    const fallback = embeddings ? FALLBACK_EMBEDDING_MODEL : FALLBACK_MODEL[site.provider];
+    price = findPrice(fallback, options.priceOverrides)!;
+    assumptions.push(
+      site.model
+        ? `No price on file for '${site.model}': priced as ${price.model} (add it with batchwise.priceOverrides).`
+        : `Model not readable from code: priced as ${price.model}.`,
+    );
+  }
+  assumptions.push(
+    `Prices for ${price.model}: $${price.input} in / $${price.output} out per 1M tokens standard, $${price.batchInput} / $${price.batchOutput} on batch (checked ${price.checked}, ${price.source}).`,
+  );
+
+  const model = site.model ?? price.model;
+  const literal = countTokens(site.request.literalText, model);
+  const interpolated = site.request.dynamicParts * options.interpolatedTokens;
+  const inputTokens = literal + interpolated;
+  const { exact } = encodingFor(model);
+  if (!exact) assumptions.push(`${model} has no public tokenizer: literal text counted with o200k_base as an approximation.`);
+  if (site.request.dynamicParts > 0) {
+    assumptions.push(
+      `${site.request.dynamicParts} non-literal prompt part${site.request.dynamicParts === 1 ? '' : 's'} assumed at ${fmt(options.interpolatedTokens)} tokens each (setting batchwise.interpolatedTokens); ${fmt(literal)} tokens counted from literal text.`,
+    );
+  } else {
+    assumptions.push(`Input: ${fmt(literal)} tokens counted from the literal prompt text.`);
+  }
+
+  let outputTokens = 0;
+  if (embeddings) {
+    assumptions.push('Embeddings produce no output tokens.');
+  } else if (site.request.maxOutputTokens !== null) {
+    outputTokens = site.request.maxOutputTokens;
+    assumptions.push(`Output: the call's token limit, ${fmt(outputTokens)}, taken as the size of each answer (an upper bound).`);
+  } else {
+    outputTokens = options.defaultOutputTokens;
+    assumptions.push(`Output assumed at ${fmt(outputTokens)} tokens per call (no max-tokens limit set; setting batchwise.defaultOutputTokens).`);
+  }
+  if (site.request.choices && site.request.choices > 1 && !embeddings) {
+    outputTokens *= site.request.choices;
+    assumptions.push(`n = ${site.request.choices} choices per request multiplies the output.`);
+  }
+
+  const declared = annotatedVolume(site.annotation);
+  let callsPerDay: number;
+  if (declared !== null) {
+    callsPerDay = declared;
+    assumptions.push(`Volume: ${fmt(callsPerDay)} calls/day, from the comment "batchwise: ${site.annotation}".`);
+  } else if (context.volume) {
+    callsPerDay = context.volume.callsPerDay;
+    assumptions.push(`Volume: ${fmt(Number(callsPerDay.toFixed(2)))} calls/day, from ${context.volume.source}.`);
+  } else {
+    callsPerDay = options.defaultCallsPerDay;
+    assumptions.push(`Volume: ${fmt(callsPerDay)} calls/day assumed (setting batchwise.defaultCallsPerDay; state it with a "// batchwise: N/day" comment).`);
+  }
+  assumptions.push(`A month is ${DAYS_PER_MONTH} days.`);
+
+  const daily = dailyCost(price, inputTokens, outputTokens, callsPerDay);
+  return {
+    callsPerDay,
+    inputTokens,
+    outputTokens,
+    monthlyStandard: daily.standard * DAYS_PER_MONTH,
+    monthlyBatch: daily.batch * DAYS_PER_MONTH,
+    monthlySavings: daily.savings * DAYS_PER_MONTH,
+    assumptions,
+  };
+}

@@ -1,0 +1,90 @@
+// The CLI's JSON document. Stable: fields are added, never renamed.
+import type { AnalysisResult, Finding } from '../model';
+import { cents } from './format';
+import { computeTotals, Totals } from './totals';
+
+export interface JsonReport {
+  version: 1;
+  root: string;
+  findings: JsonFinding[];
+  totals: Totals;
+  errors: { file: string; message: string }[];
+}
+
+export interface JsonFinding {
+  file: string;
+  line: number;
+  column: number;
+  provider: string;
+  api: string;
+  model: string | null;
+  verdict: string;
+  confidence: number;
+  evidence: { rule: string; message: string; file: string; line: number }[];
+  estimate: {
+    callsPerDay: number;
+    inputTokens: number;
+    outputTokens: number;
+    monthlyStandard: number;
+    monthlyBatch: number;
+    monthlySavings: number;
+    assumptions: string[];
+  } | null;
+  fix: { strategy: string; safe: boolean } | null;
+  endLine: number;
+  endColumn: number;
+  streaming: boolean;
+  batchEndpoint: string | null;
+  lowVolume: boolean;
+  fixRefusal: string | null;
+}
+
+export function toJsonFinding(f: Finding): JsonFinding {
+  const e = f.estimate;
+  return {
+    file: f.site.file,
+    line: f.site.loc.start.line,
+    column: f.site.loc.start.column + 1,
+    provider: f.site.provider,
+    api: f.site.api,
+    model: f.site.model,
+    verdict: f.classification.verdict,
+    confidence: f.classification.confidence,
+    evidence: f.classification.evidence.map(({ rule, message, file, line }) => ({ rule, message, file, line })),
+    estimate: e
+      ? {
+          callsPerDay: e.callsPerDay,
+          inputTokens: e.inputTokens,
+          outputTokens: e.outputTokens,
+          monthlyStandard: cents(e.monthlyStandard),
+          monthlyBatch: cents(e.monthlyBatch),
+          monthlySavings: cents(e.monthlySavings),
+          assumptions: [...e.assumptions],
+        }
+      : null,
+    fix: f.fix ? { strategy: f.fix.strategy, safe: f.fix.safe } : null,
+    endLine: f.site.loc.end.line,
+    endColumn: f.site.loc.end.column + 1,
+    streaming: f.site.streaming,
+    batchEndpoint: f.site.batchEndpoint,
+    lowVolume: Boolean(f.lowVolume),
+    fixRefusal: f.fixRefusal,
+  };
+}
+
+export function toJsonReport(root: string, result: AnalysisResult): JsonReport {
+  const totals = computeTotals(result.findings);
+  return {
+    version: 1,
+    root,
+    findings: result.findings.map(toJsonFinding),
+    totals: {
+      ...totals,
+      monthlyStandard: cents(totals.monthlyStandard),
+      monthlyBatchableStandard: cents(totals.monthlyBatchableStandard),
+      monthlyWithBatch: cents(totals.monthlyWithBatch),
+      monthlySavings: cents(totals.monthlySavings),
+    },
+    errors: result.errors.map(({ file, message }) => ({ file, message })),
+  };
+}

@@ -1,0 +1,78 @@
+// A terminal table: aligned columns, money right-aligned, colour only when asked (the CLI asks on a TTY).
+import type { AnalysisResult, Finding, Verdict } from '../model';
+import { formatUsd } from './format';
+import { computeTotals, findingSavings } from './totals';
+
+export interface TableOptions {
+  color: boolean;
+  /** Terminal width; paths are shortened from the left to fit. */
+  width?: number;
+}
+
+const ANSI = { reset: '\u001b[0m', bold: '\u001b[1m', dim: '\u001b[2m', green: '\u001b[32m', yellow: '\u001b[33m', cyan: '\u001b[36m', red: '\u001b[31m' };
+const VERDICT_COLOUR: Record<Verdict, string> = { batchable: ANSI.green, 'user-waiting': ANSI.cyan, unknown: ANSI.yellow };
+
+function truncateLeft(s: string, max: number): string {
+  return s.length <= max ? s : '…' + s.slice(s.length - max + 1);
+}
+
+export function toTable(result: AnalysisResult, options: TableOptions): string {
+  const paint = (code: string, s: string) => (options.color ? code + s + ANSI.reset : s);
+  const headers = ['LOCATION', 'PROVIDER', 'MODEL', 'VERDICT', 'NOW/MO', 'BATCH/MO', 'SAVES/MO'];
+  const rows = result.findings.map((f: Finding) => {
+    const e = f.estimate;
+    return [
+      `${f.site.file}:${f.site.loc.start.line}`,
+      `${f.site.provider} ${f.site.api}`,
+      f.site.model ?? '?',
+      f.classification.verdict + (f.lowVolume ? ' (low volume)' : ''),
+      e ? formatUsd(e.monthlyStandard) : '-',
+      e ? formatUsd(f.classification.verdict === 'batchable' ? e.monthlyBatch : e.monthlyStandard) : '-',
+      f.classification.verdict === 'batchable' ? formatUsd(findingSavings(f)) : '-',
+    ];
+  });
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  // Too wide for the terminal: shrink the path (from the left), then provider/API and model (from the right).
+  const shrinkable: [number, number][] = [[0, 16], [1, 10], [2, 10]];
+  let excess = widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1) - (options.width ?? Infinity);
+  for (const [col, min] of shrinkable) {
+    if (excess <= 0) break;
+    const cut = Math.min(excess, Math.max(0, widths[col] - min));
+    widths[col] -= cut;
+    excess -= cut;
+  }
+  const right = new Set([4, 5, 6]);
+  const fit = (i: number, c: string) => (i === 0 ? truncateLeft(c, widths[0]) : c.length > widths[i] ? c.slice(0, widths[i] - 1) + '…' : c);
+  const line = (cells: string[], colour?: (i: number, s: string) => string) =>
+    cells
+      .map((c, i) => {
+        const text = fit(i, c);
+        const padded = right.has(i) ? text.padStart(widths[i]) : text.padEnd(widths[i]);
+        return colour ? colour(i, padded) : padded;
+      })
+      .join('  ')
+      .trimEnd();
+
+  const out: string[] = [];
+  if (rows.length === 0) out.push('No LLM API calls found.');
+  else {
+    out.push(paint(ANSI.bold, line(headers)));
+    result.findings.forEach((f, idx) => {
+      out.push(line(rows[idx], (i, s) => (i === 3 ? paint(VERDICT_COLOUR[f.classification.verdict], s) : s)));
+    });
+  }
+  const t = computeTotals(result.findings);
+  out.push('');
+  out.push(
+    `${t.callSites} call site${t.callSites === 1 ? '' : 's'}: ${t.batchable} batchable${t.lowVolume ? ` (${t.lowVolume} low volume)` : ''}, ${t.userWaiting} user-waiting, ${t.unknown} unknown`,
+  );
+  out.push(`Monthly cost now:         ${formatUsd(t.monthlyStandard).padStart(12)}`);
+  out.push(`Monthly cost with batch:  ${formatUsd(t.monthlyWithBatch).padStart(12)}`);
+  out.push(paint(ANSI.bold + ANSI.green, `Monthly savings:          ${formatUsd(t.monthlySavings).padStart(12)}`));
+  if (result.errors.length > 0) {
+    out.push('');
+    out.push(paint(ANSI.yellow, `${result.errors.length} file${result.errors.length === 1 ? '' : 's'} not analysed:`));
+    for (const e of result.errors) out.push(`  ${e.file}: ${e.message}`);
+  }
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,59 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { formatUsd, formatTokens } from '../../../src/core/report/format';
+import { computeTotals } from '../../../src/core/report/totals';
+import { toJsonReport } from '../../../src/core/report/json';
+import { toTable } from '../../../src/core/report/table';
+import type { Finding, Verdict } from '../../../src/core/model';
+
+function finding(verdict: Verdict, monthlyStandard: number, lowVolume = false): Finding {
+  return {
+    site: {
+      file: 'src/a.ts', loc: { start: { line: 3, column: 4 }, end: { line: 3, column: 40 } }, range: [10, 40], provider: 'openai',
+      api: 'chat.completions', batchEndpoint: '/v1/chat/completions', model: 'gpt-4o', streaming: false, callee: 'c.chat.completions.create',
+      enclosingFunction: null, request: { literalText: '', dynamicParts: 0, maxOutputTokens: null, choices: null }, annotation: null,
+    },
+    classification: { verdict, confidence: 0.9, evidence: [{ rule: 'npm-script', message: 'run by the npm script `x`', file: 'src/a.ts', line: 1 }] },
+    estimate: { callsPerDay: 10, inputTokens: 1, outputTokens: 1, monthlyStandard, monthlyBatch: monthlyStandard / 2, monthlySavings: monthlyStandard / 2, assumptions: ['a'] },
+    fix: null,
+    fixRefusal: null,
+    ...(lowVolume ? { lowVolume } : {}),
+  };
+}
+
+test('money and token formatting', () => {
+  assert.equal(formatUsd(1234.567), '$1,234.57');
+  assert.equal(formatUsd(0), '$0.00');
+  assert.equal(formatUsd(0.001), '<$0.01');
+  assert.equal(formatTokens(999), '999');
+  assert.equal(formatTokens(25_000), '25k');
+  assert.equal(formatTokens(8_000_000), '8M');
+});
+
+test('totals count savings only for batchable sites above the volume threshold', () => {
+  const t = computeTotals([finding('batchable', 100), finding('batchable', 40, true), finding('user-waiting', 60), finding('unknown', 10)]);
+  assert.deepEqual(
+    [t.callSites, t.batchable, t.userWaiting, t.unknown, t.lowVolume, t.monthlyStandard, t.monthlySavings, t.monthlyWithBatch],
+    [4, 2, 1, 1, 1, 210, 50, 160],
+  );
+});
+
+test('JSON report: 1-based columns and money in cents', () => {
+  const f = finding('batchable', 10.005);
+  const doc = toJsonReport('/root', { findings: [f], errors: [{ file: 'x.ts', message: 'syntax error' }] });
+  assert.equal(doc.findings[0].line, 3);
+  assert.equal(doc.findings[0].column, 5);
+  assert.equal(doc.findings[0].estimate!.monthlyStandard, 10.01);
+  assert.deepEqual(doc.errors, [{ file: 'x.ts', message: 'syntax error' }]);
+});
+
+test('table: colour only on request; long paths shortened from the left to fit', () => {
+  const f = finding('batchable', 10);
+  f.site.file = 'packages/very/deep/folder/structure/that/goes/on/src/a.ts';
+  const plain = toTable({ findings: [f], errors: [] }, { color: false, width: 80 });
+  assert.ok(!plain.includes('\u001b['));
+  assert.ok(plain.split('\n').every((l) => l.length <= 80), plain);
+  assert.match(plain, /…/);
+  assert.match(toTable({ findings: [f], errors: [] }, { color: true }), /\u001b\[32mbatchable/);
+  assert.match(toTable({ findings: [], errors: [] }, { color: false }), /No LLM API calls found/);
+});
