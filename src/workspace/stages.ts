@@ -1,18 +1,9 @@
 // Assembles the pipeline stages that come after classification.
 import type { PipelineStages } from '../core/analyze';
-import type { CallSite, Fix } from '../core/model';
 import { estimateSite } from '../core/estimate';
+import { fixableStrategy, planFix } from '../core/rewrite';
 
-export const PIPELINE_STAGES: PipelineStages = { estimate: estimateSite };
+export const PIPELINE_STAGES: PipelineStages = { estimate: estimateSite, fixCheck: fixableStrategy };
 
-export interface RewriteRequest {
-  file: string;
-  text: string;
-  site: CallSite;
-  helperPath: string;
-  existingHelper?: string;
-}
-
-export function planRewrite(_req: RewriteRequest): { ok: true; fix: Fix } | { ok: false; reason: string } {
-  return { ok: false, reason: 'no rewrite strategy is available yet' };
-}
+export const planRewrite = planFix;
+export type { FixRequest as RewriteRequest } from '../core/rewrite';
