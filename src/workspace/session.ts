@@ -103,6 +103,8 @@ export class WorkspaceSession {
   helperPathFor(file: string): string {
     const base = this.sessionOptions.helperPath ?? 'batchwise/openaiBatch';
     if (/\.[cm]?[jt]s$/.test(base)) return base;
+    if (/\.mjs$/.test(file)) return base + '.mjs';
+    if (/\.cjs$/.test(file)) return base + '.cjs';
     const typescript = /\.[cm]?tsx?$/.test(file) || existsSync(join(this.root, 'tsconfig.json'));
     return base + (typescript ? '.ts' : '.js');
   }

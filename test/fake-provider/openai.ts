@@ -1,0 +1,244 @@
+// A local stand-in for the OpenAI API on 127.0.0.1, following the documented wire formats of the
+// Chat Completions, Files and Batch APIs: multipart uploads, JSONL batch input (custom_id, method,
+// url, body), batch objects that move through validating → in_progress → finalizing → completed,
+// output and error files whose lines are {id, custom_id, response: {status_code, request_id, body}, error},
+// and {"error": {message, type, param, code}} envelopes for HTTP errors. Answers are deterministic, so
+// a program run against the synchronous endpoint and the same program rewritten to the batch path can
+// be compared line for line.
+import { createServer, IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createHash } from 'node:crypto';
+
+export interface FakeOpenAIOptions {
+  /** custom_ids whose request fails inside the batch (non-2xx status in the error file). */
+  failCustomIds?: string[];
+  /** The batch expires: only the first N requests complete; the rest get batch_expired errors. */
+  expireAfter?: number;
+  /** How many status checks a batch spends in_progress before finalizing. */
+  progressSteps?: number;
+}
+
+export interface FakeOpenAI {
+  /** Base URL for the SDK: http://127.0.0.1:PORT/v1 */
+  url: string;
+  close(): Promise<void>;
+  stats: { chatCompletions: number; fileUploads: number; batchesCreated: number; retrieves: number; cancels: number };
+}
+
+interface StoredFile {
+  id: string;
+  filename: string;
+  purpose: string;
+  bytes: number;
+  created_at: number;
+  content: string;
+}
+
+interface StoredBatch {
+  object: Record<string, unknown> & { id: string; status: string };
+  lines: { custom_id: string; body: Record<string, unknown> }[];
+  checks: number;
+}
+
+const CREATED = 1_750_000_000;
+
+function hash(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 24);
+}
+
+/** The deterministic completion for a request body: the same for the sync endpoint and inside a batch. */
+export function completionFor(body: Record<string, unknown>): Record<string, unknown> {
+  const messages = (body.messages as { role: string; content: unknown }[] | undefined) ?? [];
+  const last = [...messages].reverse().find((m) => m.role === 'user');
+  const text = typeof last?.content === 'string' ? last.content : JSON.stringify(last?.content ?? '');
+  const words = text.split(/\s+/).filter(Boolean);
+  const content = `[${body.model}] ${words.length} words: ${words.slice(0, 4).join(' ').toUpperCase()}`;
+  const promptTokens = messages.reduce((n, m) => n + String(m.content ?? '').split(/\s+/).filter(Boolean).length, 0);
+  return {
+    id: `chatcmpl-${hash(body)}`,
+    object: 'chat.completion',
+    created: CREATED,
+    model: body.model,
+    choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, logprobs: null, finish_reason: 'stop' }],
+    usage: { prompt_tokens: promptTokens, completion_tokens: words.length + 3, total_tokens: promptTokens + words.length + 3 },
+  };
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  const text = JSON.stringify(value);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'x-request-id': `req_${hash(text).slice(0, 12)}` });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, status: number, message: string, param: string | null = null, type = 'invalid_request_error', code: string | null = null): void {
+  sendJson(res, status, { error: { message, type, param, code } });
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** Deterministic shuffle: output order is not input order, as the Batch API documents. */
+function shuffled<T>(items: T[], seed: string): T[] {
+  return items
+    .map((item, i) => ({ item, key: hash(`${seed}:${i}`) }))
+    .sort((a, b) => (a.key < b.key ? -1 : 1))
+    .map((x) => x.item);
+}
+
+export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<FakeOpenAI> {
+  const files = new Map<string, StoredFile>();
+  const batches = new Map<string, StoredBatch>();
+  const stats = { chatCompletions: 0, fileUploads: 0, batchesCreated: 0, retrieves: 0, cancels: 0 };
+  let seq = 0;
+  const failing = new Set(options.failCustomIds ?? []);
+
+  const storeFile = (filename: string, purpose: string, content: string): StoredFile => {
+    const file = { id: `file-${String(++seq).padStart(6, '0')}`, filename, purpose, bytes: Buffer.byteLength(content), created_at: CREATED + seq, content };
+    files.set(file.id, file);
+    return file;
+  };
+  const fileObject = (f: StoredFile) => ({ id: f.id, object: 'file', bytes: f.bytes, created_at: f.created_at, filename: f.filename, purpose: f.purpose, status: 'processed', status_details: null, expires_at: null });
+
+  const finish = (stored: StoredBatch) => {
+    const b = stored.object;
+    const now = CREATED + 1000;
+    const outputs: string[] = [];
+    const errors: string[] = [];
+    const expired = options.expireAfter !== undefined;
+    stored.lines.forEach((line, i) => {
+      const id = `batch_req_${hash([b.id, line.custom_id])}`;
+      if (expired && i >= options.expireAfter!) {
+        errors.push(JSON.stringify({ id, custom_id: line.custom_id, response: null, error: { code: 'batch_expired', message: 'This request could not be executed before the completion window expired.' } }));
+      } else if (failing.has(line.custom_id)) {
+        const body = { error: { message: `Invalid value for 'messages' in ${line.custom_id}.`, type: 'invalid_request_error', param: 'messages', code: null } };
+        errors.push(JSON.stringify({ id, custom_id: line.custom_id, response: { status_code: 400, request_id: `req_${hash(id).slice(0, 12)}`, body }, error: null }));
+      } else {
+        outputs.push(JSON.stringify({ id, custom_id: line.custom_id, response: { status_code: 200, request_id: `req_${hash(id).slice(0, 12)}`, body: completionFor(line.body) }, error: null }));
+      }
+    });
+    const output = outputs.length ? storeFile(`${b.id}_output.jsonl`, 'batch_output', shuffled(outputs, b.id).join('\n') + '\n') : null;
+    const error = errors.length ? storeFile(`${b.id}_error.jsonl`, 'batch_output', shuffled(errors, b.id + 'e').join('\n') + '\n') : null;
+    Object.assign(b, {
+      status: expired ? 'expired' : 'completed',
+      output_file_id: output?.id ?? null,
+      error_file_id: error?.id ?? null,
+      finalizing_at: now,
+      ...(expired ? { expired_at: now } : { completed_at: now }),
+      request_counts: { total: stored.lines.length, completed: outputs.length, failed: errors.length },
+    });
+  };
+
+  const server = createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const path = url.pathname;
+      if (!/^Bearer \S+/.test(req.headers.authorization ?? '')) {
+        return sendError(res, 401, "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).");
+      }
+      const body = await readBody(req);
+      if (req.method === 'POST' && path === '/v1/chat/completions') {
+        const params = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+        if (typeof params.model !== 'string') return sendError(res, 400, "you must provide a model parameter", 'model');
+        if (params.stream) return sendError(res, 400, 'streaming is not supported by this fake', 'stream');
+        stats.chatCompletions++;
+        return sendJson(res, 200, completionFor(params));
+      }
+      if (req.method === 'POST' && path === '/v1/files') {
+        // Multipart parsing by the platform's own WHATWG Request, not by hand.
+        const form = await new Request('http://local/upload', { method: 'POST', headers: { 'content-type': req.headers['content-type'] ?? '' }, body }).formData();
+        const purpose = form.get('purpose');
+        const upload = form.get('file');
+        if (typeof purpose !== 'string') return sendError(res, 400, "'purpose' is a required property", 'purpose');
+        if (!upload || typeof upload === 'string') return sendError(res, 400, "'file' is a required property", 'file');
+        stats.fileUploads++;
+        return sendJson(res, 200, fileObject(storeFile((upload as File).name, purpose, await (upload as File).text())));
+      }
+      const fileMatch = /^\/v1\/files\/([^/]+)(\/content)?$/.exec(path);
+      if (req.method === 'GET' && fileMatch) {
+        const f = files.get(fileMatch[1]);
+        if (!f) return sendError(res, 404, `No such File object: ${fileMatch[1]}`, 'id');
+        if (!fileMatch[2]) return sendJson(res, 200, fileObject(f));
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': Buffer.byteLength(f.content) });
+        return res.end(f.content);
+      }
+      if (req.method === 'POST' && path === '/v1/batches') {
+        const params = JSON.parse(body.toString('utf8')) as { input_file_id?: string; endpoint?: string; completion_window?: string; metadata?: unknown };
+        const input = params.input_file_id ? files.get(params.input_file_id) : undefined;
+        if (!input) return sendError(res, 404, `No such File object: ${params.input_file_id}`, 'input_file_id');
+        if (input.purpose !== 'batch') return sendError(res, 400, `File ${input.id} has purpose '${input.purpose}', expected 'batch'.`, 'input_file_id');
+        if (!['/v1/chat/completions', '/v1/embeddings', '/v1/responses', '/v1/completions', '/v1/moderations'].includes(params.endpoint ?? '')) {
+          return sendError(res, 400, `Invalid endpoint: ${params.endpoint}`, 'endpoint');
+        }
+        if (params.completion_window !== '24h') return sendError(res, 400, "completion_window must be '24h'", 'completion_window');
+        stats.batchesCreated++;
+        const id = `batch_${String(++seq).padStart(6, '0')}`;
+        const errors: { code: string; message: string; param: string | null; line: number }[] = [];
+        const lines: StoredBatch['lines'] = [];
+        const seen = new Set<string>();
+        const models = new Set<string>();
+        input.content.split('\n').forEach((raw, i) => {
+          if (!raw.trim()) return;
+          let line: { custom_id?: unknown; method?: unknown; url?: unknown; body?: Record<string, unknown> };
+          try {
+            line = JSON.parse(raw);
+          } catch {
+            errors.push({ code: 'invalid_json_line', message: 'This line is not parseable as valid JSON.', param: null, line: i + 1 });
+            return;
+          }
+          if (typeof line.custom_id !== 'string' || seen.has(line.custom_id)) {
+            errors.push({ code: 'duplicate_custom_id', message: 'The custom_id for this request is missing or a duplicate.', param: 'custom_id', line: i + 1 });
+          }
+          if (line.method !== 'POST') errors.push({ code: 'invalid_method', message: 'Only POST is supported.', param: 'method', line: i + 1 });
+          if (line.url !== params.endpoint) errors.push({ code: 'mismatched_endpoint', message: `The url must match the batch endpoint ${params.endpoint}.`, param: 'url', line: i + 1 });
+          if (typeof line.body?.model !== 'string') errors.push({ code: 'missing_required_parameter', message: 'body.model is required.', param: 'body.model', line: i + 1 });
+          else models.add(line.body.model);
+          seen.add(String(line.custom_id));
+          lines.push({ custom_id: String(line.custom_id), body: line.body ?? {} });
+        });
+        if (models.size > 1) errors.push({ code: 'mismatched_model', message: 'All requests in a batch must use the same model.', param: 'body.model', line: 1 });
+        const object: StoredBatch['object'] = {
+          id, object: 'batch', endpoint: params.endpoint, errors: null, input_file_id: input.id, completion_window: '24h',
+          status: 'validating', output_file_id: null, error_file_id: null, created_at: CREATED + seq, in_progress_at: null,
+          expires_at: CREATED + seq + 86_400, finalizing_at: null, completed_at: null, failed_at: null, expired_at: null,
+          cancelling_at: null, cancelled_at: null, request_counts: { total: 0, completed: 0, failed: 0 }, metadata: params.metadata ?? null,
+          model: [...models][0],
+        };
+        if (errors.length) Object.assign(object, { status: 'failed', failed_at: CREATED + seq, errors: { object: 'list', data: errors } });
+        batches.set(id, { object, lines, checks: 0 });
+        return sendJson(res, 200, object);
+      }
+      const batchMatch = /^\/v1\/batches\/([^/]+)(\/cancel)?$/.exec(path);
+      if (batchMatch) {
+        const stored = batches.get(batchMatch[1]);
+        if (!stored) return sendError(res, 404, `No batch found with id '${batchMatch[1]}'.`, 'batch_id');
+        const b = stored.object;
+        if (req.method === 'POST' && batchMatch[2]) {
+          stats.cancels++;
+          if (!['completed', 'failed', 'expired', 'cancelled'].includes(b.status)) Object.assign(b, { status: 'cancelled', cancelling_at: CREATED + 900, cancelled_at: CREATED + 901 });
+          return sendJson(res, 200, b);
+        }
+        if (req.method === 'GET' && !batchMatch[2]) {
+          stats.retrieves++;
+          stored.checks++;
+          if (b.status === 'validating') Object.assign(b, { status: 'in_progress', in_progress_at: CREATED + 10, request_counts: { total: stored.lines.length, completed: 0, failed: 0 } });
+          else if (b.status === 'in_progress' && stored.checks > (options.progressSteps ?? 2)) Object.assign(b, { status: 'finalizing', finalizing_at: CREATED + 500 });
+          else if (b.status === 'finalizing') finish(stored);
+          return sendJson(res, 200, b);
+        }
+      }
+      return sendError(res, 404, `Unknown request URL: ${req.method} ${path}.`, null, 'invalid_request_error', 'unknown_url');
+    } catch (err) {
+      sendError(res, 500, `fake server error: ${(err as Error).message}`, null, 'server_error');
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    stats,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,211 @@
+// Rewrite fixtures, RuleTester style: before → hand-written after (or the reason shown to the user).
+// Every after re-parses, is idempotent, type-checks against the installed openai package, and runs
+// against the local fake provider printing exactly what the original printed against the sync endpoint.
+import { before, after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import * as ts from 'typescript';
+import { Analyzer } from '../../../src/core/analyze';
+import { DEFAULT_OPTIONS, Finding } from '../../../src/core/model';
+import { parseSource } from '../../../src/core/parse/parse';
+import { applyEdits, planFix } from '../../../src/core/rewrite';
+import { FIXTURES, REPO_ROOT } from '../helpers';
+import { FakeOpenAI, startFakeOpenAI } from '../../fake-provider/openai';
+
+const root = join(FIXTURES, 'rewrite');
+const cases = readdirSync(root).sort();
+const WORK = join(REPO_ROOT, 'test-output', 'rewrite');
+
+function mainFile(dir: string): string {
+  return readdirSync(dir).find((f) => /^main\.[cm]?[jt]s$/.test(f))!;
+}
+
+function helperPathFor(main: string): string {
+  const ext = main.slice(main.indexOf('.'));
+  return 'batchwise/openaiBatch' + (ext === '.ts' ? '.ts' : ext === '.mjs' ? '.mjs' : '.js');
+}
+
+function detectOne(file: string, text: string): Finding {
+  const project = { files: [file], read: (p: string) => (p === file ? text : undefined) };
+  const findings = new Analyzer(project, DEFAULT_OPTIONS).run().findings;
+  assert.ok(findings.length >= 1, 'the fixture has an LLM call');
+  return findings[0];
+}
+
+interface Rewritten {
+  name: string;
+  main: string;
+  after: string;
+  helperPath: string;
+  helper: string;
+}
+const accepted: Rewritten[] = [];
+
+test('rewrite fixture set: at least 5 accepted shapes and 8 refusals', () => {
+  assert.ok(cases.filter((c) => !c.startsWith('refuse-')).length >= 5);
+  assert.ok(cases.filter((c) => c.startsWith('refuse-')).length >= 8);
+});
+
+for (const name of cases) {
+  const dir = join(root, name);
+  const main = mainFile(dir);
+  const text = readFileSync(join(dir, main), 'utf8');
+  if (name.startsWith('refuse-')) {
+    test(`refuses: ${name}`, () => {
+      const finding = detectOne(main, text);
+      const plan = planFix({ file: main, text, site: finding.site, helperPath: helperPathFor(main) });
+      assert.equal(plan.ok, false);
+      assert.equal(!plan.ok && plan.reason, readFileSync(join(dir, 'reason.txt'), 'utf8').trim());
+    });
+    continue;
+  }
+  test(`rewrites: ${name}`, () => {
+    const finding = detectOne(main, text);
+    assert.equal(finding.classification.verdict === 'user-waiting', false);
+    const helperPath = helperPathFor(main);
+    const plan = planFix({ file: main, text, site: finding.site, helperPath });
+    assert.ok(plan.ok, !plan.ok ? plan.reason : '');
+    const out = applyEdits(text, plan.fix.edits);
+    const expected = readFileSync(join(dir, readdirSync(dir).find((f) => f.startsWith('expected.'))!), 'utf8');
+    assert.equal(out, expected);
+    // Re-parses, and auditing the output finds no LLM call left in the file (the loop now calls the helper).
+    assert.ok(parseSource(main, out).ok);
+    assert.deepEqual(new Analyzer({ files: [main], read: (p) => (p === main ? out : undefined) }, DEFAULT_OPTIONS).run().findings, []);
+    // The helper file comes with the fix, once; an identical existing helper is reused; a different one is never overwritten.
+    assert.deepEqual(plan.fix.createFiles.map((f) => f.path), [helperPath]);
+    const helper = plan.fix.createFiles[0].content;
+    const again = planFix({ file: main, text, site: finding.site, helperPath, existingHelper: helper });
+    assert.ok(again.ok && again.fix.createFiles.length === 0);
+    const clash = planFix({ file: main, text, site: finding.site, helperPath, existingHelper: '// mine\n' });
+    assert.ok(!clash.ok && /already exists with other content; Batchwise will not overwrite it/.test(clash.reason));
+    // The generated helper itself holds no call Batchwise would report.
+    assert.deepEqual(new Analyzer({ files: [helperPath], read: () => helper }, DEFAULT_OPTIONS).run().findings, []);
+    accepted.push({ name, main, after: out, helperPath, helper });
+  });
+}
+
+function typeErrors(variant: 'before' | 'after', options: ts.CompilerOptions): string[] {
+  const files: string[] = [];
+  for (const c of accepted.filter((a) => a.main.endsWith('.ts'))) {
+    const dir = join(WORK, 'typecheck', variant, c.name);
+    mkdirSync(join(dir, 'batchwise'), { recursive: true });
+    writeFileSync(join(dir, c.main), variant === 'after' ? c.after : readFileSync(join(root, c.name, c.main), 'utf8'));
+    writeFileSync(join(dir, c.helperPath), c.helper);
+    files.push(join(dir, c.main));
+  }
+  const program = ts.createProgram(files, {
+    noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10,
+    esModuleInterop: true, skipLibCheck: true, types: ['node'], ...options,
+  });
+  return ts.getPreEmitDiagnostics(program).map((d) => {
+    const where = d.file ? `${d.file.fileName.split('/').slice(-2).join('/')}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}` : '';
+    return `${where} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+  });
+}
+
+test('every rewritten TypeScript program type-checks against the installed openai package', () => {
+  assert.ok(accepted.filter((c) => c.main.endsWith('.ts')).length >= 3);
+  assert.deepEqual(typeErrors('after', { strict: true }), []);
+  // Under stricter settings the rewrite adds no error the original did not already have.
+  const stricter = { strict: true, noUncheckedIndexedAccess: true, exactOptionalPropertyTypes: true };
+  const withoutLines = (list: string[]) => list.map((d) => d.replace(/:\d+ /, ' ')).sort();
+  assert.deepEqual(withoutLines(typeErrors('after', stricter)), withoutLines(typeErrors('before', stricter)));
+});
+
+// ---- equivalence against the fake provider
+
+let fake: FakeOpenAI;
+before(async () => {
+  fake = await startFakeOpenAI();
+});
+after(async () => {
+  await fake.close();
+});
+
+function stage(name: string, variant: string, main: string, text: string, extra: Record<string, string> = {}): string {
+  const dir = join(WORK, 'run', name, variant);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  for (const f of readdirSync(join(root, name))) {
+    if (!/^(main|expected)\./.test(f) && f !== 'reason.txt') copyFileSync(join(root, name, f), join(dir, f));
+  }
+  const write = (rel: string, source: string) => {
+    const target = join(dir, rel.replace(/\.ts$/, '.js'));
+    mkdirSync(dirname(target), { recursive: true });
+    const js = rel.endsWith('.ts')
+      ? ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText
+      : source;
+    writeFileSync(target, js);
+    return target;
+  };
+  for (const [rel, source] of Object.entries(extra)) write(rel, source);
+  return write(main, text);
+}
+
+function run(entry: string, baseURL: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [entry], {
+      cwd: dirname(entry),
+      env: { ...process.env, OPENAI_BASE_URL: baseURL, BATCHWISE_POLL_MS: '5', OPENAI_API_KEY: 'test-key' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+test('each rewritten program prints exactly what the original prints (sync endpoint vs Batch API, out-of-order results)', async () => {
+  assert.ok(accepted.length >= 5);
+  for (const c of accepted) {
+    const original = await run(stage(c.name, 'before', c.main, readFileSync(join(root, c.name, c.main), 'utf8'), { [c.helperPath]: c.helper }), fake.url);
+    const rewritten = await run(stage(c.name, 'after', c.main, c.after, { [c.helperPath]: c.helper }), fake.url);
+    assert.equal(original.code, 0, `${c.name} original: ${original.stderr}`);
+    assert.equal(rewritten.code, 0, `${c.name} rewritten: ${rewritten.stderr}`);
+    assert.ok(original.stdout.length > 0, `${c.name} printed nothing`);
+    assert.equal(rewritten.stdout, original.stdout, c.name);
+  }
+  assert.ok(fake.stats.chatCompletions > 0 && fake.stats.batchesCreated >= accepted.length, JSON.stringify(fake.stats));
+});
+
+test('a request that fails inside the batch makes the rewritten program fail, naming the request', async () => {
+  const failing = await startFakeOpenAI({ failCustomIds: ['req-1'] });
+  try {
+    const c = accepted.find((a) => a.name === 'js-commonjs')!;
+    const res = await run(stage(c.name, 'after-fail', c.main, c.after, { [c.helperPath]: c.helper }), failing.url);
+    assert.equal(res.code, 1);
+    assert.match(res.stderr, /1 batch request\(s\) failed .*req-1: Invalid value for 'messages' in req-1/);
+    assert.ok(!/->/.test(res.stdout), 'no result is printed when the batch did not fully succeed');
+  } finally {
+    await failing.close();
+  }
+});
+
+test('an expired batch fails the requests it did not finish, by custom_id', async () => {
+  const expiring = await startFakeOpenAI({ expireAfter: 2 });
+  try {
+    const c = accepted.find((a) => a.name === 'js-commonjs')!;
+    const res = await run(stage(c.name, 'after-expire', c.main, c.after, { [c.helperPath]: c.helper }), expiring.url);
+    assert.equal(res.code, 1);
+    assert.match(res.stderr, /2 batch request\(s\) failed/);
+    assert.match(res.stderr, /req-2: This request could not be executed before the completion window expired/);
+    assert.match(res.stderr, /req-3: /);
+  } finally {
+    await expiring.close();
+  }
+});
+
+test('the helper is generated from the type-checked template', () => {
+  const template = readFileSync(join(REPO_ROOT, 'src', 'core', 'rewrite', 'templates', 'openaiBatch.ts'), 'utf8');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const generated = require('../../../src/core/rewrite/templates.generated') as { OPENAI_BATCH_HELPER_TS: string };
+  assert.equal(generated.OPENAI_BATCH_HELPER_TS, template, 'run scripts/gen-templates.mjs');
+  assert.ok(existsSync(join(REPO_ROOT, 'scripts', 'gen-templates.mjs')));
+});
