@@ -1,0 +1,165 @@
+// Batchwise savings report (webview script). Data arrives by postMessage; every string from the
+// workspace is written with textContent, never as HTML.
+// @ts-check
+(function () {
+  // eslint-disable-next-line no-undef
+  const vscode = acquireVsCodeApi();
+  /** @type {{ rows: any[], totals: any, errors: any[] } | null} */
+  let report = null;
+  /** @type {{ key: string, dir: number, verdict: string, filter: string, expanded: string[] }} */
+  const state = Object.assign({ key: 'monthlySavings', dir: -1, verdict: '', filter: '', expanded: [] }, vscode.getState() || {});
+
+  const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+  const usd = (n) => (n === null || n === undefined ? '–' : n > 0 && n < 0.005 ? '<$0.01' : '$' + n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
+  const el = (tag, text, cls) => {
+    const e = document.createElement(tag);
+    if (text !== undefined) e.textContent = String(text);
+    if (cls) e.className = cls;
+    return e;
+  };
+  const keyOf = (r) => `${r.folder}/${r.file}:${r.line}:${r.column}`;
+
+  function save() {
+    vscode.setState(state);
+  }
+
+  function renderCards() {
+    const cards = $('cards');
+    cards.textContent = '';
+    if (!report) return;
+    const t = report.totals;
+    for (const [label, value, cls] of [
+      ['Call sites', String(t.callSites), ''],
+      ['Batchable', String(t.batchable), ''],
+      ['Monthly cost now', usd(t.monthlyStandard), ''],
+      ['Monthly cost with batch', usd(t.monthlyWithBatch), ''],
+      ['Monthly savings', usd(t.monthlySavings), 'savings'],
+    ]) {
+      const card = el('div', undefined, 'card ' + cls);
+      card.append(el('div', label, 'label'), el('div', value, 'value'));
+      cards.append(card);
+    }
+  }
+
+  function visibleRows() {
+    if (!report) return [];
+    const f = state.filter.toLowerCase();
+    return report.rows
+      .filter((r) => !state.verdict || r.verdict === state.verdict)
+      .filter((r) => !f || [r.file, r.model || '', r.provider, r.api].some((s) => s.toLowerCase().includes(f)))
+      .sort((a, b) => {
+        const x = a[state.key];
+        const y = b[state.key];
+        const c = typeof x === 'number' || typeof y === 'number' ? (x ?? -1) - (y ?? -1) : String(x).localeCompare(String(y));
+        return c * state.dir || a.file.localeCompare(b.file) || a.line - b.line;
+      });
+  }
+
+  function renderRows() {
+    const body = /** @type {HTMLElement} */ (document.querySelector('#rows tbody'));
+    body.textContent = '';
+    const rows = visibleRows();
+    $('empty').hidden = !report || report.rows.length > 0;
+    for (const r of rows) {
+      const tr = el('tr', undefined, 'row verdict-' + r.verdict);
+      tr.tabIndex = 0;
+      tr.dataset.key = keyOf(r);
+      const file = el('td');
+      const link = el('a', r.file, 'reveal');
+      link.href = '#';
+      link.title = 'Open the call';
+      link.addEventListener('click', (ev) => {
+        ev.preventDefault();
+        ev.stopPropagation();
+        vscode.postMessage({ type: 'reveal', folder: r.folder, file: r.file, line: r.line, column: r.column });
+      });
+      file.append(link);
+      tr.append(
+        file,
+        el('td', r.line, 'num'),
+        el('td', `${r.provider} ${r.api}`),
+        el('td', r.model || '?'),
+        el('td', r.verdict + (r.lowVolume ? ' (low volume)' : ''), 'verdict'),
+        el('td', usd(r.monthlyStandard), 'num'),
+        el('td', usd(r.monthlyBatch), 'num'),
+        el('td', r.verdict === 'batchable' ? usd(r.monthlySavings) : '–', 'num'),
+      );
+      tr.addEventListener('click', () => {
+        const k = keyOf(r);
+        state.expanded = state.expanded.includes(k) ? state.expanded.filter((x) => x !== k) : [...state.expanded, k];
+        save();
+        renderRows();
+      });
+      tr.addEventListener('keydown', (ev) => {
+        if (ev.key === 'Enter') vscode.postMessage({ type: 'reveal', folder: r.folder, file: r.file, line: r.line, column: r.column });
+      });
+      body.append(tr);
+      if (state.expanded.includes(keyOf(r))) {
+        const detail = el('tr', undefined, 'detail');
+        const td = el('td');
+        td.colSpan = 8;
+        td.append(el('h3', 'Evidence'));
+        const ev = el('ul');
+        for (const e of r.evidence) ev.append(el('li', `${e.rule}: ${e.message} (${e.file}:${e.line})`));
+        td.append(ev);
+        if (r.assumptions.length) {
+          td.append(el('h3', 'Assumptions'));
+          const as = el('ul');
+          for (const a of r.assumptions) as.append(el('li', a));
+          td.append(as);
+        }
+        if (r.fix) td.append(el('p', `Quick Fix available: ${r.fix}`));
+        detail.append(td);
+        body.append(detail);
+      }
+    }
+    for (const th of document.querySelectorAll('#rows th')) {
+      const h = /** @type {HTMLElement} */ (th);
+      h.setAttribute('aria-sort', h.dataset.key === state.key ? (state.dir > 0 ? 'ascending' : 'descending') : 'none');
+    }
+  }
+
+  function renderErrors() {
+    const section = $('errors');
+    const list = /** @type {HTMLElement} */ (section.querySelector('ul'));
+    list.textContent = '';
+    const errors = (report && report.errors) || [];
+    section.hidden = errors.length === 0;
+    for (const e of errors) list.append(el('li', `${e.file}: ${e.message}`));
+  }
+
+  for (const th of document.querySelectorAll('#rows th')) {
+    th.addEventListener('click', () => {
+      const key = /** @type {HTMLElement} */ (th).dataset.key || 'file';
+      state.dir = state.key === key ? -state.dir : key === 'file' || key === 'provider' || key === 'model' || key === 'verdict' ? 1 : -1;
+      state.key = key;
+      save();
+      renderRows();
+    });
+  }
+  const verdict = /** @type {HTMLSelectElement} */ ($('verdict'));
+  const filter = /** @type {HTMLInputElement} */ ($('filter'));
+  verdict.value = state.verdict;
+  filter.value = state.filter;
+  verdict.addEventListener('change', () => {
+    state.verdict = verdict.value;
+    save();
+    renderRows();
+  });
+  filter.addEventListener('input', () => {
+    state.filter = filter.value;
+    save();
+    renderRows();
+  });
+  $('refresh').addEventListener('click', () => vscode.postMessage({ type: 'refresh' }));
+
+  window.addEventListener('message', (event) => {
+    const m = event.data;
+    if (!m || m.type !== 'report') return;
+    report = m;
+    renderCards();
+    renderRows();
+    renderErrors();
+  });
+  vscode.postMessage({ type: 'ready' });
+})();

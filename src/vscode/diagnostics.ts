@@ -1,0 +1,120 @@
+// Findings → diagnostics. One function decides what a diagnostic says; a controller keeps them
+// current for open documents, debounced, and drops results computed for an older document version.
+import * as vscode from 'vscode';
+import type { Finding } from '../core/model';
+import { formatUsd } from '../core/report/format';
+import { Engine } from './engine';
+import { Settings, toVscodeSeverity } from './config';
+
+export const SOURCE = 'batchwise';
+export const DOCS_BASE = 'https://github.com/batchwise/batchwise/blob/main/docs/rules/';
+export const CODES = {
+  batchable: { value: 'BW001', rule: 'batchable-llm-call' },
+  unknown: { value: 'BW002', rule: 'unknown-context' },
+} as const;
+const LANGUAGES = new Set(['javascript', 'javascriptreact', 'typescript', 'typescriptreact']);
+const PROVIDER_NAMES: Record<string, string> = { openai: 'OpenAI', anthropic: 'Anthropic' };
+
+export function isAnalysable(doc: vscode.TextDocument): boolean {
+  return LANGUAGES.has(doc.languageId) && !doc.uri.path.endsWith('.d.ts');
+}
+
+export function callRange(f: Finding): vscode.Range {
+  const { start, end } = f.site.loc;
+  return new vscode.Range(start.line - 1, start.column, end.line - 1, end.column);
+}
+
+function sentence(s: string): string {
+  return s.replace(/\.$/, '');
+}
+
+/** The diagnostic for a finding, or null for calls a person waits for (they are fine as they are). */
+export function toDiagnostic(f: Finding, settings: Settings): vscode.Diagnostic | null {
+  const verdict = f.classification.verdict;
+  if (verdict === 'user-waiting') return null;
+  const call = `${PROVIDER_NAMES[f.site.provider] ?? f.site.provider} ${f.site.api} call`;
+  const why = f.classification.evidence[0]?.message ?? 'no evidence';
+  let message: string;
+  const code = verdict === 'batchable' ? CODES.batchable : CODES.unknown;
+  if (verdict === 'batchable') {
+    const saving = f.estimate ? formatUsd(f.estimate.monthlySavings) : 'half its cost';
+    message = f.lowVolume
+      ? `${call} is batchable (${sentence(why)}), but at about ${f.estimate?.callsPerDay ?? '?'} requests a day it is low volume: batching would save ≈ ${saving}/mo.`
+      : `${call} is batchable: ${sentence(why)}. Moving it to the Batch API saves ≈ ${saving}/mo${f.fix ? '; a Quick Fix is available' : ''}.`;
+  } else {
+    message = `Batchwise cannot tell whether a person waits for this ${call}: ${sentence(why)}. Add "// batchwise: batch N/day" or "// batchwise: user-waiting" above it.`;
+  }
+  const severity = f.lowVolume || verdict === 'unknown' ? vscode.DiagnosticSeverity.Hint : toVscodeSeverity(settings.severity);
+  const d = new vscode.Diagnostic(callRange(f), message, severity);
+  d.source = SOURCE;
+  d.code = { value: code.value, target: vscode.Uri.parse(DOCS_BASE + code.rule + '.md') };
+  return d;
+}
+
+export class DiagnosticsController implements vscode.Disposable {
+  private readonly collection = vscode.languages.createDiagnosticCollection(SOURCE);
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
+  /** Fires after a document's Batchwise diagnostics were (re)computed. */
+  readonly onDidUpdate = this.emitter.event;
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly delayMs = 300,
+  ) {
+    this.subscriptions.push(
+      this.collection,
+      this.emitter,
+      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
+      vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length > 0 && this.schedule(e.document)),
+      vscode.workspace.onDidSaveTextDocument((d) => this.schedule(d, 0)),
+      vscode.workspace.onDidCloseTextDocument((d) => this.clear(d.uri)),
+    );
+    for (const doc of vscode.workspace.textDocuments) this.schedule(doc, 0);
+  }
+
+  /** Re-analyse every open document (settings changed). */
+  refreshAll(): void {
+    for (const doc of vscode.workspace.textDocuments) this.schedule(doc, 0);
+  }
+
+  schedule(doc: vscode.TextDocument, delay = this.delayMs): void {
+    if (!isAnalysable(doc)) return;
+    const key = doc.uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        this.update(doc);
+      }, delay),
+    );
+  }
+
+  private update(doc: vscode.TextDocument): void {
+    if (doc.isClosed) return;
+    const version = doc.version;
+    try {
+      const entry = this.engine.analyzeDocument(doc);
+      if (doc.version !== version) return; // typed since: a newer run is scheduled
+      const diagnostics = (entry?.findings ?? []).map((f) => toDiagnostic(f, this.engine.settings)).filter((d): d is vscode.Diagnostic => d !== null);
+      this.collection.set(doc.uri, diagnostics);
+    } catch (err) {
+      this.engine.log.error(`analysis of ${doc.uri.fsPath} failed: ${(err as Error).stack ?? String(err)}`);
+      this.collection.delete(doc.uri);
+    }
+    this.emitter.fire(doc.uri);
+  }
+
+  private clear(uri: vscode.Uri): void {
+    clearTimeout(this.timers.get(uri.toString()));
+    this.collection.delete(uri);
+    this.engine.forget(uri);
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.subscriptions.forEach((s) => s.dispose());
+  }
+}

@@ -1,0 +1,81 @@
+// Owns one WorkspaceSession per workspace folder and the latest findings per document.
+import * as vscode from 'vscode';
+import type { AnalysisResult, Finding } from '../core/model';
+import { WorkspaceSession } from '../workspace/session';
+import { toPosix } from '../workspace/scan';
+import { readSettings, Settings } from './config';
+
+export interface DocumentFindings {
+  version: number;
+  findings: Finding[];
+}
+
+export class Engine implements vscode.Disposable {
+  private readonly sessions = new Map<string, WorkspaceSession>();
+  private readonly byDocument = new Map<string, DocumentFindings>();
+  settings: Settings = readSettings();
+
+  constructor(readonly log: vscode.LogOutputChannel) {}
+
+  reloadSettings(): void {
+    this.settings = readSettings();
+    for (const s of this.sessions.values()) s.setOptions(this.settings.options, { helperPath: this.settings.helperPath });
+  }
+
+  /** The folder's session and the document's path relative to it, or null outside any folder. */
+  locate(uri: vscode.Uri): { session: WorkspaceSession; rel: string; folder: vscode.WorkspaceFolder } | null {
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    if (!folder || uri.scheme !== 'file' && uri.scheme !== 'vscode-remote' && uri.scheme !== folder.uri.scheme) return null;
+    let session = this.sessions.get(folder.uri.toString());
+    if (!session) {
+      session = new WorkspaceSession(folder.uri.fsPath, this.settings.options, { helperPath: this.settings.helperPath });
+      this.sessions.set(folder.uri.toString(), session);
+    }
+    const rel = toPosix(vscode.workspace.asRelativePath(uri, false));
+    return { session, rel, folder };
+  }
+
+  analyzeDocument(doc: vscode.TextDocument): DocumentFindings | null {
+    const where = this.locate(doc.uri);
+    if (!where) return null;
+    where.session.setOverlay(where.rel, doc.isDirty ? doc.getText() : undefined);
+    if (!doc.isDirty) where.session.invalidate(where.rel);
+    const result = where.session.analyzeFiles([where.rel]);
+    for (const e of result.errors) this.log.warn(`${e.file}: ${e.message}`);
+    const entry = { version: doc.version, findings: result.findings.filter((f) => f.site.file === where.rel) };
+    this.byDocument.set(doc.uri.toString(), entry);
+    return entry;
+  }
+
+  findingsFor(uri: vscode.Uri): DocumentFindings | undefined {
+    return this.byDocument.get(uri.toString());
+  }
+
+  forget(uri: vscode.Uri): void {
+    this.byDocument.delete(uri.toString());
+    const where = this.locate(uri);
+    where?.session.setOverlay(where.rel, undefined);
+  }
+
+  /** Every folder, whole workspace: the report's scan. */
+  analyzeWorkspace(isCancelled: () => boolean): { folder: vscode.WorkspaceFolder; result: AnalysisResult }[] {
+    const out: { folder: vscode.WorkspaceFolder; result: AnalysisResult }[] = [];
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      if (isCancelled()) break;
+      const where = this.locate(vscode.Uri.joinPath(folder.uri, 'package.json'));
+      if (!where) continue;
+      where.session.invalidate();
+      for (const doc of vscode.workspace.textDocuments) {
+        const d = this.locate(doc.uri);
+        if (d && d.session === where.session && doc.isDirty) d.session.setOverlay(d.rel, doc.getText());
+      }
+      out.push({ folder, result: where.session.analyzeAll(isCancelled) });
+    }
+    return out;
+  }
+
+  dispose(): void {
+    this.sessions.clear();
+    this.byDocument.clear();
+  }
+}
