@@ -33,7 +33,11 @@ export function toDiagnostic(f: Finding, settings: Settings): vscode.Diagnostic 
   const verdict = f.classification.verdict;
   if (verdict === 'user-waiting') return null;
   const call = `${PROVIDER_NAMES[f.site.provider] ?? f.site.provider} ${f.site.api} call`;
-  const why = f.classification.evidence[0]?.message ?? 'no evidence';
+  // Lead with what the code shows; a declaration comment is mentioned after it.
+  const evidence = f.classification.evidence;
+  const inferred = evidence.find((e) => e.rule !== 'declared-context' && e.rule !== 'low-volume');
+  const declared = evidence.some((e) => e.rule === 'declared-context');
+  const why = (inferred?.message ?? evidence[0]?.message ?? 'no evidence') + (declared && inferred ? ' (also declared in a comment)' : '');
   let message: string;
   const code = verdict === 'batchable' ? CODES.batchable : CODES.unknown;
   if (verdict === 'batchable') {

@@ -1,0 +1,138 @@
+// Batchwise in a real VS Code, on a copy of the example workspace.
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { BatchwiseApi } from '../../../src/vscode/extension';
+
+const EXPECTED = join(__dirname, '..', '..', '..', '..', 'test', 'integration', 'suite', 'expected');
+const folder = () => vscode.workspace.workspaceFolders![0].uri;
+const fileUri = (rel: string) => vscode.Uri.joinPath(folder(), ...rel.split('/'));
+const batchwiseDiagnostics = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'batchwise');
+const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? String(d.code.value) : String(d.code));
+
+let api: BatchwiseApi;
+
+/** Resolves when Batchwise has (re)analysed the document; never a fixed sleep. */
+function analysed(uri: vscode.Uri, timeoutMs = 30_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`no Batchwise analysis of ${uri.path} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const sub = api.onDidUpdateDiagnostics((u) => {
+      if (u.toString() !== uri.toString()) return;
+      clearTimeout(timer);
+      sub.dispose();
+      resolve();
+    });
+  });
+}
+
+async function open(rel: string): Promise<vscode.TextDocument> {
+  const uri = fileUri(rel);
+  const alreadyOpen = vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString());
+  const done = alreadyOpen ? Promise.resolve() : analysed(uri);
+  const doc = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(doc);
+  await done;
+  return doc;
+}
+
+function positionOf(doc: vscode.TextDocument, needle: string): vscode.Position {
+  const offset = doc.getText().indexOf(needle);
+  assert.ok(offset >= 0, `${needle} not found`);
+  return doc.positionAt(offset);
+}
+
+suite('Batchwise in VS Code', () => {
+  suiteSetup(async () => {
+    const ext = vscode.extensions.getExtension<BatchwiseApi>('batchwise.batchwise');
+    assert.ok(ext, 'the extension is installed');
+    api = await ext.activate();
+  });
+
+  test('a batchable call gets a BW001 diagnostic with its reason, saving, rule link and exact range', async () => {
+    const doc = await open('scripts/summarize-nightly.ts');
+    const diags = batchwiseDiagnostics(doc.uri);
+    assert.equal(diags.length, 1, JSON.stringify(diags.map((d) => d.message)));
+    const d = diags[0];
+    assert.equal(codeOf(d), 'BW001');
+    assert.ok(typeof d.code === 'object' && d.code.target.toString().endsWith('/docs/rules/batchable-llm-call.md'));
+    assert.equal(d.severity, vscode.DiagnosticSeverity.Warning);
+    assert.match(d.message, /^OpenAI chat\.completions call is batchable: reached only from scripts\/summarize-nightly\.ts \(run by the npm script `summarize`/);
+    assert.match(d.message, /also declared in a comment/);
+    assert.match(d.message, /saves ≈ \$\d[\d,]*\.\d\d\/mo/);
+    const start = positionOf(doc, 'openai.chat.completions.create(');
+    assert.deepEqual([d.range.start.line, d.range.start.character], [start.line, start.character]);
+    assert.equal(doc.getText(d.range).startsWith('openai.chat.completions.create({'), true);
+    assert.ok(doc.getText(d.range).endsWith('})'));
+  });
+
+  test('calls a person waits for get no diagnostic: the streaming chat route and the shared helper', async () => {
+    for (const rel of ['src/app/api/chat/route.ts', 'src/lib/classify-ticket.ts', 'src/server/express-app.ts']) {
+      const doc = await open(rel);
+      assert.deepEqual(batchwiseDiagnostics(doc.uri).map((d) => d.message), [], rel);
+    }
+  });
+
+  test('a low-volume cron job is a hint, not a warning', async () => {
+    const doc = await open('src/jobs/digest-cron.ts');
+    const [d] = batchwiseDiagnostics(doc.uri);
+    assert.equal(codeOf(d), 'BW001');
+    assert.equal(d.severity, vscode.DiagnosticSeverity.Hint);
+    assert.match(d.message, /low volume/);
+  });
+
+  test('the hover shows the evidence chain and every assumption of the estimate', async () => {
+    const doc = await open('scripts/summarize-nightly.ts');
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, positionOf(doc, 'completions.create'));
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+    assert.match(text, /Batchwise: batchable/);
+    assert.match(text, /`npm-script`/);
+    assert.match(text, /`declared-context`/);
+    assert.match(text, /Assumptions/);
+    assert.match(text, /5,000 calls\/day, from the comment/);
+    assert.match(text, /Quick Fix/);
+  });
+
+  test('the savings report lists every call site with totals', async () => {
+    const rows = await vscode.commands.executeCommand<number>('batchwise.showReport');
+    assert.equal(rows, 7);
+  });
+
+  test('a stale Quick Fix is refused and changes nothing', async () => {
+    const doc = await open('scripts/summarize-nightly.ts');
+    const before = doc.getText();
+    const start = doc.offsetAt(positionOf(doc, 'openai.chat.completions.create('));
+    const applied = await vscode.commands.executeCommand<boolean>('batchwise.applyFix', doc.uri, doc.version - 1, start, start + 10);
+    assert.equal(applied, false);
+    assert.equal(doc.getText(), before);
+  });
+
+  test('the Quick Fix rewrites the loop to the Batch API and adds the helper module', async () => {
+    const doc = await open('scripts/summarize-nightly.ts');
+    const [d] = batchwiseDiagnostics(doc.uri);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, d.range);
+    const fix = actions.find((a) => a.title === 'Batchwise: Move to the OpenAI Batch API (loop hoist)');
+    assert.ok(fix?.command, `actions: ${actions.map((a) => a.title).join(', ')}`);
+    assert.notEqual(fix.isPreferred, true, 'a change of timing is never a preferred (auto-applied) fix');
+    const reanalysed = analysed(doc.uri);
+    const applied = await vscode.commands.executeCommand<boolean>(fix.command.command, ...(fix.command.arguments ?? []));
+    assert.equal(applied, true);
+    assert.equal(doc.getText(), readFileSync(join(EXPECTED, 'summarize-nightly.ts.txt'), 'utf8'));
+    const helper = await vscode.workspace.fs.readFile(fileUri('batchwise/openaiBatch.ts'));
+    assert.match(Buffer.from(helper).toString('utf8'), /^\/\/ Generated by Batchwise\./);
+    assert.match(Buffer.from(helper).toString('utf8'), /export async function runChatCompletionsBatch\(/);
+    await reanalysed;
+    assert.deepEqual(batchwiseDiagnostics(doc.uri).map((x) => x.message), [], 'no finding is left at the rewritten site');
+  });
+
+  test('no Quick Fix is offered where no strategy applies (Anthropic calls in a Promise.all map)', async () => {
+    const doc = await open('evals/run-evals.ts');
+    const [d] = batchwiseDiagnostics(doc.uri);
+    assert.equal(codeOf(d), 'BW001');
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, d.range);
+    assert.deepEqual(actions.filter((a) => a.title.startsWith('Batchwise:')).map((a) => a.title), []);
+  });
+});
