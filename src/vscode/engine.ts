@@ -25,7 +25,7 @@ export class Engine implements vscode.Disposable {
   /** The folder's session and the document's path relative to it, or null outside any folder. */
   locate(uri: vscode.Uri): { session: WorkspaceSession; rel: string; folder: vscode.WorkspaceFolder } | null {
     const folder = vscode.workspace.getWorkspaceFolder(uri);
-    if (!folder || uri.scheme !== 'file' && uri.scheme !== 'vscode-remote' && uri.scheme !== folder.uri.scheme) return null;
+    if (!folder) return null;
     let session = this.sessions.get(folder.uri.toString());
     if (!session) {
       session = new WorkspaceSession(folder.uri.fsPath, this.settings.options, { helperPath: this.settings.helperPath });
@@ -33,6 +33,12 @@ export class Engine implements vscode.Disposable {
     }
     const rel = toPosix(vscode.workspace.asRelativePath(uri, false));
     return { session, rel, folder };
+  }
+
+  /** A file changed on disk (or was created or deleted): its cached text and the file list are stale. */
+  invalidate(uri: vscode.Uri, listChanged = false): void {
+    const where = this.locate(uri);
+    where?.session.invalidate(where.rel, listChanged);
   }
 
   analyzeDocument(doc: vscode.TextDocument): DocumentFindings | null {

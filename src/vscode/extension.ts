@@ -34,6 +34,12 @@ export function activate(context: vscode.ExtensionContext): BatchwiseApi {
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => ReportPanel.revive(panel, context, engine),
     }),
+    ...watch('**/*.{js,jsx,ts,tsx,mjs,cjs,mts,cts}', (uri, kind) => engine.invalidate(uri, kind !== 'change')),
+    // Project context: the config file, scripts, crons and path aliases change verdicts in every open file.
+    ...watch('**/{batchwise.config.json,package.json,tsconfig.json,vercel.json,.github/workflows/*.yml}', (uri) => {
+      engine.invalidate(uri);
+      diagnostics.refreshAll();
+    }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('batchwise')) return;
       engine.reloadSettings();
@@ -43,6 +49,16 @@ export function activate(context: vscode.ExtensionContext): BatchwiseApi {
   );
   log.info('Batchwise activated');
   return { onDidUpdateDiagnostics: diagnostics.onDidUpdate, showReport };
+}
+
+function watch(glob: string, onEvent: (uri: vscode.Uri, kind: 'create' | 'change' | 'delete') => void): vscode.Disposable[] {
+  const watcher = vscode.workspace.createFileSystemWatcher(glob);
+  return [
+    watcher,
+    watcher.onDidCreate((u) => onEvent(u, 'create')),
+    watcher.onDidChange((u) => onEvent(u, 'change')),
+    watcher.onDidDelete((u) => onEvent(u, 'delete')),
+  ];
 }
 
 export function deactivate(): void {}

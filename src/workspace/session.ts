@@ -62,17 +62,27 @@ export class WorkspaceSession {
     if (text !== undefined && this.fileList && !this.fileList.includes(rel) && isSourceFile(rel)) this.fileList = null;
   }
 
-  invalidate(relPath?: string): void {
-    if (relPath === undefined || /(^|\/)(batchwise\.config\.json|package\.json)$/.test(toPosix(relPath))) this.projectConfig = null;
+  /**
+   * Something changed on disk. Without a path: everything may have. With a path: that file's text; pass
+   * `listChanged` when a file was created or deleted, so the file list is read again.
+   */
+  invalidate(relPath?: string, listChanged = false): void {
     if (relPath === undefined) {
+      this.projectConfig = null;
       this.fileList = null;
       this.configList = null;
       this.texts.clear();
       this.parseCache.clear();
-    } else {
-      this.texts.delete(toPosix(relPath));
-      this.fileList = null;
+      return;
     }
+    const rel = toPosix(relPath);
+    this.texts.delete(rel);
+    if (/(^|\/)(batchwise\.config\.json|package\.json)$/.test(rel)) {
+      this.projectConfig = null;
+      this.fileList = null; // ignore globs may have changed
+    }
+    if (/^\.github\/workflows\//.test(rel)) this.configList = null;
+    if (listChanged) this.fileList = null;
   }
 
   analyzeFiles(relPaths: readonly string[], isCancelled?: () => boolean): AnalysisResult {

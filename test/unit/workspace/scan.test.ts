@@ -110,3 +110,21 @@ test('a second analysis re-parses only the file whose text changed', () => {
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('invalidation: a changed file is read again; a created file joins the list only when the list is said to have changed', () => {
+  const root = tree({ 'a.ts': CALL });
+  try {
+    const session = new WorkspaceSession(root, DEFAULT_OPTIONS);
+    assert.equal(session.analyzeAll().findings.length, 1);
+    writeFileSync(join(root, 'a.ts'), CALL.replace('gpt-4o', 'o3'));
+    session.invalidate('a.ts');
+    assert.deepEqual(session.analyzeAll().findings.map((f) => f.site.model), ['o3']);
+    writeFileSync(join(root, 'b.ts'), CALL);
+    session.invalidate('b.ts');
+    assert.equal(session.analyzeAll().findings.length, 1, 'a plain change does not re-list the folder');
+    session.invalidate('b.ts', true);
+    assert.equal(session.analyzeAll().findings.length, 2);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
