@@ -102,13 +102,15 @@
         const ev = el('ul');
         for (const e of r.evidence) ev.append(el('li', `${e.rule}: ${e.message} (${e.file}:${e.line})`));
         td.append(ev);
-        if (r.assumptions.length) {
+        const assumptions = (r.estimate && r.estimate.assumptions) || [];
+        if (assumptions.length) {
           td.append(el('h3', 'Assumptions'));
           const as = el('ul');
-          for (const a of r.assumptions) as.append(el('li', a));
+          for (const a of assumptions) as.append(el('li', a));
           td.append(as);
         }
-        if (r.fix) td.append(el('p', `Quick Fix available: ${r.fix}`));
+        if (r.fix) td.append(el('p', `Quick Fix available: ${r.fix.strategy}`));
+        else if (r.fixRefusal) td.append(el('p', `No Quick Fix: ${r.fixRefusal}`));
         detail.append(td);
         body.append(detail);
       }

@@ -1,5 +1,5 @@
 // The CLI's JSON document. Stable: fields are added, never renamed.
-import type { AnalysisResult, Finding } from '../model';
+import type { AnalysisResult, Estimate, Evidence, Finding } from '../model';
 import { cents } from './format';
 import { computeTotals, Totals } from './totals';
 
@@ -20,16 +20,9 @@ export interface JsonFinding {
   model: string | null;
   verdict: string;
   confidence: number;
-  evidence: { rule: string; message: string; file: string; line: number }[];
-  estimate: {
-    callsPerDay: number;
-    inputTokens: number;
-    outputTokens: number;
-    monthlyStandard: number;
-    monthlyBatch: number;
-    monthlySavings: number;
-    assumptions: string[];
-  } | null;
+  evidence: Evidence[];
+  /** Money rounded to cents. */
+  estimate: Estimate | null;
   fix: { strategy: string; safe: boolean } | null;
   endLine: number;
   endColumn: number;

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import type { Finding } from '../../core/model';
 import { computeTotals } from '../../core/report/totals';
+import { toJsonFinding } from '../../core/report/json';
 import { renderReportHtml } from './html';
 import { isFromWebview, ReportRow, ToWebview } from './protocol';
 import { Engine } from '../engine';
@@ -10,24 +11,15 @@ import { Engine } from '../engine';
 export const VIEW_TYPE = 'batchwise.report';
 
 function toRow(folder: string, f: Finding): ReportRow {
-  const e = f.estimate;
-  const batchable = f.classification.verdict === 'batchable';
+  const row = toJsonFinding(f);
+  const e = row.estimate;
+  const batchable = row.verdict === 'batchable';
   return {
-    file: f.site.file,
+    ...row,
     folder,
-    line: f.site.loc.start.line,
-    column: f.site.loc.start.column + 1,
-    provider: f.site.provider,
-    api: f.site.api,
-    model: f.site.model,
-    verdict: f.classification.verdict,
-    lowVolume: Boolean(f.lowVolume),
-    evidence: f.classification.evidence,
-    assumptions: e?.assumptions ?? [],
     monthlyStandard: e ? e.monthlyStandard : null,
     monthlyBatch: e ? (batchable ? e.monthlyBatch : e.monthlyStandard) : null,
-    monthlySavings: e ? (batchable && !f.lowVolume ? e.monthlySavings : 0) : null,
-    fix: f.fix ? f.fix.strategy : null,
+    monthlySavings: e ? (batchable && !row.lowVolume ? e.monthlySavings : 0) : null,
   };
 }
 

@@ -1,22 +1,15 @@
 // Messages between the report webview and the extension. media/report.js follows the same shapes.
+import type { JsonFinding } from '../../core/report/json';
 
-export interface ReportRow {
-  file: string;
-  /** Workspace folder name, when the workspace has several. */
+/** A row of the report: the CLI's JSON finding, plus the folder and flat money columns to sort on. */
+export interface ReportRow extends JsonFinding {
+  /** Workspace folder name, for multi-root workspaces. */
   folder: string;
-  line: number;
-  column: number;
-  provider: string;
-  api: string;
-  model: string | null;
-  verdict: string;
-  lowVolume: boolean;
-  evidence: { rule: string; message: string; file: string; line: number }[];
-  assumptions: string[];
   monthlyStandard: number | null;
+  /** What the site costs after the move (its current cost unless it is batchable). */
   monthlyBatch: number | null;
+  /** Counted savings: 0 unless batchable and above the volume threshold. */
   monthlySavings: number | null;
-  fix: string | null;
 }
 
 export interface ReportTotals {
