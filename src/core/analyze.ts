@@ -5,11 +5,12 @@ import { Resolver } from './detect/resolve';
 import { detectInFile, mayContainCalls, DetectedCall } from './detect/detect';
 import { Classifier } from './classify/classify';
 import { isTestFile } from './classify/entries';
+import type { TSESTree } from './parse/parse';
 
 /** Stages after classification, passed in so the pipeline can be assembled (and tested) piece by piece. */
 export interface PipelineStages {
   estimate?: (site: CallSite, options: AnalysisOptions, context?: { volume?: { callsPerDay: number; source: string } }) => Estimate | null;
-  fixCheck?: (input: { file: string; text: string; site: CallSite }) => { strategy: string; safe: boolean } | { refused: string };
+  fixCheck?: (input: { file: string; text: string; site: CallSite; ast?: TSESTree.Program }) => { strategy: string; safe: boolean } | { refused: string };
 }
 
 export interface AnalyzeRequest {
@@ -65,7 +66,7 @@ export class Analyzer {
     let fix: FixSummary | null = null;
     let fixRefusal: string | null = null;
     if (classification.verdict === 'batchable' && this.stages.fixCheck) {
-      const check = this.stages.fixCheck({ file: call.site.file, text, site: call.site });
+      const check = this.stages.fixCheck({ file: call.site.file, text, site: call.site, ast: this.project.get(call.site.file)?.parsed.ast });
       if ('refused' in check) fixRefusal = check.refused;
       else fix = check;
     }

@@ -1,5 +1,6 @@
 // Rewrites to the batch path. Each strategy proves its shape or refuses with a reason the user sees.
 import type { CallSite, Fix, TextEdit } from '../model';
+import type { TSESTree } from '../parse/parse';
 import { checkLoopHoist, LOOP_HOIST } from './loopHoist';
 import { helperModuleFor } from './helper';
 
@@ -17,8 +18,8 @@ export interface FixRequest {
 export type FixPlan = { ok: true; fix: Fix } | { ok: false; reason: string };
 
 /** The cheap check used while analysing: would a fix be offered, and is it safe? */
-export function fixableStrategy(req: { file: string; text: string; site: CallSite }): { strategy: string; safe: boolean } | { refused: string } {
-  const check = checkLoopHoist(req.file, req.text, req.site, 'batchwise/openaiBatch.ts');
+export function fixableStrategy(req: { file: string; text: string; site: CallSite; ast?: TSESTree.Program }): { strategy: string; safe: boolean } | { refused: string } {
+  const check = checkLoopHoist(req.file, req.text, req.site, 'batchwise/openaiBatch.ts', req.ast);
   return check.ok ? { strategy: LOOP_HOIST, safe: true } : { refused: check.reason };
 }
 

@@ -96,12 +96,13 @@ function importExtension(program: TSESTree.Program, moduleKind: 'cjs' | 'esm', f
   return null;
 }
 
-export function checkLoopHoist(file: string, text: string, site: CallSite, helperPath: string): HoistCheck {
+export function checkLoopHoist(file: string, text: string, site: CallSite, helperPath: string, ast?: TSESTree.Program): HoistCheck {
   if (site.provider !== 'openai' || site.api !== 'chat.completions') {
     return refuse(`no batch rewrite for ${site.provider} ${site.api} calls yet; only OpenAI chat.completions in a for…of loop`);
   }
   if (site.streaming) return refuse('the call streams its response, and batch results do not stream');
-  const parsed = parseSource(file, text);
+  // The analysis already parsed this text; parse again only when called on its own.
+  const parsed = ast ? { ok: true as const, ast, text } : parseSource(file, text);
   if (!parsed.ok) return refuse(`the file does not parse (${parsed.message})`);
   const parents = indexParents(parsed.ast);
   const call = findCall(parsed.ast, site.range);
