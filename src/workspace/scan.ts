@@ -41,10 +41,17 @@ export function listSourceFiles(root: string, extraIgnores: string[] = []): stri
     .sort();
 }
 
-/** Context files the classifier reads besides sources: scheduled CI workflows. */
+/** Context files the classifier reads besides sources: scheduled CI workflows, promptfoo configs. */
 export function listConfigFiles(root: string): string[] {
   return fg
-    .sync(['.github/workflows/*.{yml,yaml}'], { cwd: root, dot: true, onlyFiles: true, followSymbolicLinks: false, suppressErrors: true })
+    .sync(['.github/workflows/*.{yml,yaml}', '**/promptfooconfig.{yml,yaml}'], {
+      cwd: root,
+      dot: true,
+      onlyFiles: true,
+      followSymbolicLinks: false,
+      suppressErrors: true,
+      ignore: DEFAULT_EXCLUDES,
+    })
     .map(toPosix)
     .sort();
 }

@@ -19,6 +19,7 @@ import {
   matchRegistration,
   PackageInfo,
   readPackageJson,
+  readPromptfooFiles,
   readScheduledWorkflows,
   ScheduledWorkflow,
 } from './entries';
@@ -64,6 +65,12 @@ export class Classifier {
     this.pkg = readPackageJson(project.text('package.json'));
     this.cronRoutes = readVercelCrons(project.text('vercel.json'));
     this.workflows = readScheduledWorkflows(project.source.configFiles ?? [], (p) => project.text(p));
+    this.promptfooFiles = readPromptfooFiles(project.source.configFiles ?? [], (p) => project.text(p), (from, spec) => project.resolveImport(from, spec));
+  }
+  private readonly promptfooFiles: Set<string>;
+
+  private isEval(file: string): boolean {
+    return isEvalFile(file) || this.promptfooFiles.has(file);
   }
   private readonly workflows: ScheduledWorkflow[];
 
@@ -183,6 +190,21 @@ export class Classifier {
       const paths = this.argumentPaths(file, parent, depth, visiting);
       return withStep(loop ? paths.map((p) => ({ ...p, loops: [...p.loops, loop] })) : paths);
     }
+    // A handler inside an options object: Trigger.dev `task({ id, run })`, sqs-consumer `Consumer.create({ handleMessage })`.
+    if (parent?.type === T.Property && parent.value === fn) {
+      const obj = fi.parents.get(parent);
+      const call = obj ? fi.parents.get(obj) : undefined;
+      if (obj?.type === T.ObjectExpression && call?.type === T.CallExpression && call.arguments.includes(obj)) {
+        const job = jobDefinition(call);
+        if (job) return withStep(this.jobPaths(file, call, job, depth, visiting));
+        const key = propertyName(parent.key, parent.computed);
+        if (key === 'handleMessage' || key === 'handleMessageBatch') {
+          return withStep([
+            { effect: 'open', rule: 'queue-worker', entry: `SQS consumer (${key}) at ${file}:${call.loc.start.line}; the producers of an SQS queue are not traced, so who waits is unclear`, file, line: call.loc.start.line, steps: [], loops: [] },
+          ]);
+        }
+      }
+    }
     const decorated = this.decoratorEntry(fi, file, fn);
     if (decorated) return [toPath(decorated, file)];
 
@@ -220,8 +242,9 @@ export class Classifier {
         paths.push(...this.walkFrom(use.file, use.node, depth + 1, visiting));
       }
     }
-    if (uses.length === 0 && isEvalFile(file)) {
-      paths.push(toPath({ rule: 'eval-harness', message: `an eval harness (${file})`, node: fn }, file));
+    if (uses.length === 0 && this.isEval(file)) {
+      const how = this.promptfooFiles.has(file) ? 'code a promptfoo config runs' : 'an eval harness';
+      paths.push(toPath({ rule: 'eval-harness', message: `${how} (${file})`, node: fn }, file));
     } else if (uses.length === 0) {
       const label = name ? `\`${name}\`` : 'this function';
       paths.push({
@@ -241,8 +264,10 @@ export class Classifier {
   }
 
   private argumentPaths(file: string, call: TSESTree.CallExpression | TSESTree.NewExpression, depth: number, visiting: Set<Node>): Path[] {
-    const queue = queueWorkerName(call);
-    if (queue !== null && call.type === T.NewExpression) return this.producerPaths(file, call, queue, depth, visiting);
+    const queue = queueWorkerName(call) ?? this.bullProcessorQueue(file, call);
+    if (queue !== null) return this.producerPaths(file, call, queue, depth, visiting);
+    const job = jobDefinition(call);
+    if (job && call.type === T.CallExpression) return this.jobPaths(file, call, job, depth, visiting);
     const registration = matchRegistration(call, file);
     if (registration) return [toPath(registration, file)];
     return this.walkFrom(file, call, depth + 1, visiting);
@@ -252,7 +277,55 @@ export class Classifier {
    * A queue worker is decided by who enqueues its jobs: a request handler that awaits the job's result
    * makes it user-waiting; bulk or scheduled enqueueing makes it batchable; anything else stays open.
    */
-  private producerPaths(file: string, worker: TSESTree.NewExpression, queue: string, depth: number, visiting: Set<Node>): Path[] {
+  /** Bull: `queue.process(fn)` on a `new Queue('name')` makes fn a worker of that queue. */
+  private bullProcessorQueue(file: string, call: TSESTree.CallExpression | TSESTree.NewExpression): string | null {
+    if (call.type !== T.CallExpression || call.callee.type !== T.MemberExpression) return null;
+    if (propertyName(call.callee.property, call.callee.computed) !== 'process') return null;
+    const target = this.resolver.evaluate(file, call.callee.object);
+    return target?.kind === 'queue' ? target.name : null;
+  }
+
+  /**
+   * Inngest functions and Trigger.dev tasks: a cron trigger is a schedule; otherwise the verdict comes
+   * from whoever sends the event or triggers the task, as for queue workers.
+   */
+  private jobPaths(file: string, call: TSESTree.CallExpression, job: JobDefinition, depth: number, visiting: Set<Node>): Path[] {
+    const where = `${file}:${call.loc.start.line}`;
+    if (job.cron) {
+      return [toPath({ rule: 'cron-schedule', message: `${job.kind} '${job.id}' runs on the cron schedule '${job.cron}' at ${where}`, node: call, schedule: job.cron }, file)];
+    }
+    const paths: Path[] = [];
+    const methods = job.kind === 'Inngest function' ? ['send'] : ['trigger', 'batchTrigger', 'triggerAndWait', 'batchTriggerAndWait', 'triggerAndPoll'];
+    for (const f of this.project.files) {
+      const text = this.project.text(f);
+      if (!text || !text.includes(job.kind === 'Inngest function' ? job.event ?? job.id : job.id)) continue;
+      const fi = this.project.get(f);
+      if (!fi) continue;
+      for (const method of methods) {
+        for (const producer of this.memberCalls(f).get(method) ?? []) {
+          if (!producerNames(producer, job)) continue;
+          const producerWhere = `${f}:${producer.loc.start.line}`;
+          const waits = /AndWait|AndPoll/.test(method);
+          const bulk = /^batch/.test(method) || producer.arguments[0]?.type === T.ArrayExpression;
+          for (const p of this.walkFrom(f, producer, depth + 1, visiting)) {
+            if (p.effect === 'user-waiting' && waits) {
+              paths.push({ ...p, entry: `${p.entry}; it runs the ${job.kind} '${job.id}' (${where}) with ${method} at ${producerWhere} and waits for its result` });
+            } else if (p.effect === 'batchable' || bulk || p.loops.length > 0) {
+              paths.push({ ...p, effect: 'batchable', rule: 'queue-worker', entry: `${p.entry}; the ${job.kind} '${job.id}' (${where}) is started ${bulk || p.loops.length ? 'in bulk' : 'from a batch path'} at ${producerWhere}` });
+            } else {
+              paths.push({ ...p, effect: 'open', rule: 'queue-worker', entry: `the ${job.kind} '${job.id}' (${where}) is started at ${producerWhere} without waiting for its result; who waits is unclear` });
+            }
+          }
+        }
+      }
+    }
+    if (paths.length === 0) {
+      paths.push({ effect: 'open', rule: 'queue-worker', entry: `${job.kind} '${job.id}' at ${where}; nothing in the workspace starts it`, file, line: call.loc.start.line, steps: [], loops: [] });
+    }
+    return paths;
+  }
+
+  private producerPaths(file: string, worker: TSESTree.CallExpression | TSESTree.NewExpression, queue: string, depth: number, visiting: Set<Node>): Path[] {
     const where = `${file}:${worker.loc.start.line}`;
     const paths: Path[] = [];
     for (const f of this.project.files) {
@@ -478,6 +551,62 @@ function scheduledVolume(batch: Path[], open: Path[]): Pick<Classification, 'vol
   }
   const specs = batch.map((p) => `'${p.schedule}'`).join(', ');
   return { volume: { callsPerDay: perDay, source: `the cron schedule ${specs} (one call per run)` } };
+}
+
+interface JobDefinition {
+  kind: 'Inngest function' | 'Trigger.dev task';
+  id: string;
+  /** Event name that triggers it (Inngest). */
+  event?: string;
+  cron?: string;
+  /** The variable the task is held in (Trigger.dev `const x = task(...)`), for `x.trigger(...)`. */
+  variable?: string;
+}
+
+function objectProps(node: Node | undefined): Map<string, Node> {
+  const out = new Map<string, Node>();
+  if (node?.type !== T.ObjectExpression) return out;
+  for (const p of node.properties) {
+    if (p.type !== T.Property) continue;
+    const key = propertyName(p.key, p.computed);
+    if (key) out.set(key, p.value);
+  }
+  return out;
+}
+
+function literal(node: Node | undefined): string | undefined {
+  return node?.type === T.Literal && typeof node.value === 'string' ? node.value : undefined;
+}
+
+/** `inngest.createFunction({ id }, { event } | { cron }, handler)` or Trigger.dev `task({ id, run })` / `schedules.task({ id, cron, run })`. */
+function jobDefinition(call: TSESTree.CallExpression | TSESTree.NewExpression): JobDefinition | null {
+  if (call.type !== T.CallExpression) return null;
+  const callee = call.callee;
+  const method = callee.type === T.MemberExpression ? propertyName(callee.property, callee.computed) : callee.type === T.Identifier ? callee.name : null;
+  if (method === 'createFunction' && call.arguments.length >= 3) {
+    const id = literal(objectProps(call.arguments[0]).get('id')) ?? literal(objectProps(call.arguments[0]).get('name'));
+    const trigger = objectProps(call.arguments[1]);
+    if (!id) return null;
+    return { kind: 'Inngest function', id, event: literal(trigger.get('event')), cron: literal(trigger.get('cron')) };
+  }
+  if ((method === 'task' || method === 'schemaTask') && call.arguments.length === 1) {
+    const props = objectProps(call.arguments[0]);
+    const id = literal(props.get('id'));
+    if (!id || !props.has('run')) return null;
+    const scheduled = callee.type === T.MemberExpression && callee.object.type === T.Identifier && callee.object.name === 'schedules';
+    return { kind: 'Trigger.dev task', id, cron: scheduled ? literal(props.get('cron')) ?? '' : undefined };
+  }
+  return null;
+}
+
+/** Does this `.send(...)` / `.trigger(...)` start the job? By event name (Inngest) or task id (Trigger.dev). */
+function producerNames(call: TSESTree.CallExpression, job: JobDefinition): boolean {
+  const first = call.arguments[0];
+  if (job.kind === 'Inngest function') {
+    const events = first?.type === T.ArrayExpression ? first.elements : [first];
+    return events.some((e) => e?.type === T.ObjectExpression && literal(objectProps(e).get('name')) === job.event);
+  }
+  return literal(first) === job.id;
 }
 
 function queueWorkerName(call: TSESTree.CallExpression | TSESTree.NewExpression): string | null {

@@ -201,6 +201,32 @@ export function readScheduledWorkflows(files: readonly string[], read: (p: strin
   return out;
 }
 
+/** Source files a promptfoo config names with file:// (custom providers, prompt functions): eval harness code. */
+export function readPromptfooFiles(files: readonly string[], read: (p: string) => string | undefined, resolve: (from: string, spec: string) => string | null): Set<string> {
+  const out = new Set<string>();
+  for (const file of files) {
+    if (!/(^|\/)promptfooconfig\.ya?ml$/.test(file)) continue;
+    let doc: unknown;
+    try {
+      doc = parseYaml(read(file) ?? '');
+    } catch {
+      continue;
+    }
+    const refs: string[] = [];
+    const collect = (v: unknown) => {
+      if (typeof v === 'string' && v.startsWith('file://')) refs.push(v.slice('file://'.length).split(':')[0]);
+      else if (Array.isArray(v)) v.forEach(collect);
+      else if (v && typeof v === 'object') Object.values(v).forEach(collect);
+    };
+    collect(doc);
+    for (const ref of refs) {
+      const target = resolve(file, ref.startsWith('.') ? ref : './' + ref);
+      if (target) out.add(target);
+    }
+  }
+  return out;
+}
+
 /** npm script names a shell command runs: `npm run x`, `npm run-script x`, `yarn x`, `pnpm x`, `bun run x`. */
 function scriptNamesIn(command: string): string[] {
   const names: string[] = [];
