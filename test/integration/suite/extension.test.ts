@@ -1,5 +1,6 @@
 // Batchwise in a real VS Code, on a copy of the example workspace.
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -67,6 +68,24 @@ suite('Batchwise in VS Code', () => {
     assert.deepEqual([d.range.start.line, d.range.start.character], [start.line, start.character]);
     assert.equal(doc.getText(d.range).startsWith('openai.chat.completions.create({'), true);
     assert.ok(doc.getText(d.range).endsWith('})'));
+  });
+
+  test('the CLI and the editor report the same call sites and verdicts', async () => {
+    const ext = vscode.extensions.getExtension('batchwise.batchwise')!;
+    const cli = join(ext.extensionPath, 'dist', 'cli.js');
+    const out = execFileSync(process.execPath, [cli, 'audit', folder().fsPath, '--format', 'json'], { encoding: 'utf8' });
+    const report = JSON.parse(out) as { findings: { file: string; line: number; column: number; verdict: string }[] };
+    assert.ok(report.findings.length >= 7);
+    const fromCli = report.findings
+      .filter((f) => f.verdict !== 'user-waiting')
+      .map((f) => `${f.file}:${f.line}:${f.column} ${f.verdict === 'batchable' ? 'BW001' : 'BW002'}`)
+      .sort();
+    const fromEditor: string[] = [];
+    for (const file of [...new Set(report.findings.map((f) => f.file))]) {
+      const doc = await open(file);
+      for (const d of batchwiseDiagnostics(doc.uri)) fromEditor.push(`${file}:${d.range.start.line + 1}:${d.range.start.character + 1} ${codeOf(d)}`);
+    }
+    assert.deepEqual(fromEditor.sort(), fromCli);
   });
 
   test('calls a person waits for get no diagnostic: the streaming chat route and the shared helper', async () => {
