@@ -2,18 +2,29 @@ import { Command, Option } from 'commander';
 import { statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { WorkspaceSession } from '../workspace/session';
+import { pathToFileURL } from 'node:url';
 import { toJsonReport } from '../core/report/json';
 import { toTable } from '../core/report/table';
-import { optionsFromFlags, positiveNumber, VolumeFlags } from './options';
+import { toMarkdown } from '../core/report/markdown';
+import { toCsv } from '../core/report/csv';
+import { toSarif } from '../core/report/sarif';
+import { computeTotals } from '../core/report/totals';
+import { formatUsd } from '../core/report/format';
+import { version } from '../../package.json';
+import { optionsFromFlags, positiveNumber, volumeOverrides, VolumeFlags } from './options';
 
-/** Exit codes: 0 audit done, 2 bad usage or unreadable folder. */
+/** Exit codes: 0 audit done, 1 savings above --fail-on-savings, 2 bad usage or unreadable folder. */
 export const EXIT_OK = 0;
+export const EXIT_SAVINGS_GATE = 1;
 export const EXIT_USAGE = 2;
 
+const FORMATS = ['table', 'json', 'markdown', 'csv', 'sarif'] as const;
+
 interface AuditFlags extends VolumeFlags {
-  format: 'table' | 'json';
+  format: (typeof FORMATS)[number];
   output?: string;
   color?: boolean;
+  failOnSavings?: number;
 }
 
 export function registerAudit(program: Command): void {
@@ -21,7 +32,8 @@ export function registerAudit(program: Command): void {
     .command('audit')
     .description('find LLM calls in a folder, decide which can be batched, and estimate the savings')
     .argument('[dir]', 'folder to audit', '.')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]).default('table'))
+    .option('--fail-on-savings <usd>', 'exit 1 when the monthly savings from batchable calls exceed this many USD (a CI gate)', positiveNumber)
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .option('--calls-per-day <n>', 'calls per day assumed for a site without an annotation', positiveNumber)
     .option('--interpolated-tokens <n>', 'tokens assumed for each non-literal prompt part', positiveNumber)
@@ -40,18 +52,37 @@ export function registerAudit(program: Command): void {
         process.exitCode = EXIT_USAGE;
         return;
       }
-      const session = new WorkspaceSession(root, optionsFromFlags(flags));
+      const session = new WorkspaceSession(root, optionsFromFlags({}), { overrides: volumeOverrides(flags) });
       const result = session.analyzeAll();
       const toFile = Boolean(flags.output);
-      const text =
-        flags.format === 'json'
-          ? JSON.stringify(toJsonReport(root, result), null, 2) + '\n'
-          : toTable(result, {
-              color: !toFile && flags.color !== false && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
-              width: process.stdout.columns,
-            });
+      let text: string;
+      switch (flags.format) {
+        case 'json':
+          text = JSON.stringify(toJsonReport(root, result), null, 2) + '\n';
+          break;
+        case 'sarif':
+          text = JSON.stringify(toSarif(pathToFileURL(root + '/').href, result, version), null, 2) + '\n';
+          break;
+        case 'markdown':
+          text = toMarkdown(result);
+          break;
+        case 'csv':
+          text = toCsv(result);
+          break;
+        default:
+          text = toTable(result, {
+            color: !toFile && flags.color !== false && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+            width: process.stdout.columns,
+          });
+      }
       if (flags.output) writeFileSync(flags.output, text);
       else process.stdout.write(text);
+      const savings = computeTotals(result.findings).monthlySavings;
+      if (flags.failOnSavings !== undefined && savings > flags.failOnSavings) {
+        process.stderr.write(`batchwise: ${formatUsd(savings)}/month of batchable savings is over the --fail-on-savings limit of ${formatUsd(flags.failOnSavings)}.\n`);
+        process.exitCode = EXIT_SAVINGS_GATE;
+        return;
+      }
       process.exitCode = EXIT_OK;
     });
 }

@@ -1,12 +1,15 @@
 import { Command } from 'commander';
 import { registerAudit } from './audit';
 import { registerEstimate } from './estimate';
+import { version } from '../../package.json';
 
 const program = new Command();
 program
   .name('batchwise')
   .description('Find LLM API calls nobody waits for and what moving them to the Batch APIs saves.')
-  .version('0.1.0');
+  .version(version)
+  // Usage errors (unknown option, bad choice, missing argument) exit 2, as documented; help and version exit 0.
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 registerAudit(program);
 registerEstimate(program);
 program.parseAsync(process.argv).catch((err: unknown) => {

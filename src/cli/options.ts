@@ -14,6 +14,15 @@ export interface VolumeFlags {
   outputTokens?: number;
 }
 
+/** Only what the user typed: these win over batchwise.config.json. */
+export function volumeOverrides(flags: VolumeFlags): Partial<AnalysisOptions> {
+  const out: Partial<AnalysisOptions> = {};
+  if (flags.callsPerDay !== undefined) out.defaultCallsPerDay = flags.callsPerDay;
+  if (flags.interpolatedTokens !== undefined) out.interpolatedTokens = flags.interpolatedTokens;
+  if (flags.outputTokens !== undefined) out.defaultOutputTokens = flags.outputTokens;
+  return out;
+}
+
 export function optionsFromFlags(flags: VolumeFlags): AnalysisOptions {
   return {
     ...DEFAULT_OPTIONS,

@@ -2,18 +2,16 @@
 // current for open documents, debounced, and drops results computed for an older document version.
 import * as vscode from 'vscode';
 import type { Finding } from '../core/model';
-import { formatUsd } from '../core/report/format';
+import { DOCS_BASE, findingMessage, RULE_CODES } from '../core/report/message';
 import { Engine } from './engine';
 import { Settings, toVscodeSeverity } from './config';
 
 export const SOURCE = 'batchwise';
-export const DOCS_BASE = 'https://github.com/batchwise/batchwise/blob/main/docs/rules/';
 export const CODES = {
-  batchable: { value: 'BW001', rule: 'batchable-llm-call' },
-  unknown: { value: 'BW002', rule: 'unknown-context' },
+  batchable: { value: RULE_CODES.batchable.code, rule: RULE_CODES.batchable.rule },
+  unknown: { value: RULE_CODES.unknown.code, rule: RULE_CODES.unknown.rule },
 } as const;
 const LANGUAGES = new Set(['javascript', 'javascriptreact', 'typescript', 'typescriptreact']);
-const PROVIDER_NAMES: Record<string, string> = { openai: 'OpenAI', anthropic: 'Anthropic' };
 
 export function isAnalysable(doc: vscode.TextDocument): boolean {
   return LANGUAGES.has(doc.languageId) && !doc.uri.path.endsWith('.d.ts');
@@ -24,32 +22,13 @@ export function callRange(f: Finding): vscode.Range {
   return new vscode.Range(start.line - 1, start.column, end.line - 1, end.column);
 }
 
-function sentence(s: string): string {
-  return s.replace(/\.$/, '');
-}
-
 /** The diagnostic for a finding, or null for calls a person waits for (they are fine as they are). */
 export function toDiagnostic(f: Finding, settings: Settings): vscode.Diagnostic | null {
   const verdict = f.classification.verdict;
   if (verdict === 'user-waiting') return null;
-  const call = `${PROVIDER_NAMES[f.site.provider] ?? f.site.provider} ${f.site.api} call`;
-  // Lead with what the code shows; a declaration comment is mentioned after it.
-  const evidence = f.classification.evidence;
-  const inferred = evidence.find((e) => e.rule !== 'declared-context' && e.rule !== 'low-volume');
-  const declared = evidence.some((e) => e.rule === 'declared-context');
-  const why = (inferred?.message ?? evidence[0]?.message ?? 'no evidence') + (declared && inferred ? ' (also declared in a comment)' : '');
-  let message: string;
   const code = verdict === 'batchable' ? CODES.batchable : CODES.unknown;
-  if (verdict === 'batchable') {
-    const saving = f.estimate ? formatUsd(f.estimate.monthlySavings) : 'half its cost';
-    message = f.lowVolume
-      ? `${call} is batchable (${sentence(why)}), but at about ${f.estimate?.callsPerDay ?? '?'} requests a day it is low volume: batching would save ≈ ${saving}/mo.`
-      : `${call} is batchable: ${sentence(why)}. Moving it to the Batch API saves ≈ ${saving}/mo${f.fix ? '; a Quick Fix is available' : ''}.`;
-  } else {
-    message = `Batchwise cannot tell whether a person waits for this ${call}: ${sentence(why)}. Add "// batchwise: batch N/day" or "// batchwise: user-waiting" above it.`;
-  }
   const severity = f.lowVolume || verdict === 'unknown' ? vscode.DiagnosticSeverity.Hint : toVscodeSeverity(settings.severity);
-  const d = new vscode.Diagnostic(callRange(f), message, severity);
+  const d = new vscode.Diagnostic(callRange(f), findingMessage(f), severity);
   d.source = SOURCE;
   d.code = { value: code.value, target: vscode.Uri.parse(DOCS_BASE + code.rule + '.md') };
   return d;

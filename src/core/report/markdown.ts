@@ -1,0 +1,46 @@
+// A Markdown report for pull-request comments and job summaries.
+import type { AnalysisResult } from '../model';
+import { formatUsd } from './format';
+import { primaryReason } from './message';
+import { computeTotals, findingSavings } from './totals';
+
+function cell(s: string): string {
+  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+export function toMarkdown(result: AnalysisResult): string {
+  const t = computeTotals(result.findings);
+  const out = [
+    '# Batchwise savings report',
+    '',
+    `**${formatUsd(t.monthlySavings)}/month** to save by moving ${t.batchable - t.lowVolume} batchable call site${t.batchable - t.lowVolume === 1 ? '' : 's'} to the Batch APIs.`,
+    '',
+    '| | |',
+    '| --- | ---: |',
+    `| Call sites | ${t.callSites} |`,
+    `| Batchable | ${t.batchable}${t.lowVolume ? ` (${t.lowVolume} low volume)` : ''} |`,
+    `| User-waiting | ${t.userWaiting} |`,
+    `| Unknown | ${t.unknown} |`,
+    `| Monthly cost now | ${formatUsd(t.monthlyStandard)} |`,
+    `| Monthly cost with batch | ${formatUsd(t.monthlyWithBatch)} |`,
+    `| Monthly savings | ${formatUsd(t.monthlySavings)} |`,
+    '',
+  ];
+  if (result.findings.length > 0) {
+    out.push('| File | Line | Provider | Model | Verdict | Now /mo | Savings /mo | Why |', '| --- | ---: | --- | --- | --- | ---: | ---: | --- |');
+    for (const f of result.findings) {
+      const e = f.estimate;
+      const why = primaryReason(f);
+      out.push(
+        `| ${cell(f.site.file)} | ${f.site.loc.start.line} | ${cell(`${f.site.provider} ${f.site.api}`)} | ${cell(f.site.model ?? '?')} | ${f.classification.verdict}${f.lowVolume ? ' (low volume)' : ''} | ${e ? formatUsd(e.monthlyStandard) : '–'} | ${f.classification.verdict === 'batchable' ? formatUsd(findingSavings(f)) : '–'} | ${cell(why)} |`,
+      );
+    }
+    out.push('');
+  }
+  if (result.errors.length > 0) {
+    out.push('**Files not analysed**', '');
+    for (const e of result.errors) out.push(`- \`${e.file.replace(/`/g, "'")}\`: ${cell(e.message)}`);
+    out.push('');
+  }
+  return out.join('\n');
+}

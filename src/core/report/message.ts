@@ -1,0 +1,37 @@
+// What a finding says, in one sentence: the diagnostic, the SARIF result and the Markdown report use it.
+import type { Finding } from '../model';
+import { formatUsd } from './format';
+
+const PROVIDER_NAMES: Record<string, string> = { openai: 'OpenAI', anthropic: 'Anthropic' };
+
+export const RULE_CODES = {
+  batchable: { code: 'BW001', rule: 'batchable-llm-call', title: 'LLM call nobody waits for: move it to the Batch API' },
+  unknown: { code: 'BW002', rule: 'unknown-context', title: 'LLM call whose context Batchwise cannot tell' },
+} as const;
+
+export const DOCS_BASE = 'https://github.com/batchwise/batchwise/blob/main/docs/rules/';
+
+function sentence(s: string): string {
+  return s.replace(/\.$/, '');
+}
+
+/** The main reason for a verdict: what the code shows first; a declaration comment is mentioned after it. */
+export function primaryReason(f: Finding): string {
+  const evidence = f.classification.evidence;
+  const inferred = evidence.find((e) => e.rule !== 'declared-context' && e.rule !== 'low-volume');
+  const declared = evidence.some((e) => e.rule === 'declared-context');
+  return (inferred?.message ?? evidence[0]?.message ?? 'no evidence') + (declared && inferred ? ' (also declared in a comment)' : '');
+}
+
+/** The message for a batchable or unknown finding (user-waiting calls are not reported). */
+export function findingMessage(f: Finding): string {
+  const call = `${PROVIDER_NAMES[f.site.provider] ?? f.site.provider} ${f.site.api} call`;
+  const why = primaryReason(f);
+  if (f.classification.verdict === 'batchable') {
+    const saving = f.estimate ? formatUsd(f.estimate.monthlySavings) : 'half its cost';
+    return f.lowVolume
+      ? `${call} is batchable (${sentence(why)}), but at about ${f.estimate?.callsPerDay ?? '?'} requests a day it is low volume: batching would save ≈ ${saving}/mo.`
+      : `${call} is batchable: ${sentence(why)}. Moving it to the Batch API saves ≈ ${saving}/mo${f.fix ? '; a Quick Fix is available' : ''}.`;
+  }
+  return `Batchwise cannot tell whether a person waits for this ${call}: ${sentence(why)}. Add "// batchwise: batch N/day" or "// batchwise: user-waiting" above it.`;
+}

@@ -1,0 +1,110 @@
+// SARIF 2.1.0 for GitHub code scanning and other SARIF viewers: one result per call that could move to
+// a batch API (BW001) or whose context is unknown (BW002), with the savings as result properties.
+import type { Log, ReportingDescriptor, Result } from 'sarif';
+import type { AnalysisResult, Finding } from '../model';
+import { cents } from './format';
+import { DOCS_BASE, findingMessage, RULE_CODES } from './message';
+import { computeTotals } from './totals';
+
+export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+
+const RULE_HELP: Record<string, string> = {
+  BW001:
+    'Nobody waits for this call: every path that reaches it starts at a script, a schedule, a loop over data or an eval. ' +
+    "OpenAI's Batch API and Anthropic's Message Batches run the same requests at half the price within 24 hours. " +
+    'Move the call to the batch path (the Batchwise Quick Fix does it for OpenAI chat completions in a for…of loop).',
+  BW002:
+    'Batchwise found no entry point that tells whether a person waits for this call. State it in a comment above the call: ' +
+    '"// batchwise: batch N/day" (nobody waits; N calls a day) or "// batchwise: user-waiting".',
+};
+
+function rule(kind: 'batchable' | 'unknown'): ReportingDescriptor {
+  const r = RULE_CODES[kind];
+  const helpUri = `${DOCS_BASE}${r.rule}.md`;
+  return {
+    id: r.code,
+    name: r.rule,
+    shortDescription: { text: r.title },
+    fullDescription: { text: RULE_HELP[r.code] },
+    help: { text: `${RULE_HELP[r.code]} See ${helpUri}`, markdown: `${RULE_HELP[r.code]}\n\n[Rule documentation](${helpUri})` },
+    helpUri,
+    defaultConfiguration: { level: kind === 'batchable' ? 'warning' : 'note' },
+    properties: { tags: ['cost', 'llm', 'batch-api'], precision: kind === 'batchable' ? 'high' : 'low' },
+  };
+}
+
+function toResult(f: Finding): Result {
+  const batchable = f.classification.verdict === 'batchable';
+  const e = f.estimate;
+  return {
+    ruleId: batchable ? RULE_CODES.batchable.code : RULE_CODES.unknown.code,
+    ruleIndex: batchable ? 0 : 1,
+    level: batchable && !f.lowVolume ? 'warning' : 'note',
+    message: { text: findingMessage(f) },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: encodeURI(f.site.file), uriBaseId: '%SRCROOT%' },
+          region: { startLine: f.site.loc.start.line, startColumn: f.site.loc.start.column + 1, endLine: f.site.loc.end.line, endColumn: f.site.loc.end.column + 1 },
+        },
+      },
+    ],
+    partialFingerprints: { 'batchwiseCallSite/v1': `${f.site.file}|${f.site.callee}|${f.site.model ?? ''}|${f.site.enclosingFunction ?? ''}` },
+    properties: {
+      provider: f.site.provider,
+      api: f.site.api,
+      model: f.site.model,
+      verdict: f.classification.verdict,
+      confidence: f.classification.confidence,
+      lowVolume: Boolean(f.lowVolume),
+      monthlySavingsUsd: e ? cents(batchable && !f.lowVolume ? e.monthlySavings : 0) : null,
+      monthlyStandardUsd: e ? cents(e.monthlyStandard) : null,
+      monthlyBatchUsd: e ? cents(e.monthlyBatch) : null,
+      callsPerDay: e?.callsPerDay ?? null,
+      evidence: f.classification.evidence.map((x) => `${x.rule}: ${x.message} (${x.file}:${x.line})`),
+      assumptions: e?.assumptions ?? [],
+      fix: f.fix?.strategy ?? null,
+    },
+  };
+}
+
+/** `rootUri` is the audited folder as a file:// URI ending in '/'. */
+export function toSarif(rootUri: string, result: AnalysisResult, version: string): Log {
+  const totals = computeTotals(result.findings);
+  return {
+    $schema: SARIF_SCHEMA,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'Batchwise',
+            semanticVersion: version,
+            version,
+            informationUri: 'https://github.com/batchwise/batchwise',
+            rules: [rule('batchable'), rule('unknown')],
+          },
+        },
+        originalUriBaseIds: { '%SRCROOT%': { uri: rootUri } },
+        results: result.findings.filter((f) => f.classification.verdict !== 'user-waiting').map(toResult),
+        invocations: [
+          {
+            executionSuccessful: true,
+            toolExecutionNotifications: result.errors.map((e) => ({
+              level: 'warning' as const,
+              message: { text: `${e.file}: ${e.message}` },
+              locations: [{ physicalLocation: { artifactLocation: { uri: encodeURI(e.file), uriBaseId: '%SRCROOT%' } } }],
+            })),
+          },
+        ],
+        properties: {
+          callSites: totals.callSites,
+          batchable: totals.batchable,
+          monthlyStandardUsd: cents(totals.monthlyStandard),
+          monthlyWithBatchUsd: cents(totals.monthlyWithBatch),
+          monthlySavingsUsd: cents(totals.monthlySavings),
+        },
+      },
+    ],
+  };
+}
