@@ -7,7 +7,8 @@
   /** @type {{ rows: any[], totals: any, errors: any[] } | null} */
   let report = null;
   /** @type {{ key: string, dir: number, verdict: string, filter: string, expanded: string[] }} */
-  const state = Object.assign({ key: 'monthlySavings', dir: -1, verdict: '', filter: '', expanded: [] }, vscode.getState() || {});
+  const state = Object.assign({ key: 'monthlySavings', dir: -1, verdict: '', provider: '', folder: '', filter: '', expanded: [] }, vscode.getState() || {});
+  const SVG = 'http://www.w3.org/2000/svg';
 
   const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
   const usd = (n) => (n === null || n === undefined ? '–' : n > 0 && n < 0.005 ? '<$0.01' : '$' + n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
@@ -46,6 +47,8 @@
     const f = state.filter.toLowerCase();
     return report.rows
       .filter((r) => !state.verdict || r.verdict === state.verdict)
+      .filter((r) => !state.provider || r.provider === state.provider)
+      .filter((r) => !state.folder || r.file.startsWith(state.folder + '/') || r.file === state.folder)
       .filter((r) => !f || [r.file, r.model || '', r.provider, r.api].some((s) => s.toLowerCase().includes(f)))
       .sort((a, b) => {
         const x = a[state.key];
@@ -84,6 +87,17 @@
         el('td', usd(r.monthlyBatch), 'num'),
         el('td', r.verdict === 'batchable' ? usd(r.monthlySavings) : '–', 'num'),
       );
+      const fixCell = el('td', undefined, 'fix');
+      if (r.fix && r.fix.safe) {
+        const button = el('button', 'Apply fix', 'apply-fix');
+        button.title = `Rewrite this call to the batch path (${r.fix.strategy})`;
+        button.addEventListener('click', (ev) => {
+          ev.stopPropagation();
+          vscode.postMessage({ type: 'applyFix', folder: r.folder, file: r.file, line: r.line, column: r.column });
+        });
+        fixCell.append(button);
+      }
+      tr.append(fixCell);
       tr.addEventListener('click', () => {
         const k = keyOf(r);
         state.expanded = state.expanded.includes(k) ? state.expanded.filter((x) => x !== k) : [...state.expanded, k];
@@ -97,7 +111,7 @@
       if (state.expanded.includes(keyOf(r))) {
         const detail = el('tr', undefined, 'detail');
         const td = el('td');
-        td.colSpan = 8;
+        td.colSpan = 9;
         td.append(el('h3', 'Evidence'));
         const ev = el('ul');
         for (const e of r.evidence) ev.append(el('li', `${e.rule}: ${e.message} (${e.file}:${e.line})`));
@@ -121,6 +135,72 @@
     }
   }
 
+  /** Horizontal bars, drawn here: no chart library, no remote asset. Widths are SVG attributes, not inline styles. */
+  function renderChart(svgId, entries) {
+    const svg = /** @type {SVGSVGElement} */ (/** @type {unknown} */ ($(svgId)));
+    svg.textContent = '';
+    const top = entries.filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]).slice(0, 8);
+    const rowH = 22;
+    const labelW = 220;
+    const barW = 260;
+    svg.setAttribute('viewBox', `0 0 ${labelW + barW + 90} ${Math.max(1, top.length) * rowH + 4}`);
+    svg.setAttribute('height', String(Math.max(1, top.length) * rowH + 4));
+    if (top.length === 0) {
+      const t = document.createElementNS(SVG, 'text');
+      t.setAttribute('x', '0');
+      t.setAttribute('y', '16');
+      t.setAttribute('class', 'chart-empty');
+      t.textContent = 'No savings to chart yet.';
+      svg.append(t);
+      return;
+    }
+    const max = top[0][1];
+    top.forEach(([label, value], i) => {
+      const y = i * rowH + 2;
+      const name = document.createElementNS(SVG, 'text');
+      name.setAttribute('x', String(labelW - 6));
+      name.setAttribute('y', String(y + 15));
+      name.setAttribute('text-anchor', 'end');
+      name.setAttribute('class', 'chart-label');
+      name.textContent = label.length > 32 ? '…' + label.slice(-31) : label;
+      const bar = document.createElementNS(SVG, 'rect');
+      bar.setAttribute('x', String(labelW));
+      bar.setAttribute('y', String(y + 3));
+      bar.setAttribute('height', String(rowH - 8));
+      bar.setAttribute('width', String(Math.max(2, Math.round((value / max) * barW))));
+      bar.setAttribute('class', 'chart-bar');
+      const amount = document.createElementNS(SVG, 'text');
+      amount.setAttribute('x', String(labelW + Math.max(2, Math.round((value / max) * barW)) + 6));
+      amount.setAttribute('y', String(y + 15));
+      amount.setAttribute('class', 'chart-value');
+      amount.textContent = usd(value);
+      svg.append(name, bar, amount);
+    });
+  }
+
+  function renderCharts() {
+    const byFile = new Map();
+    const byProvider = new Map();
+    for (const r of (report && report.rows) || []) {
+      const v = r.verdict === 'batchable' ? r.monthlySavings || 0 : 0;
+      byFile.set(r.file, (byFile.get(r.file) || 0) + v);
+      byProvider.set(r.provider, (byProvider.get(r.provider) || 0) + v);
+    }
+    renderChart('chart-file', [...byFile]);
+    renderChart('chart-provider', [...byProvider]);
+  }
+
+  function fillSelect(id, values, current) {
+    const select = /** @type {HTMLSelectElement} */ ($(id));
+    while (select.options.length > 1) select.remove(1);
+    for (const v of [...new Set(values)].sort()) {
+      const o = /** @type {HTMLOptionElement} */ (el('option', v));
+      o.value = v;
+      select.append(o);
+    }
+    select.value = values.includes(current) ? current : '';
+  }
+
   function renderErrors() {
     const section = $('errors');
     const list = /** @type {HTMLElement} */ (section.querySelector('ul'));
@@ -138,6 +218,17 @@
       save();
       renderRows();
     });
+  }
+  for (const id of ['provider', 'folder']) {
+    const select = /** @type {HTMLSelectElement} */ ($(id));
+    select.addEventListener('change', () => {
+      state[id] = select.value;
+      save();
+      renderRows();
+    });
+  }
+  for (const format of ['markdown', 'csv', 'json']) {
+    $('export-' + format).addEventListener('click', () => vscode.postMessage({ type: 'export', format }));
   }
   const verdict = /** @type {HTMLSelectElement} */ ($('verdict'));
   const filter = /** @type {HTMLInputElement} */ ($('filter'));
@@ -159,7 +250,10 @@
     const m = event.data;
     if (!m || m.type !== 'report') return;
     report = m;
+    fillSelect('provider', m.rows.map((r) => r.provider), state.provider);
+    fillSelect('folder', m.rows.map((r) => (r.file.includes('/') ? r.file.split('/')[0] : '.')).filter((x) => x !== '.'), state.folder);
     renderCards();
+    renderCharts();
     renderRows();
     renderErrors();
   });

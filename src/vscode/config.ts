@@ -8,6 +8,7 @@ export interface Settings {
   options: AnalysisOptions;
   severity: Severity;
   helperPath: string;
+  codeLens: boolean;
 }
 
 export function readSettings(scope?: vscode.ConfigurationScope): Settings {
@@ -27,6 +28,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     },
     severity: (['error', 'warning', 'information', 'hint'] as const).find((s) => s === c.get('severity')) ?? 'warning',
     helperPath: c.get<string>('helperPath') || 'batchwise/openaiBatch',
+    codeLens: c.get<boolean>('codeLens') ?? true,
   };
 }
 

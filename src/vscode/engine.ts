@@ -63,6 +63,13 @@ export class Engine implements vscode.Disposable {
     where?.session.setOverlay(where.rel, undefined);
   }
 
+  /** Source files across the workspace folders (after ignores). */
+  sourceFileCount(): number {
+    let n = 0;
+    for (const folder of vscode.workspace.workspaceFolders ?? []) n += this.locate(vscode.Uri.joinPath(folder.uri, 'package.json'))?.session.fileCount() ?? 0;
+    return n;
+  }
+
   /** Every folder, whole workspace: the report's scan. */
   analyzeWorkspace(isCancelled: () => boolean): { folder: vscode.WorkspaceFolder; result: AnalysisResult }[] {
     const out: { folder: vscode.WorkspaceFolder; result: AnalysisResult }[] = [];

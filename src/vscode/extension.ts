@@ -4,24 +4,37 @@ import { Engine } from './engine';
 import { DiagnosticsController } from './diagnostics';
 import { HoverProvider } from './hover';
 import { APPLY_FIX, applyFix, QuickFixProvider } from './codeActions';
-import { ReportPanel, VIEW_TYPE } from './report/panel';
+import { ReportController, VIEW_TYPE } from './report/panel';
+import type { ExportFormat } from './report/protocol';
+import { SavingsCodeLens } from './codeLens';
+import { SavingsStatusBar } from './statusBar';
 
 const SELECTOR: vscode.DocumentSelector = ['javascript', 'javascriptreact', 'typescript', 'typescriptreact'].map((language) => ({ language }));
+/** The start-up scan runs only where it is cheap; larger workspaces scan when the report is opened. */
+const STARTUP_SCAN_MAX_FILES = 5000;
 
 /** What the extension hands to other extensions and to its integration tests. */
 export interface BatchwiseApi {
   onDidUpdateDiagnostics: vscode.Event<vscode.Uri>;
   showReport(): Promise<number>;
+  exportReport(format: ExportFormat, target: vscode.Uri): Promise<vscode.Uri | undefined>;
+  statusText(): string;
 }
 
 export function activate(context: vscode.ExtensionContext): BatchwiseApi {
   const log = vscode.window.createOutputChannel('Batchwise', { log: true });
   const engine = new Engine(log);
   const diagnostics = new DiagnosticsController(engine);
-  const showReport = () => ReportPanel.show(context, engine);
+  const status = new SavingsStatusBar();
+  const lens = new SavingsCodeLens(engine);
+  const report = new ReportController(context, engine, (totals) => status.show(totals));
 
   const commands: Record<string, (...args: never[]) => unknown> = {
-    'batchwise.showReport': showReport,
+    'batchwise.showReport': () => report.show(),
+    'batchwise.exportReport': async (format?: ExportFormat, target?: vscode.Uri) => {
+      const chosen = format ?? ((await vscode.window.showQuickPick(['markdown', 'csv', 'json'], { placeHolder: 'Export the savings report as' })) as ExportFormat | undefined);
+      return chosen ? report.export(chosen, target) : undefined;
+    },
     [APPLY_FIX]: (uri: vscode.Uri, version: number, start: number, end: number) => applyFix(engine, uri, version, start, end),
     'batchwise.showLog': () => log.show(),
   };
@@ -29,11 +42,14 @@ export function activate(context: vscode.ExtensionContext): BatchwiseApi {
     log,
     engine,
     diagnostics,
+    status,
+    lens,
+    report,
+    diagnostics.onDidUpdate(() => lens.refresh()),
     vscode.languages.registerHoverProvider(SELECTOR, new HoverProvider(engine)),
     vscode.languages.registerCodeActionsProvider(SELECTOR, new QuickFixProvider(engine), { providedCodeActionKinds: QuickFixProvider.providedCodeActionKinds }),
-    vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel) => ReportPanel.revive(panel, context, engine),
-    }),
+    vscode.languages.registerCodeLensProvider(SELECTOR, lens),
+    vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, { deserializeWebviewPanel: async (panel) => report.revive(panel) }),
     ...watch('**/*.{js,jsx,ts,tsx,mjs,cjs,mts,cts}', (uri, kind) => engine.invalidate(uri, kind !== 'change')),
     // Project context: the config file, scripts, crons and path aliases change verdicts in every open file.
     ...watch('**/{batchwise.config.json,package.json,tsconfig.json,vercel.json,.github/workflows/*.yml}', (uri) => {
@@ -44,11 +60,23 @@ export function activate(context: vscode.ExtensionContext): BatchwiseApi {
       if (!e.affectsConfiguration('batchwise')) return;
       engine.reloadSettings();
       diagnostics.refreshAll();
+      lens.refresh();
     }),
     ...Object.entries(commands).map(([id, fn]) => vscode.commands.registerCommand(id, fn as (...args: unknown[]) => unknown)),
   );
+  if (vscode.workspace.getConfiguration('batchwise').get<boolean>('scanOnStartup', true)) {
+    const timer = setTimeout(() => {
+      if (engine.sourceFileCount() <= STARTUP_SCAN_MAX_FILES) report.scanQuietly();
+    }, 1500);
+    context.subscriptions.push({ dispose: () => clearTimeout(timer) });
+  }
   log.info('Batchwise activated');
-  return { onDidUpdateDiagnostics: diagnostics.onDidUpdate, showReport };
+  return {
+    onDidUpdateDiagnostics: diagnostics.onDidUpdate,
+    showReport: () => report.show(),
+    exportReport: (format, target) => report.export(format, target),
+    statusText: () => status.text,
+  };
 }
 
 function watch(glob: string, onEvent: (uri: vscode.Uri, kind: 'create' | 'change' | 'delete') => void): vscode.Disposable[] {

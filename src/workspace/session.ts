@@ -109,6 +109,11 @@ export class WorkspaceSession {
     return planRewrite({ file, text, site: call.site, helperPath, existingHelper });
   }
 
+  /** How many source files the folder holds (after ignores). */
+  fileCount(): number {
+    return this.files().length;
+  }
+
   /** The helper module path with the extension the project's language calls for. */
   helperPathFor(file: string): string {
     const base = this.sessionOptions.helperPath ?? 'batchwise/openaiBatch';

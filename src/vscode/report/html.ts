@@ -26,17 +26,28 @@ export function renderReportHtml({ cspSource, nonce, scriptUri, styleUri }: Repo
 <body>
 <header>
   <h1>Batchwise savings report</h1>
-  <button id="refresh" type="button">Refresh</button>
+  <div class="actions">
+    <button id="export-markdown" type="button" data-format="markdown">Export Markdown</button>
+    <button id="export-csv" type="button" data-format="csv">Export CSV</button>
+    <button id="export-json" type="button" data-format="json">Export JSON</button>
+    <button id="refresh" type="button">Refresh</button>
+  </div>
 </header>
 <section id="cards" aria-label="Totals"></section>
+<section id="charts" aria-label="Savings charts">
+  <figure><figcaption>Monthly savings by file</figcaption><svg id="chart-file" role="img" aria-label="Monthly savings by file"></svg></figure>
+  <figure><figcaption>Monthly savings by provider</figcaption><svg id="chart-provider" role="img" aria-label="Monthly savings by provider"></svg></figure>
+</section>
 <div id="controls">
   <label>Verdict <select id="verdict"><option value="">all</option><option>batchable</option><option>user-waiting</option><option>unknown</option></select></label>
-  <label>Filter <input id="filter" type="search" placeholder="file, model, provider"></label>
+  <label>Provider <select id="provider"><option value="">all</option></select></label>
+  <label>Folder <select id="folder"><option value="">all</option></select></label>
+  <label>Filter <input id="filter" type="search" placeholder="file, model, API"></label>
 </div>
 <table id="rows">
   <thead><tr>
     <th data-key="file">File</th><th data-key="line" class="num">Line</th><th data-key="provider">Provider</th><th data-key="model">Model</th>
-    <th data-key="verdict">Verdict</th><th data-key="monthlyStandard" class="num">Cost now /mo</th><th data-key="monthlyBatch" class="num">On batch /mo</th><th data-key="monthlySavings" class="num">Savings /mo</th>
+    <th data-key="verdict">Verdict</th><th data-key="monthlyStandard" class="num">Cost now /mo</th><th data-key="monthlyBatch" class="num">On batch /mo</th><th data-key="monthlySavings" class="num">Savings /mo</th><th class="fix">Fix</th>
   </tr></thead>
   <tbody></tbody>
 </table>

@@ -1,14 +1,23 @@
-// The Savings Report webview: a strict CSP, assets only from media/, data by postMessage.
+// The Savings Report webview: a strict CSP, assets only from media/, data by postMessage. The last
+// scan is kept so rows can be revealed, fixed and exported without scanning again.
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
-import type { Finding } from '../../core/model';
-import { computeTotals } from '../../core/report/totals';
-import { toJsonFinding } from '../../core/report/json';
+import type { AnalysisResult, Finding } from '../../core/model';
+import { computeTotals, Totals } from '../../core/report/totals';
+import { toJsonFinding, toJsonReport } from '../../core/report/json';
+import { toMarkdown } from '../../core/report/markdown';
+import { toCsv } from '../../core/report/csv';
 import { renderReportHtml } from './html';
-import { isFromWebview, ReportRow, ToWebview } from './protocol';
+import { ExportFormat, isFromWebview, ReportRow, ToWebview } from './protocol';
 import { Engine } from '../engine';
+import { applyFix } from '../codeActions';
 
 export const VIEW_TYPE = 'batchwise.report';
+
+interface Scan {
+  results: { folder: vscode.WorkspaceFolder; result: AnalysisResult }[];
+  message: ToWebview;
+}
 
 function toRow(folder: string, f: Finding): ReportRow {
   const row = toJsonFinding(f);
@@ -23,97 +32,153 @@ function toRow(folder: string, f: Finding): ReportRow {
   };
 }
 
-export class ReportPanel implements vscode.Disposable {
-  private static current: ReportPanel | undefined;
+/** Owns the panel (at most one), the last scan, and what is done with it. */
+export class ReportController implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private last: Scan | undefined;
   private readonly disposables: vscode.Disposable[] = [];
-  private last: ToWebview | null = null;
 
-  static async show(context: vscode.ExtensionContext, engine: Engine): Promise<number> {
-    const message = await scan(engine);
-    if (!message) return 0;
-    if (!ReportPanel.current) {
-      const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Batchwise: Savings Report', vscode.ViewColumn.Active, ReportPanel.webviewOptions(context));
-      ReportPanel.current = new ReportPanel(panel, context, engine);
-    } else {
-      ReportPanel.current.panel.reveal();
-    }
-    ReportPanel.current.post(message);
-    return message.rows.length;
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly engine: Engine,
+    private readonly onTotals: (totals: Totals) => void,
+  ) {}
+
+  /** Scans under a cancellable progress notification and shows the panel. Returns the number of rows. */
+  async show(): Promise<number> {
+    const scan = await this.scan(true);
+    if (!scan) return 0;
+    if (!this.panel) this.attach(vscode.window.createWebviewPanel(VIEW_TYPE, 'Batchwise: Savings Report', vscode.ViewColumn.Active, this.webviewOptions()));
+    else this.panel.reveal();
+    void this.panel!.webview.postMessage(scan.message);
+    return scan.message.rows.length;
   }
 
   /** Restores a panel after a window reload. */
-  static revive(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, engine: Engine): void {
-    panel.webview.options = ReportPanel.webviewOptions(context);
-    ReportPanel.current = new ReportPanel(panel, context, engine);
-    void scan(engine).then((m) => m && ReportPanel.current?.post(m));
+  revive(panel: vscode.WebviewPanel): void {
+    panel.webview.options = this.webviewOptions();
+    this.attach(panel);
+    void this.scan(true).then((s) => s && this.panel?.webview.postMessage(s.message));
   }
 
-  private static webviewOptions(context: vscode.ExtensionContext): vscode.WebviewOptions & vscode.WebviewPanelOptions {
-    return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'media')], retainContextWhenHidden: false };
+  /** A scan without UI, for the status bar. */
+  scanQuietly(): void {
+    void this.scan(false);
   }
 
-  private constructor(
-    readonly panel: vscode.WebviewPanel,
-    context: vscode.ExtensionContext,
-    private readonly engine: Engine,
-  ) {
-    const media = (name: string) => panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'media', name)).toString();
+  /** Writes the last scan (or a fresh one) as Markdown, CSV or JSON; asks where unless `target` is given. */
+  async export(format: ExportFormat, target?: vscode.Uri): Promise<vscode.Uri | undefined> {
+    const scan = this.last ?? (await this.scan(true));
+    if (!scan) return undefined;
+    const ext = { markdown: 'md', csv: 'csv', json: 'json' }[format];
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const uri =
+      target ??
+      (await vscode.window.showSaveDialog({
+        defaultUri: folder ? vscode.Uri.joinPath(folder, `batchwise-report.${ext}`) : undefined,
+        filters: { [format.toUpperCase()]: [ext] },
+        saveLabel: 'Export report',
+      }));
+    if (!uri) return undefined;
+    const merged: AnalysisResult = {
+      findings: scan.results.flatMap((r) => r.result.findings),
+      errors: scan.results.flatMap((r) => r.result.errors),
+    };
+    const text =
+      format === 'markdown'
+        ? toMarkdown(merged)
+        : format === 'csv'
+          ? toCsv(merged)
+          : JSON.stringify(scan.results.length === 1 ? toJsonReport(scan.results[0].folder.uri.fsPath, merged) : scan.results.map((r) => toJsonReport(r.folder.uri.fsPath, r.result)), null, 2) + '\n';
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+    return uri;
+  }
+
+  private webviewOptions(): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+    return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.context.extensionUri, 'media')], retainContextWhenHidden: false };
+  }
+
+  private attach(panel: vscode.WebviewPanel): void {
+    this.panel = panel;
+    const media = (name: string) => panel.webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'media', name)).toString();
     panel.webview.html = renderReportHtml({
       cspSource: panel.webview.cspSource,
       nonce: randomBytes(16).toString('base64'),
       scriptUri: media('report.js'),
       styleUri: media('report.css'),
     });
-    panel.onDidDispose(() => this.dispose(), null, this.disposables);
+    panel.onDidDispose(() => (this.panel = undefined), null, this.disposables);
     panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m), null, this.disposables);
-  }
-
-  private post(message: ToWebview): void {
-    this.last = message;
-    void this.panel.webview.postMessage(message);
   }
 
   private async receive(m: unknown): Promise<void> {
     if (!isFromWebview(m)) return;
-    if (m.type === 'ready' && this.last) void this.panel.webview.postMessage(this.last);
-    if (m.type === 'refresh') {
-      const message = await scan(this.engine);
-      if (message) this.post(message);
-    }
-    if (m.type === 'reveal') {
-      const folder = vscode.workspace.workspaceFolders?.find((f) => f.name === m.folder) ?? vscode.workspace.workspaceFolders?.[0];
-      if (!folder) return;
-      const uri = vscode.Uri.joinPath(folder.uri, ...m.file.split('/'));
-      const pos = new vscode.Position(Math.max(0, m.line - 1), Math.max(0, m.column - 1));
-      await vscode.window.showTextDocument(uri, { selection: new vscode.Range(pos, pos), viewColumn: vscode.ViewColumn.One });
+    switch (m.type) {
+      case 'ready':
+        if (this.last) void this.panel?.webview.postMessage(this.last.message);
+        return;
+      case 'refresh': {
+        const scan = await this.scan(true);
+        if (scan) void this.panel?.webview.postMessage(scan.message);
+        return;
+      }
+      case 'export': {
+        const uri = await this.export(m.format);
+        if (uri) void vscode.window.showInformationMessage(`Batchwise: report written to ${vscode.workspace.asRelativePath(uri)}`);
+        return;
+      }
+      case 'reveal':
+      case 'applyFix': {
+        const folder = vscode.workspace.workspaceFolders?.find((f) => f.name === m.folder) ?? vscode.workspace.workspaceFolders?.[0];
+        if (!folder) return;
+        const uri = vscode.Uri.joinPath(folder.uri, ...m.file.split('/'));
+        const pos = new vscode.Position(Math.max(0, m.line - 1), Math.max(0, m.column - 1));
+        const editor = await vscode.window.showTextDocument(uri, { selection: new vscode.Range(pos, pos), viewColumn: vscode.ViewColumn.One });
+        if (m.type === 'applyFix') {
+          const entry = this.engine.analyzeDocument(editor.document);
+          const f = entry?.findings.find((x) => x.site.loc.start.line === m.line && x.site.loc.start.column + 1 === m.column);
+          if (f?.fix && (await applyFix(this.engine, uri, editor.document.version, f.site.range[0], f.site.range[1]))) {
+            const scan = await this.scan(true);
+            if (scan) void this.panel?.webview.postMessage(scan.message);
+          }
+        }
+        return;
+      }
     }
   }
 
-  dispose(): void {
-    ReportPanel.current = undefined;
-    this.panel.dispose();
-    this.disposables.forEach((d) => d.dispose());
-  }
-}
-
-/** Scans the workspace under a cancellable progress notification. */
-async function scan(engine: Engine): Promise<ToWebview | null> {
-  return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'Batchwise: scanning the workspace for LLM calls', cancellable: true },
-    async (_progress, token) => {
-      const results = engine.analyzeWorkspace(() => token.isCancellationRequested);
-      if (token.isCancellationRequested) return null;
+  private async scan(withProgress: boolean): Promise<Scan | undefined> {
+    const run = (isCancelled: () => boolean): Scan | undefined => {
+      const results = this.engine.analyzeWorkspace(isCancelled);
+      if (isCancelled()) return undefined;
       const rows = results.flatMap(({ folder, result }) => result.findings.map((f) => toRow(folder.name, f)));
       const t = computeTotals(results.flatMap((r) => r.result.findings));
       const errors = results.flatMap((r) => r.result.errors);
-      for (const e of errors) engine.log.warn(`${e.file}: ${e.message}`);
+      for (const e of errors) this.engine.log.warn(`${e.file}: ${e.message}`);
+      this.onTotals(t);
       return {
-        type: 'report',
-        rows,
-        totals: { callSites: t.callSites, batchable: t.batchable, monthlyStandard: t.monthlyStandard, monthlyWithBatch: t.monthlyWithBatch, monthlySavings: t.monthlySavings },
-        errors,
-        generatedAt: new Date().toISOString(),
-      } satisfies ToWebview;
-    },
-  );
+        results,
+        message: {
+          type: 'report',
+          rows,
+          totals: { callSites: t.callSites, batchable: t.batchable, monthlyStandard: t.monthlyStandard, monthlyWithBatch: t.monthlyWithBatch, monthlySavings: t.monthlySavings },
+          errors,
+          generatedAt: new Date().toISOString(),
+        },
+      };
+    };
+    const scan = withProgress
+      ? await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: 'Batchwise: scanning the workspace for LLM calls', cancellable: true },
+          async (_p, token) => run(() => token.isCancellationRequested),
+        )
+      : run(() => false);
+    if (scan) this.last = scan;
+    return scan;
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    this.disposables.forEach((d) => d.dispose());
+  }
 }
