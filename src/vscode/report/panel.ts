@@ -2,13 +2,14 @@
 // scan is kept so rows can be revealed, fixed and exported without scanning again.
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
-import type { AnalysisResult, Finding } from '../../core/model';
+import type { AnalysisResult } from '../../core/model';
 import { computeTotals, Totals } from '../../core/report/totals';
-import { toJsonFinding, toJsonReport } from '../../core/report/json';
+import { toJsonReport } from '../../core/report/json';
+import { reportMessage } from './rows';
 import { toMarkdown } from '../../core/report/markdown';
 import { toCsv } from '../../core/report/csv';
 import { renderReportHtml } from './html';
-import { ExportFormat, isFromWebview, ReportRow, ToWebview } from './protocol';
+import { ExportFormat, isFromWebview, ToWebview } from './protocol';
 import { Engine } from '../engine';
 import { applyFix } from '../codeActions';
 
@@ -17,19 +18,6 @@ export const VIEW_TYPE = 'batchwise.report';
 interface Scan {
   results: { folder: vscode.WorkspaceFolder; result: AnalysisResult }[];
   message: ToWebview;
-}
-
-function toRow(folder: string, f: Finding): ReportRow {
-  const row = toJsonFinding(f);
-  const e = row.estimate;
-  const batchable = row.verdict === 'batchable';
-  return {
-    ...row,
-    folder,
-    monthlyStandard: e ? e.monthlyStandard : null,
-    monthlyBatch: e ? (batchable ? e.monthlyBatch : e.monthlyStandard) : null,
-    monthlySavings: e ? (batchable && !row.lowVolume ? e.monthlySavings : 0) : null,
-  };
 }
 
 /** Owns the panel (at most one), the last scan, and what is done with it. */
@@ -151,21 +139,14 @@ export class ReportController implements vscode.Disposable {
     const run = (isCancelled: () => boolean): Scan | undefined => {
       const results = this.engine.analyzeWorkspace(isCancelled);
       if (isCancelled()) return undefined;
-      const rows = results.flatMap(({ folder, result }) => result.findings.map((f) => toRow(folder.name, f)));
-      const t = computeTotals(results.flatMap((r) => r.result.findings));
       const errors = results.flatMap((r) => r.result.errors);
       for (const e of errors) this.engine.log.warn(`${e.file}: ${e.message}`);
-      this.onTotals(t);
-      return {
-        results,
-        message: {
-          type: 'report',
-          rows,
-          totals: { callSites: t.callSites, batchable: t.batchable, monthlyStandard: t.monthlyStandard, monthlyWithBatch: t.monthlyWithBatch, monthlySavings: t.monthlySavings },
-          errors,
-          generatedAt: new Date().toISOString(),
-        },
-      };
+      this.onTotals(computeTotals(results.flatMap((r) => r.result.findings)));
+      const message = reportMessage(
+        results.map((r) => ({ name: r.folder.name, findings: r.result.findings, errors: r.result.errors })),
+        new Date().toISOString(),
+      );
+      return { results, message };
     };
     const scan = withProgress
       ? await vscode.window.withProgress(
