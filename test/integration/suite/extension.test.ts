@@ -120,6 +120,49 @@ suite('Batchwise in VS Code', () => {
     assert.equal(rows, 7);
   });
 
+  test('a CodeLens above each batchable call states the monthly saving', async () => {
+    const doc = await open('scripts/summarize-nightly.ts');
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri);
+    const titles = lenses.map((l) => l.command?.title ?? '');
+    assert.equal(titles.length, 1, titles.join(' | '));
+    assert.match(titles[0], /^Batch API: save ≈ \$\d[\d,]*\.\d\d\/mo$/);
+    assert.equal(lenses[0].range.start.line, positionOf(doc, 'openai.chat.completions.create(').line);
+  });
+
+  test('settings apply live: severity and volume change the diagnostics without a reload', async () => {
+    const doc = await open('scripts/backfill-embeddings.ts');
+    const config = vscode.workspace.getConfiguration('batchwise');
+    const saving = () => Number(/saves ≈ \$([\d,.]+)\/mo/.exec(batchwiseDiagnostics(doc.uri)[0].message)![1].replace(/,/g, ''));
+    const before = saving();
+    assert.equal(batchwiseDiagnostics(doc.uri)[0].severity, vscode.DiagnosticSeverity.Warning);
+    try {
+      let updated = analysed(doc.uri);
+      await config.update('severity', 'error', vscode.ConfigurationTarget.Global);
+      await updated;
+      assert.equal(batchwiseDiagnostics(doc.uri)[0].severity, vscode.DiagnosticSeverity.Error);
+      updated = analysed(doc.uri);
+      await config.update('defaultCallsPerDay', 10_000, vscode.ConfigurationTarget.Global);
+      await updated;
+      assert.ok(Math.abs(saving() - before * 10) <= 0.1, `${before} → ${saving()}`);
+    } finally {
+      const reset = analysed(doc.uri);
+      await config.update('severity', undefined, vscode.ConfigurationTarget.Global);
+      await config.update('defaultCallsPerDay', undefined, vscode.ConfigurationTarget.Global);
+      await reset;
+    }
+  });
+
+  test('the status bar shows the workspace savings and the report exports as CSV', async () => {
+    await vscode.commands.executeCommand('batchwise.showReport');
+    assert.match(api.statusText(), /^\$\(graph\) \$\d[\d,]*\.\d\d\/mo$/);
+    const target = fileUri('report.csv');
+    const written = await api.exportReport('csv', target);
+    assert.equal(written?.toString(), target.toString());
+    const csv = Buffer.from(await vscode.workspace.fs.readFile(target)).toString('utf8');
+    assert.match(csv.split('\n')[0], /^file,line,column,provider,api,model,verdict/);
+    assert.equal(csv.trim().split('\n').length, 1 + 7);
+  });
+
   test('a stale Quick Fix is refused and changes nothing', async () => {
     const doc = await open('scripts/summarize-nightly.ts');
     const before = doc.getText();
