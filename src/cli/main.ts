@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerAudit } from './audit';
 import { registerEstimate } from './estimate';
+import { registerFix } from './fix';
 import { version } from '../../package.json';
 
 const program = new Command();
@@ -12,6 +13,7 @@ program
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 registerAudit(program);
 registerEstimate(program);
+registerFix(program);
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`batchwise: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exitCode = 2;
