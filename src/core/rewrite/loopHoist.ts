@@ -1,18 +1,25 @@
-// Strategy 'openai-loop-hoist': an awaited OpenAI chat-completions call in a `for…of` body whose request
-// depends only on the loop item and loop-invariant values becomes: every request built first, one run
-// through the Batch API helper, then the rest of the body over the results, in the original order.
-// Any shape that cannot be shown to keep its meaning is refused, with the reason.
+// Strategy 'openai-loop-hoist': an awaited OpenAI call (chat completions, responses, embeddings) made
+// once per item — in a `for…of` body, an index `for` body, or a `Promise.all(xs.map(async …))`
+// callback — whose request depends only on the item, the index, values computed purely from them, and
+// loop-invariant values becomes: every request built first, one run through the Batch API helper, then
+// the rest of the body over the results, in the original order. Any shape that cannot be shown to keep
+// its meaning is refused, with the reason.
 import { AST_NODE_TYPES as T, parseSource, TSESTree } from '../parse/parse';
 import { indexParents, visit, Node } from '../parse/walk';
 import { isFunctionLike, propertyName } from '../detect/resolve';
 import type { CallSite, TextEdit } from '../model';
 
 export const LOOP_HOIST = 'openai-loop-hoist';
-export const HELPER_EXPORT = 'runChatCompletionsBatch';
+
+/** The OpenAI endpoints the helper batches, by the member chain between the client and `.create`. */
+const ENDPOINTS = [
+  { chain: ['chat', 'completions'], api: 'chat.completions', helper: 'runChatCompletionsBatch' },
+  { chain: ['responses'], api: 'responses', helper: 'runResponsesBatch' },
+  { chain: ['embeddings'], api: 'embeddings', helper: 'runEmbeddingsBatch' },
+] as const;
 
 export interface HoistPlan {
   edits: TextEdit[];
-  /** Whether the file is CommonJS (require) or an ES module (import). */
   moduleKind: 'cjs' | 'esm';
   typescript: boolean;
 }
@@ -20,6 +27,12 @@ export interface HoistPlan {
 export type HoistCheck = { ok: true; plan: HoistPlan } | { ok: false; reason: string };
 
 const LLM_METHOD_CHAINS = [/\.completions\.(create|stream|parse)$/, /\.messages\.(create|stream)$/, /\.responses\.(create|stream)$/, /\.embeddings\.create$/];
+/** Methods that compute a value from their receiver and arguments without side effects. */
+const PURE_METHODS = new Set([
+  'trim', 'trimStart', 'trimEnd', 'toLowerCase', 'toUpperCase', 'slice', 'substring', 'split', 'join', 'replace', 'replaceAll',
+  'padStart', 'padEnd', 'toString', 'toFixed', 'concat', 'includes', 'startsWith', 'endsWith', 'indexOf', 'at', 'charAt', 'repeat',
+]);
+const PURE_FUNCTIONS = new Set(['String', 'Number', 'Boolean', 'JSON.stringify']);
 
 function refuse(reason: string): HoistCheck {
   return { ok: false, reason };
@@ -35,20 +48,31 @@ function findCall(ast: Node, range: [number, number]): TSESTree.CallExpression |
   return found;
 }
 
-/** Names declared by a pattern (loop variables, declarations in the body). */
+/** Names declared by a pattern (loop variables, parameters, declarations). */
 function boundNames(pattern: Node): string[] {
   const names: string[] = [];
-  visit(pattern, (n, parent) => {
-    if (n.type === T.Identifier && !(parent?.type === T.Property && parent.key === n && !parent.shorthand && parent.value !== n)) {
-      if (!(parent?.type === T.AssignmentPattern && parent.right === n)) names.push(n.name);
+  const walk = (n: Node) => {
+    switch (n.type) {
+      case T.Identifier:
+        names.push(n.name);
+        return;
+      case T.ObjectPattern:
+        for (const p of n.properties) walk(p.type === T.RestElement ? p.argument : p.value);
+        return;
+      case T.ArrayPattern:
+        for (const e of n.elements) if (e) walk(e);
+        return;
+      case T.AssignmentPattern:
+        walk(n.left);
+        return;
+      case T.RestElement:
+        walk(n.argument);
+        return;
+      default:
+        return;
     }
-    if (n.type === T.AssignmentPattern) {
-      visit(n.left, (m) => {
-        if (m.type === T.Identifier) names.push(m.name);
-      });
-      return false;
-    }
-  });
+  };
+  walk(pattern);
   return names;
 }
 
@@ -62,6 +86,22 @@ function readNames(expr: Node): Set<string> {
     names.add(n.name);
   });
   return names;
+}
+
+/** No calls but to known-pure methods and functions, no assignment, no await, no `new`: safe to compute twice. */
+function isPure(expr: Node, text: string): boolean {
+  let pure = true;
+  visit(expr, (n) => {
+    if (!pure) return false;
+    if (isFunctionLike(n) || n.type === T.AwaitExpression || n.type === T.NewExpression || n.type === T.AssignmentExpression || n.type === T.UpdateExpression || n.type === T.YieldExpression || n.type === T.TaggedTemplateExpression) {
+      pure = false;
+    } else if (n.type === T.CallExpression) {
+      const callee = text.slice(n.callee.range[0], n.callee.range[1]);
+      const method = n.callee.type === T.MemberExpression ? propertyName(n.callee.property, n.callee.computed) : null;
+      if (!PURE_FUNCTIONS.has(callee) && !(method && PURE_METHODS.has(method) && n.callee.type === T.MemberExpression && callee !== 'JSON.parse')) pure = false;
+    }
+  });
+  return pure;
 }
 
 function isModuleCommonJs(file: string, program: TSESTree.Program, text: string): boolean {
@@ -96,119 +136,156 @@ function importExtension(program: TSESTree.Program, moduleKind: 'cjs' | 'esm', f
   return null;
 }
 
+interface Scan {
+  control: string | null;
+  llmCalls: number;
+  assigned: Set<string>;
+  declared: Set<string>;
+}
+
+/** What a loop body (or callback body) does that a second pass over the results could not keep. */
+function scanBody(body: Node, text: string, isCallback: boolean): Scan {
+  const scan: Scan = { control: null, llmCalls: 0, assigned: new Set(), declared: new Set() };
+  const walk = (n: Node, insideFunction: boolean, insideInnerLoop: boolean) => {
+    if (n.type === T.LabeledStatement) scan.control ??= 'a labelled statement';
+    if (!insideFunction && !isCallback && n.type === T.ReturnStatement) scan.control ??= 'return';
+    if (!insideFunction && n.type === T.YieldExpression) scan.control ??= 'yield';
+    if (!insideFunction && !insideInnerLoop && (n.type === T.BreakStatement || n.type === T.ContinueStatement)) {
+      scan.control ??= n.type === T.BreakStatement ? 'break' : 'continue';
+    }
+    if (n.type === T.CallExpression) {
+      const callee = text.slice(n.callee.range[0], n.callee.range[1]).replace(/\s+/g, '');
+      if (LLM_METHOD_CHAINS.some((re) => re.test(callee))) scan.llmCalls++;
+    }
+    if (n.type === T.AssignmentExpression) boundNames(n.left).forEach((name) => scan.assigned.add(name));
+    if (n.type === T.UpdateExpression && n.argument.type === T.Identifier) scan.assigned.add(n.argument.name);
+    if (n.type === T.VariableDeclarator) boundNames(n.id).forEach((name) => scan.declared.add(name));
+    if (n.type === T.FunctionDeclaration && n.id) scan.declared.add(n.id.name);
+    const fn = insideFunction || (n !== body && isFunctionLike(n));
+    const inner =
+      insideInnerLoop ||
+      (n !== body && (n.type === T.ForStatement || n.type === T.ForOfStatement || n.type === T.ForInStatement || n.type === T.WhileStatement || n.type === T.DoWhileStatement || n.type === T.SwitchStatement));
+    for (const key of Object.keys(n)) {
+      if (key === 'parent' || key === 'loc' || key === 'range') continue;
+      const v = (n as unknown as Record<string, unknown>)[key];
+      for (const k of Array.isArray(v) ? v : [v]) {
+        if (k && typeof k === 'object' && typeof (k as Node).type === 'string') walk(k as Node, fn, inner);
+      }
+    }
+  };
+  walk(body, false, false);
+  return scan;
+}
+
+/** How the call's result is taken: `const r = await call`, `await call;`, or `return [await] call` in a callback. */
+type Use =
+  | { kind: 'declare'; statement: TSESTree.VariableDeclaration; pattern: Node; declKind: string }
+  | { kind: 'discard'; statement: TSESTree.ExpressionStatement }
+  | { kind: 'return'; statement: TSESTree.ReturnStatement | null; expression: Node };
+
+interface Loop {
+  /** Where the hoisted statements go (the loop, or the statement holding Promise.all). */
+  anchor: Node;
+  /** The statements the call sits among, and the call's statement index there (prelude = before it). */
+  body: TSESTree.Statement[];
+  /** Params of the per-item function for the map that builds requests, as source text. */
+  mapParams: string;
+  /** Names bound per item (loop variable, callback params, index). */
+  itemNames: Set<string>;
+  /** The whole body, for the control-flow scan. */
+  scope: Node;
+  isCallback: boolean;
+  /** Builds the edits that turn the loop into a second pass over `results`, given the index variable name. */
+  rewrite(items: string, results: string, index: string): { hoisted: string; edits: TextEdit[]; indexName: string };
+}
+
 export function checkLoopHoist(file: string, text: string, site: CallSite, helperPath: string, ast?: TSESTree.Program): HoistCheck {
-  if (site.provider !== 'openai' || site.api !== 'chat.completions') {
-    return refuse(`no batch rewrite for ${site.provider} ${site.api} calls yet; only OpenAI chat.completions in a for…of loop`);
+  const endpoint = ENDPOINTS.find((e) => e.api === site.api);
+  if (site.provider !== 'openai' || !endpoint) {
+    return refuse(`no batch rewrite for ${site.provider} ${site.api} calls yet; only OpenAI chat.completions, responses and embeddings made once per item of a loop`);
   }
   if (site.streaming) return refuse('the call streams its response, and batch results do not stream');
   // The analysis already parsed this text; parse again only when called on its own.
   const parsed = ast ? { ok: true as const, ast, text } : parseSource(file, text);
   if (!parsed.ok) return refuse(`the file does not parse (${parsed.message})`);
   const parents = indexParents(parsed.ast);
+  const src = (n: Node) => parsed.text.slice(n.range[0], n.range[1]);
   const call = findCall(parsed.ast, site.range);
   if (!call) return refuse('the call is no longer where it was analysed; analyse the file again');
+
+  // The client: `client.<chain>.create(...)`, written out (an alias hides what it is).
   const callee = call.callee;
   if (callee.type !== T.MemberExpression || propertyName(callee.property, callee.computed) !== 'create') {
-    return refuse('the call is not written as client.chat.completions.create(...)');
+    return refuse(`the call is not written as client.${endpoint.chain.join('.')}.create(...)`);
   }
-  const completions = callee.object;
-  const chat = completions.type === T.MemberExpression ? completions.object : null;
-  if (
-    completions.type !== T.MemberExpression ||
-    propertyName(completions.property, completions.computed) !== 'completions' ||
-    !chat ||
-    chat.type !== T.MemberExpression ||
-    propertyName(chat.property, chat.computed) !== 'chat'
-  ) {
-    return refuse('the client is reached through an alias; write the call as client.chat.completions.create(...) to get a fix');
+  let cursor: Node = callee.object;
+  for (const part of [...endpoint.chain].reverse()) {
+    if (cursor.type !== T.MemberExpression || propertyName(cursor.property, cursor.computed) !== part) {
+      return refuse(`the client is reached through an alias; write the call as client.${endpoint.chain.join('.')}.create(...) to get a fix`);
+    }
+    cursor = cursor.object;
   }
-  const client = chat.object;
+  const client = cursor;
   if (call.arguments.length !== 1 || call.arguments[0].type === T.SpreadElement) {
     return refuse('the call passes request options or spreads its arguments; only a single request argument can be batched');
   }
   const request = call.arguments[0];
 
-  const awaited = parents.get(call);
-  if (awaited?.type !== T.AwaitExpression) return refuse('the call is not awaited where it is made, so its result may be used in ways a batch cannot keep');
-  const holder = parents.get(awaited);
-  let statement: Node | undefined;
-  let resultName: TSESTree.Identifier | TSESTree.ObjectPattern | TSESTree.ArrayPattern | null = null;
-  let declarationKind: string | null = null;
-  if (holder?.type === T.ExpressionStatement) statement = holder;
-  else if (holder?.type === T.VariableDeclarator && holder.init === awaited) {
-    const decl = parents.get(holder);
-    if (decl?.type !== T.VariableDeclaration || decl.declarations.length !== 1) return refuse('the result is declared together with other variables');
-    statement = decl;
-    resultName = holder.id as TSESTree.Identifier | TSESTree.ObjectPattern | TSESTree.ArrayPattern;
-    declarationKind = decl.kind;
-  } else {
-    return refuse('the result is used inside a larger expression; assign it to a variable first (const res = await …)');
-  }
-  const body = parents.get(statement!);
-  const loop = body ? parents.get(body) : undefined;
-  if (body?.type !== T.BlockStatement || loop?.type !== T.ForOfStatement || loop.body !== body) {
-    return refuse('the call is not a statement directly inside a for…of loop body');
-  }
-  if (loop.await) return refuse('for await loops consume their items one at a time; the items are not known up front');
-  if (loop.left.type !== T.VariableDeclaration || loop.left.declarations.length !== 1) {
-    return refuse('the loop assigns to an existing variable instead of declaring one');
-  }
-  const loopPattern = loop.left.declarations[0].id;
-  const loopNames = new Set(boundNames(loopPattern));
+  const use = resultUse(call, parents);
+  if (typeof use === 'string') return refuse(use);
+  const loop = enclosingLoop(use, parents, parsed.text);
+  if (typeof loop === 'string') return refuse(loop);
 
-  // Control flow that a second pass over the results could not keep.
-  let control: string | null = null;
-  let llmCalls = 0;
-  const assigned = new Set<string>();
-  const declaredInBody = new Set<string>();
-  const visitBody = (n: Node, insideFunction: boolean, insideInnerLoop: boolean) => {
-    if (n.type === T.LabeledStatement) control ??= 'a labelled statement';
-    if (!insideFunction && (n.type === T.ReturnStatement || n.type === T.YieldExpression)) control ??= n.type === T.ReturnStatement ? 'return' : 'yield';
-    if (!insideFunction && !insideInnerLoop && (n.type === T.BreakStatement || n.type === T.ContinueStatement)) {
-      control ??= n.type === T.BreakStatement ? 'break' : 'continue';
+  const scan = scanBody(loop.scope, parsed.text, loop.isCallback);
+  if (scan.control) return refuse(`the loop body uses ${scan.control}, which a batch (all requests first) cannot keep`);
+  if (scan.llmCalls > 1) return refuse('the loop body makes more than one LLM call; the later calls may depend on earlier answers');
+
+  // Values the request reads: per-item names, pure values computed from them before the call, or invariants.
+  const statement = use.kind === 'return' ? use.statement : use.statement;
+  const position = statement ? loop.body.indexOf(statement as TSESTree.Statement) : loop.body.length;
+  const prelude = new Map<string, TSESTree.VariableDeclaration>();
+  for (const s of loop.body.slice(0, Math.max(0, position))) {
+    if (s.type !== T.VariableDeclaration || s.kind !== 'const') continue;
+    if (s.declarations.every((d) => d.init && isPure(d.init, parsed.text))) {
+      for (const d of s.declarations) boundNames(d.id).forEach((name) => prelude.set(name, s));
     }
-    if (n.type === T.CallExpression) {
-      const text2 = parsed.text.slice(n.callee.range[0], n.callee.range[1]).replace(/\s+/g, '');
-      if (LLM_METHOD_CHAINS.some((re) => re.test(text2))) llmCalls++;
+  }
+  const needed: TSESTree.VariableDeclaration[] = [];
+  const allowed = new Set(loop.itemNames);
+  const check = (names: Set<string>): string | null => {
+    for (const name of names) {
+      if (allowed.has(name)) continue;
+      const decl = prelude.get(name);
+      if (decl) {
+        for (const d of decl.declarations) {
+          const inner = check(readNames(d.init!));
+          if (inner) return inner;
+        }
+        if (!needed.includes(decl)) needed.push(decl);
+        decl.declarations.flatMap((d) => boundNames(d.id)).forEach((n) => allowed.add(n));
+        continue;
+      }
+      if (scan.declared.has(name)) return `the request uses \`${name}\`, which is computed inside the loop; only the loop item and values from outside the loop can be batched`;
+      if (scan.assigned.has(name)) return `the request uses \`${name}\`, which changes inside the loop`;
     }
-    if (n.type === T.AssignmentExpression) visit(n.left, (m) => void (m.type === T.Identifier && assigned.add(m.name)));
-    if (n.type === T.UpdateExpression && n.argument.type === T.Identifier) assigned.add(n.argument.name);
-    if (n.type === T.VariableDeclarator) boundNames(n.id).forEach((name) => declaredInBody.add(name));
-    if (n.type === T.FunctionDeclaration && n.id) declaredInBody.add(n.id.name);
-    const fn = insideFunction || isFunctionLike(n);
-    const inner = insideInnerLoop || n.type === T.ForStatement || n.type === T.ForOfStatement || n.type === T.ForInStatement || n.type === T.WhileStatement || n.type === T.DoWhileStatement || n.type === T.SwitchStatement;
-    for (const key of Object.keys(n)) {
-      if (key === 'parent') continue;
-      const v = (n as unknown as Record<string, unknown>)[key];
-      const kids = Array.isArray(v) ? v : [v];
-      for (const k of kids) if (k && typeof k === 'object' && typeof (k as Node).type === 'string' && key !== 'loc' && key !== 'range') visitBody(k as Node, fn, inner && n !== body);
-    }
+    return null;
   };
-  visitBody(body, false, false);
-  if (control) return refuse(`the loop body uses ${control}, which a batch (all requests first) cannot keep`);
-  if (llmCalls > 1) return refuse('the loop body makes more than one LLM call; the later calls may depend on earlier answers');
-
-  const reads = readNames(request);
-  for (const name of reads) {
-    if (loopNames.has(name)) continue;
-    if (declaredInBody.has(name)) return refuse(`the request uses \`${name}\`, which is computed inside the loop; only the loop item and values from outside the loop can be batched`);
-    if (assigned.has(name)) return refuse(`the request uses \`${name}\`, which changes inside the loop`);
-  }
+  const problem = check(readNames(request));
+  if (problem) return refuse(problem);
   for (const name of readNames(client)) {
-    if (declaredInBody.has(name) || assigned.has(name)) return refuse('the client is created or changed inside the loop');
+    if (scan.declared.has(name) || scan.assigned.has(name)) return refuse('the client is created or changed inside the loop');
   }
-  for (const name of loopNames) {
-    if (assigned.has(name)) return refuse(`the loop variable \`${name}\` is reassigned inside the loop`);
+  for (const name of loop.itemNames) {
+    if (scan.assigned.has(name)) return refuse(`the loop variable \`${name}\` is reassigned inside the loop`);
   }
 
   const typescript = /\.[cm]?tsx?$/.test(file);
   const moduleKind = isModuleCommonJs(file, parsed.ast, text) ? 'cjs' : 'esm';
-  const src = (n: Node) => parsed.text.slice(n.range[0], n.range[1]);
   const indentOf = (n: Node) => {
     const lineStart = parsed.text.lastIndexOf('\n', n.range[0] - 1) + 1;
     return /^[ \t]*/.exec(parsed.text.slice(lineStart))![0];
   };
-  const loopIndent = indentOf(loop);
+  const anchorIndent = indentOf(loop.anchor);
   const used = new Set<string>();
   visit(parsed.ast, (n) => void (n.type === T.Identifier && used.add(n.name)));
   const fresh = (base: string) => {
@@ -219,54 +296,212 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
   };
   const items = fresh('batchwiseItems');
   const results = fresh('batchwiseResults');
-  const index = fresh('batchwiseIndex');
-  const pattern = src(loopPattern);
-  // The request moves out of the loop body: one indentation level shallower.
-  const shift = indentOf(statement!).length - loopIndent.length;
-  const requestText = src(request)
-    .split('\n')
-    .map((line, i) => (i === 0 ? line : line.replace(new RegExp(`^[ \\t]{0,${Math.max(0, shift)}}`), '')))
-    .join('\n');
-  const mapBody = request.type === T.ObjectExpression ? `(${requestText})` : requestText;
-  const hoisted =
-    `const ${items} = Array.from(${src(loop.right)});\n` +
-    `${loopIndent}const ${results} = await ${HELPER_EXPORT}(${src(client)}, ${items}.map((${pattern}) => ${mapBody}));\n` +
-    loopIndent;
-  const edits: TextEdit[] = [
-    { range: [loop.range[0], loop.range[0]], newText: hoisted },
-    { range: [loop.left.range[0], loop.right.range[1]], newText: `${loop.left.kind} [${index}, ${pattern}] of ${items}.entries()` },
-  ];
-  const resultAccess = `${results}[${index}]${typescript ? '!' : ''}`;
-  if (resultName) {
-    edits.push({ range: [statement!.range[0], statement!.range[1]], newText: `${declarationKind} ${src(resultName)} = ${resultAccess};` });
+  const { hoisted, edits, indexName } = loop.rewrite(items, results, fresh('batchwiseIndex'));
+
+  // The request (and the pure values it needs) move out of the body: shallower by the body's indent.
+  const shift = indentOf(statement ?? call).length - anchorIndent.length;
+  const dedent = (t: string) =>
+    t
+      .split('\n')
+      .map((line, i) => (i === 0 ? line : line.replace(new RegExp(`^[ \\t]{0,${Math.max(0, shift)}}`), '')))
+      .join('\n');
+  const requestText = dedent(src(request));
+  const mapBody = needed.length
+    ? `{\n${needed
+        .sort((a, b) => a.range[0] - b.range[0])
+        .map((d) => `${anchorIndent}  ${dedent(src(d)).replace(/\n/g, '\n  ')}`)
+        .join('\n')}\n${anchorIndent}  return ${requestText.replace(/\n/g, '\n  ')};\n${anchorIndent}}`
+    : request.type === T.ObjectExpression
+      ? `(${requestText})`
+      : requestText;
+  const run = `await ${endpoint.helper}(${src(client)}, ${items}.map((${loop.mapParams}) => ${mapBody}))`;
+  edits.push({ range: [loop.anchor.range[0], loop.anchor.range[0]], newText: hoisted.replace('$RUN', run) + anchorIndent });
+
+  const resultAccess = `${results}[${indexName}]${typescript ? '!' : ''}`;
+  if (use.kind === 'declare') {
+    edits.push({ range: [use.statement.range[0], use.statement.range[1]], newText: `${use.declKind} ${src(use.pattern)} = ${resultAccess};` });
+  } else if (use.kind === 'discard') {
+    const start = parsed.text.lastIndexOf('\n', use.statement.range[0] - 1);
+    edits.push({ range: [start, use.statement.range[1]], newText: '' });
   } else {
-    // The result was not used: the statement goes, with its line.
-    const start = parsed.text.lastIndexOf('\n', statement!.range[0] - 1);
-    edits.push({ range: [start, statement!.range[1]], newText: '' });
+    edits.push({ range: [use.expression.range[0], use.expression.range[1]], newText: resultAccess });
   }
-  edits.push(importEdit(parsed.ast, parsed.text, file, helperPath, moduleKind));
+  edits.push(importEdit(parsed.ast, parsed.text, file, helperPath, moduleKind, endpoint.helper));
   return { ok: true, plan: { edits, moduleKind, typescript } };
 }
 
-function importEdit(program: TSESTree.Program, text: string, file: string, helperPath: string, moduleKind: 'cjs' | 'esm'): TextEdit {
+function resultUse(call: TSESTree.CallExpression, parents: Map<Node, Node>): Use | string {
+  const parent = parents.get(call);
+  const awaited = parent?.type === T.AwaitExpression ? parent : null;
+  const outer = awaited ? parents.get(awaited) : parent;
+  if (outer?.type === T.ReturnStatement) return { kind: 'return', statement: outer, expression: awaited ?? call };
+  if (outer?.type === T.ArrowFunctionExpression && outer.body === (awaited ?? call)) return { kind: 'return', statement: null, expression: awaited ?? call };
+  if (!awaited) return 'the call is not awaited where it is made, so its result may be used in ways a batch cannot keep';
+  if (outer?.type === T.ExpressionStatement) return { kind: 'discard', statement: outer };
+  if (outer?.type === T.VariableDeclarator && outer.init === awaited) {
+    const decl = parents.get(outer);
+    if (decl?.type !== T.VariableDeclaration || decl.declarations.length !== 1) return 'the result is declared together with other variables';
+    return { kind: 'declare', statement: decl, pattern: outer.id, declKind: decl.kind };
+  }
+  return 'the result is used inside a larger expression; assign it to a variable first (const res = await …)';
+}
+
+function enclosingLoop(use: Use, parents: Map<Node, Node>, text: string): Loop | string {
+  const src = (n: Node) => text.slice(n.range[0], n.range[1]);
+  // A concise arrow body (`async (x) => client.….create(…)`) is its own callback.
+  const start: Node = use.kind === 'return' && use.statement === null ? use.expression : (use.statement as Node);
+  const container = parents.get(start);
+
+  // for (const x of xs) { … }
+  if (container?.type === T.BlockStatement) {
+    const owner = parents.get(container);
+    if (owner?.type === T.ForOfStatement && owner.body === container && use.kind !== 'return') {
+      if (owner.await) return 'for await loops consume their items one at a time; the items are not known up front';
+      if (owner.left.type !== T.VariableDeclaration || owner.left.declarations.length !== 1) return 'the loop assigns to an existing variable instead of declaring one';
+      const left = owner.left;
+      const pattern = left.declarations[0].id;
+      return {
+        anchor: owner,
+        body: container.body,
+        mapParams: src(pattern),
+        itemNames: new Set(boundNames(pattern)),
+        scope: container,
+        isCallback: false,
+        rewrite: (items, _results, index) => ({
+          hoisted: `const ${items} = Array.from(${src(owner.right)});\n${indentLike(owner, text)}const ${_results} = $RUN;\n`,
+          edits: [{ range: [left.range[0], owner.right.range[1]], newText: `${left.kind} [${index}, ${src(pattern)}] of ${items}.entries()` }],
+          indexName: index,
+        }),
+      };
+    }
+    // for (let i = 0; i < xs.length; i++) { … }
+    if (owner?.type === T.ForStatement && owner.body === container && use.kind !== 'return') {
+      const bound = indexLoop(owner, text);
+      if (typeof bound === 'string') return bound;
+      return {
+        anchor: owner,
+        body: container.body,
+        mapParams: `_, ${bound.index}`,
+        itemNames: new Set([bound.index]),
+        scope: container,
+        isCallback: false,
+        rewrite: (items, results) => ({
+          hoisted: `const ${items} = Array.from({ length: ${bound.length} });\n${indentLike(owner, text)}const ${results} = $RUN;\n`,
+          edits: [],
+          indexName: bound.index,
+        }),
+      };
+    }
+    if (owner && isFunctionLike(owner) && owner.body === container) {
+      const cb = mapCallback(owner, parents, text);
+      if (typeof cb === 'string') return cb;
+      return { ...cb, body: container.body, scope: container };
+    }
+    return NOT_PER_ITEM;
+  }
+  if (container?.type === T.ArrowFunctionExpression && container.body === start) {
+    const cb = mapCallback(container, parents, text);
+    if (typeof cb === 'string') return cb;
+    return { ...cb, body: [], scope: container.body };
+  }
+  return NOT_PER_ITEM;
+}
+
+const NOT_PER_ITEM = 'the call is not made once per item: it is not a statement directly inside a for…of loop, an index for loop or a Promise.all(xs.map(…)) callback';
+
+function indentLike(n: Node, text: string): string {
+  const lineStart = text.lastIndexOf('\n', n.range[0] - 1) + 1;
+  return /^[ \t]*/.exec(text.slice(lineStart))![0];
+}
+
+/** `for (let i = 0; i < xs.length; i++)` (or `i < n` with an invariant n), counting up by one. */
+function indexLoop(loop: TSESTree.ForStatement, text: string): { index: string; length: string } | string {
+  const init = loop.init;
+  const shape = 'only index loops of the form for (let i = 0; i < n; i++) can be batched';
+  if (init?.type !== T.VariableDeclaration || init.declarations.length !== 1) return shape;
+  const d = init.declarations[0];
+  if (d.id.type !== T.Identifier || d.init?.type !== T.Literal || d.init.value !== 0) return shape;
+  const i = d.id.name;
+  const test = loop.test;
+  if (test?.type !== T.BinaryExpression || test.operator !== '<' || test.left.type !== T.Identifier || test.left.name !== i) return shape;
+  const update = loop.update;
+  const stepsByOne =
+    (update?.type === T.UpdateExpression && update.operator === '++' && update.argument.type === T.Identifier && update.argument.name === i) ||
+    (update?.type === T.AssignmentExpression && update.operator === '+=' && update.left.type === T.Identifier && update.left.name === i && update.right.type === T.Literal && update.right.value === 1);
+  if (!stepsByOne) return shape;
+  const bound = test.right;
+  const simple = (n: Node): boolean => n.type === T.Identifier || n.type === T.Literal || (n.type === T.MemberExpression && !n.computed && simple(n.object));
+  if (!simple(bound)) return 'the loop bound is computed on every iteration; hoist it into a constant first';
+  return { index: i, length: text.slice(bound.range[0], bound.range[1]) };
+}
+
+/** `Promise.all(xs.map(async (x, i) => { … }))`: the callback runs once per item, and Promise.all keeps the order. */
+function mapCallback(fn: Node, parents: Map<Node, Node>, text: string): Omit<Loop, 'body' | 'scope'> | string {
+  const src = (n: Node) => text.slice(n.range[0], n.range[1]);
+  if (fn.type !== T.ArrowFunctionExpression && fn.type !== T.FunctionExpression) return NOT_PER_ITEM;
+  const mapCall = parents.get(fn);
+  if (mapCall?.type !== T.CallExpression || mapCall.arguments[0] !== fn || mapCall.arguments.length !== 1) return NOT_PER_ITEM;
+  if (mapCall.callee.type !== T.MemberExpression || propertyName(mapCall.callee.property, mapCall.callee.computed) !== 'map') return NOT_PER_ITEM;
+  const all = parents.get(mapCall);
+  if (
+    all?.type !== T.CallExpression ||
+    all.arguments[0] !== mapCall ||
+    all.callee.type !== T.MemberExpression ||
+    src(all.callee).replace(/\s+/g, '') !== 'Promise.all'
+  ) {
+    return 'the map callback is not awaited through Promise.all, so the items may not all be known up front';
+  }
+  if (fn.params.length > 2 || fn.params.some((p) => p.type === T.RestElement)) return 'the map callback takes more than an item and an index';
+  // The statement holding Promise.all gets the hoisted batch run before it.
+  let anchor: Node = all;
+  while (parents.get(anchor) && !/Statement$|Declaration$/.test(anchor.type)) anchor = parents.get(anchor)!;
+  const container = parents.get(anchor);
+  if (!container || (container.type !== T.BlockStatement && container.type !== T.Program)) return 'Promise.all is not a statement of its own block';
+  const receiver = mapCall.callee.object;
+  const names = new Set(fn.params.flatMap((p) => boundNames(p)));
+  return {
+    anchor,
+    mapParams: fn.params.map((p) => src(p)).join(', ') || '_',
+    itemNames: names,
+    isCallback: true,
+    rewrite: (items, results, index) => {
+      const existing = fn.params[1]?.type === T.Identifier ? fn.params[1].name : null;
+      const indexName = existing ?? index;
+      const edits: TextEdit[] = [{ range: [receiver.range[0], receiver.range[1]], newText: items }];
+      if (!existing) {
+        const last = fn.params[0];
+        if (last) edits.push({ range: [last.range[1], last.range[1]], newText: `, ${indexName}` });
+      }
+      return {
+        hoisted: `const ${items} = Array.from(${src(receiver)});\n${indentLike(anchor, text)}const ${results} = $RUN;\n`,
+        edits,
+        indexName,
+      };
+    },
+  };
+}
+
+function importEdit(program: TSESTree.Program, text: string, file: string, helperPath: string, moduleKind: 'cjs' | 'esm', helper: string): TextEdit {
   const specifier = relativeImport(file, helperPath, importExtension(program, moduleKind, file));
-  const line =
-    moduleKind === 'cjs'
-      ? `const { ${HELPER_EXPORT} } = require('${specifier}');`
-      : `import { ${HELPER_EXPORT} } from '${specifier}';`;
+  const line = moduleKind === 'cjs' ? `const { ${helper} } = require('${specifier}');` : `import { ${helper} } from '${specifier}';`;
   const alreadyThere = program.body.some((s) => {
     if (s.type === T.ImportDeclaration) {
-      return s.source.value.replace(/\.[cm]?js$/, '') === specifier.replace(/\.[cm]?js$/, '') &&
-        s.specifiers.some((sp) => sp.type === T.ImportSpecifier && sp.local.name === HELPER_EXPORT);
+      return (
+        s.source.value.replace(/\.[cm]?js$/, '') === specifier.replace(/\.[cm]?js$/, '') &&
+        s.specifiers.some((sp) => sp.type === T.ImportSpecifier && sp.local.name === helper)
+      );
     }
-    return text.slice(s.range[0], s.range[1]).includes(`require('${specifier}')`) && text.slice(s.range[0], s.range[1]).includes(HELPER_EXPORT);
+    const code = text.slice(s.range[0], s.range[1]);
+    return code.includes(`require('${specifier}')`) && code.includes(helper);
   });
   if (alreadyThere) return { range: [0, 0], newText: '' };
   // After the last top-level import or require; otherwise after directives and a shebang.
   let anchor: Node | null = null;
   for (const s of program.body) {
     const isImport = s.type === T.ImportDeclaration;
-    const isRequire = s.type === T.VariableDeclaration && s.declarations.some((d) => d.init?.type === T.CallExpression && d.init.callee.type === T.Identifier && d.init.callee.name === 'require');
+    const isRequire =
+      s.type === T.VariableDeclaration &&
+      s.declarations.some((d) => d.init?.type === T.CallExpression && d.init.callee.type === T.Identifier && d.init.callee.name === 'require');
     const isDirective = s.type === T.ExpressionStatement && Boolean(s.directive);
     if (isImport || isRequire || isDirective) anchor = s;
     else if (anchor || !isDirective) break;
