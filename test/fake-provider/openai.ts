@@ -64,6 +64,49 @@ export function completionFor(body: Record<string, unknown>): Record<string, unk
   };
 }
 
+/** The deterministic Responses API answer (`output_text` is the SDK's, not the wire's). */
+export function responseFor(body: Record<string, unknown>): Record<string, unknown> {
+  const input = typeof body.input === 'string' ? body.input : JSON.stringify(body.input ?? '');
+  const words = input.split(/\s+/).filter(Boolean);
+  const text = `[${body.model}] ${words.length} words: ${words.slice(-3).join(' ').toLowerCase()}`;
+  return {
+    id: `resp_${hash(body)}`,
+    object: 'response',
+    created_at: CREATED,
+    status: 'completed',
+    model: body.model,
+    output: [{ type: 'message', id: `msg_${hash(input)}`, status: 'completed', role: 'assistant', content: [{ type: 'output_text', text, annotations: [] }] }],
+    usage: { input_tokens: words.length, output_tokens: 6, total_tokens: words.length + 6 },
+    error: null,
+    incomplete_details: null,
+    instructions: body.instructions ?? null,
+    parallel_tool_calls: true,
+    tool_choice: 'auto',
+    tools: [],
+    metadata: {},
+    temperature: 1,
+    top_p: 1,
+  };
+}
+
+/** Deterministic embeddings: four numbers from the text's hash (as floats, or base64 float32 when asked). */
+export function embeddingsFor(body: Record<string, unknown>): Record<string, unknown> {
+  const inputs = Array.isArray(body.input) ? body.input : [body.input];
+  const data = inputs.map((text, index) => {
+    const h = createHash('sha256').update(String(text)).digest();
+    const vector = [0, 1, 2, 3].map((i) => Math.round((h[i] / 255) * 1000) / 1000);
+    const embedding = body.encoding_format === 'base64' ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector;
+    return { object: 'embedding', index, embedding };
+  });
+  return { object: 'list', data, model: body.model, usage: { prompt_tokens: inputs.length * 3, total_tokens: inputs.length * 3 } };
+}
+
+const ANSWERS: Record<string, (body: Record<string, unknown>) => Record<string, unknown>> = {
+  '/v1/chat/completions': completionFor,
+  '/v1/responses': responseFor,
+  '/v1/embeddings': embeddingsFor,
+};
+
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
   const text = JSON.stringify(value);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'x-request-id': `req_${hash(text).slice(0, 12)}` });
@@ -116,7 +159,8 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
         const body = { error: { message: `Invalid value for 'messages' in ${line.custom_id}.`, type: 'invalid_request_error', param: 'messages', code: null } };
         errors.push(JSON.stringify({ id, custom_id: line.custom_id, response: { status_code: 400, request_id: `req_${hash(id).slice(0, 12)}`, body }, error: null }));
       } else {
-        outputs.push(JSON.stringify({ id, custom_id: line.custom_id, response: { status_code: 200, request_id: `req_${hash(id).slice(0, 12)}`, body: completionFor(line.body) }, error: null }));
+        const answer = ANSWERS[String(b.endpoint)] ?? completionFor;
+        outputs.push(JSON.stringify({ id, custom_id: line.custom_id, response: { status_code: 200, request_id: `req_${hash(id).slice(0, 12)}`, body: answer(line.body) }, error: null }));
       }
     });
     const output = outputs.length ? storeFile(`${b.id}_output.jsonl`, 'batch_output', shuffled(outputs, b.id).join('\n') + '\n') : null;
@@ -139,12 +183,12 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
         return sendError(res, 401, "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).");
       }
       const body = await readBody(req);
-      if (req.method === 'POST' && path === '/v1/chat/completions') {
+      if (req.method === 'POST' && ANSWERS[path]) {
         const params = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
-        if (typeof params.model !== 'string') return sendError(res, 400, "you must provide a model parameter", 'model');
+        if (typeof params.model !== 'string') return sendError(res, 400, 'you must provide a model parameter', 'model');
         if (params.stream) return sendError(res, 400, 'streaming is not supported by this fake', 'stream');
         stats.chatCompletions++;
-        return sendJson(res, 200, completionFor(params));
+        return sendJson(res, 200, ANSWERS[path](params));
       }
       if (req.method === 'POST' && path === '/v1/files') {
         // Multipart parsing by the platform's own WHATWG Request, not by hand.

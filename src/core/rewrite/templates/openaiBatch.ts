@@ -106,7 +106,8 @@ export async function runOpenAIBatch<Body extends { model?: string }, Result>(
           const body = row.response?.body as { error?: { message?: string } } | undefined;
           failures.set(row.custom_id, row.error?.message ?? body?.error?.message ?? `HTTP ${status}`);
         } else {
-          results[index] = row.response!.body as Result;
+          const body = row.response!.body;
+          results[index] = (endpoint === '/v1/responses' ? withOutputText(body) : body) as Result;
         }
       }
     }
@@ -118,6 +119,18 @@ export async function runOpenAIBatch<Body extends { model?: string }, Result>(
   }
   if (failures.size > 0) throw new BatchRequestError(failures, batchIds);
   return results as Result[];
+}
+
+/** The SDK adds `output_text` (all output text joined) to responses it returns; batch results get it here too. */
+function withOutputText(body: unknown): unknown {
+  const response = body as { output?: { type?: string; content?: { type?: string; text?: string }[] }[]; output_text?: string };
+  const texts: string[] = [];
+  for (const item of response.output ?? []) {
+    if (item.type !== 'message') continue;
+    for (const part of item.content ?? []) if (part.type === 'output_text' && typeof part.text === 'string') texts.push(part.text);
+  }
+  response.output_text = texts.join('');
+  return response;
 }
 
 /** One model per batch, and no more requests or bytes than a batch takes. */
