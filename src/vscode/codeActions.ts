@@ -20,7 +20,8 @@ export class QuickFixProvider implements vscode.CodeActionProvider {
       if (diag.source !== SOURCE || code !== CODES.batchable.value) continue;
       const f = entry.findings.find((x) => callRange(x).isEqual(diag.range));
       if (!f?.fix) continue;
-      const action = new vscode.CodeAction('Batchwise: Move to the OpenAI Batch API (loop hoist)', vscode.CodeActionKind.QuickFix);
+      const title = f.site.provider === 'anthropic' ? 'Batchwise: Move to Anthropic Message Batches (loop hoist)' : 'Batchwise: Move to the OpenAI Batch API (loop hoist)';
+      const action = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
       action.diagnostics = [diag];
       // Batch results arrive up to 24 hours later: a change of timing the user should choose, never a fix-all.
       action.isPreferred = false;

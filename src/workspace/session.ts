@@ -104,9 +104,7 @@ export class WorkspaceSession {
     const analyzer = this.analyzer();
     const call = analyzer.detect(file).find((c) => c.site.range[0] === finding.site.range[0] && c.site.range[1] === finding.site.range[1]);
     if (!call) return { ok: false, reason: 'the call has changed since it was analysed; analyse the file again' };
-    const helperPath = this.helperPathFor(file);
-    const existingHelper = this.readAny(helperPath);
-    return planRewrite({ file, text, site: call.site, helperPath, existingHelper });
+    return planRewrite({ file, text, site: call.site, helperPath: this.helperPathFor(file), readExisting: (p) => this.readAny(p) });
   }
 
   /** How many source files the folder holds (after ignores). */

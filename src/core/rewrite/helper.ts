@@ -1,11 +1,12 @@
 // The helper module's text in the language and module system the project uses.
 import { transpileModule, ModuleKind, ScriptTarget } from 'typescript';
-import { OPENAI_BATCH_HELPER_TS } from './templates.generated';
+import { ANTHROPIC_BATCH_HELPER_TS, OPENAI_BATCH_HELPER_TS } from './templates.generated';
 
-export function helperModuleFor(helperPath: string, moduleKind: 'cjs' | 'esm'): string {
-  if (/\.[cm]?ts$/.test(helperPath)) return OPENAI_BATCH_HELPER_TS;
+export function helperModuleFor(helperPath: string, moduleKind: 'cjs' | 'esm', kind: 'openai' | 'anthropic' = 'openai'): string {
+  const source = kind === 'anthropic' ? ANTHROPIC_BATCH_HELPER_TS : OPENAI_BATCH_HELPER_TS;
+  if (/\.[cm]?ts$/.test(helperPath)) return source;
   const esm = moduleKind === 'esm' || /\.mjs$/.test(helperPath);
-  const { outputText } = transpileModule(OPENAI_BATCH_HELPER_TS, {
+  const { outputText } = transpileModule(source, {
     compilerOptions: { module: esm ? ModuleKind.ESNext : ModuleKind.CommonJS, target: ScriptTarget.ES2022, esModuleInterop: true, removeComments: false },
   });
   return outputText;

@@ -9,10 +9,12 @@ export interface FixRequest {
   file: string;
   text: string;
   site: CallSite;
-  /** Where the batch helper module goes, relative to the root, with its extension. */
+  /** Where the OpenAI batch helper module goes, relative to the root, with its extension (the Anthropic one goes beside it). */
   helperPath: string;
-  /** The helper's current content when a file is already there. */
+  /** The helper's current content when a file is already there (for the path this fix needs). */
   existingHelper?: string;
+  /** Reads a file of the workspace (the helper path this fix needs), when `existingHelper` is not given. */
+  readExisting?: (path: string) => string | undefined;
 }
 
 export type FixPlan = { ok: true; fix: Fix } | { ok: false; reason: string };
@@ -26,11 +28,13 @@ export function fixableStrategy(req: { file: string; text: string; site: CallSit
 export function planFix(req: FixRequest): FixPlan {
   const check = checkLoopHoist(req.file, req.text, req.site, req.helperPath);
   if (!check.ok) return check;
-  const helper = helperModuleFor(req.helperPath, check.plan.moduleKind);
-  if (req.existingHelper !== undefined && req.existingHelper !== helper) {
+  const path = check.plan.helperPath;
+  const helper = helperModuleFor(path, check.plan.moduleKind, check.plan.helperKind);
+  const existing = req.existingHelper ?? req.readExisting?.(path);
+  if (existing !== undefined && existing !== helper) {
     return {
       ok: false,
-      reason: `${req.helperPath} already exists with other content; Batchwise will not overwrite it (move it, or set batchwise.helperPath)`,
+      reason: `${path} already exists with other content; Batchwise will not overwrite it (move it, or set batchwise.helperPath)`,
     };
   }
   return {
@@ -38,9 +42,9 @@ export function planFix(req: FixRequest): FixPlan {
     fix: {
       strategy: LOOP_HOIST,
       safe: true,
-      title: 'Move to the OpenAI Batch API (loop hoist)',
+      title: check.plan.helperKind === 'anthropic' ? 'Move to Anthropic Message Batches (loop hoist)' : 'Move to the OpenAI Batch API (loop hoist)',
       edits: check.plan.edits.filter((e) => !(e.newText === '' && e.range[0] === e.range[1])),
-      createFiles: req.existingHelper === helper ? [] : [{ path: req.helperPath, content: helper }],
+      createFiles: existing === helper ? [] : [{ path, content: helper }],
     },
   };
 }

@@ -1,7 +1,7 @@
-// Strategy 'openai-loop-hoist': an awaited OpenAI call (chat completions, responses, embeddings) made
+// Strategy 'loop-hoist': an awaited OpenAI call (chat completions, responses, embeddings) or Anthropic messages call made
 // once per item — in a `for…of` body, an index `for` body, or a `Promise.all(xs.map(async …))`
 // callback — whose request depends only on the item, the index, values computed purely from them, and
-// loop-invariant values becomes: every request built first, one run through the Batch API helper, then
+// loop-invariant values becomes: every request built first, one run through the provider's batch helper, then
 // the rest of the body over the results, in the original order. Any shape that cannot be shown to keep
 // its meaning is refused, with the reason.
 import { AST_NODE_TYPES as T, parseSource, TSESTree } from '../parse/parse';
@@ -9,19 +9,33 @@ import { indexParents, visit, Node } from '../parse/walk';
 import { isFunctionLike, propertyName } from '../detect/resolve';
 import type { CallSite, TextEdit } from '../model';
 
-export const LOOP_HOIST = 'openai-loop-hoist';
+export const LOOP_HOIST = 'loop-hoist';
 
-/** The OpenAI endpoints the helper batches, by the member chain between the client and `.create`. */
+export type HelperKind = 'openai' | 'anthropic';
+
+/** The endpoints the helpers batch, by provider and the member chain between the client and `.create`. */
 const ENDPOINTS = [
-  { chain: ['chat', 'completions'], api: 'chat.completions', helper: 'runChatCompletionsBatch' },
-  { chain: ['responses'], api: 'responses', helper: 'runResponsesBatch' },
-  { chain: ['embeddings'], api: 'embeddings', helper: 'runEmbeddingsBatch' },
+  { provider: 'openai', chain: ['chat', 'completions'], api: 'chat.completions', helper: 'runChatCompletionsBatch' },
+  { provider: 'openai', chain: ['responses'], api: 'responses', helper: 'runResponsesBatch' },
+  { provider: 'openai', chain: ['embeddings'], api: 'embeddings', helper: 'runEmbeddingsBatch' },
+  { provider: 'anthropic', chain: ['messages'], api: 'messages', helper: 'runMessagesBatch' },
 ] as const;
+
+/** The Anthropic helper sits beside the OpenAI one: batchwise/openaiBatch.ts → batchwise/anthropicBatch.ts. */
+export function helperPathFor(kind: HelperKind, openaiHelperPath: string): string {
+  if (kind === 'openai') return openaiHelperPath;
+  const slash = openaiHelperPath.lastIndexOf('/');
+  const ext = /\.[cm]?[jt]s$/.exec(openaiHelperPath)?.[0] ?? '';
+  return `${openaiHelperPath.slice(0, slash + 1)}anthropicBatch${ext}`;
+}
 
 export interface HoistPlan {
   edits: TextEdit[];
   moduleKind: 'cjs' | 'esm';
   typescript: boolean;
+  helperKind: HelperKind;
+  /** Where the helper module for this provider goes. */
+  helperPath: string;
 }
 
 export type HoistCheck = { ok: true; plan: HoistPlan } | { ok: false; reason: string };
@@ -200,10 +214,12 @@ interface Loop {
 }
 
 export function checkLoopHoist(file: string, text: string, site: CallSite, helperPath: string, ast?: TSESTree.Program): HoistCheck {
-  const endpoint = ENDPOINTS.find((e) => e.api === site.api);
-  if (site.provider !== 'openai' || !endpoint) {
-    return refuse(`no batch rewrite for ${site.provider} ${site.api} calls yet; only OpenAI chat.completions, responses and embeddings made once per item of a loop`);
+  const endpoint = ENDPOINTS.find((e) => e.provider === site.provider && e.api === site.api);
+  if (!endpoint) {
+    return refuse(`no batch rewrite for ${site.provider} ${site.api} calls; only OpenAI chat.completions, responses and embeddings and Anthropic messages made once per item of a loop`);
   }
+  const helperKind: HelperKind = endpoint.provider;
+  helperPath = helperPathFor(helperKind, helperPath);
   if (site.streaming) return refuse('the call streams its response, and batch results do not stream');
   // The analysis already parsed this text; parse again only when called on its own.
   const parsed = ast ? { ok: true as const, ast, text } : parseSource(file, text);
@@ -327,7 +343,7 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
     edits.push({ range: [use.expression.range[0], use.expression.range[1]], newText: resultAccess });
   }
   edits.push(importEdit(parsed.ast, parsed.text, file, helperPath, moduleKind, endpoint.helper));
-  return { ok: true, plan: { edits, moduleKind, typescript } };
+  return { ok: true, plan: { edits, moduleKind, typescript, helperKind, helperPath } };
 }
 
 function resultUse(call: TSESTree.CallExpression, parents: Map<Node, Node>): Use | string {

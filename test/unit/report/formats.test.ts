@@ -59,7 +59,7 @@ test('CSV has one row per call site and survives quoting (commas, quotes, newlin
   assert.equal(rows.length, result.findings.length);
   const nightly = rows.find((r) => r.file === 'scripts/summarize-nightly.ts')!;
   assert.equal(nightly.verdict, 'batchable');
-  assert.equal(nightly.fix, 'openai-loop-hoist');
+  assert.equal(nightly.fix, 'loop-hoist');
   assert.equal(nightly.calls_per_day, '5000');
   assert.ok(nightly.evidence.includes('"batchwise: batch 5000/day"'), 'quotes inside a field come back intact');
 });

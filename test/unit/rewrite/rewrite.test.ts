@@ -13,6 +13,7 @@ import { parseSource } from '../../../src/core/parse/parse';
 import { applyEdits, planFix } from '../../../src/core/rewrite';
 import { FIXTURES, REPO_ROOT } from '../helpers';
 import { FakeOpenAI, startFakeOpenAI } from '../../fake-provider/openai';
+import { FakeAnthropic, startFakeAnthropic } from '../../fake-provider/anthropic';
 
 const root = join(FIXTURES, 'rewrite');
 const cases = readdirSync(root).sort();
@@ -73,8 +74,10 @@ for (const name of cases) {
     // Re-parses, and auditing the output finds no LLM call left in the file (the loop now calls the helper).
     assert.ok(parseSource(main, out).ok);
     assert.deepEqual(new Analyzer({ files: [main], read: (p) => (p === main ? out : undefined) }, DEFAULT_OPTIONS).run().findings, []);
-    // The helper file comes with the fix, once; an identical existing helper is reused; a different one is never overwritten.
-    assert.deepEqual(plan.fix.createFiles.map((f) => f.path), [helperPath]);
+    // The helper file comes with the fix, once (the Anthropic one beside the OpenAI one); an identical
+    // existing helper is reused; a different one is never overwritten.
+    const expectedHelper = finding.site.provider === 'anthropic' ? helperPath.replace('openaiBatch', 'anthropicBatch') : helperPath;
+    assert.deepEqual(plan.fix.createFiles.map((f) => f.path), [expectedHelper]);
     const helper = plan.fix.createFiles[0].content;
     const again = planFix({ file: main, text, site: finding.site, helperPath, existingHelper: helper });
     assert.ok(again.ok && again.fix.createFiles.length === 0);
@@ -82,7 +85,7 @@ for (const name of cases) {
     assert.ok(!clash.ok && /already exists with other content; Batchwise will not overwrite it/.test(clash.reason));
     // The generated helper itself holds no call Batchwise would report.
     assert.deepEqual(new Analyzer({ files: [helperPath], read: () => helper }, DEFAULT_OPTIONS).run().findings, []);
-    accepted.push({ name, main, after: out, helperPath, helper });
+    accepted.push({ name, main, after: out, helperPath: expectedHelper, helper });
   });
 }
 
@@ -117,11 +120,14 @@ test('every rewritten TypeScript program type-checks against the installed opena
 // ---- equivalence against the fake provider
 
 let fake: FakeOpenAI;
+let fakeAnthropic: FakeAnthropic;
 before(async () => {
   fake = await startFakeOpenAI();
+  fakeAnthropic = await startFakeAnthropic();
 });
 after(async () => {
   await fake.close();
+  await fakeAnthropic.close();
 });
 
 function stage(name: string, variant: string, main: string, text: string, extra: Record<string, string> = {}): string {
@@ -144,11 +150,11 @@ function stage(name: string, variant: string, main: string, text: string, extra:
   return write(main, text);
 }
 
-function run(entry: string, baseURL: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(entry: string, baseURL: string, anthropicURL = fakeAnthropic.url): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [entry], {
       cwd: dirname(entry),
-      env: { ...process.env, OPENAI_BASE_URL: baseURL, BATCHWISE_POLL_MS: '5', OPENAI_API_KEY: 'test-key' },
+      env: { ...process.env, OPENAI_BASE_URL: baseURL, ANTHROPIC_BASE_URL: anthropicURL, BATCHWISE_POLL_MS: '5', OPENAI_API_KEY: 'test-key', ANTHROPIC_API_KEY: 'test-key' },
     });
     let stdout = '';
     let stderr = '';
@@ -172,7 +178,10 @@ test('each rewritten program prints exactly what the original prints (sync endpo
     assert.ok(original.stdout.length > 0, `${c.name} printed nothing`);
     assert.equal(rewritten.stdout, original.stdout, c.name);
   }
-  assert.ok(fake.stats.chatCompletions > 0 && fake.stats.batchesCreated >= accepted.length, JSON.stringify(fake.stats));
+  const anthropicCases = accepted.filter((c) => c.helperPath.includes('anthropicBatch')).length;
+  assert.ok(anthropicCases >= 2);
+  assert.ok(fake.stats.chatCompletions > 0 && fake.stats.batchesCreated >= accepted.length - anthropicCases, JSON.stringify(fake.stats));
+  assert.ok(fakeAnthropic.stats.messages > 0 && fakeAnthropic.stats.batchesCreated >= anthropicCases && fakeAnthropic.stats.resultDownloads >= anthropicCases, JSON.stringify(fakeAnthropic.stats));
 });
 
 test('a request that fails inside the batch makes the rewritten program fail, naming the request', async () => {
@@ -199,6 +208,21 @@ test('an expired batch fails the requests it did not finish, by custom_id', asyn
     assert.match(res.stderr, /req-3: /);
   } finally {
     await expiring.close();
+  }
+});
+
+test('Anthropic: errored and expired requests fail the rewritten program, each named by custom_id', async () => {
+  const c = accepted.find((a) => a.name === 'js-anthropic-promise-all')!;
+  const failing = await startFakeAnthropic({ failCustomIds: ['req-0'], expireAfter: 2 });
+  try {
+    const res = await run(stage(c.name, 'after-fail', c.main, c.after, { [c.helperPath]: c.helper }), fake.url, failing.url);
+    assert.equal(res.code, 1);
+    assert.match(res.stderr, /2 message batch request\(s\) failed/);
+    assert.match(res.stderr, /req-0: invalid_request_error: messages: text content blocks must be non-empty \(req-0\)/);
+    assert.match(res.stderr, /req-2: expired before it was processed/);
+    assert.equal(res.stdout, '');
+  } finally {
+    await failing.close();
   }
 });
 

@@ -1,0 +1,158 @@
+// A local stand-in for the Anthropic API on 127.0.0.1, following the documented wire formats of the
+// Messages API and Message Batches: POST /v1/messages, POST /v1/messages/batches with
+// {requests: [{custom_id, params}]}, batch objects whose processing_status goes in_progress → ended
+// with request_counts and a results_url, JSONL results {custom_id, result: {type: succeeded|errored|
+// canceled|expired, …}} in an order that is not the input order, and {"type":"error","error":{…}} bodies.
+import { createServer, IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createHash } from 'node:crypto';
+
+export interface FakeAnthropicOptions {
+  /** custom_ids whose request errors inside the batch. */
+  failCustomIds?: string[];
+  /** Only the first N requests are processed; the rest expire. */
+  expireAfter?: number;
+  /** How many status checks a batch stays in_progress. */
+  progressSteps?: number;
+}
+
+export interface FakeAnthropic {
+  /** Base URL for the SDK: http://127.0.0.1:PORT */
+  url: string;
+  close(): Promise<void>;
+  stats: { messages: number; batchesCreated: number; retrieves: number; resultDownloads: number };
+}
+
+const CREATED = '2026-11-25T00:00:00Z';
+const hash = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex').slice(0, 24);
+
+/** The deterministic answer to a Messages request, the same in sync calls and inside a batch. */
+export function messageFor(params: Record<string, unknown>): Record<string, unknown> {
+  const messages = (params.messages as { role: string; content: unknown }[] | undefined) ?? [];
+  const last = [...messages].reverse().find((m) => m.role === 'user');
+  const text = typeof last?.content === 'string' ? last.content : JSON.stringify(last?.content ?? '');
+  const words = text.split(/\s+/).filter(Boolean);
+  return {
+    id: `msg_${hash(params)}`,
+    type: 'message',
+    role: 'assistant',
+    model: params.model,
+    content: [{ type: 'text', text: `[${params.model}] ${words.length} words, first: ${words[0] ?? ''}` }],
+    stop_reason: 'end_turn',
+    stop_sequence: null,
+    usage: { input_tokens: words.length + 2, output_tokens: 7 },
+  };
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'request-id': `req_${hash(text).slice(0, 12)}` });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, status: number, type: string, message: string): void {
+  send(res, status, { type: 'error', error: { type, message } });
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
+}
+
+interface StoredBatch {
+  object: Record<string, unknown> & { id: string; processing_status: string };
+  requests: { custom_id: string; params: Record<string, unknown> }[];
+  checks: number;
+  results: string | null;
+}
+
+export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Promise<FakeAnthropic> {
+  const batches = new Map<string, StoredBatch>();
+  const stats = { messages: 0, batchesCreated: 0, retrieves: 0, resultDownloads: 0 };
+  const failing = new Set(options.failCustomIds ?? []);
+  let seq = 0;
+  let base = '';
+
+  const end = (b: StoredBatch, canceled = false) => {
+    const counts = { processing: 0, succeeded: 0, errored: 0, canceled: 0, expired: 0 };
+    const lines = b.requests.map((r, i) => {
+      let result: Record<string, unknown>;
+      if (canceled) result = { type: 'canceled' };
+      else if (options.expireAfter !== undefined && i >= options.expireAfter) result = { type: 'expired' };
+      else if (failing.has(r.custom_id)) {
+        result = { type: 'errored', error: { type: 'error', error: { type: 'invalid_request_error', message: `messages: text content blocks must be non-empty (${r.custom_id})` }, request_id: `req_${hash(r.custom_id).slice(0, 12)}` } };
+      } else result = { type: 'succeeded', message: messageFor(r.params) };
+      counts[result.type as keyof typeof counts]++;
+      return { key: hash([b.object.id, r.custom_id]), line: JSON.stringify({ custom_id: r.custom_id, result }) };
+    });
+    b.results = lines.sort((x, y) => (x.key < y.key ? -1 : 1)).map((l) => l.line).join('\n') + '\n';
+    Object.assign(b.object, { processing_status: 'ended', ended_at: '2026-11-25T01:00:00Z', request_counts: counts, results_url: `${base}/v1/messages/batches/${b.object.id}/results` });
+  };
+
+  const server = createServer(async (req, res) => {
+    try {
+      // The API takes a key as `x-api-key`; SDK 1.x sends it as `Authorization: Bearer …`. Either is fine, neither is not.
+      const bearer = /^Bearer \S+/.test(req.headers.authorization ?? '');
+      if (!req.headers['x-api-key'] && !bearer) return sendError(res, 401, 'authentication_error', 'x-api-key header is required');
+      if (!req.headers['anthropic-version']) return sendError(res, 400, 'invalid_request_error', 'anthropic-version header is required');
+      const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+      if (req.method === 'POST' && path === '/v1/messages') {
+        const params = await readJson(req);
+        if (typeof params.model !== 'string' || typeof params.max_tokens !== 'number') return sendError(res, 400, 'invalid_request_error', 'model and max_tokens are required');
+        if (params.stream) return sendError(res, 400, 'invalid_request_error', 'streaming is not supported by this fake');
+        stats.messages++;
+        return send(res, 200, messageFor(params));
+      }
+      if (req.method === 'POST' && path === '/v1/messages/batches') {
+        const body = (await readJson(req)) as { requests?: { custom_id?: unknown; params?: Record<string, unknown> }[] };
+        const requests = body.requests ?? [];
+        if (requests.length === 0) return sendError(res, 400, 'invalid_request_error', 'requests: at least one request is required');
+        const seen = new Set<string>();
+        for (const r of requests) {
+          if (typeof r.custom_id !== 'string' || !/^[a-zA-Z0-9_-]{1,64}$/.test(r.custom_id) || seen.has(r.custom_id)) {
+            return sendError(res, 400, 'invalid_request_error', `requests: custom_id '${String(r.custom_id)}' must be unique and match ^[a-zA-Z0-9_-]{1,64}$`);
+          }
+          if (r.params?.stream) return sendError(res, 400, 'invalid_request_error', 'requests: stream is not supported in message batches');
+          seen.add(r.custom_id);
+        }
+        stats.batchesCreated++;
+        const id = `msgbatch_${String(++seq).padStart(6, '0')}${hash(requests).slice(0, 8)}`;
+        const object = {
+          id, type: 'message_batch', processing_status: 'in_progress',
+          request_counts: { processing: requests.length, succeeded: 0, errored: 0, canceled: 0, expired: 0 },
+          ended_at: null, created_at: CREATED, expires_at: '2026-11-26T00:00:00Z', archived_at: null, cancel_initiated_at: null, results_url: null,
+        };
+        batches.set(id, { object, requests: requests as StoredBatch['requests'], checks: 0, results: null });
+        return send(res, 200, object);
+      }
+      const m = /^\/v1\/messages\/batches\/([^/]+)(\/results|\/cancel)?$/.exec(path);
+      if (m) {
+        const b = batches.get(m[1]);
+        if (!b) return sendError(res, 404, 'not_found_error', `message batch ${m[1]} not found`);
+        if (req.method === 'GET' && !m[2]) {
+          stats.retrieves++;
+          if (b.object.processing_status === 'canceling') end(b, true);
+          else if (b.object.processing_status === 'in_progress' && ++b.checks > (options.progressSteps ?? 2)) end(b);
+          return send(res, 200, b.object);
+        }
+        if (req.method === 'GET' && m[2] === '/results') {
+          if (!b.results) return sendError(res, 400, 'invalid_request_error', `message batch ${b.object.id} has not ended`);
+          stats.resultDownloads++;
+          res.writeHead(200, { 'content-type': 'application/binary' });
+          return res.end(b.results);
+        }
+        if (req.method === 'POST' && m[2] === '/cancel') {
+          if (b.object.processing_status === 'in_progress') Object.assign(b.object, { processing_status: 'canceling', cancel_initiated_at: CREATED });
+          return send(res, 200, b.object);
+        }
+      }
+      return sendError(res, 404, 'not_found_error', `no route for ${req.method} ${path}`);
+    } catch (err) {
+      sendError(res, 500, 'api_error', `fake server error: ${(err as Error).message}`);
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url: base, stats, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
