@@ -721,6 +721,10 @@ function loopEvidence(file: string, cur: Node, child: Node): Evidence | null {
       if ((cur as { body: Node }).body !== child) return null;
       return { rule: 'loop-over-collection', message: `called once per iteration of the loop at ${file}:${cur.loc.start.line}`, ...where };
     case T.CallExpression: {
+      // p-map's `pMap(items, mapper, options)` is a loop over `items`.
+      if (cur.callee.type === T.Identifier && /^p[Mm]ap$/.test(cur.callee.name) && cur.arguments[1] === child && isFunctionLike(child)) {
+        return { rule: 'loop-over-collection', message: `called for each item of a collection (${cur.callee.name}) at ${file}:${cur.loc.start.line}`, ...where };
+      }
       if (cur.callee.type !== T.MemberExpression || !cur.arguments.includes(child as never)) return null;
       const method = propertyName(cur.callee.property, cur.callee.computed);
       if (!method || !LOOP_METHODS.has(method) || !isFunctionLike(child)) return null;

@@ -249,8 +249,19 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
 
   const use = resultUse(call, parents);
   if (typeof use === 'string') return refuse(use);
-  const loop = enclosingLoop(use, parents, parsed.text);
+  const loop = enclosingLoop(use, parents, parsed.text, parsed.ast);
   if (typeof loop === 'string') return refuse(loop);
+
+  // The hoisted batch run is awaited where the loop stands: that needs an async function, or ESM's top level.
+  const holder = (() => {
+    for (let p = parents.get(loop.anchor); p; p = parents.get(p)) if (isFunctionLike(p)) return p;
+    return null;
+  })();
+  if (holder && !(holder as TSESTree.FunctionLike).async) {
+    return refuse('the loop is in a function that is not async, so the batch cannot be awaited there; make the function async first');
+  }
+  if (!holder && isModuleCommonJs(file, parsed.ast, text)) return refuse('the loop is at the top level of a CommonJS module, where the batch cannot be awaited');
+  if (!holder && !/\.m[jt]s$/.test(file)) return refuse('the loop is at the top level of the module; top-level await needs an ES module (.mjs/.mts), so move it into an async function first');
 
   const scan = scanBody(loop.scope, parsed.text, loop.isCallback);
   if (scan.control) return refuse(`the loop body uses ${scan.control}, which a batch (all requests first) cannot keep`);
@@ -362,7 +373,7 @@ function resultUse(call: TSESTree.CallExpression, parents: Map<Node, Node>): Use
   return 'the result is used inside a larger expression; assign it to a variable first (const res = await …)';
 }
 
-function enclosingLoop(use: Use, parents: Map<Node, Node>, text: string): Loop | string {
+function enclosingLoop(use: Use, parents: Map<Node, Node>, text: string, program: TSESTree.Program): Loop | string {
   const src = (n: Node) => text.slice(n.range[0], n.range[1]);
   // A concise arrow body (`async (x) => client.….create(…)`) is its own callback.
   const start: Node = use.kind === 'return' && use.statement === null ? use.expression : (use.statement as Node);
@@ -409,21 +420,22 @@ function enclosingLoop(use: Use, parents: Map<Node, Node>, text: string): Loop |
       };
     }
     if (owner && isFunctionLike(owner) && owner.body === container) {
-      const cb = mapCallback(owner, parents, text);
+      const cb = mapCallback(owner, parents, text, program);
       if (typeof cb === 'string') return cb;
       return { ...cb, body: container.body, scope: container };
     }
     return NOT_PER_ITEM;
   }
   if (container?.type === T.ArrowFunctionExpression && container.body === start) {
-    const cb = mapCallback(container, parents, text);
+    const cb = mapCallback(container, parents, text, program);
     if (typeof cb === 'string') return cb;
     return { ...cb, body: [], scope: container.body };
   }
   return NOT_PER_ITEM;
 }
 
-const NOT_PER_ITEM = 'the call is not made once per item: it is not a statement directly inside a for…of loop, an index for loop or a Promise.all(xs.map(…)) callback';
+const NOT_PER_ITEM =
+  'the call is not made once per item: it is not a statement directly inside a for…of loop, an index for loop, or a Promise.all(xs.map(…)), p-map, p-limit or forEach callback';
 
 function indentLike(n: Node, text: string): string {
   const lineStart = text.lastIndexOf('\n', n.range[0] - 1) + 1;
@@ -451,29 +463,97 @@ function indexLoop(loop: TSESTree.ForStatement, text: string): { index: string; 
   return { index: i, length: text.slice(bound.range[0], bound.range[1]) };
 }
 
-/** `Promise.all(xs.map(async (x, i) => { … }))`: the callback runs once per item, and Promise.all keeps the order. */
-function mapCallback(fn: Node, parents: Map<Node, Node>, text: string): Omit<Loop, 'body' | 'scope'> | string {
+/** A module's default export bound to `name` by a top-level `import name from 'source'`. */
+function importsDefault(program: TSESTree.Program, name: string, source: string): boolean {
+  return program.body.some(
+    (s) =>
+      s.type === T.ImportDeclaration &&
+      s.source.value === source &&
+      s.importKind !== 'type' &&
+      s.specifiers.some(
+        (sp) =>
+          sp.local.name === name &&
+          (sp.type === T.ImportDefaultSpecifier || (sp.type === T.ImportSpecifier && propertyName(sp.imported, false) === 'default')),
+      ),
+  );
+}
+
+/** `limit` in `limit(async () => …)` is a p-limit limiter: every declaration of that name is `pLimit(n)`. */
+function isPLimitLimiter(program: TSESTree.Program, name: string): boolean {
+  const inits: (Node | null)[] = [];
+  visit(program, (n) => void (n.type === T.VariableDeclarator && n.id.type === T.Identifier && n.id.name === name && inits.push(n.init)));
+  return (
+    inits.length > 0 &&
+    inits.every((init) => init?.type === T.CallExpression && init.callee.type === T.Identifier && importsDefault(program, init.callee.name, 'p-limit'))
+  );
+}
+
+/**
+ * A callback that runs once per item of a collection known up front:
+ * `Promise.all(xs.map(async (x, i) => { … }))` (Promise.all keeps the order),
+ * `await pMap(xs, async (x, i) => { … }, options)`,
+ * `Promise.all(xs.map((x) => limit(async () => { … })))` with a p-limit limiter,
+ * and `xs.forEach(async (x, i) => { … })` as the last statement of an async function.
+ */
+function mapCallback(fn: Node, parents: Map<Node, Node>, text: string, program: TSESTree.Program): Omit<Loop, 'body' | 'scope'> | string {
   const src = (n: Node) => text.slice(n.range[0], n.range[1]);
   if (fn.type !== T.ArrowFunctionExpression && fn.type !== T.FunctionExpression) return NOT_PER_ITEM;
-  const mapCall = parents.get(fn);
-  if (mapCall?.type !== T.CallExpression || mapCall.arguments[0] !== fn || mapCall.arguments.length !== 1) return NOT_PER_ITEM;
-  if (mapCall.callee.type !== T.MemberExpression || propertyName(mapCall.callee.property, mapCall.callee.computed) !== 'map') return NOT_PER_ITEM;
-  const all = parents.get(mapCall);
-  if (
-    all?.type !== T.CallExpression ||
-    all.arguments[0] !== mapCall ||
-    all.callee.type !== T.MemberExpression ||
-    src(all.callee).replace(/\s+/g, '') !== 'Promise.all'
-  ) {
-    return 'the map callback is not awaited through Promise.all, so the items may not all be known up front';
+  const outerCall = parents.get(fn);
+  if (outerCall?.type !== T.CallExpression) return NOT_PER_ITEM;
+
+  // p-limit: the per-item callback is the one handing this function to the limiter.
+  if (outerCall.callee.type === T.Identifier && outerCall.arguments.length === 1 && outerCall.arguments[0] === fn && isPLimitLimiter(program, outerCall.callee.name)) {
+    if (fn.params.length > 0) return 'the function handed to the p-limit limiter takes arguments';
+    const holder = parents.get(outerCall);
+    const returned = holder?.type === T.ReturnStatement ? holder : null;
+    const perItem = returned ? parents.get(parents.get(returned) ?? returned) : holder;
+    const returnsOnly = returned ? parents.get(returned)?.type === T.BlockStatement && (parents.get(returned) as TSESTree.BlockStatement).body.length === 1 : true;
+    if (!perItem || !isFunctionLike(perItem) || !returnsOnly || (!returned && (perItem as TSESTree.ArrowFunctionExpression).body !== outerCall)) {
+      return 'the p-limit limiter is not called as the whole body of a per-item callback (xs.map((x) => limit(async () => …)))';
+    }
+    return mapCallback(perItem, parents, text, program);
   }
-  if (fn.params.length > 2 || fn.params.some((p) => p.type === T.RestElement)) return 'the map callback takes more than an item and an index';
-  // The statement holding Promise.all gets the hoisted batch run before it.
-  let anchor: Node = all;
+
+  const method = outerCall.callee.type === T.MemberExpression ? propertyName(outerCall.callee.property, outerCall.callee.computed) : null;
+  const isPMap = outerCall.callee.type === T.Identifier && importsDefault(program, outerCall.callee.name, 'p-map');
+  if (isPMap ? outerCall.arguments[1] !== fn || outerCall.arguments.length > 3 : outerCall.arguments[0] !== fn || outerCall.arguments.length !== 1) return NOT_PER_ITEM;
+  if (!isPMap && method !== 'map' && method !== 'forEach') return NOT_PER_ITEM;
+  const receiver = isPMap ? outerCall.arguments[0] : (outerCall.callee as TSESTree.MemberExpression).object;
+  if (receiver.type === T.SpreadElement) return NOT_PER_ITEM;
+
+  // The whole fan-out must finish before what follows it, so the results can be waited for first.
+  let fanOut: Node = outerCall;
+  if (method === 'map') {
+    const all = parents.get(outerCall);
+    if (all?.type !== T.CallExpression || all.arguments[0] !== outerCall || all.callee.type !== T.MemberExpression || src(all.callee).replace(/\s+/g, '') !== 'Promise.all') {
+      return 'the map callback is not awaited through Promise.all, so the items may not all be known up front';
+    }
+    fanOut = all;
+  }
+  if (isPMap) {
+    const holder = parents.get(outerCall);
+    if (holder?.type !== T.AwaitExpression && holder?.type !== T.ReturnStatement) return 'the p-map call is not awaited where it is made';
+  }
+  if (fn.params.length > 2 || fn.params.some((p) => p.type === T.RestElement)) return 'the callback takes more than an item and an index';
+  // The statement holding the fan-out gets the hoisted batch run before it.
+  let anchor: Node = fanOut;
   while (parents.get(anchor) && !/Statement$|Declaration$/.test(anchor.type)) anchor = parents.get(anchor)!;
   const container = parents.get(anchor);
-  if (!container || (container.type !== T.BlockStatement && container.type !== T.Program)) return 'Promise.all is not a statement of its own block';
-  const receiver = mapCall.callee.object;
+  if (!container || (container.type !== T.BlockStatement && container.type !== T.Program)) return 'the fan-out is not a statement of its own block';
+  if (method === 'forEach') {
+    // forEach does not wait for async callbacks: the code after it runs before their results. Waiting for the
+    // batch first is only the same program when nothing follows in an async function (its callers already
+    // cannot rely on the callbacks having finished).
+    const owner = container.type === T.Program ? null : parents.get(container);
+    if (anchor.type !== T.ExpressionStatement || (anchor as TSESTree.ExpressionStatement).expression !== fanOut) return 'the forEach result is used; forEach returns nothing';
+    if (!owner || !isFunctionLike(owner) || !(owner as TSESTree.FunctionLike).async || (owner as TSESTree.FunctionLike).body !== container) {
+      return 'xs.forEach(async …) does not wait for its callbacks; it can be batched only as the last statement of an async function, where the batch can be awaited';
+    }
+    const body = (container as TSESTree.BlockStatement).body;
+    if (body[body.length - 1] !== anchor) {
+      return 'xs.forEach(async …) does not wait for its callbacks, so the statements after it run before the answers arrive; batching would change that order';
+    }
+  }
   const names = new Set(fn.params.flatMap((p) => boundNames(p)));
   return {
     anchor,
@@ -485,16 +565,26 @@ function mapCallback(fn: Node, parents: Map<Node, Node>, text: string): Omit<Loo
       const indexName = existing ?? index;
       const edits: TextEdit[] = [{ range: [receiver.range[0], receiver.range[1]], newText: items }];
       if (!existing) {
-        const last = fn.params[0];
-        if (last) edits.push({ range: [last.range[1], last.range[1]], newText: `, ${indexName}` });
+        const first = fn.params[0];
+        if (first) edits.push({ range: [first.range[1], first.range[1]], newText: `, ${indexName}` });
+        else edits.push(paramsEdit(fn, text, `_, ${indexName}`));
       }
+      // p-map also takes async iterables, which Array.from would silently turn into []; spreading one throws.
+      const all = isPMap ? `[...${src(receiver)}]` : `Array.from(${src(receiver)})`;
       return {
-        hoisted: `const ${items} = Array.from(${src(receiver)});\n${indentLike(anchor, text)}const ${results} = $RUN;\n`,
+        hoisted: `const ${items} = ${all};\n${indentLike(anchor, text)}const ${results} = $RUN;\n`,
         edits,
         indexName,
       };
     },
   };
+}
+
+/** Replaces an empty parameter list `()` (or `async ()`) with `(params)`. */
+function paramsEdit(fn: TSESTree.ArrowFunctionExpression | TSESTree.FunctionExpression, text: string, params: string): TextEdit {
+  const open = text.indexOf('(', fn.type === T.FunctionExpression && fn.id ? fn.id.range[1] : fn.range[0]);
+  const close = text.indexOf(')', open);
+  return { range: [open, close + 1], newText: `(${params})` };
 }
 
 function importEdit(program: TSESTree.Program, text: string, file: string, helperPath: string, moduleKind: 'cjs' | 'esm', helper: string): TextEdit {

@@ -44,9 +44,9 @@ interface Rewritten {
 }
 const accepted: Rewritten[] = [];
 
-test('rewrite fixture set: at least 5 accepted shapes and 8 refusals', () => {
-  assert.ok(cases.filter((c) => !c.startsWith('refuse-')).length >= 5);
-  assert.ok(cases.filter((c) => c.startsWith('refuse-')).length >= 8);
+test('rewrite fixture set: at least 25 accepted shapes and 12 refusals', () => {
+  assert.ok(cases.filter((c) => !c.startsWith('refuse-')).length >= 25);
+  assert.ok(cases.filter((c) => c.startsWith('refuse-')).length >= 12);
 });
 
 for (const name of cases) {
@@ -96,6 +96,10 @@ function typeErrors(variant: 'before' | 'after', options: ts.CompilerOptions): s
     mkdirSync(join(dir, 'batchwise'), { recursive: true });
     writeFileSync(join(dir, c.main), variant === 'after' ? c.after : readFileSync(join(root, c.name, c.main), 'utf8'));
     writeFileSync(join(dir, c.helperPath), c.helper);
+    for (const f of readdirSync(join(root, c.name)).filter((f) => f.endsWith('.ts') && !/^(main|expected)\./.test(f))) {
+      copyFileSync(join(root, c.name, f), join(dir, f));
+      files.push(join(dir, f));
+    }
     files.push(join(dir, c.main));
   }
   const program = ts.createProgram(files, {
@@ -134,8 +138,12 @@ function stage(name: string, variant: string, main: string, text: string, extra:
   const dir = join(WORK, 'run', name, variant);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+  // Other files of the fixture come along (TypeScript ones transpiled like main).
+  const others: Record<string, string> = {};
   for (const f of readdirSync(join(root, name))) {
-    if (!/^(main|expected)\./.test(f) && f !== 'reason.txt') copyFileSync(join(root, name, f), join(dir, f));
+    if (/^(main|expected)\./.test(f) || f === 'reason.txt') continue;
+    if (f.endsWith('.ts')) others[f] = readFileSync(join(root, name, f), 'utf8');
+    else copyFileSync(join(root, name, f), join(dir, f));
   }
   const write = (rel: string, source: string) => {
     const target = join(dir, rel.replace(/\.ts$/, '.js'));
@@ -146,7 +154,7 @@ function stage(name: string, variant: string, main: string, text: string, extra:
     writeFileSync(target, js);
     return target;
   };
-  for (const [rel, source] of Object.entries(extra)) write(rel, source);
+  for (const [rel, source] of Object.entries({ ...others, ...extra })) write(rel, source);
   return write(main, text);
 }
 
