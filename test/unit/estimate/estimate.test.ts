@@ -4,9 +4,12 @@ import { annotatedVolume, countTokens, dailyCost, encodingFor, estimateSite, fin
 import { CallSite, DEFAULT_OPTIONS, PriceRow } from '../../../src/core/model';
 
 const REQUIRED = [
+  'gpt-6.1-sol', 'gpt-6.1-terra', 'gpt-6-sol', 'gpt-6-luna', 'gpt-5.6-terra', 'gpt-5.6-luna', 'gpt-5.4-nano', 'gpt-5.1',
   'gpt-5', 'gpt-5-mini', 'gpt-5-nano', 'gpt-4.1', 'gpt-4.1-mini', 'gpt-4.1-nano', 'gpt-4o', 'gpt-4o-mini', 'o3', 'o4-mini',
-  'text-embedding-3-small', 'text-embedding-3-large', 'claude-opus-4-5', 'claude-opus-4-1', 'claude-opus-4', 'claude-sonnet-4-5',
-  'claude-sonnet-4', 'claude-haiku-4-5',
+  'text-embedding-3-small', 'text-embedding-3-large', 'claude-fable-5-2', 'claude-fable-5-1', 'claude-fable-5',
+  'claude-opus-5-5', 'claude-opus-5', 'claude-opus-4-8', 'claude-opus-4-7', 'claude-opus-4-6', 'claude-opus-4-5',
+  'claude-opus-4-1', 'claude-opus-4', 'claude-sonnet-5-5', 'claude-sonnet-5', 'claude-sonnet-4-6', 'claude-sonnet-4-5',
+  'claude-sonnet-4', 'claude-haiku-5-5', 'claude-haiku-4-5',
 ];
 
 test('every required model has a dated, sourced price row with batch at half price', () => {
@@ -31,6 +34,33 @@ test('aliases and dated snapshots resolve; the longest prefix wins; unknown mode
   assert.equal(findPrice('gpt-4o-mini-2024-07-18')!.model, 'gpt-4o-mini');
   assert.equal(findPrice('GPT-4.1-Mini')!.model, 'gpt-4.1-mini');
   assert.equal(findPrice('llama-3-70b'), null);
+});
+
+test('newer models resolve to their own rows, not to an older family prefix', () => {
+  const price = (id: string) => {
+    const row = findPrice(id)!;
+    return [row.model, row.input, row.output];
+  };
+  assert.deepEqual(price('claude-sonnet-4-6'), ['claude-sonnet-4-6', 3, 15]);
+  assert.deepEqual(price('claude-opus-4-6'), ['claude-opus-4-6', 5, 25]);
+  assert.deepEqual(price('claude-opus-4-8'), ['claude-opus-4-8', 5, 25]);
+  assert.deepEqual(price('claude-opus-4-5-20251101'), ['claude-opus-4-5', 5, 25]);
+  assert.deepEqual(price('claude-opus-4-20250514'), ['claude-opus-4', 15, 75]);
+  assert.deepEqual(price('claude-opus-5-5'), ['claude-opus-5-5', 4, 20]);
+  assert.deepEqual(price('claude-opus-5'), ['claude-opus-5', 5, 25]);
+  assert.deepEqual(price('claude-opus-5-5-20261201'), ['claude-opus-5-5', 4, 20]);
+  assert.deepEqual(price('claude-sonnet-5-5'), ['claude-sonnet-5-5', 2, 10]);
+  assert.deepEqual(price('claude-fable-5-2'), ['claude-fable-5-2', 8, 40]);
+  assert.deepEqual(price('claude-fable-5'), ['claude-fable-5', 10, 50]);
+  assert.deepEqual(price('claude-haiku-5-5'), ['claude-haiku-5-5', 0.1, 0.5]);
+  assert.deepEqual(price('gpt-6.1-sol'), ['gpt-6.1-sol', 2, 10]);
+  assert.deepEqual(price('gpt-6-luna'), ['gpt-6-luna', 0.1, 0.5]);
+  assert.deepEqual(price('gpt-5.1-2025-11-13'), ['gpt-5.1', 1.25, 10]);
+  assert.deepEqual(price('gpt-5.4-nano-2026-03-17'), ['gpt-5.4-nano', 0.2, 1.25]);
+  assert.deepEqual(price('gpt-5-2025-08-07'), ['gpt-5', 1.25, 10]);
+  // Models without a price on an official page stay unpriced (the estimate says so) rather than borrowing a neighbour's.
+  assert.equal(findPrice('claude-mythos-5'), null);
+  assert.equal(findPrice('gpt-5.6-sol'), null);
 });
 
 test('overrides win over the bundled table', () => {
