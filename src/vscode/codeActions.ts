@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { Engine } from './engine';
 import { callRange, CODES, SOURCE } from './diagnostics';
+import { fixTitle } from '../core/rewrite';
 
 export const APPLY_FIX = 'batchwise.applyFix';
 
@@ -20,7 +21,7 @@ export class QuickFixProvider implements vscode.CodeActionProvider {
       if (diag.source !== SOURCE || code !== CODES.batchable.value) continue;
       const f = entry.findings.find((x) => callRange(x).isEqual(diag.range));
       if (!f?.fix) continue;
-      const title = f.site.provider === 'anthropic' ? 'Batchwise: Move to Anthropic Message Batches (loop hoist)' : 'Batchwise: Move to the OpenAI Batch API (loop hoist)';
+      const title = `Batchwise: ${fixTitle(f.fix.strategy, f.site.provider)}`;
       const action = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
       action.diagnostics = [diag];
       // Batch results arrive up to 24 hours later: a change of timing the user should choose, never a fix-all.

@@ -27,6 +27,12 @@ export function hoverMarkdown(f: Finding): vscode.MarkdownString {
   }
   if (c.verdict === 'batchable') {
     md.appendMarkdown(f.fix ? `\n**Quick Fix:** ${esc(f.fix.strategy)} (${f.fix.safe ? 'safe' : 'review carefully'})\n` : `\n**No Quick Fix:** ${esc(f.fixRefusal ?? 'no strategy applies')}\n`);
+    if (f.fix?.strategy === 'batch-queue') {
+      md.appendMarkdown(
+        '\nThe batch queue gathers the requests of concurrent callers and sends them together; each caller then waits for its batch (up to 24 hours). ' +
+          'A worker that runs one job at a time sends batches of one: raise its concurrency.\n',
+      );
+    }
   }
   return md;
 }

@@ -8,8 +8,10 @@ import type { AddressInfo } from 'node:net';
 import { createHash } from 'node:crypto';
 
 export interface FakeAnthropicOptions {
-  /** custom_ids whose request errors inside the batch. */
+  /** custom_ids whose request errors inside the batch (invalid_request_error). */
   failCustomIds?: string[];
+  /** custom_ids whose request errors with a transient api_error in the first batch that holds them, and succeeds after. */
+  failCustomIdsOnce?: string[];
   /** Only the first N requests are processed; the rest expire. */
   expireAfter?: number;
   /** How many status checks a batch stays in_progress. */
@@ -20,7 +22,17 @@ export interface FakeAnthropic {
   /** Base URL for the SDK: http://127.0.0.1:PORT */
   url: string;
   close(): Promise<void>;
-  stats: { messages: number; batchesCreated: number; retrieves: number; resultDownloads: number };
+  stats: FakeAnthropicStats;
+}
+
+export interface FakeAnthropicStats {
+  messages: number;
+  batchesCreated: number;
+  retrieves: number;
+  resultDownloads: number;
+  cancels: number;
+  /** The custom_ids of each batch created, in order of creation. */
+  batchCustomIds: string[][];
 }
 
 const CREATED = '2026-11-25T00:00:00Z';
@@ -65,12 +77,15 @@ interface StoredBatch {
   requests: { custom_id: string; params: Record<string, unknown> }[];
   checks: number;
   results: string | null;
+  /** custom_ids that error with api_error in this batch (failCustomIdsOnce). */
+  transient: Set<string>;
 }
 
 export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Promise<FakeAnthropic> {
   const batches = new Map<string, StoredBatch>();
-  const stats = { messages: 0, batchesCreated: 0, retrieves: 0, resultDownloads: 0 };
+  const stats: FakeAnthropicStats = { messages: 0, batchesCreated: 0, retrieves: 0, resultDownloads: 0, cancels: 0, batchCustomIds: [] };
   const failing = new Set(options.failCustomIds ?? []);
+  const failOnce = new Set(options.failCustomIdsOnce ?? []);
   let seq = 0;
   let base = '';
 
@@ -82,6 +97,8 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       else if (options.expireAfter !== undefined && i >= options.expireAfter) result = { type: 'expired' };
       else if (failing.has(r.custom_id)) {
         result = { type: 'errored', error: { type: 'error', error: { type: 'invalid_request_error', message: `messages: text content blocks must be non-empty (${r.custom_id})` }, request_id: `req_${hash(r.custom_id).slice(0, 12)}` } };
+      } else if (b.transient.has(r.custom_id)) {
+        result = { type: 'errored', error: { type: 'error', error: { type: 'api_error', message: 'Internal server error' }, request_id: `req_${hash(r.custom_id).slice(0, 12)}` } };
       } else result = { type: 'succeeded', message: messageFor(r.params) };
       counts[result.type as keyof typeof counts]++;
       return { key: hash([b.object.id, r.custom_id]), line: JSON.stringify({ custom_id: r.custom_id, result }) };
@@ -123,7 +140,9 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
           request_counts: { processing: requests.length, succeeded: 0, errored: 0, canceled: 0, expired: 0 },
           ended_at: null, created_at: CREATED, expires_at: '2026-11-26T00:00:00Z', archived_at: null, cancel_initiated_at: null, results_url: null,
         };
-        batches.set(id, { object, requests: requests as StoredBatch['requests'], checks: 0, results: null });
+        const ids = (requests as StoredBatch['requests']).map((r) => r.custom_id);
+        stats.batchCustomIds.push(ids);
+        batches.set(id, { object, requests: requests as StoredBatch['requests'], checks: 0, results: null, transient: new Set(ids.filter((c) => failOnce.delete(c))) });
         return send(res, 200, object);
       }
       const m = /^\/v1\/messages\/batches\/([^/]+)(\/results|\/cancel)?$/.exec(path);
@@ -143,6 +162,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
           return res.end(b.results);
         }
         if (req.method === 'POST' && m[2] === '/cancel') {
+          stats.cancels++;
           if (b.object.processing_status === 'in_progress') Object.assign(b.object, { processing_status: 'canceling', cancel_initiated_at: CREATED });
           return send(res, 200, b.object);
         }

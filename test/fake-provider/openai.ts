@@ -12,6 +12,8 @@ import { createHash } from 'node:crypto';
 export interface FakeOpenAIOptions {
   /** custom_ids whose request fails inside the batch (non-2xx status in the error file). */
   failCustomIds?: string[];
+  /** custom_ids whose request fails with a transient server error (500) in the first batch that holds them, and succeeds after. */
+  failCustomIdsOnce?: string[];
   /** The batch expires: only the first N requests complete; the rest get batch_expired errors. */
   expireAfter?: number;
   /** How many status checks a batch spends in_progress before finalizing. */
@@ -22,7 +24,17 @@ export interface FakeOpenAI {
   /** Base URL for the SDK: http://127.0.0.1:PORT/v1 */
   url: string;
   close(): Promise<void>;
-  stats: { chatCompletions: number; fileUploads: number; batchesCreated: number; retrieves: number; cancels: number };
+  stats: FakeOpenAIStats;
+}
+
+export interface FakeOpenAIStats {
+  chatCompletions: number;
+  fileUploads: number;
+  batchesCreated: number;
+  retrieves: number;
+  cancels: number;
+  /** The custom_ids of each batch created, in order of creation. */
+  batchCustomIds: string[][];
 }
 
 interface StoredFile {
@@ -38,6 +50,8 @@ interface StoredBatch {
   object: Record<string, unknown> & { id: string; status: string };
   lines: { custom_id: string; body: Record<string, unknown> }[];
   checks: number;
+  /** custom_ids that fail with a server error in this batch (failCustomIdsOnce). */
+  transient: Set<string>;
 }
 
 const CREATED = 1_750_000_000;
@@ -134,9 +148,10 @@ function shuffled<T>(items: T[], seed: string): T[] {
 export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<FakeOpenAI> {
   const files = new Map<string, StoredFile>();
   const batches = new Map<string, StoredBatch>();
-  const stats = { chatCompletions: 0, fileUploads: 0, batchesCreated: 0, retrieves: 0, cancels: 0 };
+  const stats: FakeOpenAIStats = { chatCompletions: 0, fileUploads: 0, batchesCreated: 0, retrieves: 0, cancels: 0, batchCustomIds: [] };
   let seq = 0;
   const failing = new Set(options.failCustomIds ?? []);
+  const failOnce = new Set(options.failCustomIdsOnce ?? []);
 
   const storeFile = (filename: string, purpose: string, content: string): StoredFile => {
     const file = { id: `file-${String(++seq).padStart(6, '0')}`, filename, purpose, bytes: Buffer.byteLength(content), created_at: CREATED + seq, content };
@@ -158,6 +173,9 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       } else if (failing.has(line.custom_id)) {
         const body = { error: { message: `Invalid value for 'messages' in ${line.custom_id}.`, type: 'invalid_request_error', param: 'messages', code: null } };
         errors.push(JSON.stringify({ id, custom_id: line.custom_id, response: { status_code: 400, request_id: `req_${hash(id).slice(0, 12)}`, body }, error: null }));
+      } else if (stored.transient.has(line.custom_id)) {
+        const body = { error: { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error', param: null, code: null } };
+        errors.push(JSON.stringify({ id, custom_id: line.custom_id, response: { status_code: 500, request_id: `req_${hash(id).slice(0, 12)}`, body }, error: null }));
       } else {
         const answer = ANSWERS[String(b.endpoint)] ?? completionFor;
         outputs.push(JSON.stringify({ id, custom_id: line.custom_id, response: { status_code: 200, request_id: `req_${hash(id).slice(0, 12)}`, body: answer(line.body) }, error: null }));
@@ -251,7 +269,9 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
           model: [...models][0],
         };
         if (errors.length) Object.assign(object, { status: 'failed', failed_at: CREATED + seq, errors: { object: 'list', data: errors } });
-        batches.set(id, { object, lines, checks: 0 });
+        const transient = new Set(lines.map((l) => l.custom_id).filter((c) => failOnce.delete(c)));
+        stats.batchCustomIds.push(lines.map((l) => l.custom_id));
+        batches.set(id, { object, lines, checks: 0, transient });
         return sendJson(res, 200, object);
       }
       const batchMatch = /^\/v1\/batches\/([^/]+)(\/cancel)?$/.exec(path);

@@ -1,7 +1,8 @@
 // Rewrites to the batch path. Each strategy proves its shape or refuses with a reason the user sees.
 import type { CallSite, Fix, TextEdit } from '../model';
 import type { TSESTree } from '../parse/parse';
-import { checkLoopHoist, LOOP_HOIST } from './loopHoist';
+import { checkLoopHoist, LOOP_HOIST, NOT_PER_ITEM } from './loopHoist';
+import { BATCH_QUEUE, checkBatchQueue, IN_LOOP } from './batchQueue';
 import { helperModuleFor } from './helper';
 
 export interface FixRequest {
@@ -19,34 +20,60 @@ export interface FixRequest {
 
 export type FixPlan = { ok: true; fix: Fix } | { ok: false; reason: string };
 
+/**
+ * Which strategy applies: the loop hoist for a call made once per item of a loop; else the batch queue,
+ * which takes a call made once per run of a function called concurrently. A call inside a loop that
+ * waits for it gets neither (a queue there would send one batch per iteration), and the loop's reason.
+ */
+function choose(file: string, text: string, site: CallSite, helperPath: string, ast?: TSESTree.Program) {
+  const hoist = checkLoopHoist(file, text, site, helperPath, ast);
+  if (hoist.ok) return { strategy: LOOP_HOIST, check: hoist } as const;
+  const queue = checkBatchQueue(file, text, site, helperPath, ast);
+  if (queue.ok) return { strategy: BATCH_QUEUE, check: queue } as const;
+  // Both reasons, once each; a loop's own reason (break, for await, …) says enough.
+  const reason = queue.reason === IN_LOOP && hoist.reason !== NOT_PER_ITEM ? hoist.reason : [...new Set([hoist.reason, queue.reason])].join('; ');
+  return { strategy: LOOP_HOIST, check: { ok: false as const, reason } } as const;
+}
+
 /** The cheap check used while analysing: would a fix be offered, and is it safe? */
 export function fixableStrategy(req: { file: string; text: string; site: CallSite; ast?: TSESTree.Program }): { strategy: string; safe: boolean } | { refused: string } {
-  const check = checkLoopHoist(req.file, req.text, req.site, 'batchwise/openaiBatch.ts', req.ast);
-  return check.ok ? { strategy: LOOP_HOIST, safe: true } : { refused: check.reason };
+  const { strategy, check } = choose(req.file, req.text, req.site, 'batchwise/openaiBatch.ts', req.ast);
+  return check.ok ? { strategy, safe: strategy === LOOP_HOIST } : { refused: check.reason };
 }
 
 export function planFix(req: FixRequest): FixPlan {
-  const check = checkLoopHoist(req.file, req.text, req.site, req.helperPath);
+  const { strategy, check } = choose(req.file, req.text, req.site, req.helperPath);
   if (!check.ok) return check;
-  const path = check.plan.helperPath;
-  const helper = helperModuleFor(path, check.plan.moduleKind, check.plan.helperKind);
-  const existing = req.existingHelper ?? req.readExisting?.(path);
-  if (existing !== undefined && existing !== helper) {
-    return {
-      ok: false,
-      reason: `${path} already exists with other content; Batchwise will not overwrite it (move it, or set batchwise.helperPath)`,
-    };
+  const plan = check.plan;
+  const needed = [{ path: plan.helperPath, content: helperModuleFor(plan.helperPath, plan.moduleKind, plan.helperKind) }];
+  if ('queuePath' in plan) needed.push({ path: plan.queuePath, content: helperModuleFor(plan.queuePath, plan.moduleKind, 'queue') });
+  const createFiles: { path: string; content: string }[] = [];
+  for (const [i, file] of needed.entries()) {
+    const existing = i === 0 && req.existingHelper !== undefined ? req.existingHelper : req.readExisting?.(file.path);
+    if (existing !== undefined && existing !== file.content) {
+      return {
+        ok: false,
+        reason: `${file.path} already exists with other content; Batchwise will not overwrite it (move it, or set batchwise.helperPath)`,
+      };
+    }
+    if (existing === undefined) createFiles.push(file);
   }
   return {
     ok: true,
     fix: {
-      strategy: LOOP_HOIST,
-      safe: true,
-      title: check.plan.helperKind === 'anthropic' ? 'Move to Anthropic Message Batches (loop hoist)' : 'Move to the OpenAI Batch API (loop hoist)',
-      edits: check.plan.edits.filter((e) => !(e.newText === '' && e.range[0] === e.range[1])),
-      createFiles: existing === helper ? [] : [{ path, content: helper }],
+      strategy,
+      safe: strategy === LOOP_HOIST,
+      title: fixTitle(strategy, plan.helperKind),
+      edits: plan.edits.filter((e) => !(e.newText === '' && e.range[0] === e.range[1])),
+      createFiles,
     },
   };
+}
+
+/** The Quick Fix's title (without the 'Batchwise: ' prefix the editor adds). */
+export function fixTitle(strategy: string, provider: string): string {
+  const target = provider === 'anthropic' ? 'Anthropic Message Batches' : 'the OpenAI Batch API';
+  return strategy === BATCH_QUEUE ? `Gather calls into ${target} (batch queue)` : `Move to ${target} (loop hoist)`;
 }
 
 /** Applies non-overlapping edits to a text (last first, so offsets stay valid). */
@@ -62,4 +89,4 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   return out;
 }
 
-export { LOOP_HOIST };
+export { BATCH_QUEUE, LOOP_HOIST };

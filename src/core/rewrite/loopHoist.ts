@@ -14,19 +14,19 @@ export const LOOP_HOIST = 'loop-hoist';
 export type HelperKind = 'openai' | 'anthropic';
 
 /** The endpoints the helpers batch, by provider and the member chain between the client and `.create`. */
-const ENDPOINTS = [
+export const ENDPOINTS = [
   { provider: 'openai', chain: ['chat', 'completions'], api: 'chat.completions', helper: 'runChatCompletionsBatch' },
   { provider: 'openai', chain: ['responses'], api: 'responses', helper: 'runResponsesBatch' },
   { provider: 'openai', chain: ['embeddings'], api: 'embeddings', helper: 'runEmbeddingsBatch' },
   { provider: 'anthropic', chain: ['messages'], api: 'messages', helper: 'runMessagesBatch' },
 ] as const;
 
-/** The Anthropic helper sits beside the OpenAI one: batchwise/openaiBatch.ts → batchwise/anthropicBatch.ts. */
-export function helperPathFor(kind: HelperKind, openaiHelperPath: string): string {
+/** The other helpers sit beside the OpenAI one: batchwise/openaiBatch.ts → batchwise/anthropicBatch.ts, batchwise/batchQueue.ts. */
+export function helperPathFor(kind: HelperKind | 'queue', openaiHelperPath: string): string {
   if (kind === 'openai') return openaiHelperPath;
   const slash = openaiHelperPath.lastIndexOf('/');
   const ext = /\.[cm]?[jt]s$/.exec(openaiHelperPath)?.[0] ?? '';
-  return `${openaiHelperPath.slice(0, slash + 1)}anthropicBatch${ext}`;
+  return `${openaiHelperPath.slice(0, slash + 1)}${kind === 'queue' ? 'batchQueue' : 'anthropicBatch'}${ext}`;
 }
 
 export interface HoistPlan {
@@ -48,11 +48,11 @@ const PURE_METHODS = new Set([
 ]);
 const PURE_FUNCTIONS = new Set(['String', 'Number', 'Boolean', 'JSON.stringify']);
 
-function refuse(reason: string): HoistCheck {
+export function refuse(reason: string): { ok: false; reason: string } {
   return { ok: false, reason };
 }
 
-function findCall(ast: Node, range: [number, number]): TSESTree.CallExpression | null {
+export function findCall(ast: Node, range: [number, number]): TSESTree.CallExpression | null {
   let found: TSESTree.CallExpression | null = null;
   visit(ast, (node) => {
     if (found) return false;
@@ -118,7 +118,7 @@ function isPure(expr: Node, text: string): boolean {
   return pure;
 }
 
-function isModuleCommonJs(file: string, program: TSESTree.Program, text: string): boolean {
+export function isModuleCommonJs(file: string, program: TSESTree.Program, text: string): boolean {
   if (/\.cjs$|\.cts$/.test(file)) return true;
   if (/\.mjs$|\.mts$/.test(file)) return false;
   if (program.body.some((s) => s.type === T.ImportDeclaration || s.type === T.ExportNamedDeclaration || s.type === T.ExportDefaultDeclaration)) {
@@ -138,16 +138,16 @@ export function relativeImport(fromFile: string, toFile: string, withExtension: 
   return withExtension ? path + withExtension : path;
 }
 
-/** ESM files that write './x.js' for their relative imports need the extension on ours too. */
-function importExtension(program: TSESTree.Program, moduleKind: 'cjs' | 'esm', file: string): string | null {
+/** ESM files that write './x.js' for their relative imports need the extension on ours too: the helper's own, as emitted. */
+function importExtension(program: TSESTree.Program, moduleKind: 'cjs' | 'esm', file: string, helperPath: string): string | null {
   if (moduleKind === 'cjs') return null;
   const relative = program.body
     .filter((s): s is TSESTree.ImportDeclaration => s.type === T.ImportDeclaration)
     .map((s) => s.source.value)
     .filter((v) => v.startsWith('.'));
-  if (relative.some((v) => /\.[cm]?js$/.test(v))) return '.js';
-  if (/\.mjs$/.test(file)) return '.mjs';
-  return null;
+  if (!relative.some((v) => /\.[cm]?js$/.test(v)) && !/\.mjs$/.test(file)) return null;
+  const ext = /\.([cm]?)[jt]s$/.exec(helperPath);
+  return ext ? `.${ext[1]}js` : '.js';
 }
 
 interface Scan {
@@ -229,19 +229,8 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
   const call = findCall(parsed.ast, site.range);
   if (!call) return refuse('the call is no longer where it was analysed; analyse the file again');
 
-  // The client: `client.<chain>.create(...)`, written out (an alias hides what it is).
-  const callee = call.callee;
-  if (callee.type !== T.MemberExpression || propertyName(callee.property, callee.computed) !== 'create') {
-    return refuse(`the call is not written as client.${endpoint.chain.join('.')}.create(...)`);
-  }
-  let cursor: Node = callee.object;
-  for (const part of [...endpoint.chain].reverse()) {
-    if (cursor.type !== T.MemberExpression || propertyName(cursor.property, cursor.computed) !== part) {
-      return refuse(`the client is reached through an alias; write the call as client.${endpoint.chain.join('.')}.create(...) to get a fix`);
-    }
-    cursor = cursor.object;
-  }
-  const client = cursor;
+  const client = clientOf(call, endpoint.chain);
+  if (typeof client === 'string') return refuse(client);
   if (call.arguments.length !== 1 || call.arguments[0].type === T.SpreadElement) {
     return refuse('the call passes request options or spreads its arguments; only a single request argument can be batched');
   }
@@ -353,8 +342,24 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
   } else {
     edits.push({ range: [use.expression.range[0], use.expression.range[1]], newText: resultAccess });
   }
-  edits.push(importEdit(parsed.ast, parsed.text, file, helperPath, moduleKind, endpoint.helper));
+  edits.push(importEdit(parsed.ast, parsed.text, file, moduleKind, [{ helperPath, name: endpoint.helper }]));
   return { ok: true, plan: { edits, moduleKind, typescript, helperKind, helperPath } };
+}
+
+/** The client in `client.<chain>.create(...)`, written out (an alias hides what it is), or why not. */
+export function clientOf(call: TSESTree.CallExpression, chain: readonly string[]): Node | string {
+  const callee = call.callee;
+  if (callee.type !== T.MemberExpression || propertyName(callee.property, callee.computed) !== 'create') {
+    return `the call is not written as client.${chain.join('.')}.create(...)`;
+  }
+  let cursor: Node = callee.object;
+  for (const part of [...chain].reverse()) {
+    if (cursor.type !== T.MemberExpression || propertyName(cursor.property, cursor.computed) !== part) {
+      return `the client is reached through an alias; write the call as client.${chain.join('.')}.create(...) to get a fix`;
+    }
+    cursor = cursor.object;
+  }
+  return cursor;
 }
 
 function resultUse(call: TSESTree.CallExpression, parents: Map<Node, Node>): Use | string {
@@ -434,10 +439,10 @@ function enclosingLoop(use: Use, parents: Map<Node, Node>, text: string, program
   return NOT_PER_ITEM;
 }
 
-const NOT_PER_ITEM =
+export const NOT_PER_ITEM =
   'the call is not made once per item: it is not a statement directly inside a for…of loop, an index for loop, or a Promise.all(xs.map(…)), p-map, p-limit or forEach callback';
 
-function indentLike(n: Node, text: string): string {
+export function indentLike(n: Node, text: string): string {
   const lineStart = text.lastIndexOf('\n', n.range[0] - 1) + 1;
   return /^[ \t]*/.exec(text.slice(lineStart))![0];
 }
@@ -464,7 +469,7 @@ function indexLoop(loop: TSESTree.ForStatement, text: string): { index: string; 
 }
 
 /** A module's default export bound to `name` by a top-level `import name from 'source'`. */
-function importsDefault(program: TSESTree.Program, name: string, source: string): boolean {
+export function importsDefault(program: TSESTree.Program, name: string, source: string): boolean {
   return program.body.some(
     (s) =>
       s.type === T.ImportDeclaration &&
@@ -479,7 +484,7 @@ function importsDefault(program: TSESTree.Program, name: string, source: string)
 }
 
 /** `limit` in `limit(async () => …)` is a p-limit limiter: every declaration of that name is `pLimit(n)`. */
-function isPLimitLimiter(program: TSESTree.Program, name: string): boolean {
+export function isPLimitLimiter(program: TSESTree.Program, name: string): boolean {
   const inits: (Node | null)[] = [];
   visit(program, (n) => void (n.type === T.VariableDeclarator && n.id.type === T.Identifier && n.id.name === name && inits.push(n.init)));
   return (
@@ -587,10 +592,23 @@ function paramsEdit(fn: TSESTree.ArrowFunctionExpression | TSESTree.FunctionExpr
   return { range: [open, close + 1], newText: `(${params})` };
 }
 
-function importEdit(program: TSESTree.Program, text: string, file: string, helperPath: string, moduleKind: 'cjs' | 'esm', helper: string): TextEdit {
-  const specifier = relativeImport(file, helperPath, importExtension(program, moduleKind, file));
-  const line = moduleKind === 'cjs' ? `const { ${helper} } = require('${specifier}');` : `import { ${helper} } from '${specifier}';`;
-  const alreadyThere = program.body.some((s) => {
+/** Adds `import { name } from '<helper>'` (or the require) for each helper not imported yet, in one edit. */
+export function importEdit(program: TSESTree.Program, text: string, file: string, moduleKind: 'cjs' | 'esm', imports: { helperPath: string; name: string }[]): TextEdit {
+  const lines = imports
+    .filter(({ helperPath, name }) => !isImported(program, text, relativeImport(file, helperPath, importExtension(program, moduleKind, file, helperPath)), name))
+    .map(({ helperPath, name }) => {
+      const specifier = relativeImport(file, helperPath, importExtension(program, moduleKind, file, helperPath));
+      return moduleKind === 'cjs' ? `const { ${name} } = require('${specifier}');` : `import { ${name} } from '${specifier}';`;
+    });
+  if (lines.length === 0) return { range: [0, 0], newText: '' };
+  const anchor = lastImport(program);
+  if (anchor) return { range: [anchor.range[1], anchor.range[1]], newText: `\n${lines.join('\n')}` };
+  const shebang = text.startsWith('#!') ? text.indexOf('\n') + 1 : 0;
+  return { range: [shebang, shebang], newText: `${lines.join('\n')}\n` };
+}
+
+function isImported(program: TSESTree.Program, text: string, specifier: string, helper: string): boolean {
+  return program.body.some((s) => {
     if (s.type === T.ImportDeclaration) {
       return (
         s.source.value.replace(/\.[cm]?js$/, '') === specifier.replace(/\.[cm]?js$/, '') &&
@@ -600,8 +618,10 @@ function importEdit(program: TSESTree.Program, text: string, file: string, helpe
     const code = text.slice(s.range[0], s.range[1]);
     return code.includes(`require('${specifier}')`) && code.includes(helper);
   });
-  if (alreadyThere) return { range: [0, 0], newText: '' };
-  // After the last top-level import or require; otherwise after directives and a shebang.
+}
+
+/** The last top-level import or require (or directive) before other code. */
+export function lastImport(program: TSESTree.Program): Node | null {
   let anchor: Node | null = null;
   for (const s of program.body) {
     const isImport = s.type === T.ImportDeclaration;
@@ -612,7 +632,5 @@ function importEdit(program: TSESTree.Program, text: string, file: string, helpe
     if (isImport || isRequire || isDirective) anchor = s;
     else if (anchor || !isDirective) break;
   }
-  if (anchor) return { range: [anchor.range[1], anchor.range[1]], newText: `\n${line}` };
-  const shebang = text.startsWith('#!') ? text.indexOf('\n') + 1 : 0;
-  return { range: [shebang, shebang], newText: `${line}\n` };
+  return anchor;
 }

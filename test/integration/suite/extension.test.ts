@@ -198,11 +198,20 @@ suite('Batchwise in VS Code', () => {
     assert.deepEqual(actions.filter((a) => a.title.startsWith('Batchwise:')).map((a) => a.title), ['Batchwise: Move to Anthropic Message Batches (loop hoist)']);
   });
 
-  test('no Quick Fix is offered where no strategy applies (a single call in a cron callback)', async () => {
+  test('a single call in a cron callback is offered the batch queue, never as the preferred fix', async () => {
     const doc = await open('src/jobs/digest-cron.ts');
     const [d] = batchwiseDiagnostics(doc.uri);
     assert.ok(d, 'the cron job has a finding');
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, d.range);
+    const ours = actions.filter((a) => a.title.startsWith('Batchwise:'));
+    assert.deepEqual(ours.map((a) => a.title), ['Batchwise: Gather calls into Anthropic Message Batches (batch queue)']);
+    assert.ok(ours.every((a) => !a.isPreferred));
+  });
+
+  test('a call a person waits for gets no Quick Fix', async () => {
+    const doc = await open('src/app/api/chat/route.ts');
+    assert.deepEqual(batchwiseDiagnostics(doc.uri), []);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, new vscode.Range(5, 0, 9, 0));
     assert.deepEqual(actions.filter((a) => a.title.startsWith('Batchwise:')).map((a) => a.title), []);
   });
 });

@@ -71,9 +71,9 @@ test('a different file at the helper path is never overwritten: the fix is refus
 
 test('exit codes: refused 1 with the reason, not found 3, wrong strategy 1, bad line 2', () => {
   const examples = join(REPO_ROOT, 'examples');
-  const refused = run(examples, 'src/jobs/digest-cron.ts', '--line', '8');
+  const refused = run(examples, 'src/app/api/chat/route.ts', '--line', '6');
   assert.equal(refused.status, 1);
-  assert.match(refused.stderr, /no fix for src\/jobs\/digest-cron\.ts:8: the call is not made once per item/);
+  assert.match(refused.stderr, /no fix for src\/app\/api\/chat\/route\.ts:6: the call streams its response, and batch results do not stream/);
   assert.equal(run(examples, 'evals/run-evals.ts', '--line', '3').status, 3);
   const nightly = readFileSync(join(examples, 'scripts', 'summarize-nightly.ts'), 'utf8');
   const wrong = run(examples, 'scripts/summarize-nightly.ts', '--line', String(callLine(nightly)), '--strategy', 'batch-queue');

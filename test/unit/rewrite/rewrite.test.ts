@@ -11,6 +11,8 @@ import { Analyzer } from '../../../src/core/analyze';
 import { DEFAULT_OPTIONS, Finding } from '../../../src/core/model';
 import { parseSource } from '../../../src/core/parse/parse';
 import { applyEdits, planFix } from '../../../src/core/rewrite';
+import { checkLoopHoist } from '../../../src/core/rewrite/loopHoist';
+import { ANTHROPIC_BATCH_HELPER_TS, BATCH_QUEUE_HELPER_TS, OPENAI_BATCH_HELPER_TS } from '../../../src/core/rewrite/templates.generated';
 import { FIXTURES, REPO_ROOT } from '../helpers';
 import { FakeOpenAI, startFakeOpenAI } from '../../fake-provider/openai';
 import { FakeAnthropic, startFakeAnthropic } from '../../fake-provider/anthropic';
@@ -28,9 +30,11 @@ function helperPathFor(main: string): string {
   return 'batchwise/openaiBatch' + (ext === '.ts' ? '.ts' : ext === '.mjs' ? '.mjs' : '.js');
 }
 
-function detectOne(file: string, text: string): Finding {
-  const project = { files: [file], read: (p: string) => (p === file ? text : undefined) };
-  const findings = new Analyzer(project, DEFAULT_OPTIONS).run().findings;
+/** The first finding in the fixture's main file; the fixture's other modules are part of the project. */
+function detectOne(file: string, text: string, dir?: string): Finding {
+  const others = dir ? readdirSync(dir).filter((f) => /\.[cm]?[jt]s$/.test(f) && !/^(main|expected)\./.test(f)) : [];
+  const project = { files: [file, ...others], read: (p: string) => (p === file ? text : others.includes(p) ? readFileSync(join(dir!, p), 'utf8') : undefined) };
+  const findings = new Analyzer(project, DEFAULT_OPTIONS).run().findings.filter((f) => f.site.file === file);
   assert.ok(findings.length >= 1, 'the fixture has an LLM call');
   return findings[0];
 }
@@ -39,8 +43,11 @@ interface Rewritten {
   name: string;
   main: string;
   after: string;
+  /** The provider's batch helper (where the fix puts it). */
   helperPath: string;
-  helper: string;
+  strategy: string;
+  /** Every file the fix creates: the provider's helper, and the queue module for the batch queue. */
+  files: Record<string, string>;
 }
 const accepted: Rewritten[] = [];
 
@@ -55,7 +62,7 @@ for (const name of cases) {
   const text = readFileSync(join(dir, main), 'utf8');
   if (name.startsWith('refuse-')) {
     test(`refuses: ${name}`, () => {
-      const finding = detectOne(main, text);
+      const finding = detectOne(main, text, dir);
       const plan = planFix({ file: main, text, site: finding.site, helperPath: helperPathFor(main) });
       assert.equal(plan.ok, false);
       assert.equal(!plan.ok && plan.reason, readFileSync(join(dir, 'reason.txt'), 'utf8').trim());
@@ -63,7 +70,7 @@ for (const name of cases) {
     continue;
   }
   test(`rewrites: ${name}`, () => {
-    const finding = detectOne(main, text);
+    const finding = detectOne(main, text, dir);
     assert.equal(finding.classification.verdict === 'user-waiting', false);
     const helperPath = helperPathFor(main);
     const plan = planFix({ file: main, text, site: finding.site, helperPath });
@@ -74,18 +81,25 @@ for (const name of cases) {
     // Re-parses, and auditing the output finds no LLM call left in the file (the loop now calls the helper).
     assert.ok(parseSource(main, out).ok);
     assert.deepEqual(new Analyzer({ files: [main], read: (p) => (p === main ? out : undefined) }, DEFAULT_OPTIONS).run().findings, []);
-    // The helper file comes with the fix, once (the Anthropic one beside the OpenAI one); an identical
-    // existing helper is reused; a different one is never overwritten.
+    // The helper files come with the fix, once (the Anthropic one and the queue beside the OpenAI one);
+    // identical existing helpers are reused; a different one is never overwritten.
     const expectedHelper = finding.site.provider === 'anthropic' ? helperPath.replace('openaiBatch', 'anthropicBatch') : helperPath;
-    assert.deepEqual(plan.fix.createFiles.map((f) => f.path), [expectedHelper]);
-    const helper = plan.fix.createFiles[0].content;
-    const again = planFix({ file: main, text, site: finding.site, helperPath, existingHelper: helper });
+    const queuePath = helperPath.replace('openaiBatch', 'batchQueue');
+    const expectedFiles = plan.fix.strategy === 'batch-queue' ? [expectedHelper, queuePath] : [expectedHelper];
+    assert.equal(plan.fix.safe, plan.fix.strategy === 'loop-hoist', 'only the loop hoist is marked safe: the queue changes how long callers wait');
+    assert.deepEqual(plan.fix.createFiles.map((f) => f.path), expectedFiles);
+    const files = Object.fromEntries(plan.fix.createFiles.map((f) => [f.path, f.content]));
+    const again = planFix({ file: main, text, site: finding.site, helperPath, readExisting: (p) => files[p] });
     assert.ok(again.ok && again.fix.createFiles.length === 0);
-    const clash = planFix({ file: main, text, site: finding.site, helperPath, existingHelper: '// mine\n' });
-    assert.ok(!clash.ok && /already exists with other content; Batchwise will not overwrite it/.test(clash.reason));
-    // The generated helper itself holds no call Batchwise would report.
-    assert.deepEqual(new Analyzer({ files: [helperPath], read: () => helper }, DEFAULT_OPTIONS).run().findings, []);
-    accepted.push({ name, main, after: out, helperPath: expectedHelper, helper });
+    for (const path of expectedFiles) {
+      const clash = planFix({ file: main, text, site: finding.site, helperPath, readExisting: (p) => (p === path ? '// mine\n' : files[p]) });
+      assert.ok(!clash.ok && clash.reason.startsWith(`${path} already exists with other content; Batchwise will not overwrite it`));
+    }
+    // The generated helpers themselves hold no call Batchwise would report.
+    for (const [path, content] of Object.entries(files)) {
+      assert.deepEqual(new Analyzer({ files: [path], read: () => content }, DEFAULT_OPTIONS).run().findings, []);
+    }
+    accepted.push({ name, main, after: out, helperPath: expectedHelper, strategy: plan.fix.strategy, files });
   });
 }
 
@@ -95,7 +109,7 @@ function typeErrors(variant: 'before' | 'after', options: ts.CompilerOptions): s
     const dir = join(WORK, 'typecheck', variant, c.name);
     mkdirSync(join(dir, 'batchwise'), { recursive: true });
     writeFileSync(join(dir, c.main), variant === 'after' ? c.after : readFileSync(join(root, c.name, c.main), 'utf8'));
-    writeFileSync(join(dir, c.helperPath), c.helper);
+    for (const [path, content] of Object.entries(c.files)) writeFileSync(join(dir, path), content);
     for (const f of readdirSync(join(root, c.name)).filter((f) => f.endsWith('.ts') && !/^(main|expected)\./.test(f))) {
       copyFileSync(join(root, c.name, f), join(dir, f));
       files.push(join(dir, f));
@@ -119,6 +133,41 @@ test('every rewritten TypeScript program type-checks against the installed opena
   const stricter = { strict: true, noUncheckedIndexedAccess: true, exactOptionalPropertyTypes: true };
   const withoutLines = (list: string[]) => list.map((d) => d.replace(/:\d+ /, ' ')).sort();
   assert.deepEqual(withoutLines(typeErrors('after', stricter)), withoutLines(typeErrors('before', stricter)));
+});
+
+/** checkJs over the JavaScript fixtures, with each helper's TypeScript source beside main so results are typed. */
+function jsTypeErrors(variant: 'before' | 'after'): string[] {
+  const sources: Record<string, string> = { openaiBatch: OPENAI_BATCH_HELPER_TS, anthropicBatch: ANTHROPIC_BATCH_HELPER_TS, batchQueue: BATCH_QUEUE_HELPER_TS };
+  const mains: string[] = [];
+  for (const c of accepted.filter((a) => !a.main.endsWith('.ts'))) {
+    const dir = join(WORK, 'checkjs', variant, c.name);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(join(dir, 'batchwise'), { recursive: true });
+    writeFileSync(join(dir, c.main), variant === 'after' ? c.after : readFileSync(join(root, c.name, c.main), 'utf8'));
+    // ./batchwise/openaiBatch.mjs resolves to openaiBatch.mts under NodeNext; a require of ./batchwise/openaiBatch to .ts.
+    for (const path of Object.keys(c.files)) {
+      const base = path.replace(/^batchwise\//, '').replace(/\.[cm]?[jt]s$/, '');
+      writeFileSync(join(dir, 'batchwise', base + (path.endsWith('.mjs') ? '.mts' : '.ts')), sources[base]);
+    }
+    for (const f of readdirSync(join(root, c.name)).filter((f) => /\.m?js$/.test(f) && !/^(main|expected)\./.test(f))) copyFileSync(join(root, c.name, f), join(dir, f));
+    mains.push(join(dir, c.main));
+  }
+  const program = ts.createProgram(mains, {
+    noEmit: true, allowJs: true, checkJs: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext, skipLibCheck: true, types: ['node'],
+  });
+  return ts
+    .getPreEmitDiagnostics(program)
+    .filter((d) => d.file && mains.includes(d.file.fileName))
+    .map((d) => `${d.file!.fileName.split('/').slice(-2).join('/')} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`)
+    .sort();
+}
+
+test('every rewritten JavaScript program adds no type error under checkJs, with the helpers typed', () => {
+  assert.ok(accepted.filter((c) => !c.main.endsWith('.ts')).length >= 5);
+  const before = jsTypeErrors('before');
+  const after = jsTypeErrors('after');
+  assert.deepEqual(after, before);
 });
 
 // ---- equivalence against the fake provider
@@ -162,7 +211,7 @@ function run(entry: string, baseURL: string, anthropicURL = fakeAnthropic.url): 
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [entry], {
       cwd: dirname(entry),
-      env: { ...process.env, OPENAI_BASE_URL: baseURL, ANTHROPIC_BASE_URL: anthropicURL, BATCHWISE_POLL_MS: '5', OPENAI_API_KEY: 'test-key', ANTHROPIC_API_KEY: 'test-key' },
+      env: { ...process.env, OPENAI_BASE_URL: baseURL, ANTHROPIC_BASE_URL: anthropicURL, BATCHWISE_POLL_MS: '5', BATCHWISE_QUEUE_MAX_WAIT_MS: '50', OPENAI_API_KEY: 'test-key', ANTHROPIC_API_KEY: 'test-key' },
     });
     let stdout = '';
     let stderr = '';
@@ -179,8 +228,8 @@ function run(entry: string, baseURL: string, anthropicURL = fakeAnthropic.url): 
 test('each rewritten program prints exactly what the original prints (sync endpoint vs Batch API, out-of-order results)', async () => {
   assert.ok(accepted.length >= 5);
   for (const c of accepted) {
-    const original = await run(stage(c.name, 'before', c.main, readFileSync(join(root, c.name, c.main), 'utf8'), { [c.helperPath]: c.helper }), fake.url);
-    const rewritten = await run(stage(c.name, 'after', c.main, c.after, { [c.helperPath]: c.helper }), fake.url);
+    const original = await run(stage(c.name, 'before', c.main, readFileSync(join(root, c.name, c.main), 'utf8'), c.files), fake.url);
+    const rewritten = await run(stage(c.name, 'after', c.main, c.after, c.files), fake.url);
     assert.equal(original.code, 0, `${c.name} original: ${original.stderr}`);
     assert.equal(rewritten.code, 0, `${c.name} rewritten: ${rewritten.stderr}`);
     assert.ok(original.stdout.length > 0, `${c.name} printed nothing`);
@@ -196,7 +245,7 @@ test('a request that fails inside the batch makes the rewritten program fail, na
   const failing = await startFakeOpenAI({ failCustomIds: ['req-1'] });
   try {
     const c = accepted.find((a) => a.name === 'js-commonjs')!;
-    const res = await run(stage(c.name, 'after-fail', c.main, c.after, { [c.helperPath]: c.helper }), failing.url);
+    const res = await run(stage(c.name, 'after-fail', c.main, c.after, c.files), failing.url);
     assert.equal(res.code, 1);
     assert.match(res.stderr, /1 batch request\(s\) failed .*req-1: Invalid value for 'messages' in req-1/);
     assert.ok(!/->/.test(res.stdout), 'no result is printed when the batch did not fully succeed');
@@ -209,7 +258,7 @@ test('an expired batch fails the requests it did not finish, by custom_id', asyn
   const expiring = await startFakeOpenAI({ expireAfter: 2 });
   try {
     const c = accepted.find((a) => a.name === 'js-commonjs')!;
-    const res = await run(stage(c.name, 'after-expire', c.main, c.after, { [c.helperPath]: c.helper }), expiring.url);
+    const res = await run(stage(c.name, 'after-expire', c.main, c.after, c.files), expiring.url);
     assert.equal(res.code, 1);
     assert.match(res.stderr, /2 batch request\(s\) failed/);
     assert.match(res.stderr, /req-2: This request could not be executed before the completion window expired/);
@@ -223,7 +272,7 @@ test('Anthropic: errored and expired requests fail the rewritten program, each n
   const c = accepted.find((a) => a.name === 'js-anthropic-promise-all')!;
   const failing = await startFakeAnthropic({ failCustomIds: ['req-0'], expireAfter: 2 });
   try {
-    const res = await run(stage(c.name, 'after-fail', c.main, c.after, { [c.helperPath]: c.helper }), fake.url, failing.url);
+    const res = await run(stage(c.name, 'after-fail', c.main, c.after, c.files), fake.url, failing.url);
     assert.equal(res.code, 1);
     assert.match(res.stderr, /2 message batch request\(s\) failed/);
     assert.match(res.stderr, /req-0: invalid_request_error: messages: text content blocks must be non-empty \(req-0\)/);
@@ -240,4 +289,33 @@ test('the helper is generated from the type-checked template', () => {
   const generated = require('../../../src/core/rewrite/templates.generated') as { OPENAI_BATCH_HELPER_TS: string };
   assert.equal(generated.OPENAI_BATCH_HELPER_TS, template, 'run scripts/gen-templates.mjs');
   assert.ok(existsSync(join(REPO_ROOT, 'scripts', 'gen-templates.mjs')));
+});
+
+test('forEach(async …) the loop hoist cannot keep goes to the batch queue; a limited fan-out gets neither', () => {
+  const plan = (body: string, head = '') => {
+    const text = `import OpenAI from 'openai';\n${head}const openai = new OpenAI();\n${body}`;
+    const finding = detectOne('main.ts', text);
+    return { hoist: checkLoopHoist('main.ts', text, finding.site, 'batchwise/openaiBatch.ts'), fix: planFix({ file: 'main.ts', text, site: finding.site, helperPath: 'batchwise/openaiBatch.ts' }) };
+  };
+  const call = `await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: item }] });`;
+  const notLast = plan(`export async function tag(items: string[]) {\n  items.forEach(async (item) => {\n    ${call}\n  });\n  console.log('queued');\n}\n`);
+  assert.equal(!notLast.hoist.ok && notLast.hoist.reason, 'xs.forEach(async …) does not wait for its callbacks, so the statements after it run before the answers arrive; batching would change that order');
+  assert.equal(notLast.fix.ok && notLast.fix.fix.strategy, 'batch-queue');
+  const notAsync = plan(`export function tag(items: string[]) {\n  items.forEach(async (item) => {\n    ${call}\n  });\n}\n`);
+  assert.match(!notAsync.hoist.ok ? notAsync.hoist.reason : '', /can be batched only as the last statement of an async function/);
+  assert.equal(notAsync.fix.ok && notAsync.fix.fix.strategy, 'batch-queue');
+  const unawaited = plan(`export function tag(items: string[]) {\n  items.map(async (item) => {\n    ${call}\n  });\n}\n`);
+  assert.match(!unawaited.hoist.ok ? unawaited.hoist.reason : '', /not awaited through Promise.all/);
+  assert.equal(unawaited.fix.ok && unawaited.fix.fix.strategy, 'batch-queue');
+  // Two calls per item (the second may depend on the first): no hoist; and a limiter caps what a queue could gather.
+  const twoCalls = `const a = ${call}\n    const b = ${call.replace('content: item', 'content: a.id')}\n    return b.id;`;
+  const limited = plan(`export async function tag(items: string[]) {\n  await Promise.all(items.map((item) => limit(async () => {\n    ${twoCalls}\n  })));\n}\n`, `import pLimit from 'p-limit';\nconst limit = pLimit(2);\n`);
+  assert.equal(!limited.hoist.ok && limited.hoist.reason, 'the loop body makes more than one LLM call; the later calls may depend on earlier answers');
+  assert.equal(
+    !limited.fix.ok && limited.fix.reason,
+    'the loop body makes more than one LLM call; the later calls may depend on earlier answers; the fan-out limits its concurrency (p-map options or a p-limit limiter), so a queue would gather only that many requests per batch',
+  );
+  // Without the limiter, each item's calls run concurrently: the queue gathers every first call, then every second.
+  const unlimited = plan(`export async function tag(items: string[]) {\n  await Promise.all(items.map(async (item) => {\n    ${twoCalls}\n  }));\n}\n`);
+  assert.equal(unlimited.fix.ok && unlimited.fix.fix.strategy, 'batch-queue');
 });

@@ -1,0 +1,135 @@
+// Strategy 'batch-queue': a single call in a function that runs many times (a queue job handler, an
+// event consumer, a cron callback), not once per item of a loop, becomes `queue.add(request)` on a
+// module-level BatchQueue. The queue gathers the requests of concurrent callers and sends them through
+// the provider's batch helper by count or age; each caller's promise settles with its own result.
+// Callers now wait for a batch (up to 24 hours), so the fix is never marked safe: a worker that runs one
+// job at a time needs more concurrency to fill a batch.
+import { AST_NODE_TYPES as T, parseSource, TSESTree } from '../parse/parse';
+import { indexParents, visit, Node } from '../parse/walk';
+import { isFunctionLike } from '../detect/resolve';
+import type { CallSite, TextEdit } from '../model';
+import { clientOf, ENDPOINTS, findCall, HelperKind, helperPathFor, importEdit, importsDefault, isModuleCommonJs, isPLimitLimiter, lastImport, refuse } from './loopHoist';
+
+export const BATCH_QUEUE = 'batch-queue';
+export const IN_LOOP = 'the call runs once per iteration of a loop that waits for it; a queue would send one batch per iteration';
+
+export interface QueuePlan {
+  edits: TextEdit[];
+  moduleKind: 'cjs' | 'esm';
+  helperKind: HelperKind;
+  /** The provider's batch helper, and the queue module beside it. */
+  helperPath: string;
+  queuePath: string;
+}
+
+export type QueueCheck = { ok: true; plan: QueuePlan } | { ok: false; reason: string };
+
+const LOOPS = new Set<string>([T.ForStatement, T.ForOfStatement, T.ForInStatement, T.WhileStatement, T.DoWhileStatement]);
+
+export function checkBatchQueue(file: string, text: string, site: CallSite, openaiHelperPath: string, ast?: TSESTree.Program): QueueCheck {
+  const endpoint = ENDPOINTS.find((e) => e.provider === site.provider && e.api === site.api);
+  if (!endpoint) return refuse(`no batch rewrite for ${site.provider} ${site.api} calls`);
+  if (site.streaming) return refuse('the call streams its response, and batch results do not stream');
+  const parsed = ast ? { ok: true as const, ast, text } : parseSource(file, text);
+  if (!parsed.ok) return refuse(`the file does not parse (${parsed.message})`);
+  const parents = indexParents(parsed.ast);
+  const src = (n: Node) => parsed.text.slice(n.range[0], n.range[1]);
+  const call = findCall(parsed.ast, site.range);
+  if (!call) return refuse('the call is no longer where it was analysed; analyse the file again');
+  const client = clientOf(call, endpoint.chain);
+  if (typeof client === 'string') return refuse(client);
+  if (call.arguments.length !== 1 || call.arguments[0].type === T.SpreadElement) {
+    return refuse('the call passes request options or spreads its arguments; only a single request argument can be batched');
+  }
+  const request = call.arguments[0];
+  const parent = parents.get(call);
+  // A queue's promise has then/catch/finally; the SDK's extras (withResponse, asResponse) it has not.
+  if (parent?.type === T.MemberExpression && parent.object === call && !['then', 'catch', 'finally'].includes(src(parent.property))) {
+    return refuse(`the call's promise is used for more than its result (.${src(parent.property)}); the queue resolves with the result only`);
+  }
+
+  // Once per call of a function, not per iteration of a loop (one request per batch, one after another).
+  let fn: Node | null = null;
+  for (let p = parents.get(call); p; p = parents.get(p)) {
+    if (isFunctionLike(p)) {
+      fn = p;
+      break;
+    }
+    if (LOOPS.has(p.type)) return refuse(IN_LOOP);
+  }
+  if (!fn) return refuse('the call runs once, at the top level of the module; there is nothing to gather');
+  const fanOut = parents.get(fn);
+  if (
+    fanOut?.type === T.CallExpression &&
+    fanOut.callee.type === T.Identifier &&
+    ((importsDefault(parsed.ast, fanOut.callee.name, 'p-map') && fanOut.arguments[1] === fn && fanOut.arguments.length > 2) ||
+      (fanOut.arguments[0] === fn && isPLimitLimiter(parsed.ast, fanOut.callee.name)))
+  ) {
+    return refuse('the fan-out limits its concurrency (p-map options or a p-limit limiter), so a queue would gather only that many requests per batch');
+  }
+
+  // The queue lives at module level, so the client must too: a top-level constant or an import, never shadowed.
+  if (client.type !== T.Identifier) return refuse('the client is not a module-level variable (e.g. this.client); the queue needs one it can hold');
+  const binding = moduleBinding(parsed.ast, client.name);
+  if (!binding) return refuse(`the client \`${client.name}\` is not a module-level constant or import; the queue needs one it can hold`);
+  let shadowed = false;
+  visit(parsed.ast, (n) => {
+    if (shadowed) return false;
+    const inBinding = n.range[0] >= binding.range[0] && n.range[1] <= binding.range[1];
+    if (n.type === T.VariableDeclarator && n.id.type === T.Identifier && n.id.name === client.name && !inBinding) shadowed = true;
+    if (isFunctionLike(n) && (n as TSESTree.FunctionLike).params.some((p) => p.type === T.Identifier && p.name === client.name)) shadowed = true;
+  });
+  if (shadowed) return refuse(`\`${client.name}\` names another variable inside a function too; rename one to get a fix`);
+
+  const helperKind: HelperKind = endpoint.provider;
+  const helperPath = helperPathFor(helperKind, openaiHelperPath);
+  const queuePath = helperPathFor('queue', openaiHelperPath);
+  const moduleKind = isModuleCommonJs(file, parsed.ast, text) ? 'cjs' : 'esm';
+  const typescript = /\.[cm]?tsx?$/.test(file);
+
+  // Reuse this file's queue for the same client and endpoint (a second call site, or a fix applied before).
+  let queue: string | null = null;
+  for (const s of parsed.ast.body) {
+    if (s.type !== T.VariableDeclaration) continue;
+    for (const d of s.declarations) {
+      if (d.id.type === T.Identifier && d.init?.type === T.NewExpression && src(d.init.callee) === 'BatchQueue' && src(d.init).includes(`${endpoint.helper}(${client.name},`)) {
+        queue = d.id.name;
+      }
+    }
+  }
+  const edits: TextEdit[] = [];
+  if (!queue) {
+    const used = new Set<string>();
+    visit(parsed.ast, (n) => void (n.type === T.Identifier && used.add(n.name)));
+    const base = `batchwise${endpoint.helper.replace(/^run|Batch$/g, '')}Queue`;
+    queue = base;
+    for (let i = 2; used.has(queue); i++) queue = `${base}${i}`;
+    const param = typescript ? `(requests: Parameters<typeof ${endpoint.helper}>[1])` : '(requests)';
+    const declaration = `const ${queue} = new BatchQueue(${param} => ${endpoint.helper}(${client.name}, requests));`;
+    // After the client's declaration and after the imports (a CommonJS require must run before it).
+    const imports = lastImport(parsed.ast);
+    const after = imports && imports.range[1] > binding.range[1] ? imports : binding;
+    edits.push({ range: [after.range[1], after.range[1]], newText: after === imports ? `\n\n${declaration}` : `\n${declaration}` });
+  }
+  edits.push({ range: [call.range[0], call.range[1]], newText: `${queue}.add(${src(request)})` });
+  // Imports go in before the declaration when both land after the last import (same offset: applied in list order).
+  edits.push(
+    importEdit(parsed.ast, parsed.text, file, moduleKind, [
+      { helperPath, name: endpoint.helper },
+      { helperPath: queuePath, name: 'BatchQueue' },
+    ]),
+  );
+  return { ok: true, plan: { edits, moduleKind, helperKind, helperPath, queuePath } };
+}
+
+/** The top-level statement that binds `name`: `const name = …` or an import of it. */
+function moduleBinding(program: TSESTree.Program, name: string): TSESTree.ProgramStatement | null {
+  for (const s of program.body) {
+    if (s.type === T.ImportDeclaration && s.importKind !== 'type' && s.specifiers.some((sp) => sp.local.name === name)) return s;
+    const decl = s.type === T.ExportNamedDeclaration ? s.declaration : s;
+    if (decl?.type === T.VariableDeclaration && decl.kind === 'const' && decl.declarations.some((d) => d.id.type === T.Identifier && d.id.name === name)) {
+      return s;
+    }
+  }
+  return null;
+}

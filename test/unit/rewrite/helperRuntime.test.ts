@@ -1,0 +1,365 @@
+// The batch helpers at run time, in-process with the real SDK clients against the local fake
+// providers: a restarted process resumes its batch from the state file instead of paying for a new
+// one, state files live exactly as long as something is worth resuming, and resubmission sends only
+// the requests that failed — each behaviour checked for both helpers.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import OpenAI from 'openai';
+import Anthropic from '@anthropic-ai/sdk';
+import { BatchRequestError, runChatCompletionsBatch } from '../../../src/core/rewrite/templates/openaiBatch';
+import { MessageBatchRequestError, runMessagesBatch } from '../../../src/core/rewrite/templates/anthropicBatch';
+import { BatchQueue } from '../../../src/core/rewrite/templates/batchQueue';
+import { startFakeOpenAI } from '../../fake-provider/openai';
+import { startFakeAnthropic } from '../../fake-provider/anthropic';
+
+interface Fake {
+  url: string;
+  close(): Promise<void>;
+  stats: { batchesCreated: number; cancels: number; batchCustomIds: string[][] };
+}
+
+interface RunOptions {
+  stateDir?: string | false;
+  resubmitFailed?: number;
+  onProgress?: (batch: { id: string }) => void;
+  signal?: AbortSignal;
+}
+
+/** What the tests need of a provider: its fake, its helper, the sync endpoint to compare with. */
+interface Provider {
+  name: 'openai' | 'anthropic';
+  endpoint: string;
+  errorClass: typeof BatchRequestError | typeof MessageBatchRequestError;
+  /** The start of the helper's error message, as the rewrite tests match it. */
+  errorPrefix: string;
+  /** The message of a request that failed once with a transient server error. */
+  transientMessage: string;
+  start(options?: { failCustomIds?: string[]; failCustomIdsOnce?: string[] }): Promise<Fake>;
+  run(fake: Fake, options: RunOptions): Promise<unknown[]>;
+  sync(fake: Fake): Promise<unknown[]>;
+  /** Input files uploaded (OpenAI); Message Batches take their requests inline, so always 0 there. */
+  uploads(fake: Fake): number;
+}
+
+const prompts = ['Summarize the first chapter in one line', 'List three risks of the plan', 'Translate "good night" into French'];
+
+const openaiRequests: OpenAI.Chat.ChatCompletionCreateParamsNonStreaming[] = prompts.map((content) => ({
+  model: 'gpt-4o-mini',
+  messages: [{ role: 'user', content }],
+}));
+const anthropicRequests: Anthropic.Messages.MessageCreateParamsNonStreaming[] = prompts.map((content) => ({
+  model: 'claude-haiku-4-5',
+  max_tokens: 200,
+  messages: [{ role: 'user', content }],
+}));
+
+const providers: Provider[] = [
+  {
+    name: 'openai',
+    endpoint: '/v1/chat/completions',
+    errorClass: BatchRequestError,
+    errorPrefix: 'batch request(s) failed',
+    transientMessage: 'The server had an error while processing your request. Sorry about that!',
+    start: (options) => startFakeOpenAI(options),
+    run: (fake, options) => runChatCompletionsBatch(new OpenAI({ baseURL: fake.url, apiKey: 'test-key' }), openaiRequests, { pollIntervalMs: 1, ...options }),
+    sync: (fake) => {
+      const client = new OpenAI({ baseURL: fake.url, apiKey: 'test-key' });
+      return Promise.all(openaiRequests.map((r) => client.chat.completions.create(r)));
+    },
+    uploads: (fake) => (fake as Fake & { stats: { fileUploads: number } }).stats.fileUploads,
+  },
+  {
+    name: 'anthropic',
+    endpoint: '/v1/messages',
+    errorClass: MessageBatchRequestError,
+    errorPrefix: 'message batch request(s) failed',
+    transientMessage: 'api_error: Internal server error',
+    start: (options) => startFakeAnthropic(options),
+    run: (fake, options) => runMessagesBatch(new Anthropic({ baseURL: fake.url, apiKey: 'test-key' }), anthropicRequests, { pollIntervalMs: 1, ...options }),
+    sync: (fake) => {
+      const client = new Anthropic({ baseURL: fake.url, apiKey: 'test-key' });
+      return Promise.all(anthropicRequests.map((r) => client.messages.create(r)));
+    },
+    uploads: () => 0,
+  },
+];
+
+const ALL = ['req-0', 'req-1', 'req-2'];
+const ENV = ['BATCHWISE_STATE_DIR', 'BATCHWISE_RESUBMIT_FAILED', 'BATCHWISE_POLL_MS'];
+const savedEnv = new Map(ENV.map((name) => [name, process.env[name]]));
+const tempDirs: string[] = [];
+
+before(() => {
+  for (const name of ENV) delete process.env[name];
+});
+after(() => {
+  for (const [name, value] of savedEnv) if (value !== undefined) process.env[name] = value;
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'batchwise-state-'));
+  tempDirs.push(dir);
+  return dir;
+}
+
+/** The state files in a folder (none when it does not exist). */
+function stateFiles(dir: string): string[] {
+  return existsSync(dir) ? readdirSync(dir).sort() : [];
+}
+
+async function withFake(p: Provider, options: Parameters<Provider['start']>[0], body: (fake: Fake) => Promise<void>): Promise<void> {
+  const fake = await p.start(options);
+  try {
+    await body(fake);
+  } finally {
+    await fake.close();
+  }
+}
+
+/** A run that dies (as a killed process would) after its batch was created and checked once. */
+async function crashAfterCreate(p: Provider, fake: Fake, stateDir: string | false): Promise<string> {
+  let batchId = '';
+  await assert.rejects(
+    p.run(fake, {
+      stateDir,
+      onProgress: (batch) => {
+        batchId = batch.id;
+        throw new Error('simulated crash');
+      },
+    }),
+    /simulated crash/,
+  );
+  assert.notEqual(batchId, '');
+  return batchId;
+}
+
+for (const p of providers) {
+  test(`${p.name}: a restarted run resumes the batch named in the state file instead of creating one`, async () => {
+    const stateDir = tempDir();
+    await withFake(p, {}, async (fake) => {
+      const batchId = await crashAfterCreate(p, fake, stateDir);
+      const files = stateFiles(stateDir);
+      assert.equal(files.length, 1, `state files: ${files.join(', ')}`);
+      assert.match(files[0], new RegExp(`^${p.name}-[0-9a-f]{16}\\.json$`));
+      const state = JSON.parse(readFileSync(join(stateDir, files[0]), 'utf8')) as Record<string, unknown>;
+      const { createdAt, inputFileId, ...rest } = state;
+      assert.deepEqual(rest, { version: 1, provider: p.name, endpoint: p.endpoint, batchId, requests: 3 });
+      assert.ok(typeof createdAt === 'string' && !Number.isNaN(Date.parse(createdAt)), `createdAt: ${String(createdAt)}`);
+      assert.equal(typeof inputFileId, p.name === 'openai' ? 'string' : 'undefined');
+      assert.equal(fake.stats.batchesCreated, 1);
+      const uploads = p.uploads(fake);
+
+      const results = await p.run(fake, { stateDir });
+      assert.equal(fake.stats.batchesCreated, 1, 'no second batch');
+      assert.equal(p.uploads(fake), uploads, 'no second upload');
+      assert.deepEqual(results, await p.sync(fake));
+      assert.deepEqual(stateFiles(stateDir), [], 'the state file is gone once every request succeeded');
+    });
+  });
+
+  test(`${p.name}: the state file exists while the batch runs and is removed after full success`, async () => {
+    const stateDir = tempDir();
+    await withFake(p, {}, async (fake) => {
+      const seen: string[][] = [];
+      const results = await p.run(fake, { stateDir, onProgress: () => seen.push(stateFiles(stateDir)) });
+      assert.ok(seen.length > 0);
+      assert.ok(seen.every((files) => files.length === 1 && files[0].startsWith(`${p.name}-`)), JSON.stringify(seen));
+      assert.deepEqual(stateFiles(stateDir), []);
+      assert.deepEqual(results, await p.sync(fake));
+    });
+  });
+
+  test(`${p.name}: a failed request fails the run and keeps the state; a rerun with resubmitFailed sends only that request`, async () => {
+    const stateDir = tempDir();
+    await withFake(p, { failCustomIdsOnce: ['req-1'] }, async (fake) => {
+      const err = await p.run(fake, { stateDir }).then(
+        () => assert.fail('the run should have failed'),
+        (e: unknown) => e,
+      );
+      assert.ok(err instanceof p.errorClass, String(err));
+      assert.deepEqual([...err.failures.keys()], ['req-1']);
+      assert.equal(err.message, `1 ${p.errorPrefix} (batch ${err.batchIds[0]}): req-1: ${p.transientMessage}`);
+      const files = stateFiles(stateDir);
+      assert.equal(files.length, 1, 'kept: the other requests were paid for');
+      assert.equal((JSON.parse(readFileSync(join(stateDir, files[0]), 'utf8')) as { batchId: string }).batchId, err.batchIds[0]);
+
+      const results = await p.run(fake, { stateDir, resubmitFailed: 1 });
+      assert.deepEqual(fake.stats.batchCustomIds, [ALL, ['req-1']], 'the finished requests are never sent again');
+      assert.deepEqual(results, await p.sync(fake));
+      assert.deepEqual(stateFiles(stateDir), []);
+    });
+  });
+
+  test(`${p.name}: resubmitFailed sends a request that failed once again, alone, and the run succeeds`, async () => {
+    const stateDir = tempDir();
+    await withFake(p, { failCustomIdsOnce: ['req-1'] }, async (fake) => {
+      const results = await p.run(fake, { stateDir, resubmitFailed: 1 });
+      assert.deepEqual(fake.stats.batchCustomIds, [ALL, ['req-1']]);
+      assert.equal(p.uploads(fake), p.name === 'openai' ? 2 : 0);
+      assert.deepEqual(results, await p.sync(fake));
+      assert.deepEqual(stateFiles(stateDir), []);
+    });
+  });
+
+  test(`${p.name}: a run restarted during a resubmission resumes both batches, using up no resubmission`, async () => {
+    const stateDir = tempDir();
+    await withFake(p, { failCustomIdsOnce: ['req-1'] }, async (fake) => {
+      let firstBatch = '';
+      const onProgress = (batch: { id: string }) => {
+        firstBatch ||= batch.id;
+        if (batch.id !== firstBatch) throw new Error('simulated crash');
+      };
+      await assert.rejects(p.run(fake, { stateDir, resubmitFailed: 1, onProgress }), /simulated crash/);
+      assert.deepEqual(fake.stats.batchCustomIds, [ALL, ['req-1']]);
+      assert.equal(stateFiles(stateDir).length, 2);
+
+      const results = await p.run(fake, { stateDir, resubmitFailed: 0 });
+      assert.deepEqual(fake.stats.batchCustomIds, [ALL, ['req-1']], 'no batch beyond the two already paid for');
+      assert.deepEqual(results, await p.sync(fake));
+      assert.deepEqual(stateFiles(stateDir), []);
+    });
+  });
+
+  test(`${p.name}: a request the provider rejected as invalid is not resubmitted`, async () => {
+    const stateDir = tempDir();
+    await withFake(p, { failCustomIds: ['req-1'] }, async (fake) => {
+      await assert.rejects(p.run(fake, { stateDir, resubmitFailed: 2 }), (err: unknown) => {
+        assert.ok(err instanceof p.errorClass);
+        assert.deepEqual([...err.failures.keys()], ['req-1']);
+        assert.ok(err.message.startsWith(`1 ${p.errorPrefix} `), err.message);
+        assert.match(err.message, /req-1: .*invalid/i);
+        return true;
+      });
+      assert.deepEqual(fake.stats.batchCustomIds, [ALL]);
+      assert.equal(stateFiles(stateDir).length, 1);
+    });
+  });
+
+  test(`${p.name}: a state file naming a batch the provider does not know leads to a new batch`, async () => {
+    const stateDir = tempDir();
+    await withFake(p, {}, async (fake) => {
+      await crashAfterCreate(p, fake, stateDir);
+      const [file] = stateFiles(stateDir);
+      const state = JSON.parse(readFileSync(join(stateDir, file), 'utf8')) as { batchId: string };
+      writeFileSync(join(stateDir, file), JSON.stringify({ ...state, batchId: `${state.batchId}_gone` }));
+      const results = await p.run(fake, { stateDir });
+      assert.equal(fake.stats.batchesCreated, 2);
+      assert.deepEqual(results, await p.sync(fake));
+      assert.deepEqual(stateFiles(stateDir), []);
+    });
+  });
+
+  test(`${p.name}: an aborted run cancels its batch and forgets it`, async () => {
+    const stateDir = tempDir();
+    await withFake(p, {}, async (fake) => {
+      const controller = new AbortController();
+      const seen: string[][] = [];
+      const onProgress = () => {
+        seen.push(stateFiles(stateDir));
+        controller.abort();
+      };
+      await assert.rejects(p.run(fake, { stateDir, onProgress, signal: controller.signal }), /cancelled/);
+      assert.equal(seen[0]?.length, 1, 'the state file existed before the abort');
+      assert.equal(fake.stats.cancels, 1);
+      assert.deepEqual(stateFiles(stateDir), []);
+    });
+  });
+
+  test(`${p.name}: a state folder that cannot be written does not fail the run`, async (t) => {
+    const notADir = join(tempDir(), 'a-file');
+    writeFileSync(notADir, 'not a folder\n');
+    const warnings: string[] = [];
+    // Only the helper's own warnings count (the SDK warns about models it deprecates).
+    t.mock.method(console, 'warn', (message: string) => String(message).startsWith('batchwise:') && warnings.push(message));
+    await withFake(p, {}, async (fake) => {
+      const results = await p.run(fake, { stateDir: join(notADir, 'state') });
+      assert.deepEqual(results, await p.sync(fake));
+      assert.equal(warnings.length, 1, warnings.join('\n'));
+      assert.match(warnings[0], /^batchwise: cannot write .*a-file.*will not resume/);
+    });
+  });
+
+  test(`${p.name}: the environment supplies the defaults, and stateDir false keeps no state`, async () => {
+    const envDir = tempDir();
+    process.env.BATCHWISE_STATE_DIR = envDir;
+    process.env.BATCHWISE_RESUBMIT_FAILED = '1';
+    try {
+      await withFake(p, { failCustomIdsOnce: ['req-1'] }, async (fake) => {
+        const seen: string[][] = [];
+        const results = await p.run(fake, { onProgress: () => seen.push(stateFiles(envDir)) });
+        assert.deepEqual(fake.stats.batchCustomIds, [ALL, ['req-1']]);
+        assert.deepEqual(results, await p.sync(fake));
+        assert.ok(seen.some((files) => files.length > 0), 'state went to BATCHWISE_STATE_DIR');
+        assert.deepEqual(stateFiles(envDir), []);
+      });
+      await withFake(p, {}, async (fake) => {
+        await crashAfterCreate(p, fake, false);
+        assert.deepEqual(stateFiles(envDir), []);
+        await p.run(fake, { stateDir: false });
+        assert.equal(fake.stats.batchesCreated, 2, 'nothing to resume from');
+      });
+    } finally {
+      delete process.env.BATCHWISE_STATE_DIR;
+      delete process.env.BATCHWISE_RESUBMIT_FAILED;
+    }
+  });
+}
+
+// ---- the batch queue over each helper
+
+for (const p of providers) {
+  const queueFor = (fake: Fake, options: { maxRequests?: number; maxWaitMs?: number }) => {
+    const run = (requests: unknown[]) =>
+      p.name === 'openai'
+        ? runChatCompletionsBatch(new OpenAI({ baseURL: fake.url, apiKey: 'test-key' }), requests as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming[], { pollIntervalMs: 1, stateDir: false })
+        : runMessagesBatch(new Anthropic({ baseURL: fake.url, apiKey: 'test-key' }), requests as Anthropic.Messages.MessageCreateParamsNonStreaming[], { pollIntervalMs: 1, stateDir: false });
+    return new BatchQueue<unknown, unknown>(run, options);
+  };
+  const requests = p.name === 'openai' ? openaiRequests : anthropicRequests;
+
+  test(`${p.name} queue: concurrent callers share one batch and each gets its own result`, async () => {
+    await withFake(p, {}, async (fake) => {
+      const queue = queueFor(fake, { maxWaitMs: 20 });
+      const results = await Promise.all(requests.map((r) => queue.add(r)));
+      assert.deepEqual(fake.stats.batchCustomIds, [ALL]);
+      assert.deepEqual(results, await p.sync(fake));
+    });
+  });
+
+  test(`${p.name} queue: a full queue goes out at once, the rest when the oldest has waited long enough`, async () => {
+    await withFake(p, {}, async (fake) => {
+      const queue = queueFor(fake, { maxRequests: 2, maxWaitMs: 30 });
+      const results = await Promise.all(requests.map((r) => queue.add(r)));
+      assert.deepEqual(fake.stats.batchCustomIds, [['req-0', 'req-1'], ['req-0']]);
+      assert.deepEqual(results, await p.sync(fake));
+    });
+  });
+
+  test(`${p.name} queue: a request that failed rejects only its own caller`, async () => {
+    await withFake(p, { failCustomIds: ['req-1'] }, async (fake) => {
+      const queue = queueFor(fake, { maxWaitMs: 10 });
+      const settled = await Promise.allSettled(requests.map((r) => queue.add(r)));
+      assert.deepEqual(settled.map((s) => s.status), ['fulfilled', 'rejected', 'fulfilled']);
+      assert.match(String((settled[1] as PromiseRejectedResult).reason?.message), /^batch request failed: .*req-1/);
+      // The others get exactly what the synchronous endpoint answers (the fake fails req-1 only inside batches).
+      const sync = await p.sync(fake);
+      assert.deepEqual([(settled[0] as PromiseFulfilledResult<unknown>).value, (settled[2] as PromiseFulfilledResult<unknown>).value], [sync[0], sync[2]]);
+    });
+  });
+
+  test(`${p.name} queue: flush sends what waits now, and an empty flush sends nothing`, async () => {
+    await withFake(p, {}, async (fake) => {
+      const queue = queueFor(fake, { maxWaitMs: 60_000 });
+      await queue.flush();
+      assert.equal(fake.stats.batchesCreated, 0);
+      const pending = queue.add(requests[0]);
+      await queue.flush();
+      assert.deepEqual(await pending, (await p.sync(fake))[0]);
+      assert.deepEqual(fake.stats.batchCustomIds, [['req-0']]);
+    });
+  });
+}
