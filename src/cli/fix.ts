@@ -33,7 +33,7 @@ export function registerFix(program: Command): void {
     .description('rewrite the LLM call that starts on a line to the batch path (prints a unified diff unless --write)')
     .argument('<file>', 'the file holding the call')
     .requiredOption('-l, --line <n>', '1-based line where the call starts')
-    .option('-s, --strategy <id>', 'require this rewrite strategy (e.g. loop-hoist)')
+    .option('-s, --strategy <id>', 'require this rewrite strategy: loop-hoist or batch-queue')
     .option('--root <dir>', 'project root (default: the nearest folder with a package.json)')
     .option('-w, --write', 'apply the change and create the helper module instead of printing a diff')
     .action((fileArg: string, flags: FixFlags) => {

@@ -4,11 +4,11 @@
 // the provider's batch helper by count or age; each caller's promise settles with its own result.
 // Callers now wait for a batch (up to 24 hours), so the fix is never marked safe: a worker that runs one
 // job at a time needs more concurrency to fill a batch.
-import { AST_NODE_TYPES as T, parseSource, TSESTree } from '../parse/parse';
-import { indexParents, visit, Node } from '../parse/walk';
+import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
+import { visit, Node } from '../parse/walk';
 import { isFunctionLike } from '../detect/resolve';
 import type { CallSite, TextEdit } from '../model';
-import { clientOf, ENDPOINTS, findCall, HelperKind, helperPathFor, importEdit, importsDefault, isModuleCommonJs, isPLimitLimiter, lastImport, refuse } from './loopHoist';
+import { callUnderFix, HelperKind, helperPathFor, importEdit, importsDefault, isModuleCommonJs, isPLimitLimiter, lastImport, refuse } from './loopHoist';
 
 export const BATCH_QUEUE = 'batch-queue';
 export const IN_LOOP = 'the call runs once per iteration of a loop that waits for it; a queue would send one batch per iteration';
@@ -27,21 +27,10 @@ export type QueueCheck = { ok: true; plan: QueuePlan } | { ok: false; reason: st
 const LOOPS = new Set<string>([T.ForStatement, T.ForOfStatement, T.ForInStatement, T.WhileStatement, T.DoWhileStatement]);
 
 export function checkBatchQueue(file: string, text: string, site: CallSite, openaiHelperPath: string, ast?: TSESTree.Program): QueueCheck {
-  const endpoint = ENDPOINTS.find((e) => e.provider === site.provider && e.api === site.api);
-  if (!endpoint) return refuse(`no batch rewrite for ${site.provider} ${site.api} calls`);
-  if (site.streaming) return refuse('the call streams its response, and batch results do not stream');
-  const parsed = ast ? { ok: true as const, ast, text } : parseSource(file, text);
-  if (!parsed.ok) return refuse(`the file does not parse (${parsed.message})`);
-  const parents = indexParents(parsed.ast);
+  const target = callUnderFix(file, text, site, ast);
+  if ('ok' in target) return target;
+  const { endpoint, parsed, parents, call, client, request } = target;
   const src = (n: Node) => parsed.text.slice(n.range[0], n.range[1]);
-  const call = findCall(parsed.ast, site.range);
-  if (!call) return refuse('the call is no longer where it was analysed; analyse the file again');
-  const client = clientOf(call, endpoint.chain);
-  if (typeof client === 'string') return refuse(client);
-  if (call.arguments.length !== 1 || call.arguments[0].type === T.SpreadElement) {
-    return refuse('the call passes request options or spreads its arguments; only a single request argument can be batched');
-  }
-  const request = call.arguments[0];
   const parent = parents.get(call);
   // A queue's promise has then/catch/finally; the SDK's extras (withResponse, asResponse) it has not.
   if (parent?.type === T.MemberExpression && parent.object === call && !['then', 'catch', 'finally'].includes(src(parent.property))) {

@@ -213,28 +213,42 @@ interface Loop {
   rewrite(items: string, results: string, index: string): { hoisted: string; edits: TextEdit[]; indexName: string };
 }
 
-export function checkLoopHoist(file: string, text: string, site: CallSite, helperPath: string, ast?: TSESTree.Program): HoistCheck {
+/** What both strategies need first: a batchable endpoint, a parsed file, the call written as client.<chain>.create(request). */
+export interface CallUnderFix {
+  endpoint: (typeof ENDPOINTS)[number];
+  parsed: { ast: TSESTree.Program; text: string };
+  parents: Map<Node, Node>;
+  call: TSESTree.CallExpression;
+  client: Node;
+  request: Node;
+}
+
+export function callUnderFix(file: string, text: string, site: CallSite, ast?: TSESTree.Program): CallUnderFix | { ok: false; reason: string } {
   const endpoint = ENDPOINTS.find((e) => e.provider === site.provider && e.api === site.api);
   if (!endpoint) {
-    return refuse(`no batch rewrite for ${site.provider} ${site.api} calls; only OpenAI chat.completions, responses and embeddings and Anthropic messages made once per item of a loop`);
+    return refuse(`no batch rewrite for ${site.provider} ${site.api} calls; only OpenAI chat.completions, responses and embeddings and Anthropic messages`);
   }
-  const helperKind: HelperKind = endpoint.provider;
-  helperPath = helperPathFor(helperKind, helperPath);
   if (site.streaming) return refuse('the call streams its response, and batch results do not stream');
   // The analysis already parsed this text; parse again only when called on its own.
   const parsed = ast ? { ok: true as const, ast, text } : parseSource(file, text);
   if (!parsed.ok) return refuse(`the file does not parse (${parsed.message})`);
-  const parents = indexParents(parsed.ast);
-  const src = (n: Node) => parsed.text.slice(n.range[0], n.range[1]);
   const call = findCall(parsed.ast, site.range);
   if (!call) return refuse('the call is no longer where it was analysed; analyse the file again');
-
   const client = clientOf(call, endpoint.chain);
   if (typeof client === 'string') return refuse(client);
   if (call.arguments.length !== 1 || call.arguments[0].type === T.SpreadElement) {
     return refuse('the call passes request options or spreads its arguments; only a single request argument can be batched');
   }
-  const request = call.arguments[0];
+  return { endpoint, parsed, parents: indexParents(parsed.ast), call, client, request: call.arguments[0] };
+}
+
+export function checkLoopHoist(file: string, text: string, site: CallSite, helperPath: string, ast?: TSESTree.Program): HoistCheck {
+  const target = callUnderFix(file, text, site, ast);
+  if ('ok' in target) return target;
+  const { endpoint, parsed, parents, call, client, request } = target;
+  const helperKind: HelperKind = endpoint.provider;
+  helperPath = helperPathFor(helperKind, helperPath);
+  const src = (n: Node) => parsed.text.slice(n.range[0], n.range[1]);
 
   const use = resultUse(call, parents);
   if (typeof use === 'string') return refuse(use);
