@@ -115,7 +115,23 @@ export function embeddingsFor(body: Record<string, unknown>): Record<string, unk
   return { object: 'list', data, model: body.model, usage: { prompt_tokens: inputs.length * 3, total_tokens: inputs.length * 3 } };
 }
 
+/** The deterministic legacy completion: the prompt's word count and its first words, as text. */
+export function textCompletionFor(body: Record<string, unknown>): Record<string, unknown> {
+  const prompt = Array.isArray(body.prompt) ? body.prompt.join(' ') : String(body.prompt ?? '');
+  const words = prompt.split(/\s+/).filter(Boolean);
+  const text = ` [${body.model}] ${words.length} words: ${words.slice(0, 3).join(' ').toLowerCase()}`;
+  return {
+    id: `cmpl-${hash(body)}`,
+    object: 'text_completion',
+    created: CREATED,
+    model: body.model,
+    choices: [{ text, index: 0, logprobs: null, finish_reason: 'stop' }],
+    usage: { prompt_tokens: words.length, completion_tokens: 7, total_tokens: words.length + 7 },
+  };
+}
+
 const ANSWERS: Record<string, (body: Record<string, unknown>) => Record<string, unknown>> = {
+  '/v1/completions': textCompletionFor,
   '/v1/chat/completions': completionFor,
   '/v1/responses': responseFor,
   '/v1/embeddings': embeddingsFor,

@@ -76,6 +76,15 @@ export const CALL_SHAPES: CallShape[] = [
     noOutput: true,
   },
   {
+    // The legacy Completions API (gpt-3.5-turbo-instruct, davinci-002, babbage-002); the Batch API takes it.
+    provider: 'openai',
+    chain: ['completions', 'create'],
+    api: 'completions',
+    batchEndpoint: '/v1/completions',
+    promptProps: ['prompt'],
+    maxTokensProps: ['max_tokens'],
+  },
+  {
     provider: 'anthropic',
     chain: ['messages', 'create'],
     api: 'messages',

@@ -19,7 +19,7 @@ function encoder(name: EncodingName): Tiktoken {
 
 export function encodingFor(model: string | null): { encoding: EncodingName; exact: boolean } {
   const id = (model ?? '').toLowerCase();
-  if (/^(text-embedding-|gpt-4(?!o|\.1)|gpt-3\.5)/.test(id)) return { encoding: 'cl100k_base', exact: true };
+  if (/^(text-embedding-|gpt-4(?!o|\.1)|gpt-3\.5|davinci-002|babbage-002)/.test(id)) return { encoding: 'cl100k_base', exact: true };
   if (/^(gpt-4o|gpt-4\.1|gpt-5|o\d|chatgpt-)/.test(id)) return { encoding: 'o200k_base', exact: true };
   return { encoding: 'o200k_base', exact: false };
 }

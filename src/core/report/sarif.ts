@@ -12,7 +12,7 @@ const RULE_HELP: Record<string, string> = {
   BW001:
     'Nobody waits for this call: every path that reaches it starts at a script, a schedule, a loop over data or an eval. ' +
     "OpenAI's Batch API and Anthropic's Message Batches run the same requests at half the price within 24 hours. " +
-    'Move the call to the batch path. The Batchwise Quick Fix does it for OpenAI chat completions, responses and embeddings and Anthropic messages: ' +
+    'Move the call to the batch path. The Batchwise Quick Fix does it for OpenAI chat completions, responses, embeddings and completions and Anthropic messages: ' +
     'a call made once per item of a loop, Promise.all map, p-map or p-limit fan-out is hoisted into one batch; ' +
     'a single call in a function called many times (a queue job, an event handler) goes through a batch queue.',
   BW002:

@@ -18,6 +18,7 @@ export const ENDPOINTS = [
   { provider: 'openai', chain: ['chat', 'completions'], api: 'chat.completions', helper: 'runChatCompletionsBatch' },
   { provider: 'openai', chain: ['responses'], api: 'responses', helper: 'runResponsesBatch' },
   { provider: 'openai', chain: ['embeddings'], api: 'embeddings', helper: 'runEmbeddingsBatch' },
+  { provider: 'openai', chain: ['completions'], api: 'completions', helper: 'runCompletionsBatch' },
   { provider: 'anthropic', chain: ['messages'], api: 'messages', helper: 'runMessagesBatch' },
 ] as const;
 
@@ -226,7 +227,7 @@ export interface CallUnderFix {
 export function callUnderFix(file: string, text: string, site: CallSite, ast?: TSESTree.Program): CallUnderFix | { ok: false; reason: string } {
   const endpoint = ENDPOINTS.find((e) => e.provider === site.provider && e.api === site.api);
   if (!endpoint) {
-    return refuse(`no batch rewrite for ${site.provider} ${site.api} calls; only OpenAI chat.completions, responses and embeddings and Anthropic messages`);
+    return refuse(`no batch rewrite for ${site.provider} ${site.api} calls; only OpenAI chat.completions, responses, embeddings and completions and Anthropic messages`);
   }
   if (site.streaming) return refuse('the call streams its response, and batch results do not stream');
   // The analysis already parsed this text; parse again only when called on its own.
