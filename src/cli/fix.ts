@@ -47,6 +47,8 @@ export function registerFix(program: Command): void {
       const root = resolve(flags.root ?? findRoot(file));
       const rel = relative(root, file).split(sep).join('/');
       const session = new WorkspaceSession(root, optionsFromFlags({}));
+      // Settings the configuration file got wrong were dropped; say so, since one may be the helper path.
+      for (const problem of session.config().problems) process.stderr.write(`batchwise: ${problem} (ignored).\n`);
       const finding = session.analyzeFiles([rel]).findings.find((f) => f.site.file === rel && f.site.loc.start.line === line);
       if (!finding) {
         process.stderr.write(`batchwise: no LLM API call starts on ${rel}:${line}.\n`);

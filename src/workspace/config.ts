@@ -19,6 +19,8 @@ export interface ProjectConfig {
   severity?: Severity;
   ignore?: string[];
   priceOverrides?: PriceRow[];
+  /** Where the batch helpers go, relative to the root, without extension. */
+  helperPath?: string;
 }
 
 export interface LoadedConfig {

@@ -114,7 +114,8 @@ export class WorkspaceSession {
 
   /** The helper module path with the extension the project's language calls for. */
   helperPathFor(file: string): string {
-    const base = this.sessionOptions.helperPath ?? 'batchwise/openaiBatch';
+    // The project's file wins over the editor setting: one place the whole team shares.
+    const base = this.config().config.helperPath ?? this.sessionOptions.helperPath ?? 'batchwise/openaiBatch';
     if (/\.[cm]?[jt]s$/.test(base)) return base;
     if (/\.mjs$/.test(file)) return base + '.mjs';
     if (/\.cjs$/.test(file)) return base + '.cjs';
