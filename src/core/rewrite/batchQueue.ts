@@ -77,37 +77,42 @@ export function checkBatchQueue(file: string, text: string, site: CallSite, open
   const typescript = /\.[cm]?tsx?$/.test(file);
 
   // Reuse this file's queue for the same client and endpoint (a second call site, or a fix applied before).
-  let queue: string | null = null;
+  let existing: string | null = null;
   for (const s of parsed.ast.body) {
     if (s.type !== T.VariableDeclaration) continue;
     for (const d of s.declarations) {
       if (d.id.type === T.Identifier && d.init?.type === T.NewExpression && src(d.init.callee) === 'BatchQueue' && src(d.init).includes(`${endpoint.helper}(${client.name},`)) {
-        queue = d.id.name;
+        existing = d.id.name;
       }
     }
   }
-  const edits: TextEdit[] = [];
-  if (!queue) {
+  const freshName = () => {
     const used = new Set<string>();
     visit(parsed.ast, (n) => void (n.type === T.Identifier && used.add(n.name)));
     const base = `batchwise${endpoint.helper.replace(/^run|Batch$/g, '')}Queue`;
-    queue = base;
-    for (let i = 2; used.has(queue); i++) queue = `${base}${i}`;
+    let name = base;
+    for (let i = 2; used.has(name); i++) name = `${base}${i}`;
+    return name;
+  };
+  const imports = importEdit(parsed.ast, parsed.text, file, moduleKind, [
+    { helperPath, name: endpoint.helper },
+    { helperPath: queuePath, name: 'BatchQueue' },
+  ]);
+  const queue = existing ?? freshName();
+  const edits: TextEdit[] = [{ range: [call.range[0], call.range[1]], newText: `${queue}.add(${src(request)})` }];
+  if (!existing) {
     const param = typescript ? `(requests: Parameters<typeof ${endpoint.helper}>[1])` : '(requests)';
     const declaration = `const ${queue} = new BatchQueue(${param} => ${endpoint.helper}(${client.name}, requests));`;
     // After the client's declaration and after the imports (a CommonJS require must run before it).
-    const imports = lastImport(parsed.ast);
-    const after = imports && imports.range[1] > binding.range[1] ? imports : binding;
-    edits.push({ range: [after.range[1], after.range[1]], newText: after === imports ? `\n\n${declaration}` : `\n${declaration}` });
+    const last = lastImport(parsed.ast);
+    const after = last && last.range[1] > binding.range[1] ? last : binding;
+    const at = after.range[1];
+    const text = after === last ? `\n\n${declaration}` : `\n${declaration}`;
+    // Two insertions at one offset would depend on how the editor orders them: the imports and the queue go in as one.
+    if (imports.newText !== '' && imports.range[0] === at) imports.newText += text;
+    else edits.push({ range: [at, at], newText: text });
   }
-  edits.push({ range: [call.range[0], call.range[1]], newText: `${queue}.add(${src(request)})` });
-  // Imports go in before the declaration when both land after the last import (same offset: applied in list order).
-  edits.push(
-    importEdit(parsed.ast, parsed.text, file, moduleKind, [
-      { helperPath, name: endpoint.helper },
-      { helperPath: queuePath, name: 'BatchQueue' },
-    ]),
-  );
+  edits.push(imports);
   return { ok: true, plan: { edits, moduleKind, helperKind, helperPath, queuePath } };
 }
 

@@ -220,6 +220,7 @@ suite('Batchwise in VS Code', () => {
     assert.doesNotMatch(text, /anthropic\.messages\.create\(/);
     assert.match(text, /const digest = await batchwiseMessagesQueue\.add\(\{\n    model: DIGEST_MODEL,/);
     assert.equal(text.match(/new BatchQueue\(/g)?.length, 1);
+    assert.ok(text.indexOf("import { BatchQueue }") < text.indexOf('new BatchQueue('), 'the queue is declared after the imports it needs');
     assert.match(text, /^import \{ runMessagesBatch \} from '\.\.\/\.\.\/batchwise\/anthropicBatch';$/m);
     assert.match(text, /^import \{ BatchQueue \} from '\.\.\/\.\.\/batchwise\/batchQueue';$/m);
     for (const [file, exported] of [['batchwise/anthropicBatch.ts', /export async function runMessagesBatch\(/], ['batchwise/batchQueue.ts', /export class BatchQueue</]] as const) {

@@ -75,6 +75,9 @@ for (const name of cases) {
     const helperPath = helperPathFor(main);
     const plan = planFix({ file: main, text, site: finding.site, helperPath });
     assert.ok(plan.ok, !plan.ok ? plan.reason : '');
+    // An editor may order two insertions at one offset either way: the engine never emits them.
+    const inserts = plan.fix.edits.filter((e) => e.range[0] === e.range[1]).map((e) => e.range[0]);
+    assert.equal(new Set(inserts).size, inserts.length);
     const out = applyEdits(text, plan.fix.edits);
     const expected = readFileSync(join(dir, readdirSync(dir).find((f) => f.startsWith('expected.'))!), 'utf8');
     assert.equal(out, expected);
@@ -318,4 +321,25 @@ test('forEach(async …) the loop hoist cannot keep goes to the batch queue; a l
   // Without the limiter, each item's calls run concurrently: the queue gathers every first call, then every second.
   const unlimited = plan(`export async function tag(items: string[]) {\n  await Promise.all(items.map(async (item) => {\n    ${twoCalls}\n  }));\n}\n`);
   assert.equal(unlimited.fix.ok && unlimited.fix.fix.strategy, 'batch-queue');
+});
+
+test('batch queue: a second call site reuses the file\'s queue, and no two edits insert at one offset', () => {
+  const head = `import OpenAI from 'openai';\nconst openai = new OpenAI();\n`;
+  const handler = (name: string) => `export async function ${name}(text: string) {\n  const res = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: text }] });\n  return res.id;\n}\n`;
+  const text = head + handler('first') + handler('second');
+  const fixAt = (source: string) => {
+    const finding = detectOne('main.ts', source);
+    const plan = planFix({ file: 'main.ts', text: source, site: finding.site, helperPath: 'batchwise/openaiBatch.ts' });
+    assert.ok(plan.ok && plan.fix.strategy === 'batch-queue', !plan.ok ? plan.reason : '');
+    const starts = plan.fix.edits.filter((e) => e.range[0] === e.range[1]).map((e) => e.range[0]);
+    assert.equal(new Set(starts).size, starts.length, 'an editor may order insertions at one offset either way');
+    return applyEdits(source, plan.fix.edits);
+  };
+  const once = fixAt(text);
+  const twice = fixAt(once);
+  assert.equal(twice.match(/new BatchQueue\(/g)?.length, 1);
+  assert.equal(twice.match(/^import \{ BatchQueue \}/gm)?.length, 1);
+  assert.equal(twice.match(/batchwiseChatCompletionsQueue\.add\(/g)?.length, 2);
+  assert.equal(twice.match(/openai\.chat\.completions\.create\(/g), null);
+  assert.ok(parseSource('main.ts', twice).ok);
 });
