@@ -182,7 +182,11 @@ for (const p of providers) {
       );
       assert.ok(err instanceof p.errorClass, String(err));
       assert.deepEqual([...err.failures.keys()], ['req-1']);
-      assert.equal(err.message, `1 ${p.errorPrefix} (batch ${err.batchIds[0]}): req-1: ${p.transientMessage}`);
+      // The message says what a rerun does, since the state that makes it cheap is kept.
+      assert.equal(
+        err.message,
+        `1 ${p.errorPrefix} (batch ${err.batchIds[0]}): req-1: ${p.transientMessage}. The results that arrived are kept: run again with resubmitFailed (or BATCHWISE_RESUBMIT_FAILED=1) to resend only the failed requests`,
+      );
       const files = stateFiles(stateDir);
       assert.equal(files.length, 1, 'kept: the other requests were paid for');
       assert.equal((JSON.parse(readFileSync(join(stateDir, files[0]), 'utf8')) as { batchId: string }).batchId, err.batchIds[0]);

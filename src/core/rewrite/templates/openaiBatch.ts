@@ -40,9 +40,11 @@ export class BatchRequestError extends Error {
     readonly batchIds: string[],
     /** The results that did arrive, by input index (undefined where the request failed). */
     readonly results: (unknown | undefined)[] = [],
+    /** What the caller can do about it, appended to the message. */
+    hint = '',
   ) {
     const shown = [...failures].slice(0, 5).map(([id, message]) => `${id}: ${message}`);
-    super(`${failures.size} batch request(s) failed (batch ${batchIds.join(', ')}): ${shown.join('; ')}`);
+    super(`${failures.size} batch request(s) failed (batch ${batchIds.join(', ')}): ${shown.join('; ')}${hint}`);
     this.name = 'BatchRequestError';
   }
 }
@@ -121,6 +123,7 @@ export async function runOpenAIBatch<Body extends { model?: string }, Result>(
   const batchIds: string[] = [];
   const wanted = options.resubmitFailed ?? Number(process.env.BATCHWISE_RESUBMIT_FAILED);
   const rounds = Number.isInteger(wanted) && wanted > 0 ? wanted : 0;
+  let stateKept = false;
   for (const group of split(requests, endpoint)) {
     const kept: (string | undefined)[] = [];
     let pending = group;
@@ -149,8 +152,13 @@ export async function runOpenAIBatch<Body extends { model?: string }, Result>(
     }
     // Kept while any request failed, so that a rerun reuses the results that were paid for.
     if (group.every((line) => !failures.has(line.customId))) kept.forEach(forget);
+    else if (kept.some(Boolean)) stateKept = true;
   }
-  if (failures.size > 0) throw new BatchRequestError(failures, batchIds, results);
+  if (failures.size > 0) {
+    // A rerun resumes the kept batches (nothing paid twice) and, when asked, resends only the failures.
+    const hint = stateKept ? '. The results that arrived are kept: run again with resubmitFailed (or BATCHWISE_RESUBMIT_FAILED=1) to resend only the failed requests' : '';
+    throw new BatchRequestError(failures, batchIds, results, hint);
+  }
   return results as Result[];
 }
 
