@@ -41,10 +41,40 @@ export class Analyzer {
   }
 
   run(request: AnalyzeRequest = {}): AnalysisResult {
+    const steps = this.steps(request);
+    let step = steps.next();
+    while (!step.done) step = steps.next();
+    return step.value;
+  }
+
+  /**
+   * The same analysis as `run`, handing the thread back between files whenever a slice of work has
+   * taken `sliceMs` (default 15 ms), so an editor stays responsive, can show progress and can honour
+   * a cancel button while a whole workspace is scanned. Results are identical to `run`.
+   */
+  async runAsync(request: AnalyzeRequest & { onProgress?: (done: number, total: number) => void; sliceMs?: number } = {}): Promise<AnalysisResult> {
+    const sliceMs = request.sliceMs ?? 15;
+    const steps = this.steps(request);
+    let sliceStart = Date.now();
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+      if (Date.now() - sliceStart >= sliceMs) {
+        request.onProgress?.(step.value.done, step.value.total);
+        await new Promise<void>((resolve) => setTimeout(resolve, 0));
+        sliceStart = Date.now();
+      }
+    }
+  }
+
+  /** The analysis, one file per step. */
+  private *steps(request: AnalyzeRequest): Generator<{ done: number; total: number }, AnalysisResult> {
     const files = request.onlyFiles ?? this.project.files;
     const findings: Finding[] = [];
+    let done = 0;
     for (const file of files) {
       if (request.isCancelled?.()) break;
+      done++;
       if (isTestFile(file)) continue;
       const text = this.project.text(file);
       if (text === undefined) {
@@ -53,6 +83,7 @@ export class Analyzer {
       }
       if (!mayContainCalls(text)) continue;
       for (const call of this.detect(file)) findings.push(this.finding(call, text));
+      yield { done, total: files.length };
     }
     findings.sort((a, b) => (a.site.file < b.site.file ? -1 : a.site.file > b.site.file ? 1 : a.site.range[0] - b.site.range[0]));
     const wanted = new Set(files);

@@ -70,8 +70,14 @@ export class Engine implements vscode.Disposable {
     return n;
   }
 
-  /** Every folder, whole workspace: the report's scan. */
-  analyzeWorkspace(isCancelled: () => boolean): { folder: vscode.WorkspaceFolder; result: AnalysisResult }[] {
+  /**
+   * Every folder, whole workspace: the report's scan. Runs in slices so the extension host keeps
+   * serving other work, the progress notification updates, and its Cancel button is honoured.
+   */
+  async analyzeWorkspace(
+    isCancelled: () => boolean,
+    onProgress?: (folder: vscode.WorkspaceFolder, done: number, total: number) => void,
+  ): Promise<{ folder: vscode.WorkspaceFolder; result: AnalysisResult }[]> {
     const out: { folder: vscode.WorkspaceFolder; result: AnalysisResult }[] = [];
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       if (isCancelled()) break;
@@ -82,7 +88,8 @@ export class Engine implements vscode.Disposable {
         const d = this.locate(doc.uri);
         if (d && d.session === where.session && doc.isDirty) d.session.setOverlay(d.rel, doc.getText());
       }
-      out.push({ folder, result: where.session.analyzeAll(isCancelled) });
+      const result = await where.session.analyzeAllAsync(isCancelled, (done, total) => onProgress?.(folder, done, total));
+      out.push({ folder, result });
     }
     return out;
   }

@@ -5,6 +5,7 @@
 //   session.invalidate(relPath?)                 – a file (or, without a path, the file list) changed on disk
 //   session.analyzeFiles(relPaths, isCancelled?) – findings for call sites in those files, context from the whole workspace
 //   session.analyzeAll(isCancelled?)             – findings for the whole workspace
+//   session.analyzeAllAsync(isCancelled?, onProgress?) – the same, yielding the thread between slices of work
 //   session.fixFor(finding)                      – the rewrite for a finding, or the reason there is none
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -72,7 +73,7 @@ export class WorkspaceSession {
       this.fileList = null;
       this.configList = null;
       this.texts.clear();
-      this.parseCache.clear();
+      // Parses stay: each is checked against the file's text before it is used again.
       return;
     }
     const rel = toPosix(relPath);
@@ -91,7 +92,15 @@ export class WorkspaceSession {
   }
 
   analyzeAll(isCancelled?: () => boolean): AnalysisResult {
-    const result = this.analyzer().run({ isCancelled });
+    return this.withConfigErrors(this.analyzer().run({ isCancelled }));
+  }
+
+  /** `analyzeAll` in slices, yielding the thread between them: for an editor, which must stay responsive. */
+  async analyzeAllAsync(isCancelled?: () => boolean, onProgress?: (done: number, total: number) => void): Promise<AnalysisResult> {
+    return this.withConfigErrors(await this.analyzer().runAsync({ isCancelled, onProgress }));
+  }
+
+  private withConfigErrors(result: AnalysisResult): AnalysisResult {
     const { source, problems } = this.config();
     const configErrors = problems.map((message) => ({ file: source ?? 'batchwise.config.json', message }));
     return { ...result, errors: [...configErrors, ...result.errors] };
@@ -143,6 +152,7 @@ export class WorkspaceSession {
       const found = new Set(listSourceFiles(this.root, [...(this.sessionOptions.ignore ?? []), ...(this.config().config.ignore ?? [])]));
       for (const rel of this.overlays.keys()) if (isSourceFile(rel)) found.add(rel);
       this.fileList = [...found].sort();
+      for (const rel of this.parseCache.keys()) if (!found.has(rel)) this.parseCache.delete(rel);
     }
     return this.fileList;
   }

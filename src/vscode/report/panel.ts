@@ -24,6 +24,8 @@ interface Scan {
 export class ReportController implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private last: Scan | undefined;
+  /** The scan under way: scans take turns, since each one refreshes the same sessions. */
+  private running: Promise<Scan | undefined> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -51,7 +53,7 @@ export class ReportController implements vscode.Disposable {
 
   /** A scan without UI, for the status bar. */
   scanQuietly(): void {
-    void this.scan(false);
+    if (!this.running) void this.scan(false);
   }
 
   /** Writes the last scan (or a fresh one) as Markdown, CSV or JSON; asks where unless `target` is given. */
@@ -136,8 +138,27 @@ export class ReportController implements vscode.Disposable {
   }
 
   private async scan(withProgress: boolean): Promise<Scan | undefined> {
-    const run = (isCancelled: () => boolean): Scan | undefined => {
-      const results = this.engine.analyzeWorkspace(isCancelled);
+    while (this.running) await this.running.catch(() => undefined);
+    const scan = this.scanNow(withProgress);
+    this.running = scan;
+    try {
+      return await scan;
+    } finally {
+      if (this.running === scan) this.running = undefined;
+    }
+  }
+
+  private async scanNow(withProgress: boolean): Promise<Scan | undefined> {
+    const run = async (isCancelled: () => boolean, progress?: vscode.Progress<{ message?: string; increment?: number }>): Promise<Scan | undefined> => {
+      let shown = 0;
+      const results = await this.engine.analyzeWorkspace(isCancelled, (folder, done, total) => {
+        // The bar moves by increments; each folder gets an equal share of it.
+        const share = 100 / Math.max(1, vscode.workspace.workspaceFolders?.length ?? 1);
+        const index = vscode.workspace.workspaceFolders?.indexOf(folder) ?? 0;
+        const target = share * index + (share * done) / Math.max(1, total);
+        progress?.report({ message: `${folder.name}: ${done} of ${total} files`, increment: Math.max(0, target - shown) });
+        shown = Math.max(shown, target);
+      });
       if (isCancelled()) return undefined;
       const errors = results.flatMap((r) => r.result.errors);
       for (const e of errors) this.engine.log.warn(`${e.file}: ${e.message}`);
@@ -151,9 +172,9 @@ export class ReportController implements vscode.Disposable {
     const scan = withProgress
       ? await vscode.window.withProgress(
           { location: vscode.ProgressLocation.Notification, title: 'Batchwise: scanning the workspace for LLM calls', cancellable: true },
-          async (_p, token) => run(() => token.isCancellationRequested),
+          (progress, token) => run(() => token.isCancellationRequested, progress),
         )
-      : run(() => false);
+      : await run(() => false);
     if (scan) this.last = scan;
     return scan;
   }

@@ -128,3 +128,22 @@ test('invalidation: a changed file is read again; a created file joins the list 
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('a full refresh reads every file again but re-parses only those whose text changed, and forgets deleted files', () => {
+  const root = tree({ 'a.ts': CALL, 'b.ts': CALL.replace('gpt-4o', 'gpt-4.1'), 'c.ts': CALL });
+  try {
+    const session = new WorkspaceSession(root, DEFAULT_OPTIONS);
+    const cache = (session as unknown as { parseCache: Map<string, { entry: unknown }> }).parseCache;
+    session.analyzeAll();
+    const before = { a: cache.get('a.ts')!.entry, b: cache.get('b.ts')!.entry };
+    writeFileSync(join(root, 'a.ts'), CALL.replace('gpt-4o', 'o3'));
+    rmSync(join(root, 'c.ts'));
+    session.invalidate();
+    assert.deepEqual(session.analyzeAll().findings.map((f) => f.site.model), ['o3', 'gpt-4.1']);
+    assert.notEqual(cache.get('a.ts')!.entry, before.a, 'a.ts changed on disk and must be parsed again');
+    assert.equal(cache.get('b.ts')!.entry, before.b, 'b.ts did not change and keeps its parse');
+    assert.equal(cache.has('c.ts'), false, 'a deleted file leaves nothing behind');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
