@@ -23,6 +23,11 @@ export interface FakeAnthropic {
   url: string;
   close(): Promise<void>;
   stats: FakeAnthropicStats;
+  /**
+   * Archives an ended batch as the API does some time after it ends: the batch stays retrievable with
+   * `archived_at` set, and its results are no longer served (modelled as 404 not_found_error).
+   */
+  archive(batchId: string): void;
 }
 
 export interface FakeAnthropicStats {
@@ -156,6 +161,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
           return send(res, 200, b.object);
         }
         if (req.method === 'GET' && m[2] === '/results') {
+          if (b.object.archived_at) return sendError(res, 404, 'not_found_error', `results of message batch ${b.object.id} are no longer available`);
           if (!b.results) return sendError(res, 400, 'invalid_request_error', `message batch ${b.object.id} has not ended`);
           stats.resultDownloads++;
           res.writeHead(200, { 'content-type': 'application/binary' });
@@ -174,5 +180,10 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url: base, stats, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  const archive = (batchId: string) => {
+    const b = batches.get(batchId);
+    if (!b || b.object.processing_status !== 'ended') throw new Error(`fake: no ended message batch ${batchId}`);
+    b.object.archived_at = '2026-12-24T01:00:00Z';
+  };
+  return { url: base, stats, archive, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }

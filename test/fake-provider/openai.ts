@@ -235,6 +235,10 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
         return sendJson(res, 200, fileObject(storeFile((upload as File).name, purpose, await (upload as File).text())));
       }
       const fileMatch = /^\/v1\/files\/([^/]+)(\/content)?$/.exec(path);
+      if (req.method === 'DELETE' && fileMatch && !fileMatch[2]) {
+        if (!files.delete(fileMatch[1])) return sendError(res, 404, `No such File object: ${fileMatch[1]}`, 'id');
+        return sendJson(res, 200, { id: fileMatch[1], object: 'file', deleted: true });
+      }
       if (req.method === 'GET' && fileMatch) {
         const f = files.get(fileMatch[1]);
         if (!f) return sendError(res, 404, `No such File object: ${fileMatch[1]}`, 'id');

@@ -6,6 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
@@ -42,6 +43,8 @@ interface Provider {
   sync(fake: Fake): Promise<unknown[]>;
   /** Input files uploaded (OpenAI); Message Batches take their requests inline, so always 0 there. */
   uploads(fake: Fake): number;
+  /** Makes an ended batch's results unavailable, as time does: OpenAI deletes the output file, Anthropic archives the batch. */
+  dropResults(fake: Fake, batchId: string): Promise<void>;
 }
 
 const prompts = ['Summarize the first chapter in one line', 'List three risks of the plan', 'Translate "good night" into French'];
@@ -70,6 +73,12 @@ const providers: Provider[] = [
       return Promise.all(openaiRequests.map((r) => client.chat.completions.create(r)));
     },
     uploads: (fake) => (fake as Fake & { stats: { fileUploads: number } }).stats.fileUploads,
+    dropResults: async (fake, batchId) => {
+      const client = new OpenAI({ baseURL: fake.url, apiKey: 'test-key' });
+      const batch = await client.batches.retrieve(batchId);
+      assert.ok(batch.output_file_id);
+      assert.equal((await client.files.delete(batch.output_file_id)).deleted, true);
+    },
   },
   {
     name: 'anthropic',
@@ -84,6 +93,7 @@ const providers: Provider[] = [
       return Promise.all(anthropicRequests.map((r) => client.messages.create(r)));
     },
     uploads: () => 0,
+    dropResults: async (fake, batchId) => (fake as Fake & { archive(id: string): void }).archive(batchId),
   },
 ];
 
@@ -106,9 +116,9 @@ function tempDir(): string {
   return dir;
 }
 
-/** The state files in a folder (none when it does not exist). */
+/** The state files in a folder (none when it does not exist), leaving out the .gitignore of a folder the helper made. */
 function stateFiles(dir: string): string[] {
-  return existsSync(dir) ? readdirSync(dir).sort() : [];
+  return existsSync(dir) ? readdirSync(dir).filter((name) => name !== '.gitignore').sort() : [];
 }
 
 async function withFake(p: Provider, options: Parameters<Provider['start']>[0], body: (fake: Fake) => Promise<void>): Promise<void> {
@@ -284,6 +294,43 @@ for (const p of providers) {
       assert.deepEqual(results, await p.sync(fake));
       assert.equal(warnings.length, 1, warnings.join('\n'));
       assert.match(warnings[0], /^batchwise: cannot write .*a-file.*will not resume/);
+    });
+  });
+
+  test(`${p.name}: a state folder the helper makes keeps itself out of git; a folder that was there gets nothing`, async () => {
+    const repo = tempDir();
+    execFileSync('git', ['init', '-q', repo]);
+    const made = join(repo, 'jobs', '.batchwise');
+    await withFake(p, {}, async (fake) => {
+      await crashAfterCreate(p, fake, made);
+      const [file] = stateFiles(made);
+      assert.ok(file, 'a state file was written');
+      assert.match(readFileSync(join(made, '.gitignore'), 'utf8'), /^\*$/m);
+      // git itself agrees: the state file is ignored (check-ignore exits 0 only for ignored paths).
+      execFileSync('git', ['-C', repo, 'check-ignore', '-q', join('jobs', '.batchwise', file)]);
+      const existing = tempDir();
+      await crashAfterCreate(p, fake, existing);
+      assert.equal(stateFiles(existing).length, 1);
+      assert.equal(existsSync(join(existing, '.gitignore')), false, 'a folder the user chose is left as it was');
+    });
+  });
+
+  test(`${p.name}: results the provider no longer has fail the rerun with the way out, and nothing is paid twice`, async () => {
+    const stateDir = tempDir();
+    await withFake(p, { failCustomIdsOnce: ['req-1'] }, async (fake) => {
+      const err = (await p.run(fake, { stateDir }).catch((e: unknown) => e)) as InstanceType<Provider['errorClass']>;
+      assert.ok(err instanceof p.errorClass, String(err));
+      const [file] = stateFiles(stateDir);
+      await p.dropResults(fake, err.batchIds[0]);
+      const rerun = (await p.run(fake, { stateDir, resubmitFailed: 1 }).catch((e: unknown) => e)) as Error;
+      assert.ok(rerun instanceof Error, 'the rerun must fail');
+      assert.match(rerun.message, new RegExp(`^the results of (message )?batch ${err.batchIds[0]} can no longer be downloaded \\(.+\\); nothing was sent again`));
+      assert.ok(rerun.message.endsWith(`delete ${join(stateDir, file)} and run again to send the requests as a new batch`), rerun.message);
+      assert.equal(fake.stats.batchesCreated, 1, 'no new batch on a guess');
+      assert.deepEqual(stateFiles(stateDir), [file], 'the state stays until the user deletes it');
+      // Doing what the message says works.
+      rmSync(join(stateDir, file));
+      assert.deepEqual(await p.run(fake, { stateDir }), await p.sync(fake));
     });
   });
 

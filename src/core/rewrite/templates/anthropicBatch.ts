@@ -96,7 +96,9 @@ export async function runMessagesBatch(client: Anthropic, requests: MessageReque
       }
       batch = await poll(client, batch, options, stateFile);
       batchIds.push(batch.id);
-      const { succeeded, retry } = await collect(client, batch, pending, results, failures);
+      const { succeeded, retry } = await collect(client, batch, pending, results, failures).catch((err: unknown) => {
+        throw resultsGone(err, batch!, stateFile);
+      });
       // A batch without a single success holds nothing worth resuming.
       if (succeeded > 0) kept.push(stateFile);
       else forget(stateFile);
@@ -139,6 +141,19 @@ async function collect(client: Anthropic, batch: MessageBatch, entries: Entry[],
     if (results[byId.get(r.custom_id)!] === undefined && !failures.has(r.custom_id)) failures.set(r.custom_id, `no result (batch ${batch.id})`);
   }
   return { succeeded, retry: entries.filter((r) => failures.has(r.custom_id) && !final.has(r.custom_id)) };
+}
+
+/**
+ * An ended batch whose results the API no longer serves (a batch is archived some time after it
+ * ends, and can be deleted): they cannot be read again, and sending the requests again means paying
+ * again, so that is left to the user, with the way to do it. Any other error passes through and the
+ * state is kept, so that a rerun tries the same batch again.
+ */
+function resultsGone(err: unknown, batch: MessageBatch, stateFile: string | undefined): unknown {
+  if (!(err instanceof Anthropic.NotFoundError) && !(batch.archived_at && err instanceof Anthropic.AnthropicError)) return err;
+  const rerun = stateFile ? `delete ${stateFile} and run again to send the requests as a new batch` : 'run again to send the requests as a new batch';
+  const why = batch.archived_at ? `archived at ${batch.archived_at}` : (err as Error).message;
+  return new Error(`the results of message batch ${batch.id} can no longer be downloaded (${why}); nothing was sent again, since that is paid again: ${rerun}`);
 }
 
 function split(requests: MessageRequest[]): Entry[][] {
@@ -208,7 +223,8 @@ async function resume(client: Anthropic, stateFile: string | undefined, done: st
 function saveState(stateFile: string | undefined, state: BatchState): void {
   if (!stateFile) return;
   try {
-    mkdirSync(dirname(stateFile), { recursive: true });
+    // A folder this helper made is all state: it keeps itself out of version control.
+    if (mkdirSync(dirname(stateFile), { recursive: true })) writeFileSync(join(dirname(stateFile), '.gitignore'), '# Batch ids written by the Batchwise batch helper\n*\n', { flag: 'wx' });
     writeFileSync(`${stateFile}.${process.pid}.tmp`, JSON.stringify(state, null, 2) + '\n');
     renameSync(`${stateFile}.${process.pid}.tmp`, stateFile);
   } catch (err) {

@@ -144,7 +144,9 @@ export async function runOpenAIBatch<Body extends { model?: string }, Result>(
       }
       batch = await poll(client, batch, options, stateFile);
       batchIds.push(batch.id);
-      const { succeeded, retry } = await collect(client, endpoint, batch, pending, results, failures);
+      const { succeeded, retry } = await collect(client, endpoint, batch, pending, results, failures).catch((err: unknown) => {
+        throw resultsGone(err, batch!, stateFile);
+      });
       // A batch without a single success holds nothing worth resuming.
       if (succeeded > 0) kept.push(stateFile);
       else forget(stateFile);
@@ -204,6 +206,18 @@ async function collect(client: OpenAI, endpoint: Endpoint, batch: Batch, lines: 
     }
   }
   return { succeeded, retry: lines.filter((line) => failures.has(line.customId) && !final.has(line.customId)) };
+}
+
+/**
+ * A finished batch whose output or error file the API no longer has (files expire, and can be
+ * deleted): its results cannot be read again, and sending the requests again means paying again, so
+ * that is left to the user, with the way to do it. Any other error passes through and the state is
+ * kept, so that a rerun tries the same batch again.
+ */
+function resultsGone(err: unknown, batch: Batch, stateFile: string | undefined): unknown {
+  if (!(err instanceof OpenAI.NotFoundError)) return err;
+  const rerun = stateFile ? `delete ${stateFile} and run again to send the requests as a new batch` : 'run again to send the requests as a new batch';
+  return new Error(`the results of batch ${batch.id} can no longer be downloaded (${err.message}); nothing was sent again, since that is paid again: ${rerun}`);
 }
 
 /** The SDK adds `output_text` (all output text joined) to responses it returns; batch results get it here too. */
@@ -296,7 +310,8 @@ async function resume(client: OpenAI, stateFile: string | undefined, done: strin
 function saveState(stateFile: string | undefined, state: BatchState): void {
   if (!stateFile) return;
   try {
-    mkdirSync(dirname(stateFile), { recursive: true });
+    // A folder this helper made is all state: it keeps itself out of version control.
+    if (mkdirSync(dirname(stateFile), { recursive: true })) writeFileSync(join(dirname(stateFile), '.gitignore'), '# Batch ids written by the Batchwise batch helper\n*\n', { flag: 'wx' });
     writeFileSync(`${stateFile}.${process.pid}.tmp`, JSON.stringify(state, null, 2) + '\n');
     renameSync(`${stateFile}.${process.pid}.tmp`, stateFile);
   } catch (err) {
