@@ -16,5 +16,7 @@ const common = {
 await Promise.all([
   build({ ...common, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
   build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  // Token counting for the extension, on a worker thread (src/workspace/tokenThread.ts).
+  build({ ...common, entryPoints: ['src/workspace/tokenWorker.ts'], outfile: 'dist/tokenWorker.js' }),
 ]);
 chmodSync('dist/cli.js', 0o755);

@@ -41,6 +41,7 @@ export async function applyFix(engine: Engine, uri: vscode.Uri, version: number,
     void vscode.window.showWarningMessage('Batchwise: the file changed since this fix was offered; use the Quick Fix again.');
     return false;
   }
+  await engine.whenReady();
   const entry = engine.analyzeDocument(doc);
   const finding = entry?.findings.find((f) => f.site.range[0] === start && f.site.range[1] === end);
   const where = engine.locate(uri);

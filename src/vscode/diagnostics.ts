@@ -70,12 +70,13 @@ export class DiagnosticsController implements vscode.Disposable {
       key,
       setTimeout(() => {
         this.timers.delete(key);
-        this.update(doc);
+        void this.update(doc);
       }, delay),
     );
   }
 
-  private update(doc: vscode.TextDocument): void {
+  private async update(doc: vscode.TextDocument): Promise<void> {
+    await this.engine.whenReady();
     if (doc.isClosed) return;
     const version = doc.version;
     try {

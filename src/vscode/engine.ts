@@ -4,6 +4,8 @@ import type { AnalysisResult, Finding } from '../core/model';
 import { WorkspaceSession } from '../workspace/session';
 import { toPosix } from '../workspace/scan';
 import { readSettings, Settings } from './config';
+import { useTokenCounter } from '../core/estimate/tokens';
+import type { TokenThread } from '../workspace/tokenThread';
 
 export interface DocumentFindings {
   version: number;
@@ -14,8 +16,32 @@ export class Engine implements vscode.Disposable {
   private readonly sessions = new Map<string, WorkspaceSession>();
   private readonly byDocument = new Map<string, DocumentFindings>();
   settings: Settings = readSettings();
+  /** Settles when token counting is set up (see `countTokensOn`); analyses wait for it. */
+  private tokensReady: Promise<void> = Promise.resolve();
+  /** Where token counting runs, once settled. */
+  countingOn: 'worker thread' | 'extension host' = 'extension host';
 
   constructor(readonly log: vscode.LogOutputChannel) {}
+
+  /**
+   * Counts tokens on a worker thread, so loading an encoding (about a second) never holds the
+   * extension host. Analyses started before the worker is ready wait for it; if it fails, counting
+   * falls back to this thread, with a warning in the log.
+   */
+  countTokensOn(thread: TokenThread): void {
+    this.tokensReady = thread.ready.then((ok) => {
+      if (ok) {
+        useTokenCounter((text, encoding) => thread.count(text, encoding));
+        this.countingOn = 'worker thread';
+        this.log.info(`token counting runs on a worker thread (encodings loaded in ${thread.loadMs} ms)`);
+      } else this.log.warn('the token-counting worker did not start; counting on the extension host instead');
+    });
+  }
+
+  /** Resolves when analyses can run without loading a tokenizer on this thread. */
+  whenReady(): Promise<void> {
+    return this.tokensReady;
+  }
 
   reloadSettings(): void {
     this.settings = readSettings();
@@ -78,6 +104,7 @@ export class Engine implements vscode.Disposable {
     isCancelled: () => boolean,
     onProgress?: (folder: vscode.WorkspaceFolder, done: number, total: number) => void,
   ): Promise<{ folder: vscode.WorkspaceFolder; result: AnalysisResult }[]> {
+    await this.whenReady();
     const out: { folder: vscode.WorkspaceFolder; result: AnalysisResult }[] = [];
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       if (isCancelled()) break;
@@ -95,6 +122,7 @@ export class Engine implements vscode.Disposable {
   }
 
   dispose(): void {
+    useTokenCounter(null);
     this.sessions.clear();
     this.byDocument.clear();
   }

@@ -8,6 +8,7 @@ import { ReportController, VIEW_TYPE } from './report/panel';
 import type { ExportFormat } from './report/protocol';
 import { SavingsCodeLens } from './codeLens';
 import { SavingsStatusBar } from './statusBar';
+import { TokenThread } from '../workspace/tokenThread';
 
 const SELECTOR: vscode.DocumentSelector = ['javascript', 'javascriptreact', 'typescript', 'typescriptreact'].map((language) => ({ language }));
 /** The start-up scan runs only where it is cheap; larger workspaces scan when the report is opened. */
@@ -19,11 +20,15 @@ export interface BatchwiseApi {
   showReport(): Promise<number>;
   exportReport(format: ExportFormat, target: vscode.Uri): Promise<vscode.Uri | undefined>;
   statusText(): string;
+  /** Where token counting runs, once it is set up. */
+  tokenCounting(): Promise<'worker thread' | 'extension host'>;
 }
 
 export function activate(context: vscode.ExtensionContext): BatchwiseApi {
   const log = vscode.window.createOutputChannel('Batchwise', { log: true });
   const engine = new Engine(log);
+  const tokens = TokenThread.start(context.asAbsolutePath('dist/tokenWorker.js'));
+  engine.countTokensOn(tokens);
   const diagnostics = new DiagnosticsController(engine);
   const status = new SavingsStatusBar();
   const lens = new SavingsCodeLens(engine);
@@ -41,6 +46,7 @@ export function activate(context: vscode.ExtensionContext): BatchwiseApi {
   context.subscriptions.push(
     log,
     engine,
+    tokens,
     diagnostics,
     status,
     lens,
@@ -76,6 +82,7 @@ export function activate(context: vscode.ExtensionContext): BatchwiseApi {
     showReport: () => report.show(),
     exportReport: (format, target) => report.export(format, target),
     statusText: () => status.text,
+    tokenCounting: () => engine.whenReady().then(() => engine.countingOn),
   };
 }
 

@@ -125,6 +125,7 @@ export class ReportController implements vscode.Disposable {
         const pos = new vscode.Position(Math.max(0, m.line - 1), Math.max(0, m.column - 1));
         const editor = await vscode.window.showTextDocument(uri, { selection: new vscode.Range(pos, pos), viewColumn: vscode.ViewColumn.One });
         if (m.type === 'applyFix') {
+          await this.engine.whenReady();
           const entry = this.engine.analyzeDocument(editor.document);
           const f = entry?.findings.find((x) => x.site.loc.start.line === m.line && x.site.loc.start.column + 1 === m.column);
           if (f?.fix && (await applyFix(this.engine, uri, editor.document.version, f.site.range[0], f.site.range[1]))) {

@@ -88,6 +88,10 @@ suite('Batchwise in VS Code', () => {
     assert.deepEqual(fromEditor.sort(), fromCli);
   });
 
+  test('token counting runs on a worker thread, so loading the tokenizer never holds the extension host', async () => {
+    assert.equal(await api.tokenCounting(), 'worker thread');
+  });
+
   test('calls a person waits for get no diagnostic: the streaming chat route and the shared helper', async () => {
     for (const rel of ['src/app/api/chat/route.ts', 'src/lib/classify-ticket.ts', 'src/server/express-app.ts']) {
       const doc = await open(rel);

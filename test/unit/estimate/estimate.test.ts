@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Tiktoken } from 'js-tiktoken/lite';
+import o200kBase from 'js-tiktoken/ranks/o200k_base';
 import { annotatedVolume, countTokens, dailyCost, encodingFor, estimateSite, findPrice, PRICE_TABLE } from '../../../src/core/estimate';
 import { CallSite, DEFAULT_OPTIONS, PriceRow } from '../../../src/core/model';
 
@@ -148,4 +150,23 @@ test('estimate: a volume from the context (a cron schedule) is used and stated, 
   assert.equal(e.callsPerDay, 4);
   assert.match(e.assumptions.join('\n'), /4 calls\/day, from the cron schedule '0 \*\/6 \* \* \*'/);
   assert.equal(estimateSite(site({ annotation: 'batch 50/day' }), DEFAULT_OPTIONS, ctx).callsPerDay, 50);
+});
+
+test('a long run without whitespace is counted in slices: close to the exact count, and in bounded time', () => {
+  // Exact counts straight from js-tiktoken, for comparison (a 2,000-letter run still takes under a second whole).
+  const exact = new Tiktoken(o200kBase);
+  const blob = Buffer.from('a deterministic blob of bytes, base64 encoded, as prompts sometimes embed them. '.repeat(40)).toString('base64');
+  const texts = [`Describe this image: ${blob.slice(0, 3000)} in two lines.`, 'q'.repeat(2000), `${'='.repeat(600)} ${'k'.repeat(300)}`];
+  for (const text of texts) {
+    const whole = exact.encode(text, [], []).length;
+    const counted = countTokens(text, 'gpt-4o');
+    // About a token per 256-character slice, at most.
+    assert.ok(Math.abs(counted - whole) <= Math.ceil(text.length / 256) + 1, `${counted} counted vs ${whole} exact for ${text.slice(0, 40)}…`);
+  }
+  // Text without such a run is counted exactly, as one piece.
+  const prose = 'Summarize the ticket below in one sentence. '.repeat(100);
+  assert.equal(countTokens(prose, 'gpt-4o'), exact.encode(prose, [], []).length);
+  // 50,000 of one letter: whole, this takes minutes; sliced, well under a second.
+  const run = countTokens('x'.repeat(50_000), 'gpt-4o');
+  assert.ok(run > 50_000 / 16 && run < 50_000, String(run));
 });

@@ -1,0 +1,77 @@
+// Token counting on a worker thread (what the extension host uses): the same counts as counting in
+// this thread, the caller's thread stays free while the encodings load, and a worker that cannot
+// start leaves counting to this thread instead of failing.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { TokenThread } from '../../../src/workspace/tokenThread';
+import { countTokens, countWithEncoding, EncodingName, useTokenCounter } from '../../../src/core/estimate/tokens';
+
+// Compiled beside this test's compiled source: out/src/workspace/tokenWorker.js.
+const WORKER = join(__dirname, '..', '..', '..', 'src', 'workspace', 'tokenWorker.js');
+const threads: TokenThread[] = [];
+after(() => {
+  useTokenCounter(null);
+  threads.forEach((t) => t.dispose());
+});
+
+const TEXTS = [
+  'Summarize this support ticket in one sentence:',
+  'Ünïcödé, 日本語のテキスト, emoji 🚀🚀 and <|endoftext|> as plain text',
+  'x'.repeat(3_000),
+  'a',
+];
+
+test('the worker loads the encodings while this thread goes on, then counts exactly as this thread does', async () => {
+  const thread = TokenThread.start(WORKER);
+  threads.push(thread);
+  let ticked = false;
+  setTimeout(() => (ticked = true), 0);
+  assert.equal(await thread.ready, true);
+  assert.ok(ticked, 'a timer set after start ran before the encodings were loaded: loading did not hold this thread');
+  assert.ok(typeof thread.loadMs === 'number' && thread.loadMs >= 0);
+  for (const encoding of ['o200k_base', 'cl100k_base'] as EncodingName[]) {
+    for (const text of TEXTS) assert.equal(thread.count(text, encoding), countWithEncoding(text, encoding), `${encoding}: ${text.slice(0, 30)}`);
+  }
+  // Different texts give different counts: the answers are not stale values from an earlier request.
+  assert.notEqual(thread.count(TEXTS[2], 'o200k_base'), thread.count(TEXTS[3], 'o200k_base'));
+});
+
+test('the engine counts through the worker once it is installed', async () => {
+  const thread = TokenThread.start(WORKER);
+  threads.push(thread);
+  assert.equal(await thread.ready, true);
+  const asked: string[] = [];
+  useTokenCounter((text, encoding) => {
+    asked.push(encoding);
+    return thread.count(text, encoding);
+  });
+  try {
+    assert.equal(countTokens(TEXTS[0], 'gpt-4o'), countWithEncoding(TEXTS[0], 'o200k_base'));
+    assert.equal(countTokens(TEXTS[1], 'text-embedding-3-small'), countWithEncoding(TEXTS[1], 'cl100k_base'));
+    assert.equal(countTokens('', 'gpt-4o'), 0);
+    assert.deepEqual(asked, ['o200k_base', 'cl100k_base'], 'each non-empty text went to the worker, with the model\'s encoding');
+  } finally {
+    useTokenCounter(null);
+  }
+});
+
+test('a worker that cannot start says so, and counting falls back to this thread', async () => {
+  const thread = TokenThread.start(join(__dirname, 'no-such-worker.js'));
+  threads.push(thread);
+  assert.equal(await thread.ready, false);
+  assert.equal(thread.count('hello', 'o200k_base'), undefined);
+  useTokenCounter((text, encoding) => thread.count(text, encoding));
+  try {
+    assert.equal(countTokens(TEXTS[0], 'gpt-4o'), countWithEncoding(TEXTS[0], 'o200k_base'));
+  } finally {
+    useTokenCounter(null);
+  }
+});
+
+test('a disposed worker gives no counts', async () => {
+  const thread = TokenThread.start(WORKER);
+  assert.equal(await thread.ready, true);
+  thread.dispose();
+  assert.equal(thread.count('hello', 'o200k_base'), undefined);
+});
