@@ -8,6 +8,9 @@ import type { AnalysisError, ProjectSource } from './model';
 export interface FileIndex {
   parsed: ParsedFile;
   parents: Map<Node, Node>;
+  /** Name indexes the call graph builds on demand; they live as long as the parse (see Classifier). */
+  identifiers?: Map<string, TSESTree.Identifier[]>;
+  memberCalls?: Map<string, TSESTree.CallExpression[]>;
 }
 
 const RESOLVE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];

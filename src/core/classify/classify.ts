@@ -52,8 +52,7 @@ interface Use {
 
 export class Classifier {
   private readonly pkg: PackageInfo | null;
-  private readonly identifierIndex = new Map<string, Map<string, TSESTree.Identifier[]>>();
-  private readonly memberCallIndex = new Map<string, Map<string, TSESTree.CallExpression[]>>();
+  private static readonly NO_INDEX = new Map<string, never[]>();
   private readonly pathMemo = new Map<Node, Path[]>();
   /** Route paths that vercel.json runs on a schedule. */
   private readonly cronRoutes: Map<string, string>;
@@ -497,43 +496,43 @@ export class Classifier {
     return out;
   }
 
+  /** A file's identifiers by name; kept with its parse, so it is built again only when the file's text changes. */
   private identifiers(file: string): Map<string, TSESTree.Identifier[]> {
-    let idx = this.identifierIndex.get(file);
-    if (idx) return idx;
-    idx = new Map();
     const fi = this.project.get(file);
-    if (fi) {
+    if (!fi) return Classifier.NO_INDEX;
+    if (!fi.identifiers) {
+      const idx = new Map<string, TSESTree.Identifier[]>();
       visit(fi.parsed.ast, (node) => {
         if (node.type === T.Identifier) {
-          const list = idx!.get(node.name) ?? [];
+          const list = idx.get(node.name) ?? [];
           list.push(node);
-          idx!.set(node.name, list);
+          idx.set(node.name, list);
         }
       });
+      fi.identifiers = idx;
     }
-    this.identifierIndex.set(file, idx);
-    return idx;
+    return fi.identifiers;
   }
 
+  /** A file's `x.name(…)` calls by method name; kept with its parse, like `identifiers`. */
   private memberCalls(file: string): Map<string, TSESTree.CallExpression[]> {
-    let idx = this.memberCallIndex.get(file);
-    if (idx) return idx;
-    idx = new Map();
     const fi = this.project.get(file);
-    if (fi) {
+    if (!fi) return Classifier.NO_INDEX;
+    if (!fi.memberCalls) {
+      const idx = new Map<string, TSESTree.CallExpression[]>();
       visit(fi.parsed.ast, (node) => {
         if (node.type === T.CallExpression && node.callee.type === T.MemberExpression) {
           const name = propertyName(node.callee.property, node.callee.computed);
           if (name) {
-            const list = idx!.get(name) ?? [];
+            const list = idx.get(name) ?? [];
             list.push(node);
-            idx!.set(name, list);
+            idx.set(name, list);
           }
         }
       });
+      fi.memberCalls = idx;
     }
-    this.memberCallIndex.set(file, idx);
-    return idx;
+    return fi.memberCalls;
   }
 }
 

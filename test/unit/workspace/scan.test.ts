@@ -147,3 +147,27 @@ test('a full refresh reads every file again but re-parses only those whose text 
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('an edit rebuilds the call-graph indexes of the edited file only', () => {
+  const root = tree({
+    'package.json': JSON.stringify({ scripts: { nightly: 'tsx scripts/nightly.ts' } }),
+    'src/lib.ts': "import OpenAI from 'openai';\nconst c = new OpenAI();\nexport async function summarize(t: string) {\n  return c.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: t }] });\n}\n",
+    'scripts/nightly.ts': "import { summarize } from '../src/lib';\nexport async function main(rows: string[]) {\n  for (const r of rows) await summarize(r);\n}\nmain([]);\n",
+    'scripts/other.ts': "import { summarize } from '../src/lib';\nexport const once = () => summarize('hello');\n",
+  });
+  try {
+    const session = new WorkspaceSession(root, DEFAULT_OPTIONS);
+    type Entry = { entry: { identifiers?: Map<string, unknown> } | null };
+    const cache = (session as unknown as { parseCache: Map<string, Entry> }).parseCache;
+    const indexOf = (rel: string) => cache.get(rel)?.entry?.identifiers;
+    assert.equal(session.analyzeAll().findings.length, 1);
+    const before = { nightly: indexOf('scripts/nightly.ts'), other: indexOf('scripts/other.ts') };
+    assert.ok(before.nightly && before.other, 'the walk to the callers indexed both importers');
+    session.setOverlay('scripts/other.ts', "import { summarize } from '../src/lib';\nexport const twice = () => summarize('hi');\n");
+    session.analyzeAll();
+    assert.equal(indexOf('scripts/nightly.ts'), before.nightly, 'an unchanged file keeps its index');
+    assert.ok(indexOf('scripts/other.ts') && indexOf('scripts/other.ts') !== before.other, 'the edited file is indexed again');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
