@@ -22,6 +22,7 @@ import {
   readPromptfooFiles,
   readScheduledWorkflows,
   ScheduledWorkflow,
+  topLevelAwait,
 } from './entries';
 import { ruleById } from './rules';
 import { cronRunsPerDay } from './schedule';
@@ -145,7 +146,7 @@ export class Classifier {
   private topLevelPaths(fi: FileIndex, file: string): Path[] {
     const program = fi.parsed.ast;
     if (isTestFile(file)) return [excludedPath(file)];
-    const entry = matchFileEntry(file, fi.parsed.text, program, this.pkg, this.workflows);
+    const entry = matchFileEntry(file, fi.parsed.text, program, this.pkg, this.workflows) ?? this.standaloneProgram(file, fi);
     if (entry) return [toPath(entry, file)];
     return [
       {
@@ -158,6 +159,12 @@ export class Classifier {
         loops: [],
       },
     ];
+  }
+
+  /** Top-level await in a file no module imports (see `topLevelAwait`). */
+  private standaloneProgram(file: string, fi: FileIndex): EntryMatch | null {
+    const entry = topLevelAwait(file, fi.parsed.text, fi.parsed.ast);
+    return entry && this.importersOf(file).length === 0 ? entry : null;
   }
 
   private functionPaths(file: string, fn: FunctionLike, depth: number, visiting: Set<Node>): Path[] {

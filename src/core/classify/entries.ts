@@ -1,8 +1,8 @@
 // Recognisers for the places code is entered from: framework registrations, file conventions,
 // package scripts. Each returns the rule id it matched and a sentence, or null.
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
-import type { Node } from '../parse/walk';
-import { propertyName } from '../detect/resolve';
+import { visit, type Node } from '../parse/walk';
+import { isFunctionLike, propertyName } from '../detect/resolve';
 import { parse as parseYaml } from 'yaml';
 import { stripExtension } from '../project';
 
@@ -275,8 +275,28 @@ export function matchFileEntry(
   }
   if (isEvalFile(file)) return { rule: 'eval-harness', message: `an eval harness (${file})`, node: program };
   if (text.startsWith('#!')) return { rule: 'shebang-script', message: `an executable script (${text.slice(0, text.indexOf('\n')).trim()})`, node: program };
-  if (/require\.main\s*===?\s*module|import\.meta\.main/.test(text)) {
-    return { rule: 'main-module', message: 'runs as a main module (require.main === module)', node: program };
-  }
+  const main = /require\.main\s*===?\s*module|import\.meta\.main/.exec(text);
+  if (main) return { rule: 'main-module', message: `runs as a main module (${main[0].startsWith('import') ? 'import.meta.main' : 'require.main === module'})`, node: program };
   return null;
+}
+
+/**
+ * A file that awaits at module level, is imported by no other module and follows no framework's file
+ * convention is a program run on its own (`node x.mjs`, `tsx x.ts`). The caller checks the importers;
+ * this checks the file. Framework files and components are left out: their module-level code runs
+ * when a server or page loads, which says nothing about who waits.
+ */
+export function topLevelAwait(file: string, text: string, program: TSESTree.Program): EntryMatch | null {
+  if (!/\bawait\b/.test(text) || /\.[jt]sx$/.test(file) || /(^|\/)(app|pages|routes|src\/routes)\//.test(file) || /(^|\/)\+(server|page|layout)/.test(file)) return null;
+  let found: Node | null = null;
+  visit(program, (node) => {
+    if (found) return false;
+    if (isFunctionLike(node)) return false; // an await inside a function runs when that function is called
+    if (node.type === T.AwaitExpression || (node.type === T.ForOfStatement && node.await)) {
+      found = node;
+      return false;
+    }
+  });
+  if (!found) return null;
+  return { rule: 'top-level-await', message: `awaits at the top level (line ${(found as Node).loc.start.line}) and no module imports it: a program run on its own`, node: program };
 }

@@ -27,6 +27,7 @@ export const RULES: readonly ContextRule[] = [
   { id: 'bin-entry', effect: 'batchable', title: 'A package bin entry' },
   { id: 'shebang-script', effect: 'batchable', title: 'An executable script (shebang)' },
   { id: 'main-module', effect: 'batchable', title: 'Runs as a main module (require.main === module)' },
+  { id: 'top-level-await', effect: 'batchable', title: 'A program that awaits at the top level and is imported by no module' },
   { id: 'cron-schedule', effect: 'batchable', title: 'Runs on a cron schedule' },
   { id: 'loop-over-collection', effect: 'batchable', title: 'Called once per item of a collection' },
   { id: 'scheduled-workflow', effect: 'batchable', title: 'Run by a scheduled GitHub Actions workflow' },
