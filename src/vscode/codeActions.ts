@@ -4,8 +4,16 @@ import * as vscode from 'vscode';
 import { Engine } from './engine';
 import { callRange, CODES, SOURCE } from './diagnostics';
 import { fixTitle } from '../core/rewrite';
+import { AnnotationKind, ANNOTATIONS, planAnnotation } from '../core/rewrite/annotate';
 
 export const APPLY_FIX = 'batchwise.applyFix';
+export const ANNOTATE = 'batchwise.annotate';
+
+/** The comments offered on each diagnostic: a verdict the user knows better than inference, or silence. */
+const ANNOTATION_KINDS: Record<string, AnnotationKind[]> = {
+  [CODES.batchable.value]: ['declare-user-waiting', 'ignore-line', 'ignore-file'],
+  [CODES.unknown.value]: ['declare-batch', 'declare-user-waiting', 'ignore-line', 'ignore-file'],
+};
 
 export class QuickFixProvider implements vscode.CodeActionProvider {
   static readonly providedCodeActionKinds = [vscode.CodeActionKind.QuickFix];
@@ -16,21 +24,33 @@ export class QuickFixProvider implements vscode.CodeActionProvider {
     const entry = this.engine.findingsFor(doc.uri);
     if (!entry || entry.version !== doc.version) return [];
     const actions: vscode.CodeAction[] = [];
+    const comments: vscode.CodeAction[] = [];
     for (const diag of context.diagnostics) {
-      const code = typeof diag.code === 'object' ? diag.code.value : diag.code;
-      if (diag.source !== SOURCE || code !== CODES.batchable.value) continue;
+      const code = String(typeof diag.code === 'object' ? diag.code.value : diag.code);
+      if (diag.source !== SOURCE || !ANNOTATION_KINDS[code]) continue;
       const f = entry.findings.find((x) => callRange(x).isEqual(diag.range));
-      if (!f?.fix) continue;
-      const title = `Batchwise: ${fixTitle(f.fix.strategy, f.site.provider)}`;
-      const action = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
-      action.diagnostics = [diag];
-      // Batch results arrive up to 24 hours later: a change of timing the user should choose, never a fix-all.
-      action.isPreferred = false;
-      action.command = { command: APPLY_FIX, title: action.title, arguments: [doc.uri, doc.version, f.site.range[0], f.site.range[1]] };
-      actions.push(action);
+      if (!f) continue;
+      const call = [doc.uri, doc.version, f.site.range[0], f.site.range[1]];
+      if (code === CODES.batchable.value && f.fix) {
+        const title = `Batchwise: ${fixTitle(f.fix.strategy, f.site.provider)}`;
+        const action = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
+        action.diagnostics = [diag];
+        // Batch results arrive up to 24 hours later: a change of timing the user should choose, never a fix-all.
+        action.isPreferred = false;
+        action.command = { command: APPLY_FIX, title: action.title, arguments: call };
+        actions.push(action);
+      }
+      // The comments are computed (and checked by a parse) only when chosen: this runs on every cursor move.
+      for (const kind of ANNOTATION_KINDS[code]) {
+        const { title, comment } = ANNOTATIONS[kind];
+        const action = new vscode.CodeAction(`Batchwise: ${title} (// ${comment})`, vscode.CodeActionKind.QuickFix);
+        action.diagnostics = [diag];
+        action.command = { command: ANNOTATE, title: action.title, arguments: [...call, kind] };
+        comments.push(action);
+      }
     }
     void range;
-    return actions;
+    return [...actions, ...comments];
   }
 }
 
@@ -65,4 +85,22 @@ export async function applyFix(engine: Engine, uri: vscode.Uri, version: number,
   const applied = await vscode.workspace.applyEdit(edit);
   if (!applied) void vscode.window.showErrorMessage('Batchwise: the edit could not be applied (a file it creates may already exist); nothing was changed.');
   return applied;
+}
+
+/** Inserts the comment of `kind` for the call at [start, end) of the document at `version`. Returns whether it was inserted. */
+export async function applyAnnotation(engine: Engine, uri: vscode.Uri, version: number, start: number, end: number, kind: AnnotationKind): Promise<boolean> {
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const finding = engine.findingsFor(uri)?.findings.find((f) => f.site.range[0] === start && f.site.range[1] === end);
+  if (doc.version !== version || !finding) {
+    void vscode.window.showWarningMessage('Batchwise: the file changed since this fix was offered; use the Quick Fix again.');
+    return false;
+  }
+  const plan = planAnnotation(finding.site.file, doc.getText(), finding.site, kind);
+  if (!plan.ok) {
+    void vscode.window.showErrorMessage(`Batchwise: no comment added: ${plan.reason}`);
+    return false;
+  }
+  const edit = new vscode.WorkspaceEdit();
+  edit.insert(uri, doc.positionAt(plan.edit.range[0]), plan.edit.newText);
+  return vscode.workspace.applyEdit(edit);
 }

@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import { Engine } from './engine';
 import { DiagnosticsController } from './diagnostics';
 import { HoverProvider } from './hover';
-import { APPLY_FIX, applyFix, QuickFixProvider } from './codeActions';
+import { ANNOTATE, applyAnnotation, APPLY_FIX, applyFix, QuickFixProvider } from './codeActions';
+import { AnnotationKind, isAnnotationKind } from '../core/rewrite/annotate';
 import { ReportController, VIEW_TYPE } from './report/panel';
 import type { ExportFormat } from './report/protocol';
 import { SavingsCodeLens } from './codeLens';
@@ -41,6 +42,8 @@ export function activate(context: vscode.ExtensionContext): BatchwiseApi {
       return chosen ? report.export(chosen, target) : undefined;
     },
     [APPLY_FIX]: (uri: vscode.Uri, version: number, start: number, end: number) => applyFix(engine, uri, version, start, end),
+    [ANNOTATE]: (uri: vscode.Uri, version: number, start: number, end: number, kind: AnnotationKind) =>
+      isAnnotationKind(kind) ? applyAnnotation(engine, uri, version, start, end, kind) : false,
     'batchwise.showLog': () => log.show(),
   };
   context.subscriptions.push(

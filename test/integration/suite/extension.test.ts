@@ -14,6 +14,13 @@ const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? String(d.
 
 let api: BatchwiseApi;
 
+/** The comment Quick Fixes every BW001 diagnostic offers after its rewrite. */
+const COMMENT_ACTIONS = [
+  'Batchwise: Declare that a person waits for this call (// batchwise: user-waiting)',
+  'Batchwise: Ignore this call (// batchwise-ignore-next-line)',
+  'Batchwise: Ignore this file (// batchwise-ignore-file)',
+];
+
 /** Resolves when Batchwise has (re)analysed the document; never a fixed sleep. */
 function analysed(uri: vscode.Uri, timeoutMs = 30_000): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -199,7 +206,33 @@ suite('Batchwise in VS Code', () => {
     const [d] = batchwiseDiagnostics(doc.uri);
     assert.equal(codeOf(d), 'BW001');
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, d.range);
-    assert.deepEqual(actions.filter((a) => a.title.startsWith('Batchwise:')).map((a) => a.title), ['Batchwise: Move to Anthropic Message Batches (loop hoist)']);
+    assert.deepEqual(actions.filter((a) => a.title.startsWith('Batchwise:')).map((a) => a.title), [
+      'Batchwise: Move to Anthropic Message Batches (loop hoist)',
+      ...COMMENT_ACTIONS,
+    ]);
+  });
+
+  test('a comment Quick Fix declares that a person waits: the diagnostic goes, and comes back when the file is reverted', async () => {
+    const doc = await open('evals/run-evals.ts');
+    const before = doc.getText();
+    const [d] = batchwiseDiagnostics(doc.uri);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, d.range);
+    const declare = actions.find((a) => a.title === COMMENT_ACTIONS[0]);
+    assert.ok(declare?.command);
+    let reanalysed = analysed(doc.uri);
+    assert.equal(await vscode.commands.executeCommand<boolean>(declare.command.command, ...(declare.command.arguments ?? [])), true);
+    const lines = doc.getText().split('\n');
+    const at = lines.findIndex((l) => l.includes('claude.messages.create('));
+    assert.ok(at > 0, 'the call is in the file');
+    assert.equal(lines[at - 1], `${/^\s*/.exec(lines[at])![0]}// batchwise: user-waiting`, 'the comment sits on the line above the call, indented like it');
+    assert.equal(doc.getText().replace(lines[at - 1] + '\n', ''), before, 'nothing else changed');
+    await reanalysed;
+    assert.deepEqual(batchwiseDiagnostics(doc.uri), [], 'a call a person waits for has no diagnostic');
+    reanalysed = analysed(doc.uri);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await reanalysed;
+    assert.equal(doc.getText(), before);
+    assert.deepEqual(batchwiseDiagnostics(doc.uri).map(codeOf), ['BW001']);
   });
 
   test('a single call in a cron callback is offered the batch queue, never as the preferred fix', async () => {
@@ -208,7 +241,7 @@ suite('Batchwise in VS Code', () => {
     assert.ok(d, 'the cron job has a finding');
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, d.range);
     const ours = actions.filter((a) => a.title.startsWith('Batchwise:'));
-    assert.deepEqual(ours.map((a) => a.title), ['Batchwise: Gather calls into Anthropic Message Batches (batch queue)']);
+    assert.deepEqual(ours.map((a) => a.title), ['Batchwise: Gather calls into Anthropic Message Batches (batch queue)', ...COMMENT_ACTIONS]);
     assert.ok(ours.every((a) => !a.isPreferred));
   });
 

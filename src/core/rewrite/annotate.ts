@@ -1,0 +1,53 @@
+// Comments that settle a finding by hand, as the user would type them: declare who waits for a call
+// (`// batchwise: batch`, `// batchwise: user-waiting`), or silence a call or a whole file. The comment
+// goes on its own line above the call, indented like it; the edit is checked by parsing the result,
+// so a comment that would land inside a template literal or JSX text (where it is not a comment) is
+// refused instead of changing the program.
+import { parseSource } from '../parse/parse';
+import type { CallSite, TextEdit } from '../model';
+import { applyEdits } from './index';
+
+export type AnnotationKind = 'declare-batch' | 'declare-user-waiting' | 'ignore-line' | 'ignore-file';
+
+export const ANNOTATIONS: Record<AnnotationKind, { comment: string; title: string }> = {
+  'declare-batch': { comment: 'batchwise: batch', title: 'Declare that nobody waits for this call' },
+  'declare-user-waiting': { comment: 'batchwise: user-waiting', title: 'Declare that a person waits for this call' },
+  'ignore-line': { comment: 'batchwise-ignore-next-line', title: 'Ignore this call' },
+  'ignore-file': { comment: 'batchwise-ignore-file', title: 'Ignore this file' },
+};
+
+export type AnnotationPlan = { ok: true; edit: TextEdit; comment: string } | { ok: false; reason: string };
+
+export function isAnnotationKind(value: unknown): value is AnnotationKind {
+  return typeof value === 'string' && Object.hasOwn(ANNOTATIONS, value);
+}
+
+export function planAnnotation(file: string, text: string, site: CallSite, kind: AnnotationKind): AnnotationPlan {
+  const { comment } = ANNOTATIONS[kind];
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  let at: number;
+  let newText: string;
+  if (kind === 'ignore-file') {
+    // First line, or the line after a shebang (which must stay first).
+    at = text.startsWith('#!') ? lineEnd(text, 0) : text.charCodeAt(0) === 0xfeff ? 1 : 0;
+    newText = at === 0 || at === 1 ? `// ${comment}${eol}` : `${eol}// ${comment}`;
+  } else {
+    at = text.lastIndexOf('\n', site.range[0] - 1) + 1;
+    const indent = /^[ \t]*/.exec(text.slice(at))![0];
+    newText = `${indent}// ${comment}${eol}`;
+  }
+  const edit: TextEdit = { range: [at, at], newText };
+  const after = applyEdits(text, [edit]);
+  const parsed = parseSource(file, after);
+  if (!parsed.ok) return { ok: false, reason: `the file would not parse with the comment (${parsed.message})` };
+  const line = after.slice(0, at + newText.indexOf('//')).split('\n').length;
+  const landed = parsed.comments.some((c) => c.type === 'Line' && c.value.trim() === comment && c.loc.start.line === line);
+  if (!landed) return { ok: false, reason: 'a comment there would be part of a string or JSX text, not a comment; add it by hand where it belongs' };
+  return { ok: true, edit, comment: `// ${comment}` };
+}
+
+function lineEnd(text: string, from: number): number {
+  const i = text.indexOf('\n', from);
+  if (i < 0) return text.length;
+  return text[i - 1] === '\r' ? i - 1 : i;
+}
