@@ -106,7 +106,7 @@ export class Analyzer {
     if (lowVolume) {
       classification.evidence.push({
         rule: 'low-volume',
-        message: `about ${estimate!.callsPerDay} requests a day is below the ${threshold}/day threshold where a batch is worth the wait; reported as low-volume, not as a saving to chase`,
+        message: `about ${estimate!.callsPerDay} request${estimate!.callsPerDay === 1 ? '' : 's'} a day is below the ${threshold}/day threshold where a batch is worth the wait; reported as low-volume, not as a saving to chase`,
         file: call.site.file,
         line: call.site.loc.start.line,
       });

@@ -103,9 +103,80 @@ export const CALL_SHAPES: CallShape[] = [
   },
 ];
 
+// ---- wrappers: the Vercel AI SDK. Its functions (`generateText({ model: openai('gpt-4o'), … })`) call
+// the providers' APIs; the provider and the model are read off the `model` property.
+
+/** A provider package of the AI SDK: `openai` / `anthropic` instances, and `createOpenAI()`-style factories. */
+export interface ModelProviderModule {
+  provider: Provider;
+  source: string;
+  instances: string[];
+  creators: string[];
+}
+
+export const MODEL_PROVIDER_MODULES: ModelProviderModule[] = [
+  { provider: 'openai', source: '@ai-sdk/openai', instances: ['openai'], creators: ['createOpenAI'] },
+  { provider: 'anthropic', source: '@ai-sdk/anthropic', instances: ['anthropic'], creators: ['createAnthropic'] },
+];
+
+/** Methods of a provider instance that return a model, as the instance itself does when called. */
+export const MODEL_METHODS = ['chat', 'responses', 'completion', 'languageModel', 'messages', 'embedding', 'textEmbedding', 'textEmbeddingModel'];
+
+export interface WrapperCall {
+  /** The module exporting the function. */
+  source: string;
+  fn: string;
+  api: string;
+  /** The batch endpoint per provider, where the provider has one for this kind of call. */
+  batchEndpoints: Partial<Record<Provider, string>>;
+  alwaysStreams?: boolean;
+  promptProps: string[];
+  maxTokensProps: string[];
+  noOutput?: boolean;
+}
+
+const TEXT_ENDPOINTS = { openai: '/v1/responses', anthropic: 'messages.batches' };
+const TEXT_PROMPT = ['system', 'prompt', 'messages'];
+const TEXT_LIMITS = ['maxOutputTokens', 'maxTokens'];
+
+export const WRAPPER_CALLS: WrapperCall[] = [
+  { source: 'ai', fn: 'generateText', api: 'ai-sdk.generateText', batchEndpoints: TEXT_ENDPOINTS, promptProps: TEXT_PROMPT, maxTokensProps: TEXT_LIMITS },
+  { source: 'ai', fn: 'generateObject', api: 'ai-sdk.generateObject', batchEndpoints: TEXT_ENDPOINTS, promptProps: TEXT_PROMPT, maxTokensProps: TEXT_LIMITS },
+  { source: 'ai', fn: 'streamText', api: 'ai-sdk.streamText', batchEndpoints: TEXT_ENDPOINTS, alwaysStreams: true, promptProps: TEXT_PROMPT, maxTokensProps: TEXT_LIMITS },
+  { source: 'ai', fn: 'streamObject', api: 'ai-sdk.streamObject', batchEndpoints: TEXT_ENDPOINTS, alwaysStreams: true, promptProps: TEXT_PROMPT, maxTokensProps: TEXT_LIMITS },
+  { source: 'ai', fn: 'embed', api: 'ai-sdk.embed', batchEndpoints: { openai: '/v1/embeddings' }, promptProps: ['value'], maxTokensProps: [], noOutput: true },
+  { source: 'ai', fn: 'embedMany', api: 'ai-sdk.embedMany', batchEndpoints: { openai: '/v1/embeddings' }, promptProps: ['values'], maxTokensProps: [], noOutput: true },
+];
+
+export const WRAPPER_SOURCES = [...new Set(WRAPPER_CALLS.map((w) => w.source))];
+export const WRAPPER_FUNCTIONS = new Set(WRAPPER_CALLS.map((w) => w.fn));
+
+/** The call shape of a wrapper call once its provider is known. */
+export function wrapperShape(call: WrapperCall, provider: Provider): CallShape {
+  const { api, alwaysStreams, promptProps, maxTokensProps, noOutput } = call;
+  return { provider, chain: [], api, batchEndpoint: call.batchEndpoints[provider] ?? null, alwaysStreams, promptProps, maxTokensProps, noOutput };
+}
+
+export function wrapperCallFor(source: string, fn: string): WrapperCall | undefined {
+  return WRAPPER_CALLS.find((w) => w.source === source && w.fn === fn);
+}
+
+export function modelProviderModuleFor(source: string): ModelProviderModule | undefined {
+  return MODEL_PROVIDER_MODULES.find((m) => m.source === source);
+}
+
+/** APIs whose calls produce no output tokens (embeddings), wrapped or not. */
+export function producesNoOutput(api: string): boolean {
+  return CALL_SHAPES.some((s) => s.api === api && s.noOutput) || WRAPPER_CALLS.some((w) => w.api === api && w.noOutput);
+}
+
 export function clientModuleFor(source: string): ClientModule | undefined {
   return CLIENT_MODULES.find((m) => m.source === source);
 }
 
 /** Cheap text test: could this file mention an SDK at all? */
-export const SDK_TEXT_MARKERS = CLIENT_MODULES.map((m) => m.source);
+export const SDK_TEXT_MARKERS = [
+  ...CLIENT_MODULES.map((m) => m.source),
+  ...MODEL_PROVIDER_MODULES.map((m) => m.source),
+  ...WRAPPER_SOURCES.flatMap((s) => [`'${s}'`, `"${s}"`]),
+];

@@ -2,8 +2,8 @@
 // listed in the catalogue, with what can be read off its request.
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import { visit, Node } from '../parse/walk';
-import type { CallSite, RequestInfo } from '../model';
-import { CALL_SHAPES, CallShape, SDK_TEXT_MARKERS } from './catalogue';
+import type { CallSite, Provider, RequestInfo } from '../model';
+import { CALL_SHAPES, CallShape, SDK_TEXT_MARKERS, WRAPPER_FUNCTIONS, WRAPPER_SOURCES, wrapperShape } from './catalogue';
 import { isFunctionLike, propertyName, Resolver } from './resolve';
 import type { FileIndex, ProjectIndex } from '../project';
 
@@ -13,11 +13,15 @@ export interface DetectedCall {
   shape: CallShape;
 }
 
+const WRAPPER_IMPORT = new RegExp(`(from\\s*|require\\(\\s*)['"](${WRAPPER_SOURCES.join('|')})['"]`);
+
 /** Could this text hold an LLM call? Cheap, and errs on the side of yes for files that import project modules. */
 export function mayContainCalls(text: string): boolean {
   if (SDK_TEXT_MARKERS.some((m) => text.includes(m))) return true;
-  return /\.(create|stream)\s*\(/.test(text) && /\b(import|require)\b/.test(text);
+  return (/\.(create|stream)\s*\(/.test(text) || WRAPPER_CALL_TEXT.test(text)) && /\b(import|require)\b/.test(text);
 }
+
+const WRAPPER_CALL_TEXT = new RegExp(`\\b(${[...WRAPPER_FUNCTIONS].join('|')})\\s*\\(`);
 
 export function detectInFile(project: ProjectIndex, resolver: Resolver, file: string): DetectedCall[] {
   const fi = project.get(file);
@@ -25,8 +29,15 @@ export function detectInFile(project: ProjectIndex, resolver: Resolver, file: st
   const ignored = ignoredLines(fi);
   if (ignored === 'file') return [];
   const found: DetectedCall[] = [];
+  const importsWrapper = WRAPPER_IMPORT.test(fi.parsed.text);
   visit(fi.parsed.ast, (node) => {
-    if (node.type !== T.CallExpression || node.callee.type !== T.MemberExpression) return;
+    if (node.type !== T.CallExpression) return;
+    const wrapped = wrapperCall(fi, resolver, file, node, importsWrapper);
+    if (wrapped) {
+      if (!ignored.has(node.loc.start.line)) found.push({ node, shape: wrapped.shape, site: buildSite(fi, resolver, file, node, wrapped.shape, wrapped.model) });
+      return;
+    }
+    if (node.callee.type !== T.MemberExpression) return;
     const method = propertyName(node.callee.property, node.callee.computed);
     if (method !== 'create' && method !== 'stream') return;
     const target = resolver.evaluate(file, node.callee.object);
@@ -61,6 +72,30 @@ function ignoredLines(fi: FileIndex): Set<number> | 'file' {
   return extended;
 }
 
+/**
+ * An AI SDK call (`generateText({ model: openai('gpt-4o'), … })`): its shape once the `model` property
+ * names a provider this tool prices — through a provider instance or factory, or a gateway id such as
+ * 'anthropic/claude-sonnet-4.5'. Calls on other providers' models are not reported.
+ */
+function wrapperCall(fi: FileIndex, resolver: Resolver, file: string, node: TSESTree.CallExpression, importsWrapper: boolean): { shape: CallShape; model: string | null } | null {
+  const callee = node.callee;
+  const name = callee.type === T.Identifier ? callee.name : callee.type === T.MemberExpression ? propertyName(callee.property, callee.computed) : null;
+  // Only calls named like a wrapper function are followed, or any plain call in a file importing the
+  // wrapper itself (where `import { generateText as gen }` can rename one).
+  if (!name || !(WRAPPER_FUNCTIONS.has(name) || (importsWrapper && callee.type === T.Identifier))) return null;
+  const fn = resolver.evaluate(file, callee);
+  if (fn?.kind !== 'wrapper-fn') return null;
+  const request = requestObject(fi, resolver, file, node);
+  const modelNode = request ? readProps(request.node).get('model') : undefined;
+  const model = modelNode ? resolver.evaluate(request!.file, modelNode) : null;
+  if (model?.kind === 'model') return { shape: wrapperShape(fn.call, model.provider), model: model.id };
+  if (model?.kind === 'string') {
+    const gateway = /^(openai|anthropic)\/(.+)$/.exec(model.value);
+    if (gateway) return { shape: wrapperShape(fn.call, gateway[1] as Provider), model: gateway[2].replace(/\./g, '-') };
+  }
+  return null;
+}
+
 function sameChain(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
@@ -69,11 +104,12 @@ function calleeText(text: string, node: TSESTree.CallExpression): string {
   return text.slice(node.callee.range[0], node.callee.range[1]).replace(/\s+/g, '');
 }
 
-function buildSite(fi: FileIndex, resolver: Resolver, file: string, node: TSESTree.CallExpression, shape: CallShape): CallSite {
+/** `wrappedModel`: the model id an AI SDK call names through its provider (undefined for SDK calls, whose `model` is the id). */
+function buildSite(fi: FileIndex, resolver: Resolver, file: string, node: TSESTree.CallExpression, shape: CallShape, wrappedModel?: string | null): CallSite {
   const request = requestObject(fi, resolver, file, node);
   const props = request ? readProps(request.node) : new Map<string, TSESTree.Node>();
   const modelNode = props.get('model');
-  const model = modelNode ? stringValue(resolver, request!.file, modelNode) : null;
+  const model = wrappedModel !== undefined ? wrappedModel : modelNode ? stringValue(resolver, request!.file, modelNode) : null;
   const streamNode = props.get('stream');
   const streaming = Boolean(shape.alwaysStreams) || (streamNode?.type === T.Literal && streamNode.value === true);
   let maxOutputTokens: number | null = null;

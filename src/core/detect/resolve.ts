@@ -4,7 +4,7 @@
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import type { Node } from '../parse/walk';
 import type { Provider } from '../model';
-import { CLIENT_MODULES, ClientModule, clientModuleFor } from './catalogue';
+import { CLIENT_MODULES, ClientModule, clientModuleFor, MODEL_METHODS, ModelProviderModule, modelProviderModuleFor, WrapperCall, wrapperCallFor, WRAPPER_SOURCES } from './catalogue';
 import type { FileIndex, ProjectIndex } from '../project';
 
 export type Value =
@@ -15,7 +15,15 @@ export type Value =
   | { kind: 'function'; file: string; node: FunctionLike }
   | { kind: 'string'; value: string }
   | { kind: 'queue'; name: string }
-  | { kind: 'object'; file: string; node: TSESTree.ObjectExpression };
+  | { kind: 'object'; file: string; node: TSESTree.ObjectExpression }
+  // The AI SDK: its module, one of its LLM functions, a provider package, a provider instance (or one of
+  // its model methods), a `createOpenAI`-style factory, and the model a provider returns.
+  | { kind: 'wrapper-namespace'; source: string }
+  | { kind: 'wrapper-fn'; call: WrapperCall }
+  | { kind: 'model-namespace'; module: ModelProviderModule }
+  | { kind: 'model-provider'; provider: Provider }
+  | { kind: 'model-creator'; provider: Provider }
+  | { kind: 'model'; provider: Provider; id: string | null };
 
 export type FunctionLike = TSESTree.FunctionDeclaration | TSESTree.FunctionExpression | TSESTree.ArrowFunctionExpression;
 
@@ -124,6 +132,11 @@ export class Resolver {
         if (required !== null) return this.moduleValue(file, required);
         const callee = this.evaluate(file, node.callee);
         if (callee?.kind === 'function') return this.returnValue(callee.file, callee.node);
+        if (callee?.kind === 'model-creator') return { kind: 'model-provider', provider: callee.provider };
+        if (callee?.kind === 'model-provider') {
+          const id = node.arguments[0] ? this.evaluate(file, node.arguments[0]) : null;
+          return { kind: 'model', provider: callee.provider, id: id?.kind === 'string' ? id.value : null };
+        }
         return null;
       }
       case T.MemberExpression: {
@@ -160,6 +173,15 @@ export class Resolver {
         return object.module.classExports.includes(prop) ? { kind: 'class', provider: object.module.provider } : null;
       case 'module':
         return this.evaluateExport(object.file, prop);
+      case 'wrapper-namespace': {
+        const call = wrapperCallFor(object.source, prop);
+        return call ? { kind: 'wrapper-fn', call } : null;
+      }
+      case 'model-namespace':
+        return this.modelExport(object.module, prop);
+      case 'model-provider':
+        // `openai.chat('gpt-4o')`, `openai.embedding(…)`: called like the instance itself.
+        return MODEL_METHODS.includes(prop) ? object : null;
       case 'object': {
         for (const p of object.node.properties) {
           if (p.type !== T.Property) continue;
@@ -172,9 +194,32 @@ export class Resolver {
     }
   }
 
-  private moduleValue(file: string, source: string): Value | null {
+  /** What a known package exports under `name` (or as a whole, for '*'), or undefined for any other package. */
+  private packageExport(source: string, name: string): Value | null | undefined {
     const sdk = clientModuleFor(source);
-    if (sdk) return { kind: 'sdk-namespace', module: sdk };
+    if (sdk) {
+      if (name === '*') return { kind: 'sdk-namespace', module: sdk };
+      return sdk.classExports.includes(name) ? { kind: 'class', provider: sdk.provider } : null;
+    }
+    if (WRAPPER_SOURCES.includes(source)) {
+      if (name === '*') return { kind: 'wrapper-namespace', source };
+      const call = wrapperCallFor(source, name);
+      return call ? { kind: 'wrapper-fn', call } : null;
+    }
+    const models = modelProviderModuleFor(source);
+    if (models) return name === '*' ? { kind: 'model-namespace', module: models } : this.modelExport(models, name);
+    return undefined;
+  }
+
+  private modelExport(module: ModelProviderModule, name: string): Value | null {
+    if (module.instances.includes(name)) return { kind: 'model-provider', provider: module.provider };
+    if (module.creators.includes(name)) return { kind: 'model-creator', provider: module.provider };
+    return null;
+  }
+
+  private moduleValue(file: string, source: string): Value | null {
+    const known = this.packageExport(source, '*');
+    if (known !== undefined) return known;
     const target = this.project.resolveImport(file, source);
     return target ? { kind: 'module', file: target } : null;
   }
@@ -194,11 +239,8 @@ export class Resolver {
       case 'function':
         return { kind: 'function', file, node: binding.node };
       case 'import': {
-        const sdk = clientModuleFor(binding.source);
-        if (sdk) {
-          if (binding.imported === '*') return { kind: 'sdk-namespace', module: sdk };
-          return sdk.classExports.includes(binding.imported) ? { kind: 'class', provider: sdk.provider } : null;
-        }
+        const known = this.packageExport(binding.source, binding.imported);
+        if (known !== undefined) return known;
         const target = this.project.resolveImport(file, binding.source);
         if (!target) return null;
         if (binding.imported === '*') return { kind: 'module', file: target };
@@ -321,9 +363,9 @@ export class Resolver {
           if (exported !== name) continue;
           const local = spec.local.type === T.Identifier ? spec.local.name : String(spec.local.value);
           if (stmt.source) {
+            const known = this.packageExport(stmt.source.value, local);
+            if (known !== undefined) return known;
             const target = this.project.resolveImport(file, stmt.source.value);
-            const sdk = clientModuleFor(stmt.source.value);
-            if (sdk) return sdk.classExports.includes(local) ? { kind: 'class', provider: sdk.provider } : null;
             return target ? this.evaluateExport(target, local) : null;
           }
           return this.evaluate(file, spec.local);

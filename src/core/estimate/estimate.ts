@@ -3,6 +3,7 @@
 import type { AnalysisOptions, CallSite, Estimate, PriceRow } from '../model';
 import { FALLBACK_EMBEDDING_MODEL, FALLBACK_MODEL, findPrice } from './prices';
 import { countTokens, encodingFor } from './tokens';
+import { producesNoOutput } from '../detect/catalogue';
 
 export const DAYS_PER_MONTH = 30;
 
@@ -38,7 +39,7 @@ export interface EstimateContext {
 
 export function estimateSite(site: CallSite, options: AnalysisOptions, context: EstimateContext = {}): Estimate {
   const assumptions: string[] = [];
-  const embeddings = site.api === 'embeddings';
+  const embeddings = producesNoOutput(site.api);
 
   let price = site.model ? findPrice(site.model, options.priceOverrides) : null;
   if (!price) {
