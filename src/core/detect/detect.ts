@@ -91,7 +91,8 @@ function wrapperCall(fi: FileIndex, resolver: Resolver, file: string, node: TSES
   if (model?.kind === 'model') return { shape: wrapperShape(fn.call, model.provider), model: model.id };
   if (model?.kind === 'string') {
     const gateway = /^(openai|anthropic)\/(.+)$/.exec(model.value);
-    if (gateway) return { shape: wrapperShape(fn.call, gateway[1] as Provider), model: gateway[2].replace(/\./g, '-') };
+    // Gateway ids write Claude versions with dots ('claude-haiku-4.5'); the API ids use dashes. OpenAI ids keep theirs ('gpt-4.1').
+    if (gateway) return { shape: wrapperShape(fn.call, gateway[1] as Provider), model: gateway[1] === 'anthropic' ? gateway[2].replace(/\./g, '-') : gateway[2] };
   }
   return null;
 }
