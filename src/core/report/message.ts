@@ -25,12 +25,14 @@ export function primaryReason(f: Finding): string {
 
 /** The message for a batchable or unknown finding (user-waiting calls are not reported). */
 export function findingMessage(f: Finding): string {
-  const call = `${PROVIDER_NAMES[f.site.provider] ?? f.site.provider} ${f.site.api} call`;
+  const provider = PROVIDER_NAMES[f.site.provider] ?? f.site.provider;
+  const wrapped = /^ai-sdk\.(.+)$/.exec(f.site.api);
+  const call = wrapped ? `AI SDK ${wrapped[1]} call (${provider} model)` : `${provider} ${f.site.api} call`;
   const why = primaryReason(f);
   if (f.classification.verdict === 'batchable') {
     const saving = f.estimate ? formatUsd(f.estimate.monthlySavings) : 'half its cost';
     return f.lowVolume
-      ? `${call} is batchable (${sentence(why)}), but at about ${f.estimate?.callsPerDay ?? '?'} requests a day it is low volume: batching would save ≈ ${saving}/mo.`
+      ? `${call} is batchable (${sentence(why)}), but at about ${f.estimate?.callsPerDay ?? '?'} request${f.estimate?.callsPerDay === 1 ? '' : 's'} a day it is low volume: batching would save ≈ ${saving}/mo.`
       : `${call} is batchable: ${sentence(why)}. Moving it to the Batch API saves ≈ ${saving}/mo${f.fix ? '; a Quick Fix is available' : ''}.`;
   }
   return `Batchwise cannot tell whether a person waits for this ${call}: ${sentence(why)}. Add "// batchwise: batch N/day" or "// batchwise: user-waiting" above it.`;

@@ -4,6 +4,7 @@ import { formatUsd, formatTokens } from '../../../src/core/report/format';
 import { computeTotals } from '../../../src/core/report/totals';
 import { toJsonReport } from '../../../src/core/report/json';
 import { toTable } from '../../../src/core/report/table';
+import { findingMessage } from '../../../src/core/report/message';
 import type { Finding, Verdict } from '../../../src/core/model';
 
 function finding(verdict: Verdict, monthlyStandard: number, lowVolume = false): Finding {
@@ -56,4 +57,15 @@ test('table: colour only on request; long paths shortened from the left to fit',
   assert.match(plain, /…/);
   assert.match(toTable({ findings: [f], errors: [] }, { color: true }), /\u001b\[32mbatchable/);
   assert.match(toTable({ findings: [], errors: [] }, { color: false }), /No LLM API calls found/);
+});
+
+test('messages name an AI SDK call by its function and its provider, and count requests in the singular when there is one', () => {
+  const f = finding('batchable', 30);
+  f.site = { ...f.site, api: 'ai-sdk.generateText', provider: 'anthropic', callee: 'generateText' };
+  assert.match(findingMessage(f), /^AI SDK generateText call \(Anthropic model\) is batchable: run by the npm script `x`\. Moving it to the Batch API saves ≈ \$15\.00\/mo\.$/);
+  const low = finding('batchable', 2, true);
+  low.estimate = { ...low.estimate!, callsPerDay: 1 };
+  assert.match(findingMessage(low), /at about 1 request a day it is low volume/);
+  low.estimate = { ...low.estimate!, callsPerDay: 40 };
+  assert.match(findingMessage(low), /at about 40 requests a day it is low volume/);
 });
