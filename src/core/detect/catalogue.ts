@@ -167,7 +167,47 @@ export function modelProviderModuleFor(source: string): ModelProviderModule | un
 
 /** APIs whose calls produce no output tokens (embeddings), wrapped or not. */
 export function producesNoOutput(api: string): boolean {
-  return CALL_SHAPES.some((s) => s.api === api && s.noOutput) || WRAPPER_CALLS.some((w) => w.api === api && w.noOutput);
+  return (
+    CALL_SHAPES.some((s) => s.api === api && s.noOutput) ||
+    WRAPPER_CALLS.some((w) => w.api === api && w.noOutput) ||
+    MODEL_CLASSES.some((c) => c.noOutput && Object.values(c.methods).some((m) => m.api === api))
+  );
+}
+
+// ---- wrappers: LangChain's provider models. `new ChatOpenAI({ model })` holds the model; its
+// `invoke(input)` / `stream(input)` / `batch(inputs)` (and an embeddings class's `embedQuery` /
+// `embedDocuments`) take the prompt as their first argument.
+
+export interface ModelClass {
+  provider: Provider;
+  source: string;
+  className: string;
+  /** Methods that call the API, and how. */
+  methods: Record<string, { api: string; alwaysStreams?: boolean }>;
+  batchEndpoint: string;
+  noOutput?: boolean;
+}
+
+const CHAT_METHODS = { invoke: { api: 'langchain.invoke' }, batch: { api: 'langchain.batch' }, stream: { api: 'langchain.stream', alwaysStreams: true } };
+const EMBEDDING_METHODS = { embedQuery: { api: 'langchain.embedQuery' }, embedDocuments: { api: 'langchain.embedDocuments' } };
+
+export const MODEL_CLASSES: ModelClass[] = [
+  { provider: 'openai', source: '@langchain/openai', className: 'ChatOpenAI', methods: CHAT_METHODS, batchEndpoint: '/v1/chat/completions' },
+  { provider: 'openai', source: '@langchain/openai', className: 'OpenAIEmbeddings', methods: EMBEDDING_METHODS, batchEndpoint: '/v1/embeddings', noOutput: true },
+  { provider: 'anthropic', source: '@langchain/anthropic', className: 'ChatAnthropic', methods: CHAT_METHODS, batchEndpoint: 'messages.batches' },
+];
+
+export const MODEL_CLASS_METHOD_NAMES = new Set(MODEL_CLASSES.flatMap((c) => Object.keys(c.methods)));
+
+export function modelClassFor(source: string, name: string): ModelClass | undefined {
+  return MODEL_CLASSES.find((c) => c.source === source && c.className === name);
+}
+
+/** The call shape of a LangChain model method. */
+export function modelClassShape(cls: ModelClass, method: string): CallShape | null {
+  const m = cls.methods[method];
+  if (!m) return null;
+  return { provider: cls.provider, chain: [], api: m.api, batchEndpoint: cls.batchEndpoint, alwaysStreams: m.alwaysStreams, promptProps: [], maxTokensProps: [], noOutput: cls.noOutput };
 }
 
 export function clientModuleFor(source: string): ClientModule | undefined {
@@ -178,5 +218,6 @@ export function clientModuleFor(source: string): ClientModule | undefined {
 export const SDK_TEXT_MARKERS = [
   ...CLIENT_MODULES.map((m) => m.source),
   ...MODEL_PROVIDER_MODULES.map((m) => m.source),
+  ...new Set(MODEL_CLASSES.map((c) => c.source)),
   ...WRAPPER_SOURCES.flatMap((s) => [`'${s}'`, `"${s}"`]),
 ];

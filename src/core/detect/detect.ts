@@ -3,7 +3,7 @@
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import { visit, Node } from '../parse/walk';
 import type { CallSite, Provider, RequestInfo } from '../model';
-import { CALL_SHAPES, CallShape, SDK_TEXT_MARKERS, WRAPPER_FUNCTIONS, WRAPPER_SOURCES, wrapperShape } from './catalogue';
+import { CALL_SHAPES, CallShape, MODEL_CLASS_METHOD_NAMES, modelClassShape, SDK_TEXT_MARKERS, WRAPPER_FUNCTIONS, WRAPPER_SOURCES, wrapperShape } from './catalogue';
 import { isFunctionLike, propertyName, Resolver } from './resolve';
 import type { FileIndex, ProjectIndex } from '../project';
 
@@ -18,9 +18,10 @@ const WRAPPER_IMPORT = new RegExp(`(from\\s*|require\\(\\s*)['"](${WRAPPER_SOURC
 /** Could this text hold an LLM call? Cheap, and errs on the side of yes for files that import project modules. */
 export function mayContainCalls(text: string): boolean {
   if (SDK_TEXT_MARKERS.some((m) => text.includes(m))) return true;
-  return (/\.(create|stream)\s*\(/.test(text) || WRAPPER_CALL_TEXT.test(text)) && /\b(import|require)\b/.test(text);
+  return (METHOD_CALL_TEXT.test(text) || WRAPPER_CALL_TEXT.test(text)) && /\b(import|require)\b/.test(text);
 }
 
+const METHOD_CALL_TEXT = new RegExp(`\\.(create|stream|${[...MODEL_CLASS_METHOD_NAMES].join('|')})\\s*\\(`);
 const WRAPPER_CALL_TEXT = new RegExp(`\\b(${[...WRAPPER_FUNCTIONS].join('|')})\\s*\\(`);
 
 export function detectInFile(project: ProjectIndex, resolver: Resolver, file: string): DetectedCall[] {
@@ -34,11 +35,20 @@ export function detectInFile(project: ProjectIndex, resolver: Resolver, file: st
     if (node.type !== T.CallExpression) return;
     const wrapped = wrapperCall(fi, resolver, file, node, importsWrapper);
     if (wrapped) {
-      if (!ignored.has(node.loc.start.line)) found.push({ node, shape: wrapped.shape, site: buildSite(fi, resolver, file, node, wrapped.shape, wrapped.model) });
+      if (!ignored.has(node.loc.start.line)) found.push({ node, shape: wrapped.shape, site: buildSite(fi, resolver, file, node, wrapped.shape, { model: wrapped.model }) });
       return;
     }
     if (node.callee.type !== T.MemberExpression) return;
     const method = propertyName(node.callee.property, node.callee.computed);
+    if (method && MODEL_CLASS_METHOD_NAMES.has(method)) {
+      const model = resolver.evaluate(file, node.callee.object);
+      const shape = model?.kind === 'model-instance' ? modelClassShape(model.cls, method) : null;
+      if (model?.kind === 'model-instance' && shape) {
+        const wrapped = { model: model.id, promptArgument: true, maxOutputTokens: model.maxTokens };
+        if (!ignored.has(node.loc.start.line)) found.push({ node, shape, site: buildSite(fi, resolver, file, node, shape, wrapped) });
+        return;
+      }
+    }
     if (method !== 'create' && method !== 'stream') return;
     const target = resolver.evaluate(file, node.callee.object);
     if (target?.kind !== 'client') return;
@@ -105,15 +115,24 @@ function calleeText(text: string, node: TSESTree.CallExpression): string {
   return text.slice(node.callee.range[0], node.callee.range[1]).replace(/\s+/g, '');
 }
 
-/** `wrappedModel`: the model id an AI SDK call names through its provider (undefined for SDK calls, whose `model` is the id). */
-function buildSite(fi: FileIndex, resolver: Resolver, file: string, node: TSESTree.CallExpression, shape: CallShape, wrappedModel?: string | null): CallSite {
-  const request = requestObject(fi, resolver, file, node);
+/** What a wrapper knows that an SDK call's request object would say. */
+interface Wrapped {
+  /** The model id, read off the wrapper's model (an SDK call's `model` is the id itself). */
+  model: string | null;
+  /** The prompt is the first argument itself (LangChain's `invoke(input)`), not a property of a request object. */
+  promptArgument?: boolean;
+  /** The output limit the wrapper was built with. */
+  maxOutputTokens?: number | null;
+}
+
+function buildSite(fi: FileIndex, resolver: Resolver, file: string, node: TSESTree.CallExpression, shape: CallShape, wrapped?: Wrapped): CallSite {
+  const request = wrapped?.promptArgument ? null : requestObject(fi, resolver, file, node);
   const props = request ? readProps(request.node) : new Map<string, TSESTree.Node>();
   const modelNode = props.get('model');
-  const model = wrappedModel !== undefined ? wrappedModel : modelNode ? stringValue(resolver, request!.file, modelNode) : null;
+  const model = wrapped ? wrapped.model : modelNode ? stringValue(resolver, request!.file, modelNode) : null;
   const streamNode = props.get('stream');
   const streaming = Boolean(shape.alwaysStreams) || (streamNode?.type === T.Literal && streamNode.value === true);
-  let maxOutputTokens: number | null = null;
+  let maxOutputTokens: number | null = wrapped?.maxOutputTokens ?? null;
   for (const p of shape.maxTokensProps) {
     const v = props.get(p);
     if (v?.type === T.Literal && typeof v.value === 'number') {
@@ -125,7 +144,11 @@ function buildSite(fi: FileIndex, resolver: Resolver, file: string, node: TSESTr
   const choices = nNode?.type === T.Literal && typeof nNode.value === 'number' ? nNode.value : null;
   const prompt: RequestInfo = { literalText: '', dynamicParts: 0, maxOutputTokens, choices };
   const texts: string[] = [];
-  if (!request) prompt.dynamicParts += 1;
+  const input = wrapped?.promptArgument ? node.arguments[0] : undefined;
+  if (input) {
+    if (input.type === T.SpreadElement) prompt.dynamicParts += 1;
+    else collectText(resolver, file, input, texts, prompt);
+  } else if (!request) prompt.dynamicParts += 1;
   else {
     if (request.hasSpread) prompt.dynamicParts += 1;
     for (const p of shape.promptProps) {

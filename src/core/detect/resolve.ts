@@ -4,7 +4,7 @@
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import type { Node } from '../parse/walk';
 import type { Provider } from '../model';
-import { CLIENT_MODULES, ClientModule, clientModuleFor, MODEL_METHODS, ModelProviderModule, modelProviderModuleFor, WrapperCall, wrapperCallFor, WRAPPER_SOURCES } from './catalogue';
+import { CLIENT_MODULES, ClientModule, clientModuleFor, MODEL_CLASSES, MODEL_METHODS, ModelClass, modelClassFor, ModelProviderModule, modelProviderModuleFor, WrapperCall, wrapperCallFor, WRAPPER_SOURCES } from './catalogue';
 import type { FileIndex, ProjectIndex } from '../project';
 
 export type Value =
@@ -23,7 +23,11 @@ export type Value =
   | { kind: 'model-namespace'; module: ModelProviderModule }
   | { kind: 'model-provider'; provider: Provider }
   | { kind: 'model-creator'; provider: Provider }
-  | { kind: 'model'; provider: Provider; id: string | null };
+  | { kind: 'model'; provider: Provider; id: string | null }
+  // LangChain: a model class, and an instance with the model and output limit it was built with.
+  | { kind: 'model-class-namespace'; source: string }
+  | { kind: 'model-class'; cls: ModelClass }
+  | { kind: 'model-instance'; cls: ModelClass; id: string | null; maxTokens: number | null };
 
 export type FunctionLike = TSESTree.FunctionDeclaration | TSESTree.FunctionExpression | TSESTree.ArrowFunctionExpression;
 
@@ -120,6 +124,7 @@ export class Resolver {
         if (callee?.kind === 'class') return { kind: 'client', provider: callee.provider, path: [] };
         // CommonJS: `const OpenAI = require('openai')` is the class itself (and carries .OpenAI/.default too).
         if (callee?.kind === 'sdk-namespace') return { kind: 'client', provider: callee.module.provider, path: [] };
+        if (callee?.kind === 'model-class') return this.modelInstance(file, callee.cls, node.arguments[0]);
         // A job queue (BullMQ, Bull): `new Queue('name')`; its workers are judged by who adds jobs.
         const first = node.arguments[0];
         if (node.callee.type === T.Identifier && node.callee.name === 'Queue' && first?.type === T.Literal && typeof first.value === 'string') {
@@ -179,6 +184,10 @@ export class Resolver {
       }
       case 'model-namespace':
         return this.modelExport(object.module, prop);
+      case 'model-class-namespace': {
+        const cls = modelClassFor(object.source, prop);
+        return cls ? { kind: 'model-class', cls } : null;
+      }
       case 'model-provider':
         // `openai.chat('gpt-4o')`, `openai.embedding(…)`: called like the instance itself.
         return MODEL_METHODS.includes(prop) ? object : null;
@@ -208,7 +217,30 @@ export class Resolver {
     }
     const models = modelProviderModuleFor(source);
     if (models) return name === '*' ? { kind: 'model-namespace', module: models } : this.modelExport(models, name);
+    if (MODEL_CLASSES.some((c) => c.source === source)) {
+      if (name === '*') return { kind: 'model-class-namespace', source };
+      const cls = modelClassFor(source, name);
+      return cls ? { kind: 'model-class', cls } : null;
+    }
     return undefined;
+  }
+
+  /** `new ChatOpenAI({ model: 'gpt-4o-mini', maxTokens: 200 })`: the model id (or the older `modelName`) and the output limit. */
+  private modelInstance(file: string, cls: ModelClass, arg: Node | undefined): Value {
+    const options = arg ? this.evaluate(file, arg) : null;
+    let id: string | null = null;
+    let maxTokens: number | null = null;
+    if (options?.kind === 'object') {
+      for (const p of options.node.properties) {
+        if (p.type !== T.Property) continue;
+        const key = propertyName(p.key, p.computed);
+        if ((key === 'model' || key === 'modelName') && id === null) {
+          const v = this.evaluate(options.file, p.value);
+          if (v?.kind === 'string') id = v.value;
+        } else if (key === 'maxTokens' && p.value.type === T.Literal && typeof p.value.value === 'number') maxTokens = p.value.value;
+      }
+    }
+    return { kind: 'model-instance', cls, id, maxTokens };
   }
 
   private modelExport(module: ModelProviderModule, name: string): Value | null {

@@ -26,8 +26,8 @@ export function primaryReason(f: Finding): string {
 /** The message for a batchable or unknown finding (user-waiting calls are not reported). */
 export function findingMessage(f: Finding): string {
   const provider = PROVIDER_NAMES[f.site.provider] ?? f.site.provider;
-  const wrapped = /^ai-sdk\.(.+)$/.exec(f.site.api);
-  const call = wrapped ? `AI SDK ${wrapped[1]} call (${provider} model)` : `${provider} ${f.site.api} call`;
+  const wrapped = /^(ai-sdk|langchain)\.(.+)$/.exec(f.site.api);
+  const call = wrapped ? `${wrapped[1] === 'ai-sdk' ? 'AI SDK' : 'LangChain'} ${wrapped[2]} call (${provider} model)` : `${provider} ${f.site.api} call`;
   const why = primaryReason(f);
   if (f.classification.verdict === 'batchable') {
     const saving = f.estimate ? formatUsd(f.estimate.monthlySavings) : 'half its cost';

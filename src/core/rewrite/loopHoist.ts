@@ -226,9 +226,11 @@ export interface CallUnderFix {
 
 export function callUnderFix(file: string, text: string, site: CallSite, ast?: TSESTree.Program): CallUnderFix | { ok: false; reason: string } {
   const endpoint = ENDPOINTS.find((e) => e.provider === site.provider && e.api === site.api);
-  if (!endpoint && site.api.startsWith('ai-sdk.')) {
+  const wrapper = !endpoint && /^(ai-sdk|langchain)\./.exec(site.api);
+  if (wrapper) {
     const sdk = site.provider === 'anthropic' ? '@anthropic-ai/sdk' : 'openai';
-    return refuse(`a Vercel AI SDK call: the batch helpers take the provider's own request format, so move it to the official \`${sdk}\` client first (the verdict and the estimate stand)`);
+    const name = wrapper[1] === 'ai-sdk' ? 'Vercel AI SDK' : 'LangChain model';
+    return refuse(`a ${name} call: the batch helpers take the provider's own request format, so move it to the official \`${sdk}\` client first (the verdict and the estimate stand)`);
   }
   if (!endpoint) {
     return refuse(`no batch rewrite for ${site.provider} ${site.api} calls; only OpenAI chat.completions, responses, embeddings and completions and Anthropic messages`);
