@@ -26,6 +26,22 @@ function llmModule(i: number): string {
   return `import OpenAI from 'openai';\nconst client = new OpenAI();\nexport async function enrich${i}(items: string[]) {\n  for (const item of items) {\n    await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: \`Tag: \${item}\` }] });\n  }\n}\n${plainModule(i)}`;
 }
 
+/** The longest time this thread went without running a 1 ms timer, from now until `stop()`. */
+function holdMeter(): { stop(): number } {
+  let longest = 0;
+  let last = performance.now();
+  const timer = setInterval(() => {
+    longest = Math.max(longest, performance.now() - last);
+    last = performance.now();
+  }, 1);
+  return {
+    stop() {
+      clearInterval(timer);
+      return Math.max(longest, performance.now() - last);
+    },
+  };
+}
+
 async function main(): Promise<void> {
   mkdirSync(join(root, 'src'), { recursive: true });
   let bytes = 0;
@@ -52,16 +68,11 @@ async function main(): Promise<void> {
   // How long is this thread held while the worker loads the encodings, and how long the first
   // analysis takes once it has?
   const thread = TokenThread.start(join(__dirname, '..', 'src', 'workspace', 'tokenWorker.js'));
-  let heldWhileLoadingMs = 0;
-  let tick = performance.now();
-  const ticks = setInterval(() => {
-    heldWhileLoadingMs = Math.max(heldWhileLoadingMs, performance.now() - tick);
-    tick = performance.now();
-  }, 1);
+  let held = holdMeter();
   t = performance.now();
   if (!(await thread.ready)) throw new Error('the token worker did not start');
   const workerLoadMs = performance.now() - t;
-  clearInterval(ticks);
+  const heldWhileLoadingMs = held.stop();
   useTokenCounter((text, encoding) => thread.count(text, encoding));
   t = performance.now();
   new WorkspaceSession(root, DEFAULT_OPTIONS).analyzeAll();
@@ -81,17 +92,11 @@ async function main(): Promise<void> {
   const session = new WorkspaceSession(root, DEFAULT_OPTIONS);
   session.analyzeAll();
   session.invalidate();
-  let longestSliceMs = 0;
-  let sliceStart = performance.now();
-  const pauses = setInterval(() => {
-    longestSliceMs = Math.max(longestSliceMs, performance.now() - sliceStart);
-    sliceStart = performance.now();
-  }, 1);
+  held = holdMeter();
   t = performance.now();
   await session.analyzeAllAsync();
   const refreshMs = performance.now() - t;
-  clearInterval(pauses);
-  longestSliceMs = Math.max(longestSliceMs, performance.now() - sliceStart);
+  const longestSliceMs = held.stop();
   const heapMb = process.memoryUsage().heapUsed / 1e6;
 
   const row = (k: string, v: string) => console.log(`${k.padEnd(50)} ${v}`);
