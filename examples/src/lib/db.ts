@@ -29,3 +29,11 @@ export async function allTickets(): Promise<Ticket[]> {
 export async function saveLabel(ticketId: string, label: string): Promise<void> {
   console.log(`ticket ${ticketId} -> ${label}`);
 }
+
+export async function untaggedNotes(): Promise<Note[]> {
+  return notes;
+}
+
+export async function saveTags(noteId: string, tags: string[]): Promise<void> {
+  console.log(`tags for ${noteId}: ${tags.join(', ')}`);
+}

@@ -82,7 +82,7 @@ suite('Batchwise in VS Code', () => {
     const cli = join(ext.extensionPath, 'dist', 'cli.js');
     const out = execFileSync(process.execPath, [cli, 'audit', folder().fsPath, '--format', 'json'], { encoding: 'utf8' });
     const report = JSON.parse(out) as { findings: { file: string; line: number; column: number; verdict: string }[] };
-    assert.ok(report.findings.length >= 7);
+    assert.ok(report.findings.length >= 8);
     const fromCli = report.findings
       .filter((f) => f.verdict !== 'user-waiting')
       .map((f) => `${f.file}:${f.line}:${f.column} ${f.verdict === 'batchable' ? 'BW001' : 'BW002'}`)
@@ -128,7 +128,7 @@ suite('Batchwise in VS Code', () => {
 
   test('the savings report lists every call site with totals', async () => {
     const rows = await vscode.commands.executeCommand<number>('batchwise.showReport');
-    assert.equal(rows, 7);
+    assert.equal(rows, 8);
   });
 
   test('a CodeLens above each batchable call states the monthly saving', async () => {
@@ -171,7 +171,7 @@ suite('Batchwise in VS Code', () => {
     assert.equal(written?.toString(), target.toString());
     const csv = Buffer.from(await vscode.workspace.fs.readFile(target)).toString('utf8');
     assert.match(csv.split('\n')[0], /^file,line,column,provider,api,model,verdict/);
-    assert.equal(csv.trim().split('\n').length, 1 + 7);
+    assert.equal(csv.trim().split('\n').length, 1 + 8);
   });
 
   test('a stale Quick Fix is refused and changes nothing', async () => {
@@ -210,6 +210,17 @@ suite('Batchwise in VS Code', () => {
       'Batchwise: Move to Anthropic Message Batches (loop hoist)',
       ...COMMENT_ACTIONS,
     ]);
+  });
+
+  test('a Vercel AI SDK call is reported with its provider and model, and offered comments but no rewrite', async () => {
+    const doc = await open('scripts/tag-notes.ts');
+    const [d, ...rest] = batchwiseDiagnostics(doc.uri);
+    assert.equal(rest.length, 0);
+    assert.equal(codeOf(d), 'BW001');
+    assert.match(d.message, /^AI SDK generateText call \(OpenAI model\) is batchable: reached only from scripts\/tag-notes\.ts \(run by the npm script `tag`/);
+    assert.equal(doc.getText(d.range).startsWith('generateText({'), true);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, d.range);
+    assert.deepEqual(actions.filter((a) => a.title.startsWith('Batchwise:')).map((a) => a.title), COMMENT_ACTIONS);
   });
 
   test('a comment Quick Fix declares that a person waits: the diagnostic goes, and comes back when the file is reverted', async () => {

@@ -45,6 +45,7 @@ test('audit --format json: the stable document for the example workspace', () =>
     'evals/run-evals.ts': 'batchable',
     'scripts/backfill-embeddings.ts': 'batchable',
     'scripts/summarize-nightly.ts': 'batchable',
+    'scripts/tag-notes.ts': 'batchable',
     'src/app/api/chat/route.ts': 'user-waiting',
     'src/jobs/digest-cron.ts': 'batchable',
     'src/lib/classify-ticket.ts': 'user-waiting',
@@ -71,8 +72,8 @@ test('audit --format json: the stable document for the example workspace', () =>
     .filter((f: { verdict: string; lowVolume: boolean }) => f.verdict === 'batchable' && !f.lowVolume)
     .reduce((a: number, f: { estimate: { monthlySavings: number } }) => a + f.estimate.monthlySavings, 0);
   assert.ok(Math.abs(doc.totals.monthlySavings - expected) < 0.02);
-  assert.equal(doc.totals.callSites, 7);
-  assert.equal(doc.totals.batchable, 4);
+  assert.equal(doc.totals.callSites, 8);
+  assert.equal(doc.totals.batchable, 5);
 });
 
 test('audit table: aligned, uncoloured when piped, totals at the end; --output writes a file', () => {
@@ -81,9 +82,9 @@ test('audit table: aligned, uncoloured when piped, totals at the end; --output w
   assert.ok(!res.stdout.includes('\u001b['), 'no ANSI colour when stdout is not a terminal');
   const lines = res.stdout.split('\n');
   assert.match(lines[0], /^LOCATION\s+PROVIDER\s+MODEL\s+VERDICT\s+NOW\/MO\s+BATCH\/MO\s+SAVES\/MO$/);
-  const rowEnds = lines.slice(1, 8).map((l) => l.length);
+  const rowEnds = lines.slice(1, 9).map((l) => l.length);
   assert.equal(new Set(rowEnds).size, 1, 'money columns are right-aligned to one edge');
-  assert.match(res.stdout, /7 call sites: 4 batchable \(1 low volume\), 3 user-waiting, 0 unknown/);
+  assert.match(res.stdout, /8 call sites: 5 batchable \(1 low volume\), 3 user-waiting, 0 unknown/);
   assert.match(res.stdout, /Monthly savings:\s+\$\d/);
   const dir = mkdtempSync(join(tmpdir(), 'bw-cli-'));
   try {
