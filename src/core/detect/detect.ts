@@ -148,6 +148,8 @@ function buildSite(fi: FileIndex, resolver: Resolver, file: string, node: TSESTr
   if (input) {
     if (input.type === T.SpreadElement) prompt.dynamicParts += 1;
     else collectText(resolver, file, input, texts, prompt);
+    // Template variables (`chain.invoke({ ticket })`): the prompt text lives in a template; count it as one part.
+    if (texts.length === 0 && prompt.dynamicParts === 0) prompt.dynamicParts = 1;
   } else if (!request) prompt.dynamicParts += 1;
   else {
     if (request.hasSpread) prompt.dynamicParts += 1;

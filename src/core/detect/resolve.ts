@@ -135,6 +135,8 @@ export class Resolver {
       case T.CallExpression: {
         const required = requireSource(node);
         if (required !== null) return this.moduleValue(file, required);
+        const piped = this.pipedModel(file, node);
+        if (piped) return piped;
         const callee = this.evaluate(file, node.callee);
         if (callee?.kind === 'function') return this.returnValue(callee.file, callee.node);
         if (callee?.kind === 'model-creator') return { kind: 'model-provider', provider: callee.provider };
@@ -223,6 +225,20 @@ export class Resolver {
       return cls ? { kind: 'model-class', cls } : null;
     }
     return undefined;
+  }
+
+  /**
+   * A LangChain pipeline around a model (`prompt.pipe(model)`, `model.pipe(parser)`, and chains of
+   * those): invoking it calls the model once, so it stands for the model.
+   */
+  private pipedModel(file: string, node: TSESTree.CallExpression): Value | null {
+    const callee = node.callee;
+    if (callee.type !== T.MemberExpression || propertyName(callee.property, callee.computed) !== 'pipe' || node.arguments.length !== 1) return null;
+    for (const side of [callee.object, node.arguments[0]]) {
+      const v = this.evaluate(file, side);
+      if (v?.kind === 'model-instance') return v;
+    }
+    return null;
   }
 
   /** `new ChatOpenAI({ model: 'gpt-4o-mini', maxTokens: 200 })`: the model id (or the older `modelName`) and the output limit. */
