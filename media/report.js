@@ -6,8 +6,8 @@
   const vscode = acquireVsCodeApi();
   /** @type {{ rows: any[], totals: any, errors: any[] } | null} */
   let report = null;
-  /** @type {{ key: string, dir: number, verdict: string, filter: string, expanded: string[] }} */
-  const state = Object.assign({ key: 'monthlySavings', dir: -1, verdict: '', provider: '', folder: '', filter: '', expanded: [] }, vscode.getState() || {});
+  /** @type {{ key: string, dir: number, verdict: string, provider: string, model: string, folder: string, filter: string, expanded: string[] }} */
+  const state = Object.assign({ key: 'monthlySavings', dir: -1, verdict: '', provider: '', model: '', folder: '', filter: '', expanded: [] }, vscode.getState() || {});
   const SVG = 'http://www.w3.org/2000/svg';
 
   const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
@@ -19,6 +19,15 @@
     return e;
   };
   const keyOf = (r) => `${r.folder}/${r.file}:${r.line}:${r.column}`;
+  const multiRoot = () => Boolean(report) && new Set(report.rows.map((r) => r.folder)).size > 1;
+  /** A row's file as people name it: with its workspace folder in front when there are several. */
+  const fileOf = (r) => (multiRoot() ? `${r.folder}/${r.file}` : r.file);
+  /** The top-level folder a row's file is in ('.' for a file at the root). */
+  const folderOf = (r) => {
+    const top = r.file.includes('/') ? r.file.split('/')[0] : '.';
+    return multiRoot() ? `${r.folder}/${top}` : top;
+  };
+  const NO_MODEL = '(unknown model)';
 
   function save() {
     vscode.setState(state);
@@ -48,7 +57,8 @@
     return report.rows
       .filter((r) => !state.verdict || r.verdict === state.verdict)
       .filter((r) => !state.provider || r.provider === state.provider)
-      .filter((r) => !state.folder || r.file.startsWith(state.folder + '/') || r.file === state.folder)
+      .filter((r) => !state.model || (r.model || NO_MODEL) === state.model)
+      .filter((r) => !state.folder || folderOf(r) === state.folder)
       .filter((r) => !f || [r.file, r.model || '', r.provider, r.api].some((s) => s.toLowerCase().includes(f)))
       .sort((a, b) => {
         const x = a[state.key];
@@ -68,7 +78,7 @@
       tr.tabIndex = 0;
       tr.dataset.key = keyOf(r);
       const file = el('td');
-      const link = el('a', r.file, 'reveal');
+      const link = el('a', fileOf(r), 'reveal');
       link.href = '#';
       link.title = 'Open the call';
       link.addEventListener('click', (ev) => {
@@ -183,7 +193,7 @@
     const byProvider = new Map();
     for (const r of (report && report.rows) || []) {
       const v = r.verdict === 'batchable' ? r.monthlySavings || 0 : 0;
-      byFile.set(r.file, (byFile.get(r.file) || 0) + v);
+      byFile.set(fileOf(r), (byFile.get(fileOf(r)) || 0) + v);
       byProvider.set(r.provider, (byProvider.get(r.provider) || 0) + v);
     }
     renderChart('chart-file', [...byFile]);
@@ -194,7 +204,7 @@
     const select = /** @type {HTMLSelectElement} */ ($(id));
     while (select.options.length > 1) select.remove(1);
     for (const v of [...new Set(values)].sort()) {
-      const o = /** @type {HTMLOptionElement} */ (el('option', v));
+      const o = /** @type {HTMLOptionElement} */ (el('option', v === '.' ? '(top level)' : v));
       o.value = v;
       select.append(o);
     }
@@ -219,7 +229,7 @@
       renderRows();
     });
   }
-  for (const id of ['provider', 'folder']) {
+  for (const id of ['provider', 'model', 'folder']) {
     const select = /** @type {HTMLSelectElement} */ ($(id));
     select.addEventListener('change', () => {
       state[id] = select.value;
@@ -251,7 +261,8 @@
     if (!m || m.type !== 'report') return;
     report = m;
     fillSelect('provider', m.rows.map((r) => r.provider), state.provider);
-    fillSelect('folder', m.rows.map((r) => (r.file.includes('/') ? r.file.split('/')[0] : '.')).filter((x) => x !== '.'), state.folder);
+    fillSelect('model', m.rows.map((r) => r.model || NO_MODEL), state.model);
+    fillSelect('folder', m.rows.map(folderOf), state.folder);
     renderCards();
     renderCharts();
     renderRows();

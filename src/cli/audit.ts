@@ -27,6 +27,13 @@ interface AuditFlags extends VolumeFlags {
   failOnSavings?: number;
 }
 
+/** Colour on a terminal, unless NO_COLOR is set or TERM is dumb; FORCE_COLOR (other than 0) asks for it anyway. */
+export function wantsColour(isTTY: boolean | undefined, env: NodeJS.ProcessEnv): boolean {
+  if (env.NO_COLOR) return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '') return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
+  return Boolean(isTTY) && env.TERM !== 'dumb';
+}
+
 export function registerAudit(program: Command): void {
   program
     .command('audit')
@@ -61,7 +68,7 @@ export function registerAudit(program: Command): void {
           text = JSON.stringify(toJsonReport(root, result), null, 2) + '\n';
           break;
         case 'sarif':
-          text = JSON.stringify(toSarif(pathToFileURL(root + '/').href, result, version), null, 2) + '\n';
+          text = JSON.stringify(toSarif(pathToFileURL(root + '/').href, result, version, session.config().config.severity), null, 2) + '\n';
           break;
         case 'markdown':
           text = toMarkdown(result);
@@ -70,9 +77,10 @@ export function registerAudit(program: Command): void {
           text = toCsv(result);
           break;
         default:
+          // A file gets the whole table, uncoloured; a terminal gets it fitted to its width.
           text = toTable(result, {
-            color: !toFile && flags.color !== false && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
-            width: process.stdout.columns,
+            color: !toFile && flags.color !== false && wantsColour(process.stdout.isTTY, process.env),
+            width: !toFile && process.stdout.isTTY ? process.stdout.columns : undefined,
           });
       }
       if (flags.output) writeFileSync(flags.output, text);

@@ -3,6 +3,8 @@
 
 export type Provider = 'openai' | 'anthropic';
 export type Verdict = 'batchable' | 'user-waiting' | 'unknown';
+/** How loudly a batchable call is reported: the editor's diagnostic severity, SARIF's level. */
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
 /** ESTree convention: line is 1-based, column is 0-based (UTF-16 code units). */
 export interface Position {

@@ -1,8 +1,6 @@
 // One typed reader of the batchwise.* settings; mirrors contributes.configuration in package.json.
 import * as vscode from 'vscode';
-import { DEFAULT_OPTIONS, AnalysisOptions, PriceRow } from '../core/model';
-
-export type Severity = 'error' | 'warning' | 'information' | 'hint';
+import { DEFAULT_OPTIONS, AnalysisOptions, PriceRow, Severity } from '../core/model';
 
 export interface Settings {
   options: AnalysisOptions;

@@ -1,10 +1,10 @@
 // Findings → diagnostics. One function decides what a diagnostic says; a controller keeps them
 // current for open documents, debounced, and drops results computed for an older document version.
 import * as vscode from 'vscode';
-import type { Finding } from '../core/model';
+import type { Finding, Severity } from '../core/model';
 import { DOCS_BASE, findingMessage, RULE_CODES } from '../core/report/message';
 import { Engine } from './engine';
-import { Settings, toVscodeSeverity } from './config';
+import { toVscodeSeverity } from './config';
 
 export const SOURCE = 'batchwise';
 export const CODES = {
@@ -22,13 +22,16 @@ export function callRange(f: Finding): vscode.Range {
   return new vscode.Range(start.line - 1, start.column, end.line - 1, end.column);
 }
 
-/** The diagnostic for a finding, or null for calls a person waits for (they are fine as they are). */
-export function toDiagnostic(f: Finding, settings: Settings): vscode.Diagnostic | null {
+/**
+ * The diagnostic for a finding, or null for calls a person waits for (they are fine as they are).
+ * `severity` is that of a batchable call above the volume threshold; the others are hints.
+ */
+export function toDiagnostic(f: Finding, severity: Severity): vscode.Diagnostic | null {
   const verdict = f.classification.verdict;
   if (verdict === 'user-waiting') return null;
   const code = verdict === 'batchable' ? CODES.batchable : CODES.unknown;
-  const severity = f.lowVolume || verdict === 'unknown' ? vscode.DiagnosticSeverity.Hint : toVscodeSeverity(settings.severity);
-  const d = new vscode.Diagnostic(callRange(f), findingMessage(f), severity);
+  const level = f.lowVolume || verdict === 'unknown' ? vscode.DiagnosticSeverity.Hint : toVscodeSeverity(severity);
+  const d = new vscode.Diagnostic(callRange(f), findingMessage(f), level);
   d.source = SOURCE;
   d.code = { value: code.value, target: vscode.Uri.parse(DOCS_BASE + code.rule + '.md') };
   return d;
@@ -82,7 +85,8 @@ export class DiagnosticsController implements vscode.Disposable {
     try {
       const entry = this.engine.analyzeDocument(doc);
       if (doc.version !== version) return; // typed since: a newer run is scheduled
-      const diagnostics = (entry?.findings ?? []).map((f) => toDiagnostic(f, this.engine.settings)).filter((d): d is vscode.Diagnostic => d !== null);
+      const severity = this.engine.severityFor(doc.uri);
+      const diagnostics = (entry?.findings ?? []).map((f) => toDiagnostic(f, severity)).filter((d): d is vscode.Diagnostic => d !== null);
       this.collection.set(doc.uri, diagnostics);
     } catch (err) {
       this.engine.log.error(`analysis of ${doc.uri.fsPath} failed: ${(err as Error).stack ?? String(err)}`);

@@ -1,6 +1,6 @@
 // Owns one WorkspaceSession per workspace folder and the latest findings per document.
 import * as vscode from 'vscode';
-import type { AnalysisResult, Finding } from '../core/model';
+import type { AnalysisResult, Finding, Severity } from '../core/model';
 import { WorkspaceSession } from '../workspace/session';
 import { toPosix } from '../workspace/scan';
 import { readSettings, Settings } from './config';
@@ -59,6 +59,11 @@ export class Engine implements vscode.Disposable {
     }
     const rel = toPosix(vscode.workspace.asRelativePath(uri, false));
     return { session, rel, folder };
+  }
+
+  /** The severity of a batchable call in this document: the project file's `severity` wins over the editor setting. */
+  severityFor(uri: vscode.Uri): Severity {
+    return this.locate(uri)?.session.config().config.severity ?? this.settings.severity;
   }
 
   /** A file changed on disk (or was created or deleted): its cached text and the file list are stale. */

@@ -64,12 +64,14 @@ export function activate(context: vscode.ExtensionContext): BatchwiseApi {
     ...watch('**/{batchwise.config.json,package.json,tsconfig.json,vercel.json,.github/workflows/*.yml}', (uri) => {
       engine.invalidate(uri);
       diagnostics.refreshAll();
+      report.refresh();
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('batchwise')) return;
       engine.reloadSettings();
       diagnostics.refreshAll();
       lens.refresh();
+      report.refresh();
     }),
     ...Object.entries(commands).map(([id, fn]) => vscode.commands.registerCommand(id, fn as (...args: unknown[]) => unknown)),
   );

@@ -5,11 +5,9 @@ import Ajv, { ErrorObject } from 'ajv';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import schema from '../../schemas/batchwise.config.schema.json';
-import type { AnalysisOptions, PriceRow } from '../core/model';
+import type { AnalysisOptions, PriceRow, Severity } from '../core/model';
 
 export const CONFIG_FILE = 'batchwise.config.json';
-
-export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
 export interface ProjectConfig {
   defaultCallsPerDay?: number;

@@ -25,8 +25,19 @@ function loadGitignore(root: string): Ignore {
   return ig;
 }
 
-export function listSourceFiles(root: string, extraIgnores: string[] = []): string[] {
+/**
+ * Whether a relative path is one the engine analyses: a source file, not a secret, not ignored by the
+ * folder's .gitignore or by `extraIgnores`, not under a build or vendor folder. Files open in an editor
+ * go through the same test, so an ignored file gets no findings there either.
+ */
+export function sourceFileFilter(root: string, extraIgnores: string[] = []): (rel: string) => boolean {
   const ig = loadGitignore(root).add(extraIgnores);
+  const excluded = ignore().add(DEFAULT_EXCLUDES.map((g) => g.replace(/^\*\*\//, '').replace(/\/\*\*$/, '/')));
+  return (rel) => isSourceFile(rel) && !NEVER_READ.test(rel) && !ig.ignores(rel) && !excluded.ignores(rel);
+}
+
+export function listSourceFiles(root: string, extraIgnores: string[] = []): string[] {
+  const wanted = sourceFileFilter(root, extraIgnores);
   const entries = fg.sync(['**/*.{js,jsx,ts,tsx,mjs,cjs,mts,cts}'], {
     cwd: root,
     ignore: DEFAULT_EXCLUDES,
@@ -37,7 +48,7 @@ export function listSourceFiles(root: string, extraIgnores: string[] = []): stri
   });
   return entries
     .map(toPosix)
-    .filter((f) => isSourceFile(f) && !NEVER_READ.test(f) && !ig.ignores(f))
+    .filter(wanted)
     .sort();
 }
 

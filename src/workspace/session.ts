@@ -13,7 +13,7 @@ import type { AnalysisOptions, AnalysisResult, Finding, Fix, ProjectSource } fro
 import { Analyzer } from '../core/analyze';
 import type { ParseCache } from '../core/project';
 import { isSourceFile } from '../core/parse/parse';
-import { listConfigFiles, listSourceFiles, readSourceFile, toPosix } from './scan';
+import { listConfigFiles, listSourceFiles, readSourceFile, sourceFileFilter, toPosix } from './scan';
 import { applyProjectConfig, loadProjectConfig, LoadedConfig } from './config';
 import { PIPELINE_STAGES, planRewrite } from './stages';
 
@@ -35,6 +35,8 @@ interface CachedText {
 
 export class WorkspaceSession {
   private fileList: string[] | null = null;
+  /** Whether a path is analysed at all (ignores applied); rebuilt with the file list. */
+  private wanted: ((rel: string) => boolean) | null = null;
   private configList: string[] | null = null;
   private projectConfig: LoadedConfig | null = null;
   private readonly texts = new Map<string, CachedText>();
@@ -87,7 +89,8 @@ export class WorkspaceSession {
   }
 
   analyzeFiles(relPaths: readonly string[], isCancelled?: () => boolean): AnalysisResult {
-    const wanted = relPaths.map(toPosix).filter(isSourceFile);
+    const analysed = this.analysed();
+    const wanted = relPaths.map(toPosix).filter(analysed);
     return this.analyzer().run({ onlyFiles: wanted, isCancelled });
   }
 
@@ -147,10 +150,19 @@ export class WorkspaceSession {
     return new Analyzer(this.source(), this.effectiveOptions(), PIPELINE_STAGES, this.parseCache);
   }
 
+  /** Whether a path is analysed: a source file the ignores (.gitignore, the project file, the caller's) leave in. */
+  private analysed(): (rel: string) => boolean {
+    this.files();
+    return this.wanted!;
+  }
+
   private files(): string[] {
     if (!this.fileList) {
-      const found = new Set(listSourceFiles(this.root, [...(this.sessionOptions.ignore ?? []), ...(this.config().config.ignore ?? [])]));
-      for (const rel of this.overlays.keys()) if (isSourceFile(rel)) found.add(rel);
+      const ignores = [...(this.sessionOptions.ignore ?? []), ...(this.config().config.ignore ?? [])];
+      this.wanted = sourceFileFilter(this.root, ignores);
+      const found = new Set(listSourceFiles(this.root, ignores));
+      // Unsaved files an editor holds are analysed too, unless ignored.
+      for (const rel of this.overlays.keys()) if (this.wanted(rel)) found.add(rel);
       this.fileList = [...found].sort();
       for (const rel of this.parseCache.keys()) if (!found.has(rel)) this.parseCache.delete(rel);
     }

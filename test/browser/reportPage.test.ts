@@ -63,6 +63,13 @@ const sent = () => page.evaluate(() => (globalThis as unknown as { __sent: { typ
 test('cards and rows show what the engine computed; the page asked for data when ready', async () => {
   assert.equal(await rowCount(), message.rows.length);
   assert.equal(await page.locator('.card.savings .value').textContent(), formatUsd(message.totals.monthlySavings));
+  // The columns add up to the cards: a call that stays as it is costs the same with batch.
+  const column = async (n: number) =>
+    (await page.locator(`#rows tbody tr.row td:nth-child(${n})`).allTextContents()).reduce((sum, t) => sum + (t === '–' ? 0 : Number(t.replace(/[$,<]/g, ''))), 0);
+  const sumOf = (xs: (number | null)[]) => xs.reduce<number>((a, x) => a + (x ?? 0), 0);
+  assert.ok(Math.abs(sumOf(message.rows.map((r) => r.monthlyBatch)) - message.totals.monthlyWithBatch) < 1e-6);
+  assert.ok(Math.abs(sumOf(message.rows.map((r) => r.monthlySavings)) - message.totals.monthlySavings) < 1e-6);
+  assert.ok(Math.abs((await column(7)) - message.totals.monthlyWithBatch) < 0.01 * message.rows.length);
   assert.equal((await sent())[0].type, 'ready');
 });
 
@@ -101,6 +108,21 @@ test('filtering by verdict, provider and text', async () => {
   assert.equal(await rowCount(), message.rows.length);
 });
 
+test('filtering by model and by top-level folder', async () => {
+  const model = message.rows.find((r) => r.file === 'scripts/summarize-nightly.ts')!.model!;
+  await page.selectOption('#model', model);
+  assert.equal(await rowCount(), message.rows.filter((r) => r.model === model).length);
+  await page.selectOption('#model', '');
+  const folders = await page.locator('#folder option').allTextContents();
+  assert.deepEqual(folders.slice(1), [...new Set(message.rows.map((r) => r.file.split('/')[0]))].sort());
+  await page.selectOption('#folder', 'scripts');
+  const files = await page.locator('#rows tbody tr.row a.reveal').allTextContents();
+  assert.ok(files.length > 0 && files.every((f) => f.startsWith('scripts/')), files.join(', '));
+  assert.equal(files.length, message.rows.filter((r) => r.file.startsWith('scripts/')).length);
+  await page.selectOption('#folder', '');
+  assert.equal(await rowCount(), message.rows.length);
+});
+
 test('expanding a row shows its evidence and assumptions; the file link asks to reveal the call', async () => {
   const row = page.locator('#rows tbody tr.row', { hasText: 'summarize-nightly' });
   await row.click();
@@ -129,6 +151,29 @@ test('the charts draw a bar per file and provider with savings, and the page is 
   mkdirSync(OUT, { recursive: true });
   const shot = await page.screenshot({ fullPage: true });
   writeFileSync(join(OUT, 'report-page.png'), shot);
-  // A blank page compresses to a few kilobytes; this one has cards, charts and a table.
-  assert.ok(shot.length > 40_000, `screenshot is only ${shot.length} bytes`);
+  // Decode the picture in a blank page (no CSP there) and look at its pixels: a blank or one-colour
+  // page has a handful of colours; cards, bars and text have many, and the bars' colour among them.
+  const blank = await browser.newPage();
+  // (A string, since the tests compile without the DOM's types.)
+  const pixels = (await blank.evaluate(`(async () => {
+    const img = new Image();
+    img.src = 'data:image/png;base64,${shot.toString('base64')}';
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = img.width;
+    canvas.height = img.height;
+    const ctx = canvas.getContext('2d');
+    ctx.drawImage(img, 0, 0);
+    const data = ctx.getImageData(0, 0, img.width, img.height).data;
+    const colours = new Set();
+    let background = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+      if (data[i] === data[0] && data[i + 1] === data[1] && data[i + 2] === data[2]) background++;
+    }
+    return { colours: colours.size, inked: 1 - background / (data.length / 4) };
+  })()`)) as { colours: number; inked: number };
+  await blank.close();
+  assert.ok(pixels.colours > 50, `only ${pixels.colours} colours in the screenshot`);
+  assert.ok(pixels.inked > 0.05, `only ${(pixels.inked * 100).toFixed(1)} % of the screenshot differs from the background`);
 });

@@ -2,12 +2,21 @@
 import { stringify } from 'csv-stringify/sync';
 import type { AnalysisResult } from '../model';
 import { cents } from './format';
-import { findingSavings } from './totals';
+import { findingSavings, findingWithBatch } from './totals';
 
 export const CSV_COLUMNS = [
   'file', 'line', 'column', 'provider', 'api', 'model', 'verdict', 'confidence', 'low_volume', 'calls_per_day',
   'input_tokens', 'output_tokens', 'monthly_standard_usd', 'monthly_batch_usd', 'monthly_savings_usd', 'fix', 'evidence',
+  'monthly_with_batch_usd',
 ] as const;
+
+/**
+ * A cell a spreadsheet would run as a formula ('=', '+', '-', '@', tab, carriage return first) gets a
+ * leading apostrophe, so a file or model name can never become one. Numbers stay numbers.
+ */
+function inert(v: string | number): string | number {
+  return typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+}
 
 export function toCsv(result: AnalysisResult): string {
   const rows = result.findings.map((f) => {
@@ -17,7 +26,8 @@ export function toCsv(result: AnalysisResult): string {
       f.classification.verdict, f.classification.confidence, f.lowVolume ? 'yes' : 'no', e?.callsPerDay ?? '',
       e?.inputTokens ?? '', e?.outputTokens ?? '', e ? cents(e.monthlyStandard) : '', e ? cents(e.monthlyBatch) : '',
       e ? cents(findingSavings(f)) : '', f.fix?.strategy ?? '', f.classification.evidence.map((x) => `${x.rule}: ${x.message}`).join(' | '),
-    ];
+      e ? cents(findingWithBatch(f)!) : '',
+    ].map(inert);
   });
   return stringify([[...CSV_COLUMNS], ...rows]);
 }

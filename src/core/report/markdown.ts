@@ -4,8 +4,18 @@ import { formatUsd } from './format';
 import { primaryReason } from './message';
 import { computeTotals, findingSavings } from './totals';
 
+/**
+ * Text from the workspace (paths, models, evidence) as literal table text: HTML would be rendered (a
+ * file named `<!--` hides the rest of the table on GitHub), Markdown punctuation would format it, and
+ * a pipe would end the cell.
+ */
 function cell(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_[\]|~]/g, (c) => '\\' + c)
+    .replace(/\r?\n/g, ' ');
 }
 
 export function toMarkdown(result: AnalysisResult): string {
@@ -39,7 +49,7 @@ export function toMarkdown(result: AnalysisResult): string {
   }
   if (result.errors.length > 0) {
     out.push('**Files not analysed**', '');
-    for (const e of result.errors) out.push(`- \`${e.file.replace(/`/g, "'")}\`: ${cell(e.message)}`);
+    for (const e of result.errors) out.push(`- ${cell(e.file)}: ${cell(e.message)}`);
     out.push('');
   }
   return out.join('\n');

@@ -1,7 +1,7 @@
 // SARIF 2.1.0 for GitHub code scanning and other SARIF viewers: one result per call that could move to
 // a batch API (BW001) or whose context is unknown (BW002), with the savings as result properties.
 import type { Log, ReportingDescriptor, Result } from 'sarif';
-import type { AnalysisResult, Finding } from '../model';
+import type { AnalysisResult, Finding, Severity } from '../model';
 import { cents } from './format';
 import { DOCS_BASE, findingMessage, RULE_CODES } from './message';
 import { computeTotals } from './totals';
@@ -20,7 +20,10 @@ const RULE_HELP: Record<string, string> = {
     '"// batchwise: batch N/day" (nobody waits; N calls a day) or "// batchwise: user-waiting".',
 };
 
-function rule(kind: 'batchable' | 'unknown'): ReportingDescriptor {
+/** SARIF has no 'information' or 'hint': both are notes, as in the editor they sit below warnings. */
+const LEVEL: Record<Severity, Result.level> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
+
+function rule(kind: 'batchable' | 'unknown', severity: Severity): ReportingDescriptor {
   const r = RULE_CODES[kind];
   const helpUri = `${DOCS_BASE}${r.rule}.md`;
   return {
@@ -30,28 +33,33 @@ function rule(kind: 'batchable' | 'unknown'): ReportingDescriptor {
     fullDescription: { text: RULE_HELP[r.code] },
     help: { text: `${RULE_HELP[r.code]} See ${helpUri}`, markdown: `${RULE_HELP[r.code]}\n\n[Rule documentation](${helpUri})` },
     helpUri,
-    defaultConfiguration: { level: kind === 'batchable' ? 'warning' : 'note' },
+    defaultConfiguration: { level: kind === 'batchable' ? LEVEL[severity] : 'note' },
     properties: { tags: ['cost', 'llm', 'batch-api'], precision: kind === 'batchable' ? 'high' : 'low' },
   };
 }
 
-function toResult(f: Finding): Result {
+/** A path relative to %SRCROOT% as a URI reference: each segment percent-encoded, so '#', '?' and '%' stay part of the name. */
+export function relativeUri(path: string): string {
+  return path.split('/').map(encodeURIComponent).join('/');
+}
+
+function toResult(f: Finding, severity: Severity, fingerprint: string): Result {
   const batchable = f.classification.verdict === 'batchable';
   const e = f.estimate;
   return {
     ruleId: batchable ? RULE_CODES.batchable.code : RULE_CODES.unknown.code,
     ruleIndex: batchable ? 0 : 1,
-    level: batchable && !f.lowVolume ? 'warning' : 'note',
+    level: batchable && !f.lowVolume ? LEVEL[severity] : 'note',
     message: { text: findingMessage(f) },
     locations: [
       {
         physicalLocation: {
-          artifactLocation: { uri: encodeURI(f.site.file), uriBaseId: '%SRCROOT%' },
+          artifactLocation: { uri: relativeUri(f.site.file), uriBaseId: '%SRCROOT%' },
           region: { startLine: f.site.loc.start.line, startColumn: f.site.loc.start.column + 1, endLine: f.site.loc.end.line, endColumn: f.site.loc.end.column + 1 },
         },
       },
     ],
-    partialFingerprints: { 'batchwiseCallSite/v1': `${f.site.file}|${f.site.callee}|${f.site.model ?? ''}|${f.site.enclosingFunction ?? ''}` },
+    partialFingerprints: { 'batchwiseCallSite/v1': fingerprint },
     properties: {
       provider: f.site.provider,
       api: f.site.api,
@@ -70,9 +78,29 @@ function toResult(f: Finding): Result {
   };
 }
 
-/** `rootUri` is the audited folder as a file:// URI ending in '/'. */
-export function toSarif(rootUri: string, result: AnalysisResult, version: string): Log {
+/**
+ * What identifies a call site across commits without its line number (which moves with every edit
+ * above it): the file, the call as written, the model and the enclosing function, and which of the
+ * calls alike in all of that it is, counted from the top of the file.
+ */
+function fingerprints(findings: readonly Finding[]): string[] {
+  const seen = new Map<string, number>();
+  return findings.map((f) => {
+    const key = `${f.site.file}|${f.site.callee}|${f.site.model ?? ''}|${f.site.enclosingFunction ?? ''}`;
+    const n = seen.get(key) ?? 0;
+    seen.set(key, n + 1);
+    return n === 0 ? key : `${key}|${n + 1}`;
+  });
+}
+
+/**
+ * `rootUri` is the audited folder as a file:// URI ending in '/'. `severity` is the level of a
+ * batchable result above the volume threshold (the project's `severity` setting); the rest are notes.
+ */
+export function toSarif(rootUri: string, result: AnalysisResult, version: string, severity: Severity = 'warning'): Log {
   const totals = computeTotals(result.findings);
+  const reported = result.findings.filter((f) => f.classification.verdict !== 'user-waiting');
+  const prints = fingerprints(reported);
   return {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
@@ -84,18 +112,18 @@ export function toSarif(rootUri: string, result: AnalysisResult, version: string
             semanticVersion: version,
             version,
             informationUri: 'https://github.com/batchwise/batchwise',
-            rules: [rule('batchable'), rule('unknown')],
+            rules: [rule('batchable', severity), rule('unknown', severity)],
           },
         },
         originalUriBaseIds: { '%SRCROOT%': { uri: rootUri } },
-        results: result.findings.filter((f) => f.classification.verdict !== 'user-waiting').map(toResult),
+        results: reported.map((f, i) => toResult(f, severity, prints[i])),
         invocations: [
           {
             executionSuccessful: true,
             toolExecutionNotifications: result.errors.map((e) => ({
               level: 'warning' as const,
               message: { text: `${e.file}: ${e.message}` },
-              locations: [{ physicalLocation: { artifactLocation: { uri: encodeURI(e.file), uriBaseId: '%SRCROOT%' } } }],
+              locations: [{ physicalLocation: { artifactLocation: { uri: relativeUri(e.file), uriBaseId: '%SRCROOT%' } } }],
             })),
           },
         ],

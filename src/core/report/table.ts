@@ -1,7 +1,7 @@
 // A terminal table: aligned columns, money right-aligned, colour only when asked (the CLI asks on a TTY).
 import type { AnalysisResult, Finding, Verdict } from '../model';
 import { formatUsd } from './format';
-import { computeTotals, findingSavings } from './totals';
+import { computeTotals, findingSavings, findingWithBatch } from './totals';
 
 export interface TableOptions {
   color: boolean;
@@ -18,7 +18,8 @@ function truncateLeft(s: string, max: number): string {
 
 export function toTable(result: AnalysisResult, options: TableOptions): string {
   const paint = (code: string, s: string) => (options.color ? code + s + ANSI.reset : s);
-  const headers = ['LOCATION', 'PROVIDER', 'MODEL', 'VERDICT', 'NOW/MO', 'BATCH/MO', 'SAVES/MO'];
+  // WITH BATCH is what the call costs once the batchable calls have moved, so the column sums to the total.
+  const headers = ['LOCATION', 'PROVIDER', 'MODEL', 'VERDICT', 'NOW/MO', 'WITH BATCH', 'SAVES/MO'];
   const rows = result.findings.map((f: Finding) => {
     const e = f.estimate;
     return [
@@ -27,7 +28,7 @@ export function toTable(result: AnalysisResult, options: TableOptions): string {
       f.site.model ?? '?',
       f.classification.verdict + (f.lowVolume ? ' (low volume)' : ''),
       e ? formatUsd(e.monthlyStandard) : '-',
-      e ? formatUsd(f.classification.verdict === 'batchable' ? e.monthlyBatch : e.monthlyStandard) : '-',
+      e ? formatUsd(findingWithBatch(f)!) : '-',
       f.classification.verdict === 'batchable' ? formatUsd(findingSavings(f)) : '-',
     ];
   });

@@ -51,3 +51,8 @@ export function computeTotals(findings: readonly Finding[]): Totals {
 export function findingSavings(f: Finding): number {
   return f.classification.verdict === 'batchable' && !f.lowVolume && f.estimate ? f.estimate.monthlySavings : 0;
 }
+
+/** What a finding costs a month once the advice is followed: on batch if it counts as a saving, else as now. */
+export function findingWithBatch(f: Finding): number | null {
+  return f.estimate ? f.estimate.monthlyStandard - findingSavings(f) : null;
+}

@@ -41,13 +41,14 @@ export function renderReportHtml({ cspSource, nonce, scriptUri, styleUri }: Repo
 <div id="controls">
   <label>Verdict <select id="verdict"><option value="">all</option><option>batchable</option><option>user-waiting</option><option>unknown</option></select></label>
   <label>Provider <select id="provider"><option value="">all</option></select></label>
+  <label>Model <select id="model"><option value="">all</option></select></label>
   <label>Folder <select id="folder"><option value="">all</option></select></label>
   <label>Filter <input id="filter" type="search" placeholder="file, model, API"></label>
 </div>
 <table id="rows">
   <thead><tr>
     <th data-key="file">File</th><th data-key="line" class="num">Line</th><th data-key="provider">Provider</th><th data-key="model">Model</th>
-    <th data-key="verdict">Verdict</th><th data-key="monthlyStandard" class="num">Cost now /mo</th><th data-key="monthlyBatch" class="num">On batch /mo</th><th data-key="monthlySavings" class="num">Savings /mo</th><th class="fix">Fix</th>
+    <th data-key="verdict">Verdict</th><th data-key="monthlyStandard" class="num">Cost now /mo</th><th data-key="monthlyBatch" class="num">With batch /mo</th><th data-key="monthlySavings" class="num">Savings /mo</th><th class="fix">Fix</th>
   </tr></thead>
   <tbody></tbody>
 </table>

@@ -27,6 +27,7 @@ export class ReportController implements vscode.Disposable {
   /** The scan under way: scans take turns, since each one refreshes the same sessions. */
   private running: Promise<Scan | undefined> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -54,6 +55,19 @@ export class ReportController implements vscode.Disposable {
   /** A scan without UI, for the status bar. */
   scanQuietly(): void {
     if (!this.running) void this.scan(false);
+  }
+
+  /**
+   * Settings or the project file changed: the figures of the last scan are stale. Scan again without a
+   * notification (only if there was a scan), so the status bar and an open report show the new figures.
+   */
+  refresh(): void {
+    if (!this.last && !this.panel) return;
+    // A checkout can change several project files at once: one scan for the lot.
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => {
+      void this.scan(false).then((scan) => scan && this.panel?.webview.postMessage(scan.message));
+    }, 500);
   }
 
   /** Writes the last scan (or a fresh one) as Markdown, CSV or JSON; asks where unless `target` is given. */
@@ -123,12 +137,15 @@ export class ReportController implements vscode.Disposable {
         if (!folder) return;
         const uri = vscode.Uri.joinPath(folder.uri, ...m.file.split('/'));
         const pos = new vscode.Position(Math.max(0, m.line - 1), Math.max(0, m.column - 1));
-        const editor = await vscode.window.showTextDocument(uri, { selection: new vscode.Range(pos, pos), viewColumn: vscode.ViewColumn.One });
+        // The call opens beside the report, never over it.
+        const viewColumn = this.panel?.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Beside : vscode.ViewColumn.One;
+        const editor = await vscode.window.showTextDocument(uri, { selection: new vscode.Range(pos, pos), viewColumn });
         if (m.type === 'applyFix') {
           await this.engine.whenReady();
           const entry = this.engine.analyzeDocument(editor.document);
           const f = entry?.findings.find((x) => x.site.loc.start.line === m.line && x.site.loc.start.column + 1 === m.column);
-          if (f?.fix && (await applyFix(this.engine, uri, editor.document.version, f.site.range[0], f.site.range[1]))) {
+          // The page offers the button on safe fixes only; a message asking for another one is not obeyed.
+          if (f?.fix?.safe && (await applyFix(this.engine, uri, editor.document.version, f.site.range[0], f.site.range[1]))) {
             const scan = await this.scan(true);
             if (scan) void this.panel?.webview.postMessage(scan.message);
           }
@@ -181,6 +198,7 @@ export class ReportController implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearTimeout(this.refreshTimer);
     this.panel?.dispose();
     this.disposables.forEach((d) => d.dispose());
   }

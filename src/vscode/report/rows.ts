@@ -2,19 +2,19 @@
 // tested in a plain browser with the same data the extension sends.
 import type { Finding } from '../../core/model';
 import { toJsonFinding } from '../../core/report/json';
-import { computeTotals } from '../../core/report/totals';
+import { computeTotals, findingSavings, findingWithBatch } from '../../core/report/totals';
 import type { ReportRow, ToWebview } from './protocol';
 
 export function toRow(folder: string, f: Finding): ReportRow {
   const row = toJsonFinding(f);
-  const e = row.estimate;
-  const batchable = row.verdict === 'batchable';
+  const e = f.estimate;
+  // The row's figures add up to the totals: a call that stays as it is costs the same with batch.
   return {
     ...row,
     folder,
     monthlyStandard: e ? e.monthlyStandard : null,
-    monthlyBatch: e ? (batchable ? e.monthlyBatch : e.monthlyStandard) : null,
-    monthlySavings: e ? (batchable && !row.lowVolume ? e.monthlySavings : 0) : null,
+    monthlyBatch: findingWithBatch(f),
+    monthlySavings: e ? findingSavings(f) : null,
   };
 }
 

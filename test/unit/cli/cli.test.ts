@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers';
+import { wantsColour } from '../../../src/cli/audit';
 
 const CLI = join(REPO_ROOT, 'dist', 'cli.js');
 const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
@@ -81,9 +82,17 @@ test('audit table: aligned, uncoloured when piped, totals at the end; --output w
   assert.equal(res.status, 0);
   assert.ok(!res.stdout.includes('\u001b['), 'no ANSI colour when stdout is not a terminal');
   const lines = res.stdout.split('\n');
-  assert.match(lines[0], /^LOCATION\s+PROVIDER\s+MODEL\s+VERDICT\s+NOW\/MO\s+BATCH\/MO\s+SAVES\/MO$/);
+  assert.match(lines[0], /^LOCATION\s+PROVIDER\s+MODEL\s+VERDICT\s+NOW\/MO\s+WITH BATCH\s+SAVES\/MO$/);
   const rowEnds = lines.slice(1, 9).map((l) => l.length);
   assert.equal(new Set(rowEnds).size, 1, 'money columns are right-aligned to one edge');
+  // The money columns add up to the totals printed under them.
+  const money = (s: string) => (s === '-' ? 0 : Number(s.replace(/[$,<]/g, '')));
+  const cells = lines.slice(1, 9).map((l) => l.trim().split(/\s{2,}/));
+  const total = (label: string) => money(new RegExp(`${label}:\\s+(\\S+)`).exec(res.stdout)![1]);
+  for (const [col, label] of [[4, 'Monthly cost now'], [5, 'Monthly cost with batch'], [6, 'Monthly savings']] as const) {
+    const sum = cells.reduce((a, c) => a + money(c[col]), 0);
+    assert.ok(Math.abs(sum - total(label)) <= 0.01 * cells.length, `${label}: rows add to ${sum}, total says ${total(label)}`);
+  }
   assert.match(res.stdout, /8 call sites: 5 batchable \(1 low volume\), 3 user-waiting, 0 unknown/);
   assert.match(res.stdout, /Monthly savings:\s+\$\d/);
   const dir = mkdtempSync(join(tmpdir(), 'bw-cli-'));
@@ -101,4 +110,17 @@ test('audit: a missing folder is exit 2 with a message', () => {
   const res = run('audit', 'no-such-folder');
   assert.equal(res.status, 2);
   assert.match(res.stderr, /'no-such-folder' is not a folder/);
+});
+
+test('colour: on a terminal only, NO_COLOR and TERM=dumb turn it off, FORCE_COLOR turns it on', () => {
+  assert.equal(wantsColour(true, {}), true);
+  assert.equal(wantsColour(false, {}), false);
+  assert.equal(wantsColour(undefined, {}), false);
+  assert.equal(wantsColour(true, { NO_COLOR: '1' }), false);
+  assert.equal(wantsColour(true, { TERM: 'dumb' }), false);
+  assert.equal(wantsColour(false, { FORCE_COLOR: '1' }), true);
+  assert.equal(wantsColour(true, { FORCE_COLOR: '0' }), false);
+  assert.equal(wantsColour(false, { FORCE_COLOR: '1', NO_COLOR: '1' }), false, 'NO_COLOR wins');
+  const forced = spawnSync(process.execPath, [CLI, 'audit', 'examples'], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '1', NO_COLOR: '' } });
+  assert.ok(forced.stdout.includes('\u001b[32mbatchable'), 'FORCE_COLOR colours a piped table');
 });
