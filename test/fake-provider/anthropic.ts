@@ -16,6 +16,8 @@ export interface FakeAnthropicOptions {
   expireAfter?: number;
   /** How many status checks a batch stays in_progress. */
   progressSteps?: number;
+  /** Requests whose params mention this text are rejected as invalid (400), synchronously and inside a batch alike. */
+  rejectText?: string;
 }
 
 export interface FakeAnthropic {
@@ -67,8 +69,9 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
+/** Error bodies carry the request id, as the API's do. */
 function sendError(res: ServerResponse, status: number, type: string, message: string): void {
-  send(res, status, { type: 'error', error: { type, message } });
+  send(res, status, { type: 'error', error: { type, message }, request_id: `req_${hash([status, type, message]).slice(0, 12)}` });
 }
 
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
@@ -100,7 +103,9 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       let result: Record<string, unknown>;
       if (canceled) result = { type: 'canceled' };
       else if (options.expireAfter !== undefined && i >= options.expireAfter) result = { type: 'expired' };
-      else if (failing.has(r.custom_id)) {
+      else if (options.rejectText && JSON.stringify(r.params).includes(options.rejectText)) {
+        result = { type: 'errored', error: { type: 'error', error: { type: 'invalid_request_error', message: `messages: requests mentioning '${options.rejectText}' are rejected` }, request_id: `req_${hash(r.custom_id).slice(0, 12)}` } };
+      } else if (failing.has(r.custom_id)) {
         result = { type: 'errored', error: { type: 'error', error: { type: 'invalid_request_error', message: `messages: text content blocks must be non-empty (${r.custom_id})` }, request_id: `req_${hash(r.custom_id).slice(0, 12)}` } };
       } else if (b.transient.has(r.custom_id)) {
         result = { type: 'errored', error: { type: 'error', error: { type: 'api_error', message: 'Internal server error' }, request_id: `req_${hash(r.custom_id).slice(0, 12)}` } };
@@ -123,6 +128,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
         const params = await readJson(req);
         if (typeof params.model !== 'string' || typeof params.max_tokens !== 'number') return sendError(res, 400, 'invalid_request_error', 'model and max_tokens are required');
         if (params.stream) return sendError(res, 400, 'invalid_request_error', 'streaming is not supported by this fake');
+        if (options.rejectText && JSON.stringify(params).includes(options.rejectText)) return sendError(res, 400, 'invalid_request_error', `messages: requests mentioning '${options.rejectText}' are rejected`);
         stats.messages++;
         return send(res, 200, messageFor(params));
       }

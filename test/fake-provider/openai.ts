@@ -18,6 +18,11 @@ export interface FakeOpenAIOptions {
   expireAfter?: number;
   /** How many status checks a batch spends in_progress before finalizing. */
   progressSteps?: number;
+  /**
+   * Requests whose body mentions this text are rejected as invalid (400), by the synchronous endpoint
+   * and inside a batch alike, so a program and its rewrite can be compared when a request fails.
+   */
+  rejectText?: string;
 }
 
 export interface FakeOpenAI {
@@ -55,6 +60,11 @@ interface StoredBatch {
 }
 
 const CREATED = 1_750_000_000;
+
+/** The body of the 400 a request mentioning `rejectText` gets. */
+function rejectionFor(text: string): Record<string, unknown> {
+  return { error: { message: `Invalid prompt: requests mentioning '${text}' are rejected.`, type: 'invalid_request_error', param: 'messages', code: 'invalid_prompt' } };
+}
 
 function hash(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 24);
@@ -130,7 +140,18 @@ export function textCompletionFor(body: Record<string, unknown>): Record<string,
   };
 }
 
+/** Deterministic moderation: a text is flagged for violence when it mentions a weapon. */
+export function moderationFor(body: Record<string, unknown>): Record<string, unknown> {
+  const inputs = Array.isArray(body.input) ? body.input : [body.input];
+  const results = inputs.map((text) => {
+    const violent = /\b(sword|gun|knife)\b/i.test(String(text));
+    return { flagged: violent, categories: { violence: violent, harassment: false }, category_scores: { violence: violent ? 0.91 : 0.01, harassment: 0.01 }, category_applied_input_types: { violence: ['text'], harassment: ['text'] } };
+  });
+  return { id: `modr-${hash(body)}`, model: body.model ?? 'omni-moderation-latest', results };
+}
+
 const ANSWERS: Record<string, (body: Record<string, unknown>) => Record<string, unknown>> = {
+  '/v1/moderations': moderationFor,
   '/v1/completions': textCompletionFor,
   '/v1/chat/completions': completionFor,
   '/v1/responses': responseFor,
@@ -186,6 +207,8 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       const id = `batch_req_${hash([b.id, line.custom_id])}`;
       if (expired && i >= options.expireAfter!) {
         errors.push(JSON.stringify({ id, custom_id: line.custom_id, response: null, error: { code: 'batch_expired', message: 'This request could not be executed before the completion window expired.' } }));
+      } else if (options.rejectText && JSON.stringify(line.body).includes(options.rejectText)) {
+        errors.push(JSON.stringify({ id, custom_id: line.custom_id, response: { status_code: 400, request_id: `req_${hash(id).slice(0, 12)}`, body: rejectionFor(options.rejectText) }, error: null }));
       } else if (failing.has(line.custom_id)) {
         const body = { error: { message: `Invalid value for 'messages' in ${line.custom_id}.`, type: 'invalid_request_error', param: 'messages', code: null } };
         errors.push(JSON.stringify({ id, custom_id: line.custom_id, response: { status_code: 400, request_id: `req_${hash(id).slice(0, 12)}`, body }, error: null }));
@@ -219,8 +242,10 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       const body = await readBody(req);
       if (req.method === 'POST' && ANSWERS[path]) {
         const params = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
-        if (typeof params.model !== 'string') return sendError(res, 400, 'you must provide a model parameter', 'model');
+        // Moderations pick their model when none is given; every other endpoint needs one.
+        if (typeof params.model !== 'string' && path !== '/v1/moderations') return sendError(res, 400, 'you must provide a model parameter', 'model');
         if (params.stream) return sendError(res, 400, 'streaming is not supported by this fake', 'stream');
+        if (options.rejectText && body.toString('utf8').includes(options.rejectText)) return sendJson(res, 400, rejectionFor(options.rejectText));
         stats.chatCompletions++;
         return sendJson(res, 200, ANSWERS[path](params));
       }
@@ -275,8 +300,8 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
           }
           if (line.method !== 'POST') errors.push({ code: 'invalid_method', message: 'Only POST is supported.', param: 'method', line: i + 1 });
           if (line.url !== params.endpoint) errors.push({ code: 'mismatched_endpoint', message: `The url must match the batch endpoint ${params.endpoint}.`, param: 'url', line: i + 1 });
-          if (typeof line.body?.model !== 'string') errors.push({ code: 'missing_required_parameter', message: 'body.model is required.', param: 'body.model', line: i + 1 });
-          else models.add(line.body.model);
+          if (typeof line.body?.model === 'string') models.add(line.body.model);
+          else if (params.endpoint !== '/v1/moderations') errors.push({ code: 'missing_required_parameter', message: 'body.model is required.', param: 'body.model', line: i + 1 });
           seen.add(String(line.custom_id));
           lines.push({ custom_id: String(line.custom_id), body: line.body ?? {} });
         });

@@ -354,7 +354,8 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
   const run = `await ${endpoint.helper}(${src(client)}, ${items}.map((${loop.mapParams}) => ${mapBody}))`;
   edits.push({ range: [loop.anchor.range[0], loop.anchor.range[0]], newText: hoisted.replace('$RUN', run) + anchorIndent });
 
-  const resultAccess = `${results}[${indexName}]${typescript ? '!' : ''}`;
+  // `get` throws the error of a request that failed, where the call would have thrown it.
+  const resultAccess = `${results}.get(${indexName})`;
   if (use.kind === 'declare') {
     edits.push({ range: [use.statement.range[0], use.statement.range[1]], newText: `${use.declKind} ${src(use.pattern)} = ${resultAccess};` });
   } else if (use.kind === 'discard') {

@@ -10,8 +10,8 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
-import { BatchRequestError, runChatCompletionsBatch } from '../../../src/core/rewrite/templates/openaiBatch';
-import { MessageBatchRequestError, runMessagesBatch } from '../../../src/core/rewrite/templates/anthropicBatch';
+import { BatchItemError, BatchRequestError, BatchResults, runChatCompletionsBatch, runEmbeddingsBatch, runModerationsBatch } from '../../../src/core/rewrite/templates/openaiBatch';
+import { MessageBatchItemError, MessageBatchRequestError, MessageBatchResults, runMessagesBatch } from '../../../src/core/rewrite/templates/anthropicBatch';
 import { BatchQueue } from '../../../src/core/rewrite/templates/batchQueue';
 import { startFakeOpenAI } from '../../fake-provider/openai';
 import { startFakeAnthropic } from '../../fake-provider/anthropic';
@@ -23,24 +23,33 @@ interface Fake {
 }
 
 interface RunOptions {
+  pollIntervalMs?: number;
   stateDir?: string | false;
   resubmitFailed?: number;
   onProgress?: (batch: { id: string }) => void;
   signal?: AbortSignal;
 }
 
+type Results = BatchResults<unknown> | MessageBatchResults;
+
 /** What the tests need of a provider: its fake, its helper, the sync endpoint to compare with. */
 interface Provider {
   name: 'openai' | 'anthropic';
   endpoint: string;
+  /** What `values()` throws when a request failed. */
   errorClass: typeof BatchRequestError | typeof MessageBatchRequestError;
-  /** The start of the helper's error message, as the rewrite tests match it. */
+  /** The SDK's own classes: what a request that failed throws, as the synchronous call would. */
+  sdk: { APIError: typeof OpenAI.APIError | typeof Anthropic.APIError; BadRequestError: typeof OpenAI.BadRequestError | typeof Anthropic.BadRequestError; InternalServerError: typeof OpenAI.InternalServerError | typeof Anthropic.InternalServerError; APIUserAbortError: typeof OpenAI.APIUserAbortError | typeof Anthropic.APIUserAbortError };
+  itemErrorClass: typeof BatchItemError | typeof MessageBatchItemError;
+  /** The start of the helper's aggregate error message. */
   errorPrefix: string;
   /** The message of a request that failed once with a transient server error. */
   transientMessage: string;
-  start(options?: { failCustomIds?: string[]; failCustomIdsOnce?: string[] }): Promise<Fake>;
-  run(fake: Fake, options: RunOptions): Promise<unknown[]>;
+  start(options?: { failCustomIds?: string[]; failCustomIdsOnce?: string[]; expireAfter?: number; rejectText?: string; progressSteps?: number }): Promise<Fake>;
+  run(fake: Fake, options: RunOptions): Promise<Results>;
   sync(fake: Fake): Promise<unknown[]>;
+  /** Each request on its own at the synchronous endpoint: answered or rejected. */
+  syncSettled(fake: Fake): Promise<PromiseSettledResult<unknown>[]>;
   /** Input files uploaded (OpenAI); Message Batches take their requests inline, so always 0 there. */
   uploads(fake: Fake): number;
   /** Makes an ended batch's results unavailable, as time does: OpenAI deletes the output file, Anthropic archives the batch. */
@@ -64,13 +73,19 @@ const providers: Provider[] = [
     name: 'openai',
     endpoint: '/v1/chat/completions',
     errorClass: BatchRequestError,
+    sdk: OpenAI,
+    itemErrorClass: BatchItemError,
     errorPrefix: 'batch request(s) failed',
-    transientMessage: 'The server had an error while processing your request. Sorry about that!',
+    transientMessage: '500 The server had an error while processing your request. Sorry about that!',
     start: (options) => startFakeOpenAI(options),
     run: (fake, options) => runChatCompletionsBatch(new OpenAI({ baseURL: fake.url, apiKey: 'test-key' }), openaiRequests, { pollIntervalMs: 1, ...options }),
     sync: (fake) => {
       const client = new OpenAI({ baseURL: fake.url, apiKey: 'test-key' });
       return Promise.all(openaiRequests.map((r) => client.chat.completions.create(r)));
+    },
+    syncSettled: (fake) => {
+      const client = new OpenAI({ baseURL: fake.url, apiKey: 'test-key', maxRetries: 0 });
+      return Promise.allSettled(openaiRequests.map((r) => client.chat.completions.create(r)));
     },
     uploads: (fake) => (fake as Fake & { stats: { fileUploads: number } }).stats.fileUploads,
     dropResults: async (fake, batchId) => {
@@ -84,13 +99,19 @@ const providers: Provider[] = [
     name: 'anthropic',
     endpoint: '/v1/messages',
     errorClass: MessageBatchRequestError,
+    sdk: Anthropic,
+    itemErrorClass: MessageBatchItemError,
     errorPrefix: 'message batch request(s) failed',
-    transientMessage: 'api_error: Internal server error',
+    transientMessage: '500 {"type":"error","error":{"type":"api_error","message":"Internal server error"},"request_id":"',
     start: (options) => startFakeAnthropic(options),
     run: (fake, options) => runMessagesBatch(new Anthropic({ baseURL: fake.url, apiKey: 'test-key' }), anthropicRequests, { pollIntervalMs: 1, ...options }),
     sync: (fake) => {
       const client = new Anthropic({ baseURL: fake.url, apiKey: 'test-key' });
       return Promise.all(anthropicRequests.map((r) => client.messages.create(r)));
+    },
+    syncSettled: (fake) => {
+      const client = new Anthropic({ baseURL: fake.url, apiKey: 'test-key', maxRetries: 0 });
+      return Promise.allSettled(anthropicRequests.map((r) => client.messages.create(r)));
     },
     uploads: () => 0,
     dropResults: async (fake, batchId) => (fake as Fake & { archive(id: string): void }).archive(batchId),
@@ -166,7 +187,7 @@ for (const p of providers) {
       const results = await p.run(fake, { stateDir });
       assert.equal(fake.stats.batchesCreated, 1, 'no second batch');
       assert.equal(p.uploads(fake), uploads, 'no second upload');
-      assert.deepEqual(results, await p.sync(fake));
+      assert.deepEqual(results.values(), await p.sync(fake));
       assert.deepEqual(stateFiles(stateDir), [], 'the state file is gone once every request succeeded');
     });
   });
@@ -179,32 +200,75 @@ for (const p of providers) {
       assert.ok(seen.length > 0);
       assert.ok(seen.every((files) => files.length === 1 && files[0].startsWith(`${p.name}-`)), JSON.stringify(seen));
       assert.deepEqual(stateFiles(stateDir), []);
-      assert.deepEqual(results, await p.sync(fake));
+      assert.deepEqual(results.values(), await p.sync(fake));
     });
   });
 
-  test(`${p.name}: a failed request fails the run and keeps the state; a rerun with resubmitFailed sends only that request`, async () => {
+  test(`${p.name}: a failed request fails alone, with the SDK's error; the state is kept and a rerun with resubmitFailed sends only that request`, async (t) => {
     const stateDir = tempDir();
+    const warnings: string[] = [];
+    t.mock.method(console, 'warn', (message: string) => String(message).startsWith('batchwise:') && warnings.push(message));
     await withFake(p, { failCustomIdsOnce: ['req-1'] }, async (fake) => {
-      const err = await p.run(fake, { stateDir }).then(
-        () => assert.fail('the run should have failed'),
-        (e: unknown) => e,
-      );
-      assert.ok(err instanceof p.errorClass, String(err));
-      assert.deepEqual([...err.failures.keys()], ['req-1']);
-      // The message says what a rerun does, since the state that makes it cheap is kept.
-      assert.equal(
-        err.message,
-        `1 ${p.errorPrefix} (batch ${err.batchIds[0]}): req-1: ${p.transientMessage}. The results that arrived are kept: run again with resubmitFailed (or BATCHWISE_RESUBMIT_FAILED=1) to resend only the failed requests`,
-      );
+      const first = await p.run(fake, { stateDir });
+      const sync = await p.sync(fake);
+      // The others are answered; the failed one throws what the synchronous call throws for a 500.
+      assert.deepEqual([first.get(0), first.get(2)], [sync[0], sync[2]]);
+      const err = (() => {
+        try {
+          first.get(1);
+        } catch (e) {
+          return e;
+        }
+        assert.fail('get(1) should throw');
+      })();
+      assert.ok(err instanceof p.sdk.InternalServerError, String(err));
+      assert.ok(err instanceof p.sdk.APIError);
+      assert.equal((err as { status?: number }).status, 500);
+      assert.ok((err as Error).message.startsWith(p.transientMessage), (err as Error).message);
+      assert.equal((err as { customId?: string }).customId, 'req-1');
+      // values() names every failure and says what a rerun does, since the state that makes it cheap is kept.
+      assert.throws(() => first.values(), (e: unknown) => {
+        assert.ok(e instanceof p.errorClass);
+        assert.deepEqual([...e.failures.keys()], ['req-1']);
+        assert.ok(e.message.startsWith(`1 ${p.errorPrefix} (batch ${first.batchIds[0]}): req-1: ${p.transientMessage}`), e.message);
+        assert.ok(e.message.endsWith('. The results that arrived are kept: run again with resubmitFailed (or BATCHWISE_RESUBMIT_FAILED=1) to resend only the failed requests'), e.message);
+        return true;
+      });
+      assert.equal(warnings.length, 1, 'one warning says the same on stderr');
+      assert.match(warnings[0], /^batchwise: 1 of 3 .*resend only the failed requests$/);
       const files = stateFiles(stateDir);
       assert.equal(files.length, 1, 'kept: the other requests were paid for');
-      assert.equal((JSON.parse(readFileSync(join(stateDir, files[0]), 'utf8')) as { batchId: string }).batchId, err.batchIds[0]);
+      assert.equal((JSON.parse(readFileSync(join(stateDir, files[0]), 'utf8')) as { batchId: string }).batchId, first.batchIds[0]);
 
       const results = await p.run(fake, { stateDir, resubmitFailed: 1 });
       assert.deepEqual(fake.stats.batchCustomIds, [ALL, ['req-1']], 'the finished requests are never sent again');
-      assert.deepEqual(results, await p.sync(fake));
+      assert.deepEqual(results.values(), sync);
       assert.deepEqual(stateFiles(stateDir), []);
+    });
+  });
+
+  test(`${p.name}: an expired request throws the helper's item error; a rejected one the SDK's BadRequestError, as the sync call does`, async () => {
+    await withFake(p, { expireAfter: 2, rejectText: 'risks' }, async (fake) => {
+      const results = await p.run(fake, { stateDir: false });
+      const sync = await p.syncSettled(fake);
+      assert.equal(sync[0].status, 'fulfilled');
+      assert.deepEqual(results.get(0), (sync[0] as PromiseFulfilledResult<unknown>).value);
+      const syncError = (sync[1] as PromiseRejectedResult).reason as Error & { status: number };
+      assert.ok(syncError instanceof p.sdk.BadRequestError, 'the fake rejects the request synchronously too');
+      assert.throws(
+        () => results.get(1),
+        (e: unknown) => {
+          assert.equal((e as Error).constructor, syncError.constructor, 'the same SDK class as the synchronous call');
+          assert.equal((e as { status: number }).status, syncError.status);
+          // OpenAI's message is the body's; Anthropic's quotes the whole body, request id included, which differs per request.
+          if (p.name === 'openai') assert.equal((e as Error).message, syncError.message);
+          else assert.equal((e as Error).message.replace(/"request_id":"[^"]*"/, ''), syncError.message.replace(/"request_id":"[^"]*"/, ''));
+          return true;
+        },
+      );
+      assert.throws(() => results.get(2), (e: unknown) => e instanceof p.itemErrorClass && e.code === (p.name === 'openai' ? 'batch_expired' : 'expired') && e.customId === 'req-2');
+      assert.throws(() => results.get(3), RangeError);
+      assert.equal(results.length, 3);
     });
   });
 
@@ -214,7 +278,7 @@ for (const p of providers) {
       const results = await p.run(fake, { stateDir, resubmitFailed: 1 });
       assert.deepEqual(fake.stats.batchCustomIds, [ALL, ['req-1']]);
       assert.equal(p.uploads(fake), p.name === 'openai' ? 2 : 0);
-      assert.deepEqual(results, await p.sync(fake));
+      assert.deepEqual(results.values(), await p.sync(fake));
       assert.deepEqual(stateFiles(stateDir), []);
     });
   });
@@ -233,7 +297,7 @@ for (const p of providers) {
 
       const results = await p.run(fake, { stateDir, resubmitFailed: 0 });
       assert.deepEqual(fake.stats.batchCustomIds, [ALL, ['req-1']], 'no batch beyond the two already paid for');
-      assert.deepEqual(results, await p.sync(fake));
+      assert.deepEqual(results.values(), await p.sync(fake));
       assert.deepEqual(stateFiles(stateDir), []);
     });
   });
@@ -241,13 +305,15 @@ for (const p of providers) {
   test(`${p.name}: a request the provider rejected as invalid is not resubmitted`, async () => {
     const stateDir = tempDir();
     await withFake(p, { failCustomIds: ['req-1'] }, async (fake) => {
-      await assert.rejects(p.run(fake, { stateDir, resubmitFailed: 2 }), (err: unknown) => {
+      const results = await p.run(fake, { stateDir, resubmitFailed: 2 });
+      assert.throws(() => results.values(), (err: unknown) => {
         assert.ok(err instanceof p.errorClass);
         assert.deepEqual([...err.failures.keys()], ['req-1']);
         assert.ok(err.message.startsWith(`1 ${p.errorPrefix} `), err.message);
         assert.match(err.message, /req-1: .*invalid/i);
         return true;
       });
+      assert.throws(() => results.get(1), p.sdk.BadRequestError);
       assert.deepEqual(fake.stats.batchCustomIds, [ALL]);
       assert.equal(stateFiles(stateDir).length, 1);
     });
@@ -262,7 +328,7 @@ for (const p of providers) {
       writeFileSync(join(stateDir, file), JSON.stringify({ ...state, batchId: `${state.batchId}_gone` }));
       const results = await p.run(fake, { stateDir });
       assert.equal(fake.stats.batchesCreated, 2);
-      assert.deepEqual(results, await p.sync(fake));
+      assert.deepEqual(results.values(), await p.sync(fake));
       assert.deepEqual(stateFiles(stateDir), []);
     });
   });
@@ -276,10 +342,30 @@ for (const p of providers) {
         seen.push(stateFiles(stateDir));
         controller.abort();
       };
-      await assert.rejects(p.run(fake, { stateDir, onProgress, signal: controller.signal }), /cancelled/);
+      await assert.rejects(p.run(fake, { stateDir, onProgress, signal: controller.signal }), (e: unknown) => e instanceof p.sdk.APIUserAbortError && /cancelled: the run was aborted/.test((e as Error).message));
       assert.equal(seen[0]?.length, 1, 'the state file existed before the abort');
       assert.equal(fake.stats.cancels, 1);
       assert.deepEqual(stateFiles(stateDir), []);
+    });
+  });
+
+  test(`${p.name}: an abort during the wait between checks stops at once; an aborted signal creates no batch`, async () => {
+    await withFake(p, { progressSteps: 1000 }, async (fake) => {
+      const controller = new AbortController();
+      const started = Date.now();
+      // The first wait is ten minutes: only the abort can end it.
+      const run = p.run(fake, { stateDir: false, signal: controller.signal, onProgress: () => undefined, pollIntervalMs: 600_000 });
+      await new Promise<void>((resolve) => {
+        const check = () => (fake.stats.batchesCreated > 0 ? resolve() : setTimeout(check, 5));
+        check();
+      });
+      controller.abort();
+      await assert.rejects(run, p.sdk.APIUserAbortError);
+      assert.ok(Date.now() - started < 30_000, 'the wait ended with the abort');
+      assert.equal(fake.stats.cancels, 1, 'the batch was cancelled');
+      const before = fake.stats.batchesCreated;
+      await assert.rejects(p.run(fake, { stateDir: false, signal: AbortSignal.abort() }), p.sdk.APIUserAbortError);
+      assert.equal(fake.stats.batchesCreated, before, 'nothing is created under an aborted signal');
     });
   });
 
@@ -291,7 +377,7 @@ for (const p of providers) {
     t.mock.method(console, 'warn', (message: string) => String(message).startsWith('batchwise:') && warnings.push(message));
     await withFake(p, {}, async (fake) => {
       const results = await p.run(fake, { stateDir: join(notADir, 'state') });
-      assert.deepEqual(results, await p.sync(fake));
+      assert.deepEqual(results.values(), await p.sync(fake));
       assert.equal(warnings.length, 1, warnings.join('\n'));
       assert.match(warnings[0], /^batchwise: cannot write .*a-file.*will not resume/);
     });
@@ -318,8 +404,8 @@ for (const p of providers) {
   test(`${p.name}: results the provider no longer has fail the rerun with the way out, and nothing is paid twice`, async () => {
     const stateDir = tempDir();
     await withFake(p, { failCustomIdsOnce: ['req-1'] }, async (fake) => {
-      const err = (await p.run(fake, { stateDir }).catch((e: unknown) => e)) as InstanceType<Provider['errorClass']>;
-      assert.ok(err instanceof p.errorClass, String(err));
+      const err = await p.run(fake, { stateDir });
+      assert.throws(() => err.get(1));
       const [file] = stateFiles(stateDir);
       await p.dropResults(fake, err.batchIds[0]);
       const rerun = (await p.run(fake, { stateDir, resubmitFailed: 1 }).catch((e: unknown) => e)) as Error;
@@ -330,7 +416,7 @@ for (const p of providers) {
       assert.deepEqual(stateFiles(stateDir), [file], 'the state stays until the user deletes it');
       // Doing what the message says works.
       rmSync(join(stateDir, file));
-      assert.deepEqual(await p.run(fake, { stateDir }), await p.sync(fake));
+      assert.deepEqual((await p.run(fake, { stateDir })).values(), await p.sync(fake));
     });
   });
 
@@ -343,7 +429,7 @@ for (const p of providers) {
         const seen: string[][] = [];
         const results = await p.run(fake, { onProgress: () => seen.push(stateFiles(envDir)) });
         assert.deepEqual(fake.stats.batchCustomIds, [ALL, ['req-1']]);
-        assert.deepEqual(results, await p.sync(fake));
+        assert.deepEqual(results.values(), await p.sync(fake));
         assert.ok(seen.some((files) => files.length > 0), 'state went to BATCHWISE_STATE_DIR');
         assert.deepEqual(stateFiles(envDir), []);
       });
@@ -396,7 +482,11 @@ for (const p of providers) {
       const queue = queueFor(fake, { maxWaitMs: 10 });
       const settled = await Promise.allSettled(requests.map((r) => queue.add(r)));
       assert.deepEqual(settled.map((s) => s.status), ['fulfilled', 'rejected', 'fulfilled']);
-      assert.match(String((settled[1] as PromiseRejectedResult).reason?.message), /^batch request failed: .*req-1/);
+      // The caller whose request failed gets the SDK's error, as from a direct call: catch (e instanceof APIError) still works.
+      const reason = (settled[1] as PromiseRejectedResult).reason as unknown;
+      assert.ok(reason instanceof p.sdk.BadRequestError, String(reason));
+      assert.equal((reason as { status?: number }).status, 400);
+      assert.equal((reason as { customId?: string }).customId, 'req-1');
       // The others get exactly what the synchronous endpoint answers (the fake fails req-1 only inside batches).
       const sync = await p.sync(fake);
       assert.deepEqual([(settled[0] as PromiseFulfilledResult<unknown>).value, (settled[2] as PromiseFulfilledResult<unknown>).value], [sync[0], sync[2]]);
@@ -415,3 +505,38 @@ for (const p of providers) {
     });
   });
 }
+
+// ---- OpenAI endpoints with limits and shapes of their own
+
+test('openai: embeddings batches hold at most 50,000 inputs, counted across requests', async () => {
+  const fake = await startFakeOpenAI();
+  try {
+    const client = new OpenAI({ baseURL: fake.url, apiKey: 'test-key' });
+    const inputs = (n: number, tag: string) => Array.from({ length: n }, (_, i) => `${tag} ${i}`);
+    const requests: OpenAI.EmbeddingCreateParams[] = [
+      { model: 'text-embedding-3-small', input: inputs(30_000, 'a') },
+      { model: 'text-embedding-3-small', input: inputs(30_000, 'b') },
+      { model: 'text-embedding-3-small', input: 'one more' },
+    ];
+    const results = await runEmbeddingsBatch(client, requests, { pollIntervalMs: 1, stateDir: false });
+    // 60,001 inputs: the first request alone, then the second with the third (30,001).
+    assert.deepEqual(fake.stats.batchCustomIds, [['req-0'], ['req-1', 'req-2']]);
+    assert.equal(results.get(1).data.length, 30_000);
+    assert.deepEqual(results.get(2), await client.embeddings.create(requests[2]));
+  } finally {
+    await fake.close();
+  }
+});
+
+test('openai: moderations go through the batch endpoint and answer as the synchronous call does', async () => {
+  const fake = await startFakeOpenAI();
+  try {
+    const client = new OpenAI({ baseURL: fake.url, apiKey: 'test-key' });
+    const requests: OpenAI.ModerationCreateParams[] = [{ input: 'a knife in the kitchen' }, { model: 'omni-moderation-latest', input: ['hello there', 'a gun'] }];
+    const results = await runModerationsBatch(client, requests, { pollIntervalMs: 1, stateDir: false });
+    assert.deepEqual(results.values(), await Promise.all(requests.map((r) => client.moderations.create(r))));
+    assert.equal(results.get(0).results[0].flagged, true);
+  } finally {
+    await fake.close();
+  }
+});
