@@ -8,6 +8,7 @@ import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import { visit, Node } from '../parse/walk';
 import { isFunctionLike } from '../detect/resolve';
 import type { CallSite, TextEdit } from '../model';
+import type { ModuleStyle } from './moduleStyle';
 import { callUnderFix, HelperKind, helperPathFor, importEdit, importsDefault, isModuleCommonJs, isPLimitLimiter, lastImport, refuse } from './loopHoist';
 
 export const BATCH_QUEUE = 'batch-queue';
@@ -26,7 +27,7 @@ export type QueueCheck = { ok: true; plan: QueuePlan } | { ok: false; reason: st
 
 const LOOPS = new Set<string>([T.ForStatement, T.ForOfStatement, T.ForInStatement, T.WhileStatement, T.DoWhileStatement]);
 
-export function checkBatchQueue(file: string, text: string, site: CallSite, openaiHelperPath: string, ast?: TSESTree.Program): QueueCheck {
+export function checkBatchQueue(file: string, text: string, site: CallSite, openaiHelperPath: string, ast?: TSESTree.Program, style?: ModuleStyle): QueueCheck {
   const target = callUnderFix(file, text, site, ast);
   if ('ok' in target) return target;
   const { endpoint, parsed, parents, call, client, request } = target;
@@ -73,7 +74,7 @@ export function checkBatchQueue(file: string, text: string, site: CallSite, open
   const helperKind: HelperKind = endpoint.provider;
   const helperPath = helperPathFor(helperKind, openaiHelperPath);
   const queuePath = helperPathFor('queue', openaiHelperPath);
-  const moduleKind = isModuleCommonJs(file, parsed.ast, text) ? 'cjs' : 'esm';
+  const moduleKind = isModuleCommonJs(file, parsed.ast, text, style) ? 'cjs' : 'esm';
   const typescript = /\.[cm]?tsx?$/.test(file);
 
   // Reuse this file's queue for the same client and endpoint (a second call site, or a fix applied before).
@@ -97,7 +98,7 @@ export function checkBatchQueue(file: string, text: string, site: CallSite, open
   const imports = importEdit(parsed.ast, parsed.text, file, moduleKind, [
     { helperPath, name: endpoint.helper },
     { helperPath: queuePath, name: 'BatchQueue' },
-  ]);
+  ], style);
   const queue = existing ?? freshName();
   const edits: TextEdit[] = [{ range: [call.range[0], call.range[1]], newText: `${queue}.add(${src(request)})` }];
   if (!existing) {
