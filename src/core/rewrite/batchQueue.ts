@@ -6,10 +6,11 @@
 // job at a time needs more concurrency to fill a batch.
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import { visit, Node } from '../parse/walk';
-import { isFunctionLike } from '../detect/resolve';
+import { FunctionLike, isFunctionLike, propertyName } from '../detect/resolve';
+import { FileFacts, unwrap, within } from './effects';
 import type { CallSite, TextEdit } from '../model';
 import type { ModuleStyle } from './moduleStyle';
-import { callUnderFix, HelperKind, helperPathFor, importEdit, importsDefault, isModuleCommonJs, isPLimitLimiter, lastImport, refuse } from './loopHoist';
+import { callUnderFix, HelperKind, helperPathFor, importEdit, importsDefault, isModuleCommonJs, isPLimitLimiter, lastImport, refuse, unchangedObjectLiteral } from './loopHoist';
 
 export const BATCH_QUEUE = 'batch-queue';
 export const IN_LOOP = 'the call runs once per iteration of a loop that waits for it; a queue would send one batch per iteration';
@@ -30,13 +31,11 @@ const LOOPS = new Set<string>([T.ForStatement, T.ForOfStatement, T.ForInStatemen
 export function checkBatchQueue(file: string, text: string, site: CallSite, openaiHelperPath: string, ast?: TSESTree.Program, style?: ModuleStyle): QueueCheck {
   const target = callUnderFix(file, text, site, ast);
   if ('ok' in target) return target;
-  const { endpoint, parsed, parents, call, client, request } = target;
+  const { endpoint, parsed, parents, facts, call, client, request } = target;
   const src = (n: Node) => parsed.text.slice(n.range[0], n.range[1]);
-  const parent = parents.get(call);
   // A queue's promise has then/catch/finally; the SDK's extras (withResponse, asResponse) it has not.
-  if (parent?.type === T.MemberExpression && parent.object === call && !['then', 'catch', 'finally'].includes(src(parent.property))) {
-    return refuse(`the call's promise is used for more than its result (.${src(parent.property)}); the queue resolves with the result only`);
-  }
+  const extra = promiseExtra(call, facts);
+  if (extra) return refuse(`the call's promise is used for more than its result (.${extra}); the queue resolves with the result only`);
 
   // Once per call of a function, not per iteration of a loop (one request per batch, one after another).
   let fn: Node | null = null;
@@ -48,6 +47,8 @@ export function checkBatchQueue(file: string, text: string, site: CallSite, open
     if (LOOPS.has(p.type)) return refuse(IN_LOOP);
   }
   if (!fn) return refuse('the call runs once, at the top level of the module; there is nothing to gather');
+  const held = heldRequestProblem(request, call, fn as FunctionLike, facts);
+  if (held) return refuse(held);
   const fanOut = parents.get(fn);
   if (
     fanOut?.type === T.CallExpression &&
@@ -115,6 +116,71 @@ export function checkBatchQueue(file: string, text: string, site: CallSite, open
   }
   edits.push(imports);
   return { ok: true, plan: { edits, moduleKind, helperKind, helperPath, queuePath } };
+}
+
+/** A member of the call's promise other than then/catch/finally, used on it directly or through the variable holding it. */
+function promiseExtra(call: TSESTree.CallExpression, facts: FileFacts): string | null {
+  const member = (m: Node | undefined) => (m?.type === T.MemberExpression ? propertyName(m.property, m.computed) ?? '[…]' : null);
+  const direct = facts.parents.get(call);
+  const name = direct?.type === T.MemberExpression && direct.object === call ? member(direct) : null;
+  if (name && !['then', 'catch', 'finally'].includes(name)) return name;
+  if (direct?.type === T.VariableDeclarator && direct.init === call && direct.id.type === T.Identifier) {
+    const b = facts.bindingOf(direct.id);
+    for (const ref of b ? facts.referencesOf(b) : []) {
+      const p = facts.parents.get(ref);
+      const used = p?.type === T.MemberExpression && p.object === ref ? member(p) : null;
+      if (used && !['then', 'catch', 'finally'].includes(used)) return used;
+    }
+  }
+  return null;
+}
+
+/**
+ * The queue keeps the request object until it sends the batch, later: whatever it holds by reference must
+ * not change in the meantime, or the batch would send the changed value (the SDK serialises the request
+ * when it is called). Safe: an object literal whose stored values are copies, strings and numbers, or
+ * objects nothing changes — or changes only in this function before the call, on a value of its own.
+ */
+function heldRequestProblem(request: Node, call: Node, fn: FunctionLike, facts: FileFacts): string | null {
+  let literal = unwrap(request);
+  if (literal.type === T.Identifier) {
+    const own = facts.bindingOf(literal);
+    const init = unchangedObjectLiteral(literal, facts, call);
+    if (!init || !own || !within(own.scope, fn)) {
+      return `the request is the variable \`${facts.quote(literal)}\`, which the queue would keep and send later, as it is by then; pass an object literal built in the call to get a fix`;
+    }
+    literal = init;
+  }
+  if (literal.type !== T.ObjectExpression) return `the request is \`${facts.quote(literal)}\`, not an object literal, and the queue would keep it and send it later, as it is by then; pass an object literal built in the call to get a fix`;
+  const skip = new Set([call]);
+  for (const ref of facts.freeReads(literal)) {
+    const use = facts.useOf(ref);
+    if (use.kind !== 'escape' || facts.parents.get(use.value) === undefined || !isStoredIn(use.value, literal, facts)) continue;
+    const kind = facts.kindOf(use.value);
+    if (kind && kind !== 'array') continue;
+    const b = facts.bindingOf(ref)!;
+    const local = within(b.scope, fn) && b.kind !== 'global';
+    for (const other of facts.referencesOf(b)) {
+      if (within(other, literal)) continue;
+      const harm = facts.harm(facts.useOf(other), skip);
+      if (!harm) continue;
+      if (local && facts.functionOf(other) === fn && other.range[1] <= call.range[0]) continue;
+      return `the request holds \`${facts.quote(use.value)}\` itself, not a copy, and code changes it (line ${facts.line(harm.at)}: \`${facts.quote(harm.at)}\`); the queue sends requests later, in a batch, so it could send the changed value: pass a copy (\`[...${facts.quote(use.value)}]\`, or \`{ ...${facts.quote(use.value)} }\` for an object) to get a fix`;
+    }
+  }
+  return null;
+}
+
+/** Whether a value sits in the request by reference: a property value or array element, down from the literal. */
+function isStoredIn(value: Node, literal: Node, facts: FileFacts): boolean {
+  for (let cur = value, p = facts.parents.get(cur); p; cur = p, p = facts.parents.get(p)) {
+    if (p === literal) return true;
+    if (p.type === T.Property && p.value === cur) continue;
+    if (p.type === T.ObjectExpression || p.type === T.ArrayExpression) continue;
+    if (p.type === T.TSAsExpression || p.type === T.TSNonNullExpression || p.type === T.TSSatisfiesExpression) continue;
+    return false;
+  }
+  return false;
 }
 
 /** The top-level statement that binds `name`: `const name = …` or an import of it. */

@@ -224,12 +224,13 @@ function streamProblem(request: Node, facts: FileFacts, call: Node): string | nu
   const check = (obj: Node, via: string | null, depth: number): string | null => {
     const o = unwrap(obj);
     if (o.type === T.Identifier && depth < 4) {
-      const init = unchangedObjectLiteral(o, facts, call);
+      // Only changes that may reach its `stream` matter here (the loop hoist looks at the rest).
+      const init = unchangedObjectLiteral(o, facts, call, ['stream']);
       if (init) return check(init, via ?? o.name, depth + 1);
     }
     if (o.type !== T.ObjectExpression) {
-      const what = via ? `spreads \`${via}\`, which is` : 'is';
-      return `the request ${what} \`${facts.quote(o)}\`, not an object literal of this file that nothing changes, so Batchwise cannot tell whether it asks for a stream (batch results do not stream); write the request out as an object literal to get a fix`;
+      const what = via ? `spreads \`${via}\`, which is not` : `is \`${facts.quote(o)}\`, not`;
+      return `the request ${what} an object literal of this file whose \`stream\` nothing changes, so Batchwise cannot tell whether it asks for a stream (batch results do not stream); write the request out as an object literal to get a fix`;
     }
     for (const p of o.properties) {
       if (p.type === T.SpreadElement) {
@@ -250,13 +251,19 @@ function streamProblem(request: Node, facts: FileFacts, call: Node): string | nu
   return check(request, null, 0);
 }
 
-/** The object literal a `const` of this file holds, when no code (but `skip`, the call under fix) can change it. */
-export function unchangedObjectLiteral(id: TSESTree.Identifier, facts: FileFacts, skip: Node): TSESTree.ObjectExpression | null {
+/**
+ * The object literal a `const` of this file holds, when no code (but `skip`, the call under fix) can change
+ * it, or the member at `path` of it.
+ */
+export function unchangedObjectLiteral(id: TSESTree.Identifier, facts: FileFacts, skip: Node, path: string[] = []): TSESTree.ObjectExpression | null {
   const b = facts.bindingOf(id);
   const init = b?.kind === 'const' && b.path?.length === 0 && b.declarator?.init ? unwrap(b.declarator.init) : null;
   if (!b || init?.type !== T.ObjectExpression || b.exported) return null;
   const skipped = new Set([skip]);
-  for (const ref of facts.referencesOf(b)) if (facts.harm(facts.useOf(ref), skipped)) return null;
+  for (const ref of facts.referencesOf(b)) {
+    const use = facts.useOf(ref);
+    if (overlaps(use.path, path) && facts.harm(use, skipped)) return null;
+  }
   return init;
 }
 
@@ -393,7 +400,7 @@ function controlProblem(loop: Loop, callStart: number, facts: FileFacts): string
         case T.ReturnStatement:
           if (!loop.isCallback) problem = uses('return');
           else if (before) {
-            problem = `the callback can return before the call (line ${facts.line(n)}: \`${facts.quote(guardOf(n, facts))}\`), but a batch sends a request for every item, the skipped ones too (and an item the guard keeps out may not even yield a request); filter the items first (xs.filter(…)) and batch the filtered list to get a fix`;
+            problem = `the callback can return before the call (line ${facts.line(n)}: \`${facts.quote(guardOf(n, facts))}\`), but a batch builds and sends a request for every item, the skipped ones too (for which building one may even fail); filter the items first (xs.filter(…)) and batch the filtered list to get a fix`;
           }
           break;
         case T.YieldExpression:
