@@ -47,7 +47,8 @@ export interface Harm {
   use: Use;
   /** The node to quote (the assignment, the call). */
   at: Node;
-  kind: 'change' | 'hand-on';
+  /** Assigned; changed by a method Batchwise does not know to leave it alone; handed to code that may change it. */
+  kind: 'change' | 'may-change' | 'hand-on';
 }
 
 /** Methods of String.prototype (and Number's toFixed…) whose names user objects practically never reuse: trusted on any receiver. */
@@ -64,6 +65,7 @@ const ARRAY_METHODS = new Set([
   'slice', 'concat', 'join', 'includes', 'indexOf', 'lastIndexOf', 'at', 'toString', 'flat', 'toSorted', 'toReversed', 'toSpliced', 'with', 'keys', 'values', 'entries',
   'map', 'filter', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex', 'flatMap', 'reduce', 'reduceRight', 'forEach',
 ]);
+const ARRAY_MUTATORS = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin']);
 const CALLBACK_METHODS = new Set(['map', 'filter', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex', 'flatMap', 'reduce', 'reduceRight', 'forEach', 'toSorted']);
 /** Global functions that compute a value from their arguments and keep nothing (`Math.random` is not one). */
 const PURE_GLOBALS = new Set([
@@ -470,28 +472,30 @@ export class FileFacts {
    * Whether a use may change the value (or the member at its path), and how. `skip` are calls not to count
    * (the call under fix, which hands the request to the SDK).
    */
-  harm(use: Use, skip: ReadonlySet<Node> = new Set(), depth = 0): Harm | null {
+  harm(use: Use, skip: ReadonlySet<Node> = new Set()): Harm | null {
+    return this.harms(use, skip)[0] ?? null;
+  }
+
+  /** Every way a use may change the value: one, or for `const alias = value`, each change made through the alias. */
+  harms(use: Use, skip: ReadonlySet<Node> = new Set(), depth = 0): Harm[] {
     switch (use.kind) {
       case 'read':
       case 'call':
-        return null;
+        return [];
       case 'write':
-        return { use, at: use.at, kind: 'change' };
+        return [{ use, at: use.at, kind: 'change' }];
       case 'method':
-        return this.leavesReceiver(use.method, use.receiver, use.call) ? null : { use, at: use.call, kind: 'change' };
+        if (this.leavesReceiver(use.method, use.receiver, use.call)) return [];
+        return [{ use, at: use.call, kind: ARRAY_MUTATORS.has(use.method) && this.kindOf(use.receiver) === 'array' ? 'change' : 'may-change' }];
       case 'escape': {
-        if (skip.has(use.at)) return null;
+        if (skip.has(use.at)) return [];
         const kind = this.kindOf(use.value);
-        if (kind && kind !== 'array') return null; // strings, numbers and booleans cannot be changed
-        if (use.callee && this.onlyReads(use.callee, use.at as TSESTree.CallExpression)) return null;
+        if (kind && kind !== 'array') return []; // strings, numbers and booleans cannot be changed
+        if (use.callee && this.onlyReads(use.callee, use.at as TSESTree.CallExpression)) return [];
         if (use.alias && (use.alias.kind === 'const' || use.alias.kind === 'let') && depth < 3) {
-          for (const ref of this.referencesOf(use.alias)) {
-            const inner = this.harm(this.useOf(ref), skip, depth + 1);
-            if (inner) return { use, at: inner.at, kind: inner.kind };
-          }
-          return null;
+          return this.referencesOf(use.alias).flatMap((ref) => this.harms(this.useOf(ref), skip, depth + 1).map((inner) => ({ use, at: inner.at, kind: inner.kind })));
         }
-        return { use, at: use.at, kind: 'hand-on' };
+        return [{ use, at: use.at, kind: 'hand-on' }];
       }
     }
   }
@@ -635,6 +639,9 @@ export class FileFacts {
     if (b.path === null) return null;
     const full = [...b.path, ...path];
     if (b.kind === 'const' && b.declarator) {
+      // A declared type is taken at its word, as the compiler does.
+      const annotation = annotationOf(b.declarator.id);
+      if (annotation) return this.kindOfTypeAt(annotation, full);
       const loop = this.parents.get(this.parents.get(b.declarator)!);
       if ((loop?.type === T.ForOfStatement || loop?.type === T.ForInStatement) && b.declarator.init === null) {
         if (loop.type === T.ForInStatement) return full.length === 0 ? 'string' : null;
@@ -646,8 +653,8 @@ export class FileFacts {
       return null;
     }
     if (b.kind === 'param' && b.owner && b.paramIndex !== undefined) {
-      const param = b.owner.params[b.paramIndex];
-      if (full.length === 0 && param?.type === T.Identifier && param.typeAnnotation) return kindOfType(param.typeAnnotation.typeAnnotation);
+      const annotation = annotationOf(b.owner.params[b.paramIndex]);
+      if (annotation) return this.kindOfTypeAt(annotation, full);
       // The item or index of a callback over a collection: map, forEach, p-map.
       const holder = this.parents.get(b.owner);
       if (holder?.type === T.CallExpression) {
@@ -685,7 +692,16 @@ export class FileFacts {
       const text = this.src(unwrap(c.callee)).replace(/\s+/g, '');
       if ((text === 'Object.keys' && path.length === 0) || (text === 'Object.entries' && path.length === 1 && path[0] === '0')) return 'string';
       const callee = unwrap(c.callee);
-      if (callee.type === T.MemberExpression && propertyName(callee.property, callee.computed) === 'split' && path.length === 0 && this.kindOf(callee.object, depth) === 'string') return 'string';
+      const m = callee.type === T.MemberExpression ? propertyName(callee.property, callee.computed) : null;
+      if (callee.type !== T.MemberExpression || !m) return null;
+      if (m === 'split' && path.length === 0 && this.kindOf(callee.object, depth) === 'string') return 'string';
+      // An array's own iterators: [index, element] pairs, elements, indexes.
+      if (c.arguments.length === 0 && this.kindOf(callee.object, depth) === 'array') {
+        if (m === 'values') return this.elementKind(callee.object, path, depth);
+        if (m === 'keys') return path.length === 0 ? 'number' : null;
+        if (m === 'entries' && path[0] === '0') return path.length === 1 ? 'number' : null;
+        if (m === 'entries' && path[0] === '1') return this.elementKind(callee.object, path.slice(1), depth);
+      }
       return null;
     }
     if (c.type === T.Identifier) {
@@ -694,12 +710,39 @@ export class FileFacts {
       if (b.kind === 'const' && b.declarator?.init && b.path?.length === 0 && unwrap(b.declarator.init).type === T.ArrayExpression && this.arrayUnchanged(b)) {
         return this.elementKind(b.declarator.init, path, depth);
       }
-      if (b.kind === 'param' && b.owner && b.paramIndex !== undefined && path.length === 0) {
-        const param = b.owner.params[b.paramIndex];
-        if (param?.type === T.Identifier && param.typeAnnotation) return elementKindOfType(param.typeAnnotation.typeAnnotation);
-      }
+      const annotation = b.kind === 'param' && b.owner && b.paramIndex !== undefined ? annotationOf(b.owner.params[b.paramIndex]) : b.kind === 'const' && b.declarator ? annotationOf(b.declarator.id) : null;
+      if (annotation && b.path?.length === 0) return this.kindOfTypeAt(annotation, ['*', ...path]);
     }
     return null;
+  }
+
+  private typeDeclarations: Map<string, Node> | null = null;
+
+  /** What a declared type says the value at `path` is: through arrays, type literals, and this file's interfaces and type aliases. */
+  kindOfTypeAt(type: Node, path: readonly string[], depth = 0): ValueKind | null {
+    if (depth > 6) return null;
+    if (type.type === T.TSTypeReference && type.typeName.type === T.Identifier && !type.typeArguments) {
+      if (!this.typeDeclarations) {
+        this.typeDeclarations = new Map();
+        for (const raw of this.program.body) {
+          const s = raw.type === T.ExportNamedDeclaration && raw.declaration ? raw.declaration : raw;
+          if (s.type === T.TSInterfaceDeclaration || s.type === T.TSTypeAliasDeclaration) this.typeDeclarations.set(s.id.name, s);
+        }
+      }
+      const decl = this.typeDeclarations.get(type.typeName.name);
+      if (decl?.type === T.TSTypeAliasDeclaration) return this.kindOfTypeAt(decl.typeAnnotation, path, depth + 1);
+      if (decl?.type === T.TSInterfaceDeclaration && path.length > 0 && !decl.extends?.length) return this.memberKind(decl.body.body, path, depth);
+    }
+    if (path.length === 0) return kindOfType(type);
+    if (type.type === T.TSArrayType && (path[0] === '*' || /^\d+$/.test(path[0]))) return this.kindOfTypeAt(type.elementType, path.slice(1), depth + 1);
+    if (type.type === T.TSTypeOperator && type.operator === 'readonly' && type.typeAnnotation) return this.kindOfTypeAt(type.typeAnnotation, path, depth + 1);
+    if (type.type === T.TSTypeLiteral) return this.memberKind(type.members, path, depth);
+    return null;
+  }
+
+  private memberKind(members: TSESTree.TypeElement[], path: readonly string[], depth: number): ValueKind | null {
+    const m = members.find((x) => x.type === T.TSPropertySignature && !x.computed && propertyName(x.key, false) === path[0]) as TSESTree.TSPropertySignature | undefined;
+    return m?.typeAnnotation ? this.kindOfTypeAt(m.typeAnnotation.typeAnnotation, path.slice(1), depth + 1) : null;
   }
 
   private kindAt(value: Node, path: string[], depth: number): ValueKind | null {
@@ -985,12 +1028,9 @@ function kindOfType(t: Node): ValueKind | null {
   }
 }
 
-function elementKindOfType(t: Node): ValueKind | null {
-  if (t.type === T.TSArrayType) return kindOfType(t.elementType);
-  if (t.type === T.TSTypeOperator && t.operator === 'readonly' && t.typeAnnotation) return elementKindOfType(t.typeAnnotation);
-  if (t.type === T.TSTypeReference && t.typeName.type === T.Identifier && (t.typeName.name === 'Array' || t.typeName.name === 'ReadonlyArray')) {
-    const arg = t.typeArguments?.params[0];
-    return arg ? kindOfType(arg) : null;
-  }
+/** The type annotation of a declared name or parameter pattern. */
+function annotationOf(p: Node | undefined): Node | null {
+  if (!p) return null;
+  if (p.type === T.Identifier || p.type === T.ObjectPattern || p.type === T.ArrayPattern) return p.typeAnnotation?.typeAnnotation ?? null;
   return null;
 }

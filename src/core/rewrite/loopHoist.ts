@@ -395,6 +395,10 @@ function controlProblem(loop: Loop, callStart: number, facts: FileFacts): string
     if (problem) return;
     if (n !== loop.scope && isFunctionLike(n)) inFunction = true;
     const before = n.range[0] < callStart;
+    // A throw in a function the body defines counts too: a callback may run (and throw) right there.
+    if (n.type === T.ThrowStatement && (loop.sequential || (before && !inFunction))) {
+      problem = `the loop body can throw (line ${facts.line(n)}: \`${facts.quote(n)}\`), which ends the loop early; a batch would already have sent, and charged for, the requests of the items after it`;
+    }
     if (!inFunction) {
       switch (n.type) {
         case T.ReturnStatement:
@@ -405,11 +409,6 @@ function controlProblem(loop: Loop, callStart: number, facts: FileFacts): string
           break;
         case T.YieldExpression:
           problem = uses('yield');
-          break;
-        case T.ThrowStatement:
-          if (loop.sequential || before) {
-            problem = `the loop body can throw (line ${facts.line(n)}: \`${facts.quote(n)}\`), which ends the loop early; a batch would already have sent, and charged for, the requests of the items after it`;
-          }
           break;
         case T.BreakStatement:
         case T.ContinueStatement: {
@@ -453,13 +452,16 @@ function childNodes(n: Node): Node[] {
   return out;
 }
 
+/** What a read is for: the request; the collection or bound the loop reads as it goes; a value a callback computes before its call. */
+type Role = 'request' | 'collection' | 'bound' | 'prelude';
+
 interface Moved {
   /** The prelude declarations the request needs, moved (copied) into the function that builds it. */
   needed: TSESTree.VariableDeclaration[];
   /** What goes before the loop: the request and those declarations' initialisers. */
   roots: Node[];
   /** References the moved code (and what the loop reads as it goes) makes to values from outside it. */
-  reads: { ref: Node; role: 'request' | 'collection' | 'bound' }[];
+  reads: { ref: Node; role: Role; computes?: string }[];
 }
 
 /** The request and the prelude values it needs, all pure; and what they read from outside the loop. */
@@ -495,15 +497,41 @@ function movedCode(loop: Loop, request: Node, position: number, facts: FileFacts
       return `the request uses \`${b.name}\`, which is computed inside the loop; only the loop item and values from outside the loop can be batched`;
     }
   }
+  // After the rewrite a Promise.all callback runs its statements before the call again, after the batch
+  // and one item after another; in the original they all ran before any answer arrived. What they read
+  // must not change in between, or later items would see what earlier ones did.
+  if (!loop.sequential && loop.awaitsBatch) {
+    for (const s of prelude) {
+      if (s.type !== T.VariableDeclaration) continue;
+      for (const d of s.declarations) {
+        for (const ref of d.init ? facts.freeReads(d.init) : []) {
+          const b = facts.bindingOf(ref)!;
+          if (!itemBindings.has(b) && (b.kind === 'global' || b.kind === 'this' || !within(b.scope, loop.scope))) {
+            reads.push({ ref, role: 'prelude', computes: facts.quote(d.id) });
+          }
+        }
+      }
+    }
+  }
   if (loop.sequential) {
     for (const live of loop.live) {
-      const n = unwrap(live.node);
+      const n = liveCollection(live.node);
       const chain = n.type === T.Identifier || n.type === T.MemberExpression ? facts.memberChain(n) : null;
       if (chain) reads.push({ ref: chain.root, role: live.role });
       else if (live.role === 'bound') for (const ref of facts.freeReads(n)) reads.push({ ref, role: live.role });
     }
   }
   return { needed, roots, reads };
+}
+
+/** The collection behind `xs`, `data.items`, `xs.entries()`: what the loop reads as it goes. */
+function liveCollection(node: Node): Node {
+  const n = unwrap(node);
+  if (n.type === T.CallExpression && n.arguments.length === 0 && n.callee.type === T.MemberExpression) {
+    const m = propertyName(n.callee.property, n.callee.computed);
+    if (m === 'entries' || m === 'keys' || m === 'values') return liveCollection(n.callee.object);
+  }
+  return n;
 }
 
 function impureRequest(problem: { at: Node; what: string }, facts: FileFacts): string {
@@ -531,12 +559,12 @@ function changeProblem(loop: Loop, moved: Moved, call: Node, callStart: number, 
       if (u.kind === 'write' && u.path.length === 0 && within(ref, loop.scope)) return `the loop variable \`${b.name}\` is reassigned inside the loop`;
     }
   }
-  const byBinding = new Map<Binding, { path: string[]; ref: Node; role: Moved['reads'][number]['role'] }[]>();
+  const byBinding = new Map<Binding, { path: string[]; ref: Node; role: Role; computes?: string }[]>();
   for (const r of moved.reads) {
     const b = facts.bindingOf(r.ref)!;
     const u = facts.useOf(r.ref);
     const list = byBinding.get(b) ?? [];
-    list.push({ path: u.path, ref: r.ref, role: r.role });
+    list.push({ path: u.path, ref: r.ref, role: r.role, computes: r.computes });
     byBinding.set(b, list);
   }
   const reachable = reachableFunctions(loop.scope, facts);
@@ -549,37 +577,47 @@ function changeProblem(loop: Loop, moved: Moved, call: Node, callStart: number, 
     for (const ref of facts.referencesOf(b)) {
       if (inMoved(ref)) continue;
       const u = facts.useOf(ref);
-      const harm = facts.harm(u, skip);
-      if (!harm) continue;
-      const read = reads.find((r) => overlaps(r.path, u.path));
+      // A function of this file changes only by being reassigned.
+      if (b.fn && !(u.kind === 'write' && u.path.length === 0)) continue;
+      // In a concurrent fan-out every request is built before anything else runs: only what the callbacks compute again matters.
+      const read = reads.find((r) => overlaps(r.path, u.path) && (isItem || loop.sequential || r.role === 'prelude'));
       if (!read) continue;
-      const inLoop = within(ref, loop.scope);
-      if (isItem) {
-        if (inLoop && ref.range[0] < callStart) {
-          return `the request uses \`${readName(read.ref, facts)}\`, which the loop body changes before the call (line ${facts.line(harm.at)}: \`${facts.quote(harm.at)}\`); a batch builds every request from the items as they are before the loop; compute the changed value into a const instead (const text = item.text.trim()) to get a fix`;
+      // Where the change happens decides (through an alias, that is where the alias is used).
+      for (const harm of facts.harms(u, skip)) {
+        const inLoop = within(harm.at, loop.scope);
+        if (isItem) {
+          if (inLoop && harm.at.range[0] < callStart) {
+            return `the request uses \`${readName(read.ref, facts)}\`, which the loop body changes before the call (line ${facts.line(harm.at)}: \`${facts.quote(harm.at)}\`); a batch builds every request from the items as they are before the loop; compute the changed value into a const instead (const text = item.text.trim()) to get a fix`;
+          }
+          continue;
         }
-        continue;
+        const fn = reachable.find((f) => within(harm.at, f.fn));
+        const does = (who: string) =>
+          harm.kind === 'hand-on'
+            ? `${who} hands to \`${calleeName(harm.use, facts)}\` (line ${facts.line(harm.at)}), which may change it`
+            : `${who} ${harm.kind === 'change' ? 'changes' : 'may change'} (line ${facts.line(harm.at)}: \`${facts.quote(harm.at)}\`)`;
+        let where: string;
+        if (inLoop) where = does('the loop body');
+        else if (fn) where = `${does(`\`${fn.name}\``)}, and the loop calls \`${fn.name}\``;
+        else {
+          // Code outside the loop: harmless in the loop's own function (before or after the loop) for its own
+          // variables; anywhere else it may run while the loop waits for an answer. Hand-offs there are not chased.
+          if (harm.kind === 'hand-on') continue;
+          const own = facts.functionOf(harm.at) === holder && (holder === null || within(b.scope, holder));
+          if (own) continue;
+          where = `${does('code outside the loop')}, possibly while the loop waits for an answer`;
+        }
+        return changeReason(read.role, readName(read.ref, facts), where, read.computes);
       }
-      if (!loop.sequential) continue;
-      const fn = reachable.find((f) => within(ref, f.fn));
-      let where: string;
-      if (inLoop) where = harm.kind === 'hand-on' ? `the loop body hands to \`${calleeName(harm.use, facts)}\` (line ${facts.line(harm.at)}), which may change it` : `the loop body changes (line ${facts.line(harm.at)}: \`${facts.quote(harm.at)}\`)`;
-      else if (fn) where = harm.kind === 'hand-on' ? `\`${fn.name}\` hands to \`${calleeName(harm.use, facts)}\` (line ${facts.line(harm.at)}), which may change it, and the loop calls \`${fn.name}\`` : `\`${fn.name}\` changes (line ${facts.line(harm.at)}: \`${facts.quote(harm.at)}\`), and the loop calls \`${fn.name}\``;
-      else {
-        // Code outside the loop: harmless in the loop's own function (before or after the loop) for its own
-        // variables; anywhere else it may run while the loop waits for an answer. Hand-offs there are not chased.
-        if (harm.kind === 'hand-on') continue;
-        const own = facts.functionOf(ref) === holder && (holder === null || within(b.scope, holder));
-        if (own) continue;
-        where = `code outside the loop changes (line ${facts.line(harm.at)}: \`${facts.quote(harm.at)}\`), possibly while the loop waits for an answer`;
-      }
-      return changeReason(read.role, readName(read.ref, facts), where);
     }
   }
   return null;
 }
 
-function changeReason(role: 'request' | 'collection' | 'bound', name: string, where: string): string {
+function changeReason(role: Role, name: string, where: string, computes?: string): string {
+  if (role === 'prelude') {
+    return `the callback computes \`${computes}\` before the call from \`${name}\`, which ${where}; after the rewrite the callbacks run that part again after the batch, one item after another, so later items would see the change where the original did not; keep this call unbatched`;
+  }
   if (role === 'collection') {
     return `the loop runs over \`${name}\`, which ${where}; a batch takes the items once, before the loop, so it would miss items added (or send requests for items removed) as the loop runs; keep this call unbatched`;
   }
@@ -794,15 +832,12 @@ function upFrontProblem(expr: Node, facts: FileFacts, depth = 0): string | null 
   }
 }
 
-/** A generator function of this file called, or a built-in iterator method (map.values(), str.matchAll()). */
+/** A generator function of this file called, or an object's own iterator taken by hand. */
 function isIteratorCall(call: TSESTree.CallExpression, facts: FileFacts): boolean {
   const callee = unwrap(call.callee);
   if (callee.type === T.Identifier) return Boolean(facts.bindingOf(callee)?.fn?.generator);
   if (callee.type !== T.MemberExpression) return false;
-  if (callee.computed) return facts.src(callee.property).includes('Symbol.iterator') || facts.src(callee.property).includes('Symbol.asyncIterator');
-  const m = propertyName(callee.property, false);
-  const receiver = unwrap(callee.object);
-  return Boolean(m && ['values', 'keys', 'entries', 'matchAll'].includes(m) && !(receiver.type === T.Identifier && receiver.name === 'Object'));
+  return callee.computed && /Symbol\.(async)?[iI]terator/.test(facts.src(callee.property));
 }
 
 function returnsArray(call: TSESTree.CallExpression, facts: FileFacts, depth: number): boolean {
@@ -815,7 +850,9 @@ function returnsArray(call: TSESTree.CallExpression, facts: FileFacts, depth: nu
   }
   if (callee.type !== T.MemberExpression || depth > 4) return false;
   const m = propertyName(callee.property, callee.computed);
-  if (m === 'split') return true;
+  if (m === 'split' || m === 'matchAll') return true;
+  // An iterator over a collection known up front reads nothing else; changes to the collection are checked.
+  if ((m === 'entries' || m === 'keys' || m === 'values') && call.arguments.length === 0) return upFrontProblem(callee.object, facts, depth + 1) === null;
   const arrayMethods = ['slice', 'filter', 'map', 'flat', 'flatMap', 'concat', 'toSorted', 'toReversed', 'toSpliced', 'with', 'sort', 'reverse'];
   return Boolean(m && arrayMethods.includes(m) && upFrontProblem(callee.object, facts, depth + 1) === null);
 }
