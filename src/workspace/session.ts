@@ -15,7 +15,7 @@ import type { ParseCache } from '../core/project';
 import { isSourceFile } from '../core/parse/parse';
 import { listConfigFiles, listSourceFiles, readSourceFile, sourceFileFilter, toPosix } from './scan';
 import { applyProjectConfig, loadProjectConfig, LoadedConfig } from './config';
-import { PIPELINE_STAGES, planRewrite } from './stages';
+import { pipelineStagesFor, planRewrite } from './stages';
 
 export type FixOutcome = { ok: true; fix: Fix } | { ok: false; reason: string };
 
@@ -147,7 +147,7 @@ export class WorkspaceSession {
   }
 
   private analyzer(): Analyzer {
-    return new Analyzer(this.source(), this.effectiveOptions(), PIPELINE_STAGES, this.parseCache);
+    return new Analyzer(this.source(), this.effectiveOptions(), pipelineStagesFor((p) => this.readAny(p)), this.parseCache);
   }
 
   /** Whether a path is analysed: a source file the ignores (.gitignore, the project file, the caller's) leave in. */

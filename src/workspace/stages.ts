@@ -1,9 +1,29 @@
 // Assembles the pipeline stages that come after classification.
 import type { PipelineStages } from '../core/analyze';
 import { estimateSite } from '../core/estimate';
-import { fixableStrategy, planFix } from '../core/rewrite';
+import { fixableStrategy, ModuleStyle, moduleStyleFor, planFix } from '../core/rewrite';
 
 export const PIPELINE_STAGES: PipelineStages = { estimate: estimateSite, fixCheck: fixableStrategy };
+
+/**
+ * The stages with a fix check that knows how the project loads modules (package.json "type", tsconfig),
+ * read through `read` once per folder: whether a .js loop may await at the top level depends on it.
+ */
+export function pipelineStagesFor(read: (path: string) => string | undefined): PipelineStages {
+  const styles = new Map<string, ModuleStyle>();
+  return {
+    ...PIPELINE_STAGES,
+    fixCheck: (input) => {
+      const dir = input.file.slice(0, input.file.lastIndexOf('/') + 1);
+      let style = styles.get(dir);
+      if (!style) {
+        style = moduleStyleFor(input.file, read);
+        styles.set(dir, style);
+      }
+      return fixableStrategy({ ...input, projectModuleStyle: style });
+    },
+  };
+}
 
 export const planRewrite = planFix;
 export type { FixRequest as RewriteRequest } from '../core/rewrite';

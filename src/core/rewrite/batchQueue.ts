@@ -6,8 +6,10 @@
 // job at a time needs more concurrency to fill a batch.
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import { visit, Node } from '../parse/walk';
-import { isFunctionLike } from '../detect/resolve';
+import { isFunctionLike, propertyName } from '../detect/resolve';
+import { FileFacts } from './effects';
 import type { CallSite, TextEdit } from '../model';
+import type { ModuleStyle } from './moduleStyle';
 import { callUnderFix, HelperKind, helperPathFor, importEdit, importsDefault, isModuleCommonJs, isPLimitLimiter, lastImport, refuse } from './loopHoist';
 
 export const BATCH_QUEUE = 'batch-queue';
@@ -26,16 +28,14 @@ export type QueueCheck = { ok: true; plan: QueuePlan } | { ok: false; reason: st
 
 const LOOPS = new Set<string>([T.ForStatement, T.ForOfStatement, T.ForInStatement, T.WhileStatement, T.DoWhileStatement]);
 
-export function checkBatchQueue(file: string, text: string, site: CallSite, openaiHelperPath: string, ast?: TSESTree.Program): QueueCheck {
+export function checkBatchQueue(file: string, text: string, site: CallSite, openaiHelperPath: string, ast?: TSESTree.Program, style?: ModuleStyle): QueueCheck {
   const target = callUnderFix(file, text, site, ast);
   if ('ok' in target) return target;
-  const { endpoint, parsed, parents, call, client, request } = target;
+  const { endpoint, parsed, parents, facts, call, client, request } = target;
   const src = (n: Node) => parsed.text.slice(n.range[0], n.range[1]);
-  const parent = parents.get(call);
   // A queue's promise has then/catch/finally; the SDK's extras (withResponse, asResponse) it has not.
-  if (parent?.type === T.MemberExpression && parent.object === call && !['then', 'catch', 'finally'].includes(src(parent.property))) {
-    return refuse(`the call's promise is used for more than its result (.${src(parent.property)}); the queue resolves with the result only`);
-  }
+  const extra = promiseExtra(call, facts);
+  if (extra) return refuse(`the call's promise is used for more than its result (.${extra}); the queue resolves with the result only`);
 
   // Once per call of a function, not per iteration of a loop (one request per batch, one after another).
   let fn: Node | null = null;
@@ -73,7 +73,7 @@ export function checkBatchQueue(file: string, text: string, site: CallSite, open
   const helperKind: HelperKind = endpoint.provider;
   const helperPath = helperPathFor(helperKind, openaiHelperPath);
   const queuePath = helperPathFor('queue', openaiHelperPath);
-  const moduleKind = isModuleCommonJs(file, parsed.ast, text) ? 'cjs' : 'esm';
+  const moduleKind = isModuleCommonJs(file, parsed.ast, text, style) ? 'cjs' : 'esm';
   const typescript = /\.[cm]?tsx?$/.test(file);
 
   // Reuse this file's queue for the same client and endpoint (a second call site, or a fix applied before).
@@ -97,7 +97,7 @@ export function checkBatchQueue(file: string, text: string, site: CallSite, open
   const imports = importEdit(parsed.ast, parsed.text, file, moduleKind, [
     { helperPath, name: endpoint.helper },
     { helperPath: queuePath, name: 'BatchQueue' },
-  ]);
+  ], style);
   const queue = existing ?? freshName();
   const edits: TextEdit[] = [{ range: [call.range[0], call.range[1]], newText: `${queue}.add(${src(request)})` }];
   if (!existing) {
@@ -114,6 +114,23 @@ export function checkBatchQueue(file: string, text: string, site: CallSite, open
   }
   edits.push(imports);
   return { ok: true, plan: { edits, moduleKind, helperKind, helperPath, queuePath } };
+}
+
+/** A member of the call's promise other than then/catch/finally, used on it directly or through the variable holding it. */
+function promiseExtra(call: TSESTree.CallExpression, facts: FileFacts): string | null {
+  const member = (m: Node | undefined) => (m?.type === T.MemberExpression ? propertyName(m.property, m.computed) ?? '[…]' : null);
+  const direct = facts.parents.get(call);
+  const name = direct?.type === T.MemberExpression && direct.object === call ? member(direct) : null;
+  if (name && !['then', 'catch', 'finally'].includes(name)) return name;
+  if (direct?.type === T.VariableDeclarator && direct.init === call && direct.id.type === T.Identifier) {
+    const b = facts.bindingOf(direct.id);
+    for (const ref of b ? facts.referencesOf(b) : []) {
+      const p = facts.parents.get(ref);
+      const used = p?.type === T.MemberExpression && p.object === ref ? member(p) : null;
+      if (used && !['then', 'catch', 'finally'].includes(used)) return used;
+    }
+  }
+  return null;
 }
 
 /** The top-level statement that binds `name`: `const name = …` or an import of it. */

@@ -4,6 +4,7 @@ import type { TSESTree } from '../parse/parse';
 import { checkLoopHoist, LOOP_HOIST, NOT_PER_ITEM } from './loopHoist';
 import { BATCH_QUEUE, checkBatchQueue, IN_LOOP } from './batchQueue';
 import { helperModuleFor } from './helper';
+import { ModuleStyle, moduleStyleFor } from './moduleStyle';
 
 export interface FixRequest {
   /** Path relative to the workspace root, '/' separators. */
@@ -16,6 +17,11 @@ export interface FixRequest {
   existingHelper?: string;
   /** Reads a file of the workspace (the helper path this fix needs), when `existingHelper` is not given. */
   readExisting?: (path: string) => string | undefined;
+  /**
+   * How the project around the file loads modules (package.json "type", tsconfig module settings); read
+   * through `readExisting` when not given.
+   */
+  projectModuleStyle?: ModuleStyle;
 }
 
 export type FixPlan = { ok: true; fix: Fix } | { ok: false; reason: string };
@@ -25,10 +31,10 @@ export type FixPlan = { ok: true; fix: Fix } | { ok: false; reason: string };
  * which takes a call made once per run of a function called concurrently. A call inside a loop that
  * waits for it gets neither (a queue there would send one batch per iteration), and the loop's reason.
  */
-function choose(file: string, text: string, site: CallSite, helperPath: string, ast?: TSESTree.Program) {
-  const hoist = checkLoopHoist(file, text, site, helperPath, ast);
+function choose(file: string, text: string, site: CallSite, helperPath: string, ast?: TSESTree.Program, style?: ModuleStyle) {
+  const hoist = checkLoopHoist(file, text, site, helperPath, ast, style);
   if (hoist.ok) return { strategy: LOOP_HOIST, check: hoist } as const;
-  const queue = checkBatchQueue(file, text, site, helperPath, ast);
+  const queue = checkBatchQueue(file, text, site, helperPath, ast, style);
   if (queue.ok) return { strategy: BATCH_QUEUE, check: queue } as const;
   // Both reasons, once each; a loop's own reason (break, for await, …) says enough.
   const reason = queue.reason === IN_LOOP && hoist.reason !== NOT_PER_ITEM ? hoist.reason : [...new Set([hoist.reason, queue.reason])].join('; ');
@@ -36,13 +42,14 @@ function choose(file: string, text: string, site: CallSite, helperPath: string, 
 }
 
 /** The cheap check used while analysing: would a fix be offered, and is it safe? */
-export function fixableStrategy(req: { file: string; text: string; site: CallSite; ast?: TSESTree.Program }): { strategy: string; safe: boolean } | { refused: string } {
-  const { strategy, check } = choose(req.file, req.text, req.site, 'batchwise/openaiBatch.ts', req.ast);
+export function fixableStrategy(req: { file: string; text: string; site: CallSite; ast?: TSESTree.Program; projectModuleStyle?: ModuleStyle }): { strategy: string; safe: boolean } | { refused: string } {
+  const { strategy, check } = choose(req.file, req.text, req.site, 'batchwise/openaiBatch.ts', req.ast, req.projectModuleStyle);
   return check.ok ? { strategy, safe: strategy === LOOP_HOIST } : { refused: check.reason };
 }
 
 export function planFix(req: FixRequest): FixPlan {
-  const { strategy, check } = choose(req.file, req.text, req.site, req.helperPath);
+  const style = req.projectModuleStyle ?? (req.readExisting ? moduleStyleFor(req.file, req.readExisting) : undefined);
+  const { strategy, check } = choose(req.file, req.text, req.site, req.helperPath, undefined, style);
   if (!check.ok) return check;
   const plan = check.plan;
   const needed = [{ path: plan.helperPath, content: helperModuleFor(plan.helperPath, plan.moduleKind, plan.helperKind) }];
@@ -90,3 +97,5 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
 }
 
 export { BATCH_QUEUE, LOOP_HOIST };
+export { moduleStyleFor };
+export type { ModuleStyle };

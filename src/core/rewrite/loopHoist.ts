@@ -1,15 +1,27 @@
 // Strategy 'loop-hoist': an awaited OpenAI call (chat completions, responses, embeddings) or Anthropic messages call made
-// once per item — in a `for…of` body, an index `for` body, or a `Promise.all(xs.map(async …))`
-// callback — whose request depends only on the item, the index, values computed purely from them, and
-// loop-invariant values becomes: every request built first, one run through the provider's batch helper, then
-// the rest of the body over the results, in the original order. Any shape that cannot be shown to keep
-// its meaning is refused, with the reason.
+// once per item — in a `for…of` body, an index `for` body, or a `Promise.all(xs.map(async …))` callback — whose
+// request depends only on the item, the index, values computed purely from them, and values nothing changes
+// while the loop runs, becomes: every request built first, one run through the provider's batch helper, then
+// the rest of the body over the results, in the original order. Any shape that cannot be shown to keep its
+// meaning is refused, with the reason.
+//
+// The one analysis behind most refusals: moving the request before the loop is the same program only if
+// (1) building it has no effects and waits for nothing (so building it earlier, for every item at once, does
+// nothing else), and (2) nothing it reads changes between the loop's start and the moment the original
+// built it — not in the loop body, not in functions the body calls, not in code that may run while the
+// loop waits for an answer. The collection a loop runs over (or its bound) must not change either. In the
+// concurrent shapes (Promise.all, forEach, p-map without a limit) every request is built before any
+// answer arrives, so only (1) matters there, together with the order of whatever runs before the call.
 import { AST_NODE_TYPES as T, parseSource, TSESTree } from '../parse/parse';
 import { indexParents, visit, Node } from '../parse/walk';
-import { isFunctionLike, propertyName } from '../detect/resolve';
+import { FunctionLike, isFunctionLike, propertyName } from '../detect/resolve';
 import type { CallSite, TextEdit } from '../model';
+import { Binding, FileFacts, overlaps, unwrap, Use, within } from './effects';
+import { enclosingLoop, Loop, resultUse } from './loopShape';
+import { jsFileIsEsm, ModuleStyle, tsAllowsTopLevelAwait, tsFileIsNodeEsm } from './moduleStyle';
 
 export const LOOP_HOIST = 'loop-hoist';
+export { importsDefault, indentLike, isPLimitLimiter, NOT_PER_ITEM } from './loopShape';
 
 export type HelperKind = 'openai' | 'anthropic';
 
@@ -42,12 +54,6 @@ export interface HoistPlan {
 export type HoistCheck = { ok: true; plan: HoistPlan } | { ok: false; reason: string };
 
 const LLM_METHOD_CHAINS = [/\.completions\.(create|stream|parse)$/, /\.messages\.(create|stream)$/, /\.responses\.(create|stream)$/, /\.embeddings\.create$/];
-/** Methods that compute a value from their receiver and arguments without side effects. */
-const PURE_METHODS = new Set([
-  'trim', 'trimStart', 'trimEnd', 'toLowerCase', 'toUpperCase', 'slice', 'substring', 'split', 'join', 'replace', 'replaceAll',
-  'padStart', 'padEnd', 'toString', 'toFixed', 'concat', 'includes', 'startsWith', 'endsWith', 'indexOf', 'at', 'charAt', 'repeat',
-]);
-const PURE_FUNCTIONS = new Set(['String', 'Number', 'Boolean', 'JSON.stringify']);
 
 export function refuse(reason: string): { ok: false; reason: string } {
   return { ok: false, reason };
@@ -63,65 +69,10 @@ export function findCall(ast: Node, range: [number, number]): TSESTree.CallExpre
   return found;
 }
 
-/** Names declared by a pattern (loop variables, parameters, declarations). */
-function boundNames(pattern: Node): string[] {
-  const names: string[] = [];
-  const walk = (n: Node) => {
-    switch (n.type) {
-      case T.Identifier:
-        names.push(n.name);
-        return;
-      case T.ObjectPattern:
-        for (const p of n.properties) walk(p.type === T.RestElement ? p.argument : p.value);
-        return;
-      case T.ArrayPattern:
-        for (const e of n.elements) if (e) walk(e);
-        return;
-      case T.AssignmentPattern:
-        walk(n.left);
-        return;
-      case T.RestElement:
-        walk(n.argument);
-        return;
-      default:
-        return;
-    }
-  };
-  walk(pattern);
-  return names;
-}
-
-/** Identifiers an expression reads (property keys and member names excluded). */
-function readNames(expr: Node): Set<string> {
-  const names = new Set<string>();
-  visit(expr, (n, parent) => {
-    if (n.type !== T.Identifier) return;
-    if (parent?.type === T.MemberExpression && parent.property === n && !parent.computed) return;
-    if (parent?.type === T.Property && parent.key === n && !parent.computed && !parent.shorthand) return;
-    names.add(n.name);
-  });
-  return names;
-}
-
-/** No calls but to known-pure methods and functions, no assignment, no await, no `new`: safe to compute twice. */
-function isPure(expr: Node, text: string): boolean {
-  let pure = true;
-  visit(expr, (n) => {
-    if (!pure) return false;
-    if (isFunctionLike(n) || n.type === T.AwaitExpression || n.type === T.NewExpression || n.type === T.AssignmentExpression || n.type === T.UpdateExpression || n.type === T.YieldExpression || n.type === T.TaggedTemplateExpression) {
-      pure = false;
-    } else if (n.type === T.CallExpression) {
-      const callee = text.slice(n.callee.range[0], n.callee.range[1]);
-      const method = n.callee.type === T.MemberExpression ? propertyName(n.callee.property, n.callee.computed) : null;
-      if (!PURE_FUNCTIONS.has(callee) && !(method && PURE_METHODS.has(method) && n.callee.type === T.MemberExpression && callee !== 'JSON.parse')) pure = false;
-    }
-  });
-  return pure;
-}
-
-export function isModuleCommonJs(file: string, program: TSESTree.Program, text: string): boolean {
+export function isModuleCommonJs(file: string, program: TSESTree.Program, text: string, style?: ModuleStyle): boolean {
   if (/\.cjs$|\.cts$/.test(file)) return true;
   if (/\.mjs$|\.mts$/.test(file)) return false;
+  if (jsFileIsEsm(file, style) === true) return false;
   if (program.body.some((s) => s.type === T.ImportDeclaration || s.type === T.ExportNamedDeclaration || s.type === T.ExportDefaultDeclaration)) {
     return false;
   }
@@ -139,79 +90,22 @@ export function relativeImport(fromFile: string, toFile: string, withExtension: 
   return withExtension ? path + withExtension : path;
 }
 
-/** ESM files that write './x.js' for their relative imports need the extension on ours too: the helper's own, as emitted. */
-function importExtension(program: TSESTree.Program, moduleKind: 'cjs' | 'esm', file: string, helperPath: string): string | null {
+/**
+ * Whether our import needs a file extension: like the file's other relative imports when it has some;
+ * else as the project resolves modules (Node's ES modules need one: .mjs/.mts, a .js file in a
+ * "type": "module" package, TypeScript under moduleResolution node16/nodenext in such a package).
+ */
+function importExtension(program: TSESTree.Program, moduleKind: 'cjs' | 'esm', file: string, helperPath: string, style?: ModuleStyle): string | null {
   if (moduleKind === 'cjs') return null;
   const relative = program.body
     .filter((s): s is TSESTree.ImportDeclaration => s.type === T.ImportDeclaration)
     .map((s) => s.source.value)
     .filter((v) => v.startsWith('.'));
-  if (!relative.some((v) => /\.[cm]?js$/.test(v)) && !/\.mjs$/.test(file)) return null;
+  const needed = /\.m[jt]s$/.test(file) ||
+    (relative.length > 0 ? relative.some((v) => /\.[cm]?js$/.test(v)) : tsFileIsNodeEsm(file, style) || jsFileIsEsm(file, style) === true);
+  if (!needed) return null;
   const ext = /\.([cm]?)[jt]s$/.exec(helperPath);
   return ext ? `.${ext[1]}js` : '.js';
-}
-
-interface Scan {
-  control: string | null;
-  llmCalls: number;
-  assigned: Set<string>;
-  declared: Set<string>;
-}
-
-/** What a loop body (or callback body) does that a second pass over the results could not keep. */
-function scanBody(body: Node, text: string, isCallback: boolean): Scan {
-  const scan: Scan = { control: null, llmCalls: 0, assigned: new Set(), declared: new Set() };
-  const walk = (n: Node, insideFunction: boolean, insideInnerLoop: boolean) => {
-    if (n.type === T.LabeledStatement) scan.control ??= 'a labelled statement';
-    if (!insideFunction && !isCallback && n.type === T.ReturnStatement) scan.control ??= 'return';
-    if (!insideFunction && n.type === T.YieldExpression) scan.control ??= 'yield';
-    if (!insideFunction && !insideInnerLoop && (n.type === T.BreakStatement || n.type === T.ContinueStatement)) {
-      scan.control ??= n.type === T.BreakStatement ? 'break' : 'continue';
-    }
-    if (n.type === T.CallExpression) {
-      const callee = text.slice(n.callee.range[0], n.callee.range[1]).replace(/\s+/g, '');
-      if (LLM_METHOD_CHAINS.some((re) => re.test(callee))) scan.llmCalls++;
-    }
-    if (n.type === T.AssignmentExpression) boundNames(n.left).forEach((name) => scan.assigned.add(name));
-    if (n.type === T.UpdateExpression && n.argument.type === T.Identifier) scan.assigned.add(n.argument.name);
-    if (n.type === T.VariableDeclarator) boundNames(n.id).forEach((name) => scan.declared.add(name));
-    if (n.type === T.FunctionDeclaration && n.id) scan.declared.add(n.id.name);
-    const fn = insideFunction || (n !== body && isFunctionLike(n));
-    const inner =
-      insideInnerLoop ||
-      (n !== body && (n.type === T.ForStatement || n.type === T.ForOfStatement || n.type === T.ForInStatement || n.type === T.WhileStatement || n.type === T.DoWhileStatement || n.type === T.SwitchStatement));
-    for (const key of Object.keys(n)) {
-      if (key === 'parent' || key === 'loc' || key === 'range') continue;
-      const v = (n as unknown as Record<string, unknown>)[key];
-      for (const k of Array.isArray(v) ? v : [v]) {
-        if (k && typeof k === 'object' && typeof (k as Node).type === 'string') walk(k as Node, fn, inner);
-      }
-    }
-  };
-  walk(body, false, false);
-  return scan;
-}
-
-/** How the call's result is taken: `const r = await call`, `await call;`, or `return [await] call` in a callback. */
-type Use =
-  | { kind: 'declare'; statement: TSESTree.VariableDeclaration; pattern: Node; declKind: string }
-  | { kind: 'discard'; statement: TSESTree.ExpressionStatement }
-  | { kind: 'return'; statement: TSESTree.ReturnStatement | null; expression: Node };
-
-interface Loop {
-  /** Where the hoisted statements go (the loop, or the statement holding Promise.all). */
-  anchor: Node;
-  /** The statements the call sits among, and the call's statement index there (prelude = before it). */
-  body: TSESTree.Statement[];
-  /** Params of the per-item function for the map that builds requests, as source text. */
-  mapParams: string;
-  /** Names bound per item (loop variable, callback params, index). */
-  itemNames: Set<string>;
-  /** The whole body, for the control-flow scan. */
-  scope: Node;
-  isCallback: boolean;
-  /** Builds the edits that turn the loop into a second pass over `results`, given the index variable name. */
-  rewrite(items: string, results: string, index: string): { hoisted: string; edits: TextEdit[]; indexName: string };
 }
 
 /** What both strategies need first: a batchable endpoint, a parsed file, the call written as client.<chain>.create(request). */
@@ -219,9 +113,22 @@ export interface CallUnderFix {
   endpoint: (typeof ENDPOINTS)[number];
   parsed: { ast: TSESTree.Program; text: string };
   parents: Map<Node, Node>;
+  facts: FileFacts;
   call: TSESTree.CallExpression;
   client: Node;
   request: Node;
+}
+
+const FACTS = new WeakMap<TSESTree.Program, FileFacts>();
+
+/** The file's facts, computed once per parse (the analysis checks every call site of a file on one AST). */
+function factsFor(ast: TSESTree.Program, text: string): FileFacts {
+  let facts = FACTS.get(ast);
+  if (!facts || facts.text !== text) {
+    facts = new FileFacts(ast, indexParents(ast), text);
+    FACTS.set(ast, facts);
+  }
+  return facts;
 }
 
 export function callUnderFix(file: string, text: string, site: CallSite, ast?: TSESTree.Program): CallUnderFix | { ok: false; reason: string } {
@@ -246,78 +153,115 @@ export function callUnderFix(file: string, text: string, site: CallSite, ast?: T
   if (call.arguments.length !== 1 || call.arguments[0].type === T.SpreadElement) {
     return refuse('the call passes request options or spreads its arguments; only a single request argument can be batched');
   }
-  return { endpoint, parsed, parents: indexParents(parsed.ast), call, client, request: call.arguments[0] };
+  const facts = factsFor(parsed.ast, text);
+  const request = call.arguments[0];
+  const stream = streamProblem(request, facts, call);
+  if (stream) return refuse(stream);
+  return { endpoint, parsed, parents: facts.parents, facts, call, client, request };
 }
 
-export function checkLoopHoist(file: string, text: string, site: CallSite, helperPath: string, ast?: TSESTree.Program): HoistCheck {
+/**
+ * Batch results never stream, so a request that may ask for a stream (`stream` set to anything but a
+ * literal false, directly or through a spread) cannot go through a batch: the code reading the stream would break.
+ */
+function streamProblem(request: Node, facts: FileFacts, call: Node): string | null {
+  const check = (obj: Node, via: string | null, depth: number): string | null => {
+    const o = unwrap(obj);
+    if (o.type === T.Identifier && depth < 4) {
+      // Only changes that may reach its `stream` matter here (the loop hoist looks at the rest).
+      const init = unchangedObjectLiteral(o, facts, call, ['stream']);
+      if (init) return check(init, via ?? o.name, depth + 1);
+    }
+    if (o.type !== T.ObjectExpression) {
+      const what = via ? `spreads \`${via}\`, which is not` : `is \`${facts.quote(o)}\`, not`;
+      return `the request ${what} an object literal of this file whose \`stream\` nothing changes, so Batchwise cannot tell whether it asks for a stream (batch results do not stream); write the request out as an object literal to get a fix`;
+    }
+    for (const p of o.properties) {
+      if (p.type === T.SpreadElement) {
+        const inner = check(p.argument, via ?? facts.quote(p.argument), depth + 1);
+        if (inner) return inner;
+        continue;
+      }
+      const key = propertyName(p.key, p.computed);
+      if (key === null) return `the request has a computed key (\`${facts.quote(p.key)}\`) that may be \`stream\`; batch results do not stream, so write the key out to get a fix`;
+      if (key !== 'stream') continue;
+      const value = unwrap(p.value);
+      if (value.type === T.Literal && value.value === false) continue;
+      const where = via ? `spreads \`${via}\`, which sets` : 'sets';
+      return `the request ${where} \`stream\` to \`${facts.quote(value)}\`, and batch results do not stream; set \`stream: false\` (or leave it out) to get a fix`;
+    }
+    return null;
+  };
+  return check(request, null, 0);
+}
+
+/**
+ * The object literal a `const` of this file holds, when no code (but `skip`, the call under fix) can change
+ * it, or the member at `path` of it.
+ */
+export function unchangedObjectLiteral(id: TSESTree.Identifier, facts: FileFacts, skip: Node, path: string[] = []): TSESTree.ObjectExpression | null {
+  const b = facts.bindingOf(id);
+  const init = b?.kind === 'const' && b.path?.length === 0 && b.declarator?.init ? unwrap(b.declarator.init) : null;
+  if (!b || init?.type !== T.ObjectExpression || b.exported) return null;
+  const skipped = new Set([skip]);
+  for (const ref of facts.referencesOf(b)) {
+    const use = facts.useOf(ref);
+    if (overlaps(use.path, path) && facts.harm(use, skipped)) return null;
+  }
+  return init;
+}
+
+export function checkLoopHoist(file: string, text: string, site: CallSite, helperPath: string, ast?: TSESTree.Program, style?: ModuleStyle): HoistCheck {
   const target = callUnderFix(file, text, site, ast);
   if ('ok' in target) return target;
-  const { endpoint, parsed, parents, call, client, request } = target;
+  const { endpoint, parsed, parents, facts, call, client, request } = target;
   const helperKind: HelperKind = endpoint.provider;
   helperPath = helperPathFor(helperKind, helperPath);
   const src = (n: Node) => parsed.text.slice(n.range[0], n.range[1]);
 
   const use = resultUse(call, parents);
   if (typeof use === 'string') return refuse(use);
-  const loop = enclosingLoop(use, parents, parsed.text, parsed.ast);
+  const loop = enclosingLoop(use, facts, parsed.ast);
   if (typeof loop === 'string') return refuse(loop);
 
-  // The hoisted batch run is awaited where the loop stands: that needs an async function, or ESM's top level.
-  const holder = (() => {
-    for (let p = parents.get(loop.anchor); p; p = parents.get(p)) if (isFunctionLike(p)) return p;
-    return null;
-  })();
-  if (holder && !(holder as TSESTree.FunctionLike).async) {
-    return refuse('the loop is in a function that is not async, so the batch cannot be awaited there; make the function async first');
+  // The hoisted batch run is awaited where the loop stands: that needs an async function, or an ES module's top level.
+  const holder = facts.functionOf(loop.anchor);
+  if (loop.awaitsBatch) {
+    if (holder && !holder.async) {
+      return refuse('the loop is in a function that is not async, so the batch cannot be awaited there; make the function async first');
+    }
+    if (!holder && isModuleCommonJs(file, parsed.ast, text, style)) return refuse('the loop is at the top level of a CommonJS module, where the batch cannot be awaited');
+    const esm = /\.m[jt]s$/.test(file) || (/\.jsx?$/.test(file) ? jsFileIsEsm(file, style) === true : tsAllowsTopLevelAwait(file, style));
+    if (!holder && !esm) {
+      return refuse('the loop is at the top level of the module; top-level await needs an ES module (.mjs/.mts, or .js in a package with "type": "module"), so move it into an async function first');
+    }
   }
-  if (!holder && isModuleCommonJs(file, parsed.ast, text)) return refuse('the loop is at the top level of a CommonJS module, where the batch cannot be awaited');
-  if (!holder && !/\.m[jt]s$/.test(file)) return refuse('the loop is at the top level of the module; top-level await needs an ES module (.mjs/.mts), so move it into an async function first');
 
-  const scan = scanBody(loop.scope, parsed.text, loop.isCallback);
-  if (scan.control) return refuse(`the loop body uses ${scan.control}, which a batch (all requests first) cannot keep`);
-  if (scan.llmCalls > 1) return refuse('the loop body makes more than one LLM call; the later calls may depend on earlier answers');
-
-  // Values the request reads: per-item names, pure values computed from them before the call, or invariants.
-  const statement = use.kind === 'return' ? use.statement : use.statement;
+  const statement = use.statement;
   const position = statement ? loop.body.indexOf(statement as TSESTree.Statement) : loop.body.length;
-  const prelude = new Map<string, TSESTree.VariableDeclaration>();
-  for (const s of loop.body.slice(0, Math.max(0, position))) {
-    if (s.type !== T.VariableDeclaration || s.kind !== 'const') continue;
-    if (s.declarations.every((d) => d.init && isPure(d.init, parsed.text))) {
-      for (const d of s.declarations) boundNames(d.id).forEach((name) => prelude.set(name, s));
+  const callStart = (statement ?? call).range[0];
+  const control = controlProblem(loop, callStart, facts);
+  if (control) return refuse(control);
+  if (llmCalls(loop.scope, parsed.text) > 1) return refuse('the loop body makes more than one LLM call; the later calls may depend on earlier answers');
+
+  // In a concurrent fan-out every item runs up to its call before any answer arrives; after the rewrite
+  // that part runs after the batch, item by item. Only pure const declarations look the same either way.
+  if (loop.isCallback) {
+    for (const s of loop.body.slice(0, Math.max(0, position))) {
+      if (s.type === T.VariableDeclaration && s.kind === 'const' && s.declarations.every((d) => d.init && !facts.pureProblem(d.init))) continue;
+      return refuse(
+        `the callback runs \`${facts.quote(s)}\` before the call; the original does that for every item as it starts, before any answer arrives, while the rewrite could do it only after the batch, item by item, so the order of what the program does would change; move it out of the callback or after the call to get a fix`,
+      );
     }
   }
-  const needed: TSESTree.VariableDeclaration[] = [];
-  const allowed = new Set(loop.itemNames);
-  const check = (names: Set<string>): string | null => {
-    for (const name of names) {
-      if (allowed.has(name)) continue;
-      const decl = prelude.get(name);
-      if (decl) {
-        for (const d of decl.declarations) {
-          const inner = check(readNames(d.init!));
-          if (inner) return inner;
-        }
-        if (!needed.includes(decl)) needed.push(decl);
-        decl.declarations.flatMap((d) => boundNames(d.id)).forEach((n) => allowed.add(n));
-        continue;
-      }
-      if (scan.declared.has(name)) return `the request uses \`${name}\`, which is computed inside the loop; only the loop item and values from outside the loop can be batched`;
-      if (scan.assigned.has(name)) return `the request uses \`${name}\`, which changes inside the loop`;
-    }
-    return null;
-  };
-  const problem = check(readNames(request));
-  if (problem) return refuse(problem);
-  for (const name of readNames(client)) {
-    if (scan.declared.has(name) || scan.assigned.has(name)) return refuse('the client is created or changed inside the loop');
-  }
-  for (const name of loop.itemNames) {
-    if (scan.assigned.has(name)) return refuse(`the loop variable \`${name}\` is reassigned inside the loop`);
-  }
+
+  const moved = movedCode(loop, request, position, facts);
+  if (typeof moved === 'string') return refuse(moved);
+  const changed = changeProblem(loop, moved, call, callStart, holder, facts);
+  if (changed) return refuse(changed);
 
   const typescript = /\.[cm]?tsx?$/.test(file);
-  const moduleKind = isModuleCommonJs(file, parsed.ast, text) ? 'cjs' : 'esm';
+  const moduleKind = isModuleCommonJs(file, parsed.ast, text, style) ? 'cjs' : 'esm';
   const indentOf = (n: Node) => {
     const lineStart = parsed.text.lastIndexOf('\n', n.range[0] - 1) + 1;
     return /^[ \t]*/.exec(parsed.text.slice(lineStart))![0];
@@ -332,8 +276,13 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
     return name;
   };
   const items = fresh('batchwiseItems');
-  const results = fresh('batchwiseResults');
-  const { hoisted, edits, indexName } = loop.rewrite(items, results, fresh('batchwiseIndex'));
+  const resultsName = fresh('batchwiseResults');
+  const unused = fresh('_batchwiseItem');
+  const { hoisted, edits, indexName } = loop.rewrite({ items, results: resultsName, index: fresh('batchwiseIndex'), unused });
+  // forEach does not wait for its callbacks, so neither does the rewrite: the batch starts where forEach ran,
+  // and each callback waits for it where it used to wait for its own answer. The function returns at once,
+  // as before, and statements after the forEach still run before any callback resumes.
+  const results = loop.awaitsBatch ? resultsName : `(await ${resultsName})`;
 
   // The request (and the pure values it needs) move out of the body: shallower by the body's indent.
   const shift = indentOf(statement ?? call).length - anchorIndent.length;
@@ -343,15 +292,15 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
       .map((line, i) => (i === 0 ? line : line.replace(new RegExp(`^[ \\t]{0,${Math.max(0, shift)}}`), '')))
       .join('\n');
   const requestText = dedent(src(request));
-  const mapBody = needed.length
-    ? `{\n${needed
+  const mapBody = moved.needed.length
+    ? `{\n${moved.needed
         .sort((a, b) => a.range[0] - b.range[0])
         .map((d) => `${anchorIndent}  ${dedent(src(d)).replace(/\n/g, '\n  ')}`)
         .join('\n')}\n${anchorIndent}  return ${requestText.replace(/\n/g, '\n  ')};\n${anchorIndent}}`
     : request.type === T.ObjectExpression
       ? `(${requestText})`
       : requestText;
-  const run = `await ${endpoint.helper}(${src(client)}, ${items}.map((${loop.mapParams}) => ${mapBody}))`;
+  const run = `${loop.awaitsBatch ? 'await ' : ''}${endpoint.helper}(${src(client)}, ${items}.map((${loop.mapParams(unused)}) => ${mapBody}))`;
   edits.push({ range: [loop.anchor.range[0], loop.anchor.range[0]], newText: hoisted.replace('$RUN', run) + anchorIndent });
 
   // `get` throws the error of a request that failed, where the call would have thrown it.
@@ -360,12 +309,306 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
     edits.push({ range: [use.statement.range[0], use.statement.range[1]], newText: `${use.declKind} ${src(use.pattern)} = ${resultAccess};` });
   } else if (use.kind === 'discard') {
     const start = parsed.text.lastIndexOf('\n', use.statement.range[0] - 1);
-    edits.push({ range: [start, use.statement.range[1]], newText: '' });
+    edits.push({ range: [start, use.statement.range[1]], newText: loop.awaitsBatch ? '' : `\n${indentOf(use.statement)}await ${resultsName};` });
   } else {
     edits.push({ range: [use.expression.range[0], use.expression.range[1]], newText: resultAccess });
   }
-  edits.push(importEdit(parsed.ast, parsed.text, file, moduleKind, [{ helperPath, name: endpoint.helper }]));
+  edits.push(importEdit(parsed.ast, parsed.text, file, moduleKind, [{ helperPath, name: endpoint.helper }], style));
   return { ok: true, plan: { edits, moduleKind, typescript, helperKind, helperPath } };
+}
+
+function llmCalls(scope: Node, text: string): number {
+  let n = 0;
+  visit(scope, (node) => {
+    if (node.type !== T.CallExpression) return;
+    const callee = text.slice(node.callee.range[0], node.callee.range[1]).replace(/\s+/g, '');
+    if (LLM_METHOD_CHAINS.some((re) => re.test(callee))) n++;
+  });
+  return n;
+}
+
+/**
+ * Control flow a second pass over the results cannot keep: leaving the loop early (break, return, throw,
+ * a labelled jump out) means the original never sent the later items' requests, which a batch has
+ * already sent and been charged for; skipping the call (continue, or a callback's return, before it)
+ * means it never sent that item's.
+ */
+function controlProblem(loop: Loop, callStart: number, facts: FileFacts): string | null {
+  let problem: string | null = null;
+  const uses = (what: string) => `the loop body uses ${what}, which a batch (all requests first) cannot keep`;
+  const walk = (n: Node, inFunction: boolean, inLoop: boolean, inSwitch: boolean, labels: ReadonlySet<string>) => {
+    if (problem) return;
+    if (n !== loop.scope && isFunctionLike(n)) inFunction = true;
+    const before = n.range[0] < callStart;
+    // A throw in a function the body defines counts too: a callback may run (and throw) right there.
+    if (n.type === T.ThrowStatement && (loop.sequential || (before && !inFunction))) {
+      problem = `the loop body can throw (line ${facts.line(n)}: \`${facts.quote(n)}\`), which ends the loop early; a batch would already have sent, and charged for, the requests of the items after it`;
+    }
+    if (!inFunction) {
+      switch (n.type) {
+        case T.ReturnStatement:
+          if (!loop.isCallback) problem = uses('return');
+          else if (before) {
+            problem = `the callback can return before the call (line ${facts.line(n)}: \`${facts.quote(guardOf(n, facts))}\`), but a batch builds and sends a request for every item, the skipped ones too (for which building one may even fail); filter the items first (xs.filter(…)) and batch the filtered list to get a fix`;
+          }
+          break;
+        case T.YieldExpression:
+          problem = uses('yield');
+          break;
+        case T.BreakStatement:
+        case T.ContinueStatement: {
+          const label = n.label?.name;
+          if (label && labels.has(label)) break;
+          const ownLoop = label ? loop.labels.includes(label) : n.type === T.ContinueStatement ? !inLoop : !inLoop && !inSwitch;
+          if (label && !ownLoop) {
+            problem = `the loop body jumps out of an enclosing statement (\`${facts.quote(n)}\`, line ${facts.line(n)}), which ends the loop early; a batch would already have sent, and charged for, the requests of the items after it`;
+          } else if (ownLoop && (n.type === T.BreakStatement || before)) {
+            // A continue after the call only skips the rest of that item's body, which the second pass keeps.
+            problem = uses(n.type === T.BreakStatement ? 'break' : 'continue');
+          }
+          break;
+        }
+        default:
+          break;
+      }
+    }
+    const innerLoop = n !== loop.scope && [T.ForStatement, T.ForOfStatement, T.ForInStatement, T.WhileStatement, T.DoWhileStatement].includes(n.type as T);
+    const inner = n.type === T.LabeledStatement ? new Set([...labels, n.label.name]) : labels;
+    for (const c of childNodes(n)) walk(c, inFunction, inLoop || innerLoop, inSwitch || n.type === T.SwitchStatement, inner);
+  };
+  walk(loop.scope, false, false, false, new Set());
+  return problem;
+}
+
+/** The `if` a return sits in, for quoting a guard. */
+function guardOf(ret: Node, facts: FileFacts): Node {
+  const p = facts.parents.get(ret);
+  const q = p?.type === T.BlockStatement ? facts.parents.get(p) : p;
+  return q?.type === T.IfStatement ? q : ret;
+}
+
+function childNodes(n: Node): Node[] {
+  const out: Node[] = [];
+  for (const key of Object.keys(n)) {
+    if (key === 'parent' || key === 'loc' || key === 'range') continue;
+    const v = (n as unknown as Record<string, unknown>)[key];
+    for (const k of Array.isArray(v) ? v : [v]) if (k && typeof k === 'object' && typeof (k as Node).type === 'string') out.push(k as Node);
+  }
+  return out;
+}
+
+/** What a read is for: the request; the collection or bound the loop reads as it goes; a value a callback computes before its call. */
+type Role = 'request' | 'collection' | 'bound' | 'prelude';
+
+interface Moved {
+  /** The prelude declarations the request needs, moved (copied) into the function that builds it. */
+  needed: TSESTree.VariableDeclaration[];
+  /** What goes before the loop: the request and those declarations' initialisers. */
+  roots: Node[];
+  /** References the moved code (and what the loop reads as it goes) makes to values from outside it. */
+  reads: { ref: Node; role: Role; computes?: string }[];
+}
+
+/** The request and the prelude values it needs, all pure; and what they read from outside the loop. */
+function movedCode(loop: Loop, request: Node, position: number, facts: FileFacts): Moved | string {
+  const impure = facts.pureProblem(request);
+  if (impure) return impureRequest(impure, facts);
+  const itemBindings = new Set(loop.itemIds.map((id) => facts.bindingOf(id)));
+  const prelude = new Set(loop.body.slice(0, Math.max(0, position)));
+  const needed: TSESTree.VariableDeclaration[] = [];
+  const roots: Node[] = [request];
+  const reads: Moved['reads'] = [];
+  for (let i = 0; i < roots.length; i++) {
+    for (const ref of facts.freeReads(roots[i])) {
+      const b = facts.bindingOf(ref)!;
+      // Declared outside the loop (a `var` in the body is declared in it, though its scope is the function's).
+      const outside = !within(b.scope, loop.scope) && !(b.id && within(b.id, loop.scope));
+      if (itemBindings.has(b) || b.kind === 'global' || b.kind === 'this' || outside) {
+        reads.push({ ref, role: 'request' });
+        continue;
+      }
+      const decl = b.declarator ? facts.parents.get(b.declarator) : undefined;
+      if (decl?.type === T.VariableDeclaration && prelude.has(decl as TSESTree.Statement) && decl.kind === 'const') {
+        if (needed.includes(decl)) continue;
+        for (const d of decl.declarations) {
+          const problem = d.init ? facts.pureProblem(d.init) : { at: d, what: 'call' };
+          if (problem) {
+            const does = problem.what === 'await' ? 'waits for something' : 'Batchwise cannot show is free of side effects';
+            return `the request uses \`${b.name}\`, computed inside the loop by \`${facts.quote(problem.at)}\`, which ${does}; a batch builds every request in one pass before the loop, so only the loop item, values computed purely from it, and values from outside the loop can go into a request`;
+          }
+          roots.push(d.init!);
+        }
+        needed.push(decl);
+        continue;
+      }
+      return `the request uses \`${b.name}\`, which is computed inside the loop; only the loop item and values from outside the loop can be batched`;
+    }
+  }
+  // After the rewrite a Promise.all callback runs its statements before the call again, after the batch
+  // and one item after another; in the original they all ran before any answer arrived. What they read
+  // must not change in between, or later items would see what earlier ones did.
+  if (!loop.sequential && loop.awaitsBatch) {
+    for (const s of prelude) {
+      if (s.type !== T.VariableDeclaration) continue;
+      for (const d of s.declarations) {
+        for (const ref of d.init ? facts.freeReads(d.init) : []) {
+          const b = facts.bindingOf(ref)!;
+          if (!itemBindings.has(b) && (b.kind === 'global' || b.kind === 'this' || (!within(b.scope, loop.scope) && !(b.id && within(b.id, loop.scope))))) {
+            reads.push({ ref, role: 'prelude', computes: facts.quote(d.id) });
+          }
+        }
+      }
+    }
+  }
+  if (loop.sequential) {
+    for (const live of loop.live) {
+      const n = liveCollection(live.node);
+      const chain = n.type === T.Identifier || n.type === T.MemberExpression ? facts.memberChain(n) : null;
+      if (chain) reads.push({ ref: chain.root, role: live.role });
+      else if (live.role === 'bound') for (const ref of facts.freeReads(n)) reads.push({ ref, role: live.role });
+    }
+  }
+  return { needed, roots, reads };
+}
+
+/** The collection behind `xs`, `data.items`, `xs.entries()`: what the loop reads as it goes. */
+function liveCollection(node: Node): Node {
+  const n = unwrap(node);
+  if (n.type === T.CallExpression && n.arguments.length === 0 && n.callee.type === T.MemberExpression) {
+    const m = propertyName(n.callee.property, n.callee.computed);
+    if (m === 'entries' || m === 'keys' || m === 'values') return liveCollection(n.callee.object);
+  }
+  return n;
+}
+
+function impureRequest(problem: { at: Node; what: string }, facts: FileFacts): string {
+  const q = facts.quote(problem.at);
+  if (problem.what === 'await') {
+    return `the request waits for something inside itself (\`${q}\`); a batch builds every request in one pass before the loop, where nothing can be waited for: get those values before the loop, or keep this call unbatched`;
+  }
+  if (problem.what === 'call') {
+    return `the request calls \`${q}\`, which Batchwise cannot show is free of side effects; a batch builds every request before the loop, so that call would run for every item first, out of its original order: make it a function of this file that only computes a value (or a string/array method on a known string or array), or keep this call unbatched`;
+  }
+  const what = problem.what === 'assignment' ? 'an assignment' : problem.what === 'new' ? 'a constructor call' : problem.what === 'function' ? 'a function' : 'a yield';
+  return `the request contains ${what} (\`${q}\`), which a batch would run for every item before the loop instead of once per iteration; compute that value outside the request from the item alone, or keep this call unbatched`;
+}
+
+/**
+ * Something the moved code reads that changes while the loop runs (see the header). Items count only
+ * in their own iteration before the call (an item's later changes cannot reach its request).
+ */
+function changeProblem(loop: Loop, moved: Moved, call: Node, callStart: number, holder: FunctionLike | null, facts: FileFacts): string | null {
+  const itemBindings = new Set<Binding | undefined>(loop.itemIds.map((id) => facts.bindingOf(id)));
+  for (const id of loop.itemIds) {
+    const b = facts.bindingOf(id)!;
+    for (const ref of facts.referencesOf(b)) {
+      const u = facts.useOf(ref);
+      if (u.kind === 'write' && u.path.length === 0 && within(ref, loop.scope)) return `the loop variable \`${b.name}\` is reassigned inside the loop`;
+    }
+  }
+  const byBinding = new Map<Binding, { path: string[]; ref: Node; role: Role; computes?: string }[]>();
+  for (const r of moved.reads) {
+    const b = facts.bindingOf(r.ref)!;
+    const u = facts.useOf(r.ref);
+    const list = byBinding.get(b) ?? [];
+    list.push({ path: u.path, ref: r.ref, role: r.role, computes: r.computes });
+    byBinding.set(b, list);
+  }
+  const reachable = reachableFunctions(loop.scope, facts);
+  const skip = new Set<Node>([call]);
+  const inMoved = (ref: Node) => moved.roots.some((root) => within(ref, root));
+  for (const [b, reads] of byBinding) {
+    // A const holding a string, number or boolean cannot change at all.
+    if ((b.kind === 'const' || b.kind === 'import') && b.id && ['string', 'number', 'boolean'].includes(facts.kindOf(b.id) ?? '')) continue;
+    const isItem = itemBindings.has(b);
+    for (const ref of facts.referencesOf(b)) {
+      if (inMoved(ref)) continue;
+      const u = facts.useOf(ref);
+      // A function of this file changes only by being reassigned.
+      if (b.fn && !(u.kind === 'write' && u.path.length === 0)) continue;
+      // In a concurrent fan-out every request is built before anything else runs: only what the callbacks compute again matters.
+      const read = reads.find((r) => overlaps(r.path, u.path) && (isItem || loop.sequential || r.role === 'prelude'));
+      if (!read) continue;
+      // Where the change happens decides (through an alias, that is where the alias is used).
+      for (const harm of facts.harms(u, skip)) {
+        const inLoop = within(harm.at, loop.scope);
+        if (isItem) {
+          if (inLoop && harm.at.range[0] < callStart) {
+            return `the request uses \`${readName(read.ref, facts)}\`, which the loop body changes before the call (line ${facts.line(harm.at)}: \`${facts.quote(harm.at)}\`); a batch builds every request from the items as they are before the loop; compute the changed value into a const instead (const text = item.text.trim()) to get a fix`;
+          }
+          continue;
+        }
+        const fn = reachable.find((f) => within(harm.at, f.fn));
+        const does = (who: string) =>
+          harm.kind === 'hand-on'
+            ? `${who} hands to \`${calleeName(harm.use, facts)}\` (line ${facts.line(harm.at)}), which may change it`
+            : `${who} ${harm.kind === 'change' ? 'changes' : 'may change'} (line ${facts.line(harm.at)}: \`${facts.quote(harm.at)}\`)`;
+        let where: string;
+        if (inLoop) where = does('the loop body');
+        else if (fn) where = `${does(`\`${fn.name}\``)}, and the loop calls \`${fn.name}\``;
+        else {
+          // Code outside the loop: harmless in the loop's own function (before or after the loop) for its own
+          // variables; anywhere else it may run while the loop waits for an answer. Hand-offs there are not chased.
+          if (harm.kind === 'hand-on') continue;
+          const own = facts.functionOf(harm.at) === holder && (holder === null || within(b.scope, holder));
+          if (own) continue;
+          where = `${does('code outside the loop')}, possibly while the loop waits for an answer`;
+        }
+        return changeReason(read.role, readName(read.ref, facts), where, read.computes);
+      }
+    }
+  }
+  return null;
+}
+
+function changeReason(role: Role, name: string, where: string, computes?: string): string {
+  if (role === 'prelude') {
+    return `the callback computes \`${computes}\` before the call from \`${name}\`, which ${where}; after the rewrite the callbacks run that part again after the batch, one item after another, so later items would see the change where the original did not; keep this call unbatched`;
+  }
+  if (role === 'collection') {
+    return `the loop runs over \`${name}\`, which ${where}; a batch takes the items once, before the loop, so it would miss items added (or send requests for items removed) as the loop runs; keep this call unbatched`;
+  }
+  if (role === 'bound') {
+    return `the loop is bounded by \`${name}\`, which ${where}; a batch counts the items once, before the loop, so it would send a different number of requests; keep this call unbatched, or fix the bound in a const before the loop`;
+  }
+  return `the request uses \`${name}\`, which ${where}; a batch builds every request before the loop runs, so none would see that change; build the request from the loop item and values nothing changes to get a fix`;
+}
+
+/** The text of what a reference reads: `st.n`, `xs[i]`, `history` (for history.slice()). */
+function readName(ref: Node, facts: FileFacts): string {
+  const u = facts.useOf(ref);
+  if (u.kind === 'method') return facts.quote(u.receiver);
+  let cur: Node = ref;
+  for (let i = 0; i < u.path.length; i++) {
+    let p = facts.parents.get(cur);
+    while (p && p.type !== T.MemberExpression) {
+      cur = p;
+      p = facts.parents.get(cur);
+    }
+    if (!p) break;
+    cur = p;
+  }
+  return facts.quote(cur);
+}
+
+function calleeName(u: Use, facts: FileFacts): string {
+  return u.kind === 'escape' && u.callee ? facts.quote(u.callee) : u.kind === 'escape' ? facts.quote(u.at) : facts.quote(u.ref);
+}
+
+/** Functions of this file the loop body may call (directly or through each other): a few levels deep. */
+function reachableFunctions(scope: Node, facts: FileFacts): { fn: FunctionLike; name: string }[] {
+  const out: { fn: FunctionLike; name: string }[] = [];
+  const visitIn = (root: Node, depth: number) => {
+    visit(root, (n) => {
+      if (n.type !== T.Identifier) return;
+      const b = facts.bindingOf(n);
+      if (!b?.fn || out.some((f) => f.fn === b.fn) || within(b.fn, scope)) return;
+      out.push({ fn: b.fn, name: b.name });
+      if (depth < 4) visitIn(b.fn, depth + 1);
+    });
+  };
+  visitIn(scope, 0);
+  return out;
 }
 
 /** The client in `client.<chain>.create(...)`, written out (an alias hides what it is), or why not. */
@@ -384,242 +627,13 @@ export function clientOf(call: TSESTree.CallExpression, chain: readonly string[]
   return cursor;
 }
 
-function resultUse(call: TSESTree.CallExpression, parents: Map<Node, Node>): Use | string {
-  const parent = parents.get(call);
-  const awaited = parent?.type === T.AwaitExpression ? parent : null;
-  const outer = awaited ? parents.get(awaited) : parent;
-  if (outer?.type === T.ReturnStatement) return { kind: 'return', statement: outer, expression: awaited ?? call };
-  if (outer?.type === T.ArrowFunctionExpression && outer.body === (awaited ?? call)) return { kind: 'return', statement: null, expression: awaited ?? call };
-  if (!awaited) return 'the call is not awaited where it is made, so its result may be used in ways a batch cannot keep';
-  if (outer?.type === T.ExpressionStatement) return { kind: 'discard', statement: outer };
-  if (outer?.type === T.VariableDeclarator && outer.init === awaited) {
-    const decl = parents.get(outer);
-    if (decl?.type !== T.VariableDeclaration || decl.declarations.length !== 1) return 'the result is declared together with other variables';
-    return { kind: 'declare', statement: decl, pattern: outer.id, declKind: decl.kind };
-  }
-  return 'the result is used inside a larger expression; assign it to a variable first (const res = await …)';
-}
-
-function enclosingLoop(use: Use, parents: Map<Node, Node>, text: string, program: TSESTree.Program): Loop | string {
-  const src = (n: Node) => text.slice(n.range[0], n.range[1]);
-  // A concise arrow body (`async (x) => client.….create(…)`) is its own callback.
-  const start: Node = use.kind === 'return' && use.statement === null ? use.expression : (use.statement as Node);
-  const container = parents.get(start);
-
-  // for (const x of xs) { … }
-  if (container?.type === T.BlockStatement) {
-    const owner = parents.get(container);
-    if (owner?.type === T.ForOfStatement && owner.body === container && use.kind !== 'return') {
-      if (owner.await) return 'for await loops consume their items one at a time; the items are not known up front';
-      if (owner.left.type !== T.VariableDeclaration || owner.left.declarations.length !== 1) return 'the loop assigns to an existing variable instead of declaring one';
-      const left = owner.left;
-      const pattern = left.declarations[0].id;
-      return {
-        anchor: owner,
-        body: container.body,
-        mapParams: src(pattern),
-        itemNames: new Set(boundNames(pattern)),
-        scope: container,
-        isCallback: false,
-        rewrite: (items, _results, index) => ({
-          hoisted: `const ${items} = Array.from(${src(owner.right)});\n${indentLike(owner, text)}const ${_results} = $RUN;\n`,
-          edits: [{ range: [left.range[0], owner.right.range[1]], newText: `${left.kind} [${index}, ${src(pattern)}] of ${items}.entries()` }],
-          indexName: index,
-        }),
-      };
-    }
-    // for (let i = 0; i < xs.length; i++) { … }
-    if (owner?.type === T.ForStatement && owner.body === container && use.kind !== 'return') {
-      const bound = indexLoop(owner, text);
-      if (typeof bound === 'string') return bound;
-      return {
-        anchor: owner,
-        body: container.body,
-        mapParams: `_, ${bound.index}`,
-        itemNames: new Set([bound.index]),
-        scope: container,
-        isCallback: false,
-        rewrite: (items, results) => ({
-          hoisted: `const ${items} = Array.from({ length: ${bound.length} });\n${indentLike(owner, text)}const ${results} = $RUN;\n`,
-          edits: [],
-          indexName: bound.index,
-        }),
-      };
-    }
-    if (owner && isFunctionLike(owner) && owner.body === container) {
-      const cb = mapCallback(owner, parents, text, program);
-      if (typeof cb === 'string') return cb;
-      return { ...cb, body: container.body, scope: container };
-    }
-    return NOT_PER_ITEM;
-  }
-  if (container?.type === T.ArrowFunctionExpression && container.body === start) {
-    const cb = mapCallback(container, parents, text, program);
-    if (typeof cb === 'string') return cb;
-    return { ...cb, body: [], scope: container.body };
-  }
-  return NOT_PER_ITEM;
-}
-
-export const NOT_PER_ITEM =
-  'the call is not made once per item: it is not a statement directly inside a for…of loop, an index for loop, or a Promise.all(xs.map(…)), p-map, p-limit or forEach callback';
-
-export function indentLike(n: Node, text: string): string {
-  const lineStart = text.lastIndexOf('\n', n.range[0] - 1) + 1;
-  return /^[ \t]*/.exec(text.slice(lineStart))![0];
-}
-
-/** `for (let i = 0; i < xs.length; i++)` (or `i < n` with an invariant n), counting up by one. */
-function indexLoop(loop: TSESTree.ForStatement, text: string): { index: string; length: string } | string {
-  const init = loop.init;
-  const shape = 'only index loops of the form for (let i = 0; i < n; i++) can be batched';
-  if (init?.type !== T.VariableDeclaration || init.declarations.length !== 1) return shape;
-  const d = init.declarations[0];
-  if (d.id.type !== T.Identifier || d.init?.type !== T.Literal || d.init.value !== 0) return shape;
-  const i = d.id.name;
-  const test = loop.test;
-  if (test?.type !== T.BinaryExpression || test.operator !== '<' || test.left.type !== T.Identifier || test.left.name !== i) return shape;
-  const update = loop.update;
-  const stepsByOne =
-    (update?.type === T.UpdateExpression && update.operator === '++' && update.argument.type === T.Identifier && update.argument.name === i) ||
-    (update?.type === T.AssignmentExpression && update.operator === '+=' && update.left.type === T.Identifier && update.left.name === i && update.right.type === T.Literal && update.right.value === 1);
-  if (!stepsByOne) return shape;
-  const bound = test.right;
-  const simple = (n: Node): boolean => n.type === T.Identifier || n.type === T.Literal || (n.type === T.MemberExpression && !n.computed && simple(n.object));
-  if (!simple(bound)) return 'the loop bound is computed on every iteration; hoist it into a constant first';
-  return { index: i, length: text.slice(bound.range[0], bound.range[1]) };
-}
-
-/** A module's default export bound to `name` by a top-level `import name from 'source'`. */
-export function importsDefault(program: TSESTree.Program, name: string, source: string): boolean {
-  return program.body.some(
-    (s) =>
-      s.type === T.ImportDeclaration &&
-      s.source.value === source &&
-      s.importKind !== 'type' &&
-      s.specifiers.some(
-        (sp) =>
-          sp.local.name === name &&
-          (sp.type === T.ImportDefaultSpecifier || (sp.type === T.ImportSpecifier && propertyName(sp.imported, false) === 'default')),
-      ),
-  );
-}
-
-/** `limit` in `limit(async () => …)` is a p-limit limiter: every declaration of that name is `pLimit(n)`. */
-export function isPLimitLimiter(program: TSESTree.Program, name: string): boolean {
-  const inits: (Node | null)[] = [];
-  visit(program, (n) => void (n.type === T.VariableDeclarator && n.id.type === T.Identifier && n.id.name === name && inits.push(n.init)));
-  return (
-    inits.length > 0 &&
-    inits.every((init) => init?.type === T.CallExpression && init.callee.type === T.Identifier && importsDefault(program, init.callee.name, 'p-limit'))
-  );
-}
-
-/**
- * A callback that runs once per item of a collection known up front:
- * `Promise.all(xs.map(async (x, i) => { … }))` (Promise.all keeps the order),
- * `await pMap(xs, async (x, i) => { … }, options)`,
- * `Promise.all(xs.map((x) => limit(async () => { … })))` with a p-limit limiter,
- * and `xs.forEach(async (x, i) => { … })` as the last statement of an async function.
- */
-function mapCallback(fn: Node, parents: Map<Node, Node>, text: string, program: TSESTree.Program): Omit<Loop, 'body' | 'scope'> | string {
-  const src = (n: Node) => text.slice(n.range[0], n.range[1]);
-  if (fn.type !== T.ArrowFunctionExpression && fn.type !== T.FunctionExpression) return NOT_PER_ITEM;
-  const outerCall = parents.get(fn);
-  if (outerCall?.type !== T.CallExpression) return NOT_PER_ITEM;
-
-  // p-limit: the per-item callback is the one handing this function to the limiter.
-  if (outerCall.callee.type === T.Identifier && outerCall.arguments.length === 1 && outerCall.arguments[0] === fn && isPLimitLimiter(program, outerCall.callee.name)) {
-    if (fn.params.length > 0) return 'the function handed to the p-limit limiter takes arguments';
-    const holder = parents.get(outerCall);
-    const returned = holder?.type === T.ReturnStatement ? holder : null;
-    const perItem = returned ? parents.get(parents.get(returned) ?? returned) : holder;
-    const returnsOnly = returned ? parents.get(returned)?.type === T.BlockStatement && (parents.get(returned) as TSESTree.BlockStatement).body.length === 1 : true;
-    if (!perItem || !isFunctionLike(perItem) || !returnsOnly || (!returned && (perItem as TSESTree.ArrowFunctionExpression).body !== outerCall)) {
-      return 'the p-limit limiter is not called as the whole body of a per-item callback (xs.map((x) => limit(async () => …)))';
-    }
-    return mapCallback(perItem, parents, text, program);
-  }
-
-  const method = outerCall.callee.type === T.MemberExpression ? propertyName(outerCall.callee.property, outerCall.callee.computed) : null;
-  const isPMap = outerCall.callee.type === T.Identifier && importsDefault(program, outerCall.callee.name, 'p-map');
-  if (isPMap ? outerCall.arguments[1] !== fn || outerCall.arguments.length > 3 : outerCall.arguments[0] !== fn || outerCall.arguments.length !== 1) return NOT_PER_ITEM;
-  if (!isPMap && method !== 'map' && method !== 'forEach') return NOT_PER_ITEM;
-  const receiver = isPMap ? outerCall.arguments[0] : (outerCall.callee as TSESTree.MemberExpression).object;
-  if (receiver.type === T.SpreadElement) return NOT_PER_ITEM;
-
-  // The whole fan-out must finish before what follows it, so the results can be waited for first.
-  let fanOut: Node = outerCall;
-  if (method === 'map') {
-    const all = parents.get(outerCall);
-    if (all?.type !== T.CallExpression || all.arguments[0] !== outerCall || all.callee.type !== T.MemberExpression || src(all.callee).replace(/\s+/g, '') !== 'Promise.all') {
-      return 'the map callback is not awaited through Promise.all, so the items may not all be known up front';
-    }
-    fanOut = all;
-  }
-  if (isPMap) {
-    const holder = parents.get(outerCall);
-    if (holder?.type !== T.AwaitExpression && holder?.type !== T.ReturnStatement) return 'the p-map call is not awaited where it is made';
-  }
-  if (fn.params.length > 2 || fn.params.some((p) => p.type === T.RestElement)) return 'the callback takes more than an item and an index';
-  // The statement holding the fan-out gets the hoisted batch run before it.
-  let anchor: Node = fanOut;
-  while (parents.get(anchor) && !/Statement$|Declaration$/.test(anchor.type)) anchor = parents.get(anchor)!;
-  const container = parents.get(anchor);
-  if (!container || (container.type !== T.BlockStatement && container.type !== T.Program)) return 'the fan-out is not a statement of its own block';
-  if (method === 'forEach') {
-    // forEach does not wait for async callbacks: the code after it runs before their results. Waiting for the
-    // batch first is only the same program when nothing follows in an async function (its callers already
-    // cannot rely on the callbacks having finished).
-    const owner = container.type === T.Program ? null : parents.get(container);
-    if (anchor.type !== T.ExpressionStatement || (anchor as TSESTree.ExpressionStatement).expression !== fanOut) return 'the forEach result is used; forEach returns nothing';
-    if (!owner || !isFunctionLike(owner) || !(owner as TSESTree.FunctionLike).async || (owner as TSESTree.FunctionLike).body !== container) {
-      return 'xs.forEach(async …) does not wait for its callbacks; it can be batched only as the last statement of an async function, where the batch can be awaited';
-    }
-    const body = (container as TSESTree.BlockStatement).body;
-    if (body[body.length - 1] !== anchor) {
-      return 'xs.forEach(async …) does not wait for its callbacks, so the statements after it run before the answers arrive; batching would change that order';
-    }
-  }
-  const names = new Set(fn.params.flatMap((p) => boundNames(p)));
-  return {
-    anchor,
-    mapParams: fn.params.map((p) => src(p)).join(', ') || '_',
-    itemNames: names,
-    isCallback: true,
-    rewrite: (items, results, index) => {
-      const existing = fn.params[1]?.type === T.Identifier ? fn.params[1].name : null;
-      const indexName = existing ?? index;
-      const edits: TextEdit[] = [{ range: [receiver.range[0], receiver.range[1]], newText: items }];
-      if (!existing) {
-        const first = fn.params[0];
-        if (first) edits.push({ range: [first.range[1], first.range[1]], newText: `, ${indexName}` });
-        else edits.push(paramsEdit(fn, text, `_, ${indexName}`));
-      }
-      // p-map also takes async iterables, which Array.from would silently turn into []; spreading one throws.
-      const all = isPMap ? `[...${src(receiver)}]` : `Array.from(${src(receiver)})`;
-      return {
-        hoisted: `const ${items} = ${all};\n${indentLike(anchor, text)}const ${results} = $RUN;\n`,
-        edits,
-        indexName,
-      };
-    },
-  };
-}
-
-/** Replaces an empty parameter list `()` (or `async ()`) with `(params)`. */
-function paramsEdit(fn: TSESTree.ArrowFunctionExpression | TSESTree.FunctionExpression, text: string, params: string): TextEdit {
-  const open = text.indexOf('(', fn.type === T.FunctionExpression && fn.id ? fn.id.range[1] : fn.range[0]);
-  const close = text.indexOf(')', open);
-  return { range: [open, close + 1], newText: `(${params})` };
-}
-
 /** Adds `import { name } from '<helper>'` (or the require) for each helper not imported yet, in one edit. */
-export function importEdit(program: TSESTree.Program, text: string, file: string, moduleKind: 'cjs' | 'esm', imports: { helperPath: string; name: string }[]): TextEdit {
+export function importEdit(program: TSESTree.Program, text: string, file: string, moduleKind: 'cjs' | 'esm', imports: { helperPath: string; name: string }[], style?: ModuleStyle): TextEdit {
+  const specifierOf = (helperPath: string) => relativeImport(file, helperPath, importExtension(program, moduleKind, file, helperPath, style));
   const lines = imports
-    .filter(({ helperPath, name }) => !isImported(program, text, relativeImport(file, helperPath, importExtension(program, moduleKind, file, helperPath)), name))
+    .filter(({ helperPath, name }) => !isImported(program, text, specifierOf(helperPath), name))
     .map(({ helperPath, name }) => {
-      const specifier = relativeImport(file, helperPath, importExtension(program, moduleKind, file, helperPath));
+      const specifier = specifierOf(helperPath);
       return moduleKind === 'cjs' ? `const { ${name} } = require('${specifier}');` : `import { ${name} } from '${specifier}';`;
     });
   if (lines.length === 0) return { range: [0, 0], newText: '' };

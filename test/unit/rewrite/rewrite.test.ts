@@ -10,7 +10,7 @@ import * as ts from 'typescript';
 import { Analyzer } from '../../../src/core/analyze';
 import { DEFAULT_OPTIONS, Finding } from '../../../src/core/model';
 import { parseSource } from '../../../src/core/parse/parse';
-import { applyEdits, planFix } from '../../../src/core/rewrite';
+import { applyEdits, moduleStyleFor, planFix } from '../../../src/core/rewrite';
 import { checkLoopHoist } from '../../../src/core/rewrite/loopHoist';
 import { ANTHROPIC_BATCH_HELPER_TS, BATCH_QUEUE_HELPER_TS, OPENAI_BATCH_HELPER_TS } from '../../../src/core/rewrite/templates.generated';
 import { FIXTURES, REPO_ROOT } from '../helpers';
@@ -60,10 +60,12 @@ for (const name of cases) {
   const dir = join(root, name);
   const main = mainFile(dir);
   const text = readFileSync(join(dir, main), 'utf8');
+  // A fixture's package.json or tsconfig.json is its project's.
+  const projectModuleStyle = moduleStyleFor(main, (p) => (existsSync(join(dir, p)) ? readFileSync(join(dir, p), 'utf8') : undefined));
   if (name.startsWith('refuse-')) {
     test(`refuses: ${name}`, () => {
       const finding = detectOne(main, text, dir);
-      const plan = planFix({ file: main, text, site: finding.site, helperPath: helperPathFor(main) });
+      const plan = planFix({ file: main, text, site: finding.site, helperPath: helperPathFor(main), projectModuleStyle });
       assert.equal(plan.ok, false);
       assert.equal(!plan.ok && plan.reason, readFileSync(join(dir, 'reason.txt'), 'utf8').trim());
     });
@@ -73,7 +75,7 @@ for (const name of cases) {
     const finding = detectOne(main, text, dir);
     assert.equal(finding.classification.verdict === 'user-waiting', false);
     const helperPath = helperPathFor(main);
-    const plan = planFix({ file: main, text, site: finding.site, helperPath });
+    const plan = planFix({ file: main, text, site: finding.site, helperPath, projectModuleStyle });
     assert.ok(plan.ok, !plan.ok ? plan.reason : '');
     // An editor may order two insertions at one offset either way: the engine never emits them.
     const inserts = plan.fix.edits.filter((e) => e.range[0] === e.range[1]).map((e) => e.range[0]);
@@ -92,10 +94,10 @@ for (const name of cases) {
     assert.equal(plan.fix.safe, plan.fix.strategy === 'loop-hoist', 'only the loop hoist is marked safe: the queue changes how long callers wait');
     assert.deepEqual(plan.fix.createFiles.map((f) => f.path), expectedFiles);
     const files = Object.fromEntries(plan.fix.createFiles.map((f) => [f.path, f.content]));
-    const again = planFix({ file: main, text, site: finding.site, helperPath, readExisting: (p) => files[p] });
+    const again = planFix({ file: main, text, site: finding.site, helperPath, projectModuleStyle, readExisting: (p) => files[p] });
     assert.ok(again.ok && again.fix.createFiles.length === 0);
     for (const path of expectedFiles) {
-      const clash = planFix({ file: main, text, site: finding.site, helperPath, readExisting: (p) => (p === path ? '// mine\n' : files[p]) });
+      const clash = planFix({ file: main, text, site: finding.site, helperPath, projectModuleStyle, readExisting: (p) => (p === path ? '// mine\n' : files[p]) });
       assert.ok(!clash.ok && clash.reason.startsWith(`${path} already exists with other content; Batchwise will not overwrite it`));
     }
     // The generated helpers themselves hold no call Batchwise would report.
@@ -152,7 +154,7 @@ function jsTypeErrors(variant: 'before' | 'after'): string[] {
       const base = path.replace(/^batchwise\//, '').replace(/\.[cm]?[jt]s$/, '');
       writeFileSync(join(dir, 'batchwise', base + (path.endsWith('.mjs') ? '.mts' : '.ts')), sources[base]);
     }
-    for (const f of readdirSync(join(root, c.name)).filter((f) => /\.m?js$/.test(f) && !/^(main|expected)\./.test(f))) copyFileSync(join(root, c.name, f), join(dir, f));
+    for (const f of readdirSync(join(root, c.name)).filter((f) => (/\.m?js$/.test(f) || f === 'package.json') && !/^(main|expected)\./.test(f))) copyFileSync(join(root, c.name, f), join(dir, f));
     mains.push(join(dir, c.main));
   }
   const program = ts.createProgram(mains, {
@@ -307,19 +309,22 @@ test('the helper is generated from the type-checked template', () => {
   assert.ok(existsSync(join(REPO_ROOT, 'scripts', 'gen-templates.mjs')));
 });
 
-test('forEach(async …) the loop hoist cannot keep goes to the batch queue; a limited fan-out gets neither', () => {
+test('forEach(async …) over an array stays fire-and-forget under the loop hoist; what the hoist cannot keep goes to the batch queue; a limited fan-out gets neither', () => {
   const plan = (body: string, head = '') => {
     const text = `import OpenAI from 'openai';\n${head}const openai = new OpenAI();\n${body}`;
     const finding = detectOne('main.ts', text);
     return { hoist: checkLoopHoist('main.ts', text, finding.site, 'batchwise/openaiBatch.ts'), fix: planFix({ file: 'main.ts', text, site: finding.site, helperPath: 'batchwise/openaiBatch.ts' }) };
   };
   const call = `await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: item }] });`;
+  // The batch is not awaited where forEach stood: statements after it, and callers, run on at once as before.
   const notLast = plan(`export async function tag(items: string[]) {\n  items.forEach(async (item) => {\n    ${call}\n  });\n  console.log('queued');\n}\n`);
-  assert.equal(!notLast.hoist.ok && notLast.hoist.reason, 'xs.forEach(async …) does not wait for its callbacks, so the statements after it run before the answers arrive; batching would change that order');
-  assert.equal(notLast.fix.ok && notLast.fix.fix.strategy, 'batch-queue');
+  assert.equal(notLast.fix.ok && notLast.fix.fix.strategy, 'loop-hoist');
   const notAsync = plan(`export function tag(items: string[]) {\n  items.forEach(async (item) => {\n    ${call}\n  });\n}\n`);
-  assert.match(!notAsync.hoist.ok ? notAsync.hoist.reason : '', /can be batched only as the last statement of an async function/);
-  assert.equal(notAsync.fix.ok && notAsync.fix.fix.strategy, 'batch-queue');
+  assert.equal(notAsync.fix.ok && notAsync.fix.fix.strategy, 'loop-hoist');
+  // A Map's forEach passes (value, key): rebuilt over an array it would pass indexes.
+  const map = plan(`export function tag(items: Map<string, string>) {\n  items.forEach(async (item) => {\n    ${call}\n  });\n}\n`);
+  assert.match(!map.hoist.ok ? map.hoist.reason : '', /is not known to be an array/);
+  assert.equal(map.fix.ok && map.fix.fix.strategy, 'batch-queue');
   const unawaited = plan(`export function tag(items: string[]) {\n  items.map(async (item) => {\n    ${call}\n  });\n}\n`);
   assert.match(!unawaited.hoist.ok ? unawaited.hoist.reason : '', /not awaited through Promise.all/);
   assert.equal(unawaited.fix.ok && unawaited.fix.fix.strategy, 'batch-queue');
@@ -355,4 +360,34 @@ test('batch queue: a second call site reuses the file\'s queue, and no two edits
   assert.equal(twice.match(/batchwiseChatCompletionsQueue\.add\(/g)?.length, 2);
   assert.equal(twice.match(/openai\.chat\.completions\.create\(/g), null);
   assert.ok(parseSource('main.ts', twice).ok);
+});
+
+test('a "type": "module" package under moduleResolution nodenext gets the helper import with its .js extension, even with no relative import to copy', () => {
+  const text = `import OpenAI from 'openai';\nconst openai = new OpenAI();\nexport async function run(items: string[]) {\n  for (const item of items) {\n    const res = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: item }] });\n    console.log(res.choices[0].message.content);\n  }\n}\n`;
+  const project: Record<string, string> = {
+    'package.json': '{ "type": "module" }',
+    'tsconfig.json': '{\n  // comments and trailing commas, as tsc allows\n  "compilerOptions": { "module": "NodeNext", "moduleResolution": "NodeNext", },\n}\n',
+  };
+  const fix = (files: Record<string, string>) => {
+    const finding = detectOne('src/main.ts', text);
+    const plan = planFix({ file: 'src/main.ts', text, site: finding.site, helperPath: 'batchwise/openaiBatch.ts', readExisting: (p) => files[p] });
+    assert.ok(plan.ok, !plan.ok ? plan.reason : '');
+    return { out: applyEdits(text, plan.fix.edits), created: plan.fix.createFiles };
+  };
+  const esm = fix(project);
+  assert.match(esm.out, /^import \{ runChatCompletionsBatch \} from '\.\.\/batchwise\/openaiBatch\.js';$/m);
+  // tsc agrees: without the extension this is TS2835 under nodenext.
+  const dir = join(WORK, 'nodenext');
+  rmSync(dir, { recursive: true, force: true });
+  for (const [path, content] of [['src/main.ts', esm.out], ['package.json', project['package.json']], ...esm.created.map((f) => [f.path, f.content])]) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+  const program = ts.createProgram([join(dir, 'src/main.ts')], {
+    noEmit: true, strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, skipLibCheck: true, types: ['node'],
+  });
+  assert.deepEqual(ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')), []);
+  // In a CommonJS package the same settings compile the file to require(): no extension needed, none added.
+  const cjs = fix({ 'tsconfig.json': project['tsconfig.json'] });
+  assert.match(cjs.out, /^import \{ runChatCompletionsBatch \} from '\.\.\/batchwise\/openaiBatch';$/m);
 });

@@ -38,10 +38,15 @@ export class BatchQueue<Request, Result> {
     this.maxWaitMs = options.maxWaitMs ?? positive(process.env.BATCHWISE_QUEUE_MAX_WAIT_MS) ?? 60_000;
   }
 
-  /** Queues one request; resolves with its result once its batch has ended. */
+  /**
+   * Queues one request; resolves with its result once its batch has ended. The request is copied as
+   * it is now, as the SDK serialises a direct call's request at once: a change to it (or to an array
+   * it holds) after this call does not reach the batch.
+   */
   add(request: Request): Promise<Result> {
+    const snapshot = JSON.parse(JSON.stringify(request)) as Request;
     return new Promise<Result>((resolve, reject) => {
-      this.waiting.push({ request, resolve, reject });
+      this.waiting.push({ request: snapshot, resolve, reject });
       if (this.waiting.length >= this.maxRequests) void this.flush();
       else this.timer ??= setTimeout(() => void this.flush(), this.maxWaitMs);
     });

@@ -1,0 +1,1036 @@
+// What code reads, changes and calls, by variable: the facts a rewrite needs before it moves a request
+// away from where it was built. Scope-aware (a name declared again in an inner block is another
+// variable) and syntactic, so deliberately conservative: whatever cannot be shown to leave a value alone
+// counts as changing it. What it does not follow: objects changed by code in other files, and changes
+// made through a copy of a reference taken by a method (`const copy = xs.slice(); copy[0].x = 1`).
+import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
+import { childrenOf, Node } from '../parse/walk';
+import { FunctionLike, isFunctionLike, propertyName } from '../detect/resolve';
+
+export type BindingKind = 'var' | 'let' | 'const' | 'param' | 'function' | 'class' | 'import' | 'catch' | 'other' | 'global' | 'this';
+
+export interface Binding {
+  name: string;
+  kind: BindingKind;
+  /** The node whose scope holds the binding: the Program, a function, a block, a for statement, a catch clause. */
+  scope: Node;
+  /** The declaring identifier (none for globals and `this`). */
+  id?: TSESTree.Identifier;
+  /** The declarator of a variable, and the property path from its value to this name (null past a default or rest). */
+  declarator?: TSESTree.VariableDeclarator;
+  /** The parameter's function, and the parameter's position in it. */
+  owner?: FunctionLike;
+  paramIndex?: number;
+  /** Path from the declared value (the initialiser, the parameter's argument, the loop's item) to this name. */
+  path: string[] | null;
+  /** A function declaration, or a const bound to a function expression. */
+  fn?: FunctionLike;
+  exported: boolean;
+}
+
+/** How one reference to a binding uses it. */
+export type Use =
+  | { kind: 'read'; ref: Node; path: string[] }
+  /** Assigns, increments or deletes the binding (empty path) or a member of it. */
+  | { kind: 'write'; ref: Node; path: string[]; at: Node }
+  /** Calls a method on the binding or on a member of it: `path` is the receiver's. */
+  | { kind: 'method'; ref: Node; path: string[]; method: string; receiver: Node; call: TSESTree.CallExpression }
+  /** Calls the binding itself. */
+  | { kind: 'call'; ref: Node; path: string[]; call: TSESTree.CallExpression }
+  /** Hands the value on: as an argument (`callee` set), or stored where it can be changed later. */
+  | { kind: 'escape'; ref: Node; path: string[]; value: Node; at: Node; callee?: Node; alias?: Binding };
+
+export type ValueKind = 'string' | 'number' | 'boolean' | 'array';
+
+/** What a change to a value is, for the reason shown to the user. */
+export interface Harm {
+  use: Use;
+  /** The node to quote (the assignment, the call). */
+  at: Node;
+  /** Assigned; changed by a method Batchwise does not know to leave it alone; handed to code that may change it. */
+  kind: 'change' | 'may-change' | 'hand-on';
+}
+
+/** Methods of String.prototype (and Number's toFixed…) whose names user objects practically never reuse: trusted on any receiver. */
+const STRING_ONLY_METHODS = new Set([
+  'trim', 'trimStart', 'trimEnd', 'toLowerCase', 'toUpperCase', 'toLocaleLowerCase', 'toLocaleUpperCase', 'padStart', 'padEnd',
+  'startsWith', 'endsWith', 'charAt', 'charCodeAt', 'codePointAt', 'normalize', 'repeat', 'replaceAll', 'substring', 'toFixed', 'toPrecision',
+]);
+/**
+ * Built-in methods whose names are common on user objects too (`room.join(x)`, `cache.slice()`): trusted
+ * only on a receiver known to be a string or an array.
+ */
+const STRING_METHODS = new Set(['slice', 'split', 'concat', 'includes', 'indexOf', 'lastIndexOf', 'at', 'replace', 'toString', 'match', 'search', 'localeCompare']);
+const ARRAY_METHODS = new Set([
+  'slice', 'concat', 'join', 'includes', 'indexOf', 'lastIndexOf', 'at', 'toString', 'flat', 'toSorted', 'toReversed', 'toSpliced', 'with', 'keys', 'values', 'entries',
+  'map', 'filter', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex', 'flatMap', 'reduce', 'reduceRight', 'forEach',
+]);
+const ARRAY_MUTATORS = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin']);
+const CALLBACK_METHODS = new Set(['map', 'filter', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex', 'flatMap', 'reduce', 'reduceRight', 'forEach', 'toSorted']);
+/** Global functions that compute a value from their arguments and keep nothing (`Math.random` is not one). */
+const PURE_GLOBALS = new Set([
+  'String', 'Number', 'Boolean', 'JSON.stringify', 'parseInt', 'parseFloat', 'encodeURIComponent', 'encodeURI', 'isNaN', 'isFinite',
+  'Number.isFinite', 'Number.isInteger', 'Number.isNaN', 'Array.isArray', 'Object.keys', 'Object.values', 'Object.entries',
+  'Math.round', 'Math.floor', 'Math.ceil', 'Math.abs', 'Math.min', 'Math.max', 'Math.trunc', 'Math.sign', 'Math.sqrt', 'Math.pow',
+]);
+/** Calls that only read what they are given (printing it, copying it into a string). */
+const READ_ONLY_SINKS = new Set([
+  ...PURE_GLOBALS, 'console.log', 'console.info', 'console.warn', 'console.error', 'console.debug', 'console.trace', 'console.dir', 'console.table',
+  'process.stdout.write', 'process.stderr.write',
+]);
+const TS_WRAPPERS = new Set<string>([T.TSAsExpression, T.TSNonNullExpression, T.TSSatisfiesExpression, T.TSTypeAssertion, T.TSInstantiationExpression]);
+const TYPE_ONLY = new Set<string>([
+  T.TSInterfaceDeclaration, T.TSTypeAliasDeclaration, T.TSModuleDeclaration, T.TSDeclareFunction, T.TSEnumDeclaration, T.TSImportEqualsDeclaration,
+  T.TSTypeAnnotation, T.TSTypeParameterDeclaration, T.TSTypeParameterInstantiation,
+]);
+
+export function unwrap(n: Node): Node {
+  while (TS_WRAPPERS.has(n.type)) n = (n as TSESTree.TSAsExpression).expression;
+  return n;
+}
+
+interface Scope {
+  node: Node;
+  parent: Scope | null;
+  /** Functions and the Program: where `var` goes and what `this` is (arrows excepted). */
+  isFunction: boolean;
+  names: Map<string, Binding>;
+}
+
+export class FileFacts {
+  readonly parents: Map<Node, Node>;
+  private readonly scopeOf = new Map<Node, Scope>();
+  private readonly declared = new Map<Node, Binding>();
+  private readonly resolved = new Map<Node, Binding>();
+  private readonly uses = new Map<Binding, Node[]>();
+  private readonly globals = new Map<string, Binding>();
+  private readonly thisOf = new Map<Node, Binding>();
+  private readonly kinds = new Map<Node, ValueKind | null>();
+  private readonly idsOf = new Map<TSESTree.VariableDeclarator, TSESTree.Identifier[]>();
+
+  constructor(
+    readonly program: TSESTree.Program,
+    parents: Map<Node, Node>,
+    readonly text: string,
+  ) {
+    this.parents = parents;
+    const root: Scope = { node: program, parent: null, isFunction: true, names: new Map() };
+    this.scopeOf.set(program, root);
+    for (const s of program.body) this.collect(s, root);
+    for (const s of program.body) this.link(s, root);
+  }
+
+  src(n: Node): string {
+    return this.text.slice(n.range[0], n.range[1]);
+  }
+
+  /** The binding an identifier (or `this`) refers to; globals get one binding per name. */
+  bindingOf(ref: Node): Binding | undefined {
+    return this.resolved.get(ref) ?? this.declared.get(ref);
+  }
+
+  /** Every reference to a binding (declarations excluded), in source order. */
+  referencesOf(b: Binding): Node[] {
+    return this.uses.get(b) ?? [];
+  }
+
+  // ---- scopes
+
+  private declare(scope: Scope, id: TSESTree.Identifier, b: Omit<Binding, 'name' | 'scope' | 'id' | 'exported'>): void {
+    const existing = scope.names.get(id.name);
+    // `var x` twice, or a function declared again: one variable.
+    const binding = existing && (b.kind === 'var' || b.kind === 'function') ? existing : { ...b, name: id.name, scope: scope.node, id, exported: false };
+    if (!existing || binding !== existing) scope.names.set(id.name, binding);
+    this.declared.set(id, binding);
+    if (b.declarator) this.idsOf.set(b.declarator, [...(this.idsOf.get(b.declarator) ?? []), id]);
+  }
+
+  private declarePattern(p: Node, scope: Scope, kind: BindingKind, path: string[] | null, extra: Partial<Binding>): void {
+    switch (p.type) {
+      case T.Identifier:
+        this.declare(scope, p, { ...extra, kind, path });
+        return;
+      case T.ObjectPattern:
+        for (const prop of p.properties) {
+          if (prop.type === T.RestElement) this.declarePattern(prop.argument, scope, kind, null, extra);
+          else {
+            const key = propertyName(prop.key, prop.computed);
+            this.declarePattern(prop.value, scope, kind, path && key !== null ? [...path, key] : null, extra);
+          }
+        }
+        return;
+      case T.ArrayPattern:
+        p.elements.forEach((e, i) => e && this.declarePattern(e, scope, kind, path && e.type !== T.RestElement ? [...path, String(i)] : null, extra));
+        return;
+      case T.AssignmentPattern:
+        this.declarePattern(p.left, scope, kind, null, extra);
+        return;
+      case T.RestElement:
+        this.declarePattern(p.argument, scope, kind, null, extra);
+        return;
+      case T.TSParameterProperty:
+        this.declarePattern(p.parameter, scope, kind, path, extra);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private nearestFunction(scope: Scope): Scope {
+    let s = scope;
+    while (!s.isFunction && s.parent) s = s.parent;
+    return s;
+  }
+
+  private newScope(node: Node, parent: Scope, isFunction = false): Scope {
+    const s: Scope = { node, parent, isFunction, names: new Map() };
+    this.scopeOf.set(node, s);
+    return s;
+  }
+
+  /** First pass: every declaration, into the scope it belongs to (hoisting included). */
+  private collect(n: Node, scope: Scope): void {
+    if (TYPE_ONLY.has(n.type)) {
+      if (n.type === T.TSDeclareFunction && n.id) this.declare(scope, n.id, { kind: 'function', path: [] });
+      if (n.type === T.TSEnumDeclaration) this.declare(scope, n.id, { kind: 'other', path: null });
+      if (n.type === T.TSImportEqualsDeclaration) this.declare(scope, n.id, { kind: 'import', path: null });
+      return;
+    }
+    switch (n.type) {
+      case T.ImportDeclaration:
+        for (const sp of n.specifiers) this.declare(scope, sp.local, { kind: 'import', path: null });
+        return;
+      case T.FunctionDeclaration:
+        if (n.id) this.declare(scope, n.id, { kind: 'function', path: [], fn: n });
+        this.collectFunction(n, scope);
+        return;
+      case T.FunctionExpression:
+      case T.ArrowFunctionExpression:
+        this.collectFunction(n, scope);
+        return;
+      case T.ClassDeclaration:
+        if (n.id) this.declare(scope, n.id, { kind: 'class', path: null });
+        break;
+      case T.VariableDeclaration: {
+        const target = n.kind === 'var' ? this.nearestFunction(scope) : scope;
+        const kind: BindingKind = n.kind === 'var' ? 'var' : n.kind === 'let' ? 'let' : 'const';
+        for (const d of n.declarations) {
+          const init = d.init ? unwrap(d.init) : null;
+          const fn = kind === 'const' && d.id.type === T.Identifier && init && (init.type === T.ArrowFunctionExpression || init.type === T.FunctionExpression) ? init : undefined;
+          this.declarePattern(d.id, target, kind, [], { declarator: d, fn });
+        }
+        break;
+      }
+      case T.BlockStatement:
+      case T.StaticBlock: {
+        const inner = this.newScope(n, scope);
+        for (const c of childrenOf(n)) this.collect(c, inner);
+        return;
+      }
+      case T.ForStatement:
+      case T.ForInStatement:
+      case T.ForOfStatement:
+      case T.SwitchStatement: {
+        const inner = this.newScope(n, scope);
+        for (const c of childrenOf(n)) this.collect(c, inner);
+        return;
+      }
+      case T.CatchClause: {
+        const inner = this.newScope(n, scope);
+        if (n.param) this.declarePattern(n.param, inner, 'catch', null, {});
+        for (const c of childrenOf(n)) this.collect(c, inner);
+        return;
+      }
+      default:
+        break;
+    }
+    for (const c of childrenOf(n)) this.collect(c, scope);
+  }
+
+  private collectFunction(fn: FunctionLike, scope: Scope): void {
+    const inner = this.newScope(fn, scope, fn.type !== T.ArrowFunctionExpression);
+    if (fn.type === T.FunctionExpression && fn.id) this.declare(inner, fn.id, { kind: 'function', path: [], fn });
+    fn.params.forEach((p, i) => this.declarePattern(p, inner, 'param', [], { owner: fn, paramIndex: i }));
+    for (const p of fn.params) this.collect(p, inner);
+    if (fn.body.type === T.BlockStatement) {
+      // The body's declarations share the parameters' scope.
+      this.scopeOf.set(fn.body, inner);
+      for (const s of fn.body.body) this.collect(s, inner);
+    } else if (fn.body) {
+      this.collect(fn.body, inner);
+    }
+  }
+
+  // ---- references
+
+  private lookup(name: string, scope: Scope): Binding {
+    for (let s: Scope | null = scope; s; s = s.parent) {
+      const b = s.names.get(name);
+      if (b) return b;
+    }
+    let g = this.globals.get(name);
+    if (!g) {
+      g = { name, kind: 'global', scope: this.program, path: null, exported: false };
+      this.globals.set(name, g);
+    }
+    return g;
+  }
+
+  private reference(ref: Node, b: Binding): void {
+    this.resolved.set(ref, b);
+    const list = this.uses.get(b);
+    if (list) list.push(ref);
+    else this.uses.set(b, [ref]);
+  }
+
+  /** Second pass: every identifier in a reading or writing position, to the binding it names. */
+  private link(n: Node, scope: Scope): void {
+    if (TYPE_ONLY.has(n.type)) return;
+    const own = this.scopeOf.get(n);
+    if (own) scope = own;
+    switch (n.type) {
+      case T.Identifier:
+        if (!this.declared.has(n)) this.reference(n, this.lookup(n.name, scope));
+        return;
+      case T.ThisExpression: {
+        let s = scope;
+        while (s.parent && !(s.isFunction && s.node.type !== T.ArrowFunctionExpression)) s = s.parent;
+        let b = this.thisOf.get(s.node);
+        if (!b) {
+          b = { name: 'this', kind: 'this', scope: s.node, path: null, exported: false };
+          this.thisOf.set(s.node, b);
+        }
+        this.reference(n, b);
+        return;
+      }
+      case T.MemberExpression:
+        this.link(n.object, scope);
+        if (n.computed) this.link(n.property, scope);
+        return;
+      case T.Property:
+      case T.PropertyDefinition:
+      case T.MethodDefinition:
+      case T.AccessorProperty:
+        if (n.computed) this.link(n.key, scope);
+        if (n.value) this.link(n.value, scope);
+        return;
+      case T.LabeledStatement:
+        this.link(n.body, scope);
+        return;
+      case T.BreakStatement:
+      case T.ContinueStatement:
+      case T.ImportDeclaration:
+      case T.ExportAllDeclaration:
+      case T.MetaProperty:
+        return;
+      case T.ExportNamedDeclaration:
+        if (n.declaration) {
+          this.link(n.declaration, scope);
+          this.markExported(n.declaration);
+        } else if (!n.source) {
+          for (const sp of n.specifiers) {
+            if (sp.local.type !== T.Identifier) continue;
+            const b = this.lookup(sp.local.name, scope);
+            this.reference(sp.local, b);
+            b.exported = true;
+          }
+        }
+        return;
+      case T.ExportDefaultDeclaration:
+        this.link(n.declaration, scope);
+        this.markExported(n.declaration);
+        if (n.declaration.type === T.Identifier) this.lookup(n.declaration.name, scope).exported = true;
+        return;
+      default:
+        for (const c of childrenOf(n)) this.link(c, scope);
+    }
+  }
+
+  private markExported(decl: Node): void {
+    const ids: TSESTree.Identifier[] = [];
+    if (decl.type === T.VariableDeclaration) {
+      for (const d of decl.declarations) ids.push(...(this.idsOf.get(d) ?? []));
+    } else if ((decl.type === T.FunctionDeclaration || decl.type === T.ClassDeclaration) && decl.id) {
+      ids.push(decl.id);
+    }
+    for (const id of ids) {
+      const b = this.declared.get(id);
+      if (b) b.exported = true;
+    }
+  }
+
+  // ---- uses
+
+  /** How a reference uses its binding: follows the member chain (`st.n`, `xs[i]`) to what is done with it. */
+  useOf(ref: Node): Use {
+    const path: string[] = [];
+    let cur: Node = ref;
+    for (;;) {
+      const p = this.parents.get(cur);
+      if (!p) break;
+      if (TS_WRAPPERS.has(p.type) || p.type === T.ChainExpression) {
+        cur = p;
+        continue;
+      }
+      if (p.type === T.MemberExpression && p.object === cur) {
+        const key = propertyName(p.property, p.computed);
+        if (p.computed && p.property.type === T.Literal && typeof p.property.value === 'number') path.push(String(p.property.value));
+        else path.push(key ?? '*');
+        cur = p;
+        continue;
+      }
+      // The value passes through unchanged: what is done with the whole is done with it.
+      if (p.type === T.LogicalExpression || (p.type === T.ConditionalExpression && p.test !== cur) || p.type === T.AwaitExpression ||
+        (p.type === T.SequenceExpression && p.expressions[p.expressions.length - 1] === cur)) {
+        cur = p;
+        continue;
+      }
+      break;
+    }
+    const parent = this.parents.get(cur);
+    if (!parent) return { kind: 'read', ref, path };
+    switch (parent.type) {
+      case T.AssignmentExpression:
+        if (parent.left === cur) return { kind: 'write', ref, path, at: parent };
+        return parent.right === cur ? this.escape(ref, path, cur, parent) : { kind: 'read', ref, path };
+      case T.UpdateExpression:
+        return { kind: 'write', ref, path, at: parent };
+      case T.UnaryExpression:
+        return parent.operator === 'delete' ? { kind: 'write', ref, path, at: parent } : { kind: 'read', ref, path };
+      case T.ForOfStatement:
+      case T.ForInStatement:
+        if (parent.left === cur) return { kind: 'write', ref, path, at: parent };
+        // A for…of hands out the elements, which the body may change.
+        return parent.type === T.ForOfStatement ? { kind: 'escape', ref, path, value: cur, at: parent } : { kind: 'read', ref, path };
+      case T.ObjectPattern:
+      case T.ArrayPattern:
+      case T.AssignmentPattern:
+      case T.RestElement:
+      case T.Property:
+        if (this.inAssignmentTarget(cur)) return { kind: 'write', ref, path, at: this.targetRoot(cur) };
+        return parent.type === T.Property && parent.value === cur && this.parents.get(parent)?.type === T.ObjectExpression
+          ? this.escape(ref, path, cur, parent)
+          : { kind: 'read', ref, path };
+      case T.CallExpression:
+      case T.NewExpression:
+        if (parent.callee === cur) {
+          if (parent.type === T.NewExpression) return { kind: 'escape', ref, path, value: cur, at: parent };
+          const member = unwrap(cur.type === T.ChainExpression ? cur.expression : cur);
+          if (path.length === 0) return { kind: 'call', ref, path, call: parent };
+          if (member.type !== T.MemberExpression) return { kind: 'escape', ref, path, value: cur, at: parent };
+          return { kind: 'method', ref, path: path.slice(0, -1), method: path[path.length - 1], receiver: member.object, call: parent };
+        }
+        return { kind: 'escape', ref, path, value: cur, at: parent, callee: parent.callee };
+      case T.SpreadElement: {
+        const holder = this.parents.get(parent);
+        // Spread into a literal copies; spread into a call hands the elements on.
+        if (holder?.type === T.CallExpression || holder?.type === T.NewExpression) return { kind: 'escape', ref, path, value: cur, at: holder, callee: holder.callee };
+        return { kind: 'read', ref, path };
+      }
+      case T.TemplateLiteral: {
+        const tag = this.parents.get(parent);
+        return tag?.type === T.TaggedTemplateExpression ? { kind: 'escape', ref, path, value: cur, at: tag, callee: tag.tag } : { kind: 'read', ref, path };
+      }
+      case T.VariableDeclarator:
+      case T.ArrayExpression:
+      case T.ReturnStatement:
+      case T.ArrowFunctionExpression:
+      case T.YieldExpression:
+      case T.ThrowStatement:
+      case T.JSXExpressionContainer:
+      case T.PropertyDefinition:
+        if (parent.type === T.ArrowFunctionExpression && parent.body !== cur) return { kind: 'read', ref, path };
+        return this.escape(ref, path, cur, parent);
+      default:
+        return { kind: 'read', ref, path };
+    }
+  }
+
+  private escape(ref: Node, path: string[], value: Node, at: Node): Use {
+    // `const alias = value`: followed, so that changes made through the alias count.
+    const alias = at.type === T.VariableDeclarator && at.id.type === T.Identifier ? this.declared.get(at.id) : undefined;
+    return { kind: 'escape', ref, path, value, at, alias };
+  }
+
+  private inAssignmentTarget(n: Node): boolean {
+    return this.targetRoot(n).type !== T.Program;
+  }
+
+  /** The assignment or for…of/in whose target pattern holds `n`, else the Program. */
+  private targetRoot(n: Node): Node {
+    let cur = n;
+    for (let p = this.parents.get(cur); p; cur = p, p = this.parents.get(p)) {
+      if (p.type === T.ObjectPattern || p.type === T.ArrayPattern || p.type === T.RestElement || (p.type === T.Property && p.value === cur) || (p.type === T.AssignmentPattern && p.left === cur)) continue;
+      if (p.type === T.AssignmentExpression && p.left === cur) return p;
+      if ((p.type === T.ForOfStatement || p.type === T.ForInStatement) && p.left === cur) return p;
+      break;
+    }
+    return this.program;
+  }
+
+  /**
+   * Whether a use may change the value (or the member at its path), and how. `skip` are calls not to count
+   * (the call under fix, which hands the request to the SDK).
+   */
+  harm(use: Use, skip: ReadonlySet<Node> = new Set()): Harm | null {
+    return this.harms(use, skip)[0] ?? null;
+  }
+
+  /** Every way a use may change the value: one, or for `const alias = value`, each change made through the alias. */
+  harms(use: Use, skip: ReadonlySet<Node> = new Set(), depth = 0): Harm[] {
+    switch (use.kind) {
+      case 'read':
+      case 'call':
+        return [];
+      case 'write':
+        return [{ use, at: use.at, kind: 'change' }];
+      case 'method':
+        if (this.leavesReceiver(use.method, use.receiver, use.call)) return [];
+        return [{ use, at: use.call, kind: ARRAY_MUTATORS.has(use.method) && this.kindOf(use.receiver) === 'array' ? 'change' : 'may-change' }];
+      case 'escape': {
+        if (skip.has(use.at)) return [];
+        const kind = this.kindOf(use.value);
+        if (kind && kind !== 'array') return []; // strings, numbers and booleans cannot be changed
+        if (use.callee && this.onlyReads(use.callee, use.at as TSESTree.CallExpression)) return [];
+        if (use.alias && (use.alias.kind === 'const' || use.alias.kind === 'let') && depth < 3) {
+          return this.referencesOf(use.alias).flatMap((ref) => this.harms(this.useOf(ref), skip, depth + 1).map((inner) => ({ use, at: inner.at, kind: inner.kind })));
+        }
+        return [{ use, at: use.at, kind: 'hand-on' }];
+      }
+    }
+  }
+
+  /** A call that reads its arguments and keeps none: printing, string conversion, a pure function of this file. */
+  private onlyReads(callee: Node, call: TSESTree.CallExpression | TSESTree.NewExpression): boolean {
+    if (call.type !== T.CallExpression) return false;
+    const c = unwrap(callee);
+    if (READ_ONLY_SINKS.has(this.src(c).replace(/\s+/g, '')) && this.rootIsGlobal(c)) return true;
+    if (c.type === T.MemberExpression) {
+      const method = propertyName(c.property, c.computed);
+      const kind = this.kindOf(c.object);
+      if (kind === 'string') return true; // string methods turn their arguments into strings
+      if (kind === 'array' && method && ['includes', 'indexOf', 'lastIndexOf', 'join', 'at'].includes(method)) return true;
+      return false;
+    }
+    return c.type === T.Identifier && this.pureFunctionProblem(c, 0, new Set()) === null;
+  }
+
+  /** Whether a method call leaves its receiver as it was. */
+  private leavesReceiver(method: string, receiver: Node, call: TSESTree.CallExpression): boolean {
+    const kind = this.kindOf(receiver);
+    if (kind === 'string' || kind === 'number' || kind === 'boolean') return true;
+    if (STRING_ONLY_METHODS.has(method)) return true;
+    if (kind === 'array' && ARRAY_METHODS.has(method)) {
+      // A callback gets the elements: it must not change them.
+      return call.arguments.every((a) => !isFunctionLike(a) || this.pureFunctionBody(a, 0, new Set()) === null);
+    }
+    return false;
+  }
+
+  private rootIsGlobal(n: Node): boolean {
+    let cur = unwrap(n);
+    while (cur.type === T.MemberExpression) cur = unwrap(cur.object);
+    return cur.type === T.Identifier && this.bindingOf(cur)?.kind === 'global';
+  }
+
+  // ---- value kinds
+
+  /** What an expression is known to evaluate to, when that is certain from this file alone. */
+  kindOf(expr: Node, depth = 0): ValueKind | null {
+    if (this.kinds.has(expr)) return this.kinds.get(expr)!;
+    this.kinds.set(expr, null); // cycles end here
+    const kind = depth > 6 ? null : this.computeKind(expr, depth + 1);
+    this.kinds.set(expr, kind);
+    return kind;
+  }
+
+  private computeKind(e: Node, depth: number): ValueKind | null {
+    switch (e.type) {
+      case T.Literal:
+        return typeof e.value === 'string' ? 'string' : typeof e.value === 'number' || typeof e.value === 'bigint' ? 'number' : typeof e.value === 'boolean' ? 'boolean' : null;
+      case T.TemplateLiteral:
+        return 'string';
+      case T.ArrayExpression:
+        return 'array';
+      case T.TSAsExpression:
+      case T.TSTypeAssertion:
+        return kindOfType(e.typeAnnotation) ?? this.kindOf(e.expression, depth);
+      case T.TSNonNullExpression:
+      case T.TSSatisfiesExpression:
+        return this.kindOf(e.expression, depth);
+      case T.BinaryExpression: {
+        if (['==', '!=', '===', '!==', '<', '>', '<=', '>=', 'in', 'instanceof'].includes(e.operator)) return 'boolean';
+        if (e.operator !== '+') return 'number';
+        const l = this.kindOf(e.left, depth);
+        const r = this.kindOf(e.right, depth);
+        if (l === 'string' || r === 'string') return 'string';
+        return l === 'number' && r === 'number' ? 'number' : null;
+      }
+      case T.UnaryExpression:
+        return e.operator === '!' || e.operator === 'delete' ? 'boolean' : e.operator === 'typeof' ? 'string' : e.operator === 'void' ? null : 'number';
+      case T.ConditionalExpression: {
+        const a = this.kindOf(e.consequent, depth);
+        return a && a === this.kindOf(e.alternate, depth) ? a : null;
+      }
+      case T.LogicalExpression: {
+        const a = this.kindOf(e.left, depth);
+        return a && a === this.kindOf(e.right, depth) ? a : null;
+      }
+      case T.CallExpression:
+        return this.callKind(e, depth);
+      case T.Identifier: {
+        const b = this.bindingOf(e);
+        return b ? this.bindingKind(b, [], depth) : null;
+      }
+      case T.MemberExpression: {
+        const name = propertyName(e.property, e.computed);
+        if (name === 'length') return 'number';
+        const chain = this.memberChain(e);
+        return chain ? this.bindingKind(chain.binding, chain.path, depth) : null;
+      }
+      default:
+        return null;
+    }
+  }
+
+  private callKind(e: TSESTree.CallExpression, depth: number): ValueKind | null {
+    const callee = unwrap(e.callee);
+    const text = this.src(callee).replace(/\s+/g, '');
+    if (this.rootIsGlobal(callee)) {
+      if (text === 'String' || text === 'JSON.stringify' || text === 'encodeURIComponent') return 'string';
+      if (text === 'Number' || text === 'parseInt' || text === 'parseFloat' || text.startsWith('Math.')) return 'number';
+      if (text === 'Boolean' || text === 'Array.isArray') return 'boolean';
+      if (['Object.keys', 'Object.values', 'Object.entries', 'Array.from', 'Array.of'].includes(text)) return 'array';
+    }
+    if (callee.type !== T.MemberExpression) return null;
+    const m = propertyName(callee.property, callee.computed);
+    if (!m) return null;
+    const receiver = this.kindOf(callee.object, depth);
+    if (receiver === 'string' || STRING_ONLY_METHODS.has(m)) {
+      if (['startsWith', 'endsWith', 'includes'].includes(m)) return 'boolean';
+      if (['charCodeAt', 'codePointAt', 'indexOf', 'lastIndexOf', 'localeCompare', 'search'].includes(m)) return 'number';
+      if (m === 'split' || m === 'match') return m === 'split' ? 'array' : null;
+      return STRING_ONLY_METHODS.has(m) || STRING_METHODS.has(m) ? 'string' : null;
+    }
+    if (receiver === 'array') {
+      if (['join', 'toString'].includes(m)) return 'string';
+      if (['includes', 'some', 'every'].includes(m)) return 'boolean';
+      if (['indexOf', 'lastIndexOf', 'findIndex', 'findLastIndex'].includes(m)) return 'number';
+      if (['slice', 'concat', 'filter', 'map', 'flat', 'flatMap', 'toSorted', 'toReversed', 'toSpliced', 'with'].includes(m)) return 'array';
+    }
+    return null;
+  }
+
+  /** The binding at the root of `a.b.c` and the path after it. */
+  memberChain(n: Node): { binding: Binding; root: Node; path: string[] } | null {
+    const path: string[] = [];
+    let cur = unwrap(n);
+    while (cur.type === T.MemberExpression) {
+      path.unshift(propertyName(cur.property, cur.computed) ?? '*');
+      cur = unwrap(cur.object);
+    }
+    if (cur.type !== T.Identifier && cur.type !== T.ThisExpression) return null;
+    const binding = this.bindingOf(cur);
+    return binding ? { binding, root: cur, path } : null;
+  }
+
+  /** What the value at `path` under a binding is known to be. */
+  private bindingKind(b: Binding, path: string[], depth: number): ValueKind | null {
+    if (b.path === null) return null;
+    const full = [...b.path, ...path];
+    if (b.kind === 'const' && b.declarator) {
+      // A declared type is taken at its word, as the compiler does.
+      const annotation = annotationOf(b.declarator.id);
+      if (annotation) return this.kindOfTypeAt(annotation, full);
+      const loop = this.parents.get(this.parents.get(b.declarator)!);
+      if ((loop?.type === T.ForOfStatement || loop?.type === T.ForInStatement) && b.declarator.init === null) {
+        if (loop.type === T.ForInStatement) return full.length === 0 ? 'string' : null;
+        return this.elementKind(loop.right, full, depth);
+      }
+      // A const's own value cannot be replaced; members of an object it holds could be, so only its own kind counts.
+      if (b.declarator.init && b.path.length === 0 && path.length === 0) return this.kindOf(b.declarator.init, depth);
+      if (b.declarator.init && path.length === 0) return this.kindAt(b.declarator.init, b.path, depth);
+      return null;
+    }
+    if (b.kind === 'param' && b.owner && b.paramIndex !== undefined) {
+      const annotation = annotationOf(b.owner.params[b.paramIndex]);
+      if (annotation) return this.kindOfTypeAt(annotation, full);
+      // The item or index of a callback over a collection: map, forEach, p-map.
+      const holder = this.parents.get(b.owner);
+      if (holder?.type === T.CallExpression) {
+        const callee = unwrap(holder.callee);
+        const method = callee.type === T.MemberExpression ? propertyName(callee.property, callee.computed) : null;
+        const collection = method && ['map', 'forEach', 'filter', 'flatMap', 'some', 'every', 'find'].includes(method) && holder.arguments[0] === b.owner
+          ? (callee as TSESTree.MemberExpression).object
+          : null;
+        if (collection && this.kindOf(collection, depth) === 'array') {
+          if (b.paramIndex === 1 && full.length === 0) return 'number';
+          if (b.paramIndex === 0) return this.elementKind(collection, full, depth);
+        }
+      }
+      return null;
+    }
+    return null;
+  }
+
+  /** What the elements of a collection (at `path` inside each) are known to be. */
+  elementKind(collection: Node, path: string[], depth: number): ValueKind | null {
+    const c = unwrap(collection);
+    if (c.type === T.ArrayExpression) {
+      let kind: ValueKind | null = null;
+      for (const el of c.elements) {
+        if (!el || el.type === T.SpreadElement) return null;
+        const k = this.kindAt(el, path, depth);
+        if (!k || (kind && k !== kind)) return null;
+        kind = k;
+      }
+      // Elements' members must not be reassigned anywhere (by any name) for their kind to hold.
+      if (path.length > 0 && this.memberWritten(path[0])) return null;
+      return kind;
+    }
+    if (c.type === T.CallExpression) {
+      const text = this.src(unwrap(c.callee)).replace(/\s+/g, '');
+      if ((text === 'Object.keys' && path.length === 0) || (text === 'Object.entries' && path.length === 1 && path[0] === '0')) return 'string';
+      const callee = unwrap(c.callee);
+      const m = callee.type === T.MemberExpression ? propertyName(callee.property, callee.computed) : null;
+      if (callee.type !== T.MemberExpression || !m) return null;
+      if (m === 'split' && path.length === 0 && this.kindOf(callee.object, depth) === 'string') return 'string';
+      // An array's own iterators: [index, element] pairs, elements, indexes.
+      if (c.arguments.length === 0 && this.kindOf(callee.object, depth) === 'array') {
+        if (m === 'values') return this.elementKind(callee.object, path, depth);
+        if (m === 'keys') return path.length === 0 ? 'number' : null;
+        if (m === 'entries' && path[0] === '0') return path.length === 1 ? 'number' : null;
+        if (m === 'entries' && path[0] === '1') return this.elementKind(callee.object, path.slice(1), depth);
+      }
+      return null;
+    }
+    if (c.type === T.Identifier) {
+      const b = this.bindingOf(c);
+      if (!b) return null;
+      if (b.kind === 'const' && b.declarator?.init && b.path?.length === 0 && unwrap(b.declarator.init).type === T.ArrayExpression && this.arrayUnchanged(b)) {
+        return this.elementKind(b.declarator.init, path, depth);
+      }
+      const annotation = b.kind === 'param' && b.owner && b.paramIndex !== undefined ? annotationOf(b.owner.params[b.paramIndex]) : b.kind === 'const' && b.declarator ? annotationOf(b.declarator.id) : null;
+      if (annotation && b.path?.length === 0) return this.kindOfTypeAt(annotation, ['*', ...path]);
+    }
+    return null;
+  }
+
+  private typeDeclarations: Map<string, Node> | null = null;
+
+  /** What a declared type says the value at `path` is: through arrays, type literals, and this file's interfaces and type aliases. */
+  kindOfTypeAt(type: Node, path: readonly string[], depth = 0): ValueKind | null {
+    if (depth > 6) return null;
+    if (type.type === T.TSTypeReference && type.typeName.type === T.Identifier && !type.typeArguments) {
+      if (!this.typeDeclarations) {
+        this.typeDeclarations = new Map();
+        for (const raw of this.program.body) {
+          const s = raw.type === T.ExportNamedDeclaration && raw.declaration ? raw.declaration : raw;
+          if (s.type === T.TSInterfaceDeclaration || s.type === T.TSTypeAliasDeclaration) this.typeDeclarations.set(s.id.name, s);
+        }
+      }
+      const decl = this.typeDeclarations.get(type.typeName.name);
+      if (decl?.type === T.TSTypeAliasDeclaration) return this.kindOfTypeAt(decl.typeAnnotation, path, depth + 1);
+      if (decl?.type === T.TSInterfaceDeclaration && path.length > 0 && !decl.extends?.length) return this.memberKind(decl.body.body, path, depth);
+    }
+    if (path.length === 0) return kindOfType(type);
+    if (type.type === T.TSArrayType && (path[0] === '*' || /^\d+$/.test(path[0]))) return this.kindOfTypeAt(type.elementType, path.slice(1), depth + 1);
+    if (type.type === T.TSTypeOperator && type.operator === 'readonly' && type.typeAnnotation) return this.kindOfTypeAt(type.typeAnnotation, path, depth + 1);
+    if (type.type === T.TSTypeLiteral) return this.memberKind(type.members, path, depth);
+    return null;
+  }
+
+  private memberKind(members: TSESTree.TypeElement[], path: readonly string[], depth: number): ValueKind | null {
+    const m = members.find((x) => x.type === T.TSPropertySignature && !x.computed && propertyName(x.key, false) === path[0]) as TSESTree.TSPropertySignature | undefined;
+    return m?.typeAnnotation ? this.kindOfTypeAt(m.typeAnnotation.typeAnnotation, path.slice(1), depth + 1) : null;
+  }
+
+  private kindAt(value: Node, path: string[], depth: number): ValueKind | null {
+    let cur = unwrap(value);
+    for (const key of path) {
+      if (cur.type === T.ObjectExpression) {
+        if (cur.properties.some((p) => p.type === T.SpreadElement)) return null;
+        const prop = [...cur.properties].reverse().find((p) => p.type === T.Property && propertyName(p.key, p.computed) === key) as TSESTree.Property | undefined;
+        if (!prop || prop.kind !== 'init') return null;
+        cur = unwrap(prop.value);
+      } else if (cur.type === T.ArrayExpression && /^\d+$/.test(key)) {
+        const el = cur.elements[Number(key)];
+        if (!el || el.type === T.SpreadElement) return null;
+        cur = unwrap(el);
+      } else {
+        return null;
+      }
+    }
+    return this.kindOf(cur, depth);
+  }
+
+  /** A const array literal no code changes: only read, iterated, printed or copied, never exported. */
+  private arrayUnchanged(b: Binding): boolean {
+    if (b.exported) return false;
+    return this.referencesOf(b).every((ref) => {
+      const use = this.useOf(ref);
+      if (use.kind === 'read' || use.kind === 'call') return true;
+      if (use.kind === 'method') return use.path.length > 0 || ARRAY_METHODS.has(use.method);
+      if (use.kind === 'escape') return (use.at.type === T.ForOfStatement) || Boolean(use.callee && this.onlyReadsNoKinds(use.callee));
+      return use.path.length > 0 && use.path[0] !== '*' && !/^\d+$/.test(use.path[0]) ? true : false;
+    });
+  }
+
+  /** onlyReads without asking for kinds (used while kinds are being worked out). */
+  private onlyReadsNoKinds(callee: Node): boolean {
+    const c = unwrap(callee);
+    return READ_ONLY_SINKS.has(this.src(c).replace(/\s+/g, '')) && this.rootIsGlobal(c);
+  }
+
+  private writtenMembers: Set<string> | null = null;
+  /** Whether any code assigns a member of that name (to any object), or assigns computed members. */
+  private memberWritten(name: string): boolean {
+    if (!this.writtenMembers) {
+      const names = new Set<string>();
+      const note = (target: Node) => {
+        const t = unwrap(target);
+        if (t.type === T.MemberExpression) names.add(propertyName(t.property, t.computed) ?? '*');
+      };
+      const walk = (n: Node) => {
+        if (n.type === T.AssignmentExpression) note(n.left);
+        if (n.type === T.UpdateExpression) note(n.argument);
+        if (n.type === T.UnaryExpression && n.operator === 'delete') note(n.argument);
+        for (const c of childrenOf(n)) walk(c);
+      };
+      walk(this.program);
+      this.writtenMembers = names;
+    }
+    return this.writtenMembers.has(name);
+  }
+
+  // ---- purity
+
+  /**
+   * Why evaluating `expr` ahead of time could differ from evaluating it in place, or null: it must not wait,
+   * assign, construct, or call anything but pure built-ins, string/array methods on known strings and arrays,
+   * and functions of this file whose bodies are themselves pure.
+   */
+  pureProblem(expr: Node, depth = 0, seen = new Set<Node>()): { at: Node; what: string } | null {
+    let problem: { at: Node; what: string } | null = null;
+    const fail = (at: Node, what: string) => {
+      problem ??= { at, what };
+      return false;
+    };
+    const walk = (n: Node): boolean => {
+      if (problem) return false;
+      switch (n.type) {
+        case T.AwaitExpression:
+          return fail(n, 'await');
+        case T.YieldExpression:
+          return fail(n, 'yield');
+        case T.AssignmentExpression:
+        case T.UpdateExpression:
+          return fail(n, 'assignment');
+        case T.UnaryExpression:
+          if (n.operator === 'delete') return fail(n, 'assignment');
+          break;
+        case T.NewExpression:
+          return fail(n, 'new');
+        case T.TaggedTemplateExpression:
+        case T.ImportExpression:
+          return fail(n, 'call');
+        case T.ClassExpression:
+        case T.JSXElement:
+        case T.JSXFragment:
+          return fail(n, 'call');
+        case T.FunctionExpression:
+        case T.ArrowFunctionExpression:
+          return fail(n, 'function');
+        case T.CallExpression: {
+          const why = this.callProblem(n, depth, seen);
+          if (why) return fail(n, why);
+          // Arguments that are callbacks were checked with the call.
+          walk(n.callee);
+          for (const a of n.arguments) if (!isFunctionLike(a)) walk(a);
+          return false;
+        }
+        default:
+          break;
+      }
+      for (const c of childrenOf(n)) walk(c);
+      return false;
+    };
+    walk(expr);
+    return problem;
+  }
+
+  private callProblem(call: TSESTree.CallExpression, depth: number, seen: Set<Node>): string | null {
+    const callee = unwrap(call.callee);
+    const text = this.src(callee).replace(/\s+/g, '');
+    if (PURE_GLOBALS.has(text) && this.rootIsGlobal(callee)) return call.arguments.some(isFunctionLike) ? 'call' : null;
+    if (callee.type === T.MemberExpression) {
+      const m = propertyName(callee.property, callee.computed);
+      if (!m) return 'call';
+      const kind = this.kindOf(callee.object);
+      const trusted = STRING_ONLY_METHODS.has(m) || (kind === 'string' && STRING_METHODS.has(m)) || (kind === 'array' && ARRAY_METHODS.has(m) && m !== 'forEach');
+      if (!trusted) return 'call';
+      for (const a of call.arguments) {
+        if (isFunctionLike(a)) {
+          if (!CALLBACK_METHODS.has(m) || this.pureFunctionBody(a, depth + 1, seen)) return 'call';
+        }
+      }
+      return null;
+    }
+    if (callee.type === T.Identifier) return this.pureFunctionProblem(callee, depth, seen) ? 'call' : null;
+    return 'call';
+  }
+
+  /** A call of a function of this file: its body must be pure, and the name must always mean that function. */
+  private pureFunctionProblem(callee: TSESTree.Identifier, depth: number, seen: Set<Node>): string | null {
+    const b = this.bindingOf(callee);
+    if (!b?.fn) return 'call';
+    if (this.referencesOf(b).some((r) => this.useOf(r).kind === 'write')) return 'call';
+    return this.pureFunctionBody(b.fn, depth + 1, seen);
+  }
+
+  /** A function whose call computes a value and does nothing else: const declarations, ifs and returns of pure expressions. */
+  pureFunctionBody(fn: FunctionLike, depth: number, seen: Set<Node>): string | null {
+    if (fn.async || fn.generator || depth > 3) return 'call';
+    if (seen.has(fn)) return null; // recursion: the other visit decides
+    seen.add(fn);
+    let problem: string | null = null;
+    const expr = (n: Node) => {
+      if (problem) return;
+      if (this.usesOwnContext(n, fn)) problem = 'call';
+      else if (this.pureProblem(n, depth, seen)) problem = 'call';
+    };
+    const statement = (s: Node): void => {
+      if (problem) return;
+      switch (s.type) {
+        case T.BlockStatement:
+          s.body.forEach(statement);
+          return;
+        case T.VariableDeclaration:
+          if (s.kind !== 'const') problem = 'call';
+          for (const d of s.declarations) if (d.init) expr(d.init);
+          return;
+        case T.ReturnStatement:
+          if (s.argument) expr(s.argument);
+          return;
+        case T.IfStatement:
+          expr(s.test);
+          statement(s.consequent);
+          if (s.alternate) statement(s.alternate);
+          return;
+        case T.EmptyStatement:
+          return;
+        default:
+          problem = 'call';
+      }
+    };
+    for (const p of fn.params) {
+      if (p.type === T.AssignmentPattern) expr(p.right);
+      if (p.type === T.TSParameterProperty) problem = 'call';
+    }
+    if (fn.body.type === T.BlockStatement) statement(fn.body);
+    else expr(fn.body);
+    return problem;
+  }
+
+  /** `this` or `arguments` of the function itself: what a call sees there depends on the caller. */
+  private usesOwnContext(n: Node, fn: FunctionLike): boolean {
+    let found = false;
+    const walk = (x: Node) => {
+      if (found) return;
+      if (x.type === T.ThisExpression && fn.type !== T.ArrowFunctionExpression) found = true;
+      if (x.type === T.Identifier && x.name === 'arguments' && this.bindingOf(x)?.kind === 'global') found = true;
+      if ((x.type === T.FunctionExpression || x.type === T.FunctionDeclaration) && x !== fn) return;
+      for (const c of childrenOf(x)) walk(c);
+    };
+    walk(n);
+    return found;
+  }
+
+  /**
+   * The references an expression reads from outside itself, following calls of pure functions of this file
+   * into their bodies (their free variables are read too, at the call).
+   */
+  freeReads(expr: Node): Node[] {
+    const out: Node[] = [];
+    const seen = new Set<Node>();
+    const inside = (b: Binding, root: Node) => b.scope !== this.program && within(b.scope, root) && b.kind !== 'this';
+    const walk = (root: Node, depth: number) => {
+      const visitNode = (n: Node) => {
+        if (n.type === T.Identifier || n.type === T.ThisExpression) {
+          const b = this.resolved.get(n);
+          if (b && !inside(b, root)) {
+            out.push(n);
+            if (b.fn && !seen.has(b.fn) && depth < 4 && this.useOf(n).kind === 'call') {
+              seen.add(b.fn);
+              walk(b.fn, depth + 1);
+            }
+          }
+        }
+        for (const c of childrenOf(n)) visitNode(c);
+      };
+      visitNode(root);
+    };
+    walk(expr, 0);
+    // Reads inside a called function that resolve inside the original expression cannot happen; dedupe by node.
+    return [...new Set(out)];
+  }
+
+  /** The innermost function holding a node, or null at the top level. */
+  functionOf(n: Node): FunctionLike | null {
+    for (let p = this.parents.get(n); p; p = this.parents.get(p)) if (isFunctionLike(p)) return p;
+    return null;
+  }
+
+  line(n: Node): number {
+    return this.text.slice(0, n.range[0]).split('\n').length;
+  }
+
+  /** A short quote of a node for a message: one line, at most about 50 characters. */
+  quote(n: Node): string {
+    const s = this.src(n).replace(/\s+/g, ' ').trim();
+    return s.length > 50 ? `${s.slice(0, 47)}…` : s;
+  }
+}
+
+export function within(inner: Node, outer: Node): boolean {
+  return inner.range[0] >= outer.range[0] && inner.range[1] <= outer.range[1];
+}
+
+/** Whether two member paths can name the same value ('*' is any member; a path covers everything under it). */
+export function overlaps(a: readonly string[], b: readonly string[]): boolean {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i] && a[i] !== '*' && b[i] !== '*') return false;
+  return true;
+}
+
+function kindOfType(t: Node): ValueKind | null {
+  switch (t.type) {
+    case T.TSStringKeyword:
+      return 'string';
+    case T.TSNumberKeyword:
+      return 'number';
+    case T.TSBooleanKeyword:
+      return 'boolean';
+    case T.TSArrayType:
+    case T.TSTupleType:
+      return 'array';
+    case T.TSTypeOperator:
+      return t.operator === 'readonly' && t.typeAnnotation ? kindOfType(t.typeAnnotation) : null;
+    case T.TSTypeReference:
+      return t.typeName.type === T.Identifier && (t.typeName.name === 'Array' || t.typeName.name === 'ReadonlyArray') ? 'array' : null;
+    case T.TSLiteralType:
+      return t.literal.type === T.Literal ? (typeof t.literal.value === 'string' ? 'string' : typeof t.literal.value === 'number' ? 'number' : null) : t.literal.type === T.TemplateLiteral ? 'string' : null;
+    case T.TSUnionType: {
+      const kinds = t.types.map(kindOfType);
+      return kinds.every((k) => k && k === kinds[0]) ? kinds[0] : null;
+    }
+    default:
+      return null;
+  }
+}
+
+/** The type annotation of a declared name or parameter pattern. */
+function annotationOf(p: Node | undefined): Node | null {
+  if (!p) return null;
+  if (p.type === T.Identifier || p.type === T.ObjectPattern || p.type === T.ArrayPattern) return p.typeAnnotation?.typeAnnotation ?? null;
+  return null;
+}

@@ -1,0 +1,474 @@
+// Which loop a call is made once per item of, and how that loop becomes a second pass over the results:
+// `for…of`, an index `for`, and the per-item callbacks of Promise.all(xs.map(…)), p-map, p-limit and
+// forEach. Each shape also says what it cannot keep (a conditional fan-out, items that are not all there
+// up front, a loop without a block to put the batch in); what the request reads is loopHoist's business.
+import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
+import { visit, Node } from '../parse/walk';
+import { isFunctionLike, propertyName } from '../detect/resolve';
+import type { TextEdit } from '../model';
+import { FileFacts, unwrap } from './effects';
+
+/** The identifiers a pattern declares (loop variables, parameters). */
+function patternIds(pattern: Node): TSESTree.Identifier[] {
+  const ids: TSESTree.Identifier[] = [];
+  const walk = (n: Node) => {
+    switch (n.type) {
+      case T.Identifier:
+        ids.push(n);
+        return;
+      case T.ObjectPattern:
+        for (const p of n.properties) walk(p.type === T.RestElement ? p.argument : p.value);
+        return;
+      case T.ArrayPattern:
+        for (const e of n.elements) if (e) walk(e);
+        return;
+      case T.AssignmentPattern:
+        walk(n.left);
+        return;
+      case T.RestElement:
+        walk(n.argument);
+        return;
+      default:
+        return;
+    }
+  };
+  walk(pattern);
+  return ids;
+}
+
+/** How the call's result is taken: `const r = await call`, `await call;`, or `return [await] call` in a callback. */
+export type ResultUse =
+  | { kind: 'declare'; statement: TSESTree.VariableDeclaration; pattern: Node; declKind: string }
+  | { kind: 'discard'; statement: TSESTree.ExpressionStatement }
+  | { kind: 'return'; statement: TSESTree.ReturnStatement | null; expression: Node };
+
+export interface Loop {
+  /** Where the hoisted statements go: the loop (with its labels), or the statement holding the fan-out. */
+  anchor: Node;
+  /** The statements the call sits among (the prelude is what comes before it). */
+  body: TSESTree.Statement[];
+  /** The loop body or the per-item callback: what runs once per item. */
+  scope: Node;
+  isCallback: boolean;
+  /** Later requests are built only after earlier items ran their bodies (a loop, a limited fan-out). */
+  sequential: boolean;
+  /** The batch is awaited before the loop; forEach's callbacks await it themselves instead. */
+  awaitsBatch: boolean;
+  /** Labels naming the loop itself. */
+  labels: string[];
+  /** What is declared once per item: loop variables, callback parameters, the index. */
+  itemIds: TSESTree.Identifier[];
+  /** Values the original reads as the loop goes (the collection, the bound), which must not change in it. */
+  live: { node: Node; role: 'collection' | 'bound' }[];
+  /** Parameters of the function that builds each request, given a fresh name for an unused one. */
+  mapParams(unused: string): string;
+  /** The edits that turn the loop into a second pass over the results. */
+  rewrite(names: { items: string; results: string; index: string; unused: string }): { hoisted: string; edits: TextEdit[]; indexName: string };
+}
+
+export function resultUse(call: TSESTree.CallExpression, parents: Map<Node, Node>): ResultUse | string {
+  const parent = parents.get(call);
+  const awaited = parent?.type === T.AwaitExpression ? parent : null;
+  const outer = awaited ? parents.get(awaited) : parent;
+  if (outer?.type === T.ReturnStatement) return { kind: 'return', statement: outer, expression: awaited ?? call };
+  if (outer?.type === T.ArrowFunctionExpression && outer.body === (awaited ?? call)) return { kind: 'return', statement: null, expression: awaited ?? call };
+  if (!awaited) return 'the call is not awaited where it is made, so its result may be used in ways a batch cannot keep';
+  if (outer?.type === T.ExpressionStatement) return { kind: 'discard', statement: outer };
+  if (outer?.type === T.VariableDeclarator && outer.init === awaited) {
+    const decl = parents.get(outer);
+    if (decl?.type !== T.VariableDeclaration || decl.declarations.length !== 1) return 'the result is declared together with other variables';
+    return { kind: 'declare', statement: decl, pattern: outer.id, declKind: decl.kind };
+  }
+  return 'the result is used inside a larger expression; assign it to a variable first (const res = await …)';
+}
+
+export function enclosingLoop(use: ResultUse, facts: FileFacts, program: TSESTree.Program): Loop | string {
+  const src = (n: Node) => facts.src(n);
+  const parents = facts.parents;
+  // A concise arrow body (`async (x) => client.….create(…)`) is its own callback.
+  const start: Node = use.kind === 'return' && use.statement === null ? use.expression : (use.statement as Node);
+  const container = parents.get(start);
+
+  if (container?.type === T.BlockStatement) {
+    const owner = parents.get(container);
+    // for (const x of xs) { … }
+    if (owner?.type === T.ForOfStatement && owner.body === container && use.kind !== 'return') {
+      if (owner.await) return 'for await loops consume their items one at a time; the items are not known up front';
+      if (owner.left.type !== T.VariableDeclaration || owner.left.declarations.length !== 1) return 'the loop assigns to an existing variable instead of declaring one';
+      const upFront = upFrontProblem(owner.right, facts);
+      if (upFront) return upFront;
+      const placed = placement(owner, facts);
+      if (typeof placed === 'string') return placed;
+      const left = owner.left;
+      const pattern = left.declarations[0].id;
+      return {
+        ...placed,
+        body: container.body,
+        scope: container,
+        isCallback: false,
+        sequential: true,
+        awaitsBatch: true,
+        itemIds: patternIds(pattern),
+        live: [{ node: owner.right, role: 'collection' }],
+        mapParams: () => src(pattern),
+        rewrite: ({ items, results, index }) => ({
+          hoisted: `const ${items} = Array.from(${src(owner.right)});\n${indentLike(placed.anchor, facts.text)}const ${results} = $RUN;\n`,
+          edits: [{ range: [left.range[0], owner.right.range[1]], newText: `${left.kind} [${index}, ${src(pattern)}] of ${items}.entries()` }],
+          indexName: index,
+        }),
+      };
+    }
+    // for (let i = 0; i < xs.length; i++) { … }
+    if (owner?.type === T.ForStatement && owner.body === container && use.kind !== 'return') {
+      const bound = indexLoop(owner, facts.text);
+      if (typeof bound === 'string') return bound;
+      const placed = placement(owner, facts);
+      if (typeof placed === 'string') return placed;
+      return {
+        ...placed,
+        body: container.body,
+        scope: container,
+        isCallback: false,
+        sequential: true,
+        awaitsBatch: true,
+        itemIds: [bound.id],
+        live: [{ node: bound.node, role: 'bound' }],
+        mapParams: (unused) => `${unused}, ${bound.index}`,
+        rewrite: ({ items, results }) => ({
+          hoisted: `const ${items} = Array.from({ length: ${bound.length} });\n${indentLike(placed.anchor, facts.text)}const ${results} = $RUN;\n`,
+          edits: [],
+          indexName: bound.index,
+        }),
+      };
+    }
+    if (owner && isFunctionLike(owner) && owner.body === container) {
+      const cb = mapCallback(owner, facts, program);
+      if (typeof cb === 'string') return cb;
+      return { ...cb, body: container.body, scope: owner };
+    }
+    return NOT_PER_ITEM;
+  }
+  if (container?.type === T.ArrowFunctionExpression && container.body === start) {
+    const cb = mapCallback(container, facts, program);
+    if (typeof cb === 'string') return cb;
+    return { ...cb, body: [], scope: container };
+  }
+  return NOT_PER_ITEM;
+}
+
+export const NOT_PER_ITEM =
+  'the call is not made once per item: it is not a statement directly inside a for…of loop, an index for loop, or a Promise.all(xs.map(…)), p-map, p-limit or forEach callback';
+
+/** The loop with its labels, which must be a statement of a block: the batch goes right before it. */
+function placement(loopNode: Node, facts: FileFacts): { anchor: Node; labels: string[] } | string {
+  let anchor = loopNode;
+  const labels: string[] = [];
+  for (let p = facts.parents.get(anchor); p?.type === T.LabeledStatement && p.body === anchor; p = facts.parents.get(anchor)) {
+    labels.push(p.label.name);
+    anchor = p;
+  }
+  const holder = facts.parents.get(anchor);
+  if (holder?.type === T.BlockStatement || holder?.type === T.Program || holder?.type === T.StaticBlock) return { anchor, labels };
+  const what =
+    holder?.type === T.IfStatement ? (holder.alternate === anchor ? 'an else' : 'an if')
+      : holder?.type === T.SwitchCase ? 'a switch case'
+        : holder && [T.ForStatement, T.ForOfStatement, T.ForInStatement, T.WhileStatement, T.DoWhileStatement].includes(holder.type as T) ? 'another loop'
+          : 'another statement';
+  return `the loop is the body of ${what} without braces, so there is no place for the batch right before it (and it would run even when the loop does not); wrap the loop in a block ({ … }) to get a fix`;
+}
+
+/**
+ * Why the items a loop (or p-map) runs over may not all be there up front, or null. The collection is
+ * evaluated once either way; what a batch cannot keep is a generator or iterator handing items out one
+ * at a time (its work would all run first, or an async one would not spread into an array at all). So:
+ * array literals, variables and members not made by such a call, and calls known to return arrays.
+ */
+function upFrontProblem(expr: Node, facts: FileFacts, depth = 0): string | null {
+  const e = unwrap(expr);
+  const problem = (n: Node) =>
+    `the items come from \`${facts.quote(n)}\`, which may hand them out one at a time (a generator or an iterator), so they are not all there before the loop; collect them into an array first (const items = [...${facts.quote(n)}]) if reading them all up front is safe, to get a fix`;
+  switch (e.type) {
+    case T.ArrayExpression:
+    case T.AwaitExpression:
+      return null;
+    case T.NewExpression:
+      return e.callee.type === T.Identifier && ['Set', 'Map', 'Array'].includes(e.callee.name) && facts.bindingOf(e.callee)?.kind === 'global' ? null : problem(e);
+    case T.ConditionalExpression:
+      return upFrontProblem(e.consequent, facts, depth + 1) ?? upFrontProblem(e.alternate, facts, depth + 1);
+    case T.LogicalExpression:
+      return upFrontProblem(e.left, facts, depth + 1) ?? upFrontProblem(e.right, facts, depth + 1);
+    case T.Identifier:
+    case T.MemberExpression:
+    case T.ThisExpression: {
+      const chain = facts.memberChain(e);
+      if (!chain) {
+        let root: Node = e;
+        while (root.type === T.MemberExpression) root = unwrap(root.object);
+        return root.type === T.AwaitExpression ? null : problem(e);
+      }
+      const init = chain.binding.kind !== 'param' && chain.binding.path?.length === 0 ? chain.binding.declarator?.init : null;
+      const made = init ? unwrap(init) : null;
+      if (made?.type === T.CallExpression && isIteratorCall(made, facts)) return problem(made);
+      return null;
+    }
+    case T.CallExpression:
+      return returnsArray(e, facts, depth) ? null : problem(e);
+    default:
+      return problem(e);
+  }
+}
+
+/** A generator function of this file called, or an object's own iterator taken by hand. */
+function isIteratorCall(call: TSESTree.CallExpression, facts: FileFacts): boolean {
+  const callee = unwrap(call.callee);
+  if (callee.type === T.Identifier) return Boolean(facts.bindingOf(callee)?.fn?.generator);
+  if (callee.type !== T.MemberExpression) return false;
+  return callee.computed && /Symbol\.(async)?[iI]terator/.test(facts.src(callee.property));
+}
+
+function returnsArray(call: TSESTree.CallExpression, facts: FileFacts, depth: number): boolean {
+  const callee = unwrap(call.callee);
+  const text = facts.src(callee).replace(/\s+/g, '');
+  if (['Object.keys', 'Object.values', 'Object.entries', 'Array.from', 'Array.of', 'JSON.parse'].includes(text)) {
+    let root = callee;
+    while (root.type === T.MemberExpression) root = unwrap(root.object);
+    return root.type === T.Identifier && facts.bindingOf(root)?.kind === 'global';
+  }
+  if (callee.type !== T.MemberExpression || depth > 4) return false;
+  const m = propertyName(callee.property, callee.computed);
+  if (m === 'split' || m === 'matchAll') return true;
+  // An iterator over a collection known up front reads nothing else; changes to the collection are checked.
+  if ((m === 'entries' || m === 'keys' || m === 'values') && call.arguments.length === 0) return upFrontProblem(callee.object, facts, depth + 1) === null;
+  const arrayMethods = ['slice', 'filter', 'map', 'flat', 'flatMap', 'concat', 'toSorted', 'toReversed', 'toSpliced', 'with', 'sort', 'reverse'];
+  return Boolean(m && arrayMethods.includes(m) && upFrontProblem(callee.object, facts, depth + 1) === null);
+}
+
+export function indentLike(n: Node, text: string): string {
+  const lineStart = text.lastIndexOf('\n', n.range[0] - 1) + 1;
+  return /^[ \t]*/.exec(text.slice(lineStart))![0];
+}
+
+/** `for (let i = 0; i < xs.length; i++)` (or `i < n` with an invariant n), counting up by one. */
+function indexLoop(loop: TSESTree.ForStatement, text: string): { index: string; id: TSESTree.Identifier; length: string; node: Node } | string {
+  const init = loop.init;
+  const shape = 'only index loops of the form for (let i = 0; i < n; i++) can be batched';
+  if (init?.type !== T.VariableDeclaration || init.declarations.length !== 1) return shape;
+  const d = init.declarations[0];
+  if (d.id.type !== T.Identifier || d.init?.type !== T.Literal || d.init.value !== 0) return shape;
+  const i = d.id.name;
+  const test = loop.test;
+  if (test?.type !== T.BinaryExpression || test.operator !== '<' || test.left.type !== T.Identifier || test.left.name !== i) return shape;
+  const update = loop.update;
+  const stepsByOne =
+    (update?.type === T.UpdateExpression && update.operator === '++' && update.argument.type === T.Identifier && update.argument.name === i) ||
+    (update?.type === T.AssignmentExpression && update.operator === '+=' && update.left.type === T.Identifier && update.left.name === i && update.right.type === T.Literal && update.right.value === 1);
+  if (!stepsByOne) return shape;
+  const bound = test.right;
+  const simple = (n: Node): boolean => n.type === T.Identifier || n.type === T.Literal || (n.type === T.MemberExpression && !n.computed && simple(n.object));
+  if (!simple(bound)) return 'the loop bound is computed on every iteration; hoist it into a constant first';
+  return { index: i, id: d.id, length: text.slice(bound.range[0], bound.range[1]), node: bound };
+}
+
+/** A module's default export bound to `name` by a top-level `import name from 'source'`. */
+export function importsDefault(program: TSESTree.Program, name: string, source: string): boolean {
+  return program.body.some(
+    (s) =>
+      s.type === T.ImportDeclaration &&
+      s.source.value === source &&
+      s.importKind !== 'type' &&
+      s.specifiers.some(
+        (sp) =>
+          sp.local.name === name &&
+          (sp.type === T.ImportDefaultSpecifier || (sp.type === T.ImportSpecifier && propertyName(sp.imported, false) === 'default')),
+      ),
+  );
+}
+
+/** `limit` in `limit(async () => …)` is a p-limit limiter: every declaration of that name is `pLimit(n)`. */
+export function isPLimitLimiter(program: TSESTree.Program, name: string): boolean {
+  const inits: (Node | null)[] = [];
+  visit(program, (n) => void (n.type === T.VariableDeclarator && n.id.type === T.Identifier && n.id.name === name && inits.push(n.init)));
+  return (
+    inits.length > 0 &&
+    inits.every((init) => init?.type === T.CallExpression && init.callee.type === T.Identifier && importsDefault(program, init.callee.name, 'p-limit'))
+  );
+}
+
+/** p-map runs every mapper at once unless its options cap the concurrency. */
+function pMapIsLimited(options: Node | undefined): boolean {
+  if (!options) return false;
+  const o = unwrap(options);
+  if (o.type !== T.ObjectExpression) return true;
+  const c = o.properties.find((p) => p.type === T.Property && propertyName(p.key, p.computed) === 'concurrency') as TSESTree.Property | undefined;
+  if (o.properties.some((p) => p.type === T.SpreadElement)) return true;
+  return Boolean(c && !(c.value.type === T.Identifier && c.value.name === 'Infinity'));
+}
+
+/**
+ * A callback that runs once per item of a collection known up front:
+ * `Promise.all(xs.map(async (x, i) => { … }))` (Promise.all keeps the order),
+ * `await pMap(xs, async (x, i) => { … }, options)`,
+ * `Promise.all(xs.map((x) => limit(async () => { … })))` with a p-limit limiter,
+ * and `xs.forEach(async (x, i) => { … })` over an array.
+ */
+function mapCallback(fn: Node, facts: FileFacts, program: TSESTree.Program, limited = false): Omit<Loop, 'body' | 'scope'> | string {
+  const src = (n: Node) => facts.src(n);
+  const parents = facts.parents;
+  if (fn.type !== T.ArrowFunctionExpression && fn.type !== T.FunctionExpression) return NOT_PER_ITEM;
+  const outerCall = parents.get(fn);
+  if (outerCall?.type !== T.CallExpression) return NOT_PER_ITEM;
+
+  // p-limit: the per-item callback is the one handing this function to the limiter.
+  if (outerCall.callee.type === T.Identifier && outerCall.arguments.length === 1 && outerCall.arguments[0] === fn && isPLimitLimiter(program, outerCall.callee.name)) {
+    if (fn.params.length > 0) return 'the function handed to the p-limit limiter takes arguments';
+    const holder = parents.get(outerCall);
+    const returned = holder?.type === T.ReturnStatement ? holder : null;
+    const perItem = returned ? parents.get(parents.get(returned) ?? returned) : holder;
+    const returnsOnly = returned ? parents.get(returned)?.type === T.BlockStatement && (parents.get(returned) as TSESTree.BlockStatement).body.length === 1 : true;
+    if (!perItem || !isFunctionLike(perItem) || !returnsOnly || (!returned && (perItem as TSESTree.ArrowFunctionExpression).body !== outerCall)) {
+      return 'the p-limit limiter is not called as the whole body of a per-item callback (xs.map((x) => limit(async () => …)))';
+    }
+    const outer = mapCallback(perItem, facts, program, true);
+    // The items and the index are the per-item callback's; the body that runs them is the limited one.
+    return typeof outer === 'string' ? outer : { ...outer, isCallback: true };
+  }
+
+  const method = outerCall.callee.type === T.MemberExpression ? propertyName(outerCall.callee.property, outerCall.callee.computed) : null;
+  const isPMap = outerCall.callee.type === T.Identifier && importsDefault(program, outerCall.callee.name, 'p-map');
+  if (isPMap ? outerCall.arguments[1] !== fn || outerCall.arguments.length > 3 : outerCall.arguments[0] !== fn || outerCall.arguments.length !== 1) return NOT_PER_ITEM;
+  if (!isPMap && method !== 'map' && method !== 'forEach') return NOT_PER_ITEM;
+  const receiver = isPMap ? outerCall.arguments[0] : (outerCall.callee as TSESTree.MemberExpression).object;
+  if (receiver.type === T.SpreadElement) return NOT_PER_ITEM;
+  if (isPMap) {
+    const upFront = upFrontProblem(receiver, facts);
+    if (upFront) return upFront;
+  }
+
+  // The whole fan-out must finish before what follows it, so the results can be waited for first.
+  let fanOut: Node = outerCall;
+  if (method === 'map') {
+    const all = parents.get(outerCall);
+    if (all?.type !== T.CallExpression || all.arguments[0] !== outerCall || all.callee.type !== T.MemberExpression || src(all.callee).replace(/\s+/g, '') !== 'Promise.all') {
+      return 'the map callback is not awaited through Promise.all, so the items may not all be known up front';
+    }
+    fanOut = all;
+  }
+  if (isPMap) {
+    const holder = parents.get(outerCall);
+    if (holder?.type !== T.AwaitExpression && holder?.type !== T.ReturnStatement) return 'the p-map call is not awaited where it is made';
+  }
+  if (fn.params.length > 2 || fn.params.some((p) => p.type === T.RestElement)) return 'the callback takes more than an item and an index';
+  // The statement holding the fan-out gets the hoisted batch run before it.
+  let anchor: Node = fanOut;
+  while (parents.get(anchor) && !/Statement$|Declaration$/.test(anchor.type)) anchor = parents.get(anchor)!;
+  const container = parents.get(anchor);
+  if (!container || (container.type !== T.BlockStatement && container.type !== T.Program)) {
+    return 'the fan-out is not a statement of its own in a block, so there is no place for the batch right before it; give it a statement of its own to get a fix';
+  }
+  const position = fanOutPosition(fanOut, outerCall, anchor, facts);
+  if (position) return position;
+  if (method === 'forEach') {
+    if (anchor.type !== T.ExpressionStatement || (anchor as TSESTree.ExpressionStatement).expression !== fanOut) return 'the forEach result is used; forEach returns nothing';
+    if (!fn.async) return 'the forEach callback is not async, so it cannot wait for the batch; make it async (xs.forEach(async (x) => …)) to get a fix';
+    // A Map's or Set's forEach hands out values and keys, not items and indexes as an array's does.
+    if (facts.kindOf(receiver) !== 'array') {
+      return `\`${src(receiver)}\` is not known to be an array (a Map's or a Set's forEach passes keys, not indexes), so Batchwise cannot rebuild the loop over an array of items; write Array.from(${src(receiver)}).forEach(…) to get a fix`;
+    }
+  }
+  const sequential = limited || (isPMap && pMapIsLimited(outerCall.arguments[2]));
+  return {
+    anchor,
+    labels: [],
+    isCallback: true,
+    sequential,
+    awaitsBatch: method !== 'forEach',
+    itemIds: fn.params.flatMap((p) => patternIds(p)),
+    live: isPMap ? [{ node: receiver, role: 'collection' }] : [],
+    mapParams: (unused) => fn.params.map((p) => src(p)).join(', ') || unused,
+    rewrite: ({ items, results, index, unused }) => {
+      const existing = fn.params[1]?.type === T.Identifier ? fn.params[1].name : null;
+      const indexName = existing ?? index;
+      const edits: TextEdit[] = [{ range: [receiver.range[0], receiver.range[1]], newText: items }];
+      if (!existing) {
+        const first = fn.params[0];
+        if (first) edits.push({ range: [first.range[1], first.range[1]], newText: `, ${indexName}` });
+        else edits.push(paramsEdit(fn, facts.text, `${unused}, ${indexName}`));
+      }
+      // p-map also takes iterables that are not arrays; a spread reads any iterable the way p-map does.
+      const all = isPMap ? `[...${src(receiver)}]` : `Array.from(${src(receiver)})`;
+      return {
+        hoisted: `const ${items} = ${all};\n${indentLike(anchor, facts.text)}const ${results} = $RUN;\n`,
+        edits,
+        indexName,
+      };
+    },
+  };
+}
+
+/**
+ * The batch goes before the fan-out's statement, so the fan-out must be the first thing that statement
+ * does, and do it unconditionally: `enabled ? await Promise.all(…) : []` would otherwise run (and pay
+ * for) the batch when `enabled` is false.
+ */
+function fanOutPosition(fanOut: Node, outerCall: TSESTree.CallExpression, anchor: Node, facts: FileFacts): string | null {
+  const conditional = (cond: string) =>
+    `the fan-out runs only under a condition (\`${cond}\`), but the batch would go before its statement and run, and be paid for, either way; put the fan-out in an if statement of its own to get a fix`;
+  const callee = outerCall.callee;
+  if (outerCall.optional || (callee.type === T.MemberExpression && callee.optional)) return conditional(`${facts.quote(callee)}`);
+  if (fanOut.type === T.CallExpression && fanOut.optional) return conditional(facts.quote(fanOut.callee));
+  const notFirst = `the fan-out is not the first thing its statement does (\`${facts.quote(anchor)}\`), and the batch goes before that statement, ahead of the rest of it; give the fan-out a statement of its own (const results = await Promise.all(…)) to get a fix`;
+  const simpleCallee = (c: Node): boolean => c.type === T.Identifier || (c.type === T.MemberExpression && !c.computed && !c.optional && simpleCallee(c.object));
+  let cur: Node = fanOut;
+  while (cur !== anchor) {
+    const p = facts.parents.get(cur);
+    if (!p) return notFirst;
+    switch (p.type) {
+      case T.AwaitExpression:
+      case T.ChainExpression:
+      case T.TSAsExpression:
+      case T.TSNonNullExpression:
+      case T.TSSatisfiesExpression:
+      case T.TSTypeAssertion:
+      case T.ExpressionStatement:
+      case T.ReturnStatement:
+        break;
+      case T.MemberExpression:
+        if (p.object !== cur) return notFirst;
+        break;
+      case T.CallExpression:
+        if (p.callee !== cur && !(p.arguments[0] === cur && !p.optional && simpleCallee(p.callee))) return notFirst;
+        break;
+      case T.VariableDeclarator:
+        if (p.init !== cur) return notFirst;
+        break;
+      case T.VariableDeclaration:
+        if (p.declarations.length !== 1) return notFirst;
+        break;
+      case T.AssignmentExpression:
+        if (p.right !== cur) return notFirst;
+        if (p.operator === '&&=' || p.operator === '||=' || p.operator === '??=') return conditional(`${facts.quote(p.left)} ${p.operator}`);
+        if (p.operator !== '=' || unwrap(p.left).type !== T.Identifier) return notFirst;
+        break;
+      case T.ConditionalExpression:
+        if (p.test !== cur) return conditional(`${facts.quote(p.test)} ?`);
+        break;
+      case T.LogicalExpression:
+        if (p.left !== cur) return conditional(`${facts.quote(p.left)} ${p.operator}`);
+        break;
+      case T.BinaryExpression:
+        if (p.left !== cur) return notFirst;
+        break;
+      default:
+        return notFirst;
+    }
+    cur = p;
+  }
+  return null;
+}
+
+/** Replaces an empty parameter list `()` (or `async ()`) with `(params)`. */
+function paramsEdit(fn: TSESTree.ArrowFunctionExpression | TSESTree.FunctionExpression, text: string, params: string): TextEdit {
+  const open = text.indexOf('(', fn.type === T.FunctionExpression && fn.id ? fn.id.range[1] : fn.range[0]);
+  const close = text.indexOf(')', open);
+  return { range: [open, close + 1], newText: `(${params})` };
+}
