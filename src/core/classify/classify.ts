@@ -25,6 +25,7 @@ import {
   topLevelAwait,
 } from './entries';
 import { ruleById } from './rules';
+import { serverStartIn, ServerStart } from './server';
 import { cronRunsPerDay } from './schedule';
 
 type PathEffect = 'user-waiting' | 'batchable' | 'open' | 'excluded';
@@ -40,6 +41,8 @@ interface Path {
   steps: string[];
   loops: Evidence[];
   schedule?: string;
+  /** On module-level code of a file that starts a long-running server: what starts it. */
+  startup?: string;
 }
 
 const MAX_DEPTH = 16;
@@ -146,6 +149,10 @@ export class Classifier {
   private topLevelPaths(fi: FileIndex, file: string): Path[] {
     const program = fi.parsed.ast;
     if (isTestFile(file)) return [excludedPath(file)];
+    // Checked before the npm script or top-level await that starts the file: those say how the
+    // process starts, not who waits on the handlers it serves.
+    const server = this.serverStart(file, fi);
+    if (server) return [startupPath(file, server)];
     const entry = matchFileEntry(file, fi.parsed.text, program, this.pkg, this.workflows) ?? this.standaloneProgram(file, fi);
     if (entry) return [toPath(entry, file)];
     return [
@@ -276,7 +283,12 @@ export class Classifier {
     if (job && call.type === T.CallExpression) return this.jobPaths(file, call, job, depth, visiting);
     const registration = matchRegistration(call, file);
     if (registration) return [toPath(registration, file)];
-    return this.walkFrom(file, call, depth + 1, visiting);
+    return asServerCallback(file, call, this.walkFrom(file, call, depth + 1, visiting));
+  }
+
+  /** What starts a long-running server in `file`: a listen/serve/login… call, or handlers it registers. */
+  private serverStart(file: string, fi: FileIndex): ServerStart | null {
+    return serverStartIn(fi.parsed) ?? registeredHandler(fi, file);
   }
 
   /**
@@ -753,6 +765,58 @@ function toPath(entry: EntryMatch, file: string): Path {
     loops: [],
     ...(entry.schedule ? { schedule: entry.schedule } : {}),
   };
+}
+
+function startupPath(file: string, server: ServerStart): Path {
+  return {
+    effect: 'open',
+    rule: 'long-running-server',
+    entry: `module-level code in ${file}, which sets up a long-running server or bot (${server.what}): it runs once at start-up, not per request, and how the file is started says nothing about who waits; if it is batch work, move it to a script or declare it with \`// batchwise: batch\``,
+    file,
+    line: server.line,
+    steps: [],
+    loops: [],
+    startup: server.what,
+  };
+}
+
+/** Callbacks that run where they are written, inside the code that receives them, not later for an event. */
+const INLINE_CALLBACKS = new Set(['map', 'forEach', 'flatMap', 'filter', 'reduce', 'some', 'every', 'find', 'then', 'catch', 'finally', 'setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask', 'pMap']);
+
+/**
+ * A callback handed, while a server or bot starts, to a call Batchwise does not know: a route, event or
+ * message handler of a framework it has no rule for. Taken as user-waiting, since a false user-waiting
+ * only costs a missed saving.
+ */
+function asServerCallback(file: string, call: TSESTree.CallExpression | TSESTree.NewExpression, paths: Path[]): Path[] {
+  const callee = call.callee.type === T.MemberExpression ? propertyName(call.callee.property, call.callee.computed) : call.callee.type === T.Identifier ? call.callee.name : null;
+  if (callee && INLINE_CALLBACKS.has(callee)) return paths;
+  const where = `${file}:${call.loc.start.line}`;
+  return paths.map((p) => {
+    if (!p.startup) return p;
+    const { startup, ...rest } = p;
+    return {
+      ...rest,
+      effect: 'user-waiting' as const,
+      entry: `a handler set up at ${where} while ${p.file} sets up a long-running server or bot (${startup}); a callback registered there answers requests or events`,
+    };
+  });
+}
+
+const registeredHandlers = new WeakMap<FileIndex, ServerStart | null>();
+
+/** A route, bot or socket handler registered anywhere in the file makes it a server's file. */
+function registeredHandler(fi: FileIndex, file: string): ServerStart | null {
+  if (registeredHandlers.has(fi)) return registeredHandlers.get(fi)!;
+  let found: ServerStart | null = null;
+  visit(fi.parsed.ast, (node) => {
+    if (found) return false;
+    if (node.type !== T.CallExpression || !node.arguments.some((a) => isFunctionLike(a) || a.type === T.Identifier || a.type === T.MemberExpression)) return;
+    const entry = matchRegistration(node, file);
+    if (entry && ruleById(entry.rule)?.effect === 'user-waiting') found = { what: `it registers the ${entry.message}`, line: node.loc.start.line };
+  });
+  registeredHandlers.set(fi, found);
+  return found;
 }
 
 function excludedPath(file: string): Path {
