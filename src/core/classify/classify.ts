@@ -16,8 +16,10 @@ import {
   STREAM_TO_CLIENT,
   matchExportConvention,
   matchFileEntry,
+  matchOptionRegistration,
   matchRegistration,
   PackageInfo,
+  StringOf,
   readPackageJson,
   readPromptfooFiles,
   readScheduledWorkflows,
@@ -49,7 +51,7 @@ const MAX_DEPTH = 16;
 const LOOP_METHODS = new Set(['map', 'forEach', 'flatMap']);
 
 interface Use {
-  kind: 'call' | 'argument';
+  kind: 'call' | 'argument' | 'option';
   file: string;
   node: Node;
 }
@@ -175,13 +177,18 @@ export class Classifier {
   }
 
   private functionPaths(file: string, fn: FunctionLike, depth: number, visiting: Set<Node>): Path[] {
-    const memo = this.pathMemo.get(fn);
+    return this.guarded(fn, depth, visiting, () => this.functionPathsUncached(file, fn, depth, visiting));
+  }
+
+  /** Memoised, cycle-safe evaluation of the paths to a function (or to a value standing for one). */
+  private guarded(key: Node, depth: number, visiting: Set<Node>, compute: () => Path[]): Path[] {
+    const memo = this.pathMemo.get(key);
     if (memo) return memo;
-    if (visiting.has(fn) || depth > MAX_DEPTH) return [];
-    visiting.add(fn);
-    const result = this.functionPathsUncached(file, fn, depth, visiting);
-    visiting.delete(fn);
-    if (depth === 0 || result.length > 0) this.pathMemo.set(fn, result);
+    if (visiting.has(key) || depth > MAX_DEPTH) return [];
+    visiting.add(key);
+    const result = compute();
+    visiting.delete(key);
+    if (depth === 0 || result.length > 0) this.pathMemo.set(key, result);
     return result;
   }
 
@@ -194,30 +201,19 @@ export class Classifier {
     if (fn.body?.type === T.BlockStatement && hasDirective(fn.body.body, 'use server')) {
       return [toPath({ rule: 'server-action', message: `server action ${name ?? ''} in ${file}:${fn.loc.start.line}`.replace('  ', ' '), node: fn }, file)];
     }
-    const parent = fi.parents.get(fn);
+    const self = outermost(fi, fn);
+    const parent = fi.parents.get(self);
     // An immediately invoked function runs where it is written.
-    if (parent?.type === T.CallExpression && parent.callee === fn) return this.walkFrom(file, parent, depth + 1, visiting);
+    if (parent?.type === T.CallExpression && parent.callee === self) return this.walkFrom(file, parent, depth + 1, visiting);
     // A callback handed to a call: a framework registration, or transparent (map, then, setTimeout ...).
-    if (parent && (parent.type === T.CallExpression || parent.type === T.NewExpression) && parent.arguments.includes(fn as never)) {
-      const loop = loopEvidence(file, parent, fn);
+    if (parent && (parent.type === T.CallExpression || parent.type === T.NewExpression) && parent.arguments.includes(self as never)) {
+      const loop = loopEvidence(file, parent, self);
       const paths = this.argumentPaths(file, parent, depth, visiting);
       return withStep(loop ? paths.map((p) => ({ ...p, loops: [...p.loops, loop] })) : paths);
     }
-    // A handler inside an options object: Trigger.dev `task({ id, run })`, sqs-consumer `Consumer.create({ handleMessage })`.
-    if (parent?.type === T.Property && parent.value === fn) {
-      const obj = fi.parents.get(parent);
-      const call = obj ? fi.parents.get(obj) : undefined;
-      if (obj?.type === T.ObjectExpression && call?.type === T.CallExpression && call.arguments.includes(obj)) {
-        const job = jobDefinition(call);
-        if (job) return withStep(this.jobPaths(file, call, job, depth, visiting));
-        const key = propertyName(parent.key, parent.computed);
-        if (key === 'handleMessage' || key === 'handleMessageBatch') {
-          return withStep([
-            { effect: 'open', rule: 'queue-worker', entry: `SQS consumer (${key}) at ${file}:${call.loc.start.line}; the producers of an SQS queue are not traced, so who waits is unclear`, file, line: call.loc.start.line, steps: [], loops: [] },
-          ]);
-        }
-      }
-    }
+    // A handler inside an options object: Trigger.dev `task({ id, run })`, Fastify `route({ handler })` ...
+    const option = parent?.type === T.Property && parent.value === self ? this.optionPaths(file, parent, depth, visiting) : null;
+    if (option) return withStep(option);
     const decorated = this.decoratorEntry(fi, file, fn);
     if (decorated) return [toPath(decorated, file)];
 
@@ -232,35 +228,19 @@ export class Classifier {
       return withStep([toPath({ rule: 'stream-to-client', message: `${label} streams its answer to an HTTP client (${file}:${fn.loc.start.line})`, node: fn }, file)]);
     }
 
-    const paths: Path[] = [];
     const exportNames = exportNamesOf(fi, fn, name);
-    for (const exportName of exportNames) {
-      const convention = matchExportConvention(file, exportName, fn);
-      const route = convention && /^nextjs-/.test(convention.rule) ? nextRoutePath(file) : null;
-      const schedule = route !== null ? this.cronRoutes.get(route) : undefined;
-      if (schedule !== undefined) {
-        paths.push(toPath({ rule: 'vercel-cron', message: `the route ${route} is run by a vercel.json cron ('${schedule}'), not by a person`, node: fn }, file));
-      } else if (convention) paths.push(toPath(convention, file));
-      else if (exportName !== 'default' && hasDirective(fi.parsed.ast.body, 'use server')) {
-        paths.push(toPath({ rule: 'server-action', message: `server action ${exportName} in ${file}`, node: fn }, file));
-      }
-    }
-    if (paths.length > 0) return paths;
-
-    const uses = this.findUses(file, fn, name, exportNames);
-    for (const use of uses) {
-      if (use.kind === 'argument') {
-        paths.push(...this.argumentPaths(use.file, use.node as TSESTree.CallExpression, depth + 1, visiting));
-      } else {
-        paths.push(...this.walkFrom(use.file, use.node, depth + 1, visiting));
-      }
-    }
-    if (uses.length === 0 && this.isEval(file)) {
+    const found = this.namedPaths(file, fn, name, exportNames, depth, visiting);
+    if (found) return withStep(found);
+    // An object's function that nothing calls by name belongs to the call the object is handed to.
+    const holder = parent?.type === T.Property ? optionCall(fi, parent) : null;
+    if (holder) return withStep(this.argumentPaths(file, holder, depth, visiting));
+    if (this.isEval(file)) {
       const how = this.promptfooFiles.has(file) ? 'code a promptfoo config runs' : 'an eval harness';
-      paths.push(toPath({ rule: 'eval-harness', message: `${how} (${file})`, node: fn }, file));
-    } else if (uses.length === 0) {
-      const label = name ? `\`${name}\`` : 'this function';
-      paths.push({
+      return withStep([toPath({ rule: 'eval-harness', message: `${how} (${file})`, node: fn }, file)]);
+    }
+    const label = name ? `\`${name}\`` : 'this function';
+    return withStep([
+      {
         effect: 'open',
         rule: 'no-entry-point',
         entry:
@@ -271,19 +251,132 @@ export class Classifier {
         line: fn.loc.start.line,
         steps: [],
         loops: [],
-      });
-    }
-    return withStep(paths);
+      },
+    ]);
   }
 
+  /**
+   * Paths through what a function (or a value standing for one) is known by: the file conventions of
+   * its exports, then its uses in the workspace. Null when it has neither.
+   */
+  private namedPaths(file: string, value: Node, name: string | null, exportNames: string[], depth: number, visiting: Set<Node>): Path[] | null {
+    const fi = this.project.get(file)!;
+    const paths: Path[] = [];
+    for (const exportName of exportNames) {
+      const convention = matchExportConvention(file, exportName, value);
+      const route = convention && /^nextjs-/.test(convention.rule) ? nextRoutePath(file) : null;
+      const schedule = route !== null ? this.cronRoutes.get(route) : undefined;
+      if (schedule !== undefined) {
+        paths.push(toPath({ rule: 'vercel-cron', message: `the route ${route} is run by a vercel.json cron ('${schedule}'), not by a person`, node: value }, file));
+      } else if (convention) paths.push(toPath(convention, file));
+      else if (exportName !== 'default' && hasDirective(fi.parsed.ast.body, 'use server')) {
+        paths.push(toPath({ rule: 'server-action', message: `server action ${exportName} in ${file}`, node: value }, file));
+      }
+    }
+    if (paths.length > 0) return paths;
+    const uses = this.findUses(file, value, name, exportNames);
+    for (const use of uses) paths.push(...this.usePaths(use, depth, visiting));
+    return uses.length > 0 ? paths : null;
+  }
+
+  private usePaths(use: Use, depth: number, visiting: Set<Node>): Path[] {
+    switch (use.kind) {
+      case 'argument':
+        return this.argumentPaths(use.file, use.node as TSESTree.CallExpression, depth + 1, visiting);
+      case 'option': {
+        const prop = use.node as TSESTree.Property;
+        const fi = this.project.get(use.file)!;
+        const option = this.optionPaths(use.file, prop, depth + 1, visiting);
+        if (option) return option;
+        const call = optionCall(fi, prop);
+        return call ? this.argumentPaths(use.file, call, depth + 1, visiting) : [];
+      }
+      default:
+        return this.walkFrom(use.file, use.node, depth + 1, visiting);
+    }
+  }
+
+  /**
+   * A function in an options object handed to a call: a job definition (Inngest, Trigger.dev), an SQS
+   * consumer, or a registration that takes its handler by key. Null when the call is none of these.
+   */
+  private optionPaths(file: string, prop: TSESTree.Property, depth: number, visiting: Set<Node>): Path[] | null {
+    const fi = this.project.get(file)!;
+    const call = optionCall(fi, prop);
+    if (!call) return null;
+    const job = jobDefinition(call);
+    if (job && call.type === T.CallExpression) return this.jobPaths(file, call, job, depth, visiting);
+    const key = propertyName(prop.key, prop.computed);
+    if (!key) return null;
+    if (key === 'handleMessage' || key === 'handleMessageBatch') {
+      return [
+        { effect: 'open', rule: 'queue-worker', entry: `SQS consumer (${key}) at ${file}:${call.loc.start.line}; the producers of an SQS queue are not traced, so who waits is unclear`, file, line: call.loc.start.line, steps: [], loops: [] },
+      ];
+    }
+    const entry = matchOptionRegistration(call, key, objectProps(fi.parents.get(prop)), file, this.stringOf(file));
+    return entry ? [toPath(entry, file)] : null;
+  }
+
+  /**
+   * A function handed to `call`. The call may register it (a route, a worker, a schedule); or wrap it
+   * (`asyncHandler(fn)`, `withAuth(fn)`), and then the wrapper's own call, the variable it is stored
+   * in, or the export it becomes, decides.
+   */
   private argumentPaths(file: string, call: TSESTree.CallExpression | TSESTree.NewExpression, depth: number, visiting: Set<Node>): Path[] {
-    const queue = queueWorkerName(call) ?? this.bullProcessorQueue(file, call);
+    const fi = this.project.get(file)!;
+    let receiving = call;
+    for (;;) {
+      const entry = this.callEntryPaths(file, receiving, depth, visiting);
+      if (entry) return entry;
+      const self = outermost(fi, receiving);
+      const outer = fi.parents.get(self);
+      if (!outer || (outer.type !== T.CallExpression && outer.type !== T.NewExpression) || !outer.arguments.includes(self as never)) break;
+      receiving = outer;
+    }
+    const bound = this.boundPaths(fi, file, receiving, depth, visiting);
+    if (bound) return bound;
+    return asServerCallback(file, receiving, this.walkFrom(file, receiving, depth + 1, visiting));
+  }
+
+  /** The entry a call makes of the functions handed to it: a queue worker, a job, a registration. */
+  private callEntryPaths(file: string, call: TSESTree.CallExpression | TSESTree.NewExpression, depth: number, visiting: Set<Node>): Path[] | null {
+    const queue = this.queueWorkerName(file, call) ?? this.bullProcessorQueue(file, call);
     if (queue !== null) return this.producerPaths(file, call, queue, depth, visiting);
     const job = jobDefinition(call);
     if (job && call.type === T.CallExpression) return this.jobPaths(file, call, job, depth, visiting);
-    const registration = matchRegistration(call, file);
-    if (registration) return [toPath(registration, file)];
-    return asServerCallback(file, call, this.walkFrom(file, call, depth + 1, visiting));
+    const registration = matchRegistration(call, file, this.stringOf(file));
+    return registration ? [toPath(registration, file)] : null;
+  }
+
+  /**
+   * A wrapped function stored in a variable or exported (`const h = asyncHandler(fn)`,
+   * `export const POST = withAuth(fn)`, `export default withAuth(handler)`): the value stands for the
+   * function. Null when the value is neither stored nor exported, or is never used as a function.
+   */
+  private boundPaths(fi: FileIndex, file: string, wrapper: TSESTree.CallExpression | TSESTree.NewExpression, depth: number, visiting: Set<Node>): Path[] | null {
+    const callee = wrapper.callee.type === T.MemberExpression ? propertyName(wrapper.callee.property, wrapper.callee.computed) : wrapper.callee.type === T.Identifier ? wrapper.callee.name : null;
+    if (callee && INLINE_CALLBACKS.has(callee)) return null;
+    const value = outermost(fi, wrapper);
+    const holder = fi.parents.get(value);
+    let name: string | null = null;
+    if (holder?.type === T.VariableDeclarator && holder.id.type === T.Identifier) name = holder.id.name;
+    else if (holder?.type !== T.ExportDefaultDeclaration) return null;
+    const found = this.guarded(value, depth, visiting, () => this.namedPaths(file, value, name, exportNamesOf(fi, value, name), depth, visiting) ?? []);
+    return found.length > 0 ? found : null;
+  }
+
+  private stringOf(file: string): StringOf {
+    return (node) => {
+      const v = this.resolver.evaluate(file, node);
+      return v?.kind === 'string' ? v.value : null;
+    };
+  }
+
+  /** BullMQ `new Worker(name, processor)`, the name a literal or a constant. */
+  private queueWorkerName(file: string, call: TSESTree.CallExpression | TSESTree.NewExpression): string | null {
+    if (call.type !== T.NewExpression || call.callee.type !== T.Identifier || call.callee.name !== 'Worker') return null;
+    const first = call.arguments[0];
+    return first ? this.stringOf(file)(first) : null;
   }
 
   /** What starts a long-running server in `file`: a listen/serve/login… call, or handlers it registers. */
@@ -397,7 +490,7 @@ export class Classifier {
     return null;
   }
 
-  private findUses(file: string, fn: FunctionLike, name: string | null, exportNames: string[]): Use[] {
+  private findUses(file: string, fn: Node, name: string | null, exportNames: string[]): Use[] {
     const fi = this.project.get(file)!;
     const uses: Use[] = [];
     const parent = fi.parents.get(fn);
@@ -405,7 +498,16 @@ export class Classifier {
     if (name) {
       if (isMethod) {
         for (const f of [file, ...this.importersOf(file)]) {
-          for (const call of this.memberCalls(f).get(name) ?? []) uses.push({ kind: 'call', file: f, node: call });
+          const ffi = this.project.get(f);
+          if (!ffi) continue;
+          for (const id of this.identifiers(f).get(name) ?? []) {
+            const member = ffi.parents.get(id);
+            if (member?.type !== T.MemberExpression || member.property !== id || member.computed) continue;
+            // `openai.chat.completions.create(…)` is the SDK's method, not this one of the same name.
+            if (this.resolver.evaluate(f, member.object)?.kind === 'client') continue;
+            const use = classifyUse(ffi, f, member);
+            if (use) uses.push(use);
+          }
         }
       } else {
         for (const id of this.identifiers(file).get(name) ?? []) {
@@ -480,10 +582,13 @@ export class Classifier {
           if (use) uses.push(use);
         }
       }
+      // `ns.name(…)`, and `ns.name` handed on as a value (`items.map(ns.name)`, `app.put('/d', ns.name)`).
       for (const ns of namespaces) {
-        for (const call of this.memberCalls(importer).get(exportName) ?? []) {
-          const callee = call.callee as TSESTree.MemberExpression;
-          if (callee.object.type === T.Identifier && callee.object.name === ns) uses.push({ kind: 'call', file: importer, node: call });
+        for (const id of this.identifiers(importer).get(ns) ?? []) {
+          const member = fi.parents.get(id);
+          if (member?.type !== T.MemberExpression || member.object !== id || propertyName(member.property, member.computed) !== exportName) continue;
+          const use = classifyUse(fi, importer, member);
+          if (use) uses.push(use);
         }
       }
     }
@@ -627,10 +732,26 @@ function producerNames(call: TSESTree.CallExpression, job: JobDefinition): boole
   return literal(first) === job.id;
 }
 
-function queueWorkerName(call: TSESTree.CallExpression | TSESTree.NewExpression): string | null {
-  if (call.type !== T.NewExpression || call.callee.type !== T.Identifier || call.callee.name !== 'Worker') return null;
-  const first = call.arguments[0];
-  return first?.type === T.Literal && typeof first.value === 'string' ? first.value : null;
+const TYPE_WRAPPERS = new Set<string>([T.TSAsExpression, T.TSSatisfiesExpression, T.TSNonNullExpression, T.TSTypeAssertion]);
+
+/** A node with the type-only wrappers around it (`fn as Handler`, `fn satisfies H`, `fn!`): what its parent holds. */
+function outermost(fi: FileIndex, node: Node): Node {
+  let n = node;
+  for (;;) {
+    const p = fi.parents.get(n);
+    if (p && TYPE_WRAPPERS.has(p.type)) n = p;
+    else return n;
+  }
+}
+
+/** The call an options object is handed to, for a property of that object. */
+function optionCall(fi: FileIndex, prop: TSESTree.Property): TSESTree.CallExpression | TSESTree.NewExpression | null {
+  const obj = fi.parents.get(prop);
+  if (obj?.type !== T.ObjectExpression) return null;
+  const self = outermost(fi, obj);
+  const call = fi.parents.get(self);
+  if ((call?.type === T.CallExpression || call?.type === T.NewExpression) && call.arguments.includes(self as never)) return call;
+  return null;
 }
 
 function enclosingFunctionText(fi: FileIndex, node: Node): string {
@@ -640,15 +761,26 @@ function enclosingFunctionText(fi: FileIndex, node: Node): string {
   return fi.parsed.text.slice(span.range[0], span.range[1]);
 }
 
-/** `resolvers = { Query: { field: async () => ... } }`: a GraphQL resolver answers a query someone sent. */
+const GRAPHQL_TYPES = new Set(['Query', 'Mutation', 'Subscription']);
+
+/**
+ * A GraphQL resolver answers a query someone sent: `resolvers = { Query: { field() {} } }`, or a
+ * type's resolvers kept in their own object (`const Query = { field() {} }`, `mutationResolvers`) and
+ * put together elsewhere.
+ */
 function graphqlResolver(fi: FileIndex, file: string, fn: FunctionLike): EntryMatch | null {
   const prop = fi.parents.get(fn);
   if (prop?.type !== T.Property && prop?.type !== T.MethodDefinition) return null;
   const obj = fi.parents.get(prop);
-  const holder = obj?.type === T.ObjectExpression ? fi.parents.get(obj) : undefined;
-  if (holder?.type !== T.Property) return null;
-  const type = propertyName(holder.key, holder.computed);
-  if (type !== 'Query' && type !== 'Mutation' && type !== 'Subscription') return null;
+  if (obj?.type !== T.ObjectExpression) return null;
+  const holder = fi.parents.get(outermost(fi, obj));
+  let type: string | null = null;
+  if (holder?.type === T.Property) type = propertyName(holder.key, holder.computed);
+  else if (holder?.type === T.VariableDeclarator && holder.id.type === T.Identifier) {
+    const m = /^(query|mutation|subscription)(Resolvers?)?$/i.exec(holder.id.name);
+    type = m ? m[1].charAt(0).toUpperCase() + m[1].slice(1).toLowerCase() : null;
+  }
+  if (!type || !GRAPHQL_TYPES.has(type)) return null;
   const field = prop.type === T.Property ? propertyName(prop.key, prop.computed) : null;
   return { rule: 'graphql-resolver', message: `GraphQL ${type}${field ? `.${field}` : ''} resolver at ${file}:${fn.loc.start.line}`, node: fn };
 }
@@ -667,17 +799,20 @@ function readVercelCrons(text: string | undefined): Map<string, string> {
   return crons;
 }
 
-function classifyUse(fi: FileIndex, file: string, id: TSESTree.Identifier): Use | null {
-  const parent = fi.parents.get(id);
+/** How a reference to a function is used: called, handed to a call, or given as an option of one. */
+function classifyUse(fi: FileIndex, file: string, ref: TSESTree.Identifier | TSESTree.MemberExpression): Use | null {
+  const self = outermost(fi, ref);
+  const parent = fi.parents.get(self);
   if (!parent) return null;
-  if (parent.type === T.CallExpression && parent.callee === id) return { kind: 'call', file, node: parent };
-  if ((parent.type === T.CallExpression || parent.type === T.NewExpression) && parent.arguments.includes(id)) {
+  if (parent.type === T.CallExpression && parent.callee === self) return { kind: 'call', file, node: parent };
+  if ((parent.type === T.CallExpression || parent.type === T.NewExpression) && parent.arguments.includes(self as never)) {
     return { kind: 'argument', file, node: parent };
   }
+  if (parent.type === T.Property && parent.value === self && optionCall(fi, parent)) return { kind: 'option', file, node: parent };
   return null;
 }
 
-function bindsFunction(binding: ReturnType<typeof lookupBinding>, fn: FunctionLike): boolean {
+function bindsFunction(binding: ReturnType<typeof lookupBinding>, fn: Node): boolean {
   if (!binding) return false;
   if (binding.kind === 'function') return binding.node === fn;
   if (binding.kind === 'init') return binding.init === fn;
@@ -685,7 +820,7 @@ function bindsFunction(binding: ReturnType<typeof lookupBinding>, fn: FunctionLi
 }
 
 /** The names under which a function is exported from its module ('default' for the default export). */
-function exportNamesOf(fi: FileIndex, fn: FunctionLike, name: string | null): string[] {
+function exportNamesOf(fi: FileIndex, fn: Node, name: string | null): string[] {
   const names = new Set<string>();
   let holder: Node | undefined = fi.parents.get(fn);
   if (holder?.type === T.VariableDeclarator) holder = fi.parents.get(fi.parents.get(holder)!);

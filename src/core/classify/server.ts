@@ -2,9 +2,10 @@
 // but the code it registers answers requests for as long as the process lives, so the way it is
 // started says nothing about who waits. See docs/rules/long-running-server.md.
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
-import { visit, type Node } from '../parse/walk';
+import { visit } from '../parse/walk';
 import { isFunctionLike, propertyName } from '../detect/resolve';
 import type { ParsedFile } from '../parse/parse';
+import { receiverName } from './entries';
 
 export interface ServerStart {
   /** What starts it, in words: "`app.listen(…)` at server.js:12". */
@@ -40,13 +41,6 @@ function findServerStart(parsed: ParsedFile): ServerStart | null {
     if (what) found = { what: `\`${what}\` at ${parsed.file}:${node.loc.start.line}`, line: node.loc.start.line };
   });
   return found;
-}
-
-/** The last name in a receiver chain: `this.app` → 'app', `slackApp` → 'slackApp'. */
-export function receiverName(node: Node): string | null {
-  if (node.type === T.Identifier) return node.name;
-  if (node.type === T.MemberExpression) return propertyName(node.property, node.computed);
-  return null;
 }
 
 function startingCall(call: TSESTree.CallExpression): string | null {

@@ -127,8 +127,9 @@ export class Resolver {
         if (callee?.kind === 'model-class') return this.modelInstance(file, callee.cls, node.arguments[0]);
         // A job queue (BullMQ, Bull): `new Queue('name')`; its workers are judged by who adds jobs.
         const first = node.arguments[0];
-        if (node.callee.type === T.Identifier && node.callee.name === 'Queue' && first?.type === T.Literal && typeof first.value === 'string') {
-          return { kind: 'queue', name: first.value };
+        if (node.callee.type === T.Identifier && node.callee.name === 'Queue' && first) {
+          const name = this.evaluate(file, first);
+          if (name?.kind === 'string') return { kind: 'queue', name: name.value };
         }
         return null;
       }
