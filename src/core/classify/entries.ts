@@ -377,8 +377,15 @@ function scriptNamesIn(command: string): string[] {
   return names;
 }
 
+/** The words of a shell command, quotes removed: `tsx 'scripts/my file.ts' && x` → tsx, scripts/my file.ts, x. */
+function shellWords(command: string): string[] {
+  const words: string[] = [];
+  for (const m of command.matchAll(/'([^']*)'|"((?:[^"\\]|\\.)*)"|([^\s;&|'"]+)/g)) words.push(m[1] ?? m[2]?.replace(/\\(.)/g, '$1') ?? m[3]);
+  return words;
+}
+
 function commandRunsFile(command: string, stem: string): boolean {
-  const tokens = command.split(/[\s;&|]+/).map(normaliseRef);
+  const tokens = shellWords(command).map(normaliseRef);
   // Compiled output (dist/x.js) maps back to the source file by its path after the build folder.
   return tokens.some((t) => t === stem || (t.length > 0 && t.includes('/') && stem.endsWith('/' + t.replace(/^(dist|build|out|lib)\//, ''))));
 }
