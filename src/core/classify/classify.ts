@@ -28,6 +28,7 @@ import {
 } from './entries';
 import { ruleById } from './rules';
 import { serverStartIn, ServerStart } from './server';
+import { Loop, loopAround } from './loops';
 import { cronRunsPerDay } from './schedule';
 
 type PathEffect = 'user-waiting' | 'batchable' | 'open' | 'excluded';
@@ -41,14 +42,13 @@ interface Path {
   line: number;
   /** Function names from the entry inward to the function holding the call. */
   steps: string[];
-  loops: Evidence[];
+  loops: Loop[];
   schedule?: string;
   /** On module-level code of a file that starts a long-running server: what starts it. */
   startup?: string;
 }
 
 const MAX_DEPTH = 16;
-const LOOP_METHODS = new Set(['map', 'forEach', 'flatMap']);
 
 interface Use {
   kind: 'call' | 'argument' | 'option';
@@ -113,16 +113,31 @@ export class Classifier {
     if (batch.length > 0) {
       const only = open.length === 0 ? 'reached only from ' : 'reached from ';
       for (const p of batch) evidence.push(pathEvidence(p, only));
-      evidence.push(...loops);
+      evidence.push(...loops.map(plainEvidence));
       for (const p of open) evidence.push({ rule: p.rule, message: p.entry, file: p.file, line: p.line });
       return { verdict: 'batchable', confidence: open.length === 0 ? 0.9 : 0.7, evidence, ...scheduledVolume(batch, open) };
     }
-    if (loops.length > 0 && paths.every((p) => p.effect !== 'excluded')) {
-      evidence.push(...loops);
+    // No entry point decides. A loop alone shows the call runs many times, not that nobody waits
+    // (`for (const item of req.body.items)` in a handler Batchwise does not know); only a loop over
+    // batch data, in code that nothing is seen to reach, does.
+    const unreached = paths.every((p) => p.effect === 'open' && p.rule === 'no-entry-point');
+    if (loops.some((l) => l.batchSource) && unreached) {
+      evidence.push(...loops.map(plainEvidence));
       for (const p of open) evidence.push({ rule: p.rule, message: p.entry, file: p.file, line: p.line });
       return { verdict: 'batchable', confidence: 0.6, evidence };
     }
+    evidence.push(...loops.map(plainEvidence));
     for (const p of paths) evidence.push({ rule: p.rule, message: p.entry, file: p.file, line: p.line });
+    if (loops.length > 0 && unreached) {
+      evidence.push({
+        rule: 'no-entry-point',
+        message:
+          'the loop shows the call runs once per item, not who waits: nothing Batchwise can see runs this code, and the items may come from a request. ' +
+          'A script, cron schedule or bulk queue producer reaching it would make it batchable, a route or bot handler user-waiting; if nobody waits for it, declare it with `// batchwise: batch`',
+        file: loops[0].file,
+        line: loops[0].line,
+      });
+    }
     if (evidence.length === 0) {
       evidence.push({ rule: 'no-entry-point', message: 'no entry point reaches this call', file: site.file, line: site.loc.start.line });
     }
@@ -133,11 +148,11 @@ export class Classifier {
   private walkFrom(file: string, node: Node, depth: number, visiting: Set<Node>): Path[] {
     const fi = this.project.get(file);
     if (!fi) return [];
-    const loops: Evidence[] = [];
+    const loops: Loop[] = [];
     let child: Node = node;
     let cur = fi.parents.get(node);
     while (cur) {
-      const loop = loopEvidence(file, cur, child);
+      const loop = loopAround(fi, file, cur, child);
       if (loop) loops.push(loop);
       if (isFunctionLike(cur)) {
         return this.functionPaths(file, cur, depth, visiting).map((p) => ({ ...p, loops: [...p.loops, ...loops] }));
@@ -207,7 +222,7 @@ export class Classifier {
     if (parent?.type === T.CallExpression && parent.callee === self) return this.walkFrom(file, parent, depth + 1, visiting);
     // A callback handed to a call: a framework registration, or transparent (map, then, setTimeout ...).
     if (parent && (parent.type === T.CallExpression || parent.type === T.NewExpression) && parent.arguments.includes(self as never)) {
-      const loop = loopEvidence(file, parent, self);
+      const loop = loopAround(fi, file, parent, self);
       const paths = this.argumentPaths(file, parent, depth, visiting);
       return withStep(loop ? paths.map((p) => ({ ...p, loops: [...p.loops, loop] })) : paths);
     }
@@ -863,31 +878,6 @@ function exportNamesOf(fi: FileIndex, fn: Node, name: string | null): string[] {
   return [...names];
 }
 
-function loopEvidence(file: string, cur: Node, child: Node): Evidence | null {
-  const where = { file, line: cur.loc.start.line };
-  switch (cur.type) {
-    case T.ForOfStatement:
-    case T.ForInStatement:
-    case T.ForStatement:
-    case T.WhileStatement:
-    case T.DoWhileStatement:
-      if ((cur as { body: Node }).body !== child) return null;
-      return { rule: 'loop-over-collection', message: `called once per iteration of the loop at ${file}:${cur.loc.start.line}`, ...where };
-    case T.CallExpression: {
-      // p-map's `pMap(items, mapper, options)` is a loop over `items`.
-      if (cur.callee.type === T.Identifier && /^p[Mm]ap$/.test(cur.callee.name) && cur.arguments[1] === child && isFunctionLike(child)) {
-        return { rule: 'loop-over-collection', message: `called for each item of a collection (${cur.callee.name}) at ${file}:${cur.loc.start.line}`, ...where };
-      }
-      if (cur.callee.type !== T.MemberExpression || !cur.arguments.includes(child as never)) return null;
-      const method = propertyName(cur.callee.property, cur.callee.computed);
-      if (!method || !LOOP_METHODS.has(method) || !isFunctionLike(child)) return null;
-      return { rule: 'loop-over-collection', message: `called for each item of a collection (.${method}) at ${file}:${cur.loc.start.line}`, ...where };
-    }
-    default:
-      return null;
-  }
-}
-
 function toPath(entry: EntryMatch, file: string): Path {
   const effect = ruleById(entry.rule)?.effect;
   return {
@@ -973,7 +963,11 @@ function dedupePaths(paths: Path[]): Path[] {
   });
 }
 
-function uniqueEvidence(list: Evidence[]): Evidence[] {
+function plainEvidence({ rule, message, file, line }: Evidence): Evidence {
+  return { rule, message, file, line };
+}
+
+function uniqueEvidence<E extends Evidence>(list: E[]): E[] {
   const seen = new Set<string>();
   return list.filter((e) => {
     const key = `${e.rule}|${e.file}|${e.line}`;
