@@ -49,6 +49,7 @@ interface Path {
 }
 
 const MAX_DEPTH = 16;
+const FOLDER_IMPORT = /(from\s*|require\(\s*)['"]\.\.?\/?['"]/;
 
 interface Use {
   kind: 'call' | 'argument' | 'option';
@@ -512,7 +513,7 @@ export class Classifier {
     const isMethod = parent?.type === T.MethodDefinition || (parent?.type === T.Property && parent.value === fn);
     if (name) {
       if (isMethod) {
-        for (const f of [file, ...this.importersOf(file)]) {
+        for (const f of [file, ...this.reachingImporters(file)]) {
           const ffi = this.project.get(f);
           if (!ffi) continue;
           for (const id of this.identifiers(f).get(name) ?? []) {
@@ -610,8 +611,41 @@ export class Classifier {
     return uses;
   }
 
+  /**
+   * Files that import `file`, directly or through modules that re-export it (`export * from
+   * './summary.service'` in an index.ts): where an instance of a class it exports can be used.
+   */
+  private reachingImporters(file: string): string[] {
+    const out: string[] = [];
+    const seen = new Set([file]);
+    const queue = [file];
+    while (queue.length > 0) {
+      const f = queue.shift()!;
+      for (const importer of this.importersOf(f)) {
+        if (seen.has(importer)) continue;
+        seen.add(importer);
+        out.push(importer);
+        if (this.reExports(importer, f)) queue.push(importer);
+      }
+    }
+    return out;
+  }
+
+  private reExports(importer: string, file: string): boolean {
+    const fi = this.project.get(importer);
+    return Boolean(
+      fi?.parsed.ast.body.some(
+        (s) => (s.type === T.ExportAllDeclaration || s.type === T.ExportNamedDeclaration) && s.source && this.project.resolveImport(importer, s.source.value) === file,
+      ),
+    );
+  }
+
+  private readonly importerMemo = new Map<string, string[]>();
+
   /** Files that may import `file`: a cheap text test on its name first, then a parse of the import specifiers. */
   private importersOf(file: string): string[] {
+    const memo = this.importerMemo.get(file);
+    if (memo) return memo;
     const stem = stripExtension(file);
     const base = stem.slice(stem.lastIndexOf('/') + 1);
     const needle = base === 'index' ? stem.slice(0, stem.lastIndexOf('/')).split('/').pop() ?? base : base;
@@ -619,7 +653,8 @@ export class Classifier {
     for (const f of this.project.files) {
       if (f === file) continue;
       const text = this.project.text(f);
-      if (!text || !text.includes(needle)) continue;
+      // An index file is also imported as its folder: `from '.'`, `from '..'`.
+      if (!text || !(text.includes(needle) || (base === 'index' && FOLDER_IMPORT.test(text)))) continue;
       const fi = this.project.get(f);
       if (!fi) continue;
       const imports = fi.parsed.ast.body.some(
@@ -632,6 +667,7 @@ export class Classifier {
       );
       if (imports) out.push(f);
     }
+    this.importerMemo.set(file, out);
     return out;
   }
 
