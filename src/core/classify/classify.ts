@@ -376,7 +376,7 @@ export class Classifier {
     const holder = fi.parents.get(value);
     let name: string | null = null;
     if (holder?.type === T.VariableDeclarator && holder.id.type === T.Identifier) name = holder.id.name;
-    else if (holder?.type !== T.ExportDefaultDeclaration) return null;
+    else if (holder?.type !== T.ExportDefaultDeclaration && !commonJsExportName(fi, value)) return null;
     const found = this.guarded(value, depth, visiting, () => this.namedPaths(file, value, name, exportNamesOf(fi, value, name), depth, visiting) ?? []);
     return found.length > 0 ? found : null;
   }
@@ -510,7 +510,8 @@ export class Classifier {
     const fi = this.project.get(file)!;
     const uses: Use[] = [];
     const parent = fi.parents.get(fn);
-    const isMethod = parent?.type === T.MethodDefinition || (parent?.type === T.Property && parent.value === fn);
+    const assignedToMember = parent?.type === T.AssignmentExpression && parent.right === fn && parent.left.type === T.MemberExpression && !commonJsExportName(fi, fn);
+    const isMethod = parent?.type === T.MethodDefinition || (parent?.type === T.Property && parent.value === fn) || assignedToMember;
     if (name) {
       if (isMethod) {
         for (const f of [file, ...this.reachingImporters(file)]) {
@@ -870,6 +871,31 @@ function bindsFunction(binding: ReturnType<typeof lookupBinding>, fn: Node): boo
   return false;
 }
 
+/** `node` as the value of a CommonJS export: `exports.x = node`, `module.exports.x = node`, `module.exports = node` (default), `module.exports = { x: node }`. */
+function commonJsExportName(fi: FileIndex, node: Node): string | null {
+  const parent = fi.parents.get(node);
+  if (parent?.type === T.AssignmentExpression && parent.right === node && parent.left.type === T.MemberExpression) {
+    const left = parent.left;
+    if (isModuleExportsNode(left)) return 'default';
+    const prop = propertyName(left.property, left.computed);
+    const target = left.object;
+    const onExports = (target.type === T.Identifier && target.name === 'exports') || (target.type === T.MemberExpression && isModuleExportsNode(target));
+    return onExports ? prop : null;
+  }
+  if (parent?.type === T.Property && parent.value === node) {
+    const obj = fi.parents.get(parent);
+    const assign = obj ? fi.parents.get(obj) : undefined;
+    if (assign?.type === T.AssignmentExpression && assign.right === obj && assign.left.type === T.MemberExpression && isModuleExportsNode(assign.left)) {
+      return propertyName(parent.key, parent.computed);
+    }
+  }
+  return null;
+}
+
+function isModuleExportsNode(node: TSESTree.MemberExpression): boolean {
+  return node.object.type === T.Identifier && node.object.name === 'module' && propertyName(node.property, node.computed) === 'exports';
+}
+
 /** The names under which a function is exported from its module ('default' for the default export). */
 function exportNamesOf(fi: FileIndex, fn: Node, name: string | null): string[] {
   const names = new Set<string>();
@@ -879,6 +905,8 @@ function exportNamesOf(fi: FileIndex, fn: Node, name: string | null): string[] {
   if (fn.type === T.FunctionDeclaration && holder?.type === T.ExportNamedDeclaration && name) names.add(name);
   if (holder?.type === T.ExportNamedDeclaration && name) names.add(name);
   if (fi.parents.get(fn)?.type === T.ExportDefaultDeclaration) names.add('default');
+  const assigned = commonJsExportName(fi, fn);
+  if (assigned) names.add(assigned);
   if (name) {
     for (const stmt of fi.parsed.ast.body) {
       if (stmt.type === T.ExportNamedDeclaration && !stmt.source) {

@@ -273,6 +273,11 @@ export function functionName(fi: FileIndex, fn: Node): string | null {
   if (parent.type === T.MethodDefinition || parent.type === T.Property || parent.type === T.PropertyDefinition) {
     return propertyName(parent.key, parent.computed);
   }
+  // `exports.answer = async () => …`, `Service.prototype.run = function () {…}`.
+  if (parent.type === T.AssignmentExpression && parent.right === fn && parent.left.type === T.MemberExpression) {
+    const prop = propertyName(parent.left.property, parent.left.computed);
+    return prop === 'exports' ? null : prop;
+  }
   return null;
 }
 
