@@ -4,7 +4,7 @@ import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import { visit, Node } from '../parse/walk';
 import type { CallSite, Classification, Evidence } from '../model';
 import { isFunctionLike, lookupBinding, propertyName, requireSource, FunctionLike, Resolver } from '../detect/resolve';
-import { functionName } from '../detect/detect';
+import { enclosingFunctionName, functionName } from '../detect/detect';
 import type { FileIndex, ProjectIndex } from '../project';
 import { stripExtension } from '../project';
 import {
@@ -46,6 +46,13 @@ interface Path {
   schedule?: string;
   /** On module-level code of a file that starts a long-running server: what starts it. */
   startup?: string;
+  /** The functions the path runs through, entry side first: read for what they do with a job (producers). */
+  spans?: Span[];
+}
+
+interface Span {
+  file: string;
+  range: [number, number];
 }
 
 const MAX_DEPTH = 16;
@@ -193,7 +200,8 @@ export class Classifier {
   }
 
   private functionPaths(file: string, fn: FunctionLike, depth: number, visiting: Set<Node>): Path[] {
-    return this.guarded(fn, depth, visiting, () => this.functionPathsUncached(file, fn, depth, visiting));
+    const span: Span = { file, range: fn.range };
+    return this.guarded(fn, depth, visiting, () => this.functionPathsUncached(file, fn, depth, visiting).map((p) => ({ ...p, spans: [...(p.spans ?? []), span] })));
   }
 
   /** Memoised, cycle-safe evaluation of the paths to a function (or to a value standing for one). */
@@ -431,18 +439,10 @@ export class Classifier {
       for (const method of methods) {
         for (const producer of this.memberCalls(f).get(method) ?? []) {
           if (!producerNames(producer, job)) continue;
-          const producerWhere = `${f}:${producer.loc.start.line}`;
           const waits = /AndWait|AndPoll/.test(method);
           const bulk = /^batch/.test(method) || producer.arguments[0]?.type === T.ArrayExpression;
-          for (const p of this.walkFrom(f, producer, depth + 1, visiting)) {
-            if (p.effect === 'user-waiting' && waits) {
-              paths.push({ ...p, entry: `${p.entry}; it runs the ${job.kind} '${job.id}' (${where}) with ${method} at ${producerWhere} and waits for its result` });
-            } else if (p.effect === 'batchable' || bulk || p.loops.length > 0) {
-              paths.push({ ...p, effect: 'batchable', rule: 'queue-worker', entry: `${p.entry}; the ${job.kind} '${job.id}' (${where}) is started ${bulk || p.loops.length ? 'in bulk' : 'from a batch path'} at ${producerWhere}` });
-            } else {
-              paths.push({ ...p, effect: 'open', rule: 'queue-worker', entry: `the ${job.kind} '${job.id}' (${where}) is started at ${producerWhere} without waiting for its result; who waits is unclear` });
-            }
-          }
+          const what = { worker: `the ${job.kind} '${job.id}' (${where})`, producer: `${f}:${producer.loc.start.line}`, how: `started with ${method}` };
+          for (const p of this.walkFrom(f, producer, depth + 1, visiting)) paths.push(producerPath(p, what, bulk, () => waits));
         }
       }
     }
@@ -465,19 +465,10 @@ export class Classifier {
         const target = this.resolver.evaluate(f, callee.object);
         if (target?.kind !== 'queue' || target.name !== queue) continue;
         const method = propertyName(callee.property, callee.computed);
-        const producerWhere = `${f}:${call.loc.start.line}`;
-        const upstream = this.walkFrom(f, call, depth + 1, visiting);
-        const inLoop = method === 'addBulk' || upstream.some((p) => p.loops.length > 0);
-        const enclosing = enclosingFunctionText(fi, call);
-        const awaited = /waitUntilFinished\s*\(/.test(enclosing);
-        for (const p of upstream) {
-          if (p.effect === 'user-waiting' && awaited) {
-            paths.push({ ...p, entry: `${p.entry}; it enqueues a job on '${queue}' at ${producerWhere} and awaits its result, so the worker at ${where} answers a waiting person` });
-          } else if (p.effect === 'batchable' || inLoop) {
-            paths.push({ ...p, effect: 'batchable', rule: 'queue-worker', entry: `${p.entry}; jobs for the '${queue}' worker at ${where} are enqueued ${inLoop ? 'in bulk' : 'from a batch path'} at ${producerWhere}` });
-          } else {
-            paths.push({ ...p, effect: 'open', rule: 'queue-worker', entry: `jobs for the '${queue}' worker at ${where} are enqueued at ${producerWhere} without waiting for the result; who waits is unclear` });
-          }
+        const what = { worker: `the '${queue}' worker at ${where}`, producer: `${f}:${call.loc.start.line}`, how: `enqueued with ${method}` };
+        const enclosing = { file: f, range: enclosingFunctionRange(fi, call) };
+        for (const p of this.walkFrom(f, call, depth + 1, visiting)) {
+          paths.push(producerPath(p, what, method === 'addBulk', () => this.waitsForJob([...(p.spans ?? []), enclosing])));
         }
       }
     }
@@ -485,6 +476,41 @@ export class Classifier {
       paths.push({ effect: 'open', rule: 'queue-worker', entry: `queue worker for '${queue}' at ${where}; no producer found in the workspace`, file, line: worker.loc.start.line, steps: [], loops: [] });
     }
     return paths;
+  }
+
+  /**
+   * Does code on this path wait for the job it enqueued: `job.waitUntilFinished(events)`, Bull's
+   * `job.finished()`, or a helper that does (`await waitFor(job)`, `jobs.map(waitFor)`)?
+   */
+  private waitsForJob(spans: Span[]): boolean {
+    const helpers = this.jobWaiters();
+    const byName = helpers.length > 0 ? new RegExp(`\\b(${helpers.join('|')})\\b`) : null;
+    return spans.some((s) => {
+      const text = this.project.text(s.file)?.slice(s.range[0], s.range[1]) ?? '';
+      return WAITS_FOR_JOB.test(text) || (byName !== null && byName.test(text));
+    });
+  }
+
+  private waiterMemo: string[] | null = null;
+
+  /** Names of the functions that wait for a job to finish. */
+  private jobWaiters(): string[] {
+    if (this.waiterMemo) return this.waiterMemo;
+    const names = new Set<string>();
+    for (const f of this.project.files) {
+      const text = this.project.text(f);
+      if (!text || !WAITS_FOR_JOB.test(text)) continue;
+      const fi = this.project.get(f);
+      if (!fi) continue;
+      for (const method of ['waitUntilFinished', 'finished']) {
+        for (const call of this.memberCalls(f).get(method) ?? []) {
+          const name = enclosingFunctionName(fi, call);
+          if (name && /^[\w$]+$/.test(name)) names.add(name);
+        }
+      }
+    }
+    this.waiterMemo = [...names];
+    return this.waiterMemo;
   }
 
   /** NestJS-style decorators on a class method: @Get/@Post → request handler, @Cron/@Interval → schedule. */
@@ -806,11 +832,51 @@ function optionCall(fi: FileIndex, prop: TSESTree.Property): TSESTree.CallExpres
   return null;
 }
 
-function enclosingFunctionText(fi: FileIndex, node: Node): string {
+function enclosingFunctionRange(fi: FileIndex, node: Node): [number, number] {
   let cur = fi.parents.get(node);
   while (cur && !isFunctionLike(cur)) cur = fi.parents.get(cur);
-  const span = cur ?? fi.parsed.ast;
-  return fi.parsed.text.slice(span.range[0], span.range[1]);
+  return (cur ?? fi.parsed.ast).range;
+}
+
+const WAITS_FOR_JOB = /\.(waitUntilFinished|finished)\s*\(/;
+
+/**
+ * One path to a job's producer, judged on its own (docs/rules/queue-worker.md): a request handler that
+ * waits for the job makes the worker user-waiting; one that answers without waiting leaves it unknown,
+ * unless it started the jobs in bulk; a batch path makes it batchable; code that nothing is seen to
+ * reach leaves it unknown, bulk or not.
+ */
+function producerPath(p: Path, what: { worker: string; producer: string; how: string }, bulk: boolean, waits: () => boolean): Path {
+  const inBulk = bulk || p.loops.length > 0;
+  if (p.effect === 'user-waiting') {
+    if (waits()) return { ...p, entry: `${p.entry}; ${what.worker} is ${what.how} at ${what.producer} and the handler waits for its result` };
+    if (inBulk) {
+      return {
+        ...p,
+        effect: 'batchable',
+        rule: 'queue-worker',
+        entry:
+          `${p.entry}; ${what.worker} is ${what.how} in bulk at ${what.producer} and the handler answers without waiting for the jobs, so they can wait for a batch. ` +
+          'If the client polls for these results, declare the call with `// batchwise: user-waiting`',
+      };
+    }
+    return {
+      ...p,
+      effect: 'open',
+      rule: 'queue-worker',
+      entry: `${what.worker} is ${what.how} at ${what.producer} by a request handler (${p.entry}) that does not wait for the result; whether the person who sent it waits for the job is unclear`,
+    };
+  }
+  if (p.effect === 'batchable') {
+    return { ...p, rule: 'queue-worker', entry: `${p.entry}; ${what.worker} is ${what.how}${inBulk ? ' in bulk' : ' from a batch path'} at ${what.producer}` };
+  }
+  if (p.effect === 'excluded') return p;
+  return {
+    ...p,
+    effect: 'open',
+    rule: 'queue-worker',
+    entry: `${what.worker} is ${what.how}${inBulk ? ' in bulk' : ''} at ${what.producer}, but nothing shows who runs that code or whether it waits for the result (${p.entry})`,
+  };
 }
 
 const GRAPHQL_TYPES = new Set(['Query', 'Mutation', 'Subscription']);
