@@ -204,15 +204,42 @@ export class Classifier {
     return this.guarded(fn, depth, visiting, () => this.functionPathsUncached(file, fn, depth, visiting).map((p) => ({ ...p, spans: [...(p.spans ?? []), span] })));
   }
 
-  /** Memoised, cycle-safe evaluation of the paths to a function (or to a value standing for one). */
+  /** Where each function being walked sits on the walk's stack (0 = outermost). */
+  private readonly stackIndex = new Map<Node, number>();
+  /** The outermost stack position a cycle was cut at since the current function began; -1 for the depth limit. */
+  private lowestCut = Infinity;
+
+  /**
+   * Memoised, cycle-safe evaluation of the paths to a function (or to a value standing for one).
+   * A result computed while a cycle was cut at a function further out lacks that function's paths:
+   * it is right for this walk but not for another starting elsewhere, so it is not memoised.
+   */
   private guarded(key: Node, depth: number, visiting: Set<Node>, compute: () => Path[]): Path[] {
     const memo = this.pathMemo.get(key);
     if (memo) return memo;
-    if (visiting.has(key) || depth > MAX_DEPTH) return [];
+    if (visiting.has(key)) {
+      this.lowestCut = Math.min(this.lowestCut, this.stackIndex.get(key) ?? -1);
+      return [];
+    }
+    if (depth > MAX_DEPTH) {
+      this.lowestCut = -1;
+      return [];
+    }
+    const index = this.stackIndex.size;
+    const outer = this.lowestCut;
+    this.lowestCut = Infinity;
     visiting.add(key);
-    const result = compute();
-    visiting.delete(key);
-    if (depth === 0 || result.length > 0) this.pathMemo.set(key, result);
+    this.stackIndex.set(key, index);
+    let result: Path[];
+    try {
+      result = compute();
+    } finally {
+      visiting.delete(key);
+      this.stackIndex.delete(key);
+    }
+    const cut = this.lowestCut;
+    if (cut >= index) this.pathMemo.set(key, result);
+    this.lowestCut = Math.min(outer, cut < index ? cut : Infinity);
     return result;
   }
 
