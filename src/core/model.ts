@@ -48,7 +48,7 @@ export interface CallSite {
   /** Name of the function/method that contains the call, if any. */
   enclosingFunction: string | null;
   request: RequestInfo;
-  /** A `// batchwise: ...` declaration on the line above, verbatim (without the comment marker). */
+  /** A `// batchwise: ...` declaration above the call or at the end of its line, verbatim (without the comment marker). */
   annotation: string | null;
 }
 

@@ -61,25 +61,37 @@ export function detectInFile(project: ProjectIndex, resolver: Resolver, file: st
 }
 
 /**
- * `// batchwise-ignore-file` anywhere in the file silences it; `// batchwise-ignore-next-line` silences
- * calls that start on the next line (and a statement starting there).
+ * `// batchwise-ignore-file` anywhere in the file silences it. `// batchwise-ignore-next-line` on a line
+ * of its own silences calls that start on the next line (and a statement starting there); at the end
+ * of a line of code it silences the calls on that line instead, never the next one.
  */
 function ignoredLines(fi: FileIndex): Set<number> | 'file' {
   const lines = new Set<number>();
+  const trailing = new Set<number>();
   for (const c of fi.parsed.comments) {
     const text = c.value.trim();
     if (/^batchwise-ignore-file\b/.test(text)) return 'file';
-    if (/^batchwise-ignore-next-line\b/.test(text)) lines.add(c.loc.end.line + 1);
+    if (!/^batchwise-ignore-next-line\b/.test(text)) continue;
+    if (isTrailingComment(fi.parsed.text, c)) trailing.add(c.loc.start.line);
+    else lines.add(c.loc.end.line + 1);
   }
-  if (lines.size === 0) return lines;
-  // A call inside a statement that starts on the ignored line is ignored too (e.g. a multi-line await).
+  if (lines.size === 0 && trailing.size === 0) return lines;
+  // A call inside a statement that starts on the ignored line is ignored too (e.g. a multi-line await);
+  // a trailing comment also covers a multi-line call that ends on its line.
   const extended = new Set(lines);
   visit(fi.parsed.ast, (node) => {
-    if (lines.has(node.loc.start.line) && node.type === T.CallExpression) {
+    if (node.type !== T.CallExpression) return;
+    if (lines.has(node.loc.start.line) || trailing.has(node.loc.start.line) || trailing.has(node.loc.end.line)) {
       for (let l = node.loc.start.line; l <= node.loc.end.line; l++) extended.add(l);
     }
   });
   return extended;
+}
+
+/** A comment after code on its line (`f(); // note`), as against one on a line of its own. */
+function isTrailingComment(text: string, comment: TSESTree.Comment): boolean {
+  const lineStart = text.lastIndexOf('\n', comment.range[0] - 1) + 1;
+  return /\S/.test(text.slice(lineStart, comment.range[0]));
 }
 
 /**
@@ -281,19 +293,41 @@ export function functionName(fi: FileIndex, fn: Node): string | null {
   return null;
 }
 
-/** A `// batchwise: ...` comment on the line above the call or above a statement that contains it. */
+/**
+ * A `// batchwise: ...` declaration for a call: a comment at the end of the call's own line (its first
+ * or last line, or the last line of the statement holding it), else a comment on a line of its own just
+ * above the call or above a statement that contains it. A trailing comment never reaches the next line.
+ */
 function findAnnotation(fi: FileIndex, node: Node): string | null {
-  const byEndLine = new Map<number, string>();
+  const above = new Map<number, string>();
+  const trailing = new Map<number, string>();
   for (const c of fi.parsed.comments) {
     const m = /^\s*batchwise:\s*(.*?)\s*$/.exec(c.value);
-    if (m) byEndLine.set(c.loc.end.line, m[1]);
+    if (!m) continue;
+    if (isTrailingComment(fi.parsed.text, c)) trailing.set(c.loc.start.line, m[1]);
+    else above.set(c.loc.end.line, m[1]);
   }
-  if (byEndLine.size === 0) return null;
+  if (above.size === 0 && trailing.size === 0) return null;
+  const statement = enclosingStatement(fi, node);
+  for (const line of [node.loc.start.line, node.loc.end.line, statement?.loc.end.line]) {
+    const hit = line !== undefined ? trailing.get(line) : undefined;
+    if (hit !== undefined) return hit;
+  }
   let cur: Node | undefined = node;
   while (cur && cur.type !== T.Program) {
-    const hit = byEndLine.get(cur.loc.start.line - 1);
+    const hit = above.get(cur.loc.start.line - 1);
     if (hit !== undefined) return hit;
     if (isFunctionLike(cur)) break;
+    cur = fi.parents.get(cur);
+  }
+  return null;
+}
+
+/** The nearest statement holding `node`, within its function. */
+function enclosingStatement(fi: FileIndex, node: Node): Node | null {
+  let cur = fi.parents.get(node);
+  while (cur && !isFunctionLike(cur) && cur.type !== T.Program) {
+    if (/Statement$|Declaration$/.test(cur.type) && cur.type !== T.BlockStatement) return cur;
     cur = fi.parents.get(cur);
   }
   return null;
