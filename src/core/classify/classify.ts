@@ -31,7 +31,8 @@ import { serverStartIn, ServerStart } from './server';
 import { Loop, loopAround } from './loops';
 import { cronRunsPerDay } from './schedule';
 
-type PathEffect = 'user-waiting' | 'batchable' | 'open' | 'excluded';
+/** 'blocked': a caller may exist in a file that could not be parsed, so the call cannot be shown batchable. */
+type PathEffect = 'user-waiting' | 'batchable' | 'open' | 'excluded' | 'blocked';
 
 interface Path {
   effect: PathEffect;
@@ -59,9 +60,11 @@ const MAX_DEPTH = 16;
 const FOLDER_IMPORT = /(from\s*|require\(\s*)['"]\.\.?\/?['"]/;
 
 interface Use {
-  kind: 'call' | 'argument' | 'option';
+  kind: 'call' | 'argument' | 'option' | 'unparsed';
   file: string;
   node: Node;
+  /** The name the unparsed file mentions. */
+  name?: string;
 }
 
 export class Classifier {
@@ -117,6 +120,13 @@ export class Classifier {
         evidence.push({ ...pathEvidence(p, 'also reached from '), rule: 'call-chain' });
       }
       return { verdict: 'user-waiting', confidence: site.streaming || waiting.length > 0 ? 0.95 : 0.8, evidence };
+    }
+    const blocked = paths.filter((p) => p.effect === 'blocked');
+    if (blocked.length > 0) {
+      for (const p of blocked) evidence.push({ rule: p.rule, message: p.entry, file: p.file, line: p.line });
+      for (const p of batch) evidence.push({ ...pathEvidence(p, 'also reached from '), rule: 'call-chain' });
+      evidence.push(...loops.map(plainEvidence));
+      return { verdict: 'unknown', confidence: 0.5, evidence };
     }
     if (batch.length > 0) {
       const only = open.length === 0 ? 'reached only from ' : 'reached from ';
@@ -332,6 +342,8 @@ export class Classifier {
 
   private usePaths(use: Use, depth: number, visiting: Set<Node>): Path[] {
     switch (use.kind) {
+      case 'unparsed':
+        return [unparsedPath(use.file, use.name ?? 'it', this.project.syntaxError(use.file) ?? 'a syntax error')];
       case 'argument':
         return this.argumentPaths(use.file, use.node as TSESTree.CallExpression, depth + 1, visiting);
       case 'option': {
@@ -589,6 +601,33 @@ export class Classifier {
       }
     }
     for (const exportName of exportNames) uses.push(...this.importedUses(file, exportName, new Set()));
+    if (name || exportNames.length > 0) uses.push(...this.unparsedUses(file, name, exportNames, isMethod));
+    return uses;
+  }
+
+  /**
+   * Files that may call the function but could not be parsed: they name it, and (unless it is a
+   * method, which any file may call) import its module. Their calls cannot be followed.
+   */
+  private reExportsAny(file: string): boolean {
+    return Boolean(this.project.get(file)?.parsed.ast.body.some((s) => (s.type === T.ExportAllDeclaration || s.type === T.ExportNamedDeclaration) && s.source));
+  }
+
+  private unparsedUses(file: string, name: string | null, exportNames: string[], isMethod: boolean): Use[] {
+    const fi = this.project.get(file)!;
+    const names = [...new Set([name, ...exportNames].filter((n): n is string => n !== null && n !== 'default'))];
+    // Only files that could import the module (or, for a method, a barrel re-exporting it) are read.
+    const modules = isMethod ? [file, ...this.reachingImporters(file).filter((f) => this.reExportsAny(f))] : [file];
+    const needles = modules.map(importNeedle);
+    const uses: Use[] = [];
+    for (const f of this.project.files) {
+      if (f === file || isTestFile(f)) continue;
+      const text = this.project.text(f);
+      if (!text || !needles.some((n) => text.includes(n))) continue;
+      const mentioned = names.find((n) => new RegExp(`\\b${escapeRegExp(n)}\\b`).test(text)) ?? (exportNames.includes('default') && !isMethod ? 'the default export' : undefined);
+      if (!mentioned || !this.project.syntaxError(f)) continue;
+      uses.push({ kind: 'unparsed', file: f, node: fi.parsed.ast, name: mentioned });
+    }
     return uses;
   }
 
@@ -702,7 +741,7 @@ export class Classifier {
     if (memo) return memo;
     const stem = stripExtension(file);
     const base = stem.slice(stem.lastIndexOf('/') + 1);
-    const needle = base === 'index' ? stem.slice(0, stem.lastIndexOf('/')).split('/').pop() ?? base : base;
+    const needle = importNeedle(file);
     const out: string[] = [];
     for (const f of this.project.files) {
       if (f === file) continue;
@@ -897,7 +936,7 @@ function producerPath(p: Path, what: { worker: string; producer: string; how: st
   if (p.effect === 'batchable') {
     return { ...p, rule: 'queue-worker', entry: `${p.entry}; ${what.worker} is ${what.how}${inBulk ? ' in bulk' : ' from a batch path'} at ${what.producer}` };
   }
-  if (p.effect === 'excluded') return p;
+  if (p.effect === 'excluded' || p.effect === 'blocked') return p;
   return {
     ...p,
     effect: 'open',
@@ -1099,6 +1138,29 @@ function registeredHandler(fi: FileIndex, file: string): ServerStart | null {
   });
   registeredHandlers.set(fi, found);
   return found;
+}
+
+/** The text an import of `file` must contain: its base name, or its folder's for an index file. */
+function importNeedle(file: string): string {
+  const stem = stripExtension(file);
+  const base = stem.slice(stem.lastIndexOf('/') + 1);
+  return base === 'index' ? stem.slice(0, stem.lastIndexOf('/')).split('/').pop() ?? base : base;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function unparsedPath(file: string, name: string, error: string): Path {
+  return {
+    effect: 'blocked',
+    rule: 'unparsed-caller',
+    entry: `${file} mentions \`${name}\` but could not be parsed (${error}), so its calls cannot be followed and this call cannot be shown to be batchable; fix the syntax error to get a verdict`,
+    file,
+    line: 1,
+    steps: [],
+    loops: [],
+  };
 }
 
 function excludedPath(file: string): Path {

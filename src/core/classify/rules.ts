@@ -39,6 +39,7 @@ export const RULES: readonly ContextRule[] = [
   { id: 'declared-context', effect: 'neutral', title: 'Context declared in a batchwise comment' },
   { id: 'call-chain', effect: 'neutral', title: 'How the call is reached' },
   { id: 'no-entry-point', effect: 'neutral', title: 'No entry point found' },
+  { id: 'unparsed-caller', effect: 'neutral', title: 'A file that may call it could not be parsed' },
   { id: 'test-file', effect: 'excluded', title: 'A test file' },
 ];
 
