@@ -101,7 +101,8 @@ export class Classifier {
   private infer(site: CallSite, callNode: TSESTree.CallExpression): Classification {
     const paths = dedupePaths(this.walkFrom(site.file, callNode, 0, new Set()));
     const evidence: Evidence[] = [];
-    if (site.streaming) {
+    const streams = site.streaming && !site.streamingUnknown;
+    if (streams) {
       evidence.push({
         rule: 'streaming-response',
         message: 'the response is streamed, so a reader is consuming it as it arrives; the Batch APIs do not stream',
@@ -114,12 +115,24 @@ export class Classifier {
     const open = paths.filter((p) => p.effect === 'open');
     const loops = uniqueEvidence(paths.flatMap((p) => p.loops));
 
-    if (waiting.length > 0 || site.streaming) {
+    if (site.streamingUnknown && waiting.length === 0) {
+      evidence.push({
+        rule: 'streaming-response',
+        message:
+          "the request's `stream` option is set to a value Batchwise cannot read, so the call may stream, and the Batch APIs do not stream; " +
+          'set it to a literal or a constant, or declare the context with `// batchwise: batch` if it never streams',
+        file: site.file,
+        line: site.loc.start.line,
+      });
+      for (const p of paths) evidence.push(pathEvidence(p, 'reached from '));
+      return { verdict: 'unknown', confidence: 0.5, evidence };
+    }
+    if (waiting.length > 0 || streams) {
       for (const p of waiting) evidence.push(pathEvidence(p, 'a person waits: '));
       for (const p of batch) {
         evidence.push({ ...pathEvidence(p, 'also reached from '), rule: 'call-chain' });
       }
-      return { verdict: 'user-waiting', confidence: site.streaming || waiting.length > 0 ? 0.95 : 0.8, evidence };
+      return { verdict: 'user-waiting', confidence: 0.95, evidence };
     }
     const blocked = paths.filter((p) => p.effect === 'blocked');
     if (blocked.length > 0) {

@@ -140,10 +140,10 @@ interface Wrapped {
 function buildSite(fi: FileIndex, resolver: Resolver, file: string, node: TSESTree.CallExpression, shape: CallShape, wrapped?: Wrapped): CallSite {
   const request = wrapped?.promptArgument ? null : requestObject(fi, resolver, file, node);
   const props = request ? readProps(request.node) : new Map<string, TSESTree.Node>();
-  const modelNode = props.get('model');
-  const model = wrapped ? wrapped.model : modelNode ? stringValue(resolver, request!.file, modelNode) : null;
-  const streamNode = props.get('stream');
-  const streaming = Boolean(shape.alwaysStreams) || (streamNode?.type === T.Literal && streamNode.value === true);
+  const modelProp = request ? requestProp(resolver, request.file, request.node, 'model', 0) : null;
+  const model = wrapped ? wrapped.model : modelProp ? stringValue(resolver, modelProp.file, modelProp.node) : null;
+  const stream = shape.alwaysStreams ? true : request ? streamOption(resolver, request.file, request.node, 0) : false;
+  const streaming = stream !== false;
   let maxOutputTokens: number | null = wrapped?.maxOutputTokens ?? null;
   for (const p of shape.maxTokensProps) {
     const v = props.get(p);
@@ -180,6 +180,7 @@ function buildSite(fi: FileIndex, resolver: Resolver, file: string, node: TSESTr
     batchEndpoint: shape.batchEndpoint,
     model,
     streaming,
+    ...(stream === 'unknown' ? { streamingUnknown: true } : {}),
     callee: calleeText(fi.parsed.text, node),
     enclosingFunction: enclosingFunctionName(fi, node),
     request: prompt,
@@ -199,6 +200,46 @@ function requestObject(
   if (value?.kind !== 'object') return null;
   void fi;
   return { file: value.file, node: value.node, hasSpread: value.node.properties.some((p) => p.type === T.SpreadElement) };
+}
+
+/**
+ * The request's `stream` option: true, false, or 'unknown' when it is set to something that cannot be
+ * read (`stream: flag`). Spreads are read where they resolve to an object (`{ ...base }`), the last
+ * property winning as in JavaScript; a spread that does not resolve says nothing about it.
+ */
+function streamOption(resolver: Resolver, file: string, obj: TSESTree.ObjectExpression, hops: number): boolean | 'unknown' {
+  let stream: boolean | 'unknown' = false;
+  for (const p of obj.properties) {
+    if (p.type === T.SpreadElement) {
+      const spread = hops < 4 ? resolver.evaluate(file, p.argument) : null;
+      if (spread?.kind === 'object') {
+        const inner = streamOption(resolver, spread.file, spread.node, hops + 1);
+        if (inner !== false || hasProp(spread.node, 'stream')) stream = inner;
+      }
+      continue;
+    }
+    if (propertyName(p.key, p.computed) !== 'stream') continue;
+    const value = resolver.evaluate(file, p.shorthand ? p.key : p.value);
+    stream = value?.kind === 'boolean' ? value.value : 'unknown';
+  }
+  return stream;
+}
+
+/** The last `key` property of a request object, looking into spreads that resolve to objects (`{ ...base, messages }`). */
+function requestProp(resolver: Resolver, file: string, obj: TSESTree.ObjectExpression, key: string, hops: number): { file: string; node: TSESTree.Node } | null {
+  let found: { file: string; node: TSESTree.Node } | null = null;
+  for (const p of obj.properties) {
+    if (p.type === T.SpreadElement) {
+      const spread = hops < 4 ? resolver.evaluate(file, p.argument) : null;
+      const inner = spread?.kind === 'object' ? requestProp(resolver, spread.file, spread.node, key, hops + 1) : null;
+      if (inner) found = inner;
+    } else if (propertyName(p.key, p.computed) === key) found = { file, node: p.shorthand ? p.key : p.value };
+  }
+  return found;
+}
+
+function hasProp(obj: TSESTree.ObjectExpression, key: string): boolean {
+  return obj.properties.some((p) => p.type === T.Property && propertyName(p.key, p.computed) === key);
 }
 
 function readProps(obj: TSESTree.ObjectExpression): Map<string, TSESTree.Node> {

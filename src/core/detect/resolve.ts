@@ -14,6 +14,9 @@ export type Value =
   | { kind: 'module'; file: string }
   | { kind: 'function'; file: string; node: FunctionLike }
   | { kind: 'string'; value: string }
+  // Only from literals, `const` bindings and conditionals whose branches agree: a flag read as
+  // known must be known (`stream`).
+  | { kind: 'boolean'; value: boolean }
   | { kind: 'queue'; name: string }
   | { kind: 'object'; file: string; node: TSESTree.ObjectExpression }
   // The AI SDK: its module, one of its LLM functions, a provider package, a provider instance (or one of
@@ -156,15 +159,22 @@ export class Resolver {
         return object ? this.member(file, object, prop) : null;
       }
       case T.Literal:
+        if (typeof node.value === 'boolean') return { kind: 'boolean', value: node.value };
         return typeof node.value === 'string' ? { kind: 'string', value: node.value } : null;
       case T.TemplateLiteral:
         return node.expressions.length === 0 ? { kind: 'string', value: node.quasis.map((q) => q.value.cooked ?? '').join('') } : null;
       case T.ObjectExpression:
         return { kind: 'object', file, node };
-      case T.ConditionalExpression:
-        return this.evaluate(file, node.consequent) ?? this.evaluate(file, node.alternate);
-      case T.LogicalExpression:
-        return this.evaluate(file, node.left) ?? this.evaluate(file, node.right);
+      case T.ConditionalExpression: {
+        const yes = this.evaluate(file, node.consequent);
+        const no = this.evaluate(file, node.alternate);
+        if (yes?.kind === 'boolean' || no?.kind === 'boolean') return yes?.kind === 'boolean' && no?.kind === 'boolean' && yes.value === no.value ? yes : null;
+        return yes ?? no;
+      }
+      case T.LogicalExpression: {
+        const v = this.evaluate(file, node.left) ?? this.evaluate(file, node.right);
+        return v?.kind === 'boolean' ? null : v;
+      }
       case T.ArrowFunctionExpression:
       case T.FunctionExpression:
         return { kind: 'function', file, node };
@@ -283,6 +293,8 @@ export class Resolver {
         if (!binding.init) return null;
         let value = this.evaluate(file, binding.init);
         for (const key of binding.path) value = value ? this.member(file, value, key) : null;
+        // A `let` flag may be reassigned before it is read.
+        if (value?.kind === 'boolean' && !isConstDeclarator(fi, binding.declarator)) return null;
         return value;
       }
       case 'function':
@@ -401,7 +413,7 @@ export class Resolver {
             if (hit && d.init) {
               let v = this.evaluate(file, d.init);
               for (const k of hit.path) v = v ? this.member(file, v, k) : null;
-              return v;
+              return v?.kind === 'boolean' && decl.kind !== 'const' ? null : v;
             }
           }
         } else if (decl && (decl.type === T.FunctionDeclaration) && decl.id?.name === name) {
@@ -456,6 +468,11 @@ export class Resolver {
     }
     return null;
   }
+}
+
+function isConstDeclarator(fi: FileIndex, declarator: Node): boolean {
+  const decl = fi.parents.get(declarator);
+  return decl?.type === T.VariableDeclaration && decl.kind === 'const';
 }
 
 function isNodeLike(v: unknown): v is Node {
