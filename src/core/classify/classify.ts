@@ -302,6 +302,11 @@ export class Classifier {
       return withStep([toPath({ rule: 'stream-to-client', message: `${label} streams its answer to an HTTP client (${file}:${fn.loc.start.line})`, node: fn }, file)]);
     }
 
+    // A handler built by a factory (`router.post('/x', makeHandler(deps))`) is used where the factory's result is.
+    const factory = returningFunction(fi, self);
+    const made = factory ? this.factoryPaths(file, factory, depth, visiting) : null;
+    if (made) return withStep(made);
+
     const exportNames = exportNamesOf(fi, fn, name);
     const found = this.namedPaths(file, fn, name, exportNames, depth, visiting);
     if (found) return withStep(found);
@@ -351,6 +356,35 @@ export class Classifier {
     const uses = this.findUses(file, value, name, exportNames);
     for (const use of uses) paths.push(...this.usePaths(use, depth, visiting));
     return uses.length > 0 ? paths : null;
+  }
+
+  /** Paths to a function a factory returns: wherever a call of the factory hands on, stores or calls its result. Null when nothing calls the factory. */
+  private factoryPaths(file: string, factory: FunctionLike, depth: number, visiting: Set<Node>): Path[] | null {
+    const fi = this.project.get(file)!;
+    const name = functionName(fi, factory);
+    const uses = this.findUses(file, factory, name, exportNamesOf(fi, factory, name));
+    const paths: Path[] = [];
+    for (const use of uses) {
+      if (use.kind === 'call') paths.push(...this.resultPaths(use.file, use.node as TSESTree.CallExpression, depth, visiting));
+      else if (use.kind === 'unparsed') paths.push(...this.usePaths(use, depth, visiting));
+    }
+    return paths.length > 0 ? paths : null;
+  }
+
+  /** Where the value a call returns goes, when that value is a function: handed to a call, called, stored or exported. */
+  private resultPaths(file: string, call: TSESTree.CallExpression, depth: number, visiting: Set<Node>): Path[] {
+    const fi = this.project.get(file)!;
+    const self = outermost(fi, call);
+    const parent = fi.parents.get(self);
+    if ((parent?.type === T.CallExpression || parent?.type === T.NewExpression) && parent.arguments.includes(self as never)) {
+      return this.argumentPaths(file, parent, depth + 1, visiting);
+    }
+    if (parent?.type === T.CallExpression && parent.callee === self) return this.walkFrom(file, parent, depth + 1, visiting);
+    if (parent?.type === T.Property && parent.value === self) {
+      const option = this.optionPaths(file, parent, depth + 1, visiting);
+      if (option) return option;
+    }
+    return this.boundPaths(fi, file, call, depth + 1, visiting) ?? [];
   }
 
   private usePaths(use: Use, depth: number, visiting: Set<Node>): Path[] {
@@ -899,6 +933,16 @@ function outermost(fi: FileIndex, node: Node): Node {
     if (p && TYPE_WRAPPERS.has(p.type)) n = p;
     else return n;
   }
+}
+
+/** The function that returns `fn` (`return async (req, res) => …`, or an arrow whose body it is). */
+function returningFunction(fi: FileIndex, fn: Node): FunctionLike | null {
+  const parent = fi.parents.get(fn);
+  if (parent && isFunctionLike(parent) && parent.body === fn) return parent;
+  if (parent?.type !== T.ReturnStatement) return null;
+  let cur = fi.parents.get(parent);
+  while (cur && !isFunctionLike(cur)) cur = fi.parents.get(cur);
+  return cur ?? null;
 }
 
 /** The call an options object is handed to, for a property of that object. */

@@ -16,7 +16,7 @@ export interface EntryMatch {
 
 const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'all', 'options', 'head']);
 const ROUTE_EXPORTS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
-const SOCKET_EVENTS = new Set(['message', 'connection', 'data']);
+const SOCKET_EVENTS = new Set(['message', 'connection', 'connect', 'data']);
 const BOT_EVENTS = new Set(['messageCreate', 'interactionCreate', 'text', 'message_created', 'app_mention', 'messageReactionAdd', 'callback_query', 'inline_query']);
 const BOT_METHODS = new Set(['message', 'command', 'action', 'event', 'shortcut', 'hears', 'view', 'options', 'start', 'help']);
 /** Receivers that are Slack, Telegram or Discord apps: `app`, `bot`, `slackApp`, `this.bot`. */
