@@ -347,6 +347,8 @@ function findAnnotation(fi: FileIndex, node: Node): string | null {
     if (!m) continue;
     if (isTrailingComment(fi.parsed.text, c)) trailing.set(c.loc.start.line, m[1]);
     else above.set(c.loc.end.line, m[1]);
+    // The first line inside a multi-line call (`create({` then `// batchwise: …`) speaks for that call.
+    if (c.range[0] > node.range[0] && c.range[1] < node.range[1] && c.loc.start.line === node.loc.start.line + 1 && !isTrailingComment(fi.parsed.text, c)) return m[1];
   }
   if (above.size === 0 && trailing.size === 0) return null;
   const statement = enclosingStatement(fi, node);
