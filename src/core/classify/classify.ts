@@ -624,6 +624,7 @@ export class Classifier {
     const parent = fi.parents.get(fn);
     const assignedToMember = parent?.type === T.AssignmentExpression && parent.right === fn && parent.left.type === T.MemberExpression && !commonJsExportName(fi, fn);
     const isMethod = parent?.type === T.MethodDefinition || (parent?.type === T.Property && parent.value === fn) || assignedToMember;
+    this.importersOf(file); // fills unparsedImporters for this file
     if (name) {
       if (isMethod) {
         for (const f of [file, ...this.reachingImporters(file)]) {
@@ -663,17 +664,15 @@ export class Classifier {
   private unparsedUses(file: string, name: string | null, exportNames: string[], isMethod: boolean): Use[] {
     const fi = this.project.get(file)!;
     const names = [...new Set([name, ...exportNames].filter((n): n is string => n !== null && n !== 'default'))];
-    // Only files that could import the module (or, for a method, a barrel re-exporting it) are read.
+    // Only files that could import the module (or, for a method, a barrel re-exporting it) count.
     const modules = isMethod ? [file, ...this.reachingImporters(file).filter((f) => this.reExportsAny(f))] : [file];
-    const needles = modules.map(importNeedle);
+    const candidates = new Set(modules.flatMap((m) => this.unparsedImporters.get(m) ?? []));
     const uses: Use[] = [];
-    for (const f of this.project.files) {
+    for (const f of candidates) {
       if (f === file || isTestFile(f)) continue;
-      const text = this.project.text(f);
-      if (!text || !needles.some((n) => text.includes(n))) continue;
+      const text = this.project.text(f) ?? '';
       const mentioned = names.find((n) => new RegExp(`\\b${escapeRegExp(n)}\\b`).test(text)) ?? (exportNames.includes('default') && !isMethod ? 'the default export' : undefined);
-      if (!mentioned || !this.project.syntaxError(f)) continue;
-      uses.push({ kind: 'unparsed', file: f, node: fi.parsed.ast, name: mentioned });
+      if (mentioned) uses.push({ kind: 'unparsed', file: f, node: fi.parsed.ast, name: mentioned });
     }
     return uses;
   }
@@ -781,6 +780,8 @@ export class Classifier {
   }
 
   private readonly importerMemo = new Map<string, string[]>();
+  /** Files that name a module as an import would but have a syntax error, by module; filled by importersOf. */
+  private readonly unparsedImporters = new Map<string, string[]>();
 
   /** Files that may import `file`: a cheap text test on its name first, then a parse of the import specifiers. */
   private importersOf(file: string): string[] {
@@ -790,13 +791,17 @@ export class Classifier {
     const base = stem.slice(stem.lastIndexOf('/') + 1);
     const needle = importNeedle(file);
     const out: string[] = [];
+    const unparsed: string[] = [];
     for (const f of this.project.files) {
       if (f === file) continue;
       const text = this.project.text(f);
       // An index file is also imported as its folder: `from '.'`, `from '..'`.
       if (!text || !(text.includes(needle) || (base === 'index' && FOLDER_IMPORT.test(text)))) continue;
       const fi = this.project.get(f);
-      if (!fi) continue;
+      if (!fi) {
+        if (this.project.syntaxError(f)) unparsed.push(f);
+        continue;
+      }
       const imports = fi.parsed.ast.body.some(
         (s) =>
           ((s.type === T.ImportDeclaration || s.type === T.ExportAllDeclaration || s.type === T.ExportNamedDeclaration) &&
@@ -808,6 +813,7 @@ export class Classifier {
       if (imports) out.push(f);
     }
     this.importerMemo.set(file, out);
+    this.unparsedImporters.set(file, unparsed);
     return out;
   }
 
