@@ -127,7 +127,7 @@ export function matchRegistration(call: TSESTree.CallExpression | TSESTree.NewEx
   const receiver = receiverName(object);
   const first = stringArg(call.arguments[0], stringOf);
   if (HTTP_METHODS.has(method)) {
-    const route = httpRoute(call, method, receiver, stringOf);
+    const route = httpRoute(call, receiver, stringOf);
     if (route) return { rule: 'http-route-handler', message: `${method.toUpperCase()} ${route} route handler at ${where}`, node: call };
   }
   if (method === 'createServer') {
@@ -178,7 +178,7 @@ export function matchRegistration(call: TSESTree.CallExpression | TSESTree.NewEx
  * `` app.post(`${BASE}/x`, h) ``, Express `app.route('/x').post(h)`; or the path as written when a
  * router-like receiver registers a handler under a name Batchwise cannot read.
  */
-function httpRoute(call: TSESTree.CallExpression, method: string, receiver: string | null, stringOf: StringOf): string | null {
+function httpRoute(call: TSESTree.CallExpression, receiver: string | null, stringOf: StringOf): string | null {
   const callee = call.callee as TSESTree.MemberExpression;
   const path = routePath(call.arguments[0], stringOf);
   if (path) return path;
