@@ -42,13 +42,16 @@ export interface CallSite {
   batchEndpoint: string | null;
   /** Model id when it is a literal or a resolvable constant. */
   model: string | null;
+  /** True when the call streams, or may: `stream` set to a value that cannot be read counts (see streamingUnknown). */
   streaming: boolean;
+  /** The `stream` option is set to a value Batchwise cannot read (`stream: flag`), so the call may stream. */
+  streamingUnknown?: boolean;
   /** The member chain as written, e.g. 'client.chat.completions.create'. */
   callee: string;
   /** Name of the function/method that contains the call, if any. */
   enclosingFunction: string | null;
   request: RequestInfo;
-  /** A `// batchwise: ...` declaration on the line above, verbatim (without the comment marker). */
+  /** A `// batchwise: ...` declaration above the call or at the end of its line, verbatim (without the comment marker). */
   annotation: string | null;
 }
 

@@ -89,6 +89,13 @@ export class ProjectIndex {
     return entry;
   }
 
+  /** Why a file could not be parsed, when it was a syntax error (not an unreadable, oversized or minified file). */
+  syntaxError(file: string): string | null {
+    if (this.get(file)) return null;
+    const error = this.errors.find((e) => e.file === file)?.message;
+    return error?.startsWith('syntax error') ? error : null;
+  }
+
   private report(file: string, message: string): void {
     if (this.reportedErrors.has(file)) return;
     this.reportedErrors.add(file);

@@ -4,7 +4,7 @@ import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import { visit, Node } from '../parse/walk';
 import type { CallSite, Classification, Evidence } from '../model';
 import { isFunctionLike, lookupBinding, propertyName, requireSource, FunctionLike, Resolver } from '../detect/resolve';
-import { functionName } from '../detect/detect';
+import { enclosingFunctionName, functionName } from '../detect/detect';
 import type { FileIndex, ProjectIndex } from '../project';
 import { stripExtension } from '../project';
 import {
@@ -16,8 +16,10 @@ import {
   STREAM_TO_CLIENT,
   matchExportConvention,
   matchFileEntry,
+  matchOptionRegistration,
   matchRegistration,
   PackageInfo,
+  StringOf,
   readPackageJson,
   readPromptfooFiles,
   readScheduledWorkflows,
@@ -25,9 +27,12 @@ import {
   topLevelAwait,
 } from './entries';
 import { ruleById } from './rules';
+import { serverStartIn, ServerStart } from './server';
+import { Loop, loopAround } from './loops';
 import { cronRunsPerDay } from './schedule';
 
-type PathEffect = 'user-waiting' | 'batchable' | 'open' | 'excluded';
+/** 'blocked': a caller may exist in a file that could not be parsed, so the call cannot be shown batchable. */
+type PathEffect = 'user-waiting' | 'batchable' | 'open' | 'excluded' | 'blocked';
 
 interface Path {
   effect: PathEffect;
@@ -38,17 +43,28 @@ interface Path {
   line: number;
   /** Function names from the entry inward to the function holding the call. */
   steps: string[];
-  loops: Evidence[];
+  loops: Loop[];
   schedule?: string;
+  /** On module-level code of a file that starts a long-running server: what starts it. */
+  startup?: string;
+  /** The functions the path runs through, entry side first: read for what they do with a job (producers). */
+  spans?: Span[];
+}
+
+interface Span {
+  file: string;
+  range: [number, number];
 }
 
 const MAX_DEPTH = 16;
-const LOOP_METHODS = new Set(['map', 'forEach', 'flatMap']);
+const FOLDER_IMPORT = /(from\s*|require\(\s*)['"]\.\.?\/?['"]/;
 
 interface Use {
-  kind: 'call' | 'argument';
+  kind: 'call' | 'argument' | 'option' | 'unparsed';
   file: string;
   node: Node;
+  /** The name the unparsed file mentions. */
+  name?: string;
 }
 
 export class Classifier {
@@ -85,7 +101,8 @@ export class Classifier {
   private infer(site: CallSite, callNode: TSESTree.CallExpression): Classification {
     const paths = dedupePaths(this.walkFrom(site.file, callNode, 0, new Set()));
     const evidence: Evidence[] = [];
-    if (site.streaming) {
+    const streams = site.streaming && !site.streamingUnknown;
+    if (streams) {
       evidence.push({
         rule: 'streaming-response',
         message: 'the response is streamed, so a reader is consuming it as it arrives; the Batch APIs do not stream',
@@ -98,26 +115,60 @@ export class Classifier {
     const open = paths.filter((p) => p.effect === 'open');
     const loops = uniqueEvidence(paths.flatMap((p) => p.loops));
 
-    if (waiting.length > 0 || site.streaming) {
+    if (site.streamingUnknown && waiting.length === 0) {
+      evidence.push({
+        rule: 'streaming-response',
+        message:
+          "the request's `stream` option is set to a value Batchwise cannot read, so the call may stream, and the Batch APIs do not stream; " +
+          'set it to a literal or a constant, or declare the context with `// batchwise: batch` if it never streams',
+        file: site.file,
+        line: site.loc.start.line,
+      });
+      for (const p of paths) evidence.push(pathEvidence(p, 'reached from '));
+      return { verdict: 'unknown', confidence: 0.5, evidence };
+    }
+    if (waiting.length > 0 || streams) {
       for (const p of waiting) evidence.push(pathEvidence(p, 'a person waits: '));
       for (const p of batch) {
         evidence.push({ ...pathEvidence(p, 'also reached from '), rule: 'call-chain' });
       }
-      return { verdict: 'user-waiting', confidence: site.streaming || waiting.length > 0 ? 0.95 : 0.8, evidence };
+      return { verdict: 'user-waiting', confidence: 0.95, evidence };
+    }
+    const blocked = paths.filter((p) => p.effect === 'blocked');
+    if (blocked.length > 0) {
+      for (const p of blocked) evidence.push({ rule: p.rule, message: p.entry, file: p.file, line: p.line });
+      for (const p of batch) evidence.push({ ...pathEvidence(p, 'also reached from '), rule: 'call-chain' });
+      evidence.push(...loops.map(plainEvidence));
+      return { verdict: 'unknown', confidence: 0.5, evidence };
     }
     if (batch.length > 0) {
       const only = open.length === 0 ? 'reached only from ' : 'reached from ';
       for (const p of batch) evidence.push(pathEvidence(p, only));
-      evidence.push(...loops);
+      evidence.push(...loops.map(plainEvidence));
       for (const p of open) evidence.push({ rule: p.rule, message: p.entry, file: p.file, line: p.line });
       return { verdict: 'batchable', confidence: open.length === 0 ? 0.9 : 0.7, evidence, ...scheduledVolume(batch, open) };
     }
-    if (loops.length > 0 && paths.every((p) => p.effect !== 'excluded')) {
-      evidence.push(...loops);
+    // No entry point decides. A loop alone shows the call runs many times, not that nobody waits
+    // (`for (const item of req.body.items)` in a handler Batchwise does not know); only a loop over
+    // batch data, in code that nothing is seen to reach, does.
+    const unreached = paths.every((p) => p.effect === 'open' && p.rule === 'no-entry-point');
+    if (loops.some((l) => l.batchSource) && unreached) {
+      evidence.push(...loops.map(plainEvidence));
       for (const p of open) evidence.push({ rule: p.rule, message: p.entry, file: p.file, line: p.line });
       return { verdict: 'batchable', confidence: 0.6, evidence };
     }
+    evidence.push(...loops.map(plainEvidence));
     for (const p of paths) evidence.push({ rule: p.rule, message: p.entry, file: p.file, line: p.line });
+    if (loops.length > 0 && unreached) {
+      evidence.push({
+        rule: 'no-entry-point',
+        message:
+          'the loop shows the call runs once per item, not who waits: nothing Batchwise can see runs this code, and the items may come from a request. ' +
+          'A script, cron schedule or bulk queue producer reaching it would make it batchable, a route or bot handler user-waiting; if nobody waits for it, declare it with `// batchwise: batch`',
+        file: loops[0].file,
+        line: loops[0].line,
+      });
+    }
     if (evidence.length === 0) {
       evidence.push({ rule: 'no-entry-point', message: 'no entry point reaches this call', file: site.file, line: site.loc.start.line });
     }
@@ -128,11 +179,11 @@ export class Classifier {
   private walkFrom(file: string, node: Node, depth: number, visiting: Set<Node>): Path[] {
     const fi = this.project.get(file);
     if (!fi) return [];
-    const loops: Evidence[] = [];
+    const loops: Loop[] = [];
     let child: Node = node;
     let cur = fi.parents.get(node);
     while (cur) {
-      const loop = loopEvidence(file, cur, child);
+      const loop = loopAround(fi, file, cur, child);
       if (loop) loops.push(loop);
       if (isFunctionLike(cur)) {
         return this.functionPaths(file, cur, depth, visiting).map((p) => ({ ...p, loops: [...p.loops, ...loops] }));
@@ -146,6 +197,10 @@ export class Classifier {
   private topLevelPaths(fi: FileIndex, file: string): Path[] {
     const program = fi.parsed.ast;
     if (isTestFile(file)) return [excludedPath(file)];
+    // Checked before the npm script or top-level await that starts the file: those say how the
+    // process starts, not who waits on the handlers it serves.
+    const server = this.serverStart(file, fi);
+    if (server) return [startupPath(file, server)];
     const entry = matchFileEntry(file, fi.parsed.text, program, this.pkg, this.workflows) ?? this.standaloneProgram(file, fi);
     if (entry) return [toPath(entry, file)];
     return [
@@ -168,13 +223,46 @@ export class Classifier {
   }
 
   private functionPaths(file: string, fn: FunctionLike, depth: number, visiting: Set<Node>): Path[] {
-    const memo = this.pathMemo.get(fn);
+    const span: Span = { file, range: fn.range };
+    return this.guarded(fn, depth, visiting, () => this.functionPathsUncached(file, fn, depth, visiting).map((p) => ({ ...p, spans: [...(p.spans ?? []), span] })));
+  }
+
+  /** Where each function being walked sits on the walk's stack (0 = outermost). */
+  private readonly stackIndex = new Map<Node, number>();
+  /** The outermost stack position a cycle was cut at since the current function began; -1 for the depth limit. */
+  private lowestCut = Infinity;
+
+  /**
+   * Memoised, cycle-safe evaluation of the paths to a function (or to a value standing for one).
+   * A result computed while a cycle was cut at a function further out lacks that function's paths:
+   * it is right for this walk but not for another starting elsewhere, so it is not memoised.
+   */
+  private guarded(key: Node, depth: number, visiting: Set<Node>, compute: () => Path[]): Path[] {
+    const memo = this.pathMemo.get(key);
     if (memo) return memo;
-    if (visiting.has(fn) || depth > MAX_DEPTH) return [];
-    visiting.add(fn);
-    const result = this.functionPathsUncached(file, fn, depth, visiting);
-    visiting.delete(fn);
-    if (depth === 0 || result.length > 0) this.pathMemo.set(fn, result);
+    if (visiting.has(key)) {
+      this.lowestCut = Math.min(this.lowestCut, this.stackIndex.get(key) ?? -1);
+      return [];
+    }
+    if (depth > MAX_DEPTH) {
+      this.lowestCut = -1;
+      return [];
+    }
+    const index = this.stackIndex.size;
+    const outer = this.lowestCut;
+    this.lowestCut = Infinity;
+    visiting.add(key);
+    this.stackIndex.set(key, index);
+    let result: Path[];
+    try {
+      result = compute();
+    } finally {
+      visiting.delete(key);
+      this.stackIndex.delete(key);
+    }
+    const cut = this.lowestCut;
+    if (cut >= index) this.pathMemo.set(key, result);
+    this.lowestCut = Math.min(outer, cut < index ? cut : Infinity);
     return result;
   }
 
@@ -187,30 +275,19 @@ export class Classifier {
     if (fn.body?.type === T.BlockStatement && hasDirective(fn.body.body, 'use server')) {
       return [toPath({ rule: 'server-action', message: `server action ${name ?? ''} in ${file}:${fn.loc.start.line}`.replace('  ', ' '), node: fn }, file)];
     }
-    const parent = fi.parents.get(fn);
+    const self = outermost(fi, fn);
+    const parent = fi.parents.get(self);
     // An immediately invoked function runs where it is written.
-    if (parent?.type === T.CallExpression && parent.callee === fn) return this.walkFrom(file, parent, depth + 1, visiting);
+    if (parent?.type === T.CallExpression && parent.callee === self) return this.walkFrom(file, parent, depth + 1, visiting);
     // A callback handed to a call: a framework registration, or transparent (map, then, setTimeout ...).
-    if (parent && (parent.type === T.CallExpression || parent.type === T.NewExpression) && parent.arguments.includes(fn as never)) {
-      const loop = loopEvidence(file, parent, fn);
+    if (parent && (parent.type === T.CallExpression || parent.type === T.NewExpression) && parent.arguments.includes(self as never)) {
+      const loop = loopAround(fi, file, parent, self);
       const paths = this.argumentPaths(file, parent, depth, visiting);
       return withStep(loop ? paths.map((p) => ({ ...p, loops: [...p.loops, loop] })) : paths);
     }
-    // A handler inside an options object: Trigger.dev `task({ id, run })`, sqs-consumer `Consumer.create({ handleMessage })`.
-    if (parent?.type === T.Property && parent.value === fn) {
-      const obj = fi.parents.get(parent);
-      const call = obj ? fi.parents.get(obj) : undefined;
-      if (obj?.type === T.ObjectExpression && call?.type === T.CallExpression && call.arguments.includes(obj)) {
-        const job = jobDefinition(call);
-        if (job) return withStep(this.jobPaths(file, call, job, depth, visiting));
-        const key = propertyName(parent.key, parent.computed);
-        if (key === 'handleMessage' || key === 'handleMessageBatch') {
-          return withStep([
-            { effect: 'open', rule: 'queue-worker', entry: `SQS consumer (${key}) at ${file}:${call.loc.start.line}; the producers of an SQS queue are not traced, so who waits is unclear`, file, line: call.loc.start.line, steps: [], loops: [] },
-          ]);
-        }
-      }
-    }
+    // A handler inside an options object: Trigger.dev `task({ id, run })`, Fastify `route({ handler })` ...
+    const option = parent?.type === T.Property && parent.value === self ? this.optionPaths(file, parent, depth, visiting) : null;
+    if (option) return withStep(option);
     const decorated = this.decoratorEntry(fi, file, fn);
     if (decorated) return [toPath(decorated, file)];
 
@@ -225,35 +302,24 @@ export class Classifier {
       return withStep([toPath({ rule: 'stream-to-client', message: `${label} streams its answer to an HTTP client (${file}:${fn.loc.start.line})`, node: fn }, file)]);
     }
 
-    const paths: Path[] = [];
-    const exportNames = exportNamesOf(fi, fn, name);
-    for (const exportName of exportNames) {
-      const convention = matchExportConvention(file, exportName, fn);
-      const route = convention && /^nextjs-/.test(convention.rule) ? nextRoutePath(file) : null;
-      const schedule = route !== null ? this.cronRoutes.get(route) : undefined;
-      if (schedule !== undefined) {
-        paths.push(toPath({ rule: 'vercel-cron', message: `the route ${route} is run by a vercel.json cron ('${schedule}'), not by a person`, node: fn }, file));
-      } else if (convention) paths.push(toPath(convention, file));
-      else if (exportName !== 'default' && hasDirective(fi.parsed.ast.body, 'use server')) {
-        paths.push(toPath({ rule: 'server-action', message: `server action ${exportName} in ${file}`, node: fn }, file));
-      }
-    }
-    if (paths.length > 0) return paths;
+    // A handler built by a factory (`router.post('/x', makeHandler(deps))`) is used where the factory's result is.
+    const factory = returningFunction(fi, self);
+    const made = factory ? this.factoryPaths(file, factory, depth, visiting) : null;
+    if (made) return withStep(made);
 
-    const uses = this.findUses(file, fn, name, exportNames);
-    for (const use of uses) {
-      if (use.kind === 'argument') {
-        paths.push(...this.argumentPaths(use.file, use.node as TSESTree.CallExpression, depth + 1, visiting));
-      } else {
-        paths.push(...this.walkFrom(use.file, use.node, depth + 1, visiting));
-      }
-    }
-    if (uses.length === 0 && this.isEval(file)) {
+    const exportNames = exportNamesOf(fi, fn, name);
+    const found = this.namedPaths(file, fn, name, exportNames, depth, visiting);
+    if (found) return withStep(found);
+    // An object's function that nothing calls by name belongs to the call the object is handed to.
+    const holder = parent?.type === T.Property ? optionCall(fi, parent) : null;
+    if (holder) return withStep(this.argumentPaths(file, holder, depth, visiting));
+    if (this.isEval(file)) {
       const how = this.promptfooFiles.has(file) ? 'code a promptfoo config runs' : 'an eval harness';
-      paths.push(toPath({ rule: 'eval-harness', message: `${how} (${file})`, node: fn }, file));
-    } else if (uses.length === 0) {
-      const label = name ? `\`${name}\`` : 'this function';
-      paths.push({
+      return withStep([toPath({ rule: 'eval-harness', message: `${how} (${file})`, node: fn }, file)]);
+    }
+    const label = name ? `\`${name}\`` : 'this function';
+    return withStep([
+      {
         effect: 'open',
         rule: 'no-entry-point',
         entry:
@@ -264,19 +330,168 @@ export class Classifier {
         line: fn.loc.start.line,
         steps: [],
         loops: [],
-      });
-    }
-    return withStep(paths);
+      },
+    ]);
   }
 
+  /**
+   * Paths through what a function (or a value standing for one) is known by: the file conventions of
+   * its exports, then its uses in the workspace. Null when it has neither.
+   */
+  private namedPaths(file: string, value: Node, name: string | null, exportNames: string[], depth: number, visiting: Set<Node>): Path[] | null {
+    const fi = this.project.get(file)!;
+    const paths: Path[] = [];
+    for (const exportName of exportNames) {
+      const convention = matchExportConvention(file, exportName, value);
+      const route = convention && /^nextjs-/.test(convention.rule) ? nextRoutePath(file) : null;
+      const schedule = route !== null ? this.cronRoutes.get(route) : undefined;
+      if (schedule !== undefined) {
+        paths.push(toPath({ rule: 'vercel-cron', message: `the route ${route} is run by a vercel.json cron ('${schedule}'), not by a person`, node: value }, file));
+      } else if (convention) paths.push(toPath(convention, file));
+      else if (exportName !== 'default' && hasDirective(fi.parsed.ast.body, 'use server')) {
+        paths.push(toPath({ rule: 'server-action', message: `server action ${exportName} in ${file}`, node: value }, file));
+      }
+    }
+    if (paths.length > 0) return paths;
+    const uses = this.findUses(file, value, name, exportNames);
+    for (const use of uses) paths.push(...this.usePaths(use, depth, visiting));
+    return uses.length > 0 ? paths : null;
+  }
+
+  /** Paths to a function a factory returns: wherever a call of the factory hands on, stores or calls its result. Null when nothing calls the factory. */
+  private factoryPaths(file: string, factory: FunctionLike, depth: number, visiting: Set<Node>): Path[] | null {
+    const fi = this.project.get(file)!;
+    const name = functionName(fi, factory);
+    const uses = this.findUses(file, factory, name, exportNamesOf(fi, factory, name));
+    const paths: Path[] = [];
+    for (const use of uses) {
+      if (use.kind === 'call') paths.push(...this.resultPaths(use.file, use.node as TSESTree.CallExpression, depth, visiting));
+      else if (use.kind === 'unparsed') paths.push(...this.usePaths(use, depth, visiting));
+    }
+    return paths.length > 0 ? paths : null;
+  }
+
+  /** Where the value a call returns goes, when that value is a function: handed to a call, called, stored or exported. */
+  private resultPaths(file: string, call: TSESTree.CallExpression, depth: number, visiting: Set<Node>): Path[] {
+    const fi = this.project.get(file)!;
+    const self = outermost(fi, call);
+    const parent = fi.parents.get(self);
+    if ((parent?.type === T.CallExpression || parent?.type === T.NewExpression) && parent.arguments.includes(self as never)) {
+      return this.argumentPaths(file, parent, depth + 1, visiting);
+    }
+    if (parent?.type === T.CallExpression && parent.callee === self) return this.walkFrom(file, parent, depth + 1, visiting);
+    if (parent?.type === T.Property && parent.value === self) {
+      const option = this.optionPaths(file, parent, depth + 1, visiting);
+      if (option) return option;
+    }
+    return this.boundPaths(fi, file, call, depth + 1, visiting) ?? [];
+  }
+
+  private usePaths(use: Use, depth: number, visiting: Set<Node>): Path[] {
+    switch (use.kind) {
+      case 'unparsed':
+        return [unparsedPath(use.file, use.name ?? 'it', this.project.syntaxError(use.file) ?? 'a syntax error')];
+      case 'argument':
+        return this.argumentPaths(use.file, use.node as TSESTree.CallExpression, depth + 1, visiting);
+      case 'option': {
+        const prop = use.node as TSESTree.Property;
+        const fi = this.project.get(use.file)!;
+        const option = this.optionPaths(use.file, prop, depth + 1, visiting);
+        if (option) return option;
+        const call = optionCall(fi, prop);
+        return call ? this.argumentPaths(use.file, call, depth + 1, visiting) : [];
+      }
+      default:
+        return this.walkFrom(use.file, use.node, depth + 1, visiting);
+    }
+  }
+
+  /**
+   * A function in an options object handed to a call: a job definition (Inngest, Trigger.dev), an SQS
+   * consumer, or a registration that takes its handler by key. Null when the call is none of these.
+   */
+  private optionPaths(file: string, prop: TSESTree.Property, depth: number, visiting: Set<Node>): Path[] | null {
+    const fi = this.project.get(file)!;
+    const call = optionCall(fi, prop);
+    if (!call) return null;
+    const job = jobDefinition(call);
+    if (job && call.type === T.CallExpression) return this.jobPaths(file, call, job, depth, visiting);
+    const key = propertyName(prop.key, prop.computed);
+    if (!key) return null;
+    if (key === 'handleMessage' || key === 'handleMessageBatch') {
+      return [
+        { effect: 'open', rule: 'queue-worker', entry: `SQS consumer (${key}) at ${file}:${call.loc.start.line}; the producers of an SQS queue are not traced, so who waits is unclear`, file, line: call.loc.start.line, steps: [], loops: [] },
+      ];
+    }
+    const entry = matchOptionRegistration(call, key, objectProps(fi.parents.get(prop)), file, this.stringOf(file));
+    return entry ? [toPath(entry, file)] : null;
+  }
+
+  /**
+   * A function handed to `call`. The call may register it (a route, a worker, a schedule); or wrap it
+   * (`asyncHandler(fn)`, `withAuth(fn)`), and then the wrapper's own call, the variable it is stored
+   * in, or the export it becomes, decides.
+   */
   private argumentPaths(file: string, call: TSESTree.CallExpression | TSESTree.NewExpression, depth: number, visiting: Set<Node>): Path[] {
-    const queue = queueWorkerName(call) ?? this.bullProcessorQueue(file, call);
+    const fi = this.project.get(file)!;
+    let receiving = call;
+    for (;;) {
+      const entry = this.callEntryPaths(file, receiving, depth, visiting);
+      if (entry) return entry;
+      const self = outermost(fi, receiving);
+      const outer = fi.parents.get(self);
+      if (!outer || (outer.type !== T.CallExpression && outer.type !== T.NewExpression) || !outer.arguments.includes(self as never)) break;
+      receiving = outer;
+    }
+    const bound = this.boundPaths(fi, file, receiving, depth, visiting);
+    if (bound) return bound;
+    return asServerCallback(file, receiving, this.walkFrom(file, receiving, depth + 1, visiting));
+  }
+
+  /** The entry a call makes of the functions handed to it: a queue worker, a job, a registration. */
+  private callEntryPaths(file: string, call: TSESTree.CallExpression | TSESTree.NewExpression, depth: number, visiting: Set<Node>): Path[] | null {
+    const queue = this.queueWorkerName(file, call) ?? this.bullProcessorQueue(file, call);
     if (queue !== null) return this.producerPaths(file, call, queue, depth, visiting);
     const job = jobDefinition(call);
     if (job && call.type === T.CallExpression) return this.jobPaths(file, call, job, depth, visiting);
-    const registration = matchRegistration(call, file);
-    if (registration) return [toPath(registration, file)];
-    return this.walkFrom(file, call, depth + 1, visiting);
+    const registration = matchRegistration(call, file, this.stringOf(file));
+    return registration ? [toPath(registration, file)] : null;
+  }
+
+  /**
+   * A wrapped function stored in a variable or exported (`const h = asyncHandler(fn)`,
+   * `export const POST = withAuth(fn)`, `export default withAuth(handler)`): the value stands for the
+   * function. Null when the value is neither stored nor exported, or is never used as a function.
+   */
+  private boundPaths(fi: FileIndex, file: string, wrapper: TSESTree.CallExpression | TSESTree.NewExpression, depth: number, visiting: Set<Node>): Path[] | null {
+    const callee = wrapper.callee.type === T.MemberExpression ? propertyName(wrapper.callee.property, wrapper.callee.computed) : wrapper.callee.type === T.Identifier ? wrapper.callee.name : null;
+    if (callee && INLINE_CALLBACKS.has(callee)) return null;
+    const value = outermost(fi, wrapper);
+    const holder = fi.parents.get(value);
+    let name: string | null = null;
+    if (holder?.type === T.VariableDeclarator && holder.id.type === T.Identifier) name = holder.id.name;
+    else if (holder?.type !== T.ExportDefaultDeclaration && !commonJsExportName(fi, value)) return null;
+    const found = this.guarded(value, depth, visiting, () => this.namedPaths(file, value, name, exportNamesOf(fi, value, name), depth, visiting) ?? []);
+    return found.length > 0 ? found : null;
+  }
+
+  private stringOf(file: string): StringOf {
+    return (node) => {
+      const v = this.resolver.evaluate(file, node);
+      return v?.kind === 'string' ? v.value : null;
+    };
+  }
+
+  /** BullMQ `new Worker(name, processor)`, the name a literal or a constant. */
+  private queueWorkerName(file: string, call: TSESTree.CallExpression | TSESTree.NewExpression): string | null {
+    if (call.type !== T.NewExpression || call.callee.type !== T.Identifier || call.callee.name !== 'Worker') return null;
+    const first = call.arguments[0];
+    return first ? this.stringOf(file)(first) : null;
+  }
+
+  /** What starts a long-running server in `file`: a listen/serve/login… call, or handlers it registers. */
+  private serverStart(file: string, fi: FileIndex): ServerStart | null {
+    return serverStartIn(fi.parsed) ?? registeredHandler(fi, file);
   }
 
   /**
@@ -310,18 +525,10 @@ export class Classifier {
       for (const method of methods) {
         for (const producer of this.memberCalls(f).get(method) ?? []) {
           if (!producerNames(producer, job)) continue;
-          const producerWhere = `${f}:${producer.loc.start.line}`;
           const waits = /AndWait|AndPoll/.test(method);
           const bulk = /^batch/.test(method) || producer.arguments[0]?.type === T.ArrayExpression;
-          for (const p of this.walkFrom(f, producer, depth + 1, visiting)) {
-            if (p.effect === 'user-waiting' && waits) {
-              paths.push({ ...p, entry: `${p.entry}; it runs the ${job.kind} '${job.id}' (${where}) with ${method} at ${producerWhere} and waits for its result` });
-            } else if (p.effect === 'batchable' || bulk || p.loops.length > 0) {
-              paths.push({ ...p, effect: 'batchable', rule: 'queue-worker', entry: `${p.entry}; the ${job.kind} '${job.id}' (${where}) is started ${bulk || p.loops.length ? 'in bulk' : 'from a batch path'} at ${producerWhere}` });
-            } else {
-              paths.push({ ...p, effect: 'open', rule: 'queue-worker', entry: `the ${job.kind} '${job.id}' (${where}) is started at ${producerWhere} without waiting for its result; who waits is unclear` });
-            }
-          }
+          const what = { worker: `the ${job.kind} '${job.id}' (${where})`, producer: `${f}:${producer.loc.start.line}`, how: `started with ${method}` };
+          for (const p of this.walkFrom(f, producer, depth + 1, visiting)) paths.push(producerPath(p, what, bulk, () => waits));
         }
       }
     }
@@ -344,19 +551,10 @@ export class Classifier {
         const target = this.resolver.evaluate(f, callee.object);
         if (target?.kind !== 'queue' || target.name !== queue) continue;
         const method = propertyName(callee.property, callee.computed);
-        const producerWhere = `${f}:${call.loc.start.line}`;
-        const upstream = this.walkFrom(f, call, depth + 1, visiting);
-        const inLoop = method === 'addBulk' || upstream.some((p) => p.loops.length > 0);
-        const enclosing = enclosingFunctionText(fi, call);
-        const awaited = /waitUntilFinished\s*\(/.test(enclosing);
-        for (const p of upstream) {
-          if (p.effect === 'user-waiting' && awaited) {
-            paths.push({ ...p, entry: `${p.entry}; it enqueues a job on '${queue}' at ${producerWhere} and awaits its result, so the worker at ${where} answers a waiting person` });
-          } else if (p.effect === 'batchable' || inLoop) {
-            paths.push({ ...p, effect: 'batchable', rule: 'queue-worker', entry: `${p.entry}; jobs for the '${queue}' worker at ${where} are enqueued ${inLoop ? 'in bulk' : 'from a batch path'} at ${producerWhere}` });
-          } else {
-            paths.push({ ...p, effect: 'open', rule: 'queue-worker', entry: `jobs for the '${queue}' worker at ${where} are enqueued at ${producerWhere} without waiting for the result; who waits is unclear` });
-          }
+        const what = { worker: `the '${queue}' worker at ${where}`, producer: `${f}:${call.loc.start.line}`, how: `enqueued with ${method}` };
+        const enclosing = { file: f, range: enclosingFunctionRange(fi, call) };
+        for (const p of this.walkFrom(f, call, depth + 1, visiting)) {
+          paths.push(producerPath(p, what, method === 'addBulk', () => this.waitsForJob([...(p.spans ?? []), enclosing])));
         }
       }
     }
@@ -364,6 +562,41 @@ export class Classifier {
       paths.push({ effect: 'open', rule: 'queue-worker', entry: `queue worker for '${queue}' at ${where}; no producer found in the workspace`, file, line: worker.loc.start.line, steps: [], loops: [] });
     }
     return paths;
+  }
+
+  /**
+   * Does code on this path wait for the job it enqueued: `job.waitUntilFinished(events)`, Bull's
+   * `job.finished()`, or a helper that does (`await waitFor(job)`, `jobs.map(waitFor)`)?
+   */
+  private waitsForJob(spans: Span[]): boolean {
+    const helpers = this.jobWaiters();
+    const byName = helpers.length > 0 ? new RegExp(`\\b(${helpers.join('|')})\\b`) : null;
+    return spans.some((s) => {
+      const text = this.project.text(s.file)?.slice(s.range[0], s.range[1]) ?? '';
+      return WAITS_FOR_JOB.test(text) || (byName !== null && byName.test(text));
+    });
+  }
+
+  private waiterMemo: string[] | null = null;
+
+  /** Names of the functions that wait for a job to finish. */
+  private jobWaiters(): string[] {
+    if (this.waiterMemo) return this.waiterMemo;
+    const names = new Set<string>();
+    for (const f of this.project.files) {
+      const text = this.project.text(f);
+      if (!text || !WAITS_FOR_JOB.test(text)) continue;
+      const fi = this.project.get(f);
+      if (!fi) continue;
+      for (const method of ['waitUntilFinished', 'finished']) {
+        for (const call of this.memberCalls(f).get(method) ?? []) {
+          const name = enclosingFunctionName(fi, call);
+          if (name && /^[\w$]+$/.test(name)) names.add(name);
+        }
+      }
+    }
+    this.waiterMemo = [...names];
+    return this.waiterMemo;
   }
 
   /** NestJS-style decorators on a class method: @Get/@Post → request handler, @Cron/@Interval → schedule. */
@@ -385,15 +618,26 @@ export class Classifier {
     return null;
   }
 
-  private findUses(file: string, fn: FunctionLike, name: string | null, exportNames: string[]): Use[] {
+  private findUses(file: string, fn: Node, name: string | null, exportNames: string[]): Use[] {
     const fi = this.project.get(file)!;
     const uses: Use[] = [];
     const parent = fi.parents.get(fn);
-    const isMethod = parent?.type === T.MethodDefinition || (parent?.type === T.Property && parent.value === fn);
+    const assignedToMember = parent?.type === T.AssignmentExpression && parent.right === fn && parent.left.type === T.MemberExpression && !commonJsExportName(fi, fn);
+    const isMethod = parent?.type === T.MethodDefinition || (parent?.type === T.Property && parent.value === fn) || assignedToMember;
+    this.importersOf(file); // fills unparsedImporters for this file
     if (name) {
       if (isMethod) {
-        for (const f of [file, ...this.importersOf(file)]) {
-          for (const call of this.memberCalls(f).get(name) ?? []) uses.push({ kind: 'call', file: f, node: call });
+        for (const f of [file, ...this.reachingImporters(file)]) {
+          const ffi = this.project.get(f);
+          if (!ffi) continue;
+          for (const id of this.identifiers(f).get(name) ?? []) {
+            const member = ffi.parents.get(id);
+            if (member?.type !== T.MemberExpression || member.property !== id || member.computed) continue;
+            // `openai.chat.completions.create(…)` is the SDK's method, not this one of the same name.
+            if (this.resolver.evaluate(f, member.object)?.kind === 'client') continue;
+            const use = classifyUse(ffi, f, member);
+            if (use) uses.push(use);
+          }
         }
       } else {
         for (const id of this.identifiers(file).get(name) ?? []) {
@@ -405,6 +649,31 @@ export class Classifier {
       }
     }
     for (const exportName of exportNames) uses.push(...this.importedUses(file, exportName, new Set()));
+    if (name || exportNames.length > 0) uses.push(...this.unparsedUses(file, name, exportNames, isMethod));
+    return uses;
+  }
+
+  /**
+   * Files that may call the function but could not be parsed: they name it, and (unless it is a
+   * method, which any file may call) import its module. Their calls cannot be followed.
+   */
+  private reExportsAny(file: string): boolean {
+    return Boolean(this.project.get(file)?.parsed.ast.body.some((s) => (s.type === T.ExportAllDeclaration || s.type === T.ExportNamedDeclaration) && s.source));
+  }
+
+  private unparsedUses(file: string, name: string | null, exportNames: string[], isMethod: boolean): Use[] {
+    const fi = this.project.get(file)!;
+    const names = [...new Set([name, ...exportNames].filter((n): n is string => n !== null && n !== 'default'))];
+    // Only files that could import the module (or, for a method, a barrel re-exporting it) count.
+    const modules = isMethod ? [file, ...this.reachingImporters(file).filter((f) => this.reExportsAny(f))] : [file];
+    const candidates = new Set(modules.flatMap((m) => this.unparsedImporters.get(m) ?? []));
+    const uses: Use[] = [];
+    for (const f of candidates) {
+      if (f === file || isTestFile(f)) continue;
+      const text = this.project.text(f) ?? '';
+      const mentioned = names.find((n) => new RegExp(`\\b${escapeRegExp(n)}\\b`).test(text)) ?? (exportNames.includes('default') && !isMethod ? 'the default export' : undefined);
+      if (mentioned) uses.push({ kind: 'unparsed', file: f, node: fi.parsed.ast, name: mentioned });
+    }
     return uses;
   }
 
@@ -468,28 +737,71 @@ export class Classifier {
           if (use) uses.push(use);
         }
       }
+      // `ns.name(…)`, and `ns.name` handed on as a value (`items.map(ns.name)`, `app.put('/d', ns.name)`).
       for (const ns of namespaces) {
-        for (const call of this.memberCalls(importer).get(exportName) ?? []) {
-          const callee = call.callee as TSESTree.MemberExpression;
-          if (callee.object.type === T.Identifier && callee.object.name === ns) uses.push({ kind: 'call', file: importer, node: call });
+        for (const id of this.identifiers(importer).get(ns) ?? []) {
+          const member = fi.parents.get(id);
+          if (member?.type !== T.MemberExpression || member.object !== id || propertyName(member.property, member.computed) !== exportName) continue;
+          const use = classifyUse(fi, importer, member);
+          if (use) uses.push(use);
         }
       }
     }
     return uses;
   }
 
+  /**
+   * Files that import `file`, directly or through modules that re-export it (`export * from
+   * './summary.service'` in an index.ts): where an instance of a class it exports can be used.
+   */
+  private reachingImporters(file: string): string[] {
+    const out: string[] = [];
+    const seen = new Set([file]);
+    const queue = [file];
+    while (queue.length > 0) {
+      const f = queue.shift()!;
+      for (const importer of this.importersOf(f)) {
+        if (seen.has(importer)) continue;
+        seen.add(importer);
+        out.push(importer);
+        if (this.reExports(importer, f)) queue.push(importer);
+      }
+    }
+    return out;
+  }
+
+  private reExports(importer: string, file: string): boolean {
+    const fi = this.project.get(importer);
+    return Boolean(
+      fi?.parsed.ast.body.some(
+        (s) => (s.type === T.ExportAllDeclaration || s.type === T.ExportNamedDeclaration) && s.source && this.project.resolveImport(importer, s.source.value) === file,
+      ),
+    );
+  }
+
+  private readonly importerMemo = new Map<string, string[]>();
+  /** Files that name a module as an import would but have a syntax error, by module; filled by importersOf. */
+  private readonly unparsedImporters = new Map<string, string[]>();
+
   /** Files that may import `file`: a cheap text test on its name first, then a parse of the import specifiers. */
   private importersOf(file: string): string[] {
+    const memo = this.importerMemo.get(file);
+    if (memo) return memo;
     const stem = stripExtension(file);
     const base = stem.slice(stem.lastIndexOf('/') + 1);
-    const needle = base === 'index' ? stem.slice(0, stem.lastIndexOf('/')).split('/').pop() ?? base : base;
+    const needle = importNeedle(file);
     const out: string[] = [];
+    const unparsed: string[] = [];
     for (const f of this.project.files) {
       if (f === file) continue;
       const text = this.project.text(f);
-      if (!text || !text.includes(needle)) continue;
+      // An index file is also imported as its folder: `from '.'`, `from '..'`.
+      if (!text || !(text.includes(needle) || (base === 'index' && FOLDER_IMPORT.test(text)))) continue;
       const fi = this.project.get(f);
-      if (!fi) continue;
+      if (!fi) {
+        if (this.project.syntaxError(f)) unparsed.push(f);
+        continue;
+      }
       const imports = fi.parsed.ast.body.some(
         (s) =>
           ((s.type === T.ImportDeclaration || s.type === T.ExportAllDeclaration || s.type === T.ExportNamedDeclaration) &&
@@ -500,6 +812,8 @@ export class Classifier {
       );
       if (imports) out.push(f);
     }
+    this.importerMemo.set(file, out);
+    this.unparsedImporters.set(file, unparsed);
     return out;
   }
 
@@ -615,28 +929,105 @@ function producerNames(call: TSESTree.CallExpression, job: JobDefinition): boole
   return literal(first) === job.id;
 }
 
-function queueWorkerName(call: TSESTree.CallExpression | TSESTree.NewExpression): string | null {
-  if (call.type !== T.NewExpression || call.callee.type !== T.Identifier || call.callee.name !== 'Worker') return null;
-  const first = call.arguments[0];
-  return first?.type === T.Literal && typeof first.value === 'string' ? first.value : null;
+const TYPE_WRAPPERS = new Set<string>([T.TSAsExpression, T.TSSatisfiesExpression, T.TSNonNullExpression, T.TSTypeAssertion]);
+
+/** A node with the type-only wrappers around it (`fn as Handler`, `fn satisfies H`, `fn!`): what its parent holds. */
+function outermost(fi: FileIndex, node: Node): Node {
+  let n = node;
+  for (;;) {
+    const p = fi.parents.get(n);
+    if (p && TYPE_WRAPPERS.has(p.type)) n = p;
+    else return n;
+  }
 }
 
-function enclosingFunctionText(fi: FileIndex, node: Node): string {
+/** The function that returns `fn` (`return async (req, res) => …`, or an arrow whose body it is). */
+function returningFunction(fi: FileIndex, fn: Node): FunctionLike | null {
+  const parent = fi.parents.get(fn);
+  if (parent && isFunctionLike(parent) && parent.body === fn) return parent;
+  if (parent?.type !== T.ReturnStatement) return null;
+  let cur = fi.parents.get(parent);
+  while (cur && !isFunctionLike(cur)) cur = fi.parents.get(cur);
+  return cur ?? null;
+}
+
+/** The call an options object is handed to, for a property of that object. */
+function optionCall(fi: FileIndex, prop: TSESTree.Property): TSESTree.CallExpression | TSESTree.NewExpression | null {
+  const obj = fi.parents.get(prop);
+  if (obj?.type !== T.ObjectExpression) return null;
+  const self = outermost(fi, obj);
+  const call = fi.parents.get(self);
+  if ((call?.type === T.CallExpression || call?.type === T.NewExpression) && call.arguments.includes(self as never)) return call;
+  return null;
+}
+
+function enclosingFunctionRange(fi: FileIndex, node: Node): [number, number] {
   let cur = fi.parents.get(node);
   while (cur && !isFunctionLike(cur)) cur = fi.parents.get(cur);
-  const span = cur ?? fi.parsed.ast;
-  return fi.parsed.text.slice(span.range[0], span.range[1]);
+  return (cur ?? fi.parsed.ast).range;
 }
 
-/** `resolvers = { Query: { field: async () => ... } }`: a GraphQL resolver answers a query someone sent. */
+const WAITS_FOR_JOB = /\.(waitUntilFinished|finished)\s*\(/;
+
+/**
+ * One path to a job's producer, judged on its own (docs/rules/queue-worker.md): a request handler that
+ * waits for the job makes the worker user-waiting; one that answers without waiting leaves it unknown,
+ * unless it started the jobs in bulk; a batch path makes it batchable; code that nothing is seen to
+ * reach leaves it unknown, bulk or not.
+ */
+function producerPath(p: Path, what: { worker: string; producer: string; how: string }, bulk: boolean, waits: () => boolean): Path {
+  const inBulk = bulk || p.loops.length > 0;
+  if (p.effect === 'user-waiting') {
+    if (waits()) return { ...p, entry: `${p.entry}; ${what.worker} is ${what.how} at ${what.producer} and the handler waits for its result` };
+    if (inBulk) {
+      return {
+        ...p,
+        effect: 'batchable',
+        rule: 'queue-worker',
+        entry:
+          `${p.entry}; ${what.worker} is ${what.how} in bulk at ${what.producer} and the handler answers without waiting for the jobs, so they can wait for a batch. ` +
+          'If the client polls for these results, declare the call with `// batchwise: user-waiting`',
+      };
+    }
+    return {
+      ...p,
+      effect: 'open',
+      rule: 'queue-worker',
+      entry: `${what.worker} is ${what.how} at ${what.producer} by a request handler (${p.entry}) that does not wait for the result; whether the person who sent it waits for the job is unclear`,
+    };
+  }
+  if (p.effect === 'batchable') {
+    return { ...p, rule: 'queue-worker', entry: `${p.entry}; ${what.worker} is ${what.how}${inBulk ? ' in bulk' : ' from a batch path'} at ${what.producer}` };
+  }
+  if (p.effect === 'excluded' || p.effect === 'blocked') return p;
+  return {
+    ...p,
+    effect: 'open',
+    rule: 'queue-worker',
+    entry: `${what.worker} is ${what.how}${inBulk ? ' in bulk' : ''} at ${what.producer}, but nothing shows who runs that code or whether it waits for the result (${p.entry})`,
+  };
+}
+
+const GRAPHQL_TYPES = new Set(['Query', 'Mutation', 'Subscription']);
+
+/**
+ * A GraphQL resolver answers a query someone sent: `resolvers = { Query: { field() {} } }`, or a
+ * type's resolvers kept in their own object (`const Query = { field() {} }`, `mutationResolvers`) and
+ * put together elsewhere.
+ */
 function graphqlResolver(fi: FileIndex, file: string, fn: FunctionLike): EntryMatch | null {
   const prop = fi.parents.get(fn);
   if (prop?.type !== T.Property && prop?.type !== T.MethodDefinition) return null;
   const obj = fi.parents.get(prop);
-  const holder = obj?.type === T.ObjectExpression ? fi.parents.get(obj) : undefined;
-  if (holder?.type !== T.Property) return null;
-  const type = propertyName(holder.key, holder.computed);
-  if (type !== 'Query' && type !== 'Mutation' && type !== 'Subscription') return null;
+  if (obj?.type !== T.ObjectExpression) return null;
+  const holder = fi.parents.get(outermost(fi, obj));
+  let type: string | null = null;
+  if (holder?.type === T.Property) type = propertyName(holder.key, holder.computed);
+  else if (holder?.type === T.VariableDeclarator && holder.id.type === T.Identifier) {
+    const m = /^(query|mutation|subscription)(Resolvers?)?$/i.exec(holder.id.name);
+    type = m ? m[1].charAt(0).toUpperCase() + m[1].slice(1).toLowerCase() : null;
+  }
+  if (!type || !GRAPHQL_TYPES.has(type)) return null;
   const field = prop.type === T.Property ? propertyName(prop.key, prop.computed) : null;
   return { rule: 'graphql-resolver', message: `GraphQL ${type}${field ? `.${field}` : ''} resolver at ${file}:${fn.loc.start.line}`, node: fn };
 }
@@ -655,25 +1046,53 @@ function readVercelCrons(text: string | undefined): Map<string, string> {
   return crons;
 }
 
-function classifyUse(fi: FileIndex, file: string, id: TSESTree.Identifier): Use | null {
-  const parent = fi.parents.get(id);
+/** How a reference to a function is used: called, handed to a call, or given as an option of one. */
+function classifyUse(fi: FileIndex, file: string, ref: TSESTree.Identifier | TSESTree.MemberExpression): Use | null {
+  const self = outermost(fi, ref);
+  const parent = fi.parents.get(self);
   if (!parent) return null;
-  if (parent.type === T.CallExpression && parent.callee === id) return { kind: 'call', file, node: parent };
-  if ((parent.type === T.CallExpression || parent.type === T.NewExpression) && parent.arguments.includes(id)) {
+  if (parent.type === T.CallExpression && parent.callee === self) return { kind: 'call', file, node: parent };
+  if ((parent.type === T.CallExpression || parent.type === T.NewExpression) && parent.arguments.includes(self as never)) {
     return { kind: 'argument', file, node: parent };
   }
+  if (parent.type === T.Property && parent.value === self && optionCall(fi, parent)) return { kind: 'option', file, node: parent };
   return null;
 }
 
-function bindsFunction(binding: ReturnType<typeof lookupBinding>, fn: FunctionLike): boolean {
+function bindsFunction(binding: ReturnType<typeof lookupBinding>, fn: Node): boolean {
   if (!binding) return false;
   if (binding.kind === 'function') return binding.node === fn;
   if (binding.kind === 'init') return binding.init === fn;
   return false;
 }
 
+/** `node` as the value of a CommonJS export: `exports.x = node`, `module.exports.x = node`, `module.exports = node` (default), `module.exports = { x: node }`. */
+function commonJsExportName(fi: FileIndex, node: Node): string | null {
+  const parent = fi.parents.get(node);
+  if (parent?.type === T.AssignmentExpression && parent.right === node && parent.left.type === T.MemberExpression) {
+    const left = parent.left;
+    if (isModuleExportsNode(left)) return 'default';
+    const prop = propertyName(left.property, left.computed);
+    const target = left.object;
+    const onExports = (target.type === T.Identifier && target.name === 'exports') || (target.type === T.MemberExpression && isModuleExportsNode(target));
+    return onExports ? prop : null;
+  }
+  if (parent?.type === T.Property && parent.value === node) {
+    const obj = fi.parents.get(parent);
+    const assign = obj ? fi.parents.get(obj) : undefined;
+    if (assign?.type === T.AssignmentExpression && assign.right === obj && assign.left.type === T.MemberExpression && isModuleExportsNode(assign.left)) {
+      return propertyName(parent.key, parent.computed);
+    }
+  }
+  return null;
+}
+
+function isModuleExportsNode(node: TSESTree.MemberExpression): boolean {
+  return node.object.type === T.Identifier && node.object.name === 'module' && propertyName(node.property, node.computed) === 'exports';
+}
+
 /** The names under which a function is exported from its module ('default' for the default export). */
-function exportNamesOf(fi: FileIndex, fn: FunctionLike, name: string | null): string[] {
+function exportNamesOf(fi: FileIndex, fn: Node, name: string | null): string[] {
   const names = new Set<string>();
   let holder: Node | undefined = fi.parents.get(fn);
   if (holder?.type === T.VariableDeclarator) holder = fi.parents.get(fi.parents.get(holder)!);
@@ -681,6 +1100,8 @@ function exportNamesOf(fi: FileIndex, fn: FunctionLike, name: string | null): st
   if (fn.type === T.FunctionDeclaration && holder?.type === T.ExportNamedDeclaration && name) names.add(name);
   if (holder?.type === T.ExportNamedDeclaration && name) names.add(name);
   if (fi.parents.get(fn)?.type === T.ExportDefaultDeclaration) names.add('default');
+  const assigned = commonJsExportName(fi, fn);
+  if (assigned) names.add(assigned);
   if (name) {
     for (const stmt of fi.parsed.ast.body) {
       if (stmt.type === T.ExportNamedDeclaration && !stmt.source) {
@@ -716,31 +1137,6 @@ function exportNamesOf(fi: FileIndex, fn: FunctionLike, name: string | null): st
   return [...names];
 }
 
-function loopEvidence(file: string, cur: Node, child: Node): Evidence | null {
-  const where = { file, line: cur.loc.start.line };
-  switch (cur.type) {
-    case T.ForOfStatement:
-    case T.ForInStatement:
-    case T.ForStatement:
-    case T.WhileStatement:
-    case T.DoWhileStatement:
-      if ((cur as { body: Node }).body !== child) return null;
-      return { rule: 'loop-over-collection', message: `called once per iteration of the loop at ${file}:${cur.loc.start.line}`, ...where };
-    case T.CallExpression: {
-      // p-map's `pMap(items, mapper, options)` is a loop over `items`.
-      if (cur.callee.type === T.Identifier && /^p[Mm]ap$/.test(cur.callee.name) && cur.arguments[1] === child && isFunctionLike(child)) {
-        return { rule: 'loop-over-collection', message: `called for each item of a collection (${cur.callee.name}) at ${file}:${cur.loc.start.line}`, ...where };
-      }
-      if (cur.callee.type !== T.MemberExpression || !cur.arguments.includes(child as never)) return null;
-      const method = propertyName(cur.callee.property, cur.callee.computed);
-      if (!method || !LOOP_METHODS.has(method) || !isFunctionLike(child)) return null;
-      return { rule: 'loop-over-collection', message: `called for each item of a collection (.${method}) at ${file}:${cur.loc.start.line}`, ...where };
-    }
-    default:
-      return null;
-  }
-}
-
 function toPath(entry: EntryMatch, file: string): Path {
   const effect = ruleById(entry.rule)?.effect;
   return {
@@ -752,6 +1148,81 @@ function toPath(entry: EntryMatch, file: string): Path {
     steps: [],
     loops: [],
     ...(entry.schedule ? { schedule: entry.schedule } : {}),
+  };
+}
+
+function startupPath(file: string, server: ServerStart): Path {
+  return {
+    effect: 'open',
+    rule: 'long-running-server',
+    entry: `module-level code in ${file}, which sets up a long-running server or bot (${server.what}): it runs once at start-up, not per request, and how the file is started says nothing about who waits; if it is batch work, move it to a script or declare it with \`// batchwise: batch\``,
+    file,
+    line: server.line,
+    steps: [],
+    loops: [],
+    startup: server.what,
+  };
+}
+
+/** Callbacks that run where they are written, inside the code that receives them, not later for an event. */
+const INLINE_CALLBACKS = new Set(['map', 'forEach', 'flatMap', 'filter', 'reduce', 'some', 'every', 'find', 'then', 'catch', 'finally', 'setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask', 'pMap']);
+
+/**
+ * A callback handed, while a server or bot starts, to a call Batchwise does not know: a route, event or
+ * message handler of a framework it has no rule for. Taken as user-waiting, since a false user-waiting
+ * only costs a missed saving.
+ */
+function asServerCallback(file: string, call: TSESTree.CallExpression | TSESTree.NewExpression, paths: Path[]): Path[] {
+  const callee = call.callee.type === T.MemberExpression ? propertyName(call.callee.property, call.callee.computed) : call.callee.type === T.Identifier ? call.callee.name : null;
+  if (callee && INLINE_CALLBACKS.has(callee)) return paths;
+  const where = `${file}:${call.loc.start.line}`;
+  return paths.map((p) => {
+    if (!p.startup) return p;
+    const { startup, ...rest } = p;
+    return {
+      ...rest,
+      effect: 'user-waiting' as const,
+      entry: `a handler set up at ${where} while ${p.file} sets up a long-running server or bot (${startup}); a callback registered there answers requests or events`,
+    };
+  });
+}
+
+const registeredHandlers = new WeakMap<FileIndex, ServerStart | null>();
+
+/** A route, bot or socket handler registered anywhere in the file makes it a server's file. */
+function registeredHandler(fi: FileIndex, file: string): ServerStart | null {
+  if (registeredHandlers.has(fi)) return registeredHandlers.get(fi)!;
+  let found: ServerStart | null = null;
+  visit(fi.parsed.ast, (node) => {
+    if (found) return false;
+    if (node.type !== T.CallExpression || !node.arguments.some((a) => isFunctionLike(a) || a.type === T.Identifier || a.type === T.MemberExpression)) return;
+    const entry = matchRegistration(node, file);
+    if (entry && ruleById(entry.rule)?.effect === 'user-waiting') found = { what: `it registers the ${entry.message}`, line: node.loc.start.line };
+  });
+  registeredHandlers.set(fi, found);
+  return found;
+}
+
+/** The text an import of `file` must contain: its base name, or its folder's for an index file. */
+function importNeedle(file: string): string {
+  const stem = stripExtension(file);
+  const base = stem.slice(stem.lastIndexOf('/') + 1);
+  return base === 'index' ? stem.slice(0, stem.lastIndexOf('/')).split('/').pop() ?? base : base;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function unparsedPath(file: string, name: string, error: string): Path {
+  return {
+    effect: 'blocked',
+    rule: 'unparsed-caller',
+    entry: `${file} mentions \`${name}\` but could not be parsed (${error}), so its calls cannot be followed and this call cannot be shown to be batchable; fix the syntax error to get a verdict`,
+    file,
+    line: 1,
+    steps: [],
+    loops: [],
   };
 }
 
@@ -774,7 +1245,11 @@ function dedupePaths(paths: Path[]): Path[] {
   });
 }
 
-function uniqueEvidence(list: Evidence[]): Evidence[] {
+function plainEvidence({ rule, message, file, line }: Evidence): Evidence {
+  return { rule, message, file, line };
+}
+
+function uniqueEvidence<E extends Evidence>(list: E[]): E[] {
   const seen = new Set<string>();
   return list.filter((e) => {
     const key = `${e.rule}|${e.file}|${e.line}`;

@@ -16,14 +16,41 @@ export interface EntryMatch {
 
 const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'all', 'options', 'head']);
 const ROUTE_EXPORTS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
-const SOCKET_EVENTS = new Set(['message', 'connection', 'data']);
-const BOT_EVENTS = new Set(['messageCreate', 'interactionCreate', 'text', 'message_created', 'app_mention']);
-const BOT_METHODS = new Set(['message', 'command', 'action', 'event', 'shortcut', 'hears', 'view']);
+const SOCKET_EVENTS = new Set(['message', 'connection', 'connect', 'data']);
+const BOT_EVENTS = new Set(['messageCreate', 'interactionCreate', 'text', 'message_created', 'app_mention', 'messageReactionAdd', 'callback_query', 'inline_query']);
+const BOT_METHODS = new Set(['message', 'command', 'action', 'event', 'shortcut', 'hears', 'view', 'options', 'start', 'help']);
+/** Receivers that are Slack, Telegram or Discord apps: `app`, `bot`, `slackApp`, `this.bot`. */
+const BOT_RECEIVER = /(app|bot|slack|telegraf|bolt)$/i;
+/** Receivers that hold HTTP routes, for route paths Batchwise cannot read (`app.post(paths.ask, h)`). */
+const ROUTER_RECEIVER = /^(app|router|server|api|fastify|hono|koa|express|routes?)$|(App|Router|Routes|Server|Api)$/;
+/** Telegraf's update filters (`bot.on(message('text'), fn)`), from telegraf/filters. */
+const TELEGRAF_FILTERS = new Set(['message', 'editedMessage', 'channelPost', 'callbackQuery', 'inlineQuery']);
 
-function stringArg(node: Node | undefined): string | null {
+/** Reads a constant string the recognisers cannot see on their own (`ROUTES.ask`, `QUEUE_NAME`). */
+export type StringOf = (node: Node) => string | null;
+const NO_STRINGS: StringOf = () => null;
+
+function stringArg(node: Node | undefined, stringOf: StringOf = NO_STRINGS): string | null {
   if (!node) return null;
   if (node.type === T.Literal && typeof node.value === 'string') return node.value;
   if (node.type === T.TemplateLiteral && node.expressions.length === 0) return node.quasis[0]?.value.cooked ?? null;
+  return stringOf(node);
+}
+
+/** A route path as far as it can be read: `'/x'`, `ROUTES.ask` (resolved), `` `${BASE}/chat` `` (holes kept as `…`). */
+function routePath(node: Node | undefined, stringOf: StringOf): string | null {
+  if (!node) return null;
+  const plain = stringArg(node, stringOf);
+  if (plain !== null) return plain.startsWith('/') || plain === '*' ? plain : null;
+  if (node.type === T.TemplateLiteral) {
+    let out = '';
+    node.quasis.forEach((q, i) => {
+      out += q.value.cooked ?? '';
+      const hole = node.expressions[i];
+      if (hole) out += stringOf(hole) ?? '…';
+    });
+    return out.includes('/') ? out : null;
+  }
   return null;
 }
 
@@ -32,13 +59,52 @@ function looksLikeCronSpec(s: string): boolean {
   return (fields.length === 5 || fields.length === 6) && fields.every((f) => /^[\d*/,\-?LW#A-Za-z]+$/.test(f));
 }
 
+/** The last name in a receiver chain: `this.app` → 'app', `slackApp` → 'slackApp'. */
+export function receiverName(node: Node): string | null {
+  if (node.type === T.Identifier) return node.name;
+  if (node.type === T.MemberExpression) return propertyName(node.property, node.computed);
+  return null;
+}
+
+/** Every name along a member and call chain: `t.procedure.input(x).mutation` → t, procedure, input, mutation. */
+function chainNames(node: Node): string[] {
+  const names: string[] = [];
+  let cur: Node = node;
+  for (;;) {
+    if (cur.type === T.Identifier) {
+      names.push(cur.name);
+      return names;
+    }
+    if (cur.type === T.MemberExpression) {
+      const p = propertyName(cur.property, cur.computed);
+      if (p) names.push(p);
+      cur = cur.object;
+    } else if (cur.type === T.CallExpression) cur = cur.callee;
+    else return names;
+  }
+}
+
+/**
+ * A bot event named by a constant (`Events.MessageCreate` in discord.js) or a Telegraf filter
+ * (`message('text')`): the event in the spelling BOT_EVENTS uses.
+ */
+function botEvent(node: Node | undefined): string | null {
+  if (!node) return null;
+  if (node.type === T.MemberExpression && !node.computed && node.property.type === T.Identifier) {
+    const name = node.property.name;
+    return name.charAt(0).toLowerCase() + name.slice(1);
+  }
+  if (node.type === T.CallExpression && node.callee.type === T.Identifier && TELEGRAF_FILTERS.has(node.callee.name)) return 'text';
+  return null;
+}
+
 /** A function handed to a registration call: `app.post('/x', fn)`, `cron.schedule('0 * * * *', fn)`, `ws.on('message', fn)`. */
-export function matchRegistration(call: TSESTree.CallExpression | TSESTree.NewExpression, file: string): EntryMatch | null {
+export function matchRegistration(call: TSESTree.CallExpression | TSESTree.NewExpression, file: string, stringOf: StringOf = NO_STRINGS): EntryMatch | null {
   const line = call.loc.start.line;
   const where = `${file}:${line}`;
   if (call.type === T.NewExpression) {
     if (call.callee.type === T.Identifier && call.callee.name === 'CronJob') {
-      const spec = stringArg(call.arguments[0]);
+      const spec = stringArg(call.arguments[0], stringOf);
       return { rule: 'cron-schedule', message: `runs on the cron schedule ${spec ? `'${spec}'` : ''} (new CronJob) at ${where}`.replace('  ', ' '), node: call, schedule: spec ?? undefined };
     }
     return null;
@@ -50,36 +116,113 @@ export function matchRegistration(call: TSESTree.CallExpression | TSESTree.NewEx
     if (call.callee.type === T.Identifier && call.callee.name === 'scheduleJob') {
       return { rule: 'cron-schedule', message: `runs on a node-schedule job at ${where}`, node: call };
     }
+    if (call.callee.type === T.Identifier && call.callee.name === 'createServer') {
+      return { rule: 'http-route-handler', message: `HTTP request handler passed to createServer at ${where}`, node: call };
+    }
     return null;
   }
   const method = propertyName(call.callee.property, call.callee.computed);
   if (!method) return null;
-  const first = stringArg(call.arguments[0]);
-  if (HTTP_METHODS.has(method) && first !== null && first.startsWith('/')) {
-    return { rule: 'http-route-handler', message: `${method.toUpperCase()} ${first} route handler at ${where}`, node: call };
+  const object = call.callee.object;
+  const receiver = receiverName(object);
+  const first = stringArg(call.arguments[0], stringOf);
+  if (HTTP_METHODS.has(method)) {
+    const route = httpRoute(call, receiver, stringOf);
+    if (route) return { rule: 'http-route-handler', message: `${method.toUpperCase()} ${route} route handler at ${where}`, node: call };
+  }
+  if (method === 'createServer') {
+    return { rule: 'http-route-handler', message: `HTTP request handler passed to ${receiver ?? ''}.createServer at ${where}`, node: call };
+  }
+  if (method === 'serve' && (receiver === 'Bun' || receiver === 'Deno')) {
+    return { rule: 'http-route-handler', message: `HTTP request handler of ${receiver}.serve at ${where}`, node: call };
+  }
+  // Hono: `app.on('POST', '/x', h)` and `app.on(['GET', 'POST'], '/x', h)`.
+  if (method === 'on' && call.arguments.length >= 3) {
+    const verbs = call.arguments[0].type === T.ArrayExpression ? call.arguments[0].elements.map((e) => stringArg(e ?? undefined, stringOf)) : [first];
+    const path = routePath(call.arguments[1], stringOf);
+    if (path && verbs.length > 0 && verbs.every((v) => v !== null && /^[A-Z]+$/.test(v))) {
+      return { rule: 'http-route-handler', message: `${verbs.join('/')} ${path} route handler at ${where}`, node: call };
+    }
   }
   if (method === 'scheduleJob' || (method === 'schedule' && first !== null && looksLikeCronSpec(first))) {
     return { rule: 'cron-schedule', message: `runs on the ${first ? `schedule '${first}'` : 'node-schedule job'} at ${where}`, node: call, schedule: first ?? undefined };
   }
-  if ((method === 'on' || method === 'once') && first !== null) {
-    if (BOT_EVENTS.has(first)) return { rule: 'chat-bot-handler', message: `bot handler for '${first}' events at ${where}`, node: call };
-    if (SOCKET_EVENTS.has(first)) return { rule: 'websocket-handler', message: `socket handler for '${first}' events at ${where}`, node: call };
+  if (method === 'on' || method === 'once') {
+    const event = first ?? botEvent(call.arguments[0]);
+    if (event !== null && BOT_EVENTS.has(event)) return { rule: 'chat-bot-handler', message: `bot handler for '${event}' events at ${where}`, node: call };
+    if (first !== null && SOCKET_EVENTS.has(first)) return { rule: 'websocket-handler', message: `socket handler for '${first}' events at ${where}`, node: call };
   }
-  const receiver = rootIdentifier(call.callee.object);
-  if (method === 'use' && receiver && /^(app|router|server|api|koa|hono)$/i.test(receiver) && first === null) {
-    return { rule: 'http-route-handler', message: `HTTP middleware (${receiver}.use) at ${where}`, node: call };
+  const root = rootIdentifier(object);
+  if (method === 'use' && root && /^(app|router|server|api|koa|hono)$/i.test(root) && first === null) {
+    return { rule: 'http-route-handler', message: `HTTP middleware (${root}.use) at ${where}`, node: call };
   }
-  if ((method === 'query' || method === 'mutation' || method === 'subscription') && receiver && /procedure/i.test(receiver)) {
+  if ((method === 'query' || method === 'mutation' || method === 'subscription') && chainNames(object).some((n) => /procedure/i.test(n))) {
     return { rule: 'rpc-procedure', message: `tRPC ${method} procedure at ${where}`, node: call };
   }
-  if (receiver === 'ipcMain' && ['handle', 'handleOnce', 'on', 'once'].includes(method)) {
+  if (root === 'ipcMain' && ['handle', 'handleOnce', 'on', 'once'].includes(method)) {
     return { rule: 'electron-ipc', message: `Electron IPC handler${first ? ` for '${first}'` : ''} at ${where}`, node: call };
   }
   if (method === 'registerCommand' || method === 'registerTextEditorCommand') {
     return { rule: 'editor-command', message: `editor command${first ? ` '${first}'` : ''} at ${where}`, node: call };
   }
-  if (BOT_METHODS.has(method) && call.callee.object.type === T.Identifier && /^(app|bot|slack|telegraf|bolt)$/i.test(call.callee.object.name)) {
-    return { rule: 'chat-bot-handler', message: `bot ${method} handler at ${where}`, node: call };
+  // Telegraf's `bot.start(fn)` is the /start command; Bolt's `app.start(port)` starts the app.
+  const handed = (method === 'start' || method === 'help' ? call.arguments : call.arguments.slice(1)).some((a) => isFunctionLike(a) || a.type === T.Identifier || a.type === T.MemberExpression);
+  if (BOT_METHODS.has(method) && receiver && BOT_RECEIVER.test(receiver) && handed) {
+    return { rule: 'chat-bot-handler', message: `bot ${method} handler${first ? ` for '${first}'` : ''} at ${where}`, node: call };
+  }
+  return null;
+}
+
+/**
+ * The path of an HTTP method registration, in words: `app.post('/x', h)`, `app.post(ROUTES.x, h)`,
+ * `` app.post(`${BASE}/x`, h) ``, Express `app.route('/x').post(h)`; or the path as written when a
+ * router-like receiver registers a handler under a name Batchwise cannot read.
+ */
+function httpRoute(call: TSESTree.CallExpression, receiver: string | null, stringOf: StringOf): string | null {
+  const callee = call.callee as TSESTree.MemberExpression;
+  const path = routePath(call.arguments[0], stringOf);
+  if (path) return path;
+  const object = callee.object;
+  if (object.type === T.CallExpression && object.callee.type === T.MemberExpression && propertyName(object.callee.property, object.callee.computed) === 'route') {
+    return routePath(object.arguments[0], stringOf) ?? 'route';
+  }
+  const first = call.arguments[0];
+  const handed = call.arguments.slice(1).some((a) => isFunctionLike(a) || a.type === T.Identifier || a.type === T.MemberExpression || a.type === T.CallExpression);
+  if (receiver && ROUTER_RECEIVER.test(receiver) && handed && (first?.type === T.Identifier || first?.type === T.MemberExpression)) {
+    return `(${describeNode(first)})`;
+  }
+  return null;
+}
+
+function describeNode(node: Node): string {
+  if (node.type === T.Identifier) return node.name;
+  if (node.type === T.MemberExpression) {
+    const p = propertyName(node.property, node.computed);
+    return `${describeNode(node.object)}.${p ?? '…'}`;
+  }
+  return '…';
+}
+
+/**
+ * A handler inside an options object handed to a registration: Fastify `fastify.route({ method, url,
+ * handler })`, cron's `CronJob.from({ cronTime, onTick })`, `Bun.serve({ fetch })`, `Deno.serve({ handler })`.
+ */
+export function matchOptionRegistration(call: TSESTree.CallExpression | TSESTree.NewExpression, key: string, props: Map<string, Node>, file: string, stringOf: StringOf = NO_STRINGS): EntryMatch | null {
+  const where = `${file}:${call.loc.start.line}`;
+  const callee = call.callee;
+  const method = callee.type === T.MemberExpression ? propertyName(callee.property, callee.computed) : callee.type === T.Identifier ? callee.name : null;
+  const receiver = callee.type === T.MemberExpression ? receiverName(callee.object) : null;
+  if (method === 'route' && key === 'handler' && (props.has('url') || props.has('path'))) {
+    const verb = stringArg(props.get('method'), stringOf) ?? 'HTTP';
+    const url = stringArg(props.get('url') ?? props.get('path'), stringOf) ?? '…';
+    return { rule: 'http-route-handler', message: `${verb.toUpperCase()} ${url} route handler (${receiver ?? ''}.route) at ${where}`, node: call };
+  }
+  if (key === 'onTick' && (method === 'from' || method === 'CronJob') && (receiver === 'CronJob' || method === 'CronJob')) {
+    const spec = stringArg(props.get('cronTime'), stringOf);
+    return { rule: 'cron-schedule', message: `runs on the cron schedule ${spec ? `'${spec}'` : ''} (CronJob.from) at ${where}`.replace('  ', ' '), node: call, schedule: spec ?? undefined };
+  }
+  if ((key === 'fetch' || key === 'handler') && (method === 'serve' || method === 'createServer')) {
+    return { rule: 'http-route-handler', message: `HTTP request handler (${receiver ? `${receiver}.` : ''}${method} ${key}) at ${where}`, node: call };
   }
   return null;
 }
@@ -234,8 +377,15 @@ function scriptNamesIn(command: string): string[] {
   return names;
 }
 
+/** The words of a shell command, quotes removed: `tsx 'scripts/my file.ts' && x` → tsx, scripts/my file.ts, x. */
+function shellWords(command: string): string[] {
+  const words: string[] = [];
+  for (const m of command.matchAll(/'([^']*)'|"((?:[^"\\]|\\.)*)"|([^\s;&|'"]+)/g)) words.push(m[1] ?? m[2]?.replace(/\\(.)/g, '$1') ?? m[3]);
+  return words;
+}
+
 function commandRunsFile(command: string, stem: string): boolean {
-  const tokens = command.split(/[\s;&|]+/).map(normaliseRef);
+  const tokens = shellWords(command).map(normaliseRef);
   // Compiled output (dist/x.js) maps back to the source file by its path after the build folder.
   return tokens.some((t) => t === stem || (t.length > 0 && t.includes('/') && stem.endsWith('/' + t.replace(/^(dist|build|out|lib)\//, ''))));
 }

@@ -22,6 +22,7 @@ export const RULES: readonly ContextRule[] = [
   { id: 'electron-ipc', effect: 'user-waiting', title: 'Electron IPC handler' },
   { id: 'editor-command', effect: 'user-waiting', title: 'Editor command handler' },
   { id: 'ui-component', effect: 'user-waiting', title: 'UI component or hook' },
+  { id: 'long-running-server', effect: 'user-waiting', title: 'Set up by a file that starts a long-running server or bot' },
   { id: 'stream-to-client', effect: 'user-waiting', title: 'Streams to a client (SSE, res.write, streamText)' },
   { id: 'npm-script', effect: 'batchable', title: 'Run by an npm script' },
   { id: 'bin-entry', effect: 'batchable', title: 'A package bin entry' },
@@ -38,6 +39,7 @@ export const RULES: readonly ContextRule[] = [
   { id: 'declared-context', effect: 'neutral', title: 'Context declared in a batchwise comment' },
   { id: 'call-chain', effect: 'neutral', title: 'How the call is reached' },
   { id: 'no-entry-point', effect: 'neutral', title: 'No entry point found' },
+  { id: 'unparsed-caller', effect: 'neutral', title: 'A file that may call it could not be parsed' },
   { id: 'test-file', effect: 'excluded', title: 'A test file' },
 ];
 

@@ -61,25 +61,37 @@ export function detectInFile(project: ProjectIndex, resolver: Resolver, file: st
 }
 
 /**
- * `// batchwise-ignore-file` anywhere in the file silences it; `// batchwise-ignore-next-line` silences
- * calls that start on the next line (and a statement starting there).
+ * `// batchwise-ignore-file` anywhere in the file silences it. `// batchwise-ignore-next-line` on a line
+ * of its own silences calls that start on the next line (and a statement starting there); at the end
+ * of a line of code it silences the calls on that line instead, never the next one.
  */
 function ignoredLines(fi: FileIndex): Set<number> | 'file' {
   const lines = new Set<number>();
+  const trailing = new Set<number>();
   for (const c of fi.parsed.comments) {
     const text = c.value.trim();
     if (/^batchwise-ignore-file\b/.test(text)) return 'file';
-    if (/^batchwise-ignore-next-line\b/.test(text)) lines.add(c.loc.end.line + 1);
+    if (!/^batchwise-ignore-next-line\b/.test(text)) continue;
+    if (isTrailingComment(fi.parsed.text, c)) trailing.add(c.loc.start.line);
+    else lines.add(c.loc.end.line + 1);
   }
-  if (lines.size === 0) return lines;
-  // A call inside a statement that starts on the ignored line is ignored too (e.g. a multi-line await).
+  if (lines.size === 0 && trailing.size === 0) return lines;
+  // A call inside a statement that starts on the ignored line is ignored too (e.g. a multi-line await);
+  // a trailing comment also covers a multi-line call that ends on its line.
   const extended = new Set(lines);
   visit(fi.parsed.ast, (node) => {
-    if (lines.has(node.loc.start.line) && node.type === T.CallExpression) {
+    if (node.type !== T.CallExpression) return;
+    if (lines.has(node.loc.start.line) || trailing.has(node.loc.start.line) || trailing.has(node.loc.end.line)) {
       for (let l = node.loc.start.line; l <= node.loc.end.line; l++) extended.add(l);
     }
   });
   return extended;
+}
+
+/** A comment after code on its line (`f(); // note`), as against one on a line of its own. */
+function isTrailingComment(text: string, comment: TSESTree.Comment): boolean {
+  const lineStart = text.lastIndexOf('\n', comment.range[0] - 1) + 1;
+  return /\S/.test(text.slice(lineStart, comment.range[0]));
 }
 
 /**
@@ -128,10 +140,10 @@ interface Wrapped {
 function buildSite(fi: FileIndex, resolver: Resolver, file: string, node: TSESTree.CallExpression, shape: CallShape, wrapped?: Wrapped): CallSite {
   const request = wrapped?.promptArgument ? null : requestObject(fi, resolver, file, node);
   const props = request ? readProps(request.node) : new Map<string, TSESTree.Node>();
-  const modelNode = props.get('model');
-  const model = wrapped ? wrapped.model : modelNode ? stringValue(resolver, request!.file, modelNode) : null;
-  const streamNode = props.get('stream');
-  const streaming = Boolean(shape.alwaysStreams) || (streamNode?.type === T.Literal && streamNode.value === true);
+  const modelProp = request ? requestProp(resolver, request.file, request.node, 'model', 0) : null;
+  const model = wrapped ? wrapped.model : modelProp ? stringValue(resolver, modelProp.file, modelProp.node) : null;
+  const stream = shape.alwaysStreams ? true : request ? streamOption(resolver, request.file, request.node, 0) : false;
+  const streaming = stream !== false;
   let maxOutputTokens: number | null = wrapped?.maxOutputTokens ?? null;
   for (const p of shape.maxTokensProps) {
     const v = props.get(p);
@@ -168,6 +180,7 @@ function buildSite(fi: FileIndex, resolver: Resolver, file: string, node: TSESTr
     batchEndpoint: shape.batchEndpoint,
     model,
     streaming,
+    ...(stream === 'unknown' ? { streamingUnknown: true } : {}),
     callee: calleeText(fi.parsed.text, node),
     enclosingFunction: enclosingFunctionName(fi, node),
     request: prompt,
@@ -187,6 +200,46 @@ function requestObject(
   if (value?.kind !== 'object') return null;
   void fi;
   return { file: value.file, node: value.node, hasSpread: value.node.properties.some((p) => p.type === T.SpreadElement) };
+}
+
+/**
+ * The request's `stream` option: true, false, or 'unknown' when it is set to something that cannot be
+ * read (`stream: flag`). Spreads are read where they resolve to an object (`{ ...base }`), the last
+ * property winning as in JavaScript; a spread that does not resolve says nothing about it.
+ */
+function streamOption(resolver: Resolver, file: string, obj: TSESTree.ObjectExpression, hops: number): boolean | 'unknown' {
+  let stream: boolean | 'unknown' = false;
+  for (const p of obj.properties) {
+    if (p.type === T.SpreadElement) {
+      const spread = hops < 4 ? resolver.evaluate(file, p.argument) : null;
+      if (spread?.kind === 'object') {
+        const inner = streamOption(resolver, spread.file, spread.node, hops + 1);
+        if (inner !== false || hasProp(spread.node, 'stream')) stream = inner;
+      }
+      continue;
+    }
+    if (propertyName(p.key, p.computed) !== 'stream') continue;
+    const value = resolver.evaluate(file, p.shorthand ? p.key : p.value);
+    stream = value?.kind === 'boolean' ? value.value : 'unknown';
+  }
+  return stream;
+}
+
+/** The last `key` property of a request object, looking into spreads that resolve to objects (`{ ...base, messages }`). */
+function requestProp(resolver: Resolver, file: string, obj: TSESTree.ObjectExpression, key: string, hops: number): { file: string; node: TSESTree.Node } | null {
+  let found: { file: string; node: TSESTree.Node } | null = null;
+  for (const p of obj.properties) {
+    if (p.type === T.SpreadElement) {
+      const spread = hops < 4 ? resolver.evaluate(file, p.argument) : null;
+      const inner = spread?.kind === 'object' ? requestProp(resolver, spread.file, spread.node, key, hops + 1) : null;
+      if (inner) found = inner;
+    } else if (propertyName(p.key, p.computed) === key) found = { file, node: p.shorthand ? p.key : p.value };
+  }
+  return found;
+}
+
+function hasProp(obj: TSESTree.ObjectExpression, key: string): boolean {
+  return obj.properties.some((p) => p.type === T.Property && propertyName(p.key, p.computed) === key);
 }
 
 function readProps(obj: TSESTree.ObjectExpression): Map<string, TSESTree.Node> {
@@ -273,22 +326,51 @@ export function functionName(fi: FileIndex, fn: Node): string | null {
   if (parent.type === T.MethodDefinition || parent.type === T.Property || parent.type === T.PropertyDefinition) {
     return propertyName(parent.key, parent.computed);
   }
+  // `exports.answer = async () => …`, `Service.prototype.run = function () {…}`.
+  if (parent.type === T.AssignmentExpression && parent.right === fn && parent.left.type === T.MemberExpression) {
+    const prop = propertyName(parent.left.property, parent.left.computed);
+    return prop === 'exports' ? null : prop;
+  }
   return null;
 }
 
-/** A `// batchwise: ...` comment on the line above the call or above a statement that contains it. */
+/**
+ * A `// batchwise: ...` declaration for a call: a comment at the end of the call's own line (its first
+ * or last line, or the last line of the statement holding it), else a comment on a line of its own just
+ * above the call or above a statement that contains it. A trailing comment never reaches the next line.
+ */
 function findAnnotation(fi: FileIndex, node: Node): string | null {
-  const byEndLine = new Map<number, string>();
+  const above = new Map<number, string>();
+  const trailing = new Map<number, string>();
   for (const c of fi.parsed.comments) {
     const m = /^\s*batchwise:\s*(.*?)\s*$/.exec(c.value);
-    if (m) byEndLine.set(c.loc.end.line, m[1]);
+    if (!m) continue;
+    if (isTrailingComment(fi.parsed.text, c)) trailing.set(c.loc.start.line, m[1]);
+    else above.set(c.loc.end.line, m[1]);
+    // The first line inside a multi-line call (`create({` then `// batchwise: …`) speaks for that call.
+    if (c.range[0] > node.range[0] && c.range[1] < node.range[1] && c.loc.start.line === node.loc.start.line + 1 && !isTrailingComment(fi.parsed.text, c)) return m[1];
   }
-  if (byEndLine.size === 0) return null;
+  if (above.size === 0 && trailing.size === 0) return null;
+  const statement = enclosingStatement(fi, node);
+  for (const line of [node.loc.start.line, node.loc.end.line, statement?.loc.end.line]) {
+    const hit = line !== undefined ? trailing.get(line) : undefined;
+    if (hit !== undefined) return hit;
+  }
   let cur: Node | undefined = node;
   while (cur && cur.type !== T.Program) {
-    const hit = byEndLine.get(cur.loc.start.line - 1);
+    const hit = above.get(cur.loc.start.line - 1);
     if (hit !== undefined) return hit;
     if (isFunctionLike(cur)) break;
+    cur = fi.parents.get(cur);
+  }
+  return null;
+}
+
+/** The nearest statement holding `node`, within its function. */
+function enclosingStatement(fi: FileIndex, node: Node): Node | null {
+  let cur = fi.parents.get(node);
+  while (cur && !isFunctionLike(cur) && cur.type !== T.Program) {
+    if (/Statement$|Declaration$/.test(cur.type) && cur.type !== T.BlockStatement) return cur;
     cur = fi.parents.get(cur);
   }
   return null;

@@ -13,7 +13,12 @@ export type Value =
   | { kind: 'sdk-namespace'; module: ClientModule }
   | { kind: 'module'; file: string }
   | { kind: 'function'; file: string; node: FunctionLike }
+  // A class of the workspace, for its static fields (`class Llm { static openai = new OpenAI() }`).
+  | { kind: 'user-class'; file: string; node: TSESTree.ClassDeclaration }
   | { kind: 'string'; value: string }
+  // Only from literals, `const` bindings and conditionals whose branches agree: a flag read as
+  // known must be known (`stream`).
+  | { kind: 'boolean'; value: boolean }
   | { kind: 'queue'; name: string }
   | { kind: 'object'; file: string; node: TSESTree.ObjectExpression }
   // The AI SDK: its module, one of its LLM functions, a provider package, a provider instance (or one of
@@ -36,6 +41,7 @@ type Binding =
   | { kind: 'function'; node: TSESTree.FunctionDeclaration }
   | { kind: 'import'; source: string; imported: string }
   | { kind: 'param'; node: TSESTree.Parameter; path: string[] }
+  | { kind: 'class'; node: TSESTree.ClassDeclaration }
   | { kind: 'other' };
 
 export function isFunctionLike(node: Node): node is FunctionLike {
@@ -127,8 +133,9 @@ export class Resolver {
         if (callee?.kind === 'model-class') return this.modelInstance(file, callee.cls, node.arguments[0]);
         // A job queue (BullMQ, Bull): `new Queue('name')`; its workers are judged by who adds jobs.
         const first = node.arguments[0];
-        if (node.callee.type === T.Identifier && node.callee.name === 'Queue' && first?.type === T.Literal && typeof first.value === 'string') {
-          return { kind: 'queue', name: first.value };
+        if (node.callee.type === T.Identifier && node.callee.name === 'Queue' && first) {
+          const name = this.evaluate(file, first);
+          if (name?.kind === 'string') return { kind: 'queue', name: name.value };
         }
         return null;
       }
@@ -155,18 +162,30 @@ export class Resolver {
         return object ? this.member(file, object, prop) : null;
       }
       case T.Literal:
+        if (typeof node.value === 'boolean') return { kind: 'boolean', value: node.value };
         return typeof node.value === 'string' ? { kind: 'string', value: node.value } : null;
       case T.TemplateLiteral:
         return node.expressions.length === 0 ? { kind: 'string', value: node.quasis.map((q) => q.value.cooked ?? '').join('') } : null;
       case T.ObjectExpression:
         return { kind: 'object', file, node };
-      case T.ConditionalExpression:
-        return this.evaluate(file, node.consequent) ?? this.evaluate(file, node.alternate);
-      case T.LogicalExpression:
-        return this.evaluate(file, node.left) ?? this.evaluate(file, node.right);
+      case T.ConditionalExpression: {
+        const yes = this.evaluate(file, node.consequent);
+        const no = this.evaluate(file, node.alternate);
+        if (yes?.kind === 'boolean' || no?.kind === 'boolean') return yes?.kind === 'boolean' && no?.kind === 'boolean' && yes.value === no.value ? yes : null;
+        return yes ?? no;
+      }
+      case T.LogicalExpression: {
+        const v = this.evaluate(file, node.left) ?? this.evaluate(file, node.right);
+        return v?.kind === 'boolean' ? null : v;
+      }
       case T.ArrowFunctionExpression:
       case T.FunctionExpression:
         return { kind: 'function', file, node };
+      case T.AssignmentExpression:
+        // `return (client ??= new OpenAI())`: the value is what is assigned, or what was there.
+        if (node.operator === '=') return this.evaluate(file, node.right);
+        if (node.operator === '??=' || node.operator === '||=') return this.evaluate(file, node.right) ?? this.evaluate(file, node.left);
+        return null;
       default:
         return null;
     }
@@ -193,6 +212,15 @@ export class Resolver {
       case 'model-provider':
         // `openai.chat('gpt-4o')`, `openai.embedding(…)`: called like the instance itself.
         return MODEL_METHODS.includes(prop) ? object : null;
+      case 'user-class': {
+        for (const el of object.node.body.body) {
+          if (el.type === T.PropertyDefinition && el.static && propertyName(el.key, el.computed) === prop) {
+            if (el.value) return this.evaluate(object.file, el.value);
+            return this.annotatedClient(object.file, el.typeAnnotation?.typeAnnotation, el);
+          }
+        }
+        return null;
+      }
       case 'object': {
         for (const p of object.node.properties) {
           if (p.type !== T.Property) continue;
@@ -279,11 +307,16 @@ export class Resolver {
     if (!binding) return null;
     switch (binding.kind) {
       case 'init': {
-        if (!binding.init) return null;
-        let value = this.evaluate(file, binding.init);
+        let value = binding.init ? this.evaluate(file, binding.init) : null;
         for (const key of binding.path) value = value ? this.member(file, value, key) : null;
-        return value;
+        // A `let` flag may be reassigned before it is read.
+        if (value?.kind === 'boolean' && !isConstDeclarator(fi, binding.declarator)) return null;
+        if (value || binding.path.length > 0) return value;
+        // `let client: OpenAI;` or `let client = null`, assigned later (`client = new OpenAI()`, `client ??= …`).
+        return this.declaredType(file, binding.declarator) ?? this.assignedValue(file, fi, binding.declarator);
       }
+      case 'class':
+        return { kind: 'user-class', file, node: binding.node };
       case 'function':
         return { kind: 'function', file, node: binding.node };
       case 'import': {
@@ -299,6 +332,59 @@ export class Resolver {
       default:
         return null;
     }
+  }
+
+  /** `let client: OpenAI;` / `let client: OpenAI | null = null`: the declared type names an SDK class. */
+  private declaredType(file: string, declarator: Node): Value | null {
+    if (declarator.type !== T.VariableDeclarator || declarator.id.type !== T.Identifier) return null;
+    return this.annotatedClient(file, declarator.id.typeAnnotation?.typeAnnotation, declarator);
+  }
+
+  /** A client type in an annotation, also inside a union with null or undefined. */
+  private annotatedClient(file: string, type: TSESTree.TypeNode | undefined, anchor: Node): Value | null {
+    if (!type) return null;
+    if (type.type === T.TSUnionType) {
+      for (const t of type.types) {
+        const v = this.annotatedClient(file, t, anchor);
+        if (v) return v;
+      }
+      return null;
+    }
+    if (type.type !== T.TSTypeReference) return null;
+    const cls = this.evaluateTypeName(file, type.typeName, anchor);
+    return cls?.kind === 'class' ? { kind: 'client', provider: cls.provider, path: [] } : null;
+  }
+
+  private readonly assignments = new Map<Node, Value | null>();
+
+  /** What a variable declared without a value is assigned later in its file (the first assignment that resolves). */
+  private assignedValue(file: string, fi: FileIndex, declarator: Node): Value | null {
+    if (this.assignments.has(declarator)) return this.assignments.get(declarator)!;
+    if (declarator.type !== T.VariableDeclarator || declarator.id.type !== T.Identifier) return null;
+    const name = declarator.id.name;
+    this.assignments.set(declarator, null);
+    const rights: Node[] = [];
+    const stack: Node[] = [fi.parsed.ast];
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      if (n.type === T.AssignmentExpression && n.left.type === T.Identifier && n.left.name === name) {
+        const b = lookupBinding(fi, name, n.left);
+        if (b?.kind === 'init' && b.declarator === declarator) rights.push(n.right);
+      }
+      for (const key of Object.keys(n)) {
+        if (key === 'parent' || key === 'loc' || key === 'range') continue;
+        const v = (n as unknown as Record<string, unknown>)[key];
+        if (Array.isArray(v)) v.forEach((c) => isNodeLike(c) && stack.push(c));
+        else if (isNodeLike(v)) stack.push(v);
+      }
+    }
+    let value: Value | null = null;
+    for (const right of rights) {
+      value = this.evaluate(file, right);
+      if (value) break;
+    }
+    this.assignments.set(declarator, value);
+    return value;
   }
 
   /** `client: OpenAI` or `private readonly claude: Anthropic` — the annotation names the SDK class. */
@@ -400,11 +486,13 @@ export class Resolver {
             if (hit && d.init) {
               let v = this.evaluate(file, d.init);
               for (const k of hit.path) v = v ? this.member(file, v, k) : null;
-              return v;
+              return v?.kind === 'boolean' && decl.kind !== 'const' ? null : v;
             }
           }
         } else if (decl && (decl.type === T.FunctionDeclaration) && decl.id?.name === name) {
           return { kind: 'function', file, node: decl };
+        } else if (decl?.type === T.ClassDeclaration && decl.id?.name === name) {
+          return { kind: 'user-class', file, node: decl };
         }
         for (const spec of stmt.specifiers) {
           const exported = spec.exported.type === T.Identifier ? spec.exported.name : String(spec.exported.value);
@@ -421,6 +509,7 @@ export class Resolver {
       } else if (stmt.type === T.ExportDefaultDeclaration && name === 'default') {
         const d = stmt.declaration;
         if (d.type === T.FunctionDeclaration) return { kind: 'function', file, node: d };
+        if (d.type === T.ClassDeclaration) return { kind: 'user-class', file, node: d };
         return this.evaluate(file, d);
       } else if (stmt.type === T.ExpressionStatement) {
         const v = this.evaluateCommonJsExport(file, stmt.expression, name);
@@ -455,6 +544,11 @@ export class Resolver {
     }
     return null;
   }
+}
+
+function isConstDeclarator(fi: FileIndex, declarator: Node): boolean {
+  const decl = fi.parents.get(declarator);
+  return decl?.type === T.VariableDeclaration && decl.kind === 'const';
 }
 
 function isNodeLike(v: unknown): v is Node {
@@ -499,7 +593,7 @@ function declaredIn(statements: readonly Node[], name: string, isProgram: boolea
     } else if (stmt.type === T.FunctionDeclaration && stmt.id?.name === name) {
       return { kind: 'function', node: stmt };
     } else if (stmt.type === T.ClassDeclaration && stmt.id?.name === name) {
-      return { kind: 'other' };
+      return { kind: 'class', node: stmt };
     } else if (isProgram && stmt.type === T.ImportDeclaration) {
       for (const spec of stmt.specifiers) {
         if (spec.local.name !== name) continue;

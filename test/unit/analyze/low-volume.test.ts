@@ -5,11 +5,14 @@ import { DEFAULT_OPTIONS, Estimate } from '../../../src/core/model';
 
 const SOURCE = `import OpenAI from 'openai';
 const c = new OpenAI();
-export async function f(xs: string[]) {
+async function f(xs: string[]) {
   for (const x of xs) await c.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: x }] });
 }
+f(process.argv.slice(2));
 `;
-const project = { files: ['a.ts'], read: (p: string) => (p === 'a.ts' ? SOURCE : undefined) };
+// Run by an npm script, so the call is batchable whatever the loop walks.
+const PACKAGE = JSON.stringify({ scripts: { tag: 'tsx a.ts' } });
+const project = { files: ['a.ts'], read: (p: string) => (p === 'a.ts' ? SOURCE : p === 'package.json' ? PACKAGE : undefined) };
 const estimateWith = (callsPerDay: number) => (): Estimate => ({
   callsPerDay,
   inputTokens: 10,

@@ -1,0 +1,155 @@
+// Loops around a call, and what they loop over. A loop says the call runs many times; only what it
+// iterates says whether anyone is waiting on the other side: lines of a file or rows of a table
+// fetched in bulk are batch work, `req.body.items` is a person's request. See
+// docs/rules/loop-over-collection.md.
+import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
+import { visit, type Node } from '../parse/walk';
+import type { Evidence } from '../model';
+import { isFunctionLike, lookupBinding, propertyName } from '../detect/resolve';
+import type { FileIndex } from '../project';
+
+export interface Loop extends Evidence {
+  /** What the loop iterates when that is plainly batch data (a file read, a bulk query, a dataset). */
+  batchSource?: string;
+}
+
+const LOOP_METHODS = new Set(['map', 'forEach', 'flatMap']);
+
+/** Calls that read files or streams: what they return is data on disk, not a request. */
+const FILE_READERS = new Set(['readFile', 'readFileSync', 'readdir', 'readdirSync', 'createReadStream', 'createInterface', 'glob', 'globSync', 'opendir']);
+/** Calls that fetch rows in bulk from a database or a cursor over them. */
+const BULK_QUERIES = new Set(['findMany', 'findAll', 'toArray', 'query', 'all', 'select', 'scan', 'cursor', 'stream', 'iterate', 'each']);
+/** Calls whose result is built from their receiver or arguments: the source is further in. */
+const PASS_THROUGH = new Set(['split', 'filter', 'map', 'slice', 'flat', 'flatMap', 'entries', 'values', 'keys', 'parse', 'from', 'trim', 'toString', 'sort', 'reverse', 'concat']);
+const DATA_FILE = /\.(jsonl?|csv|tsv|ndjson|ya?ml)$/i;
+const MAX_HOPS = 6;
+
+/** The loop `cur` makes of `child` (its body, or the callback of `.map`/`.forEach`/`pMap`), if any. */
+export function loopAround(fi: FileIndex, file: string, cur: Node, child: Node): Loop | null {
+  const line = cur.loc.start.line;
+  const where = `${file}:${line}`;
+  let iterated: Node | null = null;
+  let message: string;
+  switch (cur.type) {
+    case T.ForOfStatement:
+    case T.ForInStatement:
+    case T.ForStatement:
+    case T.WhileStatement:
+    case T.DoWhileStatement:
+      if ((cur as { body: Node }).body !== child) return null;
+      iterated = iteratedBy(cur);
+      message = `called once per iteration of the loop at ${where}`;
+      break;
+    case T.CallExpression: {
+      // p-map's `pMap(items, mapper, options)` is a loop over `items`.
+      if (cur.callee.type === T.Identifier && /^p[Mm]ap$/.test(cur.callee.name) && cur.arguments[1] === child && isFunctionLike(child)) {
+        iterated = cur.arguments[0];
+        message = `called for each item of a collection (${cur.callee.name}) at ${where}`;
+        break;
+      }
+      if (cur.callee.type !== T.MemberExpression || !cur.arguments.includes(child as never)) return null;
+      const method = propertyName(cur.callee.property, cur.callee.computed);
+      if (!method || !LOOP_METHODS.has(method) || !isFunctionLike(child)) return null;
+      iterated = cur.callee.object;
+      message = `called for each item of a collection (.${method}) at ${where}`;
+      break;
+    }
+    default:
+      return null;
+  }
+  const source = iterated ? batchSource(fi, file, iterated, 0) : null;
+  return {
+    rule: 'loop-over-collection',
+    message: source ? `${message}, over ${source}` : message,
+    file,
+    line,
+    ...(source ? { batchSource: source } : {}),
+  };
+}
+
+/** What a loop statement walks: `for (x of xs)` → xs; `i < xs.length` → xs; `while (cursor.next())` → cursor. */
+function iteratedBy(loop: Node): Node | null {
+  if (loop.type === T.ForOfStatement || loop.type === T.ForInStatement) return loop.right;
+  const test = loop.type === T.ForStatement || loop.type === T.WhileStatement || loop.type === T.DoWhileStatement ? loop.test : null;
+  if (!test) return null;
+  let found: Node | null = null;
+  visit(test, (node) => {
+    if (found) return false;
+    if (node.type === T.MemberExpression && propertyName(node.property, node.computed) === 'length') found = node.object;
+    else if (node.type === T.CallExpression && node.callee.type === T.MemberExpression && /^(next|hasNext|read|readLine)$/.test(propertyName(node.callee.property, node.callee.computed) ?? '')) {
+      found = node.callee.object;
+    }
+  });
+  return found;
+}
+
+function unwrap(node: Node): Node {
+  let n = node;
+  while (n.type === T.AwaitExpression || n.type === T.TSAsExpression || n.type === T.TSNonNullExpression || n.type === T.TSSatisfiesExpression || n.type === T.ChainExpression) {
+    n = (n as { expression?: Node; argument?: Node }).expression ?? (n as { argument: Node }).argument;
+  }
+  return n;
+}
+
+/**
+ * Where the iterated data plainly comes from batch input, in words; null when it may come from
+ * anywhere (a parameter, a request, an API call).
+ */
+export function batchSource(fi: FileIndex, file: string, raw: Node, hops: number): string | null {
+  if (hops > MAX_HOPS) return null;
+  const node = unwrap(raw);
+  const where = `${file}:${node.loc.start.line}`;
+  switch (node.type) {
+    case T.CallExpression: {
+      const callee = node.callee;
+      const name = callee.type === T.Identifier ? callee.name : callee.type === T.MemberExpression ? propertyName(callee.property, callee.computed) : null;
+      if (!name) return null;
+      if (FILE_READERS.has(name)) return `data read from disk (${name} at ${where})`;
+      if (BULK_QUERIES.has(name) && callee.type === T.MemberExpression && !dependsOnParameter(fi, node)) return `rows fetched in bulk (${name} at ${where})`;
+      if (name === 'find' && callee.type === T.MemberExpression && !node.arguments.some((a) => isFunctionLike(a)) && !dependsOnParameter(fi, node)) {
+        return `a database cursor (find at ${where})`;
+      }
+      if (!PASS_THROUGH.has(name)) return null;
+      const inner = [...(callee.type === T.MemberExpression ? [callee.object] : []), ...node.arguments];
+      for (const part of inner) {
+        const found = batchSource(fi, file, part, hops + 1);
+        if (found) return found;
+      }
+      return null;
+    }
+    case T.MemberExpression:
+      return batchSource(fi, file, node.object, hops + 1);
+    case T.Identifier: {
+      const binding = lookupBinding(fi, node.name, node);
+      if (binding?.kind === 'init' && binding.init) return batchSource(fi, file, binding.init, hops + 1);
+      if (binding?.kind === 'import' && DATA_FILE.test(binding.source)) return `the dataset ${binding.source}`;
+      return null;
+    }
+    case T.ArrayExpression:
+      return node.elements.length > 0 && node.elements.every((e) => e !== null && isLiteralData(e)) ? `a literal list (${where})` : null;
+    default:
+      return null;
+  }
+}
+
+function isLiteralData(node: Node): boolean {
+  if (node.type === T.Literal || (node.type === T.TemplateLiteral && node.expressions.length === 0)) return true;
+  if (node.type === T.ObjectExpression) return node.properties.every((p) => p.type === T.Property && isLiteralData(p.value));
+  if (node.type === T.ArrayExpression) return node.elements.every((e) => e !== null && isLiteralData(e));
+  return false;
+}
+
+/** A query built from a function's parameters (a user id, a request body) is not bulk input. */
+function dependsOnParameter(fi: FileIndex, call: TSESTree.CallExpression): boolean {
+  let found = false;
+  for (const arg of call.arguments) {
+    visit(arg, (node, parent) => {
+      if (found) return false;
+      if (node.type !== T.Identifier) return;
+      if (parent?.type === T.MemberExpression && parent.property === node && !parent.computed) return;
+      if (parent?.type === T.Property && parent.key === node && !parent.computed && !parent.shorthand) return;
+      if (lookupBinding(fi, node.name, node)?.kind === 'param') found = true;
+    });
+  }
+  return found;
+}
