@@ -142,7 +142,6 @@ export function callUnderFix(file: string, text: string, site: CallSite, ast?: T
   if (!endpoint) {
     return refuse(`no batch rewrite for ${site.provider} ${site.api} calls; only OpenAI chat.completions, responses, embeddings and completions and Anthropic messages`);
   }
-  if (site.streaming) return refuse('the call streams its response, and batch results do not stream');
   // The analysis already parsed this text; parse again only when called on its own.
   const parsed = ast ? { ok: true as const, ast, text } : parseSource(file, text);
   if (!parsed.ok) return refuse(`the file does not parse (${parsed.message})`);
@@ -155,10 +154,14 @@ export function callUnderFix(file: string, text: string, site: CallSite, ast?: T
   }
   const facts = factsFor(parsed.ast, text);
   const request = call.arguments[0];
+  // The request's own `stream` says most precisely why; a `.stream()` call, or a flag detection read elsewhere, gets the plain reason.
   const stream = streamProblem(request, facts, call);
   if (stream) return refuse(stream);
+  if (site.streaming) return refuse(STREAMS);
   return { endpoint, parsed, parents: facts.parents, facts, call, client, request };
 }
+
+const STREAMS = 'the call streams its response, and batch results do not stream';
 
 /**
  * Batch results never stream, so a request that may ask for a stream (`stream` set to anything but a
@@ -187,6 +190,7 @@ function streamProblem(request: Node, facts: FileFacts, call: Node): string | nu
       if (key !== 'stream') continue;
       const value = unwrap(p.value);
       if (value.type === T.Literal && value.value === false) continue;
+      if (value.type === T.Literal && value.value === true && !via) return STREAMS;
       const where = via ? `spreads \`${via}\`, which sets` : 'sets';
       return `the request ${where} \`stream\` to \`${facts.quote(value)}\`, and batch results do not stream; set \`stream: false\` (or leave it out) to get a fix`;
     }

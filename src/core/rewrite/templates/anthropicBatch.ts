@@ -143,7 +143,8 @@ export async function runMessagesBatch(client: Anthropic, requests: MessageReque
           resubmitted++;
         }
         if (signal?.aborted) throw new Anthropic.APIUserAbortError();
-        batch = await client.messages.batches.create({ requests: pending }, { signal });
+        // Not under the signal: a batch the API made must be known, so that an abort can cancel it.
+        batch = await client.messages.batches.create({ requests: pending });
         saveState(stateFile, { version: 1, provider: 'anthropic', endpoint: '/v1/messages', batchId: batch.id, requests: pending.length, createdAt: new Date().toISOString() });
       }
       batch = await poll(client, batch, options, stateFile);

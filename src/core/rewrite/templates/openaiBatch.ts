@@ -198,7 +198,8 @@ export async function runOpenAIBatch<Body extends { model?: string | null }, Res
         }
         if (signal?.aborted) throw new OpenAI.APIUserAbortError();
         const file = await client.files.create({ file: await toFile(Buffer.from(jsonl, 'utf8'), 'batchwise-requests.jsonl'), purpose: 'batch' }, { signal });
-        batch = await client.batches.create({ input_file_id: file.id, endpoint, completion_window: '24h' }, { signal });
+        // Not under the signal: a batch the API made must be known, so that an abort can cancel it.
+        batch = await client.batches.create({ input_file_id: file.id, endpoint, completion_window: '24h' });
         saveState(stateFile, { version: 1, provider: 'openai', endpoint, batchId: batch.id, inputFileId: file.id, requests: pending.length, createdAt: new Date().toISOString() });
       }
       batch = await poll(client, batch, options, stateFile);
