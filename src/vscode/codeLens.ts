@@ -1,6 +1,7 @@
 // "Batch API: save ≈ $X/mo" above each batchable call; the lens opens the report.
 import * as vscode from 'vscode';
 import { formatUsd } from '../core/report/format';
+import { costsNothing } from '../core/report/totals';
 import { Engine } from './engine';
 import { callRange } from './diagnostics';
 
@@ -22,7 +23,9 @@ export class SavingsCodeLens implements vscode.CodeLensProvider {
     return entry.findings
       .filter((f) => f.classification.verdict === 'batchable' && f.estimate)
       .map((f) => {
-        const label = f.lowVolume
+        const label = costsNothing(f)
+          ? 'Batch API: nothing to save (the call is free)'
+          : f.lowVolume
           ? `Batch API: low volume (≈ ${f.estimate!.callsPerDay.toLocaleString('en-US')}/day), would save ${formatUsd(f.estimate!.monthlySavings)}/mo`
           : `Batch API: save ≈ ${formatUsd(f.estimate!.monthlySavings)}/mo`;
         return new vscode.CodeLens(callRange(f), { title: label, command: 'batchwise.showReport', tooltip: 'Batchwise: open the savings report' });

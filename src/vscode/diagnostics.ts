@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { Finding, Severity } from '../core/model';
 import { DOCS_BASE, findingMessage, RULE_CODES } from '../core/report/message';
+import { costsNothing } from '../core/report/totals';
 import { Engine } from './engine';
 import { toVscodeSeverity } from './config';
 
@@ -30,7 +31,7 @@ export function toDiagnostic(f: Finding, severity: Severity): vscode.Diagnostic 
   const verdict = f.classification.verdict;
   if (verdict === 'user-waiting') return null;
   const code = verdict === 'batchable' ? CODES.batchable : CODES.unknown;
-  const level = f.lowVolume || verdict === 'unknown' ? vscode.DiagnosticSeverity.Hint : toVscodeSeverity(severity);
+  const level = f.lowVolume || verdict === 'unknown' || costsNothing(f) ? vscode.DiagnosticSeverity.Hint : toVscodeSeverity(severity);
   const d = new vscode.Diagnostic(callRange(f), findingMessage(f), level);
   d.source = SOURCE;
   d.code = { value: code.value, target: vscode.Uri.parse(DOCS_BASE + code.rule + '.md') };

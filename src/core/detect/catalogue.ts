@@ -24,6 +24,8 @@ export interface CallShape {
   maxTokensProps: string[];
   /** This API produces no output tokens (embeddings, moderations). */
   noOutput?: boolean;
+  /** The model the API uses when the request names none. */
+  defaultModel?: string;
 }
 
 export const CLIENT_MODULES: ClientModule[] = [
@@ -74,6 +76,17 @@ export const CALL_SHAPES: CallShape[] = [
     promptProps: ['input'],
     maxTokensProps: [],
     noOutput: true,
+  },
+  {
+    // Moderation is free; its batch endpoint exists for throughput, not savings.
+    provider: 'openai',
+    chain: ['moderations', 'create'],
+    api: 'moderations',
+    batchEndpoint: '/v1/moderations',
+    promptProps: ['input'],
+    maxTokensProps: [],
+    noOutput: true,
+    defaultModel: 'omni-moderation-latest',
   },
   {
     // The legacy Completions API (gpt-3.5-turbo-instruct, davinci-002, babbage-002); the Batch API takes it.
@@ -163,6 +176,11 @@ export function wrapperCallFor(source: string, fn: string): WrapperCall | undefi
 
 export function modelProviderModuleFor(source: string): ModelProviderModule | undefined {
   return MODEL_PROVIDER_MODULES.find((m) => m.source === source);
+}
+
+/** The model an API uses when the request names none (moderations), or null. */
+export function defaultModelFor(api: string): string | null {
+  return CALL_SHAPES.find((s) => s.api === api && s.defaultModel)?.defaultModel ?? null;
 }
 
 /** APIs whose calls produce no output tokens (embeddings), wrapped or not. */

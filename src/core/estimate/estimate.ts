@@ -3,7 +3,7 @@
 import type { AnalysisOptions, CallSite, Estimate, PriceRow } from '../model';
 import { FALLBACK_EMBEDDING_MODEL, FALLBACK_MODEL, findPrice } from './prices';
 import { countTokens, encodingFor } from './tokens';
-import { producesNoOutput } from '../detect/catalogue';
+import { defaultModelFor, producesNoOutput } from '../detect/catalogue';
 
 export const DAYS_PER_MONTH = 30;
 
@@ -41,7 +41,9 @@ export function estimateSite(site: CallSite, options: AnalysisOptions, context: 
   const assumptions: string[] = [];
   const embeddings = producesNoOutput(site.api);
 
-  let price = site.model ? findPrice(site.model, options.priceOverrides) : null;
+  const apiDefault = site.model ? null : defaultModelFor(site.api);
+  let price = site.model ? findPrice(site.model, options.priceOverrides) : apiDefault ? findPrice(apiDefault, options.priceOverrides) : null;
+  if (apiDefault && price) assumptions.push(`The request names no model: the API's default, ${apiDefault}.`);
   if (!price) {
     const fallback = embeddings ? FALLBACK_EMBEDDING_MODEL : FALLBACK_MODEL[site.provider];
     price = findPrice(fallback, options.priceOverrides)!;
@@ -71,7 +73,7 @@ export function estimateSite(site: CallSite, options: AnalysisOptions, context: 
 
   let outputTokens = 0;
   if (embeddings) {
-    assumptions.push('Embeddings produce no output tokens.');
+    assumptions.push(`${site.api === 'moderations' ? 'Moderations' : 'Embeddings'} produce no output tokens.`);
   } else if (site.request.maxOutputTokens !== null) {
     outputTokens = site.request.maxOutputTokens;
     assumptions.push(`Output: the call's token limit, ${fmt(outputTokens)}, taken as the size of each answer (an upper bound).`);

@@ -1,6 +1,7 @@
 // What a finding says, in one sentence: the diagnostic, the SARIF result and the Markdown report use it.
 import type { Finding } from '../model';
 import { formatUsd } from './format';
+import { costsNothing } from './totals';
 
 const PROVIDER_NAMES: Record<string, string> = { openai: 'OpenAI', anthropic: 'Anthropic' };
 
@@ -30,6 +31,9 @@ export function findingMessage(f: Finding): string {
   const call = wrapped ? `${wrapped[1] === 'ai-sdk' ? 'AI SDK' : 'LangChain'} ${wrapped[2]} call (${provider} model)` : `${provider} ${f.site.api} call`;
   const why = primaryReason(f);
   if (f.classification.verdict === 'batchable') {
+    if (costsNothing(f)) {
+      return `${call} is batchable (${sentence(why)}), but it costs nothing now, so the Batch API saves nothing; batch it only for throughput${f.fix ? ' (a Quick Fix is available)' : ''}.`;
+    }
     const saving = f.estimate ? formatUsd(f.estimate.monthlySavings) : 'half its cost';
     return f.lowVolume
       ? `${call} is batchable (${sentence(why)}), but at about ${f.estimate?.callsPerDay ?? '?'} request${f.estimate?.callsPerDay === 1 ? '' : 's'} a day it is low volume: batching would save ≈ ${saving}/mo.`

@@ -4,7 +4,7 @@ import type { Log, ReportingDescriptor, Result } from 'sarif';
 import type { AnalysisResult, Finding, Severity } from '../model';
 import { cents } from './format';
 import { DOCS_BASE, findingMessage, RULE_CODES } from './message';
-import { computeTotals } from './totals';
+import { computeTotals, costsNothing } from './totals';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
@@ -49,7 +49,7 @@ function toResult(f: Finding, severity: Severity, fingerprint: string): Result {
   return {
     ruleId: batchable ? RULE_CODES.batchable.code : RULE_CODES.unknown.code,
     ruleIndex: batchable ? 0 : 1,
-    level: batchable && !f.lowVolume ? LEVEL[severity] : 'note',
+    level: batchable && !f.lowVolume && !costsNothing(f) ? LEVEL[severity] : 'note',
     message: { text: findingMessage(f) },
     locations: [
       {

@@ -56,3 +56,8 @@ export function findingSavings(f: Finding): number {
 export function findingWithBatch(f: Finding): number | null {
   return f.estimate ? f.estimate.monthlyStandard - findingSavings(f) : null;
 }
+
+/** A call that costs nothing now (moderation is free): batching it saves nothing, whatever its volume. */
+export function costsNothing(f: Finding): boolean {
+  return f.estimate !== null && f.estimate.monthlyStandard === 0;
+}

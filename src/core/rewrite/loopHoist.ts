@@ -31,6 +31,7 @@ export const ENDPOINTS = [
   { provider: 'openai', chain: ['responses'], api: 'responses', helper: 'runResponsesBatch' },
   { provider: 'openai', chain: ['embeddings'], api: 'embeddings', helper: 'runEmbeddingsBatch' },
   { provider: 'openai', chain: ['completions'], api: 'completions', helper: 'runCompletionsBatch' },
+  { provider: 'openai', chain: ['moderations'], api: 'moderations', helper: 'runModerationsBatch' },
   { provider: 'anthropic', chain: ['messages'], api: 'messages', helper: 'runMessagesBatch' },
 ] as const;
 
@@ -140,7 +141,7 @@ export function callUnderFix(file: string, text: string, site: CallSite, ast?: T
     return refuse(`a ${name} call: the batch helpers take the provider's own request format, so move it to the official \`${sdk}\` client first (the verdict and the estimate stand)`);
   }
   if (!endpoint) {
-    return refuse(`no batch rewrite for ${site.provider} ${site.api} calls; only OpenAI chat.completions, responses, embeddings and completions and Anthropic messages`);
+    return refuse(`no batch rewrite for ${site.provider} ${site.api} calls; only OpenAI chat.completions, responses, embeddings, completions and moderations and Anthropic messages`);
   }
   // The analysis already parsed this text; parse again only when called on its own.
   const parsed = ast ? { ok: true as const, ast, text } : parseSource(file, text);

@@ -5,6 +5,7 @@ import { computeTotals } from '../../../src/core/report/totals';
 import { toJsonReport } from '../../../src/core/report/json';
 import { toTable } from '../../../src/core/report/table';
 import { findingMessage } from '../../../src/core/report/message';
+import { toSarif } from '../../../src/core/report/sarif';
 import type { Finding, Verdict } from '../../../src/core/model';
 
 function finding(verdict: Verdict, monthlyStandard: number, lowVolume = false): Finding {
@@ -68,4 +69,15 @@ test('messages name an AI SDK call by its function and its provider, and count r
   assert.match(findingMessage(low), /at about 1 request a day it is low volume/);
   low.estimate = { ...low.estimate!, callsPerDay: 40 };
   assert.match(findingMessage(low), /at about 40 requests a day it is low volume/);
+});
+
+test('a batchable call that costs nothing (moderation) says batching saves nothing and is a SARIF note, not a warning', () => {
+  const free = finding('batchable', 0);
+  free.site.api = 'moderations';
+  free.estimate = { ...free.estimate!, monthlyStandard: 0, monthlyBatch: 0, monthlySavings: 0 };
+  const message = findingMessage(free);
+  assert.match(message, /^OpenAI moderations call is batchable \(run by the npm script `x`\), but it costs nothing now, so the Batch API saves nothing; batch it only for throughput\.$/);
+  assert.equal(toSarif('file:///w/', { findings: [free], errors: [] }, '0.0.0').runs[0].results![0].level, 'note');
+  const paid = finding('batchable', 10);
+  assert.equal(toSarif('file:///w/', { findings: [paid], errors: [] }, '0.0.0').runs[0].results![0].level, 'warning');
 });
