@@ -41,6 +41,7 @@ export function toDiagnostic(f: Finding, severity: Severity): vscode.Diagnostic 
 export class DiagnosticsController implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection(SOURCE);
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private othersTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
   /** Fires after a document's Batchwise diagnostics were (re)computed. */
   readonly onDidUpdate = this.emitter.event;
@@ -54,16 +55,34 @@ export class DiagnosticsController implements vscode.Disposable {
       this.collection,
       this.emitter,
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
-      vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length > 0 && this.schedule(e.document)),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.contentChanges.length === 0) return;
+        this.schedule(e.document);
+        // A verdict depends on the callers: an edit here can change the calls of every other open file.
+        this.scheduleOthers(e.document);
+      }),
       vscode.workspace.onDidSaveTextDocument((d) => this.schedule(d, 0)),
       vscode.workspace.onDidCloseTextDocument((d) => this.clear(d.uri)),
     );
     for (const doc of vscode.workspace.textDocuments) this.schedule(doc, 0);
   }
 
-  /** Re-analyse every open document (settings changed). */
+  /** Re-analyse every open document (settings or project files changed). */
   refreshAll(): void {
     for (const doc of vscode.workspace.textDocuments) this.schedule(doc, 0);
+  }
+
+  /**
+   * Re-analyse the open documents other than `changed`, once typing there has paused for a while
+   * (longer than the edited file's own delay: they matter less, and parses of unchanged files are
+   * kept, so this costs the classification only).
+   */
+  scheduleOthers(changed?: vscode.TextDocument): void {
+    clearTimeout(this.othersTimer);
+    this.othersTimer = setTimeout(() => {
+      this.othersTimer = undefined;
+      for (const doc of vscode.workspace.textDocuments) if (doc !== changed) this.schedule(doc, 0);
+    }, this.delayMs * 4);
   }
 
   schedule(doc: vscode.TextDocument, delay = this.delayMs): void {
@@ -104,6 +123,7 @@ export class DiagnosticsController implements vscode.Disposable {
 
   dispose(): void {
     for (const t of this.timers.values()) clearTimeout(t);
+    clearTimeout(this.othersTimer);
     this.subscriptions.forEach((s) => s.dispose());
   }
 }

@@ -18,6 +18,8 @@ const STARTUP_SCAN_MAX_FILES = 5000;
 /** What the extension hands to other extensions and to its integration tests. */
 export interface BatchwiseApi {
   onDidUpdateDiagnostics: vscode.Event<vscode.Uri>;
+  /** The document version the current diagnostics of `uri` were computed for. */
+  analysedVersion(uri: vscode.Uri): number | undefined;
   showReport(): Promise<number>;
   exportReport(format: ExportFormat, target: vscode.Uri): Promise<vscode.Uri | undefined>;
   statusText(): string;
@@ -59,9 +61,13 @@ export function activate(context: vscode.ExtensionContext): BatchwiseApi {
     vscode.languages.registerCodeActionsProvider(SELECTOR, new QuickFixProvider(engine), { providedCodeActionKinds: QuickFixProvider.providedCodeActionKinds }),
     vscode.languages.registerCodeLensProvider(SELECTOR, lens),
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, { deserializeWebviewPanel: async (panel) => report.revive(panel) }),
-    ...watch('**/*.{js,jsx,ts,tsx,mjs,cjs,mts,cts}', (uri, kind) => engine.invalidate(uri, kind !== 'change')),
-    // Project context: the config file, scripts, crons and path aliases change verdicts in every open file.
-    ...watch('**/{batchwise.config.json,package.json,tsconfig.json,vercel.json,.github/workflows/*.yml}', (uri) => {
+    // A file changed on disk (a checkout, another tool): its callers' verdicts in open files may change too.
+    ...watch('**/*.{js,jsx,ts,tsx,mjs,cjs,mts,cts}', (uri, kind) => {
+      engine.invalidate(uri, kind !== 'change');
+      diagnostics.scheduleOthers();
+    }),
+    // Project context: the config file, scripts, crons, path aliases, workflows and eval configs change verdicts in every open file.
+    ...watch('**/{batchwise.config.json,package.json,tsconfig*.json,jsconfig.json,vercel.json,wrangler.toml,serverless.yml,.github/workflows/*.{yml,yaml},promptfooconfig.{yml,yaml}}', (uri) => {
       engine.invalidate(uri);
       diagnostics.refreshAll();
       report.refresh();
@@ -84,6 +90,7 @@ export function activate(context: vscode.ExtensionContext): BatchwiseApi {
   log.info('Batchwise activated');
   return {
     onDidUpdateDiagnostics: diagnostics.onDidUpdate,
+    analysedVersion: (uri) => engine.findingsFor(uri)?.version,
     showReport: () => report.show(),
     exportReport: (format, target) => report.export(format, target),
     statusText: () => status.text,

@@ -84,7 +84,8 @@ export class WorkspaceSession {
       this.projectConfig = null;
       this.fileList = null; // ignore globs may have changed
     }
-    if (/^\.github\/workflows\//.test(rel)) this.configList = null;
+    // Context files other than sources: a new or deleted one changes the list.
+    if (!isSourceFile(rel)) this.configList = null;
     if (listChanged) this.fileList = null;
   }
 
