@@ -141,12 +141,27 @@ export class Classifier {
       evidence.push(...loops.map(plainEvidence));
       return { verdict: 'unknown', confidence: 0.5, evidence };
     }
-    if (batch.length > 0) {
-      const only = open.length === 0 ? 'reached only from ' : 'reached from ';
-      for (const p of batch) evidence.push(pathEvidence(p, only));
+    if (batch.length > 0 && open.length === 0) {
+      for (const p of batch) evidence.push(pathEvidence(p, 'reached only from '));
       evidence.push(...loops.map(plainEvidence));
-      for (const p of open) evidence.push({ rule: p.rule, message: p.entry, file: p.file, line: p.line });
-      return { verdict: 'batchable', confidence: open.length === 0 ? 0.9 : 0.7, evidence, ...scheduledVolume(batch, open) };
+      return { verdict: 'batchable', confidence: 0.9, evidence, ...scheduledVolume(batch) };
+    }
+    if (batch.length > 0) {
+      // A path Batchwise cannot place may be a person's request (a handler of a framework it does not
+      // know, a caller it cannot follow): one batch path beside it proves nothing about that one.
+      for (const p of batch) evidence.push({ ...pathEvidence(p, 'reached from '), rule: 'call-chain' });
+      for (const p of open) evidence.push(pathEvidence(p, 'also reached from '));
+      evidence.push(...loops.map(plainEvidence));
+      const first = open[0];
+      evidence.push({
+        rule: 'no-entry-point',
+        message:
+          `batchable only if nobody waits on any path, and ${open.length === 1 ? 'one path' : `${open.length} paths`} (the first from ${first.file}:${first.line}) end${open.length === 1 ? 's' : ''} where Batchwise cannot tell who waits. ` +
+          'If nobody waits there either, declare the call with `// batchwise: batch`; if a person does, with `// batchwise: user-waiting`',
+        file: first.file,
+        line: first.line,
+      });
+      return { verdict: 'unknown', confidence: 0.5, evidence };
     }
     // No entry point decides. A loop alone shows the call runs many times, not that nobody waits
     // (`for (const item of req.body.items)` in a handler Batchwise does not know); only a loop over
@@ -861,8 +876,8 @@ export class Classifier {
  * When every path is a cron schedule with no loop between it and the call, the schedule says how many
  * calls a day there are: one per run.
  */
-function scheduledVolume(batch: Path[], open: Path[]): Pick<Classification, 'volume'> {
-  if (open.length > 0 || batch.some((p) => !p.schedule || p.loops.length > 0)) return {};
+function scheduledVolume(batch: Path[]): Pick<Classification, 'volume'> {
+  if (batch.some((p) => !p.schedule || p.loops.length > 0)) return {};
   let perDay = 0;
   for (const p of batch) {
     const runs = cronRunsPerDay(p.schedule!);
