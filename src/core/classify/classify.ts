@@ -6,7 +6,7 @@ import type { CallSite, Classification, Evidence } from '../model';
 import { isFunctionLike, lookupBinding, propertyName, requireSource, FunctionLike, Resolver } from '../detect/resolve';
 import { enclosingFunctionName, functionName } from '../detect/detect';
 import type { FileIndex, ProjectIndex } from '../project';
-import { stripExtension } from '../project';
+import { dirname, stripExtension } from '../project';
 import {
   EntryMatch,
   hasDirective,
@@ -24,6 +24,7 @@ import {
   readPromptfooFiles,
   readScheduledWorkflows,
   ScheduledWorkflow,
+  ScopedPackage,
   topLevelAwait,
 } from './entries';
 import { ruleById } from './rules';
@@ -68,7 +69,8 @@ interface Use {
 }
 
 export class Classifier {
-  private readonly pkg: PackageInfo | null;
+  /** package.json files by folder, read on first use ('' is the root). */
+  private readonly packageByDir = new Map<string, PackageInfo | null>();
   private static readonly NO_INDEX = new Map<string, never[]>();
   private readonly pathMemo = new Map<Node, Path[]>();
   /** Route paths that vercel.json runs on a schedule. */
@@ -78,7 +80,6 @@ export class Classifier {
     private readonly project: ProjectIndex,
     private readonly resolver: Resolver,
   ) {
-    this.pkg = readPackageJson(project.text('package.json'));
     this.cronRoutes = readVercelCrons(project.text('vercel.json'));
     this.workflows = readScheduledWorkflows(project.source.configFiles ?? [], (p) => project.text(p));
     this.promptfooFiles = readPromptfooFiles(project.source.configFiles ?? [], (p) => project.text(p), (from, spec) => project.resolveImport(from, spec));
@@ -216,7 +217,7 @@ export class Classifier {
     // process starts, not who waits on the handlers it serves.
     const server = this.serverStart(file, fi);
     if (server) return [startupPath(file, server)];
-    const entry = matchFileEntry(file, fi.parsed.text, program, this.pkg, this.workflows) ?? this.standaloneProgram(file, fi);
+    const entry = matchFileEntry(file, fi.parsed.text, program, this.packagesAbove(file), this.workflows) ?? this.standaloneProgram(file, fi);
     if (entry) return [toPath(entry, file)];
     return [
       {
@@ -229,6 +230,22 @@ export class Classifier {
         loops: [],
       },
     ];
+  }
+
+  /** The package.json files from the file's folder up to the root, nearest first. */
+  private packagesAbove(file: string): ScopedPackage[] {
+    const out: ScopedPackage[] = [];
+    let dir = file;
+    do {
+      dir = dirname(dir);
+      let pkg = this.packageByDir.get(dir);
+      if (pkg === undefined) {
+        pkg = readPackageJson(this.project.text(dir === '' ? 'package.json' : `${dir}/package.json`));
+        this.packageByDir.set(dir, pkg);
+      }
+      if (pkg) out.push({ dir, pkg });
+    } while (dir !== '');
+    return out;
   }
 
   /** Top-level await in a file no module imports (see `topLevelAwait`). */
@@ -804,14 +821,15 @@ export class Classifier {
     if (memo) return memo;
     const stem = stripExtension(file);
     const base = stem.slice(stem.lastIndexOf('/') + 1);
-    const needle = importNeedle(file);
+    // A workspace package's files are also imported by the package's name (`from '@acme/ai'`).
+    const needles = [importNeedle(file), ...this.project.workspacePackages().filter((p) => file.startsWith(p.dir + '/')).map((p) => p.name)];
     const out: string[] = [];
     const unparsed: string[] = [];
     for (const f of this.project.files) {
       if (f === file) continue;
       const text = this.project.text(f);
       // An index file is also imported as its folder: `from '.'`, `from '..'`.
-      if (!text || !(text.includes(needle) || (base === 'index' && FOLDER_IMPORT.test(text)))) continue;
+      if (!text || !(needles.some((n) => text.includes(n)) || (base === 'index' && FOLDER_IMPORT.test(text)))) continue;
       const fi = this.project.get(f);
       if (!fi) {
         if (this.project.syntaxError(f)) unparsed.push(f);

@@ -394,16 +394,31 @@ function normaliseRef(p: string): string {
   return stripExtension(p.replace(/^\.\//, ''));
 }
 
-/** File-level entries: npm scripts and bin entries naming the file, shebangs, main-module checks. */
+/** A package.json and the folder it sits in ('' for the root): its scripts run with that folder as the working directory. */
+export interface ScopedPackage {
+  dir: string;
+  pkg: PackageInfo;
+}
+
+/**
+ * File-level entries: npm scripts and bin entries naming the file, shebangs, main-module checks.
+ * `packages` are the package.json files from the file's folder up to the root, nearest first: a
+ * workspace's own scripts run its files by paths relative to it.
+ */
 export function matchFileEntry(
   file: string,
   text: string,
   program: TSESTree.Program,
-  pkg: PackageInfo | null,
+  packages: readonly ScopedPackage[],
   workflows: readonly ScheduledWorkflow[] = [],
 ): EntryMatch | null {
   const stem = stripExtension(file);
-  const scriptsRunningFile = pkg ? Object.entries(pkg.scripts).filter(([, command]) => commandRunsFile(command, stem)) : [];
+  const scoped = packages.map(({ dir, pkg }) => {
+    const local = dir === '' ? stem : stem.slice(dir.length + 1);
+    return { dir, pkg, local, scripts: Object.entries(pkg.scripts).filter(([, command]) => commandRunsFile(command, local)) };
+  });
+  const root = scoped.find((p) => p.dir === '');
+  const scriptsRunningFile = root?.scripts ?? [];
   for (const wf of workflows) {
     for (const run of wf.runs) {
       const viaScript = scriptsRunningFile.find(([name]) => scriptNamesIn(run).includes(name));
@@ -414,13 +429,15 @@ export function matchFileEntry(
       }
     }
   }
-  if (scriptsRunningFile.length > 0) {
-    const [name, command] = scriptsRunningFile[0];
-    return { rule: 'npm-script', message: `run by the npm script \`${name}\` (\`${command}\`)`, node: program };
+  for (const p of scoped) {
+    if (p.scripts.length === 0) continue;
+    const [name, command] = p.scripts[0];
+    const of = p.dir === '' ? '' : ` of ${p.dir}/package.json`;
+    return { rule: 'npm-script', message: `run by the npm script \`${name}\`${of} (\`${command}\`)`, node: program };
   }
-  if (pkg) {
-    for (const [name, target] of Object.entries(pkg.bin)) {
-      if (normaliseRef(target) === stem) return { rule: 'bin-entry', message: `the \`${name}\` bin entry of package.json`, node: program };
+  for (const p of scoped) {
+    for (const [name, target] of Object.entries(p.pkg.bin)) {
+      if (normaliseRef(target) === p.local) return { rule: 'bin-entry', message: `the \`${name}\` bin entry of ${p.dir === '' ? '' : p.dir + '/'}package.json`, node: program };
     }
   }
   if (isEvalFile(file)) return { rule: 'eval-harness', message: `an eval harness (${file})`, node: program };
