@@ -3,7 +3,9 @@
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import { visit, Node } from '../parse/walk';
 import type { CallSite, Classification, Evidence } from '../model';
-import { isFunctionLike, lookupBinding, propertyName, requireSource, FunctionLike, Resolver } from '../detect/resolve';
+import { isFunctionLike, lookupBinding, propertyName, FunctionLike, Resolver } from '../detect/resolve';
+import type { Binding } from '../detect/resolve';
+import { isValueReference, moduleRefs, ModuleRef } from './references';
 import { enclosingFunctionName, functionName } from '../detect/detect';
 import type { FileIndex, ProjectIndex } from '../project';
 import { dirname, stripExtension } from '../project';
@@ -60,13 +62,28 @@ interface Span {
 const MAX_DEPTH = 16;
 const FOLDER_IMPORT = /(from\s*|require\(\s*)['"]\.\.?\/?['"]/;
 
+/**
+ * One place a function (or a value standing for one) is used. `call`: node is the call. `argument`:
+ * the call it is handed to. `option`: the Property of an options object handed to a call. `member`:
+ * the Property of an object literal it is stored in. `alias`: the VariableDeclarator whose binding
+ * `name` now holds it. `value`: an expression that stands for it (`fn.bind(x)`, `a ?? fn`). `jsx`: the
+ * JSX attribute it is handed to. `unfollowed`: a reference the walk cannot follow, `how` in words.
+ * `unparsed`: a file that mentions it but does not parse.
+ */
 interface Use {
-  kind: 'call' | 'argument' | 'option' | 'unparsed';
+  kind: 'call' | 'argument' | 'option' | 'unparsed' | 'member' | 'alias' | 'value' | 'jsx' | 'unfollowed';
   file: string;
   node: Node;
-  /** The name the unparsed file mentions. */
+  /** The name the unparsed file mentions; the local name an alias binds. */
   name?: string;
+  how?: string;
 }
+
+/** A reference to a value in some file: an identifier or member expression, or why it cannot be followed. */
+type Ref = { file: string; node: Node } | { file: string; node: Node; unfollowed: string } | { file: string; node: TSESTree.VariableDeclarator; alias: string };
+
+/** How many modules the search for a method's callers reads before it stops and says so. */
+const MAX_IMPORTERS = 400;
 
 export class Classifier {
   /** package.json files by folder, read on first use ('' is the root). */
@@ -340,7 +357,11 @@ export class Classifier {
     if (made) return withStep(made);
 
     const exportNames = exportNamesOf(fi, fn, name);
-    const found = this.namedPaths(file, fn, name, exportNames, depth, visiting);
+    const byName = this.namedPaths(file, fn, name, exportNames, depth, visiting);
+    // A method of an object literal is also used through the object (`export const { POST } = handlers`).
+    const inObject = parent?.type === T.Property && parent.value === self && fi.parents.get(parent)?.type === T.ObjectExpression && !optionCall(fi, parent);
+    const stored = inObject ? this.memberPaths(file, parent as TSESTree.Property, depth, visiting, false) : [];
+    const found = byName || stored.length > 0 ? [...(byName ?? []), ...stored] : null;
     if (found) return withStep(found);
     // An object's function that nothing calls by name belongs to the call the object is handed to.
     const holder = parent?.type === T.Property ? optionCall(fi, parent) : null;
@@ -370,7 +391,7 @@ export class Classifier {
    * Paths through what a function (or a value standing for one) is known by: the file conventions of
    * its exports, then its uses in the workspace. Null when it has neither.
    */
-  private namedPaths(file: string, value: Node, name: string | null, exportNames: string[], depth: number, visiting: Set<Node>): Path[] | null {
+  private namedPaths(file: string, value: Node, name: string | null, exportNames: string[], depth: number, visiting: Set<Node>, local?: (b: Binding) => boolean): Path[] | null {
     const fi = this.project.get(file)!;
     const paths: Path[] = [];
     for (const exportName of exportNames) {
@@ -385,7 +406,7 @@ export class Classifier {
       }
     }
     if (paths.length > 0) return paths;
-    const uses = this.findUses(file, value, name, exportNames);
+    const uses = this.findUses(file, value, name, exportNames, local);
     for (const use of uses) paths.push(...this.usePaths(use, depth, visiting));
     return uses.length > 0 ? paths : null;
   }
@@ -396,9 +417,22 @@ export class Classifier {
     const name = functionName(fi, factory);
     const uses = this.findUses(file, factory, name, exportNamesOf(fi, factory, name));
     const paths: Path[] = [];
+    // The factory under another name (`const make = makeHandler`) is called under that name.
+    for (let i = 0, expanded = 0; i < uses.length && expanded < 32; i++) {
+      const use = uses[i];
+      if (use.kind !== 'alias') continue;
+      expanded++;
+      const decl = use.node as TSESTree.VariableDeclarator;
+      const target = bindingTarget(decl, use.name!);
+      const afi = this.project.get(use.file);
+      if (!target || !afi) continue;
+      uses.splice(i--, 1, ...this.findUses(use.file, target, use.name!, exportNamesOf(afi, target, use.name!), (b) => b.kind === 'init' && b.declarator === decl));
+    }
     for (const use of uses) {
       if (use.kind === 'call') paths.push(...this.resultPaths(use.file, use.node as TSESTree.CallExpression, depth, visiting));
-      else if (use.kind === 'unparsed') paths.push(...this.usePaths(use, depth, visiting));
+      else if (use.kind === 'unparsed' || use.kind === 'unfollowed') paths.push(...this.usePaths(use, depth, visiting));
+      // The factory itself handed on: whoever calls it makes the handler, and that is not traced.
+      else paths.push(unfollowedPath(use.file, use.node, `the factory \`${name ?? 'it'}\` is handed on, not called`));
     }
     return paths.length > 0 ? paths : null;
   }
@@ -423,6 +457,24 @@ export class Classifier {
     switch (use.kind) {
       case 'unparsed':
         return [unparsedPath(use.file, use.name ?? 'it', this.project.syntaxError(use.file) ?? 'a syntax error')];
+      case 'unfollowed':
+        return [unfollowedPath(use.file, use.node, use.how ?? 'used as a value')];
+      case 'member':
+        return this.memberPaths(use.file, use.node as TSESTree.Property, depth + 1, visiting);
+      case 'alias':
+        return this.aliasPaths(use.file, use.node as TSESTree.VariableDeclarator, use.name!, depth + 1, visiting);
+      case 'value': {
+        const fi = this.project.get(use.file)!;
+        return this.guarded(use.node, depth + 1, visiting, () => {
+          const next = classifyUse(fi, use.file, use.node);
+          return next ? this.usePaths(next, depth + 1, visiting) : [];
+        });
+      }
+      case 'jsx': {
+        const attr = use.node as TSESTree.JSXAttribute;
+        const prop = attr.name.type === T.JSXIdentifier ? attr.name.name : 'a prop';
+        return [toPath({ rule: 'ui-component', message: `handed to the JSX prop \`${prop}\` at ${use.file}:${attr.loc.start.line}: it runs when a person uses the page`, node: attr }, use.file)];
+      }
       case 'argument':
         return this.argumentPaths(use.file, use.node as TSESTree.CallExpression, depth + 1, visiting);
       case 'option': {
@@ -501,6 +553,11 @@ export class Classifier {
     const value = outermost(fi, wrapper);
     const holder = fi.parents.get(value);
     let name: string | null = null;
+    // `tools = { search: tool({ execute }) }`: the wrapped function is used through the object.
+    if (holder?.type === T.Property && holder.value === value && fi.parents.get(holder)?.type === T.ObjectExpression && !optionCall(fi, holder)) {
+      const stored = this.memberPaths(file, holder, depth, visiting);
+      return stored.length > 0 ? stored : null;
+    }
     if (holder?.type === T.VariableDeclarator && holder.id.type === T.Identifier) name = holder.id.name;
     else if (holder?.type !== T.ExportDefaultDeclaration && !commonJsExportName(fi, value)) return null;
     const found = this.guarded(value, depth, visiting, () => this.namedPaths(file, value, name, exportNamesOf(fi, value, name), depth, visiting) ?? []);
@@ -650,16 +707,20 @@ export class Classifier {
     return null;
   }
 
-  private findUses(file: string, fn: Node, name: string | null, exportNames: string[]): Use[] {
+  private findUses(file: string, fn: Node, name: string | null, exportNames: string[], local?: (b: Binding) => boolean): Use[] {
     const fi = this.project.get(file)!;
     const uses: Use[] = [];
     const parent = fi.parents.get(fn);
     const assignedToMember = parent?.type === T.AssignmentExpression && parent.right === fn && parent.left.type === T.MemberExpression && !commonJsExportName(fi, fn);
     const isMethod = parent?.type === T.MethodDefinition || (parent?.type === T.Property && parent.value === fn) || assignedToMember;
+    const isClassMethod = parent?.type === T.MethodDefinition || assignedToMember;
     this.importersOf(file); // fills unparsedImporters for this file
     if (name) {
       if (isMethod) {
-        for (const f of [file, ...this.reachingImporters(file)]) {
+        // An instance can reach any module that imports the class's module, directly or not
+        // (`export const services = { summarizer: new Summarizer() }` in a module a route imports).
+        const { files, truncated } = isClassMethod ? this.transitiveImporters(file) : { files: this.reachingImporters(file), truncated: false };
+        for (const f of [file, ...files]) {
           const ffi = this.project.get(f);
           if (!ffi) continue;
           for (const id of this.identifiers(f).get(name) ?? []) {
@@ -671,17 +732,35 @@ export class Classifier {
             if (use) uses.push(use);
           }
         }
+        if (truncated) {
+          uses.push({ kind: 'unfollowed', file, node: fn, how: `its module is imported, directly or not, by more than ${MAX_IMPORTERS} modules, and Batchwise stopped looking for callers of \`${name}\`` });
+        }
       } else {
+        const matches = local ?? ((b: Binding) => bindsFunction(b, fn));
         for (const id of this.identifiers(file).get(name) ?? []) {
-          const use = classifyUse(fi, file, id);
-          if (!use) continue;
           const binding = lookupBinding(fi, name, id);
-          if (binding && bindsFunction(binding, fn)) uses.push(use);
+          if (!binding || !matches(binding)) continue;
+          const use = classifyUse(fi, file, id);
+          if (use) uses.push(use);
         }
       }
     }
-    for (const exportName of exportNames) uses.push(...this.importedUses(file, exportName, new Set()));
+    for (const exportName of exportNames) uses.push(...this.refsToUses(this.importedRefs(file, exportName, [], new Set())));
     if (name || exportNames.length > 0) uses.push(...this.unparsedUses(file, name, exportNames, isMethod));
+    return uses;
+  }
+
+  private refsToUses(refs: Ref[]): Use[] {
+    const uses: Use[] = [];
+    for (const ref of refs) {
+      if ('unfollowed' in ref) uses.push({ kind: 'unfollowed', file: ref.file, node: ref.node, how: ref.unfollowed });
+      else if ('alias' in ref) uses.push({ kind: 'alias', file: ref.file, node: ref.node, name: ref.alias });
+      else {
+        const fi = this.project.get(ref.file);
+        const use = fi ? classifyUse(fi, ref.file, ref.node) : null;
+        if (use) uses.push(use);
+      }
+    }
     return uses;
   }
 
@@ -709,77 +788,203 @@ export class Classifier {
     return uses;
   }
 
-  /** Uses of `exportName` of `file` in the files that import it, following re-exports. */
-  private importedUses(file: string, exportName: string, seen: Set<string>): Use[] {
-    const key = `${file}#${exportName}`;
+  /**
+   * References, in the files that load `file`, to its export `exportName` followed by the property
+   * chain `path` (`ai.summarize` is export `ai`, path `summarize`): through named, default and
+   * namespace imports, `require` and `await import()` anywhere in a file, `require(x).name`, and
+   * re-exports (`export *`, `export { x } from`, `export * as ns from`).
+   */
+  private importedRefs(file: string, exportName: string, path: string[], seen: Set<string>): Ref[] {
+    const key = `${file}#${exportName}#${path.join('.')}`;
     if (seen.has(key)) return [];
     seen.add(key);
-    const uses: Use[] = [];
+    const refs: Ref[] = [];
     for (const importer of this.importersOf(file)) {
       if (isTestFile(importer)) continue;
       const fi = this.project.get(importer);
       if (!fi) continue;
-      const locals: string[] = [];
-      const namespaces: string[] = [];
-      for (const stmt of fi.parsed.ast.body) {
-        if (stmt.type === T.ImportDeclaration && this.project.resolveImport(importer, stmt.source.value) === file) {
+      for (const ref of moduleRefs(fi)) {
+        if (this.project.resolveImport(importer, ref.source) !== file) continue;
+        const stmt = ref.node;
+        if (stmt.type === T.ImportDeclaration) {
           for (const spec of stmt.specifiers) {
-            if (spec.type === T.ImportNamespaceSpecifier) namespaces.push(spec.local.name);
+            const local = spec.local.name;
+            if (spec.type === T.ImportNamespaceSpecifier) refs.push(...this.bindingRefs(fi, importer, local, (b) => b.kind === 'import', [exportName, ...path]));
             else if (spec.type === T.ImportDefaultSpecifier) {
-              if (exportName === 'default') locals.push(spec.local.name);
+              if (exportName === 'default') refs.push(...this.bindingRefs(fi, importer, local, (b) => b.kind === 'import', path));
             } else {
               const imported = spec.imported.type === T.Identifier ? spec.imported.name : String(spec.imported.value);
-              if (imported === exportName) locals.push(spec.local.name);
+              if (imported === exportName) refs.push(...this.bindingRefs(fi, importer, local, (b) => b.kind === 'import', path));
             }
           }
-        } else if (
-          (stmt.type === T.ExportNamedDeclaration || stmt.type === T.ExportAllDeclaration) &&
-          stmt.source &&
-          this.project.resolveImport(importer, stmt.source.value) === file
-        ) {
-          if (stmt.type === T.ExportAllDeclaration) uses.push(...this.importedUses(importer, exportName, seen));
-          else {
-            for (const spec of stmt.specifiers) {
-              const local = spec.local.type === T.Identifier ? spec.local.name : String(spec.local.value);
-              const exported = spec.exported.type === T.Identifier ? spec.exported.name : String(spec.exported.value);
-              if (local === exportName) uses.push(...this.importedUses(importer, exported, seen));
-            }
+        } else if (stmt.type === T.TSImportEqualsDeclaration) {
+          refs.push(...this.bindingRefs(fi, importer, stmt.id.name, (b) => b.kind === 'import', exportName === 'default' ? path : [exportName, ...path]));
+        } else if (stmt.type === T.ExportAllDeclaration) {
+          // `export * as ai from './ai'` exports the namespace under `ai`; `export *` each name as itself.
+          if (stmt.exported) {
+            const ns = stmt.exported.name;
+            refs.push(...this.importedRefs(importer, ns, [exportName, ...path], seen));
+          } else if (exportName !== 'default') refs.push(...this.importedRefs(importer, exportName, path, seen));
+        } else if (stmt.type === T.ExportNamedDeclaration) {
+          for (const spec of stmt.specifiers) {
+            const local = spec.local.type === T.Identifier ? spec.local.name : String(spec.local.value);
+            const exported = spec.exported.type === T.Identifier ? spec.exported.name : String(spec.exported.value);
+            if (local === exportName) refs.push(...this.importedRefs(importer, exported, path, seen));
           }
-        } else if (stmt.type === T.VariableDeclaration) {
-          for (const d of stmt.declarations) {
-            if (d.init?.type !== T.CallExpression) continue;
-            const src = requireSource(d.init);
-            if (!src || this.project.resolveImport(importer, src) !== file) continue;
-            if (d.id.type === T.Identifier) {
-              if (exportName === 'default') locals.push(d.id.name);
-              else namespaces.push(d.id.name);
-            } else if (d.id.type === T.ObjectPattern) {
-              for (const p of d.id.properties) {
-                if (p.type === T.Property && propertyName(p.key, p.computed) === exportName && p.value.type === T.Identifier) {
-                  locals.push(p.value.name);
-                }
-              }
-            }
-          }
-        }
-      }
-      for (const local of locals) {
-        for (const id of this.identifiers(importer).get(local) ?? []) {
-          const use = classifyUse(fi, importer, id);
-          if (use) uses.push(use);
-        }
-      }
-      // `ns.name(…)`, and `ns.name` handed on as a value (`items.map(ns.name)`, `app.put('/d', ns.name)`).
-      for (const ns of namespaces) {
-        for (const id of this.identifiers(importer).get(ns) ?? []) {
-          const member = fi.parents.get(id);
-          if (member?.type !== T.MemberExpression || member.object !== id || propertyName(member.property, member.computed) !== exportName) continue;
-          const use = classifyUse(fi, importer, member);
-          if (use) uses.push(use);
+        } else {
+          refs.push(...this.loadedModuleRefs(fi, importer, ref, exportName, path));
         }
       }
     }
-    return uses;
+    return refs;
+  }
+
+  /** References through a `require(…)` or `import(…)` expression: `const { x } = require()`, `const m = await import()`, `require(y).x`. */
+  private loadedModuleRefs(fi: FileIndex, importer: string, ref: ModuleRef, exportName: string, path: string[]): Ref[] {
+    let value = outermost(fi, ref.node);
+    let parent = fi.parents.get(value);
+    if (parent?.type === T.AwaitExpression) {
+      value = outermost(fi, parent);
+      parent = fi.parents.get(value);
+    }
+    // `require(x)` is module.exports itself: its default export; `import(x)` resolves to the namespace.
+    const whole = ref.kind === 'require' && exportName === 'default' ? path : [exportName, ...path];
+    if (parent?.type === T.VariableDeclarator && parent.init === value) {
+      const decl = parent;
+      if (decl.id.type === T.Identifier) return this.bindingRefs(fi, importer, decl.id.name, (b) => b.kind === 'init' && b.declarator === decl, whole);
+      if (decl.id.type === T.ObjectPattern) {
+        const [first, ...rest] = whole;
+        if (first === undefined) return [{ file: importer, node: ref.node, unfollowed: `its module is destructured at ${importer}:${decl.loc.start.line}` }];
+        return this.patternRefs(fi, importer, decl, decl.id, first, rest);
+      }
+    }
+    if (whole.length === 0) return [{ file: importer, node: value }];
+    return this.consume(fi, importer, value, whole, this.mentions(importer, exportName));
+  }
+
+  /** References to the binding `name` (as `matches` identifies it) in `file`, with `path` consumed on each. */
+  private bindingRefs(fi: FileIndex, file: string, name: string, matches: (b: Binding) => boolean, path: string[]): Ref[] {
+    const out: Ref[] = [];
+    const mentioned = path.length === 0 || this.mentions(file, path[path.length - 1]);
+    for (const id of this.identifiers(file).get(name) ?? []) {
+      if (!isValueReference(fi, id)) continue;
+      const binding = lookupBinding(fi, name, id);
+      if (!binding || !matches(binding)) continue;
+      out.push(...this.consume(fi, file, id, path, mentioned));
+    }
+    return out;
+  }
+
+  /** `const { POST } = handlers`: the local the key `key` is bound to, with `rest` still to consume. */
+  private patternRefs(fi: FileIndex, file: string, decl: TSESTree.VariableDeclarator, pattern: TSESTree.ObjectPattern, key: string, rest: string[]): Ref[] {
+    for (const p of pattern.properties) {
+      if (p.type === T.RestElement) return [{ file, node: p, unfollowed: `gathered into \`...${p.argument.type === T.Identifier ? p.argument.name : 'rest'}\` at ${file}:${p.loc.start.line}` }];
+      if (propertyName(p.key, p.computed) !== key) continue;
+      const target = p.value.type === T.AssignmentPattern ? p.value.left : p.value;
+      if (target.type !== T.Identifier) return [{ file, node: p, unfollowed: `destructured further at ${file}:${p.loc.start.line}` }];
+      // An exported binding is used under its export name too (`export const { POST } = handlers`).
+      if (rest.length === 0 && isExported(fi, decl)) return [{ file, node: decl, alias: target.name }];
+      return this.bindingRefs(fi, file, target.name, (b) => b.kind === 'init' && b.declarator === decl, rest);
+    }
+    return [];
+  }
+
+  /**
+   * Follows `path` from a reference to the object that holds the value: `obj.key`, `obj[expr]` (any
+   * key), `const { key } = obj`. The object handed on whole is a reference Batchwise cannot follow,
+   * unless it is an AI SDK `tools` option, whose functions run inside that call; `mentioned` says
+   * whether the file names the value at all (a module namespace passed whole to a logger is not a use
+   * of every export).
+   */
+  private consume(fi: FileIndex, file: string, start: Node, path: string[], mentioned: boolean): Ref[] {
+    let cur = start;
+    for (let i = 0; i < path.length; i++) {
+      const self = outermost(fi, cur);
+      const parent = fi.parents.get(self);
+      if (parent?.type === T.MemberExpression && parent.object === self) {
+        const prop = propertyName(parent.property, parent.computed);
+        if (prop === path[i] || (parent.computed && prop === null)) {
+          cur = parent;
+          continue;
+        }
+        return [];
+      }
+      if (parent?.type === T.VariableDeclarator && parent.init === self && parent.id.type === T.ObjectPattern) {
+        return this.patternRefs(fi, file, parent, parent.id, path[i], path.slice(i + 1));
+      }
+      if (parent?.type === T.Property && parent.value === self && propertyName(parent.key, parent.computed) === 'tools') {
+        const call = optionCall(fi, parent);
+        if (call) return [{ file, node: call.callee }];
+      }
+      if (!mentioned || (cur.type === T.Identifier && !isValueReference(fi, cur))) return [];
+      return [{ file, node: cur, unfollowed: `\`${describeRef(cur)}\`, which holds it, is handed on whole at ${file}:${cur.loc.start.line}` }];
+    }
+    return [{ file, node: cur }];
+  }
+
+  private mentions(file: string, name: string): boolean {
+    if (name === 'default') return true;
+    return new RegExp(`\\b${escapeRegExp(name)}\\b`).test(this.project.text(file) ?? '');
+  }
+
+  /**
+   * Where a function stored in an object literal is used: through the object's variable or export and
+   * the keys that lead to it (`toolImpls.summarize(…)`, `toolImpls[name](…)`, `const { POST } = handlers`),
+   * or the call the object is handed to. A GraphQL type's map makes it a resolver.
+   */
+  private memberPaths(file: string, prop: TSESTree.Property, depth: number, visiting: Set<Node>, strict = true): Path[] {
+    const fi = this.project.get(file)!;
+    // Not strict: the function is an object's method, also looked up by name; an object that escapes
+    // (returned, handed on) is left to that search.
+    const escaped = (node: Node, how: string): Path[] => (strict ? [unfollowedPath(file, node, how)] : []);
+    return this.guarded(prop, depth, visiting, () => {
+      const keys: string[] = [];
+      let cur: TSESTree.Property = prop;
+      for (;;) {
+        const key = propertyName(cur.key, cur.computed);
+        if (key === null) return escaped(cur, `stored under a computed key at ${file}:${cur.loc.start.line}`);
+        keys.unshift(key);
+        const obj = outermost(fi, fi.parents.get(cur)!);
+        const holder = fi.parents.get(obj);
+        if (holder?.type === T.Property && holder.value === obj && fi.parents.get(holder)?.type === T.ObjectExpression && !optionCall(fi, holder)) {
+          cur = holder;
+          continue;
+        }
+        const resolver = graphqlField(fi, file, keys, holder, prop);
+        if (resolver) return [toPath(resolver, file)];
+        if (holder?.type === T.VariableDeclarator && holder.init === obj && holder.id.type === T.Identifier) {
+          const decl = holder;
+          const name = holder.id.name;
+          const refs = this.bindingRefs(fi, file, name, (b) => b.kind === 'init' && b.declarator === decl, keys);
+          for (const exportName of exportNamesOf(fi, obj, name)) refs.push(...this.importedRefs(file, exportName, keys, new Set()));
+          return this.refsToUses(refs).flatMap((u) => this.usePaths(u, depth, visiting));
+        }
+        if (holder?.type === T.ExportDefaultDeclaration) {
+          return this.refsToUses(this.importedRefs(file, 'default', keys, new Set())).flatMap((u) => this.usePaths(u, depth, visiting));
+        }
+        if (holder?.type === T.Property && holder.value === obj) {
+          const call = optionCall(fi, holder);
+          if (call) return this.argumentPaths(file, call, depth, visiting);
+        }
+        if ((holder?.type === T.CallExpression || holder?.type === T.NewExpression) && holder.arguments.includes(obj as never)) {
+          return this.argumentPaths(file, holder, depth, visiting);
+        }
+        return escaped(prop, `stored in an object at ${file}:${obj.loc.start.line}`);
+      }
+    });
+  }
+
+  /** A value bound to another name (`const s = summarize`, `const { POST } = handlers`): that name's uses and exports. */
+  private aliasPaths(file: string, decl: TSESTree.VariableDeclarator, name: string, depth: number, visiting: Set<Node>): Path[] {
+    const fi = this.project.get(file)!;
+    const target = bindingTarget(decl, name);
+    if (!target) return [];
+    return this.guarded(target, depth, visiting, () => {
+      const matches = (b: Binding) => b.kind === 'init' && b.declarator === decl;
+      const exportNames = new Set(exportNamesOf(fi, target, name));
+      if (decl.id.type !== T.Identifier && isExported(fi, decl)) exportNames.add(name);
+      return this.namedPaths(file, target, name, [...exportNames], depth, visiting, matches) ?? [];
+    });
   }
 
   /**
@@ -802,6 +1007,33 @@ export class Classifier {
     return out;
   }
 
+  private readonly transitiveMemo = new Map<string, { files: string[]; truncated: boolean }>();
+
+  /** Every module that imports `file` directly or through others, up to MAX_IMPORTERS. */
+  private transitiveImporters(file: string): { files: string[]; truncated: boolean } {
+    const memo = this.transitiveMemo.get(file);
+    if (memo) return memo;
+    const files: string[] = [];
+    const seen = new Set([file]);
+    const queue = [file];
+    let truncated = false;
+    while (queue.length > 0 && !truncated) {
+      for (const importer of this.importersOf(queue.shift()!)) {
+        if (seen.has(importer)) continue;
+        if (files.length >= MAX_IMPORTERS) {
+          truncated = true;
+          break;
+        }
+        seen.add(importer);
+        files.push(importer);
+        queue.push(importer);
+      }
+    }
+    const result = { files, truncated };
+    this.transitiveMemo.set(file, result);
+    return result;
+  }
+
   private reExports(importer: string, file: string): boolean {
     const fi = this.project.get(importer);
     return Boolean(
@@ -815,7 +1047,7 @@ export class Classifier {
   /** Files that name a module as an import would but have a syntax error, by module; filled by importersOf. */
   private readonly unparsedImporters = new Map<string, string[]>();
 
-  /** Files that may import `file`: a cheap text test on its name first, then a parse of the import specifiers. */
+  /** Files that may import `file`: a cheap text test on its name first, then a parse of the modules they load. */
   private importersOf(file: string): string[] {
     const memo = this.importerMemo.get(file);
     if (memo) return memo;
@@ -835,15 +1067,7 @@ export class Classifier {
         if (this.project.syntaxError(f)) unparsed.push(f);
         continue;
       }
-      const imports = fi.parsed.ast.body.some(
-        (s) =>
-          ((s.type === T.ImportDeclaration || s.type === T.ExportAllDeclaration || s.type === T.ExportNamedDeclaration) &&
-            s.source &&
-            this.project.resolveImport(f, s.source.value) === file) ||
-          (s.type === T.VariableDeclaration &&
-            s.declarations.some((d) => d.init?.type === T.CallExpression && this.project.resolveImport(f, requireSource(d.init) ?? '') === file)),
-      );
-      if (imports) out.push(f);
+      if (moduleRefs(fi).some((r) => this.project.resolveImport(f, r.source) === file)) out.push(f);
     }
     this.importerMemo.set(file, out);
     this.unparsedImporters.set(file, unparsed);
@@ -1065,6 +1289,17 @@ function graphqlResolver(fi: FileIndex, file: string, fn: FunctionLike): EntryMa
   return { rule: 'graphql-resolver', message: `GraphQL ${type}${field ? `.${field}` : ''} resolver at ${file}:${fn.loc.start.line}`, node: fn };
 }
 
+/** A function stored in a GraphQL resolver map by reference: `{ Query: { ask: askResolver } }`, `const Mutation = { send }`. */
+function graphqlField(fi: FileIndex, file: string, keys: string[], holder: Node | undefined, at: Node): EntryMatch | null {
+  let type: string | null = keys.length >= 2 && GRAPHQL_TYPES.has(keys[keys.length - 2]) ? keys[keys.length - 2] : null;
+  if (!type && keys.length === 1 && holder?.type === T.VariableDeclarator && holder.id.type === T.Identifier) {
+    const m = /^(query|mutation|subscription)(Resolvers?)?$/i.exec(holder.id.name);
+    type = m ? m[1].charAt(0).toUpperCase() + m[1].slice(1).toLowerCase() : null;
+  }
+  if (!type) return null;
+  return { rule: 'graphql-resolver', message: `GraphQL ${type}.${keys[keys.length - 1]} resolver at ${file}:${at.loc.start.line}`, node: at };
+}
+
 function readVercelCrons(text: string | undefined): Map<string, string> {
   const crons = new Map<string, string>();
   if (!text) return crons;
@@ -1079,17 +1314,116 @@ function readVercelCrons(text: string | undefined): Map<string, string> {
   return crons;
 }
 
-/** How a reference to a function is used: called, handed to a call, or given as an option of one. */
-function classifyUse(fi: FileIndex, file: string, ref: TSESTree.Identifier | TSESTree.MemberExpression): Use | null {
+/**
+ * How a reference to a function is used (see Use). Null when it is no use at all: a declaration, an
+ * import or export (exports are followed by name), a type, a `typeof` check.
+ */
+function classifyUse(fi: FileIndex, file: string, ref: Node): Use | null {
+  if (ref.type === T.Identifier && !isValueReference(fi, ref)) return null;
   const self = outermost(fi, ref);
   const parent = fi.parents.get(self);
   if (!parent) return null;
-  if (parent.type === T.CallExpression && parent.callee === self) return { kind: 'call', file, node: parent };
-  if ((parent.type === T.CallExpression || parent.type === T.NewExpression) && parent.arguments.includes(self as never)) {
-    return { kind: 'argument', file, node: parent };
+  const where = `${file}:${self.loc.start.line}`;
+  switch (parent.type) {
+    case T.CallExpression:
+      if (parent.callee === self) return { kind: 'call', file, node: parent };
+      return parent.arguments.includes(self as never) ? { kind: 'argument', file, node: parent } : null;
+    case T.NewExpression:
+      return parent.arguments.includes(self as never) ? { kind: 'argument', file, node: parent } : null;
+    case T.Property: {
+      if (parent.value !== self) return null;
+      if (optionCall(fi, parent)) return { kind: 'option', file, node: parent };
+      const holder = fi.parents.get(parent);
+      if (holder?.type === T.ObjectExpression && !isModuleExportsObject(fi, holder)) return { kind: 'member', file, node: parent };
+      return null;
+    }
+    case T.MemberExpression: {
+      if (parent.object !== self) return null;
+      const prop = propertyName(parent.property, parent.computed);
+      const outer = fi.parents.get(outermost(fi, parent));
+      const called = outer?.type === T.CallExpression && outer.callee === outermost(fi, parent);
+      if (called && (prop === 'call' || prop === 'apply')) return { kind: 'call', file, node: outer };
+      if (called && prop === 'bind') return { kind: 'value', file, node: outer };
+      // `fn.name`, `fn.length`: read, not called.
+      return null;
+    }
+    case T.VariableDeclarator:
+      if (parent.init !== self) return null;
+      if (parent.id.type === T.Identifier) return { kind: 'alias', file, node: parent, name: parent.id.name };
+      return { kind: 'unfollowed', file, node: self, how: `destructured at ${where}` };
+    case T.ConditionalExpression:
+      return parent.test === self ? null : { kind: 'value', file, node: parent };
+    case T.LogicalExpression:
+    case T.AwaitExpression:
+      return { kind: 'value', file, node: parent };
+    case T.SequenceExpression:
+      return parent.expressions[parent.expressions.length - 1] === self ? { kind: 'value', file, node: parent } : null;
+    case T.JSXExpressionContainer: {
+      const attr = fi.parents.get(parent);
+      return attr?.type === T.JSXAttribute ? { kind: 'jsx', file, node: attr } : { kind: 'unfollowed', file, node: self, how: `rendered as a JSX child at ${where}` };
+    }
+    case T.ExportDefaultDeclaration:
+    case T.ExportSpecifier:
+    case T.IfStatement:
+    case T.WhileStatement:
+    case T.UnaryExpression:
+    case T.BinaryExpression:
+    case T.ExpressionStatement:
+      return null;
+    case T.AssignmentExpression:
+      if (parent.right !== self || commonJsExportName(fi, self)) return null;
+      return { kind: 'unfollowed', file, node: self, how: `assigned to \`${describeRef(parent.left)}\` at ${where}` };
+    case T.ArrayExpression:
+      return { kind: 'unfollowed', file, node: self, how: `an element of an array at ${where}` };
+    case T.ReturnStatement:
+    case T.ArrowFunctionExpression:
+      return { kind: 'unfollowed', file, node: self, how: `returned from a function at ${where}` };
+    case T.SpreadElement:
+      return { kind: 'unfollowed', file, node: self, how: `spread at ${where}` };
+    default:
+      return { kind: 'unfollowed', file, node: self, how: `used as a value at ${where}` };
   }
-  if (parent.type === T.Property && parent.value === self && optionCall(fi, parent)) return { kind: 'option', file, node: parent };
-  return null;
+}
+
+function isExported(fi: FileIndex, decl: Node): boolean {
+  return fi.parents.get(fi.parents.get(decl)!)?.type === T.ExportNamedDeclaration;
+}
+
+/** `module.exports = { a, b }`: the CommonJS exports, followed by their names elsewhere. */
+function isModuleExportsObject(fi: FileIndex, obj: Node): boolean {
+  const assign = fi.parents.get(obj);
+  return assign?.type === T.AssignmentExpression && assign.right === obj && assign.left.type === T.MemberExpression && isModuleExportsNode(assign.left);
+}
+
+/** The identifier a declarator binds `name` to: its id, or the target of that key in its pattern. */
+function bindingTarget(decl: TSESTree.VariableDeclarator, name: string): Node | null {
+  if (decl.id.type === T.Identifier) return decl.id.name === name ? decl.init : null;
+  let found: Node | null = null;
+  visit(decl.id, (n) => {
+    if (found) return false;
+    if (n.type === T.Identifier && n.name === name) found = n;
+  });
+  return found;
+}
+
+function describeRef(node: Node): string {
+  if (node.type === T.Identifier) return node.name;
+  if (node.type === T.MemberExpression) return `${describeRef(node.object)}.${propertyName(node.property, node.computed) ?? '[…]'}`;
+  if (node.type === T.ThisExpression) return 'this';
+  if (node.type === T.CallExpression) return `${describeRef(node.callee)}(…)`;
+  return '…';
+}
+
+function unfollowedPath(file: string, node: Node, how: string): Path {
+  return {
+    effect: 'open',
+    rule: 'unfollowed-reference',
+    entry: `referenced in a way Batchwise does not follow: ${how}; whoever calls it through that reference is unknown`,
+    file,
+    line: node.loc.start.line,
+    steps: [],
+    loops: [],
+  };
 }
 
 function bindsFunction(binding: ReturnType<typeof lookupBinding>, fn: Node): boolean {

@@ -40,6 +40,7 @@ export const RULES: readonly ContextRule[] = [
   { id: 'call-chain', effect: 'neutral', title: 'How the call is reached' },
   { id: 'no-entry-point', effect: 'neutral', title: 'No entry point found' },
   { id: 'unparsed-caller', effect: 'neutral', title: 'A file that may call it could not be parsed' },
+  { id: 'unfollowed-reference', effect: 'neutral', title: 'A reference to the function the call graph cannot follow' },
   { id: 'test-file', effect: 'excluded', title: 'A test file' },
 ];
 
