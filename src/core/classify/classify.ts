@@ -31,7 +31,8 @@ import {
 } from './entries';
 import { ruleById } from './rules';
 import { serverStartIn, ServerStart } from './server';
-import { Loop, loopAround } from './loops';
+import { batchSource, Loop, loopAround } from './loops';
+import { promptBefore } from './interactive';
 import { cronRunsPerDay } from './schedule';
 
 /** 'blocked': a caller may exist in a file that could not be parsed, so the call cannot be shown batchable. */
@@ -52,6 +53,8 @@ interface Path {
   startup?: string;
   /** The functions the path runs through, entry side first: read for what they do with a job (producers). */
   spans?: Span[];
+  /** The open path of module-level code in a file that is no entry point. */
+  moduleLevel?: boolean;
 }
 
 interface Span {
@@ -219,12 +222,33 @@ export class Classifier {
       const loop = loopAround(fi, file, cur, child);
       if (loop) loops.push(loop);
       if (isFunctionLike(cur)) {
+        const prompt = this.promptPath(fi, file, cur, node, loops);
+        if (prompt) return [prompt];
         return this.functionPaths(file, cur, depth, visiting).map((p) => ({ ...p, loops: [...p.loops, ...loops] }));
       }
       child = cur;
       cur = fi.parents.get(cur);
     }
+    const prompt = this.promptPath(fi, file, fi.parsed.ast, node, loops);
+    if (prompt) return [prompt];
     return this.topLevelPaths(fi, file).map((p) => ({ ...p, loops: [...p.loops, ...loops] }));
+  }
+
+  /** A read of what a person types, earlier in the same function (or module) run: that person waits for the answer. */
+  private promptPath(fi: FileIndex, file: string, scope: Node, at: Node, loops: Loop[]): Path | null {
+    if (isTestFile(file)) return null;
+    const read = promptBefore(fi, scope, at);
+    if (!read) return null;
+    const line = read.node.loc.start.line;
+    return {
+      effect: 'user-waiting',
+      rule: 'interactive-prompt',
+      entry: `it answers what a person types: ${read.what} at ${file}:${line} waits for their input, and they wait for the answer`,
+      file,
+      line,
+      steps: [],
+      loops,
+    };
   }
 
   private topLevelPaths(fi: FileIndex, file: string): Path[] {
@@ -245,6 +269,7 @@ export class Classifier {
         line: 1,
         steps: [],
         loops: [],
+        moduleLevel: true,
       },
     ];
   }
@@ -365,7 +390,10 @@ export class Classifier {
     if (found) return withStep(found);
     // An object's function that nothing calls by name belongs to the call the object is handed to.
     const holder = parent?.type === T.Property ? optionCall(fi, parent) : null;
-    if (holder) return withStep(this.argumentPaths(file, holder, depth, visiting));
+    if (holder) {
+      const key = propertyName((parent as TSESTree.Property).key, (parent as TSESTree.Property).computed);
+      return withStep(this.argumentPaths(file, holder, depth, visiting, key && EVENT_KEY.test(key) ? key : undefined));
+    }
     if (this.isEval(file)) {
       const how = this.promptfooFiles.has(file) ? 'code a promptfoo config runs' : 'an eval harness';
       return withStep([toPath({ rule: 'eval-harness', message: `${how} (${file})`, node: fn }, file)]);
@@ -502,6 +530,19 @@ export class Classifier {
     if (job && call.type === T.CallExpression) return this.jobPaths(file, call, job, depth, visiting);
     const key = propertyName(prop.key, prop.computed);
     if (!key) return null;
+    if ((key === 'eachMessage' || key === 'eachBatch') && calleeName(call) === 'run') {
+      return [
+        {
+          effect: 'open',
+          rule: 'queue-worker',
+          entry: `Kafka consumer (${key}) at ${file}:${call.loc.start.line}; the producers of a Kafka topic are not traced, so whether someone waits for each message's answer is unclear`,
+          file,
+          line: call.loc.start.line,
+          steps: [],
+          loops: [],
+        },
+      ];
+    }
     if (key === 'handleMessage' || key === 'handleMessageBatch') {
       return [
         { effect: 'open', rule: 'queue-worker', entry: `SQS consumer (${key}) at ${file}:${call.loc.start.line}; the producers of an SQS queue are not traced, so who waits is unclear`, file, line: call.loc.start.line, steps: [], loops: [] },
@@ -516,8 +557,11 @@ export class Classifier {
    * (`asyncHandler(fn)`, `withAuth(fn)`), and then the wrapper's own call, the variable it is stored
    * in, or the export it becomes, decides.
    */
-  private argumentPaths(file: string, call: TSESTree.CallExpression | TSESTree.NewExpression, depth: number, visiting: Set<Node>): Path[] {
+  private argumentPaths(file: string, call: TSESTree.CallExpression | TSESTree.NewExpression, depth: number, visiting: Set<Node>, eventKey?: string): Path[] {
     const fi = this.project.get(file)!;
+    // Checked before the registrations: a stream read from a file emits 'data' as a socket does.
+    const stream = fileStreamEvent(fi, file, call);
+    if (stream) return this.walkFrom(file, call, depth + 1, visiting).map((p) => ({ ...p, loops: [...p.loops, stream] }));
     let receiving = call;
     for (;;) {
       const entry = this.callEntryPaths(file, receiving, depth, visiting);
@@ -529,7 +573,49 @@ export class Classifier {
     }
     const bound = this.boundPaths(fi, file, receiving, depth, visiting);
     if (bound) return bound;
-    return asServerCallback(file, receiving, this.walkFrom(file, receiving, depth + 1, visiting));
+    return this.unknownCallPaths(fi, file, receiving, eventKey, depth, visiting);
+  }
+
+  /**
+   * A function handed to a call Batchwise has no rule for. A callback the call runs before it returns
+   * (`pRetry(fn)`, `limit(fn)`, `.map(fn)`) runs where the call does. One it keeps for later, for an
+   * event or a request (`bot.onText(re, fn)`, `client.on('message', fn)`, a registration whose result
+   * is dropped), does not run as part of the code that registers it: a script's or schedule's entry
+   * says nothing about who waits for it, so that path is open; in a file that starts a server or bot
+   * it is taken as a handler (user-waiting). An event of a stream read from a file is a loop over
+   * batch data.
+   */
+  private unknownCallPaths(fi: FileIndex, file: string, call: TSESTree.CallExpression | TSESTree.NewExpression, eventKey: string | undefined, depth: number, visiting: Set<Node>): Path[] {
+    const callee = calleeName(call);
+    const paths = this.walkFrom(file, call, depth + 1, visiting);
+    if (callee && INLINE_CALLBACKS.has(callee)) return paths;
+    const label = `\`${describeCall(call)}\``;
+    const where = `${file}:${call.loc.start.line}`;
+    const deferred = eventKey !== undefined || isEventRegistration(call) || (resultDropped(fi, call) && !(callee && RUNS_NOW.has(callee)));
+    return paths.map((p) => {
+      if (p.startup) {
+        const { startup, ...rest } = p;
+        return {
+          ...rest,
+          effect: 'user-waiting' as const,
+          entry: `a handler set up at ${where} (${label}) while ${p.file} sets up a long-running server or bot (${startup}); a callback registered there answers requests or events`,
+        };
+      }
+      if (p.moduleLevel && p.file === file && p.steps.length === 0) return { ...p, line: call.loc.start.line, entry: `handed to ${label} at ${where}, which Batchwise does not know, in ${p.file}, which is not a recognised entry point` };
+      if (deferred && p.effect === 'batchable') {
+        return {
+          ...p,
+          effect: 'open' as const,
+          rule: 'no-entry-point',
+          line: call.loc.start.line,
+          file,
+          entry:
+            `handed to ${label} at ${where}, which Batchwise does not know and which may run it later, for an event or a request, not as part of ${p.file} (${p.entry}); ` +
+            'who waits for it is unknown',
+        };
+      }
+      return p;
+    });
   }
 
   /** The entry a call makes of the functions handed to it: a queue worker, a job, a registration. */
@@ -550,8 +636,13 @@ export class Classifier {
   private boundPaths(fi: FileIndex, file: string, wrapper: TSESTree.CallExpression | TSESTree.NewExpression, depth: number, visiting: Set<Node>): Path[] | null {
     const callee = wrapper.callee.type === T.MemberExpression ? propertyName(wrapper.callee.property, wrapper.callee.computed) : wrapper.callee.type === T.Identifier ? wrapper.callee.name : null;
     if (callee && INLINE_CALLBACKS.has(callee)) return null;
-    const value = outermost(fi, wrapper);
-    const holder = fi.parents.get(value);
+    let value = outermost(fi, wrapper);
+    let holder = fi.parents.get(value);
+    // `middy(base).use(parser)`: a chained call on a wrapped handler returns the handler.
+    for (let outer = holder ? fi.parents.get(holder) : undefined; holder?.type === T.MemberExpression && holder.object === value && outer?.type === T.CallExpression && outer.callee === holder; outer = holder ? fi.parents.get(holder) : undefined) {
+      value = outermost(fi, outer);
+      holder = fi.parents.get(value);
+    }
     let name: string | null = null;
     // `tools = { search: tool({ execute }) }`: the wrapped function is used through the object.
     if (holder?.type === T.Property && holder.value === value && fi.parents.get(holder)?.type === T.ObjectExpression && !optionCall(fi, holder)) {
@@ -1534,24 +1625,56 @@ function startupPath(file: string, server: ServerStart): Path {
 /** Callbacks that run where they are written, inside the code that receives them, not later for an event. */
 const INLINE_CALLBACKS = new Set(['map', 'forEach', 'flatMap', 'filter', 'reduce', 'some', 'every', 'find', 'then', 'catch', 'finally', 'setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask', 'pMap']);
 
-/**
- * A callback handed, while a server or bot starts, to a call Batchwise does not know: a route, event or
- * message handler of a framework it has no rule for. Taken as user-waiting, since a false user-waiting
- * only costs a missed saving.
- */
-function asServerCallback(file: string, call: TSESTree.CallExpression | TSESTree.NewExpression, paths: Path[]): Path[] {
-  const callee = call.callee.type === T.MemberExpression ? propertyName(call.callee.property, call.callee.computed) : call.callee.type === T.Identifier ? call.callee.name : null;
-  if (callee && INLINE_CALLBACKS.has(callee)) return paths;
+/** Calls that run a callback before they are done with it even when their result is dropped: p-queue `add`, a transaction, a span. */
+const RUNS_NOW = new Set(['add', 'addAll', 'transaction', '$transaction', 'startActiveSpan', 'pRetry', 'retry', 'Promise']);
+/** Method names that register a callback for events: `on('x', fn)`, `onText(re, fn)`, `subscribe(topic, fn)`, gRPC `addService`. */
+const EVENT_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener', 'addEventListener', 'subscribe', 'psubscribe', 'addService', 'handle', 'action', 'hears', 'command']);
+
+function calleeName(call: TSESTree.CallExpression | TSESTree.NewExpression): string | null {
+  return call.callee.type === T.MemberExpression ? propertyName(call.callee.property, call.callee.computed) : call.callee.type === T.Identifier ? call.callee.name : null;
+}
+
+function isEventRegistration(call: TSESTree.CallExpression | TSESTree.NewExpression): boolean {
+  const name = calleeName(call);
+  return name !== null && (EVENT_METHODS.has(name) || /^on[A-Z]/.test(name));
+}
+
+/** Is the call's result thrown away (`x.register(fn);`, `program.command('a').action(fn);`), so it cannot be what runs the callback now? */
+function resultDropped(fi: FileIndex, call: Node): boolean {
+  let value = outermost(fi, call);
+  for (;;) {
+    const parent = fi.parents.get(value);
+    const outer = parent ? fi.parents.get(parent) : undefined;
+    // A chained call (`.action(fn).option(…)`) hands its receiver on.
+    if (parent?.type === T.MemberExpression && parent.object === value && outer?.type === T.CallExpression && outer.callee === parent) {
+      value = outermost(fi, outer);
+      continue;
+    }
+    return parent?.type === T.ExpressionStatement || (parent?.type === T.UnaryExpression && parent.operator === 'void');
+  }
+}
+
+function describeCall(call: TSESTree.CallExpression | TSESTree.NewExpression): string {
+  const callee = call.callee;
+  const head = callee.type === T.MemberExpression ? `${describeRef(callee.object)}.${propertyName(callee.property, callee.computed) ?? '[…]'}` : describeRef(callee);
+  return `${call.type === T.NewExpression ? 'new ' : ''}${head}(…)`;
+}
+
+/** Option keys that hold an event handler: `{ onMessage }`, `{ eachMessage }`, `{ handleEvent }`. */
+const EVENT_KEY = /^(on[A-Z]|each[A-Z]|handle[A-Z]?)/;
+
+const STREAM_EVENTS = new Set(['data', 'line', 'readable', 'record', 'row']);
+
+/** `createReadStream(f).pipe(parse()).on('data', fn)`: each event is a record of a file, a loop over batch data. */
+function fileStreamEvent(fi: FileIndex, file: string, call: TSESTree.CallExpression | TSESTree.NewExpression): Loop | null {
+  if (call.type !== T.CallExpression || call.callee.type !== T.MemberExpression) return null;
+  const method = propertyName(call.callee.property, call.callee.computed);
+  const event = call.arguments[0];
+  if ((method !== 'on' && method !== 'once') || event?.type !== T.Literal || typeof event.value !== 'string' || !STREAM_EVENTS.has(event.value)) return null;
+  const source = batchSource(fi, file, call.callee.object, 0);
+  if (!source || !source.startsWith('data read from disk')) return null;
   const where = `${file}:${call.loc.start.line}`;
-  return paths.map((p) => {
-    if (!p.startup) return p;
-    const { startup, ...rest } = p;
-    return {
-      ...rest,
-      effect: 'user-waiting' as const,
-      entry: `a handler set up at ${where} while ${p.file} sets up a long-running server or bot (${startup}); a callback registered there answers requests or events`,
-    };
-  });
+  return { rule: 'loop-over-collection', message: `called for each '${event.value}' event of a stream at ${where}, over ${source}`, file, line: call.loc.start.line, batchSource: source };
 }
 
 const registeredHandlers = new WeakMap<FileIndex, ServerStart | null>();
@@ -1563,6 +1686,7 @@ function registeredHandler(fi: FileIndex, file: string): ServerStart | null {
   visit(fi.parsed.ast, (node) => {
     if (found) return false;
     if (node.type !== T.CallExpression || !node.arguments.some((a) => isFunctionLike(a) || a.type === T.Identifier || a.type === T.MemberExpression)) return;
+    if (fileStreamEvent(fi, file, node)) return;
     const entry = matchRegistration(node, file);
     if (entry && ruleById(entry.rule)?.effect === 'user-waiting') found = { what: `it registers the ${entry.message}`, line: node.loc.start.line };
   });

@@ -159,6 +159,9 @@ export function matchRegistration(call: TSESTree.CallExpression | TSESTree.NewEx
   if ((method === 'query' || method === 'mutation' || method === 'subscription') && chainNames(object).some((n) => /procedure/i.test(n))) {
     return { rule: 'rpc-procedure', message: `tRPC ${method} procedure at ${where}`, node: call };
   }
+  if (method === 'addService' && call.arguments.length >= 2) {
+    return { rule: 'rpc-procedure', message: `gRPC service handler (${receiver ?? ''}.addService) at ${where}`, node: call };
+  }
   if (root === 'ipcMain' && ['handle', 'handleOnce', 'on', 'once'].includes(method)) {
     return { rule: 'electron-ipc', message: `Electron IPC handler${first ? ` for '${first}'` : ''} at ${where}`, node: call };
   }
@@ -220,6 +223,9 @@ export function matchOptionRegistration(call: TSESTree.CallExpression | TSESTree
   if (key === 'onTick' && (method === 'from' || method === 'CronJob') && (receiver === 'CronJob' || method === 'CronJob')) {
     const spec = stringArg(props.get('cronTime'), stringOf);
     return { rule: 'cron-schedule', message: `runs on the cron schedule ${spec ? `'${spec}'` : ''} (CronJob.from) at ${where}`.replace('  ', ' '), node: call, schedule: spec ?? undefined };
+  }
+  if (method === 'addService' && call.arguments.length >= 2) {
+    return { rule: 'rpc-procedure', message: `gRPC service method \`${key}\` (${receiver ?? ''}.addService) at ${where}`, node: call };
   }
   if ((key === 'fetch' || key === 'handler') && (method === 'serve' || method === 'createServer')) {
     return { rule: 'http-route-handler', message: `HTTP request handler (${receiver ? `${receiver}.` : ''}${method} ${key}) at ${where}`, node: call };
@@ -384,10 +390,21 @@ function shellWords(command: string): string[] {
   return words;
 }
 
+/** Tools that read a file without running it: compilers, bundlers, linters, formatters, test runners. */
+const NOT_RUNNERS = new Set(['tsc', 'esbuild', 'tsup', 'rollup', 'webpack', 'vite', 'swc', 'babel', 'ncc', 'parcel', 'eslint', 'prettier', 'biome', 'oxlint', 'tslint', 'jest', 'vitest', 'mocha', 'ava', 'c8', 'nyc', 'type-coverage', 'madge', 'depcheck', 'knip', 'cp', 'mv', 'rm', 'cat', 'chmod', 'git']);
+/** Words that hand the rest of a command to the program after them. */
+const PREFIXES = new Set(['npx', 'pnpm', 'yarn', 'bunx', 'exec', 'dlx', 'cross-env', 'dotenv', 'env', '--']);
+
 function commandRunsFile(command: string, stem: string): boolean {
-  const tokens = shellWords(command).map(normaliseRef);
-  // Compiled output (dist/x.js) maps back to the source file by its path after the build folder.
-  return tokens.some((t) => t === stem || (t.length > 0 && t.includes('/') && stem.endsWith('/' + t.replace(/^(dist|build|out|lib)\//, ''))));
+  // Each part of `a && b; c | d` is its own program: `tsc src/x.ts && node dist/x.js` runs x once.
+  return command.split(/&&|\|\||;|\|/).some((part) => {
+    const words = shellWords(part);
+    const program = words.find((w) => !PREFIXES.has(w) && !/^[A-Z_][A-Z0-9_]*=/.test(w) && !w.startsWith('-'));
+    if (program && NOT_RUNNERS.has(program.replace(/^.*\//, ''))) return false;
+    const tokens = words.map(normaliseRef);
+    // Compiled output (dist/x.js) maps back to the source file by its path after the build folder.
+    return tokens.some((t) => t === stem || (t.length > 0 && t.includes('/') && stem.endsWith('/' + t.replace(/^(dist|build|out|lib)\//, ''))));
+  });
 }
 
 function normaliseRef(p: string): string {
@@ -448,6 +465,22 @@ export function matchFileEntry(
 }
 
 /**
+ * Does the module export anything? A module that exports is meant to be imported or invoked by a
+ * runtime (a Lambda `handler`, a Nuxt event handler), not run on its own. `export {}` exports
+ * nothing: it only makes a TypeScript file a module, so that it may await at the top.
+ */
+export function hasExports(program: TSESTree.Program): boolean {
+  return program.body.some((s) => {
+    if (s.type === T.ExportDefaultDeclaration || s.type === T.ExportAllDeclaration || s.type === T.TSExportAssignment) return true;
+    if (s.type === T.ExportNamedDeclaration) return s.declaration !== null || s.specifiers.length > 0;
+    if (s.type !== T.ExpressionStatement || s.expression.type !== T.AssignmentExpression || s.expression.left.type !== T.MemberExpression) return false;
+    const left = s.expression.left;
+    const target = left.object.type === T.MemberExpression ? left.object.object : left.object;
+    return target.type === T.Identifier && (target.name === 'module' || target.name === 'exports');
+  });
+}
+
+/**
  * A file that awaits at module level, is imported by no other module and follows no framework's file
  * convention is a program run on its own (`node x.mjs`, `tsx x.ts`). The caller checks the importers;
  * this checks the file. Framework files and components are left out: their module-level code runs
@@ -464,6 +497,6 @@ export function topLevelAwait(file: string, text: string, program: TSESTree.Prog
       return false;
     }
   });
-  if (!found) return null;
+  if (!found || hasExports(program)) return null;
   return { rule: 'top-level-await', message: `awaits at the top level (line ${(found as Node).loc.start.line}) and no module imports it: a program run on its own`, node: program };
 }

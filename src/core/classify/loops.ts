@@ -16,11 +16,11 @@ export interface Loop extends Evidence {
 const LOOP_METHODS = new Set(['map', 'forEach', 'flatMap']);
 
 /** Calls that read files or streams: what they return is data on disk, not a request. */
-const FILE_READERS = new Set(['readFile', 'readFileSync', 'readdir', 'readdirSync', 'createReadStream', 'createInterface', 'glob', 'globSync', 'opendir']);
+const FILE_READERS = new Set(['readFile', 'readFileSync', 'readdir', 'readdirSync', 'createReadStream', 'glob', 'globSync', 'opendir']);
 /** Calls that fetch rows in bulk from a database or a cursor over them. */
 const BULK_QUERIES = new Set(['findMany', 'findAll', 'toArray', 'query', 'all', 'select', 'scan', 'cursor', 'stream', 'iterate', 'each']);
 /** Calls whose result is built from their receiver or arguments: the source is further in. */
-const PASS_THROUGH = new Set(['split', 'filter', 'map', 'slice', 'flat', 'flatMap', 'entries', 'values', 'keys', 'parse', 'from', 'trim', 'toString', 'sort', 'reverse', 'concat']);
+const PASS_THROUGH = new Set(['split', 'filter', 'map', 'slice', 'flat', 'flatMap', 'entries', 'values', 'keys', 'parse', 'from', 'trim', 'toString', 'sort', 'reverse', 'concat', 'pipe', 'on', 'once']);
 const DATA_FILE = /\.(jsonl?|csv|tsv|ndjson|ya?ml)$/i;
 const MAX_HOPS = 6;
 
@@ -105,6 +105,11 @@ export function batchSource(fi: FileIndex, file: string, raw: Node, hops: number
       const name = callee.type === T.Identifier ? callee.name : callee.type === T.MemberExpression ? propertyName(callee.property, callee.computed) : null;
       if (!name) return null;
       if (FILE_READERS.has(name)) return `data read from disk (${name} at ${where})`;
+      // readline's createInterface reads whatever its `input` is: a file stream, or a person typing on stdin.
+      if (name === 'createInterface') {
+        const input = node.arguments[0]?.type === T.ObjectExpression ? node.arguments[0].properties.find((p) => p.type === T.Property && propertyName(p.key, p.computed) === 'input') : undefined;
+        return input?.type === T.Property ? batchSource(fi, file, input.value, hops + 1) : null;
+      }
       if (BULK_QUERIES.has(name) && callee.type === T.MemberExpression && !dependsOnParameter(fi, node)) return `rows fetched in bulk (${name} at ${where})`;
       if (name === 'find' && callee.type === T.MemberExpression && !node.arguments.some((a) => isFunctionLike(a)) && !dependsOnParameter(fi, node)) {
         return `a database cursor (find at ${where})`;
