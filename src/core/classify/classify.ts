@@ -31,7 +31,7 @@ import {
 } from './entries';
 import { ruleById } from './rules';
 import { serverStartIn, ServerStart } from './server';
-import { batchSource, Loop, loopAround } from './loops';
+import { batchSource, isDiskSource, Loop, loopAround } from './loops';
 import { promptBefore } from './interactive';
 import { cronRunsPerDay } from './schedule';
 
@@ -74,16 +74,23 @@ const FOLDER_IMPORT = /(from\s*|require\(\s*)['"]\.\.?\/?['"]/;
  * `unparsed`: a file that mentions it but does not parse.
  */
 interface Use {
-  kind: 'call' | 'argument' | 'option' | 'unparsed' | 'member' | 'alias' | 'value' | 'jsx' | 'unfollowed';
+  kind: 'call' | 'argument' | 'option' | 'unparsed' | 'member' | 'alias' | 'value' | 'jsx' | 'unfollowed' | 'entry';
   file: string;
   node: Node;
   /** The name the unparsed file mentions; the local name an alias binds. */
   name?: string;
   how?: string;
+  /** For 'entry': the path a file convention makes of a re-export. */
+  entry?: Path;
 }
 
 /** A reference to a value in some file: an identifier or member expression, or why it cannot be followed. */
-type Ref = { file: string; node: Node } | { file: string; node: Node; unfollowed: string } | { file: string; node: TSESTree.VariableDeclarator; alias: string };
+type Ref =
+  | { file: string; node: Node }
+  | { file: string; node: Node; unfollowed: string }
+  | { file: string; node: TSESTree.VariableDeclarator; alias: string }
+  // A re-export that a file convention makes an entry (`export { POST } from './handler'` in route.ts).
+  | { file: string; node: Node; entry: Path };
 
 /** How many modules the search for a method's callers reads before it stops and says so. */
 const MAX_IMPORTERS = 400;
@@ -186,9 +193,10 @@ export class Classifier {
     }
     // No entry point decides. A loop alone shows the call runs many times, not that nobody waits
     // (`for (const item of req.body.items)` in a handler Batchwise does not know); only a loop over
-    // batch data, in code that nothing is seen to reach, does.
+    // data read from disk, in code that nothing is seen to reach, does. A literal list, an imported
+    // constant or a bulk query is looped over by request handlers too.
     const unreached = paths.every((p) => p.effect === 'open' && p.rule === 'no-entry-point');
-    if (loops.some((l) => l.batchSource) && unreached) {
+    if (loops.some((l) => l.fromDisk) && unreached) {
       evidence.push(...loops.map(plainEvidence));
       for (const p of open) evidence.push({ rule: p.rule, message: p.entry, file: p.file, line: p.line });
       return { verdict: 'batchable', confidence: 0.6, evidence };
@@ -423,20 +431,28 @@ export class Classifier {
     const fi = this.project.get(file)!;
     const paths: Path[] = [];
     for (const exportName of exportNames) {
-      const convention = matchExportConvention(file, exportName, value);
-      const route = convention && /^nextjs-/.test(convention.rule) ? nextRoutePath(file) : null;
-      const schedule = route !== null ? this.cronRoutes.get(route) : undefined;
-      if (schedule !== undefined) {
-        paths.push(toPath({ rule: 'vercel-cron', message: `the route ${route} is run by a vercel.json cron ('${schedule}'), not by a person`, node: value }, file));
-      } else if (convention) paths.push(toPath(convention, file));
-      else if (exportName !== 'default' && hasDirective(fi.parsed.ast.body, 'use server')) {
-        paths.push(toPath({ rule: 'server-action', message: `server action ${exportName} in ${file}`, node: value }, file));
-      }
+      const convention = this.conventionPath(fi, file, exportName, value);
+      if (convention) paths.push(convention);
     }
     if (paths.length > 0) return paths;
     const uses = this.findUses(file, value, name, exportNames, local);
     for (const use of uses) paths.push(...this.usePaths(use, depth, visiting));
     return uses.length > 0 ? paths : null;
+  }
+
+  /** The entry a file convention makes of an export: a route handler, a cron route, a server action. */
+  private conventionPath(fi: FileIndex, file: string, exportName: string, value: Node): Path | null {
+    const convention = matchExportConvention(file, exportName, value);
+    const route = convention && /^nextjs-/.test(convention.rule) ? nextRoutePath(file) : null;
+    const schedule = route !== null ? this.cronRoutes.get(route) : undefined;
+    if (schedule !== undefined) {
+      return toPath({ rule: 'vercel-cron', message: `the route ${route} is run by a vercel.json cron ('${schedule}'), not by a person`, node: value }, file);
+    }
+    if (convention) return toPath(convention, file);
+    if (exportName !== 'default' && hasDirective(fi.parsed.ast.body, 'use server')) {
+      return toPath({ rule: 'server-action', message: `server action ${exportName} in ${file}`, node: value }, file);
+    }
+    return null;
   }
 
   /** Paths to a function a factory returns: wherever a call of the factory hands on, stores or calls its result. Null when nothing calls the factory. */
@@ -487,6 +503,8 @@ export class Classifier {
         return [unparsedPath(use.file, use.name ?? 'it', this.project.syntaxError(use.file) ?? 'a syntax error')];
       case 'unfollowed':
         return [unfollowedPath(use.file, use.node, use.how ?? 'used as a value')];
+      case 'entry':
+        return [use.entry!];
       case 'member':
         return this.memberPaths(use.file, use.node as TSESTree.Property, depth + 1, visiting);
       case 'alias':
@@ -844,7 +862,8 @@ export class Classifier {
   private refsToUses(refs: Ref[]): Use[] {
     const uses: Use[] = [];
     for (const ref of refs) {
-      if ('unfollowed' in ref) uses.push({ kind: 'unfollowed', file: ref.file, node: ref.node, how: ref.unfollowed });
+      if ('entry' in ref) uses.push({ kind: 'entry', file: ref.file, node: ref.node, entry: ref.entry });
+      else if ('unfollowed' in ref) uses.push({ kind: 'unfollowed', file: ref.file, node: ref.node, how: ref.unfollowed });
       else if ('alias' in ref) uses.push({ kind: 'alias', file: ref.file, node: ref.node, name: ref.alias });
       else {
         const fi = this.project.get(ref.file);
@@ -915,12 +934,17 @@ export class Classifier {
           if (stmt.exported) {
             const ns = stmt.exported.name;
             refs.push(...this.importedRefs(importer, ns, [exportName, ...path], seen));
-          } else if (exportName !== 'default') refs.push(...this.importedRefs(importer, exportName, path, seen));
+          } else if (exportName !== 'default') {
+            refs.push(...this.reExportRefs(fi, importer, exportName, path, stmt));
+            refs.push(...this.importedRefs(importer, exportName, path, seen));
+          }
         } else if (stmt.type === T.ExportNamedDeclaration) {
           for (const spec of stmt.specifiers) {
             const local = spec.local.type === T.Identifier ? spec.local.name : String(spec.local.value);
             const exported = spec.exported.type === T.Identifier ? spec.exported.name : String(spec.exported.value);
-            if (local === exportName) refs.push(...this.importedRefs(importer, exported, path, seen));
+            if (local !== exportName) continue;
+            refs.push(...this.reExportRefs(fi, importer, exported, path, spec));
+            refs.push(...this.importedRefs(importer, exported, path, seen));
           }
         } else {
           refs.push(...this.loadedModuleRefs(fi, importer, ref, exportName, path));
@@ -928,6 +952,13 @@ export class Classifier {
       }
     }
     return refs;
+  }
+
+  /** A re-export the importer's file convention makes an entry of: `export { POST } from '@/features/chat'` in app/api/chat/route.ts. */
+  private reExportRefs(fi: FileIndex, importer: string, exported: string, path: string[], at: Node): Ref[] {
+    if (path.length > 0) return [];
+    const entry = this.conventionPath(fi, importer, exported, at);
+    return entry ? [{ file: importer, node: at, entry }] : [];
   }
 
   /** References through a `require(…)` or `import(…)` expression: `const { x } = require()`, `const m = await import()`, `require(y).x`. */
@@ -1672,9 +1703,9 @@ function fileStreamEvent(fi: FileIndex, file: string, call: TSESTree.CallExpress
   const event = call.arguments[0];
   if ((method !== 'on' && method !== 'once') || event?.type !== T.Literal || typeof event.value !== 'string' || !STREAM_EVENTS.has(event.value)) return null;
   const source = batchSource(fi, file, call.callee.object, 0);
-  if (!source || !source.startsWith('data read from disk')) return null;
+  if (!source || !isDiskSource(source)) return null;
   const where = `${file}:${call.loc.start.line}`;
-  return { rule: 'loop-over-collection', message: `called for each '${event.value}' event of a stream at ${where}, over ${source}`, file, line: call.loc.start.line, batchSource: source };
+  return { rule: 'loop-over-collection', message: `called for each '${event.value}' event of a stream at ${where}, over ${source}`, file, line: call.loc.start.line, batchSource: source, fromDisk: true };
 }
 
 const registeredHandlers = new WeakMap<FileIndex, ServerStart | null>();
