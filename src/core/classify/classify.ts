@@ -444,7 +444,9 @@ export class Classifier {
   private conventionPath(fi: FileIndex, file: string, exportName: string, value: Node): Path | null {
     const convention = matchExportConvention(file, exportName, value);
     const route = convention && /^nextjs-/.test(convention.rule) ? nextRoutePath(file) : null;
-    const schedule = route !== null ? this.cronRoutes.get(route) : undefined;
+    // Vercel's cron sends a GET: a POST of the same route is someone else's request.
+    const cronMethod = convention?.rule === 'nextjs-api-route' || exportName === 'GET';
+    const schedule = route !== null && cronMethod ? this.cronRoutes.get(route) : undefined;
     if (schedule !== undefined) {
       return toPath({ rule: 'vercel-cron', message: `the route ${route} is run by a vercel.json cron ('${schedule}'), not by a person`, node: value }, file);
     }
@@ -1355,7 +1357,9 @@ const WAITS_FOR_JOB = /\.(waitUntilFinished|finished)\s*\(/;
  * reach leaves it unknown, bulk or not.
  */
 function producerPath(p: Path, what: { worker: string; producer: string; how: string }, bulk: boolean, waits: () => boolean): Path {
-  const inBulk = bulk || p.loops.length > 0;
+  // A loop over a request's items (`for (const m of req.body.messages) queue.add(…)`) or over a list
+  // written in the code answers one person; only a loop over batch data enqueues in bulk.
+  const inBulk = bulk || p.loops.some((l) => l.batchSource && !l.literal);
   if (p.effect === 'user-waiting') {
     if (waits()) return { ...p, entry: `${p.entry}; ${what.worker} is ${what.how} at ${what.producer} and the handler waits for its result` };
     if (inBulk) {

@@ -17,6 +17,8 @@ export interface Loop extends Evidence {
    * constant or a bulk query while a person waits).
    */
   fromDisk?: boolean;
+  /** A literal list: a fan-out written in the code (`for (const tone of TONES)`), not a dataset. */
+  literal?: boolean;
 }
 
 const LOOP_METHODS = new Set(['map', 'forEach', 'flatMap']);
@@ -71,6 +73,7 @@ export function loopAround(fi: FileIndex, file: string, cur: Node, child: Node):
     line,
     ...(source ? { batchSource: source } : {}),
     ...(source && isDiskSource(source) ? { fromDisk: true } : {}),
+    ...(source?.startsWith(LITERAL) ? { literal: true } : {}),
   };
 }
 
@@ -79,6 +82,7 @@ export function isDiskSource(source: string): boolean {
 }
 
 const DISK = 'data read from disk';
+const LITERAL = 'a literal list';
 
 /** What a loop statement walks: `for (x of xs)` → xs; `i < xs.length` → xs; `while (cursor.next())` → cursor. */
 function iteratedBy(loop: Node): Node | null {
@@ -144,7 +148,7 @@ export function batchSource(fi: FileIndex, file: string, raw: Node, hops: number
       return null;
     }
     case T.ArrayExpression:
-      return node.elements.length > 0 && node.elements.every((e) => e !== null && isLiteralData(e)) ? `a literal list (${where})` : null;
+      return node.elements.length > 0 && node.elements.every((e) => e !== null && isLiteralData(e)) ? `${LITERAL} (${where})` : null;
     default:
       return null;
   }
