@@ -8,7 +8,8 @@ import type { Binding } from '../detect/resolve';
 import { isValueReference, moduleRefs, ModuleRef } from './references';
 import { enclosingFunctionName, functionName } from '../detect/detect';
 import type { FileIndex, ProjectIndex } from '../project';
-import { dirname, stripExtension } from '../project';
+import { dirname, joinPath, stripExtension } from '../project';
+import { parseConfigFileTextToJson } from 'typescript';
 import {
   EntryMatch,
   hasDirective,
@@ -25,9 +26,17 @@ import {
   readPackageJson,
   readPromptfooFiles,
   readScheduledWorkflows,
+  readServerlessFunctions,
+  readSamFunctions,
+  readWranglerCrons,
+  scheduleShorthand,
+  matchMemberConvention,
+  matchFirebaseTrigger,
+  LambdaFunction,
   ScheduledWorkflow,
   ScopedPackage,
   topLevelAwait,
+  mainCall,
 } from './entries';
 import { ruleById } from './rules';
 import { serverStartIn, ServerStart } from './server';
@@ -55,6 +64,8 @@ interface Path {
   spans?: Span[];
   /** The open path of module-level code in a file that is no entry point. */
   moduleLevel?: boolean;
+  /** An entry's path cut off where a callback is handed to an unknown event API: code does run it, but when and for whom is unknown. */
+  handedOff?: boolean;
 }
 
 interface Span {
@@ -155,6 +166,19 @@ export class Classifier {
       for (const p of paths) evidence.push(pathEvidence(p, 'reached from '));
       return { verdict: 'unknown', confidence: 0.5, evidence };
     }
+    // A script streaming each item of a dataset to its own console: nobody is reading along, but the
+    // Batch APIs do not stream, so the call is not batchable as written.
+    if (streams && waiting.length === 0 && batch.length > 0 && paths.every((p) => p.effect === 'batchable' || p.effect === 'excluded') && loops.some((l) => l.batchSource && !l.literal)) {
+      evidence[0] = {
+        ...evidence[0],
+        message:
+          'the response is streamed, and the Batch APIs do not stream; but the call runs once per item of batch data from a batch entry, so nobody is reading along. ' +
+          'Drop `stream` (read the whole answer) to make it batchable, or declare it with `// batchwise: user-waiting` if a person watches the output',
+      };
+      for (const p of batch) evidence.push(pathEvidence(p, 'reached only from '));
+      evidence.push(...loops.map(plainEvidence));
+      return { verdict: 'unknown', confidence: 0.5, evidence };
+    }
     if (waiting.length > 0 || streams) {
       for (const p of waiting) evidence.push(pathEvidence(p, 'a person waits: '));
       for (const p of batch) {
@@ -195,7 +219,7 @@ export class Classifier {
     // (`for (const item of req.body.items)` in a handler Batchwise does not know); only a loop over
     // data read from disk, in code that nothing is seen to reach, does. A literal list, an imported
     // constant or a bulk query is looped over by request handlers too.
-    const unreached = paths.every((p) => p.effect === 'open' && p.rule === 'no-entry-point');
+    const unreached = paths.every((p) => p.effect === 'open' && p.rule === 'no-entry-point' && !p.handedOff);
     if (loops.some((l) => l.fromDisk) && unreached) {
       evidence.push(...loops.map(plainEvidence));
       for (const p of open) evidence.push({ rule: p.rule, message: p.entry, file: p.file, line: p.line });
@@ -300,7 +324,7 @@ export class Classifier {
 
   /** Top-level await in a file no module imports (see `topLevelAwait`). */
   private standaloneProgram(file: string, fi: FileIndex): EntryMatch | null {
-    const entry = topLevelAwait(file, fi.parsed.text, fi.parsed.ast);
+    const entry = topLevelAwait(file, fi.parsed.text, fi.parsed.ast) ?? mainCall(file, fi.parsed.ast);
     return entry && this.importersOf(file).length === 0 ? entry : null;
   }
 
@@ -431,8 +455,7 @@ export class Classifier {
     const fi = this.project.get(file)!;
     const paths: Path[] = [];
     for (const exportName of exportNames) {
-      const convention = this.conventionPath(fi, file, exportName, value);
-      if (convention) paths.push(convention);
+      paths.push(...this.conventionPaths(fi, file, exportName, value));
     }
     if (paths.length > 0) return paths;
     const uses = this.findUses(file, value, name, exportNames, local);
@@ -441,8 +464,21 @@ export class Classifier {
   }
 
   /** The entry a file convention makes of an export: a route handler, a cron route, a server action. */
+  private conventionPaths(fi: FileIndex, file: string, exportName: string, value: Node): Path[] {
+    const one = this.conventionPath(fi, file, exportName, value);
+    if (one) return [one];
+    return this.lambdaPaths(fi, file, exportName, value);
+  }
+
   private conventionPath(fi: FileIndex, file: string, exportName: string, value: Node): Path | null {
     const convention = matchExportConvention(file, exportName, value);
+    if (convention && /^Netlify/.test(convention.message)) {
+      const spec = netlifySchedule(fi);
+      if (spec !== null) {
+        const cron = scheduleShorthand(spec);
+        return toPath({ rule: 'cron-schedule', message: `Netlify scheduled function ('${spec}', the \`config.schedule\` of ${file})`, node: value, ...(cron ? { schedule: cron } : {}) }, file);
+      }
+    }
     const route = convention && /^nextjs-/.test(convention.rule) ? nextRoutePath(file) : null;
     // Vercel's cron sends a GET: a POST of the same route is someone else's request.
     const cronMethod = convention?.rule === 'nextjs-api-route' || exportName === 'GET';
@@ -455,6 +491,103 @@ export class Classifier {
       return toPath({ rule: 'server-action', message: `server action ${exportName} in ${file}`, node: value }, file);
     }
     return null;
+  }
+
+  private readonly lambdaByDir = new Map<string, LambdaFunction[]>();
+
+  /** The Lambda functions that serverless.yml files and SAM templates in the file's folder or above declare. */
+  private lambdaFunctions(file: string): LambdaFunction[] {
+    const out: LambdaFunction[] = [];
+    let dir = file;
+    do {
+      dir = dirname(dir);
+      let fns = this.lambdaByDir.get(dir);
+      if (!fns) {
+        const at = (name: string) => (dir === '' ? name : `${dir}/${name}`);
+        fns = [];
+        for (const name of ['serverless.yml', 'serverless.yaml']) fns.push(...readServerlessFunctions(at(name), this.project.text(at(name)), dir));
+        for (const name of ['template.yaml', 'template.yml']) fns.push(...readSamFunctions(at(name), this.project.text(at(name)), dir));
+        this.lambdaByDir.set(dir, fns);
+      }
+      out.push(...fns);
+    } while (dir !== '');
+    return out;
+  }
+
+  /**
+   * An AWS Lambda handler export: what its serverless.yml or SAM template says invokes it. An HTTP
+   * API is a person's request, a schedule a cron job, a queue or other event source is not traced.
+   * A `handler` export of Lambda code that no template maps says nothing about who invokes it.
+   */
+  private lambdaPaths(fi: FileIndex, file: string, exportName: string, value: Node): Path[] {
+    const stem = stripExtension(file);
+    const fns = this.lambdaFunctions(file).filter((f) => f.exportName === exportName && (f.stem === stem || f.stem.replace(/^(.*\/)?(dist|build|\.build|out)\//, '$1src/') === stem));
+    const line = value.loc.start.line;
+    if (fns.length === 0) {
+      if (exportName !== 'handler' || !LAMBDA_CODE.test(fi.parsed.text)) return [];
+      return [
+        {
+          effect: 'open',
+          rule: 'no-entry-point',
+          entry: `\`handler\` in ${file} is an AWS Lambda handler, and no serverless.yml or SAM template in the workspace maps it, so what invokes it (an HTTP API, a schedule, a queue) is unknown`,
+          file,
+          line,
+          steps: [],
+          loops: [],
+        },
+      ];
+    }
+    const paths: Path[] = [];
+    for (const fn of fns) {
+      for (const e of fn.events) {
+        const what = `AWS Lambda \`${exportName}\` in ${file}:${line}, invoked by its \`${e.type}\` event (${fn.template})`;
+        if (e.kind === 'http') paths.push(toPath({ rule: 'http-route-handler', message: `${what}: an HTTP request`, node: value }, file));
+        else if (e.kind === 'socket') paths.push(toPath({ rule: 'websocket-handler', message: `${what}: a WebSocket message`, node: value }, file));
+        else if (e.kind === 'schedule') {
+          paths.push(toPath({ rule: 'cron-schedule', message: `${what} on the schedule '${e.expression ?? '?'}'`, node: value, ...(e.schedule ? { schedule: e.schedule } : {}) }, file));
+        } else paths.push(toPath({ rule: 'queue-worker', message: `${what}; who sends those events is not traced, so who waits is unclear`, node: value }, file));
+      }
+      if (fn.events.length === 0) {
+        paths.push({ effect: 'open', rule: 'no-entry-point', entry: `AWS Lambda \`${exportName}\` in ${file} has no events in ${fn.template}; it is invoked directly, by whom is unknown`, file, line, steps: [], loops: [] });
+      }
+    }
+    return paths;
+  }
+
+  private readonly wranglerByDir = new Map<string, ReturnType<typeof readWranglerCrons>>();
+
+  /** The nearest wrangler.toml / wrangler.json(c): the Worker's cron triggers and main module. */
+  private wranglerConfig(file: string): { crons: string[]; main: string | null; dir: string } | null {
+    let dir = file;
+    do {
+      dir = dirname(dir);
+      if (!this.wranglerByDir.has(dir)) {
+        const at = (name: string) => (dir === '' ? name : `${dir}/${name}`);
+        const jsonText = this.project.text(at('wrangler.json')) ?? this.project.text(at('wrangler.jsonc'));
+        this.wranglerByDir.set(dir, readWranglerCrons(this.project.text(at('wrangler.toml')), jsonText ? parseConfigFileTextToJson('wrangler.json', jsonText).config : undefined));
+      }
+      const found = this.wranglerByDir.get(dir);
+      if (found) return { ...found, dir };
+    } while (dir !== '');
+    return null;
+  }
+
+  /** Conventions for a function kept in an exported object: SvelteKit actions, a Worker's `fetch`, `scheduled` and `queue`. */
+  private memberConvention(file: string, exportName: string, keys: string[], node: Node): Path | null {
+    const match = matchMemberConvention(file, exportName, keys, node);
+    if (match) return toPath(match, file);
+    if (exportName !== 'default' || keys.length !== 1 || (keys[0] !== 'scheduled' && keys[0] !== 'queue')) return null;
+    const wrangler = this.wranglerConfig(file);
+    const where = `${file}:${node.loc.start.line}`;
+    if (!wrangler || (wrangler.main && joinPath(wrangler.dir, wrangler.main) !== file)) return null;
+    if (keys[0] === 'queue') {
+      return toPath({ rule: 'queue-worker', message: `Cloudflare Queues consumer (\`queue\` of the default export) at ${where}; its producers are not traced, so who waits is unclear`, node }, file);
+    }
+    if (wrangler.crons.length === 0) {
+      return { effect: 'open', rule: 'no-entry-point', entry: `the \`scheduled\` handler at ${where}, but the wrangler config lists no cron trigger, so what runs it is unknown`, file, line: node.loc.start.line, steps: [], loops: [] };
+    }
+    const spec = wrangler.crons.join("', '");
+    return toPath({ rule: 'cron-schedule', message: `the Worker's \`scheduled\` handler at ${where}, run by the wrangler cron trigger${wrangler.crons.length > 1 ? 's' : ''} '${spec}'`, node, ...(wrangler.crons.length === 1 ? { schedule: wrangler.crons[0] } : {}) }, file);
   }
 
   /** Paths to a function a factory returns: wherever a call of the factory hands on, stores or calls its result. Null when nothing calls the factory. */
@@ -629,6 +762,7 @@ export class Classifier {
           rule: 'no-entry-point',
           line: call.loc.start.line,
           file,
+          handedOff: true,
           entry:
             `handed to ${label} at ${where}, which Batchwise does not know and which may run it later, for an event or a request, not as part of ${p.file} (${p.entry}); ` +
             'who waits for it is unknown',
@@ -644,7 +778,7 @@ export class Classifier {
     if (queue !== null) return this.producerPaths(file, call, queue, depth, visiting);
     const job = jobDefinition(call);
     if (job && call.type === T.CallExpression) return this.jobPaths(file, call, job, depth, visiting);
-    const registration = matchRegistration(call, file, this.stringOf(file));
+    const registration = matchRegistration(call, file, this.stringOf(file)) ?? matchFirebaseTrigger(call, file, this.project.text(file) ?? '', this.stringOf(file));
     return registration ? [toPath(registration, file)] : null;
   }
 
@@ -811,6 +945,13 @@ export class Classifier {
       if (/^(Get|Post|Put|Patch|Delete|All|Sse|MessagePattern|SubscribeMessage|Query|Mutation)$/.test(dname)) {
         return { rule: 'http-route-handler', message: `NestJS @${dname}() handler at ${where}`, node: d };
       }
+      if (/^(ResolveField|ResolveProperty|Subscription)$/.test(dname)) {
+        return { rule: 'graphql-resolver', message: `NestJS GraphQL @${dname}() at ${where}: it runs for the query that asks for it`, node: d };
+      }
+      // An event, not a request: whoever emits it is not traced.
+      if (/^(EventPattern|OnEvent|Process|OnQueueActive|OnWorkerEvent)$/.test(dname)) {
+        return { rule: 'queue-worker', message: `NestJS @${dname}() handler at ${where}; who emits the event and whether they wait is not traced`, node: d };
+      }
       if (/^(Cron|Interval|Timeout)$/.test(dname)) {
         return { rule: 'cron-schedule', message: `NestJS @${dname}() scheduled job at ${where}`, node: d };
       }
@@ -959,8 +1100,7 @@ export class Classifier {
   /** A re-export the importer's file convention makes an entry of: `export { POST } from '@/features/chat'` in app/api/chat/route.ts. */
   private reExportRefs(fi: FileIndex, importer: string, exported: string, path: string[], at: Node): Ref[] {
     if (path.length > 0) return [];
-    const entry = this.conventionPath(fi, importer, exported, at);
-    return entry ? [{ file: importer, node: at, entry }] : [];
+    return this.conventionPaths(fi, importer, exported, at).map((entry) => ({ file: importer, node: at, entry }));
   }
 
   /** References through a `require(…)` or `import(…)` expression: `const { x } = require()`, `const m = await import()`, `require(y).x`. */
@@ -1079,11 +1219,16 @@ export class Classifier {
         if (holder?.type === T.VariableDeclarator && holder.init === obj && holder.id.type === T.Identifier) {
           const decl = holder;
           const name = holder.id.name;
+          const exportNames = exportNamesOf(fi, obj, name);
+          const conventions = exportNames.map((e) => this.memberConvention(file, e, keys, prop)).filter((p): p is Path => p !== null);
+          if (conventions.length > 0) return conventions;
           const refs = this.bindingRefs(fi, file, name, (b) => b.kind === 'init' && b.declarator === decl, keys);
-          for (const exportName of exportNamesOf(fi, obj, name)) refs.push(...this.importedRefs(file, exportName, keys, new Set()));
+          for (const exportName of exportNames) refs.push(...this.importedRefs(file, exportName, keys, new Set()));
           return this.refsToUses(refs).flatMap((u) => this.usePaths(u, depth, visiting));
         }
         if (holder?.type === T.ExportDefaultDeclaration) {
+          const convention = this.memberConvention(file, 'default', keys, prop);
+          if (convention) return [convention];
           return this.refsToUses(this.importedRefs(file, 'default', keys, new Set())).flatMap((u) => this.usePaths(u, depth, visiting));
         }
         if (holder?.type === T.Property && holder.value === obj) {
@@ -1346,6 +1491,24 @@ function enclosingFunctionRange(fi: FileIndex, node: Node): [number, number] {
   let cur = fi.parents.get(node);
   while (cur && !isFunctionLike(cur)) cur = fi.parents.get(cur);
   return (cur ?? fi.parsed.ast).range;
+}
+
+/** Code written for AWS Lambda: its types, middy, an API Gateway event. */
+const LAMBDA_CODE = /aws-lambda|@middy\/|APIGateway|lambda/i;
+
+/** `export const config = { schedule: '@daily' }` in a Netlify function: the cron it runs on. */
+function netlifySchedule(fi: FileIndex): string | null {
+  for (const stmt of fi.parsed.ast.body) {
+    if (stmt.type !== T.ExportNamedDeclaration || stmt.declaration?.type !== T.VariableDeclaration) continue;
+    for (const d of stmt.declaration.declarations) {
+      if (d.id.type !== T.Identifier || d.id.name !== 'config' || !d.init) continue;
+      const init = d.init.type === T.TSSatisfiesExpression || d.init.type === T.TSAsExpression ? d.init.expression : d.init;
+      if (init.type !== T.ObjectExpression) continue;
+      const value = objectProps(init).get('schedule');
+      if (value?.type === T.Literal && typeof value.value === 'string') return value.value;
+    }
+  }
+  return null;
 }
 
 const WAITS_FOR_JOB = /\.(waitUntilFinished|finished)\s*\(/;
@@ -1661,7 +1824,9 @@ function startupPath(file: string, server: ServerStart): Path {
 const INLINE_CALLBACKS = new Set(['map', 'forEach', 'flatMap', 'filter', 'reduce', 'some', 'every', 'find', 'then', 'catch', 'finally', 'setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask', 'pMap']);
 
 /** Calls that run a callback before they are done with it even when their result is dropped: p-queue `add`, a transaction, a span. */
-const RUNS_NOW = new Set(['add', 'addAll', 'transaction', '$transaction', 'startActiveSpan', 'pRetry', 'retry', 'Promise']);
+const RUNS_NOW = new Set(['add', 'addAll', 'transaction', '$transaction', 'startActiveSpan', 'pRetry', 'retry', 'Promise',
+  // A test runner's suites and cases run as part of the run (an eval harness's vitest cases).
+  'describe', 'it', 'test', 'suite', 'bench', 'beforeAll', 'afterAll', 'beforeEach', 'afterEach']);
 /** Method names that register a callback for events: `on('x', fn)`, `onText(re, fn)`, `subscribe(topic, fn)`, gRPC `addService`. */
 const EVENT_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener', 'addEventListener', 'subscribe', 'psubscribe', 'addService', 'handle', 'action', 'hears', 'command']);
 
