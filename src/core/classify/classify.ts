@@ -222,11 +222,11 @@ export class Classifier {
     const unreached = paths.every((p) => p.effect === 'open' && p.rule === 'no-entry-point' && !p.handedOff);
     if (loops.some((l) => l.fromDisk) && unreached) {
       evidence.push(...loops.map(plainEvidence));
-      for (const p of open) evidence.push({ rule: p.rule, message: p.entry, file: p.file, line: p.line });
+      for (const p of open) evidence.push(openEvidence(p));
       return { verdict: 'batchable', confidence: 0.6, evidence };
     }
     evidence.push(...loops.map(plainEvidence));
-    for (const p of paths) evidence.push({ rule: p.rule, message: p.entry, file: p.file, line: p.line });
+    for (const p of paths) evidence.push(openEvidence(p));
     if (loops.length > 0 && unreached) {
       evidence.push({
         rule: 'no-entry-point',
@@ -238,7 +238,17 @@ export class Classifier {
       });
     }
     if (evidence.length === 0) {
-      evidence.push({ rule: 'no-entry-point', message: 'no entry point reaches this call', file: site.file, line: site.loc.start.line });
+      // Callers were found, but every chain of them ran back into itself (a call cycle), past the
+      // depth limit, or into a value that is never used: none starts at an entry point.
+      const holder = site.enclosingFunction ? `\`${site.enclosingFunction}\`` : 'the code that holds it';
+      evidence.push({
+        rule: 'no-entry-point',
+        message:
+          `no entry point reaches this call: ${holder} is used, but every chain of callers Batchwise followed from it leads back into itself (a call cycle), ` +
+          `past ${MAX_DEPTH} calls, or into a value nothing uses. If nobody waits for it, declare it with \`// batchwise: batch\`; if a person does, with \`// batchwise: user-waiting\``,
+        file: site.file,
+        line: site.loc.start.line,
+      });
     }
     return { verdict: 'unknown', confidence: 0.5, evidence };
   }
@@ -945,8 +955,8 @@ export class Classifier {
       if (/^(Get|Post|Put|Patch|Delete|All|Sse|MessagePattern|SubscribeMessage|Query|Mutation)$/.test(dname)) {
         return { rule: 'http-route-handler', message: `NestJS @${dname}() handler at ${where}`, node: d };
       }
-      if (/^(ResolveField|ResolveProperty|Subscription)$/.test(dname)) {
-        return { rule: 'graphql-resolver', message: `NestJS GraphQL @${dname}() at ${where}: it runs for the query that asks for it`, node: d };
+      if (/^(ResolveField|ResolveProperty|FieldResolver|Subscription)$/.test(dname)) {
+        return { rule: 'graphql-resolver', message: `GraphQL @${dname}() field resolver at ${where}: it runs for the query that asks for it`, node: d };
       }
       // An event, not a request: whoever emits it is not traced.
       if (/^(EventPattern|OnEvent|Process|OnQueueActive|OnWorkerEvent)$/.test(dname)) {
@@ -1924,6 +1934,12 @@ function excludedPath(file: string): Path {
 function pathEvidence(p: Path, prefix: string): Evidence {
   const chain = [`${p.file} (${p.entry})`, ...p.steps.map((s) => `\`${s}\``)].join(' → ');
   return { rule: p.rule, message: prefix + chain, file: p.file, line: p.line };
+}
+
+/** A path that decides nothing, with the chain from where it ends to the call when there is one. */
+function openEvidence(p: Path): Evidence {
+  if (p.steps.length < 2) return { rule: p.rule, message: p.entry, file: p.file, line: p.line };
+  return { rule: p.rule, message: `${p.entry}; the chain from there to the call: ${p.steps.map((s) => `\`${s}\``).join(' → ')}`, file: p.file, line: p.line };
 }
 
 function dedupePaths(paths: Path[]): Path[] {
