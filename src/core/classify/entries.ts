@@ -468,10 +468,19 @@ const NOT_RUNNERS = new Set(['tsc', 'esbuild', 'tsup', 'rollup', 'webpack', 'vit
 /** Words that hand the rest of a command to the program after them. */
 const PREFIXES = new Set(['npx', 'pnpm', 'yarn', 'bunx', 'exec', 'dlx', 'cross-env', 'dotenv', 'env', '--']);
 
+/** The words of each program in a command line, split at `&&`, `||`, `;` and `|` outside quotes. */
+function commandParts(command: string): string[][] {
+  const parts: string[][] = [[]];
+  for (const m of command.matchAll(/'([^']*)'|"((?:[^"\\]|\\.)*)"|([;&|]+)|([^\s;&|'"]+)/g)) {
+    if (m[3] !== undefined) parts.push([]);
+    else parts[parts.length - 1].push(m[1] ?? m[2]?.replace(/\\(.)/g, '$1') ?? m[4]);
+  }
+  return parts;
+}
+
 function commandRunsFile(command: string, stem: string): boolean {
   // Each part of `a && b; c | d` is its own program: `tsc src/x.ts && node dist/x.js` runs x once.
-  return command.split(/&&|\|\||;|\|/).some((part) => {
-    const words = shellWords(part);
+  return commandParts(command).some((words) => {
     const program = words.find((w) => !PREFIXES.has(w) && !/^[A-Z_][A-Z0-9_]*=/.test(w) && !w.startsWith('-'));
     if (program && NOT_RUNNERS.has(program.replace(/^.*\//, ''))) return false;
     const tokens = words.map(normaliseRef);
