@@ -468,9 +468,12 @@ export class Classifier {
       paths.push(...this.conventionPaths(fi, file, exportName, value));
     }
     if (paths.length > 0) return paths;
+    // Not decisive: a Lambda handler no template maps may also be called in the workspace.
+    const unmapped = exportNames.flatMap((e) => this.unmappedLambda(fi, file, e, value));
     const uses = this.findUses(file, value, name, exportNames, local);
     for (const use of uses) paths.push(...this.usePaths(use, depth, visiting));
-    return uses.length > 0 ? paths : null;
+    paths.push(...unmapped);
+    return uses.length > 0 || unmapped.length > 0 ? paths : null;
   }
 
   /** The entry a file convention makes of an export: a route handler, a cron route, a server action. */
@@ -533,20 +536,6 @@ export class Classifier {
     const stem = stripExtension(file);
     const fns = this.lambdaFunctions(file).filter((f) => f.exportName === exportName && (f.stem === stem || f.stem.replace(/^(.*\/)?(dist|build|\.build|out)\//, '$1src/') === stem));
     const line = value.loc.start.line;
-    if (fns.length === 0) {
-      if (exportName !== 'handler' || !LAMBDA_CODE.test(fi.parsed.text)) return [];
-      return [
-        {
-          effect: 'open',
-          rule: 'no-entry-point',
-          entry: `\`handler\` in ${file} is an AWS Lambda handler, and no serverless.yml or SAM template in the workspace maps it, so what invokes it (an HTTP API, a schedule, a queue) is unknown`,
-          file,
-          line,
-          steps: [],
-          loops: [],
-        },
-      ];
-    }
     const paths: Path[] = [];
     for (const fn of fns) {
       for (const e of fn.events) {
@@ -562,6 +551,22 @@ export class Classifier {
       }
     }
     return paths;
+  }
+
+  /** A `handler` export of Lambda code that no serverless.yml or SAM template maps: what invokes it is unknown. */
+  private unmappedLambda(fi: FileIndex, file: string, exportName: string, value: Node): Path[] {
+    if (exportName !== 'handler' || !LAMBDA_CODE.test(fi.parsed.text)) return [];
+    return [
+      {
+        effect: 'open',
+        rule: 'no-entry-point',
+        entry: `\`handler\` in ${file} is an AWS Lambda handler, and no serverless.yml or SAM template in the workspace maps it, so what invokes it (an HTTP API, a schedule, a queue) is unknown`,
+        file,
+        line: value.loc.start.line,
+        steps: [],
+        loops: [],
+      },
+    ];
   }
 
   private readonly wranglerByDir = new Map<string, ReturnType<typeof readWranglerCrons>>();
