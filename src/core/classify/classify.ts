@@ -64,8 +64,11 @@ interface Path {
   spans?: Span[];
   /** The open path of module-level code in a file that is no entry point. */
   moduleLevel?: boolean;
-  /** An entry's path cut off where a callback is handed to an unknown event API: code does run it, but when and for whom is unknown. */
-  handedOff?: boolean;
+  /**
+   * Something runs this code, but Batchwise does not know what (a callback handed to an unknown event
+   * API, a Lambda handler no template maps): it is reached, not unreached, so no loop decides for it.
+   */
+  runByUnknown?: boolean;
 }
 
 interface Span {
@@ -219,7 +222,7 @@ export class Classifier {
     // (`for (const item of req.body.items)` in a handler Batchwise does not know); only a loop over
     // data read from disk, in code that nothing is seen to reach, does. A literal list, an imported
     // constant or a bulk query is looped over by request handlers too.
-    const unreached = paths.every((p) => p.effect === 'open' && p.rule === 'no-entry-point' && !p.handedOff);
+    const unreached = paths.every((p) => p.effect === 'open' && p.rule === 'no-entry-point' && !p.runByUnknown);
     if (loops.some((l) => l.fromDisk) && unreached) {
       evidence.push(...loops.map(plainEvidence));
       for (const p of open) evidence.push(openEvidence(p));
@@ -565,6 +568,7 @@ export class Classifier {
         line: value.loc.start.line,
         steps: [],
         loops: [],
+        runByUnknown: true,
       },
     ];
   }
@@ -769,7 +773,7 @@ export class Classifier {
           entry: `a handler set up at ${where} (${label}) while ${p.file} sets up a long-running server or bot (${startup}); a callback registered there answers requests or events`,
         };
       }
-      if (p.moduleLevel && p.file === file && p.steps.length === 0) return { ...p, line: call.loc.start.line, entry: `handed to ${label} at ${where}, which Batchwise does not know, in ${p.file}, which is not a recognised entry point` };
+      if (p.moduleLevel && p.file === file && p.steps.length === 0) return { ...p, runByUnknown: true, line: call.loc.start.line, entry: `handed to ${label} at ${where}, which Batchwise does not know, in ${p.file}, which is not a recognised entry point` };
       if (deferred && p.effect === 'batchable') {
         return {
           ...p,
@@ -777,7 +781,7 @@ export class Classifier {
           rule: 'no-entry-point',
           line: call.loc.start.line,
           file,
-          handedOff: true,
+          runByUnknown: true,
           entry:
             `handed to ${label} at ${where}, which Batchwise does not know and which may run it later, for an event or a request, not as part of ${p.file} (${p.entry}); ` +
             'who waits for it is unknown',
