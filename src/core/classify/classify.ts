@@ -337,7 +337,7 @@ export class Classifier {
 
   /** Top-level await in a file no module imports (see `topLevelAwait`). */
   private standaloneProgram(file: string, fi: FileIndex): EntryMatch | null {
-    const entry = topLevelAwait(file, fi.parsed.text, fi.parsed.ast) ?? mainCall(file, fi.parsed.ast);
+    const entry = topLevelAwait(file, fi.parsed.text, fi.parsed.ast) ?? mainCall(file, fi.parsed.text, fi.parsed.ast);
     return entry && this.importersOf(file).length === 0 ? entry : null;
   }
 
@@ -1843,7 +1843,7 @@ function startupPath(file: string, server: ServerStart): Path {
 const INLINE_CALLBACKS = new Set(['map', 'forEach', 'flatMap', 'filter', 'reduce', 'some', 'every', 'find', 'then', 'catch', 'finally', 'setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask', 'pMap']);
 
 /** Calls that run a callback before they are done with it even when their result is dropped: p-queue `add`, a transaction, a span. */
-const RUNS_NOW = new Set(['add', 'addAll', 'transaction', '$transaction', 'startActiveSpan', 'pRetry', 'retry', 'Promise',
+const RUNS_NOW = new Set(['add', 'addAll', 'limit', 'transaction', '$transaction', 'startActiveSpan', 'pRetry', 'retry', 'Promise',
   // A test runner's suites and cases run as part of the run (an eval harness's vitest cases).
   'describe', 'it', 'test', 'suite', 'bench', 'beforeAll', 'afterAll', 'beforeEach', 'afterEach']);
 /** Method names that register a callback for events: `on('x', fn)`, `onText(re, fn)`, `subscribe(topic, fn)`, gRPC `addService`. */

@@ -568,6 +568,9 @@ export function hasExports(program: TSESTree.Program): boolean {
  * this checks the file. Framework files and components are left out: their module-level code runs
  * when a server or page loads, which says nothing about who waits.
  */
+/** A page's script: what it runs at the top, it runs for the person who opened the page. */
+const BROWSER_CODE = /\b(document|window|localStorage|navigator)\.|dangerouslyAllowBrowser/;
+
 function frameworkOrComponent(file: string): boolean {
   return /\.[jt]sx$/.test(file) || /(^|\/)(app|pages|routes|src\/routes|server|api|netlify|functions)\//.test(file) || /(^|\/)\+(server|page|layout)/.test(file) || /(^|\/)(src\/)?middleware\.[cm]?[jt]s$/.test(file);
 }
@@ -577,8 +580,8 @@ function frameworkOrComponent(file: string): boolean {
  * `void run()`), exports nothing, and follows no framework convention: a program run on its own,
  * like one that checks `require.main === module`. The caller checks that no module imports it.
  */
-export function mainCall(file: string, program: TSESTree.Program): EntryMatch | null {
-  if (frameworkOrComponent(file) || hasExports(program)) return null;
+export function mainCall(file: string, text: string, program: TSESTree.Program): EntryMatch | null {
+  if (frameworkOrComponent(file) || BROWSER_CODE.test(text) || hasExports(program)) return null;
   for (const stmt of program.body) {
     if (stmt.type !== T.ExpressionStatement) continue;
     let expr: Node = stmt.expression;
@@ -599,7 +602,7 @@ export function mainCall(file: string, program: TSESTree.Program): EntryMatch | 
 }
 
 export function topLevelAwait(file: string, text: string, program: TSESTree.Program): EntryMatch | null {
-  if (!/\bawait\b/.test(text) || frameworkOrComponent(file)) return null;
+  if (!/\bawait\b/.test(text) || frameworkOrComponent(file) || BROWSER_CODE.test(text)) return null;
   let found: Node | null = null;
   visit(program, (node) => {
     if (found) return false;
