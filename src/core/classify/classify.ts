@@ -992,6 +992,8 @@ export class Classifier {
         // (`export const services = { summarizer: new Summarizer() }` in a module a route imports).
         const { files, truncated } = isClassMethod ? this.transitiveImporters(file) : { files: this.reachingImporters(file), truncated: false };
         for (const f of [file, ...files]) {
+          // The cheap test first: a module that never spells the method's name cannot call it.
+          if (!this.project.text(f)?.includes(name)) continue;
           const ffi = this.project.get(f);
           if (!ffi) continue;
           for (const id of this.identifiers(f).get(name) ?? []) {
@@ -1129,6 +1131,10 @@ export class Classifier {
     if (parent?.type === T.AwaitExpression) {
       value = outermost(fi, parent);
       parent = fi.parents.get(value);
+    }
+    // `import(x).then((m) => m.summarize())`: the namespace arrives in a callback that is not followed.
+    if (ref.kind === 'dynamic' && parent?.type === T.MemberExpression && parent.object === value && propertyName(parent.property, parent.computed) === 'then') {
+      return this.mentions(importer, exportName) ? [{ file: importer, node: ref.node, unfollowed: `its module is loaded with \`import(…).then(…)\` at ${importer}:${ref.node.loc.start.line}` }] : [];
     }
     // `require(x)` is module.exports itself: its default export; `import(x)` resolves to the namespace.
     const whole = ref.kind === 'require' && exportName === 'default' ? path : [exportName, ...path];
