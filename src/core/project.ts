@@ -102,45 +102,168 @@ export class ProjectIndex {
     this.errors.push({ file, message });
   }
 
-  private aliases: PathAlias[] | null = null;
+  private readonly configByDir = new Map<string, ModuleConfig>();
+  private readonly configByPath = new Map<string, ModuleConfig | null>();
 
-  /** tsconfig.json `compilerOptions.paths` (with `baseUrl`), read once; comments and trailing commas allowed. */
-  private pathAliases(): PathAlias[] {
-    if (this.aliases) return this.aliases;
-    this.aliases = [];
-    const text = this.source.read('tsconfig.json') ?? this.source.read('jsconfig.json');
-    if (!text) return this.aliases;
-    const { config } = parseConfigFileTextToJson('tsconfig.json', text);
-    const options = (config as { compilerOptions?: { baseUrl?: unknown; paths?: unknown } } | undefined)?.compilerOptions;
-    const baseUrl = typeof options?.baseUrl === 'string' ? joinPath('', options.baseUrl) : '';
-    if (options?.paths && typeof options.paths === 'object') {
-      for (const [pattern, targets] of Object.entries(options.paths as Record<string, unknown>)) {
-        if (!Array.isArray(targets)) continue;
-        this.aliases.push({ pattern, targets: targets.filter((t): t is string => typeof t === 'string').map((t) => joinPath(baseUrl, t)) });
+  /**
+   * The tsconfig.json or jsconfig.json that governs `file`: the nearest one in its folder or above, as
+   * the editor's TypeScript server picks it (an app in a monorepo has its own `@/*`), with `extends`
+   * followed. Read once per folder; comments and trailing commas allowed.
+   */
+  private configFor(file: string): ModuleConfig {
+    const chain: string[] = [];
+    let dir = dirname(file);
+    let found: ModuleConfig | undefined;
+    for (;;) {
+      found = this.configByDir.get(dir);
+      if (found) break;
+      chain.push(dir);
+      const own = this.loadConfig(joinPath(dir, 'tsconfig.json'), 0) ?? this.loadConfig(joinPath(dir, 'jsconfig.json'), 0);
+      if (own) {
+        found = own;
+        break;
       }
+      if (dir === '') {
+        found = NO_CONFIG;
+        break;
+      }
+      dir = dirname(dir);
     }
-    return this.aliases;
+    for (const d of chain) this.configByDir.set(d, found);
+    return found;
   }
 
-  /** Resolves an import specifier from `fromFile` to a project file: relative paths and tsconfig `paths` aliases. */
-  resolveImport(fromFile: string, specifier: string): string | null {
-    if (!specifier.startsWith('.')) {
-      for (const { pattern, targets } of this.pathAliases()) {
-        const star = pattern.indexOf('*');
-        let rest: string | null = null;
-        if (star < 0) rest = pattern === specifier ? '' : null;
-        else if (specifier.startsWith(pattern.slice(0, star)) && specifier.endsWith(pattern.slice(star + 1))) {
-          rest = specifier.slice(star, specifier.length - (pattern.length - star - 1));
-        }
-        if (rest === null) continue;
-        for (const target of targets) {
-          const hit = this.resolvePath(target.replace('*', rest));
-          if (hit) return hit;
-        }
-      }
-      return null;
+  /** One config file with what it extends merged in: `baseUrl` and `paths` as project paths. */
+  private loadConfig(path: string, depth: number): ModuleConfig | null {
+    if (this.configByPath.has(path)) return this.configByPath.get(path)!;
+    this.configByPath.set(path, null); // an `extends` cycle ends here
+    const text = depth > 8 ? undefined : this.source.read(path);
+    if (text === undefined) return null;
+    const { config } = parseConfigFileTextToJson(path, text);
+    const raw = (config ?? {}) as { extends?: unknown; compilerOptions?: { baseUrl?: unknown; paths?: unknown } };
+    const dir = dirname(path);
+    let merged: ModuleConfig = { baseUrl: null, aliases: [], pathsBase: dir };
+    const bases = typeof raw.extends === 'string' ? [raw.extends] : Array.isArray(raw.extends) ? raw.extends.filter((e): e is string => typeof e === 'string') : [];
+    for (const ext of bases) {
+      const base = this.extendedConfig(dir, ext, depth);
+      if (base) merged = { baseUrl: base.baseUrl ?? merged.baseUrl, aliases: base.aliasSource ? base.aliases : merged.aliases, pathsBase: base.aliasSource ? base.pathsBase : merged.pathsBase, aliasSource: base.aliasSource ?? merged.aliasSource };
     }
-    return this.resolvePath(joinPath(dirname(fromFile), specifier));
+    const options = raw.compilerOptions;
+    if (typeof options?.baseUrl === 'string') merged = { ...merged, baseUrl: joinPath(dir, options.baseUrl) };
+    let rawPaths: Record<string, unknown> | null = merged.aliasSource ?? null;
+    let pathsBase = merged.pathsBase;
+    if (options?.paths && typeof options.paths === 'object') {
+      rawPaths = options.paths as Record<string, unknown>;
+      pathsBase = dir;
+    }
+    // `paths` are relative to the final `baseUrl`, else to the config that declares them.
+    const root = merged.baseUrl ?? pathsBase;
+    const aliases: PathAlias[] = [];
+    for (const [pattern, targets] of Object.entries(rawPaths ?? {})) {
+      if (!Array.isArray(targets)) continue;
+      aliases.push({ pattern, targets: targets.filter((t): t is string => typeof t === 'string').map((t) => joinPath(root, t)) });
+    }
+    const result: ModuleConfig = { baseUrl: merged.baseUrl, aliases, pathsBase, ...(rawPaths ? { aliasSource: rawPaths } : {}) };
+    this.configByPath.set(path, result);
+    return result;
+  }
+
+  /** `extends: "./tsconfig.base.json"`, `"../../tsconfig.json"`, or a package's config in node_modules. */
+  private extendedConfig(dir: string, ext: string, depth: number): ModuleConfig | null {
+    const candidates = ext.startsWith('.') ? [joinPath(dir, ext)] : [joinPath('node_modules', ext)];
+    const out: string[] = [];
+    for (const c of candidates) out.push(c, c.endsWith('.json') ? c : c + '.json', joinPath(c, 'tsconfig.json'));
+    for (const c of out) {
+      const hit = this.loadConfig(c, depth + 1);
+      if (hit) return hit;
+    }
+    return null;
+  }
+
+  /**
+   * Resolves an import specifier from `fromFile` to a project file: relative paths; the `paths` and
+   * `baseUrl` of the nearest tsconfig/jsconfig; and the packages of the workspace (npm, yarn and pnpm
+   * workspaces) by their package.json name and entry.
+   */
+  resolveImport(fromFile: string, specifier: string): string | null {
+    if (specifier.startsWith('.')) return this.resolvePath(joinPath(dirname(fromFile), specifier));
+    if (specifier.startsWith('node:')) return null;
+    const config = this.configFor(fromFile);
+    for (const { pattern, targets } of config.aliases) {
+      const star = pattern.indexOf('*');
+      let rest: string | null = null;
+      if (star < 0) rest = pattern === specifier ? '' : null;
+      else if (specifier.startsWith(pattern.slice(0, star)) && specifier.endsWith(pattern.slice(star + 1))) {
+        rest = specifier.slice(star, specifier.length - (pattern.length - star - 1));
+      }
+      if (rest === null) continue;
+      for (const target of targets) {
+        const hit = this.resolvePath(target.replace('*', rest));
+        if (hit) return hit;
+      }
+    }
+    if (config.baseUrl !== null) {
+      const hit = this.resolvePath(joinPath(config.baseUrl, specifier));
+      if (hit) return hit;
+    }
+    return this.resolveWorkspacePackage(specifier);
+  }
+
+  private packages: WorkspacePackage[] | null = null;
+
+  /**
+   * The packages of the workspace: folders matching the root package.json `workspaces` globs (or
+   * pnpm-workspace.yaml `packages`) that hold a package.json with a name. The folders come from the
+   * source file list, so nothing is listed from disk.
+   */
+  workspacePackages(): WorkspacePackage[] {
+    if (this.packages) return this.packages;
+    this.packages = [];
+    const globs = workspaceGlobs(this.source.read('package.json'), this.source.read('pnpm-workspace.yaml'));
+    if (globs.length === 0) return this.packages;
+    const include = globs.filter((g) => !g.startsWith('!')).map(globToRegExp);
+    const exclude = globs.filter((g) => g.startsWith('!')).map((g) => globToRegExp(g.slice(1)));
+    const dirs = new Set<string>();
+    for (const file of this.source.files) {
+      for (let d = dirname(file); d !== ''; d = dirname(d)) dirs.add(d);
+    }
+    for (const dir of [...dirs].sort()) {
+      if (!include.some((r) => r.test(dir)) || exclude.some((r) => r.test(dir))) continue;
+      const text = this.source.read(joinPath(dir, 'package.json'));
+      if (!text) continue;
+      try {
+        const pkg = JSON.parse(text) as { name?: unknown; main?: unknown; module?: unknown; types?: unknown; typings?: unknown; source?: unknown; exports?: unknown };
+        if (typeof pkg.name !== 'string') continue;
+        const entries = [pkg.source, pkg.types, pkg.typings, pkg.module, pkg.main].filter((e): e is string => typeof e === 'string');
+        this.packages.push({ name: pkg.name, dir, entries, exports: pkg.exports });
+      } catch {
+        // a package.json that does not parse names no package
+      }
+    }
+    return this.packages;
+  }
+
+  private resolveWorkspacePackage(specifier: string): string | null {
+    for (const pkg of this.workspacePackages()) {
+      if (specifier !== pkg.name && !specifier.startsWith(pkg.name + '/')) continue;
+      const sub = specifier === pkg.name ? '.' : './' + specifier.slice(pkg.name.length + 1);
+      const targets = [...exportTargets(pkg.exports, sub), ...(sub === '.' ? pkg.entries : [sub])];
+      for (const target of targets) {
+        const hit = this.resolvePackageTarget(pkg.dir, target);
+        if (hit) return hit;
+      }
+      if (sub === '.') return this.resolvePath(joinPath(pkg.dir, 'src/index')) ?? this.resolvePath(joinPath(pkg.dir, 'index'));
+      return this.resolvePath(joinPath(pkg.dir, 'src/' + sub));
+    }
+    return null;
+  }
+
+  /** A package entry as written, or its source when it names build output (`dist/index.js` → `src/index.ts`). */
+  private resolvePackageTarget(dir: string, target: string): string | null {
+    const direct = this.resolvePath(joinPath(dir, target));
+    if (direct) return direct;
+    const built = /^(?:\.\/)?(dist|build|lib|out)\/(.*)$/.exec(target);
+    return built ? this.resolvePath(joinPath(dir, 'src/' + stripExtension(built[2]).replace(/\.d$/, ''))) : null;
   }
 
   private resolvePath(base: string): string | null {
@@ -161,4 +284,96 @@ export type Program = TSESTree.Program;
 interface PathAlias {
   pattern: string;
   targets: string[];
+}
+
+interface ModuleConfig {
+  /** Project path of `baseUrl`, or null when no config in the chain sets it. */
+  baseUrl: string | null;
+  aliases: PathAlias[];
+  /** The folder `paths` resolve against when there is no `baseUrl`: the config that declared them. */
+  pathsBase: string;
+  /** The `paths` object as written, kept so a config that extends this one can re-root it. */
+  aliasSource?: Record<string, unknown>;
+}
+
+const NO_CONFIG: ModuleConfig = { baseUrl: null, aliases: [], pathsBase: '' };
+
+export interface WorkspacePackage {
+  name: string;
+  dir: string;
+  /** `source`, `types`, `module`, `main`, in that order: source first, since build output is not in the workspace. */
+  entries: string[];
+  exports: unknown;
+}
+
+/** The workspace globs of a root package.json (`workspaces: [...]` or `{ packages: [...] }`) or pnpm-workspace.yaml. */
+function workspaceGlobs(pkgText: string | undefined, pnpmText: string | undefined): string[] {
+  const out: string[] = [];
+  if (pkgText) {
+    try {
+      const ws = (JSON.parse(pkgText) as { workspaces?: unknown }).workspaces;
+      const list = Array.isArray(ws) ? ws : ws && typeof ws === 'object' ? (ws as { packages?: unknown }).packages : null;
+      if (Array.isArray(list)) out.push(...list.filter((g): g is string => typeof g === 'string'));
+    } catch {
+      // an unreadable package.json names no workspaces
+    }
+  }
+  if (pnpmText) {
+    // Only the `packages:` list matters; a YAML parser is not needed for a list of quoted globs.
+    let inPackages = false;
+    for (const line of pnpmText.split(/\r?\n/)) {
+      if (/^packages\s*:/.test(line)) inPackages = true;
+      else if (/^\S/.test(line)) inPackages = false;
+      else if (inPackages) {
+        const m = /^\s*-\s*['"]?([^'"#]+?)['"]?\s*(#.*)?$/.exec(line);
+        if (m) out.push(m[1]);
+      }
+    }
+  }
+  return out.map((g) => g.replace(/^\.\//, '').replace(/\/$/, ''));
+}
+
+function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === '*' && glob[i + 1] === '*') {
+      re += '.*';
+      i++;
+    } else if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+/** What a package.json `exports` maps a subpath to, source-like conditions first. */
+function exportTargets(exports: unknown, sub: string): string[] {
+  if (exports === undefined || exports === null) return [];
+  if (typeof exports === 'string') return sub === '.' ? [exports] : [];
+  if (Array.isArray(exports)) return exports.flatMap((e) => exportTargets(e, sub));
+  if (typeof exports !== 'object') return [];
+  const map = exports as Record<string, unknown>;
+  const keys = Object.keys(map);
+  if (keys.some((k) => k.startsWith('.'))) {
+    if (map[sub] !== undefined) return conditionTargets(map[sub]);
+    for (const k of keys) {
+      const star = k.indexOf('*');
+      if (star < 0 || !sub.startsWith(k.slice(0, star)) || !sub.endsWith(k.slice(star + 1))) continue;
+      const rest = sub.slice(star, sub.length - (k.length - star - 1));
+      return conditionTargets(map[k]).map((t) => t.replace('*', rest));
+    }
+    return [];
+  }
+  return sub === '.' ? conditionTargets(map) : [];
+}
+
+function conditionTargets(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(conditionTargets);
+  if (!value || typeof value !== 'object') return [];
+  const map = value as Record<string, unknown>;
+  const order = ['source', 'types', 'import', 'module', 'require', 'node', 'default'];
+  const keys = [...order.filter((k) => k in map), ...Object.keys(map).filter((k) => !order.includes(k))];
+  return keys.flatMap((k) => conditionTargets(map[k]));
 }

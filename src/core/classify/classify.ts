@@ -3,10 +3,13 @@
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import { visit, Node } from '../parse/walk';
 import type { CallSite, Classification, Evidence } from '../model';
-import { isFunctionLike, lookupBinding, propertyName, requireSource, FunctionLike, Resolver } from '../detect/resolve';
+import { isFunctionLike, lookupBinding, propertyName, FunctionLike, Resolver } from '../detect/resolve';
+import type { Binding } from '../detect/resolve';
+import { isValueReference, moduleRefs, ModuleRef } from './references';
 import { enclosingFunctionName, functionName } from '../detect/detect';
 import type { FileIndex, ProjectIndex } from '../project';
-import { stripExtension } from '../project';
+import { dirname, joinPath, stripExtension } from '../project';
+import { parseConfigFileTextToJson } from 'typescript';
 import {
   EntryMatch,
   hasDirective,
@@ -23,12 +26,22 @@ import {
   readPackageJson,
   readPromptfooFiles,
   readScheduledWorkflows,
+  readServerlessFunctions,
+  readSamFunctions,
+  readWranglerCrons,
+  scheduleShorthand,
+  matchMemberConvention,
+  matchFirebaseTrigger,
+  LambdaFunction,
   ScheduledWorkflow,
+  ScopedPackage,
   topLevelAwait,
+  mainCall,
 } from './entries';
 import { ruleById } from './rules';
 import { serverStartIn, ServerStart } from './server';
-import { Loop, loopAround } from './loops';
+import { batchSource, isDiskSource, Loop, loopAround } from './loops';
+import { promptBefore } from './interactive';
 import { cronRunsPerDay } from './schedule';
 
 /** 'blocked': a caller may exist in a file that could not be parsed, so the call cannot be shown batchable. */
@@ -49,6 +62,13 @@ interface Path {
   startup?: string;
   /** The functions the path runs through, entry side first: read for what they do with a job (producers). */
   spans?: Span[];
+  /** The open path of module-level code in a file that is no entry point. */
+  moduleLevel?: boolean;
+  /**
+   * Something runs this code, but Batchwise does not know what (a callback handed to an unknown event
+   * API, a Lambda handler no template maps): it is reached, not unreached, so no loop decides for it.
+   */
+  runByUnknown?: boolean;
 }
 
 interface Span {
@@ -59,16 +79,39 @@ interface Span {
 const MAX_DEPTH = 16;
 const FOLDER_IMPORT = /(from\s*|require\(\s*)['"]\.\.?\/?['"]/;
 
+/**
+ * One place a function (or a value standing for one) is used. `call`: node is the call. `argument`:
+ * the call it is handed to. `option`: the Property of an options object handed to a call. `member`:
+ * the Property of an object literal it is stored in. `alias`: the VariableDeclarator whose binding
+ * `name` now holds it. `value`: an expression that stands for it (`fn.bind(x)`, `a ?? fn`). `jsx`: the
+ * JSX attribute it is handed to. `unfollowed`: a reference the walk cannot follow, `how` in words.
+ * `unparsed`: a file that mentions it but does not parse.
+ */
 interface Use {
-  kind: 'call' | 'argument' | 'option' | 'unparsed';
+  kind: 'call' | 'argument' | 'option' | 'unparsed' | 'member' | 'alias' | 'value' | 'jsx' | 'unfollowed' | 'entry';
   file: string;
   node: Node;
-  /** The name the unparsed file mentions. */
+  /** The name the unparsed file mentions; the local name an alias binds. */
   name?: string;
+  how?: string;
+  /** For 'entry': the path a file convention makes of a re-export. */
+  entry?: Path;
 }
 
+/** A reference to a value in some file: an identifier or member expression, or why it cannot be followed. */
+type Ref =
+  | { file: string; node: Node }
+  | { file: string; node: Node; unfollowed: string }
+  | { file: string; node: TSESTree.VariableDeclarator; alias: string }
+  // A re-export that a file convention makes an entry (`export { POST } from './handler'` in route.ts).
+  | { file: string; node: Node; entry: Path };
+
+/** How many modules the search for a method's callers reads before it stops and says so. */
+const MAX_IMPORTERS = 400;
+
 export class Classifier {
-  private readonly pkg: PackageInfo | null;
+  /** package.json files by folder, read on first use ('' is the root). */
+  private readonly packageByDir = new Map<string, PackageInfo | null>();
   private static readonly NO_INDEX = new Map<string, never[]>();
   private readonly pathMemo = new Map<Node, Path[]>();
   /** Route paths that vercel.json runs on a schedule. */
@@ -78,7 +121,6 @@ export class Classifier {
     private readonly project: ProjectIndex,
     private readonly resolver: Resolver,
   ) {
-    this.pkg = readPackageJson(project.text('package.json'));
     this.cronRoutes = readVercelCrons(project.text('vercel.json'));
     this.workflows = readScheduledWorkflows(project.source.configFiles ?? [], (p) => project.text(p));
     this.promptfooFiles = readPromptfooFiles(project.source.configFiles ?? [], (p) => project.text(p), (from, spec) => project.resolveImport(from, spec));
@@ -127,6 +169,19 @@ export class Classifier {
       for (const p of paths) evidence.push(pathEvidence(p, 'reached from '));
       return { verdict: 'unknown', confidence: 0.5, evidence };
     }
+    // A script streaming each item of a dataset to its own console: nobody is reading along, but the
+    // Batch APIs do not stream, so the call is not batchable as written.
+    if (streams && waiting.length === 0 && batch.length > 0 && paths.every((p) => p.effect === 'batchable' || p.effect === 'excluded') && loops.some((l) => l.batchSource && !l.literal)) {
+      evidence[0] = {
+        ...evidence[0],
+        message:
+          'the response is streamed, and the Batch APIs do not stream; but the call runs once per item of batch data from a batch entry, so nobody is reading along. ' +
+          'Drop `stream` (read the whole answer) to make it batchable, or declare it with `// batchwise: user-waiting` if a person watches the output',
+      };
+      for (const p of batch) evidence.push(pathEvidence(p, 'reached only from '));
+      evidence.push(...loops.map(plainEvidence));
+      return { verdict: 'unknown', confidence: 0.5, evidence };
+    }
     if (waiting.length > 0 || streams) {
       for (const p of waiting) evidence.push(pathEvidence(p, 'a person waits: '));
       for (const p of batch) {
@@ -141,24 +196,40 @@ export class Classifier {
       evidence.push(...loops.map(plainEvidence));
       return { verdict: 'unknown', confidence: 0.5, evidence };
     }
-    if (batch.length > 0) {
-      const only = open.length === 0 ? 'reached only from ' : 'reached from ';
-      for (const p of batch) evidence.push(pathEvidence(p, only));
+    if (batch.length > 0 && open.length === 0) {
+      for (const p of batch) evidence.push(pathEvidence(p, 'reached only from '));
       evidence.push(...loops.map(plainEvidence));
-      for (const p of open) evidence.push({ rule: p.rule, message: p.entry, file: p.file, line: p.line });
-      return { verdict: 'batchable', confidence: open.length === 0 ? 0.9 : 0.7, evidence, ...scheduledVolume(batch, open) };
+      return { verdict: 'batchable', confidence: 0.9, evidence, ...scheduledVolume(batch) };
+    }
+    if (batch.length > 0) {
+      // A path Batchwise cannot place may be a person's request (a handler of a framework it does not
+      // know, a caller it cannot follow): one batch path beside it proves nothing about that one.
+      for (const p of batch) evidence.push({ ...pathEvidence(p, 'reached from '), rule: 'call-chain' });
+      for (const p of open) evidence.push(pathEvidence(p, 'also reached from '));
+      evidence.push(...loops.map(plainEvidence));
+      const first = open[0];
+      evidence.push({
+        rule: 'no-entry-point',
+        message:
+          `batchable only if nobody waits on any path, and ${open.length === 1 ? 'one path' : `${open.length} paths`} (the first from ${first.file}:${first.line}) end${open.length === 1 ? 's' : ''} where Batchwise cannot tell who waits. ` +
+          'If nobody waits there either, declare the call with `// batchwise: batch`; if a person does, with `// batchwise: user-waiting`',
+        file: first.file,
+        line: first.line,
+      });
+      return { verdict: 'unknown', confidence: 0.5, evidence };
     }
     // No entry point decides. A loop alone shows the call runs many times, not that nobody waits
     // (`for (const item of req.body.items)` in a handler Batchwise does not know); only a loop over
-    // batch data, in code that nothing is seen to reach, does.
-    const unreached = paths.every((p) => p.effect === 'open' && p.rule === 'no-entry-point');
-    if (loops.some((l) => l.batchSource) && unreached) {
+    // data read from disk, in code that nothing is seen to reach, does. A literal list, an imported
+    // constant or a bulk query is looped over by request handlers too.
+    const unreached = paths.every((p) => p.effect === 'open' && p.rule === 'no-entry-point' && !p.runByUnknown);
+    if (loops.some((l) => l.fromDisk) && unreached) {
       evidence.push(...loops.map(plainEvidence));
-      for (const p of open) evidence.push({ rule: p.rule, message: p.entry, file: p.file, line: p.line });
+      for (const p of open) evidence.push(openEvidence(p));
       return { verdict: 'batchable', confidence: 0.6, evidence };
     }
     evidence.push(...loops.map(plainEvidence));
-    for (const p of paths) evidence.push({ rule: p.rule, message: p.entry, file: p.file, line: p.line });
+    for (const p of paths) evidence.push(openEvidence(p));
     if (loops.length > 0 && unreached) {
       evidence.push({
         rule: 'no-entry-point',
@@ -170,7 +241,17 @@ export class Classifier {
       });
     }
     if (evidence.length === 0) {
-      evidence.push({ rule: 'no-entry-point', message: 'no entry point reaches this call', file: site.file, line: site.loc.start.line });
+      // Callers were found, but every chain of them ran back into itself (a call cycle), past the
+      // depth limit, or into a value that is never used: none starts at an entry point.
+      const holder = site.enclosingFunction ? `\`${site.enclosingFunction}\`` : 'the code that holds it';
+      evidence.push({
+        rule: 'no-entry-point',
+        message:
+          `no entry point reaches this call: ${holder} is used, but every chain of callers Batchwise followed from it leads back into itself (a call cycle), ` +
+          `past ${MAX_DEPTH} calls, or into a value nothing uses. If nobody waits for it, declare it with \`// batchwise: batch\`; if a person does, with \`// batchwise: user-waiting\``,
+        file: site.file,
+        line: site.loc.start.line,
+      });
     }
     return { verdict: 'unknown', confidence: 0.5, evidence };
   }
@@ -186,12 +267,33 @@ export class Classifier {
       const loop = loopAround(fi, file, cur, child);
       if (loop) loops.push(loop);
       if (isFunctionLike(cur)) {
+        const prompt = this.promptPath(fi, file, cur, node, loops);
+        if (prompt) return [prompt];
         return this.functionPaths(file, cur, depth, visiting).map((p) => ({ ...p, loops: [...p.loops, ...loops] }));
       }
       child = cur;
       cur = fi.parents.get(cur);
     }
+    const prompt = this.promptPath(fi, file, fi.parsed.ast, node, loops);
+    if (prompt) return [prompt];
     return this.topLevelPaths(fi, file).map((p) => ({ ...p, loops: [...p.loops, ...loops] }));
+  }
+
+  /** A read of what a person types, earlier in the same function (or module) run: that person waits for the answer. */
+  private promptPath(fi: FileIndex, file: string, scope: Node, at: Node, loops: Loop[]): Path | null {
+    if (isTestFile(file)) return null;
+    const read = promptBefore(fi, scope, at);
+    if (!read) return null;
+    const line = read.node.loc.start.line;
+    return {
+      effect: 'user-waiting',
+      rule: 'interactive-prompt',
+      entry: `it answers what a person types: ${read.what} at ${file}:${line} waits for their input, and they wait for the answer`,
+      file,
+      line,
+      steps: [],
+      loops,
+    };
   }
 
   private topLevelPaths(fi: FileIndex, file: string): Path[] {
@@ -201,7 +303,7 @@ export class Classifier {
     // process starts, not who waits on the handlers it serves.
     const server = this.serverStart(file, fi);
     if (server) return [startupPath(file, server)];
-    const entry = matchFileEntry(file, fi.parsed.text, program, this.pkg, this.workflows) ?? this.standaloneProgram(file, fi);
+    const entry = matchFileEntry(file, fi.parsed.text, program, this.packagesAbove(file), this.workflows) ?? this.standaloneProgram(file, fi);
     if (entry) return [toPath(entry, file)];
     return [
       {
@@ -212,13 +314,30 @@ export class Classifier {
         line: 1,
         steps: [],
         loops: [],
+        moduleLevel: true,
       },
     ];
   }
 
+  /** The package.json files from the file's folder up to the root, nearest first. */
+  private packagesAbove(file: string): ScopedPackage[] {
+    const out: ScopedPackage[] = [];
+    let dir = file;
+    do {
+      dir = dirname(dir);
+      let pkg = this.packageByDir.get(dir);
+      if (pkg === undefined) {
+        pkg = readPackageJson(this.project.text(dir === '' ? 'package.json' : `${dir}/package.json`));
+        this.packageByDir.set(dir, pkg);
+      }
+      if (pkg) out.push({ dir, pkg });
+    } while (dir !== '');
+    return out;
+  }
+
   /** Top-level await in a file no module imports (see `topLevelAwait`). */
   private standaloneProgram(file: string, fi: FileIndex): EntryMatch | null {
-    const entry = topLevelAwait(file, fi.parsed.text, fi.parsed.ast);
+    const entry = topLevelAwait(file, fi.parsed.text, fi.parsed.ast) ?? mainCall(file, fi.parsed.text, fi.parsed.ast);
     return entry && this.importersOf(file).length === 0 ? entry : null;
   }
 
@@ -308,11 +427,18 @@ export class Classifier {
     if (made) return withStep(made);
 
     const exportNames = exportNamesOf(fi, fn, name);
-    const found = this.namedPaths(file, fn, name, exportNames, depth, visiting);
+    const byName = this.namedPaths(file, fn, name, exportNames, depth, visiting);
+    // A method of an object literal is also used through the object (`export const { POST } = handlers`).
+    const inObject = parent?.type === T.Property && parent.value === self && fi.parents.get(parent)?.type === T.ObjectExpression && !optionCall(fi, parent);
+    const stored = inObject ? this.memberPaths(file, parent as TSESTree.Property, depth, visiting, false) : [];
+    const found = byName || stored.length > 0 ? [...(byName ?? []), ...stored] : null;
     if (found) return withStep(found);
     // An object's function that nothing calls by name belongs to the call the object is handed to.
     const holder = parent?.type === T.Property ? optionCall(fi, parent) : null;
-    if (holder) return withStep(this.argumentPaths(file, holder, depth, visiting));
+    if (holder) {
+      const key = propertyName((parent as TSESTree.Property).key, (parent as TSESTree.Property).computed);
+      return withStep(this.argumentPaths(file, holder, depth, visiting, key && EVENT_KEY.test(key) ? key : undefined));
+    }
     if (this.isEval(file)) {
       const how = this.promptfooFiles.has(file) ? 'code a promptfoo config runs' : 'an eval harness';
       return withStep([toPath({ rule: 'eval-harness', message: `${how} (${file})`, node: fn }, file)]);
@@ -338,24 +464,149 @@ export class Classifier {
    * Paths through what a function (or a value standing for one) is known by: the file conventions of
    * its exports, then its uses in the workspace. Null when it has neither.
    */
-  private namedPaths(file: string, value: Node, name: string | null, exportNames: string[], depth: number, visiting: Set<Node>): Path[] | null {
+  private namedPaths(file: string, value: Node, name: string | null, exportNames: string[], depth: number, visiting: Set<Node>, local?: (b: Binding) => boolean): Path[] | null {
     const fi = this.project.get(file)!;
     const paths: Path[] = [];
     for (const exportName of exportNames) {
-      const convention = matchExportConvention(file, exportName, value);
-      const route = convention && /^nextjs-/.test(convention.rule) ? nextRoutePath(file) : null;
-      const schedule = route !== null ? this.cronRoutes.get(route) : undefined;
-      if (schedule !== undefined) {
-        paths.push(toPath({ rule: 'vercel-cron', message: `the route ${route} is run by a vercel.json cron ('${schedule}'), not by a person`, node: value }, file));
-      } else if (convention) paths.push(toPath(convention, file));
-      else if (exportName !== 'default' && hasDirective(fi.parsed.ast.body, 'use server')) {
-        paths.push(toPath({ rule: 'server-action', message: `server action ${exportName} in ${file}`, node: value }, file));
-      }
+      paths.push(...this.conventionPaths(fi, file, exportName, value));
     }
     if (paths.length > 0) return paths;
-    const uses = this.findUses(file, value, name, exportNames);
+    // Not decisive: a Lambda handler no template maps may also be called in the workspace.
+    const unmapped = exportNames.flatMap((e) => this.unmappedLambda(fi, file, e, value));
+    const uses = this.findUses(file, value, name, exportNames, local);
     for (const use of uses) paths.push(...this.usePaths(use, depth, visiting));
-    return uses.length > 0 ? paths : null;
+    paths.push(...unmapped);
+    return uses.length > 0 || unmapped.length > 0 ? paths : null;
+  }
+
+  /** The entry a file convention makes of an export: a route handler, a cron route, a server action. */
+  private conventionPaths(fi: FileIndex, file: string, exportName: string, value: Node): Path[] {
+    const one = this.conventionPath(fi, file, exportName, value);
+    if (one) return [one];
+    return this.lambdaPaths(fi, file, exportName, value);
+  }
+
+  private conventionPath(fi: FileIndex, file: string, exportName: string, value: Node): Path | null {
+    const convention = matchExportConvention(file, exportName, value);
+    if (convention && /^Netlify/.test(convention.message)) {
+      const spec = netlifySchedule(fi);
+      if (spec !== null) {
+        const cron = scheduleShorthand(spec);
+        return toPath({ rule: 'cron-schedule', message: `Netlify scheduled function ('${spec}', the \`config.schedule\` of ${file})`, node: value, ...(cron ? { schedule: cron } : {}) }, file);
+      }
+    }
+    const route = convention && /^nextjs-/.test(convention.rule) ? nextRoutePath(file) : null;
+    // Vercel's cron sends a GET: a POST of the same route is someone else's request.
+    const cronMethod = convention?.rule === 'nextjs-api-route' || exportName === 'GET';
+    const schedule = route !== null && cronMethod ? this.cronRoutes.get(route) : undefined;
+    if (schedule !== undefined) {
+      return toPath({ rule: 'vercel-cron', message: `the route ${route} is run by a vercel.json cron ('${schedule}'), not by a person`, node: value }, file);
+    }
+    if (convention) return toPath(convention, file);
+    if (exportName !== 'default' && hasDirective(fi.parsed.ast.body, 'use server')) {
+      return toPath({ rule: 'server-action', message: `server action ${exportName} in ${file}`, node: value }, file);
+    }
+    return null;
+  }
+
+  private readonly lambdaByDir = new Map<string, LambdaFunction[]>();
+
+  /** The Lambda functions that serverless.yml files and SAM templates in the file's folder or above declare. */
+  private lambdaFunctions(file: string): LambdaFunction[] {
+    const out: LambdaFunction[] = [];
+    let dir = file;
+    do {
+      dir = dirname(dir);
+      let fns = this.lambdaByDir.get(dir);
+      if (!fns) {
+        const at = (name: string) => (dir === '' ? name : `${dir}/${name}`);
+        fns = [];
+        for (const name of ['serverless.yml', 'serverless.yaml']) fns.push(...readServerlessFunctions(at(name), this.project.text(at(name)), dir));
+        for (const name of ['template.yaml', 'template.yml']) fns.push(...readSamFunctions(at(name), this.project.text(at(name)), dir));
+        this.lambdaByDir.set(dir, fns);
+      }
+      out.push(...fns);
+    } while (dir !== '');
+    return out;
+  }
+
+  /**
+   * An AWS Lambda handler export: what its serverless.yml or SAM template says invokes it. An HTTP
+   * API is a person's request, a schedule a cron job, a queue or other event source is not traced.
+   * A `handler` export of Lambda code that no template maps says nothing about who invokes it.
+   */
+  private lambdaPaths(fi: FileIndex, file: string, exportName: string, value: Node): Path[] {
+    const stem = stripExtension(file);
+    const fns = this.lambdaFunctions(file).filter((f) => f.exportName === exportName && (f.stem === stem || f.stem.replace(/^(.*\/)?(dist|build|\.build|out)\//, '$1src/') === stem));
+    const line = value.loc.start.line;
+    const paths: Path[] = [];
+    for (const fn of fns) {
+      for (const e of fn.events) {
+        const what = `AWS Lambda \`${exportName}\` in ${file}:${line}, invoked by its \`${e.type}\` event (${fn.template})`;
+        if (e.kind === 'http') paths.push(toPath({ rule: 'http-route-handler', message: `${what}: an HTTP request`, node: value }, file));
+        else if (e.kind === 'socket') paths.push(toPath({ rule: 'websocket-handler', message: `${what}: a WebSocket message`, node: value }, file));
+        else if (e.kind === 'schedule') {
+          paths.push(toPath({ rule: 'cron-schedule', message: `${what} on the schedule '${e.expression ?? '?'}'`, node: value, ...(e.schedule ? { schedule: e.schedule } : {}) }, file));
+        } else paths.push(toPath({ rule: 'queue-worker', message: `${what}; who sends those events is not traced, so who waits is unclear`, node: value }, file));
+      }
+      if (fn.events.length === 0) {
+        paths.push({ effect: 'open', rule: 'no-entry-point', entry: `AWS Lambda \`${exportName}\` in ${file} has no events in ${fn.template}; it is invoked directly, by whom is unknown`, file, line, steps: [], loops: [] });
+      }
+    }
+    return paths;
+  }
+
+  /** A `handler` export of Lambda code that no serverless.yml or SAM template maps: what invokes it is unknown. */
+  private unmappedLambda(fi: FileIndex, file: string, exportName: string, value: Node): Path[] {
+    if (exportName !== 'handler' || !LAMBDA_CODE.test(fi.parsed.text)) return [];
+    return [
+      {
+        effect: 'open',
+        rule: 'no-entry-point',
+        entry: `\`handler\` in ${file} is an AWS Lambda handler, and no serverless.yml or SAM template in the workspace maps it, so what invokes it (an HTTP API, a schedule, a queue) is unknown`,
+        file,
+        line: value.loc.start.line,
+        steps: [],
+        loops: [],
+        runByUnknown: true,
+      },
+    ];
+  }
+
+  private readonly wranglerByDir = new Map<string, ReturnType<typeof readWranglerCrons>>();
+
+  /** The nearest wrangler.toml / wrangler.json(c): the Worker's cron triggers and main module. */
+  private wranglerConfig(file: string): { crons: string[]; main: string | null; dir: string } | null {
+    let dir = file;
+    do {
+      dir = dirname(dir);
+      if (!this.wranglerByDir.has(dir)) {
+        const at = (name: string) => (dir === '' ? name : `${dir}/${name}`);
+        const jsonText = this.project.text(at('wrangler.json')) ?? this.project.text(at('wrangler.jsonc'));
+        this.wranglerByDir.set(dir, readWranglerCrons(this.project.text(at('wrangler.toml')), jsonText ? parseConfigFileTextToJson('wrangler.json', jsonText).config : undefined));
+      }
+      const found = this.wranglerByDir.get(dir);
+      if (found) return { ...found, dir };
+    } while (dir !== '');
+    return null;
+  }
+
+  /** Conventions for a function kept in an exported object: SvelteKit actions, a Worker's `fetch`, `scheduled` and `queue`. */
+  private memberConvention(file: string, exportName: string, keys: string[], node: Node): Path | null {
+    const match = matchMemberConvention(file, exportName, keys, node);
+    if (match) return toPath(match, file);
+    if (exportName !== 'default' || keys.length !== 1 || (keys[0] !== 'scheduled' && keys[0] !== 'queue')) return null;
+    const wrangler = this.wranglerConfig(file);
+    const where = `${file}:${node.loc.start.line}`;
+    if (!wrangler || (wrangler.main && joinPath(wrangler.dir, wrangler.main) !== file)) return null;
+    if (keys[0] === 'queue') {
+      return toPath({ rule: 'queue-worker', message: `Cloudflare Queues consumer (\`queue\` of the default export) at ${where}; its producers are not traced, so who waits is unclear`, node }, file);
+    }
+    if (wrangler.crons.length === 0) {
+      return { effect: 'open', rule: 'no-entry-point', entry: `the \`scheduled\` handler at ${where}, but the wrangler config lists no cron trigger, so what runs it is unknown`, file, line: node.loc.start.line, steps: [], loops: [] };
+    }
+    const spec = wrangler.crons.join("', '");
+    return toPath({ rule: 'cron-schedule', message: `the Worker's \`scheduled\` handler at ${where}, run by the wrangler cron trigger${wrangler.crons.length > 1 ? 's' : ''} '${spec}'`, node, ...(wrangler.crons.length === 1 ? { schedule: wrangler.crons[0] } : {}) }, file);
   }
 
   /** Paths to a function a factory returns: wherever a call of the factory hands on, stores or calls its result. Null when nothing calls the factory. */
@@ -364,9 +615,22 @@ export class Classifier {
     const name = functionName(fi, factory);
     const uses = this.findUses(file, factory, name, exportNamesOf(fi, factory, name));
     const paths: Path[] = [];
+    // The factory under another name (`const make = makeHandler`) is called under that name.
+    for (let i = 0, expanded = 0; i < uses.length && expanded < 32; i++) {
+      const use = uses[i];
+      if (use.kind !== 'alias') continue;
+      expanded++;
+      const decl = use.node as TSESTree.VariableDeclarator;
+      const target = bindingTarget(decl, use.name!);
+      const afi = this.project.get(use.file);
+      if (!target || !afi) continue;
+      uses.splice(i--, 1, ...this.findUses(use.file, target, use.name!, exportNamesOf(afi, target, use.name!), (b) => b.kind === 'init' && b.declarator === decl));
+    }
     for (const use of uses) {
       if (use.kind === 'call') paths.push(...this.resultPaths(use.file, use.node as TSESTree.CallExpression, depth, visiting));
-      else if (use.kind === 'unparsed') paths.push(...this.usePaths(use, depth, visiting));
+      else if (use.kind === 'unparsed' || use.kind === 'unfollowed') paths.push(...this.usePaths(use, depth, visiting));
+      // The factory itself handed on: whoever calls it makes the handler, and that is not traced.
+      else paths.push(unfollowedPath(use.file, use.node, `the factory \`${name ?? 'it'}\` is handed on, not called`));
     }
     return paths.length > 0 ? paths : null;
   }
@@ -391,6 +655,26 @@ export class Classifier {
     switch (use.kind) {
       case 'unparsed':
         return [unparsedPath(use.file, use.name ?? 'it', this.project.syntaxError(use.file) ?? 'a syntax error')];
+      case 'unfollowed':
+        return [unfollowedPath(use.file, use.node, use.how ?? 'used as a value')];
+      case 'entry':
+        return [use.entry!];
+      case 'member':
+        return this.memberPaths(use.file, use.node as TSESTree.Property, depth + 1, visiting);
+      case 'alias':
+        return this.aliasPaths(use.file, use.node as TSESTree.VariableDeclarator, use.name!, depth + 1, visiting);
+      case 'value': {
+        const fi = this.project.get(use.file)!;
+        return this.guarded(use.node, depth + 1, visiting, () => {
+          const next = classifyUse(fi, use.file, use.node);
+          return next ? this.usePaths(next, depth + 1, visiting) : [];
+        });
+      }
+      case 'jsx': {
+        const attr = use.node as TSESTree.JSXAttribute;
+        const prop = attr.name.type === T.JSXIdentifier ? attr.name.name : 'a prop';
+        return [toPath({ rule: 'ui-component', message: `handed to the JSX prop \`${prop}\` at ${use.file}:${attr.loc.start.line}: it runs when a person uses the page`, node: attr }, use.file)];
+      }
       case 'argument':
         return this.argumentPaths(use.file, use.node as TSESTree.CallExpression, depth + 1, visiting);
       case 'option': {
@@ -418,6 +702,19 @@ export class Classifier {
     if (job && call.type === T.CallExpression) return this.jobPaths(file, call, job, depth, visiting);
     const key = propertyName(prop.key, prop.computed);
     if (!key) return null;
+    if ((key === 'eachMessage' || key === 'eachBatch') && calleeName(call) === 'run') {
+      return [
+        {
+          effect: 'open',
+          rule: 'queue-worker',
+          entry: `Kafka consumer (${key}) at ${file}:${call.loc.start.line}; the producers of a Kafka topic are not traced, so whether someone waits for each message's answer is unclear`,
+          file,
+          line: call.loc.start.line,
+          steps: [],
+          loops: [],
+        },
+      ];
+    }
     if (key === 'handleMessage' || key === 'handleMessageBatch') {
       return [
         { effect: 'open', rule: 'queue-worker', entry: `SQS consumer (${key}) at ${file}:${call.loc.start.line}; the producers of an SQS queue are not traced, so who waits is unclear`, file, line: call.loc.start.line, steps: [], loops: [] },
@@ -432,8 +729,11 @@ export class Classifier {
    * (`asyncHandler(fn)`, `withAuth(fn)`), and then the wrapper's own call, the variable it is stored
    * in, or the export it becomes, decides.
    */
-  private argumentPaths(file: string, call: TSESTree.CallExpression | TSESTree.NewExpression, depth: number, visiting: Set<Node>): Path[] {
+  private argumentPaths(file: string, call: TSESTree.CallExpression | TSESTree.NewExpression, depth: number, visiting: Set<Node>, eventKey?: string): Path[] {
     const fi = this.project.get(file)!;
+    // Checked before the registrations: a stream read from a file emits 'data' as a socket does.
+    const stream = fileStreamEvent(fi, file, call);
+    if (stream) return this.walkFrom(file, call, depth + 1, visiting).map((p) => ({ ...p, loops: [...p.loops, stream] }));
     let receiving = call;
     for (;;) {
       const entry = this.callEntryPaths(file, receiving, depth, visiting);
@@ -445,7 +745,50 @@ export class Classifier {
     }
     const bound = this.boundPaths(fi, file, receiving, depth, visiting);
     if (bound) return bound;
-    return asServerCallback(file, receiving, this.walkFrom(file, receiving, depth + 1, visiting));
+    return this.unknownCallPaths(fi, file, receiving, eventKey, depth, visiting);
+  }
+
+  /**
+   * A function handed to a call Batchwise has no rule for. A callback the call runs before it returns
+   * (`pRetry(fn)`, `limit(fn)`, `.map(fn)`) runs where the call does. One it keeps for later, for an
+   * event or a request (`bot.onText(re, fn)`, `client.on('message', fn)`, a registration whose result
+   * is dropped), does not run as part of the code that registers it: a script's or schedule's entry
+   * says nothing about who waits for it, so that path is open; in a file that starts a server or bot
+   * it is taken as a handler (user-waiting). An event of a stream read from a file is a loop over
+   * batch data.
+   */
+  private unknownCallPaths(fi: FileIndex, file: string, call: TSESTree.CallExpression | TSESTree.NewExpression, eventKey: string | undefined, depth: number, visiting: Set<Node>): Path[] {
+    const callee = calleeName(call);
+    const paths = this.walkFrom(file, call, depth + 1, visiting);
+    if (callee && INLINE_CALLBACKS.has(callee)) return paths;
+    const label = `\`${describeCall(call)}\``;
+    const where = `${file}:${call.loc.start.line}`;
+    const deferred = eventKey !== undefined || isEventRegistration(call) || (resultDropped(fi, call) && !(callee && RUNS_NOW.has(callee)));
+    return paths.map((p) => {
+      if (p.startup) {
+        const { startup, ...rest } = p;
+        return {
+          ...rest,
+          effect: 'user-waiting' as const,
+          entry: `a handler set up at ${where} (${label}) while ${p.file} sets up a long-running server or bot (${startup}); a callback registered there answers requests or events`,
+        };
+      }
+      if (p.moduleLevel && p.file === file && p.steps.length === 0) return { ...p, runByUnknown: true, line: call.loc.start.line, entry: `handed to ${label} at ${where}, which Batchwise does not know, in ${p.file}, which is not a recognised entry point` };
+      if (deferred && p.effect === 'batchable') {
+        return {
+          ...p,
+          effect: 'open' as const,
+          rule: 'no-entry-point',
+          line: call.loc.start.line,
+          file,
+          runByUnknown: true,
+          entry:
+            `handed to ${label} at ${where}, which Batchwise does not know and which may run it later, for an event or a request, not as part of ${p.file} (${p.entry}); ` +
+            'who waits for it is unknown',
+        };
+      }
+      return p;
+    });
   }
 
   /** The entry a call makes of the functions handed to it: a queue worker, a job, a registration. */
@@ -454,7 +797,7 @@ export class Classifier {
     if (queue !== null) return this.producerPaths(file, call, queue, depth, visiting);
     const job = jobDefinition(call);
     if (job && call.type === T.CallExpression) return this.jobPaths(file, call, job, depth, visiting);
-    const registration = matchRegistration(call, file, this.stringOf(file));
+    const registration = matchRegistration(call, file, this.stringOf(file)) ?? matchFirebaseTrigger(call, file, this.project.text(file) ?? '', this.stringOf(file));
     return registration ? [toPath(registration, file)] : null;
   }
 
@@ -466,9 +809,19 @@ export class Classifier {
   private boundPaths(fi: FileIndex, file: string, wrapper: TSESTree.CallExpression | TSESTree.NewExpression, depth: number, visiting: Set<Node>): Path[] | null {
     const callee = wrapper.callee.type === T.MemberExpression ? propertyName(wrapper.callee.property, wrapper.callee.computed) : wrapper.callee.type === T.Identifier ? wrapper.callee.name : null;
     if (callee && INLINE_CALLBACKS.has(callee)) return null;
-    const value = outermost(fi, wrapper);
-    const holder = fi.parents.get(value);
+    let value = outermost(fi, wrapper);
+    let holder = fi.parents.get(value);
+    // `middy(base).use(parser)`: a chained call on a wrapped handler returns the handler.
+    for (let outer = holder ? fi.parents.get(holder) : undefined; holder?.type === T.MemberExpression && holder.object === value && outer?.type === T.CallExpression && outer.callee === holder; outer = holder ? fi.parents.get(holder) : undefined) {
+      value = outermost(fi, outer);
+      holder = fi.parents.get(value);
+    }
     let name: string | null = null;
+    // `tools = { search: tool({ execute }) }`: the wrapped function is used through the object.
+    if (holder?.type === T.Property && holder.value === value && fi.parents.get(holder)?.type === T.ObjectExpression && !optionCall(fi, holder)) {
+      const stored = this.memberPaths(file, holder, depth, visiting);
+      return stored.length > 0 ? stored : null;
+    }
     if (holder?.type === T.VariableDeclarator && holder.id.type === T.Identifier) name = holder.id.name;
     else if (holder?.type !== T.ExportDefaultDeclaration && !commonJsExportName(fi, value)) return null;
     const found = this.guarded(value, depth, visiting, () => this.namedPaths(file, value, name, exportNamesOf(fi, value, name), depth, visiting) ?? []);
@@ -611,6 +964,13 @@ export class Classifier {
       if (/^(Get|Post|Put|Patch|Delete|All|Sse|MessagePattern|SubscribeMessage|Query|Mutation)$/.test(dname)) {
         return { rule: 'http-route-handler', message: `NestJS @${dname}() handler at ${where}`, node: d };
       }
+      if (/^(ResolveField|ResolveProperty|FieldResolver|Subscription)$/.test(dname)) {
+        return { rule: 'graphql-resolver', message: `GraphQL @${dname}() field resolver at ${where}: it runs for the query that asks for it`, node: d };
+      }
+      // An event, not a request: whoever emits it is not traced.
+      if (/^(EventPattern|OnEvent|Process|OnQueueActive|OnWorkerEvent)$/.test(dname)) {
+        return { rule: 'queue-worker', message: `NestJS @${dname}() handler at ${where}; who emits the event and whether they wait is not traced`, node: d };
+      }
       if (/^(Cron|Interval|Timeout)$/.test(dname)) {
         return { rule: 'cron-schedule', message: `NestJS @${dname}() scheduled job at ${where}`, node: d };
       }
@@ -618,16 +978,22 @@ export class Classifier {
     return null;
   }
 
-  private findUses(file: string, fn: Node, name: string | null, exportNames: string[]): Use[] {
+  private findUses(file: string, fn: Node, name: string | null, exportNames: string[], local?: (b: Binding) => boolean): Use[] {
     const fi = this.project.get(file)!;
     const uses: Use[] = [];
     const parent = fi.parents.get(fn);
     const assignedToMember = parent?.type === T.AssignmentExpression && parent.right === fn && parent.left.type === T.MemberExpression && !commonJsExportName(fi, fn);
     const isMethod = parent?.type === T.MethodDefinition || (parent?.type === T.Property && parent.value === fn) || assignedToMember;
+    const isClassMethod = parent?.type === T.MethodDefinition || assignedToMember;
     this.importersOf(file); // fills unparsedImporters for this file
     if (name) {
       if (isMethod) {
-        for (const f of [file, ...this.reachingImporters(file)]) {
+        // An instance can reach any module that imports the class's module, directly or not
+        // (`export const services = { summarizer: new Summarizer() }` in a module a route imports).
+        const { files, truncated } = isClassMethod ? this.transitiveImporters(file) : { files: this.reachingImporters(file), truncated: false };
+        for (const f of [file, ...files]) {
+          // The cheap test first: a module that never spells the method's name cannot call it.
+          if (!this.project.text(f)?.includes(name)) continue;
           const ffi = this.project.get(f);
           if (!ffi) continue;
           for (const id of this.identifiers(f).get(name) ?? []) {
@@ -639,17 +1005,36 @@ export class Classifier {
             if (use) uses.push(use);
           }
         }
+        if (truncated) {
+          uses.push({ kind: 'unfollowed', file, node: fn, how: `its module is imported, directly or not, by more than ${MAX_IMPORTERS} modules, and Batchwise stopped looking for callers of \`${name}\`` });
+        }
       } else {
+        const matches = local ?? ((b: Binding) => bindsFunction(b, fn));
         for (const id of this.identifiers(file).get(name) ?? []) {
-          const use = classifyUse(fi, file, id);
-          if (!use) continue;
           const binding = lookupBinding(fi, name, id);
-          if (binding && bindsFunction(binding, fn)) uses.push(use);
+          if (!binding || !matches(binding)) continue;
+          const use = classifyUse(fi, file, id);
+          if (use) uses.push(use);
         }
       }
     }
-    for (const exportName of exportNames) uses.push(...this.importedUses(file, exportName, new Set()));
+    for (const exportName of exportNames) uses.push(...this.refsToUses(this.importedRefs(file, exportName, [], new Set())));
     if (name || exportNames.length > 0) uses.push(...this.unparsedUses(file, name, exportNames, isMethod));
+    return uses;
+  }
+
+  private refsToUses(refs: Ref[]): Use[] {
+    const uses: Use[] = [];
+    for (const ref of refs) {
+      if ('entry' in ref) uses.push({ kind: 'entry', file: ref.file, node: ref.node, entry: ref.entry });
+      else if ('unfollowed' in ref) uses.push({ kind: 'unfollowed', file: ref.file, node: ref.node, how: ref.unfollowed });
+      else if ('alias' in ref) uses.push({ kind: 'alias', file: ref.file, node: ref.node, name: ref.alias });
+      else {
+        const fi = this.project.get(ref.file);
+        const use = fi ? classifyUse(fi, ref.file, ref.node) : null;
+        if (use) uses.push(use);
+      }
+    }
     return uses;
   }
 
@@ -677,77 +1062,223 @@ export class Classifier {
     return uses;
   }
 
-  /** Uses of `exportName` of `file` in the files that import it, following re-exports. */
-  private importedUses(file: string, exportName: string, seen: Set<string>): Use[] {
-    const key = `${file}#${exportName}`;
+  /**
+   * References, in the files that load `file`, to its export `exportName` followed by the property
+   * chain `path` (`ai.summarize` is export `ai`, path `summarize`): through named, default and
+   * namespace imports, `require` and `await import()` anywhere in a file, `require(x).name`, and
+   * re-exports (`export *`, `export { x } from`, `export * as ns from`).
+   */
+  private importedRefs(file: string, exportName: string, path: string[], seen: Set<string>): Ref[] {
+    const key = `${file}#${exportName}#${path.join('.')}`;
     if (seen.has(key)) return [];
     seen.add(key);
-    const uses: Use[] = [];
+    const refs: Ref[] = [];
     for (const importer of this.importersOf(file)) {
       if (isTestFile(importer)) continue;
       const fi = this.project.get(importer);
       if (!fi) continue;
-      const locals: string[] = [];
-      const namespaces: string[] = [];
-      for (const stmt of fi.parsed.ast.body) {
-        if (stmt.type === T.ImportDeclaration && this.project.resolveImport(importer, stmt.source.value) === file) {
+      for (const ref of moduleRefs(fi)) {
+        if (this.project.resolveImport(importer, ref.source) !== file) continue;
+        const stmt = ref.node;
+        if (stmt.type === T.ImportDeclaration) {
           for (const spec of stmt.specifiers) {
-            if (spec.type === T.ImportNamespaceSpecifier) namespaces.push(spec.local.name);
+            const local = spec.local.name;
+            if (spec.type === T.ImportNamespaceSpecifier) refs.push(...this.bindingRefs(fi, importer, local, (b) => b.kind === 'import', [exportName, ...path]));
             else if (spec.type === T.ImportDefaultSpecifier) {
-              if (exportName === 'default') locals.push(spec.local.name);
+              if (exportName === 'default') refs.push(...this.bindingRefs(fi, importer, local, (b) => b.kind === 'import', path));
             } else {
               const imported = spec.imported.type === T.Identifier ? spec.imported.name : String(spec.imported.value);
-              if (imported === exportName) locals.push(spec.local.name);
+              if (imported === exportName) refs.push(...this.bindingRefs(fi, importer, local, (b) => b.kind === 'import', path));
             }
           }
-        } else if (
-          (stmt.type === T.ExportNamedDeclaration || stmt.type === T.ExportAllDeclaration) &&
-          stmt.source &&
-          this.project.resolveImport(importer, stmt.source.value) === file
-        ) {
-          if (stmt.type === T.ExportAllDeclaration) uses.push(...this.importedUses(importer, exportName, seen));
-          else {
-            for (const spec of stmt.specifiers) {
-              const local = spec.local.type === T.Identifier ? spec.local.name : String(spec.local.value);
-              const exported = spec.exported.type === T.Identifier ? spec.exported.name : String(spec.exported.value);
-              if (local === exportName) uses.push(...this.importedUses(importer, exported, seen));
-            }
+        } else if (stmt.type === T.TSImportEqualsDeclaration) {
+          refs.push(...this.bindingRefs(fi, importer, stmt.id.name, (b) => b.kind === 'import', exportName === 'default' ? path : [exportName, ...path]));
+        } else if (stmt.type === T.ExportAllDeclaration) {
+          // `export * as ai from './ai'` exports the namespace under `ai`; `export *` each name as itself.
+          if (stmt.exported) {
+            const ns = stmt.exported.name;
+            refs.push(...this.importedRefs(importer, ns, [exportName, ...path], seen));
+          } else if (exportName !== 'default') {
+            refs.push(...this.reExportRefs(fi, importer, exportName, path, stmt));
+            refs.push(...this.importedRefs(importer, exportName, path, seen));
           }
-        } else if (stmt.type === T.VariableDeclaration) {
-          for (const d of stmt.declarations) {
-            if (d.init?.type !== T.CallExpression) continue;
-            const src = requireSource(d.init);
-            if (!src || this.project.resolveImport(importer, src) !== file) continue;
-            if (d.id.type === T.Identifier) {
-              if (exportName === 'default') locals.push(d.id.name);
-              else namespaces.push(d.id.name);
-            } else if (d.id.type === T.ObjectPattern) {
-              for (const p of d.id.properties) {
-                if (p.type === T.Property && propertyName(p.key, p.computed) === exportName && p.value.type === T.Identifier) {
-                  locals.push(p.value.name);
-                }
-              }
-            }
+        } else if (stmt.type === T.ExportNamedDeclaration) {
+          for (const spec of stmt.specifiers) {
+            const local = spec.local.type === T.Identifier ? spec.local.name : String(spec.local.value);
+            const exported = spec.exported.type === T.Identifier ? spec.exported.name : String(spec.exported.value);
+            if (local !== exportName) continue;
+            refs.push(...this.reExportRefs(fi, importer, exported, path, spec));
+            refs.push(...this.importedRefs(importer, exported, path, seen));
           }
-        }
-      }
-      for (const local of locals) {
-        for (const id of this.identifiers(importer).get(local) ?? []) {
-          const use = classifyUse(fi, importer, id);
-          if (use) uses.push(use);
-        }
-      }
-      // `ns.name(…)`, and `ns.name` handed on as a value (`items.map(ns.name)`, `app.put('/d', ns.name)`).
-      for (const ns of namespaces) {
-        for (const id of this.identifiers(importer).get(ns) ?? []) {
-          const member = fi.parents.get(id);
-          if (member?.type !== T.MemberExpression || member.object !== id || propertyName(member.property, member.computed) !== exportName) continue;
-          const use = classifyUse(fi, importer, member);
-          if (use) uses.push(use);
+        } else {
+          refs.push(...this.loadedModuleRefs(fi, importer, ref, exportName, path));
         }
       }
     }
-    return uses;
+    return refs;
+  }
+
+  /** A re-export the importer's file convention makes an entry of: `export { POST } from '@/features/chat'` in app/api/chat/route.ts. */
+  private reExportRefs(fi: FileIndex, importer: string, exported: string, path: string[], at: Node): Ref[] {
+    if (path.length > 0) return [];
+    return this.conventionPaths(fi, importer, exported, at).map((entry) => ({ file: importer, node: at, entry }));
+  }
+
+  /** References through a `require(…)` or `import(…)` expression: `const { x } = require()`, `const m = await import()`, `require(y).x`. */
+  private loadedModuleRefs(fi: FileIndex, importer: string, ref: ModuleRef, exportName: string, path: string[]): Ref[] {
+    let value = outermost(fi, ref.node);
+    let parent = fi.parents.get(value);
+    if (parent?.type === T.AwaitExpression) {
+      value = outermost(fi, parent);
+      parent = fi.parents.get(value);
+    }
+    // `import(x).then((m) => m.summarize())`: the namespace arrives in a callback that is not followed.
+    if (ref.kind === 'dynamic' && parent?.type === T.MemberExpression && parent.object === value && propertyName(parent.property, parent.computed) === 'then') {
+      return this.mentions(importer, exportName) ? [{ file: importer, node: ref.node, unfollowed: `its module is loaded with \`import(…).then(…)\` at ${importer}:${ref.node.loc.start.line}` }] : [];
+    }
+    // `require(x)` is module.exports itself: its default export; `import(x)` resolves to the namespace.
+    const whole = ref.kind === 'require' && exportName === 'default' ? path : [exportName, ...path];
+    if (parent?.type === T.VariableDeclarator && parent.init === value) {
+      const decl = parent;
+      if (decl.id.type === T.Identifier) return this.bindingRefs(fi, importer, decl.id.name, (b) => b.kind === 'init' && b.declarator === decl, whole);
+      if (decl.id.type === T.ObjectPattern) {
+        const [first, ...rest] = whole;
+        if (first === undefined) return [{ file: importer, node: ref.node, unfollowed: `its module is destructured at ${importer}:${decl.loc.start.line}` }];
+        return this.patternRefs(fi, importer, decl, decl.id, first, rest);
+      }
+    }
+    if (whole.length === 0) return [{ file: importer, node: value }];
+    return this.consume(fi, importer, value, whole, this.mentions(importer, exportName));
+  }
+
+  /** References to the binding `name` (as `matches` identifies it) in `file`, with `path` consumed on each. */
+  private bindingRefs(fi: FileIndex, file: string, name: string, matches: (b: Binding) => boolean, path: string[]): Ref[] {
+    const out: Ref[] = [];
+    const mentioned = path.length === 0 || this.mentions(file, path[path.length - 1]);
+    for (const id of this.identifiers(file).get(name) ?? []) {
+      if (!isValueReference(fi, id)) continue;
+      const binding = lookupBinding(fi, name, id);
+      if (!binding || !matches(binding)) continue;
+      out.push(...this.consume(fi, file, id, path, mentioned));
+    }
+    return out;
+  }
+
+  /** `const { POST } = handlers`: the local the key `key` is bound to, with `rest` still to consume. */
+  private patternRefs(fi: FileIndex, file: string, decl: TSESTree.VariableDeclarator, pattern: TSESTree.ObjectPattern, key: string, rest: string[]): Ref[] {
+    for (const p of pattern.properties) {
+      if (p.type === T.RestElement) return [{ file, node: p, unfollowed: `gathered into \`...${p.argument.type === T.Identifier ? p.argument.name : 'rest'}\` at ${file}:${p.loc.start.line}` }];
+      if (propertyName(p.key, p.computed) !== key) continue;
+      const target = p.value.type === T.AssignmentPattern ? p.value.left : p.value;
+      if (target.type !== T.Identifier) return [{ file, node: p, unfollowed: `destructured further at ${file}:${p.loc.start.line}` }];
+      // An exported binding is used under its export name too (`export const { POST } = handlers`).
+      if (rest.length === 0 && isExported(fi, decl)) return [{ file, node: decl, alias: target.name }];
+      return this.bindingRefs(fi, file, target.name, (b) => b.kind === 'init' && b.declarator === decl, rest);
+    }
+    return [];
+  }
+
+  /**
+   * Follows `path` from a reference to the object that holds the value: `obj.key`, `obj[expr]` (any
+   * key), `const { key } = obj`. The object handed on whole is a reference Batchwise cannot follow,
+   * unless it is an AI SDK `tools` option, whose functions run inside that call; `mentioned` says
+   * whether the file names the value at all (a module namespace passed whole to a logger is not a use
+   * of every export).
+   */
+  private consume(fi: FileIndex, file: string, start: Node, path: string[], mentioned: boolean): Ref[] {
+    let cur = start;
+    for (let i = 0; i < path.length; i++) {
+      const self = outermost(fi, cur);
+      const parent = fi.parents.get(self);
+      if (parent?.type === T.MemberExpression && parent.object === self) {
+        const prop = propertyName(parent.property, parent.computed);
+        if (prop === path[i] || (parent.computed && prop === null)) {
+          cur = parent;
+          continue;
+        }
+        return [];
+      }
+      if (parent?.type === T.VariableDeclarator && parent.init === self && parent.id.type === T.ObjectPattern) {
+        return this.patternRefs(fi, file, parent, parent.id, path[i], path.slice(i + 1));
+      }
+      if (parent?.type === T.Property && parent.value === self && propertyName(parent.key, parent.computed) === 'tools') {
+        const call = optionCall(fi, parent);
+        if (call) return [{ file, node: call.callee }];
+      }
+      if (!mentioned || (cur.type === T.Identifier && !isValueReference(fi, cur))) return [];
+      return [{ file, node: cur, unfollowed: `\`${describeRef(cur)}\`, which holds it, is handed on whole at ${file}:${cur.loc.start.line}` }];
+    }
+    return [{ file, node: cur }];
+  }
+
+  private mentions(file: string, name: string): boolean {
+    if (name === 'default') return true;
+    return new RegExp(`\\b${escapeRegExp(name)}\\b`).test(this.project.text(file) ?? '');
+  }
+
+  /**
+   * Where a function stored in an object literal is used: through the object's variable or export and
+   * the keys that lead to it (`toolImpls.summarize(…)`, `toolImpls[name](…)`, `const { POST } = handlers`),
+   * or the call the object is handed to. A GraphQL type's map makes it a resolver.
+   */
+  private memberPaths(file: string, prop: TSESTree.Property, depth: number, visiting: Set<Node>, strict = true): Path[] {
+    const fi = this.project.get(file)!;
+    // Not strict: the function is an object's method, also looked up by name; an object that escapes
+    // (returned, handed on) is left to that search.
+    const escaped = (node: Node, how: string): Path[] => (strict ? [unfollowedPath(file, node, how)] : []);
+    return this.guarded(prop, depth, visiting, () => {
+      const keys: string[] = [];
+      let cur: TSESTree.Property = prop;
+      for (;;) {
+        const key = propertyName(cur.key, cur.computed);
+        if (key === null) return escaped(cur, `stored under a computed key at ${file}:${cur.loc.start.line}`);
+        keys.unshift(key);
+        const obj = outermost(fi, fi.parents.get(cur)!);
+        const holder = fi.parents.get(obj);
+        if (holder?.type === T.Property && holder.value === obj && fi.parents.get(holder)?.type === T.ObjectExpression && !optionCall(fi, holder)) {
+          cur = holder;
+          continue;
+        }
+        const resolver = graphqlField(fi, file, keys, holder, prop);
+        if (resolver) return [toPath(resolver, file)];
+        if (holder?.type === T.VariableDeclarator && holder.init === obj && holder.id.type === T.Identifier) {
+          const decl = holder;
+          const name = holder.id.name;
+          const exportNames = exportNamesOf(fi, obj, name);
+          const conventions = exportNames.map((e) => this.memberConvention(file, e, keys, prop)).filter((p): p is Path => p !== null);
+          if (conventions.length > 0) return conventions;
+          const refs = this.bindingRefs(fi, file, name, (b) => b.kind === 'init' && b.declarator === decl, keys);
+          for (const exportName of exportNames) refs.push(...this.importedRefs(file, exportName, keys, new Set()));
+          return this.refsToUses(refs).flatMap((u) => this.usePaths(u, depth, visiting));
+        }
+        if (holder?.type === T.ExportDefaultDeclaration) {
+          const convention = this.memberConvention(file, 'default', keys, prop);
+          if (convention) return [convention];
+          return this.refsToUses(this.importedRefs(file, 'default', keys, new Set())).flatMap((u) => this.usePaths(u, depth, visiting));
+        }
+        if (holder?.type === T.Property && holder.value === obj) {
+          const call = optionCall(fi, holder);
+          if (call) return this.argumentPaths(file, call, depth, visiting);
+        }
+        if ((holder?.type === T.CallExpression || holder?.type === T.NewExpression) && holder.arguments.includes(obj as never)) {
+          return this.argumentPaths(file, holder, depth, visiting);
+        }
+        return escaped(prop, `stored in an object at ${file}:${obj.loc.start.line}`);
+      }
+    });
+  }
+
+  /** A value bound to another name (`const s = summarize`, `const { POST } = handlers`): that name's uses and exports. */
+  private aliasPaths(file: string, decl: TSESTree.VariableDeclarator, name: string, depth: number, visiting: Set<Node>): Path[] {
+    const fi = this.project.get(file)!;
+    const target = bindingTarget(decl, name);
+    if (!target) return [];
+    return this.guarded(target, depth, visiting, () => {
+      const matches = (b: Binding) => b.kind === 'init' && b.declarator === decl;
+      const exportNames = new Set(exportNamesOf(fi, target, name));
+      if (decl.id.type !== T.Identifier && isExported(fi, decl)) exportNames.add(name);
+      return this.namedPaths(file, target, name, [...exportNames], depth, visiting, matches) ?? [];
+    });
   }
 
   /**
@@ -770,6 +1301,33 @@ export class Classifier {
     return out;
   }
 
+  private readonly transitiveMemo = new Map<string, { files: string[]; truncated: boolean }>();
+
+  /** Every module that imports `file` directly or through others, up to MAX_IMPORTERS. */
+  private transitiveImporters(file: string): { files: string[]; truncated: boolean } {
+    const memo = this.transitiveMemo.get(file);
+    if (memo) return memo;
+    const files: string[] = [];
+    const seen = new Set([file]);
+    const queue = [file];
+    let truncated = false;
+    while (queue.length > 0 && !truncated) {
+      for (const importer of this.importersOf(queue.shift()!)) {
+        if (seen.has(importer)) continue;
+        if (files.length >= MAX_IMPORTERS) {
+          truncated = true;
+          break;
+        }
+        seen.add(importer);
+        files.push(importer);
+        queue.push(importer);
+      }
+    }
+    const result = { files, truncated };
+    this.transitiveMemo.set(file, result);
+    return result;
+  }
+
   private reExports(importer: string, file: string): boolean {
     const fi = this.project.get(importer);
     return Boolean(
@@ -783,34 +1341,27 @@ export class Classifier {
   /** Files that name a module as an import would but have a syntax error, by module; filled by importersOf. */
   private readonly unparsedImporters = new Map<string, string[]>();
 
-  /** Files that may import `file`: a cheap text test on its name first, then a parse of the import specifiers. */
+  /** Files that may import `file`: a cheap text test on its name first, then a parse of the modules they load. */
   private importersOf(file: string): string[] {
     const memo = this.importerMemo.get(file);
     if (memo) return memo;
     const stem = stripExtension(file);
     const base = stem.slice(stem.lastIndexOf('/') + 1);
-    const needle = importNeedle(file);
+    // A workspace package's files are also imported by the package's name (`from '@acme/ai'`).
+    const needles = [importNeedle(file), ...this.project.workspacePackages().filter((p) => file.startsWith(p.dir + '/')).map((p) => p.name)];
     const out: string[] = [];
     const unparsed: string[] = [];
     for (const f of this.project.files) {
       if (f === file) continue;
       const text = this.project.text(f);
       // An index file is also imported as its folder: `from '.'`, `from '..'`.
-      if (!text || !(text.includes(needle) || (base === 'index' && FOLDER_IMPORT.test(text)))) continue;
+      if (!text || !(needles.some((n) => text.includes(n)) || (base === 'index' && FOLDER_IMPORT.test(text)))) continue;
       const fi = this.project.get(f);
       if (!fi) {
         if (this.project.syntaxError(f)) unparsed.push(f);
         continue;
       }
-      const imports = fi.parsed.ast.body.some(
-        (s) =>
-          ((s.type === T.ImportDeclaration || s.type === T.ExportAllDeclaration || s.type === T.ExportNamedDeclaration) &&
-            s.source &&
-            this.project.resolveImport(f, s.source.value) === file) ||
-          (s.type === T.VariableDeclaration &&
-            s.declarations.some((d) => d.init?.type === T.CallExpression && this.project.resolveImport(f, requireSource(d.init) ?? '') === file)),
-      );
-      if (imports) out.push(f);
+      if (moduleRefs(fi).some((r) => this.project.resolveImport(f, r.source) === file)) out.push(f);
     }
     this.importerMemo.set(file, out);
     this.unparsedImporters.set(file, unparsed);
@@ -861,8 +1412,8 @@ export class Classifier {
  * When every path is a cron schedule with no loop between it and the call, the schedule says how many
  * calls a day there are: one per run.
  */
-function scheduledVolume(batch: Path[], open: Path[]): Pick<Classification, 'volume'> {
-  if (open.length > 0 || batch.some((p) => !p.schedule || p.loops.length > 0)) return {};
+function scheduledVolume(batch: Path[]): Pick<Classification, 'volume'> {
+  if (batch.some((p) => !p.schedule || p.loops.length > 0)) return {};
   let perDay = 0;
   for (const p of batch) {
     const runs = cronRunsPerDay(p.schedule!);
@@ -967,6 +1518,24 @@ function enclosingFunctionRange(fi: FileIndex, node: Node): [number, number] {
   return (cur ?? fi.parsed.ast).range;
 }
 
+/** Code written for AWS Lambda: its types, middy, an API Gateway event. */
+const LAMBDA_CODE = /aws-lambda|@middy\/|APIGateway|lambda/i;
+
+/** `export const config = { schedule: '@daily' }` in a Netlify function: the cron it runs on. */
+function netlifySchedule(fi: FileIndex): string | null {
+  for (const stmt of fi.parsed.ast.body) {
+    if (stmt.type !== T.ExportNamedDeclaration || stmt.declaration?.type !== T.VariableDeclaration) continue;
+    for (const d of stmt.declaration.declarations) {
+      if (d.id.type !== T.Identifier || d.id.name !== 'config' || !d.init) continue;
+      const init = d.init.type === T.TSSatisfiesExpression || d.init.type === T.TSAsExpression ? d.init.expression : d.init;
+      if (init.type !== T.ObjectExpression) continue;
+      const value = objectProps(init).get('schedule');
+      if (value?.type === T.Literal && typeof value.value === 'string') return value.value;
+    }
+  }
+  return null;
+}
+
 const WAITS_FOR_JOB = /\.(waitUntilFinished|finished)\s*\(/;
 
 /**
@@ -976,7 +1545,9 @@ const WAITS_FOR_JOB = /\.(waitUntilFinished|finished)\s*\(/;
  * reach leaves it unknown, bulk or not.
  */
 function producerPath(p: Path, what: { worker: string; producer: string; how: string }, bulk: boolean, waits: () => boolean): Path {
-  const inBulk = bulk || p.loops.length > 0;
+  // A loop over a request's items (`for (const m of req.body.messages) queue.add(…)`) or over a list
+  // written in the code answers one person; only a loop over batch data enqueues in bulk.
+  const inBulk = bulk || p.loops.some((l) => l.batchSource && !l.literal);
   if (p.effect === 'user-waiting') {
     if (waits()) return { ...p, entry: `${p.entry}; ${what.worker} is ${what.how} at ${what.producer} and the handler waits for its result` };
     if (inBulk) {
@@ -1032,6 +1603,17 @@ function graphqlResolver(fi: FileIndex, file: string, fn: FunctionLike): EntryMa
   return { rule: 'graphql-resolver', message: `GraphQL ${type}${field ? `.${field}` : ''} resolver at ${file}:${fn.loc.start.line}`, node: fn };
 }
 
+/** A function stored in a GraphQL resolver map by reference: `{ Query: { ask: askResolver } }`, `const Mutation = { send }`. */
+function graphqlField(fi: FileIndex, file: string, keys: string[], holder: Node | undefined, at: Node): EntryMatch | null {
+  let type: string | null = keys.length >= 2 && GRAPHQL_TYPES.has(keys[keys.length - 2]) ? keys[keys.length - 2] : null;
+  if (!type && keys.length === 1 && holder?.type === T.VariableDeclarator && holder.id.type === T.Identifier) {
+    const m = /^(query|mutation|subscription)(Resolvers?)?$/i.exec(holder.id.name);
+    type = m ? m[1].charAt(0).toUpperCase() + m[1].slice(1).toLowerCase() : null;
+  }
+  if (!type) return null;
+  return { rule: 'graphql-resolver', message: `GraphQL ${type}.${keys[keys.length - 1]} resolver at ${file}:${at.loc.start.line}`, node: at };
+}
+
 function readVercelCrons(text: string | undefined): Map<string, string> {
   const crons = new Map<string, string>();
   if (!text) return crons;
@@ -1046,17 +1628,116 @@ function readVercelCrons(text: string | undefined): Map<string, string> {
   return crons;
 }
 
-/** How a reference to a function is used: called, handed to a call, or given as an option of one. */
-function classifyUse(fi: FileIndex, file: string, ref: TSESTree.Identifier | TSESTree.MemberExpression): Use | null {
+/**
+ * How a reference to a function is used (see Use). Null when it is no use at all: a declaration, an
+ * import or export (exports are followed by name), a type, a `typeof` check.
+ */
+function classifyUse(fi: FileIndex, file: string, ref: Node): Use | null {
+  if (ref.type === T.Identifier && !isValueReference(fi, ref)) return null;
   const self = outermost(fi, ref);
   const parent = fi.parents.get(self);
   if (!parent) return null;
-  if (parent.type === T.CallExpression && parent.callee === self) return { kind: 'call', file, node: parent };
-  if ((parent.type === T.CallExpression || parent.type === T.NewExpression) && parent.arguments.includes(self as never)) {
-    return { kind: 'argument', file, node: parent };
+  const where = `${file}:${self.loc.start.line}`;
+  switch (parent.type) {
+    case T.CallExpression:
+      if (parent.callee === self) return { kind: 'call', file, node: parent };
+      return parent.arguments.includes(self as never) ? { kind: 'argument', file, node: parent } : null;
+    case T.NewExpression:
+      return parent.arguments.includes(self as never) ? { kind: 'argument', file, node: parent } : null;
+    case T.Property: {
+      if (parent.value !== self) return null;
+      if (optionCall(fi, parent)) return { kind: 'option', file, node: parent };
+      const holder = fi.parents.get(parent);
+      if (holder?.type === T.ObjectExpression && !isModuleExportsObject(fi, holder)) return { kind: 'member', file, node: parent };
+      return null;
+    }
+    case T.MemberExpression: {
+      if (parent.object !== self) return null;
+      const prop = propertyName(parent.property, parent.computed);
+      const outer = fi.parents.get(outermost(fi, parent));
+      const called = outer?.type === T.CallExpression && outer.callee === outermost(fi, parent);
+      if (called && (prop === 'call' || prop === 'apply')) return { kind: 'call', file, node: outer };
+      if (called && prop === 'bind') return { kind: 'value', file, node: outer };
+      // `fn.name`, `fn.length`: read, not called.
+      return null;
+    }
+    case T.VariableDeclarator:
+      if (parent.init !== self) return null;
+      if (parent.id.type === T.Identifier) return { kind: 'alias', file, node: parent, name: parent.id.name };
+      return { kind: 'unfollowed', file, node: self, how: `destructured at ${where}` };
+    case T.ConditionalExpression:
+      return parent.test === self ? null : { kind: 'value', file, node: parent };
+    case T.LogicalExpression:
+    case T.AwaitExpression:
+      return { kind: 'value', file, node: parent };
+    case T.SequenceExpression:
+      return parent.expressions[parent.expressions.length - 1] === self ? { kind: 'value', file, node: parent } : null;
+    case T.JSXExpressionContainer: {
+      const attr = fi.parents.get(parent);
+      return attr?.type === T.JSXAttribute ? { kind: 'jsx', file, node: attr } : { kind: 'unfollowed', file, node: self, how: `rendered as a JSX child at ${where}` };
+    }
+    case T.ExportDefaultDeclaration:
+    case T.ExportSpecifier:
+    case T.IfStatement:
+    case T.WhileStatement:
+    case T.UnaryExpression:
+    case T.BinaryExpression:
+    case T.ExpressionStatement:
+      return null;
+    case T.AssignmentExpression:
+      if (parent.right !== self || commonJsExportName(fi, self)) return null;
+      return { kind: 'unfollowed', file, node: self, how: `assigned to \`${describeRef(parent.left)}\` at ${where}` };
+    case T.ArrayExpression:
+      return { kind: 'unfollowed', file, node: self, how: `an element of an array at ${where}` };
+    case T.ReturnStatement:
+    case T.ArrowFunctionExpression:
+      return { kind: 'unfollowed', file, node: self, how: `returned from a function at ${where}` };
+    case T.SpreadElement:
+      return { kind: 'unfollowed', file, node: self, how: `spread at ${where}` };
+    default:
+      return { kind: 'unfollowed', file, node: self, how: `used as a value at ${where}` };
   }
-  if (parent.type === T.Property && parent.value === self && optionCall(fi, parent)) return { kind: 'option', file, node: parent };
-  return null;
+}
+
+function isExported(fi: FileIndex, decl: Node): boolean {
+  return fi.parents.get(fi.parents.get(decl)!)?.type === T.ExportNamedDeclaration;
+}
+
+/** `module.exports = { a, b }`: the CommonJS exports, followed by their names elsewhere. */
+function isModuleExportsObject(fi: FileIndex, obj: Node): boolean {
+  const assign = fi.parents.get(obj);
+  return assign?.type === T.AssignmentExpression && assign.right === obj && assign.left.type === T.MemberExpression && isModuleExportsNode(assign.left);
+}
+
+/** The identifier a declarator binds `name` to: its id, or the target of that key in its pattern. */
+function bindingTarget(decl: TSESTree.VariableDeclarator, name: string): Node | null {
+  if (decl.id.type === T.Identifier) return decl.id.name === name ? decl.init : null;
+  let found: Node | null = null;
+  visit(decl.id, (n) => {
+    if (found) return false;
+    if (n.type === T.Identifier && n.name === name) found = n;
+  });
+  return found;
+}
+
+function describeRef(node: Node): string {
+  if (node.type === T.Identifier) return node.name;
+  if (node.type === T.MemberExpression) return `${describeRef(node.object)}.${propertyName(node.property, node.computed) ?? '[…]'}`;
+  if (node.type === T.ThisExpression) return 'this';
+  if (node.type === T.CallExpression) return `${describeRef(node.callee)}(…)`;
+  return '…';
+}
+
+function unfollowedPath(file: string, node: Node, how: string): Path {
+  return {
+    effect: 'open',
+    rule: 'unfollowed-reference',
+    entry: `referenced in a way Batchwise does not follow: ${how}; whoever calls it through that reference is unknown`,
+    file,
+    line: node.loc.start.line,
+    steps: [],
+    loops: [],
+  };
 }
 
 function bindsFunction(binding: ReturnType<typeof lookupBinding>, fn: Node): boolean {
@@ -1167,24 +1848,58 @@ function startupPath(file: string, server: ServerStart): Path {
 /** Callbacks that run where they are written, inside the code that receives them, not later for an event. */
 const INLINE_CALLBACKS = new Set(['map', 'forEach', 'flatMap', 'filter', 'reduce', 'some', 'every', 'find', 'then', 'catch', 'finally', 'setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask', 'pMap']);
 
-/**
- * A callback handed, while a server or bot starts, to a call Batchwise does not know: a route, event or
- * message handler of a framework it has no rule for. Taken as user-waiting, since a false user-waiting
- * only costs a missed saving.
- */
-function asServerCallback(file: string, call: TSESTree.CallExpression | TSESTree.NewExpression, paths: Path[]): Path[] {
-  const callee = call.callee.type === T.MemberExpression ? propertyName(call.callee.property, call.callee.computed) : call.callee.type === T.Identifier ? call.callee.name : null;
-  if (callee && INLINE_CALLBACKS.has(callee)) return paths;
+/** Calls that run a callback before they are done with it even when their result is dropped: p-queue `add`, a transaction, a span. */
+const RUNS_NOW = new Set(['add', 'addAll', 'limit', 'transaction', '$transaction', 'startActiveSpan', 'pRetry', 'retry', 'Promise',
+  // A test runner's suites and cases run as part of the run (an eval harness's vitest cases).
+  'describe', 'it', 'test', 'suite', 'bench', 'beforeAll', 'afterAll', 'beforeEach', 'afterEach']);
+/** Method names that register a callback for events: `on('x', fn)`, `onText(re, fn)`, `subscribe(topic, fn)`, gRPC `addService`. */
+const EVENT_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener', 'addEventListener', 'subscribe', 'psubscribe', 'addService', 'handle', 'action', 'hears', 'command']);
+
+function calleeName(call: TSESTree.CallExpression | TSESTree.NewExpression): string | null {
+  return call.callee.type === T.MemberExpression ? propertyName(call.callee.property, call.callee.computed) : call.callee.type === T.Identifier ? call.callee.name : null;
+}
+
+function isEventRegistration(call: TSESTree.CallExpression | TSESTree.NewExpression): boolean {
+  const name = calleeName(call);
+  return name !== null && (EVENT_METHODS.has(name) || /^on[A-Z]/.test(name));
+}
+
+/** Is the call's result thrown away (`x.register(fn);`, `program.command('a').action(fn);`), so it cannot be what runs the callback now? */
+function resultDropped(fi: FileIndex, call: Node): boolean {
+  let value = outermost(fi, call);
+  for (;;) {
+    const parent = fi.parents.get(value);
+    const outer = parent ? fi.parents.get(parent) : undefined;
+    // A chained call (`.action(fn).option(…)`) hands its receiver on.
+    if (parent?.type === T.MemberExpression && parent.object === value && outer?.type === T.CallExpression && outer.callee === parent) {
+      value = outermost(fi, outer);
+      continue;
+    }
+    return parent?.type === T.ExpressionStatement || (parent?.type === T.UnaryExpression && parent.operator === 'void');
+  }
+}
+
+function describeCall(call: TSESTree.CallExpression | TSESTree.NewExpression): string {
+  const callee = call.callee;
+  const head = callee.type === T.MemberExpression ? `${describeRef(callee.object)}.${propertyName(callee.property, callee.computed) ?? '[…]'}` : describeRef(callee);
+  return `${call.type === T.NewExpression ? 'new ' : ''}${head}(…)`;
+}
+
+/** Option keys that hold an event handler: `{ onMessage }`, `{ eachMessage }`, `{ handleEvent }`. */
+const EVENT_KEY = /^(on[A-Z]|each[A-Z]|handle[A-Z]?)/;
+
+const STREAM_EVENTS = new Set(['data', 'line', 'readable', 'record', 'row']);
+
+/** `createReadStream(f).pipe(parse()).on('data', fn)`: each event is a record of a file, a loop over batch data. */
+function fileStreamEvent(fi: FileIndex, file: string, call: TSESTree.CallExpression | TSESTree.NewExpression): Loop | null {
+  if (call.type !== T.CallExpression || call.callee.type !== T.MemberExpression) return null;
+  const method = propertyName(call.callee.property, call.callee.computed);
+  const event = call.arguments[0];
+  if ((method !== 'on' && method !== 'once') || event?.type !== T.Literal || typeof event.value !== 'string' || !STREAM_EVENTS.has(event.value)) return null;
+  const source = batchSource(fi, file, call.callee.object, 0);
+  if (!source || !isDiskSource(source)) return null;
   const where = `${file}:${call.loc.start.line}`;
-  return paths.map((p) => {
-    if (!p.startup) return p;
-    const { startup, ...rest } = p;
-    return {
-      ...rest,
-      effect: 'user-waiting' as const,
-      entry: `a handler set up at ${where} while ${p.file} sets up a long-running server or bot (${startup}); a callback registered there answers requests or events`,
-    };
-  });
+  return { rule: 'loop-over-collection', message: `called for each '${event.value}' event of a stream at ${where}, over ${source}`, file, line: call.loc.start.line, batchSource: source, fromDisk: true };
 }
 
 const registeredHandlers = new WeakMap<FileIndex, ServerStart | null>();
@@ -1196,6 +1911,7 @@ function registeredHandler(fi: FileIndex, file: string): ServerStart | null {
   visit(fi.parsed.ast, (node) => {
     if (found) return false;
     if (node.type !== T.CallExpression || !node.arguments.some((a) => isFunctionLike(a) || a.type === T.Identifier || a.type === T.MemberExpression)) return;
+    if (fileStreamEvent(fi, file, node)) return;
     const entry = matchRegistration(node, file);
     if (entry && ruleById(entry.rule)?.effect === 'user-waiting') found = { what: `it registers the ${entry.message}`, line: node.loc.start.line };
   });
@@ -1233,6 +1949,12 @@ function excludedPath(file: string): Path {
 function pathEvidence(p: Path, prefix: string): Evidence {
   const chain = [`${p.file} (${p.entry})`, ...p.steps.map((s) => `\`${s}\``)].join(' → ');
   return { rule: p.rule, message: prefix + chain, file: p.file, line: p.line };
+}
+
+/** A path that decides nothing, with the chain from where it ends to the call when there is one. */
+function openEvidence(p: Path): Evidence {
+  if (p.steps.length < 2) return { rule: p.rule, message: p.entry, file: p.file, line: p.line };
+  return { rule: p.rule, message: `${p.entry}; the chain from there to the call: ${p.steps.map((s) => `\`${s}\``).join(' → ')}`, file: p.file, line: p.line };
 }
 
 function dedupePaths(paths: Path[]): Path[] {

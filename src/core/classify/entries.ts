@@ -159,6 +159,9 @@ export function matchRegistration(call: TSESTree.CallExpression | TSESTree.NewEx
   if ((method === 'query' || method === 'mutation' || method === 'subscription') && chainNames(object).some((n) => /procedure/i.test(n))) {
     return { rule: 'rpc-procedure', message: `tRPC ${method} procedure at ${where}`, node: call };
   }
+  if (method === 'addService' && call.arguments.length >= 2) {
+    return { rule: 'rpc-procedure', message: `gRPC service handler (${receiver ?? ''}.addService) at ${where}`, node: call };
+  }
   if (root === 'ipcMain' && ['handle', 'handleOnce', 'on', 'once'].includes(method)) {
     return { rule: 'electron-ipc', message: `Electron IPC handler${first ? ` for '${first}'` : ''} at ${where}`, node: call };
   }
@@ -221,6 +224,9 @@ export function matchOptionRegistration(call: TSESTree.CallExpression | TSESTree
     const spec = stringArg(props.get('cronTime'), stringOf);
     return { rule: 'cron-schedule', message: `runs on the cron schedule ${spec ? `'${spec}'` : ''} (CronJob.from) at ${where}`.replace('  ', ' '), node: call, schedule: spec ?? undefined };
   }
+  if (method === 'addService' && call.arguments.length >= 2) {
+    return { rule: 'rpc-procedure', message: `gRPC service method \`${key}\` (${receiver ?? ''}.addService) at ${where}`, node: call };
+  }
   if ((key === 'fetch' || key === 'handler') && (method === 'serve' || method === 'createServer')) {
     return { rule: 'http-route-handler', message: `HTTP request handler (${receiver ? `${receiver}.` : ''}${method} ${key}) at ${where}`, node: call };
   }
@@ -271,7 +277,80 @@ export function matchExportConvention(file: string, exportName: string, node: No
   if (/(^|\/)pages\/api\//.test(base) && exportName === 'default') {
     return { rule: 'nextjs-api-route', message: `Next.js API route handler in ${where}`, node };
   }
+  if (/(^|\/)pages\//.test(base) && exportName === 'getServerSideProps') {
+    return { rule: 'nextjs-route-handler', message: `Next.js getServerSideProps in ${where}: it runs on each request for the page`, node };
+  }
+  if (/(^|\/)(src\/)?middleware$/.test(base) && (exportName === 'middleware' || exportName === 'default')) {
+    return { rule: 'nextjs-route-handler', message: `Next.js middleware in ${where}: it runs before the requests it matches`, node };
+  }
+  if (/(^|\/)\+(page|layout)(\.server)?$/.test(base) && exportName === 'load') {
+    return { rule: 'http-route-handler', message: `SvelteKit load function in ${where}: it runs when a person opens the page`, node };
+  }
+  if (/(^|\/)src\/pages\//.test(base) && (ROUTE_EXPORTS.has(exportName) || exportName === 'ALL')) {
+    return { rule: 'http-route-handler', message: `Astro ${exportName} endpoint in ${where}`, node };
+  }
+  if (/(^|\/)server\/(api|routes|middleware)\//.test(base) && exportName === 'default') {
+    return { rule: 'http-route-handler', message: `Nuxt/Nitro server ${/\/middleware\//.test(base) ? 'middleware' : 'route'} in ${where}`, node };
+  }
+  if (/(^|\/)netlify\/(edge-)?functions\//.test(base) && (exportName === 'default' || exportName === 'handler')) {
+    return { rule: 'http-route-handler', message: `Netlify function in ${where}`, node };
+  }
+  if (/^api\//.test(base) && (exportName === 'default' || ROUTE_EXPORTS.has(exportName))) {
+    return { rule: 'http-route-handler', message: `Vercel function in ${where}`, node };
+  }
   return null;
+}
+
+/**
+ * File conventions for a function kept in an exported object: SvelteKit's `actions` in
+ * +page.server, and the `fetch` handler of a default-exported object (Cloudflare Workers, Bun, Deno).
+ * `keys` lead from the export to the function.
+ */
+export function matchMemberConvention(file: string, exportName: string, keys: readonly string[], node: Node): EntryMatch | null {
+  const where = `${file}:${node.loc.start.line}`;
+  const base = stripExtension(file);
+  if (/(^|\/)\+page\.server$/.test(base) && exportName === 'actions' && keys.length === 1) {
+    return { rule: 'http-route-handler', message: `SvelteKit form action \`${keys[0]}\` in ${where}`, node };
+  }
+  if (exportName === 'default' && keys.length === 1 && keys[0] === 'fetch') {
+    return { rule: 'http-route-handler', message: `the fetch handler of the default export in ${where} (Cloudflare Workers, Bun, Deno): it answers HTTP requests`, node };
+  }
+  return null;
+}
+
+/**
+ * Firebase Cloud Functions triggers (v2 `onCall(fn)`, v1 `functions.https.onRequest(fn)`): HTTPS and
+ * callable functions answer a client; schedules are cron jobs; document, storage and Pub/Sub events
+ * come from whoever caused them, which is not traced.
+ */
+export function matchFirebaseTrigger(call: TSESTree.CallExpression | TSESTree.NewExpression, file: string, text: string, stringOf: StringOf = NO_STRINGS): EntryMatch | null {
+  if (call.type !== T.CallExpression || !text.includes('firebase-functions')) return null;
+  const callee = call.callee;
+  const name = callee.type === T.Identifier ? callee.name : callee.type === T.MemberExpression ? propertyName(callee.property, callee.computed) : null;
+  if (!name) return null;
+  const where = `${file}:${call.loc.start.line}`;
+  if (name === 'onRequest' || name === 'onCall') return { rule: 'http-route-handler', message: `Firebase HTTPS function (${name}) at ${where}`, node: call };
+  if (name === 'onSchedule') {
+    const first = call.arguments[0];
+    const spec = stringArg(first, stringOf) ?? (first?.type === T.ObjectExpression ? stringArg(objectValue(first, 'schedule'), stringOf) : null);
+    return { rule: 'cron-schedule', message: `Firebase scheduled function${spec ? ` ('${spec}')` : ''} at ${where}`, node: call, ...(spec && looksLikeCronSpec(spec) ? { schedule: spec } : {}) };
+  }
+  if (name === 'onRun' && callee.type === T.MemberExpression && callee.object.type === T.CallExpression) {
+    const inner = callee.object;
+    if (inner.callee.type === T.MemberExpression && propertyName(inner.callee.property, inner.callee.computed) === 'schedule') {
+      const spec = stringArg(inner.arguments[0], stringOf);
+      return { rule: 'cron-schedule', message: `Firebase scheduled function${spec ? ` ('${spec}')` : ''} at ${where}`, node: call, ...(spec && looksLikeCronSpec(spec) ? { schedule: spec } : {}) };
+    }
+  }
+  if (/^on(Document|Value|Object|Message|Task|Custom|New|Alert|Create|Update|Write|Delete|Finalize|Publish|Archive|MetadataUpdate)/.test(name)) {
+    return { rule: 'queue-worker', message: `Firebase event trigger (${name}) at ${where}: whoever causes the event (a person's write, a bulk import) is not traced, so who waits is unclear`, node: call };
+  }
+  return null;
+}
+
+function objectValue(obj: TSESTree.ObjectExpression, key: string): Node | undefined {
+  for (const p of obj.properties) if (p.type === T.Property && propertyName(p.key, p.computed) === key) return p.value;
+  return undefined;
 }
 
 export function hasDirective(body: readonly Node[], directive: string): boolean {
@@ -384,26 +463,61 @@ function shellWords(command: string): string[] {
   return words;
 }
 
+/** Tools that read a file without running it: compilers, bundlers, linters, formatters, test runners. */
+const NOT_RUNNERS = new Set(['tsc', 'esbuild', 'tsup', 'rollup', 'webpack', 'vite', 'swc', 'babel', 'ncc', 'parcel', 'eslint', 'prettier', 'biome', 'oxlint', 'tslint', 'jest', 'vitest', 'mocha', 'ava', 'c8', 'nyc', 'type-coverage', 'madge', 'depcheck', 'knip', 'cp', 'mv', 'rm', 'cat', 'chmod', 'git']);
+/** Words that hand the rest of a command to the program after them. */
+const PREFIXES = new Set(['npx', 'pnpm', 'yarn', 'bunx', 'exec', 'dlx', 'cross-env', 'dotenv', 'env', '--']);
+
+/** The words of each program in a command line, split at `&&`, `||`, `;` and `|` outside quotes. */
+function commandParts(command: string): string[][] {
+  const parts: string[][] = [[]];
+  for (const m of command.matchAll(/'([^']*)'|"((?:[^"\\]|\\.)*)"|([;&|]+)|([^\s;&|'"]+)/g)) {
+    if (m[3] !== undefined) parts.push([]);
+    else parts[parts.length - 1].push(m[1] ?? m[2]?.replace(/\\(.)/g, '$1') ?? m[4]);
+  }
+  return parts;
+}
+
 function commandRunsFile(command: string, stem: string): boolean {
-  const tokens = shellWords(command).map(normaliseRef);
-  // Compiled output (dist/x.js) maps back to the source file by its path after the build folder.
-  return tokens.some((t) => t === stem || (t.length > 0 && t.includes('/') && stem.endsWith('/' + t.replace(/^(dist|build|out|lib)\//, ''))));
+  // Each part of `a && b; c | d` is its own program: `tsc src/x.ts && node dist/x.js` runs x once.
+  return commandParts(command).some((words) => {
+    const program = words.find((w) => !PREFIXES.has(w) && !/^[A-Z_][A-Z0-9_]*=/.test(w) && !w.startsWith('-'));
+    if (program && NOT_RUNNERS.has(program.replace(/^.*\//, ''))) return false;
+    const tokens = words.map(normaliseRef);
+    // Compiled output (dist/x.js) maps back to the source file by its path after the build folder.
+    return tokens.some((t) => t === stem || (t.length > 0 && t.includes('/') && stem.endsWith('/' + t.replace(/^(dist|build|out|lib)\//, ''))));
+  });
 }
 
 function normaliseRef(p: string): string {
   return stripExtension(p.replace(/^\.\//, ''));
 }
 
-/** File-level entries: npm scripts and bin entries naming the file, shebangs, main-module checks. */
+/** A package.json and the folder it sits in ('' for the root): its scripts run with that folder as the working directory. */
+export interface ScopedPackage {
+  dir: string;
+  pkg: PackageInfo;
+}
+
+/**
+ * File-level entries: npm scripts and bin entries naming the file, shebangs, main-module checks.
+ * `packages` are the package.json files from the file's folder up to the root, nearest first: a
+ * workspace's own scripts run its files by paths relative to it.
+ */
 export function matchFileEntry(
   file: string,
   text: string,
   program: TSESTree.Program,
-  pkg: PackageInfo | null,
+  packages: readonly ScopedPackage[],
   workflows: readonly ScheduledWorkflow[] = [],
 ): EntryMatch | null {
   const stem = stripExtension(file);
-  const scriptsRunningFile = pkg ? Object.entries(pkg.scripts).filter(([, command]) => commandRunsFile(command, stem)) : [];
+  const scoped = packages.map(({ dir, pkg }) => {
+    const local = dir === '' ? stem : stem.slice(dir.length + 1);
+    return { dir, pkg, local, scripts: Object.entries(pkg.scripts).filter(([, command]) => commandRunsFile(command, local)) };
+  });
+  const root = scoped.find((p) => p.dir === '');
+  const scriptsRunningFile = root?.scripts ?? [];
   for (const wf of workflows) {
     for (const run of wf.runs) {
       const viaScript = scriptsRunningFile.find(([name]) => scriptNamesIn(run).includes(name));
@@ -414,13 +528,15 @@ export function matchFileEntry(
       }
     }
   }
-  if (scriptsRunningFile.length > 0) {
-    const [name, command] = scriptsRunningFile[0];
-    return { rule: 'npm-script', message: `run by the npm script \`${name}\` (\`${command}\`)`, node: program };
+  for (const p of scoped) {
+    if (p.scripts.length === 0) continue;
+    const [name, command] = p.scripts[0];
+    const of = p.dir === '' ? '' : ` of ${p.dir}/package.json`;
+    return { rule: 'npm-script', message: `run by the npm script \`${name}\`${of} (\`${command}\`)`, node: program };
   }
-  if (pkg) {
-    for (const [name, target] of Object.entries(pkg.bin)) {
-      if (normaliseRef(target) === stem) return { rule: 'bin-entry', message: `the \`${name}\` bin entry of package.json`, node: program };
+  for (const p of scoped) {
+    for (const [name, target] of Object.entries(p.pkg.bin)) {
+      if (normaliseRef(target) === p.local) return { rule: 'bin-entry', message: `the \`${name}\` bin entry of ${p.dir === '' ? '' : p.dir + '/'}package.json`, node: program };
     }
   }
   if (isEvalFile(file)) return { rule: 'eval-harness', message: `an eval harness (${file})`, node: program };
@@ -431,13 +547,62 @@ export function matchFileEntry(
 }
 
 /**
+ * Does the module export anything? A module that exports is meant to be imported or invoked by a
+ * runtime (a Lambda `handler`, a Nuxt event handler), not run on its own. `export {}` exports
+ * nothing: it only makes a TypeScript file a module, so that it may await at the top.
+ */
+export function hasExports(program: TSESTree.Program): boolean {
+  return program.body.some((s) => {
+    if (s.type === T.ExportDefaultDeclaration || s.type === T.ExportAllDeclaration || s.type === T.TSExportAssignment) return true;
+    if (s.type === T.ExportNamedDeclaration) return s.declaration !== null || s.specifiers.length > 0;
+    if (s.type !== T.ExpressionStatement || s.expression.type !== T.AssignmentExpression || s.expression.left.type !== T.MemberExpression) return false;
+    const left = s.expression.left;
+    const target = left.object.type === T.MemberExpression ? left.object.object : left.object;
+    return target.type === T.Identifier && (target.name === 'module' || target.name === 'exports');
+  });
+}
+
+/**
  * A file that awaits at module level, is imported by no other module and follows no framework's file
  * convention is a program run on its own (`node x.mjs`, `tsx x.ts`). The caller checks the importers;
  * this checks the file. Framework files and components are left out: their module-level code runs
  * when a server or page loads, which says nothing about who waits.
  */
+/** A page's script: what it runs at the top, it runs for the person who opened the page. */
+const BROWSER_CODE = /\b(document|window|localStorage|navigator)\.|dangerouslyAllowBrowser/;
+
+function frameworkOrComponent(file: string): boolean {
+  return /\.[jt]sx$/.test(file) || /(^|\/)(app|pages|routes|src\/routes|server|api|netlify|functions)\//.test(file) || /(^|\/)\+(server|page|layout)/.test(file) || /(^|\/)(src\/)?middleware\.[cm]?[jt]s$/.test(file);
+}
+
+/**
+ * A file that calls a function it declares at the top level (`main()`, `main().catch(…)`,
+ * `void run()`), exports nothing, and follows no framework convention: a program run on its own,
+ * like one that checks `require.main === module`. The caller checks that no module imports it.
+ */
+export function mainCall(file: string, text: string, program: TSESTree.Program): EntryMatch | null {
+  if (frameworkOrComponent(file) || BROWSER_CODE.test(text) || hasExports(program)) return null;
+  for (const stmt of program.body) {
+    if (stmt.type !== T.ExpressionStatement) continue;
+    let expr: Node = stmt.expression;
+    if (expr.type === T.UnaryExpression && expr.operator === 'void') expr = expr.argument;
+    if (expr.type === T.AwaitExpression) expr = expr.argument;
+    // `main().catch(…)`, `main().then(…).finally(…)`
+    while (expr.type === T.CallExpression && expr.callee.type === T.MemberExpression && ['catch', 'then', 'finally'].includes(propertyName(expr.callee.property, expr.callee.computed) ?? '')) expr = expr.callee.object;
+    if (expr.type !== T.CallExpression || expr.callee.type !== T.Identifier) continue;
+    const name = expr.callee.name;
+    const declared = program.body.some(
+      (s) =>
+        (s.type === T.FunctionDeclaration && s.id?.name === name) ||
+        (s.type === T.VariableDeclaration && s.declarations.some((d) => d.id.type === T.Identifier && d.id.name === name && d.init !== null && isFunctionLike(d.init))),
+    );
+    if (declared) return { rule: 'main-module', message: `calls \`${name}()\` at the top level (line ${stmt.loc.start.line}), exports nothing and no module imports it: a program run on its own`, node: program };
+  }
+  return null;
+}
+
 export function topLevelAwait(file: string, text: string, program: TSESTree.Program): EntryMatch | null {
-  if (!/\bawait\b/.test(text) || /\.[jt]sx$/.test(file) || /(^|\/)(app|pages|routes|src\/routes)\//.test(file) || /(^|\/)\+(server|page|layout)/.test(file)) return null;
+  if (!/\bawait\b/.test(text) || frameworkOrComponent(file) || BROWSER_CODE.test(text)) return null;
   let found: Node | null = null;
   visit(program, (node) => {
     if (found) return false;
@@ -447,6 +612,148 @@ export function topLevelAwait(file: string, text: string, program: TSESTree.Prog
       return false;
     }
   });
-  if (!found) return null;
+  if (!found || hasExports(program)) return null;
   return { rule: 'top-level-await', message: `awaits at the top level (line ${(found as Node).loc.start.line}) and no module imports it: a program run on its own`, node: program };
+}
+
+/** What invokes an AWS Lambda handler, read from a serverless.yml or a SAM template. */
+export interface LambdaFunction {
+  /** The template, a project path. */
+  template: string;
+  /** The handler's module as a project path without extension, and its export. */
+  stem: string;
+  exportName: string;
+  events: LambdaEvent[];
+}
+
+export interface LambdaEvent {
+  kind: 'http' | 'socket' | 'schedule' | 'event';
+  /** The event as the template names it: `httpApi`, `schedule`, `sqs`, `Api`, `Schedule`. */
+  type: string;
+  /** A five-field cron spec, when the schedule can be written as one. */
+  schedule?: string;
+  /** The schedule as written (`rate(1 day)`, `cron(0 6 * * ? *)`). */
+  expression?: string;
+}
+
+const SLS_HTTP = new Set(['http', 'httpApi', 'alb', 'cloudFront', 'alexaSkill', 'alexaSmartHome']);
+
+/** The functions of a serverless.yml (`functions.<name>.handler: src/x.handler`, `events: [...]`) in folder `dir`. */
+export function readServerlessFunctions(template: string, text: string | undefined, dir: string): LambdaFunction[] {
+  const doc = parseYamlLoosely(text) as { functions?: Record<string, { handler?: unknown; events?: unknown }> } | null;
+  const out: LambdaFunction[] = [];
+  for (const fn of Object.values(doc?.functions ?? {})) {
+    if (!fn || typeof fn.handler !== 'string') continue;
+    const target = handlerTarget(dir, fn.handler);
+    if (!target) continue;
+    const events: LambdaEvent[] = [];
+    for (const e of Array.isArray(fn.events) ? fn.events : []) {
+      if (!e || typeof e !== 'object') continue;
+      const [type, value] = Object.entries(e as Record<string, unknown>)[0] ?? [];
+      if (!type) continue;
+      if (SLS_HTTP.has(type)) events.push({ kind: 'http', type });
+      else if (type === 'websocket') events.push({ kind: 'socket', type });
+      else if (type === 'schedule' || (type === 'eventBridge' && value && typeof value === 'object' && 'schedule' in value)) {
+        const raw = type === 'schedule' ? (typeof value === 'string' ? value : (value as { rate?: unknown })?.rate) : (value as { schedule?: unknown }).schedule;
+        const expression = Array.isArray(raw) ? String(raw[0]) : typeof raw === 'string' ? raw : undefined;
+        events.push({ kind: 'schedule', type, expression, schedule: expression ? awsScheduleToCron(expression) : undefined });
+      } else events.push({ kind: 'event', type });
+    }
+    out.push({ template, ...target, events });
+  }
+  return out;
+}
+
+/** The functions of a SAM template (`AWS::Serverless::Function` with `Handler`, `CodeUri`, `Events`) in folder `dir`. */
+export function readSamFunctions(template: string, text: string | undefined, dir: string): LambdaFunction[] {
+  if (!text || !/AWS::(Serverless::Function|Lambda::Function)/.test(text)) return [];
+  const doc = parseYamlLoosely(text) as { Globals?: { Function?: { CodeUri?: unknown } }; Resources?: Record<string, { Type?: unknown; Properties?: Record<string, unknown> }> } | null;
+  const out: LambdaFunction[] = [];
+  const globalUri = typeof doc?.Globals?.Function?.CodeUri === 'string' ? doc.Globals.Function.CodeUri : '';
+  for (const res of Object.values(doc?.Resources ?? {})) {
+    const props = res?.Properties;
+    if (!props || typeof props.Handler !== 'string' || !/Function$/.test(String(res.Type))) continue;
+    const codeUri = typeof props.CodeUri === 'string' ? props.CodeUri : globalUri;
+    const target = handlerTarget(joinDir(dir, codeUri), props.Handler);
+    if (!target) continue;
+    const events: LambdaEvent[] = [];
+    for (const e of Object.values((props.Events ?? {}) as Record<string, { Type?: unknown; Properties?: Record<string, unknown> }>)) {
+      const type = String(e?.Type ?? '');
+      if (type === 'Api' || type === 'HttpApi') events.push({ kind: 'http', type });
+      else if (type === 'Schedule' || type === 'ScheduleV2') {
+        const raw = e.Properties?.Schedule ?? e.Properties?.ScheduleExpression;
+        const expression = typeof raw === 'string' ? raw : undefined;
+        events.push({ kind: 'schedule', type, expression, schedule: expression ? awsScheduleToCron(expression) : undefined });
+      } else if (type) events.push({ kind: 'event', type });
+    }
+    out.push({ template, ...target, events });
+  }
+  return out;
+}
+
+function parseYamlLoosely(text: string | undefined): unknown {
+  if (!text) return null;
+  try {
+    // CloudFormation tags (`!Ref`, `!GetAtt`) are kept as plain values.
+    return parseYaml(text, { customTags: CFN_TAGS, logLevel: 'silent' });
+  } catch {
+    return null;
+  }
+}
+
+const CFN_TAGS = ['Ref', 'GetAtt', 'Sub', 'Join', 'If', 'Equals', 'Not', 'And', 'Or', 'FindInMap', 'Select', 'Split', 'ImportValue', 'GetAZs', 'Base64', 'Cidr', 'Condition'].flatMap((name) =>
+  (['scalar', 'seq', 'map'] as const).map((collection) => ({ tag: `!${name}`, collection: collection === 'scalar' ? undefined : collection, resolve: (v: unknown) => v })),
+) as never;
+
+function joinDir(dir: string, rel: string): string {
+  const parts = dir ? dir.split('/') : [];
+  for (const seg of rel.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') parts.pop();
+    else parts.push(seg);
+  }
+  return parts.join('/');
+}
+
+/** `src/handlers/chat.handler` → module `src/handlers/chat`, export `handler`. */
+function handlerTarget(dir: string, handler: string): { stem: string; exportName: string } | null {
+  const dot = handler.lastIndexOf('.');
+  if (dot <= 0) return null;
+  return { stem: joinDir(dir, handler.slice(0, dot)), exportName: handler.slice(dot + 1) };
+}
+
+/** AWS `cron(0 6 * * ? *)` and simple `rate(5 minutes)` as a five-field cron spec, for the volume estimate. */
+export function awsScheduleToCron(expression: string): string | undefined {
+  const cron = /^cron\((.*)\)$/.exec(expression.trim());
+  if (cron) {
+    const fields = cron[1].trim().split(/\s+/);
+    return fields.length === 6 ? fields.slice(0, 5).join(' ') : undefined;
+  }
+  const rate = /^rate\((\d+)\s+(minute|minutes|hour|hours|day|days)\)$/.exec(expression.trim());
+  if (!rate) return undefined;
+  const n = Number(rate[1]);
+  if (rate[2].startsWith('minute')) return n === 1 ? '* * * * *' : `*/${n} * * * *`;
+  if (rate[2].startsWith('hour')) return n === 1 ? '0 * * * *' : `0 */${n} * * *`;
+  return n === 1 ? '0 0 * * *' : undefined;
+}
+
+/** Netlify's and others' schedule shorthands as cron specs. */
+export function scheduleShorthand(spec: string): string | undefined {
+  const known: Record<string, string> = { '@yearly': '0 0 1 1 *', '@annually': '0 0 1 1 *', '@monthly': '0 0 1 * *', '@weekly': '0 0 * * 0', '@daily': '0 0 * * *', '@midnight': '0 0 * * *', '@hourly': '0 * * * *' };
+  return known[spec.trim()] ?? (looksLikeCronSpec(spec) ? spec : undefined);
+}
+
+/** `crons = ["0 3 * * *"]` under `[triggers]` in wrangler.toml, or `triggers.crons` in wrangler.json(c). */
+export function readWranglerCrons(toml: string | undefined, json: unknown): { crons: string[]; main: string | null } | null {
+  if (toml !== undefined) {
+    const crons = /^\s*crons\s*=\s*\[([^\]]*)\]/m.exec(toml);
+    const main = /^\s*main\s*=\s*["']([^"']+)["']/m.exec(toml);
+    return { crons: crons ? [...crons[1].matchAll(/["']([^"']+)["']/g)].map((m) => m[1]) : [], main: main ? main[1] : null };
+  }
+  if (json && typeof json === 'object') {
+    const cfg = json as { triggers?: { crons?: unknown }; main?: unknown };
+    const crons = Array.isArray(cfg.triggers?.crons) ? cfg.triggers!.crons.filter((c): c is string => typeof c === 'string') : [];
+    return { crons, main: typeof cfg.main === 'string' ? cfg.main : null };
+  }
+  return null;
 }

@@ -11,16 +11,24 @@ import type { FileIndex } from '../project';
 export interface Loop extends Evidence {
   /** What the loop iterates when that is plainly batch data (a file read, a bulk query, a dataset). */
   batchSource?: string;
+  /**
+   * Whether that data is read from disk at a path no request chose: the only batch data that decides
+   * on its own, in code no entry point reaches (a route may loop over a literal list, an imported
+   * constant or a bulk query while a person waits).
+   */
+  fromDisk?: boolean;
+  /** A literal list: a fan-out written in the code (`for (const tone of TONES)`), not a dataset. */
+  literal?: boolean;
 }
 
 const LOOP_METHODS = new Set(['map', 'forEach', 'flatMap']);
 
 /** Calls that read files or streams: what they return is data on disk, not a request. */
-const FILE_READERS = new Set(['readFile', 'readFileSync', 'readdir', 'readdirSync', 'createReadStream', 'createInterface', 'glob', 'globSync', 'opendir']);
+const FILE_READERS = new Set(['readFile', 'readFileSync', 'readdir', 'readdirSync', 'createReadStream', 'glob', 'globSync', 'opendir']);
 /** Calls that fetch rows in bulk from a database or a cursor over them. */
 const BULK_QUERIES = new Set(['findMany', 'findAll', 'toArray', 'query', 'all', 'select', 'scan', 'cursor', 'stream', 'iterate', 'each']);
 /** Calls whose result is built from their receiver or arguments: the source is further in. */
-const PASS_THROUGH = new Set(['split', 'filter', 'map', 'slice', 'flat', 'flatMap', 'entries', 'values', 'keys', 'parse', 'from', 'trim', 'toString', 'sort', 'reverse', 'concat']);
+const PASS_THROUGH = new Set(['split', 'filter', 'map', 'slice', 'flat', 'flatMap', 'entries', 'values', 'keys', 'parse', 'from', 'trim', 'toString', 'sort', 'reverse', 'concat', 'pipe', 'on', 'once']);
 const DATA_FILE = /\.(jsonl?|csv|tsv|ndjson|ya?ml)$/i;
 const MAX_HOPS = 6;
 
@@ -64,8 +72,17 @@ export function loopAround(fi: FileIndex, file: string, cur: Node, child: Node):
     file,
     line,
     ...(source ? { batchSource: source } : {}),
+    ...(source && isDiskSource(source) ? { fromDisk: true } : {}),
+    ...(source?.startsWith(LITERAL) ? { literal: true } : {}),
   };
 }
+
+export function isDiskSource(source: string): boolean {
+  return source.startsWith(DISK);
+}
+
+const DISK = 'data read from disk';
+const LITERAL = 'a literal list';
 
 /** What a loop statement walks: `for (x of xs)` → xs; `i < xs.length` → xs; `while (cursor.next())` → cursor. */
 function iteratedBy(loop: Node): Node | null {
@@ -104,7 +121,12 @@ export function batchSource(fi: FileIndex, file: string, raw: Node, hops: number
       const callee = node.callee;
       const name = callee.type === T.Identifier ? callee.name : callee.type === T.MemberExpression ? propertyName(callee.property, callee.computed) : null;
       if (!name) return null;
-      if (FILE_READERS.has(name)) return `data read from disk (${name} at ${where})`;
+      if (FILE_READERS.has(name)) return requestScoped(fi, node) ? null : `${DISK} (${name} at ${where})`;
+      // readline's createInterface reads whatever its `input` is: a file stream, or a person typing on stdin.
+      if (name === 'createInterface') {
+        const input = node.arguments[0]?.type === T.ObjectExpression ? node.arguments[0].properties.find((p) => p.type === T.Property && propertyName(p.key, p.computed) === 'input') : undefined;
+        return input?.type === T.Property ? batchSource(fi, file, input.value, hops + 1) : null;
+      }
       if (BULK_QUERIES.has(name) && callee.type === T.MemberExpression && !dependsOnParameter(fi, node)) return `rows fetched in bulk (${name} at ${where})`;
       if (name === 'find' && callee.type === T.MemberExpression && !node.arguments.some((a) => isFunctionLike(a)) && !dependsOnParameter(fi, node)) {
         return `a database cursor (find at ${where})`;
@@ -126,7 +148,7 @@ export function batchSource(fi: FileIndex, file: string, raw: Node, hops: number
       return null;
     }
     case T.ArrayExpression:
-      return node.elements.length > 0 && node.elements.every((e) => e !== null && isLiteralData(e)) ? `a literal list (${where})` : null;
+      return node.elements.length > 0 && node.elements.every((e) => e !== null && isLiteralData(e)) ? `${LITERAL} (${where})` : null;
     default:
       return null;
   }
@@ -139,17 +161,39 @@ function isLiteralData(node: Node): boolean {
   return false;
 }
 
-/** A query built from a function's parameters (a user id, a request body) is not bulk input. */
+/**
+ * A query built from a function's parameters (a user id, a request body) is not bulk input, also
+ * through the constants it is computed into (`const id = getRouterParam(event, 'id')`).
+ */
 function dependsOnParameter(fi: FileIndex, call: TSESTree.CallExpression): boolean {
+  return call.arguments.some((arg) => parameterUse(fi, arg, 0, () => true));
+}
+
+/**
+ * A file path taken from a request (`event.pathParameters.id`, `getRouterParam(event)`, `req.query.f`):
+ * a parameter read through a member or handed to a call, directly or through constants. A path that
+ * is a parameter as a whole (`labelJsonl(path)`) is the caller's choice of file, as a script's is.
+ */
+function requestScoped(fi: FileIndex, call: TSESTree.CallExpression): boolean {
+  return call.arguments.some((arg) =>
+    parameterUse(fi, arg, 0, (id, parent) => (parent?.type === T.MemberExpression && parent.object === id) || (parent !== call && (parent?.type === T.CallExpression || parent?.type === T.NewExpression) && parent.arguments.includes(id as never))),
+  );
+}
+
+/** Does `root` use a parameter of an enclosing function in a way `counts` accepts, following local constants? */
+function parameterUse(fi: FileIndex, root: Node, hops: number, counts: (id: TSESTree.Identifier, parent: Node | null) => boolean): boolean {
+  if (hops > MAX_HOPS) return false;
   let found = false;
-  for (const arg of call.arguments) {
-    visit(arg, (node, parent) => {
-      if (found) return false;
-      if (node.type !== T.Identifier) return;
-      if (parent?.type === T.MemberExpression && parent.property === node && !parent.computed) return;
-      if (parent?.type === T.Property && parent.key === node && !parent.computed && !parent.shorthand) return;
-      if (lookupBinding(fi, node.name, node)?.kind === 'param') found = true;
-    });
-  }
+  visit(root, (node, parent) => {
+    if (found) return false;
+    if (isFunctionLike(node)) return false;
+    if (node.type !== T.Identifier) return;
+    if (parent?.type === T.MemberExpression && parent.property === node && !parent.computed) return;
+    if (parent?.type === T.Property && parent.key === node && !parent.computed && !parent.shorthand) return;
+    const binding = lookupBinding(fi, node.name, node);
+    if (binding?.kind === 'param') found = counts(node, parent ?? fi.parents.get(node) ?? null);
+    // `const id = getRouterParam(event, 'id')`: what the constant was computed from.
+    else if (binding?.kind === 'init' && binding.init) found = parameterUse(fi, binding.init, hops + 1, counts);
+  });
   return found;
 }

@@ -16,7 +16,7 @@ export const RULES: readonly ContextRule[] = [
   { id: 'server-action', effect: 'user-waiting', title: "Server action ('use server')" },
   { id: 'websocket-handler', effect: 'user-waiting', title: 'WebSocket message handler' },
   { id: 'chat-bot-handler', effect: 'user-waiting', title: 'Chat bot handler (Slack, Discord, Telegram)' },
-  { id: 'rpc-procedure', effect: 'user-waiting', title: 'tRPC procedure' },
+  { id: 'rpc-procedure', effect: 'user-waiting', title: 'tRPC procedure or gRPC service method' },
   { id: 'graphql-resolver', effect: 'user-waiting', title: 'GraphQL resolver' },
   { id: 'remix-loader', effect: 'user-waiting', title: 'Remix loader or action' },
   { id: 'electron-ipc', effect: 'user-waiting', title: 'Electron IPC handler' },
@@ -24,6 +24,7 @@ export const RULES: readonly ContextRule[] = [
   { id: 'ui-component', effect: 'user-waiting', title: 'UI component or hook' },
   { id: 'long-running-server', effect: 'user-waiting', title: 'Set up by a file that starts a long-running server or bot' },
   { id: 'stream-to-client', effect: 'user-waiting', title: 'Streams to a client (SSE, res.write, streamText)' },
+  { id: 'interactive-prompt', effect: 'user-waiting', title: 'Answers what a person types at a terminal prompt' },
   { id: 'npm-script', effect: 'batchable', title: 'Run by an npm script' },
   { id: 'bin-entry', effect: 'batchable', title: 'A package bin entry' },
   { id: 'shebang-script', effect: 'batchable', title: 'An executable script (shebang)' },
@@ -40,6 +41,7 @@ export const RULES: readonly ContextRule[] = [
   { id: 'call-chain', effect: 'neutral', title: 'How the call is reached' },
   { id: 'no-entry-point', effect: 'neutral', title: 'No entry point found' },
   { id: 'unparsed-caller', effect: 'neutral', title: 'A file that may call it could not be parsed' },
+  { id: 'unfollowed-reference', effect: 'neutral', title: 'A reference to the function the call graph cannot follow' },
   { id: 'test-file', effect: 'excluded', title: 'A test file' },
 ];
 

@@ -21,7 +21,9 @@ const LOGIN_RECEIVER = /(client|bot|discord)$/i;
 const LAUNCH_RECEIVER = /(bot|telegraf)$/i;
 const SERVER_CLASSES = new Set(['WebSocketServer', 'ApolloServer']);
 
-const PREFILTER = /\.(listen|start|login|launch|serve)\s*\(|createServer\s*\(|\bserve\s*\(|WebSocketServer|ApolloServer|new\s+Server\s*\(/;
+const PREFILTER = /\.(listen|start|login|launch|serve|bindAsync|initialize)\s*\(|createServer\s*\(|\bserve\s*\(|WebSocketServer|ApolloServer|new\s+Server\s*\(|\bpolling\s*:/;
+/** whatsapp-web.js and Baileys clients connect with `client.initialize()`; other SDKs' initialize() start nothing. */
+const WHATSAPP = /['"](whatsapp-web\.js|@whiskeysockets\/baileys)['"]/;
 
 const memo = new WeakMap<ParsedFile, ServerStart | null>();
 
@@ -37,13 +39,13 @@ function findServerStart(parsed: ParsedFile): ServerStart | null {
   let found: ServerStart | null = null;
   visit(parsed.ast, (node) => {
     if (found) return false;
-    const what = node.type === T.CallExpression ? startingCall(node) : node.type === T.NewExpression ? startingClass(node) : null;
+    const what = node.type === T.CallExpression ? startingCall(node, parsed.text) : node.type === T.NewExpression ? startingClass(node) : null;
     if (what) found = { what: `\`${what}\` at ${parsed.file}:${node.loc.start.line}`, line: node.loc.start.line };
   });
   return found;
 }
 
-function startingCall(call: TSESTree.CallExpression): string | null {
+function startingCall(call: TSESTree.CallExpression, text: string): string | null {
   const callee = call.callee;
   if (callee.type === T.Identifier) {
     // `createServer(handler)` from node:http, `serve({ fetch })` from @hono/node-server or Deno's std.
@@ -68,6 +70,11 @@ function startingCall(call: TSESTree.CallExpression): string | null {
       return receiver && LOGIN_RECEIVER.test(receiver) ? label : null;
     case 'launch':
       return receiver && LAUNCH_RECEIVER.test(receiver) ? label : null;
+    case 'bindAsync':
+      // gRPC: `server.bindAsync(address, credentials, cb)` starts serving.
+      return call.arguments.length >= 2 ? label : null;
+    case 'initialize':
+      return receiver && LOGIN_RECEIVER.test(receiver) && WHATSAPP.test(text) ? label : null;
     default:
       return null;
   }
@@ -82,6 +89,10 @@ function startingClass(node: TSESTree.NewExpression): string | null {
   const callee = node.callee;
   const name = callee.type === T.Identifier ? callee.name : callee.type === T.MemberExpression ? propertyName(callee.property, callee.computed) : null;
   if (!name) return null;
+  // node-telegram-bot-api `new TelegramBot(token, { polling: true })` polls for messages as long as it lives.
+  if (node.arguments.some((a) => a.type === T.ObjectExpression && a.properties.some((p) => p.type === T.Property && propertyName(p.key, p.computed) === 'polling' && !(p.value.type === T.Literal && p.value.value === false)))) {
+    return `new ${name}(…, { polling })`;
+  }
   // socket.io's `new Server(httpServer)`; `new WebSocket.Server({ port })` from ws.
   if (SERVER_CLASSES.has(name) || (name === 'Server' && (callee.type === T.MemberExpression || node.arguments.length > 0))) return `new ${name}(…)`;
   return null;

@@ -36,7 +36,7 @@ export type Value =
 
 export type FunctionLike = TSESTree.FunctionDeclaration | TSESTree.FunctionExpression | TSESTree.ArrowFunctionExpression;
 
-type Binding =
+export type Binding =
   | { kind: 'init'; init: TSESTree.Expression | null; path: string[]; declarator: Node }
   | { kind: 'function'; node: TSESTree.FunctionDeclaration }
   | { kind: 'import'; source: string; imported: string }
@@ -153,6 +153,9 @@ export class Resolver {
         }
         return null;
       }
+      case T.ImportExpression:
+        // `await import('./llm')` (the await is unwrapped above): the module's namespace.
+        return node.source.type === T.Literal && typeof node.source.value === 'string' ? this.moduleValue(file, node.source.value) : null;
       case T.MemberExpression: {
         const prop = propertyName(node.property, node.computed);
         if (prop === null) return null;

@@ -21,6 +21,9 @@ const STARTS: [string, string][] = [
   ['client.login(process.env.TOKEN);', 'client.login'],
   ['bot.launch();', 'bot.launch'],
   ['const wss = new WebSocketServer({ port: 8080 });', 'WebSocketServer'],
+  ["server.bindAsync('0.0.0.0:50051', grpc.ServerCredentials.createInsecure(), () => {});", 'server.bindAsync'],
+  ['const bot = new TelegramBot(process.env.TOKEN, { polling: true });', 'TelegramBot'],
+  ["const { Client } = require('whatsapp-web.js'); const client = new Client(); client.initialize();", 'client.initialize'],
 ];
 
 const LOOKALIKES = [
@@ -30,6 +33,10 @@ const LOOKALIKES = [
   "bot.start((ctx) => ctx.reply('hi'));",
   "await mega.login(user, password);",
   "const s = new Set(); const m = new Map();",
+  // Other SDKs' initialize() and a polling option turned off start nothing.
+  "await client.initialize({ apiKey });",
+  "const bot = new TelegramBot(token, { polling: false });",
+  "await server.bind(path);",
 ];
 
 test('server and bot starts are recognised, with what starts them', () => {

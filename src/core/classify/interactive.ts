@@ -1,0 +1,114 @@
+// Reads of what a person types at a terminal: `rl.question('> ')`, inquirer/clack/prompts prompts,
+// `for await (const line of rl)` over stdin. A call made after one, in the same run of the code, answers
+// that person, who waits at the prompt. See docs/rules/interactive-prompt.md.
+import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
+import { visit, type Node } from '../parse/walk';
+import { lookupBinding, propertyName } from '../detect/resolve';
+import type { FileIndex } from '../project';
+
+export interface PromptRead {
+  node: Node;
+  /** What reads the input, in words: "`rl.question(…)`". */
+  what: string;
+}
+
+/** Packages whose functions ask a person a question and return the answer. */
+const PROMPT_PACKAGES = /^(@inquirer\/prompts|inquirer|@clack\/prompts|prompts|enquirer|readline-sync)$/;
+const PREFILTER = /readline|inquirer|@clack\/prompts|['"]prompts['"]|enquirer|process\.stdin|\bstdin\b/;
+
+const memo = new WeakMap<FileIndex, PromptRead[]>();
+
+/** Every read of terminal input in the file, in source order; kept with its parse. */
+export function promptReads(fi: FileIndex): PromptRead[] {
+  const known = memo.get(fi);
+  if (known) return known;
+  const out: PromptRead[] = [];
+  if (PREFILTER.test(fi.parsed.text)) {
+    visit(fi.parsed.ast, (node) => {
+      if (node.type === T.CallExpression) {
+        const what = promptCall(fi, node);
+        if (what) out.push({ node, what });
+      } else if (node.type === T.ForOfStatement && node.await && isStdinLines(fi, node.right)) {
+        out.push({ node, what: 'lines typed on stdin (`for await … of` a readline interface)' });
+      }
+    });
+  }
+  memo.set(fi, out);
+  return out;
+}
+
+/** The read of terminal input that comes before `at` inside `scope` (a function body or the program). */
+export function promptBefore(fi: FileIndex, scope: Node, at: Node): PromptRead | null {
+  for (const read of promptReads(fi)) {
+    if (read.node.range[0] >= scope.range[0] && read.node.range[1] <= scope.range[1] && read.node.range[0] < at.range[0]) return read;
+  }
+  return null;
+}
+
+function promptCall(fi: FileIndex, call: TSESTree.CallExpression): string | null {
+  const callee = call.callee;
+  if (callee.type === T.MemberExpression) {
+    const method = propertyName(callee.property, callee.computed);
+    // A readline interface's question(), readline-sync's question(), inquirer.prompt().
+    if (method === 'question' || method === 'questionAsync') return `\`${describe(callee.object)}.${method}(…)\``;
+    if (method === 'prompt' && callee.object.type === T.Identifier && importSource(fi, callee.object)?.match(PROMPT_PACKAGES)) return `\`${callee.object.name}.prompt(…)\``;
+    return null;
+  }
+  if (callee.type === T.Identifier) {
+    const source = importSource(fi, callee);
+    if (source && PROMPT_PACKAGES.test(source)) return `\`${callee.name}(…)\` from ${source}`;
+  }
+  return null;
+}
+
+function importSource(fi: FileIndex, id: TSESTree.Identifier): string | null {
+  const b = lookupBinding(fi, id.name, id);
+  if (b?.kind === 'import') return b.source;
+  if (b?.kind === 'init' && b.init?.type === T.CallExpression && b.init.callee.type === T.Identifier && b.init.callee.name === 'require') {
+    const arg = b.init.arguments[0];
+    return arg?.type === T.Literal && typeof arg.value === 'string' ? arg.value : null;
+  }
+  return null;
+}
+
+/** A readline interface over stdin: `createInterface({ input: process.stdin })`, `{ input }` imported from process. */
+export function isStdinInterface(fi: FileIndex, node: Node, hops = 0): boolean {
+  if (hops > 4) return false;
+  if (node.type === T.Identifier) {
+    const b = lookupBinding(fi, node.name, node);
+    return b?.kind === 'init' && b.init !== null && isStdinInterface(fi, b.init, hops + 1);
+  }
+  if (node.type !== T.CallExpression) return false;
+  const callee = node.callee;
+  const name = callee.type === T.Identifier ? callee.name : callee.type === T.MemberExpression ? propertyName(callee.property, callee.computed) : null;
+  if (name !== 'createInterface') return false;
+  const options = node.arguments[0];
+  if (options?.type !== T.ObjectExpression) return false;
+  for (const p of options.properties) {
+    if (p.type !== T.Property || propertyName(p.key, p.computed) !== 'input') continue;
+    return isStdin(fi, p.value);
+  }
+  return false;
+}
+
+function isStdinLines(fi: FileIndex, node: Node): boolean {
+  return isStdinInterface(fi, node);
+}
+
+export function isStdin(fi: FileIndex, node: Node): boolean {
+  if (node.type === T.MemberExpression) return propertyName(node.property, node.computed) === 'stdin';
+  if (node.type === T.Identifier) {
+    if (node.name === 'stdin') return true;
+    const b = lookupBinding(fi, node.name, node);
+    if (b?.kind === 'import') return b.imported === 'stdin';
+    if (b?.kind === 'init') return b.path[b.path.length - 1] === 'stdin' || (b.init !== null && b.init.type === T.MemberExpression && isStdin(fi, b.init));
+  }
+  return false;
+}
+
+function describe(node: Node): string {
+  if (node.type === T.Identifier) return node.name;
+  if (node.type === T.MemberExpression) return `${describe(node.object)}.${propertyName(node.property, node.computed) ?? '…'}`;
+  if (node.type === T.ThisExpression) return 'this';
+  return '…';
+}
