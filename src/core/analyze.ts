@@ -96,7 +96,10 @@ export class Analyzer {
     const estimate = this.stages.estimate ? this.stages.estimate(call.site, this.options, { volume: classification.volume }) : null;
     let fix: FixSummary | null = null;
     let fixRefusal: string | null = null;
-    if (classification.verdict === 'batchable' && this.stages.fixCheck) {
+    if (classification.verdict === 'batchable' && classification.runsIn) {
+      // The rewrites wait for the batch where the call stood; a serverless run is stopped long before.
+      fixRefusal = `the call runs in ${classification.runsIn}, which the platform stops after minutes, while a batch takes up to 24 hours to finish: the rewritten code would be stopped before its results arrive. Submit the batch in one run and collect its results in a later one (keep the helper's state in lasting storage, not the function's disk)`;
+    } else if (classification.verdict === 'batchable' && this.stages.fixCheck) {
       const check = this.stages.fixCheck({ file: call.site.file, text, site: call.site, ast: this.project.get(call.site.file)?.parsed.ast });
       if ('refused' in check) fixRefusal = check.refused;
       else fix = check;

@@ -69,6 +69,8 @@ export interface Classification {
   evidence: Evidence[];
   /** Calls per day read from the context (a cron schedule), when every path that reaches the call states one. */
   volume?: { callsPerDay: number; source: string };
+  /** The serverless platform a batchable path runs on ('a Vercel function'), which stops a run long before a batch ends. */
+  runsIn?: string;
 }
 
 export interface Estimate {

@@ -111,6 +111,8 @@ export class WorkspaceSession {
   }
 
   fixFor(finding: Finding): FixOutcome {
+    // A refusal the analysis made from the call's context (not its shape) stands: the shape check below cannot see it.
+    if (!finding.fix && finding.fixRefusal) return { ok: false, reason: finding.fixRefusal };
     const file = finding.site.file;
     const text = this.read(file);
     if (text === undefined) return { ok: false, reason: `${file} could not be read` };

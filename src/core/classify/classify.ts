@@ -58,6 +58,8 @@ interface Path {
   steps: string[];
   loops: Loop[];
   schedule?: string;
+  /** The serverless platform that runs the entry, which stops a run after minutes. */
+  platform?: string;
   /** On module-level code of a file that starts a long-running server: what starts it. */
   startup?: string;
   /** The functions the path runs through, entry side first: read for what they do with a job (producers). */
@@ -199,7 +201,8 @@ export class Classifier {
     if (batch.length > 0 && open.length === 0) {
       for (const p of batch) evidence.push(pathEvidence(p, 'reached only from '));
       evidence.push(...loops.map(plainEvidence));
-      return { verdict: 'batchable', confidence: 0.9, evidence, ...scheduledVolume(batch) };
+      const platform = batch.find((p) => p.platform)?.platform;
+      return { verdict: 'batchable', confidence: 0.9, evidence, ...scheduledVolume(batch), ...(platform ? { runsIn: platform } : {}) };
     }
     if (batch.length > 0) {
       // A path Batchwise cannot place may be a person's request (a handler of a framework it does not
@@ -492,7 +495,7 @@ export class Classifier {
       const spec = netlifySchedule(fi);
       if (spec !== null) {
         const cron = scheduleShorthand(spec);
-        return toPath({ rule: 'cron-schedule', message: `Netlify scheduled function ('${spec}', the \`config.schedule\` of ${file})`, node: value, ...(cron ? { schedule: cron } : {}) }, file);
+        return toPath({ rule: 'cron-schedule', message: `Netlify scheduled function ('${spec}', the \`config.schedule\` of ${file})`, node: value, platform: 'a Netlify function', ...(cron ? { schedule: cron } : {}) }, file);
       }
     }
     const route = convention && /^nextjs-/.test(convention.rule) ? nextRoutePath(file) : null;
@@ -500,7 +503,7 @@ export class Classifier {
     const cronMethod = convention?.rule === 'nextjs-api-route' || exportName === 'GET';
     const schedule = route !== null && cronMethod ? this.cronRoutes.get(route) : undefined;
     if (schedule !== undefined) {
-      return toPath({ rule: 'vercel-cron', message: `the route ${route} is run by a vercel.json cron ('${schedule}'), not by a person`, node: value }, file);
+      return toPath({ rule: 'vercel-cron', message: `the route ${route} is run by a vercel.json cron ('${schedule}'), not by a person`, node: value, platform: 'a Vercel function' }, file);
     }
     if (convention) return toPath(convention, file);
     if (exportName !== 'default' && hasDirective(fi.parsed.ast.body, 'use server')) {
@@ -546,7 +549,7 @@ export class Classifier {
         if (e.kind === 'http') paths.push(toPath({ rule: 'http-route-handler', message: `${what}: an HTTP request`, node: value }, file));
         else if (e.kind === 'socket') paths.push(toPath({ rule: 'websocket-handler', message: `${what}: a WebSocket message`, node: value }, file));
         else if (e.kind === 'schedule') {
-          paths.push(toPath({ rule: 'cron-schedule', message: `${what} on the schedule '${e.expression ?? '?'}'`, node: value, ...(e.schedule ? { schedule: e.schedule } : {}) }, file));
+          paths.push(toPath({ rule: 'cron-schedule', message: `${what} on the schedule '${e.expression ?? '?'}'`, node: value, platform: 'an AWS Lambda function', ...(e.schedule ? { schedule: e.schedule } : {}) }, file));
         } else paths.push(toPath({ rule: 'queue-worker', message: `${what}; who sends those events is not traced, so who waits is unclear`, node: value }, file));
       }
       if (fn.events.length === 0) {
@@ -606,7 +609,7 @@ export class Classifier {
       return { effect: 'open', rule: 'no-entry-point', entry: `the \`scheduled\` handler at ${where}, but the wrangler config lists no cron trigger, so what runs it is unknown`, file, line: node.loc.start.line, steps: [], loops: [] };
     }
     const spec = wrangler.crons.join("', '");
-    return toPath({ rule: 'cron-schedule', message: `the Worker's \`scheduled\` handler at ${where}, run by the wrangler cron trigger${wrangler.crons.length > 1 ? 's' : ''} '${spec}'`, node, ...(wrangler.crons.length === 1 ? { schedule: wrangler.crons[0] } : {}) }, file);
+    return toPath({ rule: 'cron-schedule', message: `the Worker's \`scheduled\` handler at ${where}, run by the wrangler cron trigger${wrangler.crons.length > 1 ? 's' : ''} '${spec}'`, node, platform: 'a Cloudflare Worker', ...(wrangler.crons.length === 1 ? { schedule: wrangler.crons[0] } : {}) }, file);
   }
 
   /** Paths to a function a factory returns: wherever a call of the factory hands on, stores or calls its result. Null when nothing calls the factory. */
@@ -1829,6 +1832,7 @@ function toPath(entry: EntryMatch, file: string): Path {
     steps: [],
     loops: [],
     ...(entry.schedule ? { schedule: entry.schedule } : {}),
+    ...(entry.platform ? { platform: entry.platform } : {}),
   };
 }
 

@@ -12,6 +12,8 @@ export interface EntryMatch {
   node: Node;
   /** A cron expression, when the entry runs on one. */
   schedule?: string;
+  /** The serverless platform that runs it ('a Vercel function'): it stops a run after minutes. */
+  platform?: string;
 }
 
 const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'all', 'options', 'head']);
@@ -333,13 +335,13 @@ export function matchFirebaseTrigger(call: TSESTree.CallExpression | TSESTree.Ne
   if (name === 'onSchedule') {
     const first = call.arguments[0];
     const spec = stringArg(first, stringOf) ?? (first?.type === T.ObjectExpression ? stringArg(objectValue(first, 'schedule'), stringOf) : null);
-    return { rule: 'cron-schedule', message: `Firebase scheduled function${spec ? ` ('${spec}')` : ''} at ${where}`, node: call, ...(spec && looksLikeCronSpec(spec) ? { schedule: spec } : {}) };
+    return { rule: 'cron-schedule', message: `Firebase scheduled function${spec ? ` ('${spec}')` : ''} at ${where}`, node: call, platform: 'a Firebase function', ...(spec && looksLikeCronSpec(spec) ? { schedule: spec } : {}) };
   }
   if (name === 'onRun' && callee.type === T.MemberExpression && callee.object.type === T.CallExpression) {
     const inner = callee.object;
     if (inner.callee.type === T.MemberExpression && propertyName(inner.callee.property, inner.callee.computed) === 'schedule') {
       const spec = stringArg(inner.arguments[0], stringOf);
-      return { rule: 'cron-schedule', message: `Firebase scheduled function${spec ? ` ('${spec}')` : ''} at ${where}`, node: call, ...(spec && looksLikeCronSpec(spec) ? { schedule: spec } : {}) };
+      return { rule: 'cron-schedule', message: `Firebase scheduled function${spec ? ` ('${spec}')` : ''} at ${where}`, node: call, platform: 'a Firebase function', ...(spec && looksLikeCronSpec(spec) ? { schedule: spec } : {}) };
     }
   }
   if (/^on(Document|Value|Object|Message|Task|Custom|New|Alert|Create|Update|Write|Delete|Finalize|Publish|Archive|MetadataUpdate)/.test(name)) {

@@ -118,3 +118,24 @@ test('a helperPath outside the workspace is a reported config problem, and the d
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a loop in a serverless cron function is refused: the platform stops the run long before a batch ends', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bw-fix-vercel-'));
+  try {
+    const loop = `import OpenAI from 'openai';\nconst openai = new OpenAI();\nconst TOPICS = ['sales', 'support'];\nexport async function GET() {\n  const out: string[] = [];\n  for (const t of TOPICS) {\n    const r = await openai.chat.completions.create({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: \`Digest of \${t}\` }] });\n    out.push(r.choices[0].message.content ?? '');\n  }\n  return Response.json(out);\n}\n`;
+    mkdirSync(join(dir, 'app', 'api', 'digest'), { recursive: true });
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'site', scripts: { dev: 'next dev' } }));
+    writeFileSync(join(dir, 'vercel.json'), JSON.stringify({ crons: [{ path: '/api/digest', schedule: '0 6 * * *' }] }));
+    writeFileSync(join(dir, 'app', 'api', 'digest', 'route.ts'), loop);
+    const res = run(dir, 'app/api/digest/route.ts', '--line', '7');
+    assert.equal(res.status, 1, res.stdout);
+    assert.match(res.stderr, /no fix for app\/api\/digest\/route\.ts:7: the call runs in a Vercel function, which the platform stops after minutes, while a batch takes up to 24 hours/);
+    // The same loop in a script is offered the hoist: the refusal comes from where it runs, not its shape.
+    mkdirSync(join(dir, 'scripts'));
+    writeFileSync(join(dir, 'scripts', 'digest.ts'), loop.replace('export async function GET()', 'async function main()') + 'main();\n');
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'site', scripts: { dev: 'next dev', digest: 'tsx scripts/digest.ts' } }));
+    assert.equal(run(dir, 'scripts/digest.ts', '--line', '7').status, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
