@@ -134,8 +134,12 @@ function typeErrors(variant: 'before' | 'after', options: ts.CompilerOptions): s
 test('every rewritten TypeScript program type-checks against the installed openai package', () => {
   assert.ok(accepted.filter((c) => c.main.endsWith('.ts')).length >= 3);
   assert.deepEqual(typeErrors('after', { strict: true }), []);
-  // Under stricter settings the rewrite adds no error the original did not already have.
-  const stricter = { strict: true, noUncheckedIndexedAccess: true, exactOptionalPropertyTypes: true };
+  // Under stricter settings the rewrite adds no error the original did not already have: no unused name
+  // (a loop variable only the request read, a prelude const), nothing the helpers' types make worse.
+  const stricter = {
+    strict: true, noUncheckedIndexedAccess: true, exactOptionalPropertyTypes: true, noUnusedLocals: true, noUnusedParameters: true,
+    noPropertyAccessFromIndexSignature: true, noImplicitOverride: true, noImplicitReturns: true,
+  };
   const withoutLines = (list: string[]) => list.map((d) => d.replace(/:\d+ /, ' ')).sort();
   assert.deepEqual(withoutLines(typeErrors('after', stricter)), withoutLines(typeErrors('before', stricter)));
 });
@@ -275,6 +279,17 @@ test('a request the provider rejects fails the rewritten program where the origi
   assert.equal(rewritten.stdout, original.stdout, 'the tickets before it are printed, as before');
   assert.ok(original.stdout.includes('cannot log in ->') && !original.stdout.includes('refund please ->'));
   assert.equal(rewritten.stderr, original.stderr);
+});
+
+test('a call whose answer is discarded still fails the rewritten loop where the original failed (for…of and forEach)', async () => {
+  const loop = await runBoth('ts-moderation-discard', { openai: { rejectText: 'refund' } });
+  assert.equal(loop.original.stdout, "checked hello there\nfailed: 400 Invalid prompt: requests mentioning 'refund' are rejected.\n");
+  assert.equal(loop.rewritten.stdout, loop.original.stdout);
+  // forEach's callbacks settle as their answers arrive: the same lines, in an order the network decides.
+  const fanOut = await runBoth('ts-foreach-discard', { openai: { rejectText: 'refund' } });
+  const lines = (t: string) => t.split('\n').filter(Boolean).sort();
+  assert.ok(fanOut.original.stdout.includes("failed: 400 Invalid prompt: requests mentioning 'refund' are rejected."), fanOut.original.stdout);
+  assert.deepEqual(lines(fanOut.rewritten.stdout), lines(fanOut.original.stdout));
 });
 
 test('an expired batch: the requests it did not finish are sent again (as the SDK retries a call), so the rewritten program prints what the original prints', async () => {
