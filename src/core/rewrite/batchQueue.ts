@@ -7,7 +7,7 @@
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import { visit, Node } from '../parse/walk';
 import { isFunctionLike, propertyName } from '../detect/resolve';
-import { FileFacts } from './effects';
+import { FileFacts, ModuleLookup } from './effects';
 import type { CallSite, TextEdit } from '../model';
 import type { ModuleStyle } from './moduleStyle';
 import { callUnderFix, HelperKind, helperPathFor, helperSpecifier, importsDefault, isModuleCommonJs, isPLimitLimiter, lastImport, refuse } from './loopHoist';
@@ -29,8 +29,8 @@ export type QueueCheck = { ok: true; plan: QueuePlan } | { ok: false; reason: st
 
 const LOOPS = new Set<string>([T.ForStatement, T.ForOfStatement, T.ForInStatement, T.WhileStatement, T.DoWhileStatement]);
 
-export function checkBatchQueue(file: string, text: string, site: CallSite, openaiHelperPath: string, ast?: TSESTree.Program, style?: ModuleStyle): QueueCheck {
-  const target = callUnderFix(file, text, site, ast);
+export function checkBatchQueue(file: string, text: string, site: CallSite, openaiHelperPath: string, ast?: TSESTree.Program, style?: ModuleStyle, modules?: ModuleLookup): QueueCheck {
+  const target = callUnderFix(file, text, site, ast, modules);
   if ('ok' in target) return target;
   const { endpoint, parsed, parents, facts, call, client, request } = target;
   const src = (n: Node) => parsed.text.slice(n.range[0], n.range[1]);

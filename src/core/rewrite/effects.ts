@@ -4,8 +4,9 @@
 // counts as changing it. What it does not follow: objects changed by code in other files, and changes
 // made through a copy of a reference taken by a method (`const copy = xs.slice(); copy[0].x = 1`).
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
-import { childrenOf, Node } from '../parse/walk';
+import { childrenOf, indexParents, Node } from '../parse/walk';
 import { FunctionLike, isFunctionLike, propertyName } from '../detect/resolve';
+import type { ModuleLookup } from '../project';
 
 export type BindingKind = 'var' | 'let' | 'const' | 'param' | 'function' | 'class' | 'import' | 'catch' | 'other' | 'global' | 'this';
 
@@ -102,8 +103,27 @@ interface Scope {
   names: Map<string, Binding>;
 }
 
+export type { ModuleLookup };
+
+const FACTS = new WeakMap<TSESTree.Program, FileFacts>();
+
+/** The file's facts, computed once per parse (the analysis checks every call site of a file on one AST). */
+export function factsFor(ast: TSESTree.Program, text: string, file?: string, modules?: ModuleLookup): FileFacts {
+  let facts = FACTS.get(ast);
+  if (!facts || facts.text !== text) {
+    facts = new FileFacts(ast, indexParents(ast), text);
+    FACTS.set(ast, facts);
+  }
+  if (file !== undefined) facts.file = file;
+  if (modules) facts.modules = modules;
+  return facts;
+}
+
 export class FileFacts {
   readonly parents: Map<Node, Node>;
+  /** The file these facts are of (relative to the workspace root), when known, and how to reach the modules it imports. */
+  file?: string;
+  modules?: ModuleLookup;
   private readonly scopeOf = new Map<Node, Scope>();
   private readonly declared = new Map<Node, Binding>();
   private readonly resolved = new Map<Node, Binding>();

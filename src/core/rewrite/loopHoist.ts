@@ -16,7 +16,7 @@ import { AST_NODE_TYPES as T, parseSource, TSESTree } from '../parse/parse';
 import { indexParents, visit, Node } from '../parse/walk';
 import { FunctionLike, isFunctionLike, propertyName } from '../detect/resolve';
 import type { CallSite, TextEdit } from '../model';
-import { Binding, FileFacts, overlaps, unwrap, Use, within } from './effects';
+import { Binding, factsFor, FileFacts, ModuleLookup, overlaps, unwrap, Use, within } from './effects';
 import { enclosingLoop, Loop, patternDefaults, patternIds, resultUse } from './loopShape';
 import { jsFileIsEsm, ModuleStyle, tsAllowsTopLevelAwait, tsFileIsNodeEsm } from './moduleStyle';
 import { importEdits, planImports } from './helperImports';
@@ -121,19 +121,7 @@ export interface CallUnderFix {
   request: Node;
 }
 
-const FACTS = new WeakMap<TSESTree.Program, FileFacts>();
-
-/** The file's facts, computed once per parse (the analysis checks every call site of a file on one AST). */
-function factsFor(ast: TSESTree.Program, text: string): FileFacts {
-  let facts = FACTS.get(ast);
-  if (!facts || facts.text !== text) {
-    facts = new FileFacts(ast, indexParents(ast), text);
-    FACTS.set(ast, facts);
-  }
-  return facts;
-}
-
-export function callUnderFix(file: string, text: string, site: CallSite, ast?: TSESTree.Program): CallUnderFix | { ok: false; reason: string } {
+export function callUnderFix(file: string, text: string, site: CallSite, ast?: TSESTree.Program, modules?: ModuleLookup): CallUnderFix | { ok: false; reason: string } {
   const endpoint = ENDPOINTS.find((e) => e.provider === site.provider && e.api === site.api);
   const wrapper = !endpoint && /^(ai-sdk|langchain)\./.exec(site.api);
   if (wrapper) {
@@ -151,7 +139,7 @@ export function callUnderFix(file: string, text: string, site: CallSite, ast?: T
   if (!call) return refuse('the call is no longer where it was analysed; analyse the file again');
   const client = clientOf(call, endpoint.chain);
   if (typeof client === 'string') return refuse(client);
-  const facts = factsFor(parsed.ast, text);
+  const facts = factsFor(parsed.ast, text, file, modules);
   const server = serverProblem(client, facts);
   if (server) return refuse(server);
   if (call.arguments.length !== 1 || call.arguments[0].type === T.SpreadElement) {
@@ -230,8 +218,8 @@ export function unchangedObjectLiteral(id: TSESTree.Identifier, facts: FileFacts
   return init;
 }
 
-export function checkLoopHoist(file: string, text: string, site: CallSite, helperPath: string, ast?: TSESTree.Program, style?: ModuleStyle): HoistCheck {
-  const target = callUnderFix(file, text, site, ast);
+export function checkLoopHoist(file: string, text: string, site: CallSite, helperPath: string, ast?: TSESTree.Program, style?: ModuleStyle, modules?: ModuleLookup): HoistCheck {
+  const target = callUnderFix(file, text, site, ast, modules);
   if ('ok' in target) return target;
   const { endpoint, parsed, parents, facts, call, client, request } = target;
   const helperKind: HelperKind = endpoint.provider;

@@ -4,9 +4,9 @@
 // up front, a loop without a block to put the batch in); what the request reads is loopHoist's business.
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import { visit, Node } from '../parse/walk';
-import { isFunctionLike, propertyName } from '../detect/resolve';
+import { FunctionLike, isFunctionLike, propertyName } from '../detect/resolve';
 import type { TextEdit } from '../model';
-import { Binding, FileFacts, unwrap } from './effects';
+import { Binding, factsFor, FileFacts, ModuleLookup, unwrap } from './effects';
 
 /** The defaults a pattern gives (`{ id = nextId() }`): evaluated again wherever the pattern is. */
 export function patternDefaults(pattern: Node): Node[] {
@@ -285,7 +285,9 @@ function upFrontProblem(expr: Node, facts: FileFacts, depth = 0): ItemsProblem |
     case T.AwaitExpression: {
       // Promise.all hands back an array; any other awaited value is as unknown as a parameter.
       const arg = unwrap(e.argument);
-      return arg.type === T.CallExpression && facts.src(arg.callee).replace(/\s+/g, '') === 'Promise.all' && rootIsGlobal(arg.callee, facts) ? null : unknown(e);
+      if (arg.type !== T.CallExpression) return unknown(e);
+      if (facts.src(arg.callee).replace(/\s+/g, '') === 'Promise.all' && rootIsGlobal(arg.callee, facts)) return null;
+      return callReturnsCollection(arg, facts, true, depth) ? null : unknown(e);
     }
     case T.NewExpression:
       return e.callee.type === T.Identifier && ['Set', 'Map', 'Array'].includes(e.callee.name) && facts.bindingOf(e.callee)?.kind === 'global' ? null : lazy(e);
@@ -311,10 +313,119 @@ function upFrontProblem(expr: Node, facts: FileFacts, depth = 0): ItemsProblem |
     }
     case T.CallExpression:
       if (isIteratorCall(e, facts)) return lazy(e);
-      return returnsArray(e, facts, depth) ? null : unknown(e);
+      return returnsArray(e, facts, depth) || callReturnsCollection(e, facts, false, depth) ? null : unknown(e);
     default:
       return unknown(e);
   }
+}
+
+/**
+ * A call of a function, of this file or imported from another module of the project (named, default,
+ * or through a namespace import), that returns a collection: its declared return type says so
+ * (`T[]`, or `Promise<T[]>` when awaited), or without one, every value it returns is known to be one.
+ */
+function callReturnsCollection(call: TSESTree.CallExpression, facts: FileFacts, awaited: boolean, depth: number): boolean {
+  if (depth > 6) return false;
+  const target = calledFunction(call, facts, depth);
+  if (!target) return false;
+  const { fn, facts: own } = target;
+  if (fn.generator) return false;
+  const declared = fn.returnType?.typeAnnotation;
+  if (declared) {
+    if (!fn.async && isCollectionType(declared)) return true;
+    const promised = declared.type === T.TSTypeReference && declared.typeName.type === T.Identifier && declared.typeName.name === 'Promise' ? declared.typeArguments?.params[0] : undefined;
+    return awaited && promised !== undefined && isCollectionType(promised);
+  }
+  // An async function hands back a promise: only its awaited value is what it returns.
+  if (fn.async && !awaited) return false;
+  const returned: Node[] = [];
+  let bare = false;
+  if (fn.body.type !== T.BlockStatement) returned.push(fn.body);
+  else {
+    visit(fn.body, (n) => {
+      if (n !== fn && isFunctionLike(n)) return false;
+      if (n.type === T.ReturnStatement) {
+        if (n.argument) returned.push(n.argument);
+        else bare = true;
+      }
+      return undefined;
+    });
+  }
+  return !bare && returned.length > 0 && returned.every((r) => upFrontProblem(r, own, depth + 1) === null);
+}
+
+/** The function a call calls, with the facts of the file it is in, when Batchwise can tell for sure. */
+function calledFunction(call: TSESTree.CallExpression, facts: FileFacts, depth: number): { fn: FunctionLike; facts: FileFacts } | undefined {
+  const callee = unwrap(call.callee);
+  let local: TSESTree.Identifier;
+  let member: string | undefined;
+  if (callee.type === T.Identifier) local = callee;
+  else if (callee.type === T.MemberExpression && unwrap(callee.object).type === T.Identifier) {
+    // ns.fn(…) through `import * as ns`
+    local = unwrap(callee.object) as TSESTree.Identifier;
+    member = propertyName(callee.property, callee.computed) ?? undefined;
+    if (!member) return undefined;
+  } else return undefined;
+  const b = facts.bindingOf(local);
+  if (!b) return undefined;
+  if (member === undefined && b.fn && (b.kind === 'function' || b.kind === 'const') && !reassigned(b, facts)) return { fn: b.fn, facts };
+  if (b.kind !== 'import' || !b.id || !facts.modules || facts.file === undefined) return undefined;
+  const spec = facts.parents.get(b.id);
+  const decl = spec && facts.parents.get(spec);
+  if (!spec || decl?.type !== T.ImportDeclaration || decl.importKind === 'type') return undefined;
+  let name: string;
+  if (spec.type === T.ImportSpecifier) {
+    if (member !== undefined || spec.importKind === 'type') return undefined;
+    name = spec.imported.type === T.Identifier ? spec.imported.name : String(spec.imported.value);
+  } else if (spec.type === T.ImportDefaultSpecifier) {
+    if (member !== undefined) return undefined;
+    name = 'default';
+  } else if (spec.type === T.ImportNamespaceSpecifier && member !== undefined) name = member;
+  else return undefined;
+  return exportedFunction(facts.file, decl.source.value, name, facts.modules, depth + 1);
+}
+
+/** The function a module exports under `name` (declared there, exported by a local name, or re-exported from another module). */
+function exportedFunction(fromFile: string, specifier: string, name: string, modules: ModuleLookup, depth: number): { fn: FunctionLike; facts: FileFacts } | undefined {
+  if (depth > 6) return undefined;
+  const module = modules(fromFile, specifier);
+  if (!module) return undefined;
+  const facts = factsFor(module.ast, module.text, module.file, modules);
+  const byLocal = (id: TSESTree.Identifier | null | undefined) => {
+    const b = id ? facts.bindingOf(id) : undefined;
+    return b?.fn && (b.kind === 'function' || b.kind === 'const') && !reassigned(b, facts) ? { fn: b.fn, facts } : undefined;
+  };
+  const localNamed = (local: string) => {
+    for (const s of module.ast.body) {
+      const d = s.type === T.ExportNamedDeclaration && s.declaration ? s.declaration : s;
+      if (d.type === T.FunctionDeclaration && d.id?.name === local) return byLocal(d.id);
+      if (d.type === T.VariableDeclaration && d.kind === 'const') {
+        for (const v of d.declarations) if (v.id.type === T.Identifier && v.id.name === local) return byLocal(v.id);
+      }
+    }
+    return undefined;
+  };
+  for (const s of module.ast.body) {
+    if (name === 'default' && s.type === T.ExportDefaultDeclaration) {
+      const d = s.declaration;
+      if (d.type === T.FunctionDeclaration || d.type === T.FunctionExpression || d.type === T.ArrowFunctionExpression) return d.id ? byLocal(d.id) ?? { fn: d, facts } : { fn: d, facts };
+      return d.type === T.Identifier ? localNamed(d.name) : undefined;
+    }
+    if (s.type !== T.ExportNamedDeclaration || s.exportKind === 'type') continue;
+    if (s.declaration) {
+      const d = s.declaration;
+      if (d.type === T.FunctionDeclaration && d.id?.name === name) return byLocal(d.id);
+      if (d.type === T.VariableDeclaration) for (const v of d.declarations) if (v.id.type === T.Identifier && v.id.name === name) return d.kind === 'const' ? byLocal(v.id) : undefined;
+      continue;
+    }
+    for (const sp of s.specifiers) {
+      const exported = sp.exported.type === T.Identifier ? sp.exported.name : String(sp.exported.value);
+      if (exported !== name) continue;
+      const local = sp.local.type === T.Identifier ? sp.local.name : String(sp.local.value);
+      return s.source ? exportedFunction(module.file, s.source.value, local, modules, depth + 1) : localNamed(local);
+    }
+  }
+  return undefined;
 }
 
 /** A parameter of a function only this file calls (not exported, never handed on), and each call passes a known collection there. */
