@@ -1,6 +1,6 @@
 // The pipeline over a project: prefilter → parse → detect → classify → estimate → fix check.
 import type { AnalysisOptions, AnalysisResult, CallSite, Estimate, Finding, FixSummary, ProjectSource } from './model';
-import { ParseCache, ProjectIndex } from './project';
+import { ModuleLookup, ParseCache, ProjectIndex } from './project';
 import { Resolver } from './detect/resolve';
 import { detectInFile, mayContainCalls, DetectedCall } from './detect/detect';
 import { Classifier } from './classify/classify';
@@ -10,7 +10,7 @@ import type { TSESTree } from './parse/parse';
 /** Stages after classification, passed in so the pipeline can be assembled (and tested) piece by piece. */
 export interface PipelineStages {
   estimate?: (site: CallSite, options: AnalysisOptions, context?: { volume?: { callsPerDay: number; source: string } }) => Estimate | null;
-  fixCheck?: (input: { file: string; text: string; site: CallSite; ast?: TSESTree.Program }) => { strategy: string; safe: boolean } | { refused: string };
+  fixCheck?: (input: { file: string; text: string; site: CallSite; ast?: TSESTree.Program; modules?: ModuleLookup }) => { strategy: string; safe: boolean } | { refused: string };
 }
 
 export interface AnalyzeRequest {
@@ -34,6 +34,14 @@ export class Analyzer {
     this.resolver = new Resolver(this.project);
     this.classifier = new Classifier(this.project, this.resolver);
   }
+
+  /** The project's modules by import specifier, parsed: what a fix reads to follow an imported function. */
+  readonly modules: ModuleLookup = (fromFile, specifier) => {
+    const target = this.project.resolveImport(fromFile, specifier);
+    const entry = target ? this.project.get(target) : null;
+    const text = target && entry ? this.project.text(target) : undefined;
+    return target && entry && text !== undefined ? { file: target, text, ast: entry.parsed.ast } : undefined;
+  };
 
   /** Call sites in one file, with their AST nodes (for rewrites). */
   detect(file: string): DetectedCall[] {
@@ -100,7 +108,7 @@ export class Analyzer {
       // The rewrites wait for the batch where the call stood; a serverless run is stopped long before.
       fixRefusal = `the call runs in ${classification.runsIn}, which the platform stops after minutes, while a batch takes up to 24 hours to finish: the rewritten code would be stopped before its results arrive. Submit the batch in one run and collect its results in a later one (keep the helper's state in lasting storage, not the function's disk)`;
     } else if (classification.verdict === 'batchable' && this.stages.fixCheck) {
-      const check = this.stages.fixCheck({ file: call.site.file, text, site: call.site, ast: this.project.get(call.site.file)?.parsed.ast });
+      const check = this.stages.fixCheck({ file: call.site.file, text, site: call.site, ast: this.project.get(call.site.file)?.parsed.ast, modules: this.modules });
       if ('refused' in check) fixRefusal = check.refused;
       else fix = check;
     }

@@ -5,6 +5,12 @@ import { parseSource, ParseResult, ParsedFile, TSESTree } from './parse/parse';
 import { indexParents, Node } from './parse/walk';
 import type { AnalysisError, ProjectSource } from './model';
 
+/**
+ * Another module of the project, by an import specifier of `fromFile` (relative, or a tsconfig `paths`
+ * alias), parsed: how a fix follows an imported function to what it returns.
+ */
+export type ModuleLookup = (fromFile: string, specifier: string) => { file: string; text: string; ast: TSESTree.Program } | undefined;
+
 export interface FileIndex {
   parsed: ParsedFile;
   parents: Map<Node, Node>;

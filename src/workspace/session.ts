@@ -7,7 +7,7 @@
 //   session.analyzeAll(isCancelled?)             – findings for the whole workspace
 //   session.analyzeAllAsync(isCancelled?, onProgress?) – the same, yielding the thread between slices of work
 //   session.fixFor(finding)                      – the rewrite for a finding, or the reason there is none
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AnalysisOptions, AnalysisResult, Finding, Fix, ProjectSource } from '../core/model';
 import { Analyzer } from '../core/analyze';
@@ -18,6 +18,9 @@ import { applyProjectConfig, loadProjectConfig, LoadedConfig } from './config';
 import { pipelineStagesFor, planRewrite } from './stages';
 
 export type FixOutcome = { ok: true; fix: Fix } | { ok: false; reason: string };
+
+/** Where the helpers go unless the user says otherwise (the editor setting's default too). */
+const DEFAULT_HELPER_PATH = 'batchwise/openaiBatch';
 
 export interface SessionOptions {
   /** Where the Quick Fix puts the batch helper module, relative to the root, without extension. */
@@ -119,7 +122,16 @@ export class WorkspaceSession {
     const analyzer = this.analyzer();
     const call = analyzer.detect(file).find((c) => c.site.range[0] === finding.site.range[0] && c.site.range[1] === finding.site.range[1]);
     if (!call) return { ok: false, reason: 'the call has changed since it was analysed; analyse the file again' };
-    return planRewrite({ file, text, site: call.site, helperPath: this.helperPathFor(file), readExisting: (p) => this.readAny(p) });
+    const chosen = this.config().config.helperPath ?? this.sessionOptions.helperPath;
+    return planRewrite({
+      file,
+      text,
+      site: call.site,
+      helperPath: this.helperPathFor(file),
+      helperPathExplicit: chosen !== undefined && chosen !== DEFAULT_HELPER_PATH,
+      readExisting: (p) => this.readAny(p),
+      modules: analyzer.modules,
+    });
   }
 
   /** How many source files the folder holds (after ignores). */
@@ -127,15 +139,17 @@ export class WorkspaceSession {
     return this.files().length;
   }
 
-  /** The helper module path with the extension the project's language calls for. */
+  /**
+   * The helper module path with the extension the importing file's language calls for: a JavaScript
+   * file gets a JavaScript helper even in a TypeScript project, since Node cannot load a .ts one.
+   */
   helperPathFor(file: string): string {
     // The project's file wins over the editor setting: one place the whole team shares.
-    const base = this.config().config.helperPath ?? this.sessionOptions.helperPath ?? 'batchwise/openaiBatch';
+    const base = this.config().config.helperPath ?? this.sessionOptions.helperPath ?? DEFAULT_HELPER_PATH;
     if (/\.[cm]?[jt]s$/.test(base)) return base;
     if (/\.mjs$/.test(file)) return base + '.mjs';
     if (/\.cjs$/.test(file)) return base + '.cjs';
-    const typescript = /\.[cm]?tsx?$/.test(file) || existsSync(join(this.root, 'tsconfig.json'));
-    return base + (typescript ? '.ts' : '.js');
+    return base + (/\.[cm]?tsx?$/.test(file) ? '.ts' : '.js');
   }
 
   /** The project's batchwise.config.json (or package.json "batchwise" key), read once until invalidated. */

@@ -12,6 +12,8 @@ export interface FakeAnthropicOptions {
   failCustomIds?: string[];
   /** custom_ids whose request errors with a transient api_error in the first batch that holds them, and succeeds after. */
   failCustomIdsOnce?: string[];
+  /** custom_ids that fail that way in the first N batches that hold them, and succeed after. */
+  failCustomIdsTimes?: Record<string, number>;
   /** Only the first N requests are processed; the rest expire. */
   expireAfter?: number;
   /** How many status checks a batch stays in_progress. */
@@ -93,7 +95,13 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
   const batches = new Map<string, StoredBatch>();
   const stats: FakeAnthropicStats = { messages: 0, batchesCreated: 0, retrieves: 0, resultDownloads: 0, cancels: 0, batchCustomIds: [] };
   const failing = new Set(options.failCustomIds ?? []);
-  const failOnce = new Set(options.failCustomIdsOnce ?? []);
+  // How many more batches each transient failure is in (failCustomIdsOnce: one).
+  const failOnce = new Map<string, number>([...(options.failCustomIdsOnce ?? []).map((id) => [id, 1] as const), ...Object.entries(options.failCustomIdsTimes ?? {})]);
+  const failsNow = (id: string) => {
+    const left = failOnce.get(id) ?? 0;
+    if (left > 0) failOnce.set(id, left - 1);
+    return left > 0;
+  };
   let seq = 0;
   let base = '';
 
@@ -153,7 +161,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
         };
         const ids = (requests as StoredBatch['requests']).map((r) => r.custom_id);
         stats.batchCustomIds.push(ids);
-        batches.set(id, { object, requests: requests as StoredBatch['requests'], checks: 0, results: null, transient: new Set(ids.filter((c) => failOnce.delete(c))) });
+        batches.set(id, { object, requests: requests as StoredBatch['requests'], checks: 0, results: null, transient: new Set(ids.filter(failsNow)) });
         return send(res, 200, object);
       }
       const m = /^\/v1\/messages\/batches\/([^/]+)(\/results|\/cancel)?$/.exec(path);

@@ -14,6 +14,8 @@ export interface FakeOpenAIOptions {
   failCustomIds?: string[];
   /** custom_ids whose request fails with a transient server error (500) in the first batch that holds them, and succeeds after. */
   failCustomIdsOnce?: string[];
+  /** custom_ids that fail that way in the first N batches that hold them, and succeed after. */
+  failCustomIdsTimes?: Record<string, number>;
   /** The batch expires: only the first N requests complete; the rest get batch_expired errors. */
   expireAfter?: number;
   /** How many status checks a batch spends in_progress before finalizing. */
@@ -188,7 +190,13 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
   const stats: FakeOpenAIStats = { chatCompletions: 0, fileUploads: 0, batchesCreated: 0, retrieves: 0, cancels: 0, batchCustomIds: [] };
   let seq = 0;
   const failing = new Set(options.failCustomIds ?? []);
-  const failOnce = new Set(options.failCustomIdsOnce ?? []);
+  // How many more batches each transient failure is in (failCustomIdsOnce: one).
+  const failOnce = new Map<string, number>([...(options.failCustomIdsOnce ?? []).map((id) => [id, 1] as const), ...Object.entries(options.failCustomIdsTimes ?? {})]);
+  const failsNow = (id: string) => {
+    const left = failOnce.get(id) ?? 0;
+    if (left > 0) failOnce.set(id, left - 1);
+    return left > 0;
+  };
 
   const storeFile = (filename: string, purpose: string, content: string): StoredFile => {
     const file = { id: `file-${String(++seq).padStart(6, '0')}`, filename, purpose, bytes: Buffer.byteLength(content), created_at: CREATED + seq, content };
@@ -314,7 +322,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
           model: [...models][0],
         };
         if (errors.length) Object.assign(object, { status: 'failed', failed_at: CREATED + seq, errors: { object: 'list', data: errors } });
-        const transient = new Set(lines.map((l) => l.custom_id).filter((c) => failOnce.delete(c)));
+        const transient = new Set(lines.map((l) => l.custom_id).filter(failsNow));
         stats.batchCustomIds.push(lines.map((l) => l.custom_id));
         batches.set(id, { object, lines, checks: 0, transient });
         return sendJson(res, 200, object);

@@ -7,10 +7,11 @@
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import { visit, Node } from '../parse/walk';
 import { isFunctionLike, propertyName } from '../detect/resolve';
-import { FileFacts } from './effects';
+import { FileFacts, ModuleLookup } from './effects';
 import type { CallSite, TextEdit } from '../model';
 import type { ModuleStyle } from './moduleStyle';
-import { callUnderFix, HelperKind, helperPathFor, importEdit, importsDefault, isModuleCommonJs, isPLimitLimiter, lastImport, refuse } from './loopHoist';
+import { callUnderFix, HelperKind, helperPathFor, helperSpecifier, importsDefault, isModuleCommonJs, isPLimitLimiter, lastImport, refuse } from './loopHoist';
+import { importEdits, planImports } from './helperImports';
 
 export const BATCH_QUEUE = 'batch-queue';
 export const IN_LOOP = 'the call runs once per iteration of a loop that waits for it; a queue would send one batch per iteration';
@@ -28,8 +29,8 @@ export type QueueCheck = { ok: true; plan: QueuePlan } | { ok: false; reason: st
 
 const LOOPS = new Set<string>([T.ForStatement, T.ForOfStatement, T.ForInStatement, T.WhileStatement, T.DoWhileStatement]);
 
-export function checkBatchQueue(file: string, text: string, site: CallSite, openaiHelperPath: string, ast?: TSESTree.Program, style?: ModuleStyle): QueueCheck {
-  const target = callUnderFix(file, text, site, ast);
+export function checkBatchQueue(file: string, text: string, site: CallSite, openaiHelperPath: string, ast?: TSESTree.Program, style?: ModuleStyle, modules?: ModuleLookup): QueueCheck {
+  const target = callUnderFix(file, text, site, ast, modules);
   if ('ok' in target) return target;
   const { endpoint, parsed, parents, facts, call, client, request } = target;
   const src = (n: Node) => parsed.text.slice(n.range[0], n.range[1]);
@@ -47,6 +48,8 @@ export function checkBatchQueue(file: string, text: string, site: CallSite, open
     if (LOOPS.has(p.type)) return refuse(IN_LOOP);
   }
   if (!fn) return refuse('the call runs once, at the top level of the module; there is nothing to gather');
+  const sequential = sequentialCaller(fn, facts);
+  if (sequential) return refuse(sequential);
   const fanOut = parents.get(fn);
   if (
     fanOut?.type === T.CallExpression &&
@@ -76,33 +79,40 @@ export function checkBatchQueue(file: string, text: string, site: CallSite, open
   const moduleKind = isModuleCommonJs(file, parsed.ast, text, style) ? 'cjs' : 'esm';
   const typescript = /\.[cm]?tsx?$/.test(file);
 
+  const used = new Set<string>();
+  visit(parsed.ast, (n) => void (n.type === T.Identifier && used.add(n.name)));
+  const planned = planImports(
+    parsed.ast,
+    [
+      { specifier: helperSpecifier(parsed.ast, file, moduleKind, helperPath, style), name: endpoint.helper },
+      { specifier: helperSpecifier(parsed.ast, file, moduleKind, queuePath, style), name: 'BatchQueue' },
+    ],
+    used,
+  );
+  const [helperName, queueClass] = planned.map((p) => p.local);
+
   // Reuse this file's queue for the same client and endpoint (a second call site, or a fix applied before).
   let existing: string | null = null;
   for (const s of parsed.ast.body) {
     if (s.type !== T.VariableDeclaration) continue;
     for (const d of s.declarations) {
-      if (d.id.type === T.Identifier && d.init?.type === T.NewExpression && src(d.init.callee) === 'BatchQueue' && src(d.init).includes(`${endpoint.helper}(${client.name},`)) {
+      if (d.id.type === T.Identifier && d.init?.type === T.NewExpression && src(d.init.callee) === queueClass && src(d.init).includes(`${helperName}(${client.name},`)) {
         existing = d.id.name;
       }
     }
   }
   const freshName = () => {
-    const used = new Set<string>();
-    visit(parsed.ast, (n) => void (n.type === T.Identifier && used.add(n.name)));
     const base = `batchwise${endpoint.helper.replace(/^run|Batch$/g, '')}Queue`;
     let name = base;
     for (let i = 2; used.has(name); i++) name = `${base}${i}`;
     return name;
   };
-  const imports = importEdit(parsed.ast, parsed.text, file, moduleKind, [
-    { helperPath, name: endpoint.helper },
-    { helperPath: queuePath, name: 'BatchQueue' },
-  ], style);
+  const [imports, ...inserts] = importEdits(parsed.ast, parsed.text, moduleKind, planned, lastImport(parsed.ast));
   const queue = existing ?? freshName();
-  const edits: TextEdit[] = [{ range: [call.range[0], call.range[1]], newText: `${queue}.add(${src(request)})` }];
+  const edits: TextEdit[] = [{ range: [call.range[0], call.range[1]], newText: `${queue}.add(${src(request)})` }, ...inserts];
   if (!existing) {
-    const param = typescript ? `(requests: Parameters<typeof ${endpoint.helper}>[1])` : '(requests)';
-    const declaration = `const ${queue} = new BatchQueue(${param} => ${endpoint.helper}(${client.name}, requests));`;
+    const param = typescript ? `(requests: Parameters<typeof ${helperName}>[1])` : '(requests)';
+    const declaration = `const ${queue} = new ${queueClass}(${param} => ${helperName}(${client.name}, requests));`;
     // After the client's declaration and after the imports (a CommonJS require must run before it).
     const last = lastImport(parsed.ast);
     const after = last && last.range[1] > binding.range[1] ? last : binding;
@@ -131,6 +141,51 @@ function promiseExtra(call: TSESTree.CallExpression, facts: FileFacts): string |
     }
   }
   return null;
+}
+
+/**
+ * A caller in this file that waits for each call of the function before making the next (an awaited
+ * call in a loop that waits): the queue would hold every call for its maxWaitMs and send it alone.
+ */
+function sequentialCaller(fn: Node, facts: FileFacts): string | null {
+  const holder = facts.parents.get(fn);
+  let nameId: Node | null = null;
+  let method: string | null = null;
+  if (fn.type === T.FunctionDeclaration) nameId = fn.id;
+  else if (holder?.type === T.VariableDeclarator && holder.init === fn && holder.id.type === T.Identifier) nameId = holder.id;
+  else if ((holder?.type === T.MethodDefinition || holder?.type === T.Property) && holder.value === fn) method = propertyName(holder.key, holder.computed);
+  const binding = nameId ? facts.bindingOf(nameId) : undefined;
+  const calls: TSESTree.CallExpression[] = [];
+  if (binding) {
+    for (const ref of facts.referencesOf(binding)) {
+      const u = facts.useOf(ref);
+      if (u.kind === 'call') calls.push(u.call);
+    }
+  } else if (method) {
+    visit(facts.program, (n) => {
+      if (n.type === T.CallExpression && n.callee.type === T.MemberExpression && propertyName(n.callee.property, n.callee.computed) === method) calls.push(n);
+    });
+  }
+  for (const call of calls) {
+    for (let p = facts.parents.get(call); p && !isFunctionLike(p); p = facts.parents.get(p)) {
+      if (!LOOPS.has(p.type)) continue;
+      const loop = p as TSESTree.ForStatement | TSESTree.ForOfStatement | TSESTree.ForInStatement | TSESTree.WhileStatement | TSESTree.DoWhileStatement;
+      if (!(loop.type === T.ForOfStatement && loop.await) && !waitsInside(loop.body)) continue;
+      const name = method ?? facts.src(nameId!);
+      return `\`${name}\` is called inside a loop that waits for each call (line ${facts.line(call)}: \`${facts.quote(call)}\`), so its calls come one at a time: a queue would hold each for its maxWaitMs and send it as a batch of one; run those calls concurrently (await Promise.all(xs.map((x) => ${name}(x)))) to gather them, or keep this call unbatched`;
+    }
+  }
+  return null;
+}
+
+/** An await in a loop body (not inside a function it defines). */
+function waitsInside(body: Node): boolean {
+  let found = false;
+  visit(body, (n) => {
+    if (found || (n !== body && isFunctionLike(n))) return false;
+    if (n.type === T.AwaitExpression) found = true;
+  });
+  return found;
 }
 
 /** The top-level statement that binds `name`: `const name = …` or an import of it. */

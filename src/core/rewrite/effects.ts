@@ -4,8 +4,9 @@
 // counts as changing it. What it does not follow: objects changed by code in other files, and changes
 // made through a copy of a reference taken by a method (`const copy = xs.slice(); copy[0].x = 1`).
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
-import { childrenOf, Node } from '../parse/walk';
+import { childrenOf, indexParents, Node } from '../parse/walk';
 import { FunctionLike, isFunctionLike, propertyName } from '../detect/resolve';
+import type { ModuleLookup } from '../project';
 
 export type BindingKind = 'var' | 'let' | 'const' | 'param' | 'function' | 'class' | 'import' | 'catch' | 'other' | 'global' | 'this';
 
@@ -37,8 +38,13 @@ export type Use =
   | { kind: 'method'; ref: Node; path: string[]; method: string; receiver: Node; call: TSESTree.CallExpression }
   /** Calls the binding itself. */
   | { kind: 'call'; ref: Node; path: string[]; call: TSESTree.CallExpression }
-  /** Hands the value on: as an argument (`callee` set), or stored where it can be changed later. */
-  | { kind: 'escape'; ref: Node; path: string[]; value: Node; at: Node; callee?: Node; alias?: Binding };
+  /**
+   * Hands the value on: as an argument (`callee` set), or stored where it can be changed later. When it is
+   * stored in a variable of this file (`const alias = value`, `const session = { history }`,
+   * `obj.key = value`, `list.push(value)`), `alias` is that variable and `aliasPath` where in its value
+   * this one sits.
+   */
+  | { kind: 'escape'; ref: Node; path: string[]; value: Node; at: Node; callee?: Node; alias?: Binding; aliasPath?: string[] };
 
 export type ValueKind = 'string' | 'number' | 'boolean' | 'array';
 
@@ -97,8 +103,27 @@ interface Scope {
   names: Map<string, Binding>;
 }
 
+export type { ModuleLookup };
+
+const FACTS = new WeakMap<TSESTree.Program, FileFacts>();
+
+/** The file's facts, computed once per parse (the analysis checks every call site of a file on one AST). */
+export function factsFor(ast: TSESTree.Program, text: string, file?: string, modules?: ModuleLookup): FileFacts {
+  let facts = FACTS.get(ast);
+  if (!facts || facts.text !== text) {
+    facts = new FileFacts(ast, indexParents(ast), text);
+    FACTS.set(ast, facts);
+  }
+  if (file !== undefined) facts.file = file;
+  if (modules) facts.modules = modules;
+  return facts;
+}
+
 export class FileFacts {
   readonly parents: Map<Node, Node>;
+  /** The file these facts are of (relative to the workspace root), when known, and how to reach the modules it imports. */
+  file?: string;
+  modules?: ModuleLookup;
   private readonly scopeOf = new Map<Node, Scope>();
   private readonly declared = new Map<Node, Binding>();
   private readonly resolved = new Map<Node, Binding>();
@@ -420,7 +445,7 @@ export class FileFacts {
           if (member.type !== T.MemberExpression) return { kind: 'escape', ref, path, value: cur, at: parent };
           return { kind: 'method', ref, path: path.slice(0, -1), method: path[path.length - 1], receiver: member.object, call: parent };
         }
-        return { kind: 'escape', ref, path, value: cur, at: parent, callee: parent.callee };
+        return this.escape(ref, path, cur, parent);
       case T.SpreadElement: {
         const holder = this.parents.get(parent);
         // Spread into a literal copies; spread into a call hands the elements on.
@@ -447,9 +472,47 @@ export class FileFacts {
   }
 
   private escape(ref: Node, path: string[], value: Node, at: Node): Use {
+    // Up through the literals holding the value (`{ history }`, `[a, b]`, `{ ctx: { history } }`): where it ends up decides.
+    const prefix: string[] = [];
+    let node: Node = value;
+    let holder: Node | undefined = at;
+    for (;;) {
+      if (holder?.type === T.Property && holder.value === node && this.parents.get(holder)?.type === T.ObjectExpression) {
+        prefix.unshift(propertyName(holder.key, holder.computed) ?? '*');
+        node = this.parents.get(holder)!;
+      } else if (holder?.type === T.ArrayExpression) {
+        const i = holder.elements.findIndex((e) => e === node);
+        prefix.unshift(holder.elements.slice(0, i).some((e) => e?.type === T.SpreadElement) ? '*' : String(i));
+        node = holder;
+      } else {
+        break;
+      }
+      holder = this.parents.get(node);
+      while (holder && TS_WRAPPERS.has(holder.type)) {
+        node = holder;
+        holder = this.parents.get(node);
+      }
+    }
+    if (!holder) return { kind: 'escape', ref, path, value, at };
     // `const alias = value`: followed, so that changes made through the alias count.
-    const alias = at.type === T.VariableDeclarator && at.id.type === T.Identifier ? this.declared.get(at.id) : undefined;
-    return { kind: 'escape', ref, path, value, at, alias };
+    if (holder.type === T.VariableDeclarator && holder.init === node && holder.id.type === T.Identifier) {
+      return { kind: 'escape', ref, path, value, at: holder, alias: this.declared.get(holder.id), aliasPath: prefix };
+    }
+    // `obj.key = value`: now also a member of another variable's value.
+    if (holder.type === T.AssignmentExpression && holder.right === node && holder.operator === '=') {
+      const chain = this.memberChain(holder.left);
+      if (chain) return { kind: 'escape', ref, path, value, at: holder, alias: chain.binding, aliasPath: [...chain.path, ...prefix] };
+    }
+    if ((holder.type === T.CallExpression || holder.type === T.NewExpression) && holder.arguments.some((a) => a === node)) {
+      // `list.push(value)`, `set.add(value)`, `map.set(key, value)`: held by the collection's elements.
+      const callee = unwrap(holder.callee);
+      const method = callee.type === T.MemberExpression ? propertyName(callee.property, callee.computed) : null;
+      const stored = method && (['push', 'unshift', 'add'].includes(method) || (method === 'set' && holder.arguments[1] === node));
+      const chain = stored && callee.type === T.MemberExpression ? this.memberChain(callee.object) : null;
+      if (chain) return { kind: 'escape', ref, path, value, at: holder, callee: holder.callee, alias: chain.binding, aliasPath: [...chain.path, '*', ...prefix] };
+      return { kind: 'escape', ref, path, value, at: holder, callee: holder.callee };
+    }
+    return { kind: 'escape', ref, path, value, at: prefix.length > 0 ? holder : at };
   }
 
   private inAssignmentTarget(n: Node): boolean {
@@ -491,12 +554,65 @@ export class FileFacts {
         if (skip.has(use.at)) return [];
         const kind = this.kindOf(use.value);
         if (kind && kind !== 'array') return []; // strings, numbers and booleans cannot be changed
-        if (use.callee && this.onlyReads(use.callee, use.at as TSESTree.CallExpression)) return [];
-        if (use.alias && (use.alias.kind === 'const' || use.alias.kind === 'let') && depth < 3) {
-          return this.referencesOf(use.alias).flatMap((ref) => this.harms(this.useOf(ref), skip, depth + 1).map((inner) => ({ use, at: inner.at, kind: inner.kind })));
+        if (use.callee && !use.alias && this.onlyReads(use.callee, use.at as TSESTree.CallExpression)) return [];
+        // Stored in a local variable of this file: each change made through it, at the place the value sits, is a change of the value.
+        const alias = use.alias;
+        if (alias && ['const', 'let', 'var'].includes(alias.kind) && !alias.exported && depth < 3) {
+          const at = use.aliasPath ?? [];
+          return this.referencesOf(alias).flatMap((ref) => {
+            if (within(ref, use.at)) return []; // the store itself
+            const u = this.useOf(ref);
+            // Assigning `alias.key` replaces what sits there (the value itself is left alone); assigning inside it, or calling a method on it, or on what holds it, may change it.
+            const touches = u.kind === 'write' ? u.path.length > at.length && overlaps(u.path, at) : overlaps(u.path, at);
+            return touches ? this.harms(u, skip, depth + 1).map((inner) => ({ use, at: inner.at, kind: inner.kind })) : [];
+          });
         }
         return [{ use, at: use.at, kind: 'hand-on' }];
       }
+    }
+  }
+
+  /**
+   * The variables whose values a variable's value (at `path`) holds by reference, from its initialiser:
+   * `const h = history`, `const { history } = session`, `const session = { history }`. A change made
+   * through one of them is a change of what this one reads. Copies (spreads, method results) are not
+   * followed: what they share is only what the elements hold.
+   */
+  heldValues(b: Binding, path: readonly string[], depth = 0): { binding: Binding; path: string[] }[] {
+    if (depth > 3 || !(b.kind === 'const' || b.kind === 'let') || b.path === null || !b.declarator?.init) return [];
+    return this.valuesIn(b.declarator.init, [...b.path, ...path], depth);
+  }
+
+  private valuesIn(expr: Node, path: string[], depth: number): { binding: Binding; path: string[] }[] {
+    const e = unwrap(expr);
+    switch (e.type) {
+      case T.Identifier:
+      case T.ThisExpression:
+      case T.MemberExpression: {
+        const chain = this.memberChain(e);
+        if (!chain) return [];
+        const at = [...chain.path, ...path];
+        return [{ binding: chain.binding, path: at }, ...this.heldValues(chain.binding, at, depth + 1)];
+      }
+      case T.ObjectExpression:
+        return e.properties.flatMap((p) => {
+          if (p.type !== T.Property || p.kind !== 'init') return [];
+          const key = propertyName(p.key, p.computed) ?? '*';
+          if (path.length > 0 && !overlaps([key], [path[0]])) return [];
+          return this.valuesIn(p.value, path.slice(1), depth);
+        });
+      case T.ArrayExpression:
+        return e.elements.flatMap((el, i) => {
+          if (!el || el.type === T.SpreadElement) return [];
+          if (path.length > 0 && !overlaps([String(i)], [path[0]])) return [];
+          return this.valuesIn(el, path.slice(1), depth);
+        });
+      case T.LogicalExpression:
+        return [...this.valuesIn(e.left, path, depth), ...this.valuesIn(e.right, path, depth)];
+      case T.ConditionalExpression:
+        return [...this.valuesIn(e.consequent, path, depth), ...this.valuesIn(e.alternate, path, depth)];
+      default:
+        return [];
     }
   }
 
@@ -878,6 +994,48 @@ export class FileFacts {
     }
     if (callee.type === T.Identifier) return this.pureFunctionProblem(callee, depth, seen) ? 'call' : null;
     return 'call';
+  }
+
+  /**
+   * Whether evaluating code may throw: reading a member of a value not known to be a string or an array
+   * (it may be undefined), calling anything, constructing, destructuring, iterating something spread
+   * into an array or a call, `in`/`instanceof`. Conservative, and syntactic like the rest.
+   */
+  mayThrow(n: Node): boolean {
+    let found = false;
+    const walk = (x: Node) => {
+      if (found) return;
+      switch (x.type) {
+        case T.MemberExpression:
+          if (!x.optional && !['string', 'array'].includes(this.kindOf(x.object) ?? '')) found = true;
+          break;
+        case T.CallExpression:
+        case T.NewExpression:
+        case T.TaggedTemplateExpression:
+        case T.ImportExpression:
+        case T.ObjectPattern:
+        case T.ArrayPattern:
+        case T.AwaitExpression:
+        case T.YieldExpression:
+        case T.ThrowStatement:
+          found = true;
+          return;
+        case T.SpreadElement:
+          if (this.parents.get(x)?.type !== T.ObjectExpression) found = true;
+          break;
+        case T.BinaryExpression:
+          if (x.operator === 'in' || x.operator === 'instanceof') found = true;
+          break;
+        case T.FunctionExpression:
+        case T.ArrowFunctionExpression:
+          return; // defining a function runs none of it
+        default:
+          break;
+      }
+      for (const c of childrenOf(x)) walk(c);
+    };
+    walk(n);
+    return found;
   }
 
   /** A call of a function of this file: its body must be pure, and the name must always mean that function. */

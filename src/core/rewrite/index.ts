@@ -5,6 +5,8 @@ import { checkLoopHoist, LOOP_HOIST, NOT_PER_ITEM } from './loopHoist';
 import { BATCH_QUEUE, checkBatchQueue, IN_LOOP } from './batchQueue';
 import { helperModuleFor } from './helper';
 import { ModuleStyle, moduleStyleFor } from './moduleStyle';
+import { compiledByTsc, placeHelper, resolutionCandidates } from './placement';
+import type { ModuleLookup } from './effects';
 
 export interface FixRequest {
   /** Path relative to the workspace root, '/' separators. */
@@ -13,6 +15,13 @@ export interface FixRequest {
   site: CallSite;
   /** Where the OpenAI batch helper module goes, relative to the root, with its extension (the Anthropic one goes beside it). */
   helperPath: string;
+  /**
+   * The user chose `helperPath` (a setting): it is kept where the project's tsconfig allows it, else the
+   * fix is refused. A default path moves inside the project's source folder instead.
+   */
+  helperPathExplicit?: boolean;
+  /** The project's other modules, parsed: lets the fix follow an imported function to what it returns. */
+  modules?: ModuleLookup;
   /** The helper's current content when a file is already there (for the path this fix needs). */
   existingHelper?: string;
   /** Reads a file of the workspace (the helper path this fix needs), when `existingHelper` is not given. */
@@ -31,10 +40,10 @@ export type FixPlan = { ok: true; fix: Fix } | { ok: false; reason: string };
  * which takes a call made once per run of a function called concurrently. A call inside a loop that
  * waits for it gets neither (a queue there would send one batch per iteration), and the loop's reason.
  */
-function choose(file: string, text: string, site: CallSite, helperPath: string, ast?: TSESTree.Program, style?: ModuleStyle) {
-  const hoist = checkLoopHoist(file, text, site, helperPath, ast, style);
+function choose(file: string, text: string, site: CallSite, helperPath: string, ast?: TSESTree.Program, style?: ModuleStyle, modules?: ModuleLookup) {
+  const hoist = checkLoopHoist(file, text, site, helperPath, ast, style, modules);
   if (hoist.ok) return { strategy: LOOP_HOIST, check: hoist } as const;
-  const queue = checkBatchQueue(file, text, site, helperPath, ast, style);
+  const queue = checkBatchQueue(file, text, site, helperPath, ast, style, modules);
   if (queue.ok) return { strategy: BATCH_QUEUE, check: queue } as const;
   // Both reasons, once each; a loop's own reason (break, for await, …) says enough.
   const reason = queue.reason === IN_LOOP && hoist.reason !== NOT_PER_ITEM ? hoist.reason : [...new Set([hoist.reason, queue.reason])].join('; ');
@@ -42,28 +51,55 @@ function choose(file: string, text: string, site: CallSite, helperPath: string, 
 }
 
 /** The cheap check used while analysing: would a fix be offered, and is it safe? */
-export function fixableStrategy(req: { file: string; text: string; site: CallSite; ast?: TSESTree.Program; projectModuleStyle?: ModuleStyle }): { strategy: string; safe: boolean } | { refused: string } {
-  const { strategy, check } = choose(req.file, req.text, req.site, 'batchwise/openaiBatch.ts', req.ast, req.projectModuleStyle);
+export function fixableStrategy(req: { file: string; text: string; site: CallSite; ast?: TSESTree.Program; projectModuleStyle?: ModuleStyle; modules?: ModuleLookup }): { strategy: string; safe: boolean } | { refused: string } {
+  const { strategy, check } = choose(req.file, req.text, req.site, 'batchwise/openaiBatch.ts', req.ast, req.projectModuleStyle, req.modules);
   return check.ok ? { strategy, safe: strategy === LOOP_HOIST } : { refused: check.reason };
 }
 
 export function planFix(req: FixRequest): FixPlan {
-  const style = req.projectModuleStyle ?? (req.readExisting ? moduleStyleFor(req.file, req.readExisting) : undefined);
-  const { strategy, check } = choose(req.file, req.text, req.site, req.helperPath, undefined, style);
+  const read = req.readExisting;
+  const style = req.projectModuleStyle ?? (read ? moduleStyleFor(req.file, read) : undefined);
+  let helperPath = req.helperPath;
+  if (read) {
+    const placed = placeHelper(req.file, req.helperPath, req.helperPathExplicit ?? false, read);
+    if (!placed.ok) return placed;
+    helperPath = placed.helperPath;
+  }
+  const { strategy, check } = choose(req.file, req.text, req.site, helperPath, undefined, style, req.modules);
   if (!check.ok) return check;
   const plan = check.plan;
-  const needed = [{ path: plan.helperPath, content: helperModuleFor(plan.helperPath, plan.moduleKind, plan.helperKind) }];
-  if ('queuePath' in plan) needed.push({ path: plan.queuePath, content: helperModuleFor(plan.queuePath, plan.moduleKind, 'queue') });
+  const needed = [{ path: plan.helperPath, content: helperModuleFor(plan.helperPath, plan.moduleKind, plan.helperKind), kind: plan.helperKind as HelperModule }];
+  if ('queuePath' in plan) needed.push({ path: plan.queuePath, content: helperModuleFor(plan.queuePath, plan.moduleKind, 'queue'), kind: 'queue' });
   const createFiles: { path: string; content: string }[] = [];
   for (const [i, file] of needed.entries()) {
-    const existing = i === 0 && req.existingHelper !== undefined ? req.existingHelper : req.readExisting?.(file.path);
+    const existing = i === 0 && req.existingHelper !== undefined ? req.existingHelper : read?.(file.path);
     if (existing !== undefined && existing !== file.content) {
       return {
         ok: false,
         reason: `${file.path} already exists with other content; Batchwise will not overwrite it (move it, or set batchwise.helperPath)`,
       };
     }
-    if (existing === undefined) createFiles.push(file);
+    if (existing !== undefined) continue;
+    // Nothing at the path, but a file an import of it could load instead (another extension, an index
+    // file): a second helper beside it would shadow it, or be shadowed, depending on the tool.
+    const other = read ? resolutionCandidates(file.path).find((c) => c !== file.path && read(c) !== undefined) : undefined;
+    if (other !== undefined) {
+      const content = read!(other)!;
+      const theirs = (['cjs', 'esm'] as const).some((kind) => content === helperModuleFor(other, kind, file.kind));
+      // The TypeScript helper serves a JavaScript file that tsc compiles (allowJs) as well as its own would.
+      if (theirs && /\.[cm]?tsx?$/.test(other) && /\.[cm]?jsx?$/.test(req.file) && compiledByTsc(req.file, read!)) continue;
+      const folder = req.file.includes('/') ? `${req.file.slice(0, req.file.lastIndexOf('/'))}/batchwise/${file.path.slice(file.path.lastIndexOf('/') + 1).replace(/\.[cm]?[jt]s$/, '')}` : 'lib/batchwise/openaiBatch';
+      const why = !theirs
+        ? 'it is another module'
+        : /\.[cm]?tsx?$/.test(other)
+          ? `it is the TypeScript helper, which ${req.file} (JavaScript that tsc does not compile) cannot load`
+          : `it is the JavaScript helper, which leaves ${req.file} without the helper's types`;
+      return {
+        ok: false,
+        reason: `${other} already exists where the import this fix adds (for ${file.path}) could load it instead, and ${why}; Batchwise will not put a second helper beside it: set batchwise.helperPath to a folder of its own (e.g. ${folder}) to get a fix`,
+      };
+    }
+    createFiles.push({ path: file.path, content: file.content });
   }
   return {
     ok: true,
@@ -76,6 +112,8 @@ export function planFix(req: FixRequest): FixPlan {
     },
   };
 }
+
+type HelperModule = 'openai' | 'anthropic' | 'queue';
 
 /** The Quick Fix's title (without the 'Batchwise: ' prefix the editor adds). */
 export function fixTitle(strategy: string, provider: string): string {

@@ -16,9 +16,10 @@ import { AST_NODE_TYPES as T, parseSource, TSESTree } from '../parse/parse';
 import { indexParents, visit, Node } from '../parse/walk';
 import { FunctionLike, isFunctionLike, propertyName } from '../detect/resolve';
 import type { CallSite, TextEdit } from '../model';
-import { Binding, FileFacts, overlaps, unwrap, Use, within } from './effects';
-import { enclosingLoop, Loop, resultUse } from './loopShape';
+import { Binding, factsFor, FileFacts, ModuleLookup, overlaps, unwrap, Use, within } from './effects';
+import { enclosingLoop, Loop, patternDefaults, patternIds, resultUse } from './loopShape';
 import { jsFileIsEsm, ModuleStyle, tsAllowsTopLevelAwait, tsFileIsNodeEsm } from './moduleStyle';
+import { importEdits, planImports } from './helperImports';
 
 export const LOOP_HOIST = 'loop-hoist';
 export { importsDefault, indentLike, isPLimitLimiter, NOT_PER_ITEM } from './loopShape';
@@ -120,19 +121,7 @@ export interface CallUnderFix {
   request: Node;
 }
 
-const FACTS = new WeakMap<TSESTree.Program, FileFacts>();
-
-/** The file's facts, computed once per parse (the analysis checks every call site of a file on one AST). */
-function factsFor(ast: TSESTree.Program, text: string): FileFacts {
-  let facts = FACTS.get(ast);
-  if (!facts || facts.text !== text) {
-    facts = new FileFacts(ast, indexParents(ast), text);
-    FACTS.set(ast, facts);
-  }
-  return facts;
-}
-
-export function callUnderFix(file: string, text: string, site: CallSite, ast?: TSESTree.Program): CallUnderFix | { ok: false; reason: string } {
+export function callUnderFix(file: string, text: string, site: CallSite, ast?: TSESTree.Program, modules?: ModuleLookup): CallUnderFix | { ok: false; reason: string } {
   const endpoint = ENDPOINTS.find((e) => e.provider === site.provider && e.api === site.api);
   const wrapper = !endpoint && /^(ai-sdk|langchain)\./.exec(site.api);
   if (wrapper) {
@@ -150,15 +139,28 @@ export function callUnderFix(file: string, text: string, site: CallSite, ast?: T
   if (!call) return refuse('the call is no longer where it was analysed; analyse the file again');
   const client = clientOf(call, endpoint.chain);
   if (typeof client === 'string') return refuse(client);
+  const facts = factsFor(parsed.ast, text, file, modules);
+  const server = serverProblem(client, facts);
+  if (server) return refuse(server);
   if (call.arguments.length !== 1 || call.arguments[0].type === T.SpreadElement) {
     return refuse('the call passes request options or spreads its arguments; only a single request argument can be batched');
   }
-  const facts = factsFor(parsed.ast, text);
   const request = call.arguments[0];
   // The request's own `stream` says most precisely why; a `.stream()` call, or a flag detection read elsewhere, gets the plain reason.
   const stream = streamProblem(request, facts, call);
   if (stream) return refuse(stream);
   if (site.streaming) return refuse(STREAMS);
+  if (endpoint.provider === 'anthropic') {
+    // The OpenAI helper gives each result the request id of its output line; Message Batches results carry none.
+    const scope = facts.functionOf(call) ?? parsed.ast;
+    let read: Node | null = null;
+    visit(scope, (n) => {
+      if (!read && n.type === T.MemberExpression && propertyName(n.property, n.computed) === '_request_id') read = n;
+    });
+    if (read) {
+      return refuse(`the code reads \`${facts.quote(read)}\` (line ${facts.line(read)}), the request id the SDK adds to a message; Message Batches results carry none, so it would be undefined after the rewrite; stop reading it to get a fix`);
+    }
+  }
   return { endpoint, parsed, parents: facts.parents, facts, call, client, request };
 }
 
@@ -216,8 +218,8 @@ export function unchangedObjectLiteral(id: TSESTree.Identifier, facts: FileFacts
   return init;
 }
 
-export function checkLoopHoist(file: string, text: string, site: CallSite, helperPath: string, ast?: TSESTree.Program, style?: ModuleStyle): HoistCheck {
-  const target = callUnderFix(file, text, site, ast);
+export function checkLoopHoist(file: string, text: string, site: CallSite, helperPath: string, ast?: TSESTree.Program, style?: ModuleStyle, modules?: ModuleLookup): HoistCheck {
+  const target = callUnderFix(file, text, site, ast, modules);
   if ('ok' in target) return target;
   const { endpoint, parsed, parents, facts, call, client, request } = target;
   const helperKind: HelperKind = endpoint.provider;
@@ -248,6 +250,14 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
   const control = controlProblem(loop, callStart, facts);
   if (control) return refuse(control);
   if (llmCalls(loop.scope, parsed.text) > 1) return refuse('the loop body makes more than one LLM call; the later calls may depend on earlier answers');
+  // A loop that waits for each answer lets work it scheduled run during that wait, between one item and
+  // the next; the second pass waits for nothing, so that work would all run after the loop. (In a
+  // concurrent fan-out, when such work runs depends on when each answer arrives, so the rewrite's order
+  // is one the original could have had.)
+  if (loop.sequential) {
+    const scheduled = scheduledWork(loop.scope, facts);
+    if (scheduled) return refuse(scheduled);
+  }
 
   // In a concurrent fan-out every item runs up to its call before any answer arrives; after the rewrite
   // that part runs after the batch, item by item. Only pure const declarations look the same either way.
@@ -264,6 +274,7 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
   if (typeof moved === 'string') return refuse(moved);
   const changed = changeProblem(loop, moved, call, callStart, holder, facts);
   if (changed) return refuse(changed);
+  if (loop.itemsProblem) return refuse(loop.itemsProblem);
 
   const typescript = /\.[cm]?tsx?$/.test(file);
   const moduleKind = isModuleCommonJs(file, parsed.ast, text, style) ? 'cjs' : 'esm';
@@ -280,10 +291,36 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
     used.add(name);
     return name;
   };
+
+  // What the second pass no longer needs: prelude consts only the request read (pure, so leaving them
+  // out changes nothing), and the item's names only they and the request read. An unused name would
+  // fail a build under noUnusedLocals/noUnusedParameters.
+  const prelude = loop.body.slice(0, Math.max(0, position));
+  const dropped = droppedDeclarations(moved.needed, prelude, call, facts);
+  const gone: Node[] = [call, ...dropped];
+  const refsOf = (id: Node) => facts.referencesOf(facts.bindingOf(id)!);
+  // A name the original never reads stays where it was: the rewrite adds no unused name, and removes no destructuring that could throw.
+  const unusedIds = new Set<Node>(loop.itemIds.filter((id) => refsOf(id).length > 0 && refsOf(id).every((ref) => gone.some((g) => within(ref, g)))));
+  const forRequest = new Set<Node>(loop.itemIds.filter((id) => !refsOf(id).some((ref) => moved.roots.some((r) => within(ref, r)))));
+  // A destructuring pattern that throws on a malformed item throws in the loop head; leaving names out
+  // of it could move that throw to the call's line, past statements that show it. Only when nothing
+  // visible runs before the call may the pattern lose names.
+  const prune = prelude.every((st) => dropped.includes(st as TSESTree.VariableDeclaration) || quietDeclaration(st, facts));
+
+  // Building the requests early can throw early (`doc.body!.slice()` on an item without a body). A
+  // request that may throw is built through `batchwiseRequest`, which turns the throw into that
+  // request's failure: `get(i)` throws it at the item's place, after the items before it ran, as the
+  // original did. (Refusing such requests would refuse nearly every one: any member access may throw.)
+  const wrap = [request, ...moved.needed].some((n) => facts.mayThrow(n)) || loop.patterns.some((p) => p.type !== T.Identifier);
+
+  const specifier = helperSpecifier(parsed.ast, file, moduleKind, helperPath, style);
+  const planned = planImports(parsed.ast, [{ specifier, name: endpoint.helper }, ...(wrap ? [{ specifier, name: 'batchwiseRequest' }] : [])], used);
+  const [helperName, requestName] = planned.map((p) => p.local);
+
   const items = fresh('batchwiseItems');
   const resultsName = fresh('batchwiseResults');
   const unused = fresh('_batchwiseItem');
-  const { hoisted, edits, indexName } = loop.rewrite({ items, results: resultsName, index: fresh('batchwiseIndex'), unused });
+  const { hoisted, edits, indexName } = loop.rewrite({ items, results: resultsName, index: fresh('batchwiseIndex'), unused, unusedIds, prune });
   // forEach does not wait for its callbacks, so neither does the rewrite: the batch starts where forEach ran,
   // and each callback waits for it where it used to wait for its own answer. The function returns at once,
   // as before, and statements after the forEach still run before any callback resumes.
@@ -305,21 +342,57 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
     : request.type === T.ObjectExpression
       ? `(${requestText})`
       : requestText;
-  const run = `${loop.awaitsBatch ? 'await ' : ''}${endpoint.helper}(${src(client)}, ${items}.map((${loop.mapParams(unused)}) => ${mapBody}))`;
+  const build = `(${loop.mapParams(unused, forRequest)}) => ${mapBody}`;
+  const run = `${loop.awaitsBatch ? 'await ' : ''}${helperName}(${src(client)}, ${items}.map(${wrap ? `${requestName}(${build})` : build}))`;
   edits.push({ range: [loop.anchor.range[0], loop.anchor.range[0]], newText: hoisted.replace('$RUN', run) + anchorIndent });
+  for (const d of dropped) edits.push({ range: [parsed.text.lastIndexOf('\n', d.range[0] - 1), d.range[1]], newText: '' });
 
   // `get` throws the error of a request that failed, where the call would have thrown it.
   const resultAccess = `${results}.get(${indexName})`;
   if (use.kind === 'declare') {
     edits.push({ range: [use.statement.range[0], use.statement.range[1]], newText: `${use.declKind} ${src(use.pattern)} = ${resultAccess};` });
   } else if (use.kind === 'discard') {
-    const start = parsed.text.lastIndexOf('\n', use.statement.range[0] - 1);
-    edits.push({ range: [start, use.statement.range[1]], newText: loop.awaitsBatch ? '' : `\n${indentOf(use.statement)}await ${resultsName};` });
+    // Kept, though its answer is not used: reading it throws for a request that failed, so a failure still stops the loop there.
+    edits.push({ range: [use.statement.range[0], use.statement.range[1]], newText: `${resultAccess};` });
   } else {
     edits.push({ range: [use.expression.range[0], use.expression.range[1]], newText: resultAccess });
   }
-  edits.push(importEdit(parsed.ast, parsed.text, file, moduleKind, [{ helperPath, name: endpoint.helper }], style));
+  edits.push(...importEdits(parsed.ast, parsed.text, moduleKind, planned, lastImport(parsed.ast)));
   return { ok: true, plan: { edits, moduleKind, typescript, helperKind, helperPath } };
+}
+
+/**
+ * The prelude declarations the second pass can do without: each declares only names nothing but the
+ * request (and other such declarations) reads, and between it and the call nothing runs that could
+ * show the request's throw happening at the call rather than at the declaration.
+ */
+function droppedDeclarations(needed: TSESTree.VariableDeclaration[], prelude: Node[], call: Node, facts: FileFacts): TSESTree.VariableDeclaration[] {
+  const dropped = new Set<TSESTree.VariableDeclaration>();
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const d of needed) {
+      if (dropped.has(d)) continue;
+      const ids = d.declarations.flatMap((x) => patternIds(x.id));
+      const readElsewhere = ids.some((id) =>
+        facts.referencesOf(facts.bindingOf(id)!).some((ref) => !within(ref, call) && !within(ref, d) && ![...dropped].some((g) => within(ref, g))),
+      );
+      const after = prelude.slice(prelude.indexOf(d) + 1);
+      if (!readElsewhere && after.every((st) => dropped.has(st as TSESTree.VariableDeclaration) || quietDeclaration(st, facts))) {
+        dropped.add(d);
+        changed = true;
+      }
+    }
+  }
+  return [...dropped];
+}
+
+/** `const x = <pure expression that cannot throw>`: a statement no one can see run. */
+function quietDeclaration(st: Node, facts: FileFacts): boolean {
+  return (
+    st.type === T.VariableDeclaration &&
+    st.kind === 'const' &&
+    st.declarations.every((d) => d.id.type === T.Identifier && d.init && !facts.pureProblem(d.init) && !facts.mayThrow(d.init))
+  );
 }
 
 function llmCalls(scope: Node, text: string): number {
@@ -330,6 +403,55 @@ function llmCalls(scope: Node, text: string): number {
     if (LLM_METHOD_CHAINS.some((re) => re.test(callee))) n++;
   });
   return n;
+}
+
+const TIMERS = new Set(['setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask', 'process.nextTick']);
+const PROMISE_METHODS = new Set(['then', 'catch', 'finally']);
+const LISTENERS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener', 'addEventListener']);
+
+/**
+ * Work the loop body starts without waiting for it, or null: timers and microtasks, promise callbacks,
+ * async functions of this file called without `await`, and event listeners (which run whenever their
+ * event comes, as the loop waits). `emit` is not one: it runs its listeners at once, in both programs.
+ */
+function scheduledWork(scope: Node, facts: FileFacts): string | null {
+  let found: Node | null = null;
+  let what = '';
+  const awaited = (call: Node) => {
+    let cur = call;
+    for (let p = facts.parents.get(cur); p; cur = p, p = facts.parents.get(p)) {
+      if (p.type === T.AwaitExpression) return true;
+      if (p.type === T.ReturnStatement || isFunctionLike(p) || /Statement$/.test(p.type)) return false;
+      // `await x.then(f)`, `await (a, f())`: waited for as part of what is awaited.
+      if (p.type === T.MemberExpression && p.object !== cur) return false;
+    }
+    return false;
+  };
+  visit(scope, (n) => {
+    if (found) return false;
+    if (n.type === T.NewExpression && n.callee.type === T.Identifier && n.callee.name === 'Promise' && facts.bindingOf(n.callee)?.kind === 'global' && !awaited(n)) {
+      found = n;
+      what = 'creates a promise it does not wait for';
+      return;
+    }
+    if (n.type !== T.CallExpression) return;
+    const callee = unwrap(n.callee);
+    const text = facts.src(callee).replace(/\s+/g, '');
+    let root: Node = callee;
+    while (root.type === T.MemberExpression) root = unwrap(root.object);
+    const global = root.type === T.Identifier && facts.bindingOf(root)?.kind === 'global';
+    const method = callee.type === T.MemberExpression ? propertyName(callee.property, callee.computed) : null;
+    if (global && TIMERS.has(text)) what = 'schedules work';
+    else if (method && PROMISE_METHODS.has(method) && !awaited(n)) what = 'adds a callback to a promise without waiting for it';
+    else if (method && LISTENERS.has(method)) what = 'adds an event listener';
+    else if (callee.type === T.Identifier && facts.bindingOf(callee)?.fn?.async && !awaited(n)) what = `starts \`${callee.name}\` without waiting for it`;
+    else if (n.arguments.some((a) => isFunctionLike(a) && a.async) && !awaited(n)) what = 'starts async callbacks without waiting for them';
+    else return;
+    found = n;
+  });
+  if (!found) return null;
+  const at = found as Node;
+  return `the loop body ${what} (line ${facts.line(at)}: \`${facts.quote(at)}\`), which runs while the loop waits for the next answer, between one item and the next; the rewrite no longer waits between items, so that work would run only after the whole loop, in another order; wait for it in the loop (await …) or start it after the loop to get a fix`;
 }
 
 /**
@@ -418,10 +540,18 @@ interface Moved {
 function movedCode(loop: Loop, request: Node, position: number, facts: FileFacts): Moved | string {
   const impure = facts.pureProblem(request);
   if (impure) return impureRequest(impure, facts);
+  // The rewrite evaluates the item's pattern twice, building the requests and again in the loop: its defaults must give the same value both times.
+  const defaults = loop.patterns.flatMap(patternDefaults);
+  for (const d of defaults) {
+    const problem = facts.pureProblem(d);
+    if (problem) {
+      return `the loop's pattern has the default \`${facts.quote(facts.parents.get(d) ?? d)}\`, which ${problem.what === 'await' ? 'waits for something' : 'Batchwise cannot show is free of side effects'}; the rewrite reads each item's pattern twice (once to build its request, once in the loop), so the default would run twice for an item that lacks the value; give a default without side effects, or keep this call unbatched`;
+    }
+  }
   const itemBindings = new Set(loop.itemIds.map((id) => facts.bindingOf(id)));
   const prelude = new Set(loop.body.slice(0, Math.max(0, position)));
   const needed: TSESTree.VariableDeclaration[] = [];
-  const roots: Node[] = [request];
+  const roots: Node[] = [request, ...defaults];
   const reads: Moved['reads'] = [];
   for (let i = 0; i < roots.length; i++) {
     for (const ref of facts.freeReads(roots[i])) {
@@ -512,12 +642,17 @@ function changeProblem(loop: Loop, moved: Moved, call: Node, callStart: number, 
     }
   }
   const byBinding = new Map<Binding, { path: string[]; ref: Node; role: Role; computes?: string }[]>();
+  const note = (b: Binding, read: { path: string[]; ref: Node; role: Role; computes?: string }) => {
+    const list = byBinding.get(b) ?? [];
+    list.push(read);
+    byBinding.set(b, list);
+  };
   for (const r of moved.reads) {
     const b = facts.bindingOf(r.ref)!;
     const u = facts.useOf(r.ref);
-    const list = byBinding.get(b) ?? [];
-    list.push({ path: u.path, ref: r.ref, role: r.role, computes: r.computes });
-    byBinding.set(b, list);
+    note(b, { path: u.path, ref: r.ref, role: r.role, computes: r.computes });
+    // What the value holds by reference (`session` = { history }): a change made through `history` is one too.
+    for (const held of facts.heldValues(b, u.path)) note(held.binding, { path: held.path, ref: r.ref, role: r.role, computes: r.computes });
   }
   const reachable = reachableFunctions(loop.scope, facts);
   const skip = new Set<Node>([call]);
@@ -537,13 +672,19 @@ function changeProblem(loop: Loop, moved: Moved, call: Node, callStart: number, 
       // Where the change happens decides (through an alias, that is where the alias is used).
       for (const harm of facts.harms(u, skip)) {
         const inLoop = within(harm.at, loop.scope);
+        const fn = reachable.find((f) => within(harm.at, f.fn));
         if (isItem) {
           if (inLoop && harm.at.range[0] < callStart) {
             return `the request uses \`${readName(read.ref, facts)}\`, which the loop body changes before the call (line ${facts.line(harm.at)}: \`${facts.quote(harm.at)}\`); a batch builds every request from the items as they are before the loop; compute the changed value into a const instead (const text = item.text.trim()) to get a fix`;
           }
+          // An item's own later changes cannot reach its own request; but items may share what they hold
+          // (`steps = qs.map((q) => ({ q, ctx }))`), and a change there reaches the later items' requests.
+          // (Items that are one object twice over are taken to be rare.)
+          if ((inLoop || fn) && reachesShared(b, read.path, u)) {
+            return `the request reads \`${readName(read.ref, facts)}\`, and the loop changes what the item holds there (line ${facts.line(harm.at)}: \`${facts.quote(harm.at)}\`); items may share that object, so the original's later requests would see the change, which a batch (every request built before the loop) cannot; build the request from values nothing changes, or keep this call unbatched`;
+          }
           continue;
         }
-        const fn = reachable.find((f) => within(harm.at, f.fn));
         const does = (who: string) =>
           harm.kind === 'hand-on'
             ? `${who} hands to \`${calleeName(harm.use, facts)}\` (line ${facts.line(harm.at)}), which may change it`
@@ -564,6 +705,20 @@ function changeProblem(loop: Loop, moved: Moved, call: Node, callStart: number, 
     }
   }
   return null;
+}
+
+/**
+ * Whether a change through a loop item (`u`) may reach what a request reads of it (`read`) in another
+ * item: a change inside something the item holds (`step.ctx.previous = …`, `step.ctx.list.push(…)`, or
+ * anything, when the item is handed on and the request reads that deep), not of the item's own members.
+ */
+function reachesShared(b: Binding, read: string[], u: Use): boolean {
+  const own = b.path ?? ['*'];
+  const r = [...own, ...read];
+  const w = [...own, ...u.path];
+  if (!overlaps(r, w)) return false;
+  if (u.kind === 'write') return w.length >= 2;
+  return w.length >= 1 || r.length >= 2;
 }
 
 function changeReason(role: Role, name: string, where: string, computes?: string): string {
@@ -616,6 +771,76 @@ function reachableFunctions(scope: Node, facts: FileFacts): { fn: FunctionLike; 
   return out;
 }
 
+const PROVIDER_HOSTS = new Set(['api.openai.com', 'api.anthropic.com']);
+
+/**
+ * Why the client may not talk to the provider's own API, or null. A `baseURL` written into the code
+ * names an OpenAI-compatible server (Ollama, vLLM, a gateway), which mostly has no Files or Batch API;
+ * an AzureOpenAI client with a `deployment` sends every path, the Batch API's too, under
+ * /deployments/<name>/. A baseURL read from the environment is taken as the provider's: it is how a
+ * deployment (or a test, pointing at a fake that speaks the Batch API) chooses a server, and the code
+ * names none to doubt. Only a client made in this file is looked at.
+ */
+function serverProblem(client: Node, facts: FileFacts): string | null {
+  if (client.type !== T.Identifier) return null;
+  const made = constValue(client, facts);
+  if (made?.type !== T.NewExpression) return null;
+  const options = made.arguments[0] ? constValue(made.arguments[0], facts) : null;
+  if (options?.type !== T.ObjectExpression) return null;
+  const props = new Map<string, Node>();
+  const collect = (o: TSESTree.ObjectExpression, depth: number) => {
+    for (const p of o.properties) {
+      if (p.type === T.SpreadElement) {
+        const inner = depth < 3 ? constValue(p.argument, facts) : null;
+        if (inner?.type === T.ObjectExpression) collect(inner, depth + 1);
+        continue;
+      }
+      const key = propertyName(p.key, p.computed);
+      if (key !== null) props.set(key, p.value);
+    }
+  };
+  collect(options, 0);
+  const className = facts.src(made.callee).replace(/\s+/g, '');
+  const deployment = props.get('deployment');
+  if (/AzureOpenAI$/.test(className) && deployment) {
+    return `the client \`${client.name}\` is an AzureOpenAI client with a \`deployment\` (\`${facts.quote(deployment)}\`): the SDK then sends every request, the Batch API's too, under /deployments/…/, where Azure serves no batches; make the client without \`deployment\` (each request names its deployment as its model) to get a fix`;
+  }
+  const base = props.get('baseURL');
+  if (!base) return null;
+  for (const url of literalStrings(base, facts)) {
+    let host: string | null = null;
+    try {
+      host = new URL(url).hostname;
+    } catch {
+      host = null;
+    }
+    if (host && PROVIDER_HOSTS.has(host)) continue;
+    return `the client \`${client.name}\` is made with \`baseURL\` \`${url}\`, a server other than the provider's own API; OpenAI-compatible servers (Ollama, vLLM, gateways) mostly have no Files or Batch API, so the batch would fail where the call works; keep this call unbatched (a baseURL read from the environment is taken as the provider's)`;
+  }
+  return null;
+}
+
+/** What a const of this file holds (followed through other consts), or the expression itself. */
+function constValue(n: Node, facts: FileFacts, depth = 0): Node | null {
+  const e = unwrap(n);
+  if (e.type !== T.Identifier || depth > 3) return e;
+  const b = facts.bindingOf(e);
+  const init = b?.kind === 'const' && b.path?.length === 0 ? b.declarator?.init : null;
+  return init ? constValue(init, facts, depth + 1) : null;
+}
+
+/** The string literals an expression may evaluate to (`'http://…'`, `process.env.X ?? 'http://…'`, a const holding one). */
+function literalStrings(n: Node, facts: FileFacts, depth = 0): string[] {
+  const e = depth < 4 ? constValue(n, facts, depth) : null;
+  if (!e) return [];
+  if (e.type === T.Literal && typeof e.value === 'string') return [e.value];
+  if (e.type === T.TemplateLiteral) return e.expressions.length === 0 ? [e.quasis.map((q) => q.value.cooked ?? '').join('')] : literalStrings(e.quasis[0], facts, depth + 1);
+  if (e.type === T.TemplateElement) return e.value.cooked ? [e.value.cooked] : [];
+  if (e.type === T.LogicalExpression) return [...literalStrings(e.left, facts, depth + 1), ...literalStrings(e.right, facts, depth + 1)];
+  if (e.type === T.ConditionalExpression) return [...literalStrings(e.consequent, facts, depth + 1), ...literalStrings(e.alternate, facts, depth + 1)];
+  return [];
+}
+
 /** The client in `client.<chain>.create(...)`, written out (an alias hides what it is), or why not. */
 export function clientOf(call: TSESTree.CallExpression, chain: readonly string[]): Node | string {
   const callee = call.callee;
@@ -632,33 +857,9 @@ export function clientOf(call: TSESTree.CallExpression, chain: readonly string[]
   return cursor;
 }
 
-/** Adds `import { name } from '<helper>'` (or the require) for each helper not imported yet, in one edit. */
-export function importEdit(program: TSESTree.Program, text: string, file: string, moduleKind: 'cjs' | 'esm', imports: { helperPath: string; name: string }[], style?: ModuleStyle): TextEdit {
-  const specifierOf = (helperPath: string) => relativeImport(file, helperPath, importExtension(program, moduleKind, file, helperPath, style));
-  const lines = imports
-    .filter(({ helperPath, name }) => !isImported(program, text, specifierOf(helperPath), name))
-    .map(({ helperPath, name }) => {
-      const specifier = specifierOf(helperPath);
-      return moduleKind === 'cjs' ? `const { ${name} } = require('${specifier}');` : `import { ${name} } from '${specifier}';`;
-    });
-  if (lines.length === 0) return { range: [0, 0], newText: '' };
-  const anchor = lastImport(program);
-  if (anchor) return { range: [anchor.range[1], anchor.range[1]], newText: `\n${lines.join('\n')}` };
-  const shebang = text.startsWith('#!') ? text.indexOf('\n') + 1 : 0;
-  return { range: [shebang, shebang], newText: `${lines.join('\n')}\n` };
-}
-
-function isImported(program: TSESTree.Program, text: string, specifier: string, helper: string): boolean {
-  return program.body.some((s) => {
-    if (s.type === T.ImportDeclaration) {
-      return (
-        s.source.value.replace(/\.[cm]?js$/, '') === specifier.replace(/\.[cm]?js$/, '') &&
-        s.specifiers.some((sp) => sp.type === T.ImportSpecifier && sp.local.name === helper)
-      );
-    }
-    const code = text.slice(s.range[0], s.range[1]);
-    return code.includes(`require('${specifier}')`) && code.includes(helper);
-  });
+/** The specifier this file imports a helper module by. */
+export function helperSpecifier(program: TSESTree.Program, file: string, moduleKind: 'cjs' | 'esm', helperPath: string, style?: ModuleStyle): string {
+  return relativeImport(file, helperPath, importExtension(program, moduleKind, file, helperPath, style));
 }
 
 /** The last top-level import or require (or directive) before other code. */

@@ -4,12 +4,31 @@
 // up front, a loop without a block to put the batch in); what the request reads is loopHoist's business.
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import { visit, Node } from '../parse/walk';
-import { isFunctionLike, propertyName } from '../detect/resolve';
+import { FunctionLike, isFunctionLike, propertyName } from '../detect/resolve';
 import type { TextEdit } from '../model';
-import { FileFacts, unwrap } from './effects';
+import { Binding, factsFor, FileFacts, ModuleLookup, unwrap } from './effects';
+
+/** The defaults a pattern gives (`{ id = nextId() }`): evaluated again wherever the pattern is. */
+export function patternDefaults(pattern: Node): Node[] {
+  const out: Node[] = [];
+  const walk = (n: Node) => {
+    if (n.type === T.AssignmentPattern) {
+      out.push(n.right);
+      walk(n.left);
+    } else if (n.type === T.ObjectPattern) {
+      for (const p of n.properties) walk(p.type === T.RestElement ? p.argument : p.value);
+    } else if (n.type === T.ArrayPattern) {
+      for (const e of n.elements) if (e) walk(e);
+    } else if (n.type === T.RestElement) {
+      walk(n.argument);
+    }
+  };
+  walk(pattern);
+  return out;
+}
 
 /** The identifiers a pattern declares (loop variables, parameters). */
-function patternIds(pattern: Node): TSESTree.Identifier[] {
+export function patternIds(pattern: Node): TSESTree.Identifier[] {
   const ids: TSESTree.Identifier[] = [];
   const walk = (n: Node) => {
     switch (n.type) {
@@ -58,12 +77,61 @@ export interface Loop {
   labels: string[];
   /** What is declared once per item: loop variables, callback parameters, the index. */
   itemIds: TSESTree.Identifier[];
+  /** The patterns that declare them (the loop variable's, the callback's parameters). */
+  patterns: Node[];
+  /**
+   * Why the items may not be an array (a parameter may be a generator): told only when nothing else is
+   * wrong, as the fix for it (make it an array) is the user's last step.
+   */
+  itemsProblem: string | null;
   /** Values the original reads as the loop goes (the collection, the bound), which must not change in it. */
   live: { node: Node; role: 'collection' | 'bound' }[];
-  /** Parameters of the function that builds each request, given a fresh name for an unused one. */
-  mapParams(unused: string): string;
-  /** The edits that turn the loop into a second pass over the results. */
-  rewrite(names: { items: string; results: string; index: string; unused: string }): { hoisted: string; edits: TextEdit[]; indexName: string };
+  /**
+   * Parameters of the function that builds each request, given a fresh name for an unused one, without
+   * the item's names the request does not read (`drop`).
+   */
+  mapParams(unused: string, drop: ReadonlySet<Node>): string;
+  /**
+   * The edits that turn the loop into a second pass over the results. `unusedIds` are the item's names
+   * the second pass no longer reads (only the request did): left out, so as to add no unused name;
+   * `prune` says whether a destructuring pattern may lose them too (where its throwing on a malformed
+   * item could be seen to move).
+   */
+  rewrite(names: { items: string; results: string; index: string; unused: string; unusedIds: ReadonlySet<Node>; prune: boolean }): { hoisted: string; edits: TextEdit[]; indexName: string };
+}
+
+/**
+ * A pattern without the names in `drop` (`{ id, text }` → `{ id }`), or null when nothing is left. A
+ * pattern with a rest element is kept whole: leaving a name out would change what the rest holds.
+ */
+export function prunedPattern(p: Node, drop: ReadonlySet<Node>, src: (n: Node) => string): string | null {
+  switch (p.type) {
+    case T.Identifier:
+      return drop.has(p) ? null : src(p);
+    case T.AssignmentPattern: {
+      const left = prunedPattern(p.left, drop, src);
+      return left === null ? null : left === src(p.left) ? src(p) : `${left} = ${src(p.right)}`;
+    }
+    case T.ObjectPattern: {
+      if (p.properties.some((q) => q.type === T.RestElement)) return src(p);
+      const kept = p.properties.flatMap((q) => {
+        if (q.type !== T.Property) return [src(q)];
+        const value = prunedPattern(q.value, drop, src);
+        if (value === null) return [];
+        if (value === src(q.value)) return [src(q)];
+        return [`${q.computed ? `[${src(q.key)}]` : src(q.key)}: ${value}`];
+      });
+      return kept.length === 0 ? null : `{ ${kept.join(', ')} }`;
+    }
+    case T.ArrayPattern: {
+      if (p.elements.some((e) => e?.type === T.RestElement)) return src(p);
+      const kept = p.elements.map((e) => (e ? prunedPattern(e, drop, src) : null));
+      while (kept.length > 0 && kept[kept.length - 1] === null) kept.pop();
+      return kept.length === 0 ? null : `[${kept.map((e) => e ?? '').join(', ')}]`;
+    }
+    default:
+      return src(p);
+  }
 }
 
 export function resultUse(call: TSESTree.CallExpression, parents: Map<Node, Node>): ResultUse | string {
@@ -96,7 +164,7 @@ export function enclosingLoop(use: ResultUse, facts: FileFacts, program: TSESTre
       if (owner.await) return 'for await loops consume their items one at a time; the items are not known up front';
       if (owner.left.type !== T.VariableDeclaration || owner.left.declarations.length !== 1) return 'the loop assigns to an existing variable instead of declaring one';
       const upFront = upFrontProblem(owner.right, facts);
-      if (upFront) return upFront;
+      if (upFront?.lazy) return upFront.reason;
       const placed = placement(owner, facts);
       if (typeof placed === 'string') return placed;
       const left = owner.left;
@@ -109,13 +177,20 @@ export function enclosingLoop(use: ResultUse, facts: FileFacts, program: TSESTre
         sequential: true,
         awaitsBatch: true,
         itemIds: patternIds(pattern),
+        patterns: [pattern],
+        itemsProblem: upFront?.reason ?? null,
         live: [{ node: owner.right, role: 'collection' }],
-        mapParams: () => src(pattern),
-        rewrite: ({ items, results, index }) => ({
-          hoisted: `const ${items} = Array.from(${src(owner.right)});\n${indentLike(placed.anchor, facts.text)}const ${results} = $RUN;\n`,
-          edits: [{ range: [left.range[0], owner.right.range[1]], newText: `${left.kind} [${index}, ${src(pattern)}] of ${items}.entries()` }],
-          indexName: index,
-        }),
+        mapParams: (unused, drop) => prunedPattern(pattern, drop, src) ?? unused,
+        rewrite: ({ items, results, index, unusedIds, prune }) => {
+          // An identifier the second pass does not read is left out; a pattern loses such names only where allowed.
+          const kept = pattern.type === T.Identifier || prune ? prunedPattern(pattern, unusedIds, src) : src(pattern);
+          const head = kept === null ? `${left.kind} ${index} of ${items}.keys()` : `${left.kind} [${index}, ${kept}] of ${items}.entries()`;
+          return {
+            hoisted: `const ${items} = Array.from(${src(owner.right)});\n${indentLike(placed.anchor, facts.text)}const ${results} = $RUN;\n`,
+            edits: [{ range: [left.range[0], owner.right.range[1]], newText: head }],
+            indexName: index,
+          };
+        },
       };
     }
     // for (let i = 0; i < xs.length; i++) { … }
@@ -132,10 +207,13 @@ export function enclosingLoop(use: ResultUse, facts: FileFacts, program: TSESTre
         sequential: true,
         awaitsBatch: true,
         itemIds: [bound.id],
+        patterns: [],
+        itemsProblem: null,
         live: [{ node: bound.node, role: 'bound' }],
-        mapParams: (unused) => `${unused}, ${bound.index}`,
+        mapParams: (unused, drop) => (drop.has(bound.id) ? unused : `${unused}, ${bound.index}`),
         rewrite: ({ items, results }) => ({
-          hoisted: `const ${items} = Array.from({ length: ${bound.length} });\n${indentLike(placed.anchor, facts.text)}const ${results} = $RUN;\n`,
+          // `i < 2.5` runs three times: as many items as the loop has iterations, a whole number either way.
+          hoisted: `const ${items} = Array.from({ length: ${integral(bound.node, facts) ? bound.length : `Math.ceil(${bound.length})`} });\n${indentLike(placed.anchor, facts.text)}const ${results} = $RUN;\n`,
           edits: [],
           indexName: bound.index,
         }),
@@ -177,45 +255,219 @@ function placement(loopNode: Node, facts: FileFacts): { anchor: Node; labels: st
   return `the loop is the body of ${what} without braces, so there is no place for the batch right before it (and it would run even when the loop does not); wrap the loop in a block ({ … }) to get a fix`;
 }
 
+/** Why the items may not all be there up front: a known generator or iterator, or a value of unknown origin. */
+type ItemsProblem = { lazy: true; reason: string } | { lazy: false; reason: string };
+
 /**
  * Why the items a loop (or p-map) runs over may not all be there up front, or null. The collection is
  * evaluated once either way; what a batch cannot keep is a generator or iterator handing items out one
- * at a time (its work would all run first, or an async one would not spread into an array at all). So:
- * array literals, variables and members not made by such a call, and calls known to return arrays.
+ * at a time (its work would all run first, or an async one would not spread into an array at all). A
+ * parameter, or any value from elsewhere, may be one (`summarize(lines())`), so only collections known
+ * to be arrays, Sets or Maps count: literals, `Array.from`, array-returning methods of those, a typed
+ * `T[]`/`Array<T>`/`ReadonlyArray<T>`/`Set<T>`/`Map<K, V>` annotation, a const of this file holding one,
+ * a parameter of a function of this file that only this file calls, each time with one of those.
  */
-function upFrontProblem(expr: Node, facts: FileFacts, depth = 0): string | null {
+function upFrontProblem(expr: Node, facts: FileFacts, depth = 0): ItemsProblem | null {
   const e = unwrap(expr);
-  const problem = (n: Node) =>
-    `the items come from \`${facts.quote(n)}\`, which may hand them out one at a time (a generator or an iterator), so they are not all there before the loop; collect them into an array first (const items = [...${facts.quote(n)}]) if reading them all up front is safe, to get a fix`;
+  const lazy = (n: Node): ItemsProblem => ({
+    lazy: true,
+    reason: `the items come from \`${facts.quote(n)}\`, which may hand them out one at a time (a generator or an iterator), so they are not all there before the loop; collect them into an array first (const items = [...${facts.quote(n)}]) if reading them all up front is safe, to get a fix`,
+  });
+  const unknown = (n: Node): ItemsProblem => ({
+    lazy: false,
+    reason: `the loop runs over \`${facts.quote(n)}\`, which Batchwise cannot show is an array: a parameter or a value from elsewhere may be a generator that hands out its items one at a time, which a batch would run to the end before the loop; copy it into an array before the loop (\`const list = Array.from(${facts.quote(n)})\`, then loop over \`list\`) or give it an array type (\`${facts.quote(n)}: T[]\`) to get a fix`,
+  });
+  if (depth > 6) return unknown(e);
+  if (facts.kindOf(e) === 'array') return null;
   switch (e.type) {
     case T.ArrayExpression:
-    case T.AwaitExpression:
       return null;
+    case T.AwaitExpression: {
+      // Promise.all hands back an array; any other awaited value is as unknown as a parameter.
+      const arg = unwrap(e.argument);
+      if (arg.type !== T.CallExpression) return unknown(e);
+      if (facts.src(arg.callee).replace(/\s+/g, '') === 'Promise.all' && rootIsGlobal(arg.callee, facts)) return null;
+      return callReturnsCollection(arg, facts, true, depth) ? null : unknown(e);
+    }
     case T.NewExpression:
-      return e.callee.type === T.Identifier && ['Set', 'Map', 'Array'].includes(e.callee.name) && facts.bindingOf(e.callee)?.kind === 'global' ? null : problem(e);
+      return e.callee.type === T.Identifier && ['Set', 'Map', 'Array'].includes(e.callee.name) && facts.bindingOf(e.callee)?.kind === 'global' ? null : lazy(e);
     case T.ConditionalExpression:
       return upFrontProblem(e.consequent, facts, depth + 1) ?? upFrontProblem(e.alternate, facts, depth + 1);
     case T.LogicalExpression:
       return upFrontProblem(e.left, facts, depth + 1) ?? upFrontProblem(e.right, facts, depth + 1);
-    case T.Identifier:
-    case T.MemberExpression:
-    case T.ThisExpression: {
-      const chain = facts.memberChain(e);
-      if (!chain) {
-        let root: Node = e;
-        while (root.type === T.MemberExpression) root = unwrap(root.object);
-        return root.type === T.AwaitExpression ? null : problem(e);
-      }
-      const init = chain.binding.kind !== 'param' && chain.binding.path?.length === 0 ? chain.binding.declarator?.init : null;
-      const made = init ? unwrap(init) : null;
-      if (made?.type === T.CallExpression && isIteratorCall(made, facts)) return problem(made);
-      return null;
+    case T.Identifier: {
+      const b = facts.bindingOf(e);
+      if (!b || b.path?.length !== 0) return unknown(e);
+      let declared: Node | undefined = b.kind === 'param' && b.owner && b.paramIndex !== undefined ? b.owner.params[b.paramIndex] : b.declarator?.id;
+      if (declared?.type === T.AssignmentPattern) declared = declared.left;
+      const type = declared?.type === T.Identifier ? declared.typeAnnotation?.typeAnnotation : undefined;
+      if (type && isCollectionType(type)) return null;
+      if (b.kind === 'param') return callersPassCollections(b, facts, depth) ? null : unknown(e);
+      // A variable of this file whose only value is its initialiser: what that is decides.
+      const init = b.kind === 'const' || (b.kind === 'let' && !reassigned(b, facts)) ? b.declarator?.init : null;
+      if (!init) return unknown(e);
+      const made = unwrap(init);
+      if (made.type === T.CallExpression && isIteratorCall(made, facts)) return lazy(made);
+      const inner = upFrontProblem(made, facts, depth + 1);
+      return inner === null ? null : inner.lazy ? inner : unknown(e);
     }
     case T.CallExpression:
-      return returnsArray(e, facts, depth) ? null : problem(e);
+      if (isIteratorCall(e, facts)) return lazy(e);
+      return returnsArray(e, facts, depth) || callReturnsCollection(e, facts, false, depth) ? null : unknown(e);
     default:
-      return problem(e);
+      return unknown(e);
   }
+}
+
+/**
+ * A call of a function, of this file or imported from another module of the project (named, default,
+ * or through a namespace import), that returns a collection: its declared return type says so
+ * (`T[]`, or `Promise<T[]>` when awaited), or without one, every value it returns is known to be one.
+ */
+function callReturnsCollection(call: TSESTree.CallExpression, facts: FileFacts, awaited: boolean, depth: number): boolean {
+  if (depth > 6) return false;
+  const target = calledFunction(call, facts, depth);
+  if (!target) return false;
+  const { fn, facts: own } = target;
+  if (fn.generator) return false;
+  const declared = fn.returnType?.typeAnnotation;
+  if (declared) {
+    if (!fn.async && isCollectionType(declared)) return true;
+    const promised = declared.type === T.TSTypeReference && declared.typeName.type === T.Identifier && declared.typeName.name === 'Promise' ? declared.typeArguments?.params[0] : undefined;
+    return awaited && promised !== undefined && isCollectionType(promised);
+  }
+  // An async function hands back a promise: only its awaited value is what it returns.
+  if (fn.async && !awaited) return false;
+  const returned: Node[] = [];
+  let bare = false;
+  if (fn.body.type !== T.BlockStatement) returned.push(fn.body);
+  else {
+    visit(fn.body, (n) => {
+      if (n !== fn && isFunctionLike(n)) return false;
+      if (n.type === T.ReturnStatement) {
+        if (n.argument) returned.push(n.argument);
+        else bare = true;
+      }
+      return undefined;
+    });
+  }
+  return !bare && returned.length > 0 && returned.every((r) => upFrontProblem(r, own, depth + 1) === null);
+}
+
+/** The function a call calls, with the facts of the file it is in, when Batchwise can tell for sure. */
+function calledFunction(call: TSESTree.CallExpression, facts: FileFacts, depth: number): { fn: FunctionLike; facts: FileFacts } | undefined {
+  const callee = unwrap(call.callee);
+  let local: TSESTree.Identifier;
+  let member: string | undefined;
+  if (callee.type === T.Identifier) local = callee;
+  else if (callee.type === T.MemberExpression && unwrap(callee.object).type === T.Identifier) {
+    // ns.fn(…) through `import * as ns`
+    local = unwrap(callee.object) as TSESTree.Identifier;
+    member = propertyName(callee.property, callee.computed) ?? undefined;
+    if (!member) return undefined;
+  } else return undefined;
+  const b = facts.bindingOf(local);
+  if (!b) return undefined;
+  if (member === undefined && b.fn && (b.kind === 'function' || b.kind === 'const') && !reassigned(b, facts)) return { fn: b.fn, facts };
+  if (b.kind !== 'import' || !b.id || !facts.modules || facts.file === undefined) return undefined;
+  const spec = facts.parents.get(b.id);
+  const decl = spec && facts.parents.get(spec);
+  if (!spec || decl?.type !== T.ImportDeclaration || decl.importKind === 'type') return undefined;
+  let name: string;
+  if (spec.type === T.ImportSpecifier) {
+    if (member !== undefined || spec.importKind === 'type') return undefined;
+    name = spec.imported.type === T.Identifier ? spec.imported.name : String(spec.imported.value);
+  } else if (spec.type === T.ImportDefaultSpecifier) {
+    if (member !== undefined) return undefined;
+    name = 'default';
+  } else if (spec.type === T.ImportNamespaceSpecifier && member !== undefined) name = member;
+  else return undefined;
+  return exportedFunction(facts.file, decl.source.value, name, facts.modules, depth + 1);
+}
+
+/** The function a module exports under `name` (declared there, exported by a local name, or re-exported from another module). */
+function exportedFunction(fromFile: string, specifier: string, name: string, modules: ModuleLookup, depth: number): { fn: FunctionLike; facts: FileFacts } | undefined {
+  if (depth > 6) return undefined;
+  const module = modules(fromFile, specifier);
+  if (!module) return undefined;
+  const facts = factsFor(module.ast, module.text, module.file, modules);
+  const byLocal = (id: TSESTree.Identifier | null | undefined) => {
+    const b = id ? facts.bindingOf(id) : undefined;
+    return b?.fn && (b.kind === 'function' || b.kind === 'const') && !reassigned(b, facts) ? { fn: b.fn, facts } : undefined;
+  };
+  const localNamed = (local: string) => {
+    for (const s of module.ast.body) {
+      const d = s.type === T.ExportNamedDeclaration && s.declaration ? s.declaration : s;
+      if (d.type === T.FunctionDeclaration && d.id?.name === local) return byLocal(d.id);
+      if (d.type === T.VariableDeclaration && d.kind === 'const') {
+        for (const v of d.declarations) if (v.id.type === T.Identifier && v.id.name === local) return byLocal(v.id);
+      }
+    }
+    return undefined;
+  };
+  for (const s of module.ast.body) {
+    if (name === 'default' && s.type === T.ExportDefaultDeclaration) {
+      const d = s.declaration;
+      if (d.type === T.FunctionDeclaration || d.type === T.FunctionExpression || d.type === T.ArrowFunctionExpression) return d.id ? byLocal(d.id) ?? { fn: d, facts } : { fn: d, facts };
+      return d.type === T.Identifier ? localNamed(d.name) : undefined;
+    }
+    if (s.type !== T.ExportNamedDeclaration || s.exportKind === 'type') continue;
+    if (s.declaration) {
+      const d = s.declaration;
+      if (d.type === T.FunctionDeclaration && d.id?.name === name) return byLocal(d.id);
+      if (d.type === T.VariableDeclaration) for (const v of d.declarations) if (v.id.type === T.Identifier && v.id.name === name) return d.kind === 'const' ? byLocal(v.id) : undefined;
+      continue;
+    }
+    for (const sp of s.specifiers) {
+      const exported = sp.exported.type === T.Identifier ? sp.exported.name : String(sp.exported.value);
+      if (exported !== name) continue;
+      const local = sp.local.type === T.Identifier ? sp.local.name : String(sp.local.value);
+      return s.source ? exportedFunction(module.file, s.source.value, local, modules, depth + 1) : localNamed(local);
+    }
+  }
+  return undefined;
+}
+
+/** A parameter of a function only this file calls (not exported, never handed on), and each call passes a known collection there. */
+function callersPassCollections(b: Binding, facts: FileFacts, depth: number): boolean {
+  const fn = b.owner;
+  if (!fn || b.paramIndex === undefined) return false;
+  const holder = facts.parents.get(fn);
+  const nameId = fn.type === T.FunctionDeclaration ? fn.id : holder?.type === T.VariableDeclarator && holder.init === fn && holder.id.type === T.Identifier ? holder.id : null;
+  const named = nameId ? facts.bindingOf(nameId) : undefined;
+  if (!named || named.exported) return false;
+  const refs = facts.referencesOf(named);
+  return (
+    refs.length > 0 &&
+    refs.every((ref) => {
+      const u = facts.useOf(ref);
+      if (u.kind !== 'call') return false;
+      const args = u.call.arguments.slice(0, b.paramIndex! + 1);
+      const arg = args[b.paramIndex!];
+      return Boolean(arg) && !args.some((a) => a.type === T.SpreadElement) && upFrontProblem(arg, facts, depth + 1) === null;
+    })
+  );
+}
+
+/** `T[]`, `readonly T[]`, a tuple, `Array<T>`, `ReadonlyArray<T>`, `Set<T>`, `Map<K, V>` (and their readonly forms). */
+function isCollectionType(t: Node): boolean {
+  if (t.type === T.TSArrayType || t.type === T.TSTupleType) return true;
+  if (t.type === T.TSTypeOperator && t.operator === 'readonly' && t.typeAnnotation) return isCollectionType(t.typeAnnotation);
+  if (t.type === T.TSUnionType) return t.types.every(isCollectionType);
+  return t.type === T.TSTypeReference && t.typeName.type === T.Identifier && ['Array', 'ReadonlyArray', 'Set', 'ReadonlySet', 'Map', 'ReadonlyMap'].includes(t.typeName.name);
+}
+
+function reassigned(b: Binding, facts: FileFacts): boolean {
+  return facts.referencesOf(b).some((ref) => {
+    const u = facts.useOf(ref);
+    return u.kind === 'write' && u.path.length === 0;
+  });
+}
+
+function rootIsGlobal(n: Node, facts: FileFacts): boolean {
+  let root = unwrap(n);
+  while (root.type === T.MemberExpression) root = unwrap(root.object);
+  return root.type === T.Identifier && facts.bindingOf(root)?.kind === 'global';
 }
 
 /** A generator function of this file called, or an object's own iterator taken by hand. */
@@ -246,6 +498,17 @@ function returnsArray(call: TSESTree.CallExpression, facts: FileFacts, depth: nu
 export function indentLike(n: Node, text: string): string {
   const lineStart = text.lastIndexOf('\n', n.range[0] - 1) + 1;
   return /^[ \t]*/.exec(text.slice(lineStart))![0];
+}
+
+/** Whether a loop bound is a whole number: a length, an integer literal, a const holding one. */
+function integral(n: Node, facts: FileFacts, depth = 0): boolean {
+  const e = unwrap(n);
+  if (e.type === T.Literal) return typeof e.value === 'number' && Number.isInteger(e.value);
+  if (e.type === T.MemberExpression) return !e.computed && propertyName(e.property, false) === 'length';
+  if (e.type !== T.Identifier || depth > 3) return false;
+  const b = facts.bindingOf(e);
+  const init = b?.kind === 'const' && b.path?.length === 0 ? b.declarator?.init : null;
+  return Boolean(init && integral(init, facts, depth + 1));
 }
 
 /** `for (let i = 0; i < xs.length; i++)` (or `i < n` with an invariant n), counting up by one. */
@@ -339,9 +602,11 @@ function mapCallback(fn: Node, facts: FileFacts, program: TSESTree.Program, limi
   if (!isPMap && method !== 'map' && method !== 'forEach') return NOT_PER_ITEM;
   const receiver = isPMap ? outerCall.arguments[0] : (outerCall.callee as TSESTree.MemberExpression).object;
   if (receiver.type === T.SpreadElement) return NOT_PER_ITEM;
+  let itemsProblem: string | null = null;
   if (isPMap) {
     const upFront = upFrontProblem(receiver, facts);
-    if (upFront) return upFront;
+    if (upFront?.lazy) return upFront.reason;
+    itemsProblem = upFront?.reason ?? null;
   }
 
   // The whole fan-out must finish before what follows it, so the results can be waited for first.
@@ -367,6 +632,9 @@ function mapCallback(fn: Node, facts: FileFacts, program: TSESTree.Program, limi
   }
   const position = fanOutPosition(fanOut, outerCall, anchor, facts);
   if (position) return position;
+  if (method === 'map' && !awaitedWhereMade(fanOut, anchor, facts)) {
+    return `the fan-out's promise is not awaited in the statement that makes it (\`${facts.quote(anchor)}\`), so the code after that statement runs while the requests are out; the rewrite waits for the whole batch before that statement, so that code would run only after the batch; await the fan-out where it is made (const results = await Promise.all(…)) to get a fix`;
+  }
   if (method === 'forEach') {
     if (anchor.type !== T.ExpressionStatement || (anchor as TSESTree.ExpressionStatement).expression !== fanOut) return 'the forEach result is used; forEach returns nothing';
     if (!fn.async) return 'the forEach callback is not async, so it cannot wait for the batch; make it async (xs.forEach(async (x) => …)) to get a fix';
@@ -383,16 +651,27 @@ function mapCallback(fn: Node, facts: FileFacts, program: TSESTree.Program, limi
     sequential,
     awaitsBatch: method !== 'forEach',
     itemIds: fn.params.flatMap((p) => patternIds(p)),
+    patterns: fn.params,
+    itemsProblem,
     live: isPMap ? [{ node: receiver, role: 'collection' }] : [],
-    mapParams: (unused) => fn.params.map((p) => src(p)).join(', ') || unused,
-    rewrite: ({ items, results, index, unused }) => {
+    mapParams: (unused, drop) => {
+      const params = fn.params.map((p) => prunedPattern(p, drop, src));
+      while (params.length > 0 && params[params.length - 1] === null) params.pop();
+      return params.map((p, i) => p ?? (fn.params[i].type === T.Identifier ? `_${(fn.params[i] as TSESTree.Identifier).name}` : unused)).join(', ');
+    },
+    rewrite: ({ items, results, index, unused, unusedIds, prune }) => {
       const existing = fn.params[1]?.type === T.Identifier ? fn.params[1].name : null;
       const indexName = existing ?? index;
       const edits: TextEdit[] = [{ range: [receiver.range[0], receiver.range[1]], newText: items }];
-      if (!existing) {
-        const first = fn.params[0];
-        if (first) edits.push({ range: [first.range[1], first.range[1]], newText: `, ${indexName}` });
-        else edits.push(paramsEdit(fn, facts.text, `${unused}, ${indexName}`));
+      // The item's names the callback no longer reads: left out, or an unused parameter marked as such (`_item`).
+      const first = fn.params[0];
+      if (first) {
+        const kept = first.type === T.Identifier || prune ? prunedPattern(first, unusedIds, src) : src(first);
+        const text = kept ?? (first.type === T.Identifier ? `_${first.name}` : unused);
+        if (text !== src(first)) edits.push({ range: [first.range[0], first.range[1]], newText: existing ? text : `${text}, ${indexName}` });
+        else if (!existing) edits.push({ range: [first.range[1], first.range[1]], newText: `, ${indexName}` });
+      } else {
+        edits.push(paramsEdit(fn, facts.text, `${unused}, ${indexName}`));
       }
       // p-map also takes iterables that are not arrays; a spread reads any iterable the way p-map does.
       const all = isPMap ? `[...${src(receiver)}]` : `Array.from(${src(receiver)})`;
@@ -464,6 +743,15 @@ function fanOutPosition(fanOut: Node, outerCall: TSESTree.CallExpression, anchor
     cur = p;
   }
   return null;
+}
+
+/** Whether the fan-out is awaited (or returned, for the caller to await) by the statement that makes it. */
+function awaitedWhereMade(fanOut: Node, anchor: Node, facts: FileFacts): boolean {
+  if (anchor.type === T.ReturnStatement) return true;
+  for (let cur: Node | undefined = facts.parents.get(fanOut); cur && cur !== anchor; cur = facts.parents.get(cur)) {
+    if (cur.type === T.AwaitExpression) return true;
+  }
+  return false;
 }
 
 /** Replaces an empty parameter list `()` (or `async ()`) with `(params)`. */

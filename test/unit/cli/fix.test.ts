@@ -25,7 +25,7 @@ test('without --write: a unified diff of the file and the new helper, nothing wr
     const res = run(dir, 'scripts/summarize-nightly.ts', '--line', String(callLine(before)));
     assert.equal(res.status, 0, res.stderr);
     assert.match(res.stdout, /^={10,}\n--- a\/scripts\/summarize-nightly\.ts\n\+\+\+ b\/scripts\/summarize-nightly\.ts\n@@ /);
-    assert.match(res.stdout, /\n\+import \{ runChatCompletionsBatch \} from '\.\.\/batchwise\/openaiBatch';\n/);
+    assert.match(res.stdout, /\n\+import \{ runChatCompletionsBatch(, batchwiseRequest)? \} from '\.\.\/batchwise\/openaiBatch';\n/);
     assert.match(res.stdout, /\n-  for \(const note of notes\) \{\n/);
     assert.match(res.stdout, /--- \/dev\/null\n\+\+\+ b\/batchwise\/openaiBatch\.ts/);
     assert.equal(readFileSync(file, 'utf8'), before);

@@ -10,8 +10,8 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
-import { BatchItemError, BatchRequestError, BatchResults, runChatCompletionsBatch, runEmbeddingsBatch, runModerationsBatch } from '../../../src/core/rewrite/templates/openaiBatch';
-import { MessageBatchItemError, MessageBatchRequestError, MessageBatchResults, runMessagesBatch } from '../../../src/core/rewrite/templates/anthropicBatch';
+import { BatchItemError, BatchRequestError, BatchResults, batchwiseRequest, runChatCompletionsBatch, runEmbeddingsBatch, runModerationsBatch, UnbuiltRequest } from '../../../src/core/rewrite/templates/openaiBatch';
+import { batchwiseRequest as anthropicBatchwiseRequest, MessageBatchItemError, MessageBatchRequestError, MessageBatchResults, runMessagesBatch, UnbuiltRequest as AnthropicUnbuiltRequest } from '../../../src/core/rewrite/templates/anthropicBatch';
 import { BatchQueue } from '../../../src/core/rewrite/templates/batchQueue';
 import { startFakeOpenAI } from '../../fake-provider/openai';
 import { startFakeAnthropic } from '../../fake-provider/anthropic';
@@ -45,7 +45,7 @@ interface Provider {
   errorPrefix: string;
   /** The message of a request that failed once with a transient server error. */
   transientMessage: string;
-  start(options?: { failCustomIds?: string[]; failCustomIdsOnce?: string[]; expireAfter?: number; rejectText?: string; progressSteps?: number }): Promise<Fake>;
+  start(options?: { failCustomIds?: string[]; failCustomIdsOnce?: string[]; failCustomIdsTimes?: Record<string, number>; expireAfter?: number; rejectText?: string; progressSteps?: number }): Promise<Fake>;
   run(fake: Fake, options: RunOptions): Promise<Results>;
   sync(fake: Fake): Promise<unknown[]>;
   /** Each request on its own at the synchronous endpoint: answered or rejected. */
@@ -209,7 +209,7 @@ for (const p of providers) {
     const warnings: string[] = [];
     t.mock.method(console, 'warn', (message: string) => String(message).startsWith('batchwise:') && warnings.push(message));
     await withFake(p, { failCustomIdsOnce: ['req-1'] }, async (fake) => {
-      const first = await p.run(fake, { stateDir });
+      const first = await p.run(fake, { stateDir, resubmitFailed: 0 });
       const sync = await p.sync(fake);
       // The others are answered; the failed one throws what the synchronous call throws for a 500.
       assert.deepEqual([first.get(0), first.get(2)], [sync[0], sync[2]]);
@@ -231,11 +231,11 @@ for (const p of providers) {
         assert.ok(e instanceof p.errorClass);
         assert.deepEqual([...e.failures.keys()], ['req-1']);
         assert.ok(e.message.startsWith(`1 ${p.errorPrefix} (batch ${first.batchIds[0]}): req-1: ${p.transientMessage}`), e.message);
-        assert.ok(e.message.endsWith('. The results that arrived are kept: run again with resubmitFailed (or BATCHWISE_RESUBMIT_FAILED=1) to resend only the failed requests'), e.message);
+        assert.ok(e.message.includes('. The results that arrived are kept: a rerun reuses them and resends only the failed requests that may succeed ('), e.message);
         return true;
       });
       assert.equal(warnings.length, 1, 'one warning says the same on stderr');
-      assert.match(warnings[0], /^batchwise: 1 of 3 .*resend only the failed requests$/);
+      assert.match(warnings[0], /^batchwise: 1 of 3 .*resends only the failed requests that may succeed \(.*\)$/);
       const files = stateFiles(stateDir);
       assert.equal(files.length, 1, 'kept: the other requests were paid for');
       assert.equal((JSON.parse(readFileSync(join(stateDir, files[0]), 'utf8')) as { batchId: string }).batchId, first.batchIds[0]);
@@ -249,7 +249,7 @@ for (const p of providers) {
 
   test(`${p.name}: an expired request throws the helper's item error; a rejected one the SDK's BadRequestError, as the sync call does`, async () => {
     await withFake(p, { expireAfter: 2, rejectText: 'risks' }, async (fake) => {
-      const results = await p.run(fake, { stateDir: false });
+      const results = await p.run(fake, { stateDir: false, resubmitFailed: 0 });
       const sync = await p.syncSettled(fake);
       assert.equal(sync[0].status, 'fulfilled');
       assert.deepEqual(results.get(0), (sync[0] as PromiseFulfilledResult<unknown>).value);
@@ -404,7 +404,7 @@ for (const p of providers) {
   test(`${p.name}: results the provider no longer has fail the rerun with the way out, and nothing is paid twice`, async () => {
     const stateDir = tempDir();
     await withFake(p, { failCustomIdsOnce: ['req-1'] }, async (fake) => {
-      const err = await p.run(fake, { stateDir });
+      const err = await p.run(fake, { stateDir, resubmitFailed: 0 });
       assert.throws(() => err.get(1));
       const [file] = stateFiles(stateDir);
       await p.dropResults(fake, err.batchIds[0]);
@@ -445,6 +445,123 @@ for (const p of providers) {
     }
   });
 }
+
+for (const p of providers) {
+  test(`${p.name}: requests that failed for a passing reason are sent again twice by default, as the SDK retries a synchronous call`, async () => {
+    const stateDir = tempDir();
+    await withFake(p, { failCustomIdsOnce: ['req-1'] }, async (fake) => {
+      const results = await p.run(fake, { stateDir });
+      assert.deepEqual(fake.stats.batchCustomIds, [ALL, ['req-1']]);
+      assert.deepEqual(results.values(), await p.sync(fake));
+      assert.deepEqual(stateFiles(stateDir), []);
+    });
+    await withFake(p, { failCustomIdsTimes: { 'req-1': 5 } }, async (fake) => {
+      const results = await p.run(fake, { stateDir: false });
+      assert.deepEqual(fake.stats.batchCustomIds, [ALL, ['req-1'], ['req-1']], 'two resubmissions, then the failure stands');
+      assert.throws(() => results.get(1), p.sdk.InternalServerError);
+    });
+    process.env.BATCHWISE_RESUBMIT_FAILED = '0';
+    try {
+      await withFake(p, { failCustomIdsOnce: ['req-1'] }, async (fake) => {
+        const results = await p.run(fake, { stateDir: false });
+        assert.deepEqual(fake.stats.batchCustomIds, [ALL], 'BATCHWISE_RESUBMIT_FAILED=0 turns it off');
+        assert.throws(() => results.get(1), p.sdk.InternalServerError);
+      });
+    } finally {
+      delete process.env.BATCHWISE_RESUBMIT_FAILED;
+    }
+  });
+
+  test(`${p.name}: a rerun after a passing failure resumes the kept batch and resends only the failed request`, async (t) => {
+    t.mock.method(console, 'warn', () => undefined);
+    const stateDir = tempDir();
+    // Fails in the first batch and in both resubmissions of the first run, then succeeds.
+    await withFake(p, { failCustomIdsTimes: { 'req-1': 3 } }, async (fake) => {
+      const first = await p.run(fake, { stateDir });
+      assert.throws(() => first.get(1), p.sdk.InternalServerError);
+      assert.equal(stateFiles(stateDir).length, 1, 'the batch with the answers is kept');
+      const rerun = await p.run(fake, { stateDir });
+      assert.deepEqual(fake.stats.batchCustomIds, [ALL, ['req-1'], ['req-1'], ['req-1']], 'the kept batch is resumed, not sent again');
+      assert.deepEqual(rerun.values(), await p.sync(fake));
+      assert.deepEqual(stateFiles(stateDir), []);
+    });
+  });
+
+  test(`${p.name}: a request whose construction threw is not sent, and get(i) throws what building it threw`, async () => {
+    await withFake(p, {}, async (fake) => {
+      const docs: { body?: string }[] = [{ body: prompts[0] }, {}, { body: prompts[2] }];
+      const built = p.name === 'openai'
+        ? docs.map(batchwiseRequest((d) => ({ model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: d.body!.slice(0, 100) }] })))
+        : docs.map(anthropicBatchwiseRequest((d) => ({ model: 'claude-haiku-4-5', max_tokens: 200, messages: [{ role: 'user' as const, content: d.body!.slice(0, 100) }] })));
+      assert.ok(built[1] instanceof (p.name === 'openai' ? UnbuiltRequest : AnthropicUnbuiltRequest));
+      const results = p.name === 'openai'
+        ? await runChatCompletionsBatch(new OpenAI({ baseURL: fake.url, apiKey: 'test-key' }), built as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming[], { pollIntervalMs: 1, stateDir: false })
+        : await runMessagesBatch(new Anthropic({ baseURL: fake.url, apiKey: 'test-key' }), built as Anthropic.Messages.MessageCreateParamsNonStreaming[], { pollIntervalMs: 1, stateDir: false });
+      assert.deepEqual(fake.stats.batchCustomIds, [['req-0', 'req-2']], 'only the requests that were built are sent, under their own index');
+      const sync = await p.sync(fake);
+      assert.deepEqual([results.get(0), results.get(2)], [sync[0], sync[2]]);
+      assert.throws(() => results.get(1), (e: unknown) => e instanceof TypeError && /reading 'slice'/.test(e.message));
+      assert.throws(() => results.values(), (e: unknown) => e instanceof p.errorClass && [...e.failures.keys()].join() === 'req-1');
+    });
+  });
+}
+
+test('openai: a result carries the request id of its output line as _request_id, not enumerable, as the SDK\'s own results do', async () => {
+  const fake = await startFakeOpenAI();
+  try {
+    const client = new OpenAI({ baseURL: fake.url, apiKey: 'test-key' });
+    const results = await runChatCompletionsBatch(client, openaiRequests, { pollIntervalMs: 1, stateDir: false });
+    const sync = await client.chat.completions.create(openaiRequests[0]);
+    const first = results.get(0);
+    assert.match(first._request_id ?? '', /^req_[0-9a-f]{12}$/);
+    assert.match(sync._request_id ?? '', /^req_[0-9a-f]{12}$/);
+    assert.deepEqual(Object.getOwnPropertyDescriptor(first, '_request_id')?.enumerable, Object.getOwnPropertyDescriptor(sync, '_request_id')?.enumerable);
+    assert.equal(JSON.stringify(first), JSON.stringify(sync));
+  } finally {
+    await fake.close();
+  }
+});
+
+test('openai: batches of different models are all submitted first and polled side by side', async () => {
+  const fake = await startFakeOpenAI({ progressSteps: 3 });
+  try {
+    const client = new OpenAI({ baseURL: fake.url, apiKey: 'test-key' });
+    const requests = openaiRequests.map((r, i) => ({ ...r, model: i % 2 ? 'gpt-4o' : 'gpt-4o-mini' }));
+    const seen: string[] = [];
+    const results = await runChatCompletionsBatch(client, requests, { pollIntervalMs: 1, stateDir: false, onProgress: (b) => seen.push(`${b.id} ${b.status}`) });
+    // Submitted side by side, they are created in whichever order their uploads finish.
+    assert.deepEqual(fake.stats.batchCustomIds.map((ids) => [...ids].sort()).sort(), [['req-0', 'req-2'], ['req-1']]);
+    const firstEnd = seen.findIndex((s) => s.endsWith(' completed'));
+    const ids = new Set(seen.slice(0, firstEnd).map((s) => s.split(' ')[0]));
+    assert.equal(ids.size, 2, `both batches were running before either ended: ${seen.join(', ')}`);
+    assert.deepEqual(results.values(), await Promise.all(requests.map((r) => client.chat.completions.create(r))));
+  } finally {
+    await fake.close();
+  }
+});
+
+test('openai: when one batch of a run fails, the others stop waiting without being cancelled, and a rerun resumes every one', async () => {
+  const fake = await startFakeOpenAI({ progressSteps: 3 });
+  const stateDir = tempDir();
+  try {
+    const client = new OpenAI({ baseURL: fake.url, apiKey: 'test-key' });
+    const requests = openaiRequests.map((r, i) => ({ ...r, model: i % 2 ? 'gpt-4o' : 'gpt-4o-mini' }));
+    let crashed = '';
+    const onProgress = (b: { id: string }) => {
+      crashed ||= b.id;
+      if (b.id === crashed) throw new Error('simulated crash');
+    };
+    await assert.rejects(runChatCompletionsBatch(client, requests, { pollIntervalMs: 1, stateDir, onProgress }), /simulated crash/);
+    assert.equal(fake.stats.cancels, 0, 'nothing was cancelled');
+    assert.equal(stateFiles(stateDir).length, 2, 'both batches can be resumed');
+    const results = await runChatCompletionsBatch(client, requests, { pollIntervalMs: 1, stateDir });
+    assert.equal(fake.stats.batchesCreated, 2, 'no batch sent twice');
+    assert.deepEqual(results.values(), await Promise.all(requests.map((r) => client.chat.completions.create(r))));
+    assert.deepEqual(stateFiles(stateDir), []);
+  } finally {
+    await fake.close();
+  }
+});
 
 // ---- the batch queue over each helper
 
@@ -519,8 +636,8 @@ test('openai: embeddings batches hold at most 50,000 inputs, counted across requ
       { model: 'text-embedding-3-small', input: 'one more' },
     ];
     const results = await runEmbeddingsBatch(client, requests, { pollIntervalMs: 1, stateDir: false });
-    // 60,001 inputs: the first request alone, then the second with the third (30,001).
-    assert.deepEqual(fake.stats.batchCustomIds, [['req-0'], ['req-1', 'req-2']]);
+    // 60,001 inputs: the first request alone, then the second with the third (30,001), created in either order.
+    assert.deepEqual([...fake.stats.batchCustomIds].sort(), [['req-0'], ['req-1', 'req-2']]);
     assert.equal(results.get(1).data.length, 30_000);
     assert.deepEqual(results.get(2), await client.embeddings.create(requests[2]));
   } finally {

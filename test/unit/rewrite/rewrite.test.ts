@@ -134,8 +134,12 @@ function typeErrors(variant: 'before' | 'after', options: ts.CompilerOptions): s
 test('every rewritten TypeScript program type-checks against the installed openai package', () => {
   assert.ok(accepted.filter((c) => c.main.endsWith('.ts')).length >= 3);
   assert.deepEqual(typeErrors('after', { strict: true }), []);
-  // Under stricter settings the rewrite adds no error the original did not already have.
-  const stricter = { strict: true, noUncheckedIndexedAccess: true, exactOptionalPropertyTypes: true };
+  // Under stricter settings the rewrite adds no error the original did not already have: no unused name
+  // (a loop variable only the request read, a prelude const), nothing the helpers' types make worse.
+  const stricter = {
+    strict: true, noUncheckedIndexedAccess: true, exactOptionalPropertyTypes: true, noUnusedLocals: true, noUnusedParameters: true,
+    noPropertyAccessFromIndexSignature: true, noImplicitOverride: true, noImplicitReturns: true,
+  };
   const withoutLines = (list: string[]) => list.map((d) => d.replace(/:\d+ /, ' ')).sort();
   assert.deepEqual(withoutLines(typeErrors('after', stricter)), withoutLines(typeErrors('before', stricter)));
 });
@@ -212,11 +216,11 @@ function stage(name: string, variant: string, main: string, text: string, extra:
   return write(main, text);
 }
 
-function run(entry: string, baseURL: string, anthropicURL = fakeAnthropic.url): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(entry: string, baseURL: string, anthropicURL = fakeAnthropic.url, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [entry], {
       cwd: dirname(entry),
-      env: { ...process.env, OPENAI_BASE_URL: baseURL, ANTHROPIC_BASE_URL: anthropicURL, BATCHWISE_POLL_MS: '5', BATCHWISE_QUEUE_MAX_WAIT_MS: '50', OPENAI_API_KEY: 'test-key', ANTHROPIC_API_KEY: 'test-key' },
+      env: { ...process.env, OPENAI_BASE_URL: baseURL, ANTHROPIC_BASE_URL: anthropicURL, BATCHWISE_POLL_MS: '5', BATCHWISE_QUEUE_MAX_WAIT_MS: '50', OPENAI_API_KEY: 'test-key', ANTHROPIC_API_KEY: 'test-key', ...env },
     });
     let stdout = '';
     let stderr = '';
@@ -247,16 +251,17 @@ test('each rewritten program prints exactly what the original prints (sync endpo
 });
 
 /** Runs a fixture's original against fakes that answer synchronously and its rewrite against the same fakes' batches. */
-async function runBoth(name: string, options: { openai?: Parameters<typeof startFakeOpenAI>[0]; anthropic?: Parameters<typeof startFakeAnthropic>[0] }) {
-  const c = accepted.find((a) => a.name === name)!;
+async function runBoth(name: string, options: { openai?: Parameters<typeof startFakeOpenAI>[0]; anthropic?: Parameters<typeof startFakeAnthropic>[0]; env?: Record<string, string> }) {
+  const c = accepted.find((a) => a.name === name);
+  assert.ok(c, `${name} is an accepted fixture`);
   const openai = await startFakeOpenAI(options.openai);
   const anthropic = await startFakeAnthropic(options.anthropic);
   try {
-    const original = await run(stage(c.name, 'before-fail', c.main, readFileSync(join(root, c.name, c.main), 'utf8'), c.files), openai.url, anthropic.url);
-    const rewritten = await run(stage(c.name, 'after-fail', c.main, c.after, c.files), openai.url, anthropic.url);
+    const original = await run(stage(c.name, 'before-fail', c.main, readFileSync(join(root, c.name, c.main), 'utf8'), c.files), openai.url, anthropic.url, options.env);
+    const rewritten = await run(stage(c.name, 'after-fail', c.main, c.after, c.files), openai.url, anthropic.url, options.env);
     // The helper's own warning (the results that arrived are kept for a rerun) is the one line the original lacks.
     const warnings = rewritten.stderr.split('\n').filter((l) => l.startsWith('batchwise: '));
-    assert.ok(warnings.length <= 1 && warnings.every((w) => /request\(s\) failed .*resend only the failed requests$/.test(w)), warnings.join('\n'));
+    assert.ok(warnings.length <= 1 && warnings.every((w) => /request\(s\) failed .*resends only the failed requests that may succeed \(.*\)$/.test(w)), warnings.join('\n'));
     rewritten.stderr = rewritten.stderr.split('\n').filter((l) => !l.startsWith('batchwise: ')).join('\n');
     return { original, rewritten };
   } finally {
@@ -276,8 +281,26 @@ test('a request the provider rejects fails the rewritten program where the origi
   assert.equal(rewritten.stderr, original.stderr);
 });
 
-test('an expired batch fails the rewritten program at the first request it did not finish, after printing the ones before', async () => {
+test('a call whose answer is discarded still fails the rewritten loop where the original failed (for…of and forEach)', async () => {
+  const loop = await runBoth('ts-moderation-discard', { openai: { rejectText: 'refund' } });
+  assert.equal(loop.original.stdout, "checked hello there\nfailed: 400 Invalid prompt: requests mentioning 'refund' are rejected.\n");
+  assert.equal(loop.rewritten.stdout, loop.original.stdout);
+  // forEach's callbacks settle as their answers arrive: the same lines, in an order the network decides.
+  const fanOut = await runBoth('ts-foreach-discard', { openai: { rejectText: 'refund' } });
+  const lines = (t: string) => t.split('\n').filter(Boolean).sort();
+  assert.ok(fanOut.original.stdout.includes("failed: 400 Invalid prompt: requests mentioning 'refund' are rejected."), fanOut.original.stdout);
+  assert.deepEqual(lines(fanOut.rewritten.stdout), lines(fanOut.original.stdout));
+});
+
+test('an expired batch: the requests it did not finish are sent again (as the SDK retries a call), so the rewritten program prints what the original prints', async () => {
   const { original, rewritten } = await runBoth('js-commonjs', { openai: { expireAfter: 2 } });
+  assert.equal(original.code, 0);
+  assert.equal(rewritten.code, 0, rewritten.stderr);
+  assert.equal(rewritten.stdout, original.stdout);
+});
+
+test('an expired batch with resubmission turned off fails the rewritten program at the first request it did not finish, after printing the ones before', async () => {
+  const { original, rewritten } = await runBoth('js-commonjs', { openai: { expireAfter: 2 }, env: { BATCHWISE_RESUBMIT_FAILED: '0' } });
   assert.equal(original.code, 0, 'the synchronous endpoint answers every request');
   assert.equal(rewritten.code, 1);
   const lines = original.stdout.split('\n');
@@ -295,7 +318,7 @@ test('Anthropic: an errored request fails the rewritten program with the SDK err
   assert.match(rejected.original.stderr, /^400 \{"type":"error","error":\{"type":"invalid_request_error","message":"messages: requests mentioning 'France' are rejected"\}/);
   assert.equal(withoutId(rejected.rewritten.stderr), withoutId(rejected.original.stderr));
 
-  const expired = await runBoth('js-anthropic-promise-all', { anthropic: { expireAfter: 2 } });
+  const expired = await runBoth('js-anthropic-promise-all', { anthropic: { expireAfter: 2 }, env: { BATCHWISE_RESUBMIT_FAILED: '0' } });
   assert.equal(expired.original.code, 0);
   assert.equal(expired.rewritten.code, 1);
   assert.match(expired.rewritten.stderr, /^expired before it was processed \(message batch msgbatch_\w+\)$/m);
@@ -307,6 +330,30 @@ test('the helper is generated from the type-checked template', () => {
   const generated = require('../../../src/core/rewrite/templates.generated') as { OPENAI_BATCH_HELPER_TS: string };
   assert.equal(generated.OPENAI_BATCH_HELPER_TS, template, 'run scripts/gen-templates.mjs');
   assert.ok(existsSync(join(REPO_ROOT, 'scripts', 'gen-templates.mjs')));
+});
+
+test('the helper templates type-check under the strictest settings projects use (@tsconfig/strictest, erasable syntax for Node\'s type stripping)', () => {
+  const strictest: ts.CompilerOptions = {
+    noEmit: true, strict: true, target: ts.ScriptTarget.ES2022, skipLibCheck: true, types: ['node'], esModuleInterop: true,
+    exactOptionalPropertyTypes: true, noFallthroughCasesInSwitch: true, noImplicitOverride: true, noImplicitReturns: true,
+    noPropertyAccessFromIndexSignature: true, noUncheckedIndexedAccess: true, noUnusedLocals: true, noUnusedParameters: true,
+    isolatedModules: true, allowUnreachableCode: false, erasableSyntaxOnly: true,
+  };
+  const sources = { 'openaiBatch.ts': OPENAI_BATCH_HELPER_TS, 'anthropicBatch.ts': ANTHROPIC_BATCH_HELPER_TS, 'batchQueue.ts': BATCH_QUEUE_HELPER_TS };
+  // verbatimModuleSyntax applies to ES modules (in a CommonJS one it forbids import statements altogether).
+  for (const [variant, extra, pkg] of [
+    ['esm', { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, verbatimModuleSyntax: true }, '{ "type": "module" }'],
+    ['cjs', { module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10 }, '{}'],
+  ] as const) {
+    const dir = join(WORK, 'strictest', variant);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'package.json'), pkg);
+    for (const [name, text] of Object.entries(sources)) writeFileSync(join(dir, name), text);
+    const program = ts.createProgram(Object.keys(sources).map((n) => join(dir, n)), { ...strictest, ...extra });
+    const errors = ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName.split('/').pop()} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+    assert.deepEqual(errors, [], variant);
+  }
 });
 
 test('forEach(async …) over an array stays fire-and-forget under the loop hoist; what the hoist cannot keep goes to the batch queue; a limited fan-out gets neither', () => {

@@ -3,12 +3,14 @@
 // the results and maps each back to its request by custom_id (results are not in input order).
 // A request that failed fails alone: `results.get(i)` throws the error the synchronous call would have
 // thrown (the SDK's own BadRequestError, RateLimitError … for an errored request; MessageBatchItemError
-// for one that expired or was canceled), so code reading the results fails where it did before, and only there.
+// for one that expired or was canceled; whatever building it threw, for a request made with
+// `batchwiseRequest`), so code reading the results fails where it did before, and only there.
 // A restarted process resumes instead of paying twice: each batch's id is kept in a small state file
 // (in .batchwise/ under the working directory; see `stateDir`) until all its requests have succeeded,
-// and a run with the same requests polls that batch instead of creating a new one. With
-// `resubmitFailed`, requests that errored, were canceled or expired go out again in a new batch of
-// only those, under the same custom_id; results already received are never requested again.
+// and a run with the same requests polls that batch instead of creating a new one. Requests that
+// failed for a passing reason (overloaded, rate-limited, a server error, canceled, expired) go out
+// again in a new batch of only those, under the same custom_id, twice by default as the SDK retries a
+// synchronous call (`resubmitFailed`); results already received are never requested again.
 // Yours to edit: Batchwise never overwrites a changed copy.
 import Anthropic from '@anthropic-ai/sdk';
 import { createHash } from 'node:crypto';
@@ -33,47 +35,81 @@ export interface MessageBatchRunOptions {
   signal?: AbortSignal;
   /** Folder for the state files that let a restarted process resume its batches; false keeps none (default: the BATCHWISE_STATE_DIR environment variable, else .batchwise in the working directory). */
   stateDir?: string | false;
-  /** How many times requests that errored, were canceled or expired are sent again, in a new batch of only those (default: the BATCHWISE_RESUBMIT_FAILED environment variable, else 0). */
+  /**
+   * How many times requests that failed for a passing reason (overloaded, rate-limited, a server error,
+   * canceled, expired) are sent again, in a new batch of only those (default: the
+   * BATCHWISE_RESUBMIT_FAILED environment variable, else 2, as many retries as the SDK makes for a
+   * synchronous call; 0 sends none again).
+   */
   resubmitFailed?: number;
+}
+
+/** A request whose construction threw (see `batchwiseRequest`): it is not sent, and `get(i)` throws what building it threw. */
+export class UnbuiltRequest {
+  readonly error: unknown;
+  constructor(error: unknown) {
+    this.error = error;
+  }
+}
+
+/**
+ * Wraps the function that builds each request (`items.map(batchwiseRequest((item) => ({ … })))`): a
+ * request whose construction throws, say on an item without the field it reads, becomes that
+ * request's failure, thrown by `get(i)` where the loop would have built it, instead of failing the
+ * whole batch before any item was handled.
+ */
+export function batchwiseRequest<Args extends unknown[], Request>(build: (...args: Args) => Request): (...args: Args) => Request | UnbuiltRequest {
+  return (...args) => {
+    try {
+      return build(...args);
+    } catch (error) {
+      return new UnbuiltRequest(error);
+    }
+  };
 }
 
 /** A request that got no answer: it expired or was canceled, or no result names it. */
 export class MessageBatchItemError extends Anthropic.AnthropicError {
-  constructor(
-    message: string,
-    readonly customId: string,
-    readonly batchId: string,
-    /** 'expired', 'canceled' or 'no_result'. */
-    readonly code: string,
-  ) {
+  readonly customId: string;
+  readonly batchId: string;
+  /** 'expired', 'canceled' or 'no_result'. */
+  readonly code: string;
+  constructor(message: string, customId: string, batchId: string, code: string) {
     super(message);
     this.name = 'MessageBatchItemError';
+    this.customId = customId;
+    this.batchId = batchId;
+    this.code = code;
   }
 }
 
 /** Requests of a batch did not succeed: thrown by `MessageBatchResults.values()`; `failures` maps each custom_id to its error. */
 export class MessageBatchRequestError extends Error {
-  constructor(
-    readonly failures: Map<string, Error>,
-    readonly batchIds: string[],
-    /** What the caller can do about it, appended to the message. */
-    hint = '',
-  ) {
-    const shown = [...failures].slice(0, 5).map(([id, error]) => `${id}: ${error.message}`);
+  readonly failures: Map<string, unknown>;
+  readonly batchIds: string[];
+  /** `hint` says what the caller can do about it, appended to the message. */
+  constructor(failures: Map<string, unknown>, batchIds: string[], hint = '') {
+    const shown = [...failures].slice(0, 5).map(([id, error]) => `${id}: ${error instanceof Error ? error.message : String(error)}`);
     super(`${failures.size} message batch request(s) failed (batch ${batchIds.join(', ')}): ${shown.join('; ')}${hint}`);
     this.name = 'MessageBatchRequestError';
+    this.failures = failures;
+    this.batchIds = batchIds;
   }
 }
 
 /** The answers of a batch run, in request order. */
 export class MessageBatchResults {
-  constructor(
-    private readonly results: (MessageResult | undefined)[],
-    /** Each failed request's error, by custom_id (`req-<index>`). */
-    readonly errors: ReadonlyMap<string, Error>,
-    readonly batchIds: string[],
-    private readonly hint = '',
-  ) {}
+  private readonly results: (MessageResult | undefined)[];
+  /** Each failed request's error, by custom_id (`req-<index>`). */
+  readonly errors: ReadonlyMap<string, unknown>;
+  readonly batchIds: string[];
+  private readonly hint: string;
+  constructor(results: (MessageResult | undefined)[], errors: ReadonlyMap<string, unknown>, batchIds: string[], hint = '') {
+    this.results = results;
+    this.errors = errors;
+    this.batchIds = batchIds;
+    this.hint = hint;
+  }
 
   get length(): number {
     return this.results.length;
@@ -81,8 +117,8 @@ export class MessageBatchResults {
 
   /** Request `index`'s message; for a request that failed, throws its error (and only for that request). */
   get(index: number): MessageResult {
-    const error = this.errors.get(`req-${index}`);
-    if (error) throw error;
+    const id = `req-${index}`;
+    if (this.errors.has(id)) throw this.errors.get(id);
     if (index < 0 || index >= this.results.length || !Number.isInteger(index)) throw new RangeError(`no request ${index} in this batch run of ${this.results.length}`);
     return this.results[index]!;
   }
@@ -121,57 +157,113 @@ interface BatchState {
  * request alone, thrown by `get(i)`; the run itself rejects only when it cannot finish (aborted, timed
  * out, results no longer downloadable, the API unreachable).
  */
-export async function runMessagesBatch(client: Anthropic, requests: MessageRequest[], options: MessageBatchRunOptions = {}): Promise<MessageBatchResults> {
+export async function runMessagesBatch(client: Anthropic, requests: (MessageRequest | UnbuiltRequest)[], options: MessageBatchRunOptions = {}): Promise<MessageBatchResults> {
   const results: (MessageResult | undefined)[] = new Array(requests.length);
-  const failures = new Map<string, Error>();
+  const failures = new Map<string, unknown>();
+  const params: (MessageRequest | undefined)[] = requests.map((r, index) => {
+    if (!(r instanceof UnbuiltRequest)) return r;
+    failures.set(`req-${index}`, r.error);
+    return undefined;
+  });
+  const run: Run = {
+    client,
+    options,
+    rounds: resubmissions(options.resubmitFailed),
+    // One deadline for the whole run, however many batches it takes.
+    deadline: Date.now() + (options.timeoutMs ?? 25 * 60 * 60 * 1000),
+    halt: new AbortController(),
+    results,
+    failures,
+  };
+  // Every group is submitted at once and polled side by side: one after another, each would add up to
+  // another 24-hour window.
+  const settled = await Promise.allSettled(
+    split(params).map((group) =>
+      runGroup(run, group).catch((err: unknown) => {
+        run.halt.abort(); // the run fails: the other groups stop waiting, their batches kept for a rerun
+        throw err;
+      }),
+    ),
+  );
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected' && s.reason !== HALTED) ?? settled.find((s) => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  const done = settled.map((s) => (s as PromiseFulfilledResult<{ batchIds: string[]; stateKept: boolean }>).value);
+  const batchIds = done.flatMap((d) => d.batchIds);
+  // A rerun resumes the kept batches (nothing paid twice) and resends only what may succeed now.
+  const hint = done.some((d) => d.stateKept) ? '. The results that arrived are kept: a rerun reuses them and resends only the failed requests that may succeed (overloaded, rate-limited, a server error, canceled, expired)' : '';
+  if (failures.size > 0 && hint) console.warn(`batchwise: ${failures.size} of ${requests.length} message batch request(s) failed (batch ${batchIds.join(', ')})${hint}`);
+  return new MessageBatchResults(results, failures, batchIds, hint);
+}
+
+/** What the groups of one run share. */
+interface Run {
+  client: Anthropic;
+  options: MessageBatchRunOptions;
+  rounds: number;
+  deadline: number;
+  /** Aborted when a group fails: the others stop waiting without canceling anything. */
+  halt: AbortController;
+  results: (MessageResult | undefined)[];
+  failures: Map<string, unknown>;
+}
+
+/** Thrown by a group that stopped because another one failed. */
+const HALTED = new Error('batchwise: stopped because another message batch of this run failed');
+
+/** The resubmission rounds: the option, else the environment, else 2 (the SDK's own retries of a synchronous call). */
+function resubmissions(option: number | undefined): number {
+  const env = process.env['BATCHWISE_RESUBMIT_FAILED'];
+  const wanted = option ?? (env ? Number(env) : 2);
+  return Number.isInteger(wanted) && wanted >= 0 ? wanted : 2;
+}
+
+/** One group's batches: the first (or the one its state file names), then resubmissions of what may succeed. */
+async function runGroup(run: Run, group: Entry[]): Promise<{ batchIds: string[]; stateKept: boolean }> {
+  const { client, options, failures } = run;
   const { signal } = options;
   const batchIds: string[] = [];
-  const wanted = options.resubmitFailed ?? Number(process.env.BATCHWISE_RESUBMIT_FAILED);
-  const rounds = Number.isInteger(wanted) && wanted > 0 ? wanted : 0;
-  let stateKept = false;
-  for (const group of split(requests)) {
-    const kept: (string | undefined)[] = [];
-    let pending = group;
-    let resubmitted = 0;
-    while (pending.length > 0) {
-      const stateFile = stateFileFor(options, JSON.stringify(pending));
-      // A batch found by its state file was paid for already: resuming it uses up no resubmission.
-      let batch = await resume(client, stateFile, batchIds, signal);
-      if (!batch) {
-        if (pending !== group) {
-          if (resubmitted === rounds) break; // no resubmission left: these failures stand
-          resubmitted++;
-        }
-        if (signal?.aborted) throw new Anthropic.APIUserAbortError();
-        // Not under the signal: a batch the API made must be known, so that an abort can cancel it.
-        batch = await client.messages.batches.create({ requests: pending });
-        saveState(stateFile, { version: 1, provider: 'anthropic', endpoint: '/v1/messages', batchId: batch.id, requests: pending.length, createdAt: new Date().toISOString() });
+  const kept: (string | undefined)[] = [];
+  let pending = group;
+  let resubmitted = 0;
+  while (pending.length > 0) {
+    const stateFile = stateFileFor(options, JSON.stringify(pending));
+    // A batch found by its state file was paid for already: resuming it uses up no resubmission.
+    let batch = await resume(client, stateFile, batchIds, signal);
+    if (!batch) {
+      if (pending !== group) {
+        if (resubmitted === run.rounds) break; // no resubmission left: these failures stand
+        resubmitted++;
       }
-      batch = await poll(client, batch, options, stateFile);
-      batchIds.push(batch.id);
-      const { succeeded, retry } = await collect(client, batch, pending, results, failures, signal).catch((err: unknown) => {
-        throw resultsGone(err, batch!, stateFile);
-      });
-      // A batch without a single success holds nothing worth resuming.
-      if (succeeded > 0) kept.push(stateFile);
-      else forget(stateFile);
-      pending = retry;
+      if (signal?.aborted) throw new Anthropic.APIUserAbortError();
+      if (run.halt.signal.aborted) throw HALTED;
+      // Not under the signal: a batch the API made must be known, so that an abort can cancel it.
+      batch = await client.messages.batches.create({ requests: pending });
+      saveState(stateFile, { version: 1, provider: 'anthropic', endpoint: '/v1/messages', batchId: batch.id, requests: pending.length, createdAt: new Date().toISOString() });
     }
-    // Kept while any request failed, so that a rerun reuses the results that were paid for.
-    if (group.every((r) => !failures.has(r.custom_id))) kept.forEach(forget);
-    else if (kept.some(Boolean)) stateKept = true;
+    batch = await poll(run, batch, stateFile);
+    batchIds.push(batch.id);
+    const ended = batch;
+    const { succeeded, retry } = await collect(client, ended, pending, run.results, failures, signal).catch((err: unknown) => {
+      throw resultsGone(err, ended, stateFile);
+    });
+    // A batch without a single success holds nothing worth resuming.
+    if (succeeded > 0) kept.push(stateFile);
+    else forget(stateFile);
+    pending = retry;
   }
-  // A rerun resumes the kept batches (nothing paid twice) and, when asked, resends only the failures.
-  const hint = stateKept ? '. The results that arrived are kept: run again with resubmitFailed (or BATCHWISE_RESUBMIT_FAILED=1) to resend only the failed requests' : '';
-  if (failures.size > 0 && stateKept) console.warn(`batchwise: ${failures.size} of ${requests.length} message batch request(s) failed (batch ${batchIds.join(', ')})${hint}`);
-  return new MessageBatchResults(results, failures, batchIds, hint);
+  // Kept while any request failed, so that a rerun reuses the results that were paid for.
+  if (group.every((r) => !failures.has(r.custom_id))) {
+    kept.forEach(forget);
+    return { batchIds, stateKept: false };
+  }
+  return { batchIds, stateKept: kept.some(Boolean) };
 }
 
 /**
  * Reads an ended batch's results into `results` and its failures into `failures`; returns how many
  * succeeded and the failed requests worth sending again.
  */
-async function collect(client: Anthropic, batch: MessageBatch, entries: Entry[], results: (MessageResult | undefined)[], failures: Map<string, Error>, signal: AbortSignal | undefined) {
+async function collect(client: Anthropic, batch: MessageBatch, entries: Entry[], results: (MessageResult | undefined)[], failures: Map<string, unknown>, signal: AbortSignal | undefined) {
   const byId = new Map(entries.map((r) => [r.custom_id, Number(r.custom_id.slice('req-'.length))]));
   const final = new Set<string>();
   let succeeded = 0;
@@ -215,11 +307,13 @@ function resultsGone(err: unknown, batch: MessageBatch, stateFile: string | unde
   return new Error(`the results of message batch ${batch.id} can no longer be downloaded (${why}); nothing was sent again, since that is paid again: ${rerun}`);
 }
 
-function split(requests: MessageRequest[]): Entry[][] {
+/** No more requests or bytes than a batch takes; requests that could not be built are left out. */
+function split(requests: (MessageRequest | undefined)[]): Entry[][] {
   const groups: Entry[][] = [];
   let current: Entry[] = [];
   let bytes = 0;
   requests.forEach((params, index) => {
+    if (params === undefined) return;
     const size = Buffer.byteLength(JSON.stringify(params)) + 64;
     if (current.length > 0 && (current.length >= MAX_REQUESTS_PER_BATCH || bytes + size > MAX_BYTES_PER_BATCH)) {
       groups.push(current);
@@ -233,23 +327,26 @@ function split(requests: MessageRequest[]): Entry[][] {
   return groups;
 }
 
-async function poll(client: Anthropic, batch: MessageBatch, options: MessageBatchRunOptions, stateFile: string | undefined): Promise<MessageBatch> {
+async function poll(run: Run, batch: MessageBatch, stateFile: string | undefined): Promise<MessageBatch> {
+  const { client, options } = run;
   const { signal } = options;
-  const envPoll = Number(process.env.BATCHWISE_POLL_MS);
+  const halt = run.halt.signal;
+  const envPoll = Number(process.env['BATCHWISE_POLL_MS']);
   let wait = options.pollIntervalMs ?? (envPoll > 0 ? envPoll : 10_000);
   const maxWait = Math.max(wait, options.maxPollIntervalMs ?? 60_000);
-  const deadline = Date.now() + (options.timeoutMs ?? 25 * 60 * 60 * 1000);
   while (batch.processing_status !== 'ended') {
-    if (signal?.aborted || Date.now() > deadline) {
+    if (signal?.aborted || Date.now() > run.deadline) {
       // Not under the signal: the cancel must go out even though the run was aborted.
       await client.messages.batches.cancel(batch.id);
       forget(stateFile); // a canceled batch is not resumed: the next run starts afresh
       if (signal?.aborted) throw new Anthropic.APIUserAbortError({ message: `message batch ${batch.id} cancelled: the run was aborted` });
       throw new Error(`message batch ${batch.id} did not finish in time; it was cancelled`);
     }
-    await sleep(wait, signal);
+    // Another group failed the run: this batch runs on, and its state file lets a rerun pick it up.
+    if (halt.aborted) throw HALTED;
+    await sleep(wait, [signal, halt]);
     wait = Math.min(wait * 1.5, maxWait);
-    if (signal?.aborted) continue;
+    if (signal?.aborted || halt.aborted) continue;
     try {
       batch = await client.messages.batches.retrieve(batch.id, null, { signal });
     } catch (err) {
@@ -261,24 +358,24 @@ async function poll(client: Anthropic, batch: MessageBatch, options: MessageBatc
   return batch;
 }
 
-/** Waits `ms`, or less if the signal aborts first. */
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+/** Waits `ms`, or less if a signal aborts first. */
+function sleep(ms: number, signals: (AbortSignal | undefined)[]): Promise<void> {
   return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
+    if (signals.some((s) => s?.aborted)) return resolve();
     const done = () => {
       clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
+      for (const s of signals) s?.removeEventListener('abort', done);
       resolve();
     };
     const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
+    for (const s of signals) s?.addEventListener('abort', done, { once: true });
   });
 }
 
 // ---- state files: <stateDir>/anthropic-<first 16 hex digits of a sha256 of everything the batch sends>.json
 
 function stateFileFor(options: MessageBatchRunOptions, requestsJson: string): string | undefined {
-  const dir = options.stateDir ?? (process.env.BATCHWISE_STATE_DIR || join(process.cwd(), '.batchwise'));
+  const dir = options.stateDir ?? (process.env['BATCHWISE_STATE_DIR'] || join(process.cwd(), '.batchwise'));
   if (dir === false) return undefined;
   return join(dir, `anthropic-${createHash('sha256').update(`anthropic\n/v1/messages\n${requestsJson}`).digest('hex').slice(0, 16)}.json`);
 }

@@ -28,14 +28,13 @@ export class BatchQueue<Request, Result> {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly maxRequests: number;
   private readonly maxWaitMs: number;
+  private readonly run: (requests: Request[]) => Promise<IndexedResults<Result>>;
 
   /** `run` sends one batch and resolves with its results in request order (e.g. runChatCompletionsBatch). */
-  constructor(
-    private readonly run: (requests: Request[]) => Promise<IndexedResults<Result>>,
-    options: BatchQueueOptions = {},
-  ) {
-    this.maxRequests = options.maxRequests ?? positive(process.env.BATCHWISE_QUEUE_MAX_REQUESTS) ?? 1000;
-    this.maxWaitMs = options.maxWaitMs ?? positive(process.env.BATCHWISE_QUEUE_MAX_WAIT_MS) ?? 60_000;
+  constructor(run: (requests: Request[]) => Promise<IndexedResults<Result>>, options: BatchQueueOptions = {}) {
+    this.run = run;
+    this.maxRequests = options.maxRequests ?? positive(process.env['BATCHWISE_QUEUE_MAX_REQUESTS']) ?? 1000;
+    this.maxWaitMs = options.maxWaitMs ?? positive(process.env['BATCHWISE_QUEUE_MAX_WAIT_MS']) ?? 60_000;
   }
 
   /**

@@ -4,12 +4,14 @@
 // result back to its request by custom_id (output order is not input order).
 // A request that failed fails alone: `results.get(i)` throws the error the synchronous call would have
 // thrown (the SDK's own BadRequestError, RateLimitError … for an HTTP status; BatchItemError when the
-// request got no answer), so code reading the results fails where it did before, and only there.
+// request got no answer; whatever building it threw, for a request made with `batchwiseRequest`), so
+// code reading the results fails where it did before, and only there.
 // A restarted process resumes instead of paying twice: each batch's id is kept in a small state file
 // (in .batchwise/ under the working directory; see `stateDir`) until all its requests have succeeded,
-// and a run with the same requests polls that batch instead of creating a new one. With
-// `resubmitFailed`, requests that failed or expired go out again in a new batch of only those,
-// under the same custom_id; results already received are never requested again.
+// and a run with the same requests polls that batch instead of creating a new one. Requests that
+// failed for a passing reason (a 5xx, 429, 408 or 409 status, an expiry) go out again in a new batch
+// of only those, under the same custom_id, twice by default as the SDK retries a synchronous call
+// (`resubmitFailed`); results already received are never requested again.
 // Yours to edit: Batchwise never overwrites a changed copy.
 import OpenAI, { toFile } from 'openai';
 import { createHash } from 'node:crypto';
@@ -32,47 +34,83 @@ export interface BatchRunOptions {
   signal?: AbortSignal;
   /** Folder for the state files that let a restarted process resume its batches; false keeps none (default: the BATCHWISE_STATE_DIR environment variable, else .batchwise in the working directory). */
   stateDir?: string | false;
-  /** How many times requests that failed or expired are sent again, in a new batch of only those (default: the BATCHWISE_RESUBMIT_FAILED environment variable, else 0). */
+  /**
+   * How many times requests that failed for a passing reason (a 5xx, 429, 408 or 409 status, an expiry)
+   * are sent again, in a new batch of only those (default: the BATCHWISE_RESUBMIT_FAILED environment
+   * variable, else 2, as many retries as the SDK makes for a synchronous call; 0 sends none again).
+   */
   resubmitFailed?: number;
+}
+
+/** The SDK adds `_request_id` to what a call resolves with; batch results get the one of their output line. */
+export type WithRequestId<T> = T & { _request_id?: string | null };
+
+/** A request whose construction threw (see `batchwiseRequest`): it is not sent, and `get(i)` throws what building it threw. */
+export class UnbuiltRequest {
+  readonly error: unknown;
+  constructor(error: unknown) {
+    this.error = error;
+  }
+}
+
+/**
+ * Wraps the function that builds each request (`items.map(batchwiseRequest((item) => ({ … })))`): a
+ * request whose construction throws, say on an item without the field it reads, becomes that
+ * request's failure, thrown by `get(i)` where the loop would have built it, instead of failing the
+ * whole batch before any item was handled.
+ */
+export function batchwiseRequest<Args extends unknown[], Request>(build: (...args: Args) => Request): (...args: Args) => Request | UnbuiltRequest {
+  return (...args) => {
+    try {
+      return build(...args);
+    } catch (error) {
+      return new UnbuiltRequest(error);
+    }
+  };
 }
 
 /** A request that got no answer: it expired, its batch was cancelled or failed validation, or no line names it. */
 export class BatchItemError extends OpenAI.OpenAIError {
-  constructor(
-    message: string,
-    readonly customId: string,
-    readonly batchId: string,
-    /** 'batch_expired', 'batch_failed', 'no_result', or the code of the error file's line. */
-    readonly code: string,
-  ) {
+  readonly customId: string;
+  readonly batchId: string;
+  /** 'batch_expired', 'batch_failed', 'no_result', or the code of the error file's line. */
+  readonly code: string;
+  constructor(message: string, customId: string, batchId: string, code: string) {
     super(message);
     this.name = 'BatchItemError';
+    this.customId = customId;
+    this.batchId = batchId;
+    this.code = code;
   }
 }
 
 /** Requests of a batch failed: thrown by `BatchResults.values()`; `failures` maps each custom_id to its error. */
 export class BatchRequestError extends Error {
-  constructor(
-    readonly failures: Map<string, Error>,
-    readonly batchIds: string[],
-    /** What the caller can do about it, appended to the message. */
-    hint = '',
-  ) {
-    const shown = [...failures].slice(0, 5).map(([id, error]) => `${id}: ${error.message}`);
+  readonly failures: Map<string, unknown>;
+  readonly batchIds: string[];
+  /** `hint` says what the caller can do about it, appended to the message. */
+  constructor(failures: Map<string, unknown>, batchIds: string[], hint = '') {
+    const shown = [...failures].slice(0, 5).map(([id, error]) => `${id}: ${error instanceof Error ? error.message : String(error)}`);
     super(`${failures.size} batch request(s) failed (batch ${batchIds.join(', ')}): ${shown.join('; ')}${hint}`);
     this.name = 'BatchRequestError';
+    this.failures = failures;
+    this.batchIds = batchIds;
   }
 }
 
 /** The answers of a batch run, in request order. */
 export class BatchResults<T> {
-  constructor(
-    private readonly results: (T | undefined)[],
-    /** Each failed request's error, by custom_id (`req-<index>`). */
-    readonly errors: ReadonlyMap<string, Error>,
-    readonly batchIds: string[],
-    private readonly hint = '',
-  ) {}
+  private readonly results: (T | undefined)[];
+  /** Each failed request's error, by custom_id (`req-<index>`). */
+  readonly errors: ReadonlyMap<string, unknown>;
+  readonly batchIds: string[];
+  private readonly hint: string;
+  constructor(results: (T | undefined)[], errors: ReadonlyMap<string, unknown>, batchIds: string[], hint = '') {
+    this.results = results;
+    this.errors = errors;
+    this.batchIds = batchIds;
+    this.hint = hint;
+  }
 
   get length(): number {
     return this.results.length;
@@ -80,8 +118,8 @@ export class BatchResults<T> {
 
   /** Request `index`'s answer; for a request that failed, throws its error (and only for that request). */
   get(index: number): T {
-    const error = this.errors.get(`req-${index}`);
-    if (error) throw error;
+    const id = `req-${index}`;
+    if (this.errors.has(id)) throw this.errors.get(id);
     if (index < 0 || index >= this.results.length || !Number.isInteger(index)) throw new RangeError(`no request ${index} in this batch run of ${this.results.length}`);
     return this.results[index] as T;
   }
@@ -121,45 +159,45 @@ interface BatchState {
 /** Chat completions through the Batch API, resolved in input order. */
 export function runChatCompletionsBatch(
   client: OpenAI,
-  requests: OpenAI.Chat.ChatCompletionCreateParamsNonStreaming[],
+  requests: (OpenAI.Chat.ChatCompletionCreateParamsNonStreaming | UnbuiltRequest)[],
   options: BatchRunOptions = {},
-): Promise<BatchResults<OpenAI.Chat.ChatCompletion>> {
+): Promise<BatchResults<WithRequestId<OpenAI.Chat.ChatCompletion>>> {
   return runOpenAIBatch(client, '/v1/chat/completions', requests, options);
 }
 
 /** Responses through the Batch API, resolved in input order. */
 export function runResponsesBatch(
   client: OpenAI,
-  requests: OpenAI.Responses.ResponseCreateParamsNonStreaming[],
+  requests: (OpenAI.Responses.ResponseCreateParamsNonStreaming | UnbuiltRequest)[],
   options: BatchRunOptions = {},
-): Promise<BatchResults<OpenAI.Responses.Response>> {
+): Promise<BatchResults<WithRequestId<OpenAI.Responses.Response>>> {
   return runOpenAIBatch(client, '/v1/responses', requests, options);
 }
 
 /** Embeddings through the Batch API, resolved in input order. */
 export function runEmbeddingsBatch(
   client: OpenAI,
-  requests: OpenAI.EmbeddingCreateParams[],
+  requests: (OpenAI.EmbeddingCreateParams | UnbuiltRequest)[],
   options: BatchRunOptions = {},
-): Promise<BatchResults<OpenAI.CreateEmbeddingResponse>> {
+): Promise<BatchResults<WithRequestId<OpenAI.CreateEmbeddingResponse>>> {
   return runOpenAIBatch(client, '/v1/embeddings', requests, options);
 }
 
 /** Legacy completions (gpt-3.5-turbo-instruct, davinci-002, babbage-002) through the Batch API, resolved in input order. */
 export function runCompletionsBatch(
   client: OpenAI,
-  requests: OpenAI.CompletionCreateParamsNonStreaming[],
+  requests: (OpenAI.CompletionCreateParamsNonStreaming | UnbuiltRequest)[],
   options: BatchRunOptions = {},
-): Promise<BatchResults<OpenAI.Completion>> {
+): Promise<BatchResults<WithRequestId<OpenAI.Completion>>> {
   return runOpenAIBatch(client, '/v1/completions', requests, options);
 }
 
 /** Moderations through the Batch API, resolved in input order. */
 export function runModerationsBatch(
   client: OpenAI,
-  requests: OpenAI.ModerationCreateParams[],
+  requests: (OpenAI.ModerationCreateParams | UnbuiltRequest)[],
   options: BatchRunOptions = {},
-): Promise<BatchResults<OpenAI.ModerationCreateResponse>> {
+): Promise<BatchResults<WithRequestId<OpenAI.ModerationCreateResponse>>> {
   return runOpenAIBatch(client, '/v1/moderations', requests, options);
 }
 
@@ -169,64 +207,125 @@ export function runModerationsBatch(
  * request alone, thrown by `get(i)`; the run itself rejects only when it cannot finish (aborted, timed
  * out, results no longer downloadable, the API unreachable).
  */
-export async function runOpenAIBatch<Body extends { model?: string | null }, Result>(
+export async function runOpenAIBatch<Body extends { model?: string | null }, Result extends object>(
   client: OpenAI,
   endpoint: Endpoint,
-  requests: Body[],
+  requests: (Body | UnbuiltRequest)[],
   options: BatchRunOptions = {},
-): Promise<BatchResults<Result>> {
+): Promise<BatchResults<WithRequestId<Result>>> {
   const results: unknown[] = new Array(requests.length);
-  const failures = new Map<string, Error>();
+  const failures = new Map<string, unknown>();
+  const bodies: (Body | undefined)[] = requests.map((r, index) => {
+    if (!(r instanceof UnbuiltRequest)) return r;
+    failures.set(`req-${index}`, r.error);
+    return undefined;
+  });
+  const run: Run = {
+    client,
+    endpoint,
+    options,
+    rounds: resubmissions(options.resubmitFailed),
+    // One deadline for the whole run, however many batches it takes.
+    deadline: Date.now() + (options.timeoutMs ?? 25 * 60 * 60 * 1000),
+    halt: new AbortController(),
+    bodies,
+    results,
+    failures,
+  };
+  // Every group (one per model, or per batch-sized share) is submitted at once and polled side by side:
+  // one after another, two models would take up to twice the 24-hour window.
+  const groups = split(bodies, endpoint);
+  const settled = await Promise.allSettled(
+    groups.map((group) =>
+      runGroup(run, group).catch((err: unknown) => {
+        run.halt.abort(); // the run fails: the other groups stop waiting, their batches kept for a rerun
+        throw err;
+      }),
+    ),
+  );
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected' && s.reason !== HALTED) ?? settled.find((s) => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  const done = settled.map((s) => (s as PromiseFulfilledResult<{ batchIds: string[]; stateKept: boolean }>).value);
+  const batchIds = done.flatMap((d) => d.batchIds);
+  // A rerun resumes the kept batches (nothing paid twice) and resends only what may succeed now.
+  const hint = done.some((d) => d.stateKept) ? `. The results that arrived are kept: a rerun reuses them and resends only the failed requests that may succeed (a 5xx, 429, 408 or 409 status, an expiry)` : '';
+  if (failures.size > 0 && hint) console.warn(`batchwise: ${failures.size} of ${requests.length} batch request(s) failed (batch ${batchIds.join(', ')})${hint}`);
+  return new BatchResults(results as WithRequestId<Result>[], failures, batchIds, hint);
+}
+
+/** What the groups of one run share. */
+interface Run {
+  client: OpenAI;
+  endpoint: Endpoint;
+  options: BatchRunOptions;
+  rounds: number;
+  deadline: number;
+  /** Aborted when a group fails: the others stop waiting without cancelling anything. */
+  halt: AbortController;
+  bodies: unknown[];
+  results: unknown[];
+  failures: Map<string, unknown>;
+}
+
+/** Thrown by a group that stopped because another one failed. */
+const HALTED = new Error('batchwise: stopped because another batch of this run failed');
+
+/** The resubmission rounds: the option, else the environment, else 2 (the SDK's own retries of a synchronous call). */
+function resubmissions(option: number | undefined): number {
+  const env = process.env['BATCHWISE_RESUBMIT_FAILED'];
+  const wanted = option ?? (env ? Number(env) : 2);
+  return Number.isInteger(wanted) && wanted >= 0 ? wanted : 2;
+}
+
+/** One group's batches: the first (or the one its state file names), then resubmissions of what may succeed. */
+async function runGroup(run: Run, group: Line[]): Promise<{ batchIds: string[]; stateKept: boolean }> {
+  const { client, endpoint, options, failures } = run;
   const { signal } = options;
   const batchIds: string[] = [];
-  const wanted = options.resubmitFailed ?? Number(process.env.BATCHWISE_RESUBMIT_FAILED);
-  const rounds = Number.isInteger(wanted) && wanted > 0 ? wanted : 0;
-  let stateKept = false;
-  for (const group of split(requests, endpoint)) {
-    const kept: (string | undefined)[] = [];
-    let pending = group;
-    let resubmitted = 0;
-    while (pending.length > 0) {
-      const jsonl = pending.map((l) => l.json).join('\n') + '\n';
-      const stateFile = stateFileFor(options, endpoint, jsonl);
-      // A batch found by its state file was paid for already: resuming it uses up no resubmission.
-      let batch = await resume(client, stateFile, batchIds, signal);
-      if (!batch) {
-        if (pending !== group) {
-          if (resubmitted === rounds) break; // no resubmission left: these failures stand
-          resubmitted++;
-        }
-        if (signal?.aborted) throw new OpenAI.APIUserAbortError();
-        const file = await client.files.create({ file: await toFile(Buffer.from(jsonl, 'utf8'), 'batchwise-requests.jsonl'), purpose: 'batch' }, { signal });
-        // Not under the signal: a batch the API made must be known, so that an abort can cancel it.
-        batch = await client.batches.create({ input_file_id: file.id, endpoint, completion_window: '24h' });
-        saveState(stateFile, { version: 1, provider: 'openai', endpoint, batchId: batch.id, inputFileId: file.id, requests: pending.length, createdAt: new Date().toISOString() });
+  const kept: (string | undefined)[] = [];
+  let pending = group;
+  let resubmitted = 0;
+  while (pending.length > 0) {
+    const jsonl = pending.map((l) => l.json).join('\n') + '\n';
+    const stateFile = stateFileFor(options, endpoint, jsonl);
+    // A batch found by its state file was paid for already: resuming it uses up no resubmission.
+    let batch = await resume(client, stateFile, batchIds, signal);
+    if (!batch) {
+      if (pending !== group) {
+        if (resubmitted === run.rounds) break; // no resubmission left: these failures stand
+        resubmitted++;
       }
-      batch = await poll(client, batch, options, stateFile);
-      batchIds.push(batch.id);
-      const { succeeded, retry } = await collect(client, endpoint, batch, pending, requests, results, failures, signal).catch((err: unknown) => {
-        throw resultsGone(err, batch!, stateFile);
-      });
-      // A batch without a single success holds nothing worth resuming.
-      if (succeeded > 0) kept.push(stateFile);
-      else forget(stateFile);
-      pending = retry;
+      if (signal?.aborted) throw new OpenAI.APIUserAbortError();
+      if (run.halt.signal.aborted) throw HALTED;
+      const file = await client.files.create({ file: await toFile(Buffer.from(jsonl, 'utf8'), 'batchwise-requests.jsonl'), purpose: 'batch' }, { signal });
+      // Not under the signal: a batch the API made must be known, so that an abort can cancel it.
+      batch = await client.batches.create({ input_file_id: file.id, endpoint, completion_window: '24h' });
+      saveState(stateFile, { version: 1, provider: 'openai', endpoint, batchId: batch.id, inputFileId: file.id, requests: pending.length, createdAt: new Date().toISOString() });
     }
-    // Kept while any request failed, so that a rerun reuses the results that were paid for.
-    if (group.every((line) => !failures.has(line.customId))) kept.forEach(forget);
-    else if (kept.some(Boolean)) stateKept = true;
+    batch = await poll(run, batch, stateFile);
+    batchIds.push(batch.id);
+    const ended = batch;
+    const { succeeded, retry } = await collect(client, endpoint, ended, pending, run.bodies, run.results, failures, signal).catch((err: unknown) => {
+      throw resultsGone(err, ended, stateFile);
+    });
+    // A batch without a single success holds nothing worth resuming.
+    if (succeeded > 0) kept.push(stateFile);
+    else forget(stateFile);
+    pending = retry;
   }
-  // A rerun resumes the kept batches (nothing paid twice) and, when asked, resends only the failures.
-  const hint = stateKept ? '. The results that arrived are kept: run again with resubmitFailed (or BATCHWISE_RESUBMIT_FAILED=1) to resend only the failed requests' : '';
-  if (failures.size > 0 && stateKept) console.warn(`batchwise: ${failures.size} of ${requests.length} batch request(s) failed (batch ${batchIds.join(', ')})${hint}`);
-  return new BatchResults(results as Result[], failures, batchIds, hint);
+  // Kept while any request failed, so that a rerun reuses the results that were paid for.
+  if (group.every((line) => !failures.has(line.customId))) {
+    kept.forEach(forget);
+    return { batchIds, stateKept: false };
+  }
+  return { batchIds, stateKept: kept.some(Boolean) };
 }
 
 /**
  * Reads a finished batch's results into `results` and its failures into `failures`; returns how
  * many succeeded and the failed lines worth sending again.
  */
-async function collect(client: OpenAI, endpoint: Endpoint, batch: Batch, lines: Line[], requests: unknown[], results: unknown[], failures: Map<string, Error>, signal: AbortSignal | undefined) {
+async function collect(client: OpenAI, endpoint: Endpoint, batch: Batch, lines: Line[], requests: unknown[], results: unknown[], failures: Map<string, unknown>, signal: AbortSignal | undefined) {
   for (const line of lines) failures.delete(line.customId);
   if (batch.status === 'failed') {
     // The input file was rejected as a whole: sending the same lines again would fail the same way.
@@ -252,8 +351,10 @@ async function collect(client: OpenAI, endpoint: Endpoint, batch: Batch, lines: 
         // A 4xx the SDK itself would not retry (all but 408, 409, 429) is the request's own fault: it would fail again.
         if (status >= 400 && status < 500 && ![408, 409, 429].includes(status)) final.add(row.custom_id);
       } else {
-        const body = row.response!.body;
-        results[index] = endpoint === '/v1/responses' ? withOutputText(body) : endpoint === '/v1/embeddings' ? decodedEmbeddings(requests[index], body) : body;
+        const body = row.response?.body;
+        const result = endpoint === '/v1/responses' ? withOutputText(body) : endpoint === '/v1/embeddings' ? decodedEmbeddings(requests[index], body) : body;
+        // As the SDK does for its own responses: not enumerable, so printing or serialising the result is unchanged.
+        results[index] = Object.defineProperty(result as object, '_request_id', { value: row.response?.request_id ?? null, enumerable: false });
         succeeded++;
       }
     }
@@ -330,10 +431,11 @@ function embeddingInputs(body: unknown): number {
   return Array.isArray(input) && input.length > 0 && typeof input[0] !== 'number' ? input.length : 1;
 }
 
-/** One model per batch, and no more requests, bytes or embedding inputs than a batch takes. */
-function split(requests: { model?: string | null }[], endpoint: Endpoint): Line[][] {
+/** One model per batch, and no more requests, bytes or embedding inputs than a batch takes; requests that could not be built are left out. */
+function split(requests: ({ model?: string | null } | undefined)[], endpoint: Endpoint): Line[][] {
   const byModel = new Map<string, Line[]>();
   requests.forEach((body, index) => {
+    if (body === undefined) return;
     const customId = `req-${index}`;
     const json = JSON.stringify({ custom_id: customId, method: 'POST', url: endpoint, body: onTheWire(endpoint, body) });
     const list = byModel.get(body.model ?? '') ?? [];
@@ -363,23 +465,26 @@ function split(requests: { model?: string | null }[], endpoint: Endpoint): Line[
   return groups;
 }
 
-async function poll(client: OpenAI, batch: Batch, options: BatchRunOptions, stateFile: string | undefined): Promise<Batch> {
+async function poll(run: Run, batch: Batch, stateFile: string | undefined): Promise<Batch> {
+  const { client, options } = run;
   const { signal } = options;
-  const envPoll = Number(process.env.BATCHWISE_POLL_MS);
+  const halt = run.halt.signal;
+  const envPoll = Number(process.env['BATCHWISE_POLL_MS']);
   let wait = options.pollIntervalMs ?? (envPoll > 0 ? envPoll : 10_000);
   const maxWait = Math.max(wait, options.maxPollIntervalMs ?? 60_000);
-  const deadline = Date.now() + (options.timeoutMs ?? 25 * 60 * 60 * 1000);
   while (!TERMINAL.has(batch.status)) {
-    if (signal?.aborted || Date.now() > deadline) {
+    if (signal?.aborted || Date.now() > run.deadline) {
       // Not under the signal: the cancel must go out even though the run was aborted.
       await client.batches.cancel(batch.id);
       forget(stateFile); // a cancelled batch is not resumed: the next run starts afresh
       if (signal?.aborted) throw new OpenAI.APIUserAbortError({ message: `batch ${batch.id} cancelled: the run was aborted` });
       throw new Error(`batch ${batch.id} did not finish in time; it was cancelled`);
     }
-    await sleep(wait, signal);
+    // Another group failed the run: this batch runs on, and its state file lets a rerun pick it up.
+    if (halt.aborted) throw HALTED;
+    await sleep(wait, [signal, halt]);
     wait = Math.min(wait * 1.5, maxWait);
-    if (signal?.aborted) continue;
+    if (signal?.aborted || halt.aborted) continue;
     try {
       batch = await client.batches.retrieve(batch.id, { signal });
     } catch (err) {
@@ -391,24 +496,24 @@ async function poll(client: OpenAI, batch: Batch, options: BatchRunOptions, stat
   return batch;
 }
 
-/** Waits `ms`, or less if the signal aborts first. */
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+/** Waits `ms`, or less if a signal aborts first. */
+function sleep(ms: number, signals: (AbortSignal | undefined)[]): Promise<void> {
   return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
+    if (signals.some((s) => s?.aborted)) return resolve();
     const done = () => {
       clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
+      for (const s of signals) s?.removeEventListener('abort', done);
       resolve();
     };
     const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
+    for (const s of signals) s?.addEventListener('abort', done, { once: true });
   });
 }
 
 // ---- state files: <stateDir>/openai-<first 16 hex digits of a sha256 of everything the batch sends>.json
 
 function stateFileFor(options: BatchRunOptions, endpoint: Endpoint, jsonl: string): string | undefined {
-  const dir = options.stateDir ?? (process.env.BATCHWISE_STATE_DIR || join(process.cwd(), '.batchwise'));
+  const dir = options.stateDir ?? (process.env['BATCHWISE_STATE_DIR'] || join(process.cwd(), '.batchwise'));
   if (dir === false) return undefined;
   return join(dir, `openai-${createHash('sha256').update(`openai\n${endpoint}\n${jsonl}`).digest('hex').slice(0, 16)}.json`);
 }
