@@ -4,7 +4,7 @@ import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import { visit, type Node } from '../parse/walk';
 import { isFunctionLike, propertyName } from '../detect/resolve';
 import { parse as parseYaml } from 'yaml';
-import { stripExtension } from '../project';
+import { joinPath, stripExtension } from '../project';
 
 export interface EntryMatch {
   rule: string;
@@ -676,7 +676,7 @@ export function readSamFunctions(template: string, text: string | undefined, dir
     const props = res?.Properties;
     if (!props || typeof props.Handler !== 'string' || !/Function$/.test(String(res.Type))) continue;
     const codeUri = typeof props.CodeUri === 'string' ? props.CodeUri : globalUri;
-    const target = handlerTarget(joinDir(dir, codeUri), props.Handler);
+    const target = handlerTarget(joinPath(dir, codeUri), props.Handler);
     if (!target) continue;
     const events: LambdaEvent[] = [];
     for (const e of Object.values((props.Events ?? {}) as Record<string, { Type?: unknown; Properties?: Record<string, unknown> }>)) {
@@ -707,21 +707,11 @@ const CFN_TAGS = ['Ref', 'GetAtt', 'Sub', 'Join', 'If', 'Equals', 'Not', 'And', 
   (['scalar', 'seq', 'map'] as const).map((collection) => ({ tag: `!${name}`, collection: collection === 'scalar' ? undefined : collection, resolve: (v: unknown) => v })),
 ) as never;
 
-function joinDir(dir: string, rel: string): string {
-  const parts = dir ? dir.split('/') : [];
-  for (const seg of rel.split('/')) {
-    if (seg === '' || seg === '.') continue;
-    if (seg === '..') parts.pop();
-    else parts.push(seg);
-  }
-  return parts.join('/');
-}
-
 /** `src/handlers/chat.handler` → module `src/handlers/chat`, export `handler`. */
 function handlerTarget(dir: string, handler: string): { stem: string; exportName: string } | null {
   const dot = handler.lastIndexOf('.');
   if (dot <= 0) return null;
-  return { stem: joinDir(dir, handler.slice(0, dot)), exportName: handler.slice(dot + 1) };
+  return { stem: joinPath(dir, handler.slice(0, dot)), exportName: handler.slice(dot + 1) };
 }
 
 /** AWS `cron(0 6 * * ? *)` and simple `rate(5 minutes)` as a five-field cron spec, for the volume estimate. */

@@ -1,7 +1,10 @@
 // How the project around a file loads modules: what decides whether an import of the helper needs a
 // file extension, and whether a `.js` file may use top-level await. Read through a function the caller
 // passes in (the engine itself touches no file system).
-import { parseConfigFileTextToJson } from 'typescript';
+import * as ts from 'typescript';
+import { joinPath } from '../project';
+
+export { joinPath };
 
 export interface ModuleStyle {
   /** The nearest package.json's "type" ('commonjs' when absent, as Node reads it). */
@@ -15,37 +18,64 @@ export interface ModuleStyle {
 export function moduleStyleFor(file: string, read: (path: string) => string | undefined): ModuleStyle {
   const dirs = file.split('/').slice(0, -1);
   let packageType: ModuleStyle['packageType'] | undefined;
-  let ts: { module?: string; moduleResolution?: string } | undefined;
-  for (let n = dirs.length; n >= 0 && (packageType === undefined || ts === undefined); n--) {
+  let tsSettings: { module?: string; moduleResolution?: string } | undefined;
+  for (let n = dirs.length; n >= 0 && (packageType === undefined || tsSettings === undefined); n--) {
     const dir = dirs.slice(0, n).join('/');
     const at = (name: string) => (dir ? `${dir}/${name}` : name);
     if (packageType === undefined) {
       const pkg = parseJson(read(at('package.json')));
       if (pkg) packageType = pkg.type === 'module' ? 'module' : 'commonjs';
     }
-    if (ts === undefined) ts = tsOptions(at('tsconfig.json'), read, 0);
+    if (tsSettings === undefined) tsSettings = tsOptions(at('tsconfig.json'), read);
   }
-  return { packageType: packageType ?? 'commonjs', tsModule: ts?.module, tsModuleResolution: ts?.moduleResolution };
+  return { packageType: packageType ?? 'commonjs', tsModule: tsSettings?.module, tsModuleResolution: tsSettings?.moduleResolution };
 }
 
-function tsOptions(path: string, read: (path: string) => string | undefined, depth: number): { module?: string; moduleResolution?: string } | undefined {
+function tsOptions(path: string, read: (path: string) => string | undefined): { module?: string; moduleResolution?: string } | undefined {
+  const parsed = parsedTsconfig(path, read);
+  if (!parsed) return undefined;
+  const { module, moduleResolution } = parsed.options;
+  return {
+    module: module === undefined ? undefined : ts.ModuleKind[module]?.toLowerCase(),
+    moduleResolution: moduleResolution === undefined ? undefined : ts.ModuleResolutionKind[moduleResolution]?.toLowerCase(),
+  };
+}
+
+/** What TypeScript itself reads from a tsconfig.json, `extends` followed (relative, arrays, packages): its options, and its include, exclude and files as workspace paths. */
+interface ParsedTsconfig {
+  options: ts.CompilerOptions;
+  include: string[];
+  exclude: string[];
+  files: string[];
+}
+
+/**
+ * Parses a tsconfig.json with TypeScript's own config parser, over the workspace as `read` shows it
+ * (paths are given to TypeScript under a virtual root '/'). Only JSON files are read through it.
+ */
+function parsedTsconfig(path: string, read: (path: string) => string | undefined): ParsedTsconfig | undefined {
   const text = read(path);
   if (text === undefined) return undefined;
-  const { config } = parseConfigFileTextToJson(path, text);
-  const own = (config?.compilerOptions ?? {}) as Record<string, unknown>;
-  const lower = (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : undefined);
-  let inherited: { module?: string; moduleResolution?: string } | undefined;
-  const base = typeof config?.extends === 'string' ? config.extends : undefined;
-  if (base && base.startsWith('.') && depth < 4) {
-    const dir = path.split('/').slice(0, -1);
-    for (const part of base.split('/')) {
-      if (part === '..') dir.pop();
-      else if (part !== '.') dir.push(part);
-    }
-    const target = dir.join('/');
-    inherited = tsOptions(target.endsWith('.json') ? target : `${target}.json`, read, depth + 1);
-  }
-  return { module: lower(own.module) ?? inherited?.module, moduleResolution: lower(own.moduleResolution) ?? inherited?.moduleResolution };
+  const { config } = ts.parseConfigFileTextToJson(path, text);
+  const rel = (p: string) => p.replace(/^\/+/, '');
+  const readJson = (p: string) => (/\.json$/i.test(p) ? read(rel(p)) : undefined);
+  let include: string[] = [];
+  let exclude: string[] = [];
+  const host: ts.ParseConfigHost = {
+    useCaseSensitiveFileNames: true,
+    fileExists: (p) => readJson(p) !== undefined,
+    readFile: readJson,
+    // TypeScript hands the merged include and exclude specs (defaults and outDir included) to the host that lists files.
+    readDirectory: (root, _extensions, excludes, includes) => {
+      const spec = (s: string) => (s.startsWith('/') ? rel(s) : joinPath(rel(root), s));
+      include = (includes ?? []).map(spec);
+      exclude = (excludes ?? []).map(spec);
+      return [];
+    },
+  };
+  const dir = path.split('/').slice(0, -1).join('/');
+  const parsed = ts.parseJsonConfigFileContent(config ?? {}, host, `/${dir}`, undefined, `/${path}`);
+  return { options: parsed.options, include, exclude, files: parsed.fileNames.map(rel) };
 }
 
 function parseJson(text: string | undefined): Record<string, unknown> | undefined {
@@ -73,76 +103,27 @@ export interface TsProject {
   allowJs: boolean;
 }
 
-/** The nearest tsconfig.json above a file (following relative `extends`), as far as placing a helper goes. */
+/** The nearest tsconfig.json above a file (with what it extends), as far as placing a helper goes. */
 export function tsProjectFor(file: string, read: (path: string) => string | undefined): TsProject | undefined {
   const dirs = file.split('/').slice(0, -1);
   for (let n = dirs.length; n >= 0; n--) {
     const dir = dirs.slice(0, n).join('/');
     const path = dir ? `${dir}/tsconfig.json` : 'tsconfig.json';
-    const layout = tsLayout(path, read, 0);
-    if (!layout) continue;
-    const configDir = dir;
-    const include = layout.include ?? (layout.files ? [] : [{ base: configDir, pattern: '**/*' }]);
+    const parsed = parsedTsconfig(path, read);
+    if (!parsed) continue;
+    const { options } = parsed;
+    const at = (p: string | undefined) => (p === undefined ? undefined : p.replace(/^\/+/, ''));
     return {
       configPath: path,
-      rootDir: layout.rootDir,
-      emitsLayout: layout.emits && !layout.noEmit,
-      include: include.map((p) => joinPath(p.base, p.pattern)),
-      files: (layout.files ?? []).map((p) => joinPath(p.base, p.pattern)),
-      exclude: [...(layout.exclude ?? []).map((p) => joinPath(p.base, p.pattern)), ...(layout.outDir ? [layout.outDir] : []), joinPath(configDir, 'node_modules')],
-      allowJs: layout.allowJs ?? false,
+      rootDir: at(options.rootDir),
+      emitsLayout: Boolean(options.outDir || options.outFile || options.declarationDir) && !options.noEmit,
+      include: parsed.include,
+      files: parsed.files,
+      exclude: parsed.exclude,
+      allowJs: options.allowJs ?? false,
     };
   }
   return undefined;
-}
-
-interface Layout {
-  rootDir?: string;
-  outDir?: string;
-  emits: boolean;
-  noEmit?: boolean;
-  allowJs?: boolean;
-  /** Each pattern with the folder it is relative to (the config that names it). */
-  include?: { base: string; pattern: string }[];
-  files?: { base: string; pattern: string }[];
-  exclude?: { base: string; pattern: string }[];
-}
-
-function tsLayout(path: string, read: (path: string) => string | undefined, depth: number): Layout | undefined {
-  const text = read(path);
-  if (text === undefined) return undefined;
-  const { config } = parseConfigFileTextToJson(path, text);
-  const dir = path.split('/').slice(0, -1).join('/');
-  const own = (config?.compilerOptions ?? {}) as Record<string, unknown>;
-  const base = typeof config?.extends === 'string' && config.extends.startsWith('.') && depth < 4 ? tsLayout(resolveExtends(path, config.extends), read, depth + 1) : undefined;
-  const str = (v: unknown) => (typeof v === 'string' ? joinPath(dir, v) : undefined);
-  const list = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').map((pattern) => ({ base: dir, pattern })) : undefined);
-  const outDir = str(own.outDir) ?? base?.outDir;
-  return {
-    rootDir: str(own.rootDir) ?? base?.rootDir,
-    outDir,
-    emits: Boolean(outDir || own.outFile || own.declarationDir) || (base?.emits ?? false),
-    noEmit: typeof own.noEmit === 'boolean' ? own.noEmit : base?.noEmit,
-    allowJs: typeof own.allowJs === 'boolean' ? own.allowJs : base?.allowJs,
-    include: list(config?.include) ?? base?.include,
-    files: list(config?.files) ?? base?.files,
-    exclude: list(config?.exclude) ?? base?.exclude,
-  };
-}
-
-function resolveExtends(from: string, target: string): string {
-  const resolved = joinPath(from.split('/').slice(0, -1).join('/'), target);
-  return resolved.endsWith('.json') ? resolved : `${resolved}.json`;
-}
-
-/** `dir` + a relative path, '/'-separated, `.` and `..` resolved ('' is the workspace root). */
-export function joinPath(dir: string, rel: string): string {
-  const out = rel.startsWith('/') ? [] : dir.split('/').filter(Boolean);
-  for (const part of rel.split('/')) {
-    if (part === '..') out.pop();
-    else if (part !== '.' && part !== '') out.push(part);
-  }
-  return out.join('/');
 }
 
 const NODE_ESM_RESOLUTION = new Set(['node16', 'nodenext']);

@@ -409,6 +409,27 @@ test('batch queue: a second call site reuses the file\'s queue, and no two edits
   assert.ok(parseSource('main.ts', twice).ok);
 });
 
+test('module settings inherited as tsc reads them: from a package base (@tsconfig/node20 style) and through an extends array', () => {
+  const text = `import OpenAI from 'openai';\nconst openai = new OpenAI();\nexport async function run(items: string[]) {\n  for (const item of items) {\n    const res = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: item }] });\n    console.log(res.choices[0].message.content);\n  }\n}\n`;
+  const importOf = (files: Record<string, string>) => {
+    const finding = detectOne('src/main.ts', text);
+    const plan = planFix({ file: 'src/main.ts', text, site: finding.site, helperPath: 'batchwise/openaiBatch.ts', readExisting: (p) => files[p] });
+    assert.ok(plan.ok, !plan.ok ? plan.reason : '');
+    return /^import \{ runChatCompletionsBatch \} from '([^']+)';$/m.exec(applyEdits(text, plan.fix.edits))?.[1];
+  };
+  const base = '{ "compilerOptions": { "module": "node16", "moduleResolution": "node16", "target": "es2022" } }';
+  const pkg = '{ "type": "module" }';
+  // A base from node_modules, named by package: tsc resolves it through node_modules as it does a module.
+  assert.equal(importOf({ 'package.json': pkg, 'tsconfig.json': '{ "extends": "@tsconfig/node20/tsconfig.json" }', 'node_modules/@tsconfig/node20/tsconfig.json': base }), '../batchwise/openaiBatch.js');
+  // The last base of an array wins, and the file's own setting wins over both.
+  const two = { 'package.json': pkg, 'configs/esm.json': base, 'configs/cjs.json': '{ "compilerOptions": { "module": "commonjs", "moduleResolution": "node10" } }' };
+  assert.equal(importOf({ ...two, 'tsconfig.json': '{ "extends": ["./configs/cjs.json", "./configs/esm.json"] }' }), '../batchwise/openaiBatch.js');
+  assert.equal(importOf({ ...two, 'tsconfig.json': '{ "extends": ["./configs/esm.json", "./configs/cjs.json"] }' }), '../batchwise/openaiBatch');
+  assert.equal(importOf({ ...two, 'tsconfig.json': '{ "extends": ["./configs/cjs.json", "./configs/esm.json"], "compilerOptions": { "module": "commonjs", "moduleResolution": "node10" } }' }), '../batchwise/openaiBatch');
+  // A base that is not there changes nothing.
+  assert.equal(importOf({ 'package.json': pkg, 'tsconfig.json': '{ "extends": "@tsconfig/missing/tsconfig.json" }' }), '../batchwise/openaiBatch');
+});
+
 test('a "type": "module" package under moduleResolution nodenext gets the helper import with its .js extension, even with no relative import to copy', () => {
   const text = `import OpenAI from 'openai';\nconst openai = new OpenAI();\nexport async function run(items: string[]) {\n  for (const item of items) {\n    const res = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: item }] });\n    console.log(res.choices[0].message.content);\n  }\n}\n`;
   const project: Record<string, string> = {
