@@ -46,7 +46,8 @@ interface Provider {
   /** The message of a request that failed once with a transient server error. */
   transientMessage: string;
   start(options?: { failCustomIds?: string[]; failCustomIdsOnce?: string[]; failCustomIdsTimes?: Record<string, number>; expireAfter?: number; rejectText?: string; progressSteps?: number }): Promise<Fake>;
-  run(fake: Fake, options: RunOptions): Promise<Results>;
+  /** `client` adds to the options the client is made with (maxRetries). */
+  run(fake: Fake, options: RunOptions, client?: { maxRetries?: number }): Promise<Results>;
   sync(fake: Fake): Promise<unknown[]>;
   /** Each request on its own at the synchronous endpoint: answered or rejected. */
   syncSettled(fake: Fake): Promise<PromiseSettledResult<unknown>[]>;
@@ -78,7 +79,7 @@ const providers: Provider[] = [
     errorPrefix: 'batch request(s) failed',
     transientMessage: '500 The server had an error while processing your request. Sorry about that!',
     start: (options) => startFakeOpenAI(options),
-    run: (fake, options) => runChatCompletionsBatch(new OpenAI({ baseURL: fake.url, apiKey: 'test-key' }), openaiRequests, { pollIntervalMs: 1, ...options }),
+    run: (fake, options, client) => runChatCompletionsBatch(new OpenAI({ baseURL: fake.url, apiKey: 'test-key', ...client }), openaiRequests, { pollIntervalMs: 1, ...options }),
     sync: (fake) => {
       const client = new OpenAI({ baseURL: fake.url, apiKey: 'test-key' });
       return Promise.all(openaiRequests.map((r) => client.chat.completions.create(r)));
@@ -104,7 +105,7 @@ const providers: Provider[] = [
     errorPrefix: 'message batch request(s) failed',
     transientMessage: '500 {"type":"error","error":{"type":"api_error","message":"Internal server error"},"request_id":"',
     start: (options) => startFakeAnthropic(options),
-    run: (fake, options) => runMessagesBatch(new Anthropic({ baseURL: fake.url, apiKey: 'test-key' }), anthropicRequests, { pollIntervalMs: 1, ...options }),
+    run: (fake, options, client) => runMessagesBatch(new Anthropic({ baseURL: fake.url, apiKey: 'test-key', ...client }), anthropicRequests, { pollIntervalMs: 1, ...options }),
     sync: (fake) => {
       const client = new Anthropic({ baseURL: fake.url, apiKey: 'test-key' });
       return Promise.all(anthropicRequests.map((r) => client.messages.create(r)));
@@ -460,11 +461,22 @@ for (const p of providers) {
       assert.deepEqual(fake.stats.batchCustomIds, [ALL, ['req-1'], ['req-1']], 'two resubmissions, then the failure stands');
       assert.throws(() => results.get(1), p.sdk.InternalServerError);
     });
+    // The client's own retry setting is the default: a client made not to retry asks for no resubmission, one made to retry more for more.
+    await withFake(p, { failCustomIdsOnce: ['req-1'] }, async (fake) => {
+      const results = await p.run(fake, { stateDir: false }, { maxRetries: 0 });
+      assert.deepEqual(fake.stats.batchCustomIds, [ALL], 'maxRetries 0: none sent again');
+      assert.throws(() => results.get(1), p.sdk.InternalServerError);
+    });
+    await withFake(p, { failCustomIdsTimes: { 'req-1': 3 } }, async (fake) => {
+      const results = await p.run(fake, { stateDir: false }, { maxRetries: 3 });
+      assert.deepEqual(fake.stats.batchCustomIds, [ALL, ['req-1'], ['req-1'], ['req-1']], 'maxRetries 3: three resubmissions');
+      assert.deepEqual(results.values(), await p.sync(fake));
+    });
     process.env.BATCHWISE_RESUBMIT_FAILED = '0';
     try {
       await withFake(p, { failCustomIdsOnce: ['req-1'] }, async (fake) => {
-        const results = await p.run(fake, { stateDir: false });
-        assert.deepEqual(fake.stats.batchCustomIds, [ALL], 'BATCHWISE_RESUBMIT_FAILED=0 turns it off');
+        const results = await p.run(fake, { stateDir: false }, { maxRetries: 5 });
+        assert.deepEqual(fake.stats.batchCustomIds, [ALL], 'BATCHWISE_RESUBMIT_FAILED=0 turns it off, whatever the client retries');
         assert.throws(() => results.get(1), p.sdk.InternalServerError);
       });
     } finally {

@@ -9,8 +9,9 @@
 // (in .batchwise/ under the working directory; see `stateDir`) until all its requests have succeeded,
 // and a run with the same requests polls that batch instead of creating a new one. Requests that
 // failed for a passing reason (overloaded, rate-limited, a server error, canceled, expired) go out
-// again in a new batch of only those, under the same custom_id, twice by default as the SDK retries a
-// synchronous call (`resubmitFailed`); results already received are never requested again.
+// again in a new batch of only those, under the same custom_id, as many times as the client retries a
+// synchronous call (its maxRetries, 2 unless set; `resubmitFailed` overrides it); results already
+// received are never requested again.
 // Yours to edit: Batchwise never overwrites a changed copy.
 import Anthropic from '@anthropic-ai/sdk';
 import { createHash } from 'node:crypto';
@@ -38,8 +39,8 @@ export interface MessageBatchRunOptions {
   /**
    * How many times requests that failed for a passing reason (overloaded, rate-limited, a server error,
    * canceled, expired) are sent again, in a new batch of only those (default: the
-   * BATCHWISE_RESUBMIT_FAILED environment variable, else 2, as many retries as the SDK makes for a
-   * synchronous call; 0 sends none again).
+   * BATCHWISE_RESUBMIT_FAILED environment variable, else the client's maxRetries, as many retries as
+   * it makes for a synchronous call: 2 unless set; 0 sends none again).
    */
   resubmitFailed?: number;
 }
@@ -168,7 +169,7 @@ export async function runMessagesBatch(client: Anthropic, requests: (MessageRequ
   const run: Run = {
     client,
     options,
-    rounds: resubmissions(options.resubmitFailed),
+    rounds: resubmissions(options.resubmitFailed, client.maxRetries),
     // One deadline for the whole run, however many batches it takes.
     deadline: Date.now() + (options.timeoutMs ?? 25 * 60 * 60 * 1000),
     halt: new AbortController(),
@@ -210,11 +211,15 @@ interface Run {
 /** Thrown by a group that stopped because another one failed. */
 const HALTED = new Error('batchwise: stopped because another message batch of this run failed');
 
-/** The resubmission rounds: the option, else the environment, else 2 (the SDK's own retries of a synchronous call). */
-function resubmissions(option: number | undefined): number {
+/**
+ * The resubmission rounds: the option, else the environment, else as many as the client retries a
+ * synchronous call (its maxRetries: 2 unless the code that made it said otherwise).
+ */
+function resubmissions(option: number | undefined, clientRetries: number | undefined): number {
   const env = process.env['BATCHWISE_RESUBMIT_FAILED'];
-  const wanted = option ?? (env ? Number(env) : 2);
-  return Number.isInteger(wanted) && wanted >= 0 ? wanted : 2;
+  const fallback = Number.isInteger(clientRetries) && clientRetries! >= 0 ? clientRetries! : 2;
+  const wanted = option ?? (env ? Number(env) : fallback);
+  return Number.isInteger(wanted) && wanted >= 0 ? wanted : fallback;
 }
 
 /** One group's batches: the first (or the one its state file names), then resubmissions of what may succeed. */

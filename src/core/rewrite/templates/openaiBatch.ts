@@ -10,8 +10,9 @@
 // (in .batchwise/ under the working directory; see `stateDir`) until all its requests have succeeded,
 // and a run with the same requests polls that batch instead of creating a new one. Requests that
 // failed for a passing reason (a 5xx, 429, 408 or 409 status, an expiry) go out again in a new batch
-// of only those, under the same custom_id, twice by default as the SDK retries a synchronous call
-// (`resubmitFailed`); results already received are never requested again.
+// of only those, under the same custom_id, as many times as the client retries a synchronous call (its
+// maxRetries, 2 unless set; `resubmitFailed` overrides it); results already received are never
+// requested again.
 // Yours to edit: Batchwise never overwrites a changed copy.
 import OpenAI, { toFile } from 'openai';
 import { createHash } from 'node:crypto';
@@ -37,7 +38,8 @@ export interface BatchRunOptions {
   /**
    * How many times requests that failed for a passing reason (a 5xx, 429, 408 or 409 status, an expiry)
    * are sent again, in a new batch of only those (default: the BATCHWISE_RESUBMIT_FAILED environment
-   * variable, else 2, as many retries as the SDK makes for a synchronous call; 0 sends none again).
+   * variable, else the client's maxRetries, as many retries as it makes for a synchronous call: 2
+   * unless set; 0 sends none again).
    */
   resubmitFailed?: number;
 }
@@ -224,7 +226,7 @@ export async function runOpenAIBatch<Body extends { model?: string | null }, Res
     client,
     endpoint,
     options,
-    rounds: resubmissions(options.resubmitFailed),
+    rounds: resubmissions(options.resubmitFailed, client.maxRetries),
     // One deadline for the whole run, however many batches it takes.
     deadline: Date.now() + (options.timeoutMs ?? 25 * 60 * 60 * 1000),
     halt: new AbortController(),
@@ -270,11 +272,15 @@ interface Run {
 /** Thrown by a group that stopped because another one failed. */
 const HALTED = new Error('batchwise: stopped because another batch of this run failed');
 
-/** The resubmission rounds: the option, else the environment, else 2 (the SDK's own retries of a synchronous call). */
-function resubmissions(option: number | undefined): number {
+/**
+ * The resubmission rounds: the option, else the environment, else as many as the client retries a
+ * synchronous call (its maxRetries: 2 unless the code that made it said otherwise).
+ */
+function resubmissions(option: number | undefined, clientRetries: number | undefined): number {
   const env = process.env['BATCHWISE_RESUBMIT_FAILED'];
-  const wanted = option ?? (env ? Number(env) : 2);
-  return Number.isInteger(wanted) && wanted >= 0 ? wanted : 2;
+  const fallback = Number.isInteger(clientRetries) && clientRetries! >= 0 ? clientRetries! : 2;
+  const wanted = option ?? (env ? Number(env) : fallback);
+  return Number.isInteger(wanted) && wanted >= 0 ? wanted : fallback;
 }
 
 /** One group's batches: the first (or the one its state file names), then resubmissions of what may succeed. */
