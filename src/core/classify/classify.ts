@@ -42,6 +42,7 @@ import { ruleById } from './rules';
 import { serverStartIn, ServerStart } from './server';
 import { batchSource, isDiskSource, Loop, loopAround } from './loops';
 import { promptBefore } from './interactive';
+import { argvReadIn, cliCommandHandler, readsFolderIn } from './cli';
 import { cronRunsPerDay } from './schedule';
 
 /** 'blocked': a caller may exist in a file that could not be parsed, so the call cannot be shown batchable. */
@@ -71,6 +72,8 @@ interface Path {
    * API, a Lambda handler no template maps): it is reached, not unreached, so no loop decides for it.
    */
   runByUnknown?: boolean;
+  /** Run by a command-line program's command handler: the command, in words, and where it is registered. */
+  commandLine?: string;
 }
 
 interface Span {
@@ -143,7 +146,7 @@ export class Classifier {
   }
 
   private infer(site: CallSite, callNode: TSESTree.CallExpression): Classification {
-    const paths = dedupePaths(this.walkFrom(site.file, callNode, 0, new Set()));
+    const paths = dedupePaths(this.walkFrom(site.file, callNode, 0, new Set())).map((p) => this.oneShotCommand(p) ?? p);
     const evidence: Evidence[] = [];
     const streams = site.streaming && !site.streamingUnknown;
     if (streams) {
@@ -257,6 +260,38 @@ export class Classifier {
       });
     }
     return { verdict: 'unknown', confidence: 0.5, evidence };
+  }
+
+  /**
+   * A batch path that makes one call per run of a command-line program from what was typed on its
+   * command line (a command's arguments, `process.argv`): the person who typed it waits for the answer,
+   * or may; it is no bulk work. Open, not batchable. Null when the path is not such a run.
+   */
+  private oneShotCommand(p: Path): Path | null {
+    if (p.effect !== 'batchable' || p.loops.length > 0) return null;
+    const spans = [...(p.spans ?? []), { file: p.file, range: [0, Number.MAX_SAFE_INTEGER] as [number, number] }];
+    // One call over every file of a folder (`embedDocuments(readdirSync(dir).map(read))`) is bulk work.
+    if (spans.some((span) => { const fi = this.project.get(span.file); return fi != null && readsFolderIn(fi, span.range); })) return null;
+    let input = p.commandLine ?? null;
+    if (!input) {
+      for (const span of spans) {
+        const fi = this.project.get(span.file);
+        const read = fi ? argvReadIn(fi, span.range) : null;
+        if (read) {
+          input = `it reads its command line (\`process.argv\` at ${span.file}:${read.loc.start.line})`;
+          break;
+        }
+      }
+    }
+    if (!input) return null;
+    return {
+      ...p,
+      effect: 'open',
+      rule: 'command-line-input',
+      entry:
+        `${p.entry}, but each run makes this call once, not per item of a collection, and ${input}: the person who typed the command may be waiting for the answer. ` +
+        'If runs are unattended (a schedule, a pipeline), declare the call with `// batchwise: batch`',
+    };
   }
 
   /** Paths from entry points to `node`, found by climbing to its enclosing function. */
@@ -766,6 +801,9 @@ export class Classifier {
     if (callee && INLINE_CALLBACKS.has(callee)) return paths;
     const label = `\`${describeCall(call)}\``;
     const where = `${file}:${call.loc.start.line}`;
+    // A command's handler runs when the program parses its command line, as part of the program.
+    const command = cliCommandHandler(fi, call);
+    if (command) return paths.map((p) => ({ ...p, commandLine: `it runs as ${command}, given the arguments typed with it (${label} at ${where})` }));
     const deferred = eventKey !== undefined || isEventRegistration(call) || (resultDropped(fi, call) && !(callee && RUNS_NOW.has(callee)));
     return paths.map((p) => {
       if (p.startup) {
