@@ -41,7 +41,7 @@ import {
 import { ruleById } from './rules';
 import { serverStartIn, ServerStart } from './server';
 import { batchSource, isDiskSource, Loop, loopAround } from './loops';
-import { promptBefore } from './interactive';
+import { importSource, promptBefore, stdinLineHandler } from './interactive';
 import { argvReadIn, cliCommandHandler, readsFolderIn } from './cli';
 import { cronRunsPerDay } from './schedule';
 
@@ -834,6 +834,15 @@ export class Classifier {
 
   /** The entry a call makes of the functions handed to it: a queue worker, a job, a registration. */
   private callEntryPaths(file: string, call: TSESTree.CallExpression | TSESTree.NewExpression, depth: number, visiting: Set<Node>): Path[] | null {
+    const fi = this.project.get(file)!;
+    const line = call.loc.start.line;
+    if (stdinLineHandler(fi, call)) {
+      return [{ effect: 'user-waiting', rule: 'interactive-prompt', entry: `it answers what a person types: \`${describeCall(call)}\` at ${file}:${line} handles each line typed on stdin, and they wait for the answer`, file, line, steps: [], loops: [] }];
+    }
+    const hook = reactHookCallback(fi, call);
+    if (hook) return [toPath({ rule: 'ui-component', message: `a callback of the React hook \`${hook}\` at ${file}:${line}, which runs in the UI a person is using`, node: call }, file)];
+    const harness = evalRunner(fi, call);
+    if (harness) return [toPath({ rule: 'eval-harness', message: `an eval task run by \`${harness}\` at ${file}:${line}`, node: call }, file)];
     const queue = this.queueWorkerName(file, call) ?? this.bullProcessorQueue(file, call);
     if (queue !== null) return this.producerPaths(file, call, queue, depth, visiting);
     const job = jobDefinition(call);
@@ -1885,6 +1894,30 @@ function startupPath(file: string, server: ServerStart): Path {
     loops: [],
     startup: server.what,
   };
+}
+
+/** React's hooks that take a callback: it runs in a component, for the person using the UI. */
+const REACT_HOOKS = /^use(Callback|Effect|LayoutEffect|InsertionEffect|Memo|Transition)$/;
+const REACT_MODULES = /^(react|preact\/hooks|preact\/compat)$/;
+
+function reactHookCallback(fi: FileIndex, call: TSESTree.CallExpression | TSESTree.NewExpression): string | null {
+  if (call.type !== T.CallExpression) return null;
+  const callee = call.callee;
+  if (callee.type === T.Identifier) return REACT_HOOKS.test(callee.name) && REACT_MODULES.test(importSource(fi, callee) ?? '') ? callee.name : null;
+  if (callee.type === T.MemberExpression && callee.object.type === T.Identifier && !callee.computed && callee.property.type === T.Identifier) {
+    return REACT_HOOKS.test(callee.property.name) && REACT_MODULES.test(importSource(fi, callee.object) ?? '') ? `${callee.object.name}.${callee.property.name}` : null;
+  }
+  return null;
+}
+
+/** Eval frameworks' entry calls (package → export): the task they are given runs once per case of the eval. */
+const EVAL_RUNNERS: Record<string, string[]> = { evalite: ['evalite'], braintrust: ['Eval'], 'vitest-evals': ['describeEval'] };
+
+function evalRunner(fi: FileIndex, call: TSESTree.CallExpression | TSESTree.NewExpression): string | null {
+  if (call.type !== T.CallExpression || call.callee.type !== T.Identifier) return null;
+  const b = lookupBinding(fi, call.callee.name, call.callee);
+  if (b?.kind !== 'import') return null;
+  return EVAL_RUNNERS[b.source]?.includes(b.imported) ? `${call.callee.name}(…)` : null;
 }
 
 /** Callbacks that run where they are written, inside the code that receives them, not later for an event. */
