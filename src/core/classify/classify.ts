@@ -957,7 +957,7 @@ export class Classifier {
         const what = { worker: `the '${queue}' worker at ${where}`, producer: `${f}:${call.loc.start.line}`, how: `enqueued with ${method}` };
         const enclosing = { file: f, range: enclosingFunctionRange(fi, call) };
         for (const p of this.walkFrom(f, call, depth + 1, visiting)) {
-          paths.push(producerPath(p, what, method === 'addBulk', () => this.waitsForJob([...(p.spans ?? []), enclosing])));
+          paths.push(producerPath(p, what, method === 'addBulk', () => this.waitsForJob([...(p.spans ?? []), enclosing]), () => this.pollerOf(queue, depth, visiting)));
         }
       }
     }
@@ -965,6 +965,38 @@ export class Classifier {
       paths.push({ effect: 'open', rule: 'queue-worker', entry: `queue worker for '${queue}' at ${where}; no producer found in the workspace`, file, line: worker.loc.start.line, steps: [], loops: [] });
     }
     return paths;
+  }
+
+  private readonly pollMemo = new Map<string, string | null>();
+
+  /**
+   * A request handler that reads a job of the queue back (`queue.getJob(id)`, `Job.fromId(queue, id)`):
+   * the client polls for the result, so the person who asked waits for it. The handler in words, or null.
+   */
+  private pollerOf(queue: string, depth: number, visiting: Set<Node>): string | null {
+    if (this.pollMemo.has(queue)) return this.pollMemo.get(queue)!;
+    this.pollMemo.set(queue, null);
+    let found: string | null = null;
+    for (const f of this.project.files) {
+      if (found) break;
+      const text = this.project.text(f);
+      if (!text || !/\.(getJob|fromId)\s*\(/.test(text)) continue;
+      const calls = [...(this.memberCalls(f).get('getJob') ?? []), ...(this.memberCalls(f).get('fromId') ?? [])];
+      for (const call of calls) {
+        const callee = call.callee as TSESTree.MemberExpression;
+        const method = propertyName(callee.property, callee.computed);
+        const held = method === 'getJob' ? callee.object : call.arguments[0];
+        const target = held ? this.resolver.evaluate(f, held) : null;
+        if (target?.kind !== 'queue' || target.name !== queue) continue;
+        const route = this.walkFrom(f, call, depth + 1, visiting).find((p) => p.effect === 'user-waiting');
+        if (route) {
+          found = `${route.entry} reads its jobs back with ${method} at ${f}:${call.loc.start.line}`;
+          break;
+        }
+      }
+    }
+    this.pollMemo.set(queue, found);
+    return found;
   }
 
   /**
@@ -1594,12 +1626,18 @@ const WAITS_FOR_JOB = /\.(waitUntilFinished|finished)\s*\(/;
  * unless it started the jobs in bulk; a batch path makes it batchable; code that nothing is seen to
  * reach leaves it unknown, bulk or not.
  */
-function producerPath(p: Path, what: { worker: string; producer: string; how: string }, bulk: boolean, waits: () => boolean): Path {
+function producerPath(p: Path, what: { worker: string; producer: string; how: string }, bulk: boolean, waits: () => boolean, polled: () => string | null = () => null): Path {
   // A loop over a request's items (`for (const m of req.body.messages) queue.add(…)`) or over a list
   // written in the code answers one person; only a loop over batch data enqueues in bulk.
   const inBulk = bulk || p.loops.some((l) => l.batchSource && !l.literal);
   if (p.effect === 'user-waiting') {
     if (waits()) return { ...p, entry: `${p.entry}; ${what.worker} is ${what.how} at ${what.producer} and the handler waits for its result` };
+    // The handler answers at once, but another one hands the job's result to the client that polls for it.
+    const poll = polled();
+    if (poll && !inBulk) return { ...p, entry: `${p.entry}; ${what.worker} is ${what.how} at ${what.producer}, and the client polls for the result: ${poll}` };
+    if (poll) {
+      return { ...p, effect: 'open', rule: 'queue-worker', entry: `${what.worker} is ${what.how} in bulk at ${what.producer} by a request handler (${p.entry}), and a client may poll for the results: ${poll}` };
+    }
     if (inBulk) {
       return {
         ...p,
