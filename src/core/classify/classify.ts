@@ -41,7 +41,8 @@ import {
 import { ruleById } from './rules';
 import { serverStartIn, ServerStart } from './server';
 import { batchSource, isDiskSource, Loop, loopAround } from './loops';
-import { promptBefore } from './interactive';
+import { importSource, promptBefore, stdinLineHandler } from './interactive';
+import { argvReadIn, cliCommandHandler, readsFolderIn } from './cli';
 import { cronRunsPerDay } from './schedule';
 
 /** 'blocked': a caller may exist in a file that could not be parsed, so the call cannot be shown batchable. */
@@ -71,6 +72,8 @@ interface Path {
    * API, a Lambda handler no template maps): it is reached, not unreached, so no loop decides for it.
    */
   runByUnknown?: boolean;
+  /** Run by a command-line program's command handler: the command, in words, and where it is registered. */
+  commandLine?: string;
 }
 
 interface Span {
@@ -143,7 +146,7 @@ export class Classifier {
   }
 
   private infer(site: CallSite, callNode: TSESTree.CallExpression): Classification {
-    const paths = dedupePaths(this.walkFrom(site.file, callNode, 0, new Set()));
+    const paths = dedupePaths(this.walkFrom(site.file, callNode, 0, new Set())).map((p) => this.oneShotCommand(p) ?? p);
     const evidence: Evidence[] = [];
     const streams = site.streaming && !site.streamingUnknown;
     if (streams) {
@@ -257,6 +260,38 @@ export class Classifier {
       });
     }
     return { verdict: 'unknown', confidence: 0.5, evidence };
+  }
+
+  /**
+   * A batch path that makes one call per run of a command-line program from what was typed on its
+   * command line (a command's arguments, `process.argv`): the person who typed it waits for the answer,
+   * or may; it is no bulk work. Open, not batchable. Null when the path is not such a run.
+   */
+  private oneShotCommand(p: Path): Path | null {
+    if (p.effect !== 'batchable' || p.loops.length > 0) return null;
+    const spans = [...(p.spans ?? []), { file: p.file, range: [0, Number.MAX_SAFE_INTEGER] as [number, number] }];
+    // One call over every file of a folder (`embedDocuments(readdirSync(dir).map(read))`) is bulk work.
+    if (spans.some((span) => { const fi = this.project.get(span.file); return fi != null && readsFolderIn(fi, span.range); })) return null;
+    let input = p.commandLine ?? null;
+    if (!input) {
+      for (const span of spans) {
+        const fi = this.project.get(span.file);
+        const read = fi ? argvReadIn(fi, span.range) : null;
+        if (read) {
+          input = `it reads its command line (\`process.argv\` at ${span.file}:${read.loc.start.line})`;
+          break;
+        }
+      }
+    }
+    if (!input) return null;
+    return {
+      ...p,
+      effect: 'open',
+      rule: 'command-line-input',
+      entry:
+        `${p.entry}, but each run makes this call once, not per item of a collection, and ${input}: the person who typed the command may be waiting for the answer. ` +
+        'If runs are unattended (a schedule, a pipeline), declare the call with `// batchwise: batch`',
+    };
   }
 
   /** Paths from entry points to `node`, found by climbing to its enclosing function. */
@@ -766,6 +801,9 @@ export class Classifier {
     if (callee && INLINE_CALLBACKS.has(callee)) return paths;
     const label = `\`${describeCall(call)}\``;
     const where = `${file}:${call.loc.start.line}`;
+    // A command's handler runs when the program parses its command line, as part of the program.
+    const command = cliCommandHandler(fi, call);
+    if (command) return paths.map((p) => ({ ...p, commandLine: `it runs as ${command}, given the arguments typed with it (${label} at ${where})` }));
     const deferred = eventKey !== undefined || isEventRegistration(call) || (resultDropped(fi, call) && !(callee && RUNS_NOW.has(callee)));
     return paths.map((p) => {
       if (p.startup) {
@@ -796,6 +834,15 @@ export class Classifier {
 
   /** The entry a call makes of the functions handed to it: a queue worker, a job, a registration. */
   private callEntryPaths(file: string, call: TSESTree.CallExpression | TSESTree.NewExpression, depth: number, visiting: Set<Node>): Path[] | null {
+    const fi = this.project.get(file)!;
+    const line = call.loc.start.line;
+    if (stdinLineHandler(fi, call)) {
+      return [{ effect: 'user-waiting', rule: 'interactive-prompt', entry: `it answers what a person types: \`${describeCall(call)}\` at ${file}:${line} handles each line typed on stdin, and they wait for the answer`, file, line, steps: [], loops: [] }];
+    }
+    const hook = reactHookCallback(fi, call);
+    if (hook) return [toPath({ rule: 'ui-component', message: `a callback of the React hook \`${hook}\` at ${file}:${line}, which runs in the UI a person is using`, node: call }, file)];
+    const harness = evalRunner(fi, call);
+    if (harness) return [toPath({ rule: 'eval-harness', message: `an eval task run by \`${harness}\` at ${file}:${line}`, node: call }, file)];
     const queue = this.queueWorkerName(file, call) ?? this.bullProcessorQueue(file, call);
     if (queue !== null) return this.producerPaths(file, call, queue, depth, visiting);
     const job = jobDefinition(call);
@@ -910,7 +957,7 @@ export class Classifier {
         const what = { worker: `the '${queue}' worker at ${where}`, producer: `${f}:${call.loc.start.line}`, how: `enqueued with ${method}` };
         const enclosing = { file: f, range: enclosingFunctionRange(fi, call) };
         for (const p of this.walkFrom(f, call, depth + 1, visiting)) {
-          paths.push(producerPath(p, what, method === 'addBulk', () => this.waitsForJob([...(p.spans ?? []), enclosing])));
+          paths.push(producerPath(p, what, method === 'addBulk', () => this.waitsForJob([...(p.spans ?? []), enclosing]), () => this.pollerOf(queue, depth, visiting)));
         }
       }
     }
@@ -918,6 +965,38 @@ export class Classifier {
       paths.push({ effect: 'open', rule: 'queue-worker', entry: `queue worker for '${queue}' at ${where}; no producer found in the workspace`, file, line: worker.loc.start.line, steps: [], loops: [] });
     }
     return paths;
+  }
+
+  private readonly pollMemo = new Map<string, string | null>();
+
+  /**
+   * A request handler that reads a job of the queue back (`queue.getJob(id)`, `Job.fromId(queue, id)`):
+   * the client polls for the result, so the person who asked waits for it. The handler in words, or null.
+   */
+  private pollerOf(queue: string, depth: number, visiting: Set<Node>): string | null {
+    if (this.pollMemo.has(queue)) return this.pollMemo.get(queue)!;
+    this.pollMemo.set(queue, null);
+    let found: string | null = null;
+    for (const f of this.project.files) {
+      if (found) break;
+      const text = this.project.text(f);
+      if (!text || !/\.(getJob|fromId)\s*\(/.test(text)) continue;
+      const calls = [...(this.memberCalls(f).get('getJob') ?? []), ...(this.memberCalls(f).get('fromId') ?? [])];
+      for (const call of calls) {
+        const callee = call.callee as TSESTree.MemberExpression;
+        const method = propertyName(callee.property, callee.computed);
+        const held = method === 'getJob' ? callee.object : call.arguments[0];
+        const target = held ? this.resolver.evaluate(f, held) : null;
+        if (target?.kind !== 'queue' || target.name !== queue) continue;
+        const route = this.walkFrom(f, call, depth + 1, visiting).find((p) => p.effect === 'user-waiting');
+        if (route) {
+          found = `${route.entry} reads its jobs back with ${method} at ${f}:${call.loc.start.line}`;
+          break;
+        }
+      }
+    }
+    this.pollMemo.set(queue, found);
+    return found;
   }
 
   /**
@@ -1547,12 +1626,18 @@ const WAITS_FOR_JOB = /\.(waitUntilFinished|finished)\s*\(/;
  * unless it started the jobs in bulk; a batch path makes it batchable; code that nothing is seen to
  * reach leaves it unknown, bulk or not.
  */
-function producerPath(p: Path, what: { worker: string; producer: string; how: string }, bulk: boolean, waits: () => boolean): Path {
+function producerPath(p: Path, what: { worker: string; producer: string; how: string }, bulk: boolean, waits: () => boolean, polled: () => string | null = () => null): Path {
   // A loop over a request's items (`for (const m of req.body.messages) queue.add(…)`) or over a list
   // written in the code answers one person; only a loop over batch data enqueues in bulk.
   const inBulk = bulk || p.loops.some((l) => l.batchSource && !l.literal);
   if (p.effect === 'user-waiting') {
     if (waits()) return { ...p, entry: `${p.entry}; ${what.worker} is ${what.how} at ${what.producer} and the handler waits for its result` };
+    // The handler answers at once, but another one hands the job's result to the client that polls for it.
+    const poll = polled();
+    if (poll && !inBulk) return { ...p, entry: `${p.entry}; ${what.worker} is ${what.how} at ${what.producer}, and the client polls for the result: ${poll}` };
+    if (poll) {
+      return { ...p, effect: 'open', rule: 'queue-worker', entry: `${what.worker} is ${what.how} in bulk at ${what.producer} by a request handler (${p.entry}), and a client may poll for the results: ${poll}` };
+    }
     if (inBulk) {
       return {
         ...p,
@@ -1847,6 +1932,30 @@ function startupPath(file: string, server: ServerStart): Path {
     loops: [],
     startup: server.what,
   };
+}
+
+/** React's hooks that take a callback: it runs in a component, for the person using the UI. */
+const REACT_HOOKS = /^use(Callback|Effect|LayoutEffect|InsertionEffect|Memo|Transition)$/;
+const REACT_MODULES = /^(react|preact\/hooks|preact\/compat)$/;
+
+function reactHookCallback(fi: FileIndex, call: TSESTree.CallExpression | TSESTree.NewExpression): string | null {
+  if (call.type !== T.CallExpression) return null;
+  const callee = call.callee;
+  if (callee.type === T.Identifier) return REACT_HOOKS.test(callee.name) && REACT_MODULES.test(importSource(fi, callee) ?? '') ? callee.name : null;
+  if (callee.type === T.MemberExpression && callee.object.type === T.Identifier && !callee.computed && callee.property.type === T.Identifier) {
+    return REACT_HOOKS.test(callee.property.name) && REACT_MODULES.test(importSource(fi, callee.object) ?? '') ? `${callee.object.name}.${callee.property.name}` : null;
+  }
+  return null;
+}
+
+/** Eval frameworks' entry calls (package → export): the task they are given runs once per case of the eval. */
+const EVAL_RUNNERS: Record<string, string[]> = { evalite: ['evalite'], braintrust: ['Eval'], 'vitest-evals': ['describeEval'] };
+
+function evalRunner(fi: FileIndex, call: TSESTree.CallExpression | TSESTree.NewExpression): string | null {
+  if (call.type !== T.CallExpression || call.callee.type !== T.Identifier) return null;
+  const b = lookupBinding(fi, call.callee.name, call.callee);
+  if (b?.kind !== 'import') return null;
+  return EVAL_RUNNERS[b.source]?.includes(b.imported) ? `${call.callee.name}(…)` : null;
 }
 
 /** Callbacks that run where they are written, inside the code that receives them, not later for an event. */

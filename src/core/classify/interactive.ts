@@ -61,7 +61,7 @@ function promptCall(fi: FileIndex, call: TSESTree.CallExpression): string | null
   return null;
 }
 
-function importSource(fi: FileIndex, id: TSESTree.Identifier): string | null {
+export function importSource(fi: FileIndex, id: TSESTree.Identifier): string | null {
   const b = lookupBinding(fi, id.name, id);
   if (b?.kind === 'import') return b.source;
   if (b?.kind === 'init' && b.init?.type === T.CallExpression && b.init.callee.type === T.Identifier && b.init.callee.name === 'require') {
@@ -111,4 +111,13 @@ function describe(node: Node): string {
   if (node.type === T.MemberExpression) return `${describe(node.object)}.${propertyName(node.property, node.computed) ?? '…'}`;
   if (node.type === T.ThisExpression) return 'this';
   return '…';
+}
+
+/** `rl.on('line', fn)` on a readline interface over stdin: `fn` answers each line a person types. */
+export function stdinLineHandler(fi: FileIndex, call: TSESTree.CallExpression | TSESTree.NewExpression): boolean {
+  if (call.type !== T.CallExpression || call.callee.type !== T.MemberExpression) return false;
+  const method = propertyName(call.callee.property, call.callee.computed);
+  if (method !== 'on' && method !== 'once' && method !== 'addListener') return false;
+  const event = call.arguments[0];
+  return event?.type === T.Literal && event.value === 'line' && isStdinInterface(fi, call.callee.object);
 }

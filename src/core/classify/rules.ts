@@ -39,6 +39,7 @@ export const RULES: readonly ContextRule[] = [
   { id: 'low-volume', effect: 'neutral', title: 'Below the volume where batching pays' },
   { id: 'declared-context', effect: 'neutral', title: 'Context declared in a batchwise comment' },
   { id: 'call-chain', effect: 'neutral', title: 'How the call is reached' },
+  { id: 'command-line-input', effect: 'neutral', title: 'One call per run of a command, from what was typed on its command line' },
   { id: 'no-entry-point', effect: 'neutral', title: 'No entry point found' },
   { id: 'unparsed-caller', effect: 'neutral', title: 'A file that may call it could not be parsed' },
   { id: 'unfollowed-reference', effect: 'neutral', title: 'A reference to the function the call graph cannot follow' },

@@ -331,7 +331,7 @@ export class Resolver {
         return this.evaluateExport(target, binding.imported);
       }
       case 'param':
-        return binding.path.length === 0 ? this.evaluateTypedParameter(file, binding.node) : null;
+        return binding.path.length === 0 ? this.evaluateTypedParameter(file, binding.node) : this.evaluateTypedProperty(file, binding.node, binding.path);
       default:
         return null;
     }
@@ -400,9 +400,38 @@ export class Resolver {
       if (fromDefault) return fromDefault;
     }
     const typeName = id.typeAnnotation?.typeAnnotation;
-    if (typeName?.type !== T.TSTypeReference) return null;
+    if (typeName?.type !== T.TSTypeReference) return this.thenParameter(file, param);
     const cls = this.evaluateTypeName(file, typeName.typeName, param);
     return cls?.kind === 'class' ? { kind: 'client', provider: cls.provider, path: [] } : null;
+  }
+
+  /** `makeClient().then((openai) => …)`: the first parameter of a `.then` callback is what the promise resolves to. */
+  private thenParameter(file: string, param: Node): Value | null {
+    const fi = this.project.get(file);
+    const fn = fi?.parents.get(param);
+    if (!fi || !fn || !isFunctionLike(fn) || fn.params[0] !== param) return null;
+    const call = fi.parents.get(fn);
+    if (call?.type !== T.CallExpression || call.arguments[0] !== fn || call.callee.type !== T.MemberExpression) return null;
+    if (propertyName(call.callee.property, call.callee.computed) !== 'then') return null;
+    const value = this.evaluate(file, call.callee.object);
+    return value?.kind === 'client' ? value : null;
+  }
+
+  /**
+   * `function f({ openai }: { openai: OpenAI })` or `({ openai }: Deps)` with `type Deps = { openai: OpenAI }`
+   * (or an interface) in the same file: the declared type of the destructured property names the SDK class.
+   */
+  private evaluateTypedProperty(file: string, param: Node, path: string[]): Value | null {
+    const fi = this.project.get(file);
+    const inner = param.type === T.TSParameterProperty ? param.parameter : param;
+    const pattern = inner.type === T.AssignmentPattern ? inner.left : inner;
+    if (!fi || pattern.type !== T.ObjectPattern || path.length !== 1) return null;
+    const members = typeMembers(fi, pattern.typeAnnotation?.typeAnnotation);
+    for (const m of members ?? []) {
+      if (m.type !== T.TSPropertySignature || propertyName(m.key, m.computed) !== path[0]) continue;
+      return this.annotatedClient(file, m.typeAnnotation?.typeAnnotation, param);
+    }
+    return null;
   }
 
   /** Type annotations are not in the parent index; `anchor` is the annotated node, which is. */
@@ -547,6 +576,20 @@ export class Resolver {
     }
     return null;
   }
+}
+
+/** The members of an object type: a literal, or a type alias or interface declared at the top of the file. */
+function typeMembers(fi: FileIndex, type: TSESTree.TypeNode | undefined, hops = 0): readonly TSESTree.TypeElement[] | null {
+  if (!type || hops > 3) return null;
+  if (type.type === T.TSTypeLiteral) return type.members;
+  if (type.type !== T.TSTypeReference || type.typeName.type !== T.Identifier) return null;
+  const name = type.typeName.name;
+  for (const raw of fi.parsed.ast.body) {
+    const stmt = raw.type === T.ExportNamedDeclaration && raw.declaration ? raw.declaration : raw;
+    if (stmt.type === T.TSTypeAliasDeclaration && stmt.id.name === name) return typeMembers(fi, stmt.typeAnnotation, hops + 1);
+    if (stmt.type === T.TSInterfaceDeclaration && stmt.id.name === name) return stmt.body.body;
+  }
+  return null;
 }
 
 function isConstDeclarator(fi: FileIndex, declarator: Node): boolean {

@@ -21,6 +21,8 @@ interface ExpectedFinding {
 }
 interface Expected {
   findings: ExpectedFinding[];
+  /** A known miss: the labels stand (they are the reviewer's, not the engine's), the case runs as a TODO saying why. */
+  todo?: string;
   errors?: { file: string; messageIncludes: string }[];
 }
 
@@ -34,8 +36,8 @@ test('the fixture set is not empty and has no duplicate cases', () => {
 });
 
 for (const name of cases) {
-  test(`analyze: ${name}`, () => {
-    const expected = JSON.parse(readFileSync(join(root, name, 'expected.json'), 'utf8')) as Expected;
+  const expected = JSON.parse(readFileSync(join(root, name, 'expected.json'), 'utf8')) as Expected;
+  test(`analyze: ${name}`, { todo: expected.todo }, () => {
     const result = new Analyzer(fixtureProject(join(root, name)), DEFAULT_OPTIONS).run();
     const actual = result.findings.map((f) => ({
       file: f.site.file,
