@@ -31,6 +31,7 @@ import {
   readWranglerCrons,
   scheduleShorthand,
   matchMemberConvention,
+  matchDiscordModule,
   matchFirebaseTrigger,
   LambdaFunction,
   ScheduledWorkflow,
@@ -541,6 +542,8 @@ export class Classifier {
       return toPath({ rule: 'vercel-cron', message: `the route ${route} is run by a vercel.json cron ('${schedule}'), not by a person`, node: value, platform: 'a Vercel function' }, file);
     }
     if (convention) return toPath(convention, file);
+    const discord = exportName === 'execute' ? matchDiscordModule(exportedValues(fi.parsed.ast), exportName, file, value) : null;
+    if (discord) return toPath(discord, file);
     if (exportName !== 'default' && hasDirective(fi.parsed.ast.body, 'use server')) {
       return toPath({ rule: 'server-action', message: `server action ${exportName} in ${file}`, node: value }, file);
     }
@@ -1315,6 +1318,11 @@ export class Classifier {
         const key = propertyName(cur.key, cur.computed);
         if (key === null) return escaped(cur, `stored under a computed key at ${file}:${cur.loc.start.line}`);
         keys.unshift(key);
+        if (keys.length === 1) {
+          const literal = fi.parents.get(cur);
+          const discord = literal?.type === T.ObjectExpression ? matchDiscordModule(propertyValues(literal), key, file, prop) : null;
+          if (discord) return [toPath(discord, file)];
+        }
         const obj = outermost(fi, fi.parents.get(cur)!);
         const holder = fi.parents.get(obj);
         if (holder?.type === T.Property && holder.value === obj && fi.parents.get(holder)?.type === T.ObjectExpression && !optionCall(fi, holder)) {
@@ -2106,4 +2114,28 @@ function declaredContext(site: CallSite): Classification | null {
     return { verdict: 'batchable', confidence: 1, evidence: [{ rule: 'declared-context', message: `declared batchable in a comment: "batchwise: ${site.annotation}"`, ...where }] };
   }
   return null;
+}
+
+/** An object literal's plain properties by name (spreads and computed keys left out). */
+function propertyValues(obj: TSESTree.ObjectExpression): Map<string, Node | null> {
+  const out = new Map<string, Node | null>();
+  for (const p of obj.properties) {
+    if (p.type !== T.Property) continue;
+    const key = propertyName(p.key, p.computed);
+    if (key !== null) out.set(key, p.value);
+  }
+  return out;
+}
+
+/** A module's `export const x = …` values and exported functions, by name. */
+function exportedValues(ast: TSESTree.Program): Map<string, Node | null> {
+  const out = new Map<string, Node | null>();
+  for (const s of ast.body) {
+    if (s.type !== T.ExportNamedDeclaration || !s.declaration) continue;
+    const d = s.declaration;
+    if (d.type === T.VariableDeclaration) {
+      for (const v of d.declarations) if (v.id.type === T.Identifier) out.set(v.id.name, v.init);
+    } else if (d.type === T.FunctionDeclaration && d.id) out.set(d.id.name, d);
+  }
+  return out;
 }

@@ -19,6 +19,15 @@ export interface EntryMatch {
 const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'all', 'options', 'head']);
 const ROUTE_EXPORTS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
 const SOCKET_EVENTS = new Set(['message', 'connection', 'connect', 'data']);
+/**
+ * Browser extension events a person (or a page answering one) waits on: messages from content scripts
+ * and popups, clicks, keyboard commands, the omnibox. Alarms and other timers are not among them.
+ */
+const EXTENSION_EVENTS = new Set([
+  'runtime.onMessage', 'runtime.onMessageExternal', 'runtime.onConnect', 'runtime.onConnectExternal', 'action.onClicked', 'browserAction.onClicked',
+  'contextMenus.onClicked', 'menus.onClicked', 'commands.onCommand', 'omnibox.onInputEntered', 'omnibox.onInputChanged',
+]);
+
 const BOT_EVENTS = new Set(['messageCreate', 'interactionCreate', 'text', 'message_created', 'app_mention', 'messageReactionAdd', 'callback_query', 'inline_query']);
 const BOT_METHODS = new Set(['message', 'command', 'action', 'event', 'shortcut', 'hears', 'view', 'options', 'start', 'help']);
 /** Receivers that are Slack, Telegram or Discord apps: `app`, `bot`, `slackApp`, `this.bot`. */
@@ -164,6 +173,14 @@ export function matchRegistration(call: TSESTree.CallExpression | TSESTree.NewEx
   if (method === 'addService' && call.arguments.length >= 2) {
     return { rule: 'rpc-procedure', message: `gRPC service handler (${receiver ?? ''}.addService) at ${where}`, node: call };
   }
+  if (method === 'addListener' && root && /^(chrome|browser)$/.test(root)) {
+    // chrome.runtime.onMessage.addListener(fn): the namespace and event under the extension API root.
+    const chain = chainNames(object); // outermost first: onMessage, runtime, chrome
+    const event = `${chain[1]}.${chain[0]}`;
+    if (chain.length === 3 && EXTENSION_EVENTS.has(event)) {
+      return { rule: 'extension-event', message: `browser extension ${root}.${event} listener at ${where}: ${/^runtime\./.test(event) ? 'the page or popup that sent the message waits for the answer' : 'a person clicked or typed and waits for the result'}`, node: call };
+    }
+  }
   if (root === 'ipcMain' && ['handle', 'handleOnce', 'on', 'once'].includes(method)) {
     return { rule: 'electron-ipc', message: `Electron IPC handler${first ? ` for '${first}'` : ''} at ${where}`, node: call };
   }
@@ -300,6 +317,35 @@ export function matchExportConvention(file: string, exportName: string, node: No
   if (/^api\//.test(base) && (exportName === 'default' || ROUTE_EXPORTS.has(exportName))) {
     return { rule: 'http-route-handler', message: `Vercel function in ${where}`, node };
   }
+  return null;
+}
+
+/** `new SlashCommandBuilder()` (or ContextMenuCommandBuilder) at the root of a chain of setter calls: a discord.js command's `data`. */
+function isDiscordCommandData(n: Node | null | undefined): boolean {
+  let cur = n;
+  while (cur) {
+    if (cur.type === T.NewExpression) return cur.callee.type === T.Identifier && /^(SlashCommandBuilder|ContextMenuCommandBuilder)$/.test(cur.callee.name);
+    if (cur.type === T.CallExpression && cur.callee.type === T.MemberExpression) cur = cur.callee.object;
+    else if (cur.type === T.TSAsExpression || cur.type === T.TSSatisfiesExpression || cur.type === T.TSNonNullExpression) cur = cur.expression;
+    else return false;
+  }
+  return false;
+}
+
+/**
+ * The discord.js guide's module conventions for a function kept beside its description, which a
+ * loader (a readdir loop, a Map of commands) dispatches by name: an object (or module) with
+ * `data: new SlashCommandBuilder()…` and `execute` is a slash command, one with `name: 'messageCreate'`
+ * (or `Events.MessageCreate`) and `execute` an event handler. `entries` are the object's properties
+ * or the module's exports, by name.
+ */
+export function matchDiscordModule(entries: ReadonlyMap<string, Node | null>, key: string, file: string, node: Node): EntryMatch | null {
+  if (key !== 'execute') return null;
+  const where = `${file}:${node.loc.start.line}`;
+  if (isDiscordCommandData(entries.get('data'))) return { rule: 'chat-bot-handler', message: `discord.js slash command (\`data\` built with SlashCommandBuilder, \`execute\` at ${where}): a person ran it and waits for the reply`, node };
+  const name = entries.get('name');
+  const event = name?.type === T.Literal && typeof name.value === 'string' ? name.value : botEvent(name ?? undefined);
+  if (event !== null && BOT_EVENTS.has(event)) return { rule: 'chat-bot-handler', message: `discord.js event module for '${event}' (\`execute\` at ${where})`, node };
   return null;
 }
 

@@ -20,6 +20,7 @@ export const RULES: readonly ContextRule[] = [
   { id: 'graphql-resolver', effect: 'user-waiting', title: 'GraphQL resolver' },
   { id: 'remix-loader', effect: 'user-waiting', title: 'Remix loader or action' },
   { id: 'electron-ipc', effect: 'user-waiting', title: 'Electron IPC handler' },
+  { id: 'extension-event', effect: 'user-waiting', title: 'Browser extension event handler (a message from a page, a click)' },
   { id: 'editor-command', effect: 'user-waiting', title: 'Editor command handler' },
   { id: 'ui-component', effect: 'user-waiting', title: 'UI component or hook' },
   { id: 'long-running-server', effect: 'user-waiting', title: 'Set up by a file that starts a long-running server or bot' },
