@@ -71,7 +71,7 @@ export interface Loop {
   isCallback: boolean;
   /** Later requests are built only after earlier items ran their bodies (a loop, a limited fan-out). */
   sequential: boolean;
-  /** The batch is awaited before the loop; forEach's callbacks await it themselves instead. */
+  /** The batch is awaited before the loop; forEach's (and an unlimited p-map's) callbacks await it themselves instead. */
   awaitsBatch: boolean;
   /** Labels naming the loop itself. */
   labels: string[];
@@ -683,7 +683,10 @@ function mapCallback(fn: Node, facts: FileFacts, program: TSESTree.Program, limi
     labels: [],
     isCallback: true,
     sequential,
-    awaitsBatch: method !== 'forEach',
+    // An unlimited p-map starts every mapper before any answer arrives, and stops starting mappers at the
+    // first failure: with the batch awaited first, the mappers after a failed request would never start
+    // (the original ran them all, as their answers came). So each mapper waits for the batch itself.
+    awaitsBatch: method !== 'forEach' && !(isPMap && !sequential),
     itemIds: fn.params.flatMap((p) => patternIds(p)),
     patterns: fn.params,
     itemsProblem,
