@@ -71,7 +71,7 @@ export interface Loop {
   isCallback: boolean;
   /** Later requests are built only after earlier items ran their bodies (a loop, a limited fan-out). */
   sequential: boolean;
-  /** The batch is awaited before the loop; forEach's (and an unlimited p-map's) callbacks await it themselves instead. */
+  /** The batch is awaited before the loop; forEach's and p-map's callbacks await it themselves instead. */
   awaitsBatch: boolean;
   /** Labels naming the loop itself. */
   labels: string[];
@@ -683,10 +683,11 @@ function mapCallback(fn: Node, facts: FileFacts, program: TSESTree.Program, limi
     labels: [],
     isCallback: true,
     sequential,
-    // An unlimited p-map starts every mapper before any answer arrives, and stops starting mappers at the
-    // first failure: with the batch awaited first, the mappers after a failed request would never start
-    // (the original ran them all, as their answers came). So each mapper waits for the batch itself.
-    awaitsBatch: method !== 'forEach' && !(isPMap && !sequential),
+    // p-map starts as many mappers as its concurrency allows before any answer arrives, and stops starting
+    // mappers at the first failure: with the batch awaited first, a failed request's mapper would throw
+    // before the others in flight with it had started (the original ran them, as their answers came).
+    // So each mapper waits for the batch itself.
+    awaitsBatch: method !== 'forEach' && !isPMap,
     itemIds: fn.params.flatMap((p) => patternIds(p)),
     patterns: fn.params,
     itemsProblem,
