@@ -320,7 +320,7 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
   const items = fresh('batchwiseItems');
   const resultsName = fresh('batchwiseResults');
   const unused = fresh('_batchwiseItem');
-  const { hoisted, edits, indexName } = loop.rewrite({ items, results: resultsName, index: fresh('batchwiseIndex'), unused, unusedIds, prune });
+  const { hoisted, edits, indexName } = loop.rewrite({ items, results: resultsName, index: fresh('batchwiseIndex'), unused, unusedIds, prune, rename: (name) => fresh(`_${name}`) });
   // forEach does not wait for its callbacks, so neither does the rewrite: the batch starts where forEach ran,
   // and each callback waits for it where it used to wait for its own answer. The function returns at once,
   // as before, and statements after the forEach still run before any callback resumes.
@@ -346,6 +346,11 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
   const run = `${loop.awaitsBatch ? 'await ' : ''}${helperName}(${src(client)}, ${items}.map(${wrap ? `${requestName}(${build})` : build}))`;
   edits.push({ range: [loop.anchor.range[0], loop.anchor.range[0]], newText: hoisted.replace('$RUN', run) + anchorIndent });
   for (const d of dropped) edits.push({ range: [parsed.text.lastIndexOf('\n', d.range[0] - 1), d.range[1]], newText: '' });
+  // A declaration only the request read, kept where it was because building it may throw there, ahead of
+  // statements that show it: its value is evaluated in place (so the throw stays) without a name nothing reads.
+  for (const d of keptForThrow(moved.needed, dropped, call, facts)) {
+    edits.push({ range: [d.range[0], d.range[1]], newText: `void (${d.declarations.map((x) => src(x.init!)).join(', ')});` });
+  }
 
   // `get` throws the error of a request that failed, where the call would have thrown it.
   const resultAccess = `${results}.get(${indexName})`;
@@ -384,6 +389,16 @@ function droppedDeclarations(needed: TSESTree.VariableDeclaration[], prelude: No
     }
   }
   return [...dropped];
+}
+
+/** The prelude declarations the second pass keeps (see droppedDeclarations) though nothing but the request reads their names. */
+function keptForThrow(needed: TSESTree.VariableDeclaration[], dropped: TSESTree.VariableDeclaration[], call: Node, facts: FileFacts): TSESTree.VariableDeclaration[] {
+  return needed.filter((d) => {
+    // A destructuring pattern may throw by itself (on null), which its initialiser alone would not.
+    if (dropped.includes(d) || d.declarations.some((x) => x.id.type !== T.Identifier)) return false;
+    const ids = d.declarations.flatMap((x) => patternIds(x.id));
+    return ids.every((id) => facts.referencesOf(facts.bindingOf(id)!).every((ref) => within(ref, call) || within(ref, d) || dropped.some((g) => within(ref, g))));
+  });
 }
 
 /** `const x = <pure expression that cannot throw>`: a statement no one can see run. */

@@ -71,7 +71,7 @@ export interface Loop {
   isCallback: boolean;
   /** Later requests are built only after earlier items ran their bodies (a loop, a limited fan-out). */
   sequential: boolean;
-  /** The batch is awaited before the loop; forEach's callbacks await it themselves instead. */
+  /** The batch is awaited before the loop; forEach's and p-map's callbacks await it themselves instead. */
   awaitsBatch: boolean;
   /** Labels naming the loop itself. */
   labels: string[];
@@ -97,7 +97,41 @@ export interface Loop {
    * `prune` says whether a destructuring pattern may lose them too (where its throwing on a malformed
    * item could be seen to move).
    */
-  rewrite(names: { items: string; results: string; index: string; unused: string; unusedIds: ReadonlySet<Node>; prune: boolean }): { hoisted: string; edits: TextEdit[]; indexName: string };
+  rewrite(names: { items: string; results: string; index: string; unused: string; unusedIds: ReadonlySet<Node>; prune: boolean; rename: (name: string) => string }): { hoisted: string; edits: TextEdit[]; indexName: string };
+}
+
+/**
+ * A pattern that reads what it read, with the names in `drop` renamed to names marked unused
+ * (`{ id, text }` → `{ id, text: _text }`): where the pattern must keep throwing as it did, it keeps
+ * every property it reads, and noUnusedLocals ignores a destructured name starting with `_`.
+ */
+export function markedPattern(p: Node, drop: ReadonlySet<Node>, src: (n: Node) => string, rename: (name: string) => string): string {
+  const mark = (n: Node): string => {
+    // Untouched where no name changes: the pattern keeps its own layout.
+    if (![...drop].some((d) => d.range[0] >= n.range[0] && d.range[1] <= n.range[1])) return src(n);
+    switch (n.type) {
+      case T.Identifier:
+        return drop.has(n) ? rename(n.name) + (n.typeAnnotation ? src(n.typeAnnotation) : '') : src(n);
+      case T.AssignmentPattern:
+        return `${mark(n.left)} = ${src(n.right)}`;
+      case T.ObjectPattern:
+        return `{ ${n.properties
+          .map((q) => {
+            if (q.type !== T.Property) return q.argument.type === T.Identifier && drop.has(q.argument) ? `...${mark(q.argument)}` : src(q);
+            const value = mark(q.value);
+            if (value === src(q.value)) return src(q);
+            return `${q.computed ? `[${src(q.key)}]` : src(q.key)}: ${value}`;
+          })
+          .join(', ')} }${n.typeAnnotation ? src(n.typeAnnotation) : ''}`;
+      case T.ArrayPattern:
+        return `[${n.elements.map((e) => (e ? mark(e) : '')).join(', ')}]${n.typeAnnotation ? src(n.typeAnnotation) : ''}`;
+      case T.RestElement:
+        return `...${mark(n.argument)}`;
+      default:
+        return src(n);
+    }
+  };
+  return mark(p);
 }
 
 /**
@@ -181,9 +215,9 @@ export function enclosingLoop(use: ResultUse, facts: FileFacts, program: TSESTre
         itemsProblem: upFront?.reason ?? null,
         live: [{ node: owner.right, role: 'collection' }],
         mapParams: (unused, drop) => prunedPattern(pattern, drop, src) ?? unused,
-        rewrite: ({ items, results, index, unusedIds, prune }) => {
-          // An identifier the second pass does not read is left out; a pattern loses such names only where allowed.
-          const kept = pattern.type === T.Identifier || prune ? prunedPattern(pattern, unusedIds, src) : src(pattern);
+        rewrite: ({ items, results, index, unusedIds, prune, rename }) => {
+          // An identifier the second pass does not read is left out; a pattern loses such names only where allowed (else they are marked unused).
+          const kept = pattern.type === T.Identifier || prune ? prunedPattern(pattern, unusedIds, src) : markedPattern(pattern, unusedIds, src, rename);
           const head = kept === null ? `${left.kind} ${index} of ${items}.keys()` : `${left.kind} [${index}, ${kept}] of ${items}.entries()`;
           return {
             hoisted: `const ${items} = Array.from(${src(owner.right)});\n${indentLike(placed.anchor, facts.text)}const ${results} = $RUN;\n`,
@@ -649,7 +683,11 @@ function mapCallback(fn: Node, facts: FileFacts, program: TSESTree.Program, limi
     labels: [],
     isCallback: true,
     sequential,
-    awaitsBatch: method !== 'forEach',
+    // p-map starts as many mappers as its concurrency allows before any answer arrives, and stops starting
+    // mappers at the first failure: with the batch awaited first, a failed request's mapper would throw
+    // before the others in flight with it had started (the original ran them, as their answers came).
+    // So each mapper waits for the batch itself.
+    awaitsBatch: method !== 'forEach' && !isPMap,
     itemIds: fn.params.flatMap((p) => patternIds(p)),
     patterns: fn.params,
     itemsProblem,
@@ -659,14 +697,14 @@ function mapCallback(fn: Node, facts: FileFacts, program: TSESTree.Program, limi
       while (params.length > 0 && params[params.length - 1] === null) params.pop();
       return params.map((p, i) => p ?? (fn.params[i].type === T.Identifier ? `_${(fn.params[i] as TSESTree.Identifier).name}` : unused)).join(', ');
     },
-    rewrite: ({ items, results, index, unused, unusedIds, prune }) => {
+    rewrite: ({ items, results, index, unused, unusedIds, prune, rename }) => {
       const existing = fn.params[1]?.type === T.Identifier ? fn.params[1].name : null;
       const indexName = existing ?? index;
       const edits: TextEdit[] = [{ range: [receiver.range[0], receiver.range[1]], newText: items }];
       // The item's names the callback no longer reads: left out, or an unused parameter marked as such (`_item`).
       const first = fn.params[0];
       if (first) {
-        const kept = first.type === T.Identifier || prune ? prunedPattern(first, unusedIds, src) : src(first);
+        const kept = first.type === T.Identifier || prune ? prunedPattern(first, unusedIds, src) : markedPattern(first, unusedIds, src, rename);
         const text = kept ?? (first.type === T.Identifier ? `_${first.name}` : unused);
         if (text !== src(first)) edits.push({ range: [first.range[0], first.range[1]], newText: existing ? text : `${text}, ${indexName}` });
         else if (!existing) edits.push({ range: [first.range[1], first.range[1]], newText: `, ${indexName}` });

@@ -292,6 +292,21 @@ test('a call whose answer is discarded still fails the rewritten loop where the 
   assert.deepEqual(lines(fanOut.rewritten.stdout), lines(fanOut.original.stdout));
 });
 
+test('a p-map whose request fails: the mappers in flight beside it still print their answers after the rewrite, as they did before', async () => {
+  // p-map stops starting mappers at the first failure; the original had started them all before any answer came.
+  const { original, rewritten } = await runBoth('ts-p-map-failure', { openai: { rejectText: 'refund' } });
+  const lines = (t: string) => t.split('\n').filter(Boolean).sort();
+  assert.ok(original.stdout.includes("failed: 400 Invalid prompt: requests mentioning 'refund' are rejected."), original.stdout);
+  assert.ok(['cannot log in ->', 'dark mode when ->', 'export is slow ->'].every((t) => original.stdout.includes(t)), original.stdout);
+  assert.deepEqual(lines(rewritten.stdout), lines(original.stdout));
+  assert.equal(rewritten.code, original.code);
+  // With a concurrency of two, the mapper in flight beside the failed one still prints; no later one starts.
+  const limited = await runBoth('ts-p-map-limited-failure', { openai: { rejectText: 'refund' } });
+  assert.ok(limited.original.stdout.includes('cannot log in ->') && !limited.original.stdout.includes('export is slow ->'), limited.original.stdout);
+  // (Which of the two comes first, the failure or the other answer, is the network's doing in the original.)
+  assert.deepEqual(lines(limited.rewritten.stdout), lines(limited.original.stdout));
+});
+
 test('an expired batch: the requests it did not finish are sent again (as the SDK retries a call), so the rewritten program prints what the original prints', async () => {
   const { original, rewritten } = await runBoth('js-commonjs', { openai: { expireAfter: 2 } });
   assert.equal(original.code, 0);

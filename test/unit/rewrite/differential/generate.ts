@@ -1,0 +1,564 @@
+// A seeded generator of small programs that call an LLM once per item of a loop, combining loop shapes
+// and body features at random. Each program prints what it does (the fakes answer deterministically),
+// so a program and its rewrite can be run side by side and compared. The generator does not decide
+// what Batchwise should accept: it only names the features it used, so refusals can be counted per feature.
+
+/** mulberry32: small, fast, and the same sequence on every machine for a seed. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export type Lang = 'ts' | 'cjs' | 'esm';
+export type Api = 'chat' | 'embeddings' | 'responses' | 'anthropic';
+
+export interface GeneratedProgram {
+  name: string;
+  /** main.ts (transpiled to CommonJS to run), main.js (CommonJS) or main.mjs. */
+  file: string;
+  text: string;
+  lang: Lang;
+  api: Api;
+  shape: string;
+  /** Every feature the program combines (the shape, the API, the language among them). */
+  features: string[];
+  /**
+   * Callbacks run concurrently: lines they print (prefixed `~`, as `note` prints all its lines) may
+   * come in any order, so they are compared as a multiset; the other lines in order.
+   */
+  concurrent: boolean;
+}
+
+/** The text the fakes reject (400) in the runs with rejections: it is in exactly one item. */
+export const REJECT_TEXT = 'refund';
+
+const DOCS = [
+  { id: 'a1', text: 'printer on fire again', tags: ['hw'], score: 3 },
+  { id: 'b2', text: 'cannot log in today', tags: [] as string[] },
+  { id: 'c3', text: 'refund please right now', tags: ['billing', 'vip'], score: 1 },
+  { id: 'd4', text: 'dark mode when', tags: ['ui'] },
+  { id: 'e5', text: 'export is very slow', tags: ['perf', 'vip'], score: 2 },
+];
+
+const SEQUENTIAL_SHAPES = ['for-of-array', 'for-of-set', 'for-of-map', 'for-of-entries', 'index-for', 'for-of-destructure', 'nested', 'labelled', 'for-of-shared'];
+const CONCURRENT_SHAPES = ['promise-all', 'foreach', 'p-map', 'p-map-limited', 'p-limit', 'promise-all-destructure'];
+
+interface Ctx {
+  rnd: () => number;
+  lang: Lang;
+  api: Api;
+  shape: string;
+  concurrent: boolean;
+  features: string[];
+  /** The item's id and text as expressions in the body. */
+  id: string;
+  text: string;
+  /** The item object, when the body has one to mutate. */
+  item: string | null;
+  /** The index, when the loop has one. */
+  index: string | null;
+  tags: string | null;
+  /** The collection the loop runs over, when it is a plain array of docs the body could grow. */
+  growable: string | null;
+  decls: Set<string>;
+  helpers: Set<string>;
+  summary: string[];
+  /** Inside a function (so `return` means leaving main). */
+  inFunction: boolean;
+}
+
+const ts = (c: Ctx, s: string) => (c.lang === 'ts' ? s : '');
+
+function pick<T>(rnd: () => number, xs: readonly T[]): T {
+  return xs[Math.floor(rnd() * xs.length)];
+}
+
+function chance(c: Ctx, p: number): boolean {
+  return c.rnd() < p;
+}
+
+/** Loop-carried state the body may use, declared at the top of main (or the module). */
+function decl(c: Ctx, name: 'count' | 'total' | 'results' | 'history' | 'seen' | 'lengths' | 'stats' | 'later' | 'config' | 'labels'): string {
+  const texts: Record<string, string> = {
+    count: 'let count = 0;',
+    total: 'let total = 0;',
+    results: `const results${ts(c, ': string[]')} = [];`,
+    history: `const history${ts(c, ': string[]')} = ['(none)'];`,
+    seen: `const seen${ts(c, ': string[]')} = [];`,
+    lengths: `const lengths = new Map${ts(c, '<string, number>')}();`,
+    stats: `const stats = { calls: 0, last: '' };`,
+    later: `const later${ts(c, ': (() => void)[]')} = [];`,
+    config: `const config = { tone: 'brief' };`,
+    labels: `const labels = new Map${ts(c, '<string, string>')}();`,
+  };
+  c.decls.add(texts[name]);
+  return name;
+}
+
+function helper(c: Ctx, name: 'note' | 'buildPrompt' | 'nextStamp' | 'makeRequest'): string {
+  const T = (s: string) => ts(c, s);
+  const texts: Record<string, string> = {
+    note: `const log${T(': string[]')} = [];\nasync function note(s${T(': string')})${T(': Promise<void>')} {\n  log.push(s);\n  await new Promise((resolve) => setImmediate(resolve));\n  console.log('~', 'note', s);\n}`,
+    buildPrompt: `function buildPrompt(text${T(': string')}, tag${T(': string')})${T(': string')} {\n  return \`[\${tag}] \${text.trim()}\`;\n}`,
+    nextStamp: `let stampCounter = 0;\nfunction nextStamp()${T(': number')} {\n  stampCounter += 1;\n  return stampCounter;\n}`,
+    makeRequest: '',
+  };
+  c.helpers.add(texts[name]);
+  return name;
+}
+
+/** How the body reads the answer as a string. */
+function textOf(api: Api, res: string, destructured: boolean): string {
+  if (api === 'chat') return destructured ? `(choices[0].message.content ?? '')` : `(${res}.choices[0].message.content ?? '')`;
+  if (api === 'embeddings') return destructured ? `data[0].embedding.join(',')` : `${res}.data[0].embedding.join(',')`;
+  if (api === 'responses') return destructured ? 'output_text' : `${res}.output_text`;
+  return `${destructured ? 'content' : `${res}.content`}.map((b) => (b.type === 'text' ? b.text : '')).join('')`;
+}
+
+function destructuredName(api: Api): string {
+  return api === 'chat' ? '{ choices }' : api === 'embeddings' ? '{ data }' : api === 'responses' ? '{ output_text }' : '{ content }';
+}
+
+function request(c: Ctx, prompt: string): string {
+  switch (c.api) {
+    case 'chat':
+      return chance(c, 0.3)
+        ? `{ model: 'gpt-4.1-mini', messages: [{ role: 'system', content: SYSTEM }, { role: 'user', content: ${prompt} }] }`
+        : `{ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: ${prompt} }] }`;
+    case 'embeddings':
+      return `{ model: 'text-embedding-3-small', input: ${prompt} }`;
+    case 'responses':
+      return chance(c, 0.3) ? `{ model: 'gpt-5-mini', instructions: SYSTEM, input: ${prompt} }` : `{ model: 'gpt-5-mini', input: ${prompt} }`;
+    default:
+      return `{ model: 'claude-haiku-4-5', max_tokens: 64, messages: [{ role: 'user', content: ${prompt} }] }`;
+  }
+}
+
+function clientCall(c: Ctx): string {
+  return c.api === 'chat' ? 'client.chat.completions.create' : c.api === 'embeddings' ? 'client.embeddings.create' : c.api === 'responses' ? 'client.responses.create' : 'client.messages.create';
+}
+
+/** A line the body prints: prefixed `~` in concurrent callbacks, where lines may come in any order. */
+function log(c: Ctx, args: string): string {
+  return `console.log(${c.concurrent ? "'~', " : ''}${args});`;
+}
+
+/** The body of one iteration: statements before the call, the call, statements after. */
+function body(c: Ctx): string[] {
+  const f = (name: string) => c.features.push(name);
+  const pre: string[] = [];
+  const post: string[] = [];
+  const promptParts: string[] = [];
+  const seq = !c.concurrent;
+
+  // ---- before the call
+  let promptBase = `${c.text}`;
+  if (chance(c, 0.35)) {
+    f('prompt-const');
+    pre.push(`const prompt = \`Summarize: \${${c.text}}\`;`);
+    promptBase = 'prompt';
+  } else if (chance(c, 0.25)) {
+    f('prompt-helper');
+    helper(c, 'buildPrompt');
+    pre.push(`const prompt = buildPrompt(${c.text}, ${c.id});`);
+    promptBase = 'prompt';
+  }
+  promptParts.push(`\${${promptBase}}`);
+  if (chance(c, 0.2)) {
+    f('pure-derived');
+    pre.push(`const short = ${c.text}.slice(0, 12);`);
+    promptParts.push(`(\${short})`);
+  }
+  if (chance(c, 0.2)) {
+    f('prompt-id');
+    promptParts.push(`#\${${c.id}}`);
+  }
+  if (c.index && chance(c, 0.2)) {
+    f('prompt-index');
+    promptParts.push(`@\${${c.index}}`);
+  }
+  if (chance(c, 0.15)) {
+    f('pre-log');
+    pre.push(log(c, `'asking', ${c.id}`));
+  }
+  if (chance(c, 0.12)) {
+    f('pre-await');
+    helper(c, 'note');
+    pre.push(`await note(\`before \${${c.id}}\`);`);
+  }
+  if (chance(c, 0.15)) {
+    f('counter-pre');
+    decl(c, 'count');
+    pre.push('count++;');
+  }
+  if (chance(c, 0.1)) {
+    f('seen-push-pre');
+    decl(c, 'seen');
+    pre.push(`seen.push(${c.id});`);
+    c.summary.push(`console.log('seen', ${c.concurrent ? '[...seen].sort()' : 'seen'}.join(','));`);
+  }
+  if (c.item && chance(c, 0.08)) {
+    f('mutate-item-pre-read');
+    pre.push(`${c.item}.text = ${c.item}.text.trim() + '!';`);
+  } else if (c.item && chance(c, 0.08)) {
+    f('mutate-item-pre-unread');
+    pre.push(`${c.item}.seen = true;`);
+  }
+  if (chance(c, 0.07)) {
+    f('continue-pre');
+    pre.push(`if (${c.id} === 'b2') ${seq ? 'continue' : 'return'};`);
+  }
+  if (seq && chance(c, 0.05)) {
+    f('break-pre');
+    decl(c, 'count');
+    pre.push('if (count > 99) break;');
+  }
+  if (chance(c, 0.05)) {
+    f('throw-pre');
+    pre.push(`if (${c.text}.length > 500) throw new Error('too long');`);
+  }
+  if (seq && c.inFunction && chance(c, 0.04)) {
+    f('return-pre');
+    pre.push(`if (${c.id} === 'zz') return 'early';`);
+  }
+  if (chance(c, 0.07)) {
+    f('impure-derived');
+    helper(c, 'nextStamp');
+    pre.push('const stamp = nextStamp();');
+    promptParts.push('s\${stamp}');
+  }
+  if (chance(c, 0.1)) {
+    f('config-in-request');
+    decl(c, 'config');
+    promptParts.push('(\${config.tone})');
+    if (chance(c, 0.5)) {
+      f('config-mutated');
+      post.push(`config.tone = ${c.id};`);
+    }
+  }
+  if (chance(c, 0.08)) {
+    f('counter-in-request');
+    decl(c, 'count');
+    promptParts.push('n\${count}');
+    if (!c.features.includes('counter-pre')) post.push('count++;');
+  }
+  if (chance(c, 0.07)) {
+    f('history-in-request');
+    decl(c, 'history');
+    promptParts.push(`\${history[history.length - 1]}`);
+  }
+  if (chance(c, 0.06)) {
+    f('labels-in-request');
+    decl(c, 'labels');
+    promptParts.push(`\${labels.get(${c.id}) ?? 'new'}`);
+    if (chance(c, 0.5)) {
+      f('labels-set');
+      post.push(`labels.set(${c.id}, 'seen');`);
+    }
+  }
+  if (chance(c, 0.05)) {
+    f('log-in-request');
+    helper(c, 'note');
+    promptParts.push('L\${log.length}');
+    if (!c.features.includes('pre-await')) post.push(`await note(\`after \${${c.id}}\`);`);
+  }
+  if (c.shape === 'for-of-shared') {
+    promptParts.push(`\${${c.item}.ctx.tone}`);
+    if (chance(c, 0.5)) {
+      f('shared-ctx-mutated');
+      post.push(`${c.item}.ctx.tone = ${c.id};`);
+    }
+  }
+  if (chance(c, 0.06)) {
+    f('closure-pre');
+    decl(c, 'later');
+    pre.push(`later.push(() => console.log('later', ${c.id}${c.index ? `, ${c.index}` : ''}));`);
+    c.summary.push(c.concurrent ? 'console.log(later.length);' : 'for (const fn of later) fn();');
+  }
+
+  const prompt = '`' + promptParts.join(' ') + '`';
+  const req = request(c, prompt);
+  const call = `await ${clientCall(c)}(${req})`;
+
+  // ---- the call and its result
+  const form = pick(c.rnd, ['const', 'const', 'const', 'let', 'destructure', 'discard', 'try-around', 'try-assign', 'return-direct'] as const);
+  let answer: string | null = 'answer';
+  const callStmts: string[] = [];
+  if (form === 'discard') {
+    f('result-discarded');
+    callStmts.push(`${call};`);
+    answer = null;
+  } else if (form === 'destructure') {
+    f('result-destructured');
+    callStmts.push(`const ${destructuredName(c.api)} = ${call};`);
+    callStmts.push(`const answer = ${textOf(c.api, '', true)};`);
+  } else if (form === 'try-assign') {
+    f('try-assign');
+    callStmts.push(`let res;\ntry {\n  res = ${call};\n} catch (e) {\n  ${log(c, `'failed', ${c.id}, errText(e)`)}\n  ${seq ? 'continue' : 'return'};\n}`);
+    callStmts.push(`const answer = ${textOf(c.api, 'res', false)};`);
+  } else if (form === 'return-direct' && c.concurrent && c.shape !== 'foreach') {
+    f('return-call');
+    callStmts.push(`return ${call};`);
+    answer = null;
+  } else {
+    f(form === 'let' ? 'result-let' : form === 'try-around' ? 'try-around' : 'result-const');
+    callStmts.push(`${form === 'let' ? 'let' : 'const'} res = ${call};`);
+    callStmts.push(`const answer = ${textOf(c.api, 'res', false)};`);
+  }
+
+  // ---- after the call
+  if (answer && !c.features.includes('return-call')) {
+    const a = answer;
+    const options: [string, number, () => void][] = [
+      ['print', 0.7, () => post.push(log(c, `${c.id}, '->', ${a}`))],
+      ['accumulate', 0.25, () => {
+        decl(c, 'total');
+        post.push(`total += ${a}.length;`);
+        c.summary.push("console.log('total', total);");
+      }],
+      ['push-result', 0.3, () => {
+        decl(c, 'results');
+        post.push(`results.push(\`\${${c.id}}:\${${a}.length}\`);`);
+        c.summary.push(`console.log('results', ${c.concurrent ? '[...results].sort()' : 'results'}.join(' '));`);
+      }],
+      ['map-set', 0.15, () => {
+        decl(c, 'lengths');
+        post.push(`lengths.set(${c.id}, ${a}.length);`);
+        c.summary.push(`console.log('lengths', JSON.stringify([...lengths]${c.concurrent ? '.sort()' : ''}));`);
+      }],
+      ['object-mutate', 0.15, () => {
+        decl(c, 'stats');
+        post.push(`stats.calls += 1;\nstats.last = ${c.id};`);
+        c.summary.push(c.concurrent ? "console.log('calls', stats.calls);" : "console.log('stats', JSON.stringify(stats));");
+      }],
+      ['counter-post', 0.15, () => {
+        decl(c, 'count');
+        post.push('count++;');
+        c.summary.push("console.log('count', count);");
+      }],
+      ['history-push', 0.12, () => {
+        decl(c, 'history');
+        post.push(`history.push(${a}.slice(0, 10));`);
+        c.summary.push(`console.log('history', history.length);`);
+      }],
+      ['await-post', 0.15, () => {
+        helper(c, 'note');
+        post.push(`await note(\`after \${${c.id}}\`);`);
+      }],
+      ['try-use', 0.12, () => post.push(`try {\n  JSON.parse(${a});\n  ${log(c, `'json', ${c.id}`)}\n} catch {\n  ${log(c, `'not json', ${c.id}`)}\n}`)],
+      ['switch-break', 0.08, () => post.push(`switch (${a}.length % 3) {\n  case 0:\n    ${log(c, `'mod0', ${c.id}`)}\n    break;\n  default:\n    ${log(c, `'mod', ${c.id}`)}\n}`)],
+      ['continue-post', seq ? 0.1 : 0, () => post.push(`if (${a}.length % 2 === 0) continue;\n${log(c, `'odd', ${c.id}`)}`)],
+      ['break-post', seq ? 0.06 : 0, () => post.push(`if (${a}.includes('ZZZZ')) break;`)],
+      ['throw-post', 0.05, () => post.push(`if (${a}.length > 5000) throw new Error('answer too long');`)],
+      ['return-post', seq && c.inFunction ? 0.05 : 0, () => post.push(`if (${a}.includes('ZZZZ')) return ${c.id};`)],
+      ['mutate-item-post', c.item ? 0.12 : 0, () => {
+        post.push(`${c.item}.answer = ${a}.slice(0, 8);`);
+      }],
+      ['grow-collection', c.growable ? 0.06 : 0, () => {
+        post.push(`if (${c.growable}.length < 7) ${c.growable}.push({ id: \`x\${${c.growable}.length}\`, text: 'extra item here', tags: [] });`);
+      }],
+      ['nested-loop-post', c.tags ? 0.12 : 0, () => post.push(`for (const t of ${c.tags}) {\n  if (t === 'vip') break;\n  ${log(c, `'tag', ${c.id}, t`)}\n}`)],
+      ['closure-post', 0.08, () => {
+        decl(c, 'later');
+        post.push(`later.push(() => console.log('later', ${c.id}, ${a}.length));`);
+        c.summary.push(c.concurrent ? 'console.log(later.length);' : 'for (const fn of later) fn();');
+      }],
+      ['print-usage', c.api === 'embeddings' ? 0 : 0.12, () => {
+        if (form === 'destructure' || form === 'discard') return;
+        const usage = c.api === 'anthropic' ? 'res.usage.output_tokens' : 'res.usage?.total_tokens';
+        post.push(log(c, `'usage', ${c.id}, ${usage}`));
+      }],
+      ['print-id', c.api === 'embeddings' ? 0 : 0.1, () => {
+        if (form === 'destructure' || form === 'discard') return;
+        post.push(log(c, `'id', ${c.id}, res.id`));
+      }],
+    ];
+    for (const [name, p, add] of options) {
+      if (p > 0 && chance(c, p)) {
+        const before = post.length;
+        add();
+        if (post.length > before || name === 'accumulate') f(name);
+      }
+    }
+    if (post.length === 0) {
+      post.push(log(c, `${c.id}, '->', ${a}`));
+      f('print');
+    }
+  } else if (!c.features.includes('return-call')) {
+    post.push(log(c, `'checked', ${c.id}`));
+    f('print');
+  }
+
+  // De-duplicate summary lines (several features may ask for one).
+  c.summary = [...new Set(c.summary)];
+  if (c.concurrent && !c.features.includes('return-call')) post.push(`return ${answer ? `\`\${${c.id}}=\${${answer}.length}\`` : c.id};`);
+  if (form === 'try-around') {
+    const tryBody = [...callStmts, ...post].join('\n').replace(/\n/g, '\n  ');
+    return [...pre, `try {\n  ${tryBody}\n} catch (e) {\n  ${log(c, `'failed', ${c.id}, errText(e)`)}\n  ${c.concurrent ? `return 'failed';` : ''}\n}`];
+  }
+  return [...pre, ...callStmts, ...post];
+}
+
+function indent(lines: string[], by: string): string {
+  return lines.map((l) => by + l.replace(/\n/g, '\n' + by)).join('\n');
+}
+
+export function generateProgram(seed: number, n: number): GeneratedProgram {
+  const rnd = prng((seed * 100_003 + n * 7919) >>> 0);
+  const lang = pick(rnd, ['ts', 'ts', 'cjs', 'esm'] as const);
+  const api = pick(rnd, ['chat', 'chat', 'embeddings', 'responses', 'anthropic', 'anthropic'] as const);
+  const concurrent = rnd() < 0.35;
+  let shape = pick(rnd, concurrent ? CONCURRENT_SHAPES : SEQUENTIAL_SHAPES);
+  if (lang === 'cjs' && /^p-/.test(shape)) shape = 'promise-all';
+  const topLevel = lang === 'esm' && !concurrent && rnd() < 0.25;
+  const c: Ctx = {
+    rnd, lang, api, shape, concurrent, features: [`lang:${lang}`, `api:${api}`, `shape:${shape}`],
+    id: 'doc.id', text: 'doc.text', item: 'doc', index: null, tags: 'doc.tags', growable: null,
+    decls: new Set(), helpers: new Set(), summary: [], inFunction: !topLevel,
+  };
+  if (topLevel) c.features.push('top-level');
+  const T = (s: string) => ts(c, s);
+
+  // The items, in an order of their own (so the rejected one moves about).
+  const docs = [...DOCS].sort(() => rnd() - 0.5).slice(0, 3 + Math.floor(rnd() * 3));
+  if (!docs.some((d) => d.text.includes(REJECT_TEXT))) docs[Math.floor(rnd() * docs.length)] = DOCS[2];
+  const docsText = `const docs${T(': Doc[]')} = [\n${docs.map((d) => `  ${JSON.stringify(d).replace(/"(\w+)":/g, '$1: ').replace(/"/g, "'").replace(/,(?=\w)/g, ', ').replace(/^\{/, '{ ').replace(/\}$/, ' }')},`).join('\n')}\n];`;
+
+  const loopDecls: string[] = [];
+  let head = '';
+  let pre: string[] = [];
+  switch (shape) {
+    case 'for-of-array':
+      head = 'for (const doc of docs)';
+      c.growable = 'docs';
+      break;
+    case 'for-of-set':
+      loopDecls.push('const docSet = new Set(docs);');
+      head = 'for (const doc of docSet)';
+      break;
+    case 'for-of-map':
+      loopDecls.push(`const byId = new Map${T('<string, Doc>')}(docs.map((d)${T(': [string, Doc]')} => [d.id, d]));`);
+      head = rnd() < 0.5 ? 'for (const [key, doc] of byId)' : 'for (const [key, doc] of byId.entries())';
+      c.id = 'key';
+      break;
+    case 'for-of-entries':
+      loopDecls.push(`const table${T(': Record<string, string>')} = Object.fromEntries(docs.map((d) => [d.id, d.text]));`);
+      head = 'for (const [id, text] of Object.entries(table))';
+      Object.assign(c, { id: 'id', text: 'text', item: null, tags: null });
+      break;
+    case 'index-for':
+      head = rnd() < 0.5 ? 'for (let i = 0; i < docs.length; i++)' : 'for (let i = 0; i < docs.length; i += 1)';
+      pre = ['const doc = docs[i];'];
+      c.index = 'i';
+      c.growable = 'docs';
+      break;
+    case 'for-of-destructure': {
+      const impure = rnd() < 0.15;
+      if (impure) {
+        helper(c, 'nextStamp');
+        c.features.push('pattern-default-impure');
+      }
+      head = `for (const { id, text, tags = [], score = ${impure ? 'nextStamp()' : '0'} } of docs)`;
+      Object.assign(c, { id: 'id', text: 'text', item: null, tags: 'tags' });
+      pre = [`if (score < 0) console.log('negative');`];
+      break;
+    }
+    case 'nested':
+      loopDecls.push(`const groups = [{ name: 'first', docs: docs.slice(0, 2) }, { name: 'rest', docs: docs.slice(2) }];`);
+      head = 'for (const doc of group.docs)';
+      break;
+    case 'labelled':
+      head = 'outer: for (const doc of docs)';
+      break;
+    case 'for-of-shared':
+      loopDecls.push(`const shared = { tone: 'plain' };\nconst withCtx = docs.map((d) => ({ ...d, ctx: shared }));`);
+      head = 'for (const doc of withCtx)';
+      break;
+    case 'promise-all':
+    case 'promise-all-destructure':
+    case 'foreach':
+    case 'p-map':
+    case 'p-map-limited':
+    case 'p-limit':
+      c.index = 'i';
+      if (shape === 'promise-all-destructure') Object.assign(c, { id: 'id', text: 'text', item: null, tags: 'tags' });
+      break;
+  }
+
+  const lines = body(c);
+  if (shape === 'labelled' && c.tags && rnd() < 0.6) {
+    // A jump to the loop's own label from an inner loop, after the call.
+    c.features.push('continue-outer');
+    lines.push(`for (const t of ${c.tags}) {\n  if (t === 'vip') continue outer;\n}\nconsole.log('no vip', ${c.id});`);
+  }
+
+  let loop: string;
+  const bodyText = indent([...pre, ...lines], '  ');
+  const param = shape === 'promise-all-destructure' ? '{ id, text, tags }' : 'doc';
+  switch (shape) {
+    case 'promise-all':
+    case 'promise-all-destructure':
+      loop = `const outs = await Promise.all(docs.map(async (${param}, i) => {\n${bodyText}\n}));\nconsole.log('outs', JSON.stringify(outs));`;
+      break;
+    case 'foreach':
+      loop = `docs.forEach(async (${param}, i) => {\n${bodyText}\n});`;
+      c.summary = [];
+      break;
+    case 'p-map':
+    case 'p-map-limited':
+      loop = `const outs = await pMap(docs, async (${param}, i) => {\n${bodyText}\n}${shape === 'p-map-limited' ? ', { concurrency: 2 }' : ''});\nconsole.log('outs', JSON.stringify(outs));`;
+      break;
+    case 'p-limit':
+      loop = `const outs = await Promise.all(docs.map((${param}, i) => limit(async () => {\n${bodyText}\n})));\nconsole.log('outs', JSON.stringify(outs));`;
+      break;
+    case 'nested':
+      loop = `for (const group of groups) {\n  console.log('group', group.name);\n  ${head} {\n${indent([...pre, ...lines], '    ')}\n  }\n}`;
+      break;
+    default:
+      loop = `${head} {\n${bodyText}\n}`;
+  }
+
+  const sdk = api === 'anthropic' ? ['Anthropic', '@anthropic-ai/sdk', 'ANTHROPIC_BASE_URL'] : ['OpenAI', 'openai', 'OPENAI_BASE_URL'];
+  const imports: string[] = [];
+  const imp = (name: string, from: string) => imports.push(lang === 'cjs' ? `const ${name} = require('${from}');` : `import ${name} from '${from}';`);
+  imp(sdk[0], sdk[1]);
+  if (shape === 'p-map' || shape === 'p-map-limited') imp('pMap', 'p-map');
+  if (shape === 'p-limit') imp('pLimit', 'p-limit');
+
+  const module: string[] = [imports.join('\n'), ''];
+  module.push(`const client = new ${sdk[0]}({ baseURL: process.env.${sdk[2]}, apiKey: 'test-key' });`);
+  if (shape === 'p-limit') module.push('const limit = pLimit(2);');
+  if (lang === 'ts') module.push(`interface Doc {\n  id: string;\n  text: string;\n  tags: string[];\n  score?: number;\n  seen?: boolean;\n  answer?: string;\n}`);
+  module.push(docsText);
+  module.push(`const SYSTEM = 'Answer in five words.';`);
+  module.push(
+    lang === 'ts'
+      ? "function errText(e: unknown): string {\n  const err = e as { status?: number; message?: string };\n  return `${(e as object).constructor.name} ${err.status ?? '-'} ${err.message}`;\n}"
+      : "function errText(e) {\n  return `${e.constructor.name} ${e.status ?? '-'} ${e.message}`;\n}",
+  );
+  module.push(...c.helpers);
+
+  const mainBody = [...c.decls, ...loopDecls, "console.log('start');", loop, ...c.summary];
+  if (c.features.includes('mutate-item-post') && c.item) mainBody.push(`console.log('answers', ${shape === 'for-of-shared' ? 'withCtx' : 'docs'}.map((d) => d.answer ?? '-').join(' '));`);
+  const returns = c.inFunction && !concurrent && rnd() < 0.3;
+  if (returns) {
+    c.features.push('main-returns');
+    mainBody.push(c.decls.has(`const results${T(': string[]')} = [];`) ? 'return results;' : "return 'done';");
+  }
+  module.push("process.on('unhandledRejection', (e) => {\n  console.log('unhandled:', errText(e));\n  process.exitCode = 1;\n});");
+  if (topLevel) {
+    module.push(`try {\n${indent(mainBody, '  ')}\n} catch (e) {\n  console.log('failed:', errText(e));\n  process.exitCode = 1;\n}`);
+  } else {
+    module.push(`async function main() {\n${indent(mainBody, '  ')}\n}`);
+    module.push(`main().then(\n  (v) => console.log('returned', JSON.stringify(v) ?? '-'),\n  (e) => {\n    console.log('failed:', errText(e));\n    process.exitCode = 1;\n  },\n);`);
+  }
+  const text = module.join('\n\n').replace(/\n{3,}/g, '\n\n') + '\n';
+  const file = lang === 'ts' ? 'main.ts' : lang === 'cjs' ? 'main.js' : 'main.mjs';
+  return { name: `p${seed}-${n}`, file, text, lang, api, shape, features: [...new Set(c.features)], concurrent };
+}
