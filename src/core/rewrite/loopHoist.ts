@@ -2,8 +2,9 @@
 // once per item — in a `for…of` body, an index `for` body, or a `Promise.all(xs.map(async …))` callback — whose
 // request depends only on the item, the index, values computed purely from them, and values nothing changes
 // while the loop runs, becomes: every request built first, one run through the provider's batch helper, then
-// the rest of the body over the results, in the original order. Any shape that cannot be shown to keep its
-// meaning is refused, with the reason.
+// the rest of the body over the results, in the original order. A call in a try block (the try a statement
+// of the loop body) is read in place, inside the try: a failed request is caught where it was. Any shape
+// that cannot be shown to keep its meaning is refused, with the reason.
 //
 // The one analysis behind most refusals: moving the request before the loop is the same program only if
 // (1) building it has no effects and waits for nothing (so building it earlier, for every item at once, does
@@ -296,7 +297,7 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
   // out changes nothing), and the item's names only they and the request read. An unused name would
   // fail a build under noUnusedLocals/noUnusedParameters.
   const prelude = loop.body.slice(0, Math.max(0, position));
-  const dropped = droppedDeclarations(moved.needed, prelude, call, facts);
+  const dropped = droppedDeclarations(moved.needed, prelude, call, loop.tryStatement, facts);
   const gone: Node[] = [call, ...dropped];
   const refsOf = (id: Node) => facts.referencesOf(facts.bindingOf(id)!);
   // A name the original never reads stays where it was: the rewrite adds no unused name, and removes no destructuring that could throw.
@@ -305,7 +306,8 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
   // A destructuring pattern that throws on a malformed item throws in the loop head; leaving names out
   // of it could move that throw to the call's line, past statements that show it. Only when nothing
   // visible runs before the call may the pattern lose names.
-  const prune = prelude.every((st) => dropped.includes(st as TSESTree.VariableDeclaration) || quietDeclaration(st, facts));
+  // (Nor when the call is in a try: the moved throw would be caught there, where the loop head's is not.)
+  const prune = !loop.tryStatement && prelude.every((st) => dropped.includes(st as TSESTree.VariableDeclaration) || quietDeclaration(st, facts));
 
   // Building the requests early can throw early (`doc.body!.slice()` on an item without a body). A
   // request that may throw is built through `batchwiseRequest`, which turns the throw into that
@@ -371,7 +373,7 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
  * request (and other such declarations) reads, and between it and the call nothing runs that could
  * show the request's throw happening at the call rather than at the declaration.
  */
-function droppedDeclarations(needed: TSESTree.VariableDeclaration[], prelude: Node[], call: Node, facts: FileFacts): TSESTree.VariableDeclaration[] {
+function droppedDeclarations(needed: TSESTree.VariableDeclaration[], prelude: Node[], call: Node, tryStatement: TSESTree.TryStatement | null, facts: FileFacts): TSESTree.VariableDeclaration[] {
   const dropped = new Set<TSESTree.VariableDeclaration>();
   for (let changed = true; changed; ) {
     changed = false;
@@ -382,7 +384,9 @@ function droppedDeclarations(needed: TSESTree.VariableDeclaration[], prelude: No
         facts.referencesOf(facts.bindingOf(id)!).some((ref) => !within(ref, call) && !within(ref, d) && ![...dropped].some((g) => within(ref, g))),
       );
       const after = prelude.slice(prelude.indexOf(d) + 1);
-      if (!readElsewhere && after.every((st) => dropped.has(st as TSESTree.VariableDeclaration) || quietDeclaration(st, facts))) {
+      // Dropped, its throw would happen at the call, inside the try, and be caught there; in place it is not.
+      const intoTry = tryStatement !== null && !within(d, tryStatement) && !quietDeclaration(d, facts);
+      if (!readElsewhere && !intoTry && after.every((st) => dropped.has(st as TSESTree.VariableDeclaration) || quietDeclaration(st, facts))) {
         dropped.add(d);
         changed = true;
       }

@@ -64,8 +64,13 @@ export type ResultUse =
 export interface Loop {
   /** Where the hoisted statements go: the loop (with its labels), or the statement holding the fan-out. */
   anchor: Node;
-  /** The statements the call sits among (the prelude is what comes before it). */
+  /**
+   * The statements the call sits among (the prelude is what comes before it). For a call in a try block,
+   * the loop body's statements before the try, then the try block's.
+   */
   body: TSESTree.Statement[];
+  /** The try whose block holds the call, itself a statement of the loop body: its catch and finally count as after the call. */
+  tryStatement: TSESTree.TryStatement | null;
   /** The loop body or the per-item callback: what runs once per item. */
   scope: Node;
   isCallback: boolean;
@@ -189,7 +194,11 @@ export function enclosingLoop(use: ResultUse, facts: FileFacts, program: TSESTre
   const parents = facts.parents;
   // A concise arrow body (`async (x) => client.….create(…)`) is its own callback.
   const start: Node = use.kind === 'return' && use.statement === null ? use.expression : (use.statement as Node);
-  const container = parents.get(start);
+  const guarded = tryAround(start, use, facts);
+  if (typeof guarded === 'string') return guarded;
+  const container = guarded ? parents.get(guarded) : parents.get(start);
+  // In a try block, what runs before the call is the loop body up to the try, then the try block up to the call.
+  const statements = (block: TSESTree.BlockStatement) => (guarded ? [...block.body.slice(0, block.body.indexOf(guarded)), ...guarded.block.body] : block.body);
 
   if (container?.type === T.BlockStatement) {
     const owner = parents.get(container);
@@ -205,7 +214,8 @@ export function enclosingLoop(use: ResultUse, facts: FileFacts, program: TSESTre
       const pattern = left.declarations[0].id;
       return {
         ...placed,
-        body: container.body,
+        body: statements(container),
+        tryStatement: guarded,
         scope: container,
         isCallback: false,
         sequential: true,
@@ -235,7 +245,8 @@ export function enclosingLoop(use: ResultUse, facts: FileFacts, program: TSESTre
       if (typeof placed === 'string') return placed;
       return {
         ...placed,
-        body: container.body,
+        body: statements(container),
+        tryStatement: guarded,
         scope: container,
         isCallback: false,
         sequential: true,
@@ -256,16 +267,48 @@ export function enclosingLoop(use: ResultUse, facts: FileFacts, program: TSESTre
     if (owner && isFunctionLike(owner) && owner.body === container) {
       const cb = mapCallback(owner, facts, program);
       if (typeof cb === 'string') return cb;
-      return { ...cb, body: container.body, scope: owner };
+      return { ...cb, body: statements(container), tryStatement: guarded, scope: owner };
     }
-    return NOT_PER_ITEM;
+    return guarded ? TRY_NOT_IN_BODY : NOT_PER_ITEM;
   }
   if (container?.type === T.ArrowFunctionExpression && container.body === start) {
     const cb = mapCallback(container, facts, program);
     if (typeof cb === 'string') return cb;
-    return { ...cb, body: [], scope: container };
+    return { ...cb, body: [], tryStatement: null, scope: container };
   }
-  return NOT_PER_ITEM;
+  return guarded ? TRY_NOT_IN_BODY : NOT_PER_ITEM;
+}
+
+const TRY_NOT_IN_BODY =
+  'the call is in a try block, but that try is not a statement directly inside a for…of loop, an index for loop, or a Promise.all(xs.map(…)), p-map, p-limit or forEach callback (it sits in an if, another block or a labelled statement), so Batchwise cannot tell that the call is made once per item; make the try a statement of the loop body itself to get a fix';
+
+/**
+ * The try whose block holds the call's statement, or why a try around the call cannot be kept, or null
+ * when the call is in none. The second pass reads each result where the call was, inside the same try,
+ * so a failed request is caught by the same catch, in the same iteration. Only one try, directly in the
+ * loop body: the rest of the analysis reads the try block's statements before the call as the prelude,
+ * and its catch and finally as code after the call.
+ */
+function tryAround(start: Node, use: ResultUse, facts: FileFacts): TSESTree.TryStatement | string | null {
+  const block = facts.parents.get(start);
+  if (block?.type !== T.BlockStatement) return null;
+  const owner = facts.parents.get(block);
+  if (owner?.type === T.CatchClause || (owner?.type === T.TryStatement && owner.finalizer === block)) {
+    const where = owner.type === T.CatchClause ? 'catch' : 'finally';
+    return `the call is in a ${where} block, which runs only for some items (or after something failed), so Batchwise cannot tell that the call is made once per item; a batch sends a request for every item up front; make the call in the try block itself, or keep this call unbatched`;
+  }
+  if (owner?.type !== T.TryStatement) return null;
+  // `return call` without await leaves the try before the answer comes: a failed request is not caught there. The rewrite's result would be.
+  if (use.kind === 'return' && use.expression.type !== T.AwaitExpression) {
+    return 'the callback returns the call\'s promise from a try block without awaiting it, so the try does not catch a failed request; the rewrite reads the result inside the try, where its failure would be caught; write return await … (or keep this call unbatched) to get a fix';
+  }
+  for (let p = facts.parents.get(owner); p && !isFunctionLike(p); p = facts.parents.get(p)) {
+    if (p.type === T.TryStatement || p.type === T.CatchClause) {
+      return 'the call is in a try nested in another try (or in a catch or finally), and which handler catches a failed request depends on both; Batchwise keeps the meaning of one try directly in the loop body only; move the call into a single try that is a statement of the loop body to get a fix';
+    }
+    if ([T.ForStatement, T.ForOfStatement, T.ForInStatement, T.WhileStatement, T.DoWhileStatement].includes(p.type as T)) break;
+  }
+  return owner;
 }
 
 export const NOT_PER_ITEM =
@@ -608,7 +651,7 @@ function pMapIsLimited(options: Node | undefined): boolean {
  * `Promise.all(xs.map((x) => limit(async () => { … })))` with a p-limit limiter,
  * and `xs.forEach(async (x, i) => { … })` over an array.
  */
-function mapCallback(fn: Node, facts: FileFacts, program: TSESTree.Program, limited = false): Omit<Loop, 'body' | 'scope'> | string {
+function mapCallback(fn: Node, facts: FileFacts, program: TSESTree.Program, limited = false): Omit<Loop, 'body' | 'scope' | 'tryStatement'> | string {
   const src = (n: Node) => facts.src(n);
   const parents = facts.parents;
   if (fn.type !== T.ArrowFunctionExpression && fn.type !== T.FunctionExpression) return NOT_PER_ITEM;

@@ -281,6 +281,26 @@ test('a request the provider rejects fails the rewritten program where the origi
   assert.equal(rewritten.stderr, original.stderr);
 });
 
+test('a call in a try block: the request the provider rejects is caught by the same catch, in the same iteration, and the loop goes on', async () => {
+  const { original, rewritten } = await runBoth('ts-try-catch', { openai: { rejectText: 'refund' } });
+  assert.equal(original.code, 0);
+  assert.ok(original.stdout.includes("failed b2 400 Invalid prompt: requests mentioning 'refund' are rejected.\nc3 "), original.stdout);
+  assert.ok(original.stdout.endsWith('done\n'), original.stdout);
+  assert.equal(rewritten.code, original.code);
+  assert.equal(rewritten.stdout, original.stdout);
+  // An index loop whose catch skips the failed ticket (continue): the tickets after it are still labelled.
+  const skipped = await runBoth('js-try-continue', { openai: { rejectText: 'refund' } });
+  assert.ok(skipped.original.stdout.startsWith("skipped 2 400 Invalid prompt: requests mentioning 'refund' are rejected.\n"), skipped.original.stdout);
+  assert.ok(skipped.original.stdout.includes('\n3: '), skipped.original.stdout);
+  assert.equal(skipped.rewritten.stdout, skipped.original.stdout);
+  // try/finally: the finally runs for the failed note, then the failure ends the loop, as before.
+  const ended = await runBoth('ts-try-finally', { anthropic: { rejectText: 'backend' } });
+  assert.ok(ended.original.stdout.includes('done 2 of 3\nstopped: 400'), ended.original.stdout);
+  assert.ok(!ended.original.stdout.includes('Fix the export button'), ended.original.stdout);
+  const withoutId = (t: string) => t.replace(/"request_id":"[^"]*"/g, '"request_id":"…"');
+  assert.equal(withoutId(ended.rewritten.stdout), withoutId(ended.original.stdout));
+});
+
 test('a call whose answer is discarded still fails the rewritten loop where the original failed (for…of and forEach)', async () => {
   const loop = await runBoth('ts-moderation-discard', { openai: { rejectText: 'refund' } });
   assert.equal(loop.original.stdout, "checked hello there\nfailed: 400 Invalid prompt: requests mentioning 'refund' are rejected.\n");
