@@ -186,6 +186,10 @@ export function resultUse(call: TSESTree.CallExpression, parents: Map<Node, Node
     if (decl?.type !== T.VariableDeclaration || decl.declarations.length !== 1) return 'the result is declared together with other variables';
     return { kind: 'declare', statement: decl, pattern: outer.id, declKind: decl.kind };
   }
+  if (outer?.type === T.AssignmentExpression && outer.right === awaited && outer.operator === '=' && parents.get(outer)?.type === T.ExpressionStatement) {
+    const target = outer.left.type === T.Identifier ? outer.left.name : 'res';
+    return `the result is assigned to \`${target}\`, declared outside the call's statement (\`${target} = await …\`), whose value may be read after the loop or by another iteration; declare it where the call is (\`const ${target} = await …\`) to get a fix`;
+  }
   return 'the result is used inside a larger expression; assign it to a variable first (const res = await …)';
 }
 
