@@ -15,6 +15,7 @@ import { checkLoopHoist } from '../../../src/core/rewrite/loopHoist';
 import { ANTHROPIC_BATCH_HELPER_TS, BATCH_QUEUE_HELPER_TS, OPENAI_BATCH_HELPER_TS } from '../../../src/core/rewrite/templates.generated';
 import { FIXTURES, REPO_ROOT } from '../helpers';
 import { FakeOpenAI, startFakeOpenAI } from '../../fake-provider/openai';
+import { writeRunnable } from './differential/check';
 import { FakeAnthropic, startFakeAnthropic } from '../../fake-provider/anthropic';
 
 const root = join(FIXTURES, 'rewrite');
@@ -203,17 +204,8 @@ function stage(name: string, variant: string, main: string, text: string, extra:
     if (f.endsWith('.ts')) others[f] = readFileSync(join(root, name, f), 'utf8');
     else copyFileSync(join(root, name, f), join(dir, f));
   }
-  const write = (rel: string, source: string) => {
-    const target = join(dir, rel.replace(/\.ts$/, '.js'));
-    mkdirSync(dirname(target), { recursive: true });
-    const js = rel.endsWith('.ts')
-      ? ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText
-      : source;
-    writeFileSync(target, js);
-    return target;
-  };
-  for (const [rel, source] of Object.entries({ ...others, ...extra })) write(rel, source);
-  return write(main, text);
+  for (const [rel, source] of Object.entries({ ...others, ...extra })) writeRunnable(dir, rel, source);
+  return writeRunnable(dir, main, text);
 }
 
 function run(entry: string, baseURL: string, anthropicURL = fakeAnthropic.url, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {

@@ -89,17 +89,19 @@ export function stage(work: string, name: string, variant: string, file: string,
   const dir = join(work, 'run', name, variant);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const write = (rel: string, source: string) => {
-    const target = join(dir, rel.replace(/\.ts$/, '.js'));
-    mkdirSync(dirname(target), { recursive: true });
-    const js = rel.endsWith('.ts')
-      ? ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText
-      : source;
-    writeFileSync(target, js);
-    return target;
-  };
-  for (const [rel, source] of Object.entries(extra)) write(rel, source);
-  return write(file, text);
+  for (const [rel, source] of Object.entries(extra)) writeRunnable(dir, rel, source);
+  return writeRunnable(dir, file, text);
+}
+
+/** Writes one file of a program to run under Node: TypeScript transpiled to CommonJS beside it as .js, anything else as it is. Returns the path written. */
+export function writeRunnable(dir: string, rel: string, source: string): string {
+  const target = join(dir, rel.replace(/\.ts$/, '.js'));
+  mkdirSync(dirname(target), { recursive: true });
+  const js = rel.endsWith('.ts')
+    ? ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText
+    : source;
+  writeFileSync(target, js);
+  return target;
 }
 
 export interface RunResult {
