@@ -206,6 +206,8 @@ export function enclosingLoop(use: ResultUse, facts: FileFacts, program: TSESTre
 
   if (container?.type === T.BlockStatement) {
     const owner = parents.get(container);
+    // What a loop statement's body shares, for…of or index for: a sequential body that awaits the batch in place.
+    const inLoopBody = { body: statements(container), tryStatement: guarded, scope: container, isCallback: false, sequential: true, awaitsBatch: true } as const;
     // for (const x of xs) { … }
     if (owner?.type === T.ForOfStatement && owner.body === container && use.kind !== 'return') {
       if (owner.await) return 'for await loops consume their items one at a time; the items are not known up front';
@@ -218,12 +220,7 @@ export function enclosingLoop(use: ResultUse, facts: FileFacts, program: TSESTre
       const pattern = left.declarations[0].id;
       return {
         ...placed,
-        body: statements(container),
-        tryStatement: guarded,
-        scope: container,
-        isCallback: false,
-        sequential: true,
-        awaitsBatch: true,
+        ...inLoopBody,
         itemIds: patternIds(pattern),
         patterns: [pattern],
         itemsProblem: upFront?.reason ?? null,
@@ -249,12 +246,7 @@ export function enclosingLoop(use: ResultUse, facts: FileFacts, program: TSESTre
       if (typeof placed === 'string') return placed;
       return {
         ...placed,
-        body: statements(container),
-        tryStatement: guarded,
-        scope: container,
-        isCallback: false,
-        sequential: true,
-        awaitsBatch: true,
+        ...inLoopBody,
         itemIds: [bound.id],
         patterns: [],
         itemsProblem: null,

@@ -4,7 +4,6 @@
 // import of the helper could load instead is never shadowed by a second helper.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as ts from 'typescript';
@@ -16,6 +15,7 @@ import { matches } from '../../../src/core/rewrite/placement';
 import { WorkspaceSession } from '../../../src/workspace/session';
 import { REPO_ROOT } from '../helpers';
 import { FakeOpenAI, startFakeOpenAI } from '../../fake-provider/openai';
+import { run } from './differential/check';
 
 const WORK = join(REPO_ROOT, 'test-output', 'placement');
 
@@ -164,20 +164,9 @@ test('a JavaScript file in a project with a tsconfig.json gets a JavaScript help
   writeFileSync(join(dir, 'package.json'), '{ "private": true }');
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, outDir: 'dist' }, include: ['src'] }));
   writeFileSync(join(dir, 'scripts', 'backfill.js'), JS_LOOP);
-  // Not spawnSync: the fake answers from this process.
-  const runIt = () =>
-    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [join(dir, 'scripts', 'backfill.js')], {
-        cwd: dir, env: { ...process.env, OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: 'test-key', BATCHWISE_POLL_MS: '5' },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      child.on('close', (status) => resolve({ status, stdout, stderr }));
-    });
+  const runIt = () => run(join(dir, 'scripts', 'backfill.js'), fake.url, undefined, { cwd: dir });
   const original = await runIt();
-  assert.equal(original.status, 0, original.stderr);
+  assert.equal(original.code, 0, original.stderr);
   const session = new WorkspaceSession(dir, DEFAULT_OPTIONS);
   const finding = session.analyzeFiles(['scripts/backfill.js']).findings[0];
   const fix = session.fixFor(finding);
@@ -189,7 +178,7 @@ test('a JavaScript file in a project with a tsconfig.json gets a JavaScript help
     writeFileSync(join(dir, f.path), f.content);
   }
   const rewritten = await runIt();
-  assert.equal(rewritten.status, 0, rewritten.stderr);
+  assert.equal(rewritten.code, 0, rewritten.stderr);
   assert.equal(rewritten.stdout, original.stdout);
   assert.ok(existsSync(join(dir, 'batchwise', 'openaiBatch.js')) && !existsSync(join(dir, 'batchwise', 'openaiBatch.ts')));
   assert.match(readFileSync(join(dir, 'scripts', 'backfill.js'), 'utf8'), /require\('\.\.\/batchwise\/openaiBatch'\)/);

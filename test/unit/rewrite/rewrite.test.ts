@@ -3,7 +3,6 @@
 // against the local fake provider printing exactly what the original printed against the sync endpoint.
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as ts from 'typescript';
@@ -15,7 +14,7 @@ import { checkLoopHoist } from '../../../src/core/rewrite/loopHoist';
 import { ANTHROPIC_BATCH_HELPER_TS, BATCH_QUEUE_HELPER_TS, OPENAI_BATCH_HELPER_TS } from '../../../src/core/rewrite/templates.generated';
 import { FIXTURES, REPO_ROOT } from '../helpers';
 import { FakeOpenAI, startFakeOpenAI } from '../../fake-provider/openai';
-import { writeRunnable } from './differential/check';
+import { run as runAgainstFakes, RunResult, writeRunnable } from './differential/check';
 import { FakeAnthropic, startFakeAnthropic } from '../../fake-provider/anthropic';
 
 const root = join(FIXTURES, 'rewrite');
@@ -208,22 +207,9 @@ function stage(name: string, variant: string, main: string, text: string, extra:
   return writeRunnable(dir, main, text);
 }
 
-function run(entry: string, baseURL: string, anthropicURL = fakeAnthropic.url, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [entry], {
-      cwd: dirname(entry),
-      env: { ...process.env, OPENAI_BASE_URL: baseURL, ANTHROPIC_BASE_URL: anthropicURL, BATCHWISE_POLL_MS: '5', BATCHWISE_QUEUE_MAX_WAIT_MS: '50', OPENAI_API_KEY: 'test-key', ANTHROPIC_API_KEY: 'test-key', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+/** A program run against the fakes (the Anthropic one unless told). */
+function run(entry: string, baseURL: string, anthropicURL = fakeAnthropic.url, env: Record<string, string> = {}): Promise<RunResult> {
+  return runAgainstFakes(entry, baseURL, anthropicURL, { env });
 }
 
 test('each rewritten program prints exactly what the original prints (sync endpoint vs Batch API, out-of-order results)', async () => {

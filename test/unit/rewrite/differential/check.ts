@@ -110,12 +110,25 @@ export interface RunResult {
   stderr: string;
 }
 
-export function run(entry: string, openaiURL: string, anthropicURL: string): Promise<RunResult> {
+/**
+ * Runs a program under Node against the fake providers (asynchronously: the fakes answer from this
+ * process), with the helpers' waits shortened; killed after 60 s. `cwd` defaults to the entry's folder.
+ */
+export function run(entry: string, openaiURL: string, anthropicURL?: string, options: { env?: Record<string, string>; cwd?: string } = {}): Promise<RunResult> {
   const began = Date.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [entry], {
-      cwd: dirname(entry),
-      env: { ...process.env, OPENAI_BASE_URL: openaiURL, ANTHROPIC_BASE_URL: anthropicURL, BATCHWISE_POLL_MS: '5', BATCHWISE_QUEUE_MAX_WAIT_MS: '50', OPENAI_API_KEY: 'test-key', ANTHROPIC_API_KEY: 'test-key' },
+      cwd: options.cwd ?? dirname(entry),
+      env: {
+        ...process.env,
+        OPENAI_BASE_URL: openaiURL,
+        ...(anthropicURL ? { ANTHROPIC_BASE_URL: anthropicURL } : {}),
+        BATCHWISE_POLL_MS: '5',
+        BATCHWISE_QUEUE_MAX_WAIT_MS: '50',
+        OPENAI_API_KEY: 'test-key',
+        ANTHROPIC_API_KEY: 'test-key',
+        ...options.env,
+      },
     });
     let stdout = '';
     let stderr = '';
