@@ -6,7 +6,7 @@
 //
 //   node out/eval/score.js [--snapshots DIR] [--trees DIR] [--only owner/name,…] [--json FILE]
 import { createHash } from 'node:crypto';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync, SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -169,24 +169,50 @@ function groupBy(rows: Scored[], keys: (r: Scored) => string[]): Map<string, Sco
   return out;
 }
 
-function gitDir(snapshots: string, repo: string): string | null {
+export function gitDir(snapshots: string, repo: string): string | null {
   const base = join(snapshots, repo.replace('/', '+'), 'repo');
   if (existsSync(join(base, '.git', 'HEAD'))) return join(base, '.git');
   if (existsSync(join(base, 'HEAD'))) return base;
   return null;
 }
 
-/** The tree at the pinned commit, extracted once and reused; null when no snapshot is here. */
-function tree(snapshots: string, trees: string, labels: RepoLabels): string | null {
+/**
+ * The commit's tree less the blobs the snapshot lacks (its store keeps no file of 4 MiB or more): the
+ * tree is rebuilt without them in a scratch index and object folder, so the snapshot is never written to.
+ */
+function archiveLackingBlobs(git: string, commit: string, dir: string): { archive: SpawnSyncReturns<Buffer>; lacking: string[] } {
+  const scratch = join(dir, '.git-scratch');
+  mkdirSync(join(scratch, 'objects'), { recursive: true });
+  const env = { ...process.env, GIT_INDEX_FILE: join(scratch, 'index'), GIT_OBJECT_DIRECTORY: join(scratch, 'objects'), GIT_ALTERNATE_OBJECT_DIRECTORIES: resolve(git, 'objects') };
+  const inScratch = (args: string[], input?: string) => execFileSync('git', ['--git-dir', git, ...args], { env, input, maxBuffer: 2 ** 31, encoding: 'utf8' });
+  const blobs = inScratch(['ls-tree', '-r', '-z', commit])
+    .split('\0')
+    .filter(Boolean)
+    .map((line) => /^\d+ blob ([0-9a-f]+)\t(.*)$/s.exec(line))
+    .filter((m): m is RegExpExecArray => m !== null);
+  const missing = new Set(inScratch(['cat-file', '--batch-check'], blobs.map((m) => m[1]).join('\n') + '\n').split('\n').filter((l) => l.endsWith(' missing')).map((l) => l.split(' ')[0]));
+  const lacking = blobs.filter((m) => missing.has(m[1])).map((m) => m[2]);
+  inScratch(['read-tree', commit]);
+  inScratch(['update-index', '-z', '--index-info'], lacking.map((p) => `0 ${'0'.repeat(40)}\t${p}\0`).join(''));
+  const reduced = inScratch(['write-tree']).trim();
+  return { archive: spawnSync('git', ['--git-dir', git, 'archive', '--format=tar', reduced], { env, maxBuffer: 2 ** 31 }), lacking };
+}
+
+/** The tree at the pinned commit, extracted once and reused; null when no snapshot is here. Shared with bench/. */
+export function tree(snapshots: string, trees: string, labels: Pick<RepoLabels, 'repo' | 'commit'>): string | null {
   const dir = join(trees, `${labels.repo.replace('/', '+')}@${labels.commit.slice(0, 12)}`);
   if (existsSync(join(dir, '.complete'))) return dir;
   const git = gitDir(snapshots, labels.repo);
   if (!git) return null;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const archive = spawnSync('git', ['--git-dir', git, 'archive', '--format=tar', labels.commit], { maxBuffer: 2 ** 31 });
+  let archive: SpawnSyncReturns<Buffer> = spawnSync('git', ['--git-dir', git, 'archive', '--format=tar', labels.commit], { maxBuffer: 2 ** 31 });
+  let lacking: string[] = [];
+  if (archive.status !== 0 && /invalid object|cannot read/.test(String(archive.stderr))) ({ archive, lacking } = archiveLackingBlobs(git, labels.commit, dir));
   if (archive.status !== 0) throw new Error(`git archive ${labels.repo}@${labels.commit}: ${archive.stderr}`);
   execFileSync('tar', ['-x', '-C', dir], { input: archive.stdout, maxBuffer: 2 ** 31 });
+  rmSync(join(dir, '.git-scratch'), { recursive: true, force: true });
+  if (lacking.length) writeFileSync(join(dir, '.lacking'), lacking.join('\n') + '\n');
   writeFileSync(join(dir, '.complete'), '');
   return dir;
 }
