@@ -210,6 +210,7 @@ interface SyntheticRow {
   size: number;
   unit: string;
   seconds: number | null;
+  cpuSeconds: number | null;
   peakMb: number | null;
   timedOut: boolean;
   skipped?: string;
@@ -219,11 +220,12 @@ interface SyntheticRow {
   goal: Verdict | null;
 }
 
-async function synthetic(timeoutSec: number): Promise<{ baseline: number; rows: SyntheticRow[] }> {
+async function synthetic(timeoutSec: number): Promise<{ baseline: number; baselineCpu: number | null; rows: SyntheticRow[] }> {
   const base = writeInput(BASELINE_SOURCE);
   const baseRun = await audit(base.dir, timeoutSec);
   base.dispose();
   const baseline = baseRun.failure ? 0 : baseRun.run.seconds;
+  const baselineCpu = baseRun.failure ? null : baseRun.run.cpuSeconds;
   const rows: SyntheticRow[] = [];
   for (const family of FAMILIES) {
     let previous: { size: number; seconds: number } | null = null;
@@ -231,7 +233,7 @@ async function synthetic(timeoutSec: number): Promise<{ baseline: number; rows: 
     for (const [i, size] of family.sizes.entries()) {
       const isGoal = i === family.sizes.length - 1;
       if (stopped) {
-        rows.push({ family: family.name, size, unit: family.unit, seconds: null, peakMb: null, timedOut: false, skipped: 'a smaller input ran past the limit', findings: null, errors: [], exponent: null, goal: isGoal ? 'not met' : null });
+        rows.push({ family: family.name, size, unit: family.unit, seconds: null, cpuSeconds: null, peakMb: null, timedOut: false, skipped: 'a smaller input ran past the limit', findings: null, errors: [], exponent: null, goal: isGoal ? 'not met' : null });
         continue;
       }
       process.stderr.write(`synthetic: ${family.name}, ${size} ${family.unit}…\n`);
@@ -249,23 +251,24 @@ async function synthetic(timeoutSec: number): Promise<{ baseline: number; rows: 
       }
       const seconds = run.timedOut ? null : run.seconds;
       const exponent = previous && seconds !== null ? growthExponent(previous.size, previous.seconds, size, seconds, baseline) : null;
-      rows.push({ family: family.name, size, unit: family.unit, seconds, peakMb: run.peakMb, timedOut: run.timedOut, findings, errors, exponent, goal: isGoal ? judgeSynthetic(seconds, run.timedOut) : null });
+      rows.push({ family: family.name, size, unit: family.unit, seconds, cpuSeconds: run.timedOut ? null : run.cpuSeconds, peakMb: run.peakMb, timedOut: run.timedOut, findings, errors, exponent, goal: isGoal ? judgeSynthetic(seconds, run.timedOut) : null });
       if (run.timedOut) stopped = true;
       if (seconds !== null) previous = { size, seconds };
     }
   }
-  return { baseline, rows };
+  return { baseline, baselineCpu, rows };
 }
 
-function syntheticTable(s: { baseline: number; rows: SyntheticRow[] }, timeoutSec: number): string {
+function syntheticTable(s: { baseline: number; baselineCpu: number | null; rows: SyntheticRow[] }, timeoutSec: number): string {
   const out = [
-    `Start-up baseline (one ordinary call in one file): ${secs(s.baseline)} s. Growth exponent = log(Δtime)/log(Δsize) over the previous size, times less the baseline (1 linear, 2 quadratic). Time limit ${timeoutSec} s per input.`,
+    `Start-up baseline (one ordinary call in one file): ${secs(s.baseline)} s${s.baselineCpu === null ? '' : ` (cpu ${secs(s.baselineCpu)})`}. Growth exponent = log(Δtime)/log(Δsize) over the previous size, times less the baseline (1 linear, 2 quadratic). Time limit ${timeoutSec} s per input.`,
     '',
     `| input | size | audit | findings | reported errors | growth exponent | goal < ${GOALS.syntheticSec} s |`,
     '| --- | ---: | ---: | ---: | --- | ---: | --- |',
   ];
   for (const r of s.rows) {
-    const time = r.skipped ? `not run (${r.skipped})` : r.timedOut ? `> ${timeoutSec} s (killed)` : `${secs(r.seconds!)} s · ${r.peakMb === null ? '?' : num(r.peakMb)} MB`;
+    const cpu = r.cpuSeconds === null ? '' : ` (cpu ${secs(r.cpuSeconds)})`;
+    const time = r.skipped ? `not run (${r.skipped})` : r.timedOut ? `> ${timeoutSec} s (killed)` : `${secs(r.seconds!)} s${cpu} · ${r.peakMb === null ? '?' : num(r.peakMb)} MB`;
     out.push(`| ${r.family} | ${num(r.size)} ${r.unit} | ${time} | ${num(r.findings)} | ${r.errors.map((e) => e.slice(0, 70)).join('; ') || '—'} | ${r.exponent === null ? '—' : r.exponent.toFixed(2)} | ${r.goal ? mark(r.goal) : ''} |`);
   }
   return out.join('\n');
@@ -351,6 +354,7 @@ async function main(): Promise<void> {
       }
       const r = await measureTree(t, where.dir, fl, timeoutSec);
       rows.push(r);
+      if (values.json) writeJson(values.json, { date, commit: gitCommit(), loadBefore, floor: fl.tool, trees: rows, partial: true });
       process.stderr.write(`  ${num(r.files)} files, ${num(r.sdkFiles)} with SDK tokens; floor ${timing(r.floor)}; parse-all ${timing(r.parseAll)}; audit ${timing(r.cold?.run, r.cold?.failure)} / warm ${timing(r.warm?.run, r.warm?.failure)}\n`);
     }
     out.push('### Real trees', '', treeTable(rows), '', goalSummary(rows), '');
@@ -365,11 +369,14 @@ async function main(): Promise<void> {
   const loadAfter = loadavg();
   out.push(`Load average after: ${loadAfter.map((l) => l.toFixed(2)).join(' / ')}.`);
   process.stdout.write(out.join('\n') + '\n');
-  if (values.json) {
-    const strip = (r: ChildRun | undefined) => (r ? { seconds: r.seconds, cpuSeconds: r.cpuSeconds, peakMb: r.peakMb, status: r.status, timedOut: r.timedOut } : null);
-    const trees = rows.map((r) => ({ ...r, floor: strip(r.floor), parseAll: strip(r.parseAll), cold: r.cold ? { ...r.cold, run: strip(r.cold.run) } : null, warm: r.warm ? { ...r.warm, run: strip(r.warm.run) } : null }));
-    writeFileSync(values.json, JSON.stringify({ date, commit: gitCommit(), loadBefore, loadAfter, floor: fl.tool, trees, synthetic: synth }, null, 2) + '\n');
-  }
+  if (values.json) writeJson(values.json, { date, commit: gitCommit(), loadBefore, loadAfter, floor: fl.tool, trees: rows, synthetic: synth });
+}
+
+/** The figures as data, without the children's output; written after each tree too, so a run cut short leaves what it measured. */
+function writeJson(file: string, data: { trees: TreeResult[] } & Record<string, unknown>): void {
+  const strip = (r: ChildRun | undefined) => (r ? { seconds: r.seconds, cpuSeconds: r.cpuSeconds, peakMb: r.peakMb, status: r.status, timedOut: r.timedOut } : null);
+  const trees = data.trees.map((r) => ({ ...r, floor: strip(r.floor), parseAll: strip(r.parseAll), cold: r.cold ? { ...r.cold, run: strip(r.cold.run) } : null, warm: r.warm ? { ...r.warm, run: strip(r.warm.run) } : null }));
+  writeFileSync(file, JSON.stringify({ ...data, trees }, null, 2) + '\n');
 }
 
 main().catch((e) => {
