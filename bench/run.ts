@@ -347,7 +347,7 @@ async function main(): Promise<void> {
     }
     for (const [i, t] of chosen.entries()) {
       process.stderr.write(`[${i + 1}/${chosen.length}] ${t.repo}: extracting…\n`);
-      const where = extract(snapshots, t);
+      const where = await extract(snapshots, t);
       if ('skipped' in where) {
         rows.push({ repo: t.repo, commit: t.commit, source: t.source, skipped: where.skipped });
         continue;

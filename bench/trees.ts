@@ -63,10 +63,10 @@ export function hasSnapshot(snapshots: string, repo: string): boolean {
   return existsSync(join(base, 'HEAD')) || existsSync(join(base, '.git', 'HEAD'));
 }
 
-/** The extracted tree, or why there is none (a snapshot can lack blobs over its store's size limit). */
-export function extract(snapshots: string, t: BenchTree): { dir: string } | { skipped: string } {
+/** The extracted tree, or why there is none. */
+export async function extract(snapshots: string, t: BenchTree): Promise<{ dir: string } | { skipped: string }> {
   try {
-    const dir = tree(snapshots, treesDir(snapshots), t);
+    const dir = await tree(snapshots, treesDir(snapshots), t);
     return dir ? { dir } : { skipped: 'no snapshot' };
   } catch (e) {
     return { skipped: `could not be extracted: ${(e as Error).message.split('\n')[0].slice(0, 200)}` };

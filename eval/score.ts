@@ -6,9 +6,9 @@
 //
 //   node out/eval/score.js [--snapshots DIR] [--trees DIR] [--only owner/name,…] [--json FILE]
 import { createHash } from 'node:crypto';
-import { execFileSync, spawnSync, SpawnSyncReturns } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -169,7 +169,7 @@ function groupBy(rows: Scored[], keys: (r: Scored) => string[]): Map<string, Sco
   return out;
 }
 
-export function gitDir(snapshots: string, repo: string): string | null {
+function gitDir(snapshots: string, repo: string): string | null {
   const base = join(snapshots, repo.replace('/', '+'), 'repo');
   if (existsSync(join(base, '.git', 'HEAD'))) return join(base, '.git');
   if (existsSync(join(base, 'HEAD'))) return base;
@@ -177,44 +177,57 @@ export function gitDir(snapshots: string, repo: string): string | null {
 }
 
 /**
- * The commit's tree less the blobs the snapshot lacks (its store keeps no file of 4 MiB or more): the
- * tree is rebuilt without them in a scratch index and object folder, so the snapshot is never written to.
+ * The tree at the pinned commit, extracted once and reused; null when no snapshot is here.
+ * Snapshots lack their largest blobs, so files are written one by one and a missing blob is
+ * skipped (git archive would stop at the first). Shared with bench/.
  */
-function archiveLackingBlobs(git: string, commit: string, dir: string): { archive: SpawnSyncReturns<Buffer>; lacking: string[] } {
-  const scratch = join(dir, '.git-scratch');
-  mkdirSync(join(scratch, 'objects'), { recursive: true });
-  const env = { ...process.env, GIT_INDEX_FILE: join(scratch, 'index'), GIT_OBJECT_DIRECTORY: join(scratch, 'objects'), GIT_ALTERNATE_OBJECT_DIRECTORIES: resolve(git, 'objects') };
-  const inScratch = (args: string[], input?: string) => execFileSync('git', ['--git-dir', git, ...args], { env, input, maxBuffer: 2 ** 31, encoding: 'utf8' });
-  const blobs = inScratch(['ls-tree', '-r', '-z', commit])
-    .split('\0')
-    .filter(Boolean)
-    .map((line) => /^\d+ blob ([0-9a-f]+)\t(.*)$/s.exec(line))
-    .filter((m): m is RegExpExecArray => m !== null);
-  const missing = new Set(inScratch(['cat-file', '--batch-check'], blobs.map((m) => m[1]).join('\n') + '\n').split('\n').filter((l) => l.endsWith(' missing')).map((l) => l.split(' ')[0]));
-  const lacking = blobs.filter((m) => missing.has(m[1])).map((m) => m[2]);
-  inScratch(['read-tree', commit]);
-  inScratch(['update-index', '-z', '--index-info'], lacking.map((p) => `0 ${'0'.repeat(40)}\t${p}\0`).join(''));
-  const reduced = inScratch(['write-tree']).trim();
-  return { archive: spawnSync('git', ['--git-dir', git, 'archive', '--format=tar', reduced], { env, maxBuffer: 2 ** 31 }), lacking };
-}
-
-/** The tree at the pinned commit, extracted once and reused; null when no snapshot is here. Shared with bench/. */
-export function tree(snapshots: string, trees: string, labels: Pick<RepoLabels, 'repo' | 'commit'>): string | null {
+export async function tree(snapshots: string, trees: string, labels: Pick<RepoLabels, 'repo' | 'commit'>): Promise<string | null> {
   const dir = join(trees, `${labels.repo.replace('/', '+')}@${labels.commit.slice(0, 12)}`);
   if (existsSync(join(dir, '.complete'))) return dir;
   const git = gitDir(snapshots, labels.repo);
   if (!git) return null;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  let archive: SpawnSyncReturns<Buffer> = spawnSync('git', ['--git-dir', git, 'archive', '--format=tar', labels.commit], { maxBuffer: 2 ** 31 });
-  let lacking: string[] = [];
-  if (archive.status !== 0 && /invalid object|cannot read/.test(String(archive.stderr))) ({ archive, lacking } = archiveLackingBlobs(git, labels.commit, dir));
-  if (archive.status !== 0) throw new Error(`git archive ${labels.repo}@${labels.commit}: ${archive.stderr}`);
-  execFileSync('tar', ['-x', '-C', dir], { input: archive.stdout, maxBuffer: 2 ** 31 });
-  rmSync(join(dir, '.git-scratch'), { recursive: true, force: true });
-  if (lacking.length) writeFileSync(join(dir, '.lacking'), lacking.join('\n') + '\n');
+  const listing = execFileSync('git', ['--git-dir', git, 'ls-tree', '-r', '-z', labels.commit], { maxBuffer: 2 ** 30 }).toString('utf8');
+  const blobs: { sha: string; path: string }[] = [];
+  for (const entry of listing.split('\0')) {
+    const m = /^(\d+) blob ([0-9a-f]+)\t(.*)$/s.exec(entry);
+    if (m && m[1] !== '120000' && m[1] !== '160000') blobs.push({ sha: m[2], path: m[3] });
+  }
+  await writeBlobs(git, dir, blobs);
   writeFileSync(join(dir, '.complete'), '');
   return dir;
+}
+
+/** Streams `git cat-file --batch` and writes each blob that the snapshot has. */
+function writeBlobs(git: string, dir: string, blobs: { sha: string; path: string }[]): Promise<void> {
+  return new Promise((done, fail) => {
+    const child = spawn('git', ['--git-dir', git, 'cat-file', '--batch'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let pending: Buffer = Buffer.alloc(0);
+    let next = 0;
+    child.stdout.on('data', (chunk: Buffer) => {
+      pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+      for (;;) {
+        const eol = pending.indexOf(10);
+        if (eol < 0) return;
+        const header = pending.subarray(0, eol).toString('utf8');
+        if (header.endsWith(' missing')) {
+          pending = pending.subarray(eol + 1);
+          next++;
+          continue;
+        }
+        const size = Number(header.split(' ')[2]);
+        if (pending.length < eol + 1 + size + 1) return;
+        const target = join(dir, blobs[next++].path);
+        mkdirSync(dirname(target), { recursive: true });
+        writeFileSync(target, pending.subarray(eol + 1, eol + 1 + size));
+        pending = pending.subarray(eol + 1 + size + 1);
+      }
+    });
+    child.on('error', fail);
+    child.on('close', (code) => (code === 0 ? done() : fail(new Error(`git cat-file exited ${code}`))));
+    child.stdin.end(blobs.map((b) => b.sha).join('\n') + '\n');
+  });
 }
 
 interface AuditRun {
@@ -256,7 +269,7 @@ export function readLabels(dir = LABELS): RepoLabels[] {
     .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as RepoLabels);
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       snapshots: { type: 'string', default: process.env.BATCHWISE_SNAPSHOTS ?? resolve(ROOT, '..', '.mirror') },
@@ -273,7 +286,7 @@ function main(): void {
   const unlabelled: { repo: string; split: Split; finding: AuditFinding }[] = [];
   for (const labels of all) {
     const split = splitOf(labels.repo);
-    const dir = tree(values.snapshots!, values.trees!, labels);
+    const dir = await tree(values.snapshots!, values.trees!, labels);
     if (!dir) {
       runs.push({ repo: labels.repo, split, files: labels.jsTsFiles, run: null });
       process.stderr.write(`${labels.repo}: no snapshot under ${values.snapshots}; skipped\n`);
@@ -335,4 +348,9 @@ function main(): void {
   }
 }
 
-if (require.main === module) main();
+if (require.main === module) {
+  main().catch((e) => {
+    process.stderr.write(`${(e as Error).stack ?? e}\n`);
+    process.exitCode = 1;
+  });
+}
