@@ -1,10 +1,10 @@
 // Where an audit's time and memory go on one tree: runs the unbundled CLI (out/src, so every frame
-// names its source file) under `node --cpu-prof` (and `--heap-prof` with --heap), with
-// bench/countCalls.ts preloaded, and prints Markdown: time by package or engine folder, the top
-// functions by self and by inclusive time, and how many files were parsed against how many hold
-// SDK tokens.
+// names its source file) under `node --cpu-prof`, with bench/countCalls.ts preloaded, and prints
+// Markdown: time by package or engine folder, the top functions by self and by inclusive time, how
+// many files were parsed against how many hold SDK tokens, and the heap still in use at exit (what
+// the audit kept). A --heap-prof is no help here: it is written after the session is released.
 //
-//   node out/bench/profile.js <tree-dir> [--out DIR] [--top N] [--heap] [--timeout SEC]
+//   node out/bench/profile.js <tree-dir> [--out DIR] [--top N] [--timeout SEC]
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,11 +21,6 @@ interface CpuProfile {
   nodes: { id: number; callFrame: CallFrame; children?: number[] }[];
   samples: number[];
   timeDeltas: number[];
-}
-interface HeapNode {
-  callFrame: CallFrame;
-  selfSize: number;
-  children: HeapNode[];
 }
 
 /** Which package, engine folder or V8 bucket a frame belongs to. */
@@ -83,16 +78,6 @@ export function summariseCpu(p: CpuProfile, top: number, inclusiveFilter: (f: Ca
   return { totalMs, byCategory: sorted(category), selfTop: sorted(self).slice(0, top), inclusiveTop: sorted(inclusive).slice(0, top) };
 }
 
-function summariseHeap(root: HeapNode): [string, number][] {
-  const byCategory = new Map<string, number>();
-  const walk = (n: HeapNode) => {
-    if (n.selfSize) byCategory.set(categoryOf(n.callFrame), (byCategory.get(categoryOf(n.callFrame)) ?? 0) + n.selfSize);
-    n.children.forEach(walk);
-  };
-  walk(root);
-  return [...byCategory].sort((a, b) => b[1] - a[1]);
-}
-
 const pct = (part: number, whole: number) => `${((100 * part) / whole).toFixed(1)} %`;
 
 async function main(): Promise<void> {
@@ -101,12 +86,11 @@ async function main(): Promise<void> {
     options: {
       out: { type: 'string' },
       top: { type: 'string', default: '20' },
-      heap: { type: 'boolean', default: false },
       timeout: { type: 'string', default: '3600' },
     },
   });
   if (positionals.length !== 1) {
-    process.stderr.write('usage: node out/bench/profile.js <tree-dir> [--out DIR] [--top N] [--heap] [--timeout SEC]\n');
+    process.stderr.write('usage: node out/bench/profile.js <tree-dir> [--out DIR] [--top N] [--timeout SEC]\n');
     process.exitCode = 2;
     return;
   }
@@ -116,7 +100,7 @@ async function main(): Promise<void> {
   mkdirSync(out, { recursive: true });
   const top = Number(values.top);
   const countFile = join(out, 'counts.json');
-  const flags = ['--cpu-prof', `--cpu-prof-dir=${out}`, ...(values.heap ? ['--heap-prof', `--heap-prof-dir=${out}`] : [])];
+  const flags = ['--cpu-prof', `--cpu-prof-dir=${out}`];
   const run = await runChild(process.execPath, [...flags, '--require', join(__dirname, 'countCalls.js'), join(ROOT, 'out', 'src', 'cli', 'main.js'), 'audit', dir, '--format', 'json'], {
     timeoutSec: Number(values.timeout),
     env: { ...process.env, BENCH_COUNT_FILE: countFile },
@@ -133,7 +117,7 @@ async function main(): Promise<void> {
   const lines: string[] = [];
   lines.push(`#### Profile of \`batchwise audit\` on ${dir.split('/').pop()}`, '');
   lines.push(
-    `Unbundled CLI under --cpu-prof${values.heap ? ' and --heap-prof' : ''} (slower than the bundle): ${run.seconds.toFixed(1)} s wall, ${run.cpuSeconds?.toFixed(1) ?? '?'} s CPU, peak RSS ${run.peakMb?.toFixed(0) ?? '?'} MB, heap in use at exit ${counts.heapUsedAtExitMb.toFixed(0)} MB; ${report.findings.length} findings, ${report.errors?.length ?? 0} reported errors.`,
+    `Unbundled CLI under --cpu-prof (slower than the bundle): ${run.seconds.toFixed(1)} s wall, ${run.cpuSeconds?.toFixed(1) ?? '?'} s CPU, peak RSS ${run.peakMb?.toFixed(0) ?? '?'} MB, heap in use at exit ${counts.heapUsedAtExitMb.toFixed(0)} MB; ${report.findings.length} findings, ${report.errors?.length ?? 0} reported errors.`,
     '',
     `Files: ${counts.prefilterCalls} went through the prefilter (non-test files), ${counts.sdkTokenFiles} of them contain an SDK marker, ${counts.prefilterPassed} passed it; **${counts.parsedFiles} files were parsed** (${(counts.parsedBytes / 1e6).toFixed(1)} MB, ${counts.parseCalls} parse calls, ${(counts.parseMs / 1000).toFixed(1)} s in parseSource).`,
     '',
@@ -155,13 +139,6 @@ async function main(): Promise<void> {
     '| --- | ---: | ---: |',
     ...cpu.selfTop.map(([k, ms]) => `| \`${k}\` | ${(ms / 1000).toFixed(1)} s | ${pct(ms, cpu.totalMs)} |`),
   );
-  const heapFile = readdirSync(out).find((f) => f.endsWith('.heapprofile'));
-  if (heapFile) {
-    const heap = summariseHeap((JSON.parse(readFileSync(join(out, heapFile), 'utf8')) as { head: HeapNode }).head);
-    const total = heap.reduce((s, [, b]) => s + b, 0);
-    lines.push('', `Heap still live at exit by allocating package or folder (sampled, ${(total / 2 ** 20).toFixed(0)} MB):`, '', '| where | MB | share |', '| --- | ---: | ---: |');
-    lines.push(...heap.slice(0, 10).map(([k, b]) => `| ${k} | ${(b / 2 ** 20).toFixed(0)} | ${pct(b, total)} |`));
-  }
   lines.push('', `Raw profiles: ${out}`);
   process.stdout.write(lines.join('\n') + '\n');
 }
