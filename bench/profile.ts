@@ -119,7 +119,7 @@ async function main(): Promise<void> {
   lines.push(
     `Unbundled CLI under --cpu-prof (slower than the bundle): ${run.seconds.toFixed(1)} s wall, ${run.cpuSeconds?.toFixed(1) ?? '?'} s CPU, peak RSS ${run.peakMb?.toFixed(0) ?? '?'} MB, heap in use at exit ${counts.heapUsedAtExitMb.toFixed(0)} MB; ${report.findings.length} findings, ${report.errors?.length ?? 0} reported errors.`,
     '',
-    `Files: ${counts.prefilterCalls} went through the prefilter (non-test files), ${counts.sdkTokenFiles} of them contain an SDK marker, ${counts.prefilterPassed} passed it; **${counts.parsedFiles} files were parsed** (${(counts.parsedBytes / 1e6).toFixed(1)} MB, ${counts.parseCalls} parse calls, ${(counts.parseMs / 1000).toFixed(1)} s in parseSource).`,
+    `Files: ${counts.prefilterCalls} went through the prefilter (non-test files), ${counts.sdkTokenFiles} of them contain an SDK marker, ${counts.prefilterPassed} passed it; **${counts.parsedFiles} files were parsed** (${(counts.parsedBytes / 1e6).toFixed(1)} MB, ${counts.parseCalls} parse calls, ${(counts.parseMs / 1000).toFixed(1)} s of wall time in parseSource).`,
     '',
     `CPU by package or engine folder (self time, of ${(cpu.totalMs / 1000).toFixed(1)} s sampled):`,
     '',
