@@ -85,6 +85,13 @@ export function newestVariant(provider: Provider): HelperVariant {
   return { features: new Set(support.features.map((f) => f.feature)), fits: `${support.package} ${last.since} and later` };
 }
 
+/** Every helper text there is for a provider, oldest SDKs first: to recognise a helper written for another version. */
+export function allVariants(provider: Provider): HelperVariant[] {
+  const support = SUPPORT[provider];
+  const starts = [support.floor, ...support.features.map((f) => f.since)].filter((v, i, all) => all.indexOf(v) === i);
+  return starts.map((version) => (helperVariantFor(provider, { version, source: '' }) as { ok: true; variant: HelperVariant }).variant).map(({ features, fits }) => ({ features, fits }));
+}
+
 /** The helper that fits the project's SDK, or why there is none. `sdk` undefined: the version is unknown, and the newest helper is written. */
 export function helperVariantFor(provider: Provider, sdk: SdkVersion | undefined, api?: string): { ok: true; variant: HelperVariant } | { ok: false; reason: string } {
   if (!sdk) return { ok: true, variant: newestVariant(provider) };

@@ -361,9 +361,13 @@ async function createBatch(run: Run, lines: Line[], jsonl: string, stateFile: st
     { signal: options.signal },
   );
   const state: BatchState = { version: 1, provider: 'openai', endpoint, intent, inputFileId: file.id, requests: lines.length, createdAt: new Date().toISOString() };
-  saveState(stateFile, state);
-  const batch = await createTagged(run, state, file.id);
-  saveState(stateFile, { ...state, batchId: batch.id });
+  // Recorded before the call: a process that dies before the answer arrives finds its batch on the rerun.
+  const saved = saveState(stateFile, state);
+  const batch = await createTagged(run, state, file.id).catch((err: unknown) => {
+    if (!retryable(err)) forget(stateFile); // the API said no: nothing was made
+    throw err;
+  });
+  if (saved) saveState(stateFile, { ...state, batchId: batch.id });
   return batch;
 }
 
@@ -713,15 +717,17 @@ async function resume(run: Run, stateFile: string | undefined, done: string[]): 
 }
 
 /** Written to a temporary file and renamed, so a crash never leaves half a state file. A state dir that cannot be written only costs the ability to resume. */
-function saveState(stateFile: string | undefined, state: BatchState): void {
-  if (!stateFile) return;
+function saveState(stateFile: string | undefined, state: BatchState): boolean {
+  if (!stateFile) return false;
   try {
     // A folder this helper made is all state: it keeps itself out of version control.
     if (mkdirSync(dirname(stateFile), { recursive: true })) writeFileSync(join(dirname(stateFile), '.gitignore'), '# Batch ids written by the Batchwise batch helper\n*\n', { flag: 'wx' });
     writeFileSync(`${stateFile}.${process.pid}.tmp`, JSON.stringify(state, null, 2) + '\n');
     renameSync(`${stateFile}.${process.pid}.tmp`, stateFile);
+    return true;
   } catch (err) {
-    console.warn(`batchwise: cannot write ${stateFile} (${(err as Error).message}); a restarted process will not resume ${state.batchId ? `batch ${state.batchId}` : 'the batch being created'}`);
+    console.warn(`batchwise: cannot write ${stateFile} (${(err as Error).message}); a restarted process will not resume ${state.batchId ? `batch ${state.batchId}` : 'the batch this run creates'}`);
+    return false;
   }
 }
 
