@@ -31,12 +31,18 @@ interface Outcome {
 }
 type Answer = { answer?: unknown; text?: string; requestId?: string; error?: { class: string; code?: string; status?: number } };
 
-/** Type errors of the program and its helper under --strict, as a Node project without DOM types compiles them. */
-function typeErrors(work: string): string[] {
-  const program = ts.createProgram([join(work, 'main.ts')], {
+/** The settings of @tsconfig/strictest a helper must also pass (a project may use them; the program using it need not). */
+const STRICTEST: ts.CompilerOptions = {
+  exactOptionalPropertyTypes: true, noImplicitOverride: true, noImplicitReturns: true, noPropertyAccessFromIndexSignature: true,
+  noUncheckedIndexedAccess: true, noUnusedLocals: true, noUnusedParameters: true, allowUnreachableCode: false,
+};
+
+/** Type errors of the files under --strict (and `extra`), as a Node project without DOM types compiles them. */
+function typeErrors(files: string[], extra: ts.CompilerOptions = {}): string[] {
+  const program = ts.createProgram(files, {
     noEmit: true, strict: true, target: ts.ScriptTarget.ES2022, lib: ['lib.es2022.d.ts'], module: ts.ModuleKind.CommonJS,
     moduleResolution: ts.ModuleResolutionKind.Node10, esModuleInterop: true, skipLibCheck: true, types: ['node'],
-    typeRoots: [join(REPO_ROOT, 'node_modules', '@types')],
+    typeRoots: [join(REPO_ROOT, 'node_modules', '@types')], ...extra,
   });
   return ts.getPreEmitDiagnostics(program).map((d) => {
     const where = d.file ? `${d.file.fileName.split('/').slice(-2).join('/')}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}` : '';
@@ -71,7 +77,8 @@ for (const entry of SDK_MATRIX) {
     assert.ok(fits.ok, !fits.ok ? fits.reason : '');
     writeFileSync(join(work, 'batchwise', `${helperName}.ts`), helperModuleFor(`batchwise/${helperName}.ts`, 'cjs', entry.provider, fits.variant));
     writeFileSync(join(work, 'main.ts'), readFileSync(join(FIXTURES, 'sdk-matrix', `${entry.provider}.ts`), 'utf8'));
-    assert.deepEqual(typeErrors(work), []);
+    assert.deepEqual(typeErrors([join(work, 'main.ts')]), []);
+    assert.deepEqual(typeErrors([join(work, 'batchwise', `${helperName}.ts`)], STRICTEST), [], 'the strictest settings');
     transpile(join(work, 'main.ts'), join(work, 'main.js'));
     transpile(join(work, 'batchwise', `${helperName}.ts`), join(work, 'batchwise', `${helperName}.js`));
 

@@ -472,9 +472,9 @@ async function downloadResults(run: Run, batch: MessageBatch): Promise<string> {
  * The lines of the results: each one read as JSON, or, when it is cut or malformed, its line number
  * and the custom_id it names if that much is readable. Nothing of a line's text goes into an error.
  */
-function parseResults(text: string): { rows: { raw: string; row: ResultRow }[]; unreadable: { line: number; customId?: string }[] } {
+function parseResults(text: string): { rows: { raw: string; row: ResultRow }[]; unreadable: { line: number; customId: string | undefined }[] } {
   const rows: { raw: string; row: ResultRow }[] = [];
-  const unreadable: { line: number; customId?: string }[] = [];
+  const unreadable: { line: number; customId: string | undefined }[] = [];
   text.split('\n').forEach((raw, i) => {
     if (!raw.trim()) return;
     let row: unknown;
