@@ -3,6 +3,8 @@
 // {requests: [{custom_id, params}]}, batch objects whose processing_status goes in_progress → ended
 // with request_counts and a results_url, JSONL results {custom_id, result: {type: succeeded|errored|
 // canceled|expired, …}} in an order that is not the input order, and {"type":"error","error":{…}} bodies.
+// Batches are listed newest first (GET /v1/messages/batches, `after_id` / `before_id` cursors);
+// timestamps are the server's clock. `faults` injects what a network or a provider may do (./faults.ts).
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHash } from 'node:crypto';

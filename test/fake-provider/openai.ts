@@ -4,7 +4,9 @@
 // output and error files whose lines are {id, custom_id, response: {status_code, request_id, body}, error},
 // and {"error": {message, type, param, code}} envelopes for HTTP errors. Answers are deterministic, so
 // a program run against the synchronous endpoint and the same program rewritten to the batch path can
-// be compared line for line.
+// be compared line for line. Batches are listed newest first (GET /v1/batches, `after` cursor) with the
+// metadata they were created with; timestamps are the server's clock. `faults` injects what a network or
+// a provider may do (./faults.ts).
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHash } from 'node:crypto';

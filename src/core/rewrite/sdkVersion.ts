@@ -1,11 +1,11 @@
 // Which version of the provider's SDK a project has, and which helper fits it. The helper is written
 // for the SDK the project compiles against: its installed package.json, else its lockfile, else the
-// lowest version its package.json range allows. Read through a function the caller passes in.
+// lowest version its package.json range allows. Read through the project's reader (ProjectSource['read']).
 import semver from 'semver';
 import { parseConfigFileTextToJson } from 'typescript';
 import { parseSyml } from '@yarnpkg/parsers';
 import { parse as parseYaml } from 'yaml';
-import type { Provider } from '../model';
+import type { ProjectSource, Provider } from '../model';
 import { dirname, joinPath } from '../project';
 
 export type SdkPackage = 'openai' | '@anthropic-ai/sdk';
@@ -122,7 +122,7 @@ export function helperVariantFor(provider: Provider, sdk: SdkVersion | undefined
  * else the lockfile's entry (package-lock.json, npm-shrinkwrap.json, pnpm-lock.yaml, yarn.lock, bun.lock),
  * else the lowest version the nearest package.json's range allows; undefined when none says.
  */
-export function sdkVersionFor(provider: Provider, file: string, read: (path: string) => string | undefined): SdkVersion | undefined {
+export function sdkVersionFor(provider: Provider, file: string, read: ProjectSource['read']): SdkVersion | undefined {
   const pkg = SDK_PACKAGE[provider];
   const dirs = ancestors(dirname(file));
   for (const dir of dirs) {
