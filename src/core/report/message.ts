@@ -2,6 +2,7 @@
 import type { Finding } from '../model';
 import { formatUsd } from './format';
 import { costsNothing } from './totals';
+import { perDay, volumeSourceText, volumeText } from './volume';
 
 const PROVIDER_NAMES: Record<string, string> = { openai: 'OpenAI', anthropic: 'Anthropic' };
 
@@ -36,8 +37,8 @@ export function findingMessage(f: Finding): string {
     }
     const saving = f.estimate ? formatUsd(f.estimate.monthlySavings) : 'half its cost';
     return f.lowVolume
-      ? `${call} is batchable (${sentence(why)}), but at about ${f.estimate?.callsPerDay ?? '?'} request${f.estimate?.callsPerDay === 1 ? '' : 's'} a day it is low volume: batching would save ≈ ${saving}/mo.`
-      : `${call} is batchable: ${sentence(why)}. Moving it to the Batch API saves ≈ ${saving}/mo${f.fix ? '; a Quick Fix is available' : ''}.`;
+      ? `${call} is batchable (${sentence(why)}), but at about ${f.estimate ? `${perDay(f.estimate.callsPerDay)} (${volumeSourceText(f.estimate.volume)})` : 'an unknown volume'} it is low volume: batching would save ≈ ${saving}/mo.`
+      : `${call} is batchable: ${sentence(why)}. Moving it to the Batch API saves ≈ ${saving}/mo${f.estimate ? ` at ${volumeText(f.estimate)}` : ''}${f.fix ? '; a Quick Fix is available' : ''}.`;
   }
   return `Batchwise cannot tell whether a person waits for this ${call}: ${sentence(why)}. Add "// batchwise: batch N/day" or "// batchwise: user-waiting" above it.`;
 }

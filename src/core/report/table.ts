@@ -2,6 +2,8 @@
 import type { AnalysisResult, Finding, Verdict } from '../model';
 import { formatUsd } from './format';
 import { computeTotals, findingSavings, findingWithBatch } from './totals';
+import { usageTableLines } from './usage';
+import { perDay, volumeSourceLabel } from './volume';
 
 export interface TableOptions {
   color: boolean;
@@ -19,13 +21,14 @@ function truncateLeft(s: string, max: number): string {
 export function toTable(result: AnalysisResult, options: TableOptions): string {
   const paint = (code: string, s: string) => (options.color ? code + s + ANSI.reset : s);
   // WITH BATCH is what the call costs once the batchable calls have moved, so the column sums to the total.
-  const headers = ['LOCATION', 'PROVIDER', 'MODEL', 'VERDICT', 'NOW/MO', 'WITH BATCH', 'SAVES/MO'];
+  const headers = ['LOCATION', 'PROVIDER', 'MODEL', 'VOLUME', 'VERDICT', 'NOW/MO', 'WITH BATCH', 'SAVES/MO'];
   const rows = result.findings.map((f: Finding) => {
     const e = f.estimate;
     return [
       `${f.site.file}:${f.site.loc.start.line}`,
       `${f.site.provider} ${f.site.api}`,
       f.site.model ?? '?',
+      e ? `${perDay(e.callsPerDay)} ${volumeSourceLabel(e.volume)}` : '-',
       f.classification.verdict + (f.lowVolume ? ' (low volume)' : ''),
       e ? formatUsd(e.monthlyStandard) : '-',
       e ? formatUsd(findingWithBatch(f)!) : '-',
@@ -42,7 +45,7 @@ export function toTable(result: AnalysisResult, options: TableOptions): string {
     widths[col] -= cut;
     excess -= cut;
   }
-  const right = new Set([4, 5, 6]);
+  const right = new Set([5, 6, 7]);
   const fit = (i: number, c: string) => (i === 0 ? truncateLeft(c, widths[0]) : c.length > widths[i] ? c.slice(0, widths[i] - 1) + '…' : c);
   const line = (cells: string[], colour?: (i: number, s: string) => string) =>
     cells
@@ -59,7 +62,7 @@ export function toTable(result: AnalysisResult, options: TableOptions): string {
   else {
     out.push(paint(ANSI.bold, line(headers)));
     result.findings.forEach((f, idx) => {
-      out.push(line(rows[idx], (i, s) => (i === 3 ? paint(VERDICT_COLOUR[f.classification.verdict], s) : s)));
+      out.push(line(rows[idx], (i, s) => (i === 4 ? paint(VERDICT_COLOUR[f.classification.verdict], s) : s)));
     });
   }
   const t = computeTotals(result.findings);
@@ -70,6 +73,7 @@ export function toTable(result: AnalysisResult, options: TableOptions): string {
   out.push(`Monthly cost now:         ${formatUsd(t.monthlyStandard).padStart(12)}`);
   out.push(`Monthly cost with batch:  ${formatUsd(t.monthlyWithBatch).padStart(12)}`);
   out.push(paint(ANSI.bold + ANSI.green, `Monthly savings:          ${formatUsd(t.monthlySavings).padStart(12)}`));
+  if (result.usage) out.push('', ...usageTableLines(result.usage));
   if (result.errors.length > 0) {
     out.push('');
     out.push(paint(ANSI.yellow, `${result.errors.length} file${result.errors.length === 1 ? '' : 's'} not analysed:`));
