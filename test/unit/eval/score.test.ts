@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { figures, match, splitOf, type AuditFinding, type LabelledSite, type Scored } from '../../../eval/score';
+import { figures, match, readLabels, splitOf, type AuditFinding, type LabelledSite, type Scored } from '../../../eval/score';
 
 const site = (file: string, line: number, label: LabelledSite['label'] = 'batchable'): LabelledSite => ({ file, line, label, rationale: 'r' });
 const finding = (file: string, line: number, verdict: AuditFinding['verdict'] = 'batchable', fix: AuditFinding['fix'] = null): AuditFinding => ({
@@ -63,4 +63,27 @@ test('the held-out split is a stable 30 % of repository names, whatever their ca
   const held = names.filter((n) => splitOf(n) === 'held-out').length;
   assert.ok(held > 520 && held < 680, `${held} of 2000 held out`);
   assert.equal(splitOf('Owner/Repo'), splitOf('owner/repo'));
+});
+
+test('every corpus label file is well formed: pinned commit, known labels, each site in a listed file, no duplicates', () => {
+  const LABELS = new Set(['batchable', 'user-waiting', 'sequential', 'ambiguous', 'not-a-call']);
+  const all = readLabels();
+  assert.ok(all.length >= 150, `${all.length} repositories`);
+  const repos = new Set<string>();
+  for (const l of all) {
+    assert.match(l.commit, /^[0-9a-f]{40}$/, l.repo);
+    assert.ok(!repos.has(l.repo.toLowerCase()), `${l.repo} twice`);
+    repos.add(l.repo.toLowerCase());
+    const files = new Set(l.files);
+    const seen = new Set<string>();
+    for (const s of l.sites) {
+      assert.ok(LABELS.has(s.label), `${l.repo} ${s.file}:${s.line} label ${s.label}`);
+      assert.ok(files.has(s.file), `${l.repo}: ${s.file} is not in files`);
+      assert.ok(Number.isInteger(s.line) && s.line >= 1, `${l.repo} ${s.file}: line ${s.line}`);
+      assert.ok(s.rationale.trim().length > 0, `${l.repo} ${s.file}:${s.line} has no rationale`);
+      const key = `${s.file}:${s.line}`;
+      assert.ok(!seen.has(key), `${l.repo} ${key} labelled twice`);
+      seen.add(key);
+    }
+  }
 });
