@@ -1,25 +1,25 @@
 // The engine over a folder on disk. Shared by the CLI and the VS Code adapter so both report the same findings.
 //   new WorkspaceSession(rootAbsPath, options)
 //   session.setOptions(options)                  – settings changed
+//   session.usage()                              – the usage reports read (project file "usage" + SessionOptions.usage);
+//                                                  they calibrate analyzeAll (result.usage: the reconciliation), analyzeFiles reuses that
 //   session.setOverlay(relPath, text|undefined)  – unsaved editor text for a file (undefined = use disk)
 //   session.invalidate(relPath?)                 – a file (or, without a path, the file list) changed on disk
 //   session.analyzeFiles(relPaths, isCancelled?) – findings for call sites in those files, context from the whole workspace
 //   session.analyzeAll(isCancelled?)             – findings for the whole workspace
 //   session.analyzeAllAsync(isCancelled?, onProgress?) – the same, yielding the thread between slices of work
 //   session.fixFor(finding)                      – the rewrite for a finding, or the reason there is none
-//   session.usage()                              – the usage reports read (project file "usage" + SessionOptions.usage)
-//   Usage reports calibrate analyzeAll (result.usage holds the reconciliation); analyzeFiles reuses that calibration.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AnalysisOptions, AnalysisResult, Finding, Fix, ProjectSource } from '../core/model';
 import { Analyzer } from '../core/analyze';
+import { applyCalibration, Calibration, calibrateWithUsage } from '../core/estimate/calibrate';
+import { loadUsage, LoadedUsage, UsagePath } from './usage';
 import type { ParseCache } from '../core/project';
 import { isSourceFile } from '../core/parse/parse';
 import { listConfigFiles, listSourceFiles, readSourceFile, sourceFileFilter, toPosix } from './scan';
 import { applyProjectConfig, loadProjectConfig, LoadedConfig } from './config';
 import { pipelineStagesFor, planRewrite } from './stages';
-import { loadUsage, LoadedUsage, UsagePath } from './usage';
-import { applyCalibration, Calibration, calibrateWithUsage } from '../core/estimate/calibrate';
 
 export type FixOutcome = { ok: true; fix: Fix } | { ok: false; reason: string };
 

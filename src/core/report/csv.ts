@@ -1,9 +1,9 @@
 // One row per call site, for spreadsheets.
 import { stringify } from 'csv-stringify/sync';
+import { volumeSourceDetail } from './volume';
 import type { AnalysisResult } from '../model';
 import { cents } from './format';
 import { findingSavings, findingWithBatch } from './totals';
-import { volumeSourceDetail } from './volume';
 
 export const CSV_COLUMNS = [
   'file', 'line', 'column', 'provider', 'api', 'model', 'verdict', 'confidence', 'low_volume', 'calls_per_day',

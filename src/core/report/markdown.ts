@@ -1,10 +1,10 @@
 // A Markdown report for pull-request comments and job summaries.
 import type { AnalysisResult } from '../model';
+import { usageMarkdownLines } from './usage';
+import { volumeText } from './volume';
 import { formatUsd } from './format';
 import { primaryReason } from './message';
 import { computeTotals, findingSavings } from './totals';
-import { usageMarkdownLines } from './usage';
-import { volumeText } from './volume';
 
 /**
  * Text from the workspace (paths, models, evidence) as literal table text: HTML would be rendered (a

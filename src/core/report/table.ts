@@ -1,9 +1,9 @@
 // A terminal table: aligned columns, money right-aligned, colour only when asked (the CLI asks on a TTY).
 import type { AnalysisResult, Finding, Verdict } from '../model';
-import { formatUsd } from './format';
-import { computeTotals, findingSavings, findingWithBatch } from './totals';
 import { usageTableLines } from './usage';
 import { perDay, volumeSourceLabel } from './volume';
+import { formatUsd } from './format';
+import { computeTotals, findingSavings, findingWithBatch } from './totals';
 
 export interface TableOptions {
   color: boolean;
@@ -21,15 +21,15 @@ function truncateLeft(s: string, max: number): string {
 export function toTable(result: AnalysisResult, options: TableOptions): string {
   const paint = (code: string, s: string) => (options.color ? code + s + ANSI.reset : s);
   // WITH BATCH is what the call costs once the batchable calls have moved, so the column sums to the total.
-  const headers = ['LOCATION', 'PROVIDER', 'MODEL', 'VOLUME', 'VERDICT', 'NOW/MO', 'WITH BATCH', 'SAVES/MO'];
+  const headers = ['LOCATION', 'PROVIDER', 'MODEL', 'VERDICT', 'VOLUME', 'NOW/MO', 'WITH BATCH', 'SAVES/MO'];
   const rows = result.findings.map((f: Finding) => {
     const e = f.estimate;
     return [
       `${f.site.file}:${f.site.loc.start.line}`,
       `${f.site.provider} ${f.site.api}`,
       f.site.model ?? '?',
-      e ? `${perDay(e.callsPerDay)} ${volumeSourceLabel(e.volume)}` : '-',
       f.classification.verdict + (f.lowVolume ? ' (low volume)' : ''),
+      e ? `${perDay(e.callsPerDay)} ${volumeSourceLabel(e.volume)}` : '-',
       e ? formatUsd(e.monthlyStandard) : '-',
       e ? formatUsd(findingWithBatch(f)!) : '-',
       f.classification.verdict === 'batchable' ? formatUsd(findingSavings(f)) : '-',
@@ -62,7 +62,7 @@ export function toTable(result: AnalysisResult, options: TableOptions): string {
   else {
     out.push(paint(ANSI.bold, line(headers)));
     result.findings.forEach((f, idx) => {
-      out.push(line(rows[idx], (i, s) => (i === 4 ? paint(VERDICT_COLOUR[f.classification.verdict], s) : s)));
+      out.push(line(rows[idx], (i, s) => (i === 3 ? paint(VERDICT_COLOUR[f.classification.verdict], s) : s)));
     });
   }
   const t = computeTotals(result.findings);
