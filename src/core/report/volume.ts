@@ -1,5 +1,5 @@
 // Where a figure's volume came from, in words: every renderer says it beside the money.
-import type { Estimate, VolumeSource } from '../model';
+import type { Estimate, Finding, VolumeSource } from '../model';
 
 /** '1,000/day', '0.33/day'. */
 export function perDay(n: number): string {
@@ -42,4 +42,16 @@ export function volumeSourceDetail(v: VolumeSource): string {
     default:
       return 'setting defaultCallsPerDay';
   }
+}
+
+/** One line for a whole report: 'Volumes: 3 assumed, 1 from a comment, 2 from usage report, 2026-11-01 – 2026-11-30.' */
+export function volumeSummary(findings: readonly Finding[]): string | null {
+  const counts = new Map<string, number>();
+  for (const f of findings) {
+    if (!f.estimate) continue;
+    const key = volumeSourceText(f.estimate.volume);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  if (counts.size === 0) return null;
+  return `Volumes: ${[...counts].map(([source, n]) => `${n} ${source}`).join(', ')}.`;
 }
