@@ -46,8 +46,8 @@ export function registerAudit(program: Command): void {
     .option('--calls-per-day <n>', 'calls per day assumed for a site without an annotation', positiveNumber)
     .option('--interpolated-tokens <n>', 'tokens assumed for each non-literal prompt part', positiveNumber)
     .option('--output-tokens <n>', 'output tokens assumed when a call sets no max_tokens', positiveNumber)
-    .option('--usage <file...>', "the providers' usage reports you saved (OpenAI Usage API / Anthropic usage report JSON pages, or the consoles' CSV exports): measured volume replaces the assumed one")
     .option('--no-color', 'never colour the table')
+    .option('--usage <file...>', "the providers' usage reports you saved (OpenAI Usage API / Anthropic usage report JSON pages, or the consoles' CSV exports): measured volume replaces the assumed one")
     .action((dir: string, flags: AuditFlags) => {
       const root = resolve(dir);
       let isDir = false;

@@ -6,7 +6,6 @@ import { detectInFile, mayContainCalls, DetectedCall } from './detect/detect';
 import { Classifier } from './classify/classify';
 import { isTestFile } from './classify/entries';
 import type { TSESTree } from './parse/parse';
-import { isLowVolume, lowVolumeEvidence } from './estimate/lowVolume';
 
 /** Stages after classification, passed in so the pipeline can be assembled (and tested) piece by piece. */
 export interface PipelineStages {
@@ -114,8 +113,15 @@ export class Analyzer {
       else fix = check;
     }
     const threshold = this.options.lowVolumeThreshold ?? 0;
-    const lowVolume = isLowVolume(classification.verdict, estimate, threshold);
-    if (lowVolume) classification.evidence.push(lowVolumeEvidence(call.site, estimate!.callsPerDay, threshold));
+    const lowVolume = classification.verdict === 'batchable' && estimate !== null && estimate.callsPerDay < threshold;
+    if (lowVolume) {
+      classification.evidence.push({
+        rule: 'low-volume',
+        message: `about ${estimate!.callsPerDay} request${estimate!.callsPerDay === 1 ? '' : 's'} a day is below the ${threshold}/day threshold where a batch is worth the wait; reported as low-volume, not as a saving to chase`,
+        file: call.site.file,
+        line: call.site.loc.start.line,
+      });
+    }
     return { site: call.site, classification, estimate, fix, fixRefusal, ...(lowVolume ? { lowVolume } : {}) };
   }
 }

@@ -93,20 +93,22 @@ export function estimateSite(site: CallSite, options: AnalysisOptions, context: 
 
   const declared = annotatedVolume(site.annotation);
   let callsPerDay: number;
-  let volume: VolumeSource;
   if (declared !== null) {
     callsPerDay = declared;
-    volume = { kind: 'annotation', comment: `batchwise: ${site.annotation}` };
     assumptions.push(`Volume: ${callsPerDayText(callsPerDay)}, from the comment "batchwise: ${site.annotation}".`);
   } else if (context.volume) {
     callsPerDay = context.volume.callsPerDay;
-    volume = { kind: 'schedule', description: context.volume.source };
     assumptions.push(`Volume: ${callsPerDayText(Number(callsPerDay.toFixed(2)))}, from ${context.volume.source}.`);
   } else {
     callsPerDay = options.defaultCallsPerDay;
-    volume = { kind: 'default' };
     assumptions.push(`Volume: ${callsPerDayText(callsPerDay)} assumed (setting batchwise.defaultCallsPerDay; state it with a "// batchwise: N/day" comment).`);
   }
+  const volume: VolumeSource =
+    declared !== null
+      ? { kind: 'annotation', comment: `batchwise: ${site.annotation}` }
+      : context.volume
+        ? { kind: 'schedule', description: context.volume.source }
+        : { kind: 'default' };
   assumptions.push(`A month is ${DAYS_PER_MONTH} days.`);
 
   const daily = dailyCost(price, inputTokens, outputTokens, callsPerDay);

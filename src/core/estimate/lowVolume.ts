@@ -1,5 +1,5 @@
-// Below a volume a batch is not worth the wait: the one place that decides it and says why, used when
-// a finding is made and again when a usage report changes its volume.
+// Below a volume a batch is not worth the wait: decided again when a usage report changes a site's
+// volume, in the analyzer's words (once the rule registry holds the message, this reads it from there).
 import type { CallSite, Estimate, Evidence, Verdict } from '../model';
 
 export function isLowVolume(verdict: Verdict, estimate: Estimate | null, threshold: number): boolean {

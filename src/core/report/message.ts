@@ -1,8 +1,8 @@
 // What a finding says, in one sentence: the diagnostic, the SARIF result and the Markdown report use it.
 import type { Finding } from '../model';
+import { volumeSourceText, volumeText } from './volume';
 import { formatUsd } from './format';
 import { costsNothing } from './totals';
-import { volumeSourceText, volumeText } from './volume';
 
 const PROVIDER_NAMES: Record<string, string> = { openai: 'OpenAI', anthropic: 'Anthropic' };
 
