@@ -113,7 +113,9 @@ export class DocumentAnalyses {
     const version = doc.version;
     let entry: DocumentFindings | null;
     try {
+      const started = Date.now();
       entry = this.analyzeNow(doc);
+      if (entry) this.host.log('info', `analysed ${entry.where.rel} (version ${version}) in ${Date.now() - started} ms`);
     } catch (err) {
       // Contained per file: logged, its diagnostics cleared, the server carries on.
       this.host.log('error', `analysis of ${uri} failed: ${(err as Error).stack ?? String(err)}`);

@@ -28,6 +28,9 @@ const COMMENTS: Record<string, AnnotationKind[]> = {
   [RULE_CODES.unknown.code]: ['declare-batch', 'declare-user-waiting', 'ignore-line', 'ignore-file'],
 };
 
+/** A quick fix of Batchwise's (`editor.action.codeAction` can ask for them by this kind, in a keybinding). */
+export const ACTION_KIND = `${CodeActionKind.QuickFix}.batchwise`;
+
 /** What the client can do with a workspace edit and a code action (from its initialize capabilities). */
 export interface EditCapabilities {
   /** codeAction/resolve may fill in `edit`; without it an action carries the apply command instead. */
@@ -57,7 +60,7 @@ export function offeredActions(uri: string, entry: DocumentFindings, diagnostics
   const comments: CodeAction[] = [];
   const make = (title: string, d: Diagnostic, f: Finding, action: ActionKind): CodeAction => {
     const data: ActionData = { uri, version: entry.version, start: f.site.range[0], end: f.site.range[1], action };
-    const a: CodeAction = { title: `Batchwise: ${title}`, kind: CodeActionKind.QuickFix, diagnostics: [d], data };
+    const a: CodeAction = { title: `Batchwise: ${title}`, kind: ACTION_KIND, diagnostics: [d], data };
     if (!caps.resolveEdit) a.command = { title: a.title, command: APPLY_ACTION_COMMAND, arguments: [data] };
     return a;
   };
