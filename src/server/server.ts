@@ -16,12 +16,11 @@ import {
   TextDocumentSyncKind,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { version } from '../../package.json';
 import { isSourceFile, parseSource } from '../core/parse/parse';
 import { useTokenCounter } from '../core/estimate/tokens';
-import { TokenThread } from '../workspace/tokenThread';
+import type { TokenThread } from '../workspace/tokenThread';
+import { startTokenWorker } from './tokens';
 import { DocumentAnalyses } from './analysis';
 import { EditCapabilities, offeredActions, planAction } from './codeActions';
 import { savingsLenses } from './codeLens';
@@ -60,7 +59,11 @@ export interface BatchwiseServerInfo {
   pid: number;
 }
 
-export function startServer(connection: Connection): void {
+/**
+ * Serves LSP on `connection`. `tokens`: a token-counting worker started before the engine was loaded
+ * (the server bundle does, so the two load side by side); without one it starts at initialize.
+ */
+export function startServer(connection: Connection, tokens?: TokenThread): void {
   const documents = new TextDocuments(TextDocument);
   const workspaces = new Workspaces();
   const log = (level: 'info' | 'warn' | 'error', message: string) => connection.console[level](message);
@@ -137,10 +140,9 @@ export function startServer(connection: Connection): void {
   }
 
   function startTokenCounting(): void {
-    // Loading an encoding takes about a second: a worker does it while this thread loads the parser.
-    const script = join(__dirname, 'tokenWorker.js');
-    if (!existsSync(script)) return;
-    const thread = TokenThread.start(script);
+    // Loading an encoding takes seconds on a busy machine: a worker does it while this thread loads the parser.
+    const thread = tokens ?? startTokenWorker();
+    if (!thread) return;
     tokensReady = thread.ready.then((ok) => {
       if (ok) {
         useTokenCounter((text, encoding) => thread.count(text, encoding));
@@ -197,6 +199,7 @@ export function startServer(connection: Connection): void {
       });
     }
     settingsLoaded = loadSettings();
+    void whenReady().then(() => log('info', `ready ${Math.round(process.uptime() * 1000)} ms after the process started (settings read, token counting set up)`));
     // The parser's first use is slow (it loads the TypeScript compiler's scanner tables): take it now, beside the token worker.
     parseSource('warm-up.ts', 'const x = 1;');
     void settingsLoaded.then(() => {
