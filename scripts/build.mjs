@@ -27,8 +27,10 @@ const [extension] = await Promise.all([
     // When the bundle started loading, for the activation figure (src/vscode/extension.ts).
     banner: { js: '"use strict"; var __batchwiseLoadStart = performance.now();' },
   }),
-  // The engine behind LSP, started by the extension (--node-ipc); `batchwise lsp` runs the same server from the CLI.
-  build({ ...common, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js' }),
+  // The engine behind LSP, started by the extension (--node-ipc); `batchwise lsp` runs the same server from
+  // the CLI. dist/server.js is small: it starts the token worker, then loads dist/languageServer.js.
+  build({ ...common, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js', external: ['./languageServer.js'] }),
+  build({ ...common, entryPoints: ['src/server/languageServer.ts'], outfile: 'dist/languageServer.js' }),
   build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
   // Token counting on a worker thread of the server (src/workspace/tokenThread.ts).
   build({ ...common, entryPoints: ['src/workspace/tokenWorker.ts'], outfile: 'dist/tokenWorker.js' }),
