@@ -6,9 +6,7 @@
 // or --stdio / --socket=N / --pipe=NAME).
 import { startTokenWorker } from './tokens';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 (require('node:module') as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 const tokens = startTokenWorker();
 // A file of its own beside this one (scripts/build.mjs), so that it is loaded after the cache is on.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 (require('./languageServer.js') as typeof import('./languageServer')).run(tokens);

@@ -128,7 +128,7 @@ export class ReportController implements vscode.Disposable {
       this.onReport(report);
       return report;
     } catch (err) {
-      if (token.isCancelled(err)) return undefined;
+      if (isCancelledError(err)) return undefined;
       const message = err instanceof Error ? err.message : String(err);
       this.log.error(`the workspace scan failed: ${message}`);
       void vscode.window.showErrorMessage(`Batchwise: the workspace scan failed: ${message}`, 'Show Log').then((choice) => choice && this.log.show());
@@ -166,10 +166,10 @@ export class ReportController implements vscode.Disposable {
   }
 }
 
-const token = {
-  /** A request the user cancelled rejects with LSP's RequestCancelled (-32800). */
-  isCancelled: (err: unknown) => (err as { code?: unknown } | null)?.code === -32800,
-};
+/** A request the user cancelled rejects with LSP's RequestCancelled (-32800). */
+function isCancelledError(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === -32800;
+}
 
 function toWebview(r: ReportResult): ToWebview {
   return { type: 'report', rows: r.rows, totals: r.totals, errors: r.errors, generatedAt: r.generatedAt };
