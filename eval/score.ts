@@ -6,9 +6,9 @@
 //
 //   node out/eval/score.js [--snapshots DIR] [--trees DIR] [--only owner/name,…] [--json FILE]
 import { createHash } from 'node:crypto';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -176,19 +176,58 @@ function gitDir(snapshots: string, repo: string): string | null {
   return null;
 }
 
-/** The tree at the pinned commit, extracted once and reused; null when no snapshot is here. */
-function tree(snapshots: string, trees: string, labels: RepoLabels): string | null {
+/**
+ * The tree at the pinned commit, extracted once and reused; null when no snapshot is here.
+ * Snapshots lack their largest blobs, so files are written one by one and a missing blob is
+ * skipped (git archive would stop at the first).
+ */
+async function tree(snapshots: string, trees: string, labels: RepoLabels): Promise<string | null> {
   const dir = join(trees, `${labels.repo.replace('/', '+')}@${labels.commit.slice(0, 12)}`);
   if (existsSync(join(dir, '.complete'))) return dir;
   const git = gitDir(snapshots, labels.repo);
   if (!git) return null;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const archive = spawnSync('git', ['--git-dir', git, 'archive', '--format=tar', labels.commit], { maxBuffer: 2 ** 31 });
-  if (archive.status !== 0) throw new Error(`git archive ${labels.repo}@${labels.commit}: ${archive.stderr}`);
-  execFileSync('tar', ['-x', '-C', dir], { input: archive.stdout, maxBuffer: 2 ** 31 });
+  const listing = execFileSync('git', ['--git-dir', git, 'ls-tree', '-r', '-z', labels.commit], { maxBuffer: 2 ** 30 }).toString('utf8');
+  const blobs: { sha: string; path: string }[] = [];
+  for (const entry of listing.split('\0')) {
+    const m = /^(\d+) blob ([0-9a-f]+)\t(.*)$/s.exec(entry);
+    if (m && m[1] !== '120000' && m[1] !== '160000') blobs.push({ sha: m[2], path: m[3] });
+  }
+  await writeBlobs(git, dir, blobs);
   writeFileSync(join(dir, '.complete'), '');
   return dir;
+}
+
+/** Streams `git cat-file --batch` and writes each blob that the snapshot has. */
+function writeBlobs(git: string, dir: string, blobs: { sha: string; path: string }[]): Promise<void> {
+  return new Promise((done, fail) => {
+    const child = spawn('git', ['--git-dir', git, 'cat-file', '--batch'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let pending: Buffer = Buffer.alloc(0);
+    let next = 0;
+    child.stdout.on('data', (chunk: Buffer) => {
+      pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+      for (;;) {
+        const eol = pending.indexOf(10);
+        if (eol < 0) return;
+        const header = pending.subarray(0, eol).toString('utf8');
+        if (header.endsWith(' missing')) {
+          pending = pending.subarray(eol + 1);
+          next++;
+          continue;
+        }
+        const size = Number(header.split(' ')[2]);
+        if (pending.length < eol + 1 + size + 1) return;
+        const target = join(dir, blobs[next++].path);
+        mkdirSync(dirname(target), { recursive: true });
+        writeFileSync(target, pending.subarray(eol + 1, eol + 1 + size));
+        pending = pending.subarray(eol + 1 + size + 1);
+      }
+    });
+    child.on('error', fail);
+    child.on('close', (code) => (code === 0 ? done() : fail(new Error(`git cat-file exited ${code}`))));
+    child.stdin.end(blobs.map((b) => b.sha).join('\n') + '\n');
+  });
 }
 
 interface AuditRun {
@@ -230,7 +269,7 @@ export function readLabels(dir = LABELS): RepoLabels[] {
     .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as RepoLabels);
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       snapshots: { type: 'string', default: process.env.BATCHWISE_SNAPSHOTS ?? resolve(ROOT, '..', '.mirror') },
@@ -247,7 +286,7 @@ function main(): void {
   const unlabelled: { repo: string; split: Split; finding: AuditFinding }[] = [];
   for (const labels of all) {
     const split = splitOf(labels.repo);
-    const dir = tree(values.snapshots!, values.trees!, labels);
+    const dir = await tree(values.snapshots!, values.trees!, labels);
     if (!dir) {
       runs.push({ repo: labels.repo, split, files: labels.jsTsFiles, run: null });
       process.stderr.write(`${labels.repo}: no snapshot under ${values.snapshots}; skipped\n`);
@@ -309,4 +348,9 @@ function main(): void {
   }
 }
 
-if (require.main === module) main();
+if (require.main === module) {
+  main().catch((e) => {
+    process.stderr.write(`${(e as Error).stack ?? e}\n`);
+    process.exitCode = 1;
+  });
+}
