@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerAudit } from './audit';
 import { registerEstimate } from './estimate';
 import { registerFix } from './fix';
+import { registerLsp } from './lsp';
 import { version } from '../../package.json';
 
 const program = new Command();
@@ -14,6 +15,7 @@ program
 registerAudit(program);
 registerEstimate(program);
 registerFix(program);
+registerLsp(program);
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`batchwise: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exitCode = 2;

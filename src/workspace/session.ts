@@ -249,6 +249,9 @@ export class WorkspaceSession {
 
   /** Project metadata files (package.json, tsconfig.json) and the helper module: plain reads, absent is fine. */
   private readAny(rel: string): string | undefined {
+    // An open editor's text wins over the disk here too (a helper module a fix created and the user has open).
+    const overlay = this.overlays.get(toPosix(rel));
+    if (overlay !== undefined) return overlay;
     try {
       return readFileSync(join(this.root, rel), 'utf8');
     } catch {
