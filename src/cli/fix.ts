@@ -4,6 +4,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { WorkspaceSession } from '../workspace/session';
 import { applyEdits } from '../core/rewrite';
+import { gateFix } from '../core/rewrite/gate';
 import { optionsFromFlags } from './options';
 
 /** Exit codes of `batchwise fix`: 0 applied (or shown as a diff), 1 refused (the reason on stderr), 3 no LLM call starts on that line, 2 usage. */
@@ -14,6 +15,7 @@ interface FixFlags {
   strategy?: string;
   write?: boolean;
   root?: string;
+  allowUnknown?: boolean;
 }
 
 /** The project root: the nearest folder above the file with a package.json, else the file's folder. */
@@ -36,6 +38,7 @@ export function registerFix(program: Command): void {
     .option('-s, --strategy <id>', 'require this rewrite strategy: loop-hoist or batch-queue')
     .option('--root <dir>', 'project root (default: the nearest folder with a package.json)')
     .option('-w, --write', 'apply the change and create the helper module instead of printing a diff')
+    .option('--allow-unknown', 'rewrite a call whose context Batchwise cannot tell (verdict unknown); a call a person waits for is never rewritten')
     .action((fileArg: string, flags: FixFlags) => {
       const file = resolve(fileArg);
       const line = Number(flags.line);
@@ -55,7 +58,15 @@ export function registerFix(program: Command): void {
         process.exitCode = FIX_EXIT.NOT_FOUND;
         return;
       }
-      const outcome = session.fixFor(finding);
+      // One gate for every front end: never a call a person waits for; an unknown context only when allowed.
+      const gate = gateFix(finding, { front: 'cli', allowUnknown: flags.allowUnknown === true });
+      if (!gate.ok) {
+        process.stderr.write(`batchwise: no fix for ${rel}:${line}: ${gate.reason}.\n`);
+        process.exitCode = FIX_EXIT.REFUSED;
+        return;
+      }
+      if (gate.permit.warning) process.stderr.write(`batchwise: warning: ${gate.permit.warning}.\n`);
+      const outcome = session.fixFor(finding, gate.permit);
       if (!outcome.ok || (flags.strategy && outcome.fix.strategy !== flags.strategy)) {
         const reason = outcome.ok ? `the applicable strategy is ${outcome.fix.strategy}, not ${flags.strategy}` : outcome.reason;
         process.stderr.write(`batchwise: no fix for ${rel}:${line}: ${reason}.\n`);

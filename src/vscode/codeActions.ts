@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { Engine } from './engine';
 import { callRange, CODES, SOURCE } from './diagnostics';
 import { fixTitle } from '../core/rewrite';
+import { gateFixWithConfirmation } from '../core/rewrite/gate';
 import { AnnotationKind, ANNOTATIONS, planAnnotation } from '../core/rewrite/annotate';
 
 export const APPLY_FIX = 'batchwise.applyFix';
@@ -69,7 +70,14 @@ export async function applyFix(engine: Engine, uri: vscode.Uri, version: number,
     void vscode.window.showWarningMessage('Batchwise: the call is no longer there; nothing was changed.');
     return false;
   }
-  const outcome = where.session.fixFor(finding);
+  // The gate every fix passes (Quick Fix, the report's Apply fix, this command): an unknown context only once confirmed.
+  const rewrite = 'Rewrite anyway';
+  const gate = await gateFixWithConfirmation(finding, async (reason) => (await vscode.window.showWarningMessage(`Batchwise: ${reason}.`, { modal: true }, rewrite)) === rewrite);
+  if (!gate.ok || doc.version !== version) {
+    if (!gate.ok && !gate.allowable) void vscode.window.showErrorMessage(`Batchwise: no fix applied: ${gate.reason}.`);
+    return false;
+  }
+  const outcome = where.session.fixFor(finding, gate.permit);
   if (!outcome.ok) {
     void vscode.window.showErrorMessage(`Batchwise: no fix applied: ${outcome.reason}`);
     return false;

@@ -6,7 +6,7 @@
 //   session.analyzeFiles(relPaths, isCancelled?) – findings for call sites in those files, context from the whole workspace
 //   session.analyzeAll(isCancelled?)             – findings for the whole workspace
 //   session.analyzeAllAsync(isCancelled?, onProgress?) – the same, yielding the thread between slices of work
-//   session.fixFor(finding)                      – the rewrite for a finding, or the reason there is none
+//   session.fixFor(finding, permit?)             – the rewrite for a finding, or the reason there is none (asks gateFix first)
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AnalysisOptions, AnalysisResult, Finding, Fix, ProjectSource } from '../core/model';
@@ -16,6 +16,7 @@ import { isSourceFile } from '../core/parse/parse';
 import { listConfigFiles, listSourceFiles, readSourceFile, sourceFileFilter, toPosix } from './scan';
 import { applyProjectConfig, loadProjectConfig, LoadedConfig } from './config';
 import { pipelineStagesFor, planRewrite } from './stages';
+import { FixPermit, gateFix, permits } from '../core/rewrite/gate';
 
 export type FixOutcome = { ok: true; fix: Fix } | { ok: false; reason: string };
 
@@ -113,9 +114,10 @@ export class WorkspaceSession {
     return { ...result, errors: [...configErrors, ...result.errors] };
   }
 
-  fixFor(finding: Finding): FixOutcome {
-    // A refusal the analysis made from the call's context (not its shape) stands: the shape check below cannot see it.
-    if (!finding.fix && finding.fixRefusal) return { ok: false, reason: finding.fixRefusal };
+  /** The rewrite for a finding the gate let through: `permit` from gateFix, else the gate is asked here with nothing allowed. */
+  fixFor(finding: Finding, permit?: FixPermit): FixOutcome {
+    const gate = permit && permits(permit, finding) ? null : gateFix(finding, { front: 'editor', allowUnknown: false });
+    if (gate && !gate.ok) return { ok: false, reason: gate.reason };
     const file = finding.site.file;
     const text = this.read(file);
     if (text === undefined) return { ok: false, reason: `${file} could not be read` };

@@ -73,7 +73,8 @@ test('exit codes: refused 1 with the reason, not found 3, wrong strategy 1, bad 
   const examples = join(REPO_ROOT, 'examples');
   const refused = run(examples, 'src/app/api/chat/route.ts', '--line', '6');
   assert.equal(refused.status, 1);
-  assert.match(refused.stderr, /no fix for src\/app\/api\/chat\/route\.ts:6: the call streams its response, and batch results do not stream/);
+  // A call a person waits for is refused by the gate, before its shape (it streams) is looked at.
+  assert.match(refused.stderr, /no fix for src\/app\/api\/chat\/route\.ts:6: a person waits for this call \(verdict user-waiting: streaming-response: /);
   assert.equal(run(examples, 'evals/run-evals.ts', '--line', '3').status, 3);
   const nightly = readFileSync(join(examples, 'scripts', 'summarize-nightly.ts'), 'utf8');
   const wrong = run(examples, 'scripts/summarize-nightly.ts', '--line', String(callLine(nightly)), '--strategy', 'batch-queue');
