@@ -14,14 +14,12 @@ import { Analyzer } from '../core/analyze';
 import type { ParseCache } from '../core/project';
 import { isSourceFile } from '../core/parse/parse';
 import { listConfigFiles, listSourceFiles, readSourceFile, sourceFileFilter, toPosix } from './scan';
-import { applyProjectConfig, loadProjectConfig, LoadedConfig } from './config';
+import { applyProjectConfig, chooseHelperPath, DEFAULT_HELPER_PATH, loadProjectConfig, LoadedConfig } from './config';
+import { creationProblem } from './insideRoot';
 import { pipelineStagesFor, planRewrite } from './stages';
 import { FixPermit, gateFix, permits } from '../core/rewrite/gate';
 
 export type FixOutcome = { ok: true; fix: Fix } | { ok: false; reason: string };
-
-/** Where the helpers go unless the user says otherwise (the editor setting's default too). */
-const DEFAULT_HELPER_PATH = 'batchwise/openaiBatch';
 
 export interface SessionOptions {
   /** Where the Quick Fix puts the batch helper module, relative to the root, without extension. */
@@ -124,16 +122,20 @@ export class WorkspaceSession {
     const analyzer = this.analyzer();
     const call = analyzer.detect(file).find((c) => c.site.range[0] === finding.site.range[0] && c.site.range[1] === finding.site.range[1]);
     if (!call) return { ok: false, reason: 'the call has changed since it was analysed; analyse the file again' };
-    const chosen = this.config().config.helperPath ?? this.sessionOptions.helperPath;
-    return planRewrite({
+    const chosen = chooseHelperPath(this.config(), this.sessionOptions.helperPath);
+    if (chosen.problem) return { ok: false, reason: chosen.problem };
+    const plan = planRewrite({
       file,
       text,
       site: call.site,
       helperPath: this.helperPathFor(file),
-      helperPathExplicit: chosen !== undefined && chosen !== DEFAULT_HELPER_PATH,
+      helperPathExplicit: chosen.source !== null && chosen.path !== DEFAULT_HELPER_PATH,
       readExisting: (p) => this.readAny(p),
       modules: analyzer.modules,
     });
+    // Files are created only inside the root, never through a symbolic link out of it, never over a file.
+    const outside = plan.ok ? plan.fix.createFiles.map((c) => creationProblem(this.root, c.path)).find(Boolean) : undefined;
+    return outside ? { ok: false, reason: outside } : plan;
   }
 
   /** How many source files the folder holds (after ignores). */
@@ -147,7 +149,7 @@ export class WorkspaceSession {
    */
   helperPathFor(file: string): string {
     // The project's file wins over the editor setting: one place the whole team shares.
-    const base = this.config().config.helperPath ?? this.sessionOptions.helperPath ?? DEFAULT_HELPER_PATH;
+    const base = chooseHelperPath(this.config(), this.sessionOptions.helperPath).path;
     if (/\.[cm]?[jt]s$/.test(base)) return base;
     if (/\.mjs$/.test(file)) return base + '.mjs';
     if (/\.cjs$/.test(file)) return base + '.cjs';

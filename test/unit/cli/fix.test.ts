@@ -106,15 +106,16 @@ test('the batch queue from the command line, with the helpers where batchwise.co
   }
 });
 
-test('a helperPath outside the workspace is a reported config problem, and the default is used', () => {
+test('a helperPath outside the workspace is a reported config problem, and the fix is refused rather than put elsewhere', () => {
   const dir = copyExamples();
   try {
     writeFileSync(join(dir, 'batchwise.config.json'), JSON.stringify({ helperPath: '../outside/openaiBatch' }));
     const rel = 'scripts/summarize-nightly.ts';
     const res = run(dir, rel, '--line', String(callLine(readFileSync(join(dir, rel), 'utf8'))));
-    assert.equal(res.status, 0, res.stderr);
+    assert.equal(res.status, 1, res.stdout);
     assert.match(res.stderr, /^batchwise: batchwise\.config\.json: helperPath must match pattern .* \(ignored\)\.$/m);
-    assert.match(res.stdout, /\+\+\+ b\/batchwise\/openaiBatch\.ts/);
+    assert.match(res.stderr, /^batchwise: no fix for scripts\/summarize-nightly\.ts:10: batchwise\.helperPath "\.\.\/outside\/openaiBatch" \(from batchwise\.config\.json\) leads out of the project root/m);
+    assert.equal(res.stdout, '');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
