@@ -10,6 +10,7 @@ import { toCsv } from '../core/report/csv';
 import { toSarif } from '../core/report/sarif';
 import { computeTotals } from '../core/report/totals';
 import { formatUsd } from '../core/report/format';
+import { printable, toJsonText } from '../core/report/printable';
 import { version } from '../../package.json';
 import { optionsFromFlags, positiveNumber, volumeOverrides, VolumeFlags } from './options';
 
@@ -55,7 +56,7 @@ export function registerAudit(program: Command): void {
         isDir = false;
       }
       if (!isDir) {
-        process.stderr.write(`batchwise: '${dir}' is not a folder.\n`);
+        process.stderr.write(`batchwise: '${printable(dir)}' is not a folder.\n`);
         process.exitCode = EXIT_USAGE;
         return;
       }
@@ -65,10 +66,10 @@ export function registerAudit(program: Command): void {
       let text: string;
       switch (flags.format) {
         case 'json':
-          text = JSON.stringify(toJsonReport(root, result), null, 2) + '\n';
+          text = toJsonText(toJsonReport(root, result)) + '\n';
           break;
         case 'sarif':
-          text = JSON.stringify(toSarif(pathToFileURL(root + '/').href, result, version, session.config().config.severity), null, 2) + '\n';
+          text = toJsonText(toSarif(pathToFileURL(root + '/').href, result, version, session.config().config.severity)) + '\n';
           break;
         case 'markdown':
           text = toMarkdown(result);

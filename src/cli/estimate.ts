@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { dailyCost, DAYS_PER_MONTH, findPrice, similarModels } from '../core/estimate';
 import { formatUsd } from '../core/report/format';
 import { positiveNumber } from './options';
+import { printable, toJsonText } from '../core/report/printable';
 
 interface EstimateFlags {
   model: string;
@@ -27,7 +28,7 @@ export function registerEstimate(program: Command): void {
       const price = findPrice(flags.model);
       if (!price) {
         const near = similarModels(flags.model);
-        process.stderr.write(`batchwise: no price on file for '${flags.model}'.${near.length ? ` Did you mean: ${near.join(', ')}?` : ''}\n`);
+        process.stderr.write(`batchwise: no price on file for '${printable(flags.model)}'.${near.length ? ` Did you mean: ${near.join(', ')}?` : ''}\n`);
         process.exitCode = EXIT_UNKNOWN_MODEL;
         return;
       }
@@ -43,7 +44,7 @@ export function registerEstimate(program: Command): void {
           perDay: { calls: flags.callsPerDay, inputTokens: flags.inputTokens * flags.callsPerDay, outputTokens: flags.outputTokens * flags.callsPerDay },
           price: { input: price.input, output: price.output, batchInput: price.batchInput, batchOutput: price.batchOutput, source: price.source, checked: price.checked },
         };
-        process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+        process.stdout.write(toJsonText(out) + '\n');
         return;
       }
       const lines = [
