@@ -24,17 +24,16 @@ export class Engine implements vscode.Disposable {
   constructor(readonly log: vscode.LogOutputChannel) {}
 
   /**
-   * Counts tokens on a worker thread, so loading an encoding (about a second) never holds the
-   * extension host. Analyses started before the worker is ready wait for it; if it fails, counting
-   * falls back to this thread, with a warning in the log.
+   * Counts tokens on a worker thread, so neither loading an encoding nor a count holds the extension
+   * host. Analyses started before the worker is ready wait for it. Counting never moves to this thread:
+   * a worker that fails leaves counts approximated, as each estimate says.
    */
   countTokensOn(thread: TokenThread): void {
     this.tokensReady = thread.ready.then((ok) => {
-      if (ok) {
-        useTokenCounter((text, encoding) => thread.count(text, encoding));
-        this.countingOn = 'worker thread';
-        this.log.info(`token counting runs on a worker thread (encodings loaded in ${thread.loadMs} ms)`);
-      } else this.log.warn('the token-counting worker did not start; counting on the extension host instead');
+      useTokenCounter(thread.counter);
+      this.countingOn = 'worker thread';
+      if (ok) this.log.info(`token counting runs on a worker thread (encodings loaded in ${thread.loadMs} ms)`);
+      else this.log.warn('the token-counting worker did not start; token counts are approximated from the text length (never counted on the extension host)');
     });
   }
 

@@ -2,7 +2,7 @@
 // code stated as an assumption.
 import type { AnalysisOptions, CallSite, Estimate, PriceRow } from '../model';
 import { FALLBACK_EMBEDDING_MODEL, FALLBACK_MODEL, findPrice } from './prices';
-import { countTokens, encodingFor } from './tokens';
+import { APPROXIMATE_BYTES_PER_TOKEN, CountBudget, countPromptTokens, encodingFor, FILE_COUNT_BUDGET_CHARS, TokenCount } from './tokens';
 import { defaultModelFor, producesNoOutput } from '../detect/catalogue';
 
 export const DAYS_PER_MONTH = 30;
@@ -35,6 +35,23 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 export interface EstimateContext {
   /** Calls per day read from the call's context (a cron schedule), used when no annotation states one. */
   volume?: { callsPerDay: number; source: string };
+  /** What the call's file may still have counted in this analysis (see fileCountBudget); none: no limit. */
+  countBudget?: CountBudget;
+}
+
+/** What a count that is not exact says about itself. */
+function countAssumption(count: TokenCount, chars: number): string | null {
+  const approximated = `approximated as one token per ${APPROXIMATE_BYTES_PER_TOKEN} bytes of UTF-8`;
+  switch (count.basis) {
+    case 'counted':
+      return null;
+    case 'extrapolated':
+      return `The literal prompt text is long (${fmt(chars)} characters): its first ${fmt(count.countedChars ?? 0)} characters were counted and the count scaled to the whole.`;
+    case 'not-counted':
+      return `The literal prompt text was not counted (the token counter gave no count in time): ${approximated}.`;
+    case 'over-budget':
+      return `The literal prompt text was not counted (this file's prompts passed the ${fmt(FILE_COUNT_BUDGET_CHARS)} characters counted per file): ${approximated}.`;
+  }
 }
 
 export function estimateSite(site: CallSite, options: AnalysisOptions, context: EstimateContext = {}): Estimate {
@@ -58,17 +75,20 @@ export function estimateSite(site: CallSite, options: AnalysisOptions, context: 
   );
 
   const model = site.model ?? price.model;
-  const literal = countTokens(site.request.literalText, model);
+  const count = countPromptTokens(site.request.literalText, model, context.countBudget);
+  const literal = count.tokens;
+  const counted = countAssumption(count, site.request.literalText.length);
+  if (counted) assumptions.push(counted);
   const interpolated = site.request.dynamicParts * options.interpolatedTokens;
   const inputTokens = literal + interpolated;
   const { exact } = encodingFor(model);
   if (!exact) assumptions.push(`${model} has no public tokenizer: literal text counted with o200k_base as an approximation.`);
   if (site.request.dynamicParts > 0) {
     assumptions.push(
-      `${site.request.dynamicParts} non-literal prompt part${site.request.dynamicParts === 1 ? '' : 's'} assumed at ${fmt(options.interpolatedTokens)} tokens each (setting batchwise.interpolatedTokens); ${fmt(literal)} tokens counted from literal text.`,
+      `${site.request.dynamicParts} non-literal prompt part${site.request.dynamicParts === 1 ? '' : 's'} assumed at ${fmt(options.interpolatedTokens)} tokens each (setting batchwise.interpolatedTokens); ${fmt(literal)} tokens ${count.basis === 'counted' ? 'counted' : 'estimated'} from literal text.`,
     );
   } else {
-    assumptions.push(`Input: ${fmt(literal)} tokens counted from the literal prompt text.`);
+    assumptions.push(`Input: ${fmt(literal)} tokens ${count.basis === 'counted' ? 'counted' : 'estimated'} from the literal prompt text.`);
   }
 
   let outputTokens = 0;
