@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { WorkspaceSession } from '../workspace/session';
+import type { Finding } from '../core/model';
 import { pathToFileURL } from 'node:url';
 import { toJsonReport } from '../core/report/json';
 import { toTable } from '../core/report/table';
@@ -12,7 +13,7 @@ import { computeTotals } from '../core/report/totals';
 import { formatUsd } from '../core/report/format';
 import { printable, toJsonText } from '../core/report/printable';
 import { version } from '../../package.json';
-import { optionsFromFlags, positiveNumber, volumeOverrides, VolumeFlags } from './options';
+import { callsPerDay, optionsFromFlags, tokens, usd, volumeOverrides, VolumeFlags } from './options';
 
 /** Exit codes: 0 audit done, 1 savings above --fail-on-savings, 2 bad usage or unreadable folder. */
 export const EXIT_OK = 0;
@@ -35,17 +36,32 @@ export function wantsColour(isTTY: boolean | undefined, env: NodeJS.ProcessEnv):
   return Boolean(isTTY) && env.TERM !== 'dumb';
 }
 
+/**
+ * Why the audit fails `--fail-on-savings limit`, or null when it passes. A total that is not a finite
+ * number fails, naming the calls whose estimates are not: NaN > limit is false, and would pass.
+ */
+export function savingsGate(findings: readonly Finding[], limit: number): string | null {
+  const savings = computeTotals(findings).monthlySavings;
+  if (!Number.isFinite(savings)) {
+    const bad = findings.filter((f) => f.estimate && !Number.isFinite(f.estimate.monthlySavings)).map((f) => `${f.site.file}:${f.site.loc.start.line}`);
+    const which = bad.length ? `; the estimates of ${printable(bad.slice(0, 5).join(', '))}${bad.length > 5 ? ` and ${bad.length - 5} more` : ''} are not finite` : '';
+    return `the monthly savings total is ${savings}, not a finite number, so --fail-on-savings cannot pass${which}: check the volumes, token limits and price overrides they use.`;
+  }
+  if (savings > limit) return `${formatUsd(savings)}/month of batchable savings is over the --fail-on-savings limit of ${formatUsd(limit)}.`;
+  return null;
+}
+
 export function registerAudit(program: Command): void {
   program
     .command('audit')
     .description('find LLM calls in a folder, decide which can be batched, and estimate the savings')
     .argument('[dir]', 'folder to audit', '.')
     .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]).default('table'))
-    .option('--fail-on-savings <usd>', 'exit 1 when the monthly savings from batchable calls exceed this many USD (a CI gate)', positiveNumber)
+    .option('--fail-on-savings <usd>', 'exit 1 when the monthly savings from batchable calls exceed this many USD (a CI gate)', usd)
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
-    .option('--calls-per-day <n>', 'calls per day assumed for a site without an annotation', positiveNumber)
-    .option('--interpolated-tokens <n>', 'tokens assumed for each non-literal prompt part', positiveNumber)
-    .option('--output-tokens <n>', 'output tokens assumed when a call sets no max_tokens', positiveNumber)
+    .option('--calls-per-day <n>', 'calls per day assumed for a site without an annotation', callsPerDay)
+    .option('--interpolated-tokens <n>', 'tokens assumed for each non-literal prompt part', tokens)
+    .option('--output-tokens <n>', 'output tokens assumed when a call sets no max_tokens', tokens)
     .option('--no-color', 'never colour the table')
     .action((dir: string, flags: AuditFlags) => {
       const root = resolve(dir);
@@ -86,9 +102,9 @@ export function registerAudit(program: Command): void {
       }
       if (flags.output) writeFileSync(flags.output, text);
       else process.stdout.write(text);
-      const savings = computeTotals(result.findings).monthlySavings;
-      if (flags.failOnSavings !== undefined && savings > flags.failOnSavings) {
-        process.stderr.write(`batchwise: ${formatUsd(savings)}/month of batchable savings is over the --fail-on-savings limit of ${formatUsd(flags.failOnSavings)}.\n`);
+      const gate = flags.failOnSavings === undefined ? null : savingsGate(result.findings, flags.failOnSavings);
+      if (gate) {
+        process.stderr.write(`batchwise: ${gate}\n`);
         process.exitCode = EXIT_SAVINGS_GATE;
         return;
       }

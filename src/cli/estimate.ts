@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { dailyCost, DAYS_PER_MONTH, findPrice, similarModels } from '../core/estimate';
 import { formatUsd } from '../core/report/format';
-import { positiveNumber } from './options';
+import { callsPerDay, tokens } from './options';
 import { printable, toJsonText } from '../core/report/printable';
 
 interface EstimateFlags {
@@ -20,9 +20,9 @@ export function registerEstimate(program: Command): void {
     .command('estimate')
     .description('what a model at a given volume costs per day, standard and on the Batch API')
     .requiredOption('-m, --model <id>', 'model id or alias (gpt-4o, claude-sonnet-4, ...)')
-    .option('--input-tokens <n>', 'input tokens per call', positiveNumber, 0)
-    .option('--output-tokens <n>', 'output tokens per call', positiveNumber, 0)
-    .option('--calls-per-day <n>', 'calls per day', positiveNumber, 1)
+    .option('--input-tokens <n>', 'input tokens per call', tokens, 0)
+    .option('--output-tokens <n>', 'output tokens per call', tokens, 0)
+    .option('--calls-per-day <n>', 'calls per day', callsPerDay, 1)
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
     .action((flags: EstimateFlags) => {
       const price = findPrice(flags.model);

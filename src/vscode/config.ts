@@ -1,6 +1,7 @@
 // One typed reader of the batchwise.* settings; mirrors contributes.configuration in package.json.
 import * as vscode from 'vscode';
 import { DEFAULT_OPTIONS, AnalysisOptions, PriceRow, Severity } from '../core/model';
+import { boundedOption, BoundedOption, isBoundedPriceRow } from '../core/estimate/limits';
 
 export interface Settings {
   options: AnalysisOptions;
@@ -11,10 +12,8 @@ export interface Settings {
 
 export function readSettings(scope?: vscode.ConfigurationScope): Settings {
   const c = vscode.workspace.getConfiguration('batchwise', scope);
-  const num = (key: string, fallback: number) => {
-    const v = c.get<number>(key);
-    return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : fallback;
-  };
+  // The bounds of contributes.configuration, which VS Code shows but does not enforce.
+  const num = (key: BoundedOption, fallback: number) => boundedOption(key, c.get<unknown>(key)) ?? fallback;
   const overrides = c.get<unknown>('priceOverrides');
   return {
     options: {
@@ -22,17 +21,12 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
       interpolatedTokens: num('interpolatedTokens', DEFAULT_OPTIONS.interpolatedTokens),
       defaultOutputTokens: num('defaultOutputTokens', DEFAULT_OPTIONS.defaultOutputTokens),
       lowVolumeThreshold: num('lowVolumeThreshold', DEFAULT_OPTIONS.lowVolumeThreshold ?? 100),
-      priceOverrides: Array.isArray(overrides) ? (overrides.filter(isPriceRow) as PriceRow[]) : [],
+      priceOverrides: Array.isArray(overrides) ? (overrides.filter(isBoundedPriceRow) as PriceRow[]) : [],
     },
     severity: (['error', 'warning', 'information', 'hint'] as const).find((s) => s === c.get('severity')) ?? 'warning',
     helperPath: c.get<string>('helperPath') || 'batchwise/openaiBatch',
     codeLens: c.get<boolean>('codeLens') ?? true,
   };
-}
-
-function isPriceRow(v: unknown): boolean {
-  const r = v as Partial<PriceRow> | null;
-  return Boolean(r && typeof r.model === 'string' && ['input', 'output', 'batchInput', 'batchOutput'].every((k) => typeof (r as Record<string, unknown>)[k] === 'number'));
 }
 
 export function toVscodeSeverity(s: Severity): vscode.DiagnosticSeverity {

@@ -4,8 +4,14 @@ import type { AnalysisOptions, CallSite, Estimate, PriceRow } from '../model';
 import { FALLBACK_EMBEDDING_MODEL, FALLBACK_MODEL, findPrice } from './prices';
 import { APPROXIMATE_BYTES_PER_TOKEN, CountBudget, countPromptTokens, encodingFor, FILE_COUNT_BUDGET_CHARS, TokenCount } from './tokens';
 import { defaultModelFor, producesNoOutput } from '../detect/catalogue';
+import { MAX_CALLS_PER_DAY, MAX_CHOICES, MAX_TOKENS } from './limits';
 
 export const DAYS_PER_MONTH = 30;
+
+/** A number read from code, kept within [0, max] (a literal like 1e308 would make every cost infinite). */
+function bounded(n: number, max: number): number {
+  return Number.isFinite(n) ? Math.min(Math.max(n, 0), max) : max;
+}
 
 export interface DailyCost {
   standard: number;
@@ -95,22 +101,29 @@ export function estimateSite(site: CallSite, options: AnalysisOptions, context: 
   if (embeddings) {
     assumptions.push(`${site.api === 'moderations' ? 'Moderations' : 'Embeddings'} produce no output tokens.`);
   } else if (site.request.maxOutputTokens !== null) {
-    outputTokens = site.request.maxOutputTokens;
-    assumptions.push(`Output: the call's token limit, ${fmt(outputTokens)}, taken as the size of each answer (an upper bound).`);
+    outputTokens = bounded(site.request.maxOutputTokens, MAX_TOKENS);
+    assumptions.push(
+      outputTokens === site.request.maxOutputTokens
+        ? `Output: the call's token limit, ${fmt(outputTokens)}, taken as the size of each answer (an upper bound).`
+        : `Output: the call's token limit, ${fmt(site.request.maxOutputTokens)}, is past any model's; taken as ${fmt(outputTokens)} tokens.`,
+    );
   } else {
     outputTokens = options.defaultOutputTokens;
     assumptions.push(`Output assumed at ${fmt(outputTokens)} tokens per call (no max-tokens limit set; setting batchwise.defaultOutputTokens).`);
   }
   if (site.request.choices && site.request.choices > 1 && !embeddings) {
-    outputTokens *= site.request.choices;
-    assumptions.push(`n = ${site.request.choices} choices per request multiplies the output.`);
+    const choices = bounded(site.request.choices, MAX_CHOICES);
+    outputTokens *= choices;
+    assumptions.push(`n = ${fmt(choices)} choices per request multiplies the output${choices === site.request.choices ? '' : ` (the call asks for ${fmt(site.request.choices)}; the API takes at most ${MAX_CHOICES})`}.`);
   }
 
   const declared = annotatedVolume(site.annotation);
   let callsPerDay: number;
   if (declared !== null) {
-    callsPerDay = declared;
-    assumptions.push(`Volume: ${fmt(callsPerDay)} calls/day, from the comment "batchwise: ${site.annotation}".`);
+    callsPerDay = bounded(declared, MAX_CALLS_PER_DAY);
+    assumptions.push(
+      `Volume: ${fmt(callsPerDay)} calls/day, from the comment "batchwise: ${site.annotation}"${callsPerDay === declared ? '' : ` (capped at ${fmt(MAX_CALLS_PER_DAY)}, the most Batchwise counts)`}.`,
+    );
   } else if (context.volume) {
     callsPerDay = context.volume.callsPerDay;
     assumptions.push(`Volume: ${fmt(Number(callsPerDay.toFixed(2)))} calls/day, from ${context.volume.source}.`);
