@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
-import { statSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { WorkspaceSession } from '../workspace/session';
 import type { Finding } from '../core/model';
 import { pathToFileURL } from 'node:url';
@@ -15,7 +15,7 @@ import { printable, toJsonText } from '../core/report/printable';
 import { version } from '../../package.json';
 import { callsPerDay, optionsFromFlags, tokens, usd, volumeOverrides, VolumeFlags } from './options';
 
-/** Exit codes: 0 audit done, 1 savings above --fail-on-savings, 2 bad usage or unreadable folder. */
+/** Exit codes: 0 audit done, 1 savings above --fail-on-savings (or not finite), 2 bad usage, an unreadable folder or an --output that cannot be written. */
 export const EXIT_OK = 0;
 export const EXIT_SAVINGS_GATE = 1;
 export const EXIT_USAGE = 2;
@@ -51,6 +51,38 @@ export function savingsGate(findings: readonly Finding[], limit: number): string
   return null;
 }
 
+/** Why a report cannot be written to `path` (its folder missing or not writable, a folder at the path), or null. */
+export function outputProblem(path: string): string | null {
+  const target = resolve(path);
+  let stat;
+  try {
+    stat = statSync(target);
+  } catch {
+    stat = null;
+  }
+  if (stat?.isDirectory()) return 'is a folder; name a file';
+  try {
+    if (stat) accessSync(target, constants.W_OK);
+  } catch (err) {
+    return `cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
+  }
+  if (stat) return null;
+  const folder = dirname(target);
+  let parent;
+  try {
+    parent = statSync(folder);
+  } catch {
+    return `its folder ${folder} does not exist`;
+  }
+  if (!parent.isDirectory()) return `${folder} is not a folder`;
+  try {
+    accessSync(folder, constants.W_OK);
+  } catch (err) {
+    return `its folder ${folder} cannot be written to (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
+  }
+  return null;
+}
+
 export function registerAudit(program: Command): void {
   program
     .command('audit')
@@ -73,6 +105,13 @@ export function registerAudit(program: Command): void {
       }
       if (!isDir) {
         process.stderr.write(`batchwise: '${printable(dir)}' is not a folder.\n`);
+        process.exitCode = EXIT_USAGE;
+        return;
+      }
+      // Checked before the audit runs: a report that cannot be written should not cost a whole audit first.
+      const unwritable = flags.output === undefined ? null : outputProblem(flags.output);
+      if (unwritable) {
+        process.stderr.write(`batchwise: --output ${printable(flags.output!)}: ${printable(unwritable)}.\n`);
         process.exitCode = EXIT_USAGE;
         return;
       }
@@ -100,8 +139,15 @@ export function registerAudit(program: Command): void {
             width: !toFile && process.stdout.isTTY ? process.stdout.columns : undefined,
           });
       }
-      if (flags.output) writeFileSync(flags.output, text);
-      else process.stdout.write(text);
+      if (flags.output) {
+        try {
+          writeFileSync(flags.output, text);
+        } catch (err) {
+          process.stderr.write(`batchwise: --output ${printable(flags.output)}: the report could not be written (${printable((err as Error).message)}).\n`);
+          process.exitCode = EXIT_USAGE;
+          return;
+        }
+      } else process.stdout.write(text);
       const gate = flags.failOnSavings === undefined ? null : savingsGate(result.findings, flags.failOnSavings);
       if (gate) {
         process.stderr.write(`batchwise: ${gate}\n`);
