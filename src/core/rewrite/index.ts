@@ -8,6 +8,8 @@ import { ModuleStyle, moduleStyleFor } from './moduleStyle';
 import { compiledByTsc, placeHelper, resolutionCandidates } from './placement';
 import type { ModuleLookup } from './effects';
 import { LineEnding, lineEndingOf, lfView, sameButLineEndings, withLineEnding } from './lineEndings';
+import { allVariants, HelperVariant, helperVariantFor, SDK_PACKAGE, SdkVersion, sdkVersionFor } from './sdkVersion';
+import type { Provider } from '../model';
 
 export interface FixRequest {
   /** Path relative to the workspace root, '/' separators. */
@@ -51,12 +53,17 @@ function choose(file: string, text: string, site: CallSite, helperPath: string, 
   return { strategy: LOOP_HOIST, check: { ok: false as const, reason } } as const;
 }
 
-/** The cheap check used while analysing: would a fix be offered, and is it safe? */
-export function fixableStrategy(req: { file: string; text: string; site: CallSite; ast?: TSESTree.Program; projectModuleStyle?: ModuleStyle; modules?: ModuleLookup }): { strategy: string; safe: boolean } | { refused: string } {
+/**
+ * The cheap check used while analysing: would a fix be offered, and is it safe? `sdkFor` gives the
+ * project's SDK version (see sdkVersionFor), where a helper may not fit.
+ */
+export function fixableStrategy(req: { file: string; text: string; site: CallSite; ast?: TSESTree.Program; projectModuleStyle?: ModuleStyle; modules?: ModuleLookup; sdkFor?: (provider: Provider) => SdkVersion | undefined }): { strategy: string; safe: boolean } | { refused: string } {
   // The same LF view planFix uses, so the audit offers exactly the fixes that can be planned (the AST's offsets are the file's).
   const lf = inLfView(req.text, req.site);
   const { strategy, check } = choose(req.file, lf.text, lf.site, 'batchwise/openaiBatch.ts', lf.text === req.text ? req.ast : undefined, req.projectModuleStyle, req.modules);
-  return check.ok ? { strategy, safe: strategy === LOOP_HOIST } : { refused: check.reason };
+  if (!check.ok) return { refused: check.reason };
+  const fits = helperVariantFor(check.plan.helperKind, req.sdkFor?.(check.plan.helperKind), req.site.api);
+  return fits.ok ? { strategy, safe: strategy === LOOP_HOIST } : { refused: fits.reason };
 }
 
 /**
@@ -106,14 +113,23 @@ function planFixOnLf(req: FixRequest, eol: LineEnding): FixPlan {
   const { strategy, check } = choose(req.file, req.text, req.site, helperPath, undefined, style, req.modules);
   if (!check.ok) return check;
   const plan = check.plan;
+  // The helper is written for the SDK version the project compiles against, or refused where none fits.
+  const sdk = read ? sdkVersionFor(plan.helperKind, req.file, read) : undefined;
+  const fits = helperVariantFor(plan.helperKind, sdk, req.site.api);
+  if (!fits.ok) return fits;
   // Created files take the line ending of the file that imports them.
-  const needed = [{ path: plan.helperPath, content: withLineEnding(helperModuleFor(plan.helperPath, plan.moduleKind, plan.helperKind), eol), kind: plan.helperKind as HelperModule }];
+  const needed = [{ path: plan.helperPath, content: withLineEnding(helperModuleFor(plan.helperPath, plan.moduleKind, plan.helperKind, fits.variant), eol), kind: plan.helperKind as HelperModule }];
   if ('queuePath' in plan) needed.push({ path: plan.queuePath, content: withLineEnding(helperModuleFor(plan.queuePath, plan.moduleKind, 'queue'), eol), kind: 'queue' });
   const createFiles: { path: string; content: string }[] = [];
   for (const [i, file] of needed.entries()) {
     const existing = i === 0 && req.existingHelper !== undefined ? req.existingHelper : read?.(file.path);
     // A copy that differs only in its line endings (a checkout with autocrlf) is the same helper.
     if (existing !== undefined && !sameButLineEndings(existing, file.content)) {
+      const written = writtenFor(existing, file.path, file.kind);
+      if (written) {
+        const now = fits.variant.sdk ? `the project now has ${SDK_PACKAGE[plan.helperKind]} ${fits.variant.sdk.version} (${fits.variant.sdk.source})` : `Batchwise cannot read which ${SDK_PACKAGE[plan.helperKind]} version the project has`;
+        return { ok: false, reason: `${file.path} is the helper Batchwise wrote for ${written}, but ${now}: delete it and apply the fix again to get the one that fits` };
+      }
       return {
         ok: false,
         reason: `${file.path} already exists with other content; Batchwise will not overwrite it (move it, or set batchwise.helperPath)`,
@@ -125,7 +141,7 @@ function planFixOnLf(req: FixRequest, eol: LineEnding): FixPlan {
     const other = read ? resolutionCandidates(file.path).find((c) => c !== file.path && read(c) !== undefined) : undefined;
     if (other !== undefined) {
       const content = read!(other)!;
-      const theirs = (['cjs', 'esm'] as const).some((kind) => sameButLineEndings(content, helperModuleFor(other, kind, file.kind)));
+      const theirs = writtenFor(content, other, file.kind) !== undefined;
       // The TypeScript helper serves a JavaScript file that tsc compiles (allowJs) as well as its own would.
       if (theirs && /\.[cm]?tsx?$/.test(other) && /\.[cm]?jsx?$/.test(req.file) && compiledByTsc(req.file, read!)) continue;
       const folder = req.file.includes('/') ? `${req.file.slice(0, req.file.lastIndexOf('/'))}/batchwise/${file.path.slice(file.path.lastIndexOf('/') + 1).replace(/\.[cm]?[jt]s$/, '')}` : 'lib/batchwise/openaiBatch';
@@ -154,6 +170,15 @@ function planFixOnLf(req: FixRequest, eol: LineEnding): FixPlan {
 }
 
 type HelperModule = 'openai' | 'anthropic' | 'queue';
+
+/** The SDK versions a file is Batchwise's helper for (any variant, either module system), if it is one. */
+function writtenFor(content: string, path: string, kind: HelperModule): string | undefined {
+  // Line endings aside: a checkout with autocrlf changes them.
+  const matches = (variant?: HelperVariant) => (['cjs', 'esm'] as const).some((moduleKind) => sameButLineEndings(content, helperModuleFor(path, moduleKind, kind, variant)));
+  if (kind === 'queue') return matches() ? 'the batch queue' : undefined;
+  return allVariants(kind).find(matches)?.fits;
+}
+
 
 /** The Quick Fix's title (without the 'Batchwise: ' prefix the editor adds). */
 export function fixTitle(strategy: string, provider: string): string {
