@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerAudit } from './audit';
 import { registerEstimate } from './estimate';
 import { registerFix } from './fix';
+import { registerLsp } from './lsp';
 import { version } from '../../package.json';
 import { printable } from '../core/report/printable';
 
@@ -18,6 +19,7 @@ program
 registerAudit(program);
 registerEstimate(program);
 registerFix(program);
+registerLsp(program);
 program.parseAsync(process.argv).catch((err: unknown) => {
   // Not a usage error (2): Batchwise itself failed. The stack says where, for a bug report.
   const lines = (err instanceof Error ? (err.stack ?? err.message) : String(err)).split('\n');

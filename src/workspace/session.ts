@@ -1,6 +1,8 @@
 // The engine over a folder on disk. Shared by the CLI and the VS Code adapter so both report the same findings.
 //   new WorkspaceSession(rootAbsPath, options)
 //   session.setOptions(options)                  – settings changed
+//   session.usage()                              – the usage reports read (project file "usage" + SessionOptions.usage);
+//                                                  they calibrate analyzeAll (result.usage: the reconciliation), analyzeFiles reuses that
 //   session.setOverlay(relPath, text|undefined)  – unsaved editor text for a file (undefined = use disk)
 //   session.invalidate(relPath?)                 – a file (or, without a path, the file list) changed on disk
 //   session.analyzeFiles(relPaths, isCancelled?) – findings for call sites in those files, context from the whole workspace
@@ -11,6 +13,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AnalysisOptions, AnalysisResult, Finding, Fix, ProjectSource } from '../core/model';
 import { Analyzer } from '../core/analyze';
+import { applyCalibration, Calibration, calibrateWithUsage } from '../core/estimate/calibrate';
+import { loadUsage, LoadedUsage, UsagePath } from './usage';
 import type { ParseCache } from '../core/project';
 import { isSourceFile } from '../core/parse/parse';
 import { listConfigFiles, listSourceFiles, readSourceFile, sourceFileFilter, toPosix } from './scan';
@@ -28,6 +32,8 @@ export interface SessionOptions {
   ignore?: string[];
   /** Applied after the project configuration file: what the user asked for on the command line. */
   overrides?: Partial<AnalysisOptions>;
+  /** Saved usage reports besides the project file's "usage": absolute, or relative to the root. */
+  usage?: UsagePath[];
 }
 
 interface CachedText {
@@ -45,6 +51,9 @@ export class WorkspaceSession {
   private readonly overlays = new Map<string, string>();
   /** Parses survive between analyses; a file is parsed again only when its text changes. */
   private readonly parseCache: ParseCache = new Map();
+  private usageLoaded: LoadedUsage | null = null;
+  /** From the last whole-workspace analysis: what each model's usage gives a site. */
+  private calibration: Calibration | null = null;
 
   constructor(
     readonly root: string,
@@ -54,6 +63,8 @@ export class WorkspaceSession {
 
   setOptions(options: AnalysisOptions, sessionOptions?: SessionOptions): void {
     this.options = options;
+    this.calibration = null;
+    if (JSON.stringify(sessionOptions?.usage) !== JSON.stringify(this.sessionOptions.usage)) this.usageLoaded = null;
     if (sessionOptions) {
       if (JSON.stringify(sessionOptions.ignore) !== JSON.stringify(this.sessionOptions.ignore)) this.fileList = null;
       this.sessionOptions = sessionOptions;
@@ -74,6 +85,8 @@ export class WorkspaceSession {
   invalidate(relPath?: string, listChanged = false): void {
     if (relPath === undefined) {
       this.projectConfig = null;
+      this.usageLoaded = null;
+      this.calibration = null;
       this.fileList = null;
       this.configList = null;
       this.texts.clear();
@@ -82,8 +95,13 @@ export class WorkspaceSession {
     }
     const rel = toPosix(relPath);
     this.texts.delete(rel);
+    if (this.usageLoaded?.paths.includes(join(this.root, rel))) {
+      this.usageLoaded = null;
+      this.calibration = null;
+    }
     if (/(^|\/)(batchwise\.config\.json|package\.json)$/.test(rel)) {
       this.projectConfig = null;
+      this.usageLoaded = null; // the "usage" list may have changed
       this.fileList = null; // ignore globs may have changed
     }
     // Context files other than sources: a new or deleted one changes the list.
@@ -94,16 +112,33 @@ export class WorkspaceSession {
   analyzeFiles(relPaths: readonly string[], isCancelled?: () => boolean): AnalysisResult {
     const analysed = this.analysed();
     const wanted = relPaths.map(toPosix).filter(analysed);
-    return this.analyzer().run({ onlyFiles: wanted, isCancelled });
+    const result = this.analyzer().run({ onlyFiles: wanted, isCancelled });
+    return this.calibration ? { ...result, findings: applyCalibration(result.findings, this.calibration, this.effectiveOptions()) } : result;
   }
 
   analyzeAll(isCancelled?: () => boolean): AnalysisResult {
-    return this.withConfigErrors(this.analyzer().run({ isCancelled }));
+    return this.withConfigErrors(this.withUsage(this.analyzer().run({ isCancelled }), isCancelled));
   }
 
   /** `analyzeAll` in slices, yielding the thread between them: for an editor, which must stay responsive. */
   async analyzeAllAsync(isCancelled?: () => boolean, onProgress?: (done: number, total: number) => void): Promise<AnalysisResult> {
-    return this.withConfigErrors(await this.analyzer().runAsync({ isCancelled, onProgress }));
+    return this.withConfigErrors(this.withUsage(await this.analyzer().runAsync({ isCancelled, onProgress }), isCancelled));
+  }
+
+  /** The usage reports of the project file and the session options, read once until one changes. */
+  usage(): LoadedUsage {
+    this.usageLoaded ??= loadUsage(this.root, this.config().config.usage ?? [], this.sessionOptions.usage ?? []);
+    return this.usageLoaded;
+  }
+
+  /** The whole workspace's findings calibrated with the usage reports, and their reconciliation. */
+  private withUsage(result: AnalysisResult, isCancelled?: () => boolean): AnalysisResult {
+    // A cancelled scan saw only some sites: shares computed from it would be wrong.
+    if (isCancelled?.()) return result;
+    const loaded = this.usage();
+    const { result: calibrated, calibration } = calibrateWithUsage(result, loaded.files, this.effectiveOptions());
+    this.calibration = calibration;
+    return loaded.errors.length ? { ...calibrated, errors: [...loaded.errors, ...calibrated.errors] } : calibrated;
   }
 
   private withConfigErrors(result: AnalysisResult): AnalysisResult {
@@ -114,7 +149,7 @@ export class WorkspaceSession {
 
   /** The rewrite for a finding the gate let through: `permit` from gateFix, else the gate is asked here with nothing allowed. */
   fixFor(finding: Finding, permit?: FixPermit): FixOutcome {
-    const gate = permit && permits(permit, finding) ? null : gateFix(finding, { front: 'editor', allowUnknown: false });
+    const gate = permit && permits(permit, finding) ? null : gateFix(finding, { front: 'lsp', allowUnknown: false });
     if (gate && !gate.ok) return { ok: false, reason: gate.reason };
     const file = finding.site.file;
     const text = this.read(file);
@@ -218,6 +253,9 @@ export class WorkspaceSession {
 
   /** Project metadata files (package.json, tsconfig.json) and the helper module: plain reads, absent is fine. */
   private readAny(rel: string): string | undefined {
+    // An open editor's text wins over the disk here too (a helper module a fix created and the user has open).
+    const overlay = this.overlays.get(toPosix(rel));
+    if (overlay !== undefined) return overlay;
     try {
       return readFileSync(join(this.root, rel), 'utf8');
     } catch {

@@ -1,15 +1,16 @@
-// The one gate in front of every rewrite: the CLI's `fix`, the editor's Quick Fix, the report's
-// *Apply fix* and the `batchwise.applyFix` command all ask it before a fix is planned or applied.
+// The one gate in front of every rewrite: the CLI's `fix`, and the language server's rewrite action
+// (the editor's Quick Fix, the report's *Apply fix* and `batchwise.applyFix` all resolve it) ask it
+// before a fix is planned; session.fixFor asks it itself when not handed its permit.
 // A batch answers within 24 hours: a call a person waits for never gets one, and a call whose context
 // is unknown gets one only when the user says so, knowing what is unknown.
 import type { Evidence, Finding, Verdict } from '../model';
 
-/** Which front end asks: the refusal says what to do there (a flag, or a confirmation). */
-export type FixFront = 'cli' | 'editor';
+/** Which front end asks: the refusal says what to do there (the CLI's flag; in an editor, which has no confirmation over LSP yet, the CLI). */
+export type FixFront = 'cli' | 'lsp';
 
 export interface FixGateOptions {
   front: FixFront;
-  /** The user allowed a rewrite of a call whose context is unknown (`--allow-unknown`, or a confirmation in the editor). */
+  /** The user allowed a rewrite of a call whose context is unknown (`--allow-unknown`). */
   allowUnknown: boolean;
 }
 
@@ -30,7 +31,7 @@ export type FixGate =
       ok: false;
       verdict: Verdict;
       reason: string;
-      /** The user may allow it (an unknown context): with `--allow-unknown`, or by confirming in the editor. */
+      /** The user may allow it (an unknown context): with `--allow-unknown`. */
       allowable: boolean;
     };
 
@@ -42,7 +43,7 @@ export const GATE_MESSAGES = {
     `a person waits for this call (verdict user-waiting: ${evidence}). A batch answers within 24 hours, so Batchwise offers no fix for it; if nobody waits for it, say so with "// batchwise: batch" above the call`,
   unknownRefused: (evidence: string, front: FixFront) =>
     `Batchwise cannot tell whether a person waits for this call (verdict unknown: ${evidence}). ${
-      front === 'cli' ? 'Pass --allow-unknown to rewrite it anyway' : 'Confirm to rewrite it anyway'
+      front === 'cli' ? 'Pass --allow-unknown to rewrite it anyway' : 'Rewrite it anyway with `batchwise fix --allow-unknown`'
     }, or state its context with "// batchwise: batch" or "// batchwise: user-waiting" above the call`,
   unknownAllowed: (evidence: string) =>
     `rewriting a call whose context is unknown (${evidence}): if a person waits for it, they will wait for a batch, up to 24 hours`,
@@ -76,17 +77,6 @@ export function gateFix(finding: Finding, options: FixGateOptions): FixGate {
       return { ok: false, verdict: never, reason: `unknown verdict '${String(never)}'`, allowable: false };
     }
   }
-}
-
-/**
- * The editor's way through the gate (the Quick Fix, the report's *Apply fix* and `batchwise.applyFix`
- * all take it): an unknown context is put to the user through `confirm` (a modal in VS Code), with the
- * reason, and allowed only when confirmed.
- */
-export async function gateFixWithConfirmation(finding: Finding, confirm: (reason: string) => Promise<boolean>): Promise<FixGate> {
-  const gate = gateFix(finding, { front: 'editor', allowUnknown: false });
-  if (gate.ok || !gate.allowable) return gate;
-  return (await confirm(gate.reason)) ? gateFix(finding, { front: 'editor', allowUnknown: true }) : gate;
 }
 
 function permit(finding: Finding, warning: string | null): FixPermit {

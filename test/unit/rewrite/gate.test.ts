@@ -1,7 +1,7 @@
 // The gate in front of every rewrite, as a matrix: verdict × entry path. The CLI runs as a user runs it
-// (dist/cli.js); the editor's three paths (Quick Fix, the report's Apply fix, batchwise.applyFix) all go
-// through applyFix in src/vscode/codeActions.ts, which calls gateFixWithConfirmation and then
-// session.fixFor with its permit: the same calls are made here, with the modal's answer given.
+// (dist/cli.js); the editor's three paths (the Quick Fix, the report's Apply fix, batchwise.applyFix)
+// all resolve the language server's rewrite action (codeAction/resolve with action 'rewrite', which is
+// what src/vscode/codeActions.ts sends), so they are driven here through `batchwise lsp --stdio`.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers';
 import { WorkspaceSession } from '../../../src/workspace/session';
 import { DEFAULT_OPTIONS, Finding, Verdict } from '../../../src/core/model';
-import { gateFix, gateFixWithConfirmation, quoteEvidence } from '../../../src/core/rewrite/gate';
+import { gateFix, quoteEvidence } from '../../../src/core/rewrite/gate';
+import type { CodeAction } from 'vscode-languageserver-protocol';
+import { LspTestClient } from '../../support/lspClient';
 
 const CLI = join(REPO_ROOT, 'dist', 'cli.js');
 
@@ -91,28 +93,34 @@ describe('CLI: batchwise fix', () => {
   });
 });
 
-describe('editor: applyFix (every editor path)', () => {
+describe('editor (through the language server): the rewrite action of every editor path', () => {
+  let client: LspTestClient;
+  before(async () => {
+    client = await LspTestClient.start({ command: [process.execPath, CLI, 'lsp', '--stdio'], root: dir });
+  });
+  after(async () => {
+    await client.stop();
+  });
+
   for (const path of EDITOR_PATHS) {
-    test(`${path}: batchable is fixed without asking; user-waiting is refused without asking; unknown asks, and only a yes fixes it`, async () => {
+    test(`${path}: batchable is rewritten; user-waiting and unknown are refused with the verdict and its evidence`, async () => {
       for (const v of VERDICTS) {
-        for (const answer of [false, true]) {
-          const asked: string[] = [];
-          const gate = await gateFixWithConfirmation(findings.get(v)!, async (reason) => {
-            asked.push(reason);
-            return answer;
-          });
-          const outcome = gate.ok ? session.fixFor(findings.get(v)!, gate.permit) : null;
-          const applied = outcome?.ok === true;
-          const label = `${path} × ${v} × ${answer ? 'confirmed' : 'declined'}`;
-          assert.equal(applied, v === 'batchable' || (v === 'unknown' && answer), label);
-          assert.equal(asked.length, v === 'unknown' ? 1 : 0, label);
-          if (v === 'unknown') assert.match(asked[0], /verdict unknown: .*no-entry-point.*Confirm to rewrite it anyway/, label);
-          if (v === 'user-waiting') {
-            assert.ok(!gate.ok && !gate.allowable, label);
-            assert.match(gate.reason, /verdict user-waiting: http-route-handler: /, label);
-          }
+        const f = findings.get(v)!;
+        const uri = await client.open(f.site.file);
+        await client.diagnosticsFor(uri, 1);
+        const before = client.messages.length;
+        const data = { uri, version: 1, start: f.site.range[0], end: f.site.range[1], action: 'rewrite' };
+        const resolved = (await client.connection.sendRequest('codeAction/resolve', { title: 'Batchwise', data })) as CodeAction;
+        const label = `${path} × ${v}`;
+        if (v === 'batchable') {
+          assert.ok(resolved.edit, label);
+          continue;
         }
+        assert.equal(resolved.edit, undefined, label);
+        const said = client.messages.slice(before).map((m) => m.message).join('\n');
+        assert.match(said, v === 'user-waiting' ? /verdict user-waiting: http-route-handler: / : /verdict unknown: .*no-entry-point: .*Rewrite it anyway with `batchwise fix --allow-unknown`/, label);
       }
+      assert.equal(existsSync(join(dir, 'batchwise')), false, 'nothing was written');
     });
   }
 });
