@@ -15,6 +15,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { join } from 'node:path';
 import type { Finding } from '../core/model';
 import { fixTitle } from '../core/rewrite';
+import { gateFix } from '../core/rewrite/gate';
 import { ANNOTATIONS, AnnotationKind, planAnnotation } from '../core/rewrite/annotate';
 import { RULE_CODES } from '../core/report/message';
 import type { DocumentAnalyses, DocumentFindings } from './analysis';
@@ -108,8 +109,11 @@ export function planAction(doc: TextDocument | undefined, data: ActionData, anal
     edits.map((e) => TextEdit.replace({ start: doc.positionAt(e.range[0]), end: doc.positionAt(e.range[1]) }, e.newText));
 
   if (data.action === 'rewrite') {
+    // The gate every fix passes: never a call a person waits for; an unknown context is not offered here (no confirmation over LSP yet).
+    const gate = gateFix(finding, { front: 'lsp', allowUnknown: false });
+    if (!gate.ok) return { ok: false, severity: 'error', reason: `no fix applied: ${gate.reason}.` };
     if (!offersRewrite(finding)) return { ok: false, severity: 'error', reason: `no fix applied: ${finding.fixRefusal ?? 'no rewrite is offered for this call'}` };
-    const outcome = entry.where.session.fixFor(finding);
+    const outcome = entry.where.session.fixFor(finding, gate.permit);
     if (!outcome.ok) return { ok: false, severity: 'error', reason: `no fix applied: ${outcome.reason}` };
     const created = outcome.fix.createFiles;
     if (created.length > 0 && !(caps.documentChanges && caps.createFiles)) {
