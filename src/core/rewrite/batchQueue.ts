@@ -12,6 +12,7 @@ import type { CallSite, TextEdit } from '../model';
 import type { ModuleStyle } from './moduleStyle';
 import { callUnderFix, HelperKind, helperPathFor, helperSpecifier, importsDefault, isModuleCommonJs, isPLimitLimiter, lastImport, refuse } from './loopHoist';
 import { importEdits, planImports } from './helperImports';
+import { keepComments } from './keepComments';
 
 export const BATCH_QUEUE = 'batch-queue';
 export const IN_LOOP = 'the call runs once per iteration of a loop that waits for it; a queue would send one batch per iteration';
@@ -123,7 +124,7 @@ export function checkBatchQueue(file: string, text: string, site: CallSite, open
     else edits.push({ range: [at, at], newText: text });
   }
   edits.push(imports);
-  return { ok: true, plan: { edits, moduleKind, helperKind, helperPath, queuePath } };
+  return { ok: true, plan: { edits: keepComments(parsed.text, parsed.ast.comments ?? [], edits), moduleKind, helperKind, helperPath, queuePath } };
 }
 
 /** A member of the call's promise other than then/catch/finally, used on it directly or through the variable holding it. */

@@ -21,6 +21,7 @@ import { Binding, factsFor, FileFacts, ModuleLookup, overlaps, unwrap, Use, with
 import { enclosingLoop, Loop, patternDefaults, patternIds, resultUse } from './loopShape';
 import { jsFileIsEsm, ModuleStyle, tsAllowsTopLevelAwait, tsFileIsNodeEsm } from './moduleStyle';
 import { importEdits, planImports } from './helperImports';
+import { keepComments } from './keepComments';
 
 export const LOOP_HOIST = 'loop-hoist';
 export { importsDefault, indentLike, isPLimitLimiter, NOT_PER_ITEM } from './loopShape';
@@ -365,7 +366,7 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
     edits.push({ range: [use.expression.range[0], use.expression.range[1]], newText: resultAccess });
   }
   edits.push(...importEdits(parsed.ast, parsed.text, moduleKind, planned, lastImport(parsed.ast)));
-  return { ok: true, plan: { edits, moduleKind, typescript, helperKind, helperPath } };
+  return { ok: true, plan: { edits: keepComments(parsed.text, parsed.ast.comments ?? [], edits), moduleKind, typescript, helperKind, helperPath } };
 }
 
 /**
