@@ -13,6 +13,7 @@ import type { ModuleStyle } from './moduleStyle';
 import { callUnderFix, HelperKind, helperPathFor, helperSpecifier, importsDefault, isModuleCommonJs, isPLimitLimiter, lastImport, refuse } from './loopHoist';
 import { importEdits, planImports } from './helperImports';
 import { keepComments } from './keepComments';
+import { fileNames } from './names';
 
 export const BATCH_QUEUE = 'batch-queue';
 export const IN_LOOP = 'the call runs once per iteration of a loop that waits for it; a queue would send one batch per iteration';
@@ -80,8 +81,7 @@ export function checkBatchQueue(file: string, text: string, site: CallSite, open
   const moduleKind = isModuleCommonJs(file, parsed.ast, text, style) ? 'cjs' : 'esm';
   const typescript = /\.[cm]?tsx?$/.test(file);
 
-  const used = new Set<string>();
-  visit(parsed.ast, (n) => void (n.type === T.Identifier && used.add(n.name)));
+  const used = fileNames(parsed.ast);
   const planned = planImports(
     parsed.ast,
     [

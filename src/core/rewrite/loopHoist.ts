@@ -22,6 +22,7 @@ import { enclosingLoop, Loop, patternDefaults, patternIds, resultUse } from './l
 import { jsFileIsEsm, ModuleStyle, tsAllowsTopLevelAwait, tsFileIsNodeEsm } from './moduleStyle';
 import { importEdits, planImports } from './helperImports';
 import { keepComments } from './keepComments';
+import { fileNames } from './names';
 
 export const LOOP_HOIST = 'loop-hoist';
 export { importsDefault, indentLike, isPLimitLimiter, NOT_PER_ITEM } from './loopShape';
@@ -285,8 +286,7 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
     return /^[ \t]*/.exec(parsed.text.slice(lineStart))![0];
   };
   const anchorIndent = indentOf(loop.anchor);
-  const used = new Set<string>();
-  visit(parsed.ast, (n) => void (n.type === T.Identifier && used.add(n.name)));
+  const used = fileNames(parsed.ast);
   const fresh = (base: string) => {
     let name = base;
     for (let i = 2; used.has(name); i++) name = `${base}${i}`;

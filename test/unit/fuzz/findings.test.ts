@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Analyzer } from '../../../src/core/analyze';
 import { DEFAULT_OPTIONS } from '../../../src/core/model';
+import { runPipeline } from '../../fuzz/pipeline';
 
 function analyse(files: Record<string, string>) {
   const project = { files: Object.keys(files).filter((f) => /\.[cm]?[jt]sx?$/.test(f)), read: (p: string) => files[p] };
@@ -18,4 +19,16 @@ test('a file nested deeper than the parser can follow is skipped as too deeply n
   assert.match(error.message, /too deeply nested/);
   assert.doesNotMatch(error.message, /syntax error/);
   assert.equal(result.findings.length, 1, 'the other file is still analysed');
+});
+
+test('a file with 1,000 LLM calls, each in its own loop, is audited within the fuzzer’s limit of 2 s of CPU', () => {
+  // Each call's fix check walked the whole file for the names in use, and every node-type test went
+  // through three module getters: 12 s for this file before.
+  const calls = Array.from({ length: 1000 }, (_, i) => `for (const item of ['a${i}']) { await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: item }] }); }`);
+  const text = `import OpenAI from 'openai';\nconst client = new OpenAI();\n${calls.join('\n')}\n`;
+  const outcome = runPipeline({ seed: 0, index: 0, origin: 'distilled', files: { 'loops.mjs': text }, target: 'loops.mjs', kinds: [], mutations: [] });
+  assert.deepEqual(outcome.failures, []);
+  assert.equal(outcome.findings, 1000);
+  assert.equal(outcome.fixesOffered, 1000);
+  assert.ok(outcome.auditMs < 2000, `the audit took ${Math.round(outcome.auditMs)} ms of CPU (${JSON.stringify(outcome.stageMs)})`);
 });
