@@ -32,3 +32,14 @@ test('a file with 1,000 LLM calls, each in its own loop, is audited within the f
   assert.equal(outcome.fixesOffered, 1000);
   assert.ok(outcome.auditMs < 2000, `the audit took ${Math.round(outcome.auditMs)} ms of CPU (${JSON.stringify(outcome.stageMs)})`);
 });
+
+test('a tsconfig.json nested deeper than TypeScript’s parser follows does not stop the audit', () => {
+  // Reading the module settings for the fix check ran TypeScript's config parser out of stack.
+  const files = {
+    'tsconfig.json': `{"compilerOptions": ${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`,
+    'scripts/run.ts': `import OpenAI from 'openai';\nconst client = new OpenAI();\nasync function main(items: string[]) {\n  for (const x of items) {\n    await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: x }] });\n  }\n}\nmain(['a']);\n`,
+  };
+  const outcome = runPipeline({ seed: 0, index: 0, origin: 'distilled', files, target: 'scripts/run.ts', kinds: [], mutations: [] });
+  assert.deepEqual(outcome.failures, []);
+  assert.equal(outcome.findings, 1);
+});
