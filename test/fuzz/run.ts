@@ -91,6 +91,9 @@ function topFrame(message: string, stack: string | undefined): string {
   return frames.length ? `${frames[0][1] ?? '<anonymous>'} (${frames[0][2].replace(/\\/g, '/')})` : '';
 }
 
+/** Mutations that make an input large or deep, in the order they explain a slow input. */
+const HEAVY_KINDS = ['many-calls', 'alias-chain', 'huge', 'deep', 're-export-cycle', 'project-files', 'lines', 'crossover'];
+
 export function signatureOf(f: Failure, input?: FuzzInput): string {
   switch (f.kind) {
     case 'exception':
@@ -100,8 +103,12 @@ export function signatureOf(f: Failure, input?: FuzzInput): string {
       return `fix output does not parse: ${normalise(f.message.replace(/^.*?does not parse: /, ''))}`;
     case 'user-text':
       return `fix loses user text: ${normalise(f.message.replace(/^[^:]*:\d+: /, '')).replace(/ at N.*| \(N in the file.*/, '')}`;
-    case 'slow':
-      return `slow in ${stageKind(f.stage)} after ${[...new Set(input?.kinds ?? [])].sort().join(' + ') || 'no mutation'}`;
+    case 'slow': {
+      // Named by the mutation that makes inputs big or deep, when there is one: the others ride along.
+      const kinds = input?.kinds ?? [];
+      const heavy = HEAVY_KINDS.find((k) => kinds.includes(k));
+      return `slow in ${stageKind(f.stage)} after ${heavy ?? ([...new Set(kinds)].sort().join(' + ') || 'no mutation')}`;
+    }
   }
 }
 

@@ -155,16 +155,26 @@ export function callUnderFix(file: string, text: string, site: CallSite, ast?: T
   if (site.streaming) return refuse(STREAMS);
   if (endpoint.provider === 'anthropic') {
     // The OpenAI helper gives each result the request id of its output line; Message Batches results carry none.
-    const scope = facts.functionOf(call) ?? parsed.ast;
-    let read: Node | null = null;
-    visit(scope, (n) => {
-      if (!read && n.type === T.MemberExpression && propertyName(n.property, n.computed) === '_request_id') read = n;
-    });
+    const read = requestIdRead(facts.functionOf(call) ?? parsed.ast);
     if (read) {
       return refuse(`the code reads \`${facts.quote(read)}\` (line ${facts.line(read)}), the request id the SDK adds to a message; Message Batches results carry none, so it would be undefined after the rewrite; stop reading it to get a fix`);
     }
   }
   return { endpoint, parsed, parents: facts.parents, facts, call, client, request };
+}
+
+/** Where a function (or the file) reads `_request_id`, if it does: walked once per function, though asked for each of its calls. */
+const requestIdReads = new WeakMap<Node, Node | null>();
+function requestIdRead(scope: Node): Node | null {
+  if (!requestIdReads.has(scope)) {
+    let read: Node | null = null;
+    visit(scope, (n) => {
+      if (read) return false;
+      if (n.type === T.MemberExpression && propertyName(n.property, n.computed) === '_request_id') read = n;
+    });
+    requestIdReads.set(scope, read);
+  }
+  return requestIdReads.get(scope)!;
 }
 
 const STREAMS = 'the call streams its response, and batch results do not stream';

@@ -21,7 +21,7 @@ test('a file nested deeper than the parser can follow is skipped as too deeply n
   assert.equal(result.findings.length, 1, 'the other file is still analysed');
 });
 
-test('a file with 1,000 LLM calls, each in its own loop, is audited within the fuzzer’s limit of 2 s of CPU', () => {
+test('a file with 1,000 LLM calls, each in its own loop, is audited, every call found and offered its fix', () => {
   // Each call's fix check walked the whole file for the names in use, and every node-type test went
   // through three module getters: 12 s for this file before.
   const calls = Array.from({ length: 1000 }, (_, i) => `for (const item of ['a${i}']) { await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: item }] }); }`);
@@ -30,7 +30,7 @@ test('a file with 1,000 LLM calls, each in its own loop, is audited within the f
   assert.deepEqual(outcome.failures, []);
   assert.equal(outcome.findings, 1000);
   assert.equal(outcome.fixesOffered, 1000);
-  assert.ok(outcome.auditMs < 2000, `the audit took ${Math.round(outcome.auditMs)} ms of CPU (${JSON.stringify(outcome.stageMs)})`);
+  // How long it takes is bench/fuzz.ts's figure (the slice fails any input over 2 s of CPU).
 });
 
 test('a tsconfig.json nested deeper than TypeScript’s parser follows does not stop the audit', () => {
@@ -42,4 +42,20 @@ test('a tsconfig.json nested deeper than TypeScript’s parser follows does not 
   const outcome = runPipeline({ seed: 0, index: 0, origin: 'distilled', files, target: 'scripts/run.ts', kinds: [], mutations: [] });
   assert.deepEqual(outcome.failures, []);
   assert.equal(outcome.findings, 1);
+});
+
+test('in a queue handler making 400 Anthropic calls, every call is found and checked for a fix', () => {
+  // Each call's fix check walked the whole handler for `_request_id` and the whole file for a
+  // shadowed client (the batch queue), once per call.
+  const call = `  await claude.messages.create({ model: 'claude-haiku-4-5', max_tokens: 20, messages: [{ role: 'user', content: job.data.text }] });`;
+  const files = {
+    'worker.ts': `import { Queue, Worker } from 'bullmq';\nimport Anthropic from '@anthropic-ai/sdk';\nconst claude = new Anthropic();\nexport const queue = new Queue('tagging');\nnew Worker('tagging', async (job) => {\n${Array(400).fill(call).join('\n')}\n});\n`,
+    // A script fills the queue: nobody waits for the jobs, so each call is batchable and gets a fix check.
+    'enqueue.ts': `import { Queue } from 'bullmq';\nconst queue = new Queue('tagging');\nasync function main() {\n  await queue.addBulk([{ name: 'a', data: { text: 'x' } }]);\n}\nmain();\n`,
+    'package.json': '{ "name": "x", "scripts": { "enqueue": "tsx enqueue.ts" } }',
+  };
+  const outcome = runPipeline({ seed: 0, index: 0, origin: 'distilled', files, target: 'worker.ts', kinds: [], mutations: [] });
+  assert.deepEqual(outcome.failures, []);
+  assert.equal(outcome.findings, 400);
+  assert.ok(outcome.stageMs['analyze: fix check'] !== undefined, 'the fix check ran');
 });
