@@ -12,6 +12,8 @@ import type { CallSite, TextEdit } from '../model';
 import type { ModuleStyle } from './moduleStyle';
 import { callUnderFix, HelperKind, helperPathFor, helperSpecifier, importsDefault, isModuleCommonJs, isPLimitLimiter, lastImport, refuse } from './loopHoist';
 import { importEdits, planImports } from './helperImports';
+import { keepComments } from './keepComments';
+import { fileNames } from './names';
 
 export const BATCH_QUEUE = 'batch-queue';
 export const IN_LOOP = 'the call runs once per iteration of a loop that waits for it; a queue would send one batch per iteration';
@@ -64,14 +66,7 @@ export function checkBatchQueue(file: string, text: string, site: CallSite, open
   if (client.type !== T.Identifier) return refuse('the client is not a module-level variable (e.g. this.client); the queue needs one it can hold');
   const binding = moduleBinding(parsed.ast, client.name);
   if (!binding) return refuse(`the client \`${client.name}\` is not a module-level constant or import; the queue needs one it can hold`);
-  let shadowed = false;
-  visit(parsed.ast, (n) => {
-    if (shadowed) return false;
-    const inBinding = n.range[0] >= binding.range[0] && n.range[1] <= binding.range[1];
-    if (n.type === T.VariableDeclarator && n.id.type === T.Identifier && n.id.name === client.name && !inBinding) shadowed = true;
-    if (isFunctionLike(n) && (n as TSESTree.FunctionLike).params.some((p) => p.type === T.Identifier && p.name === client.name)) shadowed = true;
-  });
-  if (shadowed) return refuse(`\`${client.name}\` names another variable inside a function too; rename one to get a fix`);
+  if (shadowedClient(parsed.ast, client.name, binding)) return refuse(`\`${client.name}\` names another variable inside a function too; rename one to get a fix`);
 
   const helperKind: HelperKind = endpoint.provider;
   const helperPath = helperPathFor(helperKind, openaiHelperPath);
@@ -79,8 +74,7 @@ export function checkBatchQueue(file: string, text: string, site: CallSite, open
   const moduleKind = isModuleCommonJs(file, parsed.ast, text, style) ? 'cjs' : 'esm';
   const typescript = /\.[cm]?tsx?$/.test(file);
 
-  const used = new Set<string>();
-  visit(parsed.ast, (n) => void (n.type === T.Identifier && used.add(n.name)));
+  const used = fileNames(parsed.ast);
   const planned = planImports(
     parsed.ast,
     [
@@ -123,7 +117,26 @@ export function checkBatchQueue(file: string, text: string, site: CallSite, open
     else edits.push({ range: [at, at], newText: text });
   }
   edits.push(imports);
-  return { ok: true, plan: { edits, moduleKind, helperKind, helperPath, queuePath } };
+  return { ok: true, plan: { edits: keepComments(parsed.text, parsed.ast.comments ?? [], edits), moduleKind, helperKind, helperPath, queuePath } };
+}
+
+/** Whether `name` is declared again in the file, besides `binding`: walked once per file and client, though asked for each call. */
+const shadowing = new WeakMap<TSESTree.Program, Map<string, boolean>>();
+function shadowedClient(ast: TSESTree.Program, name: string, binding: Node): boolean {
+  let byClient = shadowing.get(ast);
+  if (!byClient) shadowing.set(ast, (byClient = new Map()));
+  const key = `${name}@${binding.range[0]}`;
+  if (!byClient.has(key)) {
+    let shadowed = false;
+    visit(ast, (n) => {
+      if (shadowed) return false;
+      const inBinding = n.range[0] >= binding.range[0] && n.range[1] <= binding.range[1];
+      if (n.type === T.VariableDeclarator && n.id.type === T.Identifier && n.id.name === name && !inBinding) shadowed = true;
+      if (isFunctionLike(n) && (n as TSESTree.FunctionLike).params.some((p) => p.type === T.Identifier && p.name === name)) shadowed = true;
+    });
+    byClient.set(key, shadowed);
+  }
+  return byClient.get(key)!;
 }
 
 /** A member of the call's promise other than then/catch/finally, used on it directly or through the variable holding it. */

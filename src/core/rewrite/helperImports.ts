@@ -7,6 +7,7 @@ import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import { propertyName } from '../detect/resolve';
 import type { TextEdit } from '../model';
 import type { Node } from '../parse/walk';
+import type { NameSet } from './names';
 
 export interface HelperImport {
   /** The import's specifier ('./batchwise/openaiBatch'). */
@@ -60,7 +61,7 @@ function existingDeclaration(program: TSESTree.Program, specifier: string): { no
  * export's own name when nothing in the file uses it, else that name with a number. `used` holds the
  * file's identifiers and gets the new names added.
  */
-export function planImports(program: TSESTree.Program, wanted: HelperImport[], used: Set<string>): PlannedImport[] {
+export function planImports(program: TSESTree.Program, wanted: HelperImport[], used: NameSet): PlannedImport[] {
   return wanted.map((w) => {
     const existing = existingDeclaration(program, w.specifier)?.names.get(w.name);
     if (existing) return { ...w, local: existing, present: true };

@@ -21,6 +21,8 @@ import { Binding, factsFor, FileFacts, ModuleLookup, overlaps, unwrap, Use, with
 import { enclosingLoop, Loop, patternDefaults, patternIds, resultUse } from './loopShape';
 import { jsFileIsEsm, ModuleStyle, tsAllowsTopLevelAwait, tsFileIsNodeEsm } from './moduleStyle';
 import { importEdits, planImports } from './helperImports';
+import { keepComments } from './keepComments';
+import { fileNames } from './names';
 
 export const LOOP_HOIST = 'loop-hoist';
 export { importsDefault, indentLike, isPLimitLimiter, NOT_PER_ITEM } from './loopShape';
@@ -153,16 +155,26 @@ export function callUnderFix(file: string, text: string, site: CallSite, ast?: T
   if (site.streaming) return refuse(STREAMS);
   if (endpoint.provider === 'anthropic') {
     // The OpenAI helper gives each result the request id of its output line; Message Batches results carry none.
-    const scope = facts.functionOf(call) ?? parsed.ast;
-    let read: Node | null = null;
-    visit(scope, (n) => {
-      if (!read && n.type === T.MemberExpression && propertyName(n.property, n.computed) === '_request_id') read = n;
-    });
+    const read = requestIdRead(facts.functionOf(call) ?? parsed.ast);
     if (read) {
       return refuse(`the code reads \`${facts.quote(read)}\` (line ${facts.line(read)}), the request id the SDK adds to a message; Message Batches results carry none, so it would be undefined after the rewrite; stop reading it to get a fix`);
     }
   }
   return { endpoint, parsed, parents: facts.parents, facts, call, client, request };
+}
+
+/** Where a function (or the file) reads `_request_id`, if it does: walked once per function, though asked for each of its calls. */
+const requestIdReads = new WeakMap<Node, Node | null>();
+function requestIdRead(scope: Node): Node | null {
+  if (!requestIdReads.has(scope)) {
+    let read: Node | null = null;
+    visit(scope, (n) => {
+      if (read) return false;
+      if (n.type === T.MemberExpression && propertyName(n.property, n.computed) === '_request_id') read = n;
+    });
+    requestIdReads.set(scope, read);
+  }
+  return requestIdReads.get(scope)!;
 }
 
 const STREAMS = 'the call streams its response, and batch results do not stream';
@@ -284,8 +296,7 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
     return /^[ \t]*/.exec(parsed.text.slice(lineStart))![0];
   };
   const anchorIndent = indentOf(loop.anchor);
-  const used = new Set<string>();
-  visit(parsed.ast, (n) => void (n.type === T.Identifier && used.add(n.name)));
+  const used = fileNames(parsed.ast);
   const fresh = (base: string) => {
     let name = base;
     for (let i = 2; used.has(name); i++) name = `${base}${i}`;
@@ -365,7 +376,7 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
     edits.push({ range: [use.expression.range[0], use.expression.range[1]], newText: resultAccess });
   }
   edits.push(...importEdits(parsed.ast, parsed.text, moduleKind, planned, lastImport(parsed.ast)));
-  return { ok: true, plan: { edits, moduleKind, typescript, helperKind, helperPath } };
+  return { ok: true, plan: { edits: keepComments(parsed.text, parsed.ast.comments ?? [], edits), moduleKind, typescript, helperKind, helperPath } };
 }
 
 /**

@@ -32,7 +32,7 @@ export function moduleStyleFor(file: string, read: (path: string) => string | un
 }
 
 function tsOptions(path: string, read: (path: string) => string | undefined): { module?: string; moduleResolution?: string } | undefined {
-  const parsed = parsedTsconfig(path, read);
+  const parsed = readableTsconfig(path, read);
   if (!parsed) return undefined;
   const { module, moduleResolution } = parsed.options;
   return {
@@ -78,6 +78,16 @@ function parsedTsconfig(path: string, read: (path: string) => string | undefined
   return { options: parsed.options, include, exclude, files: parsed.fileNames.map(rel) };
 }
 
+/** parsedTsconfig, or undefined for a file TypeScript's parser cannot get through (nested deeper than its stack): tsc could not read it either. */
+function readableTsconfig(path: string, read: (path: string) => string | undefined): ParsedTsconfig | undefined {
+  try {
+    return parsedTsconfig(path, read);
+  } catch (err) {
+    if (err instanceof RangeError) return undefined;
+    throw err;
+  }
+}
+
 function parseJson(text: string | undefined): Record<string, unknown> | undefined {
   if (text === undefined) return undefined;
   try {
@@ -109,7 +119,8 @@ export function tsProjectFor(file: string, read: (path: string) => string | unde
   for (let n = dirs.length; n >= 0; n--) {
     const dir = dirs.slice(0, n).join('/');
     const path = dir ? `${dir}/tsconfig.json` : 'tsconfig.json';
-    const parsed = parsedTsconfig(path, read);
+    const parsed = readableTsconfig(path, read);
+    if (!parsed && read(path) !== undefined) return undefined; // there, but not readable: no layout to go by
     if (!parsed) continue;
     const { options } = parsed;
     const at = (p: string | undefined) => (p === undefined ? undefined : p.replace(/^\/+/, ''));

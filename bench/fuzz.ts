@@ -1,0 +1,64 @@
+// The long fuzz run: `npm run fuzz -- --seed 7 --count 100000 [--start 0] [--workers 2] [--out DIR]
+// [--limit-ms 2000] [--cpu-limit-ms 3000] [--kill-ms 120000] [--no-shrink]`, or `npm run fuzz -- --replay DIR` to run one
+// reproducer again. Mutated fixture projects go through the whole pipeline in worker threads (see
+// test/fuzz/); prints inputs run, exceptions, slow inputs, time per input and each failure's reproducer.
+// Exit code 1 when anything failed.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatSummary, fuzz } from '../test/fuzz/run';
+import { runPipeline } from '../test/fuzz/pipeline';
+import type { FuzzInput } from '../test/fuzz/mutate';
+import { REPO_ROOT } from '../test/unit/helpers';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      seed: { type: 'string', default: '1' },
+      count: { type: 'string', default: '100000' },
+      start: { type: 'string', default: '0' },
+      workers: { type: 'string', default: '2' },
+      out: { type: 'string' },
+      'limit-ms': { type: 'string', default: '2000' },
+      'kill-ms': { type: 'string', default: '120000' },
+      'cpu-limit-ms': { type: 'string', default: '3000' },
+      'shrink-ms': { type: 'string', default: '120000' },
+      'no-shrink': { type: 'boolean', default: false },
+      replay: { type: 'string' },
+    },
+  });
+  const num = (name: keyof typeof values) => {
+    const n = Number(values[name]);
+    if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} '${values[name]}' is not a number`);
+    return n;
+  };
+  if (values.replay) {
+    process.setSourceMapsEnabled(true);
+    const input = JSON.parse(readFileSync(join(values.replay, 'input.json'), 'utf8')) as FuzzInput;
+    const outcome = runPipeline(input, (stage) => process.stderr.write(`  ${stage}\n`));
+    console.log(JSON.stringify(outcome, null, 2));
+    process.exitCode = outcome.failures.length || outcome.ms > num('limit-ms') ? 1 : 0;
+    return;
+  }
+  const seed = num('seed');
+  const summary = await fuzz({
+    seed,
+    count: num('count'),
+    start: num('start'),
+    workers: Math.max(1, num('workers')),
+    outDir: values.out ?? join(REPO_ROOT, 'test-output', 'fuzz', `seed-${seed}`),
+    limitMs: num('limit-ms'),
+    killMs: num('kill-ms'),
+    cpuLimitMs: num('cpu-limit-ms'),
+    shrink: !values['no-shrink'],
+    shrinkMs: num('shrink-ms'),
+    log: (line) => process.stderr.write(line + '\n'),
+  });
+  console.log(formatSummary(summary));
+  process.exitCode = summary.failures.length ? 1 : 0;
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 2;
+});

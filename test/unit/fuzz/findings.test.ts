@@ -1,0 +1,61 @@
+// What the fuzzer found, distilled to the smallest input that showed it (bench/fuzz-findings.md).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Analyzer } from '../../../src/core/analyze';
+import { DEFAULT_OPTIONS } from '../../../src/core/model';
+import { runPipeline } from '../../fuzz/pipeline';
+
+function analyse(files: Record<string, string>) {
+  const project = { files: Object.keys(files).filter((f) => /\.[cm]?[jt]sx?$/.test(f)), read: (p: string) => files[p] };
+  return new Analyzer(project, DEFAULT_OPTIONS).run();
+}
+
+test('a file nested deeper than the parser can follow is skipped as too deeply nested, not called a syntax error', () => {
+  // 10,000 parentheses, one a line: valid JavaScript the parser runs out of stack on.
+  const deep = `import OpenAI from 'openai';\nconst x = ${'(\n'.repeat(10_000)}1${')\n'.repeat(10_000)};\n`;
+  const result = analyse({ 'deep.ts': deep, 'ok.ts': `import OpenAI from 'openai';\nawait new OpenAI().chat.completions.create({ model: 'gpt-4o', messages: [] });\n` });
+  const error = result.errors.find((e) => e.file === 'deep.ts');
+  assert.ok(error, 'the deep file is reported');
+  assert.match(error.message, /too deeply nested/);
+  assert.doesNotMatch(error.message, /syntax error/);
+  assert.equal(result.findings.length, 1, 'the other file is still analysed');
+});
+
+test('a file with 1,000 LLM calls, each in its own loop, is audited, every call found and offered its fix', () => {
+  // Each call's fix check walked the whole file for the names in use, and every node-type test went
+  // through three module getters: 12 s for this file before.
+  const calls = Array.from({ length: 1000 }, (_, i) => `for (const item of ['a${i}']) { await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: item }] }); }`);
+  const text = `import OpenAI from 'openai';\nconst client = new OpenAI();\n${calls.join('\n')}\n`;
+  const outcome = runPipeline({ seed: 0, index: 0, origin: 'distilled', files: { 'loops.mjs': text }, target: 'loops.mjs', kinds: [], mutations: [] });
+  assert.deepEqual(outcome.failures, []);
+  assert.equal(outcome.findings, 1000);
+  assert.equal(outcome.fixesOffered, 1000);
+  // How long it takes is bench/fuzz.ts's figure (the slice fails any input over 2 s of CPU).
+});
+
+test('a tsconfig.json nested deeper than TypeScript’s parser follows does not stop the audit', () => {
+  // Reading the module settings for the fix check ran TypeScript's config parser out of stack.
+  const files = {
+    'tsconfig.json': `{"compilerOptions": ${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`,
+    'scripts/run.ts': `import OpenAI from 'openai';\nconst client = new OpenAI();\nasync function main(items: string[]) {\n  for (const x of items) {\n    await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: x }] });\n  }\n}\nmain(['a']);\n`,
+  };
+  const outcome = runPipeline({ seed: 0, index: 0, origin: 'distilled', files, target: 'scripts/run.ts', kinds: [], mutations: [] });
+  assert.deepEqual(outcome.failures, []);
+  assert.equal(outcome.findings, 1);
+});
+
+test('in a queue handler making 400 Anthropic calls, every call is found and checked for a fix', () => {
+  // Each call's fix check walked the whole handler for `_request_id` and the whole file for a
+  // shadowed client (the batch queue), once per call.
+  const call = `  await claude.messages.create({ model: 'claude-haiku-4-5', max_tokens: 20, messages: [{ role: 'user', content: job.data.text }] });`;
+  const files = {
+    'worker.ts': `import { Queue, Worker } from 'bullmq';\nimport Anthropic from '@anthropic-ai/sdk';\nconst claude = new Anthropic();\nexport const queue = new Queue('tagging');\nnew Worker('tagging', async (job) => {\n${Array(400).fill(call).join('\n')}\n});\n`,
+    // A script fills the queue: nobody waits for the jobs, so each call is batchable and gets a fix check.
+    'enqueue.ts': `import { Queue } from 'bullmq';\nconst queue = new Queue('tagging');\nasync function main() {\n  await queue.addBulk([{ name: 'a', data: { text: 'x' } }]);\n}\nmain();\n`,
+    'package.json': '{ "name": "x", "scripts": { "enqueue": "tsx enqueue.ts" } }',
+  };
+  const outcome = runPipeline({ seed: 0, index: 0, origin: 'distilled', files, target: 'worker.ts', kinds: [], mutations: [] });
+  assert.deepEqual(outcome.failures, []);
+  assert.equal(outcome.findings, 400);
+  assert.ok(outcome.stageMs['analyze: fix check'] !== undefined, 'the fix check ran');
+});

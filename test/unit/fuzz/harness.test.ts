@@ -1,0 +1,103 @@
+// The fuzzer's own parts: inputs made again from their numbers, the check that a fix keeps the user's
+// text, the shrinker, and the pool that stops a stuck input without stopping the run.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateInput, FuzzInput } from '../../fuzz/mutate';
+import { userTextProblem } from '../../fuzz/userText';
+import { shrink } from '../../fuzz/shrink';
+import { Pool } from '../../fuzz/pool';
+import { signatureOf } from '../../fuzz/run';
+
+test('an input is a function of its seed and index', () => {
+  for (const index of [0, 1, 17, 4242]) assert.deepEqual(generateInput(9, index), generateInput(9, index));
+  const a = generateInput(9, 1);
+  const b = generateInput(10, 1);
+  assert.notDeepEqual({ files: a.files, mutations: a.mutations }, { files: b.files, mutations: b.mutations });
+});
+
+test('inputs mutate the fixtures in every way the fuzzer knows', () => {
+  const kinds = new Set<string>();
+  for (let i = 0; i < 150; i++) for (const k of generateInput(5, i).kinds) kinds.add(k);
+  for (const k of ['truncate', 'flip', 'brackets', 'deep', 'huge', 'line-endings', 'encoding', 'alias-chain', 're-export-cycle', 'wrap', 'comments']) {
+    assert.ok(kinds.has(k), `no '${k}' mutation in 150 inputs`);
+  }
+});
+
+const FILE = 'main.ts';
+const BEFORE = "const a = 'keep me'; /* note */ call(a);\r\nconst b = 2;\r\n";
+
+test('user text: an edit that keeps every comment and string passes', () => {
+  const at = BEFORE.indexOf('call(a)');
+  const edits = [{ range: [at, at + 'call(a)'.length] as [number, number], newText: 'other(a)' }];
+  const after = BEFORE.slice(0, at) + 'other(a)' + BEFORE.slice(at + 7);
+  assert.equal(userTextProblem(FILE, BEFORE, edits, after, null), null);
+});
+
+test('user text: a dropped comment, a split token, a split CRLF and a duplicated comment are problems', () => {
+  const start = BEFORE.indexOf('/* note */');
+  const dropped = BEFORE.slice(0, start) + BEFORE.slice(start + 10);
+  assert.match(userTextProblem(FILE, BEFORE, [{ range: [start, start + 10], newText: '' }], dropped, null) ?? '', /drops "\/\* note \*\/"/);
+  const inString = BEFORE.indexOf('keep') + 2;
+  assert.match(userTextProblem(FILE, BEFORE, [{ range: [inString, inString], newText: 'x' }], BEFORE.slice(0, inString) + 'x' + BEFORE.slice(inString), null) ?? '', /cuts into "'keep me'"/);
+  const crlf = BEFORE.indexOf('\r\n') + 1;
+  assert.match(userTextProblem(FILE, BEFORE, [{ range: [crlf, crlf], newText: '\n' }], BEFORE.slice(0, crlf) + '\n' + BEFORE.slice(crlf), null) ?? '', /splits a CRLF/);
+  const twice = BEFORE.replace('/* note */', '/* note */ /* note */');
+  assert.match(userTextProblem(FILE, BEFORE, [{ range: [start, start + 10], newText: '/* note */ /* note */' }], twice, null) ?? '', /duplicates the comment/);
+  assert.match(userTextProblem(FILE, BEFORE, [{ range: [5, 3], newText: '' }], BEFORE, null) ?? '', /outside the text/);
+});
+
+test('the shrinker keeps what makes an input fail and drops the rest', async () => {
+  const input: FuzzInput = {
+    seed: 1,
+    index: 1,
+    origin: 'x',
+    target: 'a.ts',
+    kinds: [],
+    mutations: [],
+    files: { 'a.ts': `const x = 1;\n${'('.repeat(64)}BOOM${')'.repeat(64)}\nconst y = 2;\n`, 'b.ts': 'export {};\n', 'package.json': '{}' },
+  };
+  // Fails while 'BOOM' is there inside balanced parentheses.
+  const fails = async (c: FuzzInput) => {
+    const t = c.files['a.ts'];
+    return t.includes('BOOM') && t.split('(').length === t.split(')').length && t.includes('(');
+  };
+  const { input: small } = await shrink(input, fails, { deadline: Date.now() + 60_000, maxAttempts: 10_000 });
+  assert.deepEqual(Object.keys(small.files), ['a.ts']);
+  assert.equal(small.files['a.ts'], '((BOOM))');
+});
+
+test('the pool stops an input that spins or blocks, reports it, and goes on with the next', async () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'batchwise-pool-'));
+  const pool = new Pool({ size: 1, killMs: 3000, cpuLimitMs: 300, scratch, workerFile: join(__dirname, 'stuckWorker.js') });
+  const job = (target: string) => pool.run({ input: { seed: 0, index: 0, origin: '', files: {}, target, kinds: [], mutations: [] } });
+  try {
+    const spun = await job('spin');
+    assert.equal(spun.kind, 'killed');
+    assert.equal(spun.kind === 'killed' && spun.stage, 'analyze');
+    const slept = await job('sleep');
+    assert.equal(slept.kind === 'killed' && slept.cpu, false, 'a thread that waits is stopped by wall time');
+    const broke = await job('throw');
+    assert.equal(broke.kind, 'crashed');
+    assert.match(broke.kind === 'crashed' ? broke.message : '', /the worker broke/);
+    const fine = await job('fine');
+    assert.equal(fine.kind, 'done');
+  } finally {
+    await pool.close();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+});
+
+test('failures group by cause: a stack overflow by the files of its recursion, not by where the stack ran out', () => {
+  const overflow = (top: string) => ({
+    kind: 'exception' as const,
+    stage: 'analyze',
+    message: 'RangeError: Maximum call stack size exceeded',
+    stack: `RangeError: Maximum call stack size exceeded\n    at ${top} (/r/src/core/a.ts:1:1)\n    at f (/r/src/core/detect/resolve.ts:2:2)\n    at g (/r/src/core/detect/resolve.ts:3:3)`,
+  });
+  assert.equal(signatureOf(overflow('x')), signatureOf(overflow('y')));
+  assert.match(signatureOf(overflow('x')), /src\/core\/detect\/resolve\.ts/);
+  assert.notEqual(signatureOf({ kind: 'exception', stage: 'fix 1: plan', message: 'TypeError: a', stack: 'at f (/r/src/core/rewrite/x.ts:1:1)' }), signatureOf({ kind: 'exception', stage: 'fix 1: plan', message: 'TypeError: b', stack: 'at f (/r/src/core/rewrite/x.ts:1:1)' }));
+});
