@@ -36,12 +36,7 @@ export class Analyzer {
   }
 
   /** The project's modules by import specifier, parsed: what a fix reads to follow an imported function. */
-  readonly modules: ModuleLookup = (fromFile, specifier) => {
-    const target = this.project.resolveImport(fromFile, specifier);
-    const entry = target ? this.project.get(target) : null;
-    const text = target && entry ? this.project.text(target) : undefined;
-    return target && entry && text !== undefined ? { file: target, text, ast: entry.parsed.ast } : undefined;
-  };
+  readonly modules: ModuleLookup = (fromFile, specifier) => this.project.module(fromFile, specifier);
 
   /** Call sites in one file, with their AST nodes (for rewrites). */
   detect(file: string): DetectedCall[] {
@@ -108,7 +103,7 @@ export class Analyzer {
       // The rewrites wait for the batch where the call stood; a serverless run is stopped long before.
       fixRefusal = `the call runs in ${classification.runsIn}, which the platform stops after minutes, while a batch takes up to 24 hours to finish: the rewritten code would be stopped before its results arrive. Submit the batch in one run and collect its results in a later one (keep the helper's state in lasting storage, not the function's disk)`;
     } else if (classification.verdict === 'batchable' && this.stages.fixCheck) {
-      const check = this.stages.fixCheck({ file: call.site.file, text, site: call.site, ast: this.project.get(call.site.file)?.parsed.ast, modules: this.modules });
+      const check = this.stages.fixCheck({ file: call.site.file, text, site: call.site, ast: this.project.get(call.site.file)?.ast, modules: this.modules });
       if ('refused' in check) fixRefusal = check.refused;
       else fix = check;
     }

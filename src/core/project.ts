@@ -1,23 +1,11 @@
 // A lazily parsed view of the project: parses a file the first time a stage asks for it,
 // resolves relative imports against the known file list.
 import { parseConfigFileTextToJson } from 'typescript';
-import { parseSource, ParseResult, ParsedFile, TSESTree } from './parse/parse';
-import { indexParents, Node } from './parse/walk';
+import { parseSource, ParseResult, TSESTree } from './parse/parse';
+import { SyntaxModel } from './syntax/model';
 import type { AnalysisError, ProjectSource } from './model';
 
-/**
- * Another module of the project, by an import specifier of `fromFile` (relative, or a tsconfig `paths`
- * alias), parsed: how a fix follows an imported function to what it returns.
- */
-export type ModuleLookup = (fromFile: string, specifier: string) => { file: string; text: string; ast: TSESTree.Program } | undefined;
-
-export interface FileIndex {
-  parsed: ParsedFile;
-  parents: Map<Node, Node>;
-  /** Name indexes the call graph builds on demand; they live as long as the parse (see Classifier). */
-  identifiers?: Map<string, TSESTree.Identifier[]>;
-  memberCalls?: Map<string, TSESTree.CallExpression[]>;
-}
+export type { ModuleLookup } from './syntax/modules';
 
 const RESOLVE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 
@@ -41,10 +29,10 @@ export function stripExtension(path: string): string {
 }
 
 /** Parses kept between analyses, keyed by file; an entry is reused only while the text is identical. */
-export type ParseCache = Map<string, { text: string; entry: FileIndex | null; error?: string }>;
+export type ParseCache = Map<string, { text: string; entry: SyntaxModel | null; error?: string }>;
 
 export class ProjectIndex {
-  private readonly cache = new Map<string, FileIndex | null>();
+  private readonly cache = new Map<string, SyntaxModel | null>();
   private readonly fileSet: Set<string>;
   readonly errors: AnalysisError[] = [];
   private readonly reportedErrors = new Set<string>();
@@ -68,11 +56,11 @@ export class ProjectIndex {
     return this.source.read(file);
   }
 
-  /** The parsed file, or null when it is missing or unparseable (the error is recorded once). */
-  get(file: string): FileIndex | null {
+  /** The file's syntax model, or null when it is missing or unparseable (the error is recorded once). */
+  get(file: string): SyntaxModel | null {
     if (this.cache.has(file)) return this.cache.get(file)!;
     const text = this.source.read(file);
-    let entry: FileIndex | null = null;
+    let entry: SyntaxModel | null = null;
     if (text === undefined) {
       this.report(file, this.source.readError?.(file) ?? 'could not be read');
     } else {
@@ -83,7 +71,7 @@ export class ProjectIndex {
       } else {
         const result: ParseResult = parseSource(file, text);
         let error: string | undefined;
-        if (result.ok) entry = { parsed: result, parents: indexParents(result.ast) };
+        if (result.ok) entry = SyntaxModel.of(result);
         else {
           error = result.line ? `${result.message} (line ${result.line})` : result.message;
           this.report(file, error);
@@ -93,6 +81,12 @@ export class ProjectIndex {
     }
     this.cache.set(file, entry);
     return entry;
+  }
+
+  /** The module an import specifier of `fromFile` names, when it is a file of the project that parses. */
+  module(fromFile: string, specifier: string): SyntaxModel | undefined {
+    const target = this.resolveImport(fromFile, specifier);
+    return (target ? this.get(target) : null) ?? undefined;
   }
 
   /** Why a file could not be parsed, when it was a syntax error (not an unreadable, oversized or minified file). */

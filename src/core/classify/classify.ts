@@ -3,11 +3,13 @@
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import { visit, Node } from '../parse/walk';
 import type { CallSite, Classification, Evidence } from '../model';
-import { isFunctionLike, lookupBinding, propertyName, FunctionLike, Resolver } from '../detect/resolve';
-import type { Binding } from '../detect/resolve';
-import { isValueReference, moduleRefs, ModuleRef } from './references';
+import { Resolver } from '../detect/resolve';
+import { isFunctionLike, propertyName, FunctionLike, unwrap } from '../syntax/nodes';
+import { isValueReference } from './references';
+import type { ModuleRef } from '../syntax/modules';
 import { enclosingFunctionName, functionName } from '../detect/detect';
-import type { FileIndex, ProjectIndex } from '../project';
+import type { ProjectIndex } from '../project';
+import type { Binding, SyntaxModel } from '../syntax/model';
 import { dirname, joinPath, stripExtension } from '../project';
 import { parseConfigFileTextToJson } from 'typescript';
 import {
@@ -118,7 +120,6 @@ const MAX_IMPORTERS = 400;
 export class Classifier {
   /** package.json files by folder, read on first use ('' is the root). */
   private readonly packageByDir = new Map<string, PackageInfo | null>();
-  private static readonly NO_INDEX = new Map<string, never[]>();
   private readonly pathMemo = new Map<Node, Path[]>();
   /** Route paths that vercel.json runs on a schedule. */
   private readonly cronRoutes: Map<string, string>;
@@ -313,13 +314,13 @@ export class Classifier {
       child = cur;
       cur = fi.parents.get(cur);
     }
-    const prompt = this.promptPath(fi, file, fi.parsed.ast, node, loops);
+    const prompt = this.promptPath(fi, file, fi.ast, node, loops);
     if (prompt) return [prompt];
     return this.topLevelPaths(fi, file).map((p) => ({ ...p, loops: [...p.loops, ...loops] }));
   }
 
   /** A read of what a person types, earlier in the same function (or module) run: that person waits for the answer. */
-  private promptPath(fi: FileIndex, file: string, scope: Node, at: Node, loops: Loop[]): Path | null {
+  private promptPath(fi: SyntaxModel, file: string, scope: Node, at: Node, loops: Loop[]): Path | null {
     if (isTestFile(file)) return null;
     const read = promptBefore(fi, scope, at);
     if (!read) return null;
@@ -335,14 +336,14 @@ export class Classifier {
     };
   }
 
-  private topLevelPaths(fi: FileIndex, file: string): Path[] {
-    const program = fi.parsed.ast;
+  private topLevelPaths(fi: SyntaxModel, file: string): Path[] {
+    const program = fi.ast;
     if (isTestFile(file)) return [excludedPath(file)];
     // Checked before the npm script or top-level await that starts the file: those say how the
     // process starts, not who waits on the handlers it serves.
     const server = this.serverStart(file, fi);
     if (server) return [startupPath(file, server)];
-    const entry = matchFileEntry(file, fi.parsed.text, program, this.packagesAbove(file), this.workflows) ?? this.standaloneProgram(file, fi);
+    const entry = matchFileEntry(file, fi.text, program, this.packagesAbove(file), this.workflows) ?? this.standaloneProgram(file, fi);
     if (entry) return [toPath(entry, file)];
     return [
       {
@@ -375,8 +376,8 @@ export class Classifier {
   }
 
   /** Top-level await in a file no module imports (see `topLevelAwait`). */
-  private standaloneProgram(file: string, fi: FileIndex): EntryMatch | null {
-    const entry = topLevelAwait(file, fi.parsed.text, fi.parsed.ast) ?? mainCall(file, fi.parsed.text, fi.parsed.ast);
+  private standaloneProgram(file: string, fi: SyntaxModel): EntryMatch | null {
+    const entry = topLevelAwait(file, fi.text, fi.ast) ?? mainCall(file, fi.text, fi.ast);
     return entry && this.importersOf(file).length === 0 ? entry : null;
   }
 
@@ -433,7 +434,7 @@ export class Classifier {
     if (fn.body?.type === T.BlockStatement && hasDirective(fn.body.body, 'use server')) {
       return [toPath({ rule: 'server-action', message: `server action ${name ?? ''} in ${file}:${fn.loc.start.line}`.replace('  ', ' '), node: fn }, file)];
     }
-    const self = outermost(fi, fn);
+    const self = fi.outermost(fn);
     const parent = fi.parents.get(self);
     // An immediately invoked function runs where it is written.
     if (parent?.type === T.CallExpression && parent.callee === self) return this.walkFrom(file, parent, depth + 1, visiting);
@@ -455,7 +456,7 @@ export class Classifier {
       const kind = name.startsWith('use') ? 'React hook' : 'UI component';
       return withStep([toPath({ rule: 'ui-component', message: `${kind} \`${name}\` in ${file}:${fn.loc.start.line}`, node: fn }, file)]);
     }
-    if (fn.body && STREAM_TO_CLIENT.test(fi.parsed.text.slice(fn.body.range[0], fn.body.range[1]))) {
+    if (fn.body && STREAM_TO_CLIENT.test(fi.text.slice(fn.body.range[0], fn.body.range[1]))) {
       const label = name ? `\`${name}\`` : 'the enclosing function';
       return withStep([toPath({ rule: 'stream-to-client', message: `${label} streams its answer to an HTTP client (${file}:${fn.loc.start.line})`, node: fn }, file)]);
     }
@@ -519,13 +520,13 @@ export class Classifier {
   }
 
   /** The entry a file convention makes of an export: a route handler, a cron route, a server action. */
-  private conventionPaths(fi: FileIndex, file: string, exportName: string, value: Node): Path[] {
+  private conventionPaths(fi: SyntaxModel, file: string, exportName: string, value: Node): Path[] {
     const one = this.conventionPath(fi, file, exportName, value);
     if (one) return [one];
     return this.lambdaPaths(fi, file, exportName, value);
   }
 
-  private conventionPath(fi: FileIndex, file: string, exportName: string, value: Node): Path | null {
+  private conventionPath(fi: SyntaxModel, file: string, exportName: string, value: Node): Path | null {
     const convention = matchExportConvention(file, exportName, value);
     if (convention && /^Netlify/.test(convention.message)) {
       const spec = netlifySchedule(fi);
@@ -542,9 +543,9 @@ export class Classifier {
       return toPath({ rule: 'vercel-cron', message: `the route ${route} is run by a vercel.json cron ('${schedule}'), not by a person`, node: value, platform: 'a Vercel function' }, file);
     }
     if (convention) return toPath(convention, file);
-    const discord = exportName === 'execute' ? matchDiscordModule(exportedValues(fi.parsed.ast), exportName, file, value) : null;
+    const discord = exportName === 'execute' ? matchDiscordModule(exportedValues(fi), exportName, file, value) : null;
     if (discord) return toPath(discord, file);
-    if (exportName !== 'default' && hasDirective(fi.parsed.ast.body, 'use server')) {
+    if (exportName !== 'default' && hasDirective(fi.ast.body, 'use server')) {
       return toPath({ rule: 'server-action', message: `server action ${exportName} in ${file}`, node: value }, file);
     }
     return null;
@@ -576,7 +577,7 @@ export class Classifier {
    * API is a person's request, a schedule a cron job, a queue or other event source is not traced.
    * A `handler` export of Lambda code that no template maps says nothing about who invokes it.
    */
-  private lambdaPaths(fi: FileIndex, file: string, exportName: string, value: Node): Path[] {
+  private lambdaPaths(fi: SyntaxModel, file: string, exportName: string, value: Node): Path[] {
     const stem = stripExtension(file);
     const fns = this.lambdaFunctions(file).filter((f) => f.exportName === exportName && (f.stem === stem || f.stem.replace(/^(.*\/)?(dist|build|\.build|out)\//, '$1src/') === stem));
     const line = value.loc.start.line;
@@ -598,8 +599,8 @@ export class Classifier {
   }
 
   /** A `handler` export of Lambda code that no serverless.yml or SAM template maps: what invokes it is unknown. */
-  private unmappedLambda(fi: FileIndex, file: string, exportName: string, value: Node): Path[] {
-    if (exportName !== 'handler' || !LAMBDA_CODE.test(fi.parsed.text)) return [];
+  private unmappedLambda(fi: SyntaxModel, file: string, exportName: string, value: Node): Path[] {
+    if (exportName !== 'handler' || !LAMBDA_CODE.test(fi.text)) return [];
     return [
       {
         effect: 'open',
@@ -665,7 +666,7 @@ export class Classifier {
       const target = bindingTarget(decl, use.name!);
       const afi = this.project.get(use.file);
       if (!target || !afi) continue;
-      uses.splice(i--, 1, ...this.findUses(use.file, target, use.name!, exportNamesOf(afi, target, use.name!), (b) => b.kind === 'init' && b.declarator === decl));
+      uses.splice(i--, 1, ...this.findUses(use.file, target, use.name!, exportNamesOf(afi, target, use.name!), (b) => b.declarator === decl));
     }
     for (const use of uses) {
       if (use.kind === 'call') paths.push(...this.resultPaths(use.file, use.node as TSESTree.CallExpression, depth, visiting));
@@ -679,7 +680,7 @@ export class Classifier {
   /** Where the value a call returns goes, when that value is a function: handed to a call, called, stored or exported. */
   private resultPaths(file: string, call: TSESTree.CallExpression, depth: number, visiting: Set<Node>): Path[] {
     const fi = this.project.get(file)!;
-    const self = outermost(fi, call);
+    const self = fi.outermost(call);
     const parent = fi.parents.get(self);
     if ((parent?.type === T.CallExpression || parent?.type === T.NewExpression) && parent.arguments.includes(self as never)) {
       return this.argumentPaths(file, parent, depth + 1, visiting);
@@ -779,7 +780,7 @@ export class Classifier {
     for (;;) {
       const entry = this.callEntryPaths(file, receiving, depth, visiting);
       if (entry) return entry;
-      const self = outermost(fi, receiving);
+      const self = fi.outermost(receiving);
       const outer = fi.parents.get(self);
       if (!outer || (outer.type !== T.CallExpression && outer.type !== T.NewExpression) || !outer.arguments.includes(self as never)) break;
       receiving = outer;
@@ -798,7 +799,7 @@ export class Classifier {
    * it is taken as a handler (user-waiting). An event of a stream read from a file is a loop over
    * batch data.
    */
-  private unknownCallPaths(fi: FileIndex, file: string, call: TSESTree.CallExpression | TSESTree.NewExpression, eventKey: string | undefined, depth: number, visiting: Set<Node>): Path[] {
+  private unknownCallPaths(fi: SyntaxModel, file: string, call: TSESTree.CallExpression | TSESTree.NewExpression, eventKey: string | undefined, depth: number, visiting: Set<Node>): Path[] {
     const callee = calleeName(call);
     const paths = this.walkFrom(file, call, depth + 1, visiting);
     if (callee && INLINE_CALLBACKS.has(callee)) return paths;
@@ -859,14 +860,14 @@ export class Classifier {
    * `export const POST = withAuth(fn)`, `export default withAuth(handler)`): the value stands for the
    * function. Null when the value is neither stored nor exported, or is never used as a function.
    */
-  private boundPaths(fi: FileIndex, file: string, wrapper: TSESTree.CallExpression | TSESTree.NewExpression, depth: number, visiting: Set<Node>): Path[] | null {
+  private boundPaths(fi: SyntaxModel, file: string, wrapper: TSESTree.CallExpression | TSESTree.NewExpression, depth: number, visiting: Set<Node>): Path[] | null {
     const callee = wrapper.callee.type === T.MemberExpression ? propertyName(wrapper.callee.property, wrapper.callee.computed) : wrapper.callee.type === T.Identifier ? wrapper.callee.name : null;
     if (callee && INLINE_CALLBACKS.has(callee)) return null;
-    let value = outermost(fi, wrapper);
+    let value = fi.outermost(wrapper);
     let holder = fi.parents.get(value);
     // `middy(base).use(parser)`: a chained call on a wrapped handler returns the handler.
     for (let outer = holder ? fi.parents.get(holder) : undefined; holder?.type === T.MemberExpression && holder.object === value && outer?.type === T.CallExpression && outer.callee === holder; outer = holder ? fi.parents.get(holder) : undefined) {
-      value = outermost(fi, outer);
+      value = fi.outermost(outer);
       holder = fi.parents.get(value);
     }
     let name: string | null = null;
@@ -896,8 +897,8 @@ export class Classifier {
   }
 
   /** What starts a long-running server in `file`: a listen/serve/login… call, or handlers it registers. */
-  private serverStart(file: string, fi: FileIndex): ServerStart | null {
-    return serverStartIn(fi.parsed) ?? registeredHandler(fi, file);
+  private serverStart(file: string, fi: SyntaxModel): ServerStart | null {
+    return serverStartIn(fi) ?? registeredHandler(fi, file);
   }
 
   /**
@@ -929,7 +930,7 @@ export class Classifier {
       const fi = this.project.get(f);
       if (!fi) continue;
       for (const method of methods) {
-        for (const producer of this.memberCalls(f).get(method) ?? []) {
+        for (const producer of this.memberCalls(f, method)) {
           if (!producerNames(producer, job)) continue;
           const waits = /AndWait|AndPoll/.test(method);
           const bulk = /^batch/.test(method) || producer.arguments[0]?.type === T.ArrayExpression;
@@ -952,7 +953,7 @@ export class Classifier {
       if (!text || !/\.add(Bulk)?\s*\(/.test(text)) continue;
       const fi = this.project.get(f);
       if (!fi) continue;
-      for (const call of [...(this.memberCalls(f).get('add') ?? []), ...(this.memberCalls(f).get('addBulk') ?? [])]) {
+      for (const call of [...this.memberCalls(f, 'add'), ...this.memberCalls(f, 'addBulk')]) {
         const callee = call.callee as TSESTree.MemberExpression;
         const target = this.resolver.evaluate(f, callee.object);
         if (target?.kind !== 'queue' || target.name !== queue) continue;
@@ -984,7 +985,7 @@ export class Classifier {
       if (found) break;
       const text = this.project.text(f);
       if (!text || !/\.(getJob|fromId)\s*\(/.test(text)) continue;
-      const calls = [...(this.memberCalls(f).get('getJob') ?? []), ...(this.memberCalls(f).get('fromId') ?? [])];
+      const calls = [...this.memberCalls(f, 'getJob'), ...this.memberCalls(f, 'fromId')];
       for (const call of calls) {
         const callee = call.callee as TSESTree.MemberExpression;
         const method = propertyName(callee.property, callee.computed);
@@ -1027,7 +1028,7 @@ export class Classifier {
       const fi = this.project.get(f);
       if (!fi) continue;
       for (const method of ['waitUntilFinished', 'finished']) {
-        for (const call of this.memberCalls(f).get(method) ?? []) {
+        for (const call of this.memberCalls(f, method)) {
           const name = enclosingFunctionName(fi, call);
           if (name && /^[\w$]+$/.test(name)) names.add(name);
         }
@@ -1038,7 +1039,7 @@ export class Classifier {
   }
 
   /** NestJS-style decorators on a class method: @Get/@Post → request handler, @Cron/@Interval → schedule. */
-  private decoratorEntry(fi: FileIndex, file: string, fn: FunctionLike): EntryMatch | null {
+  private decoratorEntry(fi: SyntaxModel, file: string, fn: FunctionLike): EntryMatch | null {
     const method = fi.parents.get(fn);
     if (!method || method.type !== T.MethodDefinition) return null;
     for (const d of method.decorators ?? []) {
@@ -1081,7 +1082,7 @@ export class Classifier {
           if (!this.project.text(f)?.includes(name)) continue;
           const ffi = this.project.get(f);
           if (!ffi) continue;
-          for (const id of this.identifiers(f).get(name) ?? []) {
+          for (const id of this.identifiers(f, name)) {
             const member = ffi.parents.get(id);
             if (member?.type !== T.MemberExpression || member.property !== id || member.computed) continue;
             // `openai.chat.completions.create(…)` is the SDK's method, not this one of the same name.
@@ -1095,8 +1096,8 @@ export class Classifier {
         }
       } else {
         const matches = local ?? ((b: Binding) => bindsFunction(b, fn));
-        for (const id of this.identifiers(file).get(name) ?? []) {
-          const binding = lookupBinding(fi, name, id);
+        for (const id of this.identifiers(file, name)) {
+          const binding = fi.resolve(id);
           if (!binding || !matches(binding)) continue;
           const use = classifyUse(fi, file, id);
           if (use) uses.push(use);
@@ -1128,7 +1129,7 @@ export class Classifier {
    * method, which any file may call) import its module. Their calls cannot be followed.
    */
   private reExportsAny(file: string): boolean {
-    return Boolean(this.project.get(file)?.parsed.ast.body.some((s) => (s.type === T.ExportAllDeclaration || s.type === T.ExportNamedDeclaration) && s.source));
+    return Boolean(this.project.get(file)?.exports().some((e) => e.kind === 're-export' || e.kind === 'star'));
   }
 
   private unparsedUses(file: string, name: string | null, exportNames: string[], isMethod: boolean): Use[] {
@@ -1142,7 +1143,7 @@ export class Classifier {
       if (f === file || isTestFile(f)) continue;
       const text = this.project.text(f) ?? '';
       const mentioned = names.find((n) => new RegExp(`\\b${escapeRegExp(n)}\\b`).test(text)) ?? (exportNames.includes('default') && !isMethod ? 'the default export' : undefined);
-      if (mentioned) uses.push({ kind: 'unparsed', file: f, node: fi.parsed.ast, name: mentioned });
+      if (mentioned) uses.push({ kind: 'unparsed', file: f, node: fi.ast, name: mentioned });
     }
     return uses;
   }
@@ -1162,22 +1163,22 @@ export class Classifier {
       if (isTestFile(importer)) continue;
       const fi = this.project.get(importer);
       if (!fi) continue;
-      for (const ref of moduleRefs(fi)) {
+      for (const ref of fi.moduleRefs()) {
         if (this.project.resolveImport(importer, ref.source) !== file) continue;
         const stmt = ref.node;
         if (stmt.type === T.ImportDeclaration) {
           for (const spec of stmt.specifiers) {
             const local = spec.local.name;
-            if (spec.type === T.ImportNamespaceSpecifier) refs.push(...this.bindingRefs(fi, importer, local, (b) => b.kind === 'import', [exportName, ...path]));
+            if (spec.type === T.ImportNamespaceSpecifier) refs.push(...this.bindingRefs(fi, importer, local, (b) => b.import !== undefined, [exportName, ...path]));
             else if (spec.type === T.ImportDefaultSpecifier) {
-              if (exportName === 'default') refs.push(...this.bindingRefs(fi, importer, local, (b) => b.kind === 'import', path));
+              if (exportName === 'default') refs.push(...this.bindingRefs(fi, importer, local, (b) => b.import !== undefined, path));
             } else {
               const imported = spec.imported.type === T.Identifier ? spec.imported.name : String(spec.imported.value);
-              if (imported === exportName) refs.push(...this.bindingRefs(fi, importer, local, (b) => b.kind === 'import', path));
+              if (imported === exportName) refs.push(...this.bindingRefs(fi, importer, local, (b) => b.import !== undefined, path));
             }
           }
         } else if (stmt.type === T.TSImportEqualsDeclaration) {
-          refs.push(...this.bindingRefs(fi, importer, stmt.id.name, (b) => b.kind === 'import', exportName === 'default' ? path : [exportName, ...path]));
+          refs.push(...this.bindingRefs(fi, importer, stmt.id.name, (b) => b.import !== undefined, exportName === 'default' ? path : [exportName, ...path]));
         } else if (stmt.type === T.ExportAllDeclaration) {
           // `export * as ai from './ai'` exports the namespace under `ai`; `export *` each name as itself.
           if (stmt.exported) {
@@ -1204,17 +1205,17 @@ export class Classifier {
   }
 
   /** A re-export the importer's file convention makes an entry of: `export { POST } from '@/features/chat'` in app/api/chat/route.ts. */
-  private reExportRefs(fi: FileIndex, importer: string, exported: string, path: string[], at: Node): Ref[] {
+  private reExportRefs(fi: SyntaxModel, importer: string, exported: string, path: string[], at: Node): Ref[] {
     if (path.length > 0) return [];
     return this.conventionPaths(fi, importer, exported, at).map((entry) => ({ file: importer, node: at, entry }));
   }
 
   /** References through a `require(…)` or `import(…)` expression: `const { x } = require()`, `const m = await import()`, `require(y).x`. */
-  private loadedModuleRefs(fi: FileIndex, importer: string, ref: ModuleRef, exportName: string, path: string[]): Ref[] {
-    let value = outermost(fi, ref.node);
+  private loadedModuleRefs(fi: SyntaxModel, importer: string, ref: ModuleRef, exportName: string, path: string[]): Ref[] {
+    let value = fi.outermost(ref.node);
     let parent = fi.parents.get(value);
     if (parent?.type === T.AwaitExpression) {
-      value = outermost(fi, parent);
+      value = fi.outermost(parent);
       parent = fi.parents.get(value);
     }
     // `import(x).then((m) => m.summarize())`: the namespace arrives in a callback that is not followed.
@@ -1225,7 +1226,7 @@ export class Classifier {
     const whole = ref.kind === 'require' && exportName === 'default' ? path : [exportName, ...path];
     if (parent?.type === T.VariableDeclarator && parent.init === value) {
       const decl = parent;
-      if (decl.id.type === T.Identifier) return this.bindingRefs(fi, importer, decl.id.name, (b) => b.kind === 'init' && b.declarator === decl, whole);
+      if (decl.id.type === T.Identifier) return this.bindingRefs(fi, importer, decl.id.name, (b) => b.declarator === decl, whole);
       if (decl.id.type === T.ObjectPattern) {
         const [first, ...rest] = whole;
         if (first === undefined) return [{ file: importer, node: ref.node, unfollowed: `its module is destructured at ${importer}:${decl.loc.start.line}` }];
@@ -1237,12 +1238,12 @@ export class Classifier {
   }
 
   /** References to the binding `name` (as `matches` identifies it) in `file`, with `path` consumed on each. */
-  private bindingRefs(fi: FileIndex, file: string, name: string, matches: (b: Binding) => boolean, path: string[]): Ref[] {
+  private bindingRefs(fi: SyntaxModel, file: string, name: string, matches: (b: Binding) => boolean, path: string[]): Ref[] {
     const out: Ref[] = [];
     const mentioned = path.length === 0 || this.mentions(file, path[path.length - 1]);
-    for (const id of this.identifiers(file).get(name) ?? []) {
+    for (const id of this.identifiers(file, name)) {
       if (!isValueReference(fi, id)) continue;
-      const binding = lookupBinding(fi, name, id);
+      const binding = fi.resolve(id);
       if (!binding || !matches(binding)) continue;
       out.push(...this.consume(fi, file, id, path, mentioned));
     }
@@ -1250,7 +1251,7 @@ export class Classifier {
   }
 
   /** `const { POST } = handlers`: the local the key `key` is bound to, with `rest` still to consume. */
-  private patternRefs(fi: FileIndex, file: string, decl: TSESTree.VariableDeclarator, pattern: TSESTree.ObjectPattern, key: string, rest: string[]): Ref[] {
+  private patternRefs(fi: SyntaxModel, file: string, decl: TSESTree.VariableDeclarator, pattern: TSESTree.ObjectPattern, key: string, rest: string[]): Ref[] {
     for (const p of pattern.properties) {
       if (p.type === T.RestElement) return [{ file, node: p, unfollowed: `gathered into \`...${p.argument.type === T.Identifier ? p.argument.name : 'rest'}\` at ${file}:${p.loc.start.line}` }];
       if (propertyName(p.key, p.computed) !== key) continue;
@@ -1258,7 +1259,7 @@ export class Classifier {
       if (target.type !== T.Identifier) return [{ file, node: p, unfollowed: `destructured further at ${file}:${p.loc.start.line}` }];
       // An exported binding is used under its export name too (`export const { POST } = handlers`).
       if (rest.length === 0 && isExported(fi, decl)) return [{ file, node: decl, alias: target.name }];
-      return this.bindingRefs(fi, file, target.name, (b) => b.kind === 'init' && b.declarator === decl, rest);
+      return this.bindingRefs(fi, file, target.name, (b) => b.declarator === decl, rest);
     }
     return [];
   }
@@ -1270,10 +1271,10 @@ export class Classifier {
    * whether the file names the value at all (a module namespace passed whole to a logger is not a use
    * of every export).
    */
-  private consume(fi: FileIndex, file: string, start: Node, path: string[], mentioned: boolean): Ref[] {
+  private consume(fi: SyntaxModel, file: string, start: Node, path: string[], mentioned: boolean): Ref[] {
     let cur = start;
     for (let i = 0; i < path.length; i++) {
-      const self = outermost(fi, cur);
+      const self = fi.outermost(cur);
       const parent = fi.parents.get(self);
       if (parent?.type === T.MemberExpression && parent.object === self) {
         const prop = propertyName(parent.property, parent.computed);
@@ -1323,7 +1324,7 @@ export class Classifier {
           const discord = literal?.type === T.ObjectExpression ? matchDiscordModule(propertyValues(literal), key, file, prop) : null;
           if (discord) return [toPath(discord, file)];
         }
-        const obj = outermost(fi, fi.parents.get(cur)!);
+        const obj = fi.outermost(fi.parents.get(cur)!);
         const holder = fi.parents.get(obj);
         if (holder?.type === T.Property && holder.value === obj && fi.parents.get(holder)?.type === T.ObjectExpression && !optionCall(fi, holder)) {
           cur = holder;
@@ -1337,7 +1338,7 @@ export class Classifier {
           const exportNames = exportNamesOf(fi, obj, name);
           const conventions = exportNames.map((e) => this.memberConvention(file, e, keys, prop)).filter((p): p is Path => p !== null);
           if (conventions.length > 0) return conventions;
-          const refs = this.bindingRefs(fi, file, name, (b) => b.kind === 'init' && b.declarator === decl, keys);
+          const refs = this.bindingRefs(fi, file, name, (b) => b.declarator === decl, keys);
           for (const exportName of exportNames) refs.push(...this.importedRefs(file, exportName, keys, new Set()));
           return this.refsToUses(refs).flatMap((u) => this.usePaths(u, depth, visiting));
         }
@@ -1364,7 +1365,7 @@ export class Classifier {
     const target = bindingTarget(decl, name);
     if (!target) return [];
     return this.guarded(target, depth, visiting, () => {
-      const matches = (b: Binding) => b.kind === 'init' && b.declarator === decl;
+      const matches = (b: Binding) => b.declarator === decl;
       const exportNames = new Set(exportNamesOf(fi, target, name));
       if (decl.id.type !== T.Identifier && isExported(fi, decl)) exportNames.add(name);
       return this.namedPaths(file, target, name, [...exportNames], depth, visiting, matches) ?? [];
@@ -1419,12 +1420,8 @@ export class Classifier {
   }
 
   private reExports(importer: string, file: string): boolean {
-    const fi = this.project.get(importer);
-    return Boolean(
-      fi?.parsed.ast.body.some(
-        (s) => (s.type === T.ExportAllDeclaration || s.type === T.ExportNamedDeclaration) && s.source && this.project.resolveImport(importer, s.source.value) === file,
-      ),
-    );
+    const exports = this.project.get(importer)?.exports() ?? [];
+    return exports.some((e) => (e.kind === 're-export' || e.kind === 'star') && this.project.resolveImport(importer, e.source) === file);
   }
 
   private readonly importerMemo = new Map<string, string[]>();
@@ -1451,50 +1448,21 @@ export class Classifier {
         if (this.project.syntaxError(f)) unparsed.push(f);
         continue;
       }
-      if (moduleRefs(fi).some((r) => this.project.resolveImport(f, r.source) === file)) out.push(f);
+      if (fi.moduleRefs().some((r) => this.project.resolveImport(f, r.source) === file)) out.push(f);
     }
     this.importerMemo.set(file, out);
     this.unparsedImporters.set(file, unparsed);
     return out;
   }
 
-  /** A file's identifiers by name; kept with its parse, so it is built again only when the file's text changes. */
-  private identifiers(file: string): Map<string, TSESTree.Identifier[]> {
-    const fi = this.project.get(file);
-    if (!fi) return Classifier.NO_INDEX;
-    if (!fi.identifiers) {
-      const idx = new Map<string, TSESTree.Identifier[]>();
-      visit(fi.parsed.ast, (node) => {
-        if (node.type === T.Identifier) {
-          const list = idx.get(node.name) ?? [];
-          list.push(node);
-          idx.set(node.name, list);
-        }
-      });
-      fi.identifiers = idx;
-    }
-    return fi.identifiers;
+  /** A file's identifiers named `name` (none when it does not parse). */
+  private identifiers(file: string, name: string): readonly TSESTree.Identifier[] {
+    return this.project.get(file)?.identifiers(name) ?? [];
   }
 
-  /** A file's `x.name(…)` calls by method name; kept with its parse, like `identifiers`. */
-  private memberCalls(file: string): Map<string, TSESTree.CallExpression[]> {
-    const fi = this.project.get(file);
-    if (!fi) return Classifier.NO_INDEX;
-    if (!fi.memberCalls) {
-      const idx = new Map<string, TSESTree.CallExpression[]>();
-      visit(fi.parsed.ast, (node) => {
-        if (node.type === T.CallExpression && node.callee.type === T.MemberExpression) {
-          const name = propertyName(node.callee.property, node.callee.computed);
-          if (name) {
-            const list = idx.get(name) ?? [];
-            list.push(node);
-            idx.set(name, list);
-          }
-        }
-      });
-      fi.memberCalls = idx;
-    }
-    return fi.memberCalls;
+  /** A file's `x.name(…)` calls (none when it does not parse). */
+  private memberCalls(file: string, name: string): readonly TSESTree.CallExpression[] {
+    return this.project.get(file)?.memberCalls(name) ?? [];
   }
 }
 
@@ -1570,20 +1538,8 @@ function producerNames(call: TSESTree.CallExpression, job: JobDefinition): boole
   return literal(first) === job.id;
 }
 
-const TYPE_WRAPPERS = new Set<string>([T.TSAsExpression, T.TSSatisfiesExpression, T.TSNonNullExpression, T.TSTypeAssertion]);
-
-/** A node with the type-only wrappers around it (`fn as Handler`, `fn satisfies H`, `fn!`): what its parent holds. */
-function outermost(fi: FileIndex, node: Node): Node {
-  let n = node;
-  for (;;) {
-    const p = fi.parents.get(n);
-    if (p && TYPE_WRAPPERS.has(p.type)) n = p;
-    else return n;
-  }
-}
-
 /** The function that returns `fn` (`return async (req, res) => …`, or an arrow whose body it is). */
-function returningFunction(fi: FileIndex, fn: Node): FunctionLike | null {
+function returningFunction(fi: SyntaxModel, fn: Node): FunctionLike | null {
   const parent = fi.parents.get(fn);
   if (parent && isFunctionLike(parent) && parent.body === fn) return parent;
   if (parent?.type !== T.ReturnStatement) return null;
@@ -1593,37 +1549,29 @@ function returningFunction(fi: FileIndex, fn: Node): FunctionLike | null {
 }
 
 /** The call an options object is handed to, for a property of that object. */
-function optionCall(fi: FileIndex, prop: TSESTree.Property): TSESTree.CallExpression | TSESTree.NewExpression | null {
+function optionCall(fi: SyntaxModel, prop: TSESTree.Property): TSESTree.CallExpression | TSESTree.NewExpression | null {
   const obj = fi.parents.get(prop);
   if (obj?.type !== T.ObjectExpression) return null;
-  const self = outermost(fi, obj);
+  const self = fi.outermost(obj);
   const call = fi.parents.get(self);
   if ((call?.type === T.CallExpression || call?.type === T.NewExpression) && call.arguments.includes(self as never)) return call;
   return null;
 }
 
-function enclosingFunctionRange(fi: FileIndex, node: Node): [number, number] {
+function enclosingFunctionRange(fi: SyntaxModel, node: Node): [number, number] {
   let cur = fi.parents.get(node);
   while (cur && !isFunctionLike(cur)) cur = fi.parents.get(cur);
-  return (cur ?? fi.parsed.ast).range;
+  return (cur ?? fi.ast).range;
 }
 
 /** Code written for AWS Lambda: its types, middy, an API Gateway event. */
 const LAMBDA_CODE = /aws-lambda|@middy\/|APIGateway|lambda/i;
 
 /** `export const config = { schedule: '@daily' }` in a Netlify function: the cron it runs on. */
-function netlifySchedule(fi: FileIndex): string | null {
-  for (const stmt of fi.parsed.ast.body) {
-    if (stmt.type !== T.ExportNamedDeclaration || stmt.declaration?.type !== T.VariableDeclaration) continue;
-    for (const d of stmt.declaration.declarations) {
-      if (d.id.type !== T.Identifier || d.id.name !== 'config' || !d.init) continue;
-      const init = d.init.type === T.TSSatisfiesExpression || d.init.type === T.TSAsExpression ? d.init.expression : d.init;
-      if (init.type !== T.ObjectExpression) continue;
-      const value = objectProps(init).get('schedule');
-      if (value?.type === T.Literal && typeof value.value === 'string') return value.value;
-    }
-  }
-  return null;
+function netlifySchedule(fi: SyntaxModel): string | null {
+  const config = exportedValues(fi).get('config');
+  const value = config ? objectProps(unwrap(config)).get('schedule') : undefined;
+  return value?.type === T.Literal && typeof value.value === 'string' ? value.value : null;
 }
 
 const WAITS_FOR_JOB = /\.(waitUntilFinished|finished)\s*\(/;
@@ -1682,12 +1630,12 @@ const GRAPHQL_TYPES = new Set(['Query', 'Mutation', 'Subscription']);
  * type's resolvers kept in their own object (`const Query = { field() {} }`, `mutationResolvers`) and
  * put together elsewhere.
  */
-function graphqlResolver(fi: FileIndex, file: string, fn: FunctionLike): EntryMatch | null {
+function graphqlResolver(fi: SyntaxModel, file: string, fn: FunctionLike): EntryMatch | null {
   const prop = fi.parents.get(fn);
   if (prop?.type !== T.Property && prop?.type !== T.MethodDefinition) return null;
   const obj = fi.parents.get(prop);
   if (obj?.type !== T.ObjectExpression) return null;
-  const holder = fi.parents.get(outermost(fi, obj));
+  const holder = fi.parents.get(fi.outermost(obj));
   let type: string | null = null;
   if (holder?.type === T.Property) type = propertyName(holder.key, holder.computed);
   else if (holder?.type === T.VariableDeclarator && holder.id.type === T.Identifier) {
@@ -1700,7 +1648,7 @@ function graphqlResolver(fi: FileIndex, file: string, fn: FunctionLike): EntryMa
 }
 
 /** A function stored in a GraphQL resolver map by reference: `{ Query: { ask: askResolver } }`, `const Mutation = { send }`. */
-function graphqlField(fi: FileIndex, file: string, keys: string[], holder: Node | undefined, at: Node): EntryMatch | null {
+function graphqlField(fi: SyntaxModel, file: string, keys: string[], holder: Node | undefined, at: Node): EntryMatch | null {
   let type: string | null = keys.length >= 2 && GRAPHQL_TYPES.has(keys[keys.length - 2]) ? keys[keys.length - 2] : null;
   if (!type && keys.length === 1 && holder?.type === T.VariableDeclarator && holder.id.type === T.Identifier) {
     const m = /^(query|mutation|subscription)(Resolvers?)?$/i.exec(holder.id.name);
@@ -1728,9 +1676,9 @@ function readVercelCrons(text: string | undefined): Map<string, string> {
  * How a reference to a function is used (see Use). Null when it is no use at all: a declaration, an
  * import or export (exports are followed by name), a type, a `typeof` check.
  */
-function classifyUse(fi: FileIndex, file: string, ref: Node): Use | null {
+function classifyUse(fi: SyntaxModel, file: string, ref: Node): Use | null {
   if (ref.type === T.Identifier && !isValueReference(fi, ref)) return null;
-  const self = outermost(fi, ref);
+  const self = fi.outermost(ref);
   const parent = fi.parents.get(self);
   if (!parent) return null;
   const where = `${file}:${self.loc.start.line}`;
@@ -1750,8 +1698,8 @@ function classifyUse(fi: FileIndex, file: string, ref: Node): Use | null {
     case T.MemberExpression: {
       if (parent.object !== self) return null;
       const prop = propertyName(parent.property, parent.computed);
-      const outer = fi.parents.get(outermost(fi, parent));
-      const called = outer?.type === T.CallExpression && outer.callee === outermost(fi, parent);
+      const outer = fi.parents.get(fi.outermost(parent));
+      const called = outer?.type === T.CallExpression && outer.callee === fi.outermost(parent);
       if (called && (prop === 'call' || prop === 'apply')) return { kind: 'call', file, node: outer };
       if (called && prop === 'bind') return { kind: 'value', file, node: outer };
       // `fn.name`, `fn.length`: read, not called.
@@ -1795,12 +1743,12 @@ function classifyUse(fi: FileIndex, file: string, ref: Node): Use | null {
   }
 }
 
-function isExported(fi: FileIndex, decl: Node): boolean {
+function isExported(fi: SyntaxModel, decl: Node): boolean {
   return fi.parents.get(fi.parents.get(decl)!)?.type === T.ExportNamedDeclaration;
 }
 
 /** `module.exports = { a, b }`: the CommonJS exports, followed by their names elsewhere. */
-function isModuleExportsObject(fi: FileIndex, obj: Node): boolean {
+function isModuleExportsObject(fi: SyntaxModel, obj: Node): boolean {
   const assign = fi.parents.get(obj);
   return assign?.type === T.AssignmentExpression && assign.right === obj && assign.left.type === T.MemberExpression && isModuleExportsNode(assign.left);
 }
@@ -1836,15 +1784,14 @@ function unfollowedPath(file: string, node: Node, how: string): Path {
   };
 }
 
-function bindsFunction(binding: ReturnType<typeof lookupBinding>, fn: Node): boolean {
+function bindsFunction(binding: Binding | null, fn: Node): boolean {
   if (!binding) return false;
-  if (binding.kind === 'function') return binding.node === fn;
-  if (binding.kind === 'init') return binding.init === fn;
-  return false;
+  if (binding.kind === 'function') return binding.declaration === fn && fn.type === T.FunctionDeclaration;
+  return binding.declarator?.init === fn;
 }
 
 /** `node` as the value of a CommonJS export: `exports.x = node`, `module.exports.x = node`, `module.exports = node` (default), `module.exports = { x: node }`. */
-function commonJsExportName(fi: FileIndex, node: Node): string | null {
+function commonJsExportName(fi: SyntaxModel, node: Node): string | null {
   const parent = fi.parents.get(node);
   if (parent?.type === T.AssignmentExpression && parent.right === node && parent.left.type === T.MemberExpression) {
     const left = parent.left;
@@ -1869,48 +1816,20 @@ function isModuleExportsNode(node: TSESTree.MemberExpression): boolean {
 }
 
 /** The names under which a function is exported from its module ('default' for the default export). */
-function exportNamesOf(fi: FileIndex, fn: Node, name: string | null): string[] {
+function exportNamesOf(fi: SyntaxModel, fn: Node, name: string | null): string[] {
   const names = new Set<string>();
-  let holder: Node | undefined = fi.parents.get(fn);
-  if (holder?.type === T.VariableDeclarator) holder = fi.parents.get(fi.parents.get(holder)!);
-  else holder = fn.type === T.FunctionDeclaration ? fi.parents.get(fn) : holder;
-  if (fn.type === T.FunctionDeclaration && holder?.type === T.ExportNamedDeclaration && name) names.add(name);
-  if (holder?.type === T.ExportNamedDeclaration && name) names.add(name);
-  if (fi.parents.get(fn)?.type === T.ExportDefaultDeclaration) names.add('default');
+  const holder = fi.parents.get(fn);
+  for (const e of fi.exports()) {
+    // `export function f`, `export const f = fn`: the declaration holds this very value.
+    if (e.kind === 'declaration' && (e.declaration === fn || (holder?.type === T.VariableDeclarator && e.declaration === holder))) names.add(e.exported);
+    // `export { f as g }`, `export default f`: by name.
+    else if (e.kind === 'name' && name !== null && e.local.name === name) names.add(e.exported);
+    // `export default <fn>`, `exports.g = fn`, `module.exports = { g: f }`.
+    else if (e.kind === 'value' && (e.value === fn || (name !== null && e.value.type === T.Identifier && e.value.name === name))) names.add(e.exported);
+  }
+  // `exports.g = fn` anywhere in the file, not only at the top.
   const assigned = commonJsExportName(fi, fn);
   if (assigned) names.add(assigned);
-  if (name) {
-    for (const stmt of fi.parsed.ast.body) {
-      if (stmt.type === T.ExportNamedDeclaration && !stmt.source) {
-        for (const spec of stmt.specifiers) {
-          const local = spec.local.type === T.Identifier ? spec.local.name : '';
-          if (local === name) names.add(spec.exported.type === T.Identifier ? spec.exported.name : String(spec.exported.value));
-        }
-      }
-      if (stmt.type === T.ExportDefaultDeclaration && stmt.declaration.type === T.Identifier && stmt.declaration.name === name) {
-        names.add('default');
-      }
-      if (stmt.type === T.ExpressionStatement && stmt.expression.type === T.AssignmentExpression) {
-        const left = stmt.expression.left;
-        const right = stmt.expression.right;
-        if (left.type !== T.MemberExpression) continue;
-        const prop = propertyName(left.property, left.computed);
-        const isModuleExports = left.object.type === T.Identifier && left.object.name === 'module' && prop === 'exports';
-        if (isModuleExports && right.type === T.ObjectExpression) {
-          for (const p of right.properties) {
-            if (p.type === T.Property && p.value.type === T.Identifier && p.value.name === name) {
-              const key = propertyName(p.key, p.computed);
-              if (key) names.add(key);
-            }
-          }
-        } else if (isModuleExports && right.type === T.Identifier && right.name === name) {
-          names.add('default');
-        } else if (prop && right.type === T.Identifier && right.name === name) {
-          names.add(prop);
-        }
-      }
-    }
-  }
   return [...names];
 }
 
@@ -1946,7 +1865,7 @@ function startupPath(file: string, server: ServerStart): Path {
 const REACT_HOOKS = /^use(Callback|Effect|LayoutEffect|InsertionEffect|Memo|Transition)$/;
 const REACT_MODULES = /^(react|preact\/hooks|preact\/compat)$/;
 
-function reactHookCallback(fi: FileIndex, call: TSESTree.CallExpression | TSESTree.NewExpression): string | null {
+function reactHookCallback(fi: SyntaxModel, call: TSESTree.CallExpression | TSESTree.NewExpression): string | null {
   if (call.type !== T.CallExpression) return null;
   const callee = call.callee;
   if (callee.type === T.Identifier) return REACT_HOOKS.test(callee.name) && REACT_MODULES.test(importSource(fi, callee) ?? '') ? callee.name : null;
@@ -1959,10 +1878,10 @@ function reactHookCallback(fi: FileIndex, call: TSESTree.CallExpression | TSESTr
 /** Eval frameworks' entry calls (package → export): the task they are given runs once per case of the eval. */
 const EVAL_RUNNERS: Record<string, string[]> = { evalite: ['evalite'], braintrust: ['Eval'], 'vitest-evals': ['describeEval'] };
 
-function evalRunner(fi: FileIndex, call: TSESTree.CallExpression | TSESTree.NewExpression): string | null {
+function evalRunner(fi: SyntaxModel, call: TSESTree.CallExpression | TSESTree.NewExpression): string | null {
   if (call.type !== T.CallExpression || call.callee.type !== T.Identifier) return null;
-  const b = lookupBinding(fi, call.callee.name, call.callee);
-  if (b?.kind !== 'import') return null;
+  const b = fi.resolve(call.callee)?.import;
+  if (!b) return null;
   return EVAL_RUNNERS[b.source]?.includes(b.imported) ? `${call.callee.name}(…)` : null;
 }
 
@@ -1986,14 +1905,14 @@ function isEventRegistration(call: TSESTree.CallExpression | TSESTree.NewExpress
 }
 
 /** Is the call's result thrown away (`x.register(fn);`, `program.command('a').action(fn);`), so it cannot be what runs the callback now? */
-function resultDropped(fi: FileIndex, call: Node): boolean {
-  let value = outermost(fi, call);
+function resultDropped(fi: SyntaxModel, call: Node): boolean {
+  let value = fi.outermost(call);
   for (;;) {
     const parent = fi.parents.get(value);
     const outer = parent ? fi.parents.get(parent) : undefined;
     // A chained call (`.action(fn).option(…)`) hands its receiver on.
     if (parent?.type === T.MemberExpression && parent.object === value && outer?.type === T.CallExpression && outer.callee === parent) {
-      value = outermost(fi, outer);
+      value = fi.outermost(outer);
       continue;
     }
     return parent?.type === T.ExpressionStatement || (parent?.type === T.UnaryExpression && parent.operator === 'void');
@@ -2012,7 +1931,7 @@ const EVENT_KEY = /^(on[A-Z]|each[A-Z]|handle[A-Z]?)/;
 const STREAM_EVENTS = new Set(['data', 'line', 'readable', 'record', 'row']);
 
 /** `createReadStream(f).pipe(parse()).on('data', fn)`: each event is a record of a file, a loop over batch data. */
-function fileStreamEvent(fi: FileIndex, file: string, call: TSESTree.CallExpression | TSESTree.NewExpression): Loop | null {
+function fileStreamEvent(fi: SyntaxModel, file: string, call: TSESTree.CallExpression | TSESTree.NewExpression): Loop | null {
   if (call.type !== T.CallExpression || call.callee.type !== T.MemberExpression) return null;
   const method = propertyName(call.callee.property, call.callee.computed);
   const event = call.arguments[0];
@@ -2023,13 +1942,13 @@ function fileStreamEvent(fi: FileIndex, file: string, call: TSESTree.CallExpress
   return { rule: 'loop-over-collection', message: `called for each '${event.value}' event of a stream at ${where}, over ${source}`, file, line: call.loc.start.line, batchSource: source, fromDisk: true };
 }
 
-const registeredHandlers = new WeakMap<FileIndex, ServerStart | null>();
+const registeredHandlers = new WeakMap<SyntaxModel, ServerStart | null>();
 
 /** A route, bot or socket handler registered anywhere in the file makes it a server's file. */
-function registeredHandler(fi: FileIndex, file: string): ServerStart | null {
+function registeredHandler(fi: SyntaxModel, file: string): ServerStart | null {
   if (registeredHandlers.has(fi)) return registeredHandlers.get(fi)!;
   let found: ServerStart | null = null;
-  visit(fi.parsed.ast, (node) => {
+  visit(fi.ast, (node) => {
     if (found) return false;
     if (node.type !== T.CallExpression || !node.arguments.some((a) => isFunctionLike(a) || a.type === T.Identifier || a.type === T.MemberExpression)) return;
     if (fileStreamEvent(fi, file, node)) return;
@@ -2128,14 +2047,12 @@ function propertyValues(obj: TSESTree.ObjectExpression): Map<string, Node | null
 }
 
 /** A module's `export const x = …` values and exported functions, by name. */
-function exportedValues(ast: TSESTree.Program): Map<string, Node | null> {
+function exportedValues(fi: SyntaxModel): Map<string, Node | null> {
   const out = new Map<string, Node | null>();
-  for (const s of ast.body) {
-    if (s.type !== T.ExportNamedDeclaration || !s.declaration) continue;
-    const d = s.declaration;
-    if (d.type === T.VariableDeclaration) {
-      for (const v of d.declarations) if (v.id.type === T.Identifier) out.set(v.id.name, v.init);
-    } else if (d.type === T.FunctionDeclaration && d.id) out.set(d.id.name, d);
+  for (const e of fi.exports()) {
+    if (e.kind !== 'declaration') continue;
+    if (e.declaration.type === T.VariableDeclarator && e.declaration.id === e.id) out.set(e.exported, e.declaration.init);
+    else if (e.declaration.type === T.FunctionDeclaration) out.set(e.exported, e.declaration);
   }
   return out;
 }

@@ -4,8 +4,8 @@
 // "question"`, `process.argv[2]`) answers the person who typed it. See docs/rules/command-line-input.md.
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import { visit, type Node } from '../parse/walk';
-import { lookupBinding, propertyName, requireSource } from '../detect/resolve';
-import type { FileIndex } from '../project';
+import { propertyName, requireSource } from '../syntax/nodes';
+import type { SyntaxModel } from '../syntax/model';
 
 const CLI_PACKAGES: Record<string, { method: string; what: string }> = {
   commander: { method: 'action', what: 'commander' },
@@ -14,14 +14,14 @@ const CLI_PACKAGES: Record<string, { method: string; what: string }> = {
 };
 
 /** The package a file's command definitions come from, when the file also parses the command line. */
-function cliPackage(fi: FileIndex): string | null {
-  const text = fi.parsed.text;
+function cliPackage(fi: SyntaxModel): string | null {
+  const text = fi.text;
   if (!/\b(commander|yargs)\b/.test(text) || !/\.(parse|parseAsync|parseSync)\s*\(|\.argv\b/.test(text)) return null;
-  for (const stmt of fi.parsed.ast.body) {
+  for (const stmt of fi.ast.body) {
     if (stmt.type === T.ImportDeclaration && stmt.source.value in CLI_PACKAGES) return stmt.source.value;
   }
   let found: string | null = null;
-  visit(fi.parsed.ast, (n) => {
+  visit(fi.ast, (n) => {
     if (!found && n.type === T.CallExpression) {
       const src = requireSource(n);
       if (src && src in CLI_PACKAGES) found = src;
@@ -35,7 +35,7 @@ function cliPackage(fi: FileIndex): string | null {
  * in a file that parses the command line: the handler runs as part of the program. Returns the
  * command in words, or null.
  */
-export function cliCommandHandler(fi: FileIndex, call: TSESTree.CallExpression | TSESTree.NewExpression): string | null {
+export function cliCommandHandler(fi: SyntaxModel, call: TSESTree.CallExpression | TSESTree.NewExpression): string | null {
   if (call.type !== T.CallExpression || call.callee.type !== T.MemberExpression) return null;
   const method = propertyName(call.callee.property, call.callee.computed);
   const pkg = method ? cliPackage(fi) : null;
@@ -63,28 +63,28 @@ function literalArg(node: Node | undefined): string | null {
  * `process.argv.slice(2)`, `const [, , q] = process.argv`, `hideBin(process.argv)`, the same on `argv`
  * imported from node:process), or null. A test for a flag (`process.argv.includes('--live')`) reads no value.
  */
-export function argvReadIn(fi: FileIndex, range: [number, number]): Node | null {
-  if (!/\bargv\b/.test(fi.parsed.text.slice(range[0], range[1]))) return null;
+export function argvReadIn(fi: SyntaxModel, range: [number, number]): Node | null {
+  if (!/\bargv\b/.test(fi.text.slice(range[0], range[1]))) return null;
   let found: Node | null = null;
-  visit(fi.parsed.ast, (n) => {
+  visit(fi.ast, (n) => {
     if (found || n.range[1] < range[0] || n.range[0] > range[1]) return false;
     if (isArgv(fi, n) && readsValue(fi, n)) found = n;
   });
   return found;
 }
 
-function isArgv(fi: FileIndex, n: Node): boolean {
+function isArgv(fi: SyntaxModel, n: Node): boolean {
   if (n.type === T.MemberExpression) return !n.computed && n.property.type === T.Identifier && n.property.name === 'argv' && n.object.type === T.Identifier && n.object.name === 'process';
   if (n.type !== T.Identifier || n.name !== 'argv') return false;
   const parent = fi.parents.get(n);
   if (parent?.type === T.MemberExpression && parent.property === n) return false;
-  const b = lookupBinding(fi, 'argv', n);
-  return b?.kind === 'import' && /^(node:)?process$/.test(b.source) && b.imported === 'argv';
+  const b = fi.resolve(n)?.import;
+  return b !== undefined && /^(node:)?process$/.test(b.source) && b.imported === 'argv';
 }
 
 const VALUE_METHODS = new Set(['slice', 'at', 'splice', 'pop', 'shift']);
 
-function readsValue(fi: FileIndex, argv: Node): boolean {
+function readsValue(fi: SyntaxModel, argv: Node): boolean {
   const parent = fi.parents.get(argv);
   if (!parent) return false;
   if (parent.type === T.MemberExpression && parent.object === argv) {
@@ -101,9 +101,9 @@ function readsValue(fi: FileIndex, argv: Node): boolean {
 const FOLDER_READERS = new Set(['readdir', 'readdirSync', 'opendir', 'glob', 'globSync', 'fg', 'fastGlob']);
 
 /** Whether `range` reads a folder's files (`readdirSync(dir)`, `glob('docs/**')`). */
-export function readsFolderIn(fi: FileIndex, range: [number, number]): boolean {
+export function readsFolderIn(fi: SyntaxModel, range: [number, number]): boolean {
   let found = false;
-  visit(fi.parsed.ast, (n) => {
+  visit(fi.ast, (n) => {
     if (found || n.range[1] < range[0] || n.range[0] > range[1]) return false;
     if (n.type !== T.CallExpression) return;
     const name = n.callee.type === T.Identifier ? n.callee.name : n.callee.type === T.MemberExpression ? propertyName(n.callee.property, n.callee.computed) : null;

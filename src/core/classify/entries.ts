@@ -2,7 +2,7 @@
 // package scripts. Each returns the rule id it matched and a sentence, or null.
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import { visit, type Node } from '../parse/walk';
-import { isFunctionLike, propertyName } from '../detect/resolve';
+import { isFunctionLike, propertyName, unwrap } from '../syntax/nodes';
 import { parse as parseYaml } from 'yaml';
 import { joinPath, stripExtension } from '../project';
 
@@ -326,7 +326,7 @@ function isDiscordCommandData(n: Node | null | undefined): boolean {
   while (cur) {
     if (cur.type === T.NewExpression) return cur.callee.type === T.Identifier && /^(SlashCommandBuilder|ContextMenuCommandBuilder)$/.test(cur.callee.name);
     if (cur.type === T.CallExpression && cur.callee.type === T.MemberExpression) cur = cur.callee.object;
-    else if (cur.type === T.TSAsExpression || cur.type === T.TSSatisfiesExpression || cur.type === T.TSNonNullExpression) cur = cur.expression;
+    else if (unwrap(cur) !== cur) cur = unwrap(cur);
     else return false;
   }
   return false;

@@ -3,8 +3,8 @@
 // that person, who waits at the prompt. See docs/rules/interactive-prompt.md.
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import { visit, type Node } from '../parse/walk';
-import { lookupBinding, propertyName } from '../detect/resolve';
-import type { FileIndex } from '../project';
+import { propertyName } from '../syntax/nodes';
+import type { SyntaxModel } from '../syntax/model';
 
 export interface PromptRead {
   node: Node;
@@ -16,15 +16,15 @@ export interface PromptRead {
 const PROMPT_PACKAGES = /^(@inquirer\/prompts|inquirer|@clack\/prompts|prompts|enquirer|readline-sync)$/;
 const PREFILTER = /readline|inquirer|@clack\/prompts|['"]prompts['"]|enquirer|process\.stdin|\bstdin\b/;
 
-const memo = new WeakMap<FileIndex, PromptRead[]>();
+const memo = new WeakMap<SyntaxModel, PromptRead[]>();
 
 /** Every read of terminal input in the file, in source order; kept with its parse. */
-export function promptReads(fi: FileIndex): PromptRead[] {
+export function promptReads(fi: SyntaxModel): PromptRead[] {
   const known = memo.get(fi);
   if (known) return known;
   const out: PromptRead[] = [];
-  if (PREFILTER.test(fi.parsed.text)) {
-    visit(fi.parsed.ast, (node) => {
+  if (PREFILTER.test(fi.text)) {
+    visit(fi.ast, (node) => {
       if (node.type === T.CallExpression) {
         const what = promptCall(fi, node);
         if (what) out.push({ node, what });
@@ -38,14 +38,14 @@ export function promptReads(fi: FileIndex): PromptRead[] {
 }
 
 /** The read of terminal input that comes before `at` inside `scope` (a function body or the program). */
-export function promptBefore(fi: FileIndex, scope: Node, at: Node): PromptRead | null {
+export function promptBefore(fi: SyntaxModel, scope: Node, at: Node): PromptRead | null {
   for (const read of promptReads(fi)) {
     if (read.node.range[0] >= scope.range[0] && read.node.range[1] <= scope.range[1] && read.node.range[0] < at.range[0]) return read;
   }
   return null;
 }
 
-function promptCall(fi: FileIndex, call: TSESTree.CallExpression): string | null {
+function promptCall(fi: SyntaxModel, call: TSESTree.CallExpression): string | null {
   const callee = call.callee;
   if (callee.type === T.MemberExpression) {
     const method = propertyName(callee.property, callee.computed);
@@ -61,22 +61,23 @@ function promptCall(fi: FileIndex, call: TSESTree.CallExpression): string | null
   return null;
 }
 
-export function importSource(fi: FileIndex, id: TSESTree.Identifier): string | null {
-  const b = lookupBinding(fi, id.name, id);
-  if (b?.kind === 'import') return b.source;
-  if (b?.kind === 'init' && b.init?.type === T.CallExpression && b.init.callee.type === T.Identifier && b.init.callee.name === 'require') {
-    const arg = b.init.arguments[0];
+export function importSource(fi: SyntaxModel, id: TSESTree.Identifier): string | null {
+  const b = fi.resolve(id);
+  if (b?.import) return b.import.source;
+  const init = b?.declarator?.init;
+  if (init?.type === T.CallExpression && init.callee.type === T.Identifier && init.callee.name === 'require') {
+    const arg = init.arguments[0];
     return arg?.type === T.Literal && typeof arg.value === 'string' ? arg.value : null;
   }
   return null;
 }
 
 /** A readline interface over stdin: `createInterface({ input: process.stdin })`, `{ input }` imported from process. */
-export function isStdinInterface(fi: FileIndex, node: Node, hops = 0): boolean {
+export function isStdinInterface(fi: SyntaxModel, node: Node, hops = 0): boolean {
   if (hops > 4) return false;
   if (node.type === T.Identifier) {
-    const b = lookupBinding(fi, node.name, node);
-    return b?.kind === 'init' && b.init !== null && isStdinInterface(fi, b.init, hops + 1);
+    const init = fi.resolve(node)?.declarator?.init;
+    return init != null && isStdinInterface(fi, init, hops + 1);
   }
   if (node.type !== T.CallExpression) return false;
   const callee = node.callee;
@@ -91,17 +92,17 @@ export function isStdinInterface(fi: FileIndex, node: Node, hops = 0): boolean {
   return false;
 }
 
-function isStdinLines(fi: FileIndex, node: Node): boolean {
+function isStdinLines(fi: SyntaxModel, node: Node): boolean {
   return isStdinInterface(fi, node);
 }
 
-export function isStdin(fi: FileIndex, node: Node): boolean {
+export function isStdin(fi: SyntaxModel, node: Node): boolean {
   if (node.type === T.MemberExpression) return propertyName(node.property, node.computed) === 'stdin';
   if (node.type === T.Identifier) {
     if (node.name === 'stdin') return true;
-    const b = lookupBinding(fi, node.name, node);
-    if (b?.kind === 'import') return b.imported === 'stdin';
-    if (b?.kind === 'init') return b.path[b.path.length - 1] === 'stdin' || (b.init !== null && b.init.type === T.MemberExpression && isStdin(fi, b.init));
+    const b = fi.resolve(node);
+    if (b?.import) return b.import.imported === 'stdin';
+    if (b?.declarator) return b.keys?.[b.keys.length - 1] === 'stdin' || (b.declarator.init?.type === T.MemberExpression && isStdin(fi, b.declarator.init));
   }
   return false;
 }
@@ -114,7 +115,7 @@ function describe(node: Node): string {
 }
 
 /** `rl.on('line', fn)` on a readline interface over stdin: `fn` answers each line a person types. */
-export function stdinLineHandler(fi: FileIndex, call: TSESTree.CallExpression | TSESTree.NewExpression): boolean {
+export function stdinLineHandler(fi: SyntaxModel, call: TSESTree.CallExpression | TSESTree.NewExpression): boolean {
   if (call.type !== T.CallExpression || call.callee.type !== T.MemberExpression) return false;
   const method = propertyName(call.callee.property, call.callee.computed);
   if (method !== 'on' && method !== 'once' && method !== 'addListener') return false;

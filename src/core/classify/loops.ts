@@ -5,8 +5,8 @@
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import { visit, type Node } from '../parse/walk';
 import type { Evidence } from '../model';
-import { isFunctionLike, lookupBinding, propertyName } from '../detect/resolve';
-import type { FileIndex } from '../project';
+import { isFunctionLike, propertyName, unwrap } from '../syntax/nodes';
+import type { SyntaxModel } from '../syntax/model';
 
 export interface Loop extends Evidence {
   /** What the loop iterates when that is plainly batch data (a file read, a bulk query, a dataset). */
@@ -33,7 +33,7 @@ const DATA_FILE = /\.(jsonl?|csv|tsv|ndjson|ya?ml)$/i;
 const MAX_HOPS = 6;
 
 /** The loop `cur` makes of `child` (its body, or the callback of `.map`/`.forEach`/`pMap`), if any. */
-export function loopAround(fi: FileIndex, file: string, cur: Node, child: Node): Loop | null {
+export function loopAround(fi: SyntaxModel, file: string, cur: Node, child: Node): Loop | null {
   const line = cur.loc.start.line;
   const where = `${file}:${line}`;
   let iterated: Node | null = null;
@@ -100,21 +100,13 @@ function iteratedBy(loop: Node): Node | null {
   return found;
 }
 
-function unwrap(node: Node): Node {
-  let n = node;
-  while (n.type === T.AwaitExpression || n.type === T.TSAsExpression || n.type === T.TSNonNullExpression || n.type === T.TSSatisfiesExpression || n.type === T.ChainExpression) {
-    n = (n as { expression?: Node; argument?: Node }).expression ?? (n as { argument: Node }).argument;
-  }
-  return n;
-}
-
 /**
  * Where the iterated data plainly comes from batch input, in words; null when it may come from
  * anywhere (a parameter, a request, an API call).
  */
-export function batchSource(fi: FileIndex, file: string, raw: Node, hops: number): string | null {
+export function batchSource(fi: SyntaxModel, file: string, raw: Node, hops: number): string | null {
   if (hops > MAX_HOPS) return null;
-  const node = unwrap(raw);
+  const node = unwrap(raw, 'value');
   const where = `${file}:${node.loc.start.line}`;
   switch (node.type) {
     case T.CallExpression: {
@@ -142,9 +134,10 @@ export function batchSource(fi: FileIndex, file: string, raw: Node, hops: number
     case T.MemberExpression:
       return batchSource(fi, file, node.object, hops + 1);
     case T.Identifier: {
-      const binding = lookupBinding(fi, node.name, node);
-      if (binding?.kind === 'init' && binding.init) return batchSource(fi, file, binding.init, hops + 1);
-      if (binding?.kind === 'import' && DATA_FILE.test(binding.source)) return `the dataset ${binding.source}`;
+      const binding = fi.resolve(node);
+      const init = binding?.declarator?.init;
+      if (init) return batchSource(fi, file, init, hops + 1);
+      if (binding?.import && DATA_FILE.test(binding.import.source)) return `the dataset ${binding.import.source}`;
       return null;
     }
     case T.ArrayExpression:
@@ -165,7 +158,7 @@ function isLiteralData(node: Node): boolean {
  * A query built from a function's parameters (a user id, a request body) is not bulk input, also
  * through the constants it is computed into (`const id = getRouterParam(event, 'id')`).
  */
-function dependsOnParameter(fi: FileIndex, call: TSESTree.CallExpression): boolean {
+function dependsOnParameter(fi: SyntaxModel, call: TSESTree.CallExpression): boolean {
   return call.arguments.some((arg) => parameterUse(fi, arg, 0, () => true));
 }
 
@@ -174,14 +167,14 @@ function dependsOnParameter(fi: FileIndex, call: TSESTree.CallExpression): boole
  * a parameter read through a member or handed to a call, directly or through constants. A path that
  * is a parameter as a whole (`labelJsonl(path)`) is the caller's choice of file, as a script's is.
  */
-function requestScoped(fi: FileIndex, call: TSESTree.CallExpression): boolean {
+function requestScoped(fi: SyntaxModel, call: TSESTree.CallExpression): boolean {
   return call.arguments.some((arg) =>
     parameterUse(fi, arg, 0, (id, parent) => (parent?.type === T.MemberExpression && parent.object === id) || (parent !== call && (parent?.type === T.CallExpression || parent?.type === T.NewExpression) && parent.arguments.includes(id as never))),
   );
 }
 
 /** Does `root` use a parameter of an enclosing function in a way `counts` accepts, following local constants? */
-function parameterUse(fi: FileIndex, root: Node, hops: number, counts: (id: TSESTree.Identifier, parent: Node | null) => boolean): boolean {
+function parameterUse(fi: SyntaxModel, root: Node, hops: number, counts: (id: TSESTree.Identifier, parent: Node | null) => boolean): boolean {
   if (hops > MAX_HOPS) return false;
   let found = false;
   visit(root, (node, parent) => {
@@ -190,10 +183,10 @@ function parameterUse(fi: FileIndex, root: Node, hops: number, counts: (id: TSES
     if (node.type !== T.Identifier) return;
     if (parent?.type === T.MemberExpression && parent.property === node && !parent.computed) return;
     if (parent?.type === T.Property && parent.key === node && !parent.computed && !parent.shorthand) return;
-    const binding = lookupBinding(fi, node.name, node);
+    const binding = fi.resolve(node);
     if (binding?.kind === 'param') found = counts(node, parent ?? fi.parents.get(node) ?? null);
     // `const id = getRouterParam(event, 'id')`: what the constant was computed from.
-    else if (binding?.kind === 'init' && binding.init) found = parameterUse(fi, binding.init, hops + 1, counts);
+    else if (binding?.declarator?.init) found = parameterUse(fi, binding.declarator.init, hops + 1, counts);
   });
   return found;
 }

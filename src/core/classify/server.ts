@@ -3,9 +3,11 @@
 // started says nothing about who waits. See docs/rules/long-running-server.md.
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import { visit } from '../parse/walk';
-import { isFunctionLike, propertyName } from '../detect/resolve';
-import type { ParsedFile } from '../parse/parse';
+import { isFunctionLike, propertyName } from '../syntax/nodes';
 import { receiverName } from './entries';
+
+/** A parsed file as far as this reads it: its path, text and tree. */
+type ParsedFile = { file: string; text: string; ast: TSESTree.Program };
 
 export interface ServerStart {
   /** What starts it, in words: "`app.listen(…)` at server.js:12". */
