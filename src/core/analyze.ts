@@ -3,8 +3,9 @@ import type { AnalysisOptions, AnalysisResult, CallSite, Estimate, Finding, FixS
 import { ModuleLookup, ParseCache, ProjectIndex } from './project';
 import { Resolver } from './detect/resolve';
 import { detectInFile, mayContainCalls, DetectedCall } from './detect/detect';
-import { Classifier } from './classify/classify';
-import { isTestFile } from './classify/entries';
+import { Classifier, isTestFile } from './classify';
+import { LOW_VOLUME } from './classify/rules/calls';
+import { evidenceOf } from './classify/path';
 import type { TSESTree } from './parse/parse';
 
 /** Stages after classification, passed in so the pipeline can be assembled (and tested) piece by piece. */
@@ -110,12 +111,7 @@ export class Analyzer {
     const threshold = this.options.lowVolumeThreshold ?? 0;
     const lowVolume = classification.verdict === 'batchable' && estimate !== null && estimate.callsPerDay < threshold;
     if (lowVolume) {
-      classification.evidence.push({
-        rule: 'low-volume',
-        message: `about ${estimate!.callsPerDay} request${estimate!.callsPerDay === 1 ? '' : 's'} a day is below the ${threshold}/day threshold where a batch is worth the wait; reported as low-volume, not as a saving to chase`,
-        file: call.site.file,
-        line: call.site.loc.start.line,
-      });
+      classification.evidence.push(evidenceOf(LOW_VOLUME, LOW_VOLUME.messages.below(estimate!.callsPerDay, threshold), call.site.file, call.site.loc.start.line));
     }
     return { site: call.site, classification, estimate, fix, fixRefusal, ...(lowVolume ? { lowVolume } : {}) };
   }

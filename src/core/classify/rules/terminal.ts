@@ -1,10 +1,31 @@
 // Reads of what a person types at a terminal: `rl.question('> ')`, inquirer/clack/prompts prompts,
-// `for await (const line of rl)` over stdin. A call made after one, in the same run of the code, answers
-// that person, who waits at the prompt. See docs/rules/interactive-prompt.md.
-import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
-import { visit, type Node } from '../parse/walk';
-import { propertyName } from '../syntax/nodes';
-import type { SyntaxModel } from '../syntax/model';
+// `for await (const line of rl)` over stdin, `rl.on('line', fn)`. A call made after one, in the same
+// run of the code, answers that person, who waits at the prompt.
+import { AST_NODE_TYPES as T, TSESTree } from '../../parse/parse';
+import { visit, type Node } from '../../parse/walk';
+import { propertyName } from '../../syntax/nodes';
+import type { SyntaxModel } from '../../syntax/model';
+import type { Path } from '../path';
+import { isTestFile } from './calls';
+import type { CallQuestion, ScopeQuestion } from './hooks';
+import { describeCall } from './read';
+import { defineRule } from './rule';
+
+export const INTERACTIVE_PROMPT = defineRule({
+  id: 'interactive-prompt',
+  effect: 'user-waiting',
+  title: 'Answers what a person types at a terminal prompt',
+  messages: {
+    typed: (what: string, where: string) => `it answers what a person types: ${what} at ${where} waits for their input, and they wait for the answer`,
+    lines: (call: string, where: string) => `it answers what a person types: \`${call}\` at ${where} handles each line typed on stdin, and they wait for the answer`,
+    question: (receiver: string, method: string) => `\`${receiver}.${method}(…)\``,
+    prompt: (name: string) => `\`${name}.prompt(…)\``,
+    promptFunction: (name: string, source: string) => `\`${name}(…)\` from ${source}`,
+    forAwait: () => 'lines typed on stdin (`for await … of` a readline interface)',
+  },
+});
+
+export const RULES = [INTERACTIVE_PROMPT] as const;
 
 export interface PromptRead {
   node: Node;
@@ -29,7 +50,7 @@ export function promptReads(fi: SyntaxModel): PromptRead[] {
         const what = promptCall(fi, node);
         if (what) out.push({ node, what });
       } else if (node.type === T.ForOfStatement && node.await && isStdinLines(fi, node.right)) {
-        out.push({ node, what: 'lines typed on stdin (`for await … of` a readline interface)' });
+        out.push({ node, what: INTERACTIVE_PROMPT.messages.forAwait() });
       }
     });
   }
@@ -50,13 +71,13 @@ function promptCall(fi: SyntaxModel, call: TSESTree.CallExpression): string | nu
   if (callee.type === T.MemberExpression) {
     const method = propertyName(callee.property, callee.computed);
     // A readline interface's question(), readline-sync's question(), inquirer.prompt().
-    if (method === 'question' || method === 'questionAsync') return `\`${describe(callee.object)}.${method}(…)\``;
-    if (method === 'prompt' && callee.object.type === T.Identifier && importSource(fi, callee.object)?.match(PROMPT_PACKAGES)) return `\`${callee.object.name}.prompt(…)\``;
+    if (method === 'question' || method === 'questionAsync') return INTERACTIVE_PROMPT.messages.question(describe(callee.object), method);
+    if (method === 'prompt' && callee.object.type === T.Identifier && importSource(fi, callee.object)?.match(PROMPT_PACKAGES)) return INTERACTIVE_PROMPT.messages.prompt(callee.object.name);
     return null;
   }
   if (callee.type === T.Identifier) {
     const source = importSource(fi, callee);
-    if (source && PROMPT_PACKAGES.test(source)) return `\`${callee.name}(…)\` from ${source}`;
+    if (source && PROMPT_PACKAGES.test(source)) return INTERACTIVE_PROMPT.messages.promptFunction(callee.name, source);
   }
   return null;
 }
@@ -121,4 +142,20 @@ export function stdinLineHandler(fi: SyntaxModel, call: TSESTree.CallExpression 
   if (method !== 'on' && method !== 'once' && method !== 'addListener') return false;
   const event = call.arguments[0];
   return event?.type === T.Literal && event.value === 'line' && isStdinInterface(fi, call.callee.object);
+}
+
+/** A read of what a person types, earlier in the same function (or module) run: that person waits for the answer. */
+export function promptRead(q: ScopeQuestion): Path | null {
+  if (isTestFile(q.file)) return null;
+  const read = promptBefore(q.fi, q.scope, q.at);
+  if (!read) return null;
+  const line = read.node.loc.start.line;
+  return { effect: 'user-waiting', rule: INTERACTIVE_PROMPT, entry: INTERACTIVE_PROMPT.messages.typed(read.what, `${q.file}:${line}`), file: q.file, line, steps: [], loops: [] };
+}
+
+/** `rl.on('line', fn)` over stdin: `fn` answers each line a person types. */
+export function stdinLines(q: CallQuestion): Path[] | null {
+  if (!stdinLineHandler(q.fi, q.call)) return null;
+  const line = q.call.loc.start.line;
+  return [{ effect: 'user-waiting', rule: INTERACTIVE_PROMPT, entry: INTERACTIVE_PROMPT.messages.lines(describeCall(q.call), `${q.file}:${line}`), file: q.file, line, steps: [], loops: [] }];
 }
