@@ -1,11 +1,17 @@
 // A lazily parsed view of the project: parses a file the first time a stage asks for it,
 // resolves relative imports against the known file list.
 import { parseConfigFileTextToJson } from 'typescript';
-import { parseSource, ParseResult, TSESTree } from './parse/parse';
+import { parseSource, ParseResult, TOO_DEEP_TO_PARSE, TSESTree } from './parse/parse';
 import { SyntaxModel } from './syntax/model';
 import type { AnalysisError, ProjectSource } from './model';
 
 export type { ModuleLookup } from './syntax/modules';
+
+/** A failure inside the analysis of a file or a call, in words that say what happened (never a syntax error it was not). */
+export function failureMessage(err: unknown): string {
+  if (err instanceof RangeError && /call stack/i.test(err.message)) return 'too deeply nested to analyse (the analysis ran out of stack)';
+  return `the analysis failed (${err instanceof Error ? err.message : String(err)})`;
+}
 
 const RESOLVE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 
@@ -52,14 +58,20 @@ export class ProjectIndex {
     return this.fileSet.has(file);
   }
 
+  /** The file's text, or undefined when there is none; a reader that fails records why and reads as no file. */
   text(file: string): string | undefined {
-    return this.source.read(file);
+    try {
+      return this.source.read(file);
+    } catch (err) {
+      this.report(file, `could not be read: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
+    }
   }
 
   /** The file's syntax model, or null when it is missing or unparseable (the error is recorded once). */
   get(file: string): SyntaxModel | null {
     if (this.cache.has(file)) return this.cache.get(file)!;
-    const text = this.source.read(file);
+    const text = this.text(file);
     let entry: SyntaxModel | null = null;
     if (text === undefined) {
       this.report(file, this.source.readError?.(file) ?? 'could not be read');
@@ -89,13 +101,25 @@ export class ProjectIndex {
     return (target ? this.get(target) : null) ?? undefined;
   }
 
-  /** Why a file could not be parsed, when it was a syntax error (not an unreadable, oversized or minified file). */
-  syntaxError(file: string): string | null {
+  /**
+   * Why a source file could not be parsed, when it is source the parser gave up on (a syntax error,
+   * nesting too deep): not an unreadable, oversized or minified file.
+   */
+  parseFailure(file: string): string | null {
     if (this.get(file)) return null;
     const error = this.errors.find((e) => e.file === file)?.message;
-    return error?.startsWith('syntax error') ? error : null;
+    return error !== undefined && (error.startsWith('syntax error') || error === TOO_DEEP_TO_PARSE) ? error : null;
   }
 
+  /** An error of the analysis about a file, or one line of it (a call): recorded once, reported with the findings. */
+  addError(file: string, message: string, line?: number): void {
+    const key = `${file}\n${line ?? ''}\n${message}`;
+    if (this.reportedErrors.has(key)) return;
+    this.reportedErrors.add(key);
+    this.errors.push(line === undefined ? { file, message } : { file, message, line });
+  }
+
+  /** A file-level error: the first one a file gets is the one reported. */
   private report(file: string, message: string): void {
     if (this.reportedErrors.has(file)) return;
     this.reportedErrors.add(file);

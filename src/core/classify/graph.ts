@@ -386,7 +386,7 @@ export class CallGraph {
       if (!text || !(needles.some((n) => text.includes(n)) || (base === 'index' && FOLDER_IMPORT.test(text)))) continue;
       const fi = this.project.get(f);
       if (!fi) {
-        if (this.project.syntaxError(f)) unparsed.push(f);
+        if (this.project.parseFailure(f)) unparsed.push(f);
         continue;
       }
       if (fi.moduleRefs().some((r) => this.project.resolveImport(f, r.source) === file)) out.push(f);

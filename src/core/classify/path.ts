@@ -125,9 +125,39 @@ export function pushAll<T>(target: T[], items: readonly T[]): T[] {
   return target;
 }
 
-/** Each path with `f` applied (the walk adds steps, loops and spans on its way out). */
-export function mapPaths(paths: readonly Path[], f: (p: Path) => Path): Path[] {
-  return paths.map(f);
+/** How many paths to one function (or value) the walk keeps before it counts the rest instead. */
+export const MAX_PATHS = 64;
+
+/** What the verdict reads off a path: two paths alike in all of it decide the same, wherever they start. */
+function signature(p: Path): string {
+  const loops = p.loops.map((l) => `${l.rule}:${l.file}:${l.line}:${l.batchSource ?? ''}:${l.fromDisk ?? ''}:${l.literal ?? ''}`).join(',');
+  return `${p.effect}|${p.rule.id}|${p.runByUnknown ?? ''}|${p.moduleLevel ?? ''}|${p.startup !== undefined}|${p.commandLine !== undefined}|${p.platform ?? ''}|${p.schedule ?? ''}|${loops}`;
+}
+
+/**
+ * At most `max` paths (and one of every kind the verdict tells apart): the rest are counted in `more` of
+ * the kept path they are like, so the verdict stays what all of them say and the evidence says how
+ * many were left out. Repeats of a path (one caller reached through many calls) are dropped, not counted.
+ */
+export function limitPaths(paths: Path[], max = MAX_PATHS): Path[] {
+  if (paths.length <= max) return paths;
+  const kept: Path[] = [];
+  const bySignature = new Map<string, number>();
+  const seen = new Set<string>();
+  for (const p of paths) {
+    const key = `${p.effect}|${p.rule.id}|${p.file}|${p.line}|${p.steps.join('>')}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const sig = signature(p);
+    const like = bySignature.get(sig);
+    if (like === undefined || kept.length < max) {
+      if (like === undefined) bySignature.set(sig, kept.length);
+      kept.push(p);
+    } else {
+      kept[like] = { ...kept[like], more: (kept[like].more ?? 0) + 1 + (p.more ?? 0) };
+    }
+  }
+  return kept;
 }
 
 export type { Node };

@@ -9,7 +9,7 @@ import type { ProjectIndex } from '../project';
 import type { Binding, SyntaxModel } from '../syntax/model';
 import { FunctionLike, isFunctionLike, propertyName } from '../syntax/nodes';
 import { bindingTarget, CallGraph, classifyUse, commonJsExportName, exportNamesOf, isExported, optionCall, Use } from './graph';
-import { Loop, openPath, Path, pushAll, Span, toPath } from './path';
+import { limitPaths, Loop, MAX_PATHS, openPath, Path, pushAll, Span, toPath } from './path';
 import { UI_COMPONENT } from './rules/apps';
 import { excludedPath, isTestFile } from './rules/calls';
 import { cliCommandHandler, COMMAND_LINE_INPUT } from './rules/cli';
@@ -33,8 +33,13 @@ const EVENT_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', '
 /** Option keys that hold an event handler: `{ onMessage }`, `{ eachMessage }`, `{ handleEvent }`. */
 const EVENT_KEY = /^(on[A-Z]|each[A-Z]|handle[A-Z]?)/;
 
+/** How many steps (a climb to a function, a use followed) the walk takes for one call before it stops and says so. */
+const MAX_STEPS = 20_000;
+
 export class Walker {
   private readonly graph: CallGraph;
+  /** Steps taken for the call being classified. */
+  private steps = 0;
   private readonly pathMemo = new Map<Node, Path[]>();
   /** Where each function being walked sits on the walk's stack (0 = outermost). */
   private readonly stackIndex = new Map<Node, number>();
@@ -49,10 +54,29 @@ export class Walker {
     this.graph = new CallGraph(project, resolver, (fi, file, exportName, at) => this.conventionPaths(fi, file, exportName, at, this.context(0, new Set())));
   }
 
+  /** Ready for the next call: the walk's stack and its step count start over (memoised results stay). */
+  reset(): void {
+    this.steps = 0;
+    this.lowestCut = Infinity;
+    this.stackIndex.clear();
+  }
+
+  /**
+   * Counts a step; past MAX_STEPS the walk goes no further for this call: one open path says so, and
+   * nothing computed from then on is memoised (it lacks what was not followed).
+   */
+  private overBudget(file: string, node: Node): Path[] | null {
+    if (++this.steps <= MAX_STEPS) return null;
+    this.lowestCut = -1;
+    return this.steps === MAX_STEPS + 1 ? [openPath(NO_ENTRY_POINT, NO_ENTRY_POINT.messages.budget(MAX_STEPS), file, node.loc.start.line)] : [];
+  }
+
   /** Paths from entry points to `node`, found by climbing to its enclosing function. */
   walkFrom(file: string, node: Node, depth: number, visiting: Set<Node>): Path[] {
     const fi = this.project.get(file);
     if (!fi) return [];
+    const over = this.overBudget(file, node);
+    if (over) return over;
     const loops: Loop[] = [];
     let child: Node = node;
     let cur = fi.parents.get(node);
@@ -138,7 +162,7 @@ export class Walker {
     this.stackIndex.set(key, index);
     let result: Path[];
     try {
-      result = compute();
+      result = limitPaths(compute());
     } finally {
       visiting.delete(key);
       this.stackIndex.delete(key);
@@ -217,9 +241,14 @@ export class Walker {
     const hints: Path[] = [];
     for (const exportName of exportNames) for (const hint of this.hooks.exportHints) pushAll(hints, hint({ ...ctx, fi, file, exportName, value }));
     const uses = this.graph.usesOf(file, value, name, exportNames, local);
-    for (const use of uses) pushAll(paths, this.usePaths(use, depth, visiting));
-    pushAll(paths, hints);
-    return uses.length > 0 || hints.length > 0 ? paths : null;
+    let found: Path[] = paths;
+    for (const use of uses) {
+      pushAll(found, this.usePaths(use, depth, visiting));
+      // Many callers, each reached many ways: kept within bounds as they come, not only at the end.
+      if (found.length > 8 * MAX_PATHS) found = limitPaths(found);
+    }
+    pushAll(found, hints);
+    return uses.length > 0 || hints.length > 0 ? found : null;
   }
 
   /** The entry a file convention makes of an export: a route handler, a cron route, a server action, a Lambda handler. */
@@ -288,9 +317,11 @@ export class Walker {
   }
 
   private usePaths(use: Use, depth: number, visiting: Set<Node>): Path[] {
+    const over = this.overBudget(use.file, use.node);
+    if (over) return over;
     switch (use.kind) {
       case 'unparsed':
-        return [unparsedPath(use.file, use.name ?? 'it', this.project.syntaxError(use.file) ?? 'a syntax error')];
+        return [unparsedPath(use.file, use.name ?? 'it', this.project.parseFailure(use.file) ?? 'a syntax error')];
       case 'unfollowed':
         return [unfollowedPath(use.file, use.node.loc.start.line, use.how ?? UNFOLLOWED_REFERENCE.messages.value(`${use.file}:${use.node.loc.start.line}`))];
       case 'entry':

@@ -6,7 +6,7 @@ import type { CallSite, Provider, RequestInfo } from '../model';
 import { CALL_SHAPES, CallShape, MODEL_CLASS_METHOD_NAMES, modelClassShape, SDK_TEXT_MARKERS, WRAPPER_FUNCTIONS, WRAPPER_SOURCES, wrapperShape } from './catalogue';
 import { Resolver } from './resolve';
 import { isFunctionLike, propertyName } from '../syntax/nodes';
-import type { ProjectIndex } from '../project';
+import { failureMessage, type ProjectIndex } from '../project';
 import type { SyntaxModel } from '../syntax/model';
 
 export interface DetectedCall {
@@ -35,31 +35,38 @@ export function detectInFile(project: ProjectIndex, resolver: Resolver, file: st
   const importsWrapper = WRAPPER_IMPORT.test(fi.text);
   visit(fi.ast, (node) => {
     if (node.type !== T.CallExpression) return;
-    const wrapped = wrapperCall(fi, resolver, file, node, importsWrapper);
-    if (wrapped) {
-      if (!ignored.has(node.loc.start.line)) found.push({ node, shape: wrapped.shape, site: buildSite(fi, resolver, file, node, wrapped.shape, { model: wrapped.model }) });
-      return;
+    try {
+      const call = detectCall(fi, resolver, file, node, importsWrapper, ignored);
+      if (call) found.push(call);
+    } catch (err) {
+      // One call that cannot be read costs that call, not the file.
+      project.addError(file, `the call at line ${node.loc.start.line} could not be read: ${failureMessage(err)}`, node.loc.start.line);
     }
-    if (node.callee.type !== T.MemberExpression) return;
-    const method = propertyName(node.callee.property, node.callee.computed);
-    if (method && MODEL_CLASS_METHOD_NAMES.has(method)) {
-      const model = resolver.evaluate(file, node.callee.object);
-      const shape = model?.kind === 'model-instance' ? modelClassShape(model.cls, method) : null;
-      if (model?.kind === 'model-instance' && shape) {
-        const wrapped = { model: model.id, promptArgument: true, maxOutputTokens: model.maxTokens };
-        if (!ignored.has(node.loc.start.line)) found.push({ node, shape, site: buildSite(fi, resolver, file, node, shape, wrapped) });
-        return;
-      }
-    }
-    if (method !== 'create' && method !== 'stream') return;
-    const target = resolver.evaluate(file, node.callee.object);
-    if (target?.kind !== 'client') return;
-    const chain = [...target.path, method];
-    const shape = CALL_SHAPES.find((s) => s.provider === target.provider && sameChain(s.chain, chain));
-    if (!shape || ignored.has(node.loc.start.line)) return;
-    found.push({ node, shape, site: buildSite(fi, resolver, file, node, shape) });
   });
   return found;
+}
+
+/** The LLM call `node` is, if it is one (and not silenced by a comment). */
+function detectCall(fi: SyntaxModel, resolver: Resolver, file: string, node: TSESTree.CallExpression, importsWrapper: boolean, ignored: Set<number>): DetectedCall | null {
+  const wrapped = wrapperCall(fi, resolver, file, node, importsWrapper);
+  if (wrapped) return ignored.has(node.loc.start.line) ? null : { node, shape: wrapped.shape, site: buildSite(fi, resolver, file, node, wrapped.shape, { model: wrapped.model }) };
+  if (node.callee.type !== T.MemberExpression) return null;
+  const method = propertyName(node.callee.property, node.callee.computed);
+  if (method && MODEL_CLASS_METHOD_NAMES.has(method)) {
+    const model = resolver.evaluate(file, node.callee.object);
+    const shape = model?.kind === 'model-instance' ? modelClassShape(model.cls, method) : null;
+    if (model?.kind === 'model-instance' && shape) {
+      const wrapped = { model: model.id, promptArgument: true, maxOutputTokens: model.maxTokens };
+      return ignored.has(node.loc.start.line) ? null : { node, shape, site: buildSite(fi, resolver, file, node, shape, wrapped) };
+    }
+  }
+  if (method !== 'create' && method !== 'stream') return null;
+  const target = resolver.evaluate(file, node.callee.object);
+  if (target?.kind !== 'client') return null;
+  const chain = [...target.path, method];
+  const shape = CALL_SHAPES.find((s) => s.provider === target.provider && sameChain(s.chain, chain));
+  if (!shape || ignored.has(node.loc.start.line)) return null;
+  return { node, shape, site: buildSite(fi, resolver, file, node, shape) };
 }
 
 /**

@@ -43,9 +43,24 @@ function parameterPropertyName(param: TSESTree.TSParameterProperty): string | nu
   return p.type === T.Identifier ? p.name : null;
 }
 
+/**
+ * How deep evaluations may nest before the rest of a chain is put off: far inside the stack Node gives
+ * a thread, since the walk that asks may itself be deep.
+ */
+const MAX_NESTING = 150;
+/** How many stretches of a chain one outermost evaluation follows before it gives up (a chain of some 300,000 names). */
+const MAX_DEFERRALS = 2_000;
+
+/** Thrown where nesting reaches MAX_NESTING: what to evaluate first, from the top of the stack, so the rest can be memoised. */
+class Deferral {
+  constructor(readonly first: () => void) {}
+}
+
 export class Resolver {
   private readonly memo = new Map<Node, Value | null>();
+  private readonly exportMemo = new Map<string, Value | null>();
   private readonly inProgress = new Set<Node | string>();
+  private depth = 0;
 
   constructor(private readonly project: ProjectIndex) {}
 
@@ -53,15 +68,53 @@ export class Resolver {
   evaluate(file: string, node: Node): Value | null {
     if (this.memo.has(node)) return this.memo.get(node)!;
     if (this.inProgress.has(node)) return null;
-    this.inProgress.add(node);
-    let value: Value | null = null;
-    try {
-      value = this.evaluateUncached(file, node);
-    } finally {
-      this.inProgress.delete(node);
+    return this.nested(
+      () => this.evaluate(file, node),
+      () => {
+        this.inProgress.add(node);
+        let value: Value | null = null;
+        try {
+          value = this.evaluateUncached(file, node);
+        } finally {
+          this.inProgress.delete(node);
+        }
+        this.memo.set(node, value);
+        return value;
+      },
+    );
+  }
+
+  /**
+   * Runs `compute` one level deeper. A chain of names longer than the stack allows (`const c2 = c1`
+   * two thousand times) is not followed in one go: where nesting reaches MAX_NESTING the evaluation
+   * stops (`again` says what it needed), the outermost level evaluates that first, from the top of the
+   * stack, and memoises it, then tries again, so the chain is followed from its far end, a stretch at a time.
+   */
+  private nested<V>(again: () => void, compute: () => V): V {
+    if (this.depth >= MAX_NESTING) throw new Deferral(again);
+    if (this.depth > 0) {
+      this.depth++;
+      try {
+        return compute();
+      } finally {
+        this.depth--;
+      }
     }
-    this.memo.set(node, value);
-    return value;
+    const pending: (() => void)[] = [];
+    for (;;) {
+      this.depth = 1;
+      try {
+        if (pending.length === 0) return compute();
+        pending[pending.length - 1]();
+        pending.pop();
+      } catch (err) {
+        if (!(err instanceof Deferral)) throw err;
+        if (pending.length >= MAX_DEFERRALS) throw new RangeError('Maximum call stack size exceeded: a chain of names too long to follow');
+        pending.push(err.first);
+      } finally {
+        this.depth = 0;
+      }
+    }
   }
 
   private evaluateUncached(file: string, raw: Node): Value | null {
@@ -336,9 +389,15 @@ export class Resolver {
       }
     }
     let value: Value | null = null;
-    for (const right of rights) {
-      value = this.evaluate(file, right);
-      if (value) break;
+    try {
+      for (const right of rights) {
+        value = this.evaluate(file, right);
+        if (value) break;
+      }
+    } catch (err) {
+      // Put off (a chain too long to follow in one go) or failed: the placeholder must not stand for the answer.
+      this.assignments.delete(declarator);
+      throw err;
     }
     this.assignments.set(declarator, value);
     return value;
@@ -445,28 +504,41 @@ export class Resolver {
   /** The value a module exports under `name` ('default' for the default export). */
   evaluateExport(file: string, name: string): Value | null {
     const key = `${file}#${name}`;
+    if (this.exportMemo.has(key)) return this.exportMemo.get(key)!;
     const model = this.project.get(file);
     if (!model || this.inProgress.has(key)) return null;
-    this.inProgress.add(key);
-    try {
-      const target = resolveExport(this.modules, model, name);
-      switch (target?.kind) {
-        case 'binding':
-          return target.binding ? this.bindingValue(target.model.file, target.model, target.binding) : null;
-        case 'value': {
-          const { value, model: at } = target;
-          const whole = value.type === T.FunctionDeclaration ? { kind: 'function' as const, file: at.file, node: value } : value.type === T.ClassDeclaration ? { kind: 'user-class' as const, file: at.file, node: value } : this.evaluate(at.file, value);
-          return target.member === undefined || !whole ? whole : this.member(at.file, whole, target.member);
+    return this.nested(
+      () => this.evaluateExport(file, name),
+      () => {
+        this.inProgress.add(key);
+        let value: Value | null;
+        try {
+          value = this.exportValue(model, name);
+        } finally {
+          this.inProgress.delete(key);
         }
-        case 'namespace':
-          return { kind: 'module', file: target.model.file };
-        case 'external':
-          return this.packageExport(target.source, target.imported) ?? null;
-        default:
-          return null;
+        this.exportMemo.set(key, value);
+        return value;
+      },
+    );
+  }
+
+  private exportValue(model: SyntaxModel, name: string): Value | null {
+    const target = resolveExport(this.modules, model, name);
+    switch (target?.kind) {
+      case 'binding':
+        return target.binding ? this.bindingValue(target.model.file, target.model, target.binding) : null;
+      case 'value': {
+        const { value, model: at } = target;
+        const whole = value.type === T.FunctionDeclaration ? { kind: 'function' as const, file: at.file, node: value } : value.type === T.ClassDeclaration ? { kind: 'user-class' as const, file: at.file, node: value } : this.evaluate(at.file, value);
+        return target.member === undefined || !whole ? whole : this.member(at.file, whole, target.member);
       }
-    } finally {
-      this.inProgress.delete(key);
+      case 'namespace':
+        return { kind: 'module', file: target.model.file };
+      case 'external':
+        return this.packageExport(target.source, target.imported) ?? null;
+      default:
+        return null;
     }
   }
 

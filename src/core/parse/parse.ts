@@ -9,6 +9,9 @@ export const MAX_PARSE_BYTES = 1_500_000;
 /** A line longer than this on average means minified output, not source anyone edits. */
 const MINIFIED_AVERAGE_LINE = 500;
 
+/** Why a file nested deeper than the parser's stack allows (thousands of brackets, a generated chain) is not analysed. */
+export const TOO_DEEP_TO_PARSE = 'too deeply nested to parse (the parser ran out of stack)';
+
 export interface ParsedFile {
   ok: true;
   file: string;
@@ -65,6 +68,8 @@ export function parseSource(file: string, text: string): ParseResult {
     const ast = parseEstree(source, { loc: true, range: true, comment: true, jsx, errorOnUnknownASTType: false });
     return { ok: true, file, text, ast, comments: ast.comments ?? [] };
   } catch (err) {
+    // The parser recurses once per level of nesting: a file nested deeper than the stack allows is no syntax error.
+    if (err instanceof RangeError) return { ok: false, file, message: TOO_DEEP_TO_PARSE };
     const e = err as { message?: string; lineNumber?: number; column?: number };
     return {
       ok: false,

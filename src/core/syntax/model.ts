@@ -62,6 +62,7 @@ export class SyntaxModel {
   readonly comments: TSESTree.Comment[];
   private parentMap: Map<Node, Node> | null = null;
   private table: BindingTable | null = null;
+  private tableFailure: unknown = null;
   private identifierIndex: Map<string, TSESTree.Identifier[]> | null = null;
   private memberCallIndex: Map<string, TSESTree.CallExpression[]> | null = null;
   private thisIndex: Map<Node, { binding: Binding; refs: Node[] }> | null = null;
@@ -172,7 +173,15 @@ export class SyntaxModel {
 
   private bindings(): BindingTable {
     if (this.table) return this.table;
-    const manager = analyze(this.ast, { sourceType: 'module', lib: [], jsxPragma: null });
+    // A scope analysis that failed (nesting too deep for its stack) fails the same way for every stage that asks.
+    if (this.tableFailure) throw this.tableFailure;
+    let manager: ScopeManager;
+    try {
+      manager = analyze(this.ast, { sourceType: 'module', lib: [], jsxPragma: null });
+    } catch (err) {
+      this.tableFailure = err;
+      throw err;
+    }
     const t: BindingTable = { manager, byVariable: new Map(), declared: new Map(), referenced: new Map(), uses: new Map(), globals: new Map() };
     const exported = exportedLocals(this.ast);
     for (const scope of manager.scopes) {

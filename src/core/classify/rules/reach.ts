@@ -44,6 +44,8 @@ export const NO_ENTRY_POINT = defineRule({
     lambdaUnmapped: (file: string) =>
       `\`handler\` in ${file} is an AWS Lambda handler, and no serverless.yml or SAM template in the workspace maps it, so what invokes it (an HTTP API, a schedule, a queue) is unknown`,
     workerWithoutCron: (where: string) => `the \`scheduled\` handler at ${where}, but the wrangler config lists no cron trigger, so what runs it is unknown`,
+    notAnalysed: (reason: string) =>
+      `Batchwise could not follow the callers of this call: ${reason}. If nobody waits for it, declare it with \`// batchwise: batch\`; if a person does, with \`// batchwise: user-waiting\``,
     budget: (steps: number) =>
       `Batchwise stopped following callers after ${steps} steps for this call, so other entry points may reach it; declare the call with \`// batchwise: batch\` or \`// batchwise: user-waiting\` if you know`,
   },
@@ -55,7 +57,8 @@ export const UNPARSED_CALLER = defineRule({
   title: 'A file that may call it could not be parsed',
   messages: {
     unparsed: (file: string, name: string, error: string) =>
-      `${file} mentions \`${name}\` but could not be parsed (${error}), so its calls cannot be followed and this call cannot be shown to be batchable; fix the syntax error to get a verdict`,
+      `${file} mentions \`${name}\` but could not be parsed (${error}), so its calls cannot be followed and this call cannot be shown to be batchable; ` +
+      (error.startsWith('syntax error') ? 'fix the syntax error to get a verdict' : 'declare the call with `// batchwise: batch` if nobody waits for it there'),
   },
 });
 

@@ -7,7 +7,7 @@ import { AST_NODE_TYPES as T, TSESTree } from '../../parse/parse';
 import { dirname, joinPath, ProjectIndex, stripExtension } from '../../project';
 import type { SyntaxModel } from '../../syntax/model';
 import { Node, propertyName, unwrap } from '../../syntax/nodes';
-import { openPath, Path, toPath } from '../path';
+import { openPath, Path, pushAll, toPath } from '../path';
 import type { CallQuestion, ExportQuestion, MemberQuestion } from './hooks';
 import { HTTP_ROUTE_HANDLER, WEBSOCKET_HANDLER } from './httpServers';
 import { QUEUE_WORKER } from './jobs';
@@ -212,11 +212,11 @@ function lambdaFunctions(project: ProjectIndex, file: string): LambdaFunction[] 
     if (!fns) {
       const at = (name: string) => (dir === '' ? name : `${dir}/${name}`);
       fns = [];
-      for (const name of ['serverless.yml', 'serverless.yaml']) fns.push(...readServerlessFunctions(at(name), project.text(at(name)), dir));
-      for (const name of ['template.yaml', 'template.yml']) fns.push(...readSamFunctions(at(name), project.text(at(name)), dir));
+      for (const name of ['serverless.yml', 'serverless.yaml']) pushAll(fns, readServerlessFunctions(at(name), project.text(at(name)), dir));
+      for (const name of ['template.yaml', 'template.yml']) pushAll(fns, readSamFunctions(at(name), project.text(at(name)), dir));
       byDir.set(dir, fns);
     }
-    out.push(...fns);
+    pushAll(out, fns);
   } while (dir !== '');
   return out;
 }
