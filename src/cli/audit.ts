@@ -25,6 +25,7 @@ interface AuditFlags extends VolumeFlags {
   output?: string;
   color?: boolean;
   failOnSavings?: number;
+  usage?: string[];
 }
 
 /** Colour on a terminal, unless NO_COLOR is set or TERM is dumb; FORCE_COLOR (other than 0) asks for it anyway. */
@@ -46,6 +47,7 @@ export function registerAudit(program: Command): void {
     .option('--interpolated-tokens <n>', 'tokens assumed for each non-literal prompt part', positiveNumber)
     .option('--output-tokens <n>', 'output tokens assumed when a call sets no max_tokens', positiveNumber)
     .option('--no-color', 'never colour the table')
+    .option('--usage <file...>', "the providers' usage reports you saved (OpenAI Usage API / Anthropic usage report JSON pages, or the consoles' CSV exports): measured volume replaces the assumed one")
     .action((dir: string, flags: AuditFlags) => {
       const root = resolve(dir);
       let isDir = false;
@@ -59,7 +61,8 @@ export function registerAudit(program: Command): void {
         process.exitCode = EXIT_USAGE;
         return;
       }
-      const session = new WorkspaceSession(root, optionsFromFlags({}), { overrides: volumeOverrides(flags) });
+      const usage = (flags.usage ?? []).map((f) => ({ path: resolve(f), name: f }));
+      const session = new WorkspaceSession(root, optionsFromFlags({}), { overrides: volumeOverrides(flags), usage });
       const result = session.analyzeAll();
       const toFile = Boolean(flags.output);
       let text: string;

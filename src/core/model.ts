@@ -73,8 +73,20 @@ export interface Classification {
   runsIn?: string;
 }
 
+/**
+ * Where a call site's calls per day came from. `usage-report`: the model's measured volume in the
+ * provider's usage report, shared over the sites that use it (dates are UTC days, both inclusive).
+ */
+export type VolumeSource =
+  | { kind: 'annotation'; comment: string }
+  | { kind: 'schedule'; description: string }
+  | { kind: 'usage-report'; from: string; to: string; files: string[] }
+  | { kind: 'default' };
+
 export interface Estimate {
   callsPerDay: number;
+  /** Where callsPerDay came from. */
+  volume: VolumeSource;
   inputTokens: number;
   outputTokens: number;
   monthlyStandard: number;
@@ -131,6 +143,8 @@ export interface AnalysisError {
 export interface AnalysisResult {
   findings: Finding[];
   errors: AnalysisError[];
+  /** Set when usage reports were given: the measured spend and how it maps onto the call sites. */
+  usage?: UsageReconciliation;
 }
 
 /** One row of the price table. Prices are USD per 1M tokens. */
@@ -182,4 +196,79 @@ export interface ProjectSource {
   read(path: string): string | undefined;
   /** Why `read` returned undefined, in words, when the reader knows. */
   readError?(path: string): string | undefined;
+}
+
+// ---- Usage reports (the providers' own per-model usage, saved by the user) ----
+
+/** Token and request totals of one model over the report's period, for one pricing tier. */
+export interface UsageTotals {
+  /** Requests, or null where the report has no request counts (Anthropic's). */
+  requests: number | null;
+  /** Input tokens read neither from nor into the cache. */
+  inputUncached: number;
+  /** Input tokens read from the prompt cache. */
+  inputCached: number;
+  /** Input tokens written to the cache: Anthropic's 5-minute and 1-hour entries; OpenAI reports one kind. */
+  cacheWrite5m: number;
+  cacheWrite1h: number;
+  output: number;
+}
+
+/** One model's usage in the report: what already runs on batch and what does not. */
+export interface ModelUsage {
+  provider: Provider;
+  /** The price-table model the report's ids resolve to ('gpt-4o'), else the id as reported. */
+  model: string;
+  /** The ids as the report names them ('gpt-4o-2024-08-06', 'gpt-4o-2024-11-20'). */
+  reportedIds: string[];
+  /** Whether a price row is on file for it. */
+  priced: boolean;
+  standard: UsageTotals;
+  batch: UsageTotals;
+}
+
+/** Per model: measured figures per day and per month, and the call sites its usage was shared over. */
+export interface ModelReconciliation {
+  provider: Provider;
+  model: string;
+  reportedIds: string[];
+  /** Requests per day (batch and not), null where the report has no request counts. */
+  requestsPerDay: number | null;
+  tokensPerDay: number;
+  /** Share of the model's tokens that already ran on batch, 0..1. */
+  batchShare: number;
+  /** Monthly spend measured: non-batch usage at standard price plus batch usage at batch price; null without a price. */
+  monthlySpend: number | null;
+  monthlyStandardSpend: number | null;
+  monthlyBatchSpend: number | null;
+  /** Call sites (file:line) the non-batch usage was shared over; empty when Batchwise found none. */
+  sites: string[];
+}
+
+export interface UsageReconciliation {
+  /** First and last UTC day covered (YYYY-MM-DD, both inclusive), and the length in days. */
+  from: string;
+  to: string;
+  days: number;
+  /** The files read, as given. */
+  files: string[];
+  models: ModelReconciliation[];
+  /** Everything below per month (30 days), USD. */
+  monthlySpend: number;
+  /** Already on the batch APIs. */
+  monthlyOnBatch: number;
+  /** Non-batch spend shared over call sites Batchwise calls batchable (above the low-volume threshold). */
+  monthlyOnBatchable: number;
+  /** What moving those sites to batch saves. */
+  monthlySavings: number;
+  /** Non-batch spend on the other call sites (user-waiting, unknown, low volume). */
+  monthlyOnOtherSites: number;
+  /** Spend on models no call site uses ("spend we could not place"). */
+  monthlyUnplaced: number;
+  /** Models in the report with no price on file: their spend is unknown and in none of the sums. */
+  unpriced: string[];
+  /** Call sites whose model the report does not show: their estimates stay as they were. */
+  sitesWithoutUsage: string[];
+  /** Things the reader should know: pages missing, usage not grouped by batch, assumed cache prices. */
+  notes: string[];
 }

@@ -19,6 +19,8 @@ export interface ProjectConfig {
   priceOverrides?: PriceRow[];
   /** Where the batch helpers go, relative to the root, without extension. */
   helperPath?: string;
+  /** Saved usage reports of the providers (JSON pages or console CSV exports), relative to the root; globs allowed. */
+  usage?: string[];
 }
 
 export interface LoadedConfig {

@@ -9,7 +9,7 @@ import { isSourceFile, MAX_PARSE_BYTES } from '../core/parse/parse';
 export const DEFAULT_EXCLUDES = ['**/node_modules/**', '**/dist/**', '**/build/**', '**/out/**', '**/.next/**', '**/coverage/**', '**/.git/**', '**/.vscode-test/**'];
 
 /** Files the engine must never read: secrets stay private even if a glob would match them. */
-const NEVER_READ = /(^|\/)\.env(\..*)?$|\.(pem|key|p12|pfx)$/i;
+export const NEVER_READ = /(^|\/)\.env(\..*)?$|\.(pem|key|p12|pfx)$/i;
 
 export function toPosix(p: string): string {
   return sep === '/' ? p : p.split(sep).join('/');

@@ -1,6 +1,8 @@
 // The engine over a folder on disk. Shared by the CLI and the VS Code adapter so both report the same findings.
 //   new WorkspaceSession(rootAbsPath, options)
 //   session.setOptions(options)                  – settings changed
+//   session.usage()                              – the usage reports read (project file "usage" + SessionOptions.usage);
+//                                                  they calibrate analyzeAll (result.usage: the reconciliation), analyzeFiles reuses that
 //   session.setOverlay(relPath, text|undefined)  – unsaved editor text for a file (undefined = use disk)
 //   session.invalidate(relPath?)                 – a file (or, without a path, the file list) changed on disk
 //   session.analyzeFiles(relPaths, isCancelled?) – findings for call sites in those files, context from the whole workspace
@@ -11,6 +13,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AnalysisOptions, AnalysisResult, Finding, Fix, ProjectSource } from '../core/model';
 import { Analyzer } from '../core/analyze';
+import { applyCalibration, Calibration, calibrateWithUsage } from '../core/estimate/calibrate';
+import { loadUsage, LoadedUsage, UsagePath } from './usage';
 import type { ParseCache } from '../core/project';
 import { isSourceFile } from '../core/parse/parse';
 import { listConfigFiles, listSourceFiles, readSourceFile, sourceFileFilter, toPosix } from './scan';
@@ -29,6 +33,8 @@ export interface SessionOptions {
   ignore?: string[];
   /** Applied after the project configuration file: what the user asked for on the command line. */
   overrides?: Partial<AnalysisOptions>;
+  /** Saved usage reports besides the project file's "usage": absolute, or relative to the root. */
+  usage?: UsagePath[];
 }
 
 interface CachedText {
@@ -46,6 +52,9 @@ export class WorkspaceSession {
   private readonly overlays = new Map<string, string>();
   /** Parses survive between analyses; a file is parsed again only when its text changes. */
   private readonly parseCache: ParseCache = new Map();
+  private usageLoaded: LoadedUsage | null = null;
+  /** From the last whole-workspace analysis: what each model's usage gives a site. */
+  private calibration: Calibration | null = null;
 
   constructor(
     readonly root: string,
@@ -55,6 +64,8 @@ export class WorkspaceSession {
 
   setOptions(options: AnalysisOptions, sessionOptions?: SessionOptions): void {
     this.options = options;
+    this.calibration = null;
+    if (JSON.stringify(sessionOptions?.usage) !== JSON.stringify(this.sessionOptions.usage)) this.usageLoaded = null;
     if (sessionOptions) {
       if (JSON.stringify(sessionOptions.ignore) !== JSON.stringify(this.sessionOptions.ignore)) this.fileList = null;
       this.sessionOptions = sessionOptions;
@@ -75,6 +86,8 @@ export class WorkspaceSession {
   invalidate(relPath?: string, listChanged = false): void {
     if (relPath === undefined) {
       this.projectConfig = null;
+      this.usageLoaded = null;
+      this.calibration = null;
       this.fileList = null;
       this.configList = null;
       this.texts.clear();
@@ -83,8 +96,13 @@ export class WorkspaceSession {
     }
     const rel = toPosix(relPath);
     this.texts.delete(rel);
+    if (this.usageLoaded?.paths.includes(join(this.root, rel))) {
+      this.usageLoaded = null;
+      this.calibration = null;
+    }
     if (/(^|\/)(batchwise\.config\.json|package\.json)$/.test(rel)) {
       this.projectConfig = null;
+      this.usageLoaded = null; // the "usage" list may have changed
       this.fileList = null; // ignore globs may have changed
     }
     // Context files other than sources: a new or deleted one changes the list.
@@ -95,16 +113,33 @@ export class WorkspaceSession {
   analyzeFiles(relPaths: readonly string[], isCancelled?: () => boolean): AnalysisResult {
     const analysed = this.analysed();
     const wanted = relPaths.map(toPosix).filter(analysed);
-    return this.analyzer().run({ onlyFiles: wanted, isCancelled });
+    const result = this.analyzer().run({ onlyFiles: wanted, isCancelled });
+    return this.calibration ? { ...result, findings: applyCalibration(result.findings, this.calibration, this.effectiveOptions()) } : result;
   }
 
   analyzeAll(isCancelled?: () => boolean): AnalysisResult {
-    return this.withConfigErrors(this.analyzer().run({ isCancelled }));
+    return this.withConfigErrors(this.withUsage(this.analyzer().run({ isCancelled }), isCancelled));
   }
 
   /** `analyzeAll` in slices, yielding the thread between them: for an editor, which must stay responsive. */
   async analyzeAllAsync(isCancelled?: () => boolean, onProgress?: (done: number, total: number) => void): Promise<AnalysisResult> {
-    return this.withConfigErrors(await this.analyzer().runAsync({ isCancelled, onProgress }));
+    return this.withConfigErrors(this.withUsage(await this.analyzer().runAsync({ isCancelled, onProgress }), isCancelled));
+  }
+
+  /** The usage reports of the project file and the session options, read once until one changes. */
+  usage(): LoadedUsage {
+    this.usageLoaded ??= loadUsage(this.root, this.config().config.usage ?? [], this.sessionOptions.usage ?? []);
+    return this.usageLoaded;
+  }
+
+  /** The whole workspace's findings calibrated with the usage reports, and their reconciliation. */
+  private withUsage(result: AnalysisResult, isCancelled?: () => boolean): AnalysisResult {
+    // A cancelled scan saw only some sites: shares computed from it would be wrong.
+    if (isCancelled?.()) return result;
+    const loaded = this.usage();
+    const { result: calibrated, calibration } = calibrateWithUsage(result, loaded.files, this.effectiveOptions());
+    this.calibration = calibration;
+    return loaded.errors.length ? { ...calibrated, errors: [...loaded.errors, ...calibrated.errors] } : calibrated;
   }
 
   private withConfigErrors(result: AnalysisResult): AnalysisResult {

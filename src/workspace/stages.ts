@@ -2,15 +2,19 @@
 import type { PipelineStages } from '../core/analyze';
 import { estimateSite } from '../core/estimate';
 import { fixableStrategy, ModuleStyle, moduleStyleFor, planFix } from '../core/rewrite';
+import { SdkVersion, sdkVersionFor } from '../core/rewrite/sdkVersion';
+import type { Provider } from '../core/model';
 
 export const PIPELINE_STAGES: PipelineStages = { estimate: estimateSite, fixCheck: fixableStrategy };
 
 /**
- * The stages with a fix check that knows how the project loads modules (package.json "type", tsconfig),
- * read through `read` once per folder: whether a .js loop may await at the top level depends on it.
+ * The stages with a fix check that knows how the project loads modules (package.json "type", tsconfig)
+ * and which SDK versions it has, read through `read` once per folder: whether a .js loop may await at
+ * the top level depends on the one, whether a helper fits on the other.
  */
 export function pipelineStagesFor(read: (path: string) => string | undefined): PipelineStages {
   const styles = new Map<string, ModuleStyle>();
+  const sdks = new Map<string, SdkVersion | undefined>();
   return {
     ...PIPELINE_STAGES,
     fixCheck: (input) => {
@@ -20,7 +24,12 @@ export function pipelineStagesFor(read: (path: string) => string | undefined): P
         style = moduleStyleFor(input.file, read);
         styles.set(dir, style);
       }
-      return fixableStrategy({ ...input, projectModuleStyle: style });
+      const sdkFor = (provider: Provider) => {
+        const key = `${provider}:${dir}`;
+        if (!sdks.has(key)) sdks.set(key, sdkVersionFor(provider, input.file, read));
+        return sdks.get(key);
+      };
+      return fixableStrategy({ ...input, projectModuleStyle: style, sdkFor });
     },
   };
 }

@@ -3,9 +3,13 @@
 // {requests: [{custom_id, params}]}, batch objects whose processing_status goes in_progress → ended
 // with request_counts and a results_url, JSONL results {custom_id, result: {type: succeeded|errored|
 // canceled|expired, …}} in an order that is not the input order, and {"type":"error","error":{…}} bodies.
+// Batches are listed newest first (GET /v1/messages/batches, `after_id` / `before_id` cursors);
+// timestamps are the server's clock. `faults` injects what a network or a provider may do (./faults.ts).
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHash } from 'node:crypto';
+import { FaultInjector, Faults, routeKey } from './faults';
+import { closeServer } from './openai';
 
 export interface FakeAnthropicOptions {
   /** custom_ids whose request errors inside the batch (invalid_request_error). */
@@ -20,6 +24,8 @@ export interface FakeAnthropicOptions {
   progressSteps?: number;
   /** Requests whose params mention this text are rejected as invalid (400), synchronously and inside a batch alike. */
   rejectText?: string;
+  /** Faults to inject (lost answers, resets, cut or odd results, stuck batches); `fake.faults` changes them later. */
+  faults?: Faults;
 }
 
 export interface FakeAnthropic {
@@ -27,6 +33,10 @@ export interface FakeAnthropic {
   url: string;
   close(): Promise<void>;
   stats: FakeAnthropicStats;
+  /** The faults in force, to change between runs. */
+  faults: Faults;
+  /** Resolves once the server has acted on the next request to a route (`GET /v1/messages/batches/:id`). */
+  waitFor(route: string): Promise<void>;
   /**
    * Archives an ended batch as the API does some time after it ends: the batch stays retrievable with
    * `archived_at` set, and its results are no longer served (modelled as 404 not_found_error).
@@ -44,7 +54,6 @@ export interface FakeAnthropicStats {
   batchCustomIds: string[][];
 }
 
-const CREATED = '2026-11-25T00:00:00Z';
 const hash = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex').slice(0, 24);
 
 /** The deterministic answer to a Messages request, the same in sync calls and inside a batch. */
@@ -104,6 +113,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
   };
   let seq = 0;
   let base = '';
+  const injector = new FaultInjector(options.faults);
 
   const end = (b: StoredBatch, canceled = false) => {
     const counts = { processing: 0, succeeded: 0, errored: 0, canceled: 0, expired: 0 };
@@ -119,19 +129,24 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
         result = { type: 'errored', error: { type: 'error', error: { type: 'api_error', message: 'Internal server error' }, request_id: `req_${hash(r.custom_id).slice(0, 12)}` } };
       } else result = { type: 'succeeded', message: messageFor(r.params) };
       counts[result.type as keyof typeof counts]++;
-      return { key: hash([b.object.id, r.custom_id]), line: JSON.stringify({ custom_id: r.custom_id, result }) };
+      return { key: hash([b.object.id, r.custom_id]), customId: r.custom_id, line: JSON.stringify({ custom_id: r.custom_id, result }) };
     });
-    b.results = lines.sort((x, y) => (x.key < y.key ? -1 : 1)).map((l) => l.line).join('\n') + '\n';
-    Object.assign(b.object, { processing_status: 'ended', ended_at: '2026-11-25T01:00:00Z', request_counts: counts, results_url: `${base}/v1/messages/batches/${b.object.id}/results` });
+    // A faulty provider may repeat a line, add a conflicting one, or cut one in half.
+    const conflicting = (customId: string) =>
+      JSON.stringify({ custom_id: customId, result: { type: 'errored', error: { type: 'error', error: { type: 'api_error', message: 'Internal server error' }, request_id: `req_${hash([customId, 'conflict']).slice(0, 12)}` } } });
+    b.results = injector.resultLines(lines.sort((x, y) => (x.key < y.key ? -1 : 1)), conflicting).join('\n') + '\n';
+    Object.assign(b.object, { processing_status: 'ended', ended_at: new Date().toISOString(), request_counts: counts, results_url: `${base}/v1/messages/batches/${b.object.id}/results` });
   };
 
   const server = createServer(async (req, res) => {
     try {
+      if (!injector.begin(req, res, routeKey(req.method, new URL(req.url ?? '/', 'http://127.0.0.1').pathname))) return;
       // The API takes a key as `x-api-key`; SDK 1.x sends it as `Authorization: Bearer …`. Either is fine, neither is not.
       const bearer = /^Bearer \S+/.test(req.headers.authorization ?? '');
       if (!req.headers['x-api-key'] && !bearer) return sendError(res, 401, 'authentication_error', 'x-api-key header is required');
       if (!req.headers['anthropic-version']) return sendError(res, 400, 'invalid_request_error', 'anthropic-version header is required');
-      const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const path = url.pathname;
       if (req.method === 'POST' && path === '/v1/messages') {
         const params = await readJson(req);
         if (typeof params.model !== 'string' || typeof params.max_tokens !== 'number') return sendError(res, 400, 'invalid_request_error', 'model and max_tokens are required');
@@ -157,12 +172,28 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
         const object = {
           id, type: 'message_batch', processing_status: 'in_progress',
           request_counts: { processing: requests.length, succeeded: 0, errored: 0, canceled: 0, expired: 0 },
-          ended_at: null, created_at: CREATED, expires_at: '2026-11-26T00:00:00Z', archived_at: null, cancel_initiated_at: null, results_url: null,
+          ended_at: null, created_at: new Date().toISOString(), expires_at: new Date(Date.now() + 86_400_000).toISOString(), archived_at: null, cancel_initiated_at: null, results_url: null,
         };
         const ids = (requests as StoredBatch['requests']).map((r) => r.custom_id);
         stats.batchCustomIds.push(ids);
         batches.set(id, { object, requests: requests as StoredBatch['requests'], checks: 0, results: null, transient: new Set(ids.filter(failsNow)) });
         return send(res, 200, object);
+      }
+      if (req.method === 'GET' && path === '/v1/messages/batches') {
+        // Newest first; `limit` (1–1000, default 20) after the `after_id` cursor or before the `before_id` one, as the API lists them.
+        const all = [...batches.values()].reverse().map((b) => b.object);
+        const limit = Math.min(1000, Math.max(1, Number(url.searchParams.get('limit') ?? 20) || 20));
+        const afterId = url.searchParams.get('after_id');
+        const beforeId = url.searchParams.get('before_id');
+        let from = afterId ? all.findIndex((b) => b.id === afterId) + 1 : 0;
+        let to = from + limit;
+        if (beforeId) {
+          to = Math.max(0, all.findIndex((b) => b.id === beforeId));
+          from = Math.max(0, to - limit);
+        }
+        const data = all.slice(from, to);
+        const hasMore = beforeId ? from > 0 : to < all.length;
+        return send(res, 200, { data, has_more: hasMore, first_id: data[0]?.id ?? null, last_id: data[data.length - 1]?.id ?? null });
       }
       const m = /^\/v1\/messages\/batches\/([^/]+)(\/results|\/cancel)?$/.exec(path);
       if (m) {
@@ -171,7 +202,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
         if (req.method === 'GET' && !m[2]) {
           stats.retrieves++;
           if (b.object.processing_status === 'canceling') end(b, true);
-          else if (b.object.processing_status === 'in_progress' && ++b.checks > (options.progressSteps ?? 2)) end(b);
+          else if (b.object.processing_status === 'in_progress' && !injector.faults.stuck && ++b.checks > (options.progressSteps ?? 2)) end(b);
           return send(res, 200, b.object);
         }
         if (req.method === 'GET' && m[2] === '/results') {
@@ -179,11 +210,11 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
           if (!b.results) return sendError(res, 400, 'invalid_request_error', `message batch ${b.object.id} has not ended`);
           stats.resultDownloads++;
           res.writeHead(200, { 'content-type': 'application/binary' });
-          return res.end(b.results);
+          return res.end(injector.download(b.results));
         }
         if (req.method === 'POST' && m[2] === '/cancel') {
           stats.cancels++;
-          if (b.object.processing_status === 'in_progress') Object.assign(b.object, { processing_status: 'canceling', cancel_initiated_at: CREATED });
+          if (b.object.processing_status === 'in_progress') Object.assign(b.object, { processing_status: 'canceling', cancel_initiated_at: new Date().toISOString() });
           return send(res, 200, b.object);
         }
       }
@@ -199,5 +230,17 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     if (!b || b.object.processing_status !== 'ended') throw new Error(`fake: no ended message batch ${batchId}`);
     b.object.archived_at = '2026-12-24T01:00:00Z';
   };
-  return { url: base, stats, archive, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    url: base,
+    stats,
+    archive,
+    get faults() {
+      return injector.faults;
+    },
+    set faults(faults: Faults) {
+      injector.faults = faults;
+    },
+    waitFor: (route) => injector.waitFor(route),
+    close: () => closeServer(server),
+  };
 }

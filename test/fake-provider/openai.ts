@@ -4,10 +4,13 @@
 // output and error files whose lines are {id, custom_id, response: {status_code, request_id, body}, error},
 // and {"error": {message, type, param, code}} envelopes for HTTP errors. Answers are deterministic, so
 // a program run against the synchronous endpoint and the same program rewritten to the batch path can
-// be compared line for line.
+// be compared line for line. Batches are listed newest first (GET /v1/batches, `after` cursor) with the
+// metadata they were created with; timestamps are the server's clock. `faults` injects what a network or
+// a provider may do (./faults.ts).
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHash } from 'node:crypto';
+import { FaultInjector, Faults, routeKey } from './faults';
 
 export interface FakeOpenAIOptions {
   /** custom_ids whose request fails inside the batch (non-2xx status in the error file). */
@@ -25,6 +28,8 @@ export interface FakeOpenAIOptions {
    * and inside a batch alike, so a program and its rewrite can be compared when a request fails.
    */
   rejectText?: string;
+  /** Faults to inject (lost answers, resets, cut or odd result files, stuck batches); `fake.faults` changes them later. */
+  faults?: Faults;
 }
 
 export interface FakeOpenAI {
@@ -32,6 +37,10 @@ export interface FakeOpenAI {
   url: string;
   close(): Promise<void>;
   stats: FakeOpenAIStats;
+  /** The faults in force, to change between runs. */
+  faults: Faults;
+  /** Resolves once the server has acted on the next request to a route (`GET /v1/batches/:id`). */
+  waitFor(route: string): Promise<void>;
 }
 
 export interface FakeOpenAIStats {
@@ -62,6 +71,19 @@ interface StoredBatch {
 }
 
 const CREATED = 1_750_000_000;
+
+/** Batch and file timestamps are the server's clock, as the API's are: a client looks for what it made since a moment by them. */
+function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+/** Closes the server and the connections a client keeps alive (or that a hung request holds). */
+export function closeServer(server: import('node:http').Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
 
 /** The body of the 400 a request mentioning `rejectText` gets. */
 function rejectionFor(text: string): Record<string, unknown> {
@@ -188,6 +210,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
   const files = new Map<string, StoredFile>();
   const batches = new Map<string, StoredBatch>();
   const stats: FakeOpenAIStats = { chatCompletions: 0, fileUploads: 0, batchesCreated: 0, retrieves: 0, cancels: 0, batchCustomIds: [] };
+  const injector = new FaultInjector(options.faults);
   let seq = 0;
   const failing = new Set(options.failCustomIds ?? []);
   // How many more batches each transient failure is in (failCustomIdsOnce: one).
@@ -199,7 +222,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
   };
 
   const storeFile = (filename: string, purpose: string, content: string): StoredFile => {
-    const file = { id: `file-${String(++seq).padStart(6, '0')}`, filename, purpose, bytes: Buffer.byteLength(content), created_at: CREATED + seq, content };
+    const file = { id: `file-${String(++seq).padStart(6, '0')}`, filename, purpose, bytes: Buffer.byteLength(content), created_at: nowSeconds(), content };
     files.set(file.id, file);
     return file;
   };
@@ -207,29 +230,36 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
 
   const finish = (stored: StoredBatch) => {
     const b = stored.object;
-    const now = CREATED + 1000;
-    const outputs: string[] = [];
-    const errors: string[] = [];
+    const now = nowSeconds();
+    const outputs: { customId: string; line: string }[] = [];
+    const errors: { customId: string; line: string }[] = [];
     const expired = options.expireAfter !== undefined;
     stored.lines.forEach((line, i) => {
       const id = `batch_req_${hash([b.id, line.custom_id])}`;
       if (expired && i >= options.expireAfter!) {
-        errors.push(JSON.stringify({ id, custom_id: line.custom_id, response: null, error: { code: 'batch_expired', message: 'This request could not be executed before the completion window expired.' } }));
+        errors.push({ customId: line.custom_id, line: JSON.stringify({ id, custom_id: line.custom_id, response: null, error: { code: 'batch_expired', message: 'This request could not be executed before the completion window expired.' } }) });
       } else if (options.rejectText && JSON.stringify(line.body).includes(options.rejectText)) {
-        errors.push(JSON.stringify({ id, custom_id: line.custom_id, response: { status_code: 400, request_id: `req_${hash(id).slice(0, 12)}`, body: rejectionFor(options.rejectText) }, error: null }));
+        errors.push({ customId: line.custom_id, line: JSON.stringify({ id, custom_id: line.custom_id, response: { status_code: 400, request_id: `req_${hash(id).slice(0, 12)}`, body: rejectionFor(options.rejectText) }, error: null }) });
       } else if (failing.has(line.custom_id)) {
         const body = { error: { message: `Invalid value for 'messages' in ${line.custom_id}.`, type: 'invalid_request_error', param: 'messages', code: null } };
-        errors.push(JSON.stringify({ id, custom_id: line.custom_id, response: { status_code: 400, request_id: `req_${hash(id).slice(0, 12)}`, body }, error: null }));
+        errors.push({ customId: line.custom_id, line: JSON.stringify({ id, custom_id: line.custom_id, response: { status_code: 400, request_id: `req_${hash(id).slice(0, 12)}`, body }, error: null }) });
       } else if (stored.transient.has(line.custom_id)) {
         const body = { error: { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error', param: null, code: null } };
-        errors.push(JSON.stringify({ id, custom_id: line.custom_id, response: { status_code: 500, request_id: `req_${hash(id).slice(0, 12)}`, body }, error: null }));
+        errors.push({ customId: line.custom_id, line: JSON.stringify({ id, custom_id: line.custom_id, response: { status_code: 500, request_id: `req_${hash(id).slice(0, 12)}`, body }, error: null }) });
       } else {
         const answer = ANSWERS[String(b.endpoint)] ?? completionFor;
-        outputs.push(JSON.stringify({ id, custom_id: line.custom_id, response: { status_code: 200, request_id: `req_${hash(id).slice(0, 12)}`, body: answer(line.body) }, error: null }));
+        outputs.push({ customId: line.custom_id, line: JSON.stringify({ id, custom_id: line.custom_id, response: { status_code: 200, request_id: `req_${hash(id).slice(0, 12)}`, body: answer(line.body) }, error: null }) });
       }
     });
-    const output = outputs.length ? storeFile(`${b.id}_output.jsonl`, 'batch_output', shuffled(outputs, b.id).join('\n') + '\n') : null;
-    const error = errors.length ? storeFile(`${b.id}_error.jsonl`, 'batch_output', shuffled(errors, b.id + 'e').join('\n') + '\n') : null;
+    // A faulty provider may repeat a line, add a conflicting one, or cut one in half.
+    const conflicting = (customId: string, line: string) => {
+      const row = JSON.parse(line) as { id: string };
+      const body = { error: { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error', param: null, code: null } };
+      return JSON.stringify({ ...row, response: { status_code: 500, request_id: `req_${hash([row.id, 'conflict']).slice(0, 12)}`, body }, error: null });
+    };
+    const written = (rows: typeof outputs, seed: string) => injector.resultLines(shuffled(rows, seed), conflicting).join('\n') + '\n';
+    const output = outputs.length ? storeFile(`${b.id}_output.jsonl`, 'batch_output', written(outputs, b.id)) : null;
+    const error = errors.length ? storeFile(`${b.id}_error.jsonl`, 'batch_output', written(errors, b.id + 'e')) : null;
     Object.assign(b, {
       status: expired ? 'expired' : 'completed',
       output_file_id: output?.id ?? null,
@@ -244,6 +274,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     try {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const path = url.pathname;
+      if (!injector.begin(req, res, routeKey(req.method, path))) return;
       if (!/^Bearer \S+/.test(req.headers.authorization ?? '')) {
         return sendError(res, 401, "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).");
       }
@@ -276,8 +307,9 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
         const f = files.get(fileMatch[1]);
         if (!f) return sendError(res, 404, `No such File object: ${fileMatch[1]}`, 'id');
         if (!fileMatch[2]) return sendJson(res, 200, fileObject(f));
-        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': Buffer.byteLength(f.content) });
-        return res.end(f.content);
+        const content = f.purpose === 'batch_output' ? injector.download(f.content) : f.content;
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': Buffer.byteLength(content) });
+        return res.end(content);
       }
       if (req.method === 'POST' && path === '/v1/batches') {
         const params = JSON.parse(body.toString('utf8')) as { input_file_id?: string; endpoint?: string; completion_window?: string; metadata?: unknown };
@@ -290,6 +322,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
         if (params.completion_window !== '24h') return sendError(res, 400, "completion_window must be '24h'", 'completion_window');
         stats.batchesCreated++;
         const id = `batch_${String(++seq).padStart(6, '0')}`;
+        const createdAt = nowSeconds();
         const errors: { code: string; message: string; param: string | null; line: number }[] = [];
         const lines: StoredBatch['lines'] = [];
         const seen = new Set<string>();
@@ -316,16 +349,25 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
         if (models.size > 1) errors.push({ code: 'mismatched_model', message: 'All requests in a batch must use the same model.', param: 'body.model', line: 1 });
         const object: StoredBatch['object'] = {
           id, object: 'batch', endpoint: params.endpoint, errors: null, input_file_id: input.id, completion_window: '24h',
-          status: 'validating', output_file_id: null, error_file_id: null, created_at: CREATED + seq, in_progress_at: null,
-          expires_at: CREATED + seq + 86_400, finalizing_at: null, completed_at: null, failed_at: null, expired_at: null,
+          status: 'validating', output_file_id: null, error_file_id: null, created_at: createdAt, in_progress_at: null,
+          expires_at: createdAt + 86_400, finalizing_at: null, completed_at: null, failed_at: null, expired_at: null,
           cancelling_at: null, cancelled_at: null, request_counts: { total: 0, completed: 0, failed: 0 }, metadata: params.metadata ?? null,
           model: [...models][0],
         };
-        if (errors.length) Object.assign(object, { status: 'failed', failed_at: CREATED + seq, errors: { object: 'list', data: errors } });
+        if (errors.length) Object.assign(object, { status: 'failed', failed_at: createdAt, errors: { object: 'list', data: errors } });
         const transient = new Set(lines.map((l) => l.custom_id).filter(failsNow));
         stats.batchCustomIds.push(lines.map((l) => l.custom_id));
         batches.set(id, { object, lines, checks: 0, transient });
         return sendJson(res, 200, object);
+      }
+      if (req.method === 'GET' && path === '/v1/batches') {
+        // Newest first, `limit` (1–100, default 20) after the `after` cursor, as the API lists them.
+        const all = [...batches.values()].reverse().map((b) => b.object);
+        const after = url.searchParams.get('after');
+        const from = after ? all.findIndex((b) => b.id === after) + 1 : 0;
+        const limit = Math.min(100, Math.max(1, Number(url.searchParams.get('limit') ?? 20) || 20));
+        const data = all.slice(from, from + limit);
+        return sendJson(res, 200, { object: 'list', data, first_id: data[0]?.id ?? null, last_id: data[data.length - 1]?.id ?? null, has_more: from + limit < all.length });
       }
       const batchMatch = /^\/v1\/batches\/([^/]+)(\/cancel)?$/.exec(path);
       if (batchMatch) {
@@ -334,14 +376,16 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
         const b = stored.object;
         if (req.method === 'POST' && batchMatch[2]) {
           stats.cancels++;
-          if (!['completed', 'failed', 'expired', 'cancelled'].includes(b.status)) Object.assign(b, { status: 'cancelled', cancelling_at: CREATED + 900, cancelled_at: CREATED + 901 });
+          if (!['completed', 'failed', 'expired', 'cancelled'].includes(b.status)) Object.assign(b, { status: 'cancelled', cancelling_at: nowSeconds(), cancelled_at: nowSeconds() });
           return sendJson(res, 200, b);
         }
         if (req.method === 'GET' && !batchMatch[2]) {
           stats.retrieves++;
           stored.checks++;
-          if (b.status === 'validating') Object.assign(b, { status: 'in_progress', in_progress_at: CREATED + 10, request_counts: { total: stored.lines.length, completed: 0, failed: 0 } });
-          else if (b.status === 'in_progress' && stored.checks > (options.progressSteps ?? 2)) Object.assign(b, { status: 'finalizing', finalizing_at: CREATED + 500 });
+          if (b.status === 'validating') Object.assign(b, { status: 'in_progress', in_progress_at: nowSeconds(), request_counts: { total: stored.lines.length, completed: 0, failed: 0 } });
+          else if (injector.faults.stuck) {
+            // a stuck batch stays in_progress
+          } else if (b.status === 'in_progress' && stored.checks > (options.progressSteps ?? 2)) Object.assign(b, { status: 'finalizing', finalizing_at: nowSeconds() });
           else if (b.status === 'finalizing') finish(stored);
           return sendJson(res, 200, b);
         }
@@ -356,6 +400,13 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
   return {
     url: `http://127.0.0.1:${port}/v1`,
     stats,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    get faults() {
+      return injector.faults;
+    },
+    set faults(faults: Faults) {
+      injector.faults = faults;
+    },
+    waitFor: (route) => injector.waitFor(route),
+    close: () => closeServer(server),
   };
 }

@@ -1,6 +1,6 @@
 // Monthly cost of a call site now and on the batch path, with every number that was not read from
 // code stated as an assumption.
-import type { AnalysisOptions, CallSite, Estimate, PriceRow } from '../model';
+import type { AnalysisOptions, CallSite, Estimate, PriceRow, VolumeSource } from '../model';
 import { FALLBACK_EMBEDDING_MODEL, FALLBACK_MODEL, findPrice } from './prices';
 import { countTokens, encodingFor } from './tokens';
 import { defaultModelFor, producesNoOutput } from '../detect/catalogue';
@@ -31,6 +31,11 @@ export function annotatedVolume(annotation: string | null): number | null {
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');
+
+/** '1 call/day', '1,000 calls/day', '0.5 calls/day'. */
+export function callsPerDayText(n: number): string {
+  return `${fmt(n)} call${n === 1 ? '' : 's'}/day`;
+}
 
 export interface EstimateContext {
   /** Calls per day read from the call's context (a cron schedule), used when no annotation states one. */
@@ -90,19 +95,26 @@ export function estimateSite(site: CallSite, options: AnalysisOptions, context: 
   let callsPerDay: number;
   if (declared !== null) {
     callsPerDay = declared;
-    assumptions.push(`Volume: ${fmt(callsPerDay)} calls/day, from the comment "batchwise: ${site.annotation}".`);
+    assumptions.push(`Volume: ${callsPerDayText(callsPerDay)}, from the comment "batchwise: ${site.annotation}".`);
   } else if (context.volume) {
     callsPerDay = context.volume.callsPerDay;
-    assumptions.push(`Volume: ${fmt(Number(callsPerDay.toFixed(2)))} calls/day, from ${context.volume.source}.`);
+    assumptions.push(`Volume: ${callsPerDayText(Number(callsPerDay.toFixed(2)))}, from ${context.volume.source}.`);
   } else {
     callsPerDay = options.defaultCallsPerDay;
-    assumptions.push(`Volume: ${fmt(callsPerDay)} calls/day assumed (setting batchwise.defaultCallsPerDay; state it with a "// batchwise: N/day" comment).`);
+    assumptions.push(`Volume: ${callsPerDayText(callsPerDay)} assumed (setting batchwise.defaultCallsPerDay; state it with a "// batchwise: N/day" comment).`);
   }
+  const volume: VolumeSource =
+    declared !== null
+      ? { kind: 'annotation', comment: `batchwise: ${site.annotation}` }
+      : context.volume
+        ? { kind: 'schedule', description: context.volume.source }
+        : { kind: 'default' };
   assumptions.push(`A month is ${DAYS_PER_MONTH} days.`);
 
   const daily = dailyCost(price, inputTokens, outputTokens, callsPerDay);
   return {
     callsPerDay,
+    volume,
     inputTokens,
     outputTokens,
     monthlyStandard: daily.standard * DAYS_PER_MONTH,

@@ -1,5 +1,6 @@
 // One row per call site, for spreadsheets.
 import { stringify } from 'csv-stringify/sync';
+import { volumeSourceDetail } from './volume';
 import type { AnalysisResult } from '../model';
 import { cents } from './format';
 import { findingSavings, findingWithBatch } from './totals';
@@ -7,7 +8,7 @@ import { findingSavings, findingWithBatch } from './totals';
 export const CSV_COLUMNS = [
   'file', 'line', 'column', 'provider', 'api', 'model', 'verdict', 'confidence', 'low_volume', 'calls_per_day',
   'input_tokens', 'output_tokens', 'monthly_standard_usd', 'monthly_batch_usd', 'monthly_savings_usd', 'fix', 'evidence',
-  'monthly_with_batch_usd',
+  'monthly_with_batch_usd', 'volume_source', 'volume_detail',
 ] as const;
 
 /**
@@ -26,7 +27,7 @@ export function toCsv(result: AnalysisResult): string {
       f.classification.verdict, f.classification.confidence, f.lowVolume ? 'yes' : 'no', e?.callsPerDay ?? '',
       e?.inputTokens ?? '', e?.outputTokens ?? '', e ? cents(e.monthlyStandard) : '', e ? cents(e.monthlyBatch) : '',
       e ? cents(findingSavings(f)) : '', f.fix?.strategy ?? '', f.classification.evidence.map((x) => `${x.rule}: ${x.message}`).join(' | '),
-      e ? cents(findingWithBatch(f)!) : '',
+      e ? cents(findingWithBatch(f)!) : '', e?.volume.kind ?? '', e ? volumeSourceDetail(e.volume) : '',
     ].map(inert);
   });
   return stringify([[...CSV_COLUMNS], ...rows]);

@@ -1,7 +1,8 @@
 // The CLI's JSON document. Stable: fields are added, never renamed.
-import type { AnalysisResult, Estimate, Evidence, Finding } from '../model';
+import type { AnalysisResult, Estimate, Evidence, Finding, UsageReconciliation } from '../model';
 import { cents } from './format';
 import { computeTotals, Totals } from './totals';
+import { usageJson } from './usage';
 
 export interface JsonReport {
   version: 1;
@@ -9,6 +10,8 @@ export interface JsonReport {
   findings: JsonFinding[];
   totals: Totals;
   errors: { file: string; message: string }[];
+  /** Present when usage reports were given: the measured spend, split (money in cents). */
+  usage?: UsageReconciliation;
 }
 
 export interface JsonFinding {
@@ -47,6 +50,7 @@ export function toJsonFinding(f: Finding): JsonFinding {
     estimate: e
       ? {
           callsPerDay: e.callsPerDay,
+          volume: e.volume,
           inputTokens: e.inputTokens,
           outputTokens: e.outputTokens,
           monthlyStandard: cents(e.monthlyStandard),
@@ -79,5 +83,6 @@ export function toJsonReport(root: string, result: AnalysisResult): JsonReport {
       monthlySavings: cents(totals.monthlySavings),
     },
     errors: result.errors.map(({ file, message }) => ({ file, message })),
+    ...(result.usage ? { usage: usageJson(result.usage) } : {}),
   };
 }

@@ -1,5 +1,7 @@
 // A Markdown report for pull-request comments and job summaries.
 import type { AnalysisResult } from '../model';
+import { usageMarkdownLines } from './usage';
+import { volumeText } from './volume';
 import { formatUsd } from './format';
 import { primaryReason } from './message';
 import { computeTotals, findingSavings } from './totals';
@@ -37,16 +39,17 @@ export function toMarkdown(result: AnalysisResult): string {
     '',
   ];
   if (result.findings.length > 0) {
-    out.push('| File | Line | Provider | Model | Verdict | Now /mo | Savings /mo | Why |', '| --- | ---: | --- | --- | --- | ---: | ---: | --- |');
+    out.push('| File | Line | Provider | Model | Verdict | Volume | Now /mo | Savings /mo | Why |', '| --- | ---: | --- | --- | --- | --- | ---: | ---: | --- |');
     for (const f of result.findings) {
       const e = f.estimate;
       const why = primaryReason(f);
       out.push(
-        `| ${cell(f.site.file)} | ${f.site.loc.start.line} | ${cell(`${f.site.provider} ${f.site.api}`)} | ${cell(f.site.model ?? '?')} | ${f.classification.verdict}${f.lowVolume ? ' (low volume)' : ''} | ${e ? formatUsd(e.monthlyStandard) : '–'} | ${f.classification.verdict === 'batchable' ? formatUsd(findingSavings(f)) : '–'} | ${cell(why)} |`,
+        `| ${cell(f.site.file)} | ${f.site.loc.start.line} | ${cell(`${f.site.provider} ${f.site.api}`)} | ${cell(f.site.model ?? '?')} | ${f.classification.verdict}${f.lowVolume ? ' (low volume)' : ''} | ${e ? cell(volumeText(e)) : '–'} | ${e ? formatUsd(e.monthlyStandard) : '–'} | ${f.classification.verdict === 'batchable' ? formatUsd(findingSavings(f)) : '–'} | ${cell(why)} |`,
       );
     }
     out.push('');
   }
+  if (result.usage) out.push(...usageMarkdownLines(result.usage, cell));
   if (result.errors.length > 0) {
     out.push('**Files not analysed**', '');
     for (const e of result.errors) out.push(`- ${cell(e.file)}: ${cell(e.message)}`);

@@ -1,5 +1,6 @@
 // What a finding says, in one sentence: the diagnostic, the SARIF result and the Markdown report use it.
 import type { Finding } from '../model';
+import { volumeSourceText, volumeText } from './volume';
 import { formatUsd } from './format';
 import { costsNothing } from './totals';
 import { DECLARED_CONTEXT, LOW_VOLUME } from '../classify/rules/calls';
@@ -25,6 +26,13 @@ export function primaryReason(f: Finding): string {
   return (inferred?.message ?? evidence[0]?.message ?? 'no evidence') + (declared && inferred ? ' (also declared in a comment)' : '');
 }
 
+/** '1 request a day (assumed)', '40 requests a day (from usage report, …)'. */
+function lowVolumeRate(f: Finding): string {
+  if (!f.estimate) return '? requests a day';
+  const n = Number(f.estimate.callsPerDay.toFixed(2));
+  return `${n.toLocaleString('en-US')} request${n === 1 ? '' : 's'} a day (${volumeSourceText(f.estimate.volume)})`;
+}
+
 /** The message for a batchable or unknown finding (user-waiting calls are not reported). */
 export function findingMessage(f: Finding): string {
   const provider = PROVIDER_NAMES[f.site.provider] ?? f.site.provider;
@@ -37,8 +45,8 @@ export function findingMessage(f: Finding): string {
     }
     const saving = f.estimate ? formatUsd(f.estimate.monthlySavings) : 'half its cost';
     return f.lowVolume
-      ? `${call} is batchable (${sentence(why)}), but at about ${f.estimate?.callsPerDay ?? '?'} request${f.estimate?.callsPerDay === 1 ? '' : 's'} a day it is low volume: batching would save ≈ ${saving}/mo.`
-      : `${call} is batchable: ${sentence(why)}. Moving it to the Batch API saves ≈ ${saving}/mo${f.fix ? '; a Quick Fix is available' : ''}.`;
+      ? `${call} is batchable (${sentence(why)}), but at about ${lowVolumeRate(f)} it is low volume: batching would save ≈ ${saving}/mo.`
+      : `${call} is batchable: ${sentence(why)}. Moving it to the Batch API saves ≈ ${saving}/mo${f.estimate ? ` at ${volumeText(f.estimate)}` : ''}${f.fix ? '; a Quick Fix is available' : ''}.`;
   }
   return `Batchwise cannot tell whether a person waits for this ${call}: ${sentence(why)}. Add "// batchwise: batch N/day" or "// batchwise: user-waiting" above it.`;
 }

@@ -5,6 +5,8 @@ import type { AnalysisResult, Finding, Severity } from '../model';
 import { cents } from './format';
 import { DOCS_BASE, findingMessage, RULE_CODES } from './message';
 import { computeTotals, costsNothing } from './totals';
+import { usageJson } from './usage';
+import { volumeText } from './volume';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
@@ -71,6 +73,8 @@ function toResult(f: Finding, severity: Severity, fingerprint: string): Result {
       monthlyStandardUsd: e ? cents(e.monthlyStandard) : null,
       monthlyBatchUsd: e ? cents(e.monthlyBatch) : null,
       callsPerDay: e?.callsPerDay ?? null,
+      volumeSource: e?.volume.kind ?? null,
+      volume: e ? volumeText(e) : null,
       evidence: f.classification.evidence.map((x) => `${x.rule}: ${x.message} (${x.file}:${x.line})`),
       assumptions: e?.assumptions ?? [],
       fix: f.fix?.strategy ?? null,
@@ -133,6 +137,7 @@ export function toSarif(rootUri: string, result: AnalysisResult, version: string
           monthlyStandardUsd: cents(totals.monthlyStandard),
           monthlyWithBatchUsd: cents(totals.monthlyWithBatch),
           monthlySavingsUsd: cents(totals.monthlySavings),
+          ...(result.usage ? { usage: usageJson(result.usage) } : {}),
         },
       },
     ],

@@ -1,5 +1,7 @@
 // A terminal table: aligned columns, money right-aligned, colour only when asked (the CLI asks on a TTY).
 import type { AnalysisResult, Finding, Verdict } from '../model';
+import { usageTableLines } from './usage';
+import { perDay, volumeSourceLabel, volumeSummary } from './volume';
 import { formatUsd } from './format';
 import { computeTotals, findingSavings, findingWithBatch } from './totals';
 
@@ -19,7 +21,7 @@ function truncateLeft(s: string, max: number): string {
 export function toTable(result: AnalysisResult, options: TableOptions): string {
   const paint = (code: string, s: string) => (options.color ? code + s + ANSI.reset : s);
   // WITH BATCH is what the call costs once the batchable calls have moved, so the column sums to the total.
-  const headers = ['LOCATION', 'PROVIDER', 'MODEL', 'VERDICT', 'NOW/MO', 'WITH BATCH', 'SAVES/MO'];
+  const headers = ['LOCATION', 'PROVIDER', 'MODEL', 'VERDICT', 'VOLUME', 'NOW/MO', 'WITH BATCH', 'SAVES/MO'];
   const rows = result.findings.map((f: Finding) => {
     const e = f.estimate;
     return [
@@ -27,6 +29,7 @@ export function toTable(result: AnalysisResult, options: TableOptions): string {
       `${f.site.provider} ${f.site.api}`,
       f.site.model ?? '?',
       f.classification.verdict + (f.lowVolume ? ' (low volume)' : ''),
+      e ? `${perDay(e.callsPerDay)} ${volumeSourceLabel(e.volume)}` : '-',
       e ? formatUsd(e.monthlyStandard) : '-',
       e ? formatUsd(findingWithBatch(f)!) : '-',
       f.classification.verdict === 'batchable' ? formatUsd(findingSavings(f)) : '-',
@@ -42,7 +45,15 @@ export function toTable(result: AnalysisResult, options: TableOptions): string {
     widths[col] -= cut;
     excess -= cut;
   }
-  const right = new Set([4, 5, 6]);
+  // Still too wide: the volume column goes; the line under the table still says where the volumes came from.
+  const VOLUME = 4;
+  const volumeShown = excess <= 0 || rows.length === 0;
+  if (!volumeShown) {
+    headers.splice(VOLUME, 1);
+    widths.splice(VOLUME, 1);
+    for (const r of rows) r.splice(VOLUME, 1);
+  }
+  const right = new Set(volumeShown ? [5, 6, 7] : [4, 5, 6]);
   const fit = (i: number, c: string) => (i === 0 ? truncateLeft(c, widths[0]) : c.length > widths[i] ? c.slice(0, widths[i] - 1) + '…' : c);
   const line = (cells: string[], colour?: (i: number, s: string) => string) =>
     cells
@@ -67,9 +78,12 @@ export function toTable(result: AnalysisResult, options: TableOptions): string {
   out.push(
     `${t.callSites} call site${t.callSites === 1 ? '' : 's'}: ${t.batchable} batchable${t.lowVolume ? ` (${t.lowVolume} low volume)` : ''}, ${t.userWaiting} user-waiting, ${t.unknown} unknown`,
   );
+  const volumes = volumeSummary(result.findings);
+  if (volumes) out.push(volumes);
   out.push(`Monthly cost now:         ${formatUsd(t.monthlyStandard).padStart(12)}`);
   out.push(`Monthly cost with batch:  ${formatUsd(t.monthlyWithBatch).padStart(12)}`);
   out.push(paint(ANSI.bold + ANSI.green, `Monthly savings:          ${formatUsd(t.monthlySavings).padStart(12)}`));
+  if (result.usage) out.push('', ...usageTableLines(result.usage));
   if (result.errors.length > 0) {
     out.push('');
     out.push(paint(ANSI.yellow, `${result.errors.length} file${result.errors.length === 1 ? '' : 's'} not analysed:`));

@@ -7,6 +7,8 @@ import { helperModuleFor } from './helper';
 import { ModuleStyle, moduleStyleFor } from './moduleStyle';
 import { compiledByTsc, placeHelper, resolutionCandidates } from './placement';
 import type { ModuleLookup } from './effects';
+import { allVariants, HelperVariant, helperVariantFor, SDK_PACKAGE, SdkVersion, sdkVersionFor } from './sdkVersion';
+import type { Provider } from '../model';
 
 export interface FixRequest {
   /** Path relative to the workspace root, '/' separators. */
@@ -50,10 +52,15 @@ function choose(file: string, text: string, site: CallSite, helperPath: string, 
   return { strategy: LOOP_HOIST, check: { ok: false as const, reason } } as const;
 }
 
-/** The cheap check used while analysing: would a fix be offered, and is it safe? */
-export function fixableStrategy(req: { file: string; text: string; site: CallSite; ast?: TSESTree.Program; projectModuleStyle?: ModuleStyle; modules?: ModuleLookup }): { strategy: string; safe: boolean } | { refused: string } {
+/**
+ * The cheap check used while analysing: would a fix be offered, and is it safe? `sdkFor` gives the
+ * project's SDK version (see sdkVersionFor), where a helper may not fit.
+ */
+export function fixableStrategy(req: { file: string; text: string; site: CallSite; ast?: TSESTree.Program; projectModuleStyle?: ModuleStyle; modules?: ModuleLookup; sdkFor?: (provider: Provider) => SdkVersion | undefined }): { strategy: string; safe: boolean } | { refused: string } {
   const { strategy, check } = choose(req.file, req.text, req.site, 'batchwise/openaiBatch.ts', req.ast, req.projectModuleStyle, req.modules);
-  return check.ok ? { strategy, safe: strategy === LOOP_HOIST } : { refused: check.reason };
+  if (!check.ok) return { refused: check.reason };
+  const fits = helperVariantFor(check.plan.helperKind, req.sdkFor?.(check.plan.helperKind), req.site.api);
+  return fits.ok ? { strategy, safe: strategy === LOOP_HOIST } : { refused: fits.reason };
 }
 
 export function planFix(req: FixRequest): FixPlan {
@@ -68,12 +75,21 @@ export function planFix(req: FixRequest): FixPlan {
   const { strategy, check } = choose(req.file, req.text, req.site, helperPath, undefined, style, req.modules);
   if (!check.ok) return check;
   const plan = check.plan;
-  const needed = [{ path: plan.helperPath, content: helperModuleFor(plan.helperPath, plan.moduleKind, plan.helperKind), kind: plan.helperKind as HelperModule }];
+  // The helper is written for the SDK version the project compiles against, or refused where none fits.
+  const sdk = read ? sdkVersionFor(plan.helperKind, req.file, read) : undefined;
+  const fits = helperVariantFor(plan.helperKind, sdk, req.site.api);
+  if (!fits.ok) return fits;
+  const needed = [{ path: plan.helperPath, content: helperModuleFor(plan.helperPath, plan.moduleKind, plan.helperKind, fits.variant), kind: plan.helperKind as HelperModule }];
   if ('queuePath' in plan) needed.push({ path: plan.queuePath, content: helperModuleFor(plan.queuePath, plan.moduleKind, 'queue'), kind: 'queue' });
   const createFiles: { path: string; content: string }[] = [];
   for (const [i, file] of needed.entries()) {
     const existing = i === 0 && req.existingHelper !== undefined ? req.existingHelper : read?.(file.path);
     if (existing !== undefined && existing !== file.content) {
+      const written = writtenFor(existing, file.path, file.kind);
+      if (written) {
+        const now = fits.variant.sdk ? `the project now has ${SDK_PACKAGE[plan.helperKind]} ${fits.variant.sdk.version} (${fits.variant.sdk.source})` : `Batchwise cannot read which ${SDK_PACKAGE[plan.helperKind]} version the project has`;
+        return { ok: false, reason: `${file.path} is the helper Batchwise wrote for ${written}, but ${now}: delete it and apply the fix again to get the one that fits` };
+      }
       return {
         ok: false,
         reason: `${file.path} already exists with other content; Batchwise will not overwrite it (move it, or set batchwise.helperPath)`,
@@ -85,7 +101,7 @@ export function planFix(req: FixRequest): FixPlan {
     const other = read ? resolutionCandidates(file.path).find((c) => c !== file.path && read(c) !== undefined) : undefined;
     if (other !== undefined) {
       const content = read!(other)!;
-      const theirs = (['cjs', 'esm'] as const).some((kind) => content === helperModuleFor(other, kind, file.kind));
+      const theirs = writtenFor(content, other, file.kind) !== undefined;
       // The TypeScript helper serves a JavaScript file that tsc compiles (allowJs) as well as its own would.
       if (theirs && /\.[cm]?tsx?$/.test(other) && /\.[cm]?jsx?$/.test(req.file) && compiledByTsc(req.file, read!)) continue;
       const folder = req.file.includes('/') ? `${req.file.slice(0, req.file.lastIndexOf('/'))}/batchwise/${file.path.slice(file.path.lastIndexOf('/') + 1).replace(/\.[cm]?[jt]s$/, '')}` : 'lib/batchwise/openaiBatch';
@@ -114,6 +130,14 @@ export function planFix(req: FixRequest): FixPlan {
 }
 
 type HelperModule = 'openai' | 'anthropic' | 'queue';
+
+/** The SDK versions a file is Batchwise's helper for (any variant, either module system), if it is one. */
+function writtenFor(content: string, path: string, kind: HelperModule): string | undefined {
+  const matches = (variant?: HelperVariant) => (['cjs', 'esm'] as const).some((moduleKind) => content === helperModuleFor(path, moduleKind, kind, variant));
+  if (kind === 'queue') return matches() ? 'the batch queue' : undefined;
+  return allVariants(kind).find(matches)?.fits;
+}
+
 
 /** The Quick Fix's title (without the 'Batchwise: ' prefix the editor adds). */
 export function fixTitle(strategy: string, provider: string): string {

@@ -15,6 +15,7 @@ const PACKAGE = JSON.stringify({ scripts: { tag: 'tsx a.ts' } });
 const project = { files: ['a.ts'], read: (p: string) => (p === 'a.ts' ? SOURCE : p === 'package.json' ? PACKAGE : undefined) };
 const estimateWith = (callsPerDay: number) => (): Estimate => ({
   callsPerDay,
+  volume: { kind: 'default' },
   inputTokens: 10,
   outputTokens: 10,
   monthlyStandard: 1,

@@ -82,14 +82,14 @@ test('audit table: aligned, uncoloured when piped, totals at the end; --output w
   assert.equal(res.status, 0);
   assert.ok(!res.stdout.includes('\u001b['), 'no ANSI colour when stdout is not a terminal');
   const lines = res.stdout.split('\n');
-  assert.match(lines[0], /^LOCATION\s+PROVIDER\s+MODEL\s+VERDICT\s+NOW\/MO\s+WITH BATCH\s+SAVES\/MO$/);
+  assert.match(lines[0], /^LOCATION\s+PROVIDER\s+MODEL\s+VERDICT\s+VOLUME\s+NOW\/MO\s+WITH BATCH\s+SAVES\/MO$/);
   const rowEnds = lines.slice(1, 9).map((l) => l.length);
   assert.equal(new Set(rowEnds).size, 1, 'money columns are right-aligned to one edge');
   // The money columns add up to the totals printed under them.
   const money = (s: string) => (s === '-' ? 0 : Number(s.replace(/[$,<]/g, '')));
   const cells = lines.slice(1, 9).map((l) => l.trim().split(/\s{2,}/));
   const total = (label: string) => money(new RegExp(`${label}:\\s+(\\S+)`).exec(res.stdout)![1]);
-  for (const [col, label] of [[4, 'Monthly cost now'], [5, 'Monthly cost with batch'], [6, 'Monthly savings']] as const) {
+  for (const [col, label] of [[5, 'Monthly cost now'], [6, 'Monthly cost with batch'], [7, 'Monthly savings']] as const) {
     const sum = cells.reduce((a, c) => a + money(c[col]), 0);
     assert.ok(Math.abs(sum - total(label)) <= 0.01 * cells.length, `${label}: rows add to ${sum}, total says ${total(label)}`);
   }

@@ -149,7 +149,12 @@ test('estimate: a volume from the context (a cron schedule) is used and stated, 
   const e = estimateSite(site(), DEFAULT_OPTIONS, ctx);
   assert.equal(e.callsPerDay, 4);
   assert.match(e.assumptions.join('\n'), /4 calls\/day, from the cron schedule '0 \*\/6 \* \* \*'/);
-  assert.equal(estimateSite(site({ annotation: 'batch 50/day' }), DEFAULT_OPTIONS, ctx).callsPerDay, 50);
+  assert.deepEqual(e.volume, { kind: 'schedule', description: "the cron schedule '0 */6 * * *' (one call per run)" });
+  const annotated = estimateSite(site({ annotation: 'batch 50/day' }), DEFAULT_OPTIONS, ctx);
+  assert.equal(annotated.callsPerDay, 50);
+  assert.deepEqual(annotated.volume, { kind: 'annotation', comment: 'batchwise: batch 50/day' });
+  const once = estimateSite(site({ annotation: 'batch 1/day' }), DEFAULT_OPTIONS);
+  assert.match(once.assumptions.join('\n'), /Volume: 1 call\/day, from the comment/);
 });
 
 test('a long run without whitespace is counted in slices: close to the exact count, and in bounded time', () => {

@@ -16,7 +16,7 @@ function finding(verdict: Verdict, monthlyStandard: number, lowVolume = false): 
       enclosingFunction: null, request: { literalText: '', dynamicParts: 0, maxOutputTokens: null, choices: null }, annotation: null,
     },
     classification: { verdict, confidence: 0.9, evidence: [{ rule: 'npm-script', message: 'run by the npm script `x`', file: 'src/a.ts', line: 1 }] },
-    estimate: { callsPerDay: 10, inputTokens: 1, outputTokens: 1, monthlyStandard, monthlyBatch: monthlyStandard / 2, monthlySavings: monthlyStandard / 2, assumptions: ['a'] },
+    estimate: { callsPerDay: 10, volume: { kind: 'default' }, inputTokens: 1, outputTokens: 1, monthlyStandard, monthlyBatch: monthlyStandard / 2, monthlySavings: monthlyStandard / 2, assumptions: ['a'] },
     fix: null,
     fixRefusal: null,
     ...(lowVolume ? { lowVolume } : {}),
@@ -58,17 +58,21 @@ test('table: colour only on request; long paths shortened from the left to fit',
   assert.match(plain, /…/);
   assert.match(toTable({ findings: [f], errors: [] }, { color: true }), /\u001b\[32mbatchable/);
   assert.match(toTable({ findings: [], errors: [] }, { color: false }), /No LLM API calls found/);
+  // Too narrow for the volume column: it goes, and the line under the table still gives the sources.
+  assert.doesNotMatch(plain, /VOLUME/);
+  assert.match(plain, /^Volumes: 1 assumed\.$/m);
+  assert.match(toTable({ findings: [f], errors: [] }, { color: false, width: 200 }), /VOLUME.*\n.*batchable +10\/day assumed/);
 });
 
 test('messages name an AI SDK call by its function and its provider, and count requests in the singular when there is one', () => {
   const f = finding('batchable', 30);
   f.site = { ...f.site, api: 'ai-sdk.generateText', provider: 'anthropic', callee: 'generateText' };
-  assert.match(findingMessage(f), /^AI SDK generateText call \(Anthropic model\) is batchable: run by the npm script `x`\. Moving it to the Batch API saves ≈ \$15\.00\/mo\.$/);
+  assert.match(findingMessage(f), /^AI SDK generateText call \(Anthropic model\) is batchable: run by the npm script `x`\. Moving it to the Batch API saves ≈ \$15\.00\/mo at 10\/day, assumed\.$/);
   const low = finding('batchable', 2, true);
   low.estimate = { ...low.estimate!, callsPerDay: 1 };
-  assert.match(findingMessage(low), /at about 1 request a day it is low volume/);
+  assert.match(findingMessage(low), /at about 1 request a day \(assumed\) it is low volume/);
   low.estimate = { ...low.estimate!, callsPerDay: 40 };
-  assert.match(findingMessage(low), /at about 40 requests a day it is low volume/);
+  assert.match(findingMessage(low), /at about 40 requests a day \(assumed\) it is low volume/);
 });
 
 test('a batchable call that costs nothing (moderation) says batching saves nothing and is a SARIF note, not a warning', () => {

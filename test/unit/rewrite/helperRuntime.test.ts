@@ -178,8 +178,9 @@ for (const p of providers) {
       assert.equal(files.length, 1, `state files: ${files.join(', ')}`);
       assert.match(files[0], new RegExp(`^${p.name}-[0-9a-f]{16}\\.json$`));
       const state = JSON.parse(readFileSync(join(stateDir, files[0]), 'utf8')) as Record<string, unknown>;
-      const { createdAt, inputFileId, ...rest } = state;
+      const { createdAt, inputFileId, intent, ...rest } = state;
       assert.deepEqual(rest, { version: 1, provider: p.name, endpoint: p.endpoint, batchId, requests: 3 });
+      assert.match(String(intent), /^[0-9a-f-]{36}$/, 'the tag recorded before the batch was created');
       assert.ok(typeof createdAt === 'string' && !Number.isNaN(Date.parse(createdAt)), `createdAt: ${String(createdAt)}`);
       assert.equal(typeof inputFileId, p.name === 'openai' ? 'string' : 'undefined');
       assert.equal(fake.stats.batchesCreated, 1);

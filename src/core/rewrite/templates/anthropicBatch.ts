@@ -12,16 +12,37 @@
 // again in a new batch of only those, under the same custom_id, as many times as the client retries a
 // synchronous call (its maxRetries, 2 unless set; `resubmitFailed` overrides it); results already
 // received are never requested again.
+// Never paid twice for a lost answer: before a batch is created the state file records that it is being
+// made; when the answer to creating it is lost, the batches created since are searched for one with
+// the same number of requests (Message Batches take no tag) before another is made.
+// A result line that is cut or malformed fails only its own request (MessageBatchItemError, code
+// 'malformed_result'); every other result is delivered, and the state file lets a rerun read it again.
+// Written for @sdk-fits: after an upgrade of the SDK to another major, delete this file and apply
+// the fix again to get the helper that fits it.
 // Yours to edit: Batchwise never overwrites a changed copy.
 import Anthropic from '@anthropic-ai/sdk';
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 type MessageRequest = Anthropic.Messages.MessageCreateParamsNonStreaming;
 type MessageResult = Anthropic.Messages.Message;
-type MessageBatch = Anthropic.Messages.Batches.MessageBatch;
+type MessageBatch = Anthropic.Messages.Batches.MessageBatch; // @sdk !ga-batches: type MessageBatch = Anthropic.Beta.Messages.Batches.BetaMessageBatch;
 type Entry = { custom_id: string; params: MessageRequest };
+/** A line of a batch's results, as the API writes it. */
+type ResultRow = {
+  custom_id: string;
+  result:
+    | { type: 'succeeded'; message: MessageResult }
+    | { type: 'errored'; error: { type?: string; error?: { type?: string; message?: string }; request_id?: string | null } }
+    | { type: 'canceled' }
+    | { type: 'expired' };
+};
+
+/** Message Batches: generally available from @anthropic-ai/sdk 0.33.0, in beta from 0.29.0. */
+function batches(client: Anthropic) {
+  return client.messages.batches; // @sdk !ga-batches: return client.beta.messages.batches;
+}
 
 export interface MessageBatchRunOptions {
   /** First wait between status checks, in ms (default 10 s; the BATCHWISE_POLL_MS environment variable overrides it). */
@@ -69,11 +90,15 @@ export function batchwiseRequest<Args extends unknown[], Request>(build: (...arg
   };
 }
 
-/** A request that got no answer: it expired or was canceled, or no result names it. */
+/** A request that got no answer: it expired or was canceled, no result names it, or its result could not be read. */
 export class MessageBatchItemError extends Anthropic.AnthropicError {
   readonly customId: string;
   readonly batchId: string;
-  /** 'expired', 'canceled' or 'no_result'. */
+  /**
+   * 'expired', 'canceled', 'no_result', or, for an answer that may have been paid for but could not be
+   * read: 'malformed_result' (its line is cut or not JSON), 'conflicting_results' (two different lines
+   * name it), 'missing_result' (the results hold fewer lines than the batch reports).
+   */
   readonly code: string;
   constructor(message: string, customId: string, batchId: string, code: string) {
     super(message);
@@ -142,15 +167,21 @@ const ERROR_STATUS: Record<string, number> = {
   request_too_large: 413, rate_limit_error: 429, api_error: 500, timeout_error: 504, overloaded_error: 529,
 };
 
-/** What a state file holds: enough to find the batch again. */
+/** What a state file holds: enough to find the batch again, and before it exists, that one is being made. */
 interface BatchState {
   version: 1;
   provider: 'anthropic';
   endpoint: '/v1/messages';
-  batchId: string;
+  /** Absent while the batch is being created: a batch of `requests` requests created about `createdAt` is the one. */
+  batchId?: string;
+  /** A random id for this creation, so that two runs' intents are told apart. */
+  intent?: string;
   requests: number;
   createdAt: string;
 }
+
+/** How far the provider's clock may be from this machine's, in ms, when looking for a batch made since an intent. */
+const CLOCK_SKEW_MS = 10 * 60 * 1000;
 
 /**
  * Sends every request through Message Batches and resolves with the messages in input order. A request
@@ -224,7 +255,7 @@ function resubmissions(option: number | undefined, clientRetries: number | undef
 
 /** One group's batches: the first (or the one its state file names), then resubmissions of what may succeed. */
 async function runGroup(run: Run, group: Entry[]): Promise<{ batchIds: string[]; stateKept: boolean }> {
-  const { client, options, failures } = run;
+  const { options, failures } = run;
   const { signal } = options;
   const batchIds: string[] = [];
   const kept: (string | undefined)[] = [];
@@ -233,7 +264,7 @@ async function runGroup(run: Run, group: Entry[]): Promise<{ batchIds: string[];
   while (pending.length > 0) {
     const stateFile = stateFileFor(options, JSON.stringify(pending));
     // A batch found by its state file was paid for already: resuming it uses up no resubmission.
-    let batch = await resume(client, stateFile, batchIds, signal);
+    let batch = await resume(run, stateFile, batchIds);
     if (!batch) {
       if (pending !== group) {
         if (resubmitted === run.rounds) break; // no resubmission left: these failures stand
@@ -241,18 +272,16 @@ async function runGroup(run: Run, group: Entry[]): Promise<{ batchIds: string[];
       }
       if (signal?.aborted) throw new Anthropic.APIUserAbortError();
       if (run.halt.signal.aborted) throw HALTED;
-      // Not under the signal: a batch the API made must be known, so that an abort can cancel it.
-      batch = await client.messages.batches.create({ requests: pending });
-      saveState(stateFile, { version: 1, provider: 'anthropic', endpoint: '/v1/messages', batchId: batch.id, requests: pending.length, createdAt: new Date().toISOString() });
+      batch = await createBatch(run, pending, stateFile, batchIds);
     }
     batch = await poll(run, batch, stateFile);
     batchIds.push(batch.id);
     const ended = batch;
-    const { succeeded, retry } = await collect(client, ended, pending, run.results, failures, signal).catch((err: unknown) => {
+    const { succeeded, unread, retry } = await collect(run, ended, pending).catch((err: unknown) => {
       throw resultsGone(err, ended, stateFile);
     });
-    // A batch without a single success holds nothing worth resuming.
-    if (succeeded > 0) kept.push(stateFile);
+    // A batch without a single success holds nothing worth resuming, unless answers it may have been paid for could not be read.
+    if (succeeded > 0 || unread > 0) kept.push(stateFile);
     else forget(stateFile);
     pending = retry;
   }
@@ -265,38 +294,200 @@ async function runGroup(run: Run, group: Entry[]): Promise<{ batchIds: string[];
 }
 
 /**
- * Reads an ended batch's results into `results` and its failures into `failures`; returns how many
- * succeeded and the failed requests worth sending again.
+ * Creates the batch, its intent recorded in the state file first, without the SDK's own retries: when
+ * the answer to a create is lost (a reset connection, a timeout, a 5xx) the batch may exist, and a
+ * blind retry would make and pay for a second. Before each new try, the batches created since are
+ * searched for it.
  */
-async function collect(client: Anthropic, batch: MessageBatch, entries: Entry[], results: (MessageResult | undefined)[], failures: Map<string, unknown>, signal: AbortSignal | undefined) {
+async function createBatch(run: Run, pending: Entry[], stateFile: string | undefined, done: string[]): Promise<MessageBatch> {
+  const { client, options } = run;
+  const state: BatchState = { version: 1, provider: 'anthropic', endpoint: '/v1/messages', intent: randomUUID(), requests: pending.length, createdAt: new Date().toISOString() };
+  // Recorded before the call: a process that dies before the answer arrives finds its batch on the rerun.
+  const saved = saveState(stateFile, state);
+  const retries = Number.isInteger(client.maxRetries) && client.maxRetries >= 0 ? client.maxRetries : 2;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      // Not under the signal: a batch the API made must be known, so that an abort can cancel it.
+      const batch = await batches(client).create({ requests: pending }, { maxRetries: 0 });
+      if (saved) saveState(stateFile, { ...state, batchId: batch.id });
+      return batch;
+    } catch (err) {
+      if (!retryable(err)) {
+        forget(stateFile); // the API said no: nothing was made
+        throw err;
+      }
+      const found = await findCreated(run, state, stateFile, done);
+      if (found) {
+        console.warn(`batchwise: the answer to creating message batch ${found.id} was lost (${(err as Error).message}); found it (${state.requests} requests, created ${found.created_at}) and kept it, instead of creating a second batch`);
+        if (saved) saveState(stateFile, { ...state, batchId: found.id });
+        return found;
+      }
+      if (attempt >= retries) throw err;
+      await sleep(Math.min(500 * 2 ** attempt, 8000), [options.signal]);
+    }
+  }
+}
+
+/** What the SDK would retry: no answer at all (the connection failed or timed out), 408, 409, 429 or a 5xx. */
+function retryable(err: unknown): boolean {
+  if (err instanceof Anthropic.APIUserAbortError) return false;
+  if (err instanceof Anthropic.APIConnectionError) return true;
+  const status = err instanceof Anthropic.APIError ? err.status : undefined;
+  return typeof status === 'number' && (status >= 500 || [408, 409, 429].includes(status));
+}
+
+/**
+ * The batch an intent made, if it was made: Message Batches carry no tag, so it is the batch with the
+ * intent's number of requests created nearest the intent's time (within the clock skew), that neither
+ * this run nor another state file in the folder has claimed.
+ */
+async function findCreated(run: Run, state: BatchState, stateFile: string | undefined, done: string[]): Promise<MessageBatch | undefined> {
+  const at = Date.parse(state.createdAt);
+  const claimed = new Set([...done, ...claimedBatchIds(stateFile)]);
+  let best: MessageBatch | undefined;
+  for await (const batch of batches(run.client).list({ limit: 100 })) {
+    const created = Date.parse(batch.created_at);
+    if (created < at - CLOCK_SKEW_MS) break; // newest first: the rest are older than the intent
+    const c = batch.request_counts;
+    const total = c.processing + c.succeeded + c.errored + c.canceled + c.expired;
+    if (total !== state.requests || claimed.has(batch.id)) continue;
+    if (!best || Math.abs(created - at) < Math.abs(Date.parse(best.created_at) - at)) best = batch;
+  }
+  return best;
+}
+
+/** The batches the other state files of the folder name: another run's, never this one's. */
+function claimedBatchIds(stateFile: string | undefined): string[] {
+  if (!stateFile) return [];
+  const ids: string[] = [];
+  try {
+    for (const name of readdirSync(dirname(stateFile))) {
+      if (!/^anthropic-[0-9a-f]+\.json$/.test(name) || join(dirname(stateFile), name) === stateFile) continue;
+      try {
+        const other = JSON.parse(readFileSync(join(dirname(stateFile), name), 'utf8')) as BatchState;
+        if (typeof other.batchId === 'string') ids.push(other.batchId);
+      } catch {
+        // a state file being written, or not one of ours: it claims nothing
+      }
+    }
+  } catch {
+    // no state folder: nothing is claimed
+  }
+  return ids;
+}
+
+/**
+ * Reads an ended batch's results into `results` and its failures into `failures`; returns how many
+ * succeeded, how many answers could not be read, and the failed requests worth sending again.
+ */
+async function collect(run: Run, batch: MessageBatch, entries: Entry[]) {
+  const { results, failures } = run;
   const byId = new Map(entries.map((r) => [r.custom_id, Number(r.custom_id.slice('req-'.length))]));
   const final = new Set<string>();
+  const seen = new Map<string, string>();
+  const conflicted = new Set<string>();
+  const unreadable = new Map<string, string>();
+  let anonymous = 0;
   let succeeded = 0;
   for (const r of entries) failures.delete(r.custom_id);
-  for await (const entry of await client.messages.batches.results(batch.id, {}, { signal })) {
+  let file = parseResults(await downloadResults(run, batch));
+  // A cut download is the likeliest cause of an unreadable line: read the results once more before giving those answers up.
+  if (file.unreadable.length > 0) {
+    const again = parseResults(await downloadResults(run, batch));
+    if (again.unreadable.length < file.unreadable.length) file = again;
+  }
+  for (const bad of file.unreadable) {
+    if (bad.customId === undefined || !byId.has(bad.customId)) anonymous++;
+    else unreadable.set(bad.customId, `its line in the results of message batch ${batch.id} (line ${bad.line}) is cut or malformed`);
+  }
+  for (const { raw, row: entry } of file.rows) {
     const index = byId.get(entry.custom_id);
     if (index === undefined) continue;
+    const first = seen.get(entry.custom_id);
+    if (first === raw) continue; // the same line twice: one answer
+    if (first !== undefined) {
+      // Two different answers to one request: neither can be trusted.
+      if (results[index] !== undefined) succeeded--;
+      results[index] = undefined;
+      failures.set(entry.custom_id, new MessageBatchItemError(`two different result lines name ${entry.custom_id} in message batch ${batch.id}; neither is used, and the batch is kept for a rerun to read again`, entry.custom_id, batch.id, 'conflicting_results'));
+      final.add(entry.custom_id);
+      conflicted.add(entry.custom_id);
+      continue;
+    }
+    seen.set(entry.custom_id, raw);
     const r = entry.result;
     if (r.type === 'succeeded') {
       results[index] = r.message;
       succeeded++;
     } else if (r.type === 'errored') {
       // What the SDK throws for the same error from the synchronous endpoint.
-      const status = ERROR_STATUS[r.error.error.type] ?? 500;
-      const headers = new Headers(r.error.request_id ? { 'request-id': r.error.request_id } : {});
+      const type = r.error.error?.type ?? 'api_error';
+      const status = ERROR_STATUS[type] ?? 500;
+      const headers = new Headers(r.error.request_id ? { 'request-id': r.error.request_id } : {}); // @sdk !headers-class: const headers: Record<string, string> = r.error.request_id ? { 'request-id': r.error.request_id } : {};
       failures.set(entry.custom_id, Object.assign(Anthropic.APIError.generate(status, r.error, undefined, headers), { customId: entry.custom_id, batchId: batch.id }));
-      if (PERMANENT_ERRORS.has(r.error.error.type)) final.add(entry.custom_id);
+      if (PERMANENT_ERRORS.has(type)) final.add(entry.custom_id);
     } else {
       const message = r.type === 'expired' ? `expired before it was processed (message batch ${batch.id})` : `canceled (message batch ${batch.id})`;
       failures.set(entry.custom_id, new MessageBatchItemError(message, entry.custom_id, batch.id, r.type));
     }
   }
+  // Fewer lines than the batch reports, or lines that name no request: the answers missing may have been paid for.
+  const c = batch.request_counts;
+  const reported = c.succeeded + c.errored + c.canceled + c.expired;
+  const lines = file.rows.length + file.unreadable.length;
+  const short = lines < reported;
+  let unread = conflicted.size;
+  const rerun = 'the other results were delivered, and the batch is kept for a rerun to read again';
   for (const r of entries) {
-    if (results[byId.get(r.custom_id)!] === undefined && !failures.has(r.custom_id)) {
+    if (results[byId.get(r.custom_id)!] !== undefined || failures.has(r.custom_id)) continue;
+    const why = unreadable.get(r.custom_id);
+    if (why !== undefined || anonymous > 0 || short) {
+      const [message, code] =
+        why !== undefined ? [why, 'malformed_result'] : anonymous > 0 ? [`no readable line names it: ${anonymous} line(s) of the results of message batch ${batch.id} are cut or malformed`, 'malformed_result'] : [`the results of message batch ${batch.id} hold ${lines} of the ${reported} lines it reports, and none for it`, 'missing_result'];
+      failures.set(r.custom_id, new MessageBatchItemError(`${message}; ${rerun}`, r.custom_id, batch.id, code));
+      final.add(r.custom_id);
+      unread++;
+    } else {
       failures.set(r.custom_id, new MessageBatchItemError(`no result (message batch ${batch.id})`, r.custom_id, batch.id, 'no_result'));
     }
   }
-  return { succeeded, retry: entries.filter((r) => failures.has(r.custom_id) && !final.has(r.custom_id)) };
+  return { succeeded, unread, retry: entries.filter((r) => failures.has(r.custom_id) && !final.has(r.custom_id)) };
+}
+
+/**
+ * The results file as text, through the SDK's own request (as its `results()` makes it): the SDK's
+ * decoder would stop at the first line it cannot parse and lose every line after it.
+ */
+async function downloadResults(run: Run, batch: MessageBatch): Promise<string> {
+  if (!batch.results_url) throw new Anthropic.AnthropicError(`message batch ${batch.id} has no results_url (${batch.processing_status})`);
+  const response = await run.client.get(batch.results_url, {
+    headers: { Accept: 'application/binary' }, // @sdk !ga-batches: headers: { Accept: 'application/binary', 'anthropic-beta': 'message-batches-2024-09-24' },
+    __binaryResponse: true,
+    signal: run.options.signal,
+  });
+  return (response as unknown as Response).text();
+}
+
+/**
+ * The lines of the results: each one read as JSON, or, when it is cut or malformed, its line number
+ * and the custom_id it names if that much is readable. Nothing of a line's text goes into an error.
+ */
+function parseResults(text: string): { rows: { raw: string; row: ResultRow }[]; unreadable: { line: number; customId: string | undefined }[] } {
+  const rows: { raw: string; row: ResultRow }[] = [];
+  const unreadable: { line: number; customId: string | undefined }[] = [];
+  text.split('\n').forEach((raw, i) => {
+    if (!raw.trim()) return;
+    let row: unknown;
+    try {
+      row = JSON.parse(raw);
+    } catch {
+      row = undefined;
+    }
+    const ok = row !== null && typeof row === 'object' && typeof (row as ResultRow).custom_id === 'string' && typeof (row as ResultRow).result?.type === 'string';
+    if (ok) rows.push({ raw, row: row as ResultRow });
+    else unreadable.push({ line: i + 1, customId: /"custom_id"\s*:\s*"([A-Za-z0-9_-]{1,64})"/.exec(raw)?.[1] });
+  });
+  return { rows, unreadable };
 }
 
 /**
@@ -306,9 +497,10 @@ async function collect(client: Anthropic, batch: MessageBatch, entries: Entry[],
  * state is kept, so that a rerun tries the same batch again.
  */
 function resultsGone(err: unknown, batch: MessageBatch, stateFile: string | undefined): unknown {
-  if (!(err instanceof Anthropic.NotFoundError) && !(batch.archived_at && err instanceof Anthropic.AnthropicError)) return err;
+  const archivedAt = (batch as { archived_at?: string | null }).archived_at; // not in the types of @anthropic-ai/sdk 0.29.0
+  if (!(err instanceof Anthropic.NotFoundError) && !(archivedAt && err instanceof Anthropic.AnthropicError)) return err;
   const rerun = stateFile ? `delete ${stateFile} and run again to send the requests as a new batch` : 'run again to send the requests as a new batch';
-  const why = batch.archived_at ? `archived at ${batch.archived_at}` : (err as Error).message;
+  const why = archivedAt ? `archived at ${archivedAt}` : (err as Error).message;
   return new Error(`the results of message batch ${batch.id} can no longer be downloaded (${why}); nothing was sent again, since that is paid again: ${rerun}`);
 }
 
@@ -342,7 +534,7 @@ async function poll(run: Run, batch: MessageBatch, stateFile: string | undefined
   while (batch.processing_status !== 'ended') {
     if (signal?.aborted || Date.now() > run.deadline) {
       // Not under the signal: the cancel must go out even though the run was aborted.
-      await client.messages.batches.cancel(batch.id);
+      await batches(client).cancel(batch.id);
       forget(stateFile); // a canceled batch is not resumed: the next run starts afresh
       if (signal?.aborted) throw new Anthropic.APIUserAbortError({ message: `message batch ${batch.id} cancelled: the run was aborted` });
       throw new Error(`message batch ${batch.id} did not finish in time; it was cancelled`);
@@ -353,7 +545,7 @@ async function poll(run: Run, batch: MessageBatch, stateFile: string | undefined
     wait = Math.min(wait * 1.5, maxWait);
     if (signal?.aborted || halt.aborted) continue;
     try {
-      batch = await client.messages.batches.retrieve(batch.id, null, { signal });
+      batch = await batches(client).retrieve(batch.id, null, { signal }); // @sdk !batch-params: batch = await batches(client).retrieve(batch.id, { signal });
     } catch (err) {
       if (signal?.aborted) continue; // the check above cancels the batch
       throw err;
@@ -385,17 +577,34 @@ function stateFileFor(options: MessageBatchRunOptions, requestsJson: string): st
   return join(dir, `anthropic-${createHash('sha256').update(`anthropic\n/v1/messages\n${requestsJson}`).digest('hex').slice(0, 16)}.json`);
 }
 
-/** The batch a state file names, if the API still knows it; a batch already read in this run is not read again. */
-async function resume(client: Anthropic, stateFile: string | undefined, done: string[], signal: AbortSignal | undefined): Promise<MessageBatch | undefined> {
+/**
+ * The batch a state file names, if the API still knows it; a batch already read in this run is not
+ * read again. A state file with only an intent is a run that stopped while creating its batch: the
+ * batch it made, if it was made, is the one.
+ */
+async function resume(run: Run, stateFile: string | undefined, done: string[]): Promise<MessageBatch | undefined> {
+  const { client, options } = run;
   let state: BatchState | undefined;
   try {
     if (stateFile) state = JSON.parse(readFileSync(stateFile, 'utf8')) as BatchState;
   } catch {
     return undefined; // no state file (or an unreadable one): a new batch it is
   }
-  if (state?.version !== 1 || typeof state.batchId !== 'string' || done.includes(state.batchId)) return undefined;
+  if (state?.version !== 1) return undefined;
+  if (typeof state.batchId !== 'string') {
+    if (typeof state.createdAt !== 'string' || typeof state.requests !== 'number') return undefined;
+    const found = await findCreated(run, state, stateFile, done);
+    if (!found) {
+      forget(stateFile); // it was never made: a new batch it is
+      return undefined;
+    }
+    console.warn(`batchwise: found message batch ${found.id} (${state.requests} requests, created ${found.created_at}), which an earlier run created but stopped before it heard back (${stateFile}); resuming it instead of creating a second batch`);
+    saveState(stateFile, { ...state, batchId: found.id });
+    return found;
+  }
+  if (done.includes(state.batchId)) return undefined;
   try {
-    return await client.messages.batches.retrieve(state.batchId, null, { signal });
+    return await batches(client).retrieve(state.batchId, null, { signal: options.signal }); // @sdk !batch-params: return await batches(client).retrieve(state.batchId, { signal: options.signal });
   } catch (err) {
     if (!(err instanceof Anthropic.NotFoundError)) throw err; // anything else might be passing: never pay twice on a guess
     forget(stateFile);
@@ -404,15 +613,17 @@ async function resume(client: Anthropic, stateFile: string | undefined, done: st
 }
 
 /** Written to a temporary file and renamed, so a crash never leaves half a state file. A state dir that cannot be written only costs the ability to resume. */
-function saveState(stateFile: string | undefined, state: BatchState): void {
-  if (!stateFile) return;
+function saveState(stateFile: string | undefined, state: BatchState): boolean {
+  if (!stateFile) return false;
   try {
     // A folder this helper made is all state: it keeps itself out of version control.
     if (mkdirSync(dirname(stateFile), { recursive: true })) writeFileSync(join(dirname(stateFile), '.gitignore'), '# Batch ids written by the Batchwise batch helper\n*\n', { flag: 'wx' });
     writeFileSync(`${stateFile}.${process.pid}.tmp`, JSON.stringify(state, null, 2) + '\n');
     renameSync(`${stateFile}.${process.pid}.tmp`, stateFile);
+    return true;
   } catch (err) {
-    console.warn(`batchwise: cannot write ${stateFile} (${(err as Error).message}); a restarted process will not resume message batch ${state.batchId}`);
+    console.warn(`batchwise: cannot write ${stateFile} (${(err as Error).message}); a restarted process will not resume ${state.batchId ? `message batch ${state.batchId}` : 'the message batch this run creates'}`);
+    return false;
   }
 }
 

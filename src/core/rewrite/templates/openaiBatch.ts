@@ -13,9 +13,16 @@
 // of only those, under the same custom_id, as many times as the client retries a synchronous call (its
 // maxRetries, 2 unless set; `resubmitFailed` overrides it); results already received are never
 // requested again.
+// Never paid twice for a lost answer: each batch is tagged (its metadata and its input file's name carry
+// a random id, kept in the state file before the batch is created), and when the answer to creating it
+// is lost, the batches created since are searched for that tag before another is made.
+// A result line that is cut or malformed fails only its own request (BatchItemError, code
+// 'malformed_result'); every other result is delivered, and the state file lets a rerun read it again.
+// Written for @sdk-fits: after an upgrade of the SDK to another major, delete this file and apply
+// the fix again to get the helper that fits it.
 // Yours to edit: Batchwise never overwrites a changed copy.
 import OpenAI, { toFile } from 'openai';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
@@ -71,11 +78,16 @@ export function batchwiseRequest<Args extends unknown[], Request>(build: (...arg
   };
 }
 
-/** A request that got no answer: it expired, its batch was cancelled or failed validation, or no line names it. */
+/** A request that got no answer: it expired, its batch was cancelled or failed validation, no line names it, or its line could not be read. */
 export class BatchItemError extends OpenAI.OpenAIError {
   readonly customId: string;
   readonly batchId: string;
-  /** 'batch_expired', 'batch_failed', 'no_result', or the code of the error file's line. */
+  /**
+   * 'batch_expired', 'batch_failed', 'no_result', the code of the error file's line, or, for an answer
+   * that was paid for but could not be read: 'malformed_result' (its line is cut or not JSON),
+   * 'conflicting_results' (two different lines name it), 'missing_result' (the file has fewer lines
+   * than the batch reports).
+   */
   readonly code: string;
   constructor(message: string, customId: string, batchId: string, code: string) {
     super(message);
@@ -147,16 +159,24 @@ interface Line {
   inputs: number;
 }
 
-/** What a state file holds: enough to find the batch again. */
+/** What a state file holds: enough to find the batch again, and before it exists, the tag of the batch being made. */
 interface BatchState {
   version: 1;
   provider: 'openai';
   endpoint: Endpoint;
-  batchId: string;
+  /** Absent while the batch is being created: the batch with `intent` in its metadata is the one. */
+  batchId?: string;
+  /** The tag in the batch's metadata (batchwise_intent) and its input file's name. */
+  intent?: string;
   inputFileId?: string;
   requests: number;
   createdAt: string;
 }
+
+/** The metadata key that tags a batch with the intent recorded before creating it. */
+const TAG = 'batchwise_intent';
+/** How far the provider's clock may be from this machine's, in seconds, when looking for a batch made since an intent. */
+const CLOCK_SKEW_S = 10 * 60;
 
 /** Chat completions through the Batch API, resolved in input order. */
 export function runChatCompletionsBatch(
@@ -167,6 +187,7 @@ export function runChatCompletionsBatch(
   return runOpenAIBatch(client, '/v1/chat/completions', requests, options);
 }
 
+// @sdk responses {
 /** Responses through the Batch API, resolved in input order. */
 export function runResponsesBatch(
   client: OpenAI,
@@ -175,6 +196,7 @@ export function runResponsesBatch(
 ): Promise<BatchResults<WithRequestId<OpenAI.Responses.Response>>> {
   return runOpenAIBatch(client, '/v1/responses', requests, options);
 }
+// @sdk }
 
 /** Embeddings through the Batch API, resolved in input order. */
 export function runEmbeddingsBatch(
@@ -285,7 +307,7 @@ function resubmissions(option: number | undefined, clientRetries: number | undef
 
 /** One group's batches: the first (or the one its state file names), then resubmissions of what may succeed. */
 async function runGroup(run: Run, group: Line[]): Promise<{ batchIds: string[]; stateKept: boolean }> {
-  const { client, endpoint, options, failures } = run;
+  const { endpoint, options, failures } = run;
   const { signal } = options;
   const batchIds: string[] = [];
   const kept: (string | undefined)[] = [];
@@ -295,7 +317,7 @@ async function runGroup(run: Run, group: Line[]): Promise<{ batchIds: string[]; 
     const jsonl = pending.map((l) => l.json).join('\n') + '\n';
     const stateFile = stateFileFor(options, endpoint, jsonl);
     // A batch found by its state file was paid for already: resuming it uses up no resubmission.
-    let batch = await resume(client, stateFile, batchIds, signal);
+    let batch = await resume(run, stateFile, batchIds);
     if (!batch) {
       if (pending !== group) {
         if (resubmitted === run.rounds) break; // no resubmission left: these failures stand
@@ -303,19 +325,16 @@ async function runGroup(run: Run, group: Line[]): Promise<{ batchIds: string[]; 
       }
       if (signal?.aborted) throw new OpenAI.APIUserAbortError();
       if (run.halt.signal.aborted) throw HALTED;
-      const file = await client.files.create({ file: await toFile(Buffer.from(jsonl, 'utf8'), 'batchwise-requests.jsonl'), purpose: 'batch' }, { signal });
-      // Not under the signal: a batch the API made must be known, so that an abort can cancel it.
-      batch = await client.batches.create({ input_file_id: file.id, endpoint, completion_window: '24h' });
-      saveState(stateFile, { version: 1, provider: 'openai', endpoint, batchId: batch.id, inputFileId: file.id, requests: pending.length, createdAt: new Date().toISOString() });
+      batch = await createBatch(run, pending, jsonl, stateFile);
     }
     batch = await poll(run, batch, stateFile);
     batchIds.push(batch.id);
     const ended = batch;
-    const { succeeded, retry } = await collect(client, endpoint, ended, pending, run.bodies, run.results, failures, signal).catch((err: unknown) => {
+    const { succeeded, unread, retry } = await collect(run, ended, pending).catch((err: unknown) => {
       throw resultsGone(err, ended, stateFile);
     });
-    // A batch without a single success holds nothing worth resuming.
-    if (succeeded > 0) kept.push(stateFile);
+    // A batch without a single success holds nothing worth resuming, unless answers it was paid for could not be read.
+    if (succeeded > 0 || unread > 0) kept.push(stateFile);
     else forget(stateFile);
     pending = retry;
   }
@@ -328,29 +347,131 @@ async function runGroup(run: Run, group: Line[]): Promise<{ batchIds: string[]; 
 }
 
 /**
- * Reads a finished batch's results into `results` and its failures into `failures`; returns how
- * many succeeded and the failed lines worth sending again.
+ * Uploads the input file and creates the batch, tagged with a random id recorded in the state file
+ * first, so that a process that dies before the answer arrives finds its batch on the rerun.
  */
-async function collect(client: OpenAI, endpoint: Endpoint, batch: Batch, lines: Line[], requests: unknown[], results: unknown[], failures: Map<string, unknown>, signal: AbortSignal | undefined) {
+async function createBatch(run: Run, lines: Line[], jsonl: string, stateFile: string | undefined): Promise<Batch> {
+  const { client, endpoint, options } = run;
+  const intent = randomUUID();
+  const file = await client.files.create(
+    {
+      file: await toFile(Buffer.from(jsonl, 'utf8'), `batchwise-${intent}.jsonl`),
+      purpose: 'batch', // @sdk !file-purpose-batch: purpose: 'batch' as unknown as OpenAI.FileCreateParams['purpose'], // typed from openai 4.43.0; the API took it before
+    },
+    { signal: options.signal },
+  );
+  const state: BatchState = { version: 1, provider: 'openai', endpoint, intent, inputFileId: file.id, requests: lines.length, createdAt: new Date().toISOString() };
+  // Recorded before the call: a process that dies before the answer arrives finds its batch on the rerun.
+  const saved = saveState(stateFile, state);
+  const batch = await createTagged(run, state, file.id).catch((err: unknown) => {
+    if (!retryable(err)) forget(stateFile); // the API said no: nothing was made
+    throw err;
+  });
+  if (saved) saveState(stateFile, { ...state, batchId: batch.id });
+  return batch;
+}
+
+/**
+ * Creates the batch without the SDK's own retries: when the answer to a create is lost (a reset
+ * connection, a timeout, a 5xx) the batch may exist, and a blind retry would make and pay for a second.
+ * Before each new try, the batches created since are searched for this one's tag.
+ */
+async function createTagged(run: Run, state: BatchState, inputFileId: string): Promise<Batch> {
+  const { client, endpoint } = run;
+  const retries = Number.isInteger(client.maxRetries) && client.maxRetries >= 0 ? client.maxRetries : 2;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      // Not under the signal: a batch the API made must be known, so that an abort can cancel it.
+      return await client.batches.create(
+        // Older SDKs type fewer endpoints than the API takes.
+        { input_file_id: inputFileId, endpoint: endpoint as OpenAI.Batches.BatchCreateParams['endpoint'], completion_window: '24h', metadata: { [TAG]: state.intent! } },
+        { maxRetries: 0 },
+      );
+    } catch (err) {
+      if (!retryable(err)) throw err;
+      const found = await findTagged(client, state, []);
+      if (found) {
+        console.warn(`batchwise: the answer to creating batch ${found.id} was lost (${(err as Error).message}); found it by its tag and kept it, instead of creating a second batch`);
+        return found;
+      }
+      if (attempt >= retries) throw err;
+      await sleep(Math.min(500 * 2 ** attempt, 8000), [run.options.signal]);
+    }
+  }
+}
+
+/** What the SDK would retry: no answer at all (the connection failed or timed out), 408, 409, 429 or a 5xx. */
+function retryable(err: unknown): boolean {
+  if (err instanceof OpenAI.APIUserAbortError) return false;
+  if (err instanceof OpenAI.APIConnectionError) return true;
+  const status = err instanceof OpenAI.APIError ? err.status : undefined;
+  return typeof status === 'number' && (status >= 500 || [408, 409, 429].includes(status));
+}
+
+/** The batch tagged with the state's intent, looked for among those created since (newest first); none when it was never made. */
+async function findTagged(client: OpenAI, state: BatchState, done: string[]): Promise<Batch | undefined> {
+  const since = Date.parse(state.createdAt) / 1000 - CLOCK_SKEW_S;
+  for await (const batch of client.batches.list({ limit: 100 })) {
+    const tags = batch.metadata as Record<string, string> | null | undefined; // typed `unknown` before openai 4.82.0
+    if (tags?.[TAG] === state.intent && !done.includes(batch.id)) return batch;
+    if (Number(batch.created_at) < since) break; // typed a string before openai 4.40.0; a number of seconds on the wire
+  }
+  return undefined;
+}
+
+/**
+ * Reads a finished batch's results into `results` and its failures into `failures`; returns how
+ * many succeeded, how many answers it was paid for could not be read, and the failed lines worth
+ * sending again.
+ */
+async function collect(run: Run, batch: Batch, lines: Line[]) {
+  const { client, endpoint, options, bodies: requests, results, failures } = run;
   for (const line of lines) failures.delete(line.customId);
   if (batch.status === 'failed') {
     // The input file was rejected as a whole: sending the same lines again would fail the same way.
     const reasons = (batch.errors?.data ?? []).map((e) => e.message).filter(Boolean);
     const message = `batch ${batch.id} failed${reasons.length ? `: ${reasons.join('; ')}` : ''}`;
     for (const line of lines) failures.set(line.customId, new BatchItemError(message, line.customId, batch.id, 'batch_failed'));
-    return { succeeded: 0, retry: [] };
+    return { succeeded: 0, unread: 0, retry: [] };
   }
   const byId = new Map(lines.map((line) => [line.customId, line.index]));
   const final = new Set<string>();
+  /** Each custom_id's first line, to tell a repeated line (ignored) from a conflicting one. */
+  const seen = new Map<string, string>();
+  const conflicted = new Set<string>();
+  const unreadable = new Map<string, string>();
+  let anonymous = 0;
+  let readLines = 0;
   let succeeded = 0;
-  for (const fileId of [batch.output_file_id, batch.error_file_id]) {
+  for (const [kind, fileId] of [['output', batch.output_file_id], ['error', batch.error_file_id]] as const) {
     if (!fileId) continue;
-    const text = await (await client.files.content(fileId, { signal })).text();
-    for (const raw of text.split('\n')) {
-      if (!raw.trim()) continue;
-      const row = JSON.parse(raw) as { custom_id: string; response?: { status_code: number; request_id?: string; body: unknown } | null; error?: { code?: string; message?: string } | null };
+    const download = async () => parseResultFile(await (await client.files.content(fileId, { signal: options.signal })).text());
+    let file = await download();
+    // A cut download is the likeliest cause of an unreadable line: read the file once more before giving those answers up.
+    if (file.unreadable.length > 0) {
+      const again = await download();
+      if (again.unreadable.length < file.unreadable.length) file = again;
+    }
+    readLines += file.rows.length + file.unreadable.length;
+    for (const bad of file.unreadable) {
+      if (bad.customId === undefined || !byId.has(bad.customId)) anonymous++;
+      else unreadable.set(bad.customId, `its line in the ${kind} file of batch ${batch.id} (line ${bad.line}) is cut or malformed`);
+    }
+    for (const { raw, row } of file.rows) {
       const index = byId.get(row.custom_id);
       if (index === undefined) continue;
+      const first = seen.get(row.custom_id);
+      if (first === raw) continue; // the same line twice: one answer
+      if (first !== undefined) {
+        // Two different answers to one request: neither can be trusted.
+        if (results[index] !== undefined) succeeded--;
+        results[index] = undefined;
+        failures.set(row.custom_id, new BatchItemError(`two different result lines name ${row.custom_id} in batch ${batch.id}; neither is used, and the batch is kept for a rerun to read again`, row.custom_id, batch.id, 'conflicting_results'));
+        final.add(row.custom_id);
+        conflicted.add(row.custom_id);
+        continue;
+      }
+      seen.set(row.custom_id, raw);
       const status = row.response?.status_code ?? 0;
       if (row.error || status < 200 || status >= 300) {
         failures.set(row.custom_id, requestError(row, batch.id));
@@ -365,12 +486,48 @@ async function collect(client: OpenAI, endpoint: Endpoint, batch: Batch, lines: 
       }
     }
   }
+  // Fewer lines than the batch reports, or lines that name no request: the answers missing were paid for.
+  const counts = batch.request_counts;
+  const short = batch.status === 'completed' && counts !== undefined && readLines < counts.completed + counts.failed;
+  let unread = conflicted.size;
+  const rerun = 'the other results were delivered, and the batch is kept for a rerun to read again';
   for (const line of lines) {
-    if (results[line.index] === undefined && !failures.has(line.customId)) {
+    if (results[line.index] !== undefined || failures.has(line.customId)) continue;
+    const why = unreadable.get(line.customId);
+    if (why !== undefined || anonymous > 0 || short) {
+      const [message, code] =
+        why !== undefined ? [why, 'malformed_result'] : anonymous > 0 ? [`no readable line names it: ${anonymous} line(s) of batch ${batch.id}'s result files are cut or malformed`, 'malformed_result'] : [`batch ${batch.id}'s result files hold ${readLines} of the ${counts!.completed + counts!.failed} lines it reports, and none for it`, 'missing_result'];
+      failures.set(line.customId, new BatchItemError(`${message}; ${rerun}`, line.customId, batch.id, code));
+      final.add(line.customId);
+      unread++;
+    } else {
       failures.set(line.customId, new BatchItemError(`no result (batch ${batch.id} ended ${batch.status})`, line.customId, batch.id, 'no_result'));
     }
   }
-  return { succeeded, retry: lines.filter((line) => failures.has(line.customId) && !final.has(line.customId)) };
+  return { succeeded, unread, retry: lines.filter((line) => failures.has(line.customId) && !final.has(line.customId)) };
+}
+
+type ResultRow = { custom_id: string; response?: { status_code: number; request_id?: string; body: unknown } | null; error?: { code?: string; message?: string } | null };
+
+/**
+ * The lines of a result file: each one read as JSON, or, when it is cut or malformed, its line number
+ * and the custom_id it names if that much is readable. Nothing of a line's text goes into an error.
+ */
+function parseResultFile(text: string): { rows: { raw: string; row: ResultRow }[]; unreadable: { line: number; customId: string | undefined }[] } {
+  const rows: { raw: string; row: ResultRow }[] = [];
+  const unreadable: { line: number; customId: string | undefined }[] = [];
+  text.split('\n').forEach((raw, i) => {
+    if (!raw.trim()) return;
+    let row: unknown;
+    try {
+      row = JSON.parse(raw);
+    } catch {
+      row = undefined;
+    }
+    if (row !== null && typeof row === 'object' && typeof (row as ResultRow).custom_id === 'string') rows.push({ raw, row: row as ResultRow });
+    else unreadable.push({ line: i + 1, customId: /"custom_id"\s*:\s*"([A-Za-z0-9_-]{1,64})"/.exec(raw)?.[1] });
+  });
+  return { rows, unreadable };
 }
 
 /**
@@ -378,12 +535,12 @@ async function collect(client: OpenAI, endpoint: Endpoint, batch: Batch, lines: 
  * from the status and body as it does for its own responses (BadRequestError for 400, RateLimitError
  * for 429 …). A line without a response (an expired request) gets a BatchItemError.
  */
-function requestError(row: { custom_id: string; response?: { status_code: number; request_id?: string; body: unknown } | null; error?: { code?: string; message?: string } | null }, batchId: string): Error {
+function requestError(row: ResultRow, batchId: string): Error {
   const status = row.response?.status_code ?? 0;
   if (row.error || !status) {
     return new BatchItemError(row.error?.message ?? `no response (batch ${batchId})`, row.custom_id, batchId, row.error?.code ?? 'no_result');
   }
-  const headers = new Headers(row.response?.request_id ? { 'x-request-id': row.response.request_id } : {});
+  const headers = new Headers(row.response?.request_id ? { 'x-request-id': row.response.request_id } : {}); // @sdk !headers-class: const headers: Record<string, string> = row.response?.request_id ? { 'x-request-id': row.response.request_id } : {};
   return Object.assign(OpenAI.APIError.generate(status, (row.response?.body ?? undefined) as object | undefined, undefined, headers), { customId: row.custom_id, batchId });
 }
 
@@ -524,17 +681,34 @@ function stateFileFor(options: BatchRunOptions, endpoint: Endpoint, jsonl: strin
   return join(dir, `openai-${createHash('sha256').update(`openai\n${endpoint}\n${jsonl}`).digest('hex').slice(0, 16)}.json`);
 }
 
-/** The batch a state file names, if the API still knows it; a batch already read in this run is not read again. */
-async function resume(client: OpenAI, stateFile: string | undefined, done: string[], signal: AbortSignal | undefined): Promise<Batch | undefined> {
+/**
+ * The batch a state file names, if the API still knows it; a batch already read in this run is not
+ * read again. A state file with only an intent is a run that stopped while creating its batch: the
+ * batch with that tag, if it was made, is the one.
+ */
+async function resume(run: Run, stateFile: string | undefined, done: string[]): Promise<Batch | undefined> {
+  const { client, options } = run;
   let state: BatchState | undefined;
   try {
     if (stateFile) state = JSON.parse(readFileSync(stateFile, 'utf8')) as BatchState;
   } catch {
     return undefined; // no state file (or an unreadable one): a new batch it is
   }
-  if (state?.version !== 1 || typeof state.batchId !== 'string' || done.includes(state.batchId)) return undefined;
+  if (state?.version !== 1) return undefined;
+  if (typeof state.batchId !== 'string') {
+    if (typeof state.intent !== 'string' || typeof state.createdAt !== 'string') return undefined;
+    const found = await findTagged(client, state, done);
+    if (!found) {
+      forget(stateFile); // it was never made: a new batch it is
+      return undefined;
+    }
+    console.warn(`batchwise: found batch ${found.id}, which an earlier run created but stopped before it heard back (${stateFile}); resuming it instead of creating a second batch`);
+    saveState(stateFile, { ...state, batchId: found.id });
+    return found;
+  }
+  if (done.includes(state.batchId)) return undefined;
   try {
-    return await client.batches.retrieve(state.batchId, { signal });
+    return await client.batches.retrieve(state.batchId, { signal: options.signal });
   } catch (err) {
     if (!(err instanceof OpenAI.NotFoundError)) throw err; // anything else might be passing: never pay twice on a guess
     forget(stateFile);
@@ -543,15 +717,17 @@ async function resume(client: OpenAI, stateFile: string | undefined, done: strin
 }
 
 /** Written to a temporary file and renamed, so a crash never leaves half a state file. A state dir that cannot be written only costs the ability to resume. */
-function saveState(stateFile: string | undefined, state: BatchState): void {
-  if (!stateFile) return;
+function saveState(stateFile: string | undefined, state: BatchState): boolean {
+  if (!stateFile) return false;
   try {
     // A folder this helper made is all state: it keeps itself out of version control.
     if (mkdirSync(dirname(stateFile), { recursive: true })) writeFileSync(join(dirname(stateFile), '.gitignore'), '# Batch ids written by the Batchwise batch helper\n*\n', { flag: 'wx' });
     writeFileSync(`${stateFile}.${process.pid}.tmp`, JSON.stringify(state, null, 2) + '\n');
     renameSync(`${stateFile}.${process.pid}.tmp`, stateFile);
+    return true;
   } catch (err) {
-    console.warn(`batchwise: cannot write ${stateFile} (${(err as Error).message}); a restarted process will not resume batch ${state.batchId}`);
+    console.warn(`batchwise: cannot write ${stateFile} (${(err as Error).message}); a restarted process will not resume ${state.batchId ? `batch ${state.batchId}` : 'the batch this run creates'}`);
+    return false;
   }
 }
 

@@ -1,0 +1,356 @@
+// Scores the CLI on the real-world corpus: public repositories pinned to a commit, labelled
+// before Batchwise ran on them (eval/LABELLING.md). Rebuilds each tree from its fetched git
+// snapshot, runs `batchwise audit --format json` on it, matches findings to labels and prints
+// the figures per split, category, framework, provider and call style, with every miss of the
+// dev split listed. The held-out split only ever shows its totals.
+//
+//   node out/eval/score.js [--snapshots DIR] [--trees DIR] [--only owner/name,…] [--json FILE]
+import { createHash } from 'node:crypto';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const ROOT = resolve(__dirname, '..', '..');
+const LABELS = join(ROOT, 'eval', 'corpus', 'labels');
+
+export type Label = 'batchable' | 'user-waiting' | 'sequential' | 'ambiguous' | 'not-a-call';
+export type Predicted = 'batchable' | 'user-waiting' | 'unknown' | 'undetected';
+
+export interface LabelledSite {
+  file: string;
+  line: number;
+  callee?: string;
+  provider?: string;
+  via?: string;
+  api?: string;
+  label: Label;
+  entry?: string;
+  rationale: string;
+}
+
+export interface RepoLabels {
+  repo: string;
+  commit: string;
+  category: string;
+  frameworks?: string[];
+  jsTsFiles?: number;
+  files: string[];
+  sites: LabelledSite[];
+}
+
+/** What the audit's JSON report says of one call. */
+export interface AuditFinding {
+  file: string;
+  line: number;
+  provider: string;
+  api: string;
+  model: string | null;
+  verdict: 'batchable' | 'user-waiting' | 'unknown';
+  evidence: { rule: string; message: string }[];
+  fix: { strategy: string; safe: boolean } | null;
+  fixRefusal: string | null;
+}
+
+export interface Scored {
+  repo: string;
+  split: Split;
+  category: string;
+  frameworks: string[];
+  site: LabelledSite;
+  predicted: Predicted;
+  finding: AuditFinding | null;
+}
+
+export type Split = 'dev' | 'held-out';
+
+/** 30 % of repositories are held out, chosen by a hash of the name: fixed before any labelling. */
+export function splitOf(repo: string): Split {
+  const h = parseInt(createHash('sha1').update(repo.toLowerCase()).digest('hex').slice(0, 8), 16);
+  return h % 100 < 30 ? 'held-out' : 'dev';
+}
+
+/** Findings are matched to labels in the same file, nearest line first, within a few lines, one to one. */
+export function match(sites: LabelledSite[], findings: AuditFinding[], slack = 3): Map<LabelledSite, AuditFinding> {
+  const pairs: { site: LabelledSite; finding: AuditFinding; d: number }[] = [];
+  for (const site of sites) {
+    for (const finding of findings) {
+      if (finding.file !== site.file) continue;
+      const d = Math.abs(finding.line - site.line);
+      if (d <= slack) pairs.push({ site, finding, d });
+    }
+  }
+  pairs.sort((a, b) => a.d - b.d);
+  const out = new Map<LabelledSite, AuditFinding>();
+  const used = new Set<AuditFinding>();
+  for (const p of pairs) {
+    if (out.has(p.site) || used.has(p.finding)) continue;
+    out.set(p.site, p.finding);
+    used.add(p.finding);
+  }
+  return out;
+}
+
+export interface Figures {
+  sites: number;
+  detected: number;
+  batchableLabelled: number;
+  batchableFound: number;
+  predictedBatchable: number;
+  falseBatchable: { userWaiting: number; sequential: number; ambiguous: number };
+  unknown: number;
+  fixOffered: number;
+  fixSafe: number;
+}
+
+export function figures(rows: Scored[]): Figures {
+  const f: Figures = {
+    sites: 0,
+    detected: 0,
+    batchableLabelled: 0,
+    batchableFound: 0,
+    predictedBatchable: 0,
+    falseBatchable: { userWaiting: 0, sequential: 0, ambiguous: 0 },
+    unknown: 0,
+    fixOffered: 0,
+    fixSafe: 0,
+  };
+  for (const r of rows) {
+    if (r.site.label === 'not-a-call') continue;
+    f.sites++;
+    if (r.predicted !== 'undetected') f.detected++;
+    if (r.predicted === 'unknown') f.unknown++;
+    if (r.site.label === 'batchable') f.batchableLabelled++;
+    if (r.predicted === 'batchable') {
+      f.predictedBatchable++;
+      if (r.site.label === 'batchable') {
+        f.batchableFound++;
+        if (r.finding?.fix) {
+          f.fixOffered++;
+          if (r.finding.fix.safe) f.fixSafe++;
+        }
+      } else if (r.site.label === 'user-waiting') f.falseBatchable.userWaiting++;
+      else if (r.site.label === 'sequential') f.falseBatchable.sequential++;
+      else f.falseBatchable.ambiguous++;
+    }
+  }
+  return f;
+}
+
+const ratio = (n: number, d: number): string => (d === 0 ? '—' : (n / d).toFixed(3));
+
+function row(name: string, f: Figures): string {
+  const falseB = f.falseBatchable.userWaiting + f.falseBatchable.sequential + f.falseBatchable.ambiguous;
+  return [
+    name,
+    String(f.sites),
+    `${f.detected} (${ratio(f.detected, f.sites)})`,
+    `${ratio(f.batchableFound, f.predictedBatchable)} (${f.batchableFound}/${f.predictedBatchable})`,
+    `${ratio(f.batchableFound, f.batchableLabelled)} (${f.batchableFound}/${f.batchableLabelled})`,
+    `${f.falseBatchable.userWaiting}/${f.falseBatchable.sequential}/${f.falseBatchable.ambiguous}${falseB ? ' ✗' : ''}`,
+    `${f.unknown} (${ratio(f.unknown, f.sites)})`,
+    `${f.fixOffered}/${f.fixSafe}`,
+  ].join(' | ');
+}
+
+const HEADER =
+  'group | sites | detected | batchable precision | batchable recall | user-waiting/sequential/ambiguous called batchable | unknown | fixes (any/safe) on found batchable\n' +
+  '--- | --- | --- | --- | --- | --- | --- | ---';
+
+export function table(title: string, groups: Map<string, Scored[]>): string {
+  const lines = [`### ${title}`, '', HEADER];
+  for (const [name, rows] of [...groups].sort((a, b) => b[1].length - a[1].length)) lines.push('| ' + row(name, figures(rows)) + ' |');
+  return lines.join('\n') + '\n';
+}
+
+function groupBy(rows: Scored[], keys: (r: Scored) => string[]): Map<string, Scored[]> {
+  const out = new Map<string, Scored[]>();
+  for (const r of rows) for (const k of keys(r)) out.set(k, [...(out.get(k) ?? []), r]);
+  return out;
+}
+
+function gitDir(snapshots: string, repo: string): string | null {
+  const base = join(snapshots, repo.replace('/', '+'), 'repo');
+  if (existsSync(join(base, '.git', 'HEAD'))) return join(base, '.git');
+  if (existsSync(join(base, 'HEAD'))) return base;
+  return null;
+}
+
+/**
+ * The tree at the pinned commit, extracted once and reused; null when no snapshot is here.
+ * Snapshots lack their largest blobs, so files are written one by one and a missing blob is
+ * skipped (git archive would stop at the first).
+ */
+async function tree(snapshots: string, trees: string, labels: RepoLabels): Promise<string | null> {
+  const dir = join(trees, `${labels.repo.replace('/', '+')}@${labels.commit.slice(0, 12)}`);
+  if (existsSync(join(dir, '.complete'))) return dir;
+  const git = gitDir(snapshots, labels.repo);
+  if (!git) return null;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const listing = execFileSync('git', ['--git-dir', git, 'ls-tree', '-r', '-z', labels.commit], { maxBuffer: 2 ** 30 }).toString('utf8');
+  const blobs: { sha: string; path: string }[] = [];
+  for (const entry of listing.split('\0')) {
+    const m = /^(\d+) blob ([0-9a-f]+)\t(.*)$/s.exec(entry);
+    if (m && m[1] !== '120000' && m[1] !== '160000') blobs.push({ sha: m[2], path: m[3] });
+  }
+  await writeBlobs(git, dir, blobs);
+  writeFileSync(join(dir, '.complete'), '');
+  return dir;
+}
+
+/** Streams `git cat-file --batch` and writes each blob that the snapshot has. */
+function writeBlobs(git: string, dir: string, blobs: { sha: string; path: string }[]): Promise<void> {
+  return new Promise((done, fail) => {
+    const child = spawn('git', ['--git-dir', git, 'cat-file', '--batch'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let pending: Buffer = Buffer.alloc(0);
+    let next = 0;
+    child.stdout.on('data', (chunk: Buffer) => {
+      pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+      for (;;) {
+        const eol = pending.indexOf(10);
+        if (eol < 0) return;
+        const header = pending.subarray(0, eol).toString('utf8');
+        if (header.endsWith(' missing')) {
+          pending = pending.subarray(eol + 1);
+          next++;
+          continue;
+        }
+        const size = Number(header.split(' ')[2]);
+        if (pending.length < eol + 1 + size + 1) return;
+        const target = join(dir, blobs[next++].path);
+        mkdirSync(dirname(target), { recursive: true });
+        writeFileSync(target, pending.subarray(eol + 1, eol + 1 + size));
+        pending = pending.subarray(eol + 1 + size + 1);
+      }
+    });
+    child.on('error', fail);
+    child.on('close', (code) => (code === 0 ? done() : fail(new Error(`git cat-file exited ${code}`))));
+    child.stdin.end(blobs.map((b) => b.sha).join('\n') + '\n');
+  });
+}
+
+interface AuditRun {
+  findings: AuditFinding[];
+  errors: { file: string; message: string }[];
+  status: number | null;
+  seconds: number;
+  peakMb: number | null;
+  failure: string | null;
+}
+
+function audit(dir: string, timeoutSec: number): AuditRun {
+  const cli = join(ROOT, 'dist', 'cli.js');
+  const started = Date.now();
+  const useTime = existsSync('/usr/bin/time');
+  const [cmd, args] = useTime
+    ? ['/usr/bin/time', ['-f', 'peak-kb %M', process.execPath, cli, 'audit', dir, '--format', 'json']]
+    : [process.execPath, [cli, 'audit', dir, '--format', 'json']];
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 2 ** 30, timeout: timeoutSec * 1000 });
+  const seconds = (Date.now() - started) / 1000;
+  const peak = /peak-kb (\d+)/.exec(r.stderr ?? '');
+  const base = { status: r.status, seconds, peakMb: peak ? Math.round(Number(peak[1]) / 1024) : null };
+  if (r.error || (r.status !== 0 && r.status !== 1)) {
+    const why = r.error ? String(r.error.message) : `exit ${r.status}: ${(r.stderr ?? '').split('\n').filter((l) => !l.startsWith('peak-kb')).slice(-3).join(' ')}`;
+    return { findings: [], errors: [], failure: why, ...base };
+  }
+  try {
+    const report = JSON.parse(r.stdout) as { findings: AuditFinding[]; errors?: { file: string; message: string }[] };
+    return { findings: report.findings, errors: report.errors ?? [], failure: null, ...base };
+  } catch (e) {
+    return { findings: [], errors: [], failure: `unreadable JSON report: ${(e as Error).message}`, ...base };
+  }
+}
+
+export function readLabels(dir = LABELS): RepoLabels[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as RepoLabels);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      snapshots: { type: 'string', default: process.env.BATCHWISE_SNAPSHOTS ?? resolve(ROOT, '..', '.mirror') },
+      trees: { type: 'string', default: process.env.BATCHWISE_EVAL_TREES ?? resolve(ROOT, '..', '.eval-trees') },
+      only: { type: 'string' },
+      json: { type: 'string' },
+      timeout: { type: 'string', default: '900' },
+    },
+  });
+  const only = values.only ? new Set(values.only.split(',')) : null;
+  const all = readLabels().filter((l) => !only || only.has(l.repo));
+  const rows: Scored[] = [];
+  const runs: { repo: string; split: Split; files: number | undefined; run: AuditRun | null }[] = [];
+  const unlabelled: { repo: string; split: Split; finding: AuditFinding }[] = [];
+  for (const labels of all) {
+    const split = splitOf(labels.repo);
+    const dir = await tree(values.snapshots!, values.trees!, labels);
+    if (!dir) {
+      runs.push({ repo: labels.repo, split, files: labels.jsTsFiles, run: null });
+      process.stderr.write(`${labels.repo}: no snapshot under ${values.snapshots}; skipped\n`);
+      continue;
+    }
+    const run = audit(dir, Number(values.timeout));
+    runs.push({ repo: labels.repo, split, files: labels.jsTsFiles, run });
+    process.stderr.write(`${labels.repo} [${split}]: ${run.failure ? 'FAILED ' + run.failure : `${run.findings.length} findings`} in ${run.seconds.toFixed(1)} s${run.peakMb ? `, ${run.peakMb} MB` : ''}\n`);
+    const matched = match(labels.sites, run.findings);
+    for (const site of labels.sites) {
+      const finding = matched.get(site) ?? null;
+      rows.push({ repo: labels.repo, split, category: labels.category, frameworks: labels.frameworks ?? [], site, finding, predicted: finding ? finding.verdict : 'undetected' });
+    }
+    const labelledFiles = new Set(labels.files);
+    const used = new Set(matched.values());
+    for (const finding of run.findings) if (labelledFiles.has(finding.file) && !used.has(finding)) unlabelled.push({ repo: labels.repo, split, finding });
+  }
+
+  const out: string[] = [];
+  const date = new Date().toISOString().slice(0, 10);
+  const repos = (s: Split) => runs.filter((r) => r.split === s).length;
+  out.push(`## Batchwise on the real-world corpus (${date}): ${all.length} repositories (dev ${repos('dev')}, held-out ${repos('held-out')}), ${rows.filter((r) => r.site.label !== 'not-a-call').length} labelled sites\n`);
+  out.push(table('By split', groupBy(rows, (r) => [r.split, 'all'])));
+  const dev = rows.filter((r) => r.split === 'dev');
+  out.push(table('Dev split by category', groupBy(dev, (r) => [r.category])));
+  out.push(table('Dev split by framework', groupBy(dev, (r) => (r.frameworks.length ? r.frameworks : ['(none)']))));
+  out.push(table('Dev split by provider', groupBy(dev, (r) => [r.site.provider ?? '?'])));
+  out.push(table('Dev split by call style', groupBy(dev, (r) => [r.site.via ?? 'sdk'])));
+  out.push(table('Dev split by label', groupBy(dev, (r) => [r.site.label])));
+
+  const failed = runs.filter((r) => r.run?.failure);
+  out.push(`### Audits\n\n${runs.length} trees; ${failed.length} failed${failed.length ? ': ' + failed.map((r) => `${r.repo} (${r.run!.failure})`).join('; ') : ''}. ` +
+    `Slowest: ${[...runs].filter((r) => r.run).sort((a, b) => b.run!.seconds - a.run!.seconds).slice(0, 5).map((r) => `${r.repo} ${r.run!.seconds.toFixed(1)} s${r.run!.peakMb ? ` / ${r.run!.peakMb} MB` : ''}`).join(', ')}.\n`);
+  const errorCount = runs.reduce((n, r) => n + (r.run?.errors.length ?? 0), 0);
+  out.push(`Files reported as errors across all trees: ${errorCount}.\n`);
+
+  // Every miss of the dev split, so it can be fixed; the held-out split shows counts only.
+  const misses = dev.filter((r) => {
+    if (r.site.label === 'not-a-call') return r.predicted !== 'undetected';
+    if (r.predicted === 'undetected') return true;
+    if (r.site.label === 'batchable') return r.predicted !== 'batchable';
+    if (r.site.label === 'user-waiting') return r.predicted !== 'user-waiting';
+    return r.predicted === 'batchable';
+  });
+  out.push(`### Dev misses (${misses.length})\n`);
+  for (const m of misses) {
+    const why = m.finding ? `${m.finding.verdict} [${m.finding.evidence.map((e) => e.rule).join(', ')}] ${m.finding.evidence[0]?.message ?? ''}` : 'not detected';
+    out.push(`- ${m.repo} ${m.site.file}:${m.site.line} \`${m.site.callee ?? ''}\` labelled ${m.site.label} (${m.site.rationale}) → ${why.slice(0, 300)}`);
+  }
+  const heldMisses = rows.filter((r) => r.split === 'held-out').length - 0;
+  out.push(`\nHeld-out: ${heldMisses} sites scored; its misses are not listed.\n`);
+  const devUnlabelled = unlabelled.filter((u) => u.split === 'dev');
+  out.push(`### Findings in labelled dev files with no label (${devUnlabelled.length}; held-out: ${unlabelled.length - devUnlabelled.length})\n`);
+  for (const u of devUnlabelled) out.push(`- ${u.repo} ${u.finding.file}:${u.finding.line} ${u.finding.provider} ${u.finding.api} → ${u.finding.verdict}`);
+  process.stdout.write(out.join('\n') + '\n');
+  if (values.json) {
+    const byRepo = runs.map((r) => ({ repo: r.repo, split: r.split, files: r.files, seconds: r.run?.seconds ?? null, peakMb: r.run?.peakMb ?? null, failure: r.run?.failure ?? (r.run ? null : 'no snapshot') }));
+    writeFileSync(values.json, JSON.stringify({ date, figures: { dev: figures(dev), heldOut: figures(rows.filter((r) => r.split === 'held-out')), all: figures(rows) }, runs: byRepo }, null, 2));
+  }
+}
+
+if (require.main === module) {
+  main().catch((e) => {
+    process.stderr.write(`${(e as Error).stack ?? e}\n`);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,252 @@
+// Which version of the provider's SDK a project has, and which helper fits it. The helper is written
+// for the SDK the project compiles against: its installed package.json, else its lockfile, else the
+// lowest version its package.json range allows. Read through the project's reader (ProjectSource['read']).
+import semver from 'semver';
+import { parseConfigFileTextToJson } from 'typescript';
+import { parseSyml } from '@yarnpkg/parsers';
+import { parse as parseYaml } from 'yaml';
+import type { ProjectSource, Provider } from '../model';
+import { dirname, joinPath } from '../project';
+
+export type SdkPackage = 'openai' | '@anthropic-ai/sdk';
+
+export const SDK_PACKAGE: Record<Provider, SdkPackage> = { openai: 'openai', anthropic: '@anthropic-ai/sdk' };
+
+/** The version a project has, and where it was read. */
+export interface SdkVersion {
+  version: string;
+  /** The file it was read from, and how: 'node_modules/openai/package.json', 'pnpm-lock.yaml', 'package.json ("openai": "^4.20.0", its lowest version)'. */
+  source: string;
+}
+
+/** A capability of the SDK the helper template writes differently for, and the first release that has it (read in the SDK's CHANGELOG.md and types). */
+interface FeatureRow {
+  feature: HelperFeature;
+  since: string;
+}
+
+/**
+ * `openai`: batches.list, which finds a batch whose create response was lost, came in 4.38.0 (the Batch
+ *   API itself in 4.34.0); the 'batch' file purpose is typed from 4.43.0, the Responses API from 4.87.0;
+ *   from 5.0.0 the error classes read a fetch `Headers`.
+ * `@anthropic-ai/sdk`: Message Batches came in 0.29.0 as `client.beta.messages.batches`, generally
+ *   available as `client.messages.batches` from 0.33.0; the error classes read a fetch `Headers` from
+ *   0.50.0; retrieve, cancel and results take a params argument before the request options from 0.124.0.
+ */
+export type HelperFeature = 'file-purpose-batch' | 'responses' | 'headers-class' | 'ga-batches' | 'batch-params';
+
+interface SdkSupport {
+  package: SdkPackage;
+  /** The first release with a Batch API at all. */
+  batches: string;
+  /** The first release the helper supports, and why a later one than `batches` when it is. */
+  floor: string;
+  floorWhy?: string;
+  features: FeatureRow[];
+}
+
+const SUPPORT: Record<Provider, SdkSupport> = {
+  openai: {
+    package: 'openai',
+    batches: '4.34.0',
+    floor: '4.38.0',
+    floorWhy: 'batches.list, which the helper needs to find a batch whose create response was lost, came in 4.38.0',
+    features: [
+      { feature: 'file-purpose-batch', since: '4.43.0' },
+      { feature: 'responses', since: '4.87.0' },
+      { feature: 'headers-class', since: '5.0.0' },
+    ],
+  },
+  anthropic: {
+    package: '@anthropic-ai/sdk',
+    batches: '0.29.0',
+    floor: '0.29.0',
+    features: [
+      { feature: 'ga-batches', since: '0.33.0' },
+      { feature: 'headers-class', since: '0.50.0' },
+      { feature: 'batch-params', since: '0.124.0' },
+    ],
+  },
+};
+
+/** The helper written for one SDK: the template's feature switches, and the versions it fits. */
+export interface HelperVariant {
+  features: ReadonlySet<HelperFeature>;
+  /** The SDK versions this text is written for, e.g. 'openai 4.87.0 up to 5.0.0' or 'openai 5.0.0 and later'. */
+  fits: string;
+  /** The project's version, when one was found. */
+  sdk?: SdkVersion;
+}
+
+/** The helper for the newest SDKs: every feature on. */
+export function newestVariant(provider: Provider): HelperVariant {
+  const support = SUPPORT[provider];
+  const last = support.features[support.features.length - 1];
+  return { features: new Set(support.features.map((f) => f.feature)), fits: `${support.package} ${last.since} and later` };
+}
+
+/** Every helper text there is for a provider, oldest SDKs first: to recognise a helper written for another version. */
+export function allVariants(provider: Provider): HelperVariant[] {
+  const support = SUPPORT[provider];
+  const starts = [support.floor, ...support.features.map((f) => f.since)].filter((v, i, all) => all.indexOf(v) === i);
+  return starts.map((version) => (helperVariantFor(provider, { version, source: '' }) as { ok: true; variant: HelperVariant }).variant).map(({ features, fits }) => ({ features, fits }));
+}
+
+/** The helper that fits the project's SDK, or why there is none. `sdk` undefined: the version is unknown, and the newest helper is written. */
+export function helperVariantFor(provider: Provider, sdk: SdkVersion | undefined, api?: string): { ok: true; variant: HelperVariant } | { ok: false; reason: string } {
+  if (!sdk) return { ok: true, variant: newestVariant(provider) };
+  const support = SUPPORT[provider];
+  const version = sdk.version;
+  const name = `${support.package} ${version}`;
+  if (semver.lt(version, support.batches)) {
+    const added = provider === 'anthropic' ? `Message Batches came in ${support.batches}` : `the Batch API (client.batches) came in ${support.batches}`;
+    return { ok: false, reason: `the project has ${name} (${sdk.source}), which has no batch support: ${added}${support.floorWhy && semver.gt(support.floor, support.batches) ? `, and ${support.floorWhy}` : ''}; upgrade ${support.package} to ${support.floor} or later to get a fix` };
+  }
+  if (semver.lt(version, support.floor)) {
+    return { ok: false, reason: `the project has ${name} (${sdk.source}): ${support.floorWhy}; upgrade ${support.package} to ${support.floor} or later to get a fix` };
+  }
+  const rows = support.features;
+  const features = new Set(rows.filter((f) => semver.gte(version, f.since)).map((f) => f.feature));
+  if (api === 'responses' && provider === 'openai' && !features.has('responses')) {
+    return { ok: false, reason: `the project has ${name} (${sdk.source}), whose types have no Responses API (it came in 4.87.0); upgrade openai to get a fix` };
+  }
+  // The range of versions with exactly these features: from the newest feature it has to the first it lacks.
+  const lower = [support.floor, ...rows.filter((f) => features.has(f.feature)).map((f) => f.since)].sort(semver.compare).pop()!;
+  const upper = rows.filter((f) => !features.has(f.feature)).map((f) => f.since).sort(semver.compare)[0];
+  const fits = upper ? `${support.package} ${lower} up to ${upper}` : `${support.package} ${lower} and later`;
+  return { ok: true, variant: { features, fits, sdk } };
+}
+
+/**
+ * The SDK version the project around `file` has: the installed package (what tsc compiles against),
+ * else the lockfile's entry (package-lock.json, npm-shrinkwrap.json, pnpm-lock.yaml, yarn.lock, bun.lock),
+ * else the lowest version the nearest package.json's range allows; undefined when none says.
+ */
+export function sdkVersionFor(provider: Provider, file: string, read: ProjectSource['read']): SdkVersion | undefined {
+  const pkg = SDK_PACKAGE[provider];
+  const dirs = ancestors(dirname(file));
+  for (const dir of dirs) {
+    const path = joinPath(dir, `node_modules/${pkg}/package.json`);
+    const version = clean(jsonFile(read(path))?.version);
+    if (version) return { version, source: path };
+  }
+  const declared = declaredRange(pkg, dirs, read);
+  for (const dir of dirs) {
+    const found = fromLockfile(pkg, dir, declared, read);
+    if (found) return found;
+  }
+  if (declared) {
+    const min = semver.validRange(declared.range) ? semver.minVersion(declared.range) : null;
+    if (min) return { version: min.version, source: `${declared.path} ("${pkg}": "${declared.range}", its lowest version)` };
+  }
+  return undefined;
+}
+
+/** The folder and every folder above it, nearest first ('' is the root). */
+function ancestors(dir: string): string[] {
+  const out = [dir];
+  while (dir) {
+    dir = dirname(dir);
+    out.push(dir);
+  }
+  return out;
+}
+
+/** The range the nearest package.json that names the package gives it, and that package.json's folder. */
+function declaredRange(pkg: string, dirs: string[], read: (path: string) => string | undefined): { range: string; dir: string; path: string } | undefined {
+  for (const dir of dirs) {
+    const path = joinPath(dir, 'package.json');
+    const json = jsonFile(read(path));
+    if (!json) continue;
+    for (const field of ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies']) {
+      const range = jsonObject(json[field])?.[pkg];
+      if (typeof range === 'string') return { range: range.replace(/^npm:[^@]+@/, ''), dir, path };
+    }
+  }
+  return undefined;
+}
+
+function fromLockfile(pkg: string, dir: string, declared: { range: string; dir: string } | undefined, read: (path: string) => string | undefined): SdkVersion | undefined {
+  // The package's folder relative to the lockfile's (its workspace in a monorepo).
+  const project = declared && (declared.dir === dir || declared.dir.startsWith(dir ? `${dir}/` : '')) ? declared.dir.slice(dir ? dir.length + 1 : 0) : '';
+  for (const name of ['package-lock.json', 'npm-shrinkwrap.json']) {
+    const path = joinPath(dir, name);
+    const lock = jsonFile(read(path));
+    if (!lock) continue;
+    const packages = jsonObject(lock.packages);
+    for (const at of ancestors(project)) {
+      const version = clean(jsonObject(packages?.[joinPath(at, `node_modules/${pkg}`)])?.version);
+      if (version) return { version, source: path };
+    }
+    const version = clean(jsonObject(jsonObject(lock.dependencies)?.[pkg])?.version);
+    if (version) return { version, source: path };
+  }
+  const pnpmPath = joinPath(dir, 'pnpm-lock.yaml');
+  const pnpm = yamlObject(read(pnpmPath));
+  if (pnpm) {
+    const importers = jsonObject(pnpm.importers);
+    const importer = importers ? jsonObject(importers[project || '.']) : pnpm; // lockfile v5 without workspaces: the root holds them
+    for (const field of ['dependencies', 'devDependencies', 'optionalDependencies']) {
+      const entry = jsonObject(importer?.[field])?.[pkg];
+      const raw = typeof entry === 'string' ? entry : jsonObject(entry)?.version;
+      // '4.104.0(zod@3.25.76)' (v6+), '4.104.0_zod@3.25.76' (v5): the version before the peers.
+      const version = typeof raw === 'string' ? clean(raw.split(/[(_]/)[0]) : undefined;
+      if (version) return { version, source: pnpmPath };
+    }
+  }
+  const yarnPath = joinPath(dir, 'yarn.lock');
+  const yarnText = read(yarnPath);
+  if (yarnText !== undefined) {
+    let lock: Record<string, unknown> | undefined;
+    try {
+      lock = jsonObject(parseSyml(yarnText));
+    } catch {
+      lock = undefined; // a lockfile yarn itself could not read says nothing
+    }
+    // Keys are '<name>@<range>' (yarn 1) or '<name>@npm:<range>' (yarn 2+); the declared range picks the entry.
+    const entries = Object.entries(lock ?? {}).filter(([key]) => key.startsWith(`${pkg}@`));
+    const wanted = declared ? entries.find(([key]) => [`${pkg}@${declared.range}`, `${pkg}@npm:${declared.range}`].includes(key)) : undefined;
+    const versions = new Set(entries.map(([, value]) => clean(jsonObject(value)?.version)));
+    const version = wanted ? clean(jsonObject(wanted[1])?.version) : versions.size === 1 ? [...versions][0] : undefined;
+    if (version) return { version, source: yarnPath };
+  }
+  const bunPath = joinPath(dir, 'bun.lock');
+  const bunText = read(bunPath);
+  if (bunText !== undefined) {
+    // "packages": { "openai": ["openai@4.104.0", "", {…}, "sha512-…"] } (a workspace's own copy is "<workspace>/openai").
+    // TypeScript's reader of JSON with comments and trailing commas, as bun writes it.
+    const packages = jsonObject(jsonObject(parseConfigFileTextToJson(bunPath, bunText).config)?.packages);
+    const entry = packages?.[pkg];
+    const spec = Array.isArray(entry) && typeof entry[0] === 'string' ? entry[0] : undefined;
+    const version = spec?.startsWith(`${pkg}@`) ? clean(spec.slice(pkg.length + 1)) : undefined;
+    if (version) return { version, source: bunPath };
+  }
+  return undefined;
+}
+
+/** A plain version ('4.104.0'), or undefined for anything else (a tag, a git URL, a workspace link). */
+function clean(value: unknown): string | undefined {
+  return typeof value === 'string' ? (semver.valid(value) ?? undefined) : undefined;
+}
+
+function jsonObject(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+function jsonFile(text: string | undefined): Record<string, unknown> | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return jsonObject(JSON.parse(text));
+  } catch {
+    return undefined; // a file npm could not read either says nothing
+  }
+}
+
+function yamlObject(text: string | undefined): Record<string, unknown> | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return jsonObject(parseYaml(text, { maxAliasCount: -1 }));
+  } catch {
+    return undefined;
+  }
+}
