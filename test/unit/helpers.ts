@@ -58,6 +58,6 @@ export function analyzeFixture(dir: string, expected: Pick<Expected, 'callsPerDa
   const estimate =
     perDay === undefined
       ? undefined
-      : (): Estimate => ({ callsPerDay: perDay, inputTokens: 100, outputTokens: 100, monthlyStandard: 1, monthlyBatch: 0.5, monthlySavings: 0.5, assumptions: [] });
+      : (): Estimate => ({ callsPerDay: perDay, volume: { kind: 'default' }, inputTokens: 100, outputTokens: 100, monthlyStandard: 1, monthlyBatch: 0.5, monthlySavings: 0.5, assumptions: [] });
   return new Analyzer(fixtureProject(dir), DEFAULT_OPTIONS, estimate ? { estimate } : {}).run();
 }
