@@ -1,6 +1,7 @@
-// Bundles the extension and the CLI with esbuild. Type-checking is separate (`npm run typecheck`).
+// Bundles the extension (the thin client), the language server, the CLI and the token worker with
+// esbuild. Type-checking is separate (`npm run typecheck`).
 import { build } from 'esbuild';
-import { chmodSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 
 const common = {
   bundle: true,
@@ -9,14 +10,31 @@ const common = {
   format: 'cjs',
   sourcemap: true,
   logLevel: 'warning',
-  // The parser pulls in the whole TypeScript compiler; keep the bundle readable in stack traces.
+  // The engine pulls in the whole TypeScript compiler; keep its bundles readable in stack traces.
   minify: false,
 };
 
-await Promise.all([
-  build({ ...common, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
+const [extension] = await Promise.all([
+  // The client loads on the extension host's hot path: small and minified, and the test in
+  // test/unit/packaging/bundle.test.ts reads its metafile to check that no engine code is in it.
+  build({
+    ...common,
+    entryPoints: ['src/vscode/extension.ts'],
+    outfile: 'dist/extension.js',
+    external: ['vscode'],
+    minify: true,
+    metafile: true,
+    // When the bundle started loading, for the activation figure (src/vscode/extension.ts).
+    banner: { js: '"use strict"; var __batchwiseLoadStart = performance.now();' },
+  }),
+  // The engine behind LSP, started by the extension (--node-ipc); `batchwise lsp` runs the same server from
+  // the CLI. dist/server.js is small: it starts the token worker, then loads dist/languageServer.js.
+  build({ ...common, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js', external: ['./languageServer.js'] }),
+  build({ ...common, entryPoints: ['src/server/languageServer.ts'], outfile: 'dist/languageServer.js' }),
   build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
-  // Token counting for the extension, on a worker thread (src/workspace/tokenThread.ts).
+  // Token counting on a worker thread of the server (src/workspace/tokenThread.ts).
   build({ ...common, entryPoints: ['src/workspace/tokenWorker.ts'], outfile: 'dist/tokenWorker.js' }),
 ]);
 chmodSync('dist/cli.js', 0o755);
+// Not packaged (.vscodeignore is an allow-list): what went into the client bundle, for its test.
+writeFileSync('dist/extension.meta.json', JSON.stringify(extension.metafile));

@@ -1,19 +1,24 @@
-// Activation: one owner for every disposable; commands are a table.
+// Activation: the thin client. The engine runs in the language server (dist/server.js), a process of
+// its own; nothing heavy loads here. One owner for every disposable; commands are a table.
 import * as vscode from 'vscode';
-import { Engine } from './engine';
-import { DiagnosticsController } from './diagnostics';
-import { HoverProvider } from './hover';
-import { ANNOTATE, applyAnnotation, APPLY_FIX, applyFix, QuickFixProvider } from './codeActions';
-import { AnnotationKind, isAnnotationKind } from '../core/rewrite/annotate';
+import { LanguageClient, LanguageClientOptions, PublishDiagnosticsNotification, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { APPLY_FIX, applyAction, resolveMiddleware } from './codeActions';
+import { DocumentDiagnostics } from './diagnostics';
 import { ReportController, VIEW_TYPE } from './report/panel';
 import type { ExportFormat } from './report/protocol';
-import { SavingsCodeLens } from './codeLens';
 import { SavingsStatusBar } from './statusBar';
-import { TokenThread } from '../workspace/tokenThread';
+import { STATUS_NOTIFICATION, StatusParams } from '../server/protocol';
+import type { BatchwiseServerInfo } from '../server/server';
 
-const SELECTOR: vscode.DocumentSelector = ['javascript', 'javascriptreact', 'typescript', 'typescriptreact'].map((language) => ({ language }));
-/** The start-up scan runs only where it is cheap; larger workspaces scan when the report is opened. */
-const STARTUP_SCAN_MAX_FILES = 5000;
+const LANGUAGES = ['javascript', 'javascriptreact', 'typescript', 'typescriptreact'];
+/** Set by the bundle's first line (scripts/build.mjs); absent when the sources run unbundled. */
+declare const __batchwiseLoadStart: number | undefined;
+
+/** How long activation took on the extension host: evaluating the bundle, then activate() itself. */
+export interface ActivationTimes {
+  loadMs: number | undefined;
+  activateMs: number;
+}
 
 /** What the extension hands to other extensions and to its integration tests. */
 export interface BatchwiseApi {
@@ -21,21 +26,35 @@ export interface BatchwiseApi {
   /** The document version the current diagnostics of `uri` were computed for. */
   analysedVersion(uri: vscode.Uri): number | undefined;
   showReport(): Promise<number>;
-  exportReport(format: ExportFormat, target: vscode.Uri): Promise<vscode.Uri | undefined>;
+  exportReport(format: ExportFormat, target?: vscode.Uri): Promise<vscode.Uri | undefined>;
   statusText(): string;
-  /** Where token counting runs, once it is set up. */
-  tokenCounting(): Promise<'worker thread' | 'extension host'>;
+  /** The language server's process id, once it runs: never the extension host's. */
+  serverProcessId(): Promise<number | undefined>;
+  activationTimes(): ActivationTimes;
 }
 
 export function activate(context: vscode.ExtensionContext): BatchwiseApi {
+  const activateStart = performance.now();
   const log = vscode.window.createOutputChannel('Batchwise', { log: true });
-  const engine = new Engine(log);
-  const tokens = TokenThread.start(context.asAbsolutePath('dist/tokenWorker.js'));
-  engine.countTokensOn(tokens);
-  const diagnostics = new DiagnosticsController(engine);
+  const server = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module: server, transport: TransportKind.ipc },
+    debug: { module: server, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
+  };
+  let client: LanguageClient | undefined;
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: LANGUAGES.map((language) => ({ scheme: 'file', language })),
+    outputChannel: log,
+    middleware: resolveMiddleware(() => client!),
+  };
+  client = new LanguageClient('batchwise', 'Batchwise', serverOptions, clientOptions);
+  const diagnostics = new DocumentDiagnostics(client);
   const status = new SavingsStatusBar();
-  const lens = new SavingsCodeLens(engine);
-  const report = new ReportController(context, engine, (totals) => status.show(totals));
+  const report = new ReportController(context, client, (r) => status.show({ state: 'ready', totals: r.totals, display: r.display }), log);
+  // Registered before start, so it replaces the library's own handler (see diagnostics.ts).
+  client.onNotification(PublishDiagnosticsNotification.type, (params) => void diagnostics.accept(params));
+  client.onNotification(STATUS_NOTIFICATION, (params: StatusParams) => status.show(params));
+  const started = client.start().catch((err: unknown) => log.error(`the Batchwise language server did not start: ${err instanceof Error ? err.message : String(err)}`));
 
   const commands: Record<string, (...args: never[]) => unknown> = {
     'batchwise.showReport': () => report.show(),
@@ -43,69 +62,35 @@ export function activate(context: vscode.ExtensionContext): BatchwiseApi {
       const chosen = format ?? ((await vscode.window.showQuickPick(['markdown', 'csv', 'json'], { placeHolder: 'Export the savings report as' })) as ExportFormat | undefined);
       return chosen ? report.export(chosen, target) : undefined;
     },
-    [APPLY_FIX]: (uri: vscode.Uri, version: number, start: number, end: number) => applyFix(engine, uri, version, start, end),
-    [ANNOTATE]: (uri: vscode.Uri, version: number, start: number, end: number, kind: AnnotationKind) =>
-      isAnnotationKind(kind) ? applyAnnotation(engine, uri, version, start, end, kind) : false,
+    [APPLY_FIX]: (uri: vscode.Uri, version: number, start: number, end: number) => applyAction(client!, uri, version, start, end),
     'batchwise.showLog': () => log.show(),
   };
   context.subscriptions.push(
     log,
-    engine,
-    tokens,
     diagnostics,
     status,
-    lens,
     report,
-    diagnostics.onDidUpdate(() => lens.refresh()),
-    vscode.languages.registerHoverProvider(SELECTOR, new HoverProvider(engine)),
-    vscode.languages.registerCodeActionsProvider(SELECTOR, new QuickFixProvider(engine), { providedCodeActionKinds: QuickFixProvider.providedCodeActionKinds }),
-    vscode.languages.registerCodeLensProvider(SELECTOR, lens),
+    { dispose: () => void client?.stop() },
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, { deserializeWebviewPanel: async (panel) => report.revive(panel) }),
-    // A file changed on disk (a checkout, another tool): its callers' verdicts in open files may change too.
-    ...watch('**/*.{js,jsx,ts,tsx,mjs,cjs,mts,cts}', (uri, kind) => {
-      engine.invalidate(uri, kind !== 'change');
-      diagnostics.scheduleOthers();
-    }),
-    // Project context: the config file, scripts, crons, path aliases, workflows and eval configs change verdicts in every open file.
-    ...watch('**/{batchwise.config.json,package.json,tsconfig*.json,jsconfig.json,vercel.json,wrangler.toml,serverless.yml,.github/workflows/*.{yml,yaml},promptfooconfig.{yml,yaml}}', (uri) => {
-      engine.invalidate(uri);
-      diagnostics.refreshAll();
-      report.refresh();
-    }),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (!e.affectsConfiguration('batchwise')) return;
-      engine.reloadSettings();
-      diagnostics.refreshAll();
-      lens.refresh();
-      report.refresh();
-    }),
     ...Object.entries(commands).map(([id, fn]) => vscode.commands.registerCommand(id, fn as (...args: unknown[]) => unknown)),
   );
-  if (vscode.workspace.getConfiguration('batchwise').get<boolean>('scanOnStartup', true)) {
-    const timer = setTimeout(() => {
-      if (engine.sourceFileCount() <= STARTUP_SCAN_MAX_FILES) report.scanQuietly();
-    }, 1500);
-    context.subscriptions.push({ dispose: () => clearTimeout(timer) });
-  }
-  log.info('Batchwise activated');
+  const times: ActivationTimes = {
+    loadMs: typeof __batchwiseLoadStart === 'number' ? activateStart - __batchwiseLoadStart : undefined,
+    activateMs: performance.now() - activateStart,
+  };
+  log.info(`activated: bundle loaded in ${times.loadMs?.toFixed(1) ?? '?'} ms, activate() took ${times.activateMs.toFixed(1)} ms`);
   return {
+    activationTimes: () => times,
     onDidUpdateDiagnostics: diagnostics.onDidUpdate,
-    analysedVersion: (uri) => engine.findingsFor(uri)?.version,
+    analysedVersion: (uri) => diagnostics.versionOf(uri),
     showReport: () => report.show(),
     exportReport: (format, target) => report.export(format, target),
     statusText: () => status.text,
-    tokenCounting: () => engine.whenReady().then(() => engine.countingOn),
+    serverProcessId: async () => {
+      await started;
+      return (client?.initializeResult?.batchwise as BatchwiseServerInfo | undefined)?.pid;
+    },
   };
-}
-
-function watch(glob: string, onEvent: (uri: vscode.Uri, kind: 'create' | 'change' | 'delete') => void): vscode.Disposable[] {
-  const watcher = vscode.workspace.createFileSystemWatcher(glob);
-  return [
-    watcher,
-    watcher.onDidCreate((u) => onEvent(u, 'create')),
-    watcher.onDidChange((u) => onEvent(u, 'change')),
-    watcher.onDidDelete((u) => onEvent(u, 'delete')),
-  ];
 }
 
 export function deactivate(): void {}

@@ -1,7 +1,6 @@
-// The workspace's monthly savings in the status bar, from the last whole-workspace scan.
+// The workspace's monthly savings in the status bar, from the server's last whole-workspace scan.
 import * as vscode from 'vscode';
-import { formatUsd } from '../core/report/format';
-import type { Totals } from '../core/report/totals';
+import type { StatusParams } from '../server/protocol';
 
 export class SavingsStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('batchwise.savings', vscode.StatusBarAlignment.Right, 100);
@@ -14,12 +13,25 @@ export class SavingsStatusBar implements vscode.Disposable {
     this.item.show();
   }
 
-  show(totals: Totals): void {
-    this.item.text = `$(graph) ${formatUsd(totals.monthlySavings)}/mo`;
-    this.item.tooltip = new vscode.MarkdownString(
-      `**Batchwise**: ${totals.batchable} of ${totals.callSites} LLM call sites are batchable.\n\n` +
-        `${formatUsd(totals.monthlyStandard)}/mo now → ${formatUsd(totals.monthlyWithBatch)}/mo with the Batch APIs.\n\nClick for the savings report.`,
-    );
+  show(status: StatusParams): void {
+    switch (status.state) {
+      case 'scanning':
+        // The figures stay until the new ones arrive.
+        this.item.tooltip = 'Batchwise: scanning the workspace…';
+        return;
+      case 'failed':
+        this.item.text = '$(warning) Batchwise';
+        this.item.tooltip = `Batchwise: the workspace scan failed: ${status.message}. Click to try again; the log (Batchwise: Show Log) has the details.`;
+        return;
+      case 'ready': {
+        const { totals, display } = status;
+        this.item.text = `$(graph) ${display.monthlySavings}/mo`;
+        this.item.tooltip = new vscode.MarkdownString(
+          `**Batchwise**: ${totals.batchable} of ${totals.callSites} LLM call sites are batchable.\n\n` +
+            `${display.monthlyStandard}/mo now → ${display.monthlyWithBatch}/mo with the Batch APIs.\n\nClick for the savings report.`,
+        );
+      }
+    }
   }
 
   get text(): string {

@@ -5,9 +5,10 @@ import { countWithEncoding, EncodingName } from '../core/estimate/tokens';
 
 const state = new Int32Array(workerData.shared as SharedArrayBuffer);
 const started = Date.now();
-// Loading both encodings now is the point: it is the slow part, and it happens here.
+// Loading an encoding is the slow part, and it happens here. Ready once o200k_base is loaded (most
+// models use it, and it takes the longest); cl100k_base loads with the first count that needs it, here
+// too, not on the caller's thread.
 countWithEncoding('warm', 'o200k_base');
-countWithEncoding('warm', 'cl100k_base');
 parentPort!.postMessage({ type: 'ready', ms: Date.now() - started });
 
 parentPort!.on('message', (m: { seq: number; text: string; encoding: EncodingName }) => {

@@ -8,7 +8,7 @@ import { chromium, Browser, Page } from 'playwright-core';
 import { DEFAULT_OPTIONS, Finding } from '../../src/core/model';
 import { WorkspaceSession } from '../../src/workspace/session';
 import { renderReportHtml } from '../../src/vscode/report/html';
-import { reportMessage } from '../../src/vscode/report/rows';
+import { reportMessage } from '../../src/server/reportRows';
 import { formatUsd } from '../../src/core/report/format';
 import { CHROMIUM, CHROMIUM_ARGS, ensureDebianPackages } from '../support/system';
 

@@ -1,28 +1,9 @@
 // Messages between the report webview and the extension. media/report.js follows the same shapes.
-import type { JsonFinding } from '../../core/report/json';
+import type { ExportFormat, ReportRow, ReportTotals } from '../../server/protocol';
 
-/** A row of the report: the CLI's JSON finding, plus the folder and flat money columns to sort on. */
-export interface ReportRow extends JsonFinding {
-  /** Workspace folder name, for multi-root workspaces. */
-  folder: string;
-  monthlyStandard: number | null;
-  /** What the site costs after the move (its current cost unless it is batchable). */
-  monthlyBatch: number | null;
-  /** Counted savings: 0 unless batchable and above the volume threshold. */
-  monthlySavings: number | null;
-}
-
-export interface ReportTotals {
-  callSites: number;
-  batchable: number;
-  monthlyStandard: number;
-  monthlyWithBatch: number;
-  monthlySavings: number;
-}
+export type { ExportFormat, ReportRow, ReportTotals };
 
 export type ToWebview = { type: 'report'; rows: ReportRow[]; totals: ReportTotals; errors: { file: string; message: string }[]; generatedAt: string };
-
-export type ExportFormat = 'markdown' | 'csv' | 'json';
 
 export type FromWebview =
   | { type: 'ready' }

@@ -1,9 +1,10 @@
 // Findings → report rows and the message the page renders. Pure: no vscode import, so the page can be
 // tested in a plain browser with the same data the extension sends.
-import type { Finding } from '../../core/model';
-import { toJsonFinding } from '../../core/report/json';
-import { computeTotals, findingSavings, findingWithBatch } from '../../core/report/totals';
-import type { ReportRow, ToWebview } from './protocol';
+import type { Finding } from '../core/model';
+import { toJsonFinding } from '../core/report/json';
+import { computeTotals, findingSavings, findingWithBatch } from '../core/report/totals';
+import type { ReportRow } from './protocol';
+import type { ToWebview } from '../vscode/report/protocol';
 
 export function toRow(folder: string, f: Finding): ReportRow {
   const row = toJsonFinding(f);

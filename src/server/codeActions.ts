@@ -1,0 +1,138 @@
+// The Quick Fixes: the batch rewrite and the comments that settle a finding by hand. Each action
+// carries the document version it was offered for; its edit is computed when it is chosen (resolve, or
+// the apply command for clients without resolve), by one planning function, and refused when stale.
+import {
+  CodeAction,
+  CodeActionKind,
+  CreateFile,
+  Diagnostic,
+  OptionalVersionedTextDocumentIdentifier,
+  TextDocumentEdit,
+  TextEdit,
+  WorkspaceEdit,
+} from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { join } from 'node:path';
+import type { Finding } from '../core/model';
+import { fixTitle } from '../core/rewrite';
+import { gateFix } from '../core/rewrite/gate';
+import { ANNOTATIONS, AnnotationKind, planAnnotation } from '../core/rewrite/annotate';
+import { RULE_CODES } from '../core/report/message';
+import type { DocumentAnalyses, DocumentFindings } from './analysis';
+import { callRange, DiagnosticData, SOURCE } from './diagnostics';
+import { pathToUri } from './workspaces';
+import { ActionData, ActionKind, APPLY_ACTION_COMMAND } from './protocol';
+
+/** The comments offered on each diagnostic: a verdict the user knows better than inference, or silence. */
+const COMMENTS: Record<string, AnnotationKind[]> = {
+  [RULE_CODES.batchable.code]: ['declare-user-waiting', 'ignore-line', 'ignore-file'],
+  [RULE_CODES.unknown.code]: ['declare-batch', 'declare-user-waiting', 'ignore-line', 'ignore-file'],
+};
+
+/** A quick fix of Batchwise's (`editor.action.codeAction` can ask for them by this kind, in a keybinding). */
+export const ACTION_KIND = `${CodeActionKind.QuickFix}.batchwise`;
+
+/** What the client can do with a workspace edit and a code action (from its initialize capabilities). */
+export interface EditCapabilities {
+  /** codeAction/resolve may fill in `edit`; without it an action carries the apply command instead. */
+  resolveEdit: boolean;
+  /** documentChanges with versioned text edits. */
+  documentChanges: boolean;
+  /** The 'create' resource operation (the helper modules a rewrite adds). */
+  createFiles: boolean;
+}
+
+/** The finding a diagnostic of ours is about, in the document's current findings. */
+function findingOf(entry: DocumentFindings, d: Diagnostic): Finding | undefined {
+  const data = d.data as Partial<DiagnosticData> | undefined;
+  if (data && Number.isInteger(data.start) && Number.isInteger(data.end)) {
+    return entry.findings.find((f) => f.site.range[0] === data.start && f.site.range[1] === data.end);
+  }
+  const r = d.range;
+  return entry.findings.find((f) => {
+    const c = callRange(f);
+    return c.start.line === r.start.line && c.start.character === r.start.character && c.end.line === r.end.line && c.end.character === r.end.character;
+  });
+}
+
+/** The actions offered (not yet computed) for the Batchwise diagnostics in `diagnostics`. */
+export function offeredActions(uri: string, entry: DocumentFindings, diagnostics: readonly Diagnostic[], caps: EditCapabilities): CodeAction[] {
+  const rewrites: CodeAction[] = [];
+  const comments: CodeAction[] = [];
+  const make = (title: string, d: Diagnostic, f: Finding, action: ActionKind): CodeAction => {
+    const data: ActionData = { uri, version: entry.version, start: f.site.range[0], end: f.site.range[1], action };
+    const a: CodeAction = { title: `Batchwise: ${title}`, kind: ACTION_KIND, diagnostics: [d], data };
+    if (!caps.resolveEdit) a.command = { title: a.title, command: APPLY_ACTION_COMMAND, arguments: [data] };
+    return a;
+  };
+  for (const d of diagnostics) {
+    const code = String(d.code ?? '');
+    if (d.source !== SOURCE || !COMMENTS[code]) continue;
+    const f = findingOf(entry, d);
+    if (!f) continue;
+    if (offersRewrite(f)) {
+      const a = make(fixTitle(f.fix!.strategy, f.site.provider), d, f, 'rewrite');
+      // Batch results arrive up to 24 hours later: a change of timing the user chooses, never a fix-all.
+      a.isPreferred = false;
+      rewrites.push(a);
+    }
+    for (const kind of COMMENTS[code]) {
+      const { title, comment } = ANNOTATIONS[kind];
+      comments.push(make(`${title} (// ${comment})`, d, f, kind));
+    }
+  }
+  return [...rewrites, ...comments];
+}
+
+/** Whether the rewrite is offered for a finding at all: a batchable call whose shape a strategy accepted. */
+function offersRewrite(f: Finding): boolean {
+  return f.classification.verdict === 'batchable' && f.fix !== null;
+}
+
+export type ActionPlan = { ok: true; edit: WorkspaceEdit } | { ok: false; reason: string; severity: 'warning' | 'error' };
+
+/**
+ * The one place an action's edit is computed: the rewrite (through the session's fix planning) or a
+ * comment, for the document version the action was offered for and no other.
+ */
+export function planAction(doc: TextDocument | undefined, data: ActionData, analyses: DocumentAnalyses, caps: EditCapabilities): ActionPlan {
+  if (!doc || doc.version !== data.version) {
+    return { ok: false, severity: 'warning', reason: 'the file changed since this fix was offered; use the Quick Fix again.' };
+  }
+  const stored = analyses.current(doc.uri);
+  // The rewrite is planned on a fresh analysis: project files may have changed since the last one.
+  const entry = data.action === 'rewrite' ? analyses.analyzeNow(doc) : stored;
+  const finding = entry?.findings.find((f) => f.site.range[0] === data.start && f.site.range[1] === data.end);
+  if (!entry || !finding) return { ok: false, severity: 'warning', reason: 'the call is no longer there; nothing was changed.' };
+  const versioned: OptionalVersionedTextDocumentIdentifier = { uri: doc.uri, version: doc.version };
+  const textEdits = (edits: readonly { range: [number, number]; newText: string }[]): TextEdit[] =>
+    edits.map((e) => TextEdit.replace({ start: doc.positionAt(e.range[0]), end: doc.positionAt(e.range[1]) }, e.newText));
+
+  if (data.action === 'rewrite') {
+    // The gate every fix passes: never a call a person waits for; an unknown context is not offered here (no confirmation over LSP yet).
+    const gate = gateFix(finding, { front: 'lsp', allowUnknown: false });
+    if (!gate.ok) return { ok: false, severity: 'error', reason: `no fix applied: ${gate.reason}.` };
+    if (!offersRewrite(finding)) return { ok: false, severity: 'error', reason: `no fix applied: ${finding.fixRefusal ?? 'no rewrite is offered for this call'}` };
+    const outcome = entry.where.session.fixFor(finding, gate.permit);
+    if (!outcome.ok) return { ok: false, severity: 'error', reason: `no fix applied: ${outcome.reason}` };
+    const created = outcome.fix.createFiles;
+    if (created.length > 0 && !(caps.documentChanges && caps.createFiles)) {
+      return { ok: false, severity: 'error', reason: `no fix applied: it adds ${created.map((c) => c.path).join(' and ')}, and this editor cannot create files through LSP; run \`batchwise fix ${finding.site.file} --line ${finding.site.loc.start.line} --write\` instead` };
+    }
+    if (!caps.documentChanges) return { ok: true, edit: { changes: { [doc.uri]: textEdits(outcome.fix.edits) } } };
+    const changes: WorkspaceEdit['documentChanges'] = [];
+    for (const file of created) {
+      const uri = pathToUri(join(entry.where.folder.root, file.path));
+      // Neither overwrite nor ignoreIfExists: if the file appeared meanwhile the whole edit fails and nothing is lost.
+      changes.push(CreateFile.create(uri, { overwrite: false, ignoreIfExists: false }));
+      changes.push(TextDocumentEdit.create({ uri, version: null }, [TextEdit.insert({ line: 0, character: 0 }, file.content)]));
+    }
+    changes.push(TextDocumentEdit.create(versioned, textEdits(outcome.fix.edits)));
+    return { ok: true, edit: { documentChanges: changes } };
+  }
+
+  const plan = planAnnotation(finding.site.file, doc.getText(), finding.site, data.action);
+  if (!plan.ok) return { ok: false, severity: 'error', reason: `no comment added: ${plan.reason}` };
+  const edits = textEdits([plan.edit]);
+  return { ok: true, edit: caps.documentChanges ? { documentChanges: [TextDocumentEdit.create(versioned, edits)] } : { changes: { [doc.uri]: edits } } };
+}

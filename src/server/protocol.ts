@@ -1,0 +1,103 @@
+// What the Batchwise language server speaks beyond LSP: its custom requests and notifications, and the
+// data of its code actions. Shared by the server and the VS Code client, so it imports no engine code
+// (only types, which the bundles erase).
+import type { JsonFinding } from '../core/report/json';
+
+/** A row of the report: the CLI's JSON finding, plus the folder and flat money columns to sort on. */
+export interface ReportRow extends JsonFinding {
+  /** Workspace folder name, for multi-root workspaces. */
+  folder: string;
+  monthlyStandard: number | null;
+  /** What the site costs after the move (its current cost unless it is batchable). */
+  monthlyBatch: number | null;
+  /** Counted savings: 0 unless batchable and above the volume threshold. */
+  monthlySavings: number | null;
+}
+
+export interface ReportTotals {
+  callSites: number;
+  batchable: number;
+  monthlyStandard: number;
+  monthlyWithBatch: number;
+  monthlySavings: number;
+}
+
+/** `batchwise/report` (client → server): the workspace's savings report, scanning when asked or when there is none yet. */
+export const REPORT_REQUEST = 'batchwise/report';
+export interface ReportParams {
+  /** Scan again even when the server has a report (the Refresh button). */
+  rescan?: boolean;
+  /** A client-initiated progress token (LSP work done progress); without one the server creates its own where the client supports it. */
+  workDoneToken?: string | number;
+}
+export interface ReportFolder {
+  name: string;
+  uri: string;
+}
+export interface ReportResult {
+  /** False when the scan was cancelled: the rest is then empty. */
+  complete: boolean;
+  folders: ReportFolder[];
+  rows: ReportRow[];
+  /** Per row (same order): the call's document and offsets, for opening it and fixing it from the report. */
+  locations: { uri: string; start: number; end: number }[];
+  totals: ReportTotals;
+  /** The totals as the editor shows them (money formatted by the engine, one way everywhere). */
+  display: StatusDisplay;
+  errors: { file: string; message: string }[];
+  generatedAt: string;
+}
+
+/** `batchwise/exportReport` (client → server): the last report (or a fresh one) as a file's text. */
+export const EXPORT_REQUEST = 'batchwise/exportReport';
+export type ExportFormat = 'markdown' | 'csv' | 'json';
+export interface ExportParams {
+  format: ExportFormat;
+}
+export interface ExportResult {
+  text: string;
+}
+
+/** `batchwise/status` (server → client): what the status bar shows. */
+export const STATUS_NOTIFICATION = 'batchwise/status';
+export interface StatusDisplay {
+  monthlySavings: string;
+  monthlyStandard: string;
+  monthlyWithBatch: string;
+}
+export type StatusParams =
+  | { state: 'scanning' }
+  | { state: 'ready'; totals: ReportTotals; display: StatusDisplay }
+  /** The scan failed: `message` says why; the log has the details. */
+  | { state: 'failed'; message: string };
+
+/** What a code action does once chosen. */
+export type ActionKind = 'rewrite' | 'declare-batch' | 'declare-user-waiting' | 'ignore-line' | 'ignore-file';
+
+/**
+ * The `data` of every Batchwise code action: the call it is about, and the version of the document it
+ * was offered for. Resolving it for another version is refused.
+ */
+export interface ActionData {
+  uri: string;
+  version: number;
+  /** The call's offsets in that version of the document. */
+  start: number;
+  end: number;
+  action: ActionKind;
+}
+
+/** The command a client without `codeAction/resolve` runs (on the server) to apply an action: arguments `[ActionData]`. */
+export const APPLY_ACTION_COMMAND = 'batchwise.applyCodeAction';
+
+export function isActionData(v: unknown): v is ActionData {
+  const d = v as Partial<ActionData> | null;
+  return (
+    !!d &&
+    typeof d.uri === 'string' &&
+    Number.isInteger(d.version) &&
+    Number.isInteger(d.start) &&
+    Number.isInteger(d.end) &&
+    ['rewrite', 'declare-batch', 'declare-user-waiting', 'ignore-line', 'ignore-file'].includes(String(d.action))
+  );
+}

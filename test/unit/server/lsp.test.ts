@@ -1,0 +1,251 @@
+// The language server as any editor sees it: `batchwise lsp --stdio` (the built CLI) driven by a plain
+// LSP client over JSON-RPC, on a copy of the example workspace.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { CodeAction, CodeLens, Diagnostic, Hover, TextDocumentEdit, WorkspaceEdit } from 'vscode-languageserver-protocol';
+import { FULL_CAPABILITIES, LspTestClient } from '../../support/lspClient';
+import { REPO_ROOT } from '../helpers';
+
+const CLI = join(REPO_ROOT, 'dist', 'cli.js');
+const EXPECTED_REWRITE = readFileSync(join(REPO_ROOT, 'test', 'integration', 'suite', 'expected', 'summarize-nightly.ts.txt'), 'utf8');
+const SUMMARIZE = 'scripts/summarize-nightly.ts';
+const COMMENT_TITLES = [
+  'Batchwise: Declare that a person waits for this call (// batchwise: user-waiting)',
+  'Batchwise: Ignore this call (// batchwise-ignore-next-line)',
+  'Batchwise: Ignore this file (// batchwise-ignore-file)',
+];
+
+function workspaceCopy(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'bw-lsp-'));
+  cpSync(join(REPO_ROOT, 'examples'), dir, { recursive: true });
+  return dir;
+}
+
+/** The text after applying a workspace edit's changes to `uri` (the edits of one document never overlap). */
+function applyToText(text: string, edit: WorkspaceEdit, uri: string): string {
+  const edits = (edit.documentChanges ?? []).filter((c): c is TextDocumentEdit => 'textDocument' in c && c.textDocument.uri === uri).flatMap((c) => c.edits);
+  const all = [...edits, ...(edit.changes?.[uri] ?? [])] as { range: never; newText: string }[];
+  return TextDocument.applyEdits(TextDocument.create(uri, 'typescript', 0, text), all);
+}
+
+function start(root: string, extra: Partial<Parameters<typeof LspTestClient.start>[0]> = {}): Promise<LspTestClient> {
+  assert.ok(existsSync(CLI), 'build first (npm run build)');
+  return LspTestClient.start({ command: [process.execPath, CLI, 'lsp', '--stdio'], root, ...extra });
+}
+
+describe('batchwise lsp --stdio with a full-featured client', () => {
+  let root: string;
+  let client: LspTestClient;
+  let severity = 'warning';
+
+  before(async () => {
+    root = workspaceCopy();
+    client = await start(root, { settings: () => ({ severity, defaultCallsPerDay: 1000 }) });
+  });
+  after(async () => {
+    assert.equal(await client.stop(), 0, 'exits 0 after shutdown and exit');
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  test('initialize: the capabilities of a linter with fixes, and its own process', () => {
+    const { capabilities, serverInfo } = client.initializeResult;
+    assert.equal(serverInfo?.name, 'batchwise');
+    assert.equal(capabilities.hoverProvider, true);
+    assert.deepEqual(capabilities.codeActionProvider, { codeActionKinds: ['quickfix'], resolveProvider: true });
+    assert.deepEqual(capabilities.codeLensProvider, { resolveProvider: false });
+    assert.deepEqual(capabilities.executeCommandProvider?.commands, ['batchwise.applyCodeAction']);
+    assert.notEqual((client.initializeResult.batchwise as { pid: number }).pid, process.pid);
+  });
+
+  test('didOpen: a BW001 diagnostic for the document version, with source, code, rule link and the call as its range', async () => {
+    const uri = await client.open(SUMMARIZE);
+    const { diagnostics } = await client.diagnosticsFor(uri, 1);
+    assert.equal(diagnostics.length, 1, JSON.stringify(diagnostics));
+    const [d] = diagnostics;
+    assert.equal(d.source, 'batchwise');
+    assert.equal(d.code, 'BW001');
+    assert.match(d.codeDescription!.href, /\/docs\/rules\/batchable-llm-call\.md$/);
+    assert.equal(d.severity, 2, 'warning');
+    assert.match(d.message as string, /^OpenAI chat\.completions call is batchable: reached only from scripts\/summarize-nightly\.ts \(run by the npm script `summarize`/);
+    const text = readFileSync(join(root, SUMMARIZE), 'utf8');
+    const lines = text.split('\n');
+    const line = lines.findIndex((l) => l.includes('openai.chat.completions.create('));
+    assert.deepEqual(d.range.start, { line, character: lines[line].indexOf('openai.chat.completions.create(') });
+    // The settings came from the client (workspace/configuration), and the server asked to hear of changes and of files.
+    assert.ok(client.registrations.includes('workspace/didChangeConfiguration'));
+    assert.ok(client.registrations.includes('workspace/didChangeWatchedFiles'));
+  });
+
+  test('a call a person waits for gets no diagnostic', async () => {
+    const uri = await client.open('src/app/api/chat/route.ts');
+    assert.deepEqual((await client.diagnosticsFor(uri, 1)).diagnostics, []);
+  });
+
+  test('hover: the verdict, the evidence chain and every assumption', async () => {
+    const uri = client.uri(SUMMARIZE);
+    const d = (await client.diagnosticsFor(uri, 1)).diagnostics[0];
+    const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: d.range.start })) as Hover;
+    const { kind, value } = hover.contents as { kind: string; value: string };
+    assert.equal(kind, 'markdown');
+    assert.match(value, /Batchwise: batchable/);
+    assert.match(value, /`npm-script`/);
+    assert.match(value, /Assumptions/);
+    assert.match(value, /5,000 calls\/day, from the comment/);
+    assert.deepEqual(hover.range, d.range);
+    const nothing = await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 0 } });
+    assert.equal(nothing, null);
+  });
+
+  test('codeLens: the monthly saving above the call, opening the report', async () => {
+    const uri = client.uri(SUMMARIZE);
+    const d = (await client.diagnosticsFor(uri, 1)).diagnostics[0];
+    const lenses = (await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as CodeLens[];
+    assert.equal(lenses.length, 1);
+    assert.match(lenses[0].command!.title, /^Batch API: save ≈ \$\d[\d,]*\.\d\d\/mo$/);
+    assert.equal(lenses[0].command!.command, 'batchwise.showReport');
+    assert.equal(lenses[0].range.start.line, d.range.start.line);
+  });
+
+  test('codeAction → resolve: the rewrite carries its version; resolved, it creates the helper with its content and edits that version', async () => {
+    const uri = client.uri(SUMMARIZE);
+    const d = (await client.diagnosticsFor(uri, 1)).diagnostics[0];
+    const actions = (await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } })) as CodeAction[];
+    assert.deepEqual(actions.map((a) => a.title), ['Batchwise: Move to the OpenAI Batch API (loop hoist)', ...COMMENT_TITLES]);
+    const [rewrite] = actions;
+    assert.equal(rewrite.isPreferred, false, 'a change of timing is never a preferred fix');
+    assert.equal(rewrite.edit, undefined, 'computed when chosen');
+    assert.equal(rewrite.command, undefined, 'the client resolves');
+    assert.deepEqual(rewrite.data, { uri, version: 1, start: (d.data as { start: number }).start, end: (d.data as { end: number }).end, action: 'rewrite' });
+    const resolved = (await client.connection.sendRequest('codeAction/resolve', rewrite)) as CodeAction;
+    const changes = resolved.edit!.documentChanges!;
+    const helperUri = client.uri('batchwise/openaiBatch.ts');
+    assert.deepEqual(changes[0], { kind: 'create', uri: helperUri, options: { overwrite: false, ignoreIfExists: false } });
+    const helper = applyToText('', resolved.edit!, helperUri);
+    assert.match(helper, /^\/\/ Generated by Batchwise\./);
+    assert.match(helper, /export (async )?function runChatCompletionsBatch\(/);
+    const own = changes.find((c): c is TextDocumentEdit => 'textDocument' in c && c.textDocument.uri === uri)!;
+    assert.equal(own.textDocument.version, 1);
+    assert.equal(applyToText(readFileSync(join(root, SUMMARIZE), 'utf8'), resolved.edit!, uri), EXPECTED_REWRITE);
+  });
+
+  test('didChange: diagnostics follow the new version, and an action offered for the old one is refused with the reason', async () => {
+    const uri = client.uri(SUMMARIZE);
+    const d = (await client.diagnosticsFor(uri, 1)).diagnostics[0];
+    const actions = (await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } })) as CodeAction[];
+    const text = readFileSync(join(root, SUMMARIZE), 'utf8');
+    const version = await client.change(uri, text.replace('// batchwise:', '// batchwise-ignore-next-line\n// batchwise:'));
+    assert.equal(version, 2);
+    const messagesBefore = client.messages.length;
+    for (const action of actions) {
+      const resolved = (await client.connection.sendRequest('codeAction/resolve', action)) as CodeAction;
+      assert.equal(resolved.edit, undefined, `${action.title} was resolved for a stale version`);
+    }
+    await client.until(() => client.messages[messagesBefore], 'a message');
+    assert.match(client.messages[messagesBefore].message, /^Batchwise: the file changed since this fix was offered/);
+    // The new text is analysed once typing pauses; every later set of diagnostics is for version 2.
+    const after = await client.diagnosticsFor(uri, 2);
+    assert.ok(Array.isArray(after.diagnostics));
+    await client.change(uri, text);
+    assert.equal((await client.diagnosticsFor(uri, 3)).diagnostics.length, 1, 'back as it was');
+  });
+
+  test('a comment fix: resolved to one versioned insertion; applied, the call has no diagnostic', async () => {
+    const uri = await client.open('evals/run-evals.ts');
+    const published = await client.diagnosticsFor(uri, 1);
+    const [d] = published.diagnostics;
+    const actions = (await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } })) as CodeAction[];
+    assert.deepEqual(actions.map((a) => a.title), ['Batchwise: Move to Anthropic Message Batches (loop hoist)', ...COMMENT_TITLES]);
+    const declare = (await client.connection.sendRequest('codeAction/resolve', actions[1])) as CodeAction;
+    const [change] = declare.edit!.documentChanges! as TextDocumentEdit[];
+    assert.deepEqual(change.textDocument, { uri, version: 1 });
+    const text = readFileSync(join(root, 'evals/run-evals.ts'), 'utf8');
+    const after = applyToText(text, declare.edit!, uri);
+    const lines = after.split('\n');
+    const at = lines.findIndex((l) => l.includes('claude.messages.create('));
+    assert.equal(lines[at - 1], `${/^\s*/.exec(lines[at])![0]}// batchwise: user-waiting`);
+    assert.equal(after.replace(lines[at - 1] + '\n', ''), text, 'nothing else changed');
+    const version = await client.change(uri, after);
+    assert.deepEqual((await client.diagnosticsFor(uri, version)).diagnostics, []);
+  });
+
+  test('batchwise/report on a client progress token: progress from begin to end, then every call site with totals', async () => {
+    const token = 'report-1';
+    client.watchProgress(token);
+    const report = (await client.connection.sendRequest('batchwise/report', { rescan: true, workDoneToken: token })) as {
+      complete: boolean;
+      rows: { file: string; verdict: string }[];
+      locations: { uri: string }[];
+      totals: { callSites: number; batchable: number; monthlySavings: number };
+      display: { monthlySavings: string };
+    };
+    assert.equal(report.complete, true);
+    assert.equal(report.rows.length, 8);
+    assert.equal(report.totals.callSites, 8);
+    assert.equal(report.locations.length, 8);
+    assert.ok(report.totals.batchable >= 4);
+    assert.match(report.display.monthlySavings, /^\$\d[\d,]*\.\d\d$/);
+    const kinds = client.progress.filter((p) => p.token === token).map((p) => p.value.kind);
+    assert.equal(kinds[0], 'begin');
+    assert.equal(kinds.at(-1), 'end');
+    const status = client.notifications.filter((n) => n.method === 'batchwise/status').map((n) => (n.params as { state: string }).state);
+    assert.deepEqual(status.slice(-2), ['scanning', 'ready']);
+  });
+
+  test('batchwise/report without a token: the server creates its own progress', async () => {
+    const before = client.createdProgressTokens.length;
+    const report = (await client.connection.sendRequest('batchwise/report', { rescan: true })) as { rows: unknown[] };
+    assert.equal(report.rows.length, 8);
+    const created = client.createdProgressTokens.slice(before);
+    assert.equal(created.length, 1);
+    assert.deepEqual(client.progress.filter((p) => p.token === created[0]).map((p) => p.value.kind).at(-1), 'end');
+  });
+
+  test('batchwise/exportReport: the last report as CSV', async () => {
+    const result = (await client.connection.sendRequest('batchwise/exportReport', { format: 'csv' })) as { text: string };
+    assert.match(result.text.split('\n')[0], /^file,line,column,provider,api,model,verdict/);
+    assert.equal(result.text.trim().split('\n').length, 1 + 8);
+    assert.equal(await client.connection.sendRequest('batchwise/exportReport', { format: 'pdf' }), null);
+  });
+
+  test('settings come from workspace/configuration and apply on didChangeConfiguration', async () => {
+    const uri = await client.open('scripts/backfill-embeddings.ts');
+    assert.equal((await client.diagnosticsFor(uri, 1)).diagnostics[0].severity, 2);
+    const count = client.diagnostics.length;
+    severity = 'error';
+    await client.changeConfiguration();
+    const republished = await client.until(() => client.diagnostics.slice(count).find((p) => p.uri === uri), 'diagnostics after the settings changed');
+    assert.equal(republished.diagnostics[0].severity, 1, 'error');
+    severity = 'warning';
+  });
+});
+
+describe('batchwise lsp --stdio with a client that cannot resolve code actions', () => {
+  test('the action carries the apply command; executed, the server sends the edit through workspace/applyEdit', async () => {
+    const root = workspaceCopy();
+    const capabilities = structuredClone(FULL_CAPABILITIES);
+    delete capabilities.textDocument!.codeAction!.resolveSupport;
+    const client = await start(root, { capabilities });
+    try {
+      const uri = await client.open(SUMMARIZE);
+      const [d] = (await client.diagnosticsFor(uri, 1)).diagnostics as Diagnostic[];
+      const actions = (await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } })) as CodeAction[];
+      const rewrite = actions[0];
+      assert.equal(rewrite.command?.command, 'batchwise.applyCodeAction');
+      const applied = await client.connection.sendRequest('workspace/executeCommand', { command: rewrite.command!.command, arguments: rewrite.command!.arguments });
+      assert.equal(applied, true);
+      const [sent] = client.appliedEdits;
+      assert.equal(applyToText(readFileSync(join(root, SUMMARIZE), 'utf8'), sent.edit, uri), EXPECTED_REWRITE);
+      // A stale one: the document moved on, the command is refused and nothing is sent.
+      await client.change(uri, readFileSync(join(root, SUMMARIZE), 'utf8') + '\n');
+      assert.equal(await client.connection.sendRequest('workspace/executeCommand', { command: rewrite.command!.command, arguments: rewrite.command!.arguments }), false);
+      assert.equal(client.appliedEdits.length, 1);
+    } finally {
+      await client.stop();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
