@@ -1,11 +1,20 @@
 // The pipeline over a project: prefilter → parse → detect → classify → estimate → fix check.
 import type { AnalysisOptions, AnalysisResult, CallSite, Estimate, Finding, FixSummary, ProjectSource } from './model';
-import { ModuleLookup, ParseCache, ProjectIndex } from './project';
+import { failureMessage, ModuleLookup, ParseCache, ProjectIndex } from './project';
 import { Resolver } from './detect/resolve';
 import { detectInFile, mayContainCalls, DetectedCall } from './detect/detect';
-import { Classifier } from './classify/classify';
-import { isTestFile } from './classify/entries';
+import { Classifier, isTestFile } from './classify';
+import { LOW_VOLUME } from './classify/rules/calls';
+import { evidenceOf } from './classify/path';
 import type { TSESTree } from './parse/parse';
+
+/** Why a batchable call in a serverless function gets no rewrite. */
+function serverlessRefusal(platform: string): string {
+  return (
+    `the call runs in ${platform}, which the platform stops after minutes, while a batch takes up to 24 hours to finish: the rewritten code would be stopped before its results arrive. ` +
+    "Submit the batch in one run and collect its results in a later one (keep the helper's state in lasting storage, not the function's disk)"
+  );
+}
 
 /** Stages after classification, passed in so the pipeline can be assembled (and tested) piece by piece. */
 export interface PipelineStages {
@@ -36,12 +45,7 @@ export class Analyzer {
   }
 
   /** The project's modules by import specifier, parsed: what a fix reads to follow an imported function. */
-  readonly modules: ModuleLookup = (fromFile, specifier) => {
-    const target = this.project.resolveImport(fromFile, specifier);
-    const entry = target ? this.project.get(target) : null;
-    const text = target && entry ? this.project.text(target) : undefined;
-    return target && entry && text !== undefined ? { file: target, text, ast: entry.parsed.ast } : undefined;
-  };
+  readonly modules: ModuleLookup = (fromFile, specifier) => this.project.module(fromFile, specifier);
 
   /** Call sites in one file, with their AST nodes (for rewrites). */
   detect(file: string): DetectedCall[] {
@@ -90,7 +94,14 @@ export class Analyzer {
         continue;
       }
       if (!mayContainCalls(text)) continue;
-      for (const call of this.detect(file)) findings.push(this.finding(call, text));
+      let calls: DetectedCall[] = [];
+      try {
+        calls = this.detect(file);
+      } catch (err) {
+        // A file whose analysis fails costs that file, not the audit.
+        this.project.addError(file, failureMessage(err));
+      }
+      for (const call of calls) findings.push(this.finding(call, text));
       yield { done, total: files.length };
     }
     findings.sort((a, b) => (a.site.file < b.site.file ? -1 : a.site.file > b.site.file ? 1 : a.site.range[0] - b.site.range[0]));
@@ -100,27 +111,35 @@ export class Analyzer {
   }
 
   private finding(call: DetectedCall, text: string): Finding {
+    const { file } = call.site;
+    const line = call.site.loc.start.line;
     const classification = this.classifier.classify(call.site, call.node);
-    const estimate = this.stages.estimate ? this.stages.estimate(call.site, this.options, { volume: classification.volume }) : null;
+    let estimate: Estimate | null = null;
+    try {
+      estimate = this.stages.estimate ? this.stages.estimate(call.site, this.options, { volume: classification.volume }) : null;
+    } catch (err) {
+      this.project.addError(file, `the cost of the call at line ${line} could not be estimated: ${failureMessage(err)}`, line);
+    }
     let fix: FixSummary | null = null;
     let fixRefusal: string | null = null;
     if (classification.verdict === 'batchable' && classification.runsIn) {
       // The rewrites wait for the batch where the call stood; a serverless run is stopped long before.
-      fixRefusal = `the call runs in ${classification.runsIn}, which the platform stops after minutes, while a batch takes up to 24 hours to finish: the rewritten code would be stopped before its results arrive. Submit the batch in one run and collect its results in a later one (keep the helper's state in lasting storage, not the function's disk)`;
+      fixRefusal = serverlessRefusal(classification.runsIn);
     } else if (classification.verdict === 'batchable' && this.stages.fixCheck) {
-      const check = this.stages.fixCheck({ file: call.site.file, text, site: call.site, ast: this.project.get(call.site.file)?.parsed.ast, modules: this.modules });
-      if ('refused' in check) fixRefusal = check.refused;
-      else fix = check;
+      try {
+        const check = this.stages.fixCheck({ file, text, site: call.site, ast: this.project.get(file)?.ast, modules: this.modules });
+        if ('refused' in check) fixRefusal = check.refused;
+        else fix = check;
+      } catch (err) {
+        const reason = failureMessage(err);
+        this.project.addError(file, `the rewrite of the call at line ${line} could not be checked: ${reason}`, line);
+        fixRefusal = `the rewrite could not be checked: ${reason}`;
+      }
     }
     const threshold = this.options.lowVolumeThreshold ?? 0;
     const lowVolume = classification.verdict === 'batchable' && estimate !== null && estimate.callsPerDay < threshold;
     if (lowVolume) {
-      classification.evidence.push({
-        rule: 'low-volume',
-        message: `about ${estimate!.callsPerDay} request${estimate!.callsPerDay === 1 ? '' : 's'} a day is below the ${threshold}/day threshold where a batch is worth the wait; reported as low-volume, not as a saving to chase`,
-        file: call.site.file,
-        line: call.site.loc.start.line,
-      });
+      classification.evidence.push(evidenceOf(LOW_VOLUME, LOW_VOLUME.messages.below(estimate!.callsPerDay, threshold), call.site.file, call.site.loc.start.line));
     }
     return { site: call.site, classification, estimate, fix, fixRefusal, ...(lowVolume ? { lowVolume } : {}) };
   }

@@ -136,6 +136,8 @@ export interface Finding {
 export interface AnalysisError {
   file: string;
   message: string;
+  /** The line of the call or statement the error is about, when it is about one rather than the whole file. */
+  line?: number;
 }
 
 export interface AnalysisResult {

@@ -1,22 +1,16 @@
 // A lazily parsed view of the project: parses a file the first time a stage asks for it,
 // resolves relative imports against the known file list.
 import { parseConfigFileTextToJson } from 'typescript';
-import { parseSource, ParseResult, ParsedFile, TSESTree } from './parse/parse';
-import { indexParents, Node } from './parse/walk';
+import { parseSource, ParseResult, TOO_DEEP_TO_PARSE, TSESTree } from './parse/parse';
+import { SyntaxModel } from './syntax/model';
 import type { AnalysisError, ProjectSource } from './model';
 
-/**
- * Another module of the project, by an import specifier of `fromFile` (relative, or a tsconfig `paths`
- * alias), parsed: how a fix follows an imported function to what it returns.
- */
-export type ModuleLookup = (fromFile: string, specifier: string) => { file: string; text: string; ast: TSESTree.Program } | undefined;
+export type { ModuleLookup } from './syntax/modules';
 
-export interface FileIndex {
-  parsed: ParsedFile;
-  parents: Map<Node, Node>;
-  /** Name indexes the call graph builds on demand; they live as long as the parse (see Classifier). */
-  identifiers?: Map<string, TSESTree.Identifier[]>;
-  memberCalls?: Map<string, TSESTree.CallExpression[]>;
+/** A failure inside the analysis of a file or a call, in words that say what happened (never a syntax error it was not). */
+export function failureMessage(err: unknown): string {
+  if (err instanceof RangeError && /call stack/i.test(err.message)) return 'too deeply nested to analyse (the analysis ran out of stack)';
+  return `the analysis failed (${err instanceof Error ? err.message : String(err)})`;
 }
 
 const RESOLVE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
@@ -41,10 +35,10 @@ export function stripExtension(path: string): string {
 }
 
 /** Parses kept between analyses, keyed by file; an entry is reused only while the text is identical. */
-export type ParseCache = Map<string, { text: string; entry: FileIndex | null; error?: string }>;
+export type ParseCache = Map<string, { text: string; entry: SyntaxModel | null; error?: string }>;
 
 export class ProjectIndex {
-  private readonly cache = new Map<string, FileIndex | null>();
+  private readonly cache = new Map<string, SyntaxModel | null>();
   private readonly fileSet: Set<string>;
   readonly errors: AnalysisError[] = [];
   private readonly reportedErrors = new Set<string>();
@@ -64,8 +58,15 @@ export class ProjectIndex {
     return this.fileSet.has(file);
   }
 
+  /** The file's text, or undefined when there is none; a reader that fails records why and reads as no file. */
   text(file: string): string | undefined {
-    const text = this.source.read(file);
+    let text: string | undefined;
+    try {
+      text = this.source.read(file);
+    } catch (err) {
+      this.report(file, `could not be read: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
+    }
     // A package.json that does not parse loses its scripts and bin entries, evidence for verdicts: say so.
     if (text !== undefined && /(^|\/)package\.json$/.test(file) && !this.reportedErrors.has(file)) {
       const problem = packageJsonProblem(text);
@@ -74,11 +75,11 @@ export class ProjectIndex {
     return text;
   }
 
-  /** The parsed file, or null when it is missing or unparseable (the error is recorded once). */
-  get(file: string): FileIndex | null {
+  /** The file's syntax model, or null when it is missing or unparseable (the error is recorded once). */
+  get(file: string): SyntaxModel | null {
     if (this.cache.has(file)) return this.cache.get(file)!;
-    const text = this.source.read(file);
-    let entry: FileIndex | null = null;
+    const text = this.text(file);
+    let entry: SyntaxModel | null = null;
     if (text === undefined) {
       this.report(file, this.source.readError?.(file) ?? 'could not be read');
     } else {
@@ -89,7 +90,7 @@ export class ProjectIndex {
       } else {
         const result: ParseResult = parseSource(file, text);
         let error: string | undefined;
-        if (result.ok) entry = { parsed: result, parents: indexParents(result.ast) };
+        if (result.ok) entry = SyntaxModel.of(result);
         else {
           error = result.line ? `${result.message} (line ${result.line})` : result.message;
           this.report(file, error);
@@ -101,13 +102,31 @@ export class ProjectIndex {
     return entry;
   }
 
-  /** Why a file could not be parsed, when it was a syntax error (not an unreadable, oversized or minified file). */
-  syntaxError(file: string): string | null {
-    if (this.get(file)) return null;
-    const error = this.errors.find((e) => e.file === file)?.message;
-    return error?.startsWith('syntax error') ? error : null;
+  /** The module an import specifier of `fromFile` names, when it is a file of the project that parses. */
+  module(fromFile: string, specifier: string): SyntaxModel | undefined {
+    const target = this.resolveImport(fromFile, specifier);
+    return (target ? this.get(target) : null) ?? undefined;
   }
 
+  /**
+   * Why a source file could not be parsed, when it is source the parser gave up on (a syntax error,
+   * nesting too deep): not an unreadable, oversized or minified file.
+   */
+  parseFailure(file: string): string | null {
+    if (this.get(file)) return null;
+    const error = this.errors.find((e) => e.file === file)?.message;
+    return error !== undefined && (error.startsWith('syntax error') || error === TOO_DEEP_TO_PARSE) ? error : null;
+  }
+
+  /** An error of the analysis about a file, or one line of it (a call): recorded once, reported with the findings. */
+  addError(file: string, message: string, line?: number): void {
+    const key = `${file}\n${line ?? ''}\n${message}`;
+    if (this.reportedErrors.has(key)) return;
+    this.reportedErrors.add(key);
+    this.errors.push(line === undefined ? { file, message } : { file, message, line });
+  }
+
+  /** A file-level error: the first one a file gets is the one reported. */
   private report(file: string, message: string): void {
     if (this.reportedErrors.has(file)) return;
     this.reportedErrors.add(file);

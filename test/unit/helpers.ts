@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import type { ProjectSource } from '../../src/core/model';
+import { Analyzer } from '../../src/core/analyze';
+import { AnalysisResult, DEFAULT_OPTIONS, Estimate, ProjectSource } from '../../src/core/model';
 import { isSourceFile } from '../../src/core/parse/parse';
 
 /** The repository root, from out/test/unit (compiled) or test/unit (source). */
@@ -28,4 +29,35 @@ export function fixtureProject(dir: string): ProjectSource {
   walk(dir);
   files.sort();
   return { files, configFiles, read: (p) => texts.get(p) };
+}
+
+export interface ExpectedFinding {
+  file: string;
+  line: number;
+  column?: number;
+  provider: string;
+  api: string;
+  model: string | null;
+  verdict: string;
+  rules?: string[];
+}
+
+/** A fixture project's expected.json: the findings (and errors) the engine must report, written by hand. */
+export interface Expected {
+  findings: ExpectedFinding[];
+  /** A known miss: the labels stand (they are the reviewer's, not the engine's), the case runs as a TODO saying why. */
+  todo?: string;
+  errors?: { file: string; messageIncludes: string }[];
+  /** Calls a day every site of the project is estimated at (a stand-in estimate, for the volume rules); no estimate when absent. */
+  callsPerDay?: number;
+}
+
+/** The analysis of a fixture project, with the stand-in estimate its expected.json asks for. */
+export function analyzeFixture(dir: string, expected: Pick<Expected, 'callsPerDay'>): AnalysisResult {
+  const perDay = expected.callsPerDay;
+  const estimate =
+    perDay === undefined
+      ? undefined
+      : (): Estimate => ({ callsPerDay: perDay, volume: { kind: 'default' }, inputTokens: 100, outputTokens: 100, monthlyStandard: 1, monthlyBatch: 0.5, monthlySavings: 0.5, assumptions: [] });
+  return new Analyzer(fixtureProject(dir), DEFAULT_OPTIONS, estimate ? { estimate } : {}).run();
 }

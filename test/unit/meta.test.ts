@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { RULES } from '../../src/core/classify/rules';
-import { REPO_ROOT } from './helpers';
+import { analyzeFixture, Expected, FIXTURES, REPO_ROOT } from './helpers';
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -35,6 +35,27 @@ test('only src/vscode imports vscode', () => {
     .filter((f) => !f.includes(`${join('src', 'vscode')}`))
     .filter((f) => /from\s+['"]vscode['"]|require\(['"]vscode['"]\)/.test(readFileSync(f, 'utf8')));
   assert.deepEqual(offenders, []);
+});
+
+test('every registered rule declares its docs page, which exists and is titled by the rule', () => {
+  for (const rule of RULES) {
+    assert.equal(rule.docs, `docs/rules/${rule.id}.md`);
+    assert.ok(existsSync(join(REPO_ROOT, rule.docs)), `missing ${rule.docs}`);
+    assert.ok(rule.title.length > 5, `rule ${rule.id} has no title`);
+    assert.ok(Object.keys(rule.messages).length > 0, `rule ${rule.id} declares no evidence messages`);
+  }
+});
+
+test('every registered rule is cited by the evidence of at least one analyze fixture', () => {
+  const root = join(FIXTURES, 'analyze');
+  const cited = new Set<string>();
+  for (const name of readdirSync(root)) {
+    const expectedPath = join(root, name, 'expected.json');
+    if (!existsSync(expectedPath)) continue;
+    const expected = JSON.parse(readFileSync(expectedPath, 'utf8')) as Expected;
+    for (const f of analyzeFixture(join(root, name), expected).findings) for (const e of f.classification.evidence) cited.add(e.rule);
+  }
+  assert.deepEqual(RULES.map((r) => r.id).filter((id) => !cited.has(id)), [], 'rules no fixture exercises');
 });
 
 test('every context rule and diagnostic code has a docs page with a title', () => {

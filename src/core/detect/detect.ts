@@ -4,8 +4,10 @@ import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import { visit, Node } from '../parse/walk';
 import type { CallSite, Provider, RequestInfo } from '../model';
 import { CALL_SHAPES, CallShape, MODEL_CLASS_METHOD_NAMES, modelClassShape, SDK_TEXT_MARKERS, WRAPPER_FUNCTIONS, WRAPPER_SOURCES, wrapperShape } from './catalogue';
-import { isFunctionLike, propertyName, Resolver } from './resolve';
-import type { FileIndex, ProjectIndex } from '../project';
+import { Resolver } from './resolve';
+import { isFunctionLike, propertyName } from '../syntax/nodes';
+import { failureMessage, type ProjectIndex } from '../project';
+import type { SyntaxModel } from '../syntax/model';
 
 export interface DetectedCall {
   site: CallSite;
@@ -30,34 +32,41 @@ export function detectInFile(project: ProjectIndex, resolver: Resolver, file: st
   const ignored = ignoredLines(fi);
   if (ignored === 'file') return [];
   const found: DetectedCall[] = [];
-  const importsWrapper = WRAPPER_IMPORT.test(fi.parsed.text);
-  visit(fi.parsed.ast, (node) => {
+  const importsWrapper = WRAPPER_IMPORT.test(fi.text);
+  visit(fi.ast, (node) => {
     if (node.type !== T.CallExpression) return;
-    const wrapped = wrapperCall(fi, resolver, file, node, importsWrapper);
-    if (wrapped) {
-      if (!ignored.has(node.loc.start.line)) found.push({ node, shape: wrapped.shape, site: buildSite(fi, resolver, file, node, wrapped.shape, { model: wrapped.model }) });
-      return;
+    try {
+      const call = detectCall(fi, resolver, file, node, importsWrapper, ignored);
+      if (call) found.push(call);
+    } catch (err) {
+      // One call that cannot be read costs that call, not the file.
+      project.addError(file, `the call at line ${node.loc.start.line} could not be read: ${failureMessage(err)}`, node.loc.start.line);
     }
-    if (node.callee.type !== T.MemberExpression) return;
-    const method = propertyName(node.callee.property, node.callee.computed);
-    if (method && MODEL_CLASS_METHOD_NAMES.has(method)) {
-      const model = resolver.evaluate(file, node.callee.object);
-      const shape = model?.kind === 'model-instance' ? modelClassShape(model.cls, method) : null;
-      if (model?.kind === 'model-instance' && shape) {
-        const wrapped = { model: model.id, promptArgument: true, maxOutputTokens: model.maxTokens };
-        if (!ignored.has(node.loc.start.line)) found.push({ node, shape, site: buildSite(fi, resolver, file, node, shape, wrapped) });
-        return;
-      }
-    }
-    if (method !== 'create' && method !== 'stream') return;
-    const target = resolver.evaluate(file, node.callee.object);
-    if (target?.kind !== 'client') return;
-    const chain = [...target.path, method];
-    const shape = CALL_SHAPES.find((s) => s.provider === target.provider && sameChain(s.chain, chain));
-    if (!shape || ignored.has(node.loc.start.line)) return;
-    found.push({ node, shape, site: buildSite(fi, resolver, file, node, shape) });
   });
   return found;
+}
+
+/** The LLM call `node` is, if it is one (and not silenced by a comment). */
+function detectCall(fi: SyntaxModel, resolver: Resolver, file: string, node: TSESTree.CallExpression, importsWrapper: boolean, ignored: Set<number>): DetectedCall | null {
+  const wrapped = wrapperCall(fi, resolver, file, node, importsWrapper);
+  if (wrapped) return ignored.has(node.loc.start.line) ? null : { node, shape: wrapped.shape, site: buildSite(fi, resolver, file, node, wrapped.shape, { model: wrapped.model }) };
+  if (node.callee.type !== T.MemberExpression) return null;
+  const method = propertyName(node.callee.property, node.callee.computed);
+  if (method && MODEL_CLASS_METHOD_NAMES.has(method)) {
+    const model = resolver.evaluate(file, node.callee.object);
+    const shape = model?.kind === 'model-instance' ? modelClassShape(model.cls, method) : null;
+    if (model?.kind === 'model-instance' && shape) {
+      const wrapped = { model: model.id, promptArgument: true, maxOutputTokens: model.maxTokens };
+      return ignored.has(node.loc.start.line) ? null : { node, shape, site: buildSite(fi, resolver, file, node, shape, wrapped) };
+    }
+  }
+  if (method !== 'create' && method !== 'stream') return null;
+  const target = resolver.evaluate(file, node.callee.object);
+  if (target?.kind !== 'client') return null;
+  const chain = [...target.path, method];
+  const shape = CALL_SHAPES.find((s) => s.provider === target.provider && sameChain(s.chain, chain));
+  if (!shape || ignored.has(node.loc.start.line)) return null;
+  return { node, shape, site: buildSite(fi, resolver, file, node, shape) };
 }
 
 /**
@@ -65,21 +74,21 @@ export function detectInFile(project: ProjectIndex, resolver: Resolver, file: st
  * of its own silences calls that start on the next line (and a statement starting there); at the end
  * of a line of code it silences the calls on that line instead, never the next one.
  */
-function ignoredLines(fi: FileIndex): Set<number> | 'file' {
+function ignoredLines(fi: SyntaxModel): Set<number> | 'file' {
   const lines = new Set<number>();
   const trailing = new Set<number>();
-  for (const c of fi.parsed.comments) {
+  for (const c of fi.comments) {
     const text = c.value.trim();
     if (/^batchwise-ignore-file\b/.test(text)) return 'file';
     if (!/^batchwise-ignore-next-line\b/.test(text)) continue;
-    if (isTrailingComment(fi.parsed.text, c)) trailing.add(c.loc.start.line);
+    if (isTrailingComment(fi.text, c)) trailing.add(c.loc.start.line);
     else lines.add(c.loc.end.line + 1);
   }
   if (lines.size === 0 && trailing.size === 0) return lines;
   // A call inside a statement that starts on the ignored line is ignored too (e.g. a multi-line await);
   // a trailing comment also covers a multi-line call that ends on its line.
   const extended = new Set(lines);
-  visit(fi.parsed.ast, (node) => {
+  visit(fi.ast, (node) => {
     if (node.type !== T.CallExpression) return;
     if (lines.has(node.loc.start.line) || trailing.has(node.loc.start.line) || trailing.has(node.loc.end.line)) {
       for (let l = node.loc.start.line; l <= node.loc.end.line; l++) extended.add(l);
@@ -99,7 +108,7 @@ function isTrailingComment(text: string, comment: TSESTree.Comment): boolean {
  * names a provider this tool prices — through a provider instance or factory, or a gateway id such as
  * 'anthropic/claude-sonnet-4.5'. Calls on other providers' models are not reported.
  */
-function wrapperCall(fi: FileIndex, resolver: Resolver, file: string, node: TSESTree.CallExpression, importsWrapper: boolean): { shape: CallShape; model: string | null } | null {
+function wrapperCall(fi: SyntaxModel, resolver: Resolver, file: string, node: TSESTree.CallExpression, importsWrapper: boolean): { shape: CallShape; model: string | null } | null {
   const callee = node.callee;
   const name = callee.type === T.Identifier ? callee.name : callee.type === T.MemberExpression ? propertyName(callee.property, callee.computed) : null;
   // Only calls named like a wrapper function are followed, or any plain call in a file importing the
@@ -137,7 +146,7 @@ interface Wrapped {
   maxOutputTokens?: number | null;
 }
 
-function buildSite(fi: FileIndex, resolver: Resolver, file: string, node: TSESTree.CallExpression, shape: CallShape, wrapped?: Wrapped): CallSite {
+function buildSite(fi: SyntaxModel, resolver: Resolver, file: string, node: TSESTree.CallExpression, shape: CallShape, wrapped?: Wrapped): CallSite {
   const request = wrapped?.promptArgument ? null : requestObject(fi, resolver, file, node);
   const props = request ? readProps(request.node) : new Map<string, TSESTree.Node>();
   const modelProp = request ? requestProp(resolver, request.file, request.node, 'model', 0) : null;
@@ -181,7 +190,7 @@ function buildSite(fi: FileIndex, resolver: Resolver, file: string, node: TSESTr
     model,
     streaming,
     ...(stream === 'unknown' ? { streamingUnknown: true } : {}),
-    callee: calleeText(fi.parsed.text, node),
+    callee: calleeText(fi.text, node),
     enclosingFunction: enclosingFunctionName(fi, node),
     request: prompt,
     annotation: findAnnotation(fi, node),
@@ -189,7 +198,7 @@ function buildSite(fi: FileIndex, resolver: Resolver, file: string, node: TSESTr
 }
 
 function requestObject(
-  fi: FileIndex,
+  fi: SyntaxModel,
   resolver: Resolver,
   file: string,
   node: TSESTree.CallExpression,
@@ -303,7 +312,7 @@ function collectText(resolver: Resolver, file: string, node: TSESTree.Node, text
   info.dynamicParts += 1;
 }
 
-export function enclosingFunctionName(fi: FileIndex, node: Node): string | null {
+export function enclosingFunctionName(fi: SyntaxModel, node: Node): string | null {
   let cur = fi.parents.get(node);
   while (cur) {
     if (isFunctionLike(cur) || cur.type === T.MethodDefinition) {
@@ -317,7 +326,7 @@ export function enclosingFunctionName(fi: FileIndex, node: Node): string | null 
 }
 
 /** The name a function is known by: its id, the variable or property it is assigned to, or its method key. */
-export function functionName(fi: FileIndex, fn: Node): string | null {
+export function functionName(fi: SyntaxModel, fn: Node): string | null {
   if ((fn.type === T.FunctionDeclaration || fn.type === T.FunctionExpression) && fn.id) return fn.id.name;
   if (fn.type === T.MethodDefinition) return propertyName(fn.key, fn.computed);
   const parent = fi.parents.get(fn);
@@ -339,16 +348,16 @@ export function functionName(fi: FileIndex, fn: Node): string | null {
  * or last line, or the last line of the statement holding it), else a comment on a line of its own just
  * above the call or above a statement that contains it. A trailing comment never reaches the next line.
  */
-function findAnnotation(fi: FileIndex, node: Node): string | null {
+function findAnnotation(fi: SyntaxModel, node: Node): string | null {
   const above = new Map<number, string>();
   const trailing = new Map<number, string>();
-  for (const c of fi.parsed.comments) {
+  for (const c of fi.comments) {
     const m = /^\s*batchwise:\s*(.*?)\s*$/.exec(c.value);
     if (!m) continue;
-    if (isTrailingComment(fi.parsed.text, c)) trailing.set(c.loc.start.line, m[1]);
+    if (isTrailingComment(fi.text, c)) trailing.set(c.loc.start.line, m[1]);
     else above.set(c.loc.end.line, m[1]);
     // The first line inside a multi-line call (`create({` then `// batchwise: …`) speaks for that call.
-    if (c.range[0] > node.range[0] && c.range[1] < node.range[1] && c.loc.start.line === node.loc.start.line + 1 && !isTrailingComment(fi.parsed.text, c)) return m[1];
+    if (c.range[0] > node.range[0] && c.range[1] < node.range[1] && c.loc.start.line === node.loc.start.line + 1 && !isTrailingComment(fi.text, c)) return m[1];
   }
   if (above.size === 0 && trailing.size === 0) return null;
   const statement = enclosingStatement(fi, node);
@@ -367,7 +376,7 @@ function findAnnotation(fi: FileIndex, node: Node): string | null {
 }
 
 /** The nearest statement holding `node`, within its function. */
-function enclosingStatement(fi: FileIndex, node: Node): Node | null {
+function enclosingStatement(fi: SyntaxModel, node: Node): Node | null {
   let cur = fi.parents.get(node);
   while (cur && !isFunctionLike(cur) && cur.type !== T.Program) {
     if (/Statement$|Declaration$/.test(cur.type) && cur.type !== T.BlockStatement) return cur;

@@ -2,10 +2,13 @@
 // destructuring, class fields, typed parameters, factory functions, re-exports and CommonJS exports.
 // Everything is abstract: the result says "this is an OpenAI client's chat.completions", never runs code.
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
-import type { Node } from '../parse/walk';
+import { visit } from '../parse/walk';
+import { FunctionLike, isFunctionLike, Node, propertyName, requireSource, unwrap } from '../syntax/nodes';
 import type { Provider } from '../model';
 import { CLIENT_MODULES, ClientModule, clientModuleFor, MODEL_CLASSES, MODEL_METHODS, ModelClass, modelClassFor, ModelProviderModule, modelProviderModuleFor, WrapperCall, wrapperCallFor, WRAPPER_SOURCES } from './catalogue';
-import type { FileIndex, ProjectIndex } from '../project';
+import type { ProjectIndex } from '../project';
+import type { Binding, SyntaxModel } from '../syntax/model';
+import { ModuleLookup, resolveExport } from '../syntax/modules';
 
 export type Value =
   | { kind: 'class'; provider: Provider }
@@ -34,74 +37,30 @@ export type Value =
   | { kind: 'model-class'; cls: ModelClass }
   | { kind: 'model-instance'; cls: ModelClass; id: string | null; maxTokens: number | null };
 
-export type FunctionLike = TSESTree.FunctionDeclaration | TSESTree.FunctionExpression | TSESTree.ArrowFunctionExpression;
-
-export type Binding =
-  | { kind: 'init'; init: TSESTree.Expression | null; path: string[]; declarator: Node }
-  | { kind: 'function'; node: TSESTree.FunctionDeclaration }
-  | { kind: 'import'; source: string; imported: string }
-  | { kind: 'param'; node: TSESTree.Parameter; path: string[] }
-  | { kind: 'class'; node: TSESTree.ClassDeclaration }
-  | { kind: 'other' };
-
-export function isFunctionLike(node: Node): node is FunctionLike {
-  return (
-    node.type === T.FunctionDeclaration || node.type === T.FunctionExpression || node.type === T.ArrowFunctionExpression
-  );
+/** The name a constructor's parameter property (`private readonly openai: OpenAI`) gives the instance. */
+function parameterPropertyName(param: TSESTree.TSParameterProperty): string | null {
+  const p = param.parameter.type === T.AssignmentPattern ? param.parameter.left : param.parameter;
+  return p.type === T.Identifier ? p.name : null;
 }
 
-export function propertyName(node: TSESTree.Node, computed: boolean): string | null {
-  if (!computed && node.type === T.Identifier) return node.name;
-  if (node.type === T.Literal && typeof node.value === 'string') return node.value;
-  if (node.type === T.PrivateIdentifier) return '#' + node.name;
-  return null;
-}
+/**
+ * How deep evaluations may nest before the rest of a chain is put off: far inside the stack Node gives
+ * a thread, since the walk that asks may itself be deep.
+ */
+const MAX_NESTING = 150;
+/** How many stretches of a chain one outermost evaluation follows before it gives up (a chain of some 300,000 names). */
+const MAX_DEFERRALS = 2_000;
 
-/** Names bound by a pattern, each with the property path that leads to it. */
-function patternNames(pattern: Node, path: string[] = []): { name: string; path: string[] }[] {
-  switch (pattern.type) {
-    case T.Identifier:
-      return [{ name: pattern.name, path }];
-    case T.ObjectPattern: {
-      const out: { name: string; path: string[] }[] = [];
-      for (const prop of pattern.properties) {
-        if (prop.type === T.RestElement) continue;
-        const key = propertyName(prop.key, prop.computed);
-        if (key === null) continue;
-        out.push(...patternNames(prop.value, [...path, key]));
-      }
-      return out;
-    }
-    case T.AssignmentPattern:
-      return patternNames(pattern.left, path);
-    case T.ArrayPattern:
-      return pattern.elements.flatMap((el, i) => (el ? patternNames(el, [...path, String(i)]) : []));
-    case T.TSParameterProperty:
-      return patternNames(pattern.parameter, path);
-    default:
-      return [];
-  }
-}
-
-function unwrapExpression(node: Node): Node {
-  let n = node;
-  for (;;) {
-    if (
-      n.type === T.TSAsExpression ||
-      n.type === T.TSNonNullExpression ||
-      n.type === T.TSSatisfiesExpression ||
-      n.type === T.TSTypeAssertion ||
-      n.type === T.AwaitExpression ||
-      n.type === T.ChainExpression
-    ) {
-      n = (n as { expression?: Node; argument?: Node }).expression ?? (n as { argument: Node }).argument;
-    } else return n;
-  }
+/** Thrown where nesting reaches MAX_NESTING: what to evaluate first, from the top of the stack, so the rest can be memoised. */
+class Deferral {
+  constructor(readonly first: () => void) {}
 }
 
 export class Resolver {
   private readonly memo = new Map<Node, Value | null>();
+  private readonly exportMemo = new Map<string, Value | null>();
   private readonly inProgress = new Set<Node | string>();
+  private depth = 0;
 
   constructor(private readonly project: ProjectIndex) {}
 
@@ -109,19 +68,57 @@ export class Resolver {
   evaluate(file: string, node: Node): Value | null {
     if (this.memo.has(node)) return this.memo.get(node)!;
     if (this.inProgress.has(node)) return null;
-    this.inProgress.add(node);
-    let value: Value | null = null;
-    try {
-      value = this.evaluateUncached(file, node);
-    } finally {
-      this.inProgress.delete(node);
+    return this.nested(
+      () => this.evaluate(file, node),
+      () => {
+        this.inProgress.add(node);
+        let value: Value | null = null;
+        try {
+          value = this.evaluateUncached(file, node);
+        } finally {
+          this.inProgress.delete(node);
+        }
+        this.memo.set(node, value);
+        return value;
+      },
+    );
+  }
+
+  /**
+   * Runs `compute` one level deeper. A chain of names longer than the stack allows (`const c2 = c1`
+   * two thousand times) is not followed in one go: where nesting reaches MAX_NESTING the evaluation
+   * stops (`again` says what it needed), the outermost level evaluates that first, from the top of the
+   * stack, and memoises it, then tries again, so the chain is followed from its far end, a stretch at a time.
+   */
+  private nested<V>(again: () => void, compute: () => V): V {
+    if (this.depth >= MAX_NESTING) throw new Deferral(again);
+    if (this.depth > 0) {
+      this.depth++;
+      try {
+        return compute();
+      } finally {
+        this.depth--;
+      }
     }
-    this.memo.set(node, value);
-    return value;
+    const pending: (() => void)[] = [];
+    for (;;) {
+      this.depth = 1;
+      try {
+        if (pending.length === 0) return compute();
+        pending[pending.length - 1]();
+        pending.pop();
+      } catch (err) {
+        if (!(err instanceof Deferral)) throw err;
+        if (pending.length >= MAX_DEFERRALS) throw new RangeError('Maximum call stack size exceeded: a chain of names too long to follow');
+        pending.push(err.first);
+      } finally {
+        this.depth = 0;
+      }
+    }
   }
 
   private evaluateUncached(file: string, raw: Node): Value | null {
-    const node = unwrapExpression(raw);
+    const node = unwrap(raw, 'value');
     switch (node.type) {
       case T.Identifier:
         return this.evaluateIdentifier(file, node);
@@ -305,33 +302,44 @@ export class Resolver {
 
   private evaluateIdentifier(file: string, node: TSESTree.Identifier, anchor: Node = node): Value | null {
     const fi = this.project.get(file);
-    if (!fi) return null;
-    const binding = lookupBinding(fi, node.name, anchor);
-    if (!binding) return null;
+    const binding = fi?.resolve(node, anchor);
+    return fi && binding ? this.bindingValue(file, fi, binding) : null;
+  }
+
+  /** What a binding holds: its initialiser (and the keys to it), a declaration, an import, a typed parameter. */
+  private bindingValue(file: string, fi: SyntaxModel, binding: Binding): Value | null {
     switch (binding.kind) {
-      case 'init': {
-        let value = binding.init ? this.evaluate(file, binding.init) : null;
-        for (const key of binding.path) value = value ? this.member(file, value, key) : null;
+      case 'var':
+      case 'let':
+      case 'const': {
+        const declarator = binding.declarator;
+        // A loop's variable holds each item in turn, which this does not follow.
+        if (!declarator || binding.keys === null || fi.isLoopVariable(binding)) return null;
+        let value = declarator.init ? this.evaluate(file, declarator.init) : null;
+        for (const key of binding.keys) value = value ? this.member(file, value, key) : null;
         // A `let` flag may be reassigned before it is read.
-        if (value?.kind === 'boolean' && !isConstDeclarator(fi, binding.declarator)) return null;
-        if (value || binding.path.length > 0) return value;
+        if (value?.kind === 'boolean' && binding.kind !== 'const') return null;
+        if (value || binding.keys.length > 0) return value;
         // `let client: OpenAI;` or `let client = null`, assigned later (`client = new OpenAI()`, `client ??= …`).
-        return this.declaredType(file, binding.declarator) ?? this.assignedValue(file, fi, binding.declarator);
+        return this.declaredType(file, declarator) ?? this.assignedValue(file, fi, declarator);
       }
       case 'class':
-        return { kind: 'user-class', file, node: binding.node };
+        return binding.declaration?.type === T.ClassDeclaration ? { kind: 'user-class', file, node: binding.declaration } : null;
       case 'function':
-        return { kind: 'function', file, node: binding.node };
+        return binding.declaration?.type === T.FunctionDeclaration ? { kind: 'function', file, node: binding.declaration } : null;
       case 'import': {
-        const known = this.packageExport(binding.source, binding.imported);
+        if (!binding.import) return null;
+        const { source, imported } = binding.import;
+        const known = this.packageExport(source, imported);
         if (known !== undefined) return known;
-        const target = this.project.resolveImport(file, binding.source);
+        const target = this.project.resolveImport(file, source);
         if (!target) return null;
-        if (binding.imported === '*') return { kind: 'module', file: target };
-        return this.evaluateExport(target, binding.imported);
+        if (imported === '*') return { kind: 'module', file: target };
+        return this.evaluateExport(target, imported);
       }
       case 'param':
-        return binding.path.length === 0 ? this.evaluateTypedParameter(file, binding.node) : this.evaluateTypedProperty(file, binding.node, binding.path);
+        if (!binding.param || binding.keys === null) return null;
+        return binding.keys.length === 0 ? this.evaluateTypedParameter(file, binding.param) : this.evaluateTypedProperty(file, binding.param, binding.keys);
       default:
         return null;
     }
@@ -361,18 +369,17 @@ export class Resolver {
   private readonly assignments = new Map<Node, Value | null>();
 
   /** What a variable declared without a value is assigned later in its file (the first assignment that resolves). */
-  private assignedValue(file: string, fi: FileIndex, declarator: Node): Value | null {
+  private assignedValue(file: string, fi: SyntaxModel, declarator: Node): Value | null {
     if (this.assignments.has(declarator)) return this.assignments.get(declarator)!;
     if (declarator.type !== T.VariableDeclarator || declarator.id.type !== T.Identifier) return null;
     const name = declarator.id.name;
     this.assignments.set(declarator, null);
     const rights: Node[] = [];
-    const stack: Node[] = [fi.parsed.ast];
+    const stack: Node[] = [fi.ast];
     while (stack.length > 0) {
       const n = stack.pop()!;
-      if (n.type === T.AssignmentExpression && n.left.type === T.Identifier && n.left.name === name) {
-        const b = lookupBinding(fi, name, n.left);
-        if (b?.kind === 'init' && b.declarator === declarator) rights.push(n.right);
+      if (n.type === T.AssignmentExpression && n.left.type === T.Identifier && n.left.name === name && fi.resolve(n.left)?.declarator === declarator) {
+        rights.push(n.right);
       }
       for (const key of Object.keys(n)) {
         if (key === 'parent' || key === 'loc' || key === 'range') continue;
@@ -382,9 +389,15 @@ export class Resolver {
       }
     }
     let value: Value | null = null;
-    for (const right of rights) {
-      value = this.evaluate(file, right);
-      if (value) break;
+    try {
+      for (const right of rights) {
+        value = this.evaluate(file, right);
+        if (value) break;
+      }
+    } catch (err) {
+      // Put off (a chain too long to follow in one go) or failed: the placeholder must not stand for the answer.
+      this.assignments.delete(declarator);
+      throw err;
     }
     this.assignments.set(declarator, value);
     return value;
@@ -461,7 +474,7 @@ export class Resolver {
       }
       if (el.type === T.MethodDefinition && el.kind === 'constructor') {
         for (const param of el.value.params) {
-          if (param.type === T.TSParameterProperty && patternNames(param).some((n) => n.name === prop)) {
+          if (param.type === T.TSParameterProperty && parameterPropertyName(param) === prop) {
             return this.evaluateTypedParameter(file, param);
           }
         }
@@ -475,17 +488,12 @@ export class Resolver {
   private returnValue(file: string, fn: FunctionLike): Value | null {
     if (fn.body && fn.body.type !== T.BlockStatement) return this.evaluate(file, fn.body);
     const returns: TSESTree.Expression[] = [];
-    const collect = (n: Node) => {
-      if (n !== fn && isFunctionLike(n)) return;
-      if (n.type === T.ReturnStatement && n.argument) returns.push(n.argument);
-      for (const key of Object.keys(n)) {
-        if (key === 'parent') continue;
-        const v = (n as unknown as Record<string, unknown>)[key];
-        if (Array.isArray(v)) v.forEach((c) => isNodeLike(c) && collect(c));
-        else if (isNodeLike(v)) collect(v);
-      }
-    };
-    if (fn.body) collect(fn.body);
+    if (fn.body) {
+      visit(fn.body, (n) => {
+        if (isFunctionLike(n)) return false;
+        if (n.type === T.ReturnStatement && n.argument) returns.push(n.argument);
+      });
+    }
     for (const r of returns) {
       const v = this.evaluate(file, r);
       if (v) return v;
@@ -496,95 +504,55 @@ export class Resolver {
   /** The value a module exports under `name` ('default' for the default export). */
   evaluateExport(file: string, name: string): Value | null {
     const key = `${file}#${name}`;
-    if (this.inProgress.has(key)) return null;
-    this.inProgress.add(key);
-    try {
-      return this.evaluateExportUncached(file, name);
-    } finally {
-      this.inProgress.delete(key);
+    if (this.exportMemo.has(key)) return this.exportMemo.get(key)!;
+    const model = this.project.get(file);
+    if (!model || this.inProgress.has(key)) return null;
+    return this.nested(
+      () => this.evaluateExport(file, name),
+      () => {
+        this.inProgress.add(key);
+        let value: Value | null;
+        try {
+          value = this.exportValue(model, name);
+        } finally {
+          this.inProgress.delete(key);
+        }
+        this.exportMemo.set(key, value);
+        return value;
+      },
+    );
+  }
+
+  private exportValue(model: SyntaxModel, name: string): Value | null {
+    const target = resolveExport(this.modules, model, name);
+    switch (target?.kind) {
+      case 'binding':
+        return target.binding ? this.bindingValue(target.model.file, target.model, target.binding) : null;
+      case 'value': {
+        const { value, model: at } = target;
+        const whole = value.type === T.FunctionDeclaration ? { kind: 'function' as const, file: at.file, node: value } : value.type === T.ClassDeclaration ? { kind: 'user-class' as const, file: at.file, node: value } : this.evaluate(at.file, value);
+        return target.member === undefined || !whole ? whole : this.member(at.file, whole, target.member);
+      }
+      case 'namespace':
+        return { kind: 'module', file: target.model.file };
+      case 'external':
+        return this.packageExport(target.source, target.imported) ?? null;
+      default:
+        return null;
     }
   }
 
-  private evaluateExportUncached(file: string, name: string): Value | null {
-    const fi = this.project.get(file);
-    if (!fi) return null;
-    const program = fi.parsed.ast;
-    for (const stmt of program.body) {
-      if (stmt.type === T.ExportNamedDeclaration) {
-        const decl = stmt.declaration;
-        if (decl?.type === T.VariableDeclaration) {
-          for (const d of decl.declarations) {
-            const hit = patternNames(d.id).find((n) => n.name === name);
-            if (hit && d.init) {
-              let v = this.evaluate(file, d.init);
-              for (const k of hit.path) v = v ? this.member(file, v, k) : null;
-              return v?.kind === 'boolean' && decl.kind !== 'const' ? null : v;
-            }
-          }
-        } else if (decl && (decl.type === T.FunctionDeclaration) && decl.id?.name === name) {
-          return { kind: 'function', file, node: decl };
-        } else if (decl?.type === T.ClassDeclaration && decl.id?.name === name) {
-          return { kind: 'user-class', file, node: decl };
-        }
-        for (const spec of stmt.specifiers) {
-          const exported = spec.exported.type === T.Identifier ? spec.exported.name : String(spec.exported.value);
-          if (exported !== name) continue;
-          const local = spec.local.type === T.Identifier ? spec.local.name : String(spec.local.value);
-          if (stmt.source) {
-            const known = this.packageExport(stmt.source.value, local);
-            if (known !== undefined) return known;
-            const target = this.project.resolveImport(file, stmt.source.value);
-            return target ? this.evaluateExport(target, local) : null;
-          }
-          return this.evaluate(file, spec.local);
-        }
-      } else if (stmt.type === T.ExportDefaultDeclaration && name === 'default') {
-        const d = stmt.declaration;
-        if (d.type === T.FunctionDeclaration) return { kind: 'function', file, node: d };
-        if (d.type === T.ClassDeclaration) return { kind: 'user-class', file, node: d };
-        return this.evaluate(file, d);
-      } else if (stmt.type === T.ExpressionStatement) {
-        const v = this.evaluateCommonJsExport(file, stmt.expression, name);
-        if (v) return v;
-      }
-    }
-    for (const stmt of program.body) {
-      if (stmt.type === T.ExportAllDeclaration && !stmt.exported) {
-        const target = this.project.resolveImport(file, stmt.source.value);
-        const v = target ? this.evaluateExport(target, name) : null;
-        if (v) return v;
-      }
-    }
-    return null;
-  }
-
-  private evaluateCommonJsExport(file: string, expr: Node, name: string): Value | null {
-    if (expr.type !== T.AssignmentExpression || expr.operator !== '=') return null;
-    const target = expr.left;
-    if (target.type !== T.MemberExpression) return null;
-    const prop = propertyName(target.property, target.computed);
-    // module.exports = <value>
-    if (isModuleExports(target)) {
-      if (name === 'default') return this.evaluate(file, expr.right);
-      const whole = this.evaluate(file, expr.right);
-      return whole ? this.member(file, whole, name) : null;
-    }
-    // exports.x = <value> / module.exports.x = <value>
-    const obj = target.object;
-    if (prop === name && ((obj.type === T.Identifier && obj.name === 'exports') || (obj.type === T.MemberExpression && isModuleExports(obj)))) {
-      return this.evaluate(file, expr.right);
-    }
-    return null;
-  }
+  /** Project modules by specifier; the SDK packages of the catalogue are never project files. */
+  private readonly modules: ModuleLookup = (fromFile, specifier) => (this.packageExport(specifier, '*') !== undefined ? undefined : this.project.module(fromFile, specifier));
 }
 
 /** The members of an object type: a literal, or a type alias or interface declared at the top of the file. */
-function typeMembers(fi: FileIndex, type: TSESTree.TypeNode | undefined, hops = 0): readonly TSESTree.TypeElement[] | null {
+function typeMembers(fi: SyntaxModel, type: TSESTree.TypeNode | undefined, hops = 0): readonly TSESTree.TypeElement[] | null {
   if (!type || hops > 3) return null;
   if (type.type === T.TSTypeLiteral) return type.members;
   if (type.type !== T.TSTypeReference || type.typeName.type !== T.Identifier) return null;
   const name = type.typeName.name;
-  for (const raw of fi.parsed.ast.body) {
+  for (const raw of fi.ast.body) {
     const stmt = raw.type === T.ExportNamedDeclaration && raw.declaration ? raw.declaration : raw;
     if (stmt.type === T.TSTypeAliasDeclaration && stmt.id.name === name) return typeMembers(fi, stmt.typeAnnotation, hops + 1);
     if (stmt.type === T.TSInterfaceDeclaration && stmt.id.name === name) return stmt.body.body;
@@ -592,28 +560,13 @@ function typeMembers(fi: FileIndex, type: TSESTree.TypeNode | undefined, hops = 
   return null;
 }
 
-function isConstDeclarator(fi: FileIndex, declarator: Node): boolean {
-  const decl = fi.parents.get(declarator);
-  return decl?.type === T.VariableDeclaration && decl.kind === 'const';
-}
-
 function isNodeLike(v: unknown): v is Node {
   return typeof v === 'object' && v !== null && typeof (v as { type?: unknown }).type === 'string';
 }
 
-function isModuleExports(node: TSESTree.MemberExpression): boolean {
-  return node.object.type === T.Identifier && node.object.name === 'module' && propertyName(node.property, node.computed) === 'exports';
-}
 
 function isRequireMain(node: TSESTree.MemberExpression): boolean {
   return node.object.type === T.Identifier && node.object.name === 'require' && propertyName(node.property, node.computed) === 'main';
-}
-
-/** `require('x')` → 'x'. */
-export function requireSource(node: TSESTree.CallExpression): string | null {
-  if (node.callee.type !== T.Identifier || node.callee.name !== 'require' || node.arguments.length !== 1) return null;
-  const arg = node.arguments[0];
-  return arg.type === T.Literal && typeof arg.value === 'string' ? arg.value : null;
 }
 
 function findThisAssignment(body: TSESTree.BlockStatement, prop: string): TSESTree.Expression | null {
@@ -623,92 +576,6 @@ function findThisAssignment(body: TSESTree.BlockStatement, prop: string): TSESTr
     if (left.type === T.MemberExpression && left.object.type === T.ThisExpression && propertyName(left.property, left.computed) === prop) {
       return stmt.expression.right;
     }
-  }
-  return null;
-}
-
-function declaredIn(statements: readonly Node[], name: string, isProgram: boolean): Binding | null {
-  for (const raw of statements) {
-    const stmt =
-      raw.type === T.ExportNamedDeclaration && raw.declaration ? raw.declaration : raw.type === T.ExportDefaultDeclaration ? raw.declaration : raw;
-    if (stmt.type === T.VariableDeclaration) {
-      for (const d of stmt.declarations) {
-        const hit = patternNames(d.id).find((n) => n.name === name);
-        if (hit) return { kind: 'init', init: d.init, path: hit.path, declarator: d };
-      }
-    } else if (stmt.type === T.FunctionDeclaration && stmt.id?.name === name) {
-      return { kind: 'function', node: stmt };
-    } else if (stmt.type === T.ClassDeclaration && stmt.id?.name === name) {
-      return { kind: 'class', node: stmt };
-    } else if (isProgram && stmt.type === T.ImportDeclaration) {
-      for (const spec of stmt.specifiers) {
-        if (spec.local.name !== name) continue;
-        if (spec.type === T.ImportDefaultSpecifier) return { kind: 'import', source: stmt.source.value, imported: 'default' };
-        if (spec.type === T.ImportNamespaceSpecifier) return { kind: 'import', source: stmt.source.value, imported: '*' };
-        const imported = spec.imported.type === T.Identifier ? spec.imported.name : String(spec.imported.value);
-        return { kind: 'import', source: stmt.source.value, imported };
-      }
-    } else if (isProgram && stmt.type === T.TSImportEqualsDeclaration && stmt.id.name === name) {
-      const ref = stmt.moduleReference;
-      if (ref.type === T.TSExternalModuleReference && ref.expression.type === T.Literal) {
-        return { kind: 'import', source: String(ref.expression.value), imported: '*' };
-      }
-    }
-  }
-  return null;
-}
-
-/** Scope-aware lookup: the nearest declaration of `name` visible from `from`. */
-export function lookupBinding(fi: FileIndex, name: string, from: Node): Binding | null {
-  let cur: Node | undefined = from;
-  while (cur) {
-    const parent: Node | undefined = fi.parents.get(cur);
-    switch (cur.type) {
-      case T.Program: {
-        const b = declaredIn(cur.body, name, true);
-        if (b) return b;
-        break;
-      }
-      case T.BlockStatement:
-      case T.StaticBlock: {
-        const b = declaredIn(cur.body, name, false);
-        if (b) return b;
-        break;
-      }
-      case T.SwitchCase: {
-        const b = declaredIn(cur.consequent, name, false);
-        if (b) return b;
-        break;
-      }
-      case T.ForOfStatement:
-      case T.ForInStatement:
-      case T.ForStatement: {
-        const init = cur.type === T.ForStatement ? cur.init : cur.left;
-        if (init && init.type === T.VariableDeclaration) {
-          const b = declaredIn([init], name, false);
-          if (b) return cur.type === T.ForStatement ? b : { kind: 'other' };
-        }
-        break;
-      }
-      case T.FunctionDeclaration:
-      case T.FunctionExpression:
-      case T.ArrowFunctionExpression: {
-        for (const p of cur.params) {
-          const hit = patternNames(p).find((n) => n.name === name);
-          if (hit) return { kind: 'param', node: p, path: hit.path };
-        }
-        if (cur.type !== T.ArrowFunctionExpression && cur.id?.name === name && cur.type === T.FunctionExpression) {
-          return { kind: 'other' };
-        }
-        break;
-      }
-      case T.CatchClause:
-        if (cur.param && patternNames(cur.param).some((n) => n.name === name)) return { kind: 'other' };
-        break;
-      default:
-        break;
-    }
-    cur = parent;
   }
   return null;
 }

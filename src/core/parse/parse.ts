@@ -12,10 +12,11 @@ export const SOURCE_EXTENSIONS = ['.js', '.jsx', '.ts', '.tsx', '.mjs', '.cjs', 
 
 /** Files above this are reported and skipped: parsing cost grows with size and such files are bundles or data. */
 export const MAX_PARSE_BYTES = 1_500_000;
-/** Why a file nested deeper than the parser can follow is not analysed. */
-export const TOO_DEEP = 'skipped: too deeply nested to parse (the parser ran out of stack)';
 /** A line longer than this on average means minified output, not source anyone edits. */
 const MINIFIED_AVERAGE_LINE = 500;
+
+/** Why a file nested deeper than the parser's stack allows (thousands of brackets, a generated chain) is not analysed. */
+export const TOO_DEEP_TO_PARSE = 'too deeply nested to parse (the parser ran out of stack)';
 
 export interface ParsedFile {
   ok: true;
@@ -73,9 +74,8 @@ export function parseSource(file: string, text: string): ParseResult {
     const ast = parseEstree(source, { loc: true, range: true, comment: true, jsx, errorOnUnknownASTType: false });
     return { ok: true, file, text, ast, comments: ast.comments ?? [] };
   } catch (err) {
-    // The parser recurses once per level of nesting: about 800 levels use up a thread's stack. That is
-    // the file's depth, not a mistake in it, so it is not called a syntax error.
-    if (err instanceof RangeError && /call stack/i.test(err.message)) return { ok: false, file, message: TOO_DEEP };
+    // The parser recurses once per level of nesting: a file nested deeper than the stack allows is no syntax error.
+    if (err instanceof RangeError && /call stack/i.test(err.message)) return { ok: false, file, message: TOO_DEEP_TO_PARSE };
     const e = err as { message?: string; lineNumber?: number; column?: number };
     return {
       ok: false,

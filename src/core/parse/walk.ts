@@ -40,11 +40,16 @@ export function indexParents(root: Node): Map<Node, Node> {
   return parents;
 }
 
-/** Visits every node depth-first in source order; return false from the visitor to skip a subtree. */
+/**
+ * Visits every node depth-first in source order; return false from the visitor to skip a subtree.
+ * Iterative: a deeply nested file must not run the walk out of stack.
+ */
 export function visit(root: Node, visitor: (node: Node, parent: Node | null) => boolean | void): void {
-  const go = (node: Node, parent: Node | null) => {
-    if (visitor(node, parent) === false) return;
-    for (const child of childrenOf(node)) go(child, node);
-  };
-  go(root, null);
+  const stack: [Node, Node | null][] = [[root, null]];
+  while (stack.length > 0) {
+    const [node, parent] = stack.pop()!;
+    if (visitor(node, parent) === false) continue;
+    const children = childrenOf(node);
+    for (let i = children.length - 1; i >= 0; i--) stack.push([children[i], node]);
+  }
 }

@@ -3,6 +3,7 @@ import type { Finding } from '../model';
 import { volumeSourceText, volumeText } from './volume';
 import { formatUsd } from './format';
 import { costsNothing } from './totals';
+import { DECLARED_CONTEXT, LOW_VOLUME } from '../classify/rules/calls';
 
 const PROVIDER_NAMES: Record<string, string> = { openai: 'OpenAI', anthropic: 'Anthropic' };
 
@@ -20,8 +21,8 @@ function sentence(s: string): string {
 /** The main reason for a verdict: what the code shows first; a declaration comment is mentioned after it. */
 export function primaryReason(f: Finding): string {
   const evidence = f.classification.evidence;
-  const inferred = evidence.find((e) => e.rule !== 'declared-context' && e.rule !== 'low-volume');
-  const declared = evidence.some((e) => e.rule === 'declared-context');
+  const inferred = evidence.find((e) => e.rule !== DECLARED_CONTEXT.id && e.rule !== LOW_VOLUME.id);
+  const declared = evidence.some((e) => e.rule === DECLARED_CONTEXT.id);
   return (inferred?.message ?? evidence[0]?.message ?? 'no evidence') + (declared && inferred ? ' (also declared in a comment)' : '');
 }
 

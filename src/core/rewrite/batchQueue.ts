@@ -6,7 +6,7 @@
 // job at a time needs more concurrency to fill a batch.
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import { visit, Node } from '../parse/walk';
-import { isFunctionLike, propertyName } from '../detect/resolve';
+import { isFunctionLike, propertyName } from '../syntax/nodes';
 import { FileFacts, ModuleLookup } from './effects';
 import type { CallSite, TextEdit } from '../model';
 import type { ModuleStyle } from './moduleStyle';

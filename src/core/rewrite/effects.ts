@@ -1,33 +1,15 @@
 // What code reads, changes and calls, by variable: the facts a rewrite needs before it moves a request
-// away from where it was built. Scope-aware (a name declared again in an inner block is another
-// variable) and syntactic, so deliberately conservative: whatever cannot be shown to leave a value alone
+// away from where it was built. Over the file's syntax model (its scopes: a name declared again in an
+// inner block is another variable), and syntactic, so deliberately conservative: whatever cannot be shown to leave a value alone
 // counts as changing it. What it does not follow: objects changed by code in other files, and changes
 // made through a copy of a reference taken by a method (`const copy = xs.slice(); copy[0].x = 1`).
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
-import { childrenOf, indexParents, Node } from '../parse/walk';
-import { FunctionLike, isFunctionLike, propertyName } from '../detect/resolve';
+import { childrenOf, Node } from '../parse/walk';
+import { FunctionLike, isFunctionLike, propertyName, TYPE_WRAPPERS, unwrap, within } from '../syntax/nodes';
+import { Binding, SyntaxModel } from '../syntax/model';
 import type { ModuleLookup } from '../project';
 
-export type BindingKind = 'var' | 'let' | 'const' | 'param' | 'function' | 'class' | 'import' | 'catch' | 'other' | 'global' | 'this';
-
-export interface Binding {
-  name: string;
-  kind: BindingKind;
-  /** The node whose scope holds the binding: the Program, a function, a block, a for statement, a catch clause. */
-  scope: Node;
-  /** The declaring identifier (none for globals and `this`). */
-  id?: TSESTree.Identifier;
-  /** The declarator of a variable, and the property path from its value to this name (null past a default or rest). */
-  declarator?: TSESTree.VariableDeclarator;
-  /** The parameter's function, and the parameter's position in it. */
-  owner?: FunctionLike;
-  paramIndex?: number;
-  /** Path from the declared value (the initialiser, the parameter's argument, the loop's item) to this name. */
-  path: string[] | null;
-  /** A function declaration, or a const bound to a function expression. */
-  fn?: FunctionLike;
-  exported: boolean;
-}
+export type { Binding };
 
 /** How one reference to a binding uses it. */
 export type Use =
@@ -84,65 +66,41 @@ const READ_ONLY_SINKS = new Set([
   ...PURE_GLOBALS, 'console.log', 'console.info', 'console.warn', 'console.error', 'console.debug', 'console.trace', 'console.dir', 'console.table',
   'process.stdout.write', 'process.stderr.write',
 ]);
-const TS_WRAPPERS = new Set<string>([T.TSAsExpression, T.TSNonNullExpression, T.TSSatisfiesExpression, T.TSTypeAssertion, T.TSInstantiationExpression]);
-const TYPE_ONLY = new Set<string>([
-  T.TSInterfaceDeclaration, T.TSTypeAliasDeclaration, T.TSModuleDeclaration, T.TSDeclareFunction, T.TSEnumDeclaration, T.TSImportEqualsDeclaration,
-  T.TSTypeAnnotation, T.TSTypeParameterDeclaration, T.TSTypeParameterInstantiation,
-]);
-
-export function unwrap(n: Node): Node {
-  while (TS_WRAPPERS.has(n.type)) n = (n as TSESTree.TSAsExpression).expression;
-  return n;
-}
-
-interface Scope {
-  node: Node;
-  parent: Scope | null;
-  /** Functions and the Program: where `var` goes and what `this` is (arrows excepted). */
-  isFunction: boolean;
-  names: Map<string, Binding>;
-}
-
 export type { ModuleLookup };
 
-const FACTS = new WeakMap<TSESTree.Program, FileFacts>();
+const FACTS = new WeakMap<SyntaxModel, FileFacts>();
 
-/** The file's facts, computed once per parse (the analysis checks every call site of a file on one AST). */
-export function factsFor(ast: TSESTree.Program, text: string, file?: string, modules?: ModuleLookup): FileFacts {
-  let facts = FACTS.get(ast);
-  if (!facts || facts.text !== text) {
-    facts = new FileFacts(ast, indexParents(ast), text);
-    FACTS.set(ast, facts);
+/** The file's facts, computed once per parse (the analysis checks every call site of a file on one model). */
+export function factsFor(model: SyntaxModel, modules?: ModuleLookup): FileFacts {
+  let facts = FACTS.get(model);
+  if (!facts) {
+    facts = new FileFacts(model);
+    FACTS.set(model, facts);
   }
-  if (file !== undefined) facts.file = file;
   if (modules) facts.modules = modules;
   return facts;
 }
 
+/**
+ * What code does with each binding of a file, over the file's syntax model (its scopes and references):
+ * how a reference uses its value, what may change it, what kind of value it is, what is pure.
+ */
 export class FileFacts {
-  readonly parents: Map<Node, Node>;
-  /** The file these facts are of (relative to the workspace root), when known, and how to reach the modules it imports. */
-  file?: string;
+  readonly program: TSESTree.Program;
+  readonly text: string;
+  /** The file these facts are of (relative to the workspace root), and how to reach the modules it imports. */
+  readonly file: string;
   modules?: ModuleLookup;
-  private readonly scopeOf = new Map<Node, Scope>();
-  private readonly declared = new Map<Node, Binding>();
-  private readonly resolved = new Map<Node, Binding>();
-  private readonly uses = new Map<Binding, Node[]>();
-  private readonly globals = new Map<string, Binding>();
-  private readonly thisOf = new Map<Node, Binding>();
   private readonly kinds = new Map<Node, ValueKind | null>();
-  private readonly idsOf = new Map<TSESTree.VariableDeclarator, TSESTree.Identifier[]>();
 
-  constructor(
-    readonly program: TSESTree.Program,
-    parents: Map<Node, Node>,
-    readonly text: string,
-  ) {
-    this.parents = parents;
-    const root: Scope = { node: program, parent: null, isFunction: true, names: new Map() };
-    this.scopeOf.set(program, root);
-    for (const s of program.body) this.collect(s, root);
-    for (const s of program.body) this.link(s, root);
+  constructor(readonly model: SyntaxModel) {
+    this.program = model.ast;
+    this.text = model.text;
+    this.file = model.file;
+  }
+
+  get parents(): Map<Node, Node> {
+    return this.model.parents;
   }
 
   src(n: Node): string {
@@ -151,237 +109,12 @@ export class FileFacts {
 
   /** The binding an identifier (or `this`) refers to; globals get one binding per name. */
   bindingOf(ref: Node): Binding | undefined {
-    return this.resolved.get(ref) ?? this.declared.get(ref);
+    return this.model.bindingOf(ref);
   }
 
   /** Every reference to a binding (declarations excluded), in source order. */
-  referencesOf(b: Binding): Node[] {
-    return this.uses.get(b) ?? [];
-  }
-
-  // ---- scopes
-
-  private declare(scope: Scope, id: TSESTree.Identifier, b: Omit<Binding, 'name' | 'scope' | 'id' | 'exported'>): void {
-    const existing = scope.names.get(id.name);
-    // `var x` twice, or a function declared again: one variable.
-    const binding = existing && (b.kind === 'var' || b.kind === 'function') ? existing : { ...b, name: id.name, scope: scope.node, id, exported: false };
-    if (!existing || binding !== existing) scope.names.set(id.name, binding);
-    this.declared.set(id, binding);
-    if (b.declarator) this.idsOf.set(b.declarator, [...(this.idsOf.get(b.declarator) ?? []), id]);
-  }
-
-  private declarePattern(p: Node, scope: Scope, kind: BindingKind, path: string[] | null, extra: Partial<Binding>): void {
-    switch (p.type) {
-      case T.Identifier:
-        this.declare(scope, p, { ...extra, kind, path });
-        return;
-      case T.ObjectPattern:
-        for (const prop of p.properties) {
-          if (prop.type === T.RestElement) this.declarePattern(prop.argument, scope, kind, null, extra);
-          else {
-            const key = propertyName(prop.key, prop.computed);
-            this.declarePattern(prop.value, scope, kind, path && key !== null ? [...path, key] : null, extra);
-          }
-        }
-        return;
-      case T.ArrayPattern:
-        p.elements.forEach((e, i) => e && this.declarePattern(e, scope, kind, path && e.type !== T.RestElement ? [...path, String(i)] : null, extra));
-        return;
-      case T.AssignmentPattern:
-        this.declarePattern(p.left, scope, kind, null, extra);
-        return;
-      case T.RestElement:
-        this.declarePattern(p.argument, scope, kind, null, extra);
-        return;
-      case T.TSParameterProperty:
-        this.declarePattern(p.parameter, scope, kind, path, extra);
-        return;
-      default:
-        return;
-    }
-  }
-
-  private nearestFunction(scope: Scope): Scope {
-    let s = scope;
-    while (!s.isFunction && s.parent) s = s.parent;
-    return s;
-  }
-
-  private newScope(node: Node, parent: Scope, isFunction = false): Scope {
-    const s: Scope = { node, parent, isFunction, names: new Map() };
-    this.scopeOf.set(node, s);
-    return s;
-  }
-
-  /** First pass: every declaration, into the scope it belongs to (hoisting included). */
-  private collect(n: Node, scope: Scope): void {
-    if (TYPE_ONLY.has(n.type)) {
-      if (n.type === T.TSDeclareFunction && n.id) this.declare(scope, n.id, { kind: 'function', path: [] });
-      if (n.type === T.TSEnumDeclaration) this.declare(scope, n.id, { kind: 'other', path: null });
-      if (n.type === T.TSImportEqualsDeclaration) this.declare(scope, n.id, { kind: 'import', path: null });
-      return;
-    }
-    switch (n.type) {
-      case T.ImportDeclaration:
-        for (const sp of n.specifiers) this.declare(scope, sp.local, { kind: 'import', path: null });
-        return;
-      case T.FunctionDeclaration:
-        if (n.id) this.declare(scope, n.id, { kind: 'function', path: [], fn: n });
-        this.collectFunction(n, scope);
-        return;
-      case T.FunctionExpression:
-      case T.ArrowFunctionExpression:
-        this.collectFunction(n, scope);
-        return;
-      case T.ClassDeclaration:
-        if (n.id) this.declare(scope, n.id, { kind: 'class', path: null });
-        break;
-      case T.VariableDeclaration: {
-        const target = n.kind === 'var' ? this.nearestFunction(scope) : scope;
-        const kind: BindingKind = n.kind === 'var' ? 'var' : n.kind === 'let' ? 'let' : 'const';
-        for (const d of n.declarations) {
-          const init = d.init ? unwrap(d.init) : null;
-          const fn = kind === 'const' && d.id.type === T.Identifier && init && (init.type === T.ArrowFunctionExpression || init.type === T.FunctionExpression) ? init : undefined;
-          this.declarePattern(d.id, target, kind, [], { declarator: d, fn });
-        }
-        break;
-      }
-      case T.BlockStatement:
-      case T.StaticBlock: {
-        const inner = this.newScope(n, scope);
-        for (const c of childrenOf(n)) this.collect(c, inner);
-        return;
-      }
-      case T.ForStatement:
-      case T.ForInStatement:
-      case T.ForOfStatement:
-      case T.SwitchStatement: {
-        const inner = this.newScope(n, scope);
-        for (const c of childrenOf(n)) this.collect(c, inner);
-        return;
-      }
-      case T.CatchClause: {
-        const inner = this.newScope(n, scope);
-        if (n.param) this.declarePattern(n.param, inner, 'catch', null, {});
-        for (const c of childrenOf(n)) this.collect(c, inner);
-        return;
-      }
-      default:
-        break;
-    }
-    for (const c of childrenOf(n)) this.collect(c, scope);
-  }
-
-  private collectFunction(fn: FunctionLike, scope: Scope): void {
-    const inner = this.newScope(fn, scope, fn.type !== T.ArrowFunctionExpression);
-    if (fn.type === T.FunctionExpression && fn.id) this.declare(inner, fn.id, { kind: 'function', path: [], fn });
-    fn.params.forEach((p, i) => this.declarePattern(p, inner, 'param', [], { owner: fn, paramIndex: i }));
-    for (const p of fn.params) this.collect(p, inner);
-    if (fn.body.type === T.BlockStatement) {
-      // The body's declarations share the parameters' scope.
-      this.scopeOf.set(fn.body, inner);
-      for (const s of fn.body.body) this.collect(s, inner);
-    } else if (fn.body) {
-      this.collect(fn.body, inner);
-    }
-  }
-
-  // ---- references
-
-  private lookup(name: string, scope: Scope): Binding {
-    for (let s: Scope | null = scope; s; s = s.parent) {
-      const b = s.names.get(name);
-      if (b) return b;
-    }
-    let g = this.globals.get(name);
-    if (!g) {
-      g = { name, kind: 'global', scope: this.program, path: null, exported: false };
-      this.globals.set(name, g);
-    }
-    return g;
-  }
-
-  private reference(ref: Node, b: Binding): void {
-    this.resolved.set(ref, b);
-    const list = this.uses.get(b);
-    if (list) list.push(ref);
-    else this.uses.set(b, [ref]);
-  }
-
-  /** Second pass: every identifier in a reading or writing position, to the binding it names. */
-  private link(n: Node, scope: Scope): void {
-    if (TYPE_ONLY.has(n.type)) return;
-    const own = this.scopeOf.get(n);
-    if (own) scope = own;
-    switch (n.type) {
-      case T.Identifier:
-        if (!this.declared.has(n)) this.reference(n, this.lookup(n.name, scope));
-        return;
-      case T.ThisExpression: {
-        let s = scope;
-        while (s.parent && !(s.isFunction && s.node.type !== T.ArrowFunctionExpression)) s = s.parent;
-        let b = this.thisOf.get(s.node);
-        if (!b) {
-          b = { name: 'this', kind: 'this', scope: s.node, path: null, exported: false };
-          this.thisOf.set(s.node, b);
-        }
-        this.reference(n, b);
-        return;
-      }
-      case T.MemberExpression:
-        this.link(n.object, scope);
-        if (n.computed) this.link(n.property, scope);
-        return;
-      case T.Property:
-      case T.PropertyDefinition:
-      case T.MethodDefinition:
-      case T.AccessorProperty:
-        if (n.computed) this.link(n.key, scope);
-        if (n.value) this.link(n.value, scope);
-        return;
-      case T.LabeledStatement:
-        this.link(n.body, scope);
-        return;
-      case T.BreakStatement:
-      case T.ContinueStatement:
-      case T.ImportDeclaration:
-      case T.ExportAllDeclaration:
-      case T.MetaProperty:
-        return;
-      case T.ExportNamedDeclaration:
-        if (n.declaration) {
-          this.link(n.declaration, scope);
-          this.markExported(n.declaration);
-        } else if (!n.source) {
-          for (const sp of n.specifiers) {
-            if (sp.local.type !== T.Identifier) continue;
-            const b = this.lookup(sp.local.name, scope);
-            this.reference(sp.local, b);
-            b.exported = true;
-          }
-        }
-        return;
-      case T.ExportDefaultDeclaration:
-        this.link(n.declaration, scope);
-        this.markExported(n.declaration);
-        if (n.declaration.type === T.Identifier) this.lookup(n.declaration.name, scope).exported = true;
-        return;
-      default:
-        for (const c of childrenOf(n)) this.link(c, scope);
-    }
-  }
-
-  private markExported(decl: Node): void {
-    const ids: TSESTree.Identifier[] = [];
-    if (decl.type === T.VariableDeclaration) {
-      for (const d of decl.declarations) ids.push(...(this.idsOf.get(d) ?? []));
-    } else if ((decl.type === T.FunctionDeclaration || decl.type === T.ClassDeclaration) && decl.id) {
-      ids.push(decl.id);
-    }
-    for (const id of ids) {
-      const b = this.declared.get(id);
-      if (b) b.exported = true;
-    }
+  referencesOf(b: Binding): readonly Node[] {
+    return this.model.referencesOf(b);
   }
 
   // ---- uses
@@ -393,7 +126,7 @@ export class FileFacts {
     for (;;) {
       const p = this.parents.get(cur);
       if (!p) break;
-      if (TS_WRAPPERS.has(p.type) || p.type === T.ChainExpression) {
+      if (TYPE_WRAPPERS.has(p.type) || p.type === T.ChainExpression) {
         cur = p;
         continue;
       }
@@ -488,7 +221,7 @@ export class FileFacts {
         break;
       }
       holder = this.parents.get(node);
-      while (holder && TS_WRAPPERS.has(holder.type)) {
+      while (holder && TYPE_WRAPPERS.has(holder.type)) {
         node = holder;
         holder = this.parents.get(node);
       }
@@ -496,7 +229,7 @@ export class FileFacts {
     if (!holder) return { kind: 'escape', ref, path, value, at };
     // `const alias = value`: followed, so that changes made through the alias count.
     if (holder.type === T.VariableDeclarator && holder.init === node && holder.id.type === T.Identifier) {
-      return { kind: 'escape', ref, path, value, at: holder, alias: this.declared.get(holder.id), aliasPath: prefix };
+      return { kind: 'escape', ref, path, value, at: holder, alias: this.model.bindingOf(holder.id), aliasPath: prefix };
     }
     // `obj.key = value`: now also a member of another variable's value.
     if (holder.type === T.AssignmentExpression && holder.right === node && holder.operator === '=') {
@@ -1115,7 +848,7 @@ export class FileFacts {
     const walk = (root: Node, depth: number) => {
       const visitNode = (n: Node) => {
         if (n.type === T.Identifier || n.type === T.ThisExpression) {
-          const b = this.resolved.get(n);
+          const b = this.model.declares(n) ? undefined : this.model.bindingOf(n);
           if (b && !inside(b, root)) {
             out.push(n);
             if (b.fn && !seen.has(b.fn) && depth < 4 && this.useOf(n).kind === 'call') {
@@ -1135,8 +868,7 @@ export class FileFacts {
 
   /** The innermost function holding a node, or null at the top level. */
   functionOf(n: Node): FunctionLike | null {
-    for (let p = this.parents.get(n); p; p = this.parents.get(p)) if (isFunctionLike(p)) return p;
-    return null;
+    return this.model.functionOf(n);
   }
 
   line(n: Node): number {
@@ -1148,10 +880,6 @@ export class FileFacts {
     const s = this.src(n).replace(/\s+/g, ' ').trim();
     return s.length > 50 ? `${s.slice(0, 47)}…` : s;
   }
-}
-
-export function within(inner: Node, outer: Node): boolean {
-  return inner.range[0] >= outer.range[0] && inner.range[1] <= outer.range[1];
 }
 
 /** Whether two member paths can name the same value ('*' is any member; a path covers everything under it). */

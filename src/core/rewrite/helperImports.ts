@@ -4,7 +4,7 @@
 // export the file already imports from the helper is reused under its local name; exports of one
 // module go into one declaration, the file's own if it has one.
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
-import { propertyName } from '../detect/resolve';
+import { propertyName } from '../syntax/nodes';
 import type { TextEdit } from '../model';
 import type { Node } from '../parse/walk';
 import type { NameSet } from './names';

@@ -15,9 +15,10 @@
 // answer arrives, so only (1) matters there, together with the order of whatever runs before the call.
 import { AST_NODE_TYPES as T, parseSource, TSESTree } from '../parse/parse';
 import { indexParents, visit, Node } from '../parse/walk';
-import { FunctionLike, isFunctionLike, propertyName } from '../detect/resolve';
+import { FunctionLike, isFunctionLike, propertyName, unwrap, within } from '../syntax/nodes';
 import type { CallSite, TextEdit } from '../model';
-import { Binding, factsFor, FileFacts, ModuleLookup, overlaps, unwrap, Use, within } from './effects';
+import { Binding, factsFor, FileFacts, ModuleLookup, overlaps, Use } from './effects';
+import { SyntaxModel } from '../syntax/model';
 import { enclosingLoop, Loop, patternDefaults, patternIds, resultUse } from './loopShape';
 import { jsFileIsEsm, ModuleStyle, tsAllowsTopLevelAwait, tsFileIsNodeEsm } from './moduleStyle';
 import { importEdits, planImports } from './helperImports';
@@ -142,7 +143,7 @@ export function callUnderFix(file: string, text: string, site: CallSite, ast?: T
   if (!call) return refuse('the call is no longer where it was analysed; analyse the file again');
   const client = clientOf(call, endpoint.chain);
   if (typeof client === 'string') return refuse(client);
-  const facts = factsFor(parsed.ast, text, file, modules);
+  const facts = factsFor(SyntaxModel.of({ file, text, ast: parsed.ast }), modules);
   const server = serverProblem(client, facts);
   if (server) return refuse(server);
   if (call.arguments.length !== 1 || call.arguments[0].type === T.SpreadElement) {

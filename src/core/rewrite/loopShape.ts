@@ -4,9 +4,10 @@
 // up front, a loop without a block to put the batch in); what the request reads is loopHoist's business.
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import { visit, Node } from '../parse/walk';
-import { FunctionLike, isFunctionLike, propertyName } from '../detect/resolve';
+import { FunctionLike, isFunctionLike, propertyName, unwrap } from '../syntax/nodes';
 import type { TextEdit } from '../model';
-import { Binding, factsFor, FileFacts, ModuleLookup, unwrap } from './effects';
+import { Binding, factsFor, FileFacts, ModuleLookup } from './effects';
+import { resolveExport } from '../syntax/modules';
 
 /** The defaults a pattern gives (`{ id = nextId() }`): evaluated again wherever the pattern is. */
 export function patternDefaults(pattern: Node): Node[] {
@@ -462,42 +463,14 @@ function calledFunction(call: TSESTree.CallExpression, facts: FileFacts, depth: 
 function exportedFunction(fromFile: string, specifier: string, name: string, modules: ModuleLookup, depth: number): { fn: FunctionLike; facts: FileFacts } | undefined {
   if (depth > 6) return undefined;
   const module = modules(fromFile, specifier);
-  if (!module) return undefined;
-  const facts = factsFor(module.ast, module.text, module.file, modules);
-  const byLocal = (id: TSESTree.Identifier | null | undefined) => {
-    const b = id ? facts.bindingOf(id) : undefined;
+  const target = module ? resolveExport(modules, module, name) : null;
+  if (target?.kind === 'binding') {
+    const facts = factsFor(target.model, modules);
+    const b = target.binding;
     return b?.fn && (b.kind === 'function' || b.kind === 'const') && !reassigned(b, facts) ? { fn: b.fn, facts } : undefined;
-  };
-  const localNamed = (local: string) => {
-    for (const s of module.ast.body) {
-      const d = s.type === T.ExportNamedDeclaration && s.declaration ? s.declaration : s;
-      if (d.type === T.FunctionDeclaration && d.id?.name === local) return byLocal(d.id);
-      if (d.type === T.VariableDeclaration && d.kind === 'const') {
-        for (const v of d.declarations) if (v.id.type === T.Identifier && v.id.name === local) return byLocal(v.id);
-      }
-    }
-    return undefined;
-  };
-  for (const s of module.ast.body) {
-    if (name === 'default' && s.type === T.ExportDefaultDeclaration) {
-      const d = s.declaration;
-      if (d.type === T.FunctionDeclaration || d.type === T.FunctionExpression || d.type === T.ArrowFunctionExpression) return d.id ? byLocal(d.id) ?? { fn: d, facts } : { fn: d, facts };
-      return d.type === T.Identifier ? localNamed(d.name) : undefined;
-    }
-    if (s.type !== T.ExportNamedDeclaration || s.exportKind === 'type') continue;
-    if (s.declaration) {
-      const d = s.declaration;
-      if (d.type === T.FunctionDeclaration && d.id?.name === name) return byLocal(d.id);
-      if (d.type === T.VariableDeclaration) for (const v of d.declarations) if (v.id.type === T.Identifier && v.id.name === name) return d.kind === 'const' ? byLocal(v.id) : undefined;
-      continue;
-    }
-    for (const sp of s.specifiers) {
-      const exported = sp.exported.type === T.Identifier ? sp.exported.name : String(sp.exported.value);
-      if (exported !== name) continue;
-      const local = sp.local.type === T.Identifier ? sp.local.name : String(sp.local.value);
-      return s.source ? exportedFunction(module.file, s.source.value, local, modules, depth + 1) : localNamed(local);
-    }
   }
+  // `export default function () {…}`, `export default async (x) => …`; not CommonJS values, which may be replaced later.
+  if (target?.kind === 'value' && !target.commonjs && target.member === undefined && isFunctionLike(target.value)) return { fn: target.value, facts: factsFor(target.model, modules) };
   return undefined;
 }
 

@@ -4,27 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Analyzer } from '../../../src/core/analyze';
-import { DEFAULT_OPTIONS } from '../../../src/core/model';
 import { ruleById } from '../../../src/core/classify/rules';
-import { FIXTURES, fixtureProject } from '../helpers';
-
-interface ExpectedFinding {
-  file: string;
-  line: number;
-  column?: number;
-  provider: string;
-  api: string;
-  model: string | null;
-  verdict: string;
-  rules?: string[];
-}
-interface Expected {
-  findings: ExpectedFinding[];
-  /** A known miss: the labels stand (they are the reviewer's, not the engine's), the case runs as a TODO saying why. */
-  todo?: string;
-  errors?: { file: string; messageIncludes: string }[];
-}
+import { analyzeFixture, Expected, FIXTURES } from '../helpers';
 
 const root = join(FIXTURES, 'analyze');
 const cases = readdirSync(root).filter((d) => existsSync(join(root, d, 'expected.json')));
@@ -38,7 +19,7 @@ test('the fixture set is not empty and has no duplicate cases', () => {
 for (const name of cases) {
   const expected = JSON.parse(readFileSync(join(root, name, 'expected.json'), 'utf8')) as Expected;
   test(`analyze: ${name}`, { todo: expected.todo }, () => {
-    const result = new Analyzer(fixtureProject(join(root, name)), DEFAULT_OPTIONS).run();
+    const result = analyzeFixture(join(root, name), expected);
     const actual = result.findings.map((f) => ({
       file: f.site.file,
       line: f.site.loc.start.line,

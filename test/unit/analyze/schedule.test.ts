@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cronRunsPerDay } from '../../../src/core/classify/schedule';
+import { cronRunsPerDay } from '../../../src/core/classify/rules/schedules';
 
 test('cron expressions: runs per day', () => {
   assert.equal(cronRunsPerDay('0 6 * * *'), 1);

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseSource, ParsedFile } from '../../../src/core/parse/parse';
-import { serverStartIn } from '../../../src/core/classify/server';
+import { serverStartIn } from '../../../src/core/classify/rules/httpServers';
 
 function parsed(text: string): ParsedFile {
   const result = parseSource('x.ts', text);

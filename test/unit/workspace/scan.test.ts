@@ -157,9 +157,9 @@ test('an edit rebuilds the call-graph indexes of the edited file only', () => {
   });
   try {
     const session = new WorkspaceSession(root, DEFAULT_OPTIONS);
-    type Entry = { entry: { identifiers?: Map<string, unknown> } | null };
+    type Entry = { entry: { identifierIndex?: Map<string, unknown> | null } | null };
     const cache = (session as unknown as { parseCache: Map<string, Entry> }).parseCache;
-    const indexOf = (rel: string) => cache.get(rel)?.entry?.identifiers;
+    const indexOf = (rel: string) => cache.get(rel)?.entry?.identifierIndex;
     assert.equal(session.analyzeAll().findings.length, 1);
     const before = { nightly: indexOf('scripts/nightly.ts'), other: indexOf('scripts/other.ts') };
     assert.ok(before.nightly && before.other, 'the walk to the callers indexed both importers');

@@ -1,25 +1,35 @@
 // Loops around a call, and what they loop over. A loop says the call runs many times; only what it
 // iterates says whether anyone is waiting on the other side: lines of a file or rows of a table
-// fetched in bulk are batch work, `req.body.items` is a person's request. See
-// docs/rules/loop-over-collection.md.
-import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
-import { visit, type Node } from '../parse/walk';
-import type { Evidence } from '../model';
-import { isFunctionLike, lookupBinding, propertyName } from '../detect/resolve';
-import type { FileIndex } from '../project';
+// fetched in bulk are batch work, `req.body.items` is a person's request.
+import { AST_NODE_TYPES as T, TSESTree } from '../../parse/parse';
+import { visit, type Node } from '../../parse/walk';
+import { isFunctionLike, propertyName, unwrap } from '../../syntax/nodes';
+import type { SyntaxModel } from '../../syntax/model';
+import type { Loop } from '../path';
+import { defineRule } from './rule';
 
-export interface Loop extends Evidence {
-  /** What the loop iterates when that is plainly batch data (a file read, a bulk query, a dataset). */
-  batchSource?: string;
-  /**
-   * Whether that data is read from disk at a path no request chose: the only batch data that decides
-   * on its own, in code no entry point reaches (a route may loop over a literal list, an imported
-   * constant or a bulk query while a person waits).
-   */
-  fromDisk?: boolean;
-  /** A literal list: a fan-out written in the code (`for (const tone of TONES)`), not a dataset. */
-  literal?: boolean;
-}
+export const LOOP_OVER_COLLECTION = defineRule({
+  id: 'loop-over-collection',
+  effect: 'batchable',
+  title: 'Called once per item of a collection',
+  messages: {
+    perIteration: (where: string) => `called once per iteration of the loop at ${where}`,
+    perItem: (how: string, where: string) => `called for each item of a collection (${how}) at ${where}`,
+    over: (loop: string, source: string) => `${loop}, over ${source}`,
+    perEvent: (event: string, where: string, source: string) => `called for each '${event}' event of a stream at ${where}, over ${source}`,
+    // What a loop iterates, when that is batch data.
+    disk: (reader: string, where: string) => `${DISK} (${reader} at ${where})`,
+    bulk: (query: string, where: string) => `rows fetched in bulk (${query} at ${where})`,
+    cursor: (where: string) => `a database cursor (find at ${where})`,
+    dataset: (source: string) => `the dataset ${source}`,
+    literalList: (where: string) => `${LITERAL} (${where})`,
+  },
+});
+
+export const RULES = [LOOP_OVER_COLLECTION] as const;
+
+const DISK = 'data read from disk';
+const LITERAL = 'a literal list';
 
 const LOOP_METHODS = new Set(['map', 'forEach', 'flatMap']);
 
@@ -33,7 +43,7 @@ const DATA_FILE = /\.(jsonl?|csv|tsv|ndjson|ya?ml)$/i;
 const MAX_HOPS = 6;
 
 /** The loop `cur` makes of `child` (its body, or the callback of `.map`/`.forEach`/`pMap`), if any. */
-export function loopAround(fi: FileIndex, file: string, cur: Node, child: Node): Loop | null {
+export function loopAround(fi: SyntaxModel, file: string, cur: Node, child: Node): Loop | null {
   const line = cur.loc.start.line;
   const where = `${file}:${line}`;
   let iterated: Node | null = null;
@@ -46,20 +56,20 @@ export function loopAround(fi: FileIndex, file: string, cur: Node, child: Node):
     case T.DoWhileStatement:
       if ((cur as { body: Node }).body !== child) return null;
       iterated = iteratedBy(cur);
-      message = `called once per iteration of the loop at ${where}`;
+      message = LOOP_OVER_COLLECTION.messages.perIteration(where);
       break;
     case T.CallExpression: {
       // p-map's `pMap(items, mapper, options)` is a loop over `items`.
       if (cur.callee.type === T.Identifier && /^p[Mm]ap$/.test(cur.callee.name) && cur.arguments[1] === child && isFunctionLike(child)) {
         iterated = cur.arguments[0];
-        message = `called for each item of a collection (${cur.callee.name}) at ${where}`;
+        message = LOOP_OVER_COLLECTION.messages.perItem(cur.callee.name, where);
         break;
       }
       if (cur.callee.type !== T.MemberExpression || !cur.arguments.includes(child as never)) return null;
       const method = propertyName(cur.callee.property, cur.callee.computed);
       if (!method || !LOOP_METHODS.has(method) || !isFunctionLike(child)) return null;
       iterated = cur.callee.object;
-      message = `called for each item of a collection (.${method}) at ${where}`;
+      message = LOOP_OVER_COLLECTION.messages.perItem(`.${method}`, where);
       break;
     }
     default:
@@ -67,8 +77,8 @@ export function loopAround(fi: FileIndex, file: string, cur: Node, child: Node):
   }
   const source = iterated ? batchSource(fi, file, iterated, 0) : null;
   return {
-    rule: 'loop-over-collection',
-    message: source ? `${message}, over ${source}` : message,
+    rule: LOOP_OVER_COLLECTION.id,
+    message: source ? LOOP_OVER_COLLECTION.messages.over(message, source) : message,
     file,
     line,
     ...(source ? { batchSource: source } : {}),
@@ -80,9 +90,6 @@ export function loopAround(fi: FileIndex, file: string, cur: Node, child: Node):
 export function isDiskSource(source: string): boolean {
   return source.startsWith(DISK);
 }
-
-const DISK = 'data read from disk';
-const LITERAL = 'a literal list';
 
 /** What a loop statement walks: `for (x of xs)` → xs; `i < xs.length` → xs; `while (cursor.next())` → cursor. */
 function iteratedBy(loop: Node): Node | null {
@@ -100,36 +107,28 @@ function iteratedBy(loop: Node): Node | null {
   return found;
 }
 
-function unwrap(node: Node): Node {
-  let n = node;
-  while (n.type === T.AwaitExpression || n.type === T.TSAsExpression || n.type === T.TSNonNullExpression || n.type === T.TSSatisfiesExpression || n.type === T.ChainExpression) {
-    n = (n as { expression?: Node; argument?: Node }).expression ?? (n as { argument: Node }).argument;
-  }
-  return n;
-}
-
 /**
  * Where the iterated data plainly comes from batch input, in words; null when it may come from
  * anywhere (a parameter, a request, an API call).
  */
-export function batchSource(fi: FileIndex, file: string, raw: Node, hops: number): string | null {
+export function batchSource(fi: SyntaxModel, file: string, raw: Node, hops: number): string | null {
   if (hops > MAX_HOPS) return null;
-  const node = unwrap(raw);
+  const node = unwrap(raw, 'value');
   const where = `${file}:${node.loc.start.line}`;
   switch (node.type) {
     case T.CallExpression: {
       const callee = node.callee;
       const name = callee.type === T.Identifier ? callee.name : callee.type === T.MemberExpression ? propertyName(callee.property, callee.computed) : null;
       if (!name) return null;
-      if (FILE_READERS.has(name)) return requestScoped(fi, node) ? null : `${DISK} (${name} at ${where})`;
+      if (FILE_READERS.has(name)) return requestScoped(fi, node) ? null : LOOP_OVER_COLLECTION.messages.disk(name, where);
       // readline's createInterface reads whatever its `input` is: a file stream, or a person typing on stdin.
       if (name === 'createInterface') {
         const input = node.arguments[0]?.type === T.ObjectExpression ? node.arguments[0].properties.find((p) => p.type === T.Property && propertyName(p.key, p.computed) === 'input') : undefined;
         return input?.type === T.Property ? batchSource(fi, file, input.value, hops + 1) : null;
       }
-      if (BULK_QUERIES.has(name) && callee.type === T.MemberExpression && !dependsOnParameter(fi, node)) return `rows fetched in bulk (${name} at ${where})`;
+      if (BULK_QUERIES.has(name) && callee.type === T.MemberExpression && !dependsOnParameter(fi, node)) return LOOP_OVER_COLLECTION.messages.bulk(name, where);
       if (name === 'find' && callee.type === T.MemberExpression && !node.arguments.some((a) => isFunctionLike(a)) && !dependsOnParameter(fi, node)) {
-        return `a database cursor (find at ${where})`;
+        return LOOP_OVER_COLLECTION.messages.cursor(where);
       }
       if (!PASS_THROUGH.has(name)) return null;
       const inner = [...(callee.type === T.MemberExpression ? [callee.object] : []), ...node.arguments];
@@ -142,13 +141,14 @@ export function batchSource(fi: FileIndex, file: string, raw: Node, hops: number
     case T.MemberExpression:
       return batchSource(fi, file, node.object, hops + 1);
     case T.Identifier: {
-      const binding = lookupBinding(fi, node.name, node);
-      if (binding?.kind === 'init' && binding.init) return batchSource(fi, file, binding.init, hops + 1);
-      if (binding?.kind === 'import' && DATA_FILE.test(binding.source)) return `the dataset ${binding.source}`;
+      const binding = fi.resolve(node);
+      const init = binding?.declarator?.init;
+      if (init) return batchSource(fi, file, init, hops + 1);
+      if (binding?.import && DATA_FILE.test(binding.import.source)) return LOOP_OVER_COLLECTION.messages.dataset(binding.import.source);
       return null;
     }
     case T.ArrayExpression:
-      return node.elements.length > 0 && node.elements.every((e) => e !== null && isLiteralData(e)) ? `${LITERAL} (${where})` : null;
+      return node.elements.length > 0 && node.elements.every((e) => e !== null && isLiteralData(e)) ? LOOP_OVER_COLLECTION.messages.literalList(where) : null;
     default:
       return null;
   }
@@ -165,7 +165,7 @@ function isLiteralData(node: Node): boolean {
  * A query built from a function's parameters (a user id, a request body) is not bulk input, also
  * through the constants it is computed into (`const id = getRouterParam(event, 'id')`).
  */
-function dependsOnParameter(fi: FileIndex, call: TSESTree.CallExpression): boolean {
+function dependsOnParameter(fi: SyntaxModel, call: TSESTree.CallExpression): boolean {
   return call.arguments.some((arg) => parameterUse(fi, arg, 0, () => true));
 }
 
@@ -174,14 +174,14 @@ function dependsOnParameter(fi: FileIndex, call: TSESTree.CallExpression): boole
  * a parameter read through a member or handed to a call, directly or through constants. A path that
  * is a parameter as a whole (`labelJsonl(path)`) is the caller's choice of file, as a script's is.
  */
-function requestScoped(fi: FileIndex, call: TSESTree.CallExpression): boolean {
+function requestScoped(fi: SyntaxModel, call: TSESTree.CallExpression): boolean {
   return call.arguments.some((arg) =>
     parameterUse(fi, arg, 0, (id, parent) => (parent?.type === T.MemberExpression && parent.object === id) || (parent !== call && (parent?.type === T.CallExpression || parent?.type === T.NewExpression) && parent.arguments.includes(id as never))),
   );
 }
 
 /** Does `root` use a parameter of an enclosing function in a way `counts` accepts, following local constants? */
-function parameterUse(fi: FileIndex, root: Node, hops: number, counts: (id: TSESTree.Identifier, parent: Node | null) => boolean): boolean {
+function parameterUse(fi: SyntaxModel, root: Node, hops: number, counts: (id: TSESTree.Identifier, parent: Node | null) => boolean): boolean {
   if (hops > MAX_HOPS) return false;
   let found = false;
   visit(root, (node, parent) => {
@@ -190,10 +190,24 @@ function parameterUse(fi: FileIndex, root: Node, hops: number, counts: (id: TSES
     if (node.type !== T.Identifier) return;
     if (parent?.type === T.MemberExpression && parent.property === node && !parent.computed) return;
     if (parent?.type === T.Property && parent.key === node && !parent.computed && !parent.shorthand) return;
-    const binding = lookupBinding(fi, node.name, node);
+    const binding = fi.resolve(node);
     if (binding?.kind === 'param') found = counts(node, parent ?? fi.parents.get(node) ?? null);
     // `const id = getRouterParam(event, 'id')`: what the constant was computed from.
-    else if (binding?.kind === 'init' && binding.init) found = parameterUse(fi, binding.init, hops + 1, counts);
+    else if (binding?.declarator?.init) found = parameterUse(fi, binding.declarator.init, hops + 1, counts);
   });
   return found;
+}
+
+const STREAM_EVENTS = new Set(['data', 'line', 'readable', 'record', 'row']);
+
+/** `createReadStream(f).pipe(parse()).on('data', fn)`: each event is a record of a file, a loop over batch data. */
+export function fileStreamEvent(fi: SyntaxModel, file: string, call: TSESTree.CallExpression | TSESTree.NewExpression): Loop | null {
+  if (call.type !== T.CallExpression || call.callee.type !== T.MemberExpression) return null;
+  const method = propertyName(call.callee.property, call.callee.computed);
+  const event = call.arguments[0];
+  if ((method !== 'on' && method !== 'once') || event?.type !== T.Literal || typeof event.value !== 'string' || !STREAM_EVENTS.has(event.value)) return null;
+  const source = batchSource(fi, file, call.callee.object, 0);
+  if (!source || !isDiskSource(source)) return null;
+  const where = `${file}:${call.loc.start.line}`;
+  return { rule: LOOP_OVER_COLLECTION.id, message: LOOP_OVER_COLLECTION.messages.perEvent(event.value, where, source), file, line: call.loc.start.line, batchSource: source, fromDisk: true };
 }

@@ -1,0 +1,567 @@
+// The workspace call graph: who uses a function (or a value standing for one), across files. A use
+// is a call, an argument handed to a call, a property of an object, an alias, a JSX prop, a re-export
+// a file convention makes an entry of; or a reference the graph cannot follow, and why.
+import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
+import { visit, Node } from '../parse/walk';
+import type { Resolver } from '../detect/resolve';
+import type { ProjectIndex } from '../project';
+import { stripExtension } from '../project';
+import type { Binding, SyntaxModel } from '../syntax/model';
+import { isModuleExports, ModuleRef } from '../syntax/modules';
+import { moduleExportName, propertyName } from '../syntax/nodes';
+import { pushAll, type Path } from './path';
+import { isTestFile } from './rules/calls';
+import { UNFOLLOWED_REFERENCE } from './rules/reach';
+import { describeRef } from './rules/read';
+import { isValueReference } from './references';
+
+const FOLDER_IMPORT = /(from\s*|require\(\s*)['"]\.\.?\/?['"]/;
+
+/**
+ * One place a function (or a value standing for one) is used. `call`: node is the call. `argument`:
+ * the call it is handed to. `option`: the Property of an options object handed to a call. `member`:
+ * the Property of an object literal it is stored in. `alias`: the VariableDeclarator whose binding
+ * `name` now holds it. `value`: an expression that stands for it (`fn.bind(x)`, `a ?? fn`). `jsx`: the
+ * JSX attribute it is handed to. `unfollowed`: a reference the walk cannot follow, `how` in words.
+ * `unparsed`: a file that mentions it but does not parse.
+ */
+export interface Use {
+  kind: 'call' | 'argument' | 'option' | 'unparsed' | 'member' | 'alias' | 'value' | 'jsx' | 'unfollowed' | 'entry';
+  file: string;
+  node: Node;
+  /** The name the unparsed file mentions; the local name an alias binds. */
+  name?: string;
+  how?: string;
+  /** For 'entry': the path a file convention makes of a re-export. */
+  entry?: Path;
+}
+
+/** A reference to a value in some file: an identifier or member expression, or why it cannot be followed. */
+export type Ref =
+  | { file: string; node: Node }
+  | { file: string; node: Node; unfollowed: string }
+  | { file: string; node: TSESTree.VariableDeclarator; alias: string }
+  // A re-export that a file convention makes an entry (`export { POST } from './handler'` in route.ts).
+  | { file: string; node: Node; entry: Path };
+
+/** How many modules the search for a method's callers reads before it stops and says so. */
+const MAX_IMPORTERS = 400;
+
+/** One step of the search for references to an export: a reference found, or an export of another module to search. */
+type RefStep = { ref: Ref } | { file: string; exportName: string; path: string[] };
+
+export class CallGraph {
+  constructor(
+    private readonly project: ProjectIndex,
+    private readonly resolver: Resolver,
+    /** The entries a file convention makes of an export (`export { POST } from` in a route file). */
+    private readonly conventionPaths: (fi: SyntaxModel, file: string, exportName: string, at: Node) => Path[],
+  ) {}
+
+  /** Every use of `fn` (known in its file by `name` and exported under `exportNames`), across the workspace. */
+  usesOf(file: string, fn: Node, name: string | null, exportNames: string[], local?: (b: Binding) => boolean): Use[] {
+    const fi = this.project.get(file)!;
+    const uses: Use[] = [];
+    const parent = fi.parents.get(fn);
+    const assignedToMember = parent?.type === T.AssignmentExpression && parent.right === fn && parent.left.type === T.MemberExpression && !commonJsExportName(fi, fn);
+    const isMethod = parent?.type === T.MethodDefinition || (parent?.type === T.Property && parent.value === fn) || assignedToMember;
+    const isClassMethod = parent?.type === T.MethodDefinition || assignedToMember;
+    this.importersOf(file); // fills unparsedImporters for this file
+    if (name) {
+      if (isMethod) {
+        // An instance can reach any module that imports the class's module, directly or not
+        // (`export const services = { summarizer: new Summarizer() }` in a module a route imports).
+        const { files, truncated } = isClassMethod ? this.transitiveImporters(file) : { files: this.reachingImporters(file), truncated: false };
+        for (const f of [file, ...files]) {
+          // The cheap test first: a module that never spells the method's name cannot call it.
+          if (!this.project.text(f)?.includes(name)) continue;
+          const ffi = this.project.get(f);
+          if (!ffi) continue;
+          for (const id of this.identifiers(f, name)) {
+            const member = ffi.parents.get(id);
+            if (member?.type !== T.MemberExpression || member.property !== id || member.computed) continue;
+            // `openai.chat.completions.create(…)` is the SDK's method, not this one of the same name.
+            if (this.resolver.evaluate(f, member.object)?.kind === 'client') continue;
+            const use = classifyUse(ffi, f, member);
+            if (use) uses.push(use);
+          }
+        }
+        if (truncated) {
+          uses.push({ kind: 'unfollowed', file, node: fn, how: UNFOLLOWED_REFERENCE.messages.manyImporters(MAX_IMPORTERS, name) });
+        }
+      } else {
+        const matches = local ?? ((b: Binding) => bindsFunction(b, fn));
+        for (const id of this.identifiers(file, name)) {
+          const binding = fi.resolve(id);
+          if (!binding || !matches(binding)) continue;
+          const use = classifyUse(fi, file, id);
+          if (use) uses.push(use);
+        }
+      }
+    }
+    for (const exportName of exportNames) pushAll(uses, this.refsToUses(this.importedRefs(file, exportName, [])));
+    if (name || exportNames.length > 0) pushAll(uses, this.unparsedUses(file, name, exportNames, isMethod));
+    return uses;
+  }
+
+  refsToUses(refs: readonly Ref[]): Use[] {
+    const uses: Use[] = [];
+    for (const ref of refs) {
+      if ('entry' in ref) uses.push({ kind: 'entry', file: ref.file, node: ref.node, entry: ref.entry });
+      else if ('unfollowed' in ref) uses.push({ kind: 'unfollowed', file: ref.file, node: ref.node, how: ref.unfollowed });
+      else if ('alias' in ref) uses.push({ kind: 'alias', file: ref.file, node: ref.node, name: ref.alias });
+      else {
+        const fi = this.project.get(ref.file);
+        const use = fi ? classifyUse(fi, ref.file, ref.node) : null;
+        if (use) uses.push(use);
+      }
+    }
+    return uses;
+  }
+
+  /**
+   * Files that may call the function but could not be parsed: they name it, and (unless it is a
+   * method, which any file may call) import its module. Their calls cannot be followed.
+   */
+  private reExportsAny(file: string): boolean {
+    return Boolean(this.project.get(file)?.exports().some((e) => e.kind === 're-export' || e.kind === 'star'));
+  }
+
+  private unparsedUses(file: string, name: string | null, exportNames: string[], isMethod: boolean): Use[] {
+    const fi = this.project.get(file)!;
+    const names = [...new Set([name, ...exportNames].filter((n): n is string => n !== null && n !== 'default'))];
+    // Only files that could import the module (or, for a method, a barrel re-exporting it) count.
+    const modules = isMethod ? [file].concat(this.reachingImporters(file).filter((f) => this.reExportsAny(f))) : [file];
+    const candidates = new Set(modules.flatMap((m) => this.unparsedImporters.get(m) ?? []));
+    const uses: Use[] = [];
+    for (const f of candidates) {
+      if (f === file || isTestFile(f)) continue;
+      const text = this.project.text(f) ?? '';
+      const mentioned = names.find((n) => new RegExp(`\\b${escapeRegExp(n)}\\b`).test(text)) ?? (exportNames.includes('default') && !isMethod ? 'the default export' : undefined);
+      if (mentioned) uses.push({ kind: 'unparsed', file: f, node: fi.ast, name: mentioned });
+    }
+    return uses;
+  }
+
+  /**
+   * References, in the files that load `file`, to its export `exportName` followed by the property
+   * chain `path` (`ai.summarize` is export `ai`, path `summarize`): through named, default and
+   * namespace imports, `require` and `await import()` anywhere in a file, `require(x).name`, and
+   * re-exports (`export *`, `export { x } from`, `export * as ns from`), each module searched once.
+   * Depth first, in the order the files write them, without recursion: a chain of barrels is long, not deep.
+   */
+  importedRefs(file: string, exportName: string, path: string[]): Ref[] {
+    const refs: Ref[] = [];
+    const seen = new Set<string>();
+    const stack: RefStep[] = [{ file, exportName, path }];
+    while (stack.length > 0) {
+      const step = stack.pop()!;
+      if ('ref' in step) {
+        refs.push(step.ref);
+        continue;
+      }
+      const key = `${step.file}#${step.exportName}#${step.path.join('.')}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const next = this.importSteps(step.file, step.exportName, step.path);
+      for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]);
+    }
+    return refs;
+  }
+
+  /** What the importers of `file` do with its export `exportName`: references, and re-exports to search in turn. */
+  private importSteps(file: string, exportName: string, path: string[]): RefStep[] {
+    const steps: RefStep[] = [];
+    const found = (refs: Ref[]) => {
+      for (const ref of refs) steps.push({ ref });
+    };
+    for (const importer of this.importersOf(file)) {
+      if (isTestFile(importer)) continue;
+      const fi = this.project.get(importer);
+      if (!fi) continue;
+      for (const ref of fi.moduleRefs()) {
+        if (this.project.resolveImport(importer, ref.source) !== file) continue;
+        const stmt = ref.node;
+        const isImport = (b: Binding) => b.import !== undefined;
+        if (stmt.type === T.ImportDeclaration) {
+          for (const spec of stmt.specifiers) {
+            const local = spec.local.name;
+            if (spec.type === T.ImportNamespaceSpecifier) found(this.bindingRefs(fi, importer, local, isImport, [exportName, ...path]));
+            else if (spec.type === T.ImportDefaultSpecifier) {
+              if (exportName === 'default') found(this.bindingRefs(fi, importer, local, isImport, path));
+            } else if (moduleExportName(spec.imported) === exportName) found(this.bindingRefs(fi, importer, local, isImport, path));
+          }
+        } else if (stmt.type === T.TSImportEqualsDeclaration) {
+          found(this.bindingRefs(fi, importer, stmt.id.name, isImport, exportName === 'default' ? path : [exportName, ...path]));
+        } else if (stmt.type === T.ExportAllDeclaration) {
+          // `export * as ai from './ai'` exports the namespace under `ai`; `export *` each name as itself.
+          if (stmt.exported) steps.push({ file: importer, exportName: moduleExportName(stmt.exported), path: [exportName, ...path] });
+          else if (exportName !== 'default') {
+            found(this.reExportRefs(fi, importer, exportName, path, stmt));
+            steps.push({ file: importer, exportName, path });
+          }
+        } else if (stmt.type === T.ExportNamedDeclaration) {
+          for (const spec of stmt.specifiers) {
+            if (moduleExportName(spec.local) !== exportName) continue;
+            const exported = moduleExportName(spec.exported);
+            found(this.reExportRefs(fi, importer, exported, path, spec));
+            steps.push({ file: importer, exportName: exported, path });
+          }
+        } else {
+          found(this.loadedModuleRefs(fi, importer, ref, exportName, path));
+        }
+      }
+    }
+    return steps;
+  }
+
+  /** A re-export the importer's file convention makes an entry of: `export { POST } from '@/features/chat'` in app/api/chat/route.ts. */
+  private reExportRefs(fi: SyntaxModel, importer: string, exported: string, path: string[], at: Node): Ref[] {
+    if (path.length > 0) return [];
+    return this.conventionPaths(fi, importer, exported, at).map((entry) => ({ file: importer, node: at, entry }));
+  }
+
+  /** References through a `require(…)` or `import(…)` expression: `const { x } = require()`, `const m = await import()`, `require(y).x`. */
+  private loadedModuleRefs(fi: SyntaxModel, importer: string, ref: ModuleRef, exportName: string, path: string[]): Ref[] {
+    let value = fi.outermost(ref.node);
+    let parent = fi.parents.get(value);
+    if (parent?.type === T.AwaitExpression) {
+      value = fi.outermost(parent);
+      parent = fi.parents.get(value);
+    }
+    // `import(x).then((m) => m.summarize())`: the namespace arrives in a callback that is not followed.
+    if (ref.kind === 'dynamic' && parent?.type === T.MemberExpression && parent.object === value && propertyName(parent.property, parent.computed) === 'then') {
+      return this.mentions(importer, exportName) ? [{ file: importer, node: ref.node, unfollowed: UNFOLLOWED_REFERENCE.messages.loadedThen(`${importer}:${ref.node.loc.start.line}`) }] : [];
+    }
+    // `require(x)` is module.exports itself: its default export; `import(x)` resolves to the namespace.
+    const whole = ref.kind === 'require' && exportName === 'default' ? path : [exportName, ...path];
+    if (parent?.type === T.VariableDeclarator && parent.init === value) {
+      const decl = parent;
+      if (decl.id.type === T.Identifier) return this.bindingRefs(fi, importer, decl.id.name, (b) => b.declarator === decl, whole);
+      if (decl.id.type === T.ObjectPattern) {
+        const [first, ...rest] = whole;
+        if (first === undefined) return [{ file: importer, node: ref.node, unfollowed: UNFOLLOWED_REFERENCE.messages.moduleDestructured(`${importer}:${decl.loc.start.line}`) }];
+        return this.patternRefs(fi, importer, decl, decl.id, first, rest);
+      }
+    }
+    if (whole.length === 0) return [{ file: importer, node: value }];
+    return this.consume(fi, importer, value, whole, this.mentions(importer, exportName));
+  }
+
+  /** References to the binding `name` (as `matches` identifies it) in `file`, with `path` consumed on each. */
+  bindingRefs(fi: SyntaxModel, file: string, name: string, matches: (b: Binding) => boolean, path: string[]): Ref[] {
+    const out: Ref[] = [];
+    const mentioned = path.length === 0 || this.mentions(file, path[path.length - 1]);
+    for (const id of this.identifiers(file, name)) {
+      if (!isValueReference(fi, id)) continue;
+      const binding = fi.resolve(id);
+      if (!binding || !matches(binding)) continue;
+      pushAll(out, this.consume(fi, file, id, path, mentioned));
+    }
+    return out;
+  }
+
+  /** `const { POST } = handlers`: the local the key `key` is bound to, with `rest` still to consume. */
+  private patternRefs(fi: SyntaxModel, file: string, decl: TSESTree.VariableDeclarator, pattern: TSESTree.ObjectPattern, key: string, rest: string[]): Ref[] {
+    for (const p of pattern.properties) {
+      if (p.type === T.RestElement) return [{ file, node: p, unfollowed: UNFOLLOWED_REFERENCE.messages.gathered(p.argument.type === T.Identifier ? p.argument.name : 'rest', `${file}:${p.loc.start.line}`) }];
+      if (propertyName(p.key, p.computed) !== key) continue;
+      const target = p.value.type === T.AssignmentPattern ? p.value.left : p.value;
+      if (target.type !== T.Identifier) return [{ file, node: p, unfollowed: UNFOLLOWED_REFERENCE.messages.destructuredFurther(`${file}:${p.loc.start.line}`) }];
+      // An exported binding is used under its export name too (`export const { POST } = handlers`).
+      if (rest.length === 0 && isExported(fi, decl)) return [{ file, node: decl, alias: target.name }];
+      return this.bindingRefs(fi, file, target.name, (b) => b.declarator === decl, rest);
+    }
+    return [];
+  }
+
+  /**
+   * Follows `path` from a reference to the object that holds the value: `obj.key`, `obj[expr]` (any
+   * key), `const { key } = obj`. The object handed on whole is a reference Batchwise cannot follow,
+   * unless it is an AI SDK `tools` option, whose functions run inside that call; `mentioned` says
+   * whether the file names the value at all (a module namespace passed whole to a logger is not a use
+   * of every export).
+   */
+  private consume(fi: SyntaxModel, file: string, start: Node, path: string[], mentioned: boolean): Ref[] {
+    let cur = start;
+    for (let i = 0; i < path.length; i++) {
+      const self = fi.outermost(cur);
+      const parent = fi.parents.get(self);
+      if (parent?.type === T.MemberExpression && parent.object === self) {
+        const prop = propertyName(parent.property, parent.computed);
+        if (prop === path[i] || (parent.computed && prop === null)) {
+          cur = parent;
+          continue;
+        }
+        return [];
+      }
+      if (parent?.type === T.VariableDeclarator && parent.init === self && parent.id.type === T.ObjectPattern) {
+        return this.patternRefs(fi, file, parent, parent.id, path[i], path.slice(i + 1));
+      }
+      if (parent?.type === T.Property && parent.value === self && propertyName(parent.key, parent.computed) === 'tools') {
+        const call = optionCall(fi, parent);
+        if (call) return [{ file, node: call.callee }];
+      }
+      if (!mentioned || (cur.type === T.Identifier && !isValueReference(fi, cur))) return [];
+      return [{ file, node: cur, unfollowed: UNFOLLOWED_REFERENCE.messages.handedOnWhole(describeRef(cur), `${file}:${cur.loc.start.line}`) }];
+    }
+    return [{ file, node: cur }];
+  }
+
+  private mentions(file: string, name: string): boolean {
+    if (name === 'default') return true;
+    return new RegExp(`\\b${escapeRegExp(name)}\\b`).test(this.project.text(file) ?? '');
+  }
+
+  /**
+   * Files that import `file`, directly or through modules that re-export it (`export * from
+   * './summary.service'` in an index.ts): where an instance of a class it exports can be used.
+   */
+  private reachingImporters(file: string): string[] {
+    const out: string[] = [];
+    const seen = new Set([file]);
+    const queue = [file];
+    while (queue.length > 0) {
+      const f = queue.shift()!;
+      for (const importer of this.importersOf(f)) {
+        if (seen.has(importer)) continue;
+        seen.add(importer);
+        out.push(importer);
+        if (this.reExports(importer, f)) queue.push(importer);
+      }
+    }
+    return out;
+  }
+
+  private readonly transitiveMemo = new Map<string, { files: string[]; truncated: boolean }>();
+
+  /** Every module that imports `file` directly or through others, up to MAX_IMPORTERS. */
+  private transitiveImporters(file: string): { files: string[]; truncated: boolean } {
+    const memo = this.transitiveMemo.get(file);
+    if (memo) return memo;
+    const files: string[] = [];
+    const seen = new Set([file]);
+    const queue = [file];
+    let truncated = false;
+    while (queue.length > 0 && !truncated) {
+      for (const importer of this.importersOf(queue.shift()!)) {
+        if (seen.has(importer)) continue;
+        if (files.length >= MAX_IMPORTERS) {
+          truncated = true;
+          break;
+        }
+        seen.add(importer);
+        files.push(importer);
+        queue.push(importer);
+      }
+    }
+    const result = { files, truncated };
+    this.transitiveMemo.set(file, result);
+    return result;
+  }
+
+  private reExports(importer: string, file: string): boolean {
+    const exports = this.project.get(importer)?.exports() ?? [];
+    return exports.some((e) => (e.kind === 're-export' || e.kind === 'star') && this.project.resolveImport(importer, e.source) === file);
+  }
+
+  private readonly importerMemo = new Map<string, string[]>();
+  /** Files that name a module as an import would but have a syntax error, by module; filled by importersOf. */
+  private readonly unparsedImporters = new Map<string, string[]>();
+
+  /** Files that may import `file`: a cheap text test on its name first, then a parse of the modules they load. */
+  importersOf(file: string): string[] {
+    const memo = this.importerMemo.get(file);
+    if (memo) return memo;
+    const stem = stripExtension(file);
+    const base = stem.slice(stem.lastIndexOf('/') + 1);
+    // A workspace package's files are also imported by the package's name (`from '@acme/ai'`).
+    const needles = [importNeedle(file), ...this.project.workspacePackages().filter((p) => file.startsWith(p.dir + '/')).map((p) => p.name)];
+    const out: string[] = [];
+    const unparsed: string[] = [];
+    for (const f of this.project.files) {
+      if (f === file) continue;
+      const text = this.project.text(f);
+      // An index file is also imported as its folder: `from '.'`, `from '..'`.
+      if (!text || !(needles.some((n) => text.includes(n)) || (base === 'index' && FOLDER_IMPORT.test(text)))) continue;
+      const fi = this.project.get(f);
+      if (!fi) {
+        if (this.project.parseFailure(f)) unparsed.push(f);
+        continue;
+      }
+      if (fi.moduleRefs().some((r) => this.project.resolveImport(f, r.source) === file)) out.push(f);
+    }
+    this.importerMemo.set(file, out);
+    this.unparsedImporters.set(file, unparsed);
+    return out;
+  }
+
+  /** A file's identifiers named `name` (none when it does not parse). */
+  private identifiers(file: string, name: string): readonly TSESTree.Identifier[] {
+    return this.project.get(file)?.identifiers(name) ?? [];
+  }
+}
+
+/** The call an options object is handed to, for a property of that object. */
+export function optionCall(fi: SyntaxModel, prop: TSESTree.Property): TSESTree.CallExpression | TSESTree.NewExpression | null {
+  const obj = fi.parents.get(prop);
+  if (obj?.type !== T.ObjectExpression) return null;
+  const self = fi.outermost(obj);
+  const call = fi.parents.get(self);
+  if ((call?.type === T.CallExpression || call?.type === T.NewExpression) && call.arguments.includes(self as never)) return call;
+  return null;
+}
+
+/**
+ * How a reference to a function is used (see Use). Null when it is no use at all: a declaration, an
+ * import or export (exports are followed by name), a type, a `typeof` check.
+ */
+export function classifyUse(fi: SyntaxModel, file: string, ref: Node): Use | null {
+  if (ref.type === T.Identifier && !isValueReference(fi, ref)) return null;
+  const self = fi.outermost(ref);
+  const parent = fi.parents.get(self);
+  if (!parent) return null;
+  const where = `${file}:${self.loc.start.line}`;
+  switch (parent.type) {
+    case T.CallExpression:
+      if (parent.callee === self) return { kind: 'call', file, node: parent };
+      return parent.arguments.includes(self as never) ? { kind: 'argument', file, node: parent } : null;
+    case T.NewExpression:
+      return parent.arguments.includes(self as never) ? { kind: 'argument', file, node: parent } : null;
+    case T.Property: {
+      if (parent.value !== self) return null;
+      if (optionCall(fi, parent)) return { kind: 'option', file, node: parent };
+      const holder = fi.parents.get(parent);
+      if (holder?.type === T.ObjectExpression && !isModuleExportsObject(fi, holder)) return { kind: 'member', file, node: parent };
+      return null;
+    }
+    case T.MemberExpression: {
+      if (parent.object !== self) return null;
+      const prop = propertyName(parent.property, parent.computed);
+      const outer = fi.parents.get(fi.outermost(parent));
+      const called = outer?.type === T.CallExpression && outer.callee === fi.outermost(parent);
+      if (called && (prop === 'call' || prop === 'apply')) return { kind: 'call', file, node: outer };
+      if (called && prop === 'bind') return { kind: 'value', file, node: outer };
+      // `fn.name`, `fn.length`: read, not called.
+      return null;
+    }
+    case T.VariableDeclarator:
+      if (parent.init !== self) return null;
+      if (parent.id.type === T.Identifier) return { kind: 'alias', file, node: parent, name: parent.id.name };
+      return { kind: 'unfollowed', file, node: self, how: UNFOLLOWED_REFERENCE.messages.destructured(where) };
+    case T.ConditionalExpression:
+      return parent.test === self ? null : { kind: 'value', file, node: parent };
+    case T.LogicalExpression:
+    case T.AwaitExpression:
+      return { kind: 'value', file, node: parent };
+    case T.SequenceExpression:
+      return parent.expressions[parent.expressions.length - 1] === self ? { kind: 'value', file, node: parent } : null;
+    case T.JSXExpressionContainer: {
+      const attr = fi.parents.get(parent);
+      return attr?.type === T.JSXAttribute ? { kind: 'jsx', file, node: attr } : { kind: 'unfollowed', file, node: self, how: UNFOLLOWED_REFERENCE.messages.jsxChild(where) };
+    }
+    case T.ExportDefaultDeclaration:
+    case T.ExportSpecifier:
+    case T.IfStatement:
+    case T.WhileStatement:
+    case T.UnaryExpression:
+    case T.BinaryExpression:
+    case T.ExpressionStatement:
+      return null;
+    case T.AssignmentExpression:
+      if (parent.right !== self || commonJsExportName(fi, self)) return null;
+      return { kind: 'unfollowed', file, node: self, how: UNFOLLOWED_REFERENCE.messages.assigned(describeRef(parent.left), where) };
+    case T.ArrayExpression:
+      return { kind: 'unfollowed', file, node: self, how: UNFOLLOWED_REFERENCE.messages.arrayElement(where) };
+    case T.ReturnStatement:
+    case T.ArrowFunctionExpression:
+      return { kind: 'unfollowed', file, node: self, how: UNFOLLOWED_REFERENCE.messages.returned(where) };
+    case T.SpreadElement:
+      return { kind: 'unfollowed', file, node: self, how: UNFOLLOWED_REFERENCE.messages.spread(where) };
+    default:
+      return { kind: 'unfollowed', file, node: self, how: UNFOLLOWED_REFERENCE.messages.value(where) };
+  }
+}
+
+export function isExported(fi: SyntaxModel, decl: Node): boolean {
+  return fi.parents.get(fi.parents.get(decl)!)?.type === T.ExportNamedDeclaration;
+}
+
+/** `module.exports = { a, b }`: the CommonJS exports, followed by their names elsewhere. */
+function isModuleExportsObject(fi: SyntaxModel, obj: Node): boolean {
+  const assign = fi.parents.get(obj);
+  return assign?.type === T.AssignmentExpression && assign.right === obj && assign.left.type === T.MemberExpression && isModuleExports(assign.left);
+}
+
+/** The identifier a declarator binds `name` to: its id, or the target of that key in its pattern. */
+export function bindingTarget(decl: TSESTree.VariableDeclarator, name: string): Node | null {
+  if (decl.id.type === T.Identifier) return decl.id.name === name ? decl.init : null;
+  let found: Node | null = null;
+  visit(decl.id, (n) => {
+    if (found) return false;
+    if (n.type === T.Identifier && n.name === name) found = n;
+  });
+  return found;
+}
+
+function bindsFunction(binding: Binding | null, fn: Node): boolean {
+  if (!binding) return false;
+  if (binding.kind === 'function') return binding.declaration === fn && fn.type === T.FunctionDeclaration;
+  return binding.declarator?.init === fn;
+}
+
+/** `node` as the value of a CommonJS export: `exports.x = node`, `module.exports.x = node`, `module.exports = node` (default), `module.exports = { x: node }`. */
+export function commonJsExportName(fi: SyntaxModel, node: Node): string | null {
+  const parent = fi.parents.get(node);
+  if (parent?.type === T.AssignmentExpression && parent.right === node && parent.left.type === T.MemberExpression) {
+    const left = parent.left;
+    if (isModuleExports(left)) return 'default';
+    const prop = propertyName(left.property, left.computed);
+    const target = left.object;
+    const onExports = (target.type === T.Identifier && target.name === 'exports') || (target.type === T.MemberExpression && isModuleExports(target));
+    return onExports ? prop : null;
+  }
+  if (parent?.type === T.Property && parent.value === node) {
+    const obj = fi.parents.get(parent);
+    const assign = obj ? fi.parents.get(obj) : undefined;
+    if (assign?.type === T.AssignmentExpression && assign.right === obj && assign.left.type === T.MemberExpression && isModuleExports(assign.left)) {
+      return propertyName(parent.key, parent.computed);
+    }
+  }
+  return null;
+}
+
+
+/** The names under which a function is exported from its module ('default' for the default export). */
+export function exportNamesOf(fi: SyntaxModel, fn: Node, name: string | null): string[] {
+  const names = new Set<string>();
+  const holder = fi.parents.get(fn);
+  const exports = fi.exports();
+  for (const e of exports) {
+    // `export function f`, `export const f = fn`, `export default <fn>`, `exports.g = fn`: this very value.
+    if (e.kind === 'declaration' && (e.declaration === fn || (holder?.type === T.VariableDeclarator && e.declaration === holder))) names.add(e.exported);
+    else if (e.kind === 'value' && e.value === fn) names.add(e.exported);
+  }
+  // `exports.g = fn` anywhere in the file, not only at the top.
+  const assigned = commonJsExportName(fi, fn);
+  if (assigned) names.add(assigned);
+  if (name === null) return [...names];
+  for (const e of exports) {
+    // `export { f as g }`, `export default f`, `module.exports = { g: f }`: by name.
+    if (e.kind === 'name' && e.local.name === name) names.add(e.exported);
+    else if (e.kind === 'value' && e.value.type === T.Identifier && e.value.name === name) names.add(e.exported);
+  }
+  return [...names];
+}
+
+/** The text an import of `file` must contain: its base name, or its folder's for an index file. */
+function importNeedle(file: string): string {
+  const stem = stripExtension(file);
+  const base = stem.slice(stem.lastIndexOf('/') + 1);
+  return base === 'index' ? stem.slice(0, stem.lastIndexOf('/')).split('/').pop() ?? base : base;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+

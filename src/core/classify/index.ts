@@ -1,0 +1,49 @@
+// Classification: walk outward from a call to the entry points that reach it (walker.ts over the call
+// graph, graph.ts), then weigh what they say about who waits (verdict.ts). A `// batchwise:` comment
+// above the call overrides the inference, which stays visible beside it.
+import type { CallSite, Classification } from '../model';
+import type { TSESTree } from '../parse/parse';
+import { failureMessage, type ProjectIndex } from '../project';
+import type { Resolver } from '../detect/resolve';
+import { dedupePaths, evidenceOf } from './path';
+import { NO_ENTRY_POINT } from './rules/reach';
+import { declaredContext } from './rules/calls';
+import { oneShotCommand } from './rules/cli';
+import { HOOKS } from './rules';
+import { verdictOf } from './verdict';
+import { Walker } from './walker';
+
+export { isTestFile } from './rules/calls';
+export { ruleById, RULES } from './rules';
+export type { RuleId } from './rules';
+
+export class Classifier {
+  private readonly walker: Walker;
+
+  constructor(
+    private readonly project: ProjectIndex,
+    resolver: Resolver,
+  ) {
+    this.walker = new Walker(project, resolver, HOOKS);
+  }
+
+  classify(site: CallSite, callNode: TSESTree.CallExpression): Classification {
+    let inferred: Classification;
+    try {
+      const paths = dedupePaths(this.walker.walkFrom(site.file, callNode, 0, new Set())).map((p) => oneShotCommand(this.project, p) ?? p);
+      inferred = verdictOf(site, paths);
+    } catch (err) {
+      // One call whose context cannot be analysed costs that call's verdict, not the audit: it is reported, unknown, and says why.
+      const line = site.loc.start.line;
+      const reason = failureMessage(err);
+      this.project.addError(site.file, `the context of the call at line ${line} could not be analysed: ${reason}`, line);
+      inferred = { verdict: 'unknown', confidence: 0.5, evidence: [evidenceOf(NO_ENTRY_POINT, NO_ENTRY_POINT.messages.notAnalysed(reason), site.file, line)] };
+    } finally {
+      this.walker.reset();
+    }
+    const declared = declaredContext(site);
+    if (!declared) return inferred;
+    // The declaration wins; what inference found stays visible beside it.
+    return { ...declared, evidence: [...declared.evidence, ...inferred.evidence] };
+  }
+}

@@ -1,0 +1,163 @@
+// A path from an entry point to a call, as the walk finds it, and the evidence a path becomes.
+import type { Evidence } from '../model';
+import type { Node } from '../parse/walk';
+import type { EntryMatch, Rule } from './rules/rule';
+
+/**
+ * What a path says about who waits. 'open': Batchwise cannot tell. 'excluded': test code. 'blocked': a
+ * caller may exist in a file that could not be parsed, so the call cannot be shown batchable.
+ */
+export type PathEffect = 'user-waiting' | 'batchable' | 'open' | 'excluded' | 'blocked';
+
+/** A loop around the call (or around a caller), as evidence; see rules/data.ts. */
+export interface Loop extends Evidence {
+  /** What the loop iterates when that is plainly batch data (a file read, a bulk query, a dataset). */
+  batchSource?: string;
+  /**
+   * Whether that data is read from disk at a path no request chose: the only batch data that decides
+   * on its own, in code no entry point reaches (a route may loop over a literal list, an imported
+   * constant or a bulk query while a person waits).
+   */
+  fromDisk?: boolean;
+  /** A literal list: a fan-out written in the code (`for (const tone of TONES)`), not a dataset. */
+  literal?: boolean;
+}
+
+export interface Span {
+  file: string;
+  range: [number, number];
+}
+
+export interface Path {
+  effect: PathEffect;
+  rule: Rule;
+  /** The entry, in words. */
+  entry: string;
+  file: string;
+  line: number;
+  /** Function names from the entry inward to the function holding the call. */
+  steps: string[];
+  loops: Loop[];
+  schedule?: string;
+  /** The serverless platform that runs the entry, which stops a run after minutes. */
+  platform?: string;
+  /** On module-level code of a file that starts a long-running server: what starts it. */
+  startup?: string;
+  /** The functions the path runs through, entry side first: read for what they do with a job (producers). */
+  spans?: Span[];
+  /** The open path of module-level code in a file that is no entry point. */
+  moduleLevel?: boolean;
+  /**
+   * Something runs this code, but Batchwise does not know what (a callback handed to an unknown event
+   * API, a Lambda handler no template maps): it is reached, not unreached, so no loop decides for it.
+   */
+  runByUnknown?: boolean;
+  /** Run by a command-line program's command handler: the command, in words, and where it is registered. */
+  commandLine?: string;
+  /** How many more paths like this one the walk found and left out, to stay within its budget. */
+  more?: number;
+}
+
+/** The path an entry makes: its effect is its rule's ('neutral' rules leave it open). */
+export function toPath(entry: EntryMatch, file: string): Path {
+  const effect = entry.rule.effect;
+  return {
+    effect: effect === 'user-waiting' || effect === 'batchable' ? effect : 'open',
+    rule: entry.rule,
+    entry: entry.message,
+    file,
+    line: entry.node.loc.start.line,
+    steps: [],
+    loops: [],
+    ...(entry.schedule ? { schedule: entry.schedule } : {}),
+    ...(entry.platform ? { platform: entry.platform } : {}),
+  };
+}
+
+/** A path that ends where Batchwise cannot tell who waits. */
+export function openPath(rule: Rule, entry: string, file: string, line: number, extra: Partial<Path> = {}): Path {
+  return { effect: 'open', rule, entry, file, line, steps: [], loops: [], ...extra };
+}
+
+export function evidenceOf(rule: Rule, message: string, file: string, line: number): Evidence {
+  return { rule: rule.id, message, file, line };
+}
+
+/** A path as evidence: the entry, then the functions from it to the call. */
+export function pathEvidence(p: Path, prefix: (chain: string) => string, rule: Rule = p.rule): Evidence {
+  const chain = [`${p.file} (${p.entry})`, ...p.steps.map((s) => `\`${s}\``)].join(' → ');
+  return evidenceOf(rule, prefix(chain), p.file, p.line);
+}
+
+/** A path that decides nothing, with the chain from where it ends to the call when there is one. */
+export function openEvidence(p: Path): Evidence {
+  if (p.steps.length < 2) return evidenceOf(p.rule, p.entry, p.file, p.line);
+  return evidenceOf(p.rule, `${p.entry}; the chain from there to the call: ${p.steps.map((s) => `\`${s}\``).join(' → ')}`, p.file, p.line);
+}
+
+export function dedupePaths(paths: readonly Path[]): Path[] {
+  const seen = new Set<string>();
+  return paths.filter((p) => {
+    const key = `${p.effect}|${p.rule.id}|${p.file}|${p.line}|${p.steps.join('>')}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export function plainEvidence({ rule, message, file, line }: Evidence): Evidence {
+  return { rule, message, file, line };
+}
+
+export function uniqueEvidence<E extends Evidence>(list: readonly E[]): E[] {
+  const seen = new Set<string>();
+  return list.filter((e) => {
+    const key = `${e.rule}|${e.file}|${e.line}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Appends without spreading: a spread of a long list into push() runs out of stack. */
+export function pushAll<T>(target: T[], items: readonly T[]): T[] {
+  for (const item of items) target.push(item);
+  return target;
+}
+
+/** How many paths to one function (or value) the walk keeps before it counts the rest instead. */
+export const MAX_PATHS = 64;
+
+/** What the verdict reads off a path: two paths alike in all of it decide the same, wherever they start. */
+function signature(p: Path): string {
+  const loops = p.loops.map((l) => `${l.rule}:${l.file}:${l.line}:${l.batchSource ?? ''}:${l.fromDisk ?? ''}:${l.literal ?? ''}`).join(',');
+  return `${p.effect}|${p.rule.id}|${p.runByUnknown ?? ''}|${p.moduleLevel ?? ''}|${p.startup !== undefined}|${p.commandLine !== undefined}|${p.platform ?? ''}|${p.schedule ?? ''}|${loops}`;
+}
+
+/**
+ * At most `max` paths (and one of every kind the verdict tells apart): the rest are counted in `more` of
+ * the kept path they are like, so the verdict stays what all of them say and the evidence says how
+ * many were left out. Repeats of a path (one caller reached through many calls) are dropped, not counted.
+ */
+export function limitPaths(paths: Path[], max = MAX_PATHS): Path[] {
+  if (paths.length <= max) return paths;
+  const kept: Path[] = [];
+  const bySignature = new Map<string, number>();
+  const seen = new Set<string>();
+  for (const p of paths) {
+    const key = `${p.effect}|${p.rule.id}|${p.file}|${p.line}|${p.steps.join('>')}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const sig = signature(p);
+    const like = bySignature.get(sig);
+    if (like === undefined || kept.length < max) {
+      if (like === undefined) bySignature.set(sig, kept.length);
+      kept.push(p);
+    } else {
+      kept[like] = { ...kept[like], more: (kept[like].more ?? 0) + 1 + (p.more ?? 0) };
+    }
+  }
+  return kept;
+}
+
+export type { Node };

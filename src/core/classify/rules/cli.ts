@@ -1,0 +1,411 @@
+// Programs run from a command line: npm scripts and package bins naming the file, shebangs, main-module
+// checks, top-level await or a top-level main() in a file no module imports; commander and yargs
+// command handlers; and a run that makes one call from what was typed on its command line, whose
+// answer the person who typed it may be waiting for.
+import { AST_NODE_TYPES as T, TSESTree } from '../../parse/parse';
+import { visit, type Node } from '../../parse/walk';
+import { dirname, ProjectIndex, stripExtension } from '../../project';
+import type { SyntaxModel } from '../../syntax/model';
+import { isFunctionLike, propertyName, requireSource } from '../../syntax/nodes';
+import type { Path } from '../path';
+import type { ModuleQuestion } from './hooks';
+import { defineRule, entry, EntryMatch } from './rule';
+
+export const NPM_SCRIPT = defineRule({
+  id: 'npm-script',
+  effect: 'batchable',
+  title: 'Run by an npm script',
+  configFiles: ['package.json'],
+  messages: {
+    script: (name: string, of: string, command: string) => `run by the npm script \`${name}\`${of} (\`${command}\`)`,
+  },
+});
+
+export const BIN_ENTRY = defineRule({
+  id: 'bin-entry',
+  effect: 'batchable',
+  title: 'A package bin entry',
+  configFiles: ['package.json'],
+  messages: {
+    bin: (name: string, packageJson: string) => `the \`${name}\` bin entry of ${packageJson}`,
+  },
+});
+
+export const SHEBANG_SCRIPT = defineRule({
+  id: 'shebang-script',
+  effect: 'batchable',
+  title: 'An executable script (shebang)',
+  messages: {
+    shebang: (line: string) => `an executable script (${line})`,
+  },
+});
+
+export const MAIN_MODULE = defineRule({
+  id: 'main-module',
+  effect: 'batchable',
+  title: 'Runs as a main module (require.main === module)',
+  messages: {
+    check: (how: string) => `runs as a main module (${how})`,
+    mainCall: (name: string, line: number) => `calls \`${name}()\` at the top level (line ${line}), exports nothing and no module imports it: a program run on its own`,
+  },
+});
+
+export const TOP_LEVEL_AWAIT = defineRule({
+  id: 'top-level-await',
+  effect: 'batchable',
+  title: 'A program that awaits at the top level and is imported by no module',
+  messages: {
+    awaits: (line: number) => `awaits at the top level (line ${line}) and no module imports it: a program run on its own`,
+  },
+});
+
+export const COMMAND_LINE_INPUT = defineRule({
+  id: 'command-line-input',
+  effect: 'neutral',
+  title: 'One call per run of a command, from what was typed on its command line',
+  messages: {
+    oneShot: (entry: string, input: string) =>
+      `${entry}, but each run makes this call once, not per item of a collection, and ${input}: the person who typed the command may be waiting for the answer. ` +
+      'If runs are unattended (a schedule, a pipeline), declare the call with `// batchwise: batch`',
+    readsArgv: (where: string) => `it reads its command line (\`process.argv\` at ${where})`,
+    runsAs: (command: string, call: string, where: string) => `it runs as ${command}, given the arguments typed with it (${call} at ${where})`,
+    command: (name: string | null, framework: string) => `${name ? `the \`${name}\` command` : 'a command'} of a ${framework} program`,
+  },
+});
+
+export const RULES = [NPM_SCRIPT, BIN_ENTRY, SHEBANG_SCRIPT, MAIN_MODULE, TOP_LEVEL_AWAIT, COMMAND_LINE_INPUT] as const;
+
+// ---- package.json
+
+export interface PackageInfo {
+  scripts: Record<string, string>;
+  bin: Record<string, string>;
+}
+
+export function readPackageJson(text: string | undefined): PackageInfo | null {
+  if (!text) return null;
+  try {
+    const pkg = JSON.parse(text) as { scripts?: unknown; bin?: unknown; name?: unknown };
+    const scripts: Record<string, string> = {};
+    if (pkg.scripts && typeof pkg.scripts === 'object') {
+      for (const [k, v] of Object.entries(pkg.scripts)) if (typeof v === 'string') scripts[k] = v;
+    }
+    const bin: Record<string, string> = {};
+    if (typeof pkg.bin === 'string') bin[typeof pkg.name === 'string' ? pkg.name : 'bin'] = pkg.bin;
+    else if (pkg.bin && typeof pkg.bin === 'object') {
+      for (const [k, v] of Object.entries(pkg.bin)) if (typeof v === 'string') bin[k] = v;
+    }
+    return { scripts, bin };
+  } catch {
+    return null;
+  }
+}
+
+/** A package.json and the folder it sits in ('' for the root): its scripts run with that folder as the working directory. */
+export interface ScopedPackage {
+  dir: string;
+  pkg: PackageInfo;
+}
+
+const packagesByProject = new WeakMap<ProjectIndex, Map<string, PackageInfo | null>>();
+
+/** The package.json files from the file's folder up to the root, nearest first. */
+export function packagesAbove(project: ProjectIndex, file: string): ScopedPackage[] {
+  let byDir = packagesByProject.get(project);
+  if (!byDir) packagesByProject.set(project, (byDir = new Map()));
+  const out: ScopedPackage[] = [];
+  let dir = file;
+  do {
+    dir = dirname(dir);
+    let pkg = byDir.get(dir);
+    if (pkg === undefined) {
+      pkg = readPackageJson(project.text(dir === '' ? 'package.json' : `${dir}/package.json`));
+      byDir.set(dir, pkg);
+    }
+    if (pkg) out.push({ dir, pkg });
+  } while (dir !== '');
+  return out;
+}
+
+/** The packages above a file with the file's path as each one's scripts name it, and the scripts that run it. */
+export function scriptsRunning(project: ProjectIndex, file: string): { dir: string; pkg: PackageInfo; local: string; scripts: [string, string][] }[] {
+  const stem = stripExtension(file);
+  return packagesAbove(project, file).map(({ dir, pkg }) => {
+    const local = dir === '' ? stem : stem.slice(dir.length + 1);
+    return { dir, pkg, local, scripts: Object.entries(pkg.scripts).filter(([, command]) => commandRunsFile(command, local)) };
+  });
+}
+
+/** npm script names a shell command runs: `npm run x`, `npm run-script x`, `yarn x`, `pnpm x`, `bun run x`. */
+export function scriptNamesIn(command: string): string[] {
+  const names: string[] = [];
+  for (const m of command.matchAll(/\b(?:npm\s+(?:run|run-script)|yarn(?:\s+run)?|pnpm(?:\s+run)?|bun\s+run)\s+([\w:.-]+)/g)) names.push(m[1]);
+  return names;
+}
+
+/** Tools that read a file without running it: compilers, bundlers, linters, formatters, test runners. */
+const NOT_RUNNERS = new Set(['tsc', 'esbuild', 'tsup', 'rollup', 'webpack', 'vite', 'swc', 'babel', 'ncc', 'parcel', 'eslint', 'prettier', 'biome', 'oxlint', 'tslint', 'jest', 'vitest', 'mocha', 'ava', 'c8', 'nyc', 'type-coverage', 'madge', 'depcheck', 'knip', 'cp', 'mv', 'rm', 'cat', 'chmod', 'git']);
+/** Words that hand the rest of a command to the program after them. */
+const PREFIXES = new Set(['npx', 'pnpm', 'yarn', 'bunx', 'exec', 'dlx', 'cross-env', 'dotenv', 'env', '--']);
+
+/** The words of each program in a command line, split at `&&`, `||`, `;` and `|` outside quotes. */
+function commandParts(command: string): string[][] {
+  const parts: string[][] = [[]];
+  for (const m of command.matchAll(/'([^']*)'|"((?:[^"\\]|\\.)*)"|([;&|]+)|([^\s;&|'"]+)/g)) {
+    if (m[3] !== undefined) parts.push([]);
+    else parts[parts.length - 1].push(m[1] ?? m[2]?.replace(/\\(.)/g, '$1') ?? m[4]);
+  }
+  return parts;
+}
+
+export function commandRunsFile(command: string, stem: string): boolean {
+  // Each part of `a && b; c | d` is its own program: `tsc src/x.ts && node dist/x.js` runs x once.
+  return commandParts(command).some((words) => {
+    const program = words.find((w) => !PREFIXES.has(w) && !/^[A-Z_][A-Z0-9_]*=/.test(w) && !w.startsWith('-'));
+    if (program && NOT_RUNNERS.has(program.replace(/^.*\//, ''))) return false;
+    const tokens = words.map(normaliseRef);
+    // Compiled output (dist/x.js) maps back to the source file by its path after the build folder.
+    return tokens.some((t) => t === stem || (t.length > 0 && t.includes('/') && stem.endsWith('/' + t.replace(/^(dist|build|out|lib)\//, ''))));
+  });
+}
+
+function normaliseRef(p: string): string {
+  return stripExtension(p.replace(/^\.\//, ''));
+}
+
+// ---- how a file is run
+
+/**
+ * An npm script or a bin entry naming the file. The packages from the file's folder up to the root,
+ * nearest first: a workspace's own scripts run its files by paths relative to it.
+ */
+export function packageScript(q: ModuleQuestion): EntryMatch | null {
+  const scoped = scriptsRunning(q.project, q.file);
+  for (const p of scoped) {
+    if (p.scripts.length === 0) continue;
+    const [name, command] = p.scripts[0];
+    return entry(NPM_SCRIPT, NPM_SCRIPT.messages.script(name, p.dir === '' ? '' : ` of ${p.dir}/package.json`, command), q.fi.ast);
+  }
+  for (const p of scoped) {
+    for (const [name, target] of Object.entries(p.pkg.bin)) {
+      if (normaliseRef(target) === p.local) return entry(BIN_ENTRY, BIN_ENTRY.messages.bin(name, `${p.dir === '' ? '' : p.dir + '/'}package.json`), q.fi.ast);
+    }
+  }
+  return null;
+}
+
+/** A shebang, or a `require.main === module` / `import.meta.main` check. */
+export function executable(q: ModuleQuestion): EntryMatch | null {
+  const text = q.fi.text;
+  if (text.startsWith('#!')) return entry(SHEBANG_SCRIPT, SHEBANG_SCRIPT.messages.shebang(text.slice(0, text.indexOf('\n')).trim()), q.fi.ast);
+  const main = /require\.main\s*===?\s*module|import\.meta\.main/.exec(text);
+  if (main) return entry(MAIN_MODULE, MAIN_MODULE.messages.check(main[0].startsWith('import') ? 'import.meta.main' : 'require.main === module'), q.fi.ast);
+  return null;
+}
+
+/** Top-level await or a top-level `main()` in a file no module imports: a program run on its own. */
+export function standaloneProgram(q: ModuleQuestion): EntryMatch | null {
+  const found = topLevelAwait(q.file, q.fi.text, q.fi.ast) ?? mainCall(q.file, q.fi.text, q.fi.ast);
+  return found && q.importersOf(q.file).length === 0 ? found : null;
+}
+
+/**
+ * Does the module export anything? A module that exports is meant to be imported or invoked by a
+ * runtime (a Lambda `handler`, a Nuxt event handler), not run on its own. `export {}` exports
+ * nothing: it only makes a TypeScript file a module, so that it may await at the top.
+ */
+export function hasExports(program: TSESTree.Program): boolean {
+  return program.body.some((s) => {
+    if (s.type === T.ExportDefaultDeclaration || s.type === T.ExportAllDeclaration || s.type === T.TSExportAssignment) return true;
+    if (s.type === T.ExportNamedDeclaration) return s.declaration !== null || s.specifiers.length > 0;
+    if (s.type !== T.ExpressionStatement || s.expression.type !== T.AssignmentExpression || s.expression.left.type !== T.MemberExpression) return false;
+    const left = s.expression.left;
+    const target = left.object.type === T.MemberExpression ? left.object.object : left.object;
+    return target.type === T.Identifier && (target.name === 'module' || target.name === 'exports');
+  });
+}
+
+/** A page's script: what it runs at the top, it runs for the person who opened the page. */
+const BROWSER_CODE = /\b(document|window|localStorage|navigator)\.|dangerouslyAllowBrowser/;
+
+/**
+ * Framework files and components: their module-level code runs when a server or page loads, which
+ * says nothing about who waits, so they are never programs run on their own.
+ */
+function frameworkOrComponent(file: string): boolean {
+  return /\.[jt]sx$/.test(file) || /(^|\/)(app|pages|routes|src\/routes|server|api|netlify|functions)\//.test(file) || /(^|\/)\+(server|page|layout)/.test(file) || /(^|\/)(src\/)?middleware\.[cm]?[jt]s$/.test(file);
+}
+
+/**
+ * A file that calls a function it declares at the top level (`main()`, `main().catch(…)`,
+ * `void run()`), exports nothing, and follows no framework convention: a program run on its own,
+ * like one that checks `require.main === module`. The caller checks that no module imports it.
+ */
+export function mainCall(file: string, text: string, program: TSESTree.Program): EntryMatch | null {
+  if (frameworkOrComponent(file) || BROWSER_CODE.test(text) || hasExports(program)) return null;
+  for (const stmt of program.body) {
+    if (stmt.type !== T.ExpressionStatement) continue;
+    let expr: Node = stmt.expression;
+    if (expr.type === T.UnaryExpression && expr.operator === 'void') expr = expr.argument;
+    if (expr.type === T.AwaitExpression) expr = expr.argument;
+    // `main().catch(…)`, `main().then(…).finally(…)`
+    while (expr.type === T.CallExpression && expr.callee.type === T.MemberExpression && ['catch', 'then', 'finally'].includes(propertyName(expr.callee.property, expr.callee.computed) ?? '')) expr = expr.callee.object;
+    if (expr.type !== T.CallExpression || expr.callee.type !== T.Identifier) continue;
+    const name = expr.callee.name;
+    const declared = program.body.some(
+      (s) =>
+        (s.type === T.FunctionDeclaration && s.id?.name === name) ||
+        (s.type === T.VariableDeclaration && s.declarations.some((d) => d.id.type === T.Identifier && d.id.name === name && d.init !== null && isFunctionLike(d.init))),
+    );
+    if (declared) return entry(MAIN_MODULE, MAIN_MODULE.messages.mainCall(name, stmt.loc.start.line), program);
+  }
+  return null;
+}
+
+/** A file that awaits at module level and follows no framework's file convention (the caller checks the importers). */
+export function topLevelAwait(file: string, text: string, program: TSESTree.Program): EntryMatch | null {
+  if (!/\bawait\b/.test(text) || frameworkOrComponent(file) || BROWSER_CODE.test(text)) return null;
+  let found: Node | null = null;
+  visit(program, (node) => {
+    if (found) return false;
+    if (isFunctionLike(node)) return false; // an await inside a function runs when that function is called
+    if (node.type === T.AwaitExpression || (node.type === T.ForOfStatement && node.await)) {
+      found = node;
+      return false;
+    }
+  });
+  if (!found || hasExports(program)) return null;
+  return entry(TOP_LEVEL_AWAIT, TOP_LEVEL_AWAIT.messages.awaits((found as Node).loc.start.line), program);
+}
+
+// ---- command handlers and command-line input
+
+const CLI_PACKAGES: Record<string, { method: string; what: string }> = {
+  commander: { method: 'action', what: 'commander' },
+  yargs: { method: 'command', what: 'yargs' },
+  'yargs/yargs': { method: 'command', what: 'yargs' },
+};
+
+/** The package a file's command definitions come from, when the file also parses the command line. */
+function cliPackage(fi: SyntaxModel): string | null {
+  const text = fi.text;
+  if (!/\b(commander|yargs)\b/.test(text) || !/\.(parse|parseAsync|parseSync)\s*\(|\.argv\b/.test(text)) return null;
+  for (const stmt of fi.ast.body) {
+    if (stmt.type === T.ImportDeclaration && stmt.source.value in CLI_PACKAGES) return stmt.source.value;
+  }
+  let found: string | null = null;
+  visit(fi.ast, (n) => {
+    if (!found && n.type === T.CallExpression) {
+      const src = requireSource(n);
+      if (src && src in CLI_PACKAGES) found = src;
+    }
+  });
+  return found;
+}
+
+/**
+ * `program.command('classify <csv>').action(fn)` (commander) or `yargs(argv).command('x', 'd', b, fn)`
+ * in a file that parses the command line: the handler runs as part of the program. Returns the
+ * command in words, or null.
+ */
+export function cliCommandHandler(fi: SyntaxModel, call: TSESTree.CallExpression | TSESTree.NewExpression): string | null {
+  if (call.type !== T.CallExpression || call.callee.type !== T.MemberExpression) return null;
+  const method = propertyName(call.callee.property, call.callee.computed);
+  const pkg = method ? cliPackage(fi) : null;
+  if (!pkg || CLI_PACKAGES[pkg].method !== method) return null;
+  const name = commandName(call.callee.object) ?? (method === 'command' ? literalArg(call.arguments[0]) : null);
+  return COMMAND_LINE_INPUT.messages.command(name, CLI_PACKAGES[pkg].what);
+}
+
+/** The name given to `.command('name …')` on the chain that ends in `.action(fn)`. */
+function commandName(node: Node): string | null {
+  let cur: Node = node;
+  while (cur.type === T.CallExpression && cur.callee.type === T.MemberExpression) {
+    if (propertyName(cur.callee.property, cur.callee.computed) === 'command') return literalArg(cur.arguments[0]);
+    cur = cur.callee.object;
+  }
+  return null;
+}
+
+function literalArg(node: Node | undefined): string | null {
+  return node?.type === T.Literal && typeof node.value === 'string' ? node.value.split(' ')[0] : null;
+}
+
+/**
+ * The first read of a value off the command line inside `range` (`process.argv[2]`,
+ * `process.argv.slice(2)`, `const [, , q] = process.argv`, `hideBin(process.argv)`, the same on `argv`
+ * imported from node:process), or null. A test for a flag (`process.argv.includes('--live')`) reads no value.
+ */
+export function argvReadIn(fi: SyntaxModel, range: [number, number]): Node | null {
+  if (!/\bargv\b/.test(fi.text.slice(range[0], range[1]))) return null;
+  let found: Node | null = null;
+  visit(fi.ast, (n) => {
+    if (found || n.range[1] < range[0] || n.range[0] > range[1]) return false;
+    if (isArgv(fi, n) && readsValue(fi, n)) found = n;
+  });
+  return found;
+}
+
+function isArgv(fi: SyntaxModel, n: Node): boolean {
+  if (n.type === T.MemberExpression) return !n.computed && n.property.type === T.Identifier && n.property.name === 'argv' && n.object.type === T.Identifier && n.object.name === 'process';
+  if (n.type !== T.Identifier || n.name !== 'argv') return false;
+  const parent = fi.parents.get(n);
+  if (parent?.type === T.MemberExpression && parent.property === n) return false;
+  const b = fi.resolve(n)?.import;
+  return b !== undefined && /^(node:)?process$/.test(b.source) && b.imported === 'argv';
+}
+
+const VALUE_METHODS = new Set(['slice', 'at', 'splice', 'pop', 'shift']);
+
+function readsValue(fi: SyntaxModel, argv: Node): boolean {
+  const parent = fi.parents.get(argv);
+  if (!parent) return false;
+  if (parent.type === T.MemberExpression && parent.object === argv) {
+    if (parent.computed) return true;
+    const method = propertyName(parent.property, parent.computed);
+    return method !== null && VALUE_METHODS.has(method);
+  }
+  // `const [, , question] = process.argv`, `hideBin(process.argv)`, `yargs(process.argv.slice(2))`.
+  if (parent.type === T.VariableDeclarator && parent.init === argv) return parent.id.type === T.ArrayPattern;
+  return parent.type === T.CallExpression && parent.arguments.includes(argv as never);
+}
+
+/** Calls that read a whole folder: one call over what they return is bulk work, whoever names the folder. */
+const FOLDER_READERS = new Set(['readdir', 'readdirSync', 'opendir', 'glob', 'globSync', 'fg', 'fastGlob']);
+
+/** Whether `range` reads a folder's files (`readdirSync(dir)`, `glob('docs/**')`). */
+export function readsFolderIn(fi: SyntaxModel, range: [number, number]): boolean {
+  let found = false;
+  visit(fi.ast, (n) => {
+    if (found || n.range[1] < range[0] || n.range[0] > range[1]) return false;
+    if (n.type !== T.CallExpression) return;
+    const name = n.callee.type === T.Identifier ? n.callee.name : n.callee.type === T.MemberExpression ? propertyName(n.callee.property, n.callee.computed) : null;
+    if (name && FOLDER_READERS.has(name)) found = true;
+  });
+  return found;
+}
+
+/**
+ * A batch path that makes one call per run of a command-line program from what was typed on its
+ * command line (a command's arguments, `process.argv`): the person who typed it waits for the answer,
+ * or may; it is no bulk work. Open, not batchable. Null when the path is not such a run.
+ */
+export function oneShotCommand(project: ProjectIndex, p: Path): Path | null {
+  if (p.effect !== 'batchable' || p.loops.length > 0) return null;
+  const spans = [...(p.spans ?? []), { file: p.file, range: [0, Number.MAX_SAFE_INTEGER] as [number, number] }];
+  // One call over every file of a folder (`embedDocuments(readdirSync(dir).map(read))`) is bulk work.
+  if (spans.some((span) => { const fi = project.get(span.file); return fi != null && readsFolderIn(fi, span.range); })) return null;
+  let input = p.commandLine ?? null;
+  if (!input) {
+    for (const span of spans) {
+      const fi = project.get(span.file);
+      const read = fi ? argvReadIn(fi, span.range) : null;
+      if (read) {
+        input = COMMAND_LINE_INPUT.messages.readsArgv(`${span.file}:${read.loc.start.line}`);
+        break;
+      }
+    }
+  }
+  if (!input) return null;
+  return { ...p, effect: 'open', rule: COMMAND_LINE_INPUT, entry: COMMAND_LINE_INPUT.messages.oneShot(p.entry, input) };
+}

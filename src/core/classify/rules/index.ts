@@ -1,0 +1,70 @@
+// The registry: every context rule the classifier can cite, by family, and the order in which the
+// walk asks the families at each place (rules/hooks.ts). A new family is one module plus rows here.
+import * as apps from './apps';
+import * as bots from './bots';
+import * as calls from './calls';
+import * as cli from './cli';
+import * as data from './data';
+import * as evals from './evals';
+import * as httpServers from './httpServers';
+import * as jobs from './jobs';
+import * as metaFrameworks from './metaFrameworks';
+import * as reach from './reach';
+import * as schedules from './schedules';
+import * as serverless from './serverless';
+import * as terminal from './terminal';
+import type { CallQuestion, Hooks } from './hooks';
+import { Path, toPath } from '../path';
+
+export const RULES = [
+  ...calls.RULES,
+  ...httpServers.RULES,
+  ...metaFrameworks.RULES,
+  ...serverless.RULES,
+  ...bots.RULES,
+  ...apps.RULES,
+  ...terminal.RULES,
+  ...cli.RULES,
+  ...schedules.RULES,
+  ...data.RULES,
+  ...evals.RULES,
+  ...jobs.RULES,
+  ...reach.RULES,
+] as const;
+
+/** Every rule id; a rule is cited by its object, so a misspelt id cannot compile. */
+export type RuleId = (typeof RULES)[number]['id'];
+export type RegisteredRule = (typeof RULES)[number];
+
+const BY_ID = new Map<string, RegisteredRule>(RULES.map((r) => [r.id, r]));
+
+export function ruleById(id: RuleId): RegisteredRule;
+export function ruleById(id: string): RegisteredRule | undefined;
+export function ruleById(id: string): RegisteredRule | undefined {
+  return BY_ID.get(id);
+}
+
+/** The order the walk asks the families in, at each place; the first answer decides. */
+export const HOOKS: Hooks = {
+  moduleEntries: [httpServers.serverStartup, schedules.scheduledWorkflow, cli.packageScript, evals.evalFile, cli.executable, cli.standaloneProgram],
+  scopeEntries: [terminal.promptRead],
+  functionMarks: [metaFrameworks.serverActionFunction],
+  functionEntries: [httpServers.nestDecorator, httpServers.graphqlResolver, apps.componentOrHook, httpServers.streamsToClient],
+  functionFallbacks: [evals.evalFunction],
+  callEntries: [terminal.stdinLines, apps.reactHook, evals.evalRunner, jobs.queueWorker, jobs.jobEntry, registrationEntry, serverless.firebaseTrigger],
+  optionEntries: [jobs.jobOption, httpServers.httpOption, schedules.cronOption],
+  exportConventions: [serverless.scheduledFunction, metaFrameworks.frameworkExport, serverless.platformFunctionExport, bots.discordModuleExport, metaFrameworks.serverActionExport, serverless.lambdaExport],
+  exportHints: [serverless.unmappedLambda],
+  memberConventions: [metaFrameworks.frameworkMember, serverless.workerHandler],
+  registrations: [httpServers.httpRegistration, schedules.cronRegistration, bots.botRegistration, apps.appRegistration],
+};
+
+/** A handler handed to a registration call (`app.post('/x', fn)`, `cron.schedule(spec, fn)`): the entry it makes. */
+function registrationEntry(q: CallQuestion): Path[] | null {
+  const stringOf = q.stringOf(q.file);
+  for (const match of HOOKS.registrations) {
+    const found = match(q.call, q.file, stringOf);
+    if (found) return [toPath(found, q.file)];
+  }
+  return null;
+}

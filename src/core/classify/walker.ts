@@ -1,0 +1,567 @@
+// The walk outward from a call: through the functions that hold it, then their uses across the
+// workspace (the call graph), until the entry points that reach it. At each place the rule families
+// are asked, in the registry's order, whether they know what runs the code (rules/index.ts).
+import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
+import type { Node } from '../parse/walk';
+import type { Resolver } from '../detect/resolve';
+import { functionName } from '../detect/detect';
+import type { ProjectIndex } from '../project';
+import type { Binding, SyntaxModel } from '../syntax/model';
+import { FunctionLike, isFunctionLike, propertyName } from '../syntax/nodes';
+import { bindingTarget, CallGraph, classifyUse, commonJsExportName, exportNamesOf, isExported, optionCall, Use } from './graph';
+import { limitPaths, Loop, MAX_PATHS, openPath, Path, pushAll, Span, toPath } from './path';
+import { UI_COMPONENT } from './rules/apps';
+import { excludedPath, isTestFile } from './rules/calls';
+import { cliCommandHandler, COMMAND_LINE_INPUT } from './rules/cli';
+import { fileStreamEvent, loopAround } from './rules/data';
+import type { CallNode, Hooks, RuleContext } from './rules/hooks';
+import { graphqlField, LONG_RUNNING_SERVER } from './rules/httpServers';
+import { matchDiscordModule } from './rules/bots';
+import { MAX_DEPTH, NO_ENTRY_POINT, unfollowedPath, unparsedPath, UNFOLLOWED_REFERENCE } from './rules/reach';
+import { calleeName, describeCall, objectProps } from './rules/read';
+import type { StringOf } from './rules/rule';
+
+/** Callbacks that run where they are written, inside the code that receives them, not later for an event. */
+const INLINE_CALLBACKS = new Set(['map', 'forEach', 'flatMap', 'filter', 'reduce', 'some', 'every', 'find', 'then', 'catch', 'finally', 'setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask', 'pMap']);
+
+/** Calls that run a callback before they are done with it even when their result is dropped: p-queue `add`, a transaction, a span. */
+const RUNS_NOW = new Set(['add', 'addAll', 'limit', 'transaction', '$transaction', 'startActiveSpan', 'pRetry', 'retry', 'Promise',
+  // A test runner's suites and cases run as part of the run (an eval harness's vitest cases).
+  'describe', 'it', 'test', 'suite', 'bench', 'beforeAll', 'afterAll', 'beforeEach', 'afterEach']);
+/** Method names that register a callback for events: `on('x', fn)`, `onText(re, fn)`, `subscribe(topic, fn)`, gRPC `addService`. */
+const EVENT_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener', 'addEventListener', 'subscribe', 'psubscribe', 'addService', 'handle', 'action', 'hears', 'command']);
+/** Option keys that hold an event handler: `{ onMessage }`, `{ eachMessage }`, `{ handleEvent }`. */
+const EVENT_KEY = /^(on[A-Z]|each[A-Z]|handle[A-Z]?)/;
+
+/** How many steps (a climb to a function, a use followed) the walk takes for one call before it stops and says so. */
+const MAX_STEPS = 20_000;
+
+export class Walker {
+  private readonly graph: CallGraph;
+  /** Steps taken for the call being classified. */
+  private steps = 0;
+  private readonly pathMemo = new Map<Node, Path[]>();
+  /** Where each function being walked sits on the walk's stack (0 = outermost). */
+  private readonly stackIndex = new Map<Node, number>();
+  /** The outermost stack position a cycle was cut at since the current function began; -1 for the depth limit. */
+  private lowestCut = Infinity;
+
+  constructor(
+    private readonly project: ProjectIndex,
+    private readonly resolver: Resolver,
+    private readonly hooks: Hooks,
+  ) {
+    this.graph = new CallGraph(project, resolver, (fi, file, exportName, at) => this.conventionPaths(fi, file, exportName, at, this.context(0, new Set())));
+  }
+
+  /** Ready for the next call: the walk's stack and its step count start over (memoised results stay). */
+  reset(): void {
+    this.steps = 0;
+    this.lowestCut = Infinity;
+    this.stackIndex.clear();
+  }
+
+  /**
+   * Counts a step; past MAX_STEPS the walk goes no further for this call: one open path says so, and
+   * nothing computed from then on is memoised (it lacks what was not followed).
+   */
+  private overBudget(file: string, node: Node): Path[] | null {
+    if (++this.steps <= MAX_STEPS) return null;
+    this.lowestCut = -1;
+    return this.steps === MAX_STEPS + 1 ? [openPath(NO_ENTRY_POINT, NO_ENTRY_POINT.messages.budget(MAX_STEPS), file, node.loc.start.line)] : [];
+  }
+
+  /** Paths from entry points to `node`, found by climbing to its enclosing function. */
+  walkFrom(file: string, node: Node, depth: number, visiting: Set<Node>): Path[] {
+    const fi = this.project.get(file);
+    if (!fi) return [];
+    const over = this.overBudget(file, node);
+    if (over) return over;
+    const loops: Loop[] = [];
+    let child: Node = node;
+    let cur = fi.parents.get(node);
+    while (cur) {
+      const loop = loopAround(fi, file, cur, child);
+      if (loop) loops.push(loop);
+      if (isFunctionLike(cur)) {
+        const prompt = this.scopeEntry(fi, file, cur, node, depth, visiting);
+        if (prompt) return [{ ...prompt, loops }];
+        return this.functionPaths(file, cur, depth, visiting).map((p) => ({ ...p, loops: [...p.loops, ...loops] }));
+      }
+      child = cur;
+      cur = fi.parents.get(cur);
+    }
+    const prompt = this.scopeEntry(fi, file, fi.ast, node, depth, visiting);
+    if (prompt) return [{ ...prompt, loops }];
+    return this.topLevelPaths(fi, file, depth, visiting).map((p) => ({ ...p, loops: [...p.loops, ...loops] }));
+  }
+
+  /** What the walk tells the rule families: the project, constant strings, and walks one call further out. */
+  private context(depth: number, visiting: Set<Node>): RuleContext {
+    return {
+      project: this.project,
+      hooks: this.hooks,
+      stringOf: (file) => this.stringOf(file),
+      evaluate: (file, node) => this.resolver.evaluate(file, node),
+      walk: (file, node) => this.walkFrom(file, node, depth + 1, visiting),
+      importersOf: (file) => this.graph.importersOf(file),
+    };
+  }
+
+  private stringOf(file: string): StringOf {
+    return (node) => {
+      const v = this.resolver.evaluate(file, node);
+      return v?.kind === 'string' ? v.value : null;
+    };
+  }
+
+  private scopeEntry(fi: SyntaxModel, file: string, scope: Node, at: Node, depth: number, visiting: Set<Node>): Path | null {
+    const q = { ...this.context(depth, visiting), fi, file, scope, at };
+    for (const ask of this.hooks.scopeEntries) {
+      const found = ask(q);
+      if (found) return found;
+    }
+    return null;
+  }
+
+  private topLevelPaths(fi: SyntaxModel, file: string, depth: number, visiting: Set<Node>): Path[] {
+    if (isTestFile(file)) return [excludedPath(file)];
+    const q = { ...this.context(depth, visiting), fi, file };
+    for (const ask of this.hooks.moduleEntries) {
+      const found = ask(q);
+      if (found) return ['effect' in found ? found : toPath(found, file)];
+    }
+    return [openPath(NO_ENTRY_POINT, NO_ENTRY_POINT.messages.moduleLevel(file), file, 1, { moduleLevel: true })];
+  }
+
+  private functionPaths(file: string, fn: FunctionLike, depth: number, visiting: Set<Node>): Path[] {
+    const span: Span = { file, range: fn.range };
+    return this.guarded(fn, depth, visiting, () => this.functionPathsUncached(file, fn, depth, visiting).map((p) => ({ ...p, spans: [...(p.spans ?? []), span] })));
+  }
+
+  /**
+   * Memoised, cycle-safe evaluation of the paths to a function (or to a value standing for one).
+   * A result computed while a cycle was cut at a function further out lacks that function's paths:
+   * it is right for this walk but not for another starting elsewhere, so it is not memoised.
+   */
+  private guarded(key: Node, depth: number, visiting: Set<Node>, compute: () => Path[]): Path[] {
+    const memo = this.pathMemo.get(key);
+    if (memo) return memo;
+    if (visiting.has(key)) {
+      this.lowestCut = Math.min(this.lowestCut, this.stackIndex.get(key) ?? -1);
+      return [];
+    }
+    if (depth > MAX_DEPTH) {
+      this.lowestCut = -1;
+      return [];
+    }
+    const index = this.stackIndex.size;
+    const outer = this.lowestCut;
+    this.lowestCut = Infinity;
+    visiting.add(key);
+    this.stackIndex.set(key, index);
+    let result: Path[];
+    try {
+      result = limitPaths(compute());
+    } finally {
+      visiting.delete(key);
+      this.stackIndex.delete(key);
+    }
+    const cut = this.lowestCut;
+    if (cut >= index) this.pathMemo.set(key, result);
+    this.lowestCut = Math.min(outer, cut < index ? cut : Infinity);
+    return result;
+  }
+
+  private functionPathsUncached(file: string, fn: FunctionLike, depth: number, visiting: Set<Node>): Path[] {
+    const fi = this.project.get(file)!;
+    if (isTestFile(file)) return [excludedPath(file)];
+    const name = functionName(fi, fn);
+    const withStep = (paths: Path[]) => (name ? paths.map((p) => ({ ...p, steps: [...p.steps, name] })) : paths);
+    const q = { ...this.context(depth, visiting), fi, file, fn, name };
+    for (const ask of this.hooks.functionMarks) {
+      const mark = ask(q);
+      if (mark) return [toPath(mark, file)];
+    }
+    const self = fi.outermost(fn);
+    const parent = fi.parents.get(self);
+    // An immediately invoked function runs where it is written.
+    if (parent?.type === T.CallExpression && parent.callee === self) return this.walkFrom(file, parent, depth + 1, visiting);
+    // A callback handed to a call: a framework registration, or transparent (map, then, setTimeout ...).
+    if (parent && (parent.type === T.CallExpression || parent.type === T.NewExpression) && parent.arguments.includes(self as never)) {
+      const loop = loopAround(fi, file, parent, self);
+      const paths = this.argumentPaths(file, parent, depth, visiting);
+      return withStep(loop ? paths.map((p) => ({ ...p, loops: [...p.loops, loop] })) : paths);
+    }
+    // A handler inside an options object: Trigger.dev `task({ id, run })`, Fastify `route({ handler })` ...
+    const option = parent?.type === T.Property && parent.value === self ? this.optionPaths(file, parent, depth, visiting) : null;
+    if (option) return withStep(option);
+    for (const ask of this.hooks.functionEntries) {
+      const found = ask(q);
+      if (found) return found.step ? withStep([toPath(found.match, file)]) : [toPath(found.match, file)];
+    }
+
+    // A handler built by a factory (`router.post('/x', makeHandler(deps))`) is used where the factory's result is.
+    const factory = returningFunction(fi, self);
+    const made = factory ? this.factoryPaths(file, factory, depth, visiting) : null;
+    if (made) return withStep(made);
+
+    const exportNames = exportNamesOf(fi, fn, name);
+    const byName = this.namedPaths(file, fn, name, exportNames, depth, visiting);
+    // A method of an object literal is also used through the object (`export const { POST } = handlers`).
+    const inObject = parent?.type === T.Property && parent.value === self && fi.parents.get(parent)?.type === T.ObjectExpression && !optionCall(fi, parent);
+    const stored = inObject ? this.memberPaths(file, parent as TSESTree.Property, depth, visiting, false) : [];
+    if (byName || stored.length > 0) return withStep((byName ?? []).concat(stored));
+    // An object's function that nothing calls by name belongs to the call the object is handed to.
+    const holder = parent?.type === T.Property ? optionCall(fi, parent) : null;
+    if (holder) {
+      const key = propertyName((parent as TSESTree.Property).key, (parent as TSESTree.Property).computed);
+      return withStep(this.argumentPaths(file, holder, depth, visiting, key && EVENT_KEY.test(key) ? key : undefined));
+    }
+    for (const ask of this.hooks.functionFallbacks) {
+      const found = ask(q);
+      if (found) return withStep([toPath(found, file)]);
+    }
+    const label = name ? `\`${name}\`` : 'this function';
+    const entry = exportNames.length > 0 ? NO_ENTRY_POINT.messages.exportedUncalled(label, file) : NO_ENTRY_POINT.messages.uncalled(label, file);
+    return withStep([openPath(NO_ENTRY_POINT, entry, file, fn.loc.start.line)]);
+  }
+
+  /**
+   * Paths through what a function (or a value standing for one) is known by: the file conventions of
+   * its exports, then its uses in the workspace. Null when it has neither.
+   */
+  private namedPaths(file: string, value: Node, name: string | null, exportNames: string[], depth: number, visiting: Set<Node>, local?: (b: Binding) => boolean): Path[] | null {
+    const fi = this.project.get(file)!;
+    const paths: Path[] = [];
+    const ctx = this.context(depth, visiting);
+    for (const exportName of exportNames) pushAll(paths, this.conventionPaths(fi, file, exportName, value, ctx));
+    if (paths.length > 0) return paths;
+    // Not decisive: a Lambda handler no template maps may also be called in the workspace.
+    const hints: Path[] = [];
+    for (const exportName of exportNames) for (const hint of this.hooks.exportHints) pushAll(hints, hint({ ...ctx, fi, file, exportName, value }));
+    const uses = this.graph.usesOf(file, value, name, exportNames, local);
+    let found: Path[] = paths;
+    for (const use of uses) {
+      pushAll(found, this.usePaths(use, depth, visiting));
+      // Many callers, each reached many ways: kept within bounds as they come, not only at the end.
+      if (found.length > 8 * MAX_PATHS) found = limitPaths(found);
+    }
+    pushAll(found, hints);
+    return uses.length > 0 || hints.length > 0 ? found : null;
+  }
+
+  /** The entry a file convention makes of an export: a route handler, a cron route, a server action, a Lambda handler. */
+  private conventionPaths(fi: SyntaxModel, file: string, exportName: string, value: Node, ctx: RuleContext): Path[] {
+    const q = { ...ctx, fi, file, exportName, value };
+    for (const ask of this.hooks.exportConventions) {
+      const found = ask(q);
+      if (found && found.length > 0) return found;
+    }
+    return [];
+  }
+
+  /** Conventions for a function kept in an exported object: SvelteKit actions, a Worker's `fetch`, `scheduled` and `queue`. */
+  private memberConvention(fi: SyntaxModel, file: string, exportName: string, keys: string[], node: Node, depth: number, visiting: Set<Node>): Path | null {
+    const q = { ...this.context(depth, visiting), fi, file, exportName, keys, node };
+    for (const ask of this.hooks.memberConventions) {
+      const found = ask(q);
+      if (found) return found;
+    }
+    return null;
+  }
+
+  /** Paths to a function a factory returns: wherever a call of the factory hands on, stores or calls its result. Null when nothing calls the factory. */
+  private factoryPaths(file: string, factory: FunctionLike, depth: number, visiting: Set<Node>): Path[] | null {
+    const fi = this.project.get(file)!;
+    const name = functionName(fi, factory);
+    const uses = this.graph.usesOf(file, factory, name, exportNamesOf(fi, factory, name));
+    const paths: Path[] = [];
+    // The factory under another name (`const make = makeHandler`) is called under that name.
+    for (let i = 0, expanded = 0; i < uses.length && expanded < 32; i++) {
+      const use = uses[i];
+      if (use.kind !== 'alias') continue;
+      expanded++;
+      const decl = use.node as TSESTree.VariableDeclarator;
+      const target = bindingTarget(decl, use.name!);
+      const afi = this.project.get(use.file);
+      if (!target || !afi) continue;
+      const renamed = this.graph.usesOf(use.file, target, use.name!, exportNamesOf(afi, target, use.name!), (b) => b.declarator === decl);
+      uses.splice(i, 1);
+      for (let j = 0; j < renamed.length; j++) uses.splice(i + j, 0, renamed[j]);
+      i--;
+    }
+    for (const use of uses) {
+      if (use.kind === 'call') pushAll(paths, this.resultPaths(use.file, use.node as TSESTree.CallExpression, depth, visiting));
+      else if (use.kind === 'unparsed' || use.kind === 'unfollowed') pushAll(paths, this.usePaths(use, depth, visiting));
+      // The factory itself handed on: whoever calls it makes the handler, and that is not traced.
+      else paths.push(unfollowedPath(use.file, use.node.loc.start.line, UNFOLLOWED_REFERENCE.messages.factoryHandedOn(name ?? 'it')));
+    }
+    return paths.length > 0 ? paths : null;
+  }
+
+  /** Where the value a call returns goes, when that value is a function: handed to a call, called, stored or exported. */
+  private resultPaths(file: string, call: TSESTree.CallExpression, depth: number, visiting: Set<Node>): Path[] {
+    const fi = this.project.get(file)!;
+    const self = fi.outermost(call);
+    const parent = fi.parents.get(self);
+    if ((parent?.type === T.CallExpression || parent?.type === T.NewExpression) && parent.arguments.includes(self as never)) {
+      return this.argumentPaths(file, parent, depth + 1, visiting);
+    }
+    if (parent?.type === T.CallExpression && parent.callee === self) return this.walkFrom(file, parent, depth + 1, visiting);
+    if (parent?.type === T.Property && parent.value === self) {
+      const option = this.optionPaths(file, parent, depth + 1, visiting);
+      if (option) return option;
+    }
+    return this.boundPaths(fi, file, call, depth + 1, visiting) ?? [];
+  }
+
+  private usePaths(use: Use, depth: number, visiting: Set<Node>): Path[] {
+    const over = this.overBudget(use.file, use.node);
+    if (over) return over;
+    switch (use.kind) {
+      case 'unparsed':
+        return [unparsedPath(use.file, use.name ?? 'it', this.project.parseFailure(use.file) ?? 'a syntax error')];
+      case 'unfollowed':
+        return [unfollowedPath(use.file, use.node.loc.start.line, use.how ?? UNFOLLOWED_REFERENCE.messages.value(`${use.file}:${use.node.loc.start.line}`))];
+      case 'entry':
+        return [use.entry!];
+      case 'member':
+        return this.memberPaths(use.file, use.node as TSESTree.Property, depth + 1, visiting);
+      case 'alias':
+        return this.aliasPaths(use.file, use.node as TSESTree.VariableDeclarator, use.name!, depth + 1, visiting);
+      case 'value': {
+        const fi = this.project.get(use.file)!;
+        return this.guarded(use.node, depth + 1, visiting, () => {
+          const next = classifyUse(fi, use.file, use.node);
+          return next ? this.usePaths(next, depth + 1, visiting) : [];
+        });
+      }
+      case 'jsx': {
+        const attr = use.node as TSESTree.JSXAttribute;
+        const prop = attr.name.type === T.JSXIdentifier ? attr.name.name : 'a prop';
+        return [toPath({ rule: UI_COMPONENT, message: UI_COMPONENT.messages.jsxProp(prop, `${use.file}:${attr.loc.start.line}`), node: attr }, use.file)];
+      }
+      case 'argument':
+        return this.argumentPaths(use.file, use.node as TSESTree.CallExpression, depth + 1, visiting);
+      case 'option': {
+        const prop = use.node as TSESTree.Property;
+        const fi = this.project.get(use.file)!;
+        const option = this.optionPaths(use.file, prop, depth + 1, visiting);
+        if (option) return option;
+        const call = optionCall(fi, prop);
+        return call ? this.argumentPaths(use.file, call, depth + 1, visiting) : [];
+      }
+      default:
+        return this.walkFrom(use.file, use.node, depth + 1, visiting);
+    }
+  }
+
+  /**
+   * A function in an options object handed to a call: a job definition (Inngest, Trigger.dev), an SQS
+   * consumer, or a registration that takes its handler by key. Null when the call is none of these.
+   */
+  private optionPaths(file: string, prop: TSESTree.Property, depth: number, visiting: Set<Node>): Path[] | null {
+    const fi = this.project.get(file)!;
+    const call = optionCall(fi, prop);
+    if (!call) return null;
+    const q = { ...this.context(depth, visiting), fi, file, call, prop, key: propertyName(prop.key, prop.computed), props: objectProps(fi.parents.get(prop)) };
+    for (const ask of this.hooks.optionEntries) {
+      const found = ask(q);
+      if (found) return found;
+    }
+    return null;
+  }
+
+  /**
+   * A function handed to `call`. The call may register it (a route, a worker, a schedule); or wrap it
+   * (`asyncHandler(fn)`, `withAuth(fn)`), and then the wrapper's own call, the variable it is stored
+   * in, or the export it becomes, decides.
+   */
+  private argumentPaths(file: string, call: CallNode, depth: number, visiting: Set<Node>, eventKey?: string): Path[] {
+    const fi = this.project.get(file)!;
+    // Checked before the registrations: a stream read from a file emits 'data' as a socket does.
+    const stream = fileStreamEvent(fi, file, call);
+    if (stream) return this.walkFrom(file, call, depth + 1, visiting).map((p) => ({ ...p, loops: [...p.loops, stream] }));
+    let receiving = call;
+    for (;;) {
+      const entry = this.callEntryPaths(fi, file, receiving, depth, visiting);
+      if (entry) return entry;
+      const self = fi.outermost(receiving);
+      const outer = fi.parents.get(self);
+      if (!outer || (outer.type !== T.CallExpression && outer.type !== T.NewExpression) || !outer.arguments.includes(self as never)) break;
+      receiving = outer;
+    }
+    const bound = this.boundPaths(fi, file, receiving, depth, visiting);
+    if (bound) return bound;
+    return this.unknownCallPaths(fi, file, receiving, eventKey, depth, visiting);
+  }
+
+  /** The entry a call makes of the functions handed to it: a queue worker, a job, a registration. */
+  private callEntryPaths(fi: SyntaxModel, file: string, call: CallNode, depth: number, visiting: Set<Node>): Path[] | null {
+    const q = { ...this.context(depth, visiting), fi, file, call };
+    for (const ask of this.hooks.callEntries) {
+      const found = ask(q);
+      if (found) return found;
+    }
+    return null;
+  }
+
+  /**
+   * A function handed to a call Batchwise has no rule for. A callback the call runs before it returns
+   * (`pRetry(fn)`, `limit(fn)`, `.map(fn)`) runs where the call does. One it keeps for later, for an
+   * event or a request (`bot.onText(re, fn)`, `client.on('message', fn)`, a registration whose result
+   * is dropped), does not run as part of the code that registers it: a script's or schedule's entry
+   * says nothing about who waits for it, so that path is open; in a file that starts a server or bot
+   * it is taken as a handler (user-waiting).
+   */
+  private unknownCallPaths(fi: SyntaxModel, file: string, call: CallNode, eventKey: string | undefined, depth: number, visiting: Set<Node>): Path[] {
+    const callee = calleeName(call);
+    const paths = this.walkFrom(file, call, depth + 1, visiting);
+    if (callee && INLINE_CALLBACKS.has(callee)) return paths;
+    const label = `\`${describeCall(call)}\``;
+    const where = `${file}:${call.loc.start.line}`;
+    // A command's handler runs when the program parses its command line, as part of the program.
+    const command = cliCommandHandler(fi, call);
+    if (command) return paths.map((p) => ({ ...p, commandLine: COMMAND_LINE_INPUT.messages.runsAs(command, label, where) }));
+    const deferred = eventKey !== undefined || isEventRegistration(call) || (resultDropped(fi, call) && !(callee && RUNS_NOW.has(callee)));
+    return paths.map((p) => {
+      if (p.startup) {
+        const { startup, ...rest } = p;
+        return { ...rest, effect: 'user-waiting' as const, entry: LONG_RUNNING_SERVER.messages.handler(where, label, p.file, startup) };
+      }
+      if (p.moduleLevel && p.file === file && p.steps.length === 0) return { ...p, runByUnknown: true, line: call.loc.start.line, entry: NO_ENTRY_POINT.messages.handedToUnknownHere(label, where, p.file) };
+      if (deferred && p.effect === 'batchable') {
+        return { ...p, effect: 'open' as const, rule: NO_ENTRY_POINT, line: call.loc.start.line, file, runByUnknown: true, entry: NO_ENTRY_POINT.messages.handedToUnknownLater(label, where, p.file, p.entry) };
+      }
+      return p;
+    });
+  }
+
+  /**
+   * A wrapped function stored in a variable or exported (`const h = asyncHandler(fn)`,
+   * `export const POST = withAuth(fn)`, `export default withAuth(handler)`): the value stands for the
+   * function. Null when the value is neither stored nor exported, or is never used as a function.
+   */
+  private boundPaths(fi: SyntaxModel, file: string, wrapper: CallNode, depth: number, visiting: Set<Node>): Path[] | null {
+    const callee = calleeName(wrapper);
+    if (callee && INLINE_CALLBACKS.has(callee)) return null;
+    let value = fi.outermost(wrapper);
+    let holder = fi.parents.get(value);
+    // `middy(base).use(parser)`: a chained call on a wrapped handler returns the handler.
+    for (let outer = holder ? fi.parents.get(holder) : undefined; holder?.type === T.MemberExpression && holder.object === value && outer?.type === T.CallExpression && outer.callee === holder; outer = holder ? fi.parents.get(holder) : undefined) {
+      value = fi.outermost(outer);
+      holder = fi.parents.get(value);
+    }
+    let name: string | null = null;
+    // `tools = { search: tool({ execute }) }`: the wrapped function is used through the object.
+    if (holder?.type === T.Property && holder.value === value && fi.parents.get(holder)?.type === T.ObjectExpression && !optionCall(fi, holder)) {
+      const stored = this.memberPaths(file, holder, depth, visiting);
+      return stored.length > 0 ? stored : null;
+    }
+    if (holder?.type === T.VariableDeclarator && holder.id.type === T.Identifier) name = holder.id.name;
+    else if (holder?.type !== T.ExportDefaultDeclaration && !commonJsExportName(fi, value)) return null;
+    const found = this.guarded(value, depth, visiting, () => this.namedPaths(file, value, name, exportNamesOf(fi, value, name), depth, visiting) ?? []);
+    return found.length > 0 ? found : null;
+  }
+
+  /**
+   * Where a function stored in an object literal is used: through the object's variable or export and
+   * the keys that lead to it (`toolImpls.summarize(…)`, `toolImpls[name](…)`, `const { POST } = handlers`),
+   * or the call the object is handed to. A GraphQL type's map makes it a resolver.
+   */
+  private memberPaths(file: string, prop: TSESTree.Property, depth: number, visiting: Set<Node>, strict = true): Path[] {
+    const fi = this.project.get(file)!;
+    // Not strict: the function is an object's method, also looked up by name; an object that escapes
+    // (returned, handed on) is left to that search.
+    const escaped = (node: Node, how: string): Path[] => (strict ? [unfollowedPath(file, node.loc.start.line, how)] : []);
+    return this.guarded(prop, depth, visiting, () => {
+      const keys: string[] = [];
+      let cur: TSESTree.Property = prop;
+      for (;;) {
+        const key = propertyName(cur.key, cur.computed);
+        if (key === null) return escaped(cur, UNFOLLOWED_REFERENCE.messages.computedKey(`${file}:${cur.loc.start.line}`));
+        keys.unshift(key);
+        if (keys.length === 1) {
+          const literal = fi.parents.get(cur);
+          const discord = literal?.type === T.ObjectExpression ? matchDiscordModule(objectProps(literal), key, file, prop) : null;
+          if (discord) return [toPath(discord, file)];
+        }
+        const obj = fi.outermost(fi.parents.get(cur)!);
+        const holder = fi.parents.get(obj);
+        if (holder?.type === T.Property && holder.value === obj && fi.parents.get(holder)?.type === T.ObjectExpression && !optionCall(fi, holder)) {
+          cur = holder;
+          continue;
+        }
+        const resolver = graphqlField(file, keys, holder, prop);
+        if (resolver) return [toPath(resolver, file)];
+        if (holder?.type === T.VariableDeclarator && holder.init === obj && holder.id.type === T.Identifier) {
+          const decl = holder;
+          const name = holder.id.name;
+          const exportNames = exportNamesOf(fi, obj, name);
+          const conventions = exportNames.map((e) => this.memberConvention(fi, file, e, keys, prop, depth, visiting)).filter((p): p is Path => p !== null);
+          if (conventions.length > 0) return conventions;
+          const refs = this.graph.bindingRefs(fi, file, name, (b) => b.declarator === decl, keys);
+          for (const exportName of exportNames) pushAll(refs, this.graph.importedRefs(file, exportName, keys));
+          return this.graph.refsToUses(refs).flatMap((u) => this.usePaths(u, depth, visiting));
+        }
+        if (holder?.type === T.ExportDefaultDeclaration) {
+          const convention = this.memberConvention(fi, file, 'default', keys, prop, depth, visiting);
+          if (convention) return [convention];
+          return this.graph.refsToUses(this.graph.importedRefs(file, 'default', keys)).flatMap((u) => this.usePaths(u, depth, visiting));
+        }
+        if (holder?.type === T.Property && holder.value === obj) {
+          const call = optionCall(fi, holder);
+          if (call) return this.argumentPaths(file, call, depth, visiting);
+        }
+        if ((holder?.type === T.CallExpression || holder?.type === T.NewExpression) && holder.arguments.includes(obj as never)) {
+          return this.argumentPaths(file, holder, depth, visiting);
+        }
+        return escaped(prop, UNFOLLOWED_REFERENCE.messages.inObject(`${file}:${obj.loc.start.line}`));
+      }
+    });
+  }
+
+  /** A value bound to another name (`const s = summarize`, `const { POST } = handlers`): that name's uses and exports. */
+  private aliasPaths(file: string, decl: TSESTree.VariableDeclarator, name: string, depth: number, visiting: Set<Node>): Path[] {
+    const fi = this.project.get(file)!;
+    const target = bindingTarget(decl, name);
+    if (!target) return [];
+    return this.guarded(target, depth, visiting, () => {
+      const matches = (b: Binding) => b.declarator === decl;
+      const exportNames = new Set(exportNamesOf(fi, target, name));
+      if (decl.id.type !== T.Identifier && isExported(fi, decl)) exportNames.add(name);
+      return this.namedPaths(file, target, name, [...exportNames], depth, visiting, matches) ?? [];
+    });
+  }
+}
+
+/** The function that returns `fn` (`return async (req, res) => …`, or an arrow whose body it is). */
+function returningFunction(fi: SyntaxModel, fn: Node): FunctionLike | null {
+  const parent = fi.parents.get(fn);
+  if (parent && isFunctionLike(parent) && parent.body === fn) return parent;
+  if (parent?.type !== T.ReturnStatement) return null;
+  let cur = fi.parents.get(parent);
+  while (cur && !isFunctionLike(cur)) cur = fi.parents.get(cur);
+  return cur ?? null;
+}
+
+function isEventRegistration(call: CallNode): boolean {
+  const name = calleeName(call);
+  return name !== null && (EVENT_METHODS.has(name) || /^on[A-Z]/.test(name));
+}
+
+/** Is the call's result thrown away (`x.register(fn);`, `program.command('a').action(fn);`), so it cannot be what runs the callback now? */
+function resultDropped(fi: SyntaxModel, call: Node): boolean {
+  let value = fi.outermost(call);
+  for (;;) {
+    const parent = fi.parents.get(value);
+    const outer = parent ? fi.parents.get(parent) : undefined;
+    // A chained call (`.action(fn).option(…)`) hands its receiver on.
+    if (parent?.type === T.MemberExpression && parent.object === value && outer?.type === T.CallExpression && outer.callee === parent) {
+      value = fi.outermost(outer);
+      continue;
+    }
+    return parent?.type === T.ExpressionStatement || (parent?.type === T.UnaryExpression && parent.operator === 'void');
+  }
+}
