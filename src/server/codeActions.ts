@@ -11,14 +11,14 @@ import {
   TextEdit,
   WorkspaceEdit,
 } from 'vscode-languageserver';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { join } from 'node:path';
 import type { Finding } from '../core/model';
 import { fixTitle } from '../core/rewrite';
 import { ANNOTATIONS, AnnotationKind, planAnnotation } from '../core/rewrite/annotate';
 import { RULE_CODES } from '../core/report/message';
 import type { DocumentAnalyses, DocumentFindings } from './analysis';
-import { callRange, DiagnosticData, SOURCE } from './diagnostics';
+import { calleeOffsets, DiagnosticData, SOURCE } from './diagnostics';
 import { pathToUri } from './workspaces';
 import { ActionData, ActionKind, APPLY_ACTION_COMMAND } from './protocol';
 
@@ -39,7 +39,16 @@ export interface EditCapabilities {
   documentChanges: boolean;
   /** The 'create' resource operation (the helper modules a rewrite adds). */
   createFiles: boolean;
+  /** Change annotations (labels in a refactor preview, and edits that need the user's confirmation). */
+  changeAnnotations?: boolean;
 }
+
+/** The change annotations of a rewrite: the edited call and the created helpers, each a group in a refactor preview. */
+const REWRITE_ANNOTATION = 'batchwise.rewrite';
+const HELPER_ANNOTATION = 'batchwise.helper';
+
+/** The rewrite's edit is shown in the editor's refactor preview first, and applied only once the user accepts it. */
+const PREVIEW_TITLE = (title: string) => `${title}: preview the changes first`;
 
 /** The finding a diagnostic of ours is about, in the document's current findings. */
 function findingOf(entry: DocumentFindings, d: Diagnostic): Finding | undefined {
@@ -47,10 +56,12 @@ function findingOf(entry: DocumentFindings, d: Diagnostic): Finding | undefined 
   if (data && Number.isInteger(data.start) && Number.isInteger(data.end)) {
     return entry.findings.find((f) => f.site.range[0] === data.start && f.site.range[1] === data.end);
   }
+  // A client that drops `data`: the diagnostic's range is the callee's, in the text the findings were computed for.
+  const doc = TextDocument.create('', '', 0, entry.text);
   const r = d.range;
   return entry.findings.find((f) => {
-    const c = callRange(f);
-    return c.start.line === r.start.line && c.start.character === r.start.character && c.end.line === r.end.line && c.end.character === r.end.character;
+    const [from, to] = calleeOffsets(f, entry.text);
+    return doc.offsetAt(r.start) === from && doc.offsetAt(r.end) === to;
   });
 }
 
@@ -74,6 +85,7 @@ export function offeredActions(uri: string, entry: DocumentFindings, diagnostics
       // Batch results arrive up to 24 hours later: a change of timing the user chooses, never a fix-all.
       a.isPreferred = false;
       rewrites.push(a);
+      if (caps.changeAnnotations && caps.resolveEdit) rewrites.push({ ...make(PREVIEW_TITLE(fixTitle(f.fix!.strategy, f.site.provider)), d, f, 'preview-rewrite'), isPreferred: false });
     }
     for (const kind of COMMENTS[code]) {
       const { title, comment } = ANNOTATIONS[kind];
@@ -100,14 +112,15 @@ export function planAction(doc: TextDocument | undefined, data: ActionData, anal
   }
   const stored = analyses.current(doc.uri);
   // The rewrite is planned on a fresh analysis: project files may have changed since the last one.
-  const entry = data.action === 'rewrite' ? analyses.analyzeNow(doc) : stored;
+  const rewrite = data.action === 'rewrite' || data.action === 'preview-rewrite';
+  const entry = rewrite ? analyses.analyzeNow(doc) : stored;
   const finding = entry?.findings.find((f) => f.site.range[0] === data.start && f.site.range[1] === data.end);
   if (!entry || !finding) return { ok: false, severity: 'warning', reason: 'the call is no longer there; nothing was changed.' };
   const versioned: OptionalVersionedTextDocumentIdentifier = { uri: doc.uri, version: doc.version };
   const textEdits = (edits: readonly { range: [number, number]; newText: string }[]): TextEdit[] =>
     edits.map((e) => TextEdit.replace({ start: doc.positionAt(e.range[0]), end: doc.positionAt(e.range[1]) }, e.newText));
 
-  if (data.action === 'rewrite') {
+  if (rewrite) {
     if (!offersRewrite(finding)) return { ok: false, severity: 'error', reason: `no fix applied: ${finding.fixRefusal ?? 'no rewrite is offered for this call'}` };
     const outcome = entry.where.session.fixFor(finding);
     if (!outcome.ok) return { ok: false, severity: 'error', reason: `no fix applied: ${outcome.reason}` };
@@ -117,17 +130,26 @@ export function planAction(doc: TextDocument | undefined, data: ActionData, anal
     }
     if (!caps.documentChanges) return { ok: true, edit: { changes: { [doc.uri]: textEdits(outcome.fix.edits) } } };
     const changes: WorkspaceEdit['documentChanges'] = [];
+    const annotated = caps.changeAnnotations === true;
     for (const file of created) {
       const uri = pathToUri(join(entry.where.folder.root, file.path));
       // Neither overwrite nor ignoreIfExists: if the file appeared meanwhile the whole edit fails and nothing is lost.
-      changes.push(CreateFile.create(uri, { overwrite: false, ignoreIfExists: false }));
-      changes.push(TextDocumentEdit.create({ uri, version: null }, [TextEdit.insert({ line: 0, character: 0 }, file.content)]));
+      changes.push(CreateFile.create(uri, { overwrite: false, ignoreIfExists: false }, annotated ? HELPER_ANNOTATION : undefined));
+      const insert = TextEdit.insert({ line: 0, character: 0 }, file.content);
+      changes.push(TextDocumentEdit.create({ uri, version: null }, [annotated ? { ...insert, annotationId: HELPER_ANNOTATION } : insert]));
     }
-    changes.push(TextDocumentEdit.create(versioned, textEdits(outcome.fix.edits)));
-    return { ok: true, edit: { documentChanges: changes } };
+    const edits = textEdits(outcome.fix.edits);
+    changes.push(TextDocumentEdit.create(versioned, annotated ? edits.map((e) => ({ ...e, annotationId: REWRITE_ANNOTATION })) : edits));
+    if (!annotated) return { ok: true, edit: { documentChanges: changes } };
+    const needsConfirmation = data.action === 'preview-rewrite';
+    const changeAnnotations = {
+      [REWRITE_ANNOTATION]: { label: `${fixTitle(finding.fix!.strategy, finding.site.provider)}: ${finding.site.file}`, description: 'the call goes to the batch path', needsConfirmation },
+      [HELPER_ANNOTATION]: { label: 'Batch helper modules (new files)', description: created.map((c) => c.path).join(', '), needsConfirmation },
+    };
+    return { ok: true, edit: { documentChanges: changes, changeAnnotations } };
   }
 
-  const plan = planAnnotation(finding.site.file, doc.getText(), finding.site, data.action);
+  const plan = planAnnotation(finding.site.file, doc.getText(), finding.site, data.action as AnnotationKind);
   if (!plan.ok) return { ok: false, severity: 'error', reason: `no comment added: ${plan.reason}` };
   const edits = textEdits([plan.edit]);
   return { ok: true, edit: caps.documentChanges ? { documentChanges: [TextDocumentEdit.create(versioned, edits)] } : { changes: { [doc.uri]: edits } } };
