@@ -30,6 +30,9 @@ const COMMENTS: Record<string, AnnotationKind[]> = {
 
 /** A quick fix of Batchwise's (`editor.action.codeAction` can ask for them by this kind, in a keybinding). */
 export const ACTION_KIND = `${CodeActionKind.QuickFix}.batchwise`;
+/** The rewrite, and the rewrite shown in a refactor preview first: kinds of their own, so a keybinding can ask for either. */
+export const REWRITE_KIND = `${ACTION_KIND}.rewrite`;
+export const PREVIEW_KIND = `${ACTION_KIND}.preview`;
 
 /** What the client can do with a workspace edit and a code action (from its initialize capabilities). */
 export interface EditCapabilities {
@@ -81,11 +84,11 @@ export function offeredActions(uri: string, entry: DocumentFindings, diagnostics
     const f = findingOf(entry, d);
     if (!f) continue;
     if (offersRewrite(f)) {
-      const a = make(fixTitle(f.fix!.strategy, f.site.provider), d, f, 'rewrite');
+      const a = { ...make(fixTitle(f.fix!.strategy, f.site.provider), d, f, 'rewrite'), kind: REWRITE_KIND };
       // Batch results arrive up to 24 hours later: a change of timing the user chooses, never a fix-all.
       a.isPreferred = false;
       rewrites.push(a);
-      if (caps.changeAnnotations && caps.resolveEdit) rewrites.push({ ...make(PREVIEW_TITLE(fixTitle(f.fix!.strategy, f.site.provider)), d, f, 'preview-rewrite'), isPreferred: false });
+      if (caps.changeAnnotations && caps.resolveEdit) rewrites.push({ ...make(PREVIEW_TITLE(fixTitle(f.fix!.strategy, f.site.provider)), d, f, 'preview-rewrite'), kind: PREVIEW_KIND, isPreferred: false });
     }
     for (const kind of COMMENTS[code]) {
       const { title, comment } = ANNOTATIONS[kind];

@@ -27,7 +27,7 @@ export function evidenceLine(e: { message: string; file: string; line: number })
 }
 
 function calls(n: number): string {
-  const v = Number(n.toFixed(2));
+  const v = Number(n.toFixed(n < 10 ? 2 : 0));
   return `${v.toLocaleString('en-US')} call${v === 1 ? '' : 's'}/day`;
 }
 
@@ -54,7 +54,7 @@ export function hoverMarkdown(f: Finding, noiseFloor: number): string {
   out.push('**Evidence**\n\n');
   for (const e of c.evidence) out.push(`- \`${e.rule}\` ${markdownText(evidenceLine(e))}\n`);
   if (est) {
-    out.push(`\n**Estimate** · ${formatTokens(est.inputTokens)} in + ${formatTokens(est.outputTokens)} out tokens per call\n\n`);
+    out.push(`\n**Estimate** · ${formatTokens(Math.round(est.inputTokens))} in + ${formatTokens(Math.round(est.outputTokens))} out tokens per call\n\n`);
     out.push('**Assumptions**\n\n');
     for (const a of est.assumptions) out.push(`- ${markdownText(a)}\n`);
   }
