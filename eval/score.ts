@@ -179,9 +179,9 @@ function gitDir(snapshots: string, repo: string): string | null {
 /**
  * The tree at the pinned commit, extracted once and reused; null when no snapshot is here.
  * Snapshots lack their largest blobs, so files are written one by one and a missing blob is
- * skipped (git archive would stop at the first).
+ * skipped (git archive would stop at the first). Shared with bench/.
  */
-async function tree(snapshots: string, trees: string, labels: RepoLabels): Promise<string | null> {
+export async function tree(snapshots: string, trees: string, labels: Pick<RepoLabels, 'repo' | 'commit'>): Promise<string | null> {
   const dir = join(trees, `${labels.repo.replace('/', '+')}@${labels.commit.slice(0, 12)}`);
   if (existsSync(join(dir, '.complete'))) return dir;
   const git = gitDir(snapshots, labels.repo);

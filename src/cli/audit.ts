@@ -1,7 +1,8 @@
 import { Command, Option } from 'commander';
-import { statSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { WorkspaceSession } from '../workspace/session';
+import type { Finding } from '../core/model';
 import { pathToFileURL } from 'node:url';
 import { toJsonReport } from '../core/report/json';
 import { toTable } from '../core/report/table';
@@ -10,10 +11,11 @@ import { toCsv } from '../core/report/csv';
 import { toSarif } from '../core/report/sarif';
 import { computeTotals } from '../core/report/totals';
 import { formatUsd } from '../core/report/format';
+import { printable, toJsonText } from '../core/report/printable';
 import { version } from '../../package.json';
-import { optionsFromFlags, positiveNumber, volumeOverrides, VolumeFlags } from './options';
+import { callsPerDay, optionsFromFlags, tokens, usd, volumeOverrides, VolumeFlags } from './options';
 
-/** Exit codes: 0 audit done, 1 savings above --fail-on-savings, 2 bad usage or unreadable folder. */
+/** Exit codes: 0 audit done, 1 savings above --fail-on-savings (or not finite), 2 bad usage, an unreadable folder or an --output that cannot be written. */
 export const EXIT_OK = 0;
 export const EXIT_SAVINGS_GATE = 1;
 export const EXIT_USAGE = 2;
@@ -35,17 +37,64 @@ export function wantsColour(isTTY: boolean | undefined, env: NodeJS.ProcessEnv):
   return Boolean(isTTY) && env.TERM !== 'dumb';
 }
 
+/**
+ * Why the audit fails `--fail-on-savings limit`, or null when it passes. A total that is not a finite
+ * number fails, naming the calls whose estimates are not: NaN > limit is false, and would pass.
+ */
+export function savingsGate(findings: readonly Finding[], limit: number): string | null {
+  const savings = computeTotals(findings).monthlySavings;
+  if (!Number.isFinite(savings)) {
+    const bad = findings.filter((f) => f.estimate && !Number.isFinite(f.estimate.monthlySavings)).map((f) => `${f.site.file}:${f.site.loc.start.line}`);
+    const which = bad.length ? `; the estimates of ${printable(bad.slice(0, 5).join(', '))}${bad.length > 5 ? ` and ${bad.length - 5} more` : ''} are not finite` : '';
+    return `the monthly savings total is ${savings}, not a finite number, so --fail-on-savings cannot pass${which}: check the volumes, token limits and price overrides they use.`;
+  }
+  if (savings > limit) return `${formatUsd(savings)}/month of batchable savings is over the --fail-on-savings limit of ${formatUsd(limit)}.`;
+  return null;
+}
+
+/** Why a report cannot be written to `path` (its folder missing or not writable, a folder at the path), or null. */
+export function outputProblem(path: string): string | null {
+  const target = resolve(path);
+  let stat;
+  try {
+    stat = statSync(target);
+  } catch {
+    stat = null;
+  }
+  if (stat?.isDirectory()) return 'is a folder; name a file';
+  try {
+    if (stat) accessSync(target, constants.W_OK);
+  } catch (err) {
+    return `cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
+  }
+  if (stat) return null;
+  const folder = dirname(target);
+  let parent;
+  try {
+    parent = statSync(folder);
+  } catch {
+    return `its folder ${folder} does not exist`;
+  }
+  if (!parent.isDirectory()) return `${folder} is not a folder`;
+  try {
+    accessSync(folder, constants.W_OK);
+  } catch (err) {
+    return `its folder ${folder} cannot be written to (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
+  }
+  return null;
+}
+
 export function registerAudit(program: Command): void {
   program
     .command('audit')
     .description('find LLM calls in a folder, decide which can be batched, and estimate the savings')
     .argument('[dir]', 'folder to audit', '.')
     .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]).default('table'))
-    .option('--fail-on-savings <usd>', 'exit 1 when the monthly savings from batchable calls exceed this many USD (a CI gate)', positiveNumber)
+    .option('--fail-on-savings <usd>', 'exit 1 when the monthly savings from batchable calls exceed this many USD (a CI gate)', usd)
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
-    .option('--calls-per-day <n>', 'calls per day assumed for a site without an annotation', positiveNumber)
-    .option('--interpolated-tokens <n>', 'tokens assumed for each non-literal prompt part', positiveNumber)
-    .option('--output-tokens <n>', 'output tokens assumed when a call sets no max_tokens', positiveNumber)
+    .option('--calls-per-day <n>', 'calls per day assumed for a site without an annotation', callsPerDay)
+    .option('--interpolated-tokens <n>', 'tokens assumed for each non-literal prompt part', tokens)
+    .option('--output-tokens <n>', 'output tokens assumed when a call sets no max_tokens', tokens)
     .option('--no-color', 'never colour the table')
     .option('--usage <file...>', "the providers' usage reports you saved (OpenAI Usage API / Anthropic usage report JSON pages, or the consoles' CSV exports): measured volume replaces the assumed one")
     .action((dir: string, flags: AuditFlags) => {
@@ -57,7 +106,14 @@ export function registerAudit(program: Command): void {
         isDir = false;
       }
       if (!isDir) {
-        process.stderr.write(`batchwise: '${dir}' is not a folder.\n`);
+        process.stderr.write(`batchwise: '${printable(dir)}' is not a folder.\n`);
+        process.exitCode = EXIT_USAGE;
+        return;
+      }
+      // Checked before the audit runs: a report that cannot be written should not cost a whole audit first.
+      const unwritable = flags.output === undefined ? null : outputProblem(flags.output);
+      if (unwritable) {
+        process.stderr.write(`batchwise: --output ${printable(flags.output!)}: ${printable(unwritable)}.\n`);
         process.exitCode = EXIT_USAGE;
         return;
       }
@@ -68,10 +124,10 @@ export function registerAudit(program: Command): void {
       let text: string;
       switch (flags.format) {
         case 'json':
-          text = JSON.stringify(toJsonReport(root, result), null, 2) + '\n';
+          text = toJsonText(toJsonReport(root, result)) + '\n';
           break;
         case 'sarif':
-          text = JSON.stringify(toSarif(pathToFileURL(root + '/').href, result, version, session.config().config.severity), null, 2) + '\n';
+          text = toJsonText(toSarif(pathToFileURL(root + '/').href, result, version, session.config().config.severity)) + '\n';
           break;
         case 'markdown':
           text = toMarkdown(result);
@@ -86,11 +142,18 @@ export function registerAudit(program: Command): void {
             width: !toFile && process.stdout.isTTY ? process.stdout.columns : undefined,
           });
       }
-      if (flags.output) writeFileSync(flags.output, text);
-      else process.stdout.write(text);
-      const savings = computeTotals(result.findings).monthlySavings;
-      if (flags.failOnSavings !== undefined && savings > flags.failOnSavings) {
-        process.stderr.write(`batchwise: ${formatUsd(savings)}/month of batchable savings is over the --fail-on-savings limit of ${formatUsd(flags.failOnSavings)}.\n`);
+      if (flags.output) {
+        try {
+          writeFileSync(flags.output, text);
+        } catch (err) {
+          process.stderr.write(`batchwise: --output ${printable(flags.output)}: the report could not be written (${printable((err as Error).message)}).\n`);
+          process.exitCode = EXIT_USAGE;
+          return;
+        }
+      } else process.stdout.write(text);
+      const gate = flags.failOnSavings === undefined ? null : savingsGate(result.findings, flags.failOnSavings);
+      if (gate) {
+        process.stderr.write(`batchwise: ${gate}\n`);
         process.exitCode = EXIT_SAVINGS_GATE;
         return;
       }

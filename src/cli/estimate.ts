@@ -1,7 +1,8 @@
 import { Command, Option } from 'commander';
 import { dailyCost, DAYS_PER_MONTH, findPrice, similarModels } from '../core/estimate';
 import { formatUsd } from '../core/report/format';
-import { positiveNumber } from './options';
+import { callsPerDay, tokens } from './options';
+import { printable, toJsonText } from '../core/report/printable';
 
 interface EstimateFlags {
   model: string;
@@ -19,15 +20,15 @@ export function registerEstimate(program: Command): void {
     .command('estimate')
     .description('what a model at a given volume costs per day, standard and on the Batch API')
     .requiredOption('-m, --model <id>', 'model id or alias (gpt-4o, claude-sonnet-4, ...)')
-    .option('--input-tokens <n>', 'input tokens per call', positiveNumber, 0)
-    .option('--output-tokens <n>', 'output tokens per call', positiveNumber, 0)
-    .option('--calls-per-day <n>', 'calls per day', positiveNumber, 1)
+    .option('--input-tokens <n>', 'input tokens per call', tokens, 0)
+    .option('--output-tokens <n>', 'output tokens per call', tokens, 0)
+    .option('--calls-per-day <n>', 'calls per day', callsPerDay, 1)
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
     .action((flags: EstimateFlags) => {
       const price = findPrice(flags.model);
       if (!price) {
         const near = similarModels(flags.model);
-        process.stderr.write(`batchwise: no price on file for '${flags.model}'.${near.length ? ` Did you mean: ${near.join(', ')}?` : ''}\n`);
+        process.stderr.write(`batchwise: no price on file for '${printable(flags.model)}'.${near.length ? ` Did you mean: ${near.join(', ')}?` : ''}\n`);
         process.exitCode = EXIT_UNKNOWN_MODEL;
         return;
       }
@@ -43,7 +44,7 @@ export function registerEstimate(program: Command): void {
           perDay: { calls: flags.callsPerDay, inputTokens: flags.inputTokens * flags.callsPerDay, outputTokens: flags.outputTokens * flags.callsPerDay },
           price: { input: price.input, output: price.output, batchInput: price.batchInput, batchOutput: price.batchOutput, source: price.source, checked: price.checked },
         };
-        process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+        process.stdout.write(toJsonText(out) + '\n');
         return;
       }
       const lines = [

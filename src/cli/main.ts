@@ -4,6 +4,10 @@ import { registerEstimate } from './estimate';
 import { registerFix } from './fix';
 import { registerLsp } from './lsp';
 import { version } from '../../package.json';
+import { printable } from '../core/report/printable';
+
+/** Every command: Batchwise itself failed (not the input, not the usage). */
+const EXIT_INTERNAL = 4;
 
 const program = new Command();
 program
@@ -17,6 +21,8 @@ registerEstimate(program);
 registerFix(program);
 registerLsp(program);
 program.parseAsync(process.argv).catch((err: unknown) => {
-  process.stderr.write(`batchwise: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exitCode = 2;
+  // Not a usage error (2): Batchwise itself failed. The stack says where, for a bug report.
+  const lines = (err instanceof Error ? (err.stack ?? err.message) : String(err)).split('\n');
+  process.stderr.write(`batchwise: internal error (a bug in Batchwise; please report it with this message): ${lines.map(printable).join('\n')}\n`);
+  process.exitCode = EXIT_INTERNAL;
 });

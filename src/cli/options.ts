@@ -1,12 +1,22 @@
 // Builds the engine's options from command-line flags, the same object the VS Code settings build.
 import { InvalidArgumentError } from 'commander';
 import { DEFAULT_OPTIONS, AnalysisOptions } from '../core/model';
+import { MAX_TOKENS, MAX_USD, OPTION_LIMITS } from '../core/estimate/limits';
+import { printable } from '../core/report/printable';
 
-export function positiveNumber(value: string): number {
-  const n = Number(value.replace(/[_,]/g, ''));
-  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`'${value}' is not a non-negative number.`);
-  return n;
+/** A flag's number: finite, at least 0 and at most `max` (the bounds the settings have, see core/estimate/limits). */
+export function boundedNumber(max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value.replace(/[_,]/g, ''));
+    if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`'${printable(value)}' is not a non-negative number.`);
+    if (n > max) throw new InvalidArgumentError(`'${printable(value)}' is more than ${max.toLocaleString('en-US')}, the largest value this option takes.`);
+    return n;
+  };
 }
+
+export const callsPerDay = boundedNumber(OPTION_LIMITS.defaultCallsPerDay);
+export const tokens = boundedNumber(MAX_TOKENS);
+export const usd = boundedNumber(MAX_USD);
 
 export interface VolumeFlags {
   callsPerDay?: number;

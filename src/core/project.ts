@@ -65,7 +65,13 @@ export class ProjectIndex {
   }
 
   text(file: string): string | undefined {
-    return this.source.read(file);
+    const text = this.source.read(file);
+    // A package.json that does not parse loses its scripts and bin entries, evidence for verdicts: say so.
+    if (text !== undefined && /(^|\/)package\.json$/.test(file) && !this.reportedErrors.has(file)) {
+      const problem = packageJsonProblem(text);
+      if (problem) this.report(file, problem);
+    }
+    return text;
   }
 
   /** The parsed file, or null when it is missing or unparseable (the error is recorded once). */
@@ -310,6 +316,17 @@ export interface WorkspacePackage {
   /** `source`, `types`, `module`, `main`, in that order: source first, since build output is not in the workspace. */
   entries: string[];
   exports: unknown;
+}
+
+/** Why a package.json cannot be read for its scripts and bin entries, or null. */
+function packageJsonProblem(text: string): string | null {
+  const lost = 'its scripts and bin entries are not read, so calls they start lose that evidence';
+  try {
+    const v: unknown = JSON.parse(text);
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? null : `not a JSON object: ${lost}`;
+  } catch (err) {
+    return `not valid JSON (${(err as Error).message}): ${lost}`;
+  }
 }
 
 /** The workspace globs of a root package.json (`workspaces: [...]` or `{ packages: [...] }`) or pnpm-workspace.yaml. */

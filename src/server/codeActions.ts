@@ -15,6 +15,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { join } from 'node:path';
 import type { Finding } from '../core/model';
 import { fixTitle } from '../core/rewrite';
+import { FixGate, gateFix } from '../core/rewrite/gate';
 import { ANNOTATIONS, AnnotationKind, planAnnotation } from '../core/rewrite/annotate';
 import { RULE_CODES } from '../core/report/message';
 import type { DocumentAnalyses, DocumentFindings } from './analysis';
@@ -52,6 +53,22 @@ const HELPER_ANNOTATION = 'batchwise.helper';
 
 /** The rewrite's edit is shown in the editor's refactor preview first, and applied only once the user accepts it. */
 const PREVIEW_TITLE = (title: string) => `${title}: preview the changes first`;
+/** A call whose context is unknown: rewritten only once the user confirms, in the refactor preview, knowing what is unknown. */
+const UNKNOWN_TITLE = (title: string) => `${title} anyway (the context is unknown: confirm in the preview)`;
+
+/**
+ * Whether the client can ask the user to confirm an edit before it is applied: change annotations with
+ * `needsConfirmation` on an edit resolved when chosen. That is the confirmation step the fix gate asks
+ * for an unknown context; a client without it is refused with the gate's reason.
+ */
+export function canConfirm(caps: EditCapabilities): boolean {
+  return caps.changeAnnotations === true && caps.resolveEdit && caps.documentChanges;
+}
+
+/** The gate every rewrite passes: never a call a person waits for; an unknown context only through the confirming action. */
+function gateFor(f: Finding, action: ActionKind, caps: EditCapabilities): FixGate {
+  return gateFix(f, { front: 'lsp', allowUnknown: action === 'rewrite-unknown' && canConfirm(caps) });
+}
 
 /** The finding a diagnostic of ours is about, in the document's current findings. */
 function findingOf(entry: DocumentFindings, d: Diagnostic): Finding | undefined {
@@ -83,12 +100,15 @@ export function offeredActions(uri: string, entry: DocumentFindings, diagnostics
     if (d.source !== SOURCE || !COMMENTS[code]) continue;
     const f = findingOf(entry, d);
     if (!f) continue;
-    if (offersRewrite(f)) {
-      const a = { ...make(fixTitle(f.fix!.strategy, f.site.provider), d, f, 'rewrite'), kind: REWRITE_KIND };
-      // Batch results arrive up to 24 hours later: a change of timing the user chooses, never a fix-all.
-      a.isPreferred = false;
-      rewrites.push(a);
+    // Batch results arrive up to 24 hours later: a change of timing the user chooses, never a fix-all (isPreferred false).
+    if (offersRewrite(f) && gateFor(f, 'rewrite', caps).ok) {
+      rewrites.push({ ...make(fixTitle(f.fix!.strategy, f.site.provider), d, f, 'rewrite'), kind: REWRITE_KIND, isPreferred: false });
       if (caps.changeAnnotations && caps.resolveEdit) rewrites.push({ ...make(PREVIEW_TITLE(fixTitle(f.fix!.strategy, f.site.provider)), d, f, 'preview-rewrite'), kind: PREVIEW_KIND, isPreferred: false });
+    } else if (f.classification.verdict === 'unknown') {
+      const gate = gateFor(f, 'rewrite-unknown', caps);
+      // Offered only where a strategy takes the call's shape: the plan is made now to know which.
+      const outcome = gate.ok ? entry.where.session.fixFor(f, gate.permit) : undefined;
+      if (outcome?.ok) rewrites.push({ ...make(UNKNOWN_TITLE(fixTitle(outcome.fix.strategy, f.site.provider)), d, f, 'rewrite-unknown'), kind: PREVIEW_KIND, isPreferred: false });
     }
     for (const kind of COMMENTS[code]) {
       const { title, comment } = ANNOTATIONS[kind];
@@ -115,7 +135,7 @@ export function planAction(doc: TextDocument | undefined, data: ActionData, anal
   }
   const stored = analyses.current(doc.uri);
   // The rewrite is planned on a fresh analysis: project files may have changed since the last one.
-  const rewrite = data.action === 'rewrite' || data.action === 'preview-rewrite';
+  const rewrite = data.action === 'rewrite' || data.action === 'preview-rewrite' || data.action === 'rewrite-unknown';
   const entry = rewrite ? analyses.analyzeNow(doc) : stored;
   const finding = entry?.findings.find((f) => f.site.range[0] === data.start && f.site.range[1] === data.end);
   if (!entry || !finding) return { ok: false, severity: 'warning', reason: 'the call is no longer there; nothing was changed.' };
@@ -124,8 +144,10 @@ export function planAction(doc: TextDocument | undefined, data: ActionData, anal
     edits.map((e) => TextEdit.replace({ start: doc.positionAt(e.range[0]), end: doc.positionAt(e.range[1]) }, e.newText));
 
   if (rewrite) {
-    if (!offersRewrite(finding)) return { ok: false, severity: 'error', reason: `no fix applied: ${finding.fixRefusal ?? 'no rewrite is offered for this call'}` };
-    const outcome = entry.where.session.fixFor(finding);
+    const gate = gateFor(finding, data.action, caps);
+    if (!gate.ok) return { ok: false, severity: 'error', reason: `no fix applied: ${gate.reason}.` };
+    if (gate.permit.verdict === 'batchable' && !offersRewrite(finding)) return { ok: false, severity: 'error', reason: `no fix applied: ${finding.fixRefusal ?? 'no rewrite is offered for this call'}` };
+    const outcome = entry.where.session.fixFor(finding, gate.permit);
     if (!outcome.ok) return { ok: false, severity: 'error', reason: `no fix applied: ${outcome.reason}` };
     const created = outcome.fix.createFiles;
     if (created.length > 0 && !(caps.documentChanges && caps.createFiles)) {
@@ -144,9 +166,14 @@ export function planAction(doc: TextDocument | undefined, data: ActionData, anal
     const edits = textEdits(outcome.fix.edits);
     changes.push(TextDocumentEdit.create(versioned, annotated ? edits.map((e) => ({ ...e, annotationId: REWRITE_ANNOTATION })) : edits));
     if (!annotated) return { ok: true, edit: { documentChanges: changes } };
-    const needsConfirmation = data.action === 'preview-rewrite';
+    // The gate's warning (an unknown context) is what the user confirms; a preview is confirmed too.
+    const warning = gate.permit.warning;
+    const needsConfirmation = data.action !== 'rewrite' || warning !== null;
+    const title = fixTitle(outcome.fix.strategy, finding.site.provider);
     const changeAnnotations = {
-      [REWRITE_ANNOTATION]: { label: `${fixTitle(finding.fix!.strategy, finding.site.provider)}: ${finding.site.file}`, description: 'the call goes to the batch path', needsConfirmation },
+      [REWRITE_ANNOTATION]: warning
+        ? { label: `${title}: ${finding.site.file} — the context is unknown`, description: warning, needsConfirmation }
+        : { label: `${title}: ${finding.site.file}`, description: 'the call goes to the batch path', needsConfirmation },
       [HELPER_ANNOTATION]: { label: 'Batch helper modules (new files)', description: created.map((c) => c.path).join(', '), needsConfirmation },
     };
     return { ok: true, edit: { documentChanges: changes, changeAnnotations } };

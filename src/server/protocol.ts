@@ -90,7 +90,7 @@ export type StatusParams =
   | { state: 'failed'; message: string };
 
 /** What a code action does once chosen. */
-export type ActionKind = 'rewrite' | 'preview-rewrite' | 'declare-batch' | 'declare-user-waiting' | 'ignore-line' | 'ignore-file';
+export type ActionKind = 'rewrite' | 'preview-rewrite' | 'rewrite-unknown' | 'declare-batch' | 'declare-user-waiting' | 'ignore-line' | 'ignore-file';
 
 /**
  * The `data` of every Batchwise code action: the call it is about, and the version of the document it
@@ -116,6 +116,6 @@ export function isActionData(v: unknown): v is ActionData {
     Number.isInteger(d.version) &&
     Number.isInteger(d.start) &&
     Number.isInteger(d.end) &&
-    ['rewrite', 'preview-rewrite', 'declare-batch', 'declare-user-waiting', 'ignore-line', 'ignore-file'].includes(String(d.action))
+    ['rewrite', 'preview-rewrite', 'rewrite-unknown', 'declare-batch', 'declare-user-waiting', 'ignore-line', 'ignore-file'].includes(String(d.action))
   );
 }

@@ -160,10 +160,10 @@ export function startServer(connection: Connection, tokens?: TokenThread): void 
     const thread = tokens ?? startTokenWorker();
     if (!thread) return;
     tokensReady = thread.ready.then((ok) => {
-      if (ok) {
-        useTokenCounter((text, encoding) => thread.count(text, encoding));
-        log('info', `token counting runs on a worker thread (encodings loaded in ${thread.loadMs} ms)`);
-      } else log('warn', 'the token-counting worker did not start; counting on the server thread instead');
+      // Never on this thread: a worker that failed, or stalls on a text, leaves counts approximated, as each estimate says.
+      useTokenCounter(thread.counter);
+      if (ok) log('info', `token counting runs on a worker thread (encodings loaded in ${thread.loadMs} ms)`);
+      else log('warn', 'the token-counting worker did not start; token counts are approximated from the text length');
     });
     connection.onExit(() => thread.dispose());
   }

@@ -2,6 +2,7 @@
 // didChangeConfiguration or initializationOptions); mirrors contributes.configuration in package.json.
 // Whatever arrives is checked: a value of the wrong type falls back to its default, never throws.
 import { DEFAULT_OPTIONS, AnalysisOptions, PriceRow, Severity } from '../core/model';
+import { boundedOption, BoundedOption, isBoundedPriceRow } from '../core/estimate/limits';
 
 export interface Settings {
   options: AnalysisOptions;
@@ -20,10 +21,8 @@ const SEVERITIES: readonly Severity[] = ['error', 'warning', 'information', 'hin
 /** The settings in `raw` (the `batchwise` section, an object with the keys without prefix); defaults for the rest. */
 export function toSettings(raw: unknown): Settings {
   const c = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
-  const num = (key: string, fallback: number) => {
-    const v = c[key];
-    return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : fallback;
-  };
+  // The bounds of contributes.configuration (core/estimate/limits), which clients show but do not enforce.
+  const num = (key: BoundedOption, fallback: number) => boundedOption(key, c[key]) ?? fallback;
   const overrides = c.priceOverrides;
   return {
     options: {
@@ -31,7 +30,7 @@ export function toSettings(raw: unknown): Settings {
       interpolatedTokens: num('interpolatedTokens', DEFAULT_OPTIONS.interpolatedTokens),
       defaultOutputTokens: num('defaultOutputTokens', DEFAULT_OPTIONS.defaultOutputTokens),
       lowVolumeThreshold: num('lowVolumeThreshold', DEFAULT_OPTIONS.lowVolumeThreshold ?? 100),
-      priceOverrides: Array.isArray(overrides) ? (overrides.filter(isPriceRow) as PriceRow[]) : [],
+      priceOverrides: Array.isArray(overrides) ? (overrides.filter(isBoundedPriceRow) as PriceRow[]) : [],
     },
     severity: SEVERITIES.find((s) => s === c.severity) ?? 'warning',
     helperPath: typeof c.helperPath === 'string' && c.helperPath.trim() !== '' ? c.helperPath : 'batchwise/openaiBatch',
@@ -50,11 +49,6 @@ export const DEFAULT_SETTINGS: Settings = toSettings(undefined);
 export function batchwiseSection(raw: unknown): unknown {
   if (raw && typeof raw === 'object' && 'batchwise' in raw) return (raw as { batchwise: unknown }).batchwise;
   return raw;
-}
-
-function isPriceRow(v: unknown): boolean {
-  const r = v as Partial<PriceRow> | null;
-  return Boolean(r && typeof r.model === 'string' && ['input', 'output', 'batchInput', 'batchOutput'].every((k) => typeof (r as Record<string, unknown>)[k] === 'number'));
 }
 
 /** The settings only the editor has (the project file does not): the noise floor and the usage reports. */

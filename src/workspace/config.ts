@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import schema from '../../schemas/batchwise.config.schema.json';
 import type { AnalysisOptions, PriceRow, Severity } from '../core/model';
+import { helperPathProblem } from '../core/rewrite/helper';
 
 export const CONFIG_FILE = 'batchwise.config.json';
 
@@ -29,6 +30,8 @@ export interface LoadedConfig {
   config: ProjectConfig;
   /** Problems in words, each naming the file and the setting. */
   problems: string[];
+  /** The `helperPath` the file set and validation dropped: a fix is refused rather than write elsewhere. */
+  rejectedHelperPath?: unknown;
 }
 
 const validate = new Ajv({ allErrors: true, strict: false }).compile<ProjectConfig>(schema);
@@ -79,7 +82,40 @@ export function loadProjectConfig(root: string): LoadedConfig {
   if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
     for (const [k, v] of Object.entries(raw)) if (!bad.has(k) && k in schema.properties) kept[k] = v;
   }
-  return { source, config: validate(kept) ? kept : {}, problems };
+  const rejectedHelperPath = raw && typeof raw === 'object' && 'helperPath' in raw && !('helperPath' in kept) ? (raw as { helperPath: unknown }).helperPath : undefined;
+  return { source, config: validate(kept) ? kept : {}, problems, ...(rejectedHelperPath !== undefined ? { rejectedHelperPath } : {}) };
+}
+
+/** Where the helpers go unless a setting says otherwise. */
+export const DEFAULT_HELPER_PATH = 'batchwise/openaiBatch';
+
+export interface HelperPathChoice {
+  /** The path, relative to the root, without extension (the default when the chosen one has a problem). */
+  path: string;
+  /** Which setting chose it, in words; null for the default. */
+  source: string | null;
+  /** Why the chosen value cannot be used (the fix is refused with it), or null. */
+  problem: string | null;
+}
+
+/**
+ * The helper path and where it came from. The project file wins over the editor setting (one place
+ * the whole team shares); every source gets the same check (helperPathProblem), and a value that
+ * fails it is a refusal, never a silent move to the default.
+ */
+export function chooseHelperPath(loaded: LoadedConfig, editorSetting: string | undefined): HelperPathChoice {
+  const fileSource = loaded.source === 'package.json#batchwise' ? 'the "batchwise" key of package.json' : (loaded.source ?? CONFIG_FILE);
+  const [value, source] =
+    loaded.rejectedHelperPath !== undefined
+      ? [loaded.rejectedHelperPath, fileSource]
+      : loaded.config.helperPath !== undefined
+        ? [loaded.config.helperPath, fileSource]
+        : editorSetting !== undefined && editorSetting !== ''
+          ? [editorSetting, 'the editor setting batchwise.helperPath']
+          : [DEFAULT_HELPER_PATH, null];
+  const problem = helperPathProblem(value);
+  if (!problem) return { path: value as string, source, problem: null };
+  return { path: DEFAULT_HELPER_PATH, source, problem: `batchwise.helperPath ${JSON.stringify(value)} (from ${source}) ${problem}; nothing was written: set it to a folder inside the project, e.g. ${DEFAULT_HELPER_PATH}` };
 }
 
 /** The project file's settings over `base` (editor settings or CLI defaults). */

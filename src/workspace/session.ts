@@ -8,7 +8,7 @@
 //   session.analyzeFiles(relPaths, isCancelled?) – findings for call sites in those files, context from the whole workspace
 //   session.analyzeAll(isCancelled?)             – findings for the whole workspace
 //   session.analyzeAllAsync(isCancelled?, onProgress?) – the same, yielding the thread between slices of work
-//   session.fixFor(finding)                      – the rewrite for a finding, or the reason there is none
+//   session.fixFor(finding, permit?)             – the rewrite for a finding, or the reason there is none (asks gateFix first)
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AnalysisOptions, AnalysisResult, Finding, Fix, ProjectSource } from '../core/model';
@@ -18,13 +18,12 @@ import { loadUsage, LoadedUsage, UsagePath } from './usage';
 import type { ParseCache } from '../core/project';
 import { isSourceFile } from '../core/parse/parse';
 import { listConfigFiles, listSourceFiles, readSourceFile, sourceFileFilter, toPosix } from './scan';
-import { applyProjectConfig, loadProjectConfig, LoadedConfig } from './config';
+import { applyProjectConfig, chooseHelperPath, DEFAULT_HELPER_PATH, loadProjectConfig, LoadedConfig } from './config';
+import { creationProblem } from './insideRoot';
 import { pipelineStagesFor, planRewrite } from './stages';
+import { FixPermit, gateFix, permits } from '../core/rewrite/gate';
 
 export type FixOutcome = { ok: true; fix: Fix } | { ok: false; reason: string };
-
-/** Where the helpers go unless the user says otherwise (the editor setting's default too). */
-const DEFAULT_HELPER_PATH = 'batchwise/openaiBatch';
 
 export interface SessionOptions {
   /** Where the Quick Fix puts the batch helper module, relative to the root, without extension. */
@@ -148,25 +147,30 @@ export class WorkspaceSession {
     return { ...result, errors: [...configErrors, ...result.errors] };
   }
 
-  fixFor(finding: Finding): FixOutcome {
-    // A refusal the analysis made from the call's context (not its shape) stands: the shape check below cannot see it.
-    if (!finding.fix && finding.fixRefusal) return { ok: false, reason: finding.fixRefusal };
+  /** The rewrite for a finding the gate let through: `permit` from gateFix, else the gate is asked here with nothing allowed. */
+  fixFor(finding: Finding, permit?: FixPermit): FixOutcome {
+    const gate = permit && permits(permit, finding) ? null : gateFix(finding, { front: 'lsp', allowUnknown: false });
+    if (gate && !gate.ok) return { ok: false, reason: gate.reason };
     const file = finding.site.file;
     const text = this.read(file);
     if (text === undefined) return { ok: false, reason: `${file} could not be read` };
     const analyzer = this.analyzer();
     const call = analyzer.detect(file).find((c) => c.site.range[0] === finding.site.range[0] && c.site.range[1] === finding.site.range[1]);
     if (!call) return { ok: false, reason: 'the call has changed since it was analysed; analyse the file again' };
-    const chosen = this.config().config.helperPath ?? this.sessionOptions.helperPath;
-    return planRewrite({
+    const chosen = chooseHelperPath(this.config(), this.sessionOptions.helperPath);
+    if (chosen.problem) return { ok: false, reason: chosen.problem };
+    const plan = planRewrite({
       file,
       text,
       site: call.site,
       helperPath: this.helperPathFor(file),
-      helperPathExplicit: chosen !== undefined && chosen !== DEFAULT_HELPER_PATH,
+      helperPathExplicit: chosen.source !== null && chosen.path !== DEFAULT_HELPER_PATH,
       readExisting: (p) => this.readAny(p),
       modules: analyzer.modules,
     });
+    // Files are created only inside the root, never through a symbolic link out of it, never over a file.
+    const outside = plan.ok ? plan.fix.createFiles.map((c) => creationProblem(this.root, c.path)).find(Boolean) : undefined;
+    return outside ? { ok: false, reason: outside } : plan;
   }
 
   /** How many source files the folder holds (after ignores). */
@@ -180,7 +184,7 @@ export class WorkspaceSession {
    */
   helperPathFor(file: string): string {
     // The project's file wins over the editor setting: one place the whole team shares.
-    const base = this.config().config.helperPath ?? this.sessionOptions.helperPath ?? DEFAULT_HELPER_PATH;
+    const base = chooseHelperPath(this.config(), this.sessionOptions.helperPath).path;
     if (/\.[cm]?[jt]s$/.test(base)) return base;
     if (/\.mjs$/.test(file)) return base + '.mjs';
     if (/\.cjs$/.test(file)) return base + '.cjs';

@@ -1,6 +1,7 @@
 // Assembles the pipeline stages that come after classification.
 import type { PipelineStages } from '../core/analyze';
-import { estimateSite } from '../core/estimate';
+import { estimateSite, fileCountBudget } from '../core/estimate';
+import type { CountBudget } from '../core/estimate/tokens';
 import { fixableStrategy, ModuleStyle, moduleStyleFor, planFix } from '../core/rewrite';
 import { SdkVersion, sdkVersionFor } from '../core/rewrite/sdkVersion';
 import type { Provider } from '../core/model';
@@ -14,9 +15,16 @@ export const PIPELINE_STAGES: PipelineStages = { estimate: estimateSite, fixChec
  */
 export function pipelineStagesFor(read: (path: string) => string | undefined): PipelineStages {
   const styles = new Map<string, ModuleStyle>();
+  // Each file counts its prompts' tokens up to a budget per analysis (this object lives for one analysis).
+  const budgets = new Map<string, CountBudget>();
   const sdks = new Map<string, SdkVersion | undefined>();
   return {
     ...PIPELINE_STAGES,
+    estimate: (site, options, context) => {
+      let budget = budgets.get(site.file);
+      if (!budget) budgets.set(site.file, (budget = fileCountBudget()));
+      return estimateSite(site, options, { ...context, countBudget: budget });
+    },
     fixCheck: (input) => {
       const dir = input.file.slice(0, input.file.lastIndexOf('/') + 1);
       let style = styles.get(dir);

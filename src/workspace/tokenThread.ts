@@ -1,53 +1,63 @@
 // Token counting in a worker thread, for a host whose main thread must not stall (the VS Code
-// extension host): loading o200k_base takes about a second, and here it takes it on the worker.
+// extension host): building an encoding takes a noticeable moment, and here it is taken on the worker.
 // Counting stays synchronous for the engine: the caller posts the text and waits on shared memory
-// (Atomics.wait) for the count, which takes well under a millisecond once the worker is ready.
+// (Atomics.wait) for the count, at most COUNT_TIMEOUT_MS. A count never falls back to the caller's
+// thread: no answer in time is no count (the estimate approximates it and says so), and the worker,
+// still busy with it, is replaced by a fresh one.
 //   const t = TokenThread.start(pathToTokenWorkerJs);
-//   await t.ready;                 // true once the encodings are loaded; false if the worker failed
-//   t.count('some text', 'o200k_base')  // a number, or undefined: count in this thread instead
+//   await t.ready;                   // true once the encodings are loaded; false if the worker failed
+//   useTokenCounter(t.counter);      // counts go to the worker; undefined when it cannot give one
 import { Worker } from 'node:worker_threads';
-import type { EncodingName } from '../core/estimate/tokens';
+import type { EncodingName, TokenCounter } from '../core/estimate/tokens';
 
-/** Longest wait for one count before giving up on the worker (it is then stopped). */
-const COUNT_TIMEOUT_MS = 5000;
+/** Longest wait for one count. Counting is linear and a text is counted up to MAX_COUNTED_CHARS, so only a stalled worker takes this long. */
+export const COUNT_TIMEOUT_MS = 2000;
+/** Workers started in a row that never became ready: after this many, counting stays off (every count approximated). */
+const MAX_FAILED_STARTS = 3;
 
 export class TokenThread {
+  /** Settles with whether the first worker loaded its encodings. */
   readonly ready: Promise<boolean>;
   /** How long the worker took to load the encodings, once it has. */
   loadMs: number | undefined;
-  private readonly state = new Int32Array(new SharedArrayBuffer(8));
-  private readonly worker: Worker;
+  /** Workers started after one stopped answering. */
+  restarts = 0;
+  /** Each worker gets its own slot: a replaced one that still answers late cannot be mistaken for its successor. */
+  private state = new Int32Array(new SharedArrayBuffer(8));
+  private worker: Worker | null = null;
   private usable = false;
+  private disposed = false;
+  private failedStarts = 0;
   private seq = 0;
 
-  private constructor(script: string) {
-    this.worker = new Worker(script, { workerData: { shared: this.state.buffer } });
-    this.worker.unref(); // never keeps a process alive
-    this.ready = new Promise<boolean>((resolve) => {
-      this.worker.once('message', (m: { type: string; ms: number }) => {
-        this.usable = m.type === 'ready';
-        this.loadMs = m.ms;
-        resolve(this.usable);
-      });
-      this.worker.once('error', () => resolve((this.usable = false)));
-      this.worker.once('exit', () => resolve((this.usable = false)));
-    });
+  /** Settles with whether the latest worker (the first, or one started after a timeout) loaded its encodings. */
+  current: Promise<boolean>;
+
+  private constructor(
+    private readonly script: string,
+    private readonly timeoutMs: number,
+  ) {
+    this.ready = this.current = this.spawn();
   }
 
-  static start(script: string): TokenThread {
-    return new TokenThread(script);
+  static start(script: string, options: { timeoutMs?: number } = {}): TokenThread {
+    return new TokenThread(script, options.timeoutMs ?? COUNT_TIMEOUT_MS);
   }
 
-  /** The count, or undefined when the worker is not (or no longer) able to give one. */
+  /** The counter to install with useTokenCounter: the worker's count, or undefined, never a count on this thread. */
+  readonly counter: TokenCounter = (text, encoding) => this.count(text, encoding);
+
+  /** The count, or undefined when the worker is not (or not yet, or no longer) able to give one in time. */
   count(text: string, encoding: EncodingName): number | undefined {
-    if (!this.usable) return undefined;
+    if (!this.usable || !this.worker) return undefined;
     const seq = (this.seq = (this.seq % 0x7fffffff) + 1);
     this.worker.postMessage({ seq, text, encoding });
-    const deadline = Date.now() + COUNT_TIMEOUT_MS;
+    const deadline = Date.now() + this.timeoutMs;
     for (let current = Atomics.load(this.state, 0); current !== seq; current = Atomics.load(this.state, 0)) {
       const left = deadline - Date.now();
       if (left <= 0) {
-        this.dispose();
+        // Still busy with this text: a fresh worker takes the next counts once it is ready.
+        this.replace();
         return undefined;
       }
       // Sleeps only while the slot still holds `current`: a count stored meanwhile ends the wait at once.
@@ -58,7 +68,44 @@ export class TokenThread {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.usable = false;
-    void this.worker.terminate();
+    void this.worker?.terminate();
+    this.worker = null;
+  }
+
+  private spawn(): Promise<boolean> {
+    this.state = new Int32Array(new SharedArrayBuffer(8));
+    const worker = new Worker(this.script, { workerData: { shared: this.state.buffer } });
+    this.worker = worker;
+    worker.unref(); // never keeps a process alive
+    return new Promise<boolean>((resolve) => {
+      const settle = (ok: boolean) => {
+        if (this.worker !== worker) return resolve(false);
+        this.usable = ok && !this.disposed;
+        if (ok) this.failedStarts = 0;
+        else this.failedStarts++;
+        resolve(this.usable);
+      };
+      worker.once('message', (m: { type: string; ms: number }) => {
+        if (m.type === 'ready') this.loadMs = m.ms;
+        settle(m.type === 'ready');
+      });
+      worker.once('error', () => settle(false));
+      worker.once('exit', () => {
+        if (this.worker === worker) this.usable = false;
+        settle(false);
+      });
+    });
+  }
+
+  private replace(): void {
+    this.usable = false;
+    const old = this.worker;
+    this.worker = null;
+    void old?.terminate();
+    if (this.disposed || this.failedStarts >= MAX_FAILED_STARTS) return;
+    this.restarts++;
+    this.current = this.spawn();
   }
 }

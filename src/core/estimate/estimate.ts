@@ -2,10 +2,16 @@
 // code stated as an assumption.
 import type { AnalysisOptions, CallSite, Estimate, PriceRow, VolumeSource } from '../model';
 import { FALLBACK_EMBEDDING_MODEL, FALLBACK_MODEL, findPrice } from './prices';
-import { countTokens, encodingFor } from './tokens';
+import { APPROXIMATE_BYTES_PER_TOKEN, CountBudget, countPromptTokens, encodingFor, FILE_COUNT_BUDGET_CHARS, TokenCount } from './tokens';
 import { defaultModelFor, producesNoOutput } from '../detect/catalogue';
+import { MAX_CALLS_PER_DAY, MAX_CHOICES, MAX_TOKENS } from './limits';
 
 export const DAYS_PER_MONTH = 30;
+
+/** A number read from code, kept within [0, max] (a literal like 1e308 would make every cost infinite). */
+function bounded(n: number, max: number): number {
+  return Number.isFinite(n) ? Math.min(Math.max(n, 0), max) : max;
+}
 
 export interface DailyCost {
   standard: number;
@@ -40,6 +46,23 @@ export function callsPerDayText(n: number): string {
 export interface EstimateContext {
   /** Calls per day read from the call's context (a cron schedule), used when no annotation states one. */
   volume?: { callsPerDay: number; source: string };
+  /** What the call's file may still have counted in this analysis (see fileCountBudget); none: no limit. */
+  countBudget?: CountBudget;
+}
+
+/** What a count that is not exact says about itself. */
+function countAssumption(count: TokenCount, chars: number): string | null {
+  const approximated = `approximated as one token per ${APPROXIMATE_BYTES_PER_TOKEN} bytes of UTF-8`;
+  switch (count.basis) {
+    case 'counted':
+      return null;
+    case 'extrapolated':
+      return `The literal prompt text is long (${fmt(chars)} characters): its first ${fmt(count.countedChars ?? 0)} characters were counted and the count scaled to the whole.`;
+    case 'not-counted':
+      return `The literal prompt text was not counted (the token counter gave no count in time): ${approximated}.`;
+    case 'over-budget':
+      return `The literal prompt text was not counted (this file's prompts passed the ${fmt(FILE_COUNT_BUDGET_CHARS)} characters counted per file): ${approximated}.`;
+  }
 }
 
 export function estimateSite(site: CallSite, options: AnalysisOptions, context: EstimateContext = {}): Estimate {
@@ -63,39 +86,49 @@ export function estimateSite(site: CallSite, options: AnalysisOptions, context: 
   );
 
   const model = site.model ?? price.model;
-  const literal = countTokens(site.request.literalText, model);
+  const count = countPromptTokens(site.request.literalText, model, context.countBudget);
+  const literal = count.tokens;
+  const counted = countAssumption(count, site.request.literalText.length);
+  if (counted) assumptions.push(counted);
   const interpolated = site.request.dynamicParts * options.interpolatedTokens;
   const inputTokens = literal + interpolated;
   const { exact } = encodingFor(model);
   if (!exact) assumptions.push(`${model} has no public tokenizer: literal text counted with o200k_base as an approximation.`);
   if (site.request.dynamicParts > 0) {
     assumptions.push(
-      `${site.request.dynamicParts} non-literal prompt part${site.request.dynamicParts === 1 ? '' : 's'} assumed at ${fmt(options.interpolatedTokens)} tokens each (setting batchwise.interpolatedTokens); ${fmt(literal)} tokens counted from literal text.`,
+      `${site.request.dynamicParts} non-literal prompt part${site.request.dynamicParts === 1 ? '' : 's'} assumed at ${fmt(options.interpolatedTokens)} tokens each (setting batchwise.interpolatedTokens); ${fmt(literal)} tokens ${count.basis === 'counted' ? 'counted' : 'estimated'} from literal text.`,
     );
   } else {
-    assumptions.push(`Input: ${fmt(literal)} tokens counted from the literal prompt text.`);
+    assumptions.push(`Input: ${fmt(literal)} tokens ${count.basis === 'counted' ? 'counted' : 'estimated'} from the literal prompt text.`);
   }
 
   let outputTokens = 0;
   if (embeddings) {
     assumptions.push(`${site.api === 'moderations' ? 'Moderations' : 'Embeddings'} produce no output tokens.`);
   } else if (site.request.maxOutputTokens !== null) {
-    outputTokens = site.request.maxOutputTokens;
-    assumptions.push(`Output: the call's token limit, ${fmt(outputTokens)}, taken as the size of each answer (an upper bound).`);
+    outputTokens = bounded(site.request.maxOutputTokens, MAX_TOKENS);
+    assumptions.push(
+      outputTokens === site.request.maxOutputTokens
+        ? `Output: the call's token limit, ${fmt(outputTokens)}, taken as the size of each answer (an upper bound).`
+        : `Output: the call's token limit, ${fmt(site.request.maxOutputTokens)}, is past any model's; taken as ${fmt(outputTokens)} tokens.`,
+    );
   } else {
     outputTokens = options.defaultOutputTokens;
     assumptions.push(`Output assumed at ${fmt(outputTokens)} tokens per call (no max-tokens limit set; setting batchwise.defaultOutputTokens).`);
   }
   if (site.request.choices && site.request.choices > 1 && !embeddings) {
-    outputTokens *= site.request.choices;
-    assumptions.push(`n = ${site.request.choices} choices per request multiplies the output.`);
+    const choices = bounded(site.request.choices, MAX_CHOICES);
+    outputTokens *= choices;
+    assumptions.push(`n = ${fmt(choices)} choices per request multiplies the output${choices === site.request.choices ? '' : ` (the call asks for ${fmt(site.request.choices)}; the API takes at most ${MAX_CHOICES})`}.`);
   }
 
   const declared = annotatedVolume(site.annotation);
   let callsPerDay: number;
   if (declared !== null) {
-    callsPerDay = declared;
-    assumptions.push(`Volume: ${callsPerDayText(callsPerDay)}, from the comment "batchwise: ${site.annotation}".`);
+    callsPerDay = bounded(declared, MAX_CALLS_PER_DAY);
+    assumptions.push(
+      `Volume: ${callsPerDayText(callsPerDay)}, from the comment "batchwise: ${site.annotation}"${callsPerDay === declared ? '' : ` (capped at ${fmt(MAX_CALLS_PER_DAY)}, the most Batchwise counts)`}.`,
+    );
   } else if (context.volume) {
     callsPerDay = context.volume.callsPerDay;
     assumptions.push(`Volume: ${callsPerDayText(Number(callsPerDay.toFixed(2)))}, from ${context.volume.source}.`);

@@ -6,4 +6,4 @@ export type { UsageFile, UsageRow, UsageParse, UsageFormat } from './usage';
 export { summarizeUsage, buildCalibration, applyCalibration, reconcile, calibrateWithUsage, usageRates, usageCost } from './calibrate';
 export type { Calibration, UsageSummary, UsageRates } from './calibrate';
 export { findPrice, similarModels, PRICE_TABLE, FALLBACK_MODEL } from './prices';
-export { countTokens, encodingFor } from './tokens';
+export { countTokens, countPromptTokens, encodingFor, fileCountBudget } from './tokens';

@@ -4,6 +4,7 @@ import { volumeSourceDetail } from './volume';
 import type { AnalysisResult } from '../model';
 import { cents } from './format';
 import { findingSavings, findingWithBatch } from './totals';
+import { printable } from './printable';
 
 export const CSV_COLUMNS = [
   'file', 'line', 'column', 'provider', 'api', 'model', 'verdict', 'confidence', 'low_volume', 'calls_per_day',
@@ -16,7 +17,10 @@ export const CSV_COLUMNS = [
  * leading apostrophe, so a file or model name can never become one. Numbers stay numbers.
  */
 function inert(v: string | number): string | number {
-  return typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  if (typeof v !== 'string') return v;
+  // Control characters are shown, not kept raw: a terminal that prints the file would obey them.
+  const shown = printable(v);
+  return /^[=+\-@\t\r]/.test(shown) ? `'${shown}` : shown;
 }
 
 export function toCsv(result: AnalysisResult): string {

@@ -5,6 +5,7 @@ import { volumeText } from './volume';
 import { formatUsd } from './format';
 import { primaryReason } from './message';
 import { computeTotals, findingSavings } from './totals';
+import { printable } from './printable';
 
 /**
  * Text from the workspace (paths, models, evidence) as literal table text: HTML would be rendered (a
@@ -12,12 +13,12 @@ import { computeTotals, findingSavings } from './totals';
  * a pipe would end the cell.
  */
 function cell(s: string): string {
-  return s
+  // Control characters first (a raw ESC reaches a terminal that prints the file), then Markdown and HTML.
+  return printable(s.replace(/\r?\n/g, ' '))
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/[\\`*_[\]|~]/g, (c) => '\\' + c)
-    .replace(/\r?\n/g, ' ');
+    .replace(/[\\`*_[\]|~]/g, (c) => '\\' + c);
 }
 
 export function toMarkdown(result: AnalysisResult): string {

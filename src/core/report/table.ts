@@ -4,6 +4,7 @@ import { usageTableLines } from './usage';
 import { perDay, volumeSourceLabel, volumeSummary } from './volume';
 import { formatUsd } from './format';
 import { computeTotals, findingSavings, findingWithBatch } from './totals';
+import { printable } from './printable';
 
 export interface TableOptions {
   color: boolean;
@@ -24,10 +25,11 @@ export function toTable(result: AnalysisResult, options: TableOptions): string {
   const headers = ['LOCATION', 'PROVIDER', 'MODEL', 'VERDICT', 'VOLUME', 'NOW/MO', 'WITH BATCH', 'SAVES/MO'];
   const rows = result.findings.map((f: Finding) => {
     const e = f.estimate;
+    // Workspace text is shown, never obeyed by the terminal (see printable).
     return [
-      `${f.site.file}:${f.site.loc.start.line}`,
-      `${f.site.provider} ${f.site.api}`,
-      f.site.model ?? '?',
+      `${printable(f.site.file)}:${f.site.loc.start.line}`,
+      printable(`${f.site.provider} ${f.site.api}`),
+      f.site.model === null ? '?' : printable(f.site.model),
       f.classification.verdict + (f.lowVolume ? ' (low volume)' : ''),
       e ? `${perDay(e.callsPerDay)} ${volumeSourceLabel(e.volume)}` : '-',
       e ? formatUsd(e.monthlyStandard) : '-',
@@ -87,7 +89,7 @@ export function toTable(result: AnalysisResult, options: TableOptions): string {
   if (result.errors.length > 0) {
     out.push('');
     out.push(paint(ANSI.yellow, `${result.errors.length} file${result.errors.length === 1 ? '' : 's'} not analysed:`));
-    for (const e of result.errors) out.push(`  ${e.file}: ${e.message}`);
+    for (const e of result.errors) out.push(`  ${printable(e.file)}: ${printable(e.message)}`);
   }
   return out.join('\n') + '\n';
 }

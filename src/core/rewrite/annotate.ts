@@ -6,6 +6,7 @@
 import { parseSource } from '../parse/parse';
 import type { CallSite, TextEdit } from '../model';
 import { applyEdits } from './index';
+import { lfView, lineEndingOf, withLineEnding } from './lineEndings';
 
 export type AnnotationKind = 'declare-batch' | 'declare-user-waiting' | 'ignore-line' | 'ignore-file';
 
@@ -22,9 +23,22 @@ export function isAnnotationKind(value: unknown): value is AnnotationKind {
   return typeof value === 'string' && Object.hasOwn(ANNOTATIONS, value);
 }
 
+/**
+ * The comment's edit, in the file's own offsets and line ending: it is placed on the text with '\n'
+ * breaks (a CRLF or CR-only file seen through its LF view) and mapped back.
+ */
 export function planAnnotation(file: string, text: string, site: CallSite, kind: AnnotationKind): AnnotationPlan {
+  if (!text.includes('\r')) return planOnLf(file, text, site, kind);
+  const view = lfView(text);
+  const plan = planOnLf(file, view.text, { ...site, range: [view.toView(site.range[0]), view.toView(site.range[1])] }, kind);
+  if (!plan.ok) return plan;
+  const at = view.toOriginal(plan.edit.range[0]);
+  return { ...plan, edit: { range: [at, at], newText: withLineEnding(plan.edit.newText, lineEndingOf(text)) } };
+}
+
+function planOnLf(file: string, text: string, site: CallSite, kind: AnnotationKind): AnnotationPlan {
   const { comment } = ANNOTATIONS[kind];
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const eol = '\n';
   let at: number;
   let newText: string;
   if (kind === 'ignore-file') {
@@ -48,6 +62,5 @@ export function planAnnotation(file: string, text: string, site: CallSite, kind:
 
 function lineEnd(text: string, from: number): number {
   const i = text.indexOf('\n', from);
-  if (i < 0) return text.length;
-  return text[i - 1] === '\r' ? i - 1 : i;
+  return i < 0 ? text.length : i;
 }

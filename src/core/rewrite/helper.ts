@@ -51,3 +51,18 @@ export function renderTemplate(template: string, variant: HelperVariant): string
   }
   return out.join('\n').replaceAll('@sdk-fits', variant.fits);
 }
+
+/**
+ * Why a `helperPath` setting cannot be used, or null: it must be a plain relative path inside the
+ * project root (letters, digits, `_ @ . / -`; no `..` segment, no leading `/`, no drive, no empty
+ * segment), as the config schema's pattern says. Symbolic links are the workspace's check (they need
+ * the disk).
+ */
+export function helperPathProblem(value: unknown): string | null {
+  if (typeof value !== 'string' || value === '') return 'is not a path';
+  if (/^[/\\]|^[A-Za-z]:/.test(value)) return 'is an absolute path; it must be relative to the project root';
+  if (value.split('/').includes('..')) return 'leads out of the project root (a `..` segment); it must stay inside it';
+  if (!/^[A-Za-z0-9_@./-]+$/.test(value)) return 'may hold only letters, digits and _ @ . / - (no backslash, space or control character)';
+  if (value.split('/').some((s) => s === '' || s === '.')) return 'has an empty or `.` segment';
+  return null;
+}

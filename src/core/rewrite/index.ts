@@ -7,6 +7,7 @@ import { helperModuleFor } from './helper';
 import { ModuleStyle, moduleStyleFor } from './moduleStyle';
 import { compiledByTsc, placeHelper, resolutionCandidates } from './placement';
 import type { ModuleLookup } from './effects';
+import { LineEnding, lineEndingOf, lfView, sameButLineEndings, withLineEnding } from './lineEndings';
 import { allVariants, HelperVariant, helperVariantFor, SDK_PACKAGE, SdkVersion, sdkVersionFor } from './sdkVersion';
 import type { Provider } from '../model';
 
@@ -57,13 +58,50 @@ function choose(file: string, text: string, site: CallSite, helperPath: string, 
  * project's SDK version (see sdkVersionFor), where a helper may not fit.
  */
 export function fixableStrategy(req: { file: string; text: string; site: CallSite; ast?: TSESTree.Program; projectModuleStyle?: ModuleStyle; modules?: ModuleLookup; sdkFor?: (provider: Provider) => SdkVersion | undefined }): { strategy: string; safe: boolean } | { refused: string } {
-  const { strategy, check } = choose(req.file, req.text, req.site, 'batchwise/openaiBatch.ts', req.ast, req.projectModuleStyle, req.modules);
+  // The same LF view planFix uses, so the audit offers exactly the fixes that can be planned (the AST's offsets are the file's).
+  const lf = inLfView(req.text, req.site);
+  const { strategy, check } = choose(req.file, lf.text, lf.site, 'batchwise/openaiBatch.ts', lf.text === req.text ? req.ast : undefined, req.projectModuleStyle, req.modules);
   if (!check.ok) return { refused: check.reason };
   const fits = helperVariantFor(check.plan.helperKind, req.sdkFor?.(check.plan.helperKind), req.site.api);
   return fits.ok ? { strategy, safe: strategy === LOOP_HOIST } : { refused: fits.reason };
 }
 
+/**
+ * The rewrite for a call site. Strategies see the text with '\n' breaks; a file with CRLF or CR-only
+ * breaks gets its edits back in its own offsets, and every inserted line and created file in its line
+ * ending. Edits that would overlap or fall outside the text are a refusal, never an exception.
+ */
 export function planFix(req: FixRequest): FixPlan {
+  const lf = inLfView(req.text, req.site);
+  const eol = lineEndingOf(req.text);
+  const plan = planFixOnLf({ ...req, text: lf.text, site: lf.site }, eol);
+  if (!plan.ok) return plan;
+  const edits = plan.fix.edits.map((e) => ({ range: [lf.toOriginal(e.range[0]), lf.toOriginal(e.range[1])] as [number, number], newText: withLineEnding(e.newText, eol) }));
+  const problem = editsProblem(req.text.length, edits);
+  if (problem) return { ok: false, reason: `Batchwise planned ${problem} for this call, a bug on its side; nothing was changed (please report it with the file)` };
+  return { ok: true, fix: { ...plan.fix, edits } };
+}
+
+/** The text and site as strategies see them: '\n' breaks, the site's offsets moved to match. */
+function inLfView(text: string, site: CallSite) {
+  if (!text.includes('\r')) return { text, site, toOriginal: (o: number) => o };
+  const view = lfView(text);
+  return { text: view.text, site: { ...site, range: [view.toView(site.range[0]), view.toView(site.range[1])] as [number, number] }, toOriginal: view.toOriginal };
+}
+
+/** Why edits cannot be applied to a text of `length` (overlapping, out of range), or null. */
+export function editsProblem(length: number, edits: readonly TextEdit[]): string | null {
+  const sorted = [...edits].sort((a, b) => a.range[0] - b.range[0] || a.range[1] - b.range[1]);
+  let end = 0;
+  for (const e of sorted) {
+    if (!(e.range[0] >= 0 && e.range[0] <= e.range[1] && e.range[1] <= length)) return `an edit outside the file (${e.range[0]}–${e.range[1]} of ${length})`;
+    if (e.range[0] < end) return `overlapping edits (at offset ${e.range[0]})`;
+    end = e.range[1];
+  }
+  return null;
+}
+
+function planFixOnLf(req: FixRequest, eol: LineEnding): FixPlan {
   const read = req.readExisting;
   const style = req.projectModuleStyle ?? (read ? moduleStyleFor(req.file, read) : undefined);
   let helperPath = req.helperPath;
@@ -79,12 +117,14 @@ export function planFix(req: FixRequest): FixPlan {
   const sdk = read ? sdkVersionFor(plan.helperKind, req.file, read) : undefined;
   const fits = helperVariantFor(plan.helperKind, sdk, req.site.api);
   if (!fits.ok) return fits;
-  const needed = [{ path: plan.helperPath, content: helperModuleFor(plan.helperPath, plan.moduleKind, plan.helperKind, fits.variant), kind: plan.helperKind as HelperModule }];
-  if ('queuePath' in plan) needed.push({ path: plan.queuePath, content: helperModuleFor(plan.queuePath, plan.moduleKind, 'queue'), kind: 'queue' });
+  // Created files take the line ending of the file that imports them.
+  const needed = [{ path: plan.helperPath, content: withLineEnding(helperModuleFor(plan.helperPath, plan.moduleKind, plan.helperKind, fits.variant), eol), kind: plan.helperKind as HelperModule }];
+  if ('queuePath' in plan) needed.push({ path: plan.queuePath, content: withLineEnding(helperModuleFor(plan.queuePath, plan.moduleKind, 'queue'), eol), kind: 'queue' });
   const createFiles: { path: string; content: string }[] = [];
   for (const [i, file] of needed.entries()) {
     const existing = i === 0 && req.existingHelper !== undefined ? req.existingHelper : read?.(file.path);
-    if (existing !== undefined && existing !== file.content) {
+    // A copy that differs only in its line endings (a checkout with autocrlf) is the same helper.
+    if (existing !== undefined && !sameButLineEndings(existing, file.content)) {
       const written = writtenFor(existing, file.path, file.kind);
       if (written) {
         const now = fits.variant.sdk ? `the project now has ${SDK_PACKAGE[plan.helperKind]} ${fits.variant.sdk.version} (${fits.variant.sdk.source})` : `Batchwise cannot read which ${SDK_PACKAGE[plan.helperKind]} version the project has`;
@@ -133,7 +173,8 @@ type HelperModule = 'openai' | 'anthropic' | 'queue';
 
 /** The SDK versions a file is Batchwise's helper for (any variant, either module system), if it is one. */
 function writtenFor(content: string, path: string, kind: HelperModule): string | undefined {
-  const matches = (variant?: HelperVariant) => (['cjs', 'esm'] as const).some((moduleKind) => content === helperModuleFor(path, moduleKind, kind, variant));
+  // Line endings aside: a checkout with autocrlf changes them.
+  const matches = (variant?: HelperVariant) => (['cjs', 'esm'] as const).some((moduleKind) => sameButLineEndings(content, helperModuleFor(path, moduleKind, kind, variant)));
   if (kind === 'queue') return matches() ? 'the batch queue' : undefined;
   return allVariants(kind).find(matches)?.fits;
 }
@@ -145,7 +186,7 @@ export function fixTitle(strategy: string, provider: string): string {
   return strategy === BATCH_QUEUE ? `Gather calls into ${target} (batch queue)` : `Move to ${target} (loop hoist)`;
 }
 
-/** Applies non-overlapping edits to a text (last first, so offsets stay valid). */
+/** Applies non-overlapping edits to a text (last first, so offsets stay valid); throws on overlapping ones (see editsProblem). */
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   const sorted = [...edits].sort((a, b) => b.range[0] - a.range[0] || b.range[1] - a.range[1]);
   let out = text;

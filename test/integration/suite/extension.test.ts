@@ -15,6 +15,19 @@ const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? String(d.
 
 let api: BatchwiseApi;
 
+/** A loop in an exported function no entry point reaches: verdict unknown, a shape the loop hoist takes. */
+const UNKNOWN_CALL = `import { openai } from './openai';
+
+export async function enrichAll(texts: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const text of texts) {
+    const r = await openai.chat.completions.create({ model: 'gpt-4o-mini', max_tokens: 20, messages: [{ role: 'user', content: text }] });
+    out.push(r.choices[0].message.content ?? '');
+  }
+  return out;
+}
+`;
+
 /** A queue job's handler, many jobs at a time: the batch queue's shape. Written into the workspace by its test. */
 const QUEUE_JOB = `import { openai } from '../src/lib/openai';
 
@@ -464,6 +477,31 @@ suite('Batchwise in VS Code', () => {
     await choosing;
     assert.equal(doc.getText(), before, 'discarded: nothing changed');
     assert.equal(doc.isDirty, false);
+  });
+
+  test('the fix gate: a call whose context is unknown is rewritten only after a confirmation in the refactor preview', async () => {
+    await vscode.workspace.fs.writeFile(fileUri('src/lib/enrich.ts'), new TextEncoder().encode(UNKNOWN_CALL));
+    const doc = await open('src/lib/enrich.ts');
+    await until(doc.uri, () => batchwiseDiagnostics(doc.uri).length > 0, 'the call has a finding');
+    const [d] = batchwiseDiagnostics(doc.uri);
+    assert.equal(codeOf(d), 'BW002');
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, d.range);
+    const ours = actions.filter((a) => a.title.startsWith('Batchwise:')).map((a) => a.title);
+    assert.equal(ours[0], 'Batchwise: Move to the OpenAI Batch API (loop hoist) anyway (the context is unknown: confirm in the preview)');
+    assert.ok(!ours.includes('Batchwise: Move to the OpenAI Batch API (loop hoist)'), 'no rewrite without the confirmation');
+    const before = doc.getText();
+    await vscode.window.showTextDocument(doc, { selection: d.range, preview: false });
+    let done = false;
+    const choosing = Promise.resolve(vscode.commands.executeCommand('editor.action.codeAction', { kind: 'quickfix.batchwise.preview', apply: 'first' })).finally(() => (done = true));
+    await poll(async () => {
+      if (done) return true;
+      assert.equal(doc.getText(), before, 'nothing changes before the user confirms');
+      await vscode.commands.executeCommand('refactorPreview.discard');
+      return false;
+    }, 'the confirmation was asked and declined');
+    await choosing;
+    assert.equal(doc.getText(), before);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
   test('Apply fix in the report rewrites the call, and the report drops its row', async () => {

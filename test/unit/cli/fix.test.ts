@@ -73,7 +73,8 @@ test('exit codes: refused 1 with the reason, not found 3, wrong strategy 1, bad 
   const examples = join(REPO_ROOT, 'examples');
   const refused = run(examples, 'src/app/api/chat/route.ts', '--line', '6');
   assert.equal(refused.status, 1);
-  assert.match(refused.stderr, /no fix for src\/app\/api\/chat\/route\.ts:6: the call streams its response, and batch results do not stream/);
+  // A call a person waits for is refused by the gate, before its shape (it streams) is looked at.
+  assert.match(refused.stderr, /no fix for src\/app\/api\/chat\/route\.ts:6: a person waits for this call \(verdict user-waiting: streaming-response: /);
   assert.equal(run(examples, 'evals/run-evals.ts', '--line', '3').status, 3);
   const nightly = readFileSync(join(examples, 'scripts', 'summarize-nightly.ts'), 'utf8');
   const wrong = run(examples, 'scripts/summarize-nightly.ts', '--line', String(callLine(nightly)), '--strategy', 'batch-queue');
@@ -105,15 +106,16 @@ test('the batch queue from the command line, with the helpers where batchwise.co
   }
 });
 
-test('a helperPath outside the workspace is a reported config problem, and the default is used', () => {
+test('a helperPath outside the workspace is a reported config problem, and the fix is refused rather than put elsewhere', () => {
   const dir = copyExamples();
   try {
     writeFileSync(join(dir, 'batchwise.config.json'), JSON.stringify({ helperPath: '../outside/openaiBatch' }));
     const rel = 'scripts/summarize-nightly.ts';
     const res = run(dir, rel, '--line', String(callLine(readFileSync(join(dir, rel), 'utf8'))));
-    assert.equal(res.status, 0, res.stderr);
+    assert.equal(res.status, 1, res.stdout);
     assert.match(res.stderr, /^batchwise: batchwise\.config\.json: helperPath must match pattern .* \(ignored\)\.$/m);
-    assert.match(res.stdout, /\+\+\+ b\/batchwise\/openaiBatch\.ts/);
+    assert.match(res.stderr, /^batchwise: no fix for scripts\/summarize-nightly\.ts:10: batchwise\.helperPath "\.\.\/outside\/openaiBatch" \(from batchwise\.config\.json\) leads out of the project root/m);
+    assert.equal(res.stdout, '');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

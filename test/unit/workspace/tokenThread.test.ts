@@ -1,11 +1,12 @@
 // Token counting on a worker thread (what the extension host uses): the same counts as counting in
-// this thread, the caller's thread stays free while the encodings load, and a worker that cannot
-// start leaves counting to this thread instead of failing.
+// this thread, the caller's thread stays free while the encodings load, and counting never moves to
+// the caller's thread: a worker that cannot start, or does not answer in time, gives no count (the
+// estimate approximates it) and a stalled one is replaced.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { TokenThread } from '../../../src/workspace/tokenThread';
-import { countTokens, countWithEncoding, EncodingName, useTokenCounter } from '../../../src/core/estimate/tokens';
+import { countPromptTokens, countTokens, countWithEncoding, EncodingName, useTokenCounter } from '../../../src/core/estimate/tokens';
 
 // Compiled beside this test's compiled source: out/src/workspace/tokenWorker.js.
 const WORKER = join(__dirname, '..', '..', '..', 'src', 'workspace', 'tokenWorker.js');
@@ -56,14 +57,35 @@ test('the engine counts through the worker once it is installed', async () => {
   }
 });
 
-test('a worker that cannot start says so, and counting falls back to this thread', async () => {
+test('a worker that cannot start says so; counts are then approximated, never made on this thread', async () => {
   const thread = TokenThread.start(join(__dirname, 'no-such-worker.js'));
   threads.push(thread);
   assert.equal(await thread.ready, false);
   assert.equal(thread.count('hello', 'o200k_base'), undefined);
-  useTokenCounter((text, encoding) => thread.count(text, encoding));
+  useTokenCounter(thread.counter);
   try {
-    assert.equal(countTokens(TEXTS[0], 'gpt-4o'), countWithEncoding(TEXTS[0], 'o200k_base'));
+    const text = TEXTS[0] + ' (not counted before)';
+    // Not the count this thread would make: the length-based approximation, marked as such.
+    assert.notEqual(countWithEncoding(text, 'o200k_base'), Math.ceil(Buffer.byteLength(text) / 4));
+    assert.deepEqual(countPromptTokens(text, 'gpt-4o'), { tokens: Math.ceil(Buffer.byteLength(text) / 4), basis: 'not-counted' });
+  } finally {
+    useTokenCounter(null);
+  }
+});
+
+test('a count that takes too long: no count (approximated), and a fresh worker takes the next ones', async () => {
+  const thread = TokenThread.start(join(__dirname, 'hangingTokenWorker.js'), { timeoutMs: 300 });
+  threads.push(thread);
+  assert.equal(await thread.ready, true);
+  assert.equal(thread.count('four', 'o200k_base'), 4);
+  useTokenCounter(thread.counter);
+  try {
+    assert.equal(thread.count('hang', 'o200k_base'), undefined);
+    assert.equal(thread.restarts, 1);
+    // While the new worker starts, counts are not waited for: none.
+    assert.equal(countPromptTokens('x'.repeat(5000), 'gpt-4o').basis, 'not-counted');
+    assert.equal(await thread.current, true);
+    assert.equal(thread.count('seven!!', 'o200k_base'), 7, 'the replacement answers');
   } finally {
     useTokenCounter(null);
   }

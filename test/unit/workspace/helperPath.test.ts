@@ -1,0 +1,138 @@
+// Writes stay inside the project: helperPath gets the same check from every source (editor setting,
+// batchwise.config.json, package.json "batchwise" key; the CLI reads the latter two), a value that
+// fails it refuses the fix (never a silent move), and no file is created through a symbolic link that
+// leads out of the root, nor over an existing file.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../helpers';
+import { WorkspaceSession } from '../../../src/workspace/session';
+import { DEFAULT_OPTIONS } from '../../../src/core/model';
+import { helperPathProblem } from '../../../src/core/rewrite/helper';
+import { creationProblem } from '../../../src/workspace/insideRoot';
+import schema from '../../../schemas/batchwise.config.schema.json';
+
+const CLI = join(REPO_ROOT, 'dist', 'cli.js');
+const NIGHTLY = 'scripts/summarize-nightly.ts';
+const dirs: string[] = [];
+after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function temp(prefix: string): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  dirs.push(d);
+  return d;
+}
+
+function project(): string {
+  const dir = temp('bw-helperpath-');
+  cpSync(join(REPO_ROOT, 'examples'), dir, { recursive: true });
+  return dir;
+}
+
+const nightlyLine = (dir: string) => readFileSync(join(dir, NIGHTLY), 'utf8').split('\n').findIndex((l) => l.includes('chat.completions.create(')) + 1;
+
+function fixInSession(dir: string, editorSetting?: string) {
+  const session = new WorkspaceSession(dir, DEFAULT_OPTIONS, { helperPath: editorSetting });
+  const line = nightlyLine(dir);
+  const finding = session.analyzeFiles([NIGHTLY]).findings.find((f) => f.site.loc.start.line === line)!;
+  return session.fixFor(finding);
+}
+
+const BAD = ['../../anywhere/openaiBatch', '/etc/batchwise', 'a/../../x', 'C:/x/openaiBatch', 'lib\\x', 'lib/\u001b[2J', 'lib//x', './x', ''];
+const GOOD = ['batchwise/openaiBatch', 'src/lib/llm/openaiBatch', 'tools/@llm/openai-batch_v2', 'lib/batch.helper'];
+
+test('helperPathProblem and the schema pattern agree: relative, inside, plain characters', () => {
+  const pattern = new RegExp(schema.properties.helperPath.pattern);
+  for (const v of GOOD) {
+    assert.equal(helperPathProblem(v), null, v);
+    assert.ok(pattern.test(v), v);
+  }
+  for (const v of BAD) {
+    assert.notEqual(helperPathProblem(v), null, JSON.stringify(v));
+    // The schema lets through only what the check lets through (an empty segment is the check's alone).
+    if (!['lib//x', './x'].includes(v)) assert.equal(pattern.test(v), false, JSON.stringify(v));
+  }
+});
+
+test('the editor setting (a repository\'s .vscode/settings.json) cannot send the helper out of the folder', () => {
+  const dir = project();
+  for (const bad of ['../../anywhere/openaiBatch', '/tmp/openaiBatch', 'a/../../x']) {
+    const outcome = fixInSession(dir, bad);
+    assert.equal(outcome.ok, false, bad);
+    assert.match((outcome as { reason: string }).reason, new RegExp(`^batchwise\\.helperPath ${JSON.stringify(bad).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} \\(from the editor setting batchwise\\.helperPath\\) `));
+  }
+  const fine = fixInSession(dir, 'tools/llm/openaiBatch');
+  assert.ok(fine.ok);
+  assert.deepEqual(fine.fix.createFiles.map((c) => c.path), ['tools/llm/openaiBatch.ts']);
+});
+
+test('batchwise.config.json and the package.json key: a path out of the root is refused (exit 1) with the source named, not replaced by the default', () => {
+  const dir = project();
+  writeFileSync(join(dir, 'batchwise.config.json'), JSON.stringify({ helperPath: '../outside/openaiBatch' }));
+  const res = spawnSync(process.execPath, [CLI, 'fix', NIGHTLY, '--line', String(nightlyLine(dir)), '--write'], { cwd: dir, encoding: 'utf8' });
+  assert.equal(res.status, 1, res.stdout);
+  assert.match(res.stderr, /batchwise\.helperPath "\.\.\/outside\/openaiBatch" \(from batchwise\.config\.json\) leads out of the project root/);
+  assert.equal(existsSync(join(dir, 'batchwise')), false);
+  assert.equal(existsSync(join(dir, '..', 'outside')), false);
+
+  rmSync(join(dir, 'batchwise.config.json'));
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ ...pkg, batchwise: { helperPath: '/tmp/openaiBatch' } }));
+  const outcome = fixInSession(dir, 'tools/openaiBatch');
+  assert.equal(outcome.ok, false);
+  assert.match((outcome as { reason: string }).reason, /\(from the "batchwise" key of package\.json\) is an absolute path/);
+});
+
+test('fix --write does not follow a batchwise/ symlink out of the root; nothing is written anywhere', () => {
+  const dir = project();
+  const outside = temp('bw-outside-');
+  symlinkSync(outside, join(dir, 'batchwise'), 'dir');
+  const before = readFileSync(join(dir, NIGHTLY), 'utf8');
+  const res = spawnSync(process.execPath, [CLI, 'fix', NIGHTLY, '--line', String(nightlyLine(dir)), '--write'], { cwd: dir, encoding: 'utf8' });
+  assert.equal(res.status, 1, res.stdout);
+  assert.match(res.stderr, /batchwise is a symbolic link to .*, outside the project root .*; Batchwise will not write there/);
+  assert.deepEqual(readdirSync(outside), []);
+  assert.equal(readFileSync(join(dir, NIGHTLY), 'utf8'), before);
+  // The editor's path (session.fixFor) refuses it the same way, before any edit is offered.
+  const outcome = fixInSession(dir);
+  assert.equal(outcome.ok, false);
+  assert.match((outcome as { reason: string }).reason, /symbolic link to .*outside the project root/);
+});
+
+test('a symlink inside the root is followed; a dangling link or a link at the file itself is refused', () => {
+  const dir = project();
+  mkdirSync(join(dir, 'shared'));
+  symlinkSync(join(dir, 'shared'), join(dir, 'batchwise'), 'dir');
+  assert.equal(creationProblem(dir, 'batchwise/openaiBatch.ts'), null);
+  rmSync(join(dir, 'batchwise'));
+  symlinkSync(join(dir, 'nowhere'), join(dir, 'batchwise'), 'dir');
+  assert.match(String(creationProblem(dir, 'batchwise/openaiBatch.ts')), /symbolic link that leads nowhere/);
+  rmSync(join(dir, 'batchwise'));
+  mkdirSync(join(dir, 'batchwise'));
+  symlinkSync('/etc/passwd-nope', join(dir, 'batchwise', 'openaiBatch.ts'));
+  assert.match(String(creationProblem(dir, 'batchwise/openaiBatch.ts')), /already exists; Batchwise never overwrites a file/);
+  assert.match(String(creationProblem(dir, '../x.ts')), /not inside the project root/);
+  writeFileSync(join(dir, 'lib'), 'a file');
+  assert.match(String(creationProblem(dir, 'lib/openaiBatch.ts')), /lib is a file, not a folder/);
+});
+
+test('the root itself may be reached through a symlink', () => {
+  const dir = project();
+  const link = join(temp('bw-link-'), 'root');
+  symlinkSync(dir, link, 'dir');
+  assert.equal(creationProblem(link, 'batchwise/openaiBatch.ts'), null);
+  const outcome = fixInSession(link);
+  assert.ok(outcome.ok, !outcome.ok ? outcome.reason : '');
+});
+
+test('config problems quoting a hostile key are printed with control characters visible', () => {
+  const dir = project();
+  writeFileSync(join(dir, 'batchwise.config.json'), JSON.stringify({ ['\u001b]8;;http://x\u0007evil']: 1 }));
+  const res = spawnSync(process.execPath, [CLI, 'fix', NIGHTLY, '--line', String(nightlyLine(dir))], { cwd: dir, encoding: 'utf8' });
+  assert.equal(res.status, 0, res.stderr);
+  assert.doesNotMatch(res.stderr, /[\u0000-\u0008\u000b-\u001f]/);
+  assert.match(res.stderr, /unknown setting '\\x1b\]8;;http:\/\/x\\x07evil'/);
+});
