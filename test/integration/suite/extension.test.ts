@@ -463,7 +463,8 @@ suite('Batchwise in VS Code', () => {
     const before = doc.getText();
     const [d] = batchwiseDiagnostics(doc.uri);
     const actions = await resolvedActions(doc, d.range);
-    assert.ok(actions.some((a) => a.title === 'Batchwise: Move to the OpenAI Batch API (loop hoist): preview the changes first'), actions.map((a) => a.title).join(', '));
+    const offered = actions.find((a) => a.title === 'Batchwise: Move to the OpenAI Batch API (loop hoist): preview the changes first');
+    assert.equal(offered?.kind?.value, 'quickfix.batchwise.preview', actions.map((a) => a.title).join(', '));
     // Chosen as from the light bulb (its own kind): VS Code shows the edit in the refactor preview and waits.
     await vscode.window.showTextDocument(doc, { selection: d.range, preview: false });
     let done = false;
@@ -488,6 +489,7 @@ suite('Batchwise in VS Code', () => {
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, d.range);
     const ours = actions.filter((a) => a.title.startsWith('Batchwise:')).map((a) => a.title);
     assert.equal(ours[0], 'Batchwise: Move to the OpenAI Batch API (loop hoist) anyway (the context is unknown: confirm in the preview)');
+    assert.equal(actions.find((a) => a.title === ours[0])?.kind?.value, 'quickfix.batchwise.preview', 'the kind the light bulb is asked for below');
     assert.ok(!ours.includes('Batchwise: Move to the OpenAI Batch API (loop hoist)'), 'no rewrite without the confirmation');
     const before = doc.getText();
     await vscode.window.showTextDocument(doc, { selection: d.range, preview: false });
