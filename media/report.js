@@ -33,23 +33,48 @@
     vscode.setState(state);
   }
 
-  function renderCards() {
+  /** Whether any filter narrows the rows (the cards and charts then add up the rows shown). */
+  const filtered = () => Boolean(state.verdict || state.provider || state.model || state.folder || state.filter);
+
+  /** The totals of the rows shown: the report's own when nothing is filtered, else the sums of the visible rows. */
+  function shownTotals(rows) {
+    if (!report) return null;
+    if (!filtered()) return report.totals;
+    const sum = (key) => rows.reduce((a, r) => a + (r[key] || 0), 0);
+    return {
+      callSites: rows.length,
+      batchable: rows.filter((r) => r.verdict === 'batchable').length,
+      monthlyStandard: sum('monthlyStandard'),
+      monthlyWithBatch: sum('monthlyBatch'),
+      monthlySavings: sum('monthlySavings'),
+    };
+  }
+
+  function renderCards(rows) {
     const cards = $('cards');
     cards.textContent = '';
-    if (!report) return;
-    const t = report.totals;
+    const t = shownTotals(rows);
+    if (!report || !t) return;
     for (const [label, value, cls] of [
-      ['Call sites', String(t.callSites), ''],
-      ['Batchable', String(t.batchable), ''],
-      ['Monthly cost now', usd(t.monthlyStandard), ''],
-      ['Monthly cost with batch', usd(t.monthlyWithBatch), ''],
+      ['Call sites', filtered() ? `${t.callSites} of ${report.totals.callSites}` : String(t.callSites), 'sites'],
+      ['Batchable', String(t.batchable), 'batchable'],
+      ['Monthly cost now', usd(t.monthlyStandard), 'now'],
+      ['Monthly cost with batch', usd(t.monthlyWithBatch), 'with-batch'],
       ['Monthly savings', usd(t.monthlySavings), 'savings'],
     ]) {
       const card = el('div', undefined, 'card ' + cls);
       card.append(el('div', label, 'label'), el('div', value, 'value'));
       cards.append(card);
     }
+    const note = $('filter-note');
+    note.hidden = !filtered();
+    note.textContent = filtered() ? 'The cards and charts add up the rows the filters show.' : '';
   }
+
+  /** An evidence fact's sentence and its place, the place left out when the sentence already names it. */
+  const evidenceLine = (e) => (e.message.includes(`${e.file}:${e.line}`) ? e.message : `${e.message} (${e.file}:${e.line})`);
+  /** The value a column sorts by. */
+  const sortValue = (r, key) => (key === 'volume' ? (r.volume ? r.volume.callsPerDay : null) : key === 'monthlySavings' && r.lowVolume ? r.wouldSave : r[key]);
 
   function visibleRows() {
     if (!report) return [];
@@ -61,17 +86,47 @@
       .filter((r) => !state.folder || folderOf(r) === state.folder)
       .filter((r) => !f || [r.file, r.model || '', r.provider, r.api].some((s) => s.toLowerCase().includes(f)))
       .sort((a, b) => {
-        const x = a[state.key];
-        const y = b[state.key];
+        const x = sortValue(a, state.key);
+        const y = sortValue(b, state.key);
         const c = typeof x === 'number' || typeof y === 'number' ? (x ?? -1) - (y ?? -1) : String(x).localeCompare(String(y));
         return c * state.dir || a.file.localeCompare(b.file) || a.line - b.line;
       });
   }
 
-  function renderRows() {
+  /** Calls per day and where the figure came from ('1,000/day' over 'assumed'). */
+  function volumeCell(r) {
+    const td = el('td', undefined, 'num volume');
+    if (!r.volume) {
+      td.textContent = '–';
+      return td;
+    }
+    td.append(el('span', r.volume.perDay, 'per-day'), el('span', r.volume.label, 'volume-source'));
+    td.title = `${r.volume.perDay}, ${r.volume.source}: ${r.volume.detail}`;
+    return td;
+  }
+
+  /** The counted saving; a low-volume call shows what it would save (as its CodeLens does), marked as not counted. */
+  function savingsCell(r) {
+    if (r.verdict !== 'batchable') return el('td', '–', 'num');
+    if (r.lowVolume && r.wouldSave !== null) {
+      const td = el('td', `(${usd(r.wouldSave)})`, 'num not-counted');
+      td.title = `Low volume: would save ${usd(r.wouldSave)}/mo; not counted in the totals`;
+      return td;
+    }
+    return el('td', usd(r.monthlySavings), 'num');
+  }
+
+  /** Rows, cards and charts: all three follow the filters. */
+  function render() {
+    const rows = visibleRows();
+    renderRows(rows);
+    renderCards(rows);
+    renderCharts(rows);
+  }
+
+  function renderRows(rows) {
     const body = /** @type {HTMLElement} */ (document.querySelector('#rows tbody'));
     body.textContent = '';
-    const rows = visibleRows();
     $('empty').hidden = !report || report.rows.length > 0;
     for (const r of rows) {
       const tr = el('tr', undefined, 'row verdict-' + r.verdict);
@@ -91,28 +146,37 @@
         file,
         el('td', r.line, 'num'),
         el('td', `${r.provider} ${r.api}`),
-        el('td', r.model || '?'),
+        el('td', r.model || '?', 'model'),
         el('td', r.verdict + (r.lowVolume ? ' (low volume)' : ''), 'verdict'),
+        volumeCell(r),
         el('td', usd(r.monthlyStandard), 'num'),
         el('td', usd(r.monthlyBatch), 'num'),
-        el('td', r.verdict === 'batchable' ? usd(r.monthlySavings) : '–', 'num'),
+        savingsCell(r),
       );
       const fixCell = el('td', undefined, 'fix');
       if (r.fix && r.fix.safe) {
-        const button = el('button', 'Apply fix', 'apply-fix');
-        button.title = `Rewrite this call to the batch path (${r.fix.strategy})`;
+        const button = /** @type {HTMLButtonElement} */ (el('button', 'Apply fix', 'apply-fix'));
+        if (r.stale) {
+          // Out of date: applying it would edit a file that is no longer what this row describes.
+          button.disabled = true;
+          button.title = `Not available: ${r.stale}`;
+          fixCell.append(button, el('div', 'file changed: updating…', 'stale-note'));
+        } else {
+          button.title = `Rewrite this call to the batch path (${r.fix.strategy})`;
+          fixCell.append(button);
+        }
         button.addEventListener('click', (ev) => {
           ev.stopPropagation();
+          if (button.disabled) return;
           vscode.postMessage({ type: 'applyFix', folder: r.folder, file: r.file, line: r.line, column: r.column });
         });
-        fixCell.append(button);
       }
       tr.append(fixCell);
       tr.addEventListener('click', () => {
         const k = keyOf(r);
         state.expanded = state.expanded.includes(k) ? state.expanded.filter((x) => x !== k) : [...state.expanded, k];
         save();
-        renderRows();
+        render();
       });
       tr.addEventListener('keydown', (ev) => {
         if (ev.key === 'Enter') vscode.postMessage({ type: 'reveal', folder: r.folder, file: r.file, line: r.line, column: r.column });
@@ -121,10 +185,11 @@
       if (state.expanded.includes(keyOf(r))) {
         const detail = el('tr', undefined, 'detail');
         const td = el('td');
-        td.colSpan = 9;
+        td.colSpan = 10;
+        if (r.volume) td.append(el('p', `Volume: ${r.volume.perDay}, ${r.volume.source} (${r.volume.detail})`, 'volume-detail'));
         td.append(el('h3', 'Evidence'));
         const ev = el('ul');
-        for (const e of r.evidence) ev.append(el('li', `${e.rule}: ${e.message} (${e.file}:${e.line})`));
+        for (const e of r.evidence) ev.append(el('li', `${e.rule}: ${evidenceLine(e)}`));
         td.append(ev);
         const assumptions = (r.estimate && r.estimate.assumptions) || [];
         if (assumptions.length) {
@@ -133,6 +198,7 @@
           for (const a of assumptions) as.append(el('li', a));
           td.append(as);
         }
+        if (r.stale) td.append(el('p', `Apply fix is not available: ${r.stale}.`));
         if (r.fix) td.append(el('p', `Quick Fix available: ${r.fix.strategy}`));
         else if (r.fixRefusal) td.append(el('p', `No Quick Fix: ${r.fixRefusal}`));
         detail.append(td);
@@ -188,10 +254,10 @@
     });
   }
 
-  function renderCharts() {
+  function renderCharts(rows) {
     const byFile = new Map();
     const byProvider = new Map();
-    for (const r of (report && report.rows) || []) {
+    for (const r of rows) {
       const v = r.verdict === 'batchable' ? r.monthlySavings || 0 : 0;
       byFile.set(fileOf(r), (byFile.get(fileOf(r)) || 0) + v);
       byProvider.set(r.provider, (byProvider.get(r.provider) || 0) + v);
@@ -211,6 +277,34 @@
     select.value = values.includes(current) ? current : '';
   }
 
+  /** Per folder with usage reports: the measured spend, split into what runs where, and what could not be placed. */
+  function renderUsage() {
+    const section = $('usage');
+    section.textContent = '';
+    const usage = (report && report.usage) || [];
+    section.hidden = usage.length === 0;
+    for (const { folder, reconciliation: u } of usage) {
+      const title = `Usage report, ${u.from} – ${u.to} (${u.days} days; ${u.files.join(', ')})`;
+      section.append(el('h2', usage.length > 1 ? `${folder}: ${title}` : title));
+      const table = el('table', undefined, 'reconciliation');
+      const unplaced = u.models.filter((m) => m.sites.length === 0 && m.monthlySpend !== null).map((m) => m.model);
+      for (const [label, value, cls] of [
+        ['Measured spend', `${usd(u.monthlySpend)}/mo`, 'measured'],
+        ['already on batch', `${usd(u.monthlyOnBatch)}/mo`, 'on-batch'],
+        ['on call sites Batchwise calls batchable', `${usd(u.monthlyOnBatchable)}/mo`, 'on-batchable'],
+        ['moving them saves', `${usd(u.monthlySavings)}/mo`, 'usage-savings'],
+        ['on other call sites', `${usd(u.monthlyOnOtherSites)}/mo`, 'on-other'],
+        ['spend we could not place', `${usd(u.monthlyUnplaced)}/mo${unplaced.length ? ` (no call site found for ${unplaced.join(', ')})` : ''}`, 'unplaced'],
+      ]) {
+        const tr = el('tr', undefined, cls);
+        tr.append(el('th', label), el('td', value, 'num'));
+        table.append(tr);
+      }
+      section.append(table);
+      for (const n of u.notes) section.append(el('p', `Note: ${n}`, 'usage-note'));
+    }
+  }
+
   function renderErrors() {
     const section = $('errors');
     const list = /** @type {HTMLElement} */ (section.querySelector('ul'));
@@ -226,7 +320,7 @@
       state.dir = state.key === key ? -state.dir : key === 'file' || key === 'provider' || key === 'model' || key === 'verdict' ? 1 : -1;
       state.key = key;
       save();
-      renderRows();
+      render();
     });
   }
   for (const id of ['provider', 'model', 'folder']) {
@@ -234,7 +328,7 @@
     select.addEventListener('change', () => {
       state[id] = select.value;
       save();
-      renderRows();
+      render();
     });
   }
   for (const format of ['markdown', 'csv', 'json']) {
@@ -247,12 +341,12 @@
   verdict.addEventListener('change', () => {
     state.verdict = verdict.value;
     save();
-    renderRows();
+    render();
   });
   filter.addEventListener('input', () => {
     state.filter = filter.value;
     save();
-    renderRows();
+    render();
   });
   $('refresh').addEventListener('click', () => vscode.postMessage({ type: 'refresh' }));
 
@@ -263,9 +357,8 @@
     fillSelect('provider', m.rows.map((r) => r.provider), state.provider);
     fillSelect('model', m.rows.map((r) => r.model || NO_MODEL), state.model);
     fillSelect('folder', m.rows.map(folderOf), state.folder);
-    renderCards();
-    renderCharts();
-    renderRows();
+    render();
+    renderUsage();
     renderErrors();
   });
   vscode.postMessage({ type: 'ready' });

@@ -3,6 +3,7 @@
 // An edit also re-decides the other open documents (a verdict depends on the callers), later.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding } from '../core/model';
+import { withEditorPolicy } from './fixPolicy';
 import { Located, Workspaces } from './workspaces';
 
 export interface DocumentFindings {
@@ -10,6 +11,8 @@ export interface DocumentFindings {
   version: number;
   findings: Finding[];
   where: Located;
+  /** The text they were computed for (the diagnostics mark ranges in it). */
+  text: string;
 }
 
 export interface AnalysisHost {
@@ -86,10 +89,12 @@ export class DocumentAnalyses {
     const where = this.workspaces.locate(doc.uri);
     if (!where) return null;
     // The client owns the text of an open document: the engine reads it instead of the disk.
-    where.session.setOverlay(where.rel, doc.getText());
+    const text = doc.getText();
+    where.session.setOverlay(where.rel, text);
     const result = where.session.analyzeFiles([where.rel]);
     for (const e of result.errors) this.host.log('warn', `${e.file}: ${e.message}`);
-    const entry = { version: doc.version, findings: result.findings.filter((f) => f.site.file === where.rel), where };
+    const findings = result.findings.filter((f) => f.site.file === where.rel).map(withEditorPolicy);
+    const entry = { version: doc.version, findings, where, text };
     this.results.set(doc.uri, entry);
     return entry;
   }

@@ -1,6 +1,7 @@
 // What the Batchwise language server speaks beyond LSP: its custom requests and notifications, and the
 // data of its code actions. Shared by the server and the VS Code client, so it imports no engine code
 // (only types, which the bundles erase).
+import type { UsageReconciliation } from '../core/model';
 import type { JsonFinding } from '../core/report/json';
 
 /** A row of the report: the CLI's JSON finding, plus the folder and flat money columns to sort on. */
@@ -12,6 +13,12 @@ export interface ReportRow extends JsonFinding {
   monthlyBatch: number | null;
   /** Counted savings: 0 unless batchable and above the volume threshold. */
   monthlySavings: number | null;
+  /** What moving a batchable call would save, counted or not (a low-volume call's too): the CodeLens's figure. */
+  wouldSave: number | null;
+  /** Calls per day and where that figure came from, worded as everywhere else ('1,000/day', 'assumed'). */
+  volume: { callsPerDay: number; perDay: string; source: string; label: string; detail: string } | null;
+  /** Set when the row's file changed since the row was computed: why its *Apply fix* is unavailable. */
+  stale?: string;
 }
 
 export interface ReportTotals {
@@ -39,14 +46,25 @@ export interface ReportResult {
   complete: boolean;
   folders: ReportFolder[];
   rows: ReportRow[];
-  /** Per row (same order): the call's document and offsets, for opening it and fixing it from the report. */
-  locations: { uri: string; start: number; end: number }[];
+  /**
+   * Per row (same order): the call's document and offsets, for opening it and fixing it from the report,
+   * and the version of the open document they were computed for (null: the file as it is on disk).
+   */
+  locations: { uri: string; start: number; end: number; version: number | null }[];
   totals: ReportTotals;
   /** The totals as the editor shows them (money formatted by the engine, one way everywhere). */
   display: StatusDisplay;
   errors: { file: string; message: string }[];
   generatedAt: string;
+  /** Per folder with usage reports: the measured spend and how it maps onto the call sites. */
+  usage: { folder: string; reconciliation: UsageReconciliation }[];
 }
+
+/**
+ * `batchwise/reportChanged` (server → client): the last report changed without a scan (a file was edited
+ * or fixed: its rows were replaced, or marked stale until it is analysed). Params: the ReportResult.
+ */
+export const REPORT_CHANGED_NOTIFICATION = 'batchwise/reportChanged';
 
 /** `batchwise/exportReport` (client → server): the last report (or a fresh one) as a file's text. */
 export const EXPORT_REQUEST = 'batchwise/exportReport';
@@ -72,7 +90,7 @@ export type StatusParams =
   | { state: 'failed'; message: string };
 
 /** What a code action does once chosen. */
-export type ActionKind = 'rewrite' | 'declare-batch' | 'declare-user-waiting' | 'ignore-line' | 'ignore-file';
+export type ActionKind = 'rewrite' | 'preview-rewrite' | 'rewrite-unknown' | 'declare-batch' | 'declare-user-waiting' | 'ignore-line' | 'ignore-file';
 
 /**
  * The `data` of every Batchwise code action: the call it is about, and the version of the document it
@@ -98,6 +116,6 @@ export function isActionData(v: unknown): v is ActionData {
     Number.isInteger(d.version) &&
     Number.isInteger(d.start) &&
     Number.isInteger(d.end) &&
-    ['rewrite', 'declare-batch', 'declare-user-waiting', 'ignore-line', 'ignore-file'].includes(String(d.action))
+    ['rewrite', 'preview-rewrite', 'rewrite-unknown', 'declare-batch', 'declare-user-waiting', 'ignore-line', 'ignore-file'].includes(String(d.action))
   );
 }

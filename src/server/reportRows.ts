@@ -1,8 +1,9 @@
 // Findings → report rows and the message the page renders. Pure: no vscode import, so the page can be
 // tested in a plain browser with the same data the extension sends.
-import type { Finding } from '../core/model';
+import type { Finding, UsageReconciliation } from '../core/model';
 import { toJsonFinding } from '../core/report/json';
 import { computeTotals, findingSavings, findingWithBatch } from '../core/report/totals';
+import { perDay, volumeSourceDetail, volumeSourceLabel, volumeSourceText } from '../core/report/volume';
 import type { ReportRow } from './protocol';
 import type { ToWebview } from '../vscode/report/protocol';
 
@@ -16,17 +17,36 @@ export function toRow(folder: string, f: Finding): ReportRow {
     monthlyStandard: e ? e.monthlyStandard : null,
     monthlyBatch: findingWithBatch(f),
     monthlySavings: e ? findingSavings(f) : null,
+    wouldSave: e && f.classification.verdict === 'batchable' ? e.monthlySavings : null,
+    volume: e
+      ? { callsPerDay: e.callsPerDay, perDay: perDay(e.callsPerDay), source: volumeSourceText(e.volume), label: volumeSourceLabel(e.volume), detail: volumeSourceDetail(e.volume) }
+      : null,
   };
 }
 
-export function reportMessage(folders: { name: string; findings: Finding[]; errors: { file: string; message: string }[] }[], generatedAt: string): ToWebview {
+export interface ReportFolderFindings {
+  name: string;
+  findings: Finding[];
+  errors: { file: string; message: string }[];
+  usage?: UsageReconciliation;
+}
+
+/** `stale(folder, file)`: why the rows of that file are out of date, if they are. */
+export function reportMessage(folders: ReportFolderFindings[], generatedAt: string, stale: (folder: string, file: string) => string | undefined = () => undefined): ToWebview {
   const all = folders.flatMap((f) => f.findings);
   const t = computeTotals(all);
   return {
     type: 'report',
-    rows: folders.flatMap((f) => f.findings.map((x) => toRow(f.name, x))),
+    rows: folders.flatMap((f) =>
+      f.findings.map((x) => {
+        const row = toRow(f.name, x);
+        const reason = stale(f.name, x.site.file);
+        return reason ? { ...row, stale: reason } : row;
+      }),
+    ),
     totals: { callSites: t.callSites, batchable: t.batchable, monthlyStandard: t.monthlyStandard, monthlyWithBatch: t.monthlyWithBatch, monthlySavings: t.monthlySavings },
     errors: folders.flatMap((f) => f.errors),
     generatedAt,
+    usage: folders.flatMap((f) => (f.usage ? [{ folder: f.name, reconciliation: f.usage }] : [])),
   };
 }

@@ -5,6 +5,7 @@ import {
   CodeActionKind,
   CodeLensRefreshRequest,
   Connection,
+  Diagnostic,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   FileChangeType,
@@ -28,7 +29,7 @@ import { callRange, toDiagnostic } from './diagnostics';
 import { hoverMarkdown } from './hover';
 import { beginProgress } from './progress';
 import { Reports } from './report';
-import { batchwiseSection, Settings, toSettings } from './settings';
+import { batchwiseSection, DEFAULT_SETTINGS, Settings, toSettings } from './settings';
 import { pathToUri, Workspaces } from './workspaces';
 import {
   ActionData,
@@ -37,6 +38,7 @@ import {
   ExportParams,
   ExportResult,
   isActionData,
+  REPORT_CHANGED_NOTIFICATION,
   REPORT_REQUEST,
   ReportParams,
   ReportResult,
@@ -44,6 +46,10 @@ import {
   StatusParams,
 } from './protocol';
 
+/** Why a report row's *Apply fix* waits: its file was edited after the row was computed. */
+const STALE_REASON = 'the file changed since this row was computed; it updates once Batchwise has analysed the file again';
+/** Test hooks (a failing scan) exist only in a server started with this variable set. */
+const TEST_HOOKS = process.env.BATCHWISE_TEST_HOOKS === '1';
 /** The start-up scan runs only where it is cheap; larger workspaces scan when the report is asked for. */
 const STARTUP_SCAN_MAX_FILES = 5000;
 /** Files whose change re-decides every open document: the project file, scripts, crons, path aliases, workflows, eval configs. */
@@ -95,16 +101,26 @@ export function startServer(connection: Connection, tokens?: TokenThread): void 
     ready: whenReady,
     publish: (uri, entry) => {
       const doc = documents.get(uri);
-      const severity = entry ? workspaces.severityFor(entry.where) : 'warning';
-      const diagnostics = (entry?.findings ?? []).flatMap((f) => toDiagnostic(f, severity) ?? []);
+      let diagnostics: Diagnostic[] = [];
+      if (entry) {
+        const settings = { severity: workspaces.severityFor(entry.where), noiseFloor: workspaces.settingsFor(entry.where.folder).noiseFloor };
+        const positions = doc ?? TextDocument.create(uri, 'typescript', entry.version, entry.text);
+        diagnostics = entry.findings.flatMap((f) => toDiagnostic(f, settings, entry.text, (o) => positions.positionAt(o)) ?? []);
+        reports.updateDocument(entry.where, uri, entry.version, entry.findings);
+      }
       settle(connection.sendDiagnostics({ uri, version: doc?.version, diagnostics }));
       refreshLenses();
     },
     log,
   });
   const reports = new Reports(workspaces, {
-    overlays: () => documents.all().map((d) => ({ uri: d.uri, text: d.getText() })),
+    overlays: () => documents.all().map((d) => ({ uri: d.uri, text: d.getText(), version: d.version })),
     status: (params: StatusParams) => settle(connection.sendNotification(STATUS_NOTIFICATION, params)),
+    changed: (report) => settle(connection.sendNotification(REPORT_CHANGED_NOTIFICATION, report)),
+    scanned: (calibrated) => {
+      // The open documents' figures come from the usage reports only once a whole scan has read them.
+      if (calibrated) analyses.refreshAll();
+    },
     log,
   });
 
@@ -158,6 +174,7 @@ export function startServer(connection: Connection, tokens?: TokenThread): void 
       resolveEdit: c.textDocument?.codeAction?.resolveSupport?.properties.includes('edit') ?? false,
       documentChanges: c.workspace?.workspaceEdit?.documentChanges ?? false,
       createFiles: c.workspace?.workspaceEdit?.resourceOperations?.includes('create') ?? false,
+      changeAnnotations: c.workspace?.workspaceEdit?.changeAnnotationSupport !== undefined,
     };
     pullConfiguration = c.workspace?.configuration ?? false;
     progressSupport = c.window?.workDoneProgress ?? false;
@@ -219,6 +236,7 @@ export function startServer(connection: Connection, tokens?: TokenThread): void 
   documents.onDidChangeContent((e) => {
     // Fired for an open too, right after onDidOpen: that one is already scheduled, without delay.
     if (justOpened.delete(e.document.uri)) return;
+    reports.markStale(e.document.uri, STALE_REASON);
     analyses.schedule(e.document.uri);
     // A verdict depends on the callers: an edit here can change the calls of every other open file.
     analyses.scheduleOthers(e.document.uri);
@@ -227,6 +245,7 @@ export function startServer(connection: Connection, tokens?: TokenThread): void 
   documents.onDidClose((e) => {
     justOpened.delete(e.document.uri);
     analyses.forget(e.document.uri);
+    reports.forget(e.document.uri);
     settle(connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] }));
   });
 
@@ -236,7 +255,8 @@ export function startServer(connection: Connection, tokens?: TokenThread): void 
     void settingsLoaded.then(() => {
       analyses.refreshAll();
       refreshLenses();
-      reports.refresh();
+      // Usage reports calibrate through a whole scan: one runs even before the report was opened.
+      reports.refresh(workspaces.list().some((f) => workspaces.settingsFor(f).usage.length > 0));
     });
   });
 
@@ -264,13 +284,15 @@ export function startServer(connection: Connection, tokens?: TokenThread): void 
       const after = (a: { line: number; character: number }, b: { line: number; character: number }) => a.line > b.line || (a.line === b.line && a.character >= b.character);
       return after(position, r.start) && after(r.end, position);
     });
-    return f ? { contents: { kind: 'markdown', value: hoverMarkdown(f) }, range: callRange(f) } : null;
+    const noiseFloor = settingsOf(textDocument.uri)?.noiseFloor ?? DEFAULT_SETTINGS.noiseFloor;
+    return f ? { contents: { kind: 'markdown', value: hoverMarkdown(f, noiseFloor) }, range: callRange(f) } : null;
   });
 
   connection.onCodeLens(({ textDocument }) => {
-    if (settingsOf(textDocument.uri)?.codeLens === false) return [];
+    const settings = settingsOf(textDocument.uri) ?? DEFAULT_SETTINGS;
+    if (!settings.codeLens) return [];
     const entry = analyses.current(textDocument.uri);
-    return entry ? savingsLenses(entry.findings) : [];
+    return entry ? savingsLenses(entry.findings, settings.noiseFloor) : [];
   });
 
   connection.onCodeAction(({ textDocument, context }) => {
@@ -311,6 +333,7 @@ export function startServer(connection: Connection, tokens?: TokenThread): void 
     display: { monthlySavings: '', monthlyStandard: '', monthlyWithBatch: '' },
     errors: [],
     generatedAt: '',
+    usage: [],
   };
 
   connection.onRequest(REPORT_REQUEST, async (params: ReportParams | undefined, token): Promise<ReportResult> => {
@@ -335,6 +358,8 @@ export function startServer(connection: Connection, tokens?: TokenThread): void 
       progress.done();
     }
   });
+
+  if (TEST_HOOKS) connection.onRequest('batchwise/test/failNextScan', (params: { message: string }) => reports.failNextScan(params.message));
 
   connection.onShutdown(() => {
     analyses.dispose();

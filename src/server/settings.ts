@@ -10,6 +10,10 @@ export interface Settings {
   helperPath: string;
   codeLens: boolean;
   scanOnStartup: boolean;
+  /** Batchable calls that save less than this many dollars a month are hints (`noiseFloor`). */
+  noiseFloor: number;
+  /** Saved usage reports (`usage`): absolute paths, or relative to the folder. */
+  usage: string[];
 }
 
 const SEVERITIES: readonly Severity[] = ['error', 'warning', 'information', 'hint'];
@@ -32,6 +36,7 @@ export function toSettings(raw: unknown): Settings {
     helperPath: typeof c.helperPath === 'string' && c.helperPath.trim() !== '' ? c.helperPath : 'batchwise/openaiBatch',
     codeLens: typeof c.codeLens === 'boolean' ? c.codeLens : true,
     scanOnStartup: typeof c.scanOnStartup === 'boolean' ? c.scanOnStartup : true,
+    ...editorSettings(c),
   };
 }
 
@@ -44,4 +49,11 @@ export const DEFAULT_SETTINGS: Settings = toSettings(undefined);
 export function batchwiseSection(raw: unknown): unknown {
   if (raw && typeof raw === 'object' && 'batchwise' in raw) return (raw as { batchwise: unknown }).batchwise;
   return raw;
+}
+
+/** The settings only the editor has (the project file does not): the noise floor and the usage reports. */
+function editorSettings(c: Record<string, unknown>): Pick<Settings, 'noiseFloor' | 'usage'> {
+  const floor = c.noiseFloor;
+  const usage = Array.isArray(c.usage) ? c.usage.filter((u): u is string => typeof u === 'string' && u.trim() !== '') : [];
+  return { noiseFloor: typeof floor === 'number' && Number.isFinite(floor) && floor >= 0 ? floor : 1, usage };
 }

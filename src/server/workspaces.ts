@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isAbsolute, relative, sep } from 'node:path';
 import type { Severity } from '../core/model';
 import { WorkspaceSession } from '../workspace/session';
+import type { SessionOptions } from '../workspace/session';
 import { DEFAULT_SETTINGS, Settings } from './settings';
 
 export interface Folder {
@@ -74,7 +75,7 @@ export class Workspaces {
     let session = this.sessions.get(folder.root);
     if (!session) {
       const s = this.settingsFor(folder);
-      session = new WorkspaceSession(folder.root, s.options, { helperPath: s.helperPath });
+      session = new WorkspaceSession(folder.root, s.options, sessionOptions(s));
       this.sessions.set(folder.root, session);
     }
     return session;
@@ -86,11 +87,16 @@ export class Workspaces {
 
   setSettings(folder: Folder, settings: Settings): void {
     this.settings.set(folder.root, settings);
-    this.sessions.get(folder.root)?.setOptions(settings.options, { helperPath: settings.helperPath });
+    this.sessions.get(folder.root)?.setOptions(settings.options, sessionOptions(settings));
   }
 
   /** The severity of a batchable call in this folder: the project file's `severity` wins over the editor setting. */
   severityFor(where: Located): Severity {
     return where.session.config().config.severity ?? this.settingsFor(where.folder).severity;
   }
+}
+
+/** What a folder's session takes from its settings: where helpers go, and the usage reports to calibrate with. */
+function sessionOptions(s: Settings): SessionOptions {
+  return { helperPath: s.helperPath, usage: s.usage };
 }

@@ -1,40 +1,70 @@
 // Applying the server's fixes in VS Code. The server offers them (with the document version they were
 // computed for) and computes their edits when one is chosen (codeAction/resolve), refusing a stale one
-// and saying why; here the edit is turned into VS Code's, with the helper files written to disk.
+// and saying why; here the edit is turned into VS Code's, with the helper files written to disk, and the
+// helper a fix creates is opened beside the edited file once the edit is applied.
 import * as vscode from 'vscode';
 import { BaseLanguageClient, CodeActionResolveRequest, Middleware } from 'vscode-languageclient';
 import { ActionData, isActionData } from '../server/protocol';
-import { toWorkspaceEdit } from './edits';
+import { convertEdit } from './edits';
 
 export const APPLY_FIX = 'batchwise.applyFix';
+/** Run by VS Code after a fix's edit (a code action's command follows its edit): opens the files it created. */
+export const OPEN_CREATED = 'batchwise.openCreatedFiles';
 
-/** Middleware for codeAction/resolve: the raw edit from the server, converted by `toWorkspaceEdit`. */
+/** Middleware for codeAction/resolve: the raw edit from the server, converted by `convertEdit`. */
 export function resolveMiddleware(client: () => BaseLanguageClient): Pick<Middleware, 'resolveCodeAction'> {
   return {
     resolveCodeAction: async (item, token, next) => {
       const data = (item as { data?: unknown }).data;
       if (!isActionData(data)) return next(item, token);
       const resolved = await client().sendRequest(CodeActionResolveRequest.type, { title: item.title, data }, token);
-      if (resolved?.edit) item.edit = toWorkspaceEdit(resolved.edit, (u) => client().protocol2CodeConverter.asUri(u));
+      const converted = resolved?.edit ? convertEdit(resolved.edit, (u) => client().protocol2CodeConverter.asUri(u)) : undefined;
+      if (converted) {
+        item.edit = converted.edit;
+        if (converted.created.length > 0) item.command = { title: 'Open the created files', command: OPEN_CREATED, arguments: [converted.created, converted.edited[0]] };
+      }
       return item;
     },
   };
 }
 
 /**
- * Applies the action for the call at [start, end) of the document at `version` (the report's *Apply
- * fix*, and the rewrite offered as a command). Returns whether it was applied; a refusal is shown by the server.
+ * Opens the files a fix created beside the edited file (its editor keeps the focus): the helper module is
+ * there to read, without covering the rewritten call.
  */
-export async function applyAction(client: BaseLanguageClient, uri: vscode.Uri, version: number, start: number, end: number, action: ActionData['action'] = 'rewrite'): Promise<boolean> {
+export async function openCreatedBeside(created: readonly vscode.Uri[], edited: vscode.Uri | undefined): Promise<void> {
+  const editor = edited ? vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === edited.toString()) : vscode.window.activeTextEditor;
+  const column = editor?.viewColumn ?? vscode.ViewColumn.Active;
+  const beside = vscode.window.tabGroups.all.find((g) => g.viewColumn !== column && !g.tabs.some((t) => t.input instanceof vscode.TabInputWebview))?.viewColumn ?? vscode.ViewColumn.Beside;
+  for (const uri of created) {
+    if (!/\.[cm]?[jt]sx?$/.test(uri.path)) continue;
+    await vscode.window.showTextDocument(uri, { viewColumn: beside, preserveFocus: true, preview: false });
+  }
+  if (editor) await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, preserveFocus: false });
+}
+
+export type ApplyOutcome = { applied: true } | { applied: false; reason: string };
+
+/**
+ * Applies the action for the call at [start, end) of the document at `version` (the report's *Apply
+ * fix*, and the rewrite offered as a command). A refusal of the server's is also shown by the server.
+ */
+export async function applyAction(client: BaseLanguageClient, uri: vscode.Uri, version: number, start: number, end: number, action: ActionData['action'] = 'rewrite'): Promise<ApplyOutcome> {
   const data: ActionData = { uri: client.code2ProtocolConverter.asUri(uri), version, start, end, action };
   const resolved = await client.sendRequest(CodeActionResolveRequest.type, { title: 'Batchwise', data });
-  if (!resolved?.edit) return false;
-  const edit = toWorkspaceEdit(resolved.edit, (u) => client.protocol2CodeConverter.asUri(u));
-  if (!edit) {
-    void vscode.window.showWarningMessage('Batchwise: the file changed since this fix was offered; use the Quick Fix again.');
-    return false;
+  if (!resolved?.edit) return { applied: false, reason: 'the language server refused the fix (its message says why)' };
+  const converted = convertEdit(resolved.edit, (u) => client.protocol2CodeConverter.asUri(u));
+  if (!converted) {
+    const reason = 'the file changed since this fix was offered; use the Quick Fix again';
+    void vscode.window.showWarningMessage(`Batchwise: ${reason}.`);
+    return { applied: false, reason };
   }
-  const applied = await vscode.workspace.applyEdit(edit);
-  if (!applied) void vscode.window.showErrorMessage('Batchwise: the edit could not be applied (a file it creates may already exist); nothing was changed.');
-  return applied;
+  const applied = await vscode.workspace.applyEdit(converted.edit);
+  if (!applied) {
+    const reason = 'the edit could not be applied (a file it creates may already exist); nothing was changed';
+    void vscode.window.showErrorMessage(`Batchwise: ${reason}.`);
+    return { applied: false, reason };
+  }
+  await openCreatedBeside(converted.created, converted.edited[0]);
+  return { applied: true };
 }

@@ -13,7 +13,11 @@ export class DocumentDiagnostics implements vscode.Disposable {
   /** Fires after a document's Batchwise diagnostics were replaced. */
   readonly onDidUpdate = this.emitter.event;
 
-  constructor(private readonly client: BaseLanguageClient) {}
+  constructor(
+    private readonly client: BaseLanguageClient,
+    /** Adjusts the converted diagnostics (rule links) before they are shown. */
+    private readonly adjust: (d: vscode.Diagnostic[]) => vscode.Diagnostic[] = (d) => d,
+  ) {}
 
   async accept(params: PublishDiagnosticsParams): Promise<void> {
     const seq = ++this.sequence;
@@ -22,7 +26,7 @@ export class DocumentDiagnostics implements vscode.Disposable {
     if (this.latest.get(params.uri) !== seq) return;
     this.latest.delete(params.uri);
     const uri = this.client.protocol2CodeConverter.asUri(params.uri);
-    this.collection.set(uri, diagnostics);
+    this.collection.set(uri, this.adjust(diagnostics));
     this.versions.set(uri.toString(), params.version ?? undefined);
     this.emitter.fire(uri);
   }

@@ -2,12 +2,15 @@
 // its own; nothing heavy loads here. One owner for every disposable; commands are a table.
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, PublishDiagnosticsNotification, ServerOptions, TransportKind } from 'vscode-languageclient/node';
-import { APPLY_FIX, applyAction, resolveMiddleware } from './codeActions';
+import { APPLY_FIX, applyAction, OPEN_CREATED, openCreatedBeside, resolveMiddleware } from './codeActions';
 import { DocumentDiagnostics } from './diagnostics';
+import { Notifier, Shown } from './notify';
 import { ReportController, VIEW_TYPE } from './report/panel';
-import type { ExportFormat } from './report/protocol';
+import type { ExportFormat, FromWebview } from './report/protocol';
+import { withShippedRuleLinks } from './ruleLinks';
 import { SavingsStatusBar } from './statusBar';
-import { STATUS_NOTIFICATION, StatusParams } from '../server/protocol';
+import { pickUsageFiles } from './usage';
+import { REPORT_CHANGED_NOTIFICATION, ReportResult, STATUS_NOTIFICATION, StatusParams } from '../server/protocol';
 import type { BatchwiseServerInfo } from '../server/server';
 
 const LANGUAGES = ['javascript', 'javascriptreact', 'typescript', 'typescriptreact'];
@@ -31,6 +34,14 @@ export interface BatchwiseApi {
   /** The language server's process id, once it runs: never the extension host's. */
   serverProcessId(): Promise<number | undefined>;
   activationTimes(): ActivationTimes;
+  /** The report as the extension holds it (the last scan, updated after edits and fixes). */
+  lastReport(): ReportResult | undefined;
+  /** Handles a message as if the report page had sent it (a click on a file link or *Apply fix*). */
+  reportMessage(message: FromWebview): Promise<void>;
+  /** The notifications the extension showed last, oldest first. */
+  notifications(): readonly Shown[];
+  /** Sends a request to the language server (test hooks; `batchwise/…` requests). */
+  sendServerRequest(method: string, params: unknown): Promise<unknown>;
 }
 
 export function activate(context: vscode.ExtensionContext): BatchwiseApi {
@@ -48,12 +59,18 @@ export function activate(context: vscode.ExtensionContext): BatchwiseApi {
     middleware: resolveMiddleware(() => client!),
   };
   client = new LanguageClient('batchwise', 'Batchwise', serverOptions, clientOptions);
-  const diagnostics = new DocumentDiagnostics(client);
+  const notifier = new Notifier(log);
+  const diagnostics = new DocumentDiagnostics(client, (d) => withShippedRuleLinks(context.extensionUri, d));
   const status = new SavingsStatusBar();
-  const report = new ReportController(context, client, (r) => status.show({ state: 'ready', totals: r.totals, display: r.display }), log);
+  const report = new ReportController(context, client, (r) => status.show({ state: 'ready', totals: r.totals, display: r.display }), notifier);
   // Registered before start, so it replaces the library's own handler (see diagnostics.ts).
   client.onNotification(PublishDiagnosticsNotification.type, (params) => void diagnostics.accept(params));
-  client.onNotification(STATUS_NOTIFICATION, (params: StatusParams) => status.show(params));
+  client.onNotification(STATUS_NOTIFICATION, (params: StatusParams) => {
+    status.show(params);
+    // A scan the report asked for says so itself; one the server ran on its own (start-up, settings) is told here.
+    if (params.state === 'failed' && !report.scanning) notifier.scanFailed(params.message);
+  });
+  client.onNotification(REPORT_CHANGED_NOTIFICATION, (params: ReportResult) => report.update(params));
   const started = client.start().catch((err: unknown) => log.error(`the Batchwise language server did not start: ${err instanceof Error ? err.message : String(err)}`));
 
   const commands: Record<string, (...args: never[]) => unknown> = {
@@ -62,7 +79,9 @@ export function activate(context: vscode.ExtensionContext): BatchwiseApi {
       const chosen = format ?? ((await vscode.window.showQuickPick(['markdown', 'csv', 'json'], { placeHolder: 'Export the savings report as' })) as ExportFormat | undefined);
       return chosen ? report.export(chosen, target) : undefined;
     },
-    [APPLY_FIX]: (uri: vscode.Uri, version: number, start: number, end: number) => applyAction(client!, uri, version, start, end),
+    [APPLY_FIX]: async (uri: vscode.Uri, version: number, start: number, end: number) => (await applyAction(client!, uri, version, start, end)).applied,
+    [OPEN_CREATED]: (created: vscode.Uri[], edited?: vscode.Uri) => openCreatedBeside(created, edited),
+    'batchwise.pickUsageFiles': () => pickUsageFiles(),
     'batchwise.showLog': () => log.show(),
   };
   context.subscriptions.push(
@@ -89,6 +108,13 @@ export function activate(context: vscode.ExtensionContext): BatchwiseApi {
     serverProcessId: async () => {
       await started;
       return (client?.initializeResult?.batchwise as BatchwiseServerInfo | undefined)?.pid;
+    },
+    lastReport: () => report.latest(),
+    reportMessage: (message) => report.receive(message),
+    notifications: () => notifier.recent(),
+    sendServerRequest: async (method, params) => {
+      await started;
+      return client!.sendRequest(method, params);
     },
   };
 }

@@ -20,7 +20,7 @@ export class SavingsStatusBar implements vscode.Disposable {
         this.item.tooltip = 'Batchwise: scanning the workspace…';
         return;
       case 'failed':
-        this.item.text = '$(warning) Batchwise';
+        this.item.text = '$(warning) Batchwise: scan failed';
         this.item.tooltip = `Batchwise: the workspace scan failed: ${status.message}. Click to try again; the log (Batchwise: Show Log) has the details.`;
         return;
       case 'ready': {

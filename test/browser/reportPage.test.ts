@@ -10,6 +10,8 @@ import { WorkspaceSession } from '../../src/workspace/session';
 import { renderReportHtml } from '../../src/vscode/report/html';
 import { reportMessage } from '../../src/server/reportRows';
 import { formatUsd } from '../../src/core/report/format';
+import { withEditorPolicy } from '../../src/server/fixPolicy';
+import { savingsLenses } from '../../src/server/codeLens';
 import { CHROMIUM, CHROMIUM_ARGS, ensureDebianPackages } from '../support/system';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -17,6 +19,7 @@ const ORIGIN = 'https://webview.test';
 const OUT = join(ROOT, 'test-output');
 
 const analysis = new WorkspaceSession(join(ROOT, 'examples'), DEFAULT_OPTIONS).analyzeAll();
+analysis.findings = analysis.findings.map(withEditorPolicy);
 // One hostile row: workspace text must come out as text, never as markup.
 const hostile: Finding = JSON.parse(JSON.stringify(analysis.findings[0]));
 hostile.site.file = 'src/<img src=x onerror="window.__pwned=1">.ts';
@@ -58,6 +61,10 @@ after(async () => {
 });
 
 const rowCount = () => page.locator('#rows tbody tr.row').count();
+/** The table's columns (1-based, as nth-child counts them). */
+const COLUMN = { file: 1, line: 2, provider: 3, model: 4, verdict: 5, volume: 6, now: 7, withBatch: 8, savings: 9, fix: 10 };
+/** A money cell's amount: '–' is none, '(…)' a saving not counted. */
+const money = (t: string) => (t === '–' ? 0 : Number(t.replace(/[$,<()]/g, '')));
 const sent = () => page.evaluate(() => (globalThis as unknown as { __sent: { type: string }[] }).__sent);
 
 test('cards and rows show what the engine computed; the page asked for data when ready', async () => {
@@ -65,11 +72,11 @@ test('cards and rows show what the engine computed; the page asked for data when
   assert.equal(await page.locator('.card.savings .value').textContent(), formatUsd(message.totals.monthlySavings));
   // The columns add up to the cards: a call that stays as it is costs the same with batch.
   const column = async (n: number) =>
-    (await page.locator(`#rows tbody tr.row td:nth-child(${n})`).allTextContents()).reduce((sum, t) => sum + (t === '–' ? 0 : Number(t.replace(/[$,<]/g, ''))), 0);
+    (await page.locator(`#rows tbody tr.row td:nth-child(${n})`).allTextContents()).reduce((sum, t) => sum + money(t), 0);
   const sumOf = (xs: (number | null)[]) => xs.reduce<number>((a, x) => a + (x ?? 0), 0);
   assert.ok(Math.abs(sumOf(message.rows.map((r) => r.monthlyBatch)) - message.totals.monthlyWithBatch) < 1e-6);
   assert.ok(Math.abs(sumOf(message.rows.map((r) => r.monthlySavings)) - message.totals.monthlySavings) < 1e-6);
-  assert.ok(Math.abs((await column(7)) - message.totals.monthlyWithBatch) < 0.01 * message.rows.length);
+  assert.ok(Math.abs((await column(COLUMN.withBatch)) - message.totals.monthlyWithBatch) < 0.01 * message.rows.length);
   assert.equal((await sent())[0].type, 'ready');
 });
 
@@ -82,7 +89,7 @@ test('workspace text is rendered as text, never as markup', async () => {
 });
 
 test('sorting by savings: one click ascending, the next descending, and the header says so', async () => {
-  const savings = async () => (await page.locator('#rows tbody tr.row td:nth-child(8)').allTextContents()).map((t) => (t === '–' ? 0 : Number(t.replace(/[$,<]/g, ''))));
+  const savings = async () => (await page.locator(`#rows tbody tr.row td:nth-child(${COLUMN.savings})`).allTextContents()).map(money);
   const header = page.locator('th[data-key="monthlySavings"]');
   await header.click();
   const up = await savings();
@@ -142,6 +149,112 @@ test('export buttons and apply-fix post typed messages', async () => {
   assert.equal(await page.locator('button.apply-fix').count(), fixable);
   await page.locator('button.apply-fix').first().click();
   assert.ok((await sent()).some((m) => m.type === 'applyFix'));
+});
+
+test('each row gives its volume and where it came from, and sorts by it', async () => {
+  const row = (file: string) => page.locator('#rows tbody tr.row', { hasText: file }).locator(`td:nth-child(${COLUMN.volume})`);
+  assert.equal(await row('summarize-nightly').textContent(), '5,000/daycomment');
+  assert.equal(await row('run-evals').textContent(), '1,000/dayassumed');
+  assert.equal(await row('digest-cron').textContent(), '1/dayschedule');
+  assert.match((await row('run-evals').getAttribute('title'))!, /^1,000\/day, assumed: setting defaultCallsPerDay$/);
+  await page.click('th[data-key="volume"]');
+  const perDay = (await page.locator(`#rows tbody tr.row td:nth-child(${COLUMN.volume}) .per-day`).allTextContents()).map((t) => Number(t.replace(/[,/day]/g, '')));
+  assert.deepEqual(perDay, [...perDay].sort((a, b) => b - a));
+  assert.equal(perDay[0], 5000);
+});
+
+test('a low-volume call shows what it would save, the CodeLens figure, marked as not counted', async () => {
+  const cron = message.rows.find((r) => r.file === 'src/jobs/digest-cron.ts')!;
+  assert.equal(cron.lowVolume, true);
+  assert.equal(cron.monthlySavings, 0, 'not counted in the totals');
+  const cell = page.locator('#rows tbody tr.row', { hasText: 'digest-cron' }).locator(`td:nth-child(${COLUMN.savings})`);
+  const lens = savingsLenses(analysis.findings.filter((f) => f.site.file === 'src/jobs/digest-cron.ts'), 1)[0].command!.title;
+  const amount = /≈ (\$[\d.,]+)\/mo/.exec(lens)![1];
+  assert.equal(await cell.textContent(), `(${amount})`);
+  assert.match((await cell.getAttribute('title'))!, /not counted in the totals/);
+});
+
+test('filters narrow the cards and the charts too, not only the rows', async () => {
+  const card = (cls: string) => page.locator(`#cards .card.${cls} .value`).textContent();
+  await page.selectOption('#provider', 'anthropic');
+  try {
+    const shown = message.rows.filter((r) => r.provider === 'anthropic');
+    const sum = (xs: (number | null)[]) => xs.reduce<number>((a, x) => a + (x ?? 0), 0);
+    assert.equal(await card('savings'), formatUsd(sum(shown.map((r) => r.monthlySavings))));
+    assert.equal(await card('now'), formatUsd(sum(shown.map((r) => r.monthlyStandard))));
+    assert.equal(await card('sites'), `${shown.length} of ${message.rows.length}`);
+    assert.ok(!(await page.locator('#filter-note').isHidden()));
+    // Long names are cut at the front ('…name.ts').
+    const charted = await page.locator('#chart-file .chart-label').allTextContents();
+    const anthropicFiles = [...new Set(shown.filter((r) => (r.monthlySavings ?? 0) > 0).map((r) => r.file))];
+    assert.equal(charted.length, anthropicFiles.length, charted.join(', '));
+    for (const label of charted) assert.ok(anthropicFiles.some((f) => f.endsWith(label.replace(/^…/, ''))), label);
+    assert.deepEqual(await page.locator('#chart-provider .chart-label').allTextContents(), ['anthropic']);
+  } finally {
+    await page.selectOption('#provider', '');
+  }
+  assert.equal(await card('savings'), formatUsd(message.totals.monthlySavings));
+  assert.ok(await page.locator('#filter-note').isHidden());
+});
+
+test('evidence names each place once', async () => {
+  const row = page.locator('#rows tbody tr.row', { hasText: 'summarize-nightly' });
+  if ((await page.locator('#rows tbody tr.detail').count()) === 0) await row.click();
+  const items = await page.locator('#rows tbody tr.detail li').allTextContents();
+  assert.ok(items.some((t) => t === 'loop-over-collection: called once per iteration of the loop at scripts/summarize-nightly.ts:9'), items.join('\n'));
+  for (const t of items) assert.doesNotMatch(t, /\(([^()]+:\d+)\) \(\1\)|(\S+:\d+) \(\2\)$/, t);
+});
+
+test('model ids do not wrap inside the id, even in a narrow panel', async () => {
+  await page.setViewportSize({ width: 640, height: 1000 });
+  try {
+    const lines = await page.evaluate(`[...document.querySelectorAll('#rows td.model')].map((td) => {
+      const range = document.createRange();
+      range.selectNodeContents(td);
+      return [td.textContent, new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size];
+    })`) as [string, number][];
+    assert.ok(lines.some(([id]) => id.length > 15), 'a long id is among them');
+    for (const [id, n] of lines) assert.equal(n, 1, `${id} takes ${n} lines`);
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 1000 });
+  }
+});
+
+test('a stale row\'s Apply fix is disabled and says why; clicking it sends nothing', async () => {
+  const stale = { ...message, rows: message.rows.map((r) => (r.fix?.safe && r.file === 'scripts/summarize-nightly.ts' ? { ...r, stale: 'the file changed since this row was computed' } : r)) };
+  await page.evaluate((m) => (globalThis as unknown as { postMessage(m: unknown, o: string): void }).postMessage(m, '*'), stale);
+  const button = page.locator('#rows tbody tr.row', { hasText: 'summarize-nightly' }).locator('button.apply-fix');
+  await page.locator('#rows tbody tr.row .stale-note').first().waitFor();
+  assert.equal(await button.isDisabled(), true);
+  assert.equal(await button.getAttribute('title'), 'Not available: the file changed since this row was computed');
+  const before = (await sent()).length;
+  await button.click({ force: true });
+  assert.equal((await sent()).length, before);
+  const other = page.locator('#rows tbody tr.row', { hasText: 'run-evals' }).locator('button.apply-fix');
+  assert.equal(await other.isDisabled(), false, 'other rows keep their button');
+  await page.evaluate((m) => (globalThis as unknown as { postMessage(m: unknown, o: string): void }).postMessage(m, '*'), message);
+  await page.locator('#rows tbody tr.row .stale-note').waitFor({ state: 'detached' });
+});
+
+test('with usage reports the page shows the reconciliation and the volumes from the report', async () => {
+  const reports = join(ROOT, 'test', 'fixtures', 'usage', 'reports');
+  const files = ['openai-completions-1.json', 'openai-completions-2.json', 'anthropic-messages-1.json', 'anthropic-messages-2.json'].map((f) => join(reports, f));
+  const calibrated = new WorkspaceSession(join(ROOT, 'examples'), DEFAULT_OPTIONS, { usage: files.map((path) => ({ path, name: path.split('/').pop()! })) }).analyzeAll();
+  const withUsage = reportMessage([{ name: 'examples', findings: calibrated.findings.map(withEditorPolicy), errors: calibrated.errors, usage: calibrated.usage }], '2026-12-01T00:00:00Z');
+  await page.evaluate((m) => (globalThis as unknown as { postMessage(m: unknown, o: string): void }).postMessage(m, '*'), withUsage);
+  await page.locator('#usage h2').waitFor();
+  const u = calibrated.usage!;
+  assert.equal(await page.locator('#usage h2').textContent(), `Usage report, 2026-11-01 – 2026-11-30 (30 days; ${files.map((f) => f.split('/').pop()).join(', ')})`);
+  const line = (cls: string) => page.locator(`#usage tr.${cls} td`).textContent();
+  assert.equal(await line('measured'), `${formatUsd(u.monthlySpend)}/mo`);
+  assert.equal(await line('on-batchable'), `${formatUsd(u.monthlyOnBatchable)}/mo`);
+  assert.equal(await line('usage-savings'), `${formatUsd(u.monthlySavings)}/mo`);
+  assert.equal(await line('unplaced'), `${formatUsd(u.monthlyUnplaced)}/mo (no call site found for gpt-4.1)`);
+  assert.equal(await line('measured'), '$36.04/mo', 'the figure the CLI prints for the same files');
+  const volume = page.locator('#rows tbody tr.row', { hasText: 'summarize-nightly' }).locator(`td:nth-child(${COLUMN.volume})`);
+  assert.equal(await volume.textContent(), '2,000/dayusage report');
+  await page.evaluate((m) => (globalThis as unknown as { postMessage(m: unknown, o: string): void }).postMessage(m, '*'), message);
+  await page.locator('#usage').waitFor({ state: 'hidden' });
 });
 
 test('the charts draw a bar per file and provider with savings, and the page is not blank', async () => {

@@ -1,7 +1,8 @@
 // Runs the integration suite inside a real VS Code (code-server = the VS Code server and workbench,
 // version 1.139) on a machine without internet: Node 24 and code-server come from the npm registry,
 // Chromium from Debian. The suite follows @vscode/test-electron's contract (a compiled index.js
-// exporting run()), so it also runs under that runner wherever VS Code can be downloaded.
+// exporting run()), so it also runs under that runner (runElectron.ts, `npm run test:electron`)
+// wherever VS Code can be downloaded; suiteEntry.ts holds what the two share.
 //
 //   node out/test/integration/runVSCode.js [--result FILE] [--tests INDEX.js] [--workspace DIR]
 //
@@ -10,20 +11,29 @@ import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, get } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { format, parseArgs } from 'node:util';
 import { CHROMIUM, CHROMIUM_ARGS, ensureDebianPackages } from '../support/system';
+import { DEFAULT_RESULT, prepareRun, ROOT, SUITE_ENTRY, suiteEnv } from './suiteEntry';
 
 const CODE_SERVER_VERSION = '4.139.1';
 const NODE_MAJOR = '24';
-const ROOT = resolve(__dirname, '..', '..', '..');
 const started = Date.now();
 
+/**
+ * What the workbench is told to load (code-server's smoke-test payload): the extension and the suite
+ * entry, as the remote URIs of the server at `port`.
+ */
+export function codeServerPayload(port: number, tests: string = SUITE_ENTRY): [string, string][] {
+  const remote = (p: string) => `vscode-remote://127.0.0.1:${port}${p}`;
+  return [['extensionDevelopmentPath', remote(ROOT)], ['extensionTestsPath', remote(resolve(tests))]];
+}
+
 const { values: args } = parseArgs({
+  args: require.main === module ? process.argv.slice(2) : [],
   options: {
-    result: { type: 'string', default: join(ROOT, 'test-output', 'integration.json') },
-    tests: { type: 'string', default: join(ROOT, 'out', 'test', 'integration', 'suite', 'index.js') },
+    result: { type: 'string', default: DEFAULT_RESULT },
+    tests: { type: 'string', default: SUITE_ENTRY },
     workspace: { type: 'string' },
   },
 });
@@ -124,29 +134,21 @@ const NOISE = /^\[(AgentHost|ChatModelSelection|AccountPolicyGate|Service Worker
 
 async function main(): Promise<number> {
   rmSync(resultFile, { force: true });
+  // The suite writes its counts there itself.
+  mkdirSync(resolve(resultFile, '..'), { recursive: true });
   log('checking Debian packages (chromium, libkrb5-dev)');
   ensureDebianPackages({ kerberosHeaders: true });
   const node = ensureNode();
   const codeServer = ensureCodeServer(node);
   log('prerequisites ready');
 
-  // A throw-away copy of the workspace: the suite applies fixes, the repository's examples stay as they are.
-  const runDir = mkdtempSync(join(tmpdir(), 'batchwise-it-'));
-  const workspace = join(runDir, 'workspace');
-  cpSync(resolve(args.workspace ?? join(ROOT, 'examples')), workspace, { recursive: true });
-  mkdirSync(join(runDir, 'user-data', 'User'), { recursive: true });
-  writeFileSync(
-    join(runDir, 'user-data', 'User', 'settings.json'),
-    JSON.stringify({
-      'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'update.mode': 'none', 'extensions.autoCheckUpdates': false,
-      'extensions.autoUpdate': false, 'workbench.enableExperiments': false, 'chat.disableAIFeatures': true, 'git.enabled': false,
-    }),
-  );
+  const { runDir, workspace, userData } = prepareRun(args.workspace);
   const port = await freePort();
   const env = {
     ...process.env,
     PATH: `${join(node, 'bin')}:${process.env.PATH}`,
-    EXT_TEST_RESULT: resultFile,
+    // The host sees the server's environment: where the suite writes its counts, the server's test hooks.
+    ...suiteEnv(resultFile),
     XDG_CONFIG_HOME: join(runDir, 'xdg', 'config'),
     XDG_DATA_HOME: join(runDir, 'xdg', 'data'),
     XDG_CACHE_HOME: join(runDir, 'xdg', 'cache'),
@@ -156,7 +158,7 @@ async function main(): Promise<number> {
   const server: ChildProcess = spawn(
     codeServer,
     [
-      '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--user-data-dir', join(runDir, 'user-data'), '--extensions-dir', join(runDir, 'extensions'),
+      '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--user-data-dir', userData, '--extensions-dir', join(runDir, 'extensions'),
       '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
       '--vscode-option', 'enable-smoke-test-driver',
     ],
@@ -187,8 +189,7 @@ async function main(): Promise<number> {
     });
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-      const remote = (p: string) => `vscode-remote://127.0.0.1:${port}${p}`;
-      const payload = [['extensionDevelopmentPath', remote(ROOT)], ['extensionTestsPath', remote(resolve(args.tests!))]];
+      const payload = codeServerPayload(port, args.tests);
       const exited = new Promise<number>((res) => void page.exposeFunction('codeAutomationExit', (code: number) => res(code)));
       await page.exposeFunction('codeAutomationLog', (_type: string, parts: unknown[]) => {
         const line = format(...(parts ?? []));
@@ -214,11 +215,13 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(`integration run failed: ${(err as Error).stack ?? err}`);
-    writeResult({ passes: 0, failures: 1, error: String(err) });
-    process.exit(1);
-  },
-);
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (err) => {
+      console.error(`integration run failed: ${(err as Error).stack ?? err}`);
+      writeResult({ passes: 0, failures: 1, error: String(err) });
+      process.exit(1);
+    },
+  );
+}

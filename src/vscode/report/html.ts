@@ -34,6 +34,7 @@ export function renderReportHtml({ cspSource, nonce, scriptUri, styleUri }: Repo
   </div>
 </header>
 <section id="cards" aria-label="Totals"></section>
+<p id="filter-note" hidden></p>
 <section id="charts" aria-label="Savings charts">
   <figure><figcaption>Monthly savings by file</figcaption><svg id="chart-file" role="img" aria-label="Monthly savings by file"></svg></figure>
   <figure><figcaption>Monthly savings by provider</figcaption><svg id="chart-provider" role="img" aria-label="Monthly savings by provider"></svg></figure>
@@ -48,11 +49,12 @@ export function renderReportHtml({ cspSource, nonce, scriptUri, styleUri }: Repo
 <table id="rows">
   <thead><tr>
     <th data-key="file">File</th><th data-key="line" class="num">Line</th><th data-key="provider">Provider</th><th data-key="model">Model</th>
-    <th data-key="verdict">Verdict</th><th data-key="monthlyStandard" class="num">Cost now /mo</th><th data-key="monthlyBatch" class="num">With batch /mo</th><th data-key="monthlySavings" class="num">Savings /mo</th><th class="fix">Fix</th>
+    <th data-key="verdict">Verdict</th><th data-key="volume" class="num">Volume</th><th data-key="monthlyStandard" class="num">Cost now /mo</th><th data-key="monthlyBatch" class="num">With batch /mo</th><th data-key="monthlySavings" class="num">Savings /mo</th><th class="fix">Fix</th>
   </tr></thead>
   <tbody></tbody>
 </table>
 <p id="empty" hidden>No LLM API calls found.</p>
+<section id="usage" aria-label="Usage report" hidden></section>
 <section id="errors" hidden><h2>Files not analysed</h2><ul></ul></section>
 <script nonce="${attr(nonce)}" src="${attr(scriptUri)}"></script>
 </body>

@@ -8,6 +8,7 @@ import { renderReportHtml } from './html';
 import { ExportFormat, isFromWebview, ToWebview } from './protocol';
 import { EXPORT_REQUEST, ExportParams, ExportResult, REPORT_REQUEST, ReportParams, ReportResult } from '../../server/protocol';
 import { applyAction } from '../codeActions';
+import type { Notifier } from '../notify';
 
 export const VIEW_TYPE = 'batchwise.report';
 
@@ -16,13 +17,30 @@ export class ReportController implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private last: ReportResult | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  /** Whether a scan this controller asked for is under way (its failure is told by the request). */
+  scanning = false;
+  /** Reveals run one after another: quick clicks must not each decide on a group of their own. */
+  private revealing: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly client: BaseLanguageClient,
     private readonly onReport: (report: ReportResult) => void,
-    private readonly log: vscode.LogOutputChannel,
+    private readonly notifier: Notifier,
   ) {}
+
+  /** The last report (a scan's, or as the server updated it after an edit or a fix). */
+  latest(): ReportResult | undefined {
+    return this.last;
+  }
+
+  /** The server changed the last report without a scan (a file was edited or fixed): the page follows. */
+  update(report: ReportResult): void {
+    if (!report.complete) return;
+    this.last = report;
+    this.onReport(report);
+    void this.panel?.webview.postMessage(toWebview(report));
+  }
 
   /** Scans under a cancellable progress notification and shows the panel. Returns the number of rows. */
   async show(): Promise<number> {
@@ -78,7 +96,8 @@ export class ReportController implements vscode.Disposable {
     panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m), null, this.disposables);
   }
 
-  private async receive(m: unknown): Promise<void> {
+  /** Handles a message from the page (also how the integration tests click in it). */
+  async receive(m: unknown): Promise<void> {
     if (!isFromWebview(m)) return;
     switch (m.type) {
       case 'ready':
@@ -101,24 +120,42 @@ export class ReportController implements vscode.Disposable {
         const location = index >= 0 ? this.last!.locations[index] : undefined;
         if (!row || !location) return;
         const uri = this.client.protocol2CodeConverter.asUri(location.uri);
-        const pos = new vscode.Position(Math.max(0, m.line - 1), Math.max(0, m.column - 1));
-        // The call opens beside the report, never over it.
-        const viewColumn = this.panel?.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Beside : vscode.ViewColumn.One;
-        const editor = await vscode.window.showTextDocument(uri, { selection: new vscode.Range(pos, pos), viewColumn });
+        const editor = await this.reveal(uri, new vscode.Position(Math.max(0, m.line - 1), Math.max(0, m.column - 1)));
         // The page offers the button on safe fixes only; a message asking for another one is not obeyed.
-        if (m.type === 'applyFix' && row.fix?.safe) {
-          if (await applyAction(this.client, uri, editor.document.version, location.start, location.end)) {
-            const report = await this.scan();
-            if (report) void this.panel?.webview.postMessage(toWebview(report));
-          }
+        if (m.type !== 'applyFix' || !row.fix?.safe) return;
+        const doc = editor.document;
+        const stale = row.stale ?? (location.version !== null && location.version !== doc.version ? 'the file changed since this report; refresh it' : undefined);
+        if (stale) {
+          this.notifier.warn(`Batchwise: no fix applied: ${stale}.`);
+          return;
         }
+        const outcome = await applyAction(this.client, uri, doc.version, location.start, location.end);
+        // The server updates the rows of the edited file once it has analysed it (batchwise/reportChanged).
+        if (!outcome.applied) this.notifier.warn(`Batchwise: no fix applied: ${outcome.reason}.`);
         return;
       }
     }
   }
 
+  /**
+   * Opens the call in one editor group beside the report, the same group for every click (a group that
+   * already shows a text editor, else a new one beside the report), never over the report itself.
+   */
+  private reveal(uri: vscode.Uri, pos: vscode.Position): Promise<vscode.TextEditor> {
+    const next = this.revealing.then(async () => {
+      const reportColumn = this.panel?.viewColumn;
+      const groups = vscode.window.tabGroups.all.filter((g) => g.viewColumn !== reportColumn);
+      const target = groups.find((g) => g.isActive) ?? groups.find((g) => g.tabs.length > 0) ?? groups[0];
+      const viewColumn = target?.viewColumn ?? vscode.ViewColumn.Beside;
+      return vscode.window.showTextDocument(uri, { selection: new vscode.Range(pos, pos), viewColumn, preview: true });
+    });
+    this.revealing = next.catch(() => undefined);
+    return next;
+  }
+
   /** A fresh report from the server, under a cancellable progress notification; undefined when cancelled or failed. */
   private async scan(): Promise<ReportResult | undefined> {
+    this.scanning = true;
     try {
       const report = await this.withProgress((token, workDoneToken) =>
         this.client.sendRequest<ReportResult>(REPORT_REQUEST, { rescan: true, workDoneToken } satisfies ReportParams, token),
@@ -130,9 +167,10 @@ export class ReportController implements vscode.Disposable {
     } catch (err) {
       if (isCancelledError(err)) return undefined;
       const message = err instanceof Error ? err.message : String(err);
-      this.log.error(`the workspace scan failed: ${message}`);
-      void vscode.window.showErrorMessage(`Batchwise: the workspace scan failed: ${message}`, 'Show Log').then((choice) => choice && this.log.show());
+      this.notifier.scanFailed(message.replace(/^Request \S+ failed with message: /, ''));
       return undefined;
+    } finally {
+      this.scanning = false;
     }
   }
 
@@ -172,5 +210,5 @@ function isCancelledError(err: unknown): boolean {
 }
 
 function toWebview(r: ReportResult): ToWebview {
-  return { type: 'report', rows: r.rows, totals: r.totals, errors: r.errors, generatedAt: r.generatedAt };
+  return { type: 'report', rows: r.rows, totals: r.totals, errors: r.errors, generatedAt: r.generatedAt, usage: r.usage };
 }

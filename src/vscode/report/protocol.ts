@@ -1,9 +1,17 @@
 // Messages between the report webview and the extension. media/report.js follows the same shapes.
+import type { UsageReconciliation } from '../../core/model';
 import type { ExportFormat, ReportRow, ReportTotals } from '../../server/protocol';
 
 export type { ExportFormat, ReportRow, ReportTotals };
 
-export type ToWebview = { type: 'report'; rows: ReportRow[]; totals: ReportTotals; errors: { file: string; message: string }[]; generatedAt: string };
+export type ToWebview = {
+  type: 'report';
+  rows: ReportRow[];
+  totals: ReportTotals;
+  errors: { file: string; message: string }[];
+  generatedAt: string;
+  usage: { folder: string; reconciliation: UsageReconciliation }[];
+};
 
 export type FromWebview =
   | { type: 'ready' }

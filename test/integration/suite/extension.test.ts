@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import MarkdownIt from 'markdown-it';
 import * as vscode from 'vscode';
 import type { BatchwiseApi } from '../../../src/vscode/extension';
 
@@ -13,6 +14,34 @@ const batchwiseDiagnostics = (uri: vscode.Uri) => vscode.languages.getDiagnostic
 const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? String(d.code.value) : String(d.code));
 
 let api: BatchwiseApi;
+
+/** A loop in an exported function no entry point reaches: verdict unknown, a shape the loop hoist takes. */
+const UNKNOWN_CALL = `import { openai } from './openai';
+
+export async function enrichAll(texts: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const text of texts) {
+    const r = await openai.chat.completions.create({ model: 'gpt-4o-mini', max_tokens: 20, messages: [{ role: 'user', content: text }] });
+    out.push(r.choices[0].message.content ?? '');
+  }
+  return out;
+}
+`;
+
+/** A queue job's handler, many jobs at a time: the batch queue's shape. Written into the workspace by its test. */
+const QUEUE_JOB = `import { openai } from '../src/lib/openai';
+
+// Called by the queue library once per job, many jobs at a time.
+export async function enrichJob(job: { id: string; text: string }): Promise<string> {
+  // batchwise: batch 2000/day
+  const completion = await openai.chat.completions.create({
+    model: 'gpt-4.1-mini',
+    max_tokens: 50,
+    messages: [{ role: 'user', content: job.text }],
+  });
+  return \`\${job.id}: \${completion.choices[0].message.content}\`;
+}
+`;
 
 /** The comment Quick Fixes every BW001 diagnostic offers after its rewrite. */
 const COMMENT_ACTIONS = [
@@ -98,9 +127,44 @@ async function chooseFirstFix(doc: vscode.TextDocument, range: vscode.Range, tim
       resolve();
     });
   });
-  await vscode.commands.executeCommand('editor.action.codeAction', { kind: 'quickfix.batchwise', apply: 'first' });
+  await vscode.commands.executeCommand('editor.action.codeAction', { kind: 'quickfix.batchwise.rewrite', apply: 'first' });
   await changed;
 }
+
+/** Resolves once `holds()` is true, checked every 50 ms until the deadline (for state no event announces). */
+async function poll<T>(holds: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await holds();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: not so within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Rendered HTML as a reader sees it: the text, entities decoded. */
+const textOfHtml = (html: string) =>
+  html.replace(/<[^>]+>/g, '').replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+/** The Markdown of Batchwise's hover among the hovers at a position (TypeScript's come too, in any order). */
+const ourHover = (hovers: vscode.Hover[]) =>
+  hovers
+    .flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : '')))
+    .filter((v) => v.includes('**Batchwise: '))
+    .join('\n');
+/** Batchwise's hover as the editor shows it. */
+const hoverText = (hovers: vscode.Hover[]) => textOfHtml(new MarkdownIt({ linkify: true }).render(ourHover(hovers)));
+
+/** Puts a document back as it was, saved (a revert acts on whatever editor has the focus). */
+async function restore(doc: vscode.TextDocument, text: string): Promise<void> {
+  if (doc.getText() !== text) {
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text);
+    assert.ok(await vscode.workspace.applyEdit(edit));
+  }
+  await doc.save();
+}
+
+const rowOf = (file: string) => api.lastReport()?.rows.find((r) => r.file === file);
 
 function positionOf(doc: vscode.TextDocument, needle: string): vscode.Position {
   const offset = doc.getText().indexOf(needle);
@@ -134,17 +198,34 @@ suite('Batchwise in VS Code', () => {
     assert.equal(codeOf(d), 'BW001');
     assert.ok(typeof d.code === 'object' && d.code.target.toString().endsWith('/docs/rules/batchable-llm-call.md'));
     assert.equal(d.severity, vscode.DiagnosticSeverity.Warning);
-    assert.match(d.message, /^OpenAI chat\.completions call is batchable: reached only from scripts\/summarize-nightly\.ts \(run by the npm script `summarize`/);
+    // The Problems panel cuts long messages: the verdict and the saving, with its volume and source, come first.
+    assert.match(d.message, /^Batchable, saves ≈ \$\d[\d,]*\.\d\d\/mo at 5,000\/day, from a comment: reached only from scripts\/summarize-nightly\.ts \(run by the npm script `summarize`/);
     assert.match(d.message, /also declared in a comment/);
-    assert.match(d.message, /saves ≈ \$\d[\d,]*\.\d\d\/mo/);
+    // The callee, not the eight lines of the call.
     const start = positionOf(doc, 'openai.chat.completions.create(');
     assert.deepEqual([d.range.start.line, d.range.start.character], [start.line, start.character]);
-    assert.equal(doc.getText(d.range).startsWith('openai.chat.completions.create({'), true);
-    assert.ok(doc.getText(d.range).endsWith('})'));
+    assert.equal(doc.getText(d.range), 'openai.chat.completions.create');
     // Once the engine is warm: another file, opened for the first time.
     const warmStart = Date.now();
     await open('scripts/tag-notes.ts');
     console.log(`[batchwise figures] first diagnostics of another file (engine warm): ${Date.now() - warmStart} ms`);
+  });
+
+  test('a rule link opens the rule page shipped in the extension, with no network', async () => {
+    const doc = await open('scripts/summarize-nightly.ts');
+    const [d] = batchwiseDiagnostics(doc.uri);
+    assert.ok(typeof d.code === 'object');
+    const ext = vscode.extensions.getExtension('batchwise.batchwise')!;
+    const target = (d.code as { target: vscode.Uri }).target;
+    assert.equal(target.scheme, ext.extensionUri.scheme);
+    assert.equal(target.path, vscode.Uri.joinPath(ext.extensionUri, 'docs', 'rules', 'batchable-llm-call.md').path);
+    // What a click on the link does (the editor's opener), and the page it shows.
+    await vscode.commands.executeCommand('vscode.open', target);
+    const page = vscode.workspace.textDocuments.find((t) => t.uri.path === target.path);
+    assert.ok(page, 'the page is open');
+    assert.match(page.getText(), /^# .*batchable-llm-call|^# /m);
+    assert.equal(page.getText(), readFileSync(join(ext.extensionPath, 'docs', 'rules', 'batchable-llm-call.md'), 'utf8'));
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
   test('the CLI and the editor report the same call sites and verdicts', async () => {
@@ -189,13 +270,27 @@ suite('Batchwise in VS Code', () => {
   test('the hover shows the evidence chain and every assumption of the estimate', async () => {
     const doc = await open('scripts/summarize-nightly.ts');
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, positionOf(doc, 'completions.create'));
-    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+    const text = ourHover(hovers);
     assert.match(text, /Batchwise: batchable/);
     assert.match(text, /`npm-script`/);
     assert.match(text, /`declared-context`/);
     assert.match(text, /Assumptions/);
     assert.match(text, /5,000 calls\/day, from the comment/);
     assert.match(text, /Quick Fix/);
+    // Rendered as the editor renders it (markdown-it): the volume first, the pricing page a working link,
+    // each place named once, and the diagnostic (shown in the same hover) not said again.
+    const md = new MarkdownIt({ linkify: true });
+    const html = md.render(text);
+    assert.match(html, /<a href="https:\/\/platform\.openai\.com\/docs\/pricing">/);
+    const plain = textOfHtml(html);
+    assert.match(plain.trim(), /^Volume: 5,000 calls\/day, from the comment "batchwise: batch 5000\/day"/);
+    assert.doesNotMatch(plain, /\\/);
+    assert.doesNotMatch(plain, /summarize-nightly\.ts:9 \(scripts\/summarize-nightly\.ts:9\)/);
+    const [d] = batchwiseDiagnostics(doc.uri);
+    assert.ok(!plain.includes(d.message) && !plain.includes(d.message.split(':')[0]), 'the hover does not repeat the diagnostic');
+    const cron = await open('src/jobs/digest-cron.ts');
+    const cronHovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', cron.uri, positionOf(cron, 'messages.create'));
+    assert.match(hoverText(cronHovers), /Volume: 1 call\/day, from the cron schedule/);
   });
 
   test('the savings report lists every call site with totals', async () => {
@@ -208,12 +303,30 @@ suite('Batchwise in VS Code', () => {
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri);
     const titles = lenses.map((l) => l.command?.title ?? '');
     assert.equal(titles.length, 1, titles.join(' | '));
-    assert.match(titles[0], /^Batch API: save ≈ \$\d[\d,]*\.\d\d\/mo$/);
+    assert.match(titles[0], /^Batch API: save ≈ \$\d[\d,]*\.\d\d\/mo \(5,000\/day, from a comment\)$/);
     assert.equal(lenses[0].range.start.line, positionOf(doc, 'openai.chat.completions.create(').line);
   });
 
-  test('settings apply live: severity and volume change the diagnostics without a reload', async () => {
+  test('below the noise floor (setting, $1/mo by default) a batchable call is a hint; at 0 it is a warning', async () => {
     const doc = await open('scripts/backfill-embeddings.ts');
+    const [d] = batchwiseDiagnostics(doc.uri);
+    assert.equal(d.severity, vscode.DiagnosticSeverity.Hint);
+    assert.match(d.message, /^Batchable, saves ≈ \$0\.06\/mo at 1,000\/day, assumed \(under the \$1\.00\/mo noise floor\)/);
+    const config = vscode.workspace.getConfiguration('batchwise');
+    try {
+      const updated = analysed(doc.uri);
+      await config.update('noiseFloor', 0, vscode.ConfigurationTarget.Global);
+      await updated;
+      assert.equal(batchwiseDiagnostics(doc.uri)[0].severity, vscode.DiagnosticSeverity.Warning);
+    } finally {
+      const reset = analysed(doc.uri);
+      await config.update('noiseFloor', undefined, vscode.ConfigurationTarget.Global);
+      await reset;
+    }
+  });
+
+  test('settings apply live: severity and volume change the diagnostics without a reload', async () => {
+    const doc = await open('evals/run-evals.ts');
     const config = vscode.workspace.getConfiguration('batchwise');
     const saving = () => Number(/saves ≈ \$([\d,.]+)\/mo/.exec(batchwiseDiagnostics(doc.uri)[0].message)![1].replace(/,/g, ''));
     const before = saving();
@@ -246,6 +359,54 @@ suite('Batchwise in VS Code', () => {
     assert.equal(csv.trim().split('\n').length, 1 + 8);
   });
 
+  test('file links in the report open the calls in one editor group beside it, however fast they are clicked', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('batchwise.showReport');
+    assert.equal(vscode.window.tabGroups.all.length, 1, 'the report alone');
+    const rows = api.lastReport()!.rows.slice(0, 4);
+    // Quick clicks: each message is handled before the previous file has opened.
+    await Promise.all(rows.map((r) => api.reportMessage({ type: 'reveal', folder: r.folder, file: r.file, line: r.line, column: r.column })));
+    assert.equal(vscode.window.tabGroups.all.length, 2, vscode.window.tabGroups.all.map((g) => g.tabs.map((t) => t.label).join(',')).join(' | '));
+    const editorGroup = vscode.window.tabGroups.all.find((g) => g.tabs.every((t) => t.input instanceof vscode.TabInputText))!;
+    const last = rows.at(-1)!;
+    assert.ok(editorGroup.activeTab?.label && last.file.endsWith(editorGroup.activeTab.label), `the last click's file is shown (${editorGroup.activeTab?.label})`);
+    await api.reportMessage({ type: 'reveal', folder: rows[0].folder, file: rows[0].file, line: rows[0].line, column: rows[0].column });
+    assert.equal(vscode.window.tabGroups.all.length, 2, 'a later click reuses the group too');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('a failing scan shows a notification with the error and Show Log, and the status bar says it failed', async () => {
+    await api.sendServerRequest('batchwise/test/failNextScan', { message: 'cannot list the folder (EIO)' });
+    const rows = await vscode.commands.executeCommand<number>('batchwise.showReport');
+    assert.equal(rows, 0);
+    const shown = api.notifications().at(-1)!;
+    assert.deepEqual(shown, { severity: 'error', message: 'Batchwise: the workspace scan failed: cannot list the folder (EIO)', actions: ['Show Log'] });
+    await poll(() => api.statusText() === '$(warning) Batchwise: scan failed', 'the status bar shows the failure');
+    // The next scan works and the status bar shows the savings again.
+    assert.equal(await vscode.commands.executeCommand<number>('batchwise.showReport'), 8);
+    assert.match(api.statusText(), /^\$\(graph\) \$\d[\d,]*\.\d\d\/mo$/);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('the report\'s Apply fix on a file changed since the report is refused with the reason, and changes nothing', async () => {
+    const doc = await open('evals/run-evals.ts');
+    await vscode.commands.executeCommand('batchwise.showReport');
+    const row = rowOf('evals/run-evals.ts')!;
+    assert.ok(row.fix?.safe, 'the row offers Apply fix');
+    const before = doc.getText();
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(doc.uri, new vscode.Position(0, 0), '// edited\n');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    const edited = doc.getText();
+    const shown = api.notifications().length;
+    await api.reportMessage({ type: 'applyFix', folder: row.folder, file: row.file, line: row.line, column: row.column });
+    assert.equal(doc.getText(), edited, 'nothing was rewritten');
+    assert.match(api.notifications()[shown]?.message ?? '', /^Batchwise: no fix applied: the file changed since/);
+    await restore(doc, before);
+    await settled(doc);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   test('a stale Quick Fix is refused and changes nothing', async () => {
     const doc = await open('scripts/summarize-nightly.ts');
     const before = doc.getText();
@@ -262,13 +423,133 @@ suite('Batchwise in VS Code', () => {
     const fix = actions.find((a) => a.title === 'Batchwise: Move to the OpenAI Batch API (loop hoist)');
     assert.ok(fix, `actions: ${actions.map((a) => a.title).join(', ')}`);
     assert.notEqual(fix.isPreferred, true, 'a change of timing is never a preferred (auto-applied) fix');
+    await vscode.commands.executeCommand('batchwise.showReport');
+    const before = api.lastReport()!;
+    const statusBefore = api.statusText();
+    assert.equal(rowOf('scripts/summarize-nightly.ts')?.verdict, 'batchable');
     await chooseFirstFix(doc, d.range);
     assert.equal(doc.getText(), readFileSync(join(EXPECTED, 'summarize-nightly.ts.txt'), 'utf8'));
-    const helper = await vscode.workspace.fs.readFile(fileUri('batchwise/openaiBatch.ts'));
+    const helperUri = fileUri('batchwise/openaiBatch.ts');
+    const helper = await vscode.workspace.fs.readFile(helperUri);
     assert.match(Buffer.from(helper).toString('utf8'), /^\/\/ Generated by Batchwise\./);
     assert.match(Buffer.from(helper).toString('utf8'), /export (async )?function runChatCompletionsBatch\(/);
+    // The helper opens beside the edited file, which keeps the focus.
+    const helperTab = await poll(
+      () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === helperUri.toString()),
+      'the helper is open',
+    );
+    const editedGroup = vscode.window.tabGroups.all.find((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === doc.uri.toString()))!;
+    assert.notEqual(helperTab.group.viewColumn, editedGroup.viewColumn, 'beside the edit, not over it');
+    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), doc.uri.toString());
     await settled(doc);
     assert.deepEqual(batchwiseDiagnostics(doc.uri).map((x) => x.message), [], 'no finding is left at the rewritten site');
+    // The report, the status bar, the CodeLens and the exports follow the fix without a rescan.
+    await poll(() => rowOf('scripts/summarize-nightly.ts')?.verdict !== 'batchable', 'the report drops the fixed call');
+    const after = api.lastReport()!;
+    assert.ok(after.totals.monthlySavings < before.totals.monthlySavings, `${before.totals.monthlySavings} → ${after.totals.monthlySavings}`);
+    await poll(() => api.statusText() !== statusBefore, 'the status bar follows');
+    assert.equal(api.statusText(), `$(graph) ${after.display.monthlySavings}/mo`);
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri);
+    assert.deepEqual(lenses.map((l) => l.command?.title), []);
+    const target = fileUri('report-after-fix.csv');
+    await api.exportReport('csv', target);
+    const csv = Buffer.from(await vscode.workspace.fs.readFile(target)).toString('utf8');
+    assert.ok(!csv.split('\n').some((l) => l.startsWith('scripts/summarize-nightly.ts') && l.includes(',batchable,')), csv);
+    await vscode.commands.executeCommand('workbench.action.closeEditorsInOtherGroups');
+  });
+
+  test('a rewrite can be previewed: its edit waits in the refactor preview, and discarding it changes nothing', async () => {
+    const doc = await open('scripts/backfill-embeddings.ts');
+    const before = doc.getText();
+    const [d] = batchwiseDiagnostics(doc.uri);
+    const actions = await resolvedActions(doc, d.range);
+    const offered = actions.find((a) => a.title === 'Batchwise: Move to the OpenAI Batch API (loop hoist): preview the changes first');
+    assert.equal(offered?.kind?.value, 'quickfix.batchwise.preview', actions.map((a) => a.title).join(', '));
+    // Chosen as from the light bulb (its own kind): VS Code shows the edit in the refactor preview and waits.
+    await vscode.window.showTextDocument(doc, { selection: d.range, preview: false });
+    let done = false;
+    const choosing = Promise.resolve(vscode.commands.executeCommand('editor.action.codeAction', { kind: 'quickfix.batchwise.preview', apply: 'first' })).finally(() => (done = true));
+    await poll(async () => {
+      if (done) return true;
+      assert.equal(doc.getText(), before, 'nothing changes while the preview waits');
+      await vscode.commands.executeCommand('refactorPreview.discard');
+      return false;
+    }, 'the refactor preview was shown and discarded');
+    await choosing;
+    assert.equal(doc.getText(), before, 'discarded: nothing changed');
+    assert.equal(doc.isDirty, false);
+  });
+
+  test('the fix gate: a call whose context is unknown is rewritten only after a confirmation in the refactor preview', async () => {
+    await vscode.workspace.fs.writeFile(fileUri('src/lib/enrich.ts'), new TextEncoder().encode(UNKNOWN_CALL));
+    const doc = await open('src/lib/enrich.ts');
+    await until(doc.uri, () => batchwiseDiagnostics(doc.uri).length > 0, 'the call has a finding');
+    const [d] = batchwiseDiagnostics(doc.uri);
+    assert.equal(codeOf(d), 'BW002');
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, d.range);
+    const ours = actions.filter((a) => a.title.startsWith('Batchwise:')).map((a) => a.title);
+    assert.equal(ours[0], 'Batchwise: Move to the OpenAI Batch API (loop hoist) anyway (the context is unknown: confirm in the preview)');
+    assert.equal(actions.find((a) => a.title === ours[0])?.kind?.value, 'quickfix.batchwise.preview', 'the kind the light bulb is asked for below');
+    assert.ok(!ours.includes('Batchwise: Move to the OpenAI Batch API (loop hoist)'), 'no rewrite without the confirmation');
+    const before = doc.getText();
+    await vscode.window.showTextDocument(doc, { selection: d.range, preview: false });
+    let done = false;
+    const choosing = Promise.resolve(vscode.commands.executeCommand('editor.action.codeAction', { kind: 'quickfix.batchwise.preview', apply: 'first' })).finally(() => (done = true));
+    await poll(async () => {
+      if (done) return true;
+      assert.equal(doc.getText(), before, 'nothing changes before the user confirms');
+      await vscode.commands.executeCommand('refactorPreview.discard');
+      return false;
+    }, 'the confirmation was asked and declined');
+    await choosing;
+    assert.equal(doc.getText(), before);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  test('Apply fix in the report rewrites the call, and the report drops its row', async () => {
+    await vscode.commands.executeCommand('batchwise.showReport');
+    const row = rowOf('evals/run-evals.ts')!;
+    assert.equal(row.verdict, 'batchable');
+    assert.ok(row.fix?.safe);
+    const original = readFileSync(fileUri('evals/run-evals.ts').fsPath, 'utf8');
+    await api.reportMessage({ type: 'applyFix', folder: row.folder, file: row.file, line: row.line, column: row.column });
+    const doc = vscode.workspace.textDocuments.find((t) => t.uri.toString() === fileUri('evals/run-evals.ts').toString())!;
+    assert.match(doc.getText(), /runMessagesBatch/);
+    await poll(() => rowOf('evals/run-evals.ts')?.verdict !== 'batchable', 'the report drops the fixed call');
+    // Back as it was, for the tests after this one.
+    await restore(doc, original);
+    await settled(doc);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('usage reports from the setting calibrate the volumes, and the report reconciles the measured spend', async () => {
+    const ext = vscode.extensions.getExtension('batchwise.batchwise')!;
+    const files = ['openai-completions-1.json', 'openai-completions-2.json', 'anthropic-messages-1.json', 'anthropic-messages-2.json'];
+    for (const f of files) {
+      const text = readFileSync(join(ext.extensionPath, 'test', 'fixtures', 'usage', 'reports', f));
+      await vscode.workspace.fs.writeFile(fileUri(`usage/${f}`), text);
+    }
+    const doc = await open('scripts/tag-notes.ts');
+    const anthropic = await open('src/server/express-app.ts');
+    const config = vscode.workspace.getConfiguration('batchwise');
+    try {
+      await config.update('usage', files.map((f) => `usage/${f}`), vscode.ConfigurationTarget.Global);
+      await poll(() => api.lastReport()?.usage.length === 1 && api.lastReport(), 'a scan with the usage reports');
+      const u = api.lastReport()!.usage[0].reconciliation;
+      assert.deepEqual(u.files, files.map((f) => `usage/${f}`));
+      assert.equal(u.monthlySpend.toFixed(2), '36.04');
+      assert.ok(u.monthlyUnplaced > 0, 'gpt-4.1 has no call site here');
+      assert.equal(rowOf('src/server/express-app.ts')?.volume?.label, 'usage report');
+      // Open files follow: their figures come from the report once the scan has read it.
+      const hover = await poll(async () => {
+        const t = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', anthropic.uri, positionOf(anthropic, 'messages.create')));
+        return /from usage report, 2026-11-01 – 2026-11-30/.test(t) && t;
+      }, 'the hover gives the volume from the usage report');
+      assert.match(hover.trim(), /^Volume: \d[\d,]* calls\/day, from usage report, 2026-11-01 – 2026-11-30/);
+      assert.equal(batchwiseDiagnostics(doc.uri).length, 1, 'a model the report does not show keeps its estimate');
+    } finally {
+      await config.update('usage', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 
   test('an Anthropic call in a Promise.all map is offered the Message Batches Quick Fix', async () => {
@@ -278,6 +559,7 @@ suite('Batchwise in VS Code', () => {
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, d.range);
     assert.deepEqual(actions.filter((a) => a.title.startsWith('Batchwise:')).map((a) => a.title), [
       'Batchwise: Move to Anthropic Message Batches (loop hoist)',
+      'Batchwise: Move to Anthropic Message Batches (loop hoist): preview the changes first',
       ...COMMENT_ACTIONS,
     ]);
   });
@@ -287,8 +569,9 @@ suite('Batchwise in VS Code', () => {
     const [d, ...rest] = batchwiseDiagnostics(doc.uri);
     assert.equal(rest.length, 0);
     assert.equal(codeOf(d), 'BW001');
-    assert.match(d.message, /^AI SDK generateText call \(OpenAI model\) is batchable: reached only from scripts\/tag-notes\.ts \(run by the npm script `tag`/);
-    assert.equal(doc.getText(d.range).startsWith('generateText({'), true);
+    assert.match(d.message, /^Batchable, saves ≈ \$\d+\.\d\d\/mo at 1,000\/day, assumed: reached only from scripts\/tag-notes\.ts \(run by the npm script `tag`/);
+    assert.match(d.message, /AI SDK generateText call \(OpenAI model\)\.$/);
+    assert.equal(doc.getText(d.range), 'generateText');
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, d.range);
     assert.deepEqual(actions.filter((a) => a.title.startsWith('Batchwise:')).map((a) => a.title), COMMENT_ACTIONS);
   });
@@ -347,30 +630,35 @@ suite('Batchwise in VS Code', () => {
     await vscode.commands.executeCommand('workbench.action.closeEditorsInOtherGroups');
   });
 
-  test('a single call in a cron callback is offered the batch queue, never as the preferred fix', async () => {
+  test('a call made once per run of a daily cron is not offered the batch queue (batches of one), and the hover says why', async () => {
     const doc = await open('src/jobs/digest-cron.ts');
     const [d] = batchwiseDiagnostics(doc.uri);
     assert.ok(d, 'the cron job has a finding');
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, d.range);
-    const ours = actions.filter((a) => a.title.startsWith('Batchwise:'));
-    assert.deepEqual(ours.map((a) => a.title), ['Batchwise: Gather calls into Anthropic Message Batches (batch queue)', ...COMMENT_ACTIONS]);
-    assert.ok(ours.every((a) => !a.isPreferred));
+    assert.deepEqual(actions.filter((a) => a.title.startsWith('Batchwise:')).map((a) => a.title), COMMENT_ACTIONS);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, d.range.start);
+    const text = ourHover(hovers);
+    assert.match(text, /No Quick Fix:\*\* no batch queue: the call is made once per run of the cron schedule/);
+    assert.match(text, /batch of one/);
   });
 
-  test('applying the batch queue rewrites the call, adds the queue once and creates both helpers', async () => {
-    const doc = await open('src/jobs/digest-cron.ts');
+  test('a single call in a queue job handler gets the batch queue: the call, the queue once, both helpers', async () => {
+    await vscode.workspace.fs.writeFile(fileUri('scripts/enrich-queue.ts'), new TextEncoder().encode(QUEUE_JOB));
+    const doc = await open('scripts/enrich-queue.ts');
+    await until(doc.uri, () => batchwiseDiagnostics(doc.uri).length > 0, 'the job handler has a finding');
     const [d] = batchwiseDiagnostics(doc.uri);
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, d.range);
-    assert.equal(actions.filter((a) => a.title.startsWith('Batchwise:'))[0]?.title, 'Batchwise: Gather calls into Anthropic Message Batches (batch queue)');
+    const ours = actions.filter((a) => a.title.startsWith('Batchwise:'));
+    assert.equal(ours[0]?.title, 'Batchwise: Gather calls into the OpenAI Batch API (batch queue)');
+    assert.ok(ours.every((a) => !a.isPreferred), 'a change of timing is never a preferred fix');
     await chooseFirstFix(doc, d.range);
     const text = doc.getText();
-    assert.doesNotMatch(text, /anthropic\.messages\.create\(/);
-    assert.match(text, /const digest = await batchwiseMessagesQueue\.add\(\{\n    model: DIGEST_MODEL,/);
+    assert.doesNotMatch(text, /openai\.chat\.completions\.create\(/);
+    assert.match(text, /await batchwiseChatCompletionsQueue\.add\(\{/);
     assert.equal(text.match(/new BatchQueue\(/g)?.length, 1);
-    assert.ok(text.indexOf("import { BatchQueue }") < text.indexOf('new BatchQueue('), 'the queue is declared after the imports it needs');
-    assert.match(text, /^import \{ runMessagesBatch \} from '\.\.\/\.\.\/batchwise\/anthropicBatch';$/m);
-    assert.match(text, /^import \{ BatchQueue \} from '\.\.\/\.\.\/batchwise\/batchQueue';$/m);
-    for (const [file, exported] of [['batchwise/anthropicBatch.ts', /export async function runMessagesBatch\(/], ['batchwise/batchQueue.ts', /export class BatchQueue</]] as const) {
+    assert.ok(text.indexOf('import { BatchQueue }') < text.indexOf('new BatchQueue('), 'the queue is declared after the imports it needs');
+    assert.match(text, /^import \{ BatchQueue \} from '\.\.\/batchwise\/batchQueue';$/m);
+    for (const [file, exported] of [['batchwise/openaiBatch.ts', /export (async )?function runChatCompletionsBatch\(/], ['batchwise/batchQueue.ts', /export class BatchQueue</]] as const) {
       const content = Buffer.from(await vscode.workspace.fs.readFile(fileUri(file))).toString('utf8');
       assert.match(content, /^\/\/ Generated by Batchwise\./);
       assert.match(content, exported);

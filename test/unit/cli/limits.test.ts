@@ -23,7 +23,7 @@ const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], {
 type NumberSchema = { minimum?: number; maximum?: number };
 
 test('the schema and contributes.configuration state the same bounds as the engine, for every numeric setting and price', () => {
-  const settings = pkg.contributes.configuration.properties as Record<string, NumberSchema & { items?: { properties: Record<string, NumberSchema> } }>;
+  const settings = pkg.contributes.configuration.properties as unknown as Record<string, NumberSchema & { items?: { properties: Record<string, NumberSchema> } }>;
   for (const [key, max] of Object.entries(OPTION_LIMITS)) {
     const inSchema = (schema.properties as Record<string, NumberSchema>)[key];
     assert.deepEqual([inSchema.minimum, inSchema.maximum], [0, max], `schema ${key}`);

@@ -2,7 +2,7 @@
 // LSP client over JSON-RPC, on a copy of the example workspace.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -41,10 +41,11 @@ describe('batchwise lsp --stdio with a full-featured client', () => {
   let root: string;
   let client: LspTestClient;
   let severity = 'warning';
+  let noiseFloor = 1;
 
   before(async () => {
     root = workspaceCopy();
-    client = await start(root, { settings: () => ({ severity, defaultCallsPerDay: 1000 }) });
+    client = await start(root, { settings: () => ({ severity, defaultCallsPerDay: 1000, noiseFloor }) });
   });
   after(async () => {
     assert.equal(await client.stop(), 0, 'exits 0 after shutdown and exit');
@@ -70,11 +71,13 @@ describe('batchwise lsp --stdio with a full-featured client', () => {
     assert.equal(d.code, 'BW001');
     assert.match(d.codeDescription!.href, /\/docs\/rules\/batchable-llm-call\.md$/);
     assert.equal(d.severity, 2, 'warning');
-    assert.match(d.message as string, /^OpenAI chat\.completions call is batchable: reached only from scripts\/summarize-nightly\.ts \(run by the npm script `summarize`/);
+    assert.match(d.message as string, /^Batchable, saves ≈ \$13\.7\d\/mo at 5,000\/day, from a comment: reached only from scripts\/summarize-nightly\.ts \(run by the npm script `summarize`/);
     const text = readFileSync(join(root, SUMMARIZE), 'utf8');
     const lines = text.split('\n');
     const line = lines.findIndex((l) => l.includes('openai.chat.completions.create('));
-    assert.deepEqual(d.range.start, { line, character: lines[line].indexOf('openai.chat.completions.create(') });
+    const character = lines[line].indexOf('openai.chat.completions.create(');
+    // The callee, not the eight lines of the call.
+    assert.deepEqual(d.range, { start: { line, character }, end: { line, character: character + 'openai.chat.completions.create'.length } });
     // The settings came from the client (workspace/configuration), and the server asked to hear of changes and of files.
     assert.ok(client.registrations.includes('workspace/didChangeConfiguration'));
     assert.ok(client.registrations.includes('workspace/didChangeWatchedFiles'));
@@ -94,8 +97,10 @@ describe('batchwise lsp --stdio with a full-featured client', () => {
     assert.match(value, /Batchwise: batchable/);
     assert.match(value, /`npm-script`/);
     assert.match(value, /Assumptions/);
-    assert.match(value, /5,000 calls\/day, from the comment/);
-    assert.deepEqual(hover.range, d.range);
+    assert.match(value, /^\*\*Volume:\*\* 5,000 calls\/day, from the comment/);
+    assert.match(value, /<https:\/\/platform\.openai\.com\/docs\/pricing>/);
+    assert.ok(!value.includes(d.message as string), 'the hover does not repeat the diagnostic');
+    assert.equal(hover.range!.start.line, d.range.start.line);
     const nothing = await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 0 } });
     assert.equal(nothing, null);
   });
@@ -105,7 +110,7 @@ describe('batchwise lsp --stdio with a full-featured client', () => {
     const d = (await client.diagnosticsFor(uri, 1)).diagnostics[0];
     const lenses = (await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as CodeLens[];
     assert.equal(lenses.length, 1);
-    assert.match(lenses[0].command!.title, /^Batch API: save ≈ \$\d[\d,]*\.\d\d\/mo$/);
+    assert.match(lenses[0].command!.title, /^Batch API: save ≈ \$\d[\d,]*\.\d\d\/mo \(5,000\/day, from a comment\)$/);
     assert.equal(lenses[0].command!.command, 'batchwise.showReport');
     assert.equal(lenses[0].range.start.line, d.range.start.line);
   });
@@ -175,6 +180,7 @@ describe('batchwise lsp --stdio with a full-featured client', () => {
   test('batchwise/report on a client progress token: progress from begin to end, then every call site with totals', async () => {
     const token = 'report-1';
     client.watchProgress(token);
+    const seen = client.notifications.length;
     const report = (await client.connection.sendRequest('batchwise/report', { rescan: true, workDoneToken: token })) as {
       complete: boolean;
       rows: { file: string; verdict: string }[];
@@ -191,8 +197,9 @@ describe('batchwise lsp --stdio with a full-featured client', () => {
     const kinds = client.progress.filter((p) => p.token === token).map((p) => p.value.kind);
     assert.equal(kinds[0], 'begin');
     assert.equal(kinds.at(-1), 'end');
-    const status = client.notifications.filter((n) => n.method === 'batchwise/status').map((n) => (n.params as { state: string }).state);
-    assert.deepEqual(status.slice(-2), ['scanning', 'ready']);
+    // (Analyses of edited files also send 'ready' with updated figures, in any order around the scan.)
+    const status = client.notifications.slice(seen).filter((n) => n.method === 'batchwise/status').map((n) => (n.params as { state: string }).state);
+    assert.ok(status.includes('scanning') && status.lastIndexOf('ready') > status.indexOf('scanning'), status.join(', '));
   });
 
   test('batchwise/report without a token: the server creates its own progress', async () => {
@@ -211,15 +218,77 @@ describe('batchwise lsp --stdio with a full-featured client', () => {
     assert.equal(await client.connection.sendRequest('batchwise/exportReport', { format: 'pdf' }), null);
   });
 
-  test('settings come from workspace/configuration and apply on didChangeConfiguration', async () => {
+  test('after an edit or a fix the report follows: the rows go stale, then the file\'s rows, the totals and the export are replaced', async () => {
+    const report = (await client.connection.sendRequest('batchwise/report', { rescan: true })) as { rows: { file: string; verdict: string }[]; totals: { batchable: number } };
+    assert.equal(report.rows.find((r) => r.file === 'scripts/tag-notes.ts')?.verdict, 'batchable');
+    const uri = await client.open('scripts/tag-notes.ts');
+    const [d] = (await client.diagnosticsFor(uri, 1)).diagnostics;
+    const actions = (await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } })) as CodeAction[];
+    const declare = (await client.connection.sendRequest('codeAction/resolve', actions.find((a) => a.title === COMMENT_TITLES[0]))) as CodeAction;
+    const seen = client.notifications.length;
+    type Changed = { rows: { file: string; verdict: string; stale?: string }[]; totals: { batchable: number }; locations: { version: number | null }[] };
+    const changes = () => client.notifications.slice(seen).filter((n) => n.method === 'batchwise/reportChanged').map((n) => n.params as Changed);
+    await client.change(uri, applyToText(readFileSync(join(root, 'scripts/tag-notes.ts'), 'utf8'), declare.edit!, uri));
+    const updated = await client.until(() => changes().find((r) => r.rows.find((x) => x.file === 'scripts/tag-notes.ts')?.verdict === 'user-waiting'), 'the report with the declared row');
+    const staleRow = changes()[0].rows.find((x) => x.file === 'scripts/tag-notes.ts')!;
+    assert.match(staleRow.stale ?? '', /^the file changed since this row was computed/, 'between the edit and its analysis the row is stale');
+    const row = updated.rows.findIndex((x) => x.file === 'scripts/tag-notes.ts');
+    assert.equal(updated.rows[row].stale, undefined);
+    assert.equal(updated.locations[row].version, 2, 'the row\'s offsets are those of the edited version');
+    assert.equal(updated.totals.batchable, report.totals.batchable - 1);
+    const status = client.notifications.slice(seen).filter((n) => n.method === 'batchwise/status').at(-1)!.params as { state: string; totals: { batchable: number } };
+    assert.deepEqual([status.state, status.totals.batchable], ['ready', report.totals.batchable - 1]);
+    const csv = ((await client.connection.sendRequest('batchwise/exportReport', { format: 'csv' })) as { text: string }).text;
+    assert.match(csv.split('\n').find((l) => l.startsWith('scripts/tag-notes.ts'))!, /,user-waiting,/);
+    await client.change(uri, readFileSync(join(root, 'scripts/tag-notes.ts'), 'utf8'));
+    await client.until(() => changes().at(-1)?.rows.find((x) => x.file === 'scripts/tag-notes.ts' && !x.stale)?.verdict === 'batchable', 'the row back as it was');
+  });
+
+  test('a batch queue that would send batches of one (a once-a-day cron) is not offered, and the hover says why', async () => {
+    const uri = await client.open('src/jobs/digest-cron.ts');
+    const [d] = (await client.diagnosticsFor(uri, 1)).diagnostics;
+    const actions = (await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } })) as CodeAction[];
+    assert.deepEqual(actions.map((a) => a.title), COMMENT_TITLES);
+    const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: d.range.start })) as Hover;
+    assert.match((hover.contents as { value: string }).value, /No Quick Fix:\*\* no batch queue: the call is made once per run of the cron schedule/);
+    const lens = ((await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as CodeLens[])[0];
+    const report = (await client.connection.sendRequest('batchwise/report', {})) as { rows: { file: string; wouldSave: number; fix: unknown; fixRefusal: string }[] };
+    const row = report.rows.find((r) => r.file === 'src/jobs/digest-cron.ts')!;
+    assert.equal(row.fix, null);
+    assert.match(row.fixRefusal, /^no batch queue/);
+    // The lens and the report give the same figure for the low-volume call.
+    assert.ok(lens.command!.title.includes(`$${row.wouldSave.toFixed(2)}/mo`), `${lens.command!.title} vs ${row.wouldSave}`);
+  });
+
+  test('the fix gate without a way to confirm: an unknown call gets comments only, and a forged confirming rewrite is refused', async () => {
+    writeFileSync(join(root, UNKNOWN_FILE), UNKNOWN_SOURCE);
+    const uri = await client.open(UNKNOWN_FILE);
+    const [d] = (await client.diagnosticsFor(uri, 1)).diagnostics;
+    assert.equal(d.code, 'BW002');
+    const actions = (await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } })) as CodeAction[];
+    assert.ok(actions.every((a) => (a.data as { action: string }).action !== 'rewrite-unknown' && (a.data as { action: string }).action !== 'rewrite'), actions.map((a) => a.title).join(', '));
+    const seen = client.messages.length;
+    const forged = (await client.connection.sendRequest('codeAction/resolve', { title: 'Batchwise', data: { ...(actions[0].data as object), action: 'rewrite-unknown' } })) as CodeAction;
+    assert.equal(forged.edit, undefined);
+    await client.until(() => client.messages[seen], 'the refusal');
+    assert.match(client.messages[seen].message, /Rewrite it anyway with `batchwise fix --allow-unknown`/);
+  });
+
+  test('settings come from workspace/configuration and apply on didChangeConfiguration; the noise floor makes a small saving a hint', async () => {
     const uri = await client.open('scripts/backfill-embeddings.ts');
-    assert.equal((await client.diagnosticsFor(uri, 1)).diagnostics[0].severity, 2);
+    assert.equal((await client.diagnosticsFor(uri, 1)).diagnostics[0].severity, 4, 'saves $0.06/mo: under the $1/mo noise floor');
+    noiseFloor = 0;
+    const before = client.diagnostics.length;
+    await client.changeConfiguration();
+    const warned = await client.until(() => client.diagnostics.slice(before).find((p) => p.uri === uri), 'diagnostics after the noise floor changed');
+    assert.equal(warned.diagnostics[0].severity, 2);
     const count = client.diagnostics.length;
     severity = 'error';
     await client.changeConfiguration();
     const republished = await client.until(() => client.diagnostics.slice(count).find((p) => p.uri === uri), 'diagnostics after the settings changed');
     assert.equal(republished.diagnostics[0].severity, 1, 'error');
     severity = 'warning';
+    noiseFloor = 1;
   });
 });
 
@@ -247,5 +316,117 @@ describe('batchwise lsp --stdio with a client that cannot resolve code actions',
       await client.stop();
       rmSync(root, { recursive: true, force: true });
     }
+  });
+});
+
+/** A loop in an exported function no entry point reaches: verdict unknown, a shape the loop hoist takes. */
+const UNKNOWN_FILE = 'src/lib/enrich.ts';
+const UNKNOWN_SOURCE = `import { openai } from './openai';
+
+export async function enrichAll(texts: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const text of texts) {
+    const r = await openai.chat.completions.create({ model: 'gpt-4o-mini', max_tokens: 20, messages: [{ role: 'user', content: text }] });
+    out.push(r.choices[0].message.content ?? '');
+  }
+  return out;
+}
+`;
+
+describe('batchwise lsp --stdio: usage reports from the settings, a refactor preview, the fix gate\'s confirmation, a failing scan', () => {
+  const USAGE = join(REPO_ROOT, 'test', 'fixtures', 'usage', 'reports');
+  let root: string;
+  let client: LspTestClient;
+  let usage: string[] = [];
+
+  before(async () => {
+    root = workspaceCopy();
+    mkdirSync(join(root, 'usage'));
+    for (const f of ['openai-completions-1.json', 'openai-completions-2.json', 'anthropic-messages-1.json', 'anthropic-messages-2.json']) copyFileSync(join(USAGE, f), join(root, 'usage', f));
+    writeFileSync(join(root, UNKNOWN_FILE), UNKNOWN_SOURCE);
+    const capabilities = structuredClone(FULL_CAPABILITIES);
+    capabilities.workspace!.workspaceEdit!.changeAnnotationSupport = { groupsOnLabel: true };
+    process.env.BATCHWISE_TEST_HOOKS = '1';
+    try {
+      client = await start(root, { capabilities, settings: () => ({ usage }) });
+    } finally {
+      delete process.env.BATCHWISE_TEST_HOOKS;
+    }
+  });
+  after(async () => {
+    await client.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  test('the usage setting: a scan reads the reports, the report reconciles, the open file\'s volume says "from usage report"', async () => {
+    const uri = await client.open(SUMMARIZE);
+    assert.match((await client.diagnosticsFor(uri, 1)).diagnostics[0].message as string, /at 5,000\/day, from a comment/);
+    usage = ['usage/openai-completions-1.json', 'usage/openai-completions-2.json', join(root, 'usage', 'anthropic-messages-1.json'), 'usage/anthropic-messages-2.json'];
+    const count = client.diagnostics.length;
+    await client.changeConfiguration();
+    // The server scans on its own once usage reports are set, then analyses the open files again.
+    const calibrated = await client.until(
+      () => client.diagnostics.slice(count).find((p) => p.uri === uri && /from usage report, 2026-11-01 – 2026-11-30/.test(String(p.diagnostics[0]?.message))),
+      'the calibrated diagnostic',
+    );
+    assert.match(calibrated.diagnostics[0].message as string, /^Batchable, saves ≈ \$\d+\.\d\d\/mo at \d[\d,]*\/day, from usage report, 2026-11-01 – 2026-11-30: /);
+    const report = (await client.connection.sendRequest('batchwise/report', {})) as {
+      usage: { folder: string; reconciliation: { monthlySpend: number; monthlyUnplaced: number; monthlySavings: number; files: string[] } }[];
+      rows: { file: string; volume: { label: string; source: string } }[];
+    };
+    assert.equal(report.usage.length, 1);
+    const u = report.usage[0].reconciliation;
+    // The same figures as `batchwise audit examples --usage …` (the CLI's usage tests check them by hand).
+    assert.deepEqual([u.monthlySpend, u.monthlyUnplaced].map((n) => Math.round(n * 100) / 100), [36.04, 1.25]);
+    assert.deepEqual(u.files, ['usage/openai-completions-1.json', 'usage/openai-completions-2.json', 'usage/anthropic-messages-1.json', 'usage/anthropic-messages-2.json']);
+    assert.deepEqual(report.rows.find((r) => r.file === SUMMARIZE)!.volume.label, 'usage report');
+  });
+
+  test('a client with change annotations is offered a preview of the rewrite: its edit needs confirmation, the plain one does not', async () => {
+    const uri = client.uri('evals/run-evals.ts');
+    await client.open('evals/run-evals.ts');
+    const [d] = (await client.diagnosticsFor(uri, 1)).diagnostics;
+    const actions = (await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } })) as CodeAction[];
+    assert.deepEqual(actions.slice(0, 2).map((a) => a.title), [
+      'Batchwise: Move to Anthropic Message Batches (loop hoist)',
+      'Batchwise: Move to Anthropic Message Batches (loop hoist): preview the changes first',
+    ]);
+    const [plain, preview] = (await Promise.all(actions.slice(0, 2).map((a) => client.connection.sendRequest('codeAction/resolve', a)))) as CodeAction[];
+    const confirm = (a: CodeAction) => Object.values(a.edit!.changeAnnotations!).map((x) => x.needsConfirmation);
+    assert.deepEqual(confirm(plain), [false, false]);
+    assert.deepEqual(confirm(preview), [true, true]);
+    const ids = (a: CodeAction) => a.edit!.documentChanges!.map((c) => ('kind' in c ? c.annotationId : [...new Set((c as TextDocumentEdit).edits.map((e) => (e as { annotationId?: string }).annotationId))].join()));
+    assert.deepEqual(ids(preview), ['batchwise.helper', 'batchwise.helper', 'batchwise.rewrite']);
+    assert.equal(applyToText('', preview.edit!, client.uri('batchwise/anthropicBatch.ts')), applyToText('', plain.edit!, client.uri('batchwise/anthropicBatch.ts')));
+  });
+
+  test('the fix gate: a call whose context is unknown is offered its rewrite only with a confirmation, which says what is unknown', async () => {
+    const uri = await client.open(UNKNOWN_FILE);
+    const [d] = (await client.diagnosticsFor(uri, 1)).diagnostics;
+    assert.equal(d.code, 'BW002');
+    const actions = (await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } })) as CodeAction[];
+    const title = 'Batchwise: Move to the OpenAI Batch API (loop hoist) anyway (the context is unknown: confirm in the preview)';
+    assert.equal(actions[0].title, title);
+    assert.equal(actions[0].isPreferred, false);
+    const resolved = (await client.connection.sendRequest('codeAction/resolve', actions[0])) as CodeAction;
+    const annotations = Object.values(resolved.edit!.changeAnnotations!);
+    assert.deepEqual(annotations.map((a) => a.needsConfirmation), [true, true], 'nothing is applied until the user confirms');
+    assert.match(annotations[0].description!, /^rewriting a call whose context is unknown \(.*no-entry-point: .*\): if a person waits for it, they will wait for a batch, up to 24 hours$/);
+    // The plain rewrite, asked for by hand, is refused by the gate: the confirming action is the only way.
+    const seen = client.messages.length;
+    const plain = (await client.connection.sendRequest('codeAction/resolve', { title: 'Batchwise', data: { ...(actions[0].data as object), action: 'rewrite' } })) as CodeAction;
+    assert.equal(plain.edit, undefined);
+    await client.until(() => client.messages[seen], 'the refusal');
+    assert.match(client.messages[seen].message, /verdict unknown: /);
+  });
+
+  test('a scan that fails: the report request fails with the error, and the status says so', async () => {
+    await client.connection.sendRequest('batchwise/test/failNextScan', { message: 'the disk went away' });
+    const seen = client.notifications.length;
+    await assert.rejects(client.connection.sendRequest('batchwise/report', { rescan: true }), /the disk went away/);
+    const status = client.notifications.slice(seen).filter((n) => n.method === 'batchwise/status').map((n) => n.params);
+    assert.deepEqual(status, [{ state: 'scanning' }, { state: 'failed', message: 'the disk went away' }]);
+    const again = (await client.connection.sendRequest('batchwise/report', { rescan: true })) as { complete: boolean };
+    assert.equal(again.complete, true, 'the next scan runs');
   });
 });
