@@ -4,6 +4,7 @@ import * as apps from './apps';
 import * as bots from './bots';
 import * as calls from './calls';
 import * as cli from './cli';
+import * as convex from './convex';
 import * as data from './data';
 import * as evals from './evals';
 import * as httpServers from './httpServers';
@@ -29,6 +30,7 @@ export const RULES = [
   ...data.RULES,
   ...evals.RULES,
   ...jobs.RULES,
+  ...convex.RULES,
   ...reach.RULES,
 ] as const;
 
@@ -51,8 +53,8 @@ export const HOOKS: Hooks = {
   functionMarks: [metaFrameworks.serverActionFunction],
   functionEntries: [httpServers.nestDecorator, httpServers.graphqlResolver, apps.componentOrHook, httpServers.streamsToClient],
   functionFallbacks: [evals.evalFunction],
-  callEntries: [terminal.stdinLines, apps.reactHook, evals.evalRunner, jobs.queueWorker, jobs.jobEntry, registrationEntry, serverless.firebaseTrigger],
-  optionEntries: [jobs.jobOption, httpServers.httpOption, schedules.cronOption],
+  callEntries: [terminal.stdinLines, apps.reactHook, evals.evalRunner, jobs.queueWorker, jobs.jobEntry, convex.convexCall, registrationEntry, serverless.firebaseTrigger],
+  optionEntries: [jobs.jobOption, convex.convexOption, httpServers.httpOption, schedules.cronOption],
   exportConventions: [serverless.scheduledFunction, metaFrameworks.frameworkExport, serverless.platformFunctionExport, bots.discordModuleExport, metaFrameworks.serverActionExport, serverless.lambdaExport],
   exportHints: [serverless.unmappedLambda],
   memberConventions: [metaFrameworks.frameworkMember, serverless.workerHandler],
