@@ -10,6 +10,7 @@ import * as evals from './evals';
 import * as httpServers from './httpServers';
 import * as jobs from './jobs';
 import * as metaFrameworks from './metaFrameworks';
+import * as motia from './motia';
 import * as reach from './reach';
 import * as schedules from './schedules';
 import * as serverless from './serverless';
@@ -31,6 +32,7 @@ export const RULES = [
   ...evals.RULES,
   ...jobs.RULES,
   ...convex.RULES,
+  ...motia.RULES,
   ...reach.RULES,
 ] as const;
 
@@ -55,7 +57,7 @@ export const HOOKS: Hooks = {
   functionFallbacks: [evals.evalFunction],
   callEntries: [terminal.stdinLines, apps.reactHook, evals.evalRunner, jobs.queueWorker, jobs.jobEntry, convex.convexCall, registrationEntry, serverless.firebaseTrigger],
   optionEntries: [jobs.jobOption, convex.convexOption, httpServers.httpOption, schedules.cronOption],
-  exportConventions: [serverless.scheduledFunction, metaFrameworks.frameworkExport, serverless.platformFunctionExport, bots.discordModuleExport, metaFrameworks.serverActionExport, serverless.lambdaExport],
+  exportConventions: [motia.motiaStep, serverless.scheduledFunction, metaFrameworks.frameworkExport, serverless.platformFunctionExport, bots.discordModuleExport, metaFrameworks.serverActionExport, serverless.lambdaExport],
   exportHints: [serverless.unmappedLambda],
   memberConventions: [metaFrameworks.frameworkMember, serverless.workerHandler],
   registrations: [httpServers.httpRegistration, schedules.cronRegistration, bots.botRegistration, apps.appRegistration],
