@@ -54,6 +54,7 @@ export const HOOKS: Hooks = {
   scopeEntries: [terminal.promptRead],
   functionMarks: [metaFrameworks.serverActionFunction],
   functionEntries: [httpServers.nestDecorator, httpServers.graphqlResolver, apps.componentOrHook, httpServers.streamsToClient],
+  functionPaths: [jobs.registeredProcessor],
   functionFallbacks: [evals.evalFunction],
   callEntries: [terminal.stdinLines, apps.reactHook, evals.evalRunner, jobs.queueWorker, jobs.jobEntry, convex.convexCall, registrationEntry, serverless.firebaseTrigger],
   optionEntries: [jobs.jobOption, convex.convexOption, httpServers.httpOption, schedules.cronOption],

@@ -8,8 +8,8 @@ import { enclosingFunctionName } from '../../detect/detect';
 import { propertyName } from '../../syntax/nodes';
 import type { SyntaxModel } from '../../syntax/model';
 import { openPath, Path, Span, toPath } from '../path';
-import type { CallQuestion, OptionQuestion, RuleContext } from './hooks';
-import { calleeName, literal, objectProps } from './read';
+import type { CallQuestion, FunctionQuestion, OptionQuestion, RuleContext } from './hooks';
+import { calleeName, literal, looksLikeCronSpec, objectProps } from './read';
 import { defineRule, entry } from './rule';
 import { CRON_SCHEDULE } from './schedules';
 
@@ -50,6 +50,9 @@ export const QUEUE_WORKER = defineRule({
     unknownRunner: (entry: string, worker: string, how: string, bulk: boolean, producer: string) =>
       `${worker} is ${how}${bulk ? ' in bulk' : ''} at ${producer}, but nothing shows who runs that code or whether it waits for the result (${entry})`,
     poller: (entry: string, method: string, where: string) => `${entry} reads its jobs back with ${method} at ${where}`,
+    registered: (cls: string, key: string, where: string) => `the job processor \`${cls}\`, kept under '${key}' at ${where}`,
+    noJobProducer: (cls: string, key: string, where: string) => `the job processor \`${cls}\` is kept under '${key}' at ${where}; nothing in the workspace enqueues that job`,
+    scheduled: (key: string, spec: string, where: string) => `the job '${key}' is scheduled on '${spec}' at ${where}`,
   },
 });
 
@@ -352,4 +355,98 @@ function followUpOf(project: ProjectIndex, kind: JobDefinition['kind'] | 'queue'
   }
   memo.set(key, found);
   return found;
+}
+
+/** Methods a job processor class runs its job in. */
+const PROCESSOR_METHODS = new Set(['process', 'handle', 'run', 'execute', 'perform']);
+/** Keys that name a job in a scheduler's configuration object, and keys that give its schedule. */
+const JOB_NAME_KEYS = ['jobName', 'name', 'job'];
+const SCHEDULE_KEYS = ['cron', 'pattern', 'schedule'];
+
+/**
+ * A job processor class kept in a registry under its job's name (`{ 'enrich': new EnrichProcessor() }`,
+ * `new Map([['enrich', new EnrichProcessor()]])`), dispatched by `registry[job.name]`: decided by
+ * whoever enqueues that name (`queue.add('enrich', …)`) or schedules it. Null for any other function.
+ */
+export function registeredProcessor(q: FunctionQuestion): Path[] {
+  const { fi, fn, project, file } = q;
+  const def = fi.parents.get(fn);
+  if (def?.type !== T.MethodDefinition || def.static) return [];
+  const method = propertyName(def.key, def.computed);
+  const cls = fi.parents.get(fi.parents.get(def)!);
+  if (!method || !PROCESSOR_METHODS.has(method) || (cls?.type !== T.ClassDeclaration && cls?.type !== T.ClassExpression) || !cls.id) return [];
+  const name = cls.id.name;
+  const m = QUEUE_WORKER.messages;
+  const paths: Path[] = [];
+  for (const f of project.files) {
+    const text = project.text(f);
+    if (!text || !text.includes(`new ${name}`)) continue;
+    const rfi = project.get(f);
+    if (!rfi) continue;
+    for (const id of rfi.identifiers(name)) {
+      const made = rfi.parents.get(id);
+      if (made?.type !== T.NewExpression || made.callee !== id) continue;
+      const key = registryKey(rfi, made, q.stringOf(f));
+      if (key === null) continue;
+      const worker = m.registered(name, key, `${f}:${made.loc.start.line}`);
+      const found = jobNameProducers(q, key, worker, file);
+      for (const p of found) paths.push(p);
+      if (found.length === 0) paths.push(openPath(QUEUE_WORKER, m.noJobProducer(name, key, `${f}:${made.loc.start.line}`), f, made.loc.start.line));
+    }
+  }
+  return paths;
+}
+
+/** The job name an instance is kept under: an object's key or a Map entry's. */
+function registryKey(fi: SyntaxModel, made: TSESTree.NewExpression, stringOf: (n: TSESTree.Node) => string | null): string | null {
+  const holder = fi.parents.get(made);
+  if (holder?.type === T.Property && holder.value === made && fi.parents.get(holder)?.type === T.ObjectExpression) {
+    return holder.computed ? stringOf(holder.key) : propertyName(holder.key, false);
+  }
+  if (holder?.type === T.ArrayExpression && holder.elements.length === 2 && holder.elements[1] === made && holder.elements[0]) {
+    return literal(holder.elements[0]) ?? stringOf(holder.elements[0]);
+  }
+  return null;
+}
+
+/** Paths to a job by its name: `queue.add(name, …)`, an `addBulk` of it, a scheduler configured for it. */
+function jobNameProducers(q: RuleContext, key: string, worker: string, workerFile: string): Path[] {
+  const { project } = q;
+  const m = QUEUE_WORKER.messages;
+  const paths: Path[] = [];
+  for (const f of project.files) {
+    const text = project.text(f);
+    if (!text || !text.includes(key)) continue;
+    const fi = project.get(f);
+    if (!fi) continue;
+    const strings = q.stringOf(f);
+    for (const call of fi.memberCalls('add')) {
+      const first = call.arguments[0];
+      if (!first || (literal(first) ?? strings(first)) !== key) continue;
+      const what = { worker, producer: `${f}:${call.loc.start.line}`, how: m.enqueuedWith('add') };
+      const enclosing = { file: f, range: (fi.functionOf(call) ?? fi.ast).range };
+      for (const p of q.walk(f, call)) paths.push(producerPath(p, what, false, () => waitsForJob(project, [...(p.spans ?? []), enclosing]), () => null, () => followUpOf(project, 'queue', workerFile)));
+    }
+    for (const call of fi.memberCalls('addBulk')) {
+      if (!fi.src(call).includes(`'${key}'`) && !fi.src(call).includes(`"${key}"`)) continue;
+      const what = { worker, producer: `${f}:${call.loc.start.line}`, how: m.enqueuedWith('addBulk') };
+      const enclosing = { file: f, range: (fi.functionOf(call) ?? fi.ast).range };
+      for (const p of q.walk(f, call)) paths.push(producerPath(p, what, true, () => waitsForJob(project, [...(p.spans ?? []), enclosing]), () => null, () => followUpOf(project, 'queue', workerFile)));
+    }
+    // `{ jobName: 'x', cron: '…' }` in a scheduler table, `upsertJobScheduler(id, { pattern }, { name: 'x' })`.
+    for (const nameKey of JOB_NAME_KEYS) {
+      for (const id of fi.identifiers(nameKey)) {
+        const prop = fi.parents.get(id);
+        const obj = prop ? fi.parents.get(prop) : undefined;
+        if (prop?.type !== T.Property || prop.key !== id || literal(prop.value) !== key || obj?.type !== T.ObjectExpression) continue;
+        let props = objectProps(obj);
+        const call = fi.parents.get(obj);
+        if (call?.type === T.CallExpression && calleeName(call) === 'upsertJobScheduler' && call.arguments[2] === obj) props = objectProps(call.arguments[1]);
+        const spec = SCHEDULE_KEYS.map((k) => literal(props.get(k))).find((v) => v !== undefined && looksLikeCronSpec(v));
+        if (spec === undefined) continue;
+        paths.push(toPath(entry(CRON_SCHEDULE, `${m.scheduled(key, spec, `${f}:${obj.loc.start.line}`)}; it runs ${worker}`, obj, { schedule: spec }), f));
+      }
+    }
+  }
+  return paths;
 }
