@@ -411,9 +411,13 @@ suite('Batchwise in VS Code', () => {
     const doc = await open('scripts/summarize-nightly.ts');
     const before = doc.getText();
     const start = doc.offsetAt(positionOf(doc, 'openai.chat.completions.create('));
+    const shown = api.notifications().length;
     const applied = await vscode.commands.executeCommand<boolean>('batchwise.applyFix', doc.uri, doc.version - 1, start, start + 10);
     assert.equal(applied, false);
     assert.equal(doc.getText(), before);
+    // Not silent, and said once (the server's reason, not a second notification of the client's).
+    const told = await poll(() => api.notifications().length > shown && api.notifications().slice(shown), 'the refusal is shown');
+    assert.deepEqual(told, [{ severity: 'warning', message: 'Batchwise: the file changed since this fix was offered; use the Quick Fix again.', actions: [] }]);
   });
 
   test('the Quick Fix rewrites the loop to the Batch API and adds the helper module', async () => {
@@ -512,10 +516,25 @@ suite('Batchwise in VS Code', () => {
     assert.equal(row.verdict, 'batchable');
     assert.ok(row.fix?.safe);
     const original = readFileSync(fileUri('evals/run-evals.ts').fsPath, 'utf8');
+    const before = api.lastReport()!;
+    const statusBefore = api.statusText();
     await api.reportMessage({ type: 'applyFix', folder: row.folder, file: row.file, line: row.line, column: row.column });
     const doc = vscode.workspace.textDocuments.find((t) => t.uri.toString() === fileUri('evals/run-evals.ts').toString())!;
     assert.match(doc.getText(), /runMessagesBatch/);
     await poll(() => rowOf('evals/run-evals.ts')?.verdict !== 'batchable', 'the report drops the fixed call');
+    // As after a Quick Fix in the editor: the totals, the status bar, the CodeLens and the exports follow without a scan.
+    const after = api.lastReport()!;
+    assert.ok(after.totals.monthlySavings < before.totals.monthlySavings, `${before.totals.monthlySavings} → ${after.totals.monthlySavings}`);
+    await poll(() => api.statusText() !== statusBefore, 'the status bar follows');
+    assert.equal(api.statusText(), `$(graph) ${after.display.monthlySavings}/mo`);
+    await settled(doc);
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri);
+    assert.deepEqual(lenses.map((l) => l.command?.title), []);
+    const target = fileUri('report-after-report-fix.csv');
+    await api.exportReport('csv', target);
+    const csv = Buffer.from(await vscode.workspace.fs.readFile(target)).toString('utf8');
+    assert.ok(!csv.split('\n').some((l) => l.startsWith('evals/run-evals.ts') && l.includes(',batchable,')), csv);
+    await vscode.workspace.fs.delete(target);
     // Back as it was, for the tests after this one.
     await restore(doc, original);
     await settled(doc);
