@@ -76,6 +76,7 @@ export class WorkspaceSession {
 
   setOverlay(relPath: string, text: string | undefined): void {
     const rel = toPosix(relPath);
+    this.recording = null; // an analysis running now may have read the old text: it is not kept
     if (text === undefined) this.overlays.delete(rel);
     else this.overlays.set(rel, text);
     if (text !== undefined && this.fileList && !this.fileList.includes(rel) && isSourceFile(rel)) this.fileList = null;
@@ -86,6 +87,7 @@ export class WorkspaceSession {
    * `listChanged` when a file was created or deleted, so the file list is read again.
    */
   invalidate(relPath?: string, listChanged = false): void {
+    this.recording = null; // an analysis running now may have read the old text: it is not kept
     if (relPath === undefined) {
       this.projectConfig = null;
       this.usageLoaded = null;
@@ -298,7 +300,8 @@ export class WorkspaceSession {
 
   private read(rel: string): string | undefined {
     const text = this.readSource(rel);
-    this.recording?.set(`r:${rel}`, readHash(text, text === undefined ? this.texts.get(rel)?.error : undefined));
+    // Hashed once per analysis: the analysis reads a file's text many times, and it does not change in between.
+    if (this.recording && !this.recording.has(`r:${rel}`)) this.recording.set(`r:${rel}`, readHash(text, text === undefined ? this.texts.get(rel)?.error : undefined));
     return text;
   }
 
@@ -321,7 +324,7 @@ export class WorkspaceSession {
   /** Project metadata files (package.json, tsconfig.json) and the helper module: plain reads, absent is fine. */
   private readAny(rel: string): string | undefined {
     const text = this.readOther(rel);
-    this.recording?.set(`a:${rel}`, readHash(text, undefined));
+    if (this.recording && !this.recording.has(`a:${rel}`)) this.recording.set(`a:${rel}`, readHash(text, undefined));
     return text;
   }
 

@@ -17,6 +17,9 @@ import { isValueReference } from './references';
 
 const FOLDER_IMPORT = /(from\s*|require\(\s*)['"]\.\.?\/?['"]/;
 
+/** Text that may load a module whole, so that its exports are used without being named: `import * as`, `export *`, `require`, `import(`, `import x = require`. */
+const WHOLE_MODULE = /\b(?:import|export)\s*(?:type\s+)?\*|\brequire\b|\bimport\s*\(/;
+
 /**
  * One place a function (or a value standing for one) is used. `call`: node is the call. `argument`:
  * the call it is handed to. `option`: the Property of an options object handed to a call. `member`:
@@ -176,7 +179,7 @@ export class CallGraph {
     const found = (refs: Ref[]) => {
       for (const ref of refs) steps.push({ ref });
     };
-    for (const importer of this.importersOf(file)) {
+    for (const importer of this.importersNaming(file, exportName)) {
       if (isTestFile(importer)) continue;
       const fi = this.project.get(importer);
       if (!fi) continue;
@@ -415,6 +418,30 @@ export class CallGraph {
     return (text) => Boolean(text) && (needles.some((n) => text!.includes(n)) || (base === 'index' && FOLDER_IMPORT.test(text!)));
   }
 
+  /** Modules whose importers a search asked for through importersNaming (for unparsedCandidates, as importersOf). */
+  private readonly askedImporters = new Set<string>();
+
+  /**
+   * The importers of `file` that can give a step for its export `exportName`: importersOf(file); with
+   * the import scan, a candidate whose text names `exportName` nowhere and loads no module whole (no
+   * namespace import, `export *`, `require`, `import()`) is left out unparsed, since none of its
+   * imports can be that export.
+   */
+  private importersNaming(file: string, exportName: string): string[] {
+    const scanned = this.project.importCandidates(file);
+    if (!scanned || exportName === 'default' || this.importerMemo.has(file)) return this.importersOf(file);
+    this.askedImporters.add(file);
+    const names = this.namesModule(file);
+    const out: string[] = [];
+    for (const f of scanned) {
+      const text = this.project.text(f);
+      if (f === file || !names(text) || (!text!.includes(exportName) && !WHOLE_MODULE.test(text!))) continue;
+      const fi = this.project.get(f);
+      if (fi?.moduleRefs().some((r) => this.project.resolveImport(f, r.source) === file)) out.push(f);
+    }
+    return out;
+  }
+
   private readonly namingMemo = new Map<string, string[]>();
 
   /**
@@ -425,7 +452,7 @@ export class CallGraph {
   private unparsedCandidates(file: string): readonly string[] {
     const known = this.unparsedImporters.get(file);
     if (known) return known;
-    if (!this.importerMemo.has(file)) return [];
+    if (!this.importerMemo.has(file) && !this.askedImporters.has(file)) return [];
     let list = this.namingMemo.get(file);
     if (!list) {
       const names = this.namesModule(file);
