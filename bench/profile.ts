@@ -101,7 +101,7 @@ async function main(): Promise<void> {
   const top = Number(values.top);
   const countFile = join(out, 'counts.json');
   const flags = ['--cpu-prof', `--cpu-prof-dir=${out}`];
-  const run = await runChild(process.execPath, [...flags, '--require', join(__dirname, 'countCalls.js'), join(ROOT, 'out', 'src', 'cli', 'main.js'), 'audit', dir, '--format', 'json'], {
+  const run = await runChild(process.execPath, [...flags, '--require', join(__dirname, 'countCalls.js'), join(ROOT, 'out', 'src', 'cli', 'main.js'), 'audit', dir, '--format', 'json', '--no-cache'], {
     timeoutSec: Number(values.timeout),
     env: { ...process.env, BENCH_COUNT_FILE: countFile },
   });

@@ -7,8 +7,8 @@
 //   node out/bench/run.js [--largest N] [--only owner/name,…] [--no-trees] [--no-synthetic]
 //                         [--timeout SEC] [--synthetic-timeout SEC] [--json FILE]
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SDK_MARKERS } from './engine';
@@ -75,8 +75,10 @@ interface AuditOutcome {
   failure: string | null;
 }
 
-async function audit(dir: string, timeoutSec: number): Promise<AuditOutcome> {
-  const run = await runChild(process.execPath, [CLI, 'audit', dir, '--format', 'json'], { timeoutSec });
+/** One audit; with `cacheFile`, the cache there (cold: a file that does not exist yet), else none. */
+async function audit(dir: string, timeoutSec: number, cacheFile?: string): Promise<AuditOutcome> {
+  const cacheArgs = cacheFile ? ['--cache-location', cacheFile] : ['--no-cache'];
+  const run = await runChild(process.execPath, [CLI, 'audit', dir, '--format', 'json', ...cacheArgs], { timeoutSec });
   if (run.timedOut) return { run, findings: null, errors: null, failure: `over ${timeoutSec} s` };
   if (run.status !== 0 && run.status !== 1) return { run, findings: null, errors: null, failure: `exit ${run.status}: ${run.stderr.trim().split('\n').slice(-1)[0] ?? ''}` };
   try {
@@ -117,9 +119,12 @@ async function measureTree(t: { repo: string; commit: string; source: TreeResult
   } catch {
     pa = null;
   }
-  const cold = await audit(dir, timeoutSec);
-  // No cache exists yet, so warm is the same work again; measured anyway so the figure is there when one does.
-  const warm = await audit(dir, timeoutSec);
+  // Cold writes a cache file of its own (none before it); warm is the second audit of the unchanged tree, answered from it.
+  const cacheDir = mkdtempSync(join(tmpdir(), 'batchwise-bench-cache-'));
+  const cacheFile = join(cacheDir, 'audit.json');
+  const cold = await audit(dir, timeoutSec, cacheFile);
+  const warm = await audit(dir, timeoutSec, cacheFile);
+  rmSync(cacheDir, { recursive: true, force: true });
   const ok = (r: ChildRun) => r.status === 0 && !r.timedOut;
   const seconds = (a: AuditOutcome) => (a.failure ? null : a.run.seconds);
   const peaks = [cold, warm].filter((a) => !a.failure && a.run.peakMb !== null).map((a) => a.run.peakMb!);
@@ -238,7 +243,7 @@ async function synthetic(timeoutSec: number): Promise<{ baseline: number; baseli
       }
       process.stderr.write(`synthetic: ${family.name}, ${size} ${family.unit}…\n`);
       const input = writeInput(family.source(size));
-      const run = await runChild(process.execPath, [CLI, 'audit', input.dir, '--format', 'json'], { timeoutSec });
+      const run = await runChild(process.execPath, [CLI, 'audit', input.dir, '--format', 'json', '--no-cache'], { timeoutSec });
       input.dispose();
       let findings: number | null = null;
       let errors: string[] = [];

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { WorkspaceSession } from '../workspace/session';
+import { defaultCacheLocation } from '../workspace/cache';
 import type { Finding } from '../core/model';
 import { pathToFileURL } from 'node:url';
 import { toJsonReport } from '../core/report/json';
@@ -28,6 +29,8 @@ interface AuditFlags extends VolumeFlags {
   color?: boolean;
   failOnSavings?: number;
   usage?: string[];
+  cache: boolean;
+  cacheLocation?: string;
 }
 
 /** Colour on a terminal, unless NO_COLOR is set or TERM is dumb; FORCE_COLOR (other than 0) asks for it anyway. */
@@ -96,6 +99,8 @@ export function registerAudit(program: Command): void {
     .option('--interpolated-tokens <n>', 'tokens assumed for each non-literal prompt part', tokens)
     .option('--output-tokens <n>', 'output tokens assumed when a call sets no max_tokens', tokens)
     .option('--no-color', 'never colour the table')
+    .option('--no-cache', 'analyse everything again: neither read nor write the cache of the last audit (by default an unchanged tree is answered from it)')
+    .option('--cache-location <file>', 'the cache file (default: one per folder under $XDG_CACHE_HOME/batchwise or ~/.cache/batchwise)')
     .option('--usage <file...>', "the providers' usage reports you saved (OpenAI Usage API / Anthropic usage report JSON pages, or the consoles' CSV exports): measured volume replaces the assumed one")
     .action((dir: string, flags: AuditFlags) => {
       const root = resolve(dir);
@@ -118,7 +123,8 @@ export function registerAudit(program: Command): void {
         return;
       }
       const usage = (flags.usage ?? []).map((f) => ({ path: resolve(f), name: f }));
-      const session = new WorkspaceSession(root, optionsFromFlags({}), { overrides: volumeOverrides(flags), usage });
+      const cache = flags.cache === false ? undefined : { location: flags.cacheLocation ? resolve(flags.cacheLocation) : defaultCacheLocation(root) };
+      const session = new WorkspaceSession(root, optionsFromFlags({}), { overrides: volumeOverrides(flags), usage, cache });
       const result = session.analyzeAll();
       const toFile = Boolean(flags.output);
       let text: string;

@@ -1,6 +1,6 @@
 // The pipeline over a project: prefilter → parse → detect → classify → estimate → fix check.
 import type { AnalysisOptions, AnalysisResult, CallSite, Estimate, Finding, FixSummary, ProjectSource } from './model';
-import { failureMessage, ModuleLookup, ParseCache, ProjectIndex } from './project';
+import { failureMessage, ModuleLookup, ParseCache, ProjectIndex, ProjectIndexOptions } from './project';
 import { Resolver } from './detect/resolve';
 import { detectInFile, mayContainCalls, DetectedCall } from './detect/detect';
 import { Classifier, isTestFile } from './classify';
@@ -38,8 +38,9 @@ export class Analyzer {
     private readonly options: AnalysisOptions,
     private readonly stages: PipelineStages = {},
     parseCache?: ParseCache,
+    projectOptions?: ProjectIndexOptions,
   ) {
-    this.project = new ProjectIndex(source, parseCache);
+    this.project = new ProjectIndex(source, parseCache, projectOptions);
     this.resolver = new Resolver(this.project);
     this.classifier = new Classifier(this.project, this.resolver);
   }

@@ -37,17 +37,107 @@ export function stripExtension(path: string): string {
 /** Parses kept between analyses, keyed by file; an entry is reused only while the text is identical. */
 export type ParseCache = Map<string, { text: string; entry: SyntaxModel | null; error?: string }>;
 
+/** How the project is read; the defaults are the fast ones, the others give identical results and exist to test that. */
+export interface ProjectIndexOptions {
+  /**
+   * Find the files that may import a module from a text scan of every file's import specifiers
+   * (`importCandidates`), so only those are parsed; false: no scan, the call graph parses every file
+   * that names the module. Default true.
+   */
+  importScan?: boolean;
+}
+
+/** A keyword a module specifier follows: `from '…'`, `import '…'`, `import('…')`, `require('…')`, `import x = require('…')`. */
+const SPECIFIER_KEYWORD = /\b(?:from|import|require)/g;
+
+/**
+ * What may stand between the keyword and the specifier's string: whitespace, parentheses, `?.`, type
+ * arguments (`require<T>(…)`), comments. Each piece is matched atomically (a lookahead captured, then
+ * consumed), so the match never backtracks into one.
+ */
+const SPECIFIER_AFTER = /(?:[\s(?.>]|(?=(?<args><[^;]*?>))\k<args>|(?=(?<block>\/\*[\s\S]*?\*\/))\k<block>|(?=(?<line>\/\/[^\n\r\u2028\u2029]*))\k<line>)*(?:'(?<single>[^'\r\n]*)'|"(?<double>[^"\r\n]*)")/y;
+
+/** How far after its keyword a specifier's string may end: each keyword costs at most this, so no text makes the scan quadratic. */
+const SPECIFIER_WINDOW = 1000;
+
+/**
+ * The module specifiers a file's text names, by a scan that never parses: a superset of what the
+ * parser reads as module references (a keyword in a comment or a string counts too; the parse
+ * confirms each candidate), but for a string more than 1,000 characters after its keyword (a long
+ * comment between them). `exact` is false when a specifier holds a backslash (an escape the scan does
+ * not decode): such a file may import anything.
+ */
+export function scanSpecifiers(text: string): { specifiers: string[]; exact: boolean } {
+  const specifiers: string[] = [];
+  let exact = true;
+  const keyword = new RegExp(SPECIFIER_KEYWORD.source, 'g');
+  const after = new RegExp(SPECIFIER_AFTER.source, 'y');
+  for (let k = keyword.exec(text); k !== null; k = keyword.exec(text)) {
+    const end = k.index + k[0].length;
+    const window = text.slice(end, end + SPECIFIER_WINDOW);
+    after.lastIndex = 0;
+    const m = after.exec(window);
+    if (!m) continue;
+    const spec = m.groups!.single ?? m.groups!.double;
+    if (spec.includes('\\')) exact = false;
+    else specifiers.push(spec);
+  }
+  return { specifiers, exact };
+}
+
 export class ProjectIndex {
   private readonly cache = new Map<string, SyntaxModel | null>();
   private readonly fileSet: Set<string>;
   readonly errors: AnalysisError[] = [];
   private readonly reportedErrors = new Set<string>();
 
+  private readonly importScan: boolean;
+
   constructor(
     readonly source: ProjectSource,
     private readonly shared?: ParseCache,
+    options: ProjectIndexOptions = {},
   ) {
     this.fileSet = new Set(source.files);
+    this.importScan = options.importScan ?? true;
+  }
+
+  /** Target file → the files whose scanned specifiers resolve to it, in project order; built on first use. */
+  private scannedImporters: Map<string, string[]> | null = null;
+  /** Files whose specifiers the scan cannot read exactly: candidates for every module. */
+  private inexactFiles: string[] = [];
+  private fileOrder: Map<string, number> | null = null;
+
+  /**
+   * Files that may import `file`, from a text scan of every file's import specifiers resolved as
+   * `resolveImport` does (in project order; a superset of the files whose parse imports it), or null
+   * when the project is read without the scan. The scan reads each file once; nothing is parsed.
+   */
+  importCandidates(file: string): readonly string[] | null {
+    if (!this.importScan) return null;
+    if (!this.scannedImporters) this.scanImports();
+    const direct = this.scannedImporters!.get(file) ?? [];
+    if (this.inexactFiles.length === 0) return direct;
+    const order = (this.fileOrder ??= new Map(this.source.files.map((f, i) => [f, i])));
+    return [...new Set([...direct, ...this.inexactFiles])].sort((a, b) => order.get(a)! - order.get(b)!);
+  }
+
+  private scanImports(): void {
+    const index = new Map<string, string[]>();
+    for (const f of this.source.files) {
+      const text = this.text(f);
+      if (text === undefined) continue;
+      const { specifiers, exact } = scanSpecifiers(text);
+      if (!exact) this.inexactFiles.push(f);
+      for (const spec of specifiers) {
+        const target = this.resolveImport(f, spec);
+        if (target === null) continue;
+        const list = index.get(target);
+        if (!list) index.set(target, [f]);
+        else if (list[list.length - 1] !== f) list.push(f);
+      }
+    }
+    this.scannedImporters = index;
   }
 
   get files(): readonly string[] {
@@ -219,7 +309,21 @@ export class ProjectIndex {
   resolveImport(fromFile: string, specifier: string): string | null {
     if (specifier.startsWith('.')) return this.resolvePath(joinPath(dirname(fromFile), specifier));
     if (specifier.startsWith('node:')) return null;
+    // A bare specifier resolves the same way from every file its config governs.
     const config = this.configFor(fromFile);
+    let memo = this.bareMemo.get(config);
+    if (!memo) this.bareMemo.set(config, (memo = new Map()));
+    const known = memo.get(specifier);
+    if (known !== undefined) return known;
+    const resolved = this.resolveBare(config, specifier);
+    memo.set(specifier, resolved);
+    return resolved;
+  }
+
+  private readonly bareMemo = new Map<ModuleConfig, Map<string, string | null>>();
+  private readonly pathMemo = new Map<string, string | null>();
+
+  private resolveBare(config: ModuleConfig, specifier: string): string | null {
     for (const { pattern, targets } of config.aliases) {
       const star = pattern.indexOf('*');
       let rest: string | null = null;
@@ -298,6 +402,14 @@ export class ProjectIndex {
   }
 
   private resolvePath(base: string): string | null {
+    const known = this.pathMemo.get(base);
+    if (known !== undefined) return known;
+    const resolved = this.findPath(base);
+    this.pathMemo.set(base, resolved);
+    return resolved;
+  }
+
+  private findPath(base: string): string | null {
     const candidates = [base];
     // TypeScript ESM style: './x.js' written for './x.ts'.
     const stripped = stripExtension(base);

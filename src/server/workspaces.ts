@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isAbsolute, relative, sep } from 'node:path';
 import type { Severity } from '../core/model';
 import { WorkspaceSession } from '../workspace/session';
+import { defaultCacheLocation } from '../workspace/cache';
 import type { SessionOptions } from '../workspace/session';
 import { DEFAULT_SETTINGS, Settings } from './settings';
 
@@ -75,7 +76,7 @@ export class Workspaces {
     let session = this.sessions.get(folder.root);
     if (!session) {
       const s = this.settingsFor(folder);
-      session = new WorkspaceSession(folder.root, s.options, sessionOptions(s));
+      session = new WorkspaceSession(folder.root, s.options, sessionOptions(s, folder.root));
       this.sessions.set(folder.root, session);
     }
     return session;
@@ -87,7 +88,7 @@ export class Workspaces {
 
   setSettings(folder: Folder, settings: Settings): void {
     this.settings.set(folder.root, settings);
-    this.sessions.get(folder.root)?.setOptions(settings.options, sessionOptions(settings));
+    this.sessions.get(folder.root)?.setOptions(settings.options, sessionOptions(settings, folder.root));
   }
 
   /** The severity of a batchable call in this folder: the project file's `severity` wins over the editor setting. */
@@ -96,7 +97,11 @@ export class Workspaces {
   }
 }
 
-/** What a folder's session takes from its settings: where helpers go, and the usage reports to calibrate with. */
-function sessionOptions(s: Settings): SessionOptions {
-  return { helperPath: s.helperPath, usage: s.usage };
+/**
+ * What a folder's session takes from its settings: where helpers go, and the usage reports to
+ * calibrate with; and the audit cache in the user's cache folder, so a workspace scan of an unchanged
+ * folder is answered from the last one.
+ */
+function sessionOptions(s: Settings, root: string): SessionOptions {
+  return { helperPath: s.helperPath, usage: s.usage, cache: { location: defaultCacheLocation(root) } };
 }

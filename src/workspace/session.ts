@@ -22,6 +22,7 @@ import { applyProjectConfig, chooseHelperPath, DEFAULT_HELPER_PATH, loadProjectC
 import { creationProblem } from './insideRoot';
 import { pipelineStagesFor, planRewrite } from './stages';
 import { FixPermit, gateFix, permits } from '../core/rewrite/gate';
+import { AuditCacheOptions, cacheKey, engineIdentity, loadCachedResult, readHash, saveCachedResult } from './cache';
 
 export type FixOutcome = { ok: true; fix: Fix } | { ok: false; reason: string };
 
@@ -34,6 +35,8 @@ export interface SessionOptions {
   overrides?: Partial<AnalysisOptions>;
   /** Saved usage reports besides the project file's "usage": absolute, or relative to the root. */
   usage?: UsagePath[];
+  /** Keep whole-workspace results on disk by content hash (src/workspace/cache.ts); none when absent. */
+  cache?: AuditCacheOptions;
 }
 
 interface CachedText {
@@ -73,6 +76,7 @@ export class WorkspaceSession {
 
   setOverlay(relPath: string, text: string | undefined): void {
     const rel = toPosix(relPath);
+    this.recording = null; // an analysis running now may have read the old text: it is not kept
     if (text === undefined) this.overlays.delete(rel);
     else this.overlays.set(rel, text);
     if (text !== undefined && this.fileList && !this.fileList.includes(rel) && isSourceFile(rel)) this.fileList = null;
@@ -83,6 +87,7 @@ export class WorkspaceSession {
    * `listChanged` when a file was created or deleted, so the file list is read again.
    */
   invalidate(relPath?: string, listChanged = false): void {
+    this.recording = null; // an analysis running now may have read the old text: it is not kept
     if (relPath === undefined) {
       this.projectConfig = null;
       this.usageLoaded = null;
@@ -117,12 +122,70 @@ export class WorkspaceSession {
   }
 
   analyzeAll(isCancelled?: () => boolean): AnalysisResult {
-    return this.withConfigErrors(this.withUsage(this.analyzer().run({ isCancelled }), isCancelled));
+    const cached = this.cacheLookup();
+    const result = cached?.hit ?? this.recorded(cached, isCancelled, () => this.analyzer().run({ isCancelled }));
+    return this.withConfigErrors(this.withUsage(result, isCancelled));
   }
 
   /** `analyzeAll` in slices, yielding the thread between them: for an editor, which must stay responsive. */
   async analyzeAllAsync(isCancelled?: () => boolean, onProgress?: (done: number, total: number) => void): Promise<AnalysisResult> {
-    return this.withConfigErrors(this.withUsage(await this.analyzer().runAsync({ isCancelled, onProgress }), isCancelled));
+    const cached = this.cacheLookup();
+    const result = cached?.hit ?? (await this.recordedAsync(cached, isCancelled, () => this.analyzer().runAsync({ isCancelled, onProgress })));
+    return this.withConfigErrors(this.withUsage(result, isCancelled));
+  }
+
+  /** Every read of the analysis running now, when its result is to be cached: 'r:' sources, 'a:' other files, each with readHash. */
+  private recording: Map<string, string> | null = null;
+
+  /** The cached whole-workspace result, when the cache is on and nothing it depends on changed; the key to save under otherwise. */
+  private cacheLookup(): { key: string; hit: AnalysisResult | null } | null {
+    const cache = this.sessionOptions.cache;
+    if (!cache) return null;
+    const source = this.source();
+    const key = cacheKey({
+      identity: cache.identity ?? engineIdentity(),
+      root: this.root,
+      options: [this.effectiveOptions(), this.options, this.sessionOptions.overrides ?? null],
+      files: source.files,
+      configFiles: source.configFiles ?? [],
+    });
+    const hit = loadCachedResult(cache.location, key, (tagged) => {
+      const path = tagged.slice(2);
+      if (tagged.startsWith('r:')) {
+        const text = this.read(path);
+        return readHash(text, text === undefined ? this.texts.get(path)?.error : undefined);
+      }
+      return readHash(this.readAny(path), undefined);
+    });
+    return { key, hit };
+  }
+
+  private recorded(cached: { key: string } | null, isCancelled: (() => boolean) | undefined, run: () => AnalysisResult): AnalysisResult {
+    if (!cached) return run();
+    this.recording = new Map();
+    try {
+      return this.saved(cached.key, run(), isCancelled);
+    } finally {
+      this.recording = null;
+    }
+  }
+
+  private async recordedAsync(cached: { key: string } | null, isCancelled: (() => boolean) | undefined, run: () => Promise<AnalysisResult>): Promise<AnalysisResult> {
+    if (!cached) return run();
+    const recording = new Map<string, string>();
+    this.recording = recording;
+    try {
+      const result = await run();
+      return this.recording === recording ? this.saved(cached.key, result, isCancelled) : result;
+    } finally {
+      if (this.recording === recording) this.recording = null;
+    }
+  }
+
+  /** Writes a finished (not cancelled) analysis to the cache with what it read. */
+  private saved(key: string, result: AnalysisResult, isCancelled: (() => boolean) | undefined): AnalysisResult {
+    if (!isCancelled?.() && this.recording && this.sessionOptions.cache) saveCachedResult(this.sessionOptions.cache.location, key, this.recording, result);
+    return result;
   }
 
   /** The usage reports of the project file and the session options, read once until one changes. */
@@ -236,6 +299,13 @@ export class WorkspaceSession {
   }
 
   private read(rel: string): string | undefined {
+    const text = this.readSource(rel);
+    // Hashed once per analysis: the analysis reads a file's text many times, and it does not change in between.
+    if (this.recording && !this.recording.has(`r:${rel}`)) this.recording.set(`r:${rel}`, readHash(text, text === undefined ? this.texts.get(rel)?.error : undefined));
+    return text;
+  }
+
+  private readSource(rel: string): string | undefined {
     const overlay = this.overlays.get(rel);
     if (overlay !== undefined) return overlay;
     let cached = this.texts.get(rel);
@@ -253,6 +323,12 @@ export class WorkspaceSession {
 
   /** Project metadata files (package.json, tsconfig.json) and the helper module: plain reads, absent is fine. */
   private readAny(rel: string): string | undefined {
+    const text = this.readOther(rel);
+    if (this.recording && !this.recording.has(`a:${rel}`)) this.recording.set(`a:${rel}`, readHash(text, undefined));
+    return text;
+  }
+
+  private readOther(rel: string): string | undefined {
     // An open editor's text wins over the disk here too (a helper module a fix created and the user has open).
     const overlay = this.overlays.get(toPosix(rel));
     if (overlay !== undefined) return overlay;

@@ -17,6 +17,9 @@ import { isValueReference } from './references';
 
 const FOLDER_IMPORT = /(from\s*|require\(\s*)['"]\.\.?\/?['"]/;
 
+/** Text that may load a module whole, so that its exports are used without being named: `import * as`, `export *`, `require`, `import(`, `import x = require`. */
+const WHOLE_MODULE = /\b(?:import|export)\s*(?:type\s+)?\*|\brequire\b|\bimport\s*\(/;
+
 /**
  * One place a function (or a value standing for one) is used. `call`: node is the call. `argument`:
  * the call it is handed to. `option`: the Property of an options object handed to a call. `member`:
@@ -132,13 +135,14 @@ export class CallGraph {
     const names = [...new Set([name, ...exportNames].filter((n): n is string => n !== null && n !== 'default'))];
     // Only files that could import the module (or, for a method, a barrel re-exporting it) count.
     const modules = isMethod ? [file].concat(this.reachingImporters(file).filter((f) => this.reExportsAny(f))) : [file];
-    const candidates = new Set(modules.flatMap((m) => this.unparsedImporters.get(m) ?? []));
+    const candidates = new Set(modules.flatMap((m) => this.unparsedCandidates(m)));
     const uses: Use[] = [];
     for (const f of candidates) {
       if (f === file || isTestFile(f)) continue;
       const text = this.project.text(f) ?? '';
       const mentioned = names.find((n) => new RegExp(`\\b${escapeRegExp(n)}\\b`).test(text)) ?? (exportNames.includes('default') && !isMethod ? 'the default export' : undefined);
-      if (mentioned) uses.push({ kind: 'unparsed', file: f, node: fi.ast, name: mentioned });
+      // The parse last: only a file that names the function is parsed to see whether it fails.
+      if (mentioned && this.project.parseFailure(f)) uses.push({ kind: 'unparsed', file: f, node: fi.ast, name: mentioned });
     }
     return uses;
   }
@@ -175,7 +179,7 @@ export class CallGraph {
     const found = (refs: Ref[]) => {
       for (const ref of refs) steps.push({ ref });
     };
-    for (const importer of this.importersOf(file)) {
+    for (const importer of this.importersNaming(file, exportName)) {
       if (isTestFile(importer)) continue;
       const fi = this.project.get(importer);
       if (!fi) continue;
@@ -369,21 +373,29 @@ export class CallGraph {
   /** Files that name a module as an import would but have a syntax error, by module; filled by importersOf. */
   private readonly unparsedImporters = new Map<string, string[]>();
 
-  /** Files that may import `file`: a cheap text test on its name first, then a parse of the modules they load. */
+  /**
+   * Files that may import `file`: the files a text scan of import specifiers says may load it (or,
+   * without the scan, every file), that name it as an import would; a parse of each confirms.
+   */
   importersOf(file: string): string[] {
     const memo = this.importerMemo.get(file);
     if (memo) return memo;
-    const stem = stripExtension(file);
-    const base = stem.slice(stem.lastIndexOf('/') + 1);
-    // A workspace package's files are also imported by the package's name (`from '@acme/ai'`).
-    const needles = [importNeedle(file), ...this.project.workspacePackages().filter((p) => file.startsWith(p.dir + '/')).map((p) => p.name)];
+    const names = this.namesModule(file);
     const out: string[] = [];
+    const scanned = this.project.importCandidates(file);
+    if (scanned) {
+      // Files that name the module but do not parse are found when a caller's name is asked for (unparsedCandidates).
+      for (const f of scanned) {
+        if (f === file || !names(this.project.text(f))) continue;
+        const fi = this.project.get(f);
+        if (fi?.moduleRefs().some((r) => this.project.resolveImport(f, r.source) === file)) out.push(f);
+      }
+      this.importerMemo.set(file, out);
+      return out;
+    }
     const unparsed: string[] = [];
     for (const f of this.project.files) {
-      if (f === file) continue;
-      const text = this.project.text(f);
-      // An index file is also imported as its folder: `from '.'`, `from '..'`.
-      if (!text || !(needles.some((n) => text.includes(n)) || (base === 'index' && FOLDER_IMPORT.test(text)))) continue;
+      if (f === file || !names(this.project.text(f))) continue;
       const fi = this.project.get(f);
       if (!fi) {
         if (this.project.parseFailure(f)) unparsed.push(f);
@@ -394,6 +406,60 @@ export class CallGraph {
     this.importerMemo.set(file, out);
     this.unparsedImporters.set(file, unparsed);
     return out;
+  }
+
+  /** The cheap text test on a file that may import `file`: it spells the module's name, as an import must. */
+  private namesModule(file: string): (text: string | undefined) => boolean {
+    const stem = stripExtension(file);
+    const base = stem.slice(stem.lastIndexOf('/') + 1);
+    // A workspace package's files are also imported by the package's name (`from '@acme/ai'`).
+    const needles = [importNeedle(file), ...this.project.workspacePackages().filter((p) => file.startsWith(p.dir + '/')).map((p) => p.name)];
+    // An index file is also imported as its folder: `from '.'`, `from '..'`.
+    return (text) => Boolean(text) && (needles.some((n) => text!.includes(n)) || (base === 'index' && FOLDER_IMPORT.test(text!)));
+  }
+
+  /** Modules whose importers a search asked for through importersNaming (for unparsedCandidates, as importersOf). */
+  private readonly askedImporters = new Set<string>();
+
+  /**
+   * The importers of `file` that can give a step for its export `exportName`: importersOf(file); with
+   * the import scan, a candidate whose text names `exportName` nowhere and loads no module whole (no
+   * namespace import, `export *`, `require`, `import()`) is left out unparsed, since none of its
+   * imports can be that export.
+   */
+  private importersNaming(file: string, exportName: string): string[] {
+    const scanned = this.project.importCandidates(file);
+    if (!scanned || exportName === 'default' || this.importerMemo.has(file)) return this.importersOf(file);
+    this.askedImporters.add(file);
+    const names = this.namesModule(file);
+    const out: string[] = [];
+    for (const f of scanned) {
+      const text = this.project.text(f);
+      if (f === file || !names(text) || (!text!.includes(exportName) && !WHOLE_MODULE.test(text!))) continue;
+      const fi = this.project.get(f);
+      if (fi?.moduleRefs().some((r) => this.project.resolveImport(f, r.source) === file)) out.push(f);
+    }
+    return out;
+  }
+
+  private readonly namingMemo = new Map<string, string[]>();
+
+  /**
+   * Files that may import `file` (their text names it) and may not parse: the candidates for
+   * unparsed callers, once `importersOf(file)` has been asked. With the import scan, whether each
+   * parses is left to the caller, who asks only of the files that name the function.
+   */
+  private unparsedCandidates(file: string): readonly string[] {
+    const known = this.unparsedImporters.get(file);
+    if (known) return known;
+    if (!this.importerMemo.has(file) && !this.askedImporters.has(file)) return [];
+    let list = this.namingMemo.get(file);
+    if (!list) {
+      const names = this.namesModule(file);
+      list = this.project.files.filter((f) => f !== file && names(this.project.text(f)));
+      this.namingMemo.set(file, list);
+    }
+    return list;
   }
 
   /** A file's identifiers named `name` (none when it does not parse). */

@@ -1,0 +1,110 @@
+// The fast ways of reading a project give the same findings as the slow ones: every analyze fixture is
+// audited with the import scan (only the files whose specifiers may load a module are parsed to find
+// its callers) and without it (every file that names the module is parsed), and the results compared.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Analyzer } from '../../../src/core/analyze';
+import { DEFAULT_OPTIONS, Estimate } from '../../../src/core/model';
+import { ProjectIndex, scanSpecifiers } from '../../../src/core/project';
+import { fixtureProject, FIXTURES } from '../helpers';
+
+const root = join(FIXTURES, 'analyze');
+const cases = readdirSync(root).filter((d) => existsSync(join(root, d, 'expected.json')));
+
+const estimate = (): Estimate => ({ callsPerDay: 500, volume: { kind: 'default' }, inputTokens: 100, outputTokens: 100, monthlyStandard: 1, monthlyBatch: 0.5, monthlySavings: 0.5, assumptions: [] });
+
+/** What a user sees of a result: every finding with its verdict, evidence and fix, and the errors (in a stable order). */
+function seen(dir: string, importScan: boolean): unknown {
+  const result = new Analyzer(fixtureProject(dir), DEFAULT_OPTIONS, { estimate }, undefined, { importScan }).run();
+  const findings = result.findings.map((f) => ({
+    file: f.site.file,
+    range: f.site.range,
+    api: f.site.api,
+    model: f.site.model,
+    verdict: f.classification.verdict,
+    evidence: f.classification.evidence,
+    fix: f.fix,
+    fixRefusal: f.fixRefusal,
+  }));
+  const errors = result.errors.map((e) => `${e.file}:${e.line ?? ''}:${e.message}`).sort();
+  return { findings, errors };
+}
+
+for (const name of cases) {
+  test(`same findings with and without the import scan: ${name}`, () => {
+    const dir = join(root, name);
+    assert.deepEqual(seen(dir, true), seen(dir, false));
+  });
+}
+
+test('the import scan finds every module reference the parser finds, in every fixture file', () => {
+  let checked = 0;
+  for (const name of cases) {
+    const project = new ProjectIndex(fixtureProject(join(root, name)));
+    for (const file of project.files) {
+      const model = project.get(file);
+      if (!model) continue;
+      const { specifiers, exact } = scanSpecifiers(model.text);
+      if (!exact) continue;
+      for (const ref of model.moduleRefs()) {
+        assert.ok(specifiers.includes(ref.source), `${name}/${file}: the scan misses '${ref.source}' (has ${specifiers.join(', ')})`);
+        checked++;
+      }
+    }
+  }
+  assert.ok(checked > 500, `only ${checked} references checked`);
+});
+
+test('the import scan reads specifiers wherever the parser does, and a keyword in a string does not hide the next import', () => {
+  const text = [
+    `const s = "from"; import y from "./a";`,
+    `import type { T } from './types'`,
+    `import './side-effect';`,
+    `export * from "./barrel";`,
+    `export { x as z } from /* why */ './re';`,
+    `import fs = require('./legacy');`,
+    `const m = require ( // the model\n  './cjs');`,
+    `const n = require<typeof import('./typed')>('./generic');`,
+    `const lazy = await import(/* webpackChunkName: "x" */ './chunk');`,
+    `const maybe = require?.('./optional');`,
+    `const wrapped = require(('./parens'));`,
+    `const nested = require<Array<Record<string, unknown>>>('./nested');`,
+  ].join('\n');
+  const { specifiers, exact } = scanSpecifiers(text);
+  assert.equal(exact, true);
+  for (const spec of ['./a', './types', './side-effect', './barrel', './re', './legacy', './cjs', './typed', './generic', './chunk', './optional', './parens', './nested']) {
+    assert.ok(specifiers.includes(spec), `missing ${spec} in ${specifiers.join(', ')}`);
+  }
+});
+
+test('a specifier with an escape makes the scan inexact, so the file stays a candidate importer of every module', () => {
+  assert.equal(scanSpecifiers(`import a from './\\u0061';`).exact, false);
+  const project = new ProjectIndex({
+    files: ['a.ts', 'b.ts', 'c.ts', 'd.ts'],
+    read: (p) => ({ 'a.ts': 'export const a = 1;', 'b.ts': `import { a } from './\\u0061';`, 'c.ts': `import { a } from './a';`, 'd.ts': 'export const d = 2;' })[p],
+  });
+  assert.deepEqual(project.importCandidates('a.ts'), ['b.ts', 'c.ts']);
+  assert.deepEqual(project.importCandidates('d.ts'), ['b.ts']);
+});
+
+test('without the import scan there are no candidates to read: the call graph parses every file that names a module', () => {
+  const project = new ProjectIndex({ files: ['a.ts'], read: () => 'export const a = 1;' }, undefined, { importScan: false });
+  assert.equal(project.importCandidates('a.ts'), null);
+});
+
+test('the import scan resolves through tsconfig paths and workspace packages, as imports do', () => {
+  const texts: Record<string, string> = {
+    'package.json': JSON.stringify({ workspaces: ['packages/*'] }),
+    'packages/ai/package.json': JSON.stringify({ name: '@acme/ai', main: 'dist/index.js' }),
+    'packages/ai/src/index.ts': 'export const summarize = () => 1;',
+    'apps/web/tsconfig.json': JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@/*': ['src/*'] } } }),
+    'apps/web/src/lib/llm.ts': 'export const llm = 1;',
+    'apps/web/src/route.ts': `import { llm } from '@/lib/llm';\nimport { summarize } from '@acme/ai';`,
+    'apps/web/src/other.ts': `import { x } from 'react';`,
+  };
+  const project = new ProjectIndex({ files: Object.keys(texts).filter((f) => f.endsWith('.ts')), read: (p) => texts[p] });
+  assert.deepEqual(project.importCandidates('apps/web/src/lib/llm.ts'), ['apps/web/src/route.ts']);
+  assert.deepEqual(project.importCandidates('packages/ai/src/index.ts'), ['apps/web/src/route.ts']);
+});
