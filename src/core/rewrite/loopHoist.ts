@@ -24,21 +24,15 @@ import { jsFileIsEsm, ModuleStyle, tsAllowsTopLevelAwait, tsFileIsNodeEsm } from
 import { importEdits, planImports } from './helperImports';
 import { keepComments } from './keepComments';
 import { fileNames } from './names';
+import { rewriteEndpoints } from '../detect/catalogue';
 
 export const LOOP_HOIST = 'loop-hoist';
 export { importsDefault, indentLike, isPLimitLimiter, NOT_PER_ITEM } from './loopShape';
 
 export type HelperKind = 'openai' | 'anthropic';
 
-/** The endpoints the helpers batch, by provider and the member chain between the client and `.create`. */
-export const ENDPOINTS = [
-  { provider: 'openai', chain: ['chat', 'completions'], api: 'chat.completions', helper: 'runChatCompletionsBatch' },
-  { provider: 'openai', chain: ['responses'], api: 'responses', helper: 'runResponsesBatch' },
-  { provider: 'openai', chain: ['embeddings'], api: 'embeddings', helper: 'runEmbeddingsBatch' },
-  { provider: 'openai', chain: ['completions'], api: 'completions', helper: 'runCompletionsBatch' },
-  { provider: 'openai', chain: ['moderations'], api: 'moderations', helper: 'runModerationsBatch' },
-  { provider: 'anthropic', chain: ['messages'], api: 'messages', helper: 'runMessagesBatch' },
-] as const;
+/** The endpoints the helpers batch, by provider and the member chain between the client and `.create`: read from the catalogue. */
+export const ENDPOINTS = rewriteEndpoints() as readonly { provider: HelperKind; chain: string[]; api: string; helper: string }[];
 
 /** The other helpers sit beside the OpenAI one: batchwise/openaiBatch.ts → batchwise/anthropicBatch.ts, batchwise/batchQueue.ts. */
 export function helperPathFor(kind: HelperKind | 'queue', openaiHelperPath: string): string {
