@@ -56,11 +56,16 @@ export type SdkCallShape = Omit<CallShape, 'provider'> & { dialect: Dialect };
 
 export const CLIENT_MODULES: ClientModule[] = [
   { dialect: 'openai', provider: 'openai', source: 'openai', classExports: ['default', 'OpenAI', 'AzureOpenAI', 'OpenAIApi'], classProviders: { AzureOpenAI: 'azure-openai' }, followsBaseUrl: true },
+  // The v3 SDK's edge-runtime twin (`new OpenAIApi(configuration)`).
+  { dialect: 'openai', provider: 'openai', source: 'openai-edge', classExports: ['OpenAIApi'] },
+  // token.js: one OpenAI-shaped client over many providers, chosen per request.
+  { dialect: 'openai', provider: 'other-openai-compatible', source: 'token.js', classExports: ['TokenJS', 'default'] },
   { dialect: 'anthropic', provider: 'anthropic', source: '@anthropic-ai/sdk', classExports: ['default', 'Anthropic'] },
   { dialect: 'openai', provider: 'groq', source: 'groq-sdk', classExports: ['default', 'Groq'] },
   { dialect: 'openai', provider: 'together', source: 'together-ai', classExports: ['default', 'Together'] },
   { dialect: 'google', provider: 'google', source: '@google/genai', classExports: ['GoogleGenAI'] },
-  { dialect: 'google-legacy', provider: 'google', source: '@google/generative-ai', classExports: ['GoogleGenerativeAI'] },
+  // A model handle typed as the SDK's own class (`model: GenerativeModel`) is a client of its own.
+  { dialect: 'google-legacy', provider: 'google', source: '@google/generative-ai', classExports: ['GoogleGenerativeAI', 'GenerativeModel', 'ChatSession'] },
   { dialect: 'google-legacy', provider: 'google', source: '@google-cloud/vertexai', classExports: ['VertexAI'] },
   { dialect: 'mistral', provider: 'mistral', source: '@mistralai/mistralai', classExports: ['default', 'Mistral', 'MistralClient'] },
   { dialect: 'bedrock', provider: 'bedrock', source: '@aws-sdk/client-bedrock-runtime', classExports: ['BedrockRuntimeClient', 'BedrockRuntime'] },
@@ -108,6 +113,7 @@ export const CALL_SHAPES: SdkCallShape[] = [
   { dialect: 'openai', chain: ['createEmbedding'], api: 'embeddings', batchEndpoint: '/v1/embeddings', promptProps: ['input'], maxTokensProps: [], noOutput: true },
   { dialect: 'openai', chain: ['createModeration'], api: 'moderations', batchEndpoint: null, promptProps: ['input'], maxTokensProps: [], noOutput: true, defaultModel: 'omni-moderation-latest' },
   { dialect: 'openai', chain: ['createImage'], api: 'images', batchEndpoint: null, promptProps: ['prompt'], maxTokensProps: [], noOutput: true },
+  { dialect: 'openai', chain: ['createTranscription'], api: 'audio', batchEndpoint: null, promptProps: [], maxTokensProps: [] },
   { dialect: 'anthropic', chain: ['messages', 'create'], ...ANTHROPIC_MESSAGES, batchHelper: 'runMessagesBatch' },
   { dialect: 'anthropic', chain: ['messages', 'stream'], ...ANTHROPIC_MESSAGES, alwaysStreams: true },
   // Beta messages carry beta parameters: reported under their own api, so the rewrite (Messages only) leaves them be.
@@ -119,13 +125,14 @@ export const CALL_SHAPES: SdkCallShape[] = [
   { dialect: 'google', chain: ['models', 'embedContent'], api: 'embedContent', batchEndpoint: 'batches', promptProps: ['contents'], maxTokensProps: [], noOutput: true },
   { dialect: 'google', chain: ['$chat', 'sendMessage'], ...GEMINI_CONTENT, promptProps: ['message'] },
   { dialect: 'google', chain: ['$chat', 'sendMessageStream'], ...GEMINI_CONTENT, promptProps: ['message'], alwaysStreams: true },
-  // The legacy SDK: `genAI.getGenerativeModel({ model }).generateContent(prompt)`, `.startChat().sendMessage(text)`.
-  { dialect: 'google-legacy', chain: ['$model', 'generateContent'], ...GEMINI_CONTENT, promptArgument: 0 },
-  { dialect: 'google-legacy', chain: ['$model', 'generateContentStream'], ...GEMINI_CONTENT, promptArgument: 0, alwaysStreams: true },
-  { dialect: 'google-legacy', chain: ['$model', 'embedContent'], api: 'embedContent', batchEndpoint: 'batches', promptProps: [], maxTokensProps: [], noOutput: true, promptArgument: 0 },
-  { dialect: 'google-legacy', chain: ['$model', 'batchEmbedContents'], api: 'embedContent', batchEndpoint: 'batches', promptProps: [], maxTokensProps: [], noOutput: true, promptArgument: 0 },
-  { dialect: 'google-legacy', chain: ['$chat', 'sendMessage'], ...GEMINI_CONTENT, promptArgument: 0 },
-  { dialect: 'google-legacy', chain: ['$chat', 'sendMessageStream'], ...GEMINI_CONTENT, promptArgument: 0, alwaysStreams: true },
+  // The legacy SDK: `genAI.getGenerativeModel({ model }).generateContent(prompt)`, `.startChat().sendMessage(text)`;
+  // a model and a chat are clients of their own (the GoogleGenerativeAI client has none of these methods).
+  { dialect: 'google-legacy', chain: ['generateContent'], ...GEMINI_CONTENT, promptArgument: 0 },
+  { dialect: 'google-legacy', chain: ['generateContentStream'], ...GEMINI_CONTENT, promptArgument: 0, alwaysStreams: true },
+  { dialect: 'google-legacy', chain: ['embedContent'], api: 'embedContent', batchEndpoint: 'batches', promptProps: [], maxTokensProps: [], noOutput: true, promptArgument: 0 },
+  { dialect: 'google-legacy', chain: ['batchEmbedContents'], api: 'embedContent', batchEndpoint: 'batches', promptProps: [], maxTokensProps: [], noOutput: true, promptArgument: 0 },
+  { dialect: 'google-legacy', chain: ['sendMessage'], ...GEMINI_CONTENT, promptArgument: 0 },
+  { dialect: 'google-legacy', chain: ['sendMessageStream'], ...GEMINI_CONTENT, promptArgument: 0, alwaysStreams: true },
   // Mistral: v1 (`client.chat.complete`) and v0 (`client.chat({...})`).
   { dialect: 'mistral', chain: ['chat', 'complete'], ...MISTRAL_CHAT },
   { dialect: 'mistral', chain: ['chat', 'stream'], ...MISTRAL_CHAT, alwaysStreams: true },
@@ -165,9 +172,9 @@ export interface HandleCall {
 }
 
 export const HANDLE_CALLS: HandleCall[] = [
-  { dialect: 'google-legacy', chain: ['getGenerativeModel'], becomes: ['$model'], modelProp: 'model' },
-  { dialect: 'google-legacy', chain: ['preview', 'getGenerativeModel'], becomes: ['$model'], modelProp: 'model' },
-  { dialect: 'google-legacy', chain: ['$model', 'startChat'], becomes: ['$chat'] },
+  { dialect: 'google-legacy', chain: ['getGenerativeModel'], becomes: [], modelProp: 'model' },
+  { dialect: 'google-legacy', chain: ['preview', 'getGenerativeModel'], becomes: [], modelProp: 'model' },
+  { dialect: 'google-legacy', chain: ['startChat'], becomes: [] },
   { dialect: 'google', chain: ['chats', 'create'], becomes: ['$chat'], modelProp: 'model' },
 ];
 

@@ -132,15 +132,17 @@ function httpCall(fi: SyntaxModel, resolver: Resolver, file: string, node: TSEST
   }
   // https.request('https://api.openai.com/…', options) sends its body later (req.write): no request object.
   const body = options ? httpBody(resolver, optionsFile, options, callee.type === T.MemberExpression && name !== 'fetch' && name !== 'request') : null;
-  return httpSite(fi, resolver, file, node, url, body, ignored);
+  return httpSite(fi, resolver, file, node, url, body, ignored, callee.type === T.MemberExpression && name === 'post');
 }
 
-function httpSite(fi: SyntaxModel, resolver: Resolver, file: string, node: TSESTree.CallExpression, url: { text: string; envVars: string[] } | null, body: RequestObject | null, ignored: Set<number>): DetectedCall | null {
+function httpSite(fi: SyntaxModel, resolver: Resolver, file: string, node: TSESTree.CallExpression, url: { text: string; envVars: string[] } | null, body: RequestObject | null, ignored: Set<number>, viaClient = false): DetectedCall | null {
   if (!url) return null;
   const endpoint = HTTP_ENDPOINTS.find((e) => e.path.test(url.text));
   if (!endpoint) return null;
-  // A path of the app's own server (`fetch('/api/chat/completions')`) is not a provider's.
-  if (url.text.startsWith('/') && url.envVars.length === 0) return null;
+  // A path of the app's own server (`fetch('/api/chat/completions')`) is not a provider's; a versioned API
+  // path sent with a request body through an HTTP client made for one (`$.http.post('/v1/chat/completions', { model, messages })`)
+  // is; a route registered on that path (`router.post('/v1/chat/completions', handler)`) is not.
+  if (url.text.startsWith('/') && url.envVars.length === 0 && !(viaClient && body && /^\/(v\d|openai)\//.test(url.text))) return null;
   const provider = providerFromUrl(url.text) ?? url.envVars.map(providerFromEnvVar).find((p) => p) ?? endpoint.provider ?? null;
   if (endpoint.hosts && (!provider || !endpoint.hosts.includes(provider))) return null;
   const sdk = httpShape(endpoint);

@@ -17,6 +17,8 @@ export interface ProviderInfo {
   /** The model priced when the request names none that can be read. */
   fallbackModel: string;
   fallbackEmbeddingModel?: string;
+  /** The batch helper that serves this provider's SDK clients too (Azure's Batch API through the `openai` SDK's AzureOpenAI). */
+  rewriteAs?: 'openai' | 'anthropic';
 }
 
 export const PROVIDER_INFO: Record<Provider, ProviderInfo> = {
@@ -27,10 +29,10 @@ export const PROVIDER_INFO: Record<Provider, ProviderInfo> = {
   groq: { label: 'Groq', batchTier: true, hosts: ['api.groq.com'], envVars: ['GROQ_API_KEY'], fallbackModel: 'llama-3.3-70b-versatile' },
   together: { label: 'Together AI', batchTier: true, hosts: ['api.together.xyz', 'api.together.ai'], envVars: ['TOGETHER_API_KEY', 'TOGETHER_AI_API_KEY'], fallbackModel: 'meta-llama/Llama-3.3-70B-Instruct-Turbo' },
   bedrock: { label: 'Amazon Bedrock', batchTier: true, hosts: ['amazonaws.com'], envVars: [], fallbackModel: 'claude-sonnet-4-5' },
-  'azure-openai': { label: 'Azure OpenAI', batchTier: true, hosts: ['openai.azure.com', 'cognitiveservices.azure.com'], envVars: ['AZURE_OPENAI_API_KEY', 'AZURE_OPENAI_ENDPOINT'], fallbackModel: 'gpt-4.1-mini', fallbackEmbeddingModel: 'text-embedding-3-small' },
+  'azure-openai': { label: 'Azure OpenAI', batchTier: true, rewriteAs: 'openai', hosts: ['openai.azure.com', 'cognitiveservices.azure.com'], envVars: ['AZURE_OPENAI_API_KEY', 'AZURE_OPENAI_ENDPOINT'], fallbackModel: 'gpt-4.1-mini', fallbackEmbeddingModel: 'text-embedding-3-small' },
   openrouter: { label: 'OpenRouter', batchTier: false, hosts: ['openrouter.ai'], envVars: ['OPENROUTER_API_KEY'], fallbackModel: 'gpt-4.1-mini' },
   deepseek: { label: 'DeepSeek', batchTier: false, hosts: ['api.deepseek.com'], envVars: ['DEEPSEEK_API_KEY'], fallbackModel: 'deepseek-chat' },
-  fireworks: { label: 'Fireworks AI', batchTier: true, hosts: ['api.fireworks.ai'], envVars: ['FIREWORKS_API_KEY'], fallbackModel: 'accounts/fireworks/models/llama-v3p3-70b-instruct' },
+  fireworks: { label: 'Fireworks AI', batchTier: false, hosts: ['api.fireworks.ai'], envVars: ['FIREWORKS_API_KEY'], fallbackModel: 'accounts/fireworks/models/llama-v3p3-70b-instruct' },
   perplexity: { label: 'Perplexity', batchTier: false, hosts: ['api.perplexity.ai'], envVars: ['PERPLEXITY_API_KEY', 'PPLX_API_KEY'], fallbackModel: 'sonar' },
   xai: { label: 'xAI', batchTier: false, hosts: ['api.x.ai'], envVars: ['XAI_API_KEY', 'GROK_API_KEY'], fallbackModel: 'grok-3-mini' },
   cohere: { label: 'Cohere', batchTier: false, hosts: ['api.cohere.com', 'api.cohere.ai'], envVars: ['COHERE_API_KEY', 'CO_API_KEY'], fallbackModel: 'command-r' },

@@ -475,14 +475,13 @@ export class Resolver {
     let cur: Node | undefined = fi.parents.get(node);
     while (cur && cur.type !== T.ClassBody) cur = fi.parents.get(cur);
     if (!cur) return null;
+    // The declared type is the last resort: an assignment says more (`getGenerativeModel({ model })`).
+    let declared: Value | null = null;
     for (const el of cur.body) {
       if (el.type === T.PropertyDefinition && propertyName(el.key, el.computed) === prop) {
-        if (el.value) return this.evaluate(file, el.value);
-        const ann = el.typeAnnotation?.typeAnnotation;
-        if (ann?.type === T.TSTypeReference) {
-          const cls = this.evaluateTypeName(file, ann.typeName, el);
-          if (cls?.kind === 'class') return clientOf(cls);
-        }
+        const initial = el.value ? this.evaluate(file, el.value) : null;
+        if (initial) return initial;
+        declared = this.annotatedClient(file, el.typeAnnotation?.typeAnnotation, el);
       }
       if (el.type === T.MethodDefinition && el.kind === 'constructor') {
         for (const param of el.value.params) {
@@ -491,10 +490,16 @@ export class Resolver {
           }
         }
         const assigned = el.value.body ? findThisAssignment(el.value.body, prop) : null;
-        if (assigned) return this.evaluate(file, assigned);
+        const value = assigned ? this.evaluate(file, assigned) : null;
+        if (value) return value;
       }
     }
-    return null;
+    // `this.client = new OpenAI(…)` in an init method (`init()`, a lazy getter): the first assignment that is a client.
+    for (const right of thisAssignmentsIn(cur, prop)) {
+      const v = this.evaluate(file, right);
+      if (v?.kind === 'client') return v;
+    }
+    return declared;
   }
 
   /**
@@ -732,6 +737,16 @@ function isNodeLike(v: unknown): v is Node {
 
 function isRequireMain(node: TSESTree.MemberExpression): boolean {
   return node.object.type === T.Identifier && node.object.name === 'require' && propertyName(node.property, node.computed) === 'main';
+}
+
+/** Every `this.<prop> = value` in a class body's methods (not in nested classes). */
+function thisAssignmentsIn(body: TSESTree.ClassBody, prop: string): TSESTree.Expression[] {
+  const out: TSESTree.Expression[] = [];
+  visit(body, (n) => {
+    if (n !== body && (n.type === T.ClassBody)) return false;
+    if (n.type === T.AssignmentExpression && n.left.type === T.MemberExpression && n.left.object.type === T.ThisExpression && propertyName(n.left.property, n.left.computed) === prop) out.push(n.right);
+  });
+  return out;
 }
 
 function findThisAssignment(body: TSESTree.BlockStatement, prop: string): TSESTree.Expression | null {

@@ -7,6 +7,7 @@ import { CallSite, DEFAULT_OPTIONS, PROVIDERS } from '../../../src/core/model';
 import { isBoundedPriceRow } from '../../../src/core/estimate/limits';
 import { PROVIDER_INFO, providerFromEnvVar, providerFromUrl } from '../../../src/core/detect/providers';
 import { rewriteEndpoints } from '../../../src/core/detect/catalogue';
+import { findingMessage } from '../../../src/core/report/message';
 
 function site(over: Partial<CallSite> = {}): CallSite {
   return {
@@ -77,4 +78,18 @@ test('the rewrite batches only what the catalogue gives a helper: OpenAI and Ant
   assert.deepEqual([...new Set(endpoints.map((e) => e.provider))].sort(), ['anthropic', 'openai']);
   assert.deepEqual(endpoints.find((e) => e.api === 'messages')?.chain, ['messages']);
   assert.deepEqual(endpoints.find((e) => e.api === 'chat.completions')?.chain, ['chat', 'completions']);
+});
+
+test('the diagnostic of a batchable call on a provider with no batch tier says so instead of a saving', () => {
+  const s = site({ provider: 'deepseek', model: 'deepseek-chat', batchEndpoint: null });
+  const estimate = estimateSite(s, DEFAULT_OPTIONS);
+  const message = findingMessage({
+    site: s,
+    classification: { verdict: 'batchable', confidence: 0.9, evidence: [{ rule: 'npm-script', message: 'reached only from scripts/enrich.ts, an npm script', file: 'a.ts', line: 1 }] },
+    estimate,
+    fix: null,
+    fixRefusal: null,
+  });
+  assert.match(message, /DeepSeek has no batch tier, so batching saves nothing there \(≈ \$3\.32\/mo now/);
+  assert.doesNotMatch(message, /saves ≈/);
 });
