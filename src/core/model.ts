@@ -1,7 +1,26 @@
 // The engine's plain data. Every stage takes and returns these; nothing here knows about
 // editors, file systems or the network.
 
-export type Provider = 'openai' | 'anthropic';
+/** Every provider Batchwise names; what each one is (batch tier, hosts, env variables) is data in detect/providers.ts. */
+export const PROVIDERS = [
+  'openai',
+  'anthropic',
+  'google',
+  'mistral',
+  'groq',
+  'together',
+  'bedrock',
+  'azure-openai',
+  'openrouter',
+  'deepseek',
+  'fireworks',
+  'perplexity',
+  'xai',
+  'cohere',
+  'ollama',
+  'other-openai-compatible',
+] as const;
+export type Provider = (typeof PROVIDERS)[number];
 export type Verdict = 'batchable' | 'user-waiting' | 'unknown';
 /** How loudly a batchable call is reported: the editor's diagnostic severity, SARIF's level. */
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
@@ -92,6 +111,8 @@ export interface Estimate {
   monthlyStandard: number;
   monthlyBatch: number;
   monthlySavings: number;
+  /** The provider (or this model) sells no batch tier: monthlyBatch is monthlyStandard and there is no saving to report. */
+  noBatchTier?: boolean;
   /** Every number above that was not read from code, in words. */
   assumptions: string[];
 }
@@ -159,6 +180,8 @@ export interface PriceRow {
   batchInput: number;
   batchOutput: number;
   cachedInput?: number;
+  /** This model has no batch tier (batchInput/batchOutput then equal input/output). */
+  noBatchTier?: boolean;
   /** Where the numbers were read, and when. */
   source: string;
   checked: string;

@@ -30,6 +30,7 @@ export function volumeOf(f: Finding): string {
 
 /** '≈ $13.70/mo at 1,000/day, assumed'. */
 function savingAt(f: Finding): string {
+  if (f.estimate?.noBatchTier) return `no batch tier (≈ ${formatUsd(f.estimate.monthlyStandard)}/mo now at ${volumeOf(f)})`;
   return f.estimate ? `≈ ${formatUsd(f.estimate.monthlySavings)}/mo at ${volumeOf(f)}` : 'half its cost';
 }
 

@@ -3,8 +3,7 @@ import type { PipelineStages } from '../core/analyze';
 import { estimateSite, fileCountBudget } from '../core/estimate';
 import type { CountBudget } from '../core/estimate/tokens';
 import { fixableStrategy, ModuleStyle, moduleStyleFor, planFix } from '../core/rewrite';
-import { SdkVersion, sdkVersionFor } from '../core/rewrite/sdkVersion';
-import type { Provider } from '../core/model';
+import { RewriteProvider, SdkVersion, sdkVersionFor } from '../core/rewrite/sdkVersion';
 
 export const PIPELINE_STAGES: PipelineStages = { estimate: estimateSite, fixCheck: fixableStrategy };
 
@@ -32,7 +31,7 @@ export function pipelineStagesFor(read: (path: string) => string | undefined): P
         style = moduleStyleFor(input.file, read);
         styles.set(dir, style);
       }
-      const sdkFor = (provider: Provider) => {
+      const sdkFor = (provider: RewriteProvider) => {
         const key = `${provider}:${dir}`;
         if (!sdks.has(key)) sdks.set(key, sdkVersionFor(provider, input.file, read));
         return sdks.get(key);

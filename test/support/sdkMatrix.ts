@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import type { Provider } from '../../src/core/model';
+import type { RewriteProvider as Provider } from '../../src/core/rewrite/sdkVersion';
 import { SDK_PACKAGE } from '../../src/core/rewrite/sdkVersion';
 
 export interface MatrixEntry {

@@ -3,7 +3,8 @@
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import { visit, Node } from '../parse/walk';
 import type { CallSite, Provider, RequestInfo } from '../model';
-import { CALL_SHAPES, CallShape, MODEL_CLASS_METHOD_NAMES, modelClassShape, SDK_TEXT_MARKERS, WRAPPER_FUNCTIONS, WRAPPER_SOURCES, wrapperShape } from './catalogue';
+import { BEDROCK_COMMANDS, CALL_SHAPES, CallShape, HTTP_ENDPOINTS, HTTP_FUNCTIONS, HTTP_METHODS, httpShape, MODEL_CLASS_METHOD_NAMES, modelClassShape, SDK_METHOD_NAMES, SDK_TEXT_MARKERS, sdkShape, WRAPPER_FUNCTIONS, WRAPPER_SOURCES, wrapperShape } from './catalogue';
+import { providerFromEnvVar, providerFromUrl, providerInfo } from './providers';
 import { Resolver } from './resolve';
 import { isFunctionLike, propertyName } from '../syntax/nodes';
 import { failureMessage, type ProjectIndex } from '../project';
@@ -23,7 +24,7 @@ export function mayContainCalls(text: string): boolean {
   return (METHOD_CALL_TEXT.test(text) || WRAPPER_CALL_TEXT.test(text)) && /\b(import|require)\b/.test(text);
 }
 
-const METHOD_CALL_TEXT = new RegExp(`\\.(create|stream|${[...MODEL_CLASS_METHOD_NAMES].join('|')})\\s*\\(`);
+const METHOD_CALL_TEXT = new RegExp(`\\.(${[...new Set([...SDK_METHOD_NAMES, ...MODEL_CLASS_METHOD_NAMES])].filter((m) => m !== 'send').join('|')})\\s*\\(`);
 const WRAPPER_CALL_TEXT = new RegExp(`\\b(${[...WRAPPER_FUNCTIONS].join('|')})\\s*\\(`);
 
 export function detectInFile(project: ProjectIndex, resolver: Resolver, file: string): DetectedCall[] {
@@ -50,7 +51,7 @@ export function detectInFile(project: ProjectIndex, resolver: Resolver, file: st
 function detectCall(fi: SyntaxModel, resolver: Resolver, file: string, node: TSESTree.CallExpression, importsWrapper: boolean, ignored: Set<number>): DetectedCall | null {
   const wrapped = wrapperCall(fi, resolver, file, node, importsWrapper);
   if (wrapped) return ignored.has(node.loc.start.line) ? null : { node, shape: wrapped.shape, site: buildSite(fi, resolver, file, node, wrapped.shape, { model: wrapped.model }) };
-  if (node.callee.type !== T.MemberExpression) return null;
+  if (node.callee.type !== T.MemberExpression) return httpCall(fi, resolver, file, node, ignored);
   const method = propertyName(node.callee.property, node.callee.computed);
   if (method && MODEL_CLASS_METHOD_NAMES.has(method)) {
     const model = resolver.evaluate(file, node.callee.object);
@@ -60,13 +61,112 @@ function detectCall(fi: SyntaxModel, resolver: Resolver, file: string, node: TSE
       return ignored.has(node.loc.start.line) ? null : { node, shape, site: buildSite(fi, resolver, file, node, shape, wrapped) };
     }
   }
-  if (method !== 'create' && method !== 'stream') return null;
+  if (method === 'send') {
+    const command = bedrockCommand(resolver, file, node);
+    if (command) return ignored.has(node.loc.start.line) ? null : { node, shape: command.shape, site: buildSite(fi, resolver, file, node, command.shape, { request: command.request }) };
+  }
+  if (!method || !SDK_METHOD_NAMES.has(method)) return httpCall(fi, resolver, file, node, ignored);
   const target = resolver.evaluate(file, node.callee.object);
-  if (target?.kind !== 'client') return null;
+  if (target?.kind !== 'client') return httpCall(fi, resolver, file, node, ignored);
   const chain = [...target.path, method];
-  const shape = CALL_SHAPES.find((s) => s.provider === target.provider && sameChain(s.chain, chain));
-  if (!shape || ignored.has(node.loc.start.line)) return null;
-  return { node, shape, site: buildSite(fi, resolver, file, node, shape) };
+  const sdk = CALL_SHAPES.find((s) => s.dialect === target.dialect && sameChain(s.chain, chain));
+  if (!sdk || ignored.has(node.loc.start.line)) return null;
+  const shape = sdkShape(sdk, target.provider, providerInfo(target.provider).batchTier);
+  // A handle made for a model (`getGenerativeModel({ model })`), or a model passed by position (an Azure deployment).
+  const modelArg = sdk.modelArgument !== undefined ? node.arguments[sdk.modelArgument] : undefined;
+  const model = modelArg ? stringValue(resolver, file, modelArg) : target.model;
+  const known: Wrapped | undefined = model !== undefined || sdk.promptArgument !== undefined ? { model, promptAt: sdk.promptArgument } : undefined;
+  return { node, shape, site: buildSite(fi, resolver, file, node, shape, known) };
+}
+
+/** `client.send(new ConverseCommand({ modelId, messages }))` with a command of the Bedrock Runtime SDK. */
+function bedrockCommand(resolver: Resolver, file: string, node: TSESTree.CallExpression): { shape: CallShape; request: RequestObject | null } | null {
+  const arg = node.arguments[0];
+  const command = arg ? resolver.evaluate(file, arg) : null;
+  if (command?.kind !== 'command' || !command.node || !command.file) return null;
+  const sdk = BEDROCK_COMMANDS[command.name];
+  if (!sdk) return null;
+  const input = command.node.arguments[0];
+  const value = input ? (input.type === T.ObjectExpression ? { kind: 'object' as const, file: command.file, node: input } : resolver.evaluate(command.file, input)) : null;
+  const request = value?.kind === 'object' ? { file: value.file, node: value.node, hasSpread: value.node.properties.some((p: TSESTree.ObjectLiteralElement) => p.type === T.SpreadElement) } : null;
+  return { shape: sdkShape(sdk, 'bedrock', providerInfo('bedrock').batchTier), request };
+}
+
+/**
+ * Raw HTTP to a provider's endpoint: `fetch(url, { body: JSON.stringify(req) })`, `axios.post(url, req)`,
+ * `got.post(url, { json: req })`, `https.request({ hostname, path })`, a helper's `$.http.post(url, req)`.
+ * The URL is read as far as code shows it (constants, template strings); the provider is its host,
+ * else the environment variable it reads, else an OpenAI-compatible server.
+ */
+function httpCall(fi: SyntaxModel, resolver: Resolver, file: string, node: TSESTree.CallExpression, ignored: Set<number>): DetectedCall | null {
+  const callee = node.callee;
+  const name = callee.type === T.Identifier ? callee.name : callee.type === T.MemberExpression ? propertyName(callee.property, callee.computed) : null;
+  if (!name) return null;
+  const isHttp = HTTP_FUNCTIONS.has(name) || (callee.type === T.MemberExpression && HTTP_METHODS.has(name));
+  const first = node.arguments[0];
+  if (!isHttp || !first || first.type === T.SpreadElement) return null;
+  let urlNode: TSESTree.Node | null = first;
+  let options: TSESTree.ObjectExpression | null = null;
+  let optionsFile = file;
+  const firstValue = first.type === T.ObjectExpression ? { kind: 'object' as const, file, node: first } : null;
+  if (firstValue) {
+    // `axios({ url, data })`, `https.request({ hostname, path })`.
+    const props = readProps(firstValue.node);
+    urlNode = props.get('url') ?? props.get('uri') ?? null;
+    options = firstValue.node;
+    if (!urlNode && props.get('hostname') && props.get('path')) {
+      const host = resolver.urlText(file, props.get('hostname')!);
+      const path = resolver.urlText(file, props.get('path')!);
+      return httpSite(fi, resolver, file, node, host && path ? { text: `https://${host.text}${path.text}`, envVars: [...host.envVars, ...path.envVars] } : null, null, ignored);
+    }
+  }
+  if (!urlNode) return null;
+  const url = resolver.urlText(file, urlNode);
+  const second = node.arguments[1];
+  if (!options && second && second.type !== T.SpreadElement) {
+    const v = second.type === T.ObjectExpression ? { kind: 'object' as const, file, node: second } : resolver.evaluate(file, second);
+    if (v?.kind === 'object') {
+      options = v.node;
+      optionsFile = v.file;
+    }
+  }
+  // https.request('https://api.openai.com/…', options) sends its body later (req.write): no request object.
+  const body = options ? httpBody(resolver, optionsFile, options, callee.type === T.MemberExpression && name !== 'fetch' && name !== 'request') : null;
+  return httpSite(fi, resolver, file, node, url, body, ignored, callee.type === T.MemberExpression && name === 'post');
+}
+
+function httpSite(fi: SyntaxModel, resolver: Resolver, file: string, node: TSESTree.CallExpression, url: { text: string; envVars: string[] } | null, body: RequestObject | null, ignored: Set<number>, viaClient = false): DetectedCall | null {
+  if (!url) return null;
+  const endpoint = HTTP_ENDPOINTS.find((e) => e.path.test(url.text));
+  if (!endpoint) return null;
+  // A path of the app's own server (`fetch('/api/chat/completions')`) is not a provider's; a versioned API
+  // path sent with a request body through an HTTP client made for one (`$.http.post('/v1/chat/completions', { model, messages })`)
+  // is; a route registered on that path (`router.post('/v1/chat/completions', handler)`) is not.
+  if (url.text.startsWith('/') && url.envVars.length === 0 && !(viaClient && body && /^\/(v\d|openai)\//.test(url.text))) return null;
+  const provider = providerFromUrl(url.text) ?? url.envVars.map(providerFromEnvVar).find((p) => p) ?? endpoint.provider ?? null;
+  if (endpoint.hosts && (!provider || !endpoint.hosts.includes(provider))) return null;
+  const sdk = httpShape(endpoint);
+  if (!sdk || ignored.has(node.loc.start.line)) return null;
+  const named = provider ?? 'other-openai-compatible';
+  const shape = { ...sdkShape(sdk, named, providerInfo(named).batchTier), api: endpoint.api, alwaysStreams: sdk.alwaysStreams && endpoint.dialect !== 'google' ? true : undefined };
+  // Gemini's REST URL names the model: …/models/gemini-2.5-flash:generateContent.
+  const inUrl = /\/models\/([A-Za-z0-9._-]+):/.exec(url.text)?.[1];
+  const wrapped: Wrapped = { request: body, ...(inUrl ? { model: inUrl } : {}) };
+  return { node, shape, site: buildSite(fi, resolver, file, node, shape, wrapped) };
+}
+
+/** The request object of an HTTP call's options: `body: JSON.stringify(req)`, got/ky's `json: req`, or (axios) the data argument itself. */
+function httpBody(resolver: Resolver, file: string, options: TSESTree.ObjectExpression, dataArgument: boolean): RequestObject | null {
+  const props = readProps(options);
+  const raw = props.get('body') ?? props.get('json') ?? props.get('data') ?? (dataArgument && (props.has('model') || props.has('messages') || props.has('input')) ? options : undefined);
+  if (!raw) return null;
+  let inner: TSESTree.Node = raw;
+  if (inner.type === T.CallExpression && inner.callee.type === T.MemberExpression && propertyName(inner.callee.property, inner.callee.computed) === 'stringify' && inner.arguments[0]) inner = inner.arguments[0];
+  const v = inner.type === T.ObjectExpression ? { kind: 'object' as const, file, node: inner } : resolver.evaluate(file, inner);
+  if (v?.kind !== 'object') return null;
+  if (v.node.type !== T.ObjectExpression) return null;
+  // `body: JSON.stringify({ … })` where the variable holds `JSON.stringify(req)`.
+  return { file: v.file, node: v.node, hasSpread: v.node.properties.some((p) => p.type === T.SpreadElement) };
 }
 
 /**
@@ -136,21 +236,28 @@ function calleeText(text: string, node: TSESTree.CallExpression): string {
   return text.slice(node.callee.range[0], node.callee.range[1]).replace(/\s+/g, '');
 }
 
+type RequestObject = { file: string; node: TSESTree.ObjectExpression; hasSpread: boolean };
+
 /** What a wrapper knows that an SDK call's request object would say. */
 interface Wrapped {
-  /** The model id, read off the wrapper's model (an SDK call's `model` is the id itself). */
-  model: string | null;
+  /** The model id, read off the wrapper's model (an SDK call's `model` is the id itself); undefined: read the request's. */
+  model?: string | null;
   /** The prompt is the first argument itself (LangChain's `invoke(input)`), not a property of a request object. */
   promptArgument?: boolean;
+  /** The prompt is this positional argument (`model.generateContent(prompt)`, Azure's `getChatCompletions(deployment, messages)`). */
+  promptAt?: number;
+  /** The request object found elsewhere than the first argument (an HTTP body, a Bedrock command's input); null: none. */
+  request?: RequestObject | null;
   /** The output limit the wrapper was built with. */
   maxOutputTokens?: number | null;
 }
 
 function buildSite(fi: SyntaxModel, resolver: Resolver, file: string, node: TSESTree.CallExpression, shape: CallShape, wrapped?: Wrapped): CallSite {
-  const request = wrapped?.promptArgument ? null : requestObject(fi, resolver, file, node);
+  const promptAt = wrapped?.promptAt ?? (wrapped?.promptArgument ? 0 : undefined);
+  const request = wrapped?.request !== undefined ? wrapped.request : promptAt !== undefined ? null : requestObject(fi, resolver, file, node);
   const props = request ? readProps(request.node) : new Map<string, TSESTree.Node>();
-  const modelProp = request ? requestProp(resolver, request.file, request.node, 'model', 0) : null;
-  const model = wrapped ? wrapped.model : modelProp ? stringValue(resolver, modelProp.file, modelProp.node) : null;
+  const modelProp = request ? requestProp(resolver, request.file, request.node, shape.modelProp ?? 'model', 0) : null;
+  const model = wrapped?.model !== undefined ? wrapped.model : modelProp ? stringValue(resolver, modelProp.file, modelProp.node) : null;
   const stream = shape.alwaysStreams ? true : request ? streamOption(resolver, request.file, request.node, 0) : false;
   const streaming = stream !== false;
   let maxOutputTokens: number | null = wrapped?.maxOutputTokens ?? null;
@@ -165,7 +272,7 @@ function buildSite(fi: SyntaxModel, resolver: Resolver, file: string, node: TSES
   const choices = nNode?.type === T.Literal && typeof nNode.value === 'number' ? nNode.value : null;
   const prompt: RequestInfo = { literalText: '', dynamicParts: 0, maxOutputTokens, choices };
   const texts: string[] = [];
-  const input = wrapped?.promptArgument ? node.arguments[0] : undefined;
+  const input = promptAt !== undefined ? node.arguments[promptAt] : undefined;
   if (input) {
     if (input.type === T.SpreadElement) prompt.dynamicParts += 1;
     else collectText(resolver, file, input, texts, prompt);

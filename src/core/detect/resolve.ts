@@ -5,15 +5,19 @@ import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import { visit } from '../parse/walk';
 import { FunctionLike, isFunctionLike, Node, propertyName, requireSource, unwrap } from '../syntax/nodes';
 import type { Provider } from '../model';
-import { CLIENT_MODULES, ClientModule, clientModuleFor, MODEL_CLASSES, MODEL_METHODS, ModelClass, modelClassFor, ModelProviderModule, modelProviderModuleFor, WrapperCall, wrapperCallFor, WRAPPER_SOURCES } from './catalogue';
+import { BEDROCK_COMMANDS, CLIENT_MODULES, CLIENT_WRAPPER_FUNCTIONS, ClientModule, clientModuleFor, Dialect, HANDLE_CALLS, MODEL_CLASSES, MODEL_METHODS, ModelClass, modelClassFor, ModelProviderModule, modelProviderModuleFor, WrapperCall, wrapperCallFor, WRAPPER_SOURCES } from './catalogue';
 import type { ProjectIndex } from '../project';
+import { providerFromEnvVar, providerFromUrl } from './providers';
 import type { Binding, SyntaxModel } from '../syntax/model';
 import { ModuleLookup, resolveExport } from '../syntax/modules';
 
 export type Value =
-  | { kind: 'class'; provider: Provider }
-  | { kind: 'client'; provider: Provider; path: string[] }
+  | { kind: 'class'; provider: Provider; dialect: Dialect; followsBaseUrl?: boolean }
+  // A client, or a member chain of one; `model` is the model a handle was made for (`getGenerativeModel({ model })`).
+  | { kind: 'client'; provider: Provider; dialect: Dialect; path: string[]; model?: string | null }
   | { kind: 'sdk-namespace'; module: ClientModule }
+  // A Bedrock Runtime command class, and a command made with it (`new ConverseCommand(input)`).
+  | { kind: 'command'; name: string; file?: string; node?: TSESTree.NewExpression }
   | { kind: 'module'; file: string }
   | { kind: 'function'; file: string; node: FunctionLike }
   // A class of the workspace, for its static fields (`class Llm { static openai = new OpenAI() }`).
@@ -124,10 +128,11 @@ export class Resolver {
         return this.evaluateIdentifier(file, node);
       case T.NewExpression: {
         const callee = this.evaluate(file, node.callee);
-        if (callee?.kind === 'class') return { kind: 'client', provider: callee.provider, path: [] };
+        if (callee?.kind === 'class') return this.newClient(file, callee, node.arguments[0]);
         // CommonJS: `const OpenAI = require('openai')` is the class itself (and carries .OpenAI/.default too).
-        if (callee?.kind === 'sdk-namespace') return { kind: 'client', provider: callee.module.provider, path: [] };
+        if (callee?.kind === 'sdk-namespace') return this.newClient(file, classOf(callee.module, 'default'), node.arguments[0]);
         if (callee?.kind === 'model-class') return this.modelInstance(file, callee.cls, node.arguments[0]);
+        if (callee?.kind === 'command') return { kind: 'command', name: callee.name, file, node };
         // A job queue (BullMQ, Bull): `new Queue('name')`; its workers are judged by who adds jobs.
         const first = node.arguments[0];
         if (node.callee.type === T.Identifier && node.callee.name === 'Queue' && first) {
@@ -141,7 +146,10 @@ export class Resolver {
         if (required !== null) return this.moduleValue(file, required);
         const piped = this.pipedModel(file, node);
         if (piped) return piped;
+        const wrapped = this.wrappedClient(file, node);
+        if (wrapped) return wrapped;
         const callee = this.evaluate(file, node.callee);
+        if (callee?.kind === 'client') return this.handle(file, callee, node);
         if (callee?.kind === 'function') return this.returnValue(callee.file, callee.node);
         if (callee?.kind === 'model-creator') return { kind: 'model-provider', provider: callee.provider };
         if (callee?.kind === 'model-provider') {
@@ -194,9 +202,11 @@ export class Resolver {
   member(file: string, object: Value, prop: string): Value | null {
     switch (object.kind) {
       case 'client':
-        return { kind: 'client', provider: object.provider, path: [...object.path, prop] };
+        return { ...object, path: [...object.path, prop] };
       case 'sdk-namespace':
-        return object.module.classExports.includes(prop) ? { kind: 'class', provider: object.module.provider } : null;
+        if (object.module.instanceExports?.includes(prop)) return clientOf(classOf(object.module, prop));
+        if (object.module.dialect === 'bedrock' && BEDROCK_COMMANDS[prop]) return { kind: 'command', name: prop };
+        return object.module.classExports.includes(prop) ? classOf(object.module, prop) : null;
       case 'module':
         return this.evaluateExport(object.file, prop);
       case 'wrapper-namespace': {
@@ -238,7 +248,9 @@ export class Resolver {
     const sdk = clientModuleFor(source);
     if (sdk) {
       if (name === '*') return { kind: 'sdk-namespace', module: sdk };
-      return sdk.classExports.includes(name) ? { kind: 'class', provider: sdk.provider } : null;
+      if (sdk.instanceExports?.includes(name)) return clientOf(classOf(sdk, name));
+      if (sdk.dialect === 'bedrock' && BEDROCK_COMMANDS[name]) return { kind: 'command', name };
+      return sdk.classExports.includes(name) ? classOf(sdk, name) : null;
     }
     if (WRAPPER_SOURCES.includes(source)) {
       if (name === '*') return { kind: 'wrapper-namespace', source };
@@ -363,7 +375,7 @@ export class Resolver {
     }
     if (type.type !== T.TSTypeReference) return null;
     const cls = this.evaluateTypeName(file, type.typeName, anchor);
-    return cls?.kind === 'class' ? { kind: 'client', provider: cls.provider, path: [] } : null;
+    return cls?.kind === 'class' ? clientOf(cls) : null;
   }
 
   private readonly assignments = new Map<Node, Value | null>();
@@ -408,7 +420,7 @@ export class Resolver {
     const typeName = id.typeAnnotation?.typeAnnotation;
     if (typeName?.type !== T.TSTypeReference) return this.thenParameter(file, param);
     const cls = this.evaluateTypeName(file, typeName.typeName, param);
-    return cls?.kind === 'class' ? { kind: 'client', provider: cls.provider, path: [] } : null;
+    return cls?.kind === 'class' ? clientOf(cls) : null;
   }
 
   /** `makeClient().then((openai) => …)`: the first parameter of a `.then` callback is what the promise resolves to. */
@@ -456,14 +468,13 @@ export class Resolver {
     let cur: Node | undefined = fi.parents.get(node);
     while (cur && cur.type !== T.ClassBody) cur = fi.parents.get(cur);
     if (!cur) return null;
+    // The declared type is the last resort: an assignment says more (`getGenerativeModel({ model })`).
+    let declared: Value | null = null;
     for (const el of cur.body) {
       if (el.type === T.PropertyDefinition && propertyName(el.key, el.computed) === prop) {
-        if (el.value) return this.evaluate(file, el.value);
-        const ann = el.typeAnnotation?.typeAnnotation;
-        if (ann?.type === T.TSTypeReference) {
-          const cls = this.evaluateTypeName(file, ann.typeName, el);
-          if (cls?.kind === 'class') return { kind: 'client', provider: cls.provider, path: [] };
-        }
+        const initial = el.value ? this.evaluate(file, el.value) : null;
+        if (initial) return initial;
+        declared = this.annotatedClient(file, el.typeAnnotation?.typeAnnotation, el);
       }
       if (el.type === T.MethodDefinition && el.kind === 'constructor') {
         for (const param of el.value.params) {
@@ -472,10 +483,142 @@ export class Resolver {
           }
         }
         const assigned = el.value.body ? findThisAssignment(el.value.body, prop) : null;
-        if (assigned) return this.evaluate(file, assigned);
+        const value = assigned ? this.evaluate(file, assigned) : null;
+        if (value) return value;
       }
     }
+    // `this.client = new OpenAI(…)` in an init method (`init()`, a lazy getter): the first assignment that is a client.
+    for (const right of thisAssignmentsIn(cur, prop)) {
+      const v = this.evaluate(file, right);
+      if (v?.kind === 'client') return v;
+    }
+    return declared;
+  }
+
+  /**
+   * `new OpenAI({ baseURL: 'https://api.groq.com/openai/v1' })`: the provider is the one the base URL
+   * or the key's environment variable names (`GROQ_API_KEY`), read from the code only; a base URL
+   * written in code that names no known host is another OpenAI-compatible server. A base URL that
+   * cannot be read (from the environment) is taken as the SDK's own provider.
+   */
+  private newClient(file: string, cls: Extract<Value, { kind: 'class' }>, options: Node | undefined): Value {
+    if (!cls.followsBaseUrl || !options) return clientOf(cls);
+    const obj = this.evaluate(file, options);
+    if (obj?.kind !== 'object') return clientOf(cls);
+    let fromKey: Provider | null = null;
+    for (const p of obj.node.properties) {
+      if (p.type !== T.Property) continue;
+      const key = propertyName(p.key, p.computed);
+      if (key === 'baseURL' || key === 'baseUrl' || key === 'basePath' || key === 'endpoint') {
+        const url = this.urlText(obj.file, p.shorthand ? p.key : p.value);
+        if (url) {
+          const provider = url.text ? providerFromUrl(url.text) : null;
+          const named = provider ?? url.envVars.map(providerFromEnvVar).find((x) => x) ?? null;
+          if (named) return clientOf({ ...cls, provider: named });
+          if (url.text && /^(https?:)?\/\/[^/…]+/.test(url.text)) return clientOf({ ...cls, provider: 'other-openai-compatible' });
+        }
+      } else if (key === 'apiKey') {
+        const url = this.urlText(obj.file, p.shorthand ? p.key : p.value);
+        fromKey = url?.envVars.map(providerFromEnvVar).find((x) => x) ?? null;
+      }
+    }
+    return clientOf(fromKey ? { ...cls, provider: fromKey } : cls);
+  }
+
+  /** `genAI.getGenerativeModel({ model })`, `model.startChat()`, `ai.chats.create({ model })`: a handle to call on, with its model. */
+  private handle(file: string, callee: Extract<Value, { kind: 'client' }>, node: TSESTree.CallExpression): Value | null {
+    const h = HANDLE_CALLS.find((c) => c.dialect === callee.dialect && c.chain.length === callee.path.length && c.chain.every((x, i) => x === callee.path[i]));
+    if (!h) return null;
+    let model = callee.model ?? null;
+    const arg = node.arguments[0];
+    if (h.modelProp && arg) {
+      const opts = this.evaluate(file, arg);
+      if (opts?.kind === 'object') {
+        const prop = opts.node.properties.find((p): p is TSESTree.Property => p.type === T.Property && propertyName(p.key, p.computed) === h.modelProp);
+        const v = prop ? this.evaluate(opts.file, prop.value) : null;
+        model = v?.kind === 'string' ? v.value : null;
+      }
+    }
+    return { ...callee, path: h.becomes, model };
+  }
+
+  /** `wrapOpenAI(new OpenAI())`, `observeOpenAI(client, …)`, `Instructor({ client })`: the client inside a tracing or structured-output wrapper. */
+  private wrappedClient(file: string, node: TSESTree.CallExpression): Value | null {
+    const callee = node.callee;
+    const name = callee.type === T.Identifier ? callee.name : callee.type === T.MemberExpression ? propertyName(callee.property, callee.computed) : null;
+    if (!name || !CLIENT_WRAPPER_FUNCTIONS.has(name) || !node.arguments[0]) return null;
+    const inner = this.evaluate(file, node.arguments[0]);
+    if (inner?.kind === 'client') return inner;
+    if (inner?.kind === 'object') return this.member(inner.file, inner, 'client');
     return null;
+  }
+
+  /**
+   * A URL as far as it can be read: literal text, template parts and concatenations (holes as '…'),
+   * constants followed across files, and the names of the environment variables it reads.
+   */
+  urlText(file: string, raw: Node, depth = 0): { text: string; envVars: string[] } | null {
+    if (depth > 6) return null;
+    const node = unwrap(raw, 'value');
+    const env = envVarName(node);
+    if (env) return { text: '…', envVars: [env] };
+    switch (node.type) {
+      case T.Literal:
+        return typeof node.value === 'string' ? { text: node.value, envVars: [] } : null;
+      case T.TemplateLiteral: {
+        let text = '';
+        const envVars: string[] = [];
+        node.quasis.forEach((q, i) => {
+          text += q.value.cooked ?? '';
+          const e = node.expressions[i];
+          if (!e) return;
+          const part = this.urlText(file, e, depth + 1);
+          text += part?.text ?? '…';
+          envVars.push(...(part?.envVars ?? []));
+        });
+        return { text, envVars };
+      }
+      case T.BinaryExpression: {
+        if (node.operator !== '+') return null;
+        const l = this.urlText(file, node.left, depth + 1);
+        const r = this.urlText(file, node.right, depth + 1);
+        return { text: (l?.text ?? '…') + (r?.text ?? '…'), envVars: [...(l?.envVars ?? []), ...(r?.envVars ?? [])] };
+      }
+      case T.LogicalExpression: {
+        // `process.env.GROQ_BASE_URL ?? 'https://api.groq.com/openai/v1'`: the written default names the host.
+        const l = this.urlText(file, node.left, depth + 1);
+        const r = this.urlText(file, node.right, depth + 1);
+        const known = [l, r].find((x) => x && x.text !== '…' && !x.text.startsWith('…'));
+        return { text: known?.text ?? l?.text ?? r?.text ?? '…', envVars: [...(l?.envVars ?? []), ...(r?.envVars ?? [])] };
+      }
+      case T.ConditionalExpression: {
+        const yes = this.urlText(file, node.consequent, depth + 1);
+        const no = this.urlText(file, node.alternate, depth + 1);
+        return yes ?? no;
+      }
+      case T.NewExpression:
+        // `new URL('/v1/chat/completions', base)`: the path and the base.
+        if (node.callee.type === T.Identifier && node.callee.name === 'URL' && node.arguments[0]) {
+          const path = this.urlText(file, node.arguments[0], depth + 1);
+          const base = node.arguments[1] ? this.urlText(file, node.arguments[1], depth + 1) : null;
+          return { text: (base?.text ?? '') + (path?.text ?? '…'), envVars: [...(base?.envVars ?? []), ...(path?.envVars ?? [])] };
+        }
+        return null;
+      case T.Identifier: {
+        const v = this.evaluate(file, node);
+        if (v?.kind === 'string') return { text: v.value, envVars: [] };
+        const fi = this.project.get(file);
+        const binding = fi?.resolve(node);
+        const init = binding && (binding.kind === 'const' || binding.kind === 'let' || binding.kind === 'var') && binding.keys?.length === 0 ? (binding.declarator as TSESTree.VariableDeclarator | undefined)?.init : null;
+        return init ? this.urlText(file, init, depth + 1) : null;
+      }
+      case T.MemberExpression: {
+        const v = this.evaluate(file, node);
+        return v?.kind === 'string' ? { text: v.value, envVars: [] } : null;
+      }
+      default:
+        return null;
+    }
   }
 
   private returnValue(file: string, fn: FunctionLike): Value | null {
@@ -553,9 +696,47 @@ function typeMembers(fi: SyntaxModel, type: TSESTree.TypeNode | undefined, hops 
   return null;
 }
 
+/** The class value of an SDK module's export (`AzureOpenAI` is Azure's client). */
+function classOf(module: ClientModule, name: string): Extract<Value, { kind: 'class' }> {
+  return { kind: 'class', provider: module.classProviders?.[name] ?? module.provider, dialect: module.dialect, followsBaseUrl: module.followsBaseUrl && !module.classProviders?.[name] };
+}
+
+function clientOf(cls: { provider: Provider; dialect: Dialect }): Extract<Value, { kind: 'client' }> {
+  return { kind: 'client', provider: cls.provider, dialect: cls.dialect, path: [] };
+}
+
+/** `process.env.GROQ_API_KEY`, `process.env['GROQ_API_KEY']`, `import.meta.env.VITE_GROQ_KEY`, `Deno.env.get('X')`: the variable's name. */
+function envVarName(node: Node): string | null {
+  if (node.type === T.MemberExpression) {
+    const obj = node.object;
+    const isEnv =
+      obj.type === T.MemberExpression &&
+      propertyName(obj.property, obj.computed) === 'env' &&
+      ((obj.object.type === T.Identifier && obj.object.name === 'process') || obj.object.type === T.MetaProperty);
+    return isEnv ? propertyName(node.property, node.computed) : null;
+  }
+  if (node.type === T.CallExpression && node.callee.type === T.MemberExpression && propertyName(node.callee.property, node.callee.computed) === 'get') {
+    const o = node.callee.object;
+    const arg = node.arguments[0];
+    if (o.type === T.MemberExpression && propertyName(o.property, o.computed) === 'env' && arg?.type === T.Literal && typeof arg.value === 'string') return arg.value;
+  }
+  return null;
+}
+
+
 
 function isRequireMain(node: TSESTree.MemberExpression): boolean {
   return node.object.type === T.Identifier && node.object.name === 'require' && propertyName(node.property, node.computed) === 'main';
+}
+
+/** Every `this.<prop> = value` in a class body's methods (not in nested classes). */
+function thisAssignmentsIn(body: TSESTree.ClassBody, prop: string): TSESTree.Expression[] {
+  const out: TSESTree.Expression[] = [];
+  visit(body, (n) => {
+    if (n !== body && (n.type === T.ClassBody)) return false;
+    if (n.type === T.AssignmentExpression && n.left.type === T.MemberExpression && n.left.object.type === T.ThisExpression && propertyName(n.left.property, n.left.computed) === prop) out.push(n.right);
+  });
+  return out;
 }
 
 function findThisAssignment(body: TSESTree.BlockStatement, prop: string): TSESTree.Expression | null {

@@ -326,7 +326,7 @@ function calibratedEstimate(f: Finding & { estimate: Estimate }, c: ModelCalibra
   const inputTokens = calls > 0 ? perCall(inputPerDay) : e.inputTokens;
   const outputTokens = calls > 0 ? perCall(day.output) : e.outputTokens;
   assumptions.push(SITE.tokens(inputTokens, perCall(day.inputCached), perCall(day.cacheWrite5m + day.cacheWrite1h), outputTokens));
-  assumptions.push(SITE.prices(c.model, c.standard, c.batch, PRICING_PAGE[c.provider]));
+  assumptions.push(SITE.prices(c.model, c.standard, c.batch, PRICING_PAGE[c.provider as keyof typeof PRICING_PAGE] ?? ''));
   for (const n of c.priceNotes) assumptions.push(sentence(n));
   if (day.inputCached + day.cacheWrite5m + day.cacheWrite1h > 0) assumptions.push(sentence(NOTES.batchOnCached(c.provider)));
   assumptions.push(SITE.staticBasis(e.callsPerDay, e.inputTokens, e.outputTokens));

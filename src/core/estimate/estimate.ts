@@ -1,7 +1,8 @@
 // Monthly cost of a call site now and on the batch path, with every number that was not read from
 // code stated as an assumption.
 import type { AnalysisOptions, CallSite, Estimate, PriceRow, VolumeSource } from '../model';
-import { FALLBACK_EMBEDDING_MODEL, FALLBACK_MODEL, findPrice } from './prices';
+import { fallbackEmbeddingModel, FALLBACK_MODEL, findPrice } from './prices';
+import { providerInfo } from '../detect/providers';
 import { APPROXIMATE_BYTES_PER_TOKEN, CountBudget, countPromptTokens, encodingFor, FILE_COUNT_BUDGET_CHARS, TokenCount } from './tokens';
 import { defaultModelFor, producesNoOutput } from '../detect/catalogue';
 import { MAX_CALLS_PER_DAY, MAX_CHOICES, MAX_TOKENS } from './limits';
@@ -65,24 +66,36 @@ function countAssumption(count: TokenCount, chars: number): string | null {
   }
 }
 
+/** A model on the user's own machine (Ollama): no per-token price. */
+function localPrice(site: CallSite): PriceRow {
+  return { provider: site.provider, model: site.model ?? 'a local model', aliases: [], input: 0, output: 0, batchInput: 0, batchOutput: 0, noBatchTier: true, source: 'local', checked: '—' };
+}
+
 export function estimateSite(site: CallSite, options: AnalysisOptions, context: EstimateContext = {}): Estimate {
   const assumptions: string[] = [];
   const embeddings = producesNoOutput(site.api);
 
   const apiDefault = site.model ? null : defaultModelFor(site.api);
-  let price = site.model ? findPrice(site.model, options.priceOverrides) : apiDefault ? findPrice(apiDefault, options.priceOverrides) : null;
+  const local = providerInfo(site.provider).local;
+  let price = local ? localPrice(site) : site.model ? findPrice(site.model, options.priceOverrides) : apiDefault ? findPrice(apiDefault, options.priceOverrides) : null;
   if (apiDefault && price) assumptions.push(`The request names no model: the API's default, ${apiDefault}.`);
   if (!price) {
-    const fallback = embeddings ? FALLBACK_EMBEDDING_MODEL : FALLBACK_MODEL[site.provider];
-    price = findPrice(fallback, options.priceOverrides)!;
+    const fallback = embeddings ? fallbackEmbeddingModel(site.provider) : FALLBACK_MODEL[site.provider];
+    price = findPrice(fallback, options.priceOverrides) ?? findPrice(FALLBACK_MODEL.openai, options.priceOverrides)!;
     assumptions.push(
       site.model
         ? `No price on file for '${site.model}': priced as ${price.model} (add it with batchwise.priceOverrides).`
-        : `Model not readable from code: priced as ${price.model}.`,
+        : `Model not readable from code: priced as ${price.model} (the model is chosen at run time; the model assumed for ${providerInfo(site.provider).label}).`,
     );
   }
-  assumptions.push(
-    `Prices for ${price.model}: $${price.input} in / $${price.output} out per 1M tokens standard, $${price.batchInput} / $${price.batchOutput} on batch (checked ${price.checked}, ${price.source}).`,
+  const info = providerInfo(site.provider);
+  const noBatchTier = !info.batchTier || price.noBatchTier === true;
+  if (info.local) assumptions.push(`${info.label} runs on your own machine: no per-token price, and no batch tier.`);
+  else if (noBatchTier) assumptions.push(`${info.batchTier ? price.model : info.label} has no batch tier: no saving from batching (the verdict stands).`);
+  if (!info.local) assumptions.push(
+    noBatchTier
+      ? `Prices for ${price.model}: $${price.input} in / $${price.output} out per 1M tokens (checked ${price.checked}, ${price.source}).`
+      : `Prices for ${price.model}: $${price.input} in / $${price.output} out per 1M tokens standard, $${price.batchInput} / $${price.batchOutput} on batch (checked ${price.checked}, ${price.source}).`,
   );
 
   const model = site.model ?? price.model;
@@ -144,8 +157,9 @@ export function estimateSite(site: CallSite, options: AnalysisOptions, context: 
         : { kind: 'default' };
   assumptions.push(`A month is ${DAYS_PER_MONTH} days.`);
 
-  const daily = dailyCost(price, inputTokens, outputTokens, callsPerDay);
+  const daily = dailyCost(noBatchTier ? { ...price, batchInput: price.input, batchOutput: price.output } : price, inputTokens, outputTokens, callsPerDay);
   return {
+    ...(noBatchTier ? { noBatchTier: true } : {}),
     callsPerDay,
     volume,
     inputTokens,

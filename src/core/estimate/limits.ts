@@ -2,6 +2,8 @@
 // numbers read from code, in one place: the JSON schema, package.json's contributes.configuration and
 // the CLI state the same ones (a test compares them). Within them every cost stays a finite number.
 
+import { isProvider } from '../detect/providers';
+
 /** A billion requests a day: more than any one call site makes. */
 export const MAX_CALLS_PER_DAY = 1e9;
 /** A billion tokens: far past any model's context window or output limit. */
@@ -34,7 +36,7 @@ export const PRICE_FIELDS = ['input', 'output', 'batchInput', 'batchOutput', 'ca
 /** Whether a value is a usable price row: provider, model, and each price a number within its bounds. */
 export function isBoundedPriceRow(v: unknown): boolean {
   const r = v as Record<string, unknown> | null;
-  if (!r || typeof r !== 'object' || typeof r.model !== 'string' || (r.provider !== 'openai' && r.provider !== 'anthropic')) return false;
+  if (!r || typeof r !== 'object' || typeof r.model !== 'string' || !isProvider(r.provider)) return false;
   return PRICE_FIELDS.every((k) => {
     const x = r[k];
     if (x === undefined) return k === 'cachedInput';

@@ -2,6 +2,7 @@
 // snapshot starts with ('gpt-4o-2024-08-06' → 'gpt-4o'). Overrides from settings win.
 import table from './prices.json';
 import type { PriceRow, Provider } from '../model';
+import { PROVIDER_INFO } from '../detect/providers';
 
 export const PRICE_TABLE: readonly PriceRow[] = table.rows as PriceRow[];
 
@@ -25,8 +26,13 @@ export function findPrice(model: string, overrides: readonly PriceRow[] = []): P
 }
 
 /** The price used when the model cannot be read from code: the provider's mid-tier model, said so in the assumptions. */
-export const FALLBACK_MODEL: Record<Provider, string> = { openai: 'gpt-4.1-mini', anthropic: 'claude-sonnet-4-5' };
+export const FALLBACK_MODEL: Record<Provider, string> = Object.fromEntries(Object.entries(PROVIDER_INFO).map(([p, info]) => [p, info.fallbackModel])) as Record<Provider, string>;
 export const FALLBACK_EMBEDDING_MODEL = 'text-embedding-3-small';
+
+/** The embedding model priced for a provider's embedding call that names none it can read. */
+export function fallbackEmbeddingModel(provider: Provider): string {
+  return PROVIDER_INFO[provider].fallbackEmbeddingModel ?? FALLBACK_EMBEDDING_MODEL;
+}
 
 /** Model ids close to `model`, for "did you mean" messages: same letters ignoring punctuation first, then shared prefixes. */
 export function similarModels(model: string, limit = 5): string[] {

@@ -3,9 +3,10 @@ import type { Finding } from '../model';
 import { volumeSourceText, volumeText } from './volume';
 import { formatUsd } from './format';
 import { costsNothing } from './totals';
+import { PROVIDER_INFO } from '../detect/providers';
 import { DECLARED_CONTEXT, LOW_VOLUME } from '../classify/rules/calls';
 
-const PROVIDER_NAMES: Record<string, string> = { openai: 'OpenAI', anthropic: 'Anthropic' };
+const PROVIDER_NAMES: Record<string, string> = Object.fromEntries(Object.entries(PROVIDER_INFO).map(([id, info]) => [id, info.label]));
 
 export const RULE_CODES = {
   batchable: { code: 'BW001', rule: 'batchable-llm-call', title: 'LLM call nobody waits for: move it to the Batch API' },
@@ -42,6 +43,9 @@ export function findingMessage(f: Finding): string {
   if (f.classification.verdict === 'batchable') {
     if (costsNothing(f)) {
       return `${call} is batchable (${sentence(why)}), but it costs nothing now, so the Batch API saves nothing; batch it only for throughput${f.fix ? ' (a Quick Fix is available)' : ''}.`;
+    }
+    if (f.estimate?.noBatchTier) {
+      return `${call} is batchable (${sentence(why)}), but ${provider} has no batch tier, so batching saves nothing there (≈ ${formatUsd(f.estimate.monthlyStandard)}/mo now at ${volumeText(f.estimate)}).`;
     }
     const saving = f.estimate ? formatUsd(f.estimate.monthlySavings) : 'half its cost';
     return f.lowVolume

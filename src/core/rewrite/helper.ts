@@ -1,10 +1,9 @@
 // The helper module's text for the project's SDK, in the language and module system the project uses.
 import { transpileModule, ModuleKind, ScriptTarget } from 'typescript';
-import type { Provider } from '../model';
 import { ANTHROPIC_BATCH_HELPER_TS, BATCH_QUEUE_HELPER_TS, OPENAI_BATCH_HELPER_TS } from './templates.generated';
-import { HelperFeature, HelperVariant, newestVariant } from './sdkVersion';
+import { HelperFeature, HelperVariant, newestVariant, RewriteProvider } from './sdkVersion';
 
-export function helperModuleFor(helperPath: string, moduleKind: 'cjs' | 'esm', kind: Provider | 'queue' = 'openai', variant?: HelperVariant): string {
+export function helperModuleFor(helperPath: string, moduleKind: 'cjs' | 'esm', kind: RewriteProvider | 'queue' = 'openai', variant?: HelperVariant): string {
   const source = kind === 'queue' ? BATCH_QUEUE_HELPER_TS : renderTemplate(kind === 'anthropic' ? ANTHROPIC_BATCH_HELPER_TS : OPENAI_BATCH_HELPER_TS, variant ?? newestVariant(kind));
   if (/\.[cm]?ts$/.test(helperPath)) return source;
   const esm = moduleKind === 'esm' || /\.mjs$/.test(helperPath);

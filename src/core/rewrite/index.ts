@@ -8,7 +8,7 @@ import { ModuleStyle, moduleStyleFor } from './moduleStyle';
 import { compiledByTsc, placeHelper, resolutionCandidates } from './placement';
 import type { ModuleLookup } from './effects';
 import { LineEnding, lineEndingOf, lfView, sameButLineEndings, withLineEnding } from './lineEndings';
-import { allVariants, HelperVariant, helperVariantFor, SDK_PACKAGE, SdkVersion, sdkVersionFor } from './sdkVersion';
+import { allVariants, HelperVariant, helperVariantFor, RewriteProvider, SDK_PACKAGE, SdkVersion, sdkVersionFor } from './sdkVersion';
 import type { Provider } from '../model';
 
 export interface FixRequest {
@@ -57,7 +57,7 @@ function choose(file: string, text: string, site: CallSite, helperPath: string, 
  * The cheap check used while analysing: would a fix be offered, and is it safe? `sdkFor` gives the
  * project's SDK version (see sdkVersionFor), where a helper may not fit.
  */
-export function fixableStrategy(req: { file: string; text: string; site: CallSite; ast?: TSESTree.Program; projectModuleStyle?: ModuleStyle; modules?: ModuleLookup; sdkFor?: (provider: Provider) => SdkVersion | undefined }): { strategy: string; safe: boolean } | { refused: string } {
+export function fixableStrategy(req: { file: string; text: string; site: CallSite; ast?: TSESTree.Program; projectModuleStyle?: ModuleStyle; modules?: ModuleLookup; sdkFor?: (provider: RewriteProvider) => SdkVersion | undefined }): { strategy: string; safe: boolean } | { refused: string } {
   // The same LF view planFix uses, so the audit offers exactly the fixes that can be planned (the AST's offsets are the file's).
   const lf = inLfView(req.text, req.site);
   const { strategy, check } = choose(req.file, lf.text, lf.site, 'batchwise/openaiBatch.ts', lf.text === req.text ? req.ast : undefined, req.projectModuleStyle, req.modules);

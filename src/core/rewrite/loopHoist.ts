@@ -24,21 +24,16 @@ import { jsFileIsEsm, ModuleStyle, tsAllowsTopLevelAwait, tsFileIsNodeEsm } from
 import { importEdits, planImports } from './helperImports';
 import { keepComments } from './keepComments';
 import { fileNames } from './names';
+import { rewriteEndpoints } from '../detect/catalogue';
+import { providerInfo } from '../detect/providers';
 
 export const LOOP_HOIST = 'loop-hoist';
 export { importsDefault, indentLike, isPLimitLimiter, NOT_PER_ITEM } from './loopShape';
 
 export type HelperKind = 'openai' | 'anthropic';
 
-/** The endpoints the helpers batch, by provider and the member chain between the client and `.create`. */
-export const ENDPOINTS = [
-  { provider: 'openai', chain: ['chat', 'completions'], api: 'chat.completions', helper: 'runChatCompletionsBatch' },
-  { provider: 'openai', chain: ['responses'], api: 'responses', helper: 'runResponsesBatch' },
-  { provider: 'openai', chain: ['embeddings'], api: 'embeddings', helper: 'runEmbeddingsBatch' },
-  { provider: 'openai', chain: ['completions'], api: 'completions', helper: 'runCompletionsBatch' },
-  { provider: 'openai', chain: ['moderations'], api: 'moderations', helper: 'runModerationsBatch' },
-  { provider: 'anthropic', chain: ['messages'], api: 'messages', helper: 'runMessagesBatch' },
-] as const;
+/** The endpoints the helpers batch, by provider and the member chain between the client and `.create`: read from the catalogue. */
+export const ENDPOINTS = rewriteEndpoints() as readonly { provider: HelperKind; chain: string[]; api: string; helper: string }[];
 
 /** The other helpers sit beside the OpenAI one: batchwise/openaiBatch.ts → batchwise/anthropicBatch.ts, batchwise/batchQueue.ts. */
 export function helperPathFor(kind: HelperKind | 'queue', openaiHelperPath: string): string {
@@ -126,12 +121,18 @@ export interface CallUnderFix {
 }
 
 export function callUnderFix(file: string, text: string, site: CallSite, ast?: TSESTree.Program, modules?: ModuleLookup): CallUnderFix | { ok: false; reason: string } {
-  const endpoint = ENDPOINTS.find((e) => e.provider === site.provider && e.api === site.api);
+  const helperProvider = providerInfo(site.provider).rewriteAs ?? site.provider;
+  const endpoint = ENDPOINTS.find((e) => e.provider === helperProvider && e.api === site.api);
   const wrapper = !endpoint && /^(ai-sdk|langchain)\./.exec(site.api);
   if (wrapper) {
     const sdk = site.provider === 'anthropic' ? '@anthropic-ai/sdk' : 'openai';
     const name = wrapper[1] === 'ai-sdk' ? 'Vercel AI SDK' : 'LangChain model';
     return refuse(`a ${name} call: the batch helpers take the provider's own request format, so move it to the official \`${sdk}\` client first (the verdict and the estimate stand)`);
+  }
+  const info = providerInfo(site.provider);
+  if (!endpoint && !info.batchTier) return refuse(`${info.label} sells no batch tier, so there is nothing to batch: keep this call as it is (the verdict stands)`);
+  if (!endpoint && helperProvider !== 'openai' && helperProvider !== 'anthropic') {
+    return refuse(`no batch rewrite for ${info.label} yet: the batch helpers cover OpenAI (and Azure OpenAI) and Anthropic; ${info.label}'s own batch API would take these requests (the verdict and the estimate stand)`);
   }
   if (!endpoint) {
     return refuse(`no batch rewrite for ${site.provider} ${site.api} calls; only OpenAI chat.completions, responses, embeddings, completions and moderations and Anthropic messages`);

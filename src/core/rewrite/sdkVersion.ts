@@ -10,7 +10,10 @@ import { dirname, joinPath } from '../project';
 
 export type SdkPackage = 'openai' | '@anthropic-ai/sdk';
 
-export const SDK_PACKAGE: Record<Provider, SdkPackage> = { openai: 'openai', anthropic: '@anthropic-ai/sdk' };
+/** The providers the batch helpers are written for. */
+export type RewriteProvider = Extract<Provider, 'openai' | 'anthropic'>;
+
+export const SDK_PACKAGE: Record<RewriteProvider, SdkPackage> = { openai: 'openai', anthropic: '@anthropic-ai/sdk' };
 
 /** The version a project has, and where it was read. */
 export interface SdkVersion {
@@ -45,7 +48,7 @@ interface SdkSupport {
   features: FeatureRow[];
 }
 
-const SUPPORT: Record<Provider, SdkSupport> = {
+const SUPPORT: Record<RewriteProvider, SdkSupport> = {
   openai: {
     package: 'openai',
     batches: '4.34.0',
@@ -79,21 +82,21 @@ export interface HelperVariant {
 }
 
 /** The helper for the newest SDKs: every feature on. */
-export function newestVariant(provider: Provider): HelperVariant {
+export function newestVariant(provider: RewriteProvider): HelperVariant {
   const support = SUPPORT[provider];
   const last = support.features[support.features.length - 1];
   return { features: new Set(support.features.map((f) => f.feature)), fits: `${support.package} ${last.since} and later` };
 }
 
 /** Every helper text there is for a provider, oldest SDKs first: to recognise a helper written for another version. */
-export function allVariants(provider: Provider): HelperVariant[] {
+export function allVariants(provider: RewriteProvider): HelperVariant[] {
   const support = SUPPORT[provider];
   const starts = [support.floor, ...support.features.map((f) => f.since)].filter((v, i, all) => all.indexOf(v) === i);
   return starts.map((version) => (helperVariantFor(provider, { version, source: '' }) as { ok: true; variant: HelperVariant }).variant).map(({ features, fits }) => ({ features, fits }));
 }
 
 /** The helper that fits the project's SDK, or why there is none. `sdk` undefined: the version is unknown, and the newest helper is written. */
-export function helperVariantFor(provider: Provider, sdk: SdkVersion | undefined, api?: string): { ok: true; variant: HelperVariant } | { ok: false; reason: string } {
+export function helperVariantFor(provider: RewriteProvider, sdk: SdkVersion | undefined, api?: string): { ok: true; variant: HelperVariant } | { ok: false; reason: string } {
   if (!sdk) return { ok: true, variant: newestVariant(provider) };
   const support = SUPPORT[provider];
   const version = sdk.version;
@@ -122,7 +125,7 @@ export function helperVariantFor(provider: Provider, sdk: SdkVersion | undefined
  * else the lockfile's entry (package-lock.json, npm-shrinkwrap.json, pnpm-lock.yaml, yarn.lock, bun.lock),
  * else the lowest version the nearest package.json's range allows; undefined when none says.
  */
-export function sdkVersionFor(provider: Provider, file: string, read: ProjectSource['read']): SdkVersion | undefined {
+export function sdkVersionFor(provider: RewriteProvider, file: string, read: ProjectSource['read']): SdkVersion | undefined {
   const pkg = SDK_PACKAGE[provider];
   const dirs = ancestors(dirname(file));
   for (const dir of dirs) {
