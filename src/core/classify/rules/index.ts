@@ -11,6 +11,7 @@ import * as jobs from './jobs';
 import * as metaFrameworks from './metaFrameworks';
 import * as reach from './reach';
 import * as schedules from './schedules';
+import * as sequential from './sequential';
 import * as serverless from './serverless';
 import * as terminal from './terminal';
 import type { CallQuestion, Hooks } from './hooks';
@@ -30,6 +31,7 @@ export const RULES = [
   ...evals.RULES,
   ...jobs.RULES,
   ...reach.RULES,
+  ...sequential.RULES,
 ] as const;
 
 /** Every rule id; a rule is cited by its object, so a misspelt id cannot compile. */
