@@ -58,11 +58,15 @@ const analyses = new WeakMap<SyntaxModel, { calls: readonly Call[]; flow: Answer
 /** The dependence of `call` (one of `llmCalls`, the LLM calls detected in the model's file), or null. */
 export function dependenceOf(model: SyntaxModel, call: Call, llmCalls: readonly Call[]): Dependence | null {
   let known = analyses.get(model);
-  if (!known || known.calls !== llmCalls) {
+  if (!known || !sameCalls(known.calls, llmCalls)) {
     known = { calls: llmCalls, flow: new AnswerFlow(model, llmCalls) };
     analyses.set(model, known);
   }
   return known.flow.dependenceOf(call);
+}
+
+function sameCalls(a: readonly Call[], b: readonly Call[]): boolean {
+  return a === b || (a.length === b.length && a.every((c, i) => c === b[i]));
 }
 
 class AnswerFlow {
