@@ -24,7 +24,7 @@ interface Origin {
 /** Where the answers flowing into a place were written. */
 type Flows = Map<Call, { origin: Origin; at: Node; viaParam: boolean }>;
 
-export type DependenceKind = 'loop' | 'chain' | 'producer' | 'tool-loop' | 'multi-step' | 'previous-response' | 'agent';
+export type DependenceKind = 'loop' | 'chain' | 'producer' | 'tool-loop' | 'multi-step' | 'previous-response' | 'agent' | 'chat-session';
 
 /** Why a call's request needs an answer (or its answer is needed by a request that follows). */
 export interface Dependence {
@@ -377,7 +377,30 @@ class AnswerFlow {
   // ---- the shapes known by name
 
   private shapeOf(call: Call): Dependence | null {
-    return this.toolLoop(call) ?? this.multiStep(call) ?? this.continuation(call) ?? this.agentRun(call);
+    return this.toolLoop(call) ?? this.multiStep(call) ?? this.continuation(call) ?? this.agentRun(call) ?? this.chatSession(call);
+  }
+
+  /** A message sent on a chat session that keeps its history (`ai.chats.create()`, `model.startChat()`), which is sent again, or in a loop. */
+  private chatSession(call: Call): Dependence | null {
+    const callee = unwrap(call.callee, 'value');
+    if (callee.type !== T.MemberExpression || !/^sendMessage(Stream)?$/.test(propertyName(callee.property, callee.computed) ?? '')) return null;
+    const receiver = unwrap(callee.object, 'value');
+    const b = receiver.type === T.Identifier ? this.model.bindingOf(receiver) : undefined;
+    const init = b?.declarator?.init ? unwrap(b.declarator.init, 'value') : null;
+    if (!b || init?.type !== T.CallExpression) return null;
+    const made = unwrap(init.callee, 'value');
+    const maker = made.type === T.MemberExpression ? this.model.src(made) : '';
+    if (!/(\.chats\.create|\.startChat)$/.test(maker)) return null;
+    const sends = this.model.referencesOf(b).filter((r) => {
+      const m = this.model.parents.get(r);
+      return m?.type === T.MemberExpression && m.object === r && /^sendMessage(Stream)?$/.test(propertyName(m.property, m.computed) ?? '');
+    });
+    const inLoop = (() => {
+      for (let p = this.model.parents.get(call); p && !within(init, p); p = this.model.parents.get(p)) if (isLoop(p) || this.isIteratingCallback(p)) return true;
+      return false;
+    })();
+    if (sends.length < 2 && !inLoop) return null;
+    return { kind: 'chat-session', at: init, carrier: this.short(init) };
   }
 
   /** A loop around the call that goes on while the answer asks for tools. */

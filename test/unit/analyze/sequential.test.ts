@@ -65,6 +65,13 @@ test('agent runs with tools are a loop by name; an agent without tools is not', 
   assert.equal(kindOf("import { Agent } from '@mastra/core/agent';\nconst agent = new Agent({ name: 'a', instructions: 'x', model, tools: {} });\nawait /*target*/agent.generate('hi');\n"), null);
 });
 
+test('a chat session sent to twice keeps its history: each turn is a dependence; one send is not', () => {
+  const two = "import { GoogleGenAI } from '@google/genai';\nconst ai = new GoogleGenAI({});\nconst chat = ai.chats.create({ model: 'gemini-2.5-flash' });\nawait /*target*/chat.sendMessage({ message: 'hi' });\nawait chat.sendMessage({ message: 'and?' });\n";
+  assert.equal(kindOf(two), 'chat-session');
+  const one = two.replace("await chat.sendMessage({ message: 'and?' });\n", '');
+  assert.equal(kindOf(one), null);
+});
+
 test('independent loops stay independent: results only collected, a fresh conversation per item, tool calls read once per item', () => {
   const collected = `${CLIENT}async function main(docs: string[]) {\n  const out: string[] = [];\n  for (const d of docs) {\n    const r = await /*target*/openai.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: d }] });\n    out.push(r.choices[0].message.content ?? '');\n  }\n  return out;\n}\n`;
   assert.equal(kindOf(collected), null);

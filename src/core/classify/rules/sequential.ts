@@ -32,6 +32,9 @@ export const SEQUENTIAL_DEPENDENCY = defineRule({
     agent: (carrier: string, line: number) =>
       `an agent run (\`${carrier}\`, line ${line}): the agent calls the model in a loop, feeding each answer and tool result into the next request. ` +
       'Not batchable as written and no saving is claimed',
+    chatSession: (carrier: string, line: number) =>
+      `a message on a chat session (\`${carrier}\`, line ${line}), which sends the earlier messages and replies with each new one: each turn needs the previous reply. ` +
+      'Not batchable as written and no saving is claimed; independent single requests would be',
     runs: (line: number) =>
       `for information: the loop at line ${line} starts independent runs of this sequence, so each step could be batched across the runs (one batch per step, up to 24 hours each, so N steps take up to N days). ` +
       'No saving is claimed for it and no fix is offered',
@@ -62,6 +65,8 @@ export function dependenceMessage(d: Dependence, line: number, otherLine: number
       return M.previousResponse(d.carrier, line);
     case 'agent':
       return M.agent(d.carrier, line);
+    case 'chat-session':
+      return M.chatSession(d.carrier, line);
   }
 }
 
