@@ -37,6 +37,8 @@ export interface Dependence {
   other?: Call;
   /** A loop around the whole dependence whose iterations are independent runs of it (one agent per task). */
   runs?: Node;
+  /** For `chain`: the earlier call's answer continues a conversation (its own messages, or `previous_response_id`), not a new prompt. */
+  conversation?: boolean;
 }
 
 /** Methods that put their arguments into the object they are called on. */
@@ -292,7 +294,7 @@ class AnswerFlow {
         const flows = place ? this.places.get(place) : undefined;
         if (!place || !flows) return undefined;
         for (const f of flows.values()) {
-          const d = this.reaches(call, place, f);
+          const d = this.reaches(call, place, n, f);
           if (d) {
             found = d;
             return false;
@@ -306,7 +308,7 @@ class AnswerFlow {
   }
 
   /** Whether an answer written into `place` is there when `call` sends its request. */
-  private reaches(call: Call, place: Place, f: { origin: Origin; at: Node; viaParam: boolean }): Dependence | null {
+  private reaches(call: Call, place: Place, read: Node, f: { origin: Origin; at: Node; viaParam: boolean }): Dependence | null {
     const carrier = typeof place === 'string' ? `this.${place.slice(place.indexOf('.') + 1)}` : place.name;
     const self = f.origin.llm.includes(call) || f.origin.call === call;
     const repeat = this.repeatBoundary(call, place);
@@ -317,7 +319,13 @@ class AnswerFlow {
       if (!repeat) return null;
       return { kind: 'loop', at: f.at, carrier, runs: this.runsAround(place, repeat) };
     }
-    if (f.viaParam || f.origin.call.range[1] <= call.range[0]) return { kind: 'chain', at: f.at, carrier, other: f.origin.llm[0], runs: this.loopAroundBoth(call, f.origin.call) };
+    if (f.viaParam || f.origin.call.range[1] <= call.range[0]) {
+      // A second stage fanned out over what the first answered (one request per fact it listed) is a
+      // batch round of its own: the requests of the loop do not wait for each other.
+      const loop = this.innermostLoop(call);
+      if (loop && !within(f.origin.call, loop) && !f.viaParam) return null;
+      return { kind: 'chain', at: f.at, carrier, other: f.origin.llm[0], runs: this.loopAroundBoth(call, f.origin.call), conversation: this.continues(f.origin, place, read) };
+    }
     // Written after the request, but kept for the next iteration.
     if (repeat && within(f.origin.call, repeat)) return { kind: 'loop', at: f.at, carrier, other: f.origin.llm[0], runs: this.runsAround(place, repeat) };
     return null;
@@ -346,6 +354,31 @@ class AnswerFlow {
     return undefined;
   }
 
+  private innermostLoop(call: Call): Node | null {
+    for (let p = this.model.parents.get(call); p && !isFunctionLike(p); p = this.model.parents.get(p)) if (isLoop(p)) return p;
+    const fn = this.model.functionOf(call);
+    return fn && this.isIteratingCallback(fn) ? fn : null;
+  }
+
+  /** Whether the earlier answer is a turn of the same conversation: its own request read the same place, or it is continued by id. */
+  private continues(origin: Origin, place: Place, read: Node): boolean {
+    for (let p = this.model.parents.get(read); p; p = this.model.parents.get(p)) {
+      if (p.type === T.Property && CONTINUATION_FIELDS.has(propertyName(p.key, p.computed) ?? '')) return true;
+      if (p.type === T.CallExpression) break;
+    }
+    if (!this.llm.has(origin.call)) return false;
+    let reads = false;
+    for (const a of origin.call.arguments) {
+      visit(a, (n) => {
+        if (reads) return false;
+        if (n.type === T.Identifier && !this.model.declares(n) && this.model.bindingOf(n) === place) reads = true;
+        if (n.type === T.MemberExpression && n.object.type === T.ThisExpression && this.thisKey(n) === place) reads = true;
+        return undefined;
+      });
+    }
+    return reads;
+  }
+
   /** The innermost loop around both calls of a chain: each iteration is one independent run of it. */
   private loopAroundBoth(a: Call, b: Call): Node | undefined {
     for (let p = this.model.parents.get(a); p; p = this.model.parents.get(p)) {
@@ -368,7 +401,8 @@ class AnswerFlow {
     this.producers = new Map();
     for (const consumer of this.llm) {
       const d = this.consumerOf(consumer);
-      if (!d || d.kind !== 'chain' || !d.other || d.other === consumer || this.producers.has(d.other)) continue;
+      // A first stage whose answer becomes a new prompt stays batchable as its own round; a turn whose answer the conversation carries on does not.
+      if (!d || d.kind !== 'chain' || !d.conversation || !d.other || d.other === consumer || this.producers.has(d.other)) continue;
       this.producers.set(d.other, { kind: 'producer', at: d.at, carrier: d.carrier, other: consumer });
     }
     return this.producers;

@@ -51,11 +51,26 @@ test('a while loop that goes on while finish_reason is tool_calls is a tool loop
   assert.equal(kindOf(code), 'tool-loop');
 });
 
-test('a straight chain (a plan, then code from the plan) makes the second a chain and the first its producer', () => {
+test('a straight chain (a plan, then code from the plan): the second waits for the first; the first, the source of a new prompt, stays its own round', () => {
   const first = `${CLIENT}async function main() {\n  const plan = await /*target*/openai.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'plan' }] });\n  const code = await openai.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: plan.choices[0].message.content! }] });\n}\n`;
-  assert.equal(kindOf(first), 'producer');
+  assert.equal(kindOf(first), null);
   const second = first.replace('/*target*/', '').replace('const code = await openai', 'const code = await /*target*/openai');
   assert.equal(kindOf(second), 'chain');
+});
+
+test('a tool-call turn whose message the next request carries on is a producer; continuing by previous_response_id too', () => {
+  const turn = `${CLIENT}async function main() {\n  const messages: any[] = [{ role: 'user', content: 'weather?' }];\n  const first = await /*target*/openai.chat.completions.create({ model: 'm', messages });\n  messages.push(first.choices[0].message);\n  const second = await openai.chat.completions.create({ model: 'm', messages });\n}\n`;
+  assert.equal(kindOf(turn), 'producer');
+  const byId = `${CLIENT}async function main() {\n  const r1 = await /*target*/openai.responses.create({ model: 'm', input: 'a' });\n  const r2 = await openai.responses.create({ model: 'm', input: 'b', previous_response_id: r1.id });\n}\n`;
+  assert.equal(kindOf(byId), 'producer');
+});
+
+test('a second stage fanned out over the first answer (one request per listed fact) and a map step before a reduce stay batchable', () => {
+  const fanOut = `${CLIENT}async function main() {\n  const list = await openai.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'list facts' }] });\n  const facts = (list.choices[0].message.content ?? '').split('\\n');\n  for (const fact of facts) {\n    await /*target*/openai.images.create({ prompt: fact });\n  }\n}\n`;
+  assert.equal(kindOf(fanOut), null);
+  const mapStep = `${CLIENT}async function main(docs: string[]) {\n  const notes: string[] = [];\n  for (const d of docs) {\n    const r = await /*target*/openai.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: d }] });\n    notes.push(r.choices[0].message.content ?? '');\n  }\n  const all = await openai.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: notes.join('\\n') }] });\n}\n`;
+  assert.equal(kindOf(mapStep), null);
+  assert.equal(kindOf(mapStep.replace('/*target*/', '').replace('const all = await openai', 'const all = await /*target*/openai')), 'chain');
 });
 
 test('agent runs with tools are a loop by name; an agent without tools is not', () => {
