@@ -55,16 +55,20 @@ const AGENT_CLASSES = new Set(['Agent', 'AgentExecutor', 'ToolLoopAgent', 'Exper
 const AGENT_RUN_METHODS = new Set(['invoke', 'stream', 'streamEvents', 'generate', 'generateText', 'streamText', 'run', 'call']);
 const AGENT_RUN_SOURCES = new Set(['@openai/agents', '@openai/agents-core']);
 
-const analyses = new WeakMap<SyntaxModel, { calls: readonly Call[]; flow: AnswerFlow }>();
+/** Per file, the analyses made for each list of LLM calls asked with (the classifier's, a rewrite's). */
+const analyses = new WeakMap<SyntaxModel, { calls: readonly Call[]; flow: AnswerFlow }[]>();
 
 /** The dependence of `call` (one of `llmCalls`, the LLM calls detected in the model's file), or null. */
 export function dependenceOf(model: SyntaxModel, call: Call, llmCalls: readonly Call[]): Dependence | null {
   let known = analyses.get(model);
-  if (!known || !sameCalls(known.calls, llmCalls)) {
-    known = { calls: llmCalls, flow: new AnswerFlow(model, llmCalls) };
-    analyses.set(model, known);
+  if (!known) analyses.set(model, (known = []));
+  let entry = known.find((k) => sameCalls(k.calls, llmCalls));
+  if (!entry) {
+    entry = { calls: llmCalls, flow: new AnswerFlow(model, llmCalls) };
+    known.unshift(entry);
+    known.length = Math.min(known.length, 2);
   }
-  return known.flow.dependenceOf(call);
+  return entry.flow.dependenceOf(call);
 }
 
 function sameCalls(a: readonly Call[], b: readonly Call[]): boolean {
