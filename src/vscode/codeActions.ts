@@ -43,27 +43,25 @@ export async function openCreatedBeside(created: readonly vscode.Uri[], edited: 
   if (editor) await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, preserveFocus: false });
 }
 
-export type ApplyOutcome = { applied: true } | { applied: false; reason: string };
+/** `shown`: the server has told the user why already (its refusal). */
+export type ApplyOutcome = { applied: true } | { applied: false; reason: string; shown?: boolean };
 
 /**
  * Applies the action for the call at [start, end) of the document at `version` (the report's *Apply
- * fix*, and the rewrite offered as a command). A refusal of the server's is also shown by the server.
+ * fix*, and the rewrite offered as a command). A refusal of the server's is shown by the server; any
+ * other refusal is returned with its reason, and the caller tells the user once.
  */
 export async function applyAction(client: BaseLanguageClient, uri: vscode.Uri, version: number, start: number, end: number, action: ActionData['action'] = 'rewrite'): Promise<ApplyOutcome> {
   const data: ActionData = { uri: client.code2ProtocolConverter.asUri(uri), version, start, end, action };
   const resolved = await client.sendRequest(CodeActionResolveRequest.type, { title: 'Batchwise', data });
-  if (!resolved?.edit) return { applied: false, reason: 'the language server refused the fix (its message says why)' };
+  if (!resolved?.edit) return { applied: false, reason: 'the language server refused the fix (its message says why)', shown: true };
   const converted = convertEdit(resolved.edit, (u) => client.protocol2CodeConverter.asUri(u));
   if (!converted) {
-    const reason = 'the file changed since this fix was offered; use the Quick Fix again';
-    void vscode.window.showWarningMessage(`Batchwise: ${reason}.`);
-    return { applied: false, reason };
+    return { applied: false, reason: 'the file changed since this fix was offered; use the Quick Fix again' };
   }
   const applied = await vscode.workspace.applyEdit(converted.edit);
   if (!applied) {
-    const reason = 'the edit could not be applied (a file it creates may already exist); nothing was changed';
-    void vscode.window.showErrorMessage(`Batchwise: ${reason}.`);
-    return { applied: false, reason };
+    return { applied: false, reason: 'the edit could not be applied (a file it creates may already exist); nothing was changed' };
   }
   await openCreatedBeside(converted.created, converted.edited[0]);
   return { applied: true };

@@ -1,7 +1,7 @@
 // Activation: the thin client. The engine runs in the language server (dist/server.js), a process of
 // its own; nothing heavy loads here. One owner for every disposable; commands are a table.
 import * as vscode from 'vscode';
-import { LanguageClient, LanguageClientOptions, PublishDiagnosticsNotification, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { LanguageClient, LanguageClientOptions, MessageType, PublishDiagnosticsNotification, ServerOptions, ShowMessageNotification, TransportKind } from 'vscode-languageclient/node';
 import { APPLY_FIX, applyAction, OPEN_CREATED, openCreatedBeside, resolveMiddleware } from './codeActions';
 import { DocumentDiagnostics } from './diagnostics';
 import { Notifier, Shown } from './notify';
@@ -71,6 +71,10 @@ export function activate(context: vscode.ExtensionContext): BatchwiseApi {
     if (params.state === 'failed' && !report.scanning) notifier.scanFailed(params.message);
   });
   client.onNotification(REPORT_CHANGED_NOTIFICATION, (params: ReportResult) => report.update(params));
+  // Replaces the library's handler (as above): the server's messages are shown the same way, and kept.
+  client.onNotification(ShowMessageNotification.type, (params) =>
+    notifier.fromServer(params.type === MessageType.Error ? 'error' : params.type === MessageType.Warning ? 'warning' : 'information', params.message),
+  );
   const started = client.start().catch((err: unknown) => log.error(`the Batchwise language server did not start: ${err instanceof Error ? err.message : String(err)}`));
 
   const commands: Record<string, (...args: never[]) => unknown> = {
@@ -79,7 +83,11 @@ export function activate(context: vscode.ExtensionContext): BatchwiseApi {
       const chosen = format ?? ((await vscode.window.showQuickPick(['markdown', 'csv', 'json'], { placeHolder: 'Export the savings report as' })) as ExportFormat | undefined);
       return chosen ? report.export(chosen, target) : undefined;
     },
-    [APPLY_FIX]: async (uri: vscode.Uri, version: number, start: number, end: number) => (await applyAction(client!, uri, version, start, end)).applied,
+    [APPLY_FIX]: async (uri: vscode.Uri, version: number, start: number, end: number) => {
+      const outcome = await applyAction(client!, uri, version, start, end);
+      if (!outcome.applied && !outcome.shown) notifier.warn(`Batchwise: no fix applied: ${outcome.reason}.`);
+      return outcome.applied;
+    },
     [OPEN_CREATED]: (created: vscode.Uri[], edited?: vscode.Uri) => openCreatedBeside(created, edited),
     'batchwise.pickUsageFiles': () => pickUsageFiles(),
     'batchwise.showLog': () => log.show(),

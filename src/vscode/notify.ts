@@ -1,5 +1,6 @@
 // Messages for the user that need an answer or a way to the details: a failed scan names its error and
-// offers *Show Log*. What was shown is kept (the last few), for the integration tests and other extensions.
+// offers *Show Log*; a refused fix says why, once. What was shown is kept (the last few, the language
+// server's messages too), for the integration tests and other extensions.
 import * as vscode from 'vscode';
 
 export interface Shown {
@@ -26,6 +27,16 @@ export class Notifier {
   warn(message: string): void {
     this.record({ severity: 'warning', message, actions: [] });
     void vscode.window.showWarningMessage(message);
+  }
+
+  /**
+   * A message of the language server's (window/showMessage: a fix it refused, and why), shown as the
+   * client library would show it, and kept with the others.
+   */
+  fromServer(severity: Shown['severity'], message: string): void {
+    this.record({ severity, message, actions: [] });
+    const show = { error: vscode.window.showErrorMessage, warning: vscode.window.showWarningMessage, information: vscode.window.showInformationMessage }[severity];
+    void show(message);
   }
 
   /** The last notifications shown, oldest first. */

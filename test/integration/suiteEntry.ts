@@ -18,10 +18,16 @@ export function suiteEnv(resultFile: string): Record<string, string> {
   return { EXT_TEST_RESULT: resultFile, BATCHWISE_TEST_HOOKS: '1' };
 }
 
-/** User settings for a quiet editor: no start page, telemetry, updates, AI features or git. */
+/**
+ * User settings for a quiet editor: no start page, telemetry, updates, AI features or git; and no auto
+ * save, which the web workbench (code-server) turns on by default (after 1 s) and desktop VS Code does
+ * not: the suite's unsaved edits stay unsaved until it saves them, under both runners, however slow the
+ * machine (an edit saved on its own before a revert made the revert bring the edit back).
+ */
 export const USER_SETTINGS = {
   'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'update.mode': 'none', 'extensions.autoCheckUpdates': false,
   'extensions.autoUpdate': false, 'workbench.enableExperiments': false, 'chat.disableAIFeatures': true, 'git.enabled': false,
+  'files.autoSave': 'off',
 };
 
 /**

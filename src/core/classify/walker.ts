@@ -200,6 +200,9 @@ export class Walker {
       const found = ask(q);
       if (found) return found.step ? withStep([toPath(found.match, file)]) : [toPath(found.match, file)];
     }
+    // Not exclusive: a processor kept in a registry may also be called by name.
+    const traced: Path[] = [];
+    for (const ask of this.hooks.functionPaths) pushAll(traced, ask(q) ?? []);
 
     // A handler built by a factory (`router.post('/x', makeHandler(deps))`) is used where the factory's result is.
     const factory = returningFunction(fi, self);
@@ -211,7 +214,7 @@ export class Walker {
     // A method of an object literal is also used through the object (`export const { POST } = handlers`).
     const inObject = parent?.type === T.Property && parent.value === self && fi.parents.get(parent)?.type === T.ObjectExpression && !optionCall(fi, parent);
     const stored = inObject ? this.memberPaths(file, parent as TSESTree.Property, depth, visiting, false) : [];
-    if (byName || stored.length > 0) return withStep((byName ?? []).concat(stored));
+    if (byName || stored.length > 0 || traced.length > 0) return withStep(traced.concat(byName ?? [], stored));
     // An object's function that nothing calls by name belongs to the call the object is handed to.
     const holder = parent?.type === T.Property ? optionCall(fi, parent) : null;
     if (holder) {

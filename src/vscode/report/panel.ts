@@ -131,7 +131,7 @@ export class ReportController implements vscode.Disposable {
         }
         const outcome = await applyAction(this.client, uri, doc.version, location.start, location.end);
         // The server updates the rows of the edited file once it has analysed it (batchwise/reportChanged).
-        if (!outcome.applied) this.notifier.warn(`Batchwise: no fix applied: ${outcome.reason}.`);
+        if (!outcome.applied && !outcome.shown) this.notifier.warn(`Batchwise: no fix applied: ${outcome.reason}.`);
         return;
       }
     }

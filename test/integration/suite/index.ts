@@ -4,7 +4,8 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export async function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 60_000 });
+  // A test waits up to 90 s for each event it needs (WAIT_MS in extension.test.ts), some for several.
+  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 300_000 });
   for (const f of readdirSync(__dirname).filter((name) => name.endsWith('.test.js')).sort()) mocha.addFile(join(__dirname, f));
   let passes = 0;
   const failures = await new Promise<number>((resolve) => mocha.run(resolve).on('pass', () => passes++));

@@ -3,10 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers';
-import { SUITE_ENTRY, suiteEnv } from '../../integration/suiteEntry';
+import { prepareRun, SUITE_ENTRY, suiteEnv, USER_SETTINGS } from '../../integration/suiteEntry';
 import { codeServerPayload } from '../../integration/runVSCode';
 import { DEFAULT_VERSION, downloadProblem, electronOptions, UNAVAILABLE } from '../../integration/runElectron';
 
@@ -46,4 +46,16 @@ test('where VS Code cannot be downloaded the electron runner stops at once with 
   assert.equal(res.status, UNAVAILABLE, res.stderr);
   assert.match(res.stderr, /^runElectron: VS Code cannot be downloaded here: vscode\.invalid cannot be reached/);
   assert.match(res.stderr, /runVSCode\.js/);
+});
+
+test('both runners start the editor with the same user settings, auto save off (the web workbench turns it on)', () => {
+  const { runDir, workspace, userData } = prepareRun(join(REPO_ROOT, 'examples'));
+  try {
+    const written = JSON.parse(readFileSync(join(userData, 'User', 'settings.json'), 'utf8')) as Record<string, unknown>;
+    assert.deepEqual(written, USER_SETTINGS);
+    assert.equal(written['files.autoSave'], 'off');
+    assert.ok(existsSync(join(workspace, 'package.json')), 'the workspace is a copy of the examples');
+  } finally {
+    rmSync(runDir, { recursive: true, force: true });
+  }
 });

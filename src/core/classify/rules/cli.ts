@@ -274,8 +274,37 @@ export function topLevelAwait(file: string, text: string, program: TSESTree.Prog
       return false;
     }
   });
-  if (!found || hasExports(program)) return null;
+  if (!found || exportsRuntimeEntry(program)) return null;
   return entry(TOP_LEVEL_AWAIT, TOP_LEVEL_AWAIT.messages.awaits((found as Node).loc.start.line), program);
+}
+
+function memberText(n: Node): string {
+  if (n.type === T.Identifier) return n.name;
+  if (n.type === T.MemberExpression) return `${memberText(n.object)}.${n.property.type === T.Identifier ? n.property.name : '?'}`;
+  return '?';
+}
+
+/** Export names a runtime invokes (a Lambda `handler`, a route's methods, a Worker's default export): a module that awaits to set itself up, not a program. */
+const RUNTIME_EXPORTS = /^(default|handler|main|GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|loader|action|actions|config|fetch|scheduled|queue|load|prerender)$/;
+
+/**
+ * Does the module export something a runtime calls? A script may also export its helpers (`export
+ * async function embed…` beside `await run()`); a module exporting a handler or a default is run by
+ * whatever imports or invokes that.
+ */
+function exportsRuntimeEntry(program: TSESTree.Program): boolean {
+  if (!hasExports(program)) return false;
+  return program.body.some((s) => {
+    if (s.type === T.ExportDefaultDeclaration || s.type === T.ExportAllDeclaration || s.type === T.TSExportAssignment) return true;
+    // `module.exports = …` / `exports.x = …`: CommonJS exports of a runtime's module.
+    if (s.type === T.ExpressionStatement) return s.expression.type === T.AssignmentExpression && /^(module\.)?exports\b/.test(memberText(s.expression.left));
+    if (s.type !== T.ExportNamedDeclaration) return false;
+    const names: string[] = s.specifiers.map((sp) => (sp.exported.type === T.Identifier ? sp.exported.name : String(sp.exported.value)));
+    const d = s.declaration;
+    if (d?.type === T.VariableDeclaration) for (const v of d.declarations) names.push(v.id.type === T.Identifier ? v.id.name : 'default');
+    else if (d && 'id' in d && d.id?.type === T.Identifier) names.push(d.id.name);
+    return names.some((n) => RUNTIME_EXPORTS.test(n));
+  });
 }
 
 // ---- command handlers and command-line input

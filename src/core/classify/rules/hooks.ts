@@ -87,6 +87,8 @@ export interface Hooks {
   functionMarks: readonly ((q: FunctionQuestion) => EntryMatch | null)[];
   /** What the function is, asked when it is not handed to a call: a decorated handler, a resolver, a component. */
   functionEntries: readonly ((q: FunctionQuestion) => FunctionEntry | null)[];
+  /** Paths a family traces itself, besides the function's uses: a job processor kept in a registry under its job's name. */
+  functionPaths: readonly ((q: FunctionQuestion) => Path[])[];
   /** Asked last, when nothing uses the function: an eval harness's file. */
   functionFallbacks: readonly ((q: FunctionQuestion) => EntryMatch | null)[];
   /** A call that registers the functions handed to it: a route, a worker, a schedule, a hook. */

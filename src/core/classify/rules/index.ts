@@ -4,11 +4,13 @@ import * as apps from './apps';
 import * as bots from './bots';
 import * as calls from './calls';
 import * as cli from './cli';
+import * as convex from './convex';
 import * as data from './data';
 import * as evals from './evals';
 import * as httpServers from './httpServers';
 import * as jobs from './jobs';
 import * as metaFrameworks from './metaFrameworks';
+import * as motia from './motia';
 import * as reach from './reach';
 import * as schedules from './schedules';
 import * as sequential from './sequential';
@@ -30,6 +32,8 @@ export const RULES = [
   ...data.RULES,
   ...evals.RULES,
   ...jobs.RULES,
+  ...convex.RULES,
+  ...motia.RULES,
   ...reach.RULES,
   ...sequential.RULES,
 ] as const;
@@ -52,10 +56,11 @@ export const HOOKS: Hooks = {
   scopeEntries: [terminal.promptRead],
   functionMarks: [metaFrameworks.serverActionFunction],
   functionEntries: [httpServers.nestDecorator, httpServers.graphqlResolver, apps.componentOrHook, httpServers.streamsToClient],
+  functionPaths: [jobs.registeredProcessor],
   functionFallbacks: [evals.evalFunction],
-  callEntries: [terminal.stdinLines, apps.reactHook, evals.evalRunner, jobs.queueWorker, jobs.jobEntry, registrationEntry, serverless.firebaseTrigger],
-  optionEntries: [jobs.jobOption, httpServers.httpOption, schedules.cronOption],
-  exportConventions: [serverless.scheduledFunction, metaFrameworks.frameworkExport, serverless.platformFunctionExport, bots.discordModuleExport, metaFrameworks.serverActionExport, serverless.lambdaExport],
+  callEntries: [terminal.stdinLines, apps.reactHook, evals.evalRunner, jobs.queueWorker, jobs.jobEntry, convex.convexCall, registrationEntry, serverless.firebaseTrigger],
+  optionEntries: [jobs.jobOption, convex.convexOption, httpServers.httpOption, schedules.cronOption],
+  exportConventions: [motia.motiaStep, serverless.scheduledFunction, metaFrameworks.frameworkExport, serverless.platformFunctionExport, bots.discordModuleExport, metaFrameworks.serverActionExport, serverless.lambdaExport],
   exportHints: [serverless.unmappedLambda],
   memberConventions: [metaFrameworks.frameworkMember, serverless.workerHandler],
   registrations: [httpServers.httpRegistration, schedules.cronRegistration, bots.botRegistration, apps.appRegistration],

@@ -6,9 +6,10 @@ import { AST_NODE_TYPES as T, TSESTree } from '../../parse/parse';
 import type { ProjectIndex } from '../../project';
 import { enclosingFunctionName } from '../../detect/detect';
 import { propertyName } from '../../syntax/nodes';
+import type { SyntaxModel } from '../../syntax/model';
 import { openPath, Path, Span, toPath } from '../path';
-import type { CallQuestion, OptionQuestion, RuleContext } from './hooks';
-import { calleeName, literal, objectProps } from './read';
+import type { CallQuestion, FunctionQuestion, OptionQuestion, RuleContext } from './hooks';
+import { calleeName, literal, looksLikeCronSpec, objectProps } from './read';
 import { defineRule, entry } from './rule';
 import { CRON_SCHEDULE } from './schedules';
 
@@ -36,12 +37,22 @@ export const QUEUE_WORKER = defineRule({
     bulkNoWait: (entry: string, worker: string, how: string, producer: string) =>
       `${entry}; ${worker} is ${how} in bulk at ${producer} and the handler answers without waiting for the jobs, so they can wait for a batch. ` +
       'If the client polls for these results, declare the call with `// batchwise: user-waiting`',
-    noWait: (entry: string, worker: string, how: string, producer: string) =>
-      `${worker} is ${how} at ${producer} by a request handler (${entry}) that does not wait for the result; whether the person who sent it waits for the job is unclear`,
+    noWait: (entry: string, worker: string, how: string, producer: string, follow: string) =>
+      `${worker} is ${how} at ${producer} by a request handler (${entry}) that does not wait for the result, but ${follow}, so the person who sent it may be watching for this job. ` +
+      'Declare the call with `// batchwise: batch` or `// batchwise: user-waiting`',
+    noWaitQueued: (entry: string, worker: string, how: string, producer: string) =>
+      `${entry}; ${worker} is ${how} at ${producer} and the handler answers without waiting for the job, and nothing in the workspace polls or subscribes to its result, so it can wait for a batch. ` +
+      'If a client watches for this result, declare the call with `// batchwise: user-waiting`',
+    realtime: (what: string, where: string) => `a client follows runs as they happen (${what} at ${where})`,
+    polls: (what: string, where: string) => `a client polls for data (${what} at ${where})`,
+    replies: (what: string, where: string) => `the job answers in a chat (${what} at ${where})`,
     fromBatch: (entry: string, worker: string, how: string, bulk: boolean, producer: string) => `${entry}; ${worker} is ${how}${bulk ? ' in bulk' : ' from a batch path'} at ${producer}`,
     unknownRunner: (entry: string, worker: string, how: string, bulk: boolean, producer: string) =>
       `${worker} is ${how}${bulk ? ' in bulk' : ''} at ${producer}, but nothing shows who runs that code or whether it waits for the result (${entry})`,
     poller: (entry: string, method: string, where: string) => `${entry} reads its jobs back with ${method} at ${where}`,
+    registered: (cls: string, key: string, where: string) => `the job processor \`${cls}\`, kept under '${key}' at ${where}`,
+    noJobProducer: (cls: string, key: string, where: string) => `the job processor \`${cls}\` is kept under '${key}' at ${where}; nothing in the workspace enqueues that job`,
+    scheduled: (key: string, spec: string, where: string) => `the job '${key}' is scheduled on '${spec}' at ${where}`,
   },
 });
 
@@ -60,11 +71,17 @@ function jobDefinition(call: TSESTree.CallExpression | TSESTree.NewExpression): 
   if (call.type !== T.CallExpression) return null;
   const callee = call.callee;
   const method = callee.type === T.MemberExpression ? propertyName(callee.property, callee.computed) : callee.type === T.Identifier ? callee.name : null;
-  if (method === 'createFunction' && call.arguments.length >= 3) {
-    const id = literal(objectProps(call.arguments[0]).get('id')) ?? literal(objectProps(call.arguments[0]).get('name'));
-    const trigger = objectProps(call.arguments[1]);
-    if (!id) return null;
-    return { kind: 'Inngest function', id, event: literal(trigger.get('event')), cron: literal(trigger.get('cron')) };
+  if (method === 'createFunction' && call.arguments.length >= 2) {
+    const options = objectProps(call.arguments[0]);
+    const id = literal(options.get('id')) ?? literal(options.get('name'));
+    if (!id || (call.arguments.length === 2 && !options.has('triggers'))) return null;
+    // v3: `createFunction(options, trigger, handler)`; v4 keeps the triggers in the options. A trigger is an object or a list of them.
+    const triggers = call.arguments.length >= 3 ? call.arguments[1] : options.get('triggers');
+    const list = triggers?.type === T.ArrayExpression ? triggers.elements : [triggers];
+    const fields = list.map((t) => objectProps(t ?? undefined));
+    const event = fields.map((f) => literal(f.get('event'))).find((e) => e !== undefined);
+    const cron = fields.map((f) => literal(f.get('cron'))).find((c) => c !== undefined);
+    return { kind: 'Inngest function', id, event, cron };
   }
   if ((method === 'task' || method === 'schemaTask') && call.arguments.length === 1) {
     const props = objectProps(call.arguments[0]);
@@ -86,6 +103,16 @@ function producerNames(call: TSESTree.CallExpression, job: JobDefinition): boole
   return literal(first) === job.id;
 }
 
+/** `enrich.trigger(…)`: the receiver is the task's own binding, in its file or imported under the name it is exported by. */
+function startsTask(fi: SyntaxModel, call: TSESTree.CallExpression, taskName: string, sameFile: boolean): boolean {
+  const receiver = (call.callee as TSESTree.MemberExpression).object;
+  if (receiver.type !== T.Identifier) return false;
+  const b = fi.resolve(receiver);
+  if (!b) return false;
+  if (b.import) return b.import.imported === taskName;
+  return sameFile && b.name === taskName && b.declarator !== undefined;
+}
+
 /** An Inngest function or a Trigger.dev task, defined by the call its handler is handed to (directly or in its options). */
 export function jobEntry(q: CallQuestion): Path[] | null {
   const job = jobDefinition(q.call);
@@ -96,28 +123,33 @@ export function jobEntry(q: CallQuestion): Path[] | null {
  * Inngest functions and Trigger.dev tasks: a cron trigger is a schedule; otherwise the verdict comes
  * from whoever sends the event or triggers the task, as for queue workers.
  */
-function jobPaths(q: RuleContext & { file: string }, call: TSESTree.CallExpression, job: JobDefinition): Path[] {
+function jobPaths(q: RuleContext & { file: string; fi: SyntaxModel }, call: TSESTree.CallExpression, job: JobDefinition): Path[] {
   const { file, project } = q;
+  // `export const enrich = task({ … })` is also started as `enrich.trigger(…)` where it is imported.
+  const holder = q.fi.parents.get(q.fi.outermost(call));
+  const taskName = job.kind === 'Trigger.dev task' && holder?.type === T.VariableDeclarator && holder.id.type === T.Identifier ? holder.id.name : null;
   const where = `${file}:${call.loc.start.line}`;
-  if (job.cron) return [toPath(entry(CRON_SCHEDULE, CRON_SCHEDULE.messages.job(job.kind, job.id, job.cron, where), call, { schedule: job.cron }), file)];
-  const paths: Path[] = [];
+  const cron = job.cron ? toPath(entry(CRON_SCHEDULE, CRON_SCHEDULE.messages.job(job.kind, job.id, job.cron, where), call, { schedule: job.cron }), file) : null;
+  // A function on a schedule and an event both: each event's sender is a path of its own.
+  if (cron && job.event === undefined) return [cron];
+  const paths: Path[] = cron ? [cron] : [];
   const methods = job.kind === 'Inngest function' ? ['send'] : ['trigger', 'batchTrigger', 'triggerAndWait', 'batchTriggerAndWait', 'triggerAndPoll'];
   for (const f of project.files) {
     const text = project.text(f);
-    if (!text || !text.includes(job.kind === 'Inngest function' ? job.event ?? job.id : job.id)) continue;
+    if (!text || !(text.includes(job.kind === 'Inngest function' ? job.event ?? job.id : job.id) || (taskName !== null && text.includes(taskName)))) continue;
     const fi = project.get(f);
     if (!fi) continue;
     for (const method of methods) {
       for (const producer of fi.memberCalls(method)) {
-        if (!producerNames(producer, job)) continue;
+        if (!producerNames(producer, job) && !(taskName !== null && startsTask(fi, producer, taskName, f === file))) continue;
         const waits = /AndWait|AndPoll/.test(method);
         const bulk = /^batch/.test(method) || producer.arguments[0]?.type === T.ArrayExpression;
         const what = { worker: QUEUE_WORKER.messages.jobWorker(job.kind, job.id, where), producer: `${f}:${producer.loc.start.line}`, how: QUEUE_WORKER.messages.startedWith(method) };
-        for (const p of q.walk(f, producer)) paths.push(producerPath(p, what, bulk, () => waits));
+        for (const p of q.walk(f, producer)) paths.push(producerPath(p, what, bulk, () => waits, () => null, () => followUpOf(project, job.kind, file)));
       }
     }
   }
-  if (paths.length === 0) paths.push(openPath(QUEUE_WORKER, QUEUE_WORKER.messages.nothingStarts(job.kind, job.id, where), file, call.loc.start.line));
+  if (paths.length === (cron ? 1 : 0)) paths.push(openPath(QUEUE_WORKER, QUEUE_WORKER.messages.nothingStarts(job.kind, job.id, where), file, call.loc.start.line));
   return paths;
 }
 
@@ -171,7 +203,7 @@ function producerPaths(q: CallQuestion, queue: string): Path[] {
       const what = { worker: QUEUE_WORKER.messages.queueWorker(queue, where), producer: `${f}:${call.loc.start.line}`, how: QUEUE_WORKER.messages.enqueuedWith(method) };
       const enclosing = { file: f, range: (fi.functionOf(call) ?? fi.ast).range };
       for (const p of q.walk(f, call)) {
-        paths.push(producerPath(p, what, method === 'addBulk', () => waitsForJob(project, [...(p.spans ?? []), enclosing]), () => pollerOf(q, queue)));
+        paths.push(producerPath(p, what, method === 'addBulk', () => waitsForJob(project, [...(p.spans ?? []), enclosing]), () => pollerOf(q, queue), () => followUpOf(project, 'queue', file)));
       }
     }
   }
@@ -260,7 +292,7 @@ function jobWaiters(project: ProjectIndex): string[] {
  * unless it started the jobs in bulk; a batch path makes it batchable; code that nothing is seen to
  * reach leaves it unknown, bulk or not.
  */
-function producerPath(p: Path, what: { worker: string; producer: string; how: string }, bulk: boolean, waits: () => boolean, polled: () => string | null = () => null): Path {
+function producerPath(p: Path, what: { worker: string; producer: string; how: string }, bulk: boolean, waits: () => boolean, polled: () => string | null, followed: () => string | null): Path {
   const m = QUEUE_WORKER.messages;
   // A loop over a request's items (`for (const m of req.body.messages) queue.add(…)`) or over a list
   // written in the code answers one person; only a loop over batch data enqueues in bulk.
@@ -272,9 +304,149 @@ function producerPath(p: Path, what: { worker: string; producer: string; how: st
     if (poll && !inBulk) return { ...p, entry: m.polled(p.entry, what.worker, what.how, what.producer, poll) };
     if (poll) return { ...p, effect: 'open', rule: QUEUE_WORKER, entry: m.polledBulk(p.entry, what.worker, what.how, what.producer, poll) };
     if (inBulk) return { ...p, effect: 'batchable', rule: QUEUE_WORKER, entry: m.bulkNoWait(p.entry, what.worker, what.how, what.producer) };
-    return { ...p, effect: 'open', rule: QUEUE_WORKER, entry: m.noWait(p.entry, what.worker, what.how, what.producer) };
+    // The handler answers at once: the job waits in a queue anyway, unless a client follows it (a
+    // realtime hook, a polling query) or the job answers the person itself (a chat reply).
+    const follow = followed();
+    if (follow) return { ...p, effect: 'open', rule: QUEUE_WORKER, entry: m.noWait(p.entry, what.worker, what.how, what.producer, follow) };
+    return { ...p, effect: 'batchable', rule: QUEUE_WORKER, entry: m.noWaitQueued(p.entry, what.worker, what.how, what.producer) };
   }
   if (p.effect === 'batchable') return { ...p, rule: QUEUE_WORKER, entry: m.fromBatch(p.entry, what.worker, what.how, inBulk, what.producer) };
   if (p.effect === 'excluded' || p.effect === 'blocked') return p;
   return { ...p, effect: 'open', rule: QUEUE_WORKER, entry: m.unknownRunner(p.entry, what.worker, what.how, inBulk, what.producer) };
+}
+
+/** A job system's realtime subscriptions and run lookups: a client following a run as it goes. */
+const FOLLOWS: Record<JobDefinition['kind'] | 'queue', RegExp> = {
+  'Trigger.dev task': /\b(useRealtimeRun\w*|useRealtimeBatch|useRealtimeStream|useRun|useWaitToken)\s*\(|\bruns\.(retrieve|poll|subscribeToRun\w*)\s*\(|\bmetadata\.stream\s*\(/,
+  'Inngest function': /\b(useInngestSubscription|useRealtime|getSubscriptionToken)\s*\(|@inngest\/realtime|\bgetRuns\s*\(/,
+  queue: /\bnew QueueEvents\s*\(|\.getJobState\s*\(/,
+};
+/** A client that refetches on a timer (react-query, SWR, Apollo): it may be waiting for a job's result. */
+const POLLS = /\b(refetchInterval|refreshInterval|pollInterval|pollingInterval)\s*:/;
+/** A job that posts its answer into a conversation is a bot's reply; one that pushes it to a socket answers a client. */
+const REPLIES = /\.(postMessage|sendMessage|editMessageText|reply)\s*\(|\bsocketId\b|\.emit\s*\(|\bio\.to\s*\(|\bpushTo\w*\s*\(/;
+
+const followUps = new WeakMap<ProjectIndex, Map<string, string | null>>();
+
+/**
+ * Why a job a request handler starts without waiting may still be waited for: a client following
+ * the job system's runs, any client polling on a timer, or the worker's file replying in a chat.
+ * In words with the place, or null.
+ */
+function followUpOf(project: ProjectIndex, kind: JobDefinition['kind'] | 'queue', workerFile: string): string | null {
+  let memo = followUps.get(project);
+  if (!memo) followUps.set(project, (memo = new Map()));
+  const key = `${kind}|${workerFile}`;
+  if (memo.has(key)) return memo.get(key)!;
+  const m = QUEUE_WORKER.messages;
+  const at = (f: string, text: string, index: number) => `${f}:${text.slice(0, index).split('\n').length}`;
+  let found: string | null = null;
+  const own = project.text(workerFile);
+  const reply = own ? REPLIES.exec(own) : null;
+  if (reply) found = m.replies(reply[0].slice(1, -1).trim(), at(workerFile, own!, reply.index));
+  for (const f of project.files) {
+    if (found) break;
+    const text = project.text(f);
+    if (!text) continue;
+    const live = FOLLOWS[kind].exec(text);
+    if (live) found = m.realtime(live[0].replace(/\s*\($/, ''), at(f, text, live.index));
+    const poll = live ? null : POLLS.exec(text);
+    if (poll) found = m.polls(poll[1], at(f, text, poll.index));
+  }
+  memo.set(key, found);
+  return found;
+}
+
+/** Methods a job processor class runs its job in. */
+const PROCESSOR_METHODS = new Set(['process', 'handle', 'run', 'execute', 'perform']);
+/** Keys that name a job in a scheduler's configuration object, and keys that give its schedule. */
+const JOB_NAME_KEYS = ['jobName', 'name', 'job'];
+const SCHEDULE_KEYS = ['cron', 'pattern', 'schedule'];
+
+/**
+ * A job processor class kept in a registry under its job's name (`{ 'enrich': new EnrichProcessor() }`,
+ * `new Map([['enrich', new EnrichProcessor()]])`), dispatched by `registry[job.name]`: decided by
+ * whoever enqueues that name (`queue.add('enrich', …)`) or schedules it. Null for any other function.
+ */
+export function registeredProcessor(q: FunctionQuestion): Path[] {
+  const { fi, fn, project, file } = q;
+  const def = fi.parents.get(fn);
+  if (def?.type !== T.MethodDefinition || def.static) return [];
+  const method = propertyName(def.key, def.computed);
+  const cls = fi.parents.get(fi.parents.get(def)!);
+  if (!method || !PROCESSOR_METHODS.has(method) || (cls?.type !== T.ClassDeclaration && cls?.type !== T.ClassExpression) || !cls.id) return [];
+  const name = cls.id.name;
+  const m = QUEUE_WORKER.messages;
+  const paths: Path[] = [];
+  for (const f of project.files) {
+    const text = project.text(f);
+    if (!text || !text.includes(`new ${name}`)) continue;
+    const rfi = project.get(f);
+    if (!rfi) continue;
+    for (const id of rfi.identifiers(name)) {
+      const made = rfi.parents.get(id);
+      if (made?.type !== T.NewExpression || made.callee !== id) continue;
+      const key = registryKey(rfi, made, q.stringOf(f));
+      if (key === null) continue;
+      const worker = m.registered(name, key, `${f}:${made.loc.start.line}`);
+      const found = jobNameProducers(q, key, worker, file);
+      for (const p of found) paths.push(p);
+      if (found.length === 0) paths.push(openPath(QUEUE_WORKER, m.noJobProducer(name, key, `${f}:${made.loc.start.line}`), f, made.loc.start.line));
+    }
+  }
+  return paths;
+}
+
+/** The job name an instance is kept under: an object's key or a Map entry's. */
+function registryKey(fi: SyntaxModel, made: TSESTree.NewExpression, stringOf: (n: TSESTree.Node) => string | null): string | null {
+  const holder = fi.parents.get(made);
+  if (holder?.type === T.Property && holder.value === made && fi.parents.get(holder)?.type === T.ObjectExpression) {
+    return holder.computed ? stringOf(holder.key) : propertyName(holder.key, false);
+  }
+  if (holder?.type === T.ArrayExpression && holder.elements.length === 2 && holder.elements[1] === made && holder.elements[0]) {
+    return literal(holder.elements[0]) ?? stringOf(holder.elements[0]);
+  }
+  return null;
+}
+
+/** Paths to a job by its name: `queue.add(name, …)`, an `addBulk` of it, a scheduler configured for it. */
+function jobNameProducers(q: RuleContext, key: string, worker: string, workerFile: string): Path[] {
+  const { project } = q;
+  const m = QUEUE_WORKER.messages;
+  const paths: Path[] = [];
+  for (const f of project.files) {
+    const text = project.text(f);
+    if (!text || !text.includes(key)) continue;
+    const fi = project.get(f);
+    if (!fi) continue;
+    const strings = q.stringOf(f);
+    for (const call of fi.memberCalls('add')) {
+      const first = call.arguments[0];
+      if (!first || (literal(first) ?? strings(first)) !== key) continue;
+      const what = { worker, producer: `${f}:${call.loc.start.line}`, how: m.enqueuedWith('add') };
+      const enclosing = { file: f, range: (fi.functionOf(call) ?? fi.ast).range };
+      for (const p of q.walk(f, call)) paths.push(producerPath(p, what, false, () => waitsForJob(project, [...(p.spans ?? []), enclosing]), () => null, () => followUpOf(project, 'queue', workerFile)));
+    }
+    for (const call of fi.memberCalls('addBulk')) {
+      if (!fi.src(call).includes(`'${key}'`) && !fi.src(call).includes(`"${key}"`)) continue;
+      const what = { worker, producer: `${f}:${call.loc.start.line}`, how: m.enqueuedWith('addBulk') };
+      const enclosing = { file: f, range: (fi.functionOf(call) ?? fi.ast).range };
+      for (const p of q.walk(f, call)) paths.push(producerPath(p, what, true, () => waitsForJob(project, [...(p.spans ?? []), enclosing]), () => null, () => followUpOf(project, 'queue', workerFile)));
+    }
+    // `{ jobName: 'x', cron: '…' }` in a scheduler table, `upsertJobScheduler(id, { pattern }, { name: 'x' })`.
+    for (const nameKey of JOB_NAME_KEYS) {
+      for (const id of fi.identifiers(nameKey)) {
+        const prop = fi.parents.get(id);
+        const obj = prop ? fi.parents.get(prop) : undefined;
+        if (prop?.type !== T.Property || prop.key !== id || literal(prop.value) !== key || obj?.type !== T.ObjectExpression) continue;
+        let props = objectProps(obj);
+        const call = fi.parents.get(obj);
+        if (call?.type === T.CallExpression && calleeName(call) === 'upsertJobScheduler' && call.arguments[2] === obj) props = objectProps(call.arguments[1]);
+        const spec = SCHEDULE_KEYS.map((k) => literal(props.get(k))).find((v) => v !== undefined && looksLikeCronSpec(v));
+        if (spec === undefined) continue;
+        paths.push(toPath(entry(CRON_SCHEDULE, `${m.scheduled(key, spec, `${f}:${obj.loc.start.line}`)}; it runs ${worker}`, obj, { schedule: spec }), f));
+      }
+    }
+  }
+  return paths;
 }
