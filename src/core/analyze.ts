@@ -102,7 +102,8 @@ export class Analyzer {
         // A file whose analysis fails costs that file, not the audit.
         this.project.addError(file, failureMessage(err));
       }
-      for (const call of calls) findings.push(this.finding(call, text));
+      const nodes = calls.map((c) => c.node);
+      for (const call of calls) findings.push(this.finding(call, text, nodes));
       yield { done, total: files.length };
     }
     findings.sort((a, b) => (a.site.file < b.site.file ? -1 : a.site.file > b.site.file ? 1 : a.site.range[0] - b.site.range[0]));
@@ -111,10 +112,10 @@ export class Analyzer {
     return { findings, errors };
   }
 
-  private finding(call: DetectedCall, text: string): Finding {
+  private finding(call: DetectedCall, text: string, fileCalls: readonly TSESTree.CallExpression[]): Finding {
     const { file } = call.site;
     const line = call.site.loc.start.line;
-    const classification = this.classifier.classify(call.site, call.node);
+    const classification = this.classifier.classify(call.site, call.node, fileCalls);
     let estimate: Estimate | null = null;
     try {
       estimate = this.stages.estimate ? this.stages.estimate(call.site, this.options, { volume: classification.volume }) : null;

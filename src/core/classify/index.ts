@@ -10,6 +10,8 @@ import { NO_ENTRY_POINT } from './rules/reach';
 import { declaredContext } from './rules/calls';
 import { oneShotCommand } from './rules/cli';
 import { HOOKS } from './rules';
+import { SEQUENTIAL_DEPENDENCY, sequentialVerdict } from './rules/sequential';
+import { dependenceOf } from './dependence';
 import { verdictOf } from './verdict';
 import { Walker } from './walker';
 
@@ -27,11 +29,16 @@ export class Classifier {
     this.walker = new Walker(project, resolver, HOOKS);
   }
 
-  classify(site: CallSite, callNode: TSESTree.CallExpression): Classification {
+  /** `fileCalls`: every LLM call detected in the site's file, whose answers may flow into this one's request. */
+  classify(site: CallSite, callNode: TSESTree.CallExpression, fileCalls: readonly TSESTree.CallExpression[] = [callNode]): Classification {
     let inferred: Classification;
     try {
       const paths = dedupePaths(this.walker.walkFrom(site.file, callNode, 0, new Set())).map((p) => oneShotCommand(this.project, p) ?? p);
       inferred = verdictOf(site, paths);
+      const model = this.project.get(site.file);
+      const dependence = model ? dependenceOf(model, callNode, fileCalls) : null;
+      // Whoever waits, a request that needs an earlier answer cannot go to a batch as written.
+      if (dependence) inferred = sequentialVerdict(inferred, dependence, site.file, paths.flatMap((p) => p.loops));
     } catch (err) {
       // One call whose context cannot be analysed costs that call's verdict, not the audit: it is reported, unknown, and says why.
       const line = site.loc.start.line;
@@ -43,6 +50,8 @@ export class Classifier {
     }
     const declared = declaredContext(site);
     if (!declared) return inferred;
+    // A declaration says who waits; it cannot make a step of a loop independent of the last one.
+    if (declared.verdict === 'batchable' && inferred.evidence[0]?.rule === SEQUENTIAL_DEPENDENCY.id) return { ...inferred, evidence: [...declared.evidence, ...inferred.evidence] };
     // The declaration wins; what inference found stays visible beside it.
     return { ...declared, evidence: [...declared.evidence, ...inferred.evidence] };
   }

@@ -4,6 +4,7 @@
 // A batch answers within 24 hours: a call a person waits for never gets one, and a call whose context
 // is unknown gets one only when the user says so, knowing what is unknown.
 import type { Evidence, Finding, Verdict } from '../model';
+import { SEQUENTIAL_DEPENDENCY } from '../classify/rules/sequential';
 
 /** Which front end asks: the refusal says what to do there (the CLI's flag; in an editor, which has no confirmation over LSP yet, the CLI). */
 export type FixFront = 'cli' | 'lsp';
@@ -45,6 +46,8 @@ export const GATE_MESSAGES = {
     `Batchwise cannot tell whether a person waits for this call (verdict unknown: ${evidence}). ${
       front === 'cli' ? 'Pass --allow-unknown to rewrite it anyway' : 'Rewrite it anyway with `batchwise fix --allow-unknown`'
     }, or state its context with "// batchwise: batch" or "// batchwise: user-waiting" above the call`,
+  sequential: (evidence: string) =>
+    `each request of this call needs an earlier answer (${evidence}). A batch answers within 24 hours, so a batched sequence would wait that long for every step: Batchwise offers no fix for it, also not with --allow-unknown`,
   unknownAllowed: (evidence: string) =>
     `rewriting a call whose context is unknown (${evidence}): if a person waits for it, they will wait for a batch, up to 24 hours`,
 } as const;
@@ -66,6 +69,8 @@ export function gateFix(finding: Finding, options: FixGateOptions): FixGate {
     case 'user-waiting':
       return { ok: false, verdict, reason: GATE_MESSAGES.userWaiting(quoted), allowable: false };
     case 'unknown':
+      // Not a context Batchwise cannot tell, but a shape no batch can serve: the user cannot allow it.
+      if (evidence[0]?.rule === SEQUENTIAL_DEPENDENCY.id) return { ok: false, verdict, reason: GATE_MESSAGES.sequential(quoted), allowable: false };
       if (!options.allowUnknown) return { ok: false, verdict, reason: GATE_MESSAGES.unknownRefused(quoted, options.front), allowable: true };
       return { ok: true, permit: permit(finding, GATE_MESSAGES.unknownAllowed(quoted)) };
     case 'batchable':

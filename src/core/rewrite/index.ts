@@ -4,6 +4,7 @@ import type { TSESTree } from '../parse/parse';
 import { checkLoopHoist, LOOP_HOIST, NOT_PER_ITEM } from './loopHoist';
 import { BATCH_QUEUE, checkBatchQueue, IN_LOOP } from './batchQueue';
 import { helperModuleFor } from './helper';
+import { sequentialRefusal } from './sequential';
 import { ModuleStyle, moduleStyleFor } from './moduleStyle';
 import { compiledByTsc, placeHelper, resolutionCandidates } from './placement';
 import type { ModuleLookup } from './effects';
@@ -44,6 +45,8 @@ export type FixPlan = { ok: true; fix: Fix } | { ok: false; reason: string };
  * waits for it gets neither (a queue there would send one batch per iteration), and the loop's reason.
  */
 function choose(file: string, text: string, site: CallSite, helperPath: string, ast?: TSESTree.Program, style?: ModuleStyle, modules?: ModuleLookup) {
+  const sequential = sequentialRefusal(file, text, site, ast);
+  if (sequential) return { strategy: LOOP_HOIST, check: { ok: false as const, reason: sequential } } as const;
   const hoist = checkLoopHoist(file, text, site, helperPath, ast, style, modules);
   if (hoist.ok) return { strategy: LOOP_HOIST, check: hoist } as const;
   const queue = checkBatchQueue(file, text, site, helperPath, ast, style, modules);

@@ -13,6 +13,7 @@ import * as metaFrameworks from './metaFrameworks';
 import * as motia from './motia';
 import * as reach from './reach';
 import * as schedules from './schedules';
+import * as sequential from './sequential';
 import * as serverless from './serverless';
 import * as terminal from './terminal';
 import type { CallQuestion, Hooks } from './hooks';
@@ -34,6 +35,7 @@ export const RULES = [
   ...convex.RULES,
   ...motia.RULES,
   ...reach.RULES,
+  ...sequential.RULES,
 ] as const;
 
 /** Every rule id; a rule is cited by its object, so a misspelt id cannot compile. */

@@ -1,0 +1,31 @@
+// Both strategies refuse a call whose request needs an earlier answer: hoisted into a batch, each step
+// of the loop would wait up to 24 hours for the last (see docs/rules/sequential-dependency.md).
+import type { CallSite } from '../model';
+import { AST_NODE_TYPES as T, parseSource, TSESTree } from '../parse/parse';
+import { visit } from '../parse/walk';
+import { SyntaxModel } from '../syntax/model';
+import { dependenceOf } from '../classify/dependence';
+import { dependenceMessage, SEQUENTIAL_DEPENDENCY } from '../classify/rules/sequential';
+import { findCall } from './loopHoist';
+
+/** The calls of a file a rewrite treats as LLM calls: the site's own callee as written, and the SDK method chains. */
+const LLM_CALLEE = /\.(completions|messages|responses)\.(create|stream|parse)$|^(generateText|streamText|generateObject|streamObject)$/;
+
+/** Why no rewrite may batch this call, when its request needs an earlier answer; else null. */
+export function sequentialRefusal(file: string, text: string, site: CallSite, ast?: TSESTree.Program): string | null {
+  const parsed = ast ? { ok: true as const, ast } : parseSource(file, text);
+  if (!parsed.ok) return null;
+  const call = findCall(parsed.ast, site.range);
+  if (!call) return null;
+  const model = SyntaxModel.of({ file, text, ast: parsed.ast });
+  const calls: TSESTree.CallExpression[] = [];
+  visit(parsed.ast, (n) => {
+    if (n.type !== T.CallExpression) return;
+    const callee = model.src(n.callee);
+    if (n === call || callee === site.callee || LLM_CALLEE.test(callee)) calls.push(n);
+  });
+  const d = dependenceOf(model, call, calls);
+  if (!d) return null;
+  const line = d.at.loc.start.line;
+  return `${SEQUENTIAL_DEPENDENCY.id}: ${dependenceMessage(d, line, d.other?.loc.start.line ?? null)} (${file}:${line})`;
+}
