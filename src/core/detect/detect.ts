@@ -2,12 +2,14 @@
 // listed in the catalogue, with what can be read off its request.
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import { visit, Node } from '../parse/walk';
-import type { CallSite, Provider, RequestInfo } from '../model';
+import type { CallSite, RequestInfo } from '../model';
 import { CALL_SHAPES, CallShape, MODEL_CLASS_METHOD_NAMES, modelClassShape, SDK_TEXT_MARKERS, WRAPPER_FUNCTIONS, WRAPPER_SOURCES, wrapperShape } from './catalogue';
 import { Resolver } from './resolve';
 import { isFunctionLike, propertyName } from '../syntax/nodes';
 import { failureMessage, type ProjectIndex } from '../project';
 import type { SyntaxModel } from '../syntax/model';
+import { splitModelString } from './frameworks/providers';
+import { inngestStepCall } from './frameworks/inngest';
 
 export interface DetectedCall {
   site: CallSite;
@@ -23,7 +25,7 @@ export function mayContainCalls(text: string): boolean {
   return (METHOD_CALL_TEXT.test(text) || WRAPPER_CALL_TEXT.test(text)) && /\b(import|require)\b/.test(text);
 }
 
-const METHOD_CALL_TEXT = new RegExp(`\\.(create|stream|${[...MODEL_CLASS_METHOD_NAMES].join('|')})\\s*\\(`);
+const METHOD_CALL_TEXT = new RegExp(`\\.(create|stream|infer|${[...MODEL_CLASS_METHOD_NAMES].join('|')})\\s*\\(`);
 const WRAPPER_CALL_TEXT = new RegExp(`\\b(${[...WRAPPER_FUNCTIONS].join('|')})\\s*\\(`);
 
 export function detectInFile(project: ProjectIndex, resolver: Resolver, file: string): DetectedCall[] {
@@ -54,12 +56,22 @@ function detectCall(fi: SyntaxModel, resolver: Resolver, file: string, node: TSE
   const method = propertyName(node.callee.property, node.callee.computed);
   if (method && MODEL_CLASS_METHOD_NAMES.has(method)) {
     const model = resolver.evaluate(file, node.callee.object);
-    const shape = model?.kind === 'model-instance' ? modelClassShape(model.cls, method) : null;
+    const shape = model?.kind === 'model-instance' ? modelClassShape(model.cls, method, model.provider) : null;
     if (model?.kind === 'model-instance' && shape) {
       const wrapped = { model: model.id, promptArgument: true, maxOutputTokens: model.maxTokens };
       return ignored.has(node.loc.start.line) ? null : { node, shape, site: buildSite(fi, resolver, file, node, shape, wrapped) };
     }
+    // A static call that embeds (`PineconeStore.fromDocuments(docs, embeddings)`, `VectorStoreIndex.fromDocuments(docs)`).
+    if (model?.kind === 'model-class' && model.cls.statics?.[method]) {
+      const built = resolver.modelInstance(file, model.cls, undefined, node.arguments);
+      const provider = built.kind === 'model-instance' ? built.provider : null;
+      const staticShape = modelClassShape(model.cls, method, provider, true);
+      const id = built.kind === 'model-instance' ? built.id : null;
+      if (staticShape) return ignored.has(node.loc.start.line) ? null : { node, shape: staticShape, site: buildSite(fi, resolver, file, node, staticShape, { model: id, promptArgument: true }) };
+    }
   }
+  const step = inngestStepCall(resolver, file, node);
+  if (step) return ignored.has(node.loc.start.line) ? null : { node, shape: step.shape, site: buildSite(fi, resolver, file, node, step.shape, { model: step.model, promptArgument: true }) };
   if (method !== 'create' && method !== 'stream') return null;
   const target = resolver.evaluate(file, node.callee.object);
   if (target?.kind !== 'client') return null;
@@ -119,13 +131,15 @@ function wrapperCall(fi: SyntaxModel, resolver: Resolver, file: string, node: TS
   const request = requestObject(fi, resolver, file, node);
   const modelNode = request ? readProps(request.node).get('model') : undefined;
   const model = modelNode ? resolver.evaluate(request!.file, modelNode) : null;
-  if (model?.kind === 'model') return { shape: wrapperShape(fn.call, model.provider), model: model.id };
+  if (model?.kind === 'mock-model') return null;
+  if (model?.kind === 'model' || model?.kind === 'model-instance') return { shape: wrapperShape(fn.call, model.provider), model: model.id };
   if (model?.kind === 'string') {
-    const gateway = /^(openai|anthropic)\/(.+)$/.exec(model.value);
-    // Gateway ids write Claude versions with dots ('claude-haiku-4.5'); the API ids use dashes. OpenAI ids keep theirs ('gpt-4.1').
-    if (gateway) return { shape: wrapperShape(fn.call, gateway[1] as Provider), model: gateway[1] === 'anthropic' ? gateway[2].replace(/\./g, '-') : gateway[2] };
+    // A gateway id ('openai/gpt-4o', 'anthropic/claude-haiku-4.5') names the provider; other strings are the model alone.
+    const { provider, id } = splitModelString(model.value);
+    return { shape: wrapperShape(fn.call, provider), model: id };
   }
-  return null;
+  // A model chosen at run time (a registry, a settings lookup, a parameter): reported all the same.
+  return { shape: wrapperShape(fn.call, null), model: null };
 }
 
 function sameChain(a: string[], b: string[]): boolean {

@@ -5,8 +5,10 @@ import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import { visit } from '../parse/walk';
 import { FunctionLike, isFunctionLike, Node, propertyName, requireSource, unwrap } from '../syntax/nodes';
 import type { Provider } from '../model';
-import { CLIENT_MODULES, ClientModule, clientModuleFor, MODEL_CLASSES, MODEL_METHODS, ModelClass, modelClassFor, ModelProviderModule, modelProviderModuleFor, WrapperCall, wrapperCallFor, WRAPPER_SOURCES } from './catalogue';
+import { CLIENT_MODULES, ClientModule, clientModuleFor, isModelClassSource, MODEL_METHODS, ModelClass, modelClassFor, ModelProviderModule, modelProviderModuleFor, WrapperCall, wrapperCallFor, WRAPPER_SOURCES } from './catalogue';
 import type { ProjectIndex } from '../project';
+import { ProviderName, splitModelString } from './frameworks/providers';
+import { frameworkValueOfCall, frameworkValueOfNew, frameworkMember, frameworkPackageExport, isFrameworkImportSource } from './frameworks/values';
 import type { Binding, SyntaxModel } from '../syntax/model';
 import { ModuleLookup, resolveExport } from '../syntax/modules';
 
@@ -29,13 +31,15 @@ export type Value =
   | { kind: 'wrapper-namespace'; source: string }
   | { kind: 'wrapper-fn'; call: WrapperCall }
   | { kind: 'model-namespace'; module: ModelProviderModule }
-  | { kind: 'model-provider'; provider: Provider }
-  | { kind: 'model-creator'; provider: Provider }
-  | { kind: 'model'; provider: Provider; id: string | null }
+  | { kind: 'model-provider'; provider: ProviderName | null }
+  | { kind: 'model-creator'; provider: ProviderName | null }
+  | { kind: 'model'; provider: ProviderName | null; id: string | null }
+  // A test double (`new MockLanguageModelV2()` from 'ai/test'): calls on it cost nothing.
+  | { kind: 'mock-model' }
   // LangChain: a model class, and an instance with the model and output limit it was built with.
   | { kind: 'model-class-namespace'; source: string }
   | { kind: 'model-class'; cls: ModelClass }
-  | { kind: 'model-instance'; cls: ModelClass; id: string | null; maxTokens: number | null };
+  | { kind: 'model-instance'; cls: ModelClass; id: string | null; maxTokens: number | null; provider: ProviderName | null };
 
 /** The name a constructor's parameter property (`private readonly openai: OpenAI`) gives the instance. */
 function parameterPropertyName(param: TSESTree.TSParameterProperty): string | null {
@@ -62,7 +66,7 @@ export class Resolver {
   private readonly inProgress = new Set<Node | string>();
   private depth = 0;
 
-  constructor(private readonly project: ProjectIndex) {}
+  constructor(readonly project: ProjectIndex) {}
 
   /** What an expression in `file` evaluates to, as far as static reading can tell. */
   evaluate(file: string, node: Node): Value | null {
@@ -127,7 +131,9 @@ export class Resolver {
         if (callee?.kind === 'class') return { kind: 'client', provider: callee.provider, path: [] };
         // CommonJS: `const OpenAI = require('openai')` is the class itself (and carries .OpenAI/.default too).
         if (callee?.kind === 'sdk-namespace') return { kind: 'client', provider: callee.module.provider, path: [] };
-        if (callee?.kind === 'model-class') return this.modelInstance(file, callee.cls, node.arguments[0]);
+        if (callee?.kind === 'model-class') return this.modelInstance(file, callee.cls, node.arguments[0], node.arguments);
+        const built = frameworkValueOfNew(this, file, node, callee);
+        if (built) return built;
         // A job queue (BullMQ, Bull): `new Queue('name')`; its workers are judged by who adds jobs.
         const first = node.arguments[0];
         if (node.callee.type === T.Identifier && node.callee.name === 'Queue' && first) {
@@ -141,12 +147,17 @@ export class Resolver {
         if (required !== null) return this.moduleValue(file, required);
         const piped = this.pipedModel(file, node);
         if (piped) return piped;
+        const framework = frameworkValueOfCall(this, file, node);
+        if (framework) return framework;
         const callee = this.evaluate(file, node.callee);
         if (callee?.kind === 'function') return this.returnValue(callee.file, callee.node);
         if (callee?.kind === 'model-creator') return { kind: 'model-provider', provider: callee.provider };
         if (callee?.kind === 'model-provider') {
           const id = node.arguments[0] ? this.evaluate(file, node.arguments[0]) : null;
-          return { kind: 'model', provider: callee.provider, id: id?.kind === 'string' ? id.value : null };
+          const value = id?.kind === 'string' ? id.value : null;
+          // The gateway names the provider in the id ('openai/gpt-4o').
+          if (callee.provider === null && value !== null) return { kind: 'model', ...splitModelString(value) };
+          return { kind: 'model', provider: callee.provider, id: value };
         }
         return null;
       }
@@ -212,6 +223,9 @@ export class Resolver {
       case 'model-provider':
         // `openai.chat('gpt-4o')`, `openai.embedding(…)`: called like the instance itself.
         return MODEL_METHODS.includes(prop) ? object : null;
+      case 'model-instance':
+      case 'model-class':
+        return frameworkMember(object, prop);
       case 'user-class': {
         for (const el of object.node.body.body) {
           if (el.type === T.PropertyDefinition && el.static && propertyName(el.key, el.computed) === prop) {
@@ -240,14 +254,18 @@ export class Resolver {
       if (name === '*') return { kind: 'sdk-namespace', module: sdk };
       return sdk.classExports.includes(name) ? { kind: 'class', provider: sdk.provider } : null;
     }
+    const framework = frameworkPackageExport(source, name);
+    if (framework !== undefined) return framework;
     if (WRAPPER_SOURCES.includes(source)) {
       if (name === '*') return { kind: 'wrapper-namespace', source };
       const call = wrapperCallFor(source, name);
-      return call ? { kind: 'wrapper-fn', call } : null;
+      if (call) return { kind: 'wrapper-fn', call };
+      const agent = modelClassFor(source, name);
+      return agent ? { kind: 'model-class', cls: agent } : null;
     }
     const models = modelProviderModuleFor(source);
     if (models) return name === '*' ? { kind: 'model-namespace', module: models } : this.modelExport(models, name);
-    if (MODEL_CLASSES.some((c) => c.source === source)) {
+    if (isModelClassSource(source) || isFrameworkImportSource(source)) {
       if (name === '*') return { kind: 'model-class-namespace', source };
       const cls = modelClassFor(source, name);
       return cls ? { kind: 'model-class', cls } : null;
@@ -264,27 +282,43 @@ export class Resolver {
     if (callee.type !== T.MemberExpression || propertyName(callee.property, callee.computed) !== 'pipe' || node.arguments.length !== 1) return null;
     for (const side of [callee.object, node.arguments[0]]) {
       const v = this.evaluate(file, side);
-      if (v?.kind === 'model-instance') return v;
+      if (v?.kind === 'model-instance' && !v.cls.noOutput) return v;
     }
     return null;
   }
 
-  /** `new ChatOpenAI({ model: 'gpt-4o-mini', maxTokens: 200 })`: the model id (or the older `modelName`) and the output limit. */
-  private modelInstance(file: string, cls: ModelClass, arg: Node | undefined): Value {
+  /**
+   * `new ChatOpenAI({ model: 'gpt-4o-mini', maxTokens: 200 })`: the model id (or the older `modelName`) and the output limit.
+   * An agent (`new Agent({ model: openai('gpt-4o') })`) or a vector store (`new PineconeStore(embeddings, …)`)
+   * takes its provider and model from the model it is given.
+   */
+  modelInstance(file: string, cls: ModelClass, arg: Node | undefined, args: readonly Node[] = []): Value {
     const options = arg ? this.evaluate(file, arg) : null;
     let id: string | null = null;
     let maxTokens: number | null = null;
+    let provider = cls.provider;
     if (options?.kind === 'object') {
       for (const p of options.node.properties) {
         if (p.type !== T.Property) continue;
         const key = propertyName(p.key, p.computed);
-        if ((key === 'model' || key === 'modelName') && id === null) {
+        if (cls.modelOption && key === cls.modelOption) {
+          const v = this.evaluate(options.file, p.value);
+          if (v?.kind === 'model' || v?.kind === 'model-instance') [provider, id] = [v.provider, v.id];
+          else if (v?.kind === 'string') ({ provider, id } = splitModelString(v.value));
+        } else if ((key === 'model' || key === 'modelName') && id === null) {
           const v = this.evaluate(options.file, p.value);
           if (v?.kind === 'string') id = v.value;
-        } else if (key === 'maxTokens' && p.value.type === T.Literal && typeof p.value.value === 'number') maxTokens = p.value.value;
+        } else if ((key === 'maxTokens' || key === 'maxOutputTokens') && p.value.type === T.Literal && typeof p.value.value === 'number') maxTokens = p.value.value;
       }
     }
-    return { kind: 'model-instance', cls, id, maxTokens };
+    // A vector store built around its embeddings (`new MemoryVectorStore(embeddings)`).
+    if (cls.provider === null && !cls.modelOption) {
+      for (const a of args) {
+        const v = this.evaluate(file, a);
+        if (v?.kind === 'model-instance' && v.cls.noOutput) return { kind: 'model-instance', cls, id: v.id, maxTokens: null, provider: v.provider };
+      }
+    }
+    return { kind: 'model-instance', cls, id, maxTokens, provider };
   }
 
   private modelExport(module: ModelProviderModule, name: string): Value | null {
@@ -363,7 +397,7 @@ export class Resolver {
     }
     if (type.type !== T.TSTypeReference) return null;
     const cls = this.evaluateTypeName(file, type.typeName, anchor);
-    return cls?.kind === 'class' ? { kind: 'client', provider: cls.provider, path: [] } : null;
+    return cls?.kind === 'class' ? { kind: 'client', provider: cls.provider, path: [] } : typedModel(cls);
   }
 
   private readonly assignments = new Map<Node, Value | null>();
@@ -415,7 +449,7 @@ export class Resolver {
     const typeName = id.typeAnnotation?.typeAnnotation;
     if (typeName?.type !== T.TSTypeReference) return this.thenParameter(file, param);
     const cls = this.evaluateTypeName(file, typeName.typeName, param);
-    return cls?.kind === 'class' ? { kind: 'client', provider: cls.provider, path: [] } : null;
+    return cls?.kind === 'class' ? { kind: 'client', provider: cls.provider, path: [] } : typedModel(cls);
   }
 
   /** `makeClient().then((openai) => …)`: the first parameter of a `.then` callback is what the promise resolves to. */
@@ -470,6 +504,7 @@ export class Resolver {
         if (ann?.type === T.TSTypeReference) {
           const cls = this.evaluateTypeName(file, ann.typeName, el);
           if (cls?.kind === 'class') return { kind: 'client', provider: cls.provider, path: [] };
+          if (typedModel(cls)) return typedModel(cls);
         }
       }
       if (el.type === T.MethodDefinition && el.kind === 'constructor') {
@@ -558,6 +593,11 @@ function typeMembers(fi: SyntaxModel, type: TSESTree.TypeNode | undefined, hops 
     if (stmt.type === T.TSInterfaceDeclaration && stmt.id.name === name) return stmt.body.body;
   }
   return null;
+}
+
+/** A value declared with a framework type (`model: BaseChatModel`, `store: VectorStore`): an instance whose model is not known. */
+function typedModel(cls: Value | null): Value | null {
+  return cls?.kind === 'model-class' ? { kind: 'model-instance', cls: cls.cls, id: null, maxTokens: null, provider: cls.cls.provider } : null;
 }
 
 function isNodeLike(v: unknown): v is Node {
