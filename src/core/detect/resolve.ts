@@ -520,7 +520,7 @@ export class Resolver {
     return null;
   }
 
-  private returnValue(file: string, fn: FunctionLike): Value | null {
+  returnValue(file: string, fn: FunctionLike): Value | null {
     if (fn.body && fn.body.type !== T.BlockStatement) return this.evaluate(file, fn.body);
     const returns: TSESTree.Expression[] = [];
     if (fn.body) {

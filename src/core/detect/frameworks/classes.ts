@@ -281,6 +281,9 @@ const AGENT_ROWS: [sources: string[], classNames: string[], methods: Methods][] 
 /** A Mastra agent fetched from the Mastra instance (`mastra.getAgent('name')`): its model is not read here. */
 export const MASTRA_AGENT: ModelClass = { id: 'mastra-agent', provider: null, source: '@mastra/core/agent', className: 'Agent', methods: AGENT_ROWS[1][2], batchEndpoint: null, modelOption: 'model' };
 
+/** An AgentKit agent or network (`createAgent({ model })`, `createNetwork({ agents, defaultModel })`): `run` loops over the model. */
+export const AGENTKIT_AGENT: ModelClass = { id: 'agentkit-agent', provider: null, source: '@inngest/agent-kit', className: 'Agent', methods: { run: { api: 'agentkit.run' } }, batchEndpoint: null };
+
 // ---- the rows
 
 function modelRows(sources: (s: string) => boolean, source: string, rows: typeof LANGCHAIN_MODELS, chat: Methods, embeddings: Methods, returns?: Record<string, string>): ModelClass[] {
@@ -308,7 +311,7 @@ const AGENT_CLASSES: ModelClass[] = AGENT_ROWS.flatMap(([sources, names, methods
 );
 
 /** Classes reached only through other objects (`index.asQueryEngine()`), by id. */
-const INNER_CLASSES: ModelClass[] = [LANGCHAIN_VECTOR_STORE, LANGCHAIN_RETRIEVER, LANGCHAIN_CHAIN, LLAMA_QUERY_ENGINE, LLAMA_CHAT_ENGINE, LLAMA_RETRIEVER, LLAMA_INDEX, LLAMA_SOME_LLM, LLAMA_SOME_EMBEDDING, MASTRA_AGENT];
+const INNER_CLASSES: ModelClass[] = [AGENTKIT_AGENT, LANGCHAIN_VECTOR_STORE, LANGCHAIN_RETRIEVER, LANGCHAIN_CHAIN, LLAMA_QUERY_ENGINE, LLAMA_CHAT_ENGINE, LLAMA_RETRIEVER, LLAMA_INDEX, LLAMA_SOME_LLM, LLAMA_SOME_EMBEDDING, MASTRA_AGENT];
 
 export const FRAMEWORK_CLASSES: ModelClass[] = [...LANGCHAIN_CLASSES, ...LLAMA_CLASSES, ...AGENT_CLASSES, ...INNER_CLASSES];
 
@@ -345,6 +348,8 @@ export const FRAMEWORK_TEXT_MARKERS = ['@langchain/', 'langchain/', 'llamaindex'
 /** Functions of a framework that build a chain or agent around a model (`createAgent({ model })`, `RunnableSequence.from([…])`). */
 export const CHAIN_BUILDERS = new Set([
   'createAgent',
+  'createNetwork',
+  'createRoutingAgent',
   'createReactAgent',
   'createToolCallingAgent',
   'createOpenAIToolsAgent',

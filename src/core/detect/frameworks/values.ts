@@ -4,21 +4,26 @@
 // (`index.asQueryEngine()`), what a vector store's `fromDocuments` returns, a Mastra agent fetched by
 // name, and the AI SDK's test doubles. Each reads the model it wraps, so the call site names its provider.
 import { AST_NODE_TYPES as T, TSESTree } from '../../parse/parse';
-import { propertyName } from '../../syntax/nodes';
+import { isFunctionLike, propertyName, requireSource } from '../../syntax/nodes';
 import type { Resolver, Value } from '../resolve';
-import { CHAIN_BUILDERS, frameworkClassById, isFrameworkSource, isLangchainImport, LANGCHAIN_CHAIN, MASTRA_AGENT } from './classes';
+import { AGENTKIT_AGENT, CHAIN_BUILDERS, frameworkClassById, isFrameworkSource, isLangchainImport, LANGCHAIN_CHAIN, MASTRA_AGENT } from './classes';
 import { splitModelString } from './providers';
 
 type Instance = Extract<Value, { kind: 'model-instance' }>;
 
 /** Method names whose calls may return a framework object: checked before anything is evaluated. */
-const CALL_NAMES = new Set(['withStructuredOutput', 'bindTools', 'bind', 'withConfig', 'withRetry', 'withFallbacks', 'withListeners', 'asRetriever', 'asQueryEngine', 'asChatEngine', 'fromDocuments', 'fromTexts', 'fromExistingIndex', 'getAgent', 'getAgentById', 'initChatModel', ...CHAIN_BUILDERS]);
+const CALL_NAMES = new Set(['withLLM', 'withEmbedModel', 'withCallbackManager', 'withStructuredOutput', 'bindTools', 'bind', 'withConfig', 'withRetry', 'withFallbacks', 'withListeners', 'asRetriever', 'asQueryEngine', 'asChatEngine', 'fromDocuments', 'fromTexts', 'fromExistingIndex', 'getAgent', 'getAgentById', 'initChatModel', ...CHAIN_BUILDERS]);
 
 export function frameworkValueOfCall(resolver: Resolver, file: string, node: TSESTree.CallExpression): Value | null {
   const callee = node.callee;
   const name = callee.type === T.Identifier ? callee.name : callee.type === T.MemberExpression ? propertyName(callee.property, callee.computed) : null;
   if (!name || !CALL_NAMES.has(name)) return null;
   if (callee.type === T.MemberExpression) {
+    // LlamaIndex `Settings.withLLM(llm, () => createChatEngine())`: what the callback returns.
+    if (name.startsWith('with') && /^with(LLM|EmbedModel|CallbackManager)$/.test(name)) {
+      const fn = node.arguments[node.arguments.length - 1];
+      return fn && isFunctionLike(fn) ? resolver.returnValue(file, fn) : null;
+    }
     const object = resolver.evaluate(file, callee.object);
     if (object?.kind === 'model-instance') {
       const target = object.cls.returns?.[name];
@@ -37,6 +42,7 @@ export function frameworkValueOfCall(resolver: Resolver, file: string, node: TSE
     }
   }
   const source = importSourceOf(resolver, file, callee);
+  if (source === '@inngest/agent-kit' && /^create(Agent|Network|RoutingAgent)$/.test(name)) return agentKit(resolver, file, node);
   if (source === null || !isLangchainImport(source)) return null;
   if (name === 'initChatModel') return initChatModel(resolver, file, node);
   return chainAround(resolver, file, node.arguments);
@@ -96,6 +102,31 @@ function chainAround(resolver: Resolver, file: string, args: readonly TSESTree.N
   return found;
 }
 
+/** AgentKit's model adapters (`anthropic({ model })`, `openai({ model })` …), by name. */
+const AGENTKIT_ADAPTERS: Record<string, string> = { openai: 'openai', anthropic: 'anthropic', gemini: 'google', grok: 'xai', azureOpenai: 'azure-openai' };
+
+function agentKit(resolver: Resolver, file: string, node: TSESTree.CallExpression): Value {
+  let provider: string | null = null;
+  let id: string | null = null;
+  const options = node.arguments[0] ? resolver.evaluate(file, node.arguments[0]) : null;
+  if (options?.kind === 'object') {
+    for (const p of options.node.properties) {
+      if (p.type !== T.Property || !/^(model|defaultModel)$/.test(propertyName(p.key, p.computed) ?? '') || p.value.type !== T.CallExpression) continue;
+      const adapter = p.value;
+      const name = adapter.callee.type === T.Identifier ? adapter.callee.name : null;
+      provider = name ? (AGENTKIT_ADAPTERS[name] ?? null) : null;
+      const arg = adapter.arguments[0] ? resolver.evaluate(options.file, adapter.arguments[0]) : null;
+      if (arg?.kind !== 'object') continue;
+      for (const q of arg.node.properties) {
+        if (q.type !== T.Property || propertyName(q.key, q.computed) !== 'model') continue;
+        const v = resolver.evaluate(arg.file, q.value);
+        if (v?.kind === 'string') id = v.value;
+      }
+    }
+  }
+  return { kind: 'model-instance', cls: AGENTKIT_AGENT, id, maxTokens: null, provider };
+}
+
 /** `initChatModel('openai:gpt-4o')`, `initChatModel('gpt-4o', { modelProvider: 'openai' })`. */
 function initChatModel(resolver: Resolver, file: string, node: TSESTree.CallExpression): Value {
   const first = node.arguments[0] ? resolver.evaluate(file, node.arguments[0]) : null;
@@ -117,7 +148,12 @@ function importSourceOf(resolver: Resolver, file: string, callee: TSESTree.Node)
   while (root.type === T.MemberExpression) root = root.object;
   if (root.type !== T.Identifier) return null;
   const fi = resolver.project.get(file);
-  return fi?.resolve(root)?.import?.source ?? null;
+  const binding = fi?.resolve(root);
+  if (!binding) return null;
+  if (binding.import) return binding.import.source;
+  // `const { initializeAgentExecutorWithOptions } = require('langchain/agents')`.
+  const init = binding.declarator?.init;
+  return init?.type === T.CallExpression ? requireSource(init) : null;
 }
 
 function importsFrom(resolver: Resolver, file: string, test: (source: string) => boolean): boolean {
