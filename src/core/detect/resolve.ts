@@ -559,7 +559,7 @@ export class Resolver {
   }
 
   private exportValue(model: SyntaxModel, name: string): Value | null {
-    const target = resolveExport(this.modules, model, name);
+    const target = resolveExport(this.modules, model, name, (source, imported) => !!this.packageExport(source, imported));
     switch (target?.kind) {
       case 'binding':
         return target.binding ? this.bindingValue(target.model.file, target.model, target.binding) : null;

@@ -284,6 +284,27 @@ export const MASTRA_AGENT: ModelClass = { id: 'mastra-agent', provider: null, so
 /** An AgentKit agent or network (`createAgent({ model })`, `createNetwork({ agents, defaultModel })`): `run` loops over the model. */
 export const AGENTKIT_AGENT: ModelClass = { id: 'agentkit-agent', provider: null, source: '@inngest/agent-kit', className: 'Agent', methods: { run: { api: 'agentkit.run' } }, batchEndpoint: null };
 
+/** LlamaIndex's lower-case factories (`gemini({ model })` from '@llamaindex/google') and the class each builds. */
+export const LLAMA_FACTORIES: Record<string, string> = {
+  openai: 'OpenAI',
+  anthropic: 'Anthropic',
+  gemini: 'Gemini',
+  mistral: 'MistralAI',
+  groq: 'Groq',
+  deepseek: 'DeepSeekLLM',
+  together: 'TogetherLLM',
+  perplexity: 'Perplexity',
+  ollama: 'Ollama',
+  fireworks: 'FireworksLLM',
+};
+
+/** A LlamaIndex workflow agent (`agent({ llm, tools })` from '@llamaindex/workflow'): `run` loops over the LLM. */
+export const LLAMA_AGENT: ModelClass = { id: 'llamaindex-agent', provider: null, source: '@llamaindex/workflow', className: 'AgentWorkflow', methods: { run: { api: 'llamaindex.agent' } }, batchEndpoint: null, modelOption: 'llm' };
+
+export function llamaClassNamed(className: string): ModelClass | undefined {
+  return LLAMA_CLASSES.find((c) => c.className === className);
+}
+
 // ---- the rows
 
 function modelRows(sources: (s: string) => boolean, source: string, rows: typeof LANGCHAIN_MODELS, chat: Methods, embeddings: Methods, returns?: Record<string, string>): ModelClass[] {
@@ -311,7 +332,7 @@ const AGENT_CLASSES: ModelClass[] = AGENT_ROWS.flatMap(([sources, names, methods
 );
 
 /** Classes reached only through other objects (`index.asQueryEngine()`), by id. */
-const INNER_CLASSES: ModelClass[] = [AGENTKIT_AGENT, LANGCHAIN_VECTOR_STORE, LANGCHAIN_RETRIEVER, LANGCHAIN_CHAIN, LLAMA_QUERY_ENGINE, LLAMA_CHAT_ENGINE, LLAMA_RETRIEVER, LLAMA_INDEX, LLAMA_SOME_LLM, LLAMA_SOME_EMBEDDING, MASTRA_AGENT];
+const INNER_CLASSES: ModelClass[] = [LLAMA_AGENT, AGENTKIT_AGENT, LANGCHAIN_VECTOR_STORE, LANGCHAIN_RETRIEVER, LANGCHAIN_CHAIN, LLAMA_QUERY_ENGINE, LLAMA_CHAT_ENGINE, LLAMA_RETRIEVER, LLAMA_INDEX, LLAMA_SOME_LLM, LLAMA_SOME_EMBEDDING, MASTRA_AGENT];
 
 export const FRAMEWORK_CLASSES: ModelClass[] = [...LANGCHAIN_CLASSES, ...LLAMA_CLASSES, ...AGENT_CLASSES, ...INNER_CLASSES];
 

@@ -6,13 +6,13 @@
 import { AST_NODE_TYPES as T, TSESTree } from '../../parse/parse';
 import { isFunctionLike, propertyName, requireSource } from '../../syntax/nodes';
 import type { Resolver, Value } from '../resolve';
-import { AGENTKIT_AGENT, CHAIN_BUILDERS, frameworkClassById, isFrameworkSource, isLangchainImport, LANGCHAIN_CHAIN, MASTRA_AGENT } from './classes';
+import { AGENTKIT_AGENT, CHAIN_BUILDERS, isLlamaIndexImport, LLAMA_AGENT, LLAMA_FACTORIES, llamaClassNamed, frameworkClassById, isFrameworkSource, isLangchainImport, LANGCHAIN_CHAIN, MASTRA_AGENT } from './classes';
 import { splitModelString } from './providers';
 
 type Instance = Extract<Value, { kind: 'model-instance' }>;
 
 /** Method names whose calls may return a framework object: checked before anything is evaluated. */
-const CALL_NAMES = new Set(['withLLM', 'withEmbedModel', 'withCallbackManager', 'withStructuredOutput', 'bindTools', 'bind', 'withConfig', 'withRetry', 'withFallbacks', 'withListeners', 'asRetriever', 'asQueryEngine', 'asChatEngine', 'fromDocuments', 'fromTexts', 'fromExistingIndex', 'getAgent', 'getAgentById', 'initChatModel', ...CHAIN_BUILDERS]);
+const CALL_NAMES = new Set(['agent', 'multiAgent', 'openai', 'anthropic', 'gemini', 'mistral', 'groq', 'deepseek', 'together', 'perplexity', 'ollama', 'fireworks', 'withLLM', 'withEmbedModel', 'withCallbackManager', 'withStructuredOutput', 'bindTools', 'bind', 'withConfig', 'withRetry', 'withFallbacks', 'withListeners', 'asRetriever', 'asQueryEngine', 'asChatEngine', 'fromDocuments', 'fromTexts', 'fromExistingIndex', 'getAgent', 'getAgentById', 'initChatModel', ...CHAIN_BUILDERS]);
 
 export function frameworkValueOfCall(resolver: Resolver, file: string, node: TSESTree.CallExpression): Value | null {
   const callee = node.callee;
@@ -43,6 +43,11 @@ export function frameworkValueOfCall(resolver: Resolver, file: string, node: TSE
   }
   const source = importSourceOf(resolver, file, callee);
   if (source === '@inngest/agent-kit' && /^create(Agent|Network|RoutingAgent)$/.test(name)) return agentKit(resolver, file, node);
+  if (source !== null && isLlamaIndexImport(source)) {
+    if (name === 'agent' || name === 'multiAgent') return resolver.modelInstance(file, LLAMA_AGENT, node.arguments[0]);
+    const cls = LLAMA_FACTORIES[name] ? llamaClassNamed(LLAMA_FACTORIES[name]) : undefined;
+    return cls ? resolver.modelInstance(file, cls, node.arguments[0]) : null;
+  }
   if (source === null || !isLangchainImport(source)) return null;
   if (name === 'initChatModel') return initChatModel(resolver, file, node);
   return chainAround(resolver, file, node.arguments);
