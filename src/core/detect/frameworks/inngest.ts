@@ -27,12 +27,15 @@ export function inngestStepCall(resolver: Resolver, file: string, node: TSESTree
   const ai = callee.object;
   if (ai.type !== T.MemberExpression || propertyName(ai.property, ai.computed) !== 'ai') return null;
   const fi = resolver.project.get(file);
-  // The step comes from Inngest's handler; the file imports Inngest or the app's own client module (`@/lib/inngest/client`).
-  if (!fi || !fi.moduleRefs().some((r) => /(^|[/@-])inngest($|[/-])/.test(r.source))) return null;
+  if (!fi) return null;
   const options = node.arguments[method === 'infer' ? 1 : 2];
+  const value = options ? resolver.evaluate(file, options) : null;
+  // The step comes from Inngest's handler: the file imports Inngest or the app's own client module
+  // (`@/lib/inngest/client`), or the request has infer's own shape ({ model, body }).
+  const inferShape = method === 'infer' && value?.kind === 'object' && ['model', 'body'].every((k) => value.node.properties.some((p) => p.type === T.Property && propertyName(p.key, p.computed) === k));
+  if (!inferShape && !fi.moduleRefs().some((r) => /(^|[/@-])inngest($|[/-])/.test(r.source))) return null;
   let provider: ProviderName | null = null;
   let model: string | null = null;
-  const value = options ? resolver.evaluate(file, options) : null;
   if (value?.kind === 'object') {
     for (const p of value.node.properties) {
       if (p.type !== T.Property || propertyName(p.key, p.computed) !== 'model') continue;
