@@ -57,7 +57,9 @@ function detectCall(fi: SyntaxModel, resolver: Resolver, file: string, node: TSE
   if (method && MODEL_CLASS_METHOD_NAMES.has(method)) {
     const model = resolver.evaluate(file, node.callee.object);
     const shape = model?.kind === 'model-instance' ? modelClassShape(model.cls, method, model.provider) : null;
-    if (model?.kind === 'model-instance' && shape) {
+    // A method the file overrides on the object (`embedModel.getTextEmbeddings = async (texts) => …`) runs the
+    // repository's own code: the call inside the override is the site, not this one.
+    if (model?.kind === 'model-instance' && shape && !overridden(fi, node.callee, method)) {
       const wrapped = { model: model.id, promptArgument: true, maxOutputTokens: model.maxTokens };
       return ignored.has(node.loc.start.line) ? null : { node, shape, site: buildSite(fi, resolver, file, node, shape, wrapped) };
     }
@@ -140,6 +142,12 @@ function wrapperCall(fi: SyntaxModel, resolver: Resolver, file: string, node: TS
   }
   // A model chosen at run time (a registry, a settings lookup, a parameter): reported all the same.
   return { shape: wrapperShape(fn.call, null), model: null };
+}
+
+function overridden(fi: SyntaxModel, callee: TSESTree.MemberExpression, method: string): boolean {
+  const object = fi.text.slice(callee.object.range[0], callee.object.range[1]);
+  if (!/^[\w$.]+$/.test(object)) return false;
+  return new RegExp(`(^|[^\\w$.])${object.replace(/[.$]/g, '\\$&')}\\.${method}\\s*=[^=]`).test(fi.text);
 }
 
 function sameChain(a: string[], b: string[]): boolean {
