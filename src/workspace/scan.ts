@@ -38,7 +38,8 @@ export function sourceFileFilter(root: string, extraIgnores: string[] = []): (re
 
 export function listSourceFiles(root: string, extraIgnores: string[] = []): string[] {
   const wanted = sourceFileFilter(root, extraIgnores);
-  const entries = fg.sync(['**/*.{js,jsx,ts,tsx,mjs,cjs,mts,cts}'], {
+  // Hidden folders are skipped, except Remix / React Router's server-only and client-only module folders (`app/lib/.server/llm.ts`).
+  const entries = fg.sync(['**/*.{js,jsx,ts,tsx,mjs,cjs,mts,cts}', '**/.server/**/*.{js,jsx,ts,tsx,mjs,cjs,mts,cts}', '**/.client/**/*.{js,jsx,ts,tsx,mjs,cjs,mts,cts}'], {
     cwd: root,
     ignore: DEFAULT_EXCLUDES,
     dot: false,

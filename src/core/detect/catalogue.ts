@@ -9,6 +9,8 @@ import { PROVIDER_INFO } from './providers';
  * provider of a call is the client's.
  */
 export type Dialect = 'openai' | 'anthropic' | 'google' | 'google-legacy' | 'mistral' | 'bedrock' | 'azure-legacy' | 'cohere' | 'ollama';
+import { AI_SDK_PROVIDER_MODULES, ProviderName, providerNamed, siteProvider } from './frameworks/providers';
+import { CHAT_METHODS, EMBEDDING_METHODS, FRAMEWORK_CLASSES, frameworkClassFor, FRAMEWORK_TEXT_MARKERS, isFrameworkSource, LANGCHAIN_RETURNS } from './frameworks/classes';
 
 export interface ClientModule {
   dialect: Dialect;
@@ -257,7 +259,8 @@ export const HTTP_METHODS = new Set(['post', 'request', 'fetch', 'put', 'stream'
 
 /** A provider package of the AI SDK: `openai` / `anthropic` instances, and `createOpenAI()`-style factories. */
 export interface ModelProviderModule {
-  provider: Provider;
+  /** Null where the model id names the provider (the gateway). */
+  provider: ProviderName | null;
   source: string;
   instances: string[];
   creators: string[];
@@ -266,10 +269,11 @@ export interface ModelProviderModule {
 export const MODEL_PROVIDER_MODULES: ModelProviderModule[] = [
   { provider: 'openai', source: '@ai-sdk/openai', instances: ['openai'], creators: ['createOpenAI'] },
   { provider: 'anthropic', source: '@ai-sdk/anthropic', instances: ['anthropic'], creators: ['createAnthropic'] },
+  ...AI_SDK_PROVIDER_MODULES,
 ];
 
 /** Methods of a provider instance that return a model, as the instance itself does when called. */
-export const MODEL_METHODS = ['chat', 'responses', 'completion', 'languageModel', 'messages', 'embedding', 'textEmbedding', 'textEmbeddingModel'];
+export const MODEL_METHODS = ['chat', 'responses', 'completion', 'languageModel', 'messages', 'embedding', 'textEmbedding', 'textEmbeddingModel', 'embeddingModel', 'image', 'imageModel'];
 
 export interface WrapperCall {
   /** The module exporting the function. */
@@ -277,7 +281,7 @@ export interface WrapperCall {
   fn: string;
   api: string;
   /** The batch endpoint per provider, where the provider has one for this kind of call. */
-  batchEndpoints: Partial<Record<Provider, string>>;
+  batchEndpoints: Partial<Record<ProviderName, string>>;
   alwaysStreams?: boolean;
   promptProps: string[];
   maxTokensProps: string[];
@@ -288,7 +292,11 @@ const TEXT_ENDPOINTS = { openai: '/v1/responses', anthropic: 'messages.batches' 
 const TEXT_PROMPT = ['system', 'prompt', 'messages'];
 const TEXT_LIMITS = ['maxOutputTokens', 'maxTokens'];
 
+const IMAGE_LIMITS: string[] = [];
+
 export const WRAPPER_CALLS: WrapperCall[] = [
+  { source: 'ai', fn: 'generateImage', api: 'ai-sdk.generateImage', batchEndpoints: {}, promptProps: ['prompt'], maxTokensProps: IMAGE_LIMITS },
+  { source: 'ai', fn: 'experimental_generateImage', api: 'ai-sdk.generateImage', batchEndpoints: {}, promptProps: ['prompt'], maxTokensProps: IMAGE_LIMITS },
   { source: 'ai', fn: 'generateText', api: 'ai-sdk.generateText', batchEndpoints: TEXT_ENDPOINTS, promptProps: TEXT_PROMPT, maxTokensProps: TEXT_LIMITS },
   { source: 'ai', fn: 'generateObject', api: 'ai-sdk.generateObject', batchEndpoints: TEXT_ENDPOINTS, promptProps: TEXT_PROMPT, maxTokensProps: TEXT_LIMITS },
   { source: 'ai', fn: 'streamText', api: 'ai-sdk.streamText', batchEndpoints: TEXT_ENDPOINTS, alwaysStreams: true, promptProps: TEXT_PROMPT, maxTokensProps: TEXT_LIMITS },
@@ -300,10 +308,11 @@ export const WRAPPER_CALLS: WrapperCall[] = [
 export const WRAPPER_SOURCES = [...new Set(WRAPPER_CALLS.map((w) => w.source))];
 export const WRAPPER_FUNCTIONS = new Set(WRAPPER_CALLS.map((w) => w.fn));
 
-/** The call shape of a wrapper call once its provider is known. */
-export function wrapperShape(call: WrapperCall, provider: Provider): CallShape {
+/** The call shape of a wrapper call on a provider (null: not read from code). */
+export function wrapperShape(call: WrapperCall, provider: ProviderName | null): CallShape {
   const { api, alwaysStreams, promptProps, maxTokensProps, noOutput } = call;
-  return { provider, chain: [], api, batchEndpoint: call.batchEndpoints[provider] ?? null, alwaysStreams, promptProps, maxTokensProps, noOutput };
+  const batchEndpoint = provider !== null && providerNamed(provider) ? (call.batchEndpoints[provider] ?? null) : null;
+  return { provider: siteProvider(provider), chain: [], api, batchEndpoint, alwaysStreams, promptProps, maxTokensProps, noOutput };
 }
 
 export function wrapperCallFor(source: string, fn: string): WrapperCall | undefined {
@@ -324,7 +333,7 @@ export function producesNoOutput(api: string): boolean {
   return (
     CALL_SHAPES.some((s) => s.api === api && s.noOutput) ||
     WRAPPER_CALLS.some((w) => w.api === api && w.noOutput) ||
-    MODEL_CLASSES.some((c) => c.noOutput && Object.values(c.methods).some((m) => m.api === api))
+    ALL_CLASSES.some((c) => c.noOutput && [...Object.values(c.methods), ...Object.values(c.statics ?? {})].some((m) => m.api === api))
   );
 }
 
@@ -333,35 +342,62 @@ export function producesNoOutput(api: string): boolean {
 // `embedDocuments`) take the prompt as their first argument.
 
 export interface ModelClass {
-  provider: Provider;
+  /** Null where the instance's options name it (an agent's `model`, a vector store's embeddings). */
+  provider: ProviderName | null;
   source: string;
   className: string;
   /** Methods that call the API, and how. */
   methods: Record<string, { api: string; alwaysStreams?: boolean }>;
-  batchEndpoint: string;
+  /** The batch endpoint on its own provider, or null where it has none (or the provider is read per instance). */
+  batchEndpoint: string | null;
   noOutput?: boolean;
+  /** Static methods that call the API (`PineconeStore.fromDocuments(docs, embeddings)`), and what they return. */
+  statics?: Record<string, { api: string; returns?: string }>;
+  /** Methods returning another object that calls the API: 'self' (`withStructuredOutput`) or a class id (`asQueryEngine`). */
+  returns?: Record<string, string>;
+  /** Properties holding objects that call the API (LlamaIndex `Settings.llm`), by class id. */
+  props?: Record<string, string>;
+  /** Read the provider and model off the options' property of this name (an agent's `model`), not the class. */
+  modelOption?: string;
+  /** Id of a class that is not an import of its own (a LangChain vector store's retriever). */
+  id?: string;
 }
 
-const CHAT_METHODS = { invoke: { api: 'langchain.invoke' }, batch: { api: 'langchain.batch' }, stream: { api: 'langchain.stream', alwaysStreams: true } };
-const EMBEDDING_METHODS = { embedQuery: { api: 'langchain.embedQuery' }, embedDocuments: { api: 'langchain.embedDocuments' } };
 
 export const MODEL_CLASSES: ModelClass[] = [
-  { provider: 'openai', source: '@langchain/openai', className: 'ChatOpenAI', methods: CHAT_METHODS, batchEndpoint: '/v1/chat/completions' },
+  { provider: 'openai', source: '@langchain/openai', className: 'ChatOpenAI', methods: CHAT_METHODS, batchEndpoint: '/v1/chat/completions', returns: LANGCHAIN_RETURNS },
   { provider: 'openai', source: '@langchain/openai', className: 'OpenAIEmbeddings', methods: EMBEDDING_METHODS, batchEndpoint: '/v1/embeddings', noOutput: true },
-  { provider: 'anthropic', source: '@langchain/anthropic', className: 'ChatAnthropic', methods: CHAT_METHODS, batchEndpoint: 'messages.batches' },
+  { provider: 'anthropic', source: '@langchain/anthropic', className: 'ChatAnthropic', methods: CHAT_METHODS, batchEndpoint: 'messages.batches', returns: LANGCHAIN_RETURNS },
 ];
 
-export const MODEL_CLASS_METHOD_NAMES = new Set(MODEL_CLASSES.flatMap((c) => Object.keys(c.methods)));
+/** The framework rows (LangChain's other classes, LlamaIndex, agents) after the hand-written ones. */
+const ALL_CLASSES = [...MODEL_CLASSES, ...FRAMEWORK_CLASSES];
+
+export const MODEL_CLASS_METHOD_NAMES = new Set(ALL_CLASSES.flatMap((c) => [...Object.keys(c.methods), ...Object.keys(c.statics ?? {})]));
 
 export function modelClassFor(source: string, name: string): ModelClass | undefined {
-  return MODEL_CLASSES.find((c) => c.source === source && c.className === name);
+  return MODEL_CLASSES.find((c) => c.source === source && c.className === name) ?? frameworkClassFor(source, name);
 }
 
-/** The call shape of a LangChain model method. */
-export function modelClassShape(cls: ModelClass, method: string): CallShape | null {
-  const m = cls.methods[method];
+/** Does this import source hold model classes (so that it is a package, never a project file)? */
+export function isModelClassSource(source: string): boolean {
+  return MODEL_CLASSES.some((c) => c.source === source) || isFrameworkSource(source);
+}
+
+/** The call shape of a model method (or a static such as `fromDocuments`) on a provider (null: not read from code). */
+export function modelClassShape(cls: ModelClass, method: string, provider: ProviderName | null, isStatic = false): CallShape | null {
+  const m = isStatic ? cls.statics?.[method] : cls.methods[method];
   if (!m) return null;
-  return { provider: cls.provider, chain: [], api: m.api, batchEndpoint: cls.batchEndpoint, alwaysStreams: m.alwaysStreams, promptProps: [], maxTokensProps: [], noOutput: cls.noOutput };
+  const alwaysStreams = 'alwaysStreams' in m ? m.alwaysStreams : undefined;
+  const batchEndpoint = provider !== null && providerNamed(provider) ? (provider === cls.provider && cls.batchEndpoint ? cls.batchEndpoint : defaultBatchEndpoint(provider, !!cls.noOutput)) : null;
+  return { provider: siteProvider(provider), chain: [], api: m.api, batchEndpoint, alwaysStreams, promptProps: [], maxTokensProps: [], noOutput: cls.noOutput };
+}
+
+/** The batch endpoint a framework's chat or embedding call maps to on a provider, where there is one. */
+function defaultBatchEndpoint(provider: ProviderName, embeddings: boolean): string | null {
+  if (provider === 'openai') return embeddings ? '/v1/embeddings' : '/v1/chat/completions';
+  if (provider === 'anthropic') return embeddings ? null : 'messages.batches';
+  return null;
 }
 
 export function clientModuleFor(source: string): ClientModule | undefined {
@@ -379,4 +415,5 @@ export const SDK_TEXT_MARKERS = [
   ...MODEL_PROVIDER_MODULES.map((m) => m.source),
   ...new Set(MODEL_CLASSES.map((c) => c.source)),
   ...WRAPPER_SOURCES.flatMap((s) => [`'${s}'`, `"${s}"`]),
+  ...FRAMEWORK_TEXT_MARKERS,
 ];

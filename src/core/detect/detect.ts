@@ -9,6 +9,8 @@ import { Resolver } from './resolve';
 import { isFunctionLike, propertyName } from '../syntax/nodes';
 import { failureMessage, type ProjectIndex } from '../project';
 import type { SyntaxModel } from '../syntax/model';
+import { splitModelString } from './frameworks/providers';
+import { inngestStepCall } from './frameworks/inngest';
 
 export interface DetectedCall {
   site: CallSite;
@@ -24,7 +26,7 @@ export function mayContainCalls(text: string): boolean {
   return (METHOD_CALL_TEXT.test(text) || WRAPPER_CALL_TEXT.test(text)) && /\b(import|require)\b/.test(text);
 }
 
-const METHOD_CALL_TEXT = new RegExp(`\\.(${[...new Set([...SDK_METHOD_NAMES, ...MODEL_CLASS_METHOD_NAMES])].filter((m) => m !== 'send').join('|')})\\s*\\(`);
+const METHOD_CALL_TEXT = new RegExp(`\\.(${[...new Set([...SDK_METHOD_NAMES, ...MODEL_CLASS_METHOD_NAMES, 'infer'])].filter((m) => m !== 'send').join('|')})\\s*\\(`);
 const WRAPPER_CALL_TEXT = new RegExp(`\\b(${[...WRAPPER_FUNCTIONS].join('|')})\\s*\\(`);
 
 export function detectInFile(project: ProjectIndex, resolver: Resolver, file: string): DetectedCall[] {
@@ -55,16 +57,28 @@ function detectCall(fi: SyntaxModel, resolver: Resolver, file: string, node: TSE
   const method = propertyName(node.callee.property, node.callee.computed);
   if (method && MODEL_CLASS_METHOD_NAMES.has(method)) {
     const model = resolver.evaluate(file, node.callee.object);
-    const shape = model?.kind === 'model-instance' ? modelClassShape(model.cls, method) : null;
-    if (model?.kind === 'model-instance' && shape) {
+    const shape = model?.kind === 'model-instance' ? modelClassShape(model.cls, method, model.provider) : null;
+    // A method the file overrides on the object (`embedModel.getTextEmbeddings = async (texts) => …`) runs the
+    // repository's own code: the call inside the override is the site, not this one.
+    if (model?.kind === 'model-instance' && shape && !overridden(fi, node.callee, method)) {
       const wrapped = { model: model.id, promptArgument: true, maxOutputTokens: model.maxTokens };
       return ignored.has(node.loc.start.line) ? null : { node, shape, site: buildSite(fi, resolver, file, node, shape, wrapped) };
+    }
+    // A static call that embeds (`PineconeStore.fromDocuments(docs, embeddings)`, `VectorStoreIndex.fromDocuments(docs)`).
+    if (model?.kind === 'model-class' && model.cls.statics?.[method]) {
+      const built = resolver.modelInstance(file, model.cls, undefined, node.arguments);
+      const provider = built.kind === 'model-instance' ? built.provider : null;
+      const staticShape = modelClassShape(model.cls, method, provider, true);
+      const id = built.kind === 'model-instance' ? built.id : null;
+      if (staticShape) return ignored.has(node.loc.start.line) ? null : { node, shape: staticShape, site: buildSite(fi, resolver, file, node, staticShape, { model: id, promptArgument: true }) };
     }
   }
   if (method === 'send') {
     const command = bedrockCommand(resolver, file, node);
     if (command) return ignored.has(node.loc.start.line) ? null : { node, shape: command.shape, site: buildSite(fi, resolver, file, node, command.shape, { request: command.request }) };
   }
+  const step = inngestStepCall(resolver, file, node);
+  if (step) return ignored.has(node.loc.start.line) ? null : { node, shape: step.shape, site: buildSite(fi, resolver, file, node, step.shape, { model: step.model, promptArgument: true }) };
   if (!method || !SDK_METHOD_NAMES.has(method)) return httpCall(fi, resolver, file, node, ignored);
   const target = resolver.evaluate(file, node.callee.object);
   if (target?.kind !== 'client') return httpCall(fi, resolver, file, node, ignored);
@@ -219,13 +233,21 @@ function wrapperCall(fi: SyntaxModel, resolver: Resolver, file: string, node: TS
   const request = requestObject(fi, resolver, file, node);
   const modelNode = request ? readProps(request.node).get('model') : undefined;
   const model = modelNode ? resolver.evaluate(request!.file, modelNode) : null;
-  if (model?.kind === 'model') return { shape: wrapperShape(fn.call, model.provider), model: model.id };
+  if (model?.kind === 'mock-model') return null;
+  if (model?.kind === 'model' || model?.kind === 'model-instance') return { shape: wrapperShape(fn.call, model.provider), model: model.id };
   if (model?.kind === 'string') {
-    const gateway = /^(openai|anthropic)\/(.+)$/.exec(model.value);
-    // Gateway ids write Claude versions with dots ('claude-haiku-4.5'); the API ids use dashes. OpenAI ids keep theirs ('gpt-4.1').
-    if (gateway) return { shape: wrapperShape(fn.call, gateway[1] as Provider), model: gateway[1] === 'anthropic' ? gateway[2].replace(/\./g, '-') : gateway[2] };
+    // A gateway id ('openai/gpt-4o', 'anthropic/claude-haiku-4.5') names the provider; other strings are the model alone.
+    const { provider, id } = splitModelString(model.value);
+    return { shape: wrapperShape(fn.call, provider), model: id };
   }
-  return null;
+  // A model chosen at run time (a registry, a settings lookup, a parameter): reported all the same.
+  return { shape: wrapperShape(fn.call, null), model: null };
+}
+
+function overridden(fi: SyntaxModel, callee: TSESTree.MemberExpression, method: string): boolean {
+  const object = fi.text.slice(callee.object.range[0], callee.object.range[1]);
+  if (!/^[\w$.]+$/.test(object)) return false;
+  return new RegExp(`(^|[^\\w$.])${object.replace(/[.$]/g, '\\$&')}\\.${method}\\s*=[^=]`).test(fi.text);
 }
 
 function sameChain(a: string[], b: string[]): boolean {

@@ -5,9 +5,11 @@ import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import { visit } from '../parse/walk';
 import { FunctionLike, isFunctionLike, Node, propertyName, requireSource, unwrap } from '../syntax/nodes';
 import type { Provider } from '../model';
-import { BEDROCK_COMMANDS, CLIENT_MODULES, CLIENT_WRAPPER_FUNCTIONS, ClientModule, clientModuleFor, Dialect, HANDLE_CALLS, MODEL_CLASSES, MODEL_METHODS, ModelClass, modelClassFor, ModelProviderModule, modelProviderModuleFor, WrapperCall, wrapperCallFor, WRAPPER_SOURCES } from './catalogue';
+import { BEDROCK_COMMANDS, CLIENT_MODULES, CLIENT_WRAPPER_FUNCTIONS, ClientModule, clientModuleFor, Dialect, HANDLE_CALLS, isModelClassSource, MODEL_CLASSES, MODEL_METHODS, ModelClass, modelClassFor, ModelProviderModule, modelProviderModuleFor, WrapperCall, wrapperCallFor, WRAPPER_SOURCES } from './catalogue';
 import type { ProjectIndex } from '../project';
 import { providerFromEnvVar, providerFromUrl } from './providers';
+import { ProviderName, splitModelString } from './frameworks/providers';
+import { frameworkValueOfCall, frameworkValueOfNew, frameworkMember, frameworkPackageExport, isFrameworkImportSource } from './frameworks/values';
 import type { Binding, SyntaxModel } from '../syntax/model';
 import { ModuleLookup, resolveExport } from '../syntax/modules';
 
@@ -33,13 +35,15 @@ export type Value =
   | { kind: 'wrapper-namespace'; source: string }
   | { kind: 'wrapper-fn'; call: WrapperCall }
   | { kind: 'model-namespace'; module: ModelProviderModule }
-  | { kind: 'model-provider'; provider: Provider }
-  | { kind: 'model-creator'; provider: Provider }
-  | { kind: 'model'; provider: Provider; id: string | null }
+  | { kind: 'model-provider'; provider: ProviderName | null }
+  | { kind: 'model-creator'; provider: ProviderName | null }
+  | { kind: 'model'; provider: ProviderName | null; id: string | null }
+  // A test double (`new MockLanguageModelV2()` from 'ai/test'): calls on it cost nothing.
+  | { kind: 'mock-model' }
   // LangChain: a model class, and an instance with the model and output limit it was built with.
   | { kind: 'model-class-namespace'; source: string }
   | { kind: 'model-class'; cls: ModelClass }
-  | { kind: 'model-instance'; cls: ModelClass; id: string | null; maxTokens: number | null };
+  | { kind: 'model-instance'; cls: ModelClass; id: string | null; maxTokens: number | null; provider: ProviderName | null };
 
 /** The name a constructor's parameter property (`private readonly openai: OpenAI`) gives the instance. */
 function parameterPropertyName(param: TSESTree.TSParameterProperty): string | null {
@@ -66,7 +70,7 @@ export class Resolver {
   private readonly inProgress = new Set<Node | string>();
   private depth = 0;
 
-  constructor(private readonly project: ProjectIndex) {}
+  constructor(readonly project: ProjectIndex) {}
 
   /** What an expression in `file` evaluates to, as far as static reading can tell. */
   evaluate(file: string, node: Node): Value | null {
@@ -131,8 +135,10 @@ export class Resolver {
         if (callee?.kind === 'class') return this.newClient(file, callee, node.arguments[0]);
         // CommonJS: `const OpenAI = require('openai')` is the class itself (and carries .OpenAI/.default too).
         if (callee?.kind === 'sdk-namespace') return this.newClient(file, classOf(callee.module, 'default'), node.arguments[0]);
-        if (callee?.kind === 'model-class') return this.modelInstance(file, callee.cls, node.arguments[0]);
+        if (callee?.kind === 'model-class') return this.modelInstance(file, callee.cls, node.arguments[0], node.arguments);
         if (callee?.kind === 'command') return { kind: 'command', name: callee.name, file, node };
+        const built = frameworkValueOfNew(this, file, node, callee);
+        if (built) return built;
         // A job queue (BullMQ, Bull): `new Queue('name')`; its workers are judged by who adds jobs.
         const first = node.arguments[0];
         if (node.callee.type === T.Identifier && node.callee.name === 'Queue' && first) {
@@ -148,13 +154,18 @@ export class Resolver {
         if (piped) return piped;
         const wrapped = this.wrappedClient(file, node);
         if (wrapped) return wrapped;
+        const framework = frameworkValueOfCall(this, file, node);
+        if (framework) return framework;
         const callee = this.evaluate(file, node.callee);
         if (callee?.kind === 'client') return this.handle(file, callee, node);
         if (callee?.kind === 'function') return this.returnValue(callee.file, callee.node);
         if (callee?.kind === 'model-creator') return { kind: 'model-provider', provider: callee.provider };
         if (callee?.kind === 'model-provider') {
           const id = node.arguments[0] ? this.evaluate(file, node.arguments[0]) : null;
-          return { kind: 'model', provider: callee.provider, id: id?.kind === 'string' ? id.value : null };
+          const value = id?.kind === 'string' ? id.value : null;
+          // The gateway names the provider in the id ('openai/gpt-4o').
+          if (callee.provider === null && value !== null) return { kind: 'model', ...splitModelString(value) };
+          return { kind: 'model', provider: callee.provider, id: value };
         }
         return null;
       }
@@ -222,6 +233,9 @@ export class Resolver {
       case 'model-provider':
         // `openai.chat('gpt-4o')`, `openai.embedding(…)`: called like the instance itself.
         return MODEL_METHODS.includes(prop) ? object : null;
+      case 'model-instance':
+      case 'model-class':
+        return frameworkMember(object, prop);
       case 'user-class': {
         for (const el of object.node.body.body) {
           if (el.type === T.PropertyDefinition && el.static && propertyName(el.key, el.computed) === prop) {
@@ -252,14 +266,18 @@ export class Resolver {
       if (sdk.dialect === 'bedrock' && BEDROCK_COMMANDS[name]) return { kind: 'command', name };
       return sdk.classExports.includes(name) ? classOf(sdk, name) : null;
     }
+    const framework = frameworkPackageExport(source, name);
+    if (framework !== undefined) return framework;
     if (WRAPPER_SOURCES.includes(source)) {
       if (name === '*') return { kind: 'wrapper-namespace', source };
       const call = wrapperCallFor(source, name);
-      return call ? { kind: 'wrapper-fn', call } : null;
+      if (call) return { kind: 'wrapper-fn', call };
+      const agent = modelClassFor(source, name);
+      return agent ? { kind: 'model-class', cls: agent } : null;
     }
     const models = modelProviderModuleFor(source);
     if (models) return name === '*' ? { kind: 'model-namespace', module: models } : this.modelExport(models, name);
-    if (MODEL_CLASSES.some((c) => c.source === source)) {
+    if (isModelClassSource(source) || isFrameworkImportSource(source)) {
       if (name === '*') return { kind: 'model-class-namespace', source };
       const cls = modelClassFor(source, name);
       return cls ? { kind: 'model-class', cls } : null;
@@ -276,27 +294,43 @@ export class Resolver {
     if (callee.type !== T.MemberExpression || propertyName(callee.property, callee.computed) !== 'pipe' || node.arguments.length !== 1) return null;
     for (const side of [callee.object, node.arguments[0]]) {
       const v = this.evaluate(file, side);
-      if (v?.kind === 'model-instance') return v;
+      if (v?.kind === 'model-instance' && !v.cls.noOutput) return v;
     }
     return null;
   }
 
-  /** `new ChatOpenAI({ model: 'gpt-4o-mini', maxTokens: 200 })`: the model id (or the older `modelName`) and the output limit. */
-  private modelInstance(file: string, cls: ModelClass, arg: Node | undefined): Value {
+  /**
+   * `new ChatOpenAI({ model: 'gpt-4o-mini', maxTokens: 200 })`: the model id (or the older `modelName`) and the output limit.
+   * An agent (`new Agent({ model: openai('gpt-4o') })`) or a vector store (`new PineconeStore(embeddings, …)`)
+   * takes its provider and model from the model it is given.
+   */
+  modelInstance(file: string, cls: ModelClass, arg: Node | undefined, args: readonly Node[] = []): Value {
     const options = arg ? this.evaluate(file, arg) : null;
     let id: string | null = null;
     let maxTokens: number | null = null;
+    let provider = cls.provider;
     if (options?.kind === 'object') {
       for (const p of options.node.properties) {
         if (p.type !== T.Property) continue;
         const key = propertyName(p.key, p.computed);
-        if ((key === 'model' || key === 'modelName') && id === null) {
+        if (cls.modelOption && key === cls.modelOption) {
+          const v = this.evaluate(options.file, p.value);
+          if (v?.kind === 'model' || v?.kind === 'model-instance') [provider, id] = [v.provider, v.id];
+          else if (v?.kind === 'string') ({ provider, id } = splitModelString(v.value));
+        } else if ((key === 'model' || key === 'modelName') && id === null) {
           const v = this.evaluate(options.file, p.value);
           if (v?.kind === 'string') id = v.value;
-        } else if (key === 'maxTokens' && p.value.type === T.Literal && typeof p.value.value === 'number') maxTokens = p.value.value;
+        } else if ((key === 'maxTokens' || key === 'maxOutputTokens') && p.value.type === T.Literal && typeof p.value.value === 'number') maxTokens = p.value.value;
       }
     }
-    return { kind: 'model-instance', cls, id, maxTokens };
+    // A vector store built around its embeddings (`new MemoryVectorStore(embeddings)`).
+    if (cls.provider === null && !cls.modelOption) {
+      for (const a of args) {
+        const v = this.evaluate(file, a);
+        if (v?.kind === 'model-instance' && v.cls.noOutput) return { kind: 'model-instance', cls, id: v.id, maxTokens: null, provider: v.provider };
+      }
+    }
+    return { kind: 'model-instance', cls, id, maxTokens, provider };
   }
 
   private modelExport(module: ModelProviderModule, name: string): Value | null {
@@ -375,7 +409,7 @@ export class Resolver {
     }
     if (type.type !== T.TSTypeReference) return null;
     const cls = this.evaluateTypeName(file, type.typeName, anchor);
-    return cls?.kind === 'class' ? clientOf(cls) : null;
+    return cls?.kind === 'class' ? clientOf(cls) : typedModel(cls);
   }
 
   private readonly assignments = new Map<Node, Value | null>();
@@ -420,7 +454,7 @@ export class Resolver {
     const typeName = id.typeAnnotation?.typeAnnotation;
     if (typeName?.type !== T.TSTypeReference) return this.thenParameter(file, param);
     const cls = this.evaluateTypeName(file, typeName.typeName, param);
-    return cls?.kind === 'class' ? clientOf(cls) : null;
+    return cls?.kind === 'class' ? clientOf(cls) : typedModel(cls);
   }
 
   /** `makeClient().then((openai) => …)`: the first parameter of a `.then` callback is what the promise resolves to. */
@@ -621,7 +655,7 @@ export class Resolver {
     }
   }
 
-  private returnValue(file: string, fn: FunctionLike): Value | null {
+  returnValue(file: string, fn: FunctionLike): Value | null {
     if (fn.body && fn.body.type !== T.BlockStatement) return this.evaluate(file, fn.body);
     const returns: TSESTree.Expression[] = [];
     if (fn.body) {
@@ -660,7 +694,7 @@ export class Resolver {
   }
 
   private exportValue(model: SyntaxModel, name: string): Value | null {
-    const target = resolveExport(this.modules, model, name);
+    const target = resolveExport(this.modules, model, name, (source, imported) => !!this.packageExport(source, imported));
     switch (target?.kind) {
       case 'binding':
         return target.binding ? this.bindingValue(target.model.file, target.model, target.binding) : null;
@@ -723,6 +757,11 @@ function envVarName(node: Node): string | null {
   return null;
 }
 
+
+/** A value declared with a framework type (`model: BaseChatModel`, `store: VectorStore`): an instance whose model is not known. */
+function typedModel(cls: Value | null): Value | null {
+  return cls?.kind === 'model-class' ? { kind: 'model-instance', cls: cls.cls, id: null, maxTokens: null, provider: cls.cls.provider } : null;
+}
 
 
 function isRequireMain(node: TSESTree.MemberExpression): boolean {

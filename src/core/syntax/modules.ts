@@ -167,7 +167,7 @@ export type ModuleLookup = (fromFile: string, specifier: string) => SyntaxModel 
  * values first, then through `export { x } from` and `export * from`, as far as `lookup` knows the
  * modules. Null when no module on the way exports that name.
  */
-export function resolveExport(lookup: ModuleLookup, model: SyntaxModel, name: string): ExportTarget | null {
+export function resolveExport(lookup: ModuleLookup, model: SyntaxModel, name: string, externalHas?: (source: string, name: string) => boolean): ExportTarget | null {
   const seen = new Set<string>();
   // Alternatives still to try, the next one last: `export *` barrels are searched in order, depth first.
   const pending: { model: SyntaxModel; name: string }[] = [{ model, name }];
@@ -195,6 +195,8 @@ export function resolveExport(lookup: ModuleLookup, model: SyntaxModel, name: st
     for (let i = stars.length - 1; i >= 0; i--) {
       const target = lookup(at.model.file, stars[i].source);
       if (target) pending.push({ model: target, name: at.name });
+      // `export * from 'ai'` in a workspace package: the name is the package's when the caller knows it is.
+      else if (externalHas?.(stars[i].source, at.name)) return { kind: 'external', from: at.model, source: stars[i].source, imported: at.name };
     }
   }
   return null;
