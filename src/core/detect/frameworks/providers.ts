@@ -2,13 +2,13 @@
 // ('openai/gpt-4o', 'anthropic:claude-…'), and the mapping of a name onto the providers a call site
 // can carry. A name stays a plain string here (ProviderName) so that a framework row can say
 // 'google' or 'mistral' whatever the provider table of the day knows.
-import type { Provider } from '../../model';
+import { PROVIDERS, type Provider } from '../../model';
 
 /** A provider as named by a framework row or a gateway id: 'openai', 'google', 'mistral', 'azure-openai' … */
 export type ProviderName = string;
 
-/** The providers call sites can carry today; a framework call on any other is reported under FALLBACK_PROVIDER. */
-const SITE_PROVIDERS: readonly string[] = ['openai', 'anthropic'] satisfies readonly Provider[];
+/** The providers call sites can carry (the provider table); a framework call on any other is reported under FALLBACK_PROVIDER. */
+const SITE_PROVIDERS: readonly string[] = PROVIDERS;
 /**
  * Where a call's provider cannot be named in a call site (not read from code, or not in the provider
  * table yet), the call is still reported: never dropped. It is priced as the fallback provider's
