@@ -4,7 +4,7 @@
 // the figures per split, category, framework, provider and call style, with every miss of the
 // dev split listed. The held-out split only ever shows its totals.
 //
-//   node out/eval/score.js [--snapshots DIR] [--trees DIR] [--only owner/name,…] [--json FILE] [--cli dist/cli.js]
+//   node out/eval/score.js [--snapshots DIR] [--trees DIR] [--only owner/name,…] [--split dev|held-out] [--jobs N] [--json FILE] [--cli dist/cli.js]
 import { createHash } from 'node:crypto';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -242,26 +242,45 @@ interface AuditRun {
   failure: string | null;
 }
 
-function audit(dir: string, timeoutSec: number, cli: string): AuditRun {
+/** Runs the CLI's audit on a tree (a child process; several may run at once). */
+function audit(dir: string, timeoutSec: number, cli: string): Promise<AuditRun> {
   const started = Date.now();
   const useTime = existsSync('/usr/bin/time');
   const [cmd, args] = useTime
     ? ['/usr/bin/time', ['-f', 'peak-kb %M', process.execPath, cli, 'audit', dir, '--format', 'json']]
     : [process.execPath, [cli, 'audit', dir, '--format', 'json']];
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 2 ** 30, timeout: timeoutSec * 1000 });
-  const seconds = (Date.now() - started) / 1000;
-  const peak = /peak-kb (\d+)/.exec(r.stderr ?? '');
-  const base = { status: r.status, seconds, peakMb: peak ? Math.round(Number(peak[1]) / 1024) : null };
-  if (r.error || (r.status !== 0 && r.status !== 1)) {
-    const why = r.error ? String(r.error.message) : `exit ${r.status}: ${(r.stderr ?? '').split('\n').filter((l) => !l.startsWith('peak-kb')).slice(-3).join(' ')}`;
-    return { findings: [], errors: [], failure: why, ...base };
-  }
-  try {
-    const report = JSON.parse(r.stdout) as { findings: AuditFinding[]; errors?: { file: string; message: string }[] };
-    return { findings: report.findings, errors: report.errors ?? [], failure: null, ...base };
-  } catch (e) {
-    return { findings: [], errors: [], failure: `unreadable JSON report: ${(e as Error).message}`, ...base };
-  }
+  return new Promise((done) => {
+    const child = spawn(cmd, args as string[], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutSec * 1000);
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    const finish = (status: number | null, error?: Error) => {
+      clearTimeout(timer);
+      const stdout = Buffer.concat(out).toString('utf8');
+      const stderr = Buffer.concat(err).toString('utf8');
+      const seconds = (Date.now() - started) / 1000;
+      const peak = /peak-kb (\d+)/.exec(stderr);
+      const base = { status, seconds, peakMb: peak ? Math.round(Number(peak[1]) / 1024) : null };
+      if (error || timedOut || (status !== 0 && status !== 1)) {
+        const why = error ? String(error.message) : timedOut ? `timed out after ${timeoutSec} s` : `exit ${status}: ${stderr.split('\n').filter((l) => !l.startsWith('peak-kb')).slice(-3).join(' ')}`;
+        return done({ findings: [], errors: [], failure: why, ...base });
+      }
+      try {
+        const report = JSON.parse(stdout) as { findings: AuditFinding[]; errors?: { file: string; message: string }[] };
+        done({ findings: report.findings, errors: report.errors ?? [], failure: null, ...base });
+      } catch (e) {
+        done({ findings: [], errors: [], failure: `unreadable JSON report: ${(e as Error).message}`, ...base });
+      }
+    };
+    child.on('error', (e) => finish(null, e));
+    child.on('close', (code) => finish(code));
+  });
 }
 
 /** What the fix does on one found batchable site: offered safe or unsafe, or refused with its reason. */
@@ -329,26 +348,43 @@ async function main(): Promise<void> {
       only: { type: 'string' },
       json: { type: 'string' },
       timeout: { type: 'string', default: '900' },
+      split: { type: 'string' },
+      jobs: { type: 'string', default: '1' },
       // Another build's CLI bundle, to score it with this scorer (a before/after on the same repositories).
       cli: { type: 'string', default: join(ROOT, 'dist', 'cli.js') },
     },
   });
   const only = values.only ? new Set(values.only.split(',')) : null;
-  const all = readLabels().filter((l) => !only || only.has(l.repo));
+  if (values.split && values.split !== 'dev' && values.split !== 'held-out') throw new Error(`--split is dev or held-out, not ${values.split}`);
+  const jobs = Math.max(1, Number(values.jobs) || 1);
+  const all = readLabels().filter((l) => (!only || only.has(l.repo)) && (!values.split || splitOf(l.repo) === values.split));
+  const treeOf = new Map<string, string>();
+  // Trees are extracted one at a time (git is the bottleneck there); audits run `jobs` at a time.
+  const audits = new Map<RepoLabels, Promise<AuditRun | null>>();
+  const pending: (() => void)[] = [];
+  let running = 0;
+  const slot = () => (running < jobs ? (running++, Promise.resolve()) : new Promise<void>((r) => pending.push(r)));
+  const release = () => (pending.length ? pending.shift()!() : running--);
+  const prepared = (async () => {
+    for (const labels of all) {
+      await slot();
+      const dir = await tree(values.snapshots!, values.trees!, labels);
+      if (dir) treeOf.set(labels.repo, dir);
+      audits.set(labels, dir ? audit(dir, Number(values.timeout), resolve(values.cli!)).finally(release) : (release(), Promise.resolve(null)));
+    }
+  })();
   const rows: Scored[] = [];
   const runs: { repo: string; split: Split; files: number | undefined; run: AuditRun | null }[] = [];
   const unlabelled: { repo: string; split: Split; finding: AuditFinding }[] = [];
-  const treeOf = new Map<string, string>();
   for (const labels of all) {
     const split = splitOf(labels.repo);
-    const dir = await tree(values.snapshots!, values.trees!, labels);
-    if (!dir) {
+    while (!audits.has(labels)) await Promise.race([prepared, new Promise((r) => setTimeout(r, 200))]);
+    const run = await audits.get(labels)!;
+    if (!run) {
       runs.push({ repo: labels.repo, split, files: labels.jsTsFiles, run: null });
       process.stderr.write(`${labels.repo}: no snapshot under ${values.snapshots}; skipped\n`);
       continue;
     }
-    treeOf.set(labels.repo, dir);
-    const run = audit(dir, Number(values.timeout), resolve(values.cli!));
     runs.push({ repo: labels.repo, split, files: labels.jsTsFiles, run });
     process.stderr.write(`${labels.repo} [${split}]: ${run.failure ? 'FAILED ' + run.failure : `${run.findings.length} findings`} in ${run.seconds.toFixed(1)} s${run.peakMb ? `, ${run.peakMb} MB` : ''}\n`);
     const matched = match(labels.sites, run.findings);

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { Analyzer } from '../../../src/core/analyze';
 import { DEFAULT_OPTIONS } from '../../../src/core/model';
 import { runPipeline } from '../../fuzz/pipeline';
+import { unparseableReason } from '../../../src/core/parse/parse';
 
 function analyse(files: Record<string, string>) {
   const project = { files: Object.keys(files).filter((f) => /\.[cm]?[jt]sx?$/.test(f)), read: (p: string) => files[p] };
@@ -58,4 +59,32 @@ test('in a queue handler making 400 Anthropic calls, every call is found and che
   assert.deepEqual(outcome.failures, []);
   assert.equal(outcome.findings, 400);
   assert.ok(outcome.stageMs['analyze: fix check'] !== undefined, 'the fix check ran');
+});
+
+test('a file with old Mac line endings (a lone CR) is read as many lines, not skipped as minified', () => {
+  // The fuzzer's line-ending mutation made a fixture CR-only; the helper a fix created followed the
+  // file's line endings and was then taken for a minified bundle (lines were counted at LF only).
+  const lines = Array.from({ length: 800 }, (_, i) => `const note${i} = 'line ${i} of a long but ordinary file';`);
+  const text = `import OpenAI from 'openai';\rconst client = new OpenAI();\r${lines.join('\r')}\rfor (const x of ['a']) { await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: x }] }); }\r`;
+  assert.ok(text.length > 20_000, 'long enough for the minified check to look at it');
+  assert.equal(unparseableReason(text), null);
+  assert.equal(unparseableReason(text.replace(/\r/g, ' ')), 'skipped: the file looks minified (very long lines)');
+  const result = analyse({ 'mac.mjs': text });
+  assert.deepEqual(result.errors, []);
+  assert.equal(result.findings.length, 1);
+});
+
+test('thousands of `let x; x = y;` aliases and thousands of top-level calls are followed to the client', () => {
+  // Each let's assignments were found by walking the whole file (2,000 walks), and each call's
+  // command-line checks walked the whole file again: both quadratic; bench/fuzz.ts times them.
+  const lets = Array.from({ length: 2000 }, (_, i) => `let c${i + 1}; c${i + 1} = c${i};`);
+  const chain = `import OpenAI from 'openai';\nconst c0 = new OpenAI();\n${lets.join('\n')}\nexport async function run(items: string[]) {\n  for (const item of items) {\n    await c2000.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: item }] });\n  }\n}\n`;
+  const lazy = `import OpenAI from 'openai';\nlet client: OpenAI | undefined;\nexport async function run(items: string[]) {\n  client ??= new OpenAI();\n  for (const item of items) await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: item }] });\n}\n`;
+  const calls = Array.from({ length: 2000 }, (_, i) => `await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'q${i}' }] });`);
+  const many = `import OpenAI from 'openai';\nconst client = new OpenAI();\n${calls.join('\n')}\n`;
+  const result = analyse({ 'chain.ts': chain, 'lazy.ts': lazy, 'many.mjs': many });
+  assert.deepEqual(result.errors, []);
+  assert.equal(result.findings.filter((f) => f.site.file === 'chain.ts').length, 1);
+  assert.equal(result.findings.filter((f) => f.site.file === 'lazy.ts').length, 1, 'a client assigned with ??= is still followed');
+  assert.equal(result.findings.filter((f) => f.site.file === 'many.mjs').length, 2000);
 });
