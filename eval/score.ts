@@ -340,11 +340,18 @@ export function readLabels(dir = LABELS): RepoLabels[] {
     .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as RepoLabels);
 }
 
+/** A folder beside the checkout, or beside the folder of worktrees the checkout is in (…/wt/<branch>). */
+function besideCheckout(name: string): string {
+  const near = resolve(ROOT, '..', name);
+  const far = resolve(ROOT, '..', '..', name);
+  return existsSync(near) || !existsSync(far) ? near : far;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      snapshots: { type: 'string', default: process.env.BATCHWISE_SNAPSHOTS ?? resolve(ROOT, '..', '.mirror') },
-      trees: { type: 'string', default: process.env.BATCHWISE_EVAL_TREES ?? resolve(ROOT, '..', '.eval-trees') },
+      snapshots: { type: 'string', default: process.env.BATCHWISE_SNAPSHOTS ?? besideCheckout('.mirror') },
+      trees: { type: 'string', default: process.env.BATCHWISE_EVAL_TREES ?? besideCheckout('.eval-trees') },
       only: { type: 'string' },
       json: { type: 'string' },
       timeout: { type: 'string', default: '900' },
