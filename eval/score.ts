@@ -4,12 +4,15 @@
 // the figures per split, category, framework, provider and call style, with every miss of the
 // dev split listed. The held-out split only ever shows its totals.
 //
-//   node out/eval/score.js [--snapshots DIR] [--trees DIR] [--only owner/name,…] [--split dev|held-out] [--jobs N] [--json FILE]
+//   node out/eval/score.js [--snapshots DIR] [--trees DIR] [--only owner/name,…] [--split dev|held-out] [--jobs N] [--json FILE] [--cli dist/cli.js]
 import { createHash } from 'node:crypto';
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { applyPatch, parsePatch } from 'diff';
+import { parseSource } from '../src/core/parse/parse';
 
 const ROOT = resolve(__dirname, '..', '..');
 const LABELS = join(ROOT, 'eval', 'corpus', 'labels');
@@ -240,8 +243,7 @@ interface AuditRun {
 }
 
 /** Runs the CLI's audit on a tree (a child process; several may run at once). */
-function audit(dir: string, timeoutSec: number): Promise<AuditRun> {
-  const cli = join(ROOT, 'dist', 'cli.js');
+function audit(dir: string, timeoutSec: number, cli: string): Promise<AuditRun> {
   const started = Date.now();
   const useTime = existsSync('/usr/bin/time');
   const [cmd, args] = useTime
@@ -281,6 +283,56 @@ function audit(dir: string, timeoutSec: number): Promise<AuditRun> {
   });
 }
 
+/** What the fix does on one found batchable site: offered safe or unsafe, or refused with its reason. */
+export function fixKind(f: AuditFinding): 'safe' | 'unsafe' | 'refused' {
+  return f.fix ? (f.fix.safe ? 'safe' : 'unsafe') : 'refused';
+}
+
+/** A refusal's reason, cut to its first clause, so that alike reasons count together. */
+export function refusalKind(reason: string): string {
+  return reason.replace(/`[^`]*`/g, '`…`').split(/[;:(]/)[0].trim().slice(0, 120);
+}
+
+/**
+ * The fix `batchwise fix` prints for a call (a diff; nothing is written), applied to a copy of the file
+ * in a temporary folder, and whether the copy re-parses. Null when the CLI planned no fix.
+ */
+function applyFixCopy(cli: string, dir: string, file: string, line: number, work: string): { reparses: boolean; detail: string } | null {
+  const r = spawnSync(process.execPath, [cli, 'fix', join(dir, file), '--line', String(line), '--root', dir], { encoding: 'utf8', maxBuffer: 2 ** 28, timeout: 300_000 });
+  if (r.status !== 0) return null;
+  const patch = parsePatch(r.stdout).find((p) => p.oldFileName === `a/${file}`);
+  if (!patch) return { reparses: false, detail: 'the printed diff has no change to the file' };
+  const after = applyPatch(readFileSync(join(dir, file), 'utf8'), patch);
+  if (after === false) return { reparses: false, detail: 'the printed diff does not apply to the file' };
+  const copy = join(work, file);
+  mkdirSync(dirname(copy), { recursive: true });
+  writeFileSync(copy, after);
+  const parsed = parseSource(file, after);
+  return { reparses: parsed.ok, detail: parsed.ok ? copy : `${copy}: ${parsed.message}` };
+}
+
+/** Of the labelled batchable dev sites found batchable: the share offered a fix, safe or not, the refusals by reason, and the offered fixes applied to copies. */
+function fixCoverage(dev: Scored[], treeOf: Map<string, string>, cli: string): string {
+  const found = dev.filter((r) => r.site.label === 'batchable' && r.predicted === 'batchable' && r.finding);
+  const count = (k: string) => found.filter((r) => fixKind(r.finding!) === k).length;
+  const pct = (n: number) => (found.length ? `${Math.round((100 * n) / found.length)} %` : '-');
+  const out = [`### Fix coverage (dev: labelled batchable, found batchable: ${found.length})
+`];
+  out.push(`offered ${count('safe') + count('unsafe')} (${pct(count('safe') + count('unsafe'))}): safe ${count('safe')} (${pct(count('safe'))}), unsafe ${count('unsafe')} (${pct(count('unsafe'))}); refused ${count('refused')}
+`);
+  const reasons = new Map<string, number>();
+  for (const r of found) if (!r.finding!.fix) reasons.set(refusalKind(r.finding!.fixRefusal ?? 'no reason given'), (reasons.get(refusalKind(r.finding!.fixRefusal ?? 'no reason given')) ?? 0) + 1);
+  out.push('Refusals by reason:');
+  for (const [reason, n] of [...reasons].sort((a, b) => b[1] - a[1])) out.push(`- ${n} × ${reason}`);
+  const work = mkdtempSync(join(tmpdir(), 'batchwise-fix-coverage-'));
+  const applied = found.filter((r) => r.finding!.fix && treeOf.has(r.repo)).map((r) => ({ r, got: applyFixCopy(cli, treeOf.get(r.repo)!, r.finding!.file, r.finding!.line, join(work, r.repo.replace('/', '+'))) }));
+  const reparsed = applied.filter((a) => a.got?.reparses).length;
+  out.push(`
+Offered fixes applied to copies (${work}): ${applied.length}, re-parse ${reparsed}, planned but not re-parsing or not applying ${applied.filter((a) => a.got && !a.got.reparses).length}, not planned by \`batchwise fix\` ${applied.filter((a) => !a.got).length}`);
+  for (const a of applied.filter((x) => !x.got?.reparses)) out.push(`- ${a.r.repo} ${a.r.finding!.file}:${a.r.finding!.line} (${fixKind(a.r.finding!)}): ${a.got ? a.got.detail : 'no fix planned'}`);
+  return out.join('\n') + '\n';
+}
+
 export function readLabels(dir = LABELS): RepoLabels[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
@@ -305,12 +357,15 @@ async function main(): Promise<void> {
       timeout: { type: 'string', default: '900' },
       split: { type: 'string' },
       jobs: { type: 'string', default: '1' },
+      // Another build's CLI bundle, to score it with this scorer (a before/after on the same repositories).
+      cli: { type: 'string', default: join(ROOT, 'dist', 'cli.js') },
     },
   });
   const only = values.only ? new Set(values.only.split(',')) : null;
   if (values.split && values.split !== 'dev' && values.split !== 'held-out') throw new Error(`--split is dev or held-out, not ${values.split}`);
   const jobs = Math.max(1, Number(values.jobs) || 1);
   const all = readLabels().filter((l) => (!only || only.has(l.repo)) && (!values.split || splitOf(l.repo) === values.split));
+  const treeOf = new Map<string, string>();
   // Trees are extracted one at a time (git is the bottleneck there); audits run `jobs` at a time.
   const audits = new Map<RepoLabels, Promise<AuditRun | null>>();
   const pending: (() => void)[] = [];
@@ -321,7 +376,8 @@ async function main(): Promise<void> {
     for (const labels of all) {
       await slot();
       const dir = await tree(values.snapshots!, values.trees!, labels);
-      audits.set(labels, dir ? audit(dir, Number(values.timeout)).finally(release) : (release(), Promise.resolve(null)));
+      if (dir) treeOf.set(labels.repo, dir);
+      audits.set(labels, dir ? audit(dir, Number(values.timeout), resolve(values.cli!)).finally(release) : (release(), Promise.resolve(null)));
     }
   })();
   const rows: Scored[] = [];
@@ -365,6 +421,8 @@ async function main(): Promise<void> {
     `Slowest: ${[...runs].filter((r) => r.run).sort((a, b) => b.run!.seconds - a.run!.seconds).slice(0, 5).map((r) => `${r.repo} ${r.run!.seconds.toFixed(1)} s${r.run!.peakMb ? ` / ${r.run!.peakMb} MB` : ''}`).join(', ')}.\n`);
   const errorCount = runs.reduce((n, r) => n + (r.run?.errors.length ?? 0), 0);
   out.push(`Files reported as errors across all trees: ${errorCount}.\n`);
+
+  out.push(fixCoverage(dev, treeOf, resolve(values.cli!)));
 
   // Every miss of the dev split, so it can be fixed; the held-out split shows counts only.
   const misses = dev.filter((r) => {

@@ -19,7 +19,7 @@ function serverlessRefusal(platform: string): string {
 /** Stages after classification, passed in so the pipeline can be assembled (and tested) piece by piece. */
 export interface PipelineStages {
   estimate?: (site: CallSite, options: AnalysisOptions, context?: { volume?: { callsPerDay: number; source: string } }) => Estimate | null;
-  fixCheck?: (input: { file: string; text: string; site: CallSite; ast?: TSESTree.Program; modules?: ModuleLookup }) => { strategy: string; safe: boolean } | { refused: string };
+  fixCheck?: (input: { file: string; text: string; site: CallSite; ast?: TSESTree.Program; modules?: ModuleLookup }) => FixSummary | { refused: string };
 }
 
 export interface AnalyzeRequest {

@@ -132,6 +132,8 @@ export interface FileCreation {
 export interface Fix {
   strategy: string;
   safe: boolean;
+  /** What an unsafe fix changes in what the program does, said before it is applied. */
+  changes?: string;
   title: string;
   edits: TextEdit[];
   createFiles: FileCreation[];
@@ -140,6 +142,8 @@ export interface Fix {
 export interface FixSummary {
   strategy: string;
   safe: boolean;
+  /** What an unsafe fix changes in what the program does. */
+  changes?: string;
 }
 
 export interface Finding {

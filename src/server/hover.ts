@@ -59,7 +59,7 @@ export function hoverMarkdown(f: Finding, noiseFloor: number): string {
     for (const a of est.assumptions) out.push(`- ${markdownText(a)}\n`);
   }
   if (c.verdict === 'batchable') {
-    out.push(f.fix ? `\n**Quick Fix:** ${markdownText(f.fix.strategy)} (${f.fix.safe ? 'safe' : 'review carefully'})\n` : `\n**No Quick Fix:** ${markdownText(f.fixRefusal ?? 'no strategy applies')}\n`);
+    out.push(f.fix ? `\n**Quick Fix:** ${markdownText(f.fix.strategy)} (${f.fix.safe ? 'safe' : 'review carefully'})${f.fix.changes ? `: ${markdownText(f.fix.changes)}` : ''}\n` : `\n**No Quick Fix:** ${markdownText(f.fixRefusal ?? 'no strategy applies')}\n`);
     if (f.fix?.strategy === 'batch-queue') {
       out.push(
         '\nThe batch queue gathers the requests of concurrent callers and sends them together; each caller then waits for its batch (up to 24 hours). ' +

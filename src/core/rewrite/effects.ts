@@ -53,6 +53,8 @@ const ARRAY_METHODS = new Set([
   'slice', 'concat', 'join', 'includes', 'indexOf', 'lastIndexOf', 'at', 'toString', 'flat', 'toSorted', 'toReversed', 'toSpliced', 'with', 'keys', 'values', 'entries',
   'map', 'filter', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex', 'flatMap', 'reduce', 'reduceRight', 'forEach',
 ]);
+/** What reads a Set or a Map without changing it. */
+const COLLECTION_READS = new Set(['has', 'get', 'keys', 'values', 'entries', 'forEach']);
 const ARRAY_MUTATORS = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin']);
 const CALLBACK_METHODS = new Set(['map', 'filter', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex', 'flatMap', 'reduce', 'reduceRight', 'forEach', 'toSorted']);
 /** Global functions that compute a value from their arguments and keep nothing (`Math.random` is not one). */
@@ -496,6 +498,9 @@ export class FileFacts {
         if (loop.type === T.ForInStatement) return full.length === 0 ? 'string' : null;
         return this.elementKind(loop.right, full, depth);
       }
+      // `const doc = docs[i]`: an element, as a for…of hands out.
+      const init = b.declarator.init ? unwrap(b.declarator.init) : null;
+      if (init?.type === T.MemberExpression && init.computed && b.path.length === 0 && full.length > 0 && this.kindOf(init.object, depth) === 'array') return this.elementKind(init.object, full, depth);
       // A const's own value cannot be replaced; members of an object it holds could be, so only its own kind counts.
       if (b.declarator.init && b.path.length === 0 && path.length === 0) return this.kindOf(b.declarator.init, depth);
       if (b.declarator.init && path.length === 0) return this.kindAt(b.declarator.init, b.path, depth);
@@ -522,6 +527,30 @@ export class FileFacts {
     return null;
   }
 
+  /** `new Set(…)` or `new Map(…)` of the global constructors. */
+  private collectionMade(n: TSESTree.NewExpression): 'Set' | 'Map' | null {
+    const callee = unwrap(n.callee);
+    if (callee.type !== T.Identifier || this.bindingOf(callee)?.kind !== 'global') return null;
+    return callee.name === 'Set' || callee.name === 'Map' ? callee.name : null;
+  }
+
+  /** Whether a value is known to be a Set or a Map: made by its constructor, or declared so. */
+  collectionOf(expr: Node): 'Set' | 'Map' | null {
+    const e = unwrap(expr);
+    if (e.type === T.NewExpression) return this.collectionMade(e);
+    if (e.type !== T.Identifier) return null;
+    const b = this.bindingOf(e);
+    if (!b || b.path?.length !== 0) return null;
+    const declared = b.kind === 'param' && b.owner && b.paramIndex !== undefined ? b.owner.params[b.paramIndex] : b.kind === 'const' ? b.declarator?.id : undefined;
+    const annotation = declared ? annotationOf(declared) : null;
+    if (annotation) {
+      const name = annotation.type === T.TSTypeReference && annotation.typeName.type === T.Identifier ? annotation.typeName.name : '';
+      return name === 'Set' || name === 'ReadonlySet' ? 'Set' : name === 'Map' || name === 'ReadonlyMap' ? 'Map' : null;
+    }
+    const init = b.kind === 'const' ? b.declarator?.init : null;
+    return init && unwrap(init).type === T.NewExpression ? this.collectionMade(unwrap(init) as TSESTree.NewExpression) : null;
+  }
+
   /** What the elements of a collection (at `path` inside each) are known to be. */
   elementKind(collection: Node, path: string[], depth: number): ValueKind | null {
     const c = unwrap(collection);
@@ -537,6 +566,16 @@ export class FileFacts {
       if (path.length > 0 && this.memberWritten(path[0])) return null;
       return kind;
     }
+    if (c.type === T.NewExpression) {
+      const made = this.collectionMade(c);
+      const args = c.typeArguments?.params;
+      // A declared element type is taken at its word; else a Set holds what it was made from.
+      if (made === 'Set') return args?.length === 1 ? this.kindOfTypeAt(args[0], path) : c.arguments.length === 1 ? this.elementKind(c.arguments[0], path, depth) : null;
+      if (made === 'Map' && args?.length === 2 && (path[0] === '0' || path[0] === '1')) return this.kindOfTypeAt(args[Number(path[0])], path.slice(1));
+      // A Map made from [key, value] pairs hands those out (a later pair replaces an earlier one's value, of the same kinds).
+      if (made === 'Map' && !args && c.arguments.length === 1 && (path[0] === '0' || path[0] === '1')) return this.elementKind(c.arguments[0], path, depth);
+      return null;
+    }
     if (c.type === T.CallExpression) {
       const text = this.src(unwrap(c.callee)).replace(/\s+/g, '');
       if ((text === 'Object.keys' && path.length === 0) || (text === 'Object.entries' && path.length === 1 && path[0] === '0')) return 'string';
@@ -544,12 +583,26 @@ export class FileFacts {
       const m = callee.type === T.MemberExpression ? propertyName(callee.property, callee.computed) : null;
       if (callee.type !== T.MemberExpression || !m) return null;
       if (m === 'split' && path.length === 0 && this.kindOf(callee.object, depth) === 'string') return 'string';
+      // `xs.map((x) => [x.id, x])`: the elements are what the callback returns.
+      const fn = c.arguments.length === 1 ? c.arguments[0] : null;
+      if (m === 'map' && fn?.type === T.ArrowFunctionExpression && fn.body.type !== T.BlockStatement && depth < 6 && this.kindOf(callee.object, depth) === 'array') return this.kindAt(fn.body, path, depth + 1);
       // An array's own iterators: [index, element] pairs, elements, indexes.
       if (c.arguments.length === 0 && this.kindOf(callee.object, depth) === 'array') {
         if (m === 'values') return this.elementKind(callee.object, path, depth);
         if (m === 'keys') return path.length === 0 ? 'number' : null;
         if (m === 'entries' && path[0] === '0') return path.length === 1 ? 'number' : null;
         if (m === 'entries' && path[0] === '1') return this.elementKind(callee.object, path.slice(1), depth);
+      }
+      // A Set's or Map's own iterators: a Map iterates [key, value] pairs, a Set its elements (its entries are [element, element]).
+      const collection = c.arguments.length === 0 ? this.collectionOf(callee.object) : null;
+      if (collection === 'Map') {
+        if (m === 'entries') return this.elementKind(callee.object, path, depth);
+        if (m === 'keys') return this.elementKind(callee.object, ['0', ...path], depth);
+        if (m === 'values') return this.elementKind(callee.object, ['1', ...path], depth);
+      }
+      if (collection === 'Set') {
+        if (m === 'values' || m === 'keys') return this.elementKind(callee.object, path, depth);
+        if (m === 'entries' && (path[0] === '0' || path[0] === '1')) return this.elementKind(callee.object, path.slice(1), depth);
       }
       return null;
     }
@@ -559,6 +612,9 @@ export class FileFacts {
       if (b.kind === 'const' && b.declarator?.init && b.path?.length === 0 && unwrap(b.declarator.init).type === T.ArrayExpression && this.arrayUnchanged(b)) {
         return this.elementKind(b.declarator.init, path, depth);
       }
+      // A Set or Map made here that nothing adds to: what it was made with.
+      const init = b.kind === 'const' && b.declarator?.init && b.path?.length === 0 && !annotationOf(b.declarator.id) ? unwrap(b.declarator.init) : null;
+      if (init?.type === T.NewExpression && this.collectionMade(init) && this.arrayUnchanged(b, COLLECTION_READS)) return this.elementKind(init, path, depth);
       const annotation = b.kind === 'param' && b.owner && b.paramIndex !== undefined ? annotationOf(b.owner.params[b.paramIndex]) : b.kind === 'const' && b.declarator ? annotationOf(b.declarator.id) : null;
       if (annotation && b.path?.length === 0) return this.kindOfTypeAt(annotation, ['*', ...path]);
     }
@@ -584,6 +640,12 @@ export class FileFacts {
     }
     if (path.length === 0) return kindOfType(type);
     if (type.type === T.TSArrayType && (path[0] === '*' || /^\d+$/.test(path[0]))) return this.kindOfTypeAt(type.elementType, path.slice(1), depth + 1);
+    // Array<T>, Set<T> hand out T; Map<K, V> hands out [K, V].
+    if (type.type === T.TSTypeReference && type.typeName.type === T.Identifier && path[0] === '*') {
+      const args = type.typeArguments?.params ?? [];
+      if (['Array', 'ReadonlyArray', 'Set', 'ReadonlySet'].includes(type.typeName.name) && args.length === 1) return this.kindOfTypeAt(args[0], path.slice(1), depth + 1);
+      if (['Map', 'ReadonlyMap'].includes(type.typeName.name) && args.length === 2 && (path[1] === '0' || path[1] === '1')) return this.kindOfTypeAt(args[Number(path[1])], path.slice(2), depth + 1);
+    }
     if (type.type === T.TSTypeOperator && type.operator === 'readonly' && type.typeAnnotation) return this.kindOfTypeAt(type.typeAnnotation, path, depth + 1);
     if (type.type === T.TSTypeLiteral) return this.memberKind(type.members, path, depth);
     return null;
@@ -596,7 +658,12 @@ export class FileFacts {
 
   private kindAt(value: Node, path: string[], depth: number): ValueKind | null {
     let cur = unwrap(value);
-    for (const key of path) {
+    for (const [i, key] of path.entries()) {
+      // A name inside the value: what is known of it, at the rest of the path.
+      if (cur.type === T.Identifier && depth < 6) {
+        const b = this.bindingOf(cur);
+        return b ? this.bindingKind(b, path.slice(i), depth + 1) : null;
+      }
       if (cur.type === T.ObjectExpression) {
         if (cur.properties.some((p) => p.type === T.SpreadElement)) return null;
         const prop = [...cur.properties].reverse().find((p) => p.type === T.Property && propertyName(p.key, p.computed) === key) as TSESTree.Property | undefined;
@@ -614,12 +681,12 @@ export class FileFacts {
   }
 
   /** A const array literal no code changes: only read, iterated, printed or copied, never exported. */
-  private arrayUnchanged(b: Binding): boolean {
+  private arrayUnchanged(b: Binding, reads: ReadonlySet<string> = ARRAY_METHODS): boolean {
     if (b.exported) return false;
     return this.referencesOf(b).every((ref) => {
       const use = this.useOf(ref);
       if (use.kind === 'read' || use.kind === 'call') return true;
-      if (use.kind === 'method') return use.path.length > 0 || ARRAY_METHODS.has(use.method);
+      if (use.kind === 'method') return use.path.length > 0 || reads.has(use.method);
       if (use.kind === 'escape') return (use.at.type === T.ForOfStatement) || Boolean(use.callee && this.onlyReadsNoKinds(use.callee));
       return use.path.length > 0 && use.path[0] !== '*' && !/^\d+$/.test(use.path[0]) ? true : false;
     });
@@ -716,7 +783,9 @@ export class FileFacts {
       const m = propertyName(callee.property, callee.computed);
       if (!m) return 'call';
       const kind = this.kindOf(callee.object);
-      const trusted = STRING_ONLY_METHODS.has(m) || (kind === 'string' && STRING_METHODS.has(m)) || (kind === 'array' && ARRAY_METHODS.has(m) && m !== 'forEach');
+      // A Set's or Map's lookups read it (what the loop changes in it is checked as any other change).
+      const lookup = (m === 'get' || m === 'has') && this.collectionOf(callee.object) !== null;
+      const trusted = lookup || STRING_ONLY_METHODS.has(m) || (kind === 'string' && STRING_METHODS.has(m)) || (kind === 'array' && ARRAY_METHODS.has(m) && m !== 'forEach');
       if (!trusted) return 'call';
       for (const a of call.arguments) {
         if (isFunctionLike(a)) {

@@ -1,5 +1,5 @@
 // Rewrites to the batch path. Each strategy proves its shape or refuses with a reason the user sees.
-import type { CallSite, Fix, TextEdit } from '../model';
+import type { CallSite, Fix, FixSummary, TextEdit } from '../model';
 import type { TSESTree } from '../parse/parse';
 import { checkLoopHoist, LOOP_HOIST, NOT_PER_ITEM } from './loopHoist';
 import { BATCH_QUEUE, checkBatchQueue, IN_LOOP } from './batchQueue';
@@ -60,13 +60,15 @@ function choose(file: string, text: string, site: CallSite, helperPath: string, 
  * The cheap check used while analysing: would a fix be offered, and is it safe? `sdkFor` gives the
  * project's SDK version (see sdkVersionFor), where a helper may not fit.
  */
-export function fixableStrategy(req: { file: string; text: string; site: CallSite; ast?: TSESTree.Program; projectModuleStyle?: ModuleStyle; modules?: ModuleLookup; sdkFor?: (provider: RewriteProvider) => SdkVersion | undefined }): { strategy: string; safe: boolean } | { refused: string } {
+export function fixableStrategy(req: { file: string; text: string; site: CallSite; ast?: TSESTree.Program; projectModuleStyle?: ModuleStyle; modules?: ModuleLookup; sdkFor?: (provider: RewriteProvider) => SdkVersion | undefined }): FixSummary | { refused: string } {
   // The same LF view planFix uses, so the audit offers exactly the fixes that can be planned (the AST's offsets are the file's).
   const lf = inLfView(req.text, req.site);
   const { strategy, check } = choose(req.file, lf.text, lf.site, 'batchwise/openaiBatch.ts', lf.text === req.text ? req.ast : undefined, req.projectModuleStyle, req.modules);
   if (!check.ok) return { refused: check.reason };
   const fits = helperVariantFor(check.plan.helperKind, req.sdkFor?.(check.plan.helperKind), req.site.api);
-  return fits.ok ? { strategy, safe: strategy === LOOP_HOIST } : { refused: fits.reason };
+  if (!fits.ok) return { refused: fits.reason };
+  const changes = changesOf(check.plan);
+  return changes ? { strategy, safe: false, changes } : { strategy, safe: strategy === LOOP_HOIST };
 }
 
 /**
@@ -164,7 +166,8 @@ function planFixOnLf(req: FixRequest, eol: LineEnding): FixPlan {
     ok: true,
     fix: {
       strategy,
-      safe: strategy === LOOP_HOIST,
+      safe: strategy === LOOP_HOIST && !changesOf(plan),
+      ...(changesOf(plan) ? { changes: changesOf(plan)! } : {}),
       title: fixTitle(strategy, plan.helperKind),
       edits: plan.edits.filter((e) => !(e.newText === '' && e.range[0] === e.range[1])),
       createFiles,
@@ -173,6 +176,11 @@ function planFixOnLf(req: FixRequest, eol: LineEnding): FixPlan {
 }
 
 type HelperModule = 'openai' | 'anthropic' | 'queue';
+
+/** What a loop hoist changes in what the program does (it is then unsafe); a batch queue is unsafe for its timing alone. */
+function changesOf(plan: object): string | null {
+  return 'changes' in plan && typeof plan.changes === 'string' ? plan.changes : null;
+}
 
 /** The SDK versions a file is Batchwise's helper for (any variant, either module system), if it is one. */
 function writtenFor(content: string, path: string, kind: HelperModule): string | undefined {

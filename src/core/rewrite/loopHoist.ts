@@ -50,6 +50,8 @@ export interface HoistPlan {
   helperKind: HelperKind;
   /** Where the helper module for this provider goes. */
   helperPath: string;
+  /** What the rewrite changes in what the program does (the fix is then unsafe, a suggestion), or null. */
+  changes: string | null;
 }
 
 export type HoistCheck = { ok: true; plan: HoistPlan } | { ok: false; reason: string };
@@ -378,7 +380,7 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
     edits.push({ range: [use.expression.range[0], use.expression.range[1]], newText: resultAccess });
   }
   edits.push(...importEdits(parsed.ast, parsed.text, moduleKind, planned, lastImport(parsed.ast)));
-  return { ok: true, plan: { edits: keepComments(parsed.text, parsed.ast.comments ?? [], edits), moduleKind, typescript, helperKind, helperPath } };
+  return { ok: true, plan: { edits: keepComments(parsed.text, parsed.ast.comments ?? [], edits), moduleKind, typescript, helperKind, helperPath, changes: loop.materialised } };
 }
 
 /**

@@ -8,6 +8,7 @@ import { FunctionLike, isFunctionLike, propertyName, unwrap } from '../syntax/no
 import type { TextEdit } from '../model';
 import { Binding, factsFor, FileFacts, ModuleLookup } from './effects';
 import { resolveExport } from '../syntax/modules';
+import { jsdocParamType, jsdocVariableType } from './jsdoc';
 
 /** The defaults a pattern gives (`{ id = nextId() }`): evaluated again wherever the pattern is. */
 export function patternDefaults(pattern: Node): Node[] {
@@ -90,6 +91,12 @@ export interface Loop {
    * wrong, as the fix for it (make it an array) is the user's last step.
    */
   itemsProblem: string | null;
+  /**
+   * A for…of loop over items Batchwise cannot show are all there up front (a parameter): the rewrite
+   * reads them all into an array before the loop, which is what changes when they come from a generator
+   * (said to the user, and the fix is then unsafe). Null where the items are known.
+   */
+  materialised: string | null;
   /** Values the original reads as the loop goes (the collection, the bound), which must not change in it. */
   live: { node: Node; role: 'collection' | 'bound' }[];
   /**
@@ -224,7 +231,8 @@ export function enclosingLoop(use: ResultUse, facts: FileFacts, program: TSESTre
         ...inLoopBody,
         itemIds: patternIds(pattern),
         patterns: [pattern],
-        itemsProblem: upFront?.reason ?? null,
+        itemsProblem: null,
+        materialised: upFront ? MATERIALISED(facts.quote(owner.right)) : null,
         live: [{ node: owner.right, role: 'collection' }],
         mapParams: (unused, drop) => prunedPattern(pattern, drop, src) ?? unused,
         rewrite: ({ items, results, index, unusedIds, prune, rename }) => {
@@ -232,7 +240,8 @@ export function enclosingLoop(use: ResultUse, facts: FileFacts, program: TSESTre
           const kept = pattern.type === T.Identifier || prune ? prunedPattern(pattern, unusedIds, src) : markedPattern(pattern, unusedIds, src, rename);
           const head = kept === null ? `${left.kind} ${index} of ${items}.keys()` : `${left.kind} [${index}, ${kept}] of ${items}.entries()`;
           return {
-            hoisted: `const ${items} = Array.from(${src(owner.right)});\n${indentLike(placed.anchor, facts.text)}const ${results} = $RUN;\n`,
+            // A spread, as for…of, throws on a value that is not iterable (Array.from would make it an empty array).
+            hoisted: `const ${items} = ${upFront ? `[...${src(owner.right)}]` : `Array.from(${src(owner.right)})`};\n${indentLike(placed.anchor, facts.text)}const ${results} = $RUN;\n`,
             edits: [{ range: [left.range[0], owner.right.range[1]], newText: head }],
             indexName: index,
           };
@@ -251,6 +260,7 @@ export function enclosingLoop(use: ResultUse, facts: FileFacts, program: TSESTre
         itemIds: [bound.id],
         patterns: [],
         itemsProblem: null,
+        materialised: null,
         live: [{ node: bound.node, role: 'bound' }],
         mapParams: (unused, drop) => (drop.has(bound.id) ? unused : `${unused}, ${bound.index}`),
         rewrite: ({ items, results }) => ({
@@ -329,6 +339,18 @@ function placement(loopNode: Node, facts: FileFacts): { anchor: Node; labels: st
   return `the loop is the body of ${what} without braces, so there is no place for the batch right before it (and it would run even when the loop does not); wrap the loop in a block ({ … }) to get a fix`;
 }
 
+/** What an unsafe fix over items of unknown origin changes, said with the fix. */
+export const MATERIALISED = (items: string) =>
+  `the loop runs over \`${items}\`, which Batchwise cannot show is an array; the fix reads all its items into an array first ([...${items}]) and builds the batch from them: if \`${items}\` is a generator or another iterator, it now runs to its end before the loop body runs for the first item (what it does as it hands out items happens before the loop, and one that never ends keeps the loop from starting); give it an array type (\`${items}: T[]\`, or \`@param {T[]}\` in JSDoc) to make the fix safe`;
+
+/** A JSDoc type of a JavaScript file's parameter or variable (TypeScript files take their own annotations only, as tsc does). */
+function jsdocType(b: Binding, facts: FileFacts): Node | undefined {
+  if (!/\.[cm]?jsx?$/.test(facts.file)) return undefined;
+  const source = { text: facts.text, comments: facts.model.comments, parents: facts.parents };
+  if (b.kind === 'param' && b.owner && b.paramIndex !== undefined) return jsdocParamType(b.owner, b.paramIndex, source) ?? undefined;
+  return b.declarator ? jsdocVariableType(b.declarator, source) ?? undefined : undefined;
+}
+
 /** Why the items may not all be there up front: a known generator or iterator, or a value of unknown origin. */
 type ItemsProblem = { lazy: true; reason: string } | { lazy: false; reason: string };
 
@@ -374,19 +396,22 @@ function upFrontProblem(expr: Node, facts: FileFacts, depth = 0): ItemsProblem |
       if (!b || b.path?.length !== 0) return unknown(e);
       let declared: Node | undefined = b.kind === 'param' && b.owner && b.paramIndex !== undefined ? b.owner.params[b.paramIndex] : b.declarator?.id;
       if (declared?.type === T.AssignmentPattern) declared = declared.left;
-      const type = declared?.type === T.Identifier ? declared.typeAnnotation?.typeAnnotation : undefined;
+      const type = declared?.type === T.Identifier ? declared.typeAnnotation?.typeAnnotation ?? jsdocType(b, facts) : undefined;
       if (type && isCollectionType(type)) return null;
-      if (b.kind === 'param') return callersPassCollections(b, facts, depth) ? null : unknown(e);
+      if (b.kind === 'param') {
+        const passed = callersPass(b, facts, depth);
+        return passed === null ? unknown(e) : passed.find((p) => p?.lazy) ?? (passed.every((p) => p === null) ? null : unknown(e));
+      }
       // A variable of this file whose only value is its initialiser: what that is decides.
       const init = b.kind === 'const' || (b.kind === 'let' && !reassigned(b, facts)) ? b.declarator?.init : null;
       if (!init) return unknown(e);
       const made = unwrap(init);
-      if (made.type === T.CallExpression && isIteratorCall(made, facts)) return lazy(made);
+      if (made.type === T.CallExpression && (isIteratorCall(made, facts) || calledFunction(made, facts, depth)?.fn.generator)) return lazy(made);
       const inner = upFrontProblem(made, facts, depth + 1);
       return inner === null ? null : inner.lazy ? inner : unknown(e);
     }
     case T.CallExpression:
-      if (isIteratorCall(e, facts)) return lazy(e);
+      if (isIteratorCall(e, facts) || calledFunction(e, facts, depth)?.fn.generator) return lazy(e);
       return returnsArray(e, facts, depth) || callReturnsCollection(e, facts, false, depth) ? null : unknown(e);
     default:
       return unknown(e);
@@ -474,25 +499,28 @@ function exportedFunction(fromFile: string, specifier: string, name: string, mod
   return undefined;
 }
 
-/** A parameter of a function only this file calls (not exported, never handed on), and each call passes a known collection there. */
-function callersPassCollections(b: Binding, facts: FileFacts, depth: number): boolean {
+/**
+ * For a parameter of a function only this file calls (not exported, never handed on): what each call
+ * passes there (null for a known collection). Null when the callers are not all known.
+ */
+function callersPass(b: Binding, facts: FileFacts, depth: number): (ItemsProblem | null)[] | null {
   const fn = b.owner;
-  if (!fn || b.paramIndex === undefined) return false;
+  if (!fn || b.paramIndex === undefined) return null;
   const holder = facts.parents.get(fn);
   const nameId = fn.type === T.FunctionDeclaration ? fn.id : holder?.type === T.VariableDeclarator && holder.init === fn && holder.id.type === T.Identifier ? holder.id : null;
   const named = nameId ? facts.bindingOf(nameId) : undefined;
-  if (!named || named.exported) return false;
+  if (!named || named.exported) return null;
   const refs = facts.referencesOf(named);
-  return (
-    refs.length > 0 &&
-    refs.every((ref) => {
-      const u = facts.useOf(ref);
-      if (u.kind !== 'call') return false;
-      const args = u.call.arguments.slice(0, b.paramIndex! + 1);
-      const arg = args[b.paramIndex!];
-      return Boolean(arg) && !args.some((a) => a.type === T.SpreadElement) && upFrontProblem(arg, facts, depth + 1) === null;
-    })
-  );
+  const passed: (ItemsProblem | null)[] = [];
+  for (const ref of refs) {
+    const u = facts.useOf(ref);
+    if (u.kind !== 'call') return null;
+    const args = u.call.arguments.slice(0, b.paramIndex + 1);
+    const arg = args[b.paramIndex];
+    if (!arg || args.some((a) => a.type === T.SpreadElement)) return null;
+    passed.push(upFrontProblem(arg, facts, depth + 1));
+  }
+  return passed.length > 0 ? passed : null;
 }
 
 /** `T[]`, `readonly T[]`, a tuple, `Array<T>`, `ReadonlyArray<T>`, `Set<T>`, `Map<K, V>` (and their readonly forms). */
@@ -703,6 +731,7 @@ function mapCallback(fn: Node, facts: FileFacts, program: TSESTree.Program, limi
     itemIds: fn.params.flatMap((p) => patternIds(p)),
     patterns: fn.params,
     itemsProblem,
+    materialised: null,
     live: isPMap ? [{ node: receiver, role: 'collection' }] : [],
     mapParams: (unused, drop) => {
       const params = fn.params.map((p) => prunedPattern(p, drop, src));

@@ -91,7 +91,10 @@ for (const name of cases) {
     const expectedHelper = finding.site.provider === 'anthropic' ? helperPath.replace('openaiBatch', 'anthropicBatch') : helperPath;
     const queuePath = helperPath.replace('openaiBatch', 'batchQueue');
     const expectedFiles = plan.fix.strategy === 'batch-queue' ? [expectedHelper, queuePath] : [expectedHelper];
-    assert.equal(plan.fix.safe, plan.fix.strategy === 'loop-hoist', 'only the loop hoist is marked safe: the queue changes how long callers wait');
+    // A fixture whose fix is unsafe says what it changes in changes.txt; only such a fix may be unsafe, and only it says so.
+    const changes = existsSync(join(dir, 'changes.txt')) ? readFileSync(join(dir, 'changes.txt'), 'utf8').trim() : undefined;
+    assert.equal(plan.fix.changes, changes);
+    assert.equal(plan.fix.safe, plan.fix.strategy === 'loop-hoist' && changes === undefined, 'only the loop hoist is marked safe: the queue changes how long callers wait');
     assert.deepEqual(plan.fix.createFiles.map((f) => f.path), expectedFiles);
     const files = Object.fromEntries(plan.fix.createFiles.map((f) => [f.path, f.content]));
     const again = planFix({ file: main, text, site: finding.site, helperPath, projectModuleStyle, readExisting: (p) => files[p] });
