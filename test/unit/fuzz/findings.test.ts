@@ -3,7 +3,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Analyzer } from '../../../src/core/analyze';
 import { DEFAULT_OPTIONS } from '../../../src/core/model';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { runPipeline } from '../../fuzz/pipeline';
+import { unparseableReason } from '../../../src/core/parse/parse';
+import { FIXTURES } from '../helpers';
 import { formatTokens, formatUsd } from '../../../src/core/report/format';
 import { perDay } from '../../../src/core/report/volume';
 import { callsPerDayText } from '../../../src/core/estimate/estimate';
@@ -73,4 +77,18 @@ test('a report of a 1,000-call file formats its figures with formatters made onc
     if (n < 1e4) assert.equal(formatTokens(n), n.toLocaleString('en-US'), `formatTokens(${n})`);
   }
   assert.equal(callsPerDayText(1234), '1,234 calls/day');
+});
+
+test('a file whose lines end in CR alone is not taken for minified, nor is the helper a fix writes to match it', () => {
+  // Seed 20261204, input 425: a project with CR line endings got a fix whose new helper module (written
+  // with CR endings, like the file it serves) was then skipped as "minified": only LF counted as a line end.
+  const lines = Array.from({ length: 800 }, (_, i) => `const value${i} = compute(${i}); // a short line`);
+  for (const eol of ['\n', '\r\n', '\r', '\u2028']) assert.equal(unparseableReason(lines.join(eol)), null, JSON.stringify(eol));
+  assert.match(unparseableReason(lines.join(' ')) ?? '', /minified/);
+
+  const dir = join(FIXTURES, 'analyze', 'ctx-csv-stream-script');
+  const files = Object.fromEntries(['scripts/enrich.ts', 'package.json'].map((f) => [f, readFileSync(join(dir, f), 'utf8').replace(/\r?\n/g, '\r')]));
+  const outcome = runPipeline({ seed: 0, index: 0, origin: 'distilled', files, target: 'scripts/enrich.ts', kinds: [], mutations: [] });
+  assert.deepEqual(outcome.failures, []);
+  assert.ok(outcome.fixesApplied >= 1, 'the fix was applied and its helper parsed');
 });
