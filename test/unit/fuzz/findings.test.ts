@@ -92,3 +92,16 @@ test('a file whose lines end in CR alone is not taken for minified, nor is the h
   assert.deepEqual(outcome.failures, []);
   assert.ok(outcome.fixesApplied >= 1, 'the fix was applied and its helper parsed');
 });
+
+test('a loop hoist that copies a prelude declaration into the request builder does not copy its comments', () => {
+  // Seed 20261204, input 852: `const // note\nprompt = …` before the call was copied with its comment
+  // into the request builder and kept in the loop: the fix showed the comment twice.
+  const text = readFileSync(join(FIXTURES, 'rewrite', 'ts-pure-prelude', 'main.ts'), 'utf8').replace(
+    '    const prompt = item.trim().toLowerCase();',
+    '    const // keep-me\nprompt = item.trim() /* and me */ .toLowerCase();',
+  );
+  assert.match(text, /keep-me/);
+  const outcome = runPipeline({ seed: 0, index: 0, origin: 'distilled', files: { 'main.ts': text }, target: 'main.ts', kinds: [], mutations: [] });
+  assert.deepEqual(outcome.failures, []);
+  assert.equal(outcome.fixesApplied, 1);
+});
