@@ -4,9 +4,9 @@
 // the figures per split, category, framework, provider and call style, with every miss of the
 // dev split listed. The held-out split only ever shows its totals.
 //
-//   node out/eval/score.js [--snapshots DIR] [--trees DIR] [--only owner/name,…] [--json FILE]
+//   node out/eval/score.js [--snapshots DIR] [--trees DIR] [--only owner/name,…] [--split dev|held-out] [--jobs N] [--json FILE]
 import { createHash } from 'node:crypto';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -239,27 +239,46 @@ interface AuditRun {
   failure: string | null;
 }
 
-function audit(dir: string, timeoutSec: number): AuditRun {
+/** Runs the CLI's audit on a tree (a child process; several may run at once). */
+function audit(dir: string, timeoutSec: number): Promise<AuditRun> {
   const cli = join(ROOT, 'dist', 'cli.js');
   const started = Date.now();
   const useTime = existsSync('/usr/bin/time');
   const [cmd, args] = useTime
     ? ['/usr/bin/time', ['-f', 'peak-kb %M', process.execPath, cli, 'audit', dir, '--format', 'json']]
     : [process.execPath, [cli, 'audit', dir, '--format', 'json']];
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 2 ** 30, timeout: timeoutSec * 1000 });
-  const seconds = (Date.now() - started) / 1000;
-  const peak = /peak-kb (\d+)/.exec(r.stderr ?? '');
-  const base = { status: r.status, seconds, peakMb: peak ? Math.round(Number(peak[1]) / 1024) : null };
-  if (r.error || (r.status !== 0 && r.status !== 1)) {
-    const why = r.error ? String(r.error.message) : `exit ${r.status}: ${(r.stderr ?? '').split('\n').filter((l) => !l.startsWith('peak-kb')).slice(-3).join(' ')}`;
-    return { findings: [], errors: [], failure: why, ...base };
-  }
-  try {
-    const report = JSON.parse(r.stdout) as { findings: AuditFinding[]; errors?: { file: string; message: string }[] };
-    return { findings: report.findings, errors: report.errors ?? [], failure: null, ...base };
-  } catch (e) {
-    return { findings: [], errors: [], failure: `unreadable JSON report: ${(e as Error).message}`, ...base };
-  }
+  return new Promise((done) => {
+    const child = spawn(cmd, args as string[], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutSec * 1000);
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    const finish = (status: number | null, error?: Error) => {
+      clearTimeout(timer);
+      const stdout = Buffer.concat(out).toString('utf8');
+      const stderr = Buffer.concat(err).toString('utf8');
+      const seconds = (Date.now() - started) / 1000;
+      const peak = /peak-kb (\d+)/.exec(stderr);
+      const base = { status, seconds, peakMb: peak ? Math.round(Number(peak[1]) / 1024) : null };
+      if (error || timedOut || (status !== 0 && status !== 1)) {
+        const why = error ? String(error.message) : timedOut ? `timed out after ${timeoutSec} s` : `exit ${status}: ${stderr.split('\n').filter((l) => !l.startsWith('peak-kb')).slice(-3).join(' ')}`;
+        return done({ findings: [], errors: [], failure: why, ...base });
+      }
+      try {
+        const report = JSON.parse(stdout) as { findings: AuditFinding[]; errors?: { file: string; message: string }[] };
+        done({ findings: report.findings, errors: report.errors ?? [], failure: null, ...base });
+      } catch (e) {
+        done({ findings: [], errors: [], failure: `unreadable JSON report: ${(e as Error).message}`, ...base });
+      }
+    };
+    child.on('error', (e) => finish(null, e));
+    child.on('close', (code) => finish(code));
+  });
 }
 
 export function readLabels(dir = LABELS): RepoLabels[] {
@@ -269,30 +288,54 @@ export function readLabels(dir = LABELS): RepoLabels[] {
     .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as RepoLabels);
 }
 
+/** A folder beside the checkout, or beside the folder of worktrees the checkout is in (…/wt/<branch>). */
+function besideCheckout(name: string): string {
+  const near = resolve(ROOT, '..', name);
+  const far = resolve(ROOT, '..', '..', name);
+  return existsSync(near) || !existsSync(far) ? near : far;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      snapshots: { type: 'string', default: process.env.BATCHWISE_SNAPSHOTS ?? resolve(ROOT, '..', '.mirror') },
-      trees: { type: 'string', default: process.env.BATCHWISE_EVAL_TREES ?? resolve(ROOT, '..', '.eval-trees') },
+      snapshots: { type: 'string', default: process.env.BATCHWISE_SNAPSHOTS ?? besideCheckout('.mirror') },
+      trees: { type: 'string', default: process.env.BATCHWISE_EVAL_TREES ?? besideCheckout('.eval-trees') },
       only: { type: 'string' },
       json: { type: 'string' },
       timeout: { type: 'string', default: '900' },
+      split: { type: 'string' },
+      jobs: { type: 'string', default: '1' },
     },
   });
   const only = values.only ? new Set(values.only.split(',')) : null;
-  const all = readLabels().filter((l) => !only || only.has(l.repo));
+  if (values.split && values.split !== 'dev' && values.split !== 'held-out') throw new Error(`--split is dev or held-out, not ${values.split}`);
+  const jobs = Math.max(1, Number(values.jobs) || 1);
+  const all = readLabels().filter((l) => (!only || only.has(l.repo)) && (!values.split || splitOf(l.repo) === values.split));
+  // Trees are extracted one at a time (git is the bottleneck there); audits run `jobs` at a time.
+  const audits = new Map<RepoLabels, Promise<AuditRun | null>>();
+  const pending: (() => void)[] = [];
+  let running = 0;
+  const slot = () => (running < jobs ? (running++, Promise.resolve()) : new Promise<void>((r) => pending.push(r)));
+  const release = () => (pending.length ? pending.shift()!() : running--);
+  const prepared = (async () => {
+    for (const labels of all) {
+      await slot();
+      const dir = await tree(values.snapshots!, values.trees!, labels);
+      audits.set(labels, dir ? audit(dir, Number(values.timeout)).finally(release) : (release(), Promise.resolve(null)));
+    }
+  })();
   const rows: Scored[] = [];
   const runs: { repo: string; split: Split; files: number | undefined; run: AuditRun | null }[] = [];
   const unlabelled: { repo: string; split: Split; finding: AuditFinding }[] = [];
   for (const labels of all) {
     const split = splitOf(labels.repo);
-    const dir = await tree(values.snapshots!, values.trees!, labels);
-    if (!dir) {
+    while (!audits.has(labels)) await Promise.race([prepared, new Promise((r) => setTimeout(r, 200))]);
+    const run = await audits.get(labels)!;
+    if (!run) {
       runs.push({ repo: labels.repo, split, files: labels.jsTsFiles, run: null });
       process.stderr.write(`${labels.repo}: no snapshot under ${values.snapshots}; skipped\n`);
       continue;
     }
-    const run = audit(dir, Number(values.timeout));
     runs.push({ repo: labels.repo, split, files: labels.jsTsFiles, run });
     process.stderr.write(`${labels.repo} [${split}]: ${run.failure ? 'FAILED ' + run.failure : `${run.findings.length} findings`} in ${run.seconds.toFixed(1)} s${run.peakMb ? `, ${run.peakMb} MB` : ''}\n`);
     const matched = match(labels.sites, run.findings);

@@ -372,21 +372,14 @@ export class Resolver {
   private assignedValue(file: string, fi: SyntaxModel, declarator: Node): Value | null {
     if (this.assignments.has(declarator)) return this.assignments.get(declarator)!;
     if (declarator.type !== T.VariableDeclarator || declarator.id.type !== T.Identifier) return null;
-    const name = declarator.id.name;
     this.assignments.set(declarator, null);
+    // The binding's write references (scope analysis, once per file), not a walk of the file per variable:
+    // a file of thousands of `let x; x = y;` pairs was quadratic.
+    const binding = fi.resolve(declarator.id);
     const rights: Node[] = [];
-    const stack: Node[] = [fi.ast];
-    while (stack.length > 0) {
-      const n = stack.pop()!;
-      if (n.type === T.AssignmentExpression && n.left.type === T.Identifier && n.left.name === name && fi.resolve(n.left)?.declarator === declarator) {
-        rights.push(n.right);
-      }
-      for (const key of Object.keys(n)) {
-        if (key === 'parent' || key === 'loc' || key === 'range') continue;
-        const v = (n as unknown as Record<string, unknown>)[key];
-        if (Array.isArray(v)) v.forEach((c) => isNodeLike(c) && stack.push(c));
-        else if (isNodeLike(v)) stack.push(v);
-      }
+    for (const ref of binding ? fi.referencesOf(binding) : []) {
+      const parent = fi.parents.get(ref);
+      if (parent?.type === T.AssignmentExpression && parent.left === ref && binding!.declarator === declarator) rights.push(parent.right);
     }
     let value: Value | null = null;
     try {
@@ -558,10 +551,6 @@ function typeMembers(fi: SyntaxModel, type: TSESTree.TypeNode | undefined, hops 
     if (stmt.type === T.TSInterfaceDeclaration && stmt.id.name === name) return stmt.body.body;
   }
   return null;
-}
-
-function isNodeLike(v: unknown): v is Node {
-  return typeof v === 'object' && v !== null && typeof (v as { type?: unknown }).type === 'string';
 }
 
 

@@ -53,11 +53,11 @@ export function unparseableReason(text: string): string | null {
   }
   if (text.includes('\u0000')) return 'skipped: the file looks binary (it contains NUL characters)';
   if (text.length > 20_000) {
-    // Every line terminator JavaScript knows: a file (or a helper written to match it) may end its lines in CR alone.
     let lines = 1;
+    // A line ends at LF, CRLF or a lone CR (old Mac line endings are lines too, not one long line).
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      if (c === 10 || c === 0x2028 || c === 0x2029 || (c === 13 && text.charCodeAt(i + 1) !== 10)) lines++;
+      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) lines++;
     }
     if (text.length / lines > MINIFIED_AVERAGE_LINE) return 'skipped: the file looks minified (very long lines)';
   }

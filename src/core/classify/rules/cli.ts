@@ -337,14 +337,24 @@ function literalArg(node: Node | undefined): string | null {
  * imported from node:process), or null. A test for a flag (`process.argv.includes('--live')`) reads no value.
  */
 export function argvReadIn(fi: SyntaxModel, range: [number, number]): Node | null {
-  if (!/\bargv\b/.test(fi.text.slice(range[0], range[1]))) return null;
-  let found: Node | null = null;
-  visit(fi.ast, (n) => {
-    if (found || n.range[1] < range[0] || n.range[0] > range[1]) return false;
-    if (isArgv(fi, n) && readsValue(fi, n)) found = n;
-  });
-  return found;
+  return firstOverlapping(argvReads, fi, range, (n) => isArgv(fi, n) && readsValue(fi, n), /\bargv\b/);
 }
+
+/**
+ * The nodes of a file that meet a test, in the order a walk meets them, found once per file: each
+ * call of a file asks about its own span, and a walk per call made a file of many calls quadratic.
+ */
+function firstOverlapping(cache: WeakMap<SyntaxModel, Node[]>, fi: SyntaxModel, range: [number, number], test: (n: Node) => boolean, mention: RegExp): Node | null {
+  let nodes = cache.get(fi);
+  if (!nodes) {
+    const found: Node[] = [];
+    if (mention.test(fi.text)) visit(fi.ast, (n) => void (test(n) && found.push(n)));
+    cache.set(fi, (nodes = found));
+  }
+  return nodes.find((n) => n.range[1] >= range[0] && n.range[0] <= range[1]) ?? null;
+}
+const argvReads = new WeakMap<SyntaxModel, Node[]>();
+const folderReads = new WeakMap<SyntaxModel, Node[]>();
 
 function isArgv(fi: SyntaxModel, n: Node): boolean {
   if (n.type === T.MemberExpression) return !n.computed && n.property.type === T.Identifier && n.property.name === 'argv' && n.object.type === T.Identifier && n.object.name === 'process';
@@ -375,14 +385,12 @@ const FOLDER_READERS = new Set(['readdir', 'readdirSync', 'opendir', 'glob', 'gl
 
 /** Whether `range` reads a folder's files (`readdirSync(dir)`, `glob('docs/**')`). */
 export function readsFolderIn(fi: SyntaxModel, range: [number, number]): boolean {
-  let found = false;
-  visit(fi.ast, (n) => {
-    if (found || n.range[1] < range[0] || n.range[0] > range[1]) return false;
-    if (n.type !== T.CallExpression) return;
+  const reader = (n: Node) => {
+    if (n.type !== T.CallExpression) return false;
     const name = n.callee.type === T.Identifier ? n.callee.name : n.callee.type === T.MemberExpression ? propertyName(n.callee.property, n.callee.computed) : null;
-    if (name && FOLDER_READERS.has(name)) found = true;
-  });
-  return found;
+    return name !== null && FOLDER_READERS.has(name);
+  };
+  return firstOverlapping(folderReads, fi, range, reader, /\b(readdir|readdirSync|opendir|glob|globSync|fg|fastGlob)\b/) !== null;
 }
 
 /**
