@@ -11,9 +11,24 @@ import { runPipeline } from '../test/fuzz/pipeline';
 import type { FuzzInput } from '../test/fuzz/mutate';
 import { REPO_ROOT } from '../test/unit/helpers';
 
+const USAGE = `usage: npm run fuzz -- [options]
+  --seed N           the campaign's seed (default 1)
+  --count N          inputs to run (default 100000)
+  --start N          first input index (default 0)
+  --workers N        worker threads (default 2)
+  --out DIR          where reproducers go (default test-output/fuzz/seed-N)
+  --limit-ms N       an input over this much CPU time is slow (default 2000)
+  --cpu-limit-ms N   a command stopped after this much CPU time (default 3000)
+  --kill-ms N        a stage stopped after this much wall time, then run again with three times as long (default 120000)
+  --shrink-ms N      time to shrink each failure's first input (default 120000)
+  --no-shrink        keep reproducers as found
+  --replay DIR       run one reproducer (DIR/input.json) again and print its outcome
+  --help             this text`;
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
+      help: { type: 'boolean', default: false },
       seed: { type: 'string', default: '1' },
       count: { type: 'string', default: '100000' },
       start: { type: 'string', default: '0' },
@@ -27,6 +42,10 @@ async function main(): Promise<void> {
       replay: { type: 'string' },
     },
   });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
   const num = (name: keyof typeof values) => {
     const n = Number(values[name]);
     if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} '${values[name]}' is not a number`);
@@ -58,7 +77,9 @@ async function main(): Promise<void> {
   process.exitCode = summary.failures.length ? 1 : 0;
 }
 
-main().catch((e) => {
-  console.error(e);
+main().catch((e: unknown) => {
+  // A mistyped flag is a usage error, said in a line with the usage, not a stack trace.
+  if ((e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS_')) console.error(`${(e as Error).message}\n${USAGE}`);
+  else console.error(e);
   process.exitCode = 2;
 });

@@ -37,7 +37,8 @@ export function annotatedVolume(annotation: string | null): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
-const fmt = (n: number) => n.toLocaleString('en-US');
+const INTEGER = new Intl.NumberFormat('en-US');
+const fmt = (n: number) => INTEGER.format(n);
 
 /** '1 call/day', '1,000 calls/day', '0.5 calls/day'. */
 export function callsPerDayText(n: number): string {

@@ -1,10 +1,8 @@
-// Token counts with the model's own encoding (gpt-tokenizer: the tiktoken encodings, in JavaScript,
-// with a byte-pair merge that is fast on long pieces). Claude's tokenizer is not public; its counts use
-// o200k_base as an approximation, which the estimate states.
-import { GptEncoding } from 'gpt-tokenizer/GptEncoding';
-import o200kRanks from 'gpt-tokenizer/bpeRanks/o200k_base';
-import cl100kRanks from 'gpt-tokenizer/bpeRanks/cl100k_base';
-import { CL100K_TOKEN_SPLIT_REGEX, O200K_TOKEN_SPLIT_REGEX } from 'gpt-tokenizer/encodingParams/constants';
+// Token counts with the model's own encoding (js-tiktoken: the tiktoken encodings, in JavaScript).
+// Claude's tokenizer is not public; its counts use o200k_base as an approximation, which the estimate states.
+import { Tiktoken } from 'js-tiktoken/lite';
+import o200kBase from 'js-tiktoken/ranks/o200k_base';
+import cl100kBase from 'js-tiktoken/ranks/cl100k_base';
 
 export type EncodingName = 'o200k_base' | 'cl100k_base';
 
@@ -15,26 +13,32 @@ export type EncodingName = 'o200k_base' | 'cl100k_base';
  */
 export type TokenCounter = (text: string, encoding: EncodingName) => number | undefined;
 
-const RANKS = { o200k_base: o200kRanks, cl100k_base: cl100kRanks };
-const SPLIT = { o200k_base: O200K_TOKEN_SPLIT_REGEX, cl100k_base: CL100K_TOKEN_SPLIT_REGEX };
-/** Special-token text ('<|endoftext|>') is ordinary text in a prompt: counted as such, never refused. */
-const AS_TEXT = { allowedSpecial: new Set<string>(), disallowedSpecial: new Set<string>() };
-/** Pieces whose encoding gpt-tokenizer keeps (its default, 100,000, holds more than a prompt needs). */
-const MERGE_CACHE_SIZE = 10_000;
-const encoders = new Map<EncodingName, { encoding: GptEncoding; pieces: RegExp }>();
+const RANKS = { o200k_base: o200kBase, cl100k_base: cl100kBase };
+interface Encoder {
+  encoding: Tiktoken;
+  /** The encoding's own pre-tokenizer pattern, in a RegExp of our own (its lastIndex is ours to move). */
+  pieces: RegExp;
+  /** Counts of slices of long pieces lately encoded: a run of one repeated character is encoded once. */
+  slices: Map<string, number>;
+}
+const SLICE_MEMO_SIZE = 4096;
+const encoders = new Map<EncodingName, Encoder>();
 let counter: TokenCounter | null = null;
 
-/** Built on first use: the slow part (about 0.1 s for o200k_base), which an editor does on its worker thread. */
-function encoder(name: EncodingName): { encoding: GptEncoding; pieces: RegExp } {
+/** Built on first use: the slow part (about a second for o200k_base), which an editor does on its worker thread. */
+function encoder(name: EncodingName): Encoder {
   let e = encoders.get(name);
   if (!e) {
-    const encoding = GptEncoding.getEncodingApi(name, () => RANKS[name]);
-    encoding.setMergeCacheSize(MERGE_CACHE_SIZE);
-    // The encoding's own pre-tokenizer pattern, in a RegExp of our own (its lastIndex is ours to move).
-    e = { encoding, pieces: new RegExp(SPLIT[name].source, 'gu') };
+    const ranks = RANKS[name];
+    e = { encoding: new Tiktoken(ranks), pieces: new RegExp(ranks.pat_str, 'gu'), slices: new Map() };
     encoders.set(name, e);
   }
   return e;
+}
+
+/** Special-token text ('<|endoftext|>') is ordinary text in a prompt: counted as such, never refused. */
+function encodedLength(e: Encoder, text: string): number {
+  return e.encoding.encode(text, [], []).length;
 }
 
 /** Routes counting through `c` (null: count in this thread again, as the CLI does). */
@@ -50,14 +54,18 @@ export function encodingFor(model: string | null): { encoding: EncodingName; exa
 }
 
 /**
- * Longest pre-tokenizer piece, in UTF-8 bytes, that is byte-pair encoded whole. A byte-pair merge takes
- * time quadratic in a piece's length, and one piece can be any long run: whitespace, letters with no
- * space between them (CJK text, a base64 blob), repeated punctuation. A longer piece is encoded in
- * slices of at most this many bytes, each cut on a character boundary.
+ * Longest pre-tokenizer piece, in UTF-8 bytes, that is byte-pair encoded whole. js-tiktoken's merge
+ * takes time quadratic in a piece's length, and one piece can be any long run: whitespace, letters with
+ * no space between them (CJK text, a base64 blob), repeated punctuation. A longer piece is encoded in
+ * slices of SLICE_BYTES, each cut on a character boundary.
  */
-export const MAX_PIECE_BYTES = 256;
+export const MAX_PIECE_BYTES = 64;
+/** Longest slice of a long piece: the merge's time per byte grows with it (bench/tokens.ts), the count's error per byte shrinks. */
+export const SLICE_BYTES = 32;
 /** The most a cut inside a long piece changes the count by (the tests check it; README states it). */
 export const MAX_ERROR_PER_CUT = 3;
+/** Units this short are remembered with their count (a long run of one character is mostly equal slices). */
+const MEMO_MAX_CHARS = SLICE_BYTES;
 /** Short pieces are encoded together, in stretches of about this many characters. */
 const STRETCH = 2048;
 /**
@@ -80,17 +88,29 @@ const WHITESPACE = /\s/;
  * uppercase runs, emoji and long compound words.
  */
 export function countWithEncoding(text: string, encoding: EncodingName): number {
-  const { encoding: enc } = encoder(encoding);
+  const e = encoder(encoding);
   let total = 0;
-  for (const unit of countingUnits(text, encoding)) total += enc.countTokens(unit, AS_TEXT);
+  for (const unit of countingUnits(text, encoding)) {
+    if (unit.length > MEMO_MAX_CHARS) {
+      total += encodedLength(e, unit);
+      continue;
+    }
+    let n = e.slices.get(unit);
+    if (n === undefined) {
+      n = encodedLength(e, unit);
+      if (e.slices.size >= SLICE_MEMO_SIZE) e.slices.delete(e.slices.keys().next().value!);
+      e.slices.set(unit, n);
+    }
+    total += n;
+  }
   return total;
 }
 
 /**
  * The strings countWithEncoding encodes, in order; together they are the text. Each is a stretch of
  * pre-tokenizer pieces of at most MAX_PIECE_BYTES that the pattern splits as it splits the whole text,
- * a single such piece, or a slice of a longer piece: the byte-pair merge never sees a piece longer than
- * MAX_PIECE_BYTES, so the work is linear in the text.
+ * a single such piece, or a slice (of at most SLICE_BYTES) of a longer piece: the byte-pair merge never
+ * sees a piece longer than MAX_PIECE_BYTES, so the work is linear in the text.
  */
 export function* countingUnits(text: string, encoding: EncodingName): Generator<string> {
   if (text.length === 0) return;
@@ -138,14 +158,14 @@ function cutHere(text: string, at: number): boolean {
   return at >= text.length || !WHITESPACE.test(text[at - 1]) || WHITESPACE.test(text[at]);
 }
 
-/** A long piece, in slices of at most MAX_PIECE_BYTES bytes cut between characters. */
+/** A long piece, in slices of at most SLICE_BYTES bytes cut between characters. */
 function* slices(piece: string): Generator<string> {
   let sliceStart = 0;
   let bytes = 0;
   for (let i = 0; i < piece.length; ) {
     const code = piece.codePointAt(i)!;
     const width = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
-    if (bytes + width > MAX_PIECE_BYTES) {
+    if (bytes + width > SLICE_BYTES) {
       yield piece.slice(sliceStart, i);
       sliceStart = i;
       bytes = 0;

@@ -1,9 +1,13 @@
 // Where a figure's volume came from, in words: every renderer says it beside the money.
 import type { Estimate, Finding, VolumeSource } from '../model';
 
+// Made once (see format.ts).
+const SMALL_PER_DAY = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+const PER_DAY = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
 /** '1,000/day', '0.33/day'. */
 export function perDay(n: number): string {
-  return `${n.toLocaleString('en-US', { maximumFractionDigits: n < 10 ? 2 : 0 })}/day`;
+  return `${(n < 10 ? SMALL_PER_DAY : PER_DAY).format(n)}/day`;
 }
 
 /** The source alone: 'assumed', 'from a comment', 'from a cron schedule', 'from usage report, 2026-11-01 – 2026-11-30'. */

@@ -242,6 +242,18 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
   const helperKind: HelperKind = endpoint.provider;
   helperPath = helperPathFor(helperKind, helperPath);
   const src = (n: Node) => parsed.text.slice(n.range[0], n.range[1]);
+  // A prelude declaration copied into the request builder leaves its comments where the declaration
+  // stays (or, when it is dropped, keepComments puts them back there): a copy with them would show each twice.
+  const srcWithoutComments = (n: Node) => {
+    let out = '';
+    let at = n.range[0];
+    for (const c of parsed.ast.comments ?? []) {
+      if (c.range[0] < n.range[0] || c.range[1] > n.range[1]) continue;
+      out += parsed.text.slice(at, c.range[0]) + (c.type === 'Block' ? ' ' : '');
+      at = c.range[1];
+    }
+    return out + parsed.text.slice(at, n.range[1]);
+  };
 
   const use = resultUse(call, parents);
   if (typeof use === 'string') return refuse(use);
@@ -354,7 +366,7 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
   const mapBody = moved.needed.length
     ? `{\n${moved.needed
         .sort((a, b) => a.range[0] - b.range[0])
-        .map((d) => `${anchorIndent}  ${dedent(src(d)).replace(/\n/g, '\n  ')}`)
+        .map((d) => `${anchorIndent}  ${dedent(srcWithoutComments(d)).replace(/\n/g, '\n  ')}`)
         .join('\n')}\n${anchorIndent}  return ${requestText.replace(/\n/g, '\n  ')};\n${anchorIndent}}`
     : request.type === T.ObjectExpression
       ? `(${requestText})`

@@ -4,6 +4,7 @@ import { Tiktoken } from 'js-tiktoken/lite';
 import o200kBase from 'js-tiktoken/ranks/o200k_base';
 import { annotatedVolume, countTokens, dailyCost, encodingFor, estimateSite, findPrice, PRICE_TABLE } from '../../../src/core/estimate';
 import { CallSite, DEFAULT_OPTIONS, PriceRow } from '../../../src/core/model';
+import { MAX_ERROR_PER_CUT, SLICE_BYTES } from '../../../src/core/estimate/tokens';
 
 const REQUIRED = [
   'gpt-6.1-sol', 'gpt-6.1-terra', 'gpt-6-sol', 'gpt-6-luna', 'gpt-5.6-terra', 'gpt-5.6-luna', 'gpt-5.4-nano', 'gpt-5.1',
@@ -165,8 +166,8 @@ test('a long run without whitespace is counted in slices: close to the exact cou
   for (const text of texts) {
     const whole = exact.encode(text, [], []).length;
     const counted = countTokens(text, 'gpt-4o');
-    // About a token per 256-character slice, at most.
-    assert.ok(Math.abs(counted - whole) <= Math.ceil(text.length / 256) + 1, `${counted} counted vs ${whole} exact for ${text.slice(0, 40)}…`);
+    // At most MAX_ERROR_PER_CUT per slice boundary.
+    assert.ok(Math.abs(counted - whole) <= Math.ceil(text.length / SLICE_BYTES) * MAX_ERROR_PER_CUT, `${counted} counted vs ${whole} exact for ${text.slice(0, 40)}…`);
   }
   // Text without such a run is counted exactly, as one piece.
   const prose = 'Summarize the ticket below in one sentence. '.repeat(100);

@@ -1,7 +1,7 @@
-// Token counting: exact where no pre-tokenizer piece is long (checked against js-tiktoken, another
-// implementation of the same encodings), within a stated bound on long runs of every kind, linear in
-// its input (the byte-pair merge never sees a piece over MAX_PIECE_BYTES), and bounded per text and per
-// file, with every count that is not exact said so in the estimate.
+// Token counting: exact where no pre-tokenizer piece is long (checked against js-tiktoken encoding the
+// whole text at once), within a stated bound on long runs of every kind, linear in its input (the
+// byte-pair merge never sees a piece over MAX_PIECE_BYTES), and bounded per text and per file, with
+// every count that is not exact said so in the estimate.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Tiktoken } from 'js-tiktoken/lite';
@@ -17,6 +17,7 @@ import {
   MAX_COUNTED_CHARS,
   MAX_ERROR_PER_CUT,
   MAX_PIECE_BYTES,
+  SLICE_BYTES,
   useTokenCounter,
 } from '../../../src/core/estimate/tokens';
 import { estimateSite } from '../../../src/core/estimate';
@@ -65,7 +66,7 @@ test('exact wherever no piece is long: the same count as js-tiktoken, both encod
 for (const [kind, run] of Object.entries(RUNS)) {
   test(`a long run (${kind}): within ${MAX_ERROR_PER_CUT} tokens per cut of the exact count, in the text and on its own`, () => {
     for (const text of [run, `Describe this: ${run} in two lines.`]) {
-      const cuts = Math.ceil(bytes(run) / MAX_PIECE_BYTES);
+      const cuts = Math.ceil(bytes(run) / SLICE_BYTES);
       const counted = countWithEncoding(text, 'o200k_base');
       const whole = exact(text, 'o200k_base');
       assert.ok(Math.abs(counted - whole) <= MAX_ERROR_PER_CUT * cuts, `${counted} counted vs ${whole} exact over ${cuts} cuts`);
@@ -84,6 +85,25 @@ test('linear: every string the merge sees holds pieces of at most MAX_PIECE_BYTE
       }
     }
   }
+});
+
+test('large inputs are counted: 1 MB of spaces and 64 KB of CJK within the per-cut bound of the exact rate, a 5 MB literal by its first 64,000 characters', () => {
+  for (const [kind, unit, size] of [['spaces', RUNS.spaces, 1 << 20], ['CJK', RUNS.CJK, 64 << 10]] as const) {
+    // The exact count of a ~1.5 KB run, scaled: a run of one kind has the same tokens per byte at any length.
+    const text = unit.repeat(Math.ceil(size / bytes(unit)));
+    const expected = (exact(unit, 'o200k_base') * bytes(text)) / bytes(unit);
+    const counted = countWithEncoding(text, 'o200k_base');
+    const cuts = Math.ceil(bytes(text) / SLICE_BYTES);
+    assert.ok(Math.abs(counted - expected) <= MAX_ERROR_PER_CUT * cuts, `${kind}: ${counted} counted vs ${expected} expected over ${cuts} cuts`);
+  }
+  // A paragraph ends in a newline before a letter: a piece boundary, so the literal's exact count is the paragraph's times its repeats.
+  const paragraph = 'Summarize the support ticket below in one sentence, keeping names and dates.\n';
+  const repeats = Math.ceil((5 << 20) / paragraph.length);
+  const literal = countPromptTokens(paragraph.repeat(repeats), 'gpt-4o');
+  assert.equal(literal.basis, 'extrapolated');
+  assert.equal(literal.countedChars, MAX_COUNTED_CHARS);
+  const whole = exact(paragraph, 'o200k_base') * repeats;
+  assert.ok(Math.abs(literal.tokens - whole) <= whole * 0.001, `${literal.tokens} vs ${whole}`);
 });
 
 test('a text over MAX_COUNTED_CHARS is counted up to there and scaled; a file has a budget, a repeated text costs it once', () => {
