@@ -18,14 +18,32 @@ export function sequentialRefusal(file: string, text: string, site: CallSite, as
   const call = findCall(parsed.ast, site.range);
   if (!call) return null;
   const model = SyntaxModel.of({ file, text, ast: parsed.ast });
-  const calls: TSESTree.CallExpression[] = [];
-  visit(parsed.ast, (n) => {
-    if (n.type !== T.CallExpression) return;
-    const callee = model.src(n.callee);
-    if (n === call || callee === site.callee || LLM_CALLEE.test(callee)) calls.push(n);
-  });
+  const listed = llmCalls(model, parsed.ast, site.callee);
+  const calls = listed.includes(call) ? listed : [...listed, call];
   const d = dependenceOf(model, call, calls);
   if (!d) return null;
   const line = d.at.loc.start.line;
   return `${SEQUENTIAL_DEPENDENCY.id}: ${dependenceMessage(d, line, d.other?.loc.start.line ?? null)} (${file}:${line})`;
+}
+
+/**
+ * The calls of a file a rewrite treats as LLM calls, found once per file and callee (the same list
+ * for every call of the file, which also lets the dependence analysis reuse its work): a walk of the
+ * file per call made a file of a thousand calls quadratic.
+ */
+const callLists = new WeakMap<TSESTree.Program, Map<string, TSESTree.CallExpression[]>>();
+function llmCalls(model: SyntaxModel, ast: TSESTree.Program, siteCallee: string): TSESTree.CallExpression[] {
+  let byCallee = callLists.get(ast);
+  if (!byCallee) callLists.set(ast, (byCallee = new Map()));
+  let calls = byCallee.get(siteCallee);
+  if (!calls) {
+    const found: TSESTree.CallExpression[] = [];
+    visit(ast, (n) => {
+      if (n.type !== T.CallExpression) return;
+      const callee = model.src(n.callee);
+      if (callee === siteCallee || LLM_CALLEE.test(callee)) found.push(n);
+    });
+    byCallee.set(siteCallee, (calls = found));
+  }
+  return calls;
 }

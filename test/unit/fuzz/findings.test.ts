@@ -129,3 +129,15 @@ test('a loop hoist that copies a prelude declaration into the request builder do
   assert.deepEqual(outcome.failures, []);
   assert.equal(outcome.fixesApplied, 1);
 });
+
+test('a loop body of 1,000 independent calls: every call is found, none is a sequential dependency, each is checked for a fix', () => {
+  // The sequential-dependency check of each call's fix walked the whole file for its LLM calls (a
+  // thousand walks); the list is now made once per file. bench/fuzz.ts times it.
+  const calls = Array.from({ length: 1000 }, (_, i) => `  await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'question ${i}' + item }] });`);
+  const text = `import OpenAI from 'openai';\nconst client = new OpenAI();\nfor (const item of ['a', 'b']) {\n${calls.join('\n')}\n}\n`;
+  const outcome = runPipeline({ seed: 0, index: 0, origin: 'distilled', files: { 'loop.mjs': text }, target: 'loop.mjs', kinds: [], mutations: [] });
+  assert.deepEqual(outcome.failures, []);
+  assert.equal(outcome.findings, 1000);
+  const result = analyse({ 'loop.mjs': text });
+  assert.ok(result.findings.every((f) => !f.classification.evidence.some((e) => e.rule === 'sequential-dependency')));
+});
