@@ -201,6 +201,8 @@ suite('Batchwise in VS Code', () => {
     void api.serverProcessId?.().then(() => (serverReady = Date.now() - started));
     const doc = await open('scripts/summarize-nightly.ts');
     console.log(`[batchwise figures] first diagnostics (cold, file opened → its analysis applied): ${Date.now() - started} ms${serverReady === undefined ? '' : ` (the language server answered initialize after ${serverReady} ms)`}`);
+    const clientLoadMs = (api as Partial<BatchwiseApi>).activationTimes?.().clientLoadMs;
+    if (clientLoadMs !== undefined) console.log(`[batchwise figures] language client loaded and started after activation, on the extension host: ${clientLoadMs.toFixed(1)} ms`);
     const diags = batchwiseDiagnostics(doc.uri);
     assert.equal(diags.length, 1, JSON.stringify(diags.map((d) => d.message)));
     const d = diags[0];
