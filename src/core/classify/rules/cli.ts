@@ -196,20 +196,24 @@ export function packageScript(q: ModuleQuestion): EntryMatch | null {
 
 /** A shebang, or a `require.main === module` / `import.meta.main` check. */
 export function executable(q: ModuleQuestion): EntryMatch | null {
-  return oncePerProgram(executableCache, q.fi.ast, () => executableUncached(q.fi.text, q.fi.ast));
+  return oncePerFile(executableCache, q.file, q.fi.text, q.fi.ast, () => executableUncached(q.fi.text, q.fi.ast));
 }
 
 // The answers below depend on the file alone, but are asked once per call site: a file of 4,000 calls
-// ran each regular expression over its whole text 4,000 times. Kept per parsed program.
-const executableCache = new WeakMap<TSESTree.Program, EntryMatch | null>();
-const topLevelAwaitCache = new WeakMap<TSESTree.Program, EntryMatch | null>();
-const mainCallCache = new WeakMap<TSESTree.Program, EntryMatch | null>();
+// ran each regular expression over its whole text 4,000 times. Kept per parsed program, file name and
+// text (a tree could be shared by two files of the same content).
+type FileAnswers = WeakMap<TSESTree.Program, Map<string, { text: string; found: EntryMatch | null }>>;
+const executableCache: FileAnswers = new WeakMap();
+const topLevelAwaitCache: FileAnswers = new WeakMap();
+const mainCallCache: FileAnswers = new WeakMap();
 
-function oncePerProgram(cache: WeakMap<TSESTree.Program, EntryMatch | null>, program: TSESTree.Program, compute: () => EntryMatch | null): EntryMatch | null {
-  if (cache.has(program)) return cache.get(program)!;
-  const found = compute();
-  cache.set(program, found);
-  return found;
+function oncePerFile(cache: FileAnswers, file: string, text: string, program: TSESTree.Program, compute: () => EntryMatch | null): EntryMatch | null {
+  if (typeof program !== 'object' || program === null) return compute();
+  let byFile = cache.get(program);
+  if (!byFile) cache.set(program, (byFile = new Map()));
+  let kept = byFile.get(file);
+  if (!kept || kept.text !== text) byFile.set(file, (kept = { text, found: compute() }));
+  return kept.found;
 }
 
 function executableUncached(text: string, program: TSESTree.Program): EntryMatch | null {
@@ -258,7 +262,7 @@ function frameworkOrComponent(file: string): boolean {
  * like one that checks `require.main === module`. The caller checks that no module imports it.
  */
 export function mainCall(file: string, text: string, program: TSESTree.Program): EntryMatch | null {
-  return oncePerProgram(mainCallCache, program, () => mainCallUncached(file, text, program));
+  return oncePerFile(mainCallCache, file, text, program, () => mainCallUncached(file, text, program));
 }
 
 function mainCallUncached(file: string, text: string, program: TSESTree.Program): EntryMatch | null {
@@ -284,7 +288,7 @@ function mainCallUncached(file: string, text: string, program: TSESTree.Program)
 
 /** A file that awaits at module level and follows no framework's file convention (the caller checks the importers). */
 export function topLevelAwait(file: string, text: string, program: TSESTree.Program): EntryMatch | null {
-  return oncePerProgram(topLevelAwaitCache, program, () => topLevelAwaitUncached(file, text, program));
+  return oncePerFile(topLevelAwaitCache, file, text, program, () => topLevelAwaitUncached(file, text, program));
 }
 
 function topLevelAwaitUncached(file: string, text: string, program: TSESTree.Program): EntryMatch | null {
