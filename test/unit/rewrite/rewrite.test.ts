@@ -3,7 +3,7 @@
 // against the local fake provider printing exactly what the original printed against the sync endpoint.
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as ts from 'typescript';
 import { Analyzer } from '../../../src/core/analyze';
@@ -18,6 +18,11 @@ import { run as runAgainstFakes, RunResult, writeRunnable } from './differential
 import { FakeAnthropic, startFakeAnthropic } from '../../fake-provider/anthropic';
 
 const root = join(FIXTURES, 'rewrite');
+/** The in-process stand-in for BullMQ (no Redis), installed beside a fixture that imports it. */
+const FAKE_BULLMQ = join(REPO_ROOT, 'test', 'fake-provider', 'bullmq');
+function withFakePackages(dir: string, source: string): void {
+  if (/from 'bullmq'|require\('bullmq'\)/.test(source)) cpSync(FAKE_BULLMQ, join(dir, 'node_modules', 'bullmq'), { recursive: true });
+}
 const cases = readdirSync(root).sort();
 const WORK = join(REPO_ROOT, 'test-output', 'rewrite');
 
@@ -117,6 +122,7 @@ function typeErrors(variant: 'before' | 'after', options: ts.CompilerOptions): s
     const dir = join(WORK, 'typecheck', variant, c.name);
     mkdirSync(join(dir, 'batchwise'), { recursive: true });
     writeFileSync(join(dir, c.main), variant === 'after' ? c.after : readFileSync(join(root, c.name, c.main), 'utf8'));
+    withFakePackages(dir, c.after);
     for (const [path, content] of Object.entries(c.files)) writeFileSync(join(dir, path), content);
     for (const f of readdirSync(join(root, c.name)).filter((f) => f.endsWith('.ts') && !/^(main|expected)\./.test(f))) {
       copyFileSync(join(root, c.name, f), join(dir, f));
@@ -156,6 +162,7 @@ function jsTypeErrors(variant: 'before' | 'after'): string[] {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(join(dir, 'batchwise'), { recursive: true });
     writeFileSync(join(dir, c.main), variant === 'after' ? c.after : readFileSync(join(root, c.name, c.main), 'utf8'));
+    withFakePackages(dir, c.after);
     // ./batchwise/openaiBatch.mjs resolves to openaiBatch.mts under NodeNext; a require of ./batchwise/openaiBatch to .ts.
     for (const path of Object.keys(c.files)) {
       const base = path.replace(/^batchwise\//, '').replace(/\.[cm]?[jt]s$/, '');
@@ -207,6 +214,7 @@ function stage(name: string, variant: string, main: string, text: string, extra:
     else copyFileSync(join(root, name, f), join(dir, f));
   }
   for (const [rel, source] of Object.entries({ ...others, ...extra })) writeRunnable(dir, rel, source);
+  withFakePackages(dir, text);
   return writeRunnable(dir, main, text);
 }
 
