@@ -1,6 +1,6 @@
 // What runs the function a batch queue serves (a BullMQ worker, a p-queue, a job framework, a message
 // handler), and what that means for the queue: how many requests can wait at once, where its flush
-// joins the runner's shutdown, or why a queue cannot serve it. docs/rewrite/batch-queue.md has the why.
+// joins the runner's shutdown, or why a queue cannot serve it. The README (The Quick Fix) has the table.
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import { visit, Node } from '../parse/walk';
 import { propertyName } from '../syntax/nodes';
@@ -22,13 +22,9 @@ export const RUNNER_MESSAGES = {
 export interface ShutdownHook {
   at: number;
   text: (queue: string) => string;
-  /** What the hook is tied to, for the fix's description. */
-  on: string;
 }
 
 export interface QueueRunner {
-  /** The runner as a message names it (`the BullMQ worker for 'emails'`). */
-  name: string;
   /** No more requests than this can wait at once (the runner's concurrency), when the code states it. */
   maxRequests?: number;
   hooks: ShutdownHook[];
@@ -55,7 +51,7 @@ export function queueRunner(fn: Node, facts: FileFacts): RunnerCheck {
   }
   // No runner of its own: a message or event handler still gets its flush on the process's own shutdown handlers.
   const hooks = signalHooks(facts);
-  return { ok: true, runner: hooks.length > 0 ? { name: 'the process', hooks } : null };
+  return { ok: true, runner: hooks.length > 0 ? { hooks } : null };
 }
 
 /** Calls of `fn` in this file, through the name it is declared or held under. */
@@ -159,10 +155,10 @@ function bullmqWorker(made: TSESTree.NewExpression, facts: FileFacts): RunnerChe
   const queue = literalOf(made.arguments[0]);
   const name = queue !== null ? `the BullMQ worker for '${queue}'` : 'the BullMQ worker';
   const concurrency = concurrencyOf(made.arguments[2], 1);
-  if (concurrency.value !== undefined && concurrency.value < 2) return { ok: false, reason: RUNNER_MESSAGES.oneAtATime(`${name[0].toUpperCase()}${name.slice(1)} (line ${facts.line(made)})`, concurrency.why) };
+  if (concurrency.value !== undefined && concurrency.value < 2) return { ok: false, reason: RUNNER_MESSAGES.oneAtATime(`${name} (line ${facts.line(made)})`, concurrency.why) };
   const waiter = firstWaitForJob(facts);
   if (waiter) return { ok: false, reason: RUNNER_MESSAGES.waitsForJob(facts.quote(waiter), facts.line(waiter)) };
-  return { ok: true, runner: { name, ...(concurrency.value !== undefined ? { maxRequests: concurrency.value } : {}), hooks: [closingHook(made, facts, "'closing'")] } };
+  return { ok: true, runner: { ...(concurrency.value !== undefined ? { maxRequests: concurrency.value } : {}), hooks: [closingHook(made, facts)] } };
 }
 
 /** `queue.add(task)` on a `new PQueue({ concurrency })` (unlimited unless told); its concurrency caps a batch. */
@@ -174,10 +170,9 @@ function pQueue(call: TSESTree.CallExpression, facts: FileFacts): RunnerCheck | 
   const cls = importedAs(init.callee, facts);
   if (!cls || cls.source !== 'p-queue' || !['default', '*', 'PQueue'].includes(cls.name)) return null;
   const concurrency = concurrencyOf(init.arguments[0], Infinity);
-  const name = `the p-queue \`${callee.object.name}\``;
-  if (concurrency.value !== undefined && concurrency.value < 2) return { ok: false, reason: RUNNER_MESSAGES.oneAtATime(`The p-queue \`${callee.object.name}\` (line ${facts.line(init)})`, concurrency.why) };
+  if (concurrency.value !== undefined && concurrency.value < 2) return { ok: false, reason: RUNNER_MESSAGES.oneAtATime(`the p-queue \`${callee.object.name}\` (line ${facts.line(init)})`, concurrency.why) };
   const max = concurrency.value !== undefined && Number.isFinite(concurrency.value) ? { maxRequests: concurrency.value } : {};
-  return { ok: true, runner: { name, ...max, hooks: signalHooks(facts) } };
+  return { ok: true, runner: { ...max, hooks: signalHooks(facts) } };
 }
 
 /** The `concurrency` an options object states: a number, the library's default when it is not there, else unknown (a variable, a spread). */
@@ -215,14 +210,14 @@ function firstWaitForJob(facts: FileFacts): Node | null {
 }
 
 /**
- * `worker.on(<event>, () => void queue.flush())` after the statement that makes and names the worker,
+ * `worker.on('closing', () => void queue.flush())` after the statement that makes and names the worker,
  * else chained onto the `new` itself (`on` returns the worker).
  */
-function closingHook(made: TSESTree.NewExpression, facts: FileFacts, event: string): ShutdownHook {
+function closingHook(made: TSESTree.NewExpression, facts: FileFacts): ShutdownHook {
+  const event = "'closing'";
   const declarator = facts.parents.get(made);
   const declaration = declarator && facts.parents.get(declarator);
   const holder = declaration && facts.parents.get(declaration);
-  const on = `the worker's ${event} event`;
   if (
     declarator?.type === T.VariableDeclarator &&
     declarator.init === made &&
@@ -234,9 +229,21 @@ function closingHook(made: TSESTree.NewExpression, facts: FileFacts, event: stri
     const worker = declarator.id.name;
     const statement = holder.type === T.ExportNamedDeclaration ? holder : declaration;
     const indent = indentLike(statement, facts.text);
-    return { at: statement.range[1], text: (queue) => `\n${indent}${worker}.on(${event}, () => void ${queue}.flush());`, on };
+    return { at: statement.range[1], text: (queue) => `\n${indent}${worker}.on(${event}, () => void ${queue}.flush());` };
   }
-  return { at: made.range[1], text: (queue) => `.on(${event}, () => void ${queue}.flush())`, on };
+  return { at: made.range[1], text: (queue) => `.on(${event}, () => void ${queue}.flush())` };
+}
+
+/** Where a line goes in before a statement that starts its line: above the comment lines that lead it, which are about it. */
+function lineBefore(statement: Node, text: string): { at: number } {
+  let at = text.lastIndexOf('\n', statement.range[0] - 1) + 1;
+  if (text.slice(at, statement.range[0]).trim() !== '') return { at: statement.range[0] };
+  while (at > 0) {
+    const previous = text.lastIndexOf('\n', at - 2) + 1;
+    if (!/^\s*\/\//.test(text.slice(previous, at - 1))) break;
+    at = previous;
+  }
+  return { at };
 }
 
 const SIGNALS = new Set(['SIGTERM', 'SIGINT']);
@@ -245,8 +252,13 @@ const SIGNALS = new Set(['SIGTERM', 'SIGINT']);
  * A flush before each shutdown signal the file already handles (`process.on('SIGTERM', …)`). Where the
  * file handles none, none is added: a listener would stop Node from ending the process on that signal.
  */
+const signalHooksByFile = new WeakMap<TSESTree.Program, ShutdownHook[]>();
 function signalHooks(facts: FileFacts): ShutdownHook[] {
+  // Walked once per file, though asked for each call (the analysis checks every call of a file).
+  const known = signalHooksByFile.get(facts.program);
+  if (known) return known;
   const hooks: ShutdownHook[] = [];
+  signalHooksByFile.set(facts.program, hooks);
   const seen = new Set<string>();
   visit(facts.program, (n) => {
     if (n.type !== T.CallExpression || n.callee.type !== T.MemberExpression) return;
@@ -259,8 +271,7 @@ function signalHooks(facts: FileFacts): ShutdownHook[] {
     if (statement?.type !== T.ExpressionStatement) return;
     seen.add(signal);
     // Before the file's own listener, which may end the process: listeners run in the order they were added.
-    const indent = indentLike(statement, facts.text);
-    hooks.push({ at: statement.range[0], text: (queue) => `process.on('${signal}', () => void ${queue}.flush());\n${indent}`, on: `process '${signal}'` });
+    hooks.push({ ...lineBefore(statement, facts.text), text: (queue) => `${indentLike(statement, facts.text)}process.on('${signal}', () => void ${queue}.flush());\n` });
   });
   return hooks;
 }

@@ -18,10 +18,11 @@ import { run as runAgainstFakes, RunResult, writeRunnable } from './differential
 import { FakeAnthropic, startFakeAnthropic } from '../../fake-provider/anthropic';
 
 const root = join(FIXTURES, 'rewrite');
-/** The in-process stand-in for BullMQ (no Redis), installed beside a fixture that imports it. */
-const FAKE_BULLMQ = join(REPO_ROOT, 'test', 'fake-provider', 'bullmq');
+/** In-process stand-ins for job libraries (BullMQ without Redis, p-queue), installed beside a fixture that imports them. */
 function withFakePackages(dir: string, source: string): void {
-  if (/from 'bullmq'|require\('bullmq'\)/.test(source)) cpSync(FAKE_BULLMQ, join(dir, 'node_modules', 'bullmq'), { recursive: true });
+  for (const pkg of ['bullmq', 'p-queue']) {
+    if (source.includes(`from '${pkg}'`) || source.includes(`require('${pkg}')`)) cpSync(join(REPO_ROOT, 'test', 'fake-provider', pkg), join(dir, 'node_modules', pkg), { recursive: true });
+  }
 }
 const cases = readdirSync(root).sort();
 const WORK = join(REPO_ROOT, 'test-output', 'rewrite');
@@ -255,6 +256,17 @@ function sameOutput(c: Rewritten, rewritten: string, original: string): void {
   assert.deepEqual([...lines(rewritten)].sort(), [...lines(original)].sort(), `${c.name}: the same lines`);
   assert.equal(lines(rewritten).at(-1), lines(original).at(-1), `${c.name}: the same last line`);
 }
+
+test('a batch queue beside a BullMQ worker or an event handler sends what waits when the worker closes or the process gets SIGTERM', async () => {
+  // An hour's wait before a batch goes out, and room for more: only the flush on shutdown ends these
+  // programs (without it they would hang until the runner kills them).
+  for (const name of ['ts-queue-bullmq-worker', 'js-queue-event-sigterm']) {
+    const { original, rewritten } = await runBoth(name, { env: { BATCHWISE_QUEUE_MAX_WAIT_MS: '3600000' } });
+    assert.equal(original.code, 0, `${name} original: ${original.stderr}`);
+    assert.equal(rewritten.code, 0, `${name} rewritten: ${rewritten.stderr}`);
+    sameOutput(accepted.find((a) => a.name === name)!, rewritten.stdout, original.stdout);
+  }
+});
 
 /** Runs a fixture's original against fakes that answer synchronously and its rewrite against the same fakes' batches. */
 async function runBoth(name: string, options: { openai?: Parameters<typeof startFakeOpenAI>[0]; anthropic?: Parameters<typeof startFakeAnthropic>[0]; env?: Record<string, string> }) {
