@@ -260,7 +260,7 @@ function sameOutput(c: Rewritten, rewritten: string, original: string): void {
 test('a batch queue beside a BullMQ worker or an event handler sends what waits when the worker closes or the process gets SIGTERM', async () => {
   // An hour's wait before a batch goes out, and room for more: only the flush on shutdown ends these
   // programs (without it they would hang until the runner kills them).
-  for (const name of ['ts-queue-bullmq-worker', 'js-queue-event-sigterm']) {
+  for (const name of ['ts-queue-bullmq-worker', 'ts-queue-bullmq-named-processor', 'js-queue-event-sigterm']) {
     const { original, rewritten } = await runBoth(name, { env: { BATCHWISE_QUEUE_MAX_WAIT_MS: '3600000' } });
     assert.equal(original.code, 0, `${name} original: ${original.stderr}`);
     assert.equal(rewritten.code, 0, `${name} rewritten: ${rewritten.stderr}`);
@@ -460,6 +460,30 @@ test('batch queue: a second call site reuses the file\'s queue, and no two edits
   assert.equal(twice.match(/batchwiseChatCompletionsQueue\.add\(/g)?.length, 2);
   assert.equal(twice.match(/openai\.chat\.completions\.create\(/g), null);
   assert.ok(parseSource('main.ts', twice).ok);
+});
+
+test('batch queue beside a runner: a second call site adds no second shutdown hook; a concurrency Batchwise cannot read leaves the defaults', () => {
+  const fixAt = (source: string) => {
+    const finding = detectOne('main.ts', source);
+    const plan = planFix({ file: 'main.ts', text: source, site: finding.site, helperPath: 'batchwise/openaiBatch.ts' });
+    assert.ok(plan.ok && plan.fix.strategy === 'batch-queue', !plan.ok ? plan.reason : '');
+    return applyEdits(source, plan.fix.edits);
+  };
+  const call = (v: string) => `await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: ${v} }] })`;
+  const worker = (options: string) =>
+    `import OpenAI from 'openai';\nimport { Worker } from 'bullmq';\nconst openai = new OpenAI();\n` +
+    `export const worker = new Worker('docs', async (job) => {\n  const a = ${call('job.data.title')};\n  const b = ${call('job.data.body')};\n  return [a.id, b.id];\n}, ${options});\n` +
+    `process.on('SIGTERM', () => void worker.close());\n`;
+  const twice = fixAt(fixAt(worker('{ concurrency: 8 }')));
+  assert.equal(twice.match(/openai\.chat\.completions\.create\(/g), null);
+  assert.equal(twice.match(/new BatchQueue\(.*\{ maxRequests: 8 \}\);$/gm)?.length, 1);
+  assert.equal(twice.match(/^worker\.on\('closing', \(\) => void batchwiseChatCompletionsQueue\.flush\(\)\);$/gm)?.length, 1);
+  // The worker's own 'closing' covers the file's SIGTERM listener, which closes it: no second hook there.
+  assert.equal(twice.match(/process\.on\('SIGTERM'/g)?.length, 1);
+  assert.ok(parseSource('main.ts', twice).ok);
+  const unread = fixAt(worker('{ concurrency: Number(process.env.CONCURRENCY) }'));
+  assert.match(unread, /new BatchQueue\(\(requests: Parameters<typeof runChatCompletionsBatch>\[1\]\) => runChatCompletionsBatch\(openai, requests\)\);$/m);
+  assert.match(unread, /^worker\.on\('closing'/m);
 });
 
 test('module settings inherited as tsc reads them: from a package base (@tsconfig/node20 style) and through an extends array', () => {
