@@ -14,6 +14,10 @@ export const RUNNER_MESSAGES = {
     `\`${quote}\` (line ${line}) waits for a job to finish, so whoever waits there would wait for the batch (up to 24 hours); a queue suits only jobs nobody waits for`,
   triggerDev: (id: string) =>
     `the call runs in the Trigger.dev task '${id}', and each run of a task executes on its own: a queue there would only ever hold that run's request and send it as a batch of one. Send the items to one run and loop over them there (a loop gets the loop-hoist fix), or keep this call unbatched`,
+  sqs: (where: string) =>
+    `the call handles SQS messages (sqs-consumer at ${where}): sqs-consumer hands over at most batchSize messages (10 at most) and waits for them before it polls again, and a message stays hidden only for its visibility timeout (30 s unless the queue says otherwise, or a heartbeat extends it), far less than a batch takes (up to 24 hours): batches of ten at most, or messages handled twice. Keep this call unbatched`,
+  kafka: (where: string) =>
+    `the call handles Kafka messages (kafkajs eachMessage at ${where}): each partition's messages come one at a time, and a consumer that waits past its session timeout (30 s by default) is dropped from its group. Keep this call unbatched, or gather a whole batch with eachBatch (a loop over batch.messages gets the loop-hoist fix)`,
   inngest: (id: string) =>
     `the call runs in the Inngest function '${id}', which Inngest runs through HTTP requests to your serve() endpoint, each step in a request of its own: none stays open for a batch (up to 24 hours). Keep this call unbatched`,
 } as const;
@@ -45,7 +49,7 @@ export function queueRunner(fn: Node, facts: FileFacts): RunnerCheck {
   }
   for (const f of candidates) {
     for (const use of handedTo(f, facts)) {
-      const check = runnerOf(use.call, use.index, facts);
+      const check = runnerOf(use, facts);
       if (check) return check;
     }
   }
@@ -74,16 +78,23 @@ function nameOf(fn: Node, facts: FileFacts): TSESTree.Identifier | null {
 }
 
 /** Where `f` is an argument of a call or `new`: directly, or through the name it is declared under. */
-function handedTo(f: Node, facts: FileFacts): { call: TSESTree.CallExpression | TSESTree.NewExpression; index: number }[] {
-  const out: { call: TSESTree.CallExpression | TSESTree.NewExpression; index: number }[] = [];
+interface HandedTo {
+  call: TSESTree.CallExpression | TSESTree.NewExpression;
+  /** The argument's position, or -1 for a function under `key` of the first argument's options. */
+  index: number;
+  key?: string;
+}
+function handedTo(f: Node, facts: FileFacts): HandedTo[] {
+  const out: HandedTo[] = [];
   const argumentOf = (n: Node) => {
     const p = facts.parents.get(n);
     if ((p?.type === T.CallExpression || p?.type === T.NewExpression) && p.callee !== n) out.push({ call: p, index: p.arguments.indexOf(n as TSESTree.Expression) });
-    // Trigger.dev: task({ id, run: async (payload) => … }).
+    // In options: Trigger.dev's task({ id, run }), sqs-consumer's Consumer.create({ handleMessage }), kafkajs' consumer.run({ eachMessage }).
     if (p?.type === T.Property && p.value === n) {
       const object = facts.parents.get(p);
       const call = object && facts.parents.get(object);
-      if (call?.type === T.CallExpression && call.arguments[0] === object) out.push({ call, index: -1 });
+      const key = propertyName(p.key, p.computed) ?? undefined;
+      if ((call?.type === T.CallExpression || call?.type === T.NewExpression) && call.arguments[0] === object) out.push({ call, index: -1, key });
     }
   };
   argumentOf(f);
@@ -126,11 +137,20 @@ function requiredModule(n: Node | null | undefined): string | null {
 const BULLMQ = new Set(['bullmq', '@taskforcesh/bullmq-pro']);
 
 /** The runner when `call` runs its argument at `index`, or null when it is no runner Batchwise knows. */
-function runnerOf(call: TSESTree.CallExpression | TSESTree.NewExpression, index: number, facts: FileFacts): RunnerCheck | null {
+function runnerOf({ call, index, key }: HandedTo, facts: FileFacts): RunnerCheck | null {
   const made = importedAs(call.callee, facts);
   if (call.type === T.NewExpression && index === 1 && made && BULLMQ.has(made.source) && made.name === 'Worker') return bullmqWorker(call, facts);
-  if (call.type !== T.CallExpression) return null;
   const method = call.callee.type === T.MemberExpression ? propertyName(call.callee.property, call.callee.computed) : null;
+  const owner = call.callee.type === T.MemberExpression ? importedAs(call.callee.object, facts) : null;
+  if (key === 'handleMessage' && (made?.source === 'sqs-consumer' || (owner?.source === 'sqs-consumer' && method === 'create'))) {
+    return { ok: false, reason: RUNNER_MESSAGES.sqs(`line ${facts.line(call)}`) };
+  }
+  if (call.type !== T.CallExpression) return null;
+  if (key === 'eachMessage' && method === 'run' && facts.model.moduleRefs().some((r) => r.source === 'kafkajs')) return { ok: false, reason: RUNNER_MESSAGES.kafka(`line ${facts.line(call)}`) };
+  if (method === 'process' && index === call.arguments.length - 1) {
+    const bull = bullProcess(call, facts);
+    if (bull) return bull;
+  }
   if (index === -1 && isTriggerTask(call, facts)) {
     return { ok: false, reason: RUNNER_MESSAGES.triggerDev(literalProp(call.arguments[0], 'id') ?? '?') };
   }
@@ -159,6 +179,24 @@ function bullmqWorker(made: TSESTree.NewExpression, facts: FileFacts): RunnerChe
   const waiter = firstWaitForJob(facts);
   if (waiter) return { ok: false, reason: RUNNER_MESSAGES.waitsForJob(facts.quote(waiter), facts.line(waiter)) };
   return { ok: true, runner: { ...(concurrency.value !== undefined ? { maxRequests: concurrency.value } : {}), hooks: [closingHook(made, facts)] } };
+}
+
+/**
+ * Bull's `queue.process([name,] [concurrency,] processor)` on a `new Queue(…)` from 'bull': `concurrency`
+ * jobs at once, 1 unless told. Bull has no event as close() begins, so the process's signal handlers flush.
+ */
+function bullProcess(call: TSESTree.CallExpression, facts: FileFacts): RunnerCheck | null {
+  const callee = call.callee as TSESTree.MemberExpression;
+  if (callee.object.type !== T.Identifier) return null;
+  const init = facts.bindingOf(callee.object)?.declarator?.init;
+  const made = init?.type === T.NewExpression || init?.type === T.CallExpression ? importedAs(init.callee, facts) : null;
+  if (made?.source !== 'bull') return null;
+  const count = call.arguments.slice(0, -1).find((a) => !(a.type === T.Literal && typeof a.value === 'string'));
+  const name = `the Bull queue \`${callee.object.name}\` (line ${facts.line(call)})`;
+  if (!count) return { ok: false, reason: RUNNER_MESSAGES.oneAtATime(name, 'no concurrency argument: the default is 1') };
+  if (count.type !== T.Literal || typeof count.value !== 'number') return { ok: true, runner: { hooks: signalHooks(facts) } };
+  if (count.value < 2) return { ok: false, reason: RUNNER_MESSAGES.oneAtATime(name, `concurrency ${count.value}`) };
+  return { ok: true, runner: { maxRequests: count.value, hooks: signalHooks(facts) } };
 }
 
 /** `queue.add(task)` on a `new PQueue({ concurrency })` (unlimited unless told); its concurrency caps a batch. */

@@ -486,6 +486,25 @@ test('batch queue beside a runner: a second call site adds no second shutdown ho
   assert.match(unread, /^worker\.on\('closing'/m);
 });
 
+test('batch queue in a Bull processor: its concurrency argument caps the queue, and the file\'s SIGTERM listener gets a flush added before it', () => {
+  const call = (target: string) => `${target}({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: job.data.text }] })`;
+  const program = (head: string, queueLine: string, target: string, hook: string) =>
+    `const Queue = require('bull');\nconst OpenAI = require('openai');\n${head}\nconst openai = new OpenAI();\n${queueLine}const summaries = new Queue('summaries');\n\n` +
+    `summaries.process('summary', 4, async (job) => {\n  const c = await ${call(target)};\n  return c.id;\n});\n\n` +
+    `${hook}// Finish the running jobs first.\nprocess.on('SIGTERM', () => summaries.close().then(() => process.exit(0)));\n`;
+  const before = program('', '', 'openai.chat.completions.create', '');
+  const expected = program(
+    "const { runChatCompletionsBatch } = require('./batchwise/openaiBatch');\nconst { BatchQueue } = require('./batchwise/batchQueue');\n",
+    'const batchwiseChatCompletionsQueue = new BatchQueue((requests) => runChatCompletionsBatch(openai, requests), { maxRequests: 4 });\n',
+    'batchwiseChatCompletionsQueue.add',
+    "process.on('SIGTERM', () => void batchwiseChatCompletionsQueue.flush());\n",
+  );
+  const finding = detectOne('main.js', before);
+  const plan = planFix({ file: 'main.js', text: before, site: finding.site, helperPath: 'batchwise/openaiBatch.js' });
+  assert.ok(plan.ok && plan.fix.strategy === 'batch-queue', !plan.ok ? plan.reason : '');
+  assert.equal(applyEdits(before, plan.fix.edits), expected);
+});
+
 test('module settings inherited as tsc reads them: from a package base (@tsconfig/node20 style) and through an extends array', () => {
   const text = `import OpenAI from 'openai';\nconst openai = new OpenAI();\nexport async function run(items: string[]) {\n  for (const item of items) {\n    const res = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: item }] });\n    console.log(res.choices[0].message.content);\n  }\n}\n`;
   const importOf = (files: Record<string, string>) => {
