@@ -43,9 +43,11 @@ export type RunnerCheck = { ok: true; runner: QueueRunner | null } | { ok: false
  */
 export function queueRunner(fn: Node, facts: FileFacts): RunnerCheck {
   const candidates: Node[] = [fn];
-  for (const call of callsOf(fn, facts)) {
-    const caller = facts.model.functionOf(call);
-    if (caller && !candidates.includes(caller)) candidates.push(caller);
+  // A caller that runs `fn` once per run of its own: its concurrency is `fn`'s (a caller that calls it in a loop or more than once is no measure).
+  const calls = callsOf(fn, facts);
+  const callers = calls.map((c) => facts.model.functionOf(c));
+  for (const [i, caller] of callers.entries()) {
+    if (caller && callers.indexOf(caller) === i && callers.lastIndexOf(caller) === i && !inLoop(calls[i], caller, facts)) candidates.push(caller);
   }
   for (const f of candidates) {
     for (const use of handedTo(f, facts)) {
@@ -56,6 +58,13 @@ export function queueRunner(fn: Node, facts: FileFacts): RunnerCheck {
   // No runner of its own: a message or event handler still gets its flush on the process's own shutdown handlers.
   const hooks = signalHooks(facts);
   return { ok: true, runner: hooks.length > 0 ? { hooks } : null };
+}
+
+const LOOPS = new Set<string>([T.ForStatement, T.ForOfStatement, T.ForInStatement, T.WhileStatement, T.DoWhileStatement]);
+
+function inLoop(n: Node, within: Node, facts: FileFacts): boolean {
+  for (let p = facts.parents.get(n); p && p !== within; p = facts.parents.get(p)) if (LOOPS.has(p.type)) return true;
+  return false;
 }
 
 /** Calls of `fn` in this file, through the name it is declared or held under. */
@@ -77,13 +86,13 @@ function nameOf(fn: Node, facts: FileFacts): TSESTree.Identifier | null {
   return holder?.type === T.VariableDeclarator && holder.init === fn && holder.id.type === T.Identifier ? holder.id : null;
 }
 
-/** Where `f` is an argument of a call or `new`: directly, or through the name it is declared under. */
 interface HandedTo {
   call: TSESTree.CallExpression | TSESTree.NewExpression;
   /** The argument's position, or -1 for a function under `key` of the first argument's options. */
   index: number;
   key?: string;
 }
+/** Where `f` is an argument of a call or `new`: directly, or through the name it is declared under. */
 function handedTo(f: Node, facts: FileFacts): HandedTo[] {
   const out: HandedTo[] = [];
   const argumentOf = (n: Node) => {

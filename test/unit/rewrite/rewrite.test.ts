@@ -484,6 +484,14 @@ test('batch queue beside a runner: a second call site adds no second shutdown ho
   const unread = fixAt(worker('{ concurrency: Number(process.env.CONCURRENCY) }'));
   assert.match(unread, /new BatchQueue\(\(requests: Parameters<typeof runChatCompletionsBatch>\[1\]\) => runChatCompletionsBatch\(openai, requests\)\);$/m);
   assert.match(unread, /^worker\.on\('closing'/m);
+  // A processor that calls the function once per item of a job makes many requests per job: the worker's concurrency (1 here) is no measure of them.
+  const fanOut =
+    `import OpenAI from 'openai';\nimport { Worker } from 'bullmq';\nconst openai = new OpenAI();\n` +
+    `async function tag(text: string) {\n  const r = ${call('text')};\n  return r.id;\n}\n` +
+    `export const worker = new Worker('docs', async (job) => {\n  const pending: Promise<string>[] = [];\n  for (const t of job.data.texts) pending.push(tag(t));\n  return Promise.all(pending);\n});\n`;
+  const perItem = fixAt(fanOut);
+  assert.match(perItem, /new BatchQueue\(\(requests: Parameters<typeof runChatCompletionsBatch>\[1\]\) => runChatCompletionsBatch\(openai, requests\)\);$/m);
+  assert.doesNotMatch(perItem, /\.on\('closing'/);
 });
 
 test('batch queue in a Bull processor: its concurrency argument caps the queue, and the file\'s SIGTERM listener gets a flush added before it', () => {
