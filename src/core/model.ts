@@ -100,7 +100,8 @@ export interface Classification {
  * per run; otherwise how often a run happens is not in the code and the figure is per run too.
  */
 export interface RunVolume {
-  calls: number;
+  /** null: a one-off script's loop has no count in the code (its calls per run are then assumed). */
+  calls: number | null;
   /** Where the count came from: 'the literal list of 10 at a.ts:3', 'one call per run (no loop around it)'. */
   source: string;
   /** Runs per day, from a cron schedule. */
@@ -119,8 +120,11 @@ export type VolumeSource =
   | { kind: 'annotation'; comment: string }
   | { kind: 'schedule'; description: string }
   | { kind: 'usage-report'; from: string; to: string; files: string[] }
-  /** Calls per run read from code; per day with a schedule's runsPerDay, else the figure is per run (see Estimate.perRun). */
-  | { kind: 'code'; perRun: number; runsPerDay?: number; oneOff?: boolean; description: string }
+  /**
+   * Calls per run read from code; per day with a schedule's runsPerDay, else the figure is per run (see
+   * Estimate.perRun). `assumed`: a one-off script whose count is not in the code, at defaultCallsPerDay per run.
+   */
+  | { kind: 'code'; perRun: number; runsPerDay?: number; oneOff?: boolean; assumed?: boolean; description: string }
   | { kind: 'default' };
 
 /** One run's calls and what they cost, standard and on batch. */

@@ -10,7 +10,11 @@ export function runVolume(batch: readonly Path[]): Pick<Classification, 'run'> {
   if (batch.length !== 1 || batch[0].more) return {};
   const p = batch[0];
   const counts = p.loops.map((l) => (l.count ? { ...l.count, where: `${l.file}:${l.line}` } : null));
-  if (counts.some((c) => c === null)) return {};
+  const uncounted = p.loops.find((l) => !l.count);
+  if (uncounted) {
+    // A one-off script is per run whatever its loops hold: its calls per run are then assumed.
+    return p.oneOff && !p.schedule ? { run: { calls: null, source: `the loop at ${uncounted.file}:${uncounted.line} has no count in the code`, oneOff: p.oneOff } } : {};
+  }
   const calls = counts.reduce((n, c) => n * c!.n, 1);
   const source = counts.length === 0 ? 'one call per run (no loop around it)' : counts.map((c) => `${c!.what} at ${c!.where}`).join(' × ');
   if (p.schedule) {

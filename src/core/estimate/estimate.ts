@@ -57,7 +57,7 @@ function runsText(n: number): string {
 }
 
 /** '10 per run (the literal list of 10 at a.ts:3)'. */
-function runDescription(calls: number, run: RunVolume): string {
+function runDescription(calls: number, run: Pick<RunVolume, 'source'>): string {
   return `${fmt(calls)} per run (${run.source})`;
 }
 
@@ -174,17 +174,21 @@ export function estimateSite(site: CallSite, options: AnalysisOptions, context: 
     callsPerDay = context.volume.callsPerDay;
     volume = { kind: 'schedule', description: context.volume.source };
     assumptions.push(`Volume: ${callsPerDayText(Number(callsPerDay.toFixed(2)))}, from ${context.volume.source}.`);
-  } else if (run && run.runsPerDay !== undefined) {
+  } else if (run && run.runsPerDay !== undefined && run.calls !== null) {
     const perRun = bounded(run.calls, MAX_CALLS_PER_DAY);
     callsPerDay = bounded(perRun * run.runsPerDay, MAX_CALLS_PER_DAY);
     const description = runDescription(perRun, run) + ` × ${runsText(run.runsPerDay)} (${run.schedule})`;
     volume = { kind: 'code', perRun, runsPerDay: run.runsPerDay, description };
     assumptions.push(`Volume: ${callsPerDayText(Number(callsPerDay.toFixed(2)))}: ${description}.`);
   } else if (run) {
-    perRunCalls = bounded(run.calls, MAX_CALLS_PER_DAY);
+    const assumed = run.calls === null;
+    perRunCalls = bounded(run.calls ?? options.defaultCallsPerDay, MAX_CALLS_PER_DAY);
     callsPerDay = 0;
-    const description = runDescription(perRunCalls, run) + (run.oneOff ? `; ${run.oneOff}` : '');
-    volume = { kind: 'code', perRun: perRunCalls, ...(run.oneOff ? { oneOff: true } : {}), description };
+    const count = assumed
+      ? `${fmt(perRunCalls)} per run, assumed (${run.source}; setting batchwise.defaultCallsPerDay, taken as one run's calls)`
+      : runDescription(perRunCalls, run);
+    const description = count + (run.oneOff ? `; ${run.oneOff}` : '');
+    volume = { kind: 'code', perRun: perRunCalls, ...(run.oneOff ? { oneOff: true } : {}), ...(assumed ? { assumed: true } : {}), description };
     assumptions.push(
       run.oneOff
         ? `Volume: ${description}. Its figures are per run, not per month (a script run once costs nothing the month after); not added to monthly totals.`

@@ -24,7 +24,7 @@ export function volumeRate(e: Estimate): string {
 
 /**
  * The source alone: 'assumed', 'from a comment', 'from a cron schedule', 'from usage report, 2026-11-01 – 2026-11-30',
- * 'from code: 10 per run × 24 runs/day', 'per run, one-off script', 'per run, from code (runs per day unknown)'.
+ * 'from code: 10 per run × 24 runs/day (cron)', 'one-off script', 'from code (runs per day unknown)'; the per-run ones follow a '10/run'.
  */
 export function volumeSourceText(v: VolumeSource): string {
   switch (v.kind) {
@@ -36,7 +36,7 @@ export function volumeSourceText(v: VolumeSource): string {
       return `from usage report, ${v.from} – ${v.to}`;
     case 'code':
       if (v.runsPerDay !== undefined) return `from code: ${PER_DAY.format(v.perRun)} per run × ${SMALL_PER_DAY.format(v.runsPerDay)} runs/day (cron)`;
-      return v.oneOff ? 'per run, one-off script' : 'per run, from code (runs per day unknown)';
+      return v.oneOff ? `one-off script${v.assumed ? ', calls per run assumed' : ''}` : 'from code (runs per day unknown)';
     default:
       return 'assumed';
   }
