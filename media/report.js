@@ -47,6 +47,9 @@
       monthlyStandard: sum('monthlyStandard'),
       monthlyWithBatch: sum('monthlyBatch'),
       monthlySavings: sum('monthlySavings'),
+      perRunSites: rows.filter((r) => r.perRun).length,
+      perRunStandard: rows.reduce((a, r) => a + (r.perRun ? r.perRun.standard : 0), 0),
+      perRunSavings: rows.reduce((a, r) => a + (r.perRun ? r.perRun.savings : 0), 0),
     };
   }
 
@@ -61,6 +64,8 @@
       ['Monthly cost now', usd(t.monthlyStandard), 'now'],
       ['Monthly cost with batch', usd(t.monthlyWithBatch), 'with-batch'],
       ['Monthly savings', usd(t.monthlySavings), 'savings'],
+      // Per-run figures (one-off scripts, runs not in the code) are never added to the monthly ones.
+      ...(t.perRunSites ? [[`Per run, ${t.perRunSites} site${t.perRunSites === 1 ? '' : 's'} (not monthly)`, `${usd(t.perRunSavings)} saved of ${usd(t.perRunStandard)}`, 'per-run']] : []),
     ]) {
       const card = el('div', undefined, 'card ' + cls);
       card.append(el('div', label, 'label'), el('div', value, 'value'));
@@ -105,9 +110,24 @@
     return td;
   }
 
+  /** One run's money: a per-run figure is never added to the monthly columns' totals. */
+  function perRunCell(value) {
+    const td = el('td', `${usd(value)}/run`, 'num per-run');
+    td.title = 'Per run (a one-off script, or runs per day not in the code): not in the monthly totals';
+    return td;
+  }
+
   /** The counted saving; a low-volume call shows what it would save (as its CodeLens does), marked as not counted. */
   function savingsCell(r) {
     if (r.verdict !== 'batchable') return el('td', '–', 'num');
+    if (r.perRun) {
+      if (r.lowVolume && r.perRun.wouldSave !== null) {
+        const td = el('td', `(${usd(r.perRun.wouldSave)}/run)`, 'num not-counted per-run');
+        td.title = `Low volume: would save ${usd(r.perRun.wouldSave)} per run; not counted in the totals`;
+        return td;
+      }
+      return perRunCell(r.perRun.savings);
+    }
     if (r.lowVolume && r.wouldSave !== null) {
       const td = el('td', `(${usd(r.wouldSave)})`, 'num not-counted');
       td.title = `Low volume: would save ${usd(r.wouldSave)}/mo; not counted in the totals`;
@@ -149,8 +169,8 @@
         el('td', r.model || '?', 'model'),
         el('td', r.verdict + (r.lowVolume ? ' (low volume)' : ''), 'verdict'),
         volumeCell(r),
-        el('td', usd(r.monthlyStandard), 'num'),
-        el('td', usd(r.monthlyBatch), 'num'),
+        r.perRun ? perRunCell(r.perRun.standard) : el('td', usd(r.monthlyStandard), 'num'),
+        r.perRun ? perRunCell(r.perRun.withBatch) : el('td', usd(r.monthlyBatch), 'num'),
         savingsCell(r),
       );
       const fixCell = el('td', undefined, 'fix');

@@ -1,5 +1,5 @@
 // The pipeline over a project: prefilter → parse → detect → classify → estimate → fix check.
-import type { AnalysisOptions, AnalysisResult, CallSite, Estimate, Finding, FixSummary, ProjectSource } from './model';
+import type { AnalysisOptions, AnalysisResult, CallSite, Classification, Estimate, Finding, FixSummary, ProjectSource } from './model';
 import { failureMessage, ModuleLookup, ParseCache, ProjectIndex, ProjectIndexOptions } from './project';
 import { Resolver } from './detect/resolve';
 import { detectInFile, mayContainCalls, DetectedCall } from './detect/detect';
@@ -18,7 +18,7 @@ function serverlessRefusal(platform: string): string {
 
 /** Stages after classification, passed in so the pipeline can be assembled (and tested) piece by piece. */
 export interface PipelineStages {
-  estimate?: (site: CallSite, options: AnalysisOptions, context?: { volume?: { callsPerDay: number; source: string } }) => Estimate | null;
+  estimate?: (site: CallSite, options: AnalysisOptions, context?: Pick<Classification, 'volume' | 'run'>) => Estimate | null;
   fixCheck?: (input: { file: string; text: string; site: CallSite; ast?: TSESTree.Program; modules?: ModuleLookup }) => FixSummary | { refused: string };
 }
 
@@ -118,7 +118,7 @@ export class Analyzer {
     const classification = this.classifier.classify(call.site, call.node, fileCalls);
     let estimate: Estimate | null = null;
     try {
-      estimate = this.stages.estimate ? this.stages.estimate(call.site, this.options, { volume: classification.volume }) : null;
+      estimate = this.stages.estimate ? this.stages.estimate(call.site, this.options, { volume: classification.volume, run: classification.run }) : null;
     } catch (err) {
       this.project.addError(file, `the cost of the call at line ${line} could not be estimated: ${failureMessage(err)}`, line);
     }
@@ -139,9 +139,13 @@ export class Analyzer {
       }
     }
     const threshold = this.options.lowVolumeThreshold ?? 0;
-    const lowVolume = classification.verdict === 'batchable' && estimate !== null && estimate.callsPerDay < threshold;
+    // A per-run figure's calls are one run's: at most one batch, whatever the day.
+    const calls = estimate ? (estimate.perRun ? estimate.perRun.calls : estimate.callsPerDay) : 0;
+    const lowVolume = classification.verdict === 'batchable' && estimate !== null && calls < threshold;
     if (lowVolume) {
-      classification.evidence.push(evidenceOf(LOW_VOLUME, LOW_VOLUME.messages.below(estimate!.callsPerDay, threshold), call.site.file, call.site.loc.start.line));
+      const e = estimate!;
+      const message = e.perRun ? LOW_VOLUME.messages.belowPerRun(e.perRun.calls, threshold) : LOW_VOLUME.messages.below(e.callsPerDay, threshold);
+      classification.evidence.push(evidenceOf(LOW_VOLUME, message, call.site.file, call.site.loc.start.line));
     }
     return { site: call.site, classification, estimate, fix, fixRefusal, ...(lowVolume ? { lowVolume } : {}) };
   }

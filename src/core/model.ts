@@ -88,8 +88,28 @@ export interface Classification {
   evidence: Evidence[];
   /** Calls per day read from the context (a cron schedule), when every path that reaches the call states one. */
   volume?: { callsPerDay: number; source: string };
+  /** Calls per run read from the code (literal loop bounds), and how often a run happens where the code says. */
+  run?: RunVolume;
   /** The serverless platform a batchable path runs on ('a Vercel function'), which stops a run long before a batch ends. */
   runsIn?: string;
+}
+
+/**
+ * A batchable call's calls per run as the code writes them: the product of the loops' literal counts
+ * (1 outside any loop). With a cron schedule, runs per day multiply it; a one-off script's figure stays
+ * per run; otherwise how often a run happens is not in the code and the figure is per run too.
+ */
+export interface RunVolume {
+  /** null: a one-off script's loop has no count in the code (its calls per run are then assumed). */
+  calls: number | null;
+  /** Where the count came from: 'the literal list of 10 at a.ts:3', 'one call per run (no loop around it)'. */
+  source: string;
+  /** Runs per day, from a cron schedule. */
+  runsPerDay?: number;
+  /** The schedule in words ("the cron schedule '0 * * * *'"), with runsPerDay. */
+  schedule?: string;
+  /** Why the entry is a one-off script (a migration, a backfill, a seed). */
+  oneOff?: string;
 }
 
 /**
@@ -100,7 +120,20 @@ export type VolumeSource =
   | { kind: 'annotation'; comment: string }
   | { kind: 'schedule'; description: string }
   | { kind: 'usage-report'; from: string; to: string; files: string[] }
+  /**
+   * Calls per run read from code; per day with a schedule's runsPerDay, else the figure is per run (see
+   * Estimate.perRun). `assumed`: a one-off script whose count is not in the code, at defaultCallsPerDay per run.
+   */
+  | { kind: 'code'; perRun: number; runsPerDay?: number; oneOff?: boolean; assumed?: boolean; description: string }
   | { kind: 'default' };
+
+/** One run's calls and what they cost, standard and on batch. */
+export interface PerRunCost {
+  calls: number;
+  standard: number;
+  batch: number;
+  savings: number;
+}
 
 export interface Estimate {
   callsPerDay: number;
@@ -111,6 +144,12 @@ export interface Estimate {
   monthlyStandard: number;
   monthlyBatch: number;
   monthlySavings: number;
+  /**
+   * The figure is per run, not per month: a one-off script, or code whose calls per run are written in
+   * it but not how often it runs. callsPerDay and the monthly figures are then 0, so no monthly total
+   * counts it; report totals add these separately.
+   */
+  perRun?: PerRunCost;
   /** The provider (or this model) sells no batch tier: monthlyBatch is monthlyStandard and there is no saving to report. */
   noBatchTier?: boolean;
   /** Every number above that was not read from code, in words. */

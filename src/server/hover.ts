@@ -3,7 +3,7 @@
 // It does not restate the diagnostic: an editor shows that message in the same hover.
 import type { Finding } from '../core/model';
 import { formatTokens, formatUsd } from '../core/report/format';
-import { volumeSourceDetail, volumeSourceText } from '../core/report/volume';
+import { figures, moneyUnit, volumeSourceDetail, volumeSourceText } from '../core/report/volume';
 import { weightOf } from './messages';
 
 const URL = /https?:\/\/[^\s<>()"'`]*[^\s<>()"'`.,;:!?]/g;
@@ -26,6 +26,10 @@ export function evidenceLine(e: { message: string; file: string; line: number })
   return e.message.includes(place) ? e.message : `${e.message} (${place})`;
 }
 
+function callsPerRun(n: number): string {
+  return `${n.toLocaleString('en-US')} call${n === 1 ? '' : 's'} per run`;
+}
+
 function calls(n: number): string {
   const v = Number(n.toFixed(n < 10 ? 2 : 0));
   return `${v.toLocaleString('en-US')} call${v === 1 ? '' : 's'}/day`;
@@ -39,10 +43,20 @@ export function hoverMarkdown(f: Finding, noiseFloor: number): string {
   if (est) {
     const v = est.volume;
     const source =
-      v.kind === 'annotation' ? `from the comment "${v.comment}"` : v.kind === 'schedule' ? `from ${v.description}` : v.kind === 'default' ? `assumed (${volumeSourceDetail(v)})` : volumeSourceText(v);
+      v.kind === 'annotation'
+        ? `from the comment "${v.comment}"`
+        : v.kind === 'schedule'
+          ? `from ${v.description}`
+          : v.kind === 'code'
+            ? `from code: ${v.description}`
+            : v.kind === 'default'
+              ? `assumed (${volumeSourceDetail(v)})`
+              : volumeSourceText(v);
+    const money = figures(est);
+    const unit = moneyUnit(est);
     out.push(
-      `**Volume:** ${markdownText(`${calls(est.callsPerDay)}, ${source}`)} · ` +
-        `${markdownText(formatUsd(est.monthlyStandard))}/mo now → ${markdownText(formatUsd(est.monthlyBatch))}/mo on batch\n\n`,
+      `**Volume:** ${markdownText(`${est.perRun ? callsPerRun(est.perRun.calls) : calls(est.callsPerDay)}, ${source}`)} · ` +
+        `${markdownText(formatUsd(money.standard))}${unit} now → ${markdownText(formatUsd(money.batch))}${unit} on batch${est.perRun ? ' (not in the monthly totals)' : ''}\n\n`,
     );
   }
   const weight = c.verdict === 'batchable' ? weightOf(f, noiseFloor) : null;

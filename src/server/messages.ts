@@ -5,7 +5,7 @@ import type { Finding } from '../core/model';
 import { formatUsd } from '../core/report/format';
 import { primaryReason } from '../core/report/message';
 import { costsNothing } from '../core/report/totals';
-import { perDay, volumeSourceText } from '../core/report/volume';
+import { figures, money, volumeText } from '../core/report/volume';
 
 const PROVIDER_NAMES: Record<string, string> = { openai: 'OpenAI', anthropic: 'Anthropic' };
 
@@ -19,19 +19,26 @@ export type Weight = 'saving' | 'noise' | 'low-volume' | 'free';
 export function weightOf(f: Finding, noiseFloor: number): Weight {
   if (costsNothing(f)) return 'free';
   if (f.lowVolume) return 'low-volume';
-  if (f.estimate && f.estimate.monthlySavings < noiseFloor) return 'noise';
+  // A per-run saving is held to the same floor: one run that saves less is noise too.
+  if (f.estimate && figures(f.estimate).savings < noiseFloor) return 'noise';
   return 'saving';
 }
 
-/** '1,000/day, assumed': how many calls a day, and where that figure came from. */
+/** '1,000/day, assumed', '10/run, one-off script': how many calls a day (or a run), and where that figure came from. */
 export function volumeOf(f: Finding): string {
-  return f.estimate ? `${perDay(f.estimate.callsPerDay)}, ${volumeSourceText(f.estimate.volume)}` : 'volume unknown';
+  return f.estimate ? volumeText(f.estimate) : 'volume unknown';
 }
 
-/** '≈ $13.70/mo at 1,000/day, assumed'. */
+/** '≈ $13.70/mo at 1,000/day, assumed', '≈ $0.12 per run at 10/run, one-off script'. */
 function savingAt(f: Finding): string {
-  if (f.estimate?.noBatchTier) return `no batch tier (≈ ${formatUsd(f.estimate.monthlyStandard)}/mo now at ${volumeOf(f)})`;
-  return f.estimate ? `≈ ${formatUsd(f.estimate.monthlySavings)}/mo at ${volumeOf(f)}` : 'half its cost';
+  const e = f.estimate;
+  if (e?.noBatchTier) return `no batch tier (≈ ${money(e, figures(e).standard)} now at ${volumeOf(f)})`;
+  return e ? `≈ ${money(e, figures(e).savings)} at ${volumeOf(f)}` : 'half its cost';
+}
+
+/** '$1.00/mo', or '$1.00' against a per-run saving. */
+function floorText(f: Finding, noiseFloor: number): string {
+  return f.estimate?.perRun ? formatUsd(noiseFloor) : `${formatUsd(noiseFloor)}/mo`;
 }
 
 function callName(f: Finding): string {
@@ -57,7 +64,7 @@ export function diagnosticMessage(f: Finding, noiseFloor: number): string {
     case 'low-volume':
       return `Batchable, low volume: would save ${savingAt(f)}, not counted (under the low-volume threshold): ${reason(f)}. ${call}${fix}.`;
     case 'noise':
-      return `Batchable, saves ${savingAt(f)} (under the ${formatUsd(noiseFloor)}/mo noise floor): ${reason(f)}. ${call}${fix}.`;
+      return `Batchable, saves ${savingAt(f)} (under the ${floorText(f, noiseFloor)} noise floor): ${reason(f)}. ${call}${fix}.`;
     default:
       return `Batchable, saves ${savingAt(f)}: ${reason(f)}. ${call}${fix}.`;
   }
@@ -67,8 +74,8 @@ export function diagnosticMessage(f: Finding, noiseFloor: number): string {
 export function lensTitle(f: Finding, noiseFloor: number): string {
   const weight = weightOf(f, noiseFloor);
   if (weight === 'free' || !f.estimate) return 'Batch API: nothing to save (the call is free)';
-  const amount = formatUsd(f.estimate.monthlySavings);
-  if (weight === 'low-volume') return `Batch API: low volume, would save ≈ ${amount}/mo (${volumeOf(f)})`;
-  if (weight === 'noise') return `Batch API: save ≈ ${amount}/mo (${volumeOf(f)}), under the ${formatUsd(noiseFloor)}/mo noise floor`;
-  return `Batch API: save ≈ ${amount}/mo (${volumeOf(f)})`;
+  const amount = money(f.estimate, figures(f.estimate).savings);
+  if (weight === 'low-volume') return `Batch API: low volume, would save ≈ ${amount} (${volumeOf(f)})`;
+  if (weight === 'noise') return `Batch API: save ≈ ${amount} (${volumeOf(f)}), under the ${floorText(f, noiseFloor)} noise floor`;
+  return `Batch API: save ≈ ${amount} (${volumeOf(f)})`;
 }

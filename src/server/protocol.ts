@@ -15,8 +15,13 @@ export interface ReportRow extends JsonFinding {
   monthlySavings: number | null;
   /** What moving a batchable call would save, counted or not (a low-volume call's too): the CodeLens's figure. */
   wouldSave: number | null;
-  /** Calls per day and where that figure came from, worded as everywhere else ('1,000/day', 'assumed'). */
+  /** Calls per day (0 for a per-run figure, whose `perDay` says '10/run') and where that figure came from, worded as everywhere else ('1,000/day', 'assumed'). */
   volume: { callsPerDay: number; perDay: string; source: string; label: string; detail: string } | null;
+  /**
+   * A per-run figure (a one-off script, runs per day not in the code): one run's money, shown instead of
+   * the monthly columns, which are 0 for it so that they add up to the monthly totals.
+   */
+  perRun: { calls: number; standard: number; withBatch: number; savings: number; wouldSave: number | null } | null;
   /** Set when the row's file changed since the row was computed: why its *Apply fix* is unavailable. */
   stale?: string;
 }
@@ -27,6 +32,10 @@ export interface ReportTotals {
   monthlyStandard: number;
   monthlyWithBatch: number;
   monthlySavings: number;
+  /** Per-run figures, kept out of the monthly ones: how many sites, one run of each now, and what batching saves per run. */
+  perRunSites: number;
+  perRunStandard: number;
+  perRunSavings: number;
 }
 
 /** `batchwise/report` (client → server): the workspace's savings report, scanning when asked or when there is none yet. */

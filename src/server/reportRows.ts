@@ -3,7 +3,7 @@
 import type { Finding, UsageReconciliation } from '../core/model';
 import { toJsonFinding } from '../core/report/json';
 import { computeTotals, findingSavings, findingWithBatch } from '../core/report/totals';
-import { perDay, volumeSourceDetail, volumeSourceLabel, volumeSourceText } from '../core/report/volume';
+import { volumeRate, volumeSourceDetail, volumeSourceLabel, volumeSourceText } from '../core/report/volume';
 import type { ReportRow } from './protocol';
 import type { ToWebview } from '../vscode/report/protocol';
 
@@ -15,11 +15,21 @@ export function toRow(folder: string, f: Finding): ReportRow {
     ...row,
     folder,
     monthlyStandard: e ? e.monthlyStandard : null,
-    monthlyBatch: findingWithBatch(f),
+    // A per-run row's monthly money is 0 (see perRun); findingWithBatch gives its own unit's.
+    monthlyBatch: e?.perRun ? 0 : findingWithBatch(f),
     monthlySavings: e ? findingSavings(f) : null,
     wouldSave: e && f.classification.verdict === 'batchable' ? e.monthlySavings : null,
     volume: e
-      ? { callsPerDay: e.callsPerDay, perDay: perDay(e.callsPerDay), source: volumeSourceText(e.volume), label: volumeSourceLabel(e.volume), detail: volumeSourceDetail(e.volume) }
+      ? { callsPerDay: e.callsPerDay, perDay: volumeRate(e), source: volumeSourceText(e.volume), label: volumeSourceLabel(e.volume), detail: volumeSourceDetail(e.volume) }
+      : null,
+    perRun: e?.perRun
+      ? {
+          calls: e.perRun.calls,
+          standard: e.perRun.standard,
+          withBatch: e.perRun.standard - findingSavings(f, 'run'),
+          savings: findingSavings(f, 'run'),
+          wouldSave: f.classification.verdict === 'batchable' ? e.perRun.savings : null,
+        }
       : null,
   };
 }
@@ -44,7 +54,16 @@ export function reportMessage(folders: ReportFolderFindings[], generatedAt: stri
         return reason ? { ...row, stale: reason } : row;
       }),
     ),
-    totals: { callSites: t.callSites, batchable: t.batchable, monthlyStandard: t.monthlyStandard, monthlyWithBatch: t.monthlyWithBatch, monthlySavings: t.monthlySavings },
+    totals: {
+      callSites: t.callSites,
+      batchable: t.batchable,
+      monthlyStandard: t.monthlyStandard,
+      monthlyWithBatch: t.monthlyWithBatch,
+      monthlySavings: t.monthlySavings,
+      perRunSites: t.perRunSites,
+      perRunStandard: t.perRunStandard,
+      perRunSavings: t.perRunSavings,
+    },
     errors: folders.flatMap((f) => f.errors),
     generatedAt,
     usage: folders.flatMap((f) => (f.usage ? [{ folder: f.name, reconciliation: f.usage }] : [])),

@@ -329,7 +329,7 @@ export function startServer(connection: Connection, tokens?: TokenThread): void 
     folders: [],
     rows: [],
     locations: [],
-    totals: { callSites: 0, batchable: 0, monthlyStandard: 0, monthlyWithBatch: 0, monthlySavings: 0 },
+    totals: { callSites: 0, batchable: 0, monthlyStandard: 0, monthlyWithBatch: 0, monthlySavings: 0, perRunSites: 0, perRunStandard: 0, perRunSavings: 0 },
     display: { monthlySavings: '', monthlyStandard: '', monthlyWithBatch: '' },
     errors: [],
     generatedAt: '',

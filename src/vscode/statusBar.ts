@@ -28,7 +28,10 @@ export class SavingsStatusBar implements vscode.Disposable {
         this.item.text = `$(graph) ${display.monthlySavings}/mo`;
         this.item.tooltip = new vscode.MarkdownString(
           `**Batchwise**: ${totals.batchable} of ${totals.callSites} LLM call sites are batchable.\n\n` +
-            `${display.monthlyStandard}/mo now → ${display.monthlyWithBatch}/mo with the Batch APIs.\n\nClick for the savings report.`,
+            `${display.monthlyStandard}/mo now → ${display.monthlyWithBatch}/mo with the Batch APIs.\n\n` +
+            // Older servers send no per-run totals.
+            (totals.perRunSites ? `${totals.perRunSites} call site${totals.perRunSites === 1 ? ' is' : 's are'} priced per run (one-off scripts, or runs per day not in the code), not in these monthly figures.\n\n` : '') +
+            'Click for the savings report.',
         );
       }
     }

@@ -63,8 +63,8 @@ after(async () => {
 const rowCount = () => page.locator('#rows tbody tr.row').count();
 /** The table's columns (1-based, as nth-child counts them). */
 const COLUMN = { file: 1, line: 2, provider: 3, model: 4, verdict: 5, volume: 6, now: 7, withBatch: 8, savings: 9, fix: 10 };
-/** A money cell's amount: '–' is none, '(…)' a saving not counted. */
-const money = (t: string) => (t === '–' ? 0 : Number(t.replace(/[$,<()]/g, '')));
+/** A money cell's monthly amount: '–' is none, '(…)' a saving not counted, '…/run' a per-run figure, in no monthly total. */
+const money = (t: string) => (t === '–' || t.endsWith('/run') || t.endsWith('/run)') ? 0 : Number(t.replace(/[$,<()]/g, '')));
 const sent = () => page.evaluate(() => (globalThis as unknown as { __sent: { type: string }[] }).__sent);
 
 test('cards and rows show what the engine computed; the page asked for data when ready', async () => {
@@ -154,11 +154,15 @@ test('export buttons and apply-fix post typed messages', async () => {
 test('each row gives its volume and where it came from, and sorts by it', async () => {
   const row = (file: string) => page.locator('#rows tbody tr.row', { hasText: file }).locator(`td:nth-child(${COLUMN.volume})`);
   assert.equal(await row('summarize-nightly').textContent(), '5,000/daycomment');
-  assert.equal(await row('run-evals').textContent(), '1,000/dayassumed');
+  assert.equal(await row('tag-notes').textContent(), '1,000/dayassumed');
   assert.equal(await row('digest-cron').textContent(), '1/dayschedule');
-  assert.match((await row('run-evals').getAttribute('title'))!, /^1,000\/day, assumed: setting defaultCallsPerDay$/);
+  assert.match((await row('tag-notes').getAttribute('title'))!, /^1,000\/day, assumed: setting defaultCallsPerDay$/);
+  // The 2-case eval: a per-run figure, read from its literal list.
+  assert.equal(await row('run-evals').textContent(), '2/runcode');
+  assert.match((await row('run-evals').getAttribute('title'))!, /^2\/run, from code \(runs per day unknown\): 2 per run \(the literal list of 2 at evals\/run-evals\.ts:13\)$/);
   await page.click('th[data-key="volume"]');
-  const perDay = (await page.locator(`#rows tbody tr.row td:nth-child(${COLUMN.volume}) .per-day`).allTextContents()).map((t) => Number(t.replace(/[,/day]/g, '')));
+  // Per-run rows have no calls a day: they sort after the others.
+  const perDay = (await page.locator(`#rows tbody tr.row td:nth-child(${COLUMN.volume}) .per-day`).allTextContents()).filter((t) => t.endsWith('/day')).map((t) => Number(t.replace(/[,/day]/g, '')));
   assert.deepEqual(perDay, [...perDay].sort((a, b) => b - a));
   assert.equal(perDay[0], 5000);
 });
@@ -176,9 +180,10 @@ test('a low-volume call shows what it would save, the CodeLens figure, marked as
 
 test('filters narrow the cards and the charts too, not only the rows', async () => {
   const card = (cls: string) => page.locator(`#cards .card.${cls} .value`).textContent();
-  await page.selectOption('#provider', 'anthropic');
+  // OpenAI: its calls save money each month (the Anthropic ones here are low volume or per run).
+  await page.selectOption('#provider', 'openai');
   try {
-    const shown = message.rows.filter((r) => r.provider === 'anthropic');
+    const shown = message.rows.filter((r) => r.provider === 'openai');
     const sum = (xs: (number | null)[]) => xs.reduce<number>((a, x) => a + (x ?? 0), 0);
     assert.equal(await card('savings'), formatUsd(sum(shown.map((r) => r.monthlySavings))));
     assert.equal(await card('now'), formatUsd(sum(shown.map((r) => r.monthlyStandard))));
@@ -186,10 +191,10 @@ test('filters narrow the cards and the charts too, not only the rows', async () 
     assert.ok(!(await page.locator('#filter-note').isHidden()));
     // Long names are cut at the front ('…name.ts').
     const charted = await page.locator('#chart-file .chart-label').allTextContents();
-    const anthropicFiles = [...new Set(shown.filter((r) => (r.monthlySavings ?? 0) > 0).map((r) => r.file))];
-    assert.equal(charted.length, anthropicFiles.length, charted.join(', '));
-    for (const label of charted) assert.ok(anthropicFiles.some((f) => f.endsWith(label.replace(/^…/, ''))), label);
-    assert.deepEqual(await page.locator('#chart-provider .chart-label').allTextContents(), ['anthropic']);
+    const openaiFiles = [...new Set(shown.filter((r) => (r.monthlySavings ?? 0) > 0).map((r) => r.file))];
+    assert.equal(charted.length, openaiFiles.length, charted.join(', '));
+    for (const label of charted) assert.ok(openaiFiles.some((f) => f.endsWith(label.replace(/^…/, ''))), label);
+    assert.deepEqual(await page.locator('#chart-provider .chart-label').allTextContents(), ['openai']);
   } finally {
     await page.selectOption('#provider', '');
   }
@@ -289,4 +294,15 @@ test('the charts draw a bar per file and provider with savings, and the page is 
   await blank.close();
   assert.ok(pixels.colours > 50, `only ${pixels.colours} colours in the screenshot`);
   assert.ok(pixels.inked > 0.05, `only ${(pixels.inked * 100).toFixed(1)} % of the screenshot differs from the background`);
+});
+
+test('a per-run figure (the 2-case eval, the one-off backfill) shows per run in its row and in its own card, never in the monthly ones', async () => {
+  const evals = message.rows.find((r) => r.file === 'evals/run-evals.ts')!;
+  assert.equal(evals.perRun?.calls, 2);
+  assert.equal(evals.monthlyStandard, 0, 'no monthly money');
+  const now = page.locator('#rows tbody tr.row', { hasText: 'run-evals' }).locator(`td:nth-child(${COLUMN.now})`);
+  assert.equal(await now.textContent(), `${formatUsd(evals.perRun!.standard)}/run`);
+  assert.equal(message.totals.perRunSites, message.rows.filter((r) => r.perRun).length);
+  assert.equal(await page.locator('#cards .card.per-run .value').textContent(), `${formatUsd(message.totals.perRunSavings)} saved of ${formatUsd(message.totals.perRunStandard)}`);
+  assert.equal(await page.locator('#cards .card.per-run .label').textContent(), `Per run, ${message.totals.perRunSites} sites (not monthly)`);
 });

@@ -2,6 +2,8 @@
 import type { Evidence } from '../model';
 import type { Node } from '../parse/walk';
 import type { EntryMatch, Rule } from './rules/rule';
+import type { LoopCount } from './loopCount';
+import { ONE_OFF_RULES, oneOffScript } from './oneOff';
 
 /**
  * What a path says about who waits. 'open': Batchwise cannot tell. 'excluded': test code. 'blocked': a
@@ -21,6 +23,8 @@ export interface Loop extends Evidence {
   fromDisk?: boolean;
   /** A literal list: a fan-out written in the code (`for (const tone of TONES)`), not a dataset. */
   literal?: boolean;
+  /** How many times the loop runs, where the code writes it (a literal list, `take: 10`, `i < 30`): the calls per run. */
+  count?: LoopCount;
 }
 
 export interface Span {
@@ -56,6 +60,8 @@ export interface Path {
   commandLine?: string;
   /** How many more paths like this one the walk found and left out, to stay within its budget. */
   more?: number;
+  /** The entry is a one-off script (a migration, a backfill, a seed), in words: its calls are counted per run, not per day. */
+  oneOff?: string;
 }
 
 /** The path an entry makes: its effect is its rule's ('neutral' rules leave it open). */
@@ -71,7 +77,15 @@ export function toPath(entry: EntryMatch, file: string): Path {
     loops: [],
     ...(entry.schedule ? { schedule: entry.schedule } : {}),
     ...(entry.platform ? { platform: entry.platform } : {}),
+    ...oneOffOf(entry, file),
   };
+}
+
+/** A script entry in a file or npm script named as a one-off (migrations/, backfill*, seed*, one-off*). */
+function oneOffOf(entry: EntryMatch, file: string): Pick<Path, 'oneOff'> {
+  if (!ONE_OFF_RULES.has(entry.rule)) return {};
+  const reason = oneOffScript(file, entry.script);
+  return reason ? { oneOff: reason } : {};
 }
 
 /** A path that ends where Batchwise cannot tell who waits. */
@@ -130,8 +144,8 @@ export const MAX_PATHS = 64;
 
 /** What the verdict reads off a path: two paths alike in all of it decide the same, wherever they start. */
 function signature(p: Path): string {
-  const loops = p.loops.map((l) => `${l.rule}:${l.file}:${l.line}:${l.batchSource ?? ''}:${l.fromDisk ?? ''}:${l.literal ?? ''}`).join(',');
-  return `${p.effect}|${p.rule.id}|${p.runByUnknown ?? ''}|${p.moduleLevel ?? ''}|${p.startup !== undefined}|${p.commandLine !== undefined}|${p.platform ?? ''}|${p.schedule ?? ''}|${loops}`;
+  const loops = p.loops.map((l) => `${l.rule}:${l.file}:${l.line}:${l.batchSource ?? ''}:${l.fromDisk ?? ''}:${l.literal ?? ''}:${l.count?.n ?? ''}`).join(',');
+  return `${p.effect}|${p.rule.id}|${p.runByUnknown ?? ''}|${p.moduleLevel ?? ''}|${p.startup !== undefined}|${p.commandLine !== undefined}|${p.platform ?? ''}|${p.schedule ?? ''}|${p.oneOff ?? ''}|${loops}`;
 }
 
 /**

@@ -8,7 +8,7 @@ import type {
   AnalysisOptions, AnalysisResult, Estimate, Finding, ModelReconciliation, ModelUsage, PriceRow, Provider, UsageReconciliation, UsageTotals,
 } from '../model';
 import { findPrice } from './prices';
-import { callsPerDayText, DAYS_PER_MONTH } from './estimate';
+import { callsPerDayText, DAYS_PER_MONTH, volumeCalls } from './estimate';
 import { DAY_MS, emptyTotals, hasUsage, UsageFile } from './usage';
 import { isLowVolume, lowVolumeEvidence } from './lowVolume';
 
@@ -248,7 +248,9 @@ export function summarizeUsage(files: readonly UsageFile[], overrides: readonly 
 
 /** The static figures a site's share is weighed by. */
 function weightsOf(e: Estimate): { requests: number; input: number; output: number } {
-  return { requests: e.callsPerDay, input: e.callsPerDay * e.inputTokens, output: e.callsPerDay * e.outputTokens };
+  // A per-run site weighs as one run a day: the report's measured days say how often it really ran.
+  const calls = volumeCalls(e);
+  return { requests: calls, input: calls * e.inputTokens, output: calls * e.outputTokens };
 }
 
 function isStatic(f: Finding): f is Finding & { estimate: Estimate } {
@@ -329,7 +331,7 @@ function calibratedEstimate(f: Finding & { estimate: Estimate }, c: ModelCalibra
   assumptions.push(SITE.prices(c.model, c.standard, c.batch, PRICING_PAGE[c.provider as keyof typeof PRICING_PAGE] ?? ''));
   for (const n of c.priceNotes) assumptions.push(sentence(n));
   if (day.inputCached + day.cacheWrite5m + day.cacheWrite1h > 0) assumptions.push(sentence(NOTES.batchOnCached(c.provider)));
-  assumptions.push(SITE.staticBasis(e.callsPerDay, e.inputTokens, e.outputTokens));
+  assumptions.push(SITE.staticBasis(volumeCalls(e), e.inputTokens, e.outputTokens));
   // What the static estimate said besides its volume and month (model fallbacks, tokenizer notes) still holds.
   for (const a of e.assumptions) if (!/^(Volume:|A month is|Prices for )/.test(a)) assumptions.push(`(static) ${a}`);
   assumptions.push(`A month is ${DAYS_PER_MONTH} days.`);

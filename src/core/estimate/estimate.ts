@@ -1,6 +1,6 @@
 // Monthly cost of a call site now and on the batch path, with every number that was not read from
 // code stated as an assumption.
-import type { AnalysisOptions, CallSite, Estimate, PriceRow, VolumeSource } from '../model';
+import type { AnalysisOptions, CallSite, Estimate, PriceRow, RunVolume, VolumeSource } from '../model';
 import { fallbackEmbeddingModel, FALLBACK_MODEL, findPrice } from './prices';
 import { providerInfo } from '../detect/providers';
 import { APPROXIMATE_BYTES_PER_TOKEN, CountBudget, countPromptTokens, encodingFor, FILE_COUNT_BUDGET_CHARS, TokenCount } from './tokens';
@@ -45,9 +45,32 @@ export function callsPerDayText(n: number): string {
   return `${fmt(n)} call${n === 1 ? '' : 's'}/day`;
 }
 
+/** '1 call per run', '10 calls per run'. */
+export function callsPerRunText(n: number): string {
+  return `${fmt(n)} call${n === 1 ? '' : 's'} per run`;
+}
+
+/** '24 runs/day', '0.14 runs/day'. */
+function runsText(n: number): string {
+  const r = Number(n.toFixed(2));
+  return `${fmt(r)} run${r === 1 ? '' : 's'}/day`;
+}
+
+/** '10 per run (the literal list of 10 at a.ts:3)'. */
+function runDescription(calls: number, run: Pick<RunVolume, 'source'>): string {
+  return `${fmt(calls)} per run (${run.source})`;
+}
+
+/** The calls a figure is for: per run when the estimate is per run, else per day. */
+export function volumeCalls(e: Estimate): number {
+  return e.perRun ? e.perRun.calls : e.callsPerDay;
+}
+
 export interface EstimateContext {
   /** Calls per day read from the call's context (a cron schedule), used when no annotation states one. */
   volume?: { callsPerDay: number; source: string };
+  /** Calls per run read from the code, and runs per day or a one-off script where the code says (see RunVolume). */
+  run?: RunVolume;
   /** What the call's file may still have counted in this analysis (see fileCountBudget); none: no limit. */
   countBudget?: CountBudget;
 }
@@ -137,28 +160,50 @@ export function estimateSite(site: CallSite, options: AnalysisOptions, context: 
   }
 
   const declared = annotatedVolume(site.annotation);
+  const run = declared === null && !context.volume ? context.run : undefined;
   let callsPerDay: number;
+  let volume: VolumeSource;
+  let perRunCalls: number | null = null;
   if (declared !== null) {
     callsPerDay = bounded(declared, MAX_CALLS_PER_DAY);
+    volume = { kind: 'annotation', comment: `batchwise: ${site.annotation}` };
     assumptions.push(
       `Volume: ${callsPerDayText(callsPerDay)}, from the comment "batchwise: ${site.annotation}"${callsPerDay === declared ? '' : ` (capped at ${fmt(MAX_CALLS_PER_DAY)}, the most Batchwise counts)`}.`,
     );
   } else if (context.volume) {
     callsPerDay = context.volume.callsPerDay;
+    volume = { kind: 'schedule', description: context.volume.source };
     assumptions.push(`Volume: ${callsPerDayText(Number(callsPerDay.toFixed(2)))}, from ${context.volume.source}.`);
+  } else if (run && run.runsPerDay !== undefined && run.calls !== null) {
+    const perRun = bounded(run.calls, MAX_CALLS_PER_DAY);
+    callsPerDay = bounded(perRun * run.runsPerDay, MAX_CALLS_PER_DAY);
+    const description = runDescription(perRun, run) + ` × ${runsText(run.runsPerDay)} (${run.schedule})`;
+    volume = { kind: 'code', perRun, runsPerDay: run.runsPerDay, description };
+    assumptions.push(`Volume: ${callsPerDayText(Number(callsPerDay.toFixed(2)))}: ${description}.`);
+  } else if (run) {
+    const assumed = run.calls === null;
+    perRunCalls = bounded(run.calls ?? options.defaultCallsPerDay, MAX_CALLS_PER_DAY);
+    callsPerDay = 0;
+    const count = assumed
+      ? `${fmt(perRunCalls)} per run, assumed (${run.source}; setting batchwise.defaultCallsPerDay, taken as one run's calls)`
+      : runDescription(perRunCalls, run);
+    const description = count + (run.oneOff ? `; ${run.oneOff}` : '');
+    volume = { kind: 'code', perRun: perRunCalls, ...(run.oneOff ? { oneOff: true } : {}), ...(assumed ? { assumed: true } : {}), description };
+    assumptions.push(
+      run.oneOff
+        ? `Volume: ${description}. Its figures are per run, not per month (a script run once costs nothing the month after); not added to monthly totals.`
+        : `Volume: ${description}. How often it runs is not in the code: the figures are per run, not added to monthly totals (state the runs with a "// batchwise: N/day" comment).`,
+    );
   } else {
     callsPerDay = options.defaultCallsPerDay;
+    volume = { kind: 'default' };
     assumptions.push(`Volume: ${callsPerDayText(callsPerDay)} assumed (setting batchwise.defaultCallsPerDay; state it with a "// batchwise: N/day" comment).`);
   }
-  const volume: VolumeSource =
-    declared !== null
-      ? { kind: 'annotation', comment: `batchwise: ${site.annotation}` }
-      : context.volume
-        ? { kind: 'schedule', description: context.volume.source }
-        : { kind: 'default' };
-  assumptions.push(`A month is ${DAYS_PER_MONTH} days.`);
+  if (perRunCalls === null) assumptions.push(`A month is ${DAYS_PER_MONTH} days.`);
 
-  const daily = dailyCost(noBatchTier ? { ...price, batchInput: price.input, batchOutput: price.output } : price, inputTokens, outputTokens, callsPerDay);
+  const priced = noBatchTier ? { ...price, batchInput: price.input, batchOutput: price.output } : price;
+  const daily = dailyCost(priced, inputTokens, outputTokens, callsPerDay);
+  const perRun = perRunCalls === null ? null : dailyCost(priced, inputTokens, outputTokens, perRunCalls);
   return {
     ...(noBatchTier ? { noBatchTier: true } : {}),
     callsPerDay,
@@ -168,6 +213,7 @@ export function estimateSite(site: CallSite, options: AnalysisOptions, context: 
     monthlyStandard: daily.standard * DAYS_PER_MONTH,
     monthlyBatch: daily.batch * DAYS_PER_MONTH,
     monthlySavings: daily.savings * DAYS_PER_MONTH,
+    ...(perRun ? { perRun: { calls: perRunCalls!, standard: perRun.standard, batch: perRun.batch, savings: perRun.savings } } : {}),
     assumptions,
   };
 }

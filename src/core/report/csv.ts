@@ -2,7 +2,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { volumeSourceDetail } from './volume';
 import type { AnalysisResult } from '../model';
-import { cents } from './format';
+import { cents, subCents } from './format';
 import { findingSavings, findingWithBatch } from './totals';
 import { printable } from './printable';
 
@@ -10,6 +10,8 @@ export const CSV_COLUMNS = [
   'file', 'line', 'column', 'provider', 'api', 'model', 'verdict', 'confidence', 'low_volume', 'calls_per_day',
   'input_tokens', 'output_tokens', 'monthly_standard_usd', 'monthly_batch_usd', 'monthly_savings_usd', 'fix', 'evidence',
   'monthly_with_batch_usd', 'volume_source', 'volume_detail',
+  // A per-run figure (a one-off script, runs not in the code): its money is here, and the monthly columns are 0.
+  'calls_per_run', 'per_run_standard_usd', 'per_run_batch_usd', 'per_run_savings_usd',
 ] as const;
 
 /**
@@ -31,7 +33,8 @@ export function toCsv(result: AnalysisResult): string {
       f.classification.verdict, f.classification.confidence, f.lowVolume ? 'yes' : 'no', e?.callsPerDay ?? '',
       e?.inputTokens ?? '', e?.outputTokens ?? '', e ? cents(e.monthlyStandard) : '', e ? cents(e.monthlyBatch) : '',
       e ? cents(findingSavings(f)) : '', f.fix?.strategy ?? '', f.classification.evidence.map((x) => `${x.rule}: ${x.message}`).join(' | '),
-      e ? cents(findingWithBatch(f)!) : '', e?.volume.kind ?? '', e ? volumeSourceDetail(e.volume) : '',
+      e && !e.perRun ? cents(findingWithBatch(f)!) : e ? 0 : '', e?.volume.kind ?? '', e ? volumeSourceDetail(e.volume) : '',
+      e?.perRun?.calls ?? '', e?.perRun ? subCents(e.perRun.standard) : '', e?.perRun ? subCents(e.perRun.batch) : '', e?.perRun ? subCents(findingSavings(f, 'run')) : '',
     ].map(inert);
   });
   return stringify([[...CSV_COLUMNS], ...rows]);

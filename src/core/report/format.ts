@@ -19,3 +19,8 @@ export function formatTokens(n: number): string {
 export function cents(n: number): number {
   return Math.round(n * 100) / 100;
 }
+
+/** Money to a hundredth of a cent: one run of a small script costs less than a cent, which cents would make free. */
+export function subCents(n: number): number {
+  return Math.round(n * 1e4) / 1e4;
+}

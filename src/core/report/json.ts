@@ -1,6 +1,6 @@
 // The CLI's JSON document. Stable: fields are added, never renamed.
 import type { AnalysisResult, Estimate, Evidence, Finding, UsageReconciliation } from '../model';
-import { cents } from './format';
+import { cents, subCents } from './format';
 import { computeTotals, Totals } from './totals';
 import { usageJson } from './usage';
 
@@ -24,7 +24,7 @@ export interface JsonFinding {
   verdict: string;
   confidence: number;
   evidence: Evidence[];
-  /** Money rounded to cents. */
+  /** Money rounded to cents (per-run money, perRun, to a hundredth of a cent). */
   estimate: Estimate | null;
   fix: { strategy: string; safe: boolean } | null;
   endLine: number;
@@ -56,6 +56,7 @@ export function toJsonFinding(f: Finding): JsonFinding {
           monthlyStandard: cents(e.monthlyStandard),
           monthlyBatch: cents(e.monthlyBatch),
           monthlySavings: cents(e.monthlySavings),
+          ...(e.perRun ? { perRun: { calls: e.perRun.calls, standard: subCents(e.perRun.standard), batch: subCents(e.perRun.batch), savings: subCents(e.perRun.savings) } } : {}),
           assumptions: [...e.assumptions],
         }
       : null,
@@ -81,6 +82,8 @@ export function toJsonReport(root: string, result: AnalysisResult): JsonReport {
       monthlyBatchableStandard: cents(totals.monthlyBatchableStandard),
       monthlyWithBatch: cents(totals.monthlyWithBatch),
       monthlySavings: cents(totals.monthlySavings),
+      perRunStandard: subCents(totals.perRunStandard),
+      perRunSavings: subCents(totals.perRunSavings),
     },
     errors: result.errors.map(({ file, message }) => ({ file, message })),
     ...(result.usage ? { usage: usageJson(result.usage) } : {}),

@@ -4,7 +4,7 @@ import { usageMarkdownLines } from './usage';
 import { volumeText } from './volume';
 import { formatUsd } from './format';
 import { primaryReason } from './message';
-import { computeTotals, findingSavings } from './totals';
+import { computeTotals, rowSavings } from './totals';
 import { printable } from './printable';
 
 /**
@@ -37,6 +37,13 @@ export function toMarkdown(result: AnalysisResult): string {
     `| Monthly cost now | ${formatUsd(t.monthlyStandard)} |`,
     `| Monthly cost with batch | ${formatUsd(t.monthlyWithBatch)} |`,
     `| Monthly savings | ${formatUsd(t.monthlySavings)} |`,
+    ...(t.perRunSites > 0
+      ? [
+          `| Per-run call sites (not in the monthly figures) | ${t.perRunSites} |`,
+          `| One run of each, now | ${formatUsd(t.perRunStandard)} |`,
+          `| Savings per run | ${formatUsd(t.perRunSavings)} |`,
+        ]
+      : []),
     '',
   ];
   if (result.findings.length > 0) {
@@ -45,7 +52,7 @@ export function toMarkdown(result: AnalysisResult): string {
       const e = f.estimate;
       const why = primaryReason(f);
       out.push(
-        `| ${cell(f.site.file)} | ${f.site.loc.start.line} | ${cell(`${f.site.provider} ${f.site.api}`)} | ${cell(f.site.model ?? '?')} | ${f.classification.verdict}${f.lowVolume ? ' (low volume)' : ''} | ${e ? cell(volumeText(e)) : '–'} | ${e ? formatUsd(e.monthlyStandard) : '–'} | ${f.classification.verdict === 'batchable' ? formatUsd(findingSavings(f)) : '–'} | ${cell(why)} |`,
+        `| ${cell(f.site.file)} | ${f.site.loc.start.line} | ${cell(`${f.site.provider} ${f.site.api}`)} | ${cell(f.site.model ?? '?')} | ${f.classification.verdict}${f.lowVolume ? ' (low volume)' : ''} | ${e ? cell(volumeText(e)) : '–'} | ${e ? formatUsd(e.perRun ? e.perRun.standard : e.monthlyStandard) + (e.perRun ? ' per run' : '') : '–'} | ${f.classification.verdict === 'batchable' ? formatUsd(rowSavings(f)) + (e?.perRun ? ' per run' : '') : '–'} | ${cell(why)} |`,
       );
     }
     out.push('');

@@ -1,7 +1,6 @@
 // What a finding says, in one sentence: the diagnostic, the SARIF result and the Markdown report use it.
 import type { Finding } from '../model';
-import { volumeSourceText, volumeText } from './volume';
-import { formatUsd } from './format';
+import { figures, money, volumeSourceText, volumeText } from './volume';
 import { costsNothing } from './totals';
 import { PROVIDER_INFO } from '../detect/providers';
 import { DECLARED_CONTEXT, LOW_VOLUME } from '../classify/rules/calls';
@@ -30,8 +29,9 @@ export function primaryReason(f: Finding): string {
 /** '1 request a day (assumed)', '40 requests a day (from usage report, …)'. */
 function lowVolumeRate(f: Finding): string {
   if (!f.estimate) return '? requests a day';
-  const n = Number(f.estimate.callsPerDay.toFixed(2));
-  return `${n.toLocaleString('en-US')} request${n === 1 ? '' : 's'} a day (${volumeSourceText(f.estimate.volume)})`;
+  const e = f.estimate;
+  const n = Number((e.perRun ? e.perRun.calls : e.callsPerDay).toFixed(2));
+  return `${n.toLocaleString('en-US')} request${n === 1 ? '' : 's'} ${e.perRun ? 'per run' : 'a day'} (${volumeSourceText(e.volume)})`;
 }
 
 /** The message for a batchable or unknown finding (user-waiting calls are not reported). */
@@ -45,12 +45,12 @@ export function findingMessage(f: Finding): string {
       return `${call} is batchable (${sentence(why)}), but it costs nothing now, so the Batch API saves nothing; batch it only for throughput${f.fix ? ' (a Quick Fix is available)' : ''}.`;
     }
     if (f.estimate?.noBatchTier) {
-      return `${call} is batchable (${sentence(why)}), but ${provider} has no batch tier, so batching saves nothing there (≈ ${formatUsd(f.estimate.monthlyStandard)}/mo now at ${volumeText(f.estimate)}).`;
+      return `${call} is batchable (${sentence(why)}), but ${provider} has no batch tier, so batching saves nothing there (≈ ${money(f.estimate, figures(f.estimate).standard)} now at ${volumeText(f.estimate)}).`;
     }
-    const saving = f.estimate ? formatUsd(f.estimate.monthlySavings) : 'half its cost';
+    const saving = f.estimate ? money(f.estimate, figures(f.estimate).savings) : 'half its cost';
     return f.lowVolume
-      ? `${call} is batchable (${sentence(why)}), but at about ${lowVolumeRate(f)} it is low volume: batching would save ≈ ${saving}/mo.`
-      : `${call} is batchable: ${sentence(why)}. Moving it to the Batch API saves ≈ ${saving}/mo${f.estimate ? ` at ${volumeText(f.estimate)}` : ''}${f.fix ? '; a Quick Fix is available' : ''}.`;
+      ? `${call} is batchable (${sentence(why)}), but at about ${lowVolumeRate(f)} it is low volume: batching would save ≈ ${saving}.`
+      : `${call} is batchable: ${sentence(why)}. Moving it to the Batch API saves ≈ ${saving}${f.estimate ? ` at ${volumeText(f.estimate)}` : ''}${f.fix ? '; a Quick Fix is available' : ''}.`;
   }
   return `Batchwise cannot tell whether a person waits for this ${call}: ${sentence(why)}. Add "// batchwise: batch N/day" or "// batchwise: user-waiting" above it.`;
 }

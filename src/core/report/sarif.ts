@@ -2,7 +2,7 @@
 // a batch API (BW001) or whose context is unknown (BW002), with the savings as result properties.
 import type { Log, ReportingDescriptor, Result } from 'sarif';
 import type { AnalysisResult, Finding, Severity } from '../model';
-import { cents } from './format';
+import { cents, subCents } from './format';
 import { DOCS_BASE, findingMessage, RULE_CODES } from './message';
 import { computeTotals, costsNothing } from './totals';
 import { usageJson } from './usage';
@@ -75,6 +75,7 @@ function toResult(f: Finding, severity: Severity, fingerprint: string): Result {
       callsPerDay: e?.callsPerDay ?? null,
       volumeSource: e?.volume.kind ?? null,
       volume: e ? volumeText(e) : null,
+      ...(e?.perRun ? { perRun: { calls: e.perRun.calls, standardUsd: subCents(e.perRun.standard), batchUsd: subCents(e.perRun.batch), savingsUsd: subCents(batchable && !f.lowVolume ? e.perRun.savings : 0) } } : {}),
       evidence: f.classification.evidence.map((x) => `${x.rule}: ${x.message} (${x.file}:${x.line})`),
       assumptions: e?.assumptions ?? [],
       fix: f.fix?.strategy ?? null,
@@ -137,6 +138,7 @@ export function toSarif(rootUri: string, result: AnalysisResult, version: string
           monthlyStandardUsd: cents(totals.monthlyStandard),
           monthlyWithBatchUsd: cents(totals.monthlyWithBatch),
           monthlySavingsUsd: cents(totals.monthlySavings),
+          ...(totals.perRunSites > 0 ? { perRunSites: totals.perRunSites, perRunStandardUsd: subCents(totals.perRunStandard), perRunSavingsUsd: subCents(totals.perRunSavings) } : {}),
           ...(result.usage ? { usage: usageJson(result.usage) } : {}),
         },
       },

@@ -1,9 +1,9 @@
 // A terminal table: aligned columns, money right-aligned, colour only when asked (the CLI asks on a TTY).
 import type { AnalysisResult, Finding, Verdict } from '../model';
 import { usageTableLines } from './usage';
-import { perDay, volumeSourceLabel, volumeSummary } from './volume';
+import { perRunTotalsLine, volumeRate, volumeSourceLabel, volumeSummary } from './volume';
 import { formatUsd } from './format';
-import { computeTotals, findingSavings, findingWithBatch } from './totals';
+import { computeTotals, findingWithBatch, rowSavings } from './totals';
 import { printable } from './printable';
 
 export interface TableOptions {
@@ -31,10 +31,11 @@ export function toTable(result: AnalysisResult, options: TableOptions): string {
       printable(`${f.site.provider} ${f.site.api}`),
       f.site.model === null ? '?' : printable(f.site.model),
       f.classification.verdict + (f.lowVolume ? ' (low volume)' : ''),
-      e ? `${perDay(e.callsPerDay)} ${volumeSourceLabel(e.volume)}` : '-',
-      e ? formatUsd(e.monthlyStandard) : '-',
-      e ? formatUsd(findingWithBatch(f)!) : '-',
-      f.classification.verdict === 'batchable' ? formatUsd(findingSavings(f)) : '-',
+      e ? `${volumeRate(e)} ${volumeSourceLabel(e.volume)}` : '-',
+      // A per-run figure says so in each cell: the columns are monthly.
+      e ? formatUsd(e.perRun ? e.perRun.standard : e.monthlyStandard) + (e.perRun ? '/run' : '') : '-',
+      e ? formatUsd(findingWithBatch(f)!) + (e.perRun ? '/run' : '') : '-',
+      f.classification.verdict === 'batchable' ? formatUsd(rowSavings(f)) + (e?.perRun ? '/run' : '') : '-',
     ];
   });
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -85,6 +86,8 @@ export function toTable(result: AnalysisResult, options: TableOptions): string {
   out.push(`Monthly cost now:         ${formatUsd(t.monthlyStandard).padStart(12)}`);
   out.push(`Monthly cost with batch:  ${formatUsd(t.monthlyWithBatch).padStart(12)}`);
   out.push(paint(ANSI.bold + ANSI.green, `Monthly savings:          ${formatUsd(t.monthlySavings).padStart(12)}`));
+  const perRun = perRunTotalsLine(t);
+  if (perRun) out.push(perRun);
   if (result.usage) out.push('', ...usageTableLines(result.usage));
   if (result.errors.length > 0) {
     out.push('');

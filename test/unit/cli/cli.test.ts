@@ -86,14 +86,19 @@ test('audit table: aligned, uncoloured when piped, totals at the end; --output w
   const rowEnds = lines.slice(1, 9).map((l) => l.length);
   assert.equal(new Set(rowEnds).size, 1, 'money columns are right-aligned to one edge');
   // The money columns add up to the totals printed under them.
-  const money = (s: string) => (s === '-' ? 0 : Number(s.replace(/[$,<]/g, '')));
+  // A per-run cell ('$0.09/run') is not in the monthly totals.
+  const money = (s: string) => (s === '-' || s.endsWith('/run') ? 0 : Number(s.replace(/[$,<]/g, '')));
   const cells = lines.slice(1, 9).map((l) => l.trim().split(/\s{2,}/));
   const total = (label: string) => money(new RegExp(`${label}:\\s+(\\S+)`).exec(res.stdout)![1]);
   for (const [col, label] of [[5, 'Monthly cost now'], [6, 'Monthly cost with batch'], [7, 'Monthly savings']] as const) {
     const sum = cells.reduce((a, c) => a + money(c[col]), 0);
     assert.ok(Math.abs(sum - total(label)) <= 0.01 * cells.length, `${label}: rows add to ${sum}, total says ${total(label)}`);
   }
-  assert.match(res.stdout, /8 call sites: 5 batchable \(1 low volume\), 3 user-waiting, 0 unknown/);
+  // The 2-case eval makes 2 calls a run (low volume, per run); the backfill is a one-off, per run.
+  assert.match(res.stdout, /8 call sites: 5 batchable \(2 low volume\), 3 user-waiting, 0 unknown/);
+  assert.match(res.stdout, /evals\/run-evals\.ts:14 .* 2\/run code .*\/run$/m);
+  assert.match(res.stdout, /scripts\/backfill-embeddings\.ts:14 .* 1,000\/run one-off .*\/run$/m);
+  assert.match(res.stdout, /^Per run, not in the monthly figures: 2 call sites/m);
   assert.match(res.stdout, /Monthly savings:\s+\$\d/);
   const dir = mkdtempSync(join(tmpdir(), 'bw-cli-'));
   try {

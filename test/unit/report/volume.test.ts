@@ -24,15 +24,20 @@ const byFile = (r: typeof result, file: string) => r.findings.find((f) => f.site
 
 test('the estimate carries its volume source as a typed field', () => {
   assert.deepEqual(byFile(plain, 'scripts/nightly.ts').estimate!.volume, { kind: 'annotation', comment: 'batchwise: batch 3000/day' });
-  assert.deepEqual(byFile(plain, 'scripts/backfill.ts').estimate!.volume, { kind: 'default' });
+  assert.deepEqual(byFile(plain, 'scripts/classify.ts').estimate!.volume, { kind: 'default' });
+  // A backfill is a one-off script: per run, at the assumed count (its rows come from a file); a usage report still wins.
+  const backfill = byFile(plain, 'scripts/backfill.ts').estimate!.volume;
+  assert.deepEqual(backfill.kind === 'code' ? [backfill.perRun, backfill.oneOff, backfill.assumed] : backfill, [1000, true, true]);
   assert.equal(byFile(result, 'scripts/backfill.ts').estimate!.volume.kind, 'usage-report');
-  assert.equal(volumeText(byFile(plain, 'scripts/backfill.ts').estimate!), '1,000/day, assumed');
+  assert.equal(volumeText(byFile(plain, 'scripts/classify.ts').estimate!), '1,000/day, assumed');
+  assert.equal(volumeText(byFile(plain, 'scripts/backfill.ts').estimate!), '1,000/run, one-off script, calls per run assumed');
   assert.equal(volumeText(byFile(plain, 'scripts/nightly.ts').estimate!), '3,000/day, from a comment');
   assert.equal(volumeText(byFile(result, 'scripts/nightly.ts').estimate!), '1,500/day, from usage report, 2026-11-01 – 2026-11-30');
 });
 
 test('the diagnostic message gives the saving with its volume and source', () => {
-  assert.match(findingMessage(byFile(plain, 'scripts/backfill.ts')), /saves ≈ \$[\d.,]+\/mo at 1,000\/day, assumed[;.]/);
+  assert.match(findingMessage(byFile(plain, 'scripts/classify.ts')), /saves ≈ \$[\d.,]+\/mo at 1,000\/day, assumed[;.]/);
+  assert.match(findingMessage(byFile(plain, 'scripts/backfill.ts')), /saves ≈ \$[\d.,]+ per run at 1,000\/run, one-off script, calls per run assumed[;.]/);
   assert.match(findingMessage(byFile(result, 'scripts/backfill.ts')), /saves ≈ \$0\.28\/mo at 500\/day, from usage report, 2026-11-01 – 2026-11-30[;.]/);
 });
 

@@ -77,9 +77,9 @@ function spawnable(command: string[]): string[] {
 }
 
 /** Opens a call with no volume comment and returns its diagnostic and hover. */
-/** A call on the default volume that saves more than the $1/mo noise floor, so its severity is the setting's. */
+/** A call on the default volume that saves more than the $1/mo noise floor, so its severity is the setting's (the tagging script's: its notes come from a query). */
 async function defaultVolumeCall(client: LspTestClient) {
-  const uri = await client.open('evals/run-evals.ts');
+  const uri = await client.open('scripts/tag-notes.ts');
   const [d] = (await client.diagnosticsFor(uri, 1)).diagnostics;
   const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: d.range.start })) as Hover;
   return { d, hover: (hover.contents as { value: string }).value };

@@ -62,26 +62,36 @@ test('the message starts with the verdict and the saving, with its volume source
   const message = diagnosticMessage(f, 1);
   assert.ok(message.startsWith(`Batchable, saves ≈ $${f.estimate!.monthlySavings.toFixed(2)}/mo at 5,000/day, from a comment: reached only from scripts/summarize-nightly.ts`), message);
   assert.match(message, /OpenAI chat\.completions call; a Quick Fix is available\.$/);
-  const assumed = diagnosticMessage(at('evals/run-evals.ts'), 1);
-  assert.match(assumed, /^Batchable, saves ≈ \$6\.75\/mo at 1,000\/day, assumed: reached only from evals\/run-evals\.ts/);
+  const tag = at('scripts/tag-notes.ts');
+  const assumed = diagnosticMessage(tag, 1);
+  assert.ok(assumed.startsWith(`Batchable, saves ≈ $${tag.estimate!.monthlySavings.toFixed(2)}/mo at 1,000/day, assumed: reached only from scripts/tag-notes.ts`), assumed);
+  // The 2-case eval: 2 calls a run, read from its literal list; how often it runs is not in the code.
+  const evals = diagnosticMessage(at('evals/run-evals.ts'), 1);
+  assert.match(evals, /^Batchable, low volume: would save ≈ <\$0\.01 per run at 2\/run, from code \(runs per day unknown\), not counted/);
 });
 
 test('below the noise floor a batchable call is a hint that says so; at floor 0 it is a warning', () => {
+  // A one-off backfill: its figure is per run, and a run's saving is under the floor.
   const f = at('scripts/backfill-embeddings.ts');
-  assert.ok(f.estimate!.monthlySavings < 1);
+  assert.ok(f.estimate!.perRun!.savings < 1);
   const text = textOf(f.site.file);
   const doc = TextDocument.create('file:///x.ts', 'typescript', 1, text);
   const hint = toDiagnostic(f, { severity: 'warning', noiseFloor: 1 }, text, (o) => doc.positionAt(o))!;
   assert.equal(hint.severity, 4);
-  assert.match(hint.message as string, /^Batchable, saves ≈ \$0\.06\/mo at 1,000\/day, assumed \(under the \$1\.00\/mo noise floor\): /);
+  assert.match(hint.message as string, /^Batchable, saves ≈ <\$0\.01 per run at 1,000\/run, one-off script, calls per run assumed \(under the \$1\.00 noise floor\): /);
   assert.equal(toDiagnostic(f, { severity: 'warning', noiseFloor: 0 }, text, (o) => doc.positionAt(o))!.severity, 2);
-  assert.equal(toDiagnostic(f, { severity: 'error', noiseFloor: 0.05 }, text, (o) => doc.positionAt(o))!.severity, 1);
-  assert.match(lensTitle(f, 1), /^Batch API: save ≈ \$0\.06\/mo \(1,000\/day, assumed\), under the \$1\.00\/mo noise floor$/);
+  assert.equal(toDiagnostic(f, { severity: 'error', noiseFloor: f.estimate!.perRun!.savings / 2 }, text, (o) => doc.positionAt(o))!.severity, 1);
+  assert.match(lensTitle(f, 1), /^Batch API: save ≈ <\$0\.01 per run \(1,000\/run, one-off script, calls per run assumed\), under the \$1\.00 noise floor$/);
+  // A monthly figure under the floor says /mo.
+  const tag = at('scripts/tag-notes.ts');
+  assert.match(lensTitle(tag, 5), /^Batch API: save ≈ \$\d+\.\d\d\/mo \(1,000\/day, assumed\), under the \$5\.00\/mo noise floor$/);
 });
 
 test('the CodeLens gives the saving and its volume source; a low-volume call the amount it would save', () => {
   const lenses = savingsLenses(findings, 1).map((l) => l.command!.title);
-  assert.ok(lenses.includes('Batch API: save ≈ $6.75/mo (1,000/day, assumed)'), lenses.join(' | '));
+  const tag = at('scripts/tag-notes.ts');
+  assert.ok(lenses.includes(`Batch API: save ≈ $${tag.estimate!.monthlySavings.toFixed(2)}/mo (1,000/day, assumed)`), lenses.join(' | '));
+  assert.ok(lenses.includes('Batch API: low volume, would save ≈ <$0.01 per run (2/run, from code (runs per day unknown))'), lenses.join(' | '));
   const cron = at('src/jobs/digest-cron.ts');
   assert.equal(cron.lowVolume, true);
   assert.equal(lensTitle(cron, 1), `Batch API: low volume, would save ≈ $${cron.estimate!.monthlySavings.toFixed(2)}/mo (1/day, from a cron schedule)`);

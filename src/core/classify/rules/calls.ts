@@ -36,6 +36,8 @@ export const LOW_VOLUME = defineRule({
   messages: {
     below: (perDay: number, threshold: number) =>
       `about ${perDay} request${perDay === 1 ? '' : 's'} a day is below the ${threshold}/day threshold where a batch is worth the wait; reported as low-volume, not as a saving to chase`,
+    belowPerRun: (perRun: number, threshold: number) =>
+      `${perRun} request${perRun === 1 ? '' : 's'} per run (one batch at most) is below the ${threshold}/day threshold where a batch is worth the wait; reported as low-volume, not as a saving to chase`,
   },
 });
 

@@ -184,7 +184,7 @@ export function packageScript(q: ModuleQuestion): EntryMatch | null {
   for (const p of scoped) {
     if (p.scripts.length === 0) continue;
     const [name, command] = p.scripts[0];
-    return entry(NPM_SCRIPT, NPM_SCRIPT.messages.script(name, p.dir === '' ? '' : ` of ${p.dir}/package.json`, command), q.fi.ast);
+    return entry(NPM_SCRIPT, NPM_SCRIPT.messages.script(name, p.dir === '' ? '' : ` of ${p.dir}/package.json`, command), q.fi.ast, { script: name });
   }
   for (const p of scoped) {
     for (const [name, target] of Object.entries(p.pkg.bin)) {

@@ -6,6 +6,7 @@ import { visit, type Node } from '../../parse/walk';
 import { isFunctionLike, propertyName, unwrap } from '../../syntax/nodes';
 import type { SyntaxModel } from '../../syntax/model';
 import type { Loop } from '../path';
+import { loopCount } from '../loopCount';
 import { defineRule } from './rule';
 
 export const LOOP_OVER_COLLECTION = defineRule({
@@ -76,6 +77,7 @@ export function loopAround(fi: SyntaxModel, file: string, cur: Node, child: Node
       return null;
   }
   const source = iterated ? batchSource(fi, file, iterated, 0) : null;
+  const count = loopCount(fi, cur, iterated);
   return {
     rule: LOOP_OVER_COLLECTION.id,
     message: source ? LOOP_OVER_COLLECTION.messages.over(message, source) : message,
@@ -84,6 +86,7 @@ export function loopAround(fi: SyntaxModel, file: string, cur: Node, child: Node
     ...(source ? { batchSource: source } : {}),
     ...(source && isDiskSource(source) ? { fromDisk: true } : {}),
     ...(source?.startsWith(LITERAL) ? { literal: true } : {}),
+    ...(count ? { count } : {}),
   };
 }
 

@@ -32,10 +32,19 @@ export interface EntryMatch {
   schedule?: string;
   /** The serverless platform that runs it ('a Vercel function'): it stops a run after minutes. */
   platform?: string;
+  /** The npm script that runs the entry's file, by name: a `db:seed` or `backfill` script is run once, not daily. */
+  script?: string;
 }
 
-export function entry(rule: Rule, message: string, node: Node, extra: Pick<EntryMatch, 'schedule' | 'platform'> = {}): EntryMatch {
-  return { rule, message, node, ...(extra.schedule !== undefined ? { schedule: extra.schedule } : {}), ...(extra.platform !== undefined ? { platform: extra.platform } : {}) };
+export function entry(rule: Rule, message: string, node: Node, extra: Pick<EntryMatch, 'schedule' | 'platform' | 'script'> = {}): EntryMatch {
+  return {
+    rule,
+    message,
+    node,
+    ...(extra.schedule !== undefined ? { schedule: extra.schedule } : {}),
+    ...(extra.platform !== undefined ? { platform: extra.platform } : {}),
+    ...(extra.script !== undefined ? { script: extra.script } : {}),
+  };
 }
 
 /** Reads a constant string the recognisers cannot see on their own (`ROUTES.ask`, `QUEUE_NAME`). */
