@@ -3,7 +3,7 @@ import type { CallSite, Fix, FixSummary, TextEdit } from '../model';
 import type { TSESTree } from '../parse/parse';
 import { checkLoopHoist, LOOP_HOIST, NOT_PER_ITEM } from './loopHoist';
 import { BATCH_QUEUE, checkBatchQueue, IN_LOOP } from './batchQueue';
-import { helperModuleFor } from './helper';
+import { helperModuleFor, HelperModuleKind } from './helper';
 import { sequentialRefusal } from './sequential';
 import { ModuleStyle, moduleStyleFor } from './moduleStyle';
 import { compiledByTsc, placeHelper, resolutionCandidates } from './placement';
@@ -120,11 +120,20 @@ function planFixOnLf(req: FixRequest, eol: LineEnding): FixPlan {
   const plan = check.plan;
   // The helper is written for the SDK version the project compiles against, or refused where none fits.
   const sdk = read ? sdkVersionFor(plan.helperKind, req.file, read) : undefined;
+  // The AI SDK bridge sends the batch through the provider's official client, which an AI SDK project may not have.
+  if ('aiSdk' in plan && plan.aiSdk && read && !sdk) {
+    const pkg = SDK_PACKAGE[plan.helperKind];
+    return { ok: false, reason: `the batch goes through the official \`${pkg}\` package, which the project does not list (no package.json, lockfile or node_modules names it): add it (npm install ${pkg}) to get a fix` };
+  }
   const fits = helperVariantFor(plan.helperKind, sdk, req.site.api);
   if (!fits.ok) return fits;
   // Created files take the line ending of the file that imports them.
   const needed = [{ path: plan.helperPath, content: withLineEnding(helperModuleFor(plan.helperPath, plan.moduleKind, plan.helperKind, fits.variant), eol), kind: plan.helperKind as HelperModule }];
   if ('queuePath' in plan) needed.push({ path: plan.queuePath, content: withLineEnding(helperModuleFor(plan.queuePath, plan.moduleKind, 'queue'), eol), kind: 'queue' });
+  if ('aiSdk' in plan && plan.aiSdk) {
+    const bridge = plan.aiSdk;
+    needed.push({ path: bridge.path, content: withLineEnding(helperModuleFor(bridge.path, plan.moduleKind, bridge.kind, undefined, bridge.siblingExtension), eol), kind: bridge.kind });
+  }
   const createFiles: { path: string; content: string }[] = [];
   for (const [i, file] of needed.entries()) {
     const existing = i === 0 && req.existingHelper !== undefined ? req.existingHelper : read?.(file.path);
@@ -175,7 +184,7 @@ function planFixOnLf(req: FixRequest, eol: LineEnding): FixPlan {
   };
 }
 
-type HelperModule = 'openai' | 'anthropic' | 'queue';
+type HelperModule = HelperModuleKind;
 
 /** What a loop hoist changes in what the program does (it is then unsafe); a batch queue is unsafe for its timing alone. */
 function changesOf(plan: object): string | null {
@@ -187,6 +196,7 @@ function writtenFor(content: string, path: string, kind: HelperModule): string |
   // Line endings aside: a checkout with autocrlf changes them.
   const matches = (variant?: HelperVariant) => (['cjs', 'esm'] as const).some((moduleKind) => sameButLineEndings(content, helperModuleFor(path, moduleKind, kind, variant)));
   if (kind === 'queue') return matches() ? 'the batch queue' : undefined;
+  if (kind === 'ai-sdk-openai' || kind === 'ai-sdk-anthropic') return undefined;
   return allVariants(kind).find(matches)?.fits;
 }
 
