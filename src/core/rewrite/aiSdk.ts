@@ -6,7 +6,9 @@
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import { propertyName, unwrap } from '../syntax/nodes';
 import type { Node } from '../parse/walk';
-import type { FileFacts } from './effects';
+import { providerInfo } from '../detect/providers';
+import type { Provider } from '../model';
+import type { Binding, FileFacts } from './effects';
 import type { AiSdkHelperKind } from './helper';
 import type { RewriteProvider } from './sdkVersion';
 
@@ -83,7 +85,7 @@ export function aiSdkCallProblem(api: string, provider: string, call: TSESTree.C
       : `no batch rewrite for the AI SDK's \`${name}\``;
   }
   if (provider !== 'openai' && provider !== 'anthropic') {
-    return `an AI SDK call with a ${provider} model: the batch rewrite of AI SDK calls covers models of @ai-sdk/openai and @ai-sdk/anthropic`;
+    return `an AI SDK call with a ${providerInfo(provider as Provider).label} model: the batch rewrite of AI SDK calls covers models of @ai-sdk/openai and @ai-sdk/anthropic`;
   }
   if (provider === 'anthropic' && /^ai-sdk\.embed/.test(api)) return 'Anthropic has no embeddings API to batch';
   const callee = unwrap(call.callee);
@@ -134,6 +136,20 @@ function modelProblem(api: string, provider: RewriteProvider, model: Node, facts
   }
   if (m.arguments.length !== 1 || m.arguments[0].type === T.SpreadElement) return `the model is made with settings (\`${facts.quote(m)}\`) the batch may not follow; ${written}`;
   return m;
+}
+
+/**
+ * Whether a binding is an AI SDK provider instance (`openai` of '@ai-sdk/openai') that the file only
+ * makes models with (`openai('…')`, `openai.chat('…')`): such calls change nothing a request reads.
+ */
+export function onlyMakesModels(b: Binding, facts: FileFacts): boolean {
+  if (b.kind !== 'import' || !b.import || !Object.values(PROVIDER_SOURCES).includes(b.import.source)) return false;
+  return facts.referencesOf(b).every((ref) => {
+    const parent = facts.parents.get(ref);
+    if (parent?.type === T.CallExpression && parent.callee === ref) return true;
+    const grand = parent ? facts.parents.get(parent) : undefined;
+    return parent?.type === T.MemberExpression && parent.object === ref && !parent.computed && grand?.type === T.CallExpression && grand.callee === parent;
+  });
 }
 
 /**

@@ -26,7 +26,7 @@ import { keepComments } from './keepComments';
 import { fileNames } from './names';
 import { rewriteEndpoints } from '../detect/catalogue';
 import { providerInfo } from '../detect/providers';
-import { AI_SDK_HELPER, AiSdkCall, aiSdkCallProblem, aiSdkResultProblem } from './aiSdk';
+import { AI_SDK_HELPER, AiSdkCall, aiSdkCallProblem, aiSdkResultProblem, onlyMakesModels } from './aiSdk';
 import type { AiSdkHelperKind } from './helper';
 
 export const LOOP_HOIST = 'loop-hoist';
@@ -744,6 +744,8 @@ function changeProblem(loop: Loop, moved: Moved, call: Node, callStart: number, 
   for (const [b, reads] of byBinding) {
     // A const holding a string, number or boolean cannot change at all.
     if ((b.kind === 'const' || b.kind === 'import') && b.id && ['string', 'number', 'boolean'].includes(facts.kindOf(b.id) ?? '')) continue;
+    // An AI SDK provider instance the file only makes models with (openai('…') elsewhere) changes nothing.
+    if (onlyMakesModels(b, facts)) continue;
     const isItem = itemBindings.has(b);
     for (const ref of facts.referencesOf(b)) {
       if (inMoved(ref)) continue;

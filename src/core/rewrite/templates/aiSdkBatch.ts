@@ -106,12 +106,14 @@ function endpointOf(url: string): Endpoint | undefined {
  * Runs `call` (generateText, generateObject, embed or embedMany) once per options object, the requests
  * through one batch; resolves when every call has its result or its error, in call order.
  */
-export async function runAiSdkBatch<Options, Result>(
-  call: (options: Options) => PromiseLike<Result>,
-  // `& {}`: the options are typed by the function called (their object literals get its types), not the other way round.
-  requests: ((Options & {}) | UnbuiltRequest)[],
+export async function runAiSdkBatch<Call extends (options: never) => PromiseLike<unknown>>(
+  call: Call,
+  // Typed by the function called, so the options' object literals get its types (`role: 'user'`).
+  requests: (Parameters<Call>[0] | UnbuiltRequest)[],
   options: BatchRunOptions = {},
-): Promise<AiSdkBatchResults<Result>> {
+): Promise<AiSdkBatchResults<Awaited<ReturnType<Call>>>> {
+  type Result = Awaited<ReturnType<Call>>;
+  const run = call as unknown as (options: unknown) => PromiseLike<Result>;
   wrapFetch();
   const held: (Held | undefined)[] = new Array(requests.length);
   const sentOrSettled: Promise<void>[] = [];
@@ -141,7 +143,7 @@ export async function runAiSdkBatch<Options, Result>(
         markSent();
       });
     };
-    const result = request instanceof UnbuiltRequest ? Promise.reject(request.error) : calls.run(handler, () => Promise.resolve().then(() => call(request)));
+    const result = request instanceof UnbuiltRequest ? Promise.reject(request.error) : calls.run(handler, () => Promise.resolve().then(() => run(request)));
     // A call that fails before it sends anything (a bad prompt) fails alone, as before.
     result.then(markSent, markSent);
     return result;
