@@ -373,7 +373,8 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
   // request that may throw is built through `batchwiseRequest`, which turns the throw into that
   // request's failure: `get(i)` throws it at the item's place, after the items before it ran, as the
   // original did. (Refusing such requests would refuse nearly every one: any member access may throw.)
-  const wrap = [request, ...moved.needed].some((n) => facts.mayThrow(n)) || loop.patterns.some((p) => p.type !== T.Identifier);
+  // (An AI SDK call's options are built inside the deferred call, where a throw fails that call alone.)
+  const wrap = (!target.aiSdk && [request, ...moved.needed].some((n) => facts.mayThrow(n))) || loop.patterns.some((p) => p.type !== T.Identifier);
 
   // An AI SDK call imports the bridge, which imports the provider's helper beside it.
   const aiSdk = target.aiSdk
@@ -400,17 +401,18 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
       .split('\n')
       .map((line, i) => (i === 0 ? line : line.replace(new RegExp(`^[ \\t]{0,${Math.max(0, shift)}}`), '')))
       .join('\n');
-  const requestText = dedent(src(request));
+  // An AI SDK call is batched as itself, deferred (`() => generateText({ … })`): the bridge runs it, and its result keeps the call's own types.
+  const requestText = target.aiSdk ? `() => ${src(client)}(${dedent(src(request))})` : dedent(src(request));
   const mapBody = moved.needed.length
     ? `{\n${moved.needed
         .sort((a, b) => a.range[0] - b.range[0])
         .map((d) => `${anchorIndent}  ${dedent(srcWithoutComments(d)).replace(/\n/g, '\n  ')}`)
         .join('\n')}\n${anchorIndent}  return ${requestText.replace(/\n/g, '\n  ')};\n${anchorIndent}}`
-    : request.type === T.ObjectExpression
+    : request.type === T.ObjectExpression && !target.aiSdk
       ? `(${requestText})`
       : requestText;
   const build = `(${loop.mapParams(unused, forRequest)}) => ${mapBody}`;
-  const run = `${loop.awaitsBatch ? 'await ' : ''}${helperName}(${src(client)}, ${items}.map(${wrap ? `${requestName}(${build})` : build}))`;
+  const run = `${loop.awaitsBatch ? 'await ' : ''}${helperName}(${target.aiSdk ? '' : `${src(client)}, `}${items}.map(${wrap ? `${requestName}(${build})` : build}))`;
   edits.push({ range: [loop.anchor.range[0], loop.anchor.range[0]], newText: hoisted.replace('$RUN', run) + anchorIndent });
   for (const d of dropped) edits.push({ range: [parsed.text.lastIndexOf('\n', d.range[0] - 1), d.range[1]], newText: '' });
   // A declaration only the request read, kept where it was because building it may throw there, ahead of

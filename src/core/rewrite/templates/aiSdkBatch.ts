@@ -23,7 +23,7 @@ import { type MessageBatchRunOptions, runMessagesBatch } from './anthropicBatch'
 /** Poll intervals, timeout, abort signal, state folder, resubmissions: the batch helper's options. */
 export type BatchRunOptions = OpenAIBatchRunOptions; // @sdk !openai: export type BatchRunOptions = MessageBatchRunOptions;
 
-/** A call whose options could not be built (see `batchwiseRequest`): it is not run, and `get(i)` throws what building them threw. */
+/** A call that could not be made (see `batchwiseRequest`): it is not run, and `get(i)` throws what making it threw. */
 export class UnbuiltRequest {
   readonly error: unknown;
   constructor(error: unknown) {
@@ -32,9 +32,9 @@ export class UnbuiltRequest {
 }
 
 /**
- * Wraps the function that builds each call's options (`items.map(batchwiseRequest((item) => ({ … })))`):
- * options whose construction throws, say on an item without the field they read, become that call's
- * failure, thrown by `get(i)` where the loop would have built them, instead of failing every call.
+ * Wraps the function that makes each call (`items.map(batchwiseRequest(({ text }) => () => generateText({ … })))`):
+ * a call whose making throws, say on an item its pattern cannot destructure, becomes that call's
+ * failure, thrown by `get(i)` where the loop would have made it, instead of failing every call.
  */
 export function batchwiseRequest<Args extends unknown[], Options>(build: (...args: Args) => Options): (...args: Args) => Options | UnbuiltRequest {
   return (...args) => {
@@ -103,17 +103,10 @@ function endpointOf(url: string): Endpoint | undefined {
 }
 
 /**
- * Runs `call` (generateText, generateObject, embed or embedMany) once per options object, the requests
+ * Runs each call (`() => generateText({ … })`, generateObject, embed or embedMany), their requests
  * through one batch; resolves when every call has its result or its error, in call order.
  */
-export async function runAiSdkBatch<Call extends (options: never) => PromiseLike<unknown>>(
-  call: Call,
-  // Typed by the function called, so the options' object literals get its types (`role: 'user'`).
-  requests: (Parameters<Call>[0] | UnbuiltRequest)[],
-  options: BatchRunOptions = {},
-): Promise<AiSdkBatchResults<Awaited<ReturnType<Call>>>> {
-  type Result = Awaited<ReturnType<Call>>;
-  const run = call as unknown as (options: unknown) => PromiseLike<Result>;
+export async function runAiSdkBatch<Result>(requests: ((() => PromiseLike<Result>) | UnbuiltRequest)[], options: BatchRunOptions = {}): Promise<AiSdkBatchResults<Result>> {
   wrapFetch();
   const held: (Held | undefined)[] = new Array(requests.length);
   const sentOrSettled: Promise<void>[] = [];
@@ -143,7 +136,7 @@ export async function runAiSdkBatch<Call extends (options: never) => PromiseLike
         markSent();
       });
     };
-    const result = request instanceof UnbuiltRequest ? Promise.reject(request.error) : calls.run(handler, () => Promise.resolve().then(() => run(request)));
+    const result = request instanceof UnbuiltRequest ? Promise.reject(request.error) : calls.run(handler, () => Promise.resolve().then(request));
     // A call that fails before it sends anything (a bad prompt) fails alone, as before.
     result.then(markSent, markSent);
     return result;
