@@ -67,7 +67,9 @@ export function fixableStrategy(req: { file: string; text: string; site: CallSit
   const lf = inLfView(req.text, req.site);
   const { strategy, check } = choose(req.file, lf.text, lf.site, 'batchwise/openaiBatch.ts', lf.text === req.text ? req.ast : undefined, req.projectModuleStyle, req.modules);
   if (!check.ok) return { refused: check.reason };
-  const fits = helperVariantFor(check.plan.helperKind, req.sdkFor?.(check.plan.helperKind), req.site.api);
+  const sdk = req.sdkFor?.(check.plan.helperKind);
+  if (req.sdkFor && !sdk && 'aiSdk' in check.plan && check.plan.aiSdk) return { refused: officialClientMissing(check.plan.helperKind) };
+  const fits = helperVariantFor(check.plan.helperKind, sdk, req.site.api);
   if (!fits.ok) return { refused: fits.reason };
   const changes = changesOf(check.plan);
   return changes ? { strategy, safe: false, changes } : { strategy, safe: strategy === LOOP_HOIST };
@@ -123,10 +125,7 @@ function planFixOnLf(req: FixRequest, eol: LineEnding): FixPlan {
   // The helper is written for the SDK version the project compiles against, or refused where none fits.
   const sdk = read ? sdkVersionFor(plan.helperKind, req.file, read) : undefined;
   // The AI SDK bridge sends the batch through the provider's official client, which an AI SDK project may not have.
-  if ('aiSdk' in plan && plan.aiSdk && read && !sdk) {
-    const pkg = SDK_PACKAGE[plan.helperKind];
-    return { ok: false, reason: `the batch goes through the official \`${pkg}\` package, which the project does not list (no package.json, lockfile or node_modules names it): add it (npm install ${pkg}) to get a fix` };
-  }
+  if ('aiSdk' in plan && plan.aiSdk && read && !sdk) return { ok: false, reason: officialClientMissing(plan.helperKind) };
   const fits = helperVariantFor(plan.helperKind, sdk, req.site.api);
   if (!fits.ok) return fits;
   // Created files take the line ending of the file that imports them.
@@ -187,6 +186,12 @@ function planFixOnLf(req: FixRequest, eol: LineEnding): FixPlan {
 }
 
 type HelperModule = HelperModuleKind;
+
+/** Why an AI SDK call gets no fix in a project without the official client its batch goes through. */
+function officialClientMissing(provider: RewriteProvider): string {
+  const pkg = SDK_PACKAGE[provider];
+  return `the batch goes through the official \`${pkg}\` package, which the project does not list (no package.json, lockfile or node_modules names it): add it (npm install ${pkg}) to get a fix`;
+}
 
 /** What a loop hoist changes in what the program does (it is then unsafe); a batch queue is unsafe for its timing alone. */
 function changesOf(plan: object): string | null {

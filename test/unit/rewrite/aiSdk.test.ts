@@ -10,7 +10,7 @@ import * as ts from 'typescript';
 import { Analyzer } from '../../../src/core/analyze';
 import { DEFAULT_OPTIONS } from '../../../src/core/model';
 import { parseSource } from '../../../src/core/parse/parse';
-import { applyEdits, planFix } from '../../../src/core/rewrite';
+import { applyEdits, fixableStrategy, planFix } from '../../../src/core/rewrite';
 import { helperModuleFor } from '../../../src/core/rewrite/helper';
 import { FIXTURES, REPO_ROOT } from '../helpers';
 import { FakeOpenAI, startFakeOpenAI } from '../../fake-provider/openai';
@@ -116,6 +116,38 @@ test('an AI SDK fix needs the official client the batch goes through: without it
     !plan.ok && plan.reason,
     'the batch goes through the official `@anthropic-ai/sdk` package, which the project does not list (no package.json, lockfile or node_modules names it): add it (npm install @anthropic-ai/sdk) to get a fix',
   );
+  // The audit's cheap check says the same (the workspace gives it the project's SDK versions).
+  const summary = fixableStrategy({ file: 'main.ts', text, site, sdkFor: () => undefined });
+  assert.equal('refused' in summary && summary.refused, !plan.ok && plan.reason);
+  assert.deepEqual(fixableStrategy({ file: 'main.ts', text, site, sdkFor: () => ({ version: '1.13.0', source: 'package.json' }) }), { strategy: 'loop-hoist', safe: true });
+});
+
+test('the bridges type-check under the strictest settings projects use, beside the provider helpers (ES module and CommonJS)', () => {
+  const strictest: ts.CompilerOptions = {
+    noEmit: true, strict: true, target: ts.ScriptTarget.ES2022, skipLibCheck: true, types: ['node'], esModuleInterop: true,
+    exactOptionalPropertyTypes: true, noFallthroughCasesInSwitch: true, noImplicitOverride: true, noImplicitReturns: true,
+    noPropertyAccessFromIndexSignature: true, noUncheckedIndexedAccess: true, noUnusedLocals: true, noUnusedParameters: true,
+    isolatedModules: true, allowUnreachableCode: false,
+  };
+  for (const [variant, extra, pkg, ext] of [
+    ['esm', { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, verbatimModuleSyntax: true }, '{ "type": "module" }', '.js'],
+    ['cjs', { module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10 }, '{}', ''],
+  ] as const) {
+    const dir = join(WORK, 'strictest', variant);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'package.json'), pkg);
+    const files: Record<string, string> = {
+      'openaiBatch.ts': helperModuleFor('openaiBatch.ts', 'esm', 'openai'),
+      'anthropicBatch.ts': helperModuleFor('anthropicBatch.ts', 'esm', 'anthropic'),
+      'aiSdkOpenAI.ts': helperModuleFor('aiSdkOpenAI.ts', 'esm', 'ai-sdk-openai', undefined, ext),
+      'aiSdkAnthropic.ts': helperModuleFor('aiSdkAnthropic.ts', 'esm', 'ai-sdk-anthropic', undefined, ext),
+    };
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    const program = ts.createProgram(['aiSdkOpenAI.ts', 'aiSdkAnthropic.ts'].map((n) => join(dir, n)), { ...strictest, ...extra });
+    const errors = ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName.split('/').pop()} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+    assert.deepEqual(errors, [], variant);
+  }
 });
 
 test('the bridge imports the provider helper beside it with the extension the project\'s imports need', () => {

@@ -166,6 +166,12 @@ export async function runAiSdkBatch<Result>(requests: ((() => PromiseLike<Result
 }
 
 // @sdk openai {
+/** The request id the helper gives a result (from its output line), for the answer's header. */
+function requestId(result: unknown): string | null {
+  const id = (result as { _request_id?: unknown })._request_id;
+  return typeof id === 'string' ? id : null;
+}
+
 /** The client the AI SDK would have used: its base URL, API key, organization and project, read off the request it made. */
 function openaiClient(first: Held, endpoint: Endpoint): OpenAI {
   const auth = first.headers.get('authorization') ?? '';
@@ -225,11 +231,6 @@ async function answerAnthropic(_endpoint: Endpoint, requests: Held[], options: M
 // @sdk }
 
 const answerBatch = answerOpenAI; // @sdk !openai: const answerBatch = answerAnthropic;
-
-function requestId(result: unknown): string | null {
-  const id = (result as { _request_id?: unknown })._request_id;
-  return typeof id === 'string' ? id : null;
-}
 
 function json(status: number, body: unknown, id: string | null): Response {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
