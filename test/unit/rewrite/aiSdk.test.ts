@@ -282,3 +282,53 @@ test('each rewritten AI SDK program prints what the original prints against the 
   const batches = (f: { openai: FakeOpenAI; anthropic: FakeAnthropic }) => [f.openai.stats.batchesCreated, f.anthropic.stats.batchesCreated];
   assert.ok(batches(fakes.ok).every((n) => n >= 2), JSON.stringify(batches(fakes.ok)));
 });
+
+test('the bridge holds back only a batched call\'s POST to the endpoint: other requests go out, a retry gets the same answer, a call that fails before sending fails alone', async () => {
+  // Calls written as the AI SDK makes them (fetch with a JSON body), without the AI SDK: what the bridge itself promises.
+  const program = `import { runAiSdkBatch } from './batchwise/aiSdkOpenAI';
+const base = process.env.OPENAI_BASE_URL!;
+const post = (body: object) => fetch(base + '/chat/completions', { method: 'POST', headers: { authorization: 'Bearer test-key', 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const ask = (text: string) => ({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: text }] });
+async function call(text: string) {
+  if (text === 'broken') throw new Error('bad prompt');
+  // A GET on the way (say, an image download) goes out as it is.
+  const models = await fetch(base + '/models');
+  const first = await post(ask(text));
+  // The AI SDK retrying the same request: the same answer, no second request.
+  const again = await post(ask(text));
+  const answer = (await first.json()) as { choices: { message: { content: string } }[] };
+  const repeat = (await again.json()) as { choices: { message: { content: string } }[] };
+  return [models.status, first.status, answer.choices[0]!.message.content, repeat.choices[0]!.message.content === answer.choices[0]!.message.content].join(' ');
+}
+async function main() {
+  const results = await runAiSdkBatch(['cannot log in', 'broken', 'dark mode when'].map((text) => () => call(text)));
+  for (let i = 0; i < results.length; i++) {
+    try {
+      console.log(results.get(i));
+    } catch (err) {
+      console.log('failed:', (err as Error).message);
+    }
+  }
+  // Outside a batched call, fetch is the program's own.
+  console.log((await post(ask('after the batch'))).status);
+}
+main();
+`;
+  const release: Release = 'v5';
+  const files = { 'batchwise/openaiBatch.ts': helperModuleFor('batchwise/openaiBatch.ts', 'cjs', 'openai'), 'batchwise/aiSdkOpenAI.ts': helperModuleFor('batchwise/aiSdkOpenAI.ts', 'cjs', 'ai-sdk-openai') };
+  const fake = await startFakeOpenAI();
+  try {
+    const result = await runAgainst(stage(release, 'bridge-runtime', 'run', program, files), release, { openai: fake, anthropic: fakes.ok.anthropic });
+    assert.equal(result.stderr, '');
+    const [one, failed, three, after] = result.stdout.trimEnd().split('\n');
+    assert.match(one, /^\d+ 200 \[gpt-4o-mini\] 3 words: CANNOT LOG IN true$/);
+    assert.equal(failed, 'failed: bad prompt');
+    assert.match(three, /^\d+ 200 \[gpt-4o-mini\] 3 words: DARK MODE WHEN true$/);
+    assert.equal(after, '200');
+    // Two requests in one batch (the retries answered from it); only the request after it went to the sync endpoint.
+    assert.deepEqual(fake.stats.batchCustomIds, [['req-0', 'req-1']]);
+    assert.equal(fake.stats.chatCompletions, 1);
+  } finally {
+    await fake.close();
+  }
+});
