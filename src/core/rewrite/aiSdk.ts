@@ -89,7 +89,7 @@ export function aiSdkCallProblem(api: string, provider: string, call: TSESTree.C
   }
   if (provider === 'anthropic' && /^ai-sdk\.embed/.test(api)) return 'Anthropic has no embeddings API to batch';
   const callee = unwrap(call.callee);
-  if (callee.type !== T.Identifier || facts.bindingOf(callee)?.import?.source !== 'ai') {
+  if (callee.type !== T.Identifier || moduleOf(facts.bindingOf(callee))?.source !== 'ai') {
     return `the call is not written as \`${fnName}(…)\` of the function imported from 'ai'`;
   }
   if (call.arguments.length !== 1 || call.arguments[0].type === T.SpreadElement) return `the call passes ${call.arguments.length === 0 ? 'no' : 'more than one'} argument; write it as ${fnName}({ model, … }) to get a fix`;
@@ -128,7 +128,8 @@ function modelProblem(api: string, provider: RewriteProvider, model: Node, facts
     instance = unwrap(callee.object);
   } else if (/embed/.test(api)) return `the model \`${facts.quote(m)}\` is a language model, not an embedding model; ${written}`;
   const binding = instance.type === T.Identifier ? facts.bindingOf(instance) : undefined;
-  if (binding?.import?.source !== source || binding.import.imported !== provider) {
+  const from = moduleOf(binding);
+  if (from?.source !== source || from.imported !== provider) {
     const created = binding?.kind === 'const' && binding.declarator?.init ? facts.quote(binding.declarator.init) : null;
     return created
       ? `the model comes from a provider instance made in code (\`${created}\`), whose settings (base URL, headers, fetch) the batch may not follow; ${written}`
@@ -138,12 +139,30 @@ function modelProblem(api: string, provider: RewriteProvider, model: Node, facts
   return m;
 }
 
+/** The module and export a name is bound to: an import, or a `const { x } = require('m')` (or `const x = require('m').x`). */
+function moduleOf(b: Binding | undefined): { source: string; imported: string } | undefined {
+  if (!b) return undefined;
+  if (b.import) return b.import;
+  let init = b.kind === 'const' && b.declarator?.init ? unwrap(b.declarator.init) : null;
+  const path = [...(b.path ?? [])];
+  if (init?.type === T.MemberExpression && !init.computed && path.length === 0) {
+    const name = propertyName(init.property, init.computed);
+    if (name) path.push(name);
+    init = unwrap(init.object);
+  }
+  if (init?.type !== T.CallExpression || init.callee.type !== T.Identifier || init.callee.name !== 'require') return undefined;
+  const arg = init.arguments[0];
+  if (arg?.type !== T.Literal || typeof arg.value !== 'string' || path.length !== 1) return undefined;
+  return { source: arg.value, imported: path[0]! };
+}
+
 /**
  * Whether a binding is an AI SDK provider instance (`openai` of '@ai-sdk/openai') that the file only
  * makes models with (`openai('…')`, `openai.chat('…')`): such calls change nothing a request reads.
  */
 export function onlyMakesModels(b: Binding, facts: FileFacts): boolean {
-  if (b.kind !== 'import' || !b.import || !Object.values(PROVIDER_SOURCES).includes(b.import.source)) return false;
+  const from = moduleOf(b);
+  if (!from || !Object.values(PROVIDER_SOURCES).includes(from.source)) return false;
   return facts.referencesOf(b).every((ref) => {
     const parent = facts.parents.get(ref);
     if (parent?.type === T.CallExpression && parent.callee === ref) return true;

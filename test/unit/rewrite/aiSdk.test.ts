@@ -332,3 +332,15 @@ main();
     await fake.close();
   }
 });
+
+test('a CommonJS file that requires the AI SDK gets the fix, with the bridge required and written as JavaScript', () => {
+  const text = `const { generateText } = require('ai');\nconst { openai } = require('@ai-sdk/openai');\n\nasync function main(tickets) {\n  for (const ticket of tickets) {\n    const { text } = await generateText({ model: openai('gpt-4o-mini'), prompt: ticket });\n    console.log(text);\n  }\n}\nmain(['a', 'b']);\n`;
+  const [finding] = findingsOf('main.js', text);
+  const plan = planFix({ file: 'main.js', text, site: finding.site, helperPath: 'batchwise/openaiBatch.js' });
+  assert.ok(plan.ok, !plan.ok ? plan.reason : '');
+  const after = applyEdits(text, plan.fix.edits);
+  assert.match(after, /^const \{ runAiSdkBatch \} = require\('\.\/batchwise\/aiSdkOpenAI'\);$/m);
+  assert.match(after, /await runAiSdkBatch\(batchwiseItems\.map\(\(ticket\) => \(\) => generateText\(\{ model: openai\('gpt-4o-mini'\), prompt: ticket \}\)\)\);/);
+  assert.deepEqual(plan.fix.createFiles.map((f) => f.path), ['batchwise/openaiBatch.js', 'batchwise/aiSdkOpenAI.js']);
+  assert.match(plan.fix.createFiles[1].content, /require\("\.\/openaiBatch"\)/);
+});
