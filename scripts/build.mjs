@@ -14,19 +14,21 @@ const common = {
   minify: false,
 };
 
-const [extension] = await Promise.all([
-  // The client loads on the extension host's hot path: small and minified, and the test in
-  // test/unit/packaging/bundle.test.ts reads its metafile to check that no engine code is in it.
+const [extension, client] = await Promise.all([
+  // Activation's bundle: only what activate() needs (no client library), minified; test/unit/bundle.test.ts
+  // reads its metafile to check that neither the client library nor engine code is in it.
   build({
     ...common,
     entryPoints: ['src/vscode/extension.ts'],
     outfile: 'dist/extension.js',
-    external: ['vscode'],
+    external: ['vscode', './client.js'],
     minify: true,
     metafile: true,
     // When the bundle started loading, for the activation figure (src/vscode/extension.ts).
     banner: { js: '"use strict"; var __batchwiseLoadStart = performance.now();' },
   }),
+  // The language client, loaded by the extension right after activation (src/vscode/client.ts).
+  build({ ...common, entryPoints: ['src/vscode/client.ts'], outfile: 'dist/client.js', external: ['vscode'], minify: true, metafile: true }),
   // The engine behind LSP, started by the extension (--node-ipc); `batchwise lsp` runs the same server from
   // the CLI. dist/server.js is small: it starts the token worker, then loads dist/languageServer.js.
   build({ ...common, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js', external: ['./languageServer.js'] }),
@@ -36,5 +38,6 @@ const [extension] = await Promise.all([
   build({ ...common, entryPoints: ['src/workspace/tokenWorker.ts'], outfile: 'dist/tokenWorker.js' }),
 ]);
 chmodSync('dist/cli.js', 0o755);
-// Not packaged (.vscodeignore is an allow-list): what went into the client bundle, for its test.
+// Not packaged (.vscodeignore is an allow-list): what went into the extension's two bundles, for their tests.
 writeFileSync('dist/extension.meta.json', JSON.stringify(extension.metafile));
+writeFileSync('dist/client.meta.json', JSON.stringify(client.metafile));

@@ -6,10 +6,9 @@ import * as vscode from 'vscode';
 import { BaseLanguageClient, CodeActionResolveRequest, Middleware } from 'vscode-languageclient';
 import { ActionData, isActionData } from '../server/protocol';
 import { convertEdit } from './edits';
+import { OPEN_CREATED, openCreatedBeside } from './commandIds';
 
-export const APPLY_FIX = 'batchwise.applyFix';
-/** Run by VS Code after a fix's edit (a code action's command follows its edit): opens the files it created. */
-export const OPEN_CREATED = 'batchwise.openCreatedFiles';
+export { APPLY_FIX, OPEN_CREATED } from './commandIds';
 
 /** Middleware for codeAction/resolve: the raw edit from the server, converted by `convertEdit`. */
 export function resolveMiddleware(client: () => BaseLanguageClient): Pick<Middleware, 'resolveCodeAction'> {
@@ -26,21 +25,6 @@ export function resolveMiddleware(client: () => BaseLanguageClient): Pick<Middle
       return item;
     },
   };
-}
-
-/**
- * Opens the files a fix created beside the edited file (its editor keeps the focus): the helper module is
- * there to read, without covering the rewritten call.
- */
-export async function openCreatedBeside(created: readonly vscode.Uri[], edited: vscode.Uri | undefined): Promise<void> {
-  const editor = edited ? vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === edited.toString()) : vscode.window.activeTextEditor;
-  const column = editor?.viewColumn ?? vscode.ViewColumn.Active;
-  const beside = vscode.window.tabGroups.all.find((g) => g.viewColumn !== column && !g.tabs.some((t) => t.input instanceof vscode.TabInputWebview))?.viewColumn ?? vscode.ViewColumn.Beside;
-  for (const uri of created) {
-    if (!/\.[cm]?[jt]sx?$/.test(uri.path)) continue;
-    await vscode.window.showTextDocument(uri, { viewColumn: beside, preserveFocus: true, preview: false });
-  }
-  if (editor) await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, preserveFocus: false });
 }
 
 /** `shown`: the server has told the user why already (its refusal). */

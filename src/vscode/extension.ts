@@ -1,26 +1,25 @@
 // Activation: the thin client. The engine runs in the language server (dist/server.js), a process of
-// its own; nothing heavy loads here. One owner for every disposable; commands are a table.
+// its own; the language client and all that talks to it (dist/client.js, see client.ts) load right after
+// activate() returns, so activation itself loads nothing but this file. One owner for every disposable;
+// commands are a table, each waiting for the client where it needs one.
 import * as vscode from 'vscode';
-import { LanguageClient, LanguageClientOptions, MessageType, PublishDiagnosticsNotification, ServerOptions, ShowMessageNotification, TransportKind } from 'vscode-languageclient/node';
-import { APPLY_FIX, applyAction, OPEN_CREATED, openCreatedBeside, resolveMiddleware } from './codeActions';
-import { DocumentDiagnostics } from './diagnostics';
+import type { ClientParts } from './client';
+import { APPLY_FIX, OPEN_CREATED, openCreatedBeside, VIEW_TYPE } from './commandIds';
 import { Notifier, Shown } from './notify';
-import { ReportController, VIEW_TYPE } from './report/panel';
 import type { ExportFormat, FromWebview } from './report/protocol';
-import { withShippedRuleLinks } from './ruleLinks';
 import { SavingsStatusBar } from './statusBar';
 import { pickUsageFiles } from './usage';
-import { REPORT_CHANGED_NOTIFICATION, ReportResult, STATUS_NOTIFICATION, StatusParams } from '../server/protocol';
+import type { ReportResult } from '../server/protocol';
 import type { BatchwiseServerInfo } from '../server/server';
-
-const LANGUAGES = ['javascript', 'javascriptreact', 'typescript', 'typescriptreact'];
 /** Set by the bundle's first line (scripts/build.mjs); absent when the sources run unbundled. */
 declare const __batchwiseLoadStart: number | undefined;
 
-/** How long activation took on the extension host: evaluating the bundle, then activate() itself. */
+/** How long activation took on the extension host: evaluating the bundle, then activate() itself; then,
+ * after activation, loading and starting the language client (undefined until it has). */
 export interface ActivationTimes {
   loadMs: number | undefined;
   activateMs: number;
+  clientLoadMs?: number;
 }
 
 /** What the extension hands to other extensions and to its integration tests. */
@@ -47,44 +46,45 @@ export interface BatchwiseApi {
 export function activate(context: vscode.ExtensionContext): BatchwiseApi {
   const activateStart = performance.now();
   const log = vscode.window.createOutputChannel('Batchwise', { log: true });
-  const server = context.asAbsolutePath('dist/server.js');
-  const serverOptions: ServerOptions = {
-    run: { module: server, transport: TransportKind.ipc },
-    debug: { module: server, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
-  };
-  let client: LanguageClient | undefined;
-  const clientOptions: LanguageClientOptions = {
-    documentSelector: LANGUAGES.map((language) => ({ scheme: 'file', language })),
-    outputChannel: log,
-    middleware: resolveMiddleware(() => client!),
-  };
-  client = new LanguageClient('batchwise', 'Batchwise', serverOptions, clientOptions);
   const notifier = new Notifier(log);
-  const diagnostics = new DocumentDiagnostics(client, (d) => withShippedRuleLinks(context.extensionUri, d));
   const status = new SavingsStatusBar();
-  const report = new ReportController(context, client, (r) => status.show({ state: 'ready', totals: r.totals, display: r.display }), notifier);
-  // Registered before start, so it replaces the library's own handler (see diagnostics.ts).
-  client.onNotification(PublishDiagnosticsNotification.type, (params) => void diagnostics.accept(params));
-  client.onNotification(STATUS_NOTIFICATION, (params: StatusParams) => {
-    status.show(params);
-    // A scan the report asked for says so itself; one the server ran on its own (start-up, settings) is told here.
-    if (params.state === 'failed' && !report.scanning) notifier.scanFailed(params.message);
+  const updated = new vscode.EventEmitter<vscode.Uri>();
+  const times: ActivationTimes = { loadMs: undefined, activateMs: 0 };
+
+  // The client loads on the next turn of the event loop, not inside activate(): the extension host
+  // finishes activating (and other extensions theirs) first. A command run before then waits for it.
+  let parts: ClientParts | undefined;
+  let disposed = false;
+  const loaded = new Promise<ClientParts>((resolve, reject) => {
+    setImmediate(() => {
+      if (disposed) return reject(new Error('the extension was deactivated before its client loaded'));
+      const loadStart = performance.now();
+      try {
+        const { startClient } = require('./client.js') as typeof import('./client');
+        parts = startClient({ context, log, notifier, status, onDiagnostics: (uri) => updated.fire(uri) });
+        times.clientLoadMs = performance.now() - loadStart;
+        log.info(`language client loaded and started in ${times.clientLoadMs.toFixed(1)} ms, after activation`);
+        resolve(parts);
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        log.error(`the Batchwise language client did not load: ${message}`);
+        notifier.warn(`Batchwise: the language client did not load: ${message}`);
+        reject(err);
+      }
+    });
   });
-  client.onNotification(REPORT_CHANGED_NOTIFICATION, (params: ReportResult) => report.update(params));
-  // Replaces the library's handler (as above): the server's messages are shown the same way, and kept.
-  client.onNotification(ShowMessageNotification.type, (params) =>
-    notifier.fromServer(params.type === MessageType.Error ? 'error' : params.type === MessageType.Warning ? 'warning' : 'information', params.message),
-  );
-  const started = client.start().catch((err: unknown) => log.error(`the Batchwise language server did not start: ${err instanceof Error ? err.message : String(err)}`));
+  // A failure is logged and shown above; the commands that wait for the client report it themselves.
+  loaded.catch(() => undefined);
+  const client = async () => loaded;
 
   const commands: Record<string, (...args: never[]) => unknown> = {
-    'batchwise.showReport': () => report.show(),
+    'batchwise.showReport': async () => (await client()).report.show(),
     'batchwise.exportReport': async (format?: ExportFormat, target?: vscode.Uri) => {
       const chosen = format ?? ((await vscode.window.showQuickPick(['markdown', 'csv', 'json'], { placeHolder: 'Export the savings report as' })) as ExportFormat | undefined);
-      return chosen ? report.export(chosen, target) : undefined;
+      return chosen ? (await client()).report.export(chosen, target) : undefined;
     },
     [APPLY_FIX]: async (uri: vscode.Uri, version: number, start: number, end: number) => {
-      const outcome = await applyAction(client!, uri, version, start, end);
+      const outcome = await (await client()).applyFix(uri, version, start, end);
       if (!outcome.applied && !outcome.shown) notifier.warn(`Batchwise: no fix applied: ${outcome.reason}.`);
       return outcome.applied;
     },
@@ -94,35 +94,39 @@ export function activate(context: vscode.ExtensionContext): BatchwiseApi {
   };
   context.subscriptions.push(
     log,
-    diagnostics,
     status,
-    report,
-    { dispose: () => void client?.stop() },
-    vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, { deserializeWebviewPanel: async (panel) => report.revive(panel) }),
+    updated,
+    {
+      dispose: () => {
+        disposed = true;
+        parts?.dispose();
+      },
+    },
+    vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, { deserializeWebviewPanel: async (panel) => (await client()).report.revive(panel) }),
     ...Object.entries(commands).map(([id, fn]) => vscode.commands.registerCommand(id, fn as (...args: unknown[]) => unknown)),
   );
-  const times: ActivationTimes = {
-    loadMs: typeof __batchwiseLoadStart === 'number' ? activateStart - __batchwiseLoadStart : undefined,
-    activateMs: performance.now() - activateStart,
-  };
+  times.loadMs = typeof __batchwiseLoadStart === 'number' ? activateStart - __batchwiseLoadStart : undefined;
+  times.activateMs = performance.now() - activateStart;
   log.info(`activated: bundle loaded in ${times.loadMs?.toFixed(1) ?? '?'} ms, activate() took ${times.activateMs.toFixed(1)} ms`);
   return {
-    activationTimes: () => times,
-    onDidUpdateDiagnostics: diagnostics.onDidUpdate,
-    analysedVersion: (uri) => diagnostics.versionOf(uri),
-    showReport: () => report.show(),
-    exportReport: (format, target) => report.export(format, target),
+    activationTimes: () => ({ ...times }),
+    onDidUpdateDiagnostics: updated.event,
+    analysedVersion: (uri) => parts?.diagnostics.versionOf(uri),
+    showReport: async () => (await client()).report.show(),
+    exportReport: async (format, target) => (await client()).report.export(format, target),
     statusText: () => status.text,
     serverProcessId: async () => {
+      const { started, client: running } = await client();
       await started;
-      return (client?.initializeResult?.batchwise as BatchwiseServerInfo | undefined)?.pid;
+      return (running.initializeResult?.batchwise as BatchwiseServerInfo | undefined)?.pid;
     },
-    lastReport: () => report.latest(),
-    reportMessage: (message) => report.receive(message),
+    lastReport: () => parts?.report.latest(),
+    reportMessage: async (message) => (await client()).report.receive(message),
     notifications: () => notifier.recent(),
     sendServerRequest: async (method, params) => {
+      const { started, client: running } = await client();
       await started;
-      return client!.sendRequest(method, params);
+      return running.sendRequest(method, params);
     },
   };
 }

@@ -1,6 +1,7 @@
-// The extension's bundle is the thin client only: the engine, the TypeScript compiler and the tokenizer
-// live in the language server's bundle, so nothing heavy loads when the extension activates. Read from
-// the metafile esbuild wrote for the built bundle (scripts/build.mjs), and from the bundle itself.
+// The extension's activation bundle holds only what activate() needs: the language client (and what talks
+// to it) is a bundle of its own loaded after activation, and the engine, the TypeScript compiler and the
+// tokenizer live in the language server's bundle. Read from the metafiles esbuild wrote for the built
+// bundles (scripts/build.mjs), and from the bundles themselves.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -14,27 +15,38 @@ function inputsOf(bundle: string): string[] {
   return Object.keys(meta.inputs);
 }
 
-test('the extension bundle holds the client only: no engine, no TypeScript compiler, no tokenizer', () => {
-  assert.ok(existsSync(join(DIST, 'extension.meta.json')), 'build first (npm run build)');
-  const inputs = inputsOf('extension');
-  const heavy = inputs.filter((i) =>
-    /(^|\/)node_modules\/(typescript|@typescript-eslint|js-tiktoken|vscode-languageserver\/|ajv|yaml)\b/.test(i) || /^src\/(core|workspace|cli)\//.test(i) || /^src\/server\/(?!protocol\.ts$)/.test(i),
-  );
-  assert.deepEqual(heavy, []);
+const ENGINE = (i: string) =>
+  /(^|\/)node_modules\/(typescript|@typescript-eslint|js-tiktoken|vscode-languageserver\/|ajv|yaml)\b/.test(i) || /^src\/(core|workspace|cli)\//.test(i) || /^src\/server\/(?!protocol\.ts$)/.test(i);
+
+test('the activation bundle holds no client library and no engine; the client bundle holds the client and no engine', () => {
+  assert.ok(existsSync(join(DIST, 'extension.meta.json')) && existsSync(join(DIST, 'client.meta.json')), 'build first (npm run build)');
+  const activation = inputsOf('extension');
+  assert.deepEqual(activation.filter(ENGINE), []);
+  assert.deepEqual(activation.filter((i) => i.includes('node_modules/')), [], 'activation loads no package besides vscode');
+  assert.ok(activation.includes('src/vscode/extension.ts'));
+  const client = inputsOf('client');
+  assert.deepEqual(client.filter(ENGINE), []);
   // What it does hold: the client library and our own client code.
-  assert.ok(inputs.some((i) => i.includes('node_modules/vscode-languageclient/')));
-  assert.ok(inputs.includes('src/vscode/extension.ts'));
+  assert.ok(client.some((i) => i.includes('node_modules/vscode-languageclient/')));
+  assert.ok(client.includes('src/vscode/client.ts'));
+  // The activation bundle loads it by the name the build gives it.
+  assert.match(readFileSync(join(DIST, 'extension.js'), 'utf8'), /require\("\.\/client\.js"\)/);
 });
 
-test('the extension bundle is small, and the server bundle is where the engine went', () => {
-  const client = statSync(join(DIST, 'extension.js')).size;
+test('the activation bundle is tiny, the client bundle small, and the server bundle is where the engine went', () => {
+  const activation = statSync(join(DIST, 'extension.js')).size;
+  const client = statSync(join(DIST, 'client.js')).size;
   const server = statSync(join(DIST, 'languageServer.js')).size;
-  // 0.45 MB when this test was written (the whole engine was 15.5 MB): a bound that catches the engine coming back.
-  assert.ok(client < 1_000_000, `dist/extension.js is ${client} bytes`);
+  // 0.45 MB for the two together when the client was split off (the whole engine was 15.5 MB once):
+  // bounds that catch the client library or the engine coming back into activation's path.
+  assert.ok(activation < 50_000, `dist/extension.js is ${activation} bytes`);
+  assert.ok(client < 1_000_000, `dist/client.js is ${client} bytes`);
   assert.ok(server > 10 * client, `dist/languageServer.js is ${server} bytes`);
-  const text = readFileSync(join(DIST, 'extension.js'), 'utf8');
   // Names only the TypeScript compiler and js-tiktoken carry.
-  for (const marker of ['createSourceFile', 'o200k_base', 'typescript-estree']) assert.ok(!text.includes(marker), `dist/extension.js contains ${marker}`);
+  for (const bundle of ['extension.js', 'client.js']) {
+    const text = readFileSync(join(DIST, bundle), 'utf8');
+    for (const marker of ['createSourceFile', 'o200k_base', 'typescript-estree']) assert.ok(!text.includes(marker), `dist/${bundle} contains ${marker}`);
+  }
   const serverText = readFileSync(join(DIST, 'languageServer.js'), 'utf8');
   for (const marker of ['createSourceFile', 'typescript-estree']) assert.ok(serverText.includes(marker), `dist/languageServer.js lacks ${marker}`);
 });

@@ -14,6 +14,7 @@ import { callUnderFix, HelperKind, helperPathFor, helperSpecifier, importsDefaul
 import { importEdits, planImports } from './helperImports';
 import { keepComments } from './keepComments';
 import { fileNames } from './names';
+import { queueRunner } from './queueRunner';
 
 export const BATCH_QUEUE = 'batch-queue';
 export const IN_LOOP = 'the call runs once per iteration of a loop that waits for it; a queue would send one batch per iteration';
@@ -61,6 +62,10 @@ export function checkBatchQueue(file: string, text: string, site: CallSite, open
   ) {
     return refuse('the fan-out limits its concurrency (p-map options or a p-limit limiter), so a queue would gather only that many requests per batch');
   }
+  // What runs the function (a BullMQ worker, a p-queue, a job framework) caps a batch, joins its shutdown, or rules a queue out.
+  const runs = queueRunner(fn, facts);
+  if (!runs.ok) return refuse(runs.reason);
+  const runner = runs.runner;
 
   // The queue lives at module level, so the client must too: a top-level constant or an import, never shadowed.
   if (client.type !== T.Identifier) return refuse('the client is not a module-level variable (e.g. this.client); the queue needs one it can hold');
@@ -106,7 +111,9 @@ export function checkBatchQueue(file: string, text: string, site: CallSite, open
   const edits: TextEdit[] = [{ range: [call.range[0], call.range[1]], newText: `${queue}.add(${src(request)})` }, ...inserts];
   if (!existing) {
     const param = typescript ? `(requests: Parameters<typeof ${helperName}>[1])` : '(requests)';
-    const declaration = `const ${queue} = new ${queueClass}(${param} => ${helperName}(${client.name}, requests));`;
+    // No more requests than the runner's concurrency can wait at once: a batch goes out as soon as they all do.
+    const options = runner?.maxRequests !== undefined ? `, { maxRequests: ${runner.maxRequests} }` : '';
+    const declaration = `const ${queue} = new ${queueClass}(${param} => ${helperName}(${client.name}, requests)${options});`;
     // After the client's declaration and after the imports (a CommonJS require must run before it).
     const last = lastImport(parsed.ast);
     const after = last && last.range[1] > binding.range[1] ? last : binding;
@@ -117,6 +124,14 @@ export function checkBatchQueue(file: string, text: string, site: CallSite, open
     else edits.push({ range: [at, at], newText: text });
   }
   edits.push(imports);
+  // The flush on the runner's shutdown, once per queue (a second call site, or a fix applied before, has it already).
+  for (const hook of runner?.hooks ?? []) {
+    const text = hook.text(queue);
+    if (parsed.text.includes(text.trim())) continue;
+    const same = edits.find((e) => e.range[0] === hook.at && e.range[1] === hook.at);
+    if (same) same.newText += text;
+    else edits.push({ range: [hook.at, hook.at], newText: text });
+  }
   return { ok: true, plan: { edits: keepComments(parsed.text, parsed.ast.comments ?? [], edits), moduleKind, helperKind, helperPath, queuePath } };
 }
 

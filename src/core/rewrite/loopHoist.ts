@@ -75,14 +75,22 @@ export function refuse(reason: string): { ok: false; reason: string } {
   return { ok: false, reason };
 }
 
+// Every call expression of a tree by its range, made in one walk the first time a call of that tree is
+// looked up: a walk per look-up cost a file of 4,000 calls 16 million node visits.
+const callsByRange = new WeakMap<Node, Map<string, TSESTree.CallExpression>>();
+
 export function findCall(ast: Node, range: [number, number]): TSESTree.CallExpression | null {
-  let found: TSESTree.CallExpression | null = null;
-  visit(ast, (node) => {
-    if (found) return false;
-    if (node.range[1] < range[0] || node.range[0] > range[1]) return false;
-    if (node.type === T.CallExpression && node.range[0] === range[0] && node.range[1] === range[1]) found = node;
-  });
-  return found;
+  let calls = callsByRange.get(ast);
+  if (!calls) {
+    const made = new Map<string, TSESTree.CallExpression>();
+    visit(ast, (node) => {
+      // The outermost of two calls with one range (none in valid code) is the one a walk met first.
+      const key = `${node.range[0]}:${node.range[1]}`;
+      if (node.type === T.CallExpression && !made.has(key)) made.set(key, node);
+    });
+    callsByRange.set(ast, (calls = made));
+  }
+  return calls.get(`${range[0]}:${range[1]}`) ?? null;
 }
 
 export function isModuleCommonJs(file: string, program: TSESTree.Program, text: string, style?: ModuleStyle): boolean {

@@ -9,8 +9,9 @@ import { ExportFormat, isFromWebview, ToWebview } from './protocol';
 import { EXPORT_REQUEST, ExportParams, ExportResult, REPORT_REQUEST, ReportParams, ReportResult } from '../../server/protocol';
 import { applyAction } from '../codeActions';
 import type { Notifier } from '../notify';
+import { VIEW_TYPE } from '../commandIds';
 
-export const VIEW_TYPE = 'batchwise.report';
+export { VIEW_TYPE };
 
 /** Owns the panel (at most one), the last report, and what is done with it. */
 export class ReportController implements vscode.Disposable {

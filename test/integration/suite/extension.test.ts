@@ -121,6 +121,12 @@ function resolvedActions(doc: vscode.TextDocument, range: vscode.Range): Thenabl
  */
 async function chooseFirstFix(doc: vscode.TextDocument, range: vscode.Range, timeoutMs = WAIT_MS): Promise<void> {
   await vscode.window.showTextDocument(doc, { selection: range, preview: false });
+  // The server offers actions for the analysis it holds: after a scan or an edit it may be analysing
+  // the file again, and a Quick Fix chosen then finds nothing to apply (on a loaded machine, often).
+  await poll(async () => {
+    const offered = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, range, 'quickfix.batchwise.rewrite');
+    return offered.length > 0;
+  }, 'a Batchwise rewrite is offered at the call', timeoutMs);
   const before = doc.version;
   const shown = api.notifications().length;
   const changed = new Promise<void>((resolve, reject) => {
@@ -201,6 +207,8 @@ suite('Batchwise in VS Code', () => {
     void api.serverProcessId?.().then(() => (serverReady = Date.now() - started));
     const doc = await open('scripts/summarize-nightly.ts');
     console.log(`[batchwise figures] first diagnostics (cold, file opened → its analysis applied): ${Date.now() - started} ms${serverReady === undefined ? '' : ` (the language server answered initialize after ${serverReady} ms)`}`);
+    const clientLoadMs = (api as Partial<BatchwiseApi>).activationTimes?.().clientLoadMs;
+    if (clientLoadMs !== undefined) console.log(`[batchwise figures] language client loaded and started after activation, on the extension host: ${clientLoadMs.toFixed(1)} ms`);
     const diags = batchwiseDiagnostics(doc.uri);
     assert.equal(diags.length, 1, JSON.stringify(diags.map((d) => d.message)));
     const d = diags[0];

@@ -15,6 +15,7 @@ import { batchwiseRequest as anthropicBatchwiseRequest, MessageBatchItemError, M
 import { BatchQueue } from '../../../src/core/rewrite/templates/batchQueue';
 import { startFakeOpenAI } from '../../fake-provider/openai';
 import { startFakeAnthropic } from '../../fake-provider/anthropic';
+import { REPO_ROOT } from '../helpers';
 
 interface Fake {
   url: string;
@@ -632,6 +633,27 @@ for (const p of providers) {
       await queue.flush();
       assert.deepEqual(await pending, (await p.sync(fake))[0]);
       assert.deepEqual(fake.stats.batchCustomIds, [['req-0']]);
+    });
+  });
+
+  // The hook the batch-queue fix writes beside a BullMQ worker. The queue waits an hour and has room for
+  // more, so only the flush on 'closing' can send these requests: without it close() would not return
+  // (the timeout turns that hang into a failure; it measures nothing).
+  test(`${p.name} queue: a BullMQ worker's close() sends what waits through the flush on 'closing', and each job ends with its own result`, { timeout: 30_000 }, async () => {
+    await withFake(p, {}, async (fake) => {
+      const queue = queueFor(fake, { maxRequests: 10, maxWaitMs: 3_600_000 });
+      const bullmq = require(join(REPO_ROOT, 'test', 'fake-provider', 'bullmq')) as typeof import('../../fake-provider/bullmq/index');
+      const name = `summaries-${p.name}`;
+      const worker = new bullmq.Worker(name, (job) => queue.add(job.data), { concurrency: 10 });
+      worker.on('closing', () => void queue.flush());
+      const results: unknown[] = [];
+      worker.on('completed', (job, result) => (results[Number(job.id) - 1] = result));
+      const jobs = new bullmq.Queue(name);
+      for (const r of requests) await jobs.add('summarize', r);
+      assert.equal(fake.stats.batchesCreated, 0, 'nothing is sent before the worker closes');
+      await worker.close();
+      assert.deepEqual(fake.stats.batchCustomIds, [ALL]);
+      assert.deepEqual(results, await p.sync(fake));
     });
   });
 }

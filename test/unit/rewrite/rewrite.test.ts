@@ -3,7 +3,7 @@
 // against the local fake provider printing exactly what the original printed against the sync endpoint.
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as ts from 'typescript';
 import { Analyzer } from '../../../src/core/analyze';
@@ -18,6 +18,12 @@ import { run as runAgainstFakes, RunResult, writeRunnable } from './differential
 import { FakeAnthropic, startFakeAnthropic } from '../../fake-provider/anthropic';
 
 const root = join(FIXTURES, 'rewrite');
+/** In-process stand-ins for job libraries (BullMQ without Redis, p-queue), installed beside a fixture that imports them. */
+function withFakePackages(dir: string, source: string): void {
+  for (const pkg of ['bullmq', 'p-queue']) {
+    if (source.includes(`from '${pkg}'`) || source.includes(`require('${pkg}')`)) cpSync(join(REPO_ROOT, 'test', 'fake-provider', pkg), join(dir, 'node_modules', pkg), { recursive: true });
+  }
+}
 const cases = readdirSync(root).sort();
 const WORK = join(REPO_ROOT, 'test-output', 'rewrite');
 
@@ -117,6 +123,7 @@ function typeErrors(variant: 'before' | 'after', options: ts.CompilerOptions): s
     const dir = join(WORK, 'typecheck', variant, c.name);
     mkdirSync(join(dir, 'batchwise'), { recursive: true });
     writeFileSync(join(dir, c.main), variant === 'after' ? c.after : readFileSync(join(root, c.name, c.main), 'utf8'));
+    withFakePackages(dir, c.after);
     for (const [path, content] of Object.entries(c.files)) writeFileSync(join(dir, path), content);
     for (const f of readdirSync(join(root, c.name)).filter((f) => f.endsWith('.ts') && !/^(main|expected)\./.test(f))) {
       copyFileSync(join(root, c.name, f), join(dir, f));
@@ -156,6 +163,7 @@ function jsTypeErrors(variant: 'before' | 'after'): string[] {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(join(dir, 'batchwise'), { recursive: true });
     writeFileSync(join(dir, c.main), variant === 'after' ? c.after : readFileSync(join(root, c.name, c.main), 'utf8'));
+    withFakePackages(dir, c.after);
     // ./batchwise/openaiBatch.mjs resolves to openaiBatch.mts under NodeNext; a require of ./batchwise/openaiBatch to .ts.
     for (const path of Object.keys(c.files)) {
       const base = path.replace(/^batchwise\//, '').replace(/\.[cm]?[jt]s$/, '');
@@ -207,6 +215,7 @@ function stage(name: string, variant: string, main: string, text: string, extra:
     else copyFileSync(join(root, name, f), join(dir, f));
   }
   for (const [rel, source] of Object.entries({ ...others, ...extra })) writeRunnable(dir, rel, source);
+  withFakePackages(dir, text);
   return writeRunnable(dir, main, text);
 }
 
@@ -247,6 +256,17 @@ function sameOutput(c: Rewritten, rewritten: string, original: string): void {
   assert.deepEqual([...lines(rewritten)].sort(), [...lines(original)].sort(), `${c.name}: the same lines`);
   assert.equal(lines(rewritten).at(-1), lines(original).at(-1), `${c.name}: the same last line`);
 }
+
+test('a batch queue beside a BullMQ worker or an event handler sends what waits when the worker closes or the process gets SIGTERM', async () => {
+  // An hour's wait before a batch goes out, and room for more: only the flush on shutdown ends these
+  // programs (without it they would hang until the runner kills them).
+  for (const name of ['ts-queue-bullmq-worker', 'ts-queue-bullmq-named-processor', 'js-queue-event-sigterm']) {
+    const { original, rewritten } = await runBoth(name, { env: { BATCHWISE_QUEUE_MAX_WAIT_MS: '3600000' } });
+    assert.equal(original.code, 0, `${name} original: ${original.stderr}`);
+    assert.equal(rewritten.code, 0, `${name} rewritten: ${rewritten.stderr}`);
+    sameOutput(accepted.find((a) => a.name === name)!, rewritten.stdout, original.stdout);
+  }
+});
 
 /** Runs a fixture's original against fakes that answer synchronously and its rewrite against the same fakes' batches. */
 async function runBoth(name: string, options: { openai?: Parameters<typeof startFakeOpenAI>[0]; anthropic?: Parameters<typeof startFakeAnthropic>[0]; env?: Record<string, string> }) {
@@ -440,6 +460,57 @@ test('batch queue: a second call site reuses the file\'s queue, and no two edits
   assert.equal(twice.match(/batchwiseChatCompletionsQueue\.add\(/g)?.length, 2);
   assert.equal(twice.match(/openai\.chat\.completions\.create\(/g), null);
   assert.ok(parseSource('main.ts', twice).ok);
+});
+
+test('batch queue beside a runner: a second call site adds no second shutdown hook; a concurrency Batchwise cannot read leaves the defaults', () => {
+  const fixAt = (source: string) => {
+    const finding = detectOne('main.ts', source);
+    const plan = planFix({ file: 'main.ts', text: source, site: finding.site, helperPath: 'batchwise/openaiBatch.ts' });
+    assert.ok(plan.ok && plan.fix.strategy === 'batch-queue', !plan.ok ? plan.reason : '');
+    return applyEdits(source, plan.fix.edits);
+  };
+  const call = (v: string) => `await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: ${v} }] })`;
+  const worker = (options: string) =>
+    `import OpenAI from 'openai';\nimport { Worker } from 'bullmq';\nconst openai = new OpenAI();\n` +
+    `export const worker = new Worker('docs', async (job) => {\n  const a = ${call('job.data.title')};\n  const b = ${call('job.data.body')};\n  return [a.id, b.id];\n}, ${options});\n` +
+    `process.on('SIGTERM', () => void worker.close());\n`;
+  const twice = fixAt(fixAt(worker('{ concurrency: 8 }')));
+  assert.equal(twice.match(/openai\.chat\.completions\.create\(/g), null);
+  assert.equal(twice.match(/new BatchQueue\(.*\{ maxRequests: 8 \}\);$/gm)?.length, 1);
+  assert.equal(twice.match(/^worker\.on\('closing', \(\) => void batchwiseChatCompletionsQueue\.flush\(\)\);$/gm)?.length, 1);
+  // The worker's own 'closing' covers the file's SIGTERM listener, which closes it: no second hook there.
+  assert.equal(twice.match(/process\.on\('SIGTERM'/g)?.length, 1);
+  assert.ok(parseSource('main.ts', twice).ok);
+  const unread = fixAt(worker('{ concurrency: Number(process.env.CONCURRENCY) }'));
+  assert.match(unread, /new BatchQueue\(\(requests: Parameters<typeof runChatCompletionsBatch>\[1\]\) => runChatCompletionsBatch\(openai, requests\)\);$/m);
+  assert.match(unread, /^worker\.on\('closing'/m);
+  // A processor that calls the function once per item of a job makes many requests per job: the worker's concurrency (1 here) is no measure of them.
+  const fanOut =
+    `import OpenAI from 'openai';\nimport { Worker } from 'bullmq';\nconst openai = new OpenAI();\n` +
+    `async function tag(text: string) {\n  const r = ${call('text')};\n  return r.id;\n}\n` +
+    `export const worker = new Worker('docs', async (job) => {\n  const pending: Promise<string>[] = [];\n  for (const t of job.data.texts) pending.push(tag(t));\n  return Promise.all(pending);\n});\n`;
+  const perItem = fixAt(fanOut);
+  assert.match(perItem, /new BatchQueue\(\(requests: Parameters<typeof runChatCompletionsBatch>\[1\]\) => runChatCompletionsBatch\(openai, requests\)\);$/m);
+  assert.doesNotMatch(perItem, /\.on\('closing'/);
+});
+
+test('batch queue in a Bull processor: its concurrency argument caps the queue, and the file\'s SIGTERM listener gets a flush added before it', () => {
+  const call = (target: string) => `${target}({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: job.data.text }] })`;
+  const program = (head: string, queueLine: string, target: string, hook: string) =>
+    `const Queue = require('bull');\nconst OpenAI = require('openai');\n${head}\nconst openai = new OpenAI();\n${queueLine}const summaries = new Queue('summaries');\n\n` +
+    `summaries.process('summary', 4, async (job) => {\n  const c = await ${call(target)};\n  return c.id;\n});\n\n` +
+    `${hook}// Finish the running jobs first.\nprocess.on('SIGTERM', () => summaries.close().then(() => process.exit(0)));\n`;
+  const before = program('', '', 'openai.chat.completions.create', '');
+  const expected = program(
+    "const { runChatCompletionsBatch } = require('./batchwise/openaiBatch');\nconst { BatchQueue } = require('./batchwise/batchQueue');\n",
+    'const batchwiseChatCompletionsQueue = new BatchQueue((requests) => runChatCompletionsBatch(openai, requests), { maxRequests: 4 });\n',
+    'batchwiseChatCompletionsQueue.add',
+    "process.on('SIGTERM', () => void batchwiseChatCompletionsQueue.flush());\n",
+  );
+  const finding = detectOne('main.js', before);
+  const plan = planFix({ file: 'main.js', text: before, site: finding.site, helperPath: 'batchwise/openaiBatch.js' });
+  assert.ok(plan.ok && plan.fix.strategy === 'batch-queue', !plan.ok ? plan.reason : '');
+  assert.equal(applyEdits(before, plan.fix.edits), expected);
 });
 
 test('module settings inherited as tsc reads them: from a package base (@tsconfig/node20 style) and through an extends array', () => {
