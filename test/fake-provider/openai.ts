@@ -112,11 +112,23 @@ export function completionFor(body: Record<string, unknown>): Record<string, unk
   };
 }
 
+/**
+ * For a request that asks for JSON by a schema (`text.format` of type json_schema, as structured
+ * outputs do): an object with the schema's properties, made from the words (strings: the model and
+ * the last words, numbers: the word count, booleans: whether it is even); otherwise null.
+ */
+function structuredText(format: unknown, model: unknown, words: string[]): string | null {
+  const f = format as { type?: string; schema?: { properties?: Record<string, { type?: string }> } } | undefined;
+  if (f?.type !== 'json_schema' || !f.schema?.properties) return null;
+  const value = (type: string | undefined) => (type === 'number' || type === 'integer' ? words.length : type === 'boolean' ? words.length % 2 === 0 : `[${model}] ${words.slice(-3).join(' ').toLowerCase()}`);
+  return JSON.stringify(Object.fromEntries(Object.entries(f.schema.properties).map(([key, p]) => [key, value(p.type)])));
+}
+
 /** The deterministic Responses API answer (`output_text` is the SDK's, not the wire's). */
 export function responseFor(body: Record<string, unknown>): Record<string, unknown> {
   const input = typeof body.input === 'string' ? body.input : JSON.stringify(body.input ?? '');
   const words = input.split(/\s+/).filter(Boolean);
-  const text = `[${body.model}] ${words.length} words: ${words.slice(-3).join(' ').toLowerCase()}`;
+  const text = structuredText((body.text as { format?: unknown } | undefined)?.format, body.model, words) ?? `[${body.model}] ${words.length} words: ${words.slice(-3).join(' ').toLowerCase()}`;
   return {
     id: `resp_${hash(body)}`,
     object: 'response',

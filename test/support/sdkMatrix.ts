@@ -48,20 +48,23 @@ function cleanEnv(): NodeJS.ProcessEnv {
 
 /** Installs an entry unless a complete install is there; a half-finished one (no marker) is started over. */
 export async function ensureSdk(entry: MatrixEntry): Promise<string> {
-  const dir = sdkDir(entry);
+  return ensurePackages(sdkDir(entry), [`${SDK_PACKAGE[entry.provider]}@${entry.version}`]);
+}
+
+/** Installs pinned packages (`name@version`) into `dir` unless a complete install is there; a half-finished one (no marker) is started over. */
+export async function ensurePackages(dir: string, specs: string[]): Promise<string> {
   const marker = join(dir, '.installed');
   if (existsSync(marker)) return dir;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), '{ "private": true }\n');
-  const spec = `${SDK_PACKAGE[entry.provider]}@${entry.version}`;
   try {
-    await promisify(execFile)('npm', ['install', '--no-save', '--no-package-lock', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', spec], { cwd: dir, env: cleanEnv(), maxBuffer: 16 * 1024 * 1024 });
+    await promisify(execFile)('npm', ['install', '--no-save', '--no-package-lock', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', ...specs], { cwd: dir, env: cleanEnv(), maxBuffer: 16 * 1024 * 1024 });
   } catch (err) {
     const e = err as { stderr?: string; message: string };
-    throw new Error(`installing ${spec} into ${dir} failed: ${e.message}\n${e.stderr ?? ''}`);
+    throw new Error(`installing ${specs.join(' ')} into ${dir} failed: ${e.message}\n${e.stderr ?? ''}`);
   }
-  writeFileSync(marker, `${spec}\n`);
+  writeFileSync(marker, `${specs.join('\n')}\n`);
   return dir;
 }
 

@@ -230,6 +230,7 @@ function wrapperCall(fi: SyntaxModel, resolver: Resolver, file: string, node: TS
   if (!name || !(WRAPPER_FUNCTIONS.has(name) || (importsWrapper && callee.type === T.Identifier))) return null;
   const fn = resolver.evaluate(file, callee);
   if (fn?.kind !== 'wrapper-fn') return null;
+  if (runByBridge(fi, node)) return null;
   const request = requestObject(fi, resolver, file, node);
   const modelNode = request ? readProps(request.node).get('model') : undefined;
   const model = modelNode ? resolver.evaluate(request!.file, modelNode) : null;
@@ -242,6 +243,21 @@ function wrapperCall(fi: SyntaxModel, resolver: Resolver, file: string, node: TS
   }
   // A model chosen at run time (a registry, a settings lookup, a parameter): reported all the same.
   return { shape: wrapperShape(fn.call, null), model: null };
+}
+
+/**
+ * A call the Quick Fix's AI SDK bridge runs (`runAiSdkBatch(xs.map((x) => () => generateText(…)))`,
+ * `runAiSdkBatch` imported from Batchwise's `aiSdkOpenAI`/`aiSdkAnthropic` module) is batched already.
+ */
+function runByBridge(fi: SyntaxModel, call: TSESTree.CallExpression): boolean {
+  const thunk = fi.parents.get(call);
+  if (thunk?.type !== T.ArrowFunctionExpression || thunk.params.length > 0 || thunk.body !== call) return false;
+  for (let n: Node | undefined = fi.parents.get(thunk), depth = 0; n && depth < 8; n = fi.parents.get(n), depth++) {
+    if (n.type !== T.CallExpression || n.callee.type !== T.Identifier) continue;
+    const imported = fi.bindingOf(n.callee)?.import;
+    if (imported?.imported === 'runAiSdkBatch' && /(^|\/)aiSdk(OpenAI|Anthropic)(\.[cm]?[jt]s)?$/.test(imported.source)) return true;
+  }
+  return false;
 }
 
 function overridden(fi: SyntaxModel, callee: TSESTree.MemberExpression, method: string): boolean {

@@ -93,6 +93,8 @@ export class FileFacts {
   /** The file these facts are of (relative to the workspace root), and how to reach the modules it imports. */
   readonly file: string;
   modules?: ModuleLookup;
+  /** Calls a strategy has shown to be pure (an AI SDK provider's `openai('gpt-4o')`, which only makes a model object). */
+  readonly pureCalls = new Set<Node>();
   private readonly kinds = new Map<Node, ValueKind | null>();
 
   constructor(readonly model: SyntaxModel) {
@@ -776,6 +778,7 @@ export class FileFacts {
   }
 
   private callProblem(call: TSESTree.CallExpression, depth: number, seen: Set<Node>): string | null {
+    if (this.pureCalls.has(call)) return null;
     const callee = unwrap(call.callee);
     const text = this.src(callee).replace(/\s+/g, '');
     if (PURE_GLOBALS.has(text) && this.rootIsGlobal(callee)) return call.arguments.some(isFunctionLike) ? 'call' : null;

@@ -1,16 +1,35 @@
 // The helper module's text for the project's SDK, in the language and module system the project uses.
 import { transpileModule, ModuleKind, ScriptTarget } from 'typescript';
-import { ANTHROPIC_BATCH_HELPER_TS, BATCH_QUEUE_HELPER_TS, OPENAI_BATCH_HELPER_TS } from './templates.generated';
-import { HelperFeature, HelperVariant, newestVariant, RewriteProvider } from './sdkVersion';
+import { AI_SDK_BATCH_HELPER_TS, ANTHROPIC_BATCH_HELPER_TS, BATCH_QUEUE_HELPER_TS, OPENAI_BATCH_HELPER_TS } from './templates.generated';
+import { HelperVariant, newestVariant, RewriteProvider } from './sdkVersion';
 
-export function helperModuleFor(helperPath: string, moduleKind: 'cjs' | 'esm', kind: RewriteProvider | 'queue' = 'openai', variant?: HelperVariant): string {
-  const source = kind === 'queue' ? BATCH_QUEUE_HELPER_TS : renderTemplate(kind === 'anthropic' ? ANTHROPIC_BATCH_HELPER_TS : OPENAI_BATCH_HELPER_TS, variant ?? newestVariant(kind));
+/** The helper modules the Quick Fix writes: a provider's batch helper, the batch queue, and the AI SDK's bridge to a provider's helper. */
+export type HelperModuleKind = RewriteProvider | 'queue' | AiSdkHelperKind;
+export type AiSdkHelperKind = 'ai-sdk-openai' | 'ai-sdk-anthropic';
+
+export function helperModuleFor(helperPath: string, moduleKind: 'cjs' | 'esm', kind: HelperModuleKind = 'openai', variant?: HelperVariant, siblingExtension = ''): string {
+  const source =
+    kind === 'queue'
+      ? BATCH_QUEUE_HELPER_TS
+      : kind === 'ai-sdk-openai' || kind === 'ai-sdk-anthropic'
+        ? aiSdkHelperSource(kind === 'ai-sdk-openai' ? 'openai' : 'anthropic', siblingExtension)
+        : renderTemplate(kind === 'anthropic' ? ANTHROPIC_BATCH_HELPER_TS : OPENAI_BATCH_HELPER_TS, variant ?? newestVariant(kind));
   if (/\.[cm]?ts$/.test(helperPath)) return source;
   const esm = moduleKind === 'esm' || /\.mjs$/.test(helperPath);
   const { outputText } = transpileModule(source, {
     compilerOptions: { module: esm ? ModuleKind.ESNext : ModuleKind.CommonJS, target: ScriptTarget.ES2022, esModuleInterop: true, removeComments: false },
   });
   return outputText;
+}
+
+/**
+ * The AI SDK bridge for one provider: it imports that provider's batch helper beside it, by the
+ * extension the project's imports need (`siblingExtension`, '' or '.js', '.mjs').
+ */
+function aiSdkHelperSource(provider: RewriteProvider, siblingExtension: string): string {
+  const text = renderTemplate(AI_SDK_BATCH_HELPER_TS, { features: new Set([provider]), fits: '' });
+  const sibling = provider === 'openai' ? 'openaiBatch' : 'anthropicBatch';
+  return text.replace(`from './${sibling}';`, `from './${sibling}${siblingExtension}';`).replaceAll('@sdk-provider', provider === 'openai' ? 'OpenAI' : 'Anthropic');
 }
 
 const LINE = /^(\s*)(.*?)\s*\/\/ @sdk !([\w-]+):(.*)$/;
@@ -24,8 +43,8 @@ const BLOCK_END = /^\s*\/\/ @sdk \}\s*$/;
  * `// @sdk feature {` and `// @sdk }` (kept only where the SDK has it); `@sdk-fits` names the versions
  * the text fits. The marks never reach the user.
  */
-export function renderTemplate(template: string, variant: HelperVariant): string {
-  const has = (feature: string) => variant.features.has(feature as HelperFeature);
+export function renderTemplate(template: string, variant: { features: ReadonlySet<string>; fits: string }): string {
+  const has = (feature: string) => variant.features.has(feature);
   const out: string[] = [];
   const skipping: boolean[] = [];
   for (const line of template.split('\n')) {

@@ -3,7 +3,7 @@ import type { CallSite, Fix, FixSummary, TextEdit } from '../model';
 import type { TSESTree } from '../parse/parse';
 import { checkLoopHoist, LOOP_HOIST, NOT_PER_ITEM } from './loopHoist';
 import { BATCH_QUEUE, checkBatchQueue, IN_LOOP } from './batchQueue';
-import { helperModuleFor } from './helper';
+import { helperModuleFor, HelperModuleKind } from './helper';
 import { sequentialRefusal } from './sequential';
 import { ModuleStyle, moduleStyleFor } from './moduleStyle';
 import { compiledByTsc, placeHelper, resolutionCandidates } from './placement';
@@ -49,6 +49,8 @@ function choose(file: string, text: string, site: CallSite, helperPath: string, 
   if (sequential) return { strategy: LOOP_HOIST, check: { ok: false as const, reason: sequential } } as const;
   const hoist = checkLoopHoist(file, text, site, helperPath, ast, style, modules);
   if (hoist.ok) return { strategy: LOOP_HOIST, check: hoist } as const;
+  // The batch queue takes the providers' own calls only: an AI SDK call gets the loop hoist's answer.
+  if (site.api.startsWith('ai-sdk.')) return { strategy: LOOP_HOIST, check: hoist } as const;
   const queue = checkBatchQueue(file, text, site, helperPath, ast, style, modules);
   if (queue.ok) return { strategy: BATCH_QUEUE, check: queue } as const;
   // Both reasons, once each; a loop's own reason (break, for await, …) says enough.
@@ -65,7 +67,9 @@ export function fixableStrategy(req: { file: string; text: string; site: CallSit
   const lf = inLfView(req.text, req.site);
   const { strategy, check } = choose(req.file, lf.text, lf.site, 'batchwise/openaiBatch.ts', lf.text === req.text ? req.ast : undefined, req.projectModuleStyle, req.modules);
   if (!check.ok) return { refused: check.reason };
-  const fits = helperVariantFor(check.plan.helperKind, req.sdkFor?.(check.plan.helperKind), req.site.api);
+  const sdk = req.sdkFor?.(check.plan.helperKind);
+  if (req.sdkFor && !sdk && 'aiSdk' in check.plan && check.plan.aiSdk) return { refused: officialClientMissing(check.plan.helperKind) };
+  const fits = helperVariantFor(check.plan.helperKind, sdk, req.site.api);
   if (!fits.ok) return { refused: fits.reason };
   const changes = changesOf(check.plan);
   return changes ? { strategy, safe: false, changes } : { strategy, safe: strategy === LOOP_HOIST };
@@ -120,11 +124,17 @@ function planFixOnLf(req: FixRequest, eol: LineEnding): FixPlan {
   const plan = check.plan;
   // The helper is written for the SDK version the project compiles against, or refused where none fits.
   const sdk = read ? sdkVersionFor(plan.helperKind, req.file, read) : undefined;
+  // The AI SDK bridge sends the batch through the provider's official client, which an AI SDK project may not have.
+  if ('aiSdk' in plan && plan.aiSdk && read && !sdk) return { ok: false, reason: officialClientMissing(plan.helperKind) };
   const fits = helperVariantFor(plan.helperKind, sdk, req.site.api);
   if (!fits.ok) return fits;
   // Created files take the line ending of the file that imports them.
   const needed = [{ path: plan.helperPath, content: withLineEnding(helperModuleFor(plan.helperPath, plan.moduleKind, plan.helperKind, fits.variant), eol), kind: plan.helperKind as HelperModule }];
   if ('queuePath' in plan) needed.push({ path: plan.queuePath, content: withLineEnding(helperModuleFor(plan.queuePath, plan.moduleKind, 'queue'), eol), kind: 'queue' });
+  if ('aiSdk' in plan && plan.aiSdk) {
+    const bridge = plan.aiSdk;
+    needed.push({ path: bridge.path, content: withLineEnding(helperModuleFor(bridge.path, plan.moduleKind, bridge.kind, undefined, bridge.siblingExtension), eol), kind: bridge.kind });
+  }
   const createFiles: { path: string; content: string }[] = [];
   for (const [i, file] of needed.entries()) {
     const existing = i === 0 && req.existingHelper !== undefined ? req.existingHelper : read?.(file.path);
@@ -175,7 +185,13 @@ function planFixOnLf(req: FixRequest, eol: LineEnding): FixPlan {
   };
 }
 
-type HelperModule = 'openai' | 'anthropic' | 'queue';
+type HelperModule = HelperModuleKind;
+
+/** Why an AI SDK call gets no fix in a project without the official client its batch goes through. */
+function officialClientMissing(provider: RewriteProvider): string {
+  const pkg = SDK_PACKAGE[provider];
+  return `the batch goes through the official \`${pkg}\` package, which the project does not list (no package.json, lockfile or node_modules names it): add it (npm install ${pkg}) to get a fix`;
+}
 
 /** What a loop hoist changes in what the program does (it is then unsafe); a batch queue is unsafe for its timing alone. */
 function changesOf(plan: object): string | null {
@@ -187,6 +203,7 @@ function writtenFor(content: string, path: string, kind: HelperModule): string |
   // Line endings aside: a checkout with autocrlf changes them.
   const matches = (variant?: HelperVariant) => (['cjs', 'esm'] as const).some((moduleKind) => sameButLineEndings(content, helperModuleFor(path, moduleKind, kind, variant)));
   if (kind === 'queue') return matches() ? 'the batch queue' : undefined;
+  if (kind === 'ai-sdk-openai' || kind === 'ai-sdk-anthropic') return undefined;
   return allVariants(kind).find(matches)?.fits;
 }
 

@@ -26,6 +26,8 @@ import { keepComments } from './keepComments';
 import { fileNames } from './names';
 import { rewriteEndpoints } from '../detect/catalogue';
 import { providerInfo } from '../detect/providers';
+import { AI_SDK_HELPER, AiSdkCall, aiSdkCallProblem, aiSdkResultProblem, onlyMakesModels } from './aiSdk';
+import type { AiSdkHelperKind } from './helper';
 
 export const LOOP_HOIST = 'loop-hoist';
 export { importsDefault, indentLike, isPLimitLimiter, NOT_PER_ITEM } from './loopShape';
@@ -43,6 +45,13 @@ export function helperPathFor(kind: HelperKind | 'queue', openaiHelperPath: stri
   return `${openaiHelperPath.slice(0, slash + 1)}${kind === 'queue' ? 'batchQueue' : 'anthropicBatch'}${ext}`;
 }
 
+/** The AI SDK bridge sits beside the provider's helper: batchwise/openaiBatch.ts → batchwise/aiSdkOpenAI.ts. */
+export function aiSdkBridgePath(kind: AiSdkHelperKind, providerHelperPath: string): string {
+  const slash = providerHelperPath.lastIndexOf('/');
+  const ext = /\.[cm]?[jt]s$/.exec(providerHelperPath)?.[0] ?? '';
+  return `${providerHelperPath.slice(0, slash + 1)}${kind === 'ai-sdk-openai' ? 'aiSdkOpenAI' : 'aiSdkAnthropic'}${ext}`;
+}
+
 export interface HoistPlan {
   edits: TextEdit[];
   moduleKind: 'cjs' | 'esm';
@@ -52,11 +61,15 @@ export interface HoistPlan {
   helperPath: string;
   /** What the rewrite changes in what the program does (the fix is then unsafe, a suggestion), or null. */
   changes: string | null;
+  /** For an AI SDK call: the bridge module the file imports (beside the provider's helper), and how it imports that helper. */
+  aiSdk?: { path: string; kind: AiSdkHelperKind; siblingExtension: string };
 }
 
 export type HoistCheck = { ok: true; plan: HoistPlan } | { ok: false; reason: string };
 
-const LLM_METHOD_CHAINS = [/\.completions\.(create|stream|parse)$/, /\.messages\.(create|stream)$/, /\.responses\.(create|stream)$/, /\.embeddings\.create$/];
+const AI_SDK_RESULT_FIELD: Record<string, string> = { 'ai-sdk.generateText': 'text', 'ai-sdk.generateObject': 'object', 'ai-sdk.embed': 'embedding', 'ai-sdk.embedMany': 'embeddings' };
+
+const LLM_METHOD_CHAINS = [/^(generateText|generateObject|streamText|streamObject|embed|embedMany)$/, /\.completions\.(create|stream|parse)$/, /\.messages\.(create|stream)$/, /\.responses\.(create|stream)$/, /\.embeddings\.create$/];
 
 export function refuse(reason: string): { ok: false; reason: string } {
   return { ok: false, reason };
@@ -128,16 +141,17 @@ export interface CallUnderFix {
   call: TSESTree.CallExpression;
   client: Node;
   request: Node;
+  /** An AI SDK call: `client` is then the AI SDK function, which the bridge module runs. */
+  aiSdk?: AiSdkCall;
 }
 
 export function callUnderFix(file: string, text: string, site: CallSite, ast?: TSESTree.Program, modules?: ModuleLookup): CallUnderFix | { ok: false; reason: string } {
   const helperProvider = providerInfo(site.provider).rewriteAs ?? site.provider;
   const endpoint = ENDPOINTS.find((e) => e.provider === helperProvider && e.api === site.api);
-  const wrapper = !endpoint && /^(ai-sdk|langchain)\./.exec(site.api);
-  if (wrapper) {
+  if (!endpoint && site.api.startsWith('ai-sdk.')) return aiSdkCallUnderFix(file, text, site, ast, modules);
+  if (!endpoint && site.api.startsWith('langchain.')) {
     const sdk = site.provider === 'anthropic' ? '@anthropic-ai/sdk' : 'openai';
-    const name = wrapper[1] === 'ai-sdk' ? 'Vercel AI SDK' : 'LangChain model';
-    return refuse(`a ${name} call: the batch helpers take the provider's own request format, so move it to the official \`${sdk}\` client first (the verdict and the estimate stand)`);
+    return refuse(`a LangChain model call: the batch helpers take the provider's own request format, so move it to the official \`${sdk}\` client first (the verdict and the estimate stand)`);
   }
   const info = providerInfo(site.provider);
   if (!endpoint && !info.batchTier) return refuse(`${info.label} sells no batch tier, so there is nothing to batch: keep this call as it is (the verdict stands)`);
@@ -173,6 +187,19 @@ export function callUnderFix(file: string, text: string, site: CallSite, ast?: T
     }
   }
   return { endpoint, parsed, parents: facts.parents, facts, call, client, request };
+}
+
+/** An AI SDK call (generateText({ model: openai('…'), … })): the bridge runs it, so the call's function stands in for the client. */
+function aiSdkCallUnderFix(file: string, text: string, site: CallSite, ast?: TSESTree.Program, modules?: ModuleLookup): CallUnderFix | { ok: false; reason: string } {
+  const parsed = ast ? { ok: true as const, ast, text } : parseSource(file, text);
+  if (!parsed.ok) return refuse(`the file does not parse (${parsed.message})`);
+  const call = findCall(parsed.ast, site.range);
+  if (!call) return refuse('the call is no longer where it was analysed; analyse the file again');
+  const facts = factsFor(SyntaxModel.of({ file, text, ast: parsed.ast }), modules);
+  const aiSdk = aiSdkCallProblem(site.api, site.provider, call, facts);
+  if (typeof aiSdk === 'string') return refuse(aiSdk);
+  const endpoint = { provider: aiSdk.provider, chain: [], api: site.api, helper: AI_SDK_HELPER };
+  return { endpoint, parsed, parents: facts.parents, facts, call, client: aiSdk.fn, request: call.arguments[0], aiSdk };
 }
 
 /** Where a function (or the file) reads `_request_id`, if it does: walked once per function, though asked for each of its calls. */
@@ -265,6 +292,12 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
 
   const use = resultUse(call, parents);
   if (typeof use === 'string') return refuse(use);
+  if (target.aiSdk) {
+    // The result is the AI SDK's own object; what it holds besides the answer's content (the response, the steps) must not be read.
+    if (use.kind === 'return') return refuse(`the callback returns the whole result, so Batchwise cannot see what is read of it (the HTTP response and the steps would be the batch's); declare it (const { ${AI_SDK_RESULT_FIELD[site.api]} } = await …) and return what you read to get a fix`);
+    const problem = use.kind === 'declare' ? aiSdkResultProblem(site.api, use.pattern, facts) : null;
+    if (problem) return refuse(problem);
+  }
   const loop = enclosingLoop(use, facts, parsed.ast);
   if (typeof loop === 'string') return refuse(loop);
 
@@ -348,9 +381,15 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
   // request that may throw is built through `batchwiseRequest`, which turns the throw into that
   // request's failure: `get(i)` throws it at the item's place, after the items before it ran, as the
   // original did. (Refusing such requests would refuse nearly every one: any member access may throw.)
-  const wrap = [request, ...moved.needed].some((n) => facts.mayThrow(n)) || loop.patterns.some((p) => p.type !== T.Identifier);
+  // (An AI SDK call's options are built inside the deferred call, where a throw fails that call alone.)
+  const wrap = (!target.aiSdk && [request, ...moved.needed].some((n) => facts.mayThrow(n))) || loop.patterns.some((p) => p.type !== T.Identifier);
 
-  const specifier = helperSpecifier(parsed.ast, file, moduleKind, helperPath, style);
+  // An AI SDK call imports the bridge, which imports the provider's helper beside it.
+  const aiSdk = target.aiSdk
+    ? { path: aiSdkBridgePath(target.aiSdk.helperKind, helperPath), kind: target.aiSdk.helperKind, siblingExtension: '' }
+    : undefined;
+  if (aiSdk) aiSdk.siblingExtension = importExtension(parsed.ast, moduleKind, file, aiSdk.path, style) ?? '';
+  const specifier = helperSpecifier(parsed.ast, file, moduleKind, aiSdk?.path ?? helperPath, style);
   const planned = planImports(parsed.ast, [{ specifier, name: endpoint.helper }, ...(wrap ? [{ specifier, name: 'batchwiseRequest' }] : [])], used);
   const [helperName, requestName] = planned.map((p) => p.local);
 
@@ -370,17 +409,18 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
       .split('\n')
       .map((line, i) => (i === 0 ? line : line.replace(new RegExp(`^[ \\t]{0,${Math.max(0, shift)}}`), '')))
       .join('\n');
-  const requestText = dedent(src(request));
+  // An AI SDK call is batched as itself, deferred (`() => generateText({ … })`): the bridge runs it, and its result keeps the call's own types.
+  const requestText = target.aiSdk ? `() => ${src(client)}(${dedent(src(request))})` : dedent(src(request));
   const mapBody = moved.needed.length
     ? `{\n${moved.needed
         .sort((a, b) => a.range[0] - b.range[0])
         .map((d) => `${anchorIndent}  ${dedent(srcWithoutComments(d)).replace(/\n/g, '\n  ')}`)
         .join('\n')}\n${anchorIndent}  return ${requestText.replace(/\n/g, '\n  ')};\n${anchorIndent}}`
-    : request.type === T.ObjectExpression
+    : request.type === T.ObjectExpression && !target.aiSdk
       ? `(${requestText})`
       : requestText;
   const build = `(${loop.mapParams(unused, forRequest)}) => ${mapBody}`;
-  const run = `${loop.awaitsBatch ? 'await ' : ''}${helperName}(${src(client)}, ${items}.map(${wrap ? `${requestName}(${build})` : build}))`;
+  const run = `${loop.awaitsBatch ? 'await ' : ''}${helperName}(${target.aiSdk ? '' : `${src(client)}, `}${items}.map(${wrap ? `${requestName}(${build})` : build}))`;
   edits.push({ range: [loop.anchor.range[0], loop.anchor.range[0]], newText: hoisted.replace('$RUN', run) + anchorIndent });
   for (const d of dropped) edits.push({ range: [parsed.text.lastIndexOf('\n', d.range[0] - 1), d.range[1]], newText: '' });
   // A declaration only the request read, kept where it was because building it may throw there, ahead of
@@ -400,7 +440,7 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
     edits.push({ range: [use.expression.range[0], use.expression.range[1]], newText: resultAccess });
   }
   edits.push(...importEdits(parsed.ast, parsed.text, moduleKind, planned, lastImport(parsed.ast)));
-  return { ok: true, plan: { edits: keepComments(parsed.text, parsed.ast.comments ?? [], edits), moduleKind, typescript, helperKind, helperPath, changes: loop.materialised } };
+  return { ok: true, plan: { edits: keepComments(parsed.text, parsed.ast.comments ?? [], edits), moduleKind, typescript, helperKind, helperPath, changes: loop.materialised, ...(aiSdk ? { aiSdk } : {}) } };
 }
 
 /**
@@ -714,6 +754,8 @@ function changeProblem(loop: Loop, moved: Moved, call: Node, callStart: number, 
   for (const [b, reads] of byBinding) {
     // A const holding a string, number or boolean cannot change at all.
     if ((b.kind === 'const' || b.kind === 'import') && b.id && ['string', 'number', 'boolean'].includes(facts.kindOf(b.id) ?? '')) continue;
+    // An AI SDK provider instance the file only makes models with (openai('…') elsewhere) changes nothing.
+    if (onlyMakesModels(b, facts)) continue;
     const isItem = itemBindings.has(b);
     for (const ref of facts.referencesOf(b)) {
       if (inMoved(ref)) continue;

@@ -612,7 +612,7 @@ suite('Batchwise in VS Code', () => {
     ]);
   });
 
-  test('a Vercel AI SDK call is reported with its provider and model, and offered comments but no rewrite', async () => {
+  test('a Vercel AI SDK call is reported with its provider and model, and offered the loop hoist through the AI SDK bridge', async () => {
     const doc = await open('scripts/tag-notes.ts');
     const [d, ...rest] = batchwiseDiagnostics(doc.uri);
     assert.equal(rest.length, 0);
@@ -621,7 +621,11 @@ suite('Batchwise in VS Code', () => {
     assert.match(d.message, /AI SDK generateText call \(OpenAI model\)\.$/);
     assert.equal(doc.getText(d.range), 'generateText');
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, d.range);
-    assert.deepEqual(actions.filter((a) => a.title.startsWith('Batchwise:')).map((a) => a.title), COMMENT_ACTIONS);
+    assert.deepEqual(actions.filter((a) => a.title.startsWith('Batchwise:')).map((a) => a.title), [
+      'Batchwise: Move to the OpenAI Batch API (loop hoist)',
+      'Batchwise: Move to the OpenAI Batch API (loop hoist): preview the changes first',
+      ...COMMENT_ACTIONS,
+    ]);
   });
 
   test('a comment Quick Fix declares that a person waits: the diagnostic goes, and comes back when the file is reverted', async () => {

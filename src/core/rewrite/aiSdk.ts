@@ -1,0 +1,207 @@
+// Vercel AI SDK calls under the loop hoist: `generateText`, `generateObject`, `embed` and `embedMany` from
+// 'ai' with a model of '@ai-sdk/openai' or '@ai-sdk/anthropic'. The call itself stays the AI SDK's: the
+// generated bridge (templates/aiSdkBatch.ts) runs it with the options the code wrote and batches the
+// request it sends, so what the code reads is what the AI SDK makes of the answer. What a batch cannot
+// give back the same (several steps, callbacks that run as the answer comes, a live request) is refused here.
+import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
+import { propertyName, unwrap } from '../syntax/nodes';
+import type { Node } from '../parse/walk';
+import { providerInfo } from '../detect/providers';
+import type { Provider } from '../model';
+import type { Binding, FileFacts } from './effects';
+import type { AiSdkHelperKind } from './helper';
+import type { RewriteProvider } from './sdkVersion';
+
+/** The AI SDK functions the bridge runs, by the api the catalogue gives their call sites. */
+export const AI_SDK_FUNCTIONS: Record<string, string> = {
+  'ai-sdk.generateText': 'generateText',
+  'ai-sdk.generateObject': 'generateObject',
+  'ai-sdk.embed': 'embed',
+  'ai-sdk.embedMany': 'embedMany',
+};
+
+export const AI_SDK_HELPER = 'runAiSdkBatch';
+
+/** The provider packages whose default instance makes the models the bridge batches. */
+const PROVIDER_SOURCES: Record<RewriteProvider, string> = { openai: '@ai-sdk/openai', anthropic: '@ai-sdk/anthropic' };
+
+/** Model methods of the providers' instances that the bridge batches (the instance called itself makes a language model). */
+const MODEL_METHODS: Record<string, readonly string[]> = {
+  'ai-sdk.generateText': ['chat', 'responses', 'languageModel', 'messages'],
+  'ai-sdk.generateObject': ['chat', 'responses', 'languageModel', 'messages'],
+  'ai-sdk.embed': ['embedding', 'textEmbedding', 'textEmbeddingModel'],
+  'ai-sdk.embedMany': ['embedding', 'textEmbedding', 'textEmbeddingModel'],
+};
+
+/** Options a batch cannot keep, and why (the rest go into the request the AI SDK builds, or only shape the result). */
+const REFUSED_OPTIONS: Record<string, string> = {
+  tools: 'gives the model tools: a tool call with `execute` runs the tool and sends a further request with its result, a step a batch cannot take',
+  toolChoice: 'sets `toolChoice`, which only means something with tools (a tool call is a further step a batch cannot take)',
+  maxSteps: 'sets `maxSteps`: each further step is a request made with the answer to the one before, which a batch cannot make',
+  stopWhen: 'sets `stopWhen`: each further step is a request made with the answer to the one before, which a batch cannot make',
+  prepareStep: 'sets `prepareStep`, which shapes further steps a batch cannot take',
+  onFinish: 'passes `onFinish`, a callback the original runs as each answer arrives, in the loop; after the rewrite they would all run at the batch\'s end',
+  onStepFinish: 'passes `onStepFinish`, a callback the original runs as each answer arrives, in the loop; after the rewrite they would all run at the batch\'s end',
+  experimental_telemetry: 'sets `experimental_telemetry`: its spans would time the batch, not the call',
+  abortSignal: 'passes an `abortSignal`, which aborts a live request; a request waiting in a batch is not one',
+  headers: 'sends its own HTTP `headers`, which a batch request cannot carry',
+  experimental_repairToolCall: 'repairs tool calls, which only come with tools (a further step a batch cannot take)',
+  experimental_prepareStep: 'sets `experimental_prepareStep`, which shapes further steps a batch cannot take',
+};
+
+/** What the code may read of the result: what the AI SDK makes of the provider's answer alone. */
+const READABLE: Record<string, readonly string[]> = {
+  'ai-sdk.generateText': ['text', 'usage', 'totalUsage', 'finishReason', 'content', 'reasoningText', 'warnings', 'providerMetadata'],
+  'ai-sdk.generateObject': ['object', 'usage', 'finishReason', 'warnings', 'providerMetadata'],
+  'ai-sdk.embed': ['embedding', 'value', 'usage'],
+  'ai-sdk.embedMany': ['embeddings', 'values', 'usage'],
+};
+
+const UNREADABLE: Record<string, string> = {
+  steps: 'the steps (a batch answers one request per call, and Batchwise refuses what would make more)',
+  toolCalls: 'tool calls (a batch cannot run the steps that follow them)',
+  toolResults: 'tool results (a batch cannot run tools between steps)',
+  staticToolCalls: 'tool calls (a batch cannot run the steps that follow them)',
+  dynamicToolCalls: 'tool calls (a batch cannot run the steps that follow them)',
+  response: 'the HTTP response (its headers and timing would be the batch\'s, not the call\'s)',
+  request: 'the HTTP request',
+  experimental_output: 'the experimental output',
+};
+
+export interface AiSdkCall {
+  provider: RewriteProvider;
+  helperKind: AiSdkHelperKind;
+  /** The function called (`generateText`), as the code names it: the bridge calls it. */
+  fn: Node;
+}
+
+/** Whether the call site is one the AI SDK bridge may take: the options it passes, and the model. */
+export function aiSdkCallProblem(api: string, provider: string, call: TSESTree.CallExpression, facts: FileFacts): AiSdkCall | string {
+  const fnName = AI_SDK_FUNCTIONS[api];
+  if (!fnName) {
+    const name = api.replace(/^ai-sdk\./, '');
+    return /^stream/.test(name)
+      ? `an AI SDK \`${name}\` call: its stream is read as the answer arrives, and batch results do not stream; use \`${name.replace('stream', 'generate')}\` to get a fix`
+      : `no batch rewrite for the AI SDK's \`${name}\``;
+  }
+  if (provider !== 'openai' && provider !== 'anthropic') {
+    return `an AI SDK call with a ${providerInfo(provider as Provider).label} model: the batch rewrite of AI SDK calls covers models of @ai-sdk/openai and @ai-sdk/anthropic`;
+  }
+  if (provider === 'anthropic' && /^ai-sdk\.embed/.test(api)) return 'Anthropic has no embeddings API to batch';
+  const callee = unwrap(call.callee);
+  if (callee.type !== T.Identifier || moduleOf(facts.bindingOf(callee))?.source !== 'ai') {
+    return `the call is not written as \`${fnName}(…)\` of the function imported from 'ai'`;
+  }
+  if (call.arguments.length !== 1 || call.arguments[0].type === T.SpreadElement) return `the call passes ${call.arguments.length === 0 ? 'no' : 'more than one'} argument; write it as ${fnName}({ model, … }) to get a fix`;
+  const options = unwrap(call.arguments[0]);
+  if (options.type !== T.ObjectExpression) {
+    return `the options are \`${facts.quote(options)}\`, not an object literal in the call, so Batchwise cannot see whether they ask for what a batch cannot do (tools, several steps, callbacks); write them out in the call to get a fix`;
+  }
+  let model: Node | null = null;
+  for (const p of options.properties) {
+    if (p.type === T.SpreadElement) {
+      return `the options spread \`${facts.quote(p.argument)}\`, so Batchwise cannot see whether they ask for what a batch cannot do (tools, several steps, callbacks); write them out to get a fix`;
+    }
+    const key = propertyName(p.key, p.computed);
+    if (key === null) return `the options have a computed key (\`${facts.quote(p.key)}\`); write it out to get a fix`;
+    if (key in REFUSED_OPTIONS) return `the call ${REFUSED_OPTIONS[key]}; keep this call unbatched`;
+    if (key === 'model') model = p.value;
+  }
+  if (!model) return 'the call names no `model` in its options';
+  const made = modelProblem(api, provider, model, facts);
+  if (typeof made === 'string') return made;
+  facts.pureCalls.add(made);
+  return { provider, helperKind: provider === 'openai' ? 'ai-sdk-openai' : 'ai-sdk-anthropic', fn: callee };
+}
+
+/** The `openai('gpt-4o')` call making the model, written in the options from the provider package's default instance; or why not. */
+function modelProblem(api: string, provider: RewriteProvider, model: Node, facts: FileFacts): TSESTree.CallExpression | string {
+  const source = PROVIDER_SOURCES[provider];
+  const written = `write the model in the call as ${provider}('…')${/embed/.test(api) ? ` or ${provider}.embedding('…')` : ''}, with \`${provider}\` imported from '${source}', to get a fix`;
+  const m = unwrap(model);
+  if (m.type !== T.CallExpression) return `the model is \`${facts.quote(m)}\`, made elsewhere; ${written}`;
+  const callee = unwrap(m.callee);
+  let instance: Node = callee;
+  if (callee.type === T.MemberExpression) {
+    const method = propertyName(callee.property, callee.computed);
+    if (!method || !MODEL_METHODS[api].includes(method)) return `the model is made by \`${facts.quote(callee)}\`, which is not a ${/embed/.test(api) ? 'text embedding' : 'language'} model of ${source}; ${written}`;
+    instance = unwrap(callee.object);
+  } else if (/embed/.test(api)) return `the model \`${facts.quote(m)}\` is a language model, not an embedding model; ${written}`;
+  const binding = instance.type === T.Identifier ? facts.bindingOf(instance) : undefined;
+  const from = moduleOf(binding);
+  if (from?.source !== source || from.imported !== provider) {
+    const created = binding?.kind === 'const' && binding.declarator?.init ? facts.quote(binding.declarator.init) : null;
+    return created
+      ? `the model comes from a provider instance made in code (\`${created}\`), whose settings (base URL, headers, fetch) the batch may not follow; ${written}`
+      : `the model is made by \`${facts.quote(instance)}\`, not the \`${provider}\` instance of ${source}; ${written}`;
+  }
+  if (m.arguments.length !== 1 || m.arguments[0].type === T.SpreadElement) return `the model is made with settings (\`${facts.quote(m)}\`) the batch may not follow; ${written}`;
+  return m;
+}
+
+/** The module and export a name is bound to: an import, or a `const { x } = require('m')` (or `const x = require('m').x`). */
+function moduleOf(b: Binding | undefined): { source: string; imported: string } | undefined {
+  if (!b) return undefined;
+  if (b.import) return b.import;
+  let init = b.kind === 'const' && b.declarator?.init ? unwrap(b.declarator.init) : null;
+  const path = [...(b.path ?? [])];
+  if (init?.type === T.MemberExpression && !init.computed && path.length === 0) {
+    const name = propertyName(init.property, init.computed);
+    if (name) path.push(name);
+    init = unwrap(init.object);
+  }
+  if (init?.type !== T.CallExpression || init.callee.type !== T.Identifier || init.callee.name !== 'require') return undefined;
+  const arg = init.arguments[0];
+  if (arg?.type !== T.Literal || typeof arg.value !== 'string' || path.length !== 1) return undefined;
+  return { source: arg.value, imported: path[0]! };
+}
+
+/**
+ * Whether a binding is an AI SDK provider instance (`openai` of '@ai-sdk/openai') that the file only
+ * makes models with (`openai('…')`, `openai.chat('…')`): such calls change nothing a request reads.
+ */
+export function onlyMakesModels(b: Binding, facts: FileFacts): boolean {
+  const from = moduleOf(b);
+  if (!from || !Object.values(PROVIDER_SOURCES).includes(from.source)) return false;
+  return facts.referencesOf(b).every((ref) => {
+    const parent = facts.parents.get(ref);
+    if (parent?.type === T.CallExpression && parent.callee === ref) return true;
+    const grand = parent ? facts.parents.get(parent) : undefined;
+    return parent?.type === T.MemberExpression && parent.object === ref && !parent.computed && grand?.type === T.CallExpression && grand.callee === parent;
+  });
+}
+
+/**
+ * Why the code reads something of the result a batch cannot give back the same, or null. `pattern` is
+ * what the result is declared as (`const { text } = …`, `const result = …`); `scope` where its reads are.
+ */
+export function aiSdkResultProblem(api: string, pattern: Node, facts: FileFacts): string | null {
+  const readable = READABLE[api] ?? [];
+  const check = (key: string | null, at: Node): string | null => {
+    if (key === null) return `the code reads the result by a computed key (\`${facts.quote(at)}\`); read its fields by name (${readable.map((r) => `.${r}`).join(', ')}) to get a fix`;
+    if (key in UNREADABLE) return `the code reads \`${key}\` of the result (line ${facts.line(at)}), ${UNREADABLE[key]}; read only ${readable.map((r) => `.${r}`).join(', ')} to get a fix`;
+    if (!readable.includes(key)) return `the code reads \`${key}\` of the result (line ${facts.line(at)}), which the batch rewrite does not cover; read only ${readable.map((r) => `.${r}`).join(', ')} to get a fix`;
+    return null;
+  };
+  if (pattern.type === T.ObjectPattern) {
+    for (const p of pattern.properties) {
+      if (p.type === T.RestElement) return `the code takes the rest of the result (\`${facts.quote(p)}\`); read its fields by name to get a fix`;
+      const problem = check(propertyName(p.key, p.computed), p);
+      if (problem) return problem;
+    }
+    return null;
+  }
+  if (pattern.type !== T.Identifier) return `the result is declared as \`${facts.quote(pattern)}\`; declare it as an object pattern or a name to get a fix`;
+  const binding = facts.bindingOf(pattern);
+  if (!binding) return null;
+  for (const ref of facts.referencesOf(binding)) {
+    const parent = facts.parents.get(ref);
+    if (parent?.type === T.MemberExpression && parent.object === ref) {
+      const problem = check(propertyName(parent.property, parent.computed), parent);
+      if (problem) return problem;
+      continue;
+    }
+    return `the code uses the whole result (line ${facts.line(ref)}: \`${facts.quote(parent ?? ref)}\`), which holds what a batch cannot give back the same (the HTTP response, the steps); read only ${readable.map((r) => `.${r}`).join(', ')} to get a fix`;
+  }
+  return null;
+}

@@ -1,0 +1,346 @@
+// AI SDK rewrite fixtures: before → after (checked by hand), or the reason shown to the user. Every after
+// re-parses and leaves no finding; it type-checks against the AI SDK release it is written for (v5, and
+// v4 for the `v4-` fixtures: installed from npm into the SDK cache, as the SDK matrix is); and against the
+// fake providers it prints exactly what the original prints, every request answered and with one rejected.
+import { before, after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as ts from 'typescript';
+import { Analyzer } from '../../../src/core/analyze';
+import { DEFAULT_OPTIONS } from '../../../src/core/model';
+import { parseSource } from '../../../src/core/parse/parse';
+import { applyEdits, fixableStrategy, planFix } from '../../../src/core/rewrite';
+import { helperModuleFor } from '../../../src/core/rewrite/helper';
+import { FIXTURES, REPO_ROOT } from '../helpers';
+import { FakeOpenAI, startFakeOpenAI } from '../../fake-provider/openai';
+import { FakeAnthropic, startFakeAnthropic } from '../../fake-provider/anthropic';
+import { run as runProgram, RunResult, writeRunnable } from './differential/check';
+import { ensurePackages, sdkCacheDir } from '../../support/sdkMatrix';
+
+const root = join(FIXTURES, 'rewrite-ai-sdk');
+const cases = readdirSync(root).sort();
+const WORK = join(REPO_ROOT, 'test-output', 'rewrite-ai-sdk');
+
+/** The AI SDK releases the fixtures are written for: one of each major the rewrite follows. */
+const RELEASES = {
+  v5: ['ai@5.0.277', '@ai-sdk/openai@2.0.130', '@ai-sdk/anthropic@2.0.112', 'zod@3.25.76'],
+  v4: ['ai@4.3.6', '@ai-sdk/openai@1.3.9', '@ai-sdk/anthropic@1.2.9', 'zod@3.25.76'],
+} as const;
+type Release = keyof typeof RELEASES;
+const releaseOf = (name: string): Release => (name.startsWith('v4-') ? 'v4' : 'v5');
+
+/** What a project with the AI SDK and the official clients lists (a fixture's own package.json wins). */
+const DEFAULT_PACKAGE_JSON = '{ "private": true, "dependencies": { "ai": "5.0.277", "@ai-sdk/openai": "2.0.130", "@ai-sdk/anthropic": "2.0.112", "openai": "7.57.0", "@anthropic-ai/sdk": "1.13.0" } }\n';
+
+function findingsOf(file: string, text: string) {
+  return new Analyzer({ files: [file], read: (p) => (p === file ? text : undefined) }, DEFAULT_OPTIONS).run().findings.filter((f) => f.site.api.startsWith('ai-sdk.'));
+}
+
+interface Fixed {
+  after: string;
+  files: Record<string, string>;
+  fixes: number;
+  refusals: string[];
+}
+
+/** Applies the fix of every AI SDK call of the file, one after another (each planned on the text the one before left). */
+function fixAll(name: string, text: string): Fixed {
+  const dir = join(root, name);
+  const project: Record<string, string> = { 'package.json': existsSync(join(dir, 'package.json')) ? readFileSync(join(dir, 'package.json'), 'utf8') : DEFAULT_PACKAGE_JSON };
+  const files: Record<string, string> = {};
+  let current = text;
+  let fixes = 0;
+  const refusals: string[] = [];
+  for (let round = 0; round < 5; round++) {
+    const planned = findingsOf('main.ts', current).map((f) =>
+      planFix({ file: 'main.ts', text: current, site: f.site, helperPath: 'batchwise/openaiBatch.ts', readExisting: (p) => files[p] ?? project[p] }),
+    );
+    const fix = planned.find((p) => p.ok);
+    if (!fix || !fix.ok) {
+      refusals.push(...planned.map((p) => (!p.ok ? p.reason : '')));
+      break;
+    }
+    const inserts = fix.fix.edits.filter((e) => e.range[0] === e.range[1]).map((e) => e.range[0]);
+    assert.equal(new Set(inserts).size, inserts.length, 'no two insertions at one offset');
+    assert.equal(fix.fix.safe, true);
+    current = applyEdits(current, fix.fix.edits);
+    for (const f of fix.fix.createFiles) files[f.path] = f.content;
+    fixes++;
+  }
+  return { after: current, files, fixes, refusals };
+}
+
+const accepted: { name: string; after: string; files: Record<string, string> }[] = [];
+
+test('AI SDK fixture set: accepted shapes of both providers and both majors, and the refusals the issue lists', () => {
+  assert.ok(cases.filter((c) => !c.startsWith('refuse-')).length >= 6);
+  assert.ok(cases.filter((c) => c.startsWith('v4-')).length >= 1);
+  assert.ok(cases.filter((c) => c.startsWith('refuse-')).length >= 10);
+});
+
+for (const name of cases) {
+  const text = readFileSync(join(root, name, 'main.ts'), 'utf8');
+  if (name.startsWith('refuse-')) {
+    test(`AI SDK refuses: ${name}`, () => {
+      const findings = findingsOf('main.ts', text);
+      assert.equal(findings.length, 1);
+      const plan = planFix({ file: 'main.ts', text, site: findings[0].site, helperPath: 'batchwise/openaiBatch.ts' });
+      assert.equal(!plan.ok && plan.reason, readFileSync(join(root, name, 'reason.txt'), 'utf8').trim());
+    });
+    continue;
+  }
+  test(`AI SDK rewrites: ${name}`, () => {
+    const fixed = fixAll(name, text);
+    assert.ok(fixed.fixes >= 1, fixed.refusals.join('\n'));
+    assert.equal(fixed.after, readFileSync(join(root, name, 'expected.ts'), 'utf8'));
+    assert.ok(parseSource('main.ts', fixed.after).ok);
+    // Every AI SDK call of the file got its fix: none is left to report.
+    assert.deepEqual(findingsOf('main.ts', fixed.after), []);
+    const provider = /@ai-sdk\/anthropic/.test(text) ? 'anthropic' : 'openai';
+    const bridges = Object.keys(fixed.files).filter((p) => p.includes('aiSdk')).sort();
+    assert.deepEqual(bridges, provider === 'anthropic' ? ['batchwise/aiSdkAnthropic.ts'] : ['batchwise/aiSdkOpenAI.ts']);
+    assert.ok(`batchwise/${provider}Batch.ts` in fixed.files);
+    // The generated modules hold no call Batchwise would report.
+    for (const [path, content] of Object.entries(fixed.files)) assert.deepEqual(new Analyzer({ files: [path], read: () => content }, DEFAULT_OPTIONS).run().findings, []);
+    accepted.push({ name, after: fixed.after, files: fixed.files });
+  });
+}
+
+test('an AI SDK fix needs the official client the batch goes through: without it in the project, the reason says to add it', () => {
+  const text = readFileSync(join(root, 'ts-anthropic-for-of', 'main.ts'), 'utf8');
+  const site = findingsOf('main.ts', text)[0].site;
+  const pkg = '{ "dependencies": { "ai": "^5.0.0", "@ai-sdk/anthropic": "^2.0.0" } }';
+  const plan = planFix({ file: 'main.ts', text, site, helperPath: 'batchwise/openaiBatch.ts', readExisting: (p) => (p === 'package.json' ? pkg : undefined) });
+  assert.equal(
+    !plan.ok && plan.reason,
+    'the batch goes through the official `@anthropic-ai/sdk` package, which the project does not list (no package.json, lockfile or node_modules names it): add it (npm install @anthropic-ai/sdk) to get a fix',
+  );
+  // The audit's cheap check says the same (the workspace gives it the project's SDK versions).
+  const summary = fixableStrategy({ file: 'main.ts', text, site, sdkFor: () => undefined });
+  assert.equal('refused' in summary && summary.refused, !plan.ok && plan.reason);
+  assert.deepEqual(fixableStrategy({ file: 'main.ts', text, site, sdkFor: () => ({ version: '1.13.0', source: 'package.json' }) }), { strategy: 'loop-hoist', safe: true });
+});
+
+test('the bridges type-check under the strictest settings projects use, beside the provider helpers (ES module and CommonJS)', () => {
+  const strictest: ts.CompilerOptions = {
+    noEmit: true, strict: true, target: ts.ScriptTarget.ES2022, skipLibCheck: true, types: ['node'], esModuleInterop: true,
+    exactOptionalPropertyTypes: true, noFallthroughCasesInSwitch: true, noImplicitOverride: true, noImplicitReturns: true,
+    noPropertyAccessFromIndexSignature: true, noUncheckedIndexedAccess: true, noUnusedLocals: true, noUnusedParameters: true,
+    isolatedModules: true, allowUnreachableCode: false,
+  };
+  for (const [variant, extra, pkg, ext] of [
+    ['esm', { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, verbatimModuleSyntax: true }, '{ "type": "module" }', '.js'],
+    ['cjs', { module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10 }, '{}', ''],
+  ] as const) {
+    const dir = join(WORK, 'strictest', variant);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'package.json'), pkg);
+    const files: Record<string, string> = {
+      'openaiBatch.ts': helperModuleFor('openaiBatch.ts', 'esm', 'openai'),
+      'anthropicBatch.ts': helperModuleFor('anthropicBatch.ts', 'esm', 'anthropic'),
+      'aiSdkOpenAI.ts': helperModuleFor('aiSdkOpenAI.ts', 'esm', 'ai-sdk-openai', undefined, ext),
+      'aiSdkAnthropic.ts': helperModuleFor('aiSdkAnthropic.ts', 'esm', 'ai-sdk-anthropic', undefined, ext),
+    };
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    const program = ts.createProgram(['aiSdkOpenAI.ts', 'aiSdkAnthropic.ts'].map((n) => join(dir, n)), { ...strictest, ...extra });
+    const errors = ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName.split('/').pop()} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+    assert.deepEqual(errors, [], variant);
+  }
+});
+
+test('the bridge imports the provider helper beside it with the extension the project\'s imports need', () => {
+  const esm = helperModuleFor('batchwise/aiSdkOpenAI.ts', 'esm', 'ai-sdk-openai', undefined, '.js');
+  assert.match(esm, /^import \{ type BatchRunOptions as OpenAIBatchRunOptions, runChatCompletionsBatch, runEmbeddingsBatch, runResponsesBatch \} from '\.\/openaiBatch\.js';$/m);
+  assert.doesNotMatch(esm, /anthropic|@sdk/i);
+  const js = helperModuleFor('batchwise/aiSdkAnthropic.js', 'cjs', 'ai-sdk-anthropic');
+  assert.match(js, /require\("\.\/anthropicBatch"\)/);
+  assert.doesNotMatch(js, /openaiBatch|from 'openai'|@sdk/);
+});
+
+// ---- against the AI SDK releases and the fakes
+
+/** A node_modules for one release: the AI SDK packages from the cache, the official clients and Node's types from ours. */
+async function modulesFor(release: Release): Promise<string> {
+  const cache = await ensurePackages(join(sdkCacheDir(), `ai-sdk-${release}`), [...RELEASES[release]]);
+  const modules = join(WORK, release, 'node_modules');
+  rmSync(modules, { recursive: true, force: true });
+  mkdirSync(join(modules, '@types'), { recursive: true });
+  for (const entry of readdirSync(join(cache, 'node_modules'))) {
+    if (entry.startsWith('.')) continue;
+    if (entry !== '@types') symlinkSync(join(cache, 'node_modules', entry), join(modules, entry));
+    else for (const types of readdirSync(join(cache, 'node_modules', entry))) if (types !== 'node') symlinkSync(join(cache, 'node_modules', entry, types), join(modules, entry, types));
+  }
+  for (const ours of ['openai', '@anthropic-ai']) if (!existsSync(join(modules, ours))) symlinkSync(join(REPO_ROOT, 'node_modules', ours), join(modules, ours));
+  symlinkSync(join(REPO_ROOT, 'node_modules', '@types', 'node'), join(modules, '@types', 'node'));
+  return modules;
+}
+
+function typeErrors(release: Release, variant: 'before' | 'after'): string[] {
+  const files: string[] = [];
+  for (const c of accepted.filter((a) => releaseOf(a.name) === release)) {
+    const dir = join(WORK, release, 'typecheck', variant, c.name);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(join(dir, 'batchwise'), { recursive: true });
+    writeFileSync(join(dir, 'main.ts'), variant === 'after' ? c.after : readFileSync(join(root, c.name, 'main.ts'), 'utf8'));
+    if (variant === 'after') for (const [path, content] of Object.entries(c.files)) writeFileSync(join(dir, path), content);
+    files.push(join(dir, 'main.ts'));
+  }
+  const program = ts.createProgram(files, {
+    noEmit: true, strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10,
+    esModuleInterop: true, skipLibCheck: true, types: ['node'],
+  });
+  return ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName.split('/').slice(-3).join('/')} ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
+}
+
+test('every rewritten program type-checks (strict) against the AI SDK release it is for, with the bridge and helpers beside it', async () => {
+  for (const release of ['v5', 'v4'] as const) {
+    assert.ok(accepted.some((a) => releaseOf(a.name) === release));
+    assert.deepEqual(typeErrors(release, 'before'), [], `${release}: the originals type-check`);
+    assert.deepEqual(typeErrors(release, 'after'), [], `${release}: the rewrites type-check`);
+  }
+});
+
+let fakes: { ok: { openai: FakeOpenAI; anthropic: FakeAnthropic }; reject: { openai: FakeOpenAI; anthropic: FakeAnthropic } };
+before(async () => {
+  for (const release of ['v5', 'v4'] as const) await modulesFor(release);
+  fakes = {
+    ok: { openai: await startFakeOpenAI(), anthropic: await startFakeAnthropic() },
+    // Each fixture sends one request mentioning one of these words.
+    reject: { openai: await startFakeOpenAI({ rejectText: 'refund' }), anthropic: await startFakeAnthropic({ rejectText: 'backend' }) },
+  };
+});
+after(async () => {
+  for (const f of Object.values(fakes ?? {})) {
+    await f.openai.close();
+    await f.anthropic.close();
+  }
+});
+
+function stage(release: Release, name: string, variant: string, text: string, files: Record<string, string>): string {
+  const dir = join(WORK, release, 'run', name, variant);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  for (const [rel, source] of Object.entries(files)) writeRunnable(dir, rel, source);
+  return writeRunnable(dir, 'main.ts', text);
+}
+
+/**
+ * @ai-sdk/openai 1.x (AI SDK 4) reads no OPENAI_BASE_URL: for those programs a preload sends the
+ * provider's hosts to the fakes, for the original and the rewrite alike.
+ */
+const TO_FAKES = `const send = globalThis.fetch;
+const hosts = { 'https://api.openai.com/v1': process.env.OPENAI_BASE_URL, 'https://api.anthropic.com/v1': process.env.ANTHROPIC_BASE_URL };
+globalThis.fetch = (input, init) => {
+  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+  for (const [from, to] of Object.entries(hosts)) if (to && url.startsWith(from)) return send(to + url.slice(from.length), input instanceof Request ? new Request(to + url.slice(from.length), input) : init);
+  return send(input, init);
+};
+`;
+
+/** The AI SDK's Anthropic provider takes a base URL with /v1 (the official client adds it itself): both read ANTHROPIC_BASE_URL. */
+function runAgainst(entry: string, release: Release, f: { openai: FakeOpenAI; anthropic: FakeAnthropic }): Promise<RunResult> {
+  const preload = join(WORK, 'to-fakes.cjs');
+  if (!existsSync(preload)) writeFileSync(preload, TO_FAKES);
+  return runProgram(entry, f.openai.url, `${f.anthropic.url}/v1`, release === 'v4' ? { env: { NODE_OPTIONS: `--require ${preload}` } } : {});
+}
+
+/** Lines from concurrent callbacks follow the answers' arrival: the same lines, and the same last line. */
+function samePrinted(name: string, source: string, rewritten: string, original: string): void {
+  if (rewritten === original || !/Promise\.all/.test(source)) {
+    assert.equal(rewritten, original, name);
+    return;
+  }
+  const lines = (s: string) => s.trimEnd().split('\n');
+  assert.deepEqual([...lines(rewritten)].sort(), [...lines(original)].sort(), `${name}: the same lines`);
+  assert.equal(lines(rewritten).at(-1), lines(original).at(-1), `${name}: the same last line`);
+}
+
+test('each rewritten AI SDK program prints what the original prints against the fakes (sync endpoint vs batch), and fails where it failed', async () => {
+  assert.ok(accepted.length >= 6);
+  let rejectionsShown = 0;
+  for (const c of accepted) {
+    const release = releaseOf(c.name);
+    const source = readFileSync(join(root, c.name, 'main.ts'), 'utf8');
+    for (const mode of ['ok', 'reject'] as const) {
+      const f = fakes[mode];
+      const original = await runAgainst(stage(release, c.name, `before-${mode}`, source, {}), release, f);
+      const rewritten = await runAgainst(stage(release, c.name, `after-${mode}`, c.after, c.files), release, f);
+      if (mode === 'ok') {
+        assert.equal(original.code, 0, `${c.name} original: ${original.stderr}`);
+        assert.ok(original.stdout.length > 0, `${c.name} printed nothing`);
+      } else if (original.code !== 0) rejectionsShown++;
+      assert.equal(rewritten.code, original.code, `${c.name} (${mode}) exit code; rewritten stderr: ${rewritten.stderr}`);
+      samePrinted(`${c.name} (${mode})`, source, rewritten.stdout, original.stdout);
+      // The helper's own warning (results kept for a rerun) is the one line the original lacks.
+      assert.equal(rewritten.stderr.split('\n').filter((l) => !l.startsWith('batchwise: ')).join('\n'), original.stderr, `${c.name} (${mode}) stderr`);
+    }
+  }
+  assert.ok(rejectionsShown >= 3, `the rejecting fakes made ${rejectionsShown} originals fail`);
+  // The rewrites went through the batch endpoints, both providers'.
+  const batches = (f: { openai: FakeOpenAI; anthropic: FakeAnthropic }) => [f.openai.stats.batchesCreated, f.anthropic.stats.batchesCreated];
+  assert.ok(batches(fakes.ok).every((n) => n >= 2), JSON.stringify(batches(fakes.ok)));
+});
+
+test('the bridge holds back only a batched call\'s POST to the endpoint: other requests go out, a retry gets the same answer, a call that fails before sending fails alone', async () => {
+  // Calls written as the AI SDK makes them (fetch with a JSON body), without the AI SDK: what the bridge itself promises.
+  const program = `import { runAiSdkBatch } from './batchwise/aiSdkOpenAI';
+const base = process.env.OPENAI_BASE_URL!;
+const post = (body: object) => fetch(base + '/chat/completions', { method: 'POST', headers: { authorization: 'Bearer test-key', 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const ask = (text: string) => ({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: text }] });
+async function call(text: string) {
+  if (text === 'broken') throw new Error('bad prompt');
+  // A GET on the way (say, an image download) goes out as it is.
+  const models = await fetch(base + '/models');
+  const first = await post(ask(text));
+  // The AI SDK retrying the same request: the same answer, no second request.
+  const again = await post(ask(text));
+  const answer = (await first.json()) as { choices: { message: { content: string } }[] };
+  const repeat = (await again.json()) as { choices: { message: { content: string } }[] };
+  return [models.status, first.status, answer.choices[0]!.message.content, repeat.choices[0]!.message.content === answer.choices[0]!.message.content].join(' ');
+}
+async function main() {
+  const results = await runAiSdkBatch(['cannot log in', 'broken', 'dark mode when'].map((text) => () => call(text)));
+  for (let i = 0; i < results.length; i++) {
+    try {
+      console.log(results.get(i));
+    } catch (err) {
+      console.log('failed:', (err as Error).message);
+    }
+  }
+  // Outside a batched call, fetch is the program's own.
+  console.log((await post(ask('after the batch'))).status);
+}
+main();
+`;
+  const release: Release = 'v5';
+  const files = { 'batchwise/openaiBatch.ts': helperModuleFor('batchwise/openaiBatch.ts', 'cjs', 'openai'), 'batchwise/aiSdkOpenAI.ts': helperModuleFor('batchwise/aiSdkOpenAI.ts', 'cjs', 'ai-sdk-openai') };
+  const fake = await startFakeOpenAI();
+  try {
+    const result = await runAgainst(stage(release, 'bridge-runtime', 'run', program, files), release, { openai: fake, anthropic: fakes.ok.anthropic });
+    assert.equal(result.stderr, '');
+    const [one, failed, three, after] = result.stdout.trimEnd().split('\n');
+    assert.match(one, /^\d+ 200 \[gpt-4o-mini\] 3 words: CANNOT LOG IN true$/);
+    assert.equal(failed, 'failed: bad prompt');
+    assert.match(three, /^\d+ 200 \[gpt-4o-mini\] 3 words: DARK MODE WHEN true$/);
+    assert.equal(after, '200');
+    // Two requests in one batch (the retries answered from it); only the request after it went to the sync endpoint.
+    assert.deepEqual(fake.stats.batchCustomIds, [['req-0', 'req-1']]);
+    assert.equal(fake.stats.chatCompletions, 1);
+  } finally {
+    await fake.close();
+  }
+});
+
+test('a CommonJS file that requires the AI SDK gets the fix, with the bridge required and written as JavaScript', () => {
+  const text = `const { generateText } = require('ai');\nconst { openai } = require('@ai-sdk/openai');\n\nasync function main(tickets) {\n  for (const ticket of tickets) {\n    const { text } = await generateText({ model: openai('gpt-4o-mini'), prompt: ticket });\n    console.log(text);\n  }\n}\nmain(['a', 'b']);\n`;
+  const [finding] = findingsOf('main.js', text);
+  const plan = planFix({ file: 'main.js', text, site: finding.site, helperPath: 'batchwise/openaiBatch.js' });
+  assert.ok(plan.ok, !plan.ok ? plan.reason : '');
+  const after = applyEdits(text, plan.fix.edits);
+  assert.match(after, /^const \{ runAiSdkBatch \} = require\('\.\/batchwise\/aiSdkOpenAI'\);$/m);
+  assert.match(after, /await runAiSdkBatch\(batchwiseItems\.map\(\(ticket\) => \(\) => generateText\(\{ model: openai\('gpt-4o-mini'\), prompt: ticket \}\)\)\);/);
+  assert.deepEqual(plan.fix.createFiles.map((f) => f.path), ['batchwise/openaiBatch.js', 'batchwise/aiSdkOpenAI.js']);
+  assert.match(plan.fix.createFiles[1].content, /require\("\.\/openaiBatch"\)/);
+});
