@@ -618,7 +618,7 @@ suite('Batchwise in VS Code', () => {
     assert.equal(rest.length, 0);
     assert.equal(codeOf(d), 'BW001');
     assert.match(d.message, /^Batchable, saves ≈ \$\d+\.\d\d\/mo at 1,000\/day, assumed: reached only from scripts\/tag-notes\.ts \(run by the npm script `tag`/);
-    assert.match(d.message, /AI SDK generateText call \(OpenAI model\)\.$/);
+    assert.match(d.message, /AI SDK generateText call \(OpenAI model\); a Quick Fix is available\.$/);
     assert.equal(doc.getText(d.range), 'generateText');
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, d.range);
     assert.deepEqual(actions.filter((a) => a.title.startsWith('Batchwise:')).map((a) => a.title), [
