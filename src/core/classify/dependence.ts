@@ -54,6 +54,9 @@ const AGENT_FACTORIES = new Set(['createReactAgent', 'createAgent', 'createToolC
 const AGENT_CLASSES = new Set(['Agent', 'AgentExecutor', 'ToolLoopAgent', 'Experimental_Agent']);
 const AGENT_RUN_METHODS = new Set(['invoke', 'stream', 'streamEvents', 'generate', 'generateText', 'streamText', 'run', 'call']);
 const AGENT_RUN_SOURCES = new Set(['@openai/agents', '@openai/agents-core']);
+/** LlamaIndex.TS workflow agents (`agent({ tools, llm })`, `multiAgent`): generic names, so only as imported from LlamaIndex. */
+const LLAMAINDEX_AGENT_FACTORIES = new Set(['agent', 'multiAgent']);
+const LLAMAINDEX_AGENT_SOURCES = /^(@llamaindex\/workflow|llamaindex)(\/|$)/;
 
 /** Per file, the analyses made for each list of LLM calls asked with (the classifier's, a rewrite's). */
 const analyses = new WeakMap<SyntaxModel, { calls: readonly Call[]; flow: AnswerFlow }[]>();
@@ -371,6 +374,7 @@ class AnswerFlow {
       if (p.type === T.CallExpression) break;
     }
     if (!this.llm.has(origin.call)) return false;
+    if (this.repeatsMessages(origin.call, read)) return true;
     let reads = false;
     for (const a of origin.call.arguments) {
       visit(a, (n) => {
@@ -381,6 +385,26 @@ class AnswerFlow {
       });
     }
     return reads;
+  }
+
+  /**
+   * Does the request that reads the answer send again a message the earlier request sent (the same
+   * variable, or the same user or assistant message written out), as the next turn of a conversation
+   * does (a tool-use turn answered with its tool results)? A shared system prompt is no such sign: a
+   * router and the call it routes to may share one.
+   */
+  private repeatsMessages(earlier: Call, read: Node): boolean {
+    let later: Call | undefined;
+    for (let p = this.model.parents.get(read); p; p = this.model.parents.get(p)) {
+      if (p.type === T.CallExpression && this.llm.has(p)) {
+        later = p;
+        break;
+      }
+    }
+    if (!later || later === earlier) return false;
+    const sent = new Set(conversationMessages(earlier).map((m) => this.model.src(m).replace(/\s+/g, ' ')));
+    if (sent.size === 0) return false;
+    return conversationMessages(later).some((m) => sent.has(this.model.src(m).replace(/\s+/g, ' ')));
   }
 
   /** The innermost loop around both calls of a chain: each iteration is one independent run of it. */
@@ -516,7 +540,10 @@ class AnswerFlow {
       if (rb?.import && AGENT_RUN_SOURCES.has(rb.import.source)) return { kind: 'agent', at: init, carrier: this.short(init) };
       return null;
     }
-    const isAgent = init.type === T.NewExpression ? AGENT_CLASSES.has(name) : AGENT_FACTORIES.has(name) || name.endsWith('AgentExecutor');
+    const isAgent =
+      init.type === T.NewExpression
+        ? AGENT_CLASSES.has(name)
+        : AGENT_FACTORIES.has(name) || name.endsWith('AgentExecutor') || (LLAMAINDEX_AGENT_FACTORIES.has(name) && made.type === T.Identifier && LLAMAINDEX_AGENT_SOURCES.test(this.model.bindingOf(made)?.import?.source ?? ''));
     if (!isAgent || !hasTools(init)) return null;
     return { kind: 'agent', at: init, carrier: this.short(init) };
   }
@@ -541,4 +568,29 @@ function hasTools(init: TSESTree.CallExpression | TSESTree.NewExpression): boole
     }
   }
   return false;
+}
+
+/** Message fields of a request: the chat APIs' messages, the Responses API's input, Gemini's contents. */
+const MESSAGE_FIELDS = new Set(['messages', 'input', 'contents']);
+
+/**
+ * The messages a request sends that carry the conversation (not system or developer prompts): the
+ * elements of its written-out messages array, where the request is an object literal.
+ */
+function conversationMessages(call: Call): Node[] {
+  const request = call.arguments[0];
+  if (!request || request.type !== T.ObjectExpression) return [];
+  const found: Node[] = [];
+  for (const p of request.properties) {
+    if (p.type !== T.Property || !MESSAGE_FIELDS.has(propertyName(p.key, p.computed) ?? '')) continue;
+    const value = unwrap(p.value as Node, 'value');
+    if (value.type !== T.ArrayExpression) continue;
+    for (const el of value.elements) {
+      if (!el || el.type === T.SpreadElement) continue;
+      if (el.type === T.ObjectExpression && el.properties.some((q) => q.type === T.Property && propertyName(q.key, q.computed) === 'role' && q.value.type === T.Literal && (q.value.value === 'system' || q.value.value === 'developer'))) continue;
+      if (el.type !== T.Identifier && el.type !== T.ObjectExpression) continue;
+      found.push(el);
+    }
+  }
+  return found;
 }
