@@ -489,7 +489,17 @@ function quietDeclaration(st: Node, facts: FileFacts): boolean {
   );
 }
 
+// Both depend on the loop alone, and are asked once per call of its body.
+const llmCallsIn = new WeakMap<Node, number>();
 function llmCalls(scope: Node, text: string): number {
+  const known = llmCallsIn.get(scope);
+  if (known !== undefined) return known;
+  const n = countLlmCalls(scope, text);
+  llmCallsIn.set(scope, n);
+  return n;
+}
+
+function countLlmCalls(scope: Node, text: string): number {
   let n = 0;
   visit(scope, (node) => {
     if (node.type !== T.CallExpression) return;
@@ -508,7 +518,15 @@ const LISTENERS = new Set(['on', 'once', 'addListener', 'prependListener', 'prep
  * async functions of this file called without `await`, and event listeners (which run whenever their
  * event comes, as the loop waits). `emit` is not one: it runs its listeners at once, in both programs.
  */
+const scheduledWorkIn = new WeakMap<Node, string | null>();
 function scheduledWork(scope: Node, facts: FileFacts): string | null {
+  if (scheduledWorkIn.has(scope)) return scheduledWorkIn.get(scope)!;
+  const found = findScheduledWork(scope, facts);
+  scheduledWorkIn.set(scope, found);
+  return found;
+}
+
+function findScheduledWork(scope: Node, facts: FileFacts): string | null {
   let found: Node | null = null;
   let what = '';
   const awaited = (call: Node) => {
@@ -555,50 +573,76 @@ function scheduledWork(scope: Node, facts: FileFacts): string | null {
  * means it never sent that item's.
  */
 function controlProblem(loop: Loop, callStart: number, facts: FileFacts): string | null {
-  let problem: string | null = null;
   const uses = (what: string) => `the loop body uses ${what}, which a batch (all requests first) cannot keep`;
-  const walk = (n: Node, inFunction: boolean, inLoop: boolean, inSwitch: boolean, labels: ReadonlySet<string>) => {
-    if (problem) return;
-    if (n !== loop.scope && isFunctionLike(n)) inFunction = true;
+  // The first event, in the order of a walk of the body, that is a problem for a call starting at callStart.
+  for (const { n, inFunction, inLoop, inSwitch, labels } of controlEvents(loop.scope)) {
     const before = n.range[0] < callStart;
     // A throw in a function the body defines counts too: a callback may run (and throw) right there.
-    if (n.type === T.ThrowStatement && (loop.sequential || (before && !inFunction))) {
-      problem = `the loop body can throw (line ${facts.line(n)}: \`${facts.quote(n)}\`), which ends the loop early; a batch would already have sent, and charged for, the requests of the items after it`;
-    }
-    if (!inFunction) {
-      switch (n.type) {
-        case T.ReturnStatement:
-          if (!loop.isCallback) problem = uses('return');
-          else if (before) {
-            problem = `the callback can return before the call (line ${facts.line(n)}: \`${facts.quote(guardOf(n, facts))}\`), but a batch builds and sends a request for every item, the skipped ones too (for which building one may even fail); filter the items first (xs.filter(…)) and batch the filtered list to get a fix`;
-          }
-          break;
-        case T.YieldExpression:
-          problem = uses('yield');
-          break;
-        case T.BreakStatement:
-        case T.ContinueStatement: {
-          const label = n.label?.name;
-          if (label && labels.has(label)) break;
-          const ownLoop = label ? loop.labels.includes(label) : n.type === T.ContinueStatement ? !inLoop : !inLoop && !inSwitch;
-          if (label && !ownLoop) {
-            problem = `the loop body jumps out of an enclosing statement (\`${facts.quote(n)}\`, line ${facts.line(n)}), which ends the loop early; a batch would already have sent, and charged for, the requests of the items after it`;
-          } else if (ownLoop && (n.type === T.BreakStatement || before)) {
-            // A continue after the call only skips the rest of that item's body, which the second pass keeps.
-            problem = uses(n.type === T.BreakStatement ? 'break' : 'continue');
-          }
-          break;
-        }
-        default:
-          break;
+    if (n.type === T.ThrowStatement) {
+      if (loop.sequential || (before && !inFunction)) {
+        return `the loop body can throw (line ${facts.line(n)}: \`${facts.quote(n)}\`), which ends the loop early; a batch would already have sent, and charged for, the requests of the items after it`;
       }
+      continue;
     }
-    const innerLoop = n !== loop.scope && [T.ForStatement, T.ForOfStatement, T.ForInStatement, T.WhileStatement, T.DoWhileStatement].includes(n.type as T);
+    switch (n.type) {
+      case T.ReturnStatement:
+        if (!loop.isCallback) return uses('return');
+        if (before) {
+          return `the callback can return before the call (line ${facts.line(n)}: \`${facts.quote(guardOf(n, facts))}\`), but a batch builds and sends a request for every item, the skipped ones too (for which building one may even fail); filter the items first (xs.filter(…)) and batch the filtered list to get a fix`;
+        }
+        break;
+      case T.YieldExpression:
+        return uses('yield');
+      case T.BreakStatement:
+      case T.ContinueStatement: {
+        const label = n.label?.name;
+        if (label && labels.has(label)) break;
+        const ownLoop = label ? loop.labels.includes(label) : n.type === T.ContinueStatement ? !inLoop : !inLoop && !inSwitch;
+        if (label && !ownLoop) {
+          return `the loop body jumps out of an enclosing statement (\`${facts.quote(n)}\`, line ${facts.line(n)}), which ends the loop early; a batch would already have sent, and charged for, the requests of the items after it`;
+        }
+        // A continue after the call only skips the rest of that item's body, which the second pass keeps.
+        if (ownLoop && (n.type === T.BreakStatement || before)) return uses(n.type === T.BreakStatement ? 'break' : 'continue');
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return null;
+}
+
+/** A statement of a loop body that may leave it or skip a call, where it stands. */
+interface ControlEvent {
+  n: Node;
+  inFunction: boolean;
+  inLoop: boolean;
+  inSwitch: boolean;
+  labels: ReadonlySet<string>;
+}
+
+/**
+ * The throws, returns, yields, breaks and continues of a loop body in the order of a walk, with what
+ * encloses each: found once per loop, since a body of 2,000 calls was walked once per call. Throws
+ * count inside functions the body defines; the others only outside them.
+ */
+const controlEventsOf = new WeakMap<Node, ControlEvent[]>();
+function controlEvents(scope: Node): ControlEvent[] {
+  const known = controlEventsOf.get(scope);
+  if (known) return known;
+  const events: ControlEvent[] = [];
+  const walk = (n: Node, inFunction: boolean, inLoop: boolean, inSwitch: boolean, labels: ReadonlySet<string>) => {
+    if (n !== scope && isFunctionLike(n)) inFunction = true;
+    if (n.type === T.ThrowStatement || (!inFunction && (n.type === T.ReturnStatement || n.type === T.YieldExpression || n.type === T.BreakStatement || n.type === T.ContinueStatement))) {
+      events.push({ n, inFunction, inLoop, inSwitch, labels });
+    }
+    const innerLoop = n !== scope && [T.ForStatement, T.ForOfStatement, T.ForInStatement, T.WhileStatement, T.DoWhileStatement].includes(n.type as T);
     const inner = n.type === T.LabeledStatement ? new Set([...labels, n.label.name]) : labels;
     for (const c of childNodes(n)) walk(c, inFunction, inLoop || innerLoop, inSwitch || n.type === T.SwitchStatement, inner);
   };
-  walk(loop.scope, false, false, false, new Set());
-  return problem;
+  walk(scope, false, false, false, new Set());
+  controlEventsOf.set(scope, events);
+  return events;
 }
 
 /** The `if` a return sits in, for quoting a guard. */
