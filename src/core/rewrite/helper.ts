@@ -29,7 +29,7 @@ export function helperModuleFor(helperPath: string, moduleKind: 'cjs' | 'esm', k
 function aiSdkHelperSource(provider: RewriteProvider, siblingExtension: string): string {
   const text = renderTemplate(AI_SDK_BATCH_HELPER_TS, { features: new Set([provider]), fits: '' });
   const sibling = provider === 'openai' ? 'openaiBatch' : 'anthropicBatch';
-  return text.replace(`from './${sibling}';`, `from './${sibling}${siblingExtension}';`).replaceAll('@sdk-provider', provider === 'openai' ? 'OpenAI' : 'Anthropic');
+  return text.replaceAll(`from './${sibling}';`, `from './${sibling}${siblingExtension}';`).replaceAll('@sdk-provider', provider === 'openai' ? 'OpenAI' : 'Anthropic');
 }
 
 const LINE = /^(\s*)(.*?)\s*\/\/ @sdk !([\w-]+):(.*)$/;

@@ -19,32 +19,18 @@ import { type BatchRunOptions as OpenAIBatchRunOptions, runChatCompletionsBatch,
 import Anthropic from '@anthropic-ai/sdk';
 import { type MessageBatchRunOptions, runMessagesBatch } from './anthropicBatch';
 // @sdk }
+import { batchwiseRequest, UnbuiltRequest } from './openaiBatch'; // @sdk !openai: import { batchwiseRequest, UnbuiltRequest } from './anthropicBatch';
 
 /** Poll intervals, timeout, abort signal, state folder, resubmissions: the batch helper's options. */
 export type BatchRunOptions = OpenAIBatchRunOptions; // @sdk !openai: export type BatchRunOptions = MessageBatchRunOptions;
 
-/** A call that could not be made (see `batchwiseRequest`): it is not run, and `get(i)` throws what making it threw. */
-export class UnbuiltRequest {
-  readonly error: unknown;
-  constructor(error: unknown) {
-    this.error = error;
-  }
-}
-
 /**
- * Wraps the function that makes each call (`items.map(batchwiseRequest(({ text }) => () => generateText({ … })))`):
- * a call whose making throws, say on an item its pattern cannot destructure, becomes that call's
- * failure, thrown by `get(i)` where the loop would have made it, instead of failing every call.
+ * The batch helper's own `batchwiseRequest` and `UnbuiltRequest`: wrapped around the function that makes
+ * each call (`items.map(batchwiseRequest(({ text }) => () => generateText({ … })))`), a call whose making
+ * throws, say on an item its pattern cannot destructure, fails alone, thrown by `get(i)` where the loop
+ * would have made it.
  */
-export function batchwiseRequest<Args extends unknown[], Options>(build: (...args: Args) => Options): (...args: Args) => Options | UnbuiltRequest {
-  return (...args) => {
-    try {
-      return build(...args);
-    } catch (error) {
-      return new UnbuiltRequest(error);
-    }
-  };
-}
+export { batchwiseRequest, UnbuiltRequest };
 
 /** The answers of the calls, in call order. */
 export class AiSdkBatchResults<T> {
