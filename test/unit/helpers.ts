@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { Analyzer } from '../../src/core/analyze';
-import { AnalysisResult, DEFAULT_OPTIONS, Estimate, ProjectSource } from '../../src/core/model';
+import { AnalysisResult, CallSite, DEFAULT_OPTIONS, Estimate, ProjectSource } from '../../src/core/model';
 import { isSourceFile } from '../../src/core/parse/parse';
 
 /** The repository root, from out/test/unit (compiled) or test/unit (source). */
@@ -60,4 +60,14 @@ export function analyzeFixture(dir: string, expected: Pick<Expected, 'callsPerDa
       ? undefined
       : (): Estimate => ({ callsPerDay: perDay, volume: { kind: 'default' }, inputTokens: 100, outputTokens: 100, monthlyStandard: 1, monthlyBatch: 0.5, monthlySavings: 0.5, assumptions: [] });
   return new Analyzer(fixtureProject(dir), DEFAULT_OPTIONS, estimate ? { estimate } : {}).run();
+}
+
+/** A call site for estimate and report tests: an OpenAI chat completion with gpt-4o, 'hello world' and max_tokens 100, changed by `over`. */
+export function callSite(over: Partial<CallSite> = {}): CallSite {
+  return {
+    file: 'a.ts', loc: { start: { line: 1, column: 0 }, end: { line: 1, column: 10 } }, range: [0, 10],
+    provider: 'openai', api: 'chat.completions', batchEndpoint: '/v1/chat/completions', model: 'gpt-4o', streaming: false,
+    callee: 'c.chat.completions.create', enclosingFunction: null,
+    request: { literalText: 'hello world', dynamicParts: 0, maxOutputTokens: 100, choices: null }, annotation: null, ...over,
+  };
 }

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../helpers';
+import { callSite, REPO_ROOT } from '../helpers';
 import schema from '../../../schemas/batchwise.config.schema.json';
 import pkg from '../../../package.json';
 import { boundedOption, isBoundedPriceRow, MAX_PRICE_PER_MTOK, OPTION_LIMITS, PRICE_FIELDS } from '../../../src/core/estimate/limits';
@@ -74,12 +74,7 @@ test('CLI flags: out-of-bounds numbers are usage errors (exit 2) that say the bo
 });
 
 function site(over: Partial<CallSite['request']>, annotation: string | null = null): CallSite {
-  return {
-    file: 'a.ts', loc: { start: { line: 1, column: 0 }, end: { line: 1, column: 10 } }, range: [0, 10],
-    provider: 'openai', api: 'chat.completions', batchEndpoint: '/v1/chat/completions', model: 'gpt-4o', streaming: false,
-    callee: 'c.chat.completions.create', enclosingFunction: null,
-    request: { literalText: 'hello', dynamicParts: 0, maxOutputTokens: null, choices: null, ...over }, annotation,
-  };
+  return callSite({ request: { literalText: 'hello', dynamicParts: 0, maxOutputTokens: null, choices: null, ...over }, annotation });
 }
 
 test('numbers read from code are kept within bounds, and the estimate says so: costs stay finite', () => {

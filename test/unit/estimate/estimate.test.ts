@@ -5,6 +5,7 @@ import o200kBase from 'js-tiktoken/ranks/o200k_base';
 import { annotatedVolume, countTokens, dailyCost, encodingFor, estimateSite, findPrice, PRICE_TABLE } from '../../../src/core/estimate';
 import { CallSite, DEFAULT_OPTIONS, PriceRow } from '../../../src/core/model';
 import { MAX_ERROR_PER_CUT, SLICE_BYTES } from '../../../src/core/estimate/tokens';
+import { callSite } from '../helpers';
 
 const REQUIRED = [
   'gpt-6.1-sol', 'gpt-6.1-terra', 'gpt-6-sol', 'gpt-6-luna', 'gpt-5.6-terra', 'gpt-5.6-luna', 'gpt-5.4-nano', 'gpt-5.1',
@@ -98,14 +99,7 @@ test('annotation volumes', () => {
   assert.equal(annotatedVolume(null), null);
 });
 
-function site(over: Partial<CallSite> = {}): CallSite {
-  return {
-    file: 'a.ts', loc: { start: { line: 1, column: 0 }, end: { line: 1, column: 10 } }, range: [0, 10],
-    provider: 'openai', api: 'chat.completions', batchEndpoint: '/v1/chat/completions', model: 'gpt-4o', streaming: false,
-    callee: 'c.chat.completions.create', enclosingFunction: null,
-    request: { literalText: 'hello world', dynamicParts: 0, maxOutputTokens: 100, choices: null }, annotation: null, ...over,
-  };
-}
+const site = callSite;
 
 test('estimate: counted input, max_tokens output, default volume, all stated', () => {
   const e = estimateSite(site(), DEFAULT_OPTIONS);

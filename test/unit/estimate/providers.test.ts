@@ -8,15 +8,9 @@ import { isBoundedPriceRow } from '../../../src/core/estimate/limits';
 import { PROVIDER_INFO, providerFromEnvVar, providerFromUrl } from '../../../src/core/detect/providers';
 import { rewriteEndpoints } from '../../../src/core/detect/catalogue';
 import { findingMessage } from '../../../src/core/report/message';
+import { callSite } from '../helpers';
 
-function site(over: Partial<CallSite> = {}): CallSite {
-  return {
-    file: 'a.ts', loc: { start: { line: 1, column: 0 }, end: { line: 1, column: 10 } }, range: [0, 10],
-    provider: 'openai', api: 'chat.completions', batchEndpoint: '/v1/chat/completions', model: 'gpt-4o', streaming: false,
-    callee: 'c.chat.completions.create', enclosingFunction: null,
-    request: { literalText: 'hello world', dynamicParts: 0, maxOutputTokens: 100, choices: null }, annotation: null, ...over,
-  };
-}
+const site = callSite;
 
 test('every provider has its row of facts, and every provider with a batch tier a priced fallback or the stated default', () => {
   for (const p of PROVIDERS) assert.ok(PROVIDER_INFO[p], p);

@@ -22,6 +22,7 @@ import {
 } from '../../../src/core/estimate/tokens';
 import { estimateSite } from '../../../src/core/estimate';
 import { CallSite, DEFAULT_OPTIONS } from '../../../src/core/model';
+import { callSite } from '../helpers';
 
 const EXACT: Record<EncodingName, Tiktoken> = { o200k_base: new Tiktoken(o200kBase), cl100k_base: new Tiktoken(cl100kBase) };
 const exact = (text: string, encoding: EncodingName) => EXACT[encoding].encode(text, [], []).length;
@@ -138,12 +139,7 @@ test('a counter that gives no count: the text is approximated, said so, and not 
 });
 
 function site(literalText: string): CallSite {
-  return {
-    file: 'a.ts', loc: { start: { line: 1, column: 0 }, end: { line: 1, column: 10 } }, range: [0, 10],
-    provider: 'openai', api: 'chat.completions', batchEndpoint: '/v1/chat/completions', model: 'gpt-4o', streaming: false,
-    callee: 'c.chat.completions.create', enclosingFunction: null,
-    request: { literalText, dynamicParts: 0, maxOutputTokens: 100, choices: null }, annotation: null,
-  };
+  return callSite({ request: { literalText, dynamicParts: 0, maxOutputTokens: 100, choices: null } });
 }
 
 test('the estimate states every count that is not exact', () => {
