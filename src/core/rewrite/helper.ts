@@ -1,5 +1,5 @@
 // The helper module's text for the project's SDK, in the language and module system the project uses.
-import { transpileModule, ModuleKind, ScriptTarget } from 'typescript';
+import { typescript } from '../heavy';
 import { AI_SDK_BATCH_HELPER_TS, ANTHROPIC_BATCH_HELPER_TS, BATCH_QUEUE_HELPER_TS, OPENAI_BATCH_HELPER_TS } from './templates.generated';
 import { HelperVariant, newestVariant, RewriteProvider } from './sdkVersion';
 
@@ -16,6 +16,7 @@ export function helperModuleFor(helperPath: string, moduleKind: 'cjs' | 'esm', k
         : renderTemplate(kind === 'anthropic' ? ANTHROPIC_BATCH_HELPER_TS : OPENAI_BATCH_HELPER_TS, variant ?? newestVariant(kind));
   if (/\.[cm]?ts$/.test(helperPath)) return source;
   const esm = moduleKind === 'esm' || /\.mjs$/.test(helperPath);
+  const { transpileModule, ModuleKind, ScriptTarget } = typescript();
   const { outputText } = transpileModule(source, {
     compilerOptions: { module: esm ? ModuleKind.ESNext : ModuleKind.CommonJS, target: ScriptTarget.ES2022, esModuleInterop: true, removeComments: false },
   });

@@ -2,7 +2,7 @@
 // for the SDK the project compiles against: its installed package.json, else its lockfile, else the
 // lowest version its package.json range allows. Read through the project's reader (ProjectSource['read']).
 import semver from 'semver';
-import { parseConfigFileTextToJson } from 'typescript';
+import { typescript } from '../heavy';
 import { parseSyml } from '@yarnpkg/parsers';
 import { parse as parseYaml } from 'yaml';
 import type { ProjectSource, Provider } from '../model';
@@ -218,7 +218,7 @@ function fromLockfile(pkg: string, dir: string, declared: { range: string; dir: 
   if (bunText !== undefined) {
     // "packages": { "openai": ["openai@4.104.0", "", {…}, "sha512-…"] } (a workspace's own copy is "<workspace>/openai").
     // TypeScript's reader of JSON with comments and trailing commas, as bun writes it.
-    const packages = jsonObject(jsonObject(parseConfigFileTextToJson(bunPath, bunText).config)?.packages);
+    const packages = jsonObject(jsonObject(typescript().parseConfigFileTextToJson(bunPath, bunText).config)?.packages);
     const entry = packages?.[pkg];
     const spec = Array.isArray(entry) && typeof entry[0] === 'string' ? entry[0] : undefined;
     const version = spec?.startsWith(`${pkg}@`) ? clean(spec.slice(pkg.length + 1)) : undefined;
