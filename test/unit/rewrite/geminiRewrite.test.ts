@@ -1,0 +1,126 @@
+// The loop hoist for Gemini calls (`ai.models.generateContent` of @google/genai): each fixture's
+// rewrite matches its hand-written expected file, re-parses, leaves no finding, type-checks with
+// --strict against the installed @google/genai with the helper it adds, and prints what the original
+// prints against the fake Gemini API — every request answered, and with one rejected. Refusals:
+// the legacy SDK, Vertex AI clients, embeddings, SDK releases without batch mode.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import * as ts from 'typescript';
+import { Analyzer } from '../../../src/core/analyze';
+import { DEFAULT_OPTIONS, Finding } from '../../../src/core/model';
+import { parseSource } from '../../../src/core/parse/parse';
+import { applyEdits, planFix } from '../../../src/core/rewrite';
+import { FIXTURES, REPO_ROOT } from '../helpers';
+import { FakeGemini, startFakeGemini } from '../../fake-provider/gemini';
+
+const root = join(FIXTURES, 'rewrite-gemini');
+const WORK = join(REPO_ROOT, 'test-output', 'rewrite-gemini');
+const cases = readdirSync(root).sort();
+
+function findings(file: string, text: string): Finding[] {
+  return new Analyzer({ files: [file], read: (p: string) => (p === file ? text : undefined) }, DEFAULT_OPTIONS).run().findings;
+}
+
+interface Rewritten {
+  name: string;
+  before: string;
+  after: string;
+  helper: { path: string; content: string };
+}
+const rewritten: Rewritten[] = [];
+
+for (const name of cases) {
+  test(`${name}: the loop hoist to Gemini batch mode gives the expected file and the Gemini helper`, () => {
+    const before = readFileSync(join(root, name, 'main.ts'), 'utf8');
+    const [finding] = findings('main.ts', before);
+    assert.ok(finding, 'the fixture has a Gemini call');
+    assert.equal(finding.site.provider, 'google');
+    const plan = planFix({ file: 'main.ts', text: before, site: finding.site, helperPath: 'batchwise/openaiBatch.ts' });
+    assert.ok(plan.ok, plan.ok ? '' : plan.reason);
+    assert.equal(plan.fix.strategy, 'loop-hoist');
+    assert.equal(plan.fix.safe, true);
+    assert.equal(plan.fix.title, 'Move to Gemini batch mode (loop hoist)');
+    assert.deepEqual(plan.fix.createFiles.map((f) => f.path), ['batchwise/geminiBatch.ts']);
+    const afterText = applyEdits(before, plan.fix.edits);
+    assert.equal(afterText, readFileSync(join(root, name, 'expected.ts'), 'utf8'));
+    assert.ok(parseSource('main.ts', afterText).ok, 'the rewrite re-parses');
+    assert.deepEqual(findings('main.ts', afterText).map((f) => f.site.api), [], 'no call is left to batch');
+    rewritten.push({ name, before, after: afterText, helper: plan.fix.createFiles[0]! });
+  });
+}
+
+/** Writes a program (its main and the helper) into a folder of the repository, where @google/genai resolves. */
+function stage(c: Rewritten, variant: 'before' | 'after'): string {
+  const dir = join(WORK, c.name, variant);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, 'batchwise'), { recursive: true });
+  writeFileSync(join(dir, 'main.ts'), variant === 'before' ? c.before : c.after);
+  writeFileSync(join(dir, c.helper.path), c.helper.content);
+  return dir;
+}
+
+test('every rewritten program type-checks with --strict against @google/genai, with the helper it adds', () => {
+  assert.equal(rewritten.length, cases.length);
+  const mains = rewritten.map((c) => join(stage(c, 'after'), 'main.ts'));
+  const program = ts.createProgram(mains, {
+    noEmit: true, strict: true, noUnusedLocals: true, noUnusedParameters: true, noImplicitReturns: true, exactOptionalPropertyTypes: false,
+    target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10, esModuleInterop: true, skipLibCheck: true, types: ['node'],
+  });
+  const errors = ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName.split('/').slice(-3).join('/') ?? ''} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+  assert.deepEqual(errors, []);
+});
+
+// ---- equivalence against the fake Gemini API
+
+const runFile = promisify(execFile);
+async function runProgram(dir: string, url: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  for (const file of ['main.ts', 'batchwise/geminiBatch.ts']) {
+    const js = ts.transpileModule(readFileSync(join(dir, file), 'utf8'), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
+    writeFileSync(join(dir, file.replace(/\.ts$/, '.js')), js);
+  }
+  const env = { ...process.env, GEMINI_BASE_URL: url, GEMINI_API_KEY: 'test-key', BATCHWISE_POLL_MS: '1', BATCHWISE_STATE_DIR: join(dir, '.batchwise') };
+  try {
+    const { stdout, stderr } = await runFile(process.execPath, ['main.js'], { cwd: dir, env, timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: e.code ?? 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+let fake: FakeGemini;
+let rejecting: FakeGemini;
+before(async () => {
+  fake = await startFakeGemini();
+  rejecting = await startFakeGemini({ rejectText: 'risks' });
+});
+after(async () => {
+  await fake.close();
+  await rejecting.close();
+});
+
+test('each rewritten program prints what the original prints: against the sync endpoint vs one batch, every request answered', async () => {
+  for (const c of rewritten) {
+    const original = await runProgram(stage(c, 'before'), fake.url);
+    const batched = await runProgram(stage(c, 'after'), fake.url);
+    assert.equal(original.code, 0, original.stderr);
+    assert.equal(batched.code, 0, batched.stderr);
+    assert.match(original.stdout, /\[gemini-2\.5-flash\]/);
+    assert.equal(batched.stdout, original.stdout, c.name);
+  }
+  assert.ok(fake.stats.generateContent >= 6 && fake.stats.batchesCreated === rewritten.length, JSON.stringify(fake.stats));
+});
+
+test('with one request rejected (400 INVALID_ARGUMENT), the rewritten program still prints what the original prints', async () => {
+  for (const c of rewritten) {
+    const original = await runProgram(stage(c, 'before'), rejecting.url);
+    const batched = await runProgram(stage(c, 'after'), rejecting.url);
+    assert.match(original.stdout, /failed:.*risks/, `${c.name}: the fixture shows the failure`);
+    assert.equal(batched.code, original.code, batched.stderr);
+    assert.equal(batched.stdout, original.stdout, c.name);
+  }
+});
