@@ -124,3 +124,36 @@ test('with one request rejected (400 INVALID_ARGUMENT), the rewritten program st
     assert.equal(batched.stdout, original.stdout, c.name);
   }
 });
+
+// ---- refusals, each with its reason
+
+function refusal(text: string, read?: (path: string) => string | undefined): string {
+  const [finding] = findings('main.ts', text);
+  assert.ok(finding, 'the case has a Gemini call');
+  const plan = planFix({ file: 'main.ts', text, site: finding.site, helperPath: 'batchwise/openaiBatch.ts', ...(read ? { readExisting: read } : {}) });
+  assert.ok(!plan.ok, 'refused');
+  return plan.reason;
+}
+
+const loop = (client: string, call = 'ai.models.generateContent({ model: "gemini-2.5-flash", contents: doc })') =>
+  `import { GoogleGenAI } from '@google/genai';\nconst ai = ${client};\nexport async function run(docs: string[]) {\n  for (const doc of docs) {\n    const r = await ${call};\n    console.log(r.text);\n  }\n}\n`;
+
+test('a Vertex AI client is refused: its batches read requests from Cloud Storage or BigQuery, not inline', () => {
+  assert.match(refusal(loop("new GoogleGenAI({ vertexai: true, project: 'p', location: 'us-central1' })")), /`vertexai: true`.*Cloud Storage or BigQuery/);
+});
+
+test('a call of the legacy @google/generative-ai SDK is refused, naming @google/genai', () => {
+  const text = `import { GoogleGenerativeAI } from '@google/generative-ai';\nconst model = new GoogleGenerativeAI('k').getGenerativeModel({ model: 'gemini-2.5-flash' });\nexport async function run(docs: string[]) {\n  for (const doc of docs) {\n    const r = await model.generateContent(doc);\n    console.log(r.response.text());\n  }\n}\n`;
+  assert.match(refusal(text), /legacy `@google\/generative-ai` SDK, which has no batch API; batch mode is in its successor `@google\/genai`/);
+});
+
+test('embedContent is refused: batch embeddings are experimental in @google/genai', () => {
+  assert.match(refusal(loop("new GoogleGenAI({ apiKey: 'k' })", 'ai.models.embedContent({ model: "gemini-embedding-001", contents: doc })')), /createEmbeddings\) are experimental/);
+});
+
+test('a project on an @google/genai release without batch mode, or without inline request metadata, is told which release it needs', () => {
+  const text = loop("new GoogleGenAI({ apiKey: 'k' })");
+  const project = (version: string) => (path: string) => (path === 'node_modules/@google/genai/package.json' ? JSON.stringify({ name: '@google/genai', version }) : undefined);
+  assert.match(refusal(text, project('1.5.0')), /@google\/genai 1\.5\.0 .*no batch support: batch mode \(ai\.batches\) came in 1\.7\.0.*upgrade @google\/genai to 1\.24\.0 or later/);
+  assert.match(refusal(text, project('1.20.0')), /@google\/genai 1\.20\.0 .*metadata.*1\.24\.0; upgrade @google\/genai to 1\.24\.0 or later/);
+});
