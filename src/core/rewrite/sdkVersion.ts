@@ -35,11 +35,11 @@ interface FeatureRow {
  * `@anthropic-ai/sdk`: Message Batches came in 0.29.0 as `client.beta.messages.batches`, generally
  *   available as `client.messages.batches` from 0.33.0; the error classes read a fetch `Headers` from
  *   0.50.0; retrieve, cancel and results take a params argument before the request options from 0.124.0.
- * `@google/genai`: batch mode (`ai.batches`) came in 1.7.0; inline requests keep their `metadata`, which
- *   maps each answer back to its request, from 1.24.0 (system instructions of inline requests are sent
- *   right from 1.15.0). One helper text fits 1.24.0 and later.
+ * `@google/genai`: batch mode (`ai.batches`) came in 1.7.0; inline requests take `metadata` from 1.24.0,
+ *   and the answers give it back (the key that maps each answer to its request) from 1.39.0; the client's
+ *   `retryOptions`, which the helper turns off for a create, came in 1.41.0.
  */
-export type HelperFeature = 'file-purpose-batch' | 'responses' | 'headers-class' | 'ga-batches' | 'batch-params';
+export type HelperFeature = 'file-purpose-batch' | 'responses' | 'headers-class' | 'ga-batches' | 'batch-params' | 'retry-options';
 
 interface SdkSupport {
   package: SdkPackage;
@@ -76,9 +76,9 @@ const SUPPORT: Record<RewriteProvider, SdkSupport> = {
   google: {
     package: '@google/genai',
     batches: '1.7.0',
-    floor: '1.24.0',
-    floorWhy: "inline batch requests keep their metadata, which the helper maps each answer back by, from 1.24.0",
-    features: [],
+    floor: '1.39.0',
+    floorWhy: "the answers of a batch give back their request's metadata, which the helper maps each answer to its request by, from 1.39.0",
+    features: [{ feature: 'retry-options', since: '1.41.0' }],
   },
 };
 

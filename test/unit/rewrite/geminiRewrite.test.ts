@@ -154,6 +154,6 @@ test('embedContent is refused: batch embeddings are experimental in @google/gena
 test('a project on an @google/genai release without batch mode, or without inline request metadata, is told which release it needs', () => {
   const text = loop("new GoogleGenAI({ apiKey: 'k' })");
   const project = (version: string) => (path: string) => (path === 'node_modules/@google/genai/package.json' ? JSON.stringify({ name: '@google/genai', version }) : undefined);
-  assert.match(refusal(text, project('1.5.0')), /@google\/genai 1\.5\.0 .*no batch support: batch mode \(ai\.batches\) came in 1\.7\.0.*upgrade @google\/genai to 1\.24\.0 or later/);
-  assert.match(refusal(text, project('1.20.0')), /@google\/genai 1\.20\.0 .*metadata.*1\.24\.0; upgrade @google\/genai to 1\.24\.0 or later/);
+  assert.match(refusal(text, project('1.5.0')), /@google\/genai 1\.5\.0 .*no batch support: batch mode \(ai\.batches\) came in 1\.7\.0.*upgrade @google\/genai to 1\.39\.0 or later/);
+  assert.match(refusal(text, project('1.20.0')), /@google\/genai 1\.20\.0 .*metadata.*1\.39\.0; upgrade @google\/genai to 1\.39\.0 or later/);
 });

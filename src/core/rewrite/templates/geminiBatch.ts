@@ -221,13 +221,11 @@ async function createBatch(ai: GoogleGenAI, group: Entry[], stateFile: string | 
   for (let attempt = 0; ; attempt++) {
     if (options.signal?.aborted) throw abortError('the run was aborted before its batch was created');
     try {
+      // The client's own retries (retryOptions) are off for this call: the search above each new try replaces them.
+      const config = { displayName: `${TAG}${state.intent}`, httpOptions: { retryOptions: { attempts: 1 } } }; // @sdk !retry-options: const config = { displayName: `${TAG}${state.intent}` };
       // Not under the signal: a batch the API made must be known, so that an abort can cancel it.
-      const batch = await ai.batches.create({
-        model: group[0]!.model,
-        src: group.map((e) => e.request),
-        config: { displayName: `${TAG}${state.intent}`, httpOptions: { retryOptions: { attempts: 1 } } },
-      });
-      if (saved) saveState(stateFile, { ...state, batchName: batch.name });
+      const batch = await ai.batches.create({ model: group[0]!.model, src: group.map((e) => e.request), config });
+      if (saved) saveState(stateFile, named(state, batch));
       return batch;
     } catch (err) {
       if (!retryable(err)) {
@@ -237,7 +235,7 @@ async function createBatch(ai: GoogleGenAI, group: Entry[], stateFile: string | 
       const found = await findCreated(ai, state.intent!);
       if (found) {
         console.warn(`batchwise: the answer to creating Gemini batch ${found.name} was lost (${(err as Error).message}); found it by its tag and kept it, instead of creating a second batch`);
-        if (saved) saveState(stateFile, { ...state, batchName: found.name });
+        if (saved) saveState(stateFile, named(state, found));
         return found;
       }
       if (attempt >= retries) throw err;
@@ -278,7 +276,7 @@ async function poll(ai: GoogleGenAI, batch: BatchJob, stateFile: string | undefi
     wait = Math.min(wait * 1.5, maxWait);
     if (signal?.aborted) continue;
     try {
-      batch = await ai.batches.get({ name: batch.name!, config: { abortSignal: signal } });
+      batch = await ai.batches.get({ name: batch.name!, ...(signal ? { config: { abortSignal: signal } } : {}) });
     } catch (err) {
       if (signal?.aborted) continue; // the check above cancels the batch
       throw err;
@@ -387,16 +385,21 @@ async function resume(ai: GoogleGenAI, stateFile: string | undefined, requests: 
       return undefined;
     }
     console.warn(`batchwise: found Gemini batch ${found.name}, which an earlier run created but stopped before it heard back (${stateFile}); resuming it instead of creating a second batch`);
-    saveState(stateFile, { ...state, batchName: found.name });
+    saveState(stateFile, named(state, found));
     return found;
   }
   try {
-    return await ai.batches.get({ name: state.batchName, config: { abortSignal: options.signal } });
+    return await ai.batches.get({ name: state.batchName, ...(options.signal ? { config: { abortSignal: options.signal } } : {}) });
   } catch (err) {
     if (!(err instanceof ApiError && err.status === 404)) throw err; // anything else might be passing: never pay twice on a guess
     forget(stateFile);
     return undefined;
   }
+}
+
+/** The state with the batch's name, once the API has given one. */
+function named(state: BatchState, batch: BatchJob): BatchState {
+  return batch.name ? { ...state, batchName: batch.name } : state;
 }
 
 /** Written to a temporary file and renamed, so a crash never leaves half a state file. A state dir that cannot be written only costs the ability to resume. */
