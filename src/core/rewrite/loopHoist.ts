@@ -184,9 +184,16 @@ export function callUnderFix(file: string, text: string, site: CallSite, ast?: T
   if (site.streaming) return refuse(STREAMS);
   if (endpoint.provider === 'anthropic') {
     // The OpenAI helper gives each result the request id of its output line; Message Batches results carry none.
-    const read = requestIdRead(facts.functionOf(call) ?? parsed.ast);
+    const read = memberRead(facts.functionOf(call) ?? parsed.ast, '_request_id');
     if (read) {
       return refuse(`the code reads \`${facts.quote(read)}\` (line ${facts.line(read)}), the request id the SDK adds to a message; Message Batches results carry none, so it would be undefined after the rewrite; stop reading it to get a fix`);
+    }
+  }
+  if (endpoint.provider === 'google') {
+    // The SDK adds the HTTP response's headers to a synchronous answer; an answer read from a batch has none.
+    const read = memberRead(facts.functionOf(call) ?? parsed.ast, 'sdkHttpResponse');
+    if (read) {
+      return refuse(`the code reads \`${facts.quote(read)}\` (line ${facts.line(read)}), the HTTP response the SDK adds to a synchronous answer; an answer from a batch has none, so it would be undefined after the rewrite; stop reading it to get a fix`);
     }
   }
   return { endpoint, parsed, parents: facts.parents, facts, call, client, request };
@@ -205,18 +212,20 @@ function aiSdkCallUnderFix(file: string, text: string, site: CallSite, ast?: TSE
   return { endpoint, parsed, parents: facts.parents, facts, call, client: aiSdk.fn, request: call.arguments[0], aiSdk };
 }
 
-/** Where a function (or the file) reads `_request_id`, if it does: walked once per function, though asked for each of its calls. */
-const requestIdReads = new WeakMap<Node, Node | null>();
-function requestIdRead(scope: Node): Node | null {
-  if (!requestIdReads.has(scope)) {
+/** Where a function (or the file) reads a member of that name, if it does: walked once per function and name, though asked for each of its calls. */
+const memberReads = new Map<string, WeakMap<Node, Node | null>>();
+function memberRead(scope: Node, name: string): Node | null {
+  let reads = memberReads.get(name);
+  if (!reads) memberReads.set(name, (reads = new WeakMap()));
+  if (!reads.has(scope)) {
     let read: Node | null = null;
     visit(scope, (n) => {
       if (read) return false;
-      if (n.type === T.MemberExpression && propertyName(n.property, n.computed) === '_request_id') read = n;
+      if (n.type === T.MemberExpression && propertyName(n.property, n.computed) === name) read = n;
     });
-    requestIdReads.set(scope, read);
+    reads.set(scope, read);
   }
-  return requestIdReads.get(scope)!;
+  return reads.get(scope)!;
 }
 
 const STREAMS = 'the call streams its response, and batch results do not stream';

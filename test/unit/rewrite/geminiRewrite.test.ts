@@ -147,6 +147,11 @@ test('a call of the legacy @google/generative-ai SDK is refused, naming @google/
   assert.match(refusal(text), /legacy `@google\/generative-ai` SDK, which has no batch API; batch mode is in its successor `@google\/genai`/);
 });
 
+test('code that reads the HTTP response the SDK adds to a synchronous answer is refused: a batch answer has none', () => {
+  const text = loop("new GoogleGenAI({ apiKey: 'k' })").replace('console.log(r.text);', 'console.log(r.text, r.sdkHttpResponse?.headers);');
+  assert.match(refusal(text), /reads `r\.sdkHttpResponse`.*an answer from a batch has none/);
+});
+
 test('embedContent is refused: batch embeddings are experimental in @google/genai', () => {
   assert.match(refusal(loop("new GoogleGenAI({ apiKey: 'k' })", 'ai.models.embedContent({ model: "gemini-embedding-001", contents: doc })')), /createEmbeddings\) are experimental/);
 });
