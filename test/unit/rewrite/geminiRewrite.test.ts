@@ -25,8 +25,13 @@ function findings(file: string, text: string): Finding[] {
   return new Analyzer({ files: [file], read: (p: string) => (p === file ? text : undefined) }, DEFAULT_OPTIONS).run().findings;
 }
 
+function mainFile(name: string): string {
+  return readdirSync(join(root, name)).find((f) => /^main\.[cm]?[jt]s$/.test(f))!;
+}
+
 interface Rewritten {
   name: string;
+  main: string;
   before: string;
   after: string;
   helper: { path: string; content: string };
@@ -35,21 +40,23 @@ const rewritten: Rewritten[] = [];
 
 for (const name of cases) {
   test(`${name}: the loop hoist to Gemini batch mode gives the expected file and the Gemini helper`, () => {
-    const before = readFileSync(join(root, name, 'main.ts'), 'utf8');
-    const [finding] = findings('main.ts', before);
+    const main = mainFile(name);
+    const before = readFileSync(join(root, name, main), 'utf8');
+    const [finding] = findings(main, before);
     assert.ok(finding, 'the fixture has a Gemini call');
     assert.equal(finding.site.provider, 'google');
-    const plan = planFix({ file: 'main.ts', text: before, site: finding.site, helperPath: 'batchwise/openaiBatch.ts' });
+    const helperPath = main.endsWith('.ts') ? 'batchwise/openaiBatch.ts' : 'batchwise/openaiBatch.js';
+    const plan = planFix({ file: main, text: before, site: finding.site, helperPath });
     assert.ok(plan.ok, plan.ok ? '' : plan.reason);
     assert.equal(plan.fix.strategy, 'loop-hoist');
     assert.equal(plan.fix.safe, true);
     assert.equal(plan.fix.title, 'Move to Gemini batch mode (loop hoist)');
-    assert.deepEqual(plan.fix.createFiles.map((f) => f.path), ['batchwise/geminiBatch.ts']);
+    assert.deepEqual(plan.fix.createFiles.map((f) => f.path), [helperPath.replace('openaiBatch', 'geminiBatch')]);
     const afterText = applyEdits(before, plan.fix.edits);
-    assert.equal(afterText, readFileSync(join(root, name, 'expected.ts'), 'utf8'));
-    assert.ok(parseSource('main.ts', afterText).ok, 'the rewrite re-parses');
-    assert.deepEqual(findings('main.ts', afterText).map((f) => f.site.api), [], 'no call is left to batch');
-    rewritten.push({ name, before, after: afterText, helper: plan.fix.createFiles[0]! });
+    assert.equal(afterText, readFileSync(join(root, name, main.replace('main', 'expected')), 'utf8'));
+    assert.ok(parseSource(main, afterText).ok, 'the rewrite re-parses');
+    assert.deepEqual(findings(main, afterText).map((f) => f.site.api), [], 'no call is left to batch');
+    rewritten.push({ name, main, before, after: afterText, helper: plan.fix.createFiles[0]! });
   });
 }
 
@@ -58,14 +65,14 @@ function stage(c: Rewritten, variant: 'before' | 'after'): string {
   const dir = join(WORK, c.name, variant);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'batchwise'), { recursive: true });
-  writeFileSync(join(dir, 'main.ts'), variant === 'before' ? c.before : c.after);
+  writeFileSync(join(dir, c.main), variant === 'before' ? c.before : c.after);
   writeFileSync(join(dir, c.helper.path), c.helper.content);
   return dir;
 }
 
 test('every rewritten program type-checks with --strict against @google/genai, with the helper it adds', () => {
   assert.equal(rewritten.length, cases.length);
-  const mains = rewritten.map((c) => join(stage(c, 'after'), 'main.ts'));
+  const mains = rewritten.filter((c) => c.main.endsWith('.ts')).map((c) => join(stage(c, 'after'), c.main));
   const program = ts.createProgram(mains, {
     noEmit: true, strict: true, noUnusedLocals: true, noUnusedParameters: true, noImplicitReturns: true, exactOptionalPropertyTypes: false,
     target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10, esModuleInterop: true, skipLibCheck: true, types: ['node'],
@@ -78,7 +85,7 @@ test('every rewritten program type-checks with --strict against @google/genai, w
 
 const runFile = promisify(execFile);
 async function runProgram(dir: string, url: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  for (const file of ['main.ts', 'batchwise/geminiBatch.ts']) {
+  for (const file of readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.ts'))) {
     const js = ts.transpileModule(readFileSync(join(dir, file), 'utf8'), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
     writeFileSync(join(dir, file.replace(/\.ts$/, '.js')), js);
   }
