@@ -147,3 +147,16 @@ test('aborting cancels the batch it made and rejects', async () => {
   assert.equal(f.stats.cancels, 1);
   assert.ok(!existsSync(join(stateDir, stateFiles(stateDir)[0] ?? 'none')), 'a cancelled batch is not resumed');
 });
+
+test('a group that fails stops the run: the other group stops waiting, is not cancelled, and both state files are kept for a rerun', async () => {
+  // The pro model's batch cannot be created (every connection reset); the flash one never ends.
+  const PRO = 'POST /v1beta/models/gemini-2.5-pro:batchGenerateContent';
+  const { fake: f, ai, stateDir } = await fake({ faults: { resetBefore: { [PRO]: 10 }, stuck: true } });
+  const mixed = [requests[0]!, { ...requests[1]!, model: 'gemini-2.5-pro' }, requests[2]!];
+  await assert.rejects(runGenerateContentBatch(ai, mixed, { pollIntervalMs: 1, stateDir, createRetries: 1 }), (e: unknown) => e instanceof Error && !/another Gemini batch/.test(e.message));
+  assert.equal(f.stats.batchesCreated, 1, 'the flash batch was made');
+  assert.equal(f.stats.cancels, 0, 'and left to run');
+  const states = stateFiles(stateDir).map((n) => JSON.parse(readFileSync(join(stateDir, n), 'utf8')) as { batchName?: string; intent?: string });
+  // The flash batch's name, kept for a rerun to resume; the pro create's intent, kept since its answer may have been lost.
+  assert.deepEqual(states.map((st) => (st.batchName ? 'named' : 'intent')).sort(), ['intent', 'named']);
+});

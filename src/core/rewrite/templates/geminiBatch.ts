@@ -172,15 +172,29 @@ export async function runGenerateContentBatch(ai: GoogleGenAI, requests: (Genera
   });
   const deadline = Date.now() + (options.timeoutMs ?? 49 * 60 * 60 * 1000);
   const batchNames: string[] = [];
+  // Aborted when a group fails: the others stop waiting without cancelling anything, their state files kept for a rerun.
+  const halt = new AbortController();
   // Every group is submitted at once and polled side by side: one after another, each would add up to another window.
-  await Promise.all(split(entries).map((group) => runGroup(ai, group, options, deadline, results, failures, batchNames)));
+  const settled = await Promise.allSettled(
+    split(entries).map((group) =>
+      runGroup(ai, group, options, deadline, halt.signal, results, failures, batchNames).catch((err: unknown) => {
+        halt.abort();
+        throw err;
+      }),
+    ),
+  );
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected' && r.reason !== HALTED) ?? settled.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
   return new GeminiBatchResults(results, failures, batchNames);
 }
 
-async function runGroup(ai: GoogleGenAI, group: Entry[], options: GeminiBatchRunOptions, deadline: number, results: (GenerateContentResponse | undefined)[], failures: Map<string, unknown>, batchNames: string[]): Promise<void> {
+/** Thrown by a group that stopped because another one failed. */
+const HALTED = new Error('batchwise: stopped because another Gemini batch of this run failed');
+
+async function runGroup(ai: GoogleGenAI, group: Entry[], options: GeminiBatchRunOptions, deadline: number, halt: AbortSignal, results: (GenerateContentResponse | undefined)[], failures: Map<string, unknown>, batchNames: string[]): Promise<void> {
   const stateFile = stateFileFor(options, JSON.stringify(group));
-  let batch = (await resume(ai, stateFile, group.length, options)) ?? (await createBatch(ai, group, stateFile, options));
-  batch = await poll(ai, batch, stateFile, options, deadline);
+  let batch = (await resume(ai, stateFile, group.length, options)) ?? (await createBatch(ai, group, stateFile, options, halt));
+  batch = await poll(ai, batch, stateFile, options, deadline, halt);
   const name = batch.name ?? '';
   batchNames.push(name);
   const unread = collect(batch, group, results, failures);
@@ -213,13 +227,17 @@ function split(entries: (Entry | undefined)[]): Entry[][] {
  * the answer to a create is lost (a reset connection, a timeout, a 5xx) the batch may exist, and a blind
  * retry would make and pay for a second. Before each new try, the batches are searched for its tag.
  */
-async function createBatch(ai: GoogleGenAI, group: Entry[], stateFile: string | undefined, options: GeminiBatchRunOptions): Promise<BatchJob> {
+async function createBatch(ai: GoogleGenAI, group: Entry[], stateFile: string | undefined, options: GeminiBatchRunOptions, halt: AbortSignal): Promise<BatchJob> {
   const state: BatchState = { version: 1, provider: 'google', endpoint: 'batchGenerateContent', intent: randomUUID(), requests: group.length, createdAt: new Date().toISOString() };
   // Recorded before the call: a process that dies before the answer arrives finds its batch on the rerun.
   const saved = saveState(stateFile, state);
   const retries = options.createRetries ?? 2;
   for (let attempt = 0; ; attempt++) {
     if (options.signal?.aborted) throw abortError('the run was aborted before its batch was created');
+    if (halt.aborted) {
+      forget(stateFile); // nothing was made
+      throw HALTED;
+    }
     try {
       // The client's own retries (retryOptions) are off for this call: the search above each new try replaces them.
       const config = { displayName: `${TAG}${state.intent}`, httpOptions: { retryOptions: { attempts: 1 } } }; // @sdk !retry-options: const config = { displayName: `${TAG}${state.intent}` };
@@ -239,7 +257,7 @@ async function createBatch(ai: GoogleGenAI, group: Entry[], stateFile: string | 
         return found;
       }
       if (attempt >= retries) throw err;
-      await sleep(Math.min(500 * 2 ** attempt, 8000), options.signal);
+      await sleep(Math.min(500 * 2 ** attempt, 8000), [options.signal, halt]);
     }
   }
 }
@@ -259,7 +277,7 @@ async function findCreated(ai: GoogleGenAI, intent: string): Promise<BatchJob | 
   return undefined;
 }
 
-async function poll(ai: GoogleGenAI, batch: BatchJob, stateFile: string | undefined, options: GeminiBatchRunOptions, deadline: number): Promise<BatchJob> {
+async function poll(ai: GoogleGenAI, batch: BatchJob, stateFile: string | undefined, options: GeminiBatchRunOptions, deadline: number, halt: AbortSignal): Promise<BatchJob> {
   const { signal } = options;
   const envPoll = Number(process.env['BATCHWISE_POLL_MS']);
   let wait = options.pollIntervalMs ?? (envPoll > 0 ? envPoll : 10_000);
@@ -272,9 +290,11 @@ async function poll(ai: GoogleGenAI, batch: BatchJob, stateFile: string | undefi
       if (signal?.aborted) throw abortError(`Gemini batch ${batch.name} cancelled: the run was aborted`);
       throw new Error(`Gemini batch ${batch.name} did not finish in time; it was cancelled`);
     }
-    await sleep(wait, signal);
+    // Another group failed the run: this batch runs on, and its state file lets a rerun pick it up.
+    if (halt.aborted) throw HALTED;
+    await sleep(wait, [signal, halt]);
     wait = Math.min(wait * 1.5, maxWait);
-    if (signal?.aborted) continue;
+    if (signal?.aborted || halt.aborted) continue;
     try {
       batch = await ai.batches.get({ name: batch.name!, ...(signal ? { config: { abortSignal: signal } } : {}) });
     } catch (err) {
@@ -343,17 +363,17 @@ function abortError(message: string): Error {
   return error;
 }
 
-/** Waits `ms`, or less if the signal aborts first. */
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+/** Waits `ms`, or less if a signal aborts first. */
+function sleep(ms: number, signals: (AbortSignal | undefined)[]): Promise<void> {
   return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
+    if (signals.some((s) => s?.aborted)) return resolve();
     const done = () => {
       clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
+      for (const s of signals) s?.removeEventListener('abort', done);
       resolve();
     };
     const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
+    for (const s of signals) s?.addEventListener('abort', done, { once: true });
   });
 }
 
