@@ -6,8 +6,9 @@
 // GeminiBatchItemError for a request that got no answer; whatever building it threw, for a request
 // made with `batchwiseRequest`), so code reading the results fails where it did before, and only there.
 // A restarted process resumes instead of paying twice: each batch's name is kept in a small state file
-// (in .batchwise/ under the working directory; see `stateDir`) until all its requests have succeeded,
-// and a run with the same requests polls that batch instead of creating a new one.
+// (in .batchwise/ under the working directory; see `stateDir`) until its answers have been read, and a
+// run with the same requests polls that batch instead of creating a new one. A request that failed is
+// not sent again: run again (after the state file is gone) to send the requests as a new batch.
 // Never paid twice for a lost answer: each batch is tagged (its display name carries a random id, kept in
 // the state file before the batch is created), and when the answer to creating it is lost, the batches
 // are searched for that tag before another is made.
