@@ -101,6 +101,18 @@ const SOCKET_EVENTS = new Set(['message', 'connection', 'connect', 'data']);
 /** Receivers that hold HTTP routes, for route paths Batchwise cannot read (`app.post(paths.ask, h)`). */
 const ROUTER_RECEIVER = /^(app|router|server|api|fastify|hono|koa|express|routes?)$|(App|Router|Routes|Server|Api)$/;
 
+/** Receivers of 'message' events that are no socket: a process's IPC channel, worker threads, a child process. */
+const NOT_A_SOCKET = /^(process|parentPort|port\d*|worker|workers?\w*|child|childProcess|cluster)$/i;
+/** What a 'data' event is a socket's, not any stream's (a file, a CSV parser, stdin): a receiver so named. */
+const SOCKET_NAME = /sock|^ws$|^conn(ection)?$|^client$|^peer$/i;
+
+/** Whether `object.on(event, …)` listens to a socket: 'data' only on one named so, other events on anything but a process or worker. */
+function socketReceiver(object: Node, event: string): boolean {
+  const name = receiverName(object);
+  if (event === 'data') return name !== null && SOCKET_NAME.test(name);
+  return !(name !== null && NOT_A_SOCKET.test(name));
+}
+
 /** A route path as far as it can be read: `'/x'`, `ROUTES.ask` (resolved), `` `${BASE}/chat` `` (holes kept as `…`). */
 function routePath(node: Node | undefined, stringOf: StringOf): string | null {
   if (!node) return null;
@@ -142,7 +154,9 @@ export function httpRegistration(call: CallNode, file: string, stringOf: StringO
     const path = routePath(call.arguments[1], stringOf);
     if (path && verbs.length > 0 && verbs.every((v) => v !== null && /^[A-Z]+$/.test(v))) return entry(HTTP_ROUTE_HANDLER, HTTP_ROUTE_HANDLER.messages.route(verbs.join('/'), path, where), call);
   }
-  if ((method === 'on' || method === 'once') && first !== null && SOCKET_EVENTS.has(first)) return entry(WEBSOCKET_HANDLER, WEBSOCKET_HANDLER.messages.socket(first, where), call);
+  if ((method === 'on' || method === 'once') && first !== null && SOCKET_EVENTS.has(first) && socketReceiver(object, first)) {
+    return entry(WEBSOCKET_HANDLER, WEBSOCKET_HANDLER.messages.socket(first, where), call);
+  }
   const root = rootIdentifier(object);
   if (method === 'use' && root && /^(app|router|server|api|koa|hono)$/i.test(root) && first === null) return entry(HTTP_ROUTE_HANDLER, HTTP_ROUTE_HANDLER.messages.middleware(root, where), call);
   if ((method === 'query' || method === 'mutation' || method === 'subscription') && chainNames(object).some((n) => /procedure/i.test(n))) {
