@@ -148,7 +148,11 @@ class AnswerFlow {
           if (!flows) this.places.set(place, (flows = new Map()));
           for (const [call, f] of incoming) {
             if (flows.has(call)) continue;
-            flows.set(call, { origin: f.origin, at: s.at, viaParam: f.viaParam || s.viaParam === true });
+            // A step written before the place it reads took the answer is an alias made ahead of it
+            // (`const session = { history }`, then `history.push(answer)`): the answer's way back is where
+            // it entered, so the evidence keeps that line.
+            const at = s.at.range[0] < f.at.range[0] && f.at !== call ? f.at : s.at;
+            flows.set(call, { origin: f.origin, at, viaParam: f.viaParam || s.viaParam === true });
             changed = true;
           }
         }
