@@ -1,4 +1,4 @@
-// Schedules: node-cron, cron's CronJob, node-schedule, NestJS @Cron, and GitHub Actions workflows run
+// Schedules: node-cron, cron's CronJob, croner's Cron, node-schedule, NestJS @Cron, and GitHub Actions workflows run
 // on a schedule; and how many runs a day a cron expression makes, for the volume estimate.
 import { parse as parseYaml } from 'yaml';
 import { AST_NODE_TYPES as T } from '../../parse/parse';
@@ -44,9 +44,14 @@ export const SCHEDULED_WORKFLOW = defineRule({
 
 export const RULES = [CRON_SCHEDULE, SCHEDULED_WORKFLOW] as const;
 
-/** `new CronJob(spec, fn)`, `scheduleJob(spec, fn)`, `cron.schedule('0 * * * *', fn)`. */
+/** `new CronJob(spec, fn)`, croner's `new Cron(spec, fn)`, `scheduleJob(spec, fn)`, `cron.schedule('0 * * * *', fn)`. */
 export function cronRegistration(call: CallNode, file: string, stringOf: StringOf = NO_STRINGS): EntryMatch | null {
   const where = `${file}:${call.loc.start.line}`;
+  // croner: `new Cron(spec, [options,] fn)` or `Cron(spec, fn)`; a date string instead of a spec runs once, which is no schedule.
+  if (call.callee.type === T.Identifier && call.callee.name === 'Cron') {
+    const spec = stringArg(call.arguments[0], stringOf);
+    return spec !== null && looksLikeCronSpec(spec) ? entry(CRON_SCHEDULE, CRON_SCHEDULE.messages.cronJob(spec, 'croner', where), call, { schedule: spec }) : null;
+  }
   if (call.type === T.NewExpression) {
     if (call.callee.type !== T.Identifier || call.callee.name !== 'CronJob') return null;
     const spec = stringArg(call.arguments[0], stringOf);
