@@ -24,6 +24,7 @@ export const CRON_SCHEDULE = defineRule({
     nest: (decorator: string, where: string) => `NestJS @${decorator}() scheduled job at ${where}`,
     job: (kind: string, id: string, cron: string, where: string) => `${kind} '${id}' runs on the cron schedule '${cron}' at ${where}`,
     lambda: (what: string, expression: string) => `${what} on the schedule '${expression}'`,
+    lambdaTyped: (what: string) => `${what}: an EventBridge schedule (the rule and its schedule are outside the workspace)`,
     netlify: (spec: string, file: string) => `Netlify scheduled function ('${spec}', the \`config.schedule\` of ${file})`,
     firebase: (spec: string | null, where: string) => `Firebase scheduled function${spec ? ` ('${spec}')` : ''} at ${where}`,
     worker: (where: string, crons: readonly string[]) => `the Worker's \`scheduled\` handler at ${where}, run by the wrangler cron trigger${crons.length > 1 ? 's' : ''} '${crons.join("', '")}'`,

@@ -245,6 +245,68 @@ export function lambdaExport(q: ExportQuestion): Path[] | null {
   return paths.length > 0 ? paths : null;
 }
 
+/** What a handler's `aws-lambda` event type says invokes it, when no template maps it. */
+const LAMBDA_EVENT_TYPES: Record<string, 'http' | 'socket' | 'schedule' | 'event'> = {
+  APIGatewayProxyEvent: 'http', APIGatewayProxyEventV2: 'http', APIGatewayEvent: 'http', APIGatewayProxyHandler: 'http', APIGatewayProxyHandlerV2: 'http',
+  APIGatewayProxyEventV2WithJWTAuthorizer: 'http', APIGatewayProxyHandlerV2WithJWTAuthorizer: 'http', ALBEvent: 'http', ALBHandler: 'http',
+  LambdaFunctionURLEvent: 'http', LambdaFunctionURLHandler: 'http', APIGatewayProxyWebsocketEventV2: 'socket', APIGatewayProxyWebsocketHandlerV2: 'socket',
+  ScheduledEvent: 'schedule', ScheduledHandler: 'schedule',
+  SQSEvent: 'event', SQSHandler: 'event', SNSEvent: 'event', SNSHandler: 'event', S3Event: 'event', S3Handler: 'event', EventBridgeEvent: 'event', EventBridgeHandler: 'event',
+  DynamoDBStreamEvent: 'event', DynamoDBStreamHandler: 'event', KinesisStreamEvent: 'event', KinesisStreamHandler: 'event',
+};
+
+const LAMBDA_EXPORTS = new Set(['handler', 'lambdaHandler', 'main', 'default']);
+
+/**
+ * The `aws-lambda` type a handler export is written for: of its declaration (`handler: SQSHandler`,
+ * `Handler<ScheduledEvent>`) or of its event parameter (`async (event: APIGatewayProxyEventV2)`), also
+ * inside a wrapper (`middy(async (event: SQSEvent) => …)`). `EventBridgeEvent<'Scheduled Event', …>` is
+ * a schedule.
+ */
+function lambdaEventType(fi: SyntaxModel, exportName: string, value: Node): { type: string; kind: 'http' | 'socket' | 'schedule' | 'event' } | null {
+  const named = (t: TSESTree.TypeNode | undefined): { type: string; kind: 'http' | 'socket' | 'schedule' | 'event' } | null => {
+    if (t?.type !== T.TSTypeReference || t.typeName.type !== T.Identifier) return null;
+    const name = t.typeName.name;
+    const args = t.typeArguments?.params ?? [];
+    if (name === 'Handler') return named(args[0]);
+    const kind = LAMBDA_EVENT_TYPES[name];
+    if (!kind) return null;
+    const detail = args[0]?.type === T.TSLiteralType && args[0].literal.type === T.Literal ? args[0].literal.value : null;
+    return { type: name, kind: /^EventBridge/.test(name) && detail === 'Scheduled Event' ? 'schedule' : kind };
+  };
+  const holder = fi.parents.get(value);
+  if (holder?.type === T.VariableDeclarator && holder.id.type === T.Identifier) {
+    const declared = named(holder.id.typeAnnotation?.typeAnnotation);
+    if (declared) return declared;
+  }
+  // By its parameter only under a handler's usual export name: a helper that takes the event is no handler.
+  if (!LAMBDA_EXPORTS.has(exportName)) return null;
+  const fn = isFunction(value) ? value : value.type === T.CallExpression ? value.arguments.find((a) => isFunction(a)) : undefined;
+  const param = fn && isFunction(fn) ? fn.params[0] : undefined;
+  return param && 'typeAnnotation' in param ? named(param.typeAnnotation?.typeAnnotation) : null;
+}
+
+function isFunction(n: Node | undefined): n is TSESTree.ArrowFunctionExpression | TSESTree.FunctionExpression | TSESTree.FunctionDeclaration {
+  return n?.type === T.ArrowFunctionExpression || n?.type === T.FunctionExpression || n?.type === T.FunctionDeclaration;
+}
+
+/**
+ * A Lambda handler no template maps (a CDK or Terraform project), written for an `aws-lambda` event
+ * type: an API Gateway, ALB or function-URL event is a person's request, an EventBridge schedule a cron
+ * job; a queue, topic, bucket or stream event is not traced.
+ */
+export function typedLambda(q: ExportQuestion): Path[] | null {
+  const { file, exportName, value, fi } = q;
+  if (!fi.text.includes('aws-lambda')) return null;
+  const found = lambdaEventType(fi, exportName, value);
+  if (!found) return null;
+  const what = `AWS Lambda \`${exportName}\` in ${file}:${value.loc.start.line}, written for the \`${found.type}\` event of aws-lambda`;
+  if (found.kind === 'http') return [toPath(entry(HTTP_ROUTE_HANDLER, HTTP_ROUTE_HANDLER.messages.lambda(what), value), file)];
+  if (found.kind === 'socket') return [toPath(entry(WEBSOCKET_HANDLER, WEBSOCKET_HANDLER.messages.lambda(what), value), file)];
+  if (found.kind === 'schedule') return [toPath(entry(CRON_SCHEDULE, CRON_SCHEDULE.messages.lambdaTyped(what), value, { platform: 'an AWS Lambda function' }), file)];
+  return [toPath(entry(QUEUE_WORKER, QUEUE_WORKER.messages.lambda(what), value), file)];
+}
+
 /** Code written for AWS Lambda: its types, middy, an API Gateway event. */
 const LAMBDA_CODE = /aws-lambda|@middy\/|APIGateway|lambda/i;
 
