@@ -16,6 +16,7 @@ import * as schedules from './schedules';
 import * as sequential from './sequential';
 import * as serverless from './serverless';
 import * as terminal from './terminal';
+import * as upstash from './upstash';
 import type { CallQuestion, Hooks } from './hooks';
 import { Path, toPath } from '../path';
 
@@ -36,6 +37,7 @@ export const RULES = [
   ...motia.RULES,
   ...reach.RULES,
   ...sequential.RULES,
+  ...upstash.RULES,
 ] as const;
 
 /** Every rule id; a rule is cited by its object, so a misspelt id cannot compile. */
@@ -58,7 +60,7 @@ export const HOOKS: Hooks = {
   functionEntries: [httpServers.nestDecorator, httpServers.graphqlResolver, apps.componentOrHook, httpServers.streamsToClient],
   functionPaths: [jobs.registeredProcessor],
   functionFallbacks: [evals.evalFunction],
-  callEntries: [terminal.stdinLines, apps.reactHook, evals.evalRunner, jobs.queueWorker, jobs.jobEntry, convex.convexCall, registrationEntry, serverless.firebaseTrigger],
+  callEntries: [terminal.stdinLines, apps.reactHook, evals.evalRunner, jobs.queueWorker, jobs.jobEntry, upstash.upstashHandler, convex.convexCall, registrationEntry, serverless.firebaseTrigger],
   optionEntries: [jobs.jobOption, convex.convexOption, httpServers.httpOption, schedules.cronOption],
   exportConventions: [motia.motiaStep, serverless.scheduledFunction, metaFrameworks.frameworkExport, serverless.platformFunctionExport, bots.discordModuleExport, metaFrameworks.serverActionExport, serverless.lambdaExport, serverless.typedLambda],
   exportHints: [serverless.unmappedLambda],

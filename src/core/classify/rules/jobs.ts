@@ -324,7 +324,7 @@ const FOLLOWS: Record<JobDefinition['kind'] | 'queue', RegExp> = {
 /** A client that refetches on a timer (react-query, SWR, Apollo): it may be waiting for a job's result. */
 const POLLS = /\b(refetchInterval|refreshInterval|pollInterval|pollingInterval)\s*:/;
 /** A job that posts its answer into a conversation is a bot's reply; one that pushes it to a socket answers a client. */
-const REPLIES = /\.(postMessage|sendMessage|editMessageText|reply)\s*\(|\bsocketId\b|\.emit\s*\(|\bio\.to\s*\(|\bpushTo\w*\s*\(/;
+export const REPLIES = /\.(postMessage|sendMessage|editMessageText|reply)\s*\(|\bsocketId\b|\.emit\s*\(|\bio\.to\s*\(|\bpushTo\w*\s*\(/;
 
 const followUps = new WeakMap<ProjectIndex, Map<string, string | null>>();
 
