@@ -11,6 +11,7 @@ import * as httpServers from './httpServers';
 import * as jobs from './jobs';
 import * as metaFrameworks from './metaFrameworks';
 import * as motia from './motia';
+import * as namedJobs from './namedJobs';
 import * as reach from './reach';
 import * as schedules from './schedules';
 import * as sequential from './sequential';
@@ -60,9 +61,9 @@ export const HOOKS: Hooks = {
   functionEntries: [httpServers.nestDecorator, httpServers.graphqlResolver, apps.componentOrHook, httpServers.streamsToClient],
   functionPaths: [jobs.registeredProcessor],
   functionFallbacks: [evals.evalFunction],
-  callEntries: [terminal.stdinLines, apps.reactHook, evals.evalRunner, jobs.queueWorker, jobs.jobEntry, upstash.upstashHandler, convex.convexCall, registrationEntry, serverless.firebaseTrigger],
+  callEntries: [terminal.stdinLines, apps.reactHook, evals.evalRunner, jobs.queueWorker, jobs.jobEntry, namedJobs.namedJobWorker, upstash.upstashHandler, convex.convexCall, registrationEntry, serverless.firebaseTrigger],
   optionEntries: [jobs.jobOption, convex.convexOption, httpServers.httpOption, schedules.cronOption],
-  exportConventions: [motia.motiaStep, serverless.scheduledFunction, metaFrameworks.frameworkExport, serverless.platformFunctionExport, bots.discordModuleExport, metaFrameworks.serverActionExport, serverless.lambdaExport, serverless.typedLambda],
+  exportConventions: [motia.motiaStep, serverless.scheduledFunction, metaFrameworks.frameworkExport, serverless.platformFunctionExport, bots.discordModuleExport, metaFrameworks.serverActionExport, serverless.lambdaExport, serverless.typedLambda, namedJobs.graphileTaskFile],
   exportHints: [serverless.unmappedLambda],
   memberConventions: [metaFrameworks.frameworkMember, serverless.workerHandler],
   registrations: [httpServers.httpRegistration, schedules.cronRegistration, bots.botRegistration, apps.appRegistration],

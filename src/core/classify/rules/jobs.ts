@@ -292,7 +292,7 @@ function jobWaiters(project: ProjectIndex): string[] {
  * unless it started the jobs in bulk; a batch path makes it batchable; code that nothing is seen to
  * reach leaves it unknown, bulk or not.
  */
-function producerPath(p: Path, what: { worker: string; producer: string; how: string }, bulk: boolean, waits: () => boolean, polled: () => string | null, followed: () => string | null): Path {
+export function producerPath(p: Path, what: { worker: string; producer: string; how: string }, bulk: boolean, waits: () => boolean, polled: () => string | null, followed: () => string | null): Path {
   const m = QUEUE_WORKER.messages;
   // A loop over a request's items (`for (const m of req.body.messages) queue.add(…)`) or over a list
   // written in the code answers one person; only a loop over batch data enqueues in bulk.
@@ -333,7 +333,7 @@ const followUps = new WeakMap<ProjectIndex, Map<string, string | null>>();
  * the job system's runs, any client polling on a timer, or the worker's file replying in a chat.
  * In words with the place, or null.
  */
-function followUpOf(project: ProjectIndex, kind: JobDefinition['kind'] | 'queue', workerFile: string): string | null {
+export function followUpOf(project: ProjectIndex, kind: JobDefinition['kind'] | 'queue', workerFile: string): string | null {
   let memo = followUps.get(project);
   if (!memo) followUps.set(project, (memo = new Map()));
   const key = `${kind}|${workerFile}`;

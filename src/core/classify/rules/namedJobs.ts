@@ -1,0 +1,174 @@
+// Job queues that register a handler under a job's name and start jobs by that name: pg-boss
+// (`boss.work(name, fn)`, `boss.send(name, data)`, `boss.schedule(name, cron)`), Agenda
+// (`agenda.define(name, fn)`, `agenda.now(name)`, `agenda.every(interval, name)`) and Graphile Worker
+// (a task file in the tasks folder, `addJob(name)`, `quickAddJob(opts, name)`, a crontab line). The
+// handler is decided by who starts its jobs, as any queue worker (docs/rules/queue-worker.md).
+import { AST_NODE_TYPES as T, TSESTree } from '../../parse/parse';
+import { stripExtension } from '../../project';
+import { propertyName } from '../../syntax/nodes';
+import { openPath, Path, toPath } from '../path';
+import type { CallQuestion, ExportQuestion, RuleContext } from './hooks';
+import { followUpOf, producerPath, QUEUE_WORKER } from './jobs';
+import { literal, looksLikeCronSpec, objectProps, receiverName, stringArg } from './read';
+import { entry } from './rule';
+import { CRON_SCHEDULE } from './schedules';
+
+type System = 'pg-boss' | 'Agenda' | 'Graphile Worker';
+
+/** The text a file that uses the system must contain (its package, or a receiver named after it). */
+const MENTIONS: Record<System, RegExp> = {
+  'pg-boss': /pg-boss|\bboss\b|Boss\b/,
+  Agenda: /agenda/i,
+  'Graphile Worker': /graphile-worker|\baddJob\s*\(|\bquickAddJob\s*\(/,
+};
+/** Receivers the system's methods are called on, when the file does not import the package itself. */
+const RECEIVER: Record<System, RegExp> = {
+  'pg-boss': /boss/i,
+  Agenda: /agenda/i,
+  'Graphile Worker': /./,
+};
+const PACKAGE: Record<System, RegExp> = { 'pg-boss': /['"]pg-boss['"]/, Agenda: /['"](@hokify\/)?agenda['"]/, 'Graphile Worker': /['"]graphile-worker['"]/ };
+
+/** Where a producer names the job: the argument index of each method. */
+const PRODUCERS: Record<System, Record<string, number>> = {
+  'pg-boss': { send: 0, sendAfter: 0, sendThrottled: 0, sendDebounced: 0, sendSingleton: 0 },
+  Agenda: { now: 0, create: 0, schedule: 1 },
+  'Graphile Worker': { addJob: 0 },
+};
+
+/** Is this method call one of the system's, on a receiver of it? */
+function ofSystem(system: System, text: string, call: TSESTree.CallExpression): boolean {
+  const callee = call.callee as TSESTree.MemberExpression;
+  const receiver = receiverName(callee.object) ?? '';
+  return PACKAGE[system].test(text) || RECEIVER[system].test(receiver);
+}
+
+/** pg-boss `boss.work(name, [options], handler)` and Agenda `agenda.define(name, [options], handler)`: a worker for the named job. */
+export function namedJobWorker(q: CallQuestion): Path[] | null {
+  const { call, fi, file } = q;
+  if (call.type !== T.CallExpression || call.callee.type !== T.MemberExpression || call.arguments.length < 2) return null;
+  const method = propertyName(call.callee.property, call.callee.computed);
+  const system: System | null = method === 'work' ? 'pg-boss' : method === 'define' ? 'Agenda' : null;
+  if (!system || !MENTIONS[system].test(fi.text) || !ofSystem(system, fi.text, call)) return null;
+  const name = stringArg(call.arguments[0], q.stringOf(file));
+  if (name === null) return null;
+  return namedJobPaths(q, system, name, `${file}:${call.loc.start.line}`, file, call.loc.start.line);
+}
+
+/** A Graphile Worker task file: the default export of `tasks/<name>.js` (its `taskDirectory`), in a project that uses graphile-worker. */
+export function graphileTaskFile(q: ExportQuestion): Path[] | null {
+  const { file, exportName, value, project } = q;
+  if (exportName !== 'default') return null;
+  const task = /(^|\/)tasks\/([\w-]+)$/.exec(stripExtension(file));
+  if (!task || !usesGraphile(q, file)) return null;
+  return namedJobPaths(q, 'Graphile Worker', task[2], `${file}:${value.loc.start.line}`, file, value.loc.start.line);
+}
+
+/** A package.json at or above the file that depends on graphile-worker. */
+function usesGraphile(q: RuleContext, file: string): boolean {
+  let dir = file;
+  while (dir.includes('/')) {
+    dir = dir.slice(0, dir.lastIndexOf('/'));
+    if (PACKAGE['Graphile Worker'].test(q.project.text(`${dir}/package.json`) ?? '')) return true;
+  }
+  return PACKAGE['Graphile Worker'].test(q.project.text('package.json') ?? '');
+}
+
+const quotes = (src: string, name: string) => src.includes(`'${name}'`) || src.includes(`"${name}"`) || src.includes(`\`${name}\``);
+
+/** Reading a job back: pg-boss `getJobById(name, id)` (v9: `getJobById(id)`, any job), Agenda `agenda.jobs({ name })`. */
+const POLLERS: Partial<Record<System, { method: string; names: (call: TSESTree.CallExpression, name: string, strings: (n: TSESTree.Node) => string | null) => boolean }>> = {
+  'pg-boss': { method: 'getJobById', names: (call, name, strings) => call.arguments.length < 2 || (literal(call.arguments[0]) ?? strings(call.arguments[0])) === name },
+  Agenda: { method: 'jobs', names: (call, name) => { const wanted = literal(objectProps(call.arguments[0]).get('name')); return wanted === undefined || wanted === name; } },
+};
+
+const pollers = new WeakMap<object, Map<string, string | null>>();
+
+/**
+ * A request handler that reads the job back (a status or result endpoint the client polls): the
+ * person who started it waits for it. A read that does not say which job counts for every job.
+ */
+function pollerOf(q: RuleContext, system: System, name: string): string | null {
+  const poller = POLLERS[system];
+  if (!poller) return null;
+  let memo = pollers.get(q.project);
+  if (!memo) pollers.set(q.project, (memo = new Map()));
+  const key = `${system}|${name}`;
+  if (memo.has(key)) return memo.get(key)!;
+  memo.set(key, null);
+  let found: string | null = null;
+  for (const f of q.project.files) {
+    const text = q.project.text(f);
+    if (found || !text || !text.includes(poller.method) || !MENTIONS[system].test(text)) continue;
+    const fi = q.project.get(f);
+    for (const call of fi?.memberCalls(poller.method) ?? []) {
+      if (!ofSystem(system, text, call) || !poller.names(call, name, q.stringOf(f))) continue;
+      const route = q.walk(f, call).find((p) => p.effect === 'user-waiting');
+      if (route) {
+        found = QUEUE_WORKER.messages.poller(route.entry, poller.method, `${f}:${call.loc.start.line}`);
+        break;
+      }
+    }
+  }
+  memo.set(key, found);
+  return found;
+}
+
+const CRONTAB_LINE = /^\s*((?:\S+\s+){4}\S+)\s+([\w-]+)/;
+
+/** The paths to a named job's producers, each judged as a queue worker's; a schedule is a cron job. */
+function namedJobPaths(q: RuleContext, system: System, name: string, where: string, workerFile: string, line: number): Path[] {
+  const { project } = q;
+  const m = QUEUE_WORKER.messages;
+  const worker = m.jobWorker(`${system} job`, name, where);
+  const paths: Path[] = [];
+  for (const f of project.files) {
+    const text = project.text(f);
+    if (!text || !text.includes(name) || !MENTIONS[system].test(text)) continue;
+    const fi = project.get(f);
+    if (!fi) continue;
+    const strings = q.stringOf(f);
+    const named = (node: TSESTree.Node | undefined) => node !== undefined && (literal(node) ?? strings(node)) === name;
+    const produced = (call: TSESTree.CallExpression, how: string, bulk: boolean) => {
+      const what = { worker, producer: `${f}:${call.loc.start.line}`, how };
+      for (const p of q.walk(f, call)) paths.push(producerPath(p, what, bulk, () => false, () => pollerOf(q, system, name), () => followUpOf(project, 'queue', workerFile)));
+    };
+    for (const [method, at] of Object.entries(PRODUCERS[system])) {
+      for (const call of fi.memberCalls(method)) {
+        if (named(call.arguments[at]) && ofSystem(system, text, call)) produced(call, m.enqueuedWith(method), false);
+      }
+    }
+    if (system === 'pg-boss') {
+      // `boss.insert([{ name, data }, …])` or `boss.insert(rows.map(…))` naming the job: many jobs at once.
+      for (const call of fi.memberCalls('insert')) {
+        if (quotes(fi.src(call), name) && ofSystem(system, text, call)) produced(call, m.enqueuedWith('insert'), true);
+      }
+    }
+    if (system === 'Graphile Worker') {
+      // `quickAddJob(options, name, payload)`.
+      for (const id of fi.identifiers('quickAddJob')) {
+        const call = fi.parents.get(id);
+        if (call?.type === T.CallExpression && call.callee === id && named(call.arguments[1])) produced(call, m.enqueuedWith('quickAddJob'), false);
+      }
+      // A crontab line `0 4 * * * name` in the worker's options or a crontab string.
+      for (const raw of text.split('\n')) {
+        const cron = CRONTAB_LINE.exec(raw.replace(/^[\s'"`]+/, ''));
+        if (cron && cron[2] === name && looksLikeCronSpec(cron[1])) {
+          const at = text.indexOf(raw);
+          const cronLine = text.slice(0, at).split('\n').length;
+          paths.push({ ...toPath(entry(CRON_SCHEDULE, `${m.scheduled(name, cron[1], `${f}:${cronLine}`)}; it runs ${worker}`, fi.ast, { schedule: cron[1] }), f), line: cronLine });
+        }
+      }
+    }
+    // A schedule: pg-boss `boss.schedule(name, cron)`, Agenda `agenda.every(interval, name)`.
+    const scheduler = system === 'pg-boss' ? { method: 'schedule', name: 0, spec: 1 } : system === 'Agenda' ? { method: 'every', name: 1, spec: 0 } : null;
+    for (const call of scheduler ? fi.memberCalls(scheduler.method) : []) {
+      if (!named(call.arguments[scheduler!.name]) || !ofSystem(system, text, call)) continue;
+      const spec = stringArg(call.arguments[scheduler!.spec], strings);
+      const cron = spec !== null && looksLikeCronSpec(spec) ? spec : undefined;
+      paths.push(toPath(entry(CRON_SCHEDULE, `${m.scheduled(name, spec ?? '?', `${f}:${call.loc.start.line}`)}; it runs ${worker}`, call, cron ? { schedule: cron } : {}), f));
+    }
+  }
+  if (paths.length === 0) paths.push(openPath(QUEUE_WORKER, m.nothingStarts(`${system} job`, name, where), workerFile, line));
+  return paths;
+}
