@@ -114,7 +114,8 @@ function pollerOf(q: RuleContext, system: System, name: string): string | null {
   return found;
 }
 
-const CRONTAB_LINE = /^\s*((?:\S+\s+){4}\S+)\s+([\w-]+)/;
+/** Five cron fields, then the task's name (a crontab line: `0 4 * * * send_digest ?max=3`). */
+const crontabLine = (name: string) => new RegExp(`((?:[\\d*/,-]+[ \\t]+){4}[\\d*/,-]+)[ \\t]+${name.replace(/[^\w]/g, '\\$&')}(?![\\w-])`, 'g');
 
 /** The paths to a named job's producers, each judged as a queue worker's; a schedule is a cron job. */
 function namedJobPaths(q: RuleContext, system: System, name: string, where: string, workerFile: string, line: number): Path[] {
@@ -151,13 +152,9 @@ function namedJobPaths(q: RuleContext, system: System, name: string, where: stri
         if (call?.type === T.CallExpression && call.callee === id && named(call.arguments[1])) produced(call, m.enqueuedWith('quickAddJob'), false);
       }
       // A crontab line `0 4 * * * name` in the worker's options or a crontab string.
-      for (const raw of text.split('\n')) {
-        const cron = CRONTAB_LINE.exec(raw.replace(/^[\s'"`]+/, ''));
-        if (cron && cron[2] === name && looksLikeCronSpec(cron[1])) {
-          const at = text.indexOf(raw);
-          const cronLine = text.slice(0, at).split('\n').length;
-          paths.push({ ...toPath(entry(CRON_SCHEDULE, `${m.scheduled(name, cron[1], `${f}:${cronLine}`)}; it runs ${worker}`, fi.ast, { schedule: cron[1] }), f), line: cronLine });
-        }
+      for (const cron of text.matchAll(crontabLine(name))) {
+        const cronLine = text.slice(0, cron.index).split('\n').length;
+        paths.push({ ...toPath(entry(CRON_SCHEDULE, `${m.scheduled(name, cron[1], `${f}:${cronLine}`)}; it runs ${worker}`, fi.ast, { schedule: cron[1] }), f), line: cronLine });
       }
     }
     // A schedule: pg-boss `boss.schedule(name, cron)`, Agenda `agenda.every(interval, name)`.
