@@ -53,6 +53,7 @@ export const QUEUE_WORKER = defineRule({
     registered: (cls: string, key: string, where: string) => `the job processor \`${cls}\`, kept under '${key}' at ${where}`,
     noJobProducer: (cls: string, key: string, where: string) => `the job processor \`${cls}\` is kept under '${key}' at ${where}; nothing in the workspace enqueues that job`,
     scheduled: (key: string, spec: string, where: string) => `the job '${key}' is scheduled on '${spec}' at ${where}`,
+    temporalActivity: (activity: string, where: string, workflow: string, workflowAt: string) => `the Temporal activity '${activity}' (${where}), called by the workflow '${workflow}' (${workflowAt})`,
   },
 });
 
