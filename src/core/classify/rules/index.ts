@@ -16,6 +16,7 @@ import * as reach from './reach';
 import * as schedules from './schedules';
 import * as sequential from './sequential';
 import * as serverless from './serverless';
+import * as supabase from './supabase';
 import * as temporal from './temporal';
 import * as terminal from './terminal';
 import * as upstash from './upstash';
@@ -62,7 +63,7 @@ export const HOOKS: Hooks = {
   functionEntries: [httpServers.nestDecorator, httpServers.graphqlResolver, apps.componentOrHook, httpServers.streamsToClient],
   functionPaths: [jobs.registeredProcessor, temporal.temporalActivity],
   functionFallbacks: [evals.evalFunction],
-  callEntries: [terminal.stdinLines, apps.reactHook, evals.evalRunner, jobs.queueWorker, jobs.jobEntry, namedJobs.namedJobWorker, temporal.temporalWorker, upstash.upstashHandler, convex.convexCall, registrationEntry, serverless.firebaseTrigger],
+  callEntries: [terminal.stdinLines, apps.reactHook, evals.evalRunner, jobs.queueWorker, jobs.jobEntry, namedJobs.namedJobWorker, temporal.temporalWorker, upstash.upstashHandler, convex.convexCall, supabase.pgCronFunction, registrationEntry, serverless.firebaseTrigger],
   optionEntries: [jobs.jobOption, convex.convexOption, httpServers.httpOption, schedules.cronOption],
   exportConventions: [motia.motiaStep, serverless.scheduledFunction, metaFrameworks.frameworkExport, serverless.platformFunctionExport, bots.discordModuleExport, metaFrameworks.serverActionExport, serverless.lambdaExport, serverless.typedLambda, namedJobs.graphileTaskFile],
   exportHints: [serverless.unmappedLambda],

@@ -16,7 +16,7 @@ export const CRON_SCHEDULE = defineRule({
   id: 'cron-schedule',
   effect: 'batchable',
   title: 'Runs on a cron schedule',
-  configFiles: ['serverless.yml', 'serverless.yaml', 'template.yaml', 'template.yml', 'wrangler.toml', 'wrangler.json', 'wrangler.jsonc', 'netlify.toml'],
+  configFiles: ['serverless.yml', 'serverless.yaml', 'template.yaml', 'template.yml', 'wrangler.toml', 'wrangler.json', 'wrangler.jsonc', 'netlify.toml', 'supabase/migrations/*.sql'],
   messages: {
     cronJob: (spec: string | null, how: string, where: string) => `runs on the cron schedule ${spec ? `'${spec}'` : ''} (${how}) at ${where}`.replace('  ', ' '),
     nodeScheduleJob: (where: string) => `runs on a node-schedule job at ${where}`,
@@ -24,6 +24,7 @@ export const CRON_SCHEDULE = defineRule({
     nest: (decorator: string, where: string) => `NestJS @${decorator}() scheduled job at ${where}`,
     job: (kind: string, id: string, cron: string, where: string) => `${kind} '${id}' runs on the cron schedule '${cron}' at ${where}`,
     lambda: (what: string, expression: string) => `${what} on the schedule '${expression}'`,
+    pgCron: (fn: string, where: string, spec: string, job: string) => `the Supabase Edge Function '${fn}' (${where}) is posted to by the pg_cron job at ${job}${spec ? ` on the schedule '${spec}'` : ''}`,
     lambdaTyped: (what: string) => `${what}: an EventBridge schedule (the rule and its schedule are outside the workspace)`,
     netlify: (spec: string, file: string) => `Netlify scheduled function ('${spec}', the \`config.schedule\` of ${file})`,
     firebase: (spec: string | null, where: string) => `Firebase scheduled function${spec ? ` ('${spec}')` : ''} at ${where}`,
