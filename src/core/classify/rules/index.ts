@@ -58,7 +58,7 @@ export function ruleById(id: string): RegisteredRule | undefined {
 
 /** The order the walk asks the families in, at each place; the first answer decides. */
 export const HOOKS: Hooks = {
-  moduleEntries: [httpServers.serverStartup, schedules.scheduledWorkflow, cli.packageScript, evals.evalFile, cli.executable, cli.standaloneProgram],
+  moduleEntries: [httpServers.serverStartup, schedules.scheduledWorkflow, namedJobs.breeJobFile, cli.packageScript, evals.evalFile, cli.executable, cli.standaloneProgram],
   scopeEntries: [terminal.promptRead],
   functionMarks: [metaFrameworks.serverActionFunction],
   functionEntries: [httpServers.nestDecorator, httpServers.graphqlResolver, apps.componentOrHook, httpServers.streamsToClient],

@@ -2,15 +2,16 @@
 // (`boss.work(name, fn)`, `boss.send(name, data)`, `boss.schedule(name, cron)`), Agenda
 // (`agenda.define(name, fn)`, `agenda.now(name)`, `agenda.every(interval, name)`) and Graphile Worker
 // (a task file in the tasks folder, `addJob(name)`, `quickAddJob(opts, name)`, a crontab line). The
-// handler is decided by who starts its jobs, as any queue worker (docs/rules/queue-worker.md).
+// handler is decided by who starts its jobs, as any queue worker (docs/rules/queue-worker.md). And
+// Bree's job files (`jobs/<name>.js`), run on the schedule `new Bree({ jobs })` gives them.
 import { AST_NODE_TYPES as T, TSESTree } from '../../parse/parse';
-import { stripExtension } from '../../project';
+import { ProjectIndex, stripExtension } from '../../project';
 import { propertyName } from '../../syntax/nodes';
 import { openPath, Path, toPath } from '../path';
-import type { CallQuestion, ExportQuestion, RuleContext } from './hooks';
+import type { CallQuestion, ExportQuestion, ModuleQuestion, RuleContext } from './hooks';
 import { followUpOf, producerPath, QUEUE_WORKER } from './jobs';
 import { literal, looksLikeCronSpec, objectProps, receiverName, stringArg } from './read';
-import { entry } from './rule';
+import { entry, EntryMatch } from './rule';
 import { CRON_SCHEDULE } from './schedules';
 
 type System = 'pg-boss' | 'Agenda' | 'Graphile Worker';
@@ -168,4 +169,53 @@ function namedJobPaths(q: RuleContext, system: System, name: string, where: stri
   }
   if (paths.length === 0) paths.push(openPath(QUEUE_WORKER, m.nothingStarts(`${system} job`, name, where), workerFile, line));
   return paths;
+}
+
+// ---- Bree
+
+interface BreeJob {
+  /** A cron spec, or the interval / timeout / date as written. */
+  when: string;
+  cron?: string;
+  where: string;
+}
+
+const breeByProject = new WeakMap<ProjectIndex, Map<string, BreeJob>>();
+
+/** The scheduled jobs of every `new Bree({ jobs: [...] })` in the project, by name (a job with no interval, cron, timeout or date is left out). */
+function breeJobs(q: RuleContext): Map<string, BreeJob> {
+  const { project } = q;
+  let found = breeByProject.get(project);
+  if (found) return found;
+  breeByProject.set(project, (found = new Map()));
+  for (const f of project.files) {
+    const text = project.text(f);
+    if (!text || !text.includes('new Bree') || !/['"]bree['"]/.test(text)) continue;
+    const fi = project.get(f);
+    for (const id of fi?.identifiers('Bree') ?? []) {
+      const made = fi!.parents.get(id);
+      if (made?.type !== T.NewExpression || made.callee !== id) continue;
+      const options = objectProps(made.arguments[0]);
+      const shared = ['interval', 'timeout'].map((k) => stringArg(options.get(k), q.stringOf(f))).find((v) => v !== null) ?? null;
+      const jobs = options.get('jobs');
+      for (const job of jobs?.type === T.ArrayExpression ? jobs.elements : []) {
+        const props = job?.type === T.ObjectExpression ? objectProps(job) : null;
+        const name = job?.type === T.Literal ? literal(job) : literal(props?.get('name'));
+        if (!name || !job) continue;
+        const cron = literal(props?.get('cron'));
+        const when = cron ?? ['interval', 'timeout', 'date'].map((k) => literal(props?.get(k))).find((v) => v !== undefined) ?? shared;
+        if (when) found.set(name, { when, cron: cron && looksLikeCronSpec(cron) ? cron : undefined, where: `${f}:${job.loc.start.line}` });
+      }
+    }
+  }
+  return found;
+}
+
+/** A Bree job's file (`jobs/<name>.js`, run in a worker thread): module-level code run on the job's schedule. */
+export function breeJobFile(q: ModuleQuestion): EntryMatch | null {
+  const job = /(^|\/)jobs\/([\w.-]+)$/.exec(stripExtension(q.file));
+  if (!job) return null;
+  const found = breeJobs(q).get(job[2]);
+  if (!found) return null;
+  return entry(CRON_SCHEDULE, CRON_SCHEDULE.messages.bree(job[2], found.when, found.where), q.fi.ast, found.cron ? { schedule: found.cron } : {});
 }

@@ -25,6 +25,7 @@ export const CRON_SCHEDULE = defineRule({
     job: (kind: string, id: string, cron: string, where: string) => `${kind} '${id}' runs on the cron schedule '${cron}' at ${where}`,
     lambda: (what: string, expression: string) => `${what} on the schedule '${expression}'`,
     pgCron: (fn: string, where: string, spec: string, job: string) => `the Supabase Edge Function '${fn}' (${where}) is posted to by the pg_cron job at ${job}${spec ? ` on the schedule '${spec}'` : ''}`,
+    bree: (name: string, when: string, where: string) => `the Bree job '${name}' runs this file on '${when}' (${where})`,
     lambdaTyped: (what: string) => `${what}: an EventBridge schedule (the rule and its schedule are outside the workspace)`,
     netlify: (spec: string, file: string) => `Netlify scheduled function ('${spec}', the \`config.schedule\` of ${file})`,
     firebase: (spec: string | null, where: string) => `Firebase scheduled function${spec ? ` ('${spec}')` : ''} at ${where}`,
