@@ -10,7 +10,7 @@ import { Node, propertyName, unwrap } from '../../syntax/nodes';
 import { openPath, Path, pushAll, toPath } from '../path';
 import type { CallQuestion, ExportQuestion, MemberQuestion } from './hooks';
 import { HTTP_ROUTE_HANDLER, WEBSOCKET_HANDLER } from './httpServers';
-import { QUEUE_WORKER } from './jobs';
+import { followUpOf, QUEUE_WORKER } from './jobs';
 import { frameworkConvention, nextRoutePath, NEXTJS_API_ROUTE, ROUTE_EXPORTS } from './metaFrameworks';
 import { NO_ENTRY_POINT } from './reach';
 import { exportedValues, looksLikeCronSpec, objectProps, stringArg } from './read';
@@ -27,7 +27,20 @@ export const VERCEL_CRON = defineRule({
   },
 });
 
-export const RULES = [VERCEL_CRON] as const;
+export const STORAGE_EVENT = defineRule({
+  id: 'storage-event',
+  effect: 'batchable',
+  title: 'Run by an object written to storage (an S3 event), not by a person',
+  configFiles: ['serverless.yml', 'serverless.yaml', 'template.yaml', 'template.yml'],
+  messages: {
+    s3: (what: string) =>
+      `${what}: S3 invokes it asynchronously when an object is written and takes its answer, so whoever wrote the object is not waiting for it. ` +
+      'If a client polls for what it produces, declare the call with `// batchwise: user-waiting`',
+    followed: (what: string, follow: string) => `${what}: S3 invokes it asynchronously, but ${follow}, so the person who uploaded the object may be watching for this result`,
+  },
+});
+
+export const RULES = [VERCEL_CRON, STORAGE_EVENT] as const;
 
 /** A Lambda handler and the event that invokes it, in words (the start of each rule's sentence about it). */
 const lambdaEvent = (exportName: string, where: string, type: string, template: string) => `AWS Lambda \`${exportName}\` in ${where}, invoked by its \`${type}\` event (${template})`;
@@ -111,8 +124,11 @@ export interface LambdaFunction {
   events: LambdaEvent[];
 }
 
+/** What invokes a Lambda: a request, a socket message, a schedule, an object written to storage, or another event source. */
+export type LambdaEventKind = 'http' | 'socket' | 'schedule' | 'storage' | 'event';
+
 export interface LambdaEvent {
-  kind: 'http' | 'socket' | 'schedule' | 'event';
+  kind: LambdaEventKind;
   /** The event as the template names it: `httpApi`, `schedule`, `sqs`, `Api`, `Schedule`. */
   type: string;
   /** A five-field cron spec, when the schedule can be written as one. */
@@ -142,7 +158,7 @@ export function readServerlessFunctions(template: string, text: string | undefin
         const raw = type === 'schedule' ? (typeof value === 'string' ? value : (value as { rate?: unknown })?.rate) : (value as { schedule?: unknown }).schedule;
         const expression = Array.isArray(raw) ? String(raw[0]) : typeof raw === 'string' ? raw : undefined;
         events.push({ kind: 'schedule', type, expression, schedule: expression ? awsScheduleToCron(expression) : undefined });
-      } else events.push({ kind: 'event', type });
+      } else events.push({ kind: type === 's3' || type === 'existingS3' ? 'storage' : 'event', type });
     }
     out.push({ template, ...target, events });
   }
@@ -169,7 +185,7 @@ export function readSamFunctions(template: string, text: string | undefined, dir
         const raw = e.Properties?.Schedule ?? e.Properties?.ScheduleExpression;
         const expression = typeof raw === 'string' ? raw : undefined;
         events.push({ kind: 'schedule', type, expression, schedule: expression ? awsScheduleToCron(expression) : undefined });
-      } else if (type) events.push({ kind: 'event', type });
+      } else if (type) events.push({ kind: type === 'S3' ? 'storage' : 'event', type });
     }
     out.push({ template, ...target, events });
   }
@@ -238,7 +254,8 @@ export function lambdaExport(q: ExportQuestion): Path[] | null {
       else if (e.kind === 'socket') paths.push(toPath(entry(WEBSOCKET_HANDLER, WEBSOCKET_HANDLER.messages.lambda(what), value), file));
       else if (e.kind === 'schedule') {
         paths.push(toPath(entry(CRON_SCHEDULE, CRON_SCHEDULE.messages.lambda(what, e.expression ?? '?'), value, { platform: 'an AWS Lambda function', ...(e.schedule ? { schedule: e.schedule } : {}) }), file));
-      } else paths.push(toPath(entry(QUEUE_WORKER, QUEUE_WORKER.messages.lambda(what), value), file));
+      } else if (e.kind === 'storage') paths.push(storagePath(q, what, value));
+      else paths.push(toPath(entry(QUEUE_WORKER, QUEUE_WORKER.messages.lambda(what), value), file));
     }
     if (fn.events.length === 0) paths.push(openPath(NO_ENTRY_POINT, NO_ENTRY_POINT.messages.lambdaWithoutEvents(exportName, file, fn.template), file, line));
   }
@@ -246,12 +263,12 @@ export function lambdaExport(q: ExportQuestion): Path[] | null {
 }
 
 /** What a handler's `aws-lambda` event type says invokes it, when no template maps it. */
-const LAMBDA_EVENT_TYPES: Record<string, 'http' | 'socket' | 'schedule' | 'event'> = {
+const LAMBDA_EVENT_TYPES: Record<string, LambdaEventKind> = {
   APIGatewayProxyEvent: 'http', APIGatewayProxyEventV2: 'http', APIGatewayEvent: 'http', APIGatewayProxyHandler: 'http', APIGatewayProxyHandlerV2: 'http',
   APIGatewayProxyEventV2WithJWTAuthorizer: 'http', APIGatewayProxyHandlerV2WithJWTAuthorizer: 'http', ALBEvent: 'http', ALBHandler: 'http',
   LambdaFunctionURLEvent: 'http', LambdaFunctionURLHandler: 'http', APIGatewayProxyWebsocketEventV2: 'socket', APIGatewayProxyWebsocketHandlerV2: 'socket',
   ScheduledEvent: 'schedule', ScheduledHandler: 'schedule',
-  SQSEvent: 'event', SQSHandler: 'event', SNSEvent: 'event', SNSHandler: 'event', S3Event: 'event', S3Handler: 'event', EventBridgeEvent: 'event', EventBridgeHandler: 'event',
+  SQSEvent: 'event', SQSHandler: 'event', SNSEvent: 'event', SNSHandler: 'event', S3Event: 'storage', S3Handler: 'storage', EventBridgeEvent: 'event', EventBridgeHandler: 'event',
   DynamoDBStreamEvent: 'event', DynamoDBStreamHandler: 'event', KinesisStreamEvent: 'event', KinesisStreamHandler: 'event',
 };
 
@@ -263,8 +280,8 @@ const LAMBDA_EXPORTS = new Set(['handler', 'lambdaHandler', 'main', 'default']);
  * inside a wrapper (`middy(async (event: SQSEvent) => …)`). `EventBridgeEvent<'Scheduled Event', …>` is
  * a schedule.
  */
-function lambdaEventType(fi: SyntaxModel, exportName: string, value: Node): { type: string; kind: 'http' | 'socket' | 'schedule' | 'event' } | null {
-  const named = (t: TSESTree.TypeNode | undefined): { type: string; kind: 'http' | 'socket' | 'schedule' | 'event' } | null => {
+function lambdaEventType(fi: SyntaxModel, exportName: string, value: Node): { type: string; kind: LambdaEventKind } | null {
+  const named = (t: TSESTree.TypeNode | undefined): { type: string; kind: LambdaEventKind } | null => {
     if (t?.type !== T.TSTypeReference || t.typeName.type !== T.Identifier) return null;
     const name = t.typeName.name;
     const args = t.typeArguments?.params ?? [];
@@ -304,7 +321,20 @@ export function typedLambda(q: ExportQuestion): Path[] | null {
   if (found.kind === 'http') return [toPath(entry(HTTP_ROUTE_HANDLER, HTTP_ROUTE_HANDLER.messages.lambda(what), value), file)];
   if (found.kind === 'socket') return [toPath(entry(WEBSOCKET_HANDLER, WEBSOCKET_HANDLER.messages.lambda(what), value), file)];
   if (found.kind === 'schedule') return [toPath(entry(CRON_SCHEDULE, CRON_SCHEDULE.messages.lambdaTyped(what), value, { platform: 'an AWS Lambda function' }), file)];
+  if (found.kind === 'storage') return [storagePath(q, what, value)];
   return [toPath(entry(QUEUE_WORKER, QUEUE_WORKER.messages.lambda(what), value), file)];
+}
+
+/**
+ * A Lambda that an object written to S3 invokes: S3 calls it asynchronously and takes its answer, so
+ * the writer (a person's upload or a bulk import) waits for nothing, as for a job enqueued without
+ * waiting; unless a client is seen following up (a handler that replies into a chat or a socket, a
+ * page refetching on a timer), which leaves it open.
+ */
+function storagePath(q: ExportQuestion, what: string, value: Node): Path {
+  const follow = followUpOf(q.project, 'queue', q.file);
+  if (follow) return openPath(STORAGE_EVENT, STORAGE_EVENT.messages.followed(what, follow), q.file, value.loc.start.line);
+  return toPath(entry(STORAGE_EVENT, STORAGE_EVENT.messages.s3(what), value, { platform: 'an AWS Lambda function' }), q.file);
 }
 
 /** Code written for AWS Lambda: its types, middy, an API Gateway event. */
