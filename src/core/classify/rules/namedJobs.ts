@@ -8,7 +8,8 @@ import { AST_NODE_TYPES as T, TSESTree } from '../../parse/parse';
 import { ProjectIndex, stripExtension } from '../../project';
 import { propertyName } from '../../syntax/nodes';
 import { openPath, Path, toPath } from '../path';
-import type { CallQuestion, ExportQuestion, ModuleQuestion, RuleContext } from './hooks';
+import type { CallQuestion, ExportQuestion, FunctionQuestion, ModuleQuestion, OptionQuestion, RuleContext } from './hooks';
+import type { SyntaxModel } from '../../syntax/model';
 import { followUpOf, producerPath, QUEUE_WORKER } from './jobs';
 import { literal, looksLikeCronSpec, objectProps, receiverName, stringArg } from './read';
 import { entry, EntryMatch } from './rule';
@@ -218,4 +219,86 @@ export function breeJobFile(q: ModuleQuestion): EntryMatch | null {
   const found = breeJobs(q).get(job[2]);
   if (!found) return null;
   return entry(CRON_SCHEDULE, CRON_SCHEDULE.messages.bree(job[2], found.when, found.where), q.fi.ast, found.cron ? { schedule: found.cron } : {});
+}
+
+// ---- Graphile Worker task lists
+
+const GRAPHILE_RUNNERS = new Set(['run', 'runOnce', 'makeWorker', 'runTaskList', 'runTaskListOnce']);
+
+/** `run({ taskList })` and kin from graphile-worker: the tasks it is handed are traced by name (graphileTask), so the call itself decides nothing. */
+export function graphileRunner(q: CallQuestion): Path[] | null {
+  const { call, fi } = q;
+  if (call.type !== T.CallExpression || call.callee.type !== T.Identifier || !GRAPHILE_RUNNERS.has(call.callee.name)) return null;
+  return fi.resolve(call.callee)?.import?.source === 'graphile-worker' ? [] : null;
+}
+
+/** `taskList: x` handed to a graphile-worker runner. */
+export function isGraphileTaskList(fi: SyntaxModel, prop: TSESTree.Property, call: TSESTree.CallExpression | TSESTree.NewExpression | null): boolean {
+  if (!call || call.type !== T.CallExpression || call.callee.type !== T.Identifier || propertyName(prop.key, prop.computed) !== 'taskList') return false;
+  return GRAPHILE_RUNNERS.has(call.callee.name) && fi.resolve(call.callee)?.import?.source === 'graphile-worker';
+}
+
+/** The same, when the task list reaches the runner as an option (`run({ connectionString, taskList })`). */
+export function graphileTaskListOption(q: OptionQuestion): Path[] | null {
+  return q.key === 'taskList' ? graphileRunner(q) : null;
+}
+
+/**
+ * A function kept in a Graphile Worker task list under a task's name (`taskList: { send_digest: sendDigest }`,
+ * `const taskList: TaskList = { send_digest: async (payload) => … }`): decided by whoever adds that job.
+ * Nothing for any other function.
+ */
+export function graphileTask(q: FunctionQuestion): Path[] {
+  const { fi, fn, name, file, project } = q;
+  if (!graphileFiles(project).length) return [];
+  const self = fi.outermost(fn);
+  const holder = fi.parents.get(self);
+  const keys = new Set<string>();
+  // Written inline in the list.
+  if (holder?.type === T.Property && holder.value === self && isTaskList(fi, fi.parents.get(holder))) {
+    const key = propertyName(holder.key, holder.computed);
+    if (key) keys.add(key);
+  }
+  // Or kept in a list by its name, here or where it is imported.
+  if (name && /^[\w$]+$/.test(name)) {
+    for (const f of graphileFiles(project)) {
+      const lfi = project.get(f);
+      if (!lfi || !new RegExp(`\\b${name}\\b`).test(lfi.text)) continue;
+      for (const id of lfi.identifiers(name)) {
+        const prop = lfi.parents.get(id);
+        if (prop?.type !== T.Property || prop.value !== id || !isTaskList(lfi, lfi.parents.get(prop))) continue;
+        const b = lfi.resolve(id);
+        const same = f === file ? b?.declarator !== undefined || b?.import === undefined : b?.import !== undefined;
+        const key = propertyName(prop.key, prop.computed);
+        if (same && key) keys.add(key);
+      }
+    }
+  }
+  const line = fn.loc.start.line;
+  return [...keys].flatMap((key) => namedJobPaths(q, 'Graphile Worker', key, `${file}:${line}`, file, line));
+}
+
+/** An object literal that is a task list: the value of a `taskList` property, or a declarator named `taskList` / typed `TaskList`. */
+function isTaskList(fi: SyntaxModel, obj: TSESTree.Node | undefined): boolean {
+  if (obj?.type !== T.ObjectExpression) return false;
+  const holder = fi.parents.get(obj);
+  if (holder?.type === T.Property && holder.value === obj) return propertyName(holder.key, holder.computed) === 'taskList';
+  if (holder?.type !== T.VariableDeclarator || holder.id.type !== T.Identifier) return false;
+  const type = holder.id.typeAnnotation?.typeAnnotation;
+  return /^(taskList|tasks)$/i.test(holder.id.name) || (type?.type === T.TSTypeReference && type.typeName.type === T.Identifier && type.typeName.name === 'TaskList');
+}
+
+const graphileByProject = new WeakMap<ProjectIndex, string[]>();
+
+/** Files that use graphile-worker (import it, or name its TaskList). */
+function graphileFiles(project: ProjectIndex): string[] {
+  let found = graphileByProject.get(project);
+  if (!found) {
+    found = project.files.filter((f) => {
+      const text = project.text(f);
+      return text !== undefined && PACKAGE['Graphile Worker'].test(text) && /\btaskList\b|\bTaskList\b/.test(text);
+    });
+    graphileByProject.set(project, found);
+  }
+  return found;
 }
