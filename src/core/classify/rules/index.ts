@@ -4,7 +4,7 @@ import * as apps from './apps';
 import * as bots from './bots';
 import * as calls from './calls';
 import * as cli from './cli';
-import * as cloudflareWorkflows from './cloudflareWorkflows';
+import * as cloudflareJobs from './cloudflareJobs';
 import * as convex from './convex';
 import * as data from './data';
 import * as evals from './evals';
@@ -62,7 +62,7 @@ export const HOOKS: Hooks = {
   scopeEntries: [terminal.promptRead],
   functionMarks: [metaFrameworks.serverActionFunction],
   functionEntries: [httpServers.nestDecorator, httpServers.graphqlResolver, apps.componentOrHook, httpServers.streamsToClient],
-  functionPaths: [jobs.registeredProcessor, temporal.temporalActivity, cloudflareWorkflows.cloudflareWorkflow, namedJobs.graphileTask],
+  functionPaths: [jobs.registeredProcessor, temporal.temporalActivity, cloudflareJobs.cloudflareWorkflow, namedJobs.graphileTask],
   functionFallbacks: [evals.evalFunction],
   callEntries: [terminal.stdinLines, apps.reactHook, evals.evalRunner, jobs.queueWorker, jobs.jobEntry, namedJobs.namedJobWorker, namedJobs.graphileRunner, temporal.temporalWorker, upstash.upstashHandler, convex.convexCall, supabase.pgCronFunction, registrationEntry, serverless.firebaseTrigger],
   optionEntries: [jobs.jobOption, namedJobs.graphileTaskListOption, convex.convexOption, httpServers.httpOption, schedules.cronOption],

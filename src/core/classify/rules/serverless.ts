@@ -10,6 +10,7 @@ import { Node, propertyName, unwrap } from '../../syntax/nodes';
 import { openPath, Path, pushAll, toPath } from '../path';
 import type { CallQuestion, ExportQuestion, MemberQuestion } from './hooks';
 import { HTTP_ROUTE_HANDLER, WEBSOCKET_HANDLER } from './httpServers';
+import { cloudflareQueueProducers } from './cloudflareJobs';
 import { followUpOf, QUEUE_WORKER } from './jobs';
 import { frameworkConvention, nextRoutePath, NEXTJS_API_ROUTE, ROUTE_EXPORTS } from './metaFrameworks';
 import { NO_ENTRY_POINT } from './reach';
@@ -368,14 +369,14 @@ function wranglerConfig(project: ProjectIndex, file: string): { crons: string[];
   return null;
 }
 
-/** A Worker's `scheduled` (its cron triggers) and `queue` (a Cloudflare Queues consumer) handlers, in the default export. */
-export function workerHandler(q: MemberQuestion): Path | null {
+/** A Worker's `scheduled` (its cron triggers) and `queue` (a Cloudflare Queues consumer, by its producers when the config shows them) handlers, in the default export. */
+export function workerHandler(q: MemberQuestion): Path | Path[] | null {
   const { file, exportName, keys, node } = q;
   if (exportName !== 'default' || keys.length !== 1 || (keys[0] !== 'scheduled' && keys[0] !== 'queue')) return null;
   const wrangler = wranglerConfig(q.project, file);
   const where = `${file}:${node.loc.start.line}`;
   if (!wrangler || (wrangler.main && joinPath(wrangler.dir, wrangler.main) !== file)) return null;
-  if (keys[0] === 'queue') return toPath(entry(QUEUE_WORKER, QUEUE_WORKER.messages.cloudflare(where), node), file);
+  if (keys[0] === 'queue') return cloudflareQueueProducers(q, file, where) ?? toPath(entry(QUEUE_WORKER, QUEUE_WORKER.messages.cloudflare(where), node), file);
   if (wrangler.crons.length === 0) return openPath(NO_ENTRY_POINT, NO_ENTRY_POINT.messages.workerWithoutCron(where), file, node.loc.start.line);
   return toPath(entry(CRON_SCHEDULE, CRON_SCHEDULE.messages.worker(where, wrangler.crons), node, { platform: 'a Cloudflare Worker', ...(wrangler.crons.length === 1 ? { schedule: wrangler.crons[0] } : {}) }), file);
 }

@@ -1,7 +1,9 @@
-// Cloudflare Workflows: `class X extends WorkflowEntrypoint { async run(event, step) }`, bound in the
-// wrangler config (`[[workflows]] binding = "X_FLOW", class_name = "X"`) and started with
-// `env.X_FLOW.create({ params })`. The run is decided by those starts, as a queue worker by its
-// producers: a fetch handler that polls the instance's `status()` waits for it.
+// Cloudflare's job systems, decided by who starts their work as a queue worker is by its producers.
+// Workflows: `class X extends WorkflowEntrypoint { async run(event, step) }`, bound in the wrangler
+// config (`[[workflows]] binding = "X_FLOW", class_name = "X"`) and started with
+// `env.X_FLOW.create({ params })`; a fetch handler that polls the instance's `status()` waits for it.
+// Queues: the `queue` handler of a Worker that consumes a queue (`[[queues.consumers]] queue = "jobs"`),
+// fed by `env.JOBS.send(…)` / `sendBatch(…)` on a producer binding of that queue.
 import { parseConfigFileTextToJson } from 'typescript';
 import { AST_NODE_TYPES as T, TSESTree } from '../../parse/parse';
 import { dirname, ProjectIndex } from '../../project';
@@ -29,19 +31,69 @@ export function readWorkflowBindings(toml: string | undefined, json: unknown): M
   return out;
 }
 
-/** The bindings of the nearest wrangler config above the file. */
-function bindingsFor(project: ProjectIndex, file: string, cls: string): string[] {
+/** The producer bindings of the queues a wrangler config consumes. */
+export function readQueueBindings(toml: string | undefined, json: unknown): string[] {
+  const consumed = new Set<string>();
+  const producers: [string, string][] = [];
+  if (toml !== undefined) {
+    for (const block of toml.split(/^\s*\[\[\s*queues\.(?=consumers|producers)/m).slice(1)) {
+      const kind = block.startsWith('consumers') ? 'consumers' : 'producers';
+      const body = block.replace(/^\w+\s*\]\]/, '').split(/^\s*\[/m)[0];
+      const queue = /^\s*queue\s*=\s*["']([^"']+)["']/m.exec(body)?.[1];
+      const binding = /^\s*binding\s*=\s*["']([^"']+)["']/m.exec(body)?.[1];
+      if (queue && kind === 'consumers') consumed.add(queue);
+      if (queue && binding && kind === 'producers') producers.push([binding, queue]);
+    }
+  } else if (json && typeof json === 'object') {
+    const queues = (json as { queues?: { consumers?: unknown; producers?: unknown } }).queues;
+    for (const c of Array.isArray(queues?.consumers) ? queues!.consumers : []) if (typeof c?.queue === 'string') consumed.add(c.queue);
+    for (const p of Array.isArray(queues?.producers) ? queues!.producers : []) if (typeof p?.queue === 'string' && typeof p?.binding === 'string') producers.push([p.binding, p.queue]);
+  }
+  return producers.filter(([, queue]) => consumed.has(queue)).map(([binding]) => binding);
+}
+
+/** The nearest wrangler config above the file, read by `read`. */
+function nearestWrangler<R>(project: ProjectIndex, file: string, read: (toml: string | undefined, json: unknown) => R): R | null {
   let dir = file;
   do {
     dir = dirname(dir);
     const at = (name: string) => (dir === '' ? name : `${dir}/${name}`);
     const toml = project.text(at('wrangler.toml'));
     const jsonText = toml === undefined ? project.text(at('wrangler.jsonc')) ?? project.text(at('wrangler.json')) : undefined;
-    if (toml !== undefined || jsonText !== undefined) {
-      return readWorkflowBindings(toml, jsonText ? parseConfigFileTextToJson('wrangler.json', jsonText).config : undefined).get(cls) ?? [];
-    }
+    if (toml !== undefined || jsonText !== undefined) return read(toml, jsonText ? parseConfigFileTextToJson('wrangler.json', jsonText).config : undefined);
   } while (dir !== '');
-  return [];
+  return null;
+}
+
+/** The bindings of the nearest wrangler config above the file. */
+function bindingsFor(project: ProjectIndex, file: string, cls: string): string[] {
+  return nearestWrangler(project, file, (toml, json) => readWorkflowBindings(toml, json).get(cls) ?? []) ?? [];
+}
+
+/**
+ * The `queue` handler of a Worker's default export, by its producers: `env.JOBS.send(…)` (one message)
+ * or `sendBatch(…)` (bulk) on a binding the same wrangler config produces to a queue it consumes.
+ * Null when no such producer is found (the queue may be fed from another Worker).
+ */
+export function cloudflareQueueProducers(q: RuleContext, file: string, where: string): Path[] | null {
+  const bindings = nearestWrangler(q.project, file, readQueueBindings) ?? [];
+  if (bindings.length === 0) return null;
+  const m = QUEUE_WORKER.messages;
+  const worker = m.jobWorker('Cloudflare Queues consumer', bindings.join("', '"), where);
+  const paths: Path[] = [];
+  for (const f of q.project.files) {
+    const text = q.project.text(f);
+    if (!text || !bindings.some((b) => text.includes(b))) continue;
+    const pfi = q.project.get(f);
+    for (const method of ['send', 'sendBatch']) {
+      for (const call of pfi?.memberCalls(method) ?? []) {
+        if (!onBinding(call, bindings)) continue;
+        const what = { worker, producer: `${f}:${call.loc.start.line}`, how: m.enqueuedWith(method) };
+        for (const p of q.walk(f, call)) paths.push(producerPath(p, what, method === 'sendBatch', () => false, () => null, () => followUpOf(q.project, 'queue', file)));
+      }
+    }
+  }
+  return paths.length > 0 ? paths : null;
 }
 
 /** `env.FLOW.create(…)` / `this.env.FLOW.createBatch(…)` / `c.env.FLOW.get(id)`: a call of `method` on a binding. */
