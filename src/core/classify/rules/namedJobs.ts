@@ -29,7 +29,9 @@ const RECEIVER: Record<System, RegExp> = {
   Agenda: /agenda/i,
   'Graphile Worker': /./,
 };
-const PACKAGE: Record<System, RegExp> = { 'pg-boss': /['"]pg-boss['"]/, Agenda: /['"](@hokify\/)?agenda['"]/, 'Graphile Worker': /['"]graphile-worker['"]/ };
+/** An import or require of the system's package. */
+const imports = (pkg: string) => new RegExp(`(from|import|require\\s*\\()\\s*['"]${pkg}['"]`);
+const PACKAGE: Record<System, RegExp> = { 'pg-boss': imports('pg-boss'), Agenda: imports('(@hokify/)?agenda'), 'Graphile Worker': imports('graphile-worker') };
 
 /** Where a producer names the job: the argument index of each method. */
 const PRODUCERS: Record<System, Record<string, number>> = {
@@ -66,14 +68,16 @@ export function graphileTaskFile(q: ExportQuestion): Path[] | null {
   return namedJobPaths(q, 'Graphile Worker', task[2], `${file}:${value.loc.start.line}`, file, value.loc.start.line);
 }
 
+const GRAPHILE_DEPENDENCY = /"graphile-worker"\s*:/;
+
 /** A package.json at or above the file that depends on graphile-worker. */
 function usesGraphile(q: RuleContext, file: string): boolean {
   let dir = file;
   while (dir.includes('/')) {
     dir = dir.slice(0, dir.lastIndexOf('/'));
-    if (PACKAGE['Graphile Worker'].test(q.project.text(`${dir}/package.json`) ?? '')) return true;
+    if (GRAPHILE_DEPENDENCY.test(q.project.text(`${dir}/package.json`) ?? '')) return true;
   }
-  return PACKAGE['Graphile Worker'].test(q.project.text('package.json') ?? '');
+  return GRAPHILE_DEPENDENCY.test(q.project.text('package.json') ?? '');
 }
 
 const quotes = (src: string, name: string) => src.includes(`'${name}'`) || src.includes(`"${name}"`) || src.includes(`\`${name}\``);
