@@ -332,12 +332,13 @@ const followUps = new WeakMap<ProjectIndex, Map<string, string | null>>();
 /**
  * Why a job a request handler starts without waiting may still be waited for: a client following
  * the job system's runs, any client polling on a timer, or the worker's file replying in a chat.
- * In words with the place, or null.
+ * `within` limits the clients to one folder (a deployable's own, in a repository of many). In words
+ * with the place, or null.
  */
-export function followUpOf(project: ProjectIndex, kind: JobDefinition['kind'] | 'queue', workerFile: string): string | null {
+export function followUpOf(project: ProjectIndex, kind: JobDefinition['kind'] | 'queue', workerFile: string, within = ''): string | null {
   let memo = followUps.get(project);
   if (!memo) followUps.set(project, (memo = new Map()));
-  const key = `${kind}|${workerFile}`;
+  const key = `${kind}|${workerFile}|${within}`;
   if (memo.has(key)) return memo.get(key)!;
   const m = QUEUE_WORKER.messages;
   const at = (f: string, text: string, index: number) => `${f}:${text.slice(0, index).split('\n').length}`;
@@ -347,7 +348,7 @@ export function followUpOf(project: ProjectIndex, kind: JobDefinition['kind'] | 
   if (reply) found = m.replies(reply[0].slice(1, -1).trim(), at(workerFile, own!, reply.index));
   for (const f of project.files) {
     if (found) break;
-    const text = project.text(f);
+    const text = within === '' || f.startsWith(`${within}/`) ? project.text(f) : undefined;
     if (!text) continue;
     const live = FOLLOWS[kind].exec(text);
     if (live) found = m.realtime(live[0].replace(/\s*\($/, ''), at(f, text, live.index));

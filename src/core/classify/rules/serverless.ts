@@ -255,7 +255,7 @@ export function lambdaExport(q: ExportQuestion): Path[] | null {
       else if (e.kind === 'socket') paths.push(toPath(entry(WEBSOCKET_HANDLER, WEBSOCKET_HANDLER.messages.lambda(what), value), file));
       else if (e.kind === 'schedule') {
         paths.push(toPath(entry(CRON_SCHEDULE, CRON_SCHEDULE.messages.lambda(what, e.expression ?? '?'), value, { platform: 'an AWS Lambda function', ...(e.schedule ? { schedule: e.schedule } : {}) }), file));
-      } else if (e.kind === 'storage') paths.push(storagePath(q, what, value));
+      } else if (e.kind === 'storage') paths.push(storagePath(q, what, value, fn.template));
       else paths.push(toPath(entry(QUEUE_WORKER, QUEUE_WORKER.messages.lambda(what), value), file));
     }
     if (fn.events.length === 0) paths.push(openPath(NO_ENTRY_POINT, NO_ENTRY_POINT.messages.lambdaWithoutEvents(exportName, file, fn.template), file, line));
@@ -332,10 +332,21 @@ export function typedLambda(q: ExportQuestion): Path[] | null {
  * waiting; unless a client is seen following up (a handler that replies into a chat or a socket, a
  * page refetching on a timer), which leaves it open.
  */
-function storagePath(q: ExportQuestion, what: string, value: Node): Path {
-  const follow = followUpOf(q.project, 'queue', q.file);
+function storagePath(q: ExportQuestion, what: string, value: Node, template?: string): Path {
+  // The clients that matter are the function's own project's: the template's folder, else the package's.
+  const follow = followUpOf(q.project, 'queue', q.file, template !== undefined ? dirname(template) : packageDir(q.project, q.file));
   if (follow) return openPath(STORAGE_EVENT, STORAGE_EVENT.messages.followed(what, follow), q.file, value.loc.start.line);
   return toPath(entry(STORAGE_EVENT, STORAGE_EVENT.messages.s3(what), value, { platform: 'an AWS Lambda function' }), q.file);
+}
+
+/** The folder of the nearest package.json above the file ('' for the root). */
+function packageDir(project: ProjectIndex, file: string): string {
+  let dir = file;
+  do {
+    dir = dirname(dir);
+    if (project.text(dir === '' ? 'package.json' : `${dir}/package.json`) !== undefined) return dir;
+  } while (dir !== '');
+  return '';
 }
 
 /** Code written for AWS Lambda: its types, middy, an API Gateway event. */
