@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readQueueBindings, readWorkflowBindings } from '../../../src/core/classify/rules/cloudflareJobs';
+import { identifierPattern } from '../../../src/core/classify/rules/read';
 import { readPgCronJobs } from '../../../src/core/classify/rules/supabase';
 
 test('wrangler.toml: workflow bindings by class, each block read on its own', () => {
@@ -63,4 +64,11 @@ test('pg_cron migrations: the Edge Functions each job posts to, with its schedul
   assert.deepEqual(jobs.get('nightly-summary'), [{ file: 'supabase/migrations/001_cron.sql', line: 1, spec: '0 3 * * *' }]);
   assert.deepEqual(jobs.get('tag-notes'), [{ file: 'supabase/migrations/001_cron.sql', line: 6, spec: '30 * * * *' }]);
   assert.equal(jobs.size, 2, 'a job that posts nowhere names no function; files outside supabase/migrations are not read');
+});
+
+test('a name found as a whole identifier, $ included', () => {
+  assert.ok(identifierPattern('$summarize').test('const { $summarize } = proxyActivities()'));
+  assert.ok(!identifierPattern('send').test('await resend(x); sendMail();'));
+  assert.ok(identifierPattern('instance', '\\.status\\s*\\(').test('await instance.status()'));
+  assert.ok(!identifierPattern('instance', '\\.status\\s*\\(').test('await otherinstance.status()'));
 });

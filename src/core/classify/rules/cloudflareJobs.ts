@@ -12,6 +12,7 @@ import type { SyntaxModel } from '../../syntax/model';
 import { openPath, Path } from '../path';
 import type { FunctionQuestion, RuleContext } from './hooks';
 import { followUpOf, producerPath, QUEUE_WORKER } from './jobs';
+import { identifierPattern } from './read';
 
 /** The workflow bindings of a wrangler config: class name → binding names. */
 export function readWorkflowBindings(toml: string | undefined, json: unknown): Map<string, string[]> {
@@ -143,7 +144,7 @@ function pollsInstance(fi: SyntaxModel, call: TSESTree.CallExpression): boolean 
   if (holder?.type !== T.VariableDeclarator || holder.init !== value || holder.id.type !== T.Identifier) return false;
   // The block the variable lives in: another branch's `instance` is another variable.
   const scope = fi.parents.get(fi.parents.get(holder)!);
-  return scope !== undefined && new RegExp(`\\b${holder.id.name}\\.status\\s*\\(`).test(fi.src(scope));
+  return scope !== undefined && identifierPattern(holder.id.name, '\\.status\\s*\\(').test(fi.src(scope));
 }
 
 /** A request handler that looks an instance up again (`env.FLOW.get(id)`, then its `status()`): a client polls for the run. */

@@ -11,7 +11,7 @@ import { openPath, Path, toPath } from '../path';
 import type { CallQuestion, ExportQuestion, FunctionQuestion, ModuleQuestion, OptionQuestion, RuleContext } from './hooks';
 import type { SyntaxModel } from '../../syntax/model';
 import { followUpOf, producerPath, QUEUE_WORKER } from './jobs';
-import { literal, looksLikeCronSpec, objectProps, receiverName, stringArg } from './read';
+import { identifierPattern, literal, looksLikeCronSpec, objectProps, receiverName, stringArg } from './read';
 import { entry, EntryMatch } from './rule';
 import { CRON_SCHEDULE } from './schedules';
 
@@ -267,7 +267,7 @@ export function graphileTask(q: FunctionQuestion): Path[] {
   if (name && /^[\w$]+$/.test(name)) {
     for (const f of graphileFiles(project)) {
       const lfi = project.get(f);
-      if (!lfi || !new RegExp(`\\b${name}\\b`).test(lfi.text)) continue;
+      if (!lfi || !identifierPattern(name).test(lfi.text)) continue;
       for (const id of lfi.identifiers(name)) {
         const prop = lfi.parents.get(id);
         if (prop?.type !== T.Property || prop.value !== id || !isTaskList(lfi, lfi.parents.get(prop))) continue;

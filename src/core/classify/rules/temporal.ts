@@ -10,7 +10,7 @@ import type { SyntaxModel } from '../../syntax/model';
 import { openPath, Path } from '../path';
 import type { CallQuestion, FunctionQuestion, RuleContext } from './hooks';
 import { producerPath, QUEUE_WORKER } from './jobs';
-import { literal } from './read';
+import { identifierPattern, literal } from './read';
 
 /** Starting a workflow: the method, and whether the caller gets the result back from it. */
 const STARTERS: Record<string, { waits: boolean }> = { start: { waits: false }, signalWithStart: { waits: false }, execute: { waits: true }, startChild: { waits: false }, executeChild: { waits: true } };
@@ -31,7 +31,7 @@ function workflowModules(project: ProjectIndex): string[] {
 
 /** The exported functions of a workflow module whose body mentions `activity`. */
 function workflowsCalling(fi: SyntaxModel, activity: string): { name: string; node: TSESTree.Node }[] {
-  const word = new RegExp(`\\b${activity}\\b`);
+  const word = identifierPattern(activity);
   const out: { name: string; node: TSESTree.Node }[] = [];
   for (const e of fi.exports()) {
     if (e.kind !== 'declaration') continue;
@@ -56,7 +56,7 @@ export function temporalActivity(q: FunctionQuestion): Path[] {
   let proxied = false;
   for (const wf of workflowModules(project)) {
     const text = project.text(wf)!;
-    if (!new RegExp(`\\b${name}\\b`).test(text)) continue;
+    if (!identifierPattern(name).test(text)) continue;
     const wfi = project.get(wf);
     if (!wfi) continue;
     for (const workflow of workflowsCalling(wfi, name)) {
