@@ -53,10 +53,10 @@ export function listSourceFiles(root: string, extraIgnores: string[] = []): stri
     .sort();
 }
 
-/** Context files the classifier reads besides sources: scheduled CI workflows, promptfoo configs. */
+/** Context files the classifier reads besides sources: scheduled CI workflows, promptfoo configs, Supabase migrations (pg_cron jobs). */
 export function listConfigFiles(root: string): string[] {
   return fg
-    .sync(['.github/workflows/*.{yml,yaml}', '**/promptfooconfig.{yml,yaml}'], {
+    .sync(['.github/workflows/*.{yml,yaml}', '**/promptfooconfig.{yml,yaml}', '**/supabase/migrations/*.sql'], {
       cwd: root,
       dot: true,
       onlyFiles: true,

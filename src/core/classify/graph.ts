@@ -12,6 +12,7 @@ import { moduleExportName, propertyName } from '../syntax/nodes';
 import { pushAll, type Path } from './path';
 import { isTestFile } from './rules/calls';
 import { UNFOLLOWED_REFERENCE } from './rules/reach';
+import { isGraphileTaskList } from './rules/namedJobs';
 import { describeRef } from './rules/read';
 import { isValueReference } from './references';
 
@@ -306,6 +307,8 @@ export class CallGraph {
         const call = optionCall(fi, parent);
         if (call) return [{ file, node: call.callee }];
       }
+      // A Graphile Worker task list handed to its runner: each task is traced by its job's name (rules/namedJobs.ts).
+      if (parent?.type === T.Property && parent.value === self && isGraphileTaskList(fi, parent, optionCall(fi, parent))) return [];
       if (!mentioned || (cur.type === T.Identifier && !isValueReference(fi, cur))) return [];
       return [{ file, node: cur, unfollowed: UNFOLLOWED_REFERENCE.messages.handedOnWhole(describeRef(cur), `${file}:${cur.loc.start.line}`) }];
     }

@@ -265,13 +265,13 @@ export class Walker {
   }
 
   /** Conventions for a function kept in an exported object: SvelteKit actions, a Worker's `fetch`, `scheduled` and `queue`. */
-  private memberConvention(fi: SyntaxModel, file: string, exportName: string, keys: string[], node: Node, depth: number, visiting: Set<Node>): Path | null {
+  private memberConvention(fi: SyntaxModel, file: string, exportName: string, keys: string[], node: Node, depth: number, visiting: Set<Node>): Path[] {
     const q = { ...this.context(depth, visiting), fi, file, exportName, keys, node };
     for (const ask of this.hooks.memberConventions) {
       const found = ask(q);
-      if (found) return found;
+      if (found) return Array.isArray(found) ? found : [found];
     }
-    return null;
+    return [];
   }
 
   /** Paths to a function a factory returns: wherever a call of the factory hands on, stores or calls its result. Null when nothing calls the factory. */
@@ -502,7 +502,7 @@ export class Walker {
           const decl = holder;
           const name = holder.id.name;
           const exportNames = exportNamesOf(fi, obj, name);
-          const conventions = exportNames.map((e) => this.memberConvention(fi, file, e, keys, prop, depth, visiting)).filter((p): p is Path => p !== null);
+          const conventions = exportNames.flatMap((e) => this.memberConvention(fi, file, e, keys, prop, depth, visiting));
           if (conventions.length > 0) return conventions;
           const refs = this.graph.bindingRefs(fi, file, name, (b) => b.declarator === decl, keys);
           for (const exportName of exportNames) pushAll(refs, this.graph.importedRefs(file, exportName, keys));
@@ -510,7 +510,7 @@ export class Walker {
         }
         if (holder?.type === T.ExportDefaultDeclaration) {
           const convention = this.memberConvention(fi, file, 'default', keys, prop, depth, visiting);
-          if (convention) return [convention];
+          if (convention.length > 0) return convention;
           return this.graph.refsToUses(this.graph.importedRefs(file, 'default', keys)).flatMap((u) => this.usePaths(u, depth, visiting));
         }
         if (holder?.type === T.Property && holder.value === obj) {

@@ -100,7 +100,7 @@ export interface Hooks {
   /** What an export may also be, without deciding (a Lambda handler no template maps). */
   exportHints: readonly ((q: ExportQuestion) => Path[])[];
   /** Conventions for a function kept in an exported object (a Worker's `fetch`, SvelteKit actions). */
-  memberConventions: readonly ((q: MemberQuestion) => Path | null)[];
+  memberConventions: readonly ((q: MemberQuestion) => Path | Path[] | null)[];
   /** Registrations of a handler by a call, as one file's server or bot code makes them. */
   registrations: readonly ((call: CallNode, file: string, stringOf: StringOf) => EntryMatch | null)[];
 }

@@ -4,6 +4,7 @@ import * as apps from './apps';
 import * as bots from './bots';
 import * as calls from './calls';
 import * as cli from './cli';
+import * as cloudflareJobs from './cloudflareJobs';
 import * as convex from './convex';
 import * as data from './data';
 import * as evals from './evals';
@@ -11,11 +12,15 @@ import * as httpServers from './httpServers';
 import * as jobs from './jobs';
 import * as metaFrameworks from './metaFrameworks';
 import * as motia from './motia';
+import * as namedJobs from './namedJobs';
 import * as reach from './reach';
 import * as schedules from './schedules';
 import * as sequential from './sequential';
 import * as serverless from './serverless';
+import * as supabase from './supabase';
+import * as temporal from './temporal';
 import * as terminal from './terminal';
+import * as upstash from './upstash';
 import type { CallQuestion, Hooks } from './hooks';
 import { Path, toPath } from '../path';
 
@@ -36,6 +41,7 @@ export const RULES = [
   ...motia.RULES,
   ...reach.RULES,
   ...sequential.RULES,
+  ...upstash.RULES,
 ] as const;
 
 /** Every rule id; a rule is cited by its object, so a misspelt id cannot compile. */
@@ -52,15 +58,15 @@ export function ruleById(id: string): RegisteredRule | undefined {
 
 /** The order the walk asks the families in, at each place; the first answer decides. */
 export const HOOKS: Hooks = {
-  moduleEntries: [httpServers.serverStartup, schedules.scheduledWorkflow, cli.packageScript, evals.evalFile, cli.executable, cli.standaloneProgram],
+  moduleEntries: [httpServers.serverStartup, schedules.scheduledWorkflow, namedJobs.breeJobFile, cli.packageScript, evals.evalFile, cli.executable, cli.standaloneProgram],
   scopeEntries: [terminal.promptRead],
   functionMarks: [metaFrameworks.serverActionFunction],
   functionEntries: [httpServers.nestDecorator, httpServers.graphqlResolver, apps.componentOrHook, httpServers.streamsToClient],
-  functionPaths: [jobs.registeredProcessor],
+  functionPaths: [jobs.registeredProcessor, temporal.temporalActivity, cloudflareJobs.cloudflareWorkflow, namedJobs.graphileTask],
   functionFallbacks: [evals.evalFunction],
-  callEntries: [terminal.stdinLines, apps.reactHook, evals.evalRunner, jobs.queueWorker, jobs.jobEntry, convex.convexCall, registrationEntry, serverless.firebaseTrigger],
-  optionEntries: [jobs.jobOption, convex.convexOption, httpServers.httpOption, schedules.cronOption],
-  exportConventions: [motia.motiaStep, serverless.scheduledFunction, metaFrameworks.frameworkExport, serverless.platformFunctionExport, bots.discordModuleExport, metaFrameworks.serverActionExport, serverless.lambdaExport],
+  callEntries: [terminal.stdinLines, apps.reactHook, evals.evalRunner, jobs.queueWorker, jobs.jobEntry, namedJobs.namedJobWorker, namedJobs.graphileRunner, temporal.temporalWorker, upstash.upstashHandler, convex.convexCall, supabase.pgCronFunction, registrationEntry, serverless.firebaseTrigger],
+  optionEntries: [jobs.jobOption, namedJobs.graphileTaskListOption, convex.convexOption, httpServers.httpOption, schedules.cronOption],
+  exportConventions: [motia.motiaStep, serverless.scheduledFunction, metaFrameworks.frameworkExport, serverless.platformFunctionExport, bots.discordModuleExport, metaFrameworks.serverActionExport, serverless.lambdaExport, serverless.typedLambda, namedJobs.graphileTaskFile],
   exportHints: [serverless.unmappedLambda],
   memberConventions: [metaFrameworks.frameworkMember, serverless.workerHandler],
   registrations: [httpServers.httpRegistration, schedules.cronRegistration, bots.botRegistration, apps.appRegistration],

@@ -53,6 +53,7 @@ export const QUEUE_WORKER = defineRule({
     registered: (cls: string, key: string, where: string) => `the job processor \`${cls}\`, kept under '${key}' at ${where}`,
     noJobProducer: (cls: string, key: string, where: string) => `the job processor \`${cls}\` is kept under '${key}' at ${where}; nothing in the workspace enqueues that job`,
     scheduled: (key: string, spec: string, where: string) => `the job '${key}' is scheduled on '${spec}' at ${where}`,
+    temporalActivity: (activity: string, where: string, workflow: string, workflowAt: string) => `the Temporal activity '${activity}' (${where}), called by the workflow '${workflow}' (${workflowAt})`,
   },
 });
 
@@ -292,7 +293,7 @@ function jobWaiters(project: ProjectIndex): string[] {
  * unless it started the jobs in bulk; a batch path makes it batchable; code that nothing is seen to
  * reach leaves it unknown, bulk or not.
  */
-function producerPath(p: Path, what: { worker: string; producer: string; how: string }, bulk: boolean, waits: () => boolean, polled: () => string | null, followed: () => string | null): Path {
+export function producerPath(p: Path, what: { worker: string; producer: string; how: string }, bulk: boolean, waits: () => boolean, polled: () => string | null, followed: () => string | null): Path {
   const m = QUEUE_WORKER.messages;
   // A loop over a request's items (`for (const m of req.body.messages) queue.add(…)`) or over a list
   // written in the code answers one person; only a loop over batch data enqueues in bulk.
@@ -324,19 +325,20 @@ const FOLLOWS: Record<JobDefinition['kind'] | 'queue', RegExp> = {
 /** A client that refetches on a timer (react-query, SWR, Apollo): it may be waiting for a job's result. */
 const POLLS = /\b(refetchInterval|refreshInterval|pollInterval|pollingInterval)\s*:/;
 /** A job that posts its answer into a conversation is a bot's reply; one that pushes it to a socket answers a client. */
-const REPLIES = /\.(postMessage|sendMessage|editMessageText|reply)\s*\(|\bsocketId\b|\.emit\s*\(|\bio\.to\s*\(|\bpushTo\w*\s*\(/;
+export const REPLIES = /\.(postMessage|sendMessage|editMessageText|reply)\s*\(|\bsocketId\b|\.emit\s*\(|\bio\.to\s*\(|\bpushTo\w*\s*\(/;
 
 const followUps = new WeakMap<ProjectIndex, Map<string, string | null>>();
 
 /**
  * Why a job a request handler starts without waiting may still be waited for: a client following
  * the job system's runs, any client polling on a timer, or the worker's file replying in a chat.
- * In words with the place, or null.
+ * `within` limits the clients to one folder (a deployable's own, in a repository of many). In words
+ * with the place, or null.
  */
-function followUpOf(project: ProjectIndex, kind: JobDefinition['kind'] | 'queue', workerFile: string): string | null {
+export function followUpOf(project: ProjectIndex, kind: JobDefinition['kind'] | 'queue', workerFile: string, within = ''): string | null {
   let memo = followUps.get(project);
   if (!memo) followUps.set(project, (memo = new Map()));
-  const key = `${kind}|${workerFile}`;
+  const key = `${kind}|${workerFile}|${within}`;
   if (memo.has(key)) return memo.get(key)!;
   const m = QUEUE_WORKER.messages;
   const at = (f: string, text: string, index: number) => `${f}:${text.slice(0, index).split('\n').length}`;
@@ -346,7 +348,7 @@ function followUpOf(project: ProjectIndex, kind: JobDefinition['kind'] | 'queue'
   if (reply) found = m.replies(reply[0].slice(1, -1).trim(), at(workerFile, own!, reply.index));
   for (const f of project.files) {
     if (found) break;
-    const text = project.text(f);
+    const text = within === '' || f.startsWith(`${within}/`) ? project.text(f) : undefined;
     if (!text) continue;
     const live = FOLLOWS[kind].exec(text);
     if (live) found = m.realtime(live[0].replace(/\s*\($/, ''), at(f, text, live.index));

@@ -118,3 +118,8 @@ export function exportedValues(fi: SyntaxModel): Map<string, Node | null> {
   }
   return out;
 }
+
+/** A regular expression that finds `name` as a whole identifier (`$`-safe), optionally followed by `suffix` (a pattern). */
+export function identifierPattern(name: string, suffix = ''): RegExp {
+  return new RegExp(`(?<![\\w$])${name.replace(/[$]/g, '\\$&')}(?![\\w$])${suffix}`);
+}

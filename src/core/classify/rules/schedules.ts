@@ -1,4 +1,4 @@
-// Schedules: node-cron, cron's CronJob, node-schedule, NestJS @Cron, and GitHub Actions workflows run
+// Schedules: node-cron, cron's CronJob, croner's Cron, node-schedule, NestJS @Cron, and GitHub Actions workflows run
 // on a schedule; and how many runs a day a cron expression makes, for the volume estimate.
 import { parse as parseYaml } from 'yaml';
 import { AST_NODE_TYPES as T } from '../../parse/parse';
@@ -16,7 +16,7 @@ export const CRON_SCHEDULE = defineRule({
   id: 'cron-schedule',
   effect: 'batchable',
   title: 'Runs on a cron schedule',
-  configFiles: ['serverless.yml', 'serverless.yaml', 'template.yaml', 'template.yml', 'wrangler.toml', 'wrangler.json', 'wrangler.jsonc', 'netlify.toml'],
+  configFiles: ['serverless.yml', 'serverless.yaml', 'template.yaml', 'template.yml', 'wrangler.toml', 'wrangler.json', 'wrangler.jsonc', 'netlify.toml', 'supabase/migrations/*.sql'],
   messages: {
     cronJob: (spec: string | null, how: string, where: string) => `runs on the cron schedule ${spec ? `'${spec}'` : ''} (${how}) at ${where}`.replace('  ', ' '),
     nodeScheduleJob: (where: string) => `runs on a node-schedule job at ${where}`,
@@ -24,6 +24,9 @@ export const CRON_SCHEDULE = defineRule({
     nest: (decorator: string, where: string) => `NestJS @${decorator}() scheduled job at ${where}`,
     job: (kind: string, id: string, cron: string, where: string) => `${kind} '${id}' runs on the cron schedule '${cron}' at ${where}`,
     lambda: (what: string, expression: string) => `${what} on the schedule '${expression}'`,
+    pgCron: (fn: string, where: string, spec: string, job: string) => `the Supabase Edge Function '${fn}' (${where}) is posted to by the pg_cron job at ${job}${spec ? ` on the schedule '${spec}'` : ''}`,
+    bree: (name: string, when: string, where: string) => `the Bree job '${name}' runs this file on '${when}' (${where})`,
+    lambdaTyped: (what: string) => `${what}: an EventBridge schedule (the rule and its schedule are outside the workspace)`,
     netlify: (spec: string, file: string) => `Netlify scheduled function ('${spec}', the \`config.schedule\` of ${file})`,
     firebase: (spec: string | null, where: string) => `Firebase scheduled function${spec ? ` ('${spec}')` : ''} at ${where}`,
     worker: (where: string, crons: readonly string[]) => `the Worker's \`scheduled\` handler at ${where}, run by the wrangler cron trigger${crons.length > 1 ? 's' : ''} '${crons.join("', '")}'`,
@@ -44,9 +47,14 @@ export const SCHEDULED_WORKFLOW = defineRule({
 
 export const RULES = [CRON_SCHEDULE, SCHEDULED_WORKFLOW] as const;
 
-/** `new CronJob(spec, fn)`, `scheduleJob(spec, fn)`, `cron.schedule('0 * * * *', fn)`. */
+/** `new CronJob(spec, fn)`, croner's `new Cron(spec, fn)`, `scheduleJob(spec, fn)`, `cron.schedule('0 * * * *', fn)`. */
 export function cronRegistration(call: CallNode, file: string, stringOf: StringOf = NO_STRINGS): EntryMatch | null {
   const where = `${file}:${call.loc.start.line}`;
+  // croner: `new Cron(spec, [options,] fn)` or `Cron(spec, fn)`; a date string instead of a spec runs once, which is no schedule.
+  if (call.callee.type === T.Identifier && call.callee.name === 'Cron') {
+    const spec = stringArg(call.arguments[0], stringOf);
+    return spec !== null && looksLikeCronSpec(spec) ? entry(CRON_SCHEDULE, CRON_SCHEDULE.messages.cronJob(spec, 'croner', where), call, { schedule: spec }) : null;
+  }
   if (call.type === T.NewExpression) {
     if (call.callee.type !== T.Identifier || call.callee.name !== 'CronJob') return null;
     const spec = stringArg(call.arguments[0], stringOf);

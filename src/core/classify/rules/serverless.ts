@@ -10,7 +10,8 @@ import { Node, propertyName, unwrap } from '../../syntax/nodes';
 import { openPath, Path, pushAll, toPath } from '../path';
 import type { CallQuestion, ExportQuestion, MemberQuestion } from './hooks';
 import { HTTP_ROUTE_HANDLER, WEBSOCKET_HANDLER } from './httpServers';
-import { QUEUE_WORKER } from './jobs';
+import { cloudflareQueueProducers } from './cloudflareJobs';
+import { followUpOf, QUEUE_WORKER } from './jobs';
 import { frameworkConvention, nextRoutePath, NEXTJS_API_ROUTE, ROUTE_EXPORTS } from './metaFrameworks';
 import { NO_ENTRY_POINT } from './reach';
 import { exportedValues, looksLikeCronSpec, objectProps, stringArg } from './read';
@@ -27,7 +28,20 @@ export const VERCEL_CRON = defineRule({
   },
 });
 
-export const RULES = [VERCEL_CRON] as const;
+export const STORAGE_EVENT = defineRule({
+  id: 'storage-event',
+  effect: 'batchable',
+  title: 'Run by an object written to storage (an S3 event), not by a person',
+  configFiles: ['serverless.yml', 'serverless.yaml', 'template.yaml', 'template.yml'],
+  messages: {
+    s3: (what: string) =>
+      `${what}: S3 invokes it asynchronously when an object is written and takes its answer, so whoever wrote the object is not waiting for it. ` +
+      'If a client polls for what it produces, declare the call with `// batchwise: user-waiting`',
+    followed: (what: string, follow: string) => `${what}: S3 invokes it asynchronously, but ${follow}, so the person who uploaded the object may be watching for this result`,
+  },
+});
+
+export const RULES = [VERCEL_CRON, STORAGE_EVENT] as const;
 
 /** A Lambda handler and the event that invokes it, in words (the start of each rule's sentence about it). */
 const lambdaEvent = (exportName: string, where: string, type: string, template: string) => `AWS Lambda \`${exportName}\` in ${where}, invoked by its \`${type}\` event (${template})`;
@@ -111,8 +125,11 @@ export interface LambdaFunction {
   events: LambdaEvent[];
 }
 
+/** What invokes a Lambda: a request, a socket message, a schedule, an object written to storage, or another event source. */
+export type LambdaEventKind = 'http' | 'socket' | 'schedule' | 'storage' | 'event';
+
 export interface LambdaEvent {
-  kind: 'http' | 'socket' | 'schedule' | 'event';
+  kind: LambdaEventKind;
   /** The event as the template names it: `httpApi`, `schedule`, `sqs`, `Api`, `Schedule`. */
   type: string;
   /** A five-field cron spec, when the schedule can be written as one. */
@@ -142,7 +159,7 @@ export function readServerlessFunctions(template: string, text: string | undefin
         const raw = type === 'schedule' ? (typeof value === 'string' ? value : (value as { rate?: unknown })?.rate) : (value as { schedule?: unknown }).schedule;
         const expression = Array.isArray(raw) ? String(raw[0]) : typeof raw === 'string' ? raw : undefined;
         events.push({ kind: 'schedule', type, expression, schedule: expression ? awsScheduleToCron(expression) : undefined });
-      } else events.push({ kind: 'event', type });
+      } else events.push({ kind: type === 's3' || type === 'existingS3' ? 'storage' : 'event', type });
     }
     out.push({ template, ...target, events });
   }
@@ -169,7 +186,7 @@ export function readSamFunctions(template: string, text: string | undefined, dir
         const raw = e.Properties?.Schedule ?? e.Properties?.ScheduleExpression;
         const expression = typeof raw === 'string' ? raw : undefined;
         events.push({ kind: 'schedule', type, expression, schedule: expression ? awsScheduleToCron(expression) : undefined });
-      } else if (type) events.push({ kind: 'event', type });
+      } else if (type) events.push({ kind: type === 'S3' ? 'storage' : 'event', type });
     }
     out.push({ template, ...target, events });
   }
@@ -238,11 +255,98 @@ export function lambdaExport(q: ExportQuestion): Path[] | null {
       else if (e.kind === 'socket') paths.push(toPath(entry(WEBSOCKET_HANDLER, WEBSOCKET_HANDLER.messages.lambda(what), value), file));
       else if (e.kind === 'schedule') {
         paths.push(toPath(entry(CRON_SCHEDULE, CRON_SCHEDULE.messages.lambda(what, e.expression ?? '?'), value, { platform: 'an AWS Lambda function', ...(e.schedule ? { schedule: e.schedule } : {}) }), file));
-      } else paths.push(toPath(entry(QUEUE_WORKER, QUEUE_WORKER.messages.lambda(what), value), file));
+      } else if (e.kind === 'storage') paths.push(storagePath(q, what, value, fn.template));
+      else paths.push(toPath(entry(QUEUE_WORKER, QUEUE_WORKER.messages.lambda(what), value), file));
     }
     if (fn.events.length === 0) paths.push(openPath(NO_ENTRY_POINT, NO_ENTRY_POINT.messages.lambdaWithoutEvents(exportName, file, fn.template), file, line));
   }
   return paths.length > 0 ? paths : null;
+}
+
+/** What a handler's `aws-lambda` event type says invokes it, when no template maps it. */
+const LAMBDA_EVENT_TYPES: Record<string, LambdaEventKind> = {
+  APIGatewayProxyEvent: 'http', APIGatewayProxyEventV2: 'http', APIGatewayEvent: 'http', APIGatewayProxyHandler: 'http', APIGatewayProxyHandlerV2: 'http',
+  APIGatewayProxyEventV2WithJWTAuthorizer: 'http', APIGatewayProxyHandlerV2WithJWTAuthorizer: 'http', ALBEvent: 'http', ALBHandler: 'http',
+  LambdaFunctionURLEvent: 'http', LambdaFunctionURLHandler: 'http', APIGatewayProxyWebsocketEventV2: 'socket', APIGatewayProxyWebsocketHandlerV2: 'socket',
+  ScheduledEvent: 'schedule', ScheduledHandler: 'schedule',
+  SQSEvent: 'event', SQSHandler: 'event', SNSEvent: 'event', SNSHandler: 'event', S3Event: 'storage', S3Handler: 'storage', EventBridgeEvent: 'event', EventBridgeHandler: 'event',
+  DynamoDBStreamEvent: 'event', DynamoDBStreamHandler: 'event', KinesisStreamEvent: 'event', KinesisStreamHandler: 'event',
+};
+
+const LAMBDA_EXPORTS = new Set(['handler', 'lambdaHandler', 'main', 'default']);
+
+/**
+ * The `aws-lambda` type a handler export is written for: of its declaration (`handler: SQSHandler`,
+ * `Handler<ScheduledEvent>`) or of its event parameter (`async (event: APIGatewayProxyEventV2)`), also
+ * inside a wrapper (`middy(async (event: SQSEvent) => …)`). `EventBridgeEvent<'Scheduled Event', …>` is
+ * a schedule.
+ */
+function lambdaEventType(fi: SyntaxModel, exportName: string, value: Node): { type: string; kind: LambdaEventKind } | null {
+  const named = (t: TSESTree.TypeNode | undefined): { type: string; kind: LambdaEventKind } | null => {
+    if (t?.type !== T.TSTypeReference || t.typeName.type !== T.Identifier) return null;
+    const name = t.typeName.name;
+    const args = t.typeArguments?.params ?? [];
+    if (name === 'Handler') return named(args[0]);
+    const kind = LAMBDA_EVENT_TYPES[name];
+    if (!kind) return null;
+    const detail = args[0]?.type === T.TSLiteralType && args[0].literal.type === T.Literal ? args[0].literal.value : null;
+    return { type: name, kind: /^EventBridge/.test(name) && detail === 'Scheduled Event' ? 'schedule' : kind };
+  };
+  const holder = fi.parents.get(value);
+  if (holder?.type === T.VariableDeclarator && holder.id.type === T.Identifier) {
+    const declared = named(holder.id.typeAnnotation?.typeAnnotation);
+    if (declared) return declared;
+  }
+  // By its parameter only under a handler's usual export name: a helper that takes the event is no handler.
+  if (!LAMBDA_EXPORTS.has(exportName)) return null;
+  const fn = isFunction(value) ? value : value.type === T.CallExpression ? value.arguments.find((a) => isFunction(a)) : undefined;
+  const param = fn && isFunction(fn) ? fn.params[0] : undefined;
+  return param && 'typeAnnotation' in param ? named(param.typeAnnotation?.typeAnnotation) : null;
+}
+
+function isFunction(n: Node | undefined): n is TSESTree.ArrowFunctionExpression | TSESTree.FunctionExpression | TSESTree.FunctionDeclaration {
+  return n?.type === T.ArrowFunctionExpression || n?.type === T.FunctionExpression || n?.type === T.FunctionDeclaration;
+}
+
+/**
+ * A Lambda handler no template maps (a CDK or Terraform project), written for an `aws-lambda` event
+ * type: an API Gateway, ALB or function-URL event is a person's request, an EventBridge schedule a cron
+ * job; a queue, topic, bucket or stream event is not traced.
+ */
+export function typedLambda(q: ExportQuestion): Path[] | null {
+  const { file, exportName, value, fi } = q;
+  if (!fi.text.includes('aws-lambda')) return null;
+  const found = lambdaEventType(fi, exportName, value);
+  if (!found) return null;
+  const what = `AWS Lambda \`${exportName}\` in ${file}:${value.loc.start.line}, written for the \`${found.type}\` event of aws-lambda`;
+  if (found.kind === 'http') return [toPath(entry(HTTP_ROUTE_HANDLER, HTTP_ROUTE_HANDLER.messages.lambda(what), value), file)];
+  if (found.kind === 'socket') return [toPath(entry(WEBSOCKET_HANDLER, WEBSOCKET_HANDLER.messages.lambda(what), value), file)];
+  if (found.kind === 'schedule') return [toPath(entry(CRON_SCHEDULE, CRON_SCHEDULE.messages.lambdaTyped(what), value, { platform: 'an AWS Lambda function' }), file)];
+  if (found.kind === 'storage') return [storagePath(q, what, value)];
+  return [toPath(entry(QUEUE_WORKER, QUEUE_WORKER.messages.lambda(what), value), file)];
+}
+
+/**
+ * A Lambda that an object written to S3 invokes: S3 calls it asynchronously and takes its answer, so
+ * the writer (a person's upload or a bulk import) waits for nothing, as for a job enqueued without
+ * waiting; unless a client is seen following up (a handler that replies into a chat or a socket, a
+ * page refetching on a timer), which leaves it open.
+ */
+function storagePath(q: ExportQuestion, what: string, value: Node, template?: string): Path {
+  // The clients that matter are the function's own project's: the template's folder, else the package's.
+  const follow = followUpOf(q.project, 'queue', q.file, template !== undefined ? dirname(template) : packageDir(q.project, q.file));
+  if (follow) return openPath(STORAGE_EVENT, STORAGE_EVENT.messages.followed(what, follow), q.file, value.loc.start.line);
+  return toPath(entry(STORAGE_EVENT, STORAGE_EVENT.messages.s3(what), value, { platform: 'an AWS Lambda function' }), q.file);
+}
+
+/** The folder of the nearest package.json above the file ('' for the root). */
+function packageDir(project: ProjectIndex, file: string): string {
+  let dir = file;
+  do {
+    dir = dirname(dir);
+    if (project.text(dir === '' ? 'package.json' : `${dir}/package.json`) !== undefined) return dir;
+  } while (dir !== '');
+  return '';
 }
 
 /** Code written for AWS Lambda: its types, middy, an API Gateway event. */
@@ -276,14 +380,14 @@ function wranglerConfig(project: ProjectIndex, file: string): { crons: string[];
   return null;
 }
 
-/** A Worker's `scheduled` (its cron triggers) and `queue` (a Cloudflare Queues consumer) handlers, in the default export. */
-export function workerHandler(q: MemberQuestion): Path | null {
+/** A Worker's `scheduled` (its cron triggers) and `queue` (a Cloudflare Queues consumer, by its producers when the config shows them) handlers, in the default export. */
+export function workerHandler(q: MemberQuestion): Path | Path[] | null {
   const { file, exportName, keys, node } = q;
   if (exportName !== 'default' || keys.length !== 1 || (keys[0] !== 'scheduled' && keys[0] !== 'queue')) return null;
   const wrangler = wranglerConfig(q.project, file);
   const where = `${file}:${node.loc.start.line}`;
   if (!wrangler || (wrangler.main && joinPath(wrangler.dir, wrangler.main) !== file)) return null;
-  if (keys[0] === 'queue') return toPath(entry(QUEUE_WORKER, QUEUE_WORKER.messages.cloudflare(where), node), file);
+  if (keys[0] === 'queue') return cloudflareQueueProducers(q, file, where) ?? toPath(entry(QUEUE_WORKER, QUEUE_WORKER.messages.cloudflare(where), node), file);
   if (wrangler.crons.length === 0) return openPath(NO_ENTRY_POINT, NO_ENTRY_POINT.messages.workerWithoutCron(where), file, node.loc.start.line);
   return toPath(entry(CRON_SCHEDULE, CRON_SCHEDULE.messages.worker(where, wrangler.crons), node, { platform: 'a Cloudflare Worker', ...(wrangler.crons.length === 1 ? { schedule: wrangler.crons[0] } : {}) }), file);
 }
