@@ -257,7 +257,7 @@ function runByBridge(fi: SyntaxModel, call: TSESTree.CallExpression): boolean {
     if (n.type !== T.CallExpression || n.callee.type !== T.Identifier) continue;
     const imported = fi.bindingOf(n.callee)?.import;
     if (imported?.imported === 'runAiSdkBatch' && /(^|\/)aiSdk(OpenAI|Anthropic)(\.[cm]?[jt]s)?$/.test(imported.source)) return true;
-    if (imported?.imported === 'runLangChainBatch' && /(^|\/)langchain(OpenAI|Anthropic)(\.[cm]?[jt]s)?$/.test(imported.source)) return true;
+    if ((imported?.imported === 'runLangChainBatch' || imported?.imported === 'runLangChainBatchAll') && /(^|\/)langchain(OpenAI|Anthropic)(\.[cm]?[jt]s)?$/.test(imported.source)) return true;
   }
   return false;
 }

@@ -35,6 +35,19 @@ function aiSdkHelperSource(provider: RewriteProvider, siblingExtension: string):
   return text.replaceAll(`from './${sibling}';`, `from './${sibling}${siblingExtension}';`).replaceAll('@sdk-provider', provider === 'openai' ? 'OpenAI' : 'Anthropic');
 }
 
+/** LangChain's `model.batch(inputs)`, rewritten (strategy 'batch-call'). */
+const BATCH_ALL = `
+/**
+ * \`model.batch(inputs)\` through one batch: \`runLangChainBatchAll(Array.from(inputs, (input) => () => model.invoke(input)))\`
+ * resolves with every answer in input order, or rejects with the error of the first input that failed
+ * (\`batch\` rejects with a failed input's error too: the first to fail in time).
+ */
+export async function runLangChainBatchAll<Result>(requests: (() => PromiseLike<Result>)[], options: BatchRunOptions = {}): Promise<Result[]> {
+  const results = await runLangChainBatch(requests, options);
+  return Array.from({ length: results.length }, (_, index) => results.get(index));
+}
+`;
+
 /**
  * The LangChain bridge: the AI SDK's, which holds back whatever a call sends through the global `fetch`,
  * under LangChain's names. LangChain's clients take `fetch` when they are made (at a model's first call),
@@ -65,7 +78,7 @@ function langChainHelperSource(provider: RewriteProvider, siblingExtension: stri
     .replaceAll("the AI SDK's ends in /v1, the SDK's does not", 'the request\'s ends in /v1, the SDK\'s does not')
     .replaceAll('The AI SDK retrying', 'LangChain retrying')
     .replaceAll('the AI SDK', 'LangChain');
-  return `${header}${named}
+  return `${header}${named}${BATCH_ALL}
 // LangChain's clients keep the \`fetch\` they find when they are made: the wrapped one, from here on.
 wrapFetch();
 `;

@@ -3,6 +3,7 @@ import type { CallSite, Fix, FixSummary, TextEdit } from '../model';
 import type { TSESTree } from '../parse/parse';
 import { checkLoopHoist, LOOP_HOIST, NOT_PER_ITEM } from './loopHoist';
 import { BATCH_QUEUE, checkBatchQueue, IN_LOOP } from './batchQueue';
+import { BATCH_CALL, checkLangChainBatch } from './langchainBatch';
 import { helperModuleFor, HelperModuleKind } from './helper';
 import { sequentialRefusal } from './sequential';
 import { ModuleStyle, moduleStyleFor } from './moduleStyle';
@@ -49,6 +50,8 @@ export type FixPlan = { ok: true; fix: Fix } | { ok: false; reason: string };
 function choose(file: string, text: string, site: CallSite, helperPath: string, ast?: TSESTree.Program, style?: ModuleStyle, modules?: ModuleLookup) {
   const sequential = sequentialRefusal(file, text, site, ast);
   if (sequential) return { strategy: LOOP_HOIST, check: { ok: false as const, reason: sequential } } as const;
+  // `model.batch(inputs)` is batch-shaped already: it becomes one provider batch where it stands.
+  if (site.api === 'langchain.batch') return { strategy: BATCH_CALL, check: checkLangChainBatch(file, text, site, helperPath, ast, style, modules) } as const;
   const hoist = checkLoopHoist(file, text, site, helperPath, ast, style, modules);
   if (hoist.ok) return { strategy: LOOP_HOIST, check: hoist } as const;
   // The batch queue takes the providers' own calls only: an AI SDK or LangChain call gets the loop hoist's answer.
@@ -74,7 +77,7 @@ export function fixableStrategy(req: { file: string; text: string; site: CallSit
   const fits = helperVariantFor(check.plan.helperKind, sdk, req.site.api);
   if (!fits.ok) return { refused: fits.reason };
   const changes = changesOf(check.plan);
-  return changes ? { strategy, safe: false, changes } : { strategy, safe: strategy === LOOP_HOIST };
+  return changes ? { strategy, safe: false, changes } : { strategy, safe: strategy !== BATCH_QUEUE };
 }
 
 /**
@@ -180,7 +183,7 @@ function planFixOnLf(req: FixRequest, eol: LineEnding): FixPlan {
     ok: true,
     fix: {
       strategy,
-      safe: strategy === LOOP_HOIST && !changesOf(plan),
+      safe: strategy !== BATCH_QUEUE && !changesOf(plan),
       ...(changesOf(plan) ? { changes: changesOf(plan)! } : {}),
       title: fixTitle(strategy, plan.helperKind),
       edits: plan.edits.filter((e) => !(e.newText === '' && e.range[0] === e.range[1])),
@@ -231,6 +234,7 @@ function writtenFor(content: string, path: string, kind: HelperModule): string |
 /** The Quick Fix's title (without the 'Batchwise: ' prefix the editor adds). */
 export function fixTitle(strategy: string, provider: string): string {
   const target = provider === 'anthropic' ? 'Anthropic Message Batches' : 'the OpenAI Batch API';
+  if (strategy === BATCH_CALL) return `Send this batch call through ${target}`;
   return strategy === BATCH_QUEUE ? `Gather calls into ${target} (batch queue)` : `Move to ${target} (loop hoist)`;
 }
 
@@ -247,6 +251,6 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   return out;
 }
 
-export { BATCH_QUEUE, LOOP_HOIST };
+export { BATCH_CALL, BATCH_QUEUE, LOOP_HOIST };
 export { moduleStyleFor };
 export type { ModuleStyle };

@@ -67,12 +67,11 @@ export interface LangChainCall {
 }
 
 /** Whether the call site is one the LangChain bridge may take: the model it is made on, and the arguments. */
-export function langChainCallProblem(api: string, provider: string, call: TSESTree.CallExpression, facts: FileFacts): LangChainCall | string {
-  const method = METHODS[api];
+export function langChainCallProblem(api: string, provider: string, call: TSESTree.CallExpression, facts: FileFacts, batch = false): LangChainCall | string {
+  const method = batch && api === 'langchain.batch' ? 'batch' : METHODS[api];
   if (!method) {
     const name = api.replace(/^langchain\./, '');
     if (name === 'stream') return 'a LangChain `stream` call: its chunks are read as the answer arrives, and batch results do not stream; use `invoke` to get a fix';
-    if (name === 'batch') return 'a LangChain `batch` call: no batch rewrite for it yet; write it as a loop (or Promise.all(xs.map(…))) of `invoke` calls to get a fix';
     return `no batch rewrite for LangChain's \`${name}\``;
   }
   if (provider !== 'openai' && provider !== 'anthropic') {

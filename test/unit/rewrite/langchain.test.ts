@@ -67,8 +67,9 @@ function fixAll(text: string, project: Record<string, string> = { 'package.json'
 
 const accepted: { name: string; after: string; files: Record<string, string> }[] = [];
 
-test('LangChain fixture set: accepted shapes of both providers (chat and embeddings), and the refusals the brief lists', () => {
-  assert.ok(cases.filter((c) => !c.startsWith('refuse-')).length >= 4);
+test('LangChain fixture set: accepted shapes of both providers (invoke in loops, model.batch, embeddings), and the refusals the brief lists', () => {
+  assert.ok(cases.filter((c) => !c.startsWith('refuse-')).length >= 6);
+  assert.ok(cases.filter((c) => c.endsWith('-batch')).length >= 2);
   assert.ok(cases.filter((c) => c.startsWith('refuse-')).length >= 10);
 });
 
@@ -130,6 +131,35 @@ test('the LangChain bridge is the AI SDK bridge under LangChain\'s names, wrappi
   assert.match(js, /require\("\.\/anthropicBatch"\)/);
   assert.match(js, /^exports\.runLangChainBatch = runLangChainBatch;$/m);
   assert.doesNotMatch(js, /openaiBatch|AI SDK|@sdk/);
+});
+
+test('the LangChain bridges type-check under the strictest settings projects use, beside the provider helpers (ES module and CommonJS)', () => {
+  const strictest: ts.CompilerOptions = {
+    noEmit: true, strict: true, target: ts.ScriptTarget.ES2022, skipLibCheck: true, types: ['node'], esModuleInterop: true,
+    exactOptionalPropertyTypes: true, noFallthroughCasesInSwitch: true, noImplicitOverride: true, noImplicitReturns: true,
+    noPropertyAccessFromIndexSignature: true, noUncheckedIndexedAccess: true, noUnusedLocals: true, noUnusedParameters: true,
+    isolatedModules: true, allowUnreachableCode: false,
+  };
+  for (const [variant, extra, pkg, ext] of [
+    ['esm', { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, verbatimModuleSyntax: true }, '{ "type": "module" }', '.js'],
+    ['cjs', { module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10 }, '{}', ''],
+  ] as const) {
+    // Beside the LangChain release's node_modules, not under it: the helpers are checked against the project's own SDKs.
+    const dir = join(REPO_ROOT, 'test-output', 'rewrite-langchain-strictest', variant);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'package.json'), pkg);
+    const files: Record<string, string> = {
+      'openaiBatch.ts': helperModuleFor('openaiBatch.ts', 'esm', 'openai'),
+      'anthropicBatch.ts': helperModuleFor('anthropicBatch.ts', 'esm', 'anthropic'),
+      'langchainOpenAI.ts': helperModuleFor('langchainOpenAI.ts', 'esm', 'langchain-openai', undefined, ext),
+      'langchainAnthropic.ts': helperModuleFor('langchainAnthropic.ts', 'esm', 'langchain-anthropic', undefined, ext),
+    };
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    const program = ts.createProgram(['langchainOpenAI.ts', 'langchainAnthropic.ts'].map((n) => join(dir, n)), { ...strictest, ...extra });
+    const errors = ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName.split('/').pop()} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+    assert.deepEqual(errors, [], variant);
+  }
 });
 
 test('a CommonJS file that requires LangChain gets the fix, with the bridge required and written as JavaScript', () => {
