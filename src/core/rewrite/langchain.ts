@@ -49,6 +49,7 @@ const REFUSED_FIELDS: Record<string, string> = {
   verbose: 'sets `verbose`, which logs each call as its answer arrives, in the loop; after the rewrite every log would come at the batch\'s end',
   maxConcurrency: `sets \`maxConcurrency\`: ${ALL_AT_ONCE}`,
   createClient: 'makes its own client (`createClient`), whose requests Batchwise cannot see',
+  cache: 'sets `cache`: in the loop a repeated input is answered from the cache, after the first answer; in a batch every call is sent before any answer comes, so repeats would be sent (and charged) too, and could answer differently',
   streamUsage: 'sets `streamUsage`, which only means something for a streamed answer (batch results do not stream)',
 };
 
