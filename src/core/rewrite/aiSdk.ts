@@ -12,6 +12,9 @@ import type { Binding, FileFacts } from './effects';
 import type { AiSdkHelperKind } from './helper';
 import type { RewriteProvider } from './sdkVersion';
 
+/** The providers whose AI SDK models the bridge takes. */
+type AiSdkProvider = Exclude<RewriteProvider, 'google'>;
+
 /** The AI SDK functions the bridge runs, by the api the catalogue gives their call sites. */
 export const AI_SDK_FUNCTIONS: Record<string, string> = {
   'ai-sdk.generateText': 'generateText',
@@ -23,7 +26,7 @@ export const AI_SDK_FUNCTIONS: Record<string, string> = {
 export const AI_SDK_HELPER = 'runAiSdkBatch';
 
 /** The provider packages whose default instance makes the models the bridge batches. */
-const PROVIDER_SOURCES: Record<RewriteProvider, string> = { openai: '@ai-sdk/openai', anthropic: '@ai-sdk/anthropic' };
+const PROVIDER_SOURCES: Record<AiSdkProvider, string> = { openai: '@ai-sdk/openai', anthropic: '@ai-sdk/anthropic' };
 
 /** Model methods of the providers' instances that the bridge batches (the instance called itself makes a language model). */
 const MODEL_METHODS: Record<string, readonly string[]> = {
@@ -69,7 +72,7 @@ const UNREADABLE: Record<string, string> = {
 };
 
 export interface AiSdkCall {
-  provider: RewriteProvider;
+  provider: AiSdkProvider;
   helperKind: AiSdkHelperKind;
   /** The function called (`generateText`), as the code names it: the bridge calls it. */
   fn: Node;
@@ -115,7 +118,7 @@ export function aiSdkCallProblem(api: string, provider: string, call: TSESTree.C
 }
 
 /** The `openai('gpt-4o')` call making the model, written in the options from the provider package's default instance; or why not. */
-function modelProblem(api: string, provider: RewriteProvider, model: Node, facts: FileFacts): TSESTree.CallExpression | string {
+function modelProblem(api: string, provider: AiSdkProvider, model: Node, facts: FileFacts): TSESTree.CallExpression | string {
   const source = PROVIDER_SOURCES[provider];
   const written = `write the model in the call as ${provider}('…')${/embed/.test(api) ? ` or ${provider}.embedding('…')` : ''}, with \`${provider}\` imported from '${source}', to get a fix`;
   const m = unwrap(model);

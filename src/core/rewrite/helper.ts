@@ -1,6 +1,6 @@
 // The helper module's text for the project's SDK, in the language and module system the project uses.
-import { transpileModule, ModuleKind, ScriptTarget } from 'typescript';
-import { AI_SDK_BATCH_HELPER_TS, ANTHROPIC_BATCH_HELPER_TS, BATCH_QUEUE_HELPER_TS, OPENAI_BATCH_HELPER_TS } from './templates.generated';
+import { typescript } from '../heavy';
+import { AI_SDK_BATCH_HELPER_TS, ANTHROPIC_BATCH_HELPER_TS, BATCH_QUEUE_HELPER_TS, GEMINI_BATCH_HELPER_TS, OPENAI_BATCH_HELPER_TS } from './templates.generated';
 import { HelperVariant, newestVariant, RewriteProvider } from './sdkVersion';
 import type { LangChainHelperKind } from './langchain';
 
@@ -16,9 +16,10 @@ export function helperModuleFor(helperPath: string, moduleKind: 'cjs' | 'esm', k
         ? aiSdkHelperSource(kind === 'ai-sdk-openai' ? 'openai' : 'anthropic', siblingExtension)
         : kind === 'langchain-openai' || kind === 'langchain-anthropic'
           ? langChainHelperSource(kind === 'langchain-openai' ? 'openai' : 'anthropic', siblingExtension)
-        : renderTemplate(kind === 'anthropic' ? ANTHROPIC_BATCH_HELPER_TS : OPENAI_BATCH_HELPER_TS, variant ?? newestVariant(kind));
+        : renderTemplate(kind === 'anthropic' ? ANTHROPIC_BATCH_HELPER_TS : kind === 'google' ? GEMINI_BATCH_HELPER_TS : OPENAI_BATCH_HELPER_TS, variant ?? newestVariant(kind));
   if (/\.[cm]?ts$/.test(helperPath)) return source;
   const esm = moduleKind === 'esm' || /\.mjs$/.test(helperPath);
+  const { transpileModule, ModuleKind, ScriptTarget } = typescript();
   const { outputText } = transpileModule(source, {
     compilerOptions: { module: esm ? ModuleKind.ESNext : ModuleKind.CommonJS, target: ScriptTarget.ES2022, esModuleInterop: true, removeComments: false },
   });
@@ -29,7 +30,7 @@ export function helperModuleFor(helperPath: string, moduleKind: 'cjs' | 'esm', k
  * The AI SDK bridge for one provider: it imports that provider's batch helper beside it, by the
  * extension the project's imports need (`siblingExtension`, '' or '.js', '.mjs').
  */
-function aiSdkHelperSource(provider: RewriteProvider, siblingExtension: string): string {
+function aiSdkHelperSource(provider: Exclude<RewriteProvider, 'google'>, siblingExtension: string): string {
   const text = renderTemplate(AI_SDK_BATCH_HELPER_TS, { features: new Set([provider]), fits: '' });
   const sibling = provider === 'openai' ? 'openaiBatch' : 'anthropicBatch';
   return text.replaceAll(`from './${sibling}';`, `from './${sibling}${siblingExtension}';`).replaceAll('@sdk-provider', provider === 'openai' ? 'OpenAI' : 'Anthropic');
@@ -53,7 +54,7 @@ export async function runLangChainBatchAll<Result>(requests: (() => PromiseLike<
  * under LangChain's names. LangChain's clients take `fetch` when they are made (at a model's first call),
  * so this one wraps it as it loads, before the program's first call can make a client.
  */
-function langChainHelperSource(provider: RewriteProvider, siblingExtension: string): string {
+function langChainHelperSource(provider: 'openai' | 'anthropic', siblingExtension: string): string {
   const bridge = aiSdkHelperSource(provider, siblingExtension);
   // Its own header (the comment lines it starts with) gives way to LangChain's.
   const body = bridge.slice(bridge.search(/^(?!\/\/)/m));

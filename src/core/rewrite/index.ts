@@ -54,8 +54,8 @@ function choose(file: string, text: string, site: CallSite, helperPath: string, 
   if (site.api === 'langchain.batch') return { strategy: BATCH_CALL, check: checkLangChainBatch(file, text, site, helperPath, ast, style, modules) } as const;
   const hoist = checkLoopHoist(file, text, site, helperPath, ast, style, modules);
   if (hoist.ok) return { strategy: LOOP_HOIST, check: hoist } as const;
-  // The batch queue takes the providers' own calls only: an AI SDK or LangChain call gets the loop hoist's answer.
-  if (site.api.startsWith('ai-sdk.') || site.api.startsWith('langchain.')) return { strategy: LOOP_HOIST, check: hoist } as const;
+  // The batch queue takes the OpenAI and Anthropic clients' own calls only: an AI SDK, LangChain or Gemini call gets the loop hoist's answer.
+  if (site.api.startsWith('ai-sdk.') || site.api.startsWith('langchain.') || site.provider === 'google') return { strategy: LOOP_HOIST, check: hoist } as const;
   const queue = checkBatchQueue(file, text, site, helperPath, ast, style, modules);
   if (queue.ok) return { strategy: BATCH_QUEUE, check: queue } as const;
   // Both reasons, once each; a loop's own reason (break, for await, …) says enough.
@@ -203,6 +203,7 @@ function bridgeOf(plan: object): { path: string; kind: HelperModuleKind; sibling
 
 /** Why the project's LangChain package is too old for the bridge (its client does not send through the global fetch), or null. */
 function langChainTooOld(provider: RewriteProvider, file: string, read: (path: string) => string | undefined): string | null {
+  if (provider === 'google') return null;
   const pkg = LANGCHAIN_PACKAGES[provider].source;
   const found = packageVersionFor(pkg, file, read);
   const floor = LANGCHAIN_FLOOR[provider];
@@ -233,7 +234,7 @@ function writtenFor(content: string, path: string, kind: HelperModule): string |
 
 /** The Quick Fix's title (without the 'Batchwise: ' prefix the editor adds). */
 export function fixTitle(strategy: string, provider: string): string {
-  const target = provider === 'anthropic' ? 'Anthropic Message Batches' : 'the OpenAI Batch API';
+  const target = provider === 'anthropic' ? 'Anthropic Message Batches' : provider === 'google' ? 'Gemini batch mode' : 'the OpenAI Batch API';
   if (strategy === BATCH_CALL) return `Send this batch call through ${target}`;
   return strategy === BATCH_QUEUE ? `Gather calls into ${target} (batch queue)` : `Move to ${target} (loop hoist)`;
 }

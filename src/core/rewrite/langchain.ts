@@ -16,8 +16,11 @@ export const LANGCHAIN_HELPER = 'runLangChainBatch';
 
 export type LangChainHelperKind = 'langchain-openai' | 'langchain-anthropic';
 
+/** The providers whose LangChain classes the bridge batches. */
+type LangChainProvider = Exclude<RewriteProvider, 'google'>;
+
 /** The provider packages and their classes the bridge batches, by provider. */
-export const LANGCHAIN_PACKAGES: Record<RewriteProvider, { source: string; classes: readonly string[] }> = {
+export const LANGCHAIN_PACKAGES: Record<LangChainProvider, { source: string; classes: readonly string[] }> = {
   openai: { source: '@langchain/openai', classes: ['ChatOpenAI', 'OpenAIEmbeddings'] },
   anthropic: { source: '@langchain/anthropic', classes: ['ChatAnthropic'] },
 };
@@ -27,7 +30,7 @@ export const LANGCHAIN_PACKAGES: Record<RewriteProvider, { source: string; class
  * 0.50; read in their package.json dependencies): the bridge holds back requests sent through it. Earlier
  * releases send through node-fetch, and their calls would go out one by one, unbatched.
  */
-export const LANGCHAIN_FLOOR: Record<RewriteProvider, { version: string; why: string }> = {
+export const LANGCHAIN_FLOOR: Record<LangChainProvider, { version: string; why: string }> = {
   openai: { version: '0.5.14', why: 'the first release on openai 5, which sends through the global fetch' },
   anthropic: { version: '0.3.23', why: 'the first release on @anthropic-ai/sdk 0.52, which sends through the global fetch' },
 };
@@ -59,7 +62,7 @@ const URL_FIELDS = new Set(['baseURL', 'anthropicApiUrl', 'apiUrl']);
 const PROVIDER_HOSTS = new Set(['api.openai.com', 'api.anthropic.com']);
 
 export interface LangChainCall {
-  provider: RewriteProvider;
+  provider: LangChainProvider;
   helperKind: LangChainHelperKind;
   /** `model.invoke` as written: the bridge calls it. */
   fn: Node;
@@ -94,7 +97,7 @@ export function langChainCallProblem(api: string, provider: string, call: TSESTr
 }
 
 /** The binding of a model made in this file (`const model = new ChatOpenAI({ … })`) with settings the batch keeps; or why not. */
-function modelProblem(provider: RewriteProvider, id: TSESTree.Identifier, facts: FileFacts): Binding | string {
+function modelProblem(provider: LangChainProvider, id: TSESTree.Identifier, facts: FileFacts): Binding | string {
   const { source, classes } = LANGCHAIN_PACKAGES[provider];
   const write = `make it in this file as \`const ${id.name} = new ${classes[0]}({ … })\` (${classes.join(' or ')} imported from '${source}') to get a fix`;
   const b = facts.bindingOf(id);

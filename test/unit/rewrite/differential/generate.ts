@@ -16,7 +16,7 @@ export function prng(seed: number): () => number {
 }
 
 export type Lang = 'ts' | 'cjs' | 'esm';
-export type Api = 'chat' | 'embeddings' | 'responses' | 'anthropic';
+export type Api = 'chat' | 'embeddings' | 'responses' | 'anthropic' | 'gemini';
 
 export interface GeneratedProgram {
   name: string;
@@ -118,11 +118,12 @@ function textOf(api: Api, res: string, destructured: boolean): string {
   if (api === 'chat') return destructured ? `(choices[0].message.content ?? '')` : `(${res}.choices[0].message.content ?? '')`;
   if (api === 'embeddings') return destructured ? `data[0].embedding.join(',')` : `${res}.data[0].embedding.join(',')`;
   if (api === 'responses') return destructured ? 'output_text' : `${res}.output_text`;
+  if (api === 'gemini') return destructured ? `(text ?? '')` : `(${res}.text ?? '')`;
   return `${destructured ? 'content' : `${res}.content`}.map((b) => (b.type === 'text' ? b.text : '')).join('')`;
 }
 
 function destructuredName(api: Api): string {
-  return api === 'chat' ? '{ choices }' : api === 'embeddings' ? '{ data }' : api === 'responses' ? '{ output_text }' : '{ content }';
+  return api === 'chat' ? '{ choices }' : api === 'embeddings' ? '{ data }' : api === 'responses' ? '{ output_text }' : api === 'gemini' ? '{ text }' : '{ content }';
 }
 
 function request(c: Ctx, prompt: string): string {
@@ -135,13 +136,15 @@ function request(c: Ctx, prompt: string): string {
       return `{ model: 'text-embedding-3-small', input: ${prompt} }`;
     case 'responses':
       return chance(c, 0.3) ? `{ model: 'gpt-5-mini', instructions: SYSTEM, input: ${prompt} }` : `{ model: 'gpt-5-mini', input: ${prompt} }`;
+    case 'gemini':
+      return chance(c, 0.3) ? `{ model: 'gemini-2.5-flash', contents: ${prompt}, config: { systemInstruction: SYSTEM } }` : `{ model: 'gemini-2.5-flash', contents: ${prompt} }`;
     default:
       return `{ model: 'claude-haiku-4-5', max_tokens: 64, messages: [{ role: 'user', content: ${prompt} }] }`;
   }
 }
 
 function clientCall(c: Ctx): string {
-  return c.api === 'chat' ? 'client.chat.completions.create' : c.api === 'embeddings' ? 'client.embeddings.create' : c.api === 'responses' ? 'client.responses.create' : 'client.messages.create';
+  return c.api === 'chat' ? 'client.chat.completions.create' : c.api === 'embeddings' ? 'client.embeddings.create' : c.api === 'responses' ? 'client.responses.create' : c.api === 'gemini' ? 'client.models.generateContent' : 'client.messages.create';
 }
 
 /** A line the body prints: prefixed `~` in concurrent callbacks, where lines may come in any order. */
@@ -371,12 +374,12 @@ function body(c: Ctx): string[] {
       }],
       ['print-usage', c.api === 'embeddings' ? 0 : 0.12, () => {
         if (form === 'destructure' || form === 'discard') return;
-        const usage = c.api === 'anthropic' ? 'res.usage.output_tokens' : 'res.usage?.total_tokens';
+        const usage = c.api === 'anthropic' ? 'res.usage.output_tokens' : c.api === 'gemini' ? 'res.usageMetadata?.totalTokenCount' : 'res.usage?.total_tokens';
         post.push(log(c, `'usage', ${c.id}, ${usage}`));
       }],
       ['print-id', c.api === 'embeddings' ? 0 : 0.1, () => {
         if (form === 'destructure' || form === 'discard') return;
-        post.push(log(c, `'id', ${c.id}, res.id`));
+        post.push(log(c, `'id', ${c.id}, ${c.api === 'gemini' ? 'res.responseId' : 'res.id'}`));
       }],
     ];
     for (const [name, p, add] of options) {
@@ -412,7 +415,9 @@ function indent(lines: string[], by: string): string {
 export function generateProgram(seed: number, n: number): GeneratedProgram {
   const rnd = prng((seed * 100_003 + n * 7919) >>> 0);
   const lang = pick(rnd, ['ts', 'ts', 'cjs', 'esm'] as const);
-  const api = pick(rnd, ['chat', 'chat', 'embeddings', 'responses', 'anthropic', 'anthropic'] as const);
+  const drawn = pick(rnd, ['chat', 'chat', 'embeddings', 'responses', 'anthropic', 'anthropic'] as const);
+  // One program in seven calls Gemini, chosen by its number: the draws of every other program stay as they were.
+  const api: Api = n % 7 === 3 ? 'gemini' : drawn;
   const concurrent = rnd() < 0.35;
   let shape = pick(rnd, concurrent ? CONCURRENT_SHAPES : SEQUENTIAL_SHAPES);
   if (lang === 'cjs' && /^p-/.test(shape)) shape = 'promise-all';
@@ -524,15 +529,16 @@ export function generateProgram(seed: number, n: number): GeneratedProgram {
       loop = `${head} {\n${bodyText}\n}`;
   }
 
-  const sdk = api === 'anthropic' ? ['Anthropic', '@anthropic-ai/sdk', 'ANTHROPIC_BASE_URL'] : ['OpenAI', 'openai', 'OPENAI_BASE_URL'];
+  const sdk = api === 'anthropic' ? ['Anthropic', '@anthropic-ai/sdk', 'ANTHROPIC_BASE_URL'] : api === 'gemini' ? ['GoogleGenAI', '@google/genai', 'GEMINI_BASE_URL'] : ['OpenAI', 'openai', 'OPENAI_BASE_URL'];
   const imports: string[] = [];
   const imp = (name: string, from: string) => imports.push(lang === 'cjs' ? `const ${name} = require('${from}');` : `import ${name} from '${from}';`);
-  imp(sdk[0], sdk[1]);
+  // @google/genai has no default export.
+  imp(api === 'gemini' ? `{ ${sdk[0]} }` : sdk[0], sdk[1]);
   if (shape === 'p-map' || shape === 'p-map-limited') imp('pMap', 'p-map');
   if (shape === 'p-limit') imp('pLimit', 'p-limit');
 
   const module: string[] = [imports.join('\n'), ''];
-  module.push(`const client = new ${sdk[0]}({ baseURL: process.env.${sdk[2]}, apiKey: 'test-key' });`);
+  module.push(api === 'gemini' ? `const client = new ${sdk[0]}({ apiKey: 'test-key', httpOptions: { baseUrl: process.env.${sdk[2]} } });` : `const client = new ${sdk[0]}({ baseURL: process.env.${sdk[2]}, apiKey: 'test-key' });`);
   if (shape === 'p-limit') module.push('const limit = pLimit(2);');
   if (lang === 'ts') module.push(`interface Doc {\n  id: string;\n  text: string;\n  tags: string[];\n  score?: number;\n  seen?: boolean;\n  answer?: string;\n}`);
   module.push(docsText);
