@@ -60,7 +60,7 @@ function detectCall(fi: SyntaxModel, resolver: Resolver, file: string, node: TSE
     const shape = model?.kind === 'model-instance' ? modelClassShape(model.cls, method, model.provider) : null;
     // A method the file overrides on the object (`embedModel.getTextEmbeddings = async (texts) => …`) runs the
     // repository's own code: the call inside the override is the site, not this one.
-    if (model?.kind === 'model-instance' && shape && !overridden(fi, node.callee, method)) {
+    if (model?.kind === 'model-instance' && shape && !overridden(fi, node.callee, method) && !runByBridge(fi, node)) {
       const wrapped = { model: model.id, promptArgument: true, maxOutputTokens: model.maxTokens };
       return ignored.has(node.loc.start.line) ? null : { node, shape, site: buildSite(fi, resolver, file, node, shape, wrapped) };
     }
@@ -247,7 +247,8 @@ function wrapperCall(fi: SyntaxModel, resolver: Resolver, file: string, node: TS
 
 /**
  * A call the Quick Fix's AI SDK bridge runs (`runAiSdkBatch(xs.map((x) => () => generateText(…)))`,
- * `runAiSdkBatch` imported from Batchwise's `aiSdkOpenAI`/`aiSdkAnthropic` module) is batched already.
+ * `runAiSdkBatch` imported from Batchwise's `aiSdkOpenAI`/`aiSdkAnthropic` module) is batched already; so is
+ * one its LangChain bridge runs (`runLangChainBatch(xs.map((x) => () => model.invoke(x)))`, from `langchainOpenAI`/`langchainAnthropic`).
  */
 function runByBridge(fi: SyntaxModel, call: TSESTree.CallExpression): boolean {
   const thunk = fi.parents.get(call);
@@ -256,6 +257,7 @@ function runByBridge(fi: SyntaxModel, call: TSESTree.CallExpression): boolean {
     if (n.type !== T.CallExpression || n.callee.type !== T.Identifier) continue;
     const imported = fi.bindingOf(n.callee)?.import;
     if (imported?.imported === 'runAiSdkBatch' && /(^|\/)aiSdk(OpenAI|Anthropic)(\.[cm]?[jt]s)?$/.test(imported.source)) return true;
+    if ((imported?.imported === 'runLangChainBatch' || imported?.imported === 'runLangChainBatchAll') && /(^|\/)langchain(OpenAI|Anthropic)(\.[cm]?[jt]s)?$/.test(imported.source)) return true;
   }
   return false;
 }

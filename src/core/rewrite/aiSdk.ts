@@ -143,7 +143,7 @@ function modelProblem(api: string, provider: AiSdkProvider, model: Node, facts: 
 }
 
 /** The module and export a name is bound to: an import, or a `const { x } = require('m')` (or `const x = require('m').x`). */
-function moduleOf(b: Binding | undefined): { source: string; imported: string } | undefined {
+export function moduleOf(b: Binding | undefined): { source: string; imported: string } | undefined {
   if (!b) return undefined;
   if (b.import) return b.import;
   let init = b.kind === 'const' && b.declarator?.init ? unwrap(b.declarator.init) : null;

@@ -3,14 +3,17 @@ import type { CallSite, Fix, FixSummary, TextEdit } from '../model';
 import type { TSESTree } from '../parse/parse';
 import { checkLoopHoist, LOOP_HOIST, NOT_PER_ITEM } from './loopHoist';
 import { BATCH_QUEUE, checkBatchQueue, IN_LOOP } from './batchQueue';
+import { BATCH_CALL, checkLangChainBatch } from './langchainBatch';
 import { helperModuleFor, HelperModuleKind } from './helper';
 import { sequentialRefusal } from './sequential';
 import { ModuleStyle, moduleStyleFor } from './moduleStyle';
 import { compiledByTsc, placeHelper, resolutionCandidates } from './placement';
 import type { ModuleLookup } from './effects';
 import { LineEnding, lineEndingOf, lfView, sameButLineEndings, withLineEnding } from './lineEndings';
-import { allVariants, HelperVariant, helperVariantFor, RewriteProvider, SDK_PACKAGE, SdkVersion, sdkVersionFor } from './sdkVersion';
+import { allVariants, HelperVariant, helperVariantFor, packageVersionFor, RewriteProvider, SDK_PACKAGE, SdkVersion, sdkVersionFor } from './sdkVersion';
 import type { Provider } from '../model';
+import semver from 'semver';
+import { LANGCHAIN_FLOOR, LANGCHAIN_PACKAGES } from './langchain';
 
 export interface FixRequest {
   /** Path relative to the workspace root, '/' separators. */
@@ -47,10 +50,12 @@ export type FixPlan = { ok: true; fix: Fix } | { ok: false; reason: string };
 function choose(file: string, text: string, site: CallSite, helperPath: string, ast?: TSESTree.Program, style?: ModuleStyle, modules?: ModuleLookup) {
   const sequential = sequentialRefusal(file, text, site, ast);
   if (sequential) return { strategy: LOOP_HOIST, check: { ok: false as const, reason: sequential } } as const;
+  // `model.batch(inputs)` is batch-shaped already: it becomes one provider batch where it stands.
+  if (site.api === 'langchain.batch') return { strategy: BATCH_CALL, check: checkLangChainBatch(file, text, site, helperPath, ast, style, modules) } as const;
   const hoist = checkLoopHoist(file, text, site, helperPath, ast, style, modules);
   if (hoist.ok) return { strategy: LOOP_HOIST, check: hoist } as const;
-  // The batch queue takes the OpenAI and Anthropic clients' own calls only: an AI SDK or Gemini call gets the loop hoist's answer.
-  if (site.api.startsWith('ai-sdk.') || site.provider === 'google') return { strategy: LOOP_HOIST, check: hoist } as const;
+  // The batch queue takes the OpenAI and Anthropic clients' own calls only: an AI SDK, LangChain or Gemini call gets the loop hoist's answer.
+  if (site.api.startsWith('ai-sdk.') || site.api.startsWith('langchain.') || site.provider === 'google') return { strategy: LOOP_HOIST, check: hoist } as const;
   const queue = checkBatchQueue(file, text, site, helperPath, ast, style, modules);
   if (queue.ok) return { strategy: BATCH_QUEUE, check: queue } as const;
   // Both reasons, once each; a loop's own reason (break, for await, …) says enough.
@@ -68,11 +73,11 @@ export function fixableStrategy(req: { file: string; text: string; site: CallSit
   const { strategy, check } = choose(req.file, lf.text, lf.site, 'batchwise/openaiBatch.ts', lf.text === req.text ? req.ast : undefined, req.projectModuleStyle, req.modules);
   if (!check.ok) return { refused: check.reason };
   const sdk = req.sdkFor?.(check.plan.helperKind);
-  if (req.sdkFor && !sdk && 'aiSdk' in check.plan && check.plan.aiSdk) return { refused: officialClientMissing(check.plan.helperKind) };
+  if (req.sdkFor && !sdk && bridgeOf(check.plan)) return { refused: officialClientMissing(check.plan.helperKind) };
   const fits = helperVariantFor(check.plan.helperKind, sdk, req.site.api);
   if (!fits.ok) return { refused: fits.reason };
   const changes = changesOf(check.plan);
-  return changes ? { strategy, safe: false, changes } : { strategy, safe: strategy === LOOP_HOIST };
+  return changes ? { strategy, safe: false, changes } : { strategy, safe: strategy !== BATCH_QUEUE };
 }
 
 /**
@@ -125,14 +130,16 @@ function planFixOnLf(req: FixRequest, eol: LineEnding): FixPlan {
   // The helper is written for the SDK version the project compiles against, or refused where none fits.
   const sdk = read ? sdkVersionFor(plan.helperKind, req.file, read) : undefined;
   // The AI SDK bridge sends the batch through the provider's official client, which an AI SDK project may not have.
-  if ('aiSdk' in plan && plan.aiSdk && read && !sdk) return { ok: false, reason: officialClientMissing(plan.helperKind) };
+  if (bridgeOf(plan) && read && !sdk) return { ok: false, reason: officialClientMissing(plan.helperKind) };
+  const langChain = 'langChain' in plan && plan.langChain && read ? langChainTooOld(plan.helperKind, req.file, read) : null;
+  if (langChain) return { ok: false, reason: langChain };
   const fits = helperVariantFor(plan.helperKind, sdk, req.site.api);
   if (!fits.ok) return fits;
   // Created files take the line ending of the file that imports them.
   const needed = [{ path: plan.helperPath, content: withLineEnding(helperModuleFor(plan.helperPath, plan.moduleKind, plan.helperKind, fits.variant), eol), kind: plan.helperKind as HelperModule }];
   if ('queuePath' in plan) needed.push({ path: plan.queuePath, content: withLineEnding(helperModuleFor(plan.queuePath, plan.moduleKind, 'queue'), eol), kind: 'queue' });
-  if ('aiSdk' in plan && plan.aiSdk) {
-    const bridge = plan.aiSdk;
+  const bridge = bridgeOf(plan);
+  if (bridge) {
     needed.push({ path: bridge.path, content: withLineEnding(helperModuleFor(bridge.path, plan.moduleKind, bridge.kind, undefined, bridge.siblingExtension), eol), kind: bridge.kind });
   }
   const createFiles: { path: string; content: string }[] = [];
@@ -176,7 +183,7 @@ function planFixOnLf(req: FixRequest, eol: LineEnding): FixPlan {
     ok: true,
     fix: {
       strategy,
-      safe: strategy === LOOP_HOIST && !changesOf(plan),
+      safe: strategy !== BATCH_QUEUE && !changesOf(plan),
       ...(changesOf(plan) ? { changes: changesOf(plan)! } : {}),
       title: fixTitle(strategy, plan.helperKind),
       edits: plan.edits.filter((e) => !(e.newText === '' && e.range[0] === e.range[1])),
@@ -186,6 +193,23 @@ function planFixOnLf(req: FixRequest, eol: LineEnding): FixPlan {
 }
 
 type HelperModule = HelperModuleKind;
+
+/** The bridge module an AI SDK or LangChain call imports (beside the provider's helper), if the plan has one. */
+function bridgeOf(plan: object): { path: string; kind: HelperModuleKind; siblingExtension: string } | undefined {
+  if ('aiSdk' in plan && plan.aiSdk) return plan.aiSdk as { path: string; kind: HelperModuleKind; siblingExtension: string };
+  if ('langChain' in plan && plan.langChain) return plan.langChain as { path: string; kind: HelperModuleKind; siblingExtension: string };
+  return undefined;
+}
+
+/** Why the project's LangChain package is too old for the bridge (its client does not send through the global fetch), or null. */
+function langChainTooOld(provider: RewriteProvider, file: string, read: (path: string) => string | undefined): string | null {
+  if (provider === 'google') return null;
+  const pkg = LANGCHAIN_PACKAGES[provider].source;
+  const found = packageVersionFor(pkg, file, read);
+  const floor = LANGCHAIN_FLOOR[provider];
+  if (!found || !semver.valid(found.version) || semver.gte(found.version, floor.version)) return null;
+  return `the project has ${pkg} ${found.version} (${found.source}), whose client sends through node-fetch, past the batch; ${pkg} ${floor.version} is ${floor.why}: upgrade it to get a fix`;
+}
 
 /** Why an AI SDK call gets no fix in a project without the official client its batch goes through. */
 function officialClientMissing(provider: RewriteProvider): string {
@@ -203,7 +227,7 @@ function writtenFor(content: string, path: string, kind: HelperModule): string |
   // Line endings aside: a checkout with autocrlf changes them.
   const matches = (variant?: HelperVariant) => (['cjs', 'esm'] as const).some((moduleKind) => sameButLineEndings(content, helperModuleFor(path, moduleKind, kind, variant)));
   if (kind === 'queue') return matches() ? 'the batch queue' : undefined;
-  if (kind === 'ai-sdk-openai' || kind === 'ai-sdk-anthropic') return undefined;
+  if (kind === 'ai-sdk-openai' || kind === 'ai-sdk-anthropic' || kind === 'langchain-openai' || kind === 'langchain-anthropic') return undefined;
   return allVariants(kind).find(matches)?.fits;
 }
 
@@ -211,6 +235,7 @@ function writtenFor(content: string, path: string, kind: HelperModule): string |
 /** The Quick Fix's title (without the 'Batchwise: ' prefix the editor adds). */
 export function fixTitle(strategy: string, provider: string): string {
   const target = provider === 'anthropic' ? 'Anthropic Message Batches' : provider === 'google' ? 'Gemini batch mode' : 'the OpenAI Batch API';
+  if (strategy === BATCH_CALL) return `Send this batch call through ${target}`;
   return strategy === BATCH_QUEUE ? `Gather calls into ${target} (batch queue)` : `Move to ${target} (loop hoist)`;
 }
 
@@ -227,6 +252,6 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   return out;
 }
 
-export { BATCH_QUEUE, LOOP_HOIST };
+export { BATCH_CALL, BATCH_QUEUE, LOOP_HOIST };
 export { moduleStyleFor };
 export type { ModuleStyle };

@@ -28,6 +28,7 @@ import { rewriteEndpoints } from '../detect/catalogue';
 import { providerInfo } from '../detect/providers';
 import { AI_SDK_HELPER, AiSdkCall, aiSdkCallProblem, aiSdkResultProblem, onlyMakesModels } from './aiSdk';
 import type { AiSdkHelperKind } from './helper';
+import { LANGCHAIN_HELPER, LangChainCall, langChainCallProblem, langChainBridgePath, LangChainHelperKind } from './langchain';
 
 export const LOOP_HOIST = 'loop-hoist';
 export { importsDefault, indentLike, isPLimitLimiter, NOT_PER_ITEM } from './loopShape';
@@ -63,13 +64,15 @@ export interface HoistPlan {
   changes: string | null;
   /** For an AI SDK call: the bridge module the file imports (beside the provider's helper), and how it imports that helper. */
   aiSdk?: { path: string; kind: AiSdkHelperKind; siblingExtension: string };
+  /** For a LangChain model call: the bridge module the file imports, as for an AI SDK call. */
+  langChain?: { path: string; kind: LangChainHelperKind; siblingExtension: string };
 }
 
 export type HoistCheck = { ok: true; plan: HoistPlan } | { ok: false; reason: string };
 
 const AI_SDK_RESULT_FIELD: Record<string, string> = { 'ai-sdk.generateText': 'text', 'ai-sdk.generateObject': 'object', 'ai-sdk.embed': 'embedding', 'ai-sdk.embedMany': 'embeddings' };
 
-const LLM_METHOD_CHAINS = [/^(generateText|generateObject|streamText|streamObject|embed|embedMany)$/, /\.models\.(generateContent|generateContentStream|embedContent)$/, /\.completions\.(create|stream|parse)$/, /\.messages\.(create|stream)$/, /\.responses\.(create|stream)$/, /\.embeddings\.create$/];
+const LLM_METHOD_CHAINS = [/^(generateText|generateObject|streamText|streamObject|embed|embedMany)$/, /\.(invoke|embedQuery|embedDocuments)$/, /\.models\.(generateContent|generateContentStream|embedContent)$/, /\.completions\.(create|stream|parse)$/, /\.messages\.(create|stream)$/, /\.responses\.(create|stream)$/, /\.embeddings\.create$/];
 
 export function refuse(reason: string): { ok: false; reason: string } {
   return { ok: false, reason };
@@ -143,16 +146,15 @@ export interface CallUnderFix {
   request: Node;
   /** An AI SDK call: `client` is then the AI SDK function, which the bridge module runs. */
   aiSdk?: AiSdkCall;
+  /** A LangChain model call: `client` is then `model.invoke`, which the bridge module runs. */
+  langChain?: LangChainCall;
 }
 
 export function callUnderFix(file: string, text: string, site: CallSite, ast?: TSESTree.Program, modules?: ModuleLookup): CallUnderFix | { ok: false; reason: string } {
   const helperProvider = providerInfo(site.provider).rewriteAs ?? site.provider;
   const endpoint = ENDPOINTS.find((e) => e.provider === helperProvider && e.api === site.api);
   if (!endpoint && site.api.startsWith('ai-sdk.')) return aiSdkCallUnderFix(file, text, site, ast, modules);
-  if (!endpoint && site.api.startsWith('langchain.')) {
-    const sdk = site.provider === 'anthropic' ? '@anthropic-ai/sdk' : 'openai';
-    return refuse(`a LangChain model call: the batch helpers take the provider's own request format, so move it to the official \`${sdk}\` client first (the verdict and the estimate stand)`);
-  }
+  if (!endpoint && site.api.startsWith('langchain.')) return langChainCallUnderFix(file, text, site, ast, modules);
   const info = providerInfo(site.provider);
   if (!endpoint && !info.batchTier) return refuse(`${info.label} sells no batch tier, so there is nothing to batch: keep this call as it is (the verdict stands)`);
   if (!endpoint && helperProvider !== 'openai' && helperProvider !== 'anthropic' && helperProvider !== 'google') {
@@ -210,6 +212,20 @@ function aiSdkCallUnderFix(file: string, text: string, site: CallSite, ast?: TSE
   if (typeof aiSdk === 'string') return refuse(aiSdk);
   const endpoint = { provider: aiSdk.provider, chain: [], method: '', api: site.api, helper: AI_SDK_HELPER };
   return { endpoint, parsed, parents: facts.parents, facts, call, client: aiSdk.fn, request: call.arguments[0], aiSdk };
+}
+
+/** A LangChain model call (model.invoke(input) on a model made in this file): the bridge runs it, so `model.invoke` stands in for the client. */
+function langChainCallUnderFix(file: string, text: string, site: CallSite, ast?: TSESTree.Program, modules?: ModuleLookup): CallUnderFix | { ok: false; reason: string } {
+  const parsed = ast ? { ok: true as const, ast, text } : parseSource(file, text);
+  if (!parsed.ok) return refuse(`the file does not parse (${parsed.message})`);
+  const call = findCall(parsed.ast, site.range);
+  if (!call) return refuse('the call is no longer where it was analysed; analyse the file again');
+  const facts = factsFor(SyntaxModel.of({ file, text, ast: parsed.ast }), modules);
+  const langChain = langChainCallProblem(site.api, site.provider, call, facts);
+  if (typeof langChain === 'string') return refuse(langChain);
+  if (site.streaming) return refuse(STREAMS);
+  const endpoint = { provider: langChain.provider, chain: [], method: '', api: site.api, helper: LANGCHAIN_HELPER };
+  return { endpoint, parsed, parents: facts.parents, facts, call, client: langChain.fn, request: call.arguments[0], langChain };
 }
 
 /** Where a function (or the file) reads a member of that name, if it does: walked once per function and name, though asked for each of its calls. */
@@ -312,6 +328,10 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
   }
   const loop = enclosingLoop(use, facts, parsed.ast);
   if (typeof loop === 'string') return refuse(loop);
+  const model = target.langChain?.model;
+  if (model?.id && within(model.id, loop.scope)) return refuse(`the model \`${model.name}\` is made inside the loop; make it once, before the loop, to get a fix`);
+  // Calls through the bridge are deferred whole (`() => model.invoke(input)`): the bridge runs them, and their results keep the library's own types.
+  const bridged = target.aiSdk ?? target.langChain;
 
   // The hoisted batch run is awaited where the loop stands: that needs an async function, or an ES module's top level.
   const holder = facts.functionOf(loop.anchor);
@@ -394,14 +414,18 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
   // request's failure: `get(i)` throws it at the item's place, after the items before it ran, as the
   // original did. (Refusing such requests would refuse nearly every one: any member access may throw.)
   // (An AI SDK call's options are built inside the deferred call, where a throw fails that call alone.)
-  const wrap = (!target.aiSdk && [request, ...moved.needed].some((n) => facts.mayThrow(n))) || loop.patterns.some((p) => p.type !== T.Identifier);
+  const wrap = (!bridged && [request, ...moved.needed].some((n) => facts.mayThrow(n))) || loop.patterns.some((p) => p.type !== T.Identifier);
 
   // An AI SDK call imports the bridge, which imports the provider's helper beside it.
   const aiSdk = target.aiSdk
     ? { path: aiSdkBridgePath(target.aiSdk.helperKind, helperPath), kind: target.aiSdk.helperKind, siblingExtension: '' }
     : undefined;
   if (aiSdk) aiSdk.siblingExtension = importExtension(parsed.ast, moduleKind, file, aiSdk.path, style) ?? '';
-  const specifier = helperSpecifier(parsed.ast, file, moduleKind, aiSdk?.path ?? helperPath, style);
+  const langChain = target.langChain
+    ? { path: langChainBridgePath(target.langChain.helperKind, helperPath), kind: target.langChain.helperKind, siblingExtension: '' }
+    : undefined;
+  if (langChain) langChain.siblingExtension = importExtension(parsed.ast, moduleKind, file, langChain.path, style) ?? '';
+  const specifier = helperSpecifier(parsed.ast, file, moduleKind, aiSdk?.path ?? langChain?.path ?? helperPath, style);
   const planned = planImports(parsed.ast, [{ specifier, name: endpoint.helper }, ...(wrap ? [{ specifier, name: 'batchwiseRequest' }] : [])], used);
   const [helperName, requestName] = planned.map((p) => p.local);
 
@@ -422,17 +446,17 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
       .map((line, i) => (i === 0 ? line : line.replace(new RegExp(`^[ \\t]{0,${Math.max(0, shift)}}`), '')))
       .join('\n');
   // An AI SDK call is batched as itself, deferred (`() => generateText({ … })`): the bridge runs it, and its result keeps the call's own types.
-  const requestText = target.aiSdk ? `() => ${src(client)}(${dedent(src(request))})` : dedent(src(request));
+  const requestText = bridged ? `() => ${src(client)}(${dedent(src(request))})` : dedent(src(request));
   const mapBody = moved.needed.length
     ? `{\n${moved.needed
         .sort((a, b) => a.range[0] - b.range[0])
         .map((d) => `${anchorIndent}  ${dedent(srcWithoutComments(d)).replace(/\n/g, '\n  ')}`)
         .join('\n')}\n${anchorIndent}  return ${requestText.replace(/\n/g, '\n  ')};\n${anchorIndent}}`
-    : request.type === T.ObjectExpression && !target.aiSdk
+    : request.type === T.ObjectExpression && !bridged
       ? `(${requestText})`
       : requestText;
   const build = `(${loop.mapParams(unused, forRequest)}) => ${mapBody}`;
-  const run = `${loop.awaitsBatch ? 'await ' : ''}${helperName}(${target.aiSdk ? '' : `${src(client)}, `}${items}.map(${wrap ? `${requestName}(${build})` : build}))`;
+  const run = `${loop.awaitsBatch ? 'await ' : ''}${helperName}(${bridged ? '' : `${src(client)}, `}${items}.map(${wrap ? `${requestName}(${build})` : build}))`;
   edits.push({ range: [loop.anchor.range[0], loop.anchor.range[0]], newText: hoisted.replace('$RUN', run) + anchorIndent });
   for (const d of dropped) edits.push({ range: [parsed.text.lastIndexOf('\n', d.range[0] - 1), d.range[1]], newText: '' });
   // A declaration only the request read, kept where it was because building it may throw there, ahead of
@@ -452,7 +476,7 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
     edits.push({ range: [use.expression.range[0], use.expression.range[1]], newText: resultAccess });
   }
   edits.push(...importEdits(parsed.ast, parsed.text, moduleKind, planned, lastImport(parsed.ast)));
-  return { ok: true, plan: { edits: keepComments(parsed.text, parsed.ast.comments ?? [], edits), moduleKind, typescript, helperKind, helperPath, changes: loop.materialised, ...(aiSdk ? { aiSdk } : {}) } };
+  return { ok: true, plan: { edits: keepComments(parsed.text, parsed.ast.comments ?? [], edits), moduleKind, typescript, helperKind, helperPath, changes: loop.materialised, ...(aiSdk ? { aiSdk } : {}), ...(langChain ? { langChain } : {}) } };
 }
 
 /**

@@ -139,7 +139,11 @@ export function helperVariantFor(provider: RewriteProvider, sdk: SdkVersion | un
  * else the lowest version the nearest package.json's range allows; undefined when none says.
  */
 export function sdkVersionFor(provider: RewriteProvider, file: string, read: ProjectSource['read']): SdkVersion | undefined {
-  const pkg = SDK_PACKAGE[provider];
+  return packageVersionFor(SDK_PACKAGE[provider], file, read);
+}
+
+/** The version of any package the project around `file` has, read as sdkVersionFor reads the SDK's. */
+export function packageVersionFor(pkg: string, file: string, read: ProjectSource['read']): SdkVersion | undefined {
   const dirs = ancestors(dirname(file));
   for (const dir of dirs) {
     const path = joinPath(dir, `node_modules/${pkg}/package.json`);

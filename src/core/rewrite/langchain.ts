@@ -1,0 +1,194 @@
+// LangChain.js model calls under the loop hoist: `invoke` of a `ChatOpenAI` or `ChatAnthropic`, and
+// `embedQuery` / `embedDocuments` of an `OpenAIEmbeddings`, made in the same file. As for the AI SDK, the call
+// stays LangChain's own: the generated bridge runs `() => model.invoke(input)` and batches the HTTP request
+// LangChain's client sends, so the message parsing, the `AIMessage` and the errors are LangChain's. What a
+// batch cannot keep (a stream, callbacks that run as the answer comes, a client Batchwise cannot see) is refused here.
+import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
+import { propertyName, unwrap } from '../syntax/nodes';
+import type { Node } from '../parse/walk';
+import { providerInfo } from '../detect/providers';
+import type { Provider } from '../model';
+import type { Binding, FileFacts } from './effects';
+import { moduleOf } from './aiSdk';
+import type { RewriteProvider } from './sdkVersion';
+
+export const LANGCHAIN_HELPER = 'runLangChainBatch';
+
+export type LangChainHelperKind = 'langchain-openai' | 'langchain-anthropic';
+
+/** The providers whose LangChain classes the bridge batches. */
+type LangChainProvider = Exclude<RewriteProvider, 'google'>;
+
+/** The provider packages and their classes the bridge batches, by provider. */
+export const LANGCHAIN_PACKAGES: Record<LangChainProvider, { source: string; classes: readonly string[] }> = {
+  openai: { source: '@langchain/openai', classes: ['ChatOpenAI', 'OpenAIEmbeddings'] },
+  anthropic: { source: '@langchain/anthropic', classes: ['ChatAnthropic'] },
+};
+
+/**
+ * The first release of each package whose client sends through the global `fetch` (openai 5, @anthropic-ai/sdk
+ * 0.50; read in their package.json dependencies): the bridge holds back requests sent through it. Earlier
+ * releases send through node-fetch, and their calls would go out one by one, unbatched.
+ */
+export const LANGCHAIN_FLOOR: Record<LangChainProvider, { version: string; why: string }> = {
+  openai: { version: '0.5.14', why: 'the first release on openai 5, which sends through the global fetch' },
+  anthropic: { version: '0.3.23', why: 'the first release on @anthropic-ai/sdk 0.52, which sends through the global fetch' },
+};
+
+/** The methods the bridge runs, by the api the catalogue gives their call sites. */
+const METHODS: Record<string, string> = { 'langchain.invoke': 'invoke', 'langchain.embedQuery': 'embedQuery', 'langchain.embedDocuments': 'embedDocuments' };
+
+/** Methods of a model that read it and make something new, never change it. */
+const READS_MODEL = new Set(['invoke', 'batch', 'stream', 'streamEvents', 'embedQuery', 'embedDocuments', 'withStructuredOutput', 'bindTools', 'bind', 'withConfig', 'withRetry', 'withFallbacks', 'pipe', 'getNumTokens']);
+
+const ALL_AT_ONCE = 'the batch needs every call to have sent its request before it sends them together, and a limit keeps the later calls waiting for the earlier ones\' answers, which would never come';
+
+/** Classes that limit how many of their calls run at once unless told otherwise (`maxConcurrency`), and their default. */
+const LIMITED_BY_DEFAULT: Record<string, number> = { OpenAIEmbeddings: 2 };
+
+/** Constructor fields a batch cannot keep, and why (the others go into the request LangChain builds). */
+const REFUSED_FIELDS: Record<string, string> = {
+  callbacks: 'passes `callbacks`, which LangChain runs as each answer arrives, in the loop; after the rewrite they would all run at the batch\'s end',
+  verbose: 'sets `verbose`, which logs each call as its answer arrives, in the loop; after the rewrite every log would come at the batch\'s end',
+  maxConcurrency: `sets \`maxConcurrency\`: ${ALL_AT_ONCE}`,
+  createClient: 'makes its own client (`createClient`), whose requests Batchwise cannot see',
+  cache: 'sets `cache`: in the loop a repeated input is answered from the cache, after the first answer; in a batch every call is sent before any answer comes, so repeats would be sent (and charged) too, and could answer differently',
+  streamUsage: 'sets `streamUsage`, which only means something for a streamed answer (batch results do not stream)',
+};
+
+/** Client settings that decide where and how requests go. */
+const CLIENT_FIELDS = new Set(['configuration', 'clientOptions']);
+const URL_FIELDS = new Set(['baseURL', 'anthropicApiUrl', 'apiUrl']);
+const PROVIDER_HOSTS = new Set(['api.openai.com', 'api.anthropic.com']);
+
+export interface LangChainCall {
+  provider: LangChainProvider;
+  helperKind: LangChainHelperKind;
+  /** `model.invoke` as written: the bridge calls it. */
+  fn: Node;
+  /** The model's binding: it must be made before the loop, outside it. */
+  model: Binding;
+}
+
+/** Whether the call site is one the LangChain bridge may take: the model it is made on, and the arguments. */
+export function langChainCallProblem(api: string, provider: string, call: TSESTree.CallExpression, facts: FileFacts, batch = false): LangChainCall | string {
+  const method = batch && api === 'langchain.batch' ? 'batch' : METHODS[api];
+  if (!method) {
+    const name = api.replace(/^langchain\./, '');
+    if (name === 'stream') return 'a LangChain `stream` call: its chunks are read as the answer arrives, and batch results do not stream; use `invoke` to get a fix';
+    return `no batch rewrite for LangChain's \`${name}\``;
+  }
+  if (provider !== 'openai' && provider !== 'anthropic') {
+    return `a LangChain call with a ${providerInfo(provider as Provider).label} model: the batch rewrite of LangChain calls covers ChatOpenAI and OpenAIEmbeddings (@langchain/openai) and ChatAnthropic (@langchain/anthropic)`;
+  }
+  const callee = unwrap(call.callee);
+  const object = callee.type === T.MemberExpression ? unwrap(callee.object) : null;
+  if (callee.type !== T.MemberExpression || propertyName(callee.property, callee.computed) !== method || object?.type !== T.Identifier) {
+    return `the call is not written as \`model.${method}(…)\` on a model made in this file`;
+  }
+  const made = modelProblem(provider, object, facts);
+  if (typeof made === 'string') return made;
+  if (call.arguments.length !== 1 || call.arguments[0].type === T.SpreadElement) {
+    return call.arguments.length > 1
+      ? `the call passes options (\`${facts.quote(call.arguments[1])}\`): callbacks, a signal or a config act on the live call, which a request waiting in a batch is not; pass only the input to get a fix`
+      : `the call passes ${call.arguments.length === 0 ? 'no input' : 'a spread argument'}; write it as model.${method}(input) to get a fix`;
+  }
+  return { provider, helperKind: provider === 'openai' ? 'langchain-openai' : 'langchain-anthropic', fn: callee, model: made };
+}
+
+/** The binding of a model made in this file (`const model = new ChatOpenAI({ … })`) with settings the batch keeps; or why not. */
+function modelProblem(provider: LangChainProvider, id: TSESTree.Identifier, facts: FileFacts): Binding | string {
+  const { source, classes } = LANGCHAIN_PACKAGES[provider];
+  const write = `make it in this file as \`const ${id.name} = new ${classes[0]}({ … })\` (${classes.join(' or ')} imported from '${source}') to get a fix`;
+  const b = facts.bindingOf(id);
+  const init = b?.kind === 'const' && b.path?.length === 0 && b.declarator?.init ? unwrap(b.declarator.init) : null;
+  if (!b || !init) return `the model \`${id.name}\` is made elsewhere, so Batchwise cannot see its settings (streaming, callbacks, a client of its own); ${write}`;
+  if (init.type === T.CallExpression) {
+    const how = init.callee.type === T.MemberExpression ? propertyName(init.callee.property, init.callee.computed) : null;
+    if (how === 'bindTools') return `the model \`${id.name}\` has tools bound (\`${facts.quote(init)}\`): a tool call is a further step (an agent's), which a batch cannot take; keep this call unbatched`;
+    if (how === 'pipe') return `\`${id.name}\` is a chain (\`${facts.quote(init)}\`), whose steps around the model Batchwise does not follow; call the model itself in the loop (model.invoke(messages)) to get a fix`;
+    if (how === 'withStructuredOutput') return `the model \`${id.name}\` is made by \`withStructuredOutput\`, which the batch rewrite does not cover yet; invoke the chat model itself to get a fix`;
+    return `the model \`${id.name}\` is made by \`${facts.quote(init)}\`, not by a LangChain chat model's constructor; ${write}`;
+  }
+  if (init.type !== T.NewExpression || init.callee.type !== T.Identifier) return `the model \`${id.name}\` is \`${facts.quote(init)}\`; ${write}`;
+  const from = moduleOf(facts.bindingOf(init.callee));
+  if (from?.source !== source || !classes.includes(from.imported)) return `the model \`${id.name}\` is made by \`${facts.quote(init.callee)}\`, not a class of ${source} the batch rewrite covers; ${write}`;
+  if (init.arguments.length > 1 || init.arguments.some((a) => a.type === T.SpreadElement)) return `the model is made with arguments Batchwise cannot read (\`${facts.quote(init)}\`); ${write}`;
+  const fields = init.arguments[0] ? unwrap(init.arguments[0]) : null;
+  if (fields && fields.type !== T.ObjectExpression) {
+    return `the model's settings are \`${facts.quote(fields)}\`, not an object literal, so Batchwise cannot see whether they ask for what a batch cannot do (streaming, callbacks, a client of its own); write them out in the constructor to get a fix`;
+  }
+  const problem = fields ? fieldsProblem(fields, facts) : null;
+  if (problem) return `the model \`${id.name}\` ${problem}; keep this call unbatched`;
+  const limit = LIMITED_BY_DEFAULT[from.imported];
+  const unlimited = fields?.properties.some((p) => p.type === T.Property && propertyName(p.key, p.computed) === 'maxConcurrency');
+  if (limit !== undefined && !unlimited) {
+    return `\`${id.name}\` is an ${from.imported}, which runs at most ${limit} calls at once unless told otherwise (\`maxConcurrency\`); ${ALL_AT_ONCE}; set \`maxConcurrency: Infinity\` in its settings to get a fix`;
+  }
+  // The calls go through the model as it is when each is made: nothing may change it or hand it on.
+  for (const ref of facts.referencesOf(b)) {
+    const parent = facts.parents.get(ref);
+    const grand = parent ? facts.parents.get(parent) : undefined;
+    const name = parent?.type === T.MemberExpression && parent.object === ref ? propertyName(parent.property, parent.computed) : null;
+    if (name && READS_MODEL.has(name) && grand?.type === T.CallExpression && grand.callee === parent) continue;
+    return `the code uses the model \`${id.name}\` otherwise than by calling its methods (line ${facts.line(ref)}: \`${facts.quote(parent ?? ref)}\`), so Batchwise cannot show the calls see it as the loop would; keep this call unbatched`;
+  }
+  return b;
+}
+
+/** Why the constructor's fields ask for what a batch cannot do, or null. */
+function fieldsProblem(fields: TSESTree.ObjectExpression, facts: FileFacts): string | null {
+  for (const p of fields.properties) {
+    if (p.type === T.SpreadElement) return `spreads \`${facts.quote(p.argument)}\` into its settings, so Batchwise cannot see whether they ask for a stream, callbacks or a client of its own`;
+    const key = propertyName(p.key, p.computed);
+    if (key === null) return `has a computed setting (\`${facts.quote(p.key)}\`)`;
+    const value = unwrap(p.value);
+    if (key === 'streaming') {
+      if (value.type === T.Literal && value.value === false) continue;
+      return `sets \`streaming: ${facts.quote(value)}\`: LangChain then streams each answer, and batch results do not stream`;
+    }
+    if (key in REFUSED_FIELDS) {
+      if (value.type === T.Literal && value.value === false) continue;
+      if (key === 'maxConcurrency' && value.type === T.Identifier && value.name === 'Infinity') continue;
+      return REFUSED_FIELDS[key];
+    }
+    if (value.type === T.ArrowFunctionExpression || value.type === T.FunctionExpression) return `passes a function (\`${key}\`), which LangChain calls around the live request`;
+    if (URL_FIELDS.has(key)) {
+      const url = urlProblem(value, facts);
+      if (url) return url;
+    }
+    if (!CLIENT_FIELDS.has(key)) continue;
+    if (value.type !== T.ObjectExpression) return `passes client settings (\`${key}\`) that are not an object literal, so Batchwise cannot see where its requests go`;
+    for (const q of value.properties) {
+      if (q.type === T.SpreadElement) return `spreads \`${facts.quote(q.argument)}\` into its client settings, so Batchwise cannot see where its requests go`;
+      const inner = propertyName(q.key, q.computed);
+      if (inner === 'fetch') return 'gives its client a `fetch` of its own, which sends the requests past the batch';
+      if (inner !== null && URL_FIELDS.has(inner)) {
+        const url = urlProblem(unwrap(q.value), facts);
+        if (url) return url;
+      }
+    }
+  }
+  return null;
+}
+
+/** A literal base URL of a server other than the provider's (which mostly has no Batch API), or null; one read from the environment is taken as the provider's. */
+function urlProblem(value: Node, facts: FileFacts): string | null {
+  const literal = value.type === T.Literal && typeof value.value === 'string' ? value.value : value.type === T.TemplateLiteral && value.expressions.length === 0 ? value.quasis[0]?.value.cooked : null;
+  if (literal === null || literal === undefined) return null;
+  let host: string | null = null;
+  try {
+    host = new URL(literal).hostname;
+  } catch {
+    host = null;
+  }
+  if (host && PROVIDER_HOSTS.has(host)) return null;
+  return `sends its requests to \`${facts.quote(value)}\`, a server other than the provider's own API; OpenAI-compatible servers mostly have no Files or Batch API, so the batch would fail where the call works`;
+}
+
+/** The bridge sits beside the provider's helper: batchwise/openaiBatch.ts → batchwise/langchainOpenAI.ts. */
+export function langChainBridgePath(kind: LangChainHelperKind, providerHelperPath: string): string {
+  const slash = providerHelperPath.lastIndexOf('/');
+  const ext = /\.[cm]?[jt]s$/.exec(providerHelperPath)?.[0] ?? '';
+  return `${providerHelperPath.slice(0, slash + 1)}${kind === 'langchain-openai' ? 'langchainOpenAI' : 'langchainAnthropic'}${ext}`;
+}

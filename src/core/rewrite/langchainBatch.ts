@@ -1,0 +1,61 @@
+// Strategy 'batch-call': a LangChain `model.batch(inputs)` is batch-shaped already, and becomes
+// `runLangChainBatchAll(Array.from(inputs, (input) => () => model.invoke(input)))`: what LangChain's own
+// `batch` does (an `invoke` per input, answers in input order), with every request in one provider batch.
+// It rejects with a failed input's error as `batch` does (`batch` with the first to fail in time, the rewrite
+// with the first in input order: the same error where one input fails).
+import { parseSource, TSESTree } from '../parse/parse';
+import type { CallSite } from '../model';
+import { SyntaxModel } from '../syntax/model';
+import { factsFor, ModuleLookup } from './effects';
+import { importEdits, planImports } from './helperImports';
+import { keepComments } from './keepComments';
+import { langChainBridgePath, langChainCallProblem } from './langchain';
+import { findCall, HelperKind, helperPathFor, helperSpecifier, HoistCheck, isModuleCommonJs, lastImport, refuse } from './loopHoist';
+import type { ModuleStyle } from './moduleStyle';
+import { fileNames } from './names';
+
+export const BATCH_CALL = 'batch-call';
+
+export const LANGCHAIN_BATCH_ALL = 'runLangChainBatchAll';
+
+export function checkLangChainBatch(file: string, text: string, site: CallSite, helperPath: string, ast?: TSESTree.Program, style?: ModuleStyle, modules?: ModuleLookup): HoistCheck {
+  const parsed = ast ? { ok: true as const, ast, text } : parseSource(file, text);
+  if (!parsed.ok) return refuse(`the file does not parse (${parsed.message})`);
+  const call = findCall(parsed.ast, site.range);
+  if (!call) return refuse('the call is no longer where it was analysed; analyse the file again');
+  const facts = factsFor(SyntaxModel.of({ file, text, ast: parsed.ast }), modules);
+  const target = langChainCallProblem(site.api, site.provider, call, facts, true);
+  if (typeof target === 'string') return refuse(target);
+  const callee = target.fn as TSESTree.MemberExpression;
+  const src = (n: { range: [number, number] }) => parsed.text.slice(n.range[0], n.range[1]);
+
+  const helperKind: HelperKind = target.provider;
+  const providerHelper = helperPathFor(helperKind, helperPath);
+  const moduleKind = isModuleCommonJs(file, parsed.ast, text, style) ? 'cjs' : 'esm';
+  const bridgePath = langChainBridgePath(target.helperKind, providerHelper);
+  const specifier = helperSpecifier(parsed.ast, file, moduleKind, bridgePath, style);
+  const used = fileNames(parsed.ast);
+  const [planned] = planImports(parsed.ast, [{ specifier, name: LANGCHAIN_BATCH_ALL }], used);
+  let input = 'input';
+  for (let i = 2; used.has(input); i++) input = `input${i}`;
+  const inputs = call.arguments[0];
+  const model = src(callee.object);
+  const edits = [
+    { range: call.range, newText: `${planned.local}(Array.from(${src(inputs)}, (${input}) => () => ${model}.invoke(${input})))` },
+    ...importEdits(parsed.ast, parsed.text, moduleKind, [planned], lastImport(parsed.ast)),
+  ];
+  // The bridge imports the provider's helper beside it as this file imports the bridge.
+  const siblingExtension = /\.[cm]?js$/.exec(specifier)?.[0] ?? '';
+  return {
+    ok: true,
+    plan: {
+      edits: keepComments(parsed.text, parsed.ast.comments ?? [], edits),
+      moduleKind,
+      typescript: /\.[cm]?tsx?$/.test(file),
+      helperKind,
+      helperPath: providerHelper,
+      changes: null,
+      langChain: { path: bridgePath, kind: target.helperKind, siblingExtension },
+    },
+  };
+}
