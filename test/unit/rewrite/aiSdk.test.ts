@@ -4,7 +4,7 @@
 // fake providers it prints exactly what the original prints, every request answered and with one rejected.
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ts from 'typescript';
 import { Analyzer } from '../../../src/core/analyze';
@@ -16,18 +16,13 @@ import { FIXTURES, REPO_ROOT } from '../helpers';
 import { FakeOpenAI, startFakeOpenAI } from '../../fake-provider/openai';
 import { FakeAnthropic, startFakeAnthropic } from '../../fake-provider/anthropic';
 import { run as runProgram, RunResult, writeRunnable } from './differential/check';
-import { ensurePackages, sdkCacheDir } from '../../support/sdkMatrix';
+import { aiSdkModules, AiSdkRelease } from '../../support/aiSdkReleases';
 
 const root = join(FIXTURES, 'rewrite-ai-sdk');
 const cases = readdirSync(root).sort();
 const WORK = join(REPO_ROOT, 'test-output', 'rewrite-ai-sdk');
 
-/** The AI SDK releases the fixtures are written for: one of each major the rewrite follows. */
-const RELEASES = {
-  v5: ['ai@5.0.277', '@ai-sdk/openai@2.0.130', '@ai-sdk/anthropic@2.0.112', 'zod@3.25.76'],
-  v4: ['ai@4.3.6', '@ai-sdk/openai@1.3.9', '@ai-sdk/anthropic@1.2.9', 'zod@3.25.76'],
-} as const;
-type Release = keyof typeof RELEASES;
+type Release = AiSdkRelease;
 const releaseOf = (name: string): Release => (name.startsWith('v4-') ? 'v4' : 'v5');
 
 /** What a project with the AI SDK and the official clients lists (a fixture's own package.json wins). */
@@ -161,21 +156,6 @@ test('the bridge imports the provider helper beside it with the extension the pr
 
 // ---- against the AI SDK releases and the fakes
 
-/** A node_modules for one release: the AI SDK packages from the cache, the official clients and Node's types from ours. */
-async function modulesFor(release: Release): Promise<string> {
-  const cache = await ensurePackages(join(sdkCacheDir(), `ai-sdk-${release}`), [...RELEASES[release]]);
-  const modules = join(WORK, release, 'node_modules');
-  rmSync(modules, { recursive: true, force: true });
-  mkdirSync(join(modules, '@types'), { recursive: true });
-  for (const entry of readdirSync(join(cache, 'node_modules'))) {
-    if (entry.startsWith('.')) continue;
-    if (entry !== '@types') symlinkSync(join(cache, 'node_modules', entry), join(modules, entry));
-    else for (const types of readdirSync(join(cache, 'node_modules', entry))) if (types !== 'node') symlinkSync(join(cache, 'node_modules', entry, types), join(modules, entry, types));
-  }
-  for (const ours of ['openai', '@anthropic-ai']) if (!existsSync(join(modules, ours))) symlinkSync(join(REPO_ROOT, 'node_modules', ours), join(modules, ours));
-  symlinkSync(join(REPO_ROOT, 'node_modules', '@types', 'node'), join(modules, '@types', 'node'));
-  return modules;
-}
 
 function typeErrors(release: Release, variant: 'before' | 'after'): string[] {
   const files: string[] = [];
@@ -204,7 +184,7 @@ test('every rewritten program type-checks (strict) against the AI SDK release it
 
 let fakes: { ok: { openai: FakeOpenAI; anthropic: FakeAnthropic }; reject: { openai: FakeOpenAI; anthropic: FakeAnthropic } };
 before(async () => {
-  for (const release of ['v5', 'v4'] as const) await modulesFor(release);
+  for (const release of ['v5', 'v4'] as const) await aiSdkModules(release, join(WORK, release));
   fakes = {
     ok: { openai: await startFakeOpenAI(), anthropic: await startFakeAnthropic() },
     // Each fixture sends one request mentioning one of these words.
