@@ -1,6 +1,6 @@
 // A lazily parsed view of the project: parses a file the first time a stage asks for it,
 // resolves relative imports against the known file list.
-import { parseConfigFileTextToJson } from 'typescript';
+import { typescript } from './heavy';
 import { parseSource, ParseResult, TOO_DEEP_TO_PARSE, TSESTree } from './parse/parse';
 import { SyntaxModel } from './syntax/model';
 import type { AnalysisError, ProjectSource } from './model';
@@ -260,7 +260,7 @@ export class ProjectIndex {
     this.configByPath.set(path, null); // an `extends` cycle ends here
     const text = depth > 8 ? undefined : this.source.read(path);
     if (text === undefined) return null;
-    const { config } = parseConfigFileTextToJson(path, text);
+    const { config } = typescript().parseConfigFileTextToJson(path, text);
     const raw = (config ?? {}) as { extends?: unknown; compilerOptions?: { baseUrl?: unknown; paths?: unknown } };
     const dir = dirname(path);
     let merged: ModuleConfig = { baseUrl: null, aliases: [], pathsBase: dir };

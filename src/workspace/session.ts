@@ -22,7 +22,7 @@ import { applyProjectConfig, chooseHelperPath, DEFAULT_HELPER_PATH, loadProjectC
 import { creationProblem } from './insideRoot';
 import { pipelineStagesFor, planRewrite } from './stages';
 import { FixPermit, gateFix, permits } from '../core/rewrite/gate';
-import { AuditCacheOptions, cacheKey, engineIdentity, loadCachedResult, readHash, saveCachedResult } from './cache';
+import { AuditCacheOptions, cacheKey, currentStamp, engineIdentity, FileStamp, loadCachedResult, readHash, RecordedRead, saveCachedResult, stampBeforeRead } from './cache';
 
 export type FixOutcome = { ok: true; fix: Fix } | { ok: false; reason: string };
 
@@ -42,6 +42,8 @@ export interface SessionOptions {
 interface CachedText {
   text?: string;
   error?: string;
+  /** The file's stamp just before it was read, when the audit cache is on and the file had settled. */
+  stamp?: FileStamp;
 }
 
 export class WorkspaceSession {
@@ -135,7 +137,7 @@ export class WorkspaceSession {
   }
 
   /** Every read of the analysis running now, when its result is to be cached: 'r:' sources, 'a:' other files, each with readHash. */
-  private recording: Map<string, string> | null = null;
+  private recording: Map<string, RecordedRead> | null = null;
 
   /** The cached whole-workspace result, when the cache is on and nothing it depends on changed; the key to save under otherwise. */
   private cacheLookup(): { key: string; hit: AnalysisResult | null } | null {
@@ -149,14 +151,20 @@ export class WorkspaceSession {
       files: source.files,
       configFiles: source.configFiles ?? [],
     });
-    const hit = loadCachedResult(cache.location, key, (tagged) => {
-      const path = tagged.slice(2);
-      if (tagged.startsWith('r:')) {
-        const text = this.read(path);
-        return readHash(text, text === undefined ? this.texts.get(path)?.error : undefined);
-      }
-      return readHash(this.readAny(path), undefined);
-    });
+    const hit = loadCachedResult(
+      cache.location,
+      key,
+      (tagged) => {
+        const path = tagged.slice(2);
+        if (tagged.startsWith('r:')) {
+          const text = this.read(path);
+          return readHash(text, text === undefined ? this.texts.get(path)?.error : undefined);
+        }
+        return readHash(this.readAny(path), undefined);
+      },
+      // An open editor's text is compared by content; a file on disk by its stamp first.
+      (tagged) => (this.overlays.has(tagged.slice(2)) ? undefined : currentStamp(join(this.root, tagged.slice(2)))),
+    );
     return { key, hit };
   }
 
@@ -172,7 +180,7 @@ export class WorkspaceSession {
 
   private async recordedAsync(cached: { key: string } | null, isCancelled: (() => boolean) | undefined, run: () => Promise<AnalysisResult>): Promise<AnalysisResult> {
     if (!cached) return run();
-    const recording = new Map<string, string>();
+    const recording = new Map<string, RecordedRead>();
     this.recording = recording;
     try {
       const result = await run();
@@ -301,7 +309,10 @@ export class WorkspaceSession {
   private read(rel: string): string | undefined {
     const text = this.readSource(rel);
     // Hashed once per analysis: the analysis reads a file's text many times, and it does not change in between.
-    if (this.recording && !this.recording.has(`r:${rel}`)) this.recording.set(`r:${rel}`, readHash(text, text === undefined ? this.texts.get(rel)?.error : undefined));
+    if (this.recording && !this.recording.has(`r:${rel}`)) {
+      const cached = this.overlays.has(rel) ? undefined : this.texts.get(rel);
+      this.recording.set(`r:${rel}`, { hash: readHash(text, text === undefined ? cached?.error : undefined), stamp: cached?.stamp });
+    }
     return text;
   }
 
@@ -310,11 +321,12 @@ export class WorkspaceSession {
     if (overlay !== undefined) return overlay;
     let cached = this.texts.get(rel);
     if (!cached) {
+      const stamp = this.sessionOptions.cache ? stampBeforeRead(join(this.root, rel)) : undefined;
       if (isSourceFile(rel)) {
         const outcome = readSourceFile(join(this.root, rel));
-        cached = outcome.ok ? { text: outcome.text } : { error: outcome.message };
+        cached = outcome.ok ? { text: outcome.text, stamp } : { error: outcome.message, stamp };
       } else {
-        cached = { text: this.readAny(rel) };
+        cached = { text: this.readAny(rel), stamp };
       }
       this.texts.set(rel, cached);
     }
@@ -323,8 +335,10 @@ export class WorkspaceSession {
 
   /** Project metadata files (package.json, tsconfig.json) and the helper module: plain reads, absent is fine. */
   private readAny(rel: string): string | undefined {
+    const overlaid = this.overlays.has(toPosix(rel));
+    const stamp = this.recording && !overlaid && !this.recording.has(`a:${rel}`) ? stampBeforeRead(join(this.root, rel)) : undefined;
     const text = this.readOther(rel);
-    if (this.recording && !this.recording.has(`a:${rel}`)) this.recording.set(`a:${rel}`, readHash(text, undefined));
+    if (this.recording && !this.recording.has(`a:${rel}`)) this.recording.set(`a:${rel}`, { hash: readHash(text, undefined), stamp });
     return text;
   }
 

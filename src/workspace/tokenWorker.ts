@@ -2,6 +2,7 @@
 // count through the shared memory the caller waits on. Started by tokenThread.ts; not imported.
 import { parentPort, workerData } from 'node:worker_threads';
 import { countWithEncoding, EncodingName } from '../core/estimate/tokens';
+import { tiktokenRanks } from '../core/heavy';
 
 const state = new Int32Array(workerData.shared as SharedArrayBuffer);
 const started = Date.now();
@@ -9,6 +10,9 @@ const started = Date.now();
 // models use it, and it takes the longest); cl100k_base loads with the first count that needs it, here
 // too, not on the caller's thread.
 countWithEncoding('warm', 'o200k_base');
+// cl100k_base's ranks are read now too (the encoding itself is built with its first count): a first
+// embedding count then fits in the caller's wait.
+tiktokenRanks('cl100k_base');
 parentPort!.postMessage({ type: 'ready', ms: Date.now() - started });
 
 parentPort!.on('message', (m: { seq: number; text: string; encoding: EncodingName }) => {

@@ -28,6 +28,17 @@ export const SDK_MATRIX: MatrixEntry[] = [
   { provider: 'anthropic', version: '1.16.0', why: 'the latest 1.x' },
 ];
 
+/**
+ * The @google/genai releases the Gemini helper is checked against (test/unit/rewrite/geminiSdkMatrix.test.ts).
+ * 3.x needs Node 22 (its `engines`), so it is not run here, on Node 20.
+ */
+export const GEMINI_SDK_MATRIX: MatrixEntry[] = [
+  { provider: 'google', version: '1.39.0', why: 'the oldest the helper supports (answers give back their metadata)' },
+  { provider: 'google', version: '1.41.0', why: 'the first with retryOptions' },
+  { provider: 'google', version: '1.52.0', why: 'the latest 1.x' },
+  { provider: 'google', version: '2.30.0', why: 'the latest 2.x, the last for Node 20' },
+];
+
 const ROOT = resolve(__dirname, '..', '..', '..');
 
 export function sdkCacheDir(): string {

@@ -41,12 +41,35 @@ test('the activation bundle is tiny, the client bundle small, and the server bun
   // bounds that catch the client library or the engine coming back into activation's path.
   assert.ok(activation < 50_000, `dist/extension.js is ${activation} bytes`);
   assert.ok(client < 1_000_000, `dist/client.js is ${client} bytes`);
-  assert.ok(server > 10 * client, `dist/languageServer.js is ${server} bytes`);
+  assert.ok(server > 4 * client, `dist/languageServer.js is ${server} bytes`);
   // Names only the TypeScript compiler and js-tiktoken carry.
   for (const bundle of ['extension.js', 'client.js']) {
     const text = readFileSync(join(DIST, bundle), 'utf8');
     for (const marker of ['createSourceFile', 'o200k_base', 'typescript-estree']) assert.ok(!text.includes(marker), `dist/${bundle} contains ${marker}`);
   }
   const serverText = readFileSync(join(DIST, 'languageServer.js'), 'utf8');
-  for (const marker of ['createSourceFile', 'typescript-estree']) assert.ok(serverText.includes(marker), `dist/languageServer.js lacks ${marker}`);
+  assert.ok(serverText.includes('function detectInFile'), 'dist/languageServer.js holds the engine');
+});
+
+test('the engine bundles load TypeScript, the parser and the token ranks from dist/vendor/ on first use, never at start', () => {
+  const vendored = { 'typescript.js': 'function createScanner(', 'typescript-estree.js': 'convertProgram()', 'o200k_base.js': 'pat_str', 'cl100k_base.js': 'pat_str' };
+  for (const [file, marker] of Object.entries(vendored)) {
+    assert.ok(readFileSync(join(DIST, 'vendor', file), 'utf8').includes(marker), `dist/vendor/${file} lacks ${marker}`);
+  }
+  // The parser's bundle requires the compiler's file, not a copy of its own.
+  const estree = readFileSync(join(DIST, 'vendor', 'typescript-estree.js'), 'utf8');
+  assert.match(estree, /require\("\.\/typescript\.js"\)/);
+  assert.ok(!estree.includes('function createScanner('), 'dist/vendor/typescript-estree.js holds a copy of TypeScript');
+  for (const bundle of ['cli.js', 'languageServer.js', 'tokenWorker.js']) {
+    const text = readFileSync(join(DIST, bundle), 'utf8');
+    assert.ok(!text.includes('function createScanner('), `dist/${bundle} holds TypeScript itself`);
+    // Every require of a vendored file sits inside a function (src/core/heavy.ts), never at a module's top level.
+    const topLevel = text.split('\n').filter((line) => /^(var|const|let) [\w$]+ = .*require\("\.\/vendor\//.test(line));
+    assert.deepEqual(topLevel, [], `dist/${bundle} requires a vendored library at start`);
+  }
+  const cli = readFileSync(join(DIST, 'cli.js'), 'utf8');
+  for (const file of Object.keys(vendored)) assert.ok(cli.includes(`require("./vendor/${file}")`), `dist/cli.js never requires ./vendor/${file}`);
+  // The cache's engine identity covers the vendored files.
+  const manifest = JSON.parse(readFileSync(join(DIST, 'vendor', 'manifest.json'), 'utf8')) as Record<string, string>;
+  assert.deepEqual(Object.keys(manifest).sort(), Object.keys(vendored).sort());
 });

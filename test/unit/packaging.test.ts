@@ -37,12 +37,12 @@ test('the .vsix holds the bundle, webview assets, schema and rule docs, and noth
     assert.equal(res.status, 0, res.stderr + res.stdout);
     const names = await entries(vsix);
     const files = names.filter((n) => n.startsWith('extension/')).map((n) => n.slice('extension/'.length));
-    for (const required of ['package.json', 'readme.md', 'dist/extension.js', 'dist/client.js', 'dist/server.js', 'dist/languageServer.js', 'dist/tokenWorker.js', 'media/report.js', 'media/report.css', 'schemas/batchwise.config.schema.json']) {
+    for (const required of ['package.json', 'readme.md', 'dist/extension.js', 'dist/client.js', 'dist/server.js', 'dist/languageServer.js', 'dist/tokenWorker.js', 'dist/vendor/typescript.js', 'dist/vendor/typescript-estree.js', 'dist/vendor/o200k_base.js', 'media/report.js', 'media/report.css', 'schemas/batchwise.config.schema.json']) {
       assert.ok(files.some((f) => f.toLowerCase() === required.toLowerCase()), `${required} is missing from the package: ${files.join(', ')}`);
     }
     // Every rule page the diagnostics link to ships with it.
     for (const page of readdirSync(join(REPO_ROOT, 'docs', 'rules'))) assert.ok(files.includes(`docs/rules/${page}`), `docs/rules/${page}`);
-    const allowed = /^(package\.json|readme\.md|license(\.txt)?|changelog\.md|dist\/(extension|client|server|languageServer|tokenWorker)\.js|media\/[^/]+|schemas\/[^/]+\.json|docs\/rules\/[^/]+\.md)$/i;
+    const allowed = /^(package\.json|readme\.md|license(\.txt)?|changelog\.md|dist\/(extension|client|server|languageServer|tokenWorker)\.js|dist\/vendor\/(typescript|typescript-estree|o200k_base|cl100k_base)\.js|dist\/vendor\/manifest\.json|media\/[^/]+|schemas\/[^/]+\.json|docs\/rules\/[^/]+\.md)$/i;
     assert.deepEqual(files.filter((f) => !allowed.test(f)), [], 'only the allow-listed files');
     // The package's own metadata (vsce's manifest and content types) besides the extension folder.
     assert.deepEqual(names.filter((n) => !n.startsWith('extension/')).sort(), ['[Content_Types].xml', 'extension.vsixmanifest']);

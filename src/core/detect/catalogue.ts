@@ -122,7 +122,7 @@ export const CALL_SHAPES: SdkCallShape[] = [
   { dialect: 'anthropic', chain: ['beta', 'messages', 'create'], ...ANTHROPIC_MESSAGES, api: 'beta.messages' },
   { dialect: 'anthropic', chain: ['beta', 'messages', 'stream'], ...ANTHROPIC_MESSAGES, api: 'beta.messages', alwaysStreams: true },
   // Google Gen AI (`ai.models.generateContent({ model, contents })`) and its chats.
-  { dialect: 'google', chain: ['models', 'generateContent'], ...GEMINI_CONTENT },
+  { dialect: 'google', chain: ['models', 'generateContent'], ...GEMINI_CONTENT, batchHelper: 'runGenerateContentBatch' },
   { dialect: 'google', chain: ['models', 'generateContentStream'], ...GEMINI_CONTENT, alwaysStreams: true },
   { dialect: 'google', chain: ['models', 'embedContent'], api: 'embedContent', batchEndpoint: 'batches', promptProps: ['contents'], maxTokensProps: [], noOutput: true },
   { dialect: 'google', chain: ['$chat', 'sendMessage'], ...GEMINI_CONTENT, promptProps: ['message'] },
@@ -203,15 +203,15 @@ export function sdkShape(shape: SdkCallShape, provider: Provider, batchTier: boo
 }
 
 /** The endpoints the rewrite batches: the SDK call shapes that name a batch helper (OpenAI's and Anthropic's). */
-export function rewriteEndpoints(): { provider: Provider; chain: string[]; api: string; helper: string }[] {
+export function rewriteEndpoints(): { provider: Provider; chain: string[]; method: string; api: string; helper: string }[] {
   const seen = new Set<string>();
-  const out: { provider: Provider; chain: string[]; api: string; helper: string }[] = [];
+  const out: { provider: Provider; chain: string[]; method: string; api: string; helper: string }[] = [];
   for (const s of CALL_SHAPES) {
-    if (!s.batchHelper || (s.dialect !== 'openai' && s.dialect !== 'anthropic')) continue;
+    if (!s.batchHelper || (s.dialect !== 'openai' && s.dialect !== 'anthropic' && s.dialect !== 'google')) continue;
     const key = `${s.dialect}:${s.api}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push({ provider: s.dialect, chain: s.chain.slice(0, -1), api: s.api, helper: s.batchHelper });
+    out.push({ provider: s.dialect, chain: s.chain.slice(0, -1), method: s.chain[s.chain.length - 1], api: s.api, helper: s.batchHelper });
   }
   return out;
 }

@@ -1,8 +1,7 @@
 // Token counts with the model's own encoding (js-tiktoken: the tiktoken encodings, in JavaScript).
 // Claude's tokenizer is not public; its counts use o200k_base as an approximation, which the estimate states.
-import { Tiktoken } from 'js-tiktoken/lite';
-import o200kBase from 'js-tiktoken/ranks/o200k_base';
-import cl100kBase from 'js-tiktoken/ranks/cl100k_base';
+import type { Tiktoken } from 'js-tiktoken/lite';
+import { tiktokenLite, tiktokenRanks } from '../heavy';
 
 export type EncodingName = 'o200k_base' | 'cl100k_base';
 
@@ -13,7 +12,6 @@ export type EncodingName = 'o200k_base' | 'cl100k_base';
  */
 export type TokenCounter = (text: string, encoding: EncodingName) => number | undefined;
 
-const RANKS = { o200k_base: o200kBase, cl100k_base: cl100kBase };
 interface Encoder {
   encoding: Tiktoken;
   /** The encoding's own pre-tokenizer pattern, in a RegExp of our own (its lastIndex is ours to move). */
@@ -29,8 +27,8 @@ let counter: TokenCounter | null = null;
 function encoder(name: EncodingName): Encoder {
   let e = encoders.get(name);
   if (!e) {
-    const ranks = RANKS[name];
-    e = { encoding: new Tiktoken(ranks), pieces: new RegExp(ranks.pat_str, 'gu'), slices: new Map() };
+    const ranks = tiktokenRanks(name);
+    e = { encoding: new (tiktokenLite().Tiktoken)(ranks), pieces: new RegExp(ranks.pat_str, 'gu'), slices: new Map() };
     encoders.set(name, e);
   }
   return e;

@@ -1,6 +1,8 @@
-import { parse as parseEstree, TSESTree, AST_NODE_TYPES as NODE_TYPES } from '@typescript-eslint/typescript-estree';
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { AST_NODE_TYPES as NODE_TYPES } from '@typescript-eslint/types';
+import { typescriptEstree } from '../heavy';
 
-export { TSESTree };
+export type { TSESTree };
 /**
  * The node types, held here as a plain value: re-exported, every `T.CallExpression` in the engine would
  * call a chain of three module getters (a tenth of the analysis time of a file with thousands of calls).
@@ -75,7 +77,7 @@ export function parseSource(file: string, text: string): ParseResult {
   const jsx = ext === '.tsx' || ext === '.jsx' || ext === '.js' || ext === '.mjs' || ext === '.cjs';
   const source = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text; // keep offsets, drop the BOM
   try {
-    const ast = parseEstree(source, { loc: true, range: true, comment: true, jsx, errorOnUnknownASTType: false });
+    const ast = typescriptEstree().parse(source, { loc: true, range: true, comment: true, jsx, errorOnUnknownASTType: false });
     return { ok: true, file, text, ast, comments: ast.comments ?? [] };
   } catch (err) {
     // The parser recurses once per level of nesting: a file nested deeper than the stack allows is no syntax error.

@@ -15,6 +15,9 @@ import type { Binding, FileFacts } from './effects';
 import type { AiSdkHelperKind } from './helper';
 import type { RewriteProvider } from './sdkVersion';
 
+/** The providers whose AI SDK models the bridge takes. */
+type AiSdkProvider = Exclude<RewriteProvider, 'google'>;
+
 /** The AI SDK functions the bridge runs, by the api the catalogue gives their call sites. */
 export const AI_SDK_FUNCTIONS: Record<string, string> = {
   'ai-sdk.generateText': 'generateText',
@@ -26,10 +29,10 @@ export const AI_SDK_FUNCTIONS: Record<string, string> = {
 export const AI_SDK_HELPER = 'runAiSdkBatch';
 
 /** The provider packages whose default instance makes the models the bridge batches. */
-const PROVIDER_SOURCES: Record<RewriteProvider, string> = { openai: '@ai-sdk/openai', anthropic: '@ai-sdk/anthropic' };
+const PROVIDER_SOURCES: Record<AiSdkProvider, string> = { openai: '@ai-sdk/openai', anthropic: '@ai-sdk/anthropic' };
 
 /** The factories of the provider packages, which make an instance like the default one with settings of its own. */
-const FACTORIES: Record<RewriteProvider, string> = { openai: 'createOpenAI', anthropic: 'createAnthropic' };
+const FACTORIES: Record<AiSdkProvider, string> = { openai: 'createOpenAI', anthropic: 'createAnthropic' };
 
 /**
  * Settings of an instance the batch keeps: they shape the request the instance builds (key, base URL,
@@ -82,7 +85,7 @@ const UNREADABLE: Record<string, string> = {
 };
 
 export interface AiSdkCall {
-  provider: RewriteProvider;
+  provider: AiSdkProvider;
   helperKind: AiSdkHelperKind;
   /** The function called (`generateText`), as the code names it: the bridge calls it. */
   fn: Node;
@@ -130,7 +133,7 @@ export function aiSdkCallProblem(api: string, provider: string, call: TSESTree.C
 }
 
 /** The `openai('gpt-4o')` call making the model, in the options or through a const or a small helper of the file, from a provider instance Batchwise can follow; or why not. */
-function modelProblem(api: string, provider: RewriteProvider, model: Node, facts: FileFacts): { calls: TSESTree.CallExpression[]; changes?: string } | string {
+function modelProblem(api: string, provider: AiSdkProvider, model: Node, facts: FileFacts): { calls: TSESTree.CallExpression[]; changes?: string } | string {
   const source = PROVIDER_SOURCES[provider];
   const written = `write the model in the call as ${provider}('…')${/embed/.test(api) ? ` or ${provider}.embedding('…')` : ''}, with \`${provider}\` imported from '${source}', to get a fix`;
   const followed = followModel(provider, model, facts);
@@ -181,7 +184,7 @@ function fetchChanges(made: MadeInstance, facts: FileFacts): string | undefined 
  * and a helper of the file that only returns it (`function getModel() { return openai('…'); }`); with the
  * helper calls on the way, which make nothing but the model.
  */
-function followModel(provider: RewriteProvider, model: Node, facts: FileFacts): { made: Node; calls: TSESTree.CallExpression[] } | string {
+function followModel(provider: AiSdkProvider, model: Node, facts: FileFacts): { made: Node; calls: TSESTree.CallExpression[] } | string {
   const calls: TSESTree.CallExpression[] = [];
   let m = unwrap(model);
   for (let hop = 0; hop < 4; hop++) {
@@ -240,7 +243,7 @@ function madeInstance(b: Binding | undefined, facts: FileFacts): MadeInstance | 
 }
 
 /** Why the batch cannot go where an instance sends its requests, or null: its settings are read, and its base URL must be the provider's own. */
-function instanceProblem(provider: RewriteProvider, made: MadeInstance, facts: FileFacts): string | null {
+function instanceProblem(provider: AiSdkProvider, made: MadeInstance, facts: FileFacts): string | null {
   const quote = (n: Node) => {
     const s = made.model.src(n).replace(/\s+/g, ' ').trim();
     return s.length > 50 ? `${s.slice(0, 47)}…` : s;

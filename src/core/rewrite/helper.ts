@@ -1,6 +1,6 @@
 // The helper module's text for the project's SDK, in the language and module system the project uses.
-import { transpileModule, ModuleKind, ScriptTarget } from 'typescript';
-import { AI_SDK_BATCH_HELPER_TS, ANTHROPIC_BATCH_HELPER_TS, BATCH_QUEUE_HELPER_TS, OPENAI_BATCH_HELPER_TS } from './templates.generated';
+import { typescript } from '../heavy';
+import { AI_SDK_BATCH_HELPER_TS, ANTHROPIC_BATCH_HELPER_TS, BATCH_QUEUE_HELPER_TS, GEMINI_BATCH_HELPER_TS, OPENAI_BATCH_HELPER_TS } from './templates.generated';
 import { HelperVariant, newestVariant, RewriteProvider } from './sdkVersion';
 
 /** The helper modules the Quick Fix writes: a provider's batch helper, the batch queue, and the AI SDK's bridge to a provider's helper. */
@@ -13,9 +13,10 @@ export function helperModuleFor(helperPath: string, moduleKind: 'cjs' | 'esm', k
       ? BATCH_QUEUE_HELPER_TS
       : kind === 'ai-sdk-openai' || kind === 'ai-sdk-anthropic'
         ? aiSdkHelperSource(kind === 'ai-sdk-openai' ? 'openai' : 'anthropic', siblingExtension)
-        : renderTemplate(kind === 'anthropic' ? ANTHROPIC_BATCH_HELPER_TS : OPENAI_BATCH_HELPER_TS, variant ?? newestVariant(kind));
+        : renderTemplate(kind === 'anthropic' ? ANTHROPIC_BATCH_HELPER_TS : kind === 'google' ? GEMINI_BATCH_HELPER_TS : OPENAI_BATCH_HELPER_TS, variant ?? newestVariant(kind));
   if (/\.[cm]?ts$/.test(helperPath)) return source;
   const esm = moduleKind === 'esm' || /\.mjs$/.test(helperPath);
+  const { transpileModule, ModuleKind, ScriptTarget } = typescript();
   const { outputText } = transpileModule(source, {
     compilerOptions: { module: esm ? ModuleKind.ESNext : ModuleKind.CommonJS, target: ScriptTarget.ES2022, esModuleInterop: true, removeComments: false },
   });
@@ -26,7 +27,7 @@ export function helperModuleFor(helperPath: string, moduleKind: 'cjs' | 'esm', k
  * The AI SDK bridge for one provider: it imports that provider's batch helper beside it, by the
  * extension the project's imports need (`siblingExtension`, '' or '.js', '.mjs').
  */
-function aiSdkHelperSource(provider: RewriteProvider, siblingExtension: string): string {
+function aiSdkHelperSource(provider: Exclude<RewriteProvider, 'google'>, siblingExtension: string): string {
   const text = renderTemplate(AI_SDK_BATCH_HELPER_TS, { features: new Set([provider]), fits: '' });
   const sibling = provider === 'openai' ? 'openaiBatch' : 'anthropicBatch';
   return text.replaceAll(`from './${sibling}';`, `from './${sibling}${siblingExtension}';`).replaceAll('@sdk-provider', provider === 'openai' ? 'OpenAI' : 'Anthropic');

@@ -49,8 +49,8 @@ function choose(file: string, text: string, site: CallSite, helperPath: string, 
   if (sequential) return { strategy: LOOP_HOIST, check: { ok: false as const, reason: sequential } } as const;
   const hoist = checkLoopHoist(file, text, site, helperPath, ast, style, modules);
   if (hoist.ok) return { strategy: LOOP_HOIST, check: hoist } as const;
-  // The batch queue takes the providers' own calls only: an AI SDK call gets the loop hoist's answer.
-  if (site.api.startsWith('ai-sdk.')) return { strategy: LOOP_HOIST, check: hoist } as const;
+  // The batch queue takes the OpenAI and Anthropic clients' own calls only: an AI SDK or Gemini call gets the loop hoist's answer.
+  if (site.api.startsWith('ai-sdk.') || site.provider === 'google') return { strategy: LOOP_HOIST, check: hoist } as const;
   const queue = checkBatchQueue(file, text, site, helperPath, ast, style, modules);
   if (queue.ok) return { strategy: BATCH_QUEUE, check: queue } as const;
   // Both reasons, once each; a loop's own reason (break, for await, …) says enough.
@@ -210,7 +210,7 @@ function writtenFor(content: string, path: string, kind: HelperModule): string |
 
 /** The Quick Fix's title (without the 'Batchwise: ' prefix the editor adds). */
 export function fixTitle(strategy: string, provider: string): string {
-  const target = provider === 'anthropic' ? 'Anthropic Message Batches' : 'the OpenAI Batch API';
+  const target = provider === 'anthropic' ? 'Anthropic Message Batches' : provider === 'google' ? 'Gemini batch mode' : 'the OpenAI Batch API';
   return strategy === BATCH_QUEUE ? `Gather calls into ${target} (batch queue)` : `Move to ${target} (loop hoist)`;
 }
 

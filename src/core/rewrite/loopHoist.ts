@@ -32,17 +32,17 @@ import type { AiSdkHelperKind } from './helper';
 export const LOOP_HOIST = 'loop-hoist';
 export { importsDefault, indentLike, isPLimitLimiter, NOT_PER_ITEM } from './loopShape';
 
-export type HelperKind = 'openai' | 'anthropic';
+export type HelperKind = 'openai' | 'anthropic' | 'google';
 
 /** The endpoints the helpers batch, by provider and the member chain between the client and `.create`: read from the catalogue. */
-export const ENDPOINTS = rewriteEndpoints() as readonly { provider: HelperKind; chain: string[]; api: string; helper: string }[];
+export const ENDPOINTS = rewriteEndpoints() as readonly { provider: HelperKind; chain: string[]; method: string; api: string; helper: string }[];
 
-/** The other helpers sit beside the OpenAI one: batchwise/openaiBatch.ts → batchwise/anthropicBatch.ts, batchwise/batchQueue.ts. */
+/** The other helpers sit beside the OpenAI one: batchwise/openaiBatch.ts → batchwise/anthropicBatch.ts, batchwise/geminiBatch.ts, batchwise/batchQueue.ts. */
 export function helperPathFor(kind: HelperKind | 'queue', openaiHelperPath: string): string {
   if (kind === 'openai') return openaiHelperPath;
   const slash = openaiHelperPath.lastIndexOf('/');
   const ext = /\.[cm]?[jt]s$/.exec(openaiHelperPath)?.[0] ?? '';
-  return `${openaiHelperPath.slice(0, slash + 1)}${kind === 'queue' ? 'batchQueue' : 'anthropicBatch'}${ext}`;
+  return `${openaiHelperPath.slice(0, slash + 1)}${kind === 'queue' ? 'batchQueue' : kind === 'google' ? 'geminiBatch' : 'anthropicBatch'}${ext}`;
 }
 
 /** The AI SDK bridge sits beside the provider's helper: batchwise/openaiBatch.ts → batchwise/aiSdkOpenAI.ts. */
@@ -69,7 +69,7 @@ export type HoistCheck = { ok: true; plan: HoistPlan } | { ok: false; reason: st
 
 const AI_SDK_RESULT_FIELD: Record<string, string> = { 'ai-sdk.generateText': 'text', 'ai-sdk.generateObject': 'object', 'ai-sdk.embed': 'embedding', 'ai-sdk.embedMany': 'embeddings' };
 
-const LLM_METHOD_CHAINS = [/^(generateText|generateObject|streamText|streamObject|embed|embedMany)$/, /\.completions\.(create|stream|parse)$/, /\.messages\.(create|stream)$/, /\.responses\.(create|stream)$/, /\.embeddings\.create$/];
+const LLM_METHOD_CHAINS = [/^(generateText|generateObject|streamText|streamObject|embed|embedMany)$/, /\.models\.(generateContent|generateContentStream|embedContent)$/, /\.completions\.(create|stream|parse)$/, /\.messages\.(create|stream)$/, /\.responses\.(create|stream)$/, /\.embeddings\.create$/];
 
 export function refuse(reason: string): { ok: false; reason: string } {
   return { ok: false, reason };
@@ -155,21 +155,24 @@ export function callUnderFix(file: string, text: string, site: CallSite, ast?: T
   }
   const info = providerInfo(site.provider);
   if (!endpoint && !info.batchTier) return refuse(`${info.label} sells no batch tier, so there is nothing to batch: keep this call as it is (the verdict stands)`);
-  if (!endpoint && helperProvider !== 'openai' && helperProvider !== 'anthropic') {
-    return refuse(`no batch rewrite for ${info.label} yet: the batch helpers cover OpenAI (and Azure OpenAI) and Anthropic; ${info.label}'s own batch API would take these requests (the verdict and the estimate stand)`);
+  if (!endpoint && helperProvider !== 'openai' && helperProvider !== 'anthropic' && helperProvider !== 'google') {
+    return refuse(`no batch rewrite for ${info.label} yet: the batch helpers cover OpenAI (and Azure OpenAI), Anthropic and Gemini; ${info.label}'s own batch API would take these requests (the verdict and the estimate stand)`);
+  }
+  if (!endpoint && site.provider === 'google' && site.api === 'embedContent') {
+    return refuse('no batch rewrite for Gemini embedContent calls yet: batch embeddings (batches.createEmbeddings) are experimental in @google/genai and may change without notice (the verdict and the estimate stand)');
   }
   if (!endpoint) {
-    return refuse(`no batch rewrite for ${site.provider} ${site.api} calls; only OpenAI chat.completions, responses, embeddings, completions and moderations and Anthropic messages`);
+    return refuse(`no batch rewrite for ${site.provider} ${site.api} calls; only OpenAI chat.completions, responses, embeddings, completions and moderations, Anthropic messages and Gemini models.generateContent`);
   }
   // The analysis already parsed this text; parse again only when called on its own.
   const parsed = ast ? { ok: true as const, ast, text } : parseSource(file, text);
   if (!parsed.ok) return refuse(`the file does not parse (${parsed.message})`);
   const call = findCall(parsed.ast, site.range);
   if (!call) return refuse('the call is no longer where it was analysed; analyse the file again');
-  const client = clientOf(call, endpoint.chain);
-  if (typeof client === 'string') return refuse(client);
+  const client = clientOf(call, endpoint.chain, endpoint.method);
+  if (typeof client === 'string') return refuse(endpoint.provider === 'google' ? (legacyGeminiSdk(parsed.ast) ?? client) : client);
   const facts = factsFor(SyntaxModel.of({ file, text, ast: parsed.ast }), modules);
-  const server = serverProblem(client, facts);
+  const server = endpoint.provider === 'google' ? vertexProblem(client, facts) : serverProblem(client, facts);
   if (server) return refuse(server);
   if (call.arguments.length !== 1 || call.arguments[0].type === T.SpreadElement) {
     return refuse('the call passes request options or spreads its arguments; only a single request argument can be batched');
@@ -181,9 +184,16 @@ export function callUnderFix(file: string, text: string, site: CallSite, ast?: T
   if (site.streaming) return refuse(STREAMS);
   if (endpoint.provider === 'anthropic') {
     // The OpenAI helper gives each result the request id of its output line; Message Batches results carry none.
-    const read = requestIdRead(facts.functionOf(call) ?? parsed.ast);
+    const read = memberRead(facts.functionOf(call) ?? parsed.ast, '_request_id');
     if (read) {
       return refuse(`the code reads \`${facts.quote(read)}\` (line ${facts.line(read)}), the request id the SDK adds to a message; Message Batches results carry none, so it would be undefined after the rewrite; stop reading it to get a fix`);
+    }
+  }
+  if (endpoint.provider === 'google') {
+    // The SDK adds the HTTP response's headers to a synchronous answer; an answer read from a batch has none.
+    const read = memberRead(facts.functionOf(call) ?? parsed.ast, 'sdkHttpResponse');
+    if (read) {
+      return refuse(`the code reads \`${facts.quote(read)}\` (line ${facts.line(read)}), the HTTP response the SDK adds to a synchronous answer; an answer from a batch has none, so it would be undefined after the rewrite; stop reading it to get a fix`);
     }
   }
   return { endpoint, parsed, parents: facts.parents, facts, call, client, request };
@@ -198,22 +208,24 @@ function aiSdkCallUnderFix(file: string, text: string, site: CallSite, ast?: TSE
   const facts = factsFor(SyntaxModel.of({ file, text, ast: parsed.ast }), modules);
   const aiSdk = aiSdkCallProblem(site.api, site.provider, call, facts);
   if (typeof aiSdk === 'string') return refuse(aiSdk);
-  const endpoint = { provider: aiSdk.provider, chain: [], api: site.api, helper: AI_SDK_HELPER };
+  const endpoint = { provider: aiSdk.provider, chain: [], method: '', api: site.api, helper: AI_SDK_HELPER };
   return { endpoint, parsed, parents: facts.parents, facts, call, client: aiSdk.fn, request: call.arguments[0], aiSdk };
 }
 
-/** Where a function (or the file) reads `_request_id`, if it does: walked once per function, though asked for each of its calls. */
-const requestIdReads = new WeakMap<Node, Node | null>();
-function requestIdRead(scope: Node): Node | null {
-  if (!requestIdReads.has(scope)) {
+/** Where a function (or the file) reads a member of that name, if it does: walked once per function and name, though asked for each of its calls. */
+const memberReads = new Map<string, WeakMap<Node, Node | null>>();
+function memberRead(scope: Node, name: string): Node | null {
+  let reads = memberReads.get(name);
+  if (!reads) memberReads.set(name, (reads = new WeakMap()));
+  if (!reads.has(scope)) {
     let read: Node | null = null;
     visit(scope, (n) => {
       if (read) return false;
-      if (n.type === T.MemberExpression && propertyName(n.property, n.computed) === '_request_id') read = n;
+      if (n.type === T.MemberExpression && propertyName(n.property, n.computed) === name) read = n;
     });
-    requestIdReads.set(scope, read);
+    reads.set(scope, read);
   }
-  return requestIdReads.get(scope)!;
+  return reads.get(scope)!;
 }
 
 const STREAMS = 'the call streams its response, and batch results do not stream';
@@ -960,6 +972,44 @@ function serverProblem(client: Node, facts: FileFacts): string | null {
   return null;
 }
 
+const LEGACY_GEMINI_SDKS = ['@google/generative-ai', '@google-cloud/vertexai'];
+
+/** Why a Gemini call of the legacy SDKs gets no fix, when the file imports one: they have no batch API. */
+function legacyGeminiSdk(program: TSESTree.Program): string | null {
+  let found: string | null = null;
+  visit(program, (n) => {
+    if (found) return false;
+    const source =
+      n.type === T.ImportDeclaration ? n.source.value : n.type === T.CallExpression && n.callee.type === T.Identifier && n.callee.name === 'require' && n.arguments[0]?.type === T.Literal ? n.arguments[0].value : null;
+    if (typeof source === 'string' && LEGACY_GEMINI_SDKS.includes(source)) found = source;
+  });
+  return found
+    ? `a call of the legacy \`${found}\` SDK, which has no batch API; batch mode is in its successor \`@google/genai\` (ai.models.generateContent({ model, contents, config })): move the call there first to get a fix (the verdict and the estimate stand)`
+    : null;
+}
+
+/**
+ * Why a Gemini client may not reach the Gemini API's batch mode, or null: a client made in this file for
+ * Vertex AI (`vertexai` set to anything but a literal false) runs batches from Cloud Storage or BigQuery,
+ * never from inline requests, which the helper sends.
+ */
+function vertexProblem(client: Node, facts: FileFacts): string | null {
+  if (client.type !== T.Identifier) return null;
+  const made = constValue(client, facts);
+  if (made?.type !== T.NewExpression) return null;
+  const options = made.arguments[0] ? constValue(made.arguments[0], facts) : null;
+  if (options?.type !== T.ObjectExpression) return null;
+  for (const p of options.properties) {
+    const key = p.type === T.Property ? propertyName(p.key, p.computed) : null;
+    if (p.type === T.SpreadElement || key === null) return `the client \`${client.name}\` is made with options Batchwise cannot read (\`${facts.quote(p)}\`), which may set \`vertexai\`; Vertex AI batches read their requests from Cloud Storage or BigQuery, not inline, so write the options out to get a fix`;
+    if (key !== 'vertexai') continue;
+    const value = unwrap(p.value);
+    if (value.type === T.Literal && value.value === false) continue;
+    return `the client \`${client.name}\` is made with \`vertexai: ${facts.quote(value)}\`; Vertex AI batch prediction reads its requests from Cloud Storage or BigQuery, not inline as the Gemini API's batch mode takes them, so Batchwise has no fix for it (the verdict and the estimate stand)`;
+  }
+  return null;
+}
+
 /** What a const of this file holds (followed through other consts), or the expression itself. */
 function constValue(n: Node, facts: FileFacts, depth = 0): Node | null {
   const e = unwrap(n);
@@ -981,16 +1031,16 @@ function literalStrings(n: Node, facts: FileFacts, depth = 0): string[] {
   return [];
 }
 
-/** The client in `client.<chain>.create(...)`, written out (an alias hides what it is), or why not. */
-export function clientOf(call: TSESTree.CallExpression, chain: readonly string[]): Node | string {
+/** The client in `client.<chain>.create(...)` (or another method), written out (an alias hides what it is), or why not. */
+export function clientOf(call: TSESTree.CallExpression, chain: readonly string[], method = 'create'): Node | string {
   const callee = call.callee;
-  if (callee.type !== T.MemberExpression || propertyName(callee.property, callee.computed) !== 'create') {
-    return `the call is not written as client.${chain.join('.')}.create(...)`;
+  if (callee.type !== T.MemberExpression || propertyName(callee.property, callee.computed) !== method) {
+    return `the call is not written as client.${chain.join('.')}.${method}(...)`;
   }
   let cursor: Node = callee.object;
   for (const part of [...chain].reverse()) {
     if (cursor.type !== T.MemberExpression || propertyName(cursor.property, cursor.computed) !== part) {
-      return `the client is reached through an alias; write the call as client.${chain.join('.')}.create(...) to get a fix`;
+      return `the client is reached through an alias; write the call as client.${chain.join('.')}.${method}(...) to get a fix`;
     }
     cursor = cursor.object;
   }

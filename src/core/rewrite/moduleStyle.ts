@@ -1,7 +1,8 @@
 // How the project around a file loads modules: what decides whether an import of the helper needs a
 // file extension, and whether a `.js` file may use top-level await. Read through a function the caller
 // passes in (the engine itself touches no file system).
-import * as ts from 'typescript';
+import type * as ts from 'typescript';
+import { typescript } from '../heavy';
 import { joinPath } from '../project';
 
 export { joinPath };
@@ -36,8 +37,8 @@ function tsOptions(path: string, read: (path: string) => string | undefined): { 
   if (!parsed) return undefined;
   const { module, moduleResolution } = parsed.options;
   return {
-    module: module === undefined ? undefined : ts.ModuleKind[module]?.toLowerCase(),
-    moduleResolution: moduleResolution === undefined ? undefined : ts.ModuleResolutionKind[moduleResolution]?.toLowerCase(),
+    module: module === undefined ? undefined : typescript().ModuleKind[module]?.toLowerCase(),
+    moduleResolution: moduleResolution === undefined ? undefined : typescript().ModuleResolutionKind[moduleResolution]?.toLowerCase(),
   };
 }
 
@@ -56,7 +57,7 @@ interface ParsedTsconfig {
 function parsedTsconfig(path: string, read: (path: string) => string | undefined): ParsedTsconfig | undefined {
   const text = read(path);
   if (text === undefined) return undefined;
-  const { config } = ts.parseConfigFileTextToJson(path, text);
+  const { config } = typescript().parseConfigFileTextToJson(path, text);
   const rel = (p: string) => p.replace(/^\/+/, '');
   const readJson = (p: string) => (/\.json$/i.test(p) ? read(rel(p)) : undefined);
   let include: string[] = [];
@@ -74,7 +75,7 @@ function parsedTsconfig(path: string, read: (path: string) => string | undefined
     },
   };
   const dir = path.split('/').slice(0, -1).join('/');
-  const parsed = ts.parseJsonConfigFileContent(config ?? {}, host, `/${dir}`, undefined, `/${path}`);
+  const parsed = typescript().parseJsonConfigFileContent(config ?? {}, host, `/${dir}`, undefined, `/${path}`);
   return { options: parsed.options, include, exclude, files: parsed.fileNames.map(rel) };
 }
 

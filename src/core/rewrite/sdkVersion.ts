@@ -2,18 +2,18 @@
 // for the SDK the project compiles against: its installed package.json, else its lockfile, else the
 // lowest version its package.json range allows. Read through the project's reader (ProjectSource['read']).
 import semver from 'semver';
-import { parseConfigFileTextToJson } from 'typescript';
+import { typescript } from '../heavy';
 import { parseSyml } from '@yarnpkg/parsers';
 import { parse as parseYaml } from 'yaml';
 import type { ProjectSource, Provider } from '../model';
 import { dirname, joinPath } from '../project';
 
-export type SdkPackage = 'openai' | '@anthropic-ai/sdk';
+export type SdkPackage = 'openai' | '@anthropic-ai/sdk' | '@google/genai';
 
 /** The providers the batch helpers are written for. */
-export type RewriteProvider = Extract<Provider, 'openai' | 'anthropic'>;
+export type RewriteProvider = Extract<Provider, 'openai' | 'anthropic' | 'google'>;
 
-export const SDK_PACKAGE: Record<RewriteProvider, SdkPackage> = { openai: 'openai', anthropic: '@anthropic-ai/sdk' };
+export const SDK_PACKAGE: Record<RewriteProvider, SdkPackage> = { openai: 'openai', anthropic: '@anthropic-ai/sdk', google: '@google/genai' };
 
 /** The version a project has, and where it was read. */
 export interface SdkVersion {
@@ -35,8 +35,11 @@ interface FeatureRow {
  * `@anthropic-ai/sdk`: Message Batches came in 0.29.0 as `client.beta.messages.batches`, generally
  *   available as `client.messages.batches` from 0.33.0; the error classes read a fetch `Headers` from
  *   0.50.0; retrieve, cancel and results take a params argument before the request options from 0.124.0.
+ * `@google/genai`: batch mode (`ai.batches`) came in 1.7.0; inline requests take `metadata` from 1.24.0,
+ *   and the answers give it back (the key that maps each answer to its request) from 1.39.0; the client's
+ *   `retryOptions`, which the helper turns off for a create, came in 1.41.0.
  */
-export type HelperFeature = 'file-purpose-batch' | 'responses' | 'headers-class' | 'ga-batches' | 'batch-params';
+export type HelperFeature = 'file-purpose-batch' | 'responses' | 'headers-class' | 'ga-batches' | 'batch-params' | 'retry-options';
 
 interface SdkSupport {
   package: SdkPackage;
@@ -70,7 +73,17 @@ const SUPPORT: Record<RewriteProvider, SdkSupport> = {
       { feature: 'batch-params', since: '0.124.0' },
     ],
   },
+  google: {
+    package: '@google/genai',
+    batches: '1.7.0',
+    floor: '1.39.0',
+    floorWhy: "the answers of a batch give back their request's metadata, which the helper maps each answer to its request by, from 1.39.0",
+    features: [{ feature: 'retry-options', since: '1.41.0' }],
+  },
 };
+
+/** How each provider's batch API is named in a refusal. */
+const BATCH_API_NAME: Record<RewriteProvider, string> = { openai: 'the Batch API (client.batches)', anthropic: 'Message Batches', google: 'batch mode (ai.batches)' };
 
 /** The helper written for one SDK: the template's feature switches, and the versions it fits. */
 export interface HelperVariant {
@@ -85,7 +98,7 @@ export interface HelperVariant {
 export function newestVariant(provider: RewriteProvider): HelperVariant {
   const support = SUPPORT[provider];
   const last = support.features[support.features.length - 1];
-  return { features: new Set(support.features.map((f) => f.feature)), fits: `${support.package} ${last.since} and later` };
+  return { features: new Set(support.features.map((f) => f.feature)), fits: `${support.package} ${last?.since ?? support.floor} and later` };
 }
 
 /** Every helper text there is for a provider, oldest SDKs first: to recognise a helper written for another version. */
@@ -102,7 +115,7 @@ export function helperVariantFor(provider: RewriteProvider, sdk: SdkVersion | un
   const version = sdk.version;
   const name = `${support.package} ${version}`;
   if (semver.lt(version, support.batches)) {
-    const added = provider === 'anthropic' ? `Message Batches came in ${support.batches}` : `the Batch API (client.batches) came in ${support.batches}`;
+    const added = `${BATCH_API_NAME[provider]} came in ${support.batches}`;
     return { ok: false, reason: `the project has ${name} (${sdk.source}), which has no batch support: ${added}${support.floorWhy && semver.gt(support.floor, support.batches) ? `, and ${support.floorWhy}` : ''}; upgrade ${support.package} to ${support.floor} or later to get a fix` };
   }
   if (semver.lt(version, support.floor)) {
@@ -218,7 +231,7 @@ function fromLockfile(pkg: string, dir: string, declared: { range: string; dir: 
   if (bunText !== undefined) {
     // "packages": { "openai": ["openai@4.104.0", "", {…}, "sha512-…"] } (a workspace's own copy is "<workspace>/openai").
     // TypeScript's reader of JSON with comments and trailing commas, as bun writes it.
-    const packages = jsonObject(jsonObject(parseConfigFileTextToJson(bunPath, bunText).config)?.packages);
+    const packages = jsonObject(jsonObject(typescript().parseConfigFileTextToJson(bunPath, bunText).config)?.packages);
     const entry = packages?.[pkg];
     const spec = Array.isArray(entry) && typeof entry[0] === 'string' ? entry[0] : undefined;
     const version = spec?.startsWith(`${pkg}@`) ? clean(spec.slice(pkg.length + 1)) : undefined;

@@ -67,11 +67,13 @@ test('price overrides accept every provider, and no other', () => {
   assert.equal(isBoundedPriceRow({ ...row, provider: 'acme' }), false);
 });
 
-test('the rewrite batches only what the catalogue gives a helper: OpenAI and Anthropic', () => {
+test('the rewrite batches only what the catalogue gives a helper: OpenAI, Anthropic and Gemini', () => {
   const endpoints = rewriteEndpoints();
-  assert.deepEqual([...new Set(endpoints.map((e) => e.provider))].sort(), ['anthropic', 'openai']);
+  assert.deepEqual([...new Set(endpoints.map((e) => e.provider))].sort(), ['anthropic', 'google', 'openai']);
   assert.deepEqual(endpoints.find((e) => e.api === 'messages')?.chain, ['messages']);
   assert.deepEqual(endpoints.find((e) => e.api === 'chat.completions')?.chain, ['chat', 'completions']);
+  const gemini = endpoints.filter((e) => e.provider === 'google');
+  assert.deepEqual(gemini.map((e) => [e.chain, e.method, e.api, e.helper]), [[['models'], 'generateContent', 'generateContent', 'runGenerateContentBatch']]);
 });
 
 test('the diagnostic of a batchable call on a provider with no batch tier says so instead of a saving', () => {

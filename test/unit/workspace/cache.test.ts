@@ -3,11 +3,11 @@
 // the engine's build makes it analyse again; a cache file that is broken is ignored.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_OPTIONS } from '../../../src/core/model';
-import { defaultCacheLocation } from '../../../src/workspace/cache';
+import { defaultCacheLocation, SETTLED_MS } from '../../../src/workspace/cache';
 import { WorkspaceSession } from '../../../src/workspace/session';
 import { FIXTURES } from '../helpers';
 
@@ -83,6 +83,59 @@ test('a changed package.json, a new file, other options or another engine build 
     check('a deleted file', () => unlinkSync(join(w.root, 'src/extra.js')));
     check('options', () => undefined, () => JSON.parse(JSON.stringify(new WorkspaceSession(w.root, { ...DEFAULT_OPTIONS, defaultCallsPerDay: 7 }, { cache: { location: w.location, identity: 'test-build' } }).analyzeAll())));
     check('engine build', () => undefined, () => audit(w.root, w.location, 'another-build'));
+  } finally {
+    w.done();
+  }
+});
+
+/** Sets every file of a tree to have been written an hour ago. */
+function settle(dir: string): void {
+  const then = new Date(Date.now() - 3_600_000);
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) utimesSync(join(entry.parentPath, entry.name), then, then);
+  }
+}
+
+/** Rewrites a file with other text of the same length, then gives it back its size and modification time. */
+function swapKeepingStamp(file: string): void {
+  const before = statSync(file);
+  const text = readFileSync(file, 'utf8');
+  const other = text.replace('res.json', 'res.JSON');
+  assert.notEqual(other, text);
+  writeFileSync(file, other);
+  utimesSync(file, before.atime, before.mtime);
+  assert.equal(statSync(file).mtimeMs, before.mtimeMs);
+}
+
+test('a file that had settled when it was read is vouched for by its size and time: a warm audit does not read it again', () => {
+  const w = workspace();
+  try {
+    settle(w.root);
+    audit(w.root, w.location);
+    markCache(w.location);
+    // Other text behind the same stamp: only a read would see it, and the warm audit answers from the cache.
+    swapKeepingStamp(join(w.root, 'src/server.js'));
+    assert.ok(fromCache(audit(w.root, w.location)), 'a settled file was read again');
+    // An ordinary edit moves the time: analysed again.
+    writeFileSync(join(w.root, 'src/server.js'), readFileSync(join(w.root, 'src/server.js'), 'utf8') + '\n');
+    assert.ok(!fromCache(audit(w.root, w.location)), 'an edited file was answered from the cache');
+  } finally {
+    w.done();
+  }
+});
+
+test(`a file written less than ${SETTLED_MS} ms before it was read is compared by content, even behind the same stamp`, () => {
+  const w = workspace();
+  try {
+    settle(w.root);
+    const file = join(w.root, 'src/server.js');
+    // Written just now (as an editor's save a moment before the audit): its stamp vouches for nothing.
+    const now = new Date();
+    utimesSync(file, now, now);
+    audit(w.root, w.location);
+    markCache(w.location);
+    swapKeepingStamp(file);
+    assert.ok(!fromCache(audit(w.root, w.location)), 'a racy write was answered from the cache');
   } finally {
     w.done();
   }

@@ -2,7 +2,7 @@
 // Netlify and Vercel functions (and their schedules), Cloudflare Workers' cron triggers and queues,
 // Firebase Cloud Functions triggers. A platform stops a run after minutes, which a batch outlasts.
 import { parse as parseYaml } from 'yaml';
-import { parseConfigFileTextToJson } from 'typescript';
+import { typescript } from '../../heavy';
 import { AST_NODE_TYPES as T, TSESTree } from '../../parse/parse';
 import { dirname, joinPath, ProjectIndex, stripExtension } from '../../project';
 import type { SyntaxModel } from '../../syntax/model';
@@ -268,7 +268,7 @@ function wranglerConfig(project: ProjectIndex, file: string): { crons: string[];
     if (!byDir.has(dir)) {
       const at = (name: string) => (dir === '' ? name : `${dir}/${name}`);
       const jsonText = project.text(at('wrangler.json')) ?? project.text(at('wrangler.jsonc'));
-      byDir.set(dir, readWranglerCrons(project.text(at('wrangler.toml')), jsonText ? parseConfigFileTextToJson('wrangler.json', jsonText).config : undefined));
+      byDir.set(dir, readWranglerCrons(project.text(at('wrangler.toml')), jsonText ? typescript().parseConfigFileTextToJson('wrangler.json', jsonText).config : undefined));
     }
     const found = byDir.get(dir);
     if (found) return { ...found, dir };

@@ -13,6 +13,7 @@ import { parseSource } from '../../../../src/core/parse/parse';
 import { applyEdits, planFix } from '../../../../src/core/rewrite';
 import { startFakeOpenAI } from '../../../fake-provider/openai';
 import { startFakeAnthropic } from '../../../fake-provider/anthropic';
+import { startFakeGemini } from '../../../fake-provider/gemini';
 import { GeneratedProgram, REJECT_TEXT } from './generate';
 
 export interface Rewrite {
@@ -222,22 +223,23 @@ export async function checkPrograms(programs: GeneratedProgram[], options: Check
   }
 
   const fakes = {
-    ok: { openai: await startFakeOpenAI(), anthropic: await startFakeAnthropic() },
-    reject: { openai: await startFakeOpenAI({ rejectText: REJECT_TEXT }), anthropic: await startFakeAnthropic({ rejectText: REJECT_TEXT }) },
+    ok: { openai: await startFakeOpenAI(), anthropic: await startFakeAnthropic(), gemini: await startFakeGemini() },
+    reject: { openai: await startFakeOpenAI({ rejectText: REJECT_TEXT }), anthropic: await startFakeAnthropic({ rejectText: REJECT_TEXT }), gemini: await startFakeGemini({ rejectText: REJECT_TEXT }) },
   };
   try {
     await pool(toRun, options.concurrency ?? 2, async ({ p, rewrite }) => {
       const printed: string[] = [];
       for (const mode of ['ok', 'reject'] as const) {
         const f = fakes[mode];
+        const gemini = { env: { GEMINI_BASE_URL: f.gemini.url } };
         // The AI SDK's Anthropic provider takes its base URL with /v1 (the official client adds it itself).
         const anthropicURL = p.aiSdk ? `${f.anthropic.url}/v1` : f.anthropic.url;
-        const original = await run(stage(options.work, p.name, `before-${mode}`, p.file, p.text, rewrite.files), f.openai.url, anthropicURL);
+        const original = await run(stage(options.work, p.name, `before-${mode}`, p.file, p.text, rewrite.files), f.openai.url, anthropicURL, gemini);
         if (mode === 'ok' && (original.code !== 0 || original.stdout.includes('failed:') || original.stderr.trim() !== '')) {
           outcomes.set(p.name, { program: p, status: 'invalid', detail: `the original fails on its own (${original.code}):\n${original.stdout}${original.stderr}` });
           return;
         }
-        const rewritten = await run(stage(options.work, p.name, `after-${mode}`, p.file, rewrite.after, rewrite.files), f.openai.url, anthropicURL);
+        const rewritten = await run(stage(options.work, p.name, `after-${mode}`, p.file, rewrite.after, rewrite.files), f.openai.url, anthropicURL, gemini);
         printed.push(original.stdout);
         const diff = difference(p, original, rewritten);
         if (diff) {
@@ -251,6 +253,7 @@ export async function checkPrograms(programs: GeneratedProgram[], options: Check
     for (const f of Object.values(fakes)) {
       await f.openai.close();
       await f.anthropic.close();
+      await f.gemini.close();
     }
   }
   return programs.map((p) => outcomes.get(p.name)!);

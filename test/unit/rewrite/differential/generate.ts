@@ -16,7 +16,7 @@ export function prng(seed: number): () => number {
 }
 
 export type Lang = 'ts' | 'cjs' | 'esm';
-export type Api = 'chat' | 'embeddings' | 'responses' | 'anthropic';
+export type Api = 'chat' | 'embeddings' | 'responses' | 'anthropic' | 'gemini';
 /** Which code makes the call: the official client, or the Vercel AI SDK (`generateText({ model: openai('…') })`). */
 export type Family = 'official' | 'ai-sdk';
 /** The AI SDK function a program calls. */
@@ -126,11 +126,12 @@ function textOf(api: Api, res: string, destructured: boolean): string {
   if (api === 'chat') return destructured ? `(choices[0].message.content ?? '')` : `(${res}.choices[0].message.content ?? '')`;
   if (api === 'embeddings') return destructured ? `data[0].embedding.join(',')` : `${res}.data[0].embedding.join(',')`;
   if (api === 'responses') return destructured ? 'output_text' : `${res}.output_text`;
+  if (api === 'gemini') return destructured ? `(text ?? '')` : `(${res}.text ?? '')`;
   return `${destructured ? 'content' : `${res}.content`}.map((b) => (b.type === 'text' ? b.text : '')).join('')`;
 }
 
 function destructuredName(api: Api): string {
-  return api === 'chat' ? '{ choices }' : api === 'embeddings' ? '{ data }' : api === 'responses' ? '{ output_text }' : '{ content }';
+  return api === 'chat' ? '{ choices }' : api === 'embeddings' ? '{ data }' : api === 'responses' ? '{ output_text }' : api === 'gemini' ? '{ text }' : '{ content }';
 }
 
 /** How the body reads an AI SDK result as a string. */
@@ -166,13 +167,15 @@ function request(c: Ctx, prompt: string): string {
       return `{ model: 'text-embedding-3-small', input: ${prompt} }`;
     case 'responses':
       return chance(c, 0.3) ? `{ model: 'gpt-5-mini', instructions: SYSTEM, input: ${prompt} }` : `{ model: 'gpt-5-mini', input: ${prompt} }`;
+    case 'gemini':
+      return chance(c, 0.3) ? `{ model: 'gemini-2.5-flash', contents: ${prompt}, config: { systemInstruction: SYSTEM } }` : `{ model: 'gemini-2.5-flash', contents: ${prompt} }`;
     default:
       return `{ model: 'claude-haiku-4-5', max_tokens: 64, messages: [{ role: 'user', content: ${prompt} }] }`;
   }
 }
 
 function clientCall(c: Ctx): string {
-  return c.api === 'chat' ? 'client.chat.completions.create' : c.api === 'embeddings' ? 'client.embeddings.create' : c.api === 'responses' ? 'client.responses.create' : 'client.messages.create';
+  return c.api === 'chat' ? 'client.chat.completions.create' : c.api === 'embeddings' ? 'client.embeddings.create' : c.api === 'responses' ? 'client.responses.create' : c.api === 'gemini' ? 'client.models.generateContent' : 'client.messages.create';
 }
 
 /** A line the body prints: prefixed `~` in concurrent callbacks, where lines may come in any order. */
@@ -403,13 +406,13 @@ function body(c: Ctx): string[] {
       }],
       ['print-usage', c.api === 'embeddings' && !ai ? 0 : 0.12, () => {
         if (form === 'destructure' || form === 'discard') return;
-        const usage = ai ? (/^embed/.test(ai.fn) ? 'res.usage.tokens' : 'res.usage.outputTokens') : c.api === 'anthropic' ? 'res.usage.output_tokens' : 'res.usage?.total_tokens';
+        const usage = ai ? (/^embed/.test(ai.fn) ? 'res.usage.tokens' : 'res.usage.outputTokens') : c.api === 'anthropic' ? 'res.usage.output_tokens' : c.api === 'gemini' ? 'res.usageMetadata?.totalTokenCount' : 'res.usage?.total_tokens';
         post.push(log(c, `'usage', ${c.id}, ${usage}`));
       }],
       ['print-id', c.api === 'embeddings' && !ai ? 0 : 0.1, () => {
         if (form === 'destructure' || form === 'discard') return;
         // The AI SDK's id is its HTTP response's (which the rewrite refuses to read).
-        post.push(log(c, `'id', ${c.id}, ${ai ? 'res.response?.id' : 'res.id'}`));
+        post.push(log(c, `'id', ${c.id}, ${ai ? 'res.response?.id' : c.api === 'gemini' ? 'res.responseId' : 'res.id'}`));
       }],
       ['print-finish', ai && !/^embed/.test(ai.fn) ? 0.15 : 0, () => {
         if (form === 'destructure' || form === 'discard') return;
@@ -481,8 +484,10 @@ function aiSetup(seed: number, n: number, api: Api): { fn: AiFn; model: string; 
 export function generateProgram(seed: number, n: number, family: Family = 'official'): GeneratedProgram {
   const rnd = prng((seed * 100_003 + n * 7919) >>> 0);
   const lang = pick(rnd, ['ts', 'ts', 'cjs', 'esm'] as const);
-  const api = pick(rnd, ['chat', 'chat', 'embeddings', 'responses', 'anthropic', 'anthropic'] as const);
-  const ai = family === 'ai-sdk' ? aiSetup(seed, n, api) : null;
+  const drawn = pick(rnd, ['chat', 'chat', 'embeddings', 'responses', 'anthropic', 'anthropic'] as const);
+  // One official program in seven calls Gemini, chosen by its number: the draws of every other program stay as they were.
+  const api: Api = family === 'official' && n % 7 === 3 ? 'gemini' : drawn;
+  const ai = family === 'ai-sdk' ? aiSetup(seed, n, drawn) : null;
   const concurrent = rnd() < 0.35;
   let shape = pick(rnd, concurrent ? CONCURRENT_SHAPES : SEQUENTIAL_SHAPES);
   if (lang === 'cjs' && /^p-/.test(shape)) shape = 'promise-all';
@@ -595,20 +600,20 @@ export function generateProgram(seed: number, n: number, family: Family = 'offic
       loop = `${head} {\n${bodyText}\n}`;
   }
 
-  const sdk = api === 'anthropic' ? ['Anthropic', '@anthropic-ai/sdk', 'ANTHROPIC_BASE_URL'] : ['OpenAI', 'openai', 'OPENAI_BASE_URL'];
+  const sdk = api === 'anthropic' ? ['Anthropic', '@anthropic-ai/sdk', 'ANTHROPIC_BASE_URL'] : api === 'gemini' ? ['GoogleGenAI', '@google/genai', 'GEMINI_BASE_URL'] : ['OpenAI', 'openai', 'OPENAI_BASE_URL'];
   const imports: string[] = [];
   const imp = (name: string, from: string) => imports.push(lang === 'cjs' ? `const ${name} = require('${from}');` : `import ${name} from '${from}';`);
-  // The AI SDK's packages export names (`import { generateText } from 'ai'`).
+  // The AI SDK's packages export names (`import { generateText } from 'ai'`); so does @google/genai (no default export).
   const impNamed = (name: string, from: string) => imports.push(lang === 'cjs' ? `const { ${name} } = require('${from}');` : `import { ${name} } from '${from}';`);
   if (ai) for (const [name, from] of ai.imports) impNamed(name, from);
-  else imp(sdk[0], sdk[1]);
+  else imp(api === 'gemini' ? `{ ${sdk[0]} }` : sdk[0], sdk[1]);
   if (shape === 'p-map' || shape === 'p-map-limited') imp('pMap', 'p-map');
   if (shape === 'p-limit') imp('pLimit', 'p-limit');
 
   const module: string[] = [imports.join('\n'), ''];
   // The AI SDK's providers read the fakes' URLs from OPENAI_BASE_URL and ANTHROPIC_BASE_URL themselves.
   if (ai) module.push(...ai.lines);
-  else module.push(`const client = new ${sdk[0]}({ baseURL: process.env.${sdk[2]}, apiKey: 'test-key' });`);
+  else module.push(api === 'gemini' ? `const client = new ${sdk[0]}({ apiKey: 'test-key', httpOptions: { baseUrl: process.env.${sdk[2]} } });` : `const client = new ${sdk[0]}({ baseURL: process.env.${sdk[2]}, apiKey: 'test-key' });`);
   if (shape === 'p-limit') module.push('const limit = pLimit(2);');
   if (lang === 'ts') module.push(`interface Doc {\n  id: string;\n  text: string;\n  tags: string[];\n  score?: number;\n  seen?: boolean;\n  answer?: string;\n}`);
   module.push(docsText);

@@ -1,0 +1,171 @@
+// The loop hoist for Gemini calls (`ai.models.generateContent` of @google/genai): each fixture's
+// rewrite matches its hand-written expected file, re-parses, leaves no finding, type-checks with
+// --strict against the installed @google/genai with the helper it adds, and prints what the original
+// prints against the fake Gemini API — every request answered, and with one rejected. Refusals:
+// the legacy SDK, Vertex AI clients, embeddings, SDK releases without batch mode.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import * as ts from 'typescript';
+import { Analyzer } from '../../../src/core/analyze';
+import { DEFAULT_OPTIONS, Finding } from '../../../src/core/model';
+import { parseSource } from '../../../src/core/parse/parse';
+import { applyEdits, planFix } from '../../../src/core/rewrite';
+import { FIXTURES, REPO_ROOT } from '../helpers';
+import { FakeGemini, startFakeGemini } from '../../fake-provider/gemini';
+
+const root = join(FIXTURES, 'rewrite-gemini');
+const WORK = join(REPO_ROOT, 'test-output', 'rewrite-gemini');
+const cases = readdirSync(root).sort();
+
+function findings(file: string, text: string): Finding[] {
+  return new Analyzer({ files: [file], read: (p: string) => (p === file ? text : undefined) }, DEFAULT_OPTIONS).run().findings;
+}
+
+function mainFile(name: string): string {
+  return readdirSync(join(root, name)).find((f) => /^main\.[cm]?[jt]s$/.test(f))!;
+}
+
+interface Rewritten {
+  name: string;
+  main: string;
+  before: string;
+  after: string;
+  helper: { path: string; content: string };
+}
+const rewritten: Rewritten[] = [];
+
+for (const name of cases) {
+  test(`${name}: the loop hoist to Gemini batch mode gives the expected file and the Gemini helper`, () => {
+    const main = mainFile(name);
+    const before = readFileSync(join(root, name, main), 'utf8');
+    const [finding] = findings(main, before);
+    assert.ok(finding, 'the fixture has a Gemini call');
+    assert.equal(finding.site.provider, 'google');
+    const helperPath = main.endsWith('.ts') ? 'batchwise/openaiBatch.ts' : 'batchwise/openaiBatch.js';
+    const plan = planFix({ file: main, text: before, site: finding.site, helperPath });
+    assert.ok(plan.ok, plan.ok ? '' : plan.reason);
+    assert.equal(plan.fix.strategy, 'loop-hoist');
+    assert.equal(plan.fix.safe, true);
+    assert.equal(plan.fix.title, 'Move to Gemini batch mode (loop hoist)');
+    assert.deepEqual(plan.fix.createFiles.map((f) => f.path), [helperPath.replace('openaiBatch', 'geminiBatch')]);
+    const afterText = applyEdits(before, plan.fix.edits);
+    assert.equal(afterText, readFileSync(join(root, name, main.replace('main', 'expected')), 'utf8'));
+    assert.ok(parseSource(main, afterText).ok, 'the rewrite re-parses');
+    assert.deepEqual(findings(main, afterText).map((f) => f.site.api), [], 'no call is left to batch');
+    rewritten.push({ name, main, before, after: afterText, helper: plan.fix.createFiles[0]! });
+  });
+}
+
+/** Writes a program (its main and the helper) into a folder of the repository, where @google/genai resolves. */
+function stage(c: Rewritten, variant: 'before' | 'after'): string {
+  const dir = join(WORK, c.name, variant);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, 'batchwise'), { recursive: true });
+  writeFileSync(join(dir, c.main), variant === 'before' ? c.before : c.after);
+  writeFileSync(join(dir, c.helper.path), c.helper.content);
+  return dir;
+}
+
+test('every rewritten program type-checks with --strict against @google/genai, with the helper it adds', () => {
+  assert.equal(rewritten.length, cases.length);
+  const mains = rewritten.filter((c) => c.main.endsWith('.ts')).map((c) => join(stage(c, 'after'), c.main));
+  const program = ts.createProgram(mains, {
+    noEmit: true, strict: true, noUnusedLocals: true, noUnusedParameters: true, noImplicitReturns: true, exactOptionalPropertyTypes: false,
+    target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10, esModuleInterop: true, skipLibCheck: true, types: ['node'],
+  });
+  const errors = ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName.split('/').slice(-3).join('/') ?? ''} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+  assert.deepEqual(errors, []);
+});
+
+// ---- equivalence against the fake Gemini API
+
+const runFile = promisify(execFile);
+async function runProgram(dir: string, url: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  for (const file of readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.ts'))) {
+    const js = ts.transpileModule(readFileSync(join(dir, file), 'utf8'), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
+    writeFileSync(join(dir, file.replace(/\.ts$/, '.js')), js);
+  }
+  const env = { ...process.env, GEMINI_BASE_URL: url, GEMINI_API_KEY: 'test-key', BATCHWISE_POLL_MS: '1', BATCHWISE_STATE_DIR: join(dir, '.batchwise') };
+  try {
+    const { stdout, stderr } = await runFile(process.execPath, ['main.js'], { cwd: dir, env, timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: e.code ?? 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+let fake: FakeGemini;
+let rejecting: FakeGemini;
+before(async () => {
+  fake = await startFakeGemini();
+  rejecting = await startFakeGemini({ rejectText: 'risks' });
+});
+after(async () => {
+  await fake.close();
+  await rejecting.close();
+});
+
+test('each rewritten program prints what the original prints: against the sync endpoint vs one batch, every request answered', async () => {
+  for (const c of rewritten) {
+    const original = await runProgram(stage(c, 'before'), fake.url);
+    const batched = await runProgram(stage(c, 'after'), fake.url);
+    assert.equal(original.code, 0, original.stderr);
+    assert.equal(batched.code, 0, batched.stderr);
+    assert.match(original.stdout, /\[gemini-2\.5-flash\]/);
+    assert.equal(batched.stdout, original.stdout, c.name);
+  }
+  assert.ok(fake.stats.generateContent >= 6 && fake.stats.batchesCreated === rewritten.length, JSON.stringify(fake.stats));
+});
+
+test('with one request rejected (400 INVALID_ARGUMENT), the rewritten program still prints what the original prints', async () => {
+  for (const c of rewritten) {
+    const original = await runProgram(stage(c, 'before'), rejecting.url);
+    const batched = await runProgram(stage(c, 'after'), rejecting.url);
+    assert.match(original.stdout, /failed:.*risks/, `${c.name}: the fixture shows the failure`);
+    assert.equal(batched.code, original.code, batched.stderr);
+    assert.equal(batched.stdout, original.stdout, c.name);
+  }
+});
+
+// ---- refusals, each with its reason
+
+function refusal(text: string, read?: (path: string) => string | undefined): string {
+  const [finding] = findings('main.ts', text);
+  assert.ok(finding, 'the case has a Gemini call');
+  const plan = planFix({ file: 'main.ts', text, site: finding.site, helperPath: 'batchwise/openaiBatch.ts', ...(read ? { readExisting: read } : {}) });
+  assert.ok(!plan.ok, 'refused');
+  return plan.reason;
+}
+
+const loop = (client: string, call = 'ai.models.generateContent({ model: "gemini-2.5-flash", contents: doc })') =>
+  `import { GoogleGenAI } from '@google/genai';\nconst ai = ${client};\nexport async function run(docs: string[]) {\n  for (const doc of docs) {\n    const r = await ${call};\n    console.log(r.text);\n  }\n}\n`;
+
+test('a Vertex AI client is refused: its batches read requests from Cloud Storage or BigQuery, not inline', () => {
+  assert.match(refusal(loop("new GoogleGenAI({ vertexai: true, project: 'p', location: 'us-central1' })")), /`vertexai: true`.*Cloud Storage or BigQuery/);
+});
+
+test('a call of the legacy @google/generative-ai SDK is refused, naming @google/genai', () => {
+  const text = `import { GoogleGenerativeAI } from '@google/generative-ai';\nconst model = new GoogleGenerativeAI('k').getGenerativeModel({ model: 'gemini-2.5-flash' });\nexport async function run(docs: string[]) {\n  for (const doc of docs) {\n    const r = await model.generateContent(doc);\n    console.log(r.response.text());\n  }\n}\n`;
+  assert.match(refusal(text), /legacy `@google\/generative-ai` SDK, which has no batch API; batch mode is in its successor `@google\/genai`/);
+});
+
+test('code that reads the HTTP response the SDK adds to a synchronous answer is refused: a batch answer has none', () => {
+  const text = loop("new GoogleGenAI({ apiKey: 'k' })").replace('console.log(r.text);', 'console.log(r.text, r.sdkHttpResponse?.headers);');
+  assert.match(refusal(text), /reads `r\.sdkHttpResponse`.*an answer from a batch has none/);
+});
+
+test('embedContent is refused: batch embeddings are experimental in @google/genai', () => {
+  assert.match(refusal(loop("new GoogleGenAI({ apiKey: 'k' })", 'ai.models.embedContent({ model: "gemini-embedding-001", contents: doc })')), /createEmbeddings\) are experimental/);
+});
+
+test('a project on an @google/genai release without batch mode, or without inline request metadata, is told which release it needs', () => {
+  const text = loop("new GoogleGenAI({ apiKey: 'k' })");
+  const project = (version: string) => (path: string) => (path === 'node_modules/@google/genai/package.json' ? JSON.stringify({ name: '@google/genai', version }) : undefined);
+  assert.match(refusal(text, project('1.5.0')), /@google\/genai 1\.5\.0 .*no batch support: batch mode \(ai\.batches\) came in 1\.7\.0.*upgrade @google\/genai to 1\.39\.0 or later/);
+  assert.match(refusal(text, project('1.20.0')), /@google\/genai 1\.20\.0 .*metadata.*1\.39\.0; upgrade @google\/genai to 1\.39\.0 or later/);
+});
