@@ -28,6 +28,8 @@ export interface FakeOpenAIOptions {
    * and inside a batch alike, so a program and its rewrite can be compared when a request fails.
    */
   rejectText?: string;
+  /** A header every request must carry (as a provider instance's own `headers` or a proxy's key would be): without it, 401. */
+  requireHeader?: { name: string; value: string };
   /** Faults to inject (lost answers, resets, cut or odd result files, stuck batches); `fake.faults` changes them later. */
   faults?: Faults;
 }
@@ -289,6 +291,9 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       if (!injector.begin(req, res, routeKey(req.method, path))) return;
       if (!/^Bearer \S+/.test(req.headers.authorization ?? '')) {
         return sendError(res, 401, "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).");
+      }
+      if (options.requireHeader && req.headers[options.requireHeader.name.toLowerCase()] !== options.requireHeader.value) {
+        return sendError(res, 401, `the ${options.requireHeader.name} header is missing`);
       }
       const body = await readBody(req);
       if (req.method === 'POST' && ANSWERS[path]) {

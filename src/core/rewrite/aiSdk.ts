@@ -1,12 +1,15 @@
 // Vercel AI SDK calls under the loop hoist: `generateText`, `generateObject`, `embed` and `embedMany` from
-// 'ai' with a model of '@ai-sdk/openai' or '@ai-sdk/anthropic'. The call itself stays the AI SDK's: the
+// 'ai' with a model of '@ai-sdk/openai' or '@ai-sdk/anthropic' (the default instance, or one `createOpenAI`
+// or `createAnthropic` made at the provider's own URL). The call itself stays the AI SDK's: the
 // generated bridge (templates/aiSdkBatch.ts) runs it with the options the code wrote and batches the
 // request it sends, so what the code reads is what the AI SDK makes of the answer. What a batch cannot
 // give back the same (several steps, callbacks that run as the answer comes, a live request) is refused here.
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
-import { propertyName, unwrap } from '../syntax/nodes';
+import { type FunctionLike, propertyName, unwrap } from '../syntax/nodes';
 import type { Node } from '../parse/walk';
-import { providerInfo } from '../detect/providers';
+import { providerFromUrl, providerInfo } from '../detect/providers';
+import { resolveExport } from '../syntax/modules';
+import type { SyntaxModel } from '../syntax/model';
 import type { Provider } from '../model';
 import type { Binding, FileFacts } from './effects';
 import type { AiSdkHelperKind } from './helper';
@@ -27,6 +30,16 @@ export const AI_SDK_HELPER = 'runAiSdkBatch';
 
 /** The provider packages whose default instance makes the models the bridge batches. */
 const PROVIDER_SOURCES: Record<AiSdkProvider, string> = { openai: '@ai-sdk/openai', anthropic: '@ai-sdk/anthropic' };
+
+/** The factories of the provider packages, which make an instance like the default one with settings of its own. */
+const FACTORIES: Record<AiSdkProvider, string> = { openai: 'createOpenAI', anthropic: 'createAnthropic' };
+
+/**
+ * Settings of an instance the batch keeps: they shape the request the instance builds (key, base URL,
+ * organization, headers) or how it sends it (`fetch`, which the bridge's own fetch sits behind), and the
+ * bridge sends that request on. The base URL must be the provider's own.
+ */
+const INSTANCE_SETTINGS = ['apiKey', 'baseURL', 'organization', 'project', 'headers', 'fetch', 'compatibility', 'name', 'generateId'];
 
 /** Model methods of the providers' instances that the bridge batches (the instance called itself makes a language model). */
 const MODEL_METHODS: Record<string, readonly string[]> = {
@@ -76,6 +89,8 @@ export interface AiSdkCall {
   helperKind: AiSdkHelperKind;
   /** The function called (`generateText`), as the code names it: the bridge calls it. */
   fn: Node;
+  /** What the rewrite changes in what the program does (the fix is then unsafe): an instance's own `fetch` runs at other times. */
+  changes?: string;
 }
 
 /** Whether the call site is one the AI SDK bridge may take: the options it passes, and the model. */
@@ -113,15 +128,17 @@ export function aiSdkCallProblem(api: string, provider: string, call: TSESTree.C
   if (!model) return 'the call names no `model` in its options';
   const made = modelProblem(api, provider, model, facts);
   if (typeof made === 'string') return made;
-  facts.pureCalls.add(made);
-  return { provider, helperKind: provider === 'openai' ? 'ai-sdk-openai' : 'ai-sdk-anthropic', fn: callee };
+  for (const c of made.calls) facts.pureCalls.add(c);
+  return { provider, helperKind: provider === 'openai' ? 'ai-sdk-openai' : 'ai-sdk-anthropic', fn: callee, ...(made.changes ? { changes: made.changes } : {}) };
 }
 
-/** The `openai('gpt-4o')` call making the model, written in the options from the provider package's default instance; or why not. */
-function modelProblem(api: string, provider: AiSdkProvider, model: Node, facts: FileFacts): TSESTree.CallExpression | string {
+/** The `openai('gpt-4o')` call making the model, in the options or through a const or a small helper of the file, from a provider instance Batchwise can follow; or why not. */
+function modelProblem(api: string, provider: AiSdkProvider, model: Node, facts: FileFacts): { calls: TSESTree.CallExpression[]; changes?: string } | string {
   const source = PROVIDER_SOURCES[provider];
   const written = `write the model in the call as ${provider}('…')${/embed/.test(api) ? ` or ${provider}.embedding('…')` : ''}, with \`${provider}\` imported from '${source}', to get a fix`;
-  const m = unwrap(model);
+  const followed = followModel(provider, model, facts);
+  if (typeof followed === 'string') return `${followed}; ${written}`;
+  const { made: m, calls } = followed;
   if (m.type !== T.CallExpression) return `the model is \`${facts.quote(m)}\`, made elsewhere; ${written}`;
   const callee = unwrap(m.callee);
   let instance: Node = callee;
@@ -132,14 +149,139 @@ function modelProblem(api: string, provider: AiSdkProvider, model: Node, facts: 
   } else if (/embed/.test(api)) return `the model \`${facts.quote(m)}\` is a language model, not an embedding model; ${written}`;
   const binding = instance.type === T.Identifier ? facts.bindingOf(instance) : undefined;
   const from = moduleOf(binding);
+  let changes: string | undefined;
   if (from?.source !== source || from.imported !== provider) {
-    const created = binding?.kind === 'const' && binding.declarator?.init ? facts.quote(binding.declarator.init) : null;
-    return created
-      ? `the model comes from a provider instance made in code (\`${created}\`), whose settings (base URL, headers, fetch) the batch may not follow; ${written}`
-      : `the model is made by \`${facts.quote(instance)}\`, not the \`${provider}\` instance of ${source}; ${written}`;
+    const made = madeInstance(binding, facts);
+    if (made) {
+      const problem = instanceProblem(provider, made, facts);
+      if (problem) return problem;
+      changes = fetchChanges(made, facts);
+    } else {
+      const created = binding?.kind === 'const' && binding.declarator?.init ? facts.quote(binding.declarator.init) : null;
+      return created
+        ? `the model comes from \`${created}\`, which Batchwise does not know as an instance of ${source}; ${written}`
+        : `the model is made by \`${facts.quote(instance)}\`, not the \`${provider}\` instance of ${source}; ${written}`;
+    }
   }
   if (m.arguments.length !== 1 || m.arguments[0].type === T.SpreadElement) return `the model is made with settings (\`${facts.quote(m)}\`) the batch may not follow; ${written}`;
-  return m;
+  return { calls: [...calls, m], ...(changes ? { changes } : {}) };
+}
+
+/**
+ * An instance's own `fetch` still sends each call's request (the bridge's sits behind it), but all of them
+ * while the batch is made, before the loop body runs, and it sees the batch's answers: said, and the fix unsafe.
+ */
+function fetchChanges(made: MadeInstance, facts: FileFacts): string | undefined {
+  const options = made.call.arguments.length === 1 ? unwrap(made.call.arguments[0]) : null;
+  const fetch = options?.type === T.ObjectExpression ? options.properties.find((p) => p.type === T.Property && propertyName(p.key, p.computed) === 'fetch') : undefined;
+  if (!fetch) return undefined;
+  const line = made.model.text.slice(0, fetch.range[0]).split('\n').length;
+  return `the provider instance's own \`fetch\` (${made.model === facts.model ? '' : `${made.model.file}, `}line ${line}) still runs for every call, but for all of them before the loop body runs, no longer between its steps, and the answers it sees come from the batch`;
+}
+
+/**
+ * The expression that makes the model, followed from the options through a const (`const model = openai('…')`)
+ * and a helper of the file that only returns it (`function getModel() { return openai('…'); }`); with the
+ * helper calls on the way, which make nothing but the model.
+ */
+function followModel(provider: AiSdkProvider, model: Node, facts: FileFacts): { made: Node; calls: TSESTree.CallExpression[] } | string {
+  const calls: TSESTree.CallExpression[] = [];
+  let m = unwrap(model);
+  for (let hop = 0; hop < 4; hop++) {
+    if (m.type === T.Identifier) {
+      const b = facts.bindingOf(m);
+      const init = b?.kind === 'const' && b.declarator?.id.type === T.Identifier ? b.declarator.init : null;
+      if (!init) return `the model is \`${facts.quote(m)}\`, ${b?.kind === 'const' || b?.kind === 'let' || b?.kind === 'var' ? 'not a const made in this file' : 'made elsewhere'}`;
+      m = unwrap(init);
+      continue;
+    }
+    const callee = m.type === T.CallExpression ? unwrap(m.callee) : null;
+    const b = callee?.type === T.Identifier ? facts.bindingOf(callee) : undefined;
+    if (m.type !== T.CallExpression || !b?.fn) return { made: m, calls };
+    const returned = onlyReturned(b.fn);
+    const reassigned = facts.referencesOf(b).some((ref) => facts.useOf(ref).kind === 'write');
+    if (!returned || b.fn.params.length > 0 || m.arguments.length > 0 || b.fn.async || b.fn.generator || reassigned) {
+      return `the model is made by \`${facts.quote(m)}\`, a function of the file that does more than return a model (Batchwise follows \`function ${b.name}() { return ${provider}('…'); }\` with no parameters)`;
+    }
+    calls.push(m);
+    m = unwrap(returned);
+  }
+  return `the model \`${facts.quote(model)}\` is made too many steps away`;
+}
+
+/** What a function does when its body is a single `return x;` (or an arrow's expression body): x. */
+function onlyReturned(fn: FunctionLike): Node | null {
+  if (fn.body?.type !== T.BlockStatement) return fn.body ?? null;
+  const [only, ...rest] = fn.body.body;
+  return only?.type === T.ReturnStatement && only.argument && rest.length === 0 ? only.argument : null;
+}
+
+/** A provider instance made in code: the `createOpenAI({ … })` call, the file it is in, and the factory it calls. */
+interface MadeInstance {
+  call: TSESTree.CallExpression;
+  model: SyntaxModel;
+  factory: { source: string; imported: string };
+}
+
+/** The factory call making an instance, for a const of this file or one a module of the project exports (as far as the syntax model's imports reach). */
+function madeInstance(b: Binding | undefined, facts: FileFacts): MadeInstance | null {
+  if (!b) return null;
+  let model = facts.model;
+  let binding: Binding | null = b;
+  if (b.import) {
+    const target = facts.modules?.(facts.file, b.import.source);
+    const exported = target ? resolveExport(facts.modules!, target, b.import.imported) : null;
+    if (exported?.kind !== 'binding') return null;
+    model = exported.model;
+    binding = exported.binding;
+  }
+  const init = binding?.kind === 'const' && binding.declarator?.id.type === T.Identifier && binding.declarator.init ? unwrap(binding.declarator.init) : null;
+  if (init?.type !== T.CallExpression) return null;
+  const callee = unwrap(init.callee);
+  const factory = callee.type === T.Identifier ? moduleOf(model.bindingOf(callee)) : undefined;
+  return factory && Object.values(PROVIDER_SOURCES).includes(factory.source) ? { call: init, model, factory } : null;
+}
+
+/** Why the batch cannot go where an instance sends its requests, or null: its settings are read, and its base URL must be the provider's own. */
+function instanceProblem(provider: AiSdkProvider, made: MadeInstance, facts: FileFacts): string | null {
+  const quote = (n: Node) => {
+    const s = made.model.src(n).replace(/\s+/g, ' ').trim();
+    return s.length > 50 ? `${s.slice(0, 47)}…` : s;
+  };
+  const created = `\`${quote(made.call)}\`${made.model === facts.model ? '' : ` (${made.model.file})`}`;
+  const factory = FACTORIES[provider];
+  if (made.factory.source !== PROVIDER_SOURCES[provider] || made.factory.imported !== factory) {
+    return `the model comes from a provider instance made by ${created}, not by \`${factory}\` of ${PROVIDER_SOURCES[provider]}; make it with \`${factory}\` to get a fix`;
+  }
+  if (made.call.arguments.length === 0) return null;
+  const options = made.call.arguments.length === 1 ? unwrap(made.call.arguments[0]) : null;
+  if (options?.type !== T.ObjectExpression) {
+    return `the provider instance ${created} is made with settings Batchwise cannot read (not an object literal), so it cannot see where the instance sends its requests; write them out in the \`${factory}\` call to get a fix`;
+  }
+  for (const p of options.properties) {
+    if (p.type === T.SpreadElement) return `the provider instance ${created} spreads \`${quote(p.argument)}\` into its settings, so Batchwise cannot see where it sends its requests; write them out to get a fix`;
+    const key = propertyName(p.key, p.computed);
+    if (key === null || !INSTANCE_SETTINGS.includes(key)) return `the provider instance ${created} sets \`${key ?? quote(p.key)}\`, a setting the batch rewrite does not know (it follows ${INSTANCE_SETTINGS.join(', ')}); keep this call as it is, or make the instance without it to get a fix`;
+    if (key !== 'baseURL') continue;
+    const url = staticText(p.value);
+    if (url === null) return `the provider instance ${created} takes its base URL from \`${quote(p.value)}\`, which Batchwise cannot read, so it cannot tell whether the requests go to ${providerInfo(provider).label} or to a server without a batch API; write the URL out to get a fix`;
+    const to = providerFromUrl(url);
+    if (to === provider) continue;
+    const host = /^(?:[a-z]+:)?\/\/([^/?#]+)/i.exec(url)?.[1] ?? url;
+    const info = to ? providerInfo(to) : null;
+    return info?.batchTier
+      ? `the provider instance ${created} sends its requests to ${host}, ${info.label}, which has a batch API of its own; the AI SDK rewrite batches only through ${providerInfo(provider).hosts[0]}, so keep this call as it is`
+      : `the provider instance ${created} sends its requests to ${host}, ${info ? info.label : 'a server Batchwise does not know'}, which sells no batch tier: keep this call as it is`;
+  }
+  return null;
+}
+
+/** A string written out in full: a literal, or a template without substitutions. */
+function staticText(n: Node): string | null {
+  const v = unwrap(n);
+  if (v.type === T.Literal && typeof v.value === 'string') return v.value;
+  if (v.type === T.TemplateLiteral && v.expressions.length === 0) return v.quasis[0]?.value.cooked ?? null;
+  return null;
 }
 
 /** The module and export a name is bound to: an import, or a `const { x } = require('m')` (or `const x = require('m').x`). */
@@ -160,12 +302,13 @@ export function moduleOf(b: Binding | undefined): { source: string; imported: st
 }
 
 /**
- * Whether a binding is an AI SDK provider instance (`openai` of '@ai-sdk/openai') that the file only
+ * Whether a binding is an AI SDK provider instance (`openai` of '@ai-sdk/openai', or one `createOpenAI({ … })`
+ * made, here or in a module of the project) that the file only
  * makes models with (`openai('…')`, `openai.chat('…')`): such calls change nothing a request reads.
  */
 export function onlyMakesModels(b: Binding, facts: FileFacts): boolean {
   const from = moduleOf(b);
-  if (!from || !Object.values(PROVIDER_SOURCES).includes(from.source)) return false;
+  if ((!from || !Object.values(PROVIDER_SOURCES).includes(from.source)) && !madeInstance(b, facts)) return false;
   return facts.referencesOf(b).every((ref) => {
     const parent = facts.parents.get(ref);
     if (parent?.type === T.CallExpression && parent.callee === ref) return true;

@@ -476,7 +476,7 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
     edits.push({ range: [use.expression.range[0], use.expression.range[1]], newText: resultAccess });
   }
   edits.push(...importEdits(parsed.ast, parsed.text, moduleKind, planned, lastImport(parsed.ast)));
-  return { ok: true, plan: { edits: keepComments(parsed.text, parsed.ast.comments ?? [], edits), moduleKind, typescript, helperKind, helperPath, changes: loop.materialised, ...(aiSdk ? { aiSdk } : {}), ...(langChain ? { langChain } : {}) } };
+  return { ok: true, plan: { edits: keepComments(parsed.text, parsed.ast.comments ?? [], edits), moduleKind, typescript, helperKind, helperPath, changes: [loop.materialised, target.aiSdk?.changes].filter(Boolean).join('; ') || null, ...(aiSdk ? { aiSdk } : {}), ...(langChain ? { langChain } : {}) } };
 }
 
 /**

@@ -4,7 +4,7 @@
 // fake providers it prints exactly what the original prints, every request answered and with one rejected.
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ts from 'typescript';
 import { Analyzer } from '../../../src/core/analyze';
@@ -16,18 +16,13 @@ import { FIXTURES, REPO_ROOT } from '../helpers';
 import { FakeOpenAI, startFakeOpenAI } from '../../fake-provider/openai';
 import { FakeAnthropic, startFakeAnthropic } from '../../fake-provider/anthropic';
 import { run as runProgram, RunResult, writeRunnable } from './differential/check';
-import { ensurePackages, sdkCacheDir } from '../../support/sdkMatrix';
+import { aiSdkModules, AiSdkRelease } from '../../support/aiSdkReleases';
 
 const root = join(FIXTURES, 'rewrite-ai-sdk');
 const cases = readdirSync(root).sort();
 const WORK = join(REPO_ROOT, 'test-output', 'rewrite-ai-sdk');
 
-/** The AI SDK releases the fixtures are written for: one of each major the rewrite follows. */
-const RELEASES = {
-  v5: ['ai@5.0.277', '@ai-sdk/openai@2.0.130', '@ai-sdk/anthropic@2.0.112', 'zod@3.25.76'],
-  v4: ['ai@4.3.6', '@ai-sdk/openai@1.3.9', '@ai-sdk/anthropic@1.2.9', 'zod@3.25.76'],
-} as const;
-type Release = keyof typeof RELEASES;
+type Release = AiSdkRelease;
 const releaseOf = (name: string): Release => (name.startsWith('v4-') ? 'v4' : 'v5');
 
 /** What a project with the AI SDK and the official clients lists (a fixture's own package.json wins). */
@@ -161,21 +156,6 @@ test('the bridge imports the provider helper beside it with the extension the pr
 
 // ---- against the AI SDK releases and the fakes
 
-/** A node_modules for one release: the AI SDK packages from the cache, the official clients and Node's types from ours. */
-async function modulesFor(release: Release): Promise<string> {
-  const cache = await ensurePackages(join(sdkCacheDir(), `ai-sdk-${release}`), [...RELEASES[release]]);
-  const modules = join(WORK, release, 'node_modules');
-  rmSync(modules, { recursive: true, force: true });
-  mkdirSync(join(modules, '@types'), { recursive: true });
-  for (const entry of readdirSync(join(cache, 'node_modules'))) {
-    if (entry.startsWith('.')) continue;
-    if (entry !== '@types') symlinkSync(join(cache, 'node_modules', entry), join(modules, entry));
-    else for (const types of readdirSync(join(cache, 'node_modules', entry))) if (types !== 'node') symlinkSync(join(cache, 'node_modules', entry, types), join(modules, entry, types));
-  }
-  for (const ours of ['openai', '@anthropic-ai']) if (!existsSync(join(modules, ours))) symlinkSync(join(REPO_ROOT, 'node_modules', ours), join(modules, ours));
-  symlinkSync(join(REPO_ROOT, 'node_modules', '@types', 'node'), join(modules, '@types', 'node'));
-  return modules;
-}
 
 function typeErrors(release: Release, variant: 'before' | 'after'): string[] {
   const files: string[] = [];
@@ -204,7 +184,7 @@ test('every rewritten program type-checks (strict) against the AI SDK release it
 
 let fakes: { ok: { openai: FakeOpenAI; anthropic: FakeAnthropic }; reject: { openai: FakeOpenAI; anthropic: FakeAnthropic } };
 before(async () => {
-  for (const release of ['v5', 'v4'] as const) await modulesFor(release);
+  for (const release of ['v5', 'v4'] as const) await aiSdkModules(release, join(WORK, release));
   fakes = {
     ok: { openai: await startFakeOpenAI(), anthropic: await startFakeAnthropic() },
     // Each fixture sends one request mentioning one of these words.
@@ -227,8 +207,9 @@ function stage(release: Release, name: string, variant: string, text: string, fi
 }
 
 /**
- * @ai-sdk/openai 1.x (AI SDK 4) reads no OPENAI_BASE_URL: for those programs a preload sends the
- * provider's hosts to the fakes, for the original and the rewrite alike.
+ * @ai-sdk/openai 1.x (AI SDK 4) reads no OPENAI_BASE_URL, and an instance may name the provider's URL
+ * itself (createAnthropic({ baseURL: 'https://api.anthropic.com/v1' })): a preload sends the provider's
+ * hosts to the fakes, for the original and the rewrite alike.
  */
 const TO_FAKES = `const send = globalThis.fetch;
 const hosts = { 'https://api.openai.com/v1': process.env.OPENAI_BASE_URL, 'https://api.anthropic.com/v1': process.env.ANTHROPIC_BASE_URL };
@@ -240,10 +221,10 @@ globalThis.fetch = (input, init) => {
 `;
 
 /** The AI SDK's Anthropic provider takes a base URL with /v1 (the official client adds it itself): both read ANTHROPIC_BASE_URL. */
-function runAgainst(entry: string, release: Release, f: { openai: FakeOpenAI; anthropic: FakeAnthropic }): Promise<RunResult> {
+function runAgainst(entry: string, _release: Release, f: { openai: FakeOpenAI; anthropic: FakeAnthropic }): Promise<RunResult> {
   const preload = join(WORK, 'to-fakes.cjs');
   if (!existsSync(preload)) writeFileSync(preload, TO_FAKES);
-  return runProgram(entry, f.openai.url, `${f.anthropic.url}/v1`, release === 'v4' ? { env: { NODE_OPTIONS: `--require ${preload}` } } : {});
+  return runProgram(entry, f.openai.url, `${f.anthropic.url}/v1`, { env: { NODE_OPTIONS: `--require ${preload}` } });
 }
 
 /** Lines from concurrent callbacks follow the answers' arrival: the same lines, and the same last line. */
@@ -343,4 +324,55 @@ test('a CommonJS file that requires the AI SDK gets the fix, with the bridge req
   assert.match(after, /await runAiSdkBatch\(batchwiseItems\.map\(\(ticket\) => \(\) => generateText\(\{ model: openai\('gpt-4o-mini'\), prompt: ticket \}\)\)\);/);
   assert.deepEqual(plan.fix.createFiles.map((f) => f.path), ['batchwise/openaiBatch.js', 'batchwise/aiSdkOpenAI.js']);
   assert.match(plan.fix.createFiles[1].content, /require\("\.\/openaiBatch"\)/);
+});
+
+test('a provider instance keeps its own headers, and its own fetch still runs for each call: the fix says when it runs now (unsafe), and prints the same lines against a server that requires the header', async () => {
+  const source = readFileSync(join(root, 'ts-create-openai-instance', 'main.ts'), 'utf8').replace(
+    "headers: { 'x-team': 'support' } });",
+    "headers: { 'x-team': 'support' },\n  fetch: async (url, init) => {\n    console.log('fetch', new URL(String(url)).pathname);\n    return fetch(url, init);\n  },\n});",
+  );
+  const [finding] = findingsOf('main.ts', source);
+  const plan = planFix({ file: 'main.ts', text: source, site: finding.site, helperPath: 'batchwise/openaiBatch.ts', readExisting: (p) => (p === 'package.json' ? DEFAULT_PACKAGE_JSON : undefined) });
+  assert.ok(plan.ok, !plan.ok ? plan.reason : '');
+  assert.equal(plan.fix.safe, false);
+  assert.equal(plan.fix.changes, "the provider instance's own `fetch` (line 6) still runs for every call, but for all of them before the loop body runs, no longer between its steps, and the answers it sees come from the batch");
+  const after = applyEdits(source, plan.fix.edits);
+  const files = Object.fromEntries(plan.fix.createFiles.map((f) => [f.path, f.content]));
+  const fake = await startFakeOpenAI({ requireHeader: { name: 'x-team', value: 'support' } });
+  try {
+    const f = { openai: fake, anthropic: fakes.ok.anthropic };
+    const original = await runAgainst(stage('v5', 'instance-fetch', 'before', source, {}), 'v5', f);
+    const rewritten = await runAgainst(stage('v5', 'instance-fetch', 'after', after, files), 'v5', f);
+    assert.equal(original.code, 0, original.stderr);
+    assert.equal(rewritten.code, 0, rewritten.stderr);
+    const lines = (s: string) => s.trimEnd().split('\n');
+    // The same lines; the instance's fetch ran once per call in both, before the loop body in the rewrite.
+    assert.deepEqual([...lines(rewritten.stdout)].sort(), [...lines(original.stdout)].sort());
+    assert.equal(lines(original.stdout).filter((l) => l === 'fetch /v1/chat/completions').length, 3);
+    assert.deepEqual(lines(rewritten.stdout).slice(0, 3), ['fetch /v1/chat/completions', 'fetch /v1/chat/completions', 'fetch /v1/chat/completions']);
+    // The three requests went in one batch: its upload, creation and polls carried the instance's header (the fake refuses any request without it).
+    assert.deepEqual(fake.stats.batchCustomIds, [['req-0', 'req-1', 'req-2']]);
+    assert.equal(fake.stats.chatCompletions, 3, 'only the original called the sync endpoint');
+  } finally {
+    await fake.close();
+  }
+});
+
+test('an instance made in a module of the project (imported) is followed there: accepted at the provider\'s own URL, refused with the host named elsewhere', () => {
+  const main = `import { generateText } from 'ai';\nimport { llm } from './llm';\n\nexport async function run(items: string[]) {\n  for (const item of items) {\n    const { text } = await generateText({ model: llm('gpt-4o-mini'), prompt: item });\n    console.log(text);\n  }\n}\n`;
+  const plan = (llmSource: string) => {
+    const sources: Record<string, string> = { 'main.ts': main, 'llm.ts': llmSource };
+    const analyzer = new Analyzer({ files: Object.keys(sources), read: (p) => sources[p] }, DEFAULT_OPTIONS);
+    const [finding] = analyzer.run().findings.filter((f) => f.site.file === 'main.ts' && f.site.api.startsWith('ai-sdk.'));
+    assert.ok(finding, 'the call is found');
+    return planFix({ file: 'main.ts', text: main, site: finding.site, helperPath: 'batchwise/openaiBatch.ts', modules: analyzer.modules, readExisting: (p) => (p === 'package.json' ? DEFAULT_PACKAGE_JSON : undefined) });
+  };
+  const ok = plan(`import { createOpenAI } from '@ai-sdk/openai';\nexport const llm = createOpenAI({ apiKey: process.env.OPENAI_API_KEY });\n`);
+  assert.ok(ok.ok, !ok.ok ? ok.reason : '');
+  assert.match(applyEdits(main, ok.fix.edits), /await runAiSdkBatch\(batchwiseItems\.map\(\(item\) => \(\) => generateText\(\{ model: llm\('gpt-4o-mini'\), prompt: item \}\)\)\);/);
+  const refused = plan(`import { createOpenAI } from '@ai-sdk/openai';\nexport const llm = createOpenAI({ baseURL: 'https://openrouter.ai/api/v1' });\n`);
+  assert.equal(
+    !refused.ok && refused.reason,
+    "the provider instance `createOpenAI({ baseURL: 'https://openrouter.ai/…` (llm.ts) sends its requests to openrouter.ai, OpenRouter, which sells no batch tier: keep this call as it is",
+  );
 });

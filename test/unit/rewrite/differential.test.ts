@@ -6,8 +6,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers';
+import { aiSdkModules } from '../../support/aiSdkReleases';
 import { generateProgram, GeneratedProgram } from './differential/generate';
-import { checkPrograms, Outcome, Rewrite, summarise } from './differential/check';
+import { checkPrograms, Outcome, Rewrite, summarise, Summary } from './differential/check';
 
 const SEED = 20_251;
 const COUNT = 56;
@@ -46,4 +47,33 @@ test('the checker catches a wrong rewrite: results handed to the wrong items are
   const tamper = (_p: GeneratedProgram, r: Rewrite): Rewrite => ({ ...r, after: r.after.replace(/\.get\((\w+)\)/, '.get(($1 + 1) % batchwiseItems.length)') });
   const tampered = await checkPrograms(picked, { work: join(WORK, 'tampered'), concurrency: 2, tamper });
   assert.deepEqual(tampered.map((o) => o.status), picked.map(() => 'different'));
+});
+
+const AI_SEED = 20_266;
+const AI_COUNT = 40;
+
+/** Refused of generated, per value of a feature (`shape:for-of-set 3/5`). */
+function refusalRates(s: Summary, prefix: string): string {
+  return s.byFeature
+    .filter(([f]) => f.startsWith(prefix))
+    .map(([f, { total, refused }]) => `${f.slice(prefix.length)} ${refused}/${total}`)
+    .join(', ');
+}
+
+test(`generated AI SDK programs (seed ${AI_SEED}, ${AI_COUNT}): generateText, generateObject, embed and embedMany in every loop shape; every rewrite accepted behaves as the original`, async (t) => {
+  const work = join(WORK, 'ai-sdk');
+  // The programs resolve the AI SDK (v5) from here; the official clients and p-map from the repository's node_modules.
+  await aiSdkModules('v5', work);
+  const programs = Array.from({ length: AI_COUNT }, (_, n) => generateProgram(AI_SEED, n, 'ai-sdk'));
+  const ai = await checkPrograms(programs, { work, concurrency: 2 });
+  assert.deepEqual(ai.filter((o) => o.status === 'invalid').map(describe), [], 'the generator writes programs that type-check and run');
+  assert.deepEqual(ai.filter((o) => o.status === 'different').map(describe), []);
+  const s = summarise(ai);
+  t.diagnostic(`AI SDK programs: ${s.accepted} of ${s.generated} accepted; refused by shape: ${refusalRates(s, 'shape:')}; by function: ${refusalRates(s, 'ai:')}; by model: ${refusalRates(s, 'model:')}`);
+  const equivalent = ai.filter((o): o is Extract<Outcome, { status: 'equivalent' }> => o.status === 'equivalent');
+  const has = (feature: string) => equivalent.some((o) => o.program.features.includes(feature));
+  assert.ok(s.accepted >= AI_COUNT * 0.25, `${s.accepted} of ${AI_COUNT} accepted`);
+  assert.ok(equivalent.some((o) => o.program.concurrent) && equivalent.some((o) => !o.program.concurrent), 'concurrent fan-outs and sequential loops accepted');
+  for (const f of ['ai:generateText', 'ai:generateObject', 'ai:embed', 'ai:embedMany', 'model:inline', 'model:const', 'model:helper', 'model:instance', 'api:anthropic', 'api:chat', 'api:responses']) assert.ok(has(f), `${f} among the accepted`);
+  assert.ok(equivalent.filter((o) => o.rejectionShown).length >= 4, 'the rejected request changed what originals printed');
 });

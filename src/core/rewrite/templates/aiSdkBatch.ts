@@ -8,7 +8,9 @@
 // How the request is caught: while the calls prepare their requests, `fetch` is wrapped; only a call
 // started by `runAiSdkBatch` (told apart by an AsyncLocalStorage) has its POST to the provider's
 // endpoint held back; every other request of the program goes out as before. A second, different
-// request from the same call (a further step) goes out as the synchronous request it is.
+// request from the same call (a further step) goes out as the synchronous request it is. A provider
+// instance's own `fetch` (createOpenAI({ fetch })) still runs for each call: the wrapped `fetch` is what it
+// calls on, and the batch is sent with the instance's base URL, key and headers.
 // Yours to edit: Batchwise never overwrites a changed copy.
 import { AsyncLocalStorage } from 'node:async_hooks';
 // @sdk openai {
@@ -128,15 +130,18 @@ export async function runAiSdkBatch<Result>(requests: ((() => PromiseLike<Result
     return result;
   });
   await Promise.all(sentOrSettled);
-  // One batch per endpoint (a run normally has one).
-  const groups = new Map<Endpoint, number[]>();
+  // One batch per endpoint and per client (base URL, key, headers): a run normally has one.
+  const groups = new Map<string, { endpoint: Endpoint; indexes: number[] }>();
   held.forEach((h, index) => {
     if (!h) return;
     const endpoint = endpointOf(h.url)!;
-    groups.set(endpoint, [...(groups.get(endpoint) ?? []), index]);
+    const key = JSON.stringify([endpoint, h.url, [...h.headers].filter(([name]) => name !== 'content-length')]);
+    const group = groups.get(key) ?? { endpoint, indexes: [] };
+    group.indexes.push(index);
+    groups.set(key, group);
   });
   try {
-    await Promise.all([...groups].map(([endpoint, indexes]) => answerBatch(endpoint, indexes.map((i) => held[i]!), options)));
+    await Promise.all([...groups.values()].map(({ endpoint, indexes }) => answerBatch(endpoint, indexes.map((i) => held[i]!), options)));
   } catch (error) {
     // The run itself failed (aborted, timed out, the API unreachable): every call waiting for it fails with that error.
     for (const h of held) h?.fail(error);
@@ -151,6 +156,17 @@ export async function runAiSdkBatch<Result>(requests: ((() => PromiseLike<Result
   return new AiSdkBatchResults(results, errors);
 }
 
+/** Headers the client sets itself; the rest (an instance's own `headers`) go on every request of the batch. */
+const CLIENT_HEADERS = new Set(['authorization', 'openai-organization', 'openai-project', 'content-type', 'content-length', 'user-agent', 'accept']); // @sdk !openai: const CLIENT_HEADERS = new Set(['x-api-key', 'anthropic-version', 'content-type', 'content-length', 'user-agent', 'accept']);
+
+function ownHeaders(first: Held): Record<string, string> {
+  const own: Record<string, string> = {};
+  first.headers.forEach((value, name) => {
+    if (!CLIENT_HEADERS.has(name)) own[name] = value;
+  });
+  return own;
+}
+
 // @sdk openai {
 /** The request id the helper gives a result (from its output line), for the answer's header. */
 function requestId(result: unknown): string | null {
@@ -158,7 +174,7 @@ function requestId(result: unknown): string | null {
   return typeof id === 'string' ? id : null;
 }
 
-/** The client the AI SDK would have used: its base URL, API key, organization and project, read off the request it made. */
+/** The client the AI SDK would have used: its base URL, API key, organization, project and headers, read off the request it made. */
 function openaiClient(first: Held, endpoint: Endpoint): OpenAI {
   const auth = first.headers.get('authorization') ?? '';
   return new OpenAI({
@@ -166,6 +182,7 @@ function openaiClient(first: Held, endpoint: Endpoint): OpenAI {
     apiKey: auth.replace(/^Bearer\s+/i, ''),
     organization: first.headers.get('openai-organization'),
     project: first.headers.get('openai-project'),
+    defaultHeaders: ownHeaders(first),
   });
 }
 
@@ -191,12 +208,11 @@ async function answerOpenAI(endpoint: Endpoint, requests: Held[], options: OpenA
 }
 // @sdk }
 // @sdk anthropic {
-/** The client the AI SDK would have used: its base URL (the AI SDK's ends in /v1, the SDK's does not) and API key, read off the request it made. */
+/** The client the AI SDK would have used: its base URL (the AI SDK's ends in /v1, the SDK's does not), API key and headers (`anthropic-beta` among them), read off the request it made. */
 function anthropicClient(first: Held): Anthropic {
   const base = first.url.split('?')[0]!.slice(0, -'/messages'.length);
   if (!/\/v1$/.test(base)) throw new Error(`batchwise: the AI SDK posts to ${first.url}, which is not <base>/v1/messages; Message Batches cannot be reached from it`);
-  const beta = first.headers.get('anthropic-beta');
-  return new Anthropic({ baseURL: base.slice(0, -'/v1'.length), apiKey: first.headers.get('x-api-key'), ...(beta ? { defaultHeaders: { 'anthropic-beta': beta } } : {}) });
+  return new Anthropic({ baseURL: base.slice(0, -'/v1'.length), apiKey: first.headers.get('x-api-key'), defaultHeaders: ownHeaders(first) });
 }
 
 /** Sends the requests as a message batch and hands each call its answer, or the error the provider answered with. */

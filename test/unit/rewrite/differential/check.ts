@@ -30,6 +30,8 @@ export type Outcome =
   /** The generated program itself is broken (it does not type-check, or fails on its own): a generator bug, not Batchwise's. */
   | { program: GeneratedProgram; status: 'invalid'; detail: string };
 
+const AI_SDK_PROJECT = '{ "private": true, "dependencies": { "ai": "5.0.277", "@ai-sdk/openai": "2.0.130", "@ai-sdk/anthropic": "2.0.112", "openai": "7.57.0", "@anthropic-ai/sdk": "1.13.0" } }';
+
 function helperPathFor(file: string): string {
   const ext = file.slice(file.indexOf('.'));
   return 'batchwise/openaiBatch' + (ext === '.ts' ? '.ts' : ext === '.mjs' ? '.mjs' : '.js');
@@ -44,7 +46,9 @@ export function fixProgram(p: GeneratedProgram): { ok: true; rewrite: Rewrite } 
   const finding = findings[0];
   // As WorkspaceSession.fixFor: a refusal the analysis made from the call's context stands.
   if (!finding.fix && finding.fixRefusal) return { ok: false, reason: finding.fixRefusal };
-  const plan = planFix({ file: p.file, text: p.text, site: finding.site, helperPath: helperPathFor(p.file), modules: analyzer.modules, readExisting: () => undefined });
+  // An AI SDK program's project lists the official client its batch goes through (the fix needs it).
+  const readExisting = (f: string) => (p.aiSdk && f === 'package.json' ? AI_SDK_PROJECT : undefined);
+  const plan = planFix({ file: p.file, text: p.text, site: finding.site, helperPath: helperPathFor(p.file), modules: analyzer.modules, readExisting });
   if (!plan.ok) return { ok: false, reason: plan.reason };
   p.features.push(`strategy:${plan.fix.strategy}`);
   const after = applyEdits(p.text, plan.fix.edits);
@@ -228,12 +232,14 @@ export async function checkPrograms(programs: GeneratedProgram[], options: Check
       for (const mode of ['ok', 'reject'] as const) {
         const f = fakes[mode];
         const gemini = { env: { GEMINI_BASE_URL: f.gemini.url } };
-        const original = await run(stage(options.work, p.name, `before-${mode}`, p.file, p.text, rewrite.files), f.openai.url, f.anthropic.url, gemini);
+        // The AI SDK's Anthropic provider takes its base URL with /v1 (the official client adds it itself).
+        const anthropicURL = p.aiSdk ? `${f.anthropic.url}/v1` : f.anthropic.url;
+        const original = await run(stage(options.work, p.name, `before-${mode}`, p.file, p.text, rewrite.files), f.openai.url, anthropicURL, gemini);
         if (mode === 'ok' && (original.code !== 0 || original.stdout.includes('failed:') || original.stderr.trim() !== '')) {
           outcomes.set(p.name, { program: p, status: 'invalid', detail: `the original fails on its own (${original.code}):\n${original.stdout}${original.stderr}` });
           return;
         }
-        const rewritten = await run(stage(options.work, p.name, `after-${mode}`, p.file, rewrite.after, rewrite.files), f.openai.url, f.anthropic.url, gemini);
+        const rewritten = await run(stage(options.work, p.name, `after-${mode}`, p.file, rewrite.after, rewrite.files), f.openai.url, anthropicURL, gemini);
         printed.push(original.stdout);
         const diff = difference(p, original, rewritten);
         if (diff) {

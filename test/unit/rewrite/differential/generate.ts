@@ -17,6 +17,10 @@ export function prng(seed: number): () => number {
 
 export type Lang = 'ts' | 'cjs' | 'esm';
 export type Api = 'chat' | 'embeddings' | 'responses' | 'anthropic' | 'gemini';
+/** Which code makes the call: the official client, or the Vercel AI SDK (`generateText({ model: openai('…') })`). */
+export type Family = 'official' | 'ai-sdk';
+/** The AI SDK function a program calls. */
+export type AiFn = 'generateText' | 'generateObject' | 'embed' | 'embedMany';
 
 export interface GeneratedProgram {
   name: string;
@@ -33,6 +37,8 @@ export interface GeneratedProgram {
    * come in any order, so they are compared as a multiset; the other lines in order.
    */
   concurrent: boolean;
+  /** The calls go through the AI SDK (its programs run beside the AI SDK's packages). */
+  aiSdk?: boolean;
 }
 
 /** The text the fakes reject (400) in the runs with rejections: it is in exactly one item. */
@@ -71,6 +77,8 @@ interface Ctx {
   summary: string[];
   /** Inside a function (so `return` means leaving main). */
   inFunction: boolean;
+  /** An AI SDK program: the function it calls and the expression for the model. */
+  ai: { fn: AiFn; model: string } | null;
 }
 
 const ts = (c: Ctx, s: string) => (c.lang === 'ts' ? s : '');
@@ -124,6 +132,29 @@ function textOf(api: Api, res: string, destructured: boolean): string {
 
 function destructuredName(api: Api): string {
   return api === 'chat' ? '{ choices }' : api === 'embeddings' ? '{ data }' : api === 'responses' ? '{ output_text }' : api === 'gemini' ? '{ text }' : '{ content }';
+}
+
+/** How the body reads an AI SDK result as a string. */
+function aiTextOf(fn: AiFn, res: string, destructured: boolean): string {
+  const r = (field: string) => (destructured ? 'output' : `${res}.${field}`);
+  return fn === 'generateText' ? r('text') : fn === 'generateObject' ? `${r('object')}.label` : fn === 'embed' ? `${r('embedding')}.join(',')` : `${r('embeddings')}[0].join(',')`;
+}
+
+/** The result's field a destructuring takes, renamed (the item may be called `text` too). */
+const AI_RESULT_FIELD: Record<AiFn, string> = { generateText: '{ text: output }', generateObject: '{ object: output }', embed: '{ embedding: output }', embedMany: '{ embeddings: output }' };
+
+/** The options of an AI SDK call. */
+function aiOptions(c: Ctx, ai: NonNullable<Ctx['ai']>, prompt: string): string {
+  switch (ai.fn) {
+    case 'generateText':
+      return `{ model: ${ai.model}, ${chance(c, 0.3) ? 'system: SYSTEM, ' : ''}prompt: ${prompt}${chance(c, 0.3) ? ', maxOutputTokens: 64' : ''} }`;
+    case 'generateObject':
+      return `{ model: ${ai.model}, schema: Label, prompt: ${prompt} }`;
+    case 'embed':
+      return `{ model: ${ai.model}, value: ${prompt} }`;
+    default:
+      return `{ model: ${ai.model}, values: [${prompt}] }`;
+  }
 }
 
 function request(c: Ctx, prompt: string): string {
@@ -286,8 +317,9 @@ function body(c: Ctx): string[] {
   }
 
   const prompt = '`' + promptParts.join(' ') + '`';
-  const req = request(c, prompt);
-  const call = `await ${clientCall(c)}(${req})`;
+  const ai = c.ai;
+  const call = ai ? `await ${ai.fn}(${aiOptions(c, ai, prompt)})` : `await ${clientCall(c)}(${request(c, prompt)})`;
+  const answerOf = (res: string, destructured: boolean) => (ai ? aiTextOf(ai.fn, res, destructured) : textOf(c.api, res, destructured));
 
   // ---- the call and its result
   const form = pick(c.rnd, ['const', 'const', 'const', 'let', 'destructure', 'discard', 'try-around', 'try-assign', 'return-direct'] as const);
@@ -299,12 +331,12 @@ function body(c: Ctx): string[] {
     answer = null;
   } else if (form === 'destructure') {
     f('result-destructured');
-    callStmts.push(`const ${destructuredName(c.api)} = ${call};`);
-    callStmts.push(`const answer = ${textOf(c.api, '', true)};`);
+    callStmts.push(`const ${ai ? AI_RESULT_FIELD[ai.fn] : destructuredName(c.api)} = ${call};`);
+    callStmts.push(`const answer = ${answerOf('', true)};`);
   } else if (form === 'try-assign') {
     f('try-assign');
     callStmts.push(`let res;\ntry {\n  res = ${call};\n} catch (e) {\n  ${log(c, `'failed', ${c.id}, errText(e)`)}\n  ${seq ? 'continue' : 'return'};\n}`);
-    callStmts.push(`const answer = ${textOf(c.api, 'res', false)};`);
+    callStmts.push(`const answer = ${answerOf('res', false)};`);
   } else if (form === 'return-direct' && c.concurrent && c.shape !== 'foreach') {
     f('return-call');
     callStmts.push(`return ${call};`);
@@ -312,7 +344,7 @@ function body(c: Ctx): string[] {
   } else {
     f(form === 'let' ? 'result-let' : form === 'try-around' ? 'try-around' : 'result-const');
     callStmts.push(`${form === 'let' ? 'let' : 'const'} res = ${call};`);
-    callStmts.push(`const answer = ${textOf(c.api, 'res', false)};`);
+    callStmts.push(`const answer = ${answerOf('res', false)};`);
   }
 
   // ---- after the call
@@ -372,14 +404,19 @@ function body(c: Ctx): string[] {
         post.push(`later.push(() => console.log('later', ${c.id}, ${a}.length));`);
         c.summary.push(c.concurrent ? 'console.log(later.length);' : 'for (const fn of later) fn();');
       }],
-      ['print-usage', c.api === 'embeddings' ? 0 : 0.12, () => {
+      ['print-usage', c.api === 'embeddings' && !ai ? 0 : 0.12, () => {
         if (form === 'destructure' || form === 'discard') return;
-        const usage = c.api === 'anthropic' ? 'res.usage.output_tokens' : c.api === 'gemini' ? 'res.usageMetadata?.totalTokenCount' : 'res.usage?.total_tokens';
+        const usage = ai ? (/^embed/.test(ai.fn) ? 'res.usage.tokens' : 'res.usage.outputTokens') : c.api === 'anthropic' ? 'res.usage.output_tokens' : c.api === 'gemini' ? 'res.usageMetadata?.totalTokenCount' : 'res.usage?.total_tokens';
         post.push(log(c, `'usage', ${c.id}, ${usage}`));
       }],
-      ['print-id', c.api === 'embeddings' ? 0 : 0.1, () => {
+      ['print-id', c.api === 'embeddings' && !ai ? 0 : 0.1, () => {
         if (form === 'destructure' || form === 'discard') return;
-        post.push(log(c, `'id', ${c.id}, ${c.api === 'gemini' ? 'res.responseId' : 'res.id'}`));
+        // The AI SDK's id is its HTTP response's (which the rewrite refuses to read).
+        post.push(log(c, `'id', ${c.id}, ${ai ? 'res.response?.id' : c.api === 'gemini' ? 'res.responseId' : 'res.id'}`));
+      }],
+      ['print-finish', ai && !/^embed/.test(ai.fn) ? 0.15 : 0, () => {
+        if (form === 'destructure' || form === 'discard') return;
+        post.push(log(c, `'finish', ${c.id}, res.finishReason`));
       }],
     ];
     for (const [name, p, add] of options) {
@@ -412,12 +449,45 @@ function indent(lines: string[], by: string): string {
   return lines.map((l) => by + l.replace(/\n/g, '\n' + by)).join('\n');
 }
 
-export function generateProgram(seed: number, n: number): GeneratedProgram {
+/** How an AI SDK program makes its model: in the call, in a const, by a helper, from an instance it makes. */
+const MODEL_FORMS = ['inline', 'inline', 'const', 'helper', 'instance'] as const;
+
+/** The AI SDK function, the model and how it is made, with the module lines that make it (the AI SDK's own generator, so official programs stay as they were). */
+function aiSetup(seed: number, n: number, api: Api): { fn: AiFn; model: string; lines: string[]; imports: [string, string][]; features: string[] } {
+  const rnd = prng((seed * 31 + n * 104_729 + 17) >>> 0);
+  const anthropic = api === 'anthropic';
+  const fn: AiFn = api === 'embeddings' ? pick(rnd, ['embed', 'embedMany'] as const) : api === 'responses' && rnd() < 0.5 ? 'generateObject' : 'generateText';
+  const form = pick(rnd, MODEL_FORMS);
+  const instance = form === 'instance' ? (anthropic ? 'claude' : 'llm') : anthropic ? 'anthropic' : 'openai';
+  const made =
+    api === 'embeddings' ? `${instance}.embedding('text-embedding-3-small')`
+    : api === 'chat' ? `${instance}.chat('gpt-4.1-mini')`
+    : api === 'responses' ? (rnd() < 0.5 ? `${instance}('gpt-5-mini')` : `${instance}.responses('gpt-5-mini')`)
+    : `${instance}('claude-haiku-4-5')`;
+  const source = anthropic ? '@ai-sdk/anthropic' : '@ai-sdk/openai';
+  const imports: [string, string][] = [[fn, 'ai'], [form === 'instance' ? (anthropic ? 'createAnthropic' : 'createOpenAI') : instance, source]];
+  if (fn === 'generateObject') imports.push(['z', 'zod/v4']);
+  const lines: string[] = [];
+  if (form === 'instance') lines.push(`const ${instance} = ${anthropic ? 'createAnthropic' : 'createOpenAI'}({ apiKey: 'test-key' });`);
+  if (fn === 'generateObject') lines.push('const Label = z.object({ label: z.string(), words: z.number() });');
+  let model = made;
+  if (form === 'const') {
+    lines.push(`const model = ${made};`);
+    model = 'model';
+  } else if (form === 'helper') {
+    lines.push(`function getModel() {\n  return ${made};\n}`);
+    model = 'getModel()';
+  }
+  return { fn, model, lines, imports, features: ['family:ai-sdk', `ai:${fn}`, `model:${form}`] };
+}
+
+export function generateProgram(seed: number, n: number, family: Family = 'official'): GeneratedProgram {
   const rnd = prng((seed * 100_003 + n * 7919) >>> 0);
   const lang = pick(rnd, ['ts', 'ts', 'cjs', 'esm'] as const);
   const drawn = pick(rnd, ['chat', 'chat', 'embeddings', 'responses', 'anthropic', 'anthropic'] as const);
-  // One program in seven calls Gemini, chosen by its number: the draws of every other program stay as they were.
-  const api: Api = n % 7 === 3 ? 'gemini' : drawn;
+  // One official program in seven calls Gemini, chosen by its number: the draws of every other program stay as they were.
+  const api: Api = family === 'official' && n % 7 === 3 ? 'gemini' : drawn;
+  const ai = family === 'ai-sdk' ? aiSetup(seed, n, drawn) : null;
   const concurrent = rnd() < 0.35;
   let shape = pick(rnd, concurrent ? CONCURRENT_SHAPES : SEQUENTIAL_SHAPES);
   if (lang === 'cjs' && /^p-/.test(shape)) shape = 'promise-all';
@@ -425,8 +495,9 @@ export function generateProgram(seed: number, n: number): GeneratedProgram {
   const c: Ctx = {
     rnd, lang, api, shape, concurrent, features: [`lang:${lang}`, `api:${api}`, `shape:${shape}`],
     id: 'doc.id', text: 'doc.text', item: 'doc', index: null, tags: 'doc.tags', growable: null,
-    decls: new Set(), helpers: new Set(), summary: [], inFunction: !topLevel,
+    decls: new Set(), helpers: new Set(), summary: [], inFunction: !topLevel, ai: ai ? { fn: ai.fn, model: ai.model } : null,
   };
+  if (ai) c.features.push(...ai.features);
   if (topLevel) c.features.push('top-level');
   const T = (s: string) => ts(c, s);
 
@@ -532,13 +603,17 @@ export function generateProgram(seed: number, n: number): GeneratedProgram {
   const sdk = api === 'anthropic' ? ['Anthropic', '@anthropic-ai/sdk', 'ANTHROPIC_BASE_URL'] : api === 'gemini' ? ['GoogleGenAI', '@google/genai', 'GEMINI_BASE_URL'] : ['OpenAI', 'openai', 'OPENAI_BASE_URL'];
   const imports: string[] = [];
   const imp = (name: string, from: string) => imports.push(lang === 'cjs' ? `const ${name} = require('${from}');` : `import ${name} from '${from}';`);
-  // @google/genai has no default export.
-  imp(api === 'gemini' ? `{ ${sdk[0]} }` : sdk[0], sdk[1]);
+  // The AI SDK's packages export names (`import { generateText } from 'ai'`); so does @google/genai (no default export).
+  const impNamed = (name: string, from: string) => imports.push(lang === 'cjs' ? `const { ${name} } = require('${from}');` : `import { ${name} } from '${from}';`);
+  if (ai) for (const [name, from] of ai.imports) impNamed(name, from);
+  else imp(api === 'gemini' ? `{ ${sdk[0]} }` : sdk[0], sdk[1]);
   if (shape === 'p-map' || shape === 'p-map-limited') imp('pMap', 'p-map');
   if (shape === 'p-limit') imp('pLimit', 'p-limit');
 
   const module: string[] = [imports.join('\n'), ''];
-  module.push(api === 'gemini' ? `const client = new ${sdk[0]}({ apiKey: 'test-key', httpOptions: { baseUrl: process.env.${sdk[2]} } });` : `const client = new ${sdk[0]}({ baseURL: process.env.${sdk[2]}, apiKey: 'test-key' });`);
+  // The AI SDK's providers read the fakes' URLs from OPENAI_BASE_URL and ANTHROPIC_BASE_URL themselves.
+  if (ai) module.push(...ai.lines);
+  else module.push(api === 'gemini' ? `const client = new ${sdk[0]}({ apiKey: 'test-key', httpOptions: { baseUrl: process.env.${sdk[2]} } });` : `const client = new ${sdk[0]}({ baseURL: process.env.${sdk[2]}, apiKey: 'test-key' });`);
   if (shape === 'p-limit') module.push('const limit = pLimit(2);');
   if (lang === 'ts') module.push(`interface Doc {\n  id: string;\n  text: string;\n  tags: string[];\n  score?: number;\n  seen?: boolean;\n  answer?: string;\n}`);
   module.push(docsText);
@@ -566,5 +641,5 @@ export function generateProgram(seed: number, n: number): GeneratedProgram {
   }
   const text = module.join('\n\n').replace(/\n{3,}/g, '\n\n') + '\n';
   const file = lang === 'ts' ? 'main.ts' : lang === 'cjs' ? 'main.js' : 'main.mjs';
-  return { name: `p${seed}-${n}`, file, text, lang, api, shape, features: [...new Set(c.features)], concurrent };
+  return { name: `${ai ? 'ai' : 'p'}${seed}-${n}`, file, text, lang, api, shape, features: [...new Set(c.features)], concurrent, ...(ai ? { aiSdk: true } : {}) };
 }

@@ -1,0 +1,32 @@
+// The AI SDK releases the rewrite is tested against (one of each major it follows), and a node_modules that
+// holds one of them beside the official clients: for the AI SDK fixtures and the differential programs.
+import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ensurePackages, sdkCacheDir } from './sdkMatrix';
+
+const ROOT = resolve(__dirname, '..', '..', '..');
+
+export const AI_SDK_RELEASES = {
+  v5: ['ai@5.0.277', '@ai-sdk/openai@2.0.130', '@ai-sdk/anthropic@2.0.112', 'zod@3.25.76'],
+  v4: ['ai@4.3.6', '@ai-sdk/openai@1.3.9', '@ai-sdk/anthropic@1.2.9', 'zod@3.25.76'],
+} as const;
+export type AiSdkRelease = keyof typeof AI_SDK_RELEASES;
+
+/**
+ * Makes `<dir>/node_modules`: the release's packages from the SDK cache (installed from npm the first
+ * time), the official clients and Node's types from ours. Programs under `dir` resolve them from there.
+ */
+export async function aiSdkModules(release: AiSdkRelease, dir: string): Promise<string> {
+  const cache = await ensurePackages(join(sdkCacheDir(), `ai-sdk-${release}`), [...AI_SDK_RELEASES[release]]);
+  const modules = join(dir, 'node_modules');
+  rmSync(modules, { recursive: true, force: true });
+  mkdirSync(join(modules, '@types'), { recursive: true });
+  for (const entry of readdirSync(join(cache, 'node_modules'))) {
+    if (entry.startsWith('.')) continue;
+    if (entry !== '@types') symlinkSync(join(cache, 'node_modules', entry), join(modules, entry));
+    else for (const types of readdirSync(join(cache, 'node_modules', entry))) if (types !== 'node') symlinkSync(join(cache, 'node_modules', entry, types), join(modules, entry, types));
+  }
+  for (const ours of ['openai', '@anthropic-ai']) if (!existsSync(join(modules, ours))) symlinkSync(join(ROOT, 'node_modules', ours), join(modules, ours));
+  symlinkSync(join(ROOT, 'node_modules', '@types', 'node'), join(modules, '@types', 'node'));
+  return modules;
+}
