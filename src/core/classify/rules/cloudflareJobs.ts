@@ -4,7 +4,7 @@
 // `env.X_FLOW.create({ params })`; a fetch handler that polls the instance's `status()` waits for it.
 // Queues: the `queue` handler of a Worker that consumes a queue (`[[queues.consumers]] queue = "jobs"`),
 // fed by `env.JOBS.send(…)` / `sendBatch(…)` on a producer binding of that queue.
-import { parseConfigFileTextToJson } from 'typescript';
+import { typescript } from '../../heavy';
 import { AST_NODE_TYPES as T, TSESTree } from '../../parse/parse';
 import { dirname, ProjectIndex } from '../../project';
 import { propertyName } from '../../syntax/nodes';
@@ -61,7 +61,7 @@ function nearestWrangler<R>(project: ProjectIndex, file: string, read: (toml: st
     const at = (name: string) => (dir === '' ? name : `${dir}/${name}`);
     const toml = project.text(at('wrangler.toml'));
     const jsonText = toml === undefined ? project.text(at('wrangler.jsonc')) ?? project.text(at('wrangler.json')) : undefined;
-    if (toml !== undefined || jsonText !== undefined) return read(toml, jsonText ? parseConfigFileTextToJson('wrangler.json', jsonText).config : undefined);
+    if (toml !== undefined || jsonText !== undefined) return read(toml, jsonText ? typescript().parseConfigFileTextToJson('wrangler.json', jsonText).config : undefined);
   } while (dir !== '');
   return null;
 }
