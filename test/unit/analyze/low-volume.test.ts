@@ -41,3 +41,13 @@ test('the threshold is a setting', () => {
   const [finding] = new Analyzer(project, { ...DEFAULT_OPTIONS, lowVolumeThreshold: 5000 }, { estimate: estimateWith(1000) }).run().findings;
   assert.equal(finding.lowVolume, true);
 });
+
+test('the rate in the evidence reads as a person writes it: a weekly job is about 0.14 a day, a large one has separators', () => {
+  const message = (perDay: number) => {
+    const [finding] = new Analyzer(project, { ...DEFAULT_OPTIONS, lowVolumeThreshold: 5000 }, { estimate: estimateWith(perDay) }).run().findings;
+    return finding.classification.evidence.find((e) => e.rule === 'low-volume')?.message ?? '';
+  };
+  assert.match(message(1 / 7), /^about 0\.14 requests a day /);
+  assert.match(message(1200), /^about 1,200 requests a day /);
+  assert.match(message(1), /^about 1 request a day /);
+});

@@ -29,13 +29,16 @@ export const DECLARED_CONTEXT = defineRule({
   },
 });
 
+/** A rate of requests as a person reads it: '0.14', '3', '1,200' (a weekly cron is 1/7 a day, not 0.14285714285714285). */
+const RATE = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+
 export const LOW_VOLUME = defineRule({
   id: 'low-volume',
   effect: 'neutral',
   title: 'Below the volume where batching pays',
   messages: {
     below: (perDay: number, threshold: number) =>
-      `about ${perDay} request${perDay === 1 ? '' : 's'} a day is below the ${threshold}/day threshold where a batch is worth the wait; reported as low-volume, not as a saving to chase`,
+      `about ${RATE.format(perDay)} request${perDay === 1 ? '' : 's'} a day is below the ${threshold}/day threshold where a batch is worth the wait; reported as low-volume, not as a saving to chase`,
     belowPerRun: (perRun: number, threshold: number) =>
       `${perRun} request${perRun === 1 ? '' : 's'} per run (one batch at most) is below the ${threshold}/day threshold where a batch is worth the wait; reported as low-volume, not as a saving to chase`,
   },
