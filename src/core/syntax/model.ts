@@ -5,7 +5,7 @@ import { analyze, DefinitionType, ScopeManager, ScopeType } from '@typescript-es
 import type { Scope, Variable } from '@typescript-eslint/scope-manager';
 import { AST_NODE_TYPES as T, ParsedFile, TSESTree } from '../parse/parse';
 import { childrenOf, indexParents, visit } from '../parse/walk';
-import { FunctionLike, isFunctionLike, Node, propertyName, TYPE_WRAPPERS, unwrap } from './nodes';
+import { FunctionLike, isFunctionLike, Node, packageSpecifier, propertyName, TYPE_WRAPPERS, unwrap } from './nodes';
 import { ModuleExport, ModuleRef, readExports, readModuleRefs } from './modules';
 
 export type BindingKind = 'var' | 'let' | 'const' | 'param' | 'function' | 'class' | 'import' | 'catch' | 'other' | 'global' | 'this';
@@ -376,11 +376,11 @@ function describeVariable(v: Variable, exported: ExportedLocals): Binding {
       let imported: { source: string; imported: string } | undefined;
       if (node.type === T.TSImportEqualsDeclaration) {
         const ref = node.moduleReference;
-        if (ref.type === T.TSExternalModuleReference && ref.expression.type === T.Literal) imported = { source: String(ref.expression.value), imported: '*' };
+        if (ref.type === T.TSExternalModuleReference && ref.expression.type === T.Literal) imported = { source: packageSpecifier(String(ref.expression.value)), imported: '*' };
       } else {
         const decl = def.parent as TSESTree.ImportDeclaration;
         const name = node.type === T.ImportDefaultSpecifier ? 'default' : node.type === T.ImportNamespaceSpecifier ? '*' : node.imported.type === T.Identifier ? node.imported.name : String(node.imported.value);
-        imported = { source: decl.source.value, imported: name };
+        imported = { source: packageSpecifier(decl.source.value), imported: name };
       }
       return { ...base, kind: 'import', ...(imported ? { import: imported } : {}) };
     }

@@ -3,7 +3,7 @@
 // of barrels costs time, never the stack.
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import { visit } from '../parse/walk';
-import { moduleExportName, Node, propertyName, requireSource } from './nodes';
+import { moduleExportName, Node, packageSpecifier, propertyName, requireSource } from './nodes';
 import type { Binding, SyntaxModel } from './model';
 
 /** A module a file loads: by an import or export statement, or a `require(…)` / `import(…)` anywhere. */
@@ -35,10 +35,10 @@ export type ModuleExport =
 export function readModuleRefs(model: SyntaxModel): ModuleRef[] {
   const out: ModuleRef[] = [];
   for (const s of model.ast.body) {
-    if (s.type === T.ImportDeclaration) out.push({ source: s.source.value, node: s, kind: 'import' });
-    else if ((s.type === T.ExportNamedDeclaration || s.type === T.ExportAllDeclaration) && s.source) out.push({ source: s.source.value, node: s, kind: 'export' });
+    if (s.type === T.ImportDeclaration) out.push({ source: packageSpecifier(s.source.value), node: s, kind: 'import' });
+    else if ((s.type === T.ExportNamedDeclaration || s.type === T.ExportAllDeclaration) && s.source) out.push({ source: packageSpecifier(s.source.value), node: s, kind: 'export' });
     else if (s.type === T.TSImportEqualsDeclaration && s.moduleReference.type === T.TSExternalModuleReference && s.moduleReference.expression.type === T.Literal) {
-      out.push({ source: String(s.moduleReference.expression.value), node: s, kind: 'import' });
+      out.push({ source: packageSpecifier(String(s.moduleReference.expression.value)), node: s, kind: 'import' });
     }
   }
   // Only files that mention them are walked for `require(…)` and `import(…)`.
@@ -48,7 +48,7 @@ export function readModuleRefs(model: SyntaxModel): ModuleRef[] {
         const src = requireSource(node);
         if (src !== null) out.push({ source: src, node, kind: 'require' });
       } else if (node.type === T.ImportExpression && node.source.type === T.Literal && typeof node.source.value === 'string') {
-        out.push({ source: node.source.value, node, kind: 'dynamic' });
+        out.push({ source: packageSpecifier(node.source.value), node, kind: 'dynamic' });
       }
     });
   }

@@ -40,7 +40,25 @@ export function unwrap(node: Node, mode: 'type' | 'value' = 'type'): Node {
 export function requireSource(node: TSESTree.CallExpression): string | null {
   if (node.callee.type !== T.Identifier || node.callee.name !== 'require' || node.arguments.length !== 1) return null;
   const arg = node.arguments[0];
-  return arg.type === T.Literal && typeof arg.value === 'string' ? arg.value : null;
+  return arg.type === T.Literal && typeof arg.value === 'string' ? packageSpecifier(arg.value) : null;
+}
+
+/** JSR packages published under another name than on npm, by the npm name whose API they carry. */
+const JSR_AS_NPM: Record<string, string> = { '@openai/openai': 'openai', '@anthropic/sdk': '@anthropic-ai/sdk' };
+
+/**
+ * A package as Deno and CDN imports name it, as npm names it: `npm:openai@4.20.1` and
+ * `https://esm.sh/openai@4` are 'openai', `npm:@anthropic-ai/sdk@0.30/resources` is
+ * '@anthropic-ai/sdk/resources', `jsr:@openai/openai` is 'openai' (Supabase Edge Functions and Deno
+ * code import SDKs so). Every other specifier is returned as it is.
+ */
+export function packageSpecifier(spec: string): string {
+  // OpenAI's own Deno build.
+  if (/^https:\/\/deno\.land\/x\/openai(@[^/]*)?\/mod\.ts$/.test(spec)) return 'openai';
+  const m = /^(?:npm:|jsr:|https?:\/\/(?:esm\.sh|cdn\.skypack\.dev|esm\.run|cdn\.jsdelivr\.net\/npm)\/)\/?((?:@[\w.-]+\/)?[\w.-]+?)(?:@[^/?#]*)?((?:\/[^?#]*)?)(?:[?#].*)?$/.exec(spec);
+  if (!m) return spec;
+  const name = spec.startsWith('jsr:') ? (JSR_AS_NPM[m[1]] ?? m[1]) : m[1];
+  return name + m[2].replace(/\/\+esm$/, '');
 }
 
 /** The name an import or export specifier gives (`a`, or `'a-b'` as a string literal). */
