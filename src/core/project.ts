@@ -3,6 +3,7 @@
 import { typescript } from './heavy';
 import { parseSource, ParseResult, TOO_DEEP_TO_PARSE, TSESTree } from './parse/parse';
 import { SyntaxModel } from './syntax/model';
+import { packageSpecifier } from './syntax/nodes';
 import type { AnalysisError, ProjectSource } from './model';
 
 export type { ModuleLookup } from './syntax/modules';
@@ -80,7 +81,7 @@ export function scanSpecifiers(text: string): { specifiers: string[]; exact: boo
     if (!m) continue;
     const spec = m.groups!.single ?? m.groups!.double;
     if (spec.includes('\\')) exact = false;
-    else specifiers.push(spec);
+    else specifiers.push(packageSpecifier(spec));
   }
   return { specifiers, exact };
 }
