@@ -13,6 +13,7 @@
 // loop waits for an answer. The collection a loop runs over (or its bound) must not change either. In the
 // concurrent shapes (Promise.all, forEach, p-map without a limit) every request is built before any
 // answer arrives, so only (1) matters there, together with the order of whatever runs before the call.
+import { isLlmCallee } from './llmCalls';
 import { AST_NODE_TYPES as T, parseSource, TSESTree } from '../parse/parse';
 import { indexParents, visit, Node } from '../parse/walk';
 import { FunctionLike, isFunctionLike, propertyName, unwrap, within } from '../syntax/nodes';
@@ -72,7 +73,6 @@ export type HoistCheck = { ok: true; plan: HoistPlan } | { ok: false; reason: st
 
 const AI_SDK_RESULT_FIELD: Record<string, string> = { 'ai-sdk.generateText': 'text', 'ai-sdk.generateObject': 'object', 'ai-sdk.embed': 'embedding', 'ai-sdk.embedMany': 'embeddings' };
 
-const LLM_METHOD_CHAINS = [/^(generateText|generateObject|streamText|streamObject|embed|embedMany)$/, /\.(invoke|embedQuery|embedDocuments)$/, /\.models\.(generateContent|generateContentStream|embedContent)$/, /\.completions\.(create|stream|parse)$/, /\.messages\.(create|stream)$/, /\.responses\.(create|stream)$/, /\.embeddings\.create$/];
 
 export function refuse(reason: string): { ok: false; reason: string } {
   return { ok: false, reason };
@@ -540,7 +540,7 @@ function countLlmCalls(scope: Node, text: string): number {
   visit(scope, (node) => {
     if (node.type !== T.CallExpression) return;
     const callee = text.slice(node.callee.range[0], node.callee.range[1]).replace(/\s+/g, '');
-    if (LLM_METHOD_CHAINS.some((re) => re.test(callee))) n++;
+    if (isLlmCallee(callee, { embeddings: true })) n++;
   });
   return n;
 }

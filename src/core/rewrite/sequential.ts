@@ -7,9 +7,8 @@ import { SyntaxModel } from '../syntax/model';
 import { dependenceOf } from '../classify/dependence';
 import { dependenceMessage, SEQUENTIAL_DEPENDENCY } from '../classify/rules/sequential';
 import { findCall } from './loopHoist';
+import { isLlmCallee } from './llmCalls';
 
-/** The calls of a file a rewrite treats as LLM calls: the site's own callee as written, and the SDK method chains. */
-const LLM_CALLEE = /\.(completions|messages|responses)\.(create|stream|parse)$|^(generateText|streamText|generateObject|streamObject)$/;
 
 /** Why no rewrite may batch this call, when its request needs an earlier answer; else null. */
 export function sequentialRefusal(file: string, text: string, site: CallSite, ast?: TSESTree.Program): string | null {
@@ -41,7 +40,8 @@ function llmCalls(model: SyntaxModel, ast: TSESTree.Program, siteCallee: string)
     visit(ast, (n) => {
       if (n.type !== T.CallExpression) return;
       const callee = model.src(n.callee);
-      if (callee === siteCallee || LLM_CALLEE.test(callee)) found.push(n);
+      // The site's own callee as written, and every call whose answer is generated (an embedding seldom feeds a prompt as it is).
+      if (callee === siteCallee || isLlmCallee(callee, { embeddings: false })) found.push(n);
     });
     byCallee.set(siteCallee, (calls = found));
   }

@@ -10,6 +10,9 @@ import { SyntaxModel } from '../../../src/core/syntax/model';
 import { dependenceOf, DependenceKind } from '../../../src/core/classify/dependence';
 import { planFix, fixableStrategy } from '../../../src/core/rewrite';
 import { gateFix } from '../../../src/core/rewrite/gate';
+import { sequentialRefusal } from '../../../src/core/rewrite/sequential';
+import { Analyzer } from '../../../src/core/analyze';
+import { DEFAULT_OPTIONS } from '../../../src/core/model';
 import { analyzeFixture, FIXTURES } from '../helpers';
 
 /** What the analysis says of the call marked `/*target*\/`; every call whose callee is an SDK method or an agent run counts as an LLM call. */
@@ -129,4 +132,17 @@ test('a sequential call claims no saving in the totals', async () => {
   assert.equal(result.findings.length, 1);
   assert.equal(computeTotals(result.findings).monthlySavings, 0);
   assert.equal(result.findings[0].fix, null);
+});
+
+test('the rewrites list every provider\'s calls as answers that can feed a request: a Gemini draft read by an OpenAI request, or a LangChain one, is refused as sequential', () => {
+  const cases = [
+    `import OpenAI from 'openai';\nimport { GoogleGenAI } from '@google/genai';\nconst openai = new OpenAI();\nconst ai = new GoogleGenAI({});\nexport async function review(doc: string) {\n  const draft = await ai.models.generateContent({ model: 'gemini-2.5-flash', contents: doc });\n  return openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: \`Check: \${draft.text}\` }] });\n}\n`,
+    `import OpenAI from 'openai';\nimport { ChatAnthropic } from '@langchain/anthropic';\nconst openai = new OpenAI();\nconst model = new ChatAnthropic({ model: 'claude-haiku-4-5' });\nexport async function review(doc: string) {\n  const draft = await model.invoke(doc);\n  return openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: \`Check: \${draft.content}\` }] });\n}\n`,
+  ];
+  for (const code of cases) {
+    const finding = new Analyzer({ files: ['a.ts'], read: (p) => (p === 'a.ts' ? code : undefined) }, DEFAULT_OPTIONS).run().findings.find((f) => f.site.api === 'chat.completions');
+    assert.ok(finding, 'the OpenAI call is found');
+    const refusal = sequentialRefusal('a.ts', code, finding.site);
+    assert.ok(refusal?.startsWith('sequential-dependency: '), `no sequential refusal for:\n${code}`);
+  }
 });
