@@ -166,14 +166,11 @@ export function callUnderFix(file: string, text: string, site: CallSite, ast?: T
   if (!endpoint) {
     return refuse(`no batch rewrite for ${site.provider} ${site.api} calls; only OpenAI chat.completions, responses, embeddings, completions and moderations, Anthropic messages and Gemini models.generateContent`);
   }
-  // The analysis already parsed this text; parse again only when called on its own.
-  const parsed = ast ? { ok: true as const, ast, text } : parseSource(file, text);
-  if (!parsed.ok) return refuse(`the file does not parse (${parsed.message})`);
-  const call = findCall(parsed.ast, site.range);
-  if (!call) return refuse('the call is no longer where it was analysed; analyse the file again');
+  const located = locate(file, text, site, ast, modules);
+  if (!located.ok) return located;
+  const { parsed, call, facts } = located;
   const client = clientOf(call, endpoint.chain, endpoint.method);
   if (typeof client === 'string') return refuse(endpoint.provider === 'google' ? (legacyGeminiSdk(parsed.ast) ?? client) : client);
-  const facts = factsFor(SyntaxModel.of({ file, text, ast: parsed.ast }), modules);
   const server = endpoint.provider === 'google' ? vertexProblem(client, facts) : serverProblem(client, facts);
   if (server) return refuse(server);
   if (call.arguments.length !== 1 || call.arguments[0].type === T.SpreadElement) {
@@ -201,13 +198,26 @@ export function callUnderFix(file: string, text: string, site: CallSite, ast?: T
   return { endpoint, parsed, parents: facts.parents, facts, call, client, request };
 }
 
-/** An AI SDK call (generateText({ model: openai('…'), … })): the bridge runs it, so the call's function stands in for the client. */
-function aiSdkCallUnderFix(file: string, text: string, site: CallSite, ast?: TSESTree.Program, modules?: ModuleLookup): CallUnderFix | { ok: false; reason: string } {
+/** The site's call in the file's tree, with the file's facts; the analysis already parsed this text, so it is parsed again only when called on its own. */
+function locate(
+  file: string,
+  text: string,
+  site: CallSite,
+  ast?: TSESTree.Program,
+  modules?: ModuleLookup,
+): { ok: true; parsed: { ast: TSESTree.Program; text: string }; call: TSESTree.CallExpression; facts: FileFacts } | { ok: false; reason: string } {
   const parsed = ast ? { ok: true as const, ast, text } : parseSource(file, text);
   if (!parsed.ok) return refuse(`the file does not parse (${parsed.message})`);
   const call = findCall(parsed.ast, site.range);
   if (!call) return refuse('the call is no longer where it was analysed; analyse the file again');
-  const facts = factsFor(SyntaxModel.of({ file, text, ast: parsed.ast }), modules);
+  return { ok: true, parsed: { ast: parsed.ast, text }, call, facts: factsFor(SyntaxModel.of({ file, text, ast: parsed.ast }), modules) };
+}
+
+/** An AI SDK call (generateText({ model: openai('…'), … })): the bridge runs it, so the call's function stands in for the client. */
+function aiSdkCallUnderFix(file: string, text: string, site: CallSite, ast?: TSESTree.Program, modules?: ModuleLookup): CallUnderFix | { ok: false; reason: string } {
+  const located = locate(file, text, site, ast, modules);
+  if (!located.ok) return located;
+  const { parsed, call, facts } = located;
   const aiSdk = aiSdkCallProblem(site.api, site.provider, call, facts);
   if (typeof aiSdk === 'string') return refuse(aiSdk);
   const endpoint = { provider: aiSdk.provider, chain: [], method: '', api: site.api, helper: AI_SDK_HELPER };
@@ -216,11 +226,9 @@ function aiSdkCallUnderFix(file: string, text: string, site: CallSite, ast?: TSE
 
 /** A LangChain model call (model.invoke(input) on a model made in this file): the bridge runs it, so `model.invoke` stands in for the client. */
 function langChainCallUnderFix(file: string, text: string, site: CallSite, ast?: TSESTree.Program, modules?: ModuleLookup): CallUnderFix | { ok: false; reason: string } {
-  const parsed = ast ? { ok: true as const, ast, text } : parseSource(file, text);
-  if (!parsed.ok) return refuse(`the file does not parse (${parsed.message})`);
-  const call = findCall(parsed.ast, site.range);
-  if (!call) return refuse('the call is no longer where it was analysed; analyse the file again');
-  const facts = factsFor(SyntaxModel.of({ file, text, ast: parsed.ast }), modules);
+  const located = locate(file, text, site, ast, modules);
+  if (!located.ok) return located;
+  const { parsed, call, facts } = located;
   const langChain = langChainCallProblem(site.api, site.provider, call, facts);
   if (typeof langChain === 'string') return refuse(langChain);
   if (site.streaming) return refuse(STREAMS);
