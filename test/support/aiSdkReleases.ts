@@ -17,7 +17,16 @@ export type AiSdkRelease = keyof typeof AI_SDK_RELEASES;
  * time), the official clients and Node's types from ours. Programs under `dir` resolve them from there.
  */
 export async function aiSdkModules(release: AiSdkRelease, dir: string): Promise<string> {
-  const cache = await ensurePackages(join(sdkCacheDir(), `ai-sdk-${release}`), [...AI_SDK_RELEASES[release]]);
+  return cachedModules(`ai-sdk-${release}`, [...AI_SDK_RELEASES[release]], dir, ['openai', '@anthropic-ai']);
+}
+
+/**
+ * Makes `<dir>/node_modules` of packages installed from npm into the SDK cache folder `cacheName` (the
+ * first time), linked, with Node's types and the packages named in `ours` (where the cache has none) from
+ * this repository's node_modules.
+ */
+export async function cachedModules(cacheName: string, packages: string[], dir: string, ours: string[] = []): Promise<string> {
+  const cache = await ensurePackages(join(sdkCacheDir(), cacheName), packages);
   const modules = join(dir, 'node_modules');
   rmSync(modules, { recursive: true, force: true });
   mkdirSync(join(modules, '@types'), { recursive: true });
@@ -26,7 +35,7 @@ export async function aiSdkModules(release: AiSdkRelease, dir: string): Promise<
     if (entry !== '@types') symlinkSync(join(cache, 'node_modules', entry), join(modules, entry));
     else for (const types of readdirSync(join(cache, 'node_modules', entry))) if (types !== 'node') symlinkSync(join(cache, 'node_modules', entry, types), join(modules, entry, types));
   }
-  for (const ours of ['openai', '@anthropic-ai']) if (!existsSync(join(modules, ours))) symlinkSync(join(ROOT, 'node_modules', ours), join(modules, ours));
+  for (const name of ours) if (!existsSync(join(modules, name))) symlinkSync(join(ROOT, 'node_modules', name), join(modules, name));
   symlinkSync(join(ROOT, 'node_modules', '@types', 'node'), join(modules, '@types', 'node'));
   return modules;
 }

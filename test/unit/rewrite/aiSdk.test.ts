@@ -13,6 +13,7 @@ import { parseSource } from '../../../src/core/parse/parse';
 import { applyEdits, fixableStrategy, planFix } from '../../../src/core/rewrite';
 import { helperModuleFor } from '../../../src/core/rewrite/helper';
 import { FIXTURES, REPO_ROOT } from '../helpers';
+import { findingsOf, fixAll as bridgeFixAll, samePrinted, stageProgram } from './bridgeKit';
 import { FakeOpenAI, startFakeOpenAI } from '../../fake-provider/openai';
 import { FakeAnthropic, startFakeAnthropic } from '../../fake-provider/anthropic';
 import { run as runProgram, RunResult, writeRunnable } from './differential/check';
@@ -28,42 +29,12 @@ const releaseOf = (name: string): Release => (name.startsWith('v4-') ? 'v4' : 'v
 /** What a project with the AI SDK and the official clients lists (a fixture's own package.json wins). */
 const DEFAULT_PACKAGE_JSON = '{ "private": true, "dependencies": { "ai": "5.0.277", "@ai-sdk/openai": "2.0.130", "@ai-sdk/anthropic": "2.0.112", "openai": "7.57.0", "@anthropic-ai/sdk": "1.13.0" } }\n';
 
-function findingsOf(file: string, text: string) {
-  return new Analyzer({ files: [file], read: (p) => (p === file ? text : undefined) }, DEFAULT_OPTIONS).run().findings.filter((f) => f.site.api.startsWith('ai-sdk.'));
-}
-
-interface Fixed {
-  after: string;
-  files: Record<string, string>;
-  fixes: number;
-  refusals: string[];
-}
-
-/** Applies the fix of every AI SDK call of the file, one after another (each planned on the text the one before left). */
-function fixAll(name: string, text: string): Fixed {
+const callsOf = (file: string, text: string) => findingsOf(file, text, 'ai-sdk.');
+/** Every AI SDK fix of a fixture applied; its own package.json when it has one. */
+function fixAll(name: string, text: string) {
   const dir = join(root, name);
-  const project: Record<string, string> = { 'package.json': existsSync(join(dir, 'package.json')) ? readFileSync(join(dir, 'package.json'), 'utf8') : DEFAULT_PACKAGE_JSON };
-  const files: Record<string, string> = {};
-  let current = text;
-  let fixes = 0;
-  const refusals: string[] = [];
-  for (let round = 0; round < 5; round++) {
-    const planned = findingsOf('main.ts', current).map((f) =>
-      planFix({ file: 'main.ts', text: current, site: f.site, helperPath: 'batchwise/openaiBatch.ts', readExisting: (p) => files[p] ?? project[p] }),
-    );
-    const fix = planned.find((p) => p.ok);
-    if (!fix || !fix.ok) {
-      refusals.push(...planned.map((p) => (!p.ok ? p.reason : '')));
-      break;
-    }
-    const inserts = fix.fix.edits.filter((e) => e.range[0] === e.range[1]).map((e) => e.range[0]);
-    assert.equal(new Set(inserts).size, inserts.length, 'no two insertions at one offset');
-    assert.equal(fix.fix.safe, true);
-    current = applyEdits(current, fix.fix.edits);
-    for (const f of fix.fix.createFiles) files[f.path] = f.content;
-    fixes++;
-  }
-  return { after: current, files, fixes, refusals };
+  const pkg = existsSync(join(dir, 'package.json')) ? readFileSync(join(dir, 'package.json'), 'utf8') : DEFAULT_PACKAGE_JSON;
+  return bridgeFixAll(text, { 'package.json': pkg }, 'ai-sdk.');
 }
 
 const accepted: { name: string; after: string; files: Record<string, string> }[] = [];
@@ -78,7 +49,7 @@ for (const name of cases) {
   const text = readFileSync(join(root, name, 'main.ts'), 'utf8');
   if (name.startsWith('refuse-')) {
     test(`AI SDK refuses: ${name}`, () => {
-      const findings = findingsOf('main.ts', text);
+      const findings = callsOf('main.ts', text);
       assert.equal(findings.length, 1);
       const plan = planFix({ file: 'main.ts', text, site: findings[0].site, helperPath: 'batchwise/openaiBatch.ts' });
       assert.equal(!plan.ok && plan.reason, readFileSync(join(root, name, 'reason.txt'), 'utf8').trim());
@@ -91,7 +62,7 @@ for (const name of cases) {
     assert.equal(fixed.after, readFileSync(join(root, name, 'expected.ts'), 'utf8'));
     assert.ok(parseSource('main.ts', fixed.after).ok);
     // Every AI SDK call of the file got its fix: none is left to report.
-    assert.deepEqual(findingsOf('main.ts', fixed.after), []);
+    assert.deepEqual(callsOf('main.ts', fixed.after), []);
     const provider = /@ai-sdk\/anthropic/.test(text) ? 'anthropic' : 'openai';
     const bridges = Object.keys(fixed.files).filter((p) => p.includes('aiSdk')).sort();
     assert.deepEqual(bridges, provider === 'anthropic' ? ['batchwise/aiSdkAnthropic.ts'] : ['batchwise/aiSdkOpenAI.ts']);
@@ -104,7 +75,7 @@ for (const name of cases) {
 
 test('an AI SDK fix needs the official client the batch goes through: without it in the project, the reason says to add it', () => {
   const text = readFileSync(join(root, 'ts-anthropic-for-of', 'main.ts'), 'utf8');
-  const site = findingsOf('main.ts', text)[0].site;
+  const site = callsOf('main.ts', text)[0].site;
   const pkg = '{ "dependencies": { "ai": "^5.0.0", "@ai-sdk/anthropic": "^2.0.0" } }';
   const plan = planFix({ file: 'main.ts', text, site, helperPath: 'batchwise/openaiBatch.ts', readExisting: (p) => (p === 'package.json' ? pkg : undefined) });
   assert.equal(
@@ -198,13 +169,8 @@ after(async () => {
   }
 });
 
-function stage(release: Release, name: string, variant: string, text: string, files: Record<string, string>): string {
-  const dir = join(WORK, release, 'run', name, variant);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  for (const [rel, source] of Object.entries(files)) writeRunnable(dir, rel, source);
-  return writeRunnable(dir, 'main.ts', text);
-}
+const stage = (release: Release, name: string, variant: string, text: string, files: Record<string, string>) =>
+  stageProgram(join(WORK, release, 'run', name, variant), text, files);
 
 /**
  * @ai-sdk/openai 1.x (AI SDK 4) reads no OPENAI_BASE_URL, and an instance may name the provider's URL
@@ -225,17 +191,6 @@ function runAgainst(entry: string, _release: Release, f: { openai: FakeOpenAI; a
   const preload = join(WORK, 'to-fakes.cjs');
   if (!existsSync(preload)) writeFileSync(preload, TO_FAKES);
   return runProgram(entry, f.openai.url, `${f.anthropic.url}/v1`, { env: { NODE_OPTIONS: `--require ${preload}` } });
-}
-
-/** Lines from concurrent callbacks follow the answers' arrival: the same lines, and the same last line. */
-function samePrinted(name: string, source: string, rewritten: string, original: string): void {
-  if (rewritten === original || !/Promise\.all/.test(source)) {
-    assert.equal(rewritten, original, name);
-    return;
-  }
-  const lines = (s: string) => s.trimEnd().split('\n');
-  assert.deepEqual([...lines(rewritten)].sort(), [...lines(original)].sort(), `${name}: the same lines`);
-  assert.equal(lines(rewritten).at(-1), lines(original).at(-1), `${name}: the same last line`);
 }
 
 test('each rewritten AI SDK program prints what the original prints against the fakes (sync endpoint vs batch), and fails where it failed', async () => {
@@ -316,7 +271,7 @@ main();
 
 test('a CommonJS file that requires the AI SDK gets the fix, with the bridge required and written as JavaScript', () => {
   const text = `const { generateText } = require('ai');\nconst { openai } = require('@ai-sdk/openai');\n\nasync function main(tickets) {\n  for (const ticket of tickets) {\n    const { text } = await generateText({ model: openai('gpt-4o-mini'), prompt: ticket });\n    console.log(text);\n  }\n}\nmain(['a', 'b']);\n`;
-  const [finding] = findingsOf('main.js', text);
+  const [finding] = callsOf('main.js', text);
   const plan = planFix({ file: 'main.js', text, site: finding.site, helperPath: 'batchwise/openaiBatch.js' });
   assert.ok(plan.ok, !plan.ok ? plan.reason : '');
   const after = applyEdits(text, plan.fix.edits);
@@ -331,7 +286,7 @@ test('a provider instance keeps its own headers, and its own fetch still runs fo
     "headers: { 'x-team': 'support' } });",
     "headers: { 'x-team': 'support' },\n  fetch: async (url, init) => {\n    console.log('fetch', new URL(String(url)).pathname);\n    return fetch(url, init);\n  },\n});",
   );
-  const [finding] = findingsOf('main.ts', source);
+  const [finding] = callsOf('main.ts', source);
   const plan = planFix({ file: 'main.ts', text: source, site: finding.site, helperPath: 'batchwise/openaiBatch.ts', readExisting: (p) => (p === 'package.json' ? DEFAULT_PACKAGE_JSON : undefined) });
   assert.ok(plan.ok, !plan.ok ? plan.reason : '');
   assert.equal(plan.fix.safe, false);

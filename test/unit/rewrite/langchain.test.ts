@@ -4,7 +4,7 @@
 // original prints, every request answered and with one rejected.
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ts from 'typescript';
 import { Analyzer } from '../../../src/core/analyze';
@@ -13,10 +13,11 @@ import { parseSource } from '../../../src/core/parse/parse';
 import { applyEdits, planFix } from '../../../src/core/rewrite';
 import { helperModuleFor } from '../../../src/core/rewrite/helper';
 import { FIXTURES, REPO_ROOT } from '../helpers';
+import { findingsOf, fixAll as bridgeFixAll, samePrinted, stageProgram } from './bridgeKit';
 import { FakeOpenAI, startFakeOpenAI } from '../../fake-provider/openai';
 import { FakeAnthropic, startFakeAnthropic } from '../../fake-provider/anthropic';
 import { run as runProgram, writeRunnable } from './differential/check';
-import { ensurePackages, sdkCacheDir } from '../../support/sdkMatrix';
+import { cachedModules } from '../../support/aiSdkReleases';
 
 const root = join(FIXTURES, 'rewrite-langchain');
 const cases = readdirSync(root).sort();
@@ -31,39 +32,8 @@ const RELEASE = ['@langchain/core@1.4.0', '@langchain/openai@1.5.8', '@langchain
 /** What a project with LangChain and the official clients lists (the clients as LangChain's release brings them). */
 const PACKAGE_JSON = '{ "private": true, "dependencies": { "@langchain/core": "1.4.0", "@langchain/openai": "1.5.8", "@langchain/anthropic": "1.5.11", "openai": "6.49.0", "@anthropic-ai/sdk": "0.122.0" } }\n';
 
-function findingsOf(file: string, text: string) {
-  return new Analyzer({ files: [file], read: (p) => (p === file ? text : undefined) }, DEFAULT_OPTIONS).run().findings.filter((f) => f.site.api.startsWith('langchain.'));
-}
-
-interface Fixed {
-  after: string;
-  files: Record<string, string>;
-  fixes: number;
-  refusals: string[];
-}
-
-/** Applies the fix of every LangChain call of the file, one after another (each planned on the text the one before left). */
-function fixAll(text: string, project: Record<string, string> = { 'package.json': PACKAGE_JSON }): Fixed {
-  const files: Record<string, string> = {};
-  let current = text;
-  let fixes = 0;
-  const refusals: string[] = [];
-  for (let round = 0; round < 5; round++) {
-    const planned = findingsOf('main.ts', current).map((f) =>
-      planFix({ file: 'main.ts', text: current, site: f.site, helperPath: 'batchwise/openaiBatch.ts', readExisting: (p) => files[p] ?? project[p] }),
-    );
-    const fix = planned.find((p) => p.ok);
-    if (!fix || !fix.ok) {
-      refusals.push(...planned.map((p) => (!p.ok ? p.reason : '')));
-      break;
-    }
-    assert.equal(fix.fix.safe, true);
-    current = applyEdits(current, fix.fix.edits);
-    for (const f of fix.fix.createFiles) files[f.path] = f.content;
-    fixes++;
-  }
-  return { after: current, files, fixes, refusals };
-}
+const callsOf = (file: string, text: string) => findingsOf(file, text, 'langchain.');
+const fixAll = (text: string, project: Record<string, string> = { 'package.json': PACKAGE_JSON }) => bridgeFixAll(text, project, 'langchain.');
 
 const accepted: { name: string; after: string; files: Record<string, string> }[] = [];
 
@@ -77,7 +47,7 @@ for (const name of cases) {
   const text = readFileSync(join(root, name, 'main.ts'), 'utf8');
   if (name.startsWith('refuse-')) {
     test(`LangChain refuses: ${name}`, () => {
-      const findings = findingsOf('main.ts', text);
+      const findings = callsOf('main.ts', text);
       assert.equal(findings.length, 1);
       const plan = planFix({ file: 'main.ts', text, site: findings[0].site, helperPath: 'batchwise/openaiBatch.ts' });
       assert.equal(!plan.ok && plan.reason, readFileSync(join(root, name, 'reason.txt'), 'utf8').trim());
@@ -90,7 +60,7 @@ for (const name of cases) {
     assert.equal(fixed.after, readFileSync(join(root, name, 'expected.ts'), 'utf8'));
     assert.ok(parseSource('main.ts', fixed.after).ok);
     // Every LangChain call of the file got its fix: none is left to report.
-    assert.deepEqual(findingsOf('main.ts', fixed.after), []);
+    assert.deepEqual(callsOf('main.ts', fixed.after), []);
     const provider = /@langchain\/anthropic/.test(text) ? 'anthropic' : 'openai';
     const bridges = Object.keys(fixed.files).filter((p) => p.includes('langchain')).sort();
     assert.deepEqual(bridges, provider === 'anthropic' ? ['batchwise/langchainAnthropic.ts'] : ['batchwise/langchainOpenAI.ts']);
@@ -175,21 +145,6 @@ test('a CommonJS file that requires LangChain gets the fix, with the bridge requ
 
 // ---- against the LangChain release and the fakes
 
-/** A node_modules with the LangChain release from the cache (and the clients it brings), Node's types from ours. */
-async function modules(): Promise<string> {
-  const cache = await ensurePackages(join(sdkCacheDir(), 'langchain-v1'), RELEASE);
-  const dir = join(WORK, 'node_modules');
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(join(dir, '@types'), { recursive: true });
-  for (const entry of readdirSync(join(cache, 'node_modules'))) {
-    if (entry.startsWith('.')) continue;
-    if (entry !== '@types') symlinkSync(join(cache, 'node_modules', entry), join(dir, entry));
-    else for (const types of readdirSync(join(cache, 'node_modules', entry))) if (types !== 'node') symlinkSync(join(cache, 'node_modules', entry, types), join(dir, entry, types));
-  }
-  symlinkSync(join(REPO_ROOT, 'node_modules', '@types', 'node'), join(dir, '@types', 'node'));
-  return dir;
-}
-
 function typeErrors(variant: 'before' | 'after'): string[] {
   const files: string[] = [];
   for (const c of accepted) {
@@ -216,7 +171,8 @@ test('every rewritten program type-checks (strict) against the LangChain release
 
 let fakes: { ok: { openai: FakeOpenAI; anthropic: FakeAnthropic }; reject: { openai: FakeOpenAI; anthropic: FakeAnthropic } };
 before(async () => {
-  await modules();
+  // A node_modules with the LangChain release from the cache (and the clients it brings), Node's types from ours.
+  await cachedModules('langchain-v1', RELEASE, WORK);
   fakes = {
     ok: { openai: await startFakeOpenAI(), anthropic: await startFakeAnthropic() },
     // Each fixture sends one request mentioning one of these words.
@@ -230,27 +186,8 @@ after(async () => {
   }
 });
 
-function stage(name: string, variant: string, text: string, files: Record<string, string>): string {
-  const dir = join(WORK, 'run', name, variant);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  for (const [rel, source] of Object.entries(files)) writeRunnable(dir, rel, source);
-  return writeRunnable(dir, 'main.ts', text);
-}
-
 /** The fake Anthropic makes up a request id per request, which its error bodies (and LangChain's messages) carry. */
 const normalise = (text: string) => text.replace(/"request_id":"[^"]*"/g, '"request_id":"…"');
-
-/** Lines from concurrent callbacks follow the answers' arrival: the same lines, and the same last line. */
-function samePrinted(name: string, source: string, rewritten: string, original: string): void {
-  if (rewritten === original || !/Promise\.all/.test(source)) {
-    assert.equal(rewritten, original, name);
-    return;
-  }
-  const lines = (s: string) => s.trimEnd().split('\n');
-  assert.deepEqual([...lines(rewritten)].sort(), [...lines(original)].sort(), `${name}: the same lines`);
-  assert.equal(lines(rewritten).at(-1), lines(original).at(-1), `${name}: the same last line`);
-}
 
 test('each rewritten LangChain program prints what the original prints against the fakes (sync endpoint vs batch), and fails where it failed', async () => {
   assert.ok(accepted.length >= 4);
@@ -259,8 +196,8 @@ test('each rewritten LangChain program prints what the original prints against t
     const source = readFileSync(join(root, c.name, 'main.ts'), 'utf8');
     for (const mode of ['ok', 'reject'] as const) {
       const f = fakes[mode];
-      const original = await runProgram(stage(c.name, `before-${mode}`, source, {}), f.openai.url, f.anthropic.url);
-      const rewritten = await runProgram(stage(c.name, `after-${mode}`, c.after, c.files), f.openai.url, f.anthropic.url);
+      const original = await runProgram(stageProgram(join(WORK, 'run', c.name, `before-${mode}`), source, {}), f.openai.url, f.anthropic.url);
+      const rewritten = await runProgram(stageProgram(join(WORK, 'run', c.name, `after-${mode}`), c.after, c.files), f.openai.url, f.anthropic.url);
       if (mode === 'ok') {
         assert.equal(original.code, 0, `${c.name} original: ${original.stderr}`);
         assert.ok(original.stdout.length > 0, `${c.name} printed nothing`);
