@@ -12,11 +12,12 @@ import { DEFAULT_OPTIONS } from '../../../src/core/model';
 import { parseSource } from '../../../src/core/parse/parse';
 import { applyEdits, fixableStrategy, planFix } from '../../../src/core/rewrite';
 import { helperModuleFor } from '../../../src/core/rewrite/helper';
+import { STRICTEST } from '../../support/typecheck';
 import { FIXTURES, REPO_ROOT } from '../helpers';
 import { findingsOf, fixAll as bridgeFixAll, samePrinted, stageProgram } from './bridgeKit';
 import { FakeOpenAI, startFakeOpenAI } from '../../fake-provider/openai';
 import { FakeAnthropic, startFakeAnthropic } from '../../fake-provider/anthropic';
-import { run as runProgram, RunResult, writeRunnable } from './differential/check';
+import { run as runProgram, RunResult } from './differential/check';
 import { aiSdkModules, AiSdkRelease } from '../../support/aiSdkReleases';
 
 const root = join(FIXTURES, 'rewrite-ai-sdk');
@@ -91,9 +92,7 @@ test('an AI SDK fix needs the official client the batch goes through: without it
 test('the bridges type-check under the strictest settings projects use, beside the provider helpers (ES module and CommonJS)', () => {
   const strictest: ts.CompilerOptions = {
     noEmit: true, strict: true, target: ts.ScriptTarget.ES2022, skipLibCheck: true, types: ['node'], esModuleInterop: true,
-    exactOptionalPropertyTypes: true, noFallthroughCasesInSwitch: true, noImplicitOverride: true, noImplicitReturns: true,
-    noPropertyAccessFromIndexSignature: true, noUncheckedIndexedAccess: true, noUnusedLocals: true, noUnusedParameters: true,
-    isolatedModules: true, allowUnreachableCode: false,
+    ...STRICTEST, isolatedModules: true,
   };
   for (const [variant, extra, pkg, ext] of [
     ['esm', { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, verbatimModuleSyntax: true }, '{ "type": "module" }', '.js'],

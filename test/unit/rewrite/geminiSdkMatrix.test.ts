@@ -10,13 +10,13 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import * as ts from 'typescript';
 import { helperModuleFor } from '../../../src/core/rewrite/helper';
 import { helperVariantFor } from '../../../src/core/rewrite/sdkVersion';
 import { Faults } from '../../fake-provider/faults';
 import { startFakeGemini } from '../../fake-provider/gemini';
 import { ensureMatrix, GEMINI_SDK_MATRIX, MatrixEntry } from '../../support/sdkMatrix';
-import { FIXTURES, REPO_ROOT } from '../helpers';
+import { STRICTEST, transpile, typeErrors } from '../../support/typecheck';
+import { FIXTURES } from '../helpers';
 
 let dirs: Map<MatrixEntry, string>;
 before(async () => {
@@ -28,29 +28,6 @@ interface Outcome {
   code: number;
   stderr: string;
   out?: { sync: Answer[]; batch: Answer[]; batchNames: string[] };
-}
-
-const STRICTEST: ts.CompilerOptions = {
-  exactOptionalPropertyTypes: true, noImplicitOverride: true, noImplicitReturns: true, noPropertyAccessFromIndexSignature: true,
-  noUncheckedIndexedAccess: true, noUnusedLocals: true, noUnusedParameters: true, allowUnreachableCode: false,
-};
-
-function typeErrors(files: string[]): string[] {
-  // DOM types as well: @google/genai's declarations name Blob, Response and the like, as a project that uses it compiles them.
-  const program = ts.createProgram(files, {
-    noEmit: true, strict: true, target: ts.ScriptTarget.ES2022, lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'], module: ts.ModuleKind.CommonJS,
-    moduleResolution: ts.ModuleResolutionKind.Node10, esModuleInterop: true, skipLibCheck: true, types: ['node'],
-    typeRoots: [join(REPO_ROOT, 'node_modules', '@types')], ...STRICTEST,
-  });
-  return ts.getPreEmitDiagnostics(program).map((d) => {
-    const where = d.file ? `${d.file.fileName.split('/').slice(-2).join('/')}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}` : '';
-    return `${where} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
-  });
-}
-
-function transpile(from: string, to: string): void {
-  const { outputText } = ts.transpileModule(readFileSync(from, 'utf8'), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
-  writeFileSync(to, outputText);
 }
 
 async function runProgram(work: string, scenario: string, stateDir: string, url: string): Promise<Outcome> {
@@ -74,7 +51,8 @@ for (const entry of GEMINI_SDK_MATRIX) {
     assert.ok(fits.ok, !fits.ok ? fits.reason : '');
     writeFileSync(join(work, 'batchwise', 'geminiBatch.ts'), helperModuleFor('batchwise/geminiBatch.ts', 'cjs', 'google', fits.variant));
     writeFileSync(join(work, 'main.ts'), readFileSync(join(FIXTURES, 'sdk-matrix', 'google.ts'), 'utf8'));
-    assert.deepEqual(typeErrors([join(work, 'main.ts')]), []);
+    // DOM types as well: @google/genai's declarations name Blob, Response and the like, as a project that uses it compiles them.
+    assert.deepEqual(typeErrors([join(work, 'main.ts')], { lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'], ...STRICTEST }), []);
     transpile(join(work, 'main.ts'), join(work, 'main.js'));
     transpile(join(work, 'batchwise', 'geminiBatch.ts'), join(work, 'batchwise', 'geminiBatch.js'));
 

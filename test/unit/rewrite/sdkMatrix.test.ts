@@ -10,14 +10,14 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import * as ts from 'typescript';
 import { helperModuleFor } from '../../../src/core/rewrite/helper';
 import { helperVariantFor, SDK_PACKAGE } from '../../../src/core/rewrite/sdkVersion';
 import { Faults } from '../../fake-provider/faults';
 import { startFakeAnthropic } from '../../fake-provider/anthropic';
 import { startFakeOpenAI } from '../../fake-provider/openai';
 import { ensureMatrix, MatrixEntry, SDK_MATRIX } from '../../support/sdkMatrix';
-import { FIXTURES, REPO_ROOT } from '../helpers';
+import { STRICTEST, transpile, typeErrors } from '../../support/typecheck';
+import { FIXTURES } from '../helpers';
 
 let dirs: Map<MatrixEntry, string>;
 before(async () => {
@@ -30,30 +30,6 @@ interface Outcome {
   out?: { sync: Answer[]; batch: Answer[]; batchIds: string[] };
 }
 type Answer = { answer?: unknown; text?: string; requestId?: string; error?: { class: string; code?: string; status?: number } };
-
-/** The settings of @tsconfig/strictest beyond --strict: a project may use them. */
-const STRICTEST: ts.CompilerOptions = {
-  exactOptionalPropertyTypes: true, noImplicitOverride: true, noImplicitReturns: true, noPropertyAccessFromIndexSignature: true,
-  noUncheckedIndexedAccess: true, noUnusedLocals: true, noUnusedParameters: true, allowUnreachableCode: false,
-};
-
-/** Type errors of the files under --strict (and `extra`), as a Node project without DOM types compiles them. */
-function typeErrors(files: string[], extra: ts.CompilerOptions = {}): string[] {
-  const program = ts.createProgram(files, {
-    noEmit: true, strict: true, target: ts.ScriptTarget.ES2022, lib: ['lib.es2022.d.ts'], module: ts.ModuleKind.CommonJS,
-    moduleResolution: ts.ModuleResolutionKind.Node10, esModuleInterop: true, skipLibCheck: true, types: ['node'],
-    typeRoots: [join(REPO_ROOT, 'node_modules', '@types')], ...extra,
-  });
-  return ts.getPreEmitDiagnostics(program).map((d) => {
-    const where = d.file ? `${d.file.fileName.split('/').slice(-2).join('/')}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}` : '';
-    return `${where} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
-  });
-}
-
-function transpile(from: string, to: string): void {
-  const { outputText } = ts.transpileModule(readFileSync(from, 'utf8'), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
-  writeFileSync(to, outputText);
-}
 
 async function runProgram(work: string, scenario: string, stateDir: string, env: NodeJS.ProcessEnv): Promise<Outcome> {
   try {
