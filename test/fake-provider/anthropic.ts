@@ -8,8 +8,7 @@
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHash } from 'node:crypto';
-import { FaultInjector, Faults, routeKey } from './faults';
-import { closeServer } from './openai';
+import { FaultInjector, fakeHandle, Faults, routeKey } from './faults';
 
 export interface FakeAnthropicOptions {
   /** custom_ids whose request errors inside the batch (invalid_request_error). */
@@ -230,17 +229,13 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     if (!b || b.object.processing_status !== 'ended') throw new Error(`fake: no ended message batch ${batchId}`);
     b.object.archived_at = '2026-12-24T01:00:00Z';
   };
-  return {
-    url: base,
-    stats,
-    archive,
-    get faults() {
-      return injector.faults;
+  return fakeHandle(
+    {
+      url: base,
+      stats,
+      archive,
     },
-    set faults(faults: Faults) {
-      injector.faults = faults;
-    },
-    waitFor: (route) => injector.waitFor(route),
-    close: () => closeServer(server),
-  };
+    injector,
+    server,
+  );
 }

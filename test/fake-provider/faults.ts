@@ -2,7 +2,7 @@
 // acted on the request, a connection reset before it did, a request never answered, result files cut
 // mid-line or holding repeated, conflicting or malformed lines, batches that never finish. Everything
 // else the fakes serve stays the documented wire format.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 
 export interface Faults {
   /** Routes (`POST /v1/batches`, ids written `:id`) whose answer is lost after the server acted on them: the connection is reset instead, this many times. */
@@ -111,4 +111,34 @@ function take(counts: Record<string, number> | undefined, route: string): boolea
   if (left <= 0) return false;
   counts![route] = left - 1;
   return true;
+}
+
+/** Closes the server and the connections a client keeps alive (or that a hung request holds). */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+/** What every fake server gives its tests besides its own fields: the faults in force (to change between runs), a wait for a route, close. */
+export interface FakeControls {
+  faults: Faults;
+  waitFor(route: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A fake server's handle: its own fields, and the controls backed by its fault injector. */
+export function fakeHandle<T extends object>(fields: T, injector: FaultInjector, server: Server): T & FakeControls {
+  return Object.defineProperties(fields, {
+    faults: {
+      get: () => injector.faults,
+      set: (faults: Faults) => {
+        injector.faults = faults;
+      },
+      enumerable: true,
+    },
+    waitFor: { value: (route: string) => injector.waitFor(route), enumerable: true },
+    close: { value: () => closeServer(server), enumerable: true },
+  }) as T & FakeControls;
 }

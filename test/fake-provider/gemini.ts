@@ -11,8 +11,7 @@
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHash } from 'node:crypto';
-import { FaultInjector, Faults, routeKey } from './faults';
-import { closeServer } from './openai';
+import { FaultInjector, fakeHandle, Faults, routeKey } from './faults';
 
 export interface FakeGeminiOptions {
   /** Request keys (metadata.key) whose request fails inside the batch with INVALID_ARGUMENT. */
@@ -198,16 +197,12 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    stats,
-    get faults() {
-      return injector.faults;
+  return fakeHandle(
+    {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      stats,
     },
-    set faults(faults: Faults) {
-      injector.faults = faults;
-    },
-    waitFor: (route) => injector.waitFor(route),
-    close: () => closeServer(server),
-  };
+    injector,
+    server,
+  );
 }

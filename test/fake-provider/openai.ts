@@ -10,7 +10,7 @@
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHash } from 'node:crypto';
-import { FaultInjector, Faults, routeKey } from './faults';
+import { FaultInjector, fakeHandle, Faults, routeKey } from './faults';
 
 export interface FakeOpenAIOptions {
   /** custom_ids whose request fails inside the batch (non-2xx status in the error file). */
@@ -77,14 +77,6 @@ const CREATED = 1_750_000_000;
 /** Batch and file timestamps are the server's clock, as the API's are: a client looks for what it made since a moment by them. */
 function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
-}
-
-/** Closes the server and the connections a client keeps alive (or that a hung request holds). */
-export function closeServer(server: import('node:http').Server): Promise<void> {
-  return new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
 }
 
 /** The body of the 400 a request mentioning `rejectText` gets. */
@@ -414,16 +406,12 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/v1`,
-    stats,
-    get faults() {
-      return injector.faults;
+  return fakeHandle(
+    {
+      url: `http://127.0.0.1:${port}/v1`,
+      stats,
     },
-    set faults(faults: Faults) {
-      injector.faults = faults;
-    },
-    waitFor: (route) => injector.waitFor(route),
-    close: () => closeServer(server),
-  };
+    injector,
+    server,
+  );
 }
