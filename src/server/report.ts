@@ -181,8 +181,14 @@ export class Reports {
     this.versions.delete(pathKey(uri));
   }
 
-  /** Test hook (BATCHWISE_TEST_HOOKS=1): the next scan fails with `message`. */
-  failNextScan(message: string): void {
+  /**
+   * Test hook (BATCHWISE_TEST_HOOKS=1): the next scan fails with `message`. A quiet refresh that an earlier
+   * change scheduled, or a scan still running, would otherwise take the failure meant for the caller's scan:
+   * the pending refresh is dropped and the running scan awaited first.
+   */
+  async failNextScan(message: string): Promise<void> {
+    clearTimeout(this.refreshTimer);
+    while (this.running) await this.running.catch(() => undefined);
     this.failure = message;
   }
 
