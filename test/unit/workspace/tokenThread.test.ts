@@ -23,8 +23,13 @@ const TEXTS = [
   'a',
 ];
 
+// These tests are about what is counted where, not how fast: the first count with cl100k_base builds that
+// encoding in the worker, which on a loaded machine takes longer than the default wait (the count would then
+// be approximated, as the product does). A generous wait keeps them about routing.
+const ROUTING_WAIT_MS = 60_000;
+
 test('the worker loads the encodings while this thread goes on, then counts exactly as this thread does', async () => {
-  const thread = TokenThread.start(WORKER);
+  const thread = TokenThread.start(WORKER, { timeoutMs: ROUTING_WAIT_MS });
   threads.push(thread);
   let ticked = false;
   setTimeout(() => (ticked = true), 0);
@@ -39,7 +44,7 @@ test('the worker loads the encodings while this thread goes on, then counts exac
 });
 
 test('the engine counts through the worker once it is installed', async () => {
-  const thread = TokenThread.start(WORKER);
+  const thread = TokenThread.start(WORKER, { timeoutMs: ROUTING_WAIT_MS });
   threads.push(thread);
   assert.equal(await thread.ready, true);
   const asked: string[] = [];
