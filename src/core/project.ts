@@ -46,6 +46,11 @@ export interface ProjectIndexOptions {
    * that names the module. Default true.
    */
   importScan?: boolean;
+  /**
+   * Skip, without parsing it, a module an `export *` barrel names whose text cannot export the name
+   * looked for (`mayExportName`); false: parse every module of the barrel in turn. Default true.
+   */
+  barrelTextCheck?: boolean;
 }
 
 /** A keyword a module specifier follows: `from '…'`, `import '…'`, `import('…')`, `require('…')`, `import x = require('…')`. */
@@ -93,6 +98,7 @@ export class ProjectIndex {
   private readonly reportedErrors = new Set<string>();
 
   private readonly importScan: boolean;
+  readonly barrelTextCheck: boolean;
 
   constructor(
     readonly source: ProjectSource,
@@ -101,6 +107,7 @@ export class ProjectIndex {
   ) {
     this.fileSet = new Set(source.files);
     this.importScan = options.importScan ?? true;
+    this.barrelTextCheck = options.barrelTextCheck ?? true;
   }
 
   /** Target file → the files whose scanned specifiers resolve to it, in project order; built on first use. */

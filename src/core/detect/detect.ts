@@ -20,13 +20,37 @@ export interface DetectedCall {
 
 const WRAPPER_IMPORT = new RegExp(`(from\\s*|require\\(\\s*)['"](${WRAPPER_SOURCES.join('|')})['"]`);
 
-/** Could this text hold an LLM call? Cheap, and errs on the side of yes for files that import project modules. */
+/**
+ * Could this text hold an LLM call? Cheap, and errs on the side of yes: a file that names no SDK can
+ * still call a client or a model it imports from a project module, so a method call that could be one
+ * (`completions.create(`, `.invoke(`, `generateText(`) in a file that imports anything passes.
+ */
 export function mayContainCalls(text: string): boolean {
   if (SDK_TEXT_MARKERS.some((m) => text.includes(m))) return true;
-  return (METHOD_CALL_TEXT.test(text) || WRAPPER_CALL_TEXT.test(text)) && /\b(import|require)\b/.test(text);
+  if (!/\b(import|require)\b/.test(text)) return false;
+  if (METHOD_CALL_TEXT.test(text) || WRAPPER_CALL_TEXT.test(text)) return true;
+  // `create`, `parse` … are everyone's method names (Prisma, Stripe, zod): an SDK's is reached through its
+  // resource (`chat.completions.create(`), written out or held in a variable (`const c = openai.chat.completions`).
+  return CHAINED_METHOD_TEXT.test(text) && (CHAINED_CALL_TEXT.test(text) || RESOURCE_ACCESS_TEXT.test(text));
 }
 
-const METHOD_CALL_TEXT = new RegExp(`\\.(${[...new Set([...SDK_METHOD_NAMES, ...MODEL_CLASS_METHOD_NAMES, 'infer'])].filter((m) => m !== 'send').join('|')})\\s*\\(`);
+/** SDK methods only ever called on a resource (`completions.create`), never on the client itself: with their resources. */
+const chained = new Map<string, Set<string>>();
+for (const s of CALL_SHAPES) {
+  const method = s.chain[s.chain.length - 1];
+  const resource = s.chain.length > 1 && !s.chain[s.chain.length - 2].startsWith('$') ? s.chain[s.chain.length - 2] : null;
+  if (!chained.has(method)) chained.set(method, new Set());
+  chained.get(method)!.add(resource ?? '');
+}
+const anywhere = new Set([...MODEL_CLASS_METHOD_NAMES, 'infer', ...[...chained].filter(([, resources]) => resources.has('')).map(([m]) => m)]);
+anywhere.delete('send');
+const onResource = [...chained.keys()].filter((m) => !anywhere.has(m) && m !== 'send');
+const resources = [...new Set(onResource.flatMap((m) => [...chained.get(m)!]))];
+const words = (names: readonly string[]) => names.map((n) => n.replace(/[$]/g, '\\$&')).join('|');
+const METHOD_CALL_TEXT = new RegExp(`\\.\\s*(${words([...anywhere])})\\s*\\(`);
+const CHAINED_METHOD_TEXT = new RegExp(`\\.\\s*(${words(onResource)})\\s*\\(`);
+const CHAINED_CALL_TEXT = new RegExp(`\\b(${words(resources)})\\s*\\??\\.\\s*(${words(onResource)})\\s*\\(`);
+const RESOURCE_ACCESS_TEXT = new RegExp(`[.{,]\\s*(${words(resources)})\\b`);
 const WRAPPER_CALL_TEXT = new RegExp(`\\b(${[...WRAPPER_FUNCTIONS].join('|')})\\s*\\(`);
 
 export function detectInFile(project: ProjectIndex, resolver: Resolver, file: string): DetectedCall[] {

@@ -159,6 +159,15 @@ export type ExportTarget =
   /** A module the lookup does not know (a package, a file that does not parse), and the export named there. */
   | { kind: 'external'; from: SyntaxModel; source: string; imported: string };
 
+/**
+ * Could a module with this text export `name`? False only when the text never writes the name and
+ * re-exports nothing it does not name (no `export *`, no CommonJS `exports`, no `export =`): the
+ * module's parse could then not find the name either.
+ */
+export function mayExportName(text: string, name: string): boolean {
+  return text.includes(name) || /\bexport\s*(\*|=)/.test(text) || /\bexports\b/.test(text);
+}
+
 /** A module by an import specifier of a file, when it is a project file that parses. */
 export type ModuleLookup = (fromFile: string, specifier: string) => SyntaxModel | undefined;
 
@@ -167,7 +176,13 @@ export type ModuleLookup = (fromFile: string, specifier: string) => SyntaxModel 
  * values first, then through `export { x } from` and `export * from`, as far as `lookup` knows the
  * modules. Null when no module on the way exports that name.
  */
-export function resolveExport(lookup: ModuleLookup, model: SyntaxModel, name: string, externalHas?: (source: string, name: string) => boolean): ExportTarget | null {
+export function resolveExport(
+  lookup: ModuleLookup,
+  model: SyntaxModel,
+  name: string,
+  externalHas?: (source: string, name: string) => boolean,
+  mayHold?: (fromFile: string, specifier: string, name: string) => boolean,
+): ExportTarget | null {
   const seen = new Set<string>();
   // Alternatives still to try, the next one last: `export *` barrels are searched in order, depth first.
   const pending: { model: SyntaxModel; name: string }[] = [{ model, name }];
@@ -193,6 +208,8 @@ export function resolveExport(lookup: ModuleLookup, model: SyntaxModel, name: st
     if (at.name === 'default') continue;
     const stars = entries.filter((e): e is Extract<ModuleExport, { kind: 'star' }> => e.kind === 'star');
     for (let i = stars.length - 1; i >= 0; i--) {
+      // A barrel's module that cannot export the name is not parsed to find that out.
+      if (mayHold && !mayHold(at.model.file, stars[i].source, at.name)) continue;
       const target = lookup(at.model.file, stars[i].source);
       if (target) pending.push({ model: target, name: at.name });
       // `export * from 'ai'` in a workspace package: the name is the package's when the caller knows it is.

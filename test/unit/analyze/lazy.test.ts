@@ -1,13 +1,16 @@
 // The fast ways of reading a project give the same findings as the slow ones: every analyze fixture is
 // audited with the import scan (only the files whose specifiers may load a module are parsed to find
-// its callers) and without it (every file that names the module is parsed), and the results compared.
+// its callers) and without it (every file that names the module is parsed), with the barrel text check
+// (a module of an `export *` barrel that never names an export is not parsed to look for it) and without,
+// and the results compared.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Analyzer } from '../../../src/core/analyze';
 import { DEFAULT_OPTIONS, Estimate } from '../../../src/core/model';
-import { ProjectIndex, scanSpecifiers } from '../../../src/core/project';
+import { ProjectIndex, ProjectIndexOptions, scanSpecifiers } from '../../../src/core/project';
+import { mayExportName } from '../../../src/core/syntax/modules';
 import { fixtureProject, FIXTURES } from '../helpers';
 
 const root = join(FIXTURES, 'analyze');
@@ -16,8 +19,8 @@ const cases = readdirSync(root).filter((d) => existsSync(join(root, d, 'expected
 const estimate = (): Estimate => ({ callsPerDay: 500, volume: { kind: 'default' }, inputTokens: 100, outputTokens: 100, monthlyStandard: 1, monthlyBatch: 0.5, monthlySavings: 0.5, assumptions: [] });
 
 /** What a user sees of a result: every finding with its verdict, evidence and fix, and the errors (in a stable order). */
-function seen(dir: string, importScan: boolean): unknown {
-  const result = new Analyzer(fixtureProject(dir), DEFAULT_OPTIONS, { estimate }, undefined, { importScan }).run();
+function seen(dir: string, options: ProjectIndexOptions): unknown {
+  const result = new Analyzer(fixtureProject(dir), DEFAULT_OPTIONS, { estimate }, undefined, options).run();
   const findings = result.findings.map((f) => ({
     file: f.site.file,
     range: f.site.range,
@@ -33,9 +36,11 @@ function seen(dir: string, importScan: boolean): unknown {
 }
 
 for (const name of cases) {
-  test(`same findings with and without the import scan: ${name}`, () => {
+  test(`same findings with and without the import scan and the barrel text check: ${name}`, () => {
     const dir = join(root, name);
-    assert.deepEqual(seen(dir, true), seen(dir, false));
+    const fast = seen(dir, {});
+    assert.deepEqual(fast, seen(dir, { importScan: false, barrelTextCheck: false }));
+    assert.deepEqual(fast, seen(dir, { importScan: true, barrelTextCheck: false }));
   });
 }
 
@@ -107,4 +112,46 @@ test('the import scan resolves through tsconfig paths and workspace packages, as
   const project = new ProjectIndex({ files: Object.keys(texts).filter((f) => f.endsWith('.ts')), read: (p) => texts[p] });
   assert.deepEqual(project.importCandidates('apps/web/src/lib/llm.ts'), ['apps/web/src/route.ts']);
   assert.deepEqual(project.importCandidates('packages/ai/src/index.ts'), ['apps/web/src/route.ts']);
+});
+
+test('a barrel\'s modules that never name the export are not parsed to look for it, and the export is still found', () => {
+  const texts: Record<string, string> = {
+    'lib/index.ts': `export * from './auth';\nexport * from './dates';\nexport * from './ai';\nexport * from './more';`,
+    'lib/auth.ts': `export const session = () => null;`,
+    'lib/dates.ts': `export const today = () => new Date();`,
+    'lib/more.ts': `export * from './nested';`,
+    'lib/nested.ts': `export const other = 1;`,
+    'lib/ai.ts': `import OpenAI from 'openai';\nexport const openai = new OpenAI();`,
+    'job.ts': `import { openai } from './lib';\nexport async function run(items: string[]) {\n  for (const item of items) await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: item }] });\n}\n`,
+  };
+  const parsedWith = (barrelTextCheck: boolean) => {
+    const read: string[] = [];
+    const analyzer = new Analyzer({ files: Object.keys(texts).sort(), read: (p) => texts[p] }, DEFAULT_OPTIONS, {}, undefined, { barrelTextCheck });
+    const project = analyzer.project;
+    const get = project.get.bind(project);
+    project.get = (file: string) => {
+      read.push(file);
+      return get(file);
+    };
+    const found = analyzer.run().findings.map((f) => `${f.site.file}:${f.site.loc.start.line}:${f.site.provider}`);
+    return { found, parsed: new Set(read) };
+  };
+  const fast = parsedWith(true);
+  const slow = parsedWith(false);
+  assert.deepEqual(fast.found, ['job.ts:3:openai']);
+  assert.deepEqual(slow.found, fast.found);
+  for (const skipped of ['lib/auth.ts', 'lib/dates.ts']) {
+    assert.equal(fast.parsed.has(skipped), false, `${skipped} was parsed`);
+    assert.equal(slow.parsed.has(skipped), true, `${skipped} was not parsed without the check`);
+  }
+  // A module that re-exports wholesale may still hold the name: it is followed.
+  assert.equal(fast.parsed.has('lib/more.ts') || fast.parsed.has('lib/ai.ts'), true);
+});
+
+test('a module may export a name when its text writes it or re-exports wholesale, never otherwise', () => {
+  assert.equal(mayExportName(`export const openai = 1;`, 'openai'), true);
+  assert.equal(mayExportName(`export * from './x';`, 'openai'), true);
+  assert.equal(mayExportName(`module.exports = require('./x');`, 'openai'), true);
+  assert.equal(mayExportName(`export = client;`, 'openai'), true);
+  assert.equal(mayExportName(`export const today = () => new Date();`, 'openai'), false);
 });
