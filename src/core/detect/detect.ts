@@ -34,23 +34,22 @@ export function mayContainCalls(text: string): boolean {
   return CHAINED_METHOD_TEXT.test(text) && (CHAINED_CALL_TEXT.test(text) || RESOURCE_ACCESS_TEXT.test(text));
 }
 
-/** SDK methods only ever called on a resource (`completions.create`), never on the client itself: with their resources. */
-const chained = new Map<string, Set<string>>();
+/** Each SDK method with the resources it is called on ('' for the client itself or a chat session). */
+const resourcesOf = new Map<string, Set<string>>();
 for (const s of CALL_SHAPES) {
   const method = s.chain[s.chain.length - 1];
-  const resource = s.chain.length > 1 && !s.chain[s.chain.length - 2].startsWith('$') ? s.chain[s.chain.length - 2] : null;
-  if (!chained.has(method)) chained.set(method, new Set());
-  chained.get(method)!.add(resource ?? '');
+  const resource = s.chain.length > 1 && !s.chain[s.chain.length - 2].startsWith('$') ? s.chain[s.chain.length - 2] : '';
+  if (!resourcesOf.has(method)) resourcesOf.set(method, new Set());
+  resourcesOf.get(method)!.add(resource);
 }
-const anywhere = new Set([...MODEL_CLASS_METHOD_NAMES, 'infer', ...[...chained].filter(([, resources]) => resources.has('')).map(([m]) => m)]);
-anywhere.delete('send');
-const onResource = [...chained.keys()].filter((m) => !anywhere.has(m) && m !== 'send');
-const resources = [...new Set(onResource.flatMap((m) => [...chained.get(m)!]))];
-const words = (names: readonly string[]) => names.map((n) => n.replace(/[$]/g, '\\$&')).join('|');
-const METHOD_CALL_TEXT = new RegExp(`\\.\\s*(${words([...anywhere])})\\s*\\(`);
-const CHAINED_METHOD_TEXT = new RegExp(`\\.\\s*(${words(onResource)})\\s*\\(`);
-const CHAINED_CALL_TEXT = new RegExp(`\\b(${words(resources)})\\s*\\??\\.\\s*(${words(onResource)})\\s*\\(`);
-const RESOURCE_ACCESS_TEXT = new RegExp(`[.{,]\\s*(${words(resources)})\\b`);
+// `send` is Bedrock's, whose files name its package: it never lets a file through on its own.
+const standalone = [...new Set([...MODEL_CLASS_METHOD_NAMES, 'infer', ...[...resourcesOf].filter(([, r]) => r.has('')).map(([m]) => m)])].filter((m) => m !== 'send');
+const onResource = [...resourcesOf.keys()].filter((m) => !standalone.includes(m) && m !== 'send');
+const resources = [...new Set(onResource.flatMap((m) => [...resourcesOf.get(m)!]))];
+const METHOD_CALL_TEXT = new RegExp(`\\.\\s*(${standalone.join('|')})\\s*\\(`);
+const CHAINED_METHOD_TEXT = new RegExp(`\\.\\s*(${onResource.join('|')})\\s*\\(`);
+const CHAINED_CALL_TEXT = new RegExp(`\\b(${resources.join('|')})\\s*\\??\\.\\s*(${onResource.join('|')})\\s*\\(`);
+const RESOURCE_ACCESS_TEXT = new RegExp(`[.{,]\\s*(${resources.join('|')})\\b`);
 const WRAPPER_CALL_TEXT = new RegExp(`\\b(${[...WRAPPER_FUNCTIONS].join('|')})\\s*\\(`);
 
 export function detectInFile(project: ProjectIndex, resolver: Resolver, file: string): DetectedCall[] {
