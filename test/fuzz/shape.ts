@@ -2,6 +2,7 @@
 // where string literals and LLM-looking calls are, and the gaps between tokens. Read with the parser
 // (iteratively: the fuzzer's own inputs are 10,000 levels deep); null when the text does not parse.
 import { parse } from '@typescript-eslint/typescript-estree';
+import { bracketDepth, MAX_BRACKET_DEPTH, MAX_TREE_DEPTH, treeDepth } from '../../src/core/parse/parse';
 
 export type Range = [number, number];
 
@@ -34,12 +35,16 @@ export function parseForShape(file: string, text: string) {
 const SKIP = new Set(['parent', 'range', 'loc', 'tokens', 'comments']);
 
 export function shapeOf(file: string, text: string): Shape | null {
+  // The engine's nesting limits, so that a deep file has no shape whatever ran before in this process
+  // (past them, whether the parser's stack lasts depends on how warm the JIT is; inputs must not).
+  if (bracketDepth(text) > MAX_BRACKET_DEPTH) return null;
   let ast: ReturnType<typeof parseForShape>;
   try {
     ast = parseForShape(file, text);
   } catch {
     return null;
   }
+  if (treeDepth(ast) > MAX_TREE_DEPTH) return null;
   const shape: Shape = { statementStarts: [], strings: [], requestStrings: [], requestNumbers: [], callStatements: [], calls: [], tokenGaps: [] };
   const statements: Range[] = [];
   const stack: unknown[] = [ast];

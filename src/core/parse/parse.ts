@@ -1,6 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { AST_NODE_TYPES as NODE_TYPES } from '@typescript-eslint/types';
 import { typescriptEstree } from '../heavy';
+import { childrenOf, Node } from './walk';
 
 export type { TSESTree };
 /**
@@ -17,8 +18,19 @@ export const MAX_PARSE_BYTES = 1_500_000;
 /** A line longer than this on average means minified output, not source anyone edits. */
 const MINIFIED_AVERAGE_LINE = 500;
 
-/** Why a file nested deeper than the parser's stack allows (thousands of brackets, a generated chain) is not analysed. */
-export const TOO_DEEP_TO_PARSE = 'too deeply nested to parse (the parser ran out of stack)';
+/**
+ * The deepest nesting parsed: brackets in the text, and levels of the syntax tree. The parser recurses
+ * once per level, and how deep it gets before its stack runs out depends on how warm the JIT is: a file
+ * 400-550 objects deep failed in a fresh process and parsed after some warm-up, so the same file gave
+ * different findings in a new CLI run and in a long-lived editor. Below these limits every construct
+ * parses in a cold process (the shallowest failures measured: 600 parentheses, a tree 621 levels deep
+ * for template literals); past them a file is too deep whatever ran before. Real code is far shallower
+ * (dub's apps/web/lib: at most 34 levels).
+ */
+export const MAX_BRACKET_DEPTH = 400;
+export const MAX_TREE_DEPTH = 400;
+/** Why a file nested deeper than that (a generated chain, a huge literal) is not analysed. */
+export const TOO_DEEP_TO_PARSE = `too deeply nested to parse (over ${MAX_TREE_DEPTH} levels)`;
 
 export interface ParsedFile {
   ok: true;
@@ -76,8 +88,10 @@ export function parseSource(file: string, text: string): ParseResult {
   const ext = extensionOf(file);
   const jsx = ext === '.tsx' || ext === '.jsx' || ext === '.js' || ext === '.mjs' || ext === '.cjs';
   const source = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text; // keep offsets, drop the BOM
+  if (bracketDepth(text) > MAX_BRACKET_DEPTH) return { ok: false, file, message: TOO_DEEP_TO_PARSE };
   try {
     const ast = typescriptEstree().parse(source, { loc: true, range: true, comment: true, jsx, errorOnUnknownASTType: false });
+    if (treeDepth(ast) > MAX_TREE_DEPTH) return { ok: false, file, message: TOO_DEEP_TO_PARSE };
     return { ok: true, file, text, ast, comments: ast.comments ?? [] };
   } catch (err) {
     // The parser recurses once per level of nesting: a file nested deeper than the stack allows is no syntax error.
@@ -91,4 +105,36 @@ export function parseSource(file: string, text: string): ParseResult {
       column: e.column,
     };
   }
+}
+
+/** The deepest the text's brackets nest, counted over the whole text (a bracket in a string counts too: the limit is far above real code). */
+export function bracketDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 40 || c === 91 || c === 123) {
+      if (++depth > max) max = depth;
+    } else if (c === 41 || c === 93 || c === 125) {
+      if (depth > 0) depth--;
+    }
+  }
+  return max;
+}
+
+/** Levels of the syntax tree (type annotations left out, as the walks do), by an iterative walk. */
+export function treeDepth(root: Node): number {
+  let max = 0;
+  const nodes: Node[] = [root];
+  const depths: number[] = [1];
+  while (nodes.length > 0) {
+    const node = nodes.pop()!;
+    const depth = depths.pop()!;
+    if (depth > max) max = depth;
+    for (const child of childrenOf(node)) {
+      nodes.push(child);
+      depths.push(depth + 1);
+    }
+  }
+  return max;
 }
