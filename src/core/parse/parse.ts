@@ -122,7 +122,11 @@ export function bracketDepth(text: string): number {
   return max;
 }
 
-/** Levels of the syntax tree (type annotations left out, as the walks do), by an iterative walk. */
+/**
+ * Levels of the syntax tree (type annotations left out, as the walks do), by an iterative walk. A
+ * sequence `a, b, c` is one flat node here but a chain as deep as it is long while it is parsed: it
+ * counts at that depth.
+ */
 export function treeDepth(root: Node): number {
   let max = 0;
   const nodes: Node[] = [root];
@@ -131,9 +135,10 @@ export function treeDepth(root: Node): number {
     const node = nodes.pop()!;
     const depth = depths.pop()!;
     if (depth > max) max = depth;
+    const step = node.type === 'SequenceExpression' ? node.expressions.length : 1;
     for (const child of childrenOf(node)) {
       nodes.push(child);
-      depths.push(depth + 1);
+      depths.push(depth + step);
     }
   }
   return max;

@@ -40,6 +40,11 @@ test('the limits: brackets past MAX_BRACKET_DEPTH and trees past MAX_TREE_DEPTH 
   while (depthOf(n + 1) <= MAX_TREE_DEPTH) n++;
   assert.equal(depthOf(n), MAX_TREE_DEPTH);
   assert.equal(outcome(chain(n + 1)), TOO_DEEP_TO_PARSE);
+  // A sequence is one flat node but is parsed as a chain: 1,000 of them failed in a fresh process and
+  // parsed in a warm one (fuzz seed 20261203, input 314).
+  const sequence = (k: number) => `export const v = (${Array(k).fill('x').join(', ')});\n`;
+  assert.equal(outcome(sequence(300)), 'parsed');
+  assert.equal(outcome(sequence(1000)), TOO_DEEP_TO_PARSE);
 });
 
 test('bracket depth counts every bracket kind, never goes below zero, and counts brackets in strings', () => {
