@@ -246,13 +246,13 @@ export function hasExports(program: TSESTree.Program): boolean {
 }
 
 /** A page's script: what it runs at the top, it runs for the person who opened the page. */
-const BROWSER_CODE = /\b(document|window|localStorage|navigator)\.|dangerouslyAllowBrowser/;
+export const BROWSER_CODE = /\b(document|window|localStorage|navigator)\.|dangerouslyAllowBrowser/;
 
 /**
  * Framework files and components: their module-level code runs when a server or page loads, which
  * says nothing about who waits, so they are never programs run on their own.
  */
-function frameworkOrComponent(file: string): boolean {
+export function frameworkOrComponent(file: string): boolean {
   return /\.[jt]sx$/.test(file) || /(^|\/)(app|pages|routes|src\/routes|server|api|netlify|functions)\//.test(file) || /(^|\/)\+(server|page|layout)/.test(file) || /(^|\/)(src\/)?middleware\.[cm]?[jt]s$/.test(file);
 }
 
