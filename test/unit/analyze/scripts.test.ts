@@ -60,3 +60,16 @@ test("a page's globals make it a page's script; a variable of its own named docu
   assert.equal(classify({ 'web/a.js': IIFE("document.title = 'Rivers';") }, 'web/a.js').verdict, 'unknown');
   assert.equal(classify({ 'tools/a.js': IIFE("const document = { title: 'x' };\n  console.log(document.title);") }, 'tools/a.js').verdict, 'batchable');
 });
+
+test('a command-line word that only picks a mode is no prompt; one that reaches the request is', () => {
+  const mode = classify({ 'src/generate.ts': IIFE("const args = process.argv.slice(2);\n  const command = args[0];\n  if (command === 'ui') return;\n  if (command !== 'datasource') console.error(`Unknown command: ${command}`);") }, 'src/generate.ts');
+  assert.equal(mode.verdict, 'batchable');
+  assert.deepEqual(mode.rules.slice(0, 1), ['standalone-script']);
+  const swapped = classify({ 'src/generate.ts': IIFE("const [, , command] = process.argv;\n  switch (command) { case 'ui': return; }") }, 'src/generate.ts');
+  assert.equal(swapped.verdict, 'batchable');
+  // The same word also sent to the model: what was typed reaches the request.
+  const typed = `${HEAD}(async () => {\n  const question = process.argv[2];\n  if (question === 'help') return;\n  const r = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: question }] });\n  console.log(r.choices[0].message.content);\n})();\n`;
+  const asked = classify({ 'src/ask.ts': typed }, 'src/ask.ts');
+  assert.equal(asked.verdict, 'unknown');
+  assert.deepEqual(asked.rules.slice(0, 1), ['command-line-input']);
+});
