@@ -1,6 +1,7 @@
 // Stand-alone scripts: a file that exports nothing and that no module imports is run on its own
 // (`node file`, `tsx file`), so its module-level code is a script's run, unless it, or a file it
 // imports by a relative path, shows a person being answered: a prompt or stdin, a server, a bot, a UI.
+// And the exports an example folder's own runner loads by path and calls (example-runner).
 import { AST_NODE_TYPES as T } from '../../parse/parse';
 import { visit, type Node } from '../../parse/walk';
 import { dirname, scanSpecifiers, type ProjectIndex } from '../../project';
@@ -21,7 +22,6 @@ export const STANDALONE_SCRIPT = defineRule({
     script: (file: string) => `a script run on its own: module-level code in ${file}, which exports nothing and which no module imports; nothing in it or in what it imports prompts a person, serves requests, or runs a bot or a UI`,
   },
 });
-
 
 /**
  * What shows that a file's code answers a person, by a text test over the file and what it imports by
