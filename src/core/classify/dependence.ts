@@ -537,18 +537,12 @@ class AnswerFlow {
     const init = b?.declarator?.init ? unwrap(b.declarator.init, 'value') : null;
     if (!init || (init.type !== T.CallExpression && init.type !== T.NewExpression)) return null;
     const made = unwrap(init.callee, 'value');
-    const name = made.type === T.Identifier ? made.name : made.type === T.MemberExpression ? propertyName(made.property, made.computed) : null;
-    if (!name) return null;
-    if (init.type === T.NewExpression && name === 'Runner') {
-      const rb = made.type === T.Identifier ? this.model.bindingOf(made) : undefined;
+    if (init.type === T.NewExpression && made.type === T.Identifier && made.name === 'Runner') {
+      const rb = this.model.bindingOf(made);
       if (rb?.import && AGENT_RUN_SOURCES.has(rb.import.source)) return { kind: 'agent', at: init, carrier: this.short(init) };
       return null;
     }
-    const isAgent =
-      init.type === T.NewExpression
-        ? AGENT_CLASSES.has(name)
-        : AGENT_FACTORIES.has(name) || name.endsWith('AgentExecutor') || (LLAMAINDEX_AGENT_FACTORIES.has(name) && made.type === T.Identifier && LLAMAINDEX_AGENT_SOURCES.test(this.model.bindingOf(made)?.import?.source ?? ''));
-    if (!isAgent || !hasTools(init)) return null;
+    if (!isAgentWithTools(this.model, init)) return null;
     return { kind: 'agent', at: init, carrier: this.short(init) };
   }
 
@@ -562,13 +556,46 @@ function isLoop(n: Node): boolean {
   return n.type === T.ForStatement || n.type === T.ForOfStatement || n.type === T.ForInStatement || n.type === T.WhileStatement || n.type === T.DoWhileStatement;
 }
 
-/** An agent made with tools: a `tools` option that is not an empty list. */
+/** `init` makes an agent (a known agent class or factory) and gives it tools: its runs loop over model calls. */
+function isAgentWithTools(model: SyntaxModel, init: TSESTree.CallExpression | TSESTree.NewExpression): boolean {
+  const made = unwrap(init.callee, 'value');
+  const name = made.type === T.Identifier ? made.name : made.type === T.MemberExpression ? propertyName(made.property, made.computed) : null;
+  if (!name) return false;
+  const isAgent =
+    init.type === T.NewExpression
+      ? AGENT_CLASSES.has(name)
+      : AGENT_FACTORIES.has(name) || name.endsWith('AgentExecutor') || (LLAMAINDEX_AGENT_FACTORIES.has(name) && made.type === T.Identifier && LLAMAINDEX_AGENT_SOURCES.test(model.bindingOf(made)?.import?.source ?? ''));
+  return isAgent && hasTools(init);
+}
+
+/**
+ * A run of an agent another module makes (`import { mathAgent } from './math'`, then
+ * `mathAgent.generateText(…)`): its tools are where it is made. `madeIn` finds the module and the
+ * expression an imported name is made from, or null when it is not a project file's variable.
+ */
+export function importedAgentRun(model: SyntaxModel, call: Call, madeIn: (source: string, imported: string) => { model: SyntaxModel; init: Node } | null): Dependence | null {
+  const callee = unwrap(call.callee, 'value');
+  if (callee.type !== T.MemberExpression || !AGENT_RUN_METHODS.has(propertyName(callee.property, callee.computed) ?? '')) return null;
+  const receiver = unwrap(callee.object, 'value');
+  if (receiver.type !== T.Identifier) return null;
+  const imported = model.bindingOf(receiver)?.import;
+  const found = imported ? madeIn(imported.source, imported.imported) : null;
+  if (!found) return null;
+  const init = unwrap(found.init, 'value');
+  if ((init.type !== T.CallExpression && init.type !== T.NewExpression) || !isAgentWithTools(found.model, init)) return null;
+  return { kind: 'agent', at: call, carrier: `${receiver.name}, made with tools in ${found.model.file}:${init.loc.start.line}` };
+}
+
+const DELEGATION_KEYS = new Set(['tools', 'subAgents', 'handoffs']);
+
+/** An agent made with tools (or sub-agents, handoffs): a `tools` option that is not an empty list. */
 function hasTools(init: TSESTree.CallExpression | TSESTree.NewExpression): boolean {
   for (const arg of init.arguments) {
     const a = unwrap(arg, 'value');
     if (a.type === T.ObjectExpression) {
-      const tools = a.properties.find((p): p is TSESTree.Property => p.type === T.Property && propertyName(p.key, p.computed) === 'tools');
-      if (tools) return !(tools.value.type === T.ArrayExpression && tools.value.elements.length === 0) && !(tools.value.type === T.ObjectExpression && tools.value.properties.length === 0);
+      // Sub-agents (VoltAgent's supervisor) and handoffs (OpenAI Agents SDK) are delegated to as tools are.
+      const given = a.properties.filter((p): p is TSESTree.Property => p.type === T.Property && DELEGATION_KEYS.has(propertyName(p.key, p.computed) ?? ''));
+      if (given.length > 0) return given.some((p) => !(p.value.type === T.ArrayExpression && p.value.elements.length === 0) && !(p.value.type === T.ObjectExpression && p.value.properties.length === 0));
     }
   }
   return false;

@@ -3,6 +3,9 @@
 // above the call overrides the inference, which stays visible beside it.
 import type { CallSite, Classification } from '../model';
 import type { TSESTree } from '../parse/parse';
+import type { Node } from '../parse/walk';
+import type { SyntaxModel } from '../syntax/model';
+import { resolveExport } from '../syntax/modules';
 import { failureMessage, type ProjectIndex } from '../project';
 import type { Resolver } from '../detect/resolve';
 import { dedupePaths, evidenceOf } from './path';
@@ -11,7 +14,7 @@ import { declaredContext } from './rules/calls';
 import { oneShotCommand } from './rules/cli';
 import { HOOKS } from './rules';
 import { SEQUENTIAL_DEPENDENCY, sequentialVerdict } from './rules/sequential';
-import { dependenceOf } from './dependence';
+import { dependenceOf, importedAgentRun } from './dependence';
 import { verdictOf } from './verdict';
 import { Walker } from './walker';
 
@@ -36,7 +39,7 @@ export class Classifier {
       const paths = dedupePaths(this.walker.walkFrom(site.file, callNode, 0, new Set())).map((p) => oneShotCommand(this.project, p) ?? p);
       inferred = verdictOf(site, paths);
       const model = this.project.get(site.file);
-      const dependence = model ? dependenceOf(model, callNode, fileCalls) : null;
+      const dependence = model ? (dependenceOf(model, callNode, fileCalls) ?? importedAgentRun(model, callNode, (source, imported) => this.madeIn(site.file, source, imported))) : null;
       // Whoever waits, a request that needs an earlier answer cannot go to a batch as written.
       if (dependence) inferred = sequentialVerdict(inferred, dependence, site.file, paths.flatMap((p) => p.loops));
     } catch (err) {
@@ -54,5 +57,21 @@ export class Classifier {
     if (declared.verdict === 'batchable' && inferred.evidence[0]?.rule === SEQUENTIAL_DEPENDENCY.id) return { ...inferred, evidence: [...declared.evidence, ...inferred.evidence] };
     // The declaration wins; what inference found stays visible beside it.
     return { ...declared, evidence: [...declared.evidence, ...inferred.evidence] };
+  }
+
+  /** The module and expression a name imported by `file` is made from (`export const a = new Agent(…)`), when a project file declares it. */
+  private madeIn(file: string, source: string, imported: string): { model: SyntaxModel; init: Node } | null {
+    const moduleOf = (from: string, spec: string): SyntaxModel | undefined => {
+      const resolved = this.project.resolveImport(from, spec);
+      return (resolved !== null && this.project.get(resolved)) || undefined;
+    };
+    const target = moduleOf(file, source);
+    if (!target) return null;
+    const found = resolveExport(moduleOf, target, imported);
+    if (found?.kind === 'binding') {
+      const init = found.binding?.declarator?.init;
+      return init ? { model: found.model, init } : null;
+    }
+    return found?.kind === 'value' && !found.member ? { model: found.model, init: found.value } : null;
   }
 }

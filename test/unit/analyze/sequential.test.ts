@@ -83,6 +83,31 @@ test('agent runs with tools are a loop by name; an agent without tools is not', 
   assert.equal(kindOf("import { Agent } from '@mastra/core/agent';\nconst agent = new Agent({ name: 'a', instructions: 'x', model, tools: {} });\nawait /*target*/agent.generate('hi');\n"), null);
 });
 
+test('sub-agents and handoffs are delegated to as tools are; an empty tools list beside sub-agents still loops', () => {
+  assert.equal(kindOf("import { Agent } from '@voltagent/core';\nconst agent = new Agent({ name: 's', instructions: 'route', model, subAgents: [math, history] });\nawait /*target*/agent.generateText('hi');\n"), 'agent');
+  assert.equal(kindOf("import { Agent } from '@voltagent/core';\nconst agent = new Agent({ name: 's', instructions: 'route', model, tools: [], subAgents: [math] });\nawait /*target*/agent.generateText('hi');\n"), 'agent');
+  assert.equal(kindOf("import { Agent } from '@voltagent/core';\nconst agent = new Agent({ name: 's', instructions: 'x', model, tools: [], subAgents: [] });\nawait /*target*/agent.generateText('hi');\n"), null);
+});
+
+test('a run of an agent imported from another module loops when that module gives it tools', () => {
+  const verdict = (agentFile: string) => {
+    const files: Record<string, string> = {
+      'src/agents/agent.ts': agentFile,
+      'scripts/ask.ts': "import { agent } from '../src/agents/agent';\nconst r = await agent.generateText('Name three rivers');\nconsole.log(r.text);\n",
+    };
+    const result = new Analyzer({ files: Object.keys(files), read: (p) => files[p] }, DEFAULT_OPTIONS).run();
+    const f = result.findings.find((x) => x.site.file === 'scripts/ask.ts');
+    assert.ok(f, 'the agent run is found');
+    return { verdict: f.classification.verdict, first: f.classification.evidence[0] };
+  };
+  const withTools = verdict("import { Agent } from '@voltagent/core';\nexport const agent = new Agent({ name: 'a', instructions: 'x', model: 'openai/gpt-4o-mini', tools: [calculator] });\n");
+  assert.equal(withTools.verdict, 'unknown');
+  assert.equal(withTools.first.rule, 'sequential-dependency');
+  assert.match(withTools.first.message, /agent, made with tools in src\/agents\/agent\.ts:2/);
+  const without = verdict("import { Agent } from '@voltagent/core';\nexport const agent = new Agent({ name: 'a', instructions: 'x', model: 'openai/gpt-4o-mini' });\n");
+  assert.equal(without.verdict, 'batchable');
+});
+
 test('a chat session sent to twice keeps its history: each turn is a dependence; one send is not', () => {
   const two = "import { GoogleGenAI } from '@google/genai';\nconst ai = new GoogleGenAI({});\nconst chat = ai.chats.create({ model: 'gemini-2.5-flash' });\nawait /*target*/chat.sendMessage({ message: 'hi' });\nawait chat.sendMessage({ message: 'and?' });\n";
   assert.equal(kindOf(two), 'chat-session');

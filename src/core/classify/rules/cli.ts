@@ -246,13 +246,13 @@ export function hasExports(program: TSESTree.Program): boolean {
 }
 
 /** A page's script: what it runs at the top, it runs for the person who opened the page. */
-const BROWSER_CODE = /\b(document|window|localStorage|navigator)\.|dangerouslyAllowBrowser/;
+export const BROWSER_CODE = /\b(document|window|localStorage|navigator)\.|dangerouslyAllowBrowser/;
 
 /**
  * Framework files and components: their module-level code runs when a server or page loads, which
  * says nothing about who waits, so they are never programs run on their own.
  */
-function frameworkOrComponent(file: string): boolean {
+export function frameworkOrComponent(file: string): boolean {
   return /\.[jt]sx$/.test(file) || /(^|\/)(app|pages|routes|src\/routes|server|api|netlify|functions)\//.test(file) || /(^|\/)\+(server|page|layout)/.test(file) || /(^|\/)(src\/)?middleware\.[cm]?[jt]s$/.test(file);
 }
 
@@ -394,7 +394,7 @@ function literalArg(node: Node | undefined): string | null {
  * imported from node:process), or null. A test for a flag (`process.argv.includes('--live')`) reads no value.
  */
 export function argvReadIn(fi: SyntaxModel, range: [number, number]): Node | null {
-  return firstOverlapping(argvReads, fi, range, (n) => isArgv(fi, n) && readsValue(fi, n), /\bargv\b/);
+  return firstOverlapping(argvReads, fi, range, (n) => isArgv(fi, n) && readsValue(fi, n) && !onlyPicksAMode(fi, n), /\bargv\b/);
 }
 
 /**
@@ -435,6 +435,52 @@ function readsValue(fi: SyntaxModel, argv: Node): boolean {
   // `const [, , question] = process.argv`, `hideBin(process.argv)`, `yargs(process.argv.slice(2))`.
   if (parent.type === T.VariableDeclarator && parent.init === argv) return parent.id.type === T.ArrayPattern;
   return parent.type === T.CallExpression && parent.arguments.includes(argv as never);
+}
+
+const EQUALITY = new Set(['===', '!==', '==', '!=']);
+
+/**
+ * A command-line value used only to pick what the program does (`const command = args[0]; if (command
+ * === 'ui') …`, a `switch`, a log line) is no prompt: nothing typed reaches a request. Followed through
+ * variables and `args[0]`-style reads, a few steps deep; any other use counts as input.
+ */
+function onlyPicksAMode(fi: SyntaxModel, argv: Node): boolean {
+  let value: Node = argv;
+  const parent = fi.parents.get(argv);
+  if (parent?.type === T.MemberExpression && parent.object === argv) {
+    value = parent;
+    const call = fi.parents.get(parent);
+    if (call?.type === T.CallExpression && call.callee === parent) value = call; // process.argv.slice(2)
+  }
+  return valuePicksAMode(fi, value, 0);
+}
+
+function valuePicksAMode(fi: SyntaxModel, value: Node, depth: number): boolean {
+  if (depth > 3) return false;
+  const parent = fi.parents.get(value);
+  if (parent?.type === T.VariableDeclarator && parent.init === value) {
+    const ids = parent.id.type === T.Identifier ? [parent.id] : parent.id.type === T.ArrayPattern ? parent.id.elements : [null];
+    return ids.every((id) => {
+      if (id === null) return true; // a hole in `const [, , cmd] = …`
+      if (id.type !== T.Identifier) return false;
+      const b = fi.bindingOf(id);
+      const refs = b ? fi.referencesOf(b) : [];
+      return refs.length > 0 && refs.every((r) => usePicksAMode(fi, r, depth));
+    });
+  }
+  return usePicksAMode(fi, value, depth);
+}
+
+function usePicksAMode(fi: SyntaxModel, ref: Node, depth: number): boolean {
+  const parent = fi.parents.get(ref);
+  if (parent?.type === T.BinaryExpression && EQUALITY.has(parent.operator)) return (parent.left === ref ? parent.right : parent.left).type === T.Literal;
+  if (parent?.type === T.SwitchStatement && parent.discriminant === ref) return true;
+  // `args[0]`: the word read from the list, followed on.
+  if (parent?.type === T.MemberExpression && parent.object === ref && parent.computed && parent.property.type === T.Literal) return valuePicksAMode(fi, parent, depth + 1);
+  // Logged: `console.error(\`Unknown command: ${command}\`)`.
+  const logged = parent?.type === T.TemplateLiteral ? fi.parents.get(parent) : parent;
+  const logValue = parent?.type === T.TemplateLiteral ? parent : ref;
+  return logged?.type === T.CallExpression && logged.arguments.includes(logValue as never) && logged.callee.type === T.MemberExpression && logged.callee.object.type === T.Identifier && logged.callee.object.name === 'console';
 }
 
 /** Calls that read a whole folder: one call over what they return is bulk work, whoever names the folder. */

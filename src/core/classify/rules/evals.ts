@@ -1,10 +1,11 @@
 // Evals: files under evals/ or named *.eval.*, code a promptfoo config runs, and the tasks evalite,
-// braintrust and vitest-evals run once per case.
+// braintrust, vitest-evals, viteval and VoltAgent experiments run once per case, and the module-level
+// code of a file that defines such an eval.
 import { parse as parseYaml } from 'yaml';
 import { AST_NODE_TYPES as T } from '../../parse/parse';
 import type { ProjectIndex } from '../../project';
 import { Path, toPath } from '../path';
-import type { CallQuestion, FunctionQuestion, ModuleQuestion } from './hooks';
+import type { CallNode, CallQuestion, FunctionQuestion, ModuleQuestion } from './hooks';
 import { defineRule, entry, EntryMatch } from './rule';
 
 export const EVAL_HARNESS = defineRule({
@@ -16,6 +17,7 @@ export const EVAL_HARNESS = defineRule({
     file: (file: string) => `an eval harness (${file})`,
     promptfoo: (file: string) => `code a promptfoo config runs (${file})`,
     runner: (runner: string, where: string) => `an eval task run by \`${runner}\` at ${where}`,
+    defines: (file: string, runner: string, line: number) => `module-level code of ${file}, which defines an eval with \`${runner}\` (line ${line}): the eval's runner loads it`,
   },
 });
 
@@ -73,14 +75,57 @@ export function evalFunction(q: FunctionQuestion): EntryMatch | null {
   return isEvalFile(q.file) ? entry(EVAL_HARNESS, EVAL_HARNESS.messages.file(q.file), q.fn) : null;
 }
 
-/** Eval frameworks' entry calls (package → export): the task they are given runs once per case of the eval. */
-const EVAL_RUNNERS: Record<string, string[]> = { evalite: ['evalite'], braintrust: ['Eval'], 'vitest-evals': ['describeEval'] };
+/**
+ * Eval frameworks' entry calls, by the package they are imported from: the functions handed to them
+ * (a task, a scorer, a dataset generator) run once per case of the eval, with nobody waiting.
+ * `member` is a method of the export that returns the entry call (`evalite.each(variants)(name, opts)`).
+ */
+const EVAL_RUNNERS: readonly { source: string; name: string; member?: string }[] = [
+  { source: 'evalite', name: 'evalite' },
+  { source: 'evalite', name: 'evalite', member: 'each' },
+  { source: 'braintrust', name: 'Eval' },
+  { source: 'vitest-evals', name: 'describeEval' },
+  { source: 'viteval', name: 'evaluate' },
+  // A dataset's `data()` generates the eval's cases, run by `viteval data`.
+  { source: 'viteval/dataset', name: 'defineDataset' },
+  { source: '@voltagent/evals', name: 'createExperiment' },
+];
 
-/** `evalite('x', { task })`, braintrust `Eval(…)`: the task is eval work. */
+/** The entry call's text (`evalite.each(…)(…)`) when `call` is an eval runner's entry call, else null. */
+function evalRunnerCall(fi: CallQuestion['fi'], call: CallNode): string | null {
+  if (call.type !== T.CallExpression) return null;
+  let callee = call.callee;
+  let member: string | undefined;
+  // `evalite.each([...])('name', opts)`: the call of what `evalite.each(…)` returns.
+  if (callee.type === T.CallExpression && callee.callee.type === T.MemberExpression && !callee.callee.computed && callee.callee.property.type === T.Identifier) {
+    member = callee.callee.property.name;
+    callee = callee.callee.object;
+  }
+  if (callee.type !== T.Identifier) return null;
+  const b = fi.resolve(callee)?.import;
+  if (!b || !EVAL_RUNNERS.some((r) => r.source === b.source && r.name === b.imported && r.member === member)) return null;
+  return member ? `${callee.name}.${member}(…)(…)` : `${callee.name}(…)`;
+}
+
+/** `evalite('x', { task })`, braintrust `Eval(…)`, viteval `evaluate(…)`: the task is eval work. */
 export function evalRunner(q: CallQuestion): Path[] | null {
-  const { call, fi } = q;
-  if (call.type !== T.CallExpression || call.callee.type !== T.Identifier) return null;
-  const b = fi.resolve(call.callee)?.import;
-  if (!b || !EVAL_RUNNERS[b.source]?.includes(b.imported)) return null;
-  return [toPath(entry(EVAL_HARNESS, EVAL_HARNESS.messages.runner(`${call.callee.name}(…)`, `${q.file}:${call.loc.start.line}`), call), q.file)];
+  const runner = evalRunnerCall(q.fi, q.call);
+  if (!runner) return null;
+  return [toPath(entry(EVAL_HARNESS, EVAL_HARNESS.messages.runner(runner, `${q.file}:${q.call.loc.start.line}`), q.call), q.file)];
+}
+
+/**
+ * Module-level code of a file that defines an eval at its top level (`evalite(…)`, `export default
+ * createExperiment(…)`): the eval's runner loads the file, so what it does at the top (building
+ * scorers, a judge) is eval work too.
+ */
+export function evalDefinitionFile(q: ModuleQuestion): EntryMatch | null {
+  for (const stmt of q.fi.ast.body) {
+    const expr = stmt.type === T.ExpressionStatement ? stmt.expression : stmt.type === T.ExportDefaultDeclaration ? stmt.declaration : null;
+    const call = expr?.type === T.AwaitExpression ? expr.argument : expr;
+    if (call?.type !== T.CallExpression) continue;
+    const runner = evalRunnerCall(q.fi, call);
+    if (runner) return entry(EVAL_HARNESS, EVAL_HARNESS.messages.defines(q.file, runner, call.loc.start.line), q.fi.ast);
+  }
+  return null;
 }

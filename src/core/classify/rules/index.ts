@@ -15,6 +15,7 @@ import * as motia from './motia';
 import * as namedJobs from './namedJobs';
 import * as reach from './reach';
 import * as schedules from './schedules';
+import * as scripts from './scripts';
 import * as sequential from './sequential';
 import * as serverless from './serverless';
 import * as supabase from './supabase';
@@ -33,6 +34,7 @@ export const RULES = [
   ...apps.RULES,
   ...terminal.RULES,
   ...cli.RULES,
+  ...scripts.RULES,
   ...schedules.RULES,
   ...data.RULES,
   ...evals.RULES,
@@ -58,7 +60,7 @@ export function ruleById(id: string): RegisteredRule | undefined {
 
 /** The order the walk asks the families in, at each place; the first answer decides. */
 export const HOOKS: Hooks = {
-  moduleEntries: [httpServers.serverStartup, schedules.scheduledWorkflow, namedJobs.breeJobFile, cli.packageScript, evals.evalFile, cli.executable, cli.standaloneProgram],
+  moduleEntries: [httpServers.serverStartup, schedules.scheduledWorkflow, namedJobs.breeJobFile, cli.packageScript, evals.evalFile, evals.evalDefinitionFile, cli.executable, cli.standaloneProgram, scripts.standaloneScript],
   scopeEntries: [terminal.promptRead],
   functionMarks: [metaFrameworks.serverActionFunction],
   functionEntries: [httpServers.nestDecorator, httpServers.graphqlResolver, apps.componentOrHook, httpServers.streamsToClient],
@@ -66,7 +68,7 @@ export const HOOKS: Hooks = {
   functionFallbacks: [evals.evalFunction],
   callEntries: [terminal.stdinLines, apps.reactHook, evals.evalRunner, jobs.queueWorker, jobs.jobEntry, namedJobs.namedJobWorker, namedJobs.graphileRunner, temporal.temporalWorker, upstash.upstashHandler, convex.convexCall, supabase.pgCronFunction, registrationEntry, serverless.firebaseTrigger],
   optionEntries: [jobs.jobOption, namedJobs.graphileTaskListOption, convex.convexOption, httpServers.httpOption, schedules.cronOption],
-  exportConventions: [motia.motiaStep, serverless.scheduledFunction, metaFrameworks.frameworkExport, serverless.platformFunctionExport, bots.discordModuleExport, metaFrameworks.serverActionExport, serverless.lambdaExport, serverless.typedLambda, namedJobs.graphileTaskFile],
+  exportConventions: [motia.motiaStep, serverless.scheduledFunction, metaFrameworks.frameworkExport, serverless.platformFunctionExport, bots.discordModuleExport, metaFrameworks.serverActionExport, serverless.lambdaExport, serverless.typedLambda, namedJobs.graphileTaskFile, scripts.exampleRunnerExport],
   exportHints: [serverless.unmappedLambda],
   memberConventions: [metaFrameworks.frameworkMember, serverless.workerHandler],
   registrations: [httpServers.httpRegistration, schedules.cronRegistration, bots.botRegistration, apps.appRegistration],

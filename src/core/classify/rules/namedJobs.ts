@@ -179,15 +179,15 @@ function namedJobPaths(q: RuleContext, system: System, name: string, where: stri
 // ---- Bree
 
 interface BreeJob {
-  /** A cron spec, or the interval / timeout / date as written. */
-  when: string;
+  /** A cron spec, or the interval / timeout / date as written; null for a job listed with none. */
+  when: string | null;
   cron?: string;
   where: string;
 }
 
 const breeByProject = new WeakMap<ProjectIndex, Map<string, BreeJob>>();
 
-/** The scheduled jobs of every `new Bree({ jobs: [...] })` in the project, by name (a job with no interval, cron, timeout or date is left out). */
+/** The jobs of every `new Bree({ jobs: [...] })` in the project, by name (`when` is null for a job with no interval, cron, timeout or date). */
 function breeJobs(q: RuleContext): Map<string, BreeJob> {
   const { project } = q;
   let found = breeByProject.get(project);
@@ -209,7 +209,7 @@ function breeJobs(q: RuleContext): Map<string, BreeJob> {
         if (!name || !job) continue;
         const cron = literal(props?.get('cron'));
         const when = cron ?? ['interval', 'timeout', 'date'].map((k) => literal(props?.get(k))).find((v) => v !== undefined) ?? shared;
-        if (when) found.set(name, { when, cron: cron && looksLikeCronSpec(cron) ? cron : undefined, where: `${f}:${job.loc.start.line}` });
+        found.set(name, { when: when ?? null, cron: cron && looksLikeCronSpec(cron) ? cron : undefined, where: `${f}:${job.loc.start.line}` });
       }
     }
   }
@@ -221,8 +221,14 @@ export function breeJobFile(q: ModuleQuestion): EntryMatch | null {
   const job = /(^|\/)jobs\/([\w.-]+)$/.exec(stripExtension(q.file));
   if (!job) return null;
   const found = breeJobs(q).get(job[2]);
-  if (!found) return null;
+  if (!found?.when) return null; // an unscheduled listing is left to the file's own evidence
   return entry(CRON_SCHEDULE, CRON_SCHEDULE.messages.bree(job[2], found.when, found.where), q.fi.ast, found.cron ? { schedule: found.cron } : {});
+}
+
+/** Whether a `new Bree({ jobs })` lists the file as a job, with a schedule or not: Bree runs it in a worker thread, not a person. */
+export function isBreeJobFile(q: ModuleQuestion): boolean {
+  const job = /(^|\/)jobs\/([\w.-]+)$/.exec(stripExtension(q.file));
+  return job !== null && breeJobs(q).has(job[2]);
 }
 
 // ---- Graphile Worker task lists

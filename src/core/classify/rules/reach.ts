@@ -25,6 +25,9 @@ export const NO_ENTRY_POINT = defineRule({
   title: 'No entry point found',
   messages: {
     moduleLevel: (file: string) => `module-level code in ${file}, which is not a recognised entry point`,
+    notAScript: (file: string, how: string) =>
+      `module-level code in ${file}, which no module imports, but ${how}, so it is not taken for a script run on its own. ` +
+      'If nobody waits for this call, declare it with `// batchwise: batch`; if a person does, with `// batchwise: user-waiting`',
     exportedUncalled: (label: string, file: string) => `${label} is exported from ${file} but nothing in the workspace calls it`,
     uncalled: (label: string, file: string) => `${label} in ${file} is not called anywhere Batchwise can see`,
     someOpen: (count: number, file: string, line: number) =>
