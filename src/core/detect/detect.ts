@@ -11,6 +11,7 @@ import { failureMessage, type ProjectIndex } from '../project';
 import type { SyntaxModel } from '../syntax/model';
 import { splitModelString } from './frameworks/providers';
 import { inngestStepCall } from './frameworks/inngest';
+import { openaiAgentsRun } from './frameworks/openaiAgents';
 
 export interface DetectedCall {
   site: CallSite;
@@ -25,6 +26,17 @@ export function mayContainCalls(text: string): boolean {
   if (SDK_TEXT_MARKERS.some((m) => text.includes(m))) return true;
   return (METHOD_CALL_TEXT.test(text) || WRAPPER_CALL_TEXT.test(text)) && /\b(import|require)\b/.test(text);
 }
+
+/**
+ * Does a test file replace the SDK, its methods or the network with doubles (`vi.mock('openai')`,
+ * `jest.spyOn(client.chat.completions, 'create')`, nock, msw, a mock language model)? Its calls cost nothing.
+ */
+export function mocksProviderCalls(text: string): boolean {
+  return MOCKING_TEXT.test(text);
+}
+
+const MOCKING_TEXT =
+  /\b(vi|jest)\s*\.\s*(mock|doMock|unstable_mockModule|spyOn|fn|stubGlobal)\s*\(|\bmock\s*\.\s*(module|method|fn)\s*\(|\bsinon\b|\bnock\s*\(|['"](msw|msw\/node|nock|fetch-mock|jest-fetch-mock|vitest-fetch-mock)['"]|\bMockAgent\b|\.mock(ResolvedValue|ReturnValue|Implementation)(Once)?\s*\(|\bMock\w*(LanguageModel|Model|Client|OpenAI|Anthropic)\w*\b|\bFake\w*(LanguageModel|Model|LLM|ChatModel|Embeddings)\b|\bFakeListChatModel\b|\bcreateMock\w*\s*\(/;
 
 const METHOD_CALL_TEXT = new RegExp(`\\.(${[...new Set([...SDK_METHOD_NAMES, ...MODEL_CLASS_METHOD_NAMES, 'infer'])].filter((m) => m !== 'send').join('|')})\\s*\\(`);
 const WRAPPER_CALL_TEXT = new RegExp(`\\b(${[...WRAPPER_FUNCTIONS].join('|')})\\s*\\(`);
@@ -53,6 +65,8 @@ export function detectInFile(project: ProjectIndex, resolver: Resolver, file: st
 function detectCall(fi: SyntaxModel, resolver: Resolver, file: string, node: TSESTree.CallExpression, importsWrapper: boolean, ignored: Set<number>): DetectedCall | null {
   const wrapped = wrapperCall(fi, resolver, file, node, importsWrapper);
   if (wrapped) return ignored.has(node.loc.start.line) ? null : { node, shape: wrapped.shape, site: buildSite(fi, resolver, file, node, wrapped.shape, { model: wrapped.model }) };
+  const agentRun = openaiAgentsRun(resolver, file, node);
+  if (agentRun) return ignored.has(node.loc.start.line) ? null : { node, shape: agentRun.shape, site: buildSite(fi, resolver, file, node, agentRun.shape, { model: agentRun.model, promptAt: agentRun.promptAt }) };
   if (node.callee.type !== T.MemberExpression) return httpCall(fi, resolver, file, node, ignored);
   const method = propertyName(node.callee.property, node.callee.computed);
   if (method && MODEL_CLASS_METHOD_NAMES.has(method)) {
