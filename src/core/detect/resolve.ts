@@ -316,7 +316,11 @@ export class Resolver {
         if (cls.modelOption && key === cls.modelOption) {
           const v = this.evaluate(options.file, p.value);
           if (v?.kind === 'model' || v?.kind === 'model-instance') [provider, id] = [v.provider, v.id];
-          else if (v?.kind === 'string') ({ provider, id } = splitModelString(v.value));
+          else if (v?.kind === 'string') {
+            // A bare id ('gpt-4.1') is a model of the class's own provider, where it has one (an OpenAI agent).
+            const split = splitModelString(v.value);
+            [provider, id] = [split.provider ?? cls.provider, split.id];
+          }
         } else if ((key === 'model' || key === 'modelName') && id === null) {
           const v = this.evaluate(options.file, p.value);
           if (v?.kind === 'string') id = v.value;

@@ -4,6 +4,7 @@
 // the site of a call is the method call in the repository's own code (`agent.generate(…)`).
 import type { ModelClass } from '../catalogue';
 import type { ProviderName } from './providers';
+import { OPENAI_AGENTS_SOURCES, openaiAgentsClass } from './openaiAgents';
 
 type Methods = ModelClass['methods'];
 
@@ -355,16 +356,16 @@ export function frameworkClassFor(source: string, name: string): ModelClass | un
     return undefined;
   }
   if (isLlamaIndexSource(source)) return LLAMA_CLASSES.find((c) => c.className === name) ?? INNER_CLASSES.find((c) => c.source === 'llamaindex' && c.className === name);
-  return AGENT_CLASSES.find((c) => c.source === source && c.className === name);
+  return AGENT_CLASSES.find((c) => c.source === source && c.className === name) ?? openaiAgentsClass(source, name);
 }
 
 /** Does this import source hold framework classes (so that it is a package, never a project file)? */
 export function isFrameworkSource(source: string): boolean {
-  return isLangchainSource(source) || isLlamaIndexSource(source) || AGENT_CLASSES.some((c) => c.source === source && c.source !== 'ai');
+  return isLangchainSource(source) || isLlamaIndexSource(source) || OPENAI_AGENTS_SOURCES.includes(source) || AGENT_CLASSES.some((c) => c.source === source && c.source !== 'ai');
 }
 
 /** Text a file importing a framework holds (the cheap pre-filter before parsing). */
-export const FRAMEWORK_TEXT_MARKERS = ['@langchain/', 'langchain/', 'llamaindex', '@llamaindex/', '@mastra/', '@voltagent/', '@ai-sdk/', 'ai-sdk-provider', 'workers-ai-provider'];
+export const FRAMEWORK_TEXT_MARKERS = ['@langchain/', 'langchain/', 'llamaindex', '@llamaindex/', '@mastra/', '@voltagent/', '@ai-sdk/', 'ai-sdk-provider', 'workers-ai-provider', '@openai/agents'];
 
 /** Functions of a framework that build a chain or agent around a model (`createAgent({ model })`, `RunnableSequence.from([…])`). */
 export const CHAIN_BUILDERS = new Set([

@@ -12,7 +12,7 @@ import { splitModelString } from './providers';
 type Instance = Extract<Value, { kind: 'model-instance' }>;
 
 /** Method names whose calls may return a framework object: checked before anything is evaluated. */
-const CALL_NAMES = new Set(['agent', 'multiAgent', 'openai', 'anthropic', 'gemini', 'mistral', 'groq', 'deepseek', 'together', 'perplexity', 'ollama', 'fireworks', 'withLLM', 'withEmbedModel', 'withCallbackManager', 'withStructuredOutput', 'bindTools', 'bind', 'withConfig', 'withRetry', 'withFallbacks', 'withListeners', 'asRetriever', 'asQueryEngine', 'asChatEngine', 'fromDocuments', 'fromTexts', 'fromExistingIndex', 'getAgent', 'getAgentById', 'initChatModel', ...CHAIN_BUILDERS]);
+const CALL_NAMES = new Set(['agent', 'multiAgent', 'openai', 'anthropic', 'gemini', 'mistral', 'groq', 'deepseek', 'together', 'perplexity', 'ollama', 'fireworks', 'withLLM', 'withEmbedModel', 'withCallbackManager', 'withStructuredOutput', 'bindTools', 'bind', 'withConfig', 'withRetry', 'withFallbacks', 'withListeners', 'asRetriever', 'asQueryEngine', 'asChatEngine', 'fromDocuments', 'fromTexts', 'fromExistingIndex', 'getAgent', 'getAgentById', 'initChatModel', 'aisdk', ...CHAIN_BUILDERS]);
 
 export function frameworkValueOfCall(resolver: Resolver, file: string, node: TSESTree.CallExpression): Value | null {
   const callee = node.callee;
@@ -42,6 +42,8 @@ export function frameworkValueOfCall(resolver: Resolver, file: string, node: TSE
     }
   }
   const source = importSourceOf(resolver, file, callee);
+  // `aisdk(openrouter('…'))` (the OpenAI Agents SDK's adapter): the AI SDK model it wraps.
+  if (name === 'aisdk' && source?.startsWith('@openai/agents-extensions') && node.arguments[0]) return resolver.evaluate(file, node.arguments[0]);
   if (source === '@inngest/agent-kit' && /^create(Agent|Network|RoutingAgent)$/.test(name)) return agentKit(resolver, file, node);
   if (source !== null && isLlamaIndexImport(source)) {
     if (name === 'agent' || name === 'multiAgent') return resolver.modelInstance(file, LLAMA_AGENT, node.arguments[0]);
