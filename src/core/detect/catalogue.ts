@@ -60,8 +60,9 @@ export const CLIENT_MODULES: ClientModule[] = [
   { dialect: 'openai', provider: 'openai', source: 'openai', classExports: ['default', 'OpenAI', 'AzureOpenAI', 'OpenAIApi'], classProviders: { AzureOpenAI: 'azure-openai' }, followsBaseUrl: true },
   // The v3 SDK's edge-runtime twin (`new OpenAIApi(configuration)`).
   { dialect: 'openai', provider: 'openai', source: 'openai-edge', classExports: ['OpenAIApi'] },
-  // token.js: one OpenAI-shaped client over many providers, chosen per request.
+  // token.js (and its fork fluency.js): one OpenAI-shaped client over many providers, chosen per request.
   { dialect: 'openai', provider: 'other-openai-compatible', source: 'token.js', classExports: ['TokenJS', 'default'] },
+  { dialect: 'openai', provider: 'other-openai-compatible', source: 'fluency.js', classExports: ['TokenJS', 'default'] },
   { dialect: 'anthropic', provider: 'anthropic', source: '@anthropic-ai/sdk', classExports: ['default', 'Anthropic'] },
   { dialect: 'openai', provider: 'groq', source: 'groq-sdk', classExports: ['default', 'Groq'] },
   { dialect: 'openai', provider: 'together', source: 'together-ai', classExports: ['default', 'Together'] },
