@@ -23,8 +23,13 @@ const WRAPPER_IMPORT = new RegExp(`(from\\s*|require\\(\\s*)['"](${WRAPPER_SOURC
 
 /** Could this text hold an LLM call? Cheap, and errs on the side of yes for files that import project modules. */
 export function mayContainCalls(text: string): boolean {
-  if (SDK_TEXT_MARKERS.some((m) => text.includes(m))) return true;
+  if (mentionsSdk(text)) return true;
   return (METHOD_CALL_TEXT.test(text) || WRAPPER_CALL_TEXT.test(text)) && /\b(import|require)\b/.test(text);
+}
+
+/** Does the text name an SDK, a framework or a provider's host (the strong half of `mayContainCalls`)? */
+export function mentionsSdk(text: string): boolean {
+  return SDK_TEXT_MARKERS.some((m) => text.includes(m));
 }
 
 /**

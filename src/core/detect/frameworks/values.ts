@@ -16,7 +16,12 @@ const CALL_NAMES = new Set(['agent', 'multiAgent', 'openai', 'anthropic', 'gemin
 
 export function frameworkValueOfCall(resolver: Resolver, file: string, node: TSESTree.CallExpression): Value | null {
   const callee = node.callee;
-  const name = callee.type === T.Identifier ? callee.name : callee.type === T.MemberExpression ? propertyName(callee.property, callee.computed) : null;
+  let name = callee.type === T.Identifier ? callee.name : callee.type === T.MemberExpression ? propertyName(callee.property, callee.computed) : null;
+  // A builder imported under another name (`import { createAgent as createLangChainAgent } from 'langchain'`).
+  if (name && !CALL_NAMES.has(name) && callee.type === T.Identifier) {
+    const imported = resolver.project.get(file)?.resolve(callee)?.import?.imported;
+    if (imported && CALL_NAMES.has(imported)) name = imported;
+  }
   if (!name || !CALL_NAMES.has(name)) return null;
   if (callee.type === T.MemberExpression) {
     // LlamaIndex `Settings.withLLM(llm, () => createChatEngine())`: what the callback returns.
