@@ -176,7 +176,10 @@ function httpSite(fi: SyntaxModel, resolver: Resolver, file: string, node: TSEST
   // path sent with a request body through an HTTP client made for one (`$.http.post('/v1/chat/completions', { model, messages })`)
   // is; a route registered on that path (`router.post('/v1/chat/completions', handler)`) is not.
   if (url.text.startsWith('/') && url.envVars.length === 0 && !(viaClient && body && /^\/(v\d|openai)\//.test(url.text))) return null;
-  const provider = providerFromUrl(url.text) ?? url.envVars.map(providerFromEnvVar).find((p) => p) ?? endpoint.provider ?? null;
+  let provider = providerFromUrl(url.text) ?? url.envVars.map(providerFromEnvVar).find((p) => p) ?? endpoint.provider ?? null;
+  // A relative `/v1/messages` through an HTTP client made for one, sent with the fields the Messages API
+  // requires (`model`, `messages`, `max_tokens`), is Anthropic's whatever host the client was given.
+  if (!provider && endpoint.hosts?.includes('anthropic') && viaClient && body && ['model', 'messages', 'max_tokens'].every((k) => hasProp(body.node, k))) provider = 'anthropic';
   if (endpoint.hosts && (!provider || !endpoint.hosts.includes(provider))) return null;
   const sdk = httpShape(endpoint);
   if (!sdk || ignored.has(node.loc.start.line)) return null;
