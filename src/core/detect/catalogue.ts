@@ -8,7 +8,7 @@ import { PROVIDER_INFO } from './providers';
  * `baseURL` talks to Groq, Together, OpenRouter …): call shapes are keyed by dialect, and the
  * provider of a call is the client's.
  */
-export type Dialect = 'openai' | 'anthropic' | 'google' | 'google-legacy' | 'mistral' | 'bedrock' | 'azure-legacy' | 'cohere' | 'ollama';
+export type Dialect = 'openai' | 'anthropic' | 'google' | 'google-legacy' | 'mistral' | 'bedrock' | 'azure-legacy' | 'cohere' | 'ollama' | 'chatgpt';
 import { AI_SDK_PROVIDER_MODULES, ProviderName, providerNamed, siteProvider } from './frameworks/providers';
 import { CHAT_METHODS, EMBEDDING_METHODS, FRAMEWORK_CLASSES, frameworkClassFor, FRAMEWORK_TEXT_MARKERS, isFrameworkSource, LANGCHAIN_RETURNS } from './frameworks/classes';
 
@@ -74,6 +74,9 @@ export const CLIENT_MODULES: ClientModule[] = [
   { dialect: 'bedrock', provider: 'bedrock', source: '@aws-sdk/client-bedrock-runtime', classExports: ['BedrockRuntimeClient', 'BedrockRuntime'] },
   { dialect: 'azure-legacy', provider: 'azure-openai', source: '@azure/openai', classExports: ['OpenAIClient'] },
   { dialect: 'cohere', provider: 'cohere', source: 'cohere-ai', classExports: ['CohereClient', 'CohereClientV2'] },
+  // The `chatgpt` package's ChatGPTAPI (`api.sendMessage(text, opts)`) calls OpenAI's Chat Completions; its
+  // ChatGPTUnofficialProxyAPI goes through a ChatGPT web proxy, not the paid API, and is left out.
+  { dialect: 'chatgpt', provider: 'openai', source: 'chatgpt', classExports: ['ChatGPTAPI'] },
   { dialect: 'ollama', provider: 'ollama', source: 'ollama', classExports: ['Ollama'], instanceExports: ['default'] },
   { dialect: 'ollama', provider: 'ollama', source: 'ollama/browser', classExports: ['Ollama'], instanceExports: ['default'] },
 ];
@@ -136,6 +139,8 @@ export const CALL_SHAPES: SdkCallShape[] = [
   { dialect: 'google-legacy', chain: ['batchEmbedContents'], api: 'embedContent', batchEndpoint: 'batches', promptProps: [], maxTokensProps: [], noOutput: true, promptArgument: 0 },
   { dialect: 'google-legacy', chain: ['sendMessage'], ...GEMINI_CONTENT, promptArgument: 0 },
   { dialect: 'google-legacy', chain: ['sendMessageStream'], ...GEMINI_CONTENT, promptArgument: 0, alwaysStreams: true },
+  // Its own api name: the rewrite's chat.completions path would not know this call's shape.
+  { dialect: 'chatgpt', chain: ['sendMessage'], ...OPENAI_CHAT, api: 'chatgpt.sendMessage', promptArgument: 0 },
   // Mistral: v1 (`client.chat.complete`) and v0 (`client.chat({...})`).
   { dialect: 'mistral', chain: ['chat', 'complete'], ...MISTRAL_CHAT },
   { dialect: 'mistral', chain: ['chat', 'stream'], ...MISTRAL_CHAT, alwaysStreams: true },
