@@ -72,6 +72,8 @@ export const CLIENT_MODULES: ClientModule[] = [
   { dialect: 'google-legacy', provider: 'google', source: '@google-cloud/vertexai', classExports: ['VertexAI'] },
   { dialect: 'mistral', provider: 'mistral', source: '@mistralai/mistralai', classExports: ['default', 'Mistral', 'MistralClient'] },
   { dialect: 'bedrock', provider: 'bedrock', source: '@aws-sdk/client-bedrock-runtime', classExports: ['BedrockRuntimeClient', 'BedrockRuntime'] },
+  // Bedrock Agents, Knowledge Bases, Flows and prompt optimisation: each command runs a model (or several).
+  { dialect: 'bedrock', provider: 'bedrock', source: '@aws-sdk/client-bedrock-agent-runtime', classExports: ['BedrockAgentRuntimeClient', 'BedrockAgentRuntime'] },
   { dialect: 'azure-legacy', provider: 'azure-openai', source: '@azure/openai', classExports: ['OpenAIClient'] },
   { dialect: 'cohere', provider: 'cohere', source: 'cohere-ai', classExports: ['CohereClient', 'CohereClientV2'] },
   // The `chatgpt` package's ChatGPTAPI (`api.sendMessage(text, opts)`) calls OpenAI's Chat Completions; its
@@ -88,6 +90,7 @@ const GEMINI_CONTENT = { api: 'generateContent', batchEndpoint: 'batches', promp
 const MISTRAL_CHAT = { api: 'chat.completions', batchEndpoint: '/v1/chat/completions', promptProps: ['messages'], maxTokensProps: ['maxTokens', 'max_tokens'] };
 const BEDROCK_CONVERSE = { api: 'converse', batchEndpoint: 'model-invocation-job', promptProps: ['system', 'messages'], maxTokensProps: [], modelProp: 'modelId' };
 const BEDROCK_INVOKE = { api: 'invoke-model', batchEndpoint: 'model-invocation-job', promptProps: ['body'], maxTokensProps: [], modelProp: 'modelId' };
+const BEDROCK_AGENT = { batchEndpoint: null, maxTokensProps: [] as string[] };
 const AZURE_CHAT = { api: 'chat.completions', batchEndpoint: '/v1/chat/completions', promptProps: [], maxTokensProps: [], promptArgument: 1, modelArgument: 0 };
 const OLLAMA_CHAT = { api: 'chat', batchEndpoint: null, promptProps: ['messages', 'prompt', 'system'], maxTokensProps: [] };
 
@@ -198,6 +201,15 @@ export const BEDROCK_COMMANDS: Record<string, SdkCallShape> = {
   ConverseStreamCommand: { dialect: 'bedrock', chain: ['send'], ...BEDROCK_CONVERSE, alwaysStreams: true },
   InvokeModelCommand: { dialect: 'bedrock', chain: ['send'], ...BEDROCK_INVOKE },
   InvokeModelWithResponseStreamCommand: { dialect: 'bedrock', chain: ['send'], ...BEDROCK_INVOKE, alwaysStreams: true },
+  // An asynchronous invocation (video generation) whose output lands in S3: paid per output, no batch tier of its own.
+  StartAsyncInvokeCommand: { dialect: 'bedrock', chain: ['send'], api: 'start-async-invoke', batchEndpoint: null, promptProps: [], maxTokensProps: [], modelProp: 'modelId', noOutput: true },
+  // @aws-sdk/client-bedrock-agent-runtime: none of these has a batch tier.
+  InvokeAgentCommand: { dialect: 'bedrock', chain: ['send'], ...BEDROCK_AGENT, api: 'bedrock-agents.invoke-agent', promptProps: ['inputText'] },
+  InvokeInlineAgentCommand: { dialect: 'bedrock', chain: ['send'], ...BEDROCK_AGENT, api: 'bedrock-agents.invoke-agent', promptProps: ['inputText', 'instruction'], modelProp: 'foundationModel' },
+  RetrieveAndGenerateCommand: { dialect: 'bedrock', chain: ['send'], ...BEDROCK_AGENT, api: 'bedrock-agents.retrieve-and-generate', promptProps: ['input'] },
+  RetrieveAndGenerateStreamCommand: { dialect: 'bedrock', chain: ['send'], ...BEDROCK_AGENT, api: 'bedrock-agents.retrieve-and-generate', promptProps: ['input'], alwaysStreams: true },
+  InvokeFlowCommand: { dialect: 'bedrock', chain: ['send'], ...BEDROCK_AGENT, api: 'bedrock-agents.invoke-flow', promptProps: ['inputs'] },
+  OptimizePromptCommand: { dialect: 'bedrock', chain: ['send'], ...BEDROCK_AGENT, api: 'bedrock-agents.optimize-prompt', promptProps: ['input'] },
 };
 export const BEDROCK_SOURCE = '@aws-sdk/client-bedrock-runtime';
 
