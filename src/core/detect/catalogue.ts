@@ -351,7 +351,8 @@ export function producesNoOutput(api: string): boolean {
   return (
     CALL_SHAPES.some((s) => s.api === api && s.noOutput) ||
     WRAPPER_CALLS.some((w) => w.api === api && w.noOutput) ||
-    ALL_CLASSES.some((c) => c.noOutput && [...Object.values(c.methods), ...Object.values(c.statics ?? {})].some((m) => m.api === api))
+    ALL_CLASSES.some((c) => c.noOutput && [...Object.values(c.methods), ...Object.values(c.statics ?? {})].some((m) => m.api === api)) ||
+    ALL_CLASSES.some((c) => Object.values(c.methods).some((m) => m.api === api && m.noOutput))
   );
 }
 
@@ -365,7 +366,7 @@ export interface ModelClass {
   source: string;
   className: string;
   /** Methods that call the API, and how. */
-  methods: Record<string, { api: string; alwaysStreams?: boolean }>;
+  methods: Record<string, { api: string; alwaysStreams?: boolean; noOutput?: boolean }>;
   /** The batch endpoint on its own provider, or null where it has none (or the provider is read per instance). */
   batchEndpoint: string | null;
   noOutput?: boolean;
@@ -408,7 +409,8 @@ export function modelClassShape(cls: ModelClass, method: string, provider: Provi
   if (!m) return null;
   const alwaysStreams = 'alwaysStreams' in m ? m.alwaysStreams : undefined;
   const batchEndpoint = provider !== null && providerNamed(provider) ? (provider === cls.provider && cls.batchEndpoint ? cls.batchEndpoint : defaultBatchEndpoint(provider, !!cls.noOutput)) : null;
-  return { provider: siteProvider(provider), chain: [], api: m.api, batchEndpoint, alwaysStreams, promptProps: [], maxTokensProps: [], noOutput: cls.noOutput };
+  const noOutput = cls.noOutput || ('noOutput' in m && m.noOutput) || undefined;
+  return { provider: siteProvider(provider), chain: [], api: m.api, batchEndpoint, alwaysStreams, promptProps: [], maxTokensProps: [], noOutput };
 }
 
 /** The batch endpoint a framework's chat or embedding call maps to on a provider, where there is one. */
