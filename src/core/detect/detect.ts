@@ -41,7 +41,7 @@ export function mocksProviderCalls(text: string): boolean {
 }
 
 const MOCKING_TEXT =
-  /\b(vi|jest)\s*\.\s*(mock|doMock|unstable_mockModule|spyOn|fn|stubGlobal)\s*\(|\bmock\s*\.\s*(module|method|fn)\s*\(|\bsinon\b|\bnock\s*\(|['"](msw|msw\/node|nock|fetch-mock|jest-fetch-mock|vitest-fetch-mock)['"]|\bMockAgent\b|\.mock(ResolvedValue|ReturnValue|Implementation)(Once)?\s*\(|\bMock\w*(LanguageModel|Model|Client|OpenAI|Anthropic)\w*\b|\bFake\w*(LanguageModel|Model|LLM|ChatModel|Embeddings)\b|\bFakeListChatModel\b|\bcreateMock\w*\s*\(/;
+  /\b(vi|jest)\s*\.\s*(mock|doMock|unstable_mockModule|spyOn|fn|stubGlobal)\s*\(|\bmock\s*\.\s*(module|method|fn)\s*\(|\bsinon\b|\bnock\s*\(|['"](msw|msw\/node|nock|fetch-mock|jest-fetch-mock|vitest-fetch-mock)['"]|\bMockAgent\b|\.mock(ResolvedValue|ReturnValue|Implementation)(Once)?\s*\(|\bMock\w*(LanguageModel|Model|Client|OpenAI|Anthropic)\w*\b|\bFake\w*(LanguageModel|Model|LLM|ChatModel|Embeddings)\b|\bFakeListChatModel\b|\bcreateMock\w*(Model|Client|Server|Provider|LLM|OpenAI|Anthropic|Fetch)\w*\s*\(/;
 
 const METHOD_CALL_TEXT = new RegExp(`\\.(${[...new Set([...SDK_METHOD_NAMES, ...MODEL_CLASS_METHOD_NAMES, 'infer'])].filter((m) => m !== 'send').join('|')})\\s*\\(`);
 const WRAPPER_CALL_TEXT = new RegExp(`\\b(${[...WRAPPER_FUNCTIONS].join('|')})\\s*\\(`);
