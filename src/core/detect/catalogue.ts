@@ -132,6 +132,8 @@ export const CALL_SHAPES: SdkCallShape[] = [
   { dialect: 'google', chain: ['models', 'generateContent'], ...GEMINI_CONTENT, batchHelper: 'runGenerateContentBatch' },
   { dialect: 'google', chain: ['models', 'generateContentStream'], ...GEMINI_CONTENT, alwaysStreams: true },
   { dialect: 'google', chain: ['models', 'embedContent'], api: 'embedContent', batchEndpoint: 'batches', promptProps: ['contents'], maxTokensProps: [], noOutput: true },
+  // The Interactions API (`ai.interactions.create({ model, input })`, stateful turns by previous_interaction_id): no batch mode.
+  { dialect: 'google', chain: ['interactions', 'create'], api: 'interactions', batchEndpoint: null, promptProps: ['input', 'system_instruction'], maxTokensProps: [] },
   { dialect: 'google', chain: ['$chat', 'sendMessage'], ...GEMINI_CONTENT, promptProps: ['message'] },
   { dialect: 'google', chain: ['$chat', 'sendMessageStream'], ...GEMINI_CONTENT, promptProps: ['message'], alwaysStreams: true },
   // The legacy SDK: `genAI.getGenerativeModel({ model }).generateContent(prompt)`, `.startChat().sendMessage(text)`;
