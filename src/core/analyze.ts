@@ -2,7 +2,7 @@
 import type { AnalysisOptions, AnalysisResult, CallSite, Classification, Estimate, Finding, FixSummary, ProjectSource } from './model';
 import { failureMessage, ModuleLookup, ParseCache, ProjectIndex, ProjectIndexOptions } from './project';
 import { Resolver } from './detect/resolve';
-import { detectInFile, mayContainCalls, DetectedCall } from './detect/detect';
+import { detectInFile, mayContainCalls, mentionsSdk, mocksProviderCalls, DetectedCall } from './detect/detect';
 import { Classifier, isTestFile } from './classify';
 import { LOW_VOLUME } from './classify/rules/calls';
 import { evidenceOf } from './classify/path';
@@ -88,13 +88,16 @@ export class Analyzer {
     for (const file of files) {
       if (request.isCancelled?.()) break;
       done++;
-      if (isTestFile(file)) continue;
       const text = this.project.text(file);
       if (text === undefined) {
         this.project.get(file); // records why it could not be read
         continue;
       }
       if (!mayContainCalls(text)) continue;
+      // A test that calls the real API (a live test, an eval kept as a test) costs money and is reported;
+      // one that mocks the SDK or the network makes no paid call. Only tests that name an SDK or a
+      // provider themselves are read: a repository has thousands of tests, and few make paid calls.
+      if (isTestFile(file) && (!mentionsSdk(text) || mocksProviderCalls(text))) continue;
       let calls: DetectedCall[] = [];
       try {
         calls = this.detect(file);

@@ -8,7 +8,7 @@ import { PROVIDER_INFO } from './providers';
  * `baseURL` talks to Groq, Together, OpenRouter …): call shapes are keyed by dialect, and the
  * provider of a call is the client's.
  */
-export type Dialect = 'openai' | 'anthropic' | 'google' | 'google-legacy' | 'mistral' | 'bedrock' | 'azure-legacy' | 'cohere' | 'ollama';
+export type Dialect = 'openai' | 'anthropic' | 'google' | 'google-legacy' | 'mistral' | 'bedrock' | 'azure-legacy' | 'cohere' | 'ollama' | 'chatgpt';
 import { AI_SDK_PROVIDER_MODULES, ProviderName, providerNamed, siteProvider } from './frameworks/providers';
 import { CHAT_METHODS, EMBEDDING_METHODS, FRAMEWORK_CLASSES, frameworkClassFor, FRAMEWORK_TEXT_MARKERS, isFrameworkSource, LANGCHAIN_RETURNS } from './frameworks/classes';
 
@@ -60,8 +60,9 @@ export const CLIENT_MODULES: ClientModule[] = [
   { dialect: 'openai', provider: 'openai', source: 'openai', classExports: ['default', 'OpenAI', 'AzureOpenAI', 'OpenAIApi'], classProviders: { AzureOpenAI: 'azure-openai' }, followsBaseUrl: true },
   // The v3 SDK's edge-runtime twin (`new OpenAIApi(configuration)`).
   { dialect: 'openai', provider: 'openai', source: 'openai-edge', classExports: ['OpenAIApi'] },
-  // token.js: one OpenAI-shaped client over many providers, chosen per request.
+  // token.js (and its fork fluency.js): one OpenAI-shaped client over many providers, chosen per request.
   { dialect: 'openai', provider: 'other-openai-compatible', source: 'token.js', classExports: ['TokenJS', 'default'] },
+  { dialect: 'openai', provider: 'other-openai-compatible', source: 'fluency.js', classExports: ['TokenJS', 'default'] },
   { dialect: 'anthropic', provider: 'anthropic', source: '@anthropic-ai/sdk', classExports: ['default', 'Anthropic'] },
   { dialect: 'openai', provider: 'groq', source: 'groq-sdk', classExports: ['default', 'Groq'] },
   { dialect: 'openai', provider: 'together', source: 'together-ai', classExports: ['default', 'Together'] },
@@ -71,8 +72,13 @@ export const CLIENT_MODULES: ClientModule[] = [
   { dialect: 'google-legacy', provider: 'google', source: '@google-cloud/vertexai', classExports: ['VertexAI'] },
   { dialect: 'mistral', provider: 'mistral', source: '@mistralai/mistralai', classExports: ['default', 'Mistral', 'MistralClient'] },
   { dialect: 'bedrock', provider: 'bedrock', source: '@aws-sdk/client-bedrock-runtime', classExports: ['BedrockRuntimeClient', 'BedrockRuntime'] },
+  // Bedrock Agents, Knowledge Bases, Flows and prompt optimisation: each command runs a model (or several).
+  { dialect: 'bedrock', provider: 'bedrock', source: '@aws-sdk/client-bedrock-agent-runtime', classExports: ['BedrockAgentRuntimeClient', 'BedrockAgentRuntime'] },
   { dialect: 'azure-legacy', provider: 'azure-openai', source: '@azure/openai', classExports: ['OpenAIClient'] },
   { dialect: 'cohere', provider: 'cohere', source: 'cohere-ai', classExports: ['CohereClient', 'CohereClientV2'] },
+  // The `chatgpt` package's ChatGPTAPI (`api.sendMessage(text, opts)`) calls OpenAI's Chat Completions; its
+  // ChatGPTUnofficialProxyAPI goes through a ChatGPT web proxy, not the paid API, and is left out.
+  { dialect: 'chatgpt', provider: 'openai', source: 'chatgpt', classExports: ['ChatGPTAPI'] },
   { dialect: 'ollama', provider: 'ollama', source: 'ollama', classExports: ['Ollama'], instanceExports: ['default'] },
   { dialect: 'ollama', provider: 'ollama', source: 'ollama/browser', classExports: ['Ollama'], instanceExports: ['default'] },
 ];
@@ -84,6 +90,7 @@ const GEMINI_CONTENT = { api: 'generateContent', batchEndpoint: 'batches', promp
 const MISTRAL_CHAT = { api: 'chat.completions', batchEndpoint: '/v1/chat/completions', promptProps: ['messages'], maxTokensProps: ['maxTokens', 'max_tokens'] };
 const BEDROCK_CONVERSE = { api: 'converse', batchEndpoint: 'model-invocation-job', promptProps: ['system', 'messages'], maxTokensProps: [], modelProp: 'modelId' };
 const BEDROCK_INVOKE = { api: 'invoke-model', batchEndpoint: 'model-invocation-job', promptProps: ['body'], maxTokensProps: [], modelProp: 'modelId' };
+const BEDROCK_AGENT = { batchEndpoint: null, maxTokensProps: [] as string[] };
 const AZURE_CHAT = { api: 'chat.completions', batchEndpoint: '/v1/chat/completions', promptProps: [], maxTokensProps: [], promptArgument: 1, modelArgument: 0 };
 const OLLAMA_CHAT = { api: 'chat', batchEndpoint: null, promptProps: ['messages', 'prompt', 'system'], maxTokensProps: [] };
 
@@ -125,6 +132,8 @@ export const CALL_SHAPES: SdkCallShape[] = [
   { dialect: 'google', chain: ['models', 'generateContent'], ...GEMINI_CONTENT, batchHelper: 'runGenerateContentBatch' },
   { dialect: 'google', chain: ['models', 'generateContentStream'], ...GEMINI_CONTENT, alwaysStreams: true },
   { dialect: 'google', chain: ['models', 'embedContent'], api: 'embedContent', batchEndpoint: 'batches', promptProps: ['contents'], maxTokensProps: [], noOutput: true },
+  // The Interactions API (`ai.interactions.create({ model, input })`, stateful turns by previous_interaction_id): no batch mode.
+  { dialect: 'google', chain: ['interactions', 'create'], api: 'interactions', batchEndpoint: null, promptProps: ['input', 'system_instruction'], maxTokensProps: [] },
   { dialect: 'google', chain: ['$chat', 'sendMessage'], ...GEMINI_CONTENT, promptProps: ['message'] },
   { dialect: 'google', chain: ['$chat', 'sendMessageStream'], ...GEMINI_CONTENT, promptProps: ['message'], alwaysStreams: true },
   // The legacy SDK: `genAI.getGenerativeModel({ model }).generateContent(prompt)`, `.startChat().sendMessage(text)`;
@@ -135,6 +144,8 @@ export const CALL_SHAPES: SdkCallShape[] = [
   { dialect: 'google-legacy', chain: ['batchEmbedContents'], api: 'embedContent', batchEndpoint: 'batches', promptProps: [], maxTokensProps: [], noOutput: true, promptArgument: 0 },
   { dialect: 'google-legacy', chain: ['sendMessage'], ...GEMINI_CONTENT, promptArgument: 0 },
   { dialect: 'google-legacy', chain: ['sendMessageStream'], ...GEMINI_CONTENT, promptArgument: 0, alwaysStreams: true },
+  // Its own api name: the rewrite's chat.completions path would not know this call's shape.
+  { dialect: 'chatgpt', chain: ['sendMessage'], ...OPENAI_CHAT, api: 'chatgpt.sendMessage', promptArgument: 0 },
   // Mistral: v1 (`client.chat.complete`) and v0 (`client.chat({...})`).
   { dialect: 'mistral', chain: ['chat', 'complete'], ...MISTRAL_CHAT },
   { dialect: 'mistral', chain: ['chat', 'stream'], ...MISTRAL_CHAT, alwaysStreams: true },
@@ -192,6 +203,15 @@ export const BEDROCK_COMMANDS: Record<string, SdkCallShape> = {
   ConverseStreamCommand: { dialect: 'bedrock', chain: ['send'], ...BEDROCK_CONVERSE, alwaysStreams: true },
   InvokeModelCommand: { dialect: 'bedrock', chain: ['send'], ...BEDROCK_INVOKE },
   InvokeModelWithResponseStreamCommand: { dialect: 'bedrock', chain: ['send'], ...BEDROCK_INVOKE, alwaysStreams: true },
+  // An asynchronous invocation (video generation) whose output lands in S3: paid per output, no batch tier of its own.
+  StartAsyncInvokeCommand: { dialect: 'bedrock', chain: ['send'], api: 'start-async-invoke', batchEndpoint: null, promptProps: [], maxTokensProps: [], modelProp: 'modelId', noOutput: true },
+  // @aws-sdk/client-bedrock-agent-runtime: none of these has a batch tier.
+  InvokeAgentCommand: { dialect: 'bedrock', chain: ['send'], ...BEDROCK_AGENT, api: 'bedrock-agents.invoke-agent', promptProps: ['inputText'] },
+  InvokeInlineAgentCommand: { dialect: 'bedrock', chain: ['send'], ...BEDROCK_AGENT, api: 'bedrock-agents.invoke-agent', promptProps: ['inputText', 'instruction'], modelProp: 'foundationModel' },
+  RetrieveAndGenerateCommand: { dialect: 'bedrock', chain: ['send'], ...BEDROCK_AGENT, api: 'bedrock-agents.retrieve-and-generate', promptProps: ['input'] },
+  RetrieveAndGenerateStreamCommand: { dialect: 'bedrock', chain: ['send'], ...BEDROCK_AGENT, api: 'bedrock-agents.retrieve-and-generate', promptProps: ['input'], alwaysStreams: true },
+  InvokeFlowCommand: { dialect: 'bedrock', chain: ['send'], ...BEDROCK_AGENT, api: 'bedrock-agents.invoke-flow', promptProps: ['inputs'] },
+  OptimizePromptCommand: { dialect: 'bedrock', chain: ['send'], ...BEDROCK_AGENT, api: 'bedrock-agents.optimize-prompt', promptProps: ['input'] },
 };
 export const BEDROCK_SOURCE = '@aws-sdk/client-bedrock-runtime';
 
@@ -333,7 +353,8 @@ export function producesNoOutput(api: string): boolean {
   return (
     CALL_SHAPES.some((s) => s.api === api && s.noOutput) ||
     WRAPPER_CALLS.some((w) => w.api === api && w.noOutput) ||
-    ALL_CLASSES.some((c) => c.noOutput && [...Object.values(c.methods), ...Object.values(c.statics ?? {})].some((m) => m.api === api))
+    ALL_CLASSES.some((c) => c.noOutput && [...Object.values(c.methods), ...Object.values(c.statics ?? {})].some((m) => m.api === api)) ||
+    ALL_CLASSES.some((c) => Object.values(c.methods).some((m) => m.api === api && m.noOutput))
   );
 }
 
@@ -347,7 +368,7 @@ export interface ModelClass {
   source: string;
   className: string;
   /** Methods that call the API, and how. */
-  methods: Record<string, { api: string; alwaysStreams?: boolean }>;
+  methods: Record<string, { api: string; alwaysStreams?: boolean; noOutput?: boolean }>;
   /** The batch endpoint on its own provider, or null where it has none (or the provider is read per instance). */
   batchEndpoint: string | null;
   noOutput?: boolean;
@@ -390,7 +411,8 @@ export function modelClassShape(cls: ModelClass, method: string, provider: Provi
   if (!m) return null;
   const alwaysStreams = 'alwaysStreams' in m ? m.alwaysStreams : undefined;
   const batchEndpoint = provider !== null && providerNamed(provider) ? (provider === cls.provider && cls.batchEndpoint ? cls.batchEndpoint : defaultBatchEndpoint(provider, !!cls.noOutput)) : null;
-  return { provider: siteProvider(provider), chain: [], api: m.api, batchEndpoint, alwaysStreams, promptProps: [], maxTokensProps: [], noOutput: cls.noOutput };
+  const noOutput = cls.noOutput || ('noOutput' in m && m.noOutput) || undefined;
+  return { provider: siteProvider(provider), chain: [], api: m.api, batchEndpoint, alwaysStreams, promptProps: [], maxTokensProps: [], noOutput };
 }
 
 /** The batch endpoint a framework's chat or embedding call maps to on a provider, where there is one. */
@@ -412,6 +434,9 @@ export const SDK_TEXT_MARKERS = [
   'generateContent',
   '/v1/embeddings',
   '/v1/responses',
+  '/v1/completions',
+  '/v1/moderations',
+  '/v1/messages',
   ...MODEL_PROVIDER_MODULES.map((m) => m.source),
   ...new Set(MODEL_CLASSES.map((c) => c.source)),
   ...WRAPPER_SOURCES.flatMap((s) => [`'${s}'`, `"${s}"`]),

@@ -11,6 +11,7 @@ import { failureMessage, type ProjectIndex } from '../project';
 import type { SyntaxModel } from '../syntax/model';
 import { splitModelString } from './frameworks/providers';
 import { inngestStepCall } from './frameworks/inngest';
+import { openaiAgentsRun } from './frameworks/openaiAgents';
 
 export interface DetectedCall {
   site: CallSite;
@@ -26,13 +27,29 @@ const WRAPPER_IMPORT = new RegExp(`(from\\s*|require\\(\\s*)['"](${WRAPPER_SOURC
  * (`completions.create(`, `.invoke(`, `generateText(`) in a file that imports anything passes.
  */
 export function mayContainCalls(text: string): boolean {
-  if (SDK_TEXT_MARKERS.some((m) => text.includes(m))) return true;
+  if (mentionsSdk(text)) return true;
   if (!/\b(import|require)\b/.test(text)) return false;
   if (METHOD_CALL_TEXT.test(text) || WRAPPER_CALL_TEXT.test(text)) return true;
   // `create`, `parse` … are everyone's method names (Prisma, Stripe, zod): an SDK's is reached through its
   // resource (`chat.completions.create(`), written out or held in a variable (`const c = openai.chat.completions`).
   return CHAINED_METHOD_TEXT.test(text) && (CHAINED_CALL_TEXT.test(text) || RESOURCE_ACCESS_TEXT.test(text));
 }
+
+/** Does the text name an SDK, a framework or a provider's host (the strong half of `mayContainCalls`)? */
+export function mentionsSdk(text: string): boolean {
+  return SDK_TEXT_MARKERS.some((m) => text.includes(m));
+}
+
+/**
+ * Does a test file replace the SDK, its methods or the network with doubles (`vi.mock('openai')`,
+ * `jest.spyOn(client.chat.completions, 'create')`, nock, msw, a mock language model)? Its calls cost nothing.
+ */
+export function mocksProviderCalls(text: string): boolean {
+  return MOCKING_TEXT.test(text);
+}
+
+const MOCKING_TEXT =
+  /\b(vi|jest)\s*\.\s*(mock|doMock|unstable_mockModule|spyOn|fn|stubGlobal)\s*\(|\bmock\s*\.\s*(module|method|fn)\s*\(|\bsinon\b|\bnock\s*\(|['"](msw|msw\/node|nock|fetch-mock|jest-fetch-mock|vitest-fetch-mock)['"]|\bMockAgent\b|\.mock(ResolvedValue|ReturnValue|Implementation)(Once)?\s*\(|\bMock\w*(LanguageModel|Model|Client|OpenAI|Anthropic)\w*\b|\bFake\w*(LanguageModel|Model|LLM|ChatModel|Embeddings)\b|\bFakeListChatModel\b|\bcreateMock\w*(Model|Client|Server|Provider|LLM|OpenAI|Anthropic|Fetch)\w*\s*\(/;
 
 /** Each SDK method with the resources it is called on ('' for the client itself or a chat session). */
 const resourcesOf = new Map<string, Set<string>>();
@@ -76,6 +93,8 @@ export function detectInFile(project: ProjectIndex, resolver: Resolver, file: st
 function detectCall(fi: SyntaxModel, resolver: Resolver, file: string, node: TSESTree.CallExpression, importsWrapper: boolean, ignored: Set<number>): DetectedCall | null {
   const wrapped = wrapperCall(fi, resolver, file, node, importsWrapper);
   if (wrapped) return ignored.has(node.loc.start.line) ? null : { node, shape: wrapped.shape, site: buildSite(fi, resolver, file, node, wrapped.shape, { model: wrapped.model }) };
+  const agentRun = openaiAgentsRun(resolver, file, node);
+  if (agentRun) return ignored.has(node.loc.start.line) ? null : { node, shape: agentRun.shape, site: buildSite(fi, resolver, file, node, agentRun.shape, { model: agentRun.model, promptAt: agentRun.promptAt }) };
   if (node.callee.type !== T.MemberExpression) return httpCall(fi, resolver, file, node, ignored);
   const method = propertyName(node.callee.property, node.callee.computed);
   if (method && MODEL_CLASS_METHOD_NAMES.has(method)) {
@@ -180,7 +199,10 @@ function httpSite(fi: SyntaxModel, resolver: Resolver, file: string, node: TSEST
   // path sent with a request body through an HTTP client made for one (`$.http.post('/v1/chat/completions', { model, messages })`)
   // is; a route registered on that path (`router.post('/v1/chat/completions', handler)`) is not.
   if (url.text.startsWith('/') && url.envVars.length === 0 && !(viaClient && body && /^\/(v\d|openai)\//.test(url.text))) return null;
-  const provider = providerFromUrl(url.text) ?? url.envVars.map(providerFromEnvVar).find((p) => p) ?? endpoint.provider ?? null;
+  let provider = providerFromUrl(url.text) ?? url.envVars.map(providerFromEnvVar).find((p) => p) ?? endpoint.provider ?? null;
+  // A relative `/v1/messages` through an HTTP client made for one, sent with the fields the Messages API
+  // requires (`model`, `messages`, `max_tokens`), is Anthropic's whatever host the client was given.
+  if (!provider && endpoint.hosts?.includes('anthropic') && viaClient && body && ['model', 'messages', 'max_tokens'].every((k) => hasProp(body.node, k))) provider = 'anthropic';
   if (endpoint.hosts && (!provider || !endpoint.hosts.includes(provider))) return null;
   const sdk = httpShape(endpoint);
   if (!sdk || ignored.has(node.loc.start.line)) return null;

@@ -24,6 +24,12 @@ export type Value =
   | { kind: 'function'; file: string; node: FunctionLike }
   // A class of the workspace, for its static fields (`class Llm { static openai = new OpenAI() }`).
   | { kind: 'user-class'; file: string; node: TSESTree.ClassDeclaration }
+  // An instance of a class of the workspace, as a parameter or field is declared (`private llm: LlmService`).
+  | { kind: 'instance'; file: string; node: TSESTree.ClassDeclaration }
+  // A value of an object type of the workspace (`type OpenAiService = { getChat(): Promise<Chat> }`, an interface): its members' declared types.
+  | { kind: 'typed'; file: string; members: readonly TSESTree.TypeElement[]; anchor: Node }
+  // A method known by its declared return type only (an interface's method, an abstract method).
+  | { kind: 'signature'; file: string; returns: TSESTree.TypeNode | undefined; anchor: Node }
   | { kind: 'string'; value: string }
   // Only from literals, `const` bindings and conditionals whose branches agree: a flag read as
   // known must be known (`stream`).
@@ -158,7 +164,8 @@ export class Resolver {
         if (framework) return framework;
         const callee = this.evaluate(file, node.callee);
         if (callee?.kind === 'client') return this.handle(file, callee, node);
-        if (callee?.kind === 'function') return this.returnValue(callee.file, callee.node);
+        if (callee?.kind === 'function') return this.returnValue(callee.file, callee.node) ?? this.annotatedClient(callee.file, callee.node.returnType?.typeAnnotation, callee.node);
+        if (callee?.kind === 'signature') return this.annotatedClient(callee.file, callee.returns, callee.anchor);
         if (callee?.kind === 'model-creator') return { kind: 'model-provider', provider: callee.provider };
         if (callee?.kind === 'model-provider') {
           const id = node.arguments[0] ? this.evaluate(file, node.arguments[0]) : null;
@@ -245,6 +252,16 @@ export class Resolver {
         }
         return null;
       }
+      case 'instance':
+        return this.classMember(object.file, object.node.body, prop, 0);
+      case 'typed': {
+        for (const m of object.members) {
+          if ((m.type !== T.TSPropertySignature && m.type !== T.TSMethodSignature) || propertyName(m.key, m.computed) !== prop) continue;
+          if (m.type === T.TSMethodSignature) return { kind: 'signature', file: object.file, returns: m.returnType?.typeAnnotation, anchor: object.anchor };
+          return this.annotatedClient(object.file, m.typeAnnotation?.typeAnnotation, object.anchor);
+        }
+        return null;
+      }
       case 'object': {
         for (const p of object.node.properties) {
           if (p.type !== T.Property) continue;
@@ -259,6 +276,12 @@ export class Resolver {
 
   /** What a known package exports under `name` (or as a whole, for '*'), or undefined for any other package. */
   private packageExport(source: string, name: string): Value | null | undefined {
+    // The OpenAI SDK's resource classes, as types (`getChat(): Promise<Chat>` from 'openai/resources/index'): a client's member.
+    if (/^openai\/resources(\/|$)/.test(source)) {
+      const path = OPENAI_RESOURCES[name];
+      if (!path) return null;
+      return { kind: 'client', provider: 'openai', dialect: 'openai', path: name === 'Completions' && /\/chat(\/|$)/.test(source) ? ['chat', 'completions'] : path };
+    }
     const sdk = clientModuleFor(source);
     if (sdk) {
       if (name === '*') return { kind: 'sdk-namespace', module: sdk };
@@ -316,7 +339,11 @@ export class Resolver {
         if (cls.modelOption && key === cls.modelOption) {
           const v = this.evaluate(options.file, p.value);
           if (v?.kind === 'model' || v?.kind === 'model-instance') [provider, id] = [v.provider, v.id];
-          else if (v?.kind === 'string') ({ provider, id } = splitModelString(v.value));
+          else if (v?.kind === 'string') {
+            // A bare id ('gpt-4.1') is a model of the class's own provider, where it has one (an OpenAI agent).
+            const split = splitModelString(v.value);
+            [provider, id] = [split.provider ?? cls.provider, split.id];
+          }
         } else if ((key === 'model' || key === 'modelName') && id === null) {
           const v = this.evaluate(options.file, p.value);
           if (v?.kind === 'string') id = v.value;
@@ -407,9 +434,31 @@ export class Resolver {
       }
       return null;
     }
+    if (type.type === T.TSTypeLiteral) return { kind: 'typed', file, members: type.members, anchor };
     if (type.type !== T.TSTypeReference) return null;
-    const cls = this.evaluateTypeName(file, type.typeName, anchor);
-    return cls?.kind === 'class' ? clientOf(cls) : typedModel(cls);
+    // `Promise<Embeddings>`: what an async method's declared type resolves to.
+    const args = type.typeArguments?.params;
+    if (type.typeName.type === T.Identifier && /^(Promise|PromiseLike|Awaited)$/.test(type.typeName.name) && args?.length === 1) return this.annotatedClient(file, args[0], anchor);
+    const cls = this.evaluateTypeName(file, type.typeName, anchor) ?? this.declaredObjectType(file, type.typeName, anchor);
+    if (cls?.kind === 'class') return clientOf(cls);
+    if (cls?.kind === 'user-class') return { kind: 'instance', file: cls.file, node: cls.node };
+    if (cls?.kind === 'client' || cls?.kind === 'typed') return cls;
+    return typedModel(cls);
+  }
+
+  /** A type alias or interface of the workspace by name (declared in the file or imported from another): its members. */
+  private declaredObjectType(file: string, name: TSESTree.EntityName, anchor: Node, hops = 0): Value | null {
+    if (name.type !== T.Identifier || hops > 3) return null;
+    const fi = this.project.get(file);
+    if (!fi) return null;
+    const local = topLevelType(fi, name.name);
+    if (local) return objectTypeValue(file, local);
+    const imported = fi.resolve(name, anchor)?.import;
+    if (!imported || imported.imported === '*' || imported.imported === 'default') return null;
+    const target = this.project.resolveImport(file, imported.source);
+    const model = target ? this.project.get(target) : undefined;
+    const declared = model ? topLevelType(model, imported.imported) : undefined;
+    return declared && target ? objectTypeValue(target, declared) : null;
   }
 
   private readonly assignments = new Map<Node, Value | null>();
@@ -452,9 +501,8 @@ export class Resolver {
       if (fromDefault) return fromDefault;
     }
     const typeName = id.typeAnnotation?.typeAnnotation;
-    if (typeName?.type !== T.TSTypeReference) return this.thenParameter(file, param);
-    const cls = this.evaluateTypeName(file, typeName.typeName, param);
-    return cls?.kind === 'class' ? clientOf(cls) : typedModel(cls);
+    if (typeName?.type !== T.TSTypeReference && typeName?.type !== T.TSUnionType) return this.thenParameter(file, param);
+    return this.annotatedClient(file, typeName, param);
   }
 
   /** `makeClient().then((openai) => …)`: the first parameter of a `.then` callback is what the promise resolves to. */
@@ -501,10 +549,15 @@ export class Resolver {
     if (!fi) return null;
     let cur: Node | undefined = fi.parents.get(node);
     while (cur && cur.type !== T.ClassBody) cur = fi.parents.get(cur);
-    if (!cur) return null;
+    return cur ? this.classMember(file, cur, prop, 0) : null;
+  }
+
+  /** What a class's member holds: a field, a constructor's parameter property, an assignment in a method, a method; else the base class's. */
+  private classMember(file: string, body: TSESTree.ClassBody, prop: string, hops: number): Value | null {
     // The declared type is the last resort: an assignment says more (`getGenerativeModel({ model })`).
     let declared: Value | null = null;
-    for (const el of cur.body) {
+    let method: Value | null = null;
+    for (const el of body.body) {
       if (el.type === T.PropertyDefinition && propertyName(el.key, el.computed) === prop) {
         const initial = el.value ? this.evaluate(file, el.value) : null;
         if (initial) return initial;
@@ -520,13 +573,33 @@ export class Resolver {
         const value = assigned ? this.evaluate(file, assigned) : null;
         if (value) return value;
       }
+      // `this.prepareChain()`, `this.createModel()`: what the method returns, or (abstract) its declared type.
+      if ((el.type === T.MethodDefinition || el.type === T.TSAbstractMethodDefinition) && el.kind === 'method' && !el.static && propertyName(el.key, el.computed) === prop) {
+        method = el.value.type === T.FunctionExpression ? { kind: 'function', file, node: el.value } : { kind: 'signature', file, returns: el.value.returnType?.typeAnnotation, anchor: el };
+      }
+      // A getter (`get client() { return (this._client ??= new OpenAI()); }`) is read, not called.
+      if (el.type === T.MethodDefinition && el.kind === 'get' && !el.static && propertyName(el.key, el.computed) === prop) {
+        const got = (el.value.type === T.FunctionExpression ? this.returnValue(file, el.value) : null) ?? this.annotatedClient(file, el.value.returnType?.typeAnnotation, el);
+        if (got) return got;
+      }
     }
+    if (method) return method;
     // `this.client = new OpenAI(…)` in an init method (`init()`, a lazy getter): the first assignment that is a client.
-    for (const right of thisAssignmentsIn(cur, prop)) {
+    for (const right of thisAssignmentsIn(body, prop)) {
       const v = this.evaluate(file, right);
-      if (v?.kind === 'client') return v;
+      if (v?.kind === 'client' || v?.kind === 'model-instance') return v;
     }
-    return declared;
+    if (declared) return declared;
+    // A member the class inherits (`class Chat extends ApproachBase`, the base declaring `protected openai: OpenAiService`),
+    // from a base class of the same package: one of another package (a framework's `Plugin`) would have its whole
+    // package parsed through its barrels, for a member the app's own code rarely holds an SDK client in.
+    const fi = this.project.get(file);
+    const cls = fi?.parents.get(body);
+    if (hops < 4 && fi && cls && (cls.type === T.ClassDeclaration || cls.type === T.ClassExpression) && cls.superClass?.type === T.Identifier && samePackageName(fi, cls.superClass)) {
+      const base = this.evaluate(file, cls.superClass);
+      if (base?.kind === 'user-class') return this.classMember(base.file, base.node.body, prop, hops + 1);
+    }
+    return null;
   }
 
   /**
@@ -742,6 +815,40 @@ function typeMembers(fi: SyntaxModel, type: TSESTree.TypeNode | undefined, hops 
     if (stmt.type === T.TSInterfaceDeclaration && stmt.id.name === name) return stmt.body.body;
   }
   return null;
+}
+
+/** The resource classes of the OpenAI SDK (under 'openai/resources…') and where each sits on a client. */
+const OPENAI_RESOURCES: Record<string, string[]> = {
+  Chat: ['chat'],
+  Completions: ['completions'],
+  Embeddings: ['embeddings'],
+  Responses: ['responses'],
+  Moderations: ['moderations'],
+  Images: ['images'],
+  Audio: ['audio'],
+  Transcriptions: ['audio', 'transcriptions'],
+  Beta: ['beta'],
+};
+
+/** Is the name declared in the file, or imported from a relative path? */
+function samePackageName(fi: SyntaxModel, id: TSESTree.Identifier): boolean {
+  const binding = fi.resolve(id);
+  if (!binding) return false;
+  return binding.kind !== 'import' || (binding.import?.source.startsWith('.') ?? false);
+}
+
+/** A type alias or interface declared at the top of a file (exported or not). */
+function topLevelType(fi: SyntaxModel, name: string): TSESTree.TSTypeAliasDeclaration | TSESTree.TSInterfaceDeclaration | undefined {
+  for (const raw of fi.ast.body) {
+    const stmt = raw.type === T.ExportNamedDeclaration && raw.declaration ? raw.declaration : raw;
+    if ((stmt.type === T.TSTypeAliasDeclaration || stmt.type === T.TSInterfaceDeclaration) && stmt.id.name === name) return stmt;
+  }
+  return undefined;
+}
+
+function objectTypeValue(file: string, decl: TSESTree.TSTypeAliasDeclaration | TSESTree.TSInterfaceDeclaration): Value | null {
+  if (decl.type === T.TSInterfaceDeclaration) return { kind: 'typed', file, members: decl.body.body, anchor: decl };
+  return decl.typeAnnotation.type === T.TSTypeLiteral ? { kind: 'typed', file, members: decl.typeAnnotation.members, anchor: decl } : null;
 }
 
 /** The class value of an SDK module's export (`AzureOpenAI` is Azure's client). */

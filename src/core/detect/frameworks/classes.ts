@@ -4,6 +4,7 @@
 // the site of a call is the method call in the repository's own code (`agent.generate(…)`).
 import type { ModelClass } from '../catalogue';
 import type { ProviderName } from './providers';
+import { OPENAI_AGENTS_SOURCES, openaiAgentsClass } from './openaiAgents';
 
 type Methods = ModelClass['methods'];
 
@@ -284,6 +285,24 @@ export const MASTRA_AGENT: ModelClass = { id: 'mastra-agent', provider: null, so
 /** An AgentKit agent or network (`createAgent({ model })`, `createNetwork({ agents, defaultModel })`): `run` loops over the model. */
 export const AGENTKIT_AGENT: ModelClass = { id: 'agentkit-agent', provider: null, source: '@inngest/agent-kit', className: 'Agent', methods: { run: { api: 'agentkit.run' } }, batchEndpoint: null };
 
+/**
+ * Genkit (`const ai = genkit({ plugins, model })`, a field typed `Genkit`): `ai.generate` / `generateStream`
+ * call a model, `ai.embed` / `embedMany` an embedder. The provider is the plugin's (read where the instance is made).
+ */
+export const GENKIT: ModelClass = {
+  id: 'genkit',
+  provider: null,
+  source: 'genkit',
+  className: 'Genkit',
+  methods: {
+    generate: { api: 'genkit.generate' },
+    generateStream: { api: 'genkit.generate', alwaysStreams: true },
+    embed: { api: 'genkit.embed', noOutput: true },
+    embedMany: { api: 'genkit.embed', noOutput: true },
+  },
+  batchEndpoint: null,
+};
+
 /** LlamaIndex's lower-case factories (`gemini({ model })` from '@llamaindex/google') and the class each builds. */
 export const LLAMA_FACTORIES: Record<string, string> = {
   openai: 'OpenAI',
@@ -332,7 +351,7 @@ const AGENT_CLASSES: ModelClass[] = AGENT_ROWS.flatMap(([sources, names, methods
 );
 
 /** Classes reached only through other objects (`index.asQueryEngine()`), by id. */
-const INNER_CLASSES: ModelClass[] = [LLAMA_AGENT, AGENTKIT_AGENT, LANGCHAIN_VECTOR_STORE, LANGCHAIN_RETRIEVER, LANGCHAIN_CHAIN, LLAMA_QUERY_ENGINE, LLAMA_CHAT_ENGINE, LLAMA_RETRIEVER, LLAMA_INDEX, LLAMA_SOME_LLM, LLAMA_SOME_EMBEDDING, MASTRA_AGENT];
+const INNER_CLASSES: ModelClass[] = [GENKIT, LLAMA_AGENT, AGENTKIT_AGENT, LANGCHAIN_VECTOR_STORE, LANGCHAIN_RETRIEVER, LANGCHAIN_CHAIN, LLAMA_QUERY_ENGINE, LLAMA_CHAT_ENGINE, LLAMA_RETRIEVER, LLAMA_INDEX, LLAMA_SOME_LLM, LLAMA_SOME_EMBEDDING, MASTRA_AGENT];
 
 export const FRAMEWORK_CLASSES: ModelClass[] = [...LANGCHAIN_CLASSES, ...LLAMA_CLASSES, ...AGENT_CLASSES, ...INNER_CLASSES];
 
@@ -355,16 +374,17 @@ export function frameworkClassFor(source: string, name: string): ModelClass | un
     return undefined;
   }
   if (isLlamaIndexSource(source)) return LLAMA_CLASSES.find((c) => c.className === name) ?? INNER_CLASSES.find((c) => c.source === 'llamaindex' && c.className === name);
-  return AGENT_CLASSES.find((c) => c.source === source && c.className === name);
+  if ((source === 'genkit' || source === 'genkit/beta') && name === 'Genkit') return GENKIT;
+  return AGENT_CLASSES.find((c) => c.source === source && c.className === name) ?? openaiAgentsClass(source, name);
 }
 
 /** Does this import source hold framework classes (so that it is a package, never a project file)? */
 export function isFrameworkSource(source: string): boolean {
-  return isLangchainSource(source) || isLlamaIndexSource(source) || AGENT_CLASSES.some((c) => c.source === source && c.source !== 'ai');
+  return isLangchainSource(source) || isLlamaIndexSource(source) || OPENAI_AGENTS_SOURCES.includes(source) || source === 'genkit' || source === 'genkit/beta' || AGENT_CLASSES.some((c) => c.source === source && c.source !== 'ai');
 }
 
 /** Text a file importing a framework holds (the cheap pre-filter before parsing). */
-export const FRAMEWORK_TEXT_MARKERS = ['@langchain/', 'langchain/', 'llamaindex', '@llamaindex/', '@mastra/', '@voltagent/', '@ai-sdk/', 'ai-sdk-provider', 'workers-ai-provider'];
+export const FRAMEWORK_TEXT_MARKERS = ['@langchain/', 'langchain/', 'llamaindex', '@llamaindex/', '@mastra/', '@voltagent/', '@ai-sdk/', 'ai-sdk-provider', 'workers-ai-provider', '@openai/agents', "from 'genkit'", 'from "genkit"'];
 
 /** Functions of a framework that build a chain or agent around a model (`createAgent({ model })`, `RunnableSequence.from([…])`). */
 export const CHAIN_BUILDERS = new Set([

@@ -6,17 +6,22 @@
 import { AST_NODE_TYPES as T, TSESTree } from '../../parse/parse';
 import { isFunctionLike, propertyName, requireSource } from '../../syntax/nodes';
 import type { Resolver, Value } from '../resolve';
-import { AGENTKIT_AGENT, CHAIN_BUILDERS, isLlamaIndexImport, LLAMA_AGENT, LLAMA_FACTORIES, llamaClassNamed, frameworkClassById, isFrameworkSource, isLangchainImport, LANGCHAIN_CHAIN, MASTRA_AGENT } from './classes';
+import { AGENTKIT_AGENT, GENKIT, CHAIN_BUILDERS, isLlamaIndexImport, LLAMA_AGENT, LLAMA_FACTORIES, llamaClassNamed, frameworkClassById, isFrameworkSource, isLangchainImport, LANGCHAIN_CHAIN, MASTRA_AGENT } from './classes';
 import { splitModelString } from './providers';
 
 type Instance = Extract<Value, { kind: 'model-instance' }>;
 
 /** Method names whose calls may return a framework object: checked before anything is evaluated. */
-const CALL_NAMES = new Set(['agent', 'multiAgent', 'openai', 'anthropic', 'gemini', 'mistral', 'groq', 'deepseek', 'together', 'perplexity', 'ollama', 'fireworks', 'withLLM', 'withEmbedModel', 'withCallbackManager', 'withStructuredOutput', 'bindTools', 'bind', 'withConfig', 'withRetry', 'withFallbacks', 'withListeners', 'asRetriever', 'asQueryEngine', 'asChatEngine', 'fromDocuments', 'fromTexts', 'fromExistingIndex', 'getAgent', 'getAgentById', 'initChatModel', ...CHAIN_BUILDERS]);
+const CALL_NAMES = new Set(['agent', 'multiAgent', 'openai', 'anthropic', 'gemini', 'mistral', 'groq', 'deepseek', 'together', 'perplexity', 'ollama', 'fireworks', 'withLLM', 'withEmbedModel', 'withCallbackManager', 'withStructuredOutput', 'bindTools', 'bind', 'withConfig', 'withRetry', 'withFallbacks', 'withListeners', 'asRetriever', 'asQueryEngine', 'asChatEngine', 'fromDocuments', 'fromTexts', 'fromExistingIndex', 'getAgent', 'getAgentById', 'initChatModel', 'aisdk', 'genkit', ...CHAIN_BUILDERS]);
 
 export function frameworkValueOfCall(resolver: Resolver, file: string, node: TSESTree.CallExpression): Value | null {
   const callee = node.callee;
-  const name = callee.type === T.Identifier ? callee.name : callee.type === T.MemberExpression ? propertyName(callee.property, callee.computed) : null;
+  let name = callee.type === T.Identifier ? callee.name : callee.type === T.MemberExpression ? propertyName(callee.property, callee.computed) : null;
+  // A builder imported under another name (`import { createAgent as createLangChainAgent } from 'langchain'`).
+  if (name && !CALL_NAMES.has(name) && callee.type === T.Identifier) {
+    const imported = resolver.project.get(file)?.resolve(callee)?.import?.imported;
+    if (imported && CALL_NAMES.has(imported)) name = imported;
+  }
   if (!name || !CALL_NAMES.has(name)) return null;
   if (callee.type === T.MemberExpression) {
     // LlamaIndex `Settings.withLLM(llm, () => createChatEngine())`: what the callback returns.
@@ -42,6 +47,9 @@ export function frameworkValueOfCall(resolver: Resolver, file: string, node: TSE
     }
   }
   const source = importSourceOf(resolver, file, callee);
+  if (name === 'genkit' && (source === 'genkit' || source === 'genkit/beta')) return genkitInstance(resolver, file, node);
+  // `aisdk(openrouter('…'))` (the OpenAI Agents SDK's adapter): the AI SDK model it wraps.
+  if (name === 'aisdk' && source?.startsWith('@openai/agents-extensions') && node.arguments[0]) return resolver.evaluate(file, node.arguments[0]);
   if (source === '@inngest/agent-kit' && /^create(Agent|Network|RoutingAgent)$/.test(name)) return agentKit(resolver, file, node);
   if (source !== null && isLlamaIndexImport(source)) {
     if (name === 'agent' || name === 'multiAgent') return resolver.modelInstance(file, LLAMA_AGENT, node.arguments[0]);
@@ -164,4 +172,31 @@ function importSourceOf(resolver: Resolver, file: string, callee: TSESTree.Node)
 function importsFrom(resolver: Resolver, file: string, test: (source: string) => boolean): boolean {
   const fi = resolver.project.get(file);
   return !!fi && fi.moduleRefs().some((r) => test(r.source));
+}
+
+/** Genkit's model plugins by the name they are called with (`googleAI()`, `vertexAI()`, `openAI()` …). */
+const GENKIT_PLUGINS: Record<string, string> = { googleAI: 'google', vertexAI: 'google', googleGenai: 'google', openAI: 'openai', anthropic: 'anthropic', mistral: 'mistral', groq: 'groq', ollama: 'ollama', awsBedrock: 'bedrock', deepSeek: 'deepseek', xAI: 'xai' };
+
+/** `genkit({ plugins: [googleAI()], model: googleAI.model('gemini-2.5-flash') })`: the provider of its one model plugin, the default model's id where written. */
+function genkitInstance(resolver: Resolver, file: string, node: TSESTree.CallExpression): Value {
+  const options = node.arguments[0] ? resolver.evaluate(file, node.arguments[0]) : null;
+  const providers = new Set<string>();
+  let id: string | null = null;
+  if (options?.kind === 'object') {
+    for (const p of options.node.properties) {
+      if (p.type !== T.Property) continue;
+      const key = propertyName(p.key, p.computed);
+      if (key === 'plugins' && p.value.type === T.ArrayExpression) {
+        for (const el of p.value.elements) {
+          const callee = el?.type === T.CallExpression ? el.callee : null;
+          const plugin = callee?.type === T.Identifier ? GENKIT_PLUGINS[callee.name] : undefined;
+          if (plugin) providers.add(plugin);
+        }
+      } else if (key === 'model' && p.value.type === T.CallExpression && p.value.arguments[0]) {
+        const v = resolver.evaluate(options.file, p.value.arguments[0]);
+        if (v?.kind === 'string') id = v.value;
+      }
+    }
+  }
+  return { kind: 'model-instance', cls: GENKIT, id, maxTokens: null, provider: providers.size === 1 ? [...providers][0] : null };
 }
