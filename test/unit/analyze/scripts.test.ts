@@ -61,6 +61,24 @@ test("a page's globals make it a page's script; a variable of its own named docu
   assert.equal(classify({ 'tools/a.js': IIFE("const document = { title: 'x' };\n  console.log(document.title);") }, 'tools/a.js').verdict, 'batchable');
 });
 
+test("main() and a top-level await read the same scopes: a document of the script's own is no page, the page's document is", () => {
+  const MAIN = (before: string) => `${HEAD}async function main() {\n  ${before}\n  const r = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: document.title }] });\n  console.log(r.choices[0].message.content);\n}\nmain();\n`;
+  const AWAIT = (before: string) => `${HEAD}${before}\nconst r = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: document.title }] });\nconsole.log(r.choices[0].message.content);\n`;
+  const own = "const document = { title: 'Name three rivers' };";
+  const mainOwn = classify({ 'tools/a.ts': MAIN(own) }, 'tools/a.ts');
+  assert.equal(mainOwn.verdict, 'batchable');
+  assert.equal(mainOwn.rules[0], 'main-module', mainOwn.text);
+  const awaitOwn = classify({ 'tools/b.ts': AWAIT(own) }, 'tools/b.ts');
+  assert.equal(awaitOwn.verdict, 'batchable');
+  assert.equal(awaitOwn.rules[0], 'top-level-await', awaitOwn.text);
+  // The page's own document: neither entry, and the script rule leaves it open too.
+  for (const [file, text] of [['tools/c.ts', MAIN('')], ['tools/d.ts', AWAIT('')]]) {
+    const found = classify({ [file]: text }, file);
+    assert.equal(found.verdict, 'unknown', file);
+    assert.ok(!found.rules.includes('main-module') && !found.rules.includes('top-level-await'), found.rules.join(', '));
+  }
+});
+
 test('a command-line word that only picks a mode is no prompt; one that reaches the request is', () => {
   const mode = classify({ 'src/generate.ts': IIFE("const args = process.argv.slice(2);\n  const command = args[0];\n  if (command === 'ui') return;\n  if (command !== 'datasource') console.error(`Unknown command: ${command}`);") }, 'src/generate.ts');
   assert.equal(mode.verdict, 'batchable');

@@ -225,7 +225,7 @@ function executableUncached(text: string, program: TSESTree.Program): EntryMatch
 
 /** Top-level await or a top-level `main()` in a file no module imports: a program run on its own. */
 export function standaloneProgram(q: ModuleQuestion): EntryMatch | null {
-  const found = topLevelAwait(q.file, q.fi.text, q.fi.ast) ?? mainCall(q.file, q.fi.text, q.fi.ast);
+  const found = topLevelAwait(q.file, q.fi) ?? mainCall(q.file, q.fi);
   return found && q.importersOf(q.file).length === 0 ? found : null;
 }
 
@@ -246,7 +246,28 @@ export function hasExports(program: TSESTree.Program): boolean {
 }
 
 /** A page's script: what it runs at the top, it runs for the person who opened the page. */
-export const BROWSER_CODE = /\b(document|window|localStorage|navigator)\.|dangerouslyAllowBrowser/;
+const BROWSER_CODE = /\b(document|window|localStorage|navigator)\.|dangerouslyAllowBrowser/;
+/** Does the text name a browser global or make a client for the browser (the cheap half of `runsInAPage`)? */
+export const namesBrowserCode = (text: string): boolean => BROWSER_CODE.test(text);
+const BROWSER_GLOBALS = ['document', 'window', 'localStorage', 'navigator'];
+
+/**
+ * A page's script: it reads the browser's globals (`document.title`, not a `document` of its own, as in
+ * `const document = docs[0]`), or makes a client for the browser. The text is looked at first; the
+ * scopes only where it names one of them.
+ */
+export function runsInAPage(fi: SyntaxModel): boolean {
+  if (!namesBrowserCode(fi.text)) return false;
+  if (fi.text.includes('dangerouslyAllowBrowser')) return true;
+  return BROWSER_GLOBALS.some((name) =>
+    fi.identifiers(name).some((id) => {
+      const parent = fi.parents.get(id);
+      if (parent?.type !== T.MemberExpression || parent.object !== id) return false;
+      const b = fi.resolve(id);
+      return b === null || b.kind === 'global';
+    }),
+  );
+}
 
 /**
  * Framework files and components: their module-level code runs when a server or page loads, which
@@ -261,12 +282,13 @@ export function frameworkOrComponent(file: string): boolean {
  * `void run()`), exports nothing, and follows no framework convention: a program run on its own,
  * like one that checks `require.main === module`. The caller checks that no module imports it.
  */
-export function mainCall(file: string, text: string, program: TSESTree.Program): EntryMatch | null {
-  return oncePerFile(mainCallCache, file, text, program, () => mainCallUncached(file, text, program));
+export function mainCall(file: string, fi: SyntaxModel): EntryMatch | null {
+  return oncePerFile(mainCallCache, file, fi.text, fi.ast, () => mainCallUncached(file, fi));
 }
 
-function mainCallUncached(file: string, text: string, program: TSESTree.Program): EntryMatch | null {
-  if (frameworkOrComponent(file) || BROWSER_CODE.test(text) || hasExports(program)) return null;
+function mainCallUncached(file: string, fi: SyntaxModel): EntryMatch | null {
+  const program = fi.ast;
+  if (frameworkOrComponent(file) || hasExports(program) || runsInAPage(fi)) return null;
   for (const stmt of program.body) {
     if (stmt.type !== T.ExpressionStatement) continue;
     let expr: Node = stmt.expression;
@@ -287,12 +309,13 @@ function mainCallUncached(file: string, text: string, program: TSESTree.Program)
 }
 
 /** A file that awaits at module level and follows no framework's file convention (the caller checks the importers). */
-export function topLevelAwait(file: string, text: string, program: TSESTree.Program): EntryMatch | null {
-  return oncePerFile(topLevelAwaitCache, file, text, program, () => topLevelAwaitUncached(file, text, program));
+export function topLevelAwait(file: string, fi: SyntaxModel): EntryMatch | null {
+  return oncePerFile(topLevelAwaitCache, file, fi.text, fi.ast, () => topLevelAwaitUncached(file, fi));
 }
 
-function topLevelAwaitUncached(file: string, text: string, program: TSESTree.Program): EntryMatch | null {
-  if (!/\bawait\b/.test(text) || frameworkOrComponent(file) || BROWSER_CODE.test(text)) return null;
+function topLevelAwaitUncached(file: string, fi: SyntaxModel): EntryMatch | null {
+  const program = fi.ast;
+  if (!/\bawait\b/.test(fi.text) || frameworkOrComponent(file) || runsInAPage(fi)) return null;
   let found: Node | null = null;
   visit(program, (node) => {
     if (found) return false;

@@ -8,7 +8,7 @@ import { dirname, scanSpecifiers, type ProjectIndex } from '../../project';
 import type { SyntaxModel } from '../../syntax/model';
 import { isFunctionLike, propertyName, type FunctionLike } from '../../syntax/nodes';
 import type { ExportQuestion, ModuleQuestion } from './hooks';
-import { BROWSER_CODE, COMMAND_LINE_INPUT, executable, frameworkOrComponent, hasExports, packageScript } from './cli';
+import { COMMAND_LINE_INPUT, executable, frameworkOrComponent, hasExports, namesBrowserCode, packageScript, runsInAPage } from './cli';
 import { isBreeJobFile } from './namedJobs';
 import { openPath, toPath, type Path } from '../path';
 import { NO_ENTRY_POINT } from './reach';
@@ -63,7 +63,7 @@ function answersAPerson(project: ProjectIndex, file: string): NotAScript | null 
     const f = queue.shift()!;
     const text = project.text(f);
     if (text === undefined) continue;
-    const shown = ANSWERS_A_PERSON.find((a) => a.test.test(text))?.what ?? (BROWSER_CODE.test(text) && runsInAPage(project, f, text) ? 'runs in a page' : null);
+    const shown = ANSWERS_A_PERSON.find((a) => a.test.test(text))?.what ?? (pageScript(project, f) ? 'runs in a page' : null);
     if (shown) {
       found = { what: shown, file: f };
       break;
@@ -84,24 +84,12 @@ function answersAPerson(project: ProjectIndex, file: string): NotAScript | null 
   return found;
 }
 
-const BROWSER_GLOBALS = ['document', 'window', 'localStorage', 'navigator'];
-
-/**
- * A page's script: it reads the browser's globals (`document.title`, not a `document` of its own, as in
- * `const document = docs[0]`), or makes a client for the browser. A file that does not parse counts.
- */
-function runsInAPage(project: ProjectIndex, file: string, text: string): boolean {
-  if (text.includes('dangerouslyAllowBrowser')) return true;
+/** Does a file the scan reaches run in a page? Parsed only when its text names a browser global; one that does not parse counts. */
+function pageScript(project: ProjectIndex, file: string): boolean {
+  const text = project.text(file) ?? '';
+  if (!namesBrowserCode(text)) return false;
   const fi = project.get(file);
-  if (!fi) return true;
-  return BROWSER_GLOBALS.some((name) =>
-    fi.identifiers(name).some((id) => {
-      const parent = fi.parents.get(id);
-      if (parent?.type !== T.MemberExpression || parent.object !== id) return false;
-      const b = fi.resolve(id);
-      return b === null || b.kind === 'global';
-    }),
-  );
+  return fi === null || runsInAPage(fi);
 }
 
 /**
