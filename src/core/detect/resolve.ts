@@ -435,15 +435,38 @@ export class Resolver {
       return null;
     }
     if (type.type === T.TSTypeLiteral) return { kind: 'typed', file, members: type.members, anchor };
+    // `client: typeof openai`: the type of a value, so that value.
+    if (type.type === T.TSTypeQuery) return this.typeofValue(file, type, 'value');
     if (type.type !== T.TSTypeReference) return null;
     // `Promise<Embeddings>`: what an async method's declared type resolves to.
     const args = type.typeArguments?.params;
     if (type.typeName.type === T.Identifier && /^(Promise|PromiseLike|Awaited)$/.test(type.typeName.name) && args?.length === 1) return this.annotatedClient(file, args[0], anchor);
+    // `client: ReturnType<typeof createClient>` (what the factory returns), `InstanceType<typeof OpenAI>`.
+    if (type.typeName.type === T.Identifier && (type.typeName.name === 'ReturnType' || type.typeName.name === 'InstanceType') && args?.length === 1 && args[0].type === T.TSTypeQuery) {
+      return this.typeofValue(file, args[0], type.typeName.name === 'ReturnType' ? 'returned' : 'instance');
+    }
     const cls = this.evaluateTypeName(file, type.typeName, anchor) ?? this.declaredObjectType(file, type.typeName, anchor);
     if (cls?.kind === 'class') return clientOf(cls);
     if (cls?.kind === 'user-class') return { kind: 'instance', file: cls.file, node: cls.node };
     if (cls?.kind === 'client' || cls?.kind === 'typed') return cls;
     return typedModel(cls);
+  }
+
+  /**
+   * `typeof x` in a type: the value `x` itself ('value'), what the function `x` returns ('returned',
+   * `ReturnType<typeof x>`), or an instance of the class `x` ('instance', `InstanceType<typeof x>`).
+   * Only a client, a workspace instance or an object type is taken: `typeof OpenAI` alone is the class, not a client.
+   */
+  private typeofValue(file: string, query: TSESTree.TSTypeQuery, as: 'value' | 'returned' | 'instance'): Value | null {
+    if (query.exprName.type !== T.Identifier) return null;
+    const named = this.evaluate(file, query.exprName);
+    let value: Value | null = null;
+    if (as === 'value') value = named;
+    else if (as === 'returned' && named?.kind === 'function') value = this.returnValue(named.file, named.node) ?? this.annotatedClient(named.file, named.node.returnType?.typeAnnotation, named.node);
+    else if (as === 'instance' && named?.kind === 'class') value = clientOf(named);
+    else if (as === 'instance' && named?.kind === 'user-class') value = { kind: 'instance', file: named.file, node: named.node };
+    if (value?.kind === 'client' || value?.kind === 'instance' || value?.kind === 'typed' || value?.kind === 'model-instance') return value;
+    return as === 'instance' ? typedModel(named) : null;
   }
 
   /** A type alias or interface of the workspace by name (declared in the file or imported from another): its members. */
@@ -452,13 +475,21 @@ export class Resolver {
     const fi = this.project.get(file);
     if (!fi) return null;
     const local = topLevelType(fi, name.name);
-    if (local) return objectTypeValue(file, local);
+    if (local) return objectTypeValue(file, local) ?? this.typeOperatorAlias(file, local);
     const imported = fi.resolve(name, anchor)?.import;
     if (!imported || imported.imported === '*' || imported.imported === 'default') return null;
     const target = this.project.resolveImport(file, imported.source);
     const model = target ? this.project.get(target) : undefined;
     const declared = model ? topLevelType(model, imported.imported) : undefined;
-    return declared && target ? objectTypeValue(target, declared) : null;
+    return declared && target ? (objectTypeValue(target, declared) ?? this.typeOperatorAlias(target, declared)) : null;
+  }
+
+  /** `type Client = ReturnType<typeof createClient>` (or `InstanceType<…>`, `typeof client`): the alias read as its operator. */
+  private typeOperatorAlias(file: string, decl: TSESTree.TSTypeAliasDeclaration | TSESTree.TSInterfaceDeclaration): Value | null {
+    if (decl.type !== T.TSTypeAliasDeclaration) return null;
+    const t = decl.typeAnnotation;
+    const operator = t.type === T.TSTypeQuery || (t.type === T.TSTypeReference && t.typeName.type === T.Identifier && /^(ReturnType|InstanceType)$/.test(t.typeName.name));
+    return operator ? this.annotatedClient(file, t, decl) : null;
   }
 
   private readonly assignments = new Map<Node, Value | null>();
@@ -501,7 +532,7 @@ export class Resolver {
       if (fromDefault) return fromDefault;
     }
     const typeName = id.typeAnnotation?.typeAnnotation;
-    if (typeName?.type !== T.TSTypeReference && typeName?.type !== T.TSUnionType) return this.thenParameter(file, param);
+    if (typeName?.type !== T.TSTypeReference && typeName?.type !== T.TSUnionType && typeName?.type !== T.TSTypeQuery) return this.thenParameter(file, param);
     return this.annotatedClient(file, typeName, param);
   }
 
