@@ -195,7 +195,11 @@ export const HANDLE_CALLS: HandleCall[] = [
 export const SDK_METHOD_NAMES = new Set(CALL_SHAPES.map((s) => s.chain[s.chain.length - 1]));
 
 /** Functions that wrap a client and return one that calls the same API (tracing, structured output): `wrapOpenAI(new OpenAI())`, `Instructor({ client })`. */
-export const CLIENT_WRAPPER_FUNCTIONS = new Set(['wrapOpenAI', 'wrapAnthropic', 'observeOpenAI', 'wrapSDK', 'Instructor', 'withTracing', 'traceOpenAI', 'patchOpenAI', 'wrapClient']);
+export const CLIENT_WRAPPER_FUNCTIONS = new Set([
+  ...['wrapOpenAI', 'wrapAnthropic', 'observeOpenAI', 'wrapSDK', 'Instructor', 'withTracing', 'traceOpenAI', 'patchOpenAI', 'wrapClient'],
+  // Lunary's `monitorOpenAI(new OpenAI())`; Sentry's `Sentry.instrumentOpenAiClient(client)` and its Anthropic and Google Gen AI twins.
+  ...['monitorOpenAI', 'instrumentOpenAiClient', 'instrumentAnthropicAiClient', 'instrumentGoogleGenAIClient'],
+]);
 
 /** Bedrock Runtime commands: `client.send(new ConverseCommand({ modelId, messages }))`. */
 export const BEDROCK_COMMANDS: Record<string, SdkCallShape> = {
