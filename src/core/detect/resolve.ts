@@ -258,7 +258,10 @@ export class Resolver {
         for (const m of object.members) {
           if ((m.type !== T.TSPropertySignature && m.type !== T.TSMethodSignature) || propertyName(m.key, m.computed) !== prop) continue;
           if (m.type === T.TSMethodSignature) return { kind: 'signature', file: object.file, returns: m.returnType?.typeAnnotation, anchor: object.anchor };
-          return this.annotatedClient(object.file, m.typeAnnotation?.typeAnnotation, object.anchor);
+          // `createClient: (apiKey: string) => Anthropic`: a function-typed property is a method by its signature.
+          const declared = m.typeAnnotation?.typeAnnotation;
+          if (declared?.type === T.TSFunctionType) return { kind: 'signature', file: object.file, returns: declared.returnType?.typeAnnotation, anchor: object.anchor };
+          return this.annotatedClient(object.file, declared, object.anchor);
         }
         return null;
       }
