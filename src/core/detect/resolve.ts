@@ -841,6 +841,11 @@ export class Resolver {
 function typeMembers(fi: SyntaxModel, type: TSESTree.TypeNode | undefined, hops = 0): readonly TSESTree.TypeElement[] | null {
   if (!type || hops > 3) return null;
   if (type.type === T.TSTypeLiteral) return type.members;
+  // `Options & { client: OpenAI }`: the members of every part this file declares (an imported part adds none).
+  if (type.type === T.TSIntersectionType) {
+    const parts = type.types.map((t) => typeMembers(fi, t, hops + 1)).filter((m): m is readonly TSESTree.TypeElement[] => m !== null);
+    return parts.length > 0 ? parts.flat() : null;
+  }
   if (type.type !== T.TSTypeReference || type.typeName.type !== T.Identifier) return null;
   const name = type.typeName.name;
   for (const raw of fi.ast.body) {
