@@ -40,6 +40,8 @@ export const SCHEDULED_WORKFLOW = defineRule({
   configFiles: ['.github/workflows/*.yml', '.github/workflows/*.yaml'],
   messages: {
     workflow: (how: string, file: string, crons: readonly string[]) => `run by ${how} in the scheduled GitHub Actions workflow ${file}${crons.length ? ` on the schedule '${crons.join("', '")}'` : ''}`,
+    route: (route: string, method: string, command: string, file: string, crons: readonly string[]) =>
+      `the route ${method} ${route} is requested by \`${command}\` in the scheduled GitHub Actions workflow ${file}${crons.length ? ` on the schedule '${crons.join("', '")}'` : ''}, not by a person`,
     viaScript: (name: string) => `the npm script \`${name}\``,
     command: (line: string) => `\`${line}\``,
   },
@@ -137,6 +139,47 @@ export function scheduledWorkflow(q: ModuleQuestion): EntryMatch | null {
         const how = viaScript ? SCHEDULED_WORKFLOW.messages.viaScript(viaScript[0]) : SCHEDULED_WORKFLOW.messages.command(run.trim().split('\n')[0]);
         return entry(SCHEDULED_WORKFLOW, SCHEDULED_WORKFLOW.messages.workflow(how, wf.file, wf.crons), q.fi.ast);
       }
+    }
+  }
+  return null;
+}
+
+/** An HTTP request a workflow step makes with curl or wget: the URL's path, the method, the command. */
+export interface WorkflowRequest {
+  path: string;
+  method: string;
+  command: string;
+}
+
+/**
+ * The requests in a step's `run:` text: `curl -X POST "https://example.com/api/cron/digest"`,
+ * `` curl "${{ secrets.APP_URL }}/api/cron/cleanup" ``, `wget -qO- $SITE/api/jobs`. Without `-X` the method
+ * is POST when data is sent, else GET. A command continued with a backslash is read as one line.
+ */
+export function workflowRequests(run: string): WorkflowRequest[] {
+  const out: WorkflowRequest[] = [];
+  for (const raw of run.replace(/\\\r?\n/g, ' ').split(/\r?\n|&&|\|\||;/)) {
+    const command = raw.trim();
+    if (!/(^|[\s(])(curl|wget)\s/.test(command)) continue;
+    const explicit = /(?:\s-X\s*|\s--request[=\s]+|\s--method[=\s]+)['"]?([A-Za-z]+)/.exec(command)?.[1];
+    const method = explicit?.toUpperCase() ?? (/\s(-d|--data(-\w+)?|-F|--form|--json|--post-data)[=\s]/.test(command) ? 'POST' : 'GET');
+    for (const m of command.matchAll(/(?:https?:\/\/[^/\s"'$]+|\}\}|\$\{?\w+\}?)(\/[^\s"'?#]*)/g)) {
+      // The command as far as the URL (and its closing quote), on one line.
+      let end = m.index! + m[0].length;
+      if (command[end] === '"' || command[end] === "'") end++;
+      const shown = command.slice(0, end).replace(/\s+/g, ' ');
+      out.push({ path: m[1].replace(/\/+$/, '') || '/', method, command: shown.length > 160 ? `${shown.slice(0, 159)}…` : shown });
+    }
+  }
+  return out;
+}
+
+/** A request to this route path with this method (any method when null) by a step of a scheduled workflow. */
+export function scheduledRequest(project: ProjectIndex, route: string, method: string | null): { request: WorkflowRequest; workflow: ScheduledWorkflow } | null {
+  for (const wf of workflowsOf(project)) {
+    for (const run of wf.runs) {
+      const request = workflowRequests(run).find((r) => r.path === route && (method === null || r.method === method));
+      if (request) return { request, workflow: wf };
     }
   }
   return null;

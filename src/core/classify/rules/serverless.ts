@@ -16,7 +16,7 @@ import { frameworkConvention, nextRoutePath, NEXTJS_API_ROUTE, ROUTE_EXPORTS } f
 import { NO_ENTRY_POINT } from './reach';
 import { exportedValues, looksLikeCronSpec, objectProps, stringArg } from './read';
 import { defineRule, entry, EntryMatch } from './rule';
-import { awsScheduleToCron, CRON_SCHEDULE, scheduleShorthand } from './schedules';
+import { awsScheduleToCron, CRON_SCHEDULE, SCHEDULED_WORKFLOW, scheduledRequest, scheduleShorthand } from './schedules';
 
 export const VERCEL_CRON = defineRule({
   id: 'vercel-cron',
@@ -81,8 +81,15 @@ export function scheduledFunction(q: ExportQuestion): Path[] | null {
   const route = framework && /^nextjs-/.test(framework.rule.id) ? nextRoutePath(file) : null;
   const cronMethod = framework?.rule === NEXTJS_API_ROUTE || exportName === 'GET';
   const schedule = route !== null && cronMethod ? vercelCrons(q.project).get(route) : undefined;
-  if (schedule === undefined) return null;
-  return [toPath(entry(VERCEL_CRON, VERCEL_CRON.messages.route(route!, schedule), value, { platform: 'a Vercel function' }), file)];
+  if (schedule !== undefined) return [toPath(entry(VERCEL_CRON, VERCEL_CRON.messages.route(route!, schedule), value, { platform: 'a Vercel function' }), file)];
+  // A scheduled GitHub Actions workflow that requests the route (`curl -X POST https://…/api/cron/digest`):
+  // the method must be the export's (a pages/api handler takes any).
+  const requested = route !== null ? scheduledRequest(q.project, route, framework?.rule === NEXTJS_API_ROUTE ? null : exportName) : null;
+  if (!requested) return null;
+  const { request, workflow } = requested;
+  const cron = workflow.crons.length === 1 ? scheduleShorthand(workflow.crons[0]) : undefined;
+  const message = SCHEDULED_WORKFLOW.messages.route(route!, request.method, request.command, workflow.file, workflow.crons);
+  return [toPath(entry(SCHEDULED_WORKFLOW, message, value, cron ? { schedule: cron } : {}), file)];
 }
 
 /** `export const config = { schedule: '@daily' }` in a Netlify function: the cron it runs on. */
