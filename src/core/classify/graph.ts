@@ -459,7 +459,10 @@ export class CallGraph {
     let list = this.namingMemo.get(file);
     if (!list) {
       const names = this.namesModule(file);
-      list = this.project.files.filter((f) => f !== file && names(this.project.text(f)));
+      // The import scan reads specifiers from the text, so a file that does not parse is among the
+      // candidates it gives when it imports the module: only those need the text test, not the tree.
+      const pool = this.project.importCandidates(file) ?? this.project.files;
+      list = pool.filter((f) => f !== file && names(this.project.text(f)));
       this.namingMemo.set(file, list);
     }
     return list;

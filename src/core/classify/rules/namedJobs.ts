@@ -124,14 +124,31 @@ function pollerOf(q: RuleContext, system: System, name: string): string | null {
 const crontabLine = (name: string) => new RegExp(`((?:[\\d*/,-]+[ \\t]+){4}[\\d*/,-]+)[ \\t]+${name.replace(/[^\w]/g, '\\$&')}(?![\\w-])`, 'g');
 
 /** The paths to a named job's producers, each judged as a queue worker's; a schedule is a cron job. */
+const namingByProject = new WeakMap<ProjectIndex, Map<string, string[]>>();
+
+/** The files whose text names the job and its system: one scan of the tree per job name, however many workers ask. */
+function filesNamingJob(project: ProjectIndex, system: System, name: string): readonly string[] {
+  let bySystem = namingByProject.get(project);
+  if (!bySystem) namingByProject.set(project, (bySystem = new Map()));
+  const key = `${system}\0${name}`;
+  let files = bySystem.get(key);
+  if (!files) {
+    files = project.files.filter((f) => {
+      const text = project.text(f);
+      return Boolean(text) && text!.includes(name) && MENTIONS[system].test(text!);
+    });
+    bySystem.set(key, files);
+  }
+  return files;
+}
+
 function namedJobPaths(q: RuleContext, system: System, name: string, where: string, workerFile: string, line: number): Path[] {
   const { project } = q;
   const m = QUEUE_WORKER.messages;
   const worker = m.jobWorker(`${system} job`, name, where);
   const paths: Path[] = [];
-  for (const f of project.files) {
-    const text = project.text(f);
-    if (!text || !text.includes(name) || !MENTIONS[system].test(text)) continue;
+  for (const f of filesNamingJob(project, system, name)) {
+    const text = project.text(f)!;
     const fi = project.get(f);
     if (!fi) continue;
     const strings = q.stringOf(f);
