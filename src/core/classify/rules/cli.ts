@@ -364,12 +364,17 @@ const CLI_PACKAGES: Record<string, { method: string; what: string }> = {
   commander: { method: 'action', what: 'commander' },
   yargs: { method: 'command', what: 'yargs' },
   'yargs/yargs': { method: 'command', what: 'yargs' },
+  // `program.command('x', 'd').action(fn)` … `program.run()` (Caporal); `cli.command('x').action(fn)` … `cli.parse()` (cac, sade).
+  '@caporal/core': { method: 'action', what: 'Caporal' },
+  caporal: { method: 'action', what: 'Caporal' },
+  cac: { method: 'action', what: 'cac' },
+  sade: { method: 'action', what: 'sade' },
 };
 
 /** The package a file's command definitions come from, when the file also parses the command line. */
 function cliPackage(fi: SyntaxModel): string | null {
   const text = fi.text;
-  if (!/\b(commander|yargs)\b/.test(text) || !/\.(parse|parseAsync|parseSync)\s*\(|\.argv\b/.test(text)) return null;
+  if (!/\b(commander|yargs|caporal|cac|sade)\b/.test(text) || !/\.(parse|parseAsync|parseSync|run)\s*\(|\.argv\b/.test(text)) return null;
   for (const stmt of fi.ast.body) {
     if (stmt.type === T.ImportDeclaration && stmt.source.value in CLI_PACKAGES) return stmt.source.value;
   }
