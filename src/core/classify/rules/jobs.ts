@@ -135,9 +135,12 @@ function jobPaths(q: RuleContext & { file: string; fi: SyntaxModel }, call: TSES
   if (cron && job.event === undefined) return [cron];
   const paths: Path[] = cron ? [cron] : [];
   const methods = job.kind === 'Inngest function' ? ['send'] : ['trigger', 'batchTrigger', 'triggerAndWait', 'batchTriggerAndWait', 'triggerAndPoll'];
+  // A file is parsed only when its text could hold a producer: the job's id or name, and a method that starts it.
+  const startsText = job.kind === 'Inngest function' ? /\bsend\b/ : /\b(trigger|batchTrigger|triggerAndWait|batchTriggerAndWait|triggerAndPoll)\b/;
   for (const f of project.files) {
     const text = project.text(f);
     if (!text || !(text.includes(job.kind === 'Inngest function' ? job.event ?? job.id : job.id) || (taskName !== null && text.includes(taskName)))) continue;
+    if (!startsText.test(text)) continue;
     const fi = project.get(f);
     if (!fi) continue;
     for (const method of methods) {
