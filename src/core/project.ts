@@ -53,6 +53,23 @@ export interface ProjectIndexOptions {
   barrelTextCheck?: boolean;
 }
 
+/** Identifier-like words, as JavaScript spells them (Unicode letters, `$`, `_`). */
+const WORD = /[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*/gu;
+const WORD_ONLY = /^[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*$/u;
+/** How many questions `spells` answers about a file by searching its text before it keeps the file's words. */
+const SPELLS_INDEX_AFTER = 8;
+const WORD_CHAR = /[\p{ID_Continue}$\u200c\u200d]/u;
+
+/** Is `name` in the text as a whole word (not inside a longer one)? */
+function wordIn(text: string, name: string): boolean {
+  for (let at = text.indexOf(name); at !== -1; at = text.indexOf(name, at + 1)) {
+    const before = at > 0 ? text[at - 1] : '';
+    const after = text[at + name.length] ?? '';
+    if ((before === '' || !WORD_CHAR.test(before)) && (after === '' || !WORD_CHAR.test(after))) return true;
+  }
+  return false;
+}
+
 /** A keyword a module specifier follows: `from '…'`, `import '…'`, `import('…')`, `require('…')`, `import x = require('…')`. */
 const SPECIFIER_KEYWORD = /\b(?:from|import|require)/g;
 
@@ -157,6 +174,33 @@ export class ProjectIndex {
   }
 
   /** The file's text, or undefined when there is none; a reader that fails records why and reads as no file. */
+  private readonly words = new Map<string, Set<string> | null>();
+
+  /**
+   * Does the file's text spell `name` as a whole word (an identifier, a property, a word in a string
+   * or comment)? The first question about a file scans it once; each later one is a set lookup, where
+   * `text.includes(name)` scanned the whole text again for every name asked (a method's callers are
+   * looked for in hundreds of importers, one method after another).
+   */
+  spells(file: string, name: string): boolean {
+    let set = this.words.get(file);
+    if (set === undefined || !WORD_ONLY.test(name)) {
+      const text = this.text(file);
+      if (text === undefined) return false;
+      // A file asked about a few times is searched; the set (memory) is made for one asked about often.
+      const asked = (this.asked.get(file) ?? 0) + 1;
+      if (!WORD_ONLY.test(name) || asked < SPELLS_INDEX_AFTER) {
+        this.asked.set(file, asked);
+        return WORD_ONLY.test(name) ? wordIn(text, name) : text.includes(name);
+      }
+      set = new Set(text.match(WORD));
+      this.words.set(file, set);
+    }
+    return set !== null && set.has(name);
+  }
+
+  private readonly asked = new Map<string, number>();
+
   text(file: string): string | undefined {
     let text: string | undefined;
     try {

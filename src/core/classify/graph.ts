@@ -78,7 +78,7 @@ export class CallGraph {
         const { files, truncated } = isClassMethod ? this.transitiveImporters(file) : { files: this.reachingImporters(file), truncated: false };
         for (const f of [file, ...files]) {
           // The cheap test first: a module that never spells the method's name cannot call it.
-          if (!this.project.text(f)?.includes(name)) continue;
+          if (!this.project.spells(f, name)) continue;
           const ffi = this.project.get(f);
           if (!ffi) continue;
           for (const id of this.identifiers(f, name)) {

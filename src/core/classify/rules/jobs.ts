@@ -384,6 +384,7 @@ export function registeredProcessor(q: FunctionQuestion): Path[] {
   const m = QUEUE_WORKER.messages;
   const paths: Path[] = [];
   for (const f of project.files) {
+    if (!project.spells(f, name)) continue;
     const text = project.text(f);
     if (!text || !text.includes(`new ${name}`)) continue;
     const rfi = project.get(f);
