@@ -42,7 +42,24 @@ export class Analyzer {
   ) {
     this.project = new ProjectIndex(source, parseCache, projectOptions);
     this.resolver = new Resolver(this.project);
-    this.classifier = new Classifier(this.project, this.resolver);
+    this.classifier = new Classifier(this.project, this.resolver, (file) => this.llmCallsIn(file));
+  }
+
+  private readonly detected = new Map<string, readonly TSESTree.CallExpression[]>();
+
+  /** The LLM calls of a file, detected once (none where its text can hold none, or its detection fails). */
+  private llmCallsIn(file: string): readonly TSESTree.CallExpression[] {
+    let calls = this.detected.get(file);
+    if (!calls) {
+      const text = this.project.text(file);
+      try {
+        calls = text !== undefined && mayContainCalls(text) ? this.detect(file).map((c) => c.node) : [];
+      } catch {
+        calls = []; // the file's own turn reports why
+      }
+      this.detected.set(file, calls);
+    }
+    return calls;
   }
 
   /** The project's modules by import specifier, parsed: what a fix reads to follow an imported function. */
@@ -106,6 +123,7 @@ export class Analyzer {
         this.project.addError(file, failureMessage(err));
       }
       const nodes = calls.map((c) => c.node);
+      this.detected.set(file, nodes);
       for (const call of calls) findings.push(this.finding(call, text, nodes));
       yield { done, total: files.length };
     }
