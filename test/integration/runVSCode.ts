@@ -11,7 +11,7 @@ import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, get } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { format, parseArgs } from 'node:util';
 import { CHROMIUM, CHROMIUM_ARGS, ensureDebianPackages } from '../support/system';
 import { DEFAULT_RESULT, prepareRun, ROOT, SUITE_ENTRY, suiteEnv } from './suiteEntry';
@@ -130,6 +130,16 @@ function writeResult(value: object): void {
   writeFileSync(resultFile, JSON.stringify(value));
 }
 
+/** The figure lines beside the result file, for the bench; a run that logged none leaves the last ones. */
+function keepFigures(lines: readonly string[]): void {
+  if (lines.length === 0) return;
+  try {
+    writeFileSync(join(dirname(resultFile), 'editor-figures.json'), `${JSON.stringify({ writtenAt: new Date().toISOString(), lines }, null, 2)}\n`);
+  } catch (err) {
+    log(`the editor figures could not be kept: ${(err as Error).message}`);
+  }
+}
+
 const NOISE = /^\[(AgentHost|ChatModelSelection|AccountPolicyGate|Service Worker|reconnection-grace-time)|^(Creating a socket|Resolv|Updating additional|getaddrinfo ENOTFOUND|\s+at )/;
 
 async function main(): Promise<number> {
@@ -165,6 +175,8 @@ async function main(): Promise<number> {
     { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const chunks: Buffer[] = [];
+  /** The suite's `[batchwise figures]` lines, kept for the bench (bench/editor.ts). */
+  const figures: string[] = [];
   server.stdout?.on('data', (d: Buffer) => chunks.push(d));
   server.stderr?.on('data', (d: Buffer) => chunks.push(d));
   const stop = () => {
@@ -194,11 +206,13 @@ async function main(): Promise<number> {
       await page.exposeFunction('codeAutomationLog', (_type: string, parts: unknown[]) => {
         const line = format(...(parts ?? []));
         if (!NOISE.test(line)) console.log(line);
+        if (line.startsWith('[batchwise figures]')) figures.push(line);
       });
       await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
       const code = await Promise.race([exited, new Promise<number>((res) => setTimeout(() => res(-1), timeoutMs))]);
       if (code === -1) throw new Error(`the suite did not finish within ${timeoutMs / 1000}s`);
       log(`suite finished with exit code ${code}`);
+      keepFigures(figures);
       if (!existsSync(resultFile)) writeResult({ passes: 0, failures: 1, error: `the suite exited with ${code} without writing its counts` });
       return code === 0 ? 0 : 1;
     } finally {
