@@ -2,7 +2,7 @@
 // where string literals and LLM-looking calls are, and the gaps between tokens. Read with the parser
 // (iteratively: the fuzzer's own inputs are 10,000 levels deep); null when the text does not parse.
 import { parse } from '@typescript-eslint/typescript-estree';
-import { bracketDepth, MAX_BRACKET_DEPTH, MAX_TREE_DEPTH, treeDepth } from '../../src/core/parse/parse';
+import { asyncFunctionNesting, bracketDepth, MAX_ASYNC_FUNCTION_NESTING, MAX_BRACKET_DEPTH, MAX_TREE_DEPTH, treeDepth } from '../../src/core/parse/parse';
 
 export type Range = [number, number];
 
@@ -38,6 +38,8 @@ export function shapeOf(file: string, text: string): Shape | null {
   // The engine's nesting limits, so that a deep file has no shape whatever ran before in this process
   // (past them, whether the parser's stack lasts depends on how warm the JIT is; inputs must not).
   if (bracketDepth(text) > MAX_BRACKET_DEPTH) return null;
+  // And the engine's bound on nested `async function` bodies, whose parse time doubles per level.
+  if (asyncFunctionNesting(text) > MAX_ASYNC_FUNCTION_NESTING) return null;
   let ast: ReturnType<typeof parseForShape>;
   try {
     ast = parseForShape(file, text);

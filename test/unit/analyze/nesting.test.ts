@@ -5,7 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { bracketDepth, MAX_BRACKET_DEPTH, MAX_TREE_DEPTH, parseSource, TOO_DEEP_TO_PARSE, treeDepth } from '../../../src/core/parse/parse';
+import { asyncFunctionNesting, bracketDepth, MAX_ASYNC_FUNCTION_NESTING, MAX_BRACKET_DEPTH, MAX_TREE_DEPTH, parseSource, TOO_DEEP_TO_PARSE, TOO_MANY_ASYNC_FUNCTIONS, treeDepth } from '../../../src/core/parse/parse';
+import { Analyzer } from '../../../src/core/analyze';
+import { DEFAULT_OPTIONS } from '../../../src/core/model';
 
 const objects = (d: number) => `export const v = ${'{ a: '.repeat(d)}1${' }'.repeat(d)};\n`;
 const parens = (d: number) => `export const v = ${'('.repeat(d)}1${')'.repeat(d)};\n`;
@@ -52,4 +54,33 @@ test('bracket depth counts every bracket kind, never goes below zero, and counts
   assert.equal(bracketDepth(')))((('), 3);
   assert.equal(bracketDepth(`const s = "((((";`), 4);
   assert.equal(bracketDepth(''), 0);
+});
+
+test('nested `async function` bodies, whose parse time doubles per level, are counted by a text scan', () => {
+  const nested = (n: number, closed: boolean) => 'exports.t = async function t(a) {\n'.repeat(n) + 'x;\n' + (closed ? '};\n'.repeat(n) : '');
+  assert.equal(asyncFunctionNesting(nested(5, true)), 5);
+  assert.equal(asyncFunctionNesting(nested(5, false)), 5);
+  // Siblings do not nest; other functions and async arrows do not count; nor does a word that merely ends in async.
+  assert.equal(asyncFunctionNesting('async function a() {}\nasync function b() { f(async function () { g(); }); }'), 2);
+  assert.equal(asyncFunctionNesting('function a() { return async () => { function b() { notasync function } } }'), 0);
+  // Parameters with defaults and destructuring before the body: the body is the `{` at the keyword's depth.
+  assert.equal(asyncFunctionNesting('const f = async function ({ a = {} } = {}, [b] = []) { return async function () { x(); }; };'), 2);
+});
+
+test('past the async nesting limit a file is refused with its own reason, up to it the file parses; an audit reports it and goes on', () => {
+  const nested = (n: number) => "const Anthropic = require('@anthropic-ai/sdk');\n" + 'exports.t = async function t(a) {\n'.repeat(n) + 'x;\n' + '};\n'.repeat(n);
+  const at = parseSource('lib/a.js', nested(MAX_ASYNC_FUNCTION_NESTING));
+  assert.equal(at.ok, true);
+  const over = parseSource('lib/a.js', nested(MAX_ASYNC_FUNCTION_NESTING + 1));
+  assert.equal(over.ok, false);
+  assert.equal(!over.ok && over.message, TOO_MANY_ASYNC_FUNCTIONS);
+  // The fuzz input that hung: an unfinished function pasted 43 times (seed 20261206, input 42).
+  const pasted = "const Anthropic = require('@anthropic-ai/sdk');\nconst anthropic = new Anthropic();\n" + 'exports.translate = async function translate(text, lang) {\n'.repeat(43) + "  return anthropic.messages.create({ model: 'claude-haiku-4-5', max_tokens: 10, messages: [{ role: 'user', content: text }] });\n};\n";
+  const files: Record<string, string> = {
+    'lib/translate.js': pasted,
+    'scripts/run.js': "const Anthropic = require('@anthropic-ai/sdk');\nconst a = new Anthropic();\nfor (const t of ['x', 'y']) a.messages.create({ model: 'claude-haiku-4-5', max_tokens: 10, messages: [{ role: 'user', content: t }] });\n",
+  };
+  const result = new Analyzer({ files: Object.keys(files), read: (p) => files[p] }, DEFAULT_OPTIONS).run();
+  assert.deepEqual(result.errors.map((e) => [e.file, e.message]), [['lib/translate.js', TOO_MANY_ASYNC_FUNCTIONS]]);
+  assert.deepEqual(result.findings.map((f) => f.site.file), ['scripts/run.js']);
 });
