@@ -174,7 +174,7 @@ export class ProjectIndex {
   }
 
   /** The file's text, or undefined when there is none; a reader that fails records why and reads as no file. */
-  private readonly words = new Map<string, Set<string> | null>();
+  private readonly words = new Map<string, Set<string>>();
 
   /**
    * Does the file's text spell `name` as a whole word (an identifier, a property, a word in a string
@@ -183,20 +183,20 @@ export class ProjectIndex {
    * looked for in hundreds of importers, one method after another).
    */
   spells(file: string, name: string): boolean {
-    let set = this.words.get(file);
-    if (set === undefined || !WORD_ONLY.test(name)) {
-      const text = this.text(file);
-      if (text === undefined) return false;
-      // A file asked about a few times is searched; the set (memory) is made for one asked about often.
-      const asked = (this.asked.get(file) ?? 0) + 1;
-      if (!WORD_ONLY.test(name) || asked < SPELLS_INDEX_AFTER) {
-        this.asked.set(file, asked);
-        return WORD_ONLY.test(name) ? wordIn(text, name) : text.includes(name);
-      }
-      set = new Set(text.match(WORD));
-      this.words.set(file, set);
+    if (!WORD_ONLY.test(name)) return this.text(file)?.includes(name) ?? false;
+    const kept = this.words.get(file);
+    if (kept) return kept.has(name);
+    const text = this.text(file);
+    if (text === undefined) return false;
+    // A file asked about a few times is searched; the set (memory) is made for one asked about often.
+    const asked = (this.asked.get(file) ?? 0) + 1;
+    if (asked < SPELLS_INDEX_AFTER) {
+      this.asked.set(file, asked);
+      return wordIn(text, name);
     }
-    return set !== null && set.has(name);
+    const words = new Set(text.match(WORD));
+    this.words.set(file, words);
+    return words.has(name);
   }
 
   private readonly asked = new Map<string, number>();
