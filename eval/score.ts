@@ -324,6 +324,8 @@ function fixCoverage(dev: Scored[], treeOf: Map<string, string>, cli: string): s
   for (const r of found) if (!r.finding!.fix) reasons.set(refusalKind(r.finding!.fixRefusal ?? 'no reason given'), (reasons.get(refusalKind(r.finding!.fixRefusal ?? 'no reason given')) ?? 0) + 1);
   out.push('Refusals by reason:');
   for (const [reason, n] of [...reasons].sort((a, b) => b[1] - a[1])) out.push(`- ${n} × ${reason}`);
+  out.push('\nRefused sites:');
+  for (const r of found.filter((x) => !x.finding!.fix)) out.push(`- ${r.repo} ${r.finding!.file}:${r.finding!.line} \`${r.finding!.api}\` (${r.finding!.provider}): ${r.finding!.fixRefusal ?? 'no reason given'}`);
   const work = mkdtempSync(join(tmpdir(), 'batchwise-fix-coverage-'));
   const applied = found.filter((r) => r.finding!.fix && treeOf.has(r.repo)).map((r) => ({ r, got: applyFixCopy(cli, treeOf.get(r.repo)!, r.finding!.file, r.finding!.line, join(work, r.repo.replace('/', '+'))) }));
   const reparsed = applied.filter((a) => a.got?.reparses).length;

@@ -6,7 +6,7 @@
 import { parseSource } from '../parse/parse';
 import type { CallSite, TextEdit } from '../model';
 import { applyEdits } from './index';
-import { lfView, lineEndingOf, withLineEnding } from './lineEndings';
+import { lfView, lineEndingOf, lineStartOf, withLineEnding } from './lineEndings';
 
 export type AnnotationKind = 'declare-batch' | 'declare-user-waiting' | 'ignore-line' | 'ignore-file';
 
@@ -46,7 +46,7 @@ function planOnLf(file: string, text: string, site: CallSite, kind: AnnotationKi
     at = text.startsWith('#!') ? lineEnd(text, 0) : text.charCodeAt(0) === 0xfeff ? 1 : 0;
     newText = at === 0 || at === 1 ? `// ${comment}${eol}` : `${eol}// ${comment}`;
   } else {
-    at = text.lastIndexOf('\n', site.range[0] - 1) + 1;
+    at = lineStartOf(text, site.range[0]);
     const indent = /^[ \t]*/.exec(text.slice(at))![0];
     newText = `${indent}// ${comment}${eol}`;
   }
@@ -54,7 +54,7 @@ function planOnLf(file: string, text: string, site: CallSite, kind: AnnotationKi
   const after = applyEdits(text, [edit]);
   const parsed = parseSource(file, after);
   if (!parsed.ok) return { ok: false, reason: `the file would not parse with the comment (${parsed.message})` };
-  const line = after.slice(0, at + newText.indexOf('//')).split('\n').length;
+  const line = after.slice(0, at + newText.indexOf('//')).split(/\r\n|[\n\r\u2028\u2029]/).length;
   const landed = parsed.comments.some((c) => c.type === 'Line' && c.value.trim() === comment && c.loc.start.line === line);
   if (!landed) return { ok: false, reason: 'a comment there would be part of a string or JSX text, not a comment; add it by hand where it belongs' };
   return { ok: true, edit, comment: `// ${comment}` };

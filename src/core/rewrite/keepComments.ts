@@ -3,6 +3,7 @@
 // (`openai.chat.completions.create // why\n({ … })`) would vanish with them, so it is put back after
 // the replacement.
 import type { TextEdit } from '../model';
+import { lineStartOf } from './lineEndings';
 
 interface Comment {
   type: 'Line' | 'Block';
@@ -13,6 +14,21 @@ function occurrences(haystack: string, needle: string): number {
   let n = 0;
   for (let at = haystack.indexOf(needle); at >= 0; at = haystack.indexOf(needle, at + needle.length)) n++;
   return n;
+}
+
+/**
+ * The source of `range` with its comments left out (a block comment becomes a space, so that the tokens
+ * either side stay apart): a copy of code that also stays where it is must not show its comments twice.
+ */
+export function textWithoutComments(text: string, comments: readonly Comment[], range: readonly [number, number]): string {
+  let out = '';
+  let at = range[0];
+  for (const c of comments) {
+    if (c.range[0] < range[0] || c.range[1] > range[1]) continue;
+    out += text.slice(at, c.range[0]) + (c.type === 'Block' ? ' ' : '');
+    at = c.range[1];
+  }
+  return out + text.slice(at, range[1]);
 }
 
 /** The edits, each replaced comment that no edit carries over added back after its edit's new text. */
@@ -39,7 +55,7 @@ export function keepComments(text: string, comments: readonly Comment[], edits: 
     // Block comments go inline; a line comment ends its line, so line comments come last, one a line,
     // and what followed the replaced code goes on the next line, indented like the edit's line.
     const lineEndsAfter = /^[ \t]*(\r\n|\r|\n|$)/.test(text.slice(e.range[1]));
-    const lineStart = Math.max(text.lastIndexOf('\n', e.range[0] - 1), text.lastIndexOf('\r', e.range[0] - 1)) + 1;
+    const lineStart = lineStartOf(text, e.range[0]);
     const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
     const body = (c: Comment) => text.slice(c.range[0], c.range[1]);
     const lines = kept.filter((c) => c.type === 'Line').map(body);

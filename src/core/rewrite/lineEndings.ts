@@ -21,6 +21,26 @@ export function lineEndingOf(text: string): LineEnding {
   return '\n';
 }
 
+/** JavaScript's line terminators: LF, CR, LINE SEPARATOR and PARAGRAPH SEPARATOR (CRLF ends in LF). */
+function isTerminator(code: number): boolean {
+  return code === 10 || code === 13 || code === 0x2028 || code === 0x2029;
+}
+
+/** Where the line holding `offset` starts: just after the nearest line terminator before it, or 0. */
+export function lineStartOf(text: string, offset: number): number {
+  for (let i = offset - 1; i >= 0; i--) if (isTerminator(text.charCodeAt(i))) return i + 1;
+  return 0;
+}
+
+/**
+ * The range a statement takes up when it goes: from the line break before it when nothing but blanks
+ * come between (its line goes with it), else from its own start (the code before it on its line stays).
+ */
+export function statementRemoval(text: string, range: readonly [number, number]): [number, number] {
+  const start = lineStartOf(text, range[0]);
+  return start > 0 && /^[ \t]*$/.test(text.slice(start, range[0])) ? [start - 1, range[1]] : [range[0], range[1]];
+}
+
 /** `s` with every line break (LF, CRLF or CR) written as `eol`. */
 export function withLineEnding(s: string, eol: LineEnding): string {
   return s.replace(/\r\n|\r|\n/g, eol);

@@ -23,13 +23,14 @@ import { SyntaxModel } from '../syntax/model';
 import { enclosingLoop, Loop, patternDefaults, patternIds, resultUse } from './loopShape';
 import { jsFileIsEsm, ModuleStyle, tsAllowsTopLevelAwait, tsFileIsNodeEsm } from './moduleStyle';
 import { importEdits, planImports } from './helperImports';
-import { keepComments } from './keepComments';
+import { keepComments, textWithoutComments } from './keepComments';
 import { fileNames } from './names';
 import { rewriteEndpoints } from '../detect/catalogue';
 import { providerInfo } from '../detect/providers';
 import { AI_SDK_HELPER, AiSdkCall, aiSdkCallProblem, aiSdkResultProblem, onlyMakesModels } from './aiSdk';
 import type { AiSdkHelperKind } from './helper';
 import { LANGCHAIN_HELPER, LangChainCall, langChainCallProblem, langChainBridgePath, LangChainHelperKind } from './langchain';
+import { lineStartOf, statementRemoval } from './lineEndings';
 
 export const LOOP_HOIST = 'loop-hoist';
 export { importsDefault, indentLike, isPLimitLimiter, NOT_PER_ITEM } from './loopShape';
@@ -315,16 +316,7 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
   const src = (n: Node) => parsed.text.slice(n.range[0], n.range[1]);
   // A prelude declaration copied into the request builder leaves its comments where the declaration
   // stays (or, when it is dropped, keepComments puts them back there): a copy with them would show each twice.
-  const srcWithoutComments = (n: Node) => {
-    let out = '';
-    let at = n.range[0];
-    for (const c of parsed.ast.comments ?? []) {
-      if (c.range[0] < n.range[0] || c.range[1] > n.range[1]) continue;
-      out += parsed.text.slice(at, c.range[0]) + (c.type === 'Block' ? ' ' : '');
-      at = c.range[1];
-    }
-    return out + parsed.text.slice(at, n.range[1]);
-  };
+  const srcWithoutComments = (n: Node) => textWithoutComments(parsed.text, parsed.ast.comments ?? [], n.range);
 
   const use = resultUse(call, parents);
   if (typeof use === 'string') return refuse(use);
@@ -389,7 +381,7 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
   const typescript = /\.[cm]?tsx?$/.test(file);
   const moduleKind = isModuleCommonJs(file, parsed.ast, text, style) ? 'cjs' : 'esm';
   const indentOf = (n: Node) => {
-    const lineStart = parsed.text.lastIndexOf('\n', n.range[0] - 1) + 1;
+    const lineStart = lineStartOf(parsed.text, n.range[0]);
     return /^[ \t]*/.exec(parsed.text.slice(lineStart))![0];
   };
   const anchorIndent = indentOf(loop.anchor);
@@ -466,7 +458,7 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
   const build = `(${loop.mapParams(unused, forRequest)}) => ${mapBody}`;
   const run = `${loop.awaitsBatch ? 'await ' : ''}${helperName}(${bridged ? '' : `${src(client)}, `}${items}.map(${wrap ? `${requestName}(${build})` : build}))`;
   edits.push({ range: [loop.anchor.range[0], loop.anchor.range[0]], newText: hoisted.replace('$RUN', run) + anchorIndent });
-  for (const d of dropped) edits.push({ range: [parsed.text.lastIndexOf('\n', d.range[0] - 1), d.range[1]], newText: '' });
+  for (const d of dropped) edits.push({ range: statementRemoval(parsed.text, d.range), newText: '' });
   // A declaration only the request read, kept where it was because building it may throw there, ahead of
   // statements that show it: its value is evaluated in place (so the throw stays) without a name nothing reads.
   for (const d of keptForThrow(moved.needed, dropped, call, facts)) {

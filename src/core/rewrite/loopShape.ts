@@ -9,6 +9,8 @@ import type { TextEdit } from '../model';
 import { Binding, factsFor, FileFacts, ModuleLookup } from './effects';
 import { resolveExport } from '../syntax/modules';
 import { jsdocParamType, jsdocVariableType } from './jsdoc';
+import { textWithoutComments } from './keepComments';
+import { lineStartOf } from './lineEndings';
 
 /** The defaults a pattern gives (`{ id = nextId() }`): evaluated again wherever the pattern is. */
 export function patternDefaults(pattern: Node): Node[] {
@@ -250,7 +252,7 @@ export function enclosingLoop(use: ResultUse, facts: FileFacts, program: TSESTre
     }
     // for (let i = 0; i < xs.length; i++) { … }
     if (owner?.type === T.ForStatement && owner.body === container && use.kind !== 'return') {
-      const bound = indexLoop(owner, facts.text);
+      const bound = indexLoop(owner, facts.text, program.comments ?? []);
       if (typeof bound === 'string') return bound;
       const placed = placement(owner, facts);
       if (typeof placed === 'string') return placed;
@@ -570,7 +572,7 @@ function returnsArray(call: TSESTree.CallExpression, facts: FileFacts, depth: nu
 }
 
 export function indentLike(n: Node, text: string): string {
-  const lineStart = text.lastIndexOf('\n', n.range[0] - 1) + 1;
+  const lineStart = lineStartOf(text, n.range[0]);
   return /^[ \t]*/.exec(text.slice(lineStart))![0];
 }
 
@@ -586,7 +588,7 @@ function integral(n: Node, facts: FileFacts, depth = 0): boolean {
 }
 
 /** `for (let i = 0; i < xs.length; i++)` (or `i < n` with an invariant n), counting up by one. */
-function indexLoop(loop: TSESTree.ForStatement, text: string): { index: string; id: TSESTree.Identifier; length: string; node: Node } | string {
+function indexLoop(loop: TSESTree.ForStatement, text: string, comments: readonly TSESTree.Comment[]): { index: string; id: TSESTree.Identifier; length: string; node: Node } | string {
   const init = loop.init;
   const shape = 'only index loops of the form for (let i = 0; i < n; i++) can be batched';
   if (init?.type !== T.VariableDeclaration || init.declarations.length !== 1) return shape;
@@ -603,7 +605,8 @@ function indexLoop(loop: TSESTree.ForStatement, text: string): { index: string; 
   const bound = test.right;
   const simple = (n: Node): boolean => n.type === T.Identifier || n.type === T.Literal || (n.type === T.MemberExpression && !n.computed && simple(n.object));
   if (!simple(bound)) return 'the loop bound is computed on every iteration; hoist it into a constant first';
-  return { index: i, id: d.id, length: text.slice(bound.range[0], bound.range[1]), node: bound };
+  // The bound stays in the loop's head: its copy leaves the comments there.
+  return { index: i, id: d.id, length: textWithoutComments(text, comments, bound.range), node: bound };
 }
 
 /** A module's default export bound to `name` by a top-level `import name from 'source'`. */

@@ -6,6 +6,7 @@ import { visit, Node } from '../parse/walk';
 import { propertyName } from '../syntax/nodes';
 import type { FileFacts } from './effects';
 import { indentLike } from './loopHoist';
+import { lineStartOf } from './lineEndings';
 
 export const RUNNER_MESSAGES = {
   oneAtATime: (runner: string, why: string) =>
@@ -283,10 +284,10 @@ function closingHook(made: TSESTree.NewExpression, facts: FileFacts): ShutdownHo
 
 /** Where a line goes in before a statement that starts its line: above the comment lines that lead it, which are about it. */
 function lineBefore(statement: Node, text: string): { at: number } {
-  let at = text.lastIndexOf('\n', statement.range[0] - 1) + 1;
+  let at = lineStartOf(text, statement.range[0]);
   if (text.slice(at, statement.range[0]).trim() !== '') return { at: statement.range[0] };
   while (at > 0) {
-    const previous = text.lastIndexOf('\n', at - 2) + 1;
+    const previous = lineStartOf(text, at - 1);
     if (!/^\s*\/\//.test(text.slice(previous, at - 1))) break;
     at = previous;
   }

@@ -130,6 +130,35 @@ test('a loop hoist that copies a prelude declaration into the request builder do
   assert.equal(outcome.fixesApplied, 1);
 });
 
+test('an index loop hoist copies the loop bound without its comments, which stay in the loop head', () => {
+  // Seed 20261206, input 5464: `i < tickets/* c */.length` was copied with its comment into
+  // `Array.from({ length: … })` while the loop head kept it too: the fix showed the comment twice.
+  const text = readFileSync(join(FIXTURES, 'rewrite', 'js-try-continue', 'main.js'), 'utf8').replace('i < tickets.length', 'i < tickets/* keep-a */.// keep-b\nlength');
+  assert.match(text, /keep-a/);
+  const outcome = runPipeline({ seed: 0, index: 0, origin: 'distilled', files: { 'main.js': text }, target: 'main.js', kinds: [], mutations: [] });
+  assert.deepEqual(outcome.failures, []);
+  assert.equal(outcome.fixesApplied, 1);
+});
+
+test('a fix in a file whose lines end in LINE SEPARATOR (U+2028) keeps the code before a moved declaration', () => {
+  // Seed 20261206, input 19986: `try {\u2028 const prompt = …` – the declaration moved into the request
+  // builder was cut from the last LF before it, which took `try {` with it, and the fixed file did not parse.
+  const text = readFileSync(join(FIXTURES, 'rewrite', 'js-try-continue', 'main.js'), 'utf8').replace(/try \{\n\s*/, 'try {\u2028      ');
+  assert.match(text, /try \{\u2028 +const prompt/);
+  const outcome = runPipeline({ seed: 0, index: 0, origin: 'distilled', files: { 'main.js': text }, target: 'main.js', kinds: [], mutations: [] });
+  assert.deepEqual(outcome.failures, []);
+  assert.equal(outcome.fixesApplied, 1);
+});
+
+test('a moved declaration that shares its line with other code leaves that code where it was', () => {
+  // The same cut, with a plain LF file: `let answer; const prompt = …` lost `let answer;`.
+  const text = readFileSync(join(FIXTURES, 'rewrite', 'js-try-continue', 'main.js'), 'utf8').replace(/try \{\n\s*/, 'try { void 0; ');
+  assert.match(text, /try \{ void 0; const prompt/);
+  const outcome = runPipeline({ seed: 0, index: 0, origin: 'distilled', files: { 'main.js': text }, target: 'main.js', kinds: [], mutations: [] });
+  assert.deepEqual(outcome.failures, []);
+  assert.equal(outcome.fixesApplied, 1);
+});
+
 test('a loop body of 1,000 independent calls: every call is found, none is a sequential dependency, each is checked for a fix', () => {
   // The sequential-dependency check of each call's fix walked the whole file for its LLM calls (a
   // thousand walks); the list is now made once per file. bench/fuzz.ts times it.
