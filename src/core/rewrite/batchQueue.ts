@@ -10,11 +10,12 @@ import { isFunctionLike, propertyName } from '../syntax/nodes';
 import { FileFacts, ModuleLookup } from './effects';
 import type { CallSite, TextEdit } from '../model';
 import type { ModuleStyle } from './moduleStyle';
-import { callUnderFix, HelperKind, helperPathFor, helperSpecifier, importsDefault, isModuleCommonJs, isPLimitLimiter, lastImport, refuse } from './loopHoist';
+import { callUnderFix, HelperKind, helperPathFor, helperSpecifier, importsDefault, indentLike, isModuleCommonJs, isPLimitLimiter, lastImport, refuse } from './loopHoist';
 import { importEdits, planImports } from './helperImports';
 import { keepComments } from './keepComments';
 import { fileNames } from './names';
 import { queueRunner } from './queueRunner';
+import { statementRemoval } from './lineEndings';
 
 export const BATCH_QUEUE = 'batch-queue';
 export const IN_LOOP = 'the call runs once per iteration of a loop that waits for it; a queue would send one batch per iteration';
@@ -26,6 +27,8 @@ export interface QueuePlan {
   /** The provider's batch helper, and the queue module beside it. */
   helperPath: string;
   queuePath: string;
+  /** What the rewrite changes besides when callers get their answer (it is unsafe either way), or null. */
+  changes: string | null;
 }
 
 export type QueueCheck = { ok: true; plan: QueuePlan } | { ok: false; reason: string };
@@ -67,11 +70,11 @@ export function checkBatchQueue(file: string, text: string, site: CallSite, open
   if (!runs.ok) return refuse(runs.reason);
   const runner = runs.runner;
 
-  // The queue lives at module level, so the client must too: a top-level constant or an import, never shadowed.
-  if (client.type !== T.Identifier) return refuse('the client is not a module-level variable (e.g. this.client); the queue needs one it can hold');
-  const binding = moduleBinding(parsed.ast, client.name);
-  if (!binding) return refuse(`the client \`${client.name}\` is not a module-level constant or import; the queue needs one it can hold`);
-  if (shadowedClient(parsed.ast, client.name, binding)) return refuse(`\`${client.name}\` names another variable inside a function too; rename one to get a fix`);
+  // The queue lives as long as the client: beside a client of the module or of a scope the function runs
+  // inside, or at module level with the client made again from constant settings when each batch goes.
+  const home = clientHome(client, fn, facts);
+  if (typeof home === 'string') return refuse(home);
+  if (home.kind === 'module' && shadowedClient(parsed.ast, home.name, home.binding)) return refuse(`\`${home.name}\` names another variable inside a function too; rename one to get a fix`);
 
   const helperKind: HelperKind = endpoint.provider;
   const helperPath = helperPathFor(helperKind, openaiHelperPath);
@@ -90,12 +93,13 @@ export function checkBatchQueue(file: string, text: string, site: CallSite, open
   );
   const [helperName, queueClass] = planned.map((p) => p.local);
 
-  // Reuse this file's queue for the same client and endpoint (a second call site, or a fix applied before).
+  // Reuse the queue for the same client and endpoint (a second call site, or a fix applied before), where the client lives.
+  const clientText = home.kind === 'remade' ? home.text : home.name;
   let existing: string | null = null;
-  for (const s of parsed.ast.body) {
-    if (s.type !== T.VariableDeclaration) continue;
-    for (const d of s.declarations) {
-      if (d.id.type === T.Identifier && d.init?.type === T.NewExpression && src(d.init.callee) === queueClass && src(d.init).includes(`${helperName}(${client.name},`)) {
+  for (const stmt of home.kind === 'scope' ? home.statements : parsed.ast.body) {
+    if (stmt.type !== T.VariableDeclaration) continue;
+    for (const d of stmt.declarations) {
+      if (d.id.type === T.Identifier && d.init?.type === T.NewExpression && src(d.init.callee) === queueClass && src(d.init).includes(`${helperName}(${clientText},`)) {
         existing = d.id.name;
       }
     }
@@ -109,30 +113,46 @@ export function checkBatchQueue(file: string, text: string, site: CallSite, open
   const [imports, ...inserts] = importEdits(parsed.ast, parsed.text, moduleKind, planned, lastImport(parsed.ast));
   const queue = existing ?? freshName();
   const edits: TextEdit[] = [{ range: [call.range[0], call.range[1]], newText: `${queue}.add(${src(request)})` }, ...inserts];
+  // A client made again for the queue, that nothing else in the function used, goes.
+  if (home.kind === 'remade' && home.unused) edits.push({ range: statementRemoval(parsed.text, home.unused.range), newText: '' });
   if (!existing) {
     const param = typescript ? `(requests: Parameters<typeof ${helperName}>[1])` : '(requests)';
     // No more requests than the runner's concurrency can wait at once: a batch goes out as soon as they all do.
     const options = runner?.maxRequests !== undefined ? `, { maxRequests: ${runner.maxRequests} }` : '';
-    const declaration = `const ${queue} = new ${queueClass}(${param} => ${helperName}(${client.name}, requests)${options});`;
-    // After the client's declaration and after the imports (a CommonJS require must run before it).
-    const last = lastImport(parsed.ast);
-    const after = last && last.range[1] > binding.range[1] ? last : binding;
-    const at = after.range[1];
-    const text = after === last ? `\n\n${declaration}` : `\n${declaration}`;
-    // Two insertions at one offset would depend on how the editor orders them: the imports and the queue go in as one.
-    if (imports.newText !== '' && imports.range[0] === at) imports.newText += text;
-    else edits.push({ range: [at, at], newText: text });
+    const declaration = `const ${queue} = new ${queueClass}(${param} => ${helperName}(${clientText}, requests)${options});`;
+    if (home.kind === 'scope') {
+      // Right after the client's declaration, in its scope, indented like it.
+      edits.push({ range: [home.declaration.range[1], home.declaration.range[1]], newText: `\n${indentLike(home.declaration, parsed.text)}${declaration}` });
+    } else {
+      // After the client's (or its class's) declaration and after the imports (a CommonJS require must run before it).
+      const last = lastImport(parsed.ast);
+      const after = last && (!home.binding || last.range[1] > home.binding.range[1]) ? last : home.binding;
+      if (!after) return refuse(`the client's class is not imported at the top of the module`);
+      const at = after.range[1];
+      const text = after === last ? `\n\n${declaration}` : `\n${declaration}`;
+      // Two insertions at one offset would depend on how the editor orders them: the imports and the queue go in as one.
+      if (imports.newText !== '' && imports.range[0] === at) imports.newText += text;
+      else edits.push({ range: [at, at], newText: text });
+    }
   }
   edits.push(imports);
   // The flush on the runner's shutdown, once per queue (a second call site, or a fix applied before, has it already).
   for (const hook of runner?.hooks ?? []) {
+    // A queue inside a function is out of reach of a shutdown hook outside it.
+    if (home.kind === 'scope' && !(hook.at > home.declaration.range[1] && hook.at < home.scopeEnd)) {
+      return refuse(`the queue would live beside \`${home.name}\`, inside the function that makes it, out of reach of the shutdown hook the runner needs; make the client at module level to get a fix`);
+    }
     const text = hook.text(queue);
     if (parsed.text.includes(text.trim())) continue;
     const same = edits.find((e) => e.range[0] === hook.at && e.range[1] === hook.at);
     if (same) same.newText += text;
     else edits.push({ range: [hook.at, hook.at], newText: text });
   }
-  return { ok: true, plan: { edits: keepComments(parsed.text, parsed.ast.comments ?? [], edits), moduleKind, helperKind, helperPath, queuePath } };
+  const changes =
+    home.kind === 'remade'
+      ? `the client is made again from the same settings (\`${facts.quote(home.init)}\`, line ${facts.line(home.init)}) each time a batch is sent, not on every run of the function: a change to what they read (process.env) after the call reaches its batch`
+      : null;
+  return { ok: true, plan: { edits: keepComments(parsed.text, parsed.ast.comments ?? [], edits), moduleKind, helperKind, helperPath, queuePath, changes } };
 }
 
 /** Whether `name` is declared again in the file, besides `binding`: walked once per file and client, though asked for each call. */
@@ -226,4 +246,94 @@ function moduleBinding(program: TSESTree.Program, name: string): TSESTree.Progra
     }
   }
   return null;
+}
+
+/**
+ * Where a queue for the client can live:
+ * - 'module': the client is a module-level constant or import; the queue goes beside it;
+ * - 'scope': a constant of a function (or block) that the call's function is nested in, so one run of
+ *   that scope makes many calls with it; the queue goes right after its declaration;
+ * - 'remade': a constant made on every run of the call's function (`const openai = new OpenAI({ apiKey:
+ *   process.env.KEY })` in a handler) from settings that are the same on every run: literals, process.env
+ *   and the module's own constants. The queue goes at module level and makes the client again, from the
+ *   same text, when it sends a batch.
+ */
+type ClientHome =
+  | { kind: 'module'; name: string; binding: Node }
+  | { kind: 'scope'; name: string; declaration: TSESTree.VariableDeclaration; statements: readonly Node[]; scopeEnd: number }
+  | { kind: 'remade'; text: string; init: TSESTree.NewExpression; binding: Node | null; unused: TSESTree.VariableDeclaration | null };
+
+function clientHome(client: Node, fn: Node, facts: FileFacts): ClientHome | string {
+  const notHeld = 'the client is not a module-level variable (e.g. this.client); the queue needs one it can hold';
+  if (client.type !== T.Identifier) return notHeld;
+  const program = facts.program;
+  const moduleDecl = moduleBinding(program, client.name);
+  const b = facts.bindingOf(client);
+  if (moduleDecl && (!b || b.scope === program)) return { kind: 'module', name: client.name, binding: moduleDecl };
+  const notConst = `the client \`${client.name}\` is not a module-level constant or import; the queue needs one it can hold`;
+  if (!b || b.kind !== 'const' || !b.declarator?.init || b.declarator.id.type !== T.Identifier) return notConst;
+  const declaration = facts.parents.get(b.declarator);
+  const holder = declaration && facts.parents.get(declaration);
+  if (declaration?.type !== T.VariableDeclaration || (holder?.type !== T.BlockStatement && holder?.type !== T.Program)) return notConst;
+  const inside = (inner: Node, outer: Node) => inner.range[0] >= outer.range[0] && inner.range[1] <= outer.range[1];
+  // Made outside the call's function, in a scope it is nested in: one run of that scope, many calls.
+  if (!inside(declaration, fn)) return { kind: 'scope', name: client.name, declaration, statements: holder.body, scopeEnd: holder.range[1] };
+  // Made on every run of the call's function: a queue there would gather one request. Made again at module level when its settings are constant.
+  const init = unwrapInit(b.declarator.init);
+  if (init.type !== T.NewExpression || init.callee.type !== T.Identifier) return notConst;
+  const problem = notConstant(init, facts);
+  if (problem) return `the client \`${client.name}\` is made on every run of the function, ${problem}; make it once at module level to get a fix`;
+  // Its declaration goes when the call was its only use and it declares nothing else.
+  const unused = facts.referencesOf(b).length === 1 && declaration.declarations.length === 1 ? declaration : null;
+  return { kind: 'remade', text: facts.src(init), init, binding: moduleBinding(program, init.callee.name), unused };
+}
+
+function unwrapInit(n: Node): Node {
+  while (n.type === T.TSAsExpression || n.type === T.TSNonNullExpression || n.type === T.TSSatisfiesExpression) n = n.expression;
+  return n;
+}
+
+const CONSTANT_SHAPES = new Set<string>([
+  T.NewExpression,
+  T.ObjectExpression,
+  T.Property,
+  T.Literal,
+  T.TemplateLiteral,
+  T.TemplateElement,
+  T.MemberExpression,
+  T.Identifier,
+  T.LogicalExpression,
+  T.ConditionalExpression,
+  T.BinaryExpression,
+  T.UnaryExpression,
+  T.ArrayExpression,
+  T.TSAsExpression,
+  T.TSNonNullExpression,
+]);
+
+/**
+ * Why the client's construction may give another client on another run (null when it cannot): it is
+ * built only of literals, process.env and module-level names, with no call but the construction itself.
+ */
+function notConstant(init: TSESTree.NewExpression, facts: FileFacts): string | null {
+  const only = '(only literals, process.env and the module\'s own names are the same on every run)';
+  let problem: string | null = null;
+  visit(init, (n) => {
+    if (problem) return false;
+    const computedKey = n.type === T.MemberExpression && n.computed && n.property.type !== T.Literal;
+    if (!CONSTANT_SHAPES.has(n.type) || (n.type === T.NewExpression && n !== init) || computedKey) {
+      problem = `with \`${facts.quote(n)}\` in its settings ${only}`;
+      return false;
+    }
+    if (n.type !== T.Identifier) return;
+    const parent = facts.parents.get(n);
+    // A property's name, or a key written in the settings, is not a name of the program.
+    if (parent?.type === T.MemberExpression && parent.property === n && !parent.computed) return;
+    if (parent?.type === T.Property && parent.key === n && !parent.computed && !parent.shorthand) return;
+    const b = facts.bindingOf(n);
+    if (!b || b.kind === 'global' || b.scope === facts.program) return;
+    problem = `with \`${n.name}\`, a name of the function, in its settings ${only}`;
+    return false;
+  });
+  return problem;
 }

@@ -462,6 +462,41 @@ test('batch queue: a second call site reuses the file\'s queue, and no two edits
   assert.ok(parseSource('main.ts', twice).ok);
 });
 
+test('batch queue with a client of a function: a second call site reuses the queue in that scope; the client made per run goes to module level only from constant settings', () => {
+  const fixAt = (source: string) => {
+    const finding = detectOne('main.ts', source);
+    return planFix({ file: 'main.ts', text: source, site: finding.site, helperPath: 'batchwise/openaiBatch.ts' });
+  };
+  const call = (name: string) => `  async function ${name}(text: string) {\n    const res = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: text }] });\n    return res.id;\n  }\n`;
+  // Two handlers nested in the function that makes the client: one queue, right after the client, for both.
+  const scoped = `import OpenAI from 'openai';\nexport function start(on: (f: (t: string) => Promise<string>) => void) {\n  const openai = new OpenAI();\n${call('first')}${call('second')}  on(first);\n  on(second);\n}\n`;
+  const once = fixAt(scoped);
+  assert.ok(once.ok, !once.ok ? once.reason : '');
+  const after = applyEdits(scoped, once.fix.edits);
+  assert.match(after, /const openai = new OpenAI\(\);\n  const batchwiseChatCompletionsQueue = new BatchQueue\(\(requests: [^)]*\]\) => runChatCompletionsBatch\(openai, requests\)\);/);
+  const twice = fixAt(after);
+  assert.ok(twice.ok, !twice.ok ? twice.reason : '');
+  const both = applyEdits(after, twice.fix.edits);
+  assert.equal(both.match(/new BatchQueue\(/g)?.length, 1);
+  assert.equal(both.match(/batchwiseChatCompletionsQueue\.add\(/g)?.length, 2);
+  assert.ok(parseSource('main.ts', both).ok);
+  // A SIGTERM listener at module level could not reach a queue inside start(): no fix.
+  const withHook = fixAt(`${scoped}process.on('SIGTERM', () => process.exit(0));\n`);
+  assert.ok(!withHook.ok && /out of reach of the shutdown hook/.test(withHook.reason), withHook.ok ? 'fixed' : withHook.reason);
+  // Made per run: from a literal and process.env it is made again at module level (unsafe, saying so); the local declaration goes.
+  const perRun = (settings: string) => `import OpenAI from 'openai';\nexport async function handle(event: { text: string; key: string }) {\n  const openai = new OpenAI(${settings});\n  const res = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: event.text }] });\n  return res.id;\n}\n`;
+  const remade = fixAt(perRun(`{ apiKey: process.env.OPENAI_API_KEY, timeout: 60_000 }`));
+  assert.ok(remade.ok && !remade.fix.safe && /made again from the same settings/.test(remade.fix.changes ?? ''), !remade.ok ? remade.reason : '');
+  const moved = applyEdits(perRun(`{ apiKey: process.env.OPENAI_API_KEY, timeout: 60_000 }`), remade.fix.edits);
+  assert.match(moved, /runChatCompletionsBatch\(new OpenAI\(\{ apiKey: process\.env\.OPENAI_API_KEY, timeout: 60_000 \}\), requests\)/);
+  assert.equal(moved.match(/new OpenAI\(/g)?.length, 1);
+  // From the event (another key per run), a call, or a local: refused, naming what differs.
+  for (const [settings, named] of [[`{ apiKey: event.key }`, '`event`'], [`{ apiKey: readKey() }`, '`readKey()`'], [`{ apiKey: \`${'${event.key}'}\` }`, '`event`']]) {
+    const refused = fixAt(perRun(settings));
+    assert.ok(!refused.ok && refused.reason.includes(`made on every run of the function, with ${named}`), refused.ok ? `fixed ${settings}` : refused.reason);
+  }
+});
+
 test('batch queue beside a runner: a second call site adds no second shutdown hook; a concurrency Batchwise cannot read leaves the defaults', () => {
   const fixAt = (source: string) => {
     const finding = detectOne('main.ts', source);
