@@ -96,7 +96,11 @@ export function checkBatchQueue(file: string, text: string, site: CallSite, open
   // Reuse the queue for the same client and endpoint (a second call site, or a fix applied before), where the client lives.
   const clientText = home.kind === 'remade' ? home.text : home.name;
   let existing: string | null = null;
-  for (const stmt of home.kind === 'scope' ? home.statements : parsed.ast.body) {
+  for (const member of home.kind === 'member' ? home.classBody.body : []) {
+    const v = member.type === T.PropertyDefinition && member.key.type === T.Identifier && !member.computed ? member.value : null;
+    if (v?.type === T.NewExpression && src(v.callee) === queueClass && src(v).includes(`${helperName}(${clientText},`)) existing = (member as TSESTree.PropertyDefinition & { key: TSESTree.Identifier }).key.name;
+  }
+  for (const stmt of home.kind === 'scope' ? home.statements : home.kind === 'member' ? [] : parsed.ast.body) {
     if (stmt.type !== T.VariableDeclaration) continue;
     for (const d of stmt.declarations) {
       if (d.id.type === T.Identifier && d.init?.type === T.NewExpression && src(d.init.callee) === queueClass && src(d.init).includes(`${helperName}(${clientText},`)) {
@@ -112,15 +116,27 @@ export function checkBatchQueue(file: string, text: string, site: CallSite, open
   };
   const [imports, ...inserts] = importEdits(parsed.ast, parsed.text, moduleKind, planned, lastImport(parsed.ast));
   const queue = existing ?? freshName();
-  const edits: TextEdit[] = [{ range: [call.range[0], call.range[1]], newText: `${queue}.add(${src(request)})` }, ...inserts];
+  // A queue of the instance is its field.
+  const queueRef = home.kind === 'member' ? `this.${queue}` : queue;
+  const edits: TextEdit[] = [{ range: [call.range[0], call.range[1]], newText: `${queueRef}.add(${src(request)})` }, ...inserts];
   // A client made again for the queue, that nothing else in the function used, goes.
   if (home.kind === 'remade' && home.unused) edits.push({ range: statementRemoval(parsed.text, home.unused.range), newText: '' });
   if (!existing) {
     const param = typescript ? `(requests: Parameters<typeof ${helperName}>[1])` : '(requests)';
     // No more requests than the runner's concurrency can wait at once: a batch goes out as soon as they all do.
     const options = runner?.maxRequests !== undefined ? `, { maxRequests: ${runner.maxRequests} }` : '';
-    const declaration = `const ${queue} = new ${queueClass}(${param} => ${helperName}(${clientText}, requests)${options});`;
-    if (home.kind === 'scope') {
+    const made = `new ${queueClass}(${param} => ${helperName}(${clientText}, requests)${options})`;
+    const declaration = `const ${queue} = ${made};`;
+    if (home.kind === 'member') {
+      // A field of the class, first in its body: `this` in the arrow is the instance, whose client is read when a batch goes.
+      // Right after the client's own field where the class declares one, else first.
+      const prop = home.name.slice('this.'.length);
+      const field = home.classBody.body.find((m) => m.type === T.PropertyDefinition && !m.static && !m.computed && m.key.type === T.Identifier && m.key.name === prop);
+      const first = home.classBody.body[0];
+      const indent = first ? indentLike(field ?? first, parsed.text) : `${indentLike(home.classBody, parsed.text)}  `;
+      const at = field ? field.range[1] : home.classBody.range[0] + 1;
+      edits.push({ range: [at, at], newText: `\n${indent}${typescript ? 'private readonly ' : ''}${queue} = ${made};${first ? '' : `\n${indentLike(home.classBody, parsed.text)}`}` });
+    } else if (home.kind === 'scope') {
       // Right after the client's declaration, in its scope, indented like it.
       edits.push({ range: [home.declaration.range[1], home.declaration.range[1]], newText: `\n${indentLike(home.declaration, parsed.text)}${declaration}` });
     } else {
@@ -139,6 +155,7 @@ export function checkBatchQueue(file: string, text: string, site: CallSite, open
   // The flush on the runner's shutdown, once per queue (a second call site, or a fix applied before, has it already).
   for (const hook of runner?.hooks ?? []) {
     // A queue inside a function is out of reach of a shutdown hook outside it.
+    if (home.kind === 'member') return refuse(`the queue would be a field of each \`${home.className}\`, out of reach of the shutdown hook the runner needs; make the client at module level to get a fix`);
     if (home.kind === 'scope' && !(hook.at > home.declaration.range[1] && hook.at < home.scopeEnd)) {
       return refuse(`the queue would live beside \`${home.name}\`, inside the function that makes it, out of reach of the shutdown hook the runner needs; make the client at module level to get a fix`);
     }
@@ -260,11 +277,13 @@ function moduleBinding(program: TSESTree.Program, name: string): TSESTree.Progra
  */
 type ClientHome =
   | { kind: 'module'; name: string; binding: Node }
+  | { kind: 'member'; name: string; classBody: TSESTree.ClassBody; className: string }
   | { kind: 'scope'; name: string; declaration: TSESTree.VariableDeclaration; statements: readonly Node[]; scopeEnd: number }
   | { kind: 'remade'; text: string; init: TSESTree.NewExpression; binding: Node | null; unused: TSESTree.VariableDeclaration | null };
 
 function clientHome(client: Node, fn: Node, facts: FileFacts): ClientHome | string {
-  const notHeld = 'the client is not a module-level variable (e.g. this.client); the queue needs one it can hold';
+  const notHeld = `the client \`${facts.quote(client)}\` is not a variable of the module or of a function, nor a field of the instance whose method makes the call; the queue needs one it can hold`;
+  if (client.type === T.MemberExpression) return instanceHome(client, fn, facts) ?? notHeld;
   if (client.type !== T.Identifier) return notHeld;
   const program = facts.program;
   const moduleDecl = moduleBinding(program, client.name);
@@ -286,6 +305,36 @@ function clientHome(client: Node, fn: Node, facts: FileFacts): ClientHome | stri
   // Its declaration goes when the call was its only use and it declares nothing else.
   const unused = facts.referencesOf(b).length === 1 && declaration.declarations.length === 1 ? declaration : null;
   return { kind: 'remade', text: facts.src(init), init, binding: moduleBinding(program, init.callee.name), unused };
+}
+
+/**
+ * `this.client` in a method (or an arrow inside one) of a class: the queue becomes a field of the
+ * instance, so each instance gathers its own calls with its own client.
+ */
+function instanceHome(client: TSESTree.MemberExpression, fn: Node, facts: FileFacts): ClientHome | null {
+  if (client.object.type !== T.ThisExpression || client.computed || client.property.type !== T.Identifier) return null;
+  // The function whose `this` the call sees: past arrows, to a method or a field's arrow of a class.
+  let owner: Node | undefined = fn;
+  while (owner?.type === T.ArrowFunctionExpression) {
+    const up = facts.parents.get(owner);
+    if (up?.type === T.PropertyDefinition && !up.static && up.value === owner) {
+      owner = up;
+      break;
+    }
+    owner = up;
+    while (owner && !isFunctionLike(owner) && owner.type !== T.ClassBody) owner = facts.parents.get(owner);
+  }
+  let member: Node | undefined;
+  if (owner?.type === T.PropertyDefinition) member = owner;
+  else if (owner?.type === T.FunctionExpression) {
+    const m = facts.parents.get(owner);
+    if (m?.type === T.MethodDefinition && !m.static && m.value === owner && (m.kind === 'method' || m.kind === 'constructor')) member = m;
+  }
+  const body = member && facts.parents.get(member);
+  if (body?.type !== T.ClassBody) return null;
+  const cls = facts.parents.get(body);
+  const className = cls && (cls.type === T.ClassDeclaration || cls.type === T.ClassExpression) && cls.id ? cls.id.name : 'instance of the class';
+  return { kind: 'member', name: `this.${client.property.name}`, classBody: body, className };
 }
 
 function unwrapInit(n: Node): Node {
