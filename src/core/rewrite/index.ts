@@ -54,8 +54,8 @@ function choose(file: string, text: string, site: CallSite, helperPath: string, 
   if (site.api === 'langchain.batch') return { strategy: BATCH_CALL, check: checkLangChainBatch(file, text, site, helperPath, ast, style, modules) } as const;
   const hoist = checkLoopHoist(file, text, site, helperPath, ast, style, modules);
   if (hoist.ok) return { strategy: LOOP_HOIST, check: hoist } as const;
-  // The batch queue takes the OpenAI and Anthropic clients' own calls only: an AI SDK, LangChain or Gemini call gets the loop hoist's answer.
-  if (site.api.startsWith('ai-sdk.') || site.api.startsWith('langchain.') || site.provider === 'google') return { strategy: LOOP_HOIST, check: hoist } as const;
+  // The batch queue takes the OpenAI, Anthropic and Gemini clients' own calls only: an AI SDK or LangChain call gets the loop hoist's answer.
+  if (site.api.startsWith('ai-sdk.') || site.api.startsWith('langchain.')) return { strategy: LOOP_HOIST, check: hoist } as const;
   const queue = checkBatchQueue(file, text, site, helperPath, ast, style, modules);
   if (queue.ok) return { strategy: BATCH_QUEUE, check: queue } as const;
   // Both reasons, once each; a loop's own reason (break, for await, …) says enough.

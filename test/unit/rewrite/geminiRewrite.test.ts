@@ -34,12 +34,15 @@ interface Rewritten {
   main: string;
   before: string;
   after: string;
-  helper: { path: string; content: string };
+  /** The files the fix creates: the Gemini helper, and the queue module for the batch queue. */
+  helpers: { path: string; content: string }[];
 }
 const rewritten: Rewritten[] = [];
 
 for (const name of cases) {
-  test(`${name}: the loop hoist to Gemini batch mode gives the expected file and the Gemini helper`, () => {
+  // A `queue-` fixture is a call made once per run of a handler: the batch queue, never marked safe.
+  const queue = name.startsWith('queue-');
+  test(`${name}: the ${queue ? 'batch queue' : 'loop hoist'} to Gemini batch mode gives the expected file and the Gemini helper`, () => {
     const main = mainFile(name);
     const before = readFileSync(join(root, name, main), 'utf8');
     const [finding] = findings(main, before);
@@ -48,15 +51,16 @@ for (const name of cases) {
     const helperPath = main.endsWith('.ts') ? 'batchwise/openaiBatch.ts' : 'batchwise/openaiBatch.js';
     const plan = planFix({ file: main, text: before, site: finding.site, helperPath });
     assert.ok(plan.ok, plan.ok ? '' : plan.reason);
-    assert.equal(plan.fix.strategy, 'loop-hoist');
-    assert.equal(plan.fix.safe, true);
-    assert.equal(plan.fix.title, 'Move to Gemini batch mode (loop hoist)');
-    assert.deepEqual(plan.fix.createFiles.map((f) => f.path), [helperPath.replace('openaiBatch', 'geminiBatch')]);
+    assert.equal(plan.fix.strategy, queue ? 'batch-queue' : 'loop-hoist');
+    assert.equal(plan.fix.safe, !queue);
+    assert.equal(plan.fix.title, queue ? 'Gather calls into Gemini batch mode (batch queue)' : 'Move to Gemini batch mode (loop hoist)');
+    const created = [helperPath.replace('openaiBatch', 'geminiBatch'), ...(queue ? [helperPath.replace('openaiBatch', 'batchQueue')] : [])];
+    assert.deepEqual(plan.fix.createFiles.map((f) => f.path), created);
     const afterText = applyEdits(before, plan.fix.edits);
     assert.equal(afterText, readFileSync(join(root, name, main.replace('main', 'expected')), 'utf8'));
     assert.ok(parseSource(main, afterText).ok, 'the rewrite re-parses');
     assert.deepEqual(findings(main, afterText).map((f) => f.site.api), [], 'no call is left to batch');
-    rewritten.push({ name, main, before, after: afterText, helper: plan.fix.createFiles[0]! });
+    rewritten.push({ name, main, before, after: afterText, helpers: plan.fix.createFiles });
   });
 }
 
@@ -66,7 +70,7 @@ function stage(c: Rewritten, variant: 'before' | 'after'): string {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'batchwise'), { recursive: true });
   writeFileSync(join(dir, c.main), variant === 'before' ? c.before : c.after);
-  writeFileSync(join(dir, c.helper.path), c.helper.content);
+  for (const helper of c.helpers) writeFileSync(join(dir, helper.path), helper.content);
   return dir;
 }
 
@@ -89,7 +93,7 @@ async function runProgram(dir: string, url: string): Promise<{ code: number; std
     const js = ts.transpileModule(readFileSync(join(dir, file), 'utf8'), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
     writeFileSync(join(dir, file.replace(/\.ts$/, '.js')), js);
   }
-  const env = { ...process.env, GEMINI_BASE_URL: url, GEMINI_API_KEY: 'test-key', BATCHWISE_POLL_MS: '1', BATCHWISE_STATE_DIR: join(dir, '.batchwise') };
+  const env = { ...process.env, GEMINI_BASE_URL: url, GEMINI_API_KEY: 'test-key', BATCHWISE_POLL_MS: '1', BATCHWISE_QUEUE_MAX_WAIT_MS: '200', BATCHWISE_STATE_DIR: join(dir, '.batchwise') };
   try {
     const { stdout, stderr } = await runFile(process.execPath, ['main.js'], { cwd: dir, env, timeout: 60_000 });
     return { code: 0, stdout, stderr };
