@@ -13,6 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { applyPatch, parsePatch } from 'diff';
 import { parseSource } from '../src/core/parse/parse';
+import { isProvider, providerInfo } from '../src/core/detect/providers';
 
 const ROOT = resolve(__dirname, '..', '..');
 const LABELS = join(ROOT, 'eval', 'corpus', 'labels');
@@ -319,6 +320,12 @@ function fixCoverage(dev: Scored[], treeOf: Map<string, string>, cli: string): s
   const out = [`### Fix coverage (dev: labelled batchable, found batchable: ${found.length})
 `];
   out.push(`offered ${count('safe') + count('unsafe')} (${pct(count('safe') + count('unsafe'))}): safe ${count('safe')} (${pct(count('safe'))}), unsafe ${count('unsafe')} (${pct(count('unsafe'))}); refused ${count('refused')}
+`);
+  // A call to a provider that sells no batch tier has nothing to move to: the same figures without those calls.
+  const tiered = found.filter((r) => !isProvider(r.finding!.provider) || providerInfo(r.finding!.provider).batchTier);
+  const inTier = (k: string) => tiered.filter((r) => fixKind(r.finding!) === k).length;
+  const tierPct = (n: number) => (tiered.length ? `${Math.round((100 * n) / tiered.length)} %` : '-');
+  out.push(`of the ${tiered.length} on a provider that sells a batch tier: offered ${inTier('safe') + inTier('unsafe')} (${tierPct(inTier('safe') + inTier('unsafe'))}), safe ${inTier('safe')} (${tierPct(inTier('safe'))})
 `);
   const reasons = new Map<string, number>();
   for (const r of found) if (!r.finding!.fix) reasons.set(refusalKind(r.finding!.fixRefusal ?? 'no reason given'), (reasons.get(refusalKind(r.finding!.fixRefusal ?? 'no reason given')) ?? 0) + 1);
