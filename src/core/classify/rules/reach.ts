@@ -45,7 +45,7 @@ export const NO_ENTRY_POINT = defineRule({
       'who waits for it is unknown',
     lambdaWithoutEvents: (exportName: string, file: string, template: string) => `AWS Lambda \`${exportName}\` in ${file} has no events in ${template}; it is invoked directly, by whom is unknown`,
     lambdaUnmapped: (file: string) =>
-      `\`handler\` in ${file} is an AWS Lambda handler, and no serverless.yml or SAM template in the workspace maps it, so what invokes it (an HTTP API, a schedule, a queue) is unknown`,
+      `\`handler\` in ${file} is an AWS Lambda handler, and no serverless.yml, SAM template or CDK stack in the workspace maps it, so what invokes it (an HTTP API, a schedule, a queue) is unknown`,
     workerWithoutCron: (where: string) => `the \`scheduled\` handler at ${where}, but the wrangler config lists no cron trigger, so what runs it is unknown`,
     notAnalysed: (reason: string) =>
       `Batchwise could not follow the callers of this call: ${reason}. If nobody waits for it, declare it with \`// batchwise: batch\`; if a person does, with \`// batchwise: user-waiting\``,

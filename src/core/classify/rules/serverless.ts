@@ -16,6 +16,7 @@ import { frameworkConvention, nextRoutePath, NEXTJS_API_ROUTE, ROUTE_EXPORTS } f
 import { NO_ENTRY_POINT } from './reach';
 import { exportedValues, looksLikeCronSpec, objectProps, stringArg } from './read';
 import { defineRule, entry, EntryMatch } from './rule';
+import { cdkApps, cdkFunctions } from './cdk';
 import { awsScheduleToCron, CRON_SCHEDULE, SCHEDULED_WORKFLOW, scheduledRequest, scheduleShorthand } from './schedules';
 
 export const VERCEL_CRON = defineRule({
@@ -41,7 +42,19 @@ export const STORAGE_EVENT = defineRule({
   },
 });
 
-export const RULES = [VERCEL_CRON, STORAGE_EVENT] as const;
+export const STEP_FUNCTIONS = defineRule({
+  id: 'step-functions',
+  effect: 'batchable',
+  title: 'Run by a Standard Step Functions workflow, whose starter does not wait for it',
+  messages: {
+    standard: (what: string) =>
+      `${what}: a Standard workflow runs it, and StartExecution returns as soon as the execution starts, so whoever started the workflow is not waiting for this call. ` +
+      'If a client polls the execution for its result, declare the call with `// batchwise: user-waiting`',
+    express: (what: string) => `${what}: an Express workflow runs it, which StartSyncExecution (an API Gateway integration) can run while a person waits; who starts it is not traced`,
+  },
+});
+
+export const RULES = [VERCEL_CRON, STORAGE_EVENT, STEP_FUNCTIONS] as const;
 
 /** A Lambda handler and the event that invokes it, in words (the start of each rule's sentence about it). */
 const lambdaEvent = (exportName: string, where: string, type: string, template: string) => `AWS Lambda \`${exportName}\` in ${where}, invoked by its \`${type}\` event (${template})`;
@@ -132,8 +145,8 @@ export interface LambdaFunction {
   events: LambdaEvent[];
 }
 
-/** What invokes a Lambda: a request, a socket message, a schedule, an object written to storage, or another event source. */
-export type LambdaEventKind = 'http' | 'socket' | 'schedule' | 'storage' | 'event';
+/** What invokes a Lambda: a request, a socket message, a schedule, an object written to storage, a Step Functions workflow (Standard or Express), or another event source. */
+export type LambdaEventKind = 'http' | 'socket' | 'schedule' | 'storage' | 'workflow' | 'express-workflow' | 'event';
 
 export interface LambdaEvent {
   kind: LambdaEventKind;
@@ -224,7 +237,7 @@ function handlerTarget(dir: string, handler: string): { stem: string; exportName
 
 const lambdaByProject = new WeakMap<ProjectIndex, Map<string, LambdaFunction[]>>();
 
-/** The Lambda functions that serverless.yml files and SAM templates in the file's folder or above declare. */
+/** The Lambda functions that serverless.yml files and SAM templates in the file's folder or above declare, and CDK stacks. */
 function lambdaFunctions(project: ProjectIndex, file: string): LambdaFunction[] {
   let byDir = lambdaByProject.get(project);
   if (!byDir) lambdaByProject.set(project, (byDir = new Map()));
@@ -242,6 +255,8 @@ function lambdaFunctions(project: ProjectIndex, file: string): LambdaFunction[] 
     }
     pushAll(out, fns);
   } while (dir !== '');
+  // And the functions CDK apps define (their stacks name the handler's file).
+  for (const app of cdkApps(project, file)) pushAll(out, cdkFunctions(project, app));
   return out;
 }
 
@@ -263,6 +278,8 @@ export function lambdaExport(q: ExportQuestion): Path[] | null {
       else if (e.kind === 'schedule') {
         paths.push(toPath(entry(CRON_SCHEDULE, CRON_SCHEDULE.messages.lambda(what, e.expression ?? '?'), value, { platform: 'an AWS Lambda function', ...(e.schedule ? { schedule: e.schedule } : {}) }), file));
       } else if (e.kind === 'storage') paths.push(storagePath(q, what, value, fn.template));
+      else if (e.kind === 'workflow') paths.push(toPath(entry(STEP_FUNCTIONS, STEP_FUNCTIONS.messages.standard(what), value, { platform: 'an AWS Lambda function' }), file));
+      else if (e.kind === 'express-workflow') paths.push(openPath(STEP_FUNCTIONS, STEP_FUNCTIONS.messages.express(what), file, line));
       else paths.push(toPath(entry(QUEUE_WORKER, QUEUE_WORKER.messages.lambda(what), value), file));
     }
     if (fn.events.length === 0) paths.push(openPath(NO_ENTRY_POINT, NO_ENTRY_POINT.messages.lambdaWithoutEvents(exportName, file, fn.template), file, line));
