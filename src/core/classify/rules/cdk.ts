@@ -48,15 +48,21 @@ export function cdkFunctions(project: ProjectIndex, appDir: string): LambdaFunct
 
 /** The folders of the CDK apps (a cdk.json) a file may belong to: its own folder and those above it, and every app the scan listed. */
 export function cdkApps(project: ProjectIndex, file: string): string[] {
-  const apps = new Set<string>();
-  for (const config of project.source.configFiles ?? []) if (/(^|\/)cdk\.json$/.test(config)) apps.add(dirname(config));
+  let known = appDirs.get(project);
+  if (!known) appDirs.set(project, (known = { listed: (project.source.configFiles ?? []).filter((c) => /(^|\/)cdk\.json$/.test(c)).map(dirname), probed: new Map() }));
+  const apps = new Set(known.listed);
   let dir = file;
   do {
     dir = dirname(dir);
-    if (!apps.has(dir) && project.text(dir === '' ? 'cdk.json' : `${dir}/cdk.json`) !== undefined) apps.add(dir);
+    let has = known.probed.get(dir);
+    if (has === undefined) known.probed.set(dir, (has = project.text(dir === '' ? 'cdk.json' : `${dir}/cdk.json`) !== undefined));
+    if (has) apps.add(dir);
   } while (dir !== '');
   return [...apps];
 }
+
+/** Per project: the app folders the scan listed, and whether a folder has a cdk.json, once asked. */
+const appDirs = new WeakMap<ProjectIndex, { listed: string[]; probed: Map<string, boolean> }>();
 
 function functionsIn(fi: SyntaxModel, appDir: string): LambdaFunction[] {
   const src = (n: Node) => fi.text.slice(n.range[0], n.range[1]);
