@@ -148,6 +148,9 @@ class AnswerFlow {
           if (!flows) this.places.set(place, (flows = new Map()));
           for (const [call, f] of incoming) {
             if (flows.has(call)) continue;
+            // A copy (`Object.keys(json)`, `xs.join(', ')`, a template) made before the answer was written
+            // into what it copies, and never made again after, holds none of it.
+            if (this.copiedBefore(s.source, f.at)) continue;
             // A step written before the place it reads took the answer is an alias made ahead of it
             // (`const session = { history }`, then `history.push(answer)`): the answer's way back is where
             // it entered, so the evidence keeps that line.
@@ -159,6 +162,21 @@ class AnswerFlow {
       }
       if (!changed) break;
     }
+  }
+
+  /**
+   * Whether `source` makes a new value from what it reads (keys, a string, a new array) before `written`
+   * and not again after it: in the same function, earlier in the text, with no loop (or iterating
+   * callback) around both. A for…of's iterable is made once, before its iterations.
+   */
+  private copiedBefore(source: Node, written: Node): boolean {
+    if (!isCopy(unwrap(source, 'value')) || source.range[1] > written.range[0]) return false;
+    if (this.model.functionOf(source) !== this.model.functionOf(written)) return false;
+    for (let child: Node = source, p = this.model.parents.get(source); p && !isFunctionLike(p); child = p, p = this.model.parents.get(p)) {
+      const iterable = (p.type === T.ForOfStatement || p.type === T.ForInStatement) && p.right === child;
+      if (!iterable && (isLoop(p) || this.isIteratingCallback(p)) && within(written, p)) return false;
+    }
+    return true;
   }
 
   /** The answers an expression carries, by the call they entered through. */
@@ -550,6 +568,24 @@ class AnswerFlow {
     const s = this.model.src(n).replace(/\s+/g, ' ');
     return s.length > 60 ? s.slice(0, 57) + '…' : s;
   }
+}
+
+/** Calls that make a new value from their argument or receiver: the keys, a string, a new array. */
+const COPYING_FUNCTIONS = new Set(['Object.keys', 'Object.values', 'Object.entries', 'Array.from', 'JSON.stringify', 'structuredClone', 'String']);
+const COPYING_METHODS = new Set(['join', 'slice', 'concat', 'map', 'filter', 'toString', 'trim', 'toLowerCase', 'toUpperCase', 'flat', 'toSorted', 'toReversed']);
+
+/** An expression whose value is a copy of what it reads, not a reference to it. */
+function isCopy(n: Node): boolean {
+  if (n.type === T.TemplateLiteral) return n.expressions.length > 0;
+  if (n.type === T.BinaryExpression) return true;
+  if (n.type !== T.CallExpression) return false;
+  const callee = unwrap(n.callee, 'value');
+  if (callee.type === T.Identifier) return COPYING_FUNCTIONS.has(callee.name);
+  if (callee.type !== T.MemberExpression) return false;
+  const method = propertyName(callee.property, callee.computed);
+  if (!method) return false;
+  if (callee.object.type === T.Identifier && COPYING_FUNCTIONS.has(`${callee.object.name}.${method}`)) return true;
+  return COPYING_METHODS.has(method);
 }
 
 function isLoop(n: Node): boolean {
