@@ -172,9 +172,17 @@ class AnswerFlow {
   private copiedBefore(source: Node, written: Node): boolean {
     if (!isCopy(unwrap(source, 'value')) || source.range[1] > written.range[0]) return false;
     if (this.model.functionOf(source) !== this.model.functionOf(written)) return false;
+    // The copied values that hold answers: a loop that declares them afresh each iteration (`const`,
+    // `let`) writes the next iteration's answers into new ones.
+    const carriers: Binding[] = [];
+    visit(source, (n) => {
+      const b = n.type === T.Identifier && !this.model.declares(n) ? this.model.bindingOf(n) : undefined;
+      if (b && this.places.has(b)) carriers.push(b);
+    });
     for (let child: Node = source, p = this.model.parents.get(source); p && !isFunctionLike(p); child = p, p = this.model.parents.get(p)) {
       const iterable = (p.type === T.ForOfStatement || p.type === T.ForInStatement) && p.right === child;
-      if (!iterable && (isLoop(p) || this.isIteratingCallback(p)) && within(written, p)) return false;
+      const fresh = carriers.length > 0 && carriers.every((b) => b.kind !== 'var' && b.id !== undefined && within(b.id, p));
+      if (!iterable && !fresh && (isLoop(p) || this.isIteratingCallback(p)) && within(written, p)) return false;
     }
     return true;
   }
