@@ -63,6 +63,9 @@ const analyses = new WeakMap<SyntaxModel, { calls: readonly Call[]; flow: Answer
 
 /** The dependence of `call` (one of `llmCalls`, the LLM calls detected in the model's file), or null. */
 export function dependenceOf(model: SyntaxModel, call: Call, llmCalls: readonly Call[]): Dependence | null {
+  // The same list asked with again (once per call of a file): found by identity, not compared call by call.
+  const same = byList.get(llmCalls);
+  if (same && same.model === model) return same.flow.dependenceOf(call);
   let known = analyses.get(model);
   if (!known) analyses.set(model, (known = []));
   let entry = known.find((k) => sameCalls(k.calls, llmCalls));
@@ -71,8 +74,12 @@ export function dependenceOf(model: SyntaxModel, call: Call, llmCalls: readonly 
     known.unshift(entry);
     known.length = Math.min(known.length, 2);
   }
+  byList.set(llmCalls, { model, flow: entry.flow });
   return entry.flow.dependenceOf(call);
 }
+
+/** The analysis last made for a list of calls, by the list itself. */
+const byList = new WeakMap<readonly Call[], { model: SyntaxModel; flow: AnswerFlow }>();
 
 function sameCalls(a: readonly Call[], b: readonly Call[]): boolean {
   return a === b || (a.length === b.length && a.every((c, i) => c === b[i]));

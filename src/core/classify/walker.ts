@@ -124,8 +124,13 @@ export class Walker {
     return null;
   }
 
+  /** What runs a module's top-level code: asked once per module (a file of 4,000 top-level calls asks for each). */
   private topLevelPaths(fi: SyntaxModel, file: string, depth: number, visiting: Set<Node>): Path[] {
     if (isTestFile(file)) return [excludedPath(file)];
+    return this.guarded(fi.ast, depth, visiting, () => this.topLevelPathsUncached(fi, file, depth, visiting));
+  }
+
+  private topLevelPathsUncached(fi: SyntaxModel, file: string, depth: number, visiting: Set<Node>): Path[] {
     const q = { ...this.context(depth, visiting), fi, file };
     for (const ask of this.hooks.moduleEntries) {
       const found = ask(q);

@@ -1,6 +1,6 @@
 // Rewrites to the batch path. Each strategy proves its shape or refuses with a reason the user sees.
 import type { CallSite, Fix, FixSummary, TextEdit } from '../model';
-import type { TSESTree } from '../parse/parse';
+import { parseSource, type TSESTree } from '../parse/parse';
 import { checkLoopHoist, LOOP_HOIST, NOT_PER_ITEM } from './loopHoist';
 import { BATCH_QUEUE, checkBatchQueue, IN_LOOP } from './batchQueue';
 import { BATCH_CALL, checkLangChainBatch } from './langchainBatch';
@@ -70,7 +70,7 @@ function choose(file: string, text: string, site: CallSite, helperPath: string, 
 export function fixableStrategy(req: { file: string; text: string; site: CallSite; ast?: TSESTree.Program; projectModuleStyle?: ModuleStyle; modules?: ModuleLookup; sdkFor?: (provider: RewriteProvider) => SdkVersion | undefined }): FixSummary | { refused: string } {
   // The same LF view planFix uses, so the audit offers exactly the fixes that can be planned (the AST's offsets are the file's).
   const lf = inLfView(req.text, req.site);
-  const { strategy, check } = choose(req.file, lf.text, lf.site, 'batchwise/openaiBatch.ts', lf.text === req.text ? req.ast : undefined, req.projectModuleStyle, req.modules);
+  const { strategy, check } = choose(req.file, lf.text, lf.site, 'batchwise/openaiBatch.ts', lf.text === req.text ? req.ast : lfParse(req.file, lf.text), req.projectModuleStyle, req.modules);
   if (!check.ok) return { refused: check.reason };
   const sdk = req.sdkFor?.(check.plan.helperKind);
   if (req.sdkFor && !sdk && bridgeOf(check.plan)) return { refused: officialClientMissing(check.plan.helperKind) };
@@ -96,10 +96,26 @@ export function planFix(req: FixRequest): FixPlan {
   return { ok: true, fix: { ...plan.fix, edits } };
 }
 
+/**
+ * The last LF view made, and its parse: the audit checks every call of a file in turn, and a CRLF file
+ * of 2,000 calls was converted and parsed again for each (minutes, not a second).
+ */
+let lastView: { text: string; view: ReturnType<typeof lfView> } | null = null;
+let lastParse: { file: string; text: string; ast: TSESTree.Program | undefined } | null = null;
+
+function lfParse(file: string, text: string): TSESTree.Program | undefined {
+  if (lastParse?.file !== file || lastParse.text !== text) {
+    const parsed = parseSource(file, text);
+    lastParse = { file, text, ast: parsed.ok ? parsed.ast : undefined };
+  }
+  return lastParse.ast;
+}
+
 /** The text and site as strategies see them: '\n' breaks, the site's offsets moved to match. */
 function inLfView(text: string, site: CallSite) {
   if (!text.includes('\r')) return { text, site, toOriginal: (o: number) => o };
-  const view = lfView(text);
+  if (lastView?.text !== text) lastView = { text, view: lfView(text) };
+  const view = lastView.view;
   return { text: view.text, site: { ...site, range: [view.toView(site.range[0]), view.toView(site.range[1])] as [number, number] }, toOriginal: view.toOriginal };
 }
 

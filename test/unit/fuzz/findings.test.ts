@@ -40,6 +40,17 @@ test('a file with 1,000 LLM calls, each in its own loop, is audited, every call 
   // How long it takes is bench/fuzz.ts's figure (the slice fails any input over 2 s of CPU).
 });
 
+test('a CRLF file with 1,000 LLM calls, each in its own loop: every call is found and offered its fix, through one LF view', () => {
+  // Seed 20261207, input 587: each call's fix check converted the whole file to LF and parsed it again
+  // (2,000 calls: over 13 minutes); the view and its parse are now made once for the file.
+  const calls = Array.from({ length: 1000 }, (_, i) => `for (const item of ['a${i}']) { await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: item }] }); }`);
+  const text = `import OpenAI from 'openai';\r\nconst client = new OpenAI();\r\n${calls.join('\r\n')}\r\n`;
+  const outcome = runPipeline({ seed: 0, index: 0, origin: 'distilled', files: { 'loops.mjs': text }, target: 'loops.mjs', kinds: [], mutations: [] });
+  assert.deepEqual(outcome.failures, []);
+  assert.equal(outcome.findings, 1000);
+  assert.equal(outcome.fixesOffered, 1000);
+});
+
 test('a tsconfig.json nested deeper than TypeScript’s parser follows does not stop the audit', () => {
   // Reading the module settings for the fix check ran TypeScript's config parser out of stack.
   const files = {
