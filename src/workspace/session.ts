@@ -238,6 +238,8 @@ export class WorkspaceSession {
       helperPathExplicit: chosen.source !== null && chosen.path !== DEFAULT_HELPER_PATH,
       readExisting: (p) => this.readAny(p),
       modules: analyzer.modules,
+      // The tree the analysis made, when it was made from this text.
+      ast: analyzer.project.get(file)?.text === text ? analyzer.project.get(file)?.ast : undefined,
     });
     // Files are created only inside the root, never through a symbolic link out of it, never over a file.
     const outside = plan.ok ? plan.fix.createFiles.map((c) => creationProblem(this.root, c.path)).find(Boolean) : undefined;

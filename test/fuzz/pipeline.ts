@@ -300,7 +300,8 @@ function checkFix(input: FuzzInput, analyzer: Analyzer, finding: Finding, read: 
       outcome.refusals.push('the call is not found again in its file');
       return [fixing()];
     }
-    plan = planFix({ file, text, site: call.site, helperPath: helperPathFor(file), helperPathExplicit: false, readExisting: read, modules: analyzer.modules });
+    const model = analyzer.project.get(file);
+    plan = planFix({ file, text, site: call.site, helperPath: helperPathFor(file), helperPathExplicit: false, readExisting: read, modules: analyzer.modules, ast: model?.text === text ? model.ast : undefined });
     if (!plan.ok) {
       outcome.refusals.push(plan.reason);
       return [fixing()];

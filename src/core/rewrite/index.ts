@@ -27,6 +27,8 @@ export interface FixRequest {
    * fix is refused. A default path moves inside the project's source folder instead.
    */
   helperPathExplicit?: boolean;
+  /** The file's syntax tree as the analysis parsed it from `text`, when there is one (saves a parse). */
+  ast?: TSESTree.Program;
   /** The project's other modules, parsed: lets the fix follow an imported function to what it returns. */
   modules?: ModuleLookup;
   /** The helper's current content when a file is already there (for the path this fix needs). */
@@ -88,7 +90,7 @@ export function fixableStrategy(req: { file: string; text: string; site: CallSit
 export function planFix(req: FixRequest): FixPlan {
   const lf = inLfView(req.text, req.site);
   const eol = lineEndingOf(req.text);
-  const plan = planFixOnLf({ ...req, text: lf.text, site: lf.site }, eol);
+  const plan = planFixOnLf({ ...req, text: lf.text, site: lf.site, ast: lf.text === req.text ? req.ast : lfParse(req.file, lf.text) }, eol);
   if (!plan.ok) return plan;
   const edits = plan.fix.edits.map((e) => ({ range: [lf.toOriginal(e.range[0]), lf.toOriginal(e.range[1])] as [number, number], newText: withLineEnding(e.newText, eol) }));
   const problem = editsProblem(req.text.length, edits);
@@ -140,7 +142,8 @@ function planFixOnLf(req: FixRequest, eol: LineEnding): FixPlan {
     if (!placed.ok) return placed;
     helperPath = placed.helperPath;
   }
-  const { strategy, check } = choose(req.file, req.text, req.site, helperPath, undefined, style, req.modules);
+  // The analysis's tree fits only the text it was parsed from (an LF view of a CRLF file is parsed here).
+  const { strategy, check } = choose(req.file, req.text, req.site, helperPath, req.ast, style, req.modules);
   if (!check.ok) return check;
   const plan = check.plan;
   // The helper is written for the SDK version the project compiles against, or refused where none fits.
