@@ -43,6 +43,12 @@ export function checkBatchQueue(file: string, text: string, site: CallSite, open
   // A queue's promise has then/catch/finally; the SDK's extras (withResponse, asResponse) it has not.
   const extra = promiseExtra(call, facts);
   if (extra) return refuse(`the call's promise is used for more than its result (.${extra}); the queue resolves with the result only`);
+  // A Gemini answer read from a batch lacks the HTTP response the SDK adds to a synchronous one: only
+  // an answer read field by field (`r.text`) is the same.
+  if (endpoint.provider === 'google') {
+    const whole = wholeAnswerUse(call, facts);
+    if (whole) return refuse(`the answer is used whole (${whole}); a Gemini answer from a batch lacks the \`sdkHttpResponse\` the SDK adds to a synchronous one, so it would differ; read its fields (\`response.text\`) into a variable first to get a fix`);
+  }
 
   // Once per call of a function, not per iteration of a loop (one request per batch, one after another).
   let fn: Node | null = null;
@@ -385,4 +391,29 @@ function notConstant(init: TSESTree.NewExpression, facts: FileFacts): string | n
     return false;
   });
   return problem;
+}
+
+/**
+ * Where the call's answer is used as a whole, not only through its fields: returned, passed on, spread,
+ * or held by a variable that is (null when every use reads a field of it).
+ */
+function wholeAnswerUse(call: TSESTree.CallExpression, facts: FileFacts): string | null {
+  const awaited = facts.parents.get(call);
+  if (awaited?.type !== T.AwaitExpression) return `\`${facts.quote(call)}\` is not awaited where it is made`;
+  const holder = facts.parents.get(awaited);
+  if (holder?.type === T.MemberExpression && holder.object === awaited) return null;
+  if (holder?.type === T.VariableDeclarator && holder.init === awaited && holder.id.type === T.Identifier) {
+    const b = facts.bindingOf(holder.id);
+    for (const ref of b ? facts.referencesOf(b) : []) {
+      const p = facts.parents.get(ref);
+      if (!(p?.type === T.MemberExpression && p.object === ref && propertyName(p.property, p.computed) !== 'sdkHttpResponse')) return `\`${facts.quote(p ?? ref)}\`, line ${facts.line(ref)}`;
+    }
+    return null;
+  }
+  // Destructured fields (`const { text } = await …`) are fields.
+  if (holder?.type === T.VariableDeclarator && holder.init === awaited && holder.id.type === T.ObjectPattern) {
+    return holder.id.properties.every((p) => p.type === T.Property && propertyName(p.key, p.computed) !== 'sdkHttpResponse') ? null : `\`${facts.quote(holder.id)}\``;
+  }
+  if (holder?.type === T.ExpressionStatement) return null;
+  return `\`${facts.quote(holder ?? awaited)}\`, line ${facts.line(awaited)}`;
 }

@@ -158,6 +158,19 @@ test('a call of the legacy @google/generative-ai SDK is refused, naming @google/
   assert.match(refusal(text), /legacy `@google\/generative-ai` SDK, which has no batch API; batch mode is in its successor `@google\/genai`/);
 });
 
+test('batch queue: a Gemini answer a handler uses whole (returned, logged as JSON) is refused; one read field by field is gathered', () => {
+  // Found by the differential generator (seed 20251, 56): `return await ai.models.generateContent(…)`
+  // printed as JSON lost the sdkHttpResponse the synchronous answer carries.
+  const handler = (body: string) =>
+    `import { EventEmitter } from 'node:events';\nimport { GoogleGenAI } from '@google/genai';\nconst ai = new GoogleGenAI({ apiKey: 'k' });\nconst events = new EventEmitter();\nevents.on('doc', async (doc: string) => {\n${body}\n});\n`;
+  const call = `await ai.models.generateContent({ model: 'gemini-2.5-flash', contents: doc })`;
+  assert.match(refusal(handler(`  console.log(JSON.stringify(${call}));`)), /the answer is used whole .*lacks the `sdkHttpResponse`/);
+  assert.match(refusal(handler(`  const r = ${call};\n  console.log(JSON.stringify(r));`)), /the answer is used whole \(`JSON\.stringify\(r\)`, line 7\)/);
+  const [finding] = findings('main.ts', handler(`  const r = ${call};\n  console.log(r.text);`));
+  const plan = planFix({ file: 'main.ts', text: handler(`  const r = ${call};\n  console.log(r.text);`), site: finding!.site, helperPath: 'batchwise/openaiBatch.ts' });
+  assert.ok(plan.ok && plan.fix.strategy === 'batch-queue', plan.ok ? plan.fix.strategy : plan.reason);
+});
+
 test('code that reads the HTTP response the SDK adds to a synchronous answer is refused: a batch answer has none', () => {
   const text = loop("new GoogleGenAI({ apiKey: 'k' })").replace('console.log(r.text);', 'console.log(r.text, r.sdkHttpResponse?.headers);');
   assert.match(refusal(text), /reads `r\.sdkHttpResponse`.*an answer from a batch has none/);
