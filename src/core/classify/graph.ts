@@ -608,22 +608,49 @@ export function commonJsExportName(fi: SyntaxModel, node: Node): string | null {
 export function exportNamesOf(fi: SyntaxModel, fn: Node, name: string | null): string[] {
   const names = new Set<string>();
   const holder = fi.parents.get(fn);
+  const index = exportIndex(fi);
   const exports = fi.exports();
-  for (const e of exports) {
-    // `export function f`, `export const f = fn`, `export default <fn>`, `exports.g = fn`: this very value.
-    if (e.kind === 'declaration' && (e.declaration === fn || (holder?.type === T.VariableDeclarator && e.declaration === holder))) names.add(e.exported);
-    else if (e.kind === 'value' && e.value === fn) names.add(e.exported);
-  }
+  // `export function f`, `export const f = fn`, `export default <fn>`, `exports.g = fn`: this very value.
+  const direct = [...(index.declared.get(fn) ?? []), ...(holder?.type === T.VariableDeclarator ? (index.declared.get(holder) ?? []) : []), ...(index.valued.get(fn) ?? [])];
+  for (const i of direct.sort((a, b) => a - b)) names.add(exportedName(exports[i]));
   // `exports.g = fn` anywhere in the file, not only at the top.
   const assigned = commonJsExportName(fi, fn);
   if (assigned) names.add(assigned);
   if (name === null) return [...names];
-  for (const e of exports) {
-    // `export { f as g }`, `export default f`, `module.exports = { g: f }`: by name.
-    if (e.kind === 'name' && e.local.name === name) names.add(e.exported);
-    else if (e.kind === 'value' && e.value.type === T.Identifier && e.value.name === name) names.add(e.exported);
-  }
+  // `export { f as g }`, `export default f`, `module.exports = { g: f }`: by name.
+  for (const i of index.named.get(name) ?? []) names.add(exportedName(exports[i]));
   return [...names];
+}
+
+/**
+ * A module's exports by what they export, as indexes into `fi.exports()`: each function asked about
+ * looked through every export (a file of 4,000 exported functions: 16 million steps).
+ */
+function exportIndex(fi: SyntaxModel): { declared: Map<Node, number[]>; valued: Map<Node, number[]>; named: Map<string, number[]> } {
+  let index = exportIndexes.get(fi);
+  if (index) return index;
+  index = { declared: new Map(), valued: new Map(), named: new Map() };
+  const push = <K>(map: Map<K, number[]>, key: K, i: number) => {
+    const list = map.get(key);
+    if (list) list.push(i);
+    else map.set(key, [i]);
+  };
+  fi.exports().forEach((e, i) => {
+    if (e.kind === 'declaration') push(index!.declared, e.declaration, i);
+    else if (e.kind === 'value') {
+      push(index!.valued, e.value, i);
+      if (e.value.type === T.Identifier) push(index!.named, e.value.name, i);
+    } else if (e.kind === 'name') push(index!.named, e.local.name, i);
+  });
+  exportIndexes.set(fi, index);
+  return index;
+}
+
+const exportIndexes = new WeakMap<SyntaxModel, ReturnType<typeof exportIndex>>();
+
+/** The name an indexed export goes by (the index holds no `export *`). */
+function exportedName(e: ReturnType<SyntaxModel['exports']>[number]): string {
+  return 'exported' in e ? e.exported : '*';
 }
 
 /** The text an import of `file` must contain: its base name, or its folder's for an index file. */

@@ -328,6 +328,15 @@ function lambdaEventType(fi: SyntaxModel, exportName: string, value: Node): { ty
   return param && 'typeAnnotation' in param ? named(param.typeAnnotation?.typeAnnotation) : null;
 }
 
+/** Whether the module's text names aws-lambda: asked once per module, not once per export (a file of 4,000 exports). */
+function mentionsAwsLambda(fi: SyntaxModel): boolean {
+  let known = awsLambdaText.get(fi);
+  if (known === undefined) awsLambdaText.set(fi, (known = fi.text.includes('aws-lambda')));
+  return known;
+}
+
+const awsLambdaText = new WeakMap<SyntaxModel, boolean>();
+
 function isFunction(n: Node | undefined): n is TSESTree.ArrowFunctionExpression | TSESTree.FunctionExpression | TSESTree.FunctionDeclaration {
   return n?.type === T.ArrowFunctionExpression || n?.type === T.FunctionExpression || n?.type === T.FunctionDeclaration;
 }
@@ -339,7 +348,7 @@ function isFunction(n: Node | undefined): n is TSESTree.ArrowFunctionExpression 
  */
 export function typedLambda(q: ExportQuestion): Path[] | null {
   const { file, exportName, value, fi } = q;
-  if (!fi.text.includes('aws-lambda')) return null;
+  if (!mentionsAwsLambda(fi)) return null;
   const found = lambdaEventType(fi, exportName, value);
   if (!found) return null;
   const what = `AWS Lambda \`${exportName}\` in ${file}:${value.loc.start.line}, written for the \`${found.type}\` event of aws-lambda`;
