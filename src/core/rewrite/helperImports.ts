@@ -31,8 +31,20 @@ function requiredSpecifier(init: Node | null | undefined): string | null {
   return arg?.type === T.Literal && typeof arg.value === 'string' ? arg.value : null;
 }
 
+type Existing = { node: Node; names: Map<string, string>; insertAt: number | null; cjs: boolean } | null;
+
+/** Per program and specifier: the fix check asks for every call of a file, and the top level of a file of 4,000 loops is 4,000 statements long. */
+const existingByProgram = new WeakMap<TSESTree.Program, Map<string, Existing>>();
+
 /** The file's own declaration importing from `specifier`, with the named bindings it has. */
-function existingDeclaration(program: TSESTree.Program, specifier: string): { node: Node; names: Map<string, string>; insertAt: number | null; cjs: boolean } | null {
+function existingDeclaration(program: TSESTree.Program, specifier: string): Existing {
+  let bySpecifier = existingByProgram.get(program);
+  if (!bySpecifier) existingByProgram.set(program, (bySpecifier = new Map()));
+  if (!bySpecifier.has(specifier)) bySpecifier.set(specifier, findExistingDeclaration(program, specifier));
+  return bySpecifier.get(specifier)!;
+}
+
+function findExistingDeclaration(program: TSESTree.Program, specifier: string): Existing {
   for (const s of program.body) {
     if (s.type === T.ImportDeclaration && s.importKind !== 'type' && withoutExtension(s.source.value) === withoutExtension(specifier)) {
       const named = s.specifiers.filter((sp): sp is TSESTree.ImportSpecifier => sp.type === T.ImportSpecifier);

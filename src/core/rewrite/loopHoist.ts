@@ -123,12 +123,24 @@ export function relativeImport(fromFile: string, toFile: string, withExtension: 
  * else as the project resolves modules (Node's ES modules need one: .mjs/.mts, a .js file in a
  * "type": "module" package, TypeScript under moduleResolution node16/nodenext in such a package).
  */
+/** The relative specifiers a module imports, read once per module. */
+function relativeImports(program: TSESTree.Program): string[] {
+  let found = relativeByProgram.get(program);
+  if (!found) {
+    found = program.body
+      .filter((s): s is TSESTree.ImportDeclaration => s.type === T.ImportDeclaration)
+      .map((s) => s.source.value)
+      .filter((v) => v.startsWith('.'));
+    relativeByProgram.set(program, found);
+  }
+  return found;
+}
+
+const relativeByProgram = new WeakMap<TSESTree.Program, string[]>();
+
 function importExtension(program: TSESTree.Program, moduleKind: 'cjs' | 'esm', file: string, helperPath: string, style?: ModuleStyle): string | null {
   if (moduleKind === 'cjs') return null;
-  const relative = program.body
-    .filter((s): s is TSESTree.ImportDeclaration => s.type === T.ImportDeclaration)
-    .map((s) => s.source.value)
-    .filter((v) => v.startsWith('.'));
+  const relative = relativeImports(program);
   const needed = /\.m[jt]s$/.test(file) ||
     (relative.length > 0 ? relative.some((v) => /\.[cm]?js$/.test(v)) : tsFileIsNodeEsm(file, style) || jsFileIsEsm(file, style) === true);
   if (!needed) return null;
