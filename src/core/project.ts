@@ -108,6 +108,9 @@ export function scanSpecifiers(text: string): { specifiers: string[]; exact: boo
   return { specifiers, exact };
 }
 
+/** The largest configuration file a rule reads (characters). */
+export const MAX_CONFIG_CHARS = 256_000;
+
 export class ProjectIndex {
   private readonly cache = new Map<string, SyntaxModel | null>();
   private readonly fileSet: Set<string>;
@@ -258,6 +261,18 @@ export class ProjectIndex {
     if (this.get(file)) return null;
     const error = this.errors.find((e) => e.file === file)?.message;
     return error !== undefined && (error.startsWith('syntax error') || error === TOO_DEEP_TO_PARSE) ? error : null;
+  }
+
+  /**
+   * A configuration file's text (a workflow, serverless.yml, a SAM or promptfoo file) for a rule to read,
+   * or undefined, with an error saying why, when it is larger than hand-written configuration gets: a
+   * YAML parse of a 1 MB file took 5 s.
+   */
+  configText(file: string): string | undefined {
+    const text = this.text(file);
+    if (text === undefined || text.length <= MAX_CONFIG_CHARS) return text;
+    this.report(file, `skipped: ${(text.length / 1e6).toFixed(1)} MB is too large for a hand-written configuration file (over ${MAX_CONFIG_CHARS / 1000} KB), so what it configures is not read`);
+    return undefined;
   }
 
   /** An error of the analysis about a file, or one line of it (a call): recorded once, reported with the findings. */

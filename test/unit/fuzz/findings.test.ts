@@ -51,6 +51,22 @@ test('a CRLF file with 1,000 LLM calls, each in its own loop: every call is foun
   assert.equal(outcome.fixesOffered, 1000);
 });
 
+test('a workflow file larger than hand-written configuration is reported and not read; the audit goes on', () => {
+  // Seed 20261206, input 63336: a 1 MB .github/workflows/ci.yml (JSON in YAML) took 5.6 s to parse.
+  const huge = `{"name": "ci", "on": {"schedule": [{"cron": "0 3 * * *"}]}, "jobs": {"a": {"steps": [${Array.from({ length: 16000 }, (_, i) => `{"run": "echo step ${i}"}`).join(', ')}]}}}`;
+  assert.ok(huge.length > 256_000);
+  const files: Record<string, string> = {
+    '.github/workflows/ci.yml': huge,
+    'app/api/cron/digest/route.ts': `import OpenAI from 'openai';\nconst client = new OpenAI();\nexport async function GET() {\n  const r = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'digest' }] });\n  return Response.json(r);\n}\n`,
+  };
+  const project = { files: ['app/api/cron/digest/route.ts'], configFiles: ['.github/workflows/ci.yml'], read: (p: string) => files[p] };
+  const result = new Analyzer(project, DEFAULT_OPTIONS).run();
+  assert.equal(result.findings.length, 1);
+  const error = result.errors.find((e) => e.file === '.github/workflows/ci.yml');
+  assert.ok(error, JSON.stringify(result.errors));
+  assert.match(error.message, /too large for a hand-written configuration file/);
+});
+
 test('a tsconfig.json nested deeper than TypeScript’s parser follows does not stop the audit', () => {
   // Reading the module settings for the fix check ran TypeScript's config parser out of stack.
   const files = {

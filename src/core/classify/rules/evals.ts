@@ -58,7 +58,7 @@ const promptfooByProject = new WeakMap<ProjectIndex, Set<string>>();
 function promptfooFiles(project: ProjectIndex): Set<string> {
   let found = promptfooByProject.get(project);
   if (!found) {
-    found = readPromptfooFiles(project.source.configFiles ?? [], (p) => project.text(p), (from, spec) => project.resolveImport(from, spec));
+    found = readPromptfooFiles(project.source.configFiles ?? [], (p) => project.configText(p), (from, spec) => project.resolveImport(from, spec));
     promptfooByProject.set(project, found);
   }
   return found;

@@ -122,7 +122,7 @@ const workflowsByProject = new WeakMap<ProjectIndex, ScheduledWorkflow[]>();
 
 function workflowsOf(project: ProjectIndex): ScheduledWorkflow[] {
   let found = workflowsByProject.get(project);
-  if (!found) workflowsByProject.set(project, (found = readScheduledWorkflows(project.source.configFiles ?? [], (p) => project.text(p))));
+  if (!found) workflowsByProject.set(project, (found = readScheduledWorkflows(project.source.configFiles ?? [], (p) => project.configText(p))));
   return found;
 }
 

@@ -249,8 +249,8 @@ function lambdaFunctions(project: ProjectIndex, file: string): LambdaFunction[] 
     if (!fns) {
       const at = (name: string) => (dir === '' ? name : `${dir}/${name}`);
       fns = [];
-      for (const name of ['serverless.yml', 'serverless.yaml']) pushAll(fns, readServerlessFunctions(at(name), project.text(at(name)), dir));
-      for (const name of ['template.yaml', 'template.yml']) pushAll(fns, readSamFunctions(at(name), project.text(at(name)), dir));
+      for (const name of ['serverless.yml', 'serverless.yaml']) pushAll(fns, readServerlessFunctions(at(name), project.configText(at(name)), dir));
+      for (const name of ['template.yaml', 'template.yml']) pushAll(fns, readSamFunctions(at(name), project.configText(at(name)), dir));
       byDir.set(dir, fns);
     }
     pushAll(out, fns);
