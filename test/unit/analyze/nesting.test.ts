@@ -67,6 +67,20 @@ test('nested `async function` bodies, whose parse time doubles per level, are co
   assert.equal(asyncFunctionNesting('const f = async function ({ a = {} } = {}, [b] = []) { return async function () { x(); }; };'), 2);
 });
 
+test('an async function called straight after its body nests the call\'s arguments in it: the chain is counted and bounded', () => {
+  // Fuzz seed 20261206, input 81432: LINE SEPARATORs re-encoded as latin1 became `(`, joining 300 async
+  // function declarations into `async function f3() {…}(async function f4() {…}(…))`. TypeScript's parse
+  // time doubles per level (depth 23: 1.6 s, 30: 86 s); the audit never ended.
+  const chain = (n: number) => "const Anthropic = require('@anthropic-ai/sdk');\n" + 'async function f(item) { return g(item); }('.repeat(n) + '0' + ')'.repeat(n) + ';\n';
+  assert.equal(asyncFunctionNesting(chain(5)), 5);
+  assert.equal(asyncFunctionNesting('async function a() {}\n(async () => { await a(); })();\n'), 1);
+  // Not a call of the function: something else comes between its body and the parenthesis.
+  assert.equal(asyncFunctionNesting('async function a() {}; (b)(c)(d)'), 1);
+  assert.equal(parseSource('lib/a.js', chain(MAX_ASYNC_FUNCTION_NESTING)).ok, true);
+  const over = parseSource('lib/a.js', chain(40));
+  assert.equal(!over.ok && over.message, TOO_MANY_ASYNC_FUNCTIONS);
+});
+
 test('past the async nesting limit a file is refused with its own reason, up to it the file parses; an audit reports it and goes on', () => {
   const nested = (n: number) => "const Anthropic = require('@anthropic-ai/sdk');\n" + 'exports.t = async function t(a) {\n'.repeat(n) + 'x;\n' + '};\n'.repeat(n);
   const at = parseSource('lib/a.js', nested(MAX_ASYNC_FUNCTION_NESTING));
