@@ -6,7 +6,7 @@
 // job at a time needs more concurrency to fill a batch.
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import { visit, Node } from '../parse/walk';
-import { isFunctionLike, propertyName } from '../syntax/nodes';
+import { isFunctionLike, propertyName, unwrap } from '../syntax/nodes';
 import { FileFacts, ModuleLookup } from './effects';
 import type { CallSite, TextEdit } from '../model';
 import type { ModuleStyle } from './moduleStyle';
@@ -304,7 +304,7 @@ function clientHome(client: Node, fn: Node, facts: FileFacts): ClientHome | stri
   // Made outside the call's function, in a scope it is nested in: one run of that scope, many calls.
   if (!inside(declaration, fn)) return { kind: 'scope', name: client.name, declaration, statements: holder.body, scopeEnd: holder.range[1] };
   // Made on every run of the call's function: a queue there would gather one request. Made again at module level when its settings are constant.
-  const init = unwrapInit(b.declarator.init);
+  const init = unwrap(b.declarator.init);
   if (init.type !== T.NewExpression || init.callee.type !== T.Identifier) return notConst;
   const problem = notConstant(init, facts);
   if (problem) return `the client \`${client.name}\` is made on every run of the function, ${problem}; make it once at module level to get a fix`;
@@ -341,11 +341,6 @@ function instanceHome(client: TSESTree.MemberExpression, fn: Node, facts: FileFa
   const cls = facts.parents.get(body);
   const className = cls && (cls.type === T.ClassDeclaration || cls.type === T.ClassExpression) && cls.id ? cls.id.name : 'instance of the class';
   return { kind: 'member', name: `this.${client.property.name}`, classBody: body, className };
-}
-
-function unwrapInit(n: Node): Node {
-  while (n.type === T.TSAsExpression || n.type === T.TSNonNullExpression || n.type === T.TSSatisfiesExpression) n = n.expression;
-  return n;
 }
 
 const CONSTANT_SHAPES = new Set<string>([

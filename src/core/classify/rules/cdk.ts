@@ -9,6 +9,7 @@ import { dirname, joinPath, ProjectIndex, stripExtension } from '../../project';
 import type { SyntaxModel } from '../../syntax/model';
 import { Node, propertyName } from '../../syntax/nodes';
 import type { LambdaEvent, LambdaFunction } from './serverless';
+import { calleeName, objectProps, stringArg } from './read';
 import { awsScheduleToCron } from './schedules';
 
 /** The constructs that make a Lambda function from code in the project. */
@@ -71,15 +72,18 @@ function functionsIn(fi: SyntaxModel, appDir: string): LambdaFunction[] {
   const calls: TSESTree.CallExpression[] = [];
   // Whether the stack makes a state machine, and whether it is an Express one (a Standard one is the default).
   let stateMachine: 'workflow' | 'express-workflow' | null = null;
+  // What reads a function's ARN (`FunctionName: fn.functionArn` in a definition written as JSON), as written.
+  const arnReaders = new Set<string>();
   visit(fi.ast, (n) => {
+    if (n.type === T.MemberExpression && !n.computed && propertyName(n.property, false) === 'functionArn') arnReaders.add(src(n.object));
     if (n.type === T.NewExpression) {
       news.push(n);
-      if (/StateMachine$/.test(className(n) ?? '')) stateMachine = stateMachine === 'express-workflow' || isExpress(n, fi) ? 'express-workflow' : 'workflow';
+      if (/StateMachine$/.test(calleeName(n) ?? '')) stateMachine = stateMachine === 'express-workflow' || isExpress(n, fi) ? 'express-workflow' : 'workflow';
     } else if (n.type === T.CallExpression) calls.push(n);
     // `const fn = new NodejsFunction(…)` or `this.fn = new NodejsFunction(…)`.
     const [target, value] =
       n.type === T.VariableDeclarator ? [n.id, n.init] : n.type === T.AssignmentExpression && n.operator === '=' ? [n.left, n.right] : [null, null];
-    if (!target || value?.type !== T.NewExpression || !FUNCTION_CLASSES.has(className(value) ?? '')) return;
+    if (!target || value?.type !== T.NewExpression || !FUNCTION_CLASSES.has(calleeName(value) ?? '')) return;
     const handler = lambdaTarget(value, fi, appDir);
     if (handler) made.set(src(target), { ...handler, at: value });
   });
@@ -88,11 +92,11 @@ function functionsIn(fi: SyntaxModel, appDir: string): LambdaFunction[] {
     const refers = (n: Node | undefined) => n !== undefined && src(n) === name;
     const events: LambdaEvent[] = [];
     for (const n of news) {
-      const cls = className(n) ?? '';
-      const options = n.arguments.find((a): a is TSESTree.ObjectExpression => a.type === T.ObjectExpression);
+      const cls = calleeName(n) ?? '';
+      const options = objectProps(n.arguments.find((a) => a.type === T.ObjectExpression));
       const kind = HTTP_CLASSES[cls];
-      if (kind && (n.arguments.some(refers) || (options && refers(prop(options, 'handler'))))) events.push({ kind, type: cls });
-      else if (cls === 'LambdaInvoke' && options && refers(prop(options, 'lambdaFunction'))) events.push({ kind: stateMachine ?? 'workflow', type: 'Step Functions LambdaInvoke' });
+      if (kind && (n.arguments.some(refers) || refers(options.get('handler')))) events.push({ kind, type: cls });
+      else if (cls === 'LambdaInvoke' && refers(options.get('lambdaFunction'))) events.push({ kind: stateMachine ?? 'workflow', type: 'Step Functions LambdaInvoke' });
       else if (cls === 'LambdaSubscription' && refers(n.arguments[0])) events.push({ kind: 'event', type: 'SNS LambdaSubscription' });
       else if (cls === 'LambdaDestination' && refers(n.arguments[0])) events.push({ kind: 'storage', type: 'S3 LambdaDestination' });
       else if (cls === 'LambdaFunction' && refers(n.arguments[0])) events.push(ruleEvent(n, fi, news));
@@ -102,13 +106,13 @@ function functionsIn(fi: SyntaxModel, appDir: string): LambdaFunction[] {
       const method = propertyName(c.callee.property, c.callee.computed);
       const arg = c.arguments[0];
       if (method === 'addEventSource' && arg?.type === T.NewExpression) {
-        const cls = className(arg) ?? 'event source';
+        const cls = calleeName(arg) ?? 'event source';
         events.push({ kind: STORAGE_SOURCES.has(cls) ? 'storage' : 'event', type: cls });
       } else if (method === 'addFunctionUrl') events.push({ kind: 'http', type: 'function URL' });
       else if (method === 'grantInvoke' && stateMachine) events.push({ kind: stateMachine, type: 'Step Functions state machine' });
     }
     // A state machine definition written as JSON (`FunctionName: fn.functionArn`) in a stack that makes one.
-    if (stateMachine && !events.some((e) => e.type.startsWith('Step Functions')) && new RegExp(`${escape(name)}\\s*\\.\\s*functionArn\\b`).test(fi.text)) {
+    if (stateMachine && !events.some((e) => e.type.startsWith('Step Functions')) && arnReaders.has(name)) {
       events.push({ kind: stateMachine, type: 'Step Functions state machine' });
     }
     out.push({ template: fi.file, stem: fn.stem, exportName: fn.exportName, events: dedupe(events) });
@@ -118,23 +122,22 @@ function functionsIn(fi: SyntaxModel, appDir: string): LambdaFunction[] {
 
 /** `new StateMachine(this, id, { stateMachineType: StateMachineType.EXPRESS })` (or the string 'EXPRESS'). */
 function isExpress(n: TSESTree.NewExpression, fi: SyntaxModel): boolean {
-  const options = n.arguments.find((a): a is TSESTree.ObjectExpression => a.type === T.ObjectExpression);
-  const type = options ? prop(options, 'stateMachineType') : undefined;
+  const type = objectProps(n.arguments.find((a) => a.type === T.ObjectExpression)).get('stateMachineType');
   return type !== undefined && /EXPRESS/.test(fi.text.slice(type.range[0], type.range[1]));
 }
 
 /** The handler module (a project path without extension) and export a Lambda construct runs. */
 function lambdaTarget(made: TSESTree.NewExpression, fi: SyntaxModel, appDir: string): { stem: string; exportName: string } | null {
-  const options = made.arguments[2];
-  if (options?.type !== T.ObjectExpression) return null;
-  const handler = stringValue(prop(options, 'handler'));
-  if (className(made) === 'NodejsFunction') {
-    const entry = prop(options, 'entry');
+  if (made.arguments[2]?.type !== T.ObjectExpression) return null;
+  const options = objectProps(made.arguments[2]);
+  const handler = stringArg(options.get('handler'));
+  if (calleeName(made) === 'NodejsFunction') {
+    const entry = options.get('entry');
     const path = entry ? pathValue(entry, fi, appDir) : null;
     return path ? { stem: stripExtension(path), exportName: handler ?? 'handler' } : null;
   }
   // lambda.Function: `code: lambda.Code.fromAsset(dir)` and `handler: 'module.export'`.
-  const code = prop(options, 'code');
+  const code = options.get('code');
   if (!handler || code?.type !== T.CallExpression || code.callee.type !== T.MemberExpression || propertyName(code.callee.property, code.callee.computed) !== 'fromAsset') return null;
   const dir = code.arguments[0] ? pathValue(code.arguments[0], fi, appDir) : null;
   const dot = handler.lastIndexOf('.');
@@ -148,7 +151,7 @@ function lambdaTarget(made: TSESTree.NewExpression, fi: SyntaxModel, appDir: str
  * stack file's folder.
  */
 function pathValue(n: Node, fi: SyntaxModel, appDir: string): string | null {
-  const literal = stringValue(n);
+  const literal = stringArg(n);
   if (literal !== null) return literal.startsWith('/') ? null : joinPath(appDir, literal);
   if (n.type === T.TemplateLiteral && n.expressions.length === 1 && n.expressions[0].type === T.Identifier && n.expressions[0].name === '__dirname' && n.quasis[0].value.cooked === '') {
     return joinPath(dirname(fi.file), n.quasis[1].value.cooked ?? '');
@@ -158,7 +161,7 @@ function pathValue(n: Node, fi: SyntaxModel, appDir: string): string | null {
   if (callee !== 'join' && callee !== 'resolve') return null;
   const [first, ...rest] = n.arguments;
   if (first?.type !== T.Identifier || first.name !== '__dirname') return null;
-  const parts = rest.map(stringValue);
+  const parts = rest.map((a) => stringArg(a));
   if (parts.some((p) => p === null)) return null;
   return joinPath(dirname(fi.file), parts.join('/'));
 }
@@ -169,15 +172,14 @@ function ruleEvent(target: TSESTree.NewExpression, fi: SyntaxModel, news: readon
   // or the one it is added to (`rule.addTarget(new LambdaFunction(fn))`).
   let rule: TSESTree.NewExpression | undefined;
   for (let p = fi.parents.get(target); p && !rule; p = fi.parents.get(p)) {
-    if (p.type === T.NewExpression && /Rule$/.test(className(p) ?? '')) rule = p;
+    if (p.type === T.NewExpression && /Rule$/.test(calleeName(p) ?? '')) rule = p;
     if (p.type === T.CallExpression && p.callee.type === T.MemberExpression && propertyName(p.callee.property, p.callee.computed) === 'addTarget') {
       const owner = fi.text.slice(p.callee.object.range[0], p.callee.object.range[1]);
-      rule = news.find((r) => /Rule$/.test(className(r) ?? '') && declaredAs(r, fi) === owner);
+      rule = news.find((r) => /Rule$/.test(calleeName(r) ?? '') && declaredAs(r, fi) === owner);
       break;
     }
   }
-  const options = rule?.arguments.find((a): a is TSESTree.ObjectExpression => a.type === T.ObjectExpression);
-  const schedule = options ? prop(options, 'schedule') : undefined;
+  const schedule = objectProps(rule?.arguments.find((a) => a.type === T.ObjectExpression)).get('schedule');
   if (!schedule) return { kind: 'event', type: 'EventBridge rule' };
   const expression = scheduleExpression(schedule);
   return { kind: 'schedule', type: 'EventBridge schedule', ...(expression ? { expression, schedule: awsScheduleToCron(expression) } : {}) };
@@ -188,7 +190,7 @@ function scheduleExpression(n: Node): string | undefined {
   if (n.type !== T.CallExpression || n.callee.type !== T.MemberExpression) return undefined;
   const method = propertyName(n.callee.property, n.callee.computed);
   const arg = n.arguments[0];
-  if (method === 'expression') return stringValue(arg) ?? undefined;
+  if (method === 'expression') return stringArg(arg) ?? undefined;
   if (method === 'rate' && arg?.type === T.CallExpression && arg.callee.type === T.MemberExpression) {
     const unit = propertyName(arg.callee.property, arg.callee.computed);
     const amount = arg.arguments[0]?.type === T.Literal ? arg.arguments[0].value : null;
@@ -196,8 +198,9 @@ function scheduleExpression(n: Node): string | undefined {
     if (typeof amount === 'number' && unit && units[unit]) return `rate(${amount} ${units[unit]}${amount === 1 ? '' : 's'})`;
   }
   if (method === 'cron' && arg?.type === T.ObjectExpression) {
-    const field = (key: string, fallback: string) => stringValue(prop(arg, key)) ?? fallback;
-    const weekDay = stringValue(prop(arg, 'weekDay'));
+    const fields = objectProps(arg);
+    const field = (key: string, fallback: string) => stringArg(fields.get(key)) ?? fallback;
+    const weekDay = stringArg(fields.get('weekDay'));
     return `cron(${field('minute', '*')} ${field('hour', '*')} ${weekDay ? '?' : field('day', '*')} ${field('month', '*')} ${weekDay ?? '?'} ${field('year', '*')})`;
   }
   return undefined;
@@ -209,26 +212,6 @@ function declaredAs(n: Node, fi: SyntaxModel): string | null {
   if (p?.type === T.VariableDeclarator && p.init === n) return fi.text.slice(p.id.range[0], p.id.range[1]);
   if (p?.type === T.AssignmentExpression && p.right === n) return fi.text.slice(p.left.range[0], p.left.range[1]);
   return null;
-}
-
-function className(n: TSESTree.NewExpression): string | null {
-  const c = n.callee;
-  return c.type === T.Identifier ? c.name : c.type === T.MemberExpression ? propertyName(c.property, c.computed) : null;
-}
-
-function prop(obj: TSESTree.ObjectExpression, key: string): Node | undefined {
-  for (const p of obj.properties) if (p.type === T.Property && propertyName(p.key, p.computed) === key) return p.value;
-  return undefined;
-}
-
-function stringValue(n: Node | undefined): string | null {
-  if (n?.type === T.Literal && typeof n.value === 'string') return n.value;
-  if (n?.type === T.TemplateLiteral && n.expressions.length === 0) return n.quasis[0].value.cooked ?? null;
-  return null;
-}
-
-function escape(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function dedupe(events: LambdaEvent[]): LambdaEvent[] {
