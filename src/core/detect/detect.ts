@@ -298,6 +298,7 @@ function wrapperCall(fi: SyntaxModel, resolver: Resolver, file: string, node: TS
 function runByBridge(fi: SyntaxModel, call: TSESTree.CallExpression): boolean {
   const thunk = fi.parents.get(call);
   if (thunk?.type !== T.ArrowFunctionExpression || thunk.params.length > 0 || thunk.body !== call) return false;
+  if (queuedByBridge(fi, thunk)) return true;
   for (let n: Node | undefined = fi.parents.get(thunk), depth = 0; n && depth < 8; n = fi.parents.get(n), depth++) {
     if (n.type !== T.CallExpression || n.callee.type !== T.Identifier) continue;
     const imported = fi.bindingOf(n.callee)?.import;
@@ -305,6 +306,18 @@ function runByBridge(fi: SyntaxModel, call: TSESTree.CallExpression): boolean {
     if ((imported?.imported === 'runLangChainBatch' || imported?.imported === 'runLangChainBatchAll') && /(^|\/)langchain(OpenAI|Anthropic)(\.[cm]?[jt]s)?$/.test(imported.source)) return true;
   }
   return false;
+}
+
+/** `queue.add(() => generateText(…))` on a module constant `new AiSdkBatchQueue(…)`, the class imported from Batchwise's AI SDK bridge. */
+function queuedByBridge(fi: SyntaxModel, thunk: TSESTree.ArrowFunctionExpression): boolean {
+  const add = fi.parents.get(thunk);
+  if (add?.type !== T.CallExpression || add.arguments[0] !== thunk || add.callee.type !== T.MemberExpression || add.callee.computed) return false;
+  if (add.callee.property.type !== T.Identifier || add.callee.property.name !== 'add' || add.callee.object.type !== T.Identifier) return false;
+  const queue = fi.bindingOf(add.callee.object);
+  const init = queue?.kind === 'const' ? queue.declarator?.init : null;
+  if (init?.type !== T.NewExpression || init.callee.type !== T.Identifier) return false;
+  const imported = fi.bindingOf(init.callee)?.import;
+  return imported?.imported === 'AiSdkBatchQueue' && /(^|\/)aiSdk(OpenAI|Anthropic)(\.[cm]?[jt]s)?$/.test(imported.source);
 }
 
 function overridden(fi: SyntaxModel, callee: TSESTree.MemberExpression, method: string): boolean {

@@ -133,7 +133,8 @@ export function aiSdkCallProblem(api: string, provider: string, call: TSESTree.C
 }
 
 /** The `openai('gpt-4o')` call making the model, in the options or through a const or a small helper of the file, from a provider instance Batchwise can follow; or why not. */
-function modelProblem(api: string, provider: AiSdkProvider, model: Node, facts: FileFacts): { calls: TSESTree.CallExpression[]; changes?: string } | string {
+function modelProblem(api: string, provider: AiSdkProvider, model: Node, facts: FileFacts, depth = 0): { calls: TSESTree.CallExpression[]; changes?: string } | string {
+  if (depth > 3) return `the model \`${facts.quote(model)}\` is wrapped too many times`;
   const source = PROVIDER_SOURCES[provider];
   const written = `write the model in the call as ${provider}('…')${/embed/.test(api) ? ` or ${provider}.embedding('…')` : ''}, with \`${provider}\` imported from '${source}', to get a fix`;
   const followed = followModel(provider, model, facts);
@@ -157,6 +158,16 @@ function modelProblem(api: string, provider: AiSdkProvider, model: Node, facts: 
       if (problem) return problem;
       changes = fetchChanges(made, facts);
     } else {
+      // A wrapper around a model of the provider (a tracer, a cache, wrapLanguageModel): its request still goes out through `fetch`.
+      const inner = wrappedModel(m);
+      if (inner) {
+        const followedInner = modelProblem(api, provider, inner, facts, depth + 1);
+        if (typeof followedInner !== 'string') {
+          const wrapper = `the model is wrapped by \`${facts.quote(callee)}\` (line ${facts.line(m)}), which Batchwise does not read: what it does around each call (tracing, caching, middleware) now runs while the batch is made, its timings are the batch's, and a request it sends other than the model's own goes out as before`;
+          return { ...followedInner, changes: [followedInner.changes, wrapper].filter(Boolean).join('; ') };
+        }
+        return `the model is \`${facts.quote(m)}\`, a wrapper around a model where ${followedInner.replace(/^the model /, 'the wrapped model ')}`;
+      }
       const created = binding?.kind === 'const' && binding.declarator?.init ? facts.quote(binding.declarator.init) : null;
       return created
         ? `the model comes from \`${created}\`, which Batchwise does not know as an instance of ${source}; ${written}`
@@ -165,6 +176,20 @@ function modelProblem(api: string, provider: AiSdkProvider, model: Node, facts: 
   }
   if (m.arguments.length !== 1 || m.arguments[0].type === T.SpreadElement) return `the model is made with settings (\`${facts.quote(m)}\`) the batch may not follow; ${written}`;
   return { calls: [...calls, m], ...(changes ? { changes } : {}) };
+}
+
+/**
+ * The model a wrapper call is given: its first argument (`traceAISDKModel(openai('…'))`, `cacheModel(model, store)`)
+ * or the `model` of an options object (`wrapLanguageModel({ model, middleware })`), when that is a call or a name.
+ */
+function wrappedModel(call: TSESTree.CallExpression): Node | null {
+  const first = call.arguments[0] ? unwrap(call.arguments[0]) : null;
+  if (first?.type === T.CallExpression || first?.type === T.Identifier) return first;
+  if (first?.type !== T.ObjectExpression) return null;
+  const model = first.properties.find((p): p is TSESTree.Property => p.type === T.Property && propertyName(p.key, p.computed) === 'model');
+  if (!model) return null;
+  const value = model.shorthand ? model.key : unwrap(model.value);
+  return value.type === T.CallExpression || value.type === T.Identifier ? value : null;
 }
 
 /**

@@ -10,12 +10,15 @@ import { isFunctionLike, propertyName, unwrap } from '../syntax/nodes';
 import { FileFacts, ModuleLookup } from './effects';
 import type { CallSite, TextEdit } from '../model';
 import type { ModuleStyle } from './moduleStyle';
-import { callUnderFix, HelperKind, helperPathFor, helperSpecifier, importsDefault, indentLike, isModuleCommonJs, isPLimitLimiter, lastImport, refuse } from './loopHoist';
+import { aiSdkBridgePath, aiSdkReturnsWhole, callUnderFix, CallUnderFix, HelperKind, importExtension, helperPathFor, helperSpecifier, importsDefault, indentLike, isModuleCommonJs, isPLimitLimiter, lastImport, refuse } from './loopHoist';
 import { importEdits, planImports } from './helperImports';
 import { keepComments } from './keepComments';
 import { fileNames } from './names';
 import { queueRunner } from './queueRunner';
 import { statementRemoval } from './lineEndings';
+import { AiSdkCall, aiSdkResultProblem } from './aiSdk';
+import type { AiSdkHelperKind } from './helper';
+import type { QueueRunner } from './queueRunner';
 
 export const BATCH_QUEUE = 'batch-queue';
 export const IN_LOOP = 'the call runs once per iteration of a loop that waits for it; a queue would send one batch per iteration';
@@ -24,9 +27,11 @@ export interface QueuePlan {
   edits: TextEdit[];
   moduleKind: 'cjs' | 'esm';
   helperKind: HelperKind;
-  /** The provider's batch helper, and the queue module beside it. */
+  /** The provider's batch helper, and the queue module beside it (an AI SDK call's queue is in the bridge module). */
   helperPath: string;
-  queuePath: string;
+  queuePath?: string;
+  /** An AI SDK call: the bridge module its queue comes from, which imports the provider's helper. */
+  aiSdk?: { path: string; kind: AiSdkHelperKind; siblingExtension: string };
   /** What the rewrite changes besides when callers get their answer (it is unsafe either way), or null. */
   changes: string | null;
 }
@@ -75,6 +80,7 @@ export function checkBatchQueue(file: string, text: string, site: CallSite, open
   const runs = queueRunner(fn, facts);
   if (!runs.ok) return refuse(runs.reason);
   const runner = runs.runner;
+  if (target.aiSdk) return aiSdkQueue(file, site, target, target.aiSdk, runner, openaiHelperPath, style);
 
   // The queue lives as long as the client: beside a client of the module or of a scope the function runs
   // inside, or at module level with the client made again from constant settings when each batch goes.
@@ -411,4 +417,89 @@ function wholeAnswerUse(call: TSESTree.CallExpression, facts: FileFacts): string
   }
   if (holder?.type === T.ExpressionStatement) return null;
   return `\`${facts.quote(holder ?? awaited)}\`, line ${facts.line(awaited)}`;
+}
+
+/**
+ * An AI SDK call gathered by the bridge's own queue: `queue.add(() => generateText({ … }))` starts the
+ * call at once (its options read then, as before) and holds back the request it sends until the batch.
+ * The code may read only what the AI SDK makes of the answer alone (text, object, usage, …).
+ */
+function aiSdkQueue(file: string, site: CallSite, target: CallUnderFix, aiSdk: AiSdkCall, runner: QueueRunner | null, openaiHelperPath: string, style?: ModuleStyle): QueueCheck {
+  const { parsed, facts, call } = target;
+  const src = (n: Node) => parsed.text.slice(n.range[0], n.range[1]);
+  const read = aiSdkQueueResult(site.api, call, facts);
+  if (read) return refuse(read);
+  const helperKind: HelperKind = aiSdk.provider;
+  const helperPath = helperPathFor(helperKind, openaiHelperPath);
+  const moduleKind = isModuleCommonJs(file, parsed.ast, parsed.text, style) ? 'cjs' : 'esm';
+  const bridge = { path: aiSdkBridgePath(aiSdk.helperKind, helperPath), kind: aiSdk.helperKind, siblingExtension: '' };
+  bridge.siblingExtension = importExtension(parsed.ast, moduleKind, file, bridge.path, style) ?? '';
+  const used = fileNames(parsed.ast);
+  const planned = planImports(parsed.ast, [{ specifier: helperSpecifier(parsed.ast, file, moduleKind, bridge.path, style), name: 'AiSdkBatchQueue' }], used);
+  const [queueClass] = planned.map((p) => p.local);
+  // One queue per file and bridge: a second call site, or a fix applied before, reuses it.
+  let existing: string | null = null;
+  for (const stmt of parsed.ast.body) {
+    if (stmt.type !== T.VariableDeclaration) continue;
+    for (const d of stmt.declarations) {
+      if (d.id.type === T.Identifier && d.init?.type === T.NewExpression && src(d.init.callee) === queueClass) existing = d.id.name;
+    }
+  }
+  let queue = existing;
+  if (!queue) {
+    queue = 'batchwiseAiSdkQueue';
+    for (let i = 2; used.has(queue); i++) queue = `batchwiseAiSdkQueue${i}`;
+  }
+  const [imports, ...inserts] = importEdits(parsed.ast, parsed.text, moduleKind, planned, lastImport(parsed.ast));
+  const edits: TextEdit[] = [{ range: [call.range[0], call.range[1]], newText: `${queue}.add(() => ${src(call)})` }, ...inserts];
+  if (!existing) {
+    const options = runner?.maxRequests !== undefined ? `{ maxRequests: ${runner.maxRequests} }` : '';
+    const declaration = `const ${queue} = new ${queueClass}(${options});`;
+    const last = lastImport(parsed.ast);
+    if (!last) return refuse('the AI SDK function is not imported at the top of the module');
+    const at = last.range[1];
+    if (imports.newText !== '' && imports.range[0] === at) imports.newText += `\n\n${declaration}`;
+    else edits.push({ range: [at, at], newText: `\n\n${declaration}` });
+  }
+  edits.push(imports);
+  for (const hook of runner?.hooks ?? []) {
+    const text = hook.text(queue);
+    if (parsed.text.includes(text.trim())) continue;
+    const same = edits.find((e) => e.range[0] === hook.at && e.range[1] === hook.at);
+    if (same) same.newText += text;
+    else edits.push({ range: [hook.at, hook.at], newText: text });
+  }
+  return {
+    ok: true,
+    plan: { edits: keepComments(parsed.text, parsed.ast.comments ?? [], edits), moduleKind, helperKind, helperPath, aiSdk: bridge, changes: aiSdk.changes ?? null },
+  };
+}
+
+/**
+ * Why what the code reads of a queued AI SDK call's result may differ, or null: the result must be
+ * awaited into a declaration (directly, or as an element of an awaited `Promise.all([…])` taken apart
+ * by an array pattern) whose reads the bridge covers.
+ */
+function aiSdkQueueResult(api: string, call: TSESTree.CallExpression, facts: FileFacts): string | null {
+  const whole = 'the result is not awaited into a declaration, so Batchwise cannot see what is read of it (the HTTP response and the steps would be the batch\'s); write `const { text } = await generateText(…)` (or the fields you read) to get a fix';
+  let holder: Node = call;
+  let index = -1;
+  let parent = facts.parents.get(holder);
+  if (parent?.type === T.ArrayExpression) {
+    index = parent.elements.indexOf(call);
+    const all = facts.parents.get(parent);
+    const callee = all?.type === T.CallExpression ? unwrap(all.callee) : null;
+    if (!all || all.type !== T.CallExpression || all.arguments[0] !== parent || callee?.type !== T.MemberExpression || facts.src(callee) !== 'Promise.all') return whole;
+    holder = all;
+    parent = facts.parents.get(holder);
+  }
+  if (index < 0 && (parent?.type === T.ReturnStatement || (parent?.type === T.ArrowFunctionExpression && parent.body === call))) return aiSdkReturnsWhole(api);
+  if (parent?.type !== T.AwaitExpression) return whole;
+  if (index < 0 && facts.parents.get(parent)?.type === T.ReturnStatement) return aiSdkReturnsWhole(api);
+  const declarator = facts.parents.get(parent);
+  if (declarator?.type !== T.VariableDeclarator || declarator.init !== parent) return whole;
+  if (index < 0) return aiSdkResultProblem(api, declarator.id, facts);
+  if (declarator.id.type !== T.ArrayPattern) return whole;
+  const element = declarator.id.elements[index];
+  return element ? aiSdkResultProblem(api, element, facts) : null;
 }

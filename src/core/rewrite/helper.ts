@@ -30,8 +30,9 @@ export function helperModuleFor(helperPath: string, moduleKind: 'cjs' | 'esm', k
  * The AI SDK bridge for one provider: it imports that provider's batch helper beside it, by the
  * extension the project's imports need (`siblingExtension`, '' or '.js', '.mjs').
  */
-function aiSdkHelperSource(provider: Exclude<RewriteProvider, 'google'>, siblingExtension: string): string {
-  const text = renderTemplate(AI_SDK_BATCH_HELPER_TS, { features: new Set([provider]), fits: '' });
+function aiSdkHelperSource(provider: Exclude<RewriteProvider, 'google'>, siblingExtension: string, queue = true): string {
+  // The queue (AiSdkBatchQueue) is the AI SDK's alone: the batch queue does not take LangChain calls.
+  const text = renderTemplate(AI_SDK_BATCH_HELPER_TS, { features: new Set([provider, ...(queue ? ['queue'] : [])]), fits: '' });
   const sibling = provider === 'openai' ? 'openaiBatch' : 'anthropicBatch';
   return text.replaceAll(`from './${sibling}';`, `from './${sibling}${siblingExtension}';`).replaceAll('@sdk-provider', provider === 'openai' ? 'OpenAI' : 'Anthropic');
 }
@@ -55,7 +56,7 @@ export async function runLangChainBatchAll<Result>(requests: (() => PromiseLike<
  * so this one wraps it as it loads, before the program's first call can make a client.
  */
 function langChainHelperSource(provider: 'openai' | 'anthropic', siblingExtension: string): string {
-  const bridge = aiSdkHelperSource(provider, siblingExtension);
+  const bridge = aiSdkHelperSource(provider, siblingExtension, false);
   // Its own header (the comment lines it starts with) gives way to LangChain's.
   const body = bridge.slice(bridge.search(/^(?!\/\/)/m));
   const label = provider === 'openai' ? 'OpenAI' : 'Anthropic';

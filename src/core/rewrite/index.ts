@@ -56,8 +56,8 @@ function choose(file: string, text: string, site: CallSite, helperPath: string, 
   if (site.api === 'langchain.batch') return { strategy: BATCH_CALL, check: checkLangChainBatch(file, text, site, helperPath, ast, style, modules) } as const;
   const hoist = checkLoopHoist(file, text, site, helperPath, ast, style, modules);
   if (hoist.ok) return { strategy: LOOP_HOIST, check: hoist } as const;
-  // The batch queue takes the OpenAI, Anthropic and Gemini clients' own calls only: an AI SDK or LangChain call gets the loop hoist's answer.
-  if (site.api.startsWith('ai-sdk.') || site.api.startsWith('langchain.')) return { strategy: LOOP_HOIST, check: hoist } as const;
+  // The batch queue takes the OpenAI, Anthropic and Gemini clients' own calls and AI SDK calls (through the bridge's queue): a LangChain call gets the loop hoist's answer.
+  if (site.api.startsWith('langchain.')) return { strategy: LOOP_HOIST, check: hoist } as const;
   const queue = checkBatchQueue(file, text, site, helperPath, ast, style, modules);
   if (queue.ok) return { strategy: BATCH_QUEUE, check: queue } as const;
   // Both reasons, once each; a loop's own reason (break, for await, …) says enough.
@@ -156,7 +156,7 @@ function planFixOnLf(req: FixRequest, eol: LineEnding): FixPlan {
   if (!fits.ok) return fits;
   // Created files take the line ending of the file that imports them.
   const needed = [{ path: plan.helperPath, content: withLineEnding(helperModuleFor(plan.helperPath, plan.moduleKind, plan.helperKind, fits.variant), eol), kind: plan.helperKind as HelperModule }];
-  if ('queuePath' in plan) needed.push({ path: plan.queuePath, content: withLineEnding(helperModuleFor(plan.queuePath, plan.moduleKind, 'queue'), eol), kind: 'queue' });
+  if ('queuePath' in plan && plan.queuePath) needed.push({ path: plan.queuePath, content: withLineEnding(helperModuleFor(plan.queuePath, plan.moduleKind, 'queue'), eol), kind: 'queue' });
   const bridge = bridgeOf(plan);
   if (bridge) {
     needed.push({ path: bridge.path, content: withLineEnding(helperModuleFor(bridge.path, plan.moduleKind, bridge.kind, undefined, bridge.siblingExtension), eol), kind: bridge.kind });

@@ -72,6 +72,11 @@ export interface HoistPlan {
 
 export type HoistCheck = { ok: true; plan: HoistPlan } | { ok: false; reason: string };
 
+/** An AI SDK call's whole result handed back by the function making it: what is read of it is out of sight. */
+export function aiSdkReturnsWhole(api: string): string {
+  return `the function returns the whole result, so Batchwise cannot see what is read of it (the HTTP response and the steps would be the batch's); declare it (const { ${AI_SDK_RESULT_FIELD[api]} } = await …) and return what you read to get a fix`;
+}
+
 const AI_SDK_RESULT_FIELD: Record<string, string> = { 'ai-sdk.generateText': 'text', 'ai-sdk.generateObject': 'object', 'ai-sdk.embed': 'embedding', 'ai-sdk.embedMany': 'embeddings' };
 
 
@@ -138,7 +143,7 @@ function relativeImports(program: TSESTree.Program): string[] {
 
 const relativeByProgram = new WeakMap<TSESTree.Program, string[]>();
 
-function importExtension(program: TSESTree.Program, moduleKind: 'cjs' | 'esm', file: string, helperPath: string, style?: ModuleStyle): string | null {
+export function importExtension(program: TSESTree.Program, moduleKind: 'cjs' | 'esm', file: string, helperPath: string, style?: ModuleStyle): string | null {
   if (moduleKind === 'cjs') return null;
   const relative = relativeImports(program);
   const needed = /\.m[jt]s$/.test(file) ||
@@ -334,7 +339,7 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
   if (typeof use === 'string') return refuse(use);
   if (target.aiSdk) {
     // The result is the AI SDK's own object; what it holds besides the answer's content (the response, the steps) must not be read.
-    if (use.kind === 'return') return refuse(`the callback returns the whole result, so Batchwise cannot see what is read of it (the HTTP response and the steps would be the batch's); declare it (const { ${AI_SDK_RESULT_FIELD[site.api]} } = await …) and return what you read to get a fix`);
+    if (use.kind === 'return') return refuse(aiSdkReturnsWhole(site.api));
     const problem = use.kind === 'declare' ? aiSdkResultProblem(site.api, use.pattern, facts) : null;
     if (problem) return refuse(problem);
   }

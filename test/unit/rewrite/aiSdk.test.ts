@@ -35,7 +35,7 @@ const callsOf = (file: string, text: string) => findingsOf(file, text, 'ai-sdk.'
 function fixAll(name: string, text: string) {
   const dir = join(root, name);
   const pkg = existsSync(join(dir, 'package.json')) ? readFileSync(join(dir, 'package.json'), 'utf8') : DEFAULT_PACKAGE_JSON;
-  return bridgeFixAll(text, { 'package.json': pkg }, 'ai-sdk.');
+  return bridgeFixAll(text, { 'package.json': pkg }, 'ai-sdk.', name.startsWith('queue-') ? 'queue' : name.startsWith('unsafe-') ? 'unsafe' : 'safe');
 }
 
 const accepted: { name: string; after: string; files: Record<string, string> }[] = [];
@@ -263,6 +263,44 @@ main();
     // Two requests in one batch (the retries answered from it); only the request after it went to the sync endpoint.
     assert.deepEqual(fake.stats.batchCustomIds, [['req-0', 'req-1']]);
     assert.equal(fake.stats.chatCompletions, 1);
+  } finally {
+    await fake.close();
+  }
+});
+
+test('the AI SDK queue sends a batch when maxRequests wait, and flush() waits for calls still building their request', async () => {
+  // Calls written as the AI SDK makes them (an async step, then fetch with a JSON body), without the AI SDK.
+  const program = `import { AiSdkBatchQueue } from './batchwise/aiSdkOpenAI';
+const base = process.env.OPENAI_BASE_URL!;
+const queue = new AiSdkBatchQueue({ maxRequests: 2, maxWaitMs: 3_600_000 });
+async function call(text: string): Promise<string> {
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const response = await fetch(base + '/chat/completions', { method: 'POST', headers: { authorization: 'Bearer test-key', 'content-type': 'application/json' }, body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: text }] }) });
+  const answer = (await response.json()) as { choices: { message: { content: string } }[] };
+  return answer.choices[0]!.message.content;
+}
+async function main() {
+  const first = queue.add(() => call('one'));
+  const second = queue.add(() => call('two'));
+  // Sent by count, before anything flushes.
+  console.log(await first, '|', await second);
+  const third = queue.add(() => call('three'));
+  // Still waiting 20 ms before its request: flush() sends it all the same, and the hour-long timer goes.
+  await queue.flush();
+  console.log(await third);
+}
+main();
+`;
+  const files = { 'batchwise/openaiBatch.ts': helperModuleFor('batchwise/openaiBatch.ts', 'cjs', 'openai'), 'batchwise/aiSdkOpenAI.ts': helperModuleFor('batchwise/aiSdkOpenAI.ts', 'cjs', 'ai-sdk-openai') };
+  const fake = await startFakeOpenAI();
+  try {
+    const result = await runAgainst(stage('v5', 'queue-runtime', 'run', program, files), 'v5', { openai: fake, anthropic: fakes.ok.anthropic });
+    assert.equal(result.code, 0, result.stderr);
+    const [pair, third] = result.stdout.trimEnd().split('\n');
+    assert.match(pair, /^\[gpt-4o-mini\] 1 words?: ONE \| \[gpt-4o-mini\] 1 words?: TWO$/);
+    assert.match(third, /^\[gpt-4o-mini\] 1 words?: THREE$/);
+    assert.deepEqual(fake.stats.batchCustomIds.map((ids) => ids.length), [2, 1]);
+    assert.equal(fake.stats.chatCompletions, 0);
   } finally {
     await fake.close();
   }

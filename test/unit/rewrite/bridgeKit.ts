@@ -19,8 +19,12 @@ export interface Fixed {
   refusals: string[];
 }
 
-/** Applies the fix of every such call of main.ts, one after another (each planned on the text the one before left); each must be safe. */
-export function fixAll(text: string, project: Record<string, string>, apiPrefix: string): Fixed {
+/**
+ * Applies the fix of every such call of main.ts, one after another (each planned on the text the one
+ * before left); each must be safe, or as `expect` says: an unsafe loop hoist (it says what changes), or a
+ * batch queue's (never safe: callers wait for a batch).
+ */
+export function fixAll(text: string, project: Record<string, string>, apiPrefix: string, expect: 'safe' | 'unsafe' | 'queue' = 'safe'): Fixed {
   const files: Record<string, string> = {};
   let current = text;
   let fixes = 0;
@@ -36,7 +40,9 @@ export function fixAll(text: string, project: Record<string, string>, apiPrefix:
     }
     const inserts = fix.fix.edits.filter((e) => e.range[0] === e.range[1]).map((e) => e.range[0]);
     assert.equal(new Set(inserts).size, inserts.length, 'no two insertions at one offset');
-    assert.equal(fix.fix.safe, true);
+    assert.equal(fix.fix.safe, expect === 'safe');
+    if (expect === 'unsafe') assert.ok(fix.fix.changes, 'an unsafe loop hoist says what changes');
+    assert.equal(fix.fix.strategy, expect === 'queue' ? 'batch-queue' : fix.fix.strategy === 'batch-call' ? 'batch-call' : 'loop-hoist');
     current = applyEdits(current, fix.fix.edits);
     for (const f of fix.fix.createFiles) files[f.path] = f.content;
     fixes++;

@@ -90,63 +90,85 @@ function endpointOf(url: string): Endpoint | undefined {
   return ENDPOINTS.find((e) => path.endsWith(e));
 }
 
+/** A call started under the bridge: its result, and the request it held back (undefined when it settled without sending one). */
+interface Started<Result> {
+  result: Promise<Result>;
+  sent: Promise<Held | undefined>;
+}
+
+/**
+ * Starts one call (`() => generateText({ … })`) now, so it reads its options and builds its request
+ * as the direct call would; the POST it sends to the provider's endpoint is held back until `reply`.
+ */
+function start<Result>(request: (() => PromiseLike<Result>) | UnbuiltRequest): Started<Result> {
+  wrapFetch();
+  let held: Held | undefined;
+  let markSent!: (h: Held | undefined) => void;
+  const sent = new Promise<Held | undefined>((resolve) => (markSent = resolve));
+  let answered: { body: string; response: Response } | undefined;
+  const handler: Handler = async (input, init, send) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+    const body = typeof init?.body === 'string' ? init.body : undefined;
+    if (method !== 'POST' || body === undefined || !endpointOf(url)) return send(input, init);
+    // The AI SDK retrying the request gets the batch's final answer again; a different request (a further step) goes out as it is.
+    if (held) return held.body === body && answered ? answered.response.clone() : send(input, init);
+    return new Promise<Response>((resolve, reject) => {
+      held = {
+        url,
+        headers: new Headers(init?.headers),
+        body,
+        reply: (response) => {
+          answered = { body, response: response.clone() };
+          resolve(response);
+        },
+        fail: reject,
+      };
+      markSent(held);
+    });
+  };
+  const result = request instanceof UnbuiltRequest ? Promise.reject(request.error) : calls.run(handler, () => Promise.resolve().then(request));
+  // A call that fails before it sends anything (a bad prompt) fails alone, as before.
+  result.then(
+    () => markSent(held),
+    () => markSent(held),
+  );
+  return { result, sent };
+}
+
+/**
+ * Sends held requests as batches, one per endpoint and per client (base URL, key, headers): a run
+ * normally has one. When the run itself fails (aborted, timed out, the API unreachable), every call
+ * waiting for it fails with that error.
+ */
+async function sendHeld(held: Held[], options: BatchRunOptions): Promise<void> {
+  const groups = new Map<string, { endpoint: Endpoint; requests: Held[] }>();
+  for (const h of held) {
+    const endpoint = endpointOf(h.url)!;
+    const key = JSON.stringify([endpoint, h.url, [...h.headers].filter(([name]) => name !== 'content-length')]);
+    const group = groups.get(key) ?? { endpoint, requests: [] };
+    group.requests.push(h);
+    groups.set(key, group);
+  }
+  try {
+    await Promise.all([...groups.values()].map(({ endpoint, requests }) => answerBatch(endpoint, requests, options)));
+  } catch (error) {
+    for (const h of held) h.fail(error);
+  }
+}
+
 /**
  * Runs each call (`() => generateText({ … })`, generateObject, embed or embedMany), their requests
  * through one batch; resolves when every call has its result or its error, in call order.
  */
 export async function runAiSdkBatch<Result>(requests: ((() => PromiseLike<Result>) | UnbuiltRequest)[], options: BatchRunOptions = {}): Promise<AiSdkBatchResults<Result>> {
-  wrapFetch();
-  const held: (Held | undefined)[] = new Array(requests.length);
-  const sentOrSettled: Promise<void>[] = [];
-  const running = requests.map((request, index) => {
-    let markSent!: () => void;
-    sentOrSettled.push(new Promise<void>((resolve) => (markSent = resolve)));
-    let answered: { body: string; response: Response } | undefined;
-    const handler: Handler = async (input, init, send) => {
-      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-      const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
-      const body = typeof init?.body === 'string' ? init.body : undefined;
-      if (method !== 'POST' || body === undefined || !endpointOf(url)) return send(input, init);
-      const first = held[index];
-      // The AI SDK retrying the request gets the batch's final answer again; a different request (a further step) goes out as it is.
-      if (first) return first.body === body && answered ? answered.response.clone() : send(input, init);
-      return new Promise<Response>((resolve, reject) => {
-        held[index] = {
-          url,
-          headers: new Headers(init?.headers),
-          body,
-          reply: (response) => {
-            answered = { body, response: response.clone() };
-            resolve(response);
-          },
-          fail: reject,
-        };
-        markSent();
-      });
-    };
-    const result = request instanceof UnbuiltRequest ? Promise.reject(request.error) : calls.run(handler, () => Promise.resolve().then(request));
-    // A call that fails before it sends anything (a bad prompt) fails alone, as before.
-    result.then(markSent, markSent);
-    return result;
-  });
-  await Promise.all(sentOrSettled);
-  // One batch per endpoint and per client (base URL, key, headers): a run normally has one.
-  const groups = new Map<string, { endpoint: Endpoint; indexes: number[] }>();
-  held.forEach((h, index) => {
-    if (!h) return;
-    const endpoint = endpointOf(h.url)!;
-    const key = JSON.stringify([endpoint, h.url, [...h.headers].filter(([name]) => name !== 'content-length')]);
-    const group = groups.get(key) ?? { endpoint, indexes: [] };
-    group.indexes.push(index);
-    groups.set(key, group);
-  });
-  try {
-    await Promise.all([...groups.values()].map(({ endpoint, indexes }) => answerBatch(endpoint, indexes.map((i) => held[i]!), options)));
-  } catch (error) {
-    // The run itself failed (aborted, timed out, the API unreachable): every call waiting for it fails with that error.
-    for (const h of held) h?.fail(error);
-  }
-  const settled = await Promise.allSettled(running);
+  const started = requests.map((request) => start(request));
+  const held = await Promise.all(started.map((s) => s.sent));
+  await sendHeld(
+    held.filter((h): h is Held => h !== undefined),
+    options,
+  );
+  const settled = await Promise.allSettled(started.map((s) => s.result));
   const errors = new Map<string, unknown>();
   const results = settled.map((s, index) => {
     if (s.status === 'fulfilled') return s.value;
@@ -155,6 +177,73 @@ export async function runAiSdkBatch<Result>(requests: ((() => PromiseLike<Result
   });
   return new AiSdkBatchResults(results, errors);
 }
+
+// @sdk queue {
+export interface AiSdkBatchQueueOptions extends BatchRunOptions {
+  /** Send a batch once this many requests wait (default 1,000; env BATCHWISE_QUEUE_MAX_REQUESTS). */
+  maxRequests?: number;
+  /** Send a batch once the oldest request has waited this long, in ms (default 60 s; env BATCHWISE_QUEUE_MAX_WAIT_MS). */
+  maxWaitMs?: number;
+}
+
+/**
+ * Gathers calls made one at a time from many places (queue jobs, event handlers, eval tasks) into
+ * batches: `await queue.add(() => generateText({ … }))`. Each call starts at once, as the direct call
+ * would, and its request waits; a batch goes out when `maxRequests` wait or the oldest has waited
+ * `maxWaitMs`, and each call then settles as the AI SDK makes it of its own answer (a failed request
+ * rejects only its own caller). Callers wait for the whole batch, up to 24 hours: a worker that runs one
+ * job at a time sends batches of one, so give it more concurrency.
+ */
+export class AiSdkBatchQueue {
+  private waiting: Held[] = [];
+  /** Calls started that have not yet sent their request, nor settled without one. */
+  private readonly starting = new Set<Promise<Held | undefined>>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly maxRequests: number;
+  private readonly maxWaitMs: number;
+  private readonly options: BatchRunOptions;
+
+  constructor(options: AiSdkBatchQueueOptions = {}) {
+    const { maxRequests, maxWaitMs, ...run } = options;
+    this.maxRequests = maxRequests ?? positive(process.env['BATCHWISE_QUEUE_MAX_REQUESTS']) ?? 1000;
+    this.maxWaitMs = maxWaitMs ?? positive(process.env['BATCHWISE_QUEUE_MAX_WAIT_MS']) ?? 60_000;
+    this.options = run;
+  }
+
+  /** Starts the call now; resolves with its result once its batch has ended. */
+  add<Result>(call: () => PromiseLike<Result>): Promise<Result> {
+    const { result, sent } = start(call);
+    this.starting.add(sent);
+    void sent.then((h) => {
+      this.starting.delete(sent);
+      if (!h) return;
+      this.waiting.push(h);
+      if (this.waiting.length >= this.maxRequests) void this.send();
+      else this.timer ??= setTimeout(() => void this.send(), this.maxWaitMs);
+    });
+    return result;
+  }
+
+  /** Sends what is waiting now, and then the calls still building their requests (call it before shutting down); resolves when those calls have their answers. */
+  async flush(): Promise<void> {
+    while (this.starting.size > 0) await Promise.all(this.starting);
+    await this.send();
+  }
+
+  /** Sends the requests waiting now as a batch; resolves when their calls have their answers. */
+  private async send(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const taken = this.waiting.splice(0);
+    if (taken.length > 0) await sendHeld(taken, this.options);
+  }
+}
+
+function positive(value: string | undefined): number | undefined {
+  const n = Number(value);
+  return Number.isFinite(n) && n > 0 ? n : undefined;
+}
+// @sdk }
 
 /** Headers the client sets itself; the rest (an instance's own `headers`) go on every request of the batch. */
 const CLIENT_HEADERS = new Set(['authorization', 'openai-organization', 'openai-project', 'content-type', 'content-length', 'user-agent', 'accept']); // @sdk !openai: const CLIENT_HEADERS = new Set(['x-api-key', 'anthropic-version', 'content-type', 'content-length', 'user-agent', 'accept']);
