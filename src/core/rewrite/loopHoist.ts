@@ -1072,10 +1072,18 @@ function literalStrings(n: Node, facts: FileFacts, depth = 0): string[] {
   return [];
 }
 
+/** The legacy v3 SDK's methods (`OpenAIApi`), and the v4 client's endpoint each became. */
+const LEGACY_V3: Record<string, string> = { createEmbedding: 'embeddings', createChatCompletion: 'chat.completions', createCompletion: 'completions', createModeration: 'moderations' };
+
 /** The client in `client.<chain>.create(...)` (or another method), written out (an alias hides what it is), or why not. */
 export function clientOf(call: TSESTree.CallExpression, chain: readonly string[], method = 'create'): Node | string {
   const callee = call.callee;
-  if (callee.type !== T.MemberExpression || propertyName(callee.property, callee.computed) !== method) {
+  const called = callee.type === T.MemberExpression ? propertyName(callee.property, callee.computed) : null;
+  if (called && called in LEGACY_V3) {
+    return `a call of the legacy openai v3 SDK (\`new OpenAIApi(configuration).${called}\`), which has no Batch API: it came in openai 4.34.0, as client.${LEGACY_V3[called]}.create(…); move the call to the v4+ client first to get a fix`;
+  }
+  if (callee.type !== T.MemberExpression || called !== method) {
+    if (called === 'parse') return `\`${chain.join('.')}.parse\` parses its answer with the request's schema helpers (zodResponseFormat), which a batch result does not go through; call \`${chain.join('.')}.create\` with the same response_format and parse the message content yourself to get a fix`;
     return `the call is not written as client.${chain.join('.')}.${method}(...)`;
   }
   let cursor: Node = callee.object;
