@@ -13,7 +13,7 @@ import { pushAll, type Path } from './path';
 import { isTestFile } from './rules/calls';
 import { UNFOLLOWED_REFERENCE } from './rules/reach';
 import { isGraphileTaskList } from './rules/namedJobs';
-import { describeRef } from './rules/read';
+import { describeRef, escapeRegExp } from './rules/read';
 import { isValueReference } from './references';
 
 const FOLDER_IMPORT = /(from\s*|require\(\s*)['"]\.\.?\/?['"]/;
@@ -658,9 +658,5 @@ function importNeedle(file: string): string {
   const stem = stripExtension(file);
   const base = stem.slice(stem.lastIndexOf('/') + 1);
   return base === 'index' ? stem.slice(0, stem.lastIndexOf('/')).split('/').pop() ?? base : base;
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 

@@ -123,3 +123,8 @@ export function exportedValues(fi: SyntaxModel): Map<string, Node | null> {
 export function identifierPattern(name: string, suffix = ''): RegExp {
   return new RegExp(`(?<![\\w$])${name.replace(/[$]/g, '\\$&')}(?![\\w$])${suffix}`);
 }
+
+/** `s` matched literally inside a regular expression. */
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
