@@ -150,6 +150,16 @@ export class ProjectIndex {
     return [...new Set([...direct, ...this.inexactFiles])].sort((a, b) => order.get(a)! - order.get(b)!);
   }
 
+  /**
+   * The scan's answer without a parse: the files whose import specifiers resolve to `file`, and the
+   * files whose specifiers the scan could not all read (they may import any module); null without the scan.
+   */
+  scannedImportersOf(file: string): { exact: readonly string[]; inexact: readonly string[] } | null {
+    if (!this.importScan) return null;
+    if (!this.scannedImporters) this.scanImports();
+    return { exact: this.scannedImporters!.get(file) ?? [], inexact: this.inexactFiles };
+  }
+
   private scanImports(): void {
     const index = new Map<string, string[]>();
     for (const f of this.source.files) {

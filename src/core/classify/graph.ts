@@ -48,6 +48,9 @@ export type Ref =
   // A re-export that a file convention makes an entry (`export { POST } from './handler'` in route.ts).
   | { file: string; node: Node; entry: Path };
 
+/** What a module that re-exports another spells: `export * from`, `export { … } from`, `export type { … } from`. */
+const RE_EXPORT_TEXT = /\bexport\s+(?:type\s+)?(?:\*|\{[^}]*\}\s*from)/;
+
 /** How many modules the search for a method's callers reads before it stops and says so. */
 const MAX_IMPORTERS = 400;
 
@@ -128,6 +131,7 @@ export class CallGraph {
    * method, which any file may call) import its module. Their calls cannot be followed.
    */
   private reExportsAny(file: string): boolean {
+    if (!RE_EXPORT_TEXT.test(this.project.text(file) ?? '')) return false;
     return Boolean(this.project.get(file)?.exports().some((e) => e.kind === 're-export' || e.kind === 'star'));
   }
 
@@ -330,11 +334,12 @@ export class CallGraph {
     const queue = [file];
     while (queue.length > 0) {
       const f = queue.shift()!;
-      for (const importer of this.importersOf(f)) {
+      for (const importer of this.scannedImporters(f)) {
         if (seen.has(importer)) continue;
         seen.add(importer);
         out.push(importer);
-        if (this.reExports(importer, f)) queue.push(importer);
+        // Only a module whose text has a re-export is parsed to see whether it re-exports this one.
+        if (RE_EXPORT_TEXT.test(this.project.text(importer) ?? '') && this.reExports(importer, f)) queue.push(importer);
       }
     }
     return out;
@@ -351,7 +356,7 @@ export class CallGraph {
     const queue = [file];
     let truncated = false;
     while (queue.length > 0 && !truncated) {
-      for (const importer of this.importersOf(queue.shift()!)) {
+      for (const importer of this.scannedImporters(queue.shift()!)) {
         if (seen.has(importer)) continue;
         if (files.length >= MAX_IMPORTERS) {
           truncated = true;
@@ -365,6 +370,25 @@ export class CallGraph {
     const result = { files, truncated };
     this.transitiveMemo.set(file, result);
     return result;
+  }
+
+  /**
+   * The importers of `file` as the import scan reads them, parsing only the files it could not read
+   * exactly: the search for a class method's callers parses just the modules that spell its name, not
+   * every module on the way (a specifier the scan reads from a comment only widens that search).
+   */
+  private scannedImporters(file: string): readonly string[] {
+    const scan = this.project.scannedImportersOf(file);
+    if (!scan) return this.importersOf(file);
+    if (scan.inexact.length === 0) return scan.exact.filter((f) => f !== file);
+    const exact = new Set(scan.exact);
+    const names = this.namesModule(file);
+    const confirmed = scan.inexact.filter((f) => {
+      if (f === file || exact.has(f) || !names(this.project.text(f))) return false;
+      const fi = this.project.get(f);
+      return Boolean(fi?.moduleRefs().some((r) => this.project.resolveImport(f, r.source) === file));
+    });
+    return [...scan.exact.filter((f) => f !== file), ...confirmed];
   }
 
   private reExports(importer: string, file: string): boolean {
