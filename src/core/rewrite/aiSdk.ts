@@ -166,7 +166,10 @@ function modelProblem(api: string, provider: AiSdkProvider, model: Node, facts: 
           const wrapper = `the model is wrapped by \`${facts.quote(callee)}\` (line ${facts.line(m)}), which Batchwise does not read: what it does around each call (tracing, caching, middleware) now runs while the batch is made, its timings are the batch's, and a request it sends other than the model's own goes out as before`;
           return { ...followedInner, changes: [followedInner.changes, wrapper].filter(Boolean).join('; ') };
         }
-        return `the model is \`${facts.quote(m)}\`, a wrapper around a model where ${followedInner.replace(/^the model /, 'the wrapped model ')}`;
+        // Only a call that is plainly a wrapper (given a model call, or `{ model }`) is named as one: `provider(modelId)` is not.
+        if (inner.type === T.CallExpression || unwrap(m.arguments[0]).type === T.ObjectExpression) {
+          return `the model is \`${facts.quote(m)}\`, a wrapper around a model where ${followedInner.replace(/^the model /, 'the wrapped model ')}`;
+        }
       }
       const created = binding?.kind === 'const' && binding.declarator?.init ? facts.quote(binding.declarator.init) : null;
       return created
