@@ -73,7 +73,11 @@ export class CallGraph {
     const assignedToMember = parent?.type === T.AssignmentExpression && parent.right === fn && parent.left.type === T.MemberExpression && !commonJsExportName(fi, fn);
     const isMethod = parent?.type === T.MethodDefinition || (parent?.type === T.Property && parent.value === fn) || assignedToMember;
     const isClassMethod = parent?.type === T.MethodDefinition || assignedToMember;
-    this.importersOf(file); // fills unparsedImporters for this file
+    // Without the import scan, importersOf fills unparsedImporters for this file; with it, marking the module
+    // asked is enough (unparsedCandidates reads the scan), and importersNaming parses only the importers
+    // that could name each export instead of every importer of the module.
+    if (this.project.importCandidates(file)) this.askedImporters.add(file);
+    else this.importersOf(file);
     if (name) {
       if (isMethod) {
         // An instance can reach any module that imports the class's module, directly or not
@@ -131,7 +135,7 @@ export class CallGraph {
    * method, which any file may call) import its module. Their calls cannot be followed.
    */
   private reExportsAny(file: string): boolean {
-    if (!RE_EXPORT_TEXT.test(this.project.text(file) ?? '')) return false;
+    if (!this.textTest(RE_EXPORT_TEXT, file)) return false;
     return Boolean(this.project.get(file)?.exports().some((e) => e.kind === 're-export' || e.kind === 'star'));
   }
 
@@ -339,10 +343,21 @@ export class CallGraph {
         seen.add(importer);
         out.push(importer);
         // Only a module whose text has a re-export is parsed to see whether it re-exports this one.
-        if (RE_EXPORT_TEXT.test(this.project.text(importer) ?? '') && this.reExports(importer, f)) queue.push(importer);
+        if (this.textTest(RE_EXPORT_TEXT, importer) && this.reExports(importer, f)) queue.push(importer);
       }
     }
     return out;
+  }
+
+  private readonly textTests = new Map<RegExp, Map<string, boolean>>();
+
+  /** A fixed test on a file's whole text, once per file: the searches ask it of the same modules again and again. */
+  private textTest(test: RegExp, file: string): boolean {
+    let byFile = this.textTests.get(test);
+    if (!byFile) this.textTests.set(test, (byFile = new Map()));
+    let found = byFile.get(file);
+    if (found === undefined) byFile.set(file, (found = test.test(this.project.text(file) ?? '')));
+    return found;
   }
 
   private readonly transitiveMemo = new Map<string, { files: string[]; truncated: boolean }>();
@@ -462,7 +477,7 @@ export class CallGraph {
     const out: string[] = [];
     for (const f of scanned) {
       const text = this.project.text(f);
-      if (f === file || !names(text) || (!text!.includes(exportName) && !WHOLE_MODULE.test(text!))) continue;
+      if (f === file || !names(text) || (!text!.includes(exportName) && !this.textTest(WHOLE_MODULE, f))) continue;
       const fi = this.project.get(f);
       if (fi?.moduleRefs().some((r) => this.project.resolveImport(f, r.source) === file)) out.push(f);
     }
