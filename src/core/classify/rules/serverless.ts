@@ -4,6 +4,7 @@
 import { parse as parseYaml } from 'yaml';
 import { typescript } from '../../heavy';
 import { AST_NODE_TYPES as T, TSESTree } from '../../parse/parse';
+import { visit } from '../../parse/walk';
 import { dirname, joinPath, ProjectIndex, stripExtension } from '../../project';
 import type { SyntaxModel } from '../../syntax/model';
 import { Node, propertyName, unwrap } from '../../syntax/nodes';
@@ -26,6 +27,9 @@ export const VERCEL_CRON = defineRule({
   configFiles: ['vercel.json'],
   messages: {
     route: (route: string, schedule: string) => `the route ${route} is run by a vercel.json cron ('${schedule}'), not by a person`,
+    secret: (route: string, where: string) =>
+      `the route ${route} turns away any request without the cron secret (\`CRON_SECRET\`, checked at ${where}), so only the scheduler that holds it calls the route, not a person. ` +
+      'If people can reach it another way, declare the call with `// batchwise: user-waiting`',
   },
 });
 
@@ -95,6 +99,8 @@ export function scheduledFunction(q: ExportQuestion): Path[] | null {
   const cronMethod = framework?.rule === NEXTJS_API_ROUTE || exportName === 'GET';
   const schedule = route !== null && cronMethod ? vercelCrons(q.project).get(route) : undefined;
   if (schedule !== undefined) return [toPath(entry(VERCEL_CRON, VERCEL_CRON.messages.route(route!, schedule), value, { platform: 'a Vercel function' }), file)];
+  const guard = route !== null ? cronSecretGuard(q.project, file, q.fi, value) : null;
+  if (guard) return [toPath(entry(VERCEL_CRON, VERCEL_CRON.messages.secret(route!, guard), value, { platform: 'a Vercel function' }), file)];
   // A scheduled GitHub Actions workflow that requests the route (`curl -X POST https://…/api/cron/digest`):
   // the method must be the export's (a pages/api handler takes any).
   const requested = route !== null ? scheduledRequest(q.project, route, framework?.rule === NEXTJS_API_ROUTE ? null : exportName) : null;
@@ -103,6 +109,40 @@ export function scheduledFunction(q: ExportQuestion): Path[] | null {
   const cron = workflow.crons.length === 1 ? scheduleShorthand(workflow.crons[0]) : undefined;
   const message = SCHEDULED_WORKFLOW.messages.route(route!, request.method, request.command, workflow.file, workflow.crons);
   return [toPath(entry(SCHEDULED_WORKFLOW, message, value, cron ? { schedule: cron } : {}), file)];
+}
+
+/** What a handler reads that a person's request brings (a session, a signed-in user, cookies): a route that reads one is not the scheduler's alone. */
+const PERSON_AUTH = /\b(getServerSession|getSession|currentUser|getUser|getAuth|auth\s*\(\s*\)|cookies\s*\(|clerkClient|withAuth|requireUser|requireAuth)\b/;
+
+/**
+ * Where a route handler turns away requests without Vercel's cron secret, as `${file}:${line}`: a
+ * comparison with `process.env.CRON_SECRET` in its body, or a call, in its body, of a function imported
+ * from a module that reads CRON_SECRET and whose name says it checks (`verifyCronAuth(req)`). Null when
+ * there is none, or when the handler also reads a person's session (a route both may call).
+ */
+function cronSecretGuard(project: ProjectIndex, file: string, fi: SyntaxModel, value: Node): string | null {
+  const fn = unwrap(value);
+  if (fn.type !== T.ArrowFunctionExpression && fn.type !== T.FunctionExpression && fn.type !== T.FunctionDeclaration) return null;
+  const text = fi.text.slice(fn.range[0], fn.range[1]);
+  if (PERSON_AUTH.test(text)) return null;
+  if (!/\bCRON_SECRET\b|cron|secret/i.test(text)) return null;
+  let found: Node | null = null;
+  visit(fn, (n) => {
+    if (found) return false;
+    // `auth !== \`Bearer ${process.env.CRON_SECRET}\``, or against a const that holds it.
+    const secret = (side: Node): boolean => {
+      const init = side.type === T.Identifier ? fi.bindingOf(side)?.declarator?.init : null;
+      const held = init ?? side;
+      return /\bCRON_SECRET\b/.test(fi.text.slice(held.range[0], held.range[1]));
+    };
+    if (n.type === T.BinaryExpression && /^[!=]==?$/.test(n.operator) && (secret(n.left) || secret(n.right))) found = n;
+    if (n.type === T.CallExpression && n.callee.type === T.Identifier && /cron|secret/i.test(n.callee.name)) {
+      const imported = fi.bindingOf(n.callee)?.import;
+      const target = imported ? project.resolveImport(file, imported.source) : null;
+      if (target && /\bCRON_SECRET\b/.test(project.text(target) ?? '')) found = n;
+    }
+  });
+  return found ? `${file}:${(found as Node).loc.start.line}` : null;
 }
 
 /** `export const config = { schedule: '@daily' }` in a Netlify function: the cron it runs on. */
