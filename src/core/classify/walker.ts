@@ -2,12 +2,13 @@
 // workspace (the call graph), until the entry points that reach it. At each place the rule families
 // are asked, in the registry's order, whether they know what runs the code (rules/index.ts).
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
-import type { Node } from '../parse/walk';
 import type { Resolver } from '../detect/resolve';
 import { functionName } from '../detect/detect';
 import type { ProjectIndex } from '../project';
 import type { Binding, SyntaxModel } from '../syntax/model';
 import { FunctionLike, isFunctionLike, propertyName } from '../syntax/nodes';
+import { resolveExport } from '../syntax/modules';
+import { visit, type Node } from '../parse/walk';
 import { bindingTarget, CallGraph, classifyUse, commonJsExportName, exportNamesOf, isExported, optionCall, Use } from './graph';
 import { limitPaths, Loop, MAX_PATHS, openPath, Path, pushAll, Span, toPath } from './path';
 import { UI_COMPONENT } from './rules/apps';
@@ -427,6 +428,8 @@ export class Walker {
     const callee = calleeName(call);
     const paths = this.walkFrom(file, call, depth + 1, visiting);
     if (callee && INLINE_CALLBACKS.has(callee)) return paths;
+    // A project function that calls the function it is given in its own body (`runScript(main)`) runs it now, as part of the caller.
+    if (this.callsArgumentNow(fi, file, call)) return paths;
     const label = `\`${describeCall(call)}\``;
     const where = `${file}:${call.loc.start.line}`;
     // A command's handler runs when the program parses its command line, as part of the program.
@@ -444,6 +447,51 @@ export class Walker {
       }
       return p;
     });
+  }
+
+  /**
+   * Whether the callee is a function of the workspace (of this file, or imported from one) that calls
+   * one of its parameters in its own body, not in a function it defines: `export const runScript =
+   * (script) => { script().catch(…) }`. A function handed to it runs now, not later for an event.
+   */
+  private callsArgumentNow(fi: SyntaxModel, file: string, call: CallNode): boolean {
+    if (call.type !== T.CallExpression || call.callee.type !== T.Identifier) return false;
+    const defined = this.definitionOf(fi, file, call.callee);
+    if (!defined) return false;
+    const { model, fn } = defined;
+    const params = new Set<Node>();
+    call.arguments.forEach((arg, i) => {
+      const param = fn.params[i];
+      const id = param?.type === T.AssignmentPattern ? param.left : param;
+      if (id?.type === T.Identifier && (isFunctionLike(arg) || arg.type === T.Identifier)) params.add(param!);
+    });
+    if (params.size === 0) return false;
+    let found = false;
+    visitOwnBody(fn, (n) => {
+      if (found || n.type !== T.CallExpression || n.callee.type !== T.Identifier) return;
+      const b = model.bindingOf(n.callee);
+      if (b?.kind === 'param' && b.param !== undefined && params.has(b.param)) found = true;
+    });
+    return found;
+  }
+
+  /** The function a name stands for: a function of this file, or one a module of the workspace exports under the imported name. */
+  private definitionOf(fi: SyntaxModel, file: string, id: TSESTree.Identifier): { model: SyntaxModel; fn: FunctionLike } | null {
+    const b = fi.bindingOf(id);
+    if (!b) return null;
+    const own = (model: SyntaxModel, binding: Binding | null | undefined) => {
+      const init = binding?.declarator?.init;
+      const fn = binding?.fn ?? (init && isFunctionLike(init) ? init : null);
+      return fn ? { model, fn } : null;
+    };
+    if (!b.import) return own(fi, b);
+    const moduleOf = (from: string, spec: string): SyntaxModel | undefined => {
+      const resolved = this.project.resolveImport(from, spec);
+      return (resolved !== null && this.project.get(resolved)) || undefined;
+    };
+    const target = moduleOf(file, b.import.source);
+    const found = target ? resolveExport(moduleOf, target, b.import.imported) : null;
+    return found?.kind === 'binding' ? own(found.model, found.binding) : null;
   }
 
   /**
@@ -572,4 +620,13 @@ function resultDropped(fi: SyntaxModel, call: Node): boolean {
     }
     return parent?.type === T.ExpressionStatement || (parent?.type === T.UnaryExpression && parent.operator === 'void');
   }
+}
+
+/** Visits a function's own body: not the functions it defines. */
+function visitOwnBody(fn: FunctionLike, each: (n: Node) => void): void {
+  visit(fn.body ?? fn, (n) => {
+    if (n !== fn.body && isFunctionLike(n)) return false;
+    each(n);
+    return undefined;
+  });
 }
