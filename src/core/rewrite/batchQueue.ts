@@ -10,7 +10,7 @@ import { isFunctionLike, propertyName, unwrap } from '../syntax/nodes';
 import { FileFacts, ModuleLookup } from './effects';
 import type { CallSite, TextEdit } from '../model';
 import type { ModuleStyle } from './moduleStyle';
-import { aiSdkBridgePath, aiSdkReturnsWhole, callUnderFix, CallUnderFix, HelperKind, importExtension, helperPathFor, helperSpecifier, importsDefault, indentLike, isModuleCommonJs, isPLimitLimiter, lastImport, refuse } from './loopHoist';
+import { aiSdkBridgePath, aiSdkReturnsWhole, callUnderFix, GEMINI_WHOLE, geminiPatternUse, CallUnderFix, HelperKind, importExtension, helperPathFor, helperSpecifier, importsDefault, indentLike, isModuleCommonJs, isPLimitLimiter, lastImport, refuse } from './loopHoist';
 import { importEdits, planImports } from './helperImports';
 import { keepComments } from './keepComments';
 import { fileNames } from './names';
@@ -52,7 +52,7 @@ export function checkBatchQueue(file: string, text: string, site: CallSite, open
   // an answer read field by field (`r.text`) is the same.
   if (endpoint.provider === 'google') {
     const whole = wholeAnswerUse(call, facts);
-    if (whole) return refuse(`the answer is used whole (${whole}); a Gemini answer from a batch lacks the \`sdkHttpResponse\` the SDK adds to a synchronous one, so it would differ; read its fields (\`response.text\`) into a variable first to get a fix`);
+    if (whole) return refuse(GEMINI_WHOLE(whole));
   }
 
   // Once per call of a function, not per iteration of a loop (one request per batch, one after another).
@@ -403,18 +403,7 @@ function wholeAnswerUse(call: TSESTree.CallExpression, facts: FileFacts): string
   if (awaited?.type !== T.AwaitExpression) return `\`${facts.quote(call)}\` is not awaited where it is made`;
   const holder = facts.parents.get(awaited);
   if (holder?.type === T.MemberExpression && holder.object === awaited) return null;
-  if (holder?.type === T.VariableDeclarator && holder.init === awaited && holder.id.type === T.Identifier) {
-    const b = facts.bindingOf(holder.id);
-    for (const ref of b ? facts.referencesOf(b) : []) {
-      const p = facts.parents.get(ref);
-      if (!(p?.type === T.MemberExpression && p.object === ref && propertyName(p.property, p.computed) !== 'sdkHttpResponse')) return `\`${facts.quote(p ?? ref)}\`, line ${facts.line(ref)}`;
-    }
-    return null;
-  }
-  // Destructured fields (`const { text } = await …`) are fields.
-  if (holder?.type === T.VariableDeclarator && holder.init === awaited && holder.id.type === T.ObjectPattern) {
-    return holder.id.properties.every((p) => p.type === T.Property && propertyName(p.key, p.computed) !== 'sdkHttpResponse') ? null : `\`${facts.quote(holder.id)}\``;
-  }
+  if (holder?.type === T.VariableDeclarator && holder.init === awaited) return geminiPatternUse(holder.id, facts);
   if (holder?.type === T.ExpressionStatement) return null;
   return `\`${facts.quote(holder ?? awaited)}\`, line ${facts.line(awaited)}`;
 }

@@ -343,6 +343,11 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
     const problem = use.kind === 'declare' ? aiSdkResultProblem(site.api, use.pattern, facts) : null;
     if (problem) return refuse(problem);
   }
+  // A Gemini answer from a batch lacks the HTTP response the SDK adds to a synchronous one: only its fields may be read.
+  if (endpoint.provider === 'google') {
+    const whole = use.kind === 'return' ? `\`${facts.quote(use.statement ?? use.expression)}\`, line ${facts.line(use.expression)}` : use.kind === 'declare' ? geminiPatternUse(use.pattern, facts) : null;
+    if (whole) return refuse(GEMINI_WHOLE(whole));
+  }
   const loop = enclosingLoop(use, facts, parsed.ast);
   if (typeof loop === 'string') return refuse(loop);
   const model = target.langChain?.model;
@@ -1071,6 +1076,28 @@ function literalStrings(n: Node, facts: FileFacts, depth = 0): string[] {
   if (e.type === T.ConditionalExpression) return [...literalStrings(e.consequent, facts, depth + 1), ...literalStrings(e.alternate, facts, depth + 1)];
   return [];
 }
+
+/**
+ * What of a Gemini answer declared as `pattern` is used whole (a batch answer lacks the
+ * `sdkHttpResponse` the SDK adds to a synchronous one), as a quote with its line; null when only
+ * its fields are read (`const r = …; r.text`, `const { text } = …`).
+ */
+export function geminiPatternUse(pattern: Node, facts: FileFacts): string | null {
+  if (pattern.type === T.ObjectPattern) {
+    return pattern.properties.every((p) => p.type === T.Property && propertyName(p.key, p.computed) !== 'sdkHttpResponse') ? null : `\`${facts.quote(pattern)}\``;
+  }
+  if (pattern.type !== T.Identifier) return `\`${facts.quote(pattern)}\``;
+  const b = facts.bindingOf(pattern);
+  for (const ref of b ? facts.referencesOf(b) : []) {
+    const p = facts.parents.get(ref);
+    if (!(p?.type === T.MemberExpression && p.object === ref && propertyName(p.property, p.computed) !== 'sdkHttpResponse')) return `\`${facts.quote(p ?? ref)}\`, line ${facts.line(ref)}`;
+  }
+  return null;
+}
+
+/** Why a Gemini answer must not come from a batch: the code uses it whole. */
+export const GEMINI_WHOLE = (whole: string) =>
+  `the answer is used whole (${whole}); a Gemini answer from a batch lacks the \`sdkHttpResponse\` the SDK adds to a synchronous one, so it would differ; read its fields (\`response.text\`) into a variable first to get a fix`;
 
 /** The legacy v3 SDK's methods (`OpenAIApi`), and the v4 client's endpoint each became. */
 const LEGACY_V3: Record<string, string> = { createEmbedding: 'embeddings', createChatCompletion: 'chat.completions', createCompletion: 'completions', createModeration: 'moderations' };

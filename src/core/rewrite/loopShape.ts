@@ -84,6 +84,12 @@ export interface Loop {
   awaitsBatch: boolean;
   /** Labels naming the loop itself. */
   labels: string[];
+  /**
+   * A limited p-map stops starting mappers at the first failure (stopOnError): which items then run
+   * depends on when the answers came, and a batch brings them all at once. The reason, for a call whose
+   * failure no catch of the mapper stops; null otherwise.
+   */
+  stopsOnFailure?: string | null;
   /** What is declared once per item: loop variables, callback parameters, the index. */
   itemIds: TSESTree.Identifier[];
   /** The patterns that declare them (the loop variable's, the callback's parameters). */
@@ -276,6 +282,7 @@ export function enclosingLoop(use: ResultUse, facts: FileFacts, program: TSESTre
     if (owner && isFunctionLike(owner) && owner.body === container) {
       const cb = mapCallback(owner, facts, program);
       if (typeof cb === 'string') return cb;
+      if (cb.stopsOnFailure && !(guarded && catchesWithoutRethrow(guarded))) return cb.stopsOnFailure;
       return { ...cb, body: statements(container), tryStatement: guarded, scope: owner };
     }
     return guarded ? TRY_NOT_IN_BODY : NOT_PER_ITEM;
@@ -283,6 +290,7 @@ export function enclosingLoop(use: ResultUse, facts: FileFacts, program: TSESTre
   if (container?.type === T.ArrowFunctionExpression && container.body === start) {
     const cb = mapCallback(container, facts, program);
     if (typeof cb === 'string') return cb;
+    if (cb.stopsOnFailure) return cb.stopsOnFailure;
     return { ...cb, body: [], tryStatement: null, scope: container };
   }
   return guarded ? TRY_NOT_IN_BODY : NOT_PER_ITEM;
@@ -634,6 +642,26 @@ export function isPLimitLimiter(program: TSESTree.Program, name: string): boolea
   );
 }
 
+/** Whether options written out as an object literal set `key` to `false`. */
+function optionIsFalse(options: Node | undefined, key: string): boolean {
+  const o = options ? unwrap(options) : null;
+  if (o?.type !== T.ObjectExpression) return false;
+  const p = o.properties.find((q) => q.type === T.Property && propertyName(q.key, q.computed) === key) as TSESTree.Property | undefined;
+  return p?.value.type === T.Literal && p.value.value === false;
+}
+
+/** A try whose catch clause stops every error of its block: it has one, and it throws nothing itself (outside functions it defines). */
+function catchesWithoutRethrow(t: TSESTree.TryStatement): boolean {
+  if (!t.handler) return false;
+  let throws = false;
+  visit(t.handler.body, (n) => {
+    if (throws || (n !== t.handler!.body && isFunctionLike(n))) return false;
+    if (n.type === T.ThrowStatement) throws = true;
+    return undefined;
+  });
+  return !throws;
+}
+
 /** p-map runs every mapper at once unless its options cap the concurrency. */
 function pMapIsLimited(options: Node | undefined): boolean {
   if (!options) return false;
@@ -721,8 +749,13 @@ function mapCallback(fn: Node, facts: FileFacts, program: TSESTree.Program, limi
     }
   }
   const sequential = limited || (isPMap && pMapIsLimited(outerCall.arguments[2]));
+  const stopsOnFailure =
+    isPMap && pMapIsLimited(outerCall.arguments[2]) && !optionIsFalse(outerCall.arguments[2], 'stopOnError')
+      ? "p-map runs at most its `concurrency` mappers at once and stops starting new ones at the first failure (stopOnError), so which items run after a failed request depends on when the answers arrive, and a batch brings them all at once; catch the call's error inside the callback (try { … } catch { … } without a rethrow), or pass stopOnError: false, to get a fix"
+      : null;
   return {
     anchor,
+    stopsOnFailure,
     labels: [],
     isCallback: true,
     sequential,

@@ -171,6 +171,20 @@ test('batch queue: a Gemini answer a handler uses whole (returned, logged as JSO
   assert.ok(plan.ok && plan.fix.strategy === 'batch-queue', plan.ok ? plan.fix.strategy : plan.reason);
 });
 
+test('loop hoist: a Gemini answer a callback returns whole, or that the loop body uses whole, is refused; one read field by field is batched', () => {
+  // Found by the differential sweep (seed 4242, 101): Promise.all(docs.map(async (d) => ai.models.generateContent(…)))
+  // printed as JSON lost the sdkHttpResponse the synchronous answers carry.
+  const fanOut = (body: string) =>
+    `import { GoogleGenAI } from '@google/genai';\nconst ai = new GoogleGenAI({ apiKey: 'k' });\nexport async function run(docs: string[]) {\n  const outs = await Promise.all(docs.map(async (doc) => {\n${body}\n  }));\n  console.log(JSON.stringify(outs));\n}\n`;
+  const call = `await ai.models.generateContent({ model: 'gemini-2.5-flash', contents: doc })`;
+  assert.match(refusal(fanOut(`    return ${call};`)), /the answer is used whole \(`return await ai\.models\.generateContent.*line 5\).*lacks the `sdkHttpResponse`/);
+  assert.match(refusal(loop("new GoogleGenAI({ apiKey: 'k' })").replace('console.log(r.text);', 'console.log(JSON.stringify(r));')), /the answer is used whole \(`JSON\.stringify\(r\)`, line 6\)/);
+  const text = fanOut(`    const r = ${call};\n    return r.text;`);
+  const [finding] = findings('main.ts', text);
+  const plan = planFix({ file: 'main.ts', text, site: finding!.site, helperPath: 'batchwise/openaiBatch.ts' });
+  assert.ok(plan.ok && plan.fix.strategy === 'loop-hoist', plan.ok ? plan.fix.strategy : plan.reason);
+});
+
 test('code that reads the HTTP response the SDK adds to a synchronous answer is refused: a batch answer has none', () => {
   const text = loop("new GoogleGenAI({ apiKey: 'k' })").replace('console.log(r.text);', 'console.log(r.text, r.sdkHttpResponse?.headers);');
   assert.match(refusal(text), /reads `r\.sdkHttpResponse`.*an answer from a batch has none/);
