@@ -4,7 +4,7 @@ import fg from 'fast-glob';
 import ignore, { Ignore } from 'ignore';
 import { readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { isSourceFile, MAX_PARSE_BYTES } from '../core/parse/parse';
+import { isSourceFile, MAX_SOURCE_BYTES } from '../core/parse/parse';
 
 export const DEFAULT_EXCLUDES = ['**/node_modules/**', '**/dist/**', '**/build/**', '**/out/**', '**/.next/**', '**/coverage/**', '**/.git/**', '**/.vscode-test/**'];
 
@@ -79,7 +79,7 @@ export function readSourceFile(absPath: string): ReadOutcome {
   } catch (err) {
     return { ok: false, message: `could not be read: ${(err as Error).message}` };
   }
-  if (size > MAX_PARSE_BYTES * 2) return { ok: false, message: `skipped: ${(size / 1e6).toFixed(1)} MB is too large to be hand-written source` };
+  if (size > MAX_SOURCE_BYTES) return { ok: false, message: `skipped: ${(size / 1e6).toFixed(1)} MB is too large to be hand-written source` };
   let buf: Buffer;
   try {
     buf = readFileSync(absPath);

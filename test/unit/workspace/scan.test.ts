@@ -43,7 +43,7 @@ test('binary, oversized and non-UTF-8 files are reported or decoded, never throw
     'bin.js': Buffer.from([0x63, 0x6f, 0x00, 0x01, 0x02]),
     'latin.js': Buffer.from('const s = "caf\xe9";\n', 'latin1'),
     'utf16.js': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('const x = 1;\n', 'utf16le')]),
-    'big.js': 'x'.repeat(3_100_000),
+    'big.js': 'x'.repeat(16_100_000),
   });
   try {
     const bin = readSourceFile(join(root, 'bin.js'));
