@@ -102,6 +102,22 @@ export function findCall(ast: Node, range: [number, number]): TSESTree.CallExpre
   return calls.get(`${range[0]}:${range[1]}`) ?? null;
 }
 
+/** Whether the module awaits at its top level itself (`const rows = await db.query(…)`, `for await` outside any function). */
+const topLevelAwait = new WeakMap<TSESTree.Program, boolean>();
+function awaitsAtTopLevel(program: TSESTree.Program): boolean {
+  let found = topLevelAwait.get(program);
+  if (found === undefined) {
+    found = false;
+    visit(program, (n) => {
+      if (found || isFunctionLike(n) || n.type === T.ClassBody) return false;
+      if (n.type === T.AwaitExpression || (n.type === T.ForOfStatement && n.await)) found = true;
+      return undefined;
+    });
+    topLevelAwait.set(program, found);
+  }
+  return found;
+}
+
 export function isModuleCommonJs(file: string, program: TSESTree.Program, text: string, style?: ModuleStyle): boolean {
   if (/\.cjs$|\.cts$/.test(file)) return true;
   if (/\.mjs$|\.mts$/.test(file)) return false;
@@ -146,8 +162,9 @@ const relativeByProgram = new WeakMap<TSESTree.Program, string[]>();
 export function importExtension(program: TSESTree.Program, moduleKind: 'cjs' | 'esm', file: string, helperPath: string, style?: ModuleStyle): string | null {
   if (moduleKind === 'cjs') return null;
   const relative = relativeImports(program);
+  // A JavaScript file that awaits at its top level is an ES module, whatever its package says: Node's ES modules need the extension.
   const needed = /\.m[jt]s$/.test(file) ||
-    (relative.length > 0 ? relative.some((v) => /\.[cm]?js$/.test(v)) : tsFileIsNodeEsm(file, style) || jsFileIsEsm(file, style) === true);
+    (relative.length > 0 ? relative.some((v) => /\.[cm]?js$/.test(v)) : tsFileIsNodeEsm(file, style) || jsFileIsEsm(file, style) === true || (/\.jsx?$/.test(file) && awaitsAtTopLevel(program)));
   if (!needed) return null;
   const ext = /\.([cm]?)[jt]s$/.exec(helperPath);
   return ext ? `.${ext[1]}js` : '.js';
@@ -362,7 +379,8 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
       return refuse('the loop is in a function that is not async, so the batch cannot be awaited there; make the function async first');
     }
     if (!holder && isModuleCommonJs(file, parsed.ast, text, style)) return refuse('the loop is at the top level of a CommonJS module, where the batch cannot be awaited');
-    const esm = /\.m[jt]s$/.test(file) || (/\.jsx?$/.test(file) ? jsFileIsEsm(file, style) === true : tsAllowsTopLevelAwait(file, style));
+    // A module that already awaits at its top level runs where top-level await works: one more is no change.
+    const esm = /\.m[jt]s$/.test(file) || (/\.jsx?$/.test(file) ? jsFileIsEsm(file, style) === true : tsAllowsTopLevelAwait(file, style)) || awaitsAtTopLevel(parsed.ast);
     if (!holder && !esm) {
       return refuse('the loop is at the top level of the module; top-level await needs an ES module (.mjs/.mts, or .js in a package with "type": "module"), so move it into an async function first');
     }
