@@ -44,7 +44,7 @@ export const TOO_DEEP_TO_PARSE = `too deeply nested to parse (over ${MAX_TREE_DE
  * unfinished function pasted 43 times) forever. Past this many the file is not parsed.
  */
 export const MAX_ASYNC_FUNCTION_NESTING = 16;
-export const TOO_MANY_ASYNC_FUNCTIONS = `too many nested \`async function\` bodies to parse in reasonable time (over ${MAX_ASYNC_FUNCTION_NESTING})`;
+export const TOO_MANY_ASYNC_FUNCTIONS = `too many \`async function\`s nested in one another (or chained into calls) to parse in reasonable time (over ${MAX_ASYNC_FUNCTION_NESTING})`;
 
 export interface ParsedFile {
   ok: true;
