@@ -4,6 +4,7 @@
 import type { CallSite, Classification, Evidence } from '../model';
 import { evidenceOf, openEvidence, Path, pathEvidence, plainEvidence, uniqueEvidence } from './path';
 import { STREAMING_RESPONSE } from './rules/calls';
+import { EVAL_HARNESS } from './rules/evals';
 import { CALL_CHAIN, NO_ENTRY_POINT } from './rules/reach';
 import { scheduledVolume } from './rules/schedules';
 import { runVolume } from './runVolume';
@@ -29,8 +30,11 @@ export function verdictOf(site: CallSite, paths: readonly Path[]): Classificatio
   }
   // A script streaming each item of a dataset to its own console: nobody is reading along, but the
   // Batch APIs do not stream, so the call is not batchable as written.
-  if (streams && waiting.length === 0 && batch.length > 0 && paths.every((p) => p.effect === 'batchable' || p.effect === 'excluded') && loops.some((l) => l.batchSource && !l.literal)) {
-    evidence[0] = { ...evidence[0], message: STREAMING_RESPONSE.messages.perItem() };
+  // So is an eval's task streaming its answer to the eval runner, which drains it to score it.
+  const allBatch = waiting.length === 0 && batch.length > 0 && paths.every((p) => p.effect === 'batchable' || p.effect === 'excluded');
+  const toEvalRunner = allBatch && batch.every((p) => p.rule === EVAL_HARNESS);
+  if (streams && allBatch && (toEvalRunner || loops.some((l) => l.batchSource && !l.literal))) {
+    evidence[0] = { ...evidence[0], message: toEvalRunner ? STREAMING_RESPONSE.messages.evalTask() : STREAMING_RESPONSE.messages.perItem() };
     for (const p of batch) evidence.push(pathEvidence(p, REACHED.reachedOnly));
     for (const l of loops) evidence.push(plainEvidence(l));
     return withMore({ verdict: 'unknown', confidence: 0.5, evidence });

@@ -16,6 +16,9 @@ export const STREAMING_RESPONSE = defineRule({
     perItem: () =>
       'the response is streamed, and the Batch APIs do not stream; but the call runs once per item of batch data from a batch entry, so nobody is reading along. ' +
       'Drop `stream` (read the whole answer) to make it batchable, or declare it with `// batchwise: user-waiting` if a person watches the output',
+    evalTask: () =>
+      'the response is streamed, and the Batch APIs do not stream; but it streams to an eval runner, which drains it to score it, so nobody is reading along. ' +
+      'Read the whole answer (generateText instead of streamText, or no `stream`) to make it batchable',
   },
 });
 

@@ -107,6 +107,17 @@ function evalRunnerCall(fi: CallQuestion['fi'], call: CallNode): string | null {
   return member ? `${callee.name}.${member}(…)(…)` : `${callee.name}(…)`;
 }
 
+/**
+ * A function kept in the options an eval runner's entry call is given (`evalite('x', { task })`):
+ * what it returns goes to the runner (a stream it drains for scoring), not to a person. Null when not.
+ */
+export function evalRunnerOption(fi: FunctionQuestion['fi'], fn: FunctionQuestion['fn']): string | null {
+  const prop = fi.parents.get(fi.outermost(fn));
+  const options = prop?.type === T.Property && prop.value === fi.outermost(fn) ? fi.parents.get(prop) : undefined;
+  const call = options?.type === T.ObjectExpression ? fi.parents.get(options) : undefined;
+  return call?.type === T.CallExpression && call.arguments.includes(options as never) ? evalRunnerCall(fi, call) : null;
+}
+
 /** `evalite('x', { task })`, braintrust `Eval(…)`, viteval `evaluate(…)`: the task is eval work. */
 export function evalRunner(q: CallQuestion): Path[] | null {
   const runner = evalRunnerCall(q.fi, q.call);

@@ -10,6 +10,7 @@ import { fileStreamEvent } from './data';
 import type { CallNode, FunctionEntry, FunctionQuestion, Hooks, ModuleQuestion, OptionQuestion } from './hooks';
 import { CRON_SCHEDULE } from './schedules';
 import { QUEUE_WORKER } from './jobs';
+import { evalRunnerOption } from './evals';
 import { chainNames, describeNode, receiverName, rootIdentifier, stringArg } from './read';
 import { defineRule, entry, EntryMatch, NO_STRINGS, StringOf } from './rule';
 
@@ -274,6 +275,8 @@ const STREAMS_TO_CLIENT = /\bres\.write\(|text\/event-stream|\bstreamText\(|toDa
 export function streamsToClient(q: FunctionQuestion): FunctionEntry | null {
   const { fn, fi, name } = q;
   if (!fn.body || !STREAMS_TO_CLIENT.test(fi.text.slice(fn.body.range[0], fn.body.range[1]))) return null;
+  // An eval's task hands what it streams to the eval runner, which drains it to score it.
+  if (evalRunnerOption(fi, fn)) return null;
   const label = name ? `\`${name}\`` : 'the enclosing function';
   return { match: entry(STREAM_TO_CLIENT, STREAM_TO_CLIENT.messages.streams(label, `${q.file}:${fn.loc.start.line}`), fn), step: true };
 }
