@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Analyzer } from '../../../src/core/analyze';
 import { DEFAULT_OPTIONS } from '../../../src/core/model';
-import { codeLength, MAX_PARSE_BYTES, MAX_SOURCE_BYTES, unparseableReason } from '../../../src/core/parse/parse';
+import { codeLength, MAX_PARSE_BYTES, MAX_SOURCE_BYTES, parseSource, unparseableReason } from '../../../src/core/parse/parse';
 
 test('codeLength counts the code, not string and template literals, regular expressions or comments', () => {
   // const(5) a(1) =(1) ;(1)
@@ -30,6 +30,9 @@ test('a file over the code limit is skipped, one as large that is mostly a promp
   assert.equal(findings.length, 1);
   const code = `export const table = [\n${'  [1, 2, 3, 4, 5, 6, 7, 8],\n'.repeat(100_000)}];\n`;
   assert.ok(code.length > MAX_PARSE_BYTES && code.length < MAX_SOURCE_BYTES);
-  assert.match(unparseableReason(code) ?? '', /^skipped: \d\.\d MB with over 1\.5 MB of code outside string literals is over the limit for source files$/);
+  // The cheap checks pass it (it is not minified); the parse refuses it, with the reason.
+  assert.equal(unparseableReason(code), null);
+  const parsed = parseSource('table.ts', code);
+  assert.match(!parsed.ok ? parsed.message : '', /^skipped: \d\.\d MB with over 1\.5 MB of code outside string literals is over the limit for source files$/);
   assert.match(unparseableReason('x'.repeat(MAX_SOURCE_BYTES + 1)) ?? '', /is over the 16 MB limit for source files/);
 });
