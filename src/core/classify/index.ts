@@ -118,10 +118,7 @@ export class Classifier {
 
   /** The module and expression a name imported by `file` is made from (`export const a = new Agent(…)`), when a project file declares it. */
   private madeIn(file: string, source: string, imported: string): { model: SyntaxModel; init: Node } | null {
-    const moduleOf = (from: string, spec: string): SyntaxModel | undefined => {
-      const resolved = this.project.resolveImport(from, spec);
-      return (resolved !== null && this.project.get(resolved)) || undefined;
-    };
+    const moduleOf = (from: string, spec: string) => this.project.module(from, spec);
     const target = moduleOf(file, source);
     if (!target) return null;
     const found = resolveExport(moduleOf, target, imported);

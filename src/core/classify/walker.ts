@@ -485,10 +485,7 @@ export class Walker {
       return fn ? { model, fn } : null;
     };
     if (!b.import) return own(fi, b);
-    const moduleOf = (from: string, spec: string): SyntaxModel | undefined => {
-      const resolved = this.project.resolveImport(from, spec);
-      return (resolved !== null && this.project.get(resolved)) || undefined;
-    };
+    const moduleOf = (from: string, spec: string) => this.project.module(from, spec);
     const target = moduleOf(file, b.import.source);
     const found = target ? resolveExport(moduleOf, target, b.import.imported) : null;
     return found?.kind === 'binding' ? own(found.model, found.binding) : null;

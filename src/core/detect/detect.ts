@@ -290,6 +290,9 @@ function wrapperCall(fi: SyntaxModel, resolver: Resolver, file: string, node: TS
   return { shape: wrapperShape(fn.call, null), model: null };
 }
 
+/** Batchwise's AI SDK bridge module, as an import names it (`./batchwise/aiSdkOpenAI`, `…/aiSdkAnthropic.js`). */
+const AI_SDK_BRIDGE = /(^|\/)aiSdk(OpenAI|Anthropic)(\.[cm]?[jt]s)?$/;
+
 /**
  * A call the Quick Fix's AI SDK bridge runs (`runAiSdkBatch(xs.map((x) => () => generateText(…)))`,
  * `runAiSdkBatch` imported from Batchwise's `aiSdkOpenAI`/`aiSdkAnthropic` module) is batched already; so is
@@ -302,7 +305,7 @@ function runByBridge(fi: SyntaxModel, call: TSESTree.CallExpression): boolean {
   for (let n: Node | undefined = fi.parents.get(thunk), depth = 0; n && depth < 8; n = fi.parents.get(n), depth++) {
     if (n.type !== T.CallExpression || n.callee.type !== T.Identifier) continue;
     const imported = fi.bindingOf(n.callee)?.import;
-    if (imported?.imported === 'runAiSdkBatch' && /(^|\/)aiSdk(OpenAI|Anthropic)(\.[cm]?[jt]s)?$/.test(imported.source)) return true;
+    if (imported?.imported === 'runAiSdkBatch' && AI_SDK_BRIDGE.test(imported.source)) return true;
     if ((imported?.imported === 'runLangChainBatch' || imported?.imported === 'runLangChainBatchAll') && /(^|\/)langchain(OpenAI|Anthropic)(\.[cm]?[jt]s)?$/.test(imported.source)) return true;
   }
   return false;
@@ -317,7 +320,7 @@ function queuedByBridge(fi: SyntaxModel, thunk: TSESTree.ArrowFunctionExpression
   const init = queue?.kind === 'const' ? queue.declarator?.init : null;
   if (init?.type !== T.NewExpression || init.callee.type !== T.Identifier) return false;
   const imported = fi.bindingOf(init.callee)?.import;
-  return imported?.imported === 'AiSdkBatchQueue' && /(^|\/)aiSdk(OpenAI|Anthropic)(\.[cm]?[jt]s)?$/.test(imported.source);
+  return imported?.imported === 'AiSdkBatchQueue' && AI_SDK_BRIDGE.test(imported.source);
 }
 
 function overridden(fi: SyntaxModel, callee: TSESTree.MemberExpression, method: string): boolean {

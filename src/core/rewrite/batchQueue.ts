@@ -18,7 +18,7 @@ import { queueRunner } from './queueRunner';
 import { statementRemoval } from './lineEndings';
 import { AiSdkCall, aiSdkResultProblem } from './aiSdk';
 import type { AiSdkHelperKind } from './helper';
-import type { QueueRunner } from './queueRunner';
+import type { QueueRunner, ShutdownHook } from './queueRunner';
 
 export const BATCH_QUEUE = 'batch-queue';
 export const IN_LOOP = 'the call runs once per iteration of a loop that waits for it; a queue would send one batch per iteration';
@@ -171,11 +171,7 @@ export function checkBatchQueue(file: string, text: string, site: CallSite, open
     if (home.kind === 'scope' && !(hook.at > home.declaration.range[1] && hook.at < home.scopeEnd)) {
       return refuse(`the queue would live beside \`${home.name}\`, inside the function that makes it, out of reach of the shutdown hook the runner needs; make the client at module level to get a fix`);
     }
-    const text = hook.text(queue);
-    if (parsed.text.includes(text.trim())) continue;
-    const same = edits.find((e) => e.range[0] === hook.at && e.range[1] === hook.at);
-    if (same) same.newText += text;
-    else edits.push({ range: [hook.at, hook.at], newText: text });
+    addHook(edits, hook, queue, parsed.text);
   }
   const changes =
     home.kind === 'remade'
@@ -451,13 +447,7 @@ function aiSdkQueue(file: string, site: CallSite, target: CallUnderFix, aiSdk: A
     else edits.push({ range: [at, at], newText: `\n\n${declaration}` });
   }
   edits.push(imports);
-  for (const hook of runner?.hooks ?? []) {
-    const text = hook.text(queue);
-    if (parsed.text.includes(text.trim())) continue;
-    const same = edits.find((e) => e.range[0] === hook.at && e.range[1] === hook.at);
-    if (same) same.newText += text;
-    else edits.push({ range: [hook.at, hook.at], newText: text });
-  }
+  for (const hook of runner?.hooks ?? []) addHook(edits, hook, queue, parsed.text);
   return {
     ok: true,
     plan: { edits: keepComments(parsed.text, parsed.ast.comments ?? [], edits), moduleKind, helperKind, helperPath, aiSdk: bridge, changes: aiSdk.changes ?? null },
@@ -491,4 +481,16 @@ function aiSdkQueueResult(api: string, call: TSESTree.CallExpression, facts: Fil
   if (declarator.id.type !== T.ArrayPattern) return whole;
   const element = declarator.id.elements[index];
   return element ? aiSdkResultProblem(api, element, facts) : null;
+}
+
+/**
+ * The queue's flush on the runner's shutdown, once per queue (a second call site, or a fix applied
+ * before, has it already); joined to an insertion at the same offset, whose order an editor may not keep.
+ */
+function addHook(edits: TextEdit[], hook: ShutdownHook, queue: string, text: string): void {
+  const inserted = hook.text(queue);
+  if (text.includes(inserted.trim())) return;
+  const same = edits.find((e) => e.range[0] === hook.at && e.range[1] === hook.at);
+  if (same) same.newText += inserted;
+  else edits.push({ range: [hook.at, hook.at], newText: inserted });
 }

@@ -36,6 +36,25 @@ test('package-lock.json: a workspace\'s own copy, else the root\'s; lockfile v1 
   assert.deepEqual(sdkVersionFor('openai', 'a.ts', reader(v1)), { version: '4.40.0', source: 'package-lock.json' });
 });
 
+test('the lockfile parse kept for the folders that share it gives each the same answer, and a changed lockfile is parsed again', () => {
+  const lock = (version: string) => `lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies:\n      openai:\n        specifier: ^5.0.0\n        version: ${version}\n`;
+  let reads = 0;
+  let text = lock('5.20.0');
+  const read = (path: string) => {
+    if (path === 'pnpm-lock.yaml') {
+      reads++;
+      return text;
+    }
+    return path === 'package.json' ? pkg({ openai: '^5.0.0' }) : undefined;
+  };
+  // Three folders ask; each reads the lockfile's text, and the answers agree.
+  for (const file of ['a/x.ts', 'b/y.ts', 'c/z.ts']) assert.equal(sdkVersionFor('openai', file, read)?.version, '5.20.0');
+  assert.equal(reads, 3);
+  // The project updated its lockfile: the new text is parsed, not the kept one's answer given.
+  text = lock('5.23.2');
+  assert.equal(sdkVersionFor('openai', 'a/x.ts', read)?.version, '5.23.2');
+});
+
 test('pnpm-lock.yaml: the importer of the file\'s package, the version before its peers (v9 and v5)', () => {
   const v9 = [
     "lockfileVersion: '9.0'",
