@@ -58,6 +58,11 @@ export interface Path {
   runByUnknown?: boolean;
   /** Run by a command-line program's command handler: the command, in words, and where it is registered. */
   commandLine?: string;
+  /**
+   * The path reaches the call through a job its producer only enqueues (no wait for the result): whoever
+   * runs the producer waits for the enqueue, not for the call.
+   */
+  enqueuedOnly?: boolean;
   /** How many more paths like this one the walk found and left out, to stay within its budget. */
   more?: number;
   /** The entry is a one-off script (a migration, a backfill, a seed), in words: its calls are counted per run, not per day. */
@@ -145,7 +150,7 @@ export const MAX_PATHS = 64;
 /** What the verdict reads off a path: two paths alike in all of it decide the same, wherever they start. */
 function signature(p: Path): string {
   const loops = p.loops.map((l) => `${l.rule}:${l.file}:${l.line}:${l.batchSource ?? ''}:${l.fromDisk ?? ''}:${l.literal ?? ''}:${l.count?.n ?? ''}`).join(',');
-  return `${p.effect}|${p.rule.id}|${p.runByUnknown ?? ''}|${p.moduleLevel ?? ''}|${p.startup !== undefined}|${p.commandLine !== undefined}|${p.platform ?? ''}|${p.schedule ?? ''}|${p.oneOff ?? ''}|${loops}`;
+  return `${p.effect}|${p.rule.id}|${p.runByUnknown ?? ''}|${p.moduleLevel ?? ''}|${p.startup !== undefined}|${p.commandLine !== undefined}|${p.enqueuedOnly ?? ''}|${p.platform ?? ''}|${p.schedule ?? ''}|${p.oneOff ?? ''}|${loops}`;
 }
 
 /**

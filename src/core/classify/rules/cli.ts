@@ -527,10 +527,12 @@ export function readsFolderIn(fi: SyntaxModel, range: [number, number]): boolean
 /**
  * A batch path that makes one call per run of a command-line program from what was typed on its
  * command line (a command's arguments, `process.argv`): the person who typed it waits for the answer,
- * or may; it is no bulk work. Open, not batchable. Null when the path is not such a run.
+ * or may; it is no bulk work. Open, not batchable. Null when the path is not such a run, or when the
+ * run only enqueues a job that makes the call and does not wait for it.
  */
 export function oneShotCommand(project: ProjectIndex, p: Path): Path | null {
-  if (p.effect !== 'batchable' || p.loops.length > 0) return null;
+  // A command that only enqueues the job making the call is done before the call runs: nobody at the terminal waits for it.
+  if (p.effect !== 'batchable' || p.loops.length > 0 || p.enqueuedOnly) return null;
   const spans = [...(p.spans ?? []), { file: p.file, range: [0, Number.MAX_SAFE_INTEGER] as [number, number] }];
   // One call over every file of a folder (`embedDocuments(readdirSync(dir).map(read))`) is bulk work.
   if (spans.some((span) => { const fi = project.get(span.file); return fi != null && readsFolderIn(fi, span.range); })) return null;

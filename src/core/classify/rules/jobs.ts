@@ -319,7 +319,7 @@ export function producerPath(p: Path, what: { worker: string; producer: string; 
     if (follow) return { ...p, effect: 'open', rule: QUEUE_WORKER, entry: m.noWait(p.entry, what.worker, what.how, what.producer, follow) };
     return { ...p, effect: 'batchable', rule: QUEUE_WORKER, entry: m.noWaitQueued(p.entry, what.worker, what.how, what.producer) };
   }
-  if (p.effect === 'batchable') return { ...p, rule: QUEUE_WORKER, entry: m.fromBatch(p.entry, what.worker, what.how, inBulk, what.producer) };
+  if (p.effect === 'batchable') return { ...p, rule: QUEUE_WORKER, entry: m.fromBatch(p.entry, what.worker, what.how, inBulk, what.producer), ...(waits() ? {} : { enqueuedOnly: true }) };
   if (p.effect === 'excluded' || p.effect === 'blocked') return p;
   return { ...p, effect: 'open', rule: QUEUE_WORKER, entry: m.unknownRunner(p.entry, what.worker, what.how, inBulk, what.producer) };
 }
