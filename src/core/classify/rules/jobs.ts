@@ -44,6 +44,8 @@ export const QUEUE_WORKER = defineRule({
       `${entry}; ${worker} is ${how} at ${producer} and the handler answers without waiting for the job, and nothing in the workspace polls or subscribes to its result, so it can wait for a batch. ` +
       'If a client watches for this result, declare the call with `// batchwise: user-waiting`',
     realtime: (what: string, where: string) => `a client follows runs as they happen (${what} at ${where})`,
+    watched: (entry: string, worker: string, how: string, producer: string, hook: string, where: string) =>
+      `${entry}; ${worker} is ${how} at ${producer}, and a page follows this task's runs as they happen (${hook} at ${where}), so the person who sent the request watches for its result`,
     polls: (what: string, where: string) => `a client polls for data (${what} at ${where})`,
     replies: (what: string, where: string) => `the job answers in a chat (${what} at ${where})`,
     fromBatch: (entry: string, worker: string, how: string, bulk: boolean, producer: string) => `${entry}; ${worker} is ${how}${bulk ? ' in bulk' : ' from a batch path'} at ${producer}`,
@@ -101,14 +103,34 @@ function producerNames(call: TSESTree.CallExpression, job: JobDefinition): boole
     const events = first?.type === T.ArrayExpression ? first.elements : [first];
     return events.some((e) => e?.type === T.ObjectExpression && literal(objectProps(e).get('name')) === job.event);
   }
-  return literal(first) === job.id;
+  if (literal(first) === job.id) return true;
+  // `batch.trigger([{ id: 'enrich', payload }, …])`, `batch.triggerAndWait(…)`: a list of runs, each naming its task.
+  return first?.type === T.ArrayExpression && isBatchReceiver(call) && first.elements.some((e) => e?.type === T.ObjectExpression && literal(objectProps(e).get('id')) === job.id);
+}
+
+/** `batch.…(…)`: Trigger.dev's `batch` export, which starts runs of several tasks in one call. */
+function isBatchReceiver(call: TSESTree.CallExpression): boolean {
+  return call.callee.type === T.MemberExpression && call.callee.object.type === T.Identifier && call.callee.object.name === 'batch';
+}
+
+/** `batch.triggerByTask([{ task: enrich, payload }, …])` / `batch.triggerByTaskAndWait(…)`: a list of runs, each naming its task by its binding. */
+function startsTaskInBatch(fi: SyntaxModel, call: TSESTree.CallExpression, taskName: string, sameFile: boolean): boolean {
+  const first = call.arguments[0];
+  if (first?.type !== T.ArrayExpression || !isBatchReceiver(call)) return false;
+  return first.elements.some((e) => {
+    const task = e?.type === T.ObjectExpression ? objectProps(e).get('task') : undefined;
+    return task?.type === T.Identifier && boundToTask(fi, task, taskName, sameFile);
+  });
 }
 
 /** `enrich.trigger(…)`: the receiver is the task's own binding, in its file or imported under the name it is exported by. */
 function startsTask(fi: SyntaxModel, call: TSESTree.CallExpression, taskName: string, sameFile: boolean): boolean {
   const receiver = (call.callee as TSESTree.MemberExpression).object;
-  if (receiver.type !== T.Identifier) return false;
-  const b = fi.resolve(receiver);
+  return receiver.type === T.Identifier && boundToTask(fi, receiver, taskName, sameFile);
+}
+
+function boundToTask(fi: SyntaxModel, id: TSESTree.Identifier, taskName: string, sameFile: boolean): boolean {
+  const b = fi.resolve(id);
   if (!b) return false;
   if (b.import) return b.import.imported === taskName;
   return sameFile && b.name === taskName && b.declarator !== undefined;
@@ -134,12 +156,12 @@ function jobPaths(q: RuleContext & { file: string; fi: SyntaxModel }, call: TSES
   // A function on a schedule and an event both: each event's sender is a path of its own.
   if (cron && job.event === undefined) return [cron];
   const paths: Path[] = cron ? [cron] : [];
-  const methods = job.kind === 'Inngest function' ? ['send'] : ['trigger', 'batchTrigger', 'triggerAndWait', 'batchTriggerAndWait', 'triggerAndPoll'];
+  const methods = job.kind === 'Inngest function' ? ['send'] : ['trigger', 'batchTrigger', 'triggerAndWait', 'batchTriggerAndWait', 'triggerAndPoll', 'triggerByTask', 'triggerByTaskAndWait'];
   // A file is parsed only when its text could hold a producer: a call of a method that starts the job
   // (`.trigger(`, `.send(`), and the job's id or event as a string literal (what producerNames reads) or
   // the task's exported name as a word (what startsTask follows). A bare substring let most of a large
   // repository through: Trigger.dev's own tree parsed 1,728 files for 140 with SDK tokens.
-  const startsText = job.kind === 'Inngest function' ? /\.\s*send\s*[(<]/ : /\.\s*(trigger|batchTrigger|triggerAndWait|batchTriggerAndWait|triggerAndPoll)\s*[(<]/;
+  const startsText = job.kind === 'Inngest function' ? /\.\s*send\s*[(<]/ : /\.\s*(trigger|batchTrigger|triggerAndWait|batchTriggerAndWait|triggerAndPoll|triggerByTask|triggerByTaskAndWait)\s*[(<]/;
   const quoted = new RegExp(`['"\`]${escapeRegExp(job.kind === 'Inngest function' ? job.event ?? job.id : job.id)}['"\`]`);
   const named = taskName !== null ? new RegExp(`(^|[^\\w$])${escapeRegExp(taskName)}($|[^\\w$])`) : null;
   for (const f of project.files) {
@@ -150,11 +172,13 @@ function jobPaths(q: RuleContext & { file: string; fi: SyntaxModel }, call: TSES
     if (!fi) continue;
     for (const method of methods) {
       for (const producer of fi.memberCalls(method)) {
-        if (!producerNames(producer, job) && !(taskName !== null && startsTask(fi, producer, taskName, f === file))) continue;
+        if (!producerNames(producer, job) && !(taskName !== null && (startsTask(fi, producer, taskName, f === file) || startsTaskInBatch(fi, producer, taskName, f === file)))) continue;
         const waits = /AndWait|AndPoll/.test(method);
-        const bulk = /^batch/.test(method) || producer.arguments[0]?.type === T.ArrayExpression;
+        // A `batch.*` call lists runs of several tasks, maybe one each: bulk only when it is batchTrigger-like over data.
+        const bulk = /^batch/.test(method) || (producer.arguments[0]?.type === T.ArrayExpression && !isBatchReceiver(producer));
         const what = { worker: QUEUE_WORKER.messages.jobWorker(job.kind, job.id, where), producer: `${f}:${producer.loc.start.line}`, how: QUEUE_WORKER.messages.startedWith(method) };
-        for (const p of q.walk(f, producer)) paths.push(producerPath(p, what, bulk, () => waits, () => null, () => followUpOf(project, job.kind, file)));
+        const watched = () => (taskName !== null ? typedFollower(project, taskName, file) : null);
+        for (const p of q.walk(f, producer)) paths.push(producerPath(p, what, bulk, () => waits, () => null, () => followUpOf(project, job.kind, file), watched));
       }
     }
   }
@@ -301,13 +325,24 @@ function jobWaiters(project: ProjectIndex): string[] {
  * unless it started the jobs in bulk; a batch path makes it batchable; code that nothing is seen to
  * reach leaves it unknown, bulk or not.
  */
-export function producerPath(p: Path, what: { worker: string; producer: string; how: string }, bulk: boolean, waits: () => boolean, polled: () => string | null, followed: () => string | null): Path {
+export function producerPath(
+  p: Path,
+  what: { worker: string; producer: string; how: string },
+  bulk: boolean,
+  waits: () => boolean,
+  polled: () => string | null,
+  followed: () => string | null,
+  watched: () => { hook: string; where: string } | null = () => null,
+): Path {
   const m = QUEUE_WORKER.messages;
   // A loop over a request's items (`for (const m of req.body.messages) queue.add(…)`) or over a list
   // written in the code answers one person; only a loop over batch data enqueues in bulk.
   const inBulk = bulk || p.loops.some((l) => l.batchSource && !l.literal);
   if (p.effect === 'user-waiting') {
     if (waits()) return { ...p, entry: m.waits(p.entry, what.worker, what.how, what.producer) };
+    // A page subscribed to this very job's runs (not just to some run) shows its result as it comes.
+    const live = watched();
+    if (live) return { ...p, entry: m.watched(p.entry, what.worker, what.how, what.producer, live.hook, live.where) };
     // The handler answers at once, but another one hands the job's result to the client that polls for it.
     const poll = polled();
     if (poll && !inBulk) return { ...p, entry: m.polled(p.entry, what.worker, what.how, what.producer, poll) };
@@ -326,7 +361,7 @@ export function producerPath(p: Path, what: { worker: string; producer: string; 
 
 /** A job system's realtime subscriptions and run lookups: a client following a run as it goes. */
 const FOLLOWS: Record<JobDefinition['kind'] | 'queue', RegExp> = {
-  'Trigger.dev task': /\b(useRealtimeRun\w*|useRealtimeBatch|useRealtimeStream|useRun|useWaitToken)\s*\(|\bruns\.(retrieve|poll|subscribeToRun\w*)\s*\(|\bmetadata\.stream\s*\(/,
+  'Trigger.dev task': /\b(useRealtimeRun\w*|useRealtimeBatch|useRealtimeStream|useRun|useWaitToken)\s*(?:<[^<>()]*>\s*)?\(|\bruns\.(retrieve|poll|subscribeToRun\w*)\s*\(|\bmetadata\.stream\s*\(/,
   'Inngest function': /\b(useInngestSubscription|useRealtime|getSubscriptionToken)\s*\(|@inngest\/realtime|\bgetRuns\s*\(/,
   queue: /\bnew QueueEvents\s*\(|\.getJobState\s*\(/,
 };
@@ -359,12 +394,67 @@ export function followUpOf(project: ProjectIndex, kind: JobDefinition['kind'] | 
     const text = within === '' || f.startsWith(`${within}/`) ? project.text(f) : undefined;
     if (!text) continue;
     const live = FOLLOWS[kind].exec(text);
-    if (live) found = m.realtime(live[0].replace(/\s*\($/, ''), at(f, text, live.index));
+    if (live) found = m.realtime(live[0].replace(/\s*(<[^<>()]*>\s*)?\($/, ''), at(f, text, live.index));
     const poll = live ? null : POLLS.exec(text);
     if (poll) found = m.polls(poll[1], at(f, text, poll.index));
   }
   memo.set(key, found);
   return found;
+}
+
+/** Trigger.dev's React hooks that subscribe to runs as they happen; a type argument names the task (`useRealtimeRun<typeof enrich>`). */
+const REALTIME_HOOK = /^useRealtime(Run|RunWithStreams|RunsWithTag|Batch|TaskTrigger|TaskTriggerWithStreams)$/;
+const typedFollowers = new WeakMap<ProjectIndex, Map<string, { hook: string; where: string } | null>>();
+
+/**
+ * A page that subscribes to runs of the task exported as `taskName` from `taskFile`, named by the hook's
+ * type argument (`useRealtimeRun<typeof enrichCompany>(runId)`) whose name is imported from that file.
+ * An untyped subscription may follow any task's runs: it is `followUpOf`'s weaker evidence.
+ */
+export function typedFollower(project: ProjectIndex, taskName: string, taskFile: string): { hook: string; where: string } | null {
+  let memo = typedFollowers.get(project);
+  if (!memo) typedFollowers.set(project, (memo = new Map()));
+  const key = `${taskFile}|${taskName}`;
+  if (memo.has(key)) return memo.get(key)!;
+  let found: { hook: string; where: string } | null = null;
+  const typed = new RegExp(`\\b(useRealtime\\w*)\\s*<\\s*typeof\\s+${escapeRegExp(taskName)}\\b`, 'g');
+  for (const f of project.files) {
+    if (found) break;
+    const text = project.text(f);
+    if (!text || !text.includes('@trigger.dev/react-hooks')) continue;
+    const hooks = new Set([...text.matchAll(typed)].map((m) => m[1]).filter((h) => REALTIME_HOOK.test(h)));
+    if (hooks.size === 0) continue;
+    const fi = project.get(f);
+    const task = fi ? importOf(fi, taskName) : null;
+    if (!fi || !task || task.imported !== taskName || project.resolveImport(f, task.source) !== taskFile) continue;
+    for (const hook of hooks) {
+      if (found) break;
+      for (const id of fi.identifiers(hook)) {
+        const call = fi.parents.get(id);
+        // Type arguments are not walked (walk.ts), so the call's own `typeArguments` is read.
+        const query = call?.type === T.CallExpression && call.callee === id ? call.typeArguments?.params[0] : undefined;
+        if (query?.type !== T.TSTypeQuery || query.exprName.type !== T.Identifier || query.exprName.name !== taskName) continue;
+        if (fi.resolve(id)?.import?.source !== '@trigger.dev/react-hooks') continue;
+        found = { hook: `${hook}<typeof ${taskName}>`, where: `${f}:${id.loc.start.line}` };
+        break;
+      }
+    }
+  }
+  memo.set(key, found);
+  return found;
+}
+
+/** The import a name is bound to at the top of a file, type-only imports included (`import type { x }`). */
+function importOf(fi: SyntaxModel, name: string): { source: string; imported: string } | null {
+  for (const stmt of fi.ast.body) {
+    if (stmt.type !== T.ImportDeclaration) continue;
+    for (const spec of stmt.specifiers) {
+      if (spec.local.name !== name) continue;
+      if (spec.type === T.ImportSpecifier) return { source: stmt.source.value, imported: spec.imported.type === T.Identifier ? spec.imported.name : spec.imported.value };
+      return null;
+    }
+  }
+  return null;
 }
 
 /** Methods a job processor class runs its job in. */
