@@ -15,6 +15,7 @@ import { formatUsd } from '../core/report/format';
 import { printable, toJsonText } from '../core/report/printable';
 import { version } from '../../package.json';
 import { callsPerDay, optionsFromFlags, tokens, usd, volumeOverrides, VolumeFlags } from './options';
+import { collectGarbage } from '../workspace/collect';
 
 /** Exit codes: 0 audit done, 1 savings above --fail-on-savings (or not finite), 2 bad usage, an unreadable folder or an --output that cannot be written. */
 export const EXIT_OK = 0;
@@ -124,7 +125,7 @@ export function registerAudit(program: Command): void {
       }
       const usage = (flags.usage ?? []).map((f) => ({ path: resolve(f), name: f }));
       const cache = flags.cache === false ? undefined : { location: flags.cacheLocation ? resolve(flags.cacheLocation) : defaultCacheLocation(root) };
-      const session = new WorkspaceSession(root, optionsFromFlags({}), { overrides: volumeOverrides(flags), usage, cache });
+      const session = new WorkspaceSession(root, optionsFromFlags({}), { overrides: volumeOverrides(flags), usage, cache, onModelsDropped: collectGarbage });
       const result = session.analyzeAll();
       const toFile = Boolean(flags.output);
       let text: string;

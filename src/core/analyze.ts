@@ -30,8 +30,8 @@ export interface AnalyzeRequest {
 
 export class Analyzer {
   readonly project: ProjectIndex;
-  private readonly resolver: Resolver;
-  private readonly classifier: Classifier;
+  private resolver: Resolver;
+  private classifier: Classifier;
 
   constructor(
     source: ProjectSource,
@@ -40,9 +40,24 @@ export class Analyzer {
     parseCache?: ParseCache,
     projectOptions?: ProjectIndexOptions,
   ) {
-    this.project = new ProjectIndex(source, parseCache, projectOptions);
+    this.project = new ProjectIndex(source, parseCache, { prefilter: mayContainCalls, ...projectOptions });
     this.resolver = new Resolver(this.project);
     this.classifier = new Classifier(this.project, this.resolver, (file) => this.llmCallsIn(file));
+  }
+
+  /**
+   * Between two files, when the kept syntax models hold more source than the budget: drops them and
+   * everything that holds their nodes (the resolver's and the walker's memos, the detected calls), so
+   * memory follows the files one call's analysis needs, not every file the audit has read. A model
+   * asked for again is parsed again.
+   */
+  private keepWithinBudget(): void {
+    this.project.nextTurn();
+    if (!this.project.overBudget()) return;
+    this.detected.clear();
+    this.resolver = new Resolver(this.project);
+    this.classifier = new Classifier(this.project, this.resolver, (file) => this.llmCallsIn(file));
+    this.project.dropModels();
   }
 
   private readonly detected = new Map<string, readonly TSESTree.CallExpression[]>();
@@ -51,9 +66,8 @@ export class Analyzer {
   private llmCallsIn(file: string): readonly TSESTree.CallExpression[] {
     let calls = this.detected.get(file);
     if (!calls) {
-      const text = this.project.text(file);
       try {
-        calls = text !== undefined && mayContainCalls(text) ? this.detect(file).map((c) => c.node) : [];
+        calls = this.project.mayHoldCalls(file) ? this.detect(file).map((c) => c.node) : [];
       } catch {
         calls = []; // the file's own turn reports why
       }
@@ -100,17 +114,26 @@ export class Analyzer {
   /** The analysis, one file per step. */
   private *steps(request: AnalyzeRequest): Generator<{ done: number; total: number }, AnalysisResult> {
     const files = request.onlyFiles ?? this.project.files;
+    if (!request.onlyFiles) {
+      try {
+        this.project.scanFirst();
+      } catch {
+        // The scan is made again when a call's callers are looked for, where a failure costs that call.
+      }
+    }
     const findings: Finding[] = [];
     let done = 0;
     for (const file of files) {
       if (request.isCancelled?.()) break;
       done++;
-      const text = this.project.text(file);
-      if (text === undefined) {
+      this.keepWithinBudget();
+      const passes = this.project.mayHoldCalls(file);
+      const text = passes ? this.project.text(file) : undefined;
+      if (passes === null || (passes && text === undefined)) {
         this.project.get(file); // records why it could not be read
         continue;
       }
-      if (!mayContainCalls(text)) continue;
+      if (!passes || text === undefined) continue;
       // A test that calls the real API (a live test, an eval kept as a test) costs money and is reported;
       // one that mocks the SDK or the network makes no paid call. Only tests that name an SDK or a
       // provider themselves are read: a repository has thousands of tests, and few make paid calls.

@@ -51,7 +51,59 @@ export interface ProjectIndexOptions {
    * looked for (`mayExportName`); false: parse every module of the barrel in turn. Default true.
    */
   barrelTextCheck?: boolean;
+  /**
+   * How much source (characters) the kept syntax models may hold before `overBudget` says so and the
+   * analysis drops them between files (`dropModels`); a model takes 40–85 bytes of memory per character
+   * of its source, so the default, 2.5 million, keeps the models near 200 MB whatever the tree's size.
+   * Infinity keeps every model. Results are the same either way: a dropped model is parsed again when
+   * a walk needs it.
+   */
+  modelBudgetChars?: number;
+  /**
+   * Called after the models were dropped, when their memory has just become garbage: a CLI asks the
+   * engine for a full collection here (`collectGarbage`), or the heap grows on with garbage to two or
+   * three times what it holds alive before the collector runs on its own.
+   */
+  onModelsDropped?: () => void;
+  /**
+   * The analysis's cheap test of whether a file's text may hold an LLM call. Its answer is kept per
+   * file (`mayHoldCalls`) and taken whenever the text is read, by the import scan too: a file read once
+   * for the scan is not read again to ask it, when the texts kept within their budget no longer hold it.
+   */
+  prefilter?: (text: string) => boolean;
 }
+
+/**
+ * A copy of a string that does not hold on to the text it was cut from. V8 keeps a substring of 13 or
+ * more characters as a slice of its parent: a module specifier read from a file, kept as a memo's key,
+ * kept the whole file's text alive (63 MB of a 15,000-file monorepo's heap).
+ */
+export function detached(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}
+
+/** A question about a file's text alone, asked of every file of the project; see `textTest`. */
+export interface TextTest {
+  readonly test: (text: string) => boolean;
+}
+
+/** Text tests made when the engine loads: the import scan asks each of them while it holds the text. */
+const SCANNED_TESTS: TextTest[] = [];
+
+/**
+ * A text test for `ProjectIndex.filesPassing`, made once at module level. The import scan asks it of
+ * every file as it reads the file's text, so a rule that looks for, say, the files that import
+ * graphile-worker, reads no text again: a whole-tree pass over texts no longer kept (the texts' budget)
+ * read a 15,000-file tree from disk again. Start the test with a cheap `includes`: it runs on every file.
+ */
+export function textTest(test: (text: string) => boolean): TextTest {
+  const made = { test };
+  SCANNED_TESTS.push(made);
+  return made;
+}
+
+/** The default of `ProjectIndexOptions.modelBudgetChars`. */
+export const MODEL_BUDGET_CHARS = 2_500_000;
 
 /** Identifier-like words, as JavaScript spells them (Unicode letters, `$`, `_`). */
 const WORD = /[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*/gu;
@@ -128,6 +180,78 @@ export class ProjectIndex {
     this.fileSet = new Set(source.files);
     this.importScan = options.importScan ?? true;
     this.barrelTextCheck = options.barrelTextCheck ?? true;
+    this.modelBudget = options.modelBudgetChars ?? MODEL_BUDGET_CHARS;
+    this.onModelsDropped = options.onModelsDropped;
+    this.prefilter = options.prefilter;
+  }
+
+  private readonly prefilter?: (text: string) => boolean;
+  /** The prefilter's answer by file; null: the file could not be read. */
+  private readonly prefiltered = new Map<string, boolean | null>();
+
+  /** The prefilter's answer for a file (false without a prefilter), or null when it cannot be read. */
+  mayHoldCalls(file: string): boolean | null {
+    const known = this.prefiltered.get(file);
+    if (known !== undefined) return known;
+    const text = this.text(file);
+    return this.prefilterAnswer(file, text);
+  }
+
+  private prefilterAnswer(file: string, text: string | undefined): boolean | null {
+    const answer = text === undefined ? null : (this.prefilter?.(text) ?? false);
+    this.prefiltered.set(file, answer);
+    return answer;
+  }
+
+  private readonly onModelsDropped?: () => void;
+
+  private readonly modelBudget: number;
+  /** The characters of source behind the models kept now (this index's and the shared ones it handed out). */
+  private modelChars = 0;
+  /** How often the models were dropped: a figure for the bench. */
+  modelDrops = 0;
+
+  /** Do the kept models hold more source than the budget? */
+  overBudget(): boolean {
+    return this.modelChars > this.modelBudget;
+  }
+
+  /** The analysis's turn: one file's calls, and what their analysis reads. */
+  private turn = 0;
+  /** By file: in how many turns its model was asked for, and the last one. */
+  private readonly modelTurns = new Map<string, { turns: number; last: number }>();
+
+  /** The analysis moves on to another file (`dropModels` keeps the models many turns asked for). */
+  nextTurn(): void {
+    this.turn++;
+  }
+
+  /**
+   * Drops the syntax models, here and in the shared parse cache, but for those the most turns asked
+   * for (a schema or a config module every file's analysis reads), which may keep up to half the
+   * budget: the analyzer calls this between files when `overBudget`, after dropping everything else
+   * that holds their nodes, so the memory the rest took can be reclaimed. Texts, the import scan and
+   * the other text indexes stay.
+   */
+  dropModels(): void {
+    const kept = new Map<string, SyntaxModel | null>();
+    let chars = 0;
+    const reused = [...this.cache]
+      .filter(([file, model]) => model && (this.modelTurns.get(file)?.turns ?? 0) >= 2)
+      .sort(([a], [b]) => this.modelTurns.get(b)!.turns - this.modelTurns.get(a)!.turns);
+    for (const [file, model] of reused) {
+      if (chars + model!.text.length > this.modelBudget / 2) continue;
+      kept.set(file, model);
+      chars += model!.text.length;
+    }
+    // A file that did not parse has no model to drop; parsing it again would fail again.
+    for (const [file, model] of this.cache) if (!model) kept.set(file, null);
+    this.cache.clear();
+    for (const [file, model] of kept) this.cache.set(file, model);
+    if (this.shared) for (const file of [...this.shared.keys()]) if (!kept.has(file)) this.shared.delete(file);
+    this.modelChars = chars;
+    this.modelDrops++;
+    this.onModelsDropped?.();
   }
 
   /** Target file → the files whose scanned specifiers resolve to it, in project order; built on first use. */
@@ -160,11 +284,42 @@ export class ProjectIndex {
     return { exact: this.scannedImporters!.get(file) ?? [], inexact: this.inexactFiles };
   }
 
+  /**
+   * Runs the import scan now, before a whole-workspace analysis reads its files one by one: the scan
+   * reads every text once and takes the prefilter's answer with it, so the analysis then reads only the
+   * texts that may hold calls, not every text a second time when the texts kept within their budget no
+   * longer hold it (the scan is made anyway as soon as one call's callers are looked for).
+   */
+  scanFirst(): void {
+    if (this.importScan && !this.scannedImporters) this.scanImports();
+  }
+
+  /** The files passing each text test, in project order: from the import scan, or a pass of their own. */
+  private readonly passing = new Map<TextTest, string[]>();
+
+  /** The files whose text passes the test, in project order (read once for every test the scan knew). */
+  filesPassing(test: TextTest): readonly string[] {
+    this.scanFirst();
+    let found = this.passing.get(test);
+    if (!found) {
+      found = this.source.files.filter((f) => {
+        const text = this.text(f);
+        return text !== undefined && test.test(text);
+      });
+      this.passing.set(test, found);
+    }
+    return found;
+  }
+
   private scanImports(): void {
     const index = new Map<string, string[]>();
+    const tests = [...SCANNED_TESTS];
+    for (const t of tests) this.passing.set(t, []);
     for (const f of this.source.files) {
       const text = this.text(f);
+      if (!this.prefiltered.has(f)) this.prefilterAnswer(f, text);
       if (text === undefined) continue;
+      for (const t of tests) if (t.test(text)) this.passing.get(t)!.push(f);
       const { specifiers, exact } = scanSpecifiers(text);
       if (!exact) this.inexactFiles.push(f);
       for (const spec of specifiers) {
@@ -232,6 +387,12 @@ export class ProjectIndex {
 
   /** The file's syntax model, or null when it is missing or unparseable (the error is recorded once). */
   get(file: string): SyntaxModel | null {
+    const used = this.modelTurns.get(file);
+    if (!used) this.modelTurns.set(file, { turns: 1, last: this.turn });
+    else if (used.last !== this.turn) {
+      used.turns++;
+      used.last = this.turn;
+    }
     if (this.cache.has(file)) return this.cache.get(file)!;
     const text = this.text(file);
     let entry: SyntaxModel | null = null;
@@ -254,6 +415,7 @@ export class ProjectIndex {
       }
     }
     this.cache.set(file, entry);
+    if (entry) this.modelChars += entry.text.length;
     return entry;
   }
 
@@ -337,7 +499,13 @@ export class ProjectIndex {
     this.configByPath.set(path, null); // an `extends` cycle ends here
     const text = depth > 8 ? undefined : this.source.read(path);
     if (text === undefined) return null;
-    const { config } = typescript().parseConfigFileTextToJson(path, text);
+    let config: unknown;
+    try {
+      config = typescript().parseConfigFileTextToJson(path, text).config;
+    } catch (err) {
+      // A config nested deeper than TypeScript's parser follows: read as no settings, and said.
+      this.report(path, `its settings could not be read: ${failureMessage(err)}`);
+    }
     const raw = (config ?? {}) as { extends?: unknown; compilerOptions?: { baseUrl?: unknown; paths?: unknown } };
     const dir = dirname(path);
     let merged: ModuleConfig = { baseUrl: null, aliases: [], pathsBase: dir };
@@ -393,7 +561,7 @@ export class ProjectIndex {
     const known = memo.get(specifier);
     if (known !== undefined) return known;
     const resolved = this.resolveBare(config, specifier);
-    memo.set(specifier, resolved);
+    memo.set(detached(specifier), resolved);
     return resolved;
   }
 

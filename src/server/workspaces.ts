@@ -8,6 +8,7 @@ import { WorkspaceSession } from '../workspace/session';
 import { defaultCacheLocation } from '../workspace/cache';
 import type { SessionOptions } from '../workspace/session';
 import { DEFAULT_SETTINGS, Settings } from './settings';
+import { collectGarbage } from '../workspace/collect';
 
 export interface Folder {
   /** The URI as the client sent it. */
@@ -103,5 +104,5 @@ export class Workspaces {
  * folder is answered from the last one.
  */
 function sessionOptions(s: Settings, root: string): SessionOptions {
-  return { helperPath: s.helperPath, usage: s.usage, cache: { location: defaultCacheLocation(root) } };
+  return { helperPath: s.helperPath, usage: s.usage, cache: { location: defaultCacheLocation(root) }, onModelsDropped: collectGarbage };
 }

@@ -23,6 +23,7 @@ import { creationProblem } from './insideRoot';
 import { pipelineStagesFor, planRewrite } from './stages';
 import { FixPermit, gateFix, permits } from '../core/rewrite/gate';
 import { AuditCacheOptions, cacheKey, currentStamp, engineIdentity, FileStamp, loadCachedResult, readHash, RecordedRead, saveCachedResult, stampBeforeRead } from './cache';
+import { TextCache } from './textCache';
 
 export type FixOutcome = { ok: true; fix: Fix } | { ok: false; reason: string };
 
@@ -37,6 +38,8 @@ export interface SessionOptions {
   usage?: UsagePath[];
   /** Keep whole-workspace results on disk by content hash (src/workspace/cache.ts); none when absent. */
   cache?: AuditCacheOptions;
+  /** Called when an analysis dropped its syntax models to stay within its memory budget (`collectGarbage`). */
+  onModelsDropped?: () => void;
 }
 
 interface CachedText {
@@ -52,7 +55,7 @@ export class WorkspaceSession {
   private wanted: ((rel: string) => boolean) | null = null;
   private configList: string[] | null = null;
   private projectConfig: LoadedConfig | null = null;
-  private readonly texts = new Map<string, CachedText>();
+  private readonly texts = new TextCache<CachedText>();
   private readonly overlays = new Map<string, string>();
   /** Parses survive between analyses; a file is parsed again only when its text changes. */
   private readonly parseCache: ParseCache = new Map();
@@ -276,7 +279,9 @@ export class WorkspaceSession {
   }
 
   private analyzer(): Analyzer {
-    return new Analyzer(this.source(), this.effectiveOptions(), pipelineStagesFor((p) => this.readAny(p)), this.parseCache);
+    return new Analyzer(this.source(), this.effectiveOptions(), pipelineStagesFor((p) => this.readAny(p)), this.parseCache, {
+      onModelsDropped: this.sessionOptions.onModelsDropped,
+    });
   }
 
   /** Whether a path is analysed: a source file the ignores (.gitignore, the project file, the caller's) leave in. */

@@ -2,14 +2,15 @@
 // audited with the import scan (only the files whose specifiers may load a module are parsed to find
 // its callers) and without it (every file that names the module is parsed), with the barrel text check
 // (a module of an `export *` barrel that never names an export is not parsed to look for it) and without,
-// and the results compared.
+// and the results compared; and with a memory budget of one character, so every syntax model is dropped
+// between files (and parsed again when a walk needs it).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Analyzer } from '../../../src/core/analyze';
 import { DEFAULT_OPTIONS, Estimate } from '../../../src/core/model';
-import { ProjectIndex, ProjectIndexOptions, scanSpecifiers } from '../../../src/core/project';
+import { ProjectIndex, ProjectIndexOptions, scanSpecifiers, textTest } from '../../../src/core/project';
 import { mayExportName } from '../../../src/core/syntax/modules';
 import { fixtureProject, FIXTURES } from '../helpers';
 
@@ -41,8 +42,42 @@ for (const name of cases) {
     const fast = seen(dir, {});
     assert.deepEqual(fast, seen(dir, { importScan: false, barrelTextCheck: false }));
     assert.deepEqual(fast, seen(dir, { importScan: true, barrelTextCheck: false }));
+    // Paths a cycle cut short and a memo kept may differ with the order models are made in (order.test.ts):
+    // what the user acts on may not.
+    const acted = (r: unknown) => (r as { findings: Record<string, unknown>[] }).findings.map(({ evidence: _evidence, ...rest }) => rest);
+    assert.deepEqual(acted(fast), acted(seen(dir, { modelBudgetChars: 1 })));
   });
 }
+
+test('over its budget, the analysis drops the syntax models between files and says so once per drop', () => {
+  const texts: Record<string, string> = {
+    'a.ts': `import OpenAI from 'openai';\nexport const openai = new OpenAI();\nexport async function one(x: string) {\n  return openai.embeddings.create({ model: 'text-embedding-3-small', input: x });\n}\n`,
+    'b.ts': `import { openai } from './a';\nfor (const line of process.argv) await openai.embeddings.create({ model: 'text-embedding-3-small', input: line });\n`,
+    'c.ts': `import { one } from './a';\nimport { openai } from './a';\nexport const two = () => openai.moderations.create({ input: 'c' });\n`,
+  };
+  const source = { files: Object.keys(texts), read: (p: string) => texts[p] };
+  let dropped = 0;
+  const tight = new Analyzer(source, DEFAULT_OPTIONS, {}, undefined, { modelBudgetChars: 1, onModelsDropped: () => dropped++ });
+  const roomy = new Analyzer(source, DEFAULT_OPTIONS);
+  const verdicts = (a: Analyzer) => a.run().findings.map((f) => `${f.site.file}:${f.site.loc.start.line} ${f.classification.verdict}`);
+  assert.deepEqual(verdicts(tight), verdicts(roomy));
+  assert.ok(tight.project.modelDrops >= 2, `dropped ${tight.project.modelDrops} times`);
+  assert.equal(dropped, tight.project.modelDrops);
+  assert.equal(roomy.project.modelDrops, 0);
+});
+
+const MENTIONS_QUEUE = textTest((text) => text.includes('queue'));
+
+test('a text test made at load is answered by the import scan, which reads each file once, with the answer a pass of its own gives', () => {
+  const texts: Record<string, string> = { 'a.ts': `const queue = 1;`, 'b.ts': `export const b = 2;`, 'c.ts': `import './a'; // queue` };
+  const reads: string[] = [];
+  const source = { files: Object.keys(texts), read: (p: string) => (reads.push(p), texts[p]) };
+  const scanned = new ProjectIndex(source);
+  assert.deepEqual(scanned.filesPassing(MENTIONS_QUEUE), ['a.ts', 'c.ts']);
+  assert.deepEqual(reads.sort(), ['a.ts', 'b.ts', 'c.ts'], 'the scan reads each file once and the test reads none again');
+  const unscanned = new ProjectIndex({ files: Object.keys(texts), read: (p) => texts[p] }, undefined, { importScan: false });
+  assert.deepEqual(unscanned.filesPassing(MENTIONS_QUEUE), ['a.ts', 'c.ts']);
+});
 
 test('the import scan finds every module reference the parser finds, in every fixture file', () => {
   let checked = 0;

@@ -3,7 +3,7 @@
 // that polls for it) makes it user-waiting; bulk or scheduled producers make it batchable; anything
 // else leaves it open. See docs/rules/queue-worker.md.
 import { AST_NODE_TYPES as T, TSESTree } from '../../parse/parse';
-import type { ProjectIndex } from '../../project';
+import { textTest, type ProjectIndex } from '../../project';
 import { enclosingFunctionName } from '../../detect/detect';
 import { propertyName } from '../../syntax/nodes';
 import type { SyntaxModel } from '../../syntax/model';
@@ -12,6 +12,18 @@ import type { CallQuestion, FunctionQuestion, OptionQuestion, RuleContext } from
 import { calleeName, escapeRegExp, literal, looksLikeCronSpec, objectProps } from './read';
 import { defineRule, entry } from './rule';
 import { CRON_SCHEDULE } from './schedules';
+
+// What a file's text must hold for a whole-tree search to parse it, asked by the import scan (`textTest`).
+/** A call of a method that starts a Trigger.dev task (`.trigger(`, `.batchTriggerAndWait<…>(`). */
+const STARTS_TASK = textTest((text) => text.includes('rigger') && /\.\s*(trigger|batchTrigger|triggerAndWait|batchTriggerAndWait|triggerAndPoll|triggerByTask|triggerByTaskAndWait)\s*[(<]/.test(text));
+/** A call of `.send(`, as an Inngest event is sent. */
+const SENDS_EVENT = textTest((text) => text.includes('send') && /\.\s*send\s*[(<]/.test(text));
+/** A call of `.add(` or `.addBulk(`, as a queue takes a job. */
+const ADDS_JOB = textTest((text) => text.includes('.add') && /\.add(Bulk)?\s*\(/.test(text));
+/** A job looked up by its id (`queue.getJob(id)`, `Job.fromId(queue, id)`). */
+const LOOKS_UP_JOB = textTest((text) => (text.includes('getJob') || text.includes('fromId')) && /\.(getJob|fromId)\s*\(/.test(text));
+/** A page that may use Trigger.dev's React hooks. */
+const USES_TRIGGER_HOOKS = textTest((text) => text.includes('@trigger.dev/react-hooks'));
 
 export const QUEUE_WORKER = defineRule({
   id: 'queue-worker',
@@ -161,13 +173,12 @@ function jobPaths(q: RuleContext & { file: string; fi: SyntaxModel }, call: TSES
   // (`.trigger(`, `.send(`), and the job's id or event as a string literal (what producerNames reads) or
   // the task's exported name as a word (what startsTask follows). A bare substring let most of a large
   // repository through: Trigger.dev's own tree parsed 1,728 files for 140 with SDK tokens.
-  const startsText = job.kind === 'Inngest function' ? /\.\s*send\s*[(<]/ : /\.\s*(trigger|batchTrigger|triggerAndWait|batchTriggerAndWait|triggerAndPoll|triggerByTask|triggerByTaskAndWait)\s*[(<]/;
+  const startsText = job.kind === 'Inngest function' ? SENDS_EVENT : STARTS_TASK;
   const quoted = new RegExp(`['"\`]${escapeRegExp(job.kind === 'Inngest function' ? job.event ?? job.id : job.id)}['"\`]`);
   const named = taskName !== null ? new RegExp(`(^|[^\\w$])${escapeRegExp(taskName)}($|[^\\w$])`) : null;
-  for (const f of project.files) {
+  for (const f of project.filesPassing(startsText)) {
     const text = project.text(f);
-    if (!text || !startsText.test(text)) continue;
-    if (!quoted.test(text) && !named?.test(text)) continue;
+    if (!text || (!quoted.test(text) && !named?.test(text))) continue;
     const fi = project.get(f);
     if (!fi) continue;
     for (const method of methods) {
@@ -223,9 +234,7 @@ function producerPaths(q: CallQuestion, queue: string): Path[] {
   const { file, call: worker, project } = q;
   const where = `${file}:${worker.loc.start.line}`;
   const paths: Path[] = [];
-  for (const f of project.files) {
-    const text = project.text(f);
-    if (!text || !/\.add(Bulk)?\s*\(/.test(text)) continue;
+  for (const f of project.filesPassing(ADDS_JOB)) {
     const fi = project.get(f);
     if (!fi) continue;
     for (const call of [...fi.memberCalls('add'), ...fi.memberCalls('addBulk')]) {
@@ -257,10 +266,8 @@ function pollerOf(q: RuleContext, queue: string): string | null {
   if (memo.has(queue)) return memo.get(queue)!;
   memo.set(queue, null);
   let found: string | null = null;
-  for (const f of project.files) {
+  for (const f of project.filesPassing(LOOKS_UP_JOB)) {
     if (found) break;
-    const text = project.text(f);
-    if (!text || !/\.(getJob|fromId)\s*\(/.test(text)) continue;
     const fi = project.get(f);
     const calls = fi ? [...fi.memberCalls('getJob'), ...fi.memberCalls('fromId')] : [];
     for (const call of calls) {
@@ -280,7 +287,7 @@ function pollerOf(q: RuleContext, queue: string): string | null {
   return found;
 }
 
-const WAITS_FOR_JOB = /\.(waitUntilFinished|finished)\s*\(/;
+const WAITS_FOR_JOB = textTest((text) => text.includes('inished') && /\.(waitUntilFinished|finished)\s*\(/.test(text));
 
 /**
  * Does code on this path wait for the job it enqueued: `job.waitUntilFinished(events)`, Bull's
@@ -302,9 +309,7 @@ function jobWaiters(project: ProjectIndex): string[] {
   const memo = waiters.get(project);
   if (memo) return memo;
   const names = new Set<string>();
-  for (const f of project.files) {
-    const text = project.text(f);
-    if (!text || !WAITS_FOR_JOB.test(text)) continue;
+  for (const f of project.filesPassing(WAITS_FOR_JOB)) {
     const fi = project.get(f);
     if (!fi) continue;
     for (const method of ['waitUntilFinished', 'finished']) {
@@ -418,10 +423,10 @@ export function typedFollower(project: ProjectIndex, taskName: string, taskFile:
   if (memo.has(key)) return memo.get(key)!;
   let found: { hook: string; where: string } | null = null;
   const typed = new RegExp(`\\b(useRealtime\\w*)\\s*<\\s*typeof\\s+${escapeRegExp(taskName)}\\b`, 'g');
-  for (const f of project.files) {
+  for (const f of project.filesPassing(USES_TRIGGER_HOOKS)) {
     if (found) break;
     const text = project.text(f);
-    if (!text || !text.includes('@trigger.dev/react-hooks')) continue;
+    if (!text) continue;
     const hooks = new Set([...text.matchAll(typed)].map((m) => m[1]).filter((h) => REALTIME_HOOK.test(h)));
     if (hooks.size === 0) continue;
     const fi = project.get(f);

@@ -5,7 +5,7 @@
 // handler is decided by who starts its jobs, as any queue worker (docs/rules/queue-worker.md). And
 // Bree's job files (`jobs/<name>.js`), run on the schedule `new Bree({ jobs })` gives them.
 import { AST_NODE_TYPES as T, TSESTree } from '../../parse/parse';
-import { ProjectIndex, stripExtension } from '../../project';
+import { ProjectIndex, stripExtension, textTest, type TextTest } from '../../project';
 import { propertyName } from '../../syntax/nodes';
 import { openPath, Path, toPath } from '../path';
 import type { CallQuestion, ExportQuestion, FunctionQuestion, ModuleQuestion, OptionQuestion, RuleContext } from './hooks';
@@ -23,6 +23,16 @@ const MENTIONS: Record<System, RegExp> = {
   Agenda: /agenda/i,
   'Graphile Worker': /graphile-worker|\baddJob\s*\(|\bquickAddJob\s*\(/,
 };
+
+/** The same, asked of every file by the import scan (`textTest`). */
+const MENTIONS_TEST: Record<System, TextTest> = {
+  'pg-boss': textTest((text) => (text.includes('boss') || text.includes('Boss')) && MENTIONS['pg-boss'].test(text)),
+  Agenda: textTest((text) => MENTIONS.Agenda.test(text)),
+  'Graphile Worker': textTest((text) => (text.includes('graphile-worker') || text.includes('ddJob')) && MENTIONS['Graphile Worker'].test(text)),
+};
+
+/** A file that makes a Bree scheduler. */
+const MAKES_BREE = textTest((text) => text.includes('new Bree') && /['"]bree['"]/.test(text));
 /** Receivers the system's methods are called on, when the file does not import the package itself. */
 const RECEIVER: Record<System, RegExp> = {
   'pg-boss': /boss/i,
@@ -103,9 +113,9 @@ function pollerOf(q: RuleContext, system: System, name: string): string | null {
   if (memo.has(key)) return memo.get(key)!;
   memo.set(key, null);
   let found: string | null = null;
-  for (const f of q.project.files) {
+  for (const f of q.project.filesPassing(MENTIONS_TEST[system])) {
     const text = q.project.text(f);
-    if (found || !text || !text.includes(poller.method) || !MENTIONS[system].test(text)) continue;
+    if (found || !text || !text.includes(poller.method)) continue;
     const fi = q.project.get(f);
     for (const call of fi?.memberCalls(poller.method) ?? []) {
       if (!ofSystem(system, text, call) || !poller.names(call, name, q.stringOf(f))) continue;
@@ -133,10 +143,7 @@ function filesNamingJob(project: ProjectIndex, system: System, name: string): re
   const key = `${system}\0${name}`;
   let files = bySystem.get(key);
   if (!files) {
-    files = project.files.filter((f) => {
-      const text = project.text(f);
-      return Boolean(text) && text!.includes(name) && MENTIONS[system].test(text!);
-    });
+    files = project.filesPassing(MENTIONS_TEST[system]).filter((f) => project.text(f)?.includes(name));
     bySystem.set(key, files);
   }
   return files;
@@ -210,9 +217,9 @@ function breeJobs(q: RuleContext): Map<string, BreeJob> {
   let found = breeByProject.get(project);
   if (found) return found;
   breeByProject.set(project, (found = new Map()));
-  for (const f of project.files) {
+  for (const f of project.filesPassing(MAKES_BREE)) {
     const text = project.text(f);
-    if (!text || !text.includes('new Bree') || !/['"]bree['"]/.test(text)) continue;
+    if (!text) continue;
     const fi = project.get(f);
     for (const id of fi?.identifiers('Bree') ?? []) {
       const made = fi!.parents.get(id);
@@ -315,17 +322,9 @@ function isTaskList(fi: SyntaxModel, obj: TSESTree.Node | undefined): boolean {
   return /^(taskList|tasks)$/i.test(holder.id.name) || (type?.type === T.TSTypeReference && type.typeName.type === T.Identifier && type.typeName.name === 'TaskList');
 }
 
-const graphileByProject = new WeakMap<ProjectIndex, string[]>();
-
 /** Files that use graphile-worker (import it, or name its TaskList). */
-function graphileFiles(project: ProjectIndex): string[] {
-  let found = graphileByProject.get(project);
-  if (!found) {
-    found = project.files.filter((f) => {
-      const text = project.text(f);
-      return text !== undefined && PACKAGE['Graphile Worker'].test(text) && /\btaskList\b|\bTaskList\b/.test(text);
-    });
-    graphileByProject.set(project, found);
-  }
-  return found;
+const USES_GRAPHILE = textTest((text) => text.includes('graphile-worker') && PACKAGE['Graphile Worker'].test(text) && /\btaskList\b|\bTaskList\b/.test(text));
+
+function graphileFiles(project: ProjectIndex): readonly string[] {
+  return project.filesPassing(USES_GRAPHILE);
 }

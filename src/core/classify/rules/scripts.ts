@@ -4,7 +4,7 @@
 // And the exports an example folder's own runner loads by path and calls (example-runner).
 import { AST_NODE_TYPES as T } from '../../parse/parse';
 import { visit, type Node } from '../../parse/walk';
-import { dirname, scanSpecifiers, type ProjectIndex } from '../../project';
+import { dirname, scanSpecifiers, textTest, type ProjectIndex } from '../../project';
 import type { SyntaxModel } from '../../syntax/model';
 import { isFunctionLike, propertyName, type FunctionLike } from '../../syntax/nodes';
 import type { ExportQuestion, ModuleQuestion } from './hooks';
@@ -132,15 +132,15 @@ interface PathLoader {
 
 const loaders = new WeakMap<ProjectIndex, PathLoader[]>();
 
+/** A dynamic import whose argument is not a plain string: a path computed at run time. */
+const IMPORTS_COMPUTED_PATH = textTest((text) => text.includes('import') && /\bimport\s*\(\s*(?!['"])/.test(text));
+
 /** Every file that imports a computed path and reads named exports off what it loads. */
 function pathLoaders(project: ProjectIndex): PathLoader[] {
   let found = loaders.get(project);
   if (found) return found;
   loaders.set(project, (found = []));
-  for (const file of project.files) {
-    const text = project.text(file);
-    // A dynamic import whose argument is not a plain string: a path computed at run time.
-    if (!text || !/\bimport\s*\(\s*(?!['"])/.test(text)) continue;
+  for (const file of project.filesPassing(IMPORTS_COMPUTED_PATH)) {
     const fi = project.get(file);
     if (!fi) continue;
     visit(fi.ast, (node) => {

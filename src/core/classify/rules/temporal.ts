@@ -4,7 +4,7 @@
 // parent's `executeChild`). The activity is decided by those starters, as a queue worker by its
 // producers: a request handler that waits for the workflow's result makes it user-waiting.
 import { AST_NODE_TYPES as T, TSESTree } from '../../parse/parse';
-import type { ProjectIndex } from '../../project';
+import { textTest, type ProjectIndex } from '../../project';
 import { isFunctionLike, propertyName } from '../../syntax/nodes';
 import type { SyntaxModel } from '../../syntax/model';
 import { openPath, Path } from '../path';
@@ -15,18 +15,14 @@ import { identifierPattern, literal } from './read';
 /** Starting a workflow: the method, and whether the caller gets the result back from it. */
 const STARTERS: Record<string, { waits: boolean }> = { start: { waits: false }, signalWithStart: { waits: false }, execute: { waits: true }, startChild: { waits: false }, executeChild: { waits: true } };
 
-const workflowFiles = new WeakMap<ProjectIndex, string[]>();
+/** A file that may look a workflow up by its id. */
+const GETS_HANDLE = textTest((text) => text.includes('getHandle'));
 
 /** Files that proxy activities: Temporal workflow modules. */
-function workflowModules(project: ProjectIndex): string[] {
-  let found = workflowFiles.get(project);
-  if (found) return found;
-  found = project.files.filter((f) => {
-    const text = project.text(f);
-    return text !== undefined && text.includes('proxyActivities') && text.includes('@temporalio/workflow');
-  });
-  workflowFiles.set(project, found);
-  return found;
+const PROXIES_ACTIVITIES = textTest((text) => text.includes('proxyActivities') && text.includes('@temporalio/workflow'));
+
+function workflowModules(project: ProjectIndex): readonly string[] {
+  return project.filesPassing(PROXIES_ACTIVITIES);
 }
 
 /** The exported functions of a workflow module whose body mentions `activity`. */
@@ -74,6 +70,7 @@ export function temporalActivity(q: FunctionQuestion): Path[] {
 function workflowStarts(q: RuleContext, workflow: string, wf: string, worker: string): Path[] {
   const { project } = q;
   const paths: Path[] = [];
+  // Only a project with workflow modules gets here: its texts are searched for the workflow's name first.
   for (const f of project.files) {
     const text = project.text(f);
     if (!text || !text.includes(workflow) || !/\b(start|execute|signalWithStart|startChild|executeChild)\s*[(<]/.test(text)) continue;
@@ -105,9 +102,8 @@ function handleReader(q: RuleContext): string | null {
   if (readers.has(project)) return readers.get(project)!;
   readers.set(project, null);
   let found: string | null = null;
-  for (const f of project.files) {
-    const text = project.text(f);
-    if (found || !text || !text.includes('getHandle')) continue;
+  for (const f of project.filesPassing(GETS_HANDLE)) {
+    if (found) continue;
     for (const call of project.get(f)?.memberCalls('getHandle') ?? []) {
       const route = q.walk(f, call).find((p) => p.effect === 'user-waiting');
       if (route) {
