@@ -4,6 +4,7 @@ import { failureMessage, ModuleLookup, ParseCache, ProjectIndex, ProjectIndexOpt
 import { Resolver } from './detect/resolve';
 import { detectInFile, mayContainCalls, mentionsSdk, mocksProviderCalls, DetectedCall } from './detect/detect';
 import { Classifier, isTestFile } from './classify';
+import { GraphMemos } from './classify/graph';
 import { LOW_VOLUME } from './classify/rules/calls';
 import { evidenceOf } from './classify/path';
 import type { TSESTree } from './parse/parse';
@@ -32,6 +33,8 @@ export class Analyzer {
   readonly project: ProjectIndex;
   private resolver: Resolver;
   private classifier: Classifier;
+  /** The call graph's findings by file name, which outlive the syntax models (`keepWithinBudget`). */
+  private readonly graphMemos = new GraphMemos();
 
   constructor(
     source: ProjectSource,
@@ -42,21 +45,21 @@ export class Analyzer {
   ) {
     this.project = new ProjectIndex(source, parseCache, { prefilter: mayContainCalls, ...projectOptions });
     this.resolver = new Resolver(this.project);
-    this.classifier = new Classifier(this.project, this.resolver, (file) => this.llmCallsIn(file));
+    this.classifier = new Classifier(this.project, this.resolver, (file) => this.llmCallsIn(file), this.graphMemos);
   }
 
   /**
    * Between two files, when the kept syntax models hold more source than the budget: drops them and
    * everything that holds their nodes (the resolver's and the walker's memos, the detected calls), so
    * memory follows the files one call's analysis needs, not every file the audit has read. A model
-   * asked for again is parsed again.
+   * asked for again is parsed again; what the call graph learned by file name stays.
    */
   private keepWithinBudget(): void {
     this.project.nextTurn();
     if (!this.project.overBudget()) return;
     this.detected.clear();
     this.resolver = new Resolver(this.project);
-    this.classifier = new Classifier(this.project, this.resolver, (file) => this.llmCallsIn(file));
+    this.classifier = new Classifier(this.project, this.resolver, (file) => this.llmCallsIn(file), this.graphMemos);
     this.project.dropModels();
   }
 

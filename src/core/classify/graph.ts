@@ -57,12 +57,29 @@ const MAX_IMPORTERS = 400;
 /** One step of the search for references to an export: a reference found, or an export of another module to search. */
 type RefStep = { ref: Ref } | { file: string; exportName: string; path: string[] };
 
+/**
+ * What the call graph learns from texts, the import scan and parses, kept as file names only (never a
+ * syntax node): it stays when the analysis drops its syntax models to keep within its memory budget, so
+ * the next files' searches for callers do not repeat it.
+ */
+export class GraphMemos {
+  readonly textTests = new Map<RegExp, Map<string, boolean>>();
+  readonly transitive = new Map<string, { files: string[]; truncated: boolean }>();
+  readonly importers = new Map<string, string[]>();
+  /** Files that name a module as an import would but have a syntax error, by module; filled by importersOf. */
+  readonly unparsedImporters = new Map<string, string[]>();
+  readonly naming = new Map<string, string[]>();
+  /** Modules whose importers a search has asked for. */
+  readonly askedImporters = new Set<string>();
+}
+
 export class CallGraph {
   constructor(
     private readonly project: ProjectIndex,
     private readonly resolver: Resolver,
     /** The entries a file convention makes of an export (`export { POST } from` in a route file). */
     private readonly conventionPaths: (fi: SyntaxModel, file: string, exportName: string, at: Node) => Path[],
+    private readonly memos: GraphMemos = new GraphMemos(),
   ) {}
 
   /** Every use of `fn` (known in its file by `name` and exported under `exportNames`), across the workspace. */
@@ -349,7 +366,9 @@ export class CallGraph {
     return out;
   }
 
-  private readonly textTests = new Map<RegExp, Map<string, boolean>>();
+  private get textTests(): Map<RegExp, Map<string, boolean>> {
+    return this.memos.textTests;
+  }
 
   /** A fixed test on a file's whole text, once per file: the searches ask it of the same modules again and again. */
   private textTest(test: RegExp, file: string): boolean {
@@ -360,7 +379,9 @@ export class CallGraph {
     return found;
   }
 
-  private readonly transitiveMemo = new Map<string, { files: string[]; truncated: boolean }>();
+  private get transitiveMemo(): Map<string, { files: string[]; truncated: boolean }> {
+    return this.memos.transitive;
+  }
 
   /** Every module that imports `file` directly or through others, up to MAX_IMPORTERS. */
   private transitiveImporters(file: string): { files: string[]; truncated: boolean } {
@@ -411,9 +432,13 @@ export class CallGraph {
     return exports.some((e) => (e.kind === 're-export' || e.kind === 'star') && this.project.resolveImport(importer, e.source) === file);
   }
 
-  private readonly importerMemo = new Map<string, string[]>();
-  /** Files that name a module as an import would but have a syntax error, by module; filled by importersOf. */
-  private readonly unparsedImporters = new Map<string, string[]>();
+  private get importerMemo(): Map<string, string[]> {
+    return this.memos.importers;
+  }
+
+  private get unparsedImporters(): Map<string, string[]> {
+    return this.memos.unparsedImporters;
+  }
 
   /**
    * Files that may import `file`: the files a text scan of import specifiers says may load it (or,
@@ -461,7 +486,9 @@ export class CallGraph {
   }
 
   /** Modules whose importers a search asked for through importersNaming (for unparsedCandidates, as importersOf). */
-  private readonly askedImporters = new Set<string>();
+  private get askedImporters(): Set<string> {
+    return this.memos.askedImporters;
+  }
 
   /**
    * The importers of `file` that can give a step for its export `exportName`: importersOf(file); with
@@ -484,7 +511,9 @@ export class CallGraph {
     return out;
   }
 
-  private readonly namingMemo = new Map<string, string[]>();
+  private get namingMemo(): Map<string, string[]> {
+    return this.memos.naming;
+  }
 
   /**
    * Files that may import `file` (their text names it) and may not parse: the candidates for

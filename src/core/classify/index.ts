@@ -18,6 +18,7 @@ import { SEQUENTIAL_DEPENDENCY, sequentialVerdict } from './rules/sequential';
 import { dependenceOf, importedAgentRun, type Dependence } from './dependence';
 import { verdictOf } from './verdict';
 import { Walker } from './walker';
+import type { GraphMemos } from './graph';
 
 export { isTestFile } from './rules/calls';
 export { ruleById, RULES } from './rules';
@@ -31,8 +32,10 @@ export class Classifier {
     private readonly resolver: Resolver,
     /** The LLM calls detected in a file (for answers that reach a request through its callers). */
     private readonly llmCallsIn: (file: string) => readonly TSESTree.CallExpression[] = () => [],
+    /** What the call graph learned earlier, by file name (kept when the syntax models are dropped). */
+    memos?: GraphMemos,
   ) {
-    this.walker = new Walker(project, resolver, HOOKS);
+    this.walker = new Walker(project, resolver, HOOKS, memos);
   }
 
   /** `fileCalls`: every LLM call detected in the site's file, whose answers may flow into this one's request. */

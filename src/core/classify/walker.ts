@@ -9,7 +9,7 @@ import type { Binding, SyntaxModel } from '../syntax/model';
 import { FunctionLike, isFunctionLike, propertyName } from '../syntax/nodes';
 import { resolveExport } from '../syntax/modules';
 import { visit, type Node } from '../parse/walk';
-import { bindingTarget, CallGraph, classifyUse, commonJsExportName, exportNamesOf, isExported, optionCall, Use } from './graph';
+import { bindingTarget, CallGraph, GraphMemos, classifyUse, commonJsExportName, exportNamesOf, isExported, optionCall, Use } from './graph';
 import { limitPaths, Loop, MAX_PATHS, openPath, Path, pushAll, Span, toPath } from './path';
 import { UI_COMPONENT } from './rules/apps';
 import { excludedPath, isTestFile } from './rules/calls';
@@ -51,8 +51,9 @@ export class Walker {
     private readonly project: ProjectIndex,
     private readonly resolver: Resolver,
     private readonly hooks: Hooks,
+    memos?: GraphMemos,
   ) {
-    this.graph = new CallGraph(project, resolver, (fi, file, exportName, at) => this.conventionPaths(fi, file, exportName, at, this.context(0, new Set())));
+    this.graph = new CallGraph(project, resolver, (fi, file, exportName, at) => this.conventionPaths(fi, file, exportName, at, this.context(0, new Set())), memos);
   }
 
   /** Ready for the next call: the walk's stack and its step count start over (memoised results stay). */
