@@ -213,8 +213,11 @@ export class ProjectIndex {
 
   /** Do the kept models hold more source than the budget? */
   overBudget(): boolean {
-    return this.modelChars > this.modelBudget;
+    return this.modelChars > this.keptChars + this.modelBudget;
   }
+
+  /** The source behind the models the last drop kept: each drop must free a budget's worth of older ones. */
+  private keptChars = 0;
 
   /** The analysis's turn: one file's calls, and what their analysis reads. */
   private turn = 0;
@@ -227,29 +230,40 @@ export class ProjectIndex {
   }
 
   /**
-   * Drops the syntax models, here and in the shared parse cache, but for those the most turns asked
-   * for (a schema or a config module every file's analysis reads), which may keep up to half the
-   * budget: the analyzer calls this between files when `overBudget`, after dropping everything else
-   * that holds their nodes, so the memory the rest took can be reclaimed. Texts, the import scan and
-   * the other text indexes stay.
+   * Drops the syntax models, here and in the shared parse cache, but for those the last file's
+   * analysis read and those the most turns asked for (a schema or a config module every file's analysis
+   * reads; up to half the budget): the analyzer calls this between files when `overBudget`, after
+   * dropping everything else that holds their nodes, so the memory the rest took can be reclaimed. The
+   * next drop comes only when a budget's worth more is parsed: a working set larger than the budget
+   * (Roo-Code's providers, each reached from every one of 60 files) was parsed again for every file,
+   * and the audit took 59 s instead of 14. Texts, the import scan and the other text indexes stay.
    */
   dropModels(): void {
     const kept = new Map<string, SyntaxModel | null>();
     let chars = 0;
-    const reused = [...this.cache]
-      .filter(([file, model]) => model && (this.modelTurns.get(file)?.turns ?? 0) >= 2)
-      .sort(([a], [b]) => this.modelTurns.get(b)!.turns - this.modelTurns.get(a)!.turns);
-    for (const [file, model] of reused) {
-      if (chars + model!.text.length > this.modelBudget / 2) continue;
+    // The last file's analysis read these; the next one, often in the same folder, reads most of them again.
+    for (const [file, model] of this.cache) {
+      if (!model || this.modelTurns.get(file)!.last < this.turn - 1) continue;
       kept.set(file, model);
-      chars += model!.text.length;
+      chars += model.text.length;
     }
+    const reused = [...this.cache]
+      .filter(([file, model]) => model && !kept.has(file) && this.modelTurns.get(file)!.turns >= 2)
+      .sort(([a], [b]) => this.modelTurns.get(b)!.turns - this.modelTurns.get(a)!.turns);
+    let hot = 0;
+    for (const [file, model] of reused) {
+      if (hot + model!.text.length > this.modelBudget / 2) continue;
+      kept.set(file, model);
+      hot += model!.text.length;
+    }
+    chars += hot;
     // A file that did not parse has no model to drop; parsing it again would fail again.
     for (const [file, model] of this.cache) if (!model) kept.set(file, null);
     this.cache.clear();
     for (const [file, model] of kept) this.cache.set(file, model);
     if (this.shared) for (const file of [...this.shared.keys()]) if (!kept.has(file)) this.shared.delete(file);
     this.modelChars = chars;
+    this.keptChars = chars;
     this.modelDrops++;
     this.onModelsDropped?.();
   }
