@@ -27,11 +27,12 @@ function verdictWith(route: string): { verdict: string; rules: string[] } {
 const route = (start: string, imports = "import { tasks } from '@trigger.dev/sdk/v3';") =>
   `${imports}\nexport async function POST(req: Request) {\n  const { q } = await req.json();\n  const run = await ${start};\n  return Response.json(run.output);\n}\n`;
 
-test('a producer is found however it writes the start: a type argument, optional chaining, the task imported by name', () => {
+test('a producer is found however it writes the start: a type argument, optional chaining, a template literal id, the task imported by name', () => {
   for (const start of [
     "tasks.triggerAndPoll('answer-question', { q })",
     "tasks.triggerAndPoll<typeof answer>('answer-question', { q })",
     'tasks?.triggerAndPoll("answer-question", { q })',
+    'tasks.triggerAndPoll(`answer-question`, { q })',
   ]) {
     const imports = start.includes('typeof answer') ? "import { tasks } from '@trigger.dev/sdk/v3';\nimport type { answer } from '../../../src/trigger/answer';" : undefined;
     assert.deepEqual(verdictWith(route(start, imports)), { verdict: 'user-waiting', rules: ['nextjs-route-handler'] }, start);

@@ -13,7 +13,10 @@ export function stringArg(node: Node | undefined, stringOf: StringOf = NO_STRING
 }
 
 export function literal(node: Node | undefined): string | undefined {
-  return node?.type === T.Literal && typeof node.value === 'string' ? node.value : undefined;
+  if (node?.type === T.Literal) return typeof node.value === 'string' ? node.value : undefined;
+  // A template literal with nothing substituted is a string as constant as a quoted one: `answer-question`.
+  if (node?.type === T.TemplateLiteral && node.expressions.length === 0) return node.quasis[0].value.cooked ?? undefined;
+  return undefined;
 }
 
 export function looksLikeCronSpec(s: string): boolean {
