@@ -31,8 +31,8 @@ export interface AnalyzeRequest {
 
 export class Analyzer {
   readonly project: ProjectIndex;
-  private resolver: Resolver;
-  private classifier: Classifier;
+  private resolver!: Resolver;
+  private classifier!: Classifier;
   /** The call graph's findings by file name, which outlive the syntax models (`keepWithinBudget`). */
   private readonly graphMemos = new GraphMemos();
 
@@ -44,6 +44,11 @@ export class Analyzer {
     projectOptions?: ProjectIndexOptions,
   ) {
     this.project = new ProjectIndex(source, parseCache, { prefilter: mayContainCalls, ...projectOptions });
+    this.startFresh();
+  }
+
+  /** A resolver and a classifier with empty memos (the call graph's memos by file name stay). */
+  private startFresh(): void {
     this.resolver = new Resolver(this.project);
     this.classifier = new Classifier(this.project, this.resolver, (file) => this.llmCallsIn(file), this.graphMemos);
   }
@@ -58,8 +63,7 @@ export class Analyzer {
     this.project.nextTurn();
     if (!this.project.overBudget()) return;
     this.detected.clear();
-    this.resolver = new Resolver(this.project);
-    this.classifier = new Classifier(this.project, this.resolver, (file) => this.llmCallsIn(file), this.graphMemos);
+    this.startFresh();
     this.project.dropModels();
   }
 
@@ -131,12 +135,12 @@ export class Analyzer {
       done++;
       this.keepWithinBudget();
       const passes = this.project.mayHoldCalls(file);
+      if (passes === false) continue;
       const text = passes ? this.project.text(file) : undefined;
-      if (passes === null || (passes && text === undefined)) {
+      if (text === undefined) {
         this.project.get(file); // records why it could not be read
         continue;
       }
-      if (!passes || text === undefined) continue;
       // A test that calls the real API (a live test, an eval kept as a test) costs money and is reported;
       // one that mocks the SDK or the network makes no paid call. Only tests that name an SDK or a
       // provider themselves are read: a repository has thousands of tests, and few make paid calls.

@@ -208,8 +208,6 @@ export class ProjectIndex {
   private readonly modelBudget: number;
   /** The characters of source behind the models kept now (this index's and the shared ones it handed out). */
   private modelChars = 0;
-  /** How often the models were dropped: a figure for the bench. */
-  modelDrops = 0;
 
   /** Do the kept models hold more source than the budget? */
   overBudget(): boolean {
@@ -264,7 +262,6 @@ export class ProjectIndex {
     if (this.shared) for (const file of [...this.shared.keys()]) if (!kept.has(file)) this.shared.delete(file);
     this.modelChars = chars;
     this.keptChars = chars;
-    this.modelDrops++;
     this.onModelsDropped?.();
   }
 

@@ -27,8 +27,6 @@ export class TextCache<V extends Kept> {
   /** Entries without one. */
   private readonly others = new Map<string, V>();
   private chars = 0;
-  /** Texts dropped to stay within the budget: a figure for the bench. */
-  evictions = 0;
 
   constructor(private readonly budget: number = TEXT_BUDGET_CHARS) {}
 
@@ -53,7 +51,6 @@ export class TextCache<V extends Kept> {
       if (this.chars <= this.budget || key === path) break;
       this.texts.delete(key);
       this.chars -= kept.text!.length;
-      this.evictions++;
     }
   }
 

@@ -69,7 +69,7 @@ export class GraphMemos {
   /** Files that name a module as an import would but have a syntax error, by module; filled by importersOf. */
   readonly unparsedImporters = new Map<string, string[]>();
   readonly naming = new Map<string, string[]>();
-  /** Modules whose importers a search has asked for. */
+  /** Modules whose importers a search asked for through importersNaming (for unparsedCandidates, as importersOf). */
   readonly askedImporters = new Set<string>();
 }
 
@@ -93,7 +93,7 @@ export class CallGraph {
     // Without the import scan, importersOf fills unparsedImporters for this file; with it, marking the module
     // asked is enough (unparsedCandidates reads the scan), and importersNaming parses only the importers
     // that could name each export instead of every importer of the module.
-    if (this.project.importCandidates(file)) this.askedImporters.add(file);
+    if (this.project.importCandidates(file)) this.memos.askedImporters.add(file);
     else this.importersOf(file);
     if (name) {
       if (isMethod) {
@@ -366,26 +366,18 @@ export class CallGraph {
     return out;
   }
 
-  private get textTests(): Map<RegExp, Map<string, boolean>> {
-    return this.memos.textTests;
-  }
-
   /** A fixed test on a file's whole text, once per file: the searches ask it of the same modules again and again. */
   private textTest(test: RegExp, file: string): boolean {
-    let byFile = this.textTests.get(test);
-    if (!byFile) this.textTests.set(test, (byFile = new Map()));
+    let byFile = this.memos.textTests.get(test);
+    if (!byFile) this.memos.textTests.set(test, (byFile = new Map()));
     let found = byFile.get(file);
     if (found === undefined) byFile.set(file, (found = test.test(this.project.text(file) ?? '')));
     return found;
   }
 
-  private get transitiveMemo(): Map<string, { files: string[]; truncated: boolean }> {
-    return this.memos.transitive;
-  }
-
   /** Every module that imports `file` directly or through others, up to MAX_IMPORTERS. */
   private transitiveImporters(file: string): { files: string[]; truncated: boolean } {
-    const memo = this.transitiveMemo.get(file);
+    const memo = this.memos.transitive.get(file);
     if (memo) return memo;
     const files: string[] = [];
     const seen = new Set([file]);
@@ -404,7 +396,7 @@ export class CallGraph {
       }
     }
     const result = { files, truncated };
-    this.transitiveMemo.set(file, result);
+    this.memos.transitive.set(file, result);
     return result;
   }
 
@@ -432,20 +424,12 @@ export class CallGraph {
     return exports.some((e) => (e.kind === 're-export' || e.kind === 'star') && this.project.resolveImport(importer, e.source) === file);
   }
 
-  private get importerMemo(): Map<string, string[]> {
-    return this.memos.importers;
-  }
-
-  private get unparsedImporters(): Map<string, string[]> {
-    return this.memos.unparsedImporters;
-  }
-
   /**
    * Files that may import `file`: the files a text scan of import specifiers says may load it (or,
    * without the scan, every file), that name it as an import would; a parse of each confirms.
    */
   importersOf(file: string): string[] {
-    const memo = this.importerMemo.get(file);
+    const memo = this.memos.importers.get(file);
     if (memo) return memo;
     const names = this.namesModule(file);
     const out: string[] = [];
@@ -457,7 +441,7 @@ export class CallGraph {
         const fi = this.project.get(f);
         if (fi?.moduleRefs().some((r) => this.project.resolveImport(f, r.source) === file)) out.push(f);
       }
-      this.importerMemo.set(file, out);
+      this.memos.importers.set(file, out);
       return out;
     }
     const unparsed: string[] = [];
@@ -470,8 +454,8 @@ export class CallGraph {
       }
       if (fi.moduleRefs().some((r) => this.project.resolveImport(f, r.source) === file)) out.push(f);
     }
-    this.importerMemo.set(file, out);
-    this.unparsedImporters.set(file, unparsed);
+    this.memos.importers.set(file, out);
+    this.memos.unparsedImporters.set(file, unparsed);
     return out;
   }
 
@@ -485,11 +469,6 @@ export class CallGraph {
     return (text) => Boolean(text) && (needles.some((n) => text!.includes(n)) || (base === 'index' && FOLDER_IMPORT.test(text!)));
   }
 
-  /** Modules whose importers a search asked for through importersNaming (for unparsedCandidates, as importersOf). */
-  private get askedImporters(): Set<string> {
-    return this.memos.askedImporters;
-  }
-
   /**
    * The importers of `file` that can give a step for its export `exportName`: importersOf(file); with
    * the import scan, a candidate whose text names `exportName` nowhere and loads no module whole (no
@@ -498,8 +477,8 @@ export class CallGraph {
    */
   private importersNaming(file: string, exportName: string): string[] {
     const scanned = this.project.importCandidates(file);
-    if (!scanned || exportName === 'default' || this.importerMemo.has(file)) return this.importersOf(file);
-    this.askedImporters.add(file);
+    if (!scanned || exportName === 'default' || this.memos.importers.has(file)) return this.importersOf(file);
+    this.memos.askedImporters.add(file);
     const names = this.namesModule(file);
     const out: string[] = [];
     for (const f of scanned) {
@@ -511,27 +490,23 @@ export class CallGraph {
     return out;
   }
 
-  private get namingMemo(): Map<string, string[]> {
-    return this.memos.naming;
-  }
-
   /**
    * Files that may import `file` (their text names it) and may not parse: the candidates for
    * unparsed callers, once `importersOf(file)` has been asked. With the import scan, whether each
    * parses is left to the caller, who asks only of the files that name the function.
    */
   private unparsedCandidates(file: string): readonly string[] {
-    const known = this.unparsedImporters.get(file);
+    const known = this.memos.unparsedImporters.get(file);
     if (known) return known;
-    if (!this.importerMemo.has(file) && !this.askedImporters.has(file)) return [];
-    let list = this.namingMemo.get(file);
+    if (!this.memos.importers.has(file) && !this.memos.askedImporters.has(file)) return [];
+    let list = this.memos.naming.get(file);
     if (!list) {
       const names = this.namesModule(file);
       // The import scan reads specifiers from the text, so a file that does not parse is among the
       // candidates it gives when it imports the module: only those need the text test, not the tree.
       const pool = this.project.importCandidates(file) ?? this.project.files;
       list = pool.filter((f) => f !== file && names(this.project.text(f)));
-      this.namingMemo.set(file, list);
+      this.memos.naming.set(file, list);
     }
     return list;
   }
@@ -670,7 +645,6 @@ export function commonJsExportName(fi: SyntaxModel, node: Node): string | null {
   }
   return null;
 }
-
 
 /** The names under which a function is exported from its module ('default' for the default export). */
 export function exportNamesOf(fi: SyntaxModel, fn: Node, name: string | null): string[] {

@@ -49,21 +49,20 @@ for (const name of cases) {
   });
 }
 
-test('over its budget, the analysis drops the syntax models between files and says so once per drop', () => {
+test('over its budget, the analysis drops the syntax models between files and says so each time; within it, never', () => {
   const texts: Record<string, string> = {
     'a.ts': `import OpenAI from 'openai';\nexport const openai = new OpenAI();\nexport async function one(x: string) {\n  return openai.embeddings.create({ model: 'text-embedding-3-small', input: x });\n}\n`,
     'b.ts': `import { openai } from './a';\nfor (const line of process.argv) await openai.embeddings.create({ model: 'text-embedding-3-small', input: line });\n`,
     'c.ts': `import { one } from './a';\nimport { openai } from './a';\nexport const two = () => openai.moderations.create({ input: 'c' });\n`,
   };
   const source = { files: Object.keys(texts), read: (p: string) => texts[p] };
-  let dropped = 0;
-  const tight = new Analyzer(source, DEFAULT_OPTIONS, {}, undefined, { modelBudgetChars: 1, onModelsDropped: () => dropped++ });
-  const roomy = new Analyzer(source, DEFAULT_OPTIONS);
+  const drops = { tight: 0, roomy: 0 };
+  const tight = new Analyzer(source, DEFAULT_OPTIONS, {}, undefined, { modelBudgetChars: 1, onModelsDropped: () => drops.tight++ });
+  const roomy = new Analyzer(source, DEFAULT_OPTIONS, {}, undefined, { onModelsDropped: () => drops.roomy++ });
   const verdicts = (a: Analyzer) => a.run().findings.map((f) => `${f.site.file}:${f.site.loc.start.line} ${f.classification.verdict}`);
   assert.deepEqual(verdicts(tight), verdicts(roomy));
-  assert.ok(tight.project.modelDrops >= 2, `dropped ${tight.project.modelDrops} times`);
-  assert.equal(dropped, tight.project.modelDrops);
-  assert.equal(roomy.project.modelDrops, 0);
+  assert.ok(drops.tight >= 2, `dropped ${drops.tight} times`);
+  assert.equal(drops.roomy, 0);
 });
 
 const MENTIONS_QUEUE = textTest((text) => text.includes('queue'));

@@ -430,7 +430,8 @@ export function typedFollower(project: ProjectIndex, taskName: string, taskFile:
     const hooks = new Set([...text.matchAll(typed)].map((m) => m[1]).filter((h) => REALTIME_HOOK.test(h)));
     if (hooks.size === 0) continue;
     const fi = project.get(f);
-    const task = fi ? importOf(fi, taskName) : null;
+    // `import type { enrich }` too: the hook's type argument is all the page uses it for.
+    const task = fi?.lookup(taskName, fi.ast)?.import;
     if (!fi || !task || task.imported !== taskName || project.resolveImport(f, task.source) !== taskFile) continue;
     for (const hook of hooks) {
       if (found) break;
@@ -447,19 +448,6 @@ export function typedFollower(project: ProjectIndex, taskName: string, taskFile:
   }
   memo.set(key, found);
   return found;
-}
-
-/** The import a name is bound to at the top of a file, type-only imports included (`import type { x }`). */
-function importOf(fi: SyntaxModel, name: string): { source: string; imported: string } | null {
-  for (const stmt of fi.ast.body) {
-    if (stmt.type !== T.ImportDeclaration) continue;
-    for (const spec of stmt.specifiers) {
-      if (spec.local.name !== name) continue;
-      if (spec.type === T.ImportSpecifier) return { source: stmt.source.value, imported: spec.imported.type === T.Identifier ? spec.imported.name : spec.imported.value };
-      return null;
-    }
-  }
-  return null;
 }
 
 /** Methods a job processor class runs its job in. */
