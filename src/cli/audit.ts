@@ -125,7 +125,7 @@ export function registerAudit(program: Command): void {
       }
       const usage = (flags.usage ?? []).map((f) => ({ path: resolve(f), name: f }));
       const cache = flags.cache === false ? undefined : { location: flags.cacheLocation ? resolve(flags.cacheLocation) : defaultCacheLocation(root) };
-      const session = new WorkspaceSession(root, optionsFromFlags({}), { overrides: volumeOverrides(flags), usage, cache, onModelsDropped: collectGarbage });
+      const session = new WorkspaceSession(root, optionsFromFlags({}), { overrides: volumeOverrides(flags), usage, cache, onModelsDropped: collectGarbage, singleRun: true });
       const result = session.analyzeAll();
       const toFile = Boolean(flags.output);
       let text: string;

@@ -15,7 +15,7 @@ import type { AnalysisOptions, AnalysisResult, Finding, Fix, ProjectSource } fro
 import { Analyzer } from '../core/analyze';
 import { applyCalibration, Calibration, calibrateWithUsage } from '../core/estimate/calibrate';
 import { loadUsage, LoadedUsage, UsagePath } from './usage';
-import type { ParseCache } from '../core/project';
+import type { FileScan, ParseCache, ScanMemo } from '../core/project';
 import { isSourceFile } from '../core/parse/parse';
 import { listConfigFiles, listSourceFiles, readSourceFile, sourceFileFilter, toPosix } from './scan';
 import { applyProjectConfig, chooseHelperPath, DEFAULT_HELPER_PATH, loadProjectConfig, LoadedConfig } from './config';
@@ -40,6 +40,11 @@ export interface SessionOptions {
   cache?: AuditCacheOptions;
   /** Called when an analysis dropped its syntax models to stay within its memory budget (`collectGarbage`). */
   onModelsDropped?: () => void;
+  /**
+   * The session runs one analysis (a CLI audit): what the import scan learns of each file is not kept
+   * for a next one, which an editor's session makes after every edit.
+   */
+  singleRun?: boolean;
 }
 
 interface CachedText {
@@ -48,6 +53,9 @@ interface CachedText {
   /** The file's stamp just before it was read, when the audit cache is on and the file had settled. */
   stamp?: FileStamp;
 }
+
+/** How many answers of whether a file spells a word a session keeps (about 100 bytes each). */
+const SPELLED_KEPT = 300_000;
 
 export class WorkspaceSession {
   private fileList: string[] | null = null;
@@ -60,6 +68,38 @@ export class WorkspaceSession {
   /** Parses survive between analyses; a file is parsed again only when its text changes. */
   private readonly parseCache: ParseCache = new Map();
   private usageLoaded: LoadedUsage | null = null;
+  /**
+   * What the analyses' import scans learned of each file, while its text stays the same: an edit's
+   * re-analysis scans the edited file, not the workspace. Hidden from an analysis whose reads are
+   * recorded for the cache (each read must be recorded); it still fills it.
+   */
+  private readonly scans = new Map<string, FileScan>();
+  /** By file, the words asked of its text and whether it spells them (at most SPELLED_KEPT answers in all). */
+  private readonly spelled = new Map<string, Map<string, boolean>>();
+  private spelledCount = 0;
+  private readonly scanMemo: ScanMemo = {
+    get: (file) => (this.recording ? undefined : this.scans.get(file)),
+    set: (file, scan) => void this.scans.set(file, scan),
+    spelled: (file, name) => (this.recording ? undefined : this.spelled.get(file)?.get(name)),
+    keepSpelled: (file, name, answer) => {
+      if (this.spelledCount >= SPELLED_KEPT) return;
+      let answers = this.spelled.get(file);
+      if (!answers) this.spelled.set(file, (answers = new Map()));
+      if (!answers.has(name)) this.spelledCount++;
+      answers.set(name, answer);
+    },
+    resolution: () => this.resolution,
+    derived: (file, kind) => (this.recording ? undefined : this.derived.get(file)?.get(kind)),
+    keepDerived: (file, kind, text, value) => {
+      let kinds = this.derived.get(file);
+      if (!kinds) this.derived.set(file, (kinds = new Map()));
+      kinds.set(kind, { text, value });
+    },
+  };
+  /** By file and kind, what ProjectIndex.fromText made of the file's text (configuration files: small). */
+  private readonly derived = new Map<string, Map<string, { text: string; value: unknown }>>();
+  /** Replaced whenever what an import resolves to may have changed: the file list, a file other than a source (tsconfig, package.json). */
+  private resolution = {};
   /** From the last whole-workspace analysis: what each model's usage gives a site. */
   private calibration: Calibration | null = null;
 
@@ -82,6 +122,8 @@ export class WorkspaceSession {
   setOverlay(relPath: string, text: string | undefined): void {
     const rel = toPosix(relPath);
     this.recording = null; // an analysis running now may have read the old text: it is not kept
+    this.forgetScan(rel);
+    if (!isSourceFile(rel)) this.resolution = {};
     if (text === undefined) this.overlays.delete(rel);
     else this.overlays.set(rel, text);
     if (text !== undefined && this.fileList && !this.fileList.includes(rel) && isSourceFile(rel)) this.fileList = null;
@@ -100,11 +142,16 @@ export class WorkspaceSession {
       this.fileList = null;
       this.configList = null;
       this.texts.clear();
+      this.scans.clear();
+      this.derived.clear();
+      this.spelled.clear();
+      this.spelledCount = 0;
       // Parses stay: each is checked against the file's text before it is used again.
       return;
     }
     const rel = toPosix(relPath);
     this.texts.delete(rel);
+    this.forgetScan(rel);
     if (this.usageLoaded?.paths.includes(join(this.root, rel))) {
       this.usageLoaded = null;
       this.calibration = null;
@@ -115,8 +162,19 @@ export class WorkspaceSession {
       this.fileList = null; // ignore globs may have changed
     }
     // Context files other than sources: a new or deleted one changes the list.
-    if (!isSourceFile(rel)) this.configList = null;
+    if (!isSourceFile(rel)) {
+      this.configList = null;
+      this.resolution = {};
+    }
     if (listChanged) this.fileList = null;
+  }
+
+  /** The file's text may have changed: what its scans learned goes. */
+  private forgetScan(rel: string): void {
+    this.scans.delete(rel);
+    this.derived.delete(rel);
+    this.spelledCount -= this.spelled.get(rel)?.size ?? 0;
+    this.spelled.delete(rel);
   }
 
   analyzeFiles(relPaths: readonly string[], isCancelled?: () => boolean): AnalysisResult {
@@ -281,6 +339,7 @@ export class WorkspaceSession {
   private analyzer(): Analyzer {
     return new Analyzer(this.source(), this.effectiveOptions(), pipelineStagesFor((p) => this.readAny(p)), this.parseCache, {
       onModelsDropped: this.sessionOptions.onModelsDropped,
+      scanMemo: this.sessionOptions.singleRun ? undefined : this.scanMemo,
     });
   }
 
@@ -298,6 +357,7 @@ export class WorkspaceSession {
       // Unsaved files an editor holds are analysed too, unless ignored.
       for (const rel of this.overlays.keys()) if (this.wanted(rel)) found.add(rel);
       this.fileList = [...found].sort();
+      this.resolution = {};
       for (const rel of this.parseCache.keys()) if (!found.has(rel)) this.parseCache.delete(rel);
     }
     return this.fileList;

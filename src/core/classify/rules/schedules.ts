@@ -93,7 +93,7 @@ export interface ScheduledWorkflow {
 }
 
 /** GitHub Actions workflows triggered by `on: schedule`. Unreadable YAML names no workflow. */
-export function readScheduledWorkflows(files: readonly string[], read: (p: string) => string | undefined): ScheduledWorkflow[] {
+export function readScheduledWorkflows(files: readonly string[], read: (p: string) => string | undefined, parse: (file: string, text: string) => unknown = (_, text) => parseYaml(text)): ScheduledWorkflow[] {
   const out: ScheduledWorkflow[] = [];
   for (const file of files) {
     if (!/(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(file)) continue;
@@ -101,7 +101,7 @@ export function readScheduledWorkflows(files: readonly string[], read: (p: strin
     if (!text) continue;
     let doc: unknown;
     try {
-      doc = parseYaml(text);
+      doc = parse(file, text);
     } catch {
       continue;
     }
@@ -122,7 +122,7 @@ const workflowsByProject = new WeakMap<ProjectIndex, ScheduledWorkflow[]>();
 
 function workflowsOf(project: ProjectIndex): ScheduledWorkflow[] {
   let found = workflowsByProject.get(project);
-  if (!found) workflowsByProject.set(project, (found = readScheduledWorkflows(project.source.configFiles ?? [], (p) => project.configText(p))));
+  if (!found) workflowsByProject.set(project, (found = readScheduledWorkflows(project.source.configFiles ?? [], (p) => project.configText(p), (file, text) => project.fromText(file, 'yaml', text, parseYaml))));
   return found;
 }
 
