@@ -18,9 +18,11 @@ import { GOALS, judgeSynthetic, judgeTree, TreeJudgement, Verdict } from './goal
 import { BASELINE_SOURCE, FAMILIES, growthExponent, writeInput } from './synthetic';
 import { editorFigures } from './editor';
 import type { ParseAllReport } from './parseAll';
+import type { ReanalysisReport } from './reanalysis';
 
 const CLI = join(ROOT, 'dist', 'cli.js');
 const PARSE_ALL = join(__dirname, 'parseAll.js');
+const REANALYSIS = join(__dirname, 'reanalysis.js');
 const SOURCE_GLOB = '*.{js,jsx,ts,tsx,mjs,cjs,mts,cts}';
 const EXCLUDED_DIRS = ['node_modules', 'dist', 'build', 'out', '.next', 'coverage', '.vscode-test'];
 
@@ -73,7 +75,12 @@ interface AuditOutcome {
   findings: number | null;
   errors: number | null;
   failure: string | null;
+  /** The files with findings, most findings first. */
+  files?: string[];
 }
+
+/** How many files with calls the re-analysis measure edits (each EDITS times, see reanalysis.ts). */
+const REANALYSED_FILES = 8;
 
 /** One audit; with `cacheFile`, the cache there (cold: a file that does not exist yet), else none. */
 async function audit(dir: string, timeoutSec: number, cacheFile?: string): Promise<AuditOutcome> {
@@ -82,8 +89,11 @@ async function audit(dir: string, timeoutSec: number, cacheFile?: string): Promi
   if (run.timedOut) return { run, findings: null, errors: null, failure: `over ${timeoutSec} s` };
   if (run.status !== 0 && run.status !== 1) return { run, findings: null, errors: null, failure: `exit ${run.status}: ${run.stderr.trim().split('\n').slice(-1)[0] ?? ''}` };
   try {
-    const report = JSON.parse(run.stdout) as { findings: unknown[]; errors?: unknown[] };
-    return { run, findings: report.findings.length, errors: report.errors?.length ?? 0, failure: null };
+    const report = JSON.parse(run.stdout) as { findings: { file?: unknown }[]; errors?: unknown[] };
+    const perFile = new Map<string, number>();
+    for (const f of report.findings) if (typeof f.file === 'string') perFile.set(f.file, (perFile.get(f.file) ?? 0) + 1);
+    const files = [...perFile].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([file]) => file);
+    return { run, findings: report.findings.length, errors: report.errors?.length ?? 0, failure: null, files };
   } catch (e) {
     return { run, findings: null, errors: null, failure: `unreadable report: ${(e as Error).message}` };
   }
@@ -106,7 +116,22 @@ interface TreeResult {
   parseAll?: ChildRun;
   cold?: AuditOutcome;
   warm?: AuditOutcome;
+  /** Edits re-analysed as the language server does, in files with calls; null when it failed or found none. */
+  reanalysis?: { p95Ratio: number | null; p95Ms: number | null; samples: number; failure?: string } | null;
   judgement?: TreeJudgement;
+}
+
+/** The editor's re-analysis of edited files with calls (bench/reanalysis.ts, a child process). */
+async function reanalysis(dir: string, files: readonly string[], timeoutSec: number): Promise<TreeResult['reanalysis']> {
+  if (files.length === 0) return null;
+  const run = await runChild(process.execPath, [REANALYSIS, dir, ...files.slice(0, REANALYSED_FILES)], { timeoutSec });
+  if (run.timedOut || run.status !== 0) return { p95Ratio: null, p95Ms: null, samples: 0, failure: run.timedOut ? `over ${timeoutSec} s` : `exit ${run.status}` };
+  try {
+    const r = JSON.parse(run.stdout) as ReanalysisReport;
+    return { p95Ratio: r.p95Ratio, p95Ms: r.p95Ms, samples: r.samples.length };
+  } catch (e) {
+    return { p95Ratio: null, p95Ms: null, samples: 0, failure: `unreadable: ${(e as Error).message}` };
+  }
 }
 
 async function measureTree(t: { repo: string; commit: string; source: TreeResult['source'] }, dir: string, fl: Floor, timeoutSec: number): Promise<TreeResult> {
@@ -125,6 +150,7 @@ async function measureTree(t: { repo: string; commit: string; source: TreeResult
   const cold = await audit(dir, timeoutSec, cacheFile);
   const warm = await audit(dir, timeoutSec, cacheFile);
   rmSync(cacheDir, { recursive: true, force: true });
+  const edits = await reanalysis(dir, cold.files ?? [], timeoutSec);
   const ok = (r: ChildRun) => r.status === 0 && !r.timedOut;
   const seconds = (a: AuditOutcome) => (a.failure ? null : a.run.seconds);
   const peaks = [cold, warm].filter((a) => !a.failure && a.run.peakMb !== null).map((a) => a.run.peakMb!);
@@ -142,6 +168,7 @@ async function measureTree(t: { repo: string; commit: string; source: TreeResult
     parseAll,
     cold,
     warm,
+    reanalysis: edits,
     judgement: judgeTree({
       files: pa?.files ?? 0,
       auditColdSec: seconds(cold),
@@ -178,8 +205,8 @@ function ratioCell(value: number | null | undefined, verdict: Verdict | undefine
 
 function treeTable(rows: TreeResult[]): string {
   const out = [
-    `| tree | JS/TS files | MB | files with SDK tokens (rg) | findings | floor | parse-all | audit cold | audit warm | audit/parse-all (goal ≤ ${(1 / GOALS.coldVsParseAll).toFixed(2)}×) | audit/floor (goal ≤ ${GOALS.coldVsFloor}×) | warm/parse-all (goal ≤ ${(1 / GOALS.warmVsParseAll).toFixed(2)}×) | peak ≤ ${GOALS.peakMb} MB |`,
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- | --- |',
+    `| tree | JS/TS files | MB | files with SDK tokens (rg) | findings | floor | parse-all | audit cold | audit warm | audit/parse-all (goal ≤ ${(1 / GOALS.coldVsParseAll).toFixed(2)}×) | audit/floor (goal ≤ ${GOALS.coldVsFloor}×) | warm/parse-all (goal ≤ ${(1 / GOALS.warmVsParseAll).toFixed(2)}×) | peak ≤ ${GOALS.peakMb} MB | re-analysis after an edit, p95 (goal ≤ ${GOALS.editor.reanalysisP95OverParse}× parse) |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- | --- | --- |',
   ];
   for (const r of rows) {
     const name = `${r.repo}${r.source === 'monorepo' ? ' (manifest)' : ''} @${r.commit.slice(0, 7)}`;
@@ -189,10 +216,17 @@ function treeTable(rows: TreeResult[]): string {
     }
     const j = r.judgement!;
     out.push(
-      `| ${name} | ${num(r.files)} | ${num(r.mb, r.mb !== undefined && r.mb < 1 ? 2 : 1)} | ${num(r.sdkFiles)} (${num(r.floorSdkFiles)}) | ${num(r.findings)} | ${timing(r.floor)} | ${timing(r.parseAll)} | ${timing(r.cold?.run, r.cold?.failure)} | ${timing(r.warm?.run, r.warm?.failure)} | ${ratioCell(j.auditOverParseAll, j.coldVsParseAll, cpuRatio(r.cold?.run, r.parseAll))} | ${ratioCell(j.auditOverFloor, j.coldVsFloor, cpuRatio(r.cold?.run, r.floor))} | ${ratioCell(j.warmOverParseAll, j.warmVsParseAll, cpuRatio(r.warm?.run, r.parseAll))} | ${mark(j.peak)} |`,
+      `| ${name} | ${num(r.files)} | ${num(r.mb, r.mb !== undefined && r.mb < 1 ? 2 : 1)} | ${num(r.sdkFiles)} (${num(r.floorSdkFiles)}) | ${num(r.findings)} | ${timing(r.floor)} | ${timing(r.parseAll)} | ${timing(r.cold?.run, r.cold?.failure)} | ${timing(r.warm?.run, r.warm?.failure)} | ${ratioCell(j.auditOverParseAll, j.coldVsParseAll, cpuRatio(r.cold?.run, r.parseAll))} | ${ratioCell(j.auditOverFloor, j.coldVsFloor, cpuRatio(r.cold?.run, r.floor))} | ${ratioCell(j.warmOverParseAll, j.warmVsParseAll, cpuRatio(r.warm?.run, r.parseAll))} | ${mark(j.peak)} | ${reanalysisCell(r.reanalysis)} |`,
     );
   }
   return out.join('\n');
+}
+
+function reanalysisCell(r: TreeResult['reanalysis']): string {
+  if (r === undefined || r === null) return '—';
+  if (r.failure || r.p95Ratio === null || r.p95Ms === null) return `failed: ${r.failure ?? 'no samples'}`;
+  const met = r.p95Ratio <= GOALS.editor.reanalysisP95OverParse;
+  return `${r.p95Ms.toFixed(0)} ms = ${r.p95Ratio.toFixed(1)}× parse (${r.samples} edits) ${met ? 'met' : '**not met**'}`;
 }
 
 function goalSummary(rows: TreeResult[]): string {
@@ -202,11 +236,13 @@ function goalSummary(rows: TreeResult[]): string {
     return `${judged.filter((r) => pick(r.judgement!) === 'met').length} of ${judged.length} trees`;
   };
   const big = measured.filter((r) => (r.files ?? 0) >= 10_000);
+  const edited = measured.filter((r) => typeof r.reanalysis?.p95Ratio === 'number');
   return [
     `- cold audit ≥ ${GOALS.coldVsParseAll}× faster than parse-all: met on ${count((j) => j.coldVsParseAll)}`,
     `- cold audit ≤ ${GOALS.coldVsFloor}× the floor: met on ${count((j) => j.coldVsFloor)}`,
     `- warm audit ≥ ${GOALS.warmVsParseAll}× faster than parse-all: met on ${count((j) => j.warmVsParseAll)}`,
     `- peak RSS ≤ ${GOALS.peakMb} MB: met on ${count((j) => j.peak)}; on the ≥ 10,000-file trees: ${count((j) => j.peak, big)}`,
+    `- re-analysis after an edit ≤ ${GOALS.editor.reanalysisP95OverParse}× the file's raw parse (p95): met on ${edited.filter((r) => r.reanalysis!.p95Ratio! <= GOALS.editor.reanalysisP95OverParse).length} of ${edited.length} trees`,
   ].join('\n');
 }
 
@@ -286,8 +322,11 @@ function syntheticTable(s: { baseline: number; baselineCpu: number | null; rows:
   return out.join('\n');
 }
 
-async function editorSection(): Promise<string> {
+async function editorSection(rows: readonly TreeResult[]): Promise<string> {
   const e = await editorFigures();
+  // Re-analysis is the language server's work, measured here on the real trees: the worst tree's p95.
+  const edited = rows.filter((r) => typeof r.reanalysis?.p95Ratio === 'number').sort((a, b) => b.reanalysis!.p95Ratio! - a.reanalysis!.p95Ratio!);
+  const worst = edited[0];
   const g = GOALS.editor;
   const cell = (v: number | null | undefined, unit = ' ms') => (v === null || v === undefined ? 'not measured' : `${v.toFixed(0)}${unit}`);
   const lines = [
@@ -295,11 +334,11 @@ async function editorSection(): Promise<string> {
     '| --- | --- | --- |',
     `| activation | ${cell(e?.activationMs)} | ≤ ${g.activationMs} ms |`,
     `| first diagnostics on a freshly opened file (engine warm) | ${cell(e?.firstDiagnosticsMs)}${e?.rawParseMs ? ` (raw parse ${cell(e.rawParseMs)})` : ''} | ≤ raw parse + ${g.firstDiagnosticsOverParseMs} ms |`,
-    `| re-analysis after an edit, p95 | ${cell(e?.reanalysisP95Ms)} | ≤ ${g.reanalysisP95OverParse}× raw parse |`,
+    `| re-analysis after an edit, p95 | ${worst ? `${reanalysisCell(worst.reanalysis)} on ${worst.repo}, the worst of ${edited.length} trees` : 'not measured (no real tree with calls was measured)'} | ≤ ${g.reanalysisP95OverParse}× raw parse |`,
     `| longest extension-host block | ${cell(e?.longestBlockMs)} | ≤ ${g.longestBlockMs} ms |`,
   ];
   if (!e) lines.unshift('No figures: the real-VS-Code runner writes them to test-output/editor-figures.json when the integration suite runs (`npm test`), and none is here yet.', '');
-  else lines.unshift(`From ${e.source}; the raw parse is measured here. Re-analysis after an edit and the longest block are not measured by the suite yet.`, '');
+  else lines.unshift(`From ${e.source}; the raw parse is measured here, and so is re-analysis (the session the language server runs, on the trees above). First diagnostics count from the editor having the document (its didOpen), not from the open request, whose time is the editor's own.`, '');
   return lines.join('\n');
 }
 
@@ -378,7 +417,7 @@ async function main(): Promise<void> {
     synth = await synthetic(syntheticTimeoutSec);
     out.push('### Single-file inputs (quadratic-cost goals)', '', syntheticTable(synth, syntheticTimeoutSec), '');
   }
-  out.push('### Editor (real VS Code)', '', await editorSection(), '');
+  out.push('### Editor (real VS Code)', '', await editorSection(rows), '');
   const loadAfter = loadavg();
   out.push(`Load average after: ${loadAfter.map((l) => l.toFixed(2)).join(' / ')}.`);
   process.stdout.write(out.join('\n') + '\n');

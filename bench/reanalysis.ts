@@ -1,0 +1,80 @@
+// Child process of the bench: what the language server does after an edit, timed. For each named file
+// of <dir> (files where the audit found calls), a session analyses it once (the engine warm, as in an
+// editor that has the file open), then the file is edited EDITS times, as the editor hands the server
+// a new text, and each re-analysis is timed against a raw parse of the same text. Prints one JSON line
+// (ReanalysisReport).
+//   node out/bench/reanalysis.js <dir> <file>…
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { WorkspaceSession } from '../src/workspace/session';
+import { DEFAULT_OPTIONS } from '../src/core/model';
+import { parseSource } from './engine';
+
+export interface ReanalysisSample {
+  file: string;
+  /** The edited text's raw parse (median of 5), ms. */
+  parseMs: number;
+  /** The session's analysis of the edited file, ms. */
+  analysisMs: number;
+}
+
+export interface ReanalysisReport {
+  samples: ReanalysisSample[];
+  /** 95th percentile of analysisMs / parseMs over the samples, and of analysisMs; null without samples. */
+  p95Ratio: number | null;
+  p95Ms: number | null;
+}
+
+const EDITS = 5;
+
+function medianParseMs(file: string, text: string): number {
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const start = performance.now();
+    parseSource(file, text);
+    times.push(performance.now() - start);
+  }
+  return times.sort((a, b) => a - b)[2];
+}
+
+/** The value at or above 95 % of the values (nearest rank). */
+export function p95(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(0.95 * sorted.length) - 1)];
+}
+
+function main(): void {
+  const dir = resolve(process.argv[2] ?? '.');
+  const files = process.argv.slice(3);
+  const session = new WorkspaceSession(dir, DEFAULT_OPTIONS);
+  const samples: ReanalysisSample[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(join(dir, file), 'utf8');
+    } catch {
+      continue;
+    }
+    session.setOverlay(file, text);
+    session.analyzeFiles([file]); // the open file's first analysis: not a re-analysis
+    for (let i = 0; i < EDITS; i++) {
+      // A keystroke's worth of change at the end: the file still parses, its calls stay where they are.
+      const edited = `${text}\n// edit ${i}\n`;
+      session.setOverlay(file, edited);
+      const start = performance.now();
+      session.analyzeFiles([file]);
+      const analysisMs = performance.now() - start;
+      samples.push({ file, parseMs: medianParseMs(file, edited), analysisMs });
+    }
+  }
+  const report: ReanalysisReport = {
+    samples,
+    p95Ratio: p95(samples.map((s) => s.analysisMs / Math.max(s.parseMs, 0.01))),
+    p95Ms: p95(samples.map((s) => s.analysisMs)),
+  };
+  process.stdout.write(`${JSON.stringify(report)}\n`);
+}
+
+if (require.main === module) main();
