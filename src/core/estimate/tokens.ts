@@ -28,7 +28,13 @@ function encoder(name: EncodingName): Encoder {
   let e = encoders.get(name);
   if (!e) {
     const ranks = tiktokenRanks(name);
-    e = { encoding: new (tiktokenLite().Tiktoken)(ranks), pieces: new RegExp(ranks.pat_str, 'gu'), slices: new Map() };
+    const encoding = new (tiktokenLite().Tiktoken)(ranks);
+    // Batchwise counts and never decodes: the decode table (rank → bytes, one small typed array per
+    // token) is half of what an encoding holds, 46 MB of o200k_base's 170. js-tiktoken 1.0.x keeps it in
+    // `textMap`, which only decode() reads.
+    const decodeTable = (encoding as unknown as { textMap?: unknown }).textMap;
+    if (decodeTable instanceof Map) decodeTable.clear();
+    e = { encoding, pieces: new RegExp(ranks.pat_str, 'gu'), slices: new Map() };
     encoders.set(name, e);
   }
   return e;
