@@ -9,9 +9,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Mistral } from '@mistralai/mistralai';
-import type { ChatCompletionRequest } from '@mistralai/mistralai/models/components';
-import { SDKError } from '@mistralai/mistralai/models/errors';
-import { batchwiseRequest, MistralBatchItemError, MistralBatchRequestError, runChatCompleteBatch, runEmbeddingsBatch, UnbuiltRequest } from '../../../src/core/rewrite/templates/mistralBatch';
+import type { ChatCompletionRequest } from '@mistralai/mistralai/models/components/index.js';
+import { SDKError } from '@mistralai/mistralai/models/errors/index.js';
+import { batchwiseRequest, MistralBatchItemError, MistralBatchRequestError, runMistralChatBatch, runMistralEmbeddingsBatch, UnbuiltRequest } from '../../../src/core/rewrite/templates/mistralBatch';
 import { FakeMistral, FakeMistralOptions, startFakeMistral } from '../../fake-provider/mistral';
 
 const prompts = ['Summarize the first chapter in one line', 'List three risks of the plan', 'Translate "good night" into French'];
@@ -46,7 +46,7 @@ const stateFiles = (stateDir: string) => readdirSync(stateDir).filter((n) => n.e
 test('each chat answer is what client.chat.complete returns (the SDK\'s ChatCompletionResponse, camelCase usage and all), through one job of one uploaded file', async () => {
   const { fake: f, client, stateDir } = await fake();
   const sync = await Promise.all(requests.map((r) => client.chat.complete(r)));
-  const results = await runChatCompleteBatch(client, requests, { pollIntervalMs: 1, stateDir });
+  const results = await runMistralChatBatch(client, requests, { pollIntervalMs: 1, stateDir });
   assert.equal(f.stats.uploads, 1);
   assert.equal(f.stats.jobsCreated, 1);
   assert.deepEqual(f.stats.jobKeys, [['req-0', 'req-1', 'req-2']]);
@@ -62,7 +62,7 @@ test('embeddings answers are what client.embeddings.create returns', async () =>
   const { client, stateDir } = await fake();
   const reqs = [{ model: 'mistral-embed', inputs: ['What is the best French cheese?'] }, { model: 'mistral-embed', inputs: ['one', 'two words'] }];
   const sync = await Promise.all(reqs.map((r) => client.embeddings.create(r)));
-  const results = await runEmbeddingsBatch(client, reqs, { pollIntervalMs: 1, stateDir });
+  const results = await runMistralEmbeddingsBatch(client, reqs, { pollIntervalMs: 1, stateDir });
   assert.deepEqual(results.values(), sync);
 });
 
@@ -70,7 +70,7 @@ test('a rejected request fails alone, with the SDKError (status, message, body) 
   const { client, stateDir } = await fake({ rejectText: 'risks' });
   const syncError = await client.chat.complete(requests[1]!).then(() => null, (e: unknown) => e);
   assert.ok(syncError instanceof SDKError);
-  const results = await runChatCompleteBatch(client, requests, { pollIntervalMs: 1, stateDir });
+  const results = await runMistralChatBatch(client, requests, { pollIntervalMs: 1, stateDir });
   assert.match(String(results.get(0).choices[0]?.message?.content), /first: Summarize/);
   assert.throws(() => results.get(1), (e: unknown) => e instanceof SDKError && e.statusCode === syncError.statusCode && e.message === syncError.message && e.body === syncError.body);
   assert.throws(() => results.values(), MistralBatchRequestError);
@@ -81,7 +81,7 @@ test('a request the job could not process fails alone (request_failed); a reques
   const build = batchwiseRequest((p: string | null): ChatCompletionRequest => ({ model: 'mistral-small-latest', messages: [{ role: 'user', content: p!.trim() }] }));
   const built = ['one two', null, 'three'].map(build);
   assert.ok(built[1] instanceof UnbuiltRequest);
-  const results = await runChatCompleteBatch(client, built, { pollIntervalMs: 1, stateDir });
+  const results = await runMistralChatBatch(client, built, { pollIntervalMs: 1, stateDir });
   assert.deepEqual(f.stats.jobKeys, [['req-0', 'req-2']]);
   assert.throws(() => results.get(0), (e: unknown) => e instanceof MistralBatchItemError && e.code === 'request_failed');
   assert.throws(() => results.get(1), TypeError);
@@ -90,7 +90,7 @@ test('a request the job could not process fails alone (request_failed); a reques
 
 test('a lost answer to creating the job: the job is found by its tag, not made and paid for twice', async () => {
   const { fake: f, client, stateDir } = await fake({ faults: { dropResponse: { [CREATE]: 1 } } });
-  const results = await runChatCompleteBatch(client, requests, { pollIntervalMs: 1, stateDir });
+  const results = await runMistralChatBatch(client, requests, { pollIntervalMs: 1, stateDir });
   assert.equal(f.stats.jobsCreated, 1);
   assert.ok(f.stats.lists >= 1);
   assert.equal(results.values().length, 3);
@@ -101,13 +101,13 @@ test('a lost answer to creating the job: the job is found by its tag, not made a
 test('a process that stopped before it heard back from create: the rerun finds that job by the intent in the state file', async () => {
   // The create's answer is lost and so is the connection of the search that follows: the run fails as a process killed there would, leaving only the intent behind.
   const { fake: f, client, stateDir } = await fake({ faults: { dropResponse: { [CREATE]: 1 }, resetBefore: { 'GET /v1/batch/jobs': 1 } } });
-  await assert.rejects(runChatCompleteBatch(client, requests, { pollIntervalMs: 1, stateDir }));
+  await assert.rejects(runMistralChatBatch(client, requests, { pollIntervalMs: 1, stateDir }));
   const [file] = stateFiles(stateDir);
   assert.ok(file, 'the intent was recorded before the create');
   const state = JSON.parse(readFileSync(join(stateDir, file), 'utf8')) as { intent?: string; jobId?: string };
   assert.equal(typeof state.intent, 'string');
   assert.equal(state.jobId, undefined);
-  const results = await runChatCompleteBatch(client, requests, { pollIntervalMs: 1, stateDir });
+  const results = await runMistralChatBatch(client, requests, { pollIntervalMs: 1, stateDir });
   assert.equal(f.stats.jobsCreated, 1, 'the rerun resumed the job the first run made');
   assert.equal(results.values().length, 3);
   assert.ok(warnings.some((w) => /found Mistral batch job .*resuming it/.test(w)));
@@ -115,29 +115,29 @@ test('a process that stopped before it heard back from create: the rerun finds t
 
 test('a malformed line fails only its request (malformed_result); the others are delivered and the state file kept for a rerun, which makes no second job', async () => {
   const { fake: f, client, stateDir } = await fake({ faults: { malformedLines: ['req-1'] } });
-  const results = await runChatCompleteBatch(client, requests, { pollIntervalMs: 1, stateDir });
+  const results = await runMistralChatBatch(client, requests, { pollIntervalMs: 1, stateDir });
   assert.throws(() => results.get(1), (e: unknown) => e instanceof MistralBatchItemError && e.code === 'malformed_result' && e.customId === 'req-1');
   assert.match(String(results.get(0).choices[0]?.message?.content), /first: Summarize/);
   assert.match(String(results.get(2).choices[0]?.message?.content), /first: Translate/);
   assert.equal(stateFiles(stateDir).length, 1);
-  await runChatCompleteBatch(client, requests, { pollIntervalMs: 1, stateDir });
+  await runMistralChatBatch(client, requests, { pollIntervalMs: 1, stateDir });
   assert.equal(f.stats.jobsCreated, 1);
 });
 
 test('an output file cut mid-line: the cut request fails alone, and the rerun reads the whole file', async () => {
   const { fake: f, client, stateDir } = await fake({ faults: { cutResults: 1 } });
-  const first = await runChatCompleteBatch(client, requests, { pollIntervalMs: 1, stateDir });
+  const first = await runMistralChatBatch(client, requests, { pollIntervalMs: 1, stateDir });
   const failed = [...first.errors.values()];
   assert.equal(failed.length, 1);
   assert.ok(failed[0] instanceof MistralBatchItemError && failed[0].code === 'malformed_result');
-  const second = await runChatCompleteBatch(client, requests, { pollIntervalMs: 1, stateDir });
+  const second = await runMistralChatBatch(client, requests, { pollIntervalMs: 1, stateDir });
   assert.equal(second.values().length, 3);
   assert.equal(f.stats.jobsCreated, 1);
 });
 
 test('a repeated line is one answer; two different lines for one request fail that request (conflicting_results)', async () => {
   const { client, stateDir } = await fake({ faults: { duplicateLines: ['req-0'], conflictingLines: ['req-2'] } });
-  const results = await runChatCompleteBatch(client, requests, { pollIntervalMs: 1, stateDir });
+  const results = await runMistralChatBatch(client, requests, { pollIntervalMs: 1, stateDir });
   assert.match(String(results.get(0).choices[0]?.message?.content), /first: Summarize/);
   assert.match(String(results.get(1).choices[0]?.message?.content), /first: List/);
   assert.throws(() => results.get(2), (e: unknown) => e instanceof MistralBatchItemError && e.code === 'conflicting_results');
@@ -145,7 +145,7 @@ test('a repeated line is one answer; two different lines for one request fail th
 
 test('a job that timed out: its answered request is delivered, the others fail with job_timeout, and the run itself resolves', async () => {
   const { client, stateDir } = await fake({ endStatus: 'TIMEOUT_EXCEEDED' });
-  const results = await runChatCompleteBatch(client, requests, { pollIntervalMs: 1, stateDir });
+  const results = await runMistralChatBatch(client, requests, { pollIntervalMs: 1, stateDir });
   assert.match(String(results.get(0).choices[0]?.message?.content), /first: Summarize/);
   for (const i of [1, 2]) assert.throws(() => results.get(i), (e: unknown) => e instanceof MistralBatchItemError && e.code === 'job_timeout');
 });
@@ -153,7 +153,7 @@ test('a job that timed out: its answered request is delivered, the others fail w
 test('requests for two models go out as two jobs (a job takes one model), answers still in request order', async () => {
   const { fake: f, client, stateDir } = await fake();
   const mixed = [requests[0]!, { ...requests[1]!, model: 'mistral-large-latest' }, requests[2]!];
-  const results = await runChatCompleteBatch(client, mixed, { pollIntervalMs: 1, stateDir });
+  const results = await runMistralChatBatch(client, mixed, { pollIntervalMs: 1, stateDir });
   assert.equal(f.stats.jobsCreated, 2);
   assert.match(String(results.get(1).choices[0]?.message?.content), /^\[mistral-large-latest\]/);
   assert.match(String(results.get(2).choices[0]?.message?.content), /^\[mistral-small-latest\]/);
@@ -162,7 +162,7 @@ test('requests for two models go out as two jobs (a job takes one model), answer
 test('aborting cancels the job it made and rejects, leaving nothing to resume', async () => {
   const { fake: f, client, stateDir } = await fake({ faults: { stuck: true } });
   const controller = new AbortController();
-  const run = runChatCompleteBatch(client, requests, { pollIntervalMs: 1, stateDir, signal: controller.signal, onProgress: () => controller.abort() });
+  const run = runMistralChatBatch(client, requests, { pollIntervalMs: 1, stateDir, signal: controller.signal, onProgress: () => controller.abort() });
   await assert.rejects(run, (e: unknown) => e instanceof Error && e.name === 'AbortError');
   assert.equal(f.stats.cancels, 1);
   assert.deepEqual(stateFiles(stateDir), []);
@@ -177,7 +177,7 @@ test('a group that fails stops the run: the other group stops waiting, is not ca
     if (args[0].model === 'mistral-large-latest') throw new TypeError('fetch failed');
     return real(...args);
   }) as typeof real;
-  await assert.rejects(runChatCompleteBatch(client, mixed, { pollIntervalMs: 1, stateDir, createRetries: 1 }), (e: unknown) => e instanceof Error && !/another Mistral batch job/.test(e.message));
+  await assert.rejects(runMistralChatBatch(client, mixed, { pollIntervalMs: 1, stateDir, createRetries: 1 }), (e: unknown) => e instanceof Error && !/another Mistral batch job/.test(e.message));
   assert.equal(f.stats.jobsCreated, 1, 'the small model\'s job was made');
   assert.equal(f.stats.cancels, 0, 'and left to run');
   const states = stateFiles(stateDir).map((n) => JSON.parse(readFileSync(join(stateDir, n), 'utf8')) as { jobId?: string; intent?: string });

@@ -21,12 +21,15 @@
 // the fix again to get the helper that fits it.
 // Yours to edit: Batchwise never overwrites a changed copy.
 import { Mistral } from '@mistralai/mistralai';
-import { ChatCompletionRequest$outboundSchema, ChatCompletionResponse$inboundSchema, EmbeddingRequest$outboundSchema, EmbeddingResponse$inboundSchema } from '@mistralai/mistralai/models/components';
-import type { BatchJob, ChatCompletionRequest, ChatCompletionResponse, EmbeddingRequest, EmbeddingResponse } from '@mistralai/mistralai/models/components';
-import { HTTPValidationError$inboundSchema, SDKError } from '@mistralai/mistralai/models/errors';
+import { ChatCompletionRequest$outboundSchema, ChatCompletionResponse$inboundSchema, EmbeddingRequest$outboundSchema, EmbeddingResponse$inboundSchema } from '@mistralai/mistralai/models/components/index.js';
+import type { ChatCompletionRequest, ChatCompletionResponse, EmbeddingRequest, EmbeddingResponse } from '@mistralai/mistralai/models/components/index.js';
+import { HTTPValidationError$inboundSchema, SDKError } from '@mistralai/mistralai/models/errors/index.js';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+
+/** A batch job as the SDK gives it (BatchJobOut before 2.0.0, BatchJob since). */
+type BatchJob = Awaited<ReturnType<Mistral['batch']['jobs']['get']>>;
 
 export interface MistralBatchRunOptions {
   /** First wait between status checks, in ms (default 10 s; the BATCHWISE_POLL_MS environment variable overrides it). */
@@ -129,12 +132,12 @@ export class MistralBatchResults<Response> {
 }
 
 /** Sends every `client.chat.complete` request through the Batch API; `get(i)` gives what `client.chat.complete(requests[i])` gives. */
-export function runChatCompleteBatch(client: Mistral, requests: (ChatCompletionRequest | UnbuiltRequest)[], options: MistralBatchRunOptions = {}): Promise<MistralBatchResults<ChatCompletionResponse>> {
+export function runMistralChatBatch(client: Mistral, requests: (ChatCompletionRequest | UnbuiltRequest)[], options: MistralBatchRunOptions = {}): Promise<MistralBatchResults<ChatCompletionResponse>> {
   return runBatch(client, CHAT, requests, options);
 }
 
 /** Sends every `client.embeddings.create` request through the Batch API; `get(i)` gives what `client.embeddings.create(requests[i])` gives. */
-export function runEmbeddingsBatch(client: Mistral, requests: (EmbeddingRequest | UnbuiltRequest)[], options: MistralBatchRunOptions = {}): Promise<MistralBatchResults<EmbeddingResponse>> {
+export function runMistralEmbeddingsBatch(client: Mistral, requests: (EmbeddingRequest | UnbuiltRequest)[], options: MistralBatchRunOptions = {}): Promise<MistralBatchResults<EmbeddingResponse>> {
   return runBatch(client, EMBEDDINGS, requests, options);
 }
 
