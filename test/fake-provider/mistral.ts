@@ -268,7 +268,7 @@ export async function startFakeMistral(options: FakeMistralOptions = {}): Promis
             else if (s.checks > (options.progressSteps ?? 2)) end(s, options.endStatus ?? 'SUCCESS');
             else Object.assign(s.job, { status: 'RUNNING', started_at: s.job.started_at ?? now() });
           }
-          return send(res, 200, view(s, q(url, 'inline')));
+          return send(res, 200, view(s, url.searchParams.get('inline') === 'true'));
         }
         if (req.method === 'POST' && m[2]) {
           stats.cancels++;
@@ -283,8 +283,4 @@ export async function startFakeMistral(options: FakeMistralOptions = {}): Promis
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return fakeHandle({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, stats }, injector, server);
-}
-
-function q(url: URL, name: string): boolean {
-  return url.searchParams.get(name) === 'true';
 }

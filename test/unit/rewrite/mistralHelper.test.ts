@@ -183,3 +183,16 @@ test('a group that fails stops the run: the other group stops waiting, is not ca
   const states = stateFiles(stateDir).map((n) => JSON.parse(readFileSync(join(stateDir, n), 'utf8')) as { jobId?: string; intent?: string });
   assert.deepEqual(states.map((st) => (st.jobId ? 'named' : 'intent')).sort(), ['intent', 'named']);
 });
+
+test('the fake takes inline batch requests as the SDK sends them, and gives their outputs with inline=true (the SDK parses both answers)', async () => {
+  const { client } = await fake({ progressSteps: 0 });
+  const created = await client.batch.jobs.create({ requests: [{ customId: 'a', body: { messages: [{ role: 'user', content: 'one two' }] } }], model: 'mistral-small-latest', endpoint: '/v1/chat/completions', metadata: { run: 'x' } });
+  assert.equal(created.status, 'QUEUED');
+  const done = await client.batch.jobs.get({ jobId: created.id, inline: true });
+  assert.equal(done.status, 'SUCCESS');
+  assert.equal(done.outputs?.[0]?.['custom_id'], 'a');
+  assert.match(JSON.stringify(done.outputs?.[0]?.['response']), /"status_code":200.*first: one/);
+  const listed = await client.batch.jobs.list({ metadata: { run: 'x' } });
+  assert.deepEqual(listed.data?.map((j) => j.id), [created.id]);
+  assert.equal((await client.batch.jobs.list({ metadata: { run: 'y' } })).total, 0);
+});

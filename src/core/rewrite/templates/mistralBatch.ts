@@ -200,7 +200,7 @@ async function runBatch<Request, Response>(client: Mistral, endpoint: Endpoint<R
       const { model, ...body } = endpoint.wire(r);
       return { customId, model: String(model), body };
     } catch (error) {
-      failures.set(customId, error); // what the SDK's own check of the request would have thrown
+      failures.set(customId, error); // the SDK's schema rejects the request: it fails alone, as the synchronous call would
       return undefined;
     }
   });
