@@ -39,9 +39,9 @@ interface FeatureRow {
  *   and the answers give it back (the key that maps each answer to its request) from 1.39.0; the client's
  *   `retryOptions`, which the helper turns off for a create, came in 1.41.0.
  * `@mistralai/mistralai`: batch jobs (`client.batch.jobs`) and the 'batch' file purpose came in 1.3.0
- *   (the 0.x client, MistralClient, has none); the request and response schemas the helper writes
- *   requests and reads answers with are typed, and SDKError takes the request, response and body
- *   together, from 1.10.0 (found by type-checking the helper against 1.3.0, 1.7.5, 1.9.17, 1.9.18).
+ *   (the 0.x client, MistralClient, has none); the package root exports HTTPClient, through which the
+ *   helper has the SDK write each request and read each answer, from 1.10.0 (found by type-checking
+ *   the helper against 1.3.0, 1.5.0, 1.7.5 and 1.9.18).
  */
 export type HelperFeature = 'file-purpose-batch' | 'responses' | 'headers-class' | 'ga-batches' | 'batch-params' | 'retry-options';
 
@@ -88,7 +88,7 @@ const SUPPORT: Record<RewriteProvider, SdkSupport> = {
     package: '@mistralai/mistralai',
     batches: '1.3.0',
     floor: '1.10.0',
-    floorWhy: 'the request and response schemas the helper writes requests and reads answers with are typed, and the error classes take what the helper gives them, from 1.10.0',
+    floorWhy: 'the package root exports HTTPClient, through which the helper has the SDK write each request and read each answer as the synchronous call does, from 1.10.0',
     features: [],
   },
 };

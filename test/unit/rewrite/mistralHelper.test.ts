@@ -9,10 +9,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Mistral } from '@mistralai/mistralai';
-import type { ChatCompletionRequest } from '@mistralai/mistralai/models/components/index.js';
-import { SDKError } from '@mistralai/mistralai/models/errors/index.js';
 import { batchwiseRequest, MistralBatchItemError, MistralBatchRequestError, runMistralChatBatch, runMistralEmbeddingsBatch, UnbuiltRequest } from '../../../src/core/rewrite/templates/mistralBatch';
 import { FakeMistral, FakeMistralOptions, startFakeMistral } from '../../fake-provider/mistral';
+
+type ChatCompletionRequest = Parameters<Mistral['chat']['complete']>[0];
+/** The SDK's error for an HTTP status (SDKError), as the synchronous call throws it: the package root does not export its class. */
+type SDKError = Error & { statusCode: number; body: string };
 
 const prompts = ['Summarize the first chapter in one line', 'List three risks of the plan', 'Translate "good night" into French'];
 const requests: ChatCompletionRequest[] = prompts.map((content) => ({ model: 'mistral-small-latest', maxTokens: 64, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content }] }));
@@ -69,10 +71,11 @@ test('embeddings answers are what client.embeddings.create returns', async () =>
 test('a rejected request fails alone, with the SDKError (status, message, body) the synchronous call throws', async () => {
   const { client, stateDir } = await fake({ rejectText: 'risks' });
   const syncError = await client.chat.complete(requests[1]!).then(() => null, (e: unknown) => e);
-  assert.ok(syncError instanceof SDKError);
+  assert.ok(syncError instanceof Error && syncError.name === 'SDKError');
+  const sdkError = syncError as SDKError;
   const results = await runMistralChatBatch(client, requests, { pollIntervalMs: 1, stateDir });
   assert.match(String(results.get(0).choices[0]?.message?.content), /first: Summarize/);
-  assert.throws(() => results.get(1), (e: unknown) => e instanceof SDKError && e.statusCode === syncError.statusCode && e.message === syncError.message && e.body === syncError.body);
+  assert.throws(() => results.get(1), (e: unknown) => e instanceof Error && e.constructor === sdkError.constructor && (e as SDKError).statusCode === sdkError.statusCode && e.message === sdkError.message && (e as SDKError).body === sdkError.body);
   assert.throws(() => results.values(), MistralBatchRequestError);
 });
 

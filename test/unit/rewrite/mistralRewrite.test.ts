@@ -69,10 +69,10 @@ function stage(c: Rewritten, variant: 'before' | 'after'): string {
 test('every rewritten program type-checks with --strict against @mistralai/mistralai, with the helpers it adds', () => {
   assert.equal(rewritten.length, cases.length);
   const mains = rewritten.map((c) => join(stage(c, 'after'), 'main.ts'));
-  // The SDK's subpaths are in its package.json "exports", and it is an ES module that CommonJS code loads with require() from Node 20.19: module node20 reads both.
+  // As a CommonJS project with moduleResolution node compiles them (the SDK, an ES module, is loaded with require() from Node 20.19).
   const program = ts.createProgram(mains, {
     noEmit: true, strict: true, noUnusedLocals: true, noUnusedParameters: true, noImplicitReturns: true,
-    target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.Node20, moduleResolution: ts.ModuleResolutionKind.Node16, skipLibCheck: true, types: ['node'],
+    target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10, esModuleInterop: true, skipLibCheck: true, types: ['node'],
   });
   const errors = ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName.split('/').slice(-3).join('/') ?? ''} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
   assert.deepEqual(errors, []);
@@ -162,5 +162,5 @@ test('a project on an @mistralai/mistralai release without batch jobs, or below 
   const text = loop(complete);
   const project = (version: string) => (path: string) => (path === 'node_modules/@mistralai/mistralai/package.json' ? JSON.stringify({ name: '@mistralai/mistralai', version }) : undefined);
   assert.match(refusal(text, project('1.1.0')), /@mistralai\/mistralai 1\.1\.0 .*no batch support: the Batch API \(client\.batch\.jobs\) came in 1\.3\.0.*upgrade @mistralai\/mistralai to 1\.10\.0 or later/);
-  assert.match(refusal(text, project('1.7.5')), /@mistralai\/mistralai 1\.7\.5 .*schemas.*1\.10\.0; upgrade @mistralai\/mistralai to 1\.10\.0 or later/);
+  assert.match(refusal(text, project('1.7.5')), /@mistralai\/mistralai 1\.7\.5 .*exports HTTPClient.*1\.10\.0; upgrade @mistralai\/mistralai to 1\.10\.0 or later/);
 });

@@ -52,7 +52,8 @@ for (const entry of MISTRAL_SDK_MATRIX) {
     assert.ok(fits.ok, !fits.ok ? fits.reason : '');
     writeFileSync(join(work, 'batchwise', 'mistralBatch.ts'), helperModuleFor('batchwise/mistralBatch.ts', 'cjs', 'mistral', fits.variant));
     writeFileSync(join(work, 'main.ts'), readFileSync(join(FIXTURES, 'sdk-matrix', 'mistral.ts'), 'utf8'));
-    // Module node20: 2.x names its subpaths in package.json "exports" and is an ES module, which CommonJS loads with require().
+    // As a CommonJS project with moduleResolution node compiles it (2.x, an ES module, is loaded with require() from Node 20.19), and as one with node20 does.
+    assert.deepEqual(typeErrors([join(work, 'main.ts')], { lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'], ...STRICTEST }), []);
     assert.deepEqual(typeErrors([join(work, 'main.ts')], { module: ts.ModuleKind.Node20, moduleResolution: ts.ModuleResolutionKind.Node16, lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'], ...STRICTEST }), []);
     transpile(join(work, 'main.ts'), join(work, 'main.js'));
     transpile(join(work, 'batchwise', 'mistralBatch.ts'), join(work, 'batchwise', 'mistralBatch.js'));

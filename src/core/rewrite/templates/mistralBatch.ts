@@ -20,15 +20,17 @@
 // Written for @sdk-fits: after an upgrade of the SDK to another major, delete this file and apply
 // the fix again to get the helper that fits it.
 // Yours to edit: Batchwise never overwrites a changed copy.
-import { Mistral } from '@mistralai/mistralai';
-import { ChatCompletionRequest$outboundSchema, ChatCompletionResponse$inboundSchema, EmbeddingRequest$outboundSchema, EmbeddingResponse$inboundSchema } from '@mistralai/mistralai/models/components/index.js';
-import type { ChatCompletionRequest, ChatCompletionResponse, EmbeddingRequest, EmbeddingResponse } from '@mistralai/mistralai/models/components/index.js';
-import { HTTPValidationError$inboundSchema, SDKError } from '@mistralai/mistralai/models/errors/index.js';
+import { HTTPClient, Mistral } from '@mistralai/mistralai';
+import type { Fetcher } from '@mistralai/mistralai';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-/** A batch job as the SDK gives it (BatchJobOut before 2.0.0, BatchJob since). */
+// The SDK's types, read off the client: its package root is all a project resolves under any moduleResolution.
+type ChatCompletionRequest = Parameters<Mistral['chat']['complete']>[0];
+type ChatCompletionResponse = Awaited<ReturnType<Mistral['chat']['complete']>>;
+type EmbeddingRequest = Parameters<Mistral['embeddings']['create']>[0];
+type EmbeddingResponse = Awaited<ReturnType<Mistral['embeddings']['create']>>;
 type BatchJob = Awaited<ReturnType<Mistral['batch']['jobs']['get']>>;
 
 export interface MistralBatchRunOptions {
@@ -143,23 +145,46 @@ export function runMistralEmbeddingsBatch(client: Mistral, requests: (EmbeddingR
 
 type Url = '/v1/chat/completions' | '/v1/embeddings';
 
-/** One endpoint: where its requests go, how a request is written on the wire, and how an answer is read the way the SDK reads it. */
+/** One endpoint: where its requests go, and the SDK's own call for it (made on an offline client: see `offline`). */
 interface Endpoint<Request, Response> {
   url: Url;
-  wire(request: Request): Record<string, unknown>;
-  read(body: unknown): Response;
+  call(client: Mistral, request: Request): Promise<Response>;
 }
 
-const CHAT: Endpoint<ChatCompletionRequest, ChatCompletionResponse> = {
-  url: '/v1/chat/completions',
-  wire: (r) => ChatCompletionRequest$outboundSchema.parse(r) as Record<string, unknown>,
-  read: (body) => ChatCompletionResponse$inboundSchema.parse(body),
-};
-const EMBEDDINGS: Endpoint<EmbeddingRequest, EmbeddingResponse> = {
-  url: '/v1/embeddings',
-  wire: (r) => EmbeddingRequest$outboundSchema.parse(r) as Record<string, unknown>,
-  read: (body) => EmbeddingResponse$inboundSchema.parse(body),
-};
+const CHAT: Endpoint<ChatCompletionRequest, ChatCompletionResponse> = { url: '/v1/chat/completions', call: (client, r) => client.chat.complete(r) };
+const EMBEDDINGS: Endpoint<EmbeddingRequest, EmbeddingResponse> = { url: '/v1/embeddings', call: (client, r) => client.embeddings.create(r) };
+
+/**
+ * A client whose every HTTP exchange is `exchange`, never the network: the SDK writes a request as it
+ * would send it to the endpoint, and reads an answer as it reads the endpoint's, so a batch request is
+ * what the synchronous call sends, and a batch answer becomes what the synchronous call returns or throws.
+ */
+function offline(exchange: (request: Request) => Promise<Response>): Mistral {
+  const fetcher: Fetcher = (input, init) => exchange(input instanceof Request ? input : new Request(input, init));
+  return new Mistral({ apiKey: 'batchwise-offline', serverURL: 'https://api.mistral.ai', retryConfig: { strategy: 'none' }, httpClient: new HTTPClient({ fetcher }) });
+}
+
+/** The body the SDK would send for the request; throws what the synchronous call throws for a request the SDK will not send. */
+async function wireBody<Request, Response>(endpoint: Endpoint<Request, Response>, request: Request): Promise<Record<string, unknown>> {
+  let body: Record<string, unknown> | undefined;
+  const client = offline(async (sent) => {
+    body = (await sent.json()) as Record<string, unknown>;
+    throw new Error('batchwise: written, not sent');
+  });
+  try {
+    await endpoint.call(client, request);
+  } catch (err) {
+    if (body) return body;
+    throw err;
+  }
+  throw new Error('batchwise: the SDK sent nothing for this request');
+}
+
+/** What the synchronous call returns (or throws) when the endpoint answers with this status and body. */
+function answerOf<Request, Response>(endpoint: Endpoint<Request, Response>, request: Request, status: number, body: unknown): Promise<Response> {
+  const client = offline(async () => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } }));
+  return endpoint.call(client, request);
+}
 
 /** One job takes one model, at most 1 million requests and a file of up to 512 MB. */
 const MAX_LINES_PER_JOB = 1_000_000;
@@ -168,9 +193,11 @@ const TERMINAL = new Set(['SUCCESS', 'FAILED', 'TIMEOUT_EXCEEDED', 'CANCELLED'])
 /** The metadata key that tags a job with the intent recorded before creating it. */
 const TAG = 'batchwise_intent';
 
-interface Entry {
+interface Entry<Request> {
   customId: string;
   model: string;
+  /** The request as the code made it: its answer is read through the SDK's call for it. */
+  request: Request;
   /** The request as the endpoint takes it (snake_case), without its model: the job names it. */
   body: Record<string, unknown>;
 }
@@ -190,20 +217,22 @@ interface JobState {
 async function runBatch<Request, Response>(client: Mistral, endpoint: Endpoint<Request, Response>, requests: (Request | UnbuiltRequest)[], options: MistralBatchRunOptions): Promise<MistralBatchResults<Response>> {
   const results: (Response | undefined)[] = new Array(requests.length);
   const failures = new Map<string, unknown>();
-  const entries: (Entry | undefined)[] = requests.map((r, index) => {
-    const customId = `req-${index}`;
-    if (r instanceof UnbuiltRequest) {
-      failures.set(customId, r.error);
-      return undefined;
-    }
-    try {
-      const { model, ...body } = endpoint.wire(r);
-      return { customId, model: String(model), body };
-    } catch (error) {
-      failures.set(customId, error); // the SDK's schema rejects the request: it fails alone, as the synchronous call would
-      return undefined;
-    }
-  });
+  const entries = await Promise.all(
+    requests.map(async (r, index): Promise<Entry<Request> | undefined> => {
+      const customId = `req-${index}`;
+      if (r instanceof UnbuiltRequest) {
+        failures.set(customId, r.error);
+        return undefined;
+      }
+      try {
+        const { model, ...body } = await wireBody(endpoint, r);
+        return { customId, model: String(model), request: r, body };
+      } catch (error) {
+        failures.set(customId, error); // the SDK will not send it (its schema rejects it): it fails alone, as the synchronous call would
+        return undefined;
+      }
+    }),
+  );
   const deadline = Date.now() + (options.timeoutMs ?? 25 * 60 * 60 * 1000);
   const jobIds: string[] = [];
   // Aborted when a group fails: the others stop waiting without cancelling anything, their state files kept for a rerun.
@@ -225,7 +254,7 @@ async function runBatch<Request, Response>(client: Mistral, endpoint: Endpoint<R
 /** Thrown by a group that stopped because another one failed. */
 const HALTED = new Error('batchwise: stopped because another Mistral batch job of this run failed');
 
-async function runGroup<Request, Response>(client: Mistral, endpoint: Endpoint<Request, Response>, group: Entry[], options: MistralBatchRunOptions, deadline: number, halt: AbortSignal, results: (Response | undefined)[], failures: Map<string, unknown>, jobIds: string[]): Promise<void> {
+async function runGroup<Request, Response>(client: Mistral, endpoint: Endpoint<Request, Response>, group: Entry<Request>[], options: MistralBatchRunOptions, deadline: number, halt: AbortSignal, results: (Response | undefined)[], failures: Map<string, unknown>, jobIds: string[]): Promise<void> {
   const stateFile = stateFileFor(options, endpoint.url, JSON.stringify(group));
   let job = (await resume(client, stateFile, group.length, options)) ?? (await createJob(client, endpoint.url, group, stateFile, options, halt));
   job = await poll(client, job, stateFile, options, deadline, halt);
@@ -237,9 +266,9 @@ async function runGroup<Request, Response>(client: Mistral, endpoint: Endpoint<R
 }
 
 /** One model per job (the job names it), and no more lines or bytes than a job's input file may hold. */
-function split(entries: (Entry | undefined)[]): Entry[][] {
-  const groups: Entry[][] = [];
-  const open = new Map<string, { entries: Entry[]; bytes: number }>();
+function split<Request>(entries: (Entry<Request> | undefined)[]): Entry<Request>[][] {
+  const groups: Entry<Request>[][] = [];
+  const open = new Map<string, { entries: Entry<Request>[]; bytes: number }>();
   for (const entry of entries) {
     if (!entry) continue;
     const size = Buffer.byteLength(JSON.stringify(entry.body)) + 64;
@@ -261,7 +290,7 @@ function split(entries: (Entry | undefined)[]): Entry[][] {
  * job may exist, and a blind retry would make and pay for a second. Before each new try, the jobs
  * created since the intent are searched for its tag. An upload made twice costs nothing.
  */
-async function createJob(client: Mistral, url: Url, group: Entry[], stateFile: string | undefined, options: MistralBatchRunOptions, halt: AbortSignal): Promise<BatchJob> {
+async function createJob<Request>(client: Mistral, url: Url, group: Entry<Request>[], stateFile: string | undefined, options: MistralBatchRunOptions, halt: AbortSignal): Promise<BatchJob> {
   const state: JobState = { version: 1, provider: 'mistral', endpoint: url, intent: randomUUID(), requests: group.length, createdAt: new Date().toISOString() };
   // Recorded before the call: a process that dies before the answer arrives finds its job on the rerun.
   const saved = saveState(stateFile, state);
@@ -353,9 +382,9 @@ async function poll(client: Mistral, job: BatchJob, stateFile: string | undefine
  * that may have been paid for could not be read. A job that failed, timed out or was cancelled may
  * still have answered some requests: those are delivered, the rest fail with the job's reason.
  */
-async function collect<Request, Response>(client: Mistral, endpoint: Endpoint<Request, Response>, job: BatchJob, group: Entry[], results: (Response | undefined)[], failures: Map<string, unknown>): Promise<number> {
+async function collect<Request, Response>(client: Mistral, endpoint: Endpoint<Request, Response>, job: BatchJob, group: Entry<Request>[], results: (Response | undefined)[], failures: Map<string, unknown>): Promise<number> {
   const index = (customId: string) => Number(customId.slice('req-'.length));
-  const keys = new Set(group.map((e) => e.customId));
+  const byId = new Map(group.map((e) => [e.customId, e]));
   const seen = new Map<string, string>();
   let unread = 0;
   const lines: { text: string; file: string; number: number }[] = [];
@@ -374,11 +403,11 @@ async function collect<Request, Response>(client: Mistral, endpoint: Endpoint<Re
       // A cut line may still name its request; one that does not is counted, and its request has no result.
       const named = /"custom_id"\s*:\s*"([^"]+)"/.exec(text)?.[1];
       unread++;
-      if (named && keys.has(named) && !results[index(named)]) failures.set(named, new MistralBatchItemError(`its result line in Mistral batch job ${job.id} (file ${file}, line ${number}) is not JSON; the other answers were delivered, and the job is kept for a rerun to read again`, named, job.id, 'malformed_result'));
+      if (named && byId.has(named) && !results[index(named)]) failures.set(named, new MistralBatchItemError(`its result line in Mistral batch job ${job.id} (file ${file}, line ${number}) is not JSON; the other answers were delivered, and the job is kept for a rerun to read again`, named, job.id, 'malformed_result'));
       continue;
     }
     const customId = typeof line?.custom_id === 'string' ? line.custom_id : undefined;
-    if (customId === undefined || !keys.has(customId)) continue;
+    if (customId === undefined || !byId.has(customId)) continue;
     const first = seen.get(customId);
     if (first === text) continue; // the same line twice: one answer
     if (first !== undefined) {
@@ -391,10 +420,11 @@ async function collect<Request, Response>(client: Mistral, endpoint: Endpoint<Re
     const status = line?.response?.status_code;
     try {
       if (typeof status === 'number' && status >= 200 && status < 300) {
-        results[index(customId)] = endpoint.read(line!.response!.body);
+        results[index(customId)] = await answerOf(endpoint, byId.get(customId)!.request, status, line!.response!.body);
         failures.delete(customId);
       } else if (typeof status === 'number') {
-        failures.set(customId, httpError(endpoint.url, status, line!.response!.body));
+        // The SDK's own error for this status and body (SDKError, HTTPValidationError for a 422), as the synchronous call throws it.
+        failures.set(customId, await answerOf(endpoint, byId.get(customId)!.request, status, line!.response!.body).then(() => new Error(`batchwise: status ${status} read as an answer`), (err: unknown) => err));
       } else if (line?.error) {
         failures.set(customId, new MistralBatchItemError(`Mistral batch job ${job.id} could not process this request: ${String(line.error.message ?? JSON.stringify(line.error))}`, customId, job.id, 'request_failed'));
       } else throw new Error('no response and no error');
@@ -410,15 +440,6 @@ async function collect<Request, Response>(client: Mistral, endpoint: Endpoint<Re
     failures.set(e.customId, ended ? new MistralBatchItemError(`Mistral batch job ${job.id} ended ${job.status.toLowerCase()}${why}; no answer for this request`, e.customId, job.id, ended) : new MistralBatchItemError(`no answer (Mistral batch job ${job.id})`, e.customId, job.id, 'no_result'));
   }
   return unread;
-}
-
-/** The error the SDK throws for the same answer from the synchronous endpoint: HTTPValidationError for a 422, SDKError otherwise. */
-function httpError(url: string, status: number, body: unknown): Error {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
-  const request = new Request(`https://api.mistral.ai${url}`, { method: 'POST' });
-  const response = new Response(text, { status, headers: { 'content-type': 'application/json' } });
-  if (status === 422) return HTTPValidationError$inboundSchema.parse({ ...(body !== null && typeof body === 'object' ? body : {}), request$: request, response$: response, body$: text });
-  return new SDKError('API error occurred', { request, response, body: text });
 }
 
 function abortError(message: string): Error {
