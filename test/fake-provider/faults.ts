@@ -23,9 +23,9 @@ export interface Faults {
   stuck?: boolean;
 }
 
-/** A request's route: method and path, with the ids of files and batches written `:id`. */
+/** A request's route: method and path, with the ids of files and batches (Mistral's are UUIDs) written `:id`. */
 export function routeKey(method: string | undefined, path: string): string {
-  return `${method ?? 'GET'} ${path.split('/').map((seg) => (/^(file-|batch_|msgbatch_)/.test(seg) ? ':id' : seg)).join('/')}`;
+  return `${method ?? 'GET'} ${path.split('/').map((seg) => (/^(file-|batch_|msgbatch_)|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(seg) ? ':id' : seg)).join('/')}`;
 }
 
 /** The faults of one fake server, and a way for tests to wait for a request without timing it. */

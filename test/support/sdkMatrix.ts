@@ -39,6 +39,16 @@ export const GEMINI_SDK_MATRIX: MatrixEntry[] = [
   { provider: 'google', version: '2.30.0', why: 'the latest 2.x, the last for Node 20' },
 ];
 
+/**
+ * The @mistralai/mistralai releases the Mistral helper is checked against (test/unit/rewrite/mistralSdkMatrix.test.ts).
+ * 1.x is CommonJS; 2.x is an ES module, which the CommonJS program loads with require() (Node 20.19 and later).
+ */
+export const MISTRAL_SDK_MATRIX: MatrixEntry[] = [
+  { provider: 'mistral', version: '1.10.0', why: 'the oldest the helper supports (typed schemas, SDKError from request, response and body)' },
+  { provider: 'mistral', version: '1.15.1', why: 'the latest 1.x' },
+  { provider: 'mistral', version: '2.7.0', why: 'the latest 2.x' },
+];
+
 const ROOT = resolve(__dirname, '..', '..', '..');
 
 export function sdkCacheDir(): string {

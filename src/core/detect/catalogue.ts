@@ -147,11 +147,11 @@ export const CALL_SHAPES: SdkCallShape[] = [
   // Its own api name: the rewrite's chat.completions path would not know this call's shape.
   { dialect: 'chatgpt', chain: ['sendMessage'], ...OPENAI_CHAT, api: 'chatgpt.sendMessage', promptArgument: 0 },
   // Mistral: v1 (`client.chat.complete`) and v0 (`client.chat({...})`).
-  { dialect: 'mistral', chain: ['chat', 'complete'], ...MISTRAL_CHAT },
+  { dialect: 'mistral', chain: ['chat', 'complete'], ...MISTRAL_CHAT, batchHelper: 'runMistralChatBatch' },
   { dialect: 'mistral', chain: ['chat', 'stream'], ...MISTRAL_CHAT, alwaysStreams: true },
   { dialect: 'mistral', chain: ['chat', 'parse'], ...MISTRAL_CHAT },
   { dialect: 'mistral', chain: ['fim', 'complete'], ...MISTRAL_CHAT, api: 'fim', promptProps: ['prompt'] },
-  { dialect: 'mistral', chain: ['embeddings', 'create'], api: 'embeddings', batchEndpoint: '/v1/embeddings', promptProps: ['inputs', 'input'], maxTokensProps: [], noOutput: true },
+  { dialect: 'mistral', chain: ['embeddings', 'create'], api: 'embeddings', batchEndpoint: '/v1/embeddings', promptProps: ['inputs', 'input'], maxTokensProps: [], noOutput: true, batchHelper: 'runMistralEmbeddingsBatch' },
   { dialect: 'mistral', chain: ['chat'], ...MISTRAL_CHAT },
   { dialect: 'mistral', chain: ['chatStream'], ...MISTRAL_CHAT, alwaysStreams: true },
   { dialect: 'mistral', chain: ['embeddings'], api: 'embeddings', batchEndpoint: '/v1/embeddings', promptProps: ['input'], maxTokensProps: [], noOutput: true },
@@ -226,12 +226,12 @@ export function sdkShape(shape: SdkCallShape, provider: Provider, batchTier: boo
   return { ...rest, provider, batchEndpoint: batchTier ? rest.batchEndpoint : null };
 }
 
-/** The endpoints the rewrite batches: the SDK call shapes that name a batch helper (OpenAI's and Anthropic's). */
+/** The endpoints the rewrite batches: the SDK call shapes that name a batch helper (OpenAI's, Anthropic's, Gemini's and Mistral's). */
 export function rewriteEndpoints(): { provider: Provider; chain: string[]; method: string; api: string; helper: string }[] {
   const seen = new Set<string>();
   const out: { provider: Provider; chain: string[]; method: string; api: string; helper: string }[] = [];
   for (const s of CALL_SHAPES) {
-    if (!s.batchHelper || (s.dialect !== 'openai' && s.dialect !== 'anthropic' && s.dialect !== 'google')) continue;
+    if (!s.batchHelper || (s.dialect !== 'openai' && s.dialect !== 'anthropic' && s.dialect !== 'google' && s.dialect !== 'mistral')) continue;
     const key = `${s.dialect}:${s.api}`;
     if (seen.has(key)) continue;
     seen.add(key);

@@ -16,7 +16,7 @@ import type { AiSdkHelperKind } from './helper';
 import type { RewriteProvider } from './sdkVersion';
 
 /** The providers whose AI SDK models the bridge takes. */
-type AiSdkProvider = Exclude<RewriteProvider, 'google'>;
+type AiSdkProvider = Exclude<RewriteProvider, 'google' | 'mistral'>;
 
 /** The AI SDK functions the bridge runs, by the api the catalogue gives their call sites. */
 export const AI_SDK_FUNCTIONS: Record<string, string> = {

@@ -1,6 +1,6 @@
 // The helper module's text for the project's SDK, in the language and module system the project uses.
 import { typescript } from '../heavy';
-import { AI_SDK_BATCH_HELPER_TS, ANTHROPIC_BATCH_HELPER_TS, BATCH_QUEUE_HELPER_TS, GEMINI_BATCH_HELPER_TS, OPENAI_BATCH_HELPER_TS } from './templates.generated';
+import { AI_SDK_BATCH_HELPER_TS, ANTHROPIC_BATCH_HELPER_TS, BATCH_QUEUE_HELPER_TS, GEMINI_BATCH_HELPER_TS, MISTRAL_BATCH_HELPER_TS, OPENAI_BATCH_HELPER_TS } from './templates.generated';
 import { HelperVariant, newestVariant, RewriteProvider } from './sdkVersion';
 import type { LangChainHelperKind } from './langchain';
 
@@ -16,7 +16,7 @@ export function helperModuleFor(helperPath: string, moduleKind: 'cjs' | 'esm', k
         ? aiSdkHelperSource(kind === 'ai-sdk-openai' ? 'openai' : 'anthropic', siblingExtension)
         : kind === 'langchain-openai' || kind === 'langchain-anthropic'
           ? langChainHelperSource(kind === 'langchain-openai' ? 'openai' : 'anthropic', siblingExtension)
-        : renderTemplate(kind === 'anthropic' ? ANTHROPIC_BATCH_HELPER_TS : kind === 'google' ? GEMINI_BATCH_HELPER_TS : OPENAI_BATCH_HELPER_TS, variant ?? newestVariant(kind));
+        : renderTemplate(kind === 'anthropic' ? ANTHROPIC_BATCH_HELPER_TS : kind === 'google' ? GEMINI_BATCH_HELPER_TS : kind === 'mistral' ? MISTRAL_BATCH_HELPER_TS : OPENAI_BATCH_HELPER_TS, variant ?? newestVariant(kind));
   if (/\.[cm]?ts$/.test(helperPath)) return source;
   const esm = moduleKind === 'esm' || /\.mjs$/.test(helperPath);
   const { transpileModule, ModuleKind, ScriptTarget } = typescript();
@@ -30,7 +30,7 @@ export function helperModuleFor(helperPath: string, moduleKind: 'cjs' | 'esm', k
  * The AI SDK bridge for one provider: it imports that provider's batch helper beside it, by the
  * extension the project's imports need (`siblingExtension`, '' or '.js', '.mjs').
  */
-function aiSdkHelperSource(provider: Exclude<RewriteProvider, 'google'>, siblingExtension: string, queue = true): string {
+function aiSdkHelperSource(provider: Exclude<RewriteProvider, 'google' | 'mistral'>, siblingExtension: string, queue = true): string {
   // The queue (AiSdkBatchQueue) is the AI SDK's alone: the batch queue does not take LangChain calls.
   const text = renderTemplate(AI_SDK_BATCH_HELPER_TS, { features: new Set([provider, ...(queue ? ['queue'] : [])]), fits: '' });
   const sibling = provider === 'openai' ? 'openaiBatch' : 'anthropicBatch';

@@ -222,7 +222,7 @@ function bridgeOf(plan: object): { path: string; kind: HelperModuleKind; sibling
 
 /** Why the project's LangChain package is too old for the bridge (its client does not send through the global fetch), or null. */
 function langChainTooOld(provider: RewriteProvider, file: string, read: (path: string) => string | undefined): string | null {
-  if (provider === 'google') return null;
+  if (provider === 'google' || provider === 'mistral') return null;
   const pkg = LANGCHAIN_PACKAGES[provider].source;
   const found = packageVersionFor(pkg, file, read);
   const floor = LANGCHAIN_FLOOR[provider];
@@ -253,7 +253,7 @@ function writtenFor(content: string, path: string, kind: HelperModule): string |
 
 /** The Quick Fix's title (without the 'Batchwise: ' prefix the editor adds). */
 export function fixTitle(strategy: string, provider: string): string {
-  const target = provider === 'anthropic' ? 'Anthropic Message Batches' : provider === 'google' ? 'Gemini batch mode' : 'the OpenAI Batch API';
+  const target = provider === 'anthropic' ? 'Anthropic Message Batches' : provider === 'google' ? 'Gemini batch mode' : provider === 'mistral' ? 'the Mistral Batch API' : 'the OpenAI Batch API';
   if (strategy === BATCH_CALL) return `Send this batch call through ${target}`;
   return strategy === BATCH_QUEUE ? `Gather calls into ${target} (batch queue)` : `Move to ${target} (loop hoist)`;
 }

@@ -17,7 +17,7 @@ export const LANGCHAIN_HELPER = 'runLangChainBatch';
 export type LangChainHelperKind = 'langchain-openai' | 'langchain-anthropic';
 
 /** The providers whose LangChain classes the bridge batches. */
-type LangChainProvider = Exclude<RewriteProvider, 'google'>;
+type LangChainProvider = Exclude<RewriteProvider, 'google' | 'mistral'>;
 
 /** The provider packages and their classes the bridge batches, by provider. */
 export const LANGCHAIN_PACKAGES: Record<LangChainProvider, { source: string; classes: readonly string[] }> = {

@@ -35,17 +35,17 @@ import { lineStartOf, statementRemoval } from './lineEndings';
 export const LOOP_HOIST = 'loop-hoist';
 export { importsDefault, indentLike, isPLimitLimiter, NOT_PER_ITEM } from './loopShape';
 
-export type HelperKind = 'openai' | 'anthropic' | 'google';
+export type HelperKind = 'openai' | 'anthropic' | 'google' | 'mistral';
 
 /** The endpoints the helpers batch, by provider and the member chain between the client and `.create`: read from the catalogue. */
 export const ENDPOINTS = rewriteEndpoints() as readonly { provider: HelperKind; chain: string[]; method: string; api: string; helper: string }[];
 
-/** The other helpers sit beside the OpenAI one: batchwise/openaiBatch.ts → batchwise/anthropicBatch.ts, batchwise/geminiBatch.ts, batchwise/batchQueue.ts. */
+/** The other helpers sit beside the OpenAI one: batchwise/openaiBatch.ts → batchwise/anthropicBatch.ts, batchwise/geminiBatch.ts, batchwise/mistralBatch.ts, batchwise/batchQueue.ts. */
 export function helperPathFor(kind: HelperKind | 'queue', openaiHelperPath: string): string {
   if (kind === 'openai') return openaiHelperPath;
   const slash = openaiHelperPath.lastIndexOf('/');
   const ext = /\.[cm]?[jt]s$/.exec(openaiHelperPath)?.[0] ?? '';
-  return `${openaiHelperPath.slice(0, slash + 1)}${kind === 'queue' ? 'batchQueue' : kind === 'google' ? 'geminiBatch' : 'anthropicBatch'}${ext}`;
+  return `${openaiHelperPath.slice(0, slash + 1)}${kind === 'queue' ? 'batchQueue' : kind === 'google' ? 'geminiBatch' : kind === 'mistral' ? 'mistralBatch' : 'anthropicBatch'}${ext}`;
 }
 
 /** The AI SDK bridge sits beside the provider's helper: batchwise/openaiBatch.ts → batchwise/aiSdkOpenAI.ts. */
@@ -192,20 +192,20 @@ export function callUnderFix(file: string, text: string, site: CallSite, ast?: T
   if (!endpoint && site.api.startsWith('langchain.')) return langChainCallUnderFix(file, text, site, ast, modules);
   const info = providerInfo(site.provider);
   if (!endpoint && !info.batchTier) return refuse(`${info.label} sells no batch tier, so there is nothing to batch: keep this call as it is (the verdict stands)`);
-  if (!endpoint && helperProvider !== 'openai' && helperProvider !== 'anthropic' && helperProvider !== 'google') {
-    return refuse(`no batch rewrite for ${info.label} yet: the batch helpers cover OpenAI (and Azure OpenAI), Anthropic and Gemini; ${info.label}'s own batch API would take these requests (the verdict and the estimate stand)`);
+  if (!endpoint && helperProvider !== 'openai' && helperProvider !== 'anthropic' && helperProvider !== 'google' && helperProvider !== 'mistral') {
+    return refuse(`no batch rewrite for ${info.label} yet: the batch helpers cover OpenAI (and Azure OpenAI), Anthropic, Gemini and Mistral; ${info.label}'s own batch API would take these requests (the verdict and the estimate stand)`);
   }
   if (!endpoint && site.provider === 'google' && site.api === 'embedContent') {
     return refuse('no batch rewrite for Gemini embedContent calls yet: batch embeddings (batches.createEmbeddings) are experimental in @google/genai and may change without notice (the verdict and the estimate stand)');
   }
   if (!endpoint) {
-    return refuse(`no batch rewrite for ${site.provider} ${site.api} calls; only OpenAI chat.completions, responses, embeddings, completions and moderations, Anthropic messages and Gemini models.generateContent`);
+    return refuse(`no batch rewrite for ${site.provider} ${site.api} calls; only OpenAI chat.completions, responses, embeddings, completions and moderations, Anthropic messages, Gemini models.generateContent and Mistral chat.complete and embeddings.create`);
   }
   const located = locate(file, text, site, ast, modules);
   if (!located.ok) return located;
   const { parsed, call, facts } = located;
   const client = clientOf(call, endpoint.chain, endpoint.method);
-  if (typeof client === 'string') return refuse(endpoint.provider === 'google' ? (legacyGeminiSdk(parsed.ast) ?? client) : client);
+  if (typeof client === 'string') return refuse((endpoint.provider === 'google' ? legacyGeminiSdk(parsed.ast) : endpoint.provider === 'mistral' ? legacyMistralSdk(parsed.ast) : null) ?? client);
   const server = endpoint.provider === 'google' ? vertexProblem(client, facts) : serverProblem(client, facts);
   if (server) return refuse(server);
   if (call.arguments.length !== 1 || call.arguments[0].type === T.SpreadElement) {
@@ -1052,6 +1052,18 @@ function legacyGeminiSdk(program: TSESTree.Program): string | null {
     : null;
 }
 
+/** Why a Mistral call of the 0.x SDK gets no fix, when the file imports its default export (MistralClient, `client.chat({...})`): it has no batch API. */
+function legacyMistralSdk(program: TSESTree.Program): string | null {
+  let found = false;
+  visit(program, (n) => {
+    if (found) return false;
+    if (n.type === T.ImportDeclaration && n.source.value === '@mistralai/mistralai' && n.specifiers.some((s) => s.type === T.ImportDefaultSpecifier)) found = true;
+  });
+  return found
+    ? 'a call of the 0.x `@mistralai/mistralai` SDK (its default export, MistralClient), which has no batch API; batch jobs came in 1.3.0 with the `Mistral` client (client.chat.complete({ model, messages })): upgrade and move the call there first to get a fix (the verdict and the estimate stand)'
+    : null;
+}
+
 /**
  * Why a Gemini client may not reach the Gemini API's batch mode, or null: a client made in this file for
  * Vertex AI (`vertexai` set to anything but a literal false) runs batches from Cloud Storage or BigQuery,
@@ -1128,7 +1140,8 @@ export function clientOf(call: TSESTree.CallExpression, chain: readonly string[]
     return `a call of the legacy openai v3 SDK (\`new OpenAIApi(configuration).${called}\`), which has no Batch API: it came in openai 4.34.0, as client.${LEGACY_V3[called]}.create(…); move the call to the v4+ client first to get a fix`;
   }
   if (callee.type !== T.MemberExpression || called !== method) {
-    if (called === 'parse') return `\`${chain.join('.')}.parse\` parses its answer with the request's schema helpers (zodResponseFormat), which a batch result does not go through; call \`${chain.join('.')}.create\` with the same response_format and parse the message content yourself to get a fix`;
+    if (called === 'stream') return STREAMS;
+    if (called === 'parse') return `\`${chain.join('.')}.parse\` parses its answer with the request's schema helpers (zodResponseFormat), which a batch result does not go through; call \`${chain.join('.')}.${method}\` with the same response_format and parse the message content yourself to get a fix`;
     return `the call is not written as client.${chain.join('.')}.${method}(...)`;
   }
   let cursor: Node = callee.object;

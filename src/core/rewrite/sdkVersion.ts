@@ -8,12 +8,12 @@ import { parse as parseYaml } from 'yaml';
 import type { ProjectSource, Provider } from '../model';
 import { dirname, joinPath } from '../project';
 
-export type SdkPackage = 'openai' | '@anthropic-ai/sdk' | '@google/genai';
+export type SdkPackage = 'openai' | '@anthropic-ai/sdk' | '@google/genai' | '@mistralai/mistralai';
 
 /** The providers the batch helpers are written for. */
-export type RewriteProvider = Extract<Provider, 'openai' | 'anthropic' | 'google'>;
+export type RewriteProvider = Extract<Provider, 'openai' | 'anthropic' | 'google' | 'mistral'>;
 
-export const SDK_PACKAGE: Record<RewriteProvider, SdkPackage> = { openai: 'openai', anthropic: '@anthropic-ai/sdk', google: '@google/genai' };
+export const SDK_PACKAGE: Record<RewriteProvider, SdkPackage> = { openai: 'openai', anthropic: '@anthropic-ai/sdk', google: '@google/genai', mistral: '@mistralai/mistralai' };
 
 /** The version a project has, and where it was read. */
 export interface SdkVersion {
@@ -38,6 +38,10 @@ interface FeatureRow {
  * `@google/genai`: batch mode (`ai.batches`) came in 1.7.0; inline requests take `metadata` from 1.24.0,
  *   and the answers give it back (the key that maps each answer to its request) from 1.39.0; the client's
  *   `retryOptions`, which the helper turns off for a create, came in 1.41.0.
+ * `@mistralai/mistralai`: batch jobs (`client.batch.jobs`) and the 'batch' file purpose came in 1.3.0
+ *   (the 0.x client, MistralClient, has none); the package root exports HTTPClient, through which the
+ *   helper has the SDK write each request and read each answer, from 1.10.0 (found by type-checking
+ *   the helper against 1.3.0, 1.5.0, 1.7.5 and 1.9.18).
  */
 export type HelperFeature = 'file-purpose-batch' | 'responses' | 'headers-class' | 'ga-batches' | 'batch-params' | 'retry-options';
 
@@ -80,10 +84,17 @@ const SUPPORT: Record<RewriteProvider, SdkSupport> = {
     floorWhy: "the answers of a batch give back their request's metadata, which the helper maps each answer to its request by, from 1.39.0",
     features: [{ feature: 'retry-options', since: '1.41.0' }],
   },
+  mistral: {
+    package: '@mistralai/mistralai',
+    batches: '1.3.0',
+    floor: '1.10.0',
+    floorWhy: 'the package root exports HTTPClient, through which the helper has the SDK write each request and read each answer as the synchronous call does, from 1.10.0',
+    features: [],
+  },
 };
 
 /** How each provider's batch API is named in a refusal. */
-const BATCH_API_NAME: Record<RewriteProvider, string> = { openai: 'the Batch API (client.batches)', anthropic: 'Message Batches', google: 'batch mode (ai.batches)' };
+const BATCH_API_NAME: Record<RewriteProvider, string> = { openai: 'the Batch API (client.batches)', anthropic: 'Message Batches', google: 'batch mode (ai.batches)', mistral: 'the Batch API (client.batch.jobs)' };
 
 /** The helper written for one SDK: the template's feature switches, and the versions it fits. */
 export interface HelperVariant {

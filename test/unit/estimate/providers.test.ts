@@ -67,11 +67,16 @@ test('price overrides accept every provider, and no other', () => {
   assert.equal(isBoundedPriceRow({ ...row, provider: 'acme' }), false);
 });
 
-test('the rewrite batches only what the catalogue gives a helper: OpenAI, Anthropic and Gemini', () => {
+test('the rewrite batches only what the catalogue gives a helper: OpenAI, Anthropic, Gemini and Mistral', () => {
   const endpoints = rewriteEndpoints();
-  assert.deepEqual([...new Set(endpoints.map((e) => e.provider))].sort(), ['anthropic', 'google', 'openai']);
+  assert.deepEqual([...new Set(endpoints.map((e) => e.provider))].sort(), ['anthropic', 'google', 'mistral', 'openai']);
   assert.deepEqual(endpoints.find((e) => e.api === 'messages')?.chain, ['messages']);
-  assert.deepEqual(endpoints.find((e) => e.api === 'chat.completions')?.chain, ['chat', 'completions']);
+  assert.deepEqual(endpoints.find((e) => e.provider === 'openai' && e.api === 'chat.completions')?.chain, ['chat', 'completions']);
+  const mistral = endpoints.filter((e) => e.provider === 'mistral');
+  assert.deepEqual(mistral.map((e) => [e.chain, e.method, e.api, e.helper]), [
+    [['chat'], 'complete', 'chat.completions', 'runMistralChatBatch'],
+    [['embeddings'], 'create', 'embeddings', 'runMistralEmbeddingsBatch'],
+  ]);
   const gemini = endpoints.filter((e) => e.provider === 'google');
   assert.deepEqual(gemini.map((e) => [e.chain, e.method, e.api, e.helper]), [[['models'], 'generateContent', 'generateContent', 'runGenerateContentBatch']]);
 });
