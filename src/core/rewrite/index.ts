@@ -1,6 +1,10 @@
 // Rewrites to the batch path. Each strategy proves its shape or refuses with a reason the user sees.
 import type { CallSite, Fix, FixSummary, TextEdit } from '../model';
-import { parseSource, type TSESTree } from '../parse/parse';
+import { AST_NODE_TYPES as T, parseSource, type TSESTree } from '../parse/parse';
+import type { Node } from '../parse/walk';
+import { SyntaxModel } from '../syntax/model';
+import { isFunctionLike } from '../syntax/nodes';
+import { findCall } from './loopHoist';
 import { checkLoopHoist, LOOP_HOIST, NOT_PER_ITEM } from './loopHoist';
 import { BATCH_QUEUE, checkBatchQueue, IN_LOOP } from './batchQueue';
 import { BATCH_CALL, checkLangChainBatch } from './langchainBatch';
@@ -56,6 +60,8 @@ function choose(file: string, text: string, site: CallSite, helperPath: string, 
   if (site.api === 'langchain.batch') return { strategy: BATCH_CALL, check: checkLangChainBatch(file, text, site, helperPath, ast, style, modules) } as const;
   const hoist = checkLoopHoist(file, text, site, helperPath, ast, style, modules);
   if (hoist.ok) return { strategy: LOOP_HOIST, check: hoist } as const;
+  // So is `embeddings.embedDocuments(texts)`, outside a loop (in one, each would wait for its own batch).
+  if (site.api === 'langchain.embedDocuments' && !inLoop(file, text, site, ast)) return { strategy: BATCH_CALL, check: checkLangChainBatch(file, text, site, helperPath, ast, style, modules) } as const;
   // The batch queue takes the OpenAI, Anthropic and Gemini clients' own calls and AI SDK calls (through the bridge's queue): a LangChain call gets the loop hoist's answer.
   if (site.api.startsWith('langchain.')) return { strategy: LOOP_HOIST, check: hoist } as const;
   const queue = checkBatchQueue(file, text, site, helperPath, ast, style, modules);
@@ -64,6 +70,22 @@ function choose(file: string, text: string, site: CallSite, helperPath: string, 
   const reason = queue.reason === IN_LOOP && hoist.reason !== NOT_PER_ITEM ? hoist.reason : [...new Set([hoist.reason, queue.reason])].join('; ');
   return { strategy: LOOP_HOIST, check: { ok: false as const, reason } } as const;
 }
+
+/** Whether the call sits in a loop statement or a callback of a call (`xs.map(…)`, `forEach`), in its function or around it. */
+function inLoop(file: string, text: string, site: CallSite, ast?: TSESTree.Program): boolean {
+  const parsed = ast ? { ok: true as const, ast } : parseSource(file, text);
+  if (!parsed.ok) return false;
+  const call = findCall(parsed.ast, site.range);
+  if (!call) return false;
+  const parents = SyntaxModel.of({ file, text, ast: parsed.ast }).parents;
+  for (let child: Node = call, p = parents.get(call); p; child = p, p = parents.get(p)) {
+    if (LOOPS.has(p.type)) return true;
+    if ((p.type === T.CallExpression || p.type === T.NewExpression) && p.arguments.includes(child as TSESTree.CallExpressionArgument) && isFunctionLike(child)) return true;
+  }
+  return false;
+}
+
+const LOOPS = new Set<string>([T.ForStatement, T.ForOfStatement, T.ForInStatement, T.WhileStatement, T.DoWhileStatement]);
 
 /**
  * The cheap check used while analysing: would a fix be offered, and is it safe? `sdkFor` gives the
