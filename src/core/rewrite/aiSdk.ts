@@ -8,7 +8,7 @@ import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import { type FunctionLike, propertyName, unwrap } from '../syntax/nodes';
 import type { Node } from '../parse/walk';
 import { providerFromUrl, providerInfo } from '../detect/providers';
-import { resolveExport } from '../syntax/modules';
+import { type ModuleLookup, resolveExport } from '../syntax/modules';
 import type { SyntaxModel } from '../syntax/model';
 import type { Provider } from '../model';
 import type { Binding, FileFacts } from './effects';
@@ -107,9 +107,8 @@ export function aiSdkCallProblem(api: string, provider: string, call: TSESTree.C
   }
   if (provider === 'anthropic' && /^ai-sdk\.embed/.test(api)) return 'Anthropic has no embeddings API to batch';
   const callee = unwrap(call.callee);
-  if (callee.type !== T.Identifier || moduleOf(facts.bindingOf(callee))?.source !== 'ai') {
-    return `the call is not written as \`${fnName}(…)\` of the function imported from 'ai'`;
-  }
+  const notAi = aiFunctionProblem(fnName, callee, facts);
+  if (notAi) return notAi;
   if (call.arguments.length !== 1 || call.arguments[0].type === T.SpreadElement) return `the call passes ${call.arguments.length === 0 ? 'no' : 'more than one'} argument; write it as ${fnName}({ model, … }) to get a fix`;
   const options = unwrap(call.arguments[0]);
   if (options.type !== T.ObjectExpression) {
@@ -132,6 +131,47 @@ export function aiSdkCallProblem(api: string, provider: string, call: TSESTree.C
   return { provider, helperKind: provider === 'openai' ? 'ai-sdk-openai' : 'ai-sdk-anthropic', fn: callee, ...(made.changes ? { changes: made.changes } : {}) };
 }
 
+/** The exports of the AI SDK's packages the rewrite reads, by package: what a project's `export * from 'ai'` can be followed to. */
+const PACKAGE_EXPORTS: Record<string, readonly string[]> = {
+  ai: ['generateText', 'generateObject', 'streamText', 'streamObject', 'embed', 'embedMany'],
+  '@ai-sdk/openai': ['openai', 'createOpenAI'],
+  '@ai-sdk/anthropic': ['anthropic', 'createAnthropic'],
+};
+
+/**
+ * The package export a name is bound to: imported or required from the package itself, or from a module of
+ * the project that re-exports it (`export * from 'ai'` in a workspace package, `export { generateText } from 'ai'`),
+ * followed as far as the project's modules are known. Otherwise the import as written.
+ */
+export function packageExportOf(b: Binding | undefined, file: string, modules: ModuleLookup | undefined): { source: string; imported: string } | undefined {
+  const direct = moduleOf(b);
+  if (!direct || direct.source in PACKAGE_EXPORTS || !b?.import || !modules) return direct;
+  const target = modules(file, direct.source);
+  // A star re-export of a package is followed only for the names the package is known to export: a barrel re-exporting several packages names each once.
+  const found = target ? resolveExport(modules, target, direct.imported, (source, name) => PACKAGE_EXPORTS[source]?.includes(name) ?? false) : null;
+  return found?.kind === 'external' ? { source: found.source, imported: found.imported } : direct;
+}
+
+/** Why the callee is not the AI SDK's own `fnName` (imported from 'ai', or from a module re-exporting it, or read off `import * as ai from 'ai'`), or null. */
+function aiFunctionProblem(fnName: string, callee: Node, facts: FileFacts): string | null {
+  if (callee.type === T.MemberExpression && !callee.computed && callee.object.type === T.Identifier && propertyName(callee.property, false) === fnName) {
+    const ns = facts.bindingOf(callee.object)?.import;
+    if (ns?.source === 'ai' && ns.imported === '*') return null;
+    return `the call is \`${facts.quote(callee)}\`, not \`${fnName}(…)\` of the function imported from 'ai' (or read off \`import * as ai from 'ai'\`)`;
+  }
+  if (callee.type !== T.Identifier) return `the call is not written as \`${fnName}(…)\` of the function imported from 'ai'`;
+  const b = facts.bindingOf(callee);
+  const from = packageExportOf(b, facts.file, facts.modules);
+  if (from?.source === 'ai' && from.imported === fnName) return null;
+  if (!from) return `\`${callee.name}\` is not imported: it is not the AI SDK's \`${fnName}\` imported from 'ai'`;
+  if (from.source === 'ai') return `\`${callee.name}\` is the AI SDK's \`${from.imported}\`, not its \`${fnName}\``;
+  const written = moduleOf(b)!;
+  const target = b?.import && facts.modules ? facts.modules(facts.file, written.source) : undefined;
+  if (!target) return `\`${callee.name}\` is imported from '${written.source}', which Batchwise cannot follow to 'ai' (it follows modules of the project that re-export it); import \`${fnName}\` from 'ai' to get a fix`;
+  const ends = from.source !== written.source ? `takes it from '${from.source}'` : 'makes one of its own';
+  return `\`${callee.name}\` is imported from '${written.source}' (${target.file}), which ${ends}, not the AI SDK's \`${fnName}\` from 'ai'; import it from 'ai' to get a fix`;
+}
+
 /** The `openai('gpt-4o')` call making the model, in the options or through a const or a small helper of the file, from a provider instance Batchwise can follow; or why not. */
 function modelProblem(api: string, provider: AiSdkProvider, model: Node, facts: FileFacts, depth = 0): { calls: TSESTree.CallExpression[]; changes?: string } | string {
   if (depth > 3) return `the model \`${facts.quote(model)}\` is wrapped too many times`;
@@ -149,7 +189,7 @@ function modelProblem(api: string, provider: AiSdkProvider, model: Node, facts: 
     instance = unwrap(callee.object);
   } else if (/embed/.test(api)) return `the model \`${facts.quote(m)}\` is a language model, not an embedding model; ${written}`;
   const binding = instance.type === T.Identifier ? facts.bindingOf(instance) : undefined;
-  const from = moduleOf(binding);
+  const from = packageExportOf(binding, facts.file, facts.modules);
   let changes: string | undefined;
   if (from?.source !== source || from.imported !== provider) {
     const made = madeInstance(binding, facts);
@@ -219,6 +259,7 @@ function followModel(provider: AiSdkProvider, model: Node, facts: FileFacts): { 
     if (m.type === T.Identifier) {
       const b = facts.bindingOf(m);
       const init = b?.kind === 'const' && b.declarator?.id.type === T.Identifier ? b.declarator.init : null;
+      if (!init && b?.owner) return `the model is \`${facts.quote(m)}\`, a parameter of the function (line ${facts.line(b.owner)}), so Batchwise cannot see which model its callers pass`;
       if (!init) return `the model is \`${facts.quote(m)}\`, ${b?.kind === 'const' || b?.kind === 'let' || b?.kind === 'var' ? 'not a const made in this file' : 'made elsewhere'}`;
       m = unwrap(init);
       continue;
@@ -266,7 +307,7 @@ function madeInstance(b: Binding | undefined, facts: FileFacts): MadeInstance | 
   const init = binding?.kind === 'const' && binding.declarator?.id.type === T.Identifier && binding.declarator.init ? unwrap(binding.declarator.init) : null;
   if (init?.type !== T.CallExpression) return null;
   const callee = unwrap(init.callee);
-  const factory = callee.type === T.Identifier ? moduleOf(model.bindingOf(callee)) : undefined;
+  const factory = callee.type === T.Identifier ? packageExportOf(model.bindingOf(callee), model.file, facts.modules) : undefined;
   return factory && Object.values(PROVIDER_SOURCES).includes(factory.source) ? { call: init, model, factory } : null;
 }
 
@@ -335,7 +376,7 @@ export function moduleOf(b: Binding | undefined): { source: string; imported: st
  * makes models with (`openai('…')`, `openai.chat('…')`): such calls change nothing a request reads.
  */
 export function onlyMakesModels(b: Binding, facts: FileFacts): boolean {
-  const from = moduleOf(b);
+  const from = packageExportOf(b, facts.file, facts.modules);
   if ((!from || !Object.values(PROVIDER_SOURCES).includes(from.source)) && !madeInstance(b, facts)) return false;
   return facts.referencesOf(b).every((ref) => {
     const parent = facts.parents.get(ref);

@@ -368,3 +368,33 @@ test('an instance made in a module of the project (imported) is followed there: 
     "the provider instance `createOpenAI({ baseURL: 'https://openrouter.ai/…` (llm.ts) sends its requests to openrouter.ai, OpenRouter, which sells no batch tier: keep this call as it is",
   );
 });
+
+test('generateText re-exported by a module of the project (`export * from \'ai\'` beside the provider packages) or read off a namespace import is the AI SDK\'s own: accepted; a module Batchwise cannot follow is named in the reason', () => {
+  const loop = (fn: string) => `  for (const item of items) {\n    const { text } = await ${fn}({ model: openai('gpt-4o-mini'), prompt: item });\n    console.log(text);\n  }\n`;
+  const plan = (main: string, sdkSource: string) => {
+    const sources: Record<string, string> = { 'main.ts': main, 'aiSdk.ts': sdkSource };
+    const analyzer = new Analyzer({ files: Object.keys(sources), read: (p) => sources[p] }, DEFAULT_OPTIONS);
+    const [finding] = analyzer.run().findings.filter((f) => f.site.file === 'main.ts' && f.site.api.startsWith('ai-sdk.'));
+    assert.ok(finding, 'the call is found');
+    return planFix({ file: 'main.ts', text: main, site: finding.site, helperPath: 'batchwise/openaiBatch.ts', modules: analyzer.modules, readExisting: (p) => (p === 'package.json' ? DEFAULT_PACKAGE_JSON : undefined) });
+  };
+  const barrel = `export * from 'ai';\nexport * from '@ai-sdk/azure';\nexport * from '@ai-sdk/openai';\n`;
+  const viaBarrel = `import { generateText, openai } from './aiSdk';\n\nexport async function run(items: string[]) {\n${loop('generateText')}}\n`;
+  const ok = plan(viaBarrel, barrel);
+  assert.ok(ok.ok, !ok.ok ? ok.reason : '');
+  assert.match(applyEdits(viaBarrel, ok.fix.edits), /await runAiSdkBatch\(batchwiseItems\.map\(\(item\) => \(\) => generateText\(\{ model: openai\('gpt-4o-mini'\), prompt: item \}\)\)\);/);
+  const named = plan(viaBarrel, `export { generateText } from 'ai';\nexport { openai } from '@ai-sdk/openai';\n`);
+  assert.ok(named.ok, !named.ok ? named.reason : '');
+  // Without the project's modules (a file planned alone), the barrel cannot be followed: the reason says where the name comes from.
+  const sources: Record<string, string> = { 'main.ts': viaBarrel, 'aiSdk.ts': barrel };
+  const [found] = new Analyzer({ files: Object.keys(sources), read: (p) => sources[p] }, DEFAULT_OPTIONS).run().findings;
+  const alone = planFix({ file: 'main.ts', text: viaBarrel, site: found!.site, helperPath: 'batchwise/openaiBatch.ts' });
+  assert.equal(
+    !alone.ok && alone.reason,
+    "`generateText` is imported from './aiSdk', which Batchwise cannot follow to 'ai' (it follows modules of the project that re-export it); import `generateText` from 'ai' to get a fix",
+  );
+  const namespace = `import * as ai from 'ai';\nimport { openai } from '@ai-sdk/openai';\n\nexport async function run(items: string[]) {\n${loop('ai.generateText')}}\n`;
+  const ns = plan(namespace, barrel);
+  assert.ok(ns.ok, !ns.ok ? ns.reason : '');
+  assert.match(applyEdits(namespace, ns.fix.edits), /\(\) => ai\.generateText\(\{ model: openai\('gpt-4o-mini'\), prompt: item \}\)/);
+});
