@@ -20,7 +20,7 @@ import { FunctionLike, isFunctionLike, propertyName, unwrap, within } from '../s
 import type { CallSite, TextEdit } from '../model';
 import { Binding, factsFor, FileFacts, ModuleLookup, overlaps, Use } from './effects';
 import { SyntaxModel } from '../syntax/model';
-import { enclosingLoop, Loop, patternDefaults, patternIds, resultUse } from './loopShape';
+import { assignedElsewhere, assignedProblem, enclosingLoop, Loop, patternDefaults, patternIds, resultUse } from './loopShape';
 import { jsFileIsEsm, ModuleStyle, tsAllowsTopLevelAwait, tsFileIsNodeEsm } from './moduleStyle';
 import { importEdits, planImports } from './helperImports';
 import { keepComments, textWithoutComments } from './keepComments';
@@ -354,6 +354,8 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
 
   const use = resultUse(call, parents);
   if (typeof use === 'string') return refuse(use);
+  // What a bridge's or Gemini's result may be read for is checked on a declaration; an assignment keeps the whole result.
+  if (use.kind === 'assign' && (target.aiSdk || target.langChain || endpoint.provider === 'google')) return refuse(assignedElsewhere(use.target.name));
   if (target.aiSdk) {
     // The result is the AI SDK's own object; what it holds besides the answer's content (the response, the steps) must not be read.
     if (use.kind === 'return') return refuse(aiSdkReturnsWhole(site.api));
@@ -367,6 +369,8 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
   }
   const loop = enclosingLoop(use, facts, parsed.ast);
   if (typeof loop === 'string') return refuse(loop);
+  const assigned = use.kind === 'assign' ? assignedProblem(use, loop, facts) : null;
+  if (assigned) return refuse(assigned);
   const model = target.langChain?.model;
   if (model?.id && within(model.id, loop.scope)) return refuse(`the model \`${model.name}\` is made inside the loop; make it once, before the loop, to get a fix`);
   // Calls through the bridge are deferred whole (`() => model.invoke(input)`): the bridge runs them, and their results keep the library's own types.
@@ -509,6 +513,8 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
   const resultAccess = `${results}.get(${indexName})`;
   if (use.kind === 'declare') {
     edits.push({ range: [use.statement.range[0], use.statement.range[1]], newText: `${use.declKind} ${src(use.pattern)} = ${resultAccess};` });
+  } else if (use.kind === 'assign') {
+    edits.push({ range: [use.statement.range[0], use.statement.range[1]], newText: `${use.target.name} = ${resultAccess};` });
   } else if (use.kind === 'discard') {
     // Kept, though its answer is not used: reading it throws for a request that failed, so a failure still stops the loop there.
     edits.push({ range: [use.statement.range[0], use.statement.range[1]], newText: `${resultAccess};` });
