@@ -91,6 +91,19 @@ export interface AiSdkCall {
   fn: Node;
   /** What the rewrite changes in what the program does (the fix is then unsafe): an instance's own `fetch` runs at other times. */
   changes?: string;
+  /** A gateway model id written in the call (`model: 'openai/gpt-5'`): the rewrite puts the provider's model there instead. */
+  gateway?: GatewayModel;
+}
+
+/** A string model id the AI SDK sends through the AI Gateway, and the provider's model the batch uses instead. */
+export interface GatewayModel {
+  /** The string literal in the call's options. */
+  node: Node;
+  provider: AiSdkProvider;
+  /** The provider package's export and method making the model: `openai`, `openai.embedding`. */
+  make: { source: string; name: string; method: string | null };
+  /** The provider's own model id. */
+  id: string;
 }
 
 /** Whether the call site is one the AI SDK bridge may take: the options it passes, and the model. */
@@ -128,7 +141,7 @@ export function aiSdkCallProblem(api: string, provider: string, call: TSESTree.C
   const made = modelProblem(api, provider, model, facts);
   if (typeof made === 'string') return made;
   for (const c of made.calls) facts.pureCalls.add(c);
-  return { provider, helperKind: provider === 'openai' ? 'ai-sdk-openai' : 'ai-sdk-anthropic', fn: callee, ...(made.changes ? { changes: made.changes } : {}) };
+  return { provider, helperKind: provider === 'openai' ? 'ai-sdk-openai' : 'ai-sdk-anthropic', fn: callee, ...(made.changes ? { changes: made.changes } : {}), ...(made.gateway ? { gateway: made.gateway } : {}) };
 }
 
 /** The exports of the AI SDK's packages the rewrite reads, by package: what a project's `export * from 'ai'` can be followed to. */
@@ -173,13 +186,15 @@ function aiFunctionProblem(fnName: string, callee: Node, facts: FileFacts): stri
 }
 
 /** The `openai('gpt-4o')` call making the model, in the options or through a const or a small helper of the file, from a provider instance Batchwise can follow; or why not. */
-function modelProblem(api: string, provider: AiSdkProvider, model: Node, facts: FileFacts, depth = 0): { calls: TSESTree.CallExpression[]; changes?: string } | string {
+function modelProblem(api: string, provider: AiSdkProvider, model: Node, facts: FileFacts, depth = 0): { calls: TSESTree.CallExpression[]; changes?: string; gateway?: GatewayModel } | string {
   if (depth > 3) return `the model \`${facts.quote(model)}\` is wrapped too many times`;
   const source = PROVIDER_SOURCES[provider];
   const written = `write the model in the call as ${provider}('…')${/embed/.test(api) ? ` or ${provider}.embedding('…')` : ''}, with \`${provider}\` imported from '${source}', to get a fix`;
   const followed = followModel(provider, model, facts);
   if (typeof followed === 'string') return `${followed}; ${written}`;
   const { made: m, calls } = followed;
+  const id = staticText(m);
+  if (id !== null) return gatewayModel(api, provider, id, m, m === unwrap(model), written);
   if (m.type !== T.CallExpression) return `the model is \`${facts.quote(m)}\`, made elsewhere; ${written}`;
   const callee = unwrap(m.callee);
   let instance: Node = callee;
@@ -219,6 +234,36 @@ function modelProblem(api: string, provider: AiSdkProvider, model: Node, facts: 
   }
   if (m.arguments.length !== 1 || m.arguments[0].type === T.SpreadElement) return `the model is made with settings (\`${facts.quote(m)}\`) the batch may not follow; ${written}`;
   return { calls: [...calls, m], ...(changes ? { changes } : {}) };
+}
+
+/** How a gateway id maps to the provider's: the id after the prefix, and for Anthropic, version dots made dashes (`claude-sonnet-4.5` → `claude-sonnet-4-5`). */
+const GATEWAY_IDS: Record<AiSdkProvider, { key: string; map: (id: string) => string; how: string }> = {
+  openai: { key: 'OPENAI_API_KEY', map: (id) => id, how: 'the id after its "openai/" prefix' },
+  anthropic: { key: 'ANTHROPIC_API_KEY', map: (id) => id.replace(/(\d)\.(\d)/g, '$1-$2'), how: 'the id after its "anthropic/" prefix, with the dots of its version made dashes (the gateway writes claude-sonnet-4.5, Anthropic claude-sonnet-4-5)' },
+};
+
+/**
+ * A string model (`model: 'openai/gpt-5'`): in AI SDK 5 and later it goes through the global default provider,
+ * the Vercel AI Gateway unless `globalThis.AI_SDK_DEFAULT_PROVIDER` names another. The batch can only go to the
+ * provider itself, so the rewrite makes the provider's model there instead: never the same call (another key,
+ * other billing, no gateway routing), always unsafe. The project's `ai` version is checked where it is known.
+ */
+function gatewayModel(api: string, provider: AiSdkProvider, id: string, m: Node, inCall: boolean, written: string): { calls: TSESTree.CallExpression[]; changes: string; gateway: GatewayModel } | string {
+  const slash = id.indexOf('/');
+  const prefix = slash > 0 ? id.slice(0, slash) : null;
+  if (prefix === null) return `the model is "${id}", a string without a provider prefix: in AI SDK 5 and later that names a model of the global default provider (the Vercel AI Gateway), which Batchwise cannot batch; ${written}`;
+  if (prefix !== provider) return `the model "${id}" goes through the Vercel AI Gateway to ${prefix}; the batch rewrite of gateway ids covers "openai/…" and "anthropic/…"`;
+  if (!inCall) return `the model "${id}" is a gateway id held in a name; the rewrite puts the provider's own model in its place, so write the id in the call (model: '${id}') to get a fix`;
+  const source = PROVIDER_SOURCES[provider];
+  const gateway = GATEWAY_IDS[provider];
+  const modelId = gateway.map(id.slice(slash + 1));
+  const method = /embed/.test(api) ? 'embedding' : null;
+  const made = `${provider}${method ? `.${method}` : ''}('${modelId}')`;
+  return {
+    calls: [],
+    gateway: { node: m, provider, make: { source, name: provider, method }, id: modelId },
+    changes: `the model "${id}" is a string, which the AI SDK sends through its global default provider: the Vercel AI Gateway (with AI_GATEWAY_API_KEY or Vercel's OIDC token, and Vercel's billing), unless globalThis.AI_SDK_DEFAULT_PROVIDER names another; the batch cannot go through the gateway, so the rewrite makes the model ${made} of ${source} (${gateway.how}) and the requests go to ${providerInfo(provider).label} directly, with ${gateway.key} and ${providerInfo(provider).label}'s billing, without the gateway's routing, fallbacks or usage records`,
+  };
 }
 
 /**

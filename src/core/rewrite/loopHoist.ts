@@ -66,6 +66,8 @@ export interface HoistPlan {
   changes: string | null;
   /** For an AI SDK call: the bridge module the file imports (beside the provider's helper), and how it imports that helper. */
   aiSdk?: { path: string; kind: AiSdkHelperKind; siblingExtension: string };
+  /** For an AI SDK call with a gateway model id: the provider whose model the rewrite makes instead (its package and `ai` 5+ are checked). */
+  gateway?: 'openai' | 'anthropic';
   /** For a LangChain model call: the bridge module the file imports, as for an AI SDK call. */
   langChain?: { path: string; kind: LangChainHelperKind; siblingExtension: string };
 }
@@ -470,6 +472,9 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
     : undefined;
   if (langChain) langChain.siblingExtension = importExtension(parsed.ast, moduleKind, file, langChain.path, style) ?? '';
   const specifier = helperSpecifier(parsed.ast, file, moduleKind, aiSdk?.path ?? langChain?.path ?? helperPath, style);
+  // A gateway id becomes the provider's own model, imported from its package (under another name where the file's is taken).
+  const gateway = target.aiSdk?.gateway;
+  const [provider] = gateway ? planImports(parsed.ast, [{ specifier: gateway.make.source, name: gateway.make.name }], used) : [];
   const planned = planImports(parsed.ast, [{ specifier, name: endpoint.helper }, ...(wrap ? [{ specifier, name: 'batchwiseRequest' }] : [])], used);
   const [helperName, requestName] = planned.map((p) => p.local);
 
@@ -490,7 +495,10 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
       .map((line, i) => (i === 0 ? line : line.replace(new RegExp(`^[ \\t]{0,${Math.max(0, shift)}}`), '')))
       .join('\n');
   // An AI SDK call is batched as itself, deferred (`() => generateText({ … })`): the bridge runs it, and its result keeps the call's own types.
-  const requestText = bridged ? `() => ${src(client)}(${dedent(src(request))})` : dedent(src(request));
+  const requestSource = gateway && provider
+    ? `${parsed.text.slice(request.range[0], gateway.node.range[0])}${provider.local}${gateway.make.method ? `.${gateway.make.method}` : ''}('${gateway.id}')${parsed.text.slice(gateway.node.range[1], request.range[1])}`
+    : src(request);
+  const requestText = bridged ? `() => ${src(client)}(${dedent(requestSource)})` : dedent(requestSource);
   const mapBody = moved.needed.length
     ? `{\n${moved.needed
         .sort((a, b) => a.range[0] - b.range[0])
@@ -521,8 +529,21 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
   } else {
     edits.push({ range: [use.expression.range[0], use.expression.range[1]], newText: resultAccess });
   }
-  edits.push(...importEdits(parsed.ast, parsed.text, moduleKind, planned, lastImport(parsed.ast)));
-  return { ok: true, plan: { edits: keepComments(parsed.text, parsed.ast.comments ?? [], edits), moduleKind, typescript, helperKind, helperPath, changes: [loop.materialised, target.aiSdk?.changes].filter(Boolean).join('; ') || null, ...(aiSdk ? { aiSdk } : {}), ...(langChain ? { langChain } : {}) } };
+  edits.push(...importEdits(parsed.ast, parsed.text, moduleKind, provider ? [provider, ...planned] : planned, lastImport(parsed.ast)));
+  return {
+    ok: true,
+    plan: {
+      edits: keepComments(parsed.text, parsed.ast.comments ?? [], edits),
+      moduleKind,
+      typescript,
+      helperKind,
+      helperPath,
+      changes: [loop.materialised, target.aiSdk?.changes].filter(Boolean).join('; ') || null,
+      ...(aiSdk ? { aiSdk } : {}),
+      ...(langChain ? { langChain } : {}),
+      ...(gateway ? { gateway: gateway.provider } : {}),
+    },
+  };
 }
 
 /**

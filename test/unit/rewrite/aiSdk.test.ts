@@ -398,3 +398,55 @@ test('generateText re-exported by a module of the project (`export * from \'ai\'
   assert.ok(ns.ok, !ns.ok ? ns.reason : '');
   assert.match(applyEdits(namespace, ns.fix.edits), /\(\) => ai\.generateText\(\{ model: openai\('gpt-4o-mini'\), prompt: item \}\)/);
 });
+
+test('a gateway model id ("openai/gpt-5", "anthropic/claude-sonnet-4.5") in a project on AI SDK 5+: the loop hoist makes the provider\'s model in its place, unsafe, saying what differs; refused before AI SDK 5, without the provider package, and for other ids', () => {
+  const program = (model: string, fn = 'generateObject', read = 'object') =>
+    `import { ${fn} } from 'ai';\nimport { z } from 'zod';\n\nconst QUESTION = z.object({ q: z.string() });\n\nexport async function questions() {\n  const data = [];\n  for (let i = 0; i < 3; i++) {\n    const { ${read} } = await ${fn}({ model: ${model}, prompt: 'Ask a question', schema: QUESTION });\n    data.push(${read});\n  }\n  return data;\n}\n`;
+  const project = (ai: string, extra = '"@ai-sdk/openai": "2.0.130", "@ai-sdk/anthropic": "2.0.112"') => ({ 'package.json': `{ "dependencies": { "ai": "${ai}", ${extra}, "openai": "7.57.0", "@anthropic-ai/sdk": "1.13.0" } }` });
+  const plan = (text: string, files: Record<string, string>) => {
+    const [finding] = findingsOf('main.ts', text, 'ai-sdk.');
+    assert.ok(finding, 'the call is found');
+    return planFix({ file: 'main.ts', text, site: finding.site, helperPath: 'batchwise/openaiBatch.ts', readExisting: (p) => files[p] });
+  };
+  const openai = plan(program("'openai/gpt-5'"), project('^5.0.0'));
+  assert.ok(openai.ok, !openai.ok ? openai.reason : '');
+  assert.equal(openai.fix.safe, false);
+  assert.match(openai.fix.changes ?? '', /Vercel AI Gateway .* openai\('gpt-5'\) of @ai-sdk\/openai \(the id after its "openai\/" prefix\) .* OPENAI_API_KEY/);
+  const after = applyEdits(program("'openai/gpt-5'"), openai.fix.edits);
+  assert.match(after, /^import \{ openai \} from '@ai-sdk\/openai';$/m);
+  assert.match(after, /\(\) => generateObject\(\{ model: openai\('gpt-5'\), prompt: 'Ask a question', schema: QUESTION \}\)/);
+  assert.ok(parseSource('main.ts', after).ok);
+  assert.deepEqual(callsOf('main.ts', after), []);
+  // Anthropic's ids write the version with dashes; the gateway's with dots.
+  const anthropic = plan(program('"anthropic/claude-sonnet-4.5"'), project('6.0.1'));
+  assert.ok(anthropic.ok, !anthropic.ok ? anthropic.reason : '');
+  assert.match(applyEdits(program('"anthropic/claude-sonnet-4.5"'), anthropic.fix.edits), /model: anthropic\('claude-sonnet-4-5'\)/);
+  assert.match(anthropic.fix.changes ?? '', /ANTHROPIC_API_KEY/);
+  // Embeddings take the provider's embedding model.
+  const embed = plan(program("'openai/text-embedding-3-small'", 'embed', 'embedding').replace(", schema: QUESTION", '').replace("prompt: 'Ask a question'", "value: 'a question'"), project('^5.0.0'));
+  assert.ok(embed.ok, !embed.ok ? embed.reason : '');
+  assert.match(applyEdits(program("'openai/text-embedding-3-small'", 'embed', 'embedding').replace(", schema: QUESTION", '').replace("prompt: 'Ask a question'", "value: 'a question'"), embed.fix.edits), /model: openai\.embedding\('text-embedding-3-small'\)/);
+  const v4 = plan(program("'openai/gpt-5'"), project('4.3.6'));
+  assert.equal(
+    !v4.ok && v4.reason,
+    'the model is a string, but the project has ai 4.3.6 (package.json ("ai": "4.3.6", its lowest version)): before AI SDK 5 there is no global default provider (the AI Gateway) for a string model to go through; make the model with @ai-sdk/openai to get a fix',
+  );
+  const noProvider = plan(program("'openai/gpt-5'"), project('^5.0.0', '"zod": "3.25.0"'));
+  assert.equal(
+    !noProvider.ok && noProvider.reason,
+    'the batch needs the model made by @ai-sdk/openai in place of the gateway id, and the project does not list @ai-sdk/openai (no package.json, lockfile or node_modules names it): add it (npm install @ai-sdk/openai) to get a fix',
+  );
+  const held = plan(program('MODEL').replace('const QUESTION', "const MODEL = 'openai/gpt-5';\nconst QUESTION"), project('^5.0.0'));
+  assert.equal(!held.ok && held.reason, "the model \"openai/gpt-5\" is a gateway id held in a name; the rewrite puts the provider's own model in its place, so write the id in the call (model: 'openai/gpt-5') to get a fix");
+});
+
+test('a zod schema built in the call (z.object({ … }), z.string().describe(…)) builds nothing the loop sees, so the request may hold it; parsing with one runs its refinements and is refused', () => {
+  const program = (schema: string) =>
+    `import { generateObject } from 'ai';\nimport { openai } from '@ai-sdk/openai';\nimport { z } from 'zod';\n\nexport async function questions(topics: string[]) {\n  for (const topic of topics) {\n    const { object } = await generateObject({ model: openai('gpt-4o-mini'), prompt: topic, schema: ${schema} });\n    console.log(object);\n  }\n}\n`;
+  const fixed = fixAll('zod-inline', program("z.object({ question: z.string().describe('The question'), tags: z.array(z.string()).min(1) })"));
+  assert.equal(fixed.fixes, 1, fixed.refusals.join('\n'));
+  assert.match(fixed.after, /\(\) => generateObject\(\{ model: openai\('gpt-4o-mini'\), prompt: topic, schema: z\.object\(\{ question: z\.string\(\)\.describe\('The question'\), tags: z\.array\(z\.string\(\)\)\.min\(1\) \}\) \}\)/);
+  const parsed = fixAll('zod-parse', program('z.object({ q: z.string() }).parse({ q: topic })'));
+  assert.equal(parsed.fixes, 0);
+  assert.match(parsed.refusals[0] ?? '', /^the request calls `z\.object\(\{ q: z\.string\(\) \}\)\.parse\(\{ q: topic \}\)`, which Batchwise cannot show is free of side effects/);
+});
