@@ -3,7 +3,7 @@ import type { PipelineStages } from '../core/analyze';
 import { estimateSite, fileCountBudget } from '../core/estimate';
 import type { CountBudget } from '../core/estimate/tokens';
 import { fixableStrategy, ModuleStyle, moduleStyleFor, planFix } from '../core/rewrite';
-import { RewriteProvider, SdkVersion, sdkVersionFor } from '../core/rewrite/sdkVersion';
+import { packageVersionFor, RewriteProvider, SdkVersion, sdkVersionFor } from '../core/rewrite/sdkVersion';
 
 export const PIPELINE_STAGES: PipelineStages = { estimate: estimateSite, fixCheck: fixableStrategy };
 
@@ -36,7 +36,12 @@ export function pipelineStagesFor(read: (path: string) => string | undefined): P
         if (!sdks.has(key)) sdks.set(key, sdkVersionFor(provider, input.file, read));
         return sdks.get(key);
       };
-      return fixableStrategy({ ...input, projectModuleStyle: style, sdkFor });
+      const packageFor = (pkg: string) => {
+        const key = `package ${pkg}:${dir}`;
+        if (!sdks.has(key)) sdks.set(key, packageVersionFor(pkg, input.file, read));
+        return sdks.get(key);
+      };
+      return fixableStrategy({ ...input, projectModuleStyle: style, sdkFor, packageFor });
     },
   };
 }

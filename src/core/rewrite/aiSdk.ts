@@ -8,7 +8,7 @@ import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import { type FunctionLike, propertyName, unwrap } from '../syntax/nodes';
 import type { Node } from '../parse/walk';
 import { providerFromUrl, providerInfo } from '../detect/providers';
-import { resolveExport } from '../syntax/modules';
+import { type ModuleLookup, resolveExport } from '../syntax/modules';
 import type { SyntaxModel } from '../syntax/model';
 import type { Provider } from '../model';
 import type { Binding, FileFacts } from './effects';
@@ -91,6 +91,19 @@ export interface AiSdkCall {
   fn: Node;
   /** What the rewrite changes in what the program does (the fix is then unsafe): an instance's own `fetch` runs at other times. */
   changes?: string;
+  /** A gateway model id written in the call (`model: 'openai/gpt-5'`): the rewrite puts the provider's model there instead. */
+  gateway?: GatewayModel;
+}
+
+/** A string model id the AI SDK sends through the AI Gateway, and the provider's model the batch uses instead. */
+export interface GatewayModel {
+  /** The string literal in the call's options. */
+  node: Node;
+  provider: AiSdkProvider;
+  /** The provider package's export and method making the model: `openai`, `openai.embedding`. */
+  make: { source: string; name: string; method: string | null };
+  /** The provider's own model id. */
+  id: string;
 }
 
 /** Whether the call site is one the AI SDK bridge may take: the options it passes, and the model. */
@@ -107,9 +120,8 @@ export function aiSdkCallProblem(api: string, provider: string, call: TSESTree.C
   }
   if (provider === 'anthropic' && /^ai-sdk\.embed/.test(api)) return 'Anthropic has no embeddings API to batch';
   const callee = unwrap(call.callee);
-  if (callee.type !== T.Identifier || moduleOf(facts.bindingOf(callee))?.source !== 'ai') {
-    return `the call is not written as \`${fnName}(…)\` of the function imported from 'ai'`;
-  }
+  const notAi = aiFunctionProblem(fnName, callee, facts);
+  if (notAi) return notAi;
   if (call.arguments.length !== 1 || call.arguments[0].type === T.SpreadElement) return `the call passes ${call.arguments.length === 0 ? 'no' : 'more than one'} argument; write it as ${fnName}({ model, … }) to get a fix`;
   const options = unwrap(call.arguments[0]);
   if (options.type !== T.ObjectExpression) {
@@ -129,17 +141,60 @@ export function aiSdkCallProblem(api: string, provider: string, call: TSESTree.C
   const made = modelProblem(api, provider, model, facts);
   if (typeof made === 'string') return made;
   for (const c of made.calls) facts.pureCalls.add(c);
-  return { provider, helperKind: provider === 'openai' ? 'ai-sdk-openai' : 'ai-sdk-anthropic', fn: callee, ...(made.changes ? { changes: made.changes } : {}) };
+  return { provider, helperKind: provider === 'openai' ? 'ai-sdk-openai' : 'ai-sdk-anthropic', fn: callee, ...(made.changes ? { changes: made.changes } : {}), ...(made.gateway ? { gateway: made.gateway } : {}) };
+}
+
+/** The exports of the AI SDK's packages the rewrite reads, by package: what a project's `export * from 'ai'` can be followed to. */
+const PACKAGE_EXPORTS: Record<string, readonly string[]> = {
+  ai: ['generateText', 'generateObject', 'streamText', 'streamObject', 'embed', 'embedMany'],
+  '@ai-sdk/openai': ['openai', 'createOpenAI'],
+  '@ai-sdk/anthropic': ['anthropic', 'createAnthropic'],
+};
+
+/**
+ * The package export a name is bound to: imported or required from the package itself, or from a module of
+ * the project that re-exports it (`export * from 'ai'` in a workspace package, `export { generateText } from 'ai'`),
+ * followed as far as the project's modules are known. Otherwise the import as written.
+ */
+export function packageExportOf(b: Binding | undefined, file: string, modules: ModuleLookup | undefined): { source: string; imported: string } | undefined {
+  const direct = moduleOf(b);
+  if (!direct || direct.source in PACKAGE_EXPORTS || !b?.import || !modules) return direct;
+  const target = modules(file, direct.source);
+  // A star re-export of a package is followed only for the names the package is known to export: a barrel re-exporting several packages names each once.
+  const found = target ? resolveExport(modules, target, direct.imported, (source, name) => PACKAGE_EXPORTS[source]?.includes(name) ?? false) : null;
+  return found?.kind === 'external' ? { source: found.source, imported: found.imported } : direct;
+}
+
+/** Why the callee is not the AI SDK's own `fnName` (imported from 'ai', or from a module re-exporting it, or read off `import * as ai from 'ai'`), or null. */
+function aiFunctionProblem(fnName: string, callee: Node, facts: FileFacts): string | null {
+  if (callee.type === T.MemberExpression && !callee.computed && callee.object.type === T.Identifier && propertyName(callee.property, false) === fnName) {
+    const ns = facts.bindingOf(callee.object)?.import;
+    if (ns?.source === 'ai' && ns.imported === '*') return null;
+    return `the call is \`${facts.quote(callee)}\`, not \`${fnName}(…)\` of the function imported from 'ai' (or read off \`import * as ai from 'ai'\`)`;
+  }
+  if (callee.type !== T.Identifier) return `the call is not written as \`${fnName}(…)\` of the function imported from 'ai'`;
+  const b = facts.bindingOf(callee);
+  const from = packageExportOf(b, facts.file, facts.modules);
+  if (from?.source === 'ai' && from.imported === fnName) return null;
+  if (!from) return `\`${callee.name}\` is not imported: it is not the AI SDK's \`${fnName}\` imported from 'ai'`;
+  if (from.source === 'ai') return `\`${callee.name}\` is the AI SDK's \`${from.imported}\`, not its \`${fnName}\``;
+  const written = moduleOf(b)!;
+  const target = b?.import && facts.modules ? facts.modules(facts.file, written.source) : undefined;
+  if (!target) return `\`${callee.name}\` is imported from '${written.source}', which Batchwise cannot follow to 'ai' (it follows modules of the project that re-export it); import \`${fnName}\` from 'ai' to get a fix`;
+  const ends = from.source !== written.source ? `takes it from '${from.source}'` : 'makes one of its own';
+  return `\`${callee.name}\` is imported from '${written.source}' (${target.file}), which ${ends}, not the AI SDK's \`${fnName}\` from 'ai'; import it from 'ai' to get a fix`;
 }
 
 /** The `openai('gpt-4o')` call making the model, in the options or through a const or a small helper of the file, from a provider instance Batchwise can follow; or why not. */
-function modelProblem(api: string, provider: AiSdkProvider, model: Node, facts: FileFacts, depth = 0): { calls: TSESTree.CallExpression[]; changes?: string } | string {
+function modelProblem(api: string, provider: AiSdkProvider, model: Node, facts: FileFacts, depth = 0): { calls: TSESTree.CallExpression[]; changes?: string; gateway?: GatewayModel } | string {
   if (depth > 3) return `the model \`${facts.quote(model)}\` is wrapped too many times`;
   const source = PROVIDER_SOURCES[provider];
   const written = `write the model in the call as ${provider}('…')${/embed/.test(api) ? ` or ${provider}.embedding('…')` : ''}, with \`${provider}\` imported from '${source}', to get a fix`;
   const followed = followModel(provider, model, facts);
   if (typeof followed === 'string') return `${followed}; ${written}`;
   const { made: m, calls } = followed;
+  const id = staticText(m);
+  if (id !== null) return gatewayModel(api, provider, id, m, m === unwrap(model), written);
   if (m.type !== T.CallExpression) return `the model is \`${facts.quote(m)}\`, made elsewhere; ${written}`;
   const callee = unwrap(m.callee);
   let instance: Node = callee;
@@ -149,7 +204,7 @@ function modelProblem(api: string, provider: AiSdkProvider, model: Node, facts: 
     instance = unwrap(callee.object);
   } else if (/embed/.test(api)) return `the model \`${facts.quote(m)}\` is a language model, not an embedding model; ${written}`;
   const binding = instance.type === T.Identifier ? facts.bindingOf(instance) : undefined;
-  const from = moduleOf(binding);
+  const from = packageExportOf(binding, facts.file, facts.modules);
   let changes: string | undefined;
   if (from?.source !== source || from.imported !== provider) {
     const made = madeInstance(binding, facts);
@@ -179,6 +234,36 @@ function modelProblem(api: string, provider: AiSdkProvider, model: Node, facts: 
   }
   if (m.arguments.length !== 1 || m.arguments[0].type === T.SpreadElement) return `the model is made with settings (\`${facts.quote(m)}\`) the batch may not follow; ${written}`;
   return { calls: [...calls, m], ...(changes ? { changes } : {}) };
+}
+
+/** How a gateway id maps to the provider's: the id after the prefix, and for Anthropic, version dots made dashes (`claude-sonnet-4.5` → `claude-sonnet-4-5`). */
+const GATEWAY_IDS: Record<AiSdkProvider, { key: string; map: (id: string) => string; how: string }> = {
+  openai: { key: 'OPENAI_API_KEY', map: (id) => id, how: 'the id after its "openai/" prefix' },
+  anthropic: { key: 'ANTHROPIC_API_KEY', map: (id) => id.replace(/(\d)\.(\d)/g, '$1-$2'), how: 'the id after its "anthropic/" prefix, with the dots of its version made dashes (the gateway writes claude-sonnet-4.5, Anthropic claude-sonnet-4-5)' },
+};
+
+/**
+ * A string model (`model: 'openai/gpt-5'`): in AI SDK 5 and later it goes through the global default provider,
+ * the Vercel AI Gateway unless `globalThis.AI_SDK_DEFAULT_PROVIDER` names another. The batch can only go to the
+ * provider itself, so the rewrite makes the provider's model there instead: never the same call (another key,
+ * other billing, no gateway routing), always unsafe. The project's `ai` version is checked where it is known.
+ */
+function gatewayModel(api: string, provider: AiSdkProvider, id: string, m: Node, inCall: boolean, written: string): { calls: TSESTree.CallExpression[]; changes: string; gateway: GatewayModel } | string {
+  const slash = id.indexOf('/');
+  const prefix = slash > 0 ? id.slice(0, slash) : null;
+  if (prefix === null) return `the model is "${id}", a string without a provider prefix: in AI SDK 5 and later that names a model of the global default provider (the Vercel AI Gateway), which Batchwise cannot batch; ${written}`;
+  if (prefix !== provider) return `the model "${id}" goes through the Vercel AI Gateway to ${prefix}; the batch rewrite of gateway ids covers "openai/…" and "anthropic/…"`;
+  if (!inCall) return `the model "${id}" is a gateway id held in a name; the rewrite puts the provider's own model in its place, so write the id in the call (model: '${id}') to get a fix`;
+  const source = PROVIDER_SOURCES[provider];
+  const gateway = GATEWAY_IDS[provider];
+  const modelId = gateway.map(id.slice(slash + 1));
+  const method = /embed/.test(api) ? 'embedding' : null;
+  const made = `${provider}${method ? `.${method}` : ''}('${modelId}')`;
+  return {
+    calls: [],
+    gateway: { node: m, provider, make: { source, name: provider, method }, id: modelId },
+    changes: `the model "${id}" is a string, which the AI SDK sends through its global default provider: the Vercel AI Gateway (with AI_GATEWAY_API_KEY or Vercel's OIDC token, and Vercel's billing), unless globalThis.AI_SDK_DEFAULT_PROVIDER names another; the batch cannot go through the gateway, so the rewrite makes the model ${made} of ${source} (${gateway.how}) and the requests go to ${providerInfo(provider).label} directly, with ${gateway.key} and ${providerInfo(provider).label}'s billing, without the gateway's routing, fallbacks or usage records`,
+  };
 }
 
 /**
@@ -219,6 +304,7 @@ function followModel(provider: AiSdkProvider, model: Node, facts: FileFacts): { 
     if (m.type === T.Identifier) {
       const b = facts.bindingOf(m);
       const init = b?.kind === 'const' && b.declarator?.id.type === T.Identifier ? b.declarator.init : null;
+      if (!init && b?.owner) return `the model is \`${facts.quote(m)}\`, a parameter of the function (line ${facts.line(b.owner)}), so Batchwise cannot see which model its callers pass`;
       if (!init) return `the model is \`${facts.quote(m)}\`, ${b?.kind === 'const' || b?.kind === 'let' || b?.kind === 'var' ? 'not a const made in this file' : 'made elsewhere'}`;
       m = unwrap(init);
       continue;
@@ -266,7 +352,7 @@ function madeInstance(b: Binding | undefined, facts: FileFacts): MadeInstance | 
   const init = binding?.kind === 'const' && binding.declarator?.id.type === T.Identifier && binding.declarator.init ? unwrap(binding.declarator.init) : null;
   if (init?.type !== T.CallExpression) return null;
   const callee = unwrap(init.callee);
-  const factory = callee.type === T.Identifier ? moduleOf(model.bindingOf(callee)) : undefined;
+  const factory = callee.type === T.Identifier ? packageExportOf(model.bindingOf(callee), model.file, facts.modules) : undefined;
   return factory && Object.values(PROVIDER_SOURCES).includes(factory.source) ? { call: init, model, factory } : null;
 }
 
@@ -335,7 +421,7 @@ export function moduleOf(b: Binding | undefined): { source: string; imported: st
  * makes models with (`openai('…')`, `openai.chat('…')`): such calls change nothing a request reads.
  */
 export function onlyMakesModels(b: Binding, facts: FileFacts): boolean {
-  const from = moduleOf(b);
+  const from = packageExportOf(b, facts.file, facts.modules);
   if ((!from || !Object.values(PROVIDER_SOURCES).includes(from.source)) && !madeInstance(b, facts)) return false;
   return facts.referencesOf(b).every((ref) => {
     const parent = facts.parents.get(ref);

@@ -80,6 +80,8 @@ export function checkBatchQueue(file: string, text: string, site: CallSite, open
   const runs = queueRunner(fn, facts);
   if (!runs.ok) return refuse(runs.reason);
   const runner = runs.runner;
+  // The queue leaves the call as written, and a gateway id's request goes to the gateway, past the batch.
+  if (target.aiSdk?.gateway) return refuse(`the model is the gateway id "${facts.src(target.aiSdk.gateway.node).slice(1, -1)}": the batch queue keeps the call as it is, and its request would go to the AI Gateway, not into a batch; only the loop hoist makes the provider's model in its place`);
   if (target.aiSdk) return aiSdkQueue(file, site, target, target.aiSdk, runner, openaiHelperPath, style);
 
   // The queue lives as long as the client: beside a client of the module or of a scope the function runs

@@ -63,6 +63,9 @@ const PURE_GLOBALS = new Set([
   'Number.isFinite', 'Number.isInteger', 'Number.isNaN', 'Array.isArray', 'Object.keys', 'Object.values', 'Object.entries',
   'Math.round', 'Math.floor', 'Math.ceil', 'Math.abs', 'Math.min', 'Math.max', 'Math.trunc', 'Math.sign', 'Math.sqrt', 'Math.pow',
 ]);
+/** zod's entry points, and the methods that run a schema (its refinements and transforms) rather than build one. */
+const ZOD_SOURCES = new Set(['zod', 'zod/v3', 'zod/v4']);
+const ZOD_RUNS = /^(safe)?(parse|decode|encode)(Async)?$|^spa$/;
 /** Calls that only read what they are given (printing it, copying it into a string). */
 const READ_ONLY_SINKS = new Set([
   ...PURE_GLOBALS, 'console.log', 'console.info', 'console.warn', 'console.error', 'console.debug', 'console.trace', 'console.dir', 'console.table',
@@ -376,6 +379,26 @@ export class FileFacts {
     if (kind === 'array' && ARRAY_METHODS.has(method)) {
       // A callback gets the elements: it must not change them.
       return call.arguments.every((a) => !isFunctionLike(a) || this.pureFunctionBody(a, 0, new Set()) === null);
+    }
+    return false;
+  }
+
+  /**
+   * `z.object({ … })`, `z.string().describe('…')`: a zod schema built from `z` of 'zod'. Building one makes a new
+   * schema and keeps nothing (callbacks given to `refine` or `transform` are kept, not called); parsing runs them.
+   */
+  private buildsZodSchema(callee: Node): boolean {
+    let cur = unwrap(callee);
+    while (cur.type === T.MemberExpression) {
+      const name = propertyName(cur.property, cur.computed);
+      if (!name || ZOD_RUNS.test(name)) return false;
+      const object = unwrap(cur.object);
+      if (object.type === T.Identifier) {
+        const from = this.bindingOf(object)?.import;
+        return from !== undefined && ZOD_SOURCES.has(from.source) && (from.imported === 'z' || from.imported === '*' || from.imported === 'default');
+      }
+      if (object.type !== T.CallExpression) return false;
+      cur = unwrap(object.callee);
     }
     return false;
   }
@@ -782,6 +805,7 @@ export class FileFacts {
     const callee = unwrap(call.callee);
     const text = this.src(callee).replace(/\s+/g, '');
     if (PURE_GLOBALS.has(text) && this.rootIsGlobal(callee)) return call.arguments.some(isFunctionLike) ? 'call' : null;
+    if (this.buildsZodSchema(callee)) return null;
     if (callee.type === T.MemberExpression) {
       const m = propertyName(callee.property, callee.computed);
       if (!m) return 'call';

@@ -51,6 +51,48 @@ export async function runLangChainBatchAll<Result>(requests: (() => PromiseLike<
 `;
 
 /**
+ * LangChain's `embeddings.embedDocuments(texts)` of an OpenAIEmbeddings, rewritten (strategy 'batch-call'). Not
+ * through LangChain's client: it sends at most `maxConcurrency` requests at once (2 unless set), and a call of
+ * more texts than `batchSize` sends several, which would wait for each other's answers.
+ */
+const EMBED_DOCUMENTS = `
+/** What an OpenAIEmbeddings' \`embedDocuments\` reads of itself. */
+export interface EmbeddingsSettings {
+  model: string;
+  batchSize: number;
+  stripNewLines: boolean;
+  dimensions?: number | undefined;
+  organization?: string | undefined;
+}
+
+/**
+ * \`embeddings.embedDocuments(texts)\` through one batch: the requests the OpenAIEmbeddings would send (the texts
+ * with line breaks made spaces unless \`stripNewLines\` is false, in slices of \`batchSize\`, with its model and
+ * dimensions), and their vectors in input order. The client reads its key and server from the environment, as
+ * an OpenAIEmbeddings made without them does. A failed request rejects with the error the openai client throws for it.
+ */
+export async function runLangChainEmbedDocuments(embeddings: EmbeddingsSettings, texts: string[], options: BatchRunOptions = {}): Promise<number[][]> {
+  const inputs = embeddings.stripNewLines ? texts.map((text) => text.replace(/\\n/g, ' ')) : texts;
+  // Sliced as LangChain's chunkArray slices them.
+  const slices: string[][] = [];
+  inputs.forEach((text, index) => (slices[Math.floor(index / embeddings.batchSize)] ??= []).push(text));
+  const requests = slices.map((input) => {
+    const request: OpenAI.EmbeddingCreateParams = { model: embeddings.model, input };
+    if (embeddings.dimensions) request.dimensions = embeddings.dimensions;
+    return request;
+  });
+  if (requests.length === 0) return [];
+  const results = await runEmbeddingsBatch(new OpenAI({ organization: embeddings.organization }), requests, options);
+  const vectors: number[][] = [];
+  slices.forEach((slice, i) => {
+    const { data } = results.get(i);
+    for (let j = 0; j < slice.length; j++) vectors.push(data[j]!.embedding);
+  });
+  return vectors;
+}
+`;
+
+/**
  * The LangChain bridge: the AI SDK's, which holds back whatever a call sends through the global `fetch`,
  * under LangChain's names. LangChain's clients take `fetch` when they are made (at a model's first call),
  * so this one wraps it as it loads, before the program's first call can make a client.
@@ -81,7 +123,7 @@ function langChainHelperSource(provider: 'openai' | 'anthropic', siblingExtensio
     .replaceAll("the AI SDK's ends in /v1, the SDK's does not", 'the request\'s ends in /v1, the SDK\'s does not')
     .replaceAll('The AI SDK retrying', 'LangChain retrying')
     .replaceAll('the AI SDK', 'LangChain');
-  return `${header}${named}${BATCH_ALL}
+  return `${header}${named}${BATCH_ALL}${provider === 'openai' ? EMBED_DOCUMENTS : ''}
 // LangChain's clients keep the \`fetch\` they find when they are made: the wrapped one, from here on.
 wrapFetch();
 `;

@@ -1,6 +1,10 @@
 // Rewrites to the batch path. Each strategy proves its shape or refuses with a reason the user sees.
 import type { CallSite, Fix, FixSummary, TextEdit } from '../model';
-import { parseSource, type TSESTree } from '../parse/parse';
+import { AST_NODE_TYPES as T, parseSource, type TSESTree } from '../parse/parse';
+import type { Node } from '../parse/walk';
+import { SyntaxModel } from '../syntax/model';
+import { isFunctionLike } from '../syntax/nodes';
+import { findCall } from './loopHoist';
 import { checkLoopHoist, LOOP_HOIST, NOT_PER_ITEM } from './loopHoist';
 import { BATCH_QUEUE, checkBatchQueue, IN_LOOP } from './batchQueue';
 import { BATCH_CALL, checkLangChainBatch } from './langchainBatch';
@@ -56,6 +60,8 @@ function choose(file: string, text: string, site: CallSite, helperPath: string, 
   if (site.api === 'langchain.batch') return { strategy: BATCH_CALL, check: checkLangChainBatch(file, text, site, helperPath, ast, style, modules) } as const;
   const hoist = checkLoopHoist(file, text, site, helperPath, ast, style, modules);
   if (hoist.ok) return { strategy: LOOP_HOIST, check: hoist } as const;
+  // So is `embeddings.embedDocuments(texts)`, outside a loop (in one, each would wait for its own batch).
+  if (site.api === 'langchain.embedDocuments' && !inLoop(file, text, site, ast)) return { strategy: BATCH_CALL, check: checkLangChainBatch(file, text, site, helperPath, ast, style, modules) } as const;
   // The batch queue takes the OpenAI, Anthropic and Gemini clients' own calls and AI SDK calls (through the bridge's queue): a LangChain call gets the loop hoist's answer.
   if (site.api.startsWith('langchain.')) return { strategy: LOOP_HOIST, check: hoist } as const;
   const queue = checkBatchQueue(file, text, site, helperPath, ast, style, modules);
@@ -65,17 +71,45 @@ function choose(file: string, text: string, site: CallSite, helperPath: string, 
   return { strategy: LOOP_HOIST, check: { ok: false as const, reason } } as const;
 }
 
+/** Whether the call sits in a loop statement or a callback of a call (`xs.map(…)`, `forEach`), in its function or around it. */
+function inLoop(file: string, text: string, site: CallSite, ast?: TSESTree.Program): boolean {
+  const parsed = ast ? { ok: true as const, ast } : parseSource(file, text);
+  if (!parsed.ok) return false;
+  const call = findCall(parsed.ast, site.range);
+  if (!call) return false;
+  const parents = SyntaxModel.of({ file, text, ast: parsed.ast }).parents;
+  for (let child: Node = call, p = parents.get(call); p; child = p, p = parents.get(p)) {
+    if (LOOPS.has(p.type)) return true;
+    if ((p.type === T.CallExpression || p.type === T.NewExpression) && p.arguments.includes(child as TSESTree.CallExpressionArgument) && isFunctionLike(child)) return true;
+  }
+  return false;
+}
+
+const LOOPS = new Set<string>([T.ForStatement, T.ForOfStatement, T.ForInStatement, T.WhileStatement, T.DoWhileStatement]);
+
 /**
  * The cheap check used while analysing: would a fix be offered, and is it safe? `sdkFor` gives the
  * project's SDK version (see sdkVersionFor), where a helper may not fit.
  */
-export function fixableStrategy(req: { file: string; text: string; site: CallSite; ast?: TSESTree.Program; projectModuleStyle?: ModuleStyle; modules?: ModuleLookup; sdkFor?: (provider: RewriteProvider) => SdkVersion | undefined }): FixSummary | { refused: string } {
+export function fixableStrategy(req: {
+  file: string;
+  text: string;
+  site: CallSite;
+  ast?: TSESTree.Program;
+  projectModuleStyle?: ModuleStyle;
+  modules?: ModuleLookup;
+  sdkFor?: (provider: RewriteProvider) => SdkVersion | undefined;
+  /** The version of another package the project has (see packageVersionFor): `ai`, `@ai-sdk/openai`. */
+  packageFor?: (pkg: string) => SdkVersion | undefined;
+}): FixSummary | { refused: string } {
   // The same LF view planFix uses, so the audit offers exactly the fixes that can be planned (the AST's offsets are the file's).
   const lf = inLfView(req.text, req.site);
   const { strategy, check } = choose(req.file, lf.text, lf.site, 'batchwise/openaiBatch.ts', lf.text === req.text ? req.ast : lfParse(req.file, lf.text), req.projectModuleStyle, req.modules);
   if (!check.ok) return { refused: check.reason };
   const sdk = req.sdkFor?.(check.plan.helperKind);
-  if (req.sdkFor && !sdk && bridgeOf(check.plan)) return { refused: officialClientMissing(check.plan.helperKind) };
+  // Every package the project lacks, at once.
+  const missing = [req.sdkFor && !sdk && bridgeOf(check.plan) ? officialClientMissing(check.plan.helperKind) : null, gatewayProblem(check.plan, req.packageFor)].filter((m) => m !== null);
+  if (missing.length > 0) return { refused: missing.join('; ') };
   const fits = helperVariantFor(check.plan.helperKind, sdk, req.site.api);
   if (!fits.ok) return { refused: fits.reason };
   const changes = changesOf(check.plan);
@@ -149,7 +183,8 @@ function planFixOnLf(req: FixRequest, eol: LineEnding): FixPlan {
   // The helper is written for the SDK version the project compiles against, or refused where none fits.
   const sdk = read ? sdkVersionFor(plan.helperKind, req.file, read) : undefined;
   // The AI SDK bridge sends the batch through the provider's official client, which an AI SDK project may not have.
-  if (bridgeOf(plan) && read && !sdk) return { ok: false, reason: officialClientMissing(plan.helperKind) };
+  const missing = [bridgeOf(plan) && read && !sdk ? officialClientMissing(plan.helperKind) : null, gatewayProblem(plan, read ? (pkg) => packageVersionFor(pkg, req.file, read) : undefined)].filter((m) => m !== null);
+  if (missing.length > 0) return { ok: false, reason: missing.join('; ') };
   const langChain = 'langChain' in plan && plan.langChain && read ? langChainTooOld(plan.helperKind, req.file, read) : null;
   if (langChain) return { ok: false, reason: langChain };
   const fits = helperVariantFor(plan.helperKind, sdk, req.site.api);
@@ -228,6 +263,20 @@ function langChainTooOld(provider: RewriteProvider, file: string, read: (path: s
   const floor = LANGCHAIN_FLOOR[provider];
   if (!found || !semver.valid(found.version) || semver.gte(found.version, floor.version)) return null;
   return `the project has ${pkg} ${found.version} (${found.source}), whose client sends through node-fetch, past the batch; ${pkg} ${floor.version} is ${floor.why}: upgrade it to get a fix`;
+}
+
+/**
+ * Why a gateway model id cannot become the provider's model in this project, or null: only AI SDK 5 and later
+ * send a string model through the AI Gateway (its global default provider), and the provider's package must be there.
+ */
+function gatewayProblem(plan: object, versionOf: ((pkg: string) => SdkVersion | undefined) | undefined): string | null {
+  if (!('gateway' in plan) || (plan.gateway !== 'openai' && plan.gateway !== 'anthropic')) return null;
+  const ai = versionOf?.('ai');
+  if (!ai || !semver.valid(ai.version)) return 'the model is a string, which AI SDK 5 and later send through the Vercel AI Gateway; Batchwise cannot read which `ai` version the project has, so it cannot tell where the call goes';
+  if (semver.major(ai.version) < 5) return `the model is a string, but the project has ai ${ai.version} (${ai.source}): before AI SDK 5 there is no global default provider (the AI Gateway) for a string model to go through; make the model with @ai-sdk/${plan.gateway} to get a fix`;
+  const pkg = `@ai-sdk/${plan.gateway}`;
+  if (!versionOf?.(pkg)) return `the batch needs the model made by ${pkg} in place of the gateway id, and the project does not list ${pkg} (no package.json, lockfile or node_modules names it): add it (npm install ${pkg}) to get a fix`;
+  return null;
 }
 
 /** Why an AI SDK call gets no fix in a project without the official client its batch goes through. */

@@ -70,9 +70,12 @@ export interface LangChainCall {
   model: Binding;
 }
 
-/** Whether the call site is one the LangChain bridge may take: the model it is made on, and the arguments. */
-export function langChainCallProblem(api: string, provider: string, call: TSESTree.CallExpression, facts: FileFacts, batch = false): LangChainCall | string {
-  const method = batch && api === 'langchain.batch' ? 'batch' : METHODS[api];
+/**
+ * Whether the call site is one the LangChain bridge may take: the model it is made on, and the arguments.
+ * `batchCall`: the call is rewritten where it stands (`model.batch(inputs)`, `embeddings.embedDocuments(texts)`).
+ */
+export function langChainCallProblem(api: string, provider: string, call: TSESTree.CallExpression, facts: FileFacts, batchCall = false): LangChainCall | string {
+  const method = batchCall && api === 'langchain.batch' ? 'batch' : METHODS[api];
   if (!method) {
     const name = api.replace(/^langchain\./, '');
     if (name === 'stream') return 'a LangChain `stream` call: its chunks are read as the answer arrives, and batch results do not stream; use `invoke` to get a fix';
@@ -86,7 +89,7 @@ export function langChainCallProblem(api: string, provider: string, call: TSESTr
   if (callee.type !== T.MemberExpression || propertyName(callee.property, callee.computed) !== method || object?.type !== T.Identifier) {
     return `the call is not written as \`model.${method}(…)\` on a model made in this file`;
   }
-  const made = modelProblem(provider, object, facts);
+  const made = modelProblem(provider, object, facts, batchCall && method === 'embedDocuments');
   if (typeof made === 'string') return made;
   if (call.arguments.length !== 1 || call.arguments[0].type === T.SpreadElement) {
     return call.arguments.length > 1
@@ -96,9 +99,13 @@ export function langChainCallProblem(api: string, provider: string, call: TSESTr
   return { provider, helperKind: provider === 'openai' ? 'langchain-openai' : 'langchain-anthropic', fn: callee, model: made };
 }
 
-/** The binding of a model made in this file (`const model = new ChatOpenAI({ … })`) with settings the batch keeps; or why not. */
-function modelProblem(provider: LangChainProvider, id: TSESTree.Identifier, facts: FileFacts): Binding | string {
-  const { source, classes } = LANGCHAIN_PACKAGES[provider];
+/**
+ * The binding of a model made in this file (`const model = new ChatOpenAI({ … })`) with settings the batch keeps; or why not.
+ * `embedDocuments`: the call becomes requests the bridge builds from the instance's own settings (an OpenAIEmbeddings only).
+ */
+function modelProblem(provider: LangChainProvider, id: TSESTree.Identifier, facts: FileFacts, embedDocuments: boolean): Binding | string {
+  const { source, classes: all } = LANGCHAIN_PACKAGES[provider];
+  const classes = embedDocuments ? ['OpenAIEmbeddings'] : all;
   const write = `make it in this file as \`const ${id.name} = new ${classes[0]}({ … })\` (${classes.join(' or ')} imported from '${source}') to get a fix`;
   const b = facts.bindingOf(id);
   const init = b?.kind === 'const' && b.path?.length === 0 && b.declarator?.init ? unwrap(b.declarator.init) : null;
@@ -118,9 +125,10 @@ function modelProblem(provider: LangChainProvider, id: TSESTree.Identifier, fact
   if (fields && fields.type !== T.ObjectExpression) {
     return `the model's settings are \`${facts.quote(fields)}\`, not an object literal, so Batchwise cannot see whether they ask for what a batch cannot do (streaming, callbacks, a client of its own); write them out in the constructor to get a fix`;
   }
-  const problem = fields ? fieldsProblem(fields, facts) : null;
+  const problem = fields ? (embedDocuments ? embeddingFieldsProblem(fields, facts) : fieldsProblem(fields, facts)) : null;
   if (problem) return `the model \`${id.name}\` ${problem}; keep this call unbatched`;
-  const limit = LIMITED_BY_DEFAULT[from.imported];
+  // The bridge sends every request of the call itself: LangChain's limit on calls at once plays no part.
+  const limit = embedDocuments ? undefined : LIMITED_BY_DEFAULT[from.imported];
   const unlimited = fields?.properties.some((p) => p.type === T.Property && propertyName(p.key, p.computed) === 'maxConcurrency');
   if (limit !== undefined && !unlimited) {
     return `\`${id.name}\` is an ${from.imported}, which runs at most ${limit} calls at once unless told otherwise (\`maxConcurrency\`); ${ALL_AT_ONCE}; set \`maxConcurrency: Infinity\` in its settings to get a fix`;
@@ -134,6 +142,25 @@ function modelProblem(provider: LangChainProvider, id: TSESTree.Identifier, fact
     return `the code uses the model \`${id.name}\` otherwise than by calling its methods (line ${facts.line(ref)}: \`${facts.quote(parent ?? ref)}\`), so Batchwise cannot show the calls see it as the loop would; keep this call unbatched`;
   }
   return b;
+}
+
+/**
+ * What `embedDocuments` reads of an OpenAIEmbeddings' settings, which the bridge reads off the instance as
+ * it runs (model, batchSize, stripNewLines, dimensions, and the organization for its client); and settings
+ * that play no part in a batch (how many calls run at once, how often LangChain retries one).
+ */
+const EMBEDDING_FIELDS = new Set(['model', 'modelName', 'batchSize', 'stripNewLines', 'dimensions', 'maxConcurrency', 'maxRetries']);
+
+/** Why an OpenAIEmbeddings' settings ask for what the bridge's `embedDocuments` does not carry into the batch, or null. */
+function embeddingFieldsProblem(fields: TSESTree.ObjectExpression, facts: FileFacts): string | null {
+  for (const p of fields.properties) {
+    if (p.type === T.SpreadElement) return `spreads \`${facts.quote(p.argument)}\` into its settings, so Batchwise cannot see whether they ask for what the batch does not carry (a key, a client of its own)`;
+    const key = propertyName(p.key, p.computed);
+    if (key === null) return `has a computed setting (\`${facts.quote(p.key)}\`)`;
+    if (EMBEDDING_FIELDS.has(key)) continue;
+    return `sets \`${key}\`, which the batch rewrite of embedDocuments does not carry into the batch (its client reads the key and the server from the environment, as an OpenAIEmbeddings made with none of these does; it follows ${[...EMBEDDING_FIELDS].join(', ')})`;
+  }
+  return null;
 }
 
 /** Why the constructor's fields ask for what a batch cannot do, or null. */

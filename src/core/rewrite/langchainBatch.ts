@@ -3,6 +3,8 @@
 // `batch` does (an `invoke` per input, answers in input order), with every request in one provider batch.
 // It rejects with a failed input's error as `batch` does (`batch` with the first to fail in time, the rewrite
 // with the first in input order: the same error where one input fails).
+// `embeddings.embedDocuments(texts)` of an OpenAIEmbeddings becomes `runLangChainEmbedDocuments(embeddings, texts)`:
+// the requests LangChain would send, built by the bridge from the instance's own settings, in one batch.
 import { parseSource, TSESTree } from '../parse/parse';
 import type { CallSite } from '../model';
 import { SyntaxModel } from '../syntax/model';
@@ -17,6 +19,12 @@ import { fileNames } from './names';
 export const BATCH_CALL = 'batch-call';
 
 export const LANGCHAIN_BATCH_ALL = 'runLangChainBatchAll';
+
+export const LANGCHAIN_EMBED_DOCUMENTS = 'runLangChainEmbedDocuments';
+
+/** What `runLangChainEmbedDocuments` does otherwise than LangChain's own call: its errors are the OpenAI SDK's. */
+const EMBED_DOCUMENTS_CHANGES =
+  "a request that fails rejects with the OpenAI SDK's error for it, without what LangChain adds to some (a 401, 404 or 429 gets an lc_error_code and a troubleshooting link in its message); a request that fails for a passing reason (429, 5xx) is sent again in a new batch as many times as the OpenAI client retries (2), not LangChain's maxRetries (6)";
 
 export function checkLangChainBatch(file: string, text: string, site: CallSite, helperPath: string, ast?: TSESTree.Program, style?: ModuleStyle, modules?: ModuleLookup): HoistCheck {
   const parsed = ast ? { ok: true as const, ast, text } : parseSource(file, text);
@@ -35,13 +43,15 @@ export function checkLangChainBatch(file: string, text: string, site: CallSite, 
   const bridgePath = langChainBridgePath(target.helperKind, providerHelper);
   const specifier = helperSpecifier(parsed.ast, file, moduleKind, bridgePath, style);
   const used = fileNames(parsed.ast);
-  const [planned] = planImports(parsed.ast, [{ specifier, name: LANGCHAIN_BATCH_ALL }], used);
+  // `embeddings.embedDocuments(texts)` is batch-shaped too: the bridge sends the requests it would send.
+  const embedDocuments = site.api === 'langchain.embedDocuments';
+  const [planned] = planImports(parsed.ast, [{ specifier, name: embedDocuments ? LANGCHAIN_EMBED_DOCUMENTS : LANGCHAIN_BATCH_ALL }], used);
   let input = 'input';
   for (let i = 2; used.has(input); i++) input = `input${i}`;
   const inputs = call.arguments[0];
   const model = src(callee.object);
   const edits = [
-    { range: call.range, newText: `${planned.local}(Array.from(${src(inputs)}, (${input}) => () => ${model}.invoke(${input})))` },
+    { range: call.range, newText: embedDocuments ? `${planned.local}(${model}, ${src(inputs)})` : `${planned.local}(Array.from(${src(inputs)}, (${input}) => () => ${model}.invoke(${input})))` },
     ...importEdits(parsed.ast, parsed.text, moduleKind, [planned], lastImport(parsed.ast)),
   ];
   // The bridge imports the provider's helper beside it as this file imports the bridge.
@@ -54,7 +64,7 @@ export function checkLangChainBatch(file: string, text: string, site: CallSite, 
       typescript: /\.[cm]?tsx?$/.test(file),
       helperKind,
       helperPath: providerHelper,
-      changes: null,
+      changes: embedDocuments ? EMBED_DOCUMENTS_CHANGES : null,
       langChain: { path: bridgePath, kind: target.helperKind, siblingExtension },
     },
   };

@@ -20,7 +20,7 @@ import { FunctionLike, isFunctionLike, propertyName, unwrap, within } from '../s
 import type { CallSite, TextEdit } from '../model';
 import { Binding, factsFor, FileFacts, ModuleLookup, overlaps, Use } from './effects';
 import { SyntaxModel } from '../syntax/model';
-import { enclosingLoop, Loop, patternDefaults, patternIds, resultUse } from './loopShape';
+import { assignedElsewhere, assignedProblem, enclosingLoop, Loop, patternDefaults, patternIds, resultUse } from './loopShape';
 import { jsFileIsEsm, ModuleStyle, tsAllowsTopLevelAwait, tsFileIsNodeEsm } from './moduleStyle';
 import { importEdits, planImports } from './helperImports';
 import { keepComments, textWithoutComments } from './keepComments';
@@ -66,6 +66,8 @@ export interface HoistPlan {
   changes: string | null;
   /** For an AI SDK call: the bridge module the file imports (beside the provider's helper), and how it imports that helper. */
   aiSdk?: { path: string; kind: AiSdkHelperKind; siblingExtension: string };
+  /** For an AI SDK call with a gateway model id: the provider whose model the rewrite makes instead (its package and `ai` 5+ are checked). */
+  gateway?: 'openai' | 'anthropic';
   /** For a LangChain model call: the bridge module the file imports, as for an AI SDK call. */
   langChain?: { path: string; kind: LangChainHelperKind; siblingExtension: string };
 }
@@ -354,6 +356,8 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
 
   const use = resultUse(call, parents);
   if (typeof use === 'string') return refuse(use);
+  // What a bridge's or Gemini's result may be read for is checked on a declaration; an assignment keeps the whole result.
+  if (use.kind === 'assign' && (target.aiSdk || target.langChain || endpoint.provider === 'google')) return refuse(assignedElsewhere(use.target.name));
   if (target.aiSdk) {
     // The result is the AI SDK's own object; what it holds besides the answer's content (the response, the steps) must not be read.
     if (use.kind === 'return') return refuse(aiSdkReturnsWhole(site.api));
@@ -367,6 +371,8 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
   }
   const loop = enclosingLoop(use, facts, parsed.ast);
   if (typeof loop === 'string') return refuse(loop);
+  const assigned = use.kind === 'assign' ? assignedProblem(use, loop, facts) : null;
+  if (assigned) return refuse(assigned);
   const model = target.langChain?.model;
   if (model?.id && within(model.id, loop.scope)) return refuse(`the model \`${model.name}\` is made inside the loop; make it once, before the loop, to get a fix`);
   // Calls through the bridge are deferred whole (`() => model.invoke(input)`): the bridge runs them, and their results keep the library's own types.
@@ -466,6 +472,9 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
     : undefined;
   if (langChain) langChain.siblingExtension = importExtension(parsed.ast, moduleKind, file, langChain.path, style) ?? '';
   const specifier = helperSpecifier(parsed.ast, file, moduleKind, aiSdk?.path ?? langChain?.path ?? helperPath, style);
+  // A gateway id becomes the provider's own model, imported from its package (under another name where the file's is taken).
+  const gateway = target.aiSdk?.gateway;
+  const [provider] = gateway ? planImports(parsed.ast, [{ specifier: gateway.make.source, name: gateway.make.name }], used) : [];
   const planned = planImports(parsed.ast, [{ specifier, name: endpoint.helper }, ...(wrap ? [{ specifier, name: 'batchwiseRequest' }] : [])], used);
   const [helperName, requestName] = planned.map((p) => p.local);
 
@@ -486,7 +495,10 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
       .map((line, i) => (i === 0 ? line : line.replace(new RegExp(`^[ \\t]{0,${Math.max(0, shift)}}`), '')))
       .join('\n');
   // An AI SDK call is batched as itself, deferred (`() => generateText({ … })`): the bridge runs it, and its result keeps the call's own types.
-  const requestText = bridged ? `() => ${src(client)}(${dedent(src(request))})` : dedent(src(request));
+  const requestSource = gateway && provider
+    ? `${parsed.text.slice(request.range[0], gateway.node.range[0])}${provider.local}${gateway.make.method ? `.${gateway.make.method}` : ''}('${gateway.id}')${parsed.text.slice(gateway.node.range[1], request.range[1])}`
+    : src(request);
+  const requestText = bridged ? `() => ${src(client)}(${dedent(requestSource)})` : dedent(requestSource);
   const mapBody = moved.needed.length
     ? `{\n${moved.needed
         .sort((a, b) => a.range[0] - b.range[0])
@@ -509,14 +521,29 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
   const resultAccess = `${results}.get(${indexName})`;
   if (use.kind === 'declare') {
     edits.push({ range: [use.statement.range[0], use.statement.range[1]], newText: `${use.declKind} ${src(use.pattern)} = ${resultAccess};` });
+  } else if (use.kind === 'assign') {
+    edits.push({ range: [use.statement.range[0], use.statement.range[1]], newText: `${use.target.name} = ${resultAccess};` });
   } else if (use.kind === 'discard') {
     // Kept, though its answer is not used: reading it throws for a request that failed, so a failure still stops the loop there.
     edits.push({ range: [use.statement.range[0], use.statement.range[1]], newText: `${resultAccess};` });
   } else {
     edits.push({ range: [use.expression.range[0], use.expression.range[1]], newText: resultAccess });
   }
-  edits.push(...importEdits(parsed.ast, parsed.text, moduleKind, planned, lastImport(parsed.ast)));
-  return { ok: true, plan: { edits: keepComments(parsed.text, parsed.ast.comments ?? [], edits), moduleKind, typescript, helperKind, helperPath, changes: [loop.materialised, target.aiSdk?.changes].filter(Boolean).join('; ') || null, ...(aiSdk ? { aiSdk } : {}), ...(langChain ? { langChain } : {}) } };
+  edits.push(...importEdits(parsed.ast, parsed.text, moduleKind, provider ? [provider, ...planned] : planned, lastImport(parsed.ast)));
+  return {
+    ok: true,
+    plan: {
+      edits: keepComments(parsed.text, parsed.ast.comments ?? [], edits),
+      moduleKind,
+      typescript,
+      helperKind,
+      helperPath,
+      changes: [loop.materialised, target.aiSdk?.changes].filter(Boolean).join('; ') || null,
+      ...(aiSdk ? { aiSdk } : {}),
+      ...(langChain ? { langChain } : {}),
+      ...(gateway ? { gateway: gateway.provider } : {}),
+    },
+  };
 }
 
 /**

@@ -4,7 +4,7 @@
 // up front, a loop without a block to put the batch in); what the request reads is loopHoist's business.
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import { visit, Node } from '../parse/walk';
-import { FunctionLike, isFunctionLike, propertyName, unwrap } from '../syntax/nodes';
+import { FunctionLike, isFunctionLike, propertyName, unwrap, within } from '../syntax/nodes';
 import type { TextEdit } from '../model';
 import { Binding, factsFor, FileFacts, ModuleLookup } from './effects';
 import { resolveExport } from '../syntax/modules';
@@ -63,6 +63,8 @@ export function patternIds(pattern: Node): TSESTree.Identifier[] {
 export type ResultUse =
   | { kind: 'declare'; statement: TSESTree.VariableDeclaration; pattern: Node; declKind: string }
   | { kind: 'discard'; statement: TSESTree.ExpressionStatement }
+  /** `x = await call(…)`, x declared before: the rewrite keeps the assignment where it is (see assignedProblem). */
+  | { kind: 'assign'; statement: TSESTree.ExpressionStatement; target: TSESTree.Identifier }
   | { kind: 'return'; statement: TSESTree.ReturnStatement | null; expression: Node };
 
 export interface Loop {
@@ -202,11 +204,45 @@ export function resultUse(call: TSESTree.CallExpression, parents: Map<Node, Node
     if (decl?.type !== T.VariableDeclaration || decl.declarations.length !== 1) return 'the result is declared together with other variables';
     return { kind: 'declare', statement: decl, pattern: outer.id, declKind: decl.kind };
   }
-  if (outer?.type === T.AssignmentExpression && outer.right === awaited && outer.operator === '=' && parents.get(outer)?.type === T.ExpressionStatement) {
-    const target = outer.left.type === T.Identifier ? outer.left.name : 'res';
-    return `the result is assigned to \`${target}\`, declared outside the call's statement (\`${target} = await …\`), whose value may be read after the loop or by another iteration; declare it where the call is (\`const ${target} = await …\`) to get a fix`;
+  const statement = outer?.type === T.AssignmentExpression ? parents.get(outer) : undefined;
+  if (outer?.type === T.AssignmentExpression && outer.right === awaited && outer.operator === '=' && statement?.type === T.ExpressionStatement) {
+    if (outer.left.type === T.Identifier) return { kind: 'assign', statement, target: outer.left };
+    return 'the result is assigned to a property or a pattern, not to a variable; declare it where the call is (`const res = await …`) to get a fix';
   }
   return 'the result is used inside a larger expression; assign it to a variable first (const res = await …)';
+}
+
+/** Why `x = await call(…)` gets no fix: `why` says what of x's other uses the rewrite cannot keep. */
+export const assignedElsewhere = (target: string, why = 'whose value may be read after the loop or by another iteration') =>
+  `the result is assigned to \`${target}\`, declared outside the call's statement (\`${target} = await …\`), ${why}; declare it where the call is (\`const ${target} = await …\`) to get a fix`;
+
+/**
+ * Why `x = await call(…)` in a loop cannot keep its assignment in place, or null. The second pass assigns
+ * each item's answer where the call did; that is the same only when every other use of x reads it later in
+ * the same iteration of a loop that runs one item at a time (after the call's statement in the body, not in
+ * a function made there), in the function that declares x: then each read comes after that item's
+ * assignment, as before, and none sees another item's value, nor what the loop left behind.
+ */
+export function assignedProblem(use: Extract<ResultUse, { kind: 'assign' }>, loop: Loop, facts: FileFacts): string | null {
+  const name = use.target.name;
+  const b = facts.bindingOf(use.target);
+  if (!b || (b.kind !== 'let' && b.kind !== 'var') || !b.declarator) return assignedElsewhere(name);
+  if (loop.isCallback) return assignedElsewhere(name, 'which the callbacks, running side by side, share');
+  if (facts.functionOf(b.declarator) !== facts.functionOf(loop.anchor)) return assignedElsewhere(name, 'outside the function the loop is in, so other runs of the function share it');
+  const position = loop.body.indexOf(use.statement);
+  const later = loop.body.slice(position + 1);
+  for (const ref of facts.referencesOf(b)) {
+    if (ref === use.target) continue;
+    const at = `line ${facts.line(ref)}: \`${facts.quote(facts.parents.get(ref) ?? ref)}\``;
+    if (facts.useOf(ref).kind === 'write') return assignedElsewhere(name, `which is written elsewhere too (${at})`);
+    if (position < 0 || !later.some((st) => within(ref, st))) {
+      return assignedElsewhere(name, `and read where it may hold another item's answer or the loop's last (${at}); the rewrite keeps the assignment only when every read follows the call in the same iteration`);
+    }
+    for (let p = facts.parents.get(ref); p && p !== loop.scope; p = facts.parents.get(p)) {
+      if (isFunctionLike(p)) return assignedElsewhere(name, `and read by a function made in the loop (${at}), which may run after later items' answers are assigned`);
+    }
+  }
+  return null;
 }
 
 export function enclosingLoop(use: ResultUse, facts: FileFacts, program: TSESTree.Program): Loop | string {

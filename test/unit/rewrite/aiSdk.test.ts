@@ -368,3 +368,85 @@ test('an instance made in a module of the project (imported) is followed there: 
     "the provider instance `createOpenAI({ baseURL: 'https://openrouter.ai/…` (llm.ts) sends its requests to openrouter.ai, OpenRouter, which sells no batch tier: keep this call as it is",
   );
 });
+
+test('generateText re-exported by a module of the project (`export * from \'ai\'` beside the provider packages) or read off a namespace import is the AI SDK\'s own: accepted; a module Batchwise cannot follow is named in the reason', () => {
+  const loop = (fn: string) => `  for (const item of items) {\n    const { text } = await ${fn}({ model: openai('gpt-4o-mini'), prompt: item });\n    console.log(text);\n  }\n`;
+  const plan = (main: string, sdkSource: string) => {
+    const sources: Record<string, string> = { 'main.ts': main, 'aiSdk.ts': sdkSource };
+    const analyzer = new Analyzer({ files: Object.keys(sources), read: (p) => sources[p] }, DEFAULT_OPTIONS);
+    const [finding] = analyzer.run().findings.filter((f) => f.site.file === 'main.ts' && f.site.api.startsWith('ai-sdk.'));
+    assert.ok(finding, 'the call is found');
+    return planFix({ file: 'main.ts', text: main, site: finding.site, helperPath: 'batchwise/openaiBatch.ts', modules: analyzer.modules, readExisting: (p) => (p === 'package.json' ? DEFAULT_PACKAGE_JSON : undefined) });
+  };
+  const barrel = `export * from 'ai';\nexport * from '@ai-sdk/azure';\nexport * from '@ai-sdk/openai';\n`;
+  const viaBarrel = `import { generateText, openai } from './aiSdk';\n\nexport async function run(items: string[]) {\n${loop('generateText')}}\n`;
+  const ok = plan(viaBarrel, barrel);
+  assert.ok(ok.ok, !ok.ok ? ok.reason : '');
+  assert.match(applyEdits(viaBarrel, ok.fix.edits), /await runAiSdkBatch\(batchwiseItems\.map\(\(item\) => \(\) => generateText\(\{ model: openai\('gpt-4o-mini'\), prompt: item \}\)\)\);/);
+  const named = plan(viaBarrel, `export { generateText } from 'ai';\nexport { openai } from '@ai-sdk/openai';\n`);
+  assert.ok(named.ok, !named.ok ? named.reason : '');
+  // Without the project's modules (a file planned alone), the barrel cannot be followed: the reason says where the name comes from.
+  const sources: Record<string, string> = { 'main.ts': viaBarrel, 'aiSdk.ts': barrel };
+  const [found] = new Analyzer({ files: Object.keys(sources), read: (p) => sources[p] }, DEFAULT_OPTIONS).run().findings;
+  const alone = planFix({ file: 'main.ts', text: viaBarrel, site: found!.site, helperPath: 'batchwise/openaiBatch.ts' });
+  assert.equal(
+    !alone.ok && alone.reason,
+    "`generateText` is imported from './aiSdk', which Batchwise cannot follow to 'ai' (it follows modules of the project that re-export it); import `generateText` from 'ai' to get a fix",
+  );
+  const namespace = `import * as ai from 'ai';\nimport { openai } from '@ai-sdk/openai';\n\nexport async function run(items: string[]) {\n${loop('ai.generateText')}}\n`;
+  const ns = plan(namespace, barrel);
+  assert.ok(ns.ok, !ns.ok ? ns.reason : '');
+  assert.match(applyEdits(namespace, ns.fix.edits), /\(\) => ai\.generateText\(\{ model: openai\('gpt-4o-mini'\), prompt: item \}\)/);
+});
+
+test('a gateway model id ("openai/gpt-5", "anthropic/claude-sonnet-4.5") in a project on AI SDK 5+: the loop hoist makes the provider\'s model in its place, unsafe, saying what differs; refused before AI SDK 5, without the provider package, and for other ids', () => {
+  const program = (model: string, fn = 'generateObject', read = 'object') =>
+    `import { ${fn} } from 'ai';\nimport { z } from 'zod';\n\nconst QUESTION = z.object({ q: z.string() });\n\nexport async function questions() {\n  const data = [];\n  for (let i = 0; i < 3; i++) {\n    const { ${read} } = await ${fn}({ model: ${model}, prompt: 'Ask a question', schema: QUESTION });\n    data.push(${read});\n  }\n  return data;\n}\n`;
+  const project = (ai: string, extra = '"@ai-sdk/openai": "2.0.130", "@ai-sdk/anthropic": "2.0.112"') => ({ 'package.json': `{ "dependencies": { "ai": "${ai}", ${extra}, "openai": "7.57.0", "@anthropic-ai/sdk": "1.13.0" } }` });
+  const plan = (text: string, files: Record<string, string>) => {
+    const [finding] = findingsOf('main.ts', text, 'ai-sdk.');
+    assert.ok(finding, 'the call is found');
+    return planFix({ file: 'main.ts', text, site: finding.site, helperPath: 'batchwise/openaiBatch.ts', readExisting: (p) => files[p] });
+  };
+  const openai = plan(program("'openai/gpt-5'"), project('^5.0.0'));
+  assert.ok(openai.ok, !openai.ok ? openai.reason : '');
+  assert.equal(openai.fix.safe, false);
+  assert.match(openai.fix.changes ?? '', /Vercel AI Gateway .* openai\('gpt-5'\) of @ai-sdk\/openai \(the id after its "openai\/" prefix\) .* OPENAI_API_KEY/);
+  const after = applyEdits(program("'openai/gpt-5'"), openai.fix.edits);
+  assert.match(after, /^import \{ openai \} from '@ai-sdk\/openai';$/m);
+  assert.match(after, /\(\) => generateObject\(\{ model: openai\('gpt-5'\), prompt: 'Ask a question', schema: QUESTION \}\)/);
+  assert.ok(parseSource('main.ts', after).ok);
+  assert.deepEqual(callsOf('main.ts', after), []);
+  // Anthropic's ids write the version with dashes; the gateway's with dots.
+  const anthropic = plan(program('"anthropic/claude-sonnet-4.5"'), project('6.0.1'));
+  assert.ok(anthropic.ok, !anthropic.ok ? anthropic.reason : '');
+  assert.match(applyEdits(program('"anthropic/claude-sonnet-4.5"'), anthropic.fix.edits), /model: anthropic\('claude-sonnet-4-5'\)/);
+  assert.match(anthropic.fix.changes ?? '', /ANTHROPIC_API_KEY/);
+  // Embeddings take the provider's embedding model.
+  const embed = plan(program("'openai/text-embedding-3-small'", 'embed', 'embedding').replace(", schema: QUESTION", '').replace("prompt: 'Ask a question'", "value: 'a question'"), project('^5.0.0'));
+  assert.ok(embed.ok, !embed.ok ? embed.reason : '');
+  assert.match(applyEdits(program("'openai/text-embedding-3-small'", 'embed', 'embedding').replace(", schema: QUESTION", '').replace("prompt: 'Ask a question'", "value: 'a question'"), embed.fix.edits), /model: openai\.embedding\('text-embedding-3-small'\)/);
+  const v4 = plan(program("'openai/gpt-5'"), project('4.3.6'));
+  assert.equal(
+    !v4.ok && v4.reason,
+    'the model is a string, but the project has ai 4.3.6 (package.json ("ai": "4.3.6", its lowest version)): before AI SDK 5 there is no global default provider (the AI Gateway) for a string model to go through; make the model with @ai-sdk/openai to get a fix',
+  );
+  const noProvider = plan(program("'openai/gpt-5'"), project('^5.0.0', '"zod": "3.25.0"'));
+  assert.equal(
+    !noProvider.ok && noProvider.reason,
+    'the batch needs the model made by @ai-sdk/openai in place of the gateway id, and the project does not list @ai-sdk/openai (no package.json, lockfile or node_modules names it): add it (npm install @ai-sdk/openai) to get a fix',
+  );
+  const held = plan(program('MODEL').replace('const QUESTION', "const MODEL = 'openai/gpt-5';\nconst QUESTION"), project('^5.0.0'));
+  assert.equal(!held.ok && held.reason, "the model \"openai/gpt-5\" is a gateway id held in a name; the rewrite puts the provider's own model in its place, so write the id in the call (model: 'openai/gpt-5') to get a fix");
+});
+
+test('a zod schema built in the call (z.object({ … }), z.string().describe(…)) builds nothing the loop sees, so the request may hold it; parsing with one runs its refinements and is refused', () => {
+  const program = (schema: string) =>
+    `import { generateObject } from 'ai';\nimport { openai } from '@ai-sdk/openai';\nimport { z } from 'zod';\n\nexport async function questions(topics: string[]) {\n  for (const topic of topics) {\n    const { object } = await generateObject({ model: openai('gpt-4o-mini'), prompt: topic, schema: ${schema} });\n    console.log(object);\n  }\n}\n`;
+  const fixed = fixAll('zod-inline', program("z.object({ question: z.string().describe('The question'), tags: z.array(z.string()).min(1) })"));
+  assert.equal(fixed.fixes, 1, fixed.refusals.join('\n'));
+  assert.match(fixed.after, /\(\) => generateObject\(\{ model: openai\('gpt-4o-mini'\), prompt: topic, schema: z\.object\(\{ question: z\.string\(\)\.describe\('The question'\), tags: z\.array\(z\.string\(\)\)\.min\(1\) \}\) \}\)/);
+  const parsed = fixAll('zod-parse', program('z.object({ q: z.string() }).parse({ q: topic })'));
+  assert.equal(parsed.fixes, 0);
+  assert.match(parsed.refusals[0] ?? '', /^the request calls `z\.object\(\{ q: z\.string\(\) \}\)\.parse\(\{ q: topic \}\)`, which Batchwise cannot show is free of side effects/);
+});

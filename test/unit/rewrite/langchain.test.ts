@@ -34,7 +34,10 @@ const RELEASE = ['@langchain/core@1.4.0', '@langchain/openai@1.5.8', '@langchain
 const PACKAGE_JSON = '{ "private": true, "dependencies": { "@langchain/core": "1.4.0", "@langchain/openai": "1.5.8", "@langchain/anthropic": "1.5.11", "openai": "6.49.0", "@anthropic-ai/sdk": "0.122.0" } }\n';
 
 const callsOf = (file: string, text: string) => findingsOf(file, text, 'langchain.');
-const fixAll = (text: string, project: Record<string, string> = { 'package.json': PACKAGE_JSON }) => bridgeFixAll(text, project, 'langchain.');
+const fixAll = (text: string, project: Record<string, string> = { 'package.json': PACKAGE_JSON }, expect: 'safe' | 'unsafe' = 'safe') => bridgeFixAll(text, project, 'langchain.', expect);
+
+/** Fixtures whose fix is a suggestion: embedDocuments' own requests fail with the OpenAI SDK's errors, not LangChain's. */
+const UNSAFE = new Set(['ts-embed-documents-call']);
 
 const accepted: { name: string; after: string; files: Record<string, string> }[] = [];
 
@@ -56,7 +59,7 @@ for (const name of cases) {
     continue;
   }
   test(`LangChain rewrites: ${name}`, () => {
-    const fixed = fixAll(text);
+    const fixed = fixAll(text, undefined, UNSAFE.has(name) ? 'unsafe' : 'safe');
     assert.ok(fixed.fixes >= 1, fixed.refusals.join('\n'));
     assert.equal(fixed.after, readFileSync(join(root, name, 'expected.ts'), 'utf8'));
     assert.ok(parseSource('main.ts', fixed.after).ok);
