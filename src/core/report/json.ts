@@ -26,7 +26,8 @@ export interface JsonFinding {
   evidence: Evidence[];
   /** Money rounded to cents (per-run money, perRun, to a hundredth of a cent). */
   estimate: Estimate | null;
-  fix: { strategy: string; safe: boolean } | null;
+  /** `changes`: what an unsafe fix changes in what the program does, when it changes more than when answers come. */
+  fix: { strategy: string; safe: boolean; changes?: string } | null;
   endLine: number;
   endColumn: number;
   streaming: boolean;
@@ -60,7 +61,7 @@ export function toJsonFinding(f: Finding): JsonFinding {
           assumptions: [...e.assumptions],
         }
       : null,
-    fix: f.fix ? { strategy: f.fix.strategy, safe: f.fix.safe } : null,
+    fix: f.fix ? { strategy: f.fix.strategy, safe: f.fix.safe, ...(f.fix.changes ? { changes: f.fix.changes } : {}) } : null,
     endLine: f.site.loc.end.line,
     endColumn: f.site.loc.end.column + 1,
     streaming: f.site.streaming,

@@ -49,6 +49,19 @@ test('JSON report: 1-based columns and money in cents', () => {
   assert.deepEqual(doc.errors, [{ file: 'x.ts', message: 'syntax error' }]);
 });
 
+test('JSON report: an unsafe fix says what it changes; a safe one, and one that only changes when answers come, say nothing more', () => {
+  const changes = 'a failed request throws the openai client\'s error, not LangChain\'s';
+  const doc = toJsonReport('/root', {
+    findings: [
+      { ...finding('batchable', 10), fix: { strategy: 'batch-call', safe: false, changes } },
+      { ...finding('batchable', 10), fix: { strategy: 'loop-hoist', safe: true } },
+      { ...finding('batchable', 10), fix: { strategy: 'batch-queue', safe: false } },
+    ],
+    errors: [],
+  });
+  assert.deepEqual(doc.findings.map((f) => f.fix), [{ strategy: 'batch-call', safe: false, changes }, { strategy: 'loop-hoist', safe: true }, { strategy: 'batch-queue', safe: false }]);
+});
+
 test('table: colour only on request; long paths shortened from the left to fit', () => {
   const f = finding('batchable', 10);
   f.site.file = 'packages/very/deep/folder/structure/that/goes/on/src/a.ts';
