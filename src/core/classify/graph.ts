@@ -8,7 +8,7 @@ import type { ProjectIndex } from '../project';
 import { stripExtension } from '../project';
 import type { Binding, SyntaxModel } from '../syntax/model';
 import { isModuleExports, ModuleRef } from '../syntax/modules';
-import { moduleExportName, propertyName } from '../syntax/nodes';
+import { FunctionLike, isFunctionLike, moduleExportName, propertyName } from '../syntax/nodes';
 import { pushAll, type Path } from './path';
 import { isTestFile } from './rules/calls';
 import { UNFOLLOWED_REFERENCE } from './rules/reach';
@@ -259,12 +259,15 @@ export class CallGraph {
       value = fi.outermost(parent);
       parent = fi.parents.get(value);
     }
-    // `import(x).then((m) => m.summarize())`: the namespace arrives in a callback that is not followed.
-    if (ref.kind === 'dynamic' && parent?.type === T.MemberExpression && parent.object === value && propertyName(parent.property, parent.computed) === 'then') {
-      return this.mentions(importer, exportName) ? [{ file: importer, node: ref.node, unfollowed: UNFOLLOWED_REFERENCE.messages.loadedThen(`${importer}:${ref.node.loc.start.line}`) }] : [];
-    }
     // `require(x)` is module.exports itself: its default export; `import(x)` resolves to the namespace.
     const whole = ref.kind === 'require' && exportName === 'default' ? path : [exportName, ...path];
+    // `import(x).then((m) => m.summarize())`, `.then(({ summarize }) => …)`: the namespace is the callback's first parameter.
+    if (ref.kind === 'dynamic' && parent?.type === T.MemberExpression && parent.object === value && propertyName(parent.property, parent.computed) === 'then') {
+      const then = fi.parents.get(parent);
+      const callback = then?.type === T.CallExpression && then.callee === parent ? then.arguments[0] : undefined;
+      if (callback && isFunctionLike(callback) && callback.params[0]) return this.paramRefs(fi, importer, callback, whole);
+      return this.mentions(importer, exportName) ? [{ file: importer, node: ref.node, unfollowed: UNFOLLOWED_REFERENCE.messages.loadedThen(`${importer}:${ref.node.loc.start.line}`) }] : [];
+    }
     if (parent?.type === T.VariableDeclarator && parent.init === value) {
       const decl = parent;
       if (decl.id.type === T.Identifier) return this.bindingRefs(fi, importer, decl.id.name, (b) => b.declarator === decl, whole);
@@ -276,6 +279,30 @@ export class CallGraph {
     }
     if (whole.length === 0) return [{ file: importer, node: value }];
     return this.consume(fi, importer, value, whole, this.mentions(importer, exportName));
+  }
+
+  /**
+   * References through the first parameter of `owner`, which receives the value `path` starts from: `(m) => m.summarize()`
+   * is `m` with all of `path` still to consume, `({ summarize }) => summarize()` is `summarize` with
+   * its first key consumed by the pattern.
+   */
+  private paramRefs(fi: SyntaxModel, file: string, owner: FunctionLike, path: string[]): Ref[] {
+    const refs: Ref[] = [];
+    visit(owner.params[0], (n) => {
+      if (n.type !== T.Identifier || !fi.declares(n)) return undefined;
+      const b = fi.bindingOf(n);
+      if (!b || b.kind !== 'param' || b.owner !== owner) return undefined;
+      if (b.keys === null) {
+        refs.push({ file, node: n, unfollowed: UNFOLLOWED_REFERENCE.messages.gathered(n.name, `${file}:${n.loc.start.line}`) });
+        return undefined;
+      }
+      const keys = b.keys;
+      // A name bound to another key (or deeper than the path leads) holds something else.
+      if (keys.length > path.length || keys.some((k, i) => k !== path[i])) return undefined;
+      pushAll(refs, this.bindingRefs(fi, file, n.name, (x) => x === b, path.slice(keys.length)));
+      return undefined;
+    });
+    return refs;
   }
 
   /** References to the binding `name` (as `matches` identifies it) in `file`, with `path` consumed on each. */
