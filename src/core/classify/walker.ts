@@ -345,8 +345,11 @@ export class Walker {
         return [unfollowedPath(use.file, use.node.loc.start.line, use.how ?? UNFOLLOWED_REFERENCE.messages.value(`${use.file}:${use.node.loc.start.line}`))];
       case 'entry':
         return [use.entry!];
-      case 'member':
+      case 'member': {
+        const tool = toolOf(this.project.get(use.file)!, use.node as TSESTree.Property);
+        if (tool) return this.heldPaths(use.file, tool, 'tool', 0, depth + 1, visiting);
         return this.memberPaths(use.file, use.node as TSESTree.Property, depth + 1, visiting);
+      }
       case 'alias':
         return this.aliasPaths(use.file, use.node as TSESTree.VariableDeclarator, use.name!, depth + 1, visiting);
       case 'value': {
@@ -366,6 +369,9 @@ export class Walker {
       case 'option': {
         const prop = use.node as TSESTree.Property;
         const fi = this.project.get(use.file)!;
+        // `tool({ description, inputSchema, execute: search })`: a function named as a tool's execute.
+        const tool = toolOf(fi, prop);
+        if (tool) return this.heldPaths(use.file, tool, 'tool', 0, depth + 1, visiting);
         const option = this.optionPaths(use.file, prop, depth + 1, visiting);
         if (option) return option;
         const call = optionCall(fi, prop);
