@@ -20,7 +20,7 @@ import { cliCommandHandler, COMMAND_LINE_INPUT } from './rules/cli';
 import { fileStreamEvent, loopAround } from './rules/data';
 import type { CallNode, Hooks, RuleContext } from './rules/hooks';
 import { graphqlField, LONG_RUNNING_SERVER } from './rules/httpServers';
-import { MAX_DEPTH, NO_ENTRY_POINT, unfollowedPath, unparsedPath, UNFOLLOWED_REFERENCE } from './rules/reach';
+import { CALL_CHAIN, MAX_DEPTH, NO_ENTRY_POINT, unfollowedPath, unparsedPath, UNFOLLOWED_REFERENCE } from './rules/reach';
 import { calleeName, describeCall, describeRef, objectProps } from './rules/read';
 import type { StringOf } from './rules/rule';
 
@@ -338,6 +338,8 @@ export class Walker {
   private usePaths(use: Use, depth: number, visiting: Set<Node>): Path[] {
     const over = this.overBudget(use.file, use.node);
     if (over) return over;
+    const via = use.via;
+    if (via) return this.usePaths({ ...use, via: undefined }, depth, visiting).map((p) => ({ ...p, steps: [...p.steps, via] }));
     switch (use.kind) {
       case 'unparsed':
         return [unparsedPath(use.file, use.name ?? 'it', this.project.parseFailure(use.file) ?? 'a syntax error')];
@@ -659,7 +661,7 @@ export class Walker {
         const method = propertyName(parent.property, parent.computed);
         const called = outer?.type === T.CallExpression && outer.callee === fi.outermost(parent);
         const runs = kind === 'agent' ? method !== null && AGENT_RUNS.has(method) : method === 'execute';
-        return called && runs ? this.walkFrom(file, outer, depth, visiting).map((p) => ({ ...p, steps: [...p.steps, UNFOLLOWED_REFERENCE.messages.ranAt(describeCall(outer), `${file}:${outer.loc.start.line}`)] })) : [];
+        return called && runs ? this.walkFrom(file, outer, depth, visiting).map((p) => ({ ...p, steps: [...p.steps, CALL_CHAIN.messages.ranAt(describeCall(outer), `${file}:${outer.loc.start.line}`)] })) : [];
       }
       case T.VariableDeclarator: {
         if (parent.init !== self) return [];
@@ -724,7 +726,7 @@ export class Walker {
    * made with them (`new Agent({ tools })`, `createReactAgent({ tools })`) runs them when it runs.
    */
   private givenPaths(file: string, call: CallNode, kind: Held, depth: number, visiting: Set<Node>): Path[] {
-    const step = UNFOLLOWED_REFERENCE.messages.givenTo(kind === 'tool' ? TOOLS_KEY : AGENTS_KEY, describeCall(call), `${file}:${call.loc.start.line}`);
+    const step = CALL_CHAIN.messages.givenTo(kind === 'tool' ? TOOLS_KEY : AGENTS_KEY, describeCall(call), `${file}:${call.loc.start.line}`);
     const paths = isAgentMaker(call) ? this.heldPaths(file, call, 'agent', 0, depth, visiting) : this.walkFrom(file, call, depth, visiting);
     return paths.map((p) => ({ ...p, steps: [...p.steps, step] }));
   }
