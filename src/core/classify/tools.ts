@@ -42,7 +42,7 @@ export function toolOf(fi: SyntaxModel, prop: TSESTree.Property): Node | null {
   return props.has('description') && (props.has('inputSchema') || props.has('parameters')) ? obj : null;
 }
 
-/** An agent made with `new X({ … })` or `createXAgent({ … })` whose options are `options`: what made it, for its runs to be followed. */
+/** Whether a call given tools makes an agent that runs them later (`new Agent({ tools })`, `createReactAgent({ tools })`) rather than running them itself. */
 export function isAgentMaker(call: TSESTree.CallExpression | TSESTree.NewExpression): boolean {
   if (call.type === T.NewExpression) return true;
   const callee = call.callee.type === T.MemberExpression ? call.callee.property : call.callee;

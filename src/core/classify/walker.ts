@@ -47,6 +47,7 @@ export class Walker {
   /** Steps taken for the call being classified. */
   private steps = 0;
   private readonly pathMemo = new Map<Node, Path[]>();
+  /** Stand-in keys for the values the tool and agent flow follows, by node, then kind and depth in what holds them. */
   private readonly heldKeys = new WeakMap<Node, Map<string, Node>>();
   /** Where each function being walked sits on the walk's stack (0 = outermost). */
   private readonly stackIndex = new Map<Node, number>();
@@ -336,10 +337,10 @@ export class Walker {
   }
 
   private usePaths(use: Use, depth: number, visiting: Set<Node>): Path[] {
+    const { via, ...plain } = use;
+    if (via) return this.usePaths(plain, depth, visiting).map((p) => ({ ...p, steps: [...p.steps, via] }));
     const over = this.overBudget(use.file, use.node);
     if (over) return over;
-    const via = use.via;
-    if (via) return this.usePaths({ ...use, via: undefined }, depth, visiting).map((p) => ({ ...p, steps: [...p.steps, via] }));
     switch (use.kind) {
       case 'unparsed':
         return [unparsedPath(use.file, use.name ?? 'it', this.project.parseFailure(use.file) ?? 'a syntax error')];
@@ -616,6 +617,8 @@ export class Walker {
   }
 
   private heldPathsUncached(file: string, value: Node, kind: Held, bag: number, depth: number, visiting: Set<Node>): Path[] {
+    const over = this.overBudget(file, value);
+    if (over) return over;
     const fi = this.project.get(file)!;
     if (isTestFile(file)) return [excludedPath(file)];
     const self = fi.outermost(value);
@@ -633,7 +636,8 @@ export class Walker {
         const key = propertyName(parent.key, parent.computed);
         const call = optionCall(fi, parent);
         if (call && ((kind === 'tool' && key === TOOLS_KEY) || (kind === 'agent' && key === AGENTS_KEY))) return this.givenPaths(file, call, kind, depth, visiting);
-        if (call) return unfollowed(UNFOLLOWED_REFERENCE.messages.handedUnder(describeCall(call), key ?? '[…]', where));
+        // An agent handed to a call (`createAgentUIStreamResponse({ agent })`) is run by it, or kept for later, as a callback is.
+        if (call) return kind === 'agent' ? this.handedAgentPaths(file, call, depth, visiting) : unfollowed(UNFOLLOWED_REFERENCE.messages.handedUnder(describeCall(call), key ?? '[…]', where));
         const obj = fi.parents.get(parent);
         return obj?.type === T.ObjectExpression ? next(obj, bag + 1) : [];
       }
@@ -704,10 +708,16 @@ export class Walker {
       case T.CallExpression:
       case T.NewExpression:
         if (parent.callee === self) return [];
-        return unfollowed(UNFOLLOWED_REFERENCE.messages.handedTo(describeCall(parent), where));
+        return kind === 'agent' ? this.handedAgentPaths(file, parent, depth, visiting) : unfollowed(UNFOLLOWED_REFERENCE.messages.handedTo(describeCall(parent), where));
       default:
         return unfollowed(UNFOLLOWED_REFERENCE.messages.value(where));
     }
+  }
+
+  /** An agent handed to a call: where the call runs it, as for a callback handed to it, with the call as a step. */
+  private handedAgentPaths(file: string, call: CallNode, depth: number, visiting: Set<Node>): Path[] {
+    const step = CALL_CHAIN.messages.ranAt(describeCall(call), `${file}:${call.loc.start.line}`);
+    return this.argumentPaths(file, call, depth, visiting).map((p) => ({ ...p, steps: [...p.steps, step] }));
   }
 
   /** The flow of a tool or agent from each reference to what holds it. */
