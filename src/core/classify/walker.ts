@@ -636,7 +636,7 @@ export class Walker {
         const key = propertyName(parent.key, parent.computed);
         const call = optionCall(fi, parent);
         if (call && ((kind === 'tool' && key === TOOLS_KEY) || (kind === 'agent' && key === AGENTS_KEY))) return this.givenPaths(file, call, kind, depth, visiting);
-        // An agent handed to a call (`createAgentUIStreamResponse({ agent })`) is run by it, or kept for later, as a callback is.
+        // An agent handed to a call (`createAgentUIStreamResponse({ agent })`) may be run by it, or kept.
         if (call) return kind === 'agent' ? this.handedAgentPaths(file, call, depth, visiting) : unfollowed(UNFOLLOWED_REFERENCE.messages.handedUnder(describeCall(call), key ?? '[…]', where));
         const obj = fi.parents.get(parent);
         return obj?.type === T.ObjectExpression ? next(obj, bag + 1) : [];
@@ -714,10 +714,23 @@ export class Walker {
     }
   }
 
-  /** An agent handed to a call: where the call runs it, as for a callback handed to it, with the call as a step. */
+  /**
+   * An agent handed to a call. A constructor or an agent maker makes something that holds it (a
+   * supervisor's `subAgents`, a registry), followed in turn. A call whose result is awaited or returned
+   * (`return createAgentUIStreamResponse({ agent })`, `await run(agent, input)`) runs it there. Any
+   * other call may keep it for later: who runs it then is unknown.
+   */
   private handedAgentPaths(file: string, call: CallNode, depth: number, visiting: Set<Node>): Path[] {
-    const step = CALL_CHAIN.messages.ranAt(describeCall(call), `${file}:${call.loc.start.line}`);
-    return this.argumentPaths(file, call, depth, visiting).map((p) => ({ ...p, steps: [...p.steps, step] }));
+    const fi = this.project.get(file)!;
+    const self = fi.outermost(call);
+    const parent = fi.parents.get(self);
+    const where = `${file}:${call.loc.start.line}`;
+    const step = CALL_CHAIN.messages.ranAt(describeCall(call), where);
+    const withStep = (paths: Path[]) => paths.map((p) => ({ ...p, steps: [...p.steps, step] }));
+    if (isAgentMaker(call)) return withStep(this.heldPaths(file, call, 'agent', 0, depth, visiting));
+    const now = parent?.type === T.AwaitExpression || parent?.type === T.ReturnStatement || (parent?.type === T.ArrowFunctionExpression && parent.body === self);
+    if (!now) return [unfollowedPath(file, call.loc.start.line, UNFOLLOWED_REFERENCE.messages.handedTo(describeCall(call), where))];
+    return withStep(this.walkFrom(file, call, depth, visiting));
   }
 
   /** The flow of a tool or agent from each reference to what holds it. */
