@@ -58,6 +58,8 @@ export class Walker {
     private readonly project: ProjectIndex,
     private readonly resolver: Resolver,
     private readonly hooks: Hooks,
+    /** The LLM calls detected in a file: a call given tools runs them only if it is one (or makes an agent). */
+    private readonly llmCallsIn: (file: string) => readonly TSESTree.CallExpression[] = () => [],
     memos?: GraphMemos,
   ) {
     this.graph = new CallGraph(project, resolver, (fi, file, exportName, at) => this.conventionPaths(fi, file, exportName, at, this.context(0, new Set())), memos);
@@ -746,11 +748,17 @@ export class Walker {
 
   /**
    * A call given tools (or sub-agents) as an option: a model call runs them before it is done; an agent
-   * made with them (`new Agent({ tools })`, `createReactAgent({ tools })`) runs them when it runs.
+   * made with them (`new Agent({ tools })`, `createReactAgent({ tools })`) runs them when it runs. Any
+   * other call (an MCP server's, a framework's) is taken as one a function is handed to in its options:
+   * it may keep them for a request or an event.
    */
   private givenPaths(file: string, call: CallNode, kind: Held, depth: number, visiting: Set<Node>): Path[] {
     const step = CALL_CHAIN.messages.givenTo(kind === 'tool' ? TOOLS_KEY : AGENTS_KEY, describeCall(call), `${file}:${call.loc.start.line}`);
-    const paths = isAgentMaker(call) ? this.heldPaths(file, call, 'agent', 0, depth, visiting) : this.walkFrom(file, call, depth, visiting);
+    const paths = isAgentMaker(call)
+      ? this.heldPaths(file, call, 'agent', 0, depth, visiting)
+      : call.type === T.CallExpression && this.llmCallsIn(file).includes(call)
+        ? this.walkFrom(file, call, depth, visiting)
+        : this.argumentPaths(file, call, depth, visiting);
     return paths.map((p) => ({ ...p, steps: [...p.steps, step] }));
   }
 
