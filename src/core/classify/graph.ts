@@ -349,9 +349,9 @@ export class CallGraph {
   }
 
   /**
-   * References through the first parameter of `owner`, which receives the value `path` starts from: `(m) => m.summarize()`
-   * is `m` with all of `path` still to consume, `({ summarize }) => summarize()` is `summarize` with
-   * its first key consumed by the pattern.
+   * References through the first parameter of `owner`, which receives the value `path` starts from:
+   * `(m) => m.summarize()` is `m` with all of `path` still to consume, `({ summarize }) => summarize()`
+   * is `summarize` with its first key consumed by the pattern.
    */
   private paramRefs(fi: SyntaxModel, file: string, owner: FunctionLike, path: string[]): Ref[] {
     const refs: Ref[] = [];
