@@ -8,13 +8,16 @@ import type { ProjectIndex } from '../project';
 import { stripExtension } from '../project';
 import type { Binding, SyntaxModel } from '../syntax/model';
 import { isModuleExports, ModuleRef } from '../syntax/modules';
-import { moduleExportName, propertyName } from '../syntax/nodes';
+import { FunctionLike, isFunctionLike, moduleExportName, propertyName } from '../syntax/nodes';
 import { pushAll, type Path } from './path';
 import { isTestFile } from './rules/calls';
-import { UNFOLLOWED_REFERENCE } from './rules/reach';
+import { CALL_CHAIN, UNFOLLOWED_REFERENCE } from './rules/reach';
 import { isGraphileTaskList } from './rules/namedJobs';
 import { describeRef, escapeRegExp } from './rules/read';
 import { isValueReference } from './references';
+
+/** The modules a Fastify plugin imports: fastify, fastify-plugin, @fastify/*. */
+const FASTIFY_MODULE = /^(fastify|fastify-plugin|@fastify\/.+)$/;
 
 const FOLDER_IMPORT = /(from\s*|require\(\s*)['"]\.\.?\/?['"]/;
 
@@ -36,6 +39,8 @@ export interface Use {
   /** The name the unparsed file mentions; the local name an alias binds. */
   name?: string;
   how?: string;
+  /** How the use reaches the function when no import shows it, in words with its place (a Fastify decoration). */
+  via?: string;
   /** For 'entry': the path a file convention makes of a re-export. */
   entry?: Path;
 }
@@ -117,6 +122,7 @@ export class CallGraph {
         if (truncated) {
           uses.push({ kind: 'unfollowed', file, node: fn, how: UNFOLLOWED_REFERENCE.messages.manyImporters(MAX_IMPORTERS, name) });
         }
+        if (isClassMethod) pushAll(uses, this.decoratedUses(file, fn, name, files));
       } else {
         const matches = local ?? ((b: Binding) => bindsFunction(b, fn));
         for (const id of this.identifiers(file, name)) {
@@ -130,6 +136,67 @@ export class CallGraph {
     for (const exportName of exportNames) pushAll(uses, this.refsToUses(this.importedRefs(file, exportName, [])));
     if (name || exportNames.length > 0) pushAll(uses, this.unparsedUses(file, name, exportNames, isMethod));
     return uses;
+  }
+
+  /**
+   * Calls of a class's method through a Fastify decoration: a plugin that imports Fastify runs
+   * `fastify.decorate('chat', chatService)` with an instance of the class, and any route of the
+   * server then calls `fastify.chat.run(…)` without importing the class's module.
+   */
+  private decoratedUses(file: string, method: Node, name: string, importers: readonly string[]): Use[] {
+    const fi = this.project.get(file)!;
+    let cls: Node | undefined = fi.parents.get(method);
+    while (cls && cls.type !== T.ClassDeclaration && cls.type !== T.Program) cls = fi.parents.get(cls);
+    if (cls?.type !== T.ClassDeclaration) return [];
+    const decorations: { name: string; where: string; dir: string }[] = [];
+    for (const f of [file, ...importers]) {
+      if (!this.project.spells(f, 'decorate')) continue;
+      const dfi = this.project.get(f);
+      if (!dfi || !dfi.moduleRefs().some((r) => FASTIFY_MODULE.test(r.source))) continue;
+      for (const call of dfi.memberCalls('decorate')) {
+        const key = call.arguments[0];
+        const value = call.arguments[1];
+        if (key?.type !== T.Literal || typeof key.value !== 'string' || !value) continue;
+        if (this.makes(dfi, value, file, cls)) decorations.push({ name: key.value, where: `${f}:${call.loc.start.line}`, dir: this.packageDir(f) });
+      }
+    }
+    const uses: Use[] = [];
+    for (const deco of decorations) {
+      const via = CALL_CHAIN.messages.decorated(deco.name, deco.where);
+      // A decoration is the server's own: only its workspace package's routes see it.
+      for (const f of this.project.files) {
+        if (!f.startsWith(deco.dir) || isTestFile(f) || !this.project.spells(f, deco.name) || !this.project.spells(f, name) || !this.project.spells(f, 'fastify')) continue;
+        const ffi = this.project.get(f);
+        if (!ffi) continue;
+        for (const id of ffi.identifiers(name)) {
+          const member = ffi.parents.get(id);
+          if (member?.type !== T.MemberExpression || member.property !== id || member.computed) continue;
+          const holder = member.object;
+          if (holder.type !== T.MemberExpression || propertyName(holder.property, holder.computed) !== deco.name) continue;
+          const use = classifyUse(ffi, f, member);
+          if (use) uses.push({ ...use, via });
+        }
+      }
+    }
+    return uses;
+  }
+
+  /** The folder (with its slash) of the workspace package that holds `file`; '' for the root package. */
+  private packageDir(file: string): string {
+    const pkg = this.project.workspacePackages().filter((p) => file.startsWith(p.dir + '/')).sort((a, b) => b.dir.length - a.dir.length)[0];
+    return pkg ? pkg.dir + '/' : '';
+  }
+
+  /** Whether `value` (or the const it names) is `new C(…)` of the class `cls` declared in `classFile`, by name or import. */
+  private makes(fi: SyntaxModel, value: Node, classFile: string, cls: TSESTree.ClassDeclaration): boolean {
+    const held = value.type === T.Identifier ? fi.resolve(value)?.declarator?.init : value;
+    if (held?.type !== T.NewExpression || held.callee.type !== T.Identifier || !cls.id) return false;
+    const b = fi.resolve(held.callee);
+    if (!b) return false;
+    if (b.declaration) return b.declaration === cls;
+    const imported = b.import;
+    if (!imported || this.project.resolveImport(fi.file, imported.source) !== classFile) return false;
+    return imported.imported === cls.id.name || (imported.imported === 'default' && fi.parents.get(cls)?.type === T.ExportDefaultDeclaration);
   }
 
   refsToUses(refs: readonly Ref[]): Use[] {
@@ -259,12 +326,15 @@ export class CallGraph {
       value = fi.outermost(parent);
       parent = fi.parents.get(value);
     }
-    // `import(x).then((m) => m.summarize())`: the namespace arrives in a callback that is not followed.
-    if (ref.kind === 'dynamic' && parent?.type === T.MemberExpression && parent.object === value && propertyName(parent.property, parent.computed) === 'then') {
-      return this.mentions(importer, exportName) ? [{ file: importer, node: ref.node, unfollowed: UNFOLLOWED_REFERENCE.messages.loadedThen(`${importer}:${ref.node.loc.start.line}`) }] : [];
-    }
     // `require(x)` is module.exports itself: its default export; `import(x)` resolves to the namespace.
     const whole = ref.kind === 'require' && exportName === 'default' ? path : [exportName, ...path];
+    // `import(x).then((m) => m.summarize())`, `.then(({ summarize }) => …)`: the namespace is the callback's first parameter.
+    if (ref.kind === 'dynamic' && parent?.type === T.MemberExpression && parent.object === value && propertyName(parent.property, parent.computed) === 'then') {
+      const then = fi.parents.get(parent);
+      const callback = then?.type === T.CallExpression && then.callee === parent ? then.arguments[0] : undefined;
+      if (callback && isFunctionLike(callback) && callback.params[0]) return this.paramRefs(fi, importer, callback, whole);
+      return this.mentions(importer, exportName) ? [{ file: importer, node: ref.node, unfollowed: UNFOLLOWED_REFERENCE.messages.loadedThen(`${importer}:${ref.node.loc.start.line}`) }] : [];
+    }
     if (parent?.type === T.VariableDeclarator && parent.init === value) {
       const decl = parent;
       if (decl.id.type === T.Identifier) return this.bindingRefs(fi, importer, decl.id.name, (b) => b.declarator === decl, whole);
@@ -276,6 +346,30 @@ export class CallGraph {
     }
     if (whole.length === 0) return [{ file: importer, node: value }];
     return this.consume(fi, importer, value, whole, this.mentions(importer, exportName));
+  }
+
+  /**
+   * References through the first parameter of `owner`, which receives the value `path` starts from:
+   * `(m) => m.summarize()` is `m` with all of `path` still to consume, `({ summarize }) => summarize()`
+   * is `summarize` with its first key consumed by the pattern.
+   */
+  private paramRefs(fi: SyntaxModel, file: string, owner: FunctionLike, path: string[]): Ref[] {
+    const refs: Ref[] = [];
+    visit(owner.params[0], (n) => {
+      if (n.type !== T.Identifier || !fi.declares(n)) return undefined;
+      const b = fi.bindingOf(n);
+      if (!b || b.kind !== 'param' || b.owner !== owner) return undefined;
+      if (b.keys === null) {
+        refs.push({ file, node: n, unfollowed: UNFOLLOWED_REFERENCE.messages.gathered(n.name, `${file}:${n.loc.start.line}`) });
+        return undefined;
+      }
+      const keys = b.keys;
+      // A name bound to another key (or deeper than the path leads) holds something else.
+      if (keys.length > path.length || keys.some((k, i) => k !== path[i])) return undefined;
+      pushAll(refs, this.bindingRefs(fi, file, n.name, (x) => x === b, path.slice(keys.length)));
+      return undefined;
+    });
+    return refs;
   }
 
   /** References to the binding `name` (as `matches` identifies it) in `file`, with `path` consumed on each. */

@@ -35,7 +35,7 @@ export class Classifier {
     /** What the call graph learned earlier, by file name (kept when the syntax models are dropped). */
     memos?: GraphMemos,
   ) {
-    this.walker = new Walker(project, resolver, HOOKS, memos);
+    this.walker = new Walker(project, resolver, HOOKS, llmCallsIn, memos);
   }
 
   /** `fileCalls`: every LLM call detected in the site's file, whose answers may flow into this one's request. */

@@ -39,7 +39,10 @@ export interface Path {
   entry: string;
   file: string;
   line: number;
-  /** Function names from the entry inward to the function holding the call. */
+  /**
+   * Function names from the entry inward to the function holding the call; a step that is no function
+   * (a tool run by the model call given it) is in words, with its place.
+   */
   steps: string[];
   loops: Loop[];
   schedule?: string;
@@ -102,16 +105,21 @@ export function evidenceOf(rule: Rule, message: string, file: string, line: numb
   return { rule: rule.id, message, file, line };
 }
 
+/** A step as evidence shows it: a function's name as code, a step in words as it is. */
+function stepText(step: string): string {
+  return /\s/.test(step) ? step : `\`${step}\``;
+}
+
 /** A path as evidence: the entry, then the functions from it to the call. */
 export function pathEvidence(p: Path, prefix: (chain: string) => string, rule: Rule = p.rule): Evidence {
-  const chain = [`${p.file} (${p.entry})`, ...p.steps.map((s) => `\`${s}\``)].join(' → ');
+  const chain = [`${p.file} (${p.entry})`, ...p.steps.map(stepText)].join(' → ');
   return evidenceOf(rule, prefix(chain), p.file, p.line);
 }
 
 /** A path that decides nothing, with the chain from where it ends to the call when there is one. */
 export function openEvidence(p: Path): Evidence {
   if (p.steps.length < 2) return evidenceOf(p.rule, p.entry, p.file, p.line);
-  return evidenceOf(p.rule, `${p.entry}; the chain from there to the call: ${p.steps.map((s) => `\`${s}\``).join(' → ')}`, p.file, p.line);
+  return evidenceOf(p.rule, `${p.entry}; the chain from there to the call: ${p.steps.map(stepText).join(' → ')}`, p.file, p.line);
 }
 
 export function dedupePaths(paths: readonly Path[]): Path[] {

@@ -9,7 +9,10 @@ import type { Binding, SyntaxModel } from '../syntax/model';
 import { FunctionLike, isFunctionLike, propertyName } from '../syntax/nodes';
 import { resolveExport } from '../syntax/modules';
 import { visit, type Node } from '../parse/walk';
-import { bindingTarget, CallGraph, GraphMemos, classifyUse, commonJsExportName, exportNamesOf, isExported, optionCall, Use } from './graph';
+import { bindingTarget, CallGraph, GraphMemos, classifyUse, commonJsExportName, exportNamesOf, isExported, optionCall, type Ref, Use } from './graph';
+import { isValueReference } from './references';
+import { AGENT_RUNS, AGENTS_KEY, isAgentMaker, toolOf, TOOLS_KEY } from './tools';
+import { agentChannels, matchDiscordModule } from './rules/bots';
 import { limitPaths, Loop, MAX_PATHS, openPath, Path, pushAll, Span, toPath } from './path';
 import { UI_COMPONENT } from './rules/apps';
 import { excludedPath, isTestFile } from './rules/calls';
@@ -17,9 +20,8 @@ import { cliCommandHandler, COMMAND_LINE_INPUT } from './rules/cli';
 import { fileStreamEvent, loopAround } from './rules/data';
 import type { CallNode, Hooks, RuleContext } from './rules/hooks';
 import { graphqlField, LONG_RUNNING_SERVER } from './rules/httpServers';
-import { matchDiscordModule } from './rules/bots';
-import { MAX_DEPTH, NO_ENTRY_POINT, unfollowedPath, unparsedPath, UNFOLLOWED_REFERENCE } from './rules/reach';
-import { calleeName, describeCall, objectProps } from './rules/read';
+import { CALL_CHAIN, MAX_DEPTH, NO_ENTRY_POINT, unfollowedPath, unparsedPath, UNFOLLOWED_REFERENCE } from './rules/reach';
+import { calleeName, describeCall, describeRef, objectProps } from './rules/read';
 import type { StringOf } from './rules/rule';
 
 /** Callbacks that run where they are written, inside the code that receives them, not later for an event. */
@@ -34,6 +36,9 @@ const EVENT_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', '
 /** Option keys that hold an event handler: `{ onMessage }`, `{ eachMessage }`, `{ handleEvent }`. */
 const EVENT_KEY = /^(on[A-Z]|each[A-Z]|handle[A-Z]?)/;
 
+/** What the tool and agent flow follows: a tool, or an agent made with tools. */
+type Held = 'tool' | 'agent';
+
 /** How many steps (a climb to a function, a use followed) the walk takes for one call before it stops and says so. */
 const MAX_STEPS = 20_000;
 
@@ -42,6 +47,8 @@ export class Walker {
   /** Steps taken for the call being classified. */
   private steps = 0;
   private readonly pathMemo = new Map<Node, Path[]>();
+  /** Stand-in keys for the values the tool and agent flow follows, by node, then kind and depth in what holds them. */
+  private readonly heldKeys = new WeakMap<Node, Map<string, Node>>();
   /** Where each function being walked sits on the walk's stack (0 = outermost). */
   private readonly stackIndex = new Map<Node, number>();
   /** The outermost stack position a cycle was cut at since the current function began; -1 for the depth limit. */
@@ -51,6 +58,8 @@ export class Walker {
     private readonly project: ProjectIndex,
     private readonly resolver: Resolver,
     private readonly hooks: Hooks,
+    /** The LLM calls detected in a file: a call given tools runs them only if it is one (or makes an agent). */
+    private readonly llmCallsIn: (file: string) => readonly TSESTree.CallExpression[] = () => [],
     memos?: GraphMemos,
   ) {
     this.graph = new CallGraph(project, resolver, (fi, file, exportName, at) => this.conventionPaths(fi, file, exportName, at, this.context(0, new Set())), memos);
@@ -200,6 +209,9 @@ export class Walker {
       const paths = this.argumentPaths(file, parent, depth, visiting);
       return withStep(loop ? paths.map((p) => ({ ...p, loops: [...p.loops, loop] })) : paths);
     }
+    // A tool's `execute` runs inside the model call (or the agent's run) that is given the tool.
+    const tool = parent?.type === T.Property && parent.value === self ? toolOf(fi, parent) : null;
+    if (tool) return withStep(this.heldPaths(file, tool, 'tool', 0, depth, visiting));
     // A handler inside an options object: Trigger.dev `task({ id, run })`, Fastify `route({ handler })` ...
     const option = parent?.type === T.Property && parent.value === self ? this.optionPaths(file, parent, depth, visiting) : null;
     if (option) return withStep(option);
@@ -327,6 +339,8 @@ export class Walker {
   }
 
   private usePaths(use: Use, depth: number, visiting: Set<Node>): Path[] {
+    const { via, ...plain } = use;
+    if (via) return this.usePaths(plain, depth, visiting).map((p) => ({ ...p, steps: [...p.steps, via] }));
     const over = this.overBudget(use.file, use.node);
     if (over) return over;
     switch (use.kind) {
@@ -336,8 +350,11 @@ export class Walker {
         return [unfollowedPath(use.file, use.node.loc.start.line, use.how ?? UNFOLLOWED_REFERENCE.messages.value(`${use.file}:${use.node.loc.start.line}`))];
       case 'entry':
         return [use.entry!];
-      case 'member':
+      case 'member': {
+        const tool = toolOf(this.project.get(use.file)!, use.node as TSESTree.Property);
+        if (tool) return this.heldPaths(use.file, tool, 'tool', 0, depth + 1, visiting);
         return this.memberPaths(use.file, use.node as TSESTree.Property, depth + 1, visiting);
+      }
       case 'alias':
         return this.aliasPaths(use.file, use.node as TSESTree.VariableDeclarator, use.name!, depth + 1, visiting);
       case 'value': {
@@ -357,6 +374,9 @@ export class Walker {
       case 'option': {
         const prop = use.node as TSESTree.Property;
         const fi = this.project.get(use.file)!;
+        // `tool({ description, inputSchema, execute: search })`: a function named as a tool's execute.
+        const tool = toolOf(fi, prop);
+        if (tool) return this.heldPaths(use.file, tool, 'tool', 0, depth + 1, visiting);
         const option = this.optionPaths(use.file, prop, depth + 1, visiting);
         if (option) return option;
         const call = optionCall(fi, prop);
@@ -574,6 +594,172 @@ export class Walker {
         return escaped(prop, UNFOLLOWED_REFERENCE.messages.inObject(`${file}:${obj.loc.start.line}`));
       }
     });
+  }
+
+  /** A stand-in key for a value the tool and agent flow follows, memoised apart from the same node's paths as a function. */
+  private heldKey(node: Node, kind: Held, bag: number): Node {
+    let byKind = this.heldKeys.get(node);
+    if (!byKind) this.heldKeys.set(node, (byKind = new Map()));
+    const k = `${kind}:${bag}`;
+    let key = byKind.get(k);
+    if (!key) byKind.set(k, (key = Object.create(node) as Node));
+    return key;
+  }
+
+  /**
+   * Where a tool or an agent runs. A tool runs inside the model call given it (`streamText({ tools })`)
+   * or inside the runs of an agent made with it (`new Agent({ tools })`); an agent runs where its
+   * `generate`/`stream`/`invoke`… is called, inside the agent given it as a sub-agent, or for the chat
+   * messages its channel adapters receive. The value is followed through what holds it: variables and
+   * exports, objects it is put in by literal, spread or assignment (`bag` counts how deep), members read
+   * back out, functions that return it, awaits and conditionals.
+   */
+  private heldPaths(file: string, value: Node, kind: Held, bag: number, depth: number, visiting: Set<Node>): Path[] {
+    return this.guarded(this.heldKey(value, kind, bag), depth, visiting, () => this.heldPathsUncached(file, value, kind, bag, depth + 1, visiting));
+  }
+
+  private heldPathsUncached(file: string, value: Node, kind: Held, bag: number, depth: number, visiting: Set<Node>): Path[] {
+    const over = this.overBudget(file, value);
+    if (over) return over;
+    const fi = this.project.get(file)!;
+    if (isTestFile(file)) return [excludedPath(file)];
+    const self = fi.outermost(value);
+    const parent = fi.parents.get(self);
+    const where = `${file}:${self.loc.start.line}`;
+    const next = (n: Node, b = bag) => this.heldPaths(file, n, kind, b, depth, visiting);
+    const unfollowed = (how: string) => [unfollowedPath(file, self.loc.start.line, how)];
+    if (kind === 'agent' && (self.type === T.NewExpression || self.type === T.CallExpression)) {
+      const chat = agentChannels(fi, self, file);
+      if (chat) return [toPath(chat, file)];
+    }
+    switch (parent?.type) {
+      case T.Property: {
+        if (parent.value !== self) return [];
+        const key = propertyName(parent.key, parent.computed);
+        const call = optionCall(fi, parent);
+        if (call && ((kind === 'tool' && key === TOOLS_KEY) || (kind === 'agent' && key === AGENTS_KEY))) return this.givenPaths(file, call, kind, depth, visiting);
+        // An agent handed to a call (`createAgentUIStreamResponse({ agent })`) may be run by it, or kept.
+        if (call) return kind === 'agent' ? this.handedAgentPaths(file, call, depth, visiting) : unfollowed(UNFOLLOWED_REFERENCE.messages.handedUnder(describeCall(call), key ?? '[…]', where));
+        const obj = fi.parents.get(parent);
+        return obj?.type === T.ObjectExpression ? next(obj, bag + 1) : [];
+      }
+      case T.SpreadElement: {
+        // `{ ...baseTools, extra }` holds what the spread object held, as deep.
+        const holder = fi.parents.get(parent);
+        if (holder?.type === T.ObjectExpression || holder?.type === T.ArrayExpression) return next(holder);
+        return unfollowed(UNFOLLOWED_REFERENCE.messages.spread(where));
+      }
+      case T.ArrayExpression:
+        return next(parent, bag + 1);
+      case T.AwaitExpression:
+      case T.LogicalExpression:
+        return next(parent);
+      case T.ConditionalExpression:
+        return parent.test === self ? [] : next(parent);
+      case T.ChainExpression:
+        return next(parent);
+      case T.MemberExpression: {
+        if (parent.object !== self) return [];
+        const outer = fi.parents.get(fi.outermost(parent));
+        if (outer?.type === T.AssignmentExpression && outer.left === fi.outermost(parent)) return [];
+        // A member of what holds it may be it: `tools.search`, `agents[name]`.
+        if (bag > 0) return next(parent, bag - 1);
+        const method = propertyName(parent.property, parent.computed);
+        const called = outer?.type === T.CallExpression && outer.callee === fi.outermost(parent);
+        const runs = kind === 'agent' ? method !== null && AGENT_RUNS.has(method) : method === 'execute';
+        return called && runs ? this.walkFrom(file, outer, depth, visiting).map((p) => ({ ...p, steps: [...p.steps, CALL_CHAIN.messages.ranAt(describeCall(outer), `${file}:${outer.loc.start.line}`)] })) : [];
+      }
+      case T.VariableDeclarator: {
+        if (parent.init !== self) return [];
+        const decl = parent;
+        const id = decl.id;
+        if (id.type !== T.Identifier) return unfollowed(UNFOLLOWED_REFERENCE.messages.destructured(where));
+        const refs = this.graph.bindingRefs(fi, file, id.name, (b) => b.declarator === decl, []);
+        for (const exportName of exportNamesOf(fi, self, id.name)) pushAll(refs, this.graph.importedRefs(file, exportName, []));
+        return this.heldRefPaths(refs, kind, bag, depth, visiting);
+      }
+      case T.AssignmentExpression: {
+        if (parent.right !== self) return [];
+        const exportName = commonJsExportName(fi, self);
+        if (exportName) return this.heldRefPaths(this.graph.importedRefs(file, exportName, []), kind, bag, depth, visiting);
+        // `tools.search = searchTool`: what `tools` holds now holds it.
+        const target = parent.left.type === T.MemberExpression ? parent.left.object : parent.left;
+        const holder = target.type === T.Identifier ? fi.resolve(target) : null;
+        if (!holder || target.type !== T.Identifier) return unfollowed(UNFOLLOWED_REFERENCE.messages.assigned(describeRef(parent.left), where));
+        const deeper = parent.left.type === T.MemberExpression ? bag + 1 : bag;
+        const refs = fi.referencesOf(holder).map((node) => ({ file, node }));
+        return this.heldRefPaths(refs, kind, deeper, depth, visiting);
+      }
+      case T.ReturnStatement:
+      case T.ArrowFunctionExpression: {
+        if (parent.type === T.ArrowFunctionExpression && parent.body !== self) return [];
+        const fn = parent.type === T.ArrowFunctionExpression ? parent : returningFunction(fi, self);
+        if (!fn) return [];
+        const name = functionName(fi, fn);
+        const uses = this.graph.usesOf(file, fn, name, exportNamesOf(fi, fn, name));
+        const paths: Path[] = [];
+        for (const use of uses) {
+          if (use.kind === 'call') pushAll(paths, this.heldPaths(use.file, use.node, kind, bag, depth, visiting));
+          else if (use.kind === 'unparsed' || use.kind === 'unfollowed') pushAll(paths, this.usePaths(use, depth, visiting));
+          else paths.push(unfollowedPath(use.file, use.node.loc.start.line, UNFOLLOWED_REFERENCE.messages.returned(where)));
+        }
+        return paths.length > 0 ? paths : unfollowed(UNFOLLOWED_REFERENCE.messages.returned(where));
+      }
+      case T.ExportDefaultDeclaration:
+        return this.heldRefPaths(this.graph.importedRefs(file, 'default', []), kind, bag, depth, visiting);
+      case T.CallExpression:
+      case T.NewExpression:
+        if (parent.callee === self) return [];
+        return kind === 'agent' ? this.handedAgentPaths(file, parent, depth, visiting) : unfollowed(UNFOLLOWED_REFERENCE.messages.handedTo(describeCall(parent), where));
+      default:
+        return unfollowed(UNFOLLOWED_REFERENCE.messages.value(where));
+    }
+  }
+
+  /**
+   * An agent handed to a call. A constructor or an agent maker makes something that holds it (a
+   * supervisor's `subAgents`, a registry), followed in turn. A call whose result is awaited or returned
+   * (`return createAgentUIStreamResponse({ agent })`, `await run(agent, input)`) runs it there. Any
+   * other call may keep it for later: who runs it then is unknown.
+   */
+  private handedAgentPaths(file: string, call: CallNode, depth: number, visiting: Set<Node>): Path[] {
+    const fi = this.project.get(file)!;
+    const self = fi.outermost(call);
+    const parent = fi.parents.get(self);
+    const where = `${file}:${call.loc.start.line}`;
+    const step = CALL_CHAIN.messages.ranAt(describeCall(call), where);
+    const withStep = (paths: Path[]) => paths.map((p) => ({ ...p, steps: [...p.steps, step] }));
+    if (isAgentMaker(call)) return withStep(this.heldPaths(file, call, 'agent', 0, depth, visiting));
+    const now = parent?.type === T.AwaitExpression || parent?.type === T.ReturnStatement || (parent?.type === T.ArrowFunctionExpression && parent.body === self);
+    if (!now) return [unfollowedPath(file, call.loc.start.line, UNFOLLOWED_REFERENCE.messages.handedTo(describeCall(call), where))];
+    return withStep(this.walkFrom(file, call, depth, visiting));
+  }
+
+  /** The flow of a tool or agent from each reference to what holds it. */
+  private heldRefPaths(refs: readonly Ref[], kind: Held, bag: number, depth: number, visiting: Set<Node>): Path[] {
+    const paths: Path[] = [];
+    for (const ref of refs) {
+      if ('unfollowed' in ref) paths.push(unfollowedPath(ref.file, ref.node.loc.start.line, ref.unfollowed));
+      else if ('alias' in ref || 'entry' in ref) paths.push(unfollowedPath(ref.file, ref.node.loc.start.line, UNFOLLOWED_REFERENCE.messages.value(`${ref.file}:${ref.node.loc.start.line}`)));
+      else if (ref.node.type !== T.Identifier || isValueReference(this.project.get(ref.file)!, ref.node)) pushAll(paths, this.heldPaths(ref.file, ref.node, kind, bag, depth, visiting));
+    }
+    return paths;
+  }
+
+  /**
+   * A call given tools (or sub-agents) as an option: a model call runs them before it is done; an agent
+   * made with them (`new Agent({ tools })`, `createReactAgent({ tools })`) runs them when it runs. Any
+   * other call (an MCP server's, a framework's) is taken as one a function is handed to in its options:
+   * it may keep them for a request or an event.
+   */
+  private givenPaths(file: string, call: CallNode, kind: Held, depth: number, visiting: Set<Node>): Path[] {
+    const step = CALL_CHAIN.messages.givenTo(kind === 'tool' ? TOOLS_KEY : AGENTS_KEY, describeCall(call), `${file}:${call.loc.start.line}`);
+    const paths = isAgentMaker(call)
+      ? this.heldPaths(file, call, 'agent', 0, depth, visiting)
+      : call.type === T.CallExpression && this.llmCallsIn(file).includes(call)
+        ? this.walkFrom(file, call, depth, visiting)
+        : this.argumentPaths(file, call, depth, visiting);
+    return paths.map((p) => ({ ...p, steps: [...p.steps, step] }));
   }
 
   /** A value bound to another name (`const s = summarize`, `const { POST } = handlers`): that name's uses and exports. */

@@ -2,9 +2,10 @@
 // discord.js guide's command and event modules, which a loader dispatches by name.
 import { AST_NODE_TYPES as T } from '../../parse/parse';
 import { isFunctionLike, Node, propertyName, unwrap } from '../../syntax/nodes';
+import type { SyntaxModel } from '../../syntax/model';
 import { Path, toPath } from '../path';
 import type { CallNode, ExportQuestion } from './hooks';
-import { exportedValues, receiverName, stringArg } from './read';
+import { exportedValues, objectProps, receiverName, stringArg } from './read';
 import { defineRule, entry, EntryMatch, NO_STRINGS, StringOf } from './rule';
 
 export const CHAT_BOT_HANDLER = defineRule({
@@ -16,6 +17,7 @@ export const CHAT_BOT_HANDLER = defineRule({
     method: (method: string, first: string | null, where: string) => `bot ${method} handler${first ? ` for '${first}'` : ''} at ${where}`,
     discordCommand: (where: string) => `discord.js slash command (\`data\` built with SlashCommandBuilder, \`execute\` at ${where}): a person ran it and waits for the reply`,
     discordEvent: (event: string, where: string) => `discord.js event module for '${event}' (\`execute\` at ${where})`,
+    agentChannels: (adapters: string, where: string) => `Mastra agent at ${where} that answers chat messages through its channel adapters (${adapters})`,
   },
 });
 
@@ -61,6 +63,20 @@ export function botRegistration(call: CallNode, file: string, stringOf: StringOf
 }
 
 /** `new SlashCommandBuilder()` (or ContextMenuCommandBuilder) at the root of a chain of setter calls: a discord.js command's `data`. */
+/**
+ * A Mastra agent that answers chats itself: `new Agent({ …, channels: { adapters: { slack: … } } })`
+ * from @mastra/core. Whoever wrote the message waits for its runs (and the tools they call).
+ */
+export function agentChannels(fi: SyntaxModel, call: CallNode, file: string): EntryMatch | null {
+  if (call.type !== T.NewExpression || call.callee.type !== T.Identifier) return null;
+  const source = fi.resolve(call.callee)?.import?.source ?? '';
+  if (!/^@mastra\/core(\/agent)?$/.test(source)) return null;
+  const adapters = objectProps(objectProps(call.arguments[0]).get('channels')).get('adapters');
+  const names = [...objectProps(adapters).keys()];
+  if (names.length === 0) return null;
+  return entry(CHAT_BOT_HANDLER, CHAT_BOT_HANDLER.messages.agentChannels(names.join(', '), `${file}:${call.loc.start.line}`), call);
+}
+
 function isDiscordCommandData(n: Node | null | undefined): boolean {
   let cur = n;
   while (cur) {

@@ -7,11 +7,11 @@ import { isFunctionLike, Node, propertyName } from '../../syntax/nodes';
 import type { SyntaxModel } from '../../syntax/model';
 import { Path, toPath } from '../path';
 import { fileStreamEvent } from './data';
-import type { CallNode, FunctionEntry, FunctionQuestion, Hooks, ModuleQuestion, OptionQuestion } from './hooks';
+import type { CallNode, CallQuestion, FunctionEntry, FunctionQuestion, Hooks, ModuleQuestion, OptionQuestion } from './hooks';
 import { CRON_SCHEDULE } from './schedules';
 import { QUEUE_WORKER } from './jobs';
 import { evalRunnerOption } from './evals';
-import { chainNames, describeNode, receiverName, rootIdentifier, stringArg } from './read';
+import { chainNames, chainPackage, describeNode, receiverName, rootIdentifier, stringArg } from './read';
 import { defineRule, entry, EntryMatch, NO_STRINGS, StringOf } from './rule';
 
 export const HTTP_ROUTE_HANDLER = defineRule({
@@ -57,6 +57,8 @@ export const RPC_PROCEDURE = defineRule({
   title: 'tRPC procedure or gRPC service method',
   messages: {
     trpc: (method: string, where: string) => `tRPC ${method} procedure at ${where}`,
+    built: (framework: string, method: string, where: string, origin: string, steps: readonly string[]) =>
+      `${framework} procedure (\`.${method}(…)\` at ${where}), built from ${[...steps, origin].join(', from ')}`,
     grpcService: (receiver: string, where: string) => `gRPC service handler (${receiver}.addService) at ${where}`,
     grpcMethod: (key: string, receiver: string, where: string) => `gRPC service method \`${key}\` (${receiver}.addService) at ${where}`,
   },
@@ -129,6 +131,30 @@ function routePath(node: Node | undefined, stringOf: StringOf): string | null {
     return out.includes('/') ? out : null;
   }
   return null;
+}
+
+/** RPC server packages whose procedure builders end in the method that takes the procedure's body, by the package the chain starts from. */
+const RPC_SERVERS: readonly { source: RegExp; framework: string; methods: ReadonlySet<string> }[] = [
+  { source: /^@orpc\/server$/, framework: 'oRPC', methods: new Set(['handler']) },
+  { source: /^@trpc\/server(\/|$)/, framework: 'tRPC', methods: new Set(['query', 'mutation', 'subscription']) },
+];
+
+/**
+ * A procedure body handed to the end of an RPC builder chain that starts from an RPC server package,
+ * through the workspace's constants and imports (`authenticatedProcedure.input(s).handler(fn)` with
+ * `authenticatedProcedure` built from `os` of @orpc/server in another package): the client that called
+ * the procedure waits for it.
+ */
+export function rpcBuilder(q: CallQuestion): Path[] | null {
+  const { call, fi, file, project } = q;
+  if (call.type !== T.CallExpression || call.callee.type !== T.MemberExpression) return null;
+  const method = propertyName(call.callee.property, call.callee.computed);
+  if (!method || !RPC_SERVERS.some((s) => s.methods.has(method))) return null;
+  const origin = chainPackage((from, spec) => project.module(from, spec), fi, call.callee.object);
+  const server = origin && RPC_SERVERS.find((s) => s.methods.has(method) && s.source.test(origin.source));
+  if (!origin || !server) return null;
+  const where = `${file}:${call.loc.start.line}`;
+  return [toPath(entry(RPC_PROCEDURE, RPC_PROCEDURE.messages.built(server.framework, method, where, `\`${origin.imported}\` of ${origin.source}`, origin.steps), call), file)];
 }
 
 /** A route handler, a socket handler, a procedure: a function handed to a registration call. */

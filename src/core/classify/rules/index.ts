@@ -66,7 +66,7 @@ export const HOOKS: Hooks = {
   functionEntries: [httpServers.nestDecorator, httpServers.graphqlResolver, apps.componentOrHook, httpServers.streamsToClient],
   functionPaths: [jobs.registeredProcessor, temporal.temporalActivity, cloudflareJobs.cloudflareWorkflow, namedJobs.graphileTask],
   functionFallbacks: [evals.evalFunction],
-  callEntries: [terminal.stdinLines, apps.reactHook, evals.evalRunner, jobs.queueWorker, jobs.jobEntry, namedJobs.namedJobWorker, namedJobs.graphileRunner, temporal.temporalWorker, upstash.upstashHandler, convex.convexCall, supabase.pgCronFunction, registrationEntry, serverless.firebaseTrigger],
+  callEntries: [terminal.stdinLines, apps.reactHook, evals.evalRunner, jobs.queueWorker, jobs.jobEntry, namedJobs.namedJobWorker, namedJobs.graphileRunner, temporal.temporalWorker, upstash.upstashHandler, convex.convexCall, supabase.pgCronFunction, httpServers.rpcBuilder, registrationEntry, serverless.firebaseTrigger],
   optionEntries: [jobs.jobOption, namedJobs.graphileTaskListOption, convex.convexOption, httpServers.httpOption, schedules.cronOption],
   exportConventions: [motia.motiaStep, serverless.scheduledFunction, metaFrameworks.frameworkExport, serverless.platformFunctionExport, bots.discordModuleExport, metaFrameworks.serverActionExport, serverless.lambdaExport, serverless.typedLambda, namedJobs.graphileTaskFile, scripts.exampleRunnerExport],
   exportHints: [serverless.unmappedLambda],

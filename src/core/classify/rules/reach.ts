@@ -15,6 +15,9 @@ export const CALL_CHAIN = defineRule({
     alsoReached: (chain: string) => `also reached from ${chain}`,
     reachedOnly: (chain: string) => `reached only from ${chain}`,
     reached: (chain: string) => `reached from ${chain}`,
+    givenTo: (key: string, call: string, where: string) => `run by \`${call}\`, given it in \`${key}\` at ${where}`,
+    ranAt: (call: string, where: string) => `run by \`${call}\` at ${where}`,
+    decorated: (name: string, where: string) => `reached as \`fastify.${name}\`, decorated at ${where}`,
     more: (count: number) => `and ${count} more path${count === 1 ? '' : 's'} from entry points like these reach the call (left out of this list)`,
   },
 });
@@ -85,6 +88,8 @@ export const UNFOLLOWED_REFERENCE = defineRule({
     inObject: (where: string) => `stored in an object at ${where}`,
     handedOnWhole: (holder: string, where: string) => `\`${holder}\`, which holds it, is handed on whole at ${where}`,
     loadedThen: (where: string) => `its module is loaded with \`import(…).then(…)\` at ${where}`,
+    handedTo: (call: string, where: string) => `handed to \`${call}\` at ${where}`,
+    handedUnder: (call: string, key: string, where: string) => `handed to \`${call}\` as its \`${key}\` at ${where}`,
     factoryHandedOn: (name: string) => `the factory \`${name}\` is handed on, not called`,
     manyImporters: (limit: number, name: string) => `its module is imported, directly or not, by more than ${limit} modules, and Batchwise stopped looking for callers of \`${name}\``,
   },

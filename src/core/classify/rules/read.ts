@@ -3,6 +3,7 @@
 import { AST_NODE_TYPES as T, TSESTree } from '../../parse/parse';
 import { Node, propertyName } from '../../syntax/nodes';
 import type { SyntaxModel } from '../../syntax/model';
+import { resolveExport } from '../../syntax/modules';
 import { NO_STRINGS, StringOf } from './rule';
 
 export function stringArg(node: Node | undefined, stringOf: StringOf = NO_STRINGS): string | null {
@@ -130,4 +131,54 @@ export function identifierPattern(name: string, suffix = ''): RegExp {
 /** `s` matched literally inside a regular expression. */
 export function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The identifier node a member chain or call chain starts from (`os.$context<C>().use(m)` → `os`). */
+function rootNode(node: Node): TSESTree.Identifier | null {
+  let cur: Node = node;
+  for (;;) {
+    if (cur.type === T.Identifier) return cur;
+    if (cur.type === T.MemberExpression) cur = cur.object;
+    else if (cur.type === T.CallExpression) cur = cur.callee;
+    else if (cur.type === T.TSNonNullExpression || cur.type === T.TSAsExpression) cur = cur.expression;
+    else return null;
+  }
+}
+
+/** How many definitions the search for a chain's package follows (a builder is rarely more than a few aliases deep). */
+const MAX_ORIGIN_STEPS = 8;
+
+/**
+ * The package a builder chain starts from, through the workspace's constants and imports:
+ * `authenticatedProcedure.input(x).handler` where `authenticatedProcedure = publicProcedure.use(auth)`,
+ * `publicProcedure = os.use(log)` in another package and `os` is imported from '@orpc/server' gives
+ * '@orpc/server', with each definition on the way (`name at file:line`). Null when the chain starts
+ * from anything else (a parameter, a call of a local function, a module Batchwise cannot read).
+ */
+export function chainPackage(
+  module: (fromFile: string, specifier: string) => SyntaxModel | undefined,
+  fi: SyntaxModel,
+  node: Node,
+): { source: string; imported: string; steps: string[] } | null {
+  const steps: string[] = [];
+  let model = fi;
+  let at = node;
+  for (let i = 0; i < MAX_ORIGIN_STEPS; i++) {
+    const root = rootNode(at);
+    const b = root ? model.resolve(root) : null;
+    if (!root || !b) return null;
+    if (b.import) {
+      const target = module(model.file, b.import.source);
+      if (!target) return { source: b.import.source, imported: b.import.imported, steps };
+      const found = resolveExport(module, target, b.import.imported);
+      if (found?.kind === 'external') return { source: found.source, imported: found.imported, steps };
+      if (found?.kind !== 'binding' || !found.binding?.declarator?.init || found.binding.declarator.id.type !== T.Identifier) return null;
+      model = found.model;
+      at = found.binding.declarator.init;
+    } else if (b.kind !== 'param' && b.declarator?.init && b.declarator.id.type === T.Identifier) {
+      at = b.declarator.init;
+    } else return null;
+    steps.push(`\`${root.name}\` at ${model.file}:${at.loc.start.line}`);
+  }
+  return null;
 }
