@@ -558,8 +558,9 @@ export class CallGraph {
     const stem = stripExtension(file);
     const base = stem.slice(stem.lastIndexOf('/') + 1);
     // A workspace package's files are also imported by the package's name (`from '@acme/ai'`).
-    const needles = [importNeedle(file), ...this.project.workspacePackages().filter((p) => file.startsWith(p.dir + '/')).map((p) => p.name)];
-    // An index file is also imported as its folder: `from '.'`, `from '..'`.
+    // An index file is also imported by its own name from beside it (`from './index'`), which names no folder.
+    const needles = [importNeedle(file), ...(base === 'index' ? ['index'] : []), ...this.project.workspacePackages().filter((p) => file.startsWith(p.dir + '/')).map((p) => p.name)];
+    // And as its folder: `from '.'`, `from '..'`.
     return (text) => Boolean(text) && (needles.some((n) => text!.includes(n)) || (base === 'index' && FOLDER_IMPORT.test(text!)));
   }
 
