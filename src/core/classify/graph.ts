@@ -331,7 +331,9 @@ export class CallGraph {
     // `import(x).then((m) => m.summarize())`, `.then(({ summarize }) => …)`: the namespace is the callback's first parameter.
     if (ref.kind === 'dynamic' && parent?.type === T.MemberExpression && parent.object === value && propertyName(parent.property, parent.computed) === 'then') {
       const then = fi.parents.get(parent);
-      const callback = then?.type === T.CallExpression && then.callee === parent ? then.arguments[0] : undefined;
+      const arg = then?.type === T.CallExpression && then.callee === parent ? then.arguments[0] : undefined;
+      // Written inline, or a function of this file named there (`.then(useModule)`).
+      const callback = arg?.type === T.Identifier ? fi.resolve(arg)?.fn : arg;
       if (callback && isFunctionLike(callback) && callback.params[0]) return this.paramRefs(fi, importer, callback, whole);
       return this.mentions(importer, exportName) ? [{ file: importer, node: ref.node, unfollowed: UNFOLLOWED_REFERENCE.messages.loadedThen(`${importer}:${ref.node.loc.start.line}`) }] : [];
     }
