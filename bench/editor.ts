@@ -44,16 +44,19 @@ export function figuresFromLines(lines: readonly string[]): Pick<EditorFigures, 
 
 /** The raw parse of a file, ms: the median of 7 parses after 3 untimed ones. */
 export function rawParseMs(file: string): number | null {
-  if (!existsSync(file)) return null;
-  const text = readFileSync(file, 'utf8');
-  for (let i = 0; i < 3; i++) parseSource(file, text);
+  return existsSync(file) ? medianParseMs(file, readFileSync(file, 'utf8')) : null;
+}
+
+/** The raw parse of a text (as `file`), ms: the median of `runs` parses after `warmUps` untimed ones. */
+export function medianParseMs(file: string, text: string, runs = 7, warmUps = 3): number {
+  for (let i = 0; i < warmUps; i++) parseSource(file, text);
   const times: number[] = [];
-  for (let i = 0; i < 7; i++) {
+  for (let i = 0; i < runs; i++) {
     const start = performance.now();
     parseSource(file, text);
     times.push(performance.now() - start);
   }
-  return times.sort((a, b) => a - b)[3];
+  return times.sort((a, b) => a - b)[Math.floor(runs / 2)];
 }
 
 export async function editorFigures(file = FIGURES_FILE): Promise<EditorFigures | null> {

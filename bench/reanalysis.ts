@@ -10,11 +10,11 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { WorkspaceSession } from '../src/workspace/session';
 import { DEFAULT_OPTIONS } from '../src/core/model';
-import { parseSource } from './engine';
+import { medianParseMs } from './editor';
 
 export interface ReanalysisSample {
   file: string;
-  /** The edited text's raw parse (median of 5), ms. */
+  /** The edited text's raw parse (median of 7 after 3 untimed), ms. */
   parseMs: number;
   /** The session's analysis of the edited file, ms. */
   analysisMs: number;
@@ -35,16 +35,6 @@ export interface ReanalysisReport {
 }
 
 const EDITS = 5;
-
-function medianParseMs(file: string, text: string): number {
-  const times: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    const start = performance.now();
-    parseSource(file, text);
-    times.push(performance.now() - start);
-  }
-  return times.sort((a, b) => a - b)[2];
-}
 
 /** The value at or above 95 % of the values (nearest rank). */
 export function p95(values: readonly number[]): number | null {

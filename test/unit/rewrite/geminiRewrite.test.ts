@@ -5,15 +5,13 @@
 // the legacy SDK, Vertex AI clients, embeddings, SDK releases without batch mode.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import * as ts from 'typescript';
 import { Analyzer } from '../../../src/core/analyze';
 import { DEFAULT_OPTIONS, Finding } from '../../../src/core/model';
 import { parseSource } from '../../../src/core/parse/parse';
 import { applyEdits, planFix } from '../../../src/core/rewrite';
+import { rewrittenTypeErrors, runRewritten } from '../../support/runProgram';
 import { FIXTURES, REPO_ROOT } from '../helpers';
 import { FakeGemini, startFakeGemini } from '../../fake-provider/gemini';
 
@@ -77,31 +75,12 @@ function stage(c: Rewritten, variant: 'before' | 'after'): string {
 test('every rewritten program type-checks with --strict against @google/genai, with the helper it adds', () => {
   assert.equal(rewritten.length, cases.length);
   const mains = rewritten.filter((c) => c.main.endsWith('.ts')).map((c) => join(stage(c, 'after'), c.main));
-  const program = ts.createProgram(mains, {
-    noEmit: true, strict: true, noUnusedLocals: true, noUnusedParameters: true, noImplicitReturns: true, exactOptionalPropertyTypes: false,
-    target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10, esModuleInterop: true, skipLibCheck: true, types: ['node'],
-  });
-  const errors = ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName.split('/').slice(-3).join('/') ?? ''} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
-  assert.deepEqual(errors, []);
+  assert.deepEqual(rewrittenTypeErrors(mains), []);
 });
 
 // ---- equivalence against the fake Gemini API
 
-const runFile = promisify(execFile);
-async function runProgram(dir: string, url: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  for (const file of readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.ts'))) {
-    const js = ts.transpileModule(readFileSync(join(dir, file), 'utf8'), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
-    writeFileSync(join(dir, file.replace(/\.ts$/, '.js')), js);
-  }
-  const env = { ...process.env, GEMINI_BASE_URL: url, GEMINI_API_KEY: 'test-key', BATCHWISE_POLL_MS: '1', BATCHWISE_QUEUE_MAX_WAIT_MS: '200', BATCHWISE_STATE_DIR: join(dir, '.batchwise') };
-  try {
-    const { stdout, stderr } = await runFile(process.execPath, ['main.js'], { cwd: dir, env, timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+const runProgram = (dir: string, url: string) => runRewritten(dir, { GEMINI_BASE_URL: url, GEMINI_API_KEY: 'test-key' });
 
 let fake: FakeGemini;
 let rejecting: FakeGemini;

@@ -5,15 +5,13 @@
 // with one rejected. Refusals: the 0.x SDK, streaming, chat.parse, SDK releases without batch jobs.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import * as ts from 'typescript';
 import { Analyzer } from '../../../src/core/analyze';
 import { DEFAULT_OPTIONS, Finding } from '../../../src/core/model';
 import { parseSource } from '../../../src/core/parse/parse';
 import { applyEdits, planFix } from '../../../src/core/rewrite';
+import { rewrittenTypeErrors, runRewritten } from '../../support/runProgram';
 import { FIXTURES, REPO_ROOT } from '../helpers';
 import { FakeMistral, startFakeMistral } from '../../fake-provider/mistral';
 
@@ -70,31 +68,12 @@ test('every rewritten program type-checks with --strict against @mistralai/mistr
   assert.equal(rewritten.length, cases.length);
   const mains = rewritten.map((c) => join(stage(c, 'after'), 'main.ts'));
   // As a CommonJS project with moduleResolution node compiles them (the SDK, an ES module, is loaded with require() from Node 20.19).
-  const program = ts.createProgram(mains, {
-    noEmit: true, strict: true, noUnusedLocals: true, noUnusedParameters: true, noImplicitReturns: true,
-    target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10, esModuleInterop: true, skipLibCheck: true, types: ['node'],
-  });
-  const errors = ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName.split('/').slice(-3).join('/') ?? ''} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
-  assert.deepEqual(errors, []);
+  assert.deepEqual(rewrittenTypeErrors(mains), []);
 });
 
 // ---- equivalence against the fake Mistral API
 
-const runFile = promisify(execFile);
-async function runProgram(dir: string, url: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  for (const file of readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.ts'))) {
-    const js = ts.transpileModule(readFileSync(join(dir, file), 'utf8'), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
-    writeFileSync(join(dir, file.replace(/\.ts$/, '.js')), js);
-  }
-  const env = { ...process.env, MISTRAL_BASE_URL: url, MISTRAL_API_KEY: 'test-key', BATCHWISE_POLL_MS: '1', BATCHWISE_QUEUE_MAX_WAIT_MS: '200', BATCHWISE_STATE_DIR: join(dir, '.batchwise') };
-  try {
-    const { stdout, stderr } = await runFile(process.execPath, ['main.js'], { cwd: dir, env, timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+const runProgram = (dir: string, url: string) => runRewritten(dir, { MISTRAL_BASE_URL: url, MISTRAL_API_KEY: 'test-key' });
 
 let fake: FakeMistral;
 let rejecting: FakeMistral;

@@ -6,10 +6,8 @@
 // while it waits resumed by the next run.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import * as ts from 'typescript';
 import { helperModuleFor } from '../../../src/core/rewrite/helper';
 import { helperVariantFor } from '../../../src/core/rewrite/sdkVersion';
@@ -17,6 +15,7 @@ import { Faults } from '../../fake-provider/faults';
 import { startFakeMistral } from '../../fake-provider/mistral';
 import { ensureMatrix, MatrixEntry, MISTRAL_SDK_MATRIX } from '../../support/sdkMatrix';
 import { STRICTEST, transpile, typeErrors } from '../../support/typecheck';
+import { runNode } from '../../support/runProgram';
 import { FIXTURES } from '../helpers';
 
 let dirs: Map<MatrixEntry, string>;
@@ -32,13 +31,8 @@ interface Outcome {
 }
 
 async function runProgram(work: string, scenario: string, stateDir: string, url: string): Promise<Outcome> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['main.js', scenario, stateDir], { cwd: work, env: { ...process.env, MISTRAL_BASE_URL: url, BATCHWISE_POLL_MS: '1' } });
-    return { code: 0, stderr, out: JSON.parse(stdout.trim().split('\n').pop()!) };
-  } catch (err) {
-    const e = err as { code?: number; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stderr: e.stderr ?? '' };
-  }
+  const run = await runNode(work, ['main.js', scenario, stateDir], { MISTRAL_BASE_URL: url, BATCHWISE_POLL_MS: '1' });
+  return run.code === 0 ? { code: 0, stderr: run.stderr, out: JSON.parse(run.stdout.trim().split('\n').pop()!) } : { code: run.code, stderr: run.stderr };
 }
 
 const CREATE = 'POST /v1/batch/jobs';
