@@ -2,7 +2,7 @@
 // listed in the catalogue, with what can be read off its request.
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import { visit, Node } from '../parse/walk';
-import type { CallSite, Provider, RequestInfo } from '../model';
+import type { CallSite, RequestInfo } from '../model';
 import { BEDROCK_COMMANDS, CALL_SHAPES, CallShape, HTTP_ENDPOINTS, HTTP_FUNCTIONS, HTTP_METHODS, httpShape, MODEL_CLASS_METHOD_NAMES, modelClassShape, SDK_METHOD_NAMES, SDK_TEXT_MARKERS, sdkShape, WRAPPER_FUNCTIONS, WRAPPER_SOURCES, wrapperShape } from './catalogue';
 import { providerFromEnvVar, providerFromUrl, providerInfo } from './providers';
 import { Resolver } from './resolve';

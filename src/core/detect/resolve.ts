@@ -5,7 +5,7 @@ import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import { visit } from '../parse/walk';
 import { FunctionLike, isFunctionLike, Node, propertyName, requireSource, unwrap } from '../syntax/nodes';
 import type { Provider } from '../model';
-import { BEDROCK_COMMANDS, CLIENT_MODULES, CLIENT_WRAPPER_FUNCTIONS, ClientModule, clientModuleFor, Dialect, HANDLE_CALLS, isModelClassSource, MODEL_CLASSES, MODEL_METHODS, ModelClass, modelClassFor, ModelProviderModule, modelProviderModuleFor, WrapperCall, wrapperCallFor, WRAPPER_SOURCES } from './catalogue';
+import { BEDROCK_COMMANDS, CLIENT_MODULES, CLIENT_WRAPPER_FUNCTIONS, ClientModule, clientModuleFor, Dialect, HANDLE_CALLS, isModelClassSource, MODEL_METHODS, ModelClass, modelClassFor, ModelProviderModule, modelProviderModuleFor, WrapperCall, wrapperCallFor, WRAPPER_SOURCES } from './catalogue';
 import type { ProjectIndex } from '../project';
 import { providerFromEnvVar, providerFromUrl } from './providers';
 import { ProviderName, splitModelString } from './frameworks/providers';

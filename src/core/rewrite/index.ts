@@ -15,7 +15,6 @@ import { compiledByTsc, placeHelper, resolutionCandidates } from './placement';
 import type { ModuleLookup } from './effects';
 import { LineEnding, lineEndingOf, lfView, sameButLineEndings, withLineEnding } from './lineEndings';
 import { allVariants, HelperVariant, helperVariantFor, packageVersionFor, RewriteProvider, SDK_PACKAGE, SdkVersion, sdkVersionFor } from './sdkVersion';
-import type { Provider } from '../model';
 import semver from 'semver';
 import { LANGCHAIN_FLOOR, LANGCHAIN_PACKAGES } from './langchain';
 

@@ -15,7 +15,7 @@
 // answer arrives, so only (1) matters there, together with the order of whatever runs before the call.
 import { isLlmCallee } from './llmCalls';
 import { AST_NODE_TYPES as T, parseSource, TSESTree } from '../parse/parse';
-import { indexParents, visit, Node } from '../parse/walk';
+import { visit, Node } from '../parse/walk';
 import { FunctionLike, isFunctionLike, propertyName, unwrap, within } from '../syntax/nodes';
 import type { CallSite, TextEdit } from '../model';
 import { Binding, factsFor, FileFacts, ModuleLookup, overlaps, Use } from './effects';
