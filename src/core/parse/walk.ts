@@ -1,14 +1,27 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 
+import { visitorKeys } from '@typescript-eslint/visitor-keys';
+
 export type Node = TSESTree.Node;
 
+// Keys never walked: type annotations never call anything.
 const SKIP_KEYS = new Set(['parent', 'loc', 'range', 'tokens', 'comments', 'typeAnnotation', 'returnType', 'typeParameters', 'typeArguments']);
+
+/**
+ * The keys of a node type's children in source order, from the parser's own visitor keys (the object's
+ * keys are alphabetical: `arguments` before `callee`, `alternate` before `test`). A type the table
+ * lacks falls back to the object's keys.
+ */
+const KEYS = new Map<string, readonly string[]>(Object.entries(visitorKeys).map(([type, keys]) => [type, (keys ?? []).filter((k) => !SKIP_KEYS.has(k))]));
+
+function keysOf(node: Node): readonly string[] {
+  return KEYS.get(node.type) ?? Object.keys(node).filter((k) => !SKIP_KEYS.has(k));
+}
 
 /** Child nodes in source order (type annotations skipped: they never call anything). */
 export function childrenOf(node: Node): Node[] {
   const out: Node[] = [];
-  for (const key of Object.keys(node)) {
-    if (SKIP_KEYS.has(key)) continue;
+  for (const key of keysOf(node)) {
     const value = (node as unknown as Record<string, unknown>)[key];
     if (Array.isArray(value)) {
       for (const v of value) if (isNode(v)) out.push(v);
@@ -45,11 +58,25 @@ export function indexParents(root: Node): Map<Node, Node> {
  * Iterative: a deeply nested file must not run the walk out of stack.
  */
 export function visit(root: Node, visitor: (node: Node, parent: Node | null) => boolean | void): void {
-  const stack: [Node, Node | null][] = [[root, null]];
-  while (stack.length > 0) {
-    const [node, parent] = stack.pop()!;
-    if (visitor(node, parent) === false) continue;
-    const children = childrenOf(node);
-    for (let i = children.length - 1; i >= 0; i--) stack.push([children[i], node]);
+  const nodes: Node[] = [root];
+  const parents: (Node | null)[] = [null];
+  while (nodes.length > 0) {
+    const node = nodes.pop()!;
+    if (visitor(node, parents.pop()!) === false) continue;
+    // The children pushed last to first, so that they come off the stack in source order.
+    const keys = keysOf(node);
+    for (let k = keys.length - 1; k >= 0; k--) {
+      const value = (node as unknown as Record<string, unknown>)[keys[k]];
+      if (Array.isArray(value)) {
+        for (let i = value.length - 1; i >= 0; i--) {
+          if (!isNode(value[i])) continue;
+          nodes.push(value[i]);
+          parents.push(node);
+        }
+      } else if (isNode(value)) {
+        nodes.push(value);
+        parents.push(node);
+      }
+    }
   }
 }
