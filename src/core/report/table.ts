@@ -15,6 +15,17 @@ export interface TableOptions {
 const ANSI = { reset: '\u001b[0m', bold: '\u001b[1m', dim: '\u001b[2m', green: '\u001b[32m', yellow: '\u001b[33m', cyan: '\u001b[36m', red: '\u001b[31m' };
 const VERDICT_COLOUR: Record<Verdict, string> = { batchable: ANSI.green, 'user-waiting': ANSI.cyan, unknown: ANSI.yellow };
 
+/**
+ * The widest a provider/API or model cell gets, whatever the terminal: a column is as wide as its
+ * widest cell, so one model string of 600,000 characters padded every row to that (2,000 rows: over a
+ * billion characters, past what a string can hold). The JSON and SARIF reports keep the whole string.
+ */
+const MAX_TEXT_CELL = 120;
+
+function clip(s: string, max = MAX_TEXT_CELL): string {
+  return s.length <= max ? s : s.slice(0, max - 1) + '…';
+}
+
 function truncateLeft(s: string, max: number): string {
   return s.length <= max ? s : '…' + s.slice(s.length - max + 1);
 }
@@ -28,8 +39,8 @@ export function toTable(result: AnalysisResult, options: TableOptions): string {
     // Workspace text is shown, never obeyed by the terminal (see printable).
     return [
       `${printable(f.site.file)}:${f.site.loc.start.line}`,
-      printable(`${f.site.provider} ${f.site.api}`),
-      f.site.model === null ? '?' : printable(f.site.model),
+      clip(printable(`${f.site.provider} ${f.site.api}`)),
+      f.site.model === null ? '?' : clip(printable(f.site.model)),
       f.classification.verdict + (f.lowVolume ? ' (low volume)' : ''),
       e ? `${volumeRate(e)} ${volumeSourceLabel(e.volume)}` : '-',
       // A per-run figure says so in each cell: the columns are monthly.

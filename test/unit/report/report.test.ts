@@ -77,6 +77,20 @@ test('table: colour only on request; long paths shortened from the left to fit',
   assert.match(toTable({ findings: [f], errors: [] }, { color: false, width: 200 }), /VOLUME.*\n.*batchable +10\/day assumed/);
 });
 
+test('table: a huge model string is cut in its cell, so 2,000 rows stay printable (the JSON keeps it whole)', () => {
+  const huge = 'token '.repeat(100_000);
+  const rows = Array.from({ length: 2000 }, (_, i) => {
+    const f = finding('batchable', 10);
+    if (i === 7) f.site.model = huge;
+    return f;
+  });
+  const table = toTable({ findings: rows, errors: [] }, { color: false });
+  const lines = table.split('\n');
+  assert.ok(lines.every((l) => l.length < 300), `longest line ${Math.max(...lines.map((l) => l.length))}`);
+  assert.match(table, /token token .*…/);
+  assert.equal(toJsonReport('/root', { findings: rows, errors: [] }).findings[7].model, huge);
+});
+
 test('messages name an AI SDK call by its function and its provider, and count requests in the singular when there is one', () => {
   const f = finding('batchable', 30);
   f.site = { ...f.site, api: 'ai-sdk.generateText', provider: 'anthropic', callee: 'generateText' };
