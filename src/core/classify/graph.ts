@@ -29,11 +29,11 @@ const WHOLE_MODULE = /\b(?:import|export)\s*(?:type\s+)?\*|\brequire\b|\bimport\
  * the call it is handed to. `option`: the Property of an options object handed to a call. `member`:
  * the Property of an object literal it is stored in. `alias`: the VariableDeclarator whose binding
  * `name` now holds it. `value`: an expression that stands for it (`fn.bind(x)`, `a ?? fn`). `jsx`: the
- * JSX attribute it is handed to. `unfollowed`: a reference the walk cannot follow, `how` in words.
- * `unparsed`: a file that mentions it but does not parse.
+ * JSX attribute it is handed to. `element`: the array literal it is an element of. `unfollowed`: a
+ * reference the walk cannot follow, `how` in words. `unparsed`: a file that mentions it but does not parse.
  */
 export interface Use {
-  kind: 'call' | 'argument' | 'option' | 'unparsed' | 'member' | 'alias' | 'value' | 'jsx' | 'unfollowed' | 'entry';
+  kind: 'call' | 'argument' | 'option' | 'unparsed' | 'member' | 'alias' | 'value' | 'jsx' | 'element' | 'unfollowed' | 'entry';
   file: string;
   node: Node;
   /** The name the unparsed file mentions; the local name an alias binds. */
@@ -684,7 +684,7 @@ export function classifyUse(fi: SyntaxModel, file: string, ref: Node): Use | nul
       if (parent.right !== self || commonJsExportName(fi, self)) return null;
       return { kind: 'unfollowed', file, node: self, how: UNFOLLOWED_REFERENCE.messages.assigned(describeRef(parent.left), where) };
     case T.ArrayExpression:
-      return { kind: 'unfollowed', file, node: self, how: UNFOLLOWED_REFERENCE.messages.arrayElement(where) };
+      return { kind: 'element', file, node: parent };
     case T.ReturnStatement:
     case T.ArrowFunctionExpression:
       return { kind: 'unfollowed', file, node: self, how: UNFOLLOWED_REFERENCE.messages.returned(where) };
