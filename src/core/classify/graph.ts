@@ -56,6 +56,9 @@ export type Ref =
 /** What a module that re-exports another spells: `export * from`, `export { … } from`, `export type { … } from`. */
 const RE_EXPORT_TEXT = /\bexport\s+(?:type\s+)?(?:\*|\{[^}]*\}\s*from)/;
 
+/** How many keys deep a value kept in objects inside objects is followed (storedRefs). */
+const MAX_KEYS = 8;
+
 /** How many modules the search for a method's callers reads before it stops and says so. */
 const MAX_IMPORTERS = 400;
 
@@ -403,8 +406,9 @@ export class CallGraph {
 
   /**
    * Follows `path` from a reference to the object that holds the value: `obj.key`, `obj[expr]` (any
-   * key), `const { key } = obj`. The object handed on whole is a reference Batchwise cannot follow,
-   * unless it is an AI SDK `tools` option, whose functions run inside that call; `mentioned` says
+   * key), `const { key } = obj`, `const api = { bedrock: obj }` (then `api.bedrock.key`), `export
+   * default obj`. The object handed on whole is a reference Batchwise cannot follow, unless it is an
+   * AI SDK `tools` option, whose functions run inside that call; `mentioned` says
    * whether the file names the value at all (a module namespace passed whole to a logger is not a use
    * of every export).
    */
@@ -430,10 +434,47 @@ export class CallGraph {
       }
       // A Graphile Worker task list handed to its runner: each task is traced by its job's name (rules/namedJobs.ts).
       if (parent?.type === T.Property && parent.value === self && isGraphileTaskList(fi, parent, optionCall(fi, parent))) return [];
+      // `export default holder`: its importers' references.
+      if (parent?.type === T.ExportDefaultDeclaration) return this.importedRefs(file, 'default', path.slice(i));
+      const stored = parent?.type === T.Property && parent.value === self ? this.storedRefs(fi, file, parent, path.slice(i)) : null;
+      if (stored) return stored;
       if (!mentioned || (cur.type === T.Identifier && !isValueReference(fi, cur))) return [];
       return [{ file, node: cur, unfollowed: UNFOLLOWED_REFERENCE.messages.handedOnWhole(describeRef(cur), `${file}:${cur.loc.start.line}`) }];
     }
     return [{ file, node: cur }];
+  }
+
+  /**
+   * References to a value kept under a key of an object literal (`const api = { bedrock: bedrockApi }`,
+   * `export default { providers: { openai } }`), with `rest` still to consume after those keys: through
+   * the object's variable and its exports. Null when the object is handed to a call, is kept by
+   * something else, or the keys grow past MAX_KEYS (modules that store each other's objects).
+   */
+  private storedRefs(fi: SyntaxModel, file: string, prop: TSESTree.Property, rest: string[]): Ref[] | null {
+    const keys: string[] = [];
+    let cur = prop;
+    for (;;) {
+      const key = propertyName(cur.key, cur.computed);
+      const obj = fi.parents.get(cur);
+      if (key === null || obj?.type !== T.ObjectExpression || optionCall(fi, cur)) return null;
+      keys.unshift(key);
+      if (keys.length + rest.length > MAX_KEYS) return null;
+      const self = fi.outermost(obj);
+      const holder = fi.parents.get(self);
+      if (holder?.type === T.Property && holder.value === self) {
+        cur = holder;
+        continue;
+      }
+      const path = [...keys, ...rest];
+      if (holder?.type === T.VariableDeclarator && holder.init === self && holder.id.type === T.Identifier) {
+        const decl = holder;
+        const refs = this.bindingRefs(fi, file, holder.id.name, (b) => b.declarator === decl, path);
+        for (const exportName of exportNamesOf(fi, self, holder.id.name)) pushAll(refs, this.importedRefs(file, exportName, path));
+        return refs;
+      }
+      if (holder?.type === T.ExportDefaultDeclaration) return this.importedRefs(file, 'default', path);
+      return null;
+    }
   }
 
   private mentions(file: string, name: string): boolean {
