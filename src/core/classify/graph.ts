@@ -7,7 +7,7 @@ import type { Resolver } from '../detect/resolve';
 import type { ProjectIndex } from '../project';
 import { stripExtension } from '../project';
 import type { Binding, SyntaxModel } from '../syntax/model';
-import { isModuleExports, ModuleRef } from '../syntax/modules';
+import { isModuleExports, ModuleRef, resolveExport } from '../syntax/modules';
 import { FunctionLike, isFunctionLike, moduleExportName, propertyName } from '../syntax/nodes';
 import { pushAll, type Path } from './path';
 import { isTestFile } from './rules/calls';
@@ -58,6 +58,9 @@ const RE_EXPORT_TEXT = /\bexport\s+(?:type\s+)?(?:\*|\{[^}]*\}\s*from)/;
 
 /** How many keys deep a value kept in objects inside objects is followed (storedRefs). */
 const MAX_KEYS = 8;
+
+/** How many classes up an `extends` chain the search for a method's callers goes (superclassFiles). */
+const MAX_BASES = 8;
 
 /** How many modules the search for a method's callers reads before it stops and says so. */
 const MAX_IMPORTERS = 400;
@@ -182,6 +185,50 @@ export class CallGraph {
       }
     }
     return uses;
+  }
+
+  /**
+   * The calls of a class's method `name` that its base classes make through `this`
+   * (`this.handleJob(job)` in a base worker's constructor): they run the override, though the base
+   * class never imports the subclass. Calls in the method's own file are found by usesOf.
+   */
+  overrideUses(file: string, method: Node, name: string): Use[] {
+    if (this.project.get(file)?.parents.get(method)?.type !== T.MethodDefinition) return [];
+    const uses: Use[] = [];
+    for (const f of this.superclassFiles(file, method)) {
+      const fi = f === file || !this.project.spells(f, name) ? undefined : this.project.get(f);
+      for (const id of fi ? this.identifiers(f, name) : []) {
+        const member = fi!.parents.get(id);
+        if (member?.type !== T.MemberExpression || member.property !== id || member.computed || member.object.type !== T.ThisExpression) continue;
+        const use = classifyUse(fi!, f, member);
+        if (use) uses.push(use);
+      }
+    }
+    return uses;
+  }
+
+  /**
+   * The files of the classes that the class holding `method` extends, nearest first, as far as the
+   * workspace declares them (a class of the same file, or one a workspace module exports).
+   */
+  private superclassFiles(file: string, method: Node): string[] {
+    let fi = this.project.get(file);
+    let cls: Node | undefined = fi?.parents.get(method);
+    while (fi && cls && cls.type !== T.ClassDeclaration && cls.type !== T.ClassExpression && cls.type !== T.Program) cls = fi.parents.get(cls);
+    const files: string[] = [];
+    const lookup = (from: string, spec: string) => this.project.module(from, spec);
+    for (let i = 0; i < MAX_BASES && fi && (cls?.type === T.ClassDeclaration || cls?.type === T.ClassExpression); i++) {
+      const sup = cls.superClass;
+      const b = sup?.type === T.Identifier ? fi.resolve(sup) : null;
+      const target = b?.import ? lookup(fi.file, b.import.source) : undefined;
+      const found = b?.import ? (target ? resolveExport(lookup, target, b.import.imported) : null) : b ? { kind: 'binding' as const, model: fi, binding: b } : null;
+      const declaration = found?.kind === 'binding' ? found.binding?.declaration : undefined;
+      if (found?.kind !== 'binding' || declaration?.type !== T.ClassDeclaration) break;
+      if (!files.includes(found.model.file)) files.push(found.model.file);
+      fi = found.model;
+      cls = declaration;
+    }
+    return files;
   }
 
   /** The folder (with its slash) of the workspace package that holds `file`; '' for the root package. */

@@ -232,10 +232,13 @@ export class Walker {
 
     const exportNames = exportNamesOf(fi, fn, name);
     const byName = this.namedPaths(file, fn, name, exportNames, depth, visiting);
+    // An override a base class runs through `this`; a registry that keeps the class (traced) already says
+    // how it is run, more exactly than the base class's generic dispatch does.
+    const overridden = name && traced.length === 0 ? this.graph.overrideUses(file, fn, name).flatMap((u) => this.usePaths(u, depth, visiting)) : [];
     // A method of an object literal is also used through the object (`export const { POST } = handlers`).
     const inObject = parent?.type === T.Property && parent.value === self && fi.parents.get(parent)?.type === T.ObjectExpression && !optionCall(fi, parent);
     const stored = inObject ? this.memberPaths(file, parent as TSESTree.Property, depth, visiting, false) : [];
-    if (byName || stored.length > 0 || traced.length > 0) return withStep(traced.concat(byName ?? [], stored));
+    if (byName || stored.length > 0 || traced.length > 0 || overridden.length > 0) return withStep(traced.concat(byName ?? [], stored, overridden));
     // An object's function that nothing calls by name belongs to the call the object is handed to.
     const holder = parent?.type === T.Property ? optionCall(fi, parent) : null;
     if (holder) {
