@@ -7,7 +7,7 @@ import type { Resolver } from '../detect/resolve';
 import type { ProjectIndex } from '../project';
 import { stripExtension } from '../project';
 import type { Binding, SyntaxModel } from '../syntax/model';
-import { isModuleExports, ModuleRef } from '../syntax/modules';
+import { isModuleExports, ModuleRef, resolveExport } from '../syntax/modules';
 import { FunctionLike, isFunctionLike, moduleExportName, propertyName } from '../syntax/nodes';
 import { pushAll, type Path } from './path';
 import { isTestFile } from './rules/calls';
@@ -29,11 +29,11 @@ const WHOLE_MODULE = /\b(?:import|export)\s*(?:type\s+)?\*|\brequire\b|\bimport\
  * the call it is handed to. `option`: the Property of an options object handed to a call. `member`:
  * the Property of an object literal it is stored in. `alias`: the VariableDeclarator whose binding
  * `name` now holds it. `value`: an expression that stands for it (`fn.bind(x)`, `a ?? fn`). `jsx`: the
- * JSX attribute it is handed to. `unfollowed`: a reference the walk cannot follow, `how` in words.
- * `unparsed`: a file that mentions it but does not parse.
+ * JSX attribute it is handed to. `element`: the array literal it is an element of. `unfollowed`: a
+ * reference the walk cannot follow, `how` in words. `unparsed`: a file that mentions it but does not parse.
  */
 export interface Use {
-  kind: 'call' | 'argument' | 'option' | 'unparsed' | 'member' | 'alias' | 'value' | 'jsx' | 'unfollowed' | 'entry';
+  kind: 'call' | 'argument' | 'option' | 'unparsed' | 'member' | 'alias' | 'value' | 'jsx' | 'element' | 'unfollowed' | 'entry';
   file: string;
   node: Node;
   /** The name the unparsed file mentions; the local name an alias binds. */
@@ -55,6 +55,12 @@ export type Ref =
 
 /** What a module that re-exports another spells: `export * from`, `export { … } from`, `export type { … } from`. */
 const RE_EXPORT_TEXT = /\bexport\s+(?:type\s+)?(?:\*|\{[^}]*\}\s*from)/;
+
+/** How many keys deep a value kept in objects inside objects is followed (storedRefs). */
+const MAX_KEYS = 8;
+
+/** How many classes up an `extends` chain the search for a method's callers goes (superclassFiles). */
+const MAX_BASES = 8;
 
 /** How many modules the search for a method's callers reads before it stops and says so. */
 const MAX_IMPORTERS = 400;
@@ -179,6 +185,50 @@ export class CallGraph {
       }
     }
     return uses;
+  }
+
+  /**
+   * The calls of a class's method `name` that its base classes make through `this`
+   * (`this.handleJob(job)` in a base worker's constructor): they run the override, though the base
+   * class never imports the subclass. Calls in the method's own file are found by usesOf.
+   */
+  overrideUses(file: string, method: Node, name: string): Use[] {
+    if (this.project.get(file)?.parents.get(method)?.type !== T.MethodDefinition) return [];
+    const uses: Use[] = [];
+    for (const f of this.superclassFiles(file, method)) {
+      const fi = f === file || !this.project.spells(f, name) ? undefined : this.project.get(f);
+      for (const id of fi ? this.identifiers(f, name) : []) {
+        const member = fi!.parents.get(id);
+        if (member?.type !== T.MemberExpression || member.property !== id || member.computed || member.object.type !== T.ThisExpression) continue;
+        const use = classifyUse(fi!, f, member);
+        if (use) uses.push(use);
+      }
+    }
+    return uses;
+  }
+
+  /**
+   * The files of the classes that the class holding `method` extends, nearest first, as far as the
+   * workspace declares them (a class of the same file, or one a workspace module exports).
+   */
+  private superclassFiles(file: string, method: Node): string[] {
+    let fi = this.project.get(file);
+    let cls: Node | undefined = fi?.parents.get(method);
+    while (fi && cls && cls.type !== T.ClassDeclaration && cls.type !== T.ClassExpression && cls.type !== T.Program) cls = fi.parents.get(cls);
+    const files: string[] = [];
+    const lookup = (from: string, spec: string) => this.project.module(from, spec);
+    for (let i = 0; i < MAX_BASES && fi && (cls?.type === T.ClassDeclaration || cls?.type === T.ClassExpression); i++) {
+      const sup = cls.superClass;
+      const b = sup?.type === T.Identifier ? fi.resolve(sup) : null;
+      const target = b?.import ? lookup(fi.file, b.import.source) : undefined;
+      const found = b?.import ? (target ? resolveExport(lookup, target, b.import.imported) : null) : b ? { kind: 'binding' as const, model: fi, binding: b } : null;
+      const declaration = found?.kind === 'binding' ? found.binding?.declaration : undefined;
+      if (found?.kind !== 'binding' || declaration?.type !== T.ClassDeclaration) break;
+      if (!files.includes(found.model.file)) files.push(found.model.file);
+      fi = found.model;
+      cls = declaration;
+    }
+    return files;
   }
 
   /** The folder (with its slash) of the workspace package that holds `file`; '' for the root package. */
@@ -403,8 +453,9 @@ export class CallGraph {
 
   /**
    * Follows `path` from a reference to the object that holds the value: `obj.key`, `obj[expr]` (any
-   * key), `const { key } = obj`. The object handed on whole is a reference Batchwise cannot follow,
-   * unless it is an AI SDK `tools` option, whose functions run inside that call; `mentioned` says
+   * key), `const { key } = obj`, `const api = { bedrock: obj }` (then `api.bedrock.key`), `export
+   * default obj`. The object handed on whole is a reference Batchwise cannot follow, unless it is an
+   * AI SDK `tools` option, whose functions run inside that call; `mentioned` says
    * whether the file names the value at all (a module namespace passed whole to a logger is not a use
    * of every export).
    */
@@ -430,10 +481,47 @@ export class CallGraph {
       }
       // A Graphile Worker task list handed to its runner: each task is traced by its job's name (rules/namedJobs.ts).
       if (parent?.type === T.Property && parent.value === self && isGraphileTaskList(fi, parent, optionCall(fi, parent))) return [];
+      // `export default holder`: its importers' references.
+      if (parent?.type === T.ExportDefaultDeclaration) return this.importedRefs(file, 'default', path.slice(i));
+      const stored = parent?.type === T.Property && parent.value === self ? this.storedRefs(fi, file, parent, path.slice(i)) : null;
+      if (stored) return stored;
       if (!mentioned || (cur.type === T.Identifier && !isValueReference(fi, cur))) return [];
       return [{ file, node: cur, unfollowed: UNFOLLOWED_REFERENCE.messages.handedOnWhole(describeRef(cur), `${file}:${cur.loc.start.line}`) }];
     }
     return [{ file, node: cur }];
+  }
+
+  /**
+   * References to a value kept under a key of an object literal (`const api = { bedrock: bedrockApi }`,
+   * `export default { providers: { openai } }`), with `rest` still to consume after those keys: through
+   * the object's variable and its exports. Null when the object is handed to a call, is kept by
+   * something else, or the keys grow past MAX_KEYS (modules that store each other's objects).
+   */
+  private storedRefs(fi: SyntaxModel, file: string, prop: TSESTree.Property, rest: string[]): Ref[] | null {
+    const keys: string[] = [];
+    let cur = prop;
+    for (;;) {
+      const key = propertyName(cur.key, cur.computed);
+      const obj = fi.parents.get(cur);
+      if (key === null || obj?.type !== T.ObjectExpression || optionCall(fi, cur)) return null;
+      keys.unshift(key);
+      if (keys.length + rest.length > MAX_KEYS) return null;
+      const self = fi.outermost(obj);
+      const holder = fi.parents.get(self);
+      if (holder?.type === T.Property && holder.value === self) {
+        cur = holder;
+        continue;
+      }
+      const path = [...keys, ...rest];
+      if (holder?.type === T.VariableDeclarator && holder.init === self && holder.id.type === T.Identifier) {
+        const decl = holder;
+        const refs = this.bindingRefs(fi, file, holder.id.name, (b) => b.declarator === decl, path);
+        for (const exportName of exportNamesOf(fi, self, holder.id.name)) pushAll(refs, this.importedRefs(file, exportName, path));
+        return refs;
+      }
+      if (holder?.type === T.ExportDefaultDeclaration) return this.importedRefs(file, 'default', path);
+      return null;
+    }
   }
 
   private mentions(file: string, name: string): boolean {
@@ -684,7 +772,7 @@ export function classifyUse(fi: SyntaxModel, file: string, ref: Node): Use | nul
       if (parent.right !== self || commonJsExportName(fi, self)) return null;
       return { kind: 'unfollowed', file, node: self, how: UNFOLLOWED_REFERENCE.messages.assigned(describeRef(parent.left), where) };
     case T.ArrayExpression:
-      return { kind: 'unfollowed', file, node: self, how: UNFOLLOWED_REFERENCE.messages.arrayElement(where) };
+      return { kind: 'element', file, node: parent };
     case T.ReturnStatement:
     case T.ArrowFunctionExpression:
       return { kind: 'unfollowed', file, node: self, how: UNFOLLOWED_REFERENCE.messages.returned(where) };

@@ -33,6 +33,8 @@ const RUNS_NOW = new Set(['add', 'addAll', 'limit', 'transaction', '$transaction
   'describe', 'it', 'test', 'suite', 'bench', 'beforeAll', 'afterAll', 'beforeEach', 'afterEach']);
 /** Method names that register a callback for events: `on('x', fn)`, `onText(re, fn)`, `subscribe(topic, fn)`, gRPC `addService`. */
 const EVENT_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener', 'addEventListener', 'subscribe', 'psubscribe', 'addService', 'handle', 'action', 'hears', 'command']);
+/** Array methods that hand each element to their callback, before they return. */
+const EACH_ELEMENT = new Set(['forEach', 'map', 'flatMap', 'filter', 'some', 'every', 'find']);
 /** Option keys that hold an event handler: `{ onMessage }`, `{ eachMessage }`, `{ handleEvent }`. */
 const EVENT_KEY = /^(on[A-Z]|each[A-Z]|handle[A-Z]?)/;
 
@@ -230,10 +232,13 @@ export class Walker {
 
     const exportNames = exportNamesOf(fi, fn, name);
     const byName = this.namedPaths(file, fn, name, exportNames, depth, visiting);
+    // An override a base class runs through `this`; a registry that keeps the class (traced) already says
+    // how it is run, more exactly than the base class's generic dispatch does.
+    const overridden = name && traced.length === 0 ? this.graph.overrideUses(file, fn, name).flatMap((u) => this.usePaths(u, depth, visiting)) : [];
     // A method of an object literal is also used through the object (`export const { POST } = handlers`).
     const inObject = parent?.type === T.Property && parent.value === self && fi.parents.get(parent)?.type === T.ObjectExpression && !optionCall(fi, parent);
     const stored = inObject ? this.memberPaths(file, parent as TSESTree.Property, depth, visiting, false) : [];
-    if (byName || stored.length > 0 || traced.length > 0) return withStep(traced.concat(byName ?? [], stored));
+    if (byName || stored.length > 0 || traced.length > 0 || overridden.length > 0) return withStep(traced.concat(byName ?? [], stored, overridden));
     // An object's function that nothing calls by name belongs to the call the object is handed to.
     const holder = parent?.type === T.Property ? optionCall(fi, parent) : null;
     if (holder) {
@@ -357,6 +362,8 @@ export class Walker {
       }
       case 'alias':
         return this.aliasPaths(use.file, use.node as TSESTree.VariableDeclarator, use.name!, depth + 1, visiting);
+      case 'element':
+        return this.elementPaths(use.file, use.node as TSESTree.ArrayExpression, depth + 1, visiting);
       case 'value': {
         const fi = this.project.get(use.file)!;
         return this.guarded(use.node, depth + 1, visiting, () => {
@@ -594,6 +601,110 @@ export class Walker {
         return escaped(prop, UNFOLLOWED_REFERENCE.messages.inObject(`${file}:${obj.loc.start.line}`));
       }
     });
+  }
+
+  /**
+   * Where a function kept in an array literal is called: the array is followed through its variable,
+   * its exports, spreads into other arrays and aliases, to a loop over it that calls each element
+   * (`for (const step of steps) await step(x)`, `checks.forEach((c) => c(x))`), an element read out
+   * and called (`handlers[i](req)`), or a call the array is handed to (`evalite(…, { scorers })`),
+   * which decides as it would for the function handed to it alone.
+   */
+  private elementPaths(file: string, array: TSESTree.ArrayExpression, depth: number, visiting: Set<Node>): Path[] {
+    return this.guarded(array, depth, visiting, () => {
+      const paths = this.heldArrayPaths(file, array, depth, visiting);
+      const where = `${file}:${array.loc.start.line}`;
+      return paths.length > 0 ? paths : [unfollowedPath(file, array.loc.start.line, UNFOLLOWED_REFERENCE.messages.arrayElement(where))];
+    });
+  }
+
+  /** What is done with an array that holds the function, given the literal or a reference to it (see elementPaths). */
+  private heldArrayPaths(file: string, array: Node, depth: number, visiting: Set<Node>): Path[] {
+    const over = this.overBudget(file, array);
+    if (over) return over;
+    const fi = this.project.get(file)!;
+    const self = fi.outermost(array);
+    const parent = fi.parents.get(self);
+    const where = `${file}:${self.loc.start.line}`;
+    switch (parent?.type) {
+      case T.SpreadElement: {
+        const outer = fi.parents.get(parent);
+        if (outer?.type === T.ArrayExpression) return this.elementPaths(file, outer, depth + 1, visiting);
+        break;
+      }
+      case T.VariableDeclarator: {
+        if (parent.init !== self || parent.id.type !== T.Identifier) break;
+        const decl = parent;
+        const name = parent.id.name;
+        const refs = this.graph.bindingRefs(fi, file, name, (b) => b.declarator === decl, []);
+        for (const exportName of exportNamesOf(fi, self, name)) pushAll(refs, this.graph.importedRefs(file, exportName, []));
+        return this.arrayRefPaths(refs, depth, visiting);
+      }
+      case T.ExportDefaultDeclaration:
+        return this.arrayRefPaths(this.graph.importedRefs(file, 'default', []), depth, visiting);
+      case T.AssignmentExpression: {
+        const exportName = commonJsExportName(fi, self);
+        if (exportName) return this.arrayRefPaths(this.graph.importedRefs(file, exportName, []), depth, visiting);
+        break;
+      }
+      case T.ForOfStatement: {
+        const each = parent.right === self ? this.eachElementPaths(file, parent, parent.left, depth, visiting) : [];
+        if (each.length > 0) return each;
+        break;
+      }
+      case T.MemberExpression: {
+        if (parent.object !== self) break;
+        const member = fi.outermost(parent);
+        const call = fi.parents.get(member);
+        const method = propertyName(parent.property, parent.computed);
+        const callback = call?.type === T.CallExpression && call.callee === member ? call.arguments[0] : undefined;
+        const each = method && EACH_ELEMENT.has(method) && callback && isFunctionLike(callback) ? this.eachElementPaths(file, call!, callback.params[0], depth, visiting) : [];
+        if (each.length > 0) return each;
+        // `handlers[i](req)`: an element read out by index stands for the function.
+        if (parent.computed) {
+          const use = classifyUse(fi, file, parent);
+          if (use) return this.usePaths(use, depth, visiting);
+        }
+        break;
+      }
+      case T.CallExpression:
+      case T.NewExpression:
+      case T.Property: {
+        const use = classifyUse(fi, file, self);
+        if (use?.kind === 'argument' || use?.kind === 'option') return this.usePaths(use, depth, visiting);
+        break;
+      }
+    }
+    const how = self.type === T.ArrayExpression ? UNFOLLOWED_REFERENCE.messages.arrayElement(where) : UNFOLLOWED_REFERENCE.messages.arrayRead(describeRef(self), where);
+    return [unfollowedPath(file, self.loc.start.line, how)];
+  }
+
+  private arrayRefPaths(refs: readonly Ref[], depth: number, visiting: Set<Node>): Path[] {
+    const paths: Path[] = [];
+    for (const ref of refs) {
+      if ('unfollowed' in ref) paths.push(unfollowedPath(ref.file, ref.node.loc.start.line, ref.unfollowed));
+      else if ('alias' in ref || 'entry' in ref) paths.push(unfollowedPath(ref.file, ref.node.loc.start.line, UNFOLLOWED_REFERENCE.messages.value(`${ref.file}:${ref.node.loc.start.line}`)));
+      else pushAll(paths, this.heldArrayPaths(ref.file, ref.node, depth, visiting));
+    }
+    return paths;
+  }
+
+  /**
+   * The uses of the name a loop over the array binds each element to (`for (const step of steps)`,
+   * `steps.forEach((step) => …)`). That loop is left out of the paths: it goes over functions, once
+   * each, not over the items of a collection.
+   */
+  private eachElementPaths(file: string, loop: Node, target: Node | undefined, depth: number, visiting: Set<Node>): Path[] {
+    const fi = this.project.get(file)!;
+    const id = target?.type === T.VariableDeclaration ? target.declarations[0]?.id : target;
+    if (id?.type !== T.Identifier) return [];
+    const paths: Path[] = [];
+    for (const ref of this.graph.bindingRefs(fi, file, id.name, (b) => b.id === id, [])) {
+      const use = 'unfollowed' in ref || 'alias' in ref || 'entry' in ref ? null : classifyUse(fi, file, ref.node);
+      if (use) pushAll(paths, this.usePaths(use, depth, visiting));
+    }
+    const line = loop.loc.start.line;
+    return paths.map((p) => ({ ...p, loops: p.loops.filter((l) => l.file !== file || l.line !== line) }));
   }
 
   /** A stand-in key for a value the tool and agent flow follows, memoised apart from the same node's paths as a function. */

@@ -1,8 +1,10 @@
-// Convex: functions defined with `action`, `internalAction`, `mutation`… from `convex/_generated/server`,
-// decided by what refers to them through the generated `api` / `internal` objects: `crons.ts`
-// schedules, `ctx.scheduler`, `ctx.runAction`, the React hooks. See docs/rules/convex-function.md.
+// Convex: functions defined with `action`, `internalAction`, `mutation`… from `convex/_generated/server`
+// (or with a convex-helpers custom function made from one), decided by what refers to them through the
+// generated `api` / `internal` objects: `crons.ts` schedules, `ctx.scheduler`, `ctx.runAction`, the
+// React hooks. See docs/rules/convex-function.md.
 import { AST_NODE_TYPES as T, TSESTree } from '../../parse/parse';
 import type { SyntaxModel } from '../../syntax/model';
+import { resolveExport } from '../../syntax/modules';
 import { openPath, Path, toPath } from '../path';
 import { UI_COMPONENT } from './apps';
 import type { CallQuestion, OptionQuestion, RuleContext } from './hooks';
@@ -42,6 +44,10 @@ const HOOKS = new Set(['useAction', 'useMutation', 'useQuery', 'usePaginatedQuer
 /** Calls that run a function and wait for it: from another function, or a client of the deployment. */
 const RUNS = new Set(['runAction', 'runMutation', 'runQuery', 'action', 'mutation', 'query', 'fetchAction', 'fetchMutation', 'fetchQuery']);
 
+/** convex-helpers' makers of custom functions, given the kind they wrap first: `customMutation(mutation, …)`. */
+const CUSTOM_FUNCTIONS = new Set(['customQuery', 'customMutation', 'customAction', 'zCustomQuery', 'zCustomMutation', 'zCustomAction']);
+const CONVEX_HELPERS = /^convex-helpers\/server\/(customFunctions|zod\d*)$/;
+
 /** `internalAction({ handler })` as the options holder of the function. */
 export function convexOption(q: OptionQuestion): Path[] | null {
   return q.key === 'handler' ? convexPaths(q) : null;
@@ -55,8 +61,8 @@ export function convexCall(q: CallQuestion): Path[] | null {
 function convexPaths(q: CallQuestion): Path[] | null {
   const { call, fi, file } = q;
   if (call.type !== T.CallExpression || call.callee.type !== T.Identifier) return null;
-  const kind = call.callee.name;
-  if (!KINDS.has(kind) || !fromConvexServer(fi, call.callee)) return null;
+  const kind = convexKind(q, fi, call.callee);
+  if (kind === null) return null;
   const where = `${file}:${call.loc.start.line}`;
   if (kind === 'httpAction') return [toPath(entry(HTTP_ROUTE_HANDLER, CONVEX_FUNCTION.messages.http(where), call), file)];
   const holder = fi.parents.get(fi.outermost(call));
@@ -67,6 +73,26 @@ function convexPaths(q: CallQuestion): Path[] | null {
   const paths = referencePaths(q, ref, name);
   if (paths.length === 0) paths.push(openPath(CONVEX_FUNCTION, CONVEX_FUNCTION.messages.unreferenced(kind, ref, where), file, call.loc.start.line));
   return paths;
+}
+
+/**
+ * The kind of Convex function a call of `id` defines: `action`, `mutation`… from the generated server,
+ * or a convex-helpers custom function made from one (`export const mutationWithUser =
+ * customMutation(mutation, customCtx(…))`, in this module or imported from the workspace).
+ */
+function convexKind(q: RuleContext, fi: SyntaxModel, id: TSESTree.Identifier): string | null {
+  if (KINDS.has(id.name)) return fromConvexServer(fi, id) ? id.name : null;
+  const b = fi.resolve(id);
+  const lookup = (from: string, spec: string) => q.project.module(from, spec);
+  const target = b?.import ? lookup(fi.file, b.import.source) : undefined;
+  const found = b?.import ? (target ? resolveExport(lookup, target, b.import.imported) : null) : b ? { kind: 'binding' as const, model: fi, binding: b } : null;
+  if (found?.kind !== 'binding') return null;
+  const init = found.binding?.declarator?.init;
+  if (init?.type !== T.CallExpression || init.callee.type !== T.Identifier || !CUSTOM_FUNCTIONS.has(init.callee.name)) return null;
+  const made = found.model.resolve(init.callee);
+  const base = init.arguments[0];
+  if (!made?.import || !CONVEX_HELPERS.test(made.import.source) || base?.type !== T.Identifier || !KINDS.has(base.name)) return null;
+  return fromConvexServer(found.model, base) ? base.name : null;
 }
 
 function fromConvexServer(fi: SyntaxModel, id: TSESTree.Identifier): boolean {

@@ -81,6 +81,8 @@ export const UNFOLLOWED_REFERENCE = defineRule({
     jsxChild: (where: string) => `rendered as a JSX child at ${where}`,
     assigned: (target: string, where: string) => `assigned to \`${target}\` at ${where}`,
     arrayElement: (where: string) => `an element of an array at ${where}`,
+    arrayRead: (array: string, where: string) =>
+      `an element of the array \`${array}\`, read at ${where} where Batchwise sees no element called or handed to a call; what calls the elements decides`,
     returned: (where: string) => `returned from a function at ${where}`,
     spread: (where: string) => `spread at ${where}`,
     value: (where: string) => `used as a value at ${where}`,
