@@ -71,7 +71,7 @@ export function namedJobWorker(q: CallQuestion): Path[] | null {
 
 /** A Graphile Worker task file: the default export of `tasks/<name>.js` (its `taskDirectory`), in a project that uses graphile-worker. */
 export function graphileTaskFile(q: ExportQuestion): Path[] | null {
-  const { file, exportName, value, project } = q;
+  const { file, exportName, value } = q;
   if (exportName !== 'default') return null;
   const task = /(^|\/)tasks\/([\w-]+)$/.exec(stripExtension(file));
   if (!task || !usesGraphile(q, file)) return null;
