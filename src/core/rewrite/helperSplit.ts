@@ -1,8 +1,8 @@
 // A call made in a small helper of this file (`async function translate(text, lang) { const r = await
 // client.….create({ … }); return r.choices[0].message.content }`) that a loop awaits once per item: the
 // loop hoist applies at the caller's loop. The helper is split into the function that builds its
-// request and the one that reads its answer, and is kept, composed of the two, for any other code that
-// calls it. What the caller's loop may do is the direct loop hoist's business.
+// request and the one that reads its answer; an exported helper stays, composed of the two, for the
+// modules importing it. What the caller's loop may do is the direct loop hoist's business.
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import { visit, Node } from '../parse/walk';
 import { FunctionLike, isFunctionLike, within } from '../syntax/nodes';
@@ -84,7 +84,7 @@ export function helperSplit(
     return `the call is in \`${name}\`, which the loop hands on as a value (${where(ref)}) rather than calling it, so Batchwise cannot tell that it runs once per item; call it there (await ${name}(…)) to get a fix`;
   }
   const loopNode = loopAround(ref, facts)!;
-  const inLoop = `the call is in \`${name}\`, which the ${loopKind(loopNode)} loop at line ${facts.line(loopNode)} (\`${facts.quote(loopHead(loopNode, facts))}\`) calls on each pass (line ${facts.line(ref)})`;
+  const inLoop = `the call is in \`${name}\`, which ${loopName(loopNode, facts)} calls on each pass (line ${facts.line(ref)})`;
   // The caller's loop first: what blocks it there, the helper cannot mend.
   const callerUse = resultUse(callerCall, facts.parents);
   if (typeof callerUse === 'string') return `${inLoop}; there ${callerUse.replace(/^the call\b/, `the call of \`${name}\``)}`;
@@ -113,34 +113,36 @@ export function helperSplit(
     fn,
     requestRoots: [request, ...shape.prelude.flatMap((d) => d.declarations.map((x) => x.init!))],
     split: (names: { request: string; answer: string }, src: (n: Node) => string) => {
-      const indent = indentLike(shape.statement, facts.text);
-      const bodyIndent = indentLike(fn.body.type === T.BlockStatement ? fn.body.body[0] : fn.body, facts.text);
-      const params = fn.params.map(src).join(', ');
-      const args = fn.params.map((p) => (p as TSESTree.Identifier).name).join(', ');
+      // The helper becomes its two halves in place, so that its comments stay where they were: its head
+      // that of the request's function, the call's statement the request's return, and what follows the
+      // call the answer's function.
+      const text = facts.text;
+      const body = fn.body as TSESTree.BlockStatement;
+      const statement = shape.statement;
+      const indent = indentLike(statement, text);
+      const bodyIndent = indentLike(body.body[0], text);
       const sdk = types && sdkName ? { request: `: ${sdkName}.${types.request}`, answer: `: ${sdkName}.${types.answer}` } : { request: '', answer: '' };
-      const jsdoc = types && !typescript ? `${indent}/** @returns {import('${types.sdk}').${types.client}.${types.request}} */\n` : '';
-      const prelude = shape.prelude.map((d) => `${bodyIndent}${src(d)}\n`).join('');
-      let made = `${jsdoc}${indent}function ${names.request}(${params})${sdk.request} {\n${prelude}${bodyIndent}return ${src(request)};\n${indent}}\n\n`;
+      const jsdoc = types && !typescript ? `/** @returns {import('${types.sdk}').${types.client}.${types.request}} */\n${indent}` : '';
+      const args = fn.params.map((p) => (p as TSESTree.Identifier).name).join(', ');
       const sent = `await ${src(call.callee)}(${names.request}(${args}))`;
-      let composed = `return ${sent};`;
+      // Exported, the helper stays, composed of its halves, for the modules importing it; else the loop
+      // was its one caller and it goes (kept, it would be a name nothing reads).
+      const tail = text.slice(body.range[1], statement.range[1]);
+      const kept = b.exported
+        ? `${text.slice(statement.range[0], body.range[0])}{\n${bodyIndent}return ${shape.answer ? `${names.answer}(${sent})` : sent};\n${indent}}${tail}\n\n${indent}`
+        : '';
+      let answerHead = '';
       if (shape.answer) {
         const pattern = shape.answer.pattern;
         const typed = 'typeAnnotation' in pattern && pattern.typeAnnotation ? src(pattern) : `${src(pattern)}${sdk.answer}`;
-        made += `${indent}function ${names.answer}(${typed}) {\n${bodyIndent}return ${src(shape.answer.expression)};\n${indent}}\n\n`;
-        composed = `return ${names.answer}(${sent});`;
+        answerHead = `\n${indent}}\n\n${indent}function ${names.answer}(${typed}) {`;
       }
-      const body = fn.body as TSESTree.BlockStatement;
-      const first = body.body[0];
-      const last = body.body[body.body.length - 1];
-      const halves = made.replace(new RegExp(`^${indent}`), '');
-      // Exported, the helper stays, composed of its halves, for the modules that import it; else the loop
-      // was its one caller and it goes (kept, it would be a name nothing reads).
-      const edits: TextEdit[] = b.exported
-        ? [
-            { range: [leadingComments(shape.statement, facts), leadingComments(shape.statement, facts)], newText: halves + indent },
-            { range: [first.range[0], last.range[1]], newText: composed },
-          ]
-        : [{ range: [shape.statement.range[0], shape.statement.range[1]], newText: halves.replace(/\n\n$/, '') }];
+      const edits: TextEdit[] = [
+        { range: [statement.range[0], body.range[0]], newText: `${kept}${jsdoc}function ${names.request}(${fn.params.map(src).join(', ')})${sdk.request} ` },
+        { range: [shape.call.range[0], request.range[0]], newText: 'return ' },
+        { range: [request.range[1], shape.call.range[1]], newText: `;${answerHead}` },
+      ];
+      if (tail) edits.push({ range: [body.range[1], statement.range[1]], newText: '' });
       return {
         edits,
         request: `${names.request}(${callerCall.arguments.map(src).join(', ')})`,
@@ -150,24 +152,14 @@ export function helperSplit(
   };
 }
 
-/** Where the comments right above a statement begin (its own, which stay with it). */
-function leadingComments(statement: Node, facts: FileFacts): number {
-  let start = statement.range[0];
-  for (const c of [...facts.model.comments].reverse()) {
-    if (c.range[1] > start) continue;
-    if (!/^[ \t]*\r?\n?[ \t]*$/.test(facts.text.slice(c.range[1], start))) break;
-    start = c.range[0];
-  }
-  return start;
-}
-
 /** The identifier naming a helper: `function name(…)` or `const name = async (…) => …`. */
 function helperName(fn: FunctionLike, facts: FileFacts): TSESTree.Identifier | null {
   if (fn.type === T.FunctionDeclaration) return fn.id ?? null;
   const holder = facts.parents.get(fn);
   if (holder?.type === T.VariableDeclarator && holder.init === fn && holder.id.type === T.Identifier) {
     const decl = facts.parents.get(holder);
-    return decl?.type === T.VariableDeclaration && decl.kind === 'const' ? holder.id : null;
+    // Alone in its declaration: the declaration's head becomes the request function's.
+    return decl?.type === T.VariableDeclaration && decl.kind === 'const' && decl.declarations.length === 1 ? holder.id : null;
   }
   return null;
 }
@@ -186,28 +178,23 @@ function loopAround(n: Node, facts: FileFacts): Node | null {
   return null;
 }
 
-function loopKind(loop: Node): string {
+/** A loop as a message names it: `the for…in loop at line 50 (`for (const key in text)`)`, `the `docs.map` callback at line 31`. */
+function loopName(loop: Node, facts: FileFacts): string {
+  const at = `at line ${facts.line(loop)}`;
   switch (loop.type) {
+    case T.CallExpression:
+      return `the \`${facts.quote(loop.callee)}\` callback ${at}`;
     case T.ForOfStatement:
-      return 'for…of';
-    case T.ForInStatement:
-      return 'for…in';
+    case T.ForInStatement: {
+      const head = { ...loop, range: [loop.range[0], loop.right.range[1] + 1] } as Node;
+      return `the ${loop.type === T.ForOfStatement ? 'for…of' : 'for…in'} loop ${at} (\`${facts.quote(head)}\`)`;
+    }
     case T.ForStatement:
-      return 'for';
     case T.WhileStatement:
-      return 'while';
-    case T.DoWhileStatement:
-      return 'do…while';
+      return `the ${loop.type === T.ForStatement ? 'for' : 'while'} loop ${at} (\`${facts.quote({ ...loop, range: [loop.range[0], loop.body.range[0]] } as Node)}\`)`;
     default:
-      return 'callback';
+      return `the do…while loop ${at}`;
   }
-}
-
-/** What a loop's first line says: `for (const key in text)`. */
-function loopHead(loop: Node, facts: FileFacts): Node {
-  if (loop.type === T.ForInStatement || loop.type === T.ForOfStatement) return { ...loop, range: [loop.range[0], loop.right.range[1] + 1] } as Node;
-  if (loop.type === T.WhileStatement || loop.type === T.ForStatement) return { ...loop, range: [loop.range[0], loop.body.range[0]] } as Node;
-  return loop.type === T.CallExpression ? loop.callee : loop;
 }
 
 /** Why the caller's loop does not make the call once per item, for the loops the hoist does not take. */
@@ -224,8 +211,10 @@ function notPerItem(loop: Node, callerCall: Node, facts: FileFacts): string {
 }
 
 interface Shape {
-  /** The helper's statement (or its export) where the two halves go, before it. */
+  /** The helper's statement (or its export), which becomes the two halves. */
   statement: Node;
+  /** The statement making the call: `const r = await …;` or `return await …;`. */
+  call: Node;
   /** Pure const declarations before the call that only the request reads. */
   prelude: TSESTree.VariableDeclaration[];
   /** `const pattern = await call; return expression`; none for `return await call`. */
@@ -299,7 +288,7 @@ function helperShape(fn: FunctionLike, use: ResultUse, client: Node, request: No
   let placed: Node = fn.type === T.FunctionDeclaration ? fn : facts.parents.get(facts.parents.get(fn)!)!;
   const exported = facts.parents.get(placed);
   if (exported?.type === T.ExportNamedDeclaration || exported?.type === T.ExportDefaultDeclaration) placed = exported;
-  return { statement: placed, prelude, answer };
+  return { statement: placed, call: body[at], prelude, answer };
 }
 
 /** A declaration of the client's name, other than the client, whose scope holds the loop. */
