@@ -98,6 +98,10 @@ export function helperSplit(
   if (typescript && (!types || !sdkName)) {
     return `${inLoop}; in TypeScript the split helper's request and answer are declared with the SDK's types, which Batchwise names through the file's default import of ${types ? `\`${types.sdk}\`` : 'the SDK (for OpenAI and Anthropic calls only, yet)'}; import it (import OpenAI from 'openai') to get a fix`;
   }
+  // The batch before the loop builds its requests with the helper's request function and sends them with its client: both must be seen there.
+  if (!within(loop.anchor, b.scope)) return `${inLoop}; \`${name}\` is declared inside the loop, so the batch before the loop could not build its requests with it; declare it outside the loop to get a fix`;
+  const clientScope = facts.bindingOf(client)?.scope;
+  if (clientScope && !within(loop.anchor, clientScope)) return `${inLoop}; its client \`${facts.quote(client)}\` is not in scope where the loop starts, so the batch could not be sent with it there; make the client where both can see it to get a fix`;
   const shadow = shadowing(client as TSESTree.Identifier, loop.anchor, facts);
   if (shadow) return `${inLoop}; there \`${shadow.name}\` names another variable (line ${facts.line(shadow)}) than the client the helper calls, so the batch could not be sent with it from the loop; rename one of them to get a fix`;
   if (callerCall.arguments.some((a) => a.type === T.SpreadElement)) {
