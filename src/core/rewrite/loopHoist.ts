@@ -20,7 +20,7 @@ import { FunctionLike, isFunctionLike, propertyName, unwrap, within } from '../s
 import type { CallSite, TextEdit } from '../model';
 import { Binding, factsFor, FileFacts, ModuleLookup, overlaps, Use } from './effects';
 import { SyntaxModel } from '../syntax/model';
-import { assignedElsewhere, assignedProblem, enclosingLoop, Loop, patternDefaults, patternIds, resultUse } from './loopShape';
+import { assignedElsewhere, assignedProblem, enclosingLoop, Loop, NOT_PER_ITEM, patternDefaults, patternIds, resultUse } from './loopShape';
 import { jsFileIsEsm, ModuleStyle, tsAllowsTopLevelAwait, tsFileIsNodeEsm } from './moduleStyle';
 import { importEdits, planImports } from './helperImports';
 import { keepComments, textWithoutComments } from './keepComments';
@@ -31,6 +31,7 @@ import { AI_SDK_HELPER, AiSdkCall, aiSdkCallProblem, aiSdkResultProblem, onlyMak
 import type { AiSdkHelperKind } from './helper';
 import { LANGCHAIN_HELPER, LangChainCall, langChainCallProblem, langChainBridgePath, LangChainHelperKind } from './langchain';
 import { lineStartOf, statementRemoval } from './lineEndings';
+import { helperSplit } from './helperSplit';
 
 export const LOOP_HOIST = 'loop-hoist';
 export { importsDefault, indentLike, isPLimitLimiter, NOT_PER_ITEM } from './loopShape';
@@ -221,9 +222,7 @@ export function callUnderFix(file: string, text: string, site: CallSite, ast?: T
   if (endpoint.provider === 'anthropic') {
     // The OpenAI helper gives each result the request id of its output line; Message Batches results carry none.
     const read = memberRead(facts.functionOf(call) ?? parsed.ast, '_request_id');
-    if (read) {
-      return refuse(`the code reads \`${facts.quote(read)}\` (line ${facts.line(read)}), the request id the SDK adds to a message; Message Batches results carry none, so it would be undefined after the rewrite; stop reading it to get a fix`);
-    }
+    if (read) return refuse(requestIdRead(read, facts));
   }
   if (endpoint.provider === 'google') {
     // The SDK adds the HTTP response's headers to a synchronous answer; an answer read from a batch has none.
@@ -289,6 +288,9 @@ function memberRead(scope: Node, name: string): Node | null {
   return reads.get(scope)!;
 }
 
+const requestIdRead = (read: Node, facts: FileFacts) =>
+  `the code reads \`${facts.quote(read)}\` (line ${facts.line(read)}), the request id the SDK adds to a message; Message Batches results carry none, so it would be undefined after the rewrite; stop reading it to get a fix`;
+
 const STREAMS = 'the call streams its response, and batch results do not stream';
 
 /**
@@ -346,7 +348,7 @@ export function unchangedObjectLiteral(id: TSESTree.Identifier, facts: FileFacts
 export function checkLoopHoist(file: string, text: string, site: CallSite, helperPath: string, ast?: TSESTree.Program, style?: ModuleStyle, modules?: ModuleLookup): HoistCheck {
   const target = callUnderFix(file, text, site, ast, modules);
   if ('ok' in target) return target;
-  const { endpoint, parsed, parents, facts, call, client, request } = target;
+  const { endpoint, parsed, parents, facts, client, request } = target;
   const helperKind: HelperKind = endpoint.provider;
   helperPath = helperPathFor(helperKind, helperPath);
   const src = (n: Node) => parsed.text.slice(n.range[0], n.range[1]);
@@ -354,7 +356,9 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
   // stays (or, when it is dropped, keepComments puts them back there): a copy with them would show each twice.
   const srcWithoutComments = (n: Node) => textWithoutComments(parsed.text, parsed.ast.comments ?? [], n.range);
 
-  const use = resultUse(call, parents);
+  const inner = target.call;
+  let call = inner;
+  let use = resultUse(call, parents);
   if (typeof use === 'string') return refuse(use);
   // What a bridge's or Gemini's result may be read for is checked on a declaration; an assignment keeps the whole result.
   if (use.kind === 'assign' && (target.aiSdk || target.langChain || endpoint.provider === 'google')) return refuse(assignedElsewhere(use.target.name));
@@ -369,12 +373,21 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
     const whole = use.kind === 'return' ? `\`${facts.quote(use.statement ?? use.expression)}\`, line ${facts.line(use.expression)}` : use.kind === 'declare' ? geminiPatternUse(use.pattern, facts) : null;
     if (whole) return refuse(GEMINI_WHOLE(whole));
   }
-  const loop = enclosingLoop(use, facts, parsed.ast);
-  if (typeof loop === 'string') return refuse(loop);
+  let loop = enclosingLoop(use, facts, parsed.ast);
+  // A call in a helper that a loop awaits once per item: the loop is the caller's, the call the helper's.
+  const split = loop === NOT_PER_ITEM ? helperSplit(call, use, client, request, endpoint.helper, Boolean(target.aiSdk ?? target.langChain), /\.[cm]?tsx?$/.test(file), facts, parsed.ast) : null;
+  if (typeof split === 'string') return refuse(split);
+  if (split) ({ callerCall: call, callerUse: use, loop } = split);
+  // What blocks the caller's loop is said with where the call is.
+  const no = (reason: string): HoistCheck => refuse(split ? `${split.inLoop}; ${reason}` : reason);
+  if (typeof loop === 'string') return no(loop);
+  // A helper hands its caller the message: the caller must not read its request id either.
+  const requestId = split && endpoint.provider === 'anthropic' ? memberRead(facts.functionOf(call) ?? parsed.ast, '_request_id') : null;
+  if (requestId) return no(requestIdRead(requestId, facts));
   const assigned = use.kind === 'assign' ? assignedProblem(use, loop, facts) : null;
-  if (assigned) return refuse(assigned);
+  if (assigned) return no(assigned);
   const model = target.langChain?.model;
-  if (model?.id && within(model.id, loop.scope)) return refuse(`the model \`${model.name}\` is made inside the loop; make it once, before the loop, to get a fix`);
+  if (model?.id && within(model.id, loop.scope)) return no(`the model \`${model.name}\` is made inside the loop; make it once, before the loop, to get a fix`);
   // Calls through the bridge are deferred whole (`() => model.invoke(input)`): the bridge runs them, and their results keep the library's own types.
   const bridged = target.aiSdk ?? target.langChain;
 
@@ -382,13 +395,13 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
   const holder = facts.functionOf(loop.anchor);
   if (loop.awaitsBatch) {
     if (holder && !holder.async) {
-      return refuse('the loop is in a function that is not async, so the batch cannot be awaited there; make the function async first');
+      return no('the loop is in a function that is not async, so the batch cannot be awaited there; make the function async first');
     }
-    if (!holder && isModuleCommonJs(file, parsed.ast, text, style)) return refuse('the loop is at the top level of a CommonJS module, where the batch cannot be awaited');
+    if (!holder && isModuleCommonJs(file, parsed.ast, text, style)) return no('the loop is at the top level of a CommonJS module, where the batch cannot be awaited');
     // A module that already awaits at its top level runs where top-level await works: one more is no change.
     const esm = /\.m[jt]s$/.test(file) || (/\.jsx?$/.test(file) ? jsFileIsEsm(file, style) === true : tsAllowsTopLevelAwait(file, style)) || awaitsAtTopLevel(parsed.ast);
     if (!holder && !esm) {
-      return refuse('the loop is at the top level of the module; top-level await needs an ES module (.mjs/.mts, or .js in a package with "type": "module"), so move it into an async function first');
+      return no('the loop is at the top level of the module; top-level await needs an ES module (.mjs/.mts, or .js in a package with "type": "module"), so move it into an async function first');
     }
   }
 
@@ -396,15 +409,15 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
   const position = statement ? loop.body.indexOf(statement as TSESTree.Statement) : loop.body.length;
   const callStart = (statement ?? call).range[0];
   const control = controlProblem(loop, callStart, facts);
-  if (control) return refuse(control);
-  if (llmCalls(loop.scope, parsed.text) > 1) return refuse('the loop body makes more than one LLM call; the later calls may depend on earlier answers');
+  if (control) return no(control);
+  if (llmCalls(loop.scope, parsed.text) + (split ? 1 : 0) > 1) return no('the loop body makes more than one LLM call; the later calls may depend on earlier answers');
   // A loop that waits for each answer lets work it scheduled run during that wait, between one item and
   // the next; the second pass waits for nothing, so that work would all run after the loop. (In a
   // concurrent fan-out, when such work runs depends on when each answer arrives, so the rewrite's order
   // is one the original could have had.)
   if (loop.sequential) {
     const scheduled = scheduledWork(loop.scope, facts);
-    if (scheduled) return refuse(scheduled);
+    if (scheduled) return no(scheduled);
   }
 
   // In a concurrent fan-out every item runs up to its call before any answer arrives; after the rewrite
@@ -412,17 +425,18 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
   if (loop.isCallback) {
     for (const s of loop.body.slice(0, Math.max(0, position))) {
       if (s.type === T.VariableDeclaration && s.kind === 'const' && s.declarations.every((d) => d.init && !facts.pureProblem(d.init))) continue;
-      return refuse(
+      return no(
         `the callback runs \`${facts.quote(s)}\` before the call; the original does that for every item as it starts, before any answer arrives, while the rewrite could do it only after the batch, item by item, so the order of what the program does would change; move it out of the callback or after the call to get a fix`,
       );
     }
   }
 
-  const moved = movedCode(loop, request, position, facts);
-  if (typeof moved === 'string') return refuse(moved);
-  const changed = changeProblem(loop, moved, call, callStart, holder, facts);
-  if (changed) return refuse(changed);
-  if (loop.itemsProblem) return refuse(loop.itemsProblem);
+  // The helper's request is built from the caller's arguments: both move before the loop.
+  const moved = split ? movedCode(loop, [...call.arguments, ...split.requestRoots], position, facts, split.fn) : movedCode(loop, [request], position, facts);
+  if (typeof moved === 'string') return no(moved);
+  const changed = changeProblem(loop, moved, [call, inner], callStart, holder, facts);
+  if (changed) return no(changed);
+  if (loop.itemsProblem) return no(loop.itemsProblem);
 
   const typescript = /\.[cm]?tsx?$/.test(file);
   const moduleKind = isModuleCommonJs(file, parsed.ast, text, style) ? 'cjs' : 'esm';
@@ -460,7 +474,8 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
   // request's failure: `get(i)` throws it at the item's place, after the items before it ran, as the
   // original did. (Refusing such requests would refuse nearly every one: any member access may throw.)
   // (An AI SDK call's options are built inside the deferred call, where a throw fails that call alone.)
-  const wrap = (!bridged && [request, ...moved.needed].some((n) => facts.mayThrow(n))) || loop.patterns.some((p) => p.type !== T.Identifier);
+  // (A split helper's request is built by a call, which may throw.)
+  const wrap = Boolean(split) || (!bridged && [request, ...moved.needed].some((n) => facts.mayThrow(n))) || loop.patterns.some((p) => p.type !== T.Identifier);
 
   // An AI SDK call imports the bridge, which imports the provider's helper beside it.
   const aiSdk = target.aiSdk
@@ -498,13 +513,14 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
   const requestSource = gateway && provider
     ? `${parsed.text.slice(request.range[0], gateway.node.range[0])}${provider.local}${gateway.make.method ? `.${gateway.make.method}` : ''}('${gateway.id}')${parsed.text.slice(gateway.node.range[1], request.range[1])}`
     : src(request);
-  const requestText = bridged ? `() => ${src(client)}(${dedent(requestSource)})` : dedent(requestSource);
+  const halves = split?.split({ request: fresh(`${split.name}Request`), answer: fresh(`${split.name}Answer`) }, src);
+  const requestText = halves ? dedent(halves.request) : bridged ? `() => ${src(client)}(${dedent(requestSource)})` : dedent(requestSource);
   const mapBody = moved.needed.length
     ? `{\n${moved.needed
         .sort((a, b) => a.range[0] - b.range[0])
         .map((d) => `${anchorIndent}  ${dedent(srcWithoutComments(d)).replace(/\n/g, '\n  ')}`)
         .join('\n')}\n${anchorIndent}  return ${requestText.replace(/\n/g, '\n  ')};\n${anchorIndent}}`
-    : request.type === T.ObjectExpression && !bridged
+    : request.type === T.ObjectExpression && !bridged && !halves
       ? `(${requestText})`
       : requestText;
   const build = `(${loop.mapParams(unused, forRequest)}) => ${mapBody}`;
@@ -518,7 +534,7 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
   }
 
   // `get` throws the error of a request that failed, where the call would have thrown it.
-  const resultAccess = `${results}.get(${indexName})`;
+  const resultAccess = halves ? halves.answer(`${results}.get(${indexName})`) : `${results}.get(${indexName})`;
   if (use.kind === 'declare') {
     edits.push({ range: [use.statement.range[0], use.statement.range[1]], newText: `${use.declKind} ${src(use.pattern)} = ${resultAccess};` });
   } else if (use.kind === 'assign') {
@@ -529,6 +545,7 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
   } else {
     edits.push({ range: [use.expression.range[0], use.expression.range[1]], newText: resultAccess });
   }
+  if (halves) edits.push(...halves.edits);
   edits.push(...importEdits(parsed.ast, parsed.text, moduleKind, provider ? [provider, ...planned] : planned, lastImport(parsed.ast)));
   return {
     ok: true,
@@ -778,9 +795,11 @@ interface Moved {
 }
 
 /** The request and the prelude values it needs, all pure; and what they read from outside the loop. */
-function movedCode(loop: Loop, request: Node, position: number, facts: FileFacts): Moved | string {
-  const impure = facts.pureProblem(request);
-  if (impure) return impureRequest(impure, facts);
+function movedCode(loop: Loop, requests: Node[], position: number, facts: FileFacts, helper?: Node): Moved | string {
+  for (const request of requests) {
+    const impure = facts.pureProblem(request);
+    if (impure) return impureRequest(impure, facts);
+  }
   // The rewrite evaluates the item's pattern twice, building the requests and again in the loop: its defaults must give the same value both times.
   const defaults = loop.patterns.flatMap(patternDefaults);
   for (const d of defaults) {
@@ -792,11 +811,13 @@ function movedCode(loop: Loop, request: Node, position: number, facts: FileFacts
   const itemBindings = new Set(loop.itemIds.map((id) => facts.bindingOf(id)));
   const prelude = new Set(loop.body.slice(0, Math.max(0, position)));
   const needed: TSESTree.VariableDeclaration[] = [];
-  const roots: Node[] = [request, ...defaults];
+  const roots: Node[] = [...requests, ...defaults];
   const reads: Moved['reads'] = [];
   for (let i = 0; i < roots.length; i++) {
     for (const ref of facts.freeReads(roots[i])) {
       const b = facts.bindingOf(ref)!;
+      // A split helper's parameters and consts are the caller's arguments, read where they are passed.
+      if (helper && within(b.scope, helper)) continue;
       // Declared outside the loop (a `var` in the body is declared in it, though its scope is the function's).
       const outside = !within(b.scope, loop.scope) && !(b.id && within(b.id, loop.scope));
       if (itemBindings.has(b) || b.kind === 'global' || b.kind === 'this' || outside) {
@@ -873,7 +894,7 @@ function impureRequest(problem: { at: Node; what: string }, facts: FileFacts): s
  * Something the moved code reads that changes while the loop runs (see the header). Items count only
  * in their own iteration before the call (an item's later changes cannot reach its request).
  */
-function changeProblem(loop: Loop, moved: Moved, call: Node, callStart: number, holder: FunctionLike | null, facts: FileFacts): string | null {
+function changeProblem(loop: Loop, moved: Moved, calls: Node[], callStart: number, holder: FunctionLike | null, facts: FileFacts): string | null {
   const itemBindings = new Set<Binding | undefined>(loop.itemIds.map((id) => facts.bindingOf(id)));
   for (const id of loop.itemIds) {
     const b = facts.bindingOf(id)!;
@@ -896,7 +917,7 @@ function changeProblem(loop: Loop, moved: Moved, call: Node, callStart: number, 
     for (const held of facts.heldValues(b, u.path)) note(held.binding, { path: held.path, ref: r.ref, role: r.role, computes: r.computes });
   }
   const reachable = reachableFunctions(loop.scope, facts);
-  const skip = new Set<Node>([call]);
+  const skip = new Set<Node>(calls);
   const inMoved = (ref: Node) => moved.roots.some((root) => within(ref, root));
   for (const [b, reads] of byBinding) {
     // A const holding a string, number or boolean cannot change at all.

@@ -34,6 +34,8 @@ test(`generated programs (seed ${SEED}, ${COUNT}): every rewrite Batchwise accep
   assert.ok(new Set(equivalent.map((o) => o.program.api)).size === 5, 'every API among the accepted');
   assert.ok(new Set(equivalent.map((o) => o.program.lang)).size === 3, 'TypeScript, CommonJS and ES modules among the accepted');
   assert.ok(equivalent.filter((o) => o.rejectionShown).length >= 8, 'the rejected request changed what originals printed');
+  const throughHelper = equivalent.filter((o) => o.program.features.includes('via-helper') && o.program.features.includes('strategy:loop-hoist'));
+  assert.ok(throughHelper.length >= 2, 'calls made in a helper the loop awaits, hoisted at the loop');
 });
 
 test('the checker catches a wrong rewrite: results handed to the wrong items are reported as different', async () => {

@@ -77,6 +77,11 @@ interface Ctx {
   summary: string[];
   /** Inside a function (so `return` means leaving main). */
   inFunction: boolean;
+  /**
+   * The call is made in a helper of the module the loop awaits (`await ask(prompt)`): declared and returned
+   * (`const res = await …; return res;`), or returned as `return await …`.
+   */
+  viaHelper: 'declare' | 'return' | null;
   /** An AI SDK program: the function it calls and the expression for the model. */
   ai: { fn: AiFn; model: string } | null;
 }
@@ -318,7 +323,15 @@ function body(c: Ctx): string[] {
 
   const prompt = '`' + promptParts.join(' ') + '`';
   const ai = c.ai;
-  const call = ai ? `await ${ai.fn}(${aiOptions(c, ai, prompt)})` : `await ${clientCall(c)}(${request(c, prompt)})`;
+  let call = ai ? `await ${ai.fn}(${aiOptions(c, ai, prompt)})` : `await ${clientCall(c)}(${request(c, c.viaHelper ? 'prompt' : prompt)})`;
+  if (c.viaHelper) {
+    f('via-helper');
+    const made = call.replace(/^await /, '');
+    c.helpers.add(
+      `async function ask(prompt${ts(c, ': string')}) {\n${c.viaHelper === 'declare' ? `  const res = await ${made};\n  return res;` : `  return await ${made};`}\n}`,
+    );
+    call = `await ask(${prompt})`;
+  }
   const answerOf = (res: string, destructured: boolean) => (ai ? aiTextOf(ai.fn, res, destructured) : textOf(c.api, res, destructured));
 
   // ---- the call and its result
@@ -496,6 +509,8 @@ export function generateProgram(seed: number, n: number, family: Family = 'offic
     rnd, lang, api, shape, concurrent, features: [`lang:${lang}`, `api:${api}`, `shape:${shape}`],
     id: 'doc.id', text: 'doc.text', item: 'doc', index: null, tags: 'doc.tags', growable: null,
     decls: new Set(), helpers: new Set(), summary: [], inFunction: !topLevel, ai: ai ? { fn: ai.fn, model: ai.model } : null,
+    // One official program in five makes its call in a helper, chosen by its number, as Gemini's are.
+    viaHelper: family === 'official' && n % 5 === 1 ? (n % 10 === 1 ? 'return' : 'declare') : null,
   };
   if (ai) c.features.push(...ai.features);
   if (topLevel) c.features.push('top-level');
