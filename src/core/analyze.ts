@@ -8,6 +8,8 @@ import { GraphMemos } from './classify/graph';
 import { LOW_VOLUME } from './classify/rules/calls';
 import { evidenceOf } from './classify/path';
 import type { TSESTree } from './parse/parse';
+import { BATCH_QUEUE } from './rewrite/batchQueue';
+import { RUNNER_MESSAGES } from './rewrite/queueRunner';
 
 /** Why a batchable call in a serverless function gets no rewrite. */
 function serverlessRefusal(platform: string): string {
@@ -15,6 +17,14 @@ function serverlessRefusal(platform: string): string {
     `the call runs in ${platform}, which the platform stops after minutes, while a batch takes up to 24 hours to finish: the rewritten code would be stopped before its results arrive. ` +
     "Submit the batch in one run and collect its results in a later one (keep the helper's state in lasting storage, not the function's disk)"
   );
+}
+
+/**
+ * Why a batch queue is not offered for a call made once per run: nothing is made beside it in that run,
+ * so every batch would hold one request, and the run would wait up to a day for it.
+ */
+function queueOfOne(c: Classification): string {
+  return c.volume ? RUNNER_MESSAGES.scheduledOnce(c.volume.source, c.volume.callsPerDay) : RUNNER_MESSAGES.programOnce(c.oncePerRun!);
 }
 
 /** Stages after classification, passed in so the pipeline can be assembled (and tested) piece by piece. */
@@ -182,6 +192,7 @@ export class Analyzer {
       try {
         const check = this.stages.fixCheck({ file, text, site: call.site, ast: this.project.get(file)?.ast, modules: this.modules });
         if ('refused' in check) fixRefusal = check.refused;
+        else if (check.strategy === BATCH_QUEUE && classification.oncePerRun) fixRefusal = queueOfOne(classification);
         else fix = check;
       } catch (err) {
         const reason = failureMessage(err);

@@ -92,6 +92,11 @@ export interface Classification {
   run?: RunVolume;
   /** The serverless platform a batchable path runs on ('a Vercel function'), which stops a run long before a batch ends. */
   runsIn?: string;
+  /**
+   * What makes the call once per run, in words, when every batch path is a run of a program or a
+   * schedule with no loop between its entry and the call: the call never has company for a batch.
+   */
+  oncePerRun?: string;
 }
 
 /**

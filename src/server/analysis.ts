@@ -3,7 +3,6 @@
 // An edit also re-decides the other open documents (a verdict depends on the callers), later.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding } from '../core/model';
-import { withEditorPolicy } from './fixPolicy';
 import { Located, Workspaces } from './workspaces';
 
 export interface DocumentFindings {
@@ -93,7 +92,7 @@ export class DocumentAnalyses {
     where.session.setOverlay(where.rel, text);
     const result = where.session.analyzeFiles([where.rel]);
     for (const e of result.errors) this.host.log('warn', `${e.file}: ${e.message}`);
-    const findings = result.findings.filter((f) => f.site.file === where.rel).map(withEditorPolicy);
+    const findings = result.findings.filter((f) => f.site.file === where.rel);
     const entry = { version: doc.version, findings, where, text };
     this.results.set(doc.uri, entry);
     return entry;

@@ -8,7 +8,6 @@ import { toJsonReport } from '../core/report/json';
 import { toMarkdown } from '../core/report/markdown';
 import { toCsv } from '../core/report/csv';
 import { reportMessage } from './reportRows';
-import { withEditorPolicy } from './fixPolicy';
 import { Folder, Located, pathToUri, uriToPath, Workspaces } from './workspaces';
 import type { ExportFormat, ReportResult, StatusDisplay, StatusParams } from './protocol';
 import { join } from 'node:path';
@@ -129,7 +128,7 @@ export class Reports {
         const result = await session.analyzeAllAsync(progress.isCancelled, (done, total) =>
           progress.report(`${folder.name}: ${done} of ${total} files`, Math.round(share * index + (share * done) / Math.max(1, total))),
         );
-        results.push({ folder, result: { ...result, findings: result.findings.map(withEditorPolicy) } });
+        results.push({ folder, result: result });
       }
       if (progress.isCancelled()) {
         // The status bar keeps the last figures it had.

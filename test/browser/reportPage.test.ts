@@ -10,7 +10,6 @@ import { WorkspaceSession } from '../../src/workspace/session';
 import { renderReportHtml } from '../../src/vscode/report/html';
 import { reportMessage } from '../../src/server/reportRows';
 import { formatUsd } from '../../src/core/report/format';
-import { withEditorPolicy } from '../../src/server/fixPolicy';
 import { savingsLenses } from '../../src/server/codeLens';
 import { CHROMIUM, CHROMIUM_ARGS, ensureDebianPackages } from '../support/system';
 
@@ -19,7 +18,6 @@ const ORIGIN = 'https://webview.test';
 const OUT = join(ROOT, 'test-output');
 
 const analysis = new WorkspaceSession(join(ROOT, 'examples'), DEFAULT_OPTIONS).analyzeAll();
-analysis.findings = analysis.findings.map(withEditorPolicy);
 // One hostile row: workspace text must come out as text, never as markup.
 const hostile: Finding = JSON.parse(JSON.stringify(analysis.findings[0]));
 hostile.site.file = 'src/<img src=x onerror="window.__pwned=1">.ts';
@@ -245,7 +243,7 @@ test('with usage reports the page shows the reconciliation and the volumes from 
   const reports = join(ROOT, 'test', 'fixtures', 'usage', 'reports');
   const files = ['openai-completions-1.json', 'openai-completions-2.json', 'anthropic-messages-1.json', 'anthropic-messages-2.json'].map((f) => join(reports, f));
   const calibrated = new WorkspaceSession(join(ROOT, 'examples'), DEFAULT_OPTIONS, { usage: files.map((path) => ({ path, name: path.split('/').pop()! })) }).analyzeAll();
-  const withUsage = reportMessage([{ name: 'examples', findings: calibrated.findings.map(withEditorPolicy), errors: calibrated.errors, usage: calibrated.usage }], '2026-12-01T00:00:00Z');
+  const withUsage = reportMessage([{ name: 'examples', findings: calibrated.findings, errors: calibrated.errors, usage: calibrated.usage }], '2026-12-01T00:00:00Z');
   await page.evaluate((m) => (globalThis as unknown as { postMessage(m: unknown, o: string): void }).postMessage(m, '*'), withUsage);
   await page.locator('#usage h2').waitFor();
   const u = calibrated.usage!;

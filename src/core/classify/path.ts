@@ -70,6 +70,8 @@ export interface Path {
   more?: number;
   /** The entry is a one-off script (a migration, a backfill, a seed), in words: its calls are counted per run, not per day. */
   oneOff?: string;
+  /** A timer on the path runs the code again and again (`setInterval(…)` at file:line): more than once per run. */
+  repeats?: string;
 }
 
 /** The path an entry makes: its effect is its rule's ('neutral' rules leave it open). */

@@ -3,7 +3,26 @@
 // schedule) or that it is a one-off script.
 import type { Classification } from '../model';
 import type { Path } from './path';
-import { cronRunsPerDay } from './rules/schedules';
+import { BIN_ENTRY, MAIN_MODULE, NPM_SCRIPT, SHEBANG_SCRIPT, TOP_LEVEL_AWAIT } from './rules/cli';
+import { CRON_SCHEDULE, cronRunsPerDay, SCHEDULED_WORKFLOW } from './rules/schedules';
+import { EXAMPLE_RUNNER, STANDALONE_SCRIPT } from './rules/scripts';
+
+/** Entries that start a run of a program or of a scheduled job: one run reaches each call on the path once, unless a loop repeats it. */
+const RUN_ENTRIES: ReadonlySet<string> = new Set(
+  [NPM_SCRIPT, BIN_ENTRY, SHEBANG_SCRIPT, MAIN_MODULE, TOP_LEVEL_AWAIT, STANDALONE_SCRIPT, EXAMPLE_RUNNER, CRON_SCHEDULE, SCHEDULED_WORKFLOW].map((r) => r.id),
+);
+
+/**
+ * A call every batch path reaches once per run: each path starts a program or a scheduled job and has
+ * no loop between its entry and the call (nor a timer that repeats it, a callback something else runs, or paths left out).
+ * Nothing else is made beside it in that run, so a queue gathering such calls could only send batches
+ * of one.
+ */
+export function oncePerRun(batch: readonly Path[]): Pick<Classification, 'oncePerRun'> {
+  const once = (p: Path) => !p.more && !p.runByUnknown && !p.repeats && p.loops.length === 0 && (RUN_ENTRIES.has(p.rule.id) || p.commandLine !== undefined || p.oneOff !== undefined);
+  if (batch.length === 0 || !batch.every(once)) return {};
+  return { oncePerRun: [...new Set(batch.map((p) => p.entry))].join('; ') };
+}
 
 export function runVolume(batch: readonly Path[]): Pick<Classification, 'run'> {
   // Paths that differ in their counts or their runs would need a figure for each: left assumed.

@@ -7,7 +7,7 @@ import { STREAMING_RESPONSE } from './rules/calls';
 import { EVAL_HARNESS } from './rules/evals';
 import { CALL_CHAIN, NO_ENTRY_POINT } from './rules/reach';
 import { scheduledVolume } from './rules/schedules';
-import { runVolume } from './runVolume';
+import { oncePerRun, runVolume } from './runVolume';
 
 const REACHED = CALL_CHAIN.messages;
 
@@ -55,7 +55,7 @@ export function verdictOf(site: CallSite, paths: readonly Path[]): Classificatio
     for (const p of batch) evidence.push(pathEvidence(p, REACHED.reachedOnly));
     for (const l of loops) evidence.push(plainEvidence(l));
     const platform = batch.find((p) => p.platform)?.platform;
-    return withMore({ verdict: 'batchable', confidence: 0.9, evidence, ...scheduledVolume(batch), ...runVolume(batch), ...(platform ? { runsIn: platform } : {}) });
+    return withMore({ verdict: 'batchable', confidence: 0.9, evidence, ...scheduledVolume(batch), ...runVolume(batch), ...oncePerRun(batch), ...(platform ? { runsIn: platform } : {}) });
   }
   if (batch.length > 0) {
     // A path Batchwise cannot place may be a person's request (a handler of a framework it does not

@@ -451,6 +451,7 @@ export class Walker implements WalkSteps {
   private unknownCallPaths(fi: SyntaxModel, file: string, call: CallNode, eventKey: string | undefined, depth: number, visiting: Set<Node>): Path[] {
     const callee = calleeName(call);
     const paths = this.walkFrom(file, call, depth + 1, visiting);
+    if (callee === 'setInterval') return paths.map((p) => ({ ...p, repeats: `\`setInterval(…)\` at ${file}:${call.loc.start.line}` }));
     if (callee && INLINE_CALLBACKS.has(callee)) return paths;
     // A project function that calls the function it is given in its own body (`runScript(main)`) runs it now, as part of the caller.
     if (this.callsArgumentNow(fi, file, call)) return paths;

@@ -49,6 +49,7 @@ test('audit --format json: the stable document for the example workspace', () =>
     'scripts/tag-notes.ts': 'batchable',
     'src/app/api/chat/route.ts': 'user-waiting',
     'src/jobs/digest-cron.ts': 'batchable',
+    'src/jobs/summarize-worker.ts': 'batchable',
     'src/lib/classify-ticket.ts': 'user-waiting',
     'src/server/express-app.ts': 'user-waiting',
   });
@@ -68,13 +69,18 @@ test('audit --format json: the stable document for the example workspace', () =>
   const cron = doc.findings.find((f: { file: string }) => f.file === 'src/jobs/digest-cron.ts');
   assert.equal(cron.estimate.callsPerDay, 1, "'0 6 * * *' runs once a day");
   assert.equal(cron.lowVolume, true);
+  // Once per run of the schedule, a batch queue would send batches of one; the worker with 50 jobs at once gets it.
+  assert.equal(cron.fix, null);
+  assert.match(cron.fixRefusal, /^no batch queue: the call is made once per run of the cron schedule/);
+  const worker = doc.findings.find((f: { file: string }) => f.file === 'src/jobs/summarize-worker.ts');
+  assert.deepEqual(worker.fix, { strategy: 'batch-queue', safe: false });
   // Totals agree with the rows: savings from batchable, non-low-volume rows.
   const expected = doc.findings
     .filter((f: { verdict: string; lowVolume: boolean }) => f.verdict === 'batchable' && !f.lowVolume)
     .reduce((a: number, f: { estimate: { monthlySavings: number } }) => a + f.estimate.monthlySavings, 0);
   assert.ok(Math.abs(doc.totals.monthlySavings - expected) < 0.02);
-  assert.equal(doc.totals.callSites, 8);
-  assert.equal(doc.totals.batchable, 5);
+  assert.equal(doc.totals.callSites, 9);
+  assert.equal(doc.totals.batchable, 6);
 });
 
 test('audit table: aligned, uncoloured when piped, totals at the end; --output writes a file', () => {
@@ -83,19 +89,19 @@ test('audit table: aligned, uncoloured when piped, totals at the end; --output w
   assert.ok(!res.stdout.includes('\u001b['), 'no ANSI colour when stdout is not a terminal');
   const lines = res.stdout.split('\n');
   assert.match(lines[0], /^LOCATION\s+PROVIDER\s+MODEL\s+VERDICT\s+VOLUME\s+NOW\/MO\s+WITH BATCH\s+SAVES\/MO$/);
-  const rowEnds = lines.slice(1, 9).map((l) => l.length);
+  const rowEnds = lines.slice(1, 10).map((l) => l.length);
   assert.equal(new Set(rowEnds).size, 1, 'money columns are right-aligned to one edge');
   // The money columns add up to the totals printed under them.
   // A per-run cell ('$0.09/run') is not in the monthly totals.
   const money = (s: string) => (s === '-' || s.endsWith('/run') ? 0 : Number(s.replace(/[$,<]/g, '')));
-  const cells = lines.slice(1, 9).map((l) => l.trim().split(/\s{2,}/));
+  const cells = lines.slice(1, 10).map((l) => l.trim().split(/\s{2,}/));
   const total = (label: string) => money(new RegExp(`${label}:\\s+(\\S+)`).exec(res.stdout)![1]);
   for (const [col, label] of [[5, 'Monthly cost now'], [6, 'Monthly cost with batch'], [7, 'Monthly savings']] as const) {
     const sum = cells.reduce((a, c) => a + money(c[col]), 0);
     assert.ok(Math.abs(sum - total(label)) <= 0.01 * cells.length, `${label}: rows add to ${sum}, total says ${total(label)}`);
   }
   // The 2-case eval makes 2 calls a run (low volume, per run); the backfill is a one-off, per run.
-  assert.match(res.stdout, /8 call sites: 5 batchable \(2 low volume\), 3 user-waiting, 0 unknown/);
+  assert.match(res.stdout, /9 call sites: 6 batchable \(2 low volume\), 3 user-waiting, 0 unknown/);
   assert.match(res.stdout, /evals\/run-evals\.ts:14 .* 2\/run code .*\/run$/m);
   assert.match(res.stdout, /scripts\/backfill-embeddings\.ts:14 .* 1,000\/run one-off .*\/run$/m);
   assert.match(res.stdout, /^Per run, not in the monthly figures: 2 call sites/m);

@@ -30,7 +30,7 @@ function copyExamples(): string {
 /** The loop hoist and the batch queue, each on a file of the example workspace. */
 const CASES = [
   { file: 'scripts/summarize-nightly.ts', call: 'openai.chat.completions.create(', strategy: 'loop-hoist' },
-  { file: 'src/jobs/digest-cron.ts', call: 'anthropic.messages.create(', strategy: 'batch-queue' },
+  { file: 'src/jobs/summarize-worker.ts', call: 'anthropic.messages.create(', strategy: 'batch-queue' },
 ];
 const EOLS: [string, LineEnding][] = [['CRLF', '\r\n'], ['CR', '\r']];
 
@@ -136,7 +136,7 @@ test('fix --write on a CRLF file with a byte order mark: every line CRLF, the ma
 
 test('fix --write on a CR-only file: applied (exit 0), CR-only throughout', () => {
   const dir = copyExamples();
-  const rel = 'src/jobs/digest-cron.ts';
+  const rel = 'src/jobs/summarize-worker.ts';
   const lf = readFileSync(join(dir, rel), 'utf8');
   writeFileSync(join(dir, rel), withLineEnding(lf, '\r'));
   const line = lf.split('\n').findIndex((l) => l.includes(CASES[1].call)) + 1;

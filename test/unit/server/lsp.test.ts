@@ -189,9 +189,9 @@ describe('batchwise lsp --stdio with a full-featured client', () => {
       display: { monthlySavings: string };
     };
     assert.equal(report.complete, true);
-    assert.equal(report.rows.length, 8);
-    assert.equal(report.totals.callSites, 8);
-    assert.equal(report.locations.length, 8);
+    assert.equal(report.rows.length, 9);
+    assert.equal(report.totals.callSites, 9);
+    assert.equal(report.locations.length, 9);
     assert.ok(report.totals.batchable >= 4);
     assert.match(report.display.monthlySavings, /^\$\d[\d,]*\.\d\d$/);
     const kinds = client.progress.filter((p) => p.token === token).map((p) => p.value.kind);
@@ -205,7 +205,7 @@ describe('batchwise lsp --stdio with a full-featured client', () => {
   test('batchwise/report without a token: the server creates its own progress', async () => {
     const before = client.createdProgressTokens.length;
     const report = (await client.connection.sendRequest('batchwise/report', { rescan: true })) as { rows: unknown[] };
-    assert.equal(report.rows.length, 8);
+    assert.equal(report.rows.length, 9);
     const created = client.createdProgressTokens.slice(before);
     assert.equal(created.length, 1);
     assert.deepEqual(client.progress.filter((p) => p.token === created[0]).map((p) => p.value.kind).at(-1), 'end');
@@ -214,7 +214,7 @@ describe('batchwise lsp --stdio with a full-featured client', () => {
   test('batchwise/exportReport: the last report as CSV', async () => {
     const result = (await client.connection.sendRequest('batchwise/exportReport', { format: 'csv' })) as { text: string };
     assert.match(result.text.split('\n')[0], /^file,line,column,provider,api,model,verdict/);
-    assert.equal(result.text.trim().split('\n').length, 1 + 8);
+    assert.equal(result.text.trim().split('\n').length, 1 + 9);
     assert.equal(await client.connection.sendRequest('batchwise/exportReport', { format: 'pdf' }), null);
   });
 

@@ -1,6 +1,6 @@
 // What the editor says about the example workspace's calls: the diagnostic's range and wording, the
-// CodeLens, the hover (rendered by a real CommonMark renderer, as editors do), and the editor's policy on
-// batch queues that could only send batches of one.
+// CodeLens, the hover (rendered by a real CommonMark renderer, as editors do), and why a batch queue that could
+// only send batches of one is not offered.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -14,7 +14,6 @@ import { calleeOffsets, toDiagnostic } from '../../../src/server/diagnostics';
 import { evidenceLine, hoverMarkdown, markdownText } from '../../../src/server/hover';
 import { savingsLenses } from '../../../src/server/codeLens';
 import { diagnosticMessage, lensTitle } from '../../../src/server/messages';
-import { withEditorPolicy } from '../../../src/server/fixPolicy';
 import { REPO_ROOT } from '../helpers';
 
 const session = new WorkspaceSession(join(REPO_ROOT, 'examples'), DEFAULT_OPTIONS);
@@ -128,16 +127,12 @@ test('markdownText keeps punctuation literal and web addresses whole', () => {
   assert.equal(evidenceLine({ message: 'reached from a.ts', file: 'a.ts', line: 3 }), 'reached from a.ts (a.ts:3)');
 });
 
-test('a batch queue on a call made once per cron run is withdrawn, and the hover says why', () => {
+test('a batch queue on a call made once per cron run is not offered, and the hover says why', () => {
   const cron = at('src/jobs/digest-cron.ts');
-  assert.equal(cron.fix?.strategy, 'batch-queue', 'the engine accepts the shape');
-  const shown: Finding = withEditorPolicy(cron);
-  assert.equal(shown.fix, null);
-  assert.match(shown.fixRefusal!, /^no batch queue: the call is made once per run of the cron schedule '0 6 \* \* \*' \(one call per run\), 1\/day, so the queue would send every request as a batch of one/);
-  assert.match(rendered(hoverMarkdown(shown, 1)).text, /No Quick Fix: no batch queue: the call is made once per run/);
-  // A loop hoist, or a queue with no schedule, is left as it is.
-  const loop = at('scripts/summarize-nightly.ts');
-  assert.equal(withEditorPolicy(loop), loop);
-  const unscheduled: Finding = { ...cron, classification: { ...cron.classification, volume: undefined } };
-  assert.equal(withEditorPolicy(unscheduled).fix?.strategy, 'batch-queue');
+  assert.equal(cron.classification.verdict, 'batchable');
+  assert.equal(cron.fix, null);
+  assert.match(cron.fixRefusal!, /^no batch queue: the call is made once per run of the cron schedule '0 6 \* \* \*' \(one call per run\), 1\/day, so the queue would send every request as a batch of one/);
+  assert.match(rendered(hoverMarkdown(cron, 1)).text, /No Quick Fix: no batch queue: the call is made once per run/);
+  // A loop in a script gets its loop hoist.
+  assert.equal(at('scripts/summarize-nightly.ts').fix?.strategy, 'loop-hoist');
 });
