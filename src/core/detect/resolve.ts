@@ -487,12 +487,24 @@ export class Resolver {
     return declared && target ? (objectTypeValue(target, declared) ?? this.typeOperatorAlias(target, declared)) : null;
   }
 
-  /** `type Client = ReturnType<typeof createClient>` (or `InstanceType<…>`, `typeof client`): the alias read as its operator. */
+  /** Type aliases being read through (typeOperatorAlias), so that `type A = B; type B = A` ends. */
+  private readonly aliasesRead = new Set<Node>();
+
+  /**
+   * `type Client = ReturnType<typeof createClient>` (or `InstanceType<…>`, `typeof client`): the alias read
+   * as its operator; `type OpenAIClient = OpenAI` (another name for a type, a union with null among
+   * them): the type it names.
+   */
   private typeOperatorAlias(file: string, decl: TSESTree.TSTypeAliasDeclaration | TSESTree.TSInterfaceDeclaration): Value | null {
-    if (decl.type !== T.TSTypeAliasDeclaration) return null;
+    if (decl.type !== T.TSTypeAliasDeclaration || decl.typeParameters || this.aliasesRead.has(decl)) return null;
     const t = decl.typeAnnotation;
-    const operator = t.type === T.TSTypeQuery || (t.type === T.TSTypeReference && t.typeName.type === T.Identifier && /^(ReturnType|InstanceType)$/.test(t.typeName.name));
-    return operator ? this.annotatedClient(file, t, decl) : null;
+    if (t.type !== T.TSTypeQuery && t.type !== T.TSTypeReference && t.type !== T.TSUnionType) return null;
+    this.aliasesRead.add(decl);
+    try {
+      return this.annotatedClient(file, t, decl);
+    } finally {
+      this.aliasesRead.delete(decl);
+    }
   }
 
   private readonly assignments = new Map<Node, Value | null>();
