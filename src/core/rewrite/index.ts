@@ -102,7 +102,7 @@ export function fixableStrategy(req: {
   packageFor?: (pkg: string) => SdkVersion | undefined;
 }): FixSummary | { refused: string } {
   // The same LF view planFix uses, so the audit offers exactly the fixes that can be planned (the AST's offsets are the file's).
-  const lf = inLfView(req.text, req.site);
+  const lf = inLfView(req.text, breaksOf(req.text).view, req.site);
   const { strategy, check } = choose(req.file, lf.text, lf.site, 'batchwise/openaiBatch.ts', lf.text === req.text ? req.ast : lfParse(req.file, lf.text), req.projectModuleStyle, req.modules);
   if (!check.ok) return { refused: check.reason };
   const sdk = req.sdkFor?.(check.plan.helperKind);
@@ -121,8 +121,8 @@ export function fixableStrategy(req: {
  * ending. Edits that would overlap or fall outside the text are a refusal, never an exception.
  */
 export function planFix(req: FixRequest): FixPlan {
-  const lf = inLfView(req.text, req.site);
-  const eol = lineEndingOf(req.text);
+  const { eol, view } = breaksOf(req.text);
+  const lf = inLfView(req.text, view, req.site);
   const plan = planFixOnLf({ ...req, text: lf.text, site: lf.site, ast: lf.text === req.text ? req.ast : lfParse(req.file, lf.text) }, eol);
   if (!plan.ok) return plan;
   const edits = plan.fix.edits.map((e) => ({ range: [lf.toOriginal(e.range[0]), lf.toOriginal(e.range[1])] as [number, number], newText: withLineEnding(e.newText, eol) }));
@@ -132,10 +132,11 @@ export function planFix(req: FixRequest): FixPlan {
 }
 
 /**
- * The last LF view made, and its parse: the audit checks every call of a file in turn, and a CRLF file
- * of 2,000 calls was converted and parsed again for each (minutes, not a second).
+ * The last text's line ending and LF view (null for an LF text), and the last parse: the audit checks
+ * every call of a file in turn, and a CRLF file of 2,000 calls was converted and parsed again for each
+ * (minutes, not a second); even an LF file's scan for '\r' costs a pass over the text per call.
  */
-let lastView: { text: string; view: ReturnType<typeof lfView> } | null = null;
+let lastBreaks: { text: string; eol: LineEnding; view: ReturnType<typeof lfView> | null } | null = null;
 let lastParse: { file: string; text: string; ast: TSESTree.Program | undefined } | null = null;
 
 function lfParse(file: string, text: string): TSESTree.Program | undefined {
@@ -146,11 +147,14 @@ function lfParse(file: string, text: string): TSESTree.Program | undefined {
   return lastParse.ast;
 }
 
+function breaksOf(text: string): { eol: LineEnding; view: ReturnType<typeof lfView> | null } {
+  if (lastBreaks?.text !== text) lastBreaks = { text, eol: lineEndingOf(text), view: text.includes('\r') ? lfView(text) : null };
+  return lastBreaks;
+}
+
 /** The text and site as strategies see them: '\n' breaks, the site's offsets moved to match. */
-function inLfView(text: string, site: CallSite) {
-  if (!text.includes('\r')) return { text, site, toOriginal: (o: number) => o };
-  if (lastView?.text !== text) lastView = { text, view: lfView(text) };
-  const view = lastView.view;
+function inLfView(text: string, view: ReturnType<typeof lfView> | null, site: CallSite) {
+  if (!view) return { text, site, toOriginal: (o: number) => o };
   return { text: view.text, site: { ...site, range: [view.toView(site.range[0]), view.toView(site.range[1])] as [number, number] }, toOriginal: view.toOriginal };
 }
 
