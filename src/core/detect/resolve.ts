@@ -710,6 +710,30 @@ export class Resolver {
    * A URL as far as it can be read: literal text, template parts and concatenations (holes as '…'),
    * constants followed across files, and the names of the environment variables it reads.
    */
+  /**
+   * A parameter of a function of this file that nothing outside it can call (`const httpsPost = (hostname,
+   * path, …) => https.request({ hostname, path, … })`): the URL part every call in the file passes there,
+   * when they all pass the same one. A function that is exported, or used other than by calling it, may
+   * be given anything.
+   */
+  private parameterUrl(fi: SyntaxModel, file: string, param: Binding, depth: number): { text: string; envVars: string[] } | null {
+    if (param.paramIndex === undefined || param.keys?.length !== 0 || !param.owner || param.param?.type !== T.Identifier) return null;
+    const holder = fi.parents.get(param.owner);
+    const nameId = param.owner.type === T.FunctionDeclaration ? param.owner.id : holder?.type === T.VariableDeclarator && holder.init === param.owner && holder.id.type === T.Identifier ? holder.id : null;
+    const fn = nameId ? fi.bindingOf(nameId) : undefined;
+    if (!fn || fn.exported || (fn.kind !== 'function' && fn.kind !== 'const')) return null;
+    let agreed: { text: string; envVars: string[] } | null = null;
+    for (const ref of fi.referencesOf(fn)) {
+      const call = fi.parents.get(ref);
+      if (call?.type !== T.CallExpression || call.callee !== ref) return null;
+      const arg = call.arguments[param.paramIndex];
+      const part = arg && arg.type !== T.SpreadElement ? this.urlText(file, arg, depth + 1) : null;
+      if (!part || (agreed && agreed.text !== part.text)) return null;
+      agreed ??= part;
+    }
+    return agreed;
+  }
+
   urlText(file: string, raw: Node, depth = 0): { text: string; envVars: string[] } | null {
     if (depth > 6) return null;
     const node = unwrap(raw, 'value');
@@ -763,7 +787,8 @@ export class Resolver {
         const fi = this.project.get(file);
         const binding = fi?.resolve(node);
         const init = binding && (binding.kind === 'const' || binding.kind === 'let' || binding.kind === 'var') && binding.keys?.length === 0 ? (binding.declarator as TSESTree.VariableDeclarator | undefined)?.init : null;
-        return init ? this.urlText(file, init, depth + 1) : null;
+        if (init) return this.urlText(file, init, depth + 1);
+        return binding?.kind === 'param' && fi ? this.parameterUrl(fi, file, binding, depth) : null;
       }
       case T.MemberExpression: {
         const v = this.evaluate(file, node);
