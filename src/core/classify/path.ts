@@ -70,7 +70,10 @@ export interface Path {
   more?: number;
   /** The entry is a one-off script (a migration, a backfill, a seed), in words: its calls are counted per run, not per day. */
   oneOff?: string;
-  /** A timer on the path runs the code again and again (`setInterval(…)` at file:line): more than once per run. */
+  /**
+   * What on the path may run the code more than once per run, though no loop shows it: a timer
+   * (`setInterval(…)` at file:line), or code Batchwise does not know that is handed the function.
+   */
   repeats?: string;
 }
 

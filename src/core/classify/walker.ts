@@ -470,7 +470,9 @@ export class Walker implements WalkSteps {
       if (deferred && p.effect === 'batchable') {
         return { ...p, effect: 'open' as const, rule: NO_ENTRY_POINT, line: call.loc.start.line, file, runByUnknown: true, entry: NO_ENTRY_POINT.messages.handedToUnknownLater(label, where, p.file, p.entry) };
       }
-      return p;
+      // Run as part of the caller, but by code Batchwise does not know, which may run it once per row of a
+      // dataset (`client.experiment.run(task, { datasetSlug })`): not known to run once.
+      return { ...p, repeats: p.repeats ?? `${label} at ${where}` };
     });
   }
 

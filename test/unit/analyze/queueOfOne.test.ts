@@ -53,3 +53,13 @@ test('a fan-out over items is no call made once per run: it keeps its loop hoist
   assert.equal(f.classification.oncePerRun, undefined);
   assert.equal(f.fix?.strategy, 'loop-hoist');
 });
+
+test('a task handed to code Batchwise does not know may run once per row: it keeps the batch queue', () => {
+  // As an experiment runner is given its task (`client.experiment.run(task, { datasetSlug })`).
+  const f = finding(
+    "  const task = async (q: string) => ask(q);\n  await (globalThis as any).experiments.run(task, { dataset: 'questions' });",
+  );
+  assert.equal(f.classification.verdict, 'batchable');
+  assert.equal(f.classification.oncePerRun, undefined);
+  assert.equal(f.fix?.strategy, 'batch-queue');
+});
