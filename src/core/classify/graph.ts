@@ -14,7 +14,7 @@ import { isTestFile } from './rules/calls';
 import { CALL_CHAIN, UNFOLLOWED_REFERENCE } from './rules/reach';
 import { isGraphileTaskList } from './rules/namedJobs';
 import { describeRef, escapeRegExp } from './rules/read';
-import { isValueReference } from './references';
+import { isValueReference, readsKeysOnly } from './references';
 import { classifyUse, commonJsExportName, exportNamesOf, isExported, optionCall, type Use } from './uses';
 
 /** The modules a Fastify plugin imports: fastify, fastify-plugin, @fastify/*. */
@@ -466,7 +466,7 @@ export class CallGraph {
       if (parent?.type === T.ExportDefaultDeclaration) return this.importedRefs(file, 'default', path.slice(i));
       const stored = parent?.type === T.Property && parent.value === self ? this.storedRefs(fi, file, parent, path.slice(i)) : null;
       if (stored) return stored;
-      if (!mentioned || (cur.type === T.Identifier && !isValueReference(fi, cur))) return [];
+      if (!mentioned || (cur.type === T.Identifier && !isValueReference(fi, cur)) || readsKeysOnly(fi, self)) return [];
       return [{ file, node: cur, unfollowed: UNFOLLOWED_REFERENCE.messages.handedOnWhole(describeRef(cur), `${file}:${cur.loc.start.line}`) }];
     }
     return [{ file, node: cur }];

@@ -361,11 +361,12 @@ export class Walker implements WalkSteps {
       case 'element':
         return this.values.elementPaths(use.file, use.node as TSESTree.ArrayExpression, depth + 1, visiting);
       case 'value': {
-        const fi = this.project.get(use.file)!;
-        return this.guarded(use.node, depth + 1, visiting, () => {
-          const next = classifyUse(fi, use.file, use.node);
-          return next ? this.usePaths(next, depth + 1, visiting) : [];
-        });
+        const next = classifyUse(this.project.get(use.file)!, use.file, use.node);
+        if (!next) return [];
+        // `const run = offline ? byRule : withModel`: the alias's walk is keyed on this same expression
+        // (its initialiser), so guarding it here too would cut that walk as a cycle.
+        if (next.kind === 'alias') return this.usePaths(next, depth + 1, visiting);
+        return this.guarded(use.node, depth + 1, visiting, () => this.usePaths(next, depth + 1, visiting));
       }
       case 'jsx': {
         const attr = use.node as TSESTree.JSXAttribute;
