@@ -18,6 +18,7 @@ import { limitPaths, Loop, MAX_PATHS, openPath, Path, pushAll, Span, toPath } fr
 import { UI_COMPONENT } from './rules/apps';
 import { excludedPath, isTestFile } from './rules/calls';
 import { cliCommandHandler, COMMAND_LINE_INPUT } from './rules/cli';
+import { isEvalTask } from './rules/evals';
 import { fileStreamEvent, loopAround } from './rules/data';
 import type { CallNode, Hooks, RuleContext } from './rules/hooks';
 import { graphqlField, LONG_RUNNING_SERVER } from './rules/httpServers';
@@ -189,7 +190,7 @@ export class Walker implements WalkSteps {
 
   private functionPathsUncached(file: string, fn: FunctionLike, depth: number, visiting: Set<Node>): Path[] {
     const fi = this.project.get(file)!;
-    if (isTestFile(file)) return [excludedPath(file)];
+    if (isTestFile(file) && !isEvalTask(fi, fn)) return [excludedPath(file)];
     const name = functionName(fi, fn);
     const withStep = (paths: Path[]) => (name ? paths.map((p) => ({ ...p, steps: [...p.steps, name] })) : paths);
     const q = { ...this.context(depth, visiting), fi, file, fn, name };
