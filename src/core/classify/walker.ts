@@ -12,6 +12,7 @@ import { visit, type Node } from '../parse/walk';
 import { CallGraph, GraphMemos } from './graph';
 import { bindingTarget, classifyUse, commonJsExportName, exportNamesOf, isExported, optionCall, type Use } from './uses';
 import { returningFunction, ValueWalk, type WalkSteps } from './values';
+import { constructedClass, ConstructorWalk } from './constructors';
 import { toolOf } from './tools';
 import { matchDiscordModule } from './rules/bots';
 import { limitPaths, Loop, MAX_PATHS, openPath, Path, pushAll, Span, toPath } from './path';
@@ -45,6 +46,8 @@ export class Walker implements WalkSteps {
   readonly graph: CallGraph;
   /** Functions kept in arrays, tools and agents, followed to where they run (values.ts). */
   private readonly values = new ValueWalk(this);
+  /** Constructors, followed to where their class is instantiated (constructors.ts). */
+  private readonly constructors = new ConstructorWalk(this);
   /** Steps taken for the call being classified. */
   private steps = 0;
   private readonly pathMemo = new Map<Node, Path[]>();
@@ -221,6 +224,10 @@ export class Walker implements WalkSteps {
     // Not exclusive: a processor kept in a registry may also be called by name.
     const traced: Path[] = [];
     for (const ask of this.hooks.functionPaths) pushAll(traced, ask(q) ?? []);
+
+    // A constructor runs where its class, or a subclass, is instantiated.
+    const cls = constructedClass(fi, fn);
+    if (cls) return withStep(this.constructors.instantiationPaths(file, cls, depth, visiting));
 
     // A handler built by a factory (`router.post('/x', makeHandler(deps))`) is used where the factory's result is.
     const factory = returningFunction(fi, self);
