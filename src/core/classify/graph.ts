@@ -80,8 +80,10 @@ export class CallGraph {
     const uses: Use[] = [];
     const parent = fi.parents.get(fn);
     const assignedToMember = parent?.type === T.AssignmentExpression && parent.right === fn && parent.left.type === T.MemberExpression && !commonJsExportName(fi, fn);
-    const isMethod = parent?.type === T.MethodDefinition || (parent?.type === T.Property && parent.value === fn) || assignedToMember;
-    const isClassMethod = parent?.type === T.MethodDefinition || assignedToMember;
+    // A class field holding a function (`ask = async (p) => …`) is called as a method is: `this.ask(p)`, `bot.ask(p)`.
+    const isField = parent?.type === T.PropertyDefinition && parent.value === fn;
+    const isMethod = parent?.type === T.MethodDefinition || (parent?.type === T.Property && parent.value === fn) || assignedToMember || isField;
+    const isClassMethod = parent?.type === T.MethodDefinition || assignedToMember || isField;
     // Without the import scan, importersOf fills unparsedImporters for this file; with it, marking the module
     // asked is enough (unparsedCandidates reads the scan), and importersNaming parses only the importers
     // that could name each export instead of every importer of the module.
