@@ -14,7 +14,7 @@ import { isTestFile } from './rules/calls';
 import { CALL_CHAIN, UNFOLLOWED_REFERENCE } from './rules/reach';
 import { isGraphileTaskList } from './rules/namedJobs';
 import { describeRef, escapeRegExp } from './rules/read';
-import { isValueReference } from './references';
+import { isValueReference, readsKeysOnly } from './references';
 import { classifyUse, commonJsExportName, exportNamesOf, isExported, optionCall, type Use } from './uses';
 
 /** The modules a Fastify plugin imports: fastify, fastify-plugin, @fastify/*. */
@@ -80,8 +80,10 @@ export class CallGraph {
     const uses: Use[] = [];
     const parent = fi.parents.get(fn);
     const assignedToMember = parent?.type === T.AssignmentExpression && parent.right === fn && parent.left.type === T.MemberExpression && !commonJsExportName(fi, fn);
-    const isMethod = parent?.type === T.MethodDefinition || (parent?.type === T.Property && parent.value === fn) || assignedToMember;
-    const isClassMethod = parent?.type === T.MethodDefinition || assignedToMember;
+    // A class field holding a function (`ask = async (p) => …`) is called as a method is: `this.ask(p)`, `bot.ask(p)`.
+    const isField = parent?.type === T.PropertyDefinition && parent.value === fn;
+    const isMethod = parent?.type === T.MethodDefinition || (parent?.type === T.Property && parent.value === fn) || assignedToMember || isField;
+    const isClassMethod = parent?.type === T.MethodDefinition || assignedToMember || isField;
     // Without the import scan, importersOf fills unparsedImporters for this file; with it, marking the module
     // asked is enough (unparsedCandidates reads the scan), and importersNaming parses only the importers
     // that could name each export instead of every importer of the module.
@@ -466,7 +468,7 @@ export class CallGraph {
       if (parent?.type === T.ExportDefaultDeclaration) return this.importedRefs(file, 'default', path.slice(i));
       const stored = parent?.type === T.Property && parent.value === self ? this.storedRefs(fi, file, parent, path.slice(i)) : null;
       if (stored) return stored;
-      if (!mentioned || (cur.type === T.Identifier && !isValueReference(fi, cur))) return [];
+      if (!mentioned || (cur.type === T.Identifier && !isValueReference(fi, cur)) || readsKeysOnly(fi, self)) return [];
       return [{ file, node: cur, unfollowed: UNFOLLOWED_REFERENCE.messages.handedOnWhole(describeRef(cur), `${file}:${cur.loc.start.line}`) }];
     }
     return [{ file, node: cur }];

@@ -65,3 +65,25 @@ export function isValueReference(fi: SyntaxModel, id: TSESTree.Identifier): bool
       return !TYPE_POSITIONS.has(parent.type);
   }
 }
+
+/**
+ * Does the code at `node` read only the keys of the object it stands for, never a value under them:
+ * `Object.keys(handlers)`, `name in handlers`, `Object.hasOwn(handlers, name)`,
+ * `handlers.hasOwnProperty(name)`? A function kept in the object is not used there (a dispatch
+ * that picks a key this way then reads `handlers[key]`, which is followed on its own).
+ */
+export function readsKeysOnly(fi: SyntaxModel, node: TSESTree.Node): boolean {
+  const parent = fi.parents.get(node);
+  if (parent?.type === T.BinaryExpression) return parent.operator === 'in' && parent.right === node;
+  if (parent?.type === T.MemberExpression && parent.object === node && !parent.computed && parent.property.type === T.Identifier && parent.property.name === 'hasOwnProperty') {
+    const call = fi.parents.get(parent);
+    return call?.type === T.CallExpression && call.callee === parent;
+  }
+  if (parent?.type !== T.CallExpression || parent.arguments[0] !== node) return false;
+  const callee = parent.callee;
+  if (callee.type !== T.MemberExpression || callee.computed || callee.object.type !== T.Identifier || callee.object.name !== 'Object' || callee.property.type !== T.Identifier) return false;
+  return KEY_READS.has(callee.property.name);
+}
+
+/** The `Object` functions that read an object's keys, not its values. */
+const KEY_READS = new Set(['keys', 'hasOwn', 'getOwnPropertyNames']);

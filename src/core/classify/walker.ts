@@ -12,12 +12,14 @@ import { visit, type Node } from '../parse/walk';
 import { CallGraph, GraphMemos } from './graph';
 import { bindingTarget, classifyUse, commonJsExportName, exportNamesOf, isExported, optionCall, type Use } from './uses';
 import { returningFunction, ValueWalk, type WalkSteps } from './values';
+import { constructedClass, ConstructorWalk } from './constructors';
 import { toolOf } from './tools';
 import { matchDiscordModule } from './rules/bots';
 import { limitPaths, Loop, MAX_PATHS, openPath, Path, pushAll, Span, toPath } from './path';
 import { UI_COMPONENT } from './rules/apps';
 import { excludedPath, isTestFile } from './rules/calls';
 import { cliCommandHandler, COMMAND_LINE_INPUT } from './rules/cli';
+import { isEvalTask } from './rules/evals';
 import { fileStreamEvent, loopAround } from './rules/data';
 import type { CallNode, Hooks, RuleContext } from './rules/hooks';
 import { graphqlField, LONG_RUNNING_SERVER } from './rules/httpServers';
@@ -44,6 +46,8 @@ export class Walker implements WalkSteps {
   readonly graph: CallGraph;
   /** Functions kept in arrays, tools and agents, followed to where they run (values.ts). */
   private readonly values = new ValueWalk(this);
+  /** Constructors, followed to where their class is instantiated (constructors.ts). */
+  private readonly constructors = new ConstructorWalk(this);
   /** Steps taken for the call being classified. */
   private steps = 0;
   private readonly pathMemo = new Map<Node, Path[]>();
@@ -189,7 +193,7 @@ export class Walker implements WalkSteps {
 
   private functionPathsUncached(file: string, fn: FunctionLike, depth: number, visiting: Set<Node>): Path[] {
     const fi = this.project.get(file)!;
-    if (isTestFile(file)) return [excludedPath(file)];
+    if (isTestFile(file) && !isEvalTask(fi, fn)) return [excludedPath(file)];
     const name = functionName(fi, fn);
     const withStep = (paths: Path[]) => (name ? paths.map((p) => ({ ...p, steps: [...p.steps, name] })) : paths);
     const q = { ...this.context(depth, visiting), fi, file, fn, name };
@@ -220,6 +224,10 @@ export class Walker implements WalkSteps {
     // Not exclusive: a processor kept in a registry may also be called by name.
     const traced: Path[] = [];
     for (const ask of this.hooks.functionPaths) pushAll(traced, ask(q) ?? []);
+
+    // A constructor runs where its class, or a subclass, is instantiated.
+    const cls = constructedClass(fi, fn);
+    if (cls) return withStep(this.constructors.instantiationPaths(file, cls, depth, visiting));
 
     // A handler built by a factory (`router.post('/x', makeHandler(deps))`) is used where the factory's result is.
     const factory = returningFunction(fi, self);
@@ -361,11 +369,12 @@ export class Walker implements WalkSteps {
       case 'element':
         return this.values.elementPaths(use.file, use.node as TSESTree.ArrayExpression, depth + 1, visiting);
       case 'value': {
-        const fi = this.project.get(use.file)!;
-        return this.guarded(use.node, depth + 1, visiting, () => {
-          const next = classifyUse(fi, use.file, use.node);
-          return next ? this.usePaths(next, depth + 1, visiting) : [];
-        });
+        const next = classifyUse(this.project.get(use.file)!, use.file, use.node);
+        if (!next) return [];
+        // `const run = offline ? byRule : withModel`: the alias's walk is keyed on this same expression
+        // (its initialiser), so guarding it here too would cut that walk as a cycle.
+        if (next.kind === 'alias') return this.usePaths(next, depth + 1, visiting);
+        return this.guarded(use.node, depth + 1, visiting, () => this.usePaths(next, depth + 1, visiting));
       }
       case 'jsx': {
         const attr = use.node as TSESTree.JSXAttribute;

@@ -1,8 +1,8 @@
 // Evals: files under evals/ or named *.eval.*, code a promptfoo config runs, and the tasks evalite,
-// braintrust, vitest-evals, viteval and VoltAgent experiments run once per case, and the module-level
-// code of a file that defines such an eval.
+// braintrust (its Eval and its node:test suites), vitest-evals, viteval and VoltAgent experiments run
+// once per case, and the module-level code of a file that defines such an eval.
 import { parse as parseYaml } from 'yaml';
-import { AST_NODE_TYPES as T } from '../../parse/parse';
+import { AST_NODE_TYPES as T, TSESTree } from '../../parse/parse';
 import type { ProjectIndex } from '../../project';
 import { Path, toPath } from '../path';
 import type { CallNode, CallQuestion, FunctionQuestion, ModuleQuestion } from './hooks';
@@ -91,9 +91,43 @@ const EVAL_RUNNERS: readonly { source: string; name: string; member?: string }[]
   { source: '@voltagent/evals', name: 'createExperiment' },
 ];
 
+/**
+ * Eval suites a test runner runs: `suite.eval(case, task)`, `suite` made by the maker imported under
+ * `name`, runs the task once per case. From the package, or from the package's own source (its
+ * examples import the maker by a relative path).
+ */
+const EVAL_SUITES: readonly { source: string; name: string; method: string }[] = [
+  // braintrust's node:test wrapper: test('x', suite.eval({ input, scorers }, task)) in a *.test.ts file.
+  { source: 'braintrust', name: 'initNodeTestSuite', method: 'eval' },
+];
+
+/** `suite.eval(…)` when `suite` is made by an eval suite maker (EVAL_SUITES); the call's text, else null. */
+function evalSuiteCall(fi: CallQuestion['fi'], call: TSESTree.CallExpression): string | null {
+  const callee = call.callee;
+  if (callee.type !== T.MemberExpression || callee.computed || callee.property.type !== T.Identifier || callee.object.type !== T.Identifier) return null;
+  const method = callee.property.name;
+  const made = fi.resolve(callee.object)?.declarator?.init;
+  if (made?.type !== T.CallExpression || made.callee.type !== T.Identifier) return null;
+  const maker = fi.resolve(made.callee)?.import;
+  const known = maker && EVAL_SUITES.some((s) => s.name === maker.imported && s.method === method && (maker.source === s.source || maker.source.startsWith('.')));
+  return known ? `${callee.object.name}.${method}(…)` : null;
+}
+
+/**
+ * Whether `fn` is a task handed to an eval runner's entry call or an eval suite's case: eval work even
+ * in a test file (a suite run by `node --test` is an eval, not a unit test of the code).
+ */
+export function isEvalTask(fi: CallQuestion['fi'], fn: TSESTree.Node): boolean {
+  const self = fi.outermost(fn);
+  const call = fi.parents.get(self);
+  return call?.type === T.CallExpression && call.arguments.includes(self as never) && evalRunnerCall(fi, call) !== null;
+}
+
 /** The entry call's text (`evalite.each(…)(…)`) when `call` is an eval runner's entry call, else null. */
 function evalRunnerCall(fi: CallQuestion['fi'], call: CallNode): string | null {
   if (call.type !== T.CallExpression) return null;
+  const suite = evalSuiteCall(fi, call);
+  if (suite) return suite;
   let callee = call.callee;
   let member: string | undefined;
   // `evalite.each([...])('name', opts)`: the call of what `evalite.each(…)` returns.

@@ -33,6 +33,7 @@ export const NO_ENTRY_POINT = defineRule({
       'If nobody waits for this call, declare it with `// batchwise: batch`; if a person does, with `// batchwise: user-waiting`',
     exportedUncalled: (label: string, file: string) => `${label} is exported from ${file} but nothing in the workspace calls it`,
     uncalled: (label: string, file: string) => `${label} in ${file} is not called anywhere Batchwise can see`,
+    neverConstructed: (label: string, file: string) => `the class ${label} in ${file} is not instantiated (\`new\`) anywhere Batchwise can see`,
     someOpen: (count: number, file: string, line: number) =>
       `batchable only if nobody waits on any path, and ${count === 1 ? 'one path' : `${count} paths`} (the first from ${file}:${line}) end${count === 1 ? 's' : ''} where Batchwise cannot tell who waits. ` +
       'If nobody waits there either, declare the call with `// batchwise: batch`; if a person does, with `// batchwise: user-waiting`',
