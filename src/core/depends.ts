@@ -1,65 +1,105 @@
 // What a memoised computation read, so that a memo kept across analyses (an editor's session, one
 // analysis per edit) forgets an entry exactly when something it read has changed.
 //   deps.read(key)                 – the project index reads a file (key: its path) or a whole-workspace list ('*…')
-//   deps.track(compute)            – runs a computation; returns its value and every key it read, nested ones included
-//   new KeptMemo<K, V>(deps)       – a memo whose entries carry their keys: a hit counts them as read again
+//   deps.track(compute)            – runs a computation; returns its value and what it read, nested computations included
+//   new KeptMemo<K, V>(deps)       – a memo whose entries carry what they read: a hit counts it as read again
 //   memo.forget(key)               – drops the entries that read `key`
-// Keys of whole-workspace lists, read by whoever asks for the list (a file's specifiers, a text test's passes):
+// What was read is a set of bits, one per key (a session reads a few thousand files): an entry that
+// read 500 files costs 500 bits, and a hit adds them to the computation around it word by word.
+
+/** Keys of whole-workspace lists, read by whoever asks for the list (the importers by specifier, a text test's files). */
 export const IMPORT_LISTS = '*imports';
 export const TEXT_TEST_LISTS = '*passing';
 
+/** What a computation read: bit i is the key numbered i. */
+export type Reads = Uint32Array;
+
+const NOTHING: Reads = new Uint32Array(0);
+
 export class Dependencies {
   /** The computations open now, innermost last: each collects what it reads. */
-  private readonly frames: Set<string>[] = [];
+  private readonly frames: Uint32Array[] = [];
+  private readonly ids = new Map<string, number>();
 
   /** Off (a single analysis, whose memos die with it): nothing is collected, `track` only runs. */
   constructor(readonly enabled = true) {}
 
   read(key: string): void {
-    const top = this.frames[this.frames.length - 1];
-    if (top) top.add(key);
+    if (this.frames.length === 0) return;
+    let id = this.ids.get(key);
+    if (id === undefined) this.ids.set(key, (id = this.ids.size));
+    const word = id >>> 5;
+    let top = this.frames[this.frames.length - 1];
+    if (word >= top.length) top = this.grown(word + 1);
+    top[word] |= 1 << (id & 31);
   }
 
-  /** A memo hit: what the kept entry read counts as read by the computations open now. */
-  readAll(keys: Iterable<string>): void {
-    const top = this.frames[this.frames.length - 1];
-    if (top) for (const k of keys) top.add(k);
+  /** A memo hit: what the kept entry read counts as read by the computation open now. */
+  readAll(reads: Reads): void {
+    if (this.frames.length === 0 || reads.length === 0) return;
+    let top = this.frames[this.frames.length - 1];
+    if (reads.length > top.length) top = this.grown(reads.length);
+    for (let i = 0; i < reads.length; i++) top[i] |= reads[i];
   }
 
-  /** Runs `compute`, collecting what it reads; the keys count as read by the computation around it too. */
-  track<V>(compute: () => V): { value: V; keys: Set<string> } {
-    const keys = new Set<string>();
-    if (!this.enabled) return { value: compute(), keys };
-    this.frames.push(keys);
+  /** The innermost frame, made at least `words` long. */
+  private grown(words: number): Uint32Array {
+    const old = this.frames[this.frames.length - 1];
+    const top = new Uint32Array(Math.max(words, (this.ids.size >>> 5) + 1));
+    top.set(old);
+    this.frames[this.frames.length - 1] = top;
+    return top;
+  }
+
+  /** Runs `compute`, collecting what it reads; that counts as read by the computation around it too. */
+  track<V>(compute: () => V): { value: V; reads: Reads } {
+    if (!this.enabled) return { value: compute(), reads: NOTHING };
+    this.frames.push(new Uint32Array((this.ids.size >>> 5) + 1));
+    let reads = NOTHING;
     try {
-      return { value: compute(), keys };
+      return { value: compute(), reads: (reads = trimmed(this.frames[this.frames.length - 1])) };
     } finally {
-      this.frames.pop();
-      this.readAll(keys);
+      const frame = this.frames.pop()!;
+      this.readAll(reads === NOTHING ? trimmed(frame) : reads);
     }
+  }
+
+  /** Whether `reads` holds `key` (false for a key never read). */
+  holds(reads: Reads, key: string): boolean {
+    const id = this.ids.get(key);
+    if (id === undefined) return false;
+    const word = id >>> 5;
+    return word < reads.length && (reads[word] & (1 << (id & 31))) !== 0;
   }
 }
 
-/**
- * A memo kept across analyses. Each entry holds the keys its computation read; an edit forgets the
- * entries that read the edited file. Entries whose values hold syntax nodes must also go when the
- * models are dropped (`clear`): a model parsed again has other nodes.
- */
+/** The set without its trailing empty words. */
+function trimmed(bits: Uint32Array): Reads {
+  let end = bits.length;
+  while (end > 0 && bits[end - 1] === 0) end--;
+  return end === 0 ? NOTHING : end === bits.length ? bits : bits.slice(0, end);
+}
+
 /** For analyses whose memos are not kept beyond them. */
 export const UNTRACKED = new Dependencies(false);
 
+/**
+ * A memo whose entries carry what their computation read. Kept across analyses, an edit forgets the
+ * entries that read the edited file; one for a single analysis still counts a hit's reads as read by
+ * the computation that hit it, so that a kept memo computed around it knows them. Entries whose values
+ * hold syntax nodes must also go when the models are dropped (`clear`): a model parsed again has other
+ * nodes.
+ */
 export class KeptMemo<K, V> {
-  private readonly entries = new Map<K, { value: V; keys: readonly string[] }>();
-  /** By key read: the entries that read it (may name entries already gone). */
-  private readonly readers = new Map<string, Set<K>>();
+  private readonly entries = new Map<K, { value: V; reads: Reads }>();
 
   constructor(private readonly deps: Dependencies) {}
 
-  /** The kept value, its keys counted as read; undefined when there is none. */
+  /** The kept value, what it read counted as read; undefined when there is none. */
   get(key: K): V | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
-    this.deps.readAll(entry.keys);
+    this.deps.readAll(entry.reads);
     return entry.value;
   }
 
@@ -71,35 +111,43 @@ export class KeptMemo<K, V> {
   compute(key: K, compute: () => V): V {
     const kept = this.get(key);
     if (kept !== undefined) return kept;
-    const { value, keys } = this.deps.track(compute);
-    this.keep(key, value, keys);
+    const { value, reads } = this.deps.track(compute);
+    this.keep(key, value, reads);
     return value;
   }
 
-  keep(key: K, value: V, keys: Iterable<string>): void {
-    const list = [...keys];
-    this.entries.set(key, { value, keys: list });
-    for (const k of list) {
-      let readers = this.readers.get(k);
-      if (!readers) this.readers.set(k, (readers = new Set()));
-      readers.add(key);
-    }
+  keep(key: K, value: V, reads: Reads = NOTHING): void {
+    this.entries.set(key, { value, reads });
+  }
+
+  delete(key: K): void {
+    this.entries.delete(key);
   }
 
   /** Forgets the entries that read `key`. */
   forget(key: string): void {
-    const readers = this.readers.get(key);
-    if (!readers) return;
-    this.readers.delete(key);
-    for (const k of readers) this.entries.delete(k);
+    for (const [k, entry] of this.entries) if (this.deps.holds(entry.reads, key)) this.entries.delete(k);
   }
 
   clear(): void {
     this.entries.clear();
-    this.readers.clear();
   }
 
   get size(): number {
     return this.entries.size;
   }
+}
+
+/**
+ * A memo for each analysis, found by its project index (a rule's memo of what it read across the
+ * workspace): its hits count what their computation read, so that a kept memo whose computation hit
+ * it knows what it depends on.
+ */
+export function memoPerAnalysis<K, V>(): (project: { readonly deps: Dependencies }) => KeptMemo<K, V> {
+  const memos = new WeakMap<object, KeptMemo<K, V>>();
+  return (project) => {
+    let memo = memos.get(project);
+    if (!memo) memos.set(project, (memo = new KeptMemo(project.deps)));
+    return memo;
+  };
 }

@@ -64,12 +64,15 @@ export class KeptGraph {
   /** By module and export name: importersNaming's importers. */
   readonly importersNaming: KeptMemo<string, string[]>;
   readonly naming: KeptMemo<string, string[]>;
+  /** By module, function name, export names and whether it is a method: the unparsed files that may call it. */
+  readonly unparsed: KeptMemo<string, { file: string; name: string }[]>;
 
   constructor(readonly deps: Dependencies = UNTRACKED) {
     this.transitive = new KeptMemo(deps);
     this.importers = new KeptMemo(deps);
     this.importersNaming = new KeptMemo(deps);
     this.naming = new KeptMemo(deps);
+    this.unparsed = new KeptMemo(deps);
   }
 
   textTest(test: RegExp): KeptMemo<string, boolean> {
@@ -80,11 +83,11 @@ export class KeptGraph {
 
   /** The entries that read `key` (a file, or a whole-workspace list) go. */
   forget(key: string): void {
-    for (const memo of [...this.textTests.values(), this.transitive, this.importers, this.importersNaming, this.naming]) memo.forget(key);
+    for (const memo of [...this.textTests.values(), this.transitive, this.importers, this.importersNaming, this.naming, this.unparsed]) memo.forget(key);
   }
 
   clear(): void {
-    for (const memo of [...this.textTests.values(), this.transitive, this.importers, this.importersNaming, this.naming]) memo.clear();
+    for (const memo of [...this.textTests.values(), this.transitive, this.importers, this.importersNaming, this.naming, this.unparsed]) memo.clear();
   }
 }
 
@@ -292,19 +295,27 @@ export class CallGraph {
 
   private unparsedUses(file: string, name: string | null, exportNames: string[], isMethod: boolean): Use[] {
     const fi = this.project.get(file)!;
+    const key = `${file}\n${name}\n${exportNames.join(',')}\n${isMethod}`;
+    // By file name, without the module's own tree: kept across an edit of the module itself.
+    const found = this.memos.kept.unparsed.compute(key, () => this.unparsedMentions(file, name, exportNames, isMethod));
+    return found.map((u) => ({ kind: 'unparsed', file: u.file, node: fi.ast, name: u.name }));
+  }
+
+  /** The files that may import `file`, name the function and do not parse, with the name they spell. */
+  private unparsedMentions(file: string, name: string | null, exportNames: string[], isMethod: boolean): { file: string; name: string }[] {
     const names = [...new Set([name, ...exportNames].filter((n): n is string => n !== null && n !== 'default'))];
     // Only files that could import the module (or, for a method, a barrel re-exporting it) count.
     const modules = isMethod ? [file].concat(this.reachingImporters(file).filter((f) => this.reExportsAny(f))) : [file];
     const candidates = new Set(modules.flatMap((m) => this.unparsedCandidates(m)));
-    const uses: Use[] = [];
+    const found: { file: string; name: string }[] = [];
     for (const f of candidates) {
       if (f === file || isTestFile(f)) continue;
       const text = this.project.text(f) ?? '';
       const mentioned = names.find((n) => new RegExp(`\\b${escapeRegExp(n)}\\b`).test(text)) ?? (exportNames.includes('default') && !isMethod ? 'the default export' : undefined);
       // The parse last: only a file that names the function is parsed to see whether it fails.
-      if (mentioned && this.project.parseFailure(f)) uses.push({ kind: 'unparsed', file: f, node: fi.ast, name: mentioned });
+      if (mentioned && this.project.parseFailure(f)) found.push({ file: f, name: mentioned });
     }
-    return uses;
+    return found;
   }
 
   /**

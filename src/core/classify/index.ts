@@ -19,6 +19,7 @@ import { dependenceOf, importedAgentRun, type Dependence } from './dependence';
 import { verdictOf } from './verdict';
 import { Walker } from './walker';
 import type { GraphMemos } from './graph';
+import type { KeptMemo } from '../depends';
 
 export { isTestFile } from './rules/calls';
 export { ruleById, RULES } from './rules';
@@ -34,8 +35,10 @@ export class Classifier {
     private readonly llmCallsIn: (file: string) => readonly TSESTree.CallExpression[] = () => [],
     /** What the call graph learned earlier, by file name (kept when the syntax models are dropped). */
     memos?: GraphMemos,
+    /** The walk's paths by function, when a session keeps them across analyses. */
+    paths?: KeptMemo<Node, Path[]>,
   ) {
-    this.walker = new Walker(project, resolver, HOOKS, llmCallsIn, memos);
+    this.walker = new Walker(project, resolver, HOOKS, llmCallsIn, memos, paths);
   }
 
   /** `fileCalls`: every LLM call detected in the site's file, whose answers may flow into this one's request. */

@@ -7,6 +7,7 @@ import type { ProjectIndex } from '../../project';
 import { Path, toPath } from '../path';
 import type { CallNode, CallQuestion, FunctionQuestion, ModuleQuestion } from './hooks';
 import { defineRule, entry, EntryMatch } from './rule';
+import { memoPerAnalysis } from '../../depends';
 
 export const EVAL_HARNESS = defineRule({
   id: 'eval-harness',
@@ -53,15 +54,10 @@ export function readPromptfooFiles(files: readonly string[], read: (p: string) =
   return out;
 }
 
-const promptfooByProject = new WeakMap<ProjectIndex, Set<string>>();
+const promptfooByProject = memoPerAnalysis<'', Set<string>>();
 
 function promptfooFiles(project: ProjectIndex): Set<string> {
-  let found = promptfooByProject.get(project);
-  if (!found) {
-    found = readPromptfooFiles(project.source.configFiles ?? [], (p) => project.configText(p), (from, spec) => project.resolveImport(from, spec));
-    promptfooByProject.set(project, found);
-  }
-  return found;
+  return promptfooByProject(project).compute('', () => readPromptfooFiles(project.source.configFiles ?? [], (p) => project.configText(p), (from, spec) => project.resolveImport(from, spec)));
 }
 
 /** Module-level code of an eval file. */
