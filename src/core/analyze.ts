@@ -4,9 +4,7 @@ import { failureMessage, ModuleLookup, ParseCache, ProjectIndex, ProjectIndexOpt
 import { Resolver } from './detect/resolve';
 import { detectInFile, mayContainCalls, mentionsSdk, mocksProviderCalls, DetectedCall } from './detect/detect';
 import { Classifier, isTestFile } from './classify';
-import { GraphMemos } from './classify/graph';
-import type { KeptMemos } from './kept';
-import { KeptMemo } from './depends';
+import { GraphMemos, KeptGraph } from './classify/graph';
 import { LOW_VOLUME } from './classify/rules/calls';
 import { evidenceOf } from './classify/path';
 import type { TSESTree } from './parse/parse';
@@ -45,18 +43,17 @@ export class Analyzer {
     parseCache?: ParseCache,
     projectOptions?: ProjectIndexOptions,
     /** Memos an editor's session keeps across its analyses, each entry with what it read (depends.ts). */
-    private readonly kept?: KeptMemos,
+    kept?: KeptGraph,
   ) {
     this.project = new ProjectIndex(source, parseCache, { prefilter: mayContainCalls, ...projectOptions, deps: kept?.deps });
-    this.graphMemos = new GraphMemos(kept?.graph);
-    this.detected = new KeptMemo(this.project.deps);
+    this.graphMemos = new GraphMemos(kept);
     this.startFresh();
   }
 
   /** A resolver and a classifier with empty memos (the call graph's memos by file name stay). */
   private startFresh(): void {
-    this.resolver = new Resolver(this.project, this.kept?.resolver);
-    this.classifier = new Classifier(this.project, this.resolver, (file) => this.llmCallsIn(file), this.graphMemos, this.kept?.paths);
+    this.resolver = new Resolver(this.project);
+    this.classifier = new Classifier(this.project, this.resolver, (file) => this.llmCallsIn(file), this.graphMemos);
   }
 
   /**
@@ -69,23 +66,24 @@ export class Analyzer {
     this.project.nextTurn();
     if (!this.project.overBudget()) return;
     this.detected.clear();
-    this.kept?.dropNodes();
     this.startFresh();
     this.project.dropModels();
   }
 
-  /** By file, its LLM calls; a hit counts what their detection read (a walk that asks may be kept by a session). */
-  private readonly detected: KeptMemo<string, readonly TSESTree.CallExpression[]>;
+  private readonly detected = new Map<string, readonly TSESTree.CallExpression[]>();
 
   /** The LLM calls of a file, detected once (none where its text can hold none, or its detection fails). */
   private llmCallsIn(file: string): readonly TSESTree.CallExpression[] {
-    return this.detected.compute(file, () => {
+    let calls = this.detected.get(file);
+    if (!calls) {
       try {
-        return this.project.mayHoldCalls(file) ? this.detect(file).map((c) => c.node) : [];
+        calls = this.project.mayHoldCalls(file) ? this.detect(file).map((c) => c.node) : [];
       } catch {
-        return []; // the file's own turn reports why
+        calls = []; // the file's own turn reports why
       }
-    });
+      this.detected.set(file, calls);
+    }
+    return calls;
   }
 
   /** The project's modules by import specifier, parsed: what a fix reads to follow an imported function. */
@@ -151,17 +149,14 @@ export class Analyzer {
       // provider themselves are read: a repository has thousands of tests, and few make paid calls.
       if (isTestFile(file) && (!mentionsSdk(text) || mocksProviderCalls(text))) continue;
       let calls: DetectedCall[] = [];
-      const { reads } = this.project.deps.track(() => {
-        this.project.deps.read(file);
-        try {
-          calls = this.detect(file);
-        } catch (err) {
-          // A file whose analysis fails costs that file, not the audit.
-          this.project.addError(file, failureMessage(err));
-        }
-      });
+      try {
+        calls = this.detect(file);
+      } catch (err) {
+        // A file whose analysis fails costs that file, not the audit.
+        this.project.addError(file, failureMessage(err));
+      }
       const nodes = calls.map((c) => c.node);
-      this.detected.keep(file, nodes, reads);
+      this.detected.set(file, nodes);
       for (const call of calls) findings.push(this.finding(call, text, nodes));
       yield { done, total: files.length };
     }

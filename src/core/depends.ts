@@ -138,16 +138,3 @@ export class KeptMemo<K, V> {
   }
 }
 
-/**
- * A memo for each analysis, found by its project index (a rule's memo of what it read across the
- * workspace): its hits count what their computation read, so that a kept memo whose computation hit
- * it knows what it depends on.
- */
-export function memoPerAnalysis<K, V>(): (project: { readonly deps: Dependencies }) => KeptMemo<K, V> {
-  const memos = new WeakMap<object, KeptMemo<K, V>>();
-  return (project) => {
-    let memo = memos.get(project);
-    if (!memo) memos.set(project, (memo = new KeptMemo(project.deps)));
-    return memo;
-  };
-}

@@ -24,8 +24,8 @@ import { pipelineStagesFor, planRewrite } from './stages';
 import { FixPermit, gateFix, permits } from '../core/rewrite/gate';
 import { AuditCacheOptions, cacheKey, currentStamp, engineIdentity, FileStamp, loadCachedResult, readHash, RecordedRead, saveCachedResult, stampBeforeRead } from './cache';
 import { TextCache } from './textCache';
-import { KeptMemos } from '../core/kept';
-import { IMPORT_LISTS, TEXT_TEST_LISTS } from '../core/depends';
+import { KeptGraph } from '../core/classify/graph';
+import { Dependencies, IMPORT_LISTS, TEXT_TEST_LISTS } from '../core/depends';
 import { listFacts } from '../core/project';
 
 export type FixOutcome = { ok: true; fix: Fix } | { ok: false; reason: string };
@@ -106,11 +106,11 @@ export class WorkspaceSession {
   /** From the last whole-workspace analysis: what each model's usage gives a site. */
   private calibration: Calibration | null = null;
   /**
-   * The call graph's memos, the walk's paths and the resolver's answers, kept across analyses (an
-   * editor's session analyses again after every edit), each entry with the files and lists its
-   * computation read: an edit forgets those that read the edited file, or a list the edit changed (`changed`).
+   * The call graph's memos, kept across analyses (an editor's session analyses again after every
+   * edit), each entry with the files and lists its computation read: an edit forgets those that read
+   * the edited file, or a list the edit changed (`changed`).
    */
-  private readonly kept = new KeptMemos();
+  private readonly kept = new KeptGraph(new Dependencies());
 
   constructor(
     readonly root: string,

@@ -19,7 +19,6 @@ import { dependenceOf, importedAgentRun, type Dependence } from './dependence';
 import { verdictOf } from './verdict';
 import { Walker } from './walker';
 import type { GraphMemos } from './graph';
-import type { KeptMemo } from '../depends';
 
 export { isTestFile } from './rules/calls';
 export { ruleById, RULES } from './rules';
@@ -35,10 +34,8 @@ export class Classifier {
     private readonly llmCallsIn: (file: string) => readonly TSESTree.CallExpression[] = () => [],
     /** What the call graph learned earlier, by file name (kept when the syntax models are dropped). */
     memos?: GraphMemos,
-    /** The walk's paths by function, when a session keeps them across analyses. */
-    paths?: KeptMemo<Node, Path[]>,
   ) {
-    this.walker = new Walker(project, resolver, HOOKS, llmCallsIn, memos, paths);
+    this.walker = new Walker(project, resolver, HOOKS, llmCallsIn, memos);
   }
 
   /** `fileCalls`: every LLM call detected in the site's file, whose answers may flow into this one's request. */

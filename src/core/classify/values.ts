@@ -30,20 +30,17 @@ export interface WalkSteps {
   readonly graph: CallGraph;
   /** The LLM calls detected in a file. */
   readonly llmCallsIn: (file: string) => readonly TSESTree.CallExpression[];
-  guarded(file: string, key: Node, depth: number, visiting: Set<Node>, compute: () => Path[]): Path[];
+  guarded(key: Node, depth: number, visiting: Set<Node>, compute: () => Path[]): Path[];
   overBudget(file: string, node: Node): Path[] | null;
   usePaths(use: Use, depth: number, visiting: Set<Node>): Path[];
   walkFrom(file: string, node: Node, depth: number, visiting: Set<Node>): Path[];
   argumentPaths(file: string, call: CallNode, depth: number, visiting: Set<Node>, eventKey?: string): Path[];
 }
 
-/**
- * Stand-in keys for the values the tool and agent flow follows, by node, then kind and depth in what
- * holds them: the same for every analysis, as the walk's memo a session keeps outlives one.
- */
-const heldKeys = new WeakMap<Node, Map<string, Node>>();
-
 export class ValueWalk {
+  /** Stand-in keys for the values the tool and agent flow follows, by node, then kind and depth in what holds them. */
+  private readonly heldKeys = new WeakMap<Node, Map<string, Node>>();
+
   constructor(private readonly walk: WalkSteps) {}
 
   /**
@@ -54,7 +51,7 @@ export class ValueWalk {
    * which decides as it would for the function handed to it alone.
    */
   elementPaths(file: string, array: TSESTree.ArrayExpression, depth: number, visiting: Set<Node>): Path[] {
-    return this.walk.guarded(file, array, depth, visiting, () => {
+    return this.walk.guarded(array, depth, visiting, () => {
       const paths = this.heldArrayPaths(file, array, depth, visiting);
       const where = `${file}:${array.loc.start.line}`;
       return paths.length > 0 ? paths : [unfollowedPath(file, array.loc.start.line, UNFOLLOWED_REFERENCE.messages.arrayElement(where))];
@@ -152,8 +149,8 @@ export class ValueWalk {
 
   /** A stand-in key for a value the tool and agent flow follows, memoised apart from the same node's paths as a function. */
   private heldKey(node: Node, kind: Held, bag: number): Node {
-    let byKind = heldKeys.get(node);
-    if (!byKind) heldKeys.set(node, (byKind = new Map()));
+    let byKind = this.heldKeys.get(node);
+    if (!byKind) this.heldKeys.set(node, (byKind = new Map()));
     const k = `${kind}:${bag}`;
     let key = byKind.get(k);
     if (!key) byKind.set(k, (key = Object.create(node) as Node));
@@ -169,7 +166,7 @@ export class ValueWalk {
    * back out, functions that return it, awaits and conditionals.
    */
   heldPaths(file: string, value: Node, kind: Held, bag: number, depth: number, visiting: Set<Node>): Path[] {
-    return this.walk.guarded(file, this.heldKey(value, kind, bag), depth, visiting, () => this.heldPathsUncached(file, value, kind, bag, depth + 1, visiting));
+    return this.walk.guarded(this.heldKey(value, kind, bag), depth, visiting, () => this.heldPathsUncached(file, value, kind, bag, depth + 1, visiting));
   }
 
   private heldPathsUncached(file: string, value: Node, kind: Held, bag: number, depth: number, visiting: Set<Node>): Path[] {

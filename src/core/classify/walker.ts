@@ -10,7 +10,6 @@ import { FunctionLike, isFunctionLike, propertyName } from '../syntax/nodes';
 import { resolveExport } from '../syntax/modules';
 import { visit, type Node } from '../parse/walk';
 import { CallGraph, GraphMemos } from './graph';
-import { KeptMemo, type Reads } from '../depends';
 import { bindingTarget, classifyUse, commonJsExportName, exportNamesOf, isExported, optionCall, type Use } from './uses';
 import { returningFunction, ValueWalk, type WalkSteps } from './values';
 import { toolOf } from './tools';
@@ -41,25 +40,13 @@ const EVENT_KEY = /^(on[A-Z]|each[A-Z]|handle[A-Z]?)/;
 /** How many steps (a climb to a function, a use followed) the walk takes for one call before it stops and says so. */
 const MAX_STEPS = 20_000;
 
-/** A stand-in key for a node's paths as something other than a function (the same for every analysis). */
-const standIns = new WeakMap<Node, Map<string, Node>>();
-
-function standIn(node: Node, kind: string): Node {
-  let byKind = standIns.get(node);
-  if (!byKind) standIns.set(node, (byKind = new Map()));
-  let key = byKind.get(kind);
-  if (!key) byKind.set(kind, (key = Object.create(node) as Node));
-  return key;
-}
-
 export class Walker implements WalkSteps {
   readonly graph: CallGraph;
   /** Functions kept in arrays, tools and agents, followed to where they run (values.ts). */
   private readonly values = new ValueWalk(this);
   /** Steps taken for the call being classified. */
   private steps = 0;
-  /** Paths by function (or value standing for one), with what each walk read: a session keeps it across analyses. */
-  private readonly pathMemo: KeptMemo<Node, Path[]>;
+  private readonly pathMemo = new Map<Node, Path[]>();
   /** Where each function being walked sits on the walk's stack (0 = outermost). */
   private readonly stackIndex = new Map<Node, number>();
   /** The outermost stack position a cycle was cut at since the current function began; -1 for the depth limit. */
@@ -72,9 +59,7 @@ export class Walker implements WalkSteps {
     /** The LLM calls detected in a file: a call given tools runs them only if it is one (or makes an agent). */
     readonly llmCallsIn: (file: string) => readonly TSESTree.CallExpression[] = () => [],
     memos?: GraphMemos,
-    pathMemo?: KeptMemo<Node, Path[]>,
   ) {
-    this.pathMemo = pathMemo ?? new KeptMemo(project.deps);
     this.graph = new CallGraph(project, resolver, (fi, file, exportName, at) => this.conventionPaths(fi, file, exportName, at, this.context(0, new Set())), memos);
   }
 
@@ -151,7 +136,7 @@ export class Walker implements WalkSteps {
   /** What runs a module's top-level code: asked once per module (a file of 4,000 top-level calls asks for each). */
   private topLevelPaths(fi: SyntaxModel, file: string, depth: number, visiting: Set<Node>): Path[] {
     if (isTestFile(file)) return [excludedPath(file)];
-    return this.guarded(file, fi.ast, depth, visiting, () => this.topLevelPathsUncached(fi, file, depth, visiting));
+    return this.guarded(fi.ast, depth, visiting, () => this.topLevelPathsUncached(fi, file, depth, visiting));
   }
 
   private topLevelPathsUncached(fi: SyntaxModel, file: string, depth: number, visiting: Set<Node>): Path[] {
@@ -165,7 +150,7 @@ export class Walker implements WalkSteps {
 
   private functionPaths(file: string, fn: FunctionLike, depth: number, visiting: Set<Node>): Path[] {
     const span: Span = { file, range: fn.range };
-    return this.guarded(file, fn, depth, visiting, () => this.functionPathsUncached(file, fn, depth, visiting).map((p) => ({ ...p, spans: [...(p.spans ?? []), span] })));
+    return this.guarded(fn, depth, visiting, () => this.functionPathsUncached(file, fn, depth, visiting).map((p) => ({ ...p, spans: [...(p.spans ?? []), span] })));
   }
 
   /**
@@ -173,7 +158,7 @@ export class Walker implements WalkSteps {
    * A result computed while a cycle was cut at a function further out lacks that function's paths:
    * it is right for this walk but not for another starting elsewhere, so it is not memoised.
    */
-  guarded(file: string, key: Node, depth: number, visiting: Set<Node>, compute: () => Path[]): Path[] {
+  guarded(key: Node, depth: number, visiting: Set<Node>, compute: () => Path[]): Path[] {
     const memo = this.pathMemo.get(key);
     if (memo) return memo;
     if (visiting.has(key)) {
@@ -190,16 +175,14 @@ export class Walker implements WalkSteps {
     visiting.add(key);
     this.stackIndex.set(key, index);
     let result: Path[];
-    let reads: Reads;
     try {
-      // The key's file is read: an edit of it makes its nodes stale, so the entry must go with them.
-      ({ value: result, reads } = this.project.deps.track(() => (this.project.deps.read(file), limitPaths(compute()))));
+      result = limitPaths(compute());
     } finally {
       visiting.delete(key);
       this.stackIndex.delete(key);
     }
     const cut = this.lowestCut;
-    if (cut >= index) this.pathMemo.keep(key, result, reads);
+    if (cut >= index) this.pathMemo.set(key, result);
     this.lowestCut = Math.min(outer, cut < index ? cut : Infinity);
     return result;
   }
@@ -379,7 +362,7 @@ export class Walker implements WalkSteps {
         return this.values.elementPaths(use.file, use.node as TSESTree.ArrayExpression, depth + 1, visiting);
       case 'value': {
         const fi = this.project.get(use.file)!;
-        return this.guarded(use.file, use.node, depth + 1, visiting, () => {
+        return this.guarded(use.node, depth + 1, visiting, () => {
           const next = classifyUse(fi, use.file, use.node);
           return next ? this.usePaths(next, depth + 1, visiting) : [];
         });
@@ -389,13 +372,8 @@ export class Walker implements WalkSteps {
         const prop = attr.name.type === T.JSXIdentifier ? attr.name.name : 'a prop';
         return [toPath({ rule: UI_COMPONENT, message: UI_COMPONENT.messages.jsxProp(prop, `${use.file}:${attr.loc.start.line}`), node: attr }, use.file)];
       }
-      case 'argument': {
-        const call = use.node as TSESTree.CallExpression;
-        // Memoised by the call a function is handed to: a module's callers in other files are walked
-        // again after every edit of the module, and their paths outlive it in a session (depends.ts).
-        if (depth + 1 > MAX_DEPTH) return this.argumentPaths(use.file, call, depth + 1, visiting);
-        return this.guarded(use.file, standIn(call, 'argument'), depth + 1, visiting, () => this.argumentPaths(use.file, call, depth + 1, visiting));
-      }
+      case 'argument':
+        return this.argumentPaths(use.file, use.node as TSESTree.CallExpression, depth + 1, visiting);
       case 'option': {
         const prop = use.node as TSESTree.Property;
         const fi = this.project.get(use.file)!;
@@ -560,7 +538,7 @@ export class Walker implements WalkSteps {
     }
     if (holder?.type === T.VariableDeclarator && holder.id.type === T.Identifier) name = holder.id.name;
     else if (holder?.type !== T.ExportDefaultDeclaration && !commonJsExportName(fi, value)) return null;
-    const found = this.guarded(file, value, depth, visiting, () => this.namedPaths(file, value, name, exportNamesOf(fi, value, name), depth, visiting) ?? []);
+    const found = this.guarded(value, depth, visiting, () => this.namedPaths(file, value, name, exportNamesOf(fi, value, name), depth, visiting) ?? []);
     return found.length > 0 ? found : null;
   }
 
@@ -574,7 +552,7 @@ export class Walker implements WalkSteps {
     // Not strict: the function is an object's method, also looked up by name; an object that escapes
     // (returned, handed on) is left to that search.
     const escaped = (node: Node, how: string): Path[] => (strict ? [unfollowedPath(file, node.loc.start.line, how)] : []);
-    return this.guarded(file, prop, depth, visiting, () => {
+    return this.guarded(prop, depth, visiting, () => {
       const keys: string[] = [];
       let cur: TSESTree.Property = prop;
       for (;;) {
@@ -626,7 +604,7 @@ export class Walker implements WalkSteps {
     const fi = this.project.get(file)!;
     const target = bindingTarget(decl, name);
     if (!target) return [];
-    return this.guarded(file, target, depth, visiting, () => {
+    return this.guarded(target, depth, visiting, () => {
       const matches = (b: Binding) => b.declarator === decl;
       const exportNames = new Set(exportNamesOf(fi, target, name));
       if (decl.id.type !== T.Identifier && isExported(fi, decl)) exportNames.add(name);

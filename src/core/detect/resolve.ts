@@ -7,7 +7,6 @@ import { FunctionLike, isFunctionLike, Node, propertyName, requireSource, unwrap
 import type { Provider } from '../model';
 import { BEDROCK_COMMANDS, CLIENT_MODULES, CLIENT_WRAPPER_FUNCTIONS, ClientModule, clientModuleFor, Dialect, HANDLE_CALLS, isModelClassSource, MODEL_METHODS, ModelClass, modelClassFor, ModelProviderModule, modelProviderModuleFor, WrapperCall, wrapperCallFor, WRAPPER_SOURCES } from './catalogue';
 import type { ProjectIndex } from '../project';
-import { Dependencies, KeptMemo, type Reads } from '../depends';
 import { providerFromEnvVar, providerFromUrl } from './providers';
 import { ProviderName, splitModelString } from './frameworks/providers';
 import { frameworkValueOfCall, frameworkValueOfNew, frameworkMember, frameworkPackageExport, isFrameworkImportSource } from './frameworks/values';
@@ -71,86 +70,30 @@ class Deferral {
   constructor(readonly first: () => void) {}
 }
 
-/**
- * The resolver's answers, each with what its evaluation read (depends.ts): a session keeps them across
- * analyses, and an edit forgets those that read the edited file. They hold syntax nodes: they go when
- * the models are dropped.
- */
-export class ResolverMemos {
-  readonly values: KeptMemo<Node, Value | null>;
-  readonly exports: KeptMemo<string, Value | null>;
-  readonly assignments: KeptMemo<Node, Value | null>;
-  readonly holds: KeptMemo<string, boolean>;
-
-  constructor(deps: Dependencies) {
-    this.values = new KeptMemo(deps);
-    this.exports = new KeptMemo(deps);
-    this.assignments = new KeptMemo(deps);
-    this.holds = new KeptMemo(deps);
-  }
-
-  forget(key: string): void {
-    for (const memo of [this.values, this.exports, this.assignments, this.holds]) memo.forget(key);
-  }
-
-  clear(): void {
-    for (const memo of [this.values, this.exports, this.assignments, this.holds]) memo.clear();
-  }
-}
-
 export class Resolver {
-  /** Kept across analyses by a session: answers computed without a cycle cut short. */
-  private readonly kept: ResolverMemos;
-  /**
-   * This resolver's own answers computed while a cycle was cut short (an evaluation in progress read
-   * as nothing): right for this analysis's order of evaluation, not necessarily for another's.
-   */
-  private readonly local: ResolverMemos;
+  private readonly memo = new Map<Node, Value | null>();
+  private readonly exportMemo = new Map<string, Value | null>();
   private readonly inProgress = new Set<Node | string>();
-  /** Variables whose later assignments are being evaluated (`assignedValue`). */
-  private readonly assigning = new Set<Node>();
-  /** How many times an evaluation in progress was asked for again (and answered null). */
-  private cuts = 0;
   private depth = 0;
 
-  constructor(
-    readonly project: ProjectIndex,
-    kept?: ResolverMemos,
-  ) {
-    this.kept = kept ?? new ResolverMemos(project.deps);
-    this.local = new ResolverMemos(project.deps);
-  }
-
-  /** Runs an evaluation of something in `file` (read: its nodes are from its model), with what it read and whether a cycle was cut inside it. */
-  private tracked<V>(file: string, compute: () => V): { value: V; reads: Reads; cut: boolean } {
-    const cuts = this.cuts;
-    const { value, reads } = this.project.deps.track(() => {
-      this.project.deps.read(file);
-      return compute();
-    });
-    return { value, reads, cut: this.cuts !== cuts };
-  }
+  constructor(readonly project: ProjectIndex) {}
 
   /** What an expression in `file` evaluates to, as far as static reading can tell. */
   evaluate(file: string, node: Node): Value | null {
-    const known = this.local.values.get(node) ?? this.kept.values.get(node);
-    if (known !== undefined) return known;
-    if (this.inProgress.has(node)) {
-      this.cuts++;
-      return null;
-    }
+    if (this.memo.has(node)) return this.memo.get(node)!;
+    if (this.inProgress.has(node)) return null;
     return this.nested(
       () => this.evaluate(file, node),
       () => {
         this.inProgress.add(node);
-        let done: { value: Value | null; reads: Reads; cut: boolean };
+        let value: Value | null = null;
         try {
-          done = this.tracked(file, () => this.evaluateUncached(file, node));
+          value = this.evaluateUncached(file, node);
         } finally {
           this.inProgress.delete(node);
         }
-        (done.cut ? this.local : this.kept).values.keep(node, done.value, done.reads);
-        return done.value;
+        this.memo.set(node, value);
+        return value;
       },
     );
   }
@@ -552,42 +495,34 @@ export class Resolver {
     return operator ? this.annotatedClient(file, t, decl) : null;
   }
 
+  private readonly assignments = new Map<Node, Value | null>();
+
   /** What a variable declared without a value is assigned later in its file (the first assignment that resolves). */
   private assignedValue(file: string, fi: SyntaxModel, declarator: Node): Value | null {
-    const known = this.local.assignments.get(declarator) ?? this.kept.assignments.get(declarator);
-    if (known !== undefined) return known;
+    if (this.assignments.has(declarator)) return this.assignments.get(declarator)!;
     if (declarator.type !== T.VariableDeclarator || declarator.id.type !== T.Identifier) return null;
-    const id = declarator.id;
-    // An assignment that reads the variable itself reads nothing: a cycle cut short.
-    if (this.assigning.has(declarator)) {
-      this.cuts++;
-      return null;
+    this.assignments.set(declarator, null);
+    // The binding's write references (scope analysis, once per file), not a walk of the file per variable:
+    // a file of thousands of `let x; x = y;` pairs was quadratic.
+    const binding = fi.resolve(declarator.id);
+    const rights: Node[] = [];
+    for (const ref of binding ? fi.referencesOf(binding) : []) {
+      const parent = fi.parents.get(ref);
+      if (parent?.type === T.AssignmentExpression && parent.left === ref && binding!.declarator === declarator) rights.push(parent.right);
     }
-    this.assigning.add(declarator);
-    let done: { value: Value | null; reads: Reads; cut: boolean };
+    let value: Value | null = null;
     try {
-      done = this.tracked(file, () => {
-        // The binding's write references (scope analysis, once per file), not a walk of the file per variable:
-        // a file of thousands of `let x; x = y;` pairs was quadratic.
-        const binding = fi.resolve(id);
-        const rights: Node[] = [];
-        for (const ref of binding ? fi.referencesOf(binding) : []) {
-          const parent = fi.parents.get(ref);
-          if (parent?.type === T.AssignmentExpression && parent.left === ref && binding!.declarator === declarator) rights.push(parent.right);
-        }
-        let value: Value | null = null;
-        for (const right of rights) {
-          value = this.evaluate(file, right);
-          if (value) break;
-        }
-        return value;
-      });
-    } finally {
-      // Put off (a chain too long to follow in one go) or failed: nothing is kept, and it is asked again.
-      this.assigning.delete(declarator);
+      for (const right of rights) {
+        value = this.evaluate(file, right);
+        if (value) break;
+      }
+    } catch (err) {
+      // Put off (a chain too long to follow in one go) or failed: the placeholder must not stand for the answer.
+      this.assignments.delete(declarator);
+      throw err;
     }
-    (done.cut ? this.local : this.kept).assignments.keep(declarator, done.value, done.reads);
-    return done.value;
+    this.assignments.set(declarator, value);
+    return value;
   }
 
   /** `client: OpenAI` or `private readonly claude: Anthropic` — the annotation names the SDK class. */
@@ -846,26 +781,21 @@ export class Resolver {
   /** The value a module exports under `name` ('default' for the default export). */
   evaluateExport(file: string, name: string): Value | null {
     const key = `${file}#${name}`;
-    const known = this.local.exports.get(key) ?? this.kept.exports.get(key);
-    if (known !== undefined) return known;
+    if (this.exportMemo.has(key)) return this.exportMemo.get(key)!;
     const model = this.project.get(file);
-    if (!model) return null;
-    if (this.inProgress.has(key)) {
-      this.cuts++;
-      return null;
-    }
+    if (!model || this.inProgress.has(key)) return null;
     return this.nested(
       () => this.evaluateExport(file, name),
       () => {
         this.inProgress.add(key);
-        let done: { value: Value | null; reads: Reads; cut: boolean };
+        let value: Value | null;
         try {
-          done = this.tracked(file, () => this.exportValue(model, name));
+          value = this.exportValue(model, name);
         } finally {
           this.inProgress.delete(key);
         }
-        (done.cut ? this.local : this.kept).exports.keep(key, done.value, done.reads);
-        return done.value;
+        this.exportMemo.set(key, value);
+        return value;
       },
     );
   }
@@ -893,11 +823,15 @@ export class Resolver {
   private readonly mayHold = (fromFile: string, specifier: string, name: string): boolean => {
     const target = this.project.resolveImport(fromFile, specifier);
     if (target === null) return true;
-    return this.kept.holds.compute(`${target}#${name}`, () => {
+    const key = `${target}#${name}`;
+    let known = this.holdMemo.get(key);
+    if (known === undefined) {
       const text = this.project.text(target);
-      return text === undefined || mayExportName(text, name);
-    });
+      this.holdMemo.set(key, (known = text === undefined || mayExportName(text, name)));
+    }
+    return known;
   };
+  private readonly holdMemo = new Map<string, boolean>();
 
   /** Project modules by specifier; the SDK packages of the catalogue are never project files. */
   private readonly modules: ModuleLookup = (fromFile, specifier) => (this.packageExport(specifier, '*') !== undefined ? undefined : this.project.module(fromFile, specifier));

@@ -11,7 +11,6 @@ import { Node, propertyName } from '../../syntax/nodes';
 import type { LambdaEvent, LambdaFunction } from './serverless';
 import { calleeName, objectProps, stringArg } from './read';
 import { awsScheduleToCron } from './schedules';
-import { memoPerAnalysis } from '../../depends';
 
 /** The constructs that make a Lambda function from code in the project. */
 const FUNCTION_CLASSES = new Set(['NodejsFunction', 'Function']);
@@ -27,15 +26,16 @@ const HTTP_CLASSES: Record<string, LambdaEvent['kind']> = {
 /** Event sources (`fn.addEventSource(new SqsEventSource(queue))`) by what they deliver. */
 const STORAGE_SOURCES = new Set(['S3EventSource', 'S3EventSourceV2']);
 
-const byProject = memoPerAnalysis<string, LambdaFunction[]>();
+const byProject = new WeakMap<ProjectIndex, Map<string, LambdaFunction[]>>();
 
 /** The Lambda functions the CDK app in folder `appDir` (it has a cdk.json) defines, with their events. */
 export function cdkFunctions(project: ProjectIndex, appDir: string): LambdaFunction[] {
-  return byProject(project).compute(appDir, () => cdkFunctionsUncached(project, appDir));
-}
-
-function cdkFunctionsUncached(project: ProjectIndex, appDir: string): LambdaFunction[] {
+  let byApp = byProject.get(project);
+  if (!byApp) byProject.set(project, (byApp = new Map()));
+  const known = byApp.get(appDir);
+  if (known) return known;
   const found: LambdaFunction[] = [];
+  byApp.set(appDir, found);
   const prefix = appDir === '' ? '' : `${appDir}/`;
   for (const file of project.files) {
     if (!file.startsWith(prefix) || /(^|\/)(cdk\.out|node_modules)\//.test(file.slice(prefix.length))) continue;

@@ -7,7 +7,6 @@ import type { ProjectIndex } from '../../project';
 import { Path, toPath } from '../path';
 import type { CallNode, CallQuestion, FunctionQuestion, ModuleQuestion } from './hooks';
 import { defineRule, entry, EntryMatch } from './rule';
-import { memoPerAnalysis } from '../../depends';
 
 export const EVAL_HARNESS = defineRule({
   id: 'eval-harness',
@@ -54,10 +53,15 @@ export function readPromptfooFiles(files: readonly string[], read: (p: string) =
   return out;
 }
 
-const promptfooByProject = memoPerAnalysis<'', Set<string>>();
+const promptfooByProject = new WeakMap<ProjectIndex, Set<string>>();
 
 function promptfooFiles(project: ProjectIndex): Set<string> {
-  return promptfooByProject(project).compute('', () => readPromptfooFiles(project.source.configFiles ?? [], (p) => project.configText(p), (from, spec) => project.resolveImport(from, spec)));
+  let found = promptfooByProject.get(project);
+  if (!found) {
+    found = readPromptfooFiles(project.source.configFiles ?? [], (p) => project.configText(p), (from, spec) => project.resolveImport(from, spec));
+    promptfooByProject.set(project, found);
+  }
+  return found;
 }
 
 /** Module-level code of an eval file. */

@@ -12,7 +12,6 @@ import type { CallQuestion, FunctionQuestion, OptionQuestion, RuleContext } from
 import { calleeName, escapeRegExp, literal, looksLikeCronSpec, objectProps } from './read';
 import { defineRule, entry } from './rule';
 import { CRON_SCHEDULE } from './schedules';
-import { memoPerAnalysis } from '../../depends';
 
 // What a file's text must hold for a whole-tree search to parse it, asked by the import scan (`textTest`).
 /** A call of a method that starts a Trigger.dev task (`.trigger(`, `.batchTriggerAndWait<…>(`). */
@@ -254,7 +253,7 @@ function producerPaths(q: CallQuestion, queue: string): Path[] {
   return paths;
 }
 
-const pollers = memoPerAnalysis<string, string | null>();
+const pollers = new WeakMap<ProjectIndex, Map<string, string | null>>();
 
 /**
  * A request handler that reads a job of the queue back (`queue.getJob(id)`, `Job.fromId(queue, id)`):
@@ -262,18 +261,10 @@ const pollers = memoPerAnalysis<string, string | null>();
  */
 function pollerOf(q: RuleContext, queue: string): string | null {
   const { project } = q;
-  const memo = pollers(project);
-  const known = memo.get(queue);
-  if (known !== undefined) return known;
-  // Asked again while it is looked for (a walk back to here): none.
-  memo.keep(queue, null);
-  const { value, reads } = project.deps.track(() => pollerUncached(q, queue));
-  memo.keep(queue, value, reads);
-  return value;
-}
-
-function pollerUncached(q: RuleContext, queue: string): string | null {
-  const { project } = q;
+  let memo = pollers.get(project);
+  if (!memo) pollers.set(project, (memo = new Map()));
+  if (memo.has(queue)) return memo.get(queue)!;
+  memo.set(queue, null);
   let found: string | null = null;
   for (const f of project.filesPassing(LOOKS_UP_JOB)) {
     if (found) break;
@@ -292,6 +283,7 @@ function pollerUncached(q: RuleContext, queue: string): string | null {
       }
     }
   }
+  memo.set(queue, found);
   return found;
 }
 
@@ -310,14 +302,12 @@ function waitsForJob(project: ProjectIndex, spans: Span[]): boolean {
   });
 }
 
-const waiters = memoPerAnalysis<'', string[]>();
+const waiters = new WeakMap<ProjectIndex, string[]>();
 
 /** Names of the functions that wait for a job to finish. */
 function jobWaiters(project: ProjectIndex): string[] {
-  return waiters(project).compute('', () => jobWaitersUncached(project));
-}
-
-function jobWaitersUncached(project: ProjectIndex): string[] {
+  const memo = waiters.get(project);
+  if (memo) return memo;
   const names = new Set<string>();
   for (const f of project.filesPassing(WAITS_FOR_JOB)) {
     const fi = project.get(f);
@@ -329,7 +319,9 @@ function jobWaitersUncached(project: ProjectIndex): string[] {
       }
     }
   }
-  return [...names];
+  const list = [...names];
+  waiters.set(project, list);
+  return list;
 }
 
 /**
@@ -383,7 +375,7 @@ const POLLS = /\b(refetchInterval|refreshInterval|pollInterval|pollingInterval)\
 /** A job that posts its answer into a conversation is a bot's reply; one that pushes it to a socket answers a client. */
 export const REPLIES = /\.(postMessage|sendMessage|editMessageText|reply)\s*\(|\bsocketId\b|\.emit\s*\(|\bio\.to\s*\(|\bpushTo\w*\s*\(/;
 
-const followUps = memoPerAnalysis<string, string | null>();
+const followUps = new WeakMap<ProjectIndex, Map<string, string | null>>();
 
 /**
  * Why a job a request handler starts without waiting may still be waited for: a client following
@@ -392,10 +384,10 @@ const followUps = memoPerAnalysis<string, string | null>();
  * with the place, or null.
  */
 export function followUpOf(project: ProjectIndex, kind: JobDefinition['kind'] | 'queue', workerFile: string, within = ''): string | null {
-  return followUps(project).compute(`${kind}|${workerFile}|${within}`, () => followUpUncached(project, kind, workerFile, within));
-}
-
-function followUpUncached(project: ProjectIndex, kind: JobDefinition['kind'] | 'queue', workerFile: string, within: string): string | null {
+  let memo = followUps.get(project);
+  if (!memo) followUps.set(project, (memo = new Map()));
+  const key = `${kind}|${workerFile}|${within}`;
+  if (memo.has(key)) return memo.get(key)!;
   const m = QUEUE_WORKER.messages;
   const at = (f: string, text: string, index: number) => `${f}:${text.slice(0, index).split('\n').length}`;
   let found: string | null = null;
@@ -411,12 +403,13 @@ function followUpUncached(project: ProjectIndex, kind: JobDefinition['kind'] | '
     const poll = live ? null : POLLS.exec(text);
     if (poll) found = m.polls(poll[1], at(f, text, poll.index));
   }
+  memo.set(key, found);
   return found;
 }
 
 /** Trigger.dev's React hooks that subscribe to runs as they happen; a type argument names the task (`useRealtimeRun<typeof enrich>`). */
 const REALTIME_HOOK = /^useRealtime(Run|RunWithStreams|RunsWithTag|Batch|TaskTrigger|TaskTriggerWithStreams)$/;
-const typedFollowers = memoPerAnalysis<string, { hook: string; where: string } | null>();
+const typedFollowers = new WeakMap<ProjectIndex, Map<string, { hook: string; where: string } | null>>();
 
 /**
  * A page that subscribes to runs of the task exported as `taskName` from `taskFile`, named by the hook's
@@ -424,10 +417,10 @@ const typedFollowers = memoPerAnalysis<string, { hook: string; where: string } |
  * An untyped subscription may follow any task's runs: it is `followUpOf`'s weaker evidence.
  */
 export function typedFollower(project: ProjectIndex, taskName: string, taskFile: string): { hook: string; where: string } | null {
-  return typedFollowers(project).compute(`${taskFile}|${taskName}`, () => typedFollowerUncached(project, taskName, taskFile));
-}
-
-function typedFollowerUncached(project: ProjectIndex, taskName: string, taskFile: string): { hook: string; where: string } | null {
+  let memo = typedFollowers.get(project);
+  if (!memo) typedFollowers.set(project, (memo = new Map()));
+  const key = `${taskFile}|${taskName}`;
+  if (memo.has(key)) return memo.get(key)!;
   let found: { hook: string; where: string } | null = null;
   const typed = new RegExp(`\\b(useRealtime\\w*)\\s*<\\s*typeof\\s+${escapeRegExp(taskName)}\\b`, 'g');
   for (const f of project.filesPassing(USES_TRIGGER_HOOKS)) {
@@ -453,6 +446,7 @@ function typedFollowerUncached(project: ProjectIndex, taskName: string, taskFile
       }
     }
   }
+  memo.set(key, found);
   return found;
 }
 

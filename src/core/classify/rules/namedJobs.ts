@@ -14,7 +14,6 @@ import { followUpOf, producerPath, QUEUE_WORKER } from './jobs';
 import { identifierPattern, literal, looksLikeCronSpec, objectProps, receiverName, stringArg } from './read';
 import { entry, EntryMatch } from './rule';
 import { CRON_SCHEDULE } from './schedules';
-import { memoPerAnalysis } from '../../depends';
 
 type System = 'pg-boss' | 'Agenda' | 'Graphile Worker';
 
@@ -99,7 +98,7 @@ const POLLERS: Partial<Record<System, { method: string; names: (call: TSESTree.C
   Agenda: { method: 'jobs', names: (call, name) => { const wanted = literal(objectProps(call.arguments[0]).get('name')); return wanted === undefined || wanted === name; } },
 };
 
-const pollers = memoPerAnalysis<string, string | null>();
+const pollers = new WeakMap<object, Map<string, string | null>>();
 
 /**
  * A request handler that reads the job back (a status or result endpoint the client polls): the
@@ -108,18 +107,11 @@ const pollers = memoPerAnalysis<string, string | null>();
 function pollerOf(q: RuleContext, system: System, name: string): string | null {
   const poller = POLLERS[system];
   if (!poller) return null;
-  const memo = pollers(q.project);
+  let memo = pollers.get(q.project);
+  if (!memo) pollers.set(q.project, (memo = new Map()));
   const key = `${system}|${name}`;
-  const known = memo.get(key);
-  if (known !== undefined) return known;
-  // Asked again while it is looked for (a walk back to here): none.
-  memo.keep(key, null);
-  const { value, reads } = q.project.deps.track(() => pollerUncached(q, system, name, poller));
-  memo.keep(key, value, reads);
-  return value;
-}
-
-function pollerUncached(q: RuleContext, system: System, name: string, poller: NonNullable<(typeof POLLERS)[System]>): string | null {
+  if (memo.has(key)) return memo.get(key)!;
+  memo.set(key, null);
   let found: string | null = null;
   for (const f of q.project.filesPassing(MENTIONS_TEST[system])) {
     const text = q.project.text(f);
@@ -134,6 +126,7 @@ function pollerUncached(q: RuleContext, system: System, name: string, poller: No
       }
     }
   }
+  memo.set(key, found);
   return found;
 }
 
@@ -141,11 +134,19 @@ function pollerUncached(q: RuleContext, system: System, name: string, poller: No
 const crontabLine = (name: string) => new RegExp(`((?:[\\d*/,-]+[ \\t]+){4}[\\d*/,-]+)[ \\t]+${name.replace(/[^\w]/g, '\\$&')}(?![\\w-])`, 'g');
 
 /** The paths to a named job's producers, each judged as a queue worker's; a schedule is a cron job. */
-const namingByProject = memoPerAnalysis<string, string[]>();
+const namingByProject = new WeakMap<ProjectIndex, Map<string, string[]>>();
 
 /** The files whose text names the job and its system: one scan of the tree per job name, however many workers ask. */
 function filesNamingJob(project: ProjectIndex, system: System, name: string): readonly string[] {
-  return namingByProject(project).compute(`${system}\0${name}`, () => project.filesPassing(MENTIONS_TEST[system]).filter((f) => project.text(f)?.includes(name)));
+  let bySystem = namingByProject.get(project);
+  if (!bySystem) namingByProject.set(project, (bySystem = new Map()));
+  const key = `${system}\0${name}`;
+  let files = bySystem.get(key);
+  if (!files) {
+    files = project.filesPassing(MENTIONS_TEST[system]).filter((f) => project.text(f)?.includes(name));
+    bySystem.set(key, files);
+  }
+  return files;
 }
 
 function namedJobPaths(q: RuleContext, system: System, name: string, where: string, workerFile: string, line: number): Path[] {
@@ -208,16 +209,14 @@ interface BreeJob {
   where: string;
 }
 
-const breeByProject = memoPerAnalysis<'', Map<string, BreeJob>>();
+const breeByProject = new WeakMap<ProjectIndex, Map<string, BreeJob>>();
 
 /** The jobs of every `new Bree({ jobs: [...] })` in the project, by name (`when` is null for a job with no interval, cron, timeout or date). */
 function breeJobs(q: RuleContext): Map<string, BreeJob> {
-  return breeByProject(q.project).compute('', () => breeJobsUncached(q));
-}
-
-function breeJobsUncached(q: RuleContext): Map<string, BreeJob> {
   const { project } = q;
-  const found = new Map<string, BreeJob>();
+  let found = breeByProject.get(project);
+  if (found) return found;
+  breeByProject.set(project, (found = new Map()));
   for (const f of project.filesPassing(MAKES_BREE)) {
     const text = project.text(f);
     if (!text) continue;

@@ -13,7 +13,6 @@ import { isBreeJobFile } from './namedJobs';
 import { openPath, toPath, type Path } from '../path';
 import { NO_ENTRY_POINT } from './reach';
 import { defineRule, entry, EntryMatch } from './rule';
-import { memoPerAnalysis } from '../../depends';
 
 export const STANDALONE_SCRIPT = defineRule({
   id: 'standalone-script',
@@ -49,14 +48,14 @@ interface NotAScript {
   file: string;
 }
 
-const scans = memoPerAnalysis<string, NotAScript | null>();
+const scans = new WeakMap<ProjectIndex, Map<string, NotAScript | null>>();
 
 /** What shows the file, or a file it imports by a relative path (transitively), answering a person; null when nothing does. */
 function answersAPerson(project: ProjectIndex, file: string): NotAScript | null {
-  return scans(project).compute(file, () => answersAPersonUncached(project, file));
-}
-
-function answersAPersonUncached(project: ProjectIndex, file: string): NotAScript | null {
+  let byFile = scans.get(project);
+  if (!byFile) scans.set(project, (byFile = new Map()));
+  const known = byFile.get(file);
+  if (known !== undefined) return known;
   const seen = new Set([file]);
   const queue = [file];
   let found: NotAScript | null = null;
@@ -81,6 +80,7 @@ function answersAPersonUncached(project: ProjectIndex, file: string): NotAScript
       queue.push(target);
     }
   }
+  byFile.set(file, found);
   return found;
 }
 
@@ -130,25 +130,23 @@ interface PathLoader {
   line: number;
 }
 
-const loaders = memoPerAnalysis<'', PathLoader[]>();
+const loaders = new WeakMap<ProjectIndex, PathLoader[]>();
 
 /** A dynamic import whose argument is not a plain string: a path computed at run time. */
 const IMPORTS_COMPUTED_PATH = textTest((text) => text.includes('import') && /\bimport\s*\(\s*(?!['"])/.test(text));
 
 /** Every file that imports a computed path and reads named exports off what it loads. */
 function pathLoaders(project: ProjectIndex): PathLoader[] {
-  return loaders(project).compute('', () => pathLoadersUncached(project));
-}
-
-function pathLoadersUncached(project: ProjectIndex): PathLoader[] {
-  const found: PathLoader[] = [];
+  let found = loaders.get(project);
+  if (found) return found;
+  loaders.set(project, (found = []));
   for (const file of project.filesPassing(IMPORTS_COMPUTED_PATH)) {
     const fi = project.get(file);
     if (!fi) continue;
     visit(fi.ast, (node) => {
       if (node.type !== T.ImportExpression || node.source.type === T.Literal || (node.source.type === T.TemplateLiteral && node.source.expressions.length === 0)) return;
       const names = exportsReadOff(fi, node);
-      if (names.size > 0) found.push({ file, dir: dirname(file), exports: names, line: node.loc.start.line });
+      if (names.size > 0) found!.push({ file, dir: dirname(file), exports: names, line: node.loc.start.line });
     });
   }
   return found;

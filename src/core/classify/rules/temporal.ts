@@ -11,7 +11,6 @@ import { openPath, Path } from '../path';
 import type { CallQuestion, FunctionQuestion, RuleContext } from './hooks';
 import { producerPath, QUEUE_WORKER } from './jobs';
 import { identifierPattern, literal } from './read';
-import { memoPerAnalysis } from '../../depends';
 
 /** Starting a workflow: the method, and whether the caller gets the result back from it. */
 const STARTERS: Record<string, { waits: boolean }> = { start: { waits: false }, signalWithStart: { waits: false }, execute: { waits: true }, startChild: { waits: false }, executeChild: { waits: true } };
@@ -92,25 +91,16 @@ function workflowStarts(q: RuleContext, workflow: string, wf: string, worker: st
   return paths;
 }
 
-const readers = memoPerAnalysis<'', string | null>();
+const readers = new WeakMap<ProjectIndex, string | null>();
 
 /**
  * A request handler that looks a workflow up again (`client.workflow.getHandle(id)`, to read its
  * result or query it): a client polls for a run. Any workflow's, as the id says nothing of its type.
  */
 function handleReader(q: RuleContext): string | null {
-  const memo = readers(q.project);
-  const known = memo.get('');
-  if (known !== undefined) return known;
-  // Asked again while it is looked for (a walk back to here): none.
-  memo.keep('', null);
-  const { value, reads } = q.project.deps.track(() => handleReaderUncached(q));
-  memo.keep('', value, reads);
-  return value;
-}
-
-function handleReaderUncached(q: RuleContext): string | null {
   const { project } = q;
+  if (readers.has(project)) return readers.get(project)!;
+  readers.set(project, null);
   let found: string | null = null;
   for (const f of project.filesPassing(GETS_HANDLE)) {
     if (found) continue;
@@ -122,6 +112,7 @@ function handleReaderUncached(q: RuleContext): string | null {
       }
     }
   }
+  readers.set(project, found);
   return found;
 }
 
