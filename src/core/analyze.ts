@@ -4,7 +4,7 @@ import { failureMessage, ModuleLookup, ParseCache, ProjectIndex, ProjectIndexOpt
 import { Resolver } from './detect/resolve';
 import { detectInFile, mayContainCalls, mentionsSdk, mocksProviderCalls, DetectedCall } from './detect/detect';
 import { Classifier, isTestFile } from './classify';
-import { GraphMemos } from './classify/graph';
+import { GraphMemos, KeptGraph } from './classify/graph';
 import { LOW_VOLUME } from './classify/rules/calls';
 import { evidenceOf } from './classify/path';
 import type { TSESTree } from './parse/parse';
@@ -43,8 +43,8 @@ export class Analyzer {
   readonly project: ProjectIndex;
   private resolver!: Resolver;
   private classifier!: Classifier;
-  /** The call graph's findings by file name, which outlive the syntax models (`keepWithinBudget`). */
-  private readonly graphMemos = new GraphMemos();
+  /** The call graph's findings by file name, which outlive the syntax models (`keepWithinBudget`) and, kept by a session, the analysis. */
+  private readonly graphMemos: GraphMemos;
 
   constructor(
     source: ProjectSource,
@@ -52,8 +52,11 @@ export class Analyzer {
     private readonly stages: PipelineStages = {},
     parseCache?: ParseCache,
     projectOptions?: ProjectIndexOptions,
+    /** Memos an editor's session keeps across its analyses, each entry with what it read (depends.ts). */
+    kept?: KeptGraph,
   ) {
-    this.project = new ProjectIndex(source, parseCache, { prefilter: mayContainCalls, ...projectOptions });
+    this.project = new ProjectIndex(source, parseCache, { prefilter: mayContainCalls, ...projectOptions, deps: kept?.deps });
+    this.graphMemos = new GraphMemos(kept);
     this.startFresh();
   }
 

@@ -5,6 +5,7 @@ import { parseSource, ParseResult, TOO_DEEP_TO_PARSE, TSESTree } from './parse/p
 import { SyntaxModel } from './syntax/model';
 import { packageSpecifier } from './syntax/nodes';
 import type { AnalysisError, ProjectSource } from './model';
+import { Dependencies, IMPORT_LISTS, TEXT_TEST_LISTS, UNTRACKED } from './depends';
 
 export type { ModuleLookup } from './syntax/modules';
 
@@ -77,6 +78,11 @@ export interface ProjectIndexOptions {
    * changed, not the whole workspace again (200 ms of a 7,000-file monorepo's 210 ms).
    */
   scanMemo?: ScanMemo;
+  /**
+   * Told of every read of a file (its text, model, words, prefilter answer) and of the whole-workspace
+   * lists (importers, text tests), for the memos its owner keeps across analyses (depends.ts).
+   */
+  deps?: Dependencies;
 }
 
 /** What the import scan learned of one readable file's text. */
@@ -137,6 +143,17 @@ export function textTest(test: (text: string) => boolean): TextTest {
   const made = { test };
   SCANNED_TESTS.push(made);
   return made;
+}
+
+/**
+ * What the whole-workspace lists read of one text (undefined: no text): the import specifiers as the
+ * import scan reads them, and the text tests it passes. An edit that leaves them as they were changes
+ * no importer list and no list of files passing a test, so the memos that read those lists stay.
+ */
+export function listFacts(text: string | undefined): { imports: string; tests: string } {
+  if (text === undefined) return { imports: '', tests: '' };
+  const { specifiers, exact } = scanSpecifiers(text);
+  return { imports: JSON.stringify([exact, ...specifiers]), tests: SCANNED_TESTS.map((t) => (t.test(text) ? '1' : '0')).join('') };
 }
 
 /** The default of `ProjectIndexOptions.modelBudgetChars`. */
@@ -221,7 +238,10 @@ export class ProjectIndex {
     this.onModelsDropped = options.onModelsDropped;
     this.prefilter = options.prefilter;
     this.scanMemo = options.scanMemo;
+    this.deps = options.deps ?? UNTRACKED;
   }
+
+  readonly deps: Dependencies;
 
   private readonly scanMemo?: ScanMemo;
 
@@ -231,6 +251,7 @@ export class ProjectIndex {
 
   /** The prefilter's answer for a file (false without a prefilter), or null when it cannot be read. */
   mayHoldCalls(file: string): boolean | null {
+    this.deps.read(file);
     const known = this.prefiltered.get(file) ?? this.scanMemo?.get(file)?.mayHoldCalls;
     if (known !== undefined) return known;
     const text = this.text(file);
@@ -318,6 +339,7 @@ export class ProjectIndex {
    */
   importCandidates(file: string): readonly string[] | null {
     if (!this.importScan) return null;
+    this.deps.read(IMPORT_LISTS);
     if (!this.scannedImporters) this.scanImports();
     const direct = this.scannedImporters!.get(file) ?? [];
     if (this.inexactFiles.length === 0) return direct;
@@ -331,6 +353,7 @@ export class ProjectIndex {
    */
   scannedImportersOf(file: string): { exact: readonly string[]; inexact: readonly string[] } | null {
     if (!this.importScan) return null;
+    this.deps.read(IMPORT_LISTS);
     if (!this.scannedImporters) this.scanImports();
     return { exact: this.scannedImporters!.get(file) ?? [], inexact: this.inexactFiles };
   }
@@ -350,6 +373,7 @@ export class ProjectIndex {
 
   /** The files whose text passes the test, in project order (read once for every test the scan knew). */
   filesPassing(test: TextTest): readonly string[] {
+    this.deps.read(TEXT_TEST_LISTS);
     this.scanFirst();
     let found = this.passing.get(test);
     if (!found) {
@@ -427,6 +451,7 @@ export class ProjectIndex {
    * looked for in hundreds of importers, one method after another).
    */
   spells(file: string, name: string): boolean {
+    this.deps.read(file);
     if (!WORD_ONLY.test(name)) return this.text(file)?.includes(name) ?? false;
     const kept = this.words.get(file);
     if (kept) return kept.has(name);
@@ -454,6 +479,7 @@ export class ProjectIndex {
   private readonly asked = new Map<string, number>();
 
   text(file: string): string | undefined {
+    this.deps.read(file);
     let text: string | undefined;
     try {
       text = this.source.read(file);
@@ -471,6 +497,7 @@ export class ProjectIndex {
 
   /** The file's syntax model, or null when it is missing or unparseable (the error is recorded once). */
   get(file: string): SyntaxModel | null {
+    this.deps.read(file);
     const used = this.modelTurns.get(file);
     if (!used) this.modelTurns.set(file, { turns: 1, last: this.turn });
     else if (used.last !== this.turn) {

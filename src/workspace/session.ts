@@ -24,6 +24,9 @@ import { pipelineStagesFor, planRewrite } from './stages';
 import { FixPermit, gateFix, permits } from '../core/rewrite/gate';
 import { AuditCacheOptions, cacheKey, currentStamp, engineIdentity, FileStamp, loadCachedResult, readHash, RecordedRead, saveCachedResult, stampBeforeRead } from './cache';
 import { TextCache } from './textCache';
+import { KeptGraph } from '../core/classify/graph';
+import { Dependencies, IMPORT_LISTS, TEXT_TEST_LISTS } from '../core/depends';
+import { listFacts } from '../core/project';
 
 export type FixOutcome = { ok: true; fix: Fix } | { ok: false; reason: string };
 
@@ -102,6 +105,12 @@ export class WorkspaceSession {
   private resolution = {};
   /** From the last whole-workspace analysis: what each model's usage gives a site. */
   private calibration: Calibration | null = null;
+  /**
+   * The call graph's memos, kept across analyses (an editor's session analyses again after every
+   * edit), each entry with the files and lists its computation read: an edit forgets those that read
+   * the edited file, or a list the edit changed (`changed`).
+   */
+  private readonly kept = new KeptGraph(new Dependencies());
 
   constructor(
     readonly root: string,
@@ -112,6 +121,7 @@ export class WorkspaceSession {
   setOptions(options: AnalysisOptions, sessionOptions?: SessionOptions): void {
     this.options = options;
     this.calibration = null;
+    this.kept.clear();
     if (JSON.stringify(sessionOptions?.usage) !== JSON.stringify(this.sessionOptions.usage)) this.usageLoaded = null;
     if (sessionOptions) {
       if (JSON.stringify(sessionOptions.ignore) !== JSON.stringify(this.sessionOptions.ignore)) this.fileList = null;
@@ -122,8 +132,11 @@ export class WorkspaceSession {
   setOverlay(relPath: string, text: string | undefined): void {
     const rel = toPosix(relPath);
     this.recording = null; // an analysis running now may have read the old text: it is not kept
+    const before = this.overlays.has(rel) ? this.overlays.get(rel) : this.texts.get(rel)?.text;
+    const known = this.overlays.has(rel) || this.texts.get(rel) !== undefined;
     this.forgetScan(rel);
-    if (!isSourceFile(rel)) this.resolution = {};
+    if (!isSourceFile(rel)) this.newResolution();
+    this.changed(rel, known ? before : null, text ?? null);
     if (text === undefined) this.overlays.delete(rel);
     else this.overlays.set(rel, text);
     if (text !== undefined && this.fileList && !this.fileList.includes(rel) && isSourceFile(rel)) this.fileList = null;
@@ -136,6 +149,7 @@ export class WorkspaceSession {
   invalidate(relPath?: string, listChanged = false): void {
     this.recording = null; // an analysis running now may have read the old text: it is not kept
     if (relPath === undefined) {
+      this.kept.clear();
       this.projectConfig = null;
       this.usageLoaded = null;
       this.calibration = null;
@@ -150,6 +164,8 @@ export class WorkspaceSession {
       return;
     }
     const rel = toPosix(relPath);
+    // An open editor's text wins over the disk: what the analyses read has not changed.
+    if (!this.overlays.has(rel)) this.changed(rel, this.texts.get(rel)?.text, null);
     this.texts.delete(rel);
     this.forgetScan(rel);
     if (this.usageLoaded?.paths.includes(join(this.root, rel))) {
@@ -164,9 +180,28 @@ export class WorkspaceSession {
     // Context files other than sources: a new or deleted one changes the list.
     if (!isSourceFile(rel)) {
       this.configList = null;
-      this.resolution = {};
+      this.newResolution();
     }
     if (listChanged) this.fileList = null;
+  }
+
+  /**
+   * A file's text changed from `before` to `after` (null: not known, as a file changed on disk and not
+   * read yet): the kept memos that read it go, and those that read a whole-workspace list the change
+   * may alter (its import specifiers, the text tests it passes).
+   */
+  private changed(rel: string, before: string | undefined | null, after: string | undefined | null): void {
+    this.kept.forget(rel);
+    const old = before === null ? null : listFacts(before);
+    const now = after === null ? null : listFacts(after);
+    if (!old || !now || old.imports !== now.imports) this.kept.forget(IMPORT_LISTS);
+    if (!old || !now || old.tests !== now.tests) this.kept.forget(TEXT_TEST_LISTS);
+  }
+
+  /** What an import resolves to may have changed (the file list, a tsconfig, a package.json): nothing kept holds. */
+  private newResolution(): void {
+    this.resolution = {};
+    this.kept.clear();
   }
 
   /** The file's text may have changed: what its scans learned goes. */
@@ -340,7 +375,8 @@ export class WorkspaceSession {
     return new Analyzer(this.source(), this.effectiveOptions(), pipelineStagesFor((p) => this.readAny(p)), this.parseCache, {
       onModelsDropped: this.sessionOptions.onModelsDropped,
       scanMemo: this.sessionOptions.singleRun ? undefined : this.scanMemo,
-    });
+    // A single run keeps nothing for a next one; an analysis whose reads are recorded for the cache must make every read itself.
+    }, this.sessionOptions.singleRun || this.recording ? undefined : this.kept);
   }
 
   /** Whether a path is analysed: a source file the ignores (.gitignore, the project file, the caller's) leave in. */
@@ -357,7 +393,7 @@ export class WorkspaceSession {
       // Unsaved files an editor holds are analysed too, unless ignored.
       for (const rel of this.overlays.keys()) if (this.wanted(rel)) found.add(rel);
       this.fileList = [...found].sort();
-      this.resolution = {};
+      this.newResolution();
       for (const rel of this.parseCache.keys()) if (!found.has(rel)) this.parseCache.delete(rel);
     }
     return this.fileList;

@@ -16,6 +16,7 @@ import { isGraphileTaskList } from './rules/namedJobs';
 import { describeRef, escapeRegExp } from './rules/read';
 import { isValueReference, readsKeysOnly } from './references';
 import { classifyUse, commonJsExportName, exportNamesOf, isExported, optionCall, type Use } from './uses';
+import { Dependencies, KeptMemo, UNTRACKED } from '../depends';
 
 /** The modules a Fastify plugin imports: fastify, fastify-plugin, @fastify/*. */
 const FASTIFY_MODULE = /^(fastify|fastify-plugin|@fastify\/.+)$/;
@@ -51,18 +52,56 @@ type RefStep = { ref: Ref } | { file: string; exportName: string; path: string[]
 
 /**
  * What the call graph learns from texts, the import scan and parses, kept as file names only (never a
- * syntax node): it stays when the analysis drops its syntax models to keep within its memory budget, so
- * the next files' searches for callers do not repeat it.
+ * syntax node): it stays when the analysis drops its syntax models to keep within its memory budget,
+ * and an editor's session keeps it across analyses, each entry with the files it read (depends.ts),
+ * so that an edit forgets only what read the edited file.
+ */
+export class KeptGraph {
+  readonly textTests = new Map<RegExp, KeptMemo<string, boolean>>();
+  readonly transitive: KeptMemo<string, { files: string[]; truncated: boolean }>;
+  /** importersOf: the importers, and without the import scan the files naming the module that do not parse. */
+  readonly importers: KeptMemo<string, { files: string[]; unparsed?: string[] }>;
+  /** By module and export name: importersNaming's importers. */
+  readonly importersNaming: KeptMemo<string, string[]>;
+  readonly naming: KeptMemo<string, string[]>;
+  /** By module, function name, export names and whether it is a method: the unparsed files that may call it. */
+  readonly unparsed: KeptMemo<string, { file: string; name: string }[]>;
+
+  constructor(readonly deps: Dependencies = UNTRACKED) {
+    this.transitive = new KeptMemo(deps);
+    this.importers = new KeptMemo(deps);
+    this.importersNaming = new KeptMemo(deps);
+    this.naming = new KeptMemo(deps);
+    this.unparsed = new KeptMemo(deps);
+  }
+
+  textTest(test: RegExp): KeptMemo<string, boolean> {
+    let byFile = this.textTests.get(test);
+    if (!byFile) this.textTests.set(test, (byFile = new KeptMemo(this.deps)));
+    return byFile;
+  }
+
+  /** The entries that read `key` (a file, or a whole-workspace list) go. */
+  forget(key: string): void {
+    for (const memo of [...this.textTests.values(), this.transitive, this.importers, this.importersNaming, this.naming, this.unparsed]) memo.forget(key);
+  }
+
+  clear(): void {
+    for (const memo of [...this.textTests.values(), this.transitive, this.importers, this.importersNaming, this.naming, this.unparsed]) memo.clear();
+  }
+}
+
+/**
+ * The call graph's memos for one analysis: the kept ones, and which modules' importers this analysis
+ * asked for (what a search does next depends on that, so it must not carry over from an earlier one).
  */
 export class GraphMemos {
-  readonly textTests = new Map<RegExp, Map<string, boolean>>();
-  readonly transitive = new Map<string, { files: string[]; truncated: boolean }>();
-  readonly importers = new Map<string, string[]>();
-  /** Files that name a module as an import would but have a syntax error, by module; filled by importersOf. */
-  readonly unparsedImporters = new Map<string, string[]>();
-  readonly naming = new Map<string, string[]>();
+  /** Modules whose importersOf this analysis asked for. */
+  readonly importersAsked = new Set<string>();
   /** Modules whose importers a search asked for through importersNaming (for unparsedCandidates, as importersOf). */
   readonly askedImporters = new Set<string>();
+
+  constructor(readonly kept: KeptGraph = new KeptGraph()) {}
 }
 
 export class CallGraph {
@@ -258,19 +297,27 @@ export class CallGraph {
 
   private unparsedUses(file: string, name: string | null, exportNames: string[], isMethod: boolean): Use[] {
     const fi = this.project.get(file)!;
+    const key = `${file}\n${name}\n${exportNames.join(',')}\n${isMethod}`;
+    // By file name, without the module's own tree: kept across an edit of the module itself.
+    const found = this.memos.kept.unparsed.compute(key, () => this.unparsedMentions(file, name, exportNames, isMethod));
+    return found.map((u) => ({ kind: 'unparsed', file: u.file, node: fi.ast, name: u.name }));
+  }
+
+  /** The files that may import `file`, name the function and do not parse, with the name they spell. */
+  private unparsedMentions(file: string, name: string | null, exportNames: string[], isMethod: boolean): { file: string; name: string }[] {
     const names = [...new Set([name, ...exportNames].filter((n): n is string => n !== null && n !== 'default'))];
     // Only files that could import the module (or, for a method, a barrel re-exporting it) count.
     const modules = isMethod ? [file].concat(this.reachingImporters(file).filter((f) => this.reExportsAny(f))) : [file];
     const candidates = new Set(modules.flatMap((m) => this.unparsedCandidates(m)));
-    const uses: Use[] = [];
+    const found: { file: string; name: string }[] = [];
     for (const f of candidates) {
       if (f === file || isTestFile(f)) continue;
       const text = this.project.text(f) ?? '';
       const mentioned = names.find((n) => new RegExp(`\\b${escapeRegExp(n)}\\b`).test(text)) ?? (exportNames.includes('default') && !isMethod ? 'the default export' : undefined);
       // The parse last: only a file that names the function is parsed to see whether it fails.
-      if (mentioned && this.project.parseFailure(f)) uses.push({ kind: 'unparsed', file: f, node: fi.ast, name: mentioned });
+      if (mentioned && this.project.parseFailure(f)) found.push({ file: f, name: mentioned });
     }
-    return uses;
+    return found;
   }
 
   /**
@@ -535,17 +582,15 @@ export class CallGraph {
 
   /** A fixed test on a file's whole text, once per file: the searches ask it of the same modules again and again. */
   private textTest(test: RegExp, file: string): boolean {
-    let byFile = this.memos.textTests.get(test);
-    if (!byFile) this.memos.textTests.set(test, (byFile = new Map()));
-    let found = byFile.get(file);
-    if (found === undefined) byFile.set(file, (found = test.test(this.project.text(file) ?? '')));
-    return found;
+    return this.memos.kept.textTest(test).compute(file, () => test.test(this.project.text(file) ?? ''));
   }
 
   /** Every module that imports `file` directly or through others, up to MAX_IMPORTERS. */
   private transitiveImporters(file: string): { files: string[]; truncated: boolean } {
-    const memo = this.memos.transitive.get(file);
-    if (memo) return memo;
+    return this.memos.kept.transitive.compute(file, () => this.transitiveImportersUncached(file));
+  }
+
+  private transitiveImportersUncached(file: string): { files: string[]; truncated: boolean } {
     const files: string[] = [];
     const seen = new Set([file]);
     const queue = [file];
@@ -562,9 +607,7 @@ export class CallGraph {
         queue.push(importer);
       }
     }
-    const result = { files, truncated };
-    this.memos.transitive.set(file, result);
-    return result;
+    return { files, truncated };
   }
 
   /**
@@ -596,8 +639,11 @@ export class CallGraph {
    * without the scan, every file), that name it as an import would; a parse of each confirms.
    */
   importersOf(file: string): string[] {
-    const memo = this.memos.importers.get(file);
-    if (memo) return memo;
+    this.memos.importersAsked.add(file);
+    return this.memos.kept.importers.compute(file, () => this.importersOfUncached(file)).files;
+  }
+
+  private importersOfUncached(file: string): { files: string[]; unparsed?: string[] } {
     const names = this.namesModule(file);
     const out: string[] = [];
     const scanned = this.project.importCandidates(file);
@@ -608,8 +654,7 @@ export class CallGraph {
         const fi = this.project.get(f);
         if (fi?.moduleRefs().some((r) => this.project.resolveImport(f, r.source) === file)) out.push(f);
       }
-      this.memos.importers.set(file, out);
-      return out;
+      return { files: out };
     }
     const unparsed: string[] = [];
     for (const f of this.project.files) {
@@ -621,9 +666,7 @@ export class CallGraph {
       }
       if (fi.moduleRefs().some((r) => this.project.resolveImport(f, r.source) === file)) out.push(f);
     }
-    this.memos.importers.set(file, out);
-    this.memos.unparsedImporters.set(file, unparsed);
-    return out;
+    return { files: out, unparsed };
   }
 
   /** The cheap text test on a file that may import `file`: it spells the module's name, as an import must. */
@@ -645,8 +688,14 @@ export class CallGraph {
    */
   private importersNaming(file: string, exportName: string): string[] {
     const scanned = this.project.importCandidates(file);
-    if (!scanned || exportName === 'default' || this.memos.importers.has(file)) return this.importersOf(file);
+    if (!scanned || exportName === 'default' || this.memos.importersAsked.has(file)) return this.importersOf(file);
     this.memos.askedImporters.add(file);
+    return this.memos.kept.importersNaming.compute(`${file}#${exportName}`, () => this.importersNamingUncached(file, exportName));
+  }
+
+  private importersNamingUncached(file: string, exportName: string): string[] {
+    // Asked again inside the memoised computation, so that its entry knows it read the importer lists.
+    const scanned = this.project.importCandidates(file)!;
     const names = this.namesModule(file);
     const out: string[] = [];
     for (const f of scanned) {
@@ -664,19 +713,16 @@ export class CallGraph {
    * parses is left to the caller, who asks only of the files that name the function.
    */
   private unparsedCandidates(file: string): readonly string[] {
-    const known = this.memos.unparsedImporters.get(file);
+    const known = this.memos.importersAsked.has(file) ? this.memos.kept.importers.get(file)?.unparsed : undefined;
     if (known) return known;
-    if (!this.memos.importers.has(file) && !this.memos.askedImporters.has(file)) return [];
-    let list = this.memos.naming.get(file);
-    if (!list) {
+    if (!this.memos.importersAsked.has(file) && !this.memos.askedImporters.has(file)) return [];
+    return this.memos.kept.naming.compute(file, () => {
       const names = this.namesModule(file);
       // The import scan reads specifiers from the text, so a file that does not parse is among the
       // candidates it gives when it imports the module: only those need the text test, not the tree.
       const pool = this.project.importCandidates(file) ?? this.project.files;
-      list = pool.filter((f) => f !== file && names(this.project.text(f)));
-      this.memos.naming.set(file, list);
-    }
-    return list;
+      return pool.filter((f) => f !== file && names(this.project.text(f)));
+    });
   }
 
   /** A file's identifiers named `name` (none when it does not parse). */
