@@ -3,9 +3,13 @@
 import { typescript } from './heavy';
 import { parseSource, ParseResult, TOO_DEEP_TO_PARSE, TSESTree } from './parse/parse';
 import { SyntaxModel } from './syntax/model';
-import { packageSpecifier } from './syntax/nodes';
 import type { AnalysisError, ProjectSource } from './model';
 import { Dependencies, IMPORT_LISTS, TEXT_TEST_LISTS, UNTRACKED } from './depends';
+import { detached, scanSpecifiers, SCANNED_TESTS, SPELLS_INDEX_AFTER, type TextTest, WORD, WORD_ONLY, wordIn } from './textScan';
+import { exportTargets, globToRegExp, type ModuleConfig, NO_CONFIG, packageJsonProblem, type PathAlias, type WorkspacePackage, workspaceGlobs } from './packages';
+
+export { detached, listFacts, scanSpecifiers, textTest, type TextTest } from './textScan';
+export type { WorkspacePackage } from './packages';
 
 export type { ModuleLookup } from './syntax/modules';
 
@@ -116,103 +120,8 @@ export interface ScanMemo {
   keepDerived(file: string, kind: string, text: string, value: unknown): void;
 }
 
-/**
- * A copy of a string that does not hold on to the text it was cut from. V8 keeps a substring of 13 or
- * more characters as a slice of its parent: a module specifier read from a file, kept as a memo's key,
- * kept the whole file's text alive (63 MB of a 15,000-file monorepo's heap).
- */
-export function detached(s: string): string {
-  return s.length < 13 ? s : (' ' + s).slice(1);
-}
-
-/** A question about a file's text alone, asked of every file of the project; see `textTest`. */
-export interface TextTest {
-  readonly test: (text: string) => boolean;
-}
-
-/** Text tests made when the engine loads: the import scan asks each of them while it holds the text. */
-const SCANNED_TESTS: TextTest[] = [];
-
-/**
- * A text test for `ProjectIndex.filesPassing`, made once at module level. The import scan asks it of
- * every file as it reads the file's text, so a rule that looks for, say, the files that import
- * graphile-worker, reads no text again: a whole-tree pass over texts no longer kept (the texts' budget)
- * read a 15,000-file tree from disk again. Start the test with a cheap `includes`: it runs on every file.
- */
-export function textTest(test: (text: string) => boolean): TextTest {
-  const made = { test };
-  SCANNED_TESTS.push(made);
-  return made;
-}
-
-/**
- * What the whole-workspace lists read of one text (undefined: no text): the import specifiers as the
- * import scan reads them, and the text tests it passes. An edit that leaves them as they were changes
- * no importer list and no list of files passing a test, so the memos that read those lists stay.
- */
-export function listFacts(text: string | undefined): { imports: string; tests: string } {
-  if (text === undefined) return { imports: '', tests: '' };
-  const { specifiers, exact } = scanSpecifiers(text);
-  return { imports: JSON.stringify([exact, ...specifiers]), tests: SCANNED_TESTS.map((t) => (t.test(text) ? '1' : '0')).join('') };
-}
-
 /** The default of `ProjectIndexOptions.modelBudgetChars`. */
 export const MODEL_BUDGET_CHARS = 2_500_000;
-
-/** Identifier-like words, as JavaScript spells them (Unicode letters, `$`, `_`). */
-const WORD = /[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*/gu;
-const WORD_ONLY = /^[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*$/u;
-/** How many questions `spells` answers about a file by searching its text before it keeps the file's words. */
-const SPELLS_INDEX_AFTER = 8;
-const WORD_CHAR = /[\p{ID_Continue}$\u200c\u200d]/u;
-
-/** Is `name` in the text as a whole word (not inside a longer one)? */
-function wordIn(text: string, name: string): boolean {
-  for (let at = text.indexOf(name); at !== -1; at = text.indexOf(name, at + 1)) {
-    const before = at > 0 ? text[at - 1] : '';
-    const after = text[at + name.length] ?? '';
-    if ((before === '' || !WORD_CHAR.test(before)) && (after === '' || !WORD_CHAR.test(after))) return true;
-  }
-  return false;
-}
-
-/** A keyword a module specifier follows: `from '…'`, `import '…'`, `import('…')`, `require('…')`, `import x = require('…')`. */
-const SPECIFIER_KEYWORD = /\b(?:from|import|require)/g;
-
-/**
- * What may stand between the keyword and the specifier's string: whitespace, parentheses, `?.`, type
- * arguments (`require<T>(…)`), comments. Each piece is matched atomically (a lookahead captured, then
- * consumed), so the match never backtracks into one.
- */
-const SPECIFIER_AFTER = /(?:[\s(?.>]|(?=(?<args><[^;]*?>))\k<args>|(?=(?<block>\/\*[\s\S]*?\*\/))\k<block>|(?=(?<line>\/\/[^\n\r\u2028\u2029]*))\k<line>)*(?:'(?<single>[^'\r\n]*)'|"(?<double>[^"\r\n]*)")/y;
-
-/** How far after its keyword a specifier's string may end: each keyword costs at most this, so no text makes the scan quadratic. */
-const SPECIFIER_WINDOW = 1000;
-
-/**
- * The module specifiers a file's text names, by a scan that never parses: a superset of what the
- * parser reads as module references (a keyword in a comment or a string counts too; the parse
- * confirms each candidate), but for a string more than 1,000 characters after its keyword (a long
- * comment between them). `exact` is false when a specifier holds a backslash (an escape the scan does
- * not decode): such a file may import anything.
- */
-export function scanSpecifiers(text: string): { specifiers: string[]; exact: boolean } {
-  const specifiers: string[] = [];
-  let exact = true;
-  const keyword = new RegExp(SPECIFIER_KEYWORD.source, 'g');
-  const after = new RegExp(SPECIFIER_AFTER.source, 'y');
-  for (let k = keyword.exec(text); k !== null; k = keyword.exec(text)) {
-    const end = k.index + k[0].length;
-    const window = text.slice(end, end + SPECIFIER_WINDOW);
-    after.lastIndex = 0;
-    const m = after.exec(window);
-    if (!m) continue;
-    const spec = m.groups!.single ?? m.groups!.double;
-    if (spec.includes('\\')) exact = false;
-    else specifiers.push(packageSpecifier(spec));
-  }
-  return { specifiers, exact };
-}
 
 /** The largest configuration file a rule reads (characters). */
 export const MAX_CONFIG_CHARS = 256_000;
@@ -793,111 +702,3 @@ export class ProjectIndex {
 }
 
 export type Program = TSESTree.Program;
-
-interface PathAlias {
-  pattern: string;
-  targets: string[];
-}
-
-interface ModuleConfig {
-  /** Project path of `baseUrl`, or null when no config in the chain sets it. */
-  baseUrl: string | null;
-  aliases: PathAlias[];
-  /** The folder `paths` resolve against when there is no `baseUrl`: the config that declared them. */
-  pathsBase: string;
-  /** The `paths` object as written, kept so a config that extends this one can re-root it. */
-  aliasSource?: Record<string, unknown>;
-}
-
-const NO_CONFIG: ModuleConfig = { baseUrl: null, aliases: [], pathsBase: '' };
-
-export interface WorkspacePackage {
-  name: string;
-  dir: string;
-  /** `source`, `types`, `module`, `main`, in that order: source first, since build output is not in the workspace. */
-  entries: string[];
-  exports: unknown;
-}
-
-/** Why a package.json cannot be read for its scripts and bin entries, or null. */
-function packageJsonProblem(text: string): string | null {
-  const lost = 'its scripts and bin entries are not read, so calls they start lose that evidence';
-  try {
-    const v: unknown = JSON.parse(text);
-    return v !== null && typeof v === 'object' && !Array.isArray(v) ? null : `not a JSON object: ${lost}`;
-  } catch (err) {
-    return `not valid JSON (${(err as Error).message}): ${lost}`;
-  }
-}
-
-/** The workspace globs of a root package.json (`workspaces: [...]` or `{ packages: [...] }`) or pnpm-workspace.yaml. */
-function workspaceGlobs(pkgText: string | undefined, pnpmText: string | undefined): string[] {
-  const out: string[] = [];
-  if (pkgText) {
-    try {
-      const ws = (JSON.parse(pkgText) as { workspaces?: unknown }).workspaces;
-      const list = Array.isArray(ws) ? ws : ws && typeof ws === 'object' ? (ws as { packages?: unknown }).packages : null;
-      if (Array.isArray(list)) out.push(...list.filter((g): g is string => typeof g === 'string'));
-    } catch {
-      // an unreadable package.json names no workspaces
-    }
-  }
-  if (pnpmText) {
-    // Only the `packages:` list matters; a YAML parser is not needed for a list of quoted globs.
-    let inPackages = false;
-    for (const line of pnpmText.split(/\r?\n/)) {
-      if (/^packages\s*:/.test(line)) inPackages = true;
-      else if (/^\S/.test(line)) inPackages = false;
-      else if (inPackages) {
-        const m = /^\s*-\s*['"]?([^'"#]+?)['"]?\s*(#.*)?$/.exec(line);
-        if (m) out.push(m[1]);
-      }
-    }
-  }
-  return out.map((g) => g.replace(/^\.\//, '').replace(/\/$/, ''));
-}
-
-function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*' && glob[i + 1] === '*') {
-      re += '.*';
-      i++;
-    } else if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
-
-/** What a package.json `exports` maps a subpath to, source-like conditions first. */
-function exportTargets(exports: unknown, sub: string): string[] {
-  if (exports === undefined || exports === null) return [];
-  if (typeof exports === 'string') return sub === '.' ? [exports] : [];
-  if (Array.isArray(exports)) return exports.flatMap((e) => exportTargets(e, sub));
-  if (typeof exports !== 'object') return [];
-  const map = exports as Record<string, unknown>;
-  const keys = Object.keys(map);
-  if (keys.some((k) => k.startsWith('.'))) {
-    if (map[sub] !== undefined) return conditionTargets(map[sub]);
-    for (const k of keys) {
-      const star = k.indexOf('*');
-      if (star < 0 || !sub.startsWith(k.slice(0, star)) || !sub.endsWith(k.slice(star + 1))) continue;
-      const rest = sub.slice(star, sub.length - (k.length - star - 1));
-      return conditionTargets(map[k]).map((t) => t.replace('*', rest));
-    }
-    return [];
-  }
-  return sub === '.' ? conditionTargets(map) : [];
-}
-
-function conditionTargets(value: unknown): string[] {
-  if (typeof value === 'string') return [value];
-  if (Array.isArray(value)) return value.flatMap(conditionTargets);
-  if (!value || typeof value !== 'object') return [];
-  const map = value as Record<string, unknown>;
-  const order = ['source', 'types', 'import', 'module', 'require', 'node', 'default'];
-  const keys = [...order.filter((k) => k in map), ...Object.keys(map).filter((k) => !order.includes(k))];
-  return keys.flatMap((k) => conditionTargets(map[k]));
-}
