@@ -32,6 +32,7 @@ import type { AiSdkHelperKind } from './helper';
 import { LANGCHAIN_HELPER, LangChainCall, langChainCallProblem, langChainBridgePath, LangChainHelperKind } from './langchain';
 import { lineStartOf, statementRemoval } from './lineEndings';
 import { helperSplit } from './helperSplit';
+import { reindentLines } from './reindent';
 
 export const LOOP_HOIST = 'loop-hoist';
 export { importsDefault, indentLike, isPLimitLimiter, NOT_PER_ITEM } from './loopShape';
@@ -504,11 +505,8 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
 
   // The request (and the pure values it needs) move out of the body: shallower by the body's indent.
   const shift = indentOf(statement ?? call).length - anchorIndent.length;
-  const dedent = (t: string) =>
-    t
-      .split('\n')
-      .map((line, i) => (i === 0 ? line : line.replace(new RegExp(`^[ \\t]{0,${Math.max(0, shift)}}`), '')))
-      .join('\n');
+  const dedent = (t: string) => reindentLines(file, t, (line) => line.replace(new RegExp(`^[ \\t]{0,${Math.max(0, shift)}}`), ''));
+  const indent = (t: string) => reindentLines(file, t, (line) => `  ${line}`);
   // An AI SDK call is batched as itself, deferred (`() => generateText({ … })`): the bridge runs it, and its result keeps the call's own types.
   const requestSource = gateway && provider
     ? `${parsed.text.slice(request.range[0], gateway.node.range[0])}${provider.local}${gateway.make.method ? `.${gateway.make.method}` : ''}('${gateway.id}')${parsed.text.slice(gateway.node.range[1], request.range[1])}`
@@ -518,8 +516,8 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
   const mapBody = moved.needed.length
     ? `{\n${moved.needed
         .sort((a, b) => a.range[0] - b.range[0])
-        .map((d) => `${anchorIndent}  ${dedent(srcWithoutComments(d)).replace(/\n/g, '\n  ')}`)
-        .join('\n')}\n${anchorIndent}  return ${requestText.replace(/\n/g, '\n  ')};\n${anchorIndent}}`
+        .map((d) => `${anchorIndent}  ${indent(dedent(srcWithoutComments(d)))}`)
+        .join('\n')}\n${anchorIndent}  return ${indent(requestText)};\n${anchorIndent}}`
     : request.type === T.ObjectExpression && !bridged && !halves
       ? `(${requestText})`
       : requestText;
