@@ -141,10 +141,13 @@ export function helperSplit(
         const typed = 'typeAnnotation' in pattern && pattern.typeAnnotation ? src(pattern) : `${src(pattern)}${sdk.answer}`;
         answerHead = `\n${indent}}\n\n${indent}function ${names.answer}(${typed}) {`;
       }
+      // A comment inside the call's head (`openai.// …⏎chat.completions.create(`) is kept after `return`: a
+      // line comment there would end the return's line (a bare `return`), so the request goes in parentheses.
+      const wrap = /\/[/*]/.test(text.slice(shape.call.range[0], request.range[0]));
       const edits: TextEdit[] = [
         { range: [statement.range[0], body.range[0]], newText: `${kept}${jsdoc}function ${names.request}(${fn.params.map(src).join(', ')})${sdk.request} ` },
-        { range: [shape.call.range[0], request.range[0]], newText: 'return ' },
-        { range: [request.range[1], shape.call.range[1]], newText: `;${answerHead}` },
+        { range: [shape.call.range[0], request.range[0]], newText: wrap ? 'return (' : 'return ' },
+        { range: [request.range[1], shape.call.range[1]], newText: `${wrap ? ')' : ''};${answerHead}` },
       ];
       if (tail) edits.push({ range: [body.range[1], statement.range[1]], newText: '' });
       return {
