@@ -91,6 +91,7 @@ class AnswerFlow {
   private readonly places = new Map<Place, Flows>();
   private readonly consumers = new Map<Call, Dependence | null>();
   private producers: Map<Call, Dependence> | null = null;
+  private toolMarks: ToolMark[] | null = null;
 
   constructor(
     private readonly model: SyntaxModel,
@@ -507,19 +508,30 @@ class AnswerFlow {
     for (let p = this.model.parents.get(call); p && !isFunctionLike(p); p = this.model.parents.get(p)) {
       // A loop over a collection runs once per item, not until the answers stop asking for tools.
       if (!isLoop(p) || p.type === T.ForOfStatement || p.type === T.ForInStatement || (p.type === T.ForStatement && p.test && this.model.src(p.test).includes('.length'))) continue;
-      let hit: Node | null = null;
-      visit(p, (n) => {
-        if (hit) return false;
-        if (n.type === T.BinaryExpression && /^[!=]==?$/.test(n.operator)) {
-          const [a, b] = [unwrap(n.left, 'value'), unwrap(n.right, 'value')];
-          const field = (x: Node) => (x.type === T.MemberExpression ? propertyName(x.property, x.computed) : null);
-          const lit = (x: Node) => (x.type === T.Literal && typeof x.value === 'string' ? x.value : null);
-          if ((REASON_FIELDS.has(field(a) ?? '') && TOOL_REASONS.has(lit(b) ?? '')) || (REASON_FIELDS.has(field(b) ?? '') && TOOL_REASONS.has(lit(a) ?? ''))) hit = n;
-        }
-        if (n.type === T.MemberExpression && TOOL_FIELDS.has(propertyName(n.property, n.computed) ?? '') && !within(n, call)) hit = n;
-        return undefined;
-      });
+      const hit = this.toolMarkIn(p, call);
       if (hit) return { kind: 'tool-loop', at: hit, carrier: this.short(hit) };
+    }
+    return null;
+  }
+
+  /**
+   * The first place inside `loop` that reads whether an answer asks for tools (`finish_reason ===
+   * 'tool_calls'`, `.tool_calls` outside the call itself), in source order. The file's marks are found
+   * in one walk and kept, so each call of a long loop body does not walk the whole body again.
+   */
+  private toolMarkIn(loop: Node, call: Call): Node | null {
+    const marks = (this.toolMarks ??= findToolMarks(this.model.ast));
+    const [start, end] = loop.range;
+    let lo = 0;
+    for (let hi = marks.length; lo < hi; ) {
+      const mid = (lo + hi) >> 1;
+      if (marks[mid].node.range[0] < start) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < marks.length && marks[i].node.range[0] < end; i++) {
+      const m = marks[i];
+      if (m.node.range[1] > end) continue;
+      if (m.reason || !within(m.node, call)) return m.node;
     }
     return null;
   }
@@ -583,6 +595,32 @@ class AnswerFlow {
     const s = this.model.src(n).replace(/\s+/g, ' ');
     return s.length > 60 ? s.slice(0, 57) + '…' : s;
   }
+}
+
+/** Where a file reads whether an answer asks for tools: a `finish_reason === 'tool_calls'` test, or a `.tool_calls` read. */
+interface ToolMark {
+  node: Node;
+  /** A test of the stop reason, which marks a tool loop wherever it is; a `.tool_calls` read does only outside the call. */
+  reason: boolean;
+}
+
+/** The tool marks of a file, in source order (an outer node before the nodes it holds). */
+function findToolMarks(root: Node): ToolMark[] {
+  const marks: ToolMark[] = [];
+  visit(root, (n) => {
+    if (n.type === T.BinaryExpression && /^[!=]==?$/.test(n.operator)) {
+      const [a, b] = [unwrap(n.left, 'value'), unwrap(n.right, 'value')];
+      const field = (x: Node) => (x.type === T.MemberExpression ? propertyName(x.property, x.computed) : null);
+      const lit = (x: Node) => (x.type === T.Literal && typeof x.value === 'string' ? x.value : null);
+      if ((REASON_FIELDS.has(field(a) ?? '') && TOOL_REASONS.has(lit(b) ?? '')) || (REASON_FIELDS.has(field(b) ?? '') && TOOL_REASONS.has(lit(a) ?? ''))) {
+        marks.push({ node: n, reason: true });
+        return undefined;
+      }
+    }
+    if (n.type === T.MemberExpression && TOOL_FIELDS.has(propertyName(n.property, n.computed) ?? '')) marks.push({ node: n, reason: false });
+    return undefined;
+  });
+  return marks.sort((x, y) => x.node.range[0] - y.node.range[0] || y.node.range[1] - x.node.range[1]);
 }
 
 /** Calls that make a new value from their argument or receiver: the keys, a string, a new array. */
