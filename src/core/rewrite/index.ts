@@ -13,7 +13,7 @@ import { sequentialRefusal } from './sequential';
 import { ModuleStyle, moduleStyleFor } from './moduleStyle';
 import { compiledByTsc, placeHelper, resolutionCandidates } from './placement';
 import type { ModuleLookup } from './effects';
-import { LineEnding, lineEndingOf, lfView, sameButLineEndings, withLineEnding } from './lineEndings';
+import { keptBreaksOf, LineEnding, lineEndingOf, lfView, sameButLineEndings, withLineEnding, withLineEndingKeeping, type KeptBreaks } from './lineEndings';
 import { allVariants, HelperVariant, helperVariantFor, packageVersionFor, RewriteProvider, SDK_PACKAGE, SdkVersion, sdkVersionFor } from './sdkVersion';
 import semver from 'semver';
 import { LANGCHAIN_FLOOR, LANGCHAIN_PACKAGES } from './langchain';
@@ -123,9 +123,11 @@ export function fixableStrategy(req: {
 export function planFix(req: FixRequest): FixPlan {
   const { eol, view } = breaksOf(req.text);
   const lf = inLfView(req.text, view, req.site);
-  const plan = planFixOnLf({ ...req, text: lf.text, site: lf.site, ast: lf.text === req.text ? req.ast : lfParse(req.file, lf.text) }, eol);
+  const ast = lf.text === req.text ? req.ast : lfParse(req.file, lf.text);
+  const plan = planFixOnLf({ ...req, text: lf.text, site: lf.site, ast }, eol);
   if (!plan.ok) return plan;
-  const edits = plan.fix.edits.map((e) => ({ range: [lf.toOriginal(e.range[0]), lf.toOriginal(e.range[1])] as [number, number], newText: withLineEnding(e.newText, eol) }));
+  const kept = view ? keptBreaksFor(req.text, view, ast, eol) : [];
+  const edits = plan.fix.edits.map((e) => ({ range: [lf.toOriginal(e.range[0]), lf.toOriginal(e.range[1])] as [number, number], newText: withLineEndingKeeping(e.newText, eol, kept) }));
   const problem = editsProblem(req.text.length, edits);
   if (problem) return { ok: false, reason: `Batchwise planned ${problem} for this call, a bug on its side; nothing was changed (please report it with the file)` };
   return { ok: true, fix: { ...plan.fix, edits } };
@@ -145,6 +147,14 @@ function lfParse(file: string, text: string): TSESTree.Program | undefined {
     lastParse = { file, text, ast: parsed.ok ? parsed.ast : undefined };
   }
   return lastParse.ast;
+}
+
+let lastKept: { text: string; kept: KeptBreaks[] } | null = null;
+
+/** The file's literals whose own line breaks differ from its ending, kept per text like the view. */
+function keptBreaksFor(text: string, view: ReturnType<typeof lfView>, ast: TSESTree.Program | undefined, eol: LineEnding): KeptBreaks[] {
+  if (lastKept?.text !== text) lastKept = { text, kept: keptBreaksOf(text, view, ast, eol) };
+  return lastKept.kept;
 }
 
 function breaksOf(text: string): { eol: LineEnding; view: ReturnType<typeof lfView> | null } {

@@ -1,6 +1,10 @@
 // Rewrites are planned on text with '\n' line breaks; a file with CRLF or CR-only breaks is seen
 // through an LF view, and the edits come back in the file's own offsets and line endings. One place
-// for every strategy, so none of them has to know.
+// for every strategy, so none of them has to know. A literal's own line breaks are its value's bytes:
+// where they differ from the file's ending (a CR inside a CRLF file's template literal), moved code
+// keeps them as they were.
+import { AST_NODE_TYPES as T, type TSESTree } from '../parse/parse';
+import { visit } from '../parse/walk';
 
 export type LineEnding = '\n' | '\r\n' | '\r';
 
@@ -44,6 +48,65 @@ export function statementRemoval(text: string, range: readonly [number, number])
 /** `s` with every line break (LF, CRLF or CR) written as `eol`. */
 export function withLineEnding(s: string, eol: LineEnding): string {
   return s.replace(/\r\n|\r|\n/g, eol);
+}
+
+/** A literal or comment whose line breaks are not all the file's ending: its text in the LF view and as the file has it. */
+export interface KeptBreaks {
+  view: string;
+  original: string;
+}
+
+/**
+ * The template literal parts, strings (a line continuation), JSX text and block comments of a file seen
+ * through `view` whose line breaks `withLineEnding(…, eol)` would not give back as the file has them.
+ * None in a file whose breaks are all one kind (the usual case, found without a walk).
+ */
+export function keptBreaksOf(original: string, view: LfView, ast: TSESTree.Program | undefined, eol: LineEnding): KeptBreaks[] {
+  if (!ast || !mixedBreaks(original)) return [];
+  const kept: KeptBreaks[] = [];
+  const consider = (range: readonly [number, number]) => {
+    const inView = view.text.slice(range[0], range[1]);
+    if (!inView.includes('\n')) return;
+    const inFile = original.slice(view.toOriginal(range[0]), view.toOriginal(range[1]));
+    if (withLineEnding(inView, eol) !== inFile) kept.push({ view: inView, original: inFile });
+  };
+  visit(ast, (n) => {
+    if (n.type === T.TemplateElement || n.type === T.JSXText || (n.type === T.Literal && typeof n.value === 'string')) consider(n.range);
+  });
+  for (const c of ast.comments ?? []) if (c.type === 'Block') consider(c.range);
+  // The longest first, so that a literal holding another's text is matched whole.
+  return kept.sort((a, b) => b.view.length - a.view.length);
+}
+
+/** Whether a text has more than one kind of line break (LF, CRLF, lone CR). */
+function mixedBreaks(text: string): boolean {
+  let kinds = 0;
+  for (let i = text.indexOf('\r'); i >= 0; i = text.indexOf('\r', i + 1)) kinds |= text.charCodeAt(i + 1) === 10 ? 1 : 2;
+  for (let i = text.indexOf('\n'); i >= 0 && kinds !== 7; i = text.indexOf('\n', i + 1)) if (text.charCodeAt(i - 1) !== 13) kinds |= 4;
+  return kinds === 3 || kinds === 5 || kinds === 6 || kinds === 7;
+}
+
+/**
+ * `withLineEnding(s, eol)`, except that the text of a `kept` literal or comment in `s` (moved code
+ * carries it verbatim) gets the file's own breaks back.
+ */
+export function withLineEndingKeeping(s: string, eol: LineEnding, kept: readonly KeptBreaks[]): string {
+  if (kept.length === 0 || !s.includes('\n')) return withLineEnding(s, eol);
+  const spans: { start: number; end: number; original: string }[] = [];
+  for (const k of kept) {
+    for (let at = s.indexOf(k.view); at >= 0; at = s.indexOf(k.view, at + k.view.length)) {
+      const end = at + k.view.length;
+      if (!spans.some((x) => at < x.end && x.start < end)) spans.push({ start: at, end, original: k.original });
+    }
+  }
+  spans.sort((a, b) => a.start - b.start);
+  let out = '';
+  let from = 0;
+  for (const x of spans) {
+    out += withLineEnding(s.slice(from, x.start), eol) + x.original;
+    from = x.end;
+  }
+  return out + withLineEnding(s.slice(from), eol);
 }
 
 /** Whether two texts are the same but for their line endings. */

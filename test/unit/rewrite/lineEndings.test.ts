@@ -101,6 +101,22 @@ test('comments go in the file\'s line ending, on the line above the call, in CRL
   }
 });
 
+test('a template literal keeps its own line breaks (CR CRLF, a lone CR) when the loop hoist moves it in a CRLF file; the code around it goes CRLF', () => {
+  // Found by the fuzzer (seed 20261212, input 5740): the moved prompt came back with CRLF breaks. Its
+  // value is the same (a template reads every break as LF), but the bytes of a literal are the user's.
+  const root = join(REPO_ROOT, 'test', 'fixtures', 'rewrite', 'ts-multiline-template-prompt');
+  const lf = readFileSync(join(root, 'main.ts'), 'utf8');
+  const text = withLineEnding(lf, '\r\n').replace('children.\r\n', 'children.\r\r\n').replace('${topic}\r\n', '${topic}\r');
+  const literals = text.match(/`[^`]*`/g) ?? [];
+  assert.ok(literals.some((l) => l.includes('\r\r\n')) && literals.some((l) => /\r(?!\n)/.test(l.replace(/\r\r\n/g, ''))), 'the literals hold the odd breaks');
+  const { fix } = fixOf(root, 'main.ts', text, 'client.chat.completions.create(');
+  assert.equal(fix.strategy, 'loop-hoist');
+  const rewritten = applyEdits(text, fix.edits);
+  for (const l of literals) assert.ok(rewritten.includes(l), `kept byte for byte: ${JSON.stringify(l)}`);
+  const outside = literals.reduce((s, l) => s.replace(l, '``'), rewritten);
+  assert.deepEqual({ ...breaks(outside), crlf: 0 }, { crlf: 0, cr: 0, lf: 0 }, 'every other break is CRLF');
+});
+
 test('the LF view maps offsets both ways, CRLF pairs counted once', () => {
   const text = 'a\r\nbc\rd\r\n\r\ne\nf';
   const view = lfView(text);
