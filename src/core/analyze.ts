@@ -1,5 +1,5 @@
 // The pipeline over a project: prefilter → parse → detect → classify → estimate → fix check.
-import type { AnalysisOptions, AnalysisResult, CallSite, Classification, Estimate, Finding, FixSummary, ProjectSource } from './model';
+import type { AnalysisOptions, AnalysisResult, CallSite, Classification, Estimate, Finding, FixSummary, ProjectSource, RunsOnce } from './model';
 import { failureMessage, ModuleLookup, ParseCache, ProjectIndex, ProjectIndexOptions } from './project';
 import { Resolver } from './detect/resolve';
 import { detectInFile, mayContainCalls, mentionsSdk, mocksProviderCalls, DetectedCall } from './detect/detect';
@@ -8,8 +8,6 @@ import { GraphMemos, KeptGraph } from './classify/graph';
 import { LOW_VOLUME } from './classify/rules/calls';
 import { evidenceOf } from './classify/path';
 import type { TSESTree } from './parse/parse';
-import { BATCH_QUEUE } from './rewrite/batchQueue';
-import { RUNNER_MESSAGES } from './rewrite/queueRunner';
 
 /** Why a batchable call in a serverless function gets no rewrite. */
 function serverlessRefusal(platform: string): string {
@@ -19,18 +17,16 @@ function serverlessRefusal(platform: string): string {
   );
 }
 
-/**
- * Why a batch queue is not offered for a call made once per run: nothing is made beside it in that run,
- * so every batch would hold one request, and the run would wait up to a day for it.
- */
-function queueOfOne(c: Classification): string {
-  return c.volume ? RUNNER_MESSAGES.scheduledOnce(c.volume.source, c.volume.callsPerDay) : RUNNER_MESSAGES.programOnce(c.oncePerRun!);
+/** What the fix check is told of a call made once per run (see Classification.oncePerRun). */
+function runsOnce(c: Classification): RunsOnce | undefined {
+  if (!c.oncePerRun) return undefined;
+  return c.volume ? { schedule: c.volume.source, callsPerDay: c.volume.callsPerDay } : { entry: c.oncePerRun };
 }
 
 /** Stages after classification, passed in so the pipeline can be assembled (and tested) piece by piece. */
 export interface PipelineStages {
   estimate?: (site: CallSite, options: AnalysisOptions, context?: Pick<Classification, 'volume' | 'run'>) => Estimate | null;
-  fixCheck?: (input: { file: string; text: string; site: CallSite; ast?: TSESTree.Program; modules?: ModuleLookup }) => FixSummary | { refused: string };
+  fixCheck?: (input: { file: string; text: string; site: CallSite; ast?: TSESTree.Program; modules?: ModuleLookup; runsOnce?: RunsOnce }) => FixSummary | { refused: string };
 }
 
 export interface AnalyzeRequest {
@@ -193,9 +189,8 @@ export class Analyzer {
       fixRefusal = serverlessRefusal(classification.runsIn);
     } else if (classification.verdict === 'batchable' && this.stages.fixCheck) {
       try {
-        const check = this.stages.fixCheck({ file, text, site: call.site, ast: this.project.get(file)?.ast, modules: this.modules });
+        const check = this.stages.fixCheck({ file, text, site: call.site, ast: this.project.get(file)?.ast, modules: this.modules, runsOnce: runsOnce(classification) });
         if ('refused' in check) fixRefusal = check.refused;
-        else if (check.strategy === BATCH_QUEUE && classification.oncePerRun) fixRefusal = queueOfOne(classification);
         else fix = check;
       } catch (err) {
         const reason = failureMessage(err);

@@ -99,6 +99,9 @@ export interface Classification {
   oncePerRun?: string;
 }
 
+/** A call made once per run, as the fix check is told it: of a cron schedule (its runs a day), or of a program (its entry, in words). */
+export type RunsOnce = { schedule: string; callsPerDay: number } | { entry: string };
+
 /**
  * A batchable call's calls per run as the code writes them: the product of the loops' literal counts
  * (1 outside any loop). With a cron schedule, runs per day multiply it; a one-off script's figure stays

@@ -1,5 +1,6 @@
 // Rewrites to the batch path. Each strategy proves its shape or refuses with a reason the user sees.
-import type { CallSite, Fix, FixSummary, TextEdit } from '../model';
+import type { CallSite, Fix, FixSummary, RunsOnce, TextEdit } from '../model';
+import { RUNNER_MESSAGES } from './queueRunner';
 import { AST_NODE_TYPES as T, parseSource, type TSESTree } from '../parse/parse';
 import type { Node } from '../parse/walk';
 import { SyntaxModel } from '../syntax/model';
@@ -52,7 +53,7 @@ export type FixPlan = { ok: true; fix: Fix } | { ok: false; reason: string };
  * which takes a call made once per run of a function called concurrently. A call inside a loop that
  * waits for it gets neither (a queue there would send one batch per iteration), and the loop's reason.
  */
-function choose(file: string, text: string, site: CallSite, helperPath: string, ast?: TSESTree.Program, style?: ModuleStyle, modules?: ModuleLookup) {
+function choose(file: string, text: string, site: CallSite, helperPath: string, ast?: TSESTree.Program, style?: ModuleStyle, modules?: ModuleLookup, runsOnce?: RunsOnce) {
   const sequential = sequentialRefusal(file, text, site, ast);
   if (sequential) return { strategy: LOOP_HOIST, check: { ok: false as const, reason: sequential } } as const;
   // `model.batch(inputs)` is batch-shaped already: it becomes one provider batch where it stands.
@@ -63,11 +64,27 @@ function choose(file: string, text: string, site: CallSite, helperPath: string, 
   if (site.api === 'langchain.embedDocuments' && !inLoop(file, text, site, ast)) return { strategy: BATCH_CALL, check: checkLangChainBatch(file, text, site, helperPath, ast, style, modules) } as const;
   // The batch queue takes the OpenAI, Anthropic and Gemini clients' own calls and AI SDK calls (through the bridge's queue): a LangChain call gets the loop hoist's answer.
   if (site.api.startsWith('langchain.')) return { strategy: LOOP_HOIST, check: hoist } as const;
-  const queue = checkBatchQueue(file, text, site, helperPath, ast, style, modules);
+  const checked = checkBatchQueue(file, text, site, helperPath, ast, style, modules);
+  // A queue fed once per run would send batches of one: the analysis says when that is so.
+  const queue = checked.ok && runsOnce ? { ok: false as const, reason: queueOfOne(runsOnce) } : checked;
   if (queue.ok) return { strategy: BATCH_QUEUE, check: queue } as const;
-  // Both reasons, once each; a loop's own reason (break, for await, …) says enough.
-  const reason = queue.reason === IN_LOOP && hoist.reason !== NOT_PER_ITEM ? hoist.reason : [...new Set([hoist.reason, queue.reason])].join('; ');
+  // Both reasons, once each; a loop's own reason (break, for await, …) says enough, and so does the
+  // once-per-run reason beside "not made once per item" (it names the loop hoist's way).
+  const reason =
+    queue.reason === IN_LOOP && hoist.reason !== NOT_PER_ITEM
+      ? hoist.reason
+      : checked.ok && hoist.reason === NOT_PER_ITEM
+        ? queue.reason
+        : [...new Set([hoist.reason, queue.reason])].join('; ');
   return { strategy: LOOP_HOIST, check: { ok: false as const, reason } } as const;
+}
+
+/**
+ * Why a batch queue is not offered for a call made once per run: nothing is made beside it in that run,
+ * so every batch would hold one request, and the run would wait up to a day for it.
+ */
+function queueOfOne(once: RunsOnce): string {
+  return 'schedule' in once ? RUNNER_MESSAGES.scheduledOnce(once.schedule, once.callsPerDay) : RUNNER_MESSAGES.programOnce(once.entry);
 }
 
 /** Whether the call sits in a loop statement or a callback of a call (`xs.map(…)`, `forEach`), in its function or around it. */
@@ -100,10 +117,12 @@ export function fixableStrategy(req: {
   sdkFor?: (provider: RewriteProvider) => SdkVersion | undefined;
   /** The version of another package the project has (see packageVersionFor): `ai`, `@ai-sdk/openai`. */
   packageFor?: (pkg: string) => SdkVersion | undefined;
+  /** The analysis found the call made once per run of a program or schedule: no batch queue for it. */
+  runsOnce?: RunsOnce;
 }): FixSummary | { refused: string } {
   // The same LF view planFix uses, so the audit offers exactly the fixes that can be planned (the AST's offsets are the file's).
   const lf = inLfView(req.text, breaksOf(req.text).view, req.site);
-  const { strategy, check } = choose(req.file, lf.text, lf.site, 'batchwise/openaiBatch.ts', lf.text === req.text ? req.ast : lfParse(req.file, lf.text), req.projectModuleStyle, req.modules);
+  const { strategy, check } = choose(req.file, lf.text, lf.site, 'batchwise/openaiBatch.ts', lf.text === req.text ? req.ast : lfParse(req.file, lf.text), req.projectModuleStyle, req.modules, req.runsOnce);
   if (!check.ok) return { refused: check.reason };
   const sdk = req.sdkFor?.(check.plan.helperKind);
   // Every package the project lacks, at once.
