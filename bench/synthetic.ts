@@ -40,6 +40,18 @@ export const FAMILIES: SyntheticFamily[] = [
     },
   },
   {
+    // A loop that is not over a collection is checked for a tool loop (an answer asking for tools keeps
+    // it going); that check walked the loop body once per call in it until the file's marks were kept.
+    name: 'calls in one while loop (Promise.all)',
+    unit: 'calls',
+    sizes: [300, 1200, 5000],
+    source: (n) => {
+      const body: string[] = [];
+      for (let i = 0; i < n; i++) body.push(`      ${callWith(`\`Q${i}: \${item}\``).replace(/^await /, '').replace(/;$/, ',')}`);
+      return `${HEADER}export async function run(items: string[]) {\n  while (items.length) {\n    const item = items.pop();\n    await Promise.all([\n${body.join('\n')}\n    ]);\n  }\n}\n`;
+    },
+  },
+  {
     name: 'prompt literal (multi-line template)',
     unit: 'bytes',
     sizes: [300_000, 1_200_000, 5_000_000],
