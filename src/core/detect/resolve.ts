@@ -3,6 +3,7 @@
 // Everything is abstract: the result says "this is an OpenAI client's chat.completions", never runs code.
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import { visit } from '../parse/walk';
+import { elementValue } from './elements';
 import { FunctionLike, isFunctionLike, Node, propertyName, requireSource, unwrap } from '../syntax/nodes';
 import type { Provider } from '../model';
 import { BEDROCK_COMMANDS, CLIENT_MODULES, CLIENT_WRAPPER_FUNCTIONS, ClientModule, clientModuleFor, Dialect, HANDLE_CALLS, isModelClassSource, MODEL_METHODS, ModelClass, modelClassFor, ModelProviderModule, modelProviderModuleFor, WrapperCall, wrapperCallFor, WRAPPER_SOURCES } from './catalogue';
@@ -164,6 +165,7 @@ export class Resolver {
         if (framework) return framework;
         const callee = this.evaluate(file, node.callee);
         if (callee?.kind === 'client') return this.handle(file, callee, node);
+        if (!callee && node.callee.type === T.MemberExpression && node.arguments.length === 1 && propertyName(node.callee.property, node.callee.computed) === 'get') return elementValue(this, file, node.callee.object, 'map-get');
         if (callee?.kind === 'function') return this.returnValue(callee.file, callee.node) ?? this.annotatedClient(callee.file, callee.node.returnType?.typeAnnotation, callee.node);
         if (callee?.kind === 'signature') return this.annotatedClient(callee.file, callee.returns, callee.anchor);
         if (callee?.kind === 'model-creator') return { kind: 'model-provider', provider: callee.provider };
@@ -181,7 +183,7 @@ export class Resolver {
         return node.source.type === T.Literal && typeof node.source.value === 'string' ? this.moduleValue(file, node.source.value) : null;
       case T.MemberExpression: {
         const prop = propertyName(node.property, node.computed);
-        if (prop === null) return null;
+        if (prop === null) return elementValue(this, file, node.object, 'index');
         if (node.object.type === T.ThisExpression) return this.evaluateThisMember(file, node, prop);
         if (isRequireMain(node)) return null;
         const object = this.evaluate(file, node.object);
@@ -425,6 +427,11 @@ export class Resolver {
   private declaredType(file: string, declarator: Node): Value | null {
     if (declarator.type !== T.VariableDeclarator || declarator.id.type !== T.Identifier) return null;
     return this.annotatedClient(file, declarator.id.typeAnnotation?.typeAnnotation, declarator);
+  }
+
+  /** What a value of the declared type holds (for element types: see elements.ts). */
+  annotatedClientOf(file: string, type: TSESTree.TypeNode, anchor: Node): Value | null {
+    return this.annotatedClient(file, type, anchor);
   }
 
   /** A client type in an annotation, also inside a union with null or undefined. */

@@ -1,0 +1,111 @@
+// What an element of a container holds: `this.chats[user]` of a field typed `{ [from: string]:
+// ChatSession }` or `Record<string, OpenAI>`, `clients.get(name)` of a `Map<string, OpenAI>`, `models[i]`
+// of a `GenerativeModel[]`. The declared element type says it; where nothing is declared (plain
+// JavaScript), the values the file puts into the same container do (`this.chats[user] = model.startChat()`,
+// `clients.set(name, new OpenAI())`).
+import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
+import { visit } from '../parse/walk';
+import { propertyName, unwrap, type Node } from '../syntax/nodes';
+import type { SyntaxModel } from '../syntax/model';
+import type { Resolver, Value } from './resolve';
+
+/** The element `container[key]` (or `container.get(key)` for a Map) holds, or null. */
+export function elementValue(resolver: Resolver, file: string, container: Node, kind: 'index' | 'map-get'): Value | null {
+  const fi = resolver.project.get(file);
+  if (!fi) return null;
+  const target = unwrap(container, 'value');
+  const declared = declaredTypeOf(resolver, file, target);
+  const element = declared ? elementType(declared, kind) : null;
+  if (element) {
+    const v = resolver.annotatedClientOf(file, element, target);
+    if (v) return v;
+  }
+  // No declared element type: what the file stores into the same container.
+  for (const stored of storedInto(fi, target, kind)) {
+    const v = resolver.evaluate(file, stored);
+    if (v && (v.kind === 'client' || v.kind === 'model-instance' || v.kind === 'instance' || v.kind === 'typed')) return v;
+  }
+  return null;
+}
+
+/** The declared type of `this.field` (a class field) or of a variable; null when none is written. */
+function declaredTypeOf(resolver: Resolver, file: string, target: Node): TSESTree.TypeNode | null {
+  const fi = resolver.project.get(file)!;
+  if (target.type === T.MemberExpression && target.object.type === T.ThisExpression) {
+    const prop = propertyName(target.property, target.computed);
+    let body: Node | undefined = fi.parents.get(target);
+    while (body && body.type !== T.ClassBody) body = fi.parents.get(body);
+    if (!prop || !body || body.type !== T.ClassBody) return null;
+    for (const el of body.body) {
+      if (el.type === T.PropertyDefinition && propertyName(el.key, el.computed) === prop) return el.typeAnnotation?.typeAnnotation ?? null;
+    }
+    return null;
+  }
+  if (target.type === T.Identifier) {
+    const declarator = fi.resolve(target)?.declarator;
+    if (declarator?.id.type === T.Identifier) return declarator.id.typeAnnotation?.typeAnnotation ?? null;
+  }
+  return null;
+}
+
+/** The type of an element: an index signature's, `Record<K, V>`'s V, `V[]`, `Array<V>`; for `.get`, `Map<K, V>`'s V. */
+function elementType(type: TSESTree.TypeNode, kind: 'index' | 'map-get'): TSESTree.TypeNode | null {
+  if (type.type === T.TSUnionType) {
+    for (const t of type.types) {
+      const e = elementType(t, kind);
+      if (e) return e;
+    }
+    return null;
+  }
+  const args = type.type === T.TSTypeReference && type.typeName.type === T.Identifier ? { name: type.typeName.name, params: type.typeArguments?.params ?? [] } : null;
+  if (kind === 'map-get') return args && /^(Readonly)?Map$/.test(args.name) && args.params.length === 2 ? args.params[1] : null;
+  if (type.type === T.TSTypeLiteral) {
+    const sig = type.members.find((m): m is TSESTree.TSIndexSignature => m.type === T.TSIndexSignature);
+    return sig?.typeAnnotation?.typeAnnotation ?? null;
+  }
+  if (type.type === T.TSArrayType) return type.elementType;
+  if (args?.name === 'Record' && args.params.length === 2) return args.params[1];
+  if (args && /^(Readonly)?Array$/.test(args.name) && args.params.length === 1) return args.params[0];
+  return null;
+}
+
+/** The values the file writes into the container: `c[k] = v` (index), `c.set(k, v)` (map). */
+function storedInto(fi: SyntaxModel, target: Node, kind: 'index' | 'map-get'): TSESTree.Expression[] {
+  const key = containerKey(fi, target);
+  if (key === null) return [];
+  let stores = storesByFile.get(fi);
+  if (!stores) storesByFile.set(fi, (stores = findStores(fi)));
+  return (kind === 'index' ? stores.index : stores.set).get(key) ?? [];
+}
+
+/** Per file, every container written into, found in one walk (a file of many element reads walks once). */
+const storesByFile = new WeakMap<SyntaxModel, { index: Map<unknown, TSESTree.Expression[]>; set: Map<unknown, TSESTree.Expression[]> }>();
+
+function findStores(fi: SyntaxModel) {
+  const index = new Map<unknown, TSESTree.Expression[]>();
+  const set = new Map<unknown, TSESTree.Expression[]>();
+  const add = (into: Map<unknown, TSESTree.Expression[]>, container: Node, value: TSESTree.Expression) => {
+    const key = containerKey(fi, unwrap(container, 'value'));
+    if (key !== null) into.set(key, [...(into.get(key) ?? []), value]);
+  };
+  visit(fi.ast, (n) => {
+    if (n.type === T.AssignmentExpression && n.operator === '=' && n.left.type === T.MemberExpression && n.left.computed) add(index, n.left.object, n.right);
+    if (n.type === T.CallExpression && n.callee.type === T.MemberExpression && propertyName(n.callee.property, n.callee.computed) === 'set' && n.arguments.length === 2 && n.arguments[1].type !== T.SpreadElement) {
+      add(set, n.callee.object, n.arguments[1]);
+    }
+    return undefined;
+  });
+  return { index, set };
+}
+
+/** What names a container: a variable's binding, or a field of `this` in its class body; null for anything else. */
+function containerKey(fi: SyntaxModel, node: Node): unknown {
+  if (node.type === T.Identifier) return fi.resolve(node) ?? null;
+  if (node.type === T.MemberExpression && node.object.type === T.ThisExpression) {
+    const prop = propertyName(node.property, node.computed);
+    let body: Node | undefined = fi.parents.get(node);
+    while (body && body.type !== T.ClassBody) body = fi.parents.get(body);
+    return prop !== null && body ? `${body.range[0]}:${prop}` : null;
+  }
+  return null;
+}
