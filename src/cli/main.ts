@@ -9,6 +9,15 @@ import { printable } from '../core/report/printable';
 /** Every command: Batchwise itself failed (not the input, not the usage). */
 const EXIT_INTERNAL = 4;
 
+// A reader that stops early (`batchwise audit | head`) closes the pipe: the rest of the report has
+// nowhere to go, which is no failure of the command, and no reason to print a stack. The exit code
+// stays what the command decided (a --fail-on-savings gate still fails).
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+  });
+}
+
 const program = new Command();
 program
   .name('batchwise')
