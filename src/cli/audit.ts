@@ -1,9 +1,9 @@
 import { Command, Option } from 'commander';
 import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, relative, resolve, sep } from 'node:path';
 import { WorkspaceSession } from '../workspace/session';
 import { defaultCacheLocation } from '../workspace/cache';
-import type { Finding } from '../core/model';
+import type { AnalysisResult, Finding } from '../core/model';
 import { pathToFileURL } from 'node:url';
 import { toJsonReport } from '../core/report/json';
 import { toTable } from '../core/report/table';
@@ -16,6 +16,7 @@ import { printable, toJsonText } from '../core/report/printable';
 import { version } from '../../package.json';
 import { callsPerDay, optionsFromFlags, tokens, usd, volumeOverrides, VolumeFlags } from './options';
 import { collectGarbage } from '../workspace/collect';
+import { findRoot } from './root';
 
 /** Exit codes: 0 audit done, 1 savings above --fail-on-savings (or not finite), 2 bad usage, an unreadable folder or an --output that cannot be written. */
 export const EXIT_OK = 0;
@@ -88,11 +89,16 @@ export function outputProblem(path: string): string | null {
   return null;
 }
 
+/** The result with only one file's findings (errors of other files dropped too; the usage reconciliation kept whole). */
+function onlyFile(result: AnalysisResult, file: string): AnalysisResult {
+  return { ...result, findings: result.findings.filter((f) => f.site.file === file), errors: result.errors.filter((e) => e.file === file || !e.file.match(/\.[cm]?[jt]sx?$/)) };
+}
+
 export function registerAudit(program: Command): void {
   program
     .command('audit')
     .description('find LLM calls in a folder, decide which can be batched, and estimate the savings')
-    .argument('[dir]', 'folder to audit', '.')
+    .argument('[path]', 'folder to audit, or one file (its project, the nearest folder with a package.json, gives the context)', '.')
     .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]).default('table'))
     .option('--fail-on-savings <usd>', 'exit 1 when the monthly savings from batchable calls exceed this many USD (a CI gate)', usd)
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
@@ -104,18 +110,21 @@ export function registerAudit(program: Command): void {
     .option('--cache-location <file>', 'the cache file (default: one per folder under $XDG_CACHE_HOME/batchwise or ~/.cache/batchwise)')
     .option('--usage <file...>', "the providers' usage reports you saved (OpenAI Usage API / Anthropic usage report JSON pages, or the consoles' CSV exports): measured volume replaces the assumed one")
     .action((dir: string, flags: AuditFlags) => {
-      const root = resolve(dir);
-      let isDir = false;
+      const target = resolve(dir);
+      let stat;
       try {
-        isDir = statSync(root).isDirectory();
+        stat = statSync(target);
       } catch {
-        isDir = false;
+        stat = null;
       }
-      if (!isDir) {
-        process.stderr.write(`batchwise: '${printable(dir)}' is not a folder.\n`);
+      if (!stat || (!stat.isDirectory() && !stat.isFile())) {
+        process.stderr.write(`batchwise: '${printable(dir)}' ${stat ? 'is neither a folder nor a file' : 'does not exist'}.\n`);
         process.exitCode = EXIT_USAGE;
         return;
       }
+      // One file: audited in its project (callers, entry points and config come from there), reported alone.
+      const root = stat.isFile() ? findRoot(target) : target;
+      const only = stat.isFile() ? relative(root, target).split(sep).join('/') : null;
       // Checked before the audit runs: a report that cannot be written should not cost a whole audit first.
       const unwritable = flags.output === undefined ? null : outputProblem(flags.output);
       if (unwritable) {
@@ -126,7 +135,13 @@ export function registerAudit(program: Command): void {
       const usage = (flags.usage ?? []).map((f) => ({ path: resolve(f), name: f }));
       const cache = flags.cache === false ? undefined : { location: flags.cacheLocation ? resolve(flags.cacheLocation) : defaultCacheLocation(root) };
       const session = new WorkspaceSession(root, optionsFromFlags({}), { overrides: volumeOverrides(flags), usage, cache, onModelsDropped: collectGarbage, singleRun: true });
-      const result = session.analyzeAll();
+      if (only !== null && !session.audits(only)) {
+        process.stderr.write(`batchwise: '${printable(dir)}' is not a file Batchwise audits: not JavaScript or TypeScript, or left out by .gitignore, batchwise.config.json or the default excludes (node_modules, build output, .d.ts).\n`);
+        process.exitCode = EXIT_USAGE;
+        return;
+      }
+      // Usage reports calibrate against the whole project's sites, so a file's audit with them runs it all.
+      const result = only === null ? session.analyzeAll() : usage.length > 0 ? onlyFile(session.analyzeAll(), only) : session.auditFiles([only]);
       const toFile = Boolean(flags.output);
       let text: string;
       switch (flags.format) {

@@ -9,6 +9,7 @@ import { optionsFromFlags } from './options';
 import { encodeText, readStoredText } from './sourceFile';
 import { creationProblem } from '../workspace/insideRoot';
 import { printable } from '../core/report/printable';
+import { findRoot } from './root';
 
 /** Exit codes of `batchwise fix`: 0 applied (or shown as a diff), 1 refused (the reason on stderr), 3 no LLM call starts on that line, 2 usage. */
 export const FIX_EXIT = { APPLIED: 0, REFUSED: 1, USAGE: 2, NOT_FOUND: 3 } as const;
@@ -25,17 +26,6 @@ interface FixFlags {
 function fail(code: number, message: string): void {
   process.stderr.write(`batchwise: ${printable(message)}.\n`);
   process.exitCode = code;
-}
-
-/** The project root: the nearest folder above the file with a package.json, else the file's folder. */
-function findRoot(file: string): string {
-  let dir = dirname(file);
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    const up = dirname(dir);
-    if (up === dir) return dirname(file);
-    dir = up;
-  }
 }
 
 export function registerFix(program: Command): void {

@@ -219,6 +219,16 @@ export class WorkspaceSession {
     return this.calibration ? { ...result, findings: applyCalibration(result.findings, this.calibration, this.effectiveOptions()) } : result;
   }
 
+  /** Whether Batchwise audits this file: a source file that no ignore (.gitignore, the project file, the caller's) leaves out. */
+  audits(relPath: string): boolean {
+    return this.analysed()(toPosix(relPath));
+  }
+
+  /** Findings for call sites in these files, with the project file's problems, as an audit of them reports them. */
+  auditFiles(relPaths: readonly string[], isCancelled?: () => boolean): AnalysisResult {
+    return this.withConfigErrors(this.analyzeFiles(relPaths, isCancelled));
+  }
+
   analyzeAll(isCancelled?: () => boolean): AnalysisResult {
     const cached = this.cacheLookup();
     const result = cached?.hit ?? this.recorded(cached, isCancelled, () => this.analyzer().run({ isCancelled }));

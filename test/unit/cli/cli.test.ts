@@ -120,7 +120,28 @@ test('audit table: aligned, uncoloured when piped, totals at the end; --output w
 test('audit: a missing folder is exit 2 with a message', () => {
   const res = run('audit', 'no-such-folder');
   assert.equal(res.status, 2);
-  assert.match(res.stderr, /'no-such-folder' is not a folder/);
+  assert.match(res.stderr, /'no-such-folder' does not exist/);
+});
+
+test('audit of one file: its project gives the context (the worker is judged by the route that enqueues it), only its calls are reported', () => {
+  const res = run('audit', 'examples/src/jobs/summarize-worker.ts', '--format', 'json', '--no-cache');
+  assert.equal(res.status, 0, res.stderr);
+  const doc = JSON.parse(res.stdout);
+  assert.equal(doc.root, join(REPO_ROOT, 'examples'));
+  assert.deepEqual([...new Set(doc.findings.map((f: { file: string }) => f.file))], ['src/jobs/summarize-worker.ts']);
+  const whole = JSON.parse(run('audit', 'examples', '--format', 'json', '--no-cache').stdout);
+  const same = whole.findings.filter((f: { file: string }) => f.file === 'src/jobs/summarize-worker.ts');
+  assert.ok(same.length > 0);
+  assert.deepEqual(doc.findings, same, 'the same findings as in the whole audit');
+});
+
+test('audit of a file Batchwise does not read: exit 2, saying why', () => {
+  for (const file of ['README.md', 'examples/package.json']) {
+    const res = run('audit', file);
+    assert.equal(res.status, 2, file);
+    assert.match(res.stderr, /is not a file Batchwise audits: not JavaScript or TypeScript, or left out by/);
+    assert.equal(res.stdout, '');
+  }
 });
 
 test('colour: on a terminal only, NO_COLOR and TERM=dumb turn it off, FORCE_COLOR turns it on', () => {
