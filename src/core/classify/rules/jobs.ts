@@ -6,6 +6,7 @@ import { AST_NODE_TYPES as T, TSESTree } from '../../parse/parse';
 import { textTest, type ProjectIndex } from '../../project';
 import { enclosingFunctionName } from '../../detect/detect';
 import { propertyName } from '../../syntax/nodes';
+import { visit } from '../../parse/walk';
 import type { SyntaxModel } from '../../syntax/model';
 import { openPath, Path, Span, toPath } from '../path';
 import type { CallQuestion, FunctionQuestion, OptionQuestion, RuleContext } from './hooks';
@@ -189,7 +190,9 @@ function jobPaths(q: RuleContext & { file: string; fi: SyntaxModel }, call: TSES
         const bulk = /^batch/.test(method) || (producer.arguments[0]?.type === T.ArrayExpression && !isBatchReceiver(producer));
         const what = { worker: QUEUE_WORKER.messages.jobWorker(job.kind, job.id, where), producer: `${f}:${producer.loc.start.line}`, how: QUEUE_WORKER.messages.startedWith(method) };
         const watched = () => (taskName !== null ? typedFollower(project, taskName, file) : null);
-        for (const p of q.walk(f, producer)) paths.push(producerPath(p, what, bulk, () => waits, () => null, () => followUpOf(project, job.kind, file), watched));
+        // Inngest's realtime subscriptions stream what functions publish: one that publishes nothing is followed only by a run lookup.
+        const follows = job.kind === 'Inngest function' && !mayPublish(q, call) ? 'Inngest run lookup' : job.kind;
+        for (const p of q.walk(f, producer)) paths.push(producerPath(p, what, bulk, () => waits, () => null, () => followUpOf(project, follows, file), watched));
       }
     }
   }
@@ -364,10 +367,43 @@ export function producerPath(
   return { ...p, effect: 'open', rule: QUEUE_WORKER, entry: m.unknownRunner(p.entry, what.worker, what.how, inBulk, what.producer) };
 }
 
+/**
+ * Whether an Inngest function may publish to a realtime channel (`publish(…)` from its context,
+ * `inngest.realtime.publish(…)`): its own code says `publish`, its handler hands its whole context on,
+ * or a function of its file it calls, or a module its file imports, calls `publish(`. Only then can a
+ * realtime subscription (`useRealtime`, `useInngestSubscription`) follow it.
+ */
+function mayPublish(q: RuleContext & { file: string; fi: SyntaxModel }, call: TSESTree.CallExpression): boolean {
+  const { fi, file, project } = q;
+  if (PUBLISH_WORD.test(fi.src(call))) return true;
+  const handler = call.arguments[call.arguments.length - 1];
+  if (!handler || (handler.type !== T.ArrowFunctionExpression && handler.type !== T.FunctionExpression)) return true;
+  if (handler.params[0]?.type === T.Identifier) return true;
+  let calls = false;
+  visit(handler, (n) => {
+    if (calls) return false;
+    if (n.type === T.CallExpression && n.callee.type === T.Identifier) {
+      const declared = fi.resolve(n.callee)?.declaration;
+      if (declared && PUBLISHES.test(fi.src(declared))) calls = true;
+    }
+    return undefined;
+  });
+  if (calls) return true;
+  for (const stmt of fi.ast.body) {
+    if (stmt.type !== T.ImportDeclaration || typeof stmt.source.value !== 'string') continue;
+    const target = project.resolveImport(file, stmt.source.value);
+    if (target && PUBLISHES.test(project.text(target) ?? '')) return true;
+  }
+  return false;
+}
+const PUBLISH_WORD = /\bpublish\b/;
+const PUBLISHES = /\bpublish\s*\(/;
+
 /** A job system's realtime subscriptions and run lookups: a client following a run as it goes. */
-const FOLLOWS: Record<JobDefinition['kind'] | 'queue', RegExp> = {
+const FOLLOWS: Record<JobDefinition['kind'] | 'queue' | 'Inngest run lookup', RegExp> = {
   'Trigger.dev task': /\b(useRealtimeRun\w*|useRealtimeBatch|useRealtimeStream|useRun|useWaitToken)\s*(?:<[^<>()]*>\s*)?\(|\bruns\.(retrieve|poll|subscribeToRun\w*)\s*\(|\bmetadata\.stream\s*\(/,
   'Inngest function': /\b(useInngestSubscription|useRealtime|getSubscriptionToken)\s*\(|@inngest\/realtime|\bgetRuns\s*\(/,
+  'Inngest run lookup': /\bgetRuns\s*\(/,
   queue: /\bnew QueueEvents\s*\(|\.getJobState\s*\(/,
 };
 /** A client that refetches on a timer (react-query, SWR, Apollo): it may be waiting for a job's result. */
@@ -383,7 +419,7 @@ const followUps = new WeakMap<ProjectIndex, Map<string, string | null>>();
  * `within` limits the clients to one folder (a deployable's own, in a repository of many). In words
  * with the place, or null.
  */
-export function followUpOf(project: ProjectIndex, kind: JobDefinition['kind'] | 'queue', workerFile: string, within = ''): string | null {
+export function followUpOf(project: ProjectIndex, kind: keyof typeof FOLLOWS, workerFile: string, within = ''): string | null {
   let memo = followUps.get(project);
   if (!memo) followUps.set(project, (memo = new Map()));
   const key = `${kind}|${workerFile}|${within}`;
