@@ -11,6 +11,8 @@ import { classifyUse, commonJsExportName, exportNamesOf, optionCall, type Use } 
 import { isValueReference } from './references';
 import { AGENT_RUNS, AGENTS_KEY, isAgentMaker, TOOLS_KEY } from './tools';
 import { agentChannels } from './rules/bots';
+import { perInputLoop } from './rules/data';
+import { graphMemberOf } from './rules/langgraph';
 import { type Path, pushAll, toPath } from './path';
 import { excludedPath, isTestFile } from './rules/calls';
 import type { CallNode } from './rules/hooks';
@@ -218,7 +220,11 @@ export class ValueWalk {
         const method = propertyName(parent.property, parent.computed);
         const called = outer?.type === T.CallExpression && outer.callee === fi.outermost(parent);
         const runs = kind === 'agent' ? method !== null && AGENT_RUNS.has(method) : method === 'execute';
-        return called && runs ? this.walk.walkFrom(file, outer, depth, visiting).map((p) => ({ ...p, steps: [...p.steps, CALL_CHAIN.messages.ranAt(describeCall(outer), `${file}:${outer.loc.start.line}`)] })) : [];
+        if (!called || !runs) return [];
+        const step = CALL_CHAIN.messages.ranAt(describeCall(outer), `${file}:${outer.loc.start.line}`);
+        // `graph.batch(inputs)` runs it once per input.
+        const each = method === 'batch' ? perInputLoop(fi, file, outer) : null;
+        return this.walk.walkFrom(file, outer, depth, visiting).map((p) => ({ ...p, steps: [...p.steps, step], loops: each ? [...p.loops, each] : p.loops }));
       }
       case T.VariableDeclarator: {
         if (parent.init !== self) return [];
@@ -281,6 +287,8 @@ export class ValueWalk {
     const step = CALL_CHAIN.messages.ranAt(describeCall(call), where);
     const withStep = (paths: Path[]) => paths.map((p) => ({ ...p, steps: [...p.steps, step] }));
     if (isAgentMaker(call)) return withStep(this.heldPaths(file, call, 'agent', 0, depth, visiting));
+    // A compiled graph added to another as a node (a subgraph) runs when that graph does.
+    if (graphMemberOf(fi, call)) return this.walk.argumentPaths(file, call, depth, visiting);
     const now = parent?.type === T.AwaitExpression || parent?.type === T.ReturnStatement || (parent?.type === T.ArrowFunctionExpression && parent.body === self);
     if (!now) return [unfollowedPath(file, call.loc.start.line, UNFOLLOWED_REFERENCE.messages.handedTo(describeCall(call), where))];
     return withStep(this.walk.walkFrom(file, call, depth, visiting));
