@@ -5,7 +5,7 @@ import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import type { ProjectIndex } from '../project';
 import { FunctionLike, isFunctionLike, propertyName } from '../syntax/nodes';
 import type { SyntaxModel } from '../syntax/model';
-import type { Node } from '../parse/walk';
+import { visit, type Node } from '../parse/walk';
 import type { CallGraph, Ref } from './graph';
 import { classifyUse, commonJsExportName, exportNamesOf, optionCall, type Use } from './uses';
 import { isValueReference } from './references';
@@ -239,6 +239,11 @@ export class ValueWalk {
         if (parent.right !== self) return [];
         const exportName = commonJsExportName(fi, self);
         if (exportName) return this.heldRefPaths(this.walk.graph.importedRefs(file, exportName, []), kind, bag, depth, visiting);
+        // `this.graph = builder.compile()`: what reads `this.graph` in the class has it.
+        if (parent.left.type === T.MemberExpression && parent.left.object.type === T.ThisExpression) {
+          const read = this.fieldPaths(file, parent.left, propertyName(parent.left.property, parent.left.computed), kind, bag, depth, visiting);
+          if (read) return read;
+        }
         // `tools.search = searchTool`: what `tools` holds now holds it.
         const target = parent.left.type === T.MemberExpression ? parent.left.object : parent.left;
         const holder = target.type === T.Identifier ? fi.resolve(target) : null;
@@ -262,6 +267,11 @@ export class ValueWalk {
         }
         return paths.length > 0 ? paths : unfollowed(UNFOLLOWED_REFERENCE.messages.returned(where));
       }
+      case T.PropertyDefinition: {
+        // `private readonly graph = builder.compile()`, read as `this.graph`.
+        if (parent.value !== self) return [];
+        return this.fieldPaths(file, parent, propertyName(parent.key, parent.computed), kind, bag, depth, visiting) ?? unfollowed(UNFOLLOWED_REFERENCE.messages.value(where));
+      }
       case T.ExportDefaultDeclaration:
         return this.heldRefPaths(this.walk.graph.importedRefs(file, 'default', []), kind, bag, depth, visiting);
       case T.CallExpression:
@@ -271,6 +281,26 @@ export class ValueWalk {
       default:
         return unfollowed(UNFOLLOWED_REFERENCE.messages.value(where));
     }
+  }
+
+  /**
+   * A value kept in a field of the class around `at` (`this.graph = …`, `graph = …`): followed from each
+   * read of `this.<key>` in that class. Null when `at` is in no class or the key is computed.
+   */
+  private fieldPaths(file: string, at: Node, key: string | null, kind: Held, bag: number, depth: number, visiting: Set<Node>): Path[] | null {
+    const fi = this.walk.project.get(file)!;
+    let cls = fi.parents.get(at);
+    while (cls && cls.type !== T.ClassBody) cls = fi.parents.get(cls);
+    if (!cls || key === null) return null;
+    const reads: Node[] = [];
+    visit(cls, (n) => {
+      if (n.type !== T.MemberExpression || n.object.type !== T.ThisExpression || propertyName(n.property, n.computed) !== key) return;
+      const outer = fi.parents.get(n);
+      if (!(outer?.type === T.AssignmentExpression && outer.left === n)) reads.push(n);
+    });
+    const paths: Path[] = [];
+    for (const read of reads) pushAll(paths, this.heldPaths(file, read, kind, bag, depth, visiting));
+    return paths;
   }
 
   /**
