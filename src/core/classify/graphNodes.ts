@@ -3,15 +3,22 @@
 // where it is invoked, streamed or batched, in this module or another; and a graph a langgraph.json
 // lists is also run by the LangGraph server for its clients (rules/langgraph.ts).
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
-import type { Node } from '../parse/walk';
+import { visit, type Node } from '../parse/walk';
 import type { SyntaxModel } from '../syntax/model';
+import { resolveExport } from '../syntax/modules';
+import { isFunctionLike, propertyName, type FunctionLike } from '../syntax/nodes';
 import { functionName } from '../detect/detect';
 import { exportNamesOf } from './uses';
 import { returningFunction, type ValueWalk, type WalkSteps } from './values';
 import { openPath, pushAll, type Path } from './path';
 import type { CallNode } from './rules/hooks';
-import { graphMemberOf, servedPaths } from './rules/langgraph';
+import { graphMemberOf, servedPaths, type GraphMember } from './rules/langgraph';
 import { CALL_CHAIN, NO_ENTRY_POINT } from './rules/reach';
+
+/** How many calls deep a step of a graph is searched for an LLM call (the node, the helpers it calls, theirs). */
+const MODEL_SEARCH_DEPTH = 2;
+/** How many of those steps the evidence names. */
+const MAX_NAMED = 4;
 
 export class GraphNodeWalk {
   constructor(
@@ -31,13 +38,70 @@ export class GraphNodeWalk {
     if (member.compiles.length === 0) {
       return [openPath(NO_ENTRY_POINT, NO_ENTRY_POINT.messages.graphNotCompiled(`${file}:${member.built.loc.start.line}`), file, member.built.loc.start.line)];
     }
+    const fed = this.answeringSteps(fi, file, member);
     const paths: Path[] = [];
     for (const compile of member.compiles) {
       const where = `${file}:${compiledLine(compile)}`;
       const step = member.kind === 'node' ? CALL_CHAIN.messages.graphNode(member.name, where) : CALL_CHAIN.messages.graphRouter(member.name, where);
-      pushAll(paths, this.compiledPaths(fi, file, compile, depth, visiting).map((p) => ({ ...p, steps: [...p.steps, step] })));
+      pushAll(paths, this.compiledPaths(fi, file, compile, depth, visiting).map((p) => ({ ...p, steps: [...p.steps, step], ...(fed && !p.graphState ? { graphState: fed } : {}) })));
     }
     return paths;
+  }
+
+  /**
+   * The steps of the graph that may run before this one and make an LLM call, in words (`node
+   * 'report'`, `the router at graph.ts:40`), or null when none does: their answers are in the state
+   * this step reads. A step whose function is not in sight (a subgraph, a ToolNode) is taken to make one.
+   */
+  private answeringSteps(fi: SyntaxModel, file: string, member: GraphMember): string | null {
+    const named: string[] = [];
+    for (const step of member.earlier) {
+      if (!this.mayCallModel(fi, file, step.value, 0)) continue;
+      named.push(step.name !== null ? `node '${step.name}'` : `the step added at ${file}:${step.value.loc.start.line}`);
+    }
+    if (named.length === 0) return null;
+    return named.length <= MAX_NAMED ? named.join(', ') : `${named.slice(0, MAX_NAMED).join(', ')} and ${named.length - MAX_NAMED} more`;
+  }
+
+  /** Whether a value added to a graph, or a function it calls (to MODEL_SEARCH_DEPTH), may make an LLM call. */
+  private mayCallModel(fi: SyntaxModel, file: string, value: Node, level: number): boolean {
+    const found = this.functionOf(fi, file, value);
+    if (!found) return level === 0;
+    const calls = this.walk.llmCallsIn(found.model.file);
+    if (calls.some((c) => c.range[0] >= found.fn.range[0] && c.range[1] <= found.fn.range[1])) return true;
+    if (level >= MODEL_SEARCH_DEPTH) return false;
+    let any = false;
+    visit(found.fn.body ?? found.fn, (n) => {
+      if (any) return false;
+      if (n.type === T.CallExpression && this.mayCallModel(found.model, found.model.file, n.callee, level + 1)) any = true;
+      return undefined;
+    });
+    return any;
+  }
+
+  /** The function a value stands for: written there, a name of this module or an import from the workspace, or a method read as `this.name`. */
+  private functionOf(fi: SyntaxModel, file: string, value: Node): { model: SyntaxModel; fn: FunctionLike } | null {
+    if (isFunctionLike(value)) return { model: fi, fn: value };
+    if (value.type === T.MemberExpression && value.object.type === T.ThisExpression) {
+      const key = propertyName(value.property, value.computed);
+      let cls = fi.parents.get(value);
+      while (cls && cls.type !== T.ClassBody) cls = fi.parents.get(cls);
+      const member = cls?.type === T.ClassBody ? cls.body.find((m) => (m.type === T.MethodDefinition || m.type === T.PropertyDefinition) && propertyName(m.key, m.computed) === key) : undefined;
+      const fn = member?.type === T.MethodDefinition ? member.value : member?.type === T.PropertyDefinition ? member.value : null;
+      return fn && isFunctionLike(fn) ? { model: fi, fn } : null;
+    }
+    if (value.type !== T.Identifier) return null;
+    const b = fi.resolve(value);
+    const own = (model: SyntaxModel, binding: typeof b | undefined) => {
+      const init = binding?.declarator?.init;
+      const fn = binding?.fn ?? (init && isFunctionLike(init) ? init : null);
+      return fn ? { model, fn } : null;
+    };
+    if (!b?.import) return own(fi, b);
+    const moduleOf = (from: string, spec: string) => this.walk.project.module(from, spec);
+    const target = moduleOf(file, b.import.source);
+    const exported = target ? resolveExport(moduleOf, target, b.import.imported) : null;
+    return exported?.kind === 'binding' ? own(exported.model, exported.binding) : null;
   }
 
   /** Where a compiled graph runs: its `invoke`/`stream`/`batch` calls, followed as an agent's runs are, and the LangGraph server when a langgraph.json lists it. */

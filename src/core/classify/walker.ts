@@ -432,10 +432,11 @@ export class Walker implements WalkSteps {
     // Checked before the registrations: a stream read from a file emits 'data' as a socket does.
     const stream = fileStreamEvent(fi, file, call);
     if (stream) return this.walkFrom(file, call, depth + 1, visiting).map((p) => ({ ...p, loops: [...p.loops, stream] }));
-    const node = this.graphNodes.nodePaths(file, call, depth, visiting);
-    if (node) return node;
     let receiving = call;
     for (;;) {
+      // A LangGraph node, also when wrapped first (`addNode('a', RunnableLambda.from(fn))`, `new ToolNode(tools)`).
+      const node = this.graphNodes.nodePaths(file, receiving, depth, visiting);
+      if (node) return node;
       const entry = this.callEntryPaths(fi, file, receiving, depth, visiting);
       if (entry) return entry;
       const self = fi.outermost(receiving);

@@ -43,12 +43,33 @@ export interface GraphMember {
   compiles: TSESTree.CallExpression[];
   /** Where the graph is built, for evidence when it is never compiled. */
   built: Node;
+  /**
+   * The nodes and routers of the graph that may run before this one in a run, and so may have put
+   * their answers in the state it reads: all of them when the order cannot be read (conditional
+   * edges, names that are no literals), this one too when a run may come back to it.
+   */
+  earlier: GraphStep[];
+}
+
+/** A node or router of a graph: its name (null when not a literal) and the value added (a function, a subgraph, a ToolNode …). */
+export interface GraphStep {
+  name: string | null;
+  value: Node;
+}
+
+const START = '__start__';
+
+/** An edge's end: a node's name, or the graph's `START`/`END` (the constants, or their values). */
+function endpoint(node: Node | undefined): string | null {
+  if (node?.type === T.Identifier && (node.name === 'START' || node.name === 'END')) return `__${node.name.toLowerCase()}__`;
+  return literal(node);
 }
 
 /**
  * The graph a call adds a function to, when it is a node method of a LangGraph builder
  * (`new StateGraph(…).addNode('a', fn)`, `builder.addConditionalEdges('a', route)`, `addNode({ a: fn })`),
- * with the calls that compile it: further along the same chain, or on the variable the builder is kept in.
+ * with the calls that compile it and the rest of its builder calls: along the chain, and on the
+ * variables the builder is kept in.
  */
 export function graphMemberOf(fi: SyntaxModel, call: TSESTree.CallExpression | TSESTree.NewExpression): GraphMember | null {
   if (call.type !== T.CallExpression || call.callee.type !== T.MemberExpression) return null;
@@ -57,21 +78,85 @@ export function graphMemberOf(fi: SyntaxModel, call: TSESTree.CallExpression | T
   const holders: TSESTree.VariableDeclarator[] = [];
   const built = builderRoot(fi, call.callee.object, holders, 0);
   if (!built) return null;
-  const compiles: TSESTree.CallExpression[] = [];
-  const top = chainUp(fi, call, compiles);
+  const calls: TSESTree.CallExpression[] = [];
+  const top = chainUp(fi, call, calls);
+  chainUp(fi, built, calls);
   const kept = fi.parents.get(top);
   if (kept?.type === T.VariableDeclarator && kept.init === top) holders.push(kept);
-  for (const decl of holders) {
+  for (const decl of new Set(holders)) {
     const b = decl.id.type === T.Identifier ? fi.bindingOf(decl.id) : undefined;
-    if (b) for (const ref of fi.referencesOf(b)) chainUp(fi, ref, compiles);
+    if (b) for (const ref of fi.referencesOf(b)) chainUp(fi, ref, calls);
   }
+  const builderCalls = [...new Set(calls)];
+  const compiles = builderCalls.filter((c) => methodOf(c) === 'compile');
   const first = call.arguments[0];
-  let name = first?.type === T.Literal && typeof first.value === 'string' ? first.value : null;
+  let name = literal(first);
   // `addNode({ generate: fn })`: the key, when the object adds one node.
   if (first?.type === T.ObjectExpression && first.properties.length === 1 && first.properties[0].type === T.Property) {
     name = propertyName(first.properties[0].key, first.properties[0].computed);
   }
-  return { kind: method === 'addConditionalEdges' ? 'router' : 'node', name, compiles: [...new Set(compiles)], built };
+  const kind = method === 'addConditionalEdges' ? 'router' : 'node';
+  return { kind, name, compiles, built, earlier: earlierSteps(builderCalls, call, name) };
+}
+
+function methodOf(call: TSESTree.CallExpression): string | null {
+  return call.callee.type === T.MemberExpression ? propertyName(call.callee.property, call.callee.computed) : null;
+}
+
+function literal(node: Node | undefined): string | null {
+  return node?.type === T.Literal && typeof node.value === 'string' ? node.value : null;
+}
+
+/** The steps of the graph that may run before the one `call` adds (see GraphMember.earlier). */
+function earlierSteps(calls: readonly TSESTree.CallExpression[], call: TSESTree.CallExpression, name: string | null): GraphStep[] {
+  const steps: GraphStep[] = [];
+  const edges: [string, string][] = [];
+  let ordered = name !== null;
+  // Conditional edges may send a run to any node, back to this one too.
+  let looping = false;
+  for (const c of calls) {
+    const m = methodOf(c);
+    const [a, b] = c.arguments;
+    if (m === 'addNode') {
+      if (a?.type === T.ObjectExpression) {
+        for (const p of a.properties) steps.push(p.type === T.Property ? { name: propertyName(p.key, p.computed), value: p.value } : { name: null, value: p });
+      } else if (b) steps.push({ name: literal(a), value: b });
+      // A node whose name is no literal cannot be placed by the edges.
+      if (steps.some((st) => st.name === null)) ordered = false;
+    } else if (m === 'addConditionalEdges') {
+      if (b) steps.push({ name: null, value: b });
+      looping = true;
+    } else if (m === 'addSequence') {
+      if (a) steps.push({ name: null, value: a });
+      ordered = false;
+    } else if (m === 'addEdge') {
+      const to = endpoint(b);
+      const from = a?.type === T.ArrayExpression ? a.elements.map((e) => endpoint(e ?? undefined)) : [endpoint(a)];
+      if (to === null || from.includes(null)) ordered = false;
+      else for (const f of from) edges.push([f!, to]);
+    } else if (m === 'setEntryPoint') {
+      const to = endpoint(a);
+      if (to === null) ordered = false;
+      else edges.push([START, to]);
+    }
+  }
+  const [first, second] = call.arguments;
+  const only = first?.type === T.ObjectExpression && first.properties.length === 1 && first.properties[0].type === T.Property ? first.properties[0].value : undefined;
+  const isSelf = (s: GraphStep) => s.value === second || (only !== undefined && s.value === only);
+  if (looping || !ordered) return steps.filter((s) => looping || !isSelf(s));
+  // What runs before the node: the nodes with an edge into it, and theirs; itself when on a cycle.
+  const before = new Set<string>();
+  const queue = [name!];
+  while (queue.length > 0) {
+    const at = queue.pop()!;
+    for (const [from, to] of edges) {
+      if (to === at && !before.has(from)) {
+        before.add(from);
+        queue.push(from);
+      }
+    }
+  }
+  return steps.filter((s) => s.name !== null && before.has(s.name));
 }
 
 /**
@@ -94,14 +179,14 @@ function builderRoot(fi: SyntaxModel, node: Node, holders: TSESTree.VariableDecl
   return builderRoot(fi, decl.init, holders, hops + 1);
 }
 
-/** Climbs a method chain from `node` (`node.addEdge(…).compile()`), collecting its `.compile(…)` calls; returns the chain's outermost value. */
-function chainUp(fi: SyntaxModel, node: Node, compiles: TSESTree.CallExpression[]): Node {
+/** Climbs a method chain from `node` (`node.addEdge(…).compile()`), collecting its calls; returns the chain's outermost value. */
+function chainUp(fi: SyntaxModel, node: Node, calls: TSESTree.CallExpression[]): Node {
   let value = fi.outermost(node);
   for (;;) {
     const member = fi.parents.get(value);
     const call = member ? fi.parents.get(member) : undefined;
     if (member?.type !== T.MemberExpression || member.object !== value || call?.type !== T.CallExpression || call.callee !== member) return value;
-    if (propertyName(member.property, member.computed) === 'compile') compiles.push(call);
+    calls.push(call);
     value = fi.outermost(call);
   }
 }
