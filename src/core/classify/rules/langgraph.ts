@@ -112,7 +112,7 @@ function earlierSteps(calls: readonly TSESTree.CallExpression[], call: TSESTree.
   const steps: GraphStep[] = [];
   const edges: [string, string][] = [];
   let ordered = name !== null;
-  // Conditional edges may send a run to any node, back to this one too.
+  // Conditional edges (and nodes that route with a `Command`) may send a run to any node, back to this one too.
   let looping = false;
   for (const c of calls) {
     const m = methodOf(c);
@@ -123,6 +123,8 @@ function earlierSteps(calls: readonly TSESTree.CallExpression[], call: TSESTree.
       } else if (b) steps.push({ name: literal(a), value: b });
       // A node whose name is no literal cannot be placed by the edges.
       if (steps.some((st) => st.name === null)) ordered = false;
+      // `addNode('a', fn, { ends: ['b', 'c'] })`: the node routes the run itself (a `Command`), as a router does.
+      if (c.arguments.some((arg) => arg.type === T.ObjectExpression && arg.properties.some((p) => p.type === T.Property && propertyName(p.key, p.computed) === 'ends'))) looping = true;
     } else if (m === 'addConditionalEdges') {
       if (b) steps.push({ name: null, value: b });
       looping = true;
