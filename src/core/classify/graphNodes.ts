@@ -21,6 +21,9 @@ const MODEL_SEARCH_DEPTH = 2;
 const MAX_NAMED = 4;
 
 export class GraphNodeWalk {
+  /** The answering steps before each builder call's node (see answeringSteps), asked once per analysis. */
+  private readonly answering = new WeakMap<Node, string | null>();
+
   constructor(
     private readonly walk: WalkSteps,
     private readonly values: ValueWalk,
@@ -38,7 +41,8 @@ export class GraphNodeWalk {
     if (member.compiles.length === 0) {
       return [openPath(NO_ENTRY_POINT, NO_ENTRY_POINT.messages.graphNotCompiled(`${file}:${member.built.loc.start.line}`), file, member.built.loc.start.line)];
     }
-    const fed = this.answeringSteps(fi, file, member);
+    let fed = this.answering.get(call);
+    if (fed === undefined) this.answering.set(call, (fed = this.answeringSteps(fi, file, member)));
     const paths: Path[] = [];
     for (const compile of member.compiles) {
       const where = `${file}:${compiledLine(compile)}`;
