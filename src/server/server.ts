@@ -52,11 +52,11 @@ const STALE_REASON = 'the file changed since this row was computed; it updates o
 const TEST_HOOKS = process.env.BATCHWISE_TEST_HOOKS === '1';
 /** The start-up scan runs only where it is cheap; larger workspaces scan when the report is asked for. */
 const STARTUP_SCAN_MAX_FILES = 5000;
-/** Files whose change re-decides every open document: the project file, scripts, crons, path aliases, workflows, eval configs. */
-const CONTEXT_FILES = /(^|\/)(batchwise\.config\.json|package\.json|tsconfig[^/]*\.json|jsconfig\.json|vercel\.json|wrangler\.toml|serverless\.yml|promptfooconfig\.ya?ml)$|(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/;
+/** Files whose change re-decides every open document: the project file, scripts, crons, path aliases, workflows, eval configs, served LangGraph graphs. */
+const CONTEXT_FILES = /(^|\/)(batchwise\.config\.json|package\.json|tsconfig[^/]*\.json|jsconfig\.json|vercel\.json|wrangler\.toml|serverless\.yml|promptfooconfig\.ya?ml|langgraph\.json)$|(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/;
 const WATCHED = [
   '**/*.{js,jsx,ts,tsx,mjs,cjs,mts,cts}',
-  '**/{batchwise.config.json,package.json,tsconfig*.json,jsconfig.json,vercel.json,wrangler.toml,serverless.yml,promptfooconfig.yml,promptfooconfig.yaml}',
+  '**/{batchwise.config.json,package.json,tsconfig*.json,jsconfig.json,vercel.json,wrangler.toml,serverless.yml,promptfooconfig.yml,promptfooconfig.yaml,langgraph.json}',
   '**/.github/workflows/*.{yml,yaml}',
 ];
 

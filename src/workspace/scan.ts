@@ -56,7 +56,7 @@ export function listSourceFiles(root: string, extraIgnores: string[] = []): stri
 /** Context files the classifier reads besides sources: scheduled CI workflows, promptfoo configs, Supabase migrations (pg_cron jobs). */
 export function listConfigFiles(root: string): string[] {
   return fg
-    .sync(['.github/workflows/*.{yml,yaml}', '**/promptfooconfig.{yml,yaml}', '**/supabase/migrations/*.sql', '**/cdk.json'], {
+    .sync(['.github/workflows/*.{yml,yaml}', '**/promptfooconfig.{yml,yaml}', '**/supabase/migrations/*.sql', '**/cdk.json', '**/langgraph.json'], {
       cwd: root,
       dot: true,
       onlyFiles: true,

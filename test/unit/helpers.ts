@@ -22,7 +22,7 @@ export function fixtureProject(dir: string): ProjectSource {
         const rel = relative(dir, abs).split(sep).join('/');
         texts.set(rel, readFileSync(abs, 'utf8'));
         if (isSourceFile(rel)) files.push(rel);
-        else if (/^\.github\/workflows\/[^/]+\.ya?ml$|(^|\/)promptfooconfig\.ya?ml$|(^|\/)supabase\/migrations\/[^/]+\.sql$/.test(rel)) configFiles.push(rel);
+        else if (/^\.github\/workflows\/[^/]+\.ya?ml$|(^|\/)promptfooconfig\.ya?ml$|(^|\/)supabase\/migrations\/[^/]+\.sql$|(^|\/)langgraph\.json$/.test(rel)) configFiles.push(rel);
       }
     }
   };

@@ -24,7 +24,7 @@ interface Origin {
 /** Where the answers flowing into a place were written. */
 type Flows = Map<Call, { origin: Origin; at: Node; viaParam: boolean }>;
 
-export type DependenceKind = 'loop' | 'chain' | 'producer' | 'tool-loop' | 'multi-step' | 'previous-response' | 'agent' | 'chat-session';
+export type DependenceKind = 'loop' | 'chain' | 'producer' | 'tool-loop' | 'multi-step' | 'previous-response' | 'agent' | 'chat-session' | 'graph-state';
 
 /** Why a call's request needs an answer (or its answer is needed by a request that follows). */
 export interface Dependence {

@@ -45,7 +45,7 @@ export class Classifier {
       const paths = dedupePaths(this.walker.walkFrom(site.file, callNode, 0, new Set())).map((p) => oneShotCommand(this.project, p) ?? p);
       inferred = verdictOf(site, paths);
       const model = this.project.get(site.file);
-      const dependence = model ? (dependenceOf(model, callNode, fileCalls) ?? importedAgentRun(model, callNode, (source, imported) => this.madeIn(site.file, source, imported))) : null;
+      const dependence = model ? (dependenceOf(model, callNode, fileCalls) ?? importedAgentRun(model, callNode, (source, imported) => this.madeIn(site.file, source, imported)) ?? graphStateOf(paths, callNode)) : null;
       // Whoever waits, a request that needs an earlier answer cannot go to a batch as written.
       if (dependence) inferred = sequentialVerdict(inferred, dependence, site.file, paths.flatMap((p) => p.loops));
       // The answer may come from the caller: `const r = await summarise(item); await checkDuplicate(r.title)`
@@ -131,6 +131,12 @@ export class Classifier {
     }
     return found?.kind === 'value' && !found.member ? { model: found.model, init: found.value } : null;
   }
+}
+
+/** A step of a LangGraph graph that runs after steps making LLM calls, on any path: its request may read their answers. */
+function graphStateOf(paths: readonly Path[], call: TSESTree.CallExpression): Dependence | null {
+  const fed = paths.find((p) => p.graphState);
+  return fed ? { kind: 'graph-state', at: call, carrier: fed.graphState! } : null;
 }
 
 /** Does the call's request read a parameter of its function (so that a caller chooses what it sends)? */

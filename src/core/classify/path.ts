@@ -75,6 +75,11 @@ export interface Path {
    * (`setInterval(…)` at file:line), or code Batchwise does not know that is handed the function.
    */
   repeats?: string;
+  /**
+   * The path runs the call in a step of a LangGraph graph after steps that make LLM calls (in words):
+   * the graph's state carries their answers, which the request may read.
+   */
+  graphState?: string;
 }
 
 /** The path an entry makes: its effect is its rule's ('neutral' rules leave it open). */
@@ -163,7 +168,7 @@ export const MAX_PATHS = 64;
 /** What the verdict reads off a path: two paths alike in all of it decide the same, wherever they start. */
 function signature(p: Path): string {
   const loops = p.loops.map((l) => `${l.rule}:${l.file}:${l.line}:${l.batchSource ?? ''}:${l.fromDisk ?? ''}:${l.literal ?? ''}:${l.count?.n ?? ''}`).join(',');
-  return `${p.effect}|${p.rule.id}|${p.runByUnknown ?? ''}|${p.moduleLevel ?? ''}|${p.startup !== undefined}|${p.commandLine !== undefined}|${p.enqueuedOnly ?? ''}|${p.platform ?? ''}|${p.schedule ?? ''}|${p.oneOff ?? ''}|${loops}`;
+  return `${p.effect}|${p.rule.id}|${p.runByUnknown ?? ''}|${p.moduleLevel ?? ''}|${p.startup !== undefined}|${p.commandLine !== undefined}|${p.enqueuedOnly ?? ''}|${p.platform ?? ''}|${p.schedule ?? ''}|${p.oneOff ?? ''}|${p.graphState ?? ''}|${loops}`;
 }
 
 /**

@@ -14,8 +14,8 @@ const TOOL_MAKERS: readonly { source: RegExp; names: ReadonlySet<string> }[] = [
   { source: /^@voltagent\/core$/, names: new Set(['createTool', 'tool']) },
 ];
 
-/** Methods that run an agent (and so the tools it was made with): Mastra and VoltAgent `generate`/`stream`, AI SDK agents, LangGraph `invoke`. */
-export const AGENT_RUNS = new Set(['generate', 'stream', 'generateText', 'streamText', 'generateObject', 'streamObject', 'generateVNext', 'streamVNext', 'generateLegacy', 'streamLegacy', 'run', 'invoke', 'respond', 'network']);
+/** Methods that run an agent (and so the tools it was made with): Mastra and VoltAgent `generate`/`stream`, AI SDK agents, a LangGraph graph's `invoke`, `streamEvents`, `batch`. */
+export const AGENT_RUNS = new Set(['generate', 'stream', 'generateText', 'streamText', 'generateObject', 'streamObject', 'generateVNext', 'streamVNext', 'generateLegacy', 'streamLegacy', 'run', 'invoke', 'respond', 'network', 'streamEvents', 'batch']);
 
 /** Option keys under which a call is given tools, and under which an agent is given the agents it may hand work to. */
 export const TOOLS_KEY = 'tools';

@@ -5,12 +5,14 @@ import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import type { ProjectIndex } from '../project';
 import { FunctionLike, isFunctionLike, propertyName } from '../syntax/nodes';
 import type { SyntaxModel } from '../syntax/model';
-import type { Node } from '../parse/walk';
+import { visit, type Node } from '../parse/walk';
 import type { CallGraph, Ref } from './graph';
 import { classifyUse, commonJsExportName, exportNamesOf, optionCall, type Use } from './uses';
 import { isValueReference } from './references';
 import { AGENT_RUNS, AGENTS_KEY, isAgentMaker, TOOLS_KEY } from './tools';
 import { agentChannels } from './rules/bots';
+import { perInputLoop } from './rules/data';
+import { graphMemberOf } from './rules/langgraph';
 import { type Path, pushAll, toPath } from './path';
 import { excludedPath, isTestFile } from './rules/calls';
 import type { CallNode } from './rules/hooks';
@@ -218,7 +220,11 @@ export class ValueWalk {
         const method = propertyName(parent.property, parent.computed);
         const called = outer?.type === T.CallExpression && outer.callee === fi.outermost(parent);
         const runs = kind === 'agent' ? method !== null && AGENT_RUNS.has(method) : method === 'execute';
-        return called && runs ? this.walk.walkFrom(file, outer, depth, visiting).map((p) => ({ ...p, steps: [...p.steps, CALL_CHAIN.messages.ranAt(describeCall(outer), `${file}:${outer.loc.start.line}`)] })) : [];
+        if (!called || !runs) return [];
+        const step = CALL_CHAIN.messages.ranAt(describeCall(outer), `${file}:${outer.loc.start.line}`);
+        // `graph.batch(inputs)` runs it once per input.
+        const each = method === 'batch' ? perInputLoop(fi, file, outer) : null;
+        return this.walk.walkFrom(file, outer, depth, visiting).map((p) => ({ ...p, steps: [...p.steps, step], loops: each ? [...p.loops, each] : p.loops }));
       }
       case T.VariableDeclarator: {
         if (parent.init !== self) return [];
@@ -233,6 +239,11 @@ export class ValueWalk {
         if (parent.right !== self) return [];
         const exportName = commonJsExportName(fi, self);
         if (exportName) return this.heldRefPaths(this.walk.graph.importedRefs(file, exportName, []), kind, bag, depth, visiting);
+        // `this.graph = builder.compile()`: what reads `this.graph` in the class has it.
+        if (parent.left.type === T.MemberExpression && parent.left.object.type === T.ThisExpression) {
+          const read = this.fieldPaths(file, parent.left, propertyName(parent.left.property, parent.left.computed), kind, bag, depth, visiting);
+          if (read) return read;
+        }
         // `tools.search = searchTool`: what `tools` holds now holds it.
         const target = parent.left.type === T.MemberExpression ? parent.left.object : parent.left;
         const holder = target.type === T.Identifier ? fi.resolve(target) : null;
@@ -256,6 +267,11 @@ export class ValueWalk {
         }
         return paths.length > 0 ? paths : unfollowed(UNFOLLOWED_REFERENCE.messages.returned(where));
       }
+      case T.PropertyDefinition: {
+        // `private readonly graph = builder.compile()`, read as `this.graph`.
+        if (parent.value !== self) return [];
+        return this.fieldPaths(file, parent, propertyName(parent.key, parent.computed), kind, bag, depth, visiting) ?? unfollowed(UNFOLLOWED_REFERENCE.messages.value(where));
+      }
       case T.ExportDefaultDeclaration:
         return this.heldRefPaths(this.walk.graph.importedRefs(file, 'default', []), kind, bag, depth, visiting);
       case T.CallExpression:
@@ -265,6 +281,26 @@ export class ValueWalk {
       default:
         return unfollowed(UNFOLLOWED_REFERENCE.messages.value(where));
     }
+  }
+
+  /**
+   * A value kept in a field of the class around `at` (`this.graph = …`, `graph = …`): followed from each
+   * read of `this.<key>` in that class. Null when `at` is in no class or the key is computed.
+   */
+  private fieldPaths(file: string, at: Node, key: string | null, kind: Held, bag: number, depth: number, visiting: Set<Node>): Path[] | null {
+    const fi = this.walk.project.get(file)!;
+    let cls = fi.parents.get(at);
+    while (cls && cls.type !== T.ClassBody) cls = fi.parents.get(cls);
+    if (!cls || key === null) return null;
+    const reads: Node[] = [];
+    visit(cls, (n) => {
+      if (n.type !== T.MemberExpression || n.object.type !== T.ThisExpression || propertyName(n.property, n.computed) !== key) return;
+      const outer = fi.parents.get(n);
+      if (!(outer?.type === T.AssignmentExpression && outer.left === n)) reads.push(n);
+    });
+    const paths: Path[] = [];
+    for (const read of reads) pushAll(paths, this.heldPaths(file, read, kind, bag, depth, visiting));
+    return paths;
   }
 
   /**
@@ -281,6 +317,8 @@ export class ValueWalk {
     const step = CALL_CHAIN.messages.ranAt(describeCall(call), where);
     const withStep = (paths: Path[]) => paths.map((p) => ({ ...p, steps: [...p.steps, step] }));
     if (isAgentMaker(call)) return withStep(this.heldPaths(file, call, 'agent', 0, depth, visiting));
+    // A compiled graph added to another as a node (a subgraph) runs when that graph does.
+    if (graphMemberOf(fi, call)) return this.walk.argumentPaths(file, call, depth, visiting);
     const now = parent?.type === T.AwaitExpression || parent?.type === T.ReturnStatement || (parent?.type === T.ArrowFunctionExpression && parent.body === self);
     if (!now) return [unfollowedPath(file, call.loc.start.line, UNFOLLOWED_REFERENCE.messages.handedTo(describeCall(call), where))];
     return withStep(this.walk.walkFrom(file, call, depth, visiting));

@@ -13,6 +13,7 @@ import { CallGraph, GraphMemos } from './graph';
 import { bindingTarget, classifyUse, commonJsExportName, exportNamesOf, isExported, optionCall, type Use } from './uses';
 import { returningFunction, ValueWalk, type WalkSteps } from './values';
 import { constructedClass, ConstructorWalk } from './constructors';
+import { GraphNodeWalk } from './graphNodes';
 import { toolOf } from './tools';
 import { matchDiscordModule } from './rules/bots';
 import { limitPaths, Loop, MAX_PATHS, openPath, Path, pushAll, Span, toPath } from './path';
@@ -48,6 +49,8 @@ export class Walker implements WalkSteps {
   private readonly values = new ValueWalk(this);
   /** Constructors, followed to where their class is instantiated (constructors.ts). */
   private readonly constructors = new ConstructorWalk(this);
+  /** Functions added to LangGraph graphs, followed to where the compiled graph runs (graphNodes.ts). */
+  private readonly graphNodes = new GraphNodeWalk(this, this.values);
   /** Steps taken for the call being classified. */
   private steps = 0;
   private readonly pathMemo = new Map<Node, Path[]>();
@@ -401,12 +404,16 @@ export class Walker implements WalkSteps {
 
   /**
    * A function in an options object handed to a call: a job definition (Inngest, Trigger.dev), an SQS
-   * consumer, or a registration that takes its handler by key. Null when the call is none of these.
+   * consumer, a registration that takes its handler by key, the nodes of a LangGraph graph. Null when
+   * the call is none of these.
    */
   private optionPaths(file: string, prop: TSESTree.Property, depth: number, visiting: Set<Node>): Path[] | null {
     const fi = this.project.get(file)!;
     const call = optionCall(fi, prop);
     if (!call) return null;
+    // `addNode({ tag: fn })`: a node runs when its graph does, whatever else reads that key.
+    const node = this.graphNodes.nodePaths(file, call, depth, visiting);
+    if (node) return node;
     const q = { ...this.context(depth, visiting), fi, file, call, prop, key: propertyName(prop.key, prop.computed), props: objectProps(fi.parents.get(prop)) };
     for (const ask of this.hooks.optionEntries) {
       const found = ask(q);
@@ -427,6 +434,9 @@ export class Walker implements WalkSteps {
     if (stream) return this.walkFrom(file, call, depth + 1, visiting).map((p) => ({ ...p, loops: [...p.loops, stream] }));
     let receiving = call;
     for (;;) {
+      // A LangGraph node, also when wrapped first (`addNode('a', RunnableLambda.from(fn))`, `new ToolNode(tools)`).
+      const node = this.graphNodes.nodePaths(file, receiving, depth, visiting);
+      if (node) return node;
       const entry = this.callEntryPaths(fi, file, receiving, depth, visiting);
       if (entry) return entry;
       const self = fi.outermost(receiving);

@@ -76,6 +76,16 @@ export function loopAround(fi: SyntaxModel, file: string, cur: Node, child: Node
     default:
       return null;
   }
+  return loopOver(fi, file, cur, iterated, message);
+}
+
+/** `graph.batch(inputs)`: a run of the graph for each input, as a loop over them would make. */
+export function perInputLoop(fi: SyntaxModel, file: string, call: TSESTree.CallExpression): Loop {
+  return loopOver(fi, file, call, call.arguments[0] ?? null, LOOP_OVER_COLLECTION.messages.perItem('.batch', `${file}:${call.loc.start.line}`));
+}
+
+function loopOver(fi: SyntaxModel, file: string, cur: Node, iterated: Node | null, message: string): Loop {
+  const line = cur.loc.start.line;
   const source = iterated ? batchSource(fi, file, iterated, 0) : null;
   const count = loopCount(fi, cur, iterated);
   return {

@@ -10,6 +10,7 @@ import * as data from './data';
 import * as evals from './evals';
 import * as httpServers from './httpServers';
 import * as jobs from './jobs';
+import * as langgraph from './langgraph';
 import * as metaFrameworks from './metaFrameworks';
 import * as motia from './motia';
 import * as namedJobs from './namedJobs';
@@ -44,6 +45,7 @@ export const RULES = [
   ...reach.RULES,
   ...sequential.RULES,
   ...upstash.RULES,
+  ...langgraph.RULES,
 ] as const;
 
 /** Every rule id; a rule is cited by its object, so a misspelt id cannot compile. */

@@ -18,6 +18,8 @@ export const CALL_CHAIN = defineRule({
     givenTo: (key: string, call: string, where: string) => `run by \`${call}\`, given it in \`${key}\` at ${where}`,
     ranAt: (call: string, where: string) => `run by \`${call}\` at ${where}`,
     decorated: (name: string, where: string) => `reached as \`fastify.${name}\`, decorated at ${where}`,
+    graphNode: (name: string | null, where: string) => `${name === null ? 'a node' : `node '${name}'`} of the LangGraph graph compiled at ${where}`,
+    graphRouter: (from: string | null, where: string) => `the router of the edges from ${from === null ? 'a node' : `node '${from}'`} of the LangGraph graph compiled at ${where}`,
     more: (count: number) => `and ${count} more path${count === 1 ? '' : 's'} from entry points like these reach the call (left out of this list)`,
   },
 });
@@ -47,6 +49,9 @@ export const NO_ENTRY_POINT = defineRule({
     handedToUnknownLater: (label: string, where: string, file: string, entry: string) =>
       `handed to ${label} at ${where}, which Batchwise does not know and which may run it later, for an event or a request, not as part of ${file} (${entry}); ` +
       'who waits for it is unknown',
+    graphNeverRun: (where: string) =>
+      `a node of the LangGraph graph compiled at ${where}, which nothing Batchwise can see runs (\`invoke\`, \`stream\`, \`batch\` …) and no langgraph.json serves`,
+    graphNotCompiled: (where: string) => `a node of the LangGraph graph built at ${where}, which is not compiled (\`.compile()\`) anywhere Batchwise can see`,
     lambdaWithoutEvents: (exportName: string, file: string, template: string) => `AWS Lambda \`${exportName}\` in ${file} has no events in ${template}; it is invoked directly, by whom is unknown`,
     lambdaUnmapped: (file: string) =>
       `\`handler\` in ${file} is an AWS Lambda handler, and no serverless.yml, SAM template or CDK stack in the workspace maps it, so what invokes it (an HTTP API, a schedule, a queue) is unknown`,

@@ -35,6 +35,9 @@ export const SEQUENTIAL_DEPENDENCY = defineRule({
     chatSession: (carrier: string, line: number) =>
       `a message on a chat session (\`${carrier}\`, line ${line}), which sends the earlier messages and replies with each new one: each turn needs the previous reply. ` +
       'Not batchable as written and no saving is claimed; independent single requests would be',
+    graphState: (carrier: string) =>
+      `the call runs in a step of a LangGraph graph that comes after steps which may make LLM calls in the same run (${carrier}): the graph's state carries their answers, and this request may read them, so it can only be sent once they are back. ` +
+      'Not batchable as written and no saving is claimed',
     runs: (line: number) =>
       `for information: the loop at line ${line} starts independent runs of this sequence, so each step could be batched across the runs (one batch per step, up to 24 hours each, so N steps take up to N days). ` +
       'No saving is claimed for it and no fix is offered',
@@ -67,6 +70,8 @@ export function dependenceMessage(d: Dependence, line: number, otherLine: number
       return M.agent(d.carrier, line);
     case 'chat-session':
       return M.chatSession(d.carrier, line);
+    case 'graph-state':
+      return M.graphState(d.carrier);
   }
 }
 
