@@ -100,7 +100,7 @@ function helperPathFor(file: string): string {
 }
 
 /** Messages the engine means (a syntax error, a skipped file): anything else in `errors` is an internal error it caught. */
-const DELIBERATE_ERROR = /^(syntax error|skipped|not read|could not be read)|too deeply nested|not valid JSON|is not valid|unreadable/i;
+const DELIBERATE_ERROR = /^(syntax error|skipped|not read|could not be read)|too deeply nested|nested in one another|not valid JSON|not a JSON object|is not valid|unreadable/i;
 
 /**
  * Renders the report in every format; returns the time of the slowest one, since an audit renders one
