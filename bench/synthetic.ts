@@ -52,6 +52,17 @@ export const FAMILIES: SyntheticFamily[] = [
     },
   },
   {
+    // Each call looked for its `// batchwise: …` comment among all of the file's comments.
+    name: 'calls with a comment above each',
+    unit: 'calls',
+    sizes: [300, 1200, 5000],
+    source: (n) => {
+      const body: string[] = [];
+      for (let i = 0; i < n; i++) body.push(`    // step ${i}: ask the model\n    ${callWith(`\`Q${i}: \${item}\``)}`);
+      return `${HEADER}export async function run(items: string[]) {\n  for (const item of items) {\n${body.join('\n')}\n  }\n}\n`;
+    },
+  },
+  {
     name: 'prompt literal (multi-line template)',
     unit: 'bytes',
     sizes: [300_000, 1_200_000, 5_000_000],

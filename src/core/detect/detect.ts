@@ -557,17 +557,12 @@ export function functionName(fi: SyntaxModel, fn: Node): string | null {
  * above the call or above a statement that contains it. A trailing comment never reaches the next line.
  */
 function findAnnotation(fi: SyntaxModel, node: Node): string | null {
-  const above = new Map<number, string>();
-  const trailing = new Map<number, string>();
-  for (const c of fi.comments) {
-    const m = /^\s*batchwise:\s*(.*?)\s*$/.exec(c.value);
-    if (!m) continue;
-    if (isTrailingComment(fi.text, c)) trailing.set(c.loc.start.line, m[1]);
-    else above.set(c.loc.end.line, m[1]);
-    // The first line inside a multi-line call (`create({` then `// batchwise: …`) speaks for that call.
-    if (c.range[0] > node.range[0] && c.range[1] < node.range[1] && c.loc.start.line === node.loc.start.line + 1 && !isTrailingComment(fi.text, c)) return m[1];
-  }
+  const { above, trailing, ownLine } = annotationsOf(fi);
   if (above.size === 0 && trailing.size === 0) return null;
+  // The first line inside a multi-line call (`create({` then `// batchwise: …`) speaks for that call.
+  for (const c of ownLine.get(node.loc.start.line + 1) ?? []) {
+    if (c.range[0] > node.range[0] && c.range[1] < node.range[1]) return c.value;
+  }
   const statement = enclosingStatement(fi, node);
   for (const line of [node.loc.start.line, node.loc.end.line, statement?.loc.end.line]) {
     const hit = line !== undefined ? trailing.get(line) : undefined;
@@ -582,6 +577,32 @@ function findAnnotation(fi: SyntaxModel, node: Node): string | null {
   }
   return null;
 }
+
+/**
+ * A file's `// batchwise: …` comments, read once per file (a file of thousands of calls, each with a
+ * comment above it, read every comment for every call): trailing ones by their line, the others by
+ * the line they end on, and those by the line they start on, in file order.
+ */
+function annotationsOf(fi: SyntaxModel): { above: Map<number, string>; trailing: Map<number, string>; ownLine: Map<number, { range: readonly [number, number]; value: string }[]> } {
+  let found = annotations.get(fi);
+  if (found) return found;
+  found = { above: new Map(), trailing: new Map(), ownLine: new Map() };
+  for (const c of fi.comments) {
+    const m = /^\s*batchwise:\s*(.*?)\s*$/.exec(c.value);
+    if (!m) continue;
+    if (isTrailingComment(fi.text, c)) {
+      found.trailing.set(c.loc.start.line, m[1]);
+      continue;
+    }
+    found.above.set(c.loc.end.line, m[1]);
+    const line = found.ownLine.get(c.loc.start.line) ?? [];
+    line.push({ range: c.range, value: m[1] });
+    found.ownLine.set(c.loc.start.line, line);
+  }
+  annotations.set(fi, found);
+  return found;
+}
+const annotations = new WeakMap<SyntaxModel, ReturnType<typeof annotationsOf>>();
 
 /** The nearest statement holding `node`, within its function. */
 function enclosingStatement(fi: SyntaxModel, node: Node): Node | null {
