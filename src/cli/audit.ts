@@ -17,6 +17,7 @@ import { version } from '../../package.json';
 import { callsPerDay, optionsFromFlags, tokens, usd, volumeOverrides, VolumeFlags } from './options';
 import { collectGarbage } from '../workspace/collect';
 import { findRoot } from './root';
+import { isSourceFile } from '../core/parse/parse';
 
 /** Exit codes: 0 audit done, 1 savings above --fail-on-savings (or not finite), 2 bad usage, an unreadable folder or an --output that cannot be written. */
 export const EXIT_OK = 0;
@@ -91,7 +92,7 @@ export function outputProblem(path: string): string | null {
 
 /** The result with only one file's findings (errors of other files dropped too; the usage reconciliation kept whole). */
 function onlyFile(result: AnalysisResult, file: string): AnalysisResult {
-  return { ...result, findings: result.findings.filter((f) => f.site.file === file), errors: result.errors.filter((e) => e.file === file || !e.file.match(/\.[cm]?[jt]sx?$/)) };
+  return { ...result, findings: result.findings.filter((f) => f.site.file === file), errors: result.errors.filter((e) => e.file === file || !isSourceFile(e.file)) };
 }
 
 export function registerAudit(program: Command): void {

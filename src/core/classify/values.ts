@@ -289,8 +289,7 @@ export class ValueWalk {
    */
   private fieldPaths(file: string, at: Node, key: string | null, kind: Held, bag: number, depth: number, visiting: Set<Node>): Path[] | null {
     const fi = this.walk.project.get(file)!;
-    let cls = fi.parents.get(at);
-    while (cls && cls.type !== T.ClassBody) cls = fi.parents.get(cls);
+    const cls = fi.classBodyOf(at);
     if (!cls || key === null) return null;
     const reads: Node[] = [];
     visit(cls, (n) => {

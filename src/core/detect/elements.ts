@@ -33,9 +33,8 @@ function declaredTypeOf(resolver: Resolver, file: string, target: Node): TSESTre
   const fi = resolver.project.get(file)!;
   if (target.type === T.MemberExpression && target.object.type === T.ThisExpression) {
     const prop = propertyName(target.property, target.computed);
-    let body: Node | undefined = fi.parents.get(target);
-    while (body && body.type !== T.ClassBody) body = fi.parents.get(body);
-    if (!prop || !body || body.type !== T.ClassBody) return null;
+    const body = fi.classBodyOf(target);
+    if (!prop || !body) return null;
     for (const el of body.body) {
       if (el.type === T.PropertyDefinition && propertyName(el.key, el.computed) === prop) return el.typeAnnotation?.typeAnnotation ?? null;
     }
@@ -90,11 +89,12 @@ function findStores(fi: SyntaxModel) {
   };
   visit(fi.ast, (n) => {
     if (n.type === T.AssignmentExpression && n.operator === '=' && n.left.type === T.MemberExpression && n.left.computed) add(index, n.left.object, n.right);
-    if (n.type === T.CallExpression && n.callee.type === T.MemberExpression && propertyName(n.callee.property, n.callee.computed) === 'set' && n.arguments.length === 2 && n.arguments[1].type !== T.SpreadElement) {
-      add(set, n.callee.object, n.arguments[1]);
-    }
     return undefined;
   });
+  for (const call of fi.memberCalls('set')) {
+    const value = call.arguments[1];
+    if (call.callee.type === T.MemberExpression && call.arguments.length === 2 && value.type !== T.SpreadElement) add(set, call.callee.object, value);
+  }
   return { index, set };
 }
 
@@ -103,8 +103,7 @@ function containerKey(fi: SyntaxModel, node: Node): unknown {
   if (node.type === T.Identifier) return fi.resolve(node) ?? null;
   if (node.type === T.MemberExpression && node.object.type === T.ThisExpression) {
     const prop = propertyName(node.property, node.computed);
-    let body: Node | undefined = fi.parents.get(node);
-    while (body && body.type !== T.ClassBody) body = fi.parents.get(body);
+    const body = fi.classBodyOf(node);
     return prop !== null && body ? `${body.range[0]}:${prop}` : null;
   }
   return null;

@@ -600,9 +600,8 @@ export class Resolver {
   private evaluateThisMember(file: string, node: TSESTree.MemberExpression, prop: string): Value | null {
     const fi = this.project.get(file);
     if (!fi) return null;
-    let cur: Node | undefined = fi.parents.get(node);
-    while (cur && cur.type !== T.ClassBody) cur = fi.parents.get(cur);
-    return cur ? this.classMember(file, cur, prop, 0) : null;
+    const body = fi.classBodyOf(node);
+    return body ? this.classMember(file, body, prop, 0) : null;
   }
 
   /** What a class's member holds: a field, a constructor's parameter property, an assignment in a method, a method; else the base class's. */

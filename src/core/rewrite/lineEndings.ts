@@ -83,7 +83,7 @@ function mixedBreaks(text: string): boolean {
   let kinds = 0;
   for (let i = text.indexOf('\r'); i >= 0; i = text.indexOf('\r', i + 1)) kinds |= text.charCodeAt(i + 1) === 10 ? 1 : 2;
   for (let i = text.indexOf('\n'); i >= 0 && kinds !== 7; i = text.indexOf('\n', i + 1)) if (text.charCodeAt(i - 1) !== 13) kinds |= 4;
-  return kinds === 3 || kinds === 5 || kinds === 6 || kinds === 7;
+  return (kinds & (kinds - 1)) !== 0; // more than one bit set
 }
 
 /**

@@ -315,6 +315,12 @@ export class SyntaxModel {
     for (let p = this.parents.get(n); p; p = this.parents.get(p)) if (isFunctionLike(p)) return p;
     return null;
   }
+
+  /** The body of the innermost class holding a node (where its `this.field` lives), or null outside a class. */
+  classBodyOf(n: Node): TSESTree.ClassBody | null {
+    for (let p = this.parents.get(n); p; p = this.parents.get(p)) if (p.type === T.ClassBody) return p;
+    return null;
+  }
 }
 
 /** The names a module's ES exports give its own bindings, and the declarations they export. */

@@ -177,6 +177,9 @@ function jobPaths(q: RuleContext & { file: string; fi: SyntaxModel }, call: TSES
   const startsText = job.kind === 'Inngest function' ? SENDS_EVENT : STARTS_TASK;
   const quoted = new RegExp(`['"\`]${escapeRegExp(job.kind === 'Inngest function' ? job.event ?? job.id : job.id)}['"\`]`);
   const named = taskName !== null ? new RegExp(`(^|[^\\w$])${escapeRegExp(taskName)}($|[^\\w$])`) : null;
+  // Inngest's realtime subscriptions stream what functions publish: one that publishes nothing is followed only by a run lookup.
+  let followedBy: keyof typeof FOLLOWS | null = null;
+  const follows = () => (followedBy ??= job.kind === 'Inngest function' && !mayPublish(q, call) ? 'Inngest run lookup' : job.kind);
   for (const f of project.filesPassing(startsText)) {
     const text = project.text(f);
     if (!text || (!quoted.test(text) && !named?.test(text))) continue;
@@ -190,9 +193,7 @@ function jobPaths(q: RuleContext & { file: string; fi: SyntaxModel }, call: TSES
         const bulk = /^batch/.test(method) || (producer.arguments[0]?.type === T.ArrayExpression && !isBatchReceiver(producer));
         const what = { worker: QUEUE_WORKER.messages.jobWorker(job.kind, job.id, where), producer: `${f}:${producer.loc.start.line}`, how: QUEUE_WORKER.messages.startedWith(method) };
         const watched = () => (taskName !== null ? typedFollower(project, taskName, file) : null);
-        // Inngest's realtime subscriptions stream what functions publish: one that publishes nothing is followed only by a run lookup.
-        const follows = job.kind === 'Inngest function' && !mayPublish(q, call) ? 'Inngest run lookup' : job.kind;
-        for (const p of q.walk(f, producer)) paths.push(producerPath(p, what, bulk, () => waits, () => null, () => followUpOf(project, follows, file), watched));
+        for (const p of q.walk(f, producer)) paths.push(producerPath(p, what, bulk, () => waits, () => null, () => followUpOf(project, follows(), file), watched));
       }
     }
   }
