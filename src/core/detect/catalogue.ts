@@ -354,6 +354,14 @@ export function defaultModelFor(api: string): string | null {
 
 /** APIs whose calls produce no output tokens (embeddings), wrapped or not. */
 export function producesNoOutput(api: string): boolean {
+  // Asked once per call estimated; the catalogue never changes, so each api's answer is kept.
+  let known = noOutputByApi.get(api);
+  if (known === undefined) noOutputByApi.set(api, (known = searchNoOutput(api)));
+  return known;
+}
+const noOutputByApi = new Map<string, boolean>();
+
+function searchNoOutput(api: string): boolean {
   return (
     CALL_SHAPES.some((s) => s.api === api && s.noOutput) ||
     WRAPPER_CALLS.some((w) => w.api === api && w.noOutput) ||

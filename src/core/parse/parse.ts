@@ -1,7 +1,8 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { AST_NODE_TYPES as NODE_TYPES } from '@typescript-eslint/types';
 import { typescript, typescriptEstree } from '../heavy';
-import { childrenOf, Node } from './walk';
+import { Node, treeLevels } from './walk';
+import { commentsOf } from './comments';
 
 export type { TSESTree };
 /**
@@ -148,9 +149,11 @@ export function parseSource(file: string, text: string): ParseResult {
   if (bracketDepth(text) > MAX_BRACKET_DEPTH) return { ok: false, file, message: TOO_DEEP_TO_PARSE };
   if (asyncFunctionNesting(text) > MAX_ASYNC_FUNCTION_NESTING) return { ok: false, file, message: TOO_MANY_ASYNC_FUNCTIONS };
   try {
-    const ast = typescriptEstree().parse(source, { loc: true, range: true, comment: true, jsx, errorOnUnknownASTType: false });
+    // Comments are read off the finished tree (see comments.ts): the parser's own pass costs a quarter of the parse.
+    const ast = typescriptEstree().parse(source, { loc: true, range: true, comment: false, jsx, errorOnUnknownASTType: false });
     if (treeDepth(ast) > MAX_TREE_DEPTH) return { ok: false, file, message: TOO_DEEP_TO_PARSE };
-    return { ok: true, file, text, ast, comments: ast.comments ?? [] };
+    ast.comments = commentsOf(source, ast);
+    return { ok: true, file, text, ast, comments: ast.comments };
   } catch (err) {
     // The parser recurses once per level of nesting: a file nested deeper than the stack allows is no syntax error.
     if (err instanceof RangeError && /call stack/i.test(err.message)) return { ok: false, file, message: TOO_DEEP_TO_PARSE };
@@ -229,18 +232,5 @@ export function asyncFunctionNesting(text: string): number {
  * counts at that depth.
  */
 export function treeDepth(root: Node): number {
-  let max = 0;
-  const nodes: Node[] = [root];
-  const depths: number[] = [1];
-  while (nodes.length > 0) {
-    const node = nodes.pop()!;
-    const depth = depths.pop()!;
-    if (depth > max) max = depth;
-    const step = node.type === 'SequenceExpression' ? node.expressions.length : 1;
-    for (const child of childrenOf(node)) {
-      nodes.push(child);
-      depths.push(depth + step);
-    }
-  }
-  return max;
+  return treeLevels(root, (node) => (node.type === 'SequenceExpression' ? node.expressions.length : 1));
 }

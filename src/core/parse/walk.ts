@@ -37,10 +37,109 @@ function isNode(v: unknown): v is Node {
 }
 
 /**
+ * A whole file's nodes in the order `visit` meets them, each with its parent's position and the
+ * position just past its subtree: built in one walk the first time a file is walked whole, so that
+ * the next whole-file walks (each stage has its own, and the fix check its per-file indexes) are a
+ * loop over an array rather than a walk of objects.
+ */
+interface TreeIndex {
+  nodes: Node[];
+  /** The parent's position in `nodes` (-1 for the root). */
+  parent: Int32Array;
+  /** The position after the node's subtree: where a walk that skips the subtree goes on. */
+  end: Int32Array;
+}
+
+const treeIndexes = new WeakMap<Node, TreeIndex>();
+
+function treeIndexOf(root: Node): TreeIndex {
+  const known = treeIndexes.get(root);
+  if (known) return known;
+  const nodes: Node[] = [];
+  const parentOf: number[] = [];
+  const stack: Node[] = [root];
+  const stackParents: number[] = [-1];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    const at = nodes.length;
+    nodes.push(node);
+    parentOf.push(stackParents.pop()!);
+    // The children pushed last to first, so that they come off the stack in source order.
+    const keys = keysOf(node);
+    for (let k = keys.length - 1; k >= 0; k--) {
+      const value = (node as unknown as Record<string, unknown>)[keys[k]];
+      if (Array.isArray(value)) {
+        for (let i = value.length - 1; i >= 0; i--) {
+          if (!isNode(value[i])) continue;
+          stack.push(value[i]);
+          stackParents.push(at);
+        }
+      } else if (isNode(value)) {
+        stack.push(value);
+        stackParents.push(at);
+      }
+    }
+  }
+  const n = nodes.length;
+  const parent = Int32Array.from(parentOf);
+  // A subtree's size, added up from the last node back: every child comes after its parent.
+  const size = new Int32Array(n).fill(1);
+  for (let i = n - 1; i > 0; i--) size[parent[i]] += size[i];
+  const end = new Int32Array(n);
+  for (let i = 0; i < n; i++) end[i] = i + size[i];
+  const index = { nodes, parent, end };
+  treeIndexes.set(root, index);
+  return index;
+}
+
+/**
+ * Levels of a tree below and including `root` (type annotations left out, as the walks do), where a
+ * child is `step(parent)` levels below its parent.
+ */
+export function treeLevels(root: Node, step: (parent: Node) => number): number {
+  if (!isFile(root)) {
+    let max = 0;
+    const nodes: Node[] = [root];
+    const depths: number[] = [1];
+    while (nodes.length > 0) {
+      const node = nodes.pop()!;
+      const depth = depths.pop()!;
+      if (depth > max) max = depth;
+      const below = depth + step(node);
+      for (const child of childrenOf(node)) {
+        nodes.push(child);
+        depths.push(below);
+      }
+    }
+    return max;
+  }
+  const { nodes, parent } = treeIndexOf(root);
+  const depth = new Int32Array(nodes.length);
+  let max = (depth[0] = 1);
+  for (let i = 1; i < nodes.length; i++) {
+    const p = parent[i];
+    const d = (depth[i] = depth[p] + step(nodes[p]));
+    if (d > max) max = d;
+  }
+  return max;
+}
+
+/** Whether a node is a whole file, walked often enough to be worth an index (see TreeIndex). */
+function isFile(node: Node): boolean {
+  return node.type === 'Program';
+}
+
+/**
  * Depth-first walk that records parents, so later stages can walk outward from any node.
  * Returns the parent map.
  */
 export function indexParents(root: Node): Map<Node, Node> {
+  if (isFile(root)) {
+    const { nodes, parent } = treeIndexOf(root);
+    const parents = new Map<Node, Node>();
+    for (let i = 1; i < nodes.length; i++) parents.set(nodes[i], nodes[parent[i]]);
+    return parents;
+  }
   const parents = new Map<Node, Node>();
   const stack: Node[] = [root];
   while (stack.length) {
@@ -58,6 +157,13 @@ export function indexParents(root: Node): Map<Node, Node> {
  * Iterative: a deeply nested file must not run the walk out of stack.
  */
 export function visit(root: Node, visitor: (node: Node, parent: Node | null) => boolean | void): void {
+  if (isFile(root)) {
+    const { nodes: all, parent, end } = treeIndexOf(root);
+    for (let i = 0; i < all.length; ) {
+      i = visitor(all[i], i === 0 ? null : all[parent[i]]) === false ? end[i] : i + 1;
+    }
+    return;
+  }
   const nodes: Node[] = [root];
   const parents: (Node | null)[] = [null];
   while (nodes.length > 0) {

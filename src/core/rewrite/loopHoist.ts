@@ -97,9 +97,10 @@ export function findCall(ast: Node, range: [number, number]): TSESTree.CallExpre
   if (!calls) {
     const made = new Map<string, TSESTree.CallExpression>();
     visit(ast, (node) => {
+      if (node.type !== T.CallExpression) return;
       // The outermost of two calls with one range (none in valid code) is the one a walk met first.
       const key = `${node.range[0]}:${node.range[1]}`;
-      if (node.type === T.CallExpression && !made.has(key)) made.set(key, node);
+      if (!made.has(key)) made.set(key, node);
     });
     callsByRange.set(ast, (calls = made));
   }

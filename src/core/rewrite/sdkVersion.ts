@@ -120,8 +120,21 @@ export function allVariants(provider: RewriteProvider): HelperVariant[] {
 }
 
 /** The helper that fits the project's SDK, or why there is none. `sdk` undefined: the version is unknown, and the newest helper is written. */
-export function helperVariantFor(provider: RewriteProvider, sdk: SdkVersion | undefined, api?: string): { ok: true; variant: HelperVariant } | { ok: false; reason: string } {
+export function helperVariantFor(provider: RewriteProvider, sdk: SdkVersion | undefined, api?: string): HelperVariantAnswer {
   if (!sdk) return { ok: true, variant: newestVariant(provider) };
+  // The same answer for every call of a project (the fix check asks once per call): kept per version read.
+  let known = variantsBySdk.get(sdk);
+  if (!known) variantsBySdk.set(sdk, (known = new Map()));
+  const key = `${provider} ${api ?? ''}`;
+  let answer = known.get(key);
+  if (!answer) known.set(key, (answer = variantFor(provider, sdk, api)));
+  return answer;
+}
+
+type HelperVariantAnswer = { ok: true; variant: HelperVariant } | { ok: false; reason: string };
+const variantsBySdk = new WeakMap<SdkVersion, Map<string, HelperVariantAnswer>>();
+
+function variantFor(provider: RewriteProvider, sdk: SdkVersion, api?: string): HelperVariantAnswer {
   const support = SUPPORT[provider];
   const version = sdk.version;
   const name = `${support.package} ${version}`;
