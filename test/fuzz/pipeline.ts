@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Analyzer } from '../../src/core/analyze';
 import type { AnalysisResult, Finding, ProjectSource } from '../../src/core/model';
-import { parseSource } from '../../src/core/parse/parse';
+import { parseSource, TSESTree } from '../../src/core/parse/parse';
+import { parse as estreeParse } from '@typescript-eslint/typescript-estree';
 import { computeTotals } from '../../src/core/report/totals';
 import { toJsonReport } from '../../src/core/report/json';
 import { toTable } from '../../src/core/report/table';
@@ -26,7 +27,7 @@ import { parseForShape, Range } from './shape';
 import { userTextProblem } from './userText';
 import { threadCpuMs } from './clock';
 
-export type FailureKind = 'exception' | 'reparse' | 'user-text' | 'slow' | 'crash';
+export type FailureKind = 'exception' | 'reparse' | 'user-text' | 'comments' | 'slow' | 'crash';
 
 export interface Failure {
   kind: FailureKind;
@@ -125,6 +126,36 @@ function report(result: AnalysisResult): { cpu: number; wall: number } {
   }
   return slowest;
 }
+
+/**
+ * The comments parseSource reads off the tree (src/core/parse/comments.ts) must be the parser's own:
+ * each source file up to COMMENTS_CHECKED_BYTES is parsed again by typescript-estree with its comment
+ * pass, untimed, and the two lists compared.
+ */
+function commentsCheck(files: readonly string[], read: (p: string) => string | undefined, outcome: Outcome): void {
+  for (const file of files) {
+    const text = read(file);
+    if (text === undefined || text.length > COMMENTS_CHECKED_BYTES) continue;
+    const parsed = parseSource(file, text);
+    if (!parsed.ok) continue;
+    let theirs: TSESTree.Comment[];
+    try {
+      const jsx = !/\.[cm]?ts$/.test(file);
+      theirs = estreeParse(text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text, { loc: true, range: true, comment: true, jsx, errorOnUnknownASTType: false }).comments ?? [];
+    } catch {
+      continue; // a file our checks let through but the plain parser refuses: nothing to compare
+    }
+    const key = (c: TSESTree.Comment) => `${c.type} ${c.range[0]}-${c.range[1]} ${c.loc.start.line}:${c.loc.start.column}-${c.loc.end.line}:${c.loc.end.column} ${JSON.stringify(c.value)}`;
+    const ours = parsed.comments.map(key);
+    const want = theirs.map(key);
+    const i = ours.findIndex((k, j) => k !== want[j]);
+    if (i >= 0 || ours.length !== want.length) {
+      const at = i >= 0 ? i : Math.min(ours.length, want.length);
+      outcome.failures.push({ kind: 'comments', stage: 'parse', message: `${file}: comment ${at + 1} is ${ours[at] ?? 'missing'}, the parser's is ${want[at] ?? 'none'} (${ours.length} against ${want.length} comments)` });
+    }
+  }
+}
+const COMMENTS_CHECKED_BYTES = 200_000;
 
 /** Evenly spread picks, so a file with thousands of fixes has its first, last and middle ones checked. */
 function spread<T>(xs: T[], n: number): T[] {
@@ -303,6 +334,8 @@ export function runPipeline(input: FuzzInput, onStage: (stage: string) => void =
     return finish(audit(), []);
   }
   const analysed = audit();
+  stages.enter(null);
+  commentsCheck(source.files, read, outcome);
   stages.enter('report');
   let rendered = { cpu: 0, wall: 0 };
   try {

@@ -59,6 +59,8 @@ export interface FuzzSummary {
   slowOnce: number;
   reparseFailures: number;
   userTextFailures: number;
+  /** Inputs whose comments, read off the tree, differ from the parser's own. */
+  commentFailures: number;
   p50: number;
   p99: number;
   max: number;
@@ -101,6 +103,8 @@ export function signatureOf(f: Failure, input?: FuzzInput): string {
       return `${f.kind} in ${stageKind(f.stage)}: ${normalise(f.message.split('\n')[0])} @ ${topFrame(f.message, f.stack)}`;
     case 'reparse':
       return `fix output does not parse: ${normalise(f.message.replace(/^.*?does not parse: /, ''))}`;
+    case 'comments':
+      return `comments differ from the parser's: ${normalise(f.message.replace(/^[^:]*: /, '').replace(/ \(.*$/, ''))}`;
     case 'user-text':
       return `fix loses user text: ${normalise(f.message.replace(/^[^:]*:\d+: /, '')).replace(/ at N.*| \(N in the file.*/, '')}`;
     case 'slow': {
@@ -176,7 +180,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzSummary> {
   const times = new Float64Array(options.count);
   let timed = 0;
   const summary: FuzzSummary = {
-    seed: options.seed, start, count: options.count, ran: 0, exceptions: 0, slow: 0, slowOnce: 0, reparseFailures: 0, userTextFailures: 0,
+    seed: options.seed, start, count: options.count, ran: 0, exceptions: 0, slow: 0, slowOnce: 0, reparseFailures: 0, userTextFailures: 0, commentFailures: 0,
     p50: 0, p99: 0, max: 0, findings: 0, fixesOffered: 0, fixesApplied: 0, refusals: {}, containedErrors: {}, failures: [], elapsedMs: 0,
   };
   const bySignature = new Map<string, { record: FailureRecord; input: FuzzInput }>();
@@ -225,6 +229,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzSummary> {
       if (failures.some((f) => f.kind === 'exception' || f.kind === 'crash')) summary.exceptions++;
       if (failures.some((f) => f.kind === 'reparse')) summary.reparseFailures++;
       if (failures.some((f) => f.kind === 'user-text')) summary.userTextFailures++;
+      if (failures.some((f) => f.kind === 'comments')) summary.commentFailures++;
       for (const f of failures) {
         if (f.kind === 'slow' && wallKill) stopped.set(index, ms ?? killMs);
         else if (f.kind === 'slow') {
@@ -286,7 +291,7 @@ export function formatSummary(s: FuzzSummary): string {
     `seed ${s.seed}, inputs ${s.start}..${s.start + s.count - 1}: ${s.ran} run in ${Math.round(s.elapsedMs / 1000)} s`,
     `exceptions: ${s.exceptions}`,
     `slow inputs (over the limit in CPU time, or stopped twice): ${s.slow}${s.slowOnce ? ` (${s.slowOnce} more were stopped once but not on a re-run)` : ''}`,
-    `fix outputs that do not parse: ${s.reparseFailures}; fixes that lose user text: ${s.userTextFailures}`,
+    `fix outputs that do not parse: ${s.reparseFailures}; fixes that lose user text: ${s.userTextFailures}; files whose comments differ from the parser's: ${s.commentFailures}`,
     `time per input (CPU of its slowest command): p50 ${s.p50.toFixed(0)} ms, p99 ${s.p99.toFixed(0)} ms, max ${s.max.toFixed(0)} ms`,
     `findings ${s.findings}, fixes offered ${s.fixesOffered}, applied ${s.fixesApplied}`,
   ];
