@@ -150,9 +150,9 @@ function failuresOf(result: JobResult, limitMs: number): { failures: Failure[]; 
       const o = result.outcome;
       const failures = [...o.failures];
       if (o.ms > limitMs) {
-        // The part that took longest names it: 'analyze' (parse, detect, classify), 'analyze: estimate', 'fix: plan', …
-        const [stage] = Object.entries(o.stageMs).sort((a, b) => b[1] - a[1])[0] ?? ['analyze'];
-        failures.push({ kind: 'slow', stage, message: `took ${Math.round(o.ms)} ms of CPU (${Math.round(o.wallMs)} ms wall); ${Object.entries(o.stageMs).map(([k, v]) => `${k} ${Math.round(v)} ms`).join(', ')}` });
+        // The command that took longest names it: the audit ('analyze': parse, detect, classify, and the report), a fix, or the analysis after one.
+        const stage = o.slowest === 'fix' ? 'fix: plan' : o.slowest === 're-analyse' ? 'fix: re-analyse' : 'analyze';
+        failures.push({ kind: 'slow', stage, message: `took ${Math.round(o.ms)} ms of CPU (${Math.round(o.wallMs)} ms wall) in ${o.slowest ?? 'the audit'}; ${Object.entries(o.stageMs).map(([k, v]) => `${k} ${Math.round(v)} ms`).join(', ')}` });
       }
       return { failures, ms: o.ms };
     }
