@@ -14,7 +14,7 @@ export function elementValue(resolver: Resolver, file: string, container: Node, 
   const fi = resolver.project.get(file);
   if (!fi) return null;
   const target = unwrap(container, 'value');
-  const declared = declaredTypeOf(resolver, file, target);
+  const declared = declaredTypeOfExpression(resolver, file, target);
   const element = declared ? elementType(declared, kind) : null;
   if (element) {
     const v = resolver.annotatedClientOf(file, element, target);
@@ -26,6 +26,27 @@ export function elementValue(resolver: Resolver, file: string, container: Node, 
     if (v && (v.kind === 'client' || v.kind === 'model-instance' || v.kind === 'instance' || v.kind === 'typed')) return v;
   }
   return null;
+}
+
+/**
+ * What each item of a for…of loop holds, by the declared element type of what it walks:
+ * `for (const endpoint of endpoints[model])` where `endpoints: Record<Model, Endpoint[]>`.
+ */
+export function loopItemValue(resolver: Resolver, file: string, loop: TSESTree.ForOfStatement): Value | null {
+  if (loop.await) return null;
+  const walked = unwrap(loop.right, 'value');
+  const declared = declaredTypeOfExpression(resolver, file, walked);
+  const element = declared ? elementType(declared, 'index') : null;
+  return element ? resolver.annotatedClientOf(file, element, walked) : null;
+}
+
+/** The declared type of a variable, of `this.field`, or of an element of either (`a[k]`, `this.b[k][j]`). */
+function declaredTypeOfExpression(resolver: Resolver, file: string, node: Node): TSESTree.TypeNode | null {
+  if (node.type === T.MemberExpression && node.computed && node.object.type !== T.ThisExpression) {
+    const outer = declaredTypeOfExpression(resolver, file, unwrap(node.object, 'value'));
+    return outer ? elementType(outer, 'index') : null;
+  }
+  return declaredTypeOf(resolver, file, node);
 }
 
 /** The declared type of `this.field` (a class field) or of a variable; null when none is written. */

@@ -3,7 +3,7 @@
 // Everything is abstract: the result says "this is an OpenAI client's chat.completions", never runs code.
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import { visit } from '../parse/walk';
-import { elementValue } from './elements';
+import { elementValue, loopItemValue } from './elements';
 import { FunctionLike, isFunctionLike, Node, propertyName, requireSource, unwrap } from '../syntax/nodes';
 import type { Provider } from '../model';
 import { BEDROCK_COMMANDS, CLIENT_MODULES, CLIENT_WRAPPER_FUNCTIONS, ClientModule, clientModuleFor, Dialect, HANDLE_CALLS, isModelClassSource, MODEL_METHODS, ModelClass, modelClassFor, ModelProviderModule, modelProviderModuleFor, WrapperCall, wrapperCallFor, WRAPPER_SOURCES } from './catalogue';
@@ -391,8 +391,14 @@ export class Resolver {
       case 'let':
       case 'const': {
         const declarator = binding.declarator;
-        // A loop's variable holds each item in turn, which this does not follow.
-        if (!declarator || binding.keys === null || fi.isLoopVariable(binding)) return null;
+        if (!declarator || binding.keys === null) return null;
+        // A for…of loop's variable holds each item in turn: what the walked container's declared element type says.
+        if (fi.isLoopVariable(binding)) {
+          const loop = fi.parents.get(fi.parents.get(declarator)!)!;
+          let item = loop.type === T.ForOfStatement ? loopItemValue(this, file, loop) : null;
+          for (const key of binding.keys) item = item ? this.member(file, item, key) : null;
+          return item;
+        }
         let value = declarator.init ? this.evaluate(file, declarator.init) : null;
         for (const key of binding.keys) value = value ? this.member(file, value, key) : null;
         // A `let` flag may be reassigned before it is read.
