@@ -612,7 +612,7 @@ export class ProjectIndex {
       }
       if (rest === null) continue;
       for (const target of targets) {
-        const hit = this.resolvePath(target.replace('*', rest));
+        const hit = this.resolvePath(target.replace('*', () => rest));
         if (hit) return hit;
       }
     }

@@ -87,7 +87,7 @@ export function helperSplit(
   const inLoop = `the call is in \`${name}\`, which ${loopName(loopNode, facts)} calls on each pass (line ${facts.line(ref)})`;
   // The caller's loop first: what blocks it there, the helper cannot mend.
   const callerUse = resultUse(callerCall, facts.parents);
-  if (typeof callerUse === 'string') return `${inLoop}; there ${callerUse.replace(/^the call\b/, `the call of \`${name}\``)}`;
+  if (typeof callerUse === 'string') return `${inLoop}; there ${callerUse.replace(/^the call\b/, () => `the call of \`${name}\``)}`;
   const loop = enclosingLoop(callerUse, facts, program);
   if (typeof loop === 'string') return `${inLoop}; ${loop === NOT_PER_ITEM ? notPerItem(loopNode, callerCall, facts) : loop}`;
   if (bridged) return `${inLoop}; Batchwise splits a helper only around a call of a provider's own SDK (OpenAI, Anthropic, Gemini, Mistral), not an AI SDK or LangChain call, yet; make the call in the loop itself to get a fix`;

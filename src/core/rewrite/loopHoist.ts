@@ -524,7 +524,7 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
       : requestText;
   const build = `(${loop.mapParams(unused, forRequest)}) => ${mapBody}`;
   const run = `${loop.awaitsBatch ? 'await ' : ''}${helperName}(${bridged ? '' : `${src(client)}, `}${items}.map(${wrap ? `${requestName}(${build})` : build}))`;
-  edits.push({ range: [loop.anchor.range[0], loop.anchor.range[0]], newText: hoisted.replace('$RUN', run) + anchorIndent });
+  edits.push({ range: [loop.anchor.range[0], loop.anchor.range[0]], newText: hoisted.replace('$RUN', () => run) + anchorIndent });
   for (const d of dropped) edits.push({ range: statementRemoval(parsed.text, d.range), newText: '' });
   // A declaration only the request read, kept where it was because building it may throw there, ahead of
   // statements that show it: its value is evaluated in place (so the throw stays) without a name nothing reads.
