@@ -123,6 +123,11 @@ export const CALL_SHAPES: SdkCallShape[] = [
   { dialect: 'openai', chain: ['createModeration'], api: 'moderations', batchEndpoint: null, promptProps: ['input'], maxTokensProps: [], noOutput: true, defaultModel: 'omni-moderation-latest' },
   { dialect: 'openai', chain: ['createImage'], api: 'images', batchEndpoint: null, promptProps: ['prompt'], maxTokensProps: [], noOutput: true },
   { dialect: 'openai', chain: ['createTranscription'], api: 'audio', batchEndpoint: null, promptProps: [], maxTokensProps: [] },
+  { dialect: 'openai', chain: ['createTranslation'], api: 'audio', batchEndpoint: null, promptProps: [], maxTokensProps: [] },
+  { dialect: 'openai', chain: ['createImageEdit'], api: 'images', batchEndpoint: null, promptProps: ['prompt'], maxTokensProps: [], noOutput: true },
+  { dialect: 'openai', chain: ['createImageVariation'], api: 'images', batchEndpoint: null, promptProps: [], maxTokensProps: [], noOutput: true },
+  // The Edits API (text-davinci-edit-001, retired in 2024): charged per token, and no batch endpoint ever took it.
+  { dialect: 'openai', chain: ['createEdit'], api: 'edits', batchEndpoint: null, promptProps: ['input', 'instruction'], maxTokensProps: [] },
   { dialect: 'anthropic', chain: ['messages', 'create'], ...ANTHROPIC_MESSAGES, batchHelper: 'runMessagesBatch' },
   { dialect: 'anthropic', chain: ['messages', 'stream'], ...ANTHROPIC_MESSAGES, alwaysStreams: true },
   // Beta messages carry beta parameters: reported under their own api, so the rewrite (Messages only) leaves them be.
