@@ -487,9 +487,17 @@ export function readWranglerCrons(toml: string | undefined, json: unknown): { cr
  * callable functions answer a client; schedules are cron jobs; document, storage and Pub/Sub events
  * come from whoever caused them, which is not traced.
  */
+/** Whether a module's text names firebase-functions: read once per module, not once per call. */
+function namesFirebaseFunctions(fi: SyntaxModel): boolean {
+  let known = firebaseText.get(fi);
+  if (known === undefined) firebaseText.set(fi, (known = fi.text.includes('firebase-functions')));
+  return known;
+}
+const firebaseText = new WeakMap<SyntaxModel, boolean>();
+
 export function firebaseTrigger(q: CallQuestion): Path[] | null {
   const { call, file } = q;
-  if (call.type !== T.CallExpression || !q.fi.text.includes('firebase-functions')) return null;
+  if (call.type !== T.CallExpression || !namesFirebaseFunctions(q.fi)) return null;
   const stringOf = q.stringOf(file);
   const callee = call.callee;
   const name = callee.type === T.Identifier ? callee.name : callee.type === T.MemberExpression ? propertyName(callee.property, callee.computed) : null;

@@ -42,10 +42,24 @@ function workflowsCalling(fi: SyntaxModel, activity: string): { name: string; no
  * A Temporal activity: an exported function that a workflow module proxies by name. Its paths run
  * through the starts of each workflow that calls it. Nothing for any other function.
  */
+/**
+ * The names a module exports that could be Temporal activities: none in a module that proxies
+ * activities itself (a workflow). Read once per module: asked once per function, a file of thousands
+ * of exported functions searched its whole text and export list for each.
+ */
+function activityCandidates(fi: SyntaxModel): ReadonlySet<string> {
+  let names = candidatesByModule.get(fi);
+  if (!names) {
+    names = fi.text.includes('proxyActivities') ? new Set() : new Set(fi.exports().filter((e) => e.kind === 'declaration' || e.kind === 'name').map((e) => e.exported));
+    candidatesByModule.set(fi, names);
+  }
+  return names;
+}
+const candidatesByModule = new WeakMap<SyntaxModel, ReadonlySet<string>>();
+
 export function temporalActivity(q: FunctionQuestion): Path[] {
   const { fi, fn, name, project, file } = q;
-  if (!name || !/^[\w$]+$/.test(name) || workflowModules(project).length === 0 || !fi.exports().some((e) => (e.kind === 'declaration' || e.kind === 'name') && e.exported === name)) return [];
-  if (fi.text.includes('proxyActivities')) return [];
+  if (!name || !/^[\w$]+$/.test(name) || workflowModules(project).length === 0 || !activityCandidates(fi).has(name)) return [];
   const m = QUEUE_WORKER.messages;
   const where = `${file}:${fn.loc.start.line}`;
   const paths: Path[] = [];
