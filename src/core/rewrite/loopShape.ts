@@ -292,6 +292,37 @@ export function enclosingLoop(use: ResultUse, facts: FileFacts, program: TSESTre
         },
       };
     }
+    // for (const key in obj) { … }: the keys are read into an array first by a for…in of their own, so
+    // the batch walks the same keys (inherited ones too) in the same order.
+    if (owner?.type === T.ForInStatement && owner.body === container && use.kind !== 'return') {
+      const left = owner.left;
+      if (left.type !== T.VariableDeclaration || left.declarations.length !== 1 || left.declarations[0].id.type !== T.Identifier) {
+        return 'the loop assigns to an existing variable instead of declaring one';
+      }
+      const placed = placement(owner, facts);
+      if (typeof placed === 'string') return placed;
+      const key = left.declarations[0].id;
+      const typed = /\.[cm]?tsx?$/.test(facts.file);
+      return {
+        ...placed,
+        ...inLoopBody,
+        itemIds: [key],
+        patterns: [key],
+        itemsProblem: null,
+        materialised: KEYS_FIRST(facts.quote(owner.right)),
+        live: [{ node: owner.right, role: 'collection' }],
+        mapParams: (unused, drop) => prunedPattern(key, drop, src) ?? unused,
+        rewrite: ({ items, results, index, unusedIds }) => {
+          const kept = prunedPattern(key, unusedIds, src);
+          const indent = indentLike(placed.anchor, facts.text);
+          return {
+            hoisted: `const ${items}${typed ? ': string[]' : ''} = [];\n${indent}for (const ${key.name} in ${src(owner.right)}) ${items}.push(${key.name});\n${indent}const ${results} = $RUN;\n`,
+            edits: [{ range: [left.range[0], owner.right.range[1]], newText: kept === null ? `${left.kind} ${index} of ${items}.keys()` : `${left.kind} [${index}, ${kept}] of ${items}.entries()` }],
+            indexName: index,
+          };
+        },
+      };
+    }
     // for (let i = 0; i < xs.length; i++) { … }
     if (owner?.type === T.ForStatement && owner.body === container && use.kind !== 'return') {
       const bound = indexLoop(owner, facts.text, program.comments ?? []);
@@ -386,6 +417,9 @@ function placement(loopNode: Node, facts: FileFacts): { anchor: Node; labels: st
 }
 
 /** What an unsafe fix over items of unknown origin changes, said with the fix. */
+export const KEYS_FIRST = (obj: string) =>
+  `the loop walks the keys of \`${obj}\`; the fix reads them all first (by a for…in of its own: the same keys, inherited ones included, in the same order) and builds the batch from them: a key that other code adds to or deletes from \`${obj}\` while the loop waits for an answer is no longer seen as it was`;
+
 export const MATERIALISED = (items: string) =>
   `the loop runs over \`${items}\`, which Batchwise cannot show is an array; the fix reads all its items into an array first ([...${items}]) and builds the batch from them: if \`${items}\` is a generator or another iterator, it now runs to its end before the loop body runs for the first item (what it does as it hands out items happens before the loop, and one that never ends keeps the loop from starting); give it an array type (\`${items}: T[]\`, or \`@param {T[]}\` in JSDoc) to make the fix safe`;
 
