@@ -68,9 +68,10 @@ export function commentsOf(text: string, program: TSESTree.Program): TSESTree.Co
   };
   const comments: TSESTree.Comment[] = [];
   let next = 0; // the first literal that does not end before the search position
-  // A `#!` line at the very start is no comment to the parser.
+  // A `#!` line at the very start is no comment to the parser, and to it that line ends only at CR or LF
+  // (a `//` after an LS or PS there is part of it, though JavaScript would end the line at either).
   let i = text.startsWith('#!') ? 2 : 0;
-  if (i === 2) while (i < text.length && !endsLine(text.charCodeAt(i))) i++;
+  if (i === 2) while (i < text.length && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) i++;
   for (;;) {
     const slash = text.indexOf('/', i);
     if (slash < 0 || slash + 1 >= text.length) break;

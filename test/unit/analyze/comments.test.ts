@@ -55,6 +55,8 @@ const TRICKY: Record<string, string> = {
   'types.ts': `type U = 'http://x' | \`//\${string}/*\`; declare module 'a//b' { /* inside */ } // t`,
   'breaks.ts': `x // a\r\n/* b\r\n */ y //z\u2028w /* c */\u2029// d\rlast // e`,
   'shebang.js': `#!/usr/bin/env node\n// first\nrun();`,
+  'shebang-ls.ts': `#!/usr/bin/env tsx\u2028// swallowed by the #! line, to the parser\nrun(); // kept\u2029/* and */ x;`,
+  'shebang-cr.ts': `#!/usr/bin/env tsx\r// a comment after CR\nrun();`,
   'none.ts': `const a = 1 / 2 / 3;`,
   'end.ts': `f(); // no break at the end`,
   'doc.ts': `/** doc */\nexport function f(/* none */) { return /* r */; } /*\n*/`,
