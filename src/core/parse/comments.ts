@@ -10,6 +10,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { visitorKeys } from '@typescript-eslint/visitor-keys';
 import { typescript } from '../heavy';
+import { isNode } from './walk';
 
 type Node = TSESTree.Node;
 
@@ -41,10 +42,6 @@ function literalRanges(root: Node): Array<[number, number]> {
     }
   }
   return out.sort((a, b) => a[0] - b[0]);
-}
-
-function isNode(v: unknown): v is Node {
-  return typeof v === 'object' && v !== null && typeof (v as { type?: unknown }).type === 'string';
 }
 
 /** Whether a character ends a line, as TypeScript counts lines (LF, CR, LS, PS). */

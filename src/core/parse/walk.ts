@@ -32,7 +32,20 @@ export function childrenOf(node: Node): Node[] {
   return out;
 }
 
-function isNode(v: unknown): v is Node {
+/** Hands over a node's children last to first, so that a stack they are pushed onto gives them back in source order. */
+function pushChildrenReversed(node: Node, push: (child: Node) => void): void {
+  const keys = keysOf(node);
+  for (let k = keys.length - 1; k >= 0; k--) {
+    const value = (node as unknown as Record<string, unknown>)[keys[k]];
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) if (isNode(value[i])) push(value[i]);
+    } else if (isNode(value)) {
+      push(value);
+    }
+  }
+}
+
+export function isNode(v: unknown): v is Node {
   return typeof v === 'object' && v !== null && typeof (v as { type?: unknown }).type === 'string';
 }
 
@@ -64,21 +77,10 @@ function treeIndexOf(root: Node): TreeIndex {
     const at = nodes.length;
     nodes.push(node);
     parentOf.push(stackParents.pop()!);
-    // The children pushed last to first, so that they come off the stack in source order.
-    const keys = keysOf(node);
-    for (let k = keys.length - 1; k >= 0; k--) {
-      const value = (node as unknown as Record<string, unknown>)[keys[k]];
-      if (Array.isArray(value)) {
-        for (let i = value.length - 1; i >= 0; i--) {
-          if (!isNode(value[i])) continue;
-          stack.push(value[i]);
-          stackParents.push(at);
-        }
-      } else if (isNode(value)) {
-        stack.push(value);
-        stackParents.push(at);
-      }
-    }
+    pushChildrenReversed(node, (child) => {
+      stack.push(child);
+      stackParents.push(at);
+    });
   }
   const n = nodes.length;
   const parent = Int32Array.from(parentOf);
@@ -97,22 +99,6 @@ function treeIndexOf(root: Node): TreeIndex {
  * child is `step(parent)` levels below its parent.
  */
 export function treeLevels(root: Node, step: (parent: Node) => number): number {
-  if (!isFile(root)) {
-    let max = 0;
-    const nodes: Node[] = [root];
-    const depths: number[] = [1];
-    while (nodes.length > 0) {
-      const node = nodes.pop()!;
-      const depth = depths.pop()!;
-      if (depth > max) max = depth;
-      const below = depth + step(node);
-      for (const child of childrenOf(node)) {
-        nodes.push(child);
-        depths.push(below);
-      }
-    }
-    return max;
-  }
   const { nodes, parent } = treeIndexOf(root);
   const depth = new Int32Array(nodes.length);
   let max = (depth[0] = 1);
@@ -134,21 +120,9 @@ function isFile(node: Node): boolean {
  * Returns the parent map.
  */
 export function indexParents(root: Node): Map<Node, Node> {
-  if (isFile(root)) {
-    const { nodes, parent } = treeIndexOf(root);
-    const parents = new Map<Node, Node>();
-    for (let i = 1; i < nodes.length; i++) parents.set(nodes[i], nodes[parent[i]]);
-    return parents;
-  }
+  const { nodes, parent } = treeIndexOf(root);
   const parents = new Map<Node, Node>();
-  const stack: Node[] = [root];
-  while (stack.length) {
-    const node = stack.pop()!;
-    for (const child of childrenOf(node)) {
-      parents.set(child, node);
-      stack.push(child);
-    }
-  }
+  for (let i = 1; i < nodes.length; i++) parents.set(nodes[i], nodes[parent[i]]);
   return parents;
 }
 
@@ -169,20 +143,9 @@ export function visit(root: Node, visitor: (node: Node, parent: Node | null) => 
   while (nodes.length > 0) {
     const node = nodes.pop()!;
     if (visitor(node, parents.pop()!) === false) continue;
-    // The children pushed last to first, so that they come off the stack in source order.
-    const keys = keysOf(node);
-    for (let k = keys.length - 1; k >= 0; k--) {
-      const value = (node as unknown as Record<string, unknown>)[keys[k]];
-      if (Array.isArray(value)) {
-        for (let i = value.length - 1; i >= 0; i--) {
-          if (!isNode(value[i])) continue;
-          nodes.push(value[i]);
-          parents.push(node);
-        }
-      } else if (isNode(value)) {
-        nodes.push(value);
-        parents.push(node);
-      }
-    }
+    pushChildrenReversed(node, (child) => {
+      nodes.push(child);
+      parents.push(node);
+    });
   }
 }
