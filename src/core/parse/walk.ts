@@ -21,15 +21,23 @@ function keysOf(node: Node): readonly string[] {
 /** Child nodes in source order (type annotations skipped: they never call anything). */
 export function childrenOf(node: Node): Node[] {
   const out: Node[] = [];
-  for (const key of keysOf(node)) {
-    const value = (node as unknown as Record<string, unknown>)[key];
+  forEachChild(node, (child) => {
+    out.push(child);
+  });
+  return out;
+}
+
+/** Hands each child node to `fn` in source order, as `childrenOf` lists them, without making the list. */
+export function forEachChild(node: Node, fn: (child: Node) => void): void {
+  const keys = keysOf(node);
+  for (let k = 0; k < keys.length; k++) {
+    const value = (node as unknown as Record<string, unknown>)[keys[k]];
     if (Array.isArray(value)) {
-      for (const v of value) if (isNode(v)) out.push(v);
+      for (let i = 0; i < value.length; i++) if (isNode(value[i])) fn(value[i]);
     } else if (isNode(value)) {
-      out.push(value);
+      fn(value);
     }
   }
-  return out;
 }
 
 /** Hands over a node's children last to first, so that a stack they are pushed onto gives them back in source order. */

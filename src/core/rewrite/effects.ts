@@ -4,7 +4,7 @@
 // counts as changing it. What it does not follow: objects changed by code in other files, and changes
 // made through a copy of a reference taken by a method (`const copy = xs.slice(); copy[0].x = 1`).
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
-import { childrenOf, Node } from '../parse/walk';
+import { forEachChild, Node } from '../parse/walk';
 import { FunctionLike, isFunctionLike, propertyName, TYPE_WRAPPERS, unwrap, within } from '../syntax/nodes';
 import { Binding, SyntaxModel } from '../syntax/model';
 import type { ModuleLookup } from '../project';
@@ -736,7 +736,7 @@ export class FileFacts {
         if (n.type === T.AssignmentExpression) note(n.left);
         if (n.type === T.UpdateExpression) note(n.argument);
         if (n.type === T.UnaryExpression && n.operator === 'delete') note(n.argument);
-        for (const c of childrenOf(n)) walk(c);
+        forEachChild(n, walk);
       };
       walk(this.program);
       this.writtenMembers = names;
@@ -793,7 +793,7 @@ export class FileFacts {
         default:
           break;
       }
-      for (const c of childrenOf(n)) walk(c);
+      forEachChild(n, walk);
       return false;
     };
     walk(expr);
@@ -861,7 +861,7 @@ export class FileFacts {
         default:
           break;
       }
-      for (const c of childrenOf(x)) walk(c);
+      forEachChild(x, walk);
     };
     walk(n);
     return found;
@@ -927,7 +927,7 @@ export class FileFacts {
       if (x.type === T.ThisExpression && fn.type !== T.ArrowFunctionExpression) found = true;
       if (x.type === T.Identifier && x.name === 'arguments' && this.bindingOf(x)?.kind === 'global') found = true;
       if ((x.type === T.FunctionExpression || x.type === T.FunctionDeclaration) && x !== fn) return;
-      for (const c of childrenOf(x)) walk(c);
+      forEachChild(x, walk);
     };
     walk(n);
     return found;
@@ -953,7 +953,7 @@ export class FileFacts {
             }
           }
         }
-        for (const c of childrenOf(n)) visitNode(c);
+        forEachChild(n, visitNode);
       };
       visitNode(root);
     };

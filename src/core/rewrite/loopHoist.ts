@@ -15,7 +15,7 @@
 // answer arrives, so only (1) matters there, together with the order of whatever runs before the call.
 import { isLlmCallee } from './llmCalls';
 import { AST_NODE_TYPES as T, parseSource, TSESTree } from '../parse/parse';
-import { visit, Node } from '../parse/walk';
+import { forEachChild, visit, Node } from '../parse/walk';
 import { FunctionLike, isFunctionLike, propertyName, unwrap, within } from '../syntax/nodes';
 import type { CallSite, TextEdit } from '../model';
 import { Binding, factsFor, FileFacts, ModuleLookup, overlaps, Use } from './effects';
@@ -667,12 +667,11 @@ function findScheduledWork(scope: Node, facts: FileFacts): string | null {
     }
     if (n.type !== T.CallExpression) return;
     const callee = unwrap(n.callee);
-    const text = facts.src(callee).replace(/\s+/g, '');
     let root: Node = callee;
     while (root.type === T.MemberExpression) root = unwrap(root.object);
     const global = root.type === T.Identifier && facts.bindingOf(root)?.kind === 'global';
     const method = callee.type === T.MemberExpression ? propertyName(callee.property, callee.computed) : null;
-    if (global && TIMERS.has(text)) what = 'schedules work';
+    if (global && TIMERS.has(facts.src(callee).replace(/\s+/g, ''))) what = 'schedules work';
     else if (method && PROMISE_METHODS.has(method) && !awaited(n)) what = 'adds a callback to a promise without waiting for it';
     else if (method && LISTENERS.has(method)) what = 'adds an event listener';
     else if (callee.type === T.Identifier && facts.bindingOf(callee)?.fn?.async && !awaited(n)) what = `starts \`${callee.name}\` without waiting for it`;
@@ -755,9 +754,10 @@ function controlEvents(scope: Node): ControlEvent[] {
     if (n.type === T.ThrowStatement || (!inFunction && (n.type === T.ReturnStatement || n.type === T.YieldExpression || n.type === T.BreakStatement || n.type === T.ContinueStatement))) {
       events.push({ n, inFunction, inLoop, inSwitch, labels });
     }
-    const innerLoop = n !== scope && [T.ForStatement, T.ForOfStatement, T.ForInStatement, T.WhileStatement, T.DoWhileStatement].includes(n.type as T);
+    const innerLoop = inLoop || (n !== scope && LOOP_STATEMENTS.has(n.type));
+    const innerSwitch = inSwitch || n.type === T.SwitchStatement;
     const inner = n.type === T.LabeledStatement ? new Set([...labels, n.label.name]) : labels;
-    for (const c of childNodes(n)) walk(c, inFunction, inLoop || innerLoop, inSwitch || n.type === T.SwitchStatement, inner);
+    forEachChild(n, (c) => walk(c, inFunction, innerLoop, innerSwitch, inner));
   };
   walk(scope, false, false, false, new Set());
   controlEventsOf.set(scope, events);
@@ -771,15 +771,7 @@ function guardOf(ret: Node, facts: FileFacts): Node {
   return q?.type === T.IfStatement ? q : ret;
 }
 
-function childNodes(n: Node): Node[] {
-  const out: Node[] = [];
-  for (const key of Object.keys(n)) {
-    if (key === 'parent' || key === 'loc' || key === 'range') continue;
-    const v = (n as unknown as Record<string, unknown>)[key];
-    for (const k of Array.isArray(v) ? v : [v]) if (k && typeof k === 'object' && typeof (k as Node).type === 'string') out.push(k as Node);
-  }
-  return out;
-}
+const LOOP_STATEMENTS = new Set<string>([T.ForStatement, T.ForOfStatement, T.ForInStatement, T.WhileStatement, T.DoWhileStatement]);
 
 /** What a read is for: the request; the collection or bound the loop reads as it goes; a value a callback computes before its call. */
 type Role = 'request' | 'collection' | 'bound' | 'prelude';
