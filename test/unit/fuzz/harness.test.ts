@@ -90,6 +90,24 @@ test('the pool stops an input that spins or blocks, reports it, and goes on with
   }
 });
 
+test("the CPU limit watches the product's commands, not the fuzzer's own check of a fix's output", async () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'batchwise-pool-'));
+  // Each input below spends a second of CPU in one stage: over the limit, far under the wall-time stop.
+  const pool = new Pool({ size: 1, killMs: 30_000, cpuLimitMs: 300, scratch, workerFile: join(__dirname, 'stuckWorker.js') });
+  const job = (target: string) => pool.run({ input: { seed: 0, index: 0, origin: '', files: {}, target, kinds: [], mutations: [] } });
+  try {
+    const checked = await job('check-spin');
+    assert.equal(checked.kind, 'done', 'a second in the fuzzer\'s check is not charged to the engine');
+    const reanalysed = await job('re-analyse-spin');
+    assert.equal(reanalysed.kind, 'killed');
+    assert.equal(reanalysed.kind === 'killed' && reanalysed.cpu, true, 'stopped by its CPU time');
+    assert.equal(reanalysed.kind === 'killed' && reanalysed.stage, 'fix 1: re-analyse');
+  } finally {
+    await pool.close();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+});
+
 test('failures group by cause: a stack overflow by the files of its recursion, not by where the stack ran out', () => {
   const overflow = (top: string) => ({
     kind: 'exception' as const,
