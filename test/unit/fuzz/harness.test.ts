@@ -9,7 +9,7 @@ import { generateInput, FuzzInput } from '../../fuzz/mutate';
 import { userTextProblem } from '../../fuzz/userText';
 import { shrink } from '../../fuzz/shrink';
 import { Pool } from '../../fuzz/pool';
-import { signatureOf } from '../../fuzz/run';
+import { formatSummary, fuzz, signatureOf } from '../../fuzz/run';
 
 test('an input is a function of its seed and index', () => {
   for (const index of [0, 1, 17, 4242]) assert.deepEqual(generateInput(9, index), generateInput(9, index));
@@ -105,6 +105,28 @@ test("the CPU limit watches the product's commands, not the fuzzer's own check o
   } finally {
     await pool.close();
     rmSync(scratch, { recursive: true, force: true });
+  }
+});
+
+test('a slow input is run again alone before it counts: slow beside the other workers only is told apart from slow alone', async () => {
+  const outDir = mkdtempSync(join(tmpdir(), 'batchwise-fuzz-out-'));
+  try {
+    // The stand-in takes 5 s of "CPU" for input 2 every time, and for input 1 only the first time.
+    const summary = await fuzz({ seed: 3, count: 4, workers: 1, outDir, shrink: false, workerFile: join(__dirname, 'stuckWorker.js') });
+    assert.equal(summary.ran, 4);
+    assert.equal(summary.slow, 1);
+    assert.equal(summary.slowOnce, 1);
+    assert.deepEqual(
+      summary.reruns.map((r) => [r.index, r.first, r.alone, r.slow]),
+      [
+        [1, 5000, 1, false],
+        [2, 5000, 5000, true],
+      ],
+    );
+    assert.deepEqual(summary.failures.map((f) => [f.kind, f.indices, f.ms]), [['slow', [2], [5000, 5000]]]);
+    assert.match(formatSummary(summary), /slow inputs .*: 1 \(1 more were slow beside the other workers, not alone\)/);
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
   }
 });
 
