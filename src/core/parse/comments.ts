@@ -50,6 +50,34 @@ function endsLine(c: number): boolean {
 }
 
 /**
+ * Where the parser's comments may start in a file that begins with `#!`. The `#!` line is no comment,
+ * and TypeScript ends it at any line break (LF, CR, LS, PS). What follows it up to the first token is that
+ * token's leading trivia, which ts-api-utils reads from the end of the `#!` line; TypeScript collects
+ * comments there only after a CR or LF, so a comment after an LS or PS on that line is not the parser's,
+ * and neither is a block comment that starts there and runs onto the next lines. Comments after the first
+ * token are all the parser's, on that line too.
+ */
+function afterHashbang(text: string, program: TSESTree.Program): number {
+  let i = 2;
+  while (i < text.length && !endsLine(text.charCodeAt(i))) i++;
+  const firstToken = program.body[0]?.range[0] ?? text.length;
+  while (i < firstToken) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) return i;
+    if (c === 47 /* / */ && text.charCodeAt(i + 1) === 47) {
+      i += 2;
+      while (i < text.length && !endsLine(text.charCodeAt(i))) i++;
+    } else if (c === 47 && text.charCodeAt(i + 1) === 42 /* * */) {
+      const close = text.indexOf('*/', i + 2);
+      i = close < 0 ? text.length : close + 2;
+    } else {
+      i++;
+    }
+  }
+  return i;
+}
+
+/**
  * The comments of `text`, whose syntax tree is `program` (a tree the parser made of exactly this text,
  * with ranges), in source order, as typescript-estree's `comment: true` gives them.
  */
@@ -65,10 +93,7 @@ export function commentsOf(text: string, program: TSESTree.Program): TSESTree.Co
   };
   const comments: TSESTree.Comment[] = [];
   let next = 0; // the first literal that does not end before the search position
-  // A `#!` line at the very start is no comment to the parser, and to it that line ends only at CR or LF
-  // (a `//` after an LS or PS there is part of it, though JavaScript would end the line at either).
-  let i = text.startsWith('#!') ? 2 : 0;
-  if (i === 2) while (i < text.length && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) i++;
+  let i = text.startsWith('#!') ? afterHashbang(text, program) : 0;
   for (;;) {
     const slash = text.indexOf('/', i);
     if (slash < 0 || slash + 1 >= text.length) break;

@@ -57,6 +57,12 @@ const TRICKY: Record<string, string> = {
   'shebang.js': `#!/usr/bin/env node\n// first\nrun();`,
   'shebang-ls.ts': `#!/usr/bin/env tsx\u2028// swallowed by the #! line, to the parser\nrun(); // kept\u2029/* and */ x;`,
   'shebang-cr.ts': `#!/usr/bin/env tsx\r// a comment after CR\nrun();`,
+  // After an LS or PS on the #! line, comments before the first token are not the parser's; after it, they are.
+  'shebang-ls-code.js': `#!/usr/bin/env node\u2028const fs = require(/* a */'fs')/* b */;\nrun(); // c`,
+  'shebang-ps-lead.js': `#!/usr/bin/env node\u2029/* lead */ run(); /* after */\n// next`,
+  'shebang-ls-multiline.js': `#!/usr/bin/env node\u2028/* runs\n onto */ /* next */\nrun();`,
+  'shebang-ls-then-lf.js': `#!/usr/bin/env node\u2028 /* gone */ \n /* kept */ run();`,
+  'shebang-comments-only.js': `#!/usr/bin/env node\u2028// a\n// b\n`,
   'none.ts': `const a = 1 / 2 / 3;`,
   'end.ts': `f(); // no break at the end`,
   'doc.ts': `/** doc */\nexport function f(/* none */) { return /* r */; } /*\n*/`,
