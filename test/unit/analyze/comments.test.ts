@@ -63,6 +63,9 @@ const TRICKY: Record<string, string> = {
   'shebang-ls-multiline.js': `#!/usr/bin/env node\u2028/* runs\n onto */ /* next */\nrun();`,
   'shebang-ls-then-lf.js': `#!/usr/bin/env node\u2028 /* gone */ \n /* kept */ run();`,
   'shebang-comments-only.js': `#!/usr/bin/env node\u2028// a\n// b\n`,
+  // The fuzzer's two inputs (seed 20261208, 46001 and 76616), shrunk.
+  'fuzz-46001.js': `#!\u2028(/**/'')/**/`,
+  'fuzz-76616.mjs': `#!\u2028import A//\nfrom''\n(/**/c)`,
   'none.ts': `const a = 1 / 2 / 3;`,
   'end.ts': `f(); // no break at the end`,
   'doc.ts': `/** doc */\nexport function f(/* none */) { return /* r */; } /*\n*/`,
