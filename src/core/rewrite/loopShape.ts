@@ -416,10 +416,11 @@ function placement(loopNode: Node, facts: FileFacts): { anchor: Node; labels: st
   return `the loop is the body of ${what} without braces, so there is no place for the batch right before it (and it would run even when the loop does not); wrap the loop in a block ({ … }) to get a fix`;
 }
 
-/** What an unsafe fix over items of unknown origin changes, said with the fix. */
+/** What an unsafe fix over an object's keys changes, said with the fix. */
 export const KEYS_FIRST = (obj: string) =>
   `the loop walks the keys of \`${obj}\`; the fix reads them all first (by a for…in of its own: the same keys, inherited ones included, in the same order) and builds the batch from them: a key that other code adds to or deletes from \`${obj}\` while the loop waits for an answer is no longer seen as it was`;
 
+/** What an unsafe fix over items of unknown origin changes, said with the fix. */
 export const MATERIALISED = (items: string) =>
   `the loop runs over \`${items}\`, which Batchwise cannot show is an array; the fix reads all its items into an array first ([...${items}]) and builds the batch from them: if \`${items}\` is a generator or another iterator, it now runs to its end before the loop body runs for the first item (what it does as it hands out items happens before the loop, and one that never ends keeps the loop from starting); give it an array type (\`${items}: T[]\`, or \`@param {T[]}\` in JSDoc) to make the fix safe`;
 

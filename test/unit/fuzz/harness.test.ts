@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { generateInput, FuzzInput } from '../../fuzz/mutate';
 import { userTextProblem } from '../../fuzz/userText';
 import { shrink } from '../../fuzz/shrink';
-import { Pool } from '../../fuzz/pool';
+import { JobResult, Pool } from '../../fuzz/pool';
 import { formatSummary, fuzz, signatureOf } from '../../fuzz/run';
 
 test('an input is a function of its seed and index', () => {
@@ -69,11 +69,20 @@ test('the shrinker keeps what makes an input fail and drops the rest', async () 
   assert.equal(small.files['a.ts'], '((BOOM))');
 });
 
-test('the pool stops an input that spins or blocks, reports it, and goes on with the next', async () => {
+/** A pool of one stand-in worker (stuckWorker.ts), handed to `use` and closed after it; `job(target)` runs the stand-in's input `target`. */
+async function withStandIn(killMs: number, use: (job: (target: string) => Promise<JobResult>) => Promise<void>): Promise<void> {
   const scratch = mkdtempSync(join(tmpdir(), 'batchwise-pool-'));
-  const pool = new Pool({ size: 1, killMs: 3000, cpuLimitMs: 300, scratch, workerFile: join(__dirname, 'stuckWorker.js') });
-  const job = (target: string) => pool.run({ input: { seed: 0, index: 0, origin: '', files: {}, target, kinds: [], mutations: [] } });
+  const pool = new Pool({ size: 1, killMs, cpuLimitMs: 300, scratch, workerFile: join(__dirname, 'stuckWorker.js') });
   try {
+    await use((target) => pool.run({ input: { seed: 0, index: 0, origin: '', files: {}, target, kinds: [], mutations: [] } }));
+  } finally {
+    await pool.close();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+test('the pool stops an input that spins or blocks, reports it, and goes on with the next', () =>
+  withStandIn(3000, async (job) => {
     const spun = await job('spin');
     assert.equal(spun.kind, 'killed');
     assert.equal(spun.kind === 'killed' && spun.stage, 'analyze');
@@ -84,29 +93,18 @@ test('the pool stops an input that spins or blocks, reports it, and goes on with
     assert.match(broke.kind === 'crashed' ? broke.message : '', /the worker broke/);
     const fine = await job('fine');
     assert.equal(fine.kind, 'done');
-  } finally {
-    await pool.close();
-    rmSync(scratch, { recursive: true, force: true });
-  }
-});
+  }));
 
-test("the CPU limit watches the product's commands, not the fuzzer's own check of a fix's output", async () => {
-  const scratch = mkdtempSync(join(tmpdir(), 'batchwise-pool-'));
-  // Each input below spends a second of CPU in one stage: over the limit, far under the wall-time stop.
-  const pool = new Pool({ size: 1, killMs: 30_000, cpuLimitMs: 300, scratch, workerFile: join(__dirname, 'stuckWorker.js') });
-  const job = (target: string) => pool.run({ input: { seed: 0, index: 0, origin: '', files: {}, target, kinds: [], mutations: [] } });
-  try {
+// Each input below spends a second of CPU in one stage: over the CPU limit, far under the wall-time stop.
+test("the CPU limit watches the product's commands, not the fuzzer's own check of a fix's output", () =>
+  withStandIn(30_000, async (job) => {
     const checked = await job('check-spin');
-    assert.equal(checked.kind, 'done', 'a second in the fuzzer\'s check is not charged to the engine');
+    assert.equal(checked.kind, 'done', "a second in the fuzzer's check is not charged to the engine");
     const reanalysed = await job('re-analyse-spin');
     assert.equal(reanalysed.kind, 'killed');
     assert.equal(reanalysed.kind === 'killed' && reanalysed.cpu, true, 'stopped by its CPU time');
     assert.equal(reanalysed.kind === 'killed' && reanalysed.stage, 'fix 1: re-analyse');
-  } finally {
-    await pool.close();
-    rmSync(scratch, { recursive: true, force: true });
-  }
-});
+  }));
 
 test('a slow input is run again alone before it counts: slow beside the other workers only is told apart from slow alone', async () => {
   const outDir = mkdtempSync(join(tmpdir(), 'batchwise-fuzz-out-'));
