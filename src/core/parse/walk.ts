@@ -40,15 +40,24 @@ export function forEachChild(node: Node, fn: (child: Node) => void): void {
   }
 }
 
-/** Hands over a node's children last to first, so that a stack they are pushed onto gives them back in source order. */
-function pushChildrenReversed(node: Node, push: (child: Node) => void): void {
+/**
+ * Pushes a node's children onto `stack` last to first (so that popping gives them back in source order),
+ * and `tag` beside each onto `tags`. No closure per node: the walks below push every node of a file.
+ */
+function pushChildrenReversed<T>(node: Node, stack: Node[], tags: T[], tag: T): void {
   const keys = keysOf(node);
   for (let k = keys.length - 1; k >= 0; k--) {
     const value = (node as unknown as Record<string, unknown>)[keys[k]];
     if (Array.isArray(value)) {
-      for (let i = value.length - 1; i >= 0; i--) if (isNode(value[i])) push(value[i]);
+      for (let i = value.length - 1; i >= 0; i--) {
+        if (isNode(value[i])) {
+          stack.push(value[i]);
+          tags.push(tag);
+        }
+      }
     } else if (isNode(value)) {
-      push(value);
+      stack.push(value);
+      tags.push(tag);
     }
   }
 }
@@ -85,10 +94,7 @@ function treeIndexOf(root: Node): TreeIndex {
     const at = nodes.length;
     nodes.push(node);
     parentOf.push(stackParents.pop()!);
-    pushChildrenReversed(node, (child) => {
-      stack.push(child);
-      stackParents.push(at);
-    });
+    pushChildrenReversed(node, stack, stackParents, at);
   }
   const n = nodes.length;
   const parent = Int32Array.from(parentOf);
@@ -151,9 +157,6 @@ export function visit(root: Node, visitor: (node: Node, parent: Node | null) => 
   while (nodes.length > 0) {
     const node = nodes.pop()!;
     if (visitor(node, parents.pop()!) === false) continue;
-    pushChildrenReversed(node, (child) => {
-      nodes.push(child);
-      parents.push(node);
-    });
+    pushChildrenReversed(node, nodes, parents, node);
   }
 }

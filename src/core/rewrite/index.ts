@@ -53,12 +53,12 @@ export type FixPlan = { ok: true; fix: Fix } | { ok: false; reason: string };
  * which takes a call made once per run of a function called concurrently. A call inside a loop that
  * waits for it gets neither (a queue there would send one batch per iteration), and the loop's reason.
  */
-function choose(file: string, text: string, site: CallSite, helperPath: string, ast?: TSESTree.Program, style?: ModuleStyle, modules?: ModuleLookup, runsOnce?: RunsOnce) {
+function choose(file: string, text: string, site: CallSite, helperPath: string, ast?: TSESTree.Program, style?: ModuleStyle, modules?: ModuleLookup, runsOnce?: RunsOnce, verdictOnly = false) {
   const sequential = sequentialRefusal(file, text, site, ast);
   if (sequential) return { strategy: LOOP_HOIST, check: { ok: false as const, reason: sequential } } as const;
   // `model.batch(inputs)` is batch-shaped already: it becomes one provider batch where it stands.
   if (site.api === 'langchain.batch') return { strategy: BATCH_CALL, check: checkLangChainBatch(file, text, site, helperPath, ast, style, modules) } as const;
-  const hoist = checkLoopHoist(file, text, site, helperPath, ast, style, modules);
+  const hoist = checkLoopHoist(file, text, site, helperPath, ast, style, modules, verdictOnly);
   if (hoist.ok) return { strategy: LOOP_HOIST, check: hoist } as const;
   // So is `embeddings.embedDocuments(texts)`, outside a loop (in one, each would wait for its own batch).
   if (site.api === 'langchain.embedDocuments' && !inLoop(file, text, site, ast)) return { strategy: BATCH_CALL, check: checkLangChainBatch(file, text, site, helperPath, ast, style, modules) } as const;
@@ -120,9 +120,10 @@ export function fixableStrategy(req: {
   /** The analysis found the call made once per run of a program or schedule: no batch queue for it. */
   runsOnce?: RunsOnce;
 }): FixSummary | { refused: string } {
-  // The same LF view planFix uses, so the audit offers exactly the fixes that can be planned (the AST's offsets are the file's).
-  const lf = inLfView(req.text, breaksOf(req.text).view, req.site);
-  const { strategy, check } = choose(req.file, lf.text, lf.site, 'batchwise/openaiBatch.ts', lf.text === req.text ? req.ast : lfParse(req.file, lf.text), req.projectModuleStyle, req.modules, req.runsOnce);
+  // The verdict is read off the file as it is, line endings and all: no edits are built, so nothing here
+  // needs planFix's LF view, whose parse and second model cost a CR-only or CRLF file of 4,000 loops half
+  // as much again. (The line-ending tests hold the audit's offers to what planFix then plans.)
+  const { strategy, check } = choose(req.file, req.text, req.site, 'batchwise/openaiBatch.ts', req.ast, req.projectModuleStyle, req.modules, req.runsOnce, true);
   if (!check.ok) return { refused: check.reason };
   const sdk = req.sdkFor?.(check.plan.helperKind);
   // Every package the project lacks, at once.
