@@ -4,6 +4,7 @@ import { Diagnostic, DiagnosticSeverity, Range } from 'vscode-languageserver';
 import type { Finding, Severity } from '../core/model';
 import { DOCS_BASE, RULE_CODES } from '../core/report/message';
 import { diagnosticMessage, weightOf } from './messages';
+import { nextLineBreak } from '../core/parse/lineNumbers';
 
 export const SOURCE = 'batchwise';
 
@@ -48,7 +49,7 @@ export function calleeOffsets(f: Finding, text: string): [number, number] {
   const m = CHAIN.exec(text);
   const chainEnd = m ? start + m[0].replace(/[\s?.]+$/, '').length : start;
   if (chainEnd > start && chainEnd <= end) return [start, chainEnd];
-  const newline = text.indexOf('\n', start);
+  const newline = nextLineBreak(text, start);
   return [start, newline > start && newline < end ? newline : end];
 }
 

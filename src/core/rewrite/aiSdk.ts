@@ -14,6 +14,7 @@ import type { Provider } from '../model';
 import type { Binding, FileFacts } from './effects';
 import type { AiSdkHelperKind } from './helper';
 import type { RewriteProvider } from './sdkVersion';
+import { lineNumberAt } from '../parse/lineNumbers';
 
 /** The providers whose AI SDK models the bridge takes. */
 type AiSdkProvider = Exclude<RewriteProvider, 'google' | 'mistral'>;
@@ -288,7 +289,7 @@ function fetchChanges(made: MadeInstance, facts: FileFacts): string | undefined 
   const options = made.call.arguments.length === 1 ? unwrap(made.call.arguments[0]) : null;
   const fetch = options?.type === T.ObjectExpression ? options.properties.find((p) => p.type === T.Property && propertyName(p.key, p.computed) === 'fetch') : undefined;
   if (!fetch) return undefined;
-  const line = made.model.text.slice(0, fetch.range[0]).split('\n').length;
+  const line = lineNumberAt(made.model.text, fetch.range[0]);
   return `the provider instance's own \`fetch\` (${made.model === facts.model ? '' : `${made.model.file}, `}line ${line}) still runs for every call, but for all of them before the loop body runs, no longer between its steps, and the answers it sees come from the batch`;
 }
 

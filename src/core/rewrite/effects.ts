@@ -8,6 +8,7 @@ import { forEachChild, Node } from '../parse/walk';
 import { FunctionLike, isFunctionLike, propertyName, TYPE_WRAPPERS, unwrap, within } from '../syntax/nodes';
 import { Binding, SyntaxModel } from '../syntax/model';
 import type { ModuleLookup } from '../project';
+import { lineNumberAt } from '../parse/lineNumbers';
 
 export type { Binding };
 
@@ -968,7 +969,7 @@ export class FileFacts {
   }
 
   line(n: Node): number {
-    return this.text.slice(0, n.range[0]).split('\n').length;
+    return lineNumberAt(this.text, n.range[0]);
   }
 
   /** A short quote of a node for a message: one line, at most about 50 characters. */

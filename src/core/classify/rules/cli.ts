@@ -10,6 +10,7 @@ import { isFunctionLike, propertyName, requireSource } from '../../syntax/nodes'
 import type { Path } from '../path';
 import type { ModuleQuestion } from './hooks';
 import { defineRule, entry, EntryMatch } from './rule';
+import { nextLineBreak } from '../../parse/lineNumbers';
 
 export const NPM_SCRIPT = defineRule({
   id: 'npm-script',
@@ -217,7 +218,7 @@ function oncePerFile(cache: FileAnswers, file: string, text: string, program: TS
 }
 
 function executableUncached(text: string, program: TSESTree.Program): EntryMatch | null {
-  if (text.startsWith('#!')) return entry(SHEBANG_SCRIPT, SHEBANG_SCRIPT.messages.shebang(text.slice(0, text.indexOf('\n')).trim()), program);
+  if (text.startsWith('#!')) return entry(SHEBANG_SCRIPT, SHEBANG_SCRIPT.messages.shebang(shebangLine(text)), program);
   const main = /require\.main\s*===?\s*module|import\.meta\.main/.exec(text);
   if (main) return entry(MAIN_MODULE, MAIN_MODULE.messages.check(main[0].startsWith('import') ? 'import.meta.main' : 'require.main === module'), program);
   return null;
@@ -557,4 +558,10 @@ export function oneShotCommand(project: ProjectIndex, p: Path): Path | null {
   }
   if (!input) return null;
   return { ...p, effect: 'open', rule: COMMAND_LINE_INPUT, entry: COMMAND_LINE_INPUT.messages.oneShot(p.entry, input) };
+}
+
+/** The `#!` line, which ends at any line break (a CR-only file's too); the whole text when it is one line. */
+function shebangLine(text: string): string {
+  const end = nextLineBreak(text, 0);
+  return text.slice(0, end < 0 ? text.length : end).trim();
 }

@@ -13,6 +13,7 @@ import type { CallQuestion, FunctionQuestion, OptionQuestion, RuleContext } from
 import { calleeName, escapeRegExp, literal, looksLikeCronSpec, objectProps } from './read';
 import { defineRule, entry } from './rule';
 import { CRON_SCHEDULE } from './schedules';
+import { lineNumberAt } from '../../parse/lineNumbers';
 
 // What a file's text must hold for a whole-tree search to parse it, asked by the import scan (`textTest`).
 /** A call of a method that starts a Trigger.dev task (`.trigger(`, `.batchTriggerAndWait<…>(`). */
@@ -426,7 +427,7 @@ export function followUpOf(project: ProjectIndex, kind: keyof typeof FOLLOWS, wo
   const key = `${kind}|${workerFile}|${within}`;
   if (memo.has(key)) return memo.get(key)!;
   const m = QUEUE_WORKER.messages;
-  const at = (f: string, text: string, index: number) => `${f}:${text.slice(0, index).split('\n').length}`;
+  const at = (f: string, text: string, index: number) => `${f}:${lineNumberAt(text, index)}`;
   let found: string | null = null;
   const own = project.text(workerFile);
   const reply = own ? REPLIES.exec(own) : null;

@@ -9,6 +9,7 @@ import type { SyntaxModel } from '../../syntax/model';
 import { propertyName } from '../../syntax/nodes';
 import { openPath, type Path } from '../path';
 import { defineRule } from './rule';
+import { lineNumberAt } from '../../parse/lineNumbers';
 
 export const LANGGRAPH_SERVER = defineRule({
   id: 'langgraph-server',
@@ -228,7 +229,7 @@ function servedGraphs(project: ProjectIndex): ServedGraph[] {
       if (!where || colon <= 0) continue;
       const file = joinPath(dir, where.slice(0, colon));
       const at = text.indexOf(JSON.stringify(name));
-      found.push({ name, file, exportName: where.slice(colon + 1), config, line: at < 0 ? 1 : text.slice(0, at).split('\n').length });
+      found.push({ name, file, exportName: where.slice(colon + 1), config, line: at < 0 ? 1 : lineNumberAt(text, at) });
     }
   }
   servedByProject.set(project, found);

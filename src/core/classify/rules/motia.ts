@@ -11,6 +11,7 @@ import { HTTP_ROUTE_HANDLER } from './httpServers';
 import { calleeName, exportedValues, literal, objectProps } from './read';
 import { defineRule, entry } from './rule';
 import { CRON_SCHEDULE } from './schedules';
+import { lineNumberAt } from '../../parse/lineNumbers';
 
 export const EVENT_STEP = defineRule({
   id: 'event-step',
@@ -67,7 +68,7 @@ export function motiaStep(q: ExportQuestion): Path[] | null {
       const emitter = `${f}:${call.loc.start.line}`;
       for (const p of q.walk(f, call)) {
         if (p.effect === 'excluded' || p.effect === 'blocked') paths.push(p);
-        else if (stream && p.effect !== 'open') paths.push({ ...p, effect: 'user-waiting', rule: EVENT_STEP, entry: m.streamed(p.entry, topic, emitter, `${file}:${own.slice(0, stream.index).split('\n').length}`) });
+        else if (stream && p.effect !== 'open') paths.push({ ...p, effect: 'user-waiting', rule: EVENT_STEP, entry: m.streamed(p.entry, topic, emitter, `${file}:${lineNumberAt(own, stream.index)}`) });
         else if (p.effect === 'user-waiting') paths.push({ ...p, effect: 'batchable', rule: EVENT_STEP, entry: m.fromRequest(p.entry, topic, emitter) });
         else if (p.effect === 'batchable') paths.push({ ...p, rule: EVENT_STEP, entry: m.fromBatch(p.entry, topic, emitter) });
         else paths.push({ ...p, rule: EVENT_STEP, entry: m.unknownEmitter(p.entry, topic, emitter) });

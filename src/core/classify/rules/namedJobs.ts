@@ -14,6 +14,7 @@ import { followUpOf, producerPath, QUEUE_WORKER } from './jobs';
 import { identifierPattern, literal, looksLikeCronSpec, objectProps, receiverName, stringArg } from './read';
 import { entry, EntryMatch } from './rule';
 import { CRON_SCHEDULE } from './schedules';
+import { lineNumberAt } from '../../parse/lineNumbers';
 
 type System = 'pg-boss' | 'Agenda' | 'Graphile Worker';
 
@@ -183,7 +184,7 @@ function namedJobPaths(q: RuleContext, system: System, name: string, where: stri
       }
       // A crontab line `0 4 * * * name` in the worker's options or a crontab string.
       for (const cron of text.matchAll(crontabLine(name))) {
-        const cronLine = text.slice(0, cron.index).split('\n').length;
+        const cronLine = lineNumberAt(text, cron.index);
         paths.push({ ...toPath(entry(CRON_SCHEDULE, `${m.scheduled(name, cron[1], `${f}:${cronLine}`)}; it runs ${worker}`, fi.ast, { schedule: cron[1] }), f), line: cronLine });
       }
     }

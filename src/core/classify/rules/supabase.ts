@@ -10,6 +10,7 @@ import type { CallQuestion } from './hooks';
 import { literal, looksLikeCronSpec, receiverName } from './read';
 import { entry } from './rule';
 import { CRON_SCHEDULE } from './schedules';
+import { lineNumberAt } from '../../parse/lineNumbers';
 
 const EDGE_FUNCTION = /(^|\/)supabase\/functions\/([^/]+)\/index\.[cm]?[jt]sx?$/;
 
@@ -33,7 +34,7 @@ export function readPgCronJobs(files: readonly string[], read: (f: string) => st
     starts.forEach((start, i) => {
       const body = text.slice(start, starts[i + 1] ?? text.length);
       const spec = [...body.matchAll(/'([^']+)'/g)].map((m) => m[1]).find(looksLikeCronSpec);
-      const line = text.slice(0, start).split('\n').length;
+      const line = lineNumberAt(text, start);
       for (const target of body.matchAll(/\/functions\/v1\/([\w-]+)/g)) {
         const list = byFunction.get(target[1]) ?? [];
         list.push({ file, line, spec: spec ?? '' });

@@ -6,6 +6,7 @@ import { openPath, Path, toPath } from '../path';
 import type { CallQuestion } from './hooks';
 import { REPLIES } from './jobs';
 import { defineRule, entry } from './rule';
+import { lineNumberAt } from '../../parse/lineNumbers';
 
 export const QSTASH_HANDLER = defineRule({
   id: 'qstash-handler',
@@ -43,7 +44,7 @@ export function upstashHandler(q: CallQuestion): Path[] | null {
   // A job that posts into a chat or pushes to a socket answers the person who asked, who is waiting for it.
   const reply = REPLIES.exec(fi.text);
   if (reply) {
-    const line = fi.text.slice(0, reply.index).split('\n').length;
+    const line = lineNumberAt(fi.text, reply.index);
     return [openPath(QSTASH_HANDLER, m.replies(what, `${reply[0].slice(1, -1).trim()} at ${file}:${line}`), file, call.loc.start.line)];
   }
   return [toPath(entry(QSTASH_HANDLER, what, call), file)];
