@@ -38,7 +38,14 @@ export function annotatedVolume(annotation: string | null): number | null {
 }
 
 const INTEGER = new Intl.NumberFormat('en-US');
-const fmt = (n: number) => INTEGER.format(n);
+/** As `Intl.NumberFormat('en-US')` formats: a whole number's digits grouped here (Intl took 4 µs a number, 15 ms for a file of 4,000 calls). */
+export function fmt(n: number): string {
+  if (!Number.isSafeInteger(n) || Object.is(n, -0)) return INTEGER.format(n);
+  const digits = String(Math.abs(n));
+  let out = digits.slice(0, ((digits.length - 1) % 3) + 1);
+  for (let i = out.length; i < digits.length; i += 3) out += ',' + digits.slice(i, i + 3);
+  return n < 0 ? '-' + out : out;
+}
 
 /** '1 call/day', '1,000 calls/day', '0.5 calls/day'. */
 export function callsPerDayText(n: number): string {

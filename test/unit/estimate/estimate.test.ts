@@ -6,6 +6,7 @@ import { annotatedVolume, countTokens, dailyCost, encodingFor, estimateSite, fin
 import { CallSite, DEFAULT_OPTIONS, PriceRow } from '../../../src/core/model';
 import { MAX_ERROR_PER_CUT, SLICE_BYTES } from '../../../src/core/estimate/tokens';
 import { callSite } from '../helpers';
+import { fmt } from '../../../src/core/estimate/estimate';
 
 const REQUIRED = [
   'gpt-6.1-sol', 'gpt-6.1-terra', 'gpt-6-sol', 'gpt-6-luna', 'gpt-5.6-terra', 'gpt-5.6-luna', 'gpt-5.4-nano', 'gpt-5.1',
@@ -169,4 +170,12 @@ test('a long run without whitespace is counted in slices: close to the exact cou
   // 50,000 of one letter: whole, this takes minutes; sliced, well under a second.
   const run = countTokens('x'.repeat(50_000), 'gpt-4o');
   assert.ok(run > 50_000 / 16 && run < 50_000, String(run));
+});
+
+test('fmt writes every number as Intl.NumberFormat en-US does (whole numbers grouped by hand, the rest by Intl)', () => {
+  const intl = new Intl.NumberFormat('en-US');
+  const values = [0, -0, 1, 9, 10, 99, 100, 999, 1000, 1001, 12345, 123456, 1234567, -1, -999, -1000, -1234567, 0.5, 1234.567, -0.25, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 2 ** 60, 1e21, Infinity, -Infinity, NaN];
+  let x = 1;
+  for (let i = 0; i < 60; i++) values.push((x = Math.floor(x * 1.7) + i), -x);
+  for (const v of values) assert.equal(fmt(v), intl.format(v), String(v));
 });
