@@ -18,7 +18,7 @@ export function sequentialRefusal(file: string, text: string, site: CallSite, as
   if (!call) return null;
   const model = SyntaxModel.of({ file, text, ast: parsed.ast });
   const listed = llmCalls(model, parsed.ast, site.callee);
-  const calls = listed.includes(call) ? listed : [...listed, call];
+  const calls = membersOf(listed).has(call) ? listed : [...listed, call];
   const d = dependenceOf(model, call, calls);
   if (!d) return null;
   const line = d.at.loc.start.line;
@@ -46,4 +46,12 @@ function llmCalls(model: SyntaxModel, ast: TSESTree.Program, siteCallee: string)
     byCallee.set(siteCallee, (calls = found));
   }
   return calls;
+}
+
+/** A list's calls as a set, made once per list: `includes` on the list, once per call of a file of 4,000, was quadratic. */
+const memberSets = new WeakMap<readonly TSESTree.CallExpression[], Set<TSESTree.CallExpression>>();
+function membersOf(list: readonly TSESTree.CallExpression[]): Set<TSESTree.CallExpression> {
+  let set = memberSets.get(list);
+  if (!set) memberSets.set(list, (set = new Set(list)));
+  return set;
 }
