@@ -3,11 +3,14 @@
 // per text: a slice and split up to every node a message names cost a file of 4,000 refusals four
 // thousand copies of the text before each.
 
-let lastText: string | null = null;
-let lastStarts: Int32Array = new Int32Array(1);
+// A few texts' tables, oldest dropped first: one analysis asks of the file it checks and, in between, of the
+// job or config files its evidence names; a single entry would be rebuilt at every switch.
+const tables = new Map<string, Int32Array>();
+const TABLES_KEPT = 8;
 
 function lineStartsOf(text: string): Int32Array {
-  if (text === lastText) return lastStarts;
+  const known = tables.get(text);
+  if (known) return known;
   const starts: number[] = [0];
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -17,9 +20,10 @@ function lineStartsOf(text: string): Int32Array {
       starts.push(i + 1);
     }
   }
-  lastText = text;
-  lastStarts = Int32Array.from(starts);
-  return lastStarts;
+  const table = Int32Array.from(starts);
+  if (tables.size >= TABLES_KEPT) tables.delete(tables.keys().next().value as string);
+  tables.set(text, table);
+  return table;
 }
 
 /** The 1-based line of `offset` in `text` (an offset between the CR and LF of a pair is on the line they end). */

@@ -41,3 +41,14 @@ test('lineNumberAt agrees with the split on a generated text of many lines', () 
     assert.equal(lineNumberAt(text, offset), bySplit(text, offset), `at ${offset}`);
   }
 });
+
+test('lineNumberAt answers right for texts asked in turn, more of them than it keeps tables for', () => {
+  const texts = Array.from({ length: 12 }, (_, k) => Array.from({ length: k + 3 }, (_, i) => `line ${i} of text ${k}`).join(k % 2 ? '\r\n' : '\n'));
+  for (let round = 0; round < 3; round++) {
+    for (const [k, text] of texts.entries()) {
+      const last = text.lastIndexOf('line');
+      assert.equal(lineNumberAt(text, last), k + 3, `text ${k}, round ${round}`);
+      assert.equal(lineNumberAt(text, 0), 1);
+    }
+  }
+});
