@@ -12,7 +12,7 @@ import type { SyntaxModel } from '../syntax/model';
 import { splitModelString } from './frameworks/providers';
 import { inngestStepCall } from './frameworks/inngest';
 import { openaiAgentsRun } from './frameworks/openaiAgents';
-import { lineStartBefore } from '../parse/lineNumbers';
+import { lineStartOf } from '../rewrite/lineEndings';
 
 export interface DetectedCall {
   site: CallSite;
@@ -259,7 +259,7 @@ function ignoredLines(fi: SyntaxModel): Set<number> | 'file' {
 
 /** A comment after code on its line (`f(); // note`), as against one on a line of its own. */
 function isTrailingComment(text: string, comment: TSESTree.Comment): boolean {
-  const lineStart = lineStartBefore(text, comment.range[0]);
+  const lineStart = lineStartOf(text, comment.range[0]);
   return /\S/.test(text.slice(lineStart, comment.range[0]));
 }
 

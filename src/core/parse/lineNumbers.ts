@@ -40,20 +40,13 @@ export function lineNumberAt(text: string, offset: number): number {
   return lo + 1;
 }
 
-/** Where the line holding `offset` starts, a line ending at any break the parser knows (LF, CR, LS, PS). */
-export function lineStartBefore(text: string, offset: number): number {
-  for (let i = Math.min(offset, text.length) - 1; i >= 0; i--) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) return i + 1;
-  }
-  return 0;
-}
-
 /** The first line break (LF, CR, LS, PS) at or after `from`, or -1. */
 export function nextLineBreak(text: string, from: number): number {
-  for (let i = Math.max(0, from); i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) return i;
-  }
+  for (let i = Math.max(0, from); i < text.length; i++) if (isLineTerminator(text.charCodeAt(i))) return i;
   return -1;
+}
+
+/** A character the parser ends a line at: LF, CR, LS, PS. */
+export function isLineTerminator(code: number): boolean {
+  return code === 10 || code === 13 || code === 0x2028 || code === 0x2029;
 }

@@ -5,6 +5,7 @@
 // keeps them as they were.
 import { AST_NODE_TYPES as T, type TSESTree } from '../parse/parse';
 import { visit } from '../parse/walk';
+import { isLineTerminator } from '../parse/lineNumbers';
 
 export type LineEnding = '\n' | '\r\n' | '\r';
 
@@ -26,13 +27,9 @@ export function lineEndingOf(text: string): LineEnding {
 }
 
 /** JavaScript's line terminators: LF, CR, LINE SEPARATOR and PARAGRAPH SEPARATOR (CRLF ends in LF). */
-function isTerminator(code: number): boolean {
-  return code === 10 || code === 13 || code === 0x2028 || code === 0x2029;
-}
-
 /** Where the line holding `offset` starts: just after the nearest line terminator before it, or 0. */
 export function lineStartOf(text: string, offset: number): number {
-  for (let i = offset - 1; i >= 0; i--) if (isTerminator(text.charCodeAt(i))) return i + 1;
+  for (let i = offset - 1; i >= 0; i--) if (isLineTerminator(text.charCodeAt(i))) return i + 1;
   return 0;
 }
 
