@@ -448,24 +448,16 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
   const typescript = /\.[cm]?tsx?$/.test(file);
   const moduleKind = isModuleCommonJs(file, parsed.ast, text, style) ? 'cjs' : 'esm';
   const changes = [loop.materialised, target.aiSdk?.changes].filter(Boolean).join('; ') || null;
+  // An AI SDK call imports the bridge, which imports the provider's helper beside it (the extension its import needs is read with the edits).
+  const aiSdk = target.aiSdk ? { path: aiSdkBridgePath(target.aiSdk.helperKind, helperPath), kind: target.aiSdk.helperKind, siblingExtension: '' } : undefined;
+  const langChain = target.langChain ? { path: langChainBridgePath(target.langChain.helperKind, helperPath), kind: target.langChain.helperKind, siblingExtension: '' } : undefined;
+  const gateway = target.aiSdk?.gateway;
+  const planWith = (edits: TextEdit[]): HoistCheck => ({
+    ok: true,
+    plan: { edits, moduleKind, typescript, helperKind, helperPath, changes, ...(aiSdk ? { aiSdk } : {}), ...(langChain ? { langChain } : {}), ...(gateway ? { gateway: gateway.provider } : {}) },
+  });
   // Nothing below refuses: it builds the edits.
-  if (verdictOnly) {
-    const bridge = (kind: AiSdkHelperKind | LangChainHelperKind, path: string) => ({ path, kind, siblingExtension: '' });
-    return {
-      ok: true,
-      plan: {
-        edits: [],
-        moduleKind,
-        typescript,
-        helperKind,
-        helperPath,
-        changes,
-        ...(target.aiSdk ? { aiSdk: bridge(target.aiSdk.helperKind, aiSdkBridgePath(target.aiSdk.helperKind, helperPath)) as HoistPlan['aiSdk'] } : {}),
-        ...(target.langChain ? { langChain: bridge(target.langChain.helperKind, langChainBridgePath(target.langChain.helperKind, helperPath)) as HoistPlan['langChain'] } : {}),
-        ...(target.aiSdk?.gateway ? { gateway: target.aiSdk.gateway.provider } : {}),
-      },
-    };
-  }
+  if (verdictOnly) return planWith([]);
   const indentOf = (n: Node) => {
     const lineStart = lineStartOf(parsed.text, n.range[0]);
     return /^[ \t]*/.exec(parsed.text.slice(lineStart))![0];
@@ -503,18 +495,10 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
   // (A split helper's request is built by a call, which may throw.)
   const wrap = Boolean(split) || (!bridged && [request, ...moved.needed].some((n) => facts.mayThrow(n))) || loop.patterns.some((p) => p.type !== T.Identifier);
 
-  // An AI SDK call imports the bridge, which imports the provider's helper beside it.
-  const aiSdk = target.aiSdk
-    ? { path: aiSdkBridgePath(target.aiSdk.helperKind, helperPath), kind: target.aiSdk.helperKind, siblingExtension: '' }
-    : undefined;
   if (aiSdk) aiSdk.siblingExtension = importExtension(parsed.ast, moduleKind, file, aiSdk.path, style) ?? '';
-  const langChain = target.langChain
-    ? { path: langChainBridgePath(target.langChain.helperKind, helperPath), kind: target.langChain.helperKind, siblingExtension: '' }
-    : undefined;
   if (langChain) langChain.siblingExtension = importExtension(parsed.ast, moduleKind, file, langChain.path, style) ?? '';
   const specifier = helperSpecifier(parsed.ast, file, moduleKind, aiSdk?.path ?? langChain?.path ?? helperPath, style);
   // A gateway id becomes the provider's own model, imported from its package (under another name where the file's is taken).
-  const gateway = target.aiSdk?.gateway;
   const [provider] = gateway ? planImports(parsed.ast, [{ specifier: gateway.make.source, name: gateway.make.name }], used) : [];
   const planned = planImports(parsed.ast, [{ specifier, name: endpoint.helper }, ...(wrap ? [{ specifier, name: 'batchwiseRequest' }] : [])], used);
   const [helperName, requestName] = planned.map((p) => p.local);
@@ -570,20 +554,7 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
   }
   if (halves) edits.push(...halves.edits);
   edits.push(...importEdits(parsed.ast, parsed.text, moduleKind, provider ? [provider, ...planned] : planned, lastImport(parsed.ast)));
-  return {
-    ok: true,
-    plan: {
-      edits: keepComments(parsed.text, parsed.ast.comments ?? [], edits),
-      moduleKind,
-      typescript,
-      helperKind,
-      helperPath,
-      changes,
-      ...(aiSdk ? { aiSdk } : {}),
-      ...(langChain ? { langChain } : {}),
-      ...(gateway ? { gateway: gateway.provider } : {}),
-    },
-  };
+  return planWith(keepComments(parsed.text, parsed.ast.comments ?? [], edits));
 }
 
 /**

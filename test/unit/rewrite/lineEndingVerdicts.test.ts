@@ -10,6 +10,7 @@ import type { ProjectSource } from '../../../src/core/model';
 import { DEFAULT_OPTIONS } from '../../../src/core/model';
 import { pipelineStagesFor } from '../../../src/workspace/stages';
 import { withLineEnding } from '../../../src/core/rewrite/lineEndings';
+import { WorkspaceSession } from '../../../src/workspace/session';
 import { FIXTURES, fixtureProject } from '../helpers';
 
 function withEnding(project: ProjectSource, eol: '\r\n' | '\r'): ProjectSource {
@@ -68,4 +69,22 @@ test('a CR-only script: its #! line is quoted to its end, and evidence lines cou
     assert.ok(shebang, JSON.stringify(finding.classification.evidence));
     assert.match(shebang.message, /\(#!\/usr\/bin\/env node\)/, JSON.stringify(eol));
   }
+});
+
+test('every fix the audit offers on a fixture folder (a verdict, no edits built) is one fix then plans, with the same strategy, safety and changes', () => {
+  let planned = 0;
+  for (const folder of folders) {
+    const project = fixtureProject(join(FIXTURES, folder));
+    if (project.files.length === 0) continue;
+    // As the CLI and the editor do: the session's analysis, then its fixFor (the project's modules and settings around the call).
+    const session = new WorkspaceSession(join(FIXTURES, folder), DEFAULT_OPTIONS);
+    for (const f of session.analyzeFiles(project.files).findings) {
+      if (!f.fix) continue;
+      const plan = session.fixFor(f);
+      assert.ok(plan.ok, `${folder} ${f.site.file}:${f.site.loc.start.line}: offered, then refused: ${!plan.ok ? plan.reason : ''}`);
+      assert.deepEqual({ strategy: plan.fix.strategy, safe: plan.fix.safe, changes: plan.fix.changes ?? null }, { strategy: f.fix.strategy, safe: f.fix.safe, changes: f.fix.changes ?? null }, `${folder} ${f.site.file}:${f.site.loc.start.line}`);
+      planned++;
+    }
+  }
+  assert.ok(planned > 100, `only ${planned} fixes planned`);
 });
