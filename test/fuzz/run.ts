@@ -214,6 +214,18 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzSummary> {
   const progress = () => {
     const sorted = times.slice(0, timed).sort();
     log(`… ${summary.ran}/${options.count} inputs, ${summary.exceptions} exceptions, ${toRunAlone.size} slow so far (to run again alone), ${bySignature.size} distinct failures, p50 ${Math.round(percentile(sorted, 0.5))} ms, p99 ${Math.round(percentile(sorted, 0.99))} ms, ${Math.round((Date.now() - began) / 1000)} s`);
+    saveProgress(sorted);
+  };
+  // A long run's figures so far, on disk: a run that is stopped (or dies) before its summary still
+  // leaves what it measured, and which inputs were slow.
+  const saveProgress = (sorted: Float64Array) => {
+    const state = { ...summary, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: sorted.length ? sorted[sorted.length - 1] : 0, elapsedMs: Date.now() - began, failures: [...bySignature.values()].map((v) => v.record), slowBeside: Object.fromEntries(toRunAlone) };
+    try {
+      mkdirSync(options.outDir, { recursive: true });
+      writeFileSync(join(options.outDir, 'progress.json'), JSON.stringify(state, null, 1) + '\n');
+    } catch {
+      // progress is a convenience: the summary still comes at the end
+    }
   };
   const lane = async () => {
     while (next < end) {
@@ -263,6 +275,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzSummary> {
         record(slow, index, [first, alone].map(Math.round));
       } else summary.slowOnce++;
       for (const f of again.failures) if (f.kind !== 'slow') record(f, index, undefined);
+      saveProgress(times.slice(0, timed).sort());
     }
 
     const sorted = times.slice(0, timed).sort();
@@ -288,6 +301,8 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzSummary> {
   }
   summary.failures = [...bySignature.values()].map((v) => v.record);
   summary.elapsedMs = Date.now() - began;
+  mkdirSync(options.outDir, { recursive: true });
+  writeFileSync(join(options.outDir, 'summary.json'), JSON.stringify(summary, null, 1) + '\n');
   return summary;
 }
 

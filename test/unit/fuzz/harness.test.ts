@@ -2,7 +2,7 @@
 // text, the shrinker, and the pool that stops a stuck input without stopping the run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateInput, FuzzInput } from '../../fuzz/mutate';
@@ -123,6 +123,13 @@ test('a slow input is run again alone before it counts: slow beside the other wo
     );
     assert.deepEqual(summary.failures.map((f) => [f.kind, f.indices, f.ms]), [['slow', [2], [5000, 5000]]]);
     assert.match(formatSummary(summary), /slow inputs .*: 1 \(1 more were slow beside the other workers, not alone\)/);
+    // What a run measured is on disk as it goes (a run stopped before its summary keeps it), and the summary at the end.
+    const progress = JSON.parse(readFileSync(join(outDir, 'progress.json'), 'utf8'));
+    assert.equal(progress.ran, 4);
+    assert.deepEqual(progress.slowBeside, { 1: 5000, 2: 5000 });
+    assert.deepEqual(progress.reruns.map((r: { index: number; slow: boolean }) => [r.index, r.slow]), [[1, false], [2, true]]);
+    const saved = JSON.parse(readFileSync(join(outDir, 'summary.json'), 'utf8'));
+    assert.deepEqual([saved.ran, saved.slow, saved.slowOnce, saved.failures.length], [4, 1, 1, 1]);
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }
