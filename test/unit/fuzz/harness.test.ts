@@ -106,30 +106,33 @@ test("the CPU limit watches the product's commands, not the fuzzer's own check o
     assert.equal(reanalysed.kind === 'killed' && reanalysed.stage, 'fix 1: re-analyse');
   }));
 
-test('a slow input is run again alone before it counts: slow beside the other workers only is told apart from slow alone', async () => {
+test('a slow input is run again alone before it counts, up to three times: the median of its runs alone decides', async () => {
   const outDir = mkdtempSync(join(tmpdir(), 'batchwise-fuzz-out-'));
   try {
-    // The stand-in takes 5 s of "CPU" for input 2 every time, and for input 1 only the first time.
+    // The stand-in takes 5 s of "CPU" for input 2 every time, for input 1 only the first time, for input 3 the first two times.
     const summary = await fuzz({ seed: 3, count: 4, workers: 1, outDir, shrink: false, workerFile: join(__dirname, 'stuckWorker.js') });
     assert.equal(summary.ran, 4);
     assert.equal(summary.slow, 1);
-    assert.equal(summary.slowOnce, 1);
+    assert.equal(summary.slowOnce, 2);
     assert.deepEqual(
-      summary.reruns.map((r) => [r.index, r.first, r.alone, r.slow]),
+      summary.reruns.map((r) => [r.index, r.first, r.alone, r.aloneRuns, r.slow]),
       [
-        [1, 5000, 1, false],
-        [2, 5000, 5000, true],
+        [1, 5000, 1, [1, 1], false], // two fast runs alone settle it
+        [2, 5000, 5000, [5000, 5000], true], // two slow ones too
+        [3, 5000, 1, [5000, 1, 1], false], // one of each: a third breaks the tie
       ],
     );
-    assert.deepEqual(summary.failures.map((f) => [f.kind, f.indices, f.ms]), [['slow', [2], [5000, 5000]]]);
-    assert.match(formatSummary(summary), /slow inputs .*: 1 \(1 more were slow beside the other workers, not alone\)/);
+    assert.deepEqual(summary.failures.map((f) => [f.kind, f.indices, f.ms]), [['slow', [2], [5000, 5000, 5000]]]);
+    const text = formatSummary(summary);
+    assert.match(text, /slow inputs .*: 1 \(2 more were slow beside the other workers, not alone\)/);
+    assert.match(text, /input 3: 5000 ms beside the other workers, 1 ms alone \(median of 5000, 1, 1\)/);
     // What a run measured is on disk as it goes (a run stopped before its summary keeps it), and the summary at the end.
     const progress = JSON.parse(readFileSync(join(outDir, 'progress.json'), 'utf8'));
     assert.equal(progress.ran, 4);
-    assert.deepEqual(progress.slowBeside, { 1: 5000, 2: 5000 });
-    assert.deepEqual(progress.reruns.map((r: { index: number; slow: boolean }) => [r.index, r.slow]), [[1, false], [2, true]]);
+    assert.deepEqual(progress.slowBeside, { 1: 5000, 2: 5000, 3: 5000 });
+    assert.deepEqual(progress.reruns.map((r: { index: number; slow: boolean }) => [r.index, r.slow]), [[1, false], [2, true], [3, false]]);
     const saved = JSON.parse(readFileSync(join(outDir, 'summary.json'), 'utf8'));
-    assert.deepEqual([saved.ran, saved.slow, saved.slowOnce, saved.failures.length], [4, 1, 1, 1]);
+    assert.deepEqual([saved.ran, saved.slow, saved.slowOnce, saved.failures.length], [4, 1, 2, 1]);
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }
