@@ -63,6 +63,18 @@ export const FAMILIES: SyntheticFamily[] = [
     },
   },
   {
+    // The parser found the token after each `export` by trying every statement before it (patches/):
+    // quadratic in the file's exports, whatever Batchwise does with them.
+    name: 'exported functions, one call each',
+    unit: 'functions',
+    sizes: [300, 1200, 5000],
+    source: (n) => {
+      const fns: string[] = [];
+      for (let i = 0; i < n; i++) fns.push(`export async function job${i}(item: string) { return ${callWith(`'question ${i}' + item`).replace(/^await /, '').replace(/;$/, '')}; }`);
+      return `${HEADER}${fns.join('\n')}\n`;
+    },
+  },
+  {
     name: 'prompt literal (multi-line template)',
     unit: 'bytes',
     sizes: [300_000, 1_200_000, 5_000_000],

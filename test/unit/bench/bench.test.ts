@@ -61,6 +61,8 @@ test('every single-file input parses, and holds the calls or aliases its size sa
   const aliases = FAMILIES.find((f) => f.unit === 'aliases')!.source(40);
   assert.equal(aliases.match(/const alias\d+ = /g)!.length, 40);
   assert.match(aliases, /await alias39\.chat\.completions\.create\(/);
+  const exported = FAMILIES.find((f) => f.unit === 'functions')!.source(40);
+  assert.equal(exported.match(/^export async function job\d+\(item: string\) \{ return client\.chat\.completions\.create\(/gm)!.length, 40);
   for (const name of ['whitespace', 'CJK']) {
     const long = FAMILIES.find((f) => f.name.startsWith(name))!.source(100_000);
     assert.equal(unparseableReason(long), null, `${name}: the audit would skip it`);
