@@ -60,12 +60,28 @@ async function main(): Promise<void> {
     return;
   }
   const seed = num('seed');
+  const outDir = values.out ?? join(REPO_ROOT, 'test-output', 'fuzz', `seed-${seed}`);
+  // A long run that ends without its summary says how it ended (a run of seed 20261209 once stopped
+  // after 95 minutes with nothing on stdout or stderr). Only a SIGKILL (the OOM killer's) stays silent.
+  let finished = false;
+  process.on('beforeExit', () => {
+    if (!finished) console.error('fuzz: the event loop emptied before the run ended (a promise nothing will settle: a bug in the pool)');
+  });
+  process.on('exit', (code) => {
+    if (!finished) console.error(`fuzz: exiting with code ${code} before the summary; the figures so far are in ${join(outDir, 'progress.json')}`);
+  });
+  for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      console.error(`fuzz: stopped by ${signal}`);
+      process.exit(130);
+    });
+  }
   const summary = await fuzz({
     seed,
     count: num('count'),
     start: num('start'),
     workers: Math.max(1, num('workers')),
-    outDir: values.out ?? join(REPO_ROOT, 'test-output', 'fuzz', `seed-${seed}`),
+    outDir,
     limitMs: num('limit-ms'),
     killMs: num('kill-ms'),
     cpuLimitMs: num('cpu-limit-ms'),
@@ -73,6 +89,7 @@ async function main(): Promise<void> {
     shrinkMs: num('shrink-ms'),
     log: (line) => process.stderr.write(line + '\n'),
   });
+  finished = true;
   console.log(formatSummary(summary));
   process.exitCode = summary.failures.length ? 1 : 0;
 }
