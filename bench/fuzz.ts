@@ -76,6 +76,7 @@ async function main(): Promise<void> {
       process.exit(130);
     });
   }
+  console.error(`fuzz: seed ${seed}, ${num('count')} inputs from ${num('start')}, ${Math.max(1, num('workers'))} workers; reproducers and progress in ${outDir}`);
   const summary = await fuzz({
     seed,
     count: num('count'),

@@ -4,9 +4,18 @@
 // thousand copies of the text before each.
 
 // A few texts' tables, oldest dropped first: one analysis asks of the file it checks and, in between, of the
-// job or config files its evidence names; a single entry would be rebuilt at every switch.
+// job or config files its evidence names; a single entry would be rebuilt at every switch. The cache
+// holds its texts alive (a string is no weak key), so in a long-lived language server it is bounded by
+// characters too: past KEPT_CHARS only the newest text stays.
 const tables = new Map<string, Int32Array>();
 const TABLES_KEPT = 8;
+const KEPT_CHARS = 4_000_000;
+let keptChars = 0;
+
+/** Characters of the texts whose tables are kept (for tests). */
+export function lineTableChars(): number {
+  return keptChars;
+}
 
 function lineStartsOf(text: string): Int32Array {
   const known = tables.get(text);
@@ -21,8 +30,13 @@ function lineStartsOf(text: string): Int32Array {
     }
   }
   const table = Int32Array.from(starts);
-  if (tables.size >= TABLES_KEPT) tables.delete(tables.keys().next().value as string);
+  for (const kept of tables.keys()) {
+    if (tables.size < TABLES_KEPT && keptChars + text.length <= KEPT_CHARS) break;
+    tables.delete(kept);
+    keptChars -= kept.length;
+  }
   tables.set(text, table);
+  keptChars += text.length;
   return table;
 }
 

@@ -26,8 +26,7 @@ export function lineEndingOf(text: string): LineEnding {
   return '\n';
 }
 
-/** JavaScript's line terminators: LF, CR, LINE SEPARATOR and PARAGRAPH SEPARATOR (CRLF ends in LF). */
-/** Where the line holding `offset` starts: just after the nearest line terminator before it, or 0. */
+/** Where the line holding `offset` starts: just after the nearest line terminator (LF, CR, LS, PS) before it, or 0. */
 export function lineStartOf(text: string, offset: number): number {
   for (let i = offset - 1; i >= 0; i--) if (isLineTerminator(text.charCodeAt(i))) return i + 1;
   return 0;

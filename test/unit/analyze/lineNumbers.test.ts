@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lineNumberAt } from '../../../src/core/parse/lineNumbers';
+import { lineNumberAt, lineTableChars } from '../../../src/core/parse/lineNumbers';
 
 // The definition: one more than the line breaks (LF, CRLF, a lone CR) before the offset; a CR whose LF is
 // past the offset has not ended its line yet.
@@ -51,4 +51,19 @@ test('lineNumberAt answers right for texts asked in turn, more of them than it k
       assert.equal(lineNumberAt(text, 0), 1);
     }
   }
+});
+
+test('the tables kept hold at most 4,000,000 characters of text alive, the newest text always answered', () => {
+  // Two 3 MB texts in turn: the second evicts the first (a language server must not keep whole files for line numbers).
+  const big = (k: number) => `line one ${k}\n` + 'x'.repeat(3_000_000) + '\nlast';
+  for (let k = 0; k < 3; k++) {
+    const text = big(k);
+    assert.equal(lineNumberAt(text, text.length - 1), 3);
+    assert.ok(lineTableChars() <= 4_000_000, `${lineTableChars()} characters kept`);
+  }
+  // A text larger than the bound alone is still answered, and the next one replaces it.
+  const huge = 'a\n'.repeat(2_500_000);
+  assert.equal(lineNumberAt(huge, huge.length - 1), 2_500_000);
+  assert.equal(lineNumberAt('a\nb', 2), 2);
+  assert.ok(lineTableChars() <= 4_000_000, `${lineTableChars()} characters kept after a small text`);
 });

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { generateInput, FuzzInput } from '../../fuzz/mutate';
 import { userTextProblem } from '../../fuzz/userText';
 import { shrink } from '../../fuzz/shrink';
@@ -148,4 +149,31 @@ test('failures group by cause: a stack overflow by the files of its recursion, n
   assert.equal(signatureOf(overflow('x')), signatureOf(overflow('y')));
   assert.match(signatureOf(overflow('x')), /src\/core\/detect\/resolve\.ts/);
   assert.notEqual(signatureOf({ kind: 'exception', stage: 'fix 1: plan', message: 'TypeError: a', stack: 'at f (/r/src/core/rewrite/x.ts:1:1)' }), signatureOf({ kind: 'exception', stage: 'fix 1: plan', message: 'TypeError: b', stack: 'at f (/r/src/core/rewrite/x.ts:1:1)' }));
+});
+
+test('a long run stopped by a signal says so, and where its figures so far are, instead of ending silently', async () => {
+  const outDir = mkdtempSync(join(tmpdir(), 'batchwise-fuzz-out-'));
+  try {
+    const child = spawn(process.execPath, [join(__dirname, '..', '..', '..', 'bench', 'fuzz.js'), '--seed', '1', '--count', '100000', '--workers', '1', '--out', outDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    const ended = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve) => {
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d;
+        // Its first line is written once the run's handlers are in place.
+        if (/^fuzz: seed 1, 100000 inputs/m.test(stderr)) resolve();
+      });
+      void ended.then(() => resolve()); // ended early: the assertions below say how
+    });
+    child.kill('SIGTERM');
+    const code = await ended;
+    assert.equal(code, 130);
+    assert.match(stderr, /fuzz: stopped by SIGTERM/);
+    assert.ok(stderr.includes(`before the summary; the figures so far are in ${join(outDir, 'progress.json')}`), stderr);
+    assert.equal(stdout, '', 'no summary');
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
 });
