@@ -3,6 +3,7 @@
 import { typescript } from './heavy';
 import { parseSource, ParseResult, TOO_DEEP_TO_PARSE, TSESTree } from './parse/parse';
 import { SyntaxModel } from './syntax/model';
+import { mayExportName, resolveExport, type ExportTarget, type ModuleLookup } from './syntax/modules';
 import type { AnalysisError, ProjectSource } from './model';
 import { Dependencies, IMPORT_LISTS, TEXT_TEST_LISTS, UNTRACKED } from './depends';
 import { detached, scanSpecifiers, SCANNED_TESTS, SPELLS_INDEX_AFTER, type TextTest, WORD, WORD_ONLY, wordIn } from './textScan';
@@ -444,6 +445,26 @@ export class ProjectIndex {
     const target = this.resolveImport(fromFile, specifier);
     return (target ? this.get(target) : null) ?? undefined;
   }
+
+  /**
+   * Could the module a specifier names export `name`? Read off its text, without a parse: a barrel's
+   * `export *` modules that cannot are skipped (true for a module outside the project, or with the check off).
+   */
+  readonly mayExport = (fromFile: string, specifier: string, name: string): boolean => {
+    if (!this.barrelTextCheck) return true;
+    const target = this.resolveImport(fromFile, specifier);
+    if (target === null) return true;
+    const text = this.text(target);
+    return text === undefined || mayExportName(text, name);
+  };
+
+  /** What a project module exports under `name`, through re-exports and the `export *` modules that may hold it. */
+  exportOf(model: SyntaxModel, name: string, externalHas?: (source: string, name: string) => boolean): ExportTarget | null {
+    return resolveExport(this.moduleLookup, model, name, externalHas, this.mayExport);
+  }
+
+  /** `module`, bound: a lookup for the functions that follow imports. */
+  readonly moduleLookup: ModuleLookup = (fromFile, specifier) => this.module(fromFile, specifier);
 
   /**
    * Why a source file could not be parsed, when it is source the parser gave up on (a syntax error,

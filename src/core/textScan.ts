@@ -42,6 +42,11 @@ export function listFacts(text: string | undefined): { imports: string; tests: s
   return { imports: JSON.stringify([exact, ...specifiers]), tests: SCANNED_TESTS.map((t) => (t.test(text) ? '1' : '0')).join('') };
 }
 
+/** `s` matched literally inside a regular expression. */
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /** Identifier-like words, as JavaScript spells them (Unicode letters, `$`, `_`). */
 export const WORD = /[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*/gu;
 export const WORD_ONLY = /^[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*$/u;
@@ -95,4 +100,42 @@ export function scanSpecifiers(text: string): { specifiers: string[]; exact: boo
     else specifiers.push(packageSpecifier(spec));
   }
   return { specifiers, exact };
+}
+
+/**
+ * Where a text may load a module whole (`import * as`, `export *`, `require(…)`, `import(…)`): a word
+ * that starts one of these forms, in code or not.
+ */
+export const WHOLE_MODULE = /\b(?:import|export)\s*(?:type\s+)?\*|\brequire\b|\bimport\s*\(/;
+
+const WHOLE_MODULE_FORM = /\b(?:import|export)\s*(?:type\s+)?\*|\brequire\s*(?=[(<])|\bimport\s*(?=\()/g;
+/** Between `* ` and the specifier's string: `as name from`. */
+const STAR_FROM = /\s*(?:as\s+[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*\s*)?from(?![\p{ID_Continue}$])/uy;
+
+/**
+ * The specifiers of the modules a text loads whole, by a scan that never parses; null when one of
+ * these forms names no string the scan can read (`require(name)`, `import(\`./${x}\`)`, a comment in
+ * the way): such a file may load any module whole. The word `require` with no call after it (prose in
+ * a comment) loads nothing.
+ */
+export function wholeModuleSpecifiers(text: string): string[] | null {
+  const out: string[] = [];
+  const form = new RegExp(WHOLE_MODULE_FORM.source, 'gu');
+  const starFrom = new RegExp(STAR_FROM.source, 'uy');
+  const after = new RegExp(SPECIFIER_AFTER.source, 'y');
+  for (let m = form.exec(text); m !== null; m = form.exec(text)) {
+    let at = m.index + m[0].length;
+    if (m[0].endsWith('*')) {
+      starFrom.lastIndex = at;
+      if (!starFrom.exec(text)) return null;
+      at = starFrom.lastIndex;
+    }
+    after.lastIndex = 0;
+    const s = after.exec(text.slice(at, at + SPECIFIER_WINDOW));
+    if (!s) return null;
+    const spec = s.groups!.single ?? s.groups!.double;
+    if (spec.includes('\\')) return null;
+    out.push(packageSpecifier(spec));
+  }
+  return out;
 }

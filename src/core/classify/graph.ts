@@ -7,7 +7,7 @@ import type { Resolver } from '../detect/resolve';
 import type { ProjectIndex } from '../project';
 import { stripExtension } from '../project';
 import type { Binding, SyntaxModel } from '../syntax/model';
-import { ModuleRef, resolveExport } from '../syntax/modules';
+import { ModuleRef } from '../syntax/modules';
 import { FunctionLike, isFunctionLike, moduleExportName, propertyName } from '../syntax/nodes';
 import { pushAll, type Path } from './path';
 import { isTestFile } from './rules/calls';
@@ -17,14 +17,13 @@ import { describeRef, escapeRegExp } from './rules/read';
 import { isValueReference, readsKeysOnly } from './references';
 import { classifyUse, commonJsExportName, exportNamesOf, isExported, optionCall, type Use } from './uses';
 import { Dependencies, KeptMemo, UNTRACKED } from '../depends';
+import { WHOLE_MODULE, wholeModuleSpecifiers } from '../textScan';
 
 /** The modules a Fastify plugin imports: fastify, fastify-plugin, @fastify/*. */
 const FASTIFY_MODULE = /^(fastify|fastify-plugin|@fastify\/.+)$/;
 
 const FOLDER_IMPORT = /(from\s*|require\(\s*)['"]\.\.?\/?['"]/;
 
-/** Text that may load a module whole, so that its exports are used without being named: `import * as`, `export *`, `require`, `import(`, `import x = require`. */
-const WHOLE_MODULE = /\b(?:import|export)\s*(?:type\s+)?\*|\brequire\b|\bimport\s*\(/;
 
 
 /** A reference to a value in some file: an identifier or member expression, or why it cannot be followed. */
@@ -243,7 +242,7 @@ export class CallGraph {
       const sup = cls.superClass;
       const b = sup?.type === T.Identifier ? fi.resolve(sup) : null;
       const target = b?.import ? lookup(fi.file, b.import.source) : undefined;
-      const found = b?.import ? (target ? resolveExport(lookup, target, b.import.imported) : null) : b ? { kind: 'binding' as const, model: fi, binding: b } : null;
+      const found = b?.import ? (target ? this.project.exportOf(target, b.import.imported) : null) : b ? { kind: 'binding' as const, model: fi, binding: b } : null;
       const declaration = found?.kind === 'binding' ? found.binding?.declaration : undefined;
       if (found?.kind !== 'binding' || declaration?.type !== T.ClassDeclaration) break;
       if (!files.includes(found.model.file)) files.push(found.model.file);
@@ -699,12 +698,22 @@ export class CallGraph {
     const names = this.namesModule(file);
     const out: string[] = [];
     for (const f of scanned) {
+      // A test's steps are never taken (importSteps): it is not parsed to find them.
+      if (f === file || isTestFile(f)) continue;
       const text = this.project.text(f);
-      if (f === file || !names(text) || (!text!.includes(exportName) && !this.textTest(WHOLE_MODULE, f))) continue;
+      if (!names(text)) continue;
+      // One that does not name the export reaches it only by loading this module whole.
+      if (!text!.includes(exportName) && !(this.textTest(WHOLE_MODULE, f) && this.loadsWhole(f, text!, file))) continue;
       const fi = this.project.get(f);
       if (fi?.moduleRefs().some((r) => this.project.resolveImport(f, r.source) === file)) out.push(f);
     }
     return out;
+  }
+
+  /** Whether `importer` may load `file` whole: one of its whole-module forms names it, or names what the scan cannot read. */
+  private loadsWhole(importer: string, text: string, file: string): boolean {
+    const specifiers = wholeModuleSpecifiers(text);
+    return specifiers === null || specifiers.some((s) => this.project.resolveImport(importer, s) === file);
   }
 
   /**

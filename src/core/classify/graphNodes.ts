@@ -5,7 +5,6 @@
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import { visit, type Node } from '../parse/walk';
 import type { SyntaxModel } from '../syntax/model';
-import { resolveExport } from '../syntax/modules';
 import { isFunctionLike, propertyName, type FunctionLike } from '../syntax/nodes';
 import { functionName } from '../detect/detect';
 import { exportNamesOf } from './uses';
@@ -103,7 +102,7 @@ export class GraphNodeWalk {
     if (!b?.import) return own(fi, b);
     const moduleOf = (from: string, spec: string) => this.walk.project.module(from, spec);
     const target = moduleOf(file, b.import.source);
-    const exported = target ? resolveExport(moduleOf, target, b.import.imported) : null;
+    const exported = target ? this.walk.project.exportOf(target, b.import.imported) : null;
     return exported?.kind === 'binding' ? own(exported.model, exported.binding) : null;
   }
 

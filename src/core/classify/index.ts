@@ -6,7 +6,6 @@ import { AST_NODE_TYPES as T, type TSESTree } from '../parse/parse';
 import { visit, type Node } from '../parse/walk';
 import type { FunctionLike } from '../syntax/nodes';
 import type { SyntaxModel } from '../syntax/model';
-import { resolveExport } from '../syntax/modules';
 import { failureMessage, type ProjectIndex } from '../project';
 import type { Resolver } from '../detect/resolve';
 import { dedupePaths, evidenceOf, type Path } from './path';
@@ -124,7 +123,7 @@ export class Classifier {
     const moduleOf = (from: string, spec: string) => this.project.module(from, spec);
     const target = moduleOf(file, source);
     if (!target) return null;
-    const found = resolveExport(moduleOf, target, imported);
+    const found = this.project.exportOf(target, imported);
     if (found?.kind === 'binding') {
       const init = found.binding?.declarator?.init;
       return init ? { model: found.model, init } : null;

@@ -7,7 +7,6 @@ import { functionName } from '../detect/detect';
 import type { ProjectIndex } from '../project';
 import type { Binding, SyntaxModel } from '../syntax/model';
 import { FunctionLike, isFunctionLike, propertyName } from '../syntax/nodes';
-import { resolveExport } from '../syntax/modules';
 import { visit, type Node } from '../parse/walk';
 import { CallGraph, GraphMemos } from './graph';
 import { bindingTarget, classifyUse, commonJsExportName, exportNamesOf, isExported, optionCall, type Use } from './uses';
@@ -533,7 +532,7 @@ export class Walker implements WalkSteps {
     if (!b.import) return own(fi, b);
     const moduleOf = (from: string, spec: string) => this.project.module(from, spec);
     const target = moduleOf(file, b.import.source);
-    const found = target ? resolveExport(moduleOf, target, b.import.imported) : null;
+    const found = target ? this.project.exportOf(target, b.import.imported) : null;
     return found?.kind === 'binding' ? own(found.model, found.binding) : null;
   }
 

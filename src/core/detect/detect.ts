@@ -13,6 +13,7 @@ import { splitModelString } from './frameworks/providers';
 import { inngestStepCall } from './frameworks/inngest';
 import { openaiAgentsRun } from './frameworks/openaiAgents';
 import { lineStartOf } from '../rewrite/lineEndings';
+import { escapeRegExp } from '../textScan';
 
 export interface DetectedCall {
   site: CallSite;
@@ -38,8 +39,19 @@ export function mayContainCalls(text: string): boolean {
 
 /** Does the text name an SDK, a framework or a provider's host (the strong half of `mayContainCalls`)? */
 export function mentionsSdk(text: string): boolean {
-  return SDK_TEXT_MARKERS.some((m) => text.includes(m));
+  return SDK_MARKER_TEXT.test(text);
 }
+
+/**
+ * The markers as one expression, leaving out each marker that holds another (`@ai-sdk/openai` holds
+ * `openai`): the same answer as a search for each, in a fifth of the time (every file of a tree is asked).
+ */
+const SDK_MARKER_TEXT = new RegExp(
+  [...new Set(SDK_TEXT_MARKERS)]
+    .filter((m, _, all) => !all.some((other) => other !== m && m.includes(other)))
+    .map(escapeRegExp)
+    .join('|'),
+);
 
 /**
  * Does a test file replace the SDK, its methods or the network with doubles (`vi.mock('openai')`,

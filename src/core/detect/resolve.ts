@@ -12,7 +12,7 @@ import { providerFromEnvVar, providerFromUrl } from './providers';
 import { ProviderName, splitModelString } from './frameworks/providers';
 import { frameworkValueOfCall, frameworkValueOfNew, frameworkMember, frameworkPackageExport, isFrameworkImportSource } from './frameworks/values';
 import type { Binding, SyntaxModel } from '../syntax/model';
-import { ModuleLookup, mayExportName, resolveExport } from '../syntax/modules';
+import { ModuleLookup, resolveExport } from '../syntax/modules';
 
 export type Value =
   | { kind: 'class'; provider: Provider; dialect: Dialect; followsBaseUrl?: boolean }
@@ -850,7 +850,7 @@ export class Resolver {
   }
 
   private exportValue(model: SyntaxModel, name: string): Value | null {
-    const target = resolveExport(this.modules, model, name, (source, imported) => !!this.packageExport(source, imported), this.project.barrelTextCheck ? this.mayHold : undefined);
+    const target = resolveExport(this.modules, model, name, (source, imported) => !!this.packageExport(source, imported), this.mayHold);
     switch (target?.kind) {
       case 'binding':
         return target.binding ? this.bindingValue(target.model.file, target.model, target.binding) : null;
@@ -868,16 +868,13 @@ export class Resolver {
     }
   }
 
-  /** Whether the project module a specifier names may export a name, from its text (memoised: barrels are read often). */
+  /** The project's `mayExport`, memoised by target module and name: barrels are read often. */
   private readonly mayHold = (fromFile: string, specifier: string, name: string): boolean => {
     const target = this.project.resolveImport(fromFile, specifier);
     if (target === null) return true;
     const key = `${target}#${name}`;
     let known = this.holdMemo.get(key);
-    if (known === undefined) {
-      const text = this.project.text(target);
-      this.holdMemo.set(key, (known = text === undefined || mayExportName(text, name)));
-    }
+    if (known === undefined) this.holdMemo.set(key, (known = this.project.mayExport(fromFile, specifier, name)));
     return known;
   };
   private readonly holdMemo = new Map<string, boolean>();

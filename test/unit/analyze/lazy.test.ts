@@ -12,6 +12,7 @@ import { Analyzer } from '../../../src/core/analyze';
 import { DEFAULT_OPTIONS, Estimate } from '../../../src/core/model';
 import { ProjectIndex, ProjectIndexOptions, scanSpecifiers, textTest } from '../../../src/core/project';
 import { mayExportName } from '../../../src/core/syntax/modules';
+import { wholeModuleSpecifiers } from '../../../src/core/textScan';
 import { fixtureProject, FIXTURES } from '../helpers';
 
 const root = join(FIXTURES, 'analyze');
@@ -188,4 +189,63 @@ test('a module may export a name when its text writes it or re-exports wholesale
   assert.equal(mayExportName(`module.exports = require('./x');`, 'openai'), true);
   assert.equal(mayExportName(`export = client;`, 'openai'), true);
   assert.equal(mayExportName(`export const today = () => new Date();`, 'openai'), false);
+});
+
+test('the modules a text loads whole are read off it; a form whose module the scan cannot read says so', () => {
+  assert.deepEqual(wholeModuleSpecifiers(`import * as ai from './ai';\nexport * from "@prisma/client";\nexport * as dates from './dates';`), ['./ai', '@prisma/client', './dates']);
+  assert.deepEqual(wholeModuleSpecifiers(`const fs = require('fs');\nimport x = require("./x");\nconst m = await import('./lazy');\nconst t = require<typeof T>('./typed');`), ['fs', './x', './lazy', './typed']);
+  assert.deepEqual(wholeModuleSpecifiers(`import type * as T from './types';`), ['./types']);
+  // Prose, and named imports, load nothing whole.
+  assert.deepEqual(wholeModuleSpecifiers(`// these fields require a session\nimport { a } from './a';\nexport { b } from './b';`), []);
+  assert.equal(wholeModuleSpecifiers(`const m = require(name);`), null);
+  assert.equal(wholeModuleSpecifiers('const m = await import(`./${name}`);'), null);
+  assert.equal(wholeModuleSpecifiers(`export * /* all of it */ from './x';`), null);
+  assert.equal(wholeModuleSpecifiers(`const m = require('./a\\\\b');`), null);
+});
+
+/** The files an analysis parses, and what it finds, with the given options. */
+function parsedBy(texts: Record<string, string>, options: ProjectIndexOptions = {}): { found: string[]; parsed: Set<string> } {
+  const read: string[] = [];
+  const analyzer = new Analyzer({ files: Object.keys(texts).sort(), read: (p) => texts[p] }, DEFAULT_OPTIONS, {}, undefined, options);
+  const project = analyzer.project;
+  const get = project.get.bind(project);
+  project.get = (file: string) => {
+    read.push(file);
+    return get(file);
+  };
+  const found = analyzer.run().findings.map((f) => `${f.site.file}:${f.site.loc.start.line}:${f.classification.verdict}:${f.classification.evidence.map((e) => e.rule).join(',')}`);
+  return { found, parsed: new Set(read) };
+}
+
+test('a walk to the callers parses no importer that loads other modules whole, and no test, and finds the same callers', () => {
+  const texts: Record<string, string> = {
+    'package.json': `{"name":"app","scripts":{"nightly":"tsx scripts/nightly.ts"}}`,
+    'lib/index.ts': `export * from './ai';\nexport * from './db';`,
+    'lib/ai.ts': `import OpenAI from 'openai';\nconst openai = new OpenAI();\nexport async function summarise(text: string) {\n  return openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: text }] });\n}\n`,
+    'lib/db.ts': `export * from '@prisma/client';\nexport const db = {};`,
+    'scripts/nightly.ts': `import { summarise } from '../lib';\nconst rows: string[] = JSON.parse(require('fs').readFileSync(0, 'utf8'));\nfor (const row of rows) await summarise(row);\n`,
+    // Importers of the barrel that never name the export: one loads other modules whole, one only names things.
+    'lib/users.ts': `import { db } from './index';\nimport * as path from 'node:path';\nconst fs = require('fs');\nexport const users = () => [db, path, fs];`,
+    'lib/teams.ts': `import { db } from '.';\nexport const teams = () => db;`,
+    'lib/ai.test.ts': `import { summarise } from './index';\ntest('s', async () => summarise('x'));`,
+  };
+  const fast = parsedBy(texts);
+  const slow = parsedBy(texts, { importScan: false, barrelTextCheck: false });
+  assert.deepEqual(fast.found, ['lib/ai.ts:4:batchable:npm-script,loop-over-collection']);
+  assert.deepEqual(slow.found, fast.found);
+  for (const skipped of ['lib/users.ts', 'lib/teams.ts', 'lib/ai.test.ts']) assert.equal(fast.parsed.has(skipped), false, `${skipped} was parsed`);
+  assert.equal(slow.parsed.has('lib/users.ts'), true, 'the slow way parses every importer');
+});
+
+test('an importer that loads the module whole through a form the scan cannot read is parsed, and its call followed', () => {
+  const texts: Record<string, string> = {
+    'package.json': `{"name":"app","scripts":{"nightly":"tsx scripts/nightly.ts"}}`,
+    'lib/index.ts': `export * from './ai';`,
+    'lib/ai.ts': `import OpenAI from 'openai';\nconst openai = new OpenAI();\nexport async function summarise(text: string) {\n  return openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: text }] });\n}\n`,
+    'scripts/nightly.ts': `import * as lib from '../lib';\nconst rows: string[] = [];\nfor (const row of rows) await lib.summarise(row);\n`,
+  };
+  const fast = parsedBy(texts);
+  assert.deepEqual(fast.found, parsedBy(texts, { importScan: false, barrelTextCheck: false }).found);
+  assert.equal(fast.parsed.has('scripts/nightly.ts'), true);
+  assert.match(fast.found[0], /^lib\/ai\.ts:4:batchable:/);
 });

@@ -4,7 +4,6 @@
 // React hooks. See docs/rules/convex-function.md.
 import { AST_NODE_TYPES as T, TSESTree } from '../../parse/parse';
 import type { SyntaxModel } from '../../syntax/model';
-import { resolveExport } from '../../syntax/modules';
 import { openPath, Path, toPath } from '../path';
 import { UI_COMPONENT } from './apps';
 import type { CallQuestion, OptionQuestion, RuleContext } from './hooks';
@@ -85,7 +84,7 @@ function convexKind(q: RuleContext, fi: SyntaxModel, id: TSESTree.Identifier): s
   const b = fi.resolve(id);
   const lookup = (from: string, spec: string) => q.project.module(from, spec);
   const target = b?.import ? lookup(fi.file, b.import.source) : undefined;
-  const found = b?.import ? (target ? resolveExport(lookup, target, b.import.imported) : null) : b ? { kind: 'binding' as const, model: fi, binding: b } : null;
+  const found = b?.import ? (target ? q.project.exportOf(target, b.import.imported) : null) : b ? { kind: 'binding' as const, model: fi, binding: b } : null;
   if (found?.kind !== 'binding') return null;
   const init = found.binding?.declarator?.init;
   if (init?.type !== T.CallExpression || init.callee.type !== T.Identifier || !CUSTOM_FUNCTIONS.has(init.callee.name)) return null;

@@ -128,10 +128,7 @@ export function identifierPattern(name: string, suffix = ''): RegExp {
   return new RegExp(`(?<![\\w$])${name.replace(/[$]/g, '\\$&')}(?![\\w$])${suffix}`);
 }
 
-/** `s` matched literally inside a regular expression. */
-export function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
+export { escapeRegExp } from '../../textScan';
 
 /** The identifier node a member chain or call chain starts from (`os.$context<C>().use(m)` → `os`). */
 function rootNode(node: Node): TSESTree.Identifier | null {
