@@ -4,7 +4,7 @@ import fg from 'fast-glob';
 import ignore, { Ignore } from 'ignore';
 import { readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { isSourceFile, MAX_SOURCE_BYTES } from '../core/parse/parse';
+import { isSourceFile, looksBinary, MAX_SOURCE_BYTES } from '../core/parse/parse';
 
 export const DEFAULT_EXCLUDES = ['**/node_modules/**', '**/dist/**', '**/build/**', '**/out/**', '**/.next/**', '**/coverage/**', '**/.git/**', '**/.vscode-test/**'];
 
@@ -89,7 +89,7 @@ export function readSourceFile(absPath: string): ReadOutcome {
   if (buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))) {
     return { ok: true, text: new TextDecoder(buf[0] === 0xff ? 'utf-16le' : 'utf-16be').decode(buf) };
   }
-  if (buf.includes(0)) return { ok: false, message: 'skipped: the file looks binary (it contains NUL bytes)' };
+  if (looksBinary(buf)) return { ok: false, message: 'skipped: the file looks binary (it contains NUL bytes)' };
   const decoder = new TextDecoder('utf-8', { fatal: true });
   try {
     return { ok: true, text: decoder.decode(buf) };

@@ -75,12 +75,24 @@ function extensionOf(path: string): string {
   return dot < 0 ? '' : path.slice(dot).toLowerCase();
 }
 
+/**
+ * How much of the start of a file is searched for a NUL to call it binary (git's rule: 8,000 bytes).
+ * Source may hold NUL characters further on, in its strings (`"\0RESULT\0"` written out raw); a
+ * binary file has them at once.
+ */
+export const BINARY_SNIFF = 8000;
+
+/** Is there a NUL character among the first BINARY_SNIFF characters (or bytes)? */
+export function looksBinary(text: string | Uint8Array): boolean {
+  return typeof text === 'string' ? text.slice(0, BINARY_SNIFF).includes('\u0000') : text.subarray(0, BINARY_SNIFF).includes(0);
+}
+
 /** Reasons a text is not worth parsing, or null. Cheap: no tokenizing. */
 export function unparseableReason(text: string): string | null {
   if (text.length > MAX_SOURCE_BYTES) {
     return `skipped: ${(text.length / 1e6).toFixed(1)} MB is over the ${MAX_SOURCE_BYTES / 1e6} MB limit for source files`;
   }
-  if (text.includes('\u0000')) return 'skipped: the file looks binary (it contains NUL characters)';
+  if (looksBinary(text)) return 'skipped: the file looks binary (it contains NUL characters)';
   if (text.length > 20_000) {
     let lines = 1;
     // A line ends at LF, CRLF or a lone CR (old Mac line endings are lines too, not one long line).

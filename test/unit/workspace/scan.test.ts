@@ -171,3 +171,20 @@ test('an edit rebuilds the call-graph indexes of the edited file only', () => {
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('NUL characters in the strings of a source file further on do not make it binary; at its start they do (git\'s rule)', () => {
+  // Distilled from a real tree (langfuse): a script writes "\0RESULT\0" markers with raw NULs in its string literals.
+  const source = `${'// a long header comment\n'.repeat(400)}import OpenAI from 'openai';\nconst openai = new OpenAI();\nprocess.stdout.write("\u0000RESULT\u0000" + "x");\nfor (const line of process.argv) await openai.embeddings.create({ model: 'text-embedding-3-small', input: line });\n`;
+  const root = tree({ 'late.ts': source, 'early.js': Buffer.from([0x2f, 0x2f, 0x00, 0x61, 0x0a]) });
+  try {
+    const late = readSourceFile(join(root, 'late.ts'));
+    assert.ok(late.ok && late.text.includes('\u0000RESULT\u0000'));
+    const early = readSourceFile(join(root, 'early.js'));
+    assert.equal(early.ok, false);
+    const result = new WorkspaceSession(root, DEFAULT_OPTIONS).analyzeAll();
+    assert.deepEqual(result.findings.map((f) => `${f.site.file}:${f.site.loc.start.line}`), ['late.ts:404']);
+    assert.deepEqual(result.errors.map((e) => e.file), ['early.js']);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
