@@ -18,6 +18,7 @@ import { callsPerDay, optionsFromFlags, tokens, usd, volumeOverrides, VolumeFlag
 import { collectGarbage } from '../workspace/collect';
 import { findRoot } from './root';
 import { isSourceFile } from '../core/parse/parse';
+import { countInWorker } from './tokenWorker';
 
 /** Exit codes: 0 audit done, 1 savings above --fail-on-savings (or not finite), 2 bad usage, an unreadable folder or an --output that cannot be written. */
 export const EXIT_OK = 0;
@@ -135,6 +136,8 @@ export function registerAudit(program: Command): void {
       }
       const usage = (flags.usage ?? []).map((f) => ({ path: resolve(f), name: f }));
       const cache = flags.cache === false ? undefined : { location: flags.cacheLocation ? resolve(flags.cacheLocation) : defaultCacheLocation(root) };
+      // The tokenizer's tables are built on another core while this one reads and parses the tree.
+      countInWorker();
       const session = new WorkspaceSession(root, optionsFromFlags({}), { overrides: volumeOverrides(flags), usage, cache, onModelsDropped: collectGarbage, singleRun: true });
       if (only !== null && !session.audits(only)) {
         process.stderr.write(`batchwise: '${printable(dir)}' is not a file Batchwise audits: not JavaScript or TypeScript, or left out by .gitignore, batchwise.config.json or the default excludes (node_modules, build output, .d.ts).\n`);

@@ -8,10 +8,14 @@
 //   await t.ready;                   // true once the encodings are loaded; false if the worker failed
 //   useTokenCounter(t.counter);      // counts go to the worker; undefined when it cannot give one
 import { Worker } from 'node:worker_threads';
-import type { EncodingName, TokenCounter } from '../core/estimate/tokens';
+import { countWithEncoding, type EncodingName, type TokenCounter } from '../core/estimate/tokens';
 
 /** Longest wait for one count. Counting is linear and a text is counted up to MAX_COUNTED_CHARS, so only a stalled worker takes this long. */
 export const COUNT_TIMEOUT_MS = 2000;
+/** The shared slots (see `state`), and what the worker writes in the third when it has loaded, or failed to load, its encodings. */
+const STATE_BYTES = 12;
+export const READY = 1;
+export const FAILED = -1;
 /** Workers started in a row that never became ready: after this many, counting stays off (every count approximated). */
 const MAX_FAILED_STARTS = 3;
 
@@ -23,7 +27,8 @@ export class TokenThread {
   /** Workers started after one stopped answering. */
   restarts = 0;
   /** Each worker gets its own slot: a replaced one that still answers late cannot be mistaken for its successor. */
-  private state = new Int32Array(new SharedArrayBuffer(8));
+  /** [0] the sequence number of the last answer, [1] its count, [2] READY once the worker has loaded its encodings (FAILED if it could not). */
+  private state = new Int32Array(new SharedArrayBuffer(STATE_BYTES));
   private worker: Worker | null = null;
   private usable = false;
   private disposed = false;
@@ -46,6 +51,31 @@ export class TokenThread {
 
   /** The counter to install with useTokenCounter: the worker's count, or undefined, never a count on this thread. */
   readonly counter: TokenCounter = (text, encoding) => this.count(text, encoding);
+
+  /**
+   * For a caller that may block while the worker loads (the CLI, whose analysis runs without giving
+   * its event loop a turn, so the worker's ready message would arrive too late): the worker's count,
+   * waiting up to `loadWaitMs` for its encodings through the shared memory; else this thread's count.
+   * The counts are the same either way; only where the encodings are built differs.
+   */
+  blockingCounter(loadWaitMs: number): TokenCounter {
+    return (text, encoding) => {
+      if (!this.usable && this.worker && !this.disposed && this.awaitLoaded(loadWaitMs)) this.usable = true;
+      return this.count(text, encoding) ?? countWithEncoding(text, encoding);
+    };
+  }
+
+  /** Waits (blocking) until the current worker says through the shared memory that it loaded its encodings, or failed to, or `ms` pass. */
+  private awaitLoaded(ms: number): boolean {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const flag = Atomics.load(this.state, 2);
+      if (flag !== 0) return flag === READY;
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      Atomics.wait(this.state, 2, 0, left);
+    }
+  }
 
   /** The count, or undefined when the worker is not (or not yet, or no longer) able to give one in time. */
   count(text: string, encoding: EncodingName): number | undefined {
@@ -75,7 +105,7 @@ export class TokenThread {
   }
 
   private spawn(): Promise<boolean> {
-    this.state = new Int32Array(new SharedArrayBuffer(8));
+    this.state = new Int32Array(new SharedArrayBuffer(STATE_BYTES));
     const worker = new Worker(this.script, { workerData: { shared: this.state.buffer } });
     this.worker = worker;
     worker.unref(); // never keeps a process alive

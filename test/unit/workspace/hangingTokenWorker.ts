@@ -4,6 +4,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 
 const state = new Int32Array(workerData.shared as SharedArrayBuffer);
+Atomics.store(state, 2, 1); // READY, for a caller waiting blocked
+Atomics.notify(state, 2);
 parentPort!.postMessage({ type: 'ready', ms: 0 });
 parentPort!.on('message', (m: { seq: number; text: string }) => {
   if (m.text === 'hang') for (;;);

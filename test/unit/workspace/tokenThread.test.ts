@@ -6,6 +6,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { TokenThread } from '../../../src/workspace/tokenThread';
+import { countInWorker } from '../../../src/cli/tokenWorker';
 import { countPromptTokens, countTokens, countWithEncoding, EncodingName, useTokenCounter } from '../../../src/core/estimate/tokens';
 
 // Compiled beside this test's compiled source: out/src/workspace/tokenWorker.js.
@@ -101,4 +102,30 @@ test('a disposed worker gives no counts', async () => {
   assert.equal(await thread.ready, true);
   thread.dispose();
   assert.equal(thread.count('hello', 'o200k_base'), undefined);
+});
+
+test('the CLI\'s blocking counter counts on the worker as soon as it has loaded, with no turn of the event loop', () => {
+  const thread = TokenThread.start(WORKER, { timeoutMs: ROUTING_WAIT_MS });
+  threads.push(thread);
+  const count = thread.blockingCounter(ROUTING_WAIT_MS);
+  // Asked at once, synchronously: the worker's ready message cannot have been read, only the shared flag.
+  for (const text of TEXTS) assert.equal(count(text, 'o200k_base'), countWithEncoding(text, 'o200k_base'), text.slice(0, 30));
+  assert.equal(typeof thread.count('still synchronous', 'o200k_base'), 'number', 'the worker answers: the counts above were its own');
+});
+
+test('the blocking counter counts on this thread when the worker never loads, or stalls on a text', async () => {
+  const missing = TokenThread.start(join(__dirname, 'no-such-worker.js'));
+  threads.push(missing);
+  const started = Date.now();
+  assert.equal(missing.blockingCounter(150)(TEXTS[1], 'o200k_base'), countWithEncoding(TEXTS[1], 'o200k_base'));
+  assert.ok(Date.now() - started >= 100, 'it waited for the worker first');
+  const hanging = TokenThread.start(join(__dirname, 'hangingTokenWorker.js'), { timeoutMs: 300 });
+  threads.push(hanging);
+  const count = hanging.blockingCounter(ROUTING_WAIT_MS);
+  assert.equal(count('four', 'o200k_base'), 4, 'the (test) worker answers with the length');
+  assert.equal(count('hang', 'o200k_base'), countWithEncoding('hang', 'o200k_base'), 'no answer in time: counted here');
+});
+
+test('the CLI starts no worker where none is bundled beside it', () => {
+  assert.equal(countInWorker(join(__dirname, 'no-such-worker.js')), false);
 });
