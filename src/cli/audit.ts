@@ -18,7 +18,7 @@ import { callsPerDay, optionsFromFlags, tokens, usd, volumeOverrides, VolumeFlag
 import { collectGarbage } from '../workspace/collect';
 import { findRoot } from './root';
 import { isSourceFile } from '../core/parse/parse';
-import { countInWorker } from './tokenWorker';
+import { countInWorker } from './counting';
 
 /** Exit codes: 0 audit done, 1 savings above --fail-on-savings (or not finite), 2 bad usage, an unreadable folder or an --output that cannot be written. */
 export const EXIT_OK = 0;

@@ -55,12 +55,17 @@ export class TokenThread {
   /**
    * For a caller that may block while the worker loads (the CLI, whose analysis runs without giving
    * its event loop a turn, so the worker's ready message would arrive too late): the worker's count,
-   * waiting up to `loadWaitMs` for its encodings through the shared memory; else this thread's count.
+   * waiting (once) up to `loadWaitMs` for its encodings through the shared memory; else this thread's count.
    * The counts are the same either way; only where the encodings are built differs.
    */
   blockingCounter(loadWaitMs: number): TokenCounter {
+    // Waited for once: a worker that has not loaded by then is not waited for again.
+    let waited = false;
     return (text, encoding) => {
-      if (!this.usable && this.worker && !this.disposed && this.awaitLoaded(loadWaitMs)) this.usable = true;
+      if (!waited && !this.usable && this.worker && !this.disposed) {
+        waited = true;
+        if (this.awaitLoaded(loadWaitMs)) this.usable = true;
+      }
       return this.count(text, encoding) ?? countWithEncoding(text, encoding);
     };
   }

@@ -6,7 +6,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { TokenThread } from '../../../src/workspace/tokenThread';
-import { countInWorker } from '../../../src/cli/tokenWorker';
+import { countInWorker } from '../../../src/cli/counting';
 import { countPromptTokens, countTokens, countWithEncoding, EncodingName, useTokenCounter } from '../../../src/core/estimate/tokens';
 
 // Compiled beside this test's compiled source: out/src/workspace/tokenWorker.js.
@@ -119,6 +119,14 @@ test('the blocking counter counts on this thread when the worker never loads, or
   const started = Date.now();
   assert.equal(missing.blockingCounter(150)(TEXTS[1], 'o200k_base'), countWithEncoding(TEXTS[1], 'o200k_base'));
   assert.ok(Date.now() - started >= 100, 'it waited for the worker first');
+  // Once: a later count does not wait for it again (a wait of a second would show).
+  const slow = TokenThread.start(join(__dirname, 'no-such-worker.js'));
+  threads.push(slow);
+  const once = slow.blockingCounter(1000);
+  once(TEXTS[0], 'o200k_base');
+  const again = Date.now();
+  assert.equal(once(TEXTS[1], 'o200k_base'), countWithEncoding(TEXTS[1], 'o200k_base'));
+  assert.ok(Date.now() - again < 1000, 'the second count waited for the worker again');
   const hanging = TokenThread.start(join(__dirname, 'hangingTokenWorker.js'), { timeoutMs: 300 });
   threads.push(hanging);
   const count = hanging.blockingCounter(ROUTING_WAIT_MS);
