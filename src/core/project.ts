@@ -5,7 +5,7 @@ import { parseSource, ParseResult, TOO_DEEP_TO_PARSE, TSESTree } from './parse/p
 import { SyntaxModel } from './syntax/model';
 import { mayExportName, resolveExport, type ExportTarget, type ModuleLookup } from './syntax/modules';
 import type { AnalysisError, ProjectSource } from './model';
-import { Dependencies, IMPORT_LISTS, TEXT_TEST_LISTS, UNTRACKED } from './depends';
+import { Dependencies, IMPORT_LISTS, type Reads, TEXT_TEST_LISTS, UNTRACKED } from './depends';
 import { detached, scanSpecifiers, SCANNED_TESTS, SPELLS_INDEX_AFTER, type TextTest, WORD, WORD_ONLY, wordIn } from './textScan';
 import { exportTargets, globToRegExp, type ModuleConfig, NO_CONFIG, packageJsonProblem, type PathAlias, type WorkspacePackage, workspaceGlobs } from './packages';
 
@@ -371,6 +371,23 @@ export class ProjectIndex {
     this.scanMemo?.keepSpelled(file, detached(name), answer);
     return answer;
   }
+
+  /**
+   * The project's files that spell `name` as a word, in project order: each file is asked once per
+   * analysis, however many rules and walks ask for the name (a hit counts the same reads).
+   */
+  filesSpelling(name: string): readonly string[] {
+    const known = this.spelling.get(name);
+    if (known) {
+      this.deps.readAll(known.reads);
+      return known.files;
+    }
+    const { value, reads } = this.deps.track(() => this.source.files.filter((f) => this.spells(f, name)));
+    this.spelling.set(name, { files: value, reads });
+    return value;
+  }
+
+  private readonly spelling = new Map<string, { files: string[]; reads: Reads }>();
 
   private searchWord(file: string, name: string): boolean {
     const text = this.text(file);

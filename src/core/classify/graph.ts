@@ -17,7 +17,10 @@ import { describeRef, escapeRegExp } from './rules/read';
 import { isValueReference, readsKeysOnly } from './references';
 import { classifyUse, commonJsExportName, exportNamesOf, isExported, optionCall, type Use } from './uses';
 import { Dependencies, KeptMemo, UNTRACKED } from '../depends';
-import { WHOLE_MODULE, wholeModuleSpecifiers } from '../textScan';
+import { textTest, WHOLE_MODULE, wholeModuleSpecifiers } from '../textScan';
+
+/** Text of a module that may decorate a Fastify server (`fastify.decorate('chat', …)`). */
+const DECORATES_FASTIFY = textTest((text) => text.includes('decorate') && text.includes('fastify'));
 
 /** The modules a Fastify plugin imports: fastify, fastify-plugin, @fastify/*. */
 const FASTIFY_MODULE = /^(fastify|fastify-plugin|@fastify\/.+)$/;
@@ -65,8 +68,11 @@ export class KeptGraph {
   readonly naming: KeptMemo<string, string[]>;
   /** By module, function name, export names and whether it is a method: the unparsed files that may call it. */
   readonly unparsed: KeptMemo<string, { file: string; name: string }[]>;
+  /** By module, method name and reach: the modules that reach the module, and those of them that may call the method (they spell its name). */
+  readonly methodCallers: KeptMemo<string, { files: readonly string[]; truncated: boolean; spelling: string[] }>;
 
   constructor(readonly deps: Dependencies = UNTRACKED) {
+    this.methodCallers = new KeptMemo(deps);
     this.transitive = new KeptMemo(deps);
     this.importers = new KeptMemo(deps);
     this.importersNaming = new KeptMemo(deps);
@@ -82,11 +88,11 @@ export class KeptGraph {
 
   /** The entries that read `key` (a file, or a whole-workspace list) go. */
   forget(key: string): void {
-    for (const memo of [...this.textTests.values(), this.transitive, this.importers, this.importersNaming, this.naming, this.unparsed]) memo.forget(key);
+    for (const memo of [...this.textTests.values(), this.transitive, this.importers, this.importersNaming, this.naming, this.unparsed, this.methodCallers]) memo.forget(key);
   }
 
   clear(): void {
-    for (const memo of [...this.textTests.values(), this.transitive, this.importers, this.importersNaming, this.naming, this.unparsed]) memo.clear();
+    for (const memo of [...this.textTests.values(), this.transitive, this.importers, this.importersNaming, this.naming, this.unparsed, this.methodCallers]) memo.clear();
   }
 }
 
@@ -131,10 +137,13 @@ export class CallGraph {
       if (isMethod) {
         // An instance can reach any module that imports the class's module, directly or not
         // (`export const services = { summarizer: new Summarizer() }` in a module a route imports).
-        const { files, truncated } = isClassMethod ? this.transitiveImporters(file) : { files: this.reachingImporters(file), truncated: false };
-        for (const f of [file, ...files]) {
-          // The cheap test first: a module that never spells the method's name cannot call it.
-          if (!this.project.spells(f, name)) continue;
+        // The cheap test first: a module that never spells the method's name cannot call it. Kept: every
+        // walk that reaches the method asks again, over a class module's hundreds of importers.
+        const { files, truncated, spelling } = this.memos.kept.methodCallers.compute(`${file}#${name}#${isClassMethod}`, () => {
+          const reach = isClassMethod ? this.transitiveImporters(file) : { files: this.reachingImporters(file), truncated: false };
+          return { ...reach, spelling: [file, ...reach.files].filter((f) => this.project.spells(f, name)) };
+        });
+        for (const f of spelling) {
           const ffi = this.project.get(f);
           if (!ffi) continue;
           for (const id of this.identifiers(f, name)) {
@@ -175,9 +184,14 @@ export class CallGraph {
     let cls: Node | undefined = fi.parents.get(method);
     while (cls && cls.type !== T.ClassDeclaration && cls.type !== T.Program) cls = fi.parents.get(cls);
     if (cls?.type !== T.ClassDeclaration) return [];
+    // The import scan's list: a method is asked about for every walk that reaches it, and a class's
+    // module may have a thousand importers, while a project has a handful of files that decorate a server.
+    const decorating = this.project.filesPassing(DECORATES_FASTIFY);
+    if (decorating.length === 0) return [];
+    const candidates = new Set([file, ...importers]);
     const decorations: { name: string; where: string; dir: string }[] = [];
-    for (const f of [file, ...importers]) {
-      if (!this.project.spells(f, 'decorate')) continue;
+    for (const f of decorating) {
+      if (!candidates.has(f) || !this.project.spells(f, 'decorate')) continue;
       const dfi = this.project.get(f);
       if (!dfi || !dfi.moduleRefs().some((r) => FASTIFY_MODULE.test(r.source))) continue;
       for (const call of dfi.memberCalls('decorate')) {

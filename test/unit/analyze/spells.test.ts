@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ProjectIndex } from '../../../src/core/project';
+import { Dependencies } from '../../../src/core/depends';
 
 const TEXT = [
   "import { Summarizer } from './summarizer';",
@@ -34,4 +35,24 @@ test('a file that cannot be read spells nothing, and says so once', () => {
   for (let i = 0; i < 10; i++) assert.equal(project.spells('gone.ts', 'anything'), false);
   assert.equal(project.errors.length, 1);
   assert.match(project.errors[0].message, /could not be read: EACCES/);
+});
+
+test('filesSpelling lists the files that spell a name, asks each file once per analysis, and a hit counts the same reads', () => {
+  const texts: Record<string, string> = { 'a.ts': 'const s = new Summarizer();', 'b.ts': 'const summarizer = 1;', 'c.ts': 'export class Summarizer {}' };
+  const deps = new Dependencies();
+  const project = new ProjectIndex({ files: Object.keys(texts), read: (f) => texts[f] }, undefined, { deps });
+  const asked: string[] = [];
+  const spells = project.spells.bind(project);
+  project.spells = (file: string, name: string) => {
+    asked.push(`${file}#${name}`);
+    return spells(file, name);
+  };
+  const first = deps.track(() => project.filesSpelling('Summarizer'));
+  const second = deps.track(() => project.filesSpelling('Summarizer'));
+  assert.deepEqual(first.value, ['a.ts', 'c.ts']);
+  assert.equal(second.value, first.value);
+  assert.deepEqual(asked, ['a.ts#Summarizer', 'b.ts#Summarizer', 'c.ts#Summarizer'], 'the second question asked no file again');
+  // What the first read (every file: one that comes to spell the name changes the list) the second reads too.
+  assert.ok(first.reads.some((w) => w !== 0));
+  assert.deepEqual([...second.reads], [...first.reads]);
 });

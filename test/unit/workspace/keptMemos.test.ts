@@ -42,7 +42,7 @@ export async function digest(items: string[]) {
 `;
 
 /** Each file's versions; an edit picks a file and one of its versions. */
-const VERSIONS: Record<string, string[]> = {
+const FUNCTION_VERSIONS: Record<string, string[]> = {
   'src/llm.ts': [LLM('summarize'), LLM('summarise'), `${LLM('summarize')}export const unrelated = 1;\n`],
   'src/index.ts': [`export { summarize } from './llm';\n`, `export { summarise as summarize } from './llm';\n`, `export const nothing = 0;\n`],
   'src/digest.ts': [HELPER('summarize'), HELPER('summarise'), `export async function digest(items: string[]) { return items; }\n`],
@@ -86,20 +86,59 @@ function shown(result: AnalysisResult): unknown {
   }));
 }
 
-function workspace(): string {
+function workspace(versions: Record<string, string[]>): string {
   const root = mkdtempSync(join(tmpdir(), 'bw-kept-'));
   const write = (rel: string, text: string) => {
     mkdirSync(dirname(join(root, rel)), { recursive: true });
     writeFileSync(join(root, rel), text);
   };
   for (const [rel, text] of Object.entries(SETUP)) write(rel, text);
-  for (const [rel, versions] of Object.entries(VERSIONS)) write(rel, versions[0]);
+  for (const [rel, texts] of Object.entries(versions)) write(rel, texts[0]);
   return root;
 }
 
-for (const seed of [1, 2, 3]) {
-  test(`seed ${seed}: after every edit, a session that keeps its memos finds what a fresh session finds`, () => {
-    const root = workspace();
+// A class whose method makes the call: its callers are found through the modules that spell the method's
+// name, and a processor class through the modules that make it into a registry (memos kept by name).
+const CLASS = (method: string) => `import OpenAI from 'openai';
+const client = new OpenAI();
+export class Summarizer {
+  async ${method}(text: string) {
+    return client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: text }] });
+  }
+}
+`;
+const CLASS_VERSIONS: Record<string, string[]> = {
+  'src/summarizer.ts': [CLASS('run'), CLASS('summarize'), `${CLASS('run')}export const unrelated = 1;\n`],
+  'src/registry.ts': [
+    `export const nothing = 0;\n`,
+    `import { Summarizer } from './summarizer';\nexport const processors: Record<string, Summarizer> = { digest: new Summarizer() };\n`,
+  ],
+  'src/enqueue.ts': [
+    `export const none = 0;\n`,
+    `import { Queue } from 'bullmq';\nconst queue = new Queue('jobs');\nexport async function POST(req: Request) { await queue.add('digest', await req.json()); return Response.json({ ok: true }); }\n`,
+  ],
+  'src/worker.ts': [
+    `export const idle = 0;\n`,
+    `import { Worker } from 'bullmq';\nimport { processors } from './registry';\nnew Worker('jobs', async (job) => processors[job.name].run(job.data.text));\n`,
+  ],
+  'app/api/chat/route.ts': [
+    `export async function POST() { return Response.json({}); }\n`,
+    `import { Summarizer } from '../../../src/summarizer';\nconst s = new Summarizer();\nexport async function POST(req: Request) { return Response.json(await s.run((await req.json()).text)); }\n`,
+    `import { Summarizer } from '../../../src/summarizer';\nconst s = new Summarizer();\nexport async function POST(req: Request) { return Response.json(await s.summarize((await req.json()).text)); }\n`,
+  ],
+  'scripts/nightly.ts': [
+    `#!/usr/bin/env node\nconsole.log('idle');\n`,
+    `#!/usr/bin/env node\nimport { Summarizer } from '../src/summarizer';\nconst s = new Summarizer();\nfor (const t of ['a', 'b']) await s.run(t);\n`,
+    `#!/usr/bin/env node\nimport { Summarizer } from '../src/summarizer';\nconst s = new Summarizer();\nfor (const t of ['a', 'b']) await s.summarize(t);\n`,
+  ],
+};
+
+for (const [label, VERSIONS, seeds] of [
+  ['functions', FUNCTION_VERSIONS, [1, 2, 3]],
+  ['a class method', CLASS_VERSIONS, [4, 5]],
+] as const) for (const seed of seeds) {
+  test(`${label}, seed ${seed}: after every edit, a session that keeps its memos finds what a fresh session finds`, () => {
+    const root = workspace(VERSIONS);
     const next = random(seed);
     const current: Record<string, string> = Object.fromEntries(Object.entries(VERSIONS).map(([rel, v]) => [rel, v[0]]));
     const files = Object.keys(VERSIONS);

@@ -298,9 +298,15 @@ export function graphqlField(file: string, keys: readonly string[], holder: Node
 /** Code that streams to an HTTP client: the function holding it answers a person who is reading. */
 const STREAMS_TO_CLIENT = /\bres\.write\(|text\/event-stream|\bstreamText\(|toDataStreamResponse\(|toTextStreamResponse\(|\.pipe\(\s*res\b/;
 
+/** Whether a function's body streams to a client, by function: each walk that reaches a function asks. */
+const streamingBodies = new WeakMap<Node, boolean>();
+
 export function streamsToClient(q: FunctionQuestion): FunctionEntry | null {
   const { fn, fi, name } = q;
-  if (!fn.body || !STREAMS_TO_CLIENT.test(fi.text.slice(fn.body.range[0], fn.body.range[1]))) return null;
+  if (!fn.body) return null;
+  let streams = streamingBodies.get(fn);
+  if (streams === undefined) streamingBodies.set(fn, (streams = STREAMS_TO_CLIENT.test(fi.text.slice(fn.body.range[0], fn.body.range[1]))));
+  if (!streams) return null;
   // An eval's task hands what it streams to the eval runner, which drains it to score it.
   if (evalRunnerOption(fi, fn)) return null;
   const label = name ? `\`${name}\`` : 'the enclosing function';

@@ -509,8 +509,7 @@ export function registeredProcessor(q: FunctionQuestion): Path[] {
   const name = cls.id.name;
   const m = QUEUE_WORKER.messages;
   const paths: Path[] = [];
-  for (const f of project.files) {
-    if (!project.spells(f, name)) continue;
+  for (const f of project.filesSpelling(name)) {
     const text = project.text(f);
     if (!text || !text.includes(`new ${name}`)) continue;
     const rfi = project.get(f);
