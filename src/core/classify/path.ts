@@ -135,7 +135,7 @@ export function openEvidence(p: Path): Evidence {
 export function dedupePaths(paths: readonly Path[]): Path[] {
   const seen = new Set<string>();
   return paths.filter((p) => {
-    const key = `${p.effect}|${p.rule.id}|${p.file}|${p.line}|${p.steps.join('>')}`;
+    const key = `${p.effect}|${p.rule.id}|${p.file}|${p.line}|${stepsKey(p.steps)}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
@@ -167,9 +167,25 @@ export const MAX_PATHS = 64;
 
 /** What the verdict reads off a path: two paths alike in all of it decide the same, wherever they start. */
 function signature(p: Path): string {
-  const loops = p.loops.map((l) => `${l.rule}:${l.file}:${l.line}:${l.batchSource ?? ''}:${l.fromDisk ?? ''}:${l.literal ?? ''}:${l.count?.n ?? ''}`).join(',');
+  const loops = p.loops.map(loopSignature).join(',');
   return `${p.effect}|${p.rule.id}|${p.runByUnknown ?? ''}|${p.moduleLevel ?? ''}|${p.startup !== undefined}|${p.commandLine !== undefined}|${p.enqueuedOnly ?? ''}|${p.platform ?? ''}|${p.schedule ?? ''}|${p.oneOff ?? ''}|${p.graphState ?? ''}|${loops}`;
 }
+
+/** A loop's part of a signature, made once per loop (the walk hands the same loops to many paths). */
+function loopSignature(l: Loop): string {
+  let sig = loopSignatures.get(l);
+  if (sig === undefined) loopSignatures.set(l, (sig = `${l.rule}:${l.file}:${l.line}:${l.batchSource ?? ''}:${l.fromDisk ?? ''}:${l.literal ?? ''}:${l.count?.n ?? ''}`));
+  return sig;
+}
+const loopSignatures = new WeakMap<Loop, string>();
+
+/** A path's steps joined, once per steps list (a path copied with other loops keeps its steps list). */
+function stepsKey(steps: readonly string[]): string {
+  let key = stepsKeys.get(steps);
+  if (key === undefined) stepsKeys.set(steps, (key = steps.join('>')));
+  return key;
+}
+const stepsKeys = new WeakMap<readonly string[], string>();
 
 /**
  * At most `max` paths (and one of every kind the verdict tells apart): the rest are counted in `more` of
@@ -182,7 +198,7 @@ export function limitPaths(paths: Path[], max = MAX_PATHS): Path[] {
   const bySignature = new Map<string, number>();
   const seen = new Set<string>();
   for (const p of paths) {
-    const key = `${p.effect}|${p.rule.id}|${p.file}|${p.line}|${p.steps.join('>')}`;
+    const key = `${p.effect}|${p.rule.id}|${p.file}|${p.line}|${stepsKey(p.steps)}`;
     if (seen.has(key)) continue;
     seen.add(key);
     const sig = signature(p);
