@@ -624,7 +624,14 @@ export class ProjectIndex {
    * workspaces) by their package.json name and entry.
    */
   resolveImport(fromFile: string, specifier: string): string | null {
-    if (specifier.startsWith('.')) return this.resolvePath(joinPath(dirname(fromFile), specifier));
+    if (specifier.startsWith('.')) {
+      // The same from every file of a folder; asked for each importer a walk looks at, again and again.
+      const dir = dirname(fromFile);
+      const key = `${dir}\0${specifier}`;
+      let known = this.relativeMemo.get(key);
+      if (known === undefined) this.relativeMemo.set(detached(key), (known = this.resolvePath(joinPath(dir, specifier))));
+      return known;
+    }
     if (specifier.startsWith('node:')) return null;
     // A bare specifier resolves the same way from every file its config governs.
     const config = this.configFor(fromFile);
@@ -638,6 +645,7 @@ export class ProjectIndex {
   }
 
   private readonly bareMemo = new Map<ModuleConfig, Map<string, string | null>>();
+  private readonly relativeMemo = new Map<string, string | null>();
   private readonly pathMemo = new Map<string, string | null>();
 
   private resolveBare(config: ModuleConfig, specifier: string): string | null {
