@@ -13,8 +13,13 @@ const COUNT_WAIT_MS = 20_000;
 
 /** Starts the worker beside this bundle (dist/tokenWorker.js) and routes the engine's counts to it; false where there is none. */
 export function countInWorker(script = join(__dirname, 'tokenWorker.js')): boolean {
+  if (started) return true;
   if (!existsSync(script)) return false;
   const thread = TokenThread.start(script, { timeoutMs: COUNT_WAIT_MS });
   useTokenCounter(thread.blockingCounter(LOAD_WAIT_MS));
+  started = true;
   return true;
 }
+
+/** One worker per process, however many analyses ask. */
+let started = false;

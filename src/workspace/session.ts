@@ -48,6 +48,8 @@ export interface SessionOptions {
    * for a next one, which an editor's session makes after every edit.
    */
   singleRun?: boolean;
+  /** Called as an analysis starts (never when the cache answers): the CLI starts its token-counting worker then. */
+  onAnalysisStart?: () => void;
 }
 
 interface CachedText {
@@ -382,6 +384,7 @@ export class WorkspaceSession {
   }
 
   private analyzer(): Analyzer {
+    this.sessionOptions.onAnalysisStart?.();
     return new Analyzer(this.source(), this.effectiveOptions(), pipelineStagesFor((p) => this.readAny(p)), this.parseCache, {
       onModelsDropped: this.sessionOptions.onModelsDropped,
       scanMemo: this.sessionOptions.singleRun ? undefined : this.scanMemo,
