@@ -2,7 +2,8 @@
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Session as InspectorSession } from 'node:inspector';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import MarkdownIt from 'markdown-it';
@@ -192,13 +193,30 @@ function positionOf(doc: vscode.TextDocument, needle: string): vscode.Position {
 suite('Batchwise in VS Code', () => {
   // The suite runs on the extension host: how long its event loop was held at once, the suite's own work included.
   const hostDelay = monitorEventLoopDelay({ resolution: 10 });
-  suiteTeardown(() => {
+  // With BATCHWISE_HOST_PROFILE=<file>: a CPU profile of the extension host over the suite, to tell whose
+  // work its longest blocks are (`node out/bench/hostBlocks.js <file>`). Off by default.
+  const profileTo = process.env.BATCHWISE_HOST_PROFILE;
+  const profiler = profileTo ? new InspectorSession() : undefined;
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) => profiler!.post(method, params ?? {}, (err, result) => (err ? reject(err) : resolve(result))));
+  suiteTeardown(async () => {
     hostDelay.disable();
     const ms = (ns: number) => (ns / 1e6).toFixed(1);
     console.log(`[batchwise figures] longest extension-host event-loop delay during the suite: ${ms(hostDelay.max)} ms (99th percentile ${ms(hostDelay.percentile(99))} ms; the suite's own code included)`);
+    if (profiler) {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      writeFileSync(profileTo!, JSON.stringify(profile));
+      profiler.disconnect();
+    }
   });
   suiteSetup(async () => {
     hostDelay.enable();
+    if (profiler) {
+      profiler.connect();
+      await post('Profiler.enable');
+      await post('Profiler.setSamplingInterval', { interval: 500 });
+      await post('Profiler.start');
+    }
     const ext = vscode.extensions.getExtension<BatchwiseApi>('batchwise.batchwise');
     assert.ok(ext, 'the extension is installed');
     // Figures for the log, not assertions (speed goals live in bench/): the extension is not active
