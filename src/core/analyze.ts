@@ -93,7 +93,9 @@ export class Analyzer {
   }
 
   /** The project's modules by import specifier, parsed: what a fix reads to follow an imported function. */
-  readonly modules: ModuleLookup = (fromFile, specifier) => this.project.module(fromFile, specifier);
+  get modules(): ModuleLookup {
+    return this.project.moduleLookup;
+  }
 
   /** Call sites in one file, with their AST nodes (for rewrites). */
   detect(file: string): DetectedCall[] {

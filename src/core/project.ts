@@ -476,12 +476,12 @@ export class ProjectIndex {
   };
 
   /** What a project module exports under `name`, through re-exports and the `export *` modules that may hold it. */
-  exportOf(model: SyntaxModel, name: string, externalHas?: (source: string, name: string) => boolean): ExportTarget | null {
-    return resolveExport(this.moduleLookup, model, name, externalHas, this.mayExport);
+  exportOf(model: SyntaxModel, name: string): ExportTarget | null {
+    return resolveExport(this.moduleLookup, model, name);
   }
 
-  /** `module`, bound: a lookup for the functions that follow imports. */
-  readonly moduleLookup: ModuleLookup = (fromFile, specifier) => this.module(fromFile, specifier);
+  /** `module`, bound, with `mayExport`: the lookup every function that follows imports is given. */
+  readonly moduleLookup: ModuleLookup = Object.assign((fromFile: string, specifier: string) => this.module(fromFile, specifier), { mayExport: this.mayExport });
 
   /**
    * Why a source file could not be parsed, when it is source the parser gave up on (a syntax error,

@@ -251,11 +251,10 @@ export class CallGraph {
     let cls: Node | undefined = fi?.parents.get(method);
     while (fi && cls && cls.type !== T.ClassDeclaration && cls.type !== T.ClassExpression && cls.type !== T.Program) cls = fi.parents.get(cls);
     const files: string[] = [];
-    const lookup = (from: string, spec: string) => this.project.module(from, spec);
     for (let i = 0; i < MAX_BASES && fi && (cls?.type === T.ClassDeclaration || cls?.type === T.ClassExpression); i++) {
       const sup = cls.superClass;
       const b = sup?.type === T.Identifier ? fi.resolve(sup) : null;
-      const target = b?.import ? lookup(fi.file, b.import.source) : undefined;
+      const target = b?.import ? this.project.module(fi.file, b.import.source) : undefined;
       const found = b?.import ? (target ? this.project.exportOf(target, b.import.imported) : null) : b ? { kind: 'binding' as const, model: fi, binding: b } : null;
       const declaration = found?.kind === 'binding' ? found.binding?.declaration : undefined;
       if (found?.kind !== 'binding' || declaration?.type !== T.ClassDeclaration) break;

@@ -100,8 +100,7 @@ export class GraphNodeWalk {
       return fn ? { model, fn } : null;
     };
     if (!b?.import) return own(fi, b);
-    const moduleOf = (from: string, spec: string) => this.walk.project.module(from, spec);
-    const target = moduleOf(file, b.import.source);
+    const target = this.walk.project.module(file, b.import.source);
     const exported = target ? this.walk.project.exportOf(target, b.import.imported) : null;
     return exported?.kind === 'binding' ? own(exported.model, exported.binding) : null;
   }

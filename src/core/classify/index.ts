@@ -120,8 +120,7 @@ export class Classifier {
 
   /** The module and expression a name imported by `file` is made from (`export const a = new Agent(…)`), when a project file declares it. */
   private madeIn(file: string, source: string, imported: string): { model: SyntaxModel; init: Node } | null {
-    const moduleOf = (from: string, spec: string) => this.project.module(from, spec);
-    const target = moduleOf(file, source);
+    const target = this.project.module(file, source);
     if (!target) return null;
     const found = this.project.exportOf(target, imported);
     if (found?.kind === 'binding') {

@@ -547,8 +547,7 @@ export class Walker implements WalkSteps {
       return fn ? { model, fn } : null;
     };
     if (!b.import) return own(fi, b);
-    const moduleOf = (from: string, spec: string) => this.project.module(from, spec);
-    const target = moduleOf(file, b.import.source);
+    const target = this.project.module(file, b.import.source);
     const found = target ? this.project.exportOf(target, b.import.imported) : null;
     return found?.kind === 'binding' ? own(found.model, found.binding) : null;
   }

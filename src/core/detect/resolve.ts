@@ -850,7 +850,7 @@ export class Resolver {
   }
 
   private exportValue(model: SyntaxModel, name: string): Value | null {
-    const target = resolveExport(this.modules, model, name, (source, imported) => !!this.packageExport(source, imported), this.mayHold);
+    const target = resolveExport(this.modules, model, name, (source, imported) => !!this.packageExport(source, imported));
     switch (target?.kind) {
       case 'binding':
         return target.binding ? this.bindingValue(target.model.file, target.model, target.binding) : null;
@@ -880,7 +880,10 @@ export class Resolver {
   private readonly holdMemo = new Map<string, boolean>();
 
   /** Project modules by specifier; the SDK packages of the catalogue are never project files. */
-  private readonly modules: ModuleLookup = (fromFile, specifier) => (this.packageExport(specifier, '*') !== undefined ? undefined : this.project.module(fromFile, specifier));
+  private readonly modules: ModuleLookup = Object.assign(
+    (fromFile: string, specifier: string) => (this.packageExport(specifier, '*') !== undefined ? undefined : this.project.module(fromFile, specifier)),
+    { mayExport: this.mayHold },
+  );
 }
 
 /** The members of an object type: a literal, or a type alias or interface declared at the top of the file. */

@@ -168,21 +168,22 @@ export function mayExportName(text: string, name: string): boolean {
   return text.includes(name) || /\bexport\s*(\*|=)/.test(text) || /\bexports\b/.test(text);
 }
 
-/** A module by an import specifier of a file, when it is a project file that parses. */
-export type ModuleLookup = (fromFile: string, specifier: string) => SyntaxModel | undefined;
+/**
+ * A module by an import specifier of a file, when it is a project file that parses. `mayExport`, where
+ * the lookup has one, says from the module's text alone whether it may export a name: `resolveExport`
+ * then parses no module of an `export *` barrel that cannot hold the name (ProjectIndex.moduleLookup).
+ */
+export type ModuleLookup = ((fromFile: string, specifier: string) => SyntaxModel | undefined) & {
+  mayExport?: (fromFile: string, specifier: string, name: string) => boolean;
+};
 
 /**
  * What `model` exports under `name` ('default' for the default export): its own declarations and
  * values first, then through `export { x } from` and `export * from`, as far as `lookup` knows the
  * modules. Null when no module on the way exports that name.
  */
-export function resolveExport(
-  lookup: ModuleLookup,
-  model: SyntaxModel,
-  name: string,
-  externalHas?: (source: string, name: string) => boolean,
-  mayHold?: (fromFile: string, specifier: string, name: string) => boolean,
-): ExportTarget | null {
+export function resolveExport(lookup: ModuleLookup, model: SyntaxModel, name: string, externalHas?: (source: string, name: string) => boolean): ExportTarget | null {
+  const mayHold = lookup.mayExport;
   const seen = new Set<string>();
   // Alternatives still to try, the next one last: `export *` barrels are searched in order, depth first.
   const pending: { model: SyntaxModel; name: string }[] = [{ model, name }];

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Analyzer } from '../../../src/core/analyze';
 import { DEFAULT_OPTIONS, Estimate } from '../../../src/core/model';
 import { ProjectIndex, ProjectIndexOptions, scanSpecifiers, textTest } from '../../../src/core/project';
-import { mayExportName } from '../../../src/core/syntax/modules';
+import { mayExportName, resolveExport } from '../../../src/core/syntax/modules';
 import { wholeModuleSpecifiers } from '../../../src/core/textScan';
 import { fixtureProject, FIXTURES } from '../helpers';
 
@@ -248,4 +248,30 @@ test('an importer that loads the module whole through a form the scan cannot rea
   assert.deepEqual(fast.found, parsedBy(texts, { importScan: false, barrelTextCheck: false }).found);
   assert.equal(fast.parsed.has('scripts/nightly.ts'), true);
   assert.match(fast.found[0], /^lib\/ai\.ts:4:batchable:/);
+});
+
+test('resolveExport reads a barrel\'s modules off their text when the lookup can (the project\'s lookup), and parses them all when it cannot', () => {
+  const texts: Record<string, string> = {
+    'lib/index.ts': `export * from './auth';\nexport * from './dates';\nexport * from './ai';`,
+    'lib/auth.ts': `export const session = () => null;`,
+    'lib/dates.ts': `export const today = () => new Date();`,
+    'lib/ai.ts': `export function summarise(text: string) { return text; }`,
+    'job.ts': `import { summarise } from './lib';`,
+  };
+  const project = new ProjectIndex({ files: Object.keys(texts).sort(), read: (p) => texts[p] });
+  const parsed: string[] = [];
+  const get = project.get.bind(project);
+  project.get = (file: string) => {
+    parsed.push(file);
+    return get(file);
+  };
+  const barrel = project.get('lib/index.ts')!;
+  parsed.length = 0;
+  const found = resolveExport(project.moduleLookup, barrel, 'summarise');
+  assert.equal(found?.kind === 'binding' && found.model.file, 'lib/ai.ts');
+  assert.deepEqual(parsed, ['lib/ai.ts'], 'only the module that may export the name was parsed');
+  parsed.length = 0;
+  const plain = (from: string, spec: string) => project.module(from, spec);
+  assert.equal(resolveExport(plain, barrel, 'summarise')?.kind, 'binding');
+  assert.deepEqual(parsed.sort(), ['lib/ai.ts', 'lib/auth.ts', 'lib/dates.ts'], 'a lookup without mayExport tries every module');
 });

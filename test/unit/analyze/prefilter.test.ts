@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Analyzer } from '../../../src/core/analyze';
-import { mayContainCalls } from '../../../src/core/detect/detect';
+import { mayContainCalls, mentionsSdk } from '../../../src/core/detect/detect';
+import { SDK_TEXT_MARKERS } from '../../../src/core/detect/catalogue';
 import { DEFAULT_OPTIONS } from '../../../src/core/model';
 
 const CLIENT = `import OpenAI from 'openai';\nimport Anthropic from '@anthropic-ai/sdk';\nexport const openai = new OpenAI();\nexport const anthropic = new Anthropic();\n`;
@@ -47,4 +48,18 @@ test('files that name an SDK, a model framework or a wrapper pass whatever their
   assert.equal(mayContainCalls(`fetch('https://api.openai.com/v1/chat/completions', { method: 'POST' });\n`), true);
   // No import and no SDK named: nothing from elsewhere can be called.
   assert.equal(mayContainCalls(`const x = { create() {} };\nx.create();\n`), false);
+});
+
+test('the SDK-marker test answers as a search for each marker does: every marker alone in a text, its neighbours, none', () => {
+  const each = (text: string) => SDK_TEXT_MARKERS.some((m) => text.includes(m));
+  const texts = [
+    ...SDK_TEXT_MARKERS.map((m) => `const x = 1; // ${m} here`),
+    // Each marker cut short by a character, and with a character changed in its middle: no longer that marker.
+    ...SDK_TEXT_MARKERS.map((m) => `say ${m.slice(0, -1)}.`),
+    ...SDK_TEXT_MARKERS.map((m) => `say ${m.slice(0, m.length >> 1)}#${m.slice((m.length >> 1) + 1)}.`),
+    'import { z } from "zod";\nexport const ok = z.string();\n',
+    '',
+  ];
+  for (const text of texts) assert.equal(mentionsSdk(text), each(text), JSON.stringify(text));
+  assert.ok(texts.some((t) => !each(t)), 'some texts name no marker');
 });

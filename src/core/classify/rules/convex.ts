@@ -82,8 +82,7 @@ function convexPaths(q: CallQuestion): Path[] | null {
 function convexKind(q: RuleContext, fi: SyntaxModel, id: TSESTree.Identifier): string | null {
   if (KINDS.has(id.name)) return fromConvexServer(fi, id) ? id.name : null;
   const b = fi.resolve(id);
-  const lookup = (from: string, spec: string) => q.project.module(from, spec);
-  const target = b?.import ? lookup(fi.file, b.import.source) : undefined;
+  const target = b?.import ? q.project.module(fi.file, b.import.source) : undefined;
   const found = b?.import ? (target ? q.project.exportOf(target, b.import.imported) : null) : b ? { kind: 'binding' as const, model: fi, binding: b } : null;
   if (found?.kind !== 'binding') return null;
   const init = found.binding?.declarator?.init;

@@ -150,7 +150,7 @@ export function rpcBuilder(q: CallQuestion): Path[] | null {
   if (call.type !== T.CallExpression || call.callee.type !== T.MemberExpression) return null;
   const method = propertyName(call.callee.property, call.callee.computed);
   if (!method || !RPC_SERVERS.some((s) => s.methods.has(method))) return null;
-  const origin = chainPackage((from, spec) => project.module(from, spec), fi, call.callee.object);
+  const origin = chainPackage(project.moduleLookup, fi, call.callee.object);
   const server = origin && RPC_SERVERS.find((s) => s.methods.has(method) && s.source.test(origin.source));
   if (!origin || !server) return null;
   const where = `${file}:${call.loc.start.line}`;

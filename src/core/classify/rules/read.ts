@@ -3,7 +3,7 @@
 import { AST_NODE_TYPES as T, TSESTree } from '../../parse/parse';
 import { Node, propertyName } from '../../syntax/nodes';
 import type { SyntaxModel } from '../../syntax/model';
-import { resolveExport } from '../../syntax/modules';
+import { resolveExport, type ModuleLookup } from '../../syntax/modules';
 import { NO_STRINGS, StringOf } from './rule';
 
 export function stringArg(node: Node | undefined, stringOf: StringOf = NO_STRINGS): string | null {
@@ -153,7 +153,7 @@ const MAX_ORIGIN_STEPS = 8;
  * from anything else (a parameter, a call of a local function, a module Batchwise cannot read).
  */
 export function chainPackage(
-  module: (fromFile: string, specifier: string) => SyntaxModel | undefined,
+  module: ModuleLookup,
   fi: SyntaxModel,
   node: Node,
 ): { source: string; imported: string; steps: string[] } | null {
