@@ -120,8 +120,15 @@ export class CallGraph {
 
   /** Every use of `fn` (known in its file by `name` and exported under `exportNames`), across the workspace. */
   usesOf(file: string, fn: Node, name: string | null, exportNames: string[], local?: (b: Binding) => boolean): Use[] {
+    return [...this.eachUseOf(file, fn, name, exportNames, local)];
+  }
+
+  /**
+   * The uses of usesOf as they are found: the files that may hold one are parsed one at a time, so a
+   * walk that has what it needs before the last (`Walker.settled`) leaves the rest unparsed.
+   */
+  *eachUseOf(file: string, fn: Node, name: string | null, exportNames: string[], local?: (b: Binding) => boolean): Generator<Use, void, undefined> {
     const fi = this.project.get(file)!;
-    const uses: Use[] = [];
     const parent = fi.parents.get(fn);
     const assignedToMember = parent?.type === T.AssignmentExpression && parent.right === fn && parent.left.type === T.MemberExpression && !commonJsExportName(fi, fn);
     // A class field holding a function (`ask = async (p) => …`) is called as a method is: `this.ask(p)`, `bot.ask(p)`.
@@ -152,26 +159,25 @@ export class CallGraph {
             // `openai.chat.completions.create(…)` is the SDK's method, not this one of the same name.
             if (this.resolver.evaluate(f, member.object)?.kind === 'client') continue;
             const use = classifyUse(ffi, f, member);
-            if (use) uses.push(use);
+            if (use) yield use;
           }
         }
         if (truncated) {
-          uses.push({ kind: 'unfollowed', file, node: fn, how: UNFOLLOWED_REFERENCE.messages.manyImporters(MAX_IMPORTERS, name) });
+          yield { kind: 'unfollowed', file, node: fn, how: UNFOLLOWED_REFERENCE.messages.manyImporters(MAX_IMPORTERS, name) };
         }
-        if (isClassMethod) pushAll(uses, this.decoratedUses(file, fn, name, files));
+        if (isClassMethod) yield* this.decoratedUses(file, fn, name, files);
       } else {
         const matches = local ?? ((b: Binding) => bindsFunction(b, fn));
         for (const id of this.identifiers(file, name)) {
           const binding = fi.resolve(id);
           if (!binding || !matches(binding)) continue;
           const use = classifyUse(fi, file, id);
-          if (use) uses.push(use);
+          if (use) yield use;
         }
       }
     }
-    for (const exportName of exportNames) pushAll(uses, this.refsToUses(this.importedRefs(file, exportName, [])));
-    if (name || exportNames.length > 0) pushAll(uses, this.unparsedUses(file, name, exportNames, isMethod));
-    return uses;
+    for (const exportName of exportNames) for (const ref of this.eachImportedRef(file, exportName, [])) yield* this.refsToUses([ref]);
+    if (name || exportNames.length > 0) yield* this.unparsedUses(file, name, exportNames, isMethod);
   }
 
   /**
@@ -340,30 +346,31 @@ export class CallGraph {
    * Depth first, in the order the files write them, without recursion: a chain of barrels is long, not deep.
    */
   importedRefs(file: string, exportName: string, path: string[]): Ref[] {
-    const refs: Ref[] = [];
+    return [...this.eachImportedRef(file, exportName, path)];
+  }
+
+  /** The references of importedRefs as they are found, each importer parsed when the search reaches it. */
+  *eachImportedRef(file: string, exportName: string, path: string[]): Generator<Ref, void, undefined> {
     const seen = new Set<string>();
-    const stack: RefStep[] = [{ file, exportName, path }];
-    while (stack.length > 0) {
-      const step = stack.pop()!;
-      if ('ref' in step) {
-        refs.push(step.ref);
-        continue;
-      }
+    const searches: Iterator<RefStep>[] = [];
+    const search = (step: { file: string; exportName: string; path: string[] }) => {
       const key = `${step.file}#${step.exportName}#${step.path.join('.')}`;
-      if (seen.has(key)) continue;
+      if (seen.has(key)) return;
       seen.add(key);
-      const next = this.importSteps(step.file, step.exportName, step.path);
-      for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]);
+      searches.push(this.importSteps(step.file, step.exportName, step.path));
+    };
+    search({ file, exportName, path });
+    while (searches.length > 0) {
+      const next = searches[searches.length - 1].next();
+      if (next.done) searches.pop();
+      else if ('ref' in next.value) yield next.value.ref;
+      else search(next.value);
     }
-    return refs;
   }
 
   /** What the importers of `file` do with its export `exportName`: references, and re-exports to search in turn. */
-  private importSteps(file: string, exportName: string, path: string[]): RefStep[] {
-    const steps: RefStep[] = [];
-    const found = (refs: Ref[]) => {
-      for (const ref of refs) steps.push({ ref });
-    };
+  private *importSteps(file: string, exportName: string, path: string[]): Generator<RefStep, void, undefined> {
+    const found = (refs: Ref[]): RefStep[] => refs.map((ref) => ({ ref }));
     for (const importer of this.importersNaming(file, exportName)) {
       if (isTestFile(importer)) continue;
       const fi = this.project.get(importer);
@@ -375,33 +382,32 @@ export class CallGraph {
         if (stmt.type === T.ImportDeclaration) {
           for (const spec of stmt.specifiers) {
             const local = spec.local.name;
-            if (spec.type === T.ImportNamespaceSpecifier) found(this.bindingRefs(fi, importer, local, isImport, [exportName, ...path]));
+            if (spec.type === T.ImportNamespaceSpecifier) yield* found(this.bindingRefs(fi, importer, local, isImport, [exportName, ...path]));
             else if (spec.type === T.ImportDefaultSpecifier) {
-              if (exportName === 'default') found(this.bindingRefs(fi, importer, local, isImport, path));
-            } else if (moduleExportName(spec.imported) === exportName) found(this.bindingRefs(fi, importer, local, isImport, path));
+              if (exportName === 'default') yield* found(this.bindingRefs(fi, importer, local, isImport, path));
+            } else if (moduleExportName(spec.imported) === exportName) yield* found(this.bindingRefs(fi, importer, local, isImport, path));
           }
         } else if (stmt.type === T.TSImportEqualsDeclaration) {
-          found(this.bindingRefs(fi, importer, stmt.id.name, isImport, exportName === 'default' ? path : [exportName, ...path]));
+          yield* found(this.bindingRefs(fi, importer, stmt.id.name, isImport, exportName === 'default' ? path : [exportName, ...path]));
         } else if (stmt.type === T.ExportAllDeclaration) {
           // `export * as ai from './ai'` exports the namespace under `ai`; `export *` each name as itself.
-          if (stmt.exported) steps.push({ file: importer, exportName: moduleExportName(stmt.exported), path: [exportName, ...path] });
+          if (stmt.exported) yield { file: importer, exportName: moduleExportName(stmt.exported), path: [exportName, ...path] };
           else if (exportName !== 'default') {
-            found(this.reExportRefs(fi, importer, exportName, path, stmt));
-            steps.push({ file: importer, exportName, path });
+            yield* found(this.reExportRefs(fi, importer, exportName, path, stmt));
+            yield { file: importer, exportName, path };
           }
         } else if (stmt.type === T.ExportNamedDeclaration) {
           for (const spec of stmt.specifiers) {
             if (moduleExportName(spec.local) !== exportName) continue;
             const exported = moduleExportName(spec.exported);
-            found(this.reExportRefs(fi, importer, exported, path, spec));
-            steps.push({ file: importer, exportName: exported, path });
+            yield* found(this.reExportRefs(fi, importer, exported, path, spec));
+            yield { file: importer, exportName: exported, path };
           }
         } else {
-          found(this.loadedModuleRefs(fi, importer, ref, exportName, path));
+          yield* found(this.loadedModuleRefs(fi, importer, ref, exportName, path));
         }
       }
     }
-    return steps;
   }
 
   /** A re-export the importer's file convention makes an entry of: `export { POST } from '@/features/chat'` in app/api/chat/route.ts. */
@@ -717,8 +723,9 @@ export class CallGraph {
       if (!names(text)) continue;
       // One that does not name the export reaches it only by loading this module whole.
       if (!text!.includes(exportName) && !(this.textTest(WHOLE_MODULE, f) && this.loadsWhole(f, text!, file))) continue;
-      const fi = this.project.get(f);
-      if (fi?.moduleRefs().some((r) => this.project.resolveImport(f, r.source) === file)) out.push(f);
+      // Not parsed here: importSteps parses each in turn and keeps only the imports that load this module,
+      // and a walk that stops early (Walker.settled) leaves the rest unparsed.
+      out.push(f);
     }
     return out;
   }

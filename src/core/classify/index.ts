@@ -9,14 +9,14 @@ import type { SyntaxModel } from '../syntax/model';
 import { failureMessage, type ProjectIndex } from '../project';
 import type { Resolver } from '../detect/resolve';
 import { dedupePaths, evidenceOf, type Path } from './path';
-import { NO_ENTRY_POINT } from './rules/reach';
+import { CALL_CHAIN, NO_ENTRY_POINT } from './rules/reach';
 import { declaredContext } from './rules/calls';
 import { oneShotCommand } from './rules/cli';
 import { HOOKS } from './rules';
 import { SEQUENTIAL_DEPENDENCY, sequentialVerdict } from './rules/sequential';
 import { dependenceOf, importedAgentRun, type Dependence } from './dependence';
 import { verdictOf } from './verdict';
-import { Walker } from './walker';
+import { MAX_STEPS, Walker } from './walker';
 import type { GraphMemos } from './graph';
 
 export { isTestFile } from './rules/calls';
@@ -41,8 +41,24 @@ export class Classifier {
   classify(site: CallSite, callNode: TSESTree.CallExpression, fileCalls: readonly TSESTree.CallExpression[] = [callNode]): Classification {
     let inferred: Classification;
     try {
-      const paths = dedupePaths(this.walker.walkFrom(site.file, callNode, 0, new Set())).map((p) => oneShotCommand(this.project, p) ?? p);
+      let walked = this.walker.walkFrom(site.file, callNode, 0, new Set());
+      // A walk that ran out of steps gets one more try with four times as many. Walks that stop where a
+      // person waits (Walker.settled) leave less memoised for the next call's walk, which may then run
+      // out where it did not before (anything-llm's embedding engines, one method name over 400 modules).
+      if (this.walker.outOfSteps) {
+        this.walker.reset();
+        this.walker.budget = MAX_STEPS * 4;
+        try {
+          walked = this.walker.walkFrom(site.file, callNode, 0, new Set());
+        } finally {
+          this.walker.budget = MAX_STEPS;
+        }
+      }
+      const paths = dedupePaths(walked).map((p) => oneShotCommand(this.project, p) ?? p);
       inferred = verdictOf(site, paths);
+      if (this.walker.cutShort && inferred.verdict === 'user-waiting') {
+        inferred = { ...inferred, evidence: [...inferred.evidence, evidenceOf(CALL_CHAIN, CALL_CHAIN.messages.settled(), site.file, site.loc.start.line)] };
+      }
       const model = this.project.get(site.file);
       const dependence = model ? (dependenceOf(model, callNode, fileCalls) ?? importedAgentRun(model, callNode, (source, imported) => this.madeIn(site.file, source, imported)) ?? graphStateOf(paths, callNode)) : null;
       // Whoever waits, a request that needs an earlier answer cannot go to a batch as written.

@@ -40,7 +40,7 @@ const EVENT_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', '
 const EVENT_KEY = /^(on[A-Z]|each[A-Z]|handle[A-Z]?)/;
 
 /** How many steps (a climb to a function, a use followed) the walk takes for one call before it stops and says so. */
-const MAX_STEPS = 20_000;
+export const MAX_STEPS = 20_000;
 
 export class Walker implements WalkSteps {
   readonly graph: CallGraph;
@@ -52,11 +52,44 @@ export class Walker implements WalkSteps {
   private readonly graphNodes = new GraphNodeWalk(this, this.values);
   /** Steps taken for the call being classified. */
   private steps = 0;
+  /** How many steps the walk of one call may take (MAX_STEPS; more on a second try, see Classifier.classify). */
+  budget = MAX_STEPS;
+  /** Whether the walk of the current call ran out of steps. */
+  outOfSteps = false;
+  /** Paths to a function that no limit cut short: the same wherever the walk reaches it from. */
   private readonly pathMemo = new Map<Node, Path[]>();
+  /**
+   * Paths to a function that a limit cut short: a cycle back to a function further out on the walk's
+   * stack (they lack that function's paths), or the depth limit (they depend on the depth). Each is
+   * reused while the walk is in the same state for it: the same functions still on the stack at the
+   * cut positions, and the same depth. A busy call graph (a method name many classes share, one big
+   * cycle of mutual callers) reaches the same functions hundreds of times per call.
+   */
+  private readonly partialMemo = new Map<Node, PartialPaths[]>();
   /** Where each function being walked sits on the walk's stack (0 = outermost). */
   private readonly stackIndex = new Map<Node, number>();
-  /** The outermost stack position a cycle was cut at since the current function began; -1 for the depth limit. */
-  private lowestCut = Infinity;
+  /** An id for each function on the walk's stack, by position: a partial result is valid while its cut position holds the same id. */
+  private readonly frames: number[] = [];
+  private nextFrame = 1;
+  /** By stack position: the functions whose partial results lack the function there (dropped when it leaves the stack). */
+  private readonly boundTo: Node[][] = [];
+  /** The stack positions cycles were cut at since the current function began (-1: a position not known). */
+  private cuts: number[] = [];
+  /** Whether the depth limit cut a path since the current function began: its paths then depend on the depth. */
+  private depthCut = false;
+  /** Past the step budget, or settled: nothing computed from then on is memoised (it lacks what was not followed). */
+  private exhausted = false;
+  /**
+   * A path on which a person waits has reached the call with no rule's walk open around it (a rule may
+   * still change a path's effect: a queue's producer, a Convex scheduler), so the call is user-waiting
+   * whatever else reaches it: the walk stops there. In an app whose every call is reached from its
+   * commands, following the rest of the callers only lengthened the evidence.
+   */
+  settled = false;
+  /** Whether, once settled, the walk left a step or a caller unfollowed (the evidence says so). */
+  cutShort = false;
+  /** How many rule walks are open around the current step (see `settled`). */
+  private ruleWalks = 0;
 
   constructor(
     readonly project: ProjectIndex,
@@ -72,18 +105,32 @@ export class Walker implements WalkSteps {
   /** Ready for the next call: the walk's stack and its step count start over (memoised results stay). */
   reset(): void {
     this.steps = 0;
-    this.lowestCut = Infinity;
+    this.outOfSteps = false;
+    this.cuts = [];
+    this.depthCut = false;
+    this.exhausted = false;
+    this.settled = false;
+    this.cutShort = false;
+    this.ruleWalks = 0;
     this.stackIndex.clear();
+    this.frames.length = 0;
+    this.boundTo.length = 0;
   }
 
   /**
-   * Counts a step; past MAX_STEPS the walk goes no further for this call: one open path says so, and
-   * nothing computed from then on is memoised (it lacks what was not followed).
+   * Counts a step; past the budget the walk goes no further for this call: one open path says so, and
+   * nothing computed from then on is memoised (it lacks what was not followed). Once settled, no step
+   * is taken.
    */
   overBudget(file: string, node: Node): Path[] | null {
-    if (++this.steps <= MAX_STEPS) return null;
-    this.lowestCut = -1;
-    return this.steps === MAX_STEPS + 1 ? [openPath(NO_ENTRY_POINT, NO_ENTRY_POINT.messages.budget(MAX_STEPS), file, node.loc.start.line)] : [];
+    if (this.settled) {
+      this.cutShort = true;
+      return [];
+    }
+    if (++this.steps <= this.budget) return null;
+    this.exhausted = true;
+    this.outOfSteps = true;
+    return this.steps === this.budget + 1 ? [openPath(NO_ENTRY_POINT, NO_ENTRY_POINT.messages.budget(this.budget), file, node.loc.start.line)] : [];
   }
 
   /** Paths from entry points to `node`, found by climbing to its enclosing function. */
@@ -135,9 +182,19 @@ export class Walker implements WalkSteps {
       hooks: this.hooks,
       stringOf: (file) => this.stringOf(file),
       evaluate: (file, node) => this.resolver.evaluate(file, node),
-      walk: (file, node) => this.walkFrom(file, node, depth + 1, visiting),
+      walk: (file, node) => this.ruleWalk(file, node, depth + 1, visiting),
       importersOf: (file) => this.graph.importersOf(file),
     };
+  }
+
+  /** A walk a rule asks for: the rule may still change the effect of the paths it gets (see `settled`). */
+  private ruleWalk(file: string, node: Node, depth: number, visiting: Set<Node>): Path[] {
+    this.ruleWalks++;
+    try {
+      return this.walkFrom(file, node, depth, visiting);
+    } finally {
+      this.ruleWalks--;
+    }
   }
 
   private stringOf(file: string): StringOf {
@@ -179,35 +236,94 @@ export class Walker implements WalkSteps {
   /**
    * Memoised, cycle-safe evaluation of the paths to a function (or to a value standing for one).
    * A result computed while a cycle was cut at a function further out lacks that function's paths:
-   * it is right for this walk but not for another starting elsewhere, so it is not memoised.
+   * it is right while that function is on the stack, not for a walk starting elsewhere. One the depth
+   * limit cut short is right at the depth it was found at. Either is kept for as long as it is right.
    */
   guarded(key: Node, depth: number, visiting: Set<Node>, compute: () => Path[]): Path[] {
     const memo = this.pathMemo.get(key);
     if (memo) return memo;
+    const partial = this.partialFor(key, depth);
+    if (partial) {
+      // Whoever uses it lacks what it lacks.
+      for (const cut of partial.cuts) addCut(this.cuts, cut);
+      if (partial.depth !== null) this.depthCut = true;
+      return partial.paths;
+    }
     if (visiting.has(key)) {
-      this.lowestCut = Math.min(this.lowestCut, this.stackIndex.get(key) ?? -1);
+      addCut(this.cuts, this.stackIndex.get(key) ?? -1);
       return [];
     }
     if (depth > MAX_DEPTH) {
-      this.lowestCut = -1;
+      this.depthCut = true;
       return [];
     }
-    const index = this.stackIndex.size;
-    const outer = this.lowestCut;
-    this.lowestCut = Infinity;
+    const index = this.frames.length;
+    const outerCuts = this.cuts;
+    const outerDepthCut = this.depthCut;
+    this.cuts = [];
+    this.depthCut = false;
     visiting.add(key);
     this.stackIndex.set(key, index);
+    this.frames.push(this.nextFrame++);
     let result: Path[];
     try {
       result = limitPaths(compute());
     } finally {
       visiting.delete(key);
       this.stackIndex.delete(key);
+      this.frames.pop();
+      this.dropBound(index);
     }
-    const cut = this.lowestCut;
-    if (cut >= index) this.pathMemo.set(key, result);
-    this.lowestCut = Math.min(outer, cut < index ? cut : Infinity);
+    // Cuts at this function or inside its walk are decided by now; those further out are not.
+    const outside = this.cuts.filter((cut) => cut < index);
+    const depthCut = this.depthCut;
+    if (!this.exhausted) {
+      if (outside.length === 0 && !depthCut) this.pathMemo.set(key, result);
+      else if (!outside.includes(-1)) this.keepPartial(key, result, depthCut ? depth : null, outside);
+    }
+    // Settled: this function's paths are whole (kept above), the ones further out will not be.
+    if (this.ruleWalks === 0 && !this.settled && result.some((p) => p.effect === 'user-waiting')) {
+      this.settled = true;
+      this.exhausted = true;
+    }
+    this.cuts = outerCuts;
+    for (const cut of outside) addCut(outerCuts, cut);
+    this.depthCut = outerDepthCut || depthCut;
     return result;
+  }
+
+  private partialFor(key: Node, depth: number): PartialPaths | null {
+    const partials = this.partialMemo.get(key);
+    if (!partials) return null;
+    for (const partial of partials) {
+      if (partial.depth !== null && partial.depth !== depth) continue;
+      if (partial.at >= 0 && this.frames[partial.at] !== partial.frame) continue;
+      return partial;
+    }
+    return null;
+  }
+
+  private keepPartial(key: Node, paths: Path[], depth: number | null, cuts: number[]): void {
+    const at = cuts.length > 0 ? Math.max(...cuts) : -1;
+    const partial: PartialPaths = { paths, depth, cuts, at, frame: at >= 0 ? this.frames[at] : 0 };
+    const partials = this.partialMemo.get(key);
+    if (partials) partials.push(partial);
+    else this.partialMemo.set(key, [partial]);
+    if (at >= 0) (this.boundTo[at] ??= []).push(key);
+  }
+
+  /** The function at stack position `index` has left the stack: results that lacked it are no use any more. */
+  private dropBound(index: number): void {
+    const keys = this.boundTo[index];
+    if (!keys) return;
+    this.boundTo[index] = [];
+    for (const key of keys) {
+      const partials = this.partialMemo.get(key);
+      if (!partials) continue;
+      const kept = partials.filter((p) => p.at !== index);
+      if (kept.length === 0) this.partialMemo.delete(key);
+      else this.partialMemo.set(key, kept);
+    }
   }
 
   private functionPathsUncached(file: string, fn: FunctionLike, depth: number, visiting: Set<Node>): Path[] {
@@ -290,15 +406,23 @@ export class Walker implements WalkSteps {
     // Not decisive: a Lambda handler no template maps may also be called in the workspace.
     const hints: Path[] = [];
     for (const exportName of exportNames) for (const hint of this.hooks.exportHints) pushAll(hints, hint(this.question(depth, visiting, { fi, file, exportName, value })));
-    const uses = this.graph.usesOf(file, value, name, exportNames, local);
     let found: Path[] = paths;
-    for (const use of uses) {
-      pushAll(found, this.usePaths(use, depth, visiting));
+    let used = false;
+    const uses = this.graph.eachUseOf(file, value, name, exportNames, local);
+    for (let next = uses.next(); !next.done; next = uses.next()) {
+      used = true;
+      pushAll(found, this.usePaths(next.value, depth, visiting));
       // Many callers, each reached many ways: kept within bounds as they come, not only at the end.
       if (found.length > 8 * MAX_PATHS) found = limitPaths(found);
+      // A person waits: no other caller changes the verdict, and the rest need not be parsed.
+      if (this.settled) {
+        if (!uses.next().done) this.cutShort = true;
+        uses.return();
+        break;
+      }
     }
     pushAll(found, hints);
-    return uses.length > 0 || hints.length > 0 ? found : null;
+    return used || hints.length > 0 ? found : null;
   }
 
   /** The entry a file convention makes of an export: a route handler, a cron route, a server action, a Lambda handler. */
@@ -682,4 +806,20 @@ function visitOwnBody(fn: FunctionLike, each: (n: Node) => void): void {
 /** A rule context's fields written out, then `extra`'s (see Walker.question). */
 function questionOf<E extends object>(c: RuleContext, extra: E): RuleContext & E {
   return Object.assign({ project: c.project, hooks: c.hooks, stringOf: c.stringOf, evaluate: c.evaluate, walk: c.walk, importersOf: c.importersOf }, extra);
+}
+
+/** A result a limit cut short, and the state of the walk it is right for. */
+interface PartialPaths {
+  paths: Path[];
+  /** The depth it was found at when the depth limit cut it; null when it did not. */
+  depth: number | null;
+  /** The stack positions further out that cycles were cut at. */
+  cuts: number[];
+  /** The deepest of those (the largest position), -1 for none, and the id of the function there when it was found. */
+  at: number;
+  frame: number;
+}
+
+function addCut(cuts: number[], cut: number): void {
+  if (!cuts.includes(cut)) cuts.push(cut);
 }

@@ -6,6 +6,9 @@ import { defineRule } from './rule';
 /** How many calls the walk follows outward from a call before it stops. */
 export const MAX_DEPTH = 16;
 
+/** Past this many paths left out of the evidence, it says "over" this many instead of the count. */
+const MANY_PATHS = 100_000;
+
 export const CALL_CHAIN = defineRule({
   id: 'call-chain',
   effect: 'neutral',
@@ -20,7 +23,13 @@ export const CALL_CHAIN = defineRule({
     decorated: (name: string, where: string) => `reached as \`fastify.${name}\`, decorated at ${where}`,
     graphNode: (name: string | null, where: string) => `${name === null ? 'a node' : `node '${name}'`} of the LangGraph graph compiled at ${where}`,
     graphRouter: (from: string | null, where: string) => `the router of the edges from ${from === null ? 'a node' : `node '${from}'`} of the LangGraph graph compiled at ${where}`,
-    more: (count: number) => `and ${count} more path${count === 1 ? '' : 's'} from entry points like these reach the call (left out of this list)`,
+    settled: () => 'a person waits on the path above, so no other caller could make the call batchable: Batchwise did not follow the rest',
+    // The paths through a busy call graph are counted, not listed, and their number grows with each way
+    // round: past a point the count says nothing more (langchainjs reached 10^11).
+    more: (count: number) =>
+      count > MANY_PATHS
+        ? `and over ${MANY_PATHS.toLocaleString('en-US')} more paths from entry points like these reach the call (left out of this list)`
+        : `and ${count} more path${count === 1 ? '' : 's'} from entry points like these reach the call (left out of this list)`,
   },
 });
 
