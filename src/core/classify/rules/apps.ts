@@ -23,10 +23,11 @@ export const UI_COMPONENT = defineRule({
 export const EDITOR_COMMAND = defineRule({
   id: 'editor-command',
   effect: 'user-waiting',
-  title: 'Editor command handler',
+  title: 'Editor command or webview message handler',
   messages: {
     handler: (where: string) => `editor command handler at ${where}`,
     command: (name: string | null, where: string) => `editor command${name ? ` '${name}'` : ''} at ${where}`,
+    webview: (where: string) => `VS Code webview message handler at ${where}: a person acted in the extension's panel and waits for the answer`,
   },
 });
 
@@ -60,7 +61,7 @@ const EXTENSION_EVENTS = new Set([
   'contextMenus.onClicked', 'menus.onClicked', 'commands.onCommand', 'omnibox.onInputEntered', 'omnibox.onInputChanged',
 ]);
 
-/** `registerCommand('x', fn)`, `chrome.runtime.onMessage.addListener(fn)`, `ipcMain.handle('x', fn)`. */
+/** `registerCommand('x', fn)`, `webview.onDidReceiveMessage(fn)`, `chrome.runtime.onMessage.addListener(fn)`, `ipcMain.handle('x', fn)`. */
 export function appRegistration(call: CallNode, file: string, stringOf: StringOf = NO_STRINGS): EntryMatch | null {
   if (call.type !== T.CallExpression) return null;
   const where = `${file}:${call.loc.start.line}`;
@@ -81,6 +82,9 @@ export function appRegistration(call: CallNode, file: string, stringOf: StringOf
   }
   if (root === 'ipcMain' && ['handle', 'handleOnce', 'on', 'once'].includes(method)) return entry(ELECTRON_IPC, ELECTRON_IPC.messages.handler(first, where), call);
   if (method === 'registerCommand' || method === 'registerTextEditorCommand') return entry(EDITOR_COMMAND, EDITOR_COMMAND.messages.command(first, where), call);
+  // `webview.onDidReceiveMessage(fn)`: the messages a VS Code webview (a panel, a sidebar view) posts
+  // when a person clicks or types in it.
+  if (method === 'onDidReceiveMessage') return entry(EDITOR_COMMAND, EDITOR_COMMAND.messages.webview(where), call);
   return null;
 }
 
