@@ -1,5 +1,6 @@
 // Chat bots: Slack Bolt, Telegraf and node-telegram-bot-api, discord.js event handlers and the
-// discord.js guide's command and event modules, which a loader dispatches by name.
+// discord.js guide's command and event modules, which a loader dispatches by name; WhatsApp bots
+// (Baileys, whatsapp-web.js).
 import { AST_NODE_TYPES as T } from '../../parse/parse';
 import { isFunctionLike, Node, propertyName, unwrap } from '../../syntax/nodes';
 import type { SyntaxModel } from '../../syntax/model';
@@ -11,7 +12,7 @@ import { defineRule, entry, EntryMatch, NO_STRINGS, StringOf } from './rule';
 export const CHAT_BOT_HANDLER = defineRule({
   id: 'chat-bot-handler',
   effect: 'user-waiting',
-  title: 'Chat bot handler (Slack, Discord, Telegram)',
+  title: 'Chat bot handler (Slack, Discord, Telegram, WhatsApp)',
   messages: {
     event: (event: string, where: string) => `bot handler for '${event}' events at ${where}`,
     method: (method: string, first: string | null, where: string) => `bot ${method} handler${first ? ` for '${first}'` : ''} at ${where}`,
@@ -23,7 +24,12 @@ export const CHAT_BOT_HANDLER = defineRule({
 
 export const RULES = [CHAT_BOT_HANDLER] as const;
 
-const BOT_EVENTS = new Set(['messageCreate', 'interactionCreate', 'text', 'message_created', 'app_mention', 'messageReactionAdd', 'callback_query', 'inline_query']);
+const BOT_EVENTS = new Set([
+  'messageCreate', 'interactionCreate', 'text', 'message_created', 'app_mention', 'messageReactionAdd', 'callback_query', 'inline_query',
+  // WhatsApp: Baileys' `sock.ev.on('messages.upsert', fn)`, whatsapp-web.js' `client.on('message_create', fn)`
+  // (its plain 'message' is every EventEmitter's, a worker's or a socket's, and is not taken for a chat).
+  'messages.upsert', 'message_create',
+]);
 const BOT_METHODS = new Set(['message', 'command', 'action', 'event', 'shortcut', 'hears', 'view', 'options', 'start', 'help']);
 /** Receivers that are Slack, Telegram or Discord apps: `app`, `bot`, `slackApp`, `this.bot`. */
 const BOT_RECEIVER = /(app|bot|slack|telegraf|bolt)$/i;
