@@ -499,6 +499,63 @@ export class CallGraph {
     return [];
   }
 
+  /** The function a name stands for: a function of this file, or one a module of the workspace exports under the imported name. */
+  definitionOf(fi: SyntaxModel, file: string, id: TSESTree.Identifier): { model: SyntaxModel; fn: FunctionLike } | null {
+    const b = fi.bindingOf(id);
+    if (!b) return null;
+    const own = (model: SyntaxModel, binding: Binding | null | undefined) => {
+      const init = binding?.declarator?.init;
+      const fn = binding?.fn ?? (init && isFunctionLike(init) ? init : null);
+      return fn ? { model, fn } : null;
+    };
+    if (!b.import) return own(fi, b);
+    const target = this.project.module(file, b.import.source);
+    const found = target ? this.project.exportOf(target, b.import.imported) : null;
+    return found?.kind === 'binding' ? own(found.model, found.binding) : null;
+  }
+
+  /**
+   * Whether `call` hands back an object with the keys of its argument `index`, each value made from the
+   * argument's (`wrapController(controllers)`: `out[key] = asyncHandler(controllers[key])` for each of
+   * `Object.keys(controllers)`, or `Object.fromEntries(Object.entries(c).map(…))`): a function of the
+   * workspace that iterates that parameter's keys and returns what it built from them.
+   */
+  private keepsKeys(fi: SyntaxModel, file: string, call: TSESTree.CallExpression, index: number): boolean {
+    if (call.callee.type !== T.Identifier) return false;
+    const defined = this.definitionOf(fi, file, call.callee);
+    const param = defined?.fn.params[index];
+    if (!defined || param?.type !== T.Identifier) return false;
+    const { model, fn } = defined;
+    const isParam = (n: Node | null | undefined): boolean => n?.type === T.Identifier && n.name === param.name && model.bindingOf(n)?.kind === 'param';
+    let iterated = false;
+    let assignedFrom = false;
+    let returnsBuilt = false;
+    // What it returns is what it built: the object it filled (`return out`), or `Object.fromEntries(…)`.
+    const returned = (value: Node): boolean => {
+      const v = value.type === T.TSAsExpression || value.type === T.TSSatisfiesExpression ? value.expression : value;
+      if (v.type === T.Identifier) return assignedFrom;
+      return v.type === T.CallExpression && v.callee.type === T.MemberExpression && propertyName(v.callee.property, v.callee.computed) === 'fromEntries';
+    };
+    visit(fn.body, (n) => {
+      // Object.keys(p) / Object.entries(p), or `for (const k in p)`.
+      if (n.type === T.CallExpression && n.callee.type === T.MemberExpression && n.callee.object.type === T.Identifier && n.callee.object.name === 'Object') {
+        const method = propertyName(n.callee.property, n.callee.computed);
+        if ((method === 'keys' || method === 'entries') && isParam(n.arguments[0])) iterated = true;
+      }
+      if (n.type === T.ForInStatement && isParam(n.right)) iterated = true;
+      // out[k] = f(p[k])
+      if (n.type === T.AssignmentExpression && n.left.type === T.MemberExpression && n.left.computed) {
+        visit(n.right, (m) => {
+          if (m.type === T.MemberExpression && m.computed && isParam(m.object)) assignedFrom = true;
+        });
+      }
+      if (n.type === T.ReturnStatement && n.argument && returned(n.argument)) returnsBuilt = true;
+      return undefined;
+    });
+    if (fn.body.type !== T.BlockStatement && returned(fn.body)) returnsBuilt = true;
+    return iterated && returnsBuilt;
+  }
+
   /**
    * Follows `path` from a reference to the object that holds the value: `obj.key`, `obj[expr]` (any
    * key), `const { key } = obj`, `const api = { bedrock: obj }` (then `api.bedrock.key`), `export
@@ -533,6 +590,19 @@ export class CallGraph {
       if (parent?.type === T.ExportDefaultDeclaration) return this.importedRefs(file, 'default', path.slice(i));
       const stored = parent?.type === T.Property && parent.value === self ? this.storedRefs(fi, file, parent, path.slice(i)) : null;
       if (stored) return stored;
+      // `const controller = wrapController(raw)`: the wrapper's result holds the same keys.
+      if (parent?.type === T.CallExpression && parent.arguments.includes(self as never) && this.keepsKeys(fi, file, parent, parent.arguments.indexOf(self as never))) {
+        const result = fi.outermost(parent);
+        const holder = fi.parents.get(result);
+        if (holder?.type === T.VariableDeclarator && holder.init === result && holder.id.type === T.Identifier) {
+          const refs = this.bindingRefs(fi, file, holder.id.name, (b) => b.declarator === holder, path.slice(i));
+          for (const exportName of exportNamesOf(fi, result, holder.id.name)) pushAll(refs, this.importedRefs(file, exportName, path.slice(i)));
+          return refs;
+        }
+        cur = parent;
+        i--;
+        continue;
+      }
       if (!mentioned || (cur.type === T.Identifier && !isValueReference(fi, cur)) || readsKeysOnly(fi, self)) return [];
       return [{ file, node: cur, unfollowed: UNFOLLOWED_REFERENCE.messages.handedOnWhole(describeRef(cur), `${file}:${cur.loc.start.line}`) }];
     }

@@ -642,7 +642,7 @@ export class Walker implements WalkSteps {
    */
   private callsArgumentNow(fi: SyntaxModel, file: string, call: CallNode): boolean {
     if (call.type !== T.CallExpression || call.callee.type !== T.Identifier) return false;
-    const defined = this.definitionOf(fi, file, call.callee);
+    const defined = this.graph.definitionOf(fi, file, call.callee);
     if (!defined) return false;
     const { model, fn } = defined;
     const params = new Set<Node>();
@@ -659,21 +659,6 @@ export class Walker implements WalkSteps {
       if (b?.kind === 'param' && b.param !== undefined && params.has(b.param)) found = true;
     });
     return found;
-  }
-
-  /** The function a name stands for: a function of this file, or one a module of the workspace exports under the imported name. */
-  private definitionOf(fi: SyntaxModel, file: string, id: TSESTree.Identifier): { model: SyntaxModel; fn: FunctionLike } | null {
-    const b = fi.bindingOf(id);
-    if (!b) return null;
-    const own = (model: SyntaxModel, binding: Binding | null | undefined) => {
-      const init = binding?.declarator?.init;
-      const fn = binding?.fn ?? (init && isFunctionLike(init) ? init : null);
-      return fn ? { model, fn } : null;
-    };
-    if (!b.import) return own(fi, b);
-    const target = this.project.module(file, b.import.source);
-    const found = target ? this.project.exportOf(target, b.import.imported) : null;
-    return found?.kind === 'binding' ? own(found.model, found.binding) : null;
   }
 
   /**
