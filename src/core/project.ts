@@ -2,7 +2,7 @@
 // resolves relative imports against the known file list.
 import { typescript } from './heavy';
 import { parseSource, ParseResult, TOO_DEEP_TO_PARSE, TSESTree } from './parse/parse';
-import { SyntaxModel } from './syntax/model';
+import { SyntaxModel, type Binding } from './syntax/model';
 import { mayExportName, resolveExport, type ExportTarget, type ModuleLookup } from './syntax/modules';
 import type { AnalysisError, ProjectSource } from './model';
 import { Dependencies, IMPORT_LISTS, type Reads, TEXT_TEST_LISTS, UNTRACKED } from './depends';
@@ -478,6 +478,19 @@ export class ProjectIndex {
   /** What a project module exports under `name`, through re-exports and the `export *` modules that may hold it. */
   exportOf(model: SyntaxModel, name: string): ExportTarget | null {
     return resolveExport(this.moduleLookup, model, name);
+  }
+
+  /**
+   * Where a binding of `fi` is declared: in `fi` itself, or, for an import, in the project module that
+   * exports the name (through its re-exports). Null for no binding, an import from outside the project,
+   * or an export that is not a declaration of its own.
+   */
+  declarationOf(fi: SyntaxModel, b: Binding | null | undefined): { model: SyntaxModel; binding: Binding | null } | null {
+    if (!b) return null;
+    if (!b.import) return { model: fi, binding: b };
+    const target = this.module(fi.file, b.import.source);
+    const found = target ? this.exportOf(target, b.import.imported) : null;
+    return found?.kind === 'binding' ? found : null;
   }
 
   /** `module`, bound, with `mayExport`: the lookup every function that follows imports is given. */

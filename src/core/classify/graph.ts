@@ -8,7 +8,7 @@ import type { ProjectIndex } from '../project';
 import { stripExtension } from '../project';
 import type { Binding, SyntaxModel } from '../syntax/model';
 import { ModuleRef } from '../syntax/modules';
-import { FunctionLike, isFunctionLike, moduleExportName, propertyName } from '../syntax/nodes';
+import { FunctionLike, isFunctionLike, moduleExportName, propertyName, unwrap } from '../syntax/nodes';
 import { pushAll, type Path } from './path';
 import { isTestFile } from './rules/calls';
 import { CALL_CHAIN, UNFOLLOWED_REFERENCE } from './rules/reach';
@@ -259,11 +259,9 @@ export class CallGraph {
     const files: string[] = [];
     for (let i = 0; i < MAX_BASES && fi && (cls?.type === T.ClassDeclaration || cls?.type === T.ClassExpression); i++) {
       const sup = cls.superClass;
-      const b = sup?.type === T.Identifier ? fi.resolve(sup) : null;
-      const target = b?.import ? this.project.module(fi.file, b.import.source) : undefined;
-      const found = b?.import ? (target ? this.project.exportOf(target, b.import.imported) : null) : b ? { kind: 'binding' as const, model: fi, binding: b } : null;
-      const declaration = found?.kind === 'binding' ? found.binding?.declaration : undefined;
-      if (found?.kind !== 'binding' || declaration?.type !== T.ClassDeclaration) break;
+      const found = sup?.type === T.Identifier ? this.project.declarationOf(fi, fi.resolve(sup)) : null;
+      const declaration = found?.binding?.declaration;
+      if (!found || declaration?.type !== T.ClassDeclaration) break;
       if (!files.includes(found.model.file)) files.push(found.model.file);
       fi = found.model;
       cls = declaration;
@@ -500,18 +498,11 @@ export class CallGraph {
   }
 
   /** The function a name stands for: a function of this file, or one a module of the workspace exports under the imported name. */
-  definitionOf(fi: SyntaxModel, file: string, id: TSESTree.Identifier): { model: SyntaxModel; fn: FunctionLike } | null {
-    const b = fi.bindingOf(id);
-    if (!b) return null;
-    const own = (model: SyntaxModel, binding: Binding | null | undefined) => {
-      const init = binding?.declarator?.init;
-      const fn = binding?.fn ?? (init && isFunctionLike(init) ? init : null);
-      return fn ? { model, fn } : null;
-    };
-    if (!b.import) return own(fi, b);
-    const target = this.project.module(file, b.import.source);
-    const found = target ? this.project.exportOf(target, b.import.imported) : null;
-    return found?.kind === 'binding' ? own(found.model, found.binding) : null;
+  definitionOf(fi: SyntaxModel, id: TSESTree.Identifier): { model: SyntaxModel; fn: FunctionLike } | null {
+    const found = this.project.declarationOf(fi, fi.resolve(id));
+    const init = found?.binding?.declarator?.init;
+    const fn = found?.binding?.fn ?? (init && isFunctionLike(init) ? init : null);
+    return found && fn ? { model: found.model, fn } : null;
   }
 
   /**
@@ -520,41 +511,34 @@ export class CallGraph {
    * `Object.keys(controllers)`, or `Object.fromEntries(Object.entries(c).map(…))`): a function of the
    * workspace that iterates that parameter's keys and returns what it built from them.
    */
-  private keepsKeys(fi: SyntaxModel, file: string, call: TSESTree.CallExpression, index: number): boolean {
+  private keepsKeys(fi: SyntaxModel, call: TSESTree.CallExpression, index: number): boolean {
     if (call.callee.type !== T.Identifier) return false;
-    const defined = this.definitionOf(fi, file, call.callee);
+    const defined = this.definitionOf(fi, call.callee);
     const param = defined?.fn.params[index];
     if (!defined || param?.type !== T.Identifier) return false;
     const { model, fn } = defined;
     const isParam = (n: Node | null | undefined): boolean => n?.type === T.Identifier && n.name === param.name && model.bindingOf(n)?.kind === 'param';
+    const objectCall = (n: Node, method: string): n is TSESTree.CallExpression =>
+      n.type === T.CallExpression && n.callee.type === T.MemberExpression && n.callee.object.type === T.Identifier && n.callee.object.name === 'Object' && propertyName(n.callee.property, n.callee.computed) === method;
     let iterated = false;
-    let assignedFrom = false;
-    let returnsBuilt = false;
-    // What it returns is what it built: the object it filled (`return out`), or `Object.fromEntries(…)`.
-    const returned = (value: Node): boolean => {
-      const v = value.type === T.TSAsExpression || value.type === T.TSSatisfiesExpression ? value.expression : value;
-      if (v.type === T.Identifier) return assignedFrom;
-      return v.type === T.CallExpression && v.callee.type === T.MemberExpression && propertyName(v.callee.property, v.callee.computed) === 'fromEntries';
-    };
+    /** Objects filled as `out[k] = f(p[k])`. */
+    const filled = new Set<string>();
+    const returns: Node[] = fn.body.type === T.BlockStatement ? [] : [fn.body];
     visit(fn.body, (n) => {
-      // Object.keys(p) / Object.entries(p), or `for (const k in p)`.
-      if (n.type === T.CallExpression && n.callee.type === T.MemberExpression && n.callee.object.type === T.Identifier && n.callee.object.name === 'Object') {
-        const method = propertyName(n.callee.property, n.callee.computed);
-        if ((method === 'keys' || method === 'entries') && isParam(n.arguments[0])) iterated = true;
-      }
-      if (n.type === T.ForInStatement && isParam(n.right)) iterated = true;
-      // out[k] = f(p[k])
-      if (n.type === T.AssignmentExpression && n.left.type === T.MemberExpression && n.left.computed) {
+      if ((objectCall(n, 'keys') || objectCall(n, 'entries')) && isParam(n.arguments[0])) iterated = true;
+      else if (n.type === T.ForInStatement && isParam(n.right)) iterated = true;
+      else if (n.type === T.AssignmentExpression && n.left.type === T.MemberExpression && n.left.computed && n.left.object.type === T.Identifier) {
+        const out = n.left.object.name;
         visit(n.right, (m) => {
-          if (m.type === T.MemberExpression && m.computed && isParam(m.object)) assignedFrom = true;
+          if (m.type === T.MemberExpression && m.computed && isParam(m.object)) filled.add(out);
         });
-      }
-      if (n.type === T.ReturnStatement && n.argument && returned(n.argument)) returnsBuilt = true;
+      } else if (n.type === T.ReturnStatement && n.argument) returns.push(n.argument);
       return undefined;
     });
-    if (fn.body.type !== T.BlockStatement && returned(fn.body)) returnsBuilt = true;
-    return iterated && returnsBuilt;
+    // It returns what it built: the object it filled, or `Object.fromEntries(…)`.
+    return iterated && returns.map((r) => unwrap(r)).some((r) => (r.type === T.Identifier && filled.has(r.name)) || objectCall(r, 'fromEntries'));
   }
+
 
   /**
    * Follows `path` from a reference to the object that holds the value: `obj.key`, `obj[expr]` (any
@@ -591,7 +575,7 @@ export class CallGraph {
       const stored = parent?.type === T.Property && parent.value === self ? this.storedRefs(fi, file, parent, path.slice(i)) : null;
       if (stored) return stored;
       // `const controller = wrapController(raw)`: the wrapper's result holds the same keys.
-      if (parent?.type === T.CallExpression && parent.arguments.includes(self as never) && this.keepsKeys(fi, file, parent, parent.arguments.indexOf(self as never))) {
+      if (parent?.type === T.CallExpression && parent.arguments.includes(self as never) && this.keepsKeys(fi, parent, parent.arguments.indexOf(self as never))) {
         const result = fi.outermost(parent);
         const holder = fi.parents.get(result);
         if (holder?.type === T.VariableDeclarator && holder.init === result && holder.id.type === T.Identifier) {

@@ -92,17 +92,7 @@ export class GraphNodeWalk {
       const fn = member?.type === T.MethodDefinition ? member.value : member?.type === T.PropertyDefinition ? member.value : null;
       return fn && isFunctionLike(fn) ? { model: fi, fn } : null;
     }
-    if (value.type !== T.Identifier) return null;
-    const b = fi.resolve(value);
-    const own = (model: SyntaxModel, binding: typeof b | undefined) => {
-      const init = binding?.declarator?.init;
-      const fn = binding?.fn ?? (init && isFunctionLike(init) ? init : null);
-      return fn ? { model, fn } : null;
-    };
-    if (!b?.import) return own(fi, b);
-    const target = this.walk.project.module(file, b.import.source);
-    const exported = target ? this.walk.project.exportOf(target, b.import.imported) : null;
-    return exported?.kind === 'binding' ? own(exported.model, exported.binding) : null;
+    return value.type === T.Identifier ? this.walk.graph.definitionOf(fi, value) : null;
   }
 
   /** Where a compiled graph runs: its `invoke`/`stream`/`batch` calls, followed as an agent's runs are, and the LangGraph server when a langgraph.json lists it. */

@@ -16,7 +16,7 @@ import { HOOKS } from './rules';
 import { SEQUENTIAL_DEPENDENCY, sequentialVerdict } from './rules/sequential';
 import { dependenceOf, importedAgentRun, type Dependence } from './dependence';
 import { verdictOf } from './verdict';
-import { MAX_STEPS, Walker } from './walker';
+import { Walker } from './walker';
 import type { GraphMemos } from './graph';
 
 export { isTestFile } from './rules/calls';
@@ -41,20 +41,7 @@ export class Classifier {
   classify(site: CallSite, callNode: TSESTree.CallExpression, fileCalls: readonly TSESTree.CallExpression[] = [callNode]): Classification {
     let inferred: Classification;
     try {
-      let walked = this.walker.walkFrom(site.file, callNode, 0, new Set());
-      // A walk that ran out of steps gets one more try with four times as many. Walks that stop where a
-      // person waits (Walker.settled) leave less memoised for the next call's walk, which may then run
-      // out where it did not before (anything-llm's embedding engines, one method name over 400 modules).
-      if (this.walker.outOfSteps) {
-        this.walker.reset();
-        this.walker.budget = MAX_STEPS * 4;
-        try {
-          walked = this.walker.walkFrom(site.file, callNode, 0, new Set());
-        } finally {
-          this.walker.budget = MAX_STEPS;
-        }
-      }
-      const paths = dedupePaths(walked).map((p) => oneShotCommand(this.project, p) ?? p);
+      const paths = dedupePaths(this.walker.walkCall(site.file, callNode)).map((p) => oneShotCommand(this.project, p) ?? p);
       inferred = verdictOf(site, paths);
       if (this.walker.cutShort && inferred.verdict === 'user-waiting') {
         inferred = { ...inferred, evidence: [...inferred.evidence, evidenceOf(CALL_CHAIN, CALL_CHAIN.messages.settled(), site.file, site.loc.start.line)] };

@@ -52,10 +52,10 @@ export class Walker implements WalkSteps {
   private readonly graphNodes = new GraphNodeWalk(this, this.values);
   /** Steps taken for the call being classified. */
   private steps = 0;
-  /** How many steps the walk of one call may take (MAX_STEPS; more on a second try, see Classifier.classify). */
-  budget = MAX_STEPS;
-  /** Whether the walk of the current call ran out of steps. */
-  outOfSteps = false;
+  /** How many steps the walk of one call may take (MAX_STEPS; more on a second try, see walkCall). */
+  private budget = MAX_STEPS;
+  /** Whether the walk of the current call ran out of steps: nothing computed from then on is memoised (it lacks what was not followed). */
+  private outOfSteps = false;
   /** Paths to a function that no limit cut short: the same wherever the walk reaches it from. */
   private readonly pathMemo = new Map<Node, Path[]>();
   /**
@@ -68,24 +68,22 @@ export class Walker implements WalkSteps {
   private readonly partialMemo = new Map<Node, PartialPaths[]>();
   /** Where each function being walked sits on the walk's stack (0 = outermost). */
   private readonly stackIndex = new Map<Node, number>();
-  /** An id for each function on the walk's stack, by position: a partial result is valid while its cut position holds the same id. */
-  private readonly frames: number[] = [];
-  private nextFrame = 1;
+  /** How many functions are on the walk's stack. */
+  private stackSize = 0;
   /** By stack position: the functions whose partial results lack the function there (dropped when it leaves the stack). */
   private readonly boundTo: Node[][] = [];
   /** The stack positions cycles were cut at since the current function began (-1: a position not known). */
   private cuts: number[] = [];
   /** Whether the depth limit cut a path since the current function began: its paths then depend on the depth. */
   private depthCut = false;
-  /** Past the step budget, or settled: nothing computed from then on is memoised (it lacks what was not followed). */
-  private exhausted = false;
   /**
    * A path on which a person waits has reached the call with no rule's walk open around it (a rule may
    * still change a path's effect: a queue's producer, a Convex scheduler), so the call is user-waiting
    * whatever else reaches it: the walk stops there. In an app whose every call is reached from its
-   * commands, following the rest of the callers only lengthened the evidence.
+   * commands, following the rest of the callers only lengthened the evidence. Nothing computed from
+   * then on is memoised.
    */
-  settled = false;
+  private settled = false;
   /** Whether, once settled, the walk left a step or a caller unfollowed (the evidence says so). */
   cutShort = false;
   /** How many rule walks are open around the current step (see `settled`). */
@@ -108,12 +106,11 @@ export class Walker implements WalkSteps {
     this.outOfSteps = false;
     this.cuts = [];
     this.depthCut = false;
-    this.exhausted = false;
     this.settled = false;
     this.cutShort = false;
     this.ruleWalks = 0;
     this.stackIndex.clear();
-    this.frames.length = 0;
+    this.stackSize = 0;
     this.boundTo.length = 0;
   }
 
@@ -128,9 +125,27 @@ export class Walker implements WalkSteps {
       return [];
     }
     if (++this.steps <= this.budget) return null;
-    this.exhausted = true;
     this.outOfSteps = true;
     return this.steps === this.budget + 1 ? [openPath(NO_ENTRY_POINT, NO_ENTRY_POINT.messages.budget(this.budget), file, node.loc.start.line)] : [];
+  }
+
+  /**
+   * Paths from entry points to an LLM call. A walk that runs out of steps gets one more try with four
+   * times as many: walks that stop where a person waits (`settled`) leave less memoised for the next
+   * call's walk, which may then run out where it did not before (anything-llm's embedding engines, one
+   * method name over 400 modules).
+   */
+  walkCall(file: string, call: Node): Path[] {
+    this.reset();
+    const paths = this.walkFrom(file, call, 0, new Set());
+    if (!this.outOfSteps) return paths;
+    this.reset();
+    this.budget = 4 * MAX_STEPS;
+    try {
+      return this.walkFrom(file, call, 0, new Set());
+    } finally {
+      this.budget = MAX_STEPS;
+    }
   }
 
   /** Paths from entry points to `node`, found by climbing to its enclosing function. */
@@ -257,35 +272,31 @@ export class Walker implements WalkSteps {
       this.depthCut = true;
       return [];
     }
-    const index = this.frames.length;
+    const index = this.stackSize++;
     const outerCuts = this.cuts;
     const outerDepthCut = this.depthCut;
     this.cuts = [];
     this.depthCut = false;
     visiting.add(key);
     this.stackIndex.set(key, index);
-    this.frames.push(this.nextFrame++);
     let result: Path[];
     try {
       result = limitPaths(compute());
     } finally {
       visiting.delete(key);
       this.stackIndex.delete(key);
-      this.frames.pop();
+      this.stackSize--;
       this.dropBound(index);
     }
     // Cuts at this function or inside its walk are decided by now; those further out are not.
     const outside = this.cuts.filter((cut) => cut < index);
     const depthCut = this.depthCut;
-    if (!this.exhausted) {
+    if (!this.outOfSteps && !this.settled) {
       if (outside.length === 0 && !depthCut) this.pathMemo.set(key, result);
       else if (!outside.includes(-1)) this.keepPartial(key, result, depthCut ? depth : null, outside);
     }
     // Settled: this function's paths are whole (kept above), the ones further out will not be.
-    if (this.ruleWalks === 0 && !this.settled && result.some((p) => p.effect === 'user-waiting')) {
-      this.settled = true;
-      this.exhausted = true;
-    }
+    if (this.ruleWalks === 0 && !this.settled && result.some((p) => p.effect === 'user-waiting')) this.settled = true;
     this.cuts = outerCuts;
     for (const cut of outside) addCut(outerCuts, cut);
     this.depthCut = outerDepthCut || depthCut;
@@ -296,16 +307,15 @@ export class Walker implements WalkSteps {
     const partials = this.partialMemo.get(key);
     if (!partials) return null;
     for (const partial of partials) {
-      if (partial.depth !== null && partial.depth !== depth) continue;
-      if (partial.at >= 0 && this.frames[partial.at] !== partial.frame) continue;
-      return partial;
+      // One that lacks a function further out is dropped when that function leaves the stack (dropBound).
+      if (partial.depth === null || partial.depth === depth) return partial;
     }
     return null;
   }
 
   private keepPartial(key: Node, paths: Path[], depth: number | null, cuts: number[]): void {
     const at = cuts.length > 0 ? Math.max(...cuts) : -1;
-    const partial: PartialPaths = { paths, depth, cuts, at, frame: at >= 0 ? this.frames[at] : 0 };
+    const partial: PartialPaths = { paths, depth, cuts, at };
     const partials = this.partialMemo.get(key);
     if (partials) partials.push(partial);
     else this.partialMemo.set(key, [partial]);
@@ -642,7 +652,7 @@ export class Walker implements WalkSteps {
    */
   private callsArgumentNow(fi: SyntaxModel, file: string, call: CallNode): boolean {
     if (call.type !== T.CallExpression || call.callee.type !== T.Identifier) return false;
-    const defined = this.graph.definitionOf(fi, file, call.callee);
+    const defined = this.graph.definitionOf(fi, call.callee);
     if (!defined) return false;
     const { model, fn } = defined;
     const params = new Set<Node>();
@@ -800,9 +810,8 @@ interface PartialPaths {
   depth: number | null;
   /** The stack positions further out that cycles were cut at. */
   cuts: number[];
-  /** The deepest of those (the largest position), -1 for none, and the id of the function there when it was found. */
+  /** The deepest of those (the largest position), -1 for none: it is kept until the function there leaves the stack. */
   at: number;
-  frame: number;
 }
 
 function addCut(cuts: number[], cut: number): void {

@@ -81,10 +81,8 @@ function convexPaths(q: CallQuestion): Path[] | null {
  */
 function convexKind(q: RuleContext, fi: SyntaxModel, id: TSESTree.Identifier): string | null {
   if (KINDS.has(id.name)) return fromConvexServer(fi, id) ? id.name : null;
-  const b = fi.resolve(id);
-  const target = b?.import ? q.project.module(fi.file, b.import.source) : undefined;
-  const found = b?.import ? (target ? q.project.exportOf(target, b.import.imported) : null) : b ? { kind: 'binding' as const, model: fi, binding: b } : null;
-  if (found?.kind !== 'binding') return null;
+  const found = q.project.declarationOf(fi, fi.resolve(id));
+  if (!found) return null;
   const init = found.binding?.declarator?.init;
   if (init?.type !== T.CallExpression || init.callee.type !== T.Identifier || !CUSTOM_FUNCTIONS.has(init.callee.name)) return null;
   const made = found.model.resolve(init.callee);
