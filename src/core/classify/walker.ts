@@ -618,6 +618,8 @@ export class Walker implements WalkSteps {
    * it is taken as a handler (user-waiting).
    */
   private unknownCallPaths(fi: SyntaxModel, file: string, call: CallNode, eventKey: string | undefined, depth: number, visiting: Set<Node>): Path[] {
+    const handedOn = this.handedOnPaths(fi, call, depth, visiting);
+    if (handedOn) return handedOn;
     const callee = calleeName(call);
     const paths = this.walkFrom(file, call, depth + 1, visiting);
     if (callee === 'setInterval') return paths.map((p) => ({ ...p, repeats: `\`setInterval(…)\` at ${file}:${call.loc.start.line}` }));
@@ -643,6 +645,65 @@ export class Walker implements WalkSteps {
       // dataset (`client.experiment.run(task, { datasetSlug })`): not known to run once.
       return { ...p, repeats: p.repeats ?? `${label} at ${where}` };
     });
+  }
+
+  /**
+   * A function of the workspace that hands on the function it is given to a call of its own that
+   * Batchwise knows as an entry: `withErrors(fn)` whose body is `return httpAction(async (ctx, req) => fn(ctx, req))`,
+   * `every(spec, job)` whose body is `cron.schedule(spec, () => job())`, `startWorker(name, fn)` whose
+   * body is `new Worker(name, fn)`. The function runs where that entry runs it, whoever calls the
+   * wrapper. Null unless every use of the parameter is such a hand-on, each to a call a rule knows: a
+   * wrapper that also calls it, returns it, or hands it to code Batchwise does not know leaves the
+   * function to the caller's side (unknownCallPaths), since the walk out of the wrapper would reach every
+   * caller of the wrapper, not this one.
+   */
+  private handedOnPaths(fi: SyntaxModel, call: CallNode, depth: number, visiting: Set<Node>): Path[] | null {
+    if (call.type !== T.CallExpression || call.callee.type !== T.Identifier) return null;
+    const defined = this.graph.definitionOf(fi, call.callee);
+    if (!defined) return null;
+    const { model, fn } = defined;
+    const handed: Binding[] = [];
+    call.arguments.forEach((arg, i) => {
+      const param = fn.params[i];
+      const b = param?.type === T.Identifier && (isFunctionLike(arg) || arg.type === T.Identifier) ? model.bindingOf(param) : undefined;
+      if (b) handed.push(b);
+    });
+    if (handed.length === 0) return null;
+    /** Each use of the parameter: the call in the wrapper's own body that takes it, or takes the function (or the options holding it) that calls it. */
+    const receivers: { call: CallNode; prop: TSESTree.Property | null }[] = [];
+    const ownCall = (n: Node | undefined): n is CallNode => !!n && (n.type === T.CallExpression || n.type === T.NewExpression) && model.functionOf(n) === fn;
+    for (const b of handed) {
+      for (const ref of model.referencesOf(b)) {
+        const parent = model.parents.get(ref);
+        if (ownCall(parent) && parent.arguments.includes(ref as never)) {
+          receivers.push({ call: parent, prop: null });
+          continue;
+        }
+        // `fn(…)` inside a function that is itself an argument of a call in the wrapper, or a value in an options object handed to one.
+        const inner = parent?.type === T.CallExpression && parent.callee === ref ? model.functionOf(parent) : null;
+        if (!inner || inner === fn) return null;
+        const held = model.outermost(inner);
+        const holder = model.parents.get(held);
+        if (ownCall(holder) && holder.arguments.includes(held as never)) receivers.push({ call: holder, prop: null });
+        else if (holder?.type === T.Property && holder.value === held) {
+          const options = optionCall(model, holder);
+          if (!ownCall(options ?? undefined)) return null;
+          receivers.push({ call: options!, prop: holder });
+        } else return null;
+      }
+    }
+    if (receivers.length === 0) return null;
+    const where = `${fi.file}:${call.loc.start.line}`;
+    const found: Path[] = [];
+    for (const { call: receiver, prop } of receivers) {
+      const entry = prop
+        ? this.optionPaths(model.file, prop, depth + 1, visiting)
+        : (this.graphNodes.nodePaths(model.file, receiver, depth + 1, visiting) ?? this.callEntryPaths(model, model.file, receiver, depth + 1, visiting));
+      if (!entry) return null;
+      const step = `handed to \`${call.callee.name}\` (${where}), which hands it to \`${describeCall(receiver)}\` at ${model.file}:${receiver.loc.start.line}`;
+      for (const p of entry) found.push({ ...p, steps: [...p.steps, step] });
+    }
+    return found;
   }
 
   /**

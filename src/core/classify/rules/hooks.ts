@@ -102,5 +102,5 @@ export interface Hooks {
   /** Conventions for a function kept in an exported object (a Worker's `fetch`, SvelteKit actions). */
   memberConventions: readonly ((q: MemberQuestion) => Path | Path[] | null)[];
   /** Registrations of a handler by a call, as one file's server or bot code makes them. */
-  registrations: readonly ((call: CallNode, file: string, stringOf: StringOf) => EntryMatch | null)[];
+  registrations: readonly ((call: CallNode, file: string, stringOf: StringOf, fi?: SyntaxModel) => EntryMatch | null)[];
 }

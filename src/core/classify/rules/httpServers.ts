@@ -420,7 +420,7 @@ function registeredHandler(fi: SyntaxModel, file: string, hooks: Hooks): ServerS
     if (node.type !== T.CallExpression || !node.arguments.some((a) => isFunctionLike(a) || a.type === T.Identifier || a.type === T.MemberExpression)) return;
     if (fileStreamEvent(fi, file, node)) return;
     for (const match of hooks.registrations) {
-      const e = match(node, file, NO_STRINGS);
+      const e = match(node, file, NO_STRINGS, fi);
       if (!e) continue;
       if (e.rule.effect === 'user-waiting') found = { what: LONG_RUNNING_SERVER.messages.registers(e.message), line: node.loc.start.line };
       break;

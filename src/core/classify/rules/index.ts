@@ -80,7 +80,7 @@ export const HOOKS: Hooks = {
 function registrationEntry(q: CallQuestion): Path[] | null {
   const stringOf = q.stringOf(q.file);
   for (const match of HOOKS.registrations) {
-    const found = match(q.call, q.file, stringOf);
+    const found = match(q.call, q.file, stringOf, q.fi);
     if (found) return [toPath(found, q.file)];
   }
   return null;

@@ -5,12 +5,12 @@
 import { AST_NODE_TYPES as T, TSESTree } from '../../parse/parse';
 import { textTest, type ProjectIndex } from '../../project';
 import { enclosingFunctionName } from '../../detect/detect';
-import { propertyName } from '../../syntax/nodes';
+import { isFunctionLike, propertyName } from '../../syntax/nodes';
 import { visit } from '../../parse/walk';
 import type { SyntaxModel } from '../../syntax/model';
 import { openPath, Path, Span, toPath } from '../path';
 import type { CallQuestion, FunctionQuestion, OptionQuestion, RuleContext } from './hooks';
-import { calleeName, escapeRegExp, literal, looksLikeCronSpec, objectProps } from './read';
+import { calleeName, describeRef, escapeRegExp, literal, looksLikeCronSpec, objectProps } from './read';
 import { defineRule, entry } from './rule';
 import { CRON_SCHEDULE } from './schedules';
 import { lineNumberAt } from '../../parse/lineNumbers';
@@ -36,6 +36,7 @@ export const QUEUE_WORKER = defineRule({
     sqs: (key: string, where: string) => `SQS consumer (${key}) at ${where}; the producers of an SQS queue are not traced, so who waits is unclear`,
     nothingStarts: (kind: string, id: string, where: string) => `${kind} '${id}' at ${where}; nothing in the workspace starts it`,
     noProducer: (queue: string, where: string) => `queue worker for '${queue}' at ${where}; no producer found in the workspace`,
+    unreadName: (name: string, where: string) => `queue worker at ${where} for the queue named by \`${name}\`, which Batchwise cannot read, so it cannot find who enqueues its jobs`,
     nestEvent: (decorator: string, where: string) => `NestJS @${decorator}() handler at ${where}; who emits the event and whether they wait is not traced`,
     firebase: (trigger: string, where: string) => `Firebase event trigger (${trigger}) at ${where}: whoever causes the event (a person's write, a bulk import) is not traced, so who waits is unclear`,
     lambda: (what: string) => `${what}; who sends those events is not traced, so who waits is unclear`,
@@ -217,7 +218,9 @@ export function jobOption(q: OptionQuestion): Path[] | null {
 /** BullMQ `new Worker(name, processor)` or Bull `queue.process(fn)` on a `new Queue('name')`: a worker, judged by who enqueues. */
 export function queueWorker(q: CallQuestion): Path[] | null {
   const queue = queueWorkerName(q) ?? bullProcessorQueue(q);
-  return queue === null ? null : producerPaths(q, queue);
+  if (queue !== null) return producerPaths(q, queue);
+  const unread = unreadQueueName(q);
+  return unread ? [openPath(QUEUE_WORKER, QUEUE_WORKER.messages.unreadName(unread, `${q.file}:${q.call.loc.start.line}`), q.file, q.call.loc.start.line)] : null;
 }
 
 function queueWorkerName(q: CallQuestion): string | null {
@@ -225,6 +228,19 @@ function queueWorkerName(q: CallQuestion): string | null {
   if (call.type !== T.NewExpression || call.callee.type !== T.Identifier || call.callee.name !== 'Worker') return null;
   const first = call.arguments[0];
   return first ? q.stringOf(q.file)(first) : null;
+}
+
+/**
+ * A BullMQ worker whose queue name Batchwise cannot read (`new Worker(name, processor)` in a helper that
+ * takes the name): its producers cannot be found, so who waits is open. The name's expression, or
+ * null when the call is no such worker (worker_threads' `new Worker(file, options)` takes no function).
+ */
+function unreadQueueName(q: CallQuestion): string | null {
+  const { call } = q;
+  if (call.type !== T.NewExpression || call.callee.type !== T.Identifier || call.callee.name !== 'Worker' || call.arguments.length < 2) return null;
+  const [first, processor] = call.arguments;
+  if (!isFunctionLike(processor) && processor.type !== T.Identifier) return null;
+  return describeRef(first);
 }
 
 function bullProcessorQueue(q: CallQuestion): string | null {

@@ -3,6 +3,7 @@
 import { parse as parseYaml } from 'yaml';
 import { AST_NODE_TYPES as T } from '../../parse/parse';
 import type { ProjectIndex } from '../../project';
+import type { SyntaxModel } from '../../syntax/model';
 import { propertyName } from '../../syntax/nodes';
 import type { Classification } from '../../model';
 import { Path, toPath } from '../path';
@@ -49,8 +50,12 @@ export const SCHEDULED_WORKFLOW = defineRule({
 
 export const RULES = [CRON_SCHEDULE, SCHEDULED_WORKFLOW] as const;
 
-/** `new CronJob(spec, fn)`, croner's `new Cron(spec, fn)`, `scheduleJob(spec, fn)`, `cron.schedule('0 * * * *', fn)`. */
-export function cronRegistration(call: CallNode, file: string, stringOf: StringOf = NO_STRINGS): EntryMatch | null {
+/**
+ * `new CronJob(spec, fn)`, croner's `new Cron(spec, fn)`, `scheduleJob(spec, fn)`, `cron.schedule('0 * * * *', fn)`;
+ * node-cron's `schedule` also with a spec Batchwise cannot read (a helper's parameter), when the
+ * receiver is node-cron's import.
+ */
+export function cronRegistration(call: CallNode, file: string, stringOf: StringOf = NO_STRINGS, fi?: SyntaxModel): EntryMatch | null {
   const where = `${file}:${call.loc.start.line}`;
   // croner: `new Cron(spec, [options,] fn)` or `Cron(spec, fn)`; a date string instead of a spec runs once, which is no schedule.
   if (call.callee.type === T.Identifier && call.callee.name === 'Cron') {
@@ -66,6 +71,8 @@ export function cronRegistration(call: CallNode, file: string, stringOf: StringO
   if (call.callee.type !== T.MemberExpression) return null;
   const method = propertyName(call.callee.property, call.callee.computed);
   const first = stringArg(call.arguments[0], stringOf);
+  const nodeCron = () => call.callee.type === T.MemberExpression && call.callee.object.type === T.Identifier && fi?.resolve(call.callee.object)?.import?.source === 'node-cron';
+  if (method === 'schedule' && first === null && nodeCron()) return entry(CRON_SCHEDULE, CRON_SCHEDULE.messages.cronJob(null, 'node-cron `schedule`', where), call);
   if (method === 'scheduleJob' || (method === 'schedule' && first !== null && looksLikeCronSpec(first))) {
     return entry(CRON_SCHEDULE, CRON_SCHEDULE.messages.schedule(first, where), call, { schedule: first ?? undefined });
   }
