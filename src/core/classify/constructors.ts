@@ -25,6 +25,8 @@ export function constructedClass(fi: SyntaxModel, fn: FunctionLike): ClassNode |
 export class ConstructorWalk {
   /** Stand-in keys for a class's instantiations, memoised apart from the class node's own paths. */
   private readonly keys = new WeakMap<Node, Node>();
+  /** The same for where its instances are run. */
+  private readonly instanceKeys = new WeakMap<Node, Node>();
 
   constructor(private readonly walk: WalkSteps) {}
 
@@ -40,7 +42,18 @@ export class ConstructorWalk {
     return this.walk.guarded(key, depth, visiting, () => this.uncached(file, cls, depth + 1, visiting));
   }
 
-  private uncached(file: string, cls: ClassNode, depth: number, visiting: Set<Node>): Path[] {
+  /**
+   * Paths to where the instances of `cls` (or of a subclass) are run, for a method a framework calls on
+   * an instance (LangChain's `_generate` when `model.invoke(…)` runs): each `new C(…)` is followed as a
+   * value by `held`.
+   */
+  instancePaths(file: string, cls: ClassNode, depth: number, visiting: Set<Node>, held: (file: string, made: Node) => Path[]): Path[] {
+    let key = this.instanceKeys.get(cls);
+    if (!key) this.instanceKeys.set(cls, (key = Object.create(cls) as Node));
+    return this.walk.guarded(key, depth, visiting, () => this.uncached(file, cls, depth + 1, visiting, held));
+  }
+
+  private uncached(file: string, cls: ClassNode, depth: number, visiting: Set<Node>, held?: (file: string, made: Node) => Path[]): Path[] {
     const over = this.walk.overBudget(file, cls);
     if (over) return over;
     if (isTestFile(file)) return [excludedPath(file)];
@@ -61,14 +74,14 @@ export class ConstructorWalk {
     }
     if (fi.parents.get(cls)?.type === T.ExportDefaultDeclaration) pushAll(refs, this.walk.graph.importedRefs(file, 'default', []));
     const paths: Path[] = [];
-    for (const ref of refs) pushAll(paths, this.refPaths(ref, depth, visiting));
+    for (const ref of refs) pushAll(paths, this.refPaths(ref, depth, visiting, held));
     if (paths.length > 0) return paths;
     const label = `\`${name ?? 'this class'}\``;
     return [openPath(NO_ENTRY_POINT, NO_ENTRY_POINT.messages.neverConstructed(label, file), file, cls.loc.start.line)];
   }
 
   /** What one reference to the class does with it: instantiates it, extends it, or hands it on. */
-  private refPaths(ref: Ref, depth: number, visiting: Set<Node>): Path[] {
+  private refPaths(ref: Ref, depth: number, visiting: Set<Node>, held?: (file: string, made: Node) => Path[]): Path[] {
     if ('unfollowed' in ref) return [unfollowedPath(ref.file, ref.node.loc.start.line, ref.unfollowed)];
     if ('entry' in ref) return [ref.entry];
     const fi = this.walk.project.get(ref.file);
@@ -77,8 +90,10 @@ export class ConstructorWalk {
     if ('alias' in ref) return [unfollowedPath(ref.file, ref.node.loc.start.line, UNFOLLOWED_REFERENCE.messages.value(where))];
     const self = fi.outermost(ref.node);
     const parent = fi.parents.get(self);
-    if (parent?.type === T.NewExpression && parent.callee === self) return this.walk.walkFrom(ref.file, parent, depth, visiting);
-    if ((parent?.type === T.ClassDeclaration || parent?.type === T.ClassExpression) && parent.superClass === self) return this.subclassPaths(ref.file, parent, depth, visiting);
+    if (parent?.type === T.NewExpression && parent.callee === self) return held ? held(ref.file, parent) : this.walk.walkFrom(ref.file, parent, depth, visiting);
+    if ((parent?.type === T.ClassDeclaration || parent?.type === T.ClassExpression) && parent.superClass === self) {
+      return held ? this.instancePaths(ref.file, parent, depth, visiting, held) : this.subclassPaths(ref.file, parent, depth, visiting);
+    }
     const use = classifyUse(fi, ref.file, ref.node);
     return use ? [unfollowedPath(ref.file, self.loc.start.line, UNFOLLOWED_REFERENCE.messages.value(where))] : [];
   }

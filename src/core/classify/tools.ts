@@ -17,6 +17,34 @@ const TOOL_MAKERS: readonly { source: RegExp; names: ReadonlySet<string> }[] = [
 /** Methods that run an agent (and so the tools it was made with): Mastra and VoltAgent `generate`/`stream`, AI SDK agents, a LangGraph graph's `invoke`, `streamEvents`, `batch`. */
 export const AGENT_RUNS = new Set(['generate', 'stream', 'generateText', 'streamText', 'generateObject', 'streamObject', 'generateVNext', 'streamVNext', 'generateLegacy', 'streamLegacy', 'run', 'invoke', 'respond', 'network', 'streamEvents', 'batch']);
 
+/**
+ * Methods of a LangChain model instance that run it (and so its class's `_generate`, `_call`,
+ * `_streamResponseChunks`, `embedDocuments`…): the Runnable's, the legacy `call`/`predict`, an
+ * embeddings model's two.
+ */
+export const MODEL_RUNS = new Set(['invoke', 'stream', 'batch', 'streamEvents', 'streamLog', 'generate', 'call', 'predict', 'predictMessages', 'embedQuery', 'embedDocuments']);
+
+/** Methods LangChain's base classes call from those runs, which a model class of the workspace overrides. */
+const LANGCHAIN_HOOKS = new Set(['_generate', '_streamResponseChunks', '_call', '_streamIterator', 'embedDocuments', 'embedQuery']);
+
+/**
+ * The class a function is a LangChain hook of: `_generate` (or `_call`, `_streamResponseChunks`,
+ * `embedDocuments`…) of a class that extends a class imported from a LangChain package
+ * (`class MyChat extends BaseChatModel`, `extends Embeddings`, `extends ChatOpenAI`). LangChain calls
+ * it when an instance is run (`model.invoke(…)`), never by its name in the workspace. Null otherwise.
+ */
+export function langchainHookClass(fi: SyntaxModel, fn: Node): TSESTree.ClassDeclaration | TSESTree.ClassExpression | null {
+  const method = fi.parents.get(fn);
+  if (method?.type !== T.MethodDefinition || method.value !== fn || method.static || method.kind !== 'method') return null;
+  const name = propertyName(method.key, method.computed);
+  if (!name || !LANGCHAIN_HOOKS.has(name)) return null;
+  const cls = fi.parents.get(fi.parents.get(method)!);
+  if (cls?.type !== T.ClassDeclaration && cls?.type !== T.ClassExpression) return null;
+  const base = cls.superClass;
+  const source = base?.type === T.Identifier ? fi.resolve(base)?.import?.source : undefined;
+  return source && /^(@langchain\/|langchain(\/|$))/.test(source) ? cls : null;
+}
+
 /** Option keys under which a call is given tools, and under which an agent is given the agents it may hand work to. */
 export const TOOLS_KEY = 'tools';
 export const AGENTS_KEY = 'agents';

@@ -9,7 +9,7 @@ import { visit, type Node } from '../parse/walk';
 import type { CallGraph, Ref } from './graph';
 import { classifyUse, commonJsExportName, exportNamesOf, optionCall, type Use } from './uses';
 import { isValueReference } from './references';
-import { AGENT_RUNS, AGENTS_KEY, isAgentMaker, TOOLS_KEY } from './tools';
+import { AGENT_RUNS, AGENTS_KEY, isAgentMaker, MODEL_RUNS, TOOLS_KEY } from './tools';
 import { agentChannels } from './rules/bots';
 import { perInputLoop } from './rules/data';
 import { graphMemberOf } from './rules/langgraph';
@@ -24,7 +24,11 @@ import { describeCall, describeRef } from './rules/read';
 const EACH_ELEMENT = new Set(['forEach', 'map', 'flatMap', 'filter', 'some', 'every', 'find']);
 
 /** What the tool and agent flow follows: a tool, or an agent made with tools. */
-export type Held = 'tool' | 'agent';
+/**
+ * What a held value is: a tool (run by the model call given it), an agent, or a model instance of a
+ * class of the workspace that LangChain runs (its `_generate` runs when the instance is invoked).
+ */
+export type Held = 'tool' | 'agent' | 'model';
 
 /** What these walks take of the walk they extend (the Walker). */
 export interface WalkSteps {
@@ -60,8 +64,22 @@ export class ValueWalk {
     });
   }
 
-  /** What is done with an array that holds the function, given the literal or a reference to it (see elementPaths). */
-  private heldArrayPaths(file: string, array: Node, depth: number, visiting: Set<Node>): Path[] {
+  /**
+   * Where a function kept under `keys` in objects that are elements of an array literal is called:
+   * `const attempts = [{ provider, applyFn: applyWithMorph }, …]` then `for (const { applyFn } of
+   * attempts) await applyFn(code)`, or `for (const a of attempts) a.applyFn(code)`, or the same through
+   * `attempts.forEach((a) => …)`. The array is followed as elementPaths follows one of functions.
+   */
+  keyedElementPaths(file: string, array: TSESTree.ArrayExpression, keys: readonly string[], depth: number, visiting: Set<Node>): Path[] {
+    return this.walk.guarded(this.standIn(array, `keyed:${keys.join('.')}`), depth, visiting, () => {
+      const paths = this.heldArrayPaths(file, array, depth, visiting, keys);
+      const where = `${file}:${array.loc.start.line}`;
+      return paths.length > 0 ? paths : [unfollowedPath(file, array.loc.start.line, UNFOLLOWED_REFERENCE.messages.arrayElement(where))];
+    });
+  }
+
+  /** What is done with an array that holds the function (under `keys` in its elements), given the literal or a reference to it (see elementPaths). */
+  private heldArrayPaths(file: string, array: Node, depth: number, visiting: Set<Node>, keys: readonly string[] = []): Path[] {
     const over = this.walk.overBudget(file, array);
     if (over) return over;
     const fi = this.walk.project.get(file)!;
@@ -71,7 +89,7 @@ export class ValueWalk {
     switch (parent?.type) {
       case T.SpreadElement: {
         const outer = fi.parents.get(parent);
-        if (outer?.type === T.ArrayExpression) return this.elementPaths(file, outer, depth + 1, visiting);
+        if (outer?.type === T.ArrayExpression) return keys.length > 0 ? this.keyedElementPaths(file, outer, keys, depth + 1, visiting) : this.elementPaths(file, outer, depth + 1, visiting);
         break;
       }
       case T.VariableDeclarator: {
@@ -80,17 +98,17 @@ export class ValueWalk {
         const name = parent.id.name;
         const refs = this.walk.graph.bindingRefs(fi, file, name, (b) => b.declarator === decl, []);
         for (const exportName of exportNamesOf(fi, self, name)) pushAll(refs, this.walk.graph.importedRefs(file, exportName, []));
-        return this.arrayRefPaths(refs, depth, visiting);
+        return this.arrayRefPaths(refs, depth, visiting, keys);
       }
       case T.ExportDefaultDeclaration:
-        return this.arrayRefPaths(this.walk.graph.importedRefs(file, 'default', []), depth, visiting);
+        return this.arrayRefPaths(this.walk.graph.importedRefs(file, 'default', []), depth, visiting, keys);
       case T.AssignmentExpression: {
         const exportName = commonJsExportName(fi, self);
-        if (exportName) return this.arrayRefPaths(this.walk.graph.importedRefs(file, exportName, []), depth, visiting);
+        if (exportName) return this.arrayRefPaths(this.walk.graph.importedRefs(file, exportName, []), depth, visiting, keys);
         break;
       }
       case T.ForOfStatement: {
-        const each = parent.right === self ? this.eachElementPaths(file, parent, parent.left, depth, visiting) : [];
+        const each = parent.right === self ? this.eachElementPaths(file, parent, parent.left, depth, visiting, keys) : [];
         if (each.length > 0) return each;
         break;
       }
@@ -100,10 +118,10 @@ export class ValueWalk {
         const call = fi.parents.get(member);
         const method = propertyName(parent.property, parent.computed);
         const callback = call?.type === T.CallExpression && call.callee === member ? call.arguments[0] : undefined;
-        const each = method && EACH_ELEMENT.has(method) && callback && isFunctionLike(callback) ? this.eachElementPaths(file, call!, callback.params[0], depth, visiting) : [];
+        const each = method && EACH_ELEMENT.has(method) && callback && isFunctionLike(callback) ? this.eachElementPaths(file, call!, callback.params[0], depth, visiting, keys) : [];
         if (each.length > 0) return each;
         // `handlers[i](req)`: an element read out by index stands for the function.
-        if (parent.computed) {
+        if (parent.computed && keys.length === 0) {
           const use = classifyUse(fi, file, parent);
           if (use) return this.walk.usePaths(use, depth, visiting);
         }
@@ -121,12 +139,12 @@ export class ValueWalk {
     return [unfollowedPath(file, self.loc.start.line, how)];
   }
 
-  private arrayRefPaths(refs: readonly Ref[], depth: number, visiting: Set<Node>): Path[] {
+  private arrayRefPaths(refs: readonly Ref[], depth: number, visiting: Set<Node>, keys: readonly string[]): Path[] {
     const paths: Path[] = [];
     for (const ref of refs) {
       if ('unfollowed' in ref) paths.push(unfollowedPath(ref.file, ref.node.loc.start.line, ref.unfollowed));
       else if ('alias' in ref || 'entry' in ref) paths.push(unfollowedPath(ref.file, ref.node.loc.start.line, UNFOLLOWED_REFERENCE.messages.value(`${ref.file}:${ref.node.loc.start.line}`)));
-      else pushAll(paths, this.heldArrayPaths(ref.file, ref.node, depth, visiting));
+      else pushAll(paths, this.heldArrayPaths(ref.file, ref.node, depth, visiting, keys));
     }
     return paths;
   }
@@ -136,12 +154,21 @@ export class ValueWalk {
    * `steps.forEach((step) => …)`). That loop is left out of the paths: it goes over functions, once
    * each, not over the items of a collection.
    */
-  private eachElementPaths(file: string, loop: Node, target: Node | undefined, depth: number, visiting: Set<Node>): Path[] {
+  private eachElementPaths(file: string, loop: Node, target: Node | undefined, depth: number, visiting: Set<Node>, keys: readonly string[] = []): Path[] {
     const fi = this.walk.project.get(file)!;
-    const id = target?.type === T.VariableDeclaration ? target.declarations[0]?.id : target;
+    let id = target?.type === T.VariableDeclaration ? target.declarations[0]?.id : target;
+    let path = [...keys];
+    // `for (const { applyFn } of attempts)`: the name the key is bound to.
+    if (id?.type === T.ObjectPattern && path.length > 0) {
+      const prop = id.properties.find((p): p is TSESTree.Property => p.type === T.Property && propertyName(p.key, p.computed) === path[0]);
+      const value = prop?.value.type === T.AssignmentPattern ? prop.value.left : prop?.value;
+      id = value;
+      path = path.slice(1);
+    }
     if (id?.type !== T.Identifier) return [];
+    const bound = id;
     const paths: Path[] = [];
-    for (const ref of this.walk.graph.bindingRefs(fi, file, id.name, (b) => b.id === id, [])) {
+    for (const ref of this.walk.graph.bindingRefs(fi, file, bound.name, (b) => b.id === bound, path)) {
       const use = 'unfollowed' in ref || 'alias' in ref || 'entry' in ref ? null : classifyUse(fi, file, ref.node);
       if (use) pushAll(paths, this.walk.usePaths(use, depth, visiting));
     }
@@ -151,11 +178,15 @@ export class ValueWalk {
 
   /** A stand-in key for a value the tool and agent flow follows, memoised apart from the same node's paths as a function. */
   private heldKey(node: Node, kind: Held, bag: number): Node {
-    let byKind = this.heldKeys.get(node);
-    if (!byKind) this.heldKeys.set(node, (byKind = new Map()));
-    const k = `${kind}:${bag}`;
-    let key = byKind.get(k);
-    if (!key) byKind.set(k, (key = Object.create(node) as Node));
+    return this.standIn(node, `${kind}:${bag}`);
+  }
+
+  /** A memo key standing for `node` followed as `label` says. */
+  private standIn(node: Node, label: string): Node {
+    let byLabel = this.heldKeys.get(node);
+    if (!byLabel) this.heldKeys.set(node, (byLabel = new Map()));
+    let key = byLabel.get(label);
+    if (!key) byLabel.set(label, (key = Object.create(node) as Node));
     return key;
   }
 
@@ -192,7 +223,7 @@ export class ValueWalk {
         const call = optionCall(fi, parent);
         if (call && ((kind === 'tool' && key === TOOLS_KEY) || (kind === 'agent' && key === AGENTS_KEY))) return this.givenPaths(file, call, kind, depth, visiting);
         // An agent handed to a call (`createAgentUIStreamResponse({ agent })`) may be run by it, or kept.
-        if (call) return kind === 'agent' ? this.handedAgentPaths(file, call, depth, visiting) : unfollowed(UNFOLLOWED_REFERENCE.messages.handedUnder(describeCall(call), key ?? '[…]', where));
+        if (call) return kind !== 'tool' ? this.handedAgentPaths(file, call, depth, visiting) : unfollowed(UNFOLLOWED_REFERENCE.messages.handedUnder(describeCall(call), key ?? '[…]', where));
         const obj = fi.parents.get(parent);
         return obj?.type === T.ObjectExpression ? next(obj, bag + 1) : [];
       }
@@ -219,7 +250,7 @@ export class ValueWalk {
         if (bag > 0) return next(parent, bag - 1);
         const method = propertyName(parent.property, parent.computed);
         const called = outer?.type === T.CallExpression && outer.callee === fi.outermost(parent);
-        const runs = kind === 'agent' ? method !== null && AGENT_RUNS.has(method) : method === 'execute';
+        const runs = kind === 'tool' ? method === 'execute' : method !== null && (kind === 'agent' ? AGENT_RUNS : MODEL_RUNS).has(method);
         if (!called || !runs) return [];
         const step = CALL_CHAIN.messages.ranAt(describeCall(outer), `${file}:${outer.loc.start.line}`);
         // `graph.batch(inputs)` runs it once per input.
@@ -277,7 +308,7 @@ export class ValueWalk {
       case T.CallExpression:
       case T.NewExpression:
         if (parent.callee === self) return [];
-        return kind === 'agent' ? this.handedAgentPaths(file, parent, depth, visiting) : unfollowed(UNFOLLOWED_REFERENCE.messages.handedTo(describeCall(parent), where));
+        return kind !== 'tool' ? this.handedAgentPaths(file, parent, depth, visiting) : unfollowed(UNFOLLOWED_REFERENCE.messages.handedTo(describeCall(parent), where));
       default:
         return unfollowed(UNFOLLOWED_REFERENCE.messages.value(where));
     }

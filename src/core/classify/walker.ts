@@ -13,7 +13,7 @@ import { bindingTarget, classifyUse, commonJsExportName, exportNamesOf, isExport
 import { returningFunction, ValueWalk, type WalkSteps } from './values';
 import { constructedClass, ConstructorWalk } from './constructors';
 import { GraphNodeWalk } from './graphNodes';
-import { toolOf } from './tools';
+import { langchainHookClass, toolOf } from './tools';
 import { matchDiscordModule } from './rules/bots';
 import { limitPaths, Loop, MAX_PATHS, openPath, Path, pushAll, Span, toPath } from './path';
 import { UI_COMPONENT } from './rules/apps';
@@ -369,6 +369,9 @@ export class Walker implements WalkSteps {
     // Not exclusive: a processor kept in a registry may also be called by name.
     const traced: Path[] = [];
     for (const ask of this.hooks.functionPaths) pushAll(traced, ask(q) ?? []);
+    // LangChain runs a model class's `_generate` when an instance of it is run (`model.invoke(…)`).
+    const model = langchainHookClass(fi, fn);
+    if (model) pushAll(traced, this.constructors.instancePaths(file, model, depth, visiting, (f, made) => this.values.heldPaths(f, made, 'model', 0, depth, visiting)));
 
     // A constructor runs where its class, or a subclass, is instantiated.
     const cls = constructedClass(fi, fn);
@@ -811,6 +814,8 @@ export class Walker implements WalkSteps {
         if ((holder?.type === T.CallExpression || holder?.type === T.NewExpression) && holder.arguments.includes(obj as never)) {
           return this.argumentPaths(file, holder, depth, visiting);
         }
+        // `[{ provider, applyFn: applyWithMorph }, …]`, looped over and `applyFn(…)` called.
+        if (strict && holder?.type === T.ArrayExpression && holder.elements.includes(obj as never)) return this.values.keyedElementPaths(file, holder, keys, depth, visiting);
         return escaped(prop, UNFOLLOWED_REFERENCE.messages.inObject(`${file}:${obj.loc.start.line}`));
       }
     });
