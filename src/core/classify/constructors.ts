@@ -77,7 +77,8 @@ export class ConstructorWalk {
     for (const ref of refs) pushAll(paths, this.refPaths(ref, depth, visiting, held));
     if (paths.length > 0) return paths;
     const label = `\`${name ?? 'this class'}\``;
-    return [openPath(NO_ENTRY_POINT, NO_ENTRY_POINT.messages.neverConstructed(label, file), file, cls.loc.start.line)];
+    const message = held && refs.length > 0 ? NO_ENTRY_POINT.messages.instancesNotRun(label, file) : NO_ENTRY_POINT.messages.neverConstructed(label, file);
+    return [openPath(NO_ENTRY_POINT, message, file, cls.loc.start.line)];
   }
 
   /** What one reference to the class does with it: instantiates it, extends it, or hands it on. */

@@ -26,23 +26,104 @@ export const MODEL_RUNS = new Set(['invoke', 'stream', 'batch', 'streamEvents', 
 
 /** Methods LangChain's base classes call from those runs, which a model class of the workspace overrides. */
 const LANGCHAIN_HOOKS = new Set(['_generate', '_streamResponseChunks', '_call', '_streamIterator', 'embedDocuments', 'embedQuery']);
+/** Methods a Mastra agent calls on the processors it is given (`inputProcessors`, `outputProcessors`) as it runs. */
+const MASTRA_PROCESSOR_HOOKS = new Set(['processInput', 'processInputStep', 'processOutputResult', 'processOutputStream', 'processOutputStep']);
 
 /**
- * The class a function is a LangChain hook of: `_generate` (or `_call`, `_streamResponseChunks`,
- * `embedDocuments`…) of a class that extends a class imported from a LangChain package
- * (`class MyChat extends BaseChatModel`, `extends Embeddings`, `extends ChatOpenAI`). LangChain calls
- * it when an instance is run (`model.invoke(…)`), never by its name in the workspace. Null otherwise.
+ * The class a function is a framework's hook of, which the framework calls on an instance, never the
+ * workspace by its name: `_generate` (or `_call`, `_streamResponseChunks`, `embedDocuments`…) of a class
+ * that extends one imported from a LangChain package (`class MyChat extends BaseChatModel`, `extends
+ * Embeddings`), run when an instance is (`model.invoke(…)`); `processInput`/`processOutputResult`… of a
+ * class that implements Mastra's `Processor`, run by the agent given an instance. Null otherwise.
  */
-export function langchainHookClass(fi: SyntaxModel, fn: Node): TSESTree.ClassDeclaration | TSESTree.ClassExpression | null {
+export function frameworkHookClass(fi: SyntaxModel, fn: Node): TSESTree.ClassDeclaration | TSESTree.ClassExpression | null {
   const method = fi.parents.get(fn);
   if (method?.type !== T.MethodDefinition || method.value !== fn || method.static || method.kind !== 'method') return null;
   const name = propertyName(method.key, method.computed);
-  if (!name || !LANGCHAIN_HOOKS.has(name)) return null;
+  if (!name) return null;
   const cls = fi.parents.get(fi.parents.get(method)!);
   if (cls?.type !== T.ClassDeclaration && cls?.type !== T.ClassExpression) return null;
-  const base = cls.superClass;
-  const source = base?.type === T.Identifier ? fi.resolve(base)?.import?.source : undefined;
-  return source && /^(@langchain\/|langchain(\/|$))/.test(source) ? cls : null;
+  const sourceOf = (n: Node | null | undefined) => (n?.type === T.Identifier ? fi.resolve(n)?.import?.source : undefined);
+  if (LANGCHAIN_HOOKS.has(name)) {
+    const source = sourceOf(cls.superClass);
+    return source && /^(@langchain\/|langchain(\/|$))/.test(source) ? cls : null;
+  }
+  if (MASTRA_PROCESSOR_HOOKS.has(name)) {
+    const bases = [cls.superClass, ...(cls.implements ?? []).map((i) => i.expression)];
+    return bases.some((b) => /^@mastra\/core(\/|$)/.test(sourceOf(b) ?? '')) ? cls : null;
+  }
+  return null;
+}
+
+/** Mastra's workflow API: the methods that chain steps onto a workflow, and those that run it. */
+export const WORKFLOW_CHAIN = new Set(['then', 'parallel', 'branch', 'foreach', 'dowhile', 'dountil']);
+export const WORKFLOW_RUNS = new Set(['createRun', 'createRunAsync']);
+
+/** Whether `call` calls `name` imported from Mastra's core package (`createStep`, `createWorkflow`), or is `new Mastra(…)`. */
+export function isMastraCall(fi: SyntaxModel, call: Node, name: string): call is TSESTree.CallExpression | TSESTree.NewExpression {
+  if ((call.type !== T.CallExpression && call.type !== T.NewExpression) || call.callee.type !== T.Identifier) return false;
+  const imported = fi.resolve(call.callee)?.import;
+  return !!imported && /^@mastra\/core(\/|$)/.test(imported.source) && imported.imported === name;
+}
+
+/** The `createStep({ … execute })` call (Mastra workflows) a function is the `execute` of, or null. */
+export function mastraStepOf(fi: SyntaxModel, prop: TSESTree.Property): TSESTree.CallExpression | null {
+  if (propertyName(prop.key, prop.computed) !== 'execute') return null;
+  const obj = fi.parents.get(prop);
+  if (obj?.type !== T.ObjectExpression) return null;
+  const self = fi.outermost(obj);
+  const holder = fi.parents.get(self);
+  return holder?.type === T.CallExpression && holder.arguments[0] === self && isMastraCall(fi, holder, 'createStep') ? holder : null;
+}
+
+/**
+ * The workflow a step is added to by `call` (`createWorkflow({…}).parallel([a, b]).then(c).commit()`, or
+ * `wf.then(c)` on a `const wf = createWorkflow(…)…`): the whole chain, which stands for the workflow. Null
+ * when `call` adds no step to a Mastra workflow.
+ */
+export function workflowOfChain(fi: SyntaxModel, call: TSESTree.CallExpression | TSESTree.NewExpression): Node | null {
+  if (call.type !== T.CallExpression || call.callee.type !== T.MemberExpression || !WORKFLOW_CHAIN.has(propertyName(call.callee.property, call.callee.computed) ?? '')) return null;
+  let root: Node = call.callee.object;
+  while (root.type === T.CallExpression && root.callee.type === T.MemberExpression) root = root.callee.object;
+  if (isMastraCall(fi, root, 'createWorkflow')) {
+    let top: Node = call;
+    for (let up = fi.parents.get(top); up?.type === T.MemberExpression && up.object === top; up = fi.parents.get(top)) {
+      const outer = fi.parents.get(up);
+      if (outer?.type !== T.CallExpression || outer.callee !== up) break;
+      top = outer;
+    }
+    return top;
+  }
+  // `const wf = createWorkflow(…); wf.then(step)`: the variable's chain.
+  const init = root.type === T.Identifier ? fi.resolve(root)?.declarator?.init : undefined;
+  if (!init) return null;
+  let base: Node = init;
+  while (base.type === T.CallExpression && base.callee.type === T.MemberExpression) base = base.callee.object;
+  return isMastraCall(fi, base, 'createWorkflow') ? init : null;
+}
+
+/** The callbacks of a web stream's underlying source or sink, by the stream they are handed to. */
+const STREAM_CALLBACKS: Record<string, ReadonlySet<string>> = {
+  ReadableStream: new Set(['start', 'pull']),
+  TransformStream: new Set(['start', 'transform', 'flush']),
+  WritableStream: new Set(['start', 'write', 'close']),
+};
+
+/**
+ * The `new ReadableStream({ start(controller) { … } })` (or TransformStream, WritableStream) whose
+ * underlying source `prop` is a callback of. The constructor calls `start` at once, and `pull` runs as
+ * the stream is read, so both run where the stream is made and consumed: a route that returns it in its
+ * response runs them while the person who asked waits. Null otherwise.
+ */
+export function webStreamOf(fi: SyntaxModel, prop: TSESTree.Property): TSESTree.NewExpression | null {
+  const key = propertyName(prop.key, prop.computed);
+  const obj = fi.parents.get(prop);
+  if (!key || obj?.type !== T.ObjectExpression) return null;
+  const self = fi.outermost(obj);
+  const made = fi.parents.get(self);
+  if (made?.type !== T.NewExpression || made.arguments[0] !== self || made.callee.type !== T.Identifier) return null;
+  // The global class, not a binding of the module's own (a global resolves to no declaring identifier).
+  return STREAM_CALLBACKS[made.callee.name]?.has(key) && !fi.resolve(made.callee)?.id ? made : null;
 }
 
 /** Option keys under which a call is given tools, and under which an agent is given the agents it may hand work to. */

@@ -2,20 +2,22 @@
 // kept in an array (to the loop or call that runs each element), and a tool or an agent (to the model
 // call or the agent run that is given it). Each answers in the walk's own paths (walker.ts).
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
-import type { ProjectIndex } from '../project';
+import { textTest, type ProjectIndex } from '../project';
 import { FunctionLike, isFunctionLike, propertyName } from '../syntax/nodes';
 import type { SyntaxModel } from '../syntax/model';
 import { visit, type Node } from '../parse/walk';
 import type { CallGraph, Ref } from './graph';
 import { classifyUse, commonJsExportName, exportNamesOf, optionCall, type Use } from './uses';
 import { isValueReference } from './references';
-import { AGENT_RUNS, AGENTS_KEY, isAgentMaker, MODEL_RUNS, TOOLS_KEY } from './tools';
+import { AGENT_RUNS, AGENTS_KEY, isAgentMaker, isMastraCall, MODEL_RUNS, TOOLS_KEY, WORKFLOW_RUNS, workflowOfChain } from './tools';
 import { agentChannels } from './rules/bots';
+import { packagesAbove } from './rules/cli';
 import { perInputLoop } from './rules/data';
 import { graphMemberOf } from './rules/langgraph';
 import { type Path, pushAll, toPath } from './path';
 import { excludedPath, isTestFile } from './rules/calls';
 import type { CallNode } from './rules/hooks';
+import type { StringOf } from './rules/rule';
 import { CALL_CHAIN, unfollowedPath, UNFOLLOWED_REFERENCE } from './rules/reach';
 import { functionName } from '../detect/detect';
 import { describeCall, describeRef } from './rules/read';
@@ -26,9 +28,10 @@ const EACH_ELEMENT = new Set(['forEach', 'map', 'flatMap', 'filter', 'some', 'ev
 /** What the tool and agent flow follows: a tool, or an agent made with tools. */
 /**
  * What a held value is: a tool (run by the model call given it), an agent, or a model instance of a
- * class of the workspace that LangChain runs (its `_generate` runs when the instance is invoked).
+ * class of the workspace that LangChain runs (its `_generate` runs when the instance is invoked), a
+ * Mastra workflow step, or a Mastra workflow.
  */
-export type Held = 'tool' | 'agent' | 'model';
+export type Held = 'tool' | 'agent' | 'model' | 'step' | 'workflow';
 
 /** What these walks take of the walk they extend (the Walker). */
 export interface WalkSteps {
@@ -41,6 +44,8 @@ export interface WalkSteps {
   usePaths(use: Use, depth: number, visiting: Set<Node>): Path[];
   walkFrom(file: string, node: Node, depth: number, visiting: Set<Node>): Path[];
   argumentPaths(file: string, call: CallNode, depth: number, visiting: Set<Node>, eventKey?: string): Path[];
+  /** The string a node of `file` evaluates to, or null. */
+  stringOf(file: string): StringOf;
 }
 
 export class ValueWalk {
@@ -220,6 +225,9 @@ export class ValueWalk {
       case T.Property: {
         if (parent.value !== self) return [];
         const key = propertyName(parent.key, parent.computed);
+        // `new Mastra({ workflows: { council } })`: run where the app asks for it by that key.
+        const mastra = kind === 'workflow' && key !== null ? registeringMastra(fi, parent) : null;
+        if (mastra) return this.registeredWorkflowPaths(file, key!, mastra, depth, visiting);
         const call = optionCall(fi, parent);
         if (call && ((kind === 'tool' && key === TOOLS_KEY) || (kind === 'agent' && key === AGENTS_KEY))) return this.givenPaths(file, call, kind, depth, visiting);
         // An agent handed to a call (`createAgentUIStreamResponse({ agent })`) may be run by it, or kept.
@@ -250,7 +258,7 @@ export class ValueWalk {
         if (bag > 0) return next(parent, bag - 1);
         const method = propertyName(parent.property, parent.computed);
         const called = outer?.type === T.CallExpression && outer.callee === fi.outermost(parent);
-        const runs = kind === 'tool' ? method === 'execute' : method !== null && (kind === 'agent' ? AGENT_RUNS : MODEL_RUNS).has(method);
+        const runs = method !== null && (kind === 'tool' || kind === 'step' ? method === 'execute' : (kind === 'agent' ? AGENT_RUNS : kind === 'model' ? MODEL_RUNS : WORKFLOW_RUNS).has(method));
         if (!called || !runs) return [];
         const step = CALL_CHAIN.messages.ranAt(describeCall(outer), `${file}:${outer.loc.start.line}`);
         // `graph.batch(inputs)` runs it once per input.
@@ -306,12 +314,47 @@ export class ValueWalk {
       case T.ExportDefaultDeclaration:
         return this.heldRefPaths(this.walk.graph.importedRefs(file, 'default', []), kind, bag, depth, visiting);
       case T.CallExpression:
-      case T.NewExpression:
+      case T.NewExpression: {
         if (parent.callee === self) return [];
-        return kind !== 'tool' ? this.handedAgentPaths(file, parent, depth, visiting) : unfollowed(UNFOLLOWED_REFERENCE.messages.handedTo(describeCall(parent), where));
+        // A step (or a workflow, or a Mastra processor made a step) added to a workflow runs when the workflow does.
+        if (kind === 'model' && isMastraCall(fi, parent, 'createStep')) return this.heldPaths(file, parent, 'step', 0, depth, visiting);
+        const workflow = kind === 'step' || kind === 'workflow' ? workflowOfChain(fi, parent) : null;
+        if (workflow) {
+          const step = CALL_CHAIN.messages.stepOf(describeCall(parent), `${file}:${parent.loc.start.line}`);
+          return this.heldPaths(file, workflow, 'workflow', 0, depth, visiting).map((p) => ({ ...p, steps: [...p.steps, step] }));
+        }
+        if (kind === 'step' || kind === 'workflow' || kind === 'tool') return unfollowed(UNFOLLOWED_REFERENCE.messages.handedTo(describeCall(parent), where));
+        return this.handedAgentPaths(file, parent, depth, visiting);
+      }
       default:
         return unfollowed(UNFOLLOWED_REFERENCE.messages.value(where));
     }
+  }
+
+  /**
+   * A Mastra workflow registered under `key` (`new Mastra({ workflows: { key } })`): it runs where the app
+   * asks the Mastra instance for it (`mastra.getWorkflow('key')`, or a key Batchwise cannot read) and
+   * starts a run. With no such place, Mastra's own server is what runs it, for its clients: open.
+   */
+  private registeredWorkflowPaths(file: string, key: string, mastra: CallNode, depth: number, visiting: Set<Node>): Path[] {
+    const paths: Path[] = [];
+    for (const f of this.walk.project.filesPassing(ASKS_FOR_WORKFLOW)) {
+      const gi = this.walk.project.get(f);
+      if (!gi) continue;
+      for (const call of gi.memberCalls('getWorkflow')) {
+        const asked = call.arguments[0] ? keysAskedFor(gi, call.arguments[0]) : null;
+        if (asked !== null && !asked.has(key)) continue;
+        const step = CALL_CHAIN.messages.askedFor(key, describeCall(call), `${f}:${call.loc.start.line}`);
+        const runs = this.heldPaths(f, call, 'workflow', 0, depth, visiting);
+        // Asked for, but run where the walk finds no entry: that place is not known to be batch work.
+        if (runs.length === 0) paths.push(unfollowedPath(f, call.loc.start.line, UNFOLLOWED_REFERENCE.messages.value(`${f}:${call.loc.start.line}`)));
+        for (const p of runs) paths.push({ ...p, steps: [...p.steps, step] });
+      }
+    }
+    // A package that serves its Mastra instance (`mastra dev`, `mastra start`) runs every registered workflow for its API's clients.
+    const served = packagesAbove(this.walk.project, file).some(({ pkg }) => Object.values(pkg.scripts).some((command) => MASTRA_SERVER.test(command)));
+    if (served) paths.push(unfollowedPath(file, mastra.loc.start.line, UNFOLLOWED_REFERENCE.messages.mastraWorkflow(key, `${file}:${mastra.loc.start.line}`)));
+    return paths;
   }
 
   /**
@@ -390,4 +433,41 @@ export function returningFunction(fi: SyntaxModel, fn: Node): FunctionLike | nul
   let cur = fi.parents.get(parent);
   while (cur && !isFunctionLike(cur)) cur = fi.parents.get(cur);
   return cur ?? null;
+}
+
+/**
+ * The keys an argument may be: a string literal, a constant holding one, either branch of a conditional
+ * (`deliberate ? 'a' : 'b'`). Null when it may be any (a parameter, a request's field).
+ */
+function keysAskedFor(fi: SyntaxModel, node: Node, seen = 0): Set<string> | null {
+  if (seen > 8) return null;
+  if (node.type === T.Literal) return typeof node.value === 'string' ? new Set([node.value]) : null;
+  if (node.type === T.TemplateLiteral && node.expressions.length === 0) return new Set([node.quasis[0].value.cooked ?? '']);
+  if (node.type === T.ConditionalExpression) {
+    const a = keysAskedFor(fi, node.consequent, seen + 1);
+    const b = keysAskedFor(fi, node.alternate, seen + 1);
+    return a && b ? new Set([...a, ...b]) : null;
+  }
+  if (node.type === T.Identifier) {
+    const b = fi.resolve(node);
+    const decl = b?.declarator;
+    const kind = decl ? fi.parents.get(decl) : undefined;
+    return decl?.init && kind?.type === T.VariableDeclaration && kind.kind === 'const' && decl.id === b?.id ? keysAskedFor(fi, decl.init, seen + 1) : null;
+  }
+  return null;
+}
+
+/** A script that runs Mastra's own server. */
+const MASTRA_SERVER = /\bmastra\s+(dev|start)\b/;
+
+/** Files that ask a Mastra instance for a workflow by its key. */
+const ASKS_FOR_WORKFLOW = textTest((text) => text.includes('getWorkflow'));
+
+/** The `new Mastra({ workflows: { … } })` whose workflows object holds `prop`, or null. */
+function registeringMastra(fi: SyntaxModel, prop: TSESTree.Property): CallNode | null {
+  const obj = fi.parents.get(prop);
+  const holder = obj?.type === T.ObjectExpression ? fi.parents.get(fi.outermost(obj)) : undefined;
+  if (holder?.type !== T.Property || propertyName(holder.key, holder.computed) !== 'workflows') return null;
+  const call = optionCall(fi, holder);
+  return call && isMastraCall(fi, call, 'Mastra') ? call : null;
 }

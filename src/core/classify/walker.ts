@@ -13,7 +13,7 @@ import { bindingTarget, classifyUse, commonJsExportName, exportNamesOf, isExport
 import { returningFunction, ValueWalk, type WalkSteps } from './values';
 import { constructedClass, ConstructorWalk } from './constructors';
 import { GraphNodeWalk } from './graphNodes';
-import { langchainHookClass, toolOf } from './tools';
+import { frameworkHookClass, mastraStepOf, toolOf, webStreamOf } from './tools';
 import { matchDiscordModule } from './rules/bots';
 import { limitPaths, Loop, MAX_PATHS, openPath, Path, pushAll, Span, toPath } from './path';
 import { UI_COMPONENT } from './rules/apps';
@@ -212,7 +212,7 @@ export class Walker implements WalkSteps {
     }
   }
 
-  private stringOf(file: string): StringOf {
+  stringOf(file: string): StringOf {
     return (node) => {
       const v = this.resolver.evaluate(file, node);
       return v?.kind === 'string' ? v.value : null;
@@ -359,6 +359,12 @@ export class Walker implements WalkSteps {
     // A tool's `execute` runs inside the model call (or the agent's run) that is given the tool.
     const tool = parent?.type === T.Property && parent.value === self ? toolOf(fi, parent) : null;
     if (tool) return withStep(this.values.heldPaths(file, tool, 'tool', 0, depth, visiting));
+    // A Mastra workflow step's `execute` runs when the workflow it is added to runs.
+    const mastraStep = parent?.type === T.Property && parent.value === self ? mastraStepOf(fi, parent) : null;
+    if (mastraStep) return withStep(this.values.heldPaths(file, mastraStep, 'step', 0, depth, visiting));
+    // `new ReadableStream({ async start(controller) { … } })`: run where the stream is made.
+    const stream = parent?.type === T.Property && parent.value === self ? webStreamOf(fi, parent) : null;
+    if (stream) return withStep(this.walkFrom(file, stream, depth + 1, visiting));
     // A handler inside an options object: Trigger.dev `task({ id, run })`, Fastify `route({ handler })` ...
     const option = parent?.type === T.Property && parent.value === self ? this.optionPaths(file, parent, depth, visiting) : null;
     if (option) return withStep(option);
@@ -369,8 +375,9 @@ export class Walker implements WalkSteps {
     // Not exclusive: a processor kept in a registry may also be called by name.
     const traced: Path[] = [];
     for (const ask of this.hooks.functionPaths) pushAll(traced, ask(q) ?? []);
-    // LangChain runs a model class's `_generate` when an instance of it is run (`model.invoke(…)`).
-    const model = langchainHookClass(fi, fn);
+    // LangChain runs a model class's `_generate` when an instance of it is run (`model.invoke(…)`), a
+    // Mastra agent its processors' `processInput` when it runs.
+    const model = frameworkHookClass(fi, fn);
     if (model) pushAll(traced, this.constructors.instancePaths(file, model, depth, visiting, (f, made) => this.values.heldPaths(f, made, 'model', 0, depth, visiting)));
 
     // A constructor runs where its class, or a subclass, is instantiated.

@@ -6,9 +6,10 @@ import assert from 'node:assert/strict';
 import { Analyzer } from '../../../src/core/analyze';
 import { DEFAULT_OPTIONS } from '../../../src/core/model';
 
-function analyse(texts: Record<string, string>): { verdict: string; rules: string[]; text: string } {
+/** The one finding of an analysis of `texts` (in `file`, when given). */
+function analyse(texts: Record<string, string>, file?: string): { verdict: string; rules: string[]; text: string } {
   const analyzer = new Analyzer({ files: Object.keys(texts).sort(), read: (p) => texts[p] }, DEFAULT_OPTIONS, {});
-  const findings = analyzer.run().findings;
+  const findings = analyzer.run().findings.filter((f) => !file || f.site.file === file);
   assert.equal(findings.length, 1, `one finding, not ${findings.length}`);
   const { classification } = findings[0];
   return { verdict: classification.verdict, rules: classification.evidence.map((e) => e.rule), text: classification.evidence.map((e) => e.message).join('\n') };
@@ -70,4 +71,44 @@ test('a method of the same name on a class that extends no LangChain class is no
     'scripts/run.ts': `import { MyChat } from '../src/model';\nconst chat = new MyChat({});\nfor (const q of ['a', 'b']) await chat.invoke(q);\n`,
   });
   assert.ok(!f.text.includes('run by `chat.invoke'), f.text);
+});
+
+const STEP =
+  `import { createStep, createWorkflow } from '@mastra/core/workflows';\nimport { openai } from '@ai-sdk/openai';\nimport { generateText } from 'ai';\n` +
+  `const tag = createStep({ id: 'tag', execute: async ({ inputData }: any) => {\n  const { text } = await generateText({ model: openai('gpt-4o-mini'), prompt: inputData.text });\n  return { text };\n} });\n` +
+  `export const tagWorkflow = createWorkflow({ id: 'tag' }).then(tag).commit();\n`;
+
+test("a Mastra workflow registered with a package that serves Mastra (mastra dev) is also run by Mastra's server: a script's run alone does not make it batchable", () => {
+  const f = analyse({
+    'package.json': JSON.stringify({ name: 'm', scripts: { dev: 'mastra dev', tag: 'tsx src/tag.ts' }, dependencies: { '@mastra/core': '^0.20.0', ai: '^5.0.0' } }),
+    'src/mastra/workflows/tag.ts': STEP,
+    'src/mastra/index.ts': `import { Mastra } from '@mastra/core';\nimport { tagWorkflow } from './workflows/tag';\nexport const mastra = new Mastra({ workflows: { tagWorkflow } });\n`,
+    'src/tag.ts': `import { mastra } from './mastra';\nfor (const text of ['a', 'b']) {\n  const run = await mastra.getWorkflow('tagWorkflow').createRunAsync();\n  await run.start({ inputData: { text } });\n}\n`,
+  });
+  assert.equal(f.verdict, 'unknown', f.text);
+  assert.match(f.text, /Mastra's server \(`mastra dev`, `mastra start`\) also runs/);
+});
+
+test('a Mastra workflow asked for by another key is not this one: its steps are not reached from there', () => {
+  const f = analyse({
+    'package.json': JSON.stringify({ name: 'm', dependencies: { '@mastra/core': '^0.20.0', ai: '^5.0.0', express: '^4.0.0' } }),
+    'src/mastra/workflows/tag.ts': STEP,
+    'src/mastra/index.ts': `import { Mastra } from '@mastra/core';\nimport { tagWorkflow } from './workflows/tag';\nexport const mastra = new Mastra({ workflows: { tagWorkflow, other: tagWorkflow } });\n`,
+    'src/server.ts': `import express from 'express';\nimport { mastra } from './mastra';\nconst app = express();\napp.post('/x', async (req, res) => { const run = await mastra.getWorkflow('unrelated').createRunAsync(); res.json(await run.start({ inputData: req.body })); });\napp.listen(3000);\n`,
+  });
+  assert.ok(!f.rules.includes('http-route-handler'), f.text);
+});
+
+test("a Mastra processor's processInput runs inside the agent given it, where the agent runs", () => {
+  const f = analyse({
+    'src/guard.ts':
+      `import { Agent } from '@mastra/core/agent';\nimport type { Processor } from '@mastra/core/processors';\nimport { openai } from '@ai-sdk/openai';\n` +
+      `const judge = new Agent({ name: 'judge', instructions: 'Is this on topic?', model: openai('gpt-4o-mini') });\n` +
+      `export class TopicGuard implements Processor<'topic-guard'> {\n  readonly id = 'topic-guard';\n  async processInput({ messages }: any) {\n    const r = await judge.generate(JSON.stringify(messages));\n    return r.text === 'yes' ? messages : [];\n  }\n}\n`,
+    'src/server.ts':
+      `import express from 'express';\nimport { Agent } from '@mastra/core/agent';\nimport { openai } from '@ai-sdk/openai';\nimport { TopicGuard } from './guard';\n` +
+      `const support = new Agent({ name: 'support', instructions: 'Help.', model: openai('gpt-4o-mini'), inputProcessors: [new TopicGuard()] });\n` +
+      `const app = express();\napp.post('/chat', async (req, res) => { res.json(await support.generate(req.body.message)); });\napp.listen(3000);\n`,
+  }, 'src/guard.ts');
+  assert.equal(f.verdict, 'user-waiting', f.text);
 });

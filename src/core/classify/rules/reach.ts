@@ -20,6 +20,8 @@ export const CALL_CHAIN = defineRule({
     reached: (chain: string) => `reached from ${chain}`,
     givenTo: (key: string, call: string, where: string) => `run by \`${call}\`, given it in \`${key}\` at ${where}`,
     ranAt: (call: string, where: string) => `run by \`${call}\` at ${where}`,
+    stepOf: (call: string, where: string) => `a step of the Mastra workflow \`${call}\` at ${where}`,
+    askedFor: (key: string, call: string, where: string) => `the workflow '${key}', from \`${call}\` at ${where}`,
     decorated: (name: string, where: string) => `reached as \`fastify.${name}\`, decorated at ${where}`,
     graphNode: (name: string | null, where: string) => `${name === null ? 'a node' : `node '${name}'`} of the LangGraph graph compiled at ${where}`,
     graphRouter: (from: string | null, where: string) => `the router of the edges from ${from === null ? 'a node' : `node '${from}'`} of the LangGraph graph compiled at ${where}`,
@@ -45,6 +47,7 @@ export const NO_ENTRY_POINT = defineRule({
     exportedUncalled: (label: string, file: string) => `${label} is exported from ${file} but nothing in the workspace calls it`,
     uncalled: (label: string, file: string) => `${label} in ${file} is not called anywhere Batchwise can see`,
     neverConstructed: (label: string, file: string) => `the class ${label} in ${file} is not instantiated (\`new\`) anywhere Batchwise can see`,
+    instancesNotRun: (label: string, file: string) => `instances of the class ${label} in ${file} are made, but nothing Batchwise can see runs them`,
     someOpen: (count: number, file: string, line: number) =>
       `batchable only if nobody waits on any path, and ${count === 1 ? 'one path' : `${count} paths`} (the first from ${file}:${line}) end${count === 1 ? 's' : ''} where Batchwise cannot tell who waits. ` +
       'If nobody waits there either, declare the call with `// batchwise: batch`; if a person does, with `// batchwise: user-waiting`',
@@ -106,6 +109,7 @@ export const UNFOLLOWED_REFERENCE = defineRule({
     handedOnWhole: (holder: string, where: string) => `\`${holder}\`, which holds it, is handed on whole at ${where}`,
     loadedThen: (where: string) => `its module is loaded with \`import(…).then(…)\` at ${where}`,
     handedTo: (call: string, where: string) => `handed to \`${call}\` at ${where}`,
+    mastraWorkflow: (key: string, where: string) => `the Mastra workflow '${key}', registered at ${where}, which Mastra's server (\`mastra dev\`, \`mastra start\`) also runs for the clients of its API`,
     handedUnder: (call: string, key: string, where: string) => `handed to \`${call}\` as its \`${key}\` at ${where}`,
     factoryHandedOn: (name: string) => `the factory \`${name}\` is handed on, not called`,
     manyImporters: (limit: number, name: string) => `its module is imported, directly or not, by more than ${limit} modules, and Batchwise stopped looking for callers of \`${name}\``,
