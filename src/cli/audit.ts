@@ -138,7 +138,7 @@ export function registerAudit(program: Command): void {
       const cache = flags.cache === false ? undefined : { location: flags.cacheLocation ? resolve(flags.cacheLocation) : defaultCacheLocation(root) };
       // The tokenizer's tables are built on another core while this one reads and parses the tree; not
       // at all when the cache answers (a warm audit counts nothing).
-      const session = new WorkspaceSession(root, optionsFromFlags({}), { overrides: volumeOverrides(flags), usage, cache, onModelsDropped: collectGarbage, singleRun: true, onAnalysisStart: () => countInWorker() });
+      const session = new WorkspaceSession(root, optionsFromFlags({}), { overrides: volumeOverrides(flags), usage, cache, onModelsDropped: collectGarbage, singleRun: true, onSdkMention: () => countInWorker() });
       if (only !== null && !session.audits(only)) {
         process.stderr.write(`batchwise: '${printable(dir)}' is not a file Batchwise audits: not JavaScript or TypeScript, or left out by .gitignore, batchwise.config.json or the default excludes (node_modules, build output, .d.ts).\n`);
         process.exitCode = EXIT_USAGE;

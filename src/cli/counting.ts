@@ -1,6 +1,8 @@
 // The CLI counts tokens on a worker thread: building an encoding's tables (about half a second for
-// o200k_base) then overlaps reading and parsing the tree instead of following it. The counts are the
-// same as in this thread, which counts itself where the worker cannot (an unbundled run, a failure).
+// o200k_base) then overlaps reading and parsing the tree instead of following it. The audit starts it
+// when the import scan first reads a file that names an LLM SDK or provider, so a tree that names none
+// never pays the encoding's memory (about 100 MB at the audit's peak). The counts are the same as in this thread, which counts
+// itself where the worker cannot (an unbundled run, a failure).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { useTokenCounter } from '../core/estimate/tokens';

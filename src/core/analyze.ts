@@ -17,6 +17,16 @@ function serverlessRefusal(platform: string): string {
   );
 }
 
+/** What an analysis tells its owner as it goes. */
+export interface AnalyzerHooks {
+  /**
+   * Called once, the first time a file read for the analysis names an LLM SDK or a provider
+   * (`mentionsSdk`): the CLI starts its token-counting worker then, so a tree that names none (babel's
+   * 17,000 files) never builds an encoding, and one that does builds it while the rest is read.
+   */
+  onSdkMention?: () => void;
+}
+
 /** What the fix check is told of a call made once per run (see Classification.oncePerRun). */
 function runsOnce(c: Classification): RunsOnce | undefined {
   if (!c.oncePerRun) return undefined;
@@ -47,11 +57,23 @@ export class Analyzer {
     private readonly options: AnalysisOptions,
     private readonly stages: PipelineStages = {},
     parseCache?: ParseCache,
-    projectOptions?: ProjectIndexOptions,
+    projectOptions?: ProjectIndexOptions & AnalyzerHooks,
     /** Memos an editor's session keeps across its analyses, each entry with what it read (depends.ts). */
     kept?: KeptGraph,
   ) {
-    this.project = new ProjectIndex(source, parseCache, { prefilter: mayContainCalls, ...projectOptions, deps: kept?.deps });
+    const { onSdkMention, ...indexOptions } = projectOptions ?? {};
+    let told = false;
+    const prefilter = onSdkMention
+      ? (text: string) => {
+          const may = mayContainCalls(text);
+          if (may && !told && mentionsSdk(text)) {
+            told = true;
+            onSdkMention();
+          }
+          return may;
+        }
+      : mayContainCalls;
+    this.project = new ProjectIndex(source, parseCache, { prefilter, ...indexOptions, deps: kept?.deps });
     this.graphMemos = new GraphMemos(kept);
     this.startFresh();
   }

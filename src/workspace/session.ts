@@ -48,8 +48,10 @@ export interface SessionOptions {
    * for a next one, which an editor's session makes after every edit.
    */
   singleRun?: boolean;
-  /** Called as an analysis starts (never when the cache answers): the CLI starts its token-counting worker then. */
+  /** Called as an analysis starts (never when the cache answers). */
   onAnalysisStart?: () => void;
+  /** Called the first time an analysis reads a file that names an LLM SDK or provider (see AnalyzerHooks): the CLI starts its token-counting worker then. */
+  onSdkMention?: () => void;
 }
 
 interface CachedText {
@@ -387,6 +389,7 @@ export class WorkspaceSession {
     this.sessionOptions.onAnalysisStart?.();
     return new Analyzer(this.source(), this.effectiveOptions(), pipelineStagesFor((p) => this.readAny(p)), this.parseCache, {
       onModelsDropped: this.sessionOptions.onModelsDropped,
+      onSdkMention: this.sessionOptions.onSdkMention,
       scanMemo: this.sessionOptions.singleRun ? undefined : this.scanMemo,
     // A single run keeps nothing for a next one; an analysis whose reads are recorded for the cache must make every read itself.
     }, this.sessionOptions.singleRun || this.recording ? undefined : this.kept);
