@@ -48,8 +48,6 @@ export interface SessionOptions {
    * for a next one, which an editor's session makes after every edit.
    */
   singleRun?: boolean;
-  /** Called as an analysis starts (never when the cache answers). */
-  onAnalysisStart?: () => void;
   /** Called the first time an analysis reads a file that names an LLM SDK or provider (see AnalyzerHooks): the CLI starts its token-counting worker then. */
   onSdkMention?: () => void;
 }
@@ -386,7 +384,6 @@ export class WorkspaceSession {
   }
 
   private analyzer(): Analyzer {
-    this.sessionOptions.onAnalysisStart?.();
     return new Analyzer(this.source(), this.effectiveOptions(), pipelineStagesFor((p) => this.readAny(p)), this.parseCache, {
       onModelsDropped: this.sessionOptions.onModelsDropped,
       onSdkMention: this.sessionOptions.onSdkMention,

@@ -1,6 +1,8 @@
-// Tools and agents: a function given to a model as a tool runs inside the model call that receives
-// the tool, or inside an agent's run when an agent is made with it; never where it is defined. These
-// readings tell the walk what is a tool and what runs an agent (walker.ts follows the values).
+// Tools, agents and what frameworks run for them: a function given to a model as a tool runs inside the
+// model call that receives the tool, or inside an agent's run when an agent is made with it; a LangChain
+// model class's `_generate` and a Mastra processor's `processInput` where their instances run; a Mastra
+// workflow step where its workflow runs. Never where they are defined. These readings tell the walk what
+// each value is and what runs it (values.ts and walker.ts follow the values).
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import type { Node } from '../parse/walk';
 import type { SyntaxModel } from '../syntax/model';
@@ -100,30 +102,6 @@ export function workflowOfChain(fi: SyntaxModel, call: TSESTree.CallExpression |
   let base: Node = init;
   while (base.type === T.CallExpression && base.callee.type === T.MemberExpression) base = base.callee.object;
   return isMastraCall(fi, base, 'createWorkflow') ? init : null;
-}
-
-/** The callbacks of a web stream's underlying source or sink, by the stream they are handed to. */
-const STREAM_CALLBACKS: Record<string, ReadonlySet<string>> = {
-  ReadableStream: new Set(['start', 'pull']),
-  TransformStream: new Set(['start', 'transform', 'flush']),
-  WritableStream: new Set(['start', 'write', 'close']),
-};
-
-/**
- * The `new ReadableStream({ start(controller) { … } })` (or TransformStream, WritableStream) whose
- * underlying source `prop` is a callback of. The constructor calls `start` at once, and `pull` runs as
- * the stream is read, so both run where the stream is made and consumed: a route that returns it in its
- * response runs them while the person who asked waits. Null otherwise.
- */
-export function webStreamOf(fi: SyntaxModel, prop: TSESTree.Property): TSESTree.NewExpression | null {
-  const key = propertyName(prop.key, prop.computed);
-  const obj = fi.parents.get(prop);
-  if (!key || obj?.type !== T.ObjectExpression) return null;
-  const self = fi.outermost(obj);
-  const made = fi.parents.get(self);
-  if (made?.type !== T.NewExpression || made.arguments[0] !== self || made.callee.type !== T.Identifier) return null;
-  // The global class, not a binding of the module's own (a global resolves to no declaring identifier).
-  return STREAM_CALLBACKS[made.callee.name]?.has(key) && !fi.resolve(made.callee)?.id ? made : null;
 }
 
 /** Option keys under which a call is given tools, and under which an agent is given the agents it may hand work to. */

@@ -17,7 +17,6 @@ import { graphMemberOf } from './rules/langgraph';
 import { type Path, pushAll, toPath } from './path';
 import { excludedPath, isTestFile } from './rules/calls';
 import type { CallNode } from './rules/hooks';
-import type { StringOf } from './rules/rule';
 import { CALL_CHAIN, unfollowedPath, UNFOLLOWED_REFERENCE } from './rules/reach';
 import { functionName } from '../detect/detect';
 import { describeCall, describeRef } from './rules/read';
@@ -44,8 +43,8 @@ export interface WalkSteps {
   usePaths(use: Use, depth: number, visiting: Set<Node>): Path[];
   walkFrom(file: string, node: Node, depth: number, visiting: Set<Node>): Path[];
   argumentPaths(file: string, call: CallNode, depth: number, visiting: Set<Node>, eventKey?: string): Path[];
-  /** The string a node of `file` evaluates to, or null. */
-  stringOf(file: string): StringOf;
+  /** Every string a node of `file` may be (see Resolver.possibleStrings), or null for any. */
+  possibleStrings(file: string, node: Node): Set<string> | null;
 }
 
 export class ValueWalk {
@@ -342,7 +341,7 @@ export class ValueWalk {
       const gi = this.walk.project.get(f);
       if (!gi) continue;
       for (const call of gi.memberCalls('getWorkflow')) {
-        const asked = call.arguments[0] ? keysAskedFor(gi, call.arguments[0]) : null;
+        const asked = call.arguments[0] ? this.walk.possibleStrings(f, call.arguments[0]) : null;
         if (asked !== null && !asked.has(key)) continue;
         const step = CALL_CHAIN.messages.askedFor(key, describeCall(call), `${f}:${call.loc.start.line}`);
         const runs = this.heldPaths(f, call, 'workflow', 0, depth, visiting);
@@ -433,28 +432,6 @@ export function returningFunction(fi: SyntaxModel, fn: Node): FunctionLike | nul
   let cur = fi.parents.get(parent);
   while (cur && !isFunctionLike(cur)) cur = fi.parents.get(cur);
   return cur ?? null;
-}
-
-/**
- * The keys an argument may be: a string literal, a constant holding one, either branch of a conditional
- * (`deliberate ? 'a' : 'b'`). Null when it may be any (a parameter, a request's field).
- */
-function keysAskedFor(fi: SyntaxModel, node: Node, seen = 0): Set<string> | null {
-  if (seen > 8) return null;
-  if (node.type === T.Literal) return typeof node.value === 'string' ? new Set([node.value]) : null;
-  if (node.type === T.TemplateLiteral && node.expressions.length === 0) return new Set([node.quasis[0].value.cooked ?? '']);
-  if (node.type === T.ConditionalExpression) {
-    const a = keysAskedFor(fi, node.consequent, seen + 1);
-    const b = keysAskedFor(fi, node.alternate, seen + 1);
-    return a && b ? new Set([...a, ...b]) : null;
-  }
-  if (node.type === T.Identifier) {
-    const b = fi.resolve(node);
-    const decl = b?.declarator;
-    const kind = decl ? fi.parents.get(decl) : undefined;
-    return decl?.init && kind?.type === T.VariableDeclaration && kind.kind === 'const' && decl.id === b?.id ? keysAskedFor(fi, decl.init, seen + 1) : null;
-  }
-  return null;
 }
 
 /** A script that runs Mastra's own server. */

@@ -13,18 +13,18 @@ import { bindingTarget, classifyUse, commonJsExportName, exportNamesOf, isExport
 import { returningFunction, ValueWalk, type WalkSteps } from './values';
 import { constructedClass, ConstructorWalk } from './constructors';
 import { GraphNodeWalk } from './graphNodes';
-import { frameworkHookClass, mastraStepOf, toolOf, webStreamOf } from './tools';
+import { frameworkHookClass, mastraStepOf, toolOf } from './tools';
 import { matchDiscordModule } from './rules/bots';
 import { limitPaths, Loop, MAX_PATHS, openPath, Path, pushAll, Span, toPath } from './path';
 import { UI_COMPONENT } from './rules/apps';
 import { excludedPath, isTestFile } from './rules/calls';
 import { cliCommandHandler, COMMAND_LINE_INPUT } from './rules/cli';
 import { isEvalTask } from './rules/evals';
-import { fileStreamEvent, loopAround } from './rules/data';
+import { fileStreamEvent, loopAround, webStreamOf } from './rules/data';
 import type { CallNode, Hooks, RuleContext, ScopeQuestion } from './rules/hooks';
 import { graphqlField, LONG_RUNNING_SERVER } from './rules/httpServers';
 import { MAX_DEPTH, NO_ENTRY_POINT, unfollowedPath, unparsedPath, UNFOLLOWED_REFERENCE } from './rules/reach';
-import { calleeName, describeCall, objectProps } from './rules/read';
+import { calleeName, describeCall, describeRef, objectProps } from './rules/read';
 import type { StringOf } from './rules/rule';
 
 /** Callbacks that run where they are written, inside the code that receives them, not later for an event. */
@@ -212,7 +212,11 @@ export class Walker implements WalkSteps {
     }
   }
 
-  stringOf(file: string): StringOf {
+  possibleStrings(file: string, node: Node): Set<string> | null {
+    return this.resolver.possibleStrings(file, node);
+  }
+
+  private stringOf(file: string): StringOf {
     return (node) => {
       const v = this.resolver.evaluate(file, node);
       return v?.kind === 'string' ? v.value : null;
@@ -356,17 +360,19 @@ export class Walker implements WalkSteps {
       const paths = this.argumentPaths(file, parent, depth, visiting);
       return withStep(loop ? paths.map((p) => ({ ...p, loops: [...p.loops, loop] })) : paths);
     }
+    // The function as the value of a property: `{ execute }`, `{ start(controller) { … } }`, `{ run }`.
+    const prop = parent?.type === T.Property && parent.value === self ? parent : null;
     // A tool's `execute` runs inside the model call (or the agent's run) that is given the tool.
-    const tool = parent?.type === T.Property && parent.value === self ? toolOf(fi, parent) : null;
+    const tool = prop ? toolOf(fi, prop) : null;
     if (tool) return withStep(this.values.heldPaths(file, tool, 'tool', 0, depth, visiting));
     // A Mastra workflow step's `execute` runs when the workflow it is added to runs.
-    const mastraStep = parent?.type === T.Property && parent.value === self ? mastraStepOf(fi, parent) : null;
+    const mastraStep = prop ? mastraStepOf(fi, prop) : null;
     if (mastraStep) return withStep(this.values.heldPaths(file, mastraStep, 'step', 0, depth, visiting));
     // `new ReadableStream({ async start(controller) { … } })`: run where the stream is made.
-    const stream = parent?.type === T.Property && parent.value === self ? webStreamOf(fi, parent) : null;
+    const stream = prop ? webStreamOf(fi, prop) : null;
     if (stream) return withStep(this.walkFrom(file, stream, depth + 1, visiting));
     // A handler inside an options object: Trigger.dev `task({ id, run })`, Fastify `route({ handler })` ...
-    const option = parent?.type === T.Property && parent.value === self ? this.optionPaths(file, parent, depth, visiting) : null;
+    const option = prop ? this.optionPaths(file, prop, depth, visiting) : null;
     if (option) return withStep(option);
     for (const ask of this.hooks.functionEntries) {
       const found = ask(q);
@@ -395,13 +401,13 @@ export class Walker implements WalkSteps {
     // how it is run, more exactly than the base class's generic dispatch does.
     const overridden = name && traced.length === 0 ? this.graph.overrideUses(file, fn, name).flatMap((u) => this.usePaths(u, depth, visiting)) : [];
     // A method of an object literal is also used through the object (`export const { POST } = handlers`).
-    const inObject = parent?.type === T.Property && parent.value === self && fi.parents.get(parent)?.type === T.ObjectExpression && !optionCall(fi, parent);
-    const stored = inObject ? this.memberPaths(file, parent as TSESTree.Property, depth, visiting, false) : [];
+    const inObject = prop && fi.parents.get(prop)?.type === T.ObjectExpression && !optionCall(fi, prop);
+    const stored = inObject ? this.memberPaths(file, prop, depth, visiting, false) : [];
     if (byName || stored.length > 0 || traced.length > 0 || overridden.length > 0) return withStep(traced.concat(byName ?? [], stored, overridden));
     // An object's function that nothing calls by name belongs to the call the object is handed to.
-    const holder = parent?.type === T.Property ? optionCall(fi, parent) : null;
+    const holder = prop ? optionCall(fi, prop) : null;
     if (holder) {
-      const key = propertyName((parent as TSESTree.Property).key, (parent as TSESTree.Property).computed);
+      const key = propertyName(prop!.key, prop!.computed);
       return withStep(this.argumentPaths(file, holder, depth, visiting, key && EVENT_KEY.test(key) ? key : undefined));
     }
     for (const ask of this.hooks.functionFallbacks) {
@@ -628,14 +634,15 @@ export class Walker implements WalkSteps {
    * it is taken as a handler (user-waiting).
    */
   private unknownCallPaths(fi: SyntaxModel, file: string, call: CallNode, eventKey: string | undefined, depth: number, visiting: Set<Node>): Path[] {
-    const handedOn = this.handedOnPaths(fi, call, depth, visiting);
+    const handed = this.handedParameters(fi, call);
+    const handedOn = handed && this.handedOnPaths(fi, call, handed, depth, visiting);
     if (handedOn) return handedOn;
     const callee = calleeName(call);
     const paths = this.walkFrom(file, call, depth + 1, visiting);
     if (callee === 'setInterval') return paths.map((p) => ({ ...p, repeats: `\`setInterval(…)\` at ${file}:${call.loc.start.line}` }));
     if (callee && INLINE_CALLBACKS.has(callee)) return paths;
     // A project function that calls the function it is given in its own body (`runScript(main)`) runs it now, as part of the caller.
-    if (this.callsArgumentNow(fi, file, call)) return paths;
+    if (handed && callsHandedNow(handed)) return paths;
     const label = `\`${describeCall(call)}\``;
     const where = `${file}:${call.loc.start.line}`;
     // A command's handler runs when the program parses its command line, as part of the program.
@@ -667,22 +674,12 @@ export class Walker implements WalkSteps {
    * function to the caller's side (unknownCallPaths), since the walk out of the wrapper would reach every
    * caller of the wrapper, not this one.
    */
-  private handedOnPaths(fi: SyntaxModel, call: CallNode, depth: number, visiting: Set<Node>): Path[] | null {
-    if (call.type !== T.CallExpression || call.callee.type !== T.Identifier) return null;
-    const defined = this.graph.definitionOf(fi, call.callee);
-    if (!defined) return null;
-    const { model, fn } = defined;
-    const handed: Binding[] = [];
-    call.arguments.forEach((arg, i) => {
-      const param = fn.params[i];
-      const b = param?.type === T.Identifier && (isFunctionLike(arg) || arg.type === T.Identifier) ? model.bindingOf(param) : undefined;
-      if (b) handed.push(b);
-    });
-    if (handed.length === 0) return null;
+  private handedOnPaths(fi: SyntaxModel, call: CallNode, handed: HandedParameters, depth: number, visiting: Set<Node>): Path[] | null {
+    const { model, fn, bindings } = handed;
     /** Each use of the parameter: the call in the wrapper's own body that takes it, or takes the function (or the options holding it) that calls it. */
     const receivers: { call: CallNode; prop: TSESTree.Property | null }[] = [];
     const ownCall = (n: Node | undefined): n is CallNode => !!n && (n.type === T.CallExpression || n.type === T.NewExpression) && model.functionOf(n) === fn;
-    for (const b of handed) {
+    for (const b of bindings) {
       for (const ref of model.referencesOf(b)) {
         const parent = model.parents.get(ref);
         if (ownCall(parent) && parent.arguments.includes(ref as never)) {
@@ -710,36 +707,30 @@ export class Walker implements WalkSteps {
         ? this.optionPaths(model.file, prop, depth + 1, visiting)
         : (this.graphNodes.nodePaths(model.file, receiver, depth + 1, visiting) ?? this.callEntryPaths(model, model.file, receiver, depth + 1, visiting));
       if (!entry) return null;
-      const step = `handed to \`${call.callee.name}\` (${where}), which hands it to \`${describeCall(receiver)}\` at ${model.file}:${receiver.loc.start.line}`;
+      const step = `handed to \`${describeRef(call.callee)}\` (${where}), which hands it to \`${describeCall(receiver)}\` at ${model.file}:${receiver.loc.start.line}`;
       for (const p of entry) found.push({ ...p, steps: [...p.steps, step] });
     }
     return found;
   }
 
   /**
-   * Whether the callee is a function of the workspace (of this file, or imported from one) that calls
-   * one of its parameters in its own body, not in a function it defines: `export const runScript =
-   * (script) => { script().catch(…) }`. A function handed to it runs now, not later for an event.
+   * The parameters of a function of the workspace (of this file, or imported from one) that `call` gives
+   * a function to (a function written there, or a name), with the callee's model and declaration. Null
+   * when the callee is no such function or is given none.
    */
-  private callsArgumentNow(fi: SyntaxModel, file: string, call: CallNode): boolean {
-    if (call.type !== T.CallExpression || call.callee.type !== T.Identifier) return false;
+  private handedParameters(fi: SyntaxModel, call: CallNode): HandedParameters | null {
+    if (call.type !== T.CallExpression || call.callee.type !== T.Identifier) return null;
     const defined = this.graph.definitionOf(fi, call.callee);
-    if (!defined) return false;
+    if (!defined) return null;
     const { model, fn } = defined;
-    const params = new Set<Node>();
+    const bindings: Binding[] = [];
     call.arguments.forEach((arg, i) => {
       const param = fn.params[i];
       const id = param?.type === T.AssignmentPattern ? param.left : param;
-      if (id?.type === T.Identifier && (isFunctionLike(arg) || arg.type === T.Identifier)) params.add(param!);
+      const b = id?.type === T.Identifier && (isFunctionLike(arg) || arg.type === T.Identifier) ? model.bindingOf(id) : undefined;
+      if (b) bindings.push(b);
     });
-    if (params.size === 0) return false;
-    let found = false;
-    visitOwnBody(fn, (n) => {
-      if (found || n.type !== T.CallExpression || n.callee.type !== T.Identifier) return;
-      const b = model.bindingOf(n.callee);
-      if (b?.kind === 'param' && b.param !== undefined && params.has(b.param)) found = true;
-    });
-    return found;
+    return bindings.length > 0 ? { model, fn, bindings } : null;
   }
 
   /**
@@ -862,13 +853,25 @@ function resultDropped(fi: SyntaxModel, call: Node): boolean {
   }
 }
 
-/** Visits a function's own body: not the functions it defines. */
-function visitOwnBody(fn: FunctionLike, each: (n: Node) => void): void {
-  visit(fn.body ?? fn, (n) => {
-    if (n !== fn.body && isFunctionLike(n)) return false;
-    each(n);
-    return undefined;
-  });
+/** Parameters of a function of the workspace that a call gives functions to (see Walker.handedParameters). */
+interface HandedParameters {
+  model: SyntaxModel;
+  fn: FunctionLike;
+  bindings: Binding[];
+}
+
+/**
+ * Whether the function calls one of the parameters in its own body, not in a function it defines
+ * (`export const runScript = (script) => { script().catch(…) }`): what it is handed runs now, as part
+ * of the call, not later for an event.
+ */
+function callsHandedNow({ model, fn, bindings }: HandedParameters): boolean {
+  return bindings.some((b) =>
+    model.referencesOf(b).some((ref) => {
+      const parent = model.parents.get(ref);
+      return parent?.type === T.CallExpression && parent.callee === ref && model.functionOf(parent) === fn;
+    }),
+  );
 }
 
 /** A rule context's fields written out, then `extra`'s (see Walker.question). */

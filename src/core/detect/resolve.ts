@@ -79,6 +79,27 @@ export class Resolver {
 
   constructor(readonly project: ProjectIndex) {}
 
+  /**
+   * Every string an expression may be: either branch of a conditional (`deliberate ? 'a' : 'b'`), also
+   * through a constant of its module that holds one; else the one string `evaluate` reads (which takes a
+   * conditional's first branch). Null when it may be any.
+   */
+  possibleStrings(file: string, node: Node, depth = 0): Set<string> | null {
+    if (depth > 8) return null;
+    if (node.type === T.ConditionalExpression) {
+      const yes = this.possibleStrings(file, node.consequent, depth + 1);
+      const no = yes && this.possibleStrings(file, node.alternate, depth + 1);
+      return yes && no ? new Set([...yes, ...no]) : null;
+    }
+    if (node.type === T.Identifier) {
+      const b = this.project.get(file)?.resolve(node);
+      const decl = b?.declarator;
+      if (decl?.init && decl.id === b?.id && b?.kind === 'const') return this.possibleStrings(file, decl.init, depth + 1);
+    }
+    const v = this.evaluate(file, node);
+    return v?.kind === 'string' ? new Set([v.value]) : null;
+  }
+
   /** What an expression in `file` evaluates to, as far as static reading can tell. */
   evaluate(file: string, node: Node): Value | null {
     if (this.memo.has(node)) return this.memo.get(node)!;

@@ -112,3 +112,12 @@ test("a Mastra processor's processInput runs inside the agent given it, where th
   }, 'src/guard.ts');
   assert.equal(f.verdict, 'user-waiting', f.text);
 });
+
+test('a LangChain model class whose instances are made but never run says so', () => {
+  const f = analyse({
+    'src/model.ts': MODEL,
+    'src/make.ts': `import { MyChat } from './model';\nexport const chat = new MyChat({});\n`,
+  });
+  assert.equal(f.verdict, 'unknown', f.text);
+  assert.match(f.text, /instances of the class `MyChat` in src\/model\.ts are made, but nothing Batchwise can see runs them/);
+});

@@ -161,19 +161,19 @@ test('the default cache file lives in the user cache folder, one per root, never
   assert.notEqual(a, b);
 });
 
-test('an analysis says it starts (the CLI then starts its token worker); an audit the cache answers does not', () => {
+test('an analysis that reads a file naming an SDK says so (the CLI then starts its token worker); an audit the cache answers reads none', () => {
   const dir = mkdtempSync(join(tmpdir(), 'bw-cache-start-'));
   try {
     const root = join(analyzeRoot, cases[0]);
     const location = join(dir, 'cache.json');
     const starts: string[] = [];
-    const run = (label: string) => new WorkspaceSession(root, DEFAULT_OPTIONS, { cache: { location, identity: 'test-build' }, onAnalysisStart: () => starts.push(label) }).analyzeAll();
+    const run = (label: string) => new WorkspaceSession(root, DEFAULT_OPTIONS, { cache: { location, identity: 'test-build' }, onSdkMention: () => starts.push(label) }).analyzeAll();
     const cold = run('cold');
     const warm = run('warm');
     assert.deepEqual(starts, ['cold']);
     assert.deepEqual(JSON.parse(JSON.stringify(warm)), JSON.parse(JSON.stringify(cold)));
     // Without a cache every audit analyses.
-    new WorkspaceSession(root, DEFAULT_OPTIONS, { onAnalysisStart: () => starts.push('uncached') }).analyzeAll();
+    new WorkspaceSession(root, DEFAULT_OPTIONS, { onSdkMention: () => starts.push('uncached') }).analyzeAll();
     assert.deepEqual(starts, ['cold', 'uncached']);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -213,6 +213,30 @@ function parameterUse(fi: SyntaxModel, root: Node, hops: number, counts: (id: TS
 
 const STREAM_EVENTS = new Set(['data', 'line', 'readable', 'record', 'row']);
 
+/** The callbacks of a web stream's underlying source or sink, by the stream they are handed to. */
+const STREAM_CALLBACKS: Record<string, ReadonlySet<string>> = {
+  ReadableStream: new Set(['start', 'pull']),
+  TransformStream: new Set(['start', 'transform', 'flush']),
+  WritableStream: new Set(['start', 'write', 'close']),
+};
+
+/**
+ * The `new ReadableStream({ start(controller) { … } })` (or TransformStream, WritableStream) whose
+ * underlying source `prop` is a callback of. The constructor calls `start` at once, and `pull` runs as
+ * the stream is read, so both run where the stream is made and consumed: a route that returns it in its
+ * response runs them while the person who asked waits. Null otherwise.
+ */
+export function webStreamOf(fi: SyntaxModel, prop: TSESTree.Property): TSESTree.NewExpression | null {
+  const key = propertyName(prop.key, prop.computed);
+  const obj = fi.parents.get(prop);
+  if (!key || obj?.type !== T.ObjectExpression) return null;
+  const self = fi.outermost(obj);
+  const made = fi.parents.get(self);
+  if (made?.type !== T.NewExpression || made.arguments[0] !== self || made.callee.type !== T.Identifier) return null;
+  // The global class, not a binding of the module's own (a global resolves to no declaring identifier).
+  return STREAM_CALLBACKS[made.callee.name]?.has(key) && !fi.resolve(made.callee)?.id ? made : null;
+}
+
 /** `createReadStream(f).pipe(parse()).on('data', fn)`: each event is a record of a file, a loop over batch data. */
 export function fileStreamEvent(fi: SyntaxModel, file: string, call: TSESTree.CallExpression | TSESTree.NewExpression): Loop | null {
   if (call.type !== T.CallExpression || call.callee.type !== T.MemberExpression) return null;
