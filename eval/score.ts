@@ -4,16 +4,19 @@
 // the figures per split, category, framework, provider and call style, with every miss of the
 // dev split listed. The held-out split only ever shows its totals.
 //
-//   node out/eval/score.js [--snapshots DIR] [--trees DIR] [--only owner/name,…] [--split dev|held-out] [--jobs N] [--json FILE] [--cli dist/cli.js]
+//   node out/eval/score.js [--snapshots DIR] [--trees DIR] [--sdks DIR] [--only owner/name,…] [--split dev|held-out] [--jobs N] [--json FILE] [--cli dist/cli.js]
 import { createHash } from 'node:crypto';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { applyPatch, parsePatch } from 'diff';
+import { parse as parseYaml } from 'yaml';
 import { parseSource } from '../src/core/parse/parse';
 import { isProvider, providerInfo } from '../src/core/detect/providers';
+import { packageOf, typeCheckRewrite } from './typecheck';
 
 const ROOT = resolve(__dirname, '..', '..');
 const LABELS = join(ROOT, 'eval', 'corpus', 'labels');
@@ -294,26 +297,138 @@ export function refusalKind(reason: string): string {
   return reason.replace(/`[^`]*`/g, '`…`').split(/[;:(]/)[0].trim().slice(0, 120);
 }
 
+/** What applying an offered fix to a copy gave: whether the copy re-parses, and the errors the rewrite adds when type-checked. */
+export interface AppliedFix {
+  reparses: boolean;
+  detail: string;
+  /** Null when the copy did not re-parse (nothing to type-check). */
+  typeErrors: string[] | null;
+}
+
 /**
  * The fix `batchwise fix` prints for a call (a diff; nothing is written), applied to a copy of the file
- * in a temporary folder, and whether the copy re-parses. Null when the CLI planned no fix.
+ * in a temporary folder (with the helper modules the diff creates), whether the copy re-parses, and
+ * what type-checking it with the SDKs' types finds that the original did not have (eval/typecheck.ts).
+ * Null when the CLI planned no fix.
  */
-function applyFixCopy(cli: string, dir: string, file: string, line: number, work: string): { reparses: boolean; detail: string } | null {
+function applyFixCopy(cli: string, dir: string, file: string, line: number, work: string, sdks: string): AppliedFix | null {
   const r = spawnSync(process.execPath, [cli, 'fix', join(dir, file), '--line', String(line), '--root', dir], { encoding: 'utf8', maxBuffer: 2 ** 28, timeout: 300_000 });
   if (r.status !== 0) return null;
-  const patch = parsePatch(r.stdout).find((p) => p.oldFileName === `a/${file}`);
-  if (!patch) return { reparses: false, detail: 'the printed diff has no change to the file' };
-  const after = applyPatch(readFileSync(join(dir, file), 'utf8'), patch);
-  if (after === false) return { reparses: false, detail: 'the printed diff does not apply to the file' };
+  const patches = parsePatch(r.stdout);
+  if (!patches.some((p) => p.oldFileName === `a/${file}`)) return { reparses: false, detail: 'the printed diff has no change to the file', typeErrors: null };
+  const changed = new Map<string, string>();
+  const created = new Set<string>();
+  for (const patch of patches) {
+    const target = (patch.newFileName ?? '').replace(/^b\//, '');
+    const isNew = patch.oldFileName === '/dev/null';
+    const after = applyPatch(isNew ? '' : readFileSync(join(dir, target), 'utf8'), patch);
+    if (after === false) return { reparses: false, detail: `the printed diff does not apply to ${target}`, typeErrors: null };
+    changed.set(target, after);
+    if (isNew) created.add(target);
+  }
+  for (const [target, after] of changed) {
+    const copy = join(work, target);
+    mkdirSync(dirname(copy), { recursive: true });
+    writeFileSync(copy, after);
+  }
   const copy = join(work, file);
-  mkdirSync(dirname(copy), { recursive: true });
-  writeFileSync(copy, after);
-  const parsed = parseSource(file, after);
-  return { reparses: parsed.ok, detail: parsed.ok ? copy : `${copy}: ${parsed.message}` };
+  const parsed = parseSource(file, changed.get(file)!);
+  if (!parsed.ok) return { reparses: false, detail: `${copy}: ${parsed.message}`, typeErrors: null };
+  return { reparses: true, detail: copy, typeErrors: typeCheckRewrite(dir, changed, created, packageHomes(dir, file, changed, created, sdks)).added };
+}
+
+/**
+ * Where each package the check needs is installed, from the npm registry into `cache`, once per name
+ * and version range:
+ * - a helper written for an older SDK range ("Written for openai 4.43.0 up to 4.87.0") is checked
+ *   against a version of that range (other helpers against the SDK versions Batchwise itself has);
+ * - every other package the rewritten file imports at the range the nearest package.json declares
+ *   (with its @types package, when the project declares one), so that the AI SDK's, LangChain's or
+ *   zod's types are the project's. A package that is the workspace's own, or that npm cannot install,
+ *   stays unresolved (`any`).
+ */
+export function packageHomes(dir: string, file: string, changed: Map<string, string>, created: Set<string>, cache: string): Map<string, string> {
+  const homes = new Map<string, string>();
+  const install = (key: string, specs: string[]): string | undefined => {
+    const home = join(cache, key.replace(/\//g, '+').replace(/[^\w@+.=<> -]/g, '_'));
+    const done = join(home, '.installed');
+    if (existsSync(done)) return readFileSync(done, 'utf8') === 'ok' ? home : undefined;
+    mkdirSync(home, { recursive: true });
+    writeFileSync(join(home, 'package.json'), '{ "private": true }\n');
+    const r = spawnSync('npm', ['install', '--no-save', '--no-package-lock', '--ignore-scripts', '--no-audit', '--no-fund', '--legacy-peer-deps', '--prefix', home, ...specs], { stdio: 'ignore', timeout: 300_000 });
+    writeFileSync(done, r.status === 0 ? 'ok' : 'failed');
+    return r.status === 0 ? home : undefined;
+  };
+  for (const helper of created) {
+    const m = /Written for (@?[\w.-]+(?:\/[\w.-]+)?) (\d+\.\d+\.\d+) up to (\d+\.\d+\.\d+)/.exec(changed.get(helper) ?? '');
+    if (!m) continue;
+    const [, pkg, lower, upper] = m;
+    const home = install(`${pkg}@${lower}-${upper}`, [`${pkg}@>=${lower} <${upper}`]);
+    if (home) homes.set(pkg, home);
+  }
+  const declared = declaredPackages(dir, file);
+  const text = changed.get(file) ?? '';
+  const imported = new Set([...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)['"]([^'"./][^'"]*)['"]/gm)].map((m) => packageOf(m[1])));
+  for (const pkg of imported) {
+    if (homes.has(pkg) || pkg.startsWith('node:') || builtinModules.includes(pkg) || SDK_PACKAGES.has(pkg)) continue;
+    const spec = declared.get(pkg);
+    if (!spec || !/^[\^~<>=\d*x]|^latest$/.test(spec)) continue; // workspace:, file:, link:, catalog: … are the project's own
+    const typesName = `@types/${pkg.startsWith('@') ? pkg.slice(1).replace('/', '__') : pkg}`;
+    const typesSpec = declared.get(typesName);
+    const specs = [`${pkg}@${spec}`, ...(typesSpec && /^[\^~<>=\d*x]/.test(typesSpec) ? [`${typesName}@${typesSpec}`] : [])];
+    const home = install(specs.join(' '), specs);
+    if (home) homes.set(pkg, home);
+  }
+  return homes;
+}
+
+/** The SDKs Batchwise has itself: a helper "and later" is checked against them. */
+const SDK_PACKAGES = new Set(['openai', '@anthropic-ai/sdk', '@google/genai', '@mistralai/mistralai']);
+
+/**
+ * The version ranges the package.json files from the file's folder up to the tree's root declare (the
+ * nearest wins), with a `catalog:` range read from the catalogs of a package.json (bun, pnpm) or of
+ * pnpm-workspace.yaml on the way.
+ */
+function declaredPackages(dir: string, file: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const catalogs = new Map<string, Record<string, string>>();
+  const addCatalogs = (holder: Record<string, unknown> | undefined) => {
+    if (!holder) return;
+    const one = holder['catalog'];
+    if (one && typeof one === 'object' && !catalogs.has('default')) catalogs.set('default', one as Record<string, string>);
+    for (const [name, c] of Object.entries((holder['catalogs'] as Record<string, unknown> | undefined) ?? {})) if (c && typeof c === 'object' && !catalogs.has(name)) catalogs.set(name, c as Record<string, string>);
+  };
+  for (let d = dirname(join(dir, file)); ; d = dirname(d)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')) as Record<string, unknown>;
+      for (const field of ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies']) {
+        for (const [name, spec] of Object.entries((pkg[field] as Record<string, unknown> | undefined) ?? {})) if (!out.has(name) && typeof spec === 'string') out.set(name, spec);
+      }
+      addCatalogs(pkg);
+      if (pkg['workspaces'] && !Array.isArray(pkg['workspaces'])) addCatalogs(pkg['workspaces'] as Record<string, unknown>);
+    } catch {
+      // no package.json here, or not JSON
+    }
+    try {
+      addCatalogs(parseYaml(readFileSync(join(d, 'pnpm-workspace.yaml'), 'utf8')) as Record<string, unknown>);
+    } catch {
+      // none here
+    }
+    if (d === dir || d === dirname(d)) break;
+  }
+  for (const [name, spec] of out) {
+    const m = /^catalog:(.*)$/.exec(spec);
+    if (!m) continue;
+    const found = catalogs.get(m[1] || 'default')?.[name];
+    if (typeof found === 'string') out.set(name, found);
+    else out.delete(name);
+  }
+  return out;
 }
 
 /** Of the labelled batchable dev sites found batchable: the share offered a fix, safe or not, the refusals by reason, and the offered fixes applied to copies. */
-function fixCoverage(dev: Scored[], treeOf: Map<string, string>, cli: string): string {
+function fixCoverage(dev: Scored[], treeOf: Map<string, string>, cli: string, sdks: string): string {
   const found = dev.filter((r) => r.site.label === 'batchable' && r.predicted === 'batchable' && r.finding);
   const count = (k: string) => found.filter((r) => fixKind(r.finding!) === k).length;
   const pct = (n: number) => (found.length ? `${Math.round((100 * n) / found.length)} %` : '-');
@@ -334,11 +449,16 @@ function fixCoverage(dev: Scored[], treeOf: Map<string, string>, cli: string): s
   out.push('\nRefused sites:');
   for (const r of found.filter((x) => !x.finding!.fix)) out.push(`- ${r.repo} ${r.finding!.file}:${r.finding!.line} \`${r.finding!.api}\` (${r.finding!.provider}): ${r.finding!.fixRefusal ?? 'no reason given'}`);
   const work = mkdtempSync(join(tmpdir(), 'batchwise-fix-coverage-'));
-  const applied = found.filter((r) => r.finding!.fix && treeOf.has(r.repo)).map((r) => ({ r, got: applyFixCopy(cli, treeOf.get(r.repo)!, r.finding!.file, r.finding!.line, join(work, r.repo.replace('/', '+'))) }));
+  const applied = found.filter((r) => r.finding!.fix && treeOf.has(r.repo)).map((r) => ({ r, got: applyFixCopy(cli, treeOf.get(r.repo)!, r.finding!.file, r.finding!.line, join(work, r.repo.replace('/', '+')), sdks) }));
   const reparsed = applied.filter((a) => a.got?.reparses).length;
   out.push(`
 Offered fixes applied to copies (${work}): ${applied.length}, re-parse ${reparsed}, planned but not re-parsing or not applying ${applied.filter((a) => a.got && !a.got.reparses).length}, not planned by \`batchwise fix\` ${applied.filter((a) => !a.got).length}`);
   for (const a of applied.filter((x) => !x.got?.reparses)) out.push(`- ${a.r.repo} ${a.r.finding!.file}:${a.r.finding!.line} (${fixKind(a.r.finding!)}): ${a.got ? a.got.detail : 'no fix planned'}`);
+  const typed = applied.filter((a) => a.got?.typeErrors);
+  const clean = typed.filter((a) => a.got!.typeErrors!.length === 0).length;
+  out.push(`
+Type-checked with the SDKs' types (the rewritten file and the helpers it creates; errors the original had are not counted): ${typed.length}, adding no error ${clean}, adding errors ${typed.length - clean}`);
+  for (const a of typed.filter((x) => x.got!.typeErrors!.length)) out.push(`- ${a.r.repo} ${a.r.finding!.file}:${a.r.finding!.line} (${fixKind(a.r.finding!)}): ${a.got!.typeErrors!.slice(0, 5).join('; ')}${a.got!.typeErrors!.length > 5 ? ` (and ${a.got!.typeErrors!.length - 5} more)` : ''}`);
   return out.join('\n') + '\n';
 }
 
@@ -361,6 +481,7 @@ async function main(): Promise<void> {
     options: {
       snapshots: { type: 'string', default: process.env.BATCHWISE_SNAPSHOTS ?? besideCheckout('.mirror') },
       trees: { type: 'string', default: process.env.BATCHWISE_EVAL_TREES ?? besideCheckout('.eval-trees') },
+      sdks: { type: 'string', default: process.env.BATCHWISE_EVAL_SDKS ?? besideCheckout('.eval-sdks') },
       only: { type: 'string' },
       json: { type: 'string' },
       timeout: { type: 'string', default: '900' },
@@ -431,7 +552,7 @@ async function main(): Promise<void> {
   const errorCount = runs.reduce((n, r) => n + (r.run?.errors.length ?? 0), 0);
   out.push(`Files reported as errors across all trees: ${errorCount}.\n`);
 
-  out.push(fixCoverage(dev, treeOf, resolve(values.cli!)));
+  out.push(fixCoverage(dev, treeOf, resolve(values.cli!), resolve(values.sdks!)));
 
   // Every miss of the dev split, so it can be fixed; the held-out split shows counts only.
   const misses = dev.filter((r) => {
