@@ -196,6 +196,7 @@ export class Walker implements WalkSteps {
       project: this.project,
       hooks: this.hooks,
       stringOf: (file) => this.stringOf(file),
+      possibleStrings: (file, node) => this.resolver.possibleStrings(file, node),
       evaluate: (file, node) => this.resolver.evaluate(file, node),
       walk: (file, node) => this.ruleWalk(file, node, depth + 1, visiting),
       importersOf: (file) => this.graph.importersOf(file),
@@ -216,10 +217,17 @@ export class Walker implements WalkSteps {
     return this.resolver.possibleStrings(file, node);
   }
 
+  /**
+   * The one string a node is, for a rule reading a queue, event or route name. A conditional whose
+   * branches are different strings (`dev ? 'jobs-dev' : 'jobs'`), or one it cannot read, is not one
+   * string: the evaluator reads its first branch, which would tie a worker to one queue and not the other.
+   */
   private stringOf(file: string): StringOf {
     return (node) => {
       const v = this.resolver.evaluate(file, node);
-      return v?.kind === 'string' ? v.value : null;
+      if (v?.kind !== 'string') return null;
+      const possible = this.resolver.possibleStrings(file, node);
+      return possible?.size === 1 ? v.value : null;
     };
   }
 
@@ -876,7 +884,7 @@ function callsHandedNow({ model, fn, bindings }: HandedParameters): boolean {
 
 /** A rule context's fields written out, then `extra`'s (see Walker.question). */
 function questionOf<E extends object>(c: RuleContext, extra: E): RuleContext & E {
-  return Object.assign({ project: c.project, hooks: c.hooks, stringOf: c.stringOf, evaluate: c.evaluate, walk: c.walk, importersOf: c.importersOf }, extra);
+  return Object.assign({ project: c.project, hooks: c.hooks, stringOf: c.stringOf, possibleStrings: c.possibleStrings, evaluate: c.evaluate, walk: c.walk, importersOf: c.importersOf }, extra);
 }
 
 /** A result a limit cut short, and the state of the walk it is right for. */

@@ -14,8 +14,10 @@ export interface RuleContext {
   readonly project: ProjectIndex;
   /** Every family's answers, for a family that asks the others (a server's file registers their handlers). */
   readonly hooks: Hooks;
-  /** Reads a constant string of `file` (a route path, a queue name). */
+  /** Reads a constant string of `file` (a route path, a queue name): the one string it is, or null. */
   stringOf(file: string): StringOf;
+  /** Every string an expression of `file` may be (both branches of a conditional), or null for any. */
+  possibleStrings(file: string, node: Node): Set<string> | null;
   /** What an expression of `file` evaluates to, as far as static reading can tell. */
   evaluate(file: string, node: Node): Value | null;
   /** The paths from entry points to `node` of `file`, one call further out (a job's producer, a poller). */

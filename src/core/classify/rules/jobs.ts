@@ -217,17 +217,19 @@ export function jobOption(q: OptionQuestion): Path[] | null {
 
 /** BullMQ `new Worker(name, processor)` or Bull `queue.process(fn)` on a `new Queue('name')`: a worker, judged by who enqueues. */
 export function queueWorker(q: CallQuestion): Path[] | null {
-  const queue = queueWorkerName(q) ?? bullProcessorQueue(q);
-  if (queue !== null) return producerPaths(q, queue);
+  // `new Worker(dev ? 'jobs-dev' : 'jobs', fn)` works either queue: the producers of each are its paths.
+  const queues = queueWorkerNames(q) ?? [bullProcessorQueue(q)].filter((name) => name !== null);
+  if (queues.length > 0) return queues.flatMap((queue) => producerPaths(q, queue));
   const unread = unreadQueueName(q);
   return unread ? [openPath(QUEUE_WORKER, QUEUE_WORKER.messages.unreadName(unread, `${q.file}:${q.call.loc.start.line}`), q.file, q.call.loc.start.line)] : null;
 }
 
-function queueWorkerName(q: CallQuestion): string | null {
+function queueWorkerNames(q: CallQuestion): string[] | null {
   const { call } = q;
   if (call.type !== T.NewExpression || call.callee.type !== T.Identifier || call.callee.name !== 'Worker') return null;
   const first = call.arguments[0];
-  return first ? q.stringOf(q.file)(first) : null;
+  const names = first ? q.possibleStrings(q.file, first) : null;
+  return names && names.size > 0 ? [...names].sort() : null;
 }
 
 /**
