@@ -13,6 +13,8 @@ import { AGENT_RUNS, AGENTS_KEY, isAgentMaker, isMastraCall, MODEL_RUNS, TOOLS_K
 import { agentChannels } from './rules/bots';
 import { packagesAbove } from './rules/cli';
 import { perInputLoop } from './rules/data';
+import { HTTP_ROUTE_HANDLER } from './rules/httpServers';
+import { entry } from './rules/rule';
 import { graphMemberOf } from './rules/langgraph';
 import { type Path, pushAll, toPath } from './path';
 import { excludedPath, isTestFile } from './rules/calls';
@@ -224,9 +226,11 @@ export class ValueWalk {
       case T.Property: {
         if (parent.value !== self) return [];
         const key = propertyName(parent.key, parent.computed);
-        // `new Mastra({ workflows: { council } })`: run where the app asks for it by that key.
-        const mastra = kind === 'workflow' && key !== null ? registeringMastra(fi, parent) : null;
-        if (mastra) return this.registeredWorkflowPaths(file, key!, mastra, depth, visiting);
+        // `new Mastra({ workflows: { council } })`, `new Mastra({ agents: { support } })`: run where the app
+        // asks for it by that key, and by Mastra's server.
+        const registry = kind === 'workflow' ? 'workflows' : kind === 'agent' ? 'agents' : null;
+        const mastra = registry && key !== null ? registeringMastra(fi, parent, registry) : null;
+        if (mastra) return kind === 'workflow' ? this.registeredWorkflowPaths(file, key!, mastra, depth, visiting) : this.registeredAgentPaths(file, key!, mastra, depth, visiting);
         const call = optionCall(fi, parent);
         if (call && ((kind === 'tool' && key === TOOLS_KEY) || (kind === 'agent' && key === AGENTS_KEY))) return this.givenPaths(file, call, kind, depth, visiting);
         // An agent handed to a call (`createAgentUIStreamResponse({ agent })`) may be run by it, or kept.
@@ -343,7 +347,7 @@ export class ValueWalk {
       for (const call of gi.memberCalls('getWorkflow')) {
         const asked = call.arguments[0] ? this.walk.possibleStrings(f, call.arguments[0]) : null;
         if (asked !== null && !asked.has(key)) continue;
-        const step = CALL_CHAIN.messages.askedFor(key, describeCall(call), `${f}:${call.loc.start.line}`);
+        const step = CALL_CHAIN.messages.askedFor('workflow', key, describeCall(call), `${f}:${call.loc.start.line}`);
         const runs = this.heldPaths(f, call, 'workflow', 0, depth, visiting);
         // Asked for, but run where the walk finds no entry: that place is not known to be batch work.
         if (runs.length === 0) paths.push(unfollowedPath(f, call.loc.start.line, UNFOLLOWED_REFERENCE.messages.value(`${f}:${call.loc.start.line}`)));
@@ -353,6 +357,29 @@ export class ValueWalk {
     // A package that serves its Mastra instance (`mastra dev`, `mastra start`) runs every registered workflow for its API's clients.
     const served = packagesAbove(this.walk.project, file).some(({ pkg }) => Object.values(pkg.scripts).some((command) => MASTRA_SERVER.test(command)));
     if (served) paths.push(unfollowedPath(file, mastra.loc.start.line, UNFOLLOWED_REFERENCE.messages.mastraWorkflow(key, `${file}:${mastra.loc.start.line}`)));
+    return paths;
+  }
+
+  /**
+   * A Mastra agent registered under `key` (`new Mastra({ agents: { key } })`): it runs where the app asks
+   * the Mastra instance for it (`mastra.getAgent('key')`, or a key Batchwise cannot read) and runs it. A
+   * package that serves its Mastra instance (`mastra dev`, `mastra start`) also answers each agent over
+   * HTTP (`/api/agents/:agentId/generate`, `/stream`): whoever sends that request waits for the answer.
+   */
+  private registeredAgentPaths(file: string, key: string, mastra: CallNode, depth: number, visiting: Set<Node>): Path[] {
+    const paths: Path[] = [];
+    for (const f of this.walk.project.filesPassing(ASKS_FOR_AGENT)) {
+      const gi = this.walk.project.get(f);
+      if (!gi) continue;
+      for (const call of gi.memberCalls('getAgent')) {
+        const asked = call.arguments[0] ? this.walk.possibleStrings(f, call.arguments[0]) : null;
+        if (asked !== null && !asked.has(key)) continue;
+        const step = CALL_CHAIN.messages.askedFor('agent', key, describeCall(call), `${f}:${call.loc.start.line}`);
+        for (const p of this.heldPaths(f, call, 'agent', 0, depth, visiting)) paths.push({ ...p, steps: [...p.steps, step] });
+      }
+    }
+    const served = packagesAbove(this.walk.project, file).find(({ pkg }) => Object.values(pkg.scripts).some((command) => MASTRA_SERVER.test(command)));
+    if (served) paths.push(toPath(entry(HTTP_ROUTE_HANDLER, HTTP_ROUTE_HANDLER.messages.mastraAgent(key, `${file}:${mastra.loc.start.line}`, served.dir ? `${served.dir}/package.json` : 'package.json'), mastra), file));
     return paths;
   }
 
@@ -439,12 +466,13 @@ const MASTRA_SERVER = /\bmastra\s+(dev|start)\b/;
 
 /** Files that ask a Mastra instance for a workflow by its key. */
 const ASKS_FOR_WORKFLOW = textTest((text) => text.includes('getWorkflow'));
+const ASKS_FOR_AGENT = textTest((text) => text.includes('getAgent'));
 
 /** The `new Mastra({ workflows: { … } })` whose workflows object holds `prop`, or null. */
-function registeringMastra(fi: SyntaxModel, prop: TSESTree.Property): CallNode | null {
+function registeringMastra(fi: SyntaxModel, prop: TSESTree.Property, registry: 'workflows' | 'agents'): CallNode | null {
   const obj = fi.parents.get(prop);
   const holder = obj?.type === T.ObjectExpression ? fi.parents.get(fi.outermost(obj)) : undefined;
-  if (holder?.type !== T.Property || propertyName(holder.key, holder.computed) !== 'workflows') return null;
+  if (holder?.type !== T.Property || propertyName(holder.key, holder.computed) !== registry) return null;
   const call = optionCall(fi, holder);
   return call && isMastraCall(fi, call, 'Mastra') ? call : null;
 }

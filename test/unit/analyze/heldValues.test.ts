@@ -113,6 +113,39 @@ test("a Mastra processor's processInput runs inside the agent given it, where th
   assert.equal(f.verdict, 'user-waiting', f.text);
 });
 
+const GUARD =
+  `import { Agent } from '@mastra/core/agent';\nimport type { Processor } from '@mastra/core/processors';\nimport { openai } from '@ai-sdk/openai';\n` +
+  `const judge = new Agent({ name: 'judge', instructions: 'Is this on topic?', model: openai('gpt-4o-mini') });\n` +
+  `export class TopicGuard implements Processor<'topic-guard'> {\n  readonly id = 'topic-guard';\n  async processInput({ messages }: any) {\n    const r = await judge.generate(JSON.stringify(messages));\n    return r.text === 'yes' ? messages : [];\n  }\n}\n`;
+const SUPPORT = `import { Agent } from '@mastra/core/agent';\nimport { openai } from '@ai-sdk/openai';\nimport { TopicGuard } from './guard';\nexport const support = new Agent({ name: 'support', instructions: 'Help.', model: openai('gpt-4o-mini'), outputProcessors: [new TopicGuard()] });\n`;
+const REGISTRY = `import { Mastra } from '@mastra/core';\nimport { support } from './agents';\nexport const mastra = new Mastra({ agents: { support } });\n`;
+
+test("a Mastra agent registered with a package that serves Mastra (mastra dev) is answered over HTTP: its processors are user-waiting", () => {
+  const f = analyse({
+    'package.json': JSON.stringify({ name: 'm', scripts: { dev: 'mastra dev' }, dependencies: { '@mastra/core': '^0.20.0' } }),
+    'src/mastra/guard.ts': GUARD,
+    'src/mastra/agents.ts': SUPPORT,
+    'src/mastra/index.ts': REGISTRY,
+  }, 'src/mastra/guard.ts');
+  assert.equal(f.verdict, 'user-waiting', f.text);
+  assert.match(f.text, /the Mastra agent 'support', registered at src\/mastra\/index\.ts:3, which Mastra's server \(`mastra dev`, `mastra start` in package\.json\) answers over HTTP/);
+});
+
+test('a registered Mastra agent that no server serves runs where the app asks for it by its key', () => {
+  const texts = {
+    'package.json': JSON.stringify({ name: 'm', scripts: { nightly: 'tsx src/nightly.ts' }, dependencies: { '@mastra/core': '^0.20.0' } }),
+    'src/mastra/guard.ts': GUARD,
+    'src/mastra/agents.ts': SUPPORT,
+    'src/mastra/index.ts': REGISTRY,
+    'src/nightly.ts': `import cron from 'node-cron';\nimport { mastra } from './mastra';\ncron.schedule('0 3 * * *', async () => {\n  await mastra.getAgent('support').generate('Summarise the day');\n});\n`,
+  };
+  const f = analyse(texts, 'src/mastra/guard.ts');
+  assert.equal(f.verdict, 'batchable', f.text);
+  assert.match(f.text, /the Mastra agent 'support', from `mastra\.getAgent\(…\)` at src\/nightly\.ts:4/);
+  const other = analyse({ ...texts, 'src/nightly.ts': texts['src/nightly.ts'].replace("getAgent('support')", "getAgent('another')") }, 'src/mastra/guard.ts');
+  assert.notEqual(other.verdict, 'batchable', 'an agent asked for by another key is not this one');
+});
+
 test('a LangChain model class whose instances are made but never run says so', () => {
   const f = analyse({
     'src/model.ts': MODEL,

@@ -21,6 +21,7 @@ export const HTTP_ROUTE_HANDLER = defineRule({
   configFiles: ['serverless.yml', 'serverless.yaml', 'template.yaml', 'template.yml'],
   messages: {
     route: (method: string, route: string, where: string) => `${method} ${route} route handler at ${where}`,
+    mastraAgent: (key: string, where: string, pkg: string) => `the Mastra agent '${key}', registered at ${where}, which Mastra's server (\`mastra dev\`, \`mastra start\` in ${pkg}) answers over HTTP (POST /api/agents/:agentId/generate, /stream): whoever sends that request waits for the answer`,
     createServer: (where: string) => `HTTP request handler passed to createServer at ${where}`,
     createServerOf: (receiver: string, where: string) => `HTTP request handler passed to ${receiver}.createServer at ${where}`,
     serve: (receiver: string, where: string) => `HTTP request handler of ${receiver}.serve at ${where}`,

@@ -21,7 +21,7 @@ export const CALL_CHAIN = defineRule({
     givenTo: (key: string, call: string, where: string) => `run by \`${call}\`, given it in \`${key}\` at ${where}`,
     ranAt: (call: string, where: string) => `run by \`${call}\` at ${where}`,
     stepOf: (call: string, where: string) => `a step of the Mastra workflow \`${call}\` at ${where}`,
-    askedFor: (key: string, call: string, where: string) => `the workflow '${key}', from \`${call}\` at ${where}`,
+    askedFor: (what: 'workflow' | 'agent', key: string, call: string, where: string) => `the Mastra ${what} '${key}', from \`${call}\` at ${where}`,
     decorated: (name: string, where: string) => `reached as \`fastify.${name}\`, decorated at ${where}`,
     graphNode: (name: string | null, where: string) => `${name === null ? 'a node' : `node '${name}'`} of the LangGraph graph compiled at ${where}`,
     graphRouter: (from: string | null, where: string) => `the router of the edges from ${from === null ? 'a node' : `node '${from}'`} of the LangGraph graph compiled at ${where}`,
