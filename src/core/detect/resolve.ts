@@ -35,7 +35,8 @@ export type Value =
   // Only from literals, `const` bindings and conditionals whose branches agree: a flag read as
   // known must be known (`stream`).
   | { kind: 'boolean'; value: boolean }
-  | { kind: 'queue'; name: string }
+  /** Every name the queue may have: `new Queue(dev ? 'jobs-dev' : 'jobs')` is either. */
+  | { kind: 'queue'; names: string[] }
   | { kind: 'object'; file: string; node: TSESTree.ObjectExpression }
   // The AI SDK: its module, one of its LLM functions, a provider package, a provider instance (or one of
   // its model methods), a `createOpenAI`-style factory, and the model a provider returns.
@@ -170,8 +171,8 @@ export class Resolver {
         // A job queue (BullMQ, Bull): `new Queue('name')`; its workers are judged by who adds jobs.
         const first = node.arguments[0];
         if (node.callee.type === T.Identifier && node.callee.name === 'Queue' && first) {
-          const name = this.evaluate(file, first);
-          if (name?.kind === 'string') return { kind: 'queue', name: name.value };
+          const names = this.possibleStrings(file, first);
+          if (names && names.size > 0) return { kind: 'queue', names: [...names].sort() };
         }
         return null;
       }

@@ -1,4 +1,4 @@
-// A BullMQ worker whose queue name is a conditional (`dev ? 'digest-dev' : 'digest'`) works either queue:
+// A BullMQ worker (or producer) whose queue name is a conditional (`dev ? 'digest-dev' : 'digest'`) works either queue:
 // the producers of both are its paths. Reading only the first branch tied it to the development
 // queue's nightly producer and called a call batchable that a route waits on through the other queue.
 import { test } from 'node:test';
@@ -26,4 +26,11 @@ test('a worker whose queue name is either of two strings is judged by the produc
 test('with one name, only that queue’s producers count', () => {
   const [f] = analyse({ 'src/worker.ts': worker(`'digest-dev'`), 'scripts/nightly.ts': NIGHTLY, 'src/api.ts': ROUTE });
   assert.equal(f.verdict, 'batchable', f.messages);
+});
+
+test('a producer whose queue name is either of two strings adds to both queues', () => {
+  const route = ROUTE.replace("new Queue('digest')", "new Queue(process.env.STAGE === 'dev' ? 'digest-dev' : 'digest')");
+  const [f] = analyse({ 'src/worker.ts': worker(`'digest'`), 'src/api.ts': route });
+  assert.equal(f.verdict, 'user-waiting', f.messages);
+  assert.match(f.messages, /src\/api\.ts/);
 });

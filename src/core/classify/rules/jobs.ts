@@ -218,7 +218,7 @@ export function jobOption(q: OptionQuestion): Path[] | null {
 /** BullMQ `new Worker(name, processor)` or Bull `queue.process(fn)` on a `new Queue('name')`: a worker, judged by who enqueues. */
 export function queueWorker(q: CallQuestion): Path[] | null {
   // `new Worker(dev ? 'jobs-dev' : 'jobs', fn)` works either queue: the producers of each are its paths.
-  const queues = queueWorkerNames(q) ?? [bullProcessorQueue(q)].filter((name) => name !== null);
+  const queues = queueWorkerNames(q) ?? bullProcessorQueues(q);
   if (queues.length > 0) return queues.flatMap((queue) => producerPaths(q, queue));
   const unread = unreadQueueName(q);
   return unread ? [openPath(QUEUE_WORKER, QUEUE_WORKER.messages.unreadName(unread, `${q.file}:${q.call.loc.start.line}`), q.file, q.call.loc.start.line)] : null;
@@ -245,12 +245,12 @@ function unreadQueueName(q: CallQuestion): string | null {
   return describeRef(first);
 }
 
-function bullProcessorQueue(q: CallQuestion): string | null {
+function bullProcessorQueues(q: CallQuestion): string[] {
   const { call } = q;
-  if (call.type !== T.CallExpression || call.callee.type !== T.MemberExpression) return null;
-  if (propertyName(call.callee.property, call.callee.computed) !== 'process') return null;
+  if (call.type !== T.CallExpression || call.callee.type !== T.MemberExpression) return [];
+  if (propertyName(call.callee.property, call.callee.computed) !== 'process') return [];
   const target = q.evaluate(q.file, call.callee.object);
-  return target?.kind === 'queue' ? target.name : null;
+  return target?.kind === 'queue' ? target.names : [];
 }
 
 function producerPaths(q: CallQuestion, queue: string): Path[] {
@@ -263,7 +263,7 @@ function producerPaths(q: CallQuestion, queue: string): Path[] {
     for (const call of [...fi.memberCalls('add'), ...fi.memberCalls('addBulk')]) {
       const callee = call.callee as TSESTree.MemberExpression;
       const target = q.evaluate(f, callee.object);
-      if (target?.kind !== 'queue' || target.name !== queue) continue;
+      if (target?.kind !== 'queue' || !target.names.includes(queue)) continue;
       const method = propertyName(callee.property, callee.computed)!;
       const what = { worker: QUEUE_WORKER.messages.queueWorker(queue, where), producer: `${f}:${call.loc.start.line}`, how: QUEUE_WORKER.messages.enqueuedWith(method) };
       const enclosing = { file: f, range: (fi.functionOf(call) ?? fi.ast).range };
@@ -298,7 +298,7 @@ function pollerOf(q: RuleContext, queue: string): string | null {
       const method = propertyName(callee.property, callee.computed)!;
       const held = method === 'getJob' ? callee.object : call.arguments[0];
       const target = held ? q.evaluate(f, held) : null;
-      if (target?.kind !== 'queue' || target.name !== queue) continue;
+      if (target?.kind !== 'queue' || !target.names.includes(queue)) continue;
       const route = q.walk(f, call).find((p) => p.effect === 'user-waiting');
       if (route) {
         found = QUEUE_WORKER.messages.poller(route.entry, method, `${f}:${call.loc.start.line}`);
