@@ -230,7 +230,7 @@ export class ValueWalk {
         // asks for it by that key, and by Mastra's server.
         const registry = kind === 'workflow' ? 'workflows' : kind === 'agent' ? 'agents' : null;
         const mastra = registry && key !== null ? registeringMastra(fi, parent, registry) : null;
-        if (mastra) return kind === 'workflow' ? this.registeredWorkflowPaths(file, key!, mastra, depth, visiting) : this.registeredAgentPaths(file, key!, mastra, depth, visiting);
+        if (mastra && (kind === 'workflow' || kind === 'agent')) return this.registeredPaths(kind, file, key!, mastra, depth, visiting);
         const call = optionCall(fi, parent);
         if (call && ((kind === 'tool' && key === TOOLS_KEY) || (kind === 'agent' && key === AGENTS_KEY))) return this.givenPaths(file, call, kind, depth, visiting);
         // An agent handed to a call (`createAgentUIStreamResponse({ agent })`) may be run by it, or kept.
@@ -335,51 +335,34 @@ export class ValueWalk {
   }
 
   /**
-   * A Mastra workflow registered under `key` (`new Mastra({ workflows: { key } })`): it runs where the app
-   * asks the Mastra instance for it (`mastra.getWorkflow('key')`, or a key Batchwise cannot read) and
-   * starts a run. With no such place, Mastra's own server is what runs it, for its clients: open.
+   * A Mastra workflow or agent registered under `key` (`new Mastra({ workflows: { key } })`, `new Mastra({
+   * agents: { key } })`): it runs where the app asks the Mastra instance for it (`mastra.getWorkflow('key')`
+   * then a run, `mastra.getAgent('key').generate(…)`; a key Batchwise cannot read may be any). Asked for
+   * where the walk finds no entry, that place is not known to be batch work. A package that serves its
+   * Mastra instance (`mastra dev`, `mastra start`) also runs each registered workflow for its API's clients
+   * (open), and answers each agent over HTTP (`/api/agents/:agentId/generate`, `/stream`): whoever sends
+   * that request waits for the answer.
    */
-  private registeredWorkflowPaths(file: string, key: string, mastra: CallNode, depth: number, visiting: Set<Node>): Path[] {
+  private registeredPaths(kind: 'workflow' | 'agent', file: string, key: string, mastra: CallNode, depth: number, visiting: Set<Node>): Path[] {
     const paths: Path[] = [];
-    for (const f of this.walk.project.filesPassing(ASKS_FOR_WORKFLOW)) {
+    const [asks, method] = kind === 'workflow' ? [ASKS_FOR_WORKFLOW, 'getWorkflow'] : [ASKS_FOR_AGENT, 'getAgent'];
+    for (const f of this.walk.project.filesPassing(asks)) {
       const gi = this.walk.project.get(f);
       if (!gi) continue;
-      for (const call of gi.memberCalls('getWorkflow')) {
+      for (const call of gi.memberCalls(method)) {
         const asked = call.arguments[0] ? this.walk.possibleStrings(f, call.arguments[0]) : null;
         if (asked !== null && !asked.has(key)) continue;
-        const step = CALL_CHAIN.messages.askedFor('workflow', key, describeCall(call), `${f}:${call.loc.start.line}`);
-        const runs = this.heldPaths(f, call, 'workflow', 0, depth, visiting);
-        // Asked for, but run where the walk finds no entry: that place is not known to be batch work.
+        const step = CALL_CHAIN.messages.askedFor(kind, key, describeCall(call), `${f}:${call.loc.start.line}`);
+        const runs = this.heldPaths(f, call, kind, 0, depth, visiting);
         if (runs.length === 0) paths.push(unfollowedPath(f, call.loc.start.line, UNFOLLOWED_REFERENCE.messages.value(`${f}:${call.loc.start.line}`)));
         for (const p of runs) paths.push({ ...p, steps: [...p.steps, step] });
       }
     }
-    // A package that serves its Mastra instance (`mastra dev`, `mastra start`) runs every registered workflow for its API's clients.
-    const served = packagesAbove(this.walk.project, file).some(({ pkg }) => Object.values(pkg.scripts).some((command) => MASTRA_SERVER.test(command)));
-    if (served) paths.push(unfollowedPath(file, mastra.loc.start.line, UNFOLLOWED_REFERENCE.messages.mastraWorkflow(key, `${file}:${mastra.loc.start.line}`)));
-    return paths;
-  }
-
-  /**
-   * A Mastra agent registered under `key` (`new Mastra({ agents: { key } })`): it runs where the app asks
-   * the Mastra instance for it (`mastra.getAgent('key')`, or a key Batchwise cannot read) and runs it. A
-   * package that serves its Mastra instance (`mastra dev`, `mastra start`) also answers each agent over
-   * HTTP (`/api/agents/:agentId/generate`, `/stream`): whoever sends that request waits for the answer.
-   */
-  private registeredAgentPaths(file: string, key: string, mastra: CallNode, depth: number, visiting: Set<Node>): Path[] {
-    const paths: Path[] = [];
-    for (const f of this.walk.project.filesPassing(ASKS_FOR_AGENT)) {
-      const gi = this.walk.project.get(f);
-      if (!gi) continue;
-      for (const call of gi.memberCalls('getAgent')) {
-        const asked = call.arguments[0] ? this.walk.possibleStrings(f, call.arguments[0]) : null;
-        if (asked !== null && !asked.has(key)) continue;
-        const step = CALL_CHAIN.messages.askedFor('agent', key, describeCall(call), `${f}:${call.loc.start.line}`);
-        for (const p of this.heldPaths(f, call, 'agent', 0, depth, visiting)) paths.push({ ...p, steps: [...p.steps, step] });
-      }
-    }
     const served = packagesAbove(this.walk.project, file).find(({ pkg }) => Object.values(pkg.scripts).some((command) => MASTRA_SERVER.test(command)));
-    if (served) paths.push(toPath(entry(HTTP_ROUTE_HANDLER, HTTP_ROUTE_HANDLER.messages.mastraAgent(key, `${file}:${mastra.loc.start.line}`, served.dir ? `${served.dir}/package.json` : 'package.json'), mastra), file));
+    if (!served) return paths;
+    const where = `${file}:${mastra.loc.start.line}`;
+    if (kind === 'workflow') paths.push(unfollowedPath(file, mastra.loc.start.line, UNFOLLOWED_REFERENCE.messages.mastraWorkflow(key, where)));
+    else paths.push(toPath(entry(HTTP_ROUTE_HANDLER, HTTP_ROUTE_HANDLER.messages.mastraAgent(key, where, served.dir ? `${served.dir}/package.json` : 'package.json'), mastra), file));
     return paths;
   }
 

@@ -144,6 +144,8 @@ test('a registered Mastra agent that no server serves runs where the app asks fo
   assert.match(f.text, /the Mastra agent 'support', from `mastra\.getAgent\(…\)` at src\/nightly\.ts:4/);
   const other = analyse({ ...texts, 'src/nightly.ts': texts['src/nightly.ts'].replace("getAgent('support')", "getAgent('another')") }, 'src/mastra/guard.ts');
   assert.notEqual(other.verdict, 'batchable', 'an agent asked for by another key is not this one');
+  const unseen = analyse({ ...texts, 'src/ask.ts': `import { mastra } from './mastra';\nexport async function ask(q: string) {\n  return mastra.getAgent('support').generate(q);\n}\n` }, 'src/mastra/guard.ts');
+  assert.equal(unseen.verdict, 'unknown', `asked for where no entry point is seen, the agent's run there is not batch work: ${unseen.text}`);
 });
 
 test('a LangChain model class whose instances are made but never run says so', () => {
