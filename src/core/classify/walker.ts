@@ -657,7 +657,10 @@ export class Walker implements WalkSteps {
     const command = cliCommandHandler(fi, call);
     if (command) return paths.map((p) => ({ ...p, commandLine: COMMAND_LINE_INPUT.messages.runsAs(command, label, where) }));
     const deferred = eventKey !== undefined || isEventRegistration(call) || (resultDropped(fi, call) && !(callee && RUNS_NOW.has(callee)));
+    // `app.listen(port, () => …)`: the callback runs once, when the server is listening, as start-up code does.
+    const listening = callee === 'listen' && call.callee.type === T.MemberExpression;
     return paths.map((p) => {
+      if (p.startup && listening) return { ...p, line: call.loc.start.line, entry: LONG_RUNNING_SERVER.messages.listening(label, where, p.file) };
       if (p.startup) {
         const { startup, ...rest } = p;
         return { ...rest, effect: 'user-waiting' as const, entry: LONG_RUNNING_SERVER.messages.handler(where, label, p.file, startup) };

@@ -85,6 +85,8 @@ export const LONG_RUNNING_SERVER = defineRule({
     handler: (where: string, call: string, file: string, startup: string) =>
       `a handler set up at ${where} (${call}) while ${file} sets up a long-running server or bot (${startup}); a callback registered there answers requests or events`,
     registers: (message: string) => `it registers the ${message}`,
+    listening: (call: string, where: string, file: string) =>
+      `the callback of ${call} at ${where}, which ${file} runs once, when its server is listening: start-up code, not per request, and how the file is started says nothing about who waits; if it is batch work, move it to a script or declare it with \`// batchwise: batch\``,
     starts: (call: string, where: string) => `\`${call}\` at ${where}`,
   },
 });
