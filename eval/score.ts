@@ -13,10 +13,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { applyPatch, parsePatch } from 'diff';
-import { parse as parseYaml } from 'yaml';
 import { parseSource } from '../src/core/parse/parse';
 import { isProvider, providerInfo } from '../src/core/detect/providers';
 import { packageOf, typeCheckRewrite } from './typecheck';
+import { scanSpecifiers } from '../src/core/textScan';
+import { packageVersionFor } from '../src/core/rewrite/sdkVersion';
 
 const ROOT = resolve(__dirname, '..', '..');
 const LABELS = join(ROOT, 'eval', 'corpus', 'labels');
@@ -311,7 +312,7 @@ export interface AppliedFix {
  * what type-checking it with the SDKs' types finds that the original did not have (eval/typecheck.ts).
  * Null when the CLI planned no fix.
  */
-function applyFixCopy(cli: string, dir: string, file: string, line: number, work: string, sdks: string): AppliedFix | null {
+export function applyFixCopy(cli: string, dir: string, file: string, line: number, work: string, sdks: string): AppliedFix | null {
   const r = spawnSync(process.execPath, [cli, 'fix', join(dir, file), '--line', String(line), '--root', dir], { encoding: 'utf8', maxBuffer: 2 ** 28, timeout: 300_000 });
   if (r.status !== 0) return null;
   const patches = parsePatch(r.stdout);
@@ -334,97 +335,45 @@ function applyFixCopy(cli: string, dir: string, file: string, line: number, work
   const copy = join(work, file);
   const parsed = parseSource(file, changed.get(file)!);
   if (!parsed.ok) return { reparses: false, detail: `${copy}: ${parsed.message}`, typeErrors: null };
-  return { reparses: true, detail: copy, typeErrors: typeCheckRewrite(dir, changed, created, packageHomes(dir, file, changed, created, sdks)).added };
+  return { reparses: true, detail: copy, typeErrors: typeCheckRewrite(dir, changed, created, packageHomes(dir, file, changed, sdks)).added };
 }
 
 /**
- * Where each package the check needs is installed, from the npm registry into `cache`, once per name
- * and version range:
- * - a helper written for an older SDK range ("Written for openai 4.43.0 up to 4.87.0") is checked
- *   against a version of that range (other helpers against the SDK versions Batchwise itself has);
- * - every other package the rewritten file imports at the range the nearest package.json declares
- *   (with its @types package, when the project declares one), so that the AI SDK's, LangChain's or
- *   zod's types are the project's. A package that is the workspace's own, or that npm cannot install,
- *   stays unresolved (`any`).
+ * Where each package the fix's files import is installed for the check: the version the project around
+ * the rewritten file has (Batchwise's own reading: its node_modules, else its lockfile, else the lowest
+ * version its package.json allows; `packageVersionFor`), with its @types package when the project has
+ * one, installed once from the npm registry into `cache`. A package the project has no version of (the
+ * workspace's own, or an SDK a helper needs that the project does not list) gets no home: the SDKs are
+ * then Batchwise's own versions, anything else stays `any`.
  */
-export function packageHomes(dir: string, file: string, changed: Map<string, string>, created: Set<string>, cache: string): Map<string, string> {
-  const homes = new Map<string, string>();
-  const install = (key: string, specs: string[]): string | undefined => {
-    const home = join(cache, key.replace(/\//g, '+').replace(/[^\w@+.=<> -]/g, '_'));
-    const done = join(home, '.installed');
-    if (existsSync(done)) return readFileSync(done, 'utf8') === 'ok' ? home : undefined;
-    mkdirSync(home, { recursive: true });
-    writeFileSync(join(home, 'package.json'), '{ "private": true }\n');
-    const r = spawnSync('npm', ['install', '--no-save', '--no-package-lock', '--ignore-scripts', '--no-audit', '--no-fund', '--legacy-peer-deps', '--prefix', home, ...specs], { stdio: 'ignore', timeout: 300_000 });
-    writeFileSync(done, r.status === 0 ? 'ok' : 'failed');
-    return r.status === 0 ? home : undefined;
+function packageHomes(dir: string, file: string, changed: Map<string, string>, cache: string): Map<string, string> {
+  const read = (path: string): string | undefined => {
+    try {
+      return readFileSync(join(dir, path), 'utf8');
+    } catch {
+      return undefined;
+    }
   };
-  for (const helper of created) {
-    const m = /Written for (@?[\w.-]+(?:\/[\w.-]+)?) (\d+\.\d+\.\d+) up to (\d+\.\d+\.\d+)/.exec(changed.get(helper) ?? '');
-    if (!m) continue;
-    const [, pkg, lower, upper] = m;
-    const home = install(`${pkg}@${lower}-${upper}`, [`${pkg}@>=${lower} <${upper}`]);
-    if (home) homes.set(pkg, home);
-  }
-  const declared = declaredPackages(dir, file);
-  const text = changed.get(file) ?? '';
-  const imported = new Set([...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)['"]([^'"./][^'"]*)['"]/gm)].map((m) => packageOf(m[1])));
+  const homes = new Map<string, string>();
+  const imported = new Set([...changed.values()].flatMap((text) => scanSpecifiers(text).specifiers).filter((s) => !/^[./]/.test(s) && !s.startsWith('node:')).map(packageOf));
   for (const pkg of imported) {
-    if (homes.has(pkg) || pkg.startsWith('node:') || builtinModules.includes(pkg) || SDK_PACKAGES.has(pkg)) continue;
-    const spec = declared.get(pkg);
-    if (!spec || !/^[\^~<>=\d*x]|^latest$/.test(spec)) continue; // workspace:, file:, link:, catalog: … are the project's own
+    if (builtinModules.includes(pkg)) continue;
+    const version = packageVersionFor(pkg, file, read)?.version;
+    if (!version) continue;
     const typesName = `@types/${pkg.startsWith('@') ? pkg.slice(1).replace('/', '__') : pkg}`;
-    const typesSpec = declared.get(typesName);
-    const specs = [`${pkg}@${spec}`, ...(typesSpec && /^[\^~<>=\d*x]/.test(typesSpec) ? [`${typesName}@${typesSpec}`] : [])];
-    const home = install(specs.join(' '), specs);
-    if (home) homes.set(pkg, home);
+    const typesVersion = packageVersionFor(typesName, file, read)?.version;
+    const specs = [`${pkg}@${version}`, ...(typesVersion ? [`${typesName}@${typesVersion}`] : [])];
+    const home = join(cache, specs.join(' ').replace(/\//g, '+'));
+    const done = join(home, '.installed');
+    if (!existsSync(done)) {
+      mkdirSync(home, { recursive: true });
+      writeFileSync(join(home, 'package.json'), '{ "private": true }\n');
+      const r = spawnSync('npm', ['install', '--no-save', '--no-package-lock', '--ignore-scripts', '--no-audit', '--no-fund', '--legacy-peer-deps', '--prefix', home, ...specs], { stdio: 'ignore', timeout: 300_000 });
+      writeFileSync(done, r.status === 0 ? 'ok' : 'failed');
+    }
+    if (readFileSync(done, 'utf8') === 'ok') homes.set(pkg, home);
   }
   return homes;
-}
-
-/** The SDKs Batchwise has itself: a helper "and later" is checked against them. */
-const SDK_PACKAGES = new Set(['openai', '@anthropic-ai/sdk', '@google/genai', '@mistralai/mistralai']);
-
-/**
- * The version ranges the package.json files from the file's folder up to the tree's root declare (the
- * nearest wins), with a `catalog:` range read from the catalogs of a package.json (bun, pnpm) or of
- * pnpm-workspace.yaml on the way.
- */
-function declaredPackages(dir: string, file: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const catalogs = new Map<string, Record<string, string>>();
-  const addCatalogs = (holder: Record<string, unknown> | undefined) => {
-    if (!holder) return;
-    const one = holder['catalog'];
-    if (one && typeof one === 'object' && !catalogs.has('default')) catalogs.set('default', one as Record<string, string>);
-    for (const [name, c] of Object.entries((holder['catalogs'] as Record<string, unknown> | undefined) ?? {})) if (c && typeof c === 'object' && !catalogs.has(name)) catalogs.set(name, c as Record<string, string>);
-  };
-  for (let d = dirname(join(dir, file)); ; d = dirname(d)) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')) as Record<string, unknown>;
-      for (const field of ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies']) {
-        for (const [name, spec] of Object.entries((pkg[field] as Record<string, unknown> | undefined) ?? {})) if (!out.has(name) && typeof spec === 'string') out.set(name, spec);
-      }
-      addCatalogs(pkg);
-      if (pkg['workspaces'] && !Array.isArray(pkg['workspaces'])) addCatalogs(pkg['workspaces'] as Record<string, unknown>);
-    } catch {
-      // no package.json here, or not JSON
-    }
-    try {
-      addCatalogs(parseYaml(readFileSync(join(d, 'pnpm-workspace.yaml'), 'utf8')) as Record<string, unknown>);
-    } catch {
-      // none here
-    }
-    if (d === dir || d === dirname(d)) break;
-  }
-  for (const [name, spec] of out) {
-    const m = /^catalog:(.*)$/.exec(spec);
-    if (!m) continue;
-    const found = catalogs.get(m[1] || 'default')?.[name];
-    if (typeof found === 'string') out.set(name, found);
-    else out.delete(name);
-  }
-  return out;
 }
 
 /** Of the labelled batchable dev sites found batchable: the share offered a fix, safe or not, the refusals by reason, and the offered fixes applied to copies. */

@@ -1,20 +1,20 @@
 // Type-checks a rewrite the way the scorer applies it: the rewritten file and the helper modules the
-// fix creates, laid over the real tree, compiled with the provider SDKs' own types (openai,
-// @anthropic-ai/sdk, @google/genai, @mistralai/mistralai: the versions in Batchwise's devDependencies,
-// or, for a helper written for an older range, a version of that range installed by the scorer) and
-// @types/node. Other packages the scorer installs at the versions the project declares (`homes`); a
-// package it could not install is left unresolved (typed `any`), and its "cannot find module" errors
-// are not counted.
+// fix creates, laid over the real tree, compiled with real types and @types/node. The packages they
+// import resolve where the scorer installed the project's versions of them (`homes`); a provider SDK the
+// project has no version of resolves to Batchwise's own (openai, @anthropic-ai/sdk, @google/genai,
+// @mistralai/mistralai); any other package is left unresolved (typed `any`), and its "cannot find
+// module" errors are not counted.
 //
 // What counts is what the rewrite adds: the rewritten file is checked before and after, and an error
 // counts when the rewritten text has more of it (same file, code and message) than the original had;
 // every error in a created TypeScript helper module counts.
 import ts from 'typescript';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { SDK_PACKAGE } from '../src/core/rewrite/sdkVersion';
 
 /** Batchwise's own checkout, whose node_modules hold the SDKs the rewrite is checked against. */
 const HOME = resolve(__dirname, '..', '..');
-const SDKS = ['openai', '@anthropic-ai/sdk', '@google/genai', '@mistralai/mistralai'];
+const SDKS: readonly string[] = Object.values(SDK_PACKAGE);
 /** Cannot find module / its declarations / a Node builtin without types: bare imports left to `any` on purpose (a relative one that does not resolve still counts). */
 const UNRESOLVED = new Set([2307, 2792, 7016, 2580, 2591]);
 
@@ -47,10 +47,10 @@ export interface TypeCheckResult {
 /** The package an import names: `@scope/name` or `name`, without a subpath. */
 export const packageOf = (name: string): string => name.split('/').slice(0, name.startsWith('@') ? 2 : 1).join('/');
 
-/** Where a package is installed for the check: a folder whose node_modules has it (the SDKs default to Batchwise's own). */
-export type SdkHomes = ReadonlyMap<string, string>;
+/** Where a package is installed for the check: a folder whose node_modules has it. */
+export type PackageHomes = ReadonlyMap<string, string>;
 
-function diagnosticsOf(root: string, overlay: Map<string, string>, focus: string[], homes: SdkHomes, options: ts.CompilerOptions): ts.Diagnostic[] {
+function diagnosticsOf(root: string, overlay: Map<string, string>, focus: string[], homes: PackageHomes, options: ts.CompilerOptions): ts.Diagnostic[] {
   const abs = new Map([...overlay].map(([p, text]) => [resolve(root, p), text]));
   const host = ts.createCompilerHost(options, true);
   const fileExists = host.fileExists.bind(host);
@@ -106,7 +106,7 @@ function describe(root: string, d: ts.Diagnostic): { key: string; text: string }
  * The errors a rewrite adds. `changed` maps each file the fix writes (relative to `root`) to its new
  * text; `created` names those among them that did not exist before (the helper modules).
  */
-export function typeCheckRewrite(root: string, changed: Map<string, string>, created: Set<string>, homes: SdkHomes = new Map()): TypeCheckResult {
+export function typeCheckRewrite(root: string, changed: Map<string, string>, created: Set<string>, homes: PackageHomes = new Map()): TypeCheckResult {
   const edited = [...changed.keys()].filter((f) => !created.has(f));
   // JavaScript is checked as a JavaScript project would check it (checkJs, not strict: its parameters are
   // `any` by nature), and only in the rewritten file: a created .js helper is the build of a TypeScript

@@ -228,9 +228,10 @@ export class ValueWalk {
         const key = propertyName(parent.key, parent.computed);
         // `new Mastra({ workflows: { council } })`, `new Mastra({ agents: { support } })`: run where the app
         // asks for it by that key, and by Mastra's server.
-        const registry = kind === 'workflow' ? 'workflows' : kind === 'agent' ? 'agents' : null;
-        const mastra = registry && key !== null ? registeringMastra(fi, parent, registry) : null;
-        if (mastra && (kind === 'workflow' || kind === 'agent')) return this.registeredPaths(kind, file, key!, mastra, depth, visiting);
+        if ((kind === 'workflow' || kind === 'agent') && key !== null) {
+          const mastra = registeringMastra(fi, parent, kind);
+          if (mastra) return this.registeredPaths(kind, file, key, mastra, depth, visiting);
+        }
         const call = optionCall(fi, parent);
         if (call && ((kind === 'tool' && key === TOOLS_KEY) || (kind === 'agent' && key === AGENTS_KEY))) return this.givenPaths(file, call, kind, depth, visiting);
         // An agent handed to a call (`createAgentUIStreamResponse({ agent })`) may be run by it, or kept.
@@ -447,15 +448,15 @@ export function returningFunction(fi: SyntaxModel, fn: Node): FunctionLike | nul
 /** A script that runs Mastra's own server. */
 const MASTRA_SERVER = /\bmastra\s+(dev|start)\b/;
 
-/** Files that ask a Mastra instance for a workflow by its key. */
+/** Files that ask a Mastra instance for a workflow, or an agent, by its key. */
 const ASKS_FOR_WORKFLOW = textTest((text) => text.includes('getWorkflow'));
 const ASKS_FOR_AGENT = textTest((text) => text.includes('getAgent'));
 
-/** The `new Mastra({ workflows: { … } })` whose workflows object holds `prop`, or null. */
-function registeringMastra(fi: SyntaxModel, prop: TSESTree.Property, registry: 'workflows' | 'agents'): CallNode | null {
+/** The `new Mastra({ workflows: { … } })` (or `{ agents: { … } }`) whose registry object holds `prop`, or null. */
+function registeringMastra(fi: SyntaxModel, prop: TSESTree.Property, kind: 'workflow' | 'agent'): CallNode | null {
   const obj = fi.parents.get(prop);
   const holder = obj?.type === T.ObjectExpression ? fi.parents.get(fi.outermost(obj)) : undefined;
-  if (holder?.type !== T.Property || propertyName(holder.key, holder.computed) !== registry) return null;
+  if (holder?.type !== T.Property || propertyName(holder.key, holder.computed) !== `${kind}s`) return null;
   const call = optionCall(fi, holder);
   return call && isMastraCall(fi, call, 'Mastra') ? call : null;
 }

@@ -196,7 +196,7 @@ export class Walker implements WalkSteps {
       project: this.project,
       hooks: this.hooks,
       stringOf: (file) => this.stringOf(file),
-      possibleStrings: (file, node) => this.resolver.possibleStrings(file, node),
+      possibleStrings: (file, node) => this.possibleStrings(file, node),
       evaluate: (file, node) => this.resolver.evaluate(file, node),
       walk: (file, node) => this.ruleWalk(file, node, depth + 1, visiting),
       importersOf: (file) => this.graph.importersOf(file),
@@ -218,16 +218,13 @@ export class Walker implements WalkSteps {
   }
 
   /**
-   * The one string a node is, for a rule reading a queue, event or route name. A conditional whose
-   * branches are different strings (`dev ? 'jobs-dev' : 'jobs'`), or one it cannot read, is not one
-   * string: the evaluator reads its first branch, which would tie a worker to one queue and not the other.
+   * The one string a node is, for a rule reading a queue, event or route name: a conditional whose
+   * branches are different strings (`dev ? 'jobs-dev' : 'jobs'`), or one it cannot read, is not one.
    */
   private stringOf(file: string): StringOf {
     return (node) => {
-      const v = this.resolver.evaluate(file, node);
-      if (v?.kind !== 'string') return null;
       const possible = this.resolver.possibleStrings(file, node);
-      return possible?.size === 1 ? v.value : null;
+      return possible?.size === 1 ? possible.values().next().value! : null;
     };
   }
 
