@@ -91,3 +91,34 @@ test('a command-line word that only picks a mode is no prompt; one that reaches 
   assert.equal(asked.verdict, 'unknown');
   assert.deepEqual(asked.rules.slice(0, 1), ['command-line-input']);
 });
+
+test("an ES module's main check (its own URL or path against the script node started) makes it a program run on its own", () => {
+  const SCRIPT = (check: string, imports = "import { pathToFileURL, fileURLToPath } from 'node:url';\nimport path from 'node:path';\n") =>
+    `${imports}${HEAD}export async function main() {\n  const r = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Name three rivers' }] });\n  console.log(r.choices[0].message.content);\n}\nif (${check}) {\n  main().catch((e) => { console.error(e); process.exit(1); });\n}\n`;
+  const checks = [
+    'process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href',
+    'import.meta.url === `file://${process.argv[1]}`',
+    'fileURLToPath(import.meta.url) === path.resolve(process.argv[1]!)',
+    'process.argv[1] === fileURLToPath(import.meta.url)',
+    'import.meta.path === Bun.main',
+  ];
+  for (const check of checks) {
+    // Imported by another module too: the check, not the importers, says when it runs as a program.
+    const found = classify({ 'lib/summarise.ts': SCRIPT(check), 'lib/index.ts': "export { main } from './summarise';\n" }, 'lib/summarise.ts');
+    assert.equal(found.verdict, 'batchable', check);
+    assert.equal(found.rules[0], 'main-module', check);
+    assert.match(found.text, /runs as a main module \(/, check);
+    // The path it reads is the script's own, not something typed: one call per run stays batchable.
+    assert.ok(!found.rules.includes('command-line-input'), check);
+  }
+  // Comparisons that are no main check: argv against a word, or the module's URL against something else.
+  for (const check of ["process.argv[1] === 'summarise'", "import.meta.url === process.env.ENTRY", 'import.meta.url !== pathToFileURL(process.argv[1]).href']) {
+    const found = classify({ 'lib/summarise.ts': SCRIPT(check) }, 'lib/summarise.ts');
+    assert.ok(!found.rules.includes('main-module'), `${check}: ${found.rules.join(', ')}`);
+  }
+  // A word typed after the script's path still reaches the request: the main check does not hide it.
+  const typed = SCRIPT('import.meta.url === pathToFileURL(process.argv[1]).href').replace("'Name three rivers'", 'process.argv[2]');
+  const asked = classify({ 'lib/ask.ts': typed }, 'lib/ask.ts');
+  assert.equal(asked.verdict, 'unknown');
+  assert.equal(asked.rules[0], 'command-line-input');
+});

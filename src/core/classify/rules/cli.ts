@@ -195,9 +195,13 @@ export function packageScript(q: ModuleQuestion): EntryMatch | null {
   return null;
 }
 
-/** A shebang, or a `require.main === module` / `import.meta.main` check. */
+/**
+ * A shebang, or a main-module check: `require.main === module`, `import.meta.main`, `esMain(import.meta)`,
+ * or the module's own URL or path compared with the script node was started with
+ * (`import.meta.url === pathToFileURL(process.argv[1]).href`).
+ */
 export function executable(q: ModuleQuestion): EntryMatch | null {
-  return oncePerFile(executableCache, q.file, q.fi.text, q.fi.ast, () => executableUncached(q.fi.text, q.fi.ast));
+  return oncePerFile(executableCache, q.file, q.fi.text, q.fi.ast, () => executableUncached(q.fi));
 }
 
 // The answers below depend on the file alone, but are asked once per call site: a file of 4,000 calls
@@ -217,11 +221,81 @@ function oncePerFile(cache: FileAnswers, file: string, text: string, program: TS
   return kept.found;
 }
 
-function executableUncached(text: string, program: TSESTree.Program): EntryMatch | null {
+function executableUncached(fi: SyntaxModel): EntryMatch | null {
+  const { text, ast: program } = fi;
   if (text.startsWith('#!')) return entry(SHEBANG_SCRIPT, SHEBANG_SCRIPT.messages.shebang(shebangLine(text)), program);
-  const main = /require\.main\s*===?\s*module|import\.meta\.main/.exec(text);
-  if (main) return entry(MAIN_MODULE, MAIN_MODULE.messages.check(main[0].startsWith('import') ? 'import.meta.main' : 'require.main === module'), program);
+  const main = /require\.main\s*===?\s*module|import\.meta\.main\b|esMain\(\s*import\.meta\s*\)/.exec(text);
+  if (main) return entry(MAIN_MODULE, MAIN_MODULE.messages.check(main[0].startsWith('require') ? 'require.main === module' : main[0].replace(/\s+/g, '')), program);
+  const check = mainModuleCheck(fi);
+  if (check) return entry(MAIN_MODULE, MAIN_MODULE.messages.check(abbreviate(text.slice(check.range[0], check.range[1]))), program);
   return null;
+}
+
+/**
+ * The ES-module form of `require.main === module`: the script node (or Bun) was started with,
+ * `process.argv[1]` or `Bun.main`, compared with the module's own URL or path, as in
+ * `import.meta.url === pathToFileURL(process.argv[1]).href`, `` import.meta.url === `file://${process.argv[1]}` ``,
+ * `fileURLToPath(import.meta.url) === path.resolve(process.argv[1])`. The first such comparison, or null.
+ */
+export function mainModuleCheck(fi: SyntaxModel): TSESTree.BinaryExpression | null {
+  if (!/import\.meta/.test(fi.text) || !/process\.argv\s*\[\s*1\s*\]|Bun\.main/.test(fi.text)) return null;
+  for (const name of ['process', 'Bun']) {
+    for (const id of fi.identifiers(name)) {
+      const started = startedScript(fi, id);
+      const check = started && comparedWithOwnModule(fi, started);
+      if (check) return check;
+    }
+  }
+  return null;
+}
+
+/** `process.argv[1]` or `Bun.main` read at `id` (the `process` or `Bun` identifier), or null. */
+function startedScript(fi: SyntaxModel, id: TSESTree.Identifier): Node | null {
+  const member = fi.parents.get(id);
+  if (member?.type !== T.MemberExpression || member.object !== id) return null;
+  if (id.name === 'Bun') return propertyName(member.property, member.computed) === 'main' ? member : null;
+  if (propertyName(member.property, member.computed) !== 'argv') return null;
+  const index = fi.parents.get(member);
+  return index?.type === T.MemberExpression && index.object === member && index.computed && index.property.type === T.Literal && index.property.value === 1 ? index : null;
+}
+
+/**
+ * The equality `value` reaches, a few wrappers up (`pathToFileURL(…).href`, a template, `resolve(…)`,
+ * `!`), whose other side reads `import.meta`; or null.
+ */
+function comparedWithOwnModule(fi: SyntaxModel, value: Node): TSESTree.BinaryExpression | null {
+  let n: Node = value;
+  for (let step = 0; step < 5; step++) {
+    const parent = fi.parents.get(n);
+    if (!parent) return null;
+    if (parent.type === T.BinaryExpression) {
+      if (parent.operator !== '===' && parent.operator !== '==') return null;
+      const other = parent.left === n ? parent.right : parent.left;
+      let own = false;
+      visit(other, (m) => {
+        if (m.type === T.MetaProperty && m.meta.name === 'import') own = true;
+        return !own;
+      });
+      return own ? parent : null;
+    }
+    const wraps =
+      (parent.type === T.CallExpression && parent.arguments.includes(n as never)) ||
+      (parent.type === T.MemberExpression && parent.object === n) ||
+      parent.type === T.TemplateLiteral ||
+      parent.type === T.ChainExpression ||
+      parent.type === T.TSNonNullExpression ||
+      parent.type === T.TSAsExpression ||
+      (parent.type === T.LogicalExpression && parent.operator === '??');
+    if (!wraps) return null;
+    n = parent;
+  }
+  return null;
+}
+
+/** One line of source for a message: whitespace runs folded, cut at 80 characters. */
+function abbreviate(source: string): string {
+  const line = source.replace(/\s+/g, ' ');
+  return line.length > 80 ? `${line.slice(0, 79)}…` : line;
 }
 
 /** Top-level await or a top-level `main()` in a file no module imports: a program run on its own. */
@@ -431,7 +505,7 @@ function literalArg(node: Node | undefined): string | null {
  * imported from node:process), or null. A test for a flag (`process.argv.includes('--live')`) reads no value.
  */
 export function argvReadIn(fi: SyntaxModel, range: [number, number]): Node | null {
-  return firstOverlapping(argvReads, fi, range, (n) => isArgv(fi, n) && readsValue(fi, n) && !onlyPicksAMode(fi, n), /\bargv\b/);
+  return firstOverlapping(argvReads, fi, range, (n) => isArgv(fi, n) && readsValue(fi, n) && !onlyPicksAMode(fi, n) && !checksMainModule(fi, n), /\bargv\b/);
 }
 
 /**
@@ -457,6 +531,18 @@ function isArgv(fi: SyntaxModel, n: Node): boolean {
   if (parent?.type === T.MemberExpression && parent.property === n) return false;
   const b = fi.resolve(n)?.import;
   return b !== undefined && /^(node:)?process$/.test(b.source) && b.imported === 'argv';
+}
+
+/** `process.argv[1]` in a main-module check (`import.meta.url === pathToFileURL(process.argv[1]).href`) reads the script's path, not what was typed. */
+function checksMainModule(fi: SyntaxModel, argv: Node): boolean {
+  const index = fi.parents.get(argv);
+  if (index?.type !== T.MemberExpression || index.object !== argv || !index.computed || index.property.type !== T.Literal || index.property.value !== 1) return false;
+  if (comparedWithOwnModule(fi, index) !== null) return true;
+  // The guard before the check: `process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href`.
+  const guard = fi.parents.get(index);
+  if (guard?.type !== T.LogicalExpression || guard.operator !== '&&' || guard.left !== index) return false;
+  const check = mainModuleCheck(fi);
+  return check !== null && check.range[0] >= guard.right.range[0] && check.range[1] <= guard.right.range[1];
 }
 
 const VALUE_METHODS = new Set(['slice', 'at', 'splice', 'pop', 'shift']);
