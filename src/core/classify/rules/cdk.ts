@@ -1,7 +1,8 @@
 // AWS CDK apps: the Lambda functions a stack defines (`new NodejsFunction(this, id, { entry })`,
 // `new lambda.Function(this, id, { code: Code.fromAsset(dir), handler: 'file.export' })`) and what the
 // same stack wires to invoke them: API Gateway, a function URL, an EventBridge schedule or rule, an S3
-// notification, a queue or stream event source, a Step Functions state machine. Read from the stack's
+// notification, a queue or stream event source, a Step Functions state machine, the app's own users (the
+// invoke permission granted to a Cognito identity pool's role). Read from the stack's
 // syntax, as serverless.yml and SAM templates are read from YAML.
 import { AST_NODE_TYPES as T, TSESTree } from '../../parse/parse';
 import { visit } from '../../parse/walk';
@@ -109,6 +110,7 @@ function functionsIn(fi: SyntaxModel, appDir: string): LambdaFunction[] {
         const cls = calleeName(arg) ?? 'event source';
         events.push({ kind: STORAGE_SOURCES.has(cls) ? 'storage' : 'event', type: cls });
       } else if (method === 'addFunctionUrl') events.push({ kind: 'http', type: 'function URL' });
+      else if (method === 'grantInvoke' && arg && grantsAppUsers(arg, fi, news)) events.push({ kind: 'app-users', type: `${name}.grantInvoke(${src(arg)})` });
       else if (method === 'grantInvoke' && stateMachine) events.push({ kind: stateMachine, type: 'Step Functions state machine' });
     }
     // A state machine definition written as JSON (`FunctionName: fn.functionArn`) in a stack that makes one.
@@ -118,6 +120,18 @@ function functionsIn(fi: SyntaxModel, appDir: string): LambdaFunction[] {
     out.push({ template: fi.file, stem: fn.stem, exportName: fn.exportName, events: dedupe(events) });
   }
   return out;
+}
+
+/**
+ * A role a Cognito identity pool hands to the app's users: the pool construct's `authenticatedRole` /
+ * `unauthenticatedRole` (`idPool.authenticatedRole`), or a role of this stack assumed by
+ * `cognito-identity.amazonaws.com` (`new Role(this, id, { assumedBy: new FederatedPrincipal('cognito-identity.amazonaws.com', …) })`).
+ * A function it may invoke is called from the app a person uses, with their credentials.
+ */
+function grantsAppUsers(arg: Node, fi: SyntaxModel, news: readonly TSESTree.NewExpression[]): boolean {
+  if (arg.type === T.MemberExpression && /^(un)?authenticatedRole$/.test(propertyName(arg.property, arg.computed) ?? '')) return true;
+  const name = fi.text.slice(arg.range[0], arg.range[1]);
+  return news.some((n) => /Role$/.test(calleeName(n) ?? '') && declaredAs(n, fi) === name && fi.text.slice(n.range[0], n.range[1]).includes('cognito-identity.amazonaws.com'));
 }
 
 /** `new StateMachine(this, id, { stateMachineType: StateMachineType.EXPRESS })` (or the string 'EXPRESS'). */

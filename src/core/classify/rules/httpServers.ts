@@ -39,6 +39,8 @@ export const HTTP_ROUTE_HANDLER = defineRule({
     workerFetch: (where: string) => `the fetch handler of the default export in ${where} (Cloudflare Workers, Bun, Deno): it answers HTTP requests`,
     firebase: (name: string, where: string) => `Firebase HTTPS function (${name}) at ${where}`,
     lambda: (what: string) => `${what}: an HTTP request`,
+    lambdaAppUsers: (exportName: string, where: string, grant: string, template: string) =>
+      `AWS Lambda \`${exportName}\` in ${where}, which ${template} lets the app's users invoke directly (\`${grant}\`, a Cognito identity pool's role): a person's request`,
   },
 });
 

@@ -185,8 +185,12 @@ export interface LambdaFunction {
   events: LambdaEvent[];
 }
 
-/** What invokes a Lambda: a request, a socket message, a schedule, an object written to storage, a Step Functions workflow (Standard or Express), or another event source. */
-export type LambdaEventKind = 'http' | 'socket' | 'schedule' | 'storage' | 'workflow' | 'express-workflow' | 'event';
+/**
+ * What invokes a Lambda: a request, a socket message, a schedule, an object written to storage, a Step
+ * Functions workflow (Standard or Express), the app's users themselves (its invoke permission granted to
+ * a Cognito identity pool's role), or another event source.
+ */
+export type LambdaEventKind = 'http' | 'socket' | 'schedule' | 'storage' | 'workflow' | 'express-workflow' | 'event' | 'app-users';
 
 export interface LambdaEvent {
   kind: LambdaEventKind;
@@ -314,6 +318,7 @@ export function lambdaExport(q: ExportQuestion): Path[] | null {
     for (const e of fn.events) {
       const what = lambdaEvent(exportName, `${file}:${line}`, e.type, fn.template);
       if (e.kind === 'http') paths.push(toPath(entry(HTTP_ROUTE_HANDLER, HTTP_ROUTE_HANDLER.messages.lambda(what), value), file));
+      else if (e.kind === 'app-users') paths.push(toPath(entry(HTTP_ROUTE_HANDLER, HTTP_ROUTE_HANDLER.messages.lambdaAppUsers(exportName, `${file}:${line}`, e.type, fn.template), value), file));
       else if (e.kind === 'socket') paths.push(toPath(entry(WEBSOCKET_HANDLER, WEBSOCKET_HANDLER.messages.lambda(what), value), file));
       else if (e.kind === 'schedule') {
         paths.push(toPath(entry(CRON_SCHEDULE, CRON_SCHEDULE.messages.lambda(what, e.expression ?? '?'), value, { platform: 'an AWS Lambda function', ...(e.schedule ? { schedule: e.schedule } : {}) }), file));
