@@ -25,7 +25,37 @@ export function elementValue(resolver: Resolver, file: string, container: Node, 
     const v = resolver.evaluate(file, stored);
     if (v && (v.kind === 'client' || v.kind === 'model-instance' || v.kind === 'instance' || v.kind === 'typed')) return v;
   }
-  return null;
+  return kind === 'index' ? literalElement(resolver, file, target) : null;
+}
+
+/**
+ * An object literal of clients read by a key the code picks (`clients[deployment]`, where
+ * `clients = { a100: new OpenAI({ baseURL }), a10: new OpenAI({ baseURL: other }) }`): the client,
+ * when every property holds a client of the same provider and kind, so whichever key is read the
+ * answer is the same. A spread, a method or a property of another kind leaves it unknown.
+ */
+function literalElement(resolver: Resolver, file: string, target: Node): Value | null {
+  const held = resolver.evaluate(file, target);
+  if (held?.kind !== 'object' || held.node.properties.length === 0) return null;
+  const values: Value[] = [];
+  for (const p of held.node.properties) {
+    if (p.type !== T.Property || p.kind !== 'init' || p.method) return null;
+    const v = resolver.evaluate(held.file, p.value);
+    if ((v?.kind !== 'client' && v?.kind !== 'model-instance') || (values.length > 0 && !sameClient(values[0], v))) return null;
+    values.push(v);
+  }
+  const first = values[0];
+  // Models that differ by key: the one read is chosen at run time.
+  if (first.kind === 'client' && values.some((v) => v.kind === 'client' && (v.model ?? null) !== (first.model ?? null))) return { ...first, model: null };
+  if (first.kind === 'model-instance' && values.some((v) => v.kind === 'model-instance' && (v.id !== first.id || v.maxTokens !== first.maxTokens))) return { ...first, id: null, maxTokens: null };
+  return first;
+}
+
+/** Clients of the same provider, dialect and member path; model instances of the same class and provider. */
+function sameClient(a: Value, b: Value): boolean {
+  if (a.kind === 'client' && b.kind === 'client') return a.provider === b.provider && a.dialect === b.dialect && a.path.join('.') === b.path.join('.');
+  if (a.kind === 'model-instance' && b.kind === 'model-instance') return a.cls === b.cls && a.provider === b.provider;
+  return false;
 }
 
 /**
