@@ -1,5 +1,6 @@
 // LangChain.js model calls under the loop hoist: `invoke` of a `ChatOpenAI` or `ChatAnthropic`, and
-// `embedQuery` / `embedDocuments` of an `OpenAIEmbeddings`, made in the same file. As for the AI SDK, the call
+// `embedQuery` / `embedDocuments` of an `OpenAIEmbeddings`, made in the same file, and `invoke` of a chain of
+// a prompt template, such a chat model and text parsers (`prompt.pipe(model).pipe(parser)`). As for the AI SDK, the call
 // stays LangChain's own: the generated bridge runs `() => model.invoke(input)` and batches the HTTP request
 // LangChain's client sends, so the message parsing, the `AIMessage` and the errors are LangChain's. What a
 // batch cannot keep (a stream, callbacks that run as the answer comes, a client Batchwise cannot see) is refused here.
@@ -103,7 +104,7 @@ export function langChainCallProblem(api: string, provider: string, call: TSESTr
  * The binding of a model made in this file (`const model = new ChatOpenAI({ … })`) with settings the batch keeps; or why not.
  * `embedDocuments`: the call becomes requests the bridge builds from the instance's own settings (an OpenAIEmbeddings only).
  */
-function modelProblem(provider: LangChainProvider, id: TSESTree.Identifier, facts: FileFacts, embedDocuments: boolean): Binding | string {
+function modelProblem(provider: LangChainProvider, id: TSESTree.Identifier, facts: FileFacts, embedDocuments: boolean, inChain?: TSESTree.Node): Binding | string {
   const { source, classes: all } = LANGCHAIN_PACKAGES[provider];
   const classes = embedDocuments ? ['OpenAIEmbeddings'] : all;
   const write = `make it in this file as \`const ${id.name} = new ${classes[0]}({ … })\` (${classes.join(' or ')} imported from '${source}') to get a fix`;
@@ -113,7 +114,7 @@ function modelProblem(provider: LangChainProvider, id: TSESTree.Identifier, fact
   if (init.type === T.CallExpression) {
     const how = init.callee.type === T.MemberExpression ? propertyName(init.callee.property, init.callee.computed) : null;
     if (how === 'bindTools') return `the model \`${id.name}\` has tools bound (\`${facts.quote(init)}\`): a tool call is a further step (an agent's), which a batch cannot take; keep this call unbatched`;
-    if (how === 'pipe') return `\`${id.name}\` is a chain (\`${facts.quote(init)}\`), whose steps around the model Batchwise does not follow; call the model itself in the loop (model.invoke(messages)) to get a fix`;
+    if (how === 'pipe' || isSequenceFrom(init, facts)) return chainProblem(provider, id, b, init, facts);
     if (how === 'withStructuredOutput') return `the model \`${id.name}\` is made by \`withStructuredOutput\`, which the batch rewrite does not cover yet; invoke the chat model itself to get a fix`;
     return `the model \`${id.name}\` is made by \`${facts.quote(init)}\`, not by a LangChain chat model's constructor; ${write}`;
   }
@@ -134,14 +135,110 @@ function modelProblem(provider: LangChainProvider, id: TSESTree.Identifier, fact
     return `\`${id.name}\` is an ${from.imported}, which runs at most ${limit} calls at once unless told otherwise (\`maxConcurrency\`); ${ALL_AT_ONCE}; set \`maxConcurrency: Infinity\` in its settings to get a fix`;
   }
   // The calls go through the model as it is when each is made: nothing may change it or hand it on.
+  const used = usedOnlyByItsMethods(id.name, b, facts, inChain);
+  return typeof used === 'string' ? used : b;
+}
+
+/**
+ * Whether the code only calls methods of the value bound by `b` (which read it and make something new), or
+ * names it as a step of the chain `inChain` is made by; else why not.
+ */
+function usedOnlyByItsMethods(name: string, b: Binding, facts: FileFacts, inChain?: TSESTree.Node): true | string {
   for (const ref of facts.referencesOf(b)) {
     const parent = facts.parents.get(ref);
     const grand = parent ? facts.parents.get(parent) : undefined;
-    const name = parent?.type === T.MemberExpression && parent.object === ref ? propertyName(parent.property, parent.computed) : null;
-    if (name && READS_MODEL.has(name) && grand?.type === T.CallExpression && grand.callee === parent) continue;
-    return `the code uses the model \`${id.name}\` otherwise than by calling its methods (line ${facts.line(ref)}: \`${facts.quote(parent ?? ref)}\`), so Batchwise cannot show the calls see it as the loop would; keep this call unbatched`;
+    const method = parent?.type === T.MemberExpression && parent.object === ref ? propertyName(parent.property, parent.computed) : null;
+    if (method && READS_MODEL.has(method) && grand?.type === T.CallExpression && grand.callee === parent) continue;
+    if (inChain && ref.range[0] >= inChain.range[0] && ref.range[1] <= inChain.range[1]) continue;
+    return `the code uses the model \`${name}\` otherwise than by calling its methods (line ${facts.line(ref)}: \`${facts.quote(parent ?? ref)}\`), so Batchwise cannot show the calls see it as the loop would; keep this call unbatched`;
   }
-  return b;
+  return true;
+}
+
+/** Where LangChain's prompt templates, output parsers and sequences come from. */
+const PROMPTS = new Set(['@langchain/core/prompts', 'langchain/prompts']);
+const PARSERS = new Set(['@langchain/core/output_parsers', 'langchain/schema/output_parser']);
+const RUNNABLES = new Set(['@langchain/core/runnables', 'langchain/schema/runnable']);
+/** The prompt templates a chain may start with, and how they are made. */
+const PROMPT_CLASSES = new Set(['ChatPromptTemplate', 'PromptTemplate']);
+const PROMPT_MAKERS = new Set(['fromMessages', 'fromTemplate']);
+/** Output parsers that only read the answer's text: they run on the batch's answer as on the live one. */
+const PARSER_CLASSES = new Set(['StringOutputParser', 'JsonOutputParser']);
+
+/** `RunnableSequence.from([…])`, `RunnableSequence` imported from LangChain's runnables. */
+function isSequenceFrom(init: TSESTree.CallExpression, facts: FileFacts): boolean {
+  const callee = init.callee;
+  if (callee.type !== T.MemberExpression || propertyName(callee.property, callee.computed) !== 'from' || callee.object.type !== T.Identifier) return false;
+  const from = moduleOf(facts.bindingOf(callee.object));
+  return from !== undefined && RUNNABLES.has(from.source) && from.imported === 'RunnableSequence';
+}
+
+/** The steps of `a.pipe(b).pipe(c)` or `RunnableSequence.from([a, b, c])`, in order; null when one is a spread or a hole. */
+function chainSteps(init: TSESTree.CallExpression, facts: FileFacts): Node[] | null {
+  if (isSequenceFrom(init, facts)) {
+    const list = init.arguments.length === 1 ? unwrap(init.arguments[0]) : null;
+    if (list?.type !== T.ArrayExpression || list.elements.some((e) => e === null || e.type === T.SpreadElement)) return null;
+    return list.elements.map((e) => unwrap(e as Node));
+  }
+  const steps: Node[] = [];
+  let at: Node = init;
+  while (at.type === T.CallExpression && at.callee.type === T.MemberExpression && propertyName(at.callee.property, at.callee.computed) === 'pipe') {
+    if (at.arguments.length !== 1 || at.arguments[0].type === T.SpreadElement) return null;
+    steps.unshift(unwrap(at.arguments[0]));
+    at = unwrap(at.callee.object);
+  }
+  steps.unshift(at);
+  return steps;
+}
+
+/** What a step of a chain is: a prompt template, an output parser, a name bound in this file, or something else. */
+function stepKind(step: Node, facts: FileFacts): 'prompt' | 'parser' | 'name' | null {
+  let made = step;
+  if (step.type === T.Identifier) {
+    const b = facts.bindingOf(step);
+    const init = b?.kind === 'const' && b.path?.length === 0 && b.declarator?.init ? unwrap(b.declarator.init) : null;
+    if (!init) return null;
+    if (init.type !== T.CallExpression && init.type !== T.NewExpression) return 'name';
+    made = init;
+  }
+  if (made.type === T.NewExpression && made.callee.type === T.Identifier) {
+    const from = moduleOf(facts.bindingOf(made.callee));
+    if (from && PARSERS.has(from.source) && PARSER_CLASSES.has(from.imported) && made.arguments.length === 0) return 'parser';
+  }
+  if (made.type === T.CallExpression && made.callee.type === T.MemberExpression && made.callee.object.type === T.Identifier && PROMPT_MAKERS.has(propertyName(made.callee.property, made.callee.computed) ?? '')) {
+    const from = moduleOf(facts.bindingOf(made.callee.object));
+    if (from && PROMPTS.has(from.source) && PROMPT_CLASSES.has(from.imported)) return 'prompt';
+  }
+  return step.type === T.Identifier ? 'name' : null;
+}
+
+/**
+ * A chain made in this file (`prompt.pipe(model).pipe(new StringOutputParser())`, `RunnableSequence.from([prompt,
+ * model, parser])`) whose steps are a prompt template, then one chat model made in this file, then output
+ * parsers that read the answer's text: each call runs the chain as before, and only the model's request waits
+ * in the batch. The chain's binding, or why not.
+ */
+function chainProblem(provider: LangChainProvider, id: TSESTree.Identifier, b: Binding, init: TSESTree.CallExpression, facts: FileFacts): Binding | string {
+  const what = `\`${id.name}\` is a chain (\`${facts.quote(init)}\`)`;
+  const only = 'Batchwise follows a chain of a prompt template (ChatPromptTemplate or PromptTemplate), one chat model made in this file, and StringOutputParser or JsonOutputParser';
+  const steps = chainSteps(init, facts);
+  if (!steps) return `${what} with a step Batchwise cannot read; ${only}`;
+  let model: TSESTree.Identifier | null = null;
+  for (const [i, step] of steps.entries()) {
+    const kind = stepKind(step, facts);
+    if (kind === 'prompt' && i === 0) continue;
+    if (kind === 'parser' && model !== null) continue;
+    if (kind === 'name' && model === null && step.type === T.Identifier) {
+      model = step;
+      continue;
+    }
+    return `${what}, and its step \`${facts.quote(step)}\` is ${kind === 'parser' ? 'a parser before the model' : kind === 'prompt' ? 'a prompt after the first step' : 'not one Batchwise follows'}; ${only}`;
+  }
+  if (!model) return `${what} without a chat model Batchwise can see; ${only}`;
+  const made = modelProblem(provider, model, facts, false, init);
+  if (typeof made === 'string') return made;
+  const used = usedOnlyByItsMethods(id.name, b, facts);
+  return typeof used === 'string' ? used : b;
 }
 
 /**
