@@ -32,6 +32,10 @@ const INLINE_CALLBACKS = new Set(['map', 'forEach', 'flatMap', 'filter', 'reduce
 
 /** Calls that run a callback before they are done with it even when their result is dropped: p-queue `add`, a transaction, a span. */
 const RUNS_NOW = new Set(['add', 'addAll', 'limit', 'transaction', '$transaction', 'startActiveSpan', 'pRetry', 'retry', 'Promise',
+  // Tracing contexts run the function inside them at once and return what it returns: OpenTelemetry's
+  // `context.with(ctx, fn)`, Traceloop's `withWorkflow`/`withTask`/`withAgent`/`withTool`/`withAssociationProperties`,
+  // Sentry's `startSpan`/`withScope`, Langfuse's `startActiveObservation`.
+  'with', 'withWorkflow', 'withTask', 'withAgent', 'withTool', 'withAssociationProperties', 'startSpan', 'startSpanManual', 'withScope', 'withIsolationScope', 'startActiveObservation',
   // A test runner's suites and cases run as part of the run (an eval harness's vitest cases).
   'describe', 'it', 'test', 'suite', 'bench', 'beforeAll', 'afterAll', 'beforeEach', 'afterEach']);
 /** Method names that register a callback for events: `on('x', fn)`, `onText(re, fn)`, `subscribe(topic, fn)`, gRPC `addService`. */
@@ -347,7 +351,7 @@ export class Walker implements WalkSteps {
 
   private functionPathsUncached(file: string, fn: FunctionLike, depth: number, visiting: Set<Node>): Path[] {
     const fi = this.project.get(file)!;
-    if (isTestFile(file) && !isEvalTask(fi, fn)) return [excludedPath(file)];
+    if (isTestFile(file) && !isEvalTask(fi, fn, this.project.moduleLookup)) return [excludedPath(file)];
     const name = functionName(fi, fn);
     const withStep = (paths: Path[]) => (name ? paths.map((p) => ({ ...p, steps: [...p.steps, name] })) : paths);
     const q = this.question(depth, visiting, { fi, file, fn, name });
