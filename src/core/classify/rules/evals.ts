@@ -4,6 +4,7 @@
 import { parse as parseYaml } from 'yaml';
 import { AST_NODE_TYPES as T, TSESTree } from '../../parse/parse';
 import type { ProjectIndex } from '../../project';
+import { resolveExport, type ModuleLookup } from '../../syntax/modules';
 import { Path, toPath } from '../path';
 import type { CallNode, CallQuestion, FunctionQuestion, ModuleQuestion } from './hooks';
 import { defineRule, entry, EntryMatch } from './rule';
@@ -117,14 +118,14 @@ function evalSuiteCall(fi: CallQuestion['fi'], call: TSESTree.CallExpression): s
  * Whether `fn` is a task handed to an eval runner's entry call or an eval suite's case: eval work even
  * in a test file (a suite run by `node --test` is an eval, not a unit test of the code).
  */
-export function isEvalTask(fi: CallQuestion['fi'], fn: TSESTree.Node): boolean {
+export function isEvalTask(fi: CallQuestion['fi'], fn: TSESTree.Node, module?: ModuleLookup): boolean {
   const self = fi.outermost(fn);
   const call = fi.parents.get(self);
-  return call?.type === T.CallExpression && call.arguments.includes(self as never) && evalRunnerCall(fi, call) !== null;
+  return call?.type === T.CallExpression && call.arguments.includes(self as never) && evalRunnerCall(fi, call, module) !== null;
 }
 
 /** The entry call's text (`evalite.each(…)(…)`) when `call` is an eval runner's entry call, else null. */
-function evalRunnerCall(fi: CallQuestion['fi'], call: CallNode): string | null {
+function evalRunnerCall(fi: CallQuestion['fi'], call: CallNode, module?: ModuleLookup): string | null {
   if (call.type !== T.CallExpression) return null;
   const suite = evalSuiteCall(fi, call);
   if (suite) return suite;
@@ -137,24 +138,37 @@ function evalRunnerCall(fi: CallQuestion['fi'], call: CallNode): string | null {
   }
   if (callee.type !== T.Identifier) return null;
   const b = fi.resolve(callee)?.import;
-  if (!b || !EVAL_RUNNERS.some((r) => r.source === b.source && r.name === b.imported && r.member === member)) return null;
+  const origin = b && (module ? runnerOrigin(module, fi.file, b) : b);
+  if (!origin || !EVAL_RUNNERS.some((r) => r.source === origin.source && r.name === origin.imported && r.member === member)) return null;
   return member ? `${callee.name}.${member}(…)(…)` : `${callee.name}(…)`;
+}
+
+/**
+ * The package export an import of the workspace stands for: `import { Eval } from '../braintrust'`, where
+ * that module does `export * from 'braintrust'` (or `export { Eval } from 'braintrust'`), is braintrust's
+ * `Eval`. The import itself when it names a package or leads nowhere Batchwise can read.
+ */
+function runnerOrigin(module: ModuleLookup, file: string, b: { source: string; imported: string }): { source: string; imported: string } {
+  const target = module(file, b.source);
+  if (!target) return b;
+  const found = resolveExport(module, target, b.imported, (source, name) => EVAL_RUNNERS.some((r) => r.source === source && r.name === name));
+  return found?.kind === 'external' ? { source: found.source, imported: found.imported } : b;
 }
 
 /**
  * A function kept in the options an eval runner's entry call is given (`evalite('x', { task })`):
  * what it returns goes to the runner (a stream it drains for scoring), not to a person. Null when not.
  */
-export function evalRunnerOption(fi: FunctionQuestion['fi'], fn: FunctionQuestion['fn']): string | null {
+export function evalRunnerOption(fi: FunctionQuestion['fi'], fn: FunctionQuestion['fn'], module?: ModuleLookup): string | null {
   const prop = fi.parents.get(fi.outermost(fn));
   const options = prop?.type === T.Property && prop.value === fi.outermost(fn) ? fi.parents.get(prop) : undefined;
   const call = options?.type === T.ObjectExpression ? fi.parents.get(options) : undefined;
-  return call?.type === T.CallExpression && call.arguments.includes(options as never) ? evalRunnerCall(fi, call) : null;
+  return call?.type === T.CallExpression && call.arguments.includes(options as never) ? evalRunnerCall(fi, call, module) : null;
 }
 
 /** `evalite('x', { task })`, braintrust `Eval(…)`, viteval `evaluate(…)`: the task is eval work. */
 export function evalRunner(q: CallQuestion): Path[] | null {
-  const runner = evalRunnerCall(q.fi, q.call);
+  const runner = evalRunnerCall(q.fi, q.call, q.project.moduleLookup);
   if (!runner) return null;
   return [toPath(entry(EVAL_HARNESS, EVAL_HARNESS.messages.runner(runner, `${q.file}:${q.call.loc.start.line}`), q.call), q.file)];
 }
@@ -169,7 +183,7 @@ export function evalDefinitionFile(q: ModuleQuestion): EntryMatch | null {
     const expr = stmt.type === T.ExpressionStatement ? stmt.expression : stmt.type === T.ExportDefaultDeclaration ? stmt.declaration : null;
     const call = expr?.type === T.AwaitExpression ? expr.argument : expr;
     if (call?.type !== T.CallExpression) continue;
-    const runner = evalRunnerCall(q.fi, call);
+    const runner = evalRunnerCall(q.fi, call, q.project.moduleLookup);
     if (runner) return entry(EVAL_HARNESS, EVAL_HARNESS.messages.defines(q.file, runner, call.loc.start.line), q.fi.ast);
   }
   return null;

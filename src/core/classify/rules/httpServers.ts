@@ -313,7 +313,7 @@ export function streamsToClient(q: FunctionQuestion): FunctionEntry | null {
   if (streams === undefined) streamingBodies.set(fn, (streams = STREAMS_TO_CLIENT.test(fi.text.slice(fn.body.range[0], fn.body.range[1]))));
   if (!streams) return null;
   // An eval's task hands what it streams to the eval runner, which drains it to score it.
-  if (evalRunnerOption(fi, fn)) return null;
+  if (evalRunnerOption(fi, fn, q.project.moduleLookup)) return null;
   const label = name ? `\`${name}\`` : 'the enclosing function';
   return { match: entry(STREAM_TO_CLIENT, STREAM_TO_CLIENT.messages.streams(label, `${q.file}:${fn.loc.start.line}`), fn), step: true };
 }
