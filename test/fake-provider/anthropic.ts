@@ -61,16 +61,38 @@ export function messageFor(params: Record<string, unknown>): Record<string, unkn
   const last = [...messages].reverse().find((m) => m.role === 'user');
   const text = typeof last?.content === 'string' ? last.content : JSON.stringify(last?.content ?? '');
   const words = text.split(/\s+/).filter(Boolean);
+  const forced = forcedTool(params);
   return {
     id: `msg_${hash(params)}`,
     type: 'message',
     role: 'assistant',
     model: params.model,
-    content: [{ type: 'text', text: `[${params.model}] ${words.length} words, first: ${words[0] ?? ''}` }],
-    stop_reason: 'end_turn',
+    // A tool the request forces (`tool_choice: { type: 'tool', name }`) is called, with an input made from its `input_schema`.
+    content: forced
+      ? [{ type: 'tool_use', id: `toolu_${hash([params, forced.name]).slice(0, 20)}`, name: forced.name, input: inputFor(forced.input_schema, params.model, words) }]
+      : [{ type: 'text', text: `[${params.model}] ${words.length} words, first: ${words[0] ?? ''}` }],
+    stop_reason: forced ? 'tool_use' : 'end_turn',
     stop_sequence: null,
     usage: { input_tokens: words.length + 2, output_tokens: 7 },
   };
+}
+
+interface Tool {
+  name: string;
+  input_schema?: { properties?: Record<string, { type?: string }> };
+}
+
+/** The tool `tool_choice: { type: 'tool', name }` forces, when the request lists it. */
+function forcedTool(params: Record<string, unknown>): Tool | undefined {
+  const choice = params.tool_choice as { type?: string; name?: string } | undefined;
+  if (choice?.type !== 'tool') return undefined;
+  return ((params.tools as Tool[] | undefined) ?? []).find((t) => t.name === choice.name);
+}
+
+/** An input with the schema's properties, made from the words (strings: the model and the first words, numbers: the word count, booleans: whether it is even). */
+function inputFor(schema: Tool['input_schema'], model: unknown, words: string[]): Record<string, unknown> {
+  const value = (type: string | undefined) => (type === 'number' || type === 'integer' ? words.length : type === 'boolean' ? words.length % 2 === 0 : `[${model}] ${words.slice(0, 2).join(' ').toLowerCase()}`);
+  return Object.fromEntries(Object.entries(schema?.properties ?? {}).map(([key, p]) => [key, value(p.type)]));
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

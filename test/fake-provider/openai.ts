@@ -94,7 +94,9 @@ export function completionFor(body: Record<string, unknown>): Record<string, unk
   const last = [...messages].reverse().find((m) => m.role === 'user');
   const text = typeof last?.content === 'string' ? last.content : JSON.stringify(last?.content ?? '');
   const words = text.split(/\s+/).filter(Boolean);
-  const content = `[${body.model}] ${words.length} words: ${words.slice(0, 4).join(' ').toUpperCase()}`;
+  // Structured outputs on Chat Completions: `response_format: { type: 'json_schema', json_schema: { name, schema } }`.
+  const format = body.response_format as { type?: string; json_schema?: { schema?: unknown } } | undefined;
+  const content = (format?.type === 'json_schema' ? structuredText({ type: 'json_schema', schema: format.json_schema?.schema }, body.model, words) : null) ?? `[${body.model}] ${words.length} words: ${words.slice(0, 4).join(' ').toUpperCase()}`;
   const promptTokens = messages.reduce((n, m) => n + String(m.content ?? '').split(/\s+/).filter(Boolean).length, 0);
   return {
     id: `chatcmpl-${hash(body)}`,

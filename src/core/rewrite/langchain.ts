@@ -115,7 +115,7 @@ function modelProblem(provider: LangChainProvider, id: TSESTree.Identifier, fact
     const how = init.callee.type === T.MemberExpression ? propertyName(init.callee.property, init.callee.computed) : null;
     if (how === 'bindTools') return `the model \`${id.name}\` has tools bound (\`${facts.quote(init)}\`): a tool call is a further step (an agent's), which a batch cannot take; keep this call unbatched`;
     if (how === 'pipe' || isSequenceFrom(init, facts)) return chainProblem(provider, id, b, init, facts);
-    if (how === 'withStructuredOutput') return `the model \`${id.name}\` is made by \`withStructuredOutput\`, which the batch rewrite does not cover yet; invoke the chat model itself to get a fix`;
+    if (how === 'withStructuredOutput') return structuredProblem(provider, id, b, init, facts, inChain);
     return `the model \`${id.name}\` is made by \`${facts.quote(init)}\`, not by a LangChain chat model's constructor; ${write}`;
   }
   if (init.type !== T.NewExpression || init.callee.type !== T.Identifier) return `the model \`${id.name}\` is \`${facts.quote(init)}\`; ${write}`;
@@ -155,6 +155,40 @@ function usedOnlyByItsMethods(name: string, b: Binding, facts: FileFacts, inChai
   return true;
 }
 
+/** The options of `withStructuredOutput` a batch keeps: they only shape the request and how its answer is parsed. */
+const STRUCTURED_OPTIONS = new Set(['name', 'method', 'strict', 'includeRaw']);
+
+/**
+ * `model.withStructuredOutput(schema, { name, method, strict, includeRaw })` of a chat model made in this
+ * file: LangChain builds the request (a JSON schema response format, or a forced tool) and parses the
+ * answer with the schema, from the batch's answer as from the live one. The structured model's binding, or why not.
+ */
+function structuredProblem(provider: LangChainProvider, id: TSESTree.Identifier, b: Binding, init: TSESTree.CallExpression, facts: FileFacts, inChain?: TSESTree.Node): Binding | string {
+  const made = structuredCallProblem(provider, init, facts, inChain ?? init);
+  if (made) return made;
+  const used = usedOnlyByItsMethods(id.name, b, facts, inChain);
+  return typeof used === 'string' ? used : b;
+}
+
+/** Why `model.withStructuredOutput(…)` (`init`, written where `within` is) asks for what a batch cannot do, or null. */
+function structuredCallProblem(provider: LangChainProvider, init: TSESTree.CallExpression, facts: FileFacts, within: TSESTree.Node): string | null {
+  const receiver = init.callee.type === T.MemberExpression ? unwrap(init.callee.object) : null;
+  if (receiver?.type !== T.Identifier) return `\`${facts.quote(init)}\` is made on a model Batchwise cannot see; make the chat model in this file (\`const model = new ChatOpenAI({ … })\`) and call \`model.withStructuredOutput(schema)\` to get a fix`;
+  if (init.arguments.length === 0 || init.arguments.length > 2 || init.arguments.some((a) => a.type === T.SpreadElement)) {
+    return `\`${facts.quote(init)}\` has arguments Batchwise cannot read; pass the schema and, if any, an options object written out`;
+  }
+  const options = init.arguments[1] ? unwrap(init.arguments[1]) : null;
+  if (options) {
+    if (options.type !== T.ObjectExpression) return `the options of \`${facts.quote(init)}\` are not an object literal, so Batchwise cannot see what they ask for; write them out to get a fix`;
+    for (const p of options.properties) {
+      const key = p.type === T.Property ? propertyName(p.key, p.computed) : null;
+      if (key === null || !STRUCTURED_OPTIONS.has(key)) return `\`${facts.quote(init)}\` sets ${key === null ? `\`${facts.quote(p)}\`` : `\`${key}\``}, which the batch rewrite does not follow (it follows ${[...STRUCTURED_OPTIONS].join(', ')}); keep this call unbatched`;
+    }
+  }
+  const made = modelProblem(provider, receiver, facts, false, within);
+  return typeof made === 'string' ? made : null;
+}
+
 /** Where LangChain's prompt templates, output parsers and sequences come from. */
 const PROMPTS = new Set(['@langchain/core/prompts', 'langchain/prompts']);
 const PARSERS = new Set(['@langchain/core/output_parsers', 'langchain/schema/output_parser']);
@@ -191,6 +225,11 @@ function chainSteps(init: TSESTree.CallExpression, facts: FileFacts): Node[] | n
   return steps;
 }
 
+/** `model.withStructuredOutput(…)` written in place. */
+function isStructuredCall(n: Node): n is TSESTree.CallExpression {
+  return n.type === T.CallExpression && n.callee.type === T.MemberExpression && propertyName(n.callee.property, n.callee.computed) === 'withStructuredOutput';
+}
+
 /** What a step of a chain is: a prompt template, an output parser, a name bound in this file, or something else. */
 function stepKind(step: Node, facts: FileFacts): 'prompt' | 'parser' | 'name' | null {
   let made = step;
@@ -220,11 +259,16 @@ function stepKind(step: Node, facts: FileFacts): 'prompt' | 'parser' | 'name' | 
  */
 function chainProblem(provider: LangChainProvider, id: TSESTree.Identifier, b: Binding, init: TSESTree.CallExpression, facts: FileFacts): Binding | string {
   const what = `\`${id.name}\` is a chain (\`${facts.quote(init)}\`)`;
-  const only = 'Batchwise follows a chain of a prompt template (ChatPromptTemplate or PromptTemplate), one chat model made in this file, and StringOutputParser or JsonOutputParser';
+  const only = 'Batchwise follows a chain of a prompt template (ChatPromptTemplate or PromptTemplate), one chat model made in this file (or its withStructuredOutput), and StringOutputParser or JsonOutputParser';
   const steps = chainSteps(init, facts);
   if (!steps) return `${what} with a step Batchwise cannot read; ${only}`;
-  let model: TSESTree.Identifier | null = null;
+  let model: TSESTree.Identifier | TSESTree.CallExpression | null = null;
   for (const [i, step] of steps.entries()) {
+    // The model itself, or `model.withStructuredOutput(schema)` written in place.
+    if (model === null && isStructuredCall(step)) {
+      model = step;
+      continue;
+    }
     const kind = stepKind(step, facts);
     if (kind === 'prompt' && i === 0) continue;
     if (kind === 'parser' && model !== null) continue;
@@ -235,8 +279,13 @@ function chainProblem(provider: LangChainProvider, id: TSESTree.Identifier, b: B
     return `${what}, and its step \`${facts.quote(step)}\` is ${kind === 'parser' ? 'a parser before the model' : kind === 'prompt' ? 'a prompt after the first step' : 'not one Batchwise follows'}; ${only}`;
   }
   if (!model) return `${what} without a chat model Batchwise can see; ${only}`;
-  const made = modelProblem(provider, model, facts, false, init);
-  if (typeof made === 'string') return made;
+  if (model.type === T.CallExpression) {
+    const structured = structuredCallProblem(provider, model, facts, init);
+    if (structured) return structured;
+  } else {
+    const made = modelProblem(provider, model, facts, false, init);
+    if (typeof made === 'string') return made;
+  }
   const used = usedOnlyByItsMethods(id.name, b, facts);
   return typeof used === 'string' ? used : b;
 }
