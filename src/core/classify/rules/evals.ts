@@ -149,6 +149,8 @@ function evalRunnerCall(fi: CallQuestion['fi'], call: CallNode, module?: ModuleL
  * `Eval`. The import itself when it names a package or leads nowhere Batchwise can read.
  */
 function runnerOrigin(module: ModuleLookup, file: string, b: { source: string; imported: string }): { source: string; imported: string } {
+  // Only a runner's name is looked for: other imports are not followed (that would parse their modules).
+  if (!EVAL_RUNNERS.some((r) => r.name === b.imported)) return b;
   const target = module(file, b.source);
   if (!target) return b;
   const found = resolveExport(module, target, b.imported, (source, name) => EVAL_RUNNERS.some((r) => r.source === source && r.name === name));
