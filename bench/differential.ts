@@ -1,4 +1,4 @@
-// The large differential sweep: `node out/bench/differential.js --count 1000 --seed 7 [--concurrency 3] [--show-refusals] [--only 3,17] [--ai-sdk]`.
+// The large differential sweep: `node out/bench/differential.js --count 1000 --seed 7 [--concurrency 3] [--show-refusals] [--only 3,17] [--ai-sdk | --langchain]`.
 // Generates programs, plans Batchwise's fix for each, and checks every accepted rewrite against its
 // original (type-check, sync endpoint vs Batch API, with and without rejected requests). Prints the
 // counts; each difference (and each program the generator got wrong) is written out under
@@ -6,7 +6,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateProgram } from '../test/unit/rewrite/differential/generate';
-import { aiSdkModules } from '../test/support/aiSdkReleases';
+import { aiSdkModules, langchainModules } from '../test/support/aiSdkReleases';
 import { checkPrograms, Outcome, summarise } from '../test/unit/rewrite/differential/check';
 import { REPO_ROOT } from '../test/unit/helpers';
 
@@ -24,8 +24,10 @@ async function main(): Promise<void> {
   const work = join(REPO_ROOT, 'test-output', 'differential', 'sweep');
   rmSync(work, { recursive: true, force: true });
   // --ai-sdk: the programs call the Vercel AI SDK (v5), resolved from the sweep's own node_modules.
-  const family = process.argv.includes('--ai-sdk') ? 'ai-sdk' : 'official';
+  // --langchain: they call LangChain.js (model.invoke, chains, withStructuredOutput, embedQuery), its release resolved the same way.
+  const family = process.argv.includes('--ai-sdk') ? 'ai-sdk' : process.argv.includes('--langchain') ? 'langchain' : 'official';
   if (family === 'ai-sdk') await aiSdkModules('v5', work);
+  if (family === 'langchain') await langchainModules(work);
   const began = Date.now();
   const outcomes: Outcome[] = [];
   const out = join(work, 'findings');

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers';
-import { aiSdkModules } from '../../support/aiSdkReleases';
+import { aiSdkModules, langchainModules } from '../../support/aiSdkReleases';
 import { generateProgram, GeneratedProgram } from './differential/generate';
 import { checkPrograms, Outcome, Rewrite, summarise, Summary } from './differential/check';
 
@@ -80,4 +80,28 @@ test(`generated AI SDK programs (seed ${AI_SEED}, ${AI_COUNT}): generateText, ge
   assert.ok(equivalent.filter((o) => o.rejectionShown).length >= 4, 'the rejected request changed what originals printed');
   // The AI SDK's own batch queue (a single call per run of a concurrent callback) is among the rewrites run against the fakes.
   assert.ok(has('strategy:batch-queue'), 'an AI SDK batch-queue rewrite among the accepted');
+});
+
+const LC_SEED = 20_270;
+const LC_COUNT = 40;
+
+test(`generated LangChain programs (seed ${LC_SEED}, ${LC_COUNT}): model.invoke, chains (pipe and RunnableSequence), withStructuredOutput and embedQuery in every loop shape; every rewrite accepted behaves as the original`, async (t) => {
+  const work = join(WORK, 'langchain');
+  // The programs resolve LangChain's release (and the official clients it brings) from here.
+  await langchainModules(work);
+  const programs = Array.from({ length: LC_COUNT }, (_, n) => generateProgram(LC_SEED, n, 'langchain'));
+  const lc = await checkPrograms(programs, { work, concurrency: 2 });
+  assert.deepEqual(lc.filter((o) => o.status === 'invalid').map(describe), [], 'the generator writes programs that type-check and run');
+  assert.deepEqual(lc.filter((o) => o.status === 'different').map(describe), []);
+  const s = summarise(lc);
+  t.diagnostic(`LangChain programs: ${s.accepted} of ${s.generated} accepted; refused by shape: ${refusalRates(s, 'shape:')}; by form: ${refusalRates(s, 'lc:')}`);
+  const equivalent = lc.filter((o): o is Extract<Outcome, { status: 'equivalent' }> => o.status === 'equivalent');
+  const has = (feature: string) => equivalent.some((o) => o.program.features.includes(feature));
+  assert.ok(s.accepted >= LC_COUNT * 0.2, `${s.accepted} of ${LC_COUNT} accepted`);
+  for (const f of ['lc:model', 'lc:chain', 'lc:sequence', 'lc:structured', 'lc:embedQuery', 'api:anthropic', 'api:chat']) assert.ok(has(f), `${f} among the accepted`);
+  assert.ok(equivalent.some((o) => o.program.concurrent) && equivalent.some((o) => !o.program.concurrent), 'concurrent fan-outs and sequential loops accepted');
+  assert.ok(equivalent.filter((o) => o.rejectionShown).length >= 3, 'the rejected request changed what originals printed');
+  // No refusal is LangChain's own: every one is for what the loop body does, as the official clients' programs get.
+  const refusals = lc.filter((o): o is Extract<Outcome, { status: 'refused' }> => o.status === 'refused').map((o) => o.reason);
+  assert.deepEqual(refusals.filter((r) => /LangChain|chain|withStructuredOutput|model `/.test(r)), []);
 });

@@ -18,20 +18,14 @@ import { findingsOf, fixAll as bridgeFixAll, samePrinted, stageProgram } from '.
 import { FakeOpenAI, startFakeOpenAI } from '../../fake-provider/openai';
 import { FakeAnthropic, startFakeAnthropic } from '../../fake-provider/anthropic';
 import { run as runProgram } from './differential/check';
-import { cachedModules } from '../../support/aiSdkReleases';
+import { LANGCHAIN_PROJECT, langchainModules } from '../../support/aiSdkReleases';
 
 const root = join(FIXTURES, 'rewrite-langchain');
 const cases = readdirSync(root).sort();
 const WORK = join(REPO_ROOT, 'test-output', 'rewrite-langchain');
 
-/**
- * The LangChain release the fixtures are written for: the newest whose packages all run on Node 20
- * (@langchain/openai 1.5.9 and later need Node 22). It brings openai 6.49.0 and @anthropic-ai/sdk 0.122.0.
- */
-const RELEASE = ['@langchain/core@1.4.0', '@langchain/openai@1.5.8', '@langchain/anthropic@1.5.11'];
-
-/** What a project with LangChain and the official clients lists (the clients as LangChain's release brings them). */
-const PACKAGE_JSON = '{ "private": true, "dependencies": { "@langchain/core": "1.4.0", "@langchain/openai": "1.5.8", "@langchain/anthropic": "1.5.11", "openai": "6.49.0", "@anthropic-ai/sdk": "0.122.0" } }\n';
+/** The LangChain release the fixtures are written for, and what a project with it lists. */
+const PACKAGE_JSON = LANGCHAIN_PROJECT;
 
 const callsOf = (file: string, text: string) => findingsOf(file, text, 'langchain.');
 const fixAll = (text: string, project: Record<string, string> = { 'package.json': PACKAGE_JSON }, expect: 'safe' | 'unsafe' = 'safe') => bridgeFixAll(text, project, 'langchain.', expect);
@@ -174,7 +168,7 @@ test('every rewritten program type-checks (strict) against the LangChain release
 let fakes: { ok: { openai: FakeOpenAI; anthropic: FakeAnthropic }; reject: { openai: FakeOpenAI; anthropic: FakeAnthropic } };
 before(async () => {
   // A node_modules with the LangChain release from the cache (and the clients it brings), Node's types from ours.
-  await cachedModules('langchain-v1', RELEASE, WORK);
+  await langchainModules(WORK);
   fakes = {
     ok: { openai: await startFakeOpenAI(), anthropic: await startFakeAnthropic() },
     // Each fixture sends one request mentioning one of these words.

@@ -15,6 +15,7 @@ import { startFakeOpenAI } from '../../../fake-provider/openai';
 import { startFakeAnthropic } from '../../../fake-provider/anthropic';
 import { startFakeGemini } from '../../../fake-provider/gemini';
 import { GeneratedProgram, REJECT_TEXT } from './generate';
+import { LANGCHAIN_PROJECT } from '../../../support/aiSdkReleases';
 
 export interface Rewrite {
   after: string;
@@ -46,8 +47,8 @@ export function fixProgram(p: GeneratedProgram): { ok: true; rewrite: Rewrite } 
   const finding = findings[0];
   // As WorkspaceSession.fixFor: a refusal the analysis made from the call's context stands.
   if (!finding.fix && finding.fixRefusal) return { ok: false, reason: finding.fixRefusal };
-  // An AI SDK program's project lists the official client its batch goes through (the fix needs it).
-  const readExisting = (f: string) => (p.aiSdk && f === 'package.json' ? AI_SDK_PROJECT : undefined);
+  // An AI SDK or LangChain program's project lists the official client its batch goes through (the fix needs it).
+  const readExisting = (f: string) => (f !== 'package.json' ? undefined : p.aiSdk ? AI_SDK_PROJECT : p.langchain ? LANGCHAIN_PROJECT : undefined);
   const plan = planFix({ file: p.file, text: p.text, site: finding.site, helperPath: helperPathFor(p.file), modules: analyzer.modules, readExisting });
   if (!plan.ok) return { ok: false, reason: plan.reason };
   p.features.push(`strategy:${plan.fix.strategy}`);

@@ -17,8 +17,11 @@ export function prng(seed: number): () => number {
 
 export type Lang = 'ts' | 'cjs' | 'esm';
 export type Api = 'chat' | 'embeddings' | 'responses' | 'anthropic' | 'gemini';
-/** Which code makes the call: the official client, or the Vercel AI SDK (`generateText({ model: openai('…') })`). */
-export type Family = 'official' | 'ai-sdk';
+/**
+ * Which code makes the call: the official client, the Vercel AI SDK (`generateText({ model: openai('…') })`),
+ * or LangChain.js (`model.invoke(…)`, a chain, a structured model, `embeddings.embedQuery(…)`).
+ */
+export type Family = 'official' | 'ai-sdk' | 'langchain';
 /** The AI SDK function a program calls. */
 export type AiFn = 'generateText' | 'generateObject' | 'embed' | 'embedMany';
 
@@ -39,6 +42,8 @@ export interface GeneratedProgram {
   concurrent: boolean;
   /** The calls go through the AI SDK (its programs run beside the AI SDK's packages). */
   aiSdk?: boolean;
+  /** The calls go through LangChain (its programs run beside LangChain's packages). */
+  langchain?: boolean;
 }
 
 /** The text the fakes reject (400) in the runs with rejections: it is in exactly one item. */
@@ -84,6 +89,17 @@ interface Ctx {
   viaHelper: 'declare' | 'return' | null;
   /** An AI SDK program: the function it calls and the expression for the model. */
   ai: { fn: AiFn; model: string } | null;
+  /** A LangChain program: how it calls, and how it reads the answer as a string. */
+  lc: LangChainCall | null;
+}
+
+/** A LangChain program's call: the expression for a prompt, and the answer read as a string. */
+interface LangChainCall {
+  form: LcForm;
+  call: (prompt: string) => string;
+  text: (res: string) => string;
+  /** What it reads of the answer's usage, if it has one. */
+  usage: string | null;
 }
 
 const ts = (c: Ctx, s: string) => (c.lang === 'ts' ? s : '');
@@ -323,7 +339,8 @@ function body(c: Ctx): string[] {
 
   const prompt = '`' + promptParts.join(' ') + '`';
   const ai = c.ai;
-  let call = ai ? `await ${ai.fn}(${aiOptions(c, ai, prompt)})` : `await ${clientCall(c)}(${request(c, c.viaHelper ? 'prompt' : prompt)})`;
+  const lc = c.lc;
+  let call = ai ? `await ${ai.fn}(${aiOptions(c, ai, prompt)})` : lc ? `await ${lc.call(prompt)}` : `await ${clientCall(c)}(${request(c, c.viaHelper ? 'prompt' : prompt)})`;
   if (c.viaHelper) {
     f('via-helper');
     const made = call.replace(/^await /, '');
@@ -332,10 +349,12 @@ function body(c: Ctx): string[] {
     );
     call = `await ask(${prompt})`;
   }
-  const answerOf = (res: string, destructured: boolean) => (ai ? aiTextOf(ai.fn, res, destructured) : textOf(c.api, res, destructured));
+  const answerOf = (res: string, destructured: boolean) => (ai ? aiTextOf(ai.fn, res, destructured) : lc ? lc.text(res) : textOf(c.api, res, destructured));
 
   // ---- the call and its result
-  const form = pick(c.rnd, ['const', 'const', 'const', 'let', 'destructure', 'discard', 'try-around', 'try-assign', 'return-direct'] as const);
+  const drawnForm = pick(c.rnd, ['const', 'const', 'const', 'let', 'destructure', 'discard', 'try-around', 'try-assign', 'return-direct'] as const);
+  // LangChain's answers (a message, a string, an object, a vector) are read whole, not destructured.
+  const form = lc && drawnForm === 'destructure' ? 'const' : drawnForm;
   let answer: string | null = 'answer';
   const callStmts: string[] = [];
   if (form === 'discard') {
@@ -417,12 +436,12 @@ function body(c: Ctx): string[] {
         post.push(`later.push(() => console.log('later', ${c.id}, ${a}.length));`);
         c.summary.push(c.concurrent ? 'console.log(later.length);' : 'for (const fn of later) fn();');
       }],
-      ['print-usage', c.api === 'embeddings' && !ai ? 0 : 0.12, () => {
+      ['print-usage', (c.api === 'embeddings' && !ai) || (lc && !lc.usage) ? 0 : 0.12, () => {
         if (form === 'destructure' || form === 'discard') return;
-        const usage = ai ? (/^embed/.test(ai.fn) ? 'res.usage.tokens' : 'res.usage.outputTokens') : c.api === 'anthropic' ? 'res.usage.output_tokens' : c.api === 'gemini' ? 'res.usageMetadata?.totalTokenCount' : 'res.usage?.total_tokens';
+        const usage = ai ? (/^embed/.test(ai.fn) ? 'res.usage.tokens' : 'res.usage.outputTokens') : lc ? lc.usage! : c.api === 'anthropic' ? 'res.usage.output_tokens' : c.api === 'gemini' ? 'res.usageMetadata?.totalTokenCount' : 'res.usage?.total_tokens';
         post.push(log(c, `'usage', ${c.id}, ${usage}`));
       }],
-      ['print-id', c.api === 'embeddings' && !ai ? 0 : 0.1, () => {
+      ['print-id', (c.api === 'embeddings' && !ai) || lc ? 0 : 0.1, () => {
         if (form === 'destructure' || form === 'discard') return;
         // The AI SDK's id is its HTTP response's (which the rewrite refuses to read).
         post.push(log(c, `'id', ${c.id}, ${ai ? 'res.response?.id' : c.api === 'gemini' ? 'res.responseId' : 'res.id'}`));
@@ -494,6 +513,47 @@ function aiSetup(seed: number, n: number, api: Api): { fn: AiFn; model: string; 
   return { fn, model, lines, imports, features: ['family:ai-sdk', `ai:${fn}`, `model:${form}`] };
 }
 
+/** How a LangChain program calls: the model itself, a chain around it (pipe or RunnableSequence), or its withStructuredOutput. */
+const LC_FORMS = ['model', 'model', 'chain', 'sequence', 'structured'] as const;
+type LcForm = (typeof LC_FORMS)[number];
+
+/** The LangChain model (or embeddings) and how the body calls it, with the module lines that make it. */
+function lcSetup(seed: number, n: number, api: Api): { call: LangChainCall; lines: string[]; imports: [string, string][]; features: string[] } {
+  const rnd = prng((seed * 37 + n * 104_723 + 29) >>> 0);
+  if (api === 'embeddings') {
+    return {
+      call: { form: 'model', call: (prompt) => `embeddings.embedQuery(${prompt})`, text: (res) => `${res}.join(',')`, usage: null },
+      // OpenAIEmbeddings runs 2 calls at once unless told otherwise, which a batch cannot wait for.
+      lines: ["const embeddings = new OpenAIEmbeddings({ model: 'text-embedding-3-small', maxConcurrency: Infinity });"],
+      imports: [['OpenAIEmbeddings', '@langchain/openai']],
+      features: ['family:langchain', 'lc:embedQuery'],
+    };
+  }
+  const anthropic = api === 'anthropic';
+  const form = pick(rnd, LC_FORMS);
+  const cls = anthropic ? 'ChatAnthropic' : 'ChatOpenAI';
+  const imports: [string, string][] = [[cls, anthropic ? '@langchain/anthropic' : '@langchain/openai']];
+  const lines = [anthropic ? "const model = new ChatAnthropic({ model: 'claude-haiku-4-5', maxTokens: 64 });" : `const model = new ChatOpenAI({ model: 'gpt-4.1-mini'${rnd() < 0.3 ? ', temperature: 0' : ''} });`];
+  const message = (res: string) => `String(${res}.content)`;
+  let call: LangChainCall;
+  if (form === 'model') call = { form, call: (prompt) => `model.invoke(${prompt})`, text: message, usage: 'res.usage_metadata?.output_tokens' };
+  else if (form === 'structured') {
+    imports.push(['z', 'zod']);
+    lines.push("const Label = z.object({ label: z.string(), words: z.number() });", `const labeller = model.withStructuredOutput(Label${rnd() < 0.5 ? ", { name: 'label' }" : ''});`);
+    call = { form, call: (prompt) => `labeller.invoke(${prompt})`, text: (res) => `${res}.label`, usage: null };
+  } else {
+    imports.push(['StringOutputParser', '@langchain/core/output_parsers']);
+    const template = rnd() < 0.5 ? "ChatPromptTemplate.fromMessages([['system', 'Answer in five words.'], ['human', '{text}']])" : "PromptTemplate.fromTemplate('Answer briefly: {text}')";
+    imports.push([template.split('.')[0], '@langchain/core/prompts']);
+    if (form === 'sequence') {
+      imports.push(['RunnableSequence', '@langchain/core/runnables']);
+      lines.push(`const chain = RunnableSequence.from([${template}, model, new StringOutputParser()]);`);
+    } else lines.push(`const template = ${template};`, 'const chain = template.pipe(model).pipe(new StringOutputParser());');
+    call = { form, call: (prompt) => `chain.invoke({ text: ${prompt} })`, text: (res) => res, usage: null };
+  }
+  return { call, lines, imports, features: ['family:langchain', `lc:${form}`] };
+}
+
 export function generateProgram(seed: number, n: number, family: Family = 'official'): GeneratedProgram {
   const rnd = prng((seed * 100_003 + n * 7919) >>> 0);
   const lang = pick(rnd, ['ts', 'ts', 'cjs', 'esm'] as const);
@@ -501,6 +561,7 @@ export function generateProgram(seed: number, n: number, family: Family = 'offic
   // One official program in seven calls Gemini, chosen by its number: the draws of every other program stay as they were.
   const api: Api = family === 'official' && n % 7 === 3 ? 'gemini' : drawn;
   const ai = family === 'ai-sdk' ? aiSetup(seed, n, drawn) : null;
+  const lcs = family === 'langchain' ? lcSetup(seed, n, drawn) : null;
   const concurrent = rnd() < 0.35;
   let shape = pick(rnd, concurrent ? CONCURRENT_SHAPES : SEQUENTIAL_SHAPES);
   if (lang === 'cjs' && /^p-/.test(shape)) shape = 'promise-all';
@@ -508,11 +569,12 @@ export function generateProgram(seed: number, n: number, family: Family = 'offic
   const c: Ctx = {
     rnd, lang, api, shape, concurrent, features: [`lang:${lang}`, `api:${api}`, `shape:${shape}`],
     id: 'doc.id', text: 'doc.text', item: 'doc', index: null, tags: 'doc.tags', growable: null,
-    decls: new Set(), helpers: new Set(), summary: [], inFunction: !topLevel, ai: ai ? { fn: ai.fn, model: ai.model } : null,
+    decls: new Set(), helpers: new Set(), summary: [], inFunction: !topLevel, ai: ai ? { fn: ai.fn, model: ai.model } : null, lc: lcs?.call ?? null,
     // One official program in five makes its call in a helper, chosen by its number, as Gemini's are.
     viaHelper: family === 'official' && n % 5 === 1 ? (n % 10 === 1 ? 'return' : 'declare') : null,
   };
   if (ai) c.features.push(...ai.features);
+  if (lcs) c.features.push(...lcs.features);
   if (topLevel) c.features.push('top-level');
   const T = (s: string) => ts(c, s);
 
@@ -621,6 +683,7 @@ export function generateProgram(seed: number, n: number, family: Family = 'offic
   // The AI SDK's packages export names (`import { generateText } from 'ai'`); so does @google/genai (no default export).
   const impNamed = (name: string, from: string) => imports.push(lang === 'cjs' ? `const { ${name} } = require('${from}');` : `import { ${name} } from '${from}';`);
   if (ai) for (const [name, from] of ai.imports) impNamed(name, from);
+  else if (lcs) for (const [name, from] of lcs.imports) impNamed(name, from);
   else imp(api === 'gemini' ? `{ ${sdk[0]} }` : sdk[0], sdk[1]);
   if (shape === 'p-map' || shape === 'p-map-limited') imp('pMap', 'p-map');
   if (shape === 'p-limit') imp('pLimit', 'p-limit');
@@ -628,6 +691,7 @@ export function generateProgram(seed: number, n: number, family: Family = 'offic
   const module: string[] = [imports.join('\n'), ''];
   // The AI SDK's providers read the fakes' URLs from OPENAI_BASE_URL and ANTHROPIC_BASE_URL themselves.
   if (ai) module.push(...ai.lines);
+  else if (lcs) module.push(...lcs.lines);
   else module.push(api === 'gemini' ? `const client = new ${sdk[0]}({ apiKey: 'test-key', httpOptions: { baseUrl: process.env.${sdk[2]} } });` : `const client = new ${sdk[0]}({ baseURL: process.env.${sdk[2]}, apiKey: 'test-key' });`);
   if (shape === 'p-limit') module.push('const limit = pLimit(2);');
   if (lang === 'ts') module.push(`interface Doc {\n  id: string;\n  text: string;\n  tags: string[];\n  score?: number;\n  seen?: boolean;\n  answer?: string;\n}`);
@@ -656,5 +720,5 @@ export function generateProgram(seed: number, n: number, family: Family = 'offic
   }
   const text = module.join('\n\n').replace(/\n{3,}/g, '\n\n') + '\n';
   const file = lang === 'ts' ? 'main.ts' : lang === 'cjs' ? 'main.js' : 'main.mjs';
-  return { name: `${ai ? 'ai' : 'p'}${seed}-${n}`, file, text, lang, api, shape, features: [...new Set(c.features)], concurrent, ...(ai ? { aiSdk: true } : {}) };
+  return { name: `${ai ? 'ai' : lcs ? 'lc' : 'p'}${seed}-${n}`, file, text, lang, api, shape, features: [...new Set(c.features)], concurrent, ...(ai ? { aiSdk: true } : {}), ...(lcs ? { langchain: true } : {}) };
 }
