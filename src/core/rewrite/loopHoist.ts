@@ -486,6 +486,11 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
   // visible runs before the call may the pattern lose names.
   // (Nor when the call is in a try: the moved throw would be caught there, where the loop head's is not.)
   const prune = !loop.tryStatement && prelude.every((st) => dropped.includes(st as TSESTree.VariableDeclaration) || quietDeclaration(st, facts));
+  // Names the original never read, left alone in a pattern the request's names leave: `({ id, tags }, i)` would
+  // only say, under noUnusedParameters, that all its names are unused. Where the pattern may lose names, they go too.
+  if (prune && unusedIds.size > 0 && loop.itemIds.every((id) => unusedIds.has(id) || refsOf(id).length === 0)) {
+    for (const id of loop.itemIds) unusedIds.add(id);
+  }
 
   // Building the requests early can throw early (`doc.body!.slice()` on an item without a body). A
   // request that may throw is built through `batchwiseRequest`, which turns the throw into that

@@ -154,7 +154,16 @@ test('every rewritten TypeScript program type-checks against the installed opena
     noPropertyAccessFromIndexSignature: true, noImplicitOverride: true, noImplicitReturns: true,
   };
   const withoutLines = (list: string[]) => list.map((d) => d.replace(/:\d+ /, ' ')).sort();
-  assert.deepEqual(withoutLines(typeErrors('after', stricter)), withoutLines(typeErrors('before', stricter)));
+  // Each of the rewrite's errors takes one the original had; what is left over, the rewrite added. (It may
+  // have fewer: names the original never read and the rewrite leaves out, ts-promise-all-unread-names.)
+  const before = withoutLines(typeErrors('before', stricter));
+  const added = withoutLines(typeErrors('after', stricter)).filter((e) => {
+    const i = before.indexOf(e);
+    if (i < 0) return true;
+    before.splice(i, 1);
+    return false;
+  });
+  assert.deepEqual(added, []);
 });
 
 /** checkJs over the JavaScript fixtures, with each helper's TypeScript source beside main so results are typed. */
