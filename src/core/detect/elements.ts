@@ -35,6 +35,12 @@ export function elementValue(resolver: Resolver, file: string, container: Node, 
  * answer is the same. A spread, a method or a property of another kind leaves it unknown.
  */
 function literalElement(resolver: Resolver, file: string, target: Node): Value | null {
+  // Only a const of this file written as an object literal (or a conditional with one) is read: evaluating
+  // every container an element is read from (`this.cache[key]`, `rows[i]`) cost a large tree a fifth more time.
+  if (target.type !== T.Identifier) return null;
+  const b = resolver.project.get(file)?.resolve(target);
+  const init = b?.kind === 'const' && b.declarator && b.declarator.id === b.id ? b.declarator.init : null;
+  if (!init || !holdsObjectLiteral(init)) return null;
   const held = resolver.evaluate(file, target);
   if (held?.kind !== 'object' || held.node.properties.length === 0) return null;
   const values: Value[] = [];
@@ -49,6 +55,15 @@ function literalElement(resolver: Resolver, file: string, target: Node): Value |
   if (first.kind === 'client' && values.some((v) => v.kind === 'client' && (v.model ?? null) !== (first.model ?? null))) return { ...first, model: null };
   if (first.kind === 'model-instance' && values.some((v) => v.kind === 'model-instance' && (v.id !== first.id || v.maxTokens !== first.maxTokens))) return { ...first, id: null, maxTokens: null };
   return first;
+}
+
+/** `{ … }`, or a conditional or `??`/`||` with one among its branches. */
+function holdsObjectLiteral(n: Node): boolean {
+  if (n.type === T.ObjectExpression) return true;
+  if (n.type === T.ConditionalExpression) return holdsObjectLiteral(n.consequent) || holdsObjectLiteral(n.alternate);
+  if (n.type === T.LogicalExpression) return holdsObjectLiteral(n.left) || holdsObjectLiteral(n.right);
+  if (n.type === T.TSAsExpression || n.type === T.TSSatisfiesExpression) return holdsObjectLiteral(n.expression);
+  return false;
 }
 
 /** Clients of the same provider, dialect and member path; model instances of the same class and provider. */
