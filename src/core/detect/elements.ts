@@ -43,18 +43,16 @@ function literalElement(resolver: Resolver, file: string, target: Node): Value |
   if (!init || !holdsObjectLiteral(init)) return null;
   const held = resolver.evaluate(file, target);
   if (held?.kind !== 'object' || held.node.properties.length === 0) return null;
-  const values: Value[] = [];
+  const values: Client[] = [];
   for (const p of held.node.properties) {
     if (p.type !== T.Property || p.kind !== 'init' || p.method) return null;
     const v = resolver.evaluate(held.file, p.value);
-    if ((v?.kind !== 'client' && v?.kind !== 'model-instance') || (values.length > 0 && !sameClient(values[0], v))) return null;
+    if (v?.kind !== 'client' || (values.length > 0 && !sameClient(values[0], v))) return null;
     values.push(v);
   }
   const first = values[0];
-  // Models that differ by key: the one read is chosen at run time.
-  if (first.kind === 'client' && values.some((v) => v.kind === 'client' && (v.model ?? null) !== (first.model ?? null))) return { ...first, model: null };
-  if (first.kind === 'model-instance' && values.some((v) => v.kind === 'model-instance' && (v.id !== first.id || v.maxTokens !== first.maxTokens))) return { ...first, id: null, maxTokens: null };
-  return first;
+  // Handles made for models that differ by key (`getGenerativeModel({ model })`): the one read is chosen at run time.
+  return values.some((v) => (v.model ?? null) !== (first.model ?? null)) ? { ...first, model: null } : first;
 }
 
 /** `{ … }`, or a conditional or `??`/`||` with one among its branches. */
@@ -66,11 +64,11 @@ function holdsObjectLiteral(n: Node): boolean {
   return false;
 }
 
-/** Clients of the same provider, dialect and member path; model instances of the same class and provider. */
-function sameClient(a: Value, b: Value): boolean {
-  if (a.kind === 'client' && b.kind === 'client') return a.provider === b.provider && a.dialect === b.dialect && a.path.join('.') === b.path.join('.');
-  if (a.kind === 'model-instance' && b.kind === 'model-instance') return a.cls === b.cls && a.provider === b.provider;
-  return false;
+type Client = Extract<Value, { kind: 'client' }>;
+
+/** Clients of the same provider, dialect and member path. */
+function sameClient(a: Client, b: Client): boolean {
+  return a.provider === b.provider && a.dialect === b.dialect && a.path.join('.') === b.path.join('.');
 }
 
 /**

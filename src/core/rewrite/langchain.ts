@@ -135,15 +135,14 @@ function modelProblem(provider: LangChainProvider, id: TSESTree.Identifier, fact
     return `\`${id.name}\` is an ${from.imported}, which runs at most ${limit} calls at once unless told otherwise (\`maxConcurrency\`); ${ALL_AT_ONCE}; set \`maxConcurrency: Infinity\` in its settings to get a fix`;
   }
   // The calls go through the model as it is when each is made: nothing may change it or hand it on.
-  const used = usedOnlyByItsMethods(id.name, b, facts, inChain);
-  return typeof used === 'string' ? used : b;
+  return usedOtherwise(id.name, b, facts, inChain) ?? b;
 }
 
 /**
- * Whether the code only calls methods of the value bound by `b` (which read it and make something new), or
- * names it as a step of the chain `inChain` is made by; else why not.
+ * Why the code uses the value bound by `b` otherwise than by calling its methods (which read it and make
+ * something new) or naming it as a step of the chain `inChain` is made by; null when it does not.
  */
-function usedOnlyByItsMethods(name: string, b: Binding, facts: FileFacts, inChain?: TSESTree.Node): true | string {
+function usedOtherwise(name: string, b: Binding, facts: FileFacts, inChain?: TSESTree.Node): string | null {
   for (const ref of facts.referencesOf(b)) {
     const parent = facts.parents.get(ref);
     const grand = parent ? facts.parents.get(parent) : undefined;
@@ -152,7 +151,7 @@ function usedOnlyByItsMethods(name: string, b: Binding, facts: FileFacts, inChai
     if (inChain && ref.range[0] >= inChain.range[0] && ref.range[1] <= inChain.range[1]) continue;
     return `the code uses the model \`${name}\` otherwise than by calling its methods (line ${facts.line(ref)}: \`${facts.quote(parent ?? ref)}\`), so Batchwise cannot show the calls see it as the loop would; keep this call unbatched`;
   }
-  return true;
+  return null;
 }
 
 /** The options of `withStructuredOutput` a batch keeps: they only shape the request and how its answer is parsed. */
@@ -164,10 +163,7 @@ const STRUCTURED_OPTIONS = new Set(['name', 'method', 'strict', 'includeRaw']);
  * answer with the schema, from the batch's answer as from the live one. The structured model's binding, or why not.
  */
 function structuredProblem(provider: LangChainProvider, id: TSESTree.Identifier, b: Binding, init: TSESTree.CallExpression, facts: FileFacts, inChain?: TSESTree.Node): Binding | string {
-  const made = structuredCallProblem(provider, init, facts, inChain ?? init);
-  if (made) return made;
-  const used = usedOnlyByItsMethods(id.name, b, facts, inChain);
-  return typeof used === 'string' ? used : b;
+  return structuredCallProblem(provider, init, facts, inChain ?? init) ?? usedOtherwise(id.name, b, facts, inChain) ?? b;
 }
 
 /** Why `model.withStructuredOutput(…)` (`init`, written where `within` is) asks for what a batch cannot do, or null. */
@@ -279,15 +275,8 @@ function chainProblem(provider: LangChainProvider, id: TSESTree.Identifier, b: B
     return `${what}, and its step \`${facts.quote(step)}\` is ${kind === 'parser' ? 'a parser before the model' : kind === 'prompt' ? 'a prompt after the first step' : 'not one Batchwise follows'}; ${only}`;
   }
   if (!model) return `${what} without a chat model Batchwise can see; ${only}`;
-  if (model.type === T.CallExpression) {
-    const structured = structuredCallProblem(provider, model, facts, init);
-    if (structured) return structured;
-  } else {
-    const made = modelProblem(provider, model, facts, false, init);
-    if (typeof made === 'string') return made;
-  }
-  const used = usedOnlyByItsMethods(id.name, b, facts);
-  return typeof used === 'string' ? used : b;
+  const made = model.type === T.CallExpression ? structuredCallProblem(provider, model, facts, init) : modelProblem(provider, model, facts, false, init);
+  return (typeof made === 'string' ? made : null) ?? usedOtherwise(id.name, b, facts) ?? b;
 }
 
 /**

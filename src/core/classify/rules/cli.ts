@@ -535,8 +535,8 @@ function isArgv(fi: SyntaxModel, n: Node): boolean {
 
 /** `process.argv[1]` in a main-module check (`import.meta.url === pathToFileURL(process.argv[1]).href`) reads the script's path, not what was typed. */
 function checksMainModule(fi: SyntaxModel, argv: Node): boolean {
-  const index = fi.parents.get(argv);
-  if (index?.type !== T.MemberExpression || index.object !== argv || !index.computed || index.property.type !== T.Literal || index.property.value !== 1) return false;
+  const index = argv.type === T.MemberExpression && argv.object.type === T.Identifier ? startedScript(fi, argv.object) : null;
+  if (!index) return false;
   if (comparedWithOwnModule(fi, index) !== null) return true;
   // The guard before the check: `process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href`.
   const guard = fi.parents.get(index);
