@@ -37,6 +37,14 @@ test('only src/vscode imports vscode', () => {
   assert.deepEqual(offenders, []);
 });
 
+test('no source file of the classifier is over 800 lines (issue 10: the classifier stays split by concern)', () => {
+  const long = sourceFiles(join(REPO_ROOT, 'src', 'core', 'classify'))
+    .map((f) => ({ f, lines: readFileSync(f, 'utf8').split('\n').length }))
+    .filter(({ lines }) => lines > 800)
+    .map(({ f, lines }) => `${f}: ${lines} lines`);
+  assert.deepEqual(long, []);
+});
+
 test('every registered rule declares its docs page, which exists and is titled by the rule', () => {
   for (const rule of RULES) {
     assert.equal(rule.docs, `docs/rules/${rule.id}.md`);

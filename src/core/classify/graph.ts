@@ -5,7 +5,6 @@ import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import { visit, Node } from '../parse/walk';
 import type { Resolver } from '../detect/resolve';
 import type { ProjectIndex } from '../project';
-import { stripExtension } from '../project';
 import type { Binding, SyntaxModel } from '../syntax/model';
 import { ModuleRef } from '../syntax/modules';
 import { FunctionLike, isFunctionLike, moduleExportName, propertyName, unwrap } from '../syntax/nodes';
@@ -17,17 +16,14 @@ import { describeRef, escapeRegExp } from './rules/read';
 import { isValueReference, readsKeysOnly } from './references';
 import { classifyUse, commonJsExportName, exportNamesOf, isExported, optionCall, type Use } from './uses';
 import { Dependencies, KeptMemo, UNTRACKED } from '../depends';
-import { textTest, WHOLE_MODULE, wholeModuleSpecifiers } from '../textScan';
+import { textTest } from '../textScan';
+import { Importers, MAX_IMPORTERS, RE_EXPORT_TEXT } from './importers';
 
 /** Text of a module that may decorate a Fastify server (`fastify.decorate('chat', …)`). */
 const DECORATES_FASTIFY = textTest((text) => text.includes('decorate') && text.includes('fastify'));
 
 /** The modules a Fastify plugin imports: fastify, fastify-plugin, @fastify/*. */
 const FASTIFY_MODULE = /^(fastify|fastify-plugin|@fastify\/.+)$/;
-
-const FOLDER_IMPORT = /(from\s*|require\(\s*)['"]\.\.?\/?['"]/;
-
-
 
 /** A reference to a value in some file: an identifier or member expression, or why it cannot be followed. */
 export type Ref =
@@ -37,17 +33,11 @@ export type Ref =
   // A re-export that a file convention makes an entry (`export { POST } from './handler'` in route.ts).
   | { file: string; node: Node; entry: Path };
 
-/** What a module that re-exports another spells: `export * from`, `export { … } from`, `export type { … } from`. */
-const RE_EXPORT_TEXT = /\bexport\s+(?:type\s+)?(?:\*|\{[^}]*\}\s*from)/;
-
 /** How many keys deep a value kept in objects inside objects is followed (storedRefs). */
 const MAX_KEYS = 8;
 
 /** How many classes up an `extends` chain the search for a method's callers goes (superclassFiles). */
 const MAX_BASES = 8;
-
-/** How many modules the search for a method's callers reads before it stops and says so. */
-const MAX_IMPORTERS = 400;
 
 /** One step of the search for references to an export: a reference found, or an export of another module to search. */
 type RefStep = { ref: Ref } | { file: string; exportName: string; path: string[] };
@@ -116,7 +106,12 @@ export class CallGraph {
     /** The entries a file convention makes of an export (`export { POST } from` in a route file). */
     private readonly conventionPaths: (fi: SyntaxModel, file: string, exportName: string, at: Node) => Path[],
     private readonly memos: GraphMemos = new GraphMemos(),
-  ) {}
+  ) {
+    this.importers = new Importers(project, memos);
+  }
+
+  /** Which modules import which (importers.ts). */
+  private readonly importers: Importers;
 
   /** Every use of `fn` (known in its file by `name` and exported under `exportNames`), across the workspace. */
   usesOf(file: string, fn: Node, name: string | null, exportNames: string[], local?: (b: Binding) => boolean): Use[] {
@@ -139,7 +134,7 @@ export class CallGraph {
     // asked is enough (unparsedCandidates reads the scan), and importersNaming parses only the importers
     // that could name each export instead of every importer of the module.
     if (this.project.importCandidates(file)) this.memos.askedImporters.add(file);
-    else this.importersOf(file);
+    else this.importers.importersOf(file);
     if (name) {
       if (isMethod) {
         // An instance can reach any module that imports the class's module, directly or not
@@ -147,7 +142,7 @@ export class CallGraph {
         // The cheap test first: a module that never spells the method's name cannot call it. Kept: every
         // walk that reaches the method asks again, over a class module's hundreds of importers.
         const { files, truncated, spelling } = this.memos.kept.methodCallers.compute(`${file}#${name}#${isClassMethod}`, () => {
-          const reach = isClassMethod ? this.transitiveImporters(file) : { files: this.reachingImporters(file), truncated: false };
+          const reach = isClassMethod ? this.importers.transitiveImporters(file) : { files: this.importers.reachingImporters(file), truncated: false };
           return { ...reach, spelling: [file, ...reach.files].filter((f) => this.project.spells(f, name)) };
         });
         for (const f of spelling) {
@@ -307,7 +302,7 @@ export class CallGraph {
    * method, which any file may call) import its module. Their calls cannot be followed.
    */
   private reExportsAny(file: string): boolean {
-    if (!this.textTest(RE_EXPORT_TEXT, file)) return false;
+    if (!this.importers.textTest(RE_EXPORT_TEXT, file)) return false;
     return Boolean(this.project.get(file)?.exports().some((e) => e.kind === 're-export' || e.kind === 'star'));
   }
 
@@ -323,8 +318,8 @@ export class CallGraph {
   private unparsedMentions(file: string, name: string | null, exportNames: string[], isMethod: boolean): { file: string; name: string }[] {
     const names = [...new Set([name, ...exportNames].filter((n): n is string => n !== null && n !== 'default'))];
     // Only files that could import the module (or, for a method, a barrel re-exporting it) count.
-    const modules = isMethod ? [file].concat(this.reachingImporters(file).filter((f) => this.reExportsAny(f))) : [file];
-    const candidates = new Set(modules.flatMap((m) => this.unparsedCandidates(m)));
+    const modules = isMethod ? [file].concat(this.importers.reachingImporters(file).filter((f) => this.reExportsAny(f))) : [file];
+    const candidates = new Set(modules.flatMap((m) => this.importers.unparsedCandidates(m)));
     const found: { file: string; name: string }[] = [];
     for (const f of candidates) {
       if (f === file || isTestFile(f)) continue;
@@ -369,7 +364,7 @@ export class CallGraph {
   /** What the importers of `file` do with its export `exportName`: references, and re-exports to search in turn. */
   private *importSteps(file: string, exportName: string, path: string[]): Generator<RefStep, void, undefined> {
     const found = (refs: Ref[]): RefStep[] => refs.map((ref) => ({ ref }));
-    for (const importer of this.importersNaming(file, exportName)) {
+    for (const importer of this.importers.importersNaming(file, exportName)) {
       if (isTestFile(importer)) continue;
       const fi = this.project.get(importer);
       if (!fi) continue;
@@ -632,180 +627,11 @@ export class CallGraph {
   }
 
   /**
-   * Files that import `file`, directly or through modules that re-export it (`export * from
-   * './summary.service'` in an index.ts): where an instance of a class it exports can be used.
-   */
-  private reachingImporters(file: string): string[] {
-    const out: string[] = [];
-    const seen = new Set([file]);
-    const queue = [file];
-    while (queue.length > 0) {
-      const f = queue.shift()!;
-      for (const importer of this.scannedImporters(f)) {
-        if (seen.has(importer)) continue;
-        seen.add(importer);
-        out.push(importer);
-        // Only a module whose text has a re-export is parsed to see whether it re-exports this one.
-        if (this.textTest(RE_EXPORT_TEXT, importer) && this.reExports(importer, f)) queue.push(importer);
-      }
-    }
-    return out;
-  }
-
-  /** A fixed test on a file's whole text, once per file: the searches ask it of the same modules again and again. */
-  private textTest(test: RegExp, file: string): boolean {
-    return this.memos.kept.textTest(test).compute(file, () => test.test(this.project.text(file) ?? ''));
-  }
-
-  /** Every module that imports `file` directly or through others, up to MAX_IMPORTERS. */
-  private transitiveImporters(file: string): { files: string[]; truncated: boolean } {
-    return this.memos.kept.transitive.compute(file, () => this.transitiveImportersUncached(file));
-  }
-
-  private transitiveImportersUncached(file: string): { files: string[]; truncated: boolean } {
-    const files: string[] = [];
-    const seen = new Set([file]);
-    const queue = [file];
-    let truncated = false;
-    while (queue.length > 0 && !truncated) {
-      for (const importer of this.scannedImporters(queue.shift()!)) {
-        if (seen.has(importer)) continue;
-        if (files.length >= MAX_IMPORTERS) {
-          truncated = true;
-          break;
-        }
-        seen.add(importer);
-        files.push(importer);
-        queue.push(importer);
-      }
-    }
-    return { files, truncated };
-  }
-
-  /**
-   * The importers of `file` as the import scan reads them, parsing only the files it could not read
-   * exactly: the search for a class method's callers parses just the modules that spell its name, not
-   * every module on the way (a specifier the scan reads from a comment only widens that search).
-   */
-  private scannedImporters(file: string): readonly string[] {
-    const scan = this.project.scannedImportersOf(file);
-    if (!scan) return this.importersOf(file);
-    if (scan.inexact.length === 0) return scan.exact.filter((f) => f !== file);
-    const exact = new Set(scan.exact);
-    const names = this.namesModule(file);
-    const confirmed = scan.inexact.filter((f) => {
-      if (f === file || exact.has(f) || !names(this.project.text(f))) return false;
-      const fi = this.project.get(f);
-      return Boolean(fi?.moduleRefs().some((r) => this.project.resolveImport(f, r.source) === file));
-    });
-    return [...scan.exact.filter((f) => f !== file), ...confirmed];
-  }
-
-  private reExports(importer: string, file: string): boolean {
-    const exports = this.project.get(importer)?.exports() ?? [];
-    return exports.some((e) => (e.kind === 're-export' || e.kind === 'star') && this.project.resolveImport(importer, e.source) === file);
-  }
-
-  /**
    * Files that may import `file`: the files a text scan of import specifiers says may load it (or,
    * without the scan, every file), that name it as an import would; a parse of each confirms.
    */
   importersOf(file: string): string[] {
-    this.memos.importersAsked.add(file);
-    return this.memos.kept.importers.compute(file, () => this.importersOfUncached(file)).files;
-  }
-
-  private importersOfUncached(file: string): { files: string[]; unparsed?: string[] } {
-    const names = this.namesModule(file);
-    const out: string[] = [];
-    const scanned = this.project.importCandidates(file);
-    if (scanned) {
-      // Files that name the module but do not parse are found when a caller's name is asked for (unparsedCandidates).
-      for (const f of scanned) {
-        if (f === file || !names(this.project.text(f))) continue;
-        const fi = this.project.get(f);
-        if (fi?.moduleRefs().some((r) => this.project.resolveImport(f, r.source) === file)) out.push(f);
-      }
-      return { files: out };
-    }
-    const unparsed: string[] = [];
-    for (const f of this.project.files) {
-      if (f === file || !names(this.project.text(f))) continue;
-      const fi = this.project.get(f);
-      if (!fi) {
-        if (this.project.parseFailure(f)) unparsed.push(f);
-        continue;
-      }
-      if (fi.moduleRefs().some((r) => this.project.resolveImport(f, r.source) === file)) out.push(f);
-    }
-    return { files: out, unparsed };
-  }
-
-  /** The cheap text test on a file that may import `file`: it spells the module's name, as an import must. */
-  private namesModule(file: string): (text: string | undefined) => boolean {
-    const stem = stripExtension(file);
-    const base = stem.slice(stem.lastIndexOf('/') + 1);
-    // A workspace package's files are also imported by the package's name (`from '@acme/ai'`).
-    // An index file is also imported by its own name from beside it (`from './index'`), which names no folder.
-    const needles = [importNeedle(file), ...(base === 'index' ? ['index'] : []), ...this.project.workspacePackages().filter((p) => file.startsWith(p.dir + '/')).map((p) => p.name)];
-    // And as its folder: `from '.'`, `from '..'`.
-    return (text) => Boolean(text) && (needles.some((n) => text!.includes(n)) || (base === 'index' && FOLDER_IMPORT.test(text!)));
-  }
-
-  /**
-   * The importers of `file` that can give a step for its export `exportName`: importersOf(file); with
-   * the import scan, a candidate whose text names `exportName` nowhere and loads no module whole (no
-   * namespace import, `export *`, `require`, `import()`) is left out unparsed, since none of its
-   * imports can be that export.
-   */
-  private importersNaming(file: string, exportName: string): string[] {
-    const scanned = this.project.importCandidates(file);
-    if (!scanned || exportName === 'default' || this.memos.importersAsked.has(file)) return this.importersOf(file);
-    this.memos.askedImporters.add(file);
-    return this.memos.kept.importersNaming.compute(`${file}#${exportName}`, () => this.importersNamingUncached(file, exportName));
-  }
-
-  private importersNamingUncached(file: string, exportName: string): string[] {
-    // Asked again inside the memoised computation, so that its entry knows it read the importer lists.
-    const scanned = this.project.importCandidates(file)!;
-    const names = this.namesModule(file);
-    const out: string[] = [];
-    for (const f of scanned) {
-      // A test's steps are never taken (importSteps): it is not parsed to find them.
-      if (f === file || isTestFile(f)) continue;
-      const text = this.project.text(f);
-      if (!names(text)) continue;
-      // One that does not name the export reaches it only by loading this module whole.
-      if (!text!.includes(exportName) && !(this.textTest(WHOLE_MODULE, f) && this.loadsWhole(f, text!, file))) continue;
-      // Not parsed here: importSteps parses each in turn and keeps only the imports that load this module,
-      // and a walk that stops early (Walker.settled) leaves the rest unparsed.
-      out.push(f);
-    }
-    return out;
-  }
-
-  /** Whether `importer` may load `file` whole: one of its whole-module forms names it, or names what the scan cannot read. */
-  private loadsWhole(importer: string, text: string, file: string): boolean {
-    const specifiers = wholeModuleSpecifiers(text);
-    return specifiers === null || specifiers.some((s) => this.project.resolveImport(importer, s) === file);
-  }
-
-  /**
-   * Files that may import `file` (their text names it) and may not parse: the candidates for
-   * unparsed callers, once `importersOf(file)` has been asked. With the import scan, whether each
-   * parses is left to the caller, who asks only of the files that name the function.
-   */
-  private unparsedCandidates(file: string): readonly string[] {
-    const known = this.memos.importersAsked.has(file) ? this.memos.kept.importers.get(file)?.unparsed : undefined;
-    if (known) return known;
-    if (!this.memos.importersAsked.has(file) && !this.memos.askedImporters.has(file)) return [];
-    return this.memos.kept.naming.compute(file, () => {
-      const names = this.namesModule(file);
-      // The import scan reads specifiers from the text, so a file that does not parse is among the
-      // candidates it gives when it imports the module: only those need the text test, not the tree.
-      const pool = this.project.importCandidates(file) ?? this.project.files;
-      return pool.filter((f) => f !== file && names(this.project.text(f)));
-    });
+    return this.importers.importersOf(file);
   }
 
   /** A file's identifiers named `name` (none when it does not parse). */
@@ -819,11 +645,3 @@ function bindsFunction(binding: Binding | null, fn: Node): boolean {
   if (binding.kind === 'function') return binding.declaration === fn && fn.type === T.FunctionDeclaration;
   return binding.declarator?.init === fn;
 }
-
-/** The text an import of `file` must contain: its base name, or its folder's for an index file. */
-function importNeedle(file: string): string {
-  const stem = stripExtension(file);
-  const base = stem.slice(stem.lastIndexOf('/') + 1);
-  return base === 'index' ? stem.slice(0, stem.lastIndexOf('/')).split('/').pop() ?? base : base;
-}
-
