@@ -43,13 +43,15 @@ export async function cachedModules(cacheName: string, packages: string[], dir: 
 /**
  * The LangChain release the LangChain rewrites are checked against: the newest whose packages all run on
  * Node 20 (@langchain/openai 1.5.9 and later need Node 22). It brings openai 6.49.0 and @anthropic-ai/sdk 0.122.0.
+ * @langchain/classic holds the vector stores of langchain 0.x (MemoryVectorStore); its own copy of
+ * @langchain/openai (1.6.0) is not the one the programs import.
  */
-export const LANGCHAIN_RELEASE = ['@langchain/core@1.4.0', '@langchain/openai@1.5.8', '@langchain/anthropic@1.5.11'];
+export const LANGCHAIN_RELEASE = ['@langchain/core@1.4.0', '@langchain/openai@1.5.8', '@langchain/anthropic@1.5.11', '@langchain/classic@1.0.50'];
 
 /** What a project with that release and the official clients lists (the clients as the release brings them). */
-export const LANGCHAIN_PROJECT = '{ "private": true, "dependencies": { "@langchain/core": "1.4.0", "@langchain/openai": "1.5.8", "@langchain/anthropic": "1.5.11", "openai": "6.49.0", "@anthropic-ai/sdk": "0.122.0" } }\n';
+export const LANGCHAIN_PROJECT = '{ "private": true, "dependencies": { "@langchain/core": "1.4.0", "@langchain/openai": "1.5.8", "@langchain/anthropic": "1.5.11", "@langchain/classic": "1.0.50", "openai": "6.49.0", "@anthropic-ai/sdk": "0.122.0" } }\n';
 
 /** `<dir>/node_modules` with the LangChain release (from the SDK cache, installed the first time). */
 export async function langchainModules(dir: string): Promise<string> {
-  return cachedModules('langchain-v1', LANGCHAIN_RELEASE, dir);
+  return cachedModules('langchain-v1-classic', LANGCHAIN_RELEASE, dir);
 }

@@ -120,7 +120,7 @@ function detectCall(fi: SyntaxModel, resolver: Resolver, file: string, node: TSE
       return ignored.has(node.loc.start.line) ? null : { node, shape, site: buildSite(fi, resolver, file, node, shape, wrapped) };
     }
     // A static call that embeds (`PineconeStore.fromDocuments(docs, embeddings)`, `VectorStoreIndex.fromDocuments(docs)`).
-    if (model?.kind === 'model-class' && model.cls.statics?.[method]) {
+    if (model?.kind === 'model-class' && model.cls.statics?.[method] && !runByBridge(fi, node)) {
       const built = resolver.modelInstance(file, model.cls, undefined, node.arguments);
       const provider = built.kind === 'model-instance' ? built.provider : null;
       const staticShape = modelClassShape(model.cls, method, provider, true);
@@ -305,6 +305,8 @@ function wrapperCall(fi: SyntaxModel, resolver: Resolver, file: string, node: TS
 
 /** Batchwise's AI SDK bridge module, as an import names it (`./batchwise/aiSdkOpenAI`, `…/aiSdkAnthropic.js`). */
 const AI_SDK_BRIDGE = /(^|\/)aiSdk(OpenAI|Anthropic)(\.[cm]?[jt]s)?$/;
+/** The module specifier of Batchwise's LangChain bridge. */
+const LANGCHAIN_BRIDGE = /(^|\/)langchain(OpenAI|Anthropic)(\.[cm]?[jt]s)?$/;
 
 /**
  * A call the Quick Fix's AI SDK bridge runs (`runAiSdkBatch(xs.map((x) => () => generateText(…)))`,
@@ -313,15 +315,25 @@ const AI_SDK_BRIDGE = /(^|\/)aiSdk(OpenAI|Anthropic)(\.[cm]?[jt]s)?$/;
  */
 function runByBridge(fi: SyntaxModel, call: TSESTree.CallExpression): boolean {
   const thunk = fi.parents.get(call);
+  if (storeMadeByBridge(fi, thunk)) return true;
   if (thunk?.type !== T.ArrowFunctionExpression || thunk.params.length > 0 || thunk.body !== call) return false;
   if (queuedByBridge(fi, thunk)) return true;
   for (let n: Node | undefined = fi.parents.get(thunk), depth = 0; n && depth < 8; n = fi.parents.get(n), depth++) {
     if (n.type !== T.CallExpression || n.callee.type !== T.Identifier) continue;
     const imported = fi.bindingOf(n.callee)?.import;
     if (imported?.imported === 'runAiSdkBatch' && AI_SDK_BRIDGE.test(imported.source)) return true;
-    if ((imported?.imported === 'runLangChainBatch' || imported?.imported === 'runLangChainBatchAll') && /(^|\/)langchain(OpenAI|Anthropic)(\.[cm]?[jt]s)?$/.test(imported.source)) return true;
+    if ((imported?.imported === 'runLangChainBatch' || imported?.imported === 'runLangChainBatchAll') && LANGCHAIN_BRIDGE.test(imported.source)) return true;
   }
   return false;
+}
+
+/** `runLangChainVectorStore(embeddings, (batched) => Store.fromDocuments(docs, batched))`, imported from Batchwise's LangChain bridge. */
+function storeMadeByBridge(fi: SyntaxModel, make: Node | undefined): boolean {
+  if (make?.type !== T.ArrowFunctionExpression || make.params.length !== 1 || make.body.type !== T.CallExpression) return false;
+  const run = fi.parents.get(make);
+  if (run?.type !== T.CallExpression || run.arguments[1] !== make || run.callee.type !== T.Identifier) return false;
+  const imported = fi.bindingOf(run.callee)?.import;
+  return imported?.imported === 'runLangChainVectorStore' && LANGCHAIN_BRIDGE.test(imported.source);
 }
 
 /** `queue.add(() => generateText(…))` on a module constant `new AiSdkBatchQueue(…)`, the class imported from Batchwise's AI SDK bridge. */

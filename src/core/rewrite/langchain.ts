@@ -75,7 +75,9 @@ export interface LangChainCall {
  * Whether the call site is one the LangChain bridge may take: the model it is made on, and the arguments.
  * `batchCall`: the call is rewritten where it stands (`model.batch(inputs)`, `embeddings.embedDocuments(texts)`).
  */
-export function langChainCallProblem(api: string, provider: string, call: TSESTree.CallExpression, facts: FileFacts, batchCall = false): LangChainCall | string {
+export function langChainCallProblem(api: string, provider: string, call: TSESTree.CallExpression, facts: FileFacts): LangChainCall | string;
+export function langChainCallProblem(api: string, provider: string, call: TSESTree.CallExpression, facts: FileFacts, batchCall: boolean): LangChainCall | LangChainStore | string;
+export function langChainCallProblem(api: string, provider: string, call: TSESTree.CallExpression, facts: FileFacts, batchCall = false): LangChainCall | LangChainStore | string {
   const method = batchCall && api === 'langchain.batch' ? 'batch' : METHODS[api];
   if (!method) {
     const name = api.replace(/^langchain\./, '');
@@ -87,6 +89,8 @@ export function langChainCallProblem(api: string, provider: string, call: TSESTr
   }
   const callee = unwrap(call.callee);
   const object = callee.type === T.MemberExpression ? unwrap(callee.object) : null;
+  const stat = callee.type === T.MemberExpression ? propertyName(callee.property, callee.computed) : null;
+  if (batchCall && method === 'embedDocuments' && stat !== null && stat in STORE_EMBEDDINGS_ARGUMENT) return storeProblem(provider, call, STORE_EMBEDDINGS_ARGUMENT[stat], facts);
   if (callee.type !== T.MemberExpression || propertyName(callee.property, callee.computed) !== method || object?.type !== T.Identifier) {
     return `the call is not written as \`model.${method}(…)\` on a model made in this file`;
   }
@@ -98,6 +102,63 @@ export function langChainCallProblem(api: string, provider: string, call: TSESTr
       : `the call passes ${call.arguments.length === 0 ? 'no input' : 'a spread argument'}; write it as model.${method}(input) to get a fix`;
   }
   return { provider, helperKind: provider === 'openai' ? 'langchain-openai' : 'langchain-anthropic', fn: callee, model: made };
+}
+
+/** A vector store's statics that embed the documents they are given, and where they take the embeddings. */
+const STORE_EMBEDDINGS_ARGUMENT: Record<string, number> = { fromDocuments: 1, fromTexts: 2 };
+
+/** A vector store made from documents (`Store.fromDocuments(docs, embeddings, config)`) whose embeddings the bridge can batch. */
+export interface LangChainStore {
+  provider: 'openai';
+  helperKind: 'langchain-openai';
+  /** The embeddings argument: a name bound to an OpenAIEmbeddings made in this file, or one made there. */
+  embeddings: TSESTree.Expression;
+  index: number;
+}
+
+/**
+ * `Store.fromDocuments(docs, embeddings, config)` / `Store.fromTexts(texts, metadatas, embeddings, config)`:
+ * the store embeds the documents with `embeddings.embedDocuments`, which the bridge sends as one batch when
+ * the embeddings are an OpenAIEmbeddings made in this file (by name, or written in the call) with settings
+ * it follows. Made in the call, it is made before the arguments ahead of it after the rewrite, so those
+ * must be values whose reading does nothing (names, literals, arrays and objects of them).
+ */
+function storeProblem(provider: LangChainProvider, call: TSESTree.CallExpression, index: number, facts: FileFacts): LangChainStore | string {
+  const store = facts.quote(call.callee);
+  if (provider !== 'openai') return `\`${store}\` embeds with a ${providerInfo(provider as Provider).label} model: the batch rewrite of a vector store's documents covers OpenAIEmbeddings (@langchain/openai)`;
+  const args = call.arguments;
+  if (args.length <= index || args.slice(0, index + 1).some((a) => a.type === T.SpreadElement)) return `\`${store}\` is not given its embeddings as argument ${index + 1}, so Batchwise cannot see which model embeds the documents; pass them there to get a fix`;
+  const arg = args[index] as TSESTree.Expression;
+  const embeddings = unwrap(arg);
+  const write = `make them in this file as \`const embeddings = new OpenAIEmbeddings({ … })\` (imported from '@langchain/openai') and pass \`embeddings\` to get a fix`;
+  if (embeddings.type === T.Identifier) {
+    const made = modelProblem('openai', embeddings, facts, true, call);
+    return typeof made === 'string' ? made : { provider, helperKind: 'langchain-openai', embeddings: arg, index };
+  }
+  if (embeddings.type !== T.NewExpression) return `the embeddings \`${facts.quote(embeddings)}\` are not an OpenAIEmbeddings Batchwise can see made; ${write}`;
+  const made = constructedProblem('openai', facts.quote(embeddings.callee), embeddings, facts, true, write);
+  if (made) return made;
+  const ahead = args.slice(0, index).find((a) => !inert(a));
+  if (ahead) return `the embeddings are made in the call, and the rewrite makes them before \`${facts.quote(ahead)}\`, which comes ahead of them and may do something as it is read; make them in a const first (\`const embeddings = ${facts.quote(embeddings)}\`) to get a fix`;
+  return { provider, helperKind: 'langchain-openai', embeddings: arg, index };
+}
+
+/** A value whose reading does nothing: a name, a literal, an array or object literal of such (no calls, getters or spreads). */
+function inert(node: TSESTree.Node): boolean {
+  const n = unwrap(node);
+  switch (n.type) {
+    case T.Identifier:
+    case T.Literal:
+      return true;
+    case T.TemplateLiteral:
+      return n.expressions.every(inert);
+    case T.ArrayExpression:
+      return n.elements.every((e) => e !== null && e.type !== T.SpreadElement && inert(e));
+    case T.ObjectExpression:
+      return n.properties.every((p) => p.type === T.Property && !p.computed && p.kind === 'init' && inert(p.value));
+    default:
+      return false;
+  }
 }
 
 /**
@@ -118,24 +179,36 @@ function modelProblem(provider: LangChainProvider, id: TSESTree.Identifier, fact
     if (how === 'withStructuredOutput') return structuredProblem(provider, id, b, init, facts, inChain);
     return `the model \`${id.name}\` is made by \`${facts.quote(init)}\`, not by a LangChain chat model's constructor; ${write}`;
   }
-  if (init.type !== T.NewExpression || init.callee.type !== T.Identifier) return `the model \`${id.name}\` is \`${facts.quote(init)}\`; ${write}`;
+  const made = constructedProblem(provider, id.name, init, facts, embedDocuments, write);
+  if (made) return made;
+  // The calls go through the model as it is when each is made: nothing may change it or hand it on.
+  return usedOtherwise(id.name, b, facts, inChain) ?? b;
+}
+
+/**
+ * Why a model made by `init` (`new ChatOpenAI({ … })`, `new OpenAIEmbeddings({ … })`) asks for what the batch
+ * cannot do, or null: its class, and the settings written in its constructor. `name` names it in the reason.
+ */
+function constructedProblem(provider: LangChainProvider, name: string, init: TSESTree.Node, facts: FileFacts, embedDocuments: boolean, write: string): string | null {
+  const { source, classes: all } = LANGCHAIN_PACKAGES[provider];
+  const classes = embedDocuments ? ['OpenAIEmbeddings'] : all;
+  if (init.type !== T.NewExpression || init.callee.type !== T.Identifier) return `the model \`${name}\` is \`${facts.quote(init)}\`; ${write}`;
   const from = moduleOf(facts.bindingOf(init.callee));
-  if (from?.source !== source || !classes.includes(from.imported)) return `the model \`${id.name}\` is made by \`${facts.quote(init.callee)}\`, not a class of ${source} the batch rewrite covers; ${write}`;
+  if (from?.source !== source || !classes.includes(from.imported)) return `the model \`${name}\` is made by \`${facts.quote(init.callee)}\`, not a class of ${source} the batch rewrite covers; ${write}`;
   if (init.arguments.length > 1 || init.arguments.some((a) => a.type === T.SpreadElement)) return `the model is made with arguments Batchwise cannot read (\`${facts.quote(init)}\`); ${write}`;
   const fields = init.arguments[0] ? unwrap(init.arguments[0]) : null;
   if (fields && fields.type !== T.ObjectExpression) {
     return `the model's settings are \`${facts.quote(fields)}\`, not an object literal, so Batchwise cannot see whether they ask for what a batch cannot do (streaming, callbacks, a client of its own); write them out in the constructor to get a fix`;
   }
   const problem = fields ? (embedDocuments ? embeddingFieldsProblem(fields, facts) : fieldsProblem(fields, facts)) : null;
-  if (problem) return `the model \`${id.name}\` ${problem}; keep this call unbatched`;
+  if (problem) return `the model \`${name}\` ${problem}; keep this call unbatched`;
   // The bridge sends every request of the call itself: LangChain's limit on calls at once plays no part.
   const limit = embedDocuments ? undefined : LIMITED_BY_DEFAULT[from.imported];
   const unlimited = fields?.properties.some((p) => p.type === T.Property && propertyName(p.key, p.computed) === 'maxConcurrency');
   if (limit !== undefined && !unlimited) {
-    return `\`${id.name}\` is an ${from.imported}, which runs at most ${limit} calls at once unless told otherwise (\`maxConcurrency\`); ${ALL_AT_ONCE}; set \`maxConcurrency: Infinity\` in its settings to get a fix`;
+    return `\`${name}\` is an ${from.imported}, which runs at most ${limit} calls at once unless told otherwise (\`maxConcurrency\`); ${ALL_AT_ONCE}; set \`maxConcurrency: Infinity\` in its settings to get a fix`;
   }
-  // The calls go through the model as it is when each is made: nothing may change it or hand it on.
-  return usedOtherwise(id.name, b, facts, inChain) ?? b;
+  return null;
 }
 
 /**

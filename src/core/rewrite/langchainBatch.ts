@@ -5,6 +5,9 @@
 // with the first in input order: the same error where one input fails).
 // `embeddings.embedDocuments(texts)` of an OpenAIEmbeddings becomes `runLangChainEmbedDocuments(embeddings, texts)`:
 // the requests LangChain would send, built by the bridge from the instance's own settings, in one batch.
+// `Store.fromDocuments(docs, embeddings, config)` (or `fromTexts(texts, metadatas, embeddings, config)`) becomes
+// `runLangChainVectorStore(embeddings, (batched) => Store.fromDocuments(docs, batched, config))`: the store is
+// made with embeddings whose embedDocuments is runLangChainEmbedDocuments' (see helper.ts).
 import { parseSource, TSESTree } from '../parse/parse';
 import type { CallSite } from '../model';
 import { SyntaxModel } from '../syntax/model';
@@ -22,6 +25,8 @@ export const LANGCHAIN_BATCH_ALL = 'runLangChainBatchAll';
 
 export const LANGCHAIN_EMBED_DOCUMENTS = 'runLangChainEmbedDocuments';
 
+export const LANGCHAIN_VECTOR_STORE = 'runLangChainVectorStore';
+
 /** What `runLangChainEmbedDocuments` does otherwise than LangChain's own call: its errors are the OpenAI SDK's. */
 const EMBED_DOCUMENTS_CHANGES =
   "a request that fails rejects with the OpenAI SDK's error for it, without what LangChain adds to some (a 401, 404 or 429 gets an lc_error_code and a troubleshooting link in its message); a request that fails for a passing reason (429, 5xx) is sent again in a new batch as many times as the OpenAI client retries (2), not LangChain's maxRetries (6)";
@@ -34,7 +39,6 @@ export function checkLangChainBatch(file: string, text: string, site: CallSite, 
   const facts = factsFor(SyntaxModel.of({ file, text, ast: parsed.ast }), modules);
   const target = langChainCallProblem(site.api, site.provider, call, facts, true);
   if (typeof target === 'string') return refuse(target);
-  const callee = target.fn as TSESTree.MemberExpression;
   const src = (n: { range: [number, number] }) => parsed.text.slice(n.range[0], n.range[1]);
 
   const helperKind: HelperKind = target.provider;
@@ -45,15 +49,27 @@ export function checkLangChainBatch(file: string, text: string, site: CallSite, 
   const used = fileNames(parsed.ast);
   // `embeddings.embedDocuments(texts)` is batch-shaped too: the bridge sends the requests it would send.
   const embedDocuments = site.api === 'langchain.embedDocuments';
-  const [planned] = planImports(parsed.ast, [{ specifier, name: embedDocuments ? LANGCHAIN_EMBED_DOCUMENTS : LANGCHAIN_BATCH_ALL }], used);
-  let input = 'input';
-  for (let i = 2; used.has(input); i++) input = `input${i}`;
-  const inputs = call.arguments[0];
-  const model = src(callee.object);
-  const edits = [
-    { range: call.range, newText: embedDocuments ? `${planned.local}(${model}, ${src(inputs)})` : `${planned.local}(Array.from(${src(inputs)}, (${input}) => () => ${model}.invoke(${input})))` },
-    ...importEdits(parsed.ast, parsed.text, moduleKind, [planned], lastImport(parsed.ast)),
-  ];
+  // A vector store made from documents: made with embeddings whose embedDocuments is the batch's.
+  const store = 'embeddings' in target;
+  const [planned] = planImports(parsed.ast, [{ specifier, name: store ? LANGCHAIN_VECTOR_STORE : embedDocuments ? LANGCHAIN_EMBED_DOCUMENTS : LANGCHAIN_BATCH_ALL }], used);
+  const fresh = (base: string) => {
+    let name = base;
+    for (let i = 2; used.has(name); i++) name = `${base}${i}`;
+    return name;
+  };
+  let newText: string;
+  if ('embeddings' in target) {
+    const batched = fresh('batched');
+    const arg = target.embeddings;
+    const made = `${parsed.text.slice(call.range[0], arg.range[0])}${batched}${parsed.text.slice(arg.range[1], call.range[1])}`;
+    newText = `${planned.local}(${src(arg)}, (${batched}) => ${made})`;
+  } else {
+    const model = src((target.fn as TSESTree.MemberExpression).object);
+    const inputs = call.arguments[0];
+    const input = fresh('input');
+    newText = embedDocuments ? `${planned.local}(${model}, ${src(inputs)})` : `${planned.local}(Array.from(${src(inputs)}, (${input}) => () => ${model}.invoke(${input})))`;
+  }
+  const edits = [{ range: call.range, newText }, ...importEdits(parsed.ast, parsed.text, moduleKind, [planned], lastImport(parsed.ast))];
   // The bridge imports the provider's helper beside it as this file imports the bridge.
   const siblingExtension = /\.[cm]?js$/.exec(specifier)?.[0] ?? '';
   return {

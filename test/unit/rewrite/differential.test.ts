@@ -85,7 +85,7 @@ test(`generated AI SDK programs (seed ${AI_SEED}, ${AI_COUNT}): generateText, ge
 const LC_SEED = 20_270;
 const LC_COUNT = 40;
 
-test(`generated LangChain programs (seed ${LC_SEED}, ${LC_COUNT}): model.invoke, chains (pipe and RunnableSequence), withStructuredOutput and embedQuery in every loop shape; every rewrite accepted behaves as the original`, async (t) => {
+test(`generated LangChain programs (seed ${LC_SEED}, ${LC_COUNT}): model.invoke, chains (pipe and RunnableSequence), withStructuredOutput and embedQuery in every loop shape, and vector stores made of the documents; every rewrite accepted behaves as the original`, async (t) => {
   const work = join(WORK, 'langchain');
   // The programs resolve LangChain's release (and the official clients it brings) from here.
   await langchainModules(work);
@@ -98,7 +98,7 @@ test(`generated LangChain programs (seed ${LC_SEED}, ${LC_COUNT}): model.invoke,
   const equivalent = lc.filter((o): o is Extract<Outcome, { status: 'equivalent' }> => o.status === 'equivalent');
   const has = (feature: string) => equivalent.some((o) => o.program.features.includes(feature));
   assert.ok(s.accepted >= LC_COUNT * 0.2, `${s.accepted} of ${LC_COUNT} accepted`);
-  for (const f of ['lc:model', 'lc:chain', 'lc:sequence', 'lc:structured', 'lc:embedQuery', 'api:anthropic', 'api:chat']) assert.ok(has(f), `${f} among the accepted`);
+  for (const f of ['lc:model', 'lc:chain', 'lc:sequence', 'lc:structured', 'lc:embedQuery', 'lc:store-fromTexts', 'lc:store-fromDocuments', 'api:anthropic', 'api:chat']) assert.ok(has(f), `${f} among the accepted`);
   assert.ok(equivalent.some((o) => o.program.concurrent) && equivalent.some((o) => !o.program.concurrent), 'concurrent fan-outs and sequential loops accepted');
   assert.ok(equivalent.filter((o) => o.rejectionShown).length >= 3, 'the rejected request changed what originals printed');
   // No refusal is LangChain's own: every one is for what the loop body does, as the official clients' programs get.

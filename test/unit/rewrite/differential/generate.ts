@@ -95,7 +95,8 @@ interface Ctx {
 
 /** A LangChain program's call: the expression for a prompt, and the answer read as a string. */
 interface LangChainCall {
-  form: LcForm;
+  /** 'store': no loop, a vector store made of the documents (`call` gives the whole call). */
+  form: LcForm | 'store';
   call: (prompt: string) => string;
   text: (res: string) => string;
   /** What it reads of the answer's usage, if it has one. */
@@ -521,6 +522,30 @@ type LcForm = (typeof LC_FORMS)[number];
 function lcSetup(seed: number, n: number, api: Api): { call: LangChainCall; lines: string[]; imports: [string, string][]; features: string[] } {
   const rnd = prng((seed * 37 + n * 104_723 + 29) >>> 0);
   if (api === 'embeddings') {
+    // One program in three makes a vector store of the documents instead of a loop (drawn from a generator of
+    // its own, so every other draw stays as it was): fromTexts or fromDocuments, the embeddings a const or made in the call.
+    const storeRnd = prng((seed * 53 + n * 15_485_863 + 7) >>> 0);
+    if (storeRnd() < 0.35) {
+      const fromDocuments = storeRnd() < 0.5;
+      const inline = storeRnd() < 0.4;
+      const made = `new OpenAIEmbeddings({ model: 'text-embedding-3-small', batchSize: ${storeRnd() < 0.5 ? 2 : 512} })`;
+      const embeddings = inline ? made : 'embeddings';
+      // Embeddings made in the call come first after the rewrite: the arguments ahead of them must be names then (bound first, or refused).
+      const bound = inline && storeRnd() < 0.6;
+      const args = fromDocuments
+        ? ['docs.map((d) => new Document({ pageContent: d.text, metadata: { id: d.id } }))']
+        : ['docs.map((d) => d.text)', 'docs.map((d) => ({ id: d.id }))'];
+      const names = fromDocuments ? ['documents'] : ['texts', 'metadatas'];
+      const store = `${bound ? `${args.map((a, i) => `const ${names[i]} = ${a};`).join('\n')}\nconst store = await ` : 'const store = await '}MemoryVectorStore.${fromDocuments ? 'fromDocuments' : 'fromTexts'}(${(bound ? names : args).join(', ')}, ${embeddings})`;
+      const imports: [string, string][] = [['OpenAIEmbeddings', '@langchain/openai'], ['MemoryVectorStore', '@langchain/classic/vectorstores/memory']];
+      if (fromDocuments) imports.push(['Document', '@langchain/core/documents']);
+      return {
+        call: { form: 'store', call: () => store, text: (res) => res, usage: null },
+        lines: inline ? [] : [made.replace(/^/, 'const embeddings = ') + ';'],
+        imports,
+        features: ['family:langchain', `lc:store-${fromDocuments ? 'fromDocuments' : 'fromTexts'}`, ...(inline ? ['lc:store-inline'] : []), ...(bound ? ['lc:store-arguments-bound'] : [])],
+      };
+    }
     return {
       call: { form: 'model', call: (prompt) => `embeddings.embedQuery(${prompt})`, text: (res) => `${res}.join(',')`, usage: null },
       // OpenAIEmbeddings runs 2 calls at once unless told otherwise, which a batch cannot wait for.
@@ -675,6 +700,15 @@ export function generateProgram(seed: number, n: number, family: Family = 'offic
       break;
     default:
       loop = `${head} {\n${bodyText}\n}`;
+  }
+  if (lcs?.call.form === 'store') {
+    // The documents' vectors, in the store's order, and nothing of the loop drawn above.
+    loop = `${lcs.call.call('')};\nfor (const v of store.memoryVectors) console.log('vector', v.metadata.id, v.embedding.join(','));`;
+    c.summary = [];
+    c.decls.clear();
+    c.features = c.features.filter((f) => !f.startsWith('shape:'));
+    c.features.push('shape:store');
+    shape = 'store';
   }
 
   const sdk = api === 'anthropic' ? ['Anthropic', '@anthropic-ai/sdk', 'ANTHROPIC_BASE_URL'] : api === 'gemini' ? ['GoogleGenAI', '@google/genai', 'GEMINI_BASE_URL'] : ['OpenAI', 'openai', 'OPENAI_BASE_URL'];
