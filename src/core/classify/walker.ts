@@ -503,7 +503,8 @@ export class Walker implements WalkSteps {
   /** Where the value a call returns goes, when that value is a function: handed to a call, called, stored or exported. */
   private resultPaths(file: string, call: TSESTree.CallExpression, depth: number, visiting: Set<Node>): Path[] {
     const fi = this.project.get(file)!;
-    const self = fi.outermost(call);
+    // `await makeHandler(…)`: an async factory's function is what the await gives.
+    const self = valueOf(fi, call);
     const parent = fi.parents.get(self);
     if ((parent?.type === T.CallExpression || parent?.type === T.NewExpression) && parent.arguments.includes(self as never)) {
       return this.argumentPaths(file, parent, depth + 1, visiting);
@@ -513,7 +514,7 @@ export class Walker implements WalkSteps {
       const option = this.optionPaths(file, parent, depth + 1, visiting);
       if (option) return option;
     }
-    return this.boundPaths(fi, file, call, depth + 1, visiting) ?? [];
+    return this.boundPaths(fi, file, call, depth + 1, visiting, true) ?? [];
   }
 
   usePaths(use: Use, depth: number, visiting: Set<Node>): Path[] {
@@ -629,11 +630,13 @@ export class Walker implements WalkSteps {
    * A wrapped function stored in a variable or exported (`const h = asyncHandler(fn)`,
    * `export const POST = withAuth(fn)`, `export default withAuth(handler)`): the value stands for the
    * function. Null when the value is neither stored nor exported, or is never used as a function.
+   * `factoryResult`: the call is a factory's, so awaiting it gives the function too (`const h = await makeHandler(…)`).
    */
-  private boundPaths(fi: SyntaxModel, file: string, wrapper: CallNode, depth: number, visiting: Set<Node>): Path[] | null {
+  private boundPaths(fi: SyntaxModel, file: string, wrapper: CallNode, depth: number, visiting: Set<Node>, factoryResult = false): Path[] | null {
     const callee = calleeName(wrapper);
     if (callee && INLINE_CALLBACKS.has(callee)) return null;
-    let value = fi.outermost(wrapper);
+    // A factory's function is what awaiting its call gives; `await Promise.all(xs.map(fn))` gives no function.
+    let value = factoryResult ? valueOf(fi, wrapper) : fi.outermost(wrapper);
     let holder = fi.parents.get(value);
     // `middy(base).use(parser)`: a chained call on a wrapped handler returns the handler.
     for (let outer = holder ? fi.parents.get(holder) : undefined; holder?.type === T.MemberExpression && holder.object === value && outer?.type === T.CallExpression && outer.callee === holder; outer = holder ? fi.parents.get(holder) : undefined) {
@@ -743,4 +746,11 @@ interface PartialPaths {
 
 function addCut(cuts: number[], cut: number): void {
   if (!cuts.includes(cut)) cuts.push(cut);
+}
+
+/** The value a call gives where it is used: the call, or the await around it (what an async factory's caller gets), with their type wrappers. */
+function valueOf(fi: SyntaxModel, call: Node): Node {
+  const self = fi.outermost(call);
+  const parent = fi.parents.get(self);
+  return parent?.type === T.AwaitExpression ? fi.outermost(parent) : self;
 }
