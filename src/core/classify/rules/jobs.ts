@@ -64,6 +64,9 @@ export const QUEUE_WORKER = defineRule({
     polls: (what: string, where: string) => `a client polls for data (${what} at ${where})`,
     replies: (what: string, where: string) => `the job answers in a chat (${what} at ${where})`,
     fromBatch: (entry: string, worker: string, how: string, bulk: boolean, producer: string) => `${entry}; ${worker} is ${how}${bulk ? ' in bulk' : ' from a batch path'} at ${producer}`,
+    unknownRunnerNoWait: (entry: string, worker: string, how: string, producer: string) =>
+      `${worker} is ${how} at ${producer}, in a job, without waiting for it, and nothing in the workspace polls or subscribes to its result: whoever runs that job (${entry}) gets no answer from this one, so it can wait for a batch. ` +
+      'If a client watches for this result, declare the call with `// batchwise: user-waiting`',
     unknownRunner: (entry: string, worker: string, how: string, bulk: boolean, producer: string) =>
       `${worker} is ${how}${bulk ? ' in bulk' : ''} at ${producer}, but nothing shows who runs that code or whether it waits for the result (${entry})`,
     poller: (entry: string, method: string, where: string) => `${entry} reads its jobs back with ${method} at ${where}`,
@@ -384,6 +387,12 @@ export function producerPath(
   }
   if (p.effect === 'batchable') return { ...p, rule: QUEUE_WORKER, entry: m.fromBatch(p.entry, what.worker, what.how, inBulk, what.producer), ...(waits() ? {} : { enqueuedOnly: true }) };
   if (p.effect === 'excluded' || p.effect === 'blocked') return p;
+  // A job that starts this one without waiting for it, whoever runs that job: the answer reaches nobody
+  // through it, as for a handler that answers at once, unless a client follows the job. (Code that is
+  // not a job, say a package's exported function, may hand the job to a follower outside the workspace.)
+  if (p.effect === 'open' && p.rule === QUEUE_WORKER && !waits() && !watched() && !polled() && !followed()) {
+    return { ...p, effect: 'batchable', rule: QUEUE_WORKER, entry: m.unknownRunnerNoWait(p.entry, what.worker, what.how, what.producer) };
+  }
   return { ...p, effect: 'open', rule: QUEUE_WORKER, entry: m.unknownRunner(p.entry, what.worker, what.how, inBulk, what.producer) };
 }
 
