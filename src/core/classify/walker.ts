@@ -6,7 +6,7 @@ import type { Resolver } from '../detect/resolve';
 import { functionName } from '../detect/detect';
 import type { ProjectIndex } from '../project';
 import type { Binding, SyntaxModel } from '../syntax/model';
-import { FunctionLike, isFunctionLike, propertyName } from '../syntax/nodes';
+import { FunctionLike, isFunctionLike, propertyName, unwrap } from '../syntax/nodes';
 import type { Node } from '../parse/walk';
 import { CallGraph, GraphMemos } from './graph';
 import { bindingTarget, classifyUse, commonJsExportName, exportNamesOf, isExported, optionCall, type Use } from './uses';
@@ -407,6 +407,9 @@ export class Walker implements WalkSteps {
     // An object's function that nothing calls by name belongs to the call the object is handed to.
     const holder = prop ? optionCall(fi, prop) : null;
     if (holder) {
+      // Handed to a function that gives it back as it is (`createCommand({ handler })`): used as the object is.
+      const options = fi.outermost(fi.parents.get(prop!)!);
+      if (holder.type === T.CallExpression && this.returnsArgument(fi, holder, options)) return withStep(this.memberPaths(file, prop!, depth, visiting));
       const key = propertyName(prop!.key, prop!.computed);
       return withStep(this.argumentPaths(file, holder, depth, visiting, key && EVENT_KEY.test(key) ? key : undefined));
     }
@@ -677,8 +680,13 @@ export class Walker implements WalkSteps {
           const discord = literal?.type === T.ObjectExpression ? matchDiscordModule(objectProps(literal), key, file, prop) : null;
           if (discord) return [toPath(discord, file)];
         }
-        const obj = fi.outermost(fi.parents.get(cur)!);
-        const holder = fi.parents.get(obj);
+        let obj = fi.outermost(fi.parents.get(cur)!);
+        let holder = fi.parents.get(obj);
+        // `export default createCommand({ … })` with `function createCommand(module) { return module; }`: the object itself.
+        while (holder?.type === T.CallExpression && this.returnsArgument(fi, holder, obj)) {
+          obj = fi.outermost(holder);
+          holder = fi.parents.get(obj);
+        }
         if (holder?.type === T.Property && holder.value === obj && fi.parents.get(holder)?.type === T.ObjectExpression && !optionCall(fi, holder)) {
           cur = holder;
           continue;
@@ -712,6 +720,23 @@ export class Walker implements WalkSteps {
         return escaped(prop, UNFOLLOWED_REFERENCE.messages.inObject(`${file}:${obj.loc.start.line}`));
       }
     });
+  }
+
+  /**
+   * Whether `call` is of a function of the workspace that returns the argument `arg` as it is given
+   * (`function createCommand(module) { return module; }`, `(x) => x`), which typed configuration helpers do:
+   * the call's value is the argument.
+   */
+  private returnsArgument(fi: SyntaxModel, call: TSESTree.CallExpression, arg: Node): boolean {
+    const index = call.arguments.indexOf(arg as never);
+    if (index < 0 || call.callee.type !== T.Identifier) return false;
+    const defined = this.graph.definitionOf(fi, call.callee);
+    const param = defined?.fn.params[index];
+    if (!defined || param?.type !== T.Identifier) return false;
+    const { model, fn } = defined;
+    const only = fn.body.type === T.BlockStatement ? (fn.body.body.length === 1 && fn.body.body[0].type === T.ReturnStatement ? fn.body.body[0].argument : null) : fn.body;
+    const returned = only ? unwrap(only) : null;
+    return returned?.type === T.Identifier && model.bindingOf(returned) === model.bindingOf(param);
   }
 
   /** A value bound to another name (`const s = summarize`, `const { POST } = handlers`): that name's uses and exports. */

@@ -4,11 +4,11 @@
 // answer the person who typed it may be waiting for.
 import { AST_NODE_TYPES as T, TSESTree } from '../../parse/parse';
 import { visit, type Node } from '../../parse/walk';
-import { dirname, ProjectIndex, stripExtension } from '../../project';
+import { dirname, ProjectIndex, stripExtension, textTest } from '../../project';
 import type { SyntaxModel } from '../../syntax/model';
 import { isFunctionLike, propertyName, requireSource } from '../../syntax/nodes';
 import type { Path } from '../path';
-import type { ModuleQuestion } from './hooks';
+import type { MemberQuestion, ModuleQuestion } from './hooks';
 import { defineRule, entry, EntryMatch } from './rule';
 import { nextLineBreak } from '../../parse/lineNumbers';
 
@@ -483,6 +483,102 @@ export function cliCommandHandler(fi: SyntaxModel, call: TSESTree.CallExpression
   if (!pkg || CLI_PACKAGES[pkg].method !== method) return null;
   const name = commandName(call.callee.object) ?? (method === 'command' ? literalArg(call.arguments[0]) : null);
   return COMMAND_LINE_INPUT.messages.command(name, CLI_PACKAGES[pkg].what);
+}
+
+/** Text of a module that may load a folder of yargs command modules. */
+const LOADS_COMMAND_DIR = textTest((text) => text.includes('commandDir'));
+
+/** A program's `.commandDir(folder)`: the folder (relative to the workspace) and the call a walk starts from. */
+interface CommandDir {
+  folder: string;
+  file: string;
+  call: TSESTree.CallExpression;
+}
+const commandDirs = new WeakMap<ProjectIndex, CommandDir[]>();
+
+/**
+ * The folders yargs programs load command modules from: `yargs(…).commandDir('commands')` in a file that
+ * parses its command line, the folder read beside that file, or the same through a function of the file that
+ * hands its parameter on to `.commandDir` (`commandDir(argv, 'commands')`), from each call of it with a literal.
+ */
+function commandDirsOf(project: ProjectIndex): CommandDir[] {
+  let found = commandDirs.get(project);
+  if (found) return found;
+  found = [];
+  for (const f of project.filesPassing(LOADS_COMMAND_DIR)) {
+    const fi = project.get(f);
+    if (!fi || cliPackage(fi) === null || CLI_PACKAGES[cliPackage(fi)!].what !== 'yargs') continue;
+    const folder = (lit: string) => joinRelative(dirname(f), lit);
+    visit(fi.ast, (n) => {
+      if (n.type !== T.CallExpression || n.callee.type !== T.MemberExpression || propertyName(n.callee.property, n.callee.computed) !== 'commandDir') return;
+      const arg = n.arguments[0];
+      if (arg?.type === T.Literal && typeof arg.value === 'string') {
+        found!.push({ folder: folder(arg.value), file: f, call: n });
+        return;
+      }
+      // `function commandDir(argv, directory) { return argv.commandDir(directory, …) }`, called with a literal.
+      const fn = arg?.type === T.Identifier ? fi.functionOf(n) : null;
+      const index = fn ? fn.params.findIndex((p) => p.type === T.Identifier && p.name === (arg as TSESTree.Identifier).name) : -1;
+      const holder = fn ? fi.parents.get(fn) : undefined;
+      const name = fn?.type === T.FunctionDeclaration ? fn.id : holder?.type === T.VariableDeclarator && holder.id.type === T.Identifier ? holder.id : null;
+      const binding = name ? fi.bindingOf(name) : undefined;
+      if (index < 0 || !binding) return;
+      for (const ref of fi.referencesOf(binding)) {
+        const call = fi.parents.get(ref);
+        const given = call?.type === T.CallExpression && call.callee === ref ? call.arguments[index] : undefined;
+        if (given?.type === T.Literal && typeof given.value === 'string') found!.push({ folder: folder(given.value), file: f, call: call as TSESTree.CallExpression });
+      }
+    });
+  }
+  commandDirs.set(project, found);
+  return found;
+}
+
+/** A relative folder under `base` ('' for the workspace root), without `.` and `..` steps. */
+function joinRelative(base: string, rel: string): string {
+  const parts = base === '' ? [] : base.split('/');
+  for (const step of rel.split('/')) {
+    if (step === '' || step === '.') continue;
+    if (step === '..') parts.pop();
+    else parts.push(step);
+  }
+  return parts.join('/');
+}
+
+/**
+ * A yargs command module (`export default { command, builder, handler }`, or `handler` exported by name) in a
+ * folder a program loads with `.commandDir(folder)`: the handler runs as that command, when the program parses
+ * what was typed, so the program's own entry reaches it.
+ */
+export function yargsCommandModule(q: MemberQuestion | (ModuleQuestion & { exportName: string; value: Node })): Path[] | null {
+  const handler = 'keys' in q ? q.exportName === 'default' && q.keys.length === 1 && q.keys[0] === 'handler' : q.exportName === 'handler';
+  if (!handler || /(^|\/)index\.[cm]?[jt]s$|\.test\.[cm]?[jt]s$/.test(q.file)) return null;
+  const loader = commandDirsOf(q.project).find((d) => d.folder === dirname(q.file));
+  if (!loader) return null;
+  const name = 'keys' in q ? commandOption(q.fi, q.node) : exportedCommand(q.fi);
+  const command = COMMAND_LINE_INPUT.messages.command(name, 'yargs');
+  const where = `${loader.file}:${loader.call.loc.start.line}`;
+  return q.walk(loader.file, loader.call).map((p) => ({ ...p, commandLine: COMMAND_LINE_INPUT.messages.runsAs(command, '`commandDir(…)`', where) }));
+}
+
+/** `export const command = 'name …'` of a command module that exports its parts by name. */
+function exportedCommand(fi: SyntaxModel): string | null {
+  for (const stmt of fi.ast.body) {
+    const decl = stmt.type === T.ExportNamedDeclaration ? stmt.declaration : null;
+    if (decl?.type !== T.VariableDeclaration) continue;
+    for (const d of decl.declarations) if (d.id.type === T.Identifier && d.id.name === 'command' && d.init) return literalArg(d.init);
+  }
+  return null;
+}
+
+/** The `command: 'name …'` beside a handler in its command module's object. */
+function commandOption(fi: SyntaxModel, handler: Node): string | null {
+  const obj = fi.parents.get(handler);
+  if (obj?.type !== T.ObjectExpression) return null;
+  for (const p of obj.properties) {
+    if (p.type === T.Property && propertyName(p.key, p.computed) === 'command') return literalArg(p.value);
+  }
+  return null;
 }
 
 /** The name given to `.command('name …')` on the chain that ends in `.action(fn)`. */

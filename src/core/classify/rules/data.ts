@@ -66,6 +66,12 @@ export function loopAround(fi: SyntaxModel, file: string, cur: Node, child: Node
         message = LOOP_OVER_COLLECTION.messages.perItem(cur.callee.name, where);
         break;
       }
+      const pooled = promisePoolItems(cur, child);
+      if (pooled) {
+        iterated = pooled;
+        message = LOOP_OVER_COLLECTION.messages.perItem('PromisePool', where);
+        break;
+      }
       if (cur.callee.type !== T.MemberExpression || !cur.arguments.includes(child as never)) return null;
       const method = propertyName(cur.callee.property, cur.callee.computed);
       if (!method || !LOOP_METHODS.has(method) || !isFunctionLike(child)) return null;
@@ -77,6 +83,21 @@ export function loopAround(fi: SyntaxModel, file: string, cur: Node, child: Node
       return null;
   }
   return loopOver(fi, file, cur, iterated, message);
+}
+
+/**
+ * @supercharge/promise-pool's `PromisePool.for(items).withConcurrency(n).process(fn)` (its settings in any
+ * order, `for` among them): `fn` runs once per item, so it is a loop over `items`.
+ */
+function promisePoolItems(call: TSESTree.CallExpression, child: Node): Node | null {
+  if (call.callee.type !== T.MemberExpression || propertyName(call.callee.property, call.callee.computed) !== 'process' || call.arguments[0] !== child || !isFunctionLike(child)) return null;
+  let items: Node | null = null;
+  let cur: Node = call.callee.object;
+  while (cur.type === T.CallExpression && cur.callee.type === T.MemberExpression) {
+    if (propertyName(cur.callee.property, cur.callee.computed) === 'for') items = cur.arguments[0] ?? null;
+    cur = cur.callee.object;
+  }
+  return cur.type === T.Identifier && cur.name === 'PromisePool' ? items : null;
 }
 
 /** `graph.batch(inputs)`: a run of the graph for each input, as a loop over them would make. */

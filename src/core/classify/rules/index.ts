@@ -70,9 +70,9 @@ export const HOOKS: Hooks = {
   functionFallbacks: [evals.evalFunction],
   callEntries: [terminal.stdinLines, apps.reactHook, evals.evalRunner, jobs.queueWorker, jobs.jobEntry, namedJobs.namedJobWorker, namedJobs.graphileRunner, temporal.temporalWorker, upstash.upstashHandler, convex.convexCall, supabase.pgCronFunction, httpServers.rpcBuilder, registrationEntry, serverless.firebaseTrigger],
   optionEntries: [jobs.jobOption, namedJobs.graphileTaskListOption, convex.convexOption, httpServers.httpOption, schedules.cronOption],
-  exportConventions: [motia.motiaStep, serverless.scheduledFunction, metaFrameworks.frameworkExport, serverless.platformFunctionExport, bots.discordModuleExport, metaFrameworks.serverActionExport, serverless.lambdaExport, serverless.typedLambda, namedJobs.graphileTaskFile, scripts.exampleRunnerExport],
+  exportConventions: [motia.motiaStep, serverless.scheduledFunction, metaFrameworks.frameworkExport, serverless.platformFunctionExport, bots.discordModuleExport, metaFrameworks.serverActionExport, serverless.lambdaExport, serverless.typedLambda, namedJobs.graphileTaskFile, scripts.exampleRunnerExport, cli.yargsCommandModule],
   exportHints: [serverless.unmappedLambda],
-  memberConventions: [metaFrameworks.frameworkMember, serverless.workerHandler],
+  memberConventions: [metaFrameworks.frameworkMember, serverless.workerHandler, cli.yargsCommandModule],
   registrations: [httpServers.httpRegistration, schedules.cronRegistration, bots.botRegistration, apps.appRegistration],
 };
 
