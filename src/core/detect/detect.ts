@@ -6,6 +6,7 @@ import type { CallSite, RequestInfo } from '../model';
 import { BEDROCK_COMMANDS, CALL_SHAPES, CallShape, HTTP_ENDPOINTS, HTTP_FUNCTIONS, HTTP_METHODS, httpShape, MODEL_CLASS_METHOD_NAMES, modelClassShape, SDK_METHOD_NAMES, SDK_TEXT_MARKERS, sdkShape, WRAPPER_FUNCTIONS, WRAPPER_SOURCES, wrapperShape } from './catalogue';
 import { providerFromEnvVar, providerFromUrl, providerInfo } from './providers';
 import { Resolver } from './resolve';
+import { CHROMA_COLLECTION, chromaCallEmbeds } from './frameworks/chroma';
 import { isFunctionLike, propertyName } from '../syntax/nodes';
 import { failureMessage, type ProjectIndex } from '../project';
 import type { SyntaxModel } from '../syntax/model';
@@ -115,7 +116,9 @@ function detectCall(fi: SyntaxModel, resolver: Resolver, file: string, node: TSE
     const shape = model?.kind === 'model-instance' ? modelClassShape(model.cls, method, model.provider) : null;
     // A method the file overrides on the object (`embedModel.getTextEmbeddings = async (texts) => …`) runs the
     // repository's own code: the call inside the override is the site, not this one.
-    if (model?.kind === 'model-instance' && shape && !overridden(fi, node.callee, method) && !runByBridge(fi, node)) {
+    // A Chroma collection embeds only what it is given as text (`documents`, `queryTexts`), not vectors.
+    const embeds = model?.kind !== 'model-instance' || model.cls.id !== CHROMA_COLLECTION.id || chromaCallEmbeds(method, node);
+    if (model?.kind === 'model-instance' && shape && embeds && !overridden(fi, node.callee, method) && !runByBridge(fi, node)) {
       const wrapped = { model: model.id, promptArgument: true, maxOutputTokens: model.maxTokens };
       return ignored.has(node.loc.start.line) ? null : { node, shape, site: buildSite(fi, resolver, file, node, shape, wrapped) };
     }

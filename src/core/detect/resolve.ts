@@ -185,6 +185,11 @@ export class Resolver {
         if (wrapped) return wrapped;
         const framework = frameworkValueOfCall(this, file, node);
         if (framework) return framework;
+        // `await client.getOrCreateCollection(…).catch(report)`: what the promise gives when it succeeds.
+        if (node.callee.type === T.MemberExpression && node.callee.object.type === T.CallExpression && /^(catch|finally)$/.test(propertyName(node.callee.property, node.callee.computed) ?? '')) {
+          const settled = this.evaluate(file, node.callee.object);
+          if (settled) return settled;
+        }
         const callee = this.evaluate(file, node.callee);
         if (callee?.kind === 'client') return this.handle(file, callee, node);
         if (!callee && node.callee.type === T.MemberExpression && node.arguments.length === 1 && propertyName(node.callee.property, node.callee.computed) === 'get') return elementValue(this, file, node.callee.object, 'map-get');
@@ -371,7 +376,7 @@ export class Resolver {
             const split = splitModelString(v.value);
             [provider, id] = [split.provider ?? cls.provider, split.id];
           }
-        } else if ((key === 'model' || key === 'modelName') && id === null) {
+        } else if ((key === 'model' || key === 'modelName' || key === 'openai_model') && id === null) {
           const v = this.evaluate(options.file, p.value);
           if (v?.kind === 'string') id = v.value;
         } else if ((key === 'maxTokens' || key === 'maxOutputTokens') && p.value.type === T.Literal && typeof p.value.value === 'number') maxTokens = p.value.value;

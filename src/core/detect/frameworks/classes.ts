@@ -2,6 +2,7 @@
 // vector stores; LlamaIndex.TS LLMs, embeddings, indexes and engines; the agents of the AI SDK,
 // Mastra, VoltAgent and AgentKit. Data rows, read by the resolver as it reads `new ChatOpenAI(…)`:
 // the site of a call is the method call in the repository's own code (`agent.generate(…)`).
+import { CHROMA_COLLECTION, CHROMA_OPENAI_EMBEDDING, CHROMA_SOURCES, chromaClassFor } from './chroma';
 import type { ModelClass } from '../catalogue';
 import type { ProviderName } from './providers';
 import { OPENAI_AGENTS_SOURCES, openaiAgentsClass } from './openaiAgents';
@@ -351,7 +352,7 @@ const AGENT_CLASSES: ModelClass[] = AGENT_ROWS.flatMap(([sources, names, methods
 );
 
 /** Classes reached only through other objects (`index.asQueryEngine()`), by id. */
-const INNER_CLASSES: ModelClass[] = [GENKIT, LLAMA_AGENT, AGENTKIT_AGENT, LANGCHAIN_VECTOR_STORE, LANGCHAIN_RETRIEVER, LANGCHAIN_CHAIN, LLAMA_QUERY_ENGINE, LLAMA_CHAT_ENGINE, LLAMA_RETRIEVER, LLAMA_INDEX, LLAMA_SOME_LLM, LLAMA_SOME_EMBEDDING, MASTRA_AGENT];
+const INNER_CLASSES: ModelClass[] = [GENKIT, LLAMA_AGENT, AGENTKIT_AGENT, LANGCHAIN_VECTOR_STORE, LANGCHAIN_RETRIEVER, LANGCHAIN_CHAIN, LLAMA_QUERY_ENGINE, LLAMA_CHAT_ENGINE, LLAMA_RETRIEVER, LLAMA_INDEX, LLAMA_SOME_LLM, LLAMA_SOME_EMBEDDING, MASTRA_AGENT, CHROMA_OPENAI_EMBEDDING, CHROMA_COLLECTION];
 
 export const FRAMEWORK_CLASSES: ModelClass[] = [...LANGCHAIN_CLASSES, ...LLAMA_CLASSES, ...AGENT_CLASSES, ...INNER_CLASSES];
 
@@ -375,16 +376,16 @@ export function frameworkClassFor(source: string, name: string): ModelClass | un
   }
   if (isLlamaIndexSource(source)) return LLAMA_CLASSES.find((c) => c.className === name) ?? INNER_CLASSES.find((c) => c.source === 'llamaindex' && c.className === name);
   if ((source === 'genkit' || source === 'genkit/beta') && name === 'Genkit') return GENKIT;
-  return AGENT_CLASSES.find((c) => c.source === source && c.className === name) ?? openaiAgentsClass(source, name);
+  return AGENT_CLASSES.find((c) => c.source === source && c.className === name) ?? openaiAgentsClass(source, name) ?? chromaClassFor(source, name);
 }
 
 /** Does this import source hold framework classes (so that it is a package, never a project file)? */
 export function isFrameworkSource(source: string): boolean {
-  return isLangchainSource(source) || isLlamaIndexSource(source) || OPENAI_AGENTS_SOURCES.includes(source) || source === 'genkit' || source === 'genkit/beta' || AGENT_CLASSES.some((c) => c.source === source && c.source !== 'ai');
+  return isLangchainSource(source) || isLlamaIndexSource(source) || OPENAI_AGENTS_SOURCES.includes(source) || CHROMA_SOURCES.includes(source) || source === 'genkit' || source === 'genkit/beta' || AGENT_CLASSES.some((c) => c.source === source && c.source !== 'ai');
 }
 
 /** Text a file importing a framework holds (the cheap pre-filter before parsing). */
-export const FRAMEWORK_TEXT_MARKERS = ['@langchain/', 'langchain/', 'llamaindex', '@llamaindex/', '@mastra/', '@voltagent/', '@ai-sdk/', 'ai-sdk-provider', 'workers-ai-provider', '@openai/agents', "from 'genkit'", 'from "genkit"'];
+export const FRAMEWORK_TEXT_MARKERS = ['@langchain/', 'langchain/', 'llamaindex', '@llamaindex/', '@mastra/', '@voltagent/', '@ai-sdk/', 'ai-sdk-provider', 'workers-ai-provider', '@openai/agents', "from 'genkit'", 'from "genkit"', 'OpenAIEmbeddingFunction'];
 
 /** Functions of a framework that build a chain or agent around a model (`createAgent({ model })`, `RunnableSequence.from([…])`). */
 export const CHAIN_BUILDERS = new Set([

@@ -8,11 +8,12 @@ import { isFunctionLike, propertyName, requireSource } from '../../syntax/nodes'
 import type { Resolver, Value } from '../resolve';
 import { AGENTKIT_AGENT, GENKIT, CHAIN_BUILDERS, isLlamaIndexImport, LLAMA_AGENT, LLAMA_FACTORIES, llamaClassNamed, frameworkClassById, isFrameworkSource, isLangchainImport, LANGCHAIN_CHAIN, MASTRA_AGENT } from './classes';
 import { splitModelString } from './providers';
+import { CHROMA_COLLECTION, CHROMA_COLLECTION_METHODS } from './chroma';
 
 type Instance = Extract<Value, { kind: 'model-instance' }>;
 
 /** Method names whose calls may return a framework object: checked before anything is evaluated. */
-const CALL_NAMES = new Set(['agent', 'multiAgent', 'openai', 'anthropic', 'gemini', 'mistral', 'groq', 'deepseek', 'together', 'perplexity', 'ollama', 'fireworks', 'withLLM', 'withEmbedModel', 'withCallbackManager', 'withStructuredOutput', 'bindTools', 'bind', 'withConfig', 'withRetry', 'withFallbacks', 'withListeners', 'asRetriever', 'asQueryEngine', 'asChatEngine', 'fromDocuments', 'fromTexts', 'fromExistingIndex', 'getAgent', 'getAgentById', 'initChatModel', 'aisdk', 'genkit', ...CHAIN_BUILDERS]);
+const CALL_NAMES = new Set(['agent', 'multiAgent', 'openai', 'anthropic', 'gemini', 'mistral', 'groq', 'deepseek', 'together', 'perplexity', 'ollama', 'fireworks', 'withLLM', 'withEmbedModel', 'withCallbackManager', 'withStructuredOutput', 'bindTools', 'bind', 'withConfig', 'withRetry', 'withFallbacks', 'withListeners', 'asRetriever', 'asQueryEngine', 'asChatEngine', 'fromDocuments', 'fromTexts', 'fromExistingIndex', 'getAgent', 'getAgentById', 'initChatModel', 'aisdk', 'genkit', ...CHROMA_COLLECTION_METHODS, ...CHAIN_BUILDERS]);
 
 export function frameworkValueOfCall(resolver: Resolver, file: string, node: TSESTree.CallExpression): Value | null {
   const callee = node.callee;
@@ -41,6 +42,8 @@ export function frameworkValueOfCall(resolver: Resolver, file: string, node: TSE
       const cls = target ? (target === object.cls.id ? object.cls : frameworkClassById(target)) : undefined;
       if (cls) return resolver.modelInstance(file, cls, undefined, node.arguments);
     }
+    // `client.getOrCreateCollection({ name, embeddingFunction })` (Chroma): a collection embedding with that function.
+    if (CHROMA_COLLECTION_METHODS.has(name) && importsFrom(resolver, file, (s) => s === 'chromadb')) return chromaCollection(resolver, file, node);
     // `mastra.getAgent('weather')`: an agent registered with the Mastra instance.
     if ((name === 'getAgent' || name === 'getAgentById') && importsFrom(resolver, file, (s) => s.startsWith('@mastra/'))) {
       return { kind: 'model-instance', cls: MASTRA_AGENT, id: null, maxTokens: null, provider: null };
@@ -59,6 +62,18 @@ export function frameworkValueOfCall(resolver: Resolver, file: string, node: TSE
   if (source === null || !isLangchainImport(source)) return null;
   if (name === 'initChatModel') return initChatModel(resolver, file, node);
   return chainAround(resolver, file, node.arguments);
+}
+
+/** A Chroma collection made with an embedding function of a provider's: it stands for that function's model. */
+function chromaCollection(resolver: Resolver, file: string, node: TSESTree.CallExpression): Value | null {
+  const options = node.arguments[0] ? resolver.evaluate(file, node.arguments[0]) : null;
+  if (options?.kind !== 'object') return null;
+  for (const p of options.node.properties) {
+    if (p.type !== T.Property || propertyName(p.key, p.computed) !== 'embeddingFunction') continue;
+    const fn = resolver.evaluate(options.file, p.value);
+    if (fn?.kind === 'model-instance' && fn.cls.noOutput && fn.provider) return { kind: 'model-instance', cls: CHROMA_COLLECTION, id: fn.id, maxTokens: null, provider: fn.provider };
+  }
+  return null;
 }
 
 /** `new LLMChain({ llm, prompt })`, `new AgentExecutor({ agent, tools })`: a LangChain object around a model. */
