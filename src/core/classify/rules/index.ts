@@ -69,7 +69,7 @@ export const HOOKS: Hooks = {
   functionPaths: [jobs.registeredProcessor, temporal.temporalActivity, cloudflareJobs.cloudflareWorkflow, namedJobs.graphileTask],
   functionFallbacks: [evals.evalFunction],
   callEntries: [terminal.stdinLines, apps.reactHook, evals.evalRunner, jobs.queueWorker, jobs.jobEntry, namedJobs.namedJobWorker, namedJobs.graphileRunner, temporal.temporalWorker, upstash.upstashHandler, convex.convexCall, supabase.pgCronFunction, httpServers.rpcBuilder, registrationEntry, serverless.firebaseTrigger],
-  optionEntries: [jobs.jobOption, namedJobs.graphileTaskListOption, convex.convexOption, httpServers.httpOption, schedules.cronOption],
+  optionEntries: [jobs.jobOption, namedJobs.graphileTaskListOption, convex.convexOption, httpServers.httpOption, schedules.cronOption, schedules.nitroTask],
   exportConventions: [motia.motiaStep, serverless.scheduledFunction, metaFrameworks.frameworkExport, serverless.platformFunctionExport, bots.discordModuleExport, metaFrameworks.serverActionExport, serverless.lambdaExport, serverless.typedLambda, namedJobs.graphileTaskFile, scripts.exampleRunnerExport, cli.yargsCommandModule],
   exportHints: [serverless.unmappedLambda],
   memberConventions: [metaFrameworks.frameworkMember, serverless.workerHandler, cli.yargsCommandModule],

@@ -2,6 +2,7 @@
 // on a schedule; and how many runs a day a cron expression makes, for the volume estimate.
 import { parse as parseYaml } from 'yaml';
 import { AST_NODE_TYPES as T } from '../../parse/parse';
+import { visit, type Node } from '../../parse/walk';
 import type { ProjectIndex } from '../../project';
 import type { SyntaxModel } from '../../syntax/model';
 import { propertyName } from '../../syntax/nodes';
@@ -9,7 +10,7 @@ import type { Classification } from '../../model';
 import { Path, toPath } from '../path';
 import { commandRunsFile, scriptNamesIn, scriptsRunning } from './cli';
 import type { CallNode, ModuleQuestion, OptionQuestion } from './hooks';
-import { looksLikeCronSpec, receiverName, stringArg } from './read';
+import { looksLikeCronSpec, objectProps, receiverName, stringArg } from './read';
 import { defineRule, entry, EntryMatch, NO_STRINGS, StringOf } from './rule';
 import { stripExtension } from '../../project';
 
@@ -17,7 +18,7 @@ export const CRON_SCHEDULE = defineRule({
   id: 'cron-schedule',
   effect: 'batchable',
   title: 'Runs on a cron schedule',
-  configFiles: ['serverless.yml', 'serverless.yaml', 'template.yaml', 'template.yml', 'wrangler.toml', 'wrangler.json', 'wrangler.jsonc', 'netlify.toml', 'supabase/migrations/*.sql'],
+  configFiles: ['serverless.yml', 'serverless.yaml', 'template.yaml', 'template.yml', 'wrangler.toml', 'wrangler.json', 'wrangler.jsonc', 'netlify.toml', 'supabase/migrations/*.sql', 'nuxt.config.ts', 'nuxt.config.js', 'nuxt.config.mjs', 'nitro.config.ts', 'nitro.config.js', 'nitro.config.mjs'],
   messages: {
     cronJob: (spec: string | null, how: string, where: string) => `runs on the cron schedule ${spec ? `'${spec}'` : ''} (${how}) at ${where}`.replace('  ', ' '),
     nodeScheduleJob: (where: string) => `runs on a node-schedule job at ${where}`,
@@ -30,6 +31,7 @@ export const CRON_SCHEDULE = defineRule({
     lambdaTyped: (what: string) => `${what}: an EventBridge schedule (the rule and its schedule are outside the workspace)`,
     netlify: (spec: string, file: string) => `Netlify scheduled function ('${spec}', the \`config.schedule\` of ${file})`,
     firebase: (spec: string | null, where: string) => `Firebase scheduled function${spec ? ` ('${spec}')` : ''} at ${where}`,
+    nitro: (name: string, crons: readonly string[], config: string) => `the Nitro task '${name}', run on the schedule${crons.length > 1 ? 's' : ''} '${crons.join("', '")}' by the \`scheduledTasks\` of ${config}`,
     worker: (where: string, crons: readonly string[]) => `the Worker's \`scheduled\` handler at ${where}, run by the wrangler cron trigger${crons.length > 1 ? 's' : ''} '${crons.join("', '")}'`,
   },
 });
@@ -88,6 +90,49 @@ export function cronOption(q: OptionQuestion): Path[] | null {
   if (key !== 'onTick' || !(method === 'from' || method === 'CronJob') || !(receiver === 'CronJob' || method === 'CronJob')) return null;
   const spec = stringArg(props.get('cronTime'), q.stringOf(q.file));
   return [toPath(entry(CRON_SCHEDULE, CRON_SCHEDULE.messages.cronJob(spec, 'CronJob.from', `${q.file}:${call.loc.start.line}`), call, { schedule: spec ?? undefined }), q.file)];
+}
+
+// ---- Nitro (and Nuxt server) tasks
+
+const NITRO_CONFIGS = ['nuxt.config.ts', 'nuxt.config.js', 'nuxt.config.mjs', 'nitro.config.ts', 'nitro.config.js', 'nitro.config.mjs'];
+
+/**
+ * A Nitro task, `export default defineTask({ meta: { name }, run })` in `tasks/` (`server/tasks/` in Nuxt),
+ * named by `meta.name` or its path (`server/tasks/db/sync.ts` is 'db:sync'): run on the cron schedules the
+ * config's `scheduledTasks` lists it under (`{ '0 3 * * *': ['db:sync'] }`, in nuxt.config or nitro.config
+ * beside the tasks folder). A task no schedule lists is left to whoever runs it (`runTask`).
+ */
+export function nitroTask(q: OptionQuestion): Path[] | null {
+  const { call, key, props, file } = q;
+  if (key !== 'run' || call.callee.type !== T.Identifier || call.callee.name !== 'defineTask') return null;
+  const path = /^(.*\/)?tasks\/(.+)\.[cm]?[jt]s$/.exec(file);
+  if (!path) return null;
+  // The config sits beside `tasks/` (Nitro) or beside the `server/` that holds it (Nuxt).
+  const root = (path[1] ?? '').replace(/(^|\/)server\/$/, '$1');
+  const meta = objectProps(props.get('meta')).get('name');
+  const name = meta?.type === T.Literal && typeof meta.value === 'string' ? meta.value : path[2].replace(/\//g, ':');
+  for (const config of NITRO_CONFIGS.map((c) => `${root}${c}`)) {
+    const crons = scheduledTasks(q.project, config).get(name);
+    if (crons) return [toPath(entry(CRON_SCHEDULE, CRON_SCHEDULE.messages.nitro(name, crons, config), call, crons.length === 1 ? { schedule: crons[0] } : {}), file)];
+  }
+  return null;
+}
+
+/** The `scheduledTasks` of a Nitro or Nuxt config: each task's cron schedules. */
+function scheduledTasks(project: ProjectIndex, config: string): Map<string, string[]> {
+  const byTask = new Map<string, string[]>();
+  const fi = project.text(config) === undefined ? undefined : project.get(config);
+  if (!fi || !fi.text.includes('scheduledTasks')) return byTask;
+  visit(fi.ast, (n: Node) => {
+    if (n.type !== T.Property || propertyName(n.key, n.computed) !== 'scheduledTasks' || n.value.type !== T.ObjectExpression) return;
+    for (const p of n.value.properties) {
+      const spec = p.type === T.Property ? propertyName(p.key, p.computed) : null;
+      if (p.type !== T.Property || !spec) continue;
+      const tasks = p.value.type === T.ArrayExpression ? p.value.elements : [p.value];
+      for (const t of tasks) if (t?.type === T.Literal && typeof t.value === 'string') byTask.set(t.value, [...(byTask.get(t.value) ?? []), spec]);
+    }
+  });
+  return byTask;
 }
 
 // ---- GitHub Actions
