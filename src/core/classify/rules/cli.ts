@@ -8,7 +8,7 @@ import { dirname, ProjectIndex, stripExtension, textTest } from '../../project';
 import type { SyntaxModel } from '../../syntax/model';
 import { isFunctionLike, propertyName, requireSource } from '../../syntax/nodes';
 import type { Path } from '../path';
-import type { MemberQuestion, ModuleQuestion } from './hooks';
+import type { ExportQuestion, MemberQuestion, ModuleQuestion } from './hooks';
 import { defineRule, entry, EntryMatch } from './rule';
 import { nextLineBreak } from '../../parse/lineNumbers';
 
@@ -507,7 +507,8 @@ function commandDirsOf(project: ProjectIndex): CommandDir[] {
   found = [];
   for (const f of project.filesPassing(LOADS_COMMAND_DIR)) {
     const fi = project.get(f);
-    if (!fi || cliPackage(fi) === null || CLI_PACKAGES[cliPackage(fi)!].what !== 'yargs') continue;
+    const pkg = fi ? cliPackage(fi) : null;
+    if (!fi || pkg === null || CLI_PACKAGES[pkg].what !== 'yargs') continue;
     const folder = (lit: string) => joinRelative(dirname(f), lit);
     visit(fi.ast, (n) => {
       if (n.type !== T.CallExpression || n.callee.type !== T.MemberExpression || propertyName(n.callee.property, n.callee.computed) !== 'commandDir') return;
@@ -550,7 +551,7 @@ function joinRelative(base: string, rel: string): string {
  * folder a program loads with `.commandDir(folder)`: the handler runs as that command, when the program parses
  * what was typed, so the program's own entry reaches it.
  */
-export function yargsCommandModule(q: MemberQuestion | (ModuleQuestion & { exportName: string; value: Node })): Path[] | null {
+export function yargsCommandModule(q: MemberQuestion | ExportQuestion): Path[] | null {
   const handler = 'keys' in q ? q.exportName === 'default' && q.keys.length === 1 && q.keys[0] === 'handler' : q.exportName === 'handler';
   if (!handler || /(^|\/)index\.[cm]?[jt]s$|\.test\.[cm]?[jt]s$/.test(q.file)) return null;
   const loader = commandDirsOf(q.project).find((d) => d.folder === dirname(q.file));

@@ -118,8 +118,18 @@ export function nitroTask(q: OptionQuestion): Path[] | null {
   return null;
 }
 
-/** The `scheduledTasks` of a Nitro or Nuxt config: each task's cron schedules. */
+const scheduledByProject = new WeakMap<ProjectIndex, Map<string, Map<string, string[]>>>();
+
+/** The `scheduledTasks` of a Nitro or Nuxt config: each task's cron schedules (read once per config). */
 function scheduledTasks(project: ProjectIndex, config: string): Map<string, string[]> {
+  let configs = scheduledByProject.get(project);
+  if (!configs) scheduledByProject.set(project, (configs = new Map()));
+  let byTask = configs.get(config);
+  if (!byTask) configs.set(config, (byTask = readScheduledTasks(project, config)));
+  return byTask;
+}
+
+function readScheduledTasks(project: ProjectIndex, config: string): Map<string, string[]> {
   const byTask = new Map<string, string[]>();
   const fi = project.text(config) === undefined ? undefined : project.get(config);
   if (!fi || !fi.text.includes('scheduledTasks')) return byTask;
