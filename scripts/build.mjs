@@ -13,6 +13,8 @@ const common = {
   logLevel: 'warning',
   // The engine pulls in the whole TypeScript compiler; keep its bundles readable in stack traces.
   minify: false,
+  // jsonc-parser's "main" is a UMD build whose require calls esbuild cannot follow; its ES module build bundles.
+  alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
 };
 
 // The heavy libraries, each a bundle of its own under dist/vendor/: the engine requires them on first use

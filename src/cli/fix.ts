@@ -83,6 +83,7 @@ export function registerFix(program: Command): void {
       const after = applyEdits(before, outcome.fix.edits);
       if (!flags.write) {
         let out = createTwoFilesPatch(`a/${rel}`, `b/${rel}`, before, after);
+        for (const edited of outcome.fix.editFiles) out += createTwoFilesPatch(`a/${edited.path}`, `b/${edited.path}`, edited.before, applyEdits(edited.before, edited.edits));
         for (const created of outcome.fix.createFiles) out += createTwoFilesPatch('/dev/null', `b/${created.path}`, '', created.content);
         process.stdout.write(out);
         return;
@@ -104,12 +105,34 @@ export function registerFix(program: Command): void {
         fail(FIX_EXIT.REFUSED, `${rel} changed while the fix was planned; nothing was changed (run it again)`);
         return;
       }
+      // Another file the fix edits (a package.json) is written only if it still holds what the edits were made on.
+      const edited: { path: string; bytes: Buffer }[] = [];
+      for (const change of outcome.fix.editFiles) {
+        const target = join(root, change.path);
+        const now = readStoredText(target);
+        if (!now.ok || now.text !== change.before) {
+          fail(FIX_EXIT.REFUSED, `${change.path} changed while the fix was planned; nothing was changed (run it again)`);
+          return;
+        }
+        const out = encodeText(applyEdits(change.before, change.edits), now.encoding);
+        if (!out) {
+          fail(FIX_EXIT.REFUSED, `${change.path} is stored as Latin-1 and the edit holds characters Latin-1 cannot store; nothing was changed`);
+          return;
+        }
+        edited.push({ path: target, bytes: out });
+      }
       for (const created of outcome.fix.createFiles) {
         const target = join(root, created.path);
         mkdirSync(dirname(target), { recursive: true });
         writeFileSync(target, created.content, { flag: 'wx' });
       }
+      for (const change of edited) writeFileSync(change.path, change.bytes);
       writeFileSync(file, bytes);
-      process.stdout.write(`batchwise: ${printable(outcome.fix.title)}: rewrote ${printable(rel)}:${line}${outcome.fix.createFiles.length ? `, created ${outcome.fix.createFiles.map((c) => printable(c.path)).join(', ')}` : ''}.\n`);
+      const also = [
+        ...outcome.fix.editFiles.map((e) => `${printable(e.why.replace(/^adds/, 'added'))}`),
+        ...(outcome.fix.createFiles.length ? [`created ${outcome.fix.createFiles.map((c) => printable(c.path)).join(', ')}`] : []),
+      ];
+      process.stdout.write(`batchwise: ${printable(outcome.fix.title)}: rewrote ${printable(rel)}:${line}${also.length ? `, ${also.join(', ')}` : ''}.\n`);
+      if (outcome.fix.editFiles.length) process.stdout.write('batchwise: install the added packages (npm install, or the project\'s package manager) before running the rewritten code.\n');
     });
 }

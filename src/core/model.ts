@@ -184,6 +184,19 @@ export interface Fix {
   title: string;
   edits: TextEdit[];
   createFiles: FileCreation[];
+  /** Changes to files that exist besides the call's own: a package.json given the SDK the batch goes through. */
+  editFiles: FileEdit[];
+}
+
+/** Edits to another file of the workspace, made against the text it had when the fix was planned. */
+export interface FileEdit {
+  /** Path relative to the audited root, '/' separators. */
+  path: string;
+  /** The text the edits were computed on: a file that no longer holds it is not edited. */
+  before: string;
+  edits: TextEdit[];
+  /** What the edit does, in words (for a confirmation, a diff's header, the CLI's summary). */
+  why: string;
 }
 
 export interface FixSummary {

@@ -51,6 +51,11 @@ export class DocumentAnalyses {
     return entry && doc && entry.version === doc.version ? entry : undefined;
   }
 
+  /** The text of a document open in the editor (saved or not), or undefined when it is not open. */
+  openText(uri: string): string | undefined {
+    return this.host.document(uri)?.getText();
+  }
+
   schedule(uri: string, delay = this.delayMs): void {
     if (!isAnalysable(uri)) return;
     clearTimeout(this.timers.get(uri));

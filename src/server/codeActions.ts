@@ -50,6 +50,7 @@ export interface EditCapabilities {
 /** The change annotations of a rewrite: the edited call and the created helpers, each a group in a refactor preview. */
 const REWRITE_ANNOTATION = 'batchwise.rewrite';
 const HELPER_ANNOTATION = 'batchwise.helper';
+const MANIFEST_ANNOTATION = 'batchwise.manifest';
 
 /** The rewrite's edit is shown in the editor's refactor preview first, and applied only once the user accepts it. */
 const PREVIEW_TITLE = (title: string) => `${title}: preview the changes first`;
@@ -153,9 +154,19 @@ export function planAction(doc: TextDocument | undefined, data: ActionData, anal
     if (created.length > 0 && !(caps.documentChanges && caps.createFiles)) {
       return { ok: false, severity: 'error', reason: `no fix applied: it adds ${created.map((c) => c.path).join(' and ')}, and this editor cannot create files through LSP; run \`batchwise fix ${finding.site.file} --line ${finding.site.loc.start.line} --write\` instead` };
     }
-    if (!caps.documentChanges) return { ok: true, edit: { changes: { [doc.uri]: textEdits(outcome.fix.edits) } } };
+    // Another file's edits (a package.json given a package), in that file's positions.
+    const others = outcome.fix.editFiles.map((e) => {
+      const uri = pathToUri(join(entry.where.folder.root, e.path));
+      const before = TextDocument.create(uri, 'json', 0, e.before);
+      return { uri, why: e.why, edits: e.edits.map((x) => TextEdit.replace({ start: before.positionAt(x.range[0]), end: before.positionAt(x.range[1]) }, x.newText)) };
+    });
+    // An editor holding other text for that file (unsaved changes) would get the edits at the wrong places.
+    const unsaved = outcome.fix.editFiles.find((e, i) => (analyses.openText(others[i].uri) ?? e.before) !== e.before);
+    if (unsaved) return { ok: false, severity: 'error', reason: `no fix applied: it edits ${unsaved.path}, which has changes the fix was not planned on; save it and use the Quick Fix again` };
+    if (!caps.documentChanges) return { ok: true, edit: { changes: { ...Object.fromEntries(others.map((o) => [o.uri, o.edits])), [doc.uri]: textEdits(outcome.fix.edits) } } };
     const changes: WorkspaceEdit['documentChanges'] = [];
     const annotated = caps.changeAnnotations === true;
+    for (const other of others) changes.push(TextDocumentEdit.create({ uri: other.uri, version: null }, annotated ? other.edits.map((e) => ({ ...e, annotationId: MANIFEST_ANNOTATION })) : other.edits));
     for (const file of created) {
       const uri = pathToUri(join(entry.where.folder.root, file.path));
       // Neither overwrite nor ignoreIfExists: if the file appeared meanwhile the whole edit fails and nothing is lost.
@@ -175,6 +186,7 @@ export function planAction(doc: TextDocument | undefined, data: ActionData, anal
         ? { label: `${title}: ${finding.site.file} — the context is unknown`, description: warning, needsConfirmation }
         : { label: `${title}: ${finding.site.file}`, description: 'the call goes to the batch path', needsConfirmation },
       [HELPER_ANNOTATION]: { label: 'Batch helper modules (new files)', description: created.map((c) => c.path).join(', '), needsConfirmation },
+      ...(others.length ? { [MANIFEST_ANNOTATION]: { label: 'Packages the batch goes through (install them afterwards)', description: others.map((o) => o.why).join('; '), needsConfirmation } } : {}),
     };
     return { ok: true, edit: { documentChanges: changes, changeAnnotations } };
   }

@@ -19,7 +19,7 @@ import type { FileScan, ParseCache, ScanMemo } from '../core/project';
 import { isSourceFile } from '../core/parse/parse';
 import { listConfigFiles, listSourceFiles, readSourceFile, sourceFileFilter, toPosix } from './scan';
 import { applyProjectConfig, chooseHelperPath, DEFAULT_HELPER_PATH, loadProjectConfig, LoadedConfig } from './config';
-import { creationProblem } from './insideRoot';
+import { creationProblem, editProblem } from './insideRoot';
 import { pipelineStagesFor, planRewrite } from './stages';
 import { FixPermit, gateFix, permits } from '../core/rewrite/gate';
 import { AuditCacheOptions, cacheKey, currentStamp, engineIdentity, FileStamp, loadCachedResult, readHash, RecordedRead, saveCachedResult, stampBeforeRead } from './cache';
@@ -350,7 +350,8 @@ export class WorkspaceSession {
       ast: analyzer.project.get(file)?.text === text ? analyzer.project.get(file)?.ast : undefined,
     });
     // Files are created only inside the root, never through a symbolic link out of it, never over a file.
-    const outside = plan.ok ? plan.fix.createFiles.map((c) => creationProblem(this.root, c.path)).find(Boolean) : undefined;
+    // Files are edited only inside it too (a package.json given a package the batch needs).
+    const outside = plan.ok ? [...plan.fix.createFiles.map((c) => creationProblem(this.root, c.path)), ...plan.fix.editFiles.map((e) => editProblem(this.root, e.path))].find(Boolean) : undefined;
     return outside ? { ok: false, reason: outside } : plan;
   }
 

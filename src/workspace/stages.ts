@@ -41,7 +41,7 @@ export function pipelineStagesFor(read: (path: string) => string | undefined): P
         if (!sdks.has(key)) sdks.set(key, packageVersionFor(pkg, input.file, read));
         return sdks.get(key);
       };
-      return fixableStrategy({ ...input, projectModuleStyle: style, sdkFor, packageFor });
+      return fixableStrategy({ ...input, projectModuleStyle: style, sdkFor, packageFor, read });
     },
   };
 }

@@ -1,5 +1,5 @@
 // Rewrites to the batch path. Each strategy proves its shape or refuses with a reason the user sees.
-import type { CallSite, Fix, FixSummary, RunsOnce, TextEdit } from '../model';
+import type { CallSite, FileEdit, Fix, FixSummary, RunsOnce, TextEdit } from '../model';
 import { RUNNER_MESSAGES } from './queueRunner';
 import { AST_NODE_TYPES as T, parseSource, type TSESTree } from '../parse/parse';
 import type { Node } from '../parse/walk';
@@ -18,6 +18,7 @@ import { keptBreaksOf, LineEnding, lineEndingOf, lfView, sameButLineEndings, wit
 import { allVariants, HelperVariant, helperVariantFor, packageVersionFor, RewriteProvider, SDK_PACKAGE, SdkVersion, sdkVersionFor } from './sdkVersion';
 import semver from 'semver';
 import { LANGCHAIN_FLOOR, LANGCHAIN_PACKAGES } from './langchain';
+import { ADDED_SDK_RANGE, addDependencies, aiSdkProviderRange, type PackageAddition } from './manifest';
 
 export interface FixRequest {
   /** Path relative to the workspace root, '/' separators. */
@@ -119,6 +120,8 @@ export function fixableStrategy(req: {
   packageFor?: (pkg: string) => SdkVersion | undefined;
   /** The analysis found the call made once per run of a program or schedule: no batch queue for it. */
   runsOnce?: RunsOnce;
+  /** Reads a file of the workspace: the package.json a package the batch needs is added to. */
+  read?: (path: string) => string | undefined;
 }): FixSummary | { refused: string } {
   // The verdict is read off the file as it is, line endings and all: no edits are built, so nothing here
   // needs planFix's LF view, whose parse and second model cost a CR-only or CRLF file of 4,000 loops half
@@ -126,13 +129,42 @@ export function fixableStrategy(req: {
   const { strategy, check } = choose(req.file, req.text, req.site, 'batchwise/openaiBatch.ts', req.ast, req.projectModuleStyle, req.modules, req.runsOnce, true);
   if (!check.ok) return { refused: check.reason };
   const sdk = req.sdkFor?.(check.plan.helperKind);
-  // Every package the project lacks, at once.
-  const missing = [req.sdkFor && !sdk && bridgeOf(check.plan) ? officialClientMissing(check.plan.helperKind) : null, gatewayProblem(check.plan, req.packageFor)].filter((m) => m !== null);
-  if (missing.length > 0) return { refused: missing.join('; ') };
+  const needed = packagesNeeded(check.plan, req.file, req.sdkFor !== undefined && !sdk, req.packageFor, req.read);
+  if (typeof needed === 'string') return { refused: needed };
   const fits = helperVariantFor(check.plan.helperKind, sdk, req.site.api);
   if (!fits.ok) return { refused: fits.reason };
-  const changes = changesOf(check.plan);
+  const changes = [changesOf(check.plan), needed?.changes].filter((c) => c).join('; ');
   return changes ? { strategy, safe: false, changes } : { strategy, safe: strategy !== BATCH_QUEUE };
+}
+
+/**
+ * The packages a plan sends through that the project lacks (the official client of an AI SDK call's batch,
+ * the AI SDK provider that takes a gateway id's place): null when none is missing, the package.json edit
+ * that adds them, or why there is no fix (a package Batchwise cannot add, no package.json to add it to).
+ */
+function packagesNeeded(
+  plan: object & { helperKind: RewriteProvider },
+  file: string,
+  clientMissing: boolean,
+  versionOf: ((pkg: string) => SdkVersion | undefined) | undefined,
+  read: ((path: string) => string | undefined) | undefined,
+): { edit: FileEdit; changes: string } | string | null {
+  const adds: PackageAddition[] = [];
+  const reasons: string[] = [];
+  if (clientMissing && bridgeOf(plan)) {
+    adds.push({ pkg: SDK_PACKAGE[plan.helperKind], range: ADDED_SDK_RANGE[plan.helperKind] });
+    reasons.push(officialClientMissing(plan.helperKind));
+  }
+  const gateway = gatewayNeed(plan, versionOf);
+  if (typeof gateway === 'string') return gateway;
+  if (gateway) {
+    adds.push(gateway.add);
+    reasons.push(gateway.reason);
+  }
+  if (adds.length === 0) return null;
+  if (!read) return reasons.join('; ');
+  // Beside the package the call is written with: in the field that lists it.
+  return addDependencies(file, adds, 'aiSdk' in plan && plan.aiSdk ? 'ai' : '@langchain/core', read);
 }
 
 /**
@@ -216,8 +248,8 @@ function planFixOnLf(req: FixRequest, eol: LineEnding): FixPlan {
   // The helper is written for the SDK version the project compiles against, or refused where none fits.
   const sdk = read ? sdkVersionFor(plan.helperKind, req.file, read) : undefined;
   // The AI SDK bridge sends the batch through the provider's official client, which an AI SDK project may not have.
-  const missing = [bridgeOf(plan) && read && !sdk ? officialClientMissing(plan.helperKind) : null, gatewayProblem(plan, read ? (pkg) => packageVersionFor(pkg, req.file, read) : undefined)].filter((m) => m !== null);
-  if (missing.length > 0) return { ok: false, reason: missing.join('; ') };
+  const added = packagesNeeded(plan, req.file, read !== undefined && !sdk, read ? (pkg) => packageVersionFor(pkg, req.file, read) : undefined, read);
+  if (typeof added === 'string') return { ok: false, reason: added };
   const langChain = 'langChain' in plan && plan.langChain && read ? langChainTooOld(plan.helperKind, req.file, read) : null;
   if (langChain) return { ok: false, reason: langChain };
   const fits = helperVariantFor(plan.helperKind, sdk, req.site.api);
@@ -266,15 +298,17 @@ function planFixOnLf(req: FixRequest, eol: LineEnding): FixPlan {
     }
     createFiles.push({ path: file.path, content: file.content });
   }
+  const changes = [changesOf(plan), added?.changes].filter((c) => c).join('; ');
   return {
     ok: true,
     fix: {
       strategy,
-      safe: strategy !== BATCH_QUEUE && !changesOf(plan),
-      ...(changesOf(plan) ? { changes: changesOf(plan)! } : {}),
+      safe: strategy !== BATCH_QUEUE && !changes,
+      ...(changes ? { changes } : {}),
       title: fixTitle(strategy, plan.helperKind),
       edits: plan.edits.filter((e) => !(e.newText === '' && e.range[0] === e.range[1])),
       createFiles,
+      editFiles: added ? [added.edit] : [],
     },
   };
 }
@@ -299,17 +333,21 @@ function langChainTooOld(provider: RewriteProvider, file: string, read: (path: s
 }
 
 /**
- * Why a gateway model id cannot become the provider's model in this project, or null: only AI SDK 5 and later
- * send a string model through the AI Gateway (its global default provider), and the provider's package must be there.
+ * Why a gateway model id cannot become the provider's model in this project, the provider package to add
+ * (with why it is needed), or null: only AI SDK 5 and later send a string model through the AI Gateway
+ * (its global default provider), and the provider's package must be there or be added.
  */
-function gatewayProblem(plan: object, versionOf: ((pkg: string) => SdkVersion | undefined) | undefined): string | null {
+function gatewayNeed(plan: object, versionOf: ((pkg: string) => SdkVersion | undefined) | undefined): { add: PackageAddition; reason: string } | string | null {
   if (!('gateway' in plan) || (plan.gateway !== 'openai' && plan.gateway !== 'anthropic')) return null;
   const ai = versionOf?.('ai');
   if (!ai || !semver.valid(ai.version)) return 'the model is a string, which AI SDK 5 and later send through the Vercel AI Gateway; Batchwise cannot read which `ai` version the project has, so it cannot tell where the call goes';
   if (semver.major(ai.version) < 5) return `the model is a string, but the project has ai ${ai.version} (${ai.source}): before AI SDK 5 there is no global default provider (the AI Gateway) for a string model to go through; make the model with @ai-sdk/${plan.gateway} to get a fix`;
   const pkg = `@ai-sdk/${plan.gateway}`;
-  if (!versionOf?.(pkg)) return `the batch needs the model made by ${pkg} in place of the gateway id, and the project does not list ${pkg} (no package.json, lockfile or node_modules names it): add it (npm install ${pkg}) to get a fix`;
-  return null;
+  if (versionOf?.(pkg)) return null;
+  const reason = `the batch needs the model made by ${pkg} in place of the gateway id, and the project does not list ${pkg} (no package.json, lockfile or node_modules names it): add it (npm install ${pkg}) to get a fix`;
+  const range = aiSdkProviderRange(semver.major(ai.version));
+  if (!range) return `${reason}; Batchwise does not know which ${pkg} release fits ai ${ai.version}`;
+  return { add: { pkg, range }, reason };
 }
 
 /** Why an AI SDK call gets no fix in a project without the official client its batch goes through. */

@@ -174,3 +174,25 @@ test('a loop in a serverless cron function is refused: the platform stops the ru
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('an AI SDK project without the official client: the diff and --write add it to the package.json, beside ai', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bw-fix-manifest-'));
+  try {
+    const manifest = '{\n  "name": "tagger",\n  "type": "module",\n  "scripts": { "tag": "tsx tag.ts" },\n  "dependencies": {\n    "@ai-sdk/openai": "^2.0.0",\n    "ai": "^5.0.0"\n  }\n}\n';
+    writeFileSync(join(dir, 'package.json'), manifest);
+    const script = "import { generateText } from 'ai';\nimport { openai } from '@ai-sdk/openai';\n\nconst notes = ['a', 'b', 'c'];\nfor (const note of notes) {\n  const { text } = await generateText({ model: openai('gpt-4o-mini'), prompt: `Tag: ${note}` });\n  console.log(text);\n}\n";
+    writeFileSync(join(dir, 'tag.ts'), script);
+    const diff = run(dir, 'tag.ts', '--line', '6');
+    assert.equal(diff.status, 0, diff.stderr);
+    assert.match(diff.stdout, /--- a\/package\.json\n\+\+\+ b\/package\.json\n@@ [^\n]*\n(?: [^\n]*\n)*-    "ai": "\^5\.0\.0"\n\+    "ai": "\^5\.0\.0",\n\+    "openai": "\^7\.57\.0"\n/);
+    assert.equal(readFileSync(join(dir, 'package.json'), 'utf8'), manifest);
+    const written = run(dir, 'tag.ts', '--line', '6', '--write');
+    assert.equal(written.status, 0, written.stderr);
+    assert.match(written.stdout, /added "openai": "\^7\.57\.0" to the dependencies of package\.json/);
+    assert.match(written.stdout, /install the added packages/);
+    assert.deepEqual(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).dependencies, { '@ai-sdk/openai': '^2.0.0', ai: '^5.0.0', openai: '^7.57.0' });
+    assert.match(readFileSync(join(dir, 'tag.ts'), 'utf8'), /runAiSdkBatch/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

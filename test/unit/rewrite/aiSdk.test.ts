@@ -74,19 +74,34 @@ for (const name of cases) {
   });
 }
 
-test('an AI SDK fix needs the official client the batch goes through: without it in the project, the reason says to add it', () => {
+test('an AI SDK fix needs the official client the batch goes through: without it in the project, the fix adds it to the package.json beside ai (unsafe until installed); with no package.json to add it to, the reason says to add it', () => {
   const text = readFileSync(join(root, 'ts-anthropic-for-of', 'main.ts'), 'utf8');
   const site = callsOf('main.ts', text)[0].site;
-  const pkg = '{ "dependencies": { "ai": "^5.0.0", "@ai-sdk/anthropic": "^2.0.0" } }';
+  const pkg = '{\n  "name": "app",\n  "dependencies": {\n    "@ai-sdk/anthropic": "^2.0.0",\n    "ai": "^5.0.0",\n    "zod": "^3.25.0"\n  }\n}\n';
   const plan = planFix({ file: 'main.ts', text, site, helperPath: 'batchwise/openaiBatch.ts', readExisting: (p) => (p === 'package.json' ? pkg : undefined) });
+  assert.ok(plan.ok, !plan.ok ? plan.reason : '');
+  assert.equal(plan.fix.safe, false);
+  assert.equal(plan.fix.editFiles.length, 1);
+  const [edit] = plan.fix.editFiles;
+  assert.equal(edit.path, 'package.json');
+  assert.equal(edit.before, pkg);
+  // In name order among the dependencies, in the file's indentation; nothing else of the file moves.
+  assert.equal(applyEdits(pkg, edit.edits), pkg.replace('    "ai"', '    "@anthropic-ai/sdk": "^1.13.0",\n    "ai"'));
+  assert.match(plan.fix.changes ?? '', /the project does not list @anthropic-ai\/sdk, which the batch goes through: the fix adds "@anthropic-ai\/sdk": "\^1\.13\.0" to the dependencies of package\.json, beside ai; install it/);
+  // The helper is the one for the release added.
+  assert.match(plan.fix.createFiles.find((f) => f.path === 'batchwise/anthropicBatch.ts')?.content ?? '', /Written for @anthropic-ai\/sdk 0\.124\.0 and later/);
+  // The audit's cheap check says the same, given the workspace's reader.
+  const read = (p: string) => (p === 'package.json' ? pkg : undefined);
+  assert.deepEqual(fixableStrategy({ file: 'main.ts', text, site, sdkFor: () => undefined, read }), { strategy: 'loop-hoist', safe: false, changes: plan.fix.changes });
+  assert.deepEqual(fixableStrategy({ file: 'main.ts', text, site, sdkFor: () => ({ version: '1.13.0', source: 'package.json' }), read }), { strategy: 'loop-hoist', safe: true });
+  // No package.json to add it to: refused, saying what to add; the cheap check without a reader says it too.
+  const bare = planFix({ file: 'src/main.ts', text, site: { ...site, file: 'src/main.ts' }, helperPath: 'batchwise/openaiBatch.ts', readExisting: () => undefined });
+  assert.equal(!bare.ok && bare.reason, 'the batch goes through @anthropic-ai/sdk, which the project does not list, and no package.json above src/main.ts could take it: add it (npm install @anthropic-ai/sdk) to get a fix');
+  const summary = fixableStrategy({ file: 'main.ts', text, site, sdkFor: () => undefined });
   assert.equal(
-    !plan.ok && plan.reason,
+    'refused' in summary && summary.refused,
     'the batch goes through the official `@anthropic-ai/sdk` package, which the project does not list (no package.json, lockfile or node_modules names it): add it (npm install @anthropic-ai/sdk) to get a fix',
   );
-  // The audit's cheap check says the same (the workspace gives it the project's SDK versions).
-  const summary = fixableStrategy({ file: 'main.ts', text, site, sdkFor: () => undefined });
-  assert.equal('refused' in summary && summary.refused, !plan.ok && plan.reason);
-  assert.deepEqual(fixableStrategy({ file: 'main.ts', text, site, sdkFor: () => ({ version: '1.13.0', source: 'package.json' }) }), { strategy: 'loop-hoist', safe: true });
 });
 
 test('the bridges type-check under the strictest settings projects use, beside the provider helpers (ES module and CommonJS)', () => {
@@ -431,10 +446,19 @@ test('a gateway model id ("openai/gpt-5", "anthropic/claude-sonnet-4.5") in a pr
     !v4.ok && v4.reason,
     'the model is a string, but the project has ai 4.3.6 (package.json ("ai": "4.3.6", its lowest version)): before AI SDK 5 there is no global default provider (the AI Gateway) for a string model to go through; make the model with @ai-sdk/openai to get a fix',
   );
+  // Without the provider package, the fix adds the release that speaks the project's `ai` major's provider interface.
   const noProvider = plan(program("'openai/gpt-5'"), project('^5.0.0', '"zod": "3.25.0"'));
+  assert.ok(noProvider.ok, !noProvider.ok ? noProvider.reason : '');
+  const manifest = project('^5.0.0', '"zod": "3.25.0"')['package.json'];
+  assert.deepEqual(JSON.parse(applyEdits(manifest, noProvider.fix.editFiles[0].edits)).dependencies, { ...JSON.parse(manifest).dependencies, '@ai-sdk/openai': '^2.0.0' });
+  assert.match(noProvider.fix.changes ?? '', /Vercel AI Gateway .*; the project does not list @ai-sdk\/openai/);
+  const six = plan(program("'openai/gpt-5'"), project('^6.0.0', '"zod": "3.25.0"'));
+  assert.equal(six.ok && JSON.parse(applyEdits(project('^6.0.0', '"zod": "3.25.0"')['package.json'], six.fix.editFiles[0].edits)).dependencies['@ai-sdk/openai'], '^3.0.0');
+  // An `ai` major Batchwise knows no provider release for keeps the reason.
+  const later = plan(program("'openai/gpt-5'"), project('^9.0.0', '"zod": "3.25.0"'));
   assert.equal(
-    !noProvider.ok && noProvider.reason,
-    'the batch needs the model made by @ai-sdk/openai in place of the gateway id, and the project does not list @ai-sdk/openai (no package.json, lockfile or node_modules names it): add it (npm install @ai-sdk/openai) to get a fix',
+    !later.ok && later.reason,
+    'the batch needs the model made by @ai-sdk/openai in place of the gateway id, and the project does not list @ai-sdk/openai (no package.json, lockfile or node_modules names it): add it (npm install @ai-sdk/openai) to get a fix; Batchwise does not know which @ai-sdk/openai release fits ai 9.0.0',
   );
   const held = plan(program('MODEL').replace('const QUESTION', "const MODEL = 'openai/gpt-5';\nconst QUESTION"), project('^5.0.0'));
   assert.equal(!held.ok && held.reason, "the model \"openai/gpt-5\" is a gateway id held in a name; the rewrite puts the provider's own model in its place, so write the id in the call (model: 'openai/gpt-5') to get a fix");

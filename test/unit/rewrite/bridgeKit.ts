@@ -15,6 +15,8 @@ export function findingsOf(file: string, text: string, apiPrefix: string) {
 export interface Fixed {
   after: string;
   files: Record<string, string>;
+  /** The project's files the fixes edited, as edited. */
+  edited: Record<string, string>;
   fixes: number;
   refusals: string[];
 }
@@ -26,12 +28,14 @@ export interface Fixed {
  */
 export function fixAll(text: string, project: Record<string, string>, apiPrefix: string, expect: 'safe' | 'unsafe' | 'queue' = 'safe'): Fixed {
   const files: Record<string, string> = {};
+  // The project's files a fix edited (a package.json given the official client), as edited.
+  const edited: Record<string, string> = {};
   let current = text;
   let fixes = 0;
   const refusals: string[] = [];
   for (let round = 0; round < 5; round++) {
     const planned = findingsOf('main.ts', current, apiPrefix).map((f) =>
-      planFix({ file: 'main.ts', text: current, site: f.site, helperPath: 'batchwise/openaiBatch.ts', readExisting: (p) => files[p] ?? project[p] }),
+      planFix({ file: 'main.ts', text: current, site: f.site, helperPath: 'batchwise/openaiBatch.ts', readExisting: (p) => files[p] ?? edited[p] ?? project[p] }),
     );
     const fix = planned.find((p) => p.ok);
     if (!fix || !fix.ok) {
@@ -45,9 +49,10 @@ export function fixAll(text: string, project: Record<string, string>, apiPrefix:
     assert.equal(fix.fix.strategy, expect === 'queue' ? 'batch-queue' : fix.fix.strategy === 'batch-call' ? 'batch-call' : 'loop-hoist');
     current = applyEdits(current, fix.fix.edits);
     for (const f of fix.fix.createFiles) files[f.path] = f.content;
+    for (const e of fix.fix.editFiles) edited[e.path] = applyEdits(e.before, e.edits);
     fixes++;
   }
-  return { after: current, files, fixes, refusals };
+  return { after: current, files, edited, fixes, refusals };
 }
 
 /** Writes main.ts and the files a fix created into a fresh `dir`, runnable; returns main's path. */

@@ -81,12 +81,17 @@ test('a project on a LangChain release whose client sends past the global fetch 
   assert.equal(fixAll(text, { 'package.json': PACKAGE_JSON.replace('"@langchain/openai": "1.5.8"', '"@langchain/openai": "0.5.14"') }).fixes, 1);
 });
 
-test('a LangChain fix needs the official client the batch goes through: without it in the project, the reason says to add it', () => {
+test('a LangChain fix needs the official client the batch goes through: without it in the project, the fix adds it beside @langchain/core, unsafe until installed', () => {
   const text = readFileSync(join(root, 'ts-anthropic-promise-all', 'main.ts'), 'utf8');
-  const fixed = fixAll(text, { 'package.json': '{ "dependencies": { "@langchain/anthropic": "^1.5.0" } }' });
-  assert.deepEqual(fixed.refusals, [
-    'the batch goes through the official `@anthropic-ai/sdk` package, which the project does not list (no package.json, lockfile or node_modules names it): add it (npm install @anthropic-ai/sdk) to get a fix',
-  ]);
+  const manifest = '{ "devDependencies": { "@langchain/core": "^1.1.0" }, "dependencies": { "@langchain/anthropic": "^1.5.0" } }';
+  const fixed = fixAll(text, { 'package.json': manifest }, 'unsafe');
+  assert.deepEqual(fixed.refusals, []);
+  assert.equal(fixed.fixes, 1);
+  const edited = fixed.edited['package.json'];
+  assert.ok(edited, 'the package.json is edited');
+  // In the field that lists @langchain/core, the package the call is written with.
+  assert.equal(JSON.parse(edited).devDependencies['@anthropic-ai/sdk'], '^1.13.0');
+  assert.equal(JSON.parse(edited).dependencies['@anthropic-ai/sdk'], undefined);
 });
 
 test('the LangChain bridge is the AI SDK bridge under LangChain\'s names, wrapping fetch as it loads', () => {

@@ -436,3 +436,47 @@ describe('batchwise lsp --stdio: usage reports from the settings, a refactor pre
     assert.equal(again.complete, true, 'the next scan runs');
   });
 });
+
+describe('batchwise lsp --stdio: a fix that adds the official client to the package.json', () => {
+  let root: string;
+  let client: LspTestClient;
+  const MANIFEST = '{\n  "name": "tagger",\n  "type": "module",\n  "dependencies": {\n    "@ai-sdk/openai": "^2.0.0",\n    "ai": "^5.0.0"\n  }\n}\n';
+  const SCRIPT = "import { generateText } from 'ai';\nimport { openai } from '@ai-sdk/openai';\n\nconst notes = ['a', 'b', 'c'];\nfor (const note of notes) {\n  const { text } = await generateText({ model: openai('gpt-4o-mini'), prompt: `Tag: ${note}` });\n  console.log(text);\n}\n";
+
+  before(async () => {
+    root = mkdtempSync(join(tmpdir(), 'bw-lsp-manifest-'));
+    writeFileSync(join(root, 'package.json'), MANIFEST);
+    writeFileSync(join(root, 'tag.ts'), SCRIPT);
+    // An editor that shows change annotations (VS Code): the package.json edit carries its own.
+    const workspaceEdit = { ...FULL_CAPABILITIES.workspace!.workspaceEdit, changeAnnotationSupport: { groupsOnLabel: true } };
+    client = await start(root, { settings: () => ({ defaultCallsPerDay: 1000 }), capabilities: { ...FULL_CAPABILITIES, workspace: { ...FULL_CAPABILITIES.workspace, workspaceEdit } } });
+  });
+  after(async () => {
+    assert.equal(await client.stop(), 0, 'exits 0 after shutdown and exit');
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  test('resolved, the edit adds it in the package.json, annotated; with the package.json open and changed, the fix is refused, saying so', async () => {
+    const uri = await client.open('tag.ts');
+    const [d] = (await client.diagnosticsFor(uri, 1)).diagnostics;
+    const actions = (await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } })) as CodeAction[];
+    const rewrite = actions.find((a) => a.title === 'Batchwise: Move to the OpenAI Batch API (loop hoist)');
+    assert.ok(rewrite, actions.map((a) => a.title).join('\n'));
+    const resolved = (await client.connection.sendRequest('codeAction/resolve', rewrite)) as CodeAction;
+    const manifestUri = client.uri('package.json');
+    const manifestEdit = resolved.edit!.documentChanges!.find((c): c is TextDocumentEdit => 'textDocument' in c && c.textDocument.uri === manifestUri);
+    assert.ok(manifestEdit, 'the package.json is edited');
+    assert.equal(manifestEdit.textDocument.version, null);
+    assert.deepEqual([...new Set(manifestEdit.edits.map((e) => (e as { annotationId?: string }).annotationId))], ['batchwise.manifest']);
+    assert.deepEqual(JSON.parse(applyToText(MANIFEST, resolved.edit!, manifestUri)).dependencies, { '@ai-sdk/openai': '^2.0.0', ai: '^5.0.0', openai: '^7.57.0' });
+    assert.match(resolved.edit!.changeAnnotations!['batchwise.manifest'].description ?? '', /adds "openai": "\^7\.57\.0" to the dependencies of package\.json/);
+    assert.match(applyToText(SCRIPT, resolved.edit!, uri), /runAiSdkBatch/);
+    // The package.json open with other text than on disk: the edit would land in the wrong places.
+    await client.open('package.json', MANIFEST.replace('"name": "tagger"', '"name": "tagger-2"'));
+    const messagesBefore = client.messages.length;
+    const again = (await client.connection.sendRequest('codeAction/resolve', rewrite)) as CodeAction;
+    assert.equal(again.edit, undefined);
+    await client.until(() => client.messages[messagesBefore], 'a message');
+    assert.match(client.messages[messagesBefore].message, /it edits package\.json, which has changes the fix was not planned on; save it/);
+  });
+});
