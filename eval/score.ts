@@ -335,7 +335,9 @@ export function applyFixCopy(cli: string, dir: string, file: string, line: numbe
   const copy = join(work, file);
   const parsed = parseSource(file, changed.get(file)!);
   if (!parsed.ok) return { reparses: false, detail: `${copy}: ${parsed.message}`, typeErrors: null };
-  return { reparses: true, detail: copy, typeErrors: typeCheckRewrite(dir, changed, created, packageHomes(dir, file, changed, sdks)).added };
+  // Sources only: a package.json the fix gives a package is not compiled (the package's home comes from packageHomes).
+  const sources = new Map([...changed].filter(([path]) => /\.[cm]?[jt]sx?$/.test(path)));
+  return { reparses: true, detail: copy, typeErrors: typeCheckRewrite(dir, sources, created, packageHomes(dir, file, sources, sdks)).added };
 }
 
 /**
