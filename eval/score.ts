@@ -337,7 +337,7 @@ export function applyFixCopy(cli: string, dir: string, file: string, line: numbe
   if (!parsed.ok) return { reparses: false, detail: `${copy}: ${parsed.message}`, typeErrors: null };
   // Sources only: a package.json the fix gives a package is not compiled (the package's home comes from packageHomes).
   const sources = new Map([...changed].filter(([path]) => /\.[cm]?[jt]sx?$/.test(path)));
-  return { reparses: true, detail: copy, typeErrors: typeCheckRewrite(dir, sources, created, packageHomes(dir, file, sources, sdks)).added };
+  return { reparses: true, detail: copy, typeErrors: typeCheckRewrite(dir, sources, created, packageHomes(dir, file, changed, sdks)).added };
 }
 
 /**
@@ -349,7 +349,9 @@ export function applyFixCopy(cli: string, dir: string, file: string, line: numbe
  * then Batchwise's own versions, anything else stays `any`.
  */
 function packageHomes(dir: string, file: string, changed: Map<string, string>, cache: string): Map<string, string> {
+  // The project as the fix leaves it: a package.json it gave a package names that package's version.
   const read = (path: string): string | undefined => {
+    if (changed.has(path)) return changed.get(path);
     try {
       return readFileSync(join(dir, path), 'utf8');
     } catch {
@@ -357,7 +359,7 @@ function packageHomes(dir: string, file: string, changed: Map<string, string>, c
     }
   };
   const homes = new Map<string, string>();
-  const imported = new Set([...changed.values()].flatMap((text) => scanSpecifiers(text).specifiers).filter((s) => !/^[./]/.test(s) && !s.startsWith('node:')).map(packageOf));
+  const imported = new Set([...changed].filter(([path]) => !path.endsWith('.json')).map(([, text]) => text).flatMap((text) => scanSpecifiers(text).specifiers).filter((s) => !/^[./]/.test(s) && !s.startsWith('node:')).map(packageOf));
   for (const pkg of imported) {
     if (builtinModules.includes(pkg)) continue;
     const version = packageVersionFor(pkg, file, read)?.version;
