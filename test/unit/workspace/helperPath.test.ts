@@ -136,3 +136,26 @@ test('config problems quoting a hostile key are printed with control characters 
   assert.doesNotMatch(res.stderr, /[\u0000-\u0008\u000b-\u001f]/);
   assert.match(res.stderr, /unknown setting '\\x1b\]8;;http:\/\/x\\x07evil'/);
 });
+
+test('in a workspace of packages the default helper goes in the package that holds the call, where its SDK is installed; a chosen path stays where it was chosen', () => {
+  const dir = temp('bw-helperpath-packages-');
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ private: true, workspaces: ['packages/*'] }));
+  mkdirSync(join(dir, 'packages', 'jobs', 'scripts'), { recursive: true });
+  writeFileSync(join(dir, 'packages', 'jobs', 'package.json'), JSON.stringify({ name: 'jobs', dependencies: { openai: '7.57.0' } }));
+  const rel = 'packages/jobs/scripts/tag.ts';
+  writeFileSync(join(dir, rel), "import OpenAI from 'openai';\nconst openai = new OpenAI();\nconst notes = ['a', 'b'];\nfor (const note of notes) {\n  const r = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: note }] });\n  console.log(r.choices[0].message.content);\n}\nexport {};\n");
+  const fixOf = (editorSetting?: string) => {
+    const session = new WorkspaceSession(dir, DEFAULT_OPTIONS, { helperPath: editorSetting });
+    const finding = session.analyzeFiles([rel]).findings[0];
+    assert.ok(finding, 'the call is found');
+    assert.equal(finding.classification.verdict, 'batchable');
+    return session.fixFor(finding);
+  };
+  const fix = fixOf();
+  assert.ok(fix.ok, !fix.ok ? fix.reason : '');
+  assert.deepEqual(fix.fix.createFiles.map((c) => c.path), ['packages/jobs/batchwise/openaiBatch.ts']);
+  assert.match(fix.fix.edits.map((e) => e.newText).join(''), /from '\.\.\/batchwise\/openaiBatch'/);
+  const chosen = fixOf('tools/openaiBatch');
+  assert.ok(chosen.ok, !chosen.ok ? chosen.reason : '');
+  assert.deepEqual(chosen.fix.createFiles.map((c) => c.path), ['tools/openaiBatch.ts']);
+});
