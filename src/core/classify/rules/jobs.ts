@@ -3,7 +3,7 @@
 // that polls for it) makes it user-waiting; bulk or scheduled producers make it batchable; anything
 // else leaves it open. See docs/rules/queue-worker.md.
 import { AST_NODE_TYPES as T, TSESTree } from '../../parse/parse';
-import { textTest, type ProjectIndex } from '../../project';
+import { dirname, textTest, type ProjectIndex } from '../../project';
 import { enclosingFunctionName } from '../../detect/detect';
 import { isFunctionLike, propertyName } from '../../syntax/nodes';
 import { visit } from '../../parse/walk';
@@ -61,6 +61,7 @@ export const QUEUE_WORKER = defineRule({
     realtime: (what: string, where: string) => `a client follows runs as they happen (${what} at ${where})`,
     watched: (entry: string, worker: string, how: string, producer: string, hook: string, where: string) =>
       `${entry}; ${worker} is ${how} at ${producer}, and a page follows this task's runs as they happen (${hook} at ${where}), so the person who sent the request watches for its result`,
+    tokenHanded: (hook: string, token: string, line: number) => `${hook}, given the run's access (\`${token}\`, line ${line}) by the handler that starts it`,
     polls: (what: string, where: string) => `a client polls for data (${what} at ${where})`,
     replies: (what: string, where: string) => `the job answers in a chat (${what} at ${where})`,
     fromBatch: (entry: string, worker: string, how: string, bulk: boolean, producer: string) => `${entry}; ${worker} is ${how}${bulk ? ' in bulk' : ' from a batch path'} at ${producer}`,
@@ -197,7 +198,7 @@ function jobPaths(q: RuleContext & { file: string; fi: SyntaxModel }, call: TSES
         // A `batch.*` call lists runs of several tasks, maybe one each: bulk only when it is batchTrigger-like over data.
         const bulk = /^batch/.test(method) || (producer.arguments[0]?.type === T.ArrayExpression && !isBatchReceiver(producer));
         const what = { worker: QUEUE_WORKER.messages.jobWorker(job.kind, job.id, where), producer: `${f}:${producer.loc.start.line}`, how: QUEUE_WORKER.messages.startedWith(method) };
-        const watched = () => (taskName !== null ? typedFollower(project, taskName, file) : null);
+        const watched = () => (taskName !== null ? typedFollower(project, taskName, file) : null) ?? (job.kind === 'Trigger.dev task' ? tokenFollower(project, fi, producer, f) : null);
         for (const p of q.walk(f, producer)) paths.push(producerPath(p, what, bulk, () => waits, () => null, () => followUpOf(project, follows(), file), watched));
       }
     }
@@ -512,6 +513,69 @@ export function typedFollower(project: ProjectIndex, taskName: string, taskFile:
     }
   }
   memo.set(key, found);
+  return found;
+}
+
+/**
+ * A page that follows a run the producer hands it the access to: the function that triggers the task
+ * gives its caller the run's public access token (`handle.publicAccessToken`) or makes one
+ * (`auth.createPublicToken(…)`), and a page of the project subscribes to runs with Trigger.dev's realtime
+ * hooks (`useRealtimeRun(runId, { accessToken })`, `useRealtimeRunsWithTag`) within the producer's package.
+ * A token is made for a browser to read runs with; without a page that reads them it is no evidence.
+ */
+function tokenFollower(project: ProjectIndex, fi: SyntaxModel, producer: TSESTree.CallExpression, file: string): { hook: string; where: string } | null {
+  const fn = fi.functionOf(producer);
+  const body = fn ? fi.src(fn) : null;
+  const token = body ? HANDS_TOKEN.exec(body) : null;
+  if (!fn || !token) return null;
+  // A page of the same deployable: a repository of many apps has hooks that follow other apps' runs.
+  const page = realtimeHook(project, packageDir(project, file));
+  if (!page) return null;
+  const line = lineNumberAt(fi.text, fn.range[0] + token.index);
+  return { hook: QUEUE_WORKER.messages.tokenHanded(page.hook, token[0].replace(/\s*\($/, '(…)'), line), where: page.where };
+}
+const HANDS_TOKEN = /\.publicAccessToken\b|\bauth\.createPublicToken\s*\(/;
+
+/** The folder of the package.json nearest the file ('' for the root's own or none): one deployable of a repository of many. */
+export function packageDir(project: ProjectIndex, file: string): string {
+  let dir = file;
+  do {
+    dir = dirname(dir);
+    if (project.text(dir === '' ? 'package.json' : `${dir}/package.json`) !== undefined) return dir;
+  } while (dir !== '');
+  return '';
+}
+
+const realtimeHooks = new WeakMap<ProjectIndex, Map<string, { hook: string; where: string } | null>>();
+
+/** The first untyped call of Trigger.dev's realtime hooks (imported from @trigger.dev/react-hooks) in a file of the project under `within`. */
+function realtimeHook(project: ProjectIndex, within: string): { hook: string; where: string } | null {
+  let memo = realtimeHooks.get(project);
+  if (!memo) realtimeHooks.set(project, (memo = new Map()));
+  if (memo.has(within)) return memo.get(within)!;
+  let found: { hook: string; where: string } | null = null;
+  for (const f of project.filesPassing(USES_TRIGGER_HOOKS)) {
+    if (found) break;
+    if (within !== '' && !f.startsWith(`${within}/`)) continue;
+    const fi = project.get(f);
+    if (!fi) continue;
+    for (const stmt of fi.ast.body) {
+      if (found || stmt.type !== T.ImportDeclaration || stmt.source.value !== '@trigger.dev/react-hooks') continue;
+      for (const spec of stmt.specifiers) {
+        if (spec.type !== T.ImportSpecifier || spec.imported.type !== T.Identifier || !REALTIME_HOOK.test(spec.imported.name)) continue;
+        // A hook typed to a task follows that task's runs (typedFollower's evidence), not the token's run.
+        const use = fi.identifiers(spec.local.name).find((id) => {
+          const call = fi.parents.get(id);
+          return call?.type === T.CallExpression && call.callee === id && !call.typeArguments;
+        });
+        if (use) {
+          found = { hook: spec.imported.name, where: `${f}:${use.loc.start.line}` };
+          break;
+        }
+      }
+    }
+  }
+  memo.set(within, found);
   return found;
 }
 

@@ -12,7 +12,7 @@ import { openPath, Path, pushAll, toPath } from '../path';
 import type { CallQuestion, ExportQuestion, MemberQuestion } from './hooks';
 import { HTTP_ROUTE_HANDLER, WEBSOCKET_HANDLER } from './httpServers';
 import { cloudflareQueueProducers } from './cloudflareJobs';
-import { followUpOf, QUEUE_WORKER } from './jobs';
+import { followUpOf, packageDir, QUEUE_WORKER } from './jobs';
 import { frameworkConvention, nextRoutePath, NEXTJS_API_ROUTE, ROUTE_EXPORTS } from './metaFrameworks';
 import { NO_ENTRY_POINT } from './reach';
 import { exportedValues, looksLikeCronSpec, objectProps, stringArg } from './read';
@@ -415,16 +415,6 @@ function storagePath(q: ExportQuestion, what: string, value: Node, template?: st
   const follow = followUpOf(q.project, 'queue', q.file, template !== undefined ? dirname(template) : packageDir(q.project, q.file));
   if (follow) return openPath(STORAGE_EVENT, STORAGE_EVENT.messages.followed(what, follow), q.file, value.loc.start.line);
   return toPath(entry(STORAGE_EVENT, STORAGE_EVENT.messages.s3(what), value, { platform: 'an AWS Lambda function' }), q.file);
-}
-
-/** The folder of the nearest package.json above the file ('' for the root). */
-function packageDir(project: ProjectIndex, file: string): string {
-  let dir = file;
-  do {
-    dir = dirname(dir);
-    if (project.text(dir === '' ? 'package.json' : `${dir}/package.json`) !== undefined) return dir;
-  } while (dir !== '');
-  return '';
 }
 
 /** Code written for AWS Lambda: its types, middy, an API Gateway event. */
