@@ -75,6 +75,8 @@ function functionsIn(fi: SyntaxModel, appDir: string): LambdaFunction[] {
   let stateMachine: 'workflow' | 'express-workflow' | null = null;
   // What reads a function's ARN (`FunctionName: fn.functionArn` in a definition written as JSON), as written.
   const arnReaders = new Set<string>();
+  // Every name given a value (`const version = fn.currentVersion`): what stands for a function besides its own name.
+  const bindings: { name: string; value: Node }[] = [];
   visit(fi.ast, (n) => {
     if (n.type === T.MemberExpression && !n.computed && propertyName(n.property, false) === 'functionArn') arnReaders.add(src(n.object));
     if (n.type === T.NewExpression) {
@@ -84,13 +86,14 @@ function functionsIn(fi: SyntaxModel, appDir: string): LambdaFunction[] {
     // `const fn = new NodejsFunction(…)` or `this.fn = new NodejsFunction(…)`.
     const [target, value] =
       n.type === T.VariableDeclarator ? [n.id, n.init] : n.type === T.AssignmentExpression && n.operator === '=' ? [n.left, n.right] : [null, null];
+    if (target && value) bindings.push({ name: src(target), value });
     if (!target || value?.type !== T.NewExpression || !FUNCTION_CLASSES.has(calleeName(value) ?? '')) return;
     const handler = lambdaTarget(value, fi, appDir);
     if (handler) made.set(src(target), { ...handler, at: value });
   });
   const out: LambdaFunction[] = [];
   for (const [name, fn] of made) {
-    const refers = (n: Node | undefined) => n !== undefined && src(n) === name;
+    const refers = standsFor(name, bindings, src);
     const events: LambdaEvent[] = [];
     for (const n of news) {
       const cls = calleeName(n) ?? '';
@@ -121,6 +124,33 @@ function functionsIn(fi: SyntaxModel, appDir: string): LambdaFunction[] {
   }
   return out;
 }
+
+/**
+ * Whether a node stands for the function where an event is wired: its name, its versions and aliases
+ * (`fn.currentVersion`, `fn.latestVersion`, `fn.addAlias('live')`, `new Alias(this, id, { version })`
+ * of one of those), which invoke the same handler; as written in the stack.
+ */
+function standsFor(name: string, bindings: readonly { name: string; value: Node }[], src: (n: Node) => string): (n: Node | undefined) => boolean {
+  const names = new Set([name]);
+  const stands = (n: Node | undefined): boolean => {
+    if (!n) return false;
+    if (names.has(src(n))) return true;
+    if (n.type === T.MemberExpression && !n.computed && VERSION_MEMBERS.has(propertyName(n.property, false) ?? '')) return names.has(src(n.object));
+    if (n.type === T.CallExpression && n.callee.type === T.MemberExpression && propertyName(n.callee.property, n.callee.computed) === 'addAlias') return names.has(src(n.callee.object));
+    if (n.type === T.NewExpression && /(^|\.)Alias$/.test(calleeName(n) ?? '')) return stands(objectProps(n.arguments.find((a) => a.type === T.ObjectExpression)).get('version'));
+    return false;
+  };
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const b of bindings) {
+      if (names.has(b.name) || !stands(b.value)) continue;
+      names.add(b.name);
+      grew = true;
+    }
+  }
+  return stands;
+}
+const VERSION_MEMBERS = new Set(['currentVersion', 'latestVersion']);
 
 /**
  * A role a Cognito identity pool hands to the app's users: the pool construct's `authenticatedRole` /
