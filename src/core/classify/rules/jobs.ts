@@ -5,7 +5,7 @@
 import { AST_NODE_TYPES as T, TSESTree } from '../../parse/parse';
 import { dirname, textTest, type ProjectIndex } from '../../project';
 import { enclosingFunctionName } from '../../detect/detect';
-import { isFunctionLike, propertyName } from '../../syntax/nodes';
+import { isFunctionLike, propertyName, type FunctionLike } from '../../syntax/nodes';
 import { visit } from '../../parse/walk';
 import type { SyntaxModel } from '../../syntax/model';
 import { openPath, Path, Span, toPath } from '../path';
@@ -46,6 +46,7 @@ export const QUEUE_WORKER = defineRule({
     queueWorker: (queue: string, where: string) => `the '${queue}' worker at ${where}`,
     startedWith: (method: string) => `started with ${method}`,
     enqueuedWith: (method: string) => `enqueued with ${method}`,
+    enqueuedThrough: (fn: string, where: string) => `enqueued through ${fn} (which adds the job it is named at ${where})`,
     waits: (entry: string, worker: string, how: string, producer: string) => `${entry}; ${worker} is ${how} at ${producer} and the handler waits for its result`,
     polled: (entry: string, worker: string, how: string, producer: string, poll: string) => `${entry}; ${worker} is ${how} at ${producer}, and the client polls for the result: ${poll}`,
     polledBulk: (entry: string, worker: string, how: string, producer: string, poll: string) => `${worker} is ${how} in bulk at ${producer} by a request handler (${entry}), and a client may poll for the results: ${poll}`,
@@ -619,6 +620,26 @@ export function registeredProcessor(q: FunctionQuestion): Path[] {
   return paths;
 }
 
+/**
+ * Whether a function enqueues a job named by its parameter at `index` (`queue.add(jobName, …)` with
+ * that parameter, not reassigned first), with the line of the `add` and whether it then polls the job's
+ * state (`job.getState()`: it waits for the job). Null when it does not.
+ */
+function enqueuesParameter(project: ProjectIndex, file: string, fn: FunctionLike, index: number): { line: number; polls: boolean } | null {
+  const param = fn.params[index];
+  const fi = project.get(file);
+  if (!fi || param?.type !== T.Identifier) return null;
+  const b = fi.bindingOf(param);
+  if (!b) return null;
+  for (const call of fi.memberCalls('add')) {
+    const first = call.arguments[0];
+    if (first?.type !== T.Identifier || fi.functionOf(call) !== fn || fi.resolve(first) !== b) continue;
+    if (fi.referencesOf(b).some((r) => fi.parents.get(r)?.type === T.AssignmentExpression && (fi.parents.get(r) as TSESTree.AssignmentExpression).left === r)) return null;
+    return { line: call.loc.start.line, polls: /\.getState\s*\(/.test(fi.src(fn)) };
+  }
+  return null;
+}
+
 /** The job name an instance is kept under: an object's key or a Map entry's. */
 function registryKey(fi: SyntaxModel, made: TSESTree.NewExpression, stringOf: (n: TSESTree.Node) => string | null): string | null {
   const holder = fi.parents.get(made);
@@ -649,6 +670,20 @@ function jobNameProducers(q: RuleContext, key: string, worker: string, workerFil
       const enclosing = { file: f, range: (fi.functionOf(call) ?? fi.ast).range };
       for (const p of q.walk(f, call)) paths.push(producerPath(p, what, false, () => waitsForJob(project, [...(p.spans ?? []), enclosing]), () => null, () => followUpOf(project, 'queue', workerFile)));
     }
+    // A function of the workspace that enqueues the name it is given (`triggerJob('enrich', payload, 'transactions')`
+    // whose body calls `queue.add(jobName, …)`): each of its calls with this name is a producer.
+    visit(fi.ast, (n) => {
+      if (n.type !== T.CallExpression || n.callee.type !== T.Identifier) return;
+      const at = n.arguments.findIndex((a) => (literal(a) ?? strings(a)) === key);
+      if (at < 0) return;
+      const fn = q.evaluate(f, n.callee);
+      if (fn?.kind !== 'function') return;
+      const wrapper = enqueuesParameter(project, fn.file, fn.node, at);
+      if (!wrapper) return;
+      const what = { worker, producer: `${f}:${n.loc.start.line}`, how: m.enqueuedThrough(n.callee.name, `${fn.file}:${wrapper.line}`) };
+      const spans = [{ file: f, range: (fi.functionOf(n) ?? fi.ast).range }, { file: fn.file, range: fn.node.range }];
+      for (const p of q.walk(f, n)) paths.push(producerPath(p, what, false, () => wrapper.polls || waitsForJob(project, [...(p.spans ?? []), ...spans]), () => null, () => followUpOf(project, 'queue', workerFile)));
+    });
     for (const call of fi.memberCalls('addBulk')) {
       if (!fi.src(call).includes(`'${key}'`) && !fi.src(call).includes(`"${key}"`)) continue;
       const what = { worker, producer: `${f}:${call.loc.start.line}`, how: m.enqueuedWith('addBulk') };
