@@ -11,6 +11,7 @@ import { HTTP_ROUTE_HANDLER } from './httpServers';
 import { calleeName, stringArg } from './read';
 import { defineRule, entry } from './rule';
 import { CRON_SCHEDULE } from './schedules';
+import { STANDALONE_SCRIPT } from './scripts';
 
 export const CONVEX_FUNCTION = defineRule({
   id: 'convex-function',
@@ -70,8 +71,33 @@ function convexPaths(q: CallQuestion): Path[] | null {
   if (!name || module === null) return [openPath(CONVEX_FUNCTION, CONVEX_FUNCTION.messages.unreferenced(kind, name ?? 'default', where), file, call.loc.start.line)];
   const ref = `${module.split('/').join('.')}.${name}`;
   const paths = referencePaths(q, ref, name);
+  // An internal function no code runs and no one can hand input to: a task its operators start by hand.
+  if (paths.length === 0 && (kind === 'internalAction' || kind === 'internalMutation') && takesNoArguments(call)) {
+    paths.push(toPath(entry(STANDALONE_SCRIPT, STANDALONE_SCRIPT.messages.convexByHand(kind, ref, where), call), file));
+  }
   if (paths.length === 0) paths.push(openPath(CONVEX_FUNCTION, CONVEX_FUNCTION.messages.unreferenced(kind, ref, where), file, call.loc.start.line));
   return paths;
+}
+
+/**
+ * Whether a Convex function is defined without arguments: no `args` validator (or `args: {}`), and a
+ * handler that reads none (`async (ctx) => …`).
+ */
+function takesNoArguments(call: TSESTree.CallExpression): boolean {
+  const [first] = call.arguments;
+  const handlerOf = (n: TSESTree.Node | undefined) => (n?.type === T.ArrowFunctionExpression || n?.type === T.FunctionExpression ? n : null);
+  if (handlerOf(first)) return handlerOf(first)!.params.length <= 1;
+  if (first?.type !== T.ObjectExpression) return false;
+  let handler: ReturnType<typeof handlerOf> = null;
+  for (const p of first.properties) {
+    if (p.type !== T.Property || p.computed || p.key.type !== T.Identifier) {
+      if (p.type === T.SpreadElement) return false;
+      continue;
+    }
+    if (p.key.name === 'args' && !(p.value.type === T.ObjectExpression && p.value.properties.length === 0)) return false;
+    if (p.key.name === 'handler') handler = handlerOf(p.value) ?? (p.method && p.value.type === T.FunctionExpression ? p.value : null);
+  }
+  return handler !== null && handler.params.length <= 1;
 }
 
 /**

@@ -20,6 +20,8 @@ export const STANDALONE_SCRIPT = defineRule({
   title: 'A script run on its own: module-level code in a file no module imports',
   messages: {
     script: (file: string) => `a script run on its own: module-level code in ${file}, which exports nothing and which no module imports; nothing in it or in what it imports prompts a person, serves requests, or runs a bot or a UI`,
+    convexByHand: (kind: string, ref: string, where: string) =>
+      `the Convex ${kind} \`${ref}\` at ${where}, which takes no arguments and which nothing in the workspace schedules or runs: only the deployment's operators can run it (\`npx convex run\`, the dashboard), as a script is run by hand`,
   },
 });
 
