@@ -163,10 +163,9 @@ export function planAction(doc: TextDocument | undefined, data: ActionData, anal
     // An editor holding other text for that file (unsaved changes) would get the edits at the wrong places.
     const unsaved = outcome.fix.editFiles.find((e, i) => (analyses.openText(others[i].uri) ?? e.before) !== e.before);
     if (unsaved) return { ok: false, severity: 'error', reason: `no fix applied: it edits ${unsaved.path}, which has changes the fix was not planned on; save it and use the Quick Fix again` };
-    if (!caps.documentChanges) return { ok: true, edit: { changes: { ...Object.fromEntries(others.map((o) => [o.uri, o.edits])), [doc.uri]: textEdits(outcome.fix.edits) } } };
+    if (!caps.documentChanges) return { ok: true, edit: { changes: { [doc.uri]: textEdits(outcome.fix.edits), ...Object.fromEntries(others.map((o) => [o.uri, o.edits])) } } };
     const changes: WorkspaceEdit['documentChanges'] = [];
     const annotated = caps.changeAnnotations === true;
-    for (const other of others) changes.push(TextDocumentEdit.create({ uri: other.uri, version: null }, annotated ? other.edits.map((e) => ({ ...e, annotationId: MANIFEST_ANNOTATION })) : other.edits));
     for (const file of created) {
       const uri = pathToUri(join(entry.where.folder.root, file.path));
       // Neither overwrite nor ignoreIfExists: if the file appeared meanwhile the whole edit fails and nothing is lost.
@@ -176,6 +175,8 @@ export function planAction(doc: TextDocument | undefined, data: ActionData, anal
     }
     const edits = textEdits(outcome.fix.edits);
     changes.push(TextDocumentEdit.create(versioned, annotated ? edits.map((e) => ({ ...e, annotationId: REWRITE_ANNOTATION })) : edits));
+    // After the rewritten file, which a client opens beside the helpers it creates (the first document edited).
+    for (const other of others) changes.push(TextDocumentEdit.create({ uri: other.uri, version: null }, annotated ? other.edits.map((e) => ({ ...e, annotationId: MANIFEST_ANNOTATION })) : other.edits));
     if (!annotated) return { ok: true, edit: { documentChanges: changes } };
     // The gate's warning (an unknown context) is what the user confirms; a preview is confirmed too.
     const warning = gate.permit.warning;

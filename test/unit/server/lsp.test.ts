@@ -464,8 +464,10 @@ describe('batchwise lsp --stdio: a fix that adds the official client to the pack
     assert.ok(rewrite, actions.map((a) => a.title).join('\n'));
     const resolved = (await client.connection.sendRequest('codeAction/resolve', rewrite)) as CodeAction;
     const manifestUri = client.uri('package.json');
-    const manifestEdit = resolved.edit!.documentChanges!.find((c): c is TextDocumentEdit => 'textDocument' in c && c.textDocument.uri === manifestUri);
-    assert.ok(manifestEdit, 'the package.json is edited');
+    const edits = resolved.edit!.documentChanges!.filter((c): c is TextDocumentEdit => 'textDocument' in c && !('kind' in c) && (c.textDocument.uri === manifestUri || c.textDocument.uri === uri));
+    // The rewritten file first (a client opens it beside the created helpers), then the package.json.
+    assert.deepEqual(edits.map((c) => c.textDocument.uri), [uri, manifestUri]);
+    const manifestEdit = edits[1];
     assert.equal(manifestEdit.textDocument.version, null);
     assert.deepEqual([...new Set(manifestEdit.edits.map((e) => (e as { annotationId?: string }).annotationId))], ['batchwise.manifest']);
     assert.deepEqual(JSON.parse(applyToText(MANIFEST, resolved.edit!, manifestUri)).dependencies, { '@ai-sdk/openai': '^2.0.0', ai: '^5.0.0', openai: '^7.57.0' });
