@@ -62,7 +62,8 @@ export const QUEUE_WORKER = defineRule({
     realtime: (what: string, where: string) => `a client follows runs as they happen (${what} at ${where})`,
     watched: (entry: string, worker: string, how: string, producer: string, hook: string, where: string) =>
       `${entry}; ${worker} is ${how} at ${producer}, and a page follows this task's runs as they happen (${hook} at ${where}), so the person who sent the request watches for its result`,
-    tokenHanded: (hook: string, token: string, line: number) => `${hook}, given the run's access (\`${token}\`, line ${line}) by the handler that starts it`,
+    tokenHanded: (entry: string, worker: string, how: string, producer: string, token: string, line: number, hook: string, where: string) =>
+      `${entry}; ${worker} is ${how} at ${producer}, and the handler gives its caller the access to follow that run (\`${token}\`, line ${line}), which pages of the same package do with Trigger.dev's realtime hooks (${hook} at ${where}), so the person who sent the request watches for its result`,
     polls: (what: string, where: string) => `a client polls for data (${what} at ${where})`,
     replies: (what: string, where: string) => `the job answers in a chat (${what} at ${where})`,
     fromBatch: (entry: string, worker: string, how: string, bulk: boolean, producer: string) => `${entry}; ${worker} is ${how}${bulk ? ' in bulk' : ' from a batch path'} at ${producer}`,
@@ -365,7 +366,7 @@ export function producerPath(
   waits: () => boolean,
   polled: () => string | null,
   followed: () => string | null,
-  watched: () => { hook: string; where: string } | null = () => null,
+  watched: () => { hook: string; where: string; token?: { text: string; line: number } } | null = () => null,
 ): Path {
   const m = QUEUE_WORKER.messages;
   // A loop over a request's items (`for (const m of req.body.messages) queue.add(…)`) or over a list
@@ -375,6 +376,7 @@ export function producerPath(
     if (waits()) return { ...p, entry: m.waits(p.entry, what.worker, what.how, what.producer) };
     // A page subscribed to this very job's runs (not just to some run) shows its result as it comes.
     const live = watched();
+    if (live?.token) return { ...p, entry: m.tokenHanded(p.entry, what.worker, what.how, what.producer, live.token.text, live.token.line, live.hook, live.where) };
     if (live) return { ...p, entry: m.watched(p.entry, what.worker, what.how, what.producer, live.hook, live.where) };
     // The handler answers at once, but another one hands the job's result to the client that polls for it.
     const poll = polled();
@@ -524,7 +526,7 @@ export function typedFollower(project: ProjectIndex, taskName: string, taskFile:
  * hooks (`useRealtimeRun(runId, { accessToken })`, `useRealtimeRunsWithTag`) within the producer's package.
  * A token is made for a browser to read runs with; without a page that reads them it is no evidence.
  */
-function tokenFollower(project: ProjectIndex, fi: SyntaxModel, producer: TSESTree.CallExpression, file: string): { hook: string; where: string } | null {
+function tokenFollower(project: ProjectIndex, fi: SyntaxModel, producer: TSESTree.CallExpression, file: string): { hook: string; where: string; token: { text: string; line: number } } | null {
   const fn = fi.functionOf(producer);
   const body = fn ? fi.src(fn) : null;
   const token = body ? HANDS_TOKEN.exec(body) : null;
@@ -532,8 +534,7 @@ function tokenFollower(project: ProjectIndex, fi: SyntaxModel, producer: TSESTre
   // A page of the same deployable: a repository of many apps has hooks that follow other apps' runs.
   const page = realtimeHook(project, packageDir(project, file));
   if (!page) return null;
-  const line = lineNumberAt(fi.text, fn.range[0] + token.index);
-  return { hook: QUEUE_WORKER.messages.tokenHanded(page.hook, token[0].replace(/\s*\($/, '(…)'), line), where: page.where };
+  return { ...page, token: { text: token[0].replace(/\s*\($/, '(…)'), line: lineNumberAt(fi.text, fn.range[0] + token.index) } };
 }
 const HANDS_TOKEN = /\.publicAccessToken\b|\bauth\.createPublicToken\s*\(/;
 
