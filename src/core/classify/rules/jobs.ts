@@ -621,12 +621,37 @@ export function registeredProcessor(q: FunctionQuestion): Path[] {
   return paths;
 }
 
+const namedCallsOf = new WeakMap<SyntaxModel, { call: TSESTree.CallExpression; args: (string | null)[] }[]>();
+
+/** The file's calls of a plain name that pass a constant string (`triggerJob('enrich', …)`), with each argument's string: read once per file, asked for every job name. */
+function namedCalls(fi: SyntaxModel, strings: (n: TSESTree.Node) => string | null): readonly { call: TSESTree.CallExpression; args: (string | null)[] }[] {
+  let calls = namedCallsOf.get(fi);
+  if (calls) return calls;
+  calls = [];
+  visit(fi.ast, (n) => {
+    if (n.type !== T.CallExpression || n.callee.type !== T.Identifier) return;
+    const args = n.arguments.map((a) => literal(a) ?? strings(a));
+    if (args.some((a) => a !== null)) calls!.push({ call: n, args });
+  });
+  namedCallsOf.set(fi, calls);
+  return calls;
+}
+
+const enqueuers = new WeakMap<FunctionLike, Map<number, { line: number; polls: boolean } | null>>();
+
 /**
  * Whether a function enqueues a job named by its parameter at `index` (`queue.add(jobName, …)` with
  * that parameter, not reassigned first), with the line of the `add` and whether it then polls the job's
  * state (`job.getState()`: it waits for the job). Null when it does not.
  */
 function enqueuesParameter(project: ProjectIndex, file: string, fn: FunctionLike, index: number): { line: number; polls: boolean } | null {
+  let byIndex = enqueuers.get(fn);
+  if (!byIndex) enqueuers.set(fn, (byIndex = new Map()));
+  if (!byIndex.has(index)) byIndex.set(index, findEnqueue(project, file, fn, index));
+  return byIndex.get(index)!;
+}
+
+function findEnqueue(project: ProjectIndex, file: string, fn: FunctionLike, index: number): { line: number; polls: boolean } | null {
   const param = fn.params[index];
   const fi = project.get(file);
   if (!fi || param?.type !== T.Identifier) return null;
@@ -673,18 +698,17 @@ function jobNameProducers(q: RuleContext, key: string, worker: string, workerFil
     }
     // A function of the workspace that enqueues the name it is given (`triggerJob('enrich', payload, 'transactions')`
     // whose body calls `queue.add(jobName, …)`): each of its calls with this name is a producer.
-    visit(fi.ast, (n) => {
-      if (n.type !== T.CallExpression || n.callee.type !== T.Identifier) return;
-      const at = n.arguments.findIndex((a) => (literal(a) ?? strings(a)) === key);
-      if (at < 0) return;
+    for (const { call: n, args } of namedCalls(fi, strings)) {
+      const at = args.indexOf(key);
+      if (at < 0 || n.callee.type !== T.Identifier) continue;
       const fn = q.evaluate(f, n.callee);
-      if (fn?.kind !== 'function') return;
+      if (fn?.kind !== 'function') continue;
       const wrapper = enqueuesParameter(project, fn.file, fn.node, at);
-      if (!wrapper) return;
+      if (!wrapper) continue;
       const what = { worker, producer: `${f}:${n.loc.start.line}`, how: m.enqueuedThrough(n.callee.name, `${fn.file}:${wrapper.line}`) };
       const spans = [{ file: f, range: (fi.functionOf(n) ?? fi.ast).range }, { file: fn.file, range: fn.node.range }];
       for (const p of q.walk(f, n)) paths.push(producerPath(p, what, false, () => wrapper.polls || waitsForJob(project, [...(p.spans ?? []), ...spans]), () => null, () => followUpOf(project, 'queue', workerFile)));
-    });
+    }
     for (const call of fi.memberCalls('addBulk')) {
       if (!fi.src(call).includes(`'${key}'`) && !fi.src(call).includes(`"${key}"`)) continue;
       const what = { worker, producer: `${f}:${call.loc.start.line}`, how: m.enqueuedWith('addBulk') };
