@@ -52,17 +52,18 @@ test('the activation bundle is tiny, the client bundle small, and the server bun
 });
 
 test('the engine bundles load TypeScript, the parser and the token ranks from dist/vendor/ on first use, never at start', () => {
-  const vendored = { 'typescript.js': 'function createScanner(', 'typescript-estree.js': 'convertProgram()', 'o200k_base.js': 'pat_str', 'cl100k_base.js': 'pat_str' };
+  const vendored = { 'typescript.js': 'function createScanner(languageVersion', 'typescript-estree.js': 'convertProgram()', 'o200k_base.js': 'pat_str', 'cl100k_base.js': 'pat_str' };
   for (const [file, marker] of Object.entries(vendored)) {
     assert.ok(readFileSync(join(DIST, 'vendor', file), 'utf8').includes(marker), `dist/vendor/${file} lacks ${marker}`);
   }
   // The parser's bundle requires the compiler's file, not a copy of its own.
   const estree = readFileSync(join(DIST, 'vendor', 'typescript-estree.js'), 'utf8');
   assert.match(estree, /require\("\.\/typescript\.js"\)/);
-  assert.ok(!estree.includes('function createScanner('), 'dist/vendor/typescript-estree.js holds a copy of TypeScript');
+  assert.ok(!estree.includes('function createScanner(languageVersion'), 'dist/vendor/typescript-estree.js holds a copy of TypeScript');
   for (const bundle of ['cli.js', 'languageServer.js', 'tokenWorker.js']) {
     const text = readFileSync(join(DIST, bundle), 'utf8');
-    assert.ok(!text.includes('function createScanner('), `dist/${bundle} holds TypeScript itself`);
+    // TypeScript's own scanner, by its signature (jsonc-parser, bundled for the fix's package.json edit, has a createScanner of its own).
+    assert.ok(!text.includes('function createScanner(languageVersion'), `dist/${bundle} holds TypeScript itself`);
     // Every require of a vendored file sits inside a function (src/core/heavy.ts), never at a module's top level.
     const topLevel = text.split('\n').filter((line) => /^(var|const|let) [\w$]+ = .*require\("\.\/vendor\//.test(line));
     assert.deepEqual(topLevel, [], `dist/${bundle} requires a vendored library at start`);
