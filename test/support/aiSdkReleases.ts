@@ -7,6 +7,8 @@ import { ensurePackages, sdkCacheDir } from './sdkMatrix';
 const ROOT = resolve(__dirname, '..', '..', '..');
 
 export const AI_SDK_RELEASES = {
+  // AI SDK 6 takes the v5 fixtures as they are (the options and results they use did not change).
+  v6: ['ai@6.0.333', '@ai-sdk/openai@3.0.141', '@ai-sdk/anthropic@3.0.140', 'zod@3.25.76'],
   v5: ['ai@5.0.277', '@ai-sdk/openai@2.0.130', '@ai-sdk/anthropic@2.0.112', 'zod@3.25.76'],
   v4: ['ai@4.3.6', '@ai-sdk/openai@1.3.9', '@ai-sdk/anthropic@1.2.9', 'zod@3.25.76'],
 } as const;
