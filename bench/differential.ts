@@ -1,4 +1,4 @@
-// The large differential sweep: `node out/bench/differential.js --count 1000 --seed 7 [--concurrency 3] [--show-refusals] [--only 3,17] [--ai-sdk | --langchain]`.
+// The large differential sweep: `node out/bench/differential.js --count 1000 --seed 7 [--concurrency 3] [--show-refusals] [--only 3,17] [--ai-sdk [--ai-sdk-release v6] | --langchain]`.
 // Generates programs, plans Batchwise's fix for each, and checks every accepted rewrite against its
 // original (type-check, sync endpoint vs Batch API, with and without rejected requests). Prints the
 // counts; each difference (and each program the generator got wrong) is written out under
@@ -23,10 +23,13 @@ async function main(): Promise<void> {
   const chunk = arg('chunk', 100);
   const work = join(REPO_ROOT, 'test-output', 'differential', 'sweep');
   rmSync(work, { recursive: true, force: true });
-  // --ai-sdk: the programs call the Vercel AI SDK (v5), resolved from the sweep's own node_modules.
+  // --ai-sdk: the programs call the Vercel AI SDK (v5 unless --ai-sdk-release says), resolved from the sweep's own node_modules.
   // --langchain: they call LangChain.js (model.invoke, chains, withStructuredOutput, embedQuery), its release resolved the same way.
   const family = process.argv.includes('--ai-sdk') ? 'ai-sdk' : process.argv.includes('--langchain') ? 'langchain' : 'official';
-  if (family === 'ai-sdk') await aiSdkModules('v5', work);
+  // --ai-sdk-release v6 (or v4): the AI SDK programs run against that release instead of v5.
+  const release = process.argv.includes('--ai-sdk-release') ? process.argv[process.argv.indexOf('--ai-sdk-release') + 1] : 'v5';
+  if (release !== 'v4' && release !== 'v5' && release !== 'v6') throw new Error(`--ai-sdk-release is v4, v5 or v6, not ${release}`);
+  if (family === 'ai-sdk') await aiSdkModules(release, work);
   if (family === 'langchain') await langchainModules(work);
   const began = Date.now();
   const outcomes: Outcome[] = [];
