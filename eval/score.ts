@@ -298,6 +298,9 @@ export function refusalKind(reason: string): string {
   return reason.replace(/`[^`]*`/g, '`…`').split(/[;:(]/)[0].trim().slice(0, 120);
 }
 
+/** A file the type-check compiles, among those a fix writes (not a package.json it edits). */
+const SOURCE = /\.[cm]?[jt]sx?$/;
+
 /** What applying an offered fix to a copy gave: whether the copy re-parses, and the errors the rewrite adds when type-checked. */
 export interface AppliedFix {
   reparses: boolean;
@@ -335,8 +338,8 @@ export function applyFixCopy(cli: string, dir: string, file: string, line: numbe
   const copy = join(work, file);
   const parsed = parseSource(file, changed.get(file)!);
   if (!parsed.ok) return { reparses: false, detail: `${copy}: ${parsed.message}`, typeErrors: null };
-  // Sources only: a package.json the fix gives a package is not compiled (the package's home comes from packageHomes).
-  const sources = new Map([...changed].filter(([path]) => /\.[cm]?[jt]sx?$/.test(path)));
+  // Sources only: a package.json the fix gives a package is not compiled (packageHomes reads it).
+  const sources = new Map([...changed].filter(([path]) => SOURCE.test(path)));
   return { reparses: true, detail: copy, typeErrors: typeCheckRewrite(dir, sources, created, packageHomes(dir, file, changed, sdks)).added };
 }
 
@@ -359,7 +362,7 @@ function packageHomes(dir: string, file: string, changed: Map<string, string>, c
     }
   };
   const homes = new Map<string, string>();
-  const imported = new Set([...changed].filter(([path]) => !path.endsWith('.json')).map(([, text]) => text).flatMap((text) => scanSpecifiers(text).specifiers).filter((s) => !/^[./]/.test(s) && !s.startsWith('node:')).map(packageOf));
+  const imported = new Set([...changed].filter(([path]) => SOURCE.test(path)).map(([, text]) => text).flatMap((text) => scanSpecifiers(text).specifiers).filter((s) => !/^[./]/.test(s) && !s.startsWith('node:')).map(packageOf));
   for (const pkg of imported) {
     if (builtinModules.includes(pkg)) continue;
     const version = packageVersionFor(pkg, file, read)?.version;

@@ -129,7 +129,7 @@ export function registerFix(program: Command): void {
       for (const change of edited) writeFileSync(change.path, change.bytes);
       writeFileSync(file, bytes);
       const also = [
-        ...outcome.fix.editFiles.map((e) => `${printable(e.why.replace(/^adds/, 'added'))}`),
+        ...outcome.fix.editFiles.map((e) => printable(e.why)),
         ...(outcome.fix.createFiles.length ? [`created ${outcome.fix.createFiles.map((c) => printable(c.path)).join(', ')}`] : []),
       ];
       process.stdout.write(`batchwise: ${printable(outcome.fix.title)}: rewrote ${printable(rel)}:${line}${also.length ? `, ${also.join(', ')}` : ''}.\n`);

@@ -195,7 +195,7 @@ export interface FileEdit {
   /** The text the edits were computed on: a file that no longer holds it is not edited. */
   before: string;
   edits: TextEdit[];
-  /** What the edit does, in words (for a confirmation, a diff's header, the CLI's summary). */
+  /** What the edit does, in words, as done (`"openai": "^7.57.0" added to the dependencies of package.json`): for a confirmation and the CLI's summary. */
   why: string;
 }
 

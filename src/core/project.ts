@@ -37,6 +37,19 @@ export function joinPath(dir: string, rel: string): string {
   return parts.join('/');
 }
 
+/**
+ * The package.json nearest a file (root-relative, '/' separators), walking up to the root: its folder
+ * ('' for the root's own), path and text; null when no folder above the file has one.
+ */
+export function nearestPackageJson(file: string, read: (path: string) => string | undefined): { dir: string; path: string; text: string } | null {
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    const path = joinPath(dir, 'package.json');
+    const text = read(path);
+    if (text !== undefined) return { dir, path, text };
+    if (!dir) return null;
+  }
+}
+
 export function stripExtension(path: string): string {
   return path.replace(/\.(d\.)?[cm]?[jt]sx?$/i, '');
 }

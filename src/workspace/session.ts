@@ -15,7 +15,7 @@ import type { AnalysisOptions, AnalysisResult, Finding, Fix, ProjectSource } fro
 import { Analyzer } from '../core/analyze';
 import { applyCalibration, Calibration, calibrateWithUsage } from '../core/estimate/calibrate';
 import { loadUsage, LoadedUsage, UsagePath } from './usage';
-import { dirname, joinPath, type FileScan, type ParseCache, type ScanMemo } from '../core/project';
+import { joinPath, nearestPackageJson, type FileScan, type ParseCache, type ScanMemo } from '../core/project';
 import { isSourceFile } from '../core/parse/parse';
 import { listConfigFiles, listSourceFiles, readSourceFile, sourceFileFilter, toPosix } from './scan';
 import { applyProjectConfig, chooseHelperPath, DEFAULT_HELPER_PATH, loadProjectConfig, LoadedConfig } from './config';
@@ -369,17 +369,11 @@ export class WorkspaceSession {
     const chosen = chooseHelperPath(this.config(), this.sessionOptions.helperPath);
     // The default goes in the package that holds the file: that is where the package manager installs the
     // SDK the helper imports (a workspace's root, under pnpm or Yarn's Plug'n'Play, resolves only its own).
-    const base = chosen.source === null ? joinPath(this.packageFolderOf(file), chosen.path) : chosen.path;
+    const base = chosen.source === null ? joinPath(nearestPackageJson(file, (p) => this.readAny(p))?.dir ?? '', chosen.path) : chosen.path;
     if (/\.[cm]?[jt]s$/.test(base)) return base;
     if (/\.mjs$/.test(file)) return base + '.mjs';
     if (/\.cjs$/.test(file)) return base + '.cjs';
     return base + (/\.[cm]?tsx?$/.test(file) ? '.ts' : '.js');
-  }
-
-  /** The folder of the package.json nearest the file, inside the root ('' for the root's own or none). */
-  private packageFolderOf(file: string): string {
-    for (let dir = dirname(file); dir; dir = dirname(dir)) if (this.readAny(`${dir}/package.json`) !== undefined) return dir;
-    return '';
   }
 
   /** The project's batchwise.config.json (or package.json "batchwise" key), read once until invalidated. */

@@ -133,7 +133,7 @@ export function fixableStrategy(req: {
   if (typeof needed === 'string') return { refused: needed };
   const fits = helperVariantFor(check.plan.helperKind, sdk, req.site.api);
   if (!fits.ok) return { refused: fits.reason };
-  const changes = [changesOf(check.plan), needed?.changes].filter((c) => c).join('; ');
+  const changes = changesWith(check.plan, needed);
   return changes ? { strategy, safe: false, changes } : { strategy, safe: strategy !== BATCH_QUEUE };
 }
 
@@ -298,7 +298,7 @@ function planFixOnLf(req: FixRequest, eol: LineEnding): FixPlan {
     }
     createFiles.push({ path: file.path, content: file.content });
   }
-  const changes = [changesOf(plan), added?.changes].filter((c) => c).join('; ');
+  const changes = changesWith(plan, added);
   return {
     ok: true,
     fix: {
@@ -354,6 +354,11 @@ function gatewayNeed(plan: object, versionOf: ((pkg: string) => SdkVersion | und
 function officialClientMissing(provider: RewriteProvider): string {
   const pkg = SDK_PACKAGE[provider];
   return `the batch goes through the official \`${pkg}\` package, which the project does not list (no package.json, lockfile or node_modules names it): add it (npm install ${pkg}) to get a fix`;
+}
+
+/** Everything an unsafe fix changes, said once: the strategy's own changes and a package it adds; '' for none. */
+function changesWith(plan: object, added: { changes: string } | null): string {
+  return [changesOf(plan), added?.changes].filter((c) => c).join('; ');
 }
 
 /** What a loop hoist changes in what the program does (it is then unsafe); a batch queue is unsafe for its timing alone. */

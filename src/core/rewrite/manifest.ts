@@ -2,10 +2,10 @@
 // batch is sent with, the AI SDK provider that takes a gateway id's place): the fix adds it to the nearest
 // package.json, beside the package the call already imports, as `npm install <pkg>` would write it, and
 // says so. The lockfile and node_modules are the package manager's: the fix is unsafe until it has run.
-import { modify, parse as parseJsonc, type ParseError } from 'jsonc-parser';
+import { applyEdits as applyJsonEdits, modify, parse as parseJsonc, type ParseError } from 'jsonc-parser';
 import type { FileEdit } from '../model';
-import { dirname, joinPath } from '../project';
-import type { RewriteProvider } from './sdkVersion';
+import { nearestPackageJson } from '../project';
+import { jsonObject, type RewriteProvider } from './sdkVersion';
 
 /**
  * The range a fix adds for a provider's official client: the release Batchwise's helpers are tested
@@ -42,29 +42,20 @@ const FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies'] as co
  */
 export function addDependencies(file: string, adds: readonly PackageAddition[], beside: string, read: (path: string) => string | undefined): { edit: FileEdit; changes: string } | string {
   const names = adds.map((a) => a.pkg).join(' and ');
-  let path: string | undefined;
-  let text: string | undefined;
-  for (let dir = dirname(file); ; dir = dirname(dir)) {
-    const candidate = joinPath(dir, 'package.json');
-    text = read(candidate);
-    if (text !== undefined) {
-      path = candidate;
-      break;
-    }
-    if (!dir) break;
-  }
-  if (path === undefined || text === undefined) return `the batch goes through ${names}, which the project does not list, and no package.json above ${file} could take it: add it (npm install ${adds.map((a) => a.pkg).join(' ')}) to get a fix`;
+  const found = nearestPackageJson(file, read);
+  if (!found) return `the batch goes through ${names}, which the project does not list, and no package.json above ${file} could take it: add it (npm install ${adds.map((a) => a.pkg).join(' ')}) to get a fix`;
+  const { path, text } = found;
   const errors: ParseError[] = [];
   const json: unknown = parseJsonc(text, errors, { allowTrailingComma: false, disallowComments: true });
   if (errors.length > 0 || json === null || typeof json !== 'object' || Array.isArray(json)) return `the batch goes through ${names}, which the project does not list, and ${path} is not a JSON object Batchwise can add it to: add it (npm install ${adds.map((a) => a.pkg).join(' ')}) to get a fix`;
   const manifest = json as Record<string, unknown>;
   for (const { pkg } of adds) {
     for (const field of [...FIELDS, 'peerDependencies']) {
-      const listed = objectOf(manifest[field])?.[pkg];
+      const listed = jsonObject(manifest[field])?.[pkg];
       if (listed !== undefined) return `${path} lists ${pkg} as ${JSON.stringify(listed)} in ${field}, a version Batchwise cannot read; install the project's packages (node_modules) or give it a version range to get a fix`;
     }
   }
-  const besideIn = FIELDS.find((f) => objectOf(manifest[f])?.[beside] !== undefined);
+  const besideIn = FIELDS.find((f) => jsonObject(manifest[f])?.[beside] !== undefined);
   const field = besideIn ?? 'dependencies';
   const indent = /\n([ \t]+)"/.exec(text)?.[1] ?? '  ';
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
@@ -78,7 +69,7 @@ export function addDependencies(file: string, adds: readonly PackageAddition[], 
         return at < 0 ? properties.length : at;
       },
     });
-    for (const e of [...edits].sort((a, b) => b.offset - a.offset)) after = after.slice(0, e.offset) + e.content + after.slice(e.offset + e.length);
+    after = applyJsonEdits(after, edits);
   }
   // One edit against the text as read: the span between the common start and the common end.
   let start = 0;
@@ -86,13 +77,10 @@ export function addDependencies(file: string, adds: readonly PackageAddition[], 
   let end = 0;
   while (end < text.length - start && end < after.length - start && text[text.length - 1 - end] === after[after.length - 1 - end]) end++;
   const listed = adds.map((a) => `"${a.pkg}": "${a.range}"`).join(' and ');
-  const why = `adds ${listed} to the ${field} of ${path}`;
+  const where = `the ${field} of ${path}`;
   return {
-    edit: { path, before: text, edits: [{ range: [start, text.length - end], newText: after.slice(start, after.length - end) }], why },
-    changes: `the project does not list ${names}, which the batch goes through: the fix ${why}${besideIn ? `, beside ${beside}` : ''}; install it (npm install, or the project's package manager) before the rewritten code runs, since the lockfile and node_modules are left as they are`,
+    edit: { path, before: text, edits: [{ range: [start, text.length - end], newText: after.slice(start, after.length - end) }], why: `${listed} added to ${where}` },
+    changes: `the project does not list ${names}, which the batch goes through: the fix adds ${listed} to ${where}${besideIn ? `, beside ${beside}` : ''}; install it (npm install, or the project's package manager) before the rewritten code runs, since the lockfile and node_modules are left as they are`,
   };
 }
 
-function objectOf(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-}

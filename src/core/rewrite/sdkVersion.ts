@@ -273,7 +273,7 @@ function clean(value: unknown): string | undefined {
   return typeof value === 'string' ? (semver.valid(value) ?? undefined) : undefined;
 }
 
-function jsonObject(value: unknown): Record<string, unknown> | undefined {
+export function jsonObject(value: unknown): Record<string, unknown> | undefined {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 

@@ -188,7 +188,7 @@ test('an AI SDK project without the official client: the diff and --write add it
     assert.equal(readFileSync(join(dir, 'package.json'), 'utf8'), manifest);
     const written = run(dir, 'tag.ts', '--line', '6', '--write');
     assert.equal(written.status, 0, written.stderr);
-    assert.match(written.stdout, /added "openai": "\^7\.57\.0" to the dependencies of package\.json/);
+    assert.match(written.stdout, /rewrote tag\.ts:6, "openai": "\^7\.57\.0" added to the dependencies of package\.json, created /);
     assert.match(written.stdout, /install the added packages/);
     assert.deepEqual(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).dependencies, { '@ai-sdk/openai': '^2.0.0', ai: '^5.0.0', openai: '^7.57.0' });
     assert.match(readFileSync(join(dir, 'tag.ts'), 'utf8'), /runAiSdkBatch/);

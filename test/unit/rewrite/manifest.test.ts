@@ -26,7 +26,7 @@ test('the nearest package.json takes it, in the field that lists the package the
   assert.equal(got.path, 'packages/app/package.json');
   assert.equal(got.after, files['packages/app/package.json'].replace('    "zod"', '    "openai": "^7.57.0",\n    "zod"'));
   assert.equal(got.edits, 1);
-  assert.equal(got.why, 'adds "openai": "^7.57.0" to the devDependencies of packages/app/package.json');
+  assert.equal(got.why, '"openai": "^7.57.0" added to the devDependencies of packages/app/package.json');
   assert.match(got.changes ?? '', /, beside ai; install it \(npm install, or the project's package manager\) before the rewritten code runs/);
 });
 
@@ -45,7 +45,7 @@ test('two packages at once are one edit of the file, each in its place', () => {
   const got = added({ 'package.json': text }, 'main.ts', [{ pkg: 'openai', range: '^7.57.0' }, { pkg: '@ai-sdk/openai', range: '^3.0.0' }]);
   assert.equal(got.edits, 1);
   assert.equal(got.after, '{\n  "dependencies": {\n    "@ai-sdk/openai": "^3.0.0",\n    "ai": "^6.0.0",\n    "openai": "^7.57.0",\n    "zod": "^3.25.0"\n  }\n}\n');
-  assert.equal(got.why, 'adds "openai": "^7.57.0" and "@ai-sdk/openai": "^3.0.0" to the dependencies of package.json');
+  assert.equal(got.why, '"openai": "^7.57.0" and "@ai-sdk/openai": "^3.0.0" added to the dependencies of package.json');
 });
 
 test('refused, with the reason: no package.json, one that is not a JSON object, one that names the package with a version Batchwise could not read', () => {

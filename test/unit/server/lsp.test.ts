@@ -471,7 +471,7 @@ describe('batchwise lsp --stdio: a fix that adds the official client to the pack
     assert.equal(manifestEdit.textDocument.version, null);
     assert.deepEqual([...new Set(manifestEdit.edits.map((e) => (e as { annotationId?: string }).annotationId))], ['batchwise.manifest']);
     assert.deepEqual(JSON.parse(applyToText(MANIFEST, resolved.edit!, manifestUri)).dependencies, { '@ai-sdk/openai': '^2.0.0', ai: '^5.0.0', openai: '^7.57.0' });
-    assert.match(resolved.edit!.changeAnnotations!['batchwise.manifest'].description ?? '', /adds "openai": "\^7\.57\.0" to the dependencies of package\.json/);
+    assert.match(resolved.edit!.changeAnnotations!['batchwise.manifest'].description ?? '', /"openai": "\^7\.57\.0" added to the dependencies of package\.json/);
     assert.match(applyToText(SCRIPT, resolved.edit!, uri), /runAiSdkBatch/);
     // The package.json open with other text than on disk: the edit would land in the wrong places.
     await client.open('package.json', MANIFEST.replace('"name": "tagger"', '"name": "tagger-2"'));

@@ -12,7 +12,7 @@ import { REPO_ROOT } from '../helpers';
 import { WorkspaceSession } from '../../../src/workspace/session';
 import { DEFAULT_OPTIONS } from '../../../src/core/model';
 import { helperPathProblem } from '../../../src/core/rewrite/helper';
-import { creationProblem } from '../../../src/workspace/insideRoot';
+import { creationProblem, editProblem } from '../../../src/workspace/insideRoot';
 import schema from '../../../schemas/batchwise.config.schema.json';
 
 const CLI = join(REPO_ROOT, 'dist', 'cli.js');
@@ -158,4 +158,19 @@ test('in a workspace of packages the default helper goes in the package that hol
   const chosen = fixOf('tools/openaiBatch');
   assert.ok(chosen.ok, !chosen.ok ? chosen.reason : '');
   assert.deepEqual(chosen.fix.createFiles.map((c) => c.path), ['tools/openaiBatch.ts']);
+});
+
+test('a file a fix edits (a package.json) must be a file inside the root, not reached through a link out of it', () => {
+  const dir = temp('bw-edit-');
+  const outside = temp('bw-edit-outside-');
+  writeFileSync(join(dir, 'package.json'), '{}');
+  writeFileSync(join(outside, 'package.json'), '{}');
+  mkdirSync(join(dir, 'packages'));
+  symlinkSync(outside, join(dir, 'packages', 'linked'));
+  mkdirSync(join(dir, 'packages', 'folder.json'));
+  assert.equal(editProblem(dir, 'package.json'), null);
+  assert.match(String(editProblem(dir, 'packages/linked/package.json')), /outside the project root/);
+  assert.match(String(editProblem(dir, '../package.json')), /not inside the project root/);
+  assert.match(String(editProblem(dir, 'packages/missing/package.json')), /cannot be resolved/);
+  assert.match(String(editProblem(dir, 'packages/folder.json')), /is not a file/);
 });

@@ -3,7 +3,7 @@
 // that polls for it) makes it user-waiting; bulk or scheduled producers make it batchable; anything
 // else leaves it open. See docs/rules/queue-worker.md.
 import { AST_NODE_TYPES as T, TSESTree } from '../../parse/parse';
-import { dirname, textTest, type ProjectIndex } from '../../project';
+import { nearestPackageJson, textTest, type ProjectIndex } from '../../project';
 import { enclosingFunctionName } from '../../detect/detect';
 import { isFunctionLike, propertyName, type FunctionLike } from '../../syntax/nodes';
 import { visit } from '../../parse/walk';
@@ -540,12 +540,7 @@ const HANDS_TOKEN = /\.publicAccessToken\b|\bauth\.createPublicToken\s*\(/;
 
 /** The folder of the package.json nearest the file ('' for the root's own or none): one deployable of a repository of many. */
 export function packageDir(project: ProjectIndex, file: string): string {
-  let dir = file;
-  do {
-    dir = dirname(dir);
-    if (project.text(dir === '' ? 'package.json' : `${dir}/package.json`) !== undefined) return dir;
-  } while (dir !== '');
-  return '';
+  return nearestPackageJson(file, (p) => project.text(p))?.dir ?? '';
 }
 
 const realtimeHooks = new WeakMap<ProjectIndex, Map<string, { hook: string; where: string } | null>>();
@@ -621,17 +616,18 @@ export function registeredProcessor(q: FunctionQuestion): Path[] {
   return paths;
 }
 
-const namedCallsOf = new WeakMap<SyntaxModel, { call: TSESTree.CallExpression; args: (string | null)[] }[]>();
+type NamedCall = { call: TSESTree.CallExpression; callee: TSESTree.Identifier; args: (string | null)[] };
+const namedCallsOf = new WeakMap<SyntaxModel, NamedCall[]>();
 
 /** The file's calls of a plain name that pass a constant string (`triggerJob('enrich', …)`), with each argument's string: read once per file, asked for every job name. */
-function namedCalls(fi: SyntaxModel, strings: (n: TSESTree.Node) => string | null): readonly { call: TSESTree.CallExpression; args: (string | null)[] }[] {
+function namedCalls(fi: SyntaxModel, strings: (n: TSESTree.Node) => string | null): readonly NamedCall[] {
   let calls = namedCallsOf.get(fi);
   if (calls) return calls;
   calls = [];
   visit(fi.ast, (n) => {
     if (n.type !== T.CallExpression || n.callee.type !== T.Identifier) return;
     const args = n.arguments.map((a) => literal(a) ?? strings(a));
-    if (args.some((a) => a !== null)) calls!.push({ call: n, args });
+    if (args.some((a) => a !== null)) calls!.push({ call: n, callee: n.callee, args });
   });
   namedCallsOf.set(fi, calls);
   return calls;
@@ -698,14 +694,14 @@ function jobNameProducers(q: RuleContext, key: string, worker: string, workerFil
     }
     // A function of the workspace that enqueues the name it is given (`triggerJob('enrich', payload, 'transactions')`
     // whose body calls `queue.add(jobName, …)`): each of its calls with this name is a producer.
-    for (const { call: n, args } of namedCalls(fi, strings)) {
+    for (const { call: n, callee, args } of namedCalls(fi, strings)) {
       const at = args.indexOf(key);
-      if (at < 0 || n.callee.type !== T.Identifier) continue;
-      const fn = q.evaluate(f, n.callee);
+      if (at < 0) continue;
+      const fn = q.evaluate(f, callee);
       if (fn?.kind !== 'function') continue;
       const wrapper = enqueuesParameter(project, fn.file, fn.node, at);
       if (!wrapper) continue;
-      const what = { worker, producer: `${f}:${n.loc.start.line}`, how: m.enqueuedThrough(n.callee.name, `${fn.file}:${wrapper.line}`) };
+      const what = { worker, producer: `${f}:${n.loc.start.line}`, how: m.enqueuedThrough(callee.name, `${fn.file}:${wrapper.line}`) };
       const spans = [{ file: f, range: (fi.functionOf(n) ?? fi.ast).range }, { file: fn.file, range: fn.node.range }];
       for (const p of q.walk(f, n)) paths.push(producerPath(p, what, false, () => wrapper.polls || waitsForJob(project, [...(p.spans ?? []), ...spans]), () => null, () => followUpOf(project, 'queue', workerFile)));
     }
