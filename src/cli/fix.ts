@@ -34,7 +34,7 @@ export function registerFix(program: Command): void {
     .description('rewrite the LLM call that starts on a line to the batch path (prints a unified diff unless --write)')
     .argument('<file>', 'the file holding the call')
     .requiredOption('-l, --line <n>', '1-based line where the call starts')
-    .option('-s, --strategy <id>', 'require this rewrite strategy: loop-hoist, batch-queue or batch-call (a LangChain model.batch)')
+    .option('-s, --strategy <id>', 'require this rewrite strategy: loop-hoist, batch-queue, single-batch (a call made once per run) or batch-call (a LangChain model.batch)')
     .option('--root <dir>', 'project root (default: the nearest folder with a package.json)')
     .option('-w, --write', 'apply the change and create the helper module instead of printing a diff')
     .option('--allow-unknown', 'rewrite a call whose context Batchwise cannot tell (verdict unknown); a call a person waits for is never rewritten')

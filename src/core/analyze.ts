@@ -28,7 +28,7 @@ export interface AnalyzerHooks {
 }
 
 /** What the fix check is told of a call made once per run (see Classification.oncePerRun). */
-function runsOnce(c: Classification): RunsOnce | undefined {
+export function runsOnce(c: Classification): RunsOnce | undefined {
   if (!c.oncePerRun) return undefined;
   return c.volume ? { schedule: c.volume.source, callsPerDay: c.volume.callsPerDay } : { entry: c.oncePerRun };
 }

@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AnalysisOptions, AnalysisResult, Finding, Fix, ProjectSource } from '../core/model';
-import { Analyzer } from '../core/analyze';
+import { Analyzer, runsOnce } from '../core/analyze';
 import { applyCalibration, Calibration, calibrateWithUsage } from '../core/estimate/calibrate';
 import { loadUsage, LoadedUsage, UsagePath } from './usage';
 import { joinPath, nearestPackageJson, type FileScan, type ParseCache, type ScanMemo } from '../core/project';
@@ -346,6 +346,7 @@ export class WorkspaceSession {
       helperPathExplicit: chosen.source !== null && chosen.path !== DEFAULT_HELPER_PATH,
       readExisting: (p) => this.readAny(p),
       modules: analyzer.modules,
+      runsOnce: runsOnce(finding.classification),
       // The tree the analysis made, when it was made from this text.
       ast: analyzer.project.get(file)?.text === text ? analyzer.project.get(file)?.ast : undefined,
     });

@@ -132,14 +132,19 @@ export function openEvidence(p: Path): Evidence {
   return evidenceOf(p.rule, `${p.entry}; the chain from there to the call: ${p.steps.map(stepText).join(' → ')}`, p.file, p.line);
 }
 
+/**
+ * The paths, each once. A path found twice is a run that reaches the call twice the same way (a function
+ * called at two places of `main`): the one kept says so in `repeats`, so it is not taken for once per run.
+ */
 export function dedupePaths(paths: readonly Path[]): Path[] {
-  const seen = new Set<string>();
-  return paths.filter((p) => {
+  const kept = new Map<string, Path>();
+  for (const p of paths) {
     const key = `${p.effect}|${p.rule.id}|${p.file}|${p.line}|${stepsKey(p.steps)}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+    const first = kept.get(key);
+    if (!first) kept.set(key, p);
+    else if (!first.repeats) kept.set(key, { ...first, repeats: `${p.steps.at(-1) ?? 'the call'} reached more than once from ${p.file}:${p.line}` });
+  }
+  return [...kept.values()];
 }
 
 export function plainEvidence({ rule, message, file, line }: Evidence): Evidence {

@@ -22,6 +22,8 @@ import type { QueueRunner, ShutdownHook } from './queueRunner';
 
 export const BATCH_QUEUE = 'batch-queue';
 export const IN_LOOP = 'the call runs once per iteration of a loop that waits for it; a queue would send one batch per iteration';
+/** A call at a module's top level: no queue (the single-batch strategy takes it). */
+export const TOP_LEVEL = 'the call runs once, at the top level of the module; there is nothing to gather';
 
 export interface QueuePlan {
   edits: TextEdit[];
@@ -64,7 +66,7 @@ export function checkBatchQueue(file: string, text: string, site: CallSite, open
     }
     if (LOOPS.has(p.type)) return refuse(IN_LOOP);
   }
-  if (!fn) return refuse('the call runs once, at the top level of the module; there is nothing to gather');
+  if (!fn) return refuse(TOP_LEVEL);
   const sequential = sequentialCaller(fn, facts);
   if (sequential) return refuse(sequential);
   const fanOut = parents.get(fn);
@@ -202,7 +204,7 @@ function shadowedClient(ast: TSESTree.Program, name: string, binding: Node): boo
 }
 
 /** A member of the call's promise other than then/catch/finally, used on it directly or through the variable holding it. */
-function promiseExtra(call: TSESTree.CallExpression, facts: FileFacts): string | null {
+export function promiseExtra(call: TSESTree.CallExpression, facts: FileFacts): string | null {
   const member = (m: Node | undefined) => (m?.type === T.MemberExpression ? propertyName(m.property, m.computed) ?? '[…]' : null);
   const direct = facts.parents.get(call);
   const name = direct?.type === T.MemberExpression && direct.object === call ? member(direct) : null;
@@ -396,7 +398,7 @@ function notConstant(init: TSESTree.NewExpression, facts: FileFacts): string | n
  * Where the call's answer is used as a whole, not only through its fields: returned, passed on, spread,
  * or held by a variable that is (null when every use reads a field of it).
  */
-function wholeAnswerUse(call: TSESTree.CallExpression, facts: FileFacts): string | null {
+export function wholeAnswerUse(call: TSESTree.CallExpression, facts: FileFacts): string | null {
   const awaited = facts.parents.get(call);
   if (awaited?.type !== T.AwaitExpression) return `\`${facts.quote(call)}\` is not awaited where it is made`;
   const holder = facts.parents.get(awaited);
@@ -461,7 +463,7 @@ function aiSdkQueue(file: string, site: CallSite, target: CallUnderFix, aiSdk: A
  * awaited into a declaration (directly, or as an element of an awaited `Promise.all([…])` taken apart
  * by an array pattern) whose reads the bridge covers.
  */
-function aiSdkQueueResult(api: string, call: TSESTree.CallExpression, facts: FileFacts): string | null {
+export function aiSdkQueueResult(api: string, call: TSESTree.CallExpression, facts: FileFacts): string | null {
   const whole = 'the result is not awaited into a declaration, so Batchwise cannot see what is read of it (the HTTP response and the steps would be the batch\'s); write `const { text } = await generateText(…)` (or the fields you read) to get a fix';
   let holder: Node = call;
   let index = -1;

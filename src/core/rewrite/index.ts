@@ -1,13 +1,13 @@
 // Rewrites to the batch path. Each strategy proves its shape or refuses with a reason the user sees.
 import type { CallSite, FileEdit, Fix, FixSummary, RunsOnce, TextEdit } from '../model';
-import { RUNNER_MESSAGES } from './queueRunner';
 import { AST_NODE_TYPES as T, parseSource, type TSESTree } from '../parse/parse';
 import type { Node } from '../parse/walk';
 import { SyntaxModel } from '../syntax/model';
 import { isFunctionLike } from '../syntax/nodes';
 import { findCall } from './loopHoist';
 import { checkLoopHoist, LOOP_HOIST, NOT_PER_ITEM } from './loopHoist';
-import { BATCH_QUEUE, checkBatchQueue, IN_LOOP } from './batchQueue';
+import { BATCH_QUEUE, checkBatchQueue, IN_LOOP, TOP_LEVEL } from './batchQueue';
+import { checkSingleBatch, SINGLE_BATCH } from './singleBatch';
 import { BATCH_CALL, checkLangChainBatch } from './langchainBatch';
 import { helperModuleFor, HelperModuleKind } from './helper';
 import { sequentialRefusal } from './sequential';
@@ -45,6 +45,8 @@ export interface FixRequest {
    * through `readExisting` when not given.
    */
   projectModuleStyle?: ModuleStyle;
+  /** The analysis found the call made once per run of a program or schedule (see Classification.oncePerRun). */
+  runsOnce?: RunsOnce;
 }
 
 export type FixPlan = { ok: true; fix: Fix } | { ok: false; reason: string };
@@ -66,26 +68,15 @@ function choose(file: string, text: string, site: CallSite, helperPath: string, 
   // The batch queue takes the OpenAI, Anthropic and Gemini clients' own calls and AI SDK calls (through the bridge's queue): a LangChain call gets the loop hoist's answer.
   if (site.api.startsWith('langchain.')) return { strategy: LOOP_HOIST, check: hoist } as const;
   const checked = checkBatchQueue(file, text, site, helperPath, ast, style, modules);
-  // A queue fed once per run would send batches of one: the analysis says when that is so.
-  const queue = checked.ok && runsOnce ? { ok: false as const, reason: queueOfOne(runsOnce) } : checked;
-  if (queue.ok) return { strategy: BATCH_QUEUE, check: queue } as const;
-  // Both reasons, once each; a loop's own reason (break, for await, …) says enough, and so does the
-  // once-per-run reason beside "not made once per item" (it names the loop hoist's way).
-  const reason =
-    queue.reason === IN_LOOP && hoist.reason !== NOT_PER_ITEM
-      ? hoist.reason
-      : checked.ok && hoist.reason === NOT_PER_ITEM
-        ? queue.reason
-        : [...new Set([hoist.reason, queue.reason])].join('; ');
+  // A queue fed once per run (the analysis says when) or at a module's top level would only ever send
+  // batches of one: such a call goes as a batch of its one request where it stands.
+  const once = runsOnce ?? (!checked.ok && checked.reason === TOP_LEVEL ? null : undefined);
+  // Where a batch of one is the way (the call is made once: no loop for a hoist), its refusal is the reason.
+  if (once !== undefined) return { strategy: SINGLE_BATCH, check: checkSingleBatch(file, text, site, helperPath, once, ast, style, modules) } as const;
+  if (checked.ok) return { strategy: BATCH_QUEUE, check: checked } as const;
+  // Both reasons, once each; a loop's own reason (break, for await, …) says enough.
+  const reason = checked.reason === IN_LOOP && hoist.reason !== NOT_PER_ITEM ? hoist.reason : [...new Set([hoist.reason, checked.reason])].join('; ');
   return { strategy: LOOP_HOIST, check: { ok: false as const, reason } } as const;
-}
-
-/**
- * Why a batch queue is not offered for a call made once per run: nothing is made beside it in that run,
- * so every batch would hold one request, and the run would wait up to a day for it.
- */
-function queueOfOne(once: RunsOnce): string {
-  return 'schedule' in once ? RUNNER_MESSAGES.scheduledOnce(once.schedule, once.callsPerDay) : RUNNER_MESSAGES.programOnce(once.entry);
 }
 
 /** Whether the call sits in a loop statement or a callback of a call (`xs.map(…)`, `forEach`), in its function or around it. */
@@ -242,7 +233,7 @@ function planFixOnLf(req: FixRequest, eol: LineEnding): FixPlan {
     helperPath = placed.helperPath;
   }
   // The analysis's tree fits only the text it was parsed from (an LF view of a CRLF file is parsed here).
-  const { strategy, check } = choose(req.file, req.text, req.site, helperPath, req.ast, style, req.modules);
+  const { strategy, check } = choose(req.file, req.text, req.site, helperPath, req.ast, style, req.modules, req.runsOnce);
   if (!check.ok) return check;
   const plan = check.plan;
   // The helper is written for the SDK version the project compiles against, or refused where none fits.
@@ -380,6 +371,7 @@ function writtenFor(content: string, path: string, kind: HelperModule): string |
 export function fixTitle(strategy: string, provider: string): string {
   const target = provider === 'anthropic' ? 'Anthropic Message Batches' : provider === 'google' ? 'Gemini batch mode' : provider === 'mistral' ? 'the Mistral Batch API' : 'the OpenAI Batch API';
   if (strategy === BATCH_CALL) return `Send this batch call through ${target}`;
+  if (strategy === SINGLE_BATCH) return `Send this call through ${target} (batch of one)`;
   return strategy === BATCH_QUEUE ? `Gather calls into ${target} (batch queue)` : `Move to ${target} (loop hoist)`;
 }
 
@@ -396,6 +388,6 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   return out;
 }
 
-export { BATCH_CALL, BATCH_QUEUE, LOOP_HOIST };
+export { BATCH_CALL, BATCH_QUEUE, LOOP_HOIST, SINGLE_BATCH };
 export { moduleStyleFor };
 export type { ModuleStyle };

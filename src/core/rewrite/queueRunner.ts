@@ -10,12 +10,9 @@ import { lineStartOf } from './lineEndings';
 import { perDay } from '../report/volume';
 
 export const RUNNER_MESSAGES = {
-  /** A call made once per run of a cron schedule (`schedule` in words, with its runs a day). */
+  /** A call made once per run of a cron schedule that runs more than once a day (`schedule` in words, with its runs a day). */
   scheduledOnce: (schedule: string, callsPerDay: number) =>
-    `no batch queue: the call is made once per run of ${schedule}, ${perDay(callsPerDay)}, so the queue would send every request as a batch of one and the run would wait up to 24 hours for its answer. Collect a run's work and send it as one batch (a loop over the items gets the loop-hoist fix), or leave the call as it is`,
-  /** A call made once per run of a program (`entry` in words), no loop around it. */
-  programOnce: (entry: string) =>
-    `no batch queue: the call is made once per run (${entry}, with no loop between that and the call), so the queue would send its one request as a batch of one and the run would wait up to 24 hours for its answer. Collect a run's work and send it as one batch (a loop over the items gets the loop-hoist fix), or leave the call as it is`,
+    `no batch of one: the call is made once per run of ${schedule}, ${perDay(callsPerDay)}, and a batch of its one request may take up to 24 hours, longer than the time between runs, so runs would pile up waiting. Collect a run's work and send it as one batch (a loop over the items gets the loop-hoist fix), or leave the call as it is`,
   oneAtATime: (runner: string, why: string) =>
     `${runner} runs one job at a time (${why}), so a queue would send each request as a batch of one and hold the job for up to 24 hours; raise its concurrency (e.g. 50) to gather that many requests per batch, or keep this call unbatched`,
   waitsForJob: (quote: string, line: number) =>

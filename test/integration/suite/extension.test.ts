@@ -725,17 +725,18 @@ suite('Batchwise in VS Code', () => {
     await vscode.commands.executeCommand('workbench.action.closeEditorsInOtherGroups');
   });
 
-  test('a call made once per run of a daily cron is not offered the batch queue (batches of one), and the hover says why', async () => {
+  test('a call made once per run of a daily cron is offered a batch of one, not the batch queue, and the hover says the run waits', async () => {
     const doc = await open('src/jobs/digest-cron.ts');
     const [d] = batchwiseDiagnostics(doc.uri);
     assert.ok(d, 'the cron job has a finding');
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, d.range);
-    assert.deepEqual(actions.filter((a) => a.title.startsWith('Batchwise:')).map((a) => a.title), COMMENT_ACTIONS);
+    assert.deepEqual(actions.filter((a) => a.title.startsWith('Batchwise:')).map((a) => a.title), ['Batchwise: Send this call through Anthropic Message Batches (batch of one)', ...COMMENT_ACTIONS]);
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, d.range.start);
     const text = ourHover(hovers);
-    assert.match(text, /No Quick Fix:\*\* no batch queue: the call is made once per run of the cron schedule/);
+    assert.match(text, /Quick Fix:\*\* single-batch \(review carefully\): the call is made once per run of the cron schedule/);
     assert.match(text, /batch of one/);
   });
+
 
   test('a single call in a queue job handler gets the batch queue: the call, the queue once, both helpers', async () => {
     await vscode.workspace.fs.writeFile(fileUri('scripts/enrich-queue.ts'), new TextEncoder().encode(QUEUE_JOB));

@@ -1,8 +1,8 @@
 // A batch queue gathers the requests of callers that run at the same time. A call that every path
-// reaches once per run of a program or a schedule has no such company: the queue would send batches of
-// one and the run would wait up to a day for each. The engine refuses it there (so the CLI, the editor
-// and the report agree), and only there: a timer that repeats the call, a fan-out or a worker keeps
-// what it had.
+// reaches once per run of a program or a schedule has no such company: its one request goes as a batch
+// of one where it stands (single-batch, never marked safe: the run waits for it), the same in the CLI,
+// the editor and the report. Only there: a timer that repeats the call, a fan-out, a function called at
+// two places of one run, or a worker keeps what it had.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -33,12 +33,24 @@ function finding(body: string, after = 'main();\n') {
   return found[0];
 }
 
-test('a script that makes its call once per run gets no batch queue, and says why', () => {
+test('a script that makes its call once per run gets a batch of one, never marked safe, saying the run waits for it', () => {
   const f = finding("  console.log(await ask('Write the weekly note.'));");
   assert.equal(f.classification.verdict, 'batchable');
-  assert.equal(f.fix, null);
-  assert.match(f.fixRefusal!, /^no batch queue: the call is made once per run \(run by the npm script `run` \(`tsx main\.ts`\), with no loop between that and the call\), so the queue would send its one request as a batch of one/);
   assert.match(f.classification.oncePerRun!, /npm script `run`/);
+  assert.equal(f.fixRefusal, null);
+  assert.equal(f.fix?.strategy, 'single-batch');
+  assert.equal(f.fix?.safe, false);
+  assert.match(f.fix!.changes!, /^the call is made once per run \(run by the npm script `run` \(`tsx main\.ts`\)\): its one request now goes as a batch of one, at half the price, and the run waits for that batch/);
+});
+
+test('a function main calls at two places is made twice per run: the batch queue gathers both', () => {
+  const concurrent = finding("  console.log(await Promise.all([ask('Write the weekly note.'), ask('Write the monthly note.')]));");
+  assert.equal(concurrent.classification.oncePerRun, undefined);
+  assert.equal(concurrent.fix?.strategy, 'batch-queue');
+  // Through a second function: two ways from one entry.
+  const twoWays = finding("  console.log(await Promise.all([ask('a'), again()]));", "async function again() { return ask('b'); }\nmain();\n");
+  assert.equal(twoWays.classification.oncePerRun, undefined);
+  assert.equal(twoWays.fix?.strategy, 'batch-queue');
 });
 
 test('a timer that repeats the call keeps the batch queue: setInterval is not once per run', () => {

@@ -69,9 +69,10 @@ test('audit --format json: the stable document for the example workspace', () =>
   const cron = doc.findings.find((f: { file: string }) => f.file === 'src/jobs/digest-cron.ts');
   assert.equal(cron.estimate.callsPerDay, 1, "'0 6 * * *' runs once a day");
   assert.equal(cron.lowVolume, true);
-  // Once per run of the schedule, a batch queue would send batches of one; the worker with 50 jobs at once gets it.
-  assert.equal(cron.fix, null);
-  assert.match(cron.fixRefusal, /^no batch queue: the call is made once per run of the cron schedule/);
+  // Once per run of the schedule, its one request goes as a batch of one; the worker with 50 jobs at once gets the queue.
+  assert.equal(cron.fix.strategy, 'single-batch');
+  assert.equal(cron.fix.safe, false);
+  assert.match(cron.fix.changes, /^the call is made once per run of the cron schedule '0 6 \* \* \*'/);
   const worker = doc.findings.find((f: { file: string }) => f.file === 'src/jobs/summarize-worker.ts');
   assert.deepEqual(worker.fix, { strategy: 'batch-queue', safe: false });
   // Totals agree with the rows: savings from batchable, non-low-volume rows.

@@ -42,7 +42,7 @@ const callsOf = (file: string, text: string) => findingsOf(file, text, 'ai-sdk.'
 function fixAll(name: string, text: string) {
   const dir = join(root, name);
   const pkg = existsSync(join(dir, 'package.json')) ? readFileSync(join(dir, 'package.json'), 'utf8') : DEFAULT_PACKAGE_JSON;
-  return bridgeFixAll(text, { 'package.json': pkg }, 'ai-sdk.', name.startsWith('queue-') ? 'queue' : name.startsWith('unsafe-') ? 'unsafe' : 'safe');
+  return bridgeFixAll(text, { 'package.json': pkg }, 'ai-sdk.', name.startsWith('queue-') ? 'queue' : name.startsWith('single-') ? 'single' : name.startsWith('unsafe-') ? 'unsafe' : 'safe');
 }
 
 const accepted: { name: string; after: string; files: Record<string, string> }[] = [];

@@ -2,7 +2,7 @@
 // file applied in turn, a program staged to run, and the comparison of what two runs printed.
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync } from 'node:fs';
-import { Analyzer } from '../../../src/core/analyze';
+import { Analyzer, runsOnce } from '../../../src/core/analyze';
 import { DEFAULT_OPTIONS } from '../../../src/core/model';
 import { applyEdits, planFix } from '../../../src/core/rewrite';
 import { writeRunnable } from './differential/check';
@@ -23,10 +23,10 @@ export interface Fixed {
 
 /**
  * Applies the fix of every such call of main.ts, one after another (each planned on the text the one
- * before left); each must be safe, or as `expect` says: an unsafe loop hoist (it says what changes), or a
- * batch queue's (never safe: callers wait for a batch).
+ * before left); each must be safe, or as `expect` says: an unsafe loop hoist (it says what changes), a
+ * batch queue's (never safe: callers wait for a batch), or a batch of one's (never safe: the run waits for it).
  */
-export function fixAll(text: string, project: Record<string, string>, apiPrefix: string, expect: 'safe' | 'unsafe' | 'queue' = 'safe'): Fixed {
+export function fixAll(text: string, project: Record<string, string>, apiPrefix: string, expect: 'safe' | 'unsafe' | 'queue' | 'single' = 'safe'): Fixed {
   const files: Record<string, string> = {};
   // The project's files a fix edited (a package.json given the official client), as edited.
   const edited: Record<string, string> = {};
@@ -35,7 +35,7 @@ export function fixAll(text: string, project: Record<string, string>, apiPrefix:
   const refusals: string[] = [];
   for (let round = 0; round < 5; round++) {
     const planned = findingsOf('main.ts', current, apiPrefix).map((f) =>
-      planFix({ file: 'main.ts', text: current, site: f.site, helperPath: 'batchwise/openaiBatch.ts', readExisting: (p) => files[p] ?? edited[p] ?? project[p] }),
+      planFix({ file: 'main.ts', text: current, site: f.site, helperPath: 'batchwise/openaiBatch.ts', runsOnce: runsOnce(f.classification), readExisting: (p) => files[p] ?? edited[p] ?? project[p] }),
     );
     const fix = planned.find((p) => p.ok);
     if (!fix || !fix.ok) {
@@ -45,8 +45,8 @@ export function fixAll(text: string, project: Record<string, string>, apiPrefix:
     const inserts = fix.fix.edits.filter((e) => e.range[0] === e.range[1]).map((e) => e.range[0]);
     assert.equal(new Set(inserts).size, inserts.length, 'no two insertions at one offset');
     assert.equal(fix.fix.safe, expect === 'safe');
-    if (expect === 'unsafe') assert.ok(fix.fix.changes, 'an unsafe loop hoist says what changes');
-    assert.equal(fix.fix.strategy, expect === 'queue' ? 'batch-queue' : fix.fix.strategy === 'batch-call' ? 'batch-call' : 'loop-hoist');
+    if (expect === 'unsafe' || expect === 'single') assert.ok(fix.fix.changes, 'an unsafe fix says what changes');
+    assert.equal(fix.fix.strategy, expect === 'queue' ? 'batch-queue' : expect === 'single' ? 'single-batch' : fix.fix.strategy === 'batch-call' ? 'batch-call' : 'loop-hoist');
     current = applyEdits(current, fix.fix.edits);
     for (const f of fix.fix.createFiles) files[f.path] = f.content;
     for (const e of fix.fix.editFiles) edited[e.path] = applyEdits(e.before, e.edits);

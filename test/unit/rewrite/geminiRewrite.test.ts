@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Analyzer } from '../../../src/core/analyze';
+import { Analyzer, runsOnce } from '../../../src/core/analyze';
 import { DEFAULT_OPTIONS, Finding } from '../../../src/core/model';
 import { parseSource } from '../../../src/core/parse/parse';
 import { applyEdits, planFix } from '../../../src/core/rewrite';
@@ -38,20 +38,23 @@ interface Rewritten {
 const rewritten: Rewritten[] = [];
 
 for (const name of cases) {
-  // A `queue-` fixture is a call made once per run of a handler: the batch queue, never marked safe.
+  // A `queue-` fixture is a call made once per run of a handler: the batch queue, never marked safe; a
+  // `single-` one a call made once per run of a program: a batch of one, never marked safe either.
   const queue = name.startsWith('queue-');
-  test(`${name}: the ${queue ? 'batch queue' : 'loop hoist'} to Gemini batch mode gives the expected file and the Gemini helper`, () => {
+  const single = name.startsWith('single-');
+  const strategy = queue ? 'batch-queue' : single ? 'single-batch' : 'loop-hoist';
+  test(`${name}: the ${strategy} to Gemini batch mode gives the expected file and the Gemini helper`, () => {
     const main = mainFile(name);
     const before = readFileSync(join(root, name, main), 'utf8');
     const [finding] = findings(main, before);
     assert.ok(finding, 'the fixture has a Gemini call');
     assert.equal(finding.site.provider, 'google');
     const helperPath = main.endsWith('.ts') ? 'batchwise/openaiBatch.ts' : 'batchwise/openaiBatch.js';
-    const plan = planFix({ file: main, text: before, site: finding.site, helperPath });
+    const plan = planFix({ file: main, text: before, site: finding.site, helperPath, runsOnce: runsOnce(finding.classification) });
     assert.ok(plan.ok, plan.ok ? '' : plan.reason);
-    assert.equal(plan.fix.strategy, queue ? 'batch-queue' : 'loop-hoist');
-    assert.equal(plan.fix.safe, !queue);
-    assert.equal(plan.fix.title, queue ? 'Gather calls into Gemini batch mode (batch queue)' : 'Move to Gemini batch mode (loop hoist)');
+    assert.equal(plan.fix.strategy, strategy);
+    assert.equal(plan.fix.safe, strategy === 'loop-hoist');
+    assert.equal(plan.fix.title, queue ? 'Gather calls into Gemini batch mode (batch queue)' : single ? 'Send this call through Gemini batch mode (batch of one)' : 'Move to Gemini batch mode (loop hoist)');
     const created = [helperPath.replace('openaiBatch', 'geminiBatch'), ...(queue ? [helperPath.replace('openaiBatch', 'batchQueue')] : [])];
     assert.deepEqual(plan.fix.createFiles.map((f) => f.path), created);
     const afterText = applyEdits(before, plan.fix.edits);

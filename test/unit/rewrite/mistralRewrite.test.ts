@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Analyzer } from '../../../src/core/analyze';
+import { Analyzer, runsOnce } from '../../../src/core/analyze';
 import { DEFAULT_OPTIONS, Finding } from '../../../src/core/model';
 import { parseSource } from '../../../src/core/parse/parse';
 import { applyEdits, planFix } from '../../../src/core/rewrite';
@@ -33,18 +33,21 @@ interface Rewritten {
 const rewritten: Rewritten[] = [];
 
 for (const name of cases) {
-  // A `queue-` fixture is a call made once per run of a handler: the batch queue, never marked safe.
+  // A `queue-` fixture is a call made once per run of a handler: the batch queue, never marked safe; a
+  // `single-` one a call made once per run of a program: a batch of one, never marked safe either.
   const queue = name.startsWith('queue-');
-  test(`${name}: the ${queue ? 'batch queue' : 'loop hoist'} to the Mistral Batch API gives the expected file and the Mistral helper`, () => {
+  const single = name.startsWith('single-');
+  const strategy = queue ? 'batch-queue' : single ? 'single-batch' : 'loop-hoist';
+  test(`${name}: the ${strategy} to the Mistral Batch API gives the expected file and the Mistral helper`, () => {
     const before = readFileSync(join(root, name, 'main.ts'), 'utf8');
     const [finding] = findings('main.ts', before);
     assert.ok(finding, 'the fixture has a Mistral call');
     assert.equal(finding.site.provider, 'mistral');
-    const plan = planFix({ file: 'main.ts', text: before, site: finding.site, helperPath: 'batchwise/openaiBatch.ts' });
+    const plan = planFix({ file: 'main.ts', text: before, site: finding.site, helperPath: 'batchwise/openaiBatch.ts', runsOnce: runsOnce(finding.classification) });
     assert.ok(plan.ok, plan.ok ? '' : plan.reason);
-    assert.equal(plan.fix.strategy, queue ? 'batch-queue' : 'loop-hoist');
-    assert.equal(plan.fix.safe, !queue);
-    assert.equal(plan.fix.title, queue ? 'Gather calls into the Mistral Batch API (batch queue)' : 'Move to the Mistral Batch API (loop hoist)');
+    assert.equal(plan.fix.strategy, strategy);
+    assert.equal(plan.fix.safe, strategy === 'loop-hoist');
+    assert.equal(plan.fix.title, queue ? 'Gather calls into the Mistral Batch API (batch queue)' : single ? 'Send this call through the Mistral Batch API (batch of one)' : 'Move to the Mistral Batch API (loop hoist)');
     assert.deepEqual(plan.fix.createFiles.map((f) => f.path), ['batchwise/mistralBatch.ts', ...(queue ? ['batchwise/batchQueue.ts'] : [])]);
     const afterText = applyEdits(before, plan.fix.edits);
     assert.equal(afterText, readFileSync(join(root, name, 'expected.ts'), 'utf8'));

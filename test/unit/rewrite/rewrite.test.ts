@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as ts from 'typescript';
-import { Analyzer } from '../../../src/core/analyze';
+import { Analyzer, runsOnce } from '../../../src/core/analyze';
 import { DEFAULT_OPTIONS, Finding } from '../../../src/core/model';
 import { parseSource } from '../../../src/core/parse/parse';
 import { applyEdits, moduleStyleFor, planFix } from '../../../src/core/rewrite';
@@ -71,7 +71,7 @@ for (const name of cases) {
   if (name.startsWith('refuse-')) {
     test(`refuses: ${name}`, () => {
       const finding = detectOne(main, text, dir);
-      const plan = planFix({ file: main, text, site: finding.site, helperPath: helperPathFor(main), projectModuleStyle });
+      const plan = planFix({ file: main, text, site: finding.site, helperPath: helperPathFor(main), projectModuleStyle, runsOnce: runsOnce(finding.classification) });
       assert.equal(plan.ok, false);
       assert.equal(!plan.ok && plan.reason, readFileSync(join(dir, 'reason.txt'), 'utf8').trim());
     });
@@ -81,7 +81,9 @@ for (const name of cases) {
     const finding = detectOne(main, text, dir);
     assert.equal(finding.classification.verdict === 'user-waiting', false);
     const helperPath = helperPathFor(main);
-    const plan = planFix({ file: main, text, site: finding.site, helperPath, projectModuleStyle });
+    // As the session plans it: told when the analysis found the call made once per run.
+    const once = runsOnce(finding.classification);
+    const plan = planFix({ file: main, text, site: finding.site, helperPath, projectModuleStyle, runsOnce: once });
     assert.ok(plan.ok, !plan.ok ? plan.reason : '');
     // An editor may order two insertions at one offset either way: the engine never emits them.
     const inserts = plan.fix.edits.filter((e) => e.range[0] === e.range[1]).map((e) => e.range[0]);
@@ -103,13 +105,13 @@ for (const name of cases) {
     // A fixture whose fix is unsafe says what it changes in changes.txt; only such a fix may be unsafe, and only it says so.
     const changes = existsSync(join(dir, 'changes.txt')) ? readFileSync(join(dir, 'changes.txt'), 'utf8').trim() : undefined;
     assert.equal(plan.fix.changes, changes);
-    assert.equal(plan.fix.safe, plan.fix.strategy === 'loop-hoist' && changes === undefined, 'only the loop hoist is marked safe: the queue changes how long callers wait');
+    assert.equal(plan.fix.safe, plan.fix.strategy === 'loop-hoist' && changes === undefined, 'only the loop hoist is marked safe: the queue and a batch of one change how long callers wait');
     assert.deepEqual(plan.fix.createFiles.map((f) => f.path), expectedFiles);
     const files = Object.fromEntries(plan.fix.createFiles.map((f) => [f.path, f.content]));
-    const again = planFix({ file: main, text, site: finding.site, helperPath, projectModuleStyle, readExisting: (p) => files[p] });
+    const again = planFix({ file: main, text, site: finding.site, helperPath, projectModuleStyle, runsOnce: once, readExisting: (p) => files[p] });
     assert.ok(again.ok && again.fix.createFiles.length === 0);
     for (const path of expectedFiles) {
-      const clash = planFix({ file: main, text, site: finding.site, helperPath, projectModuleStyle, readExisting: (p) => (p === path ? '// mine\n' : files[p]) });
+      const clash = planFix({ file: main, text, site: finding.site, helperPath, projectModuleStyle, runsOnce: once, readExisting: (p) => (p === path ? '// mine\n' : files[p]) });
       assert.ok(!clash.ok && clash.reason.startsWith(`${path} already exists with other content; Batchwise will not overwrite it`));
     }
     // The generated helpers themselves hold no call Batchwise would report.

@@ -246,18 +246,21 @@ describe('batchwise lsp --stdio with a full-featured client', () => {
     await client.until(() => changes().at(-1)?.rows.find((x) => x.file === 'scripts/tag-notes.ts' && !x.stale)?.verdict === 'batchable', 'the row back as it was');
   });
 
-  test('a batch queue that would send batches of one (a once-a-day cron) is not offered, and the hover says why', async () => {
+  test('a call made once per run of a daily cron is offered a batch of one, never preferred, and the hover says the run waits for it', async () => {
     const uri = await client.open('src/jobs/digest-cron.ts');
     const [d] = (await client.diagnosticsFor(uri, 1)).diagnostics;
     const actions = (await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } })) as CodeAction[];
-    assert.deepEqual(actions.map((a) => a.title), COMMENT_TITLES);
+    assert.deepEqual(actions.map((a) => a.title), ['Batchwise: Send this call through Anthropic Message Batches (batch of one)', ...COMMENT_TITLES]);
+    assert.equal(actions[0].isPreferred, false);
+    const resolved = (await client.connection.sendRequest('codeAction/resolve', actions[0])) as CodeAction;
+    const edited = applyToText(readFileSync(join(root, 'src/jobs/digest-cron.ts'), 'utf8'), resolved.edit!, uri);
+    assert.match(edited, /const digest = await runMessagesBatch\(anthropic, \[\{\n[^]*\}\]\)\.then\(\(results\) => results\.get\(0\)\);/);
     const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: d.range.start })) as Hover;
-    assert.match((hover.contents as { value: string }).value, /No Quick Fix:\*\* no batch queue: the call is made once per run of the cron schedule/);
+    assert.match((hover.contents as { value: string }).value, /Quick Fix:\*\* single-batch \(review carefully\): the call is made once per run of the cron schedule .*the run waits for that batch/);
     const lens = ((await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as CodeLens[])[0];
-    const report = (await client.connection.sendRequest('batchwise/report', {})) as { rows: { file: string; wouldSave: number; fix: unknown; fixRefusal: string }[] };
+    const report = (await client.connection.sendRequest('batchwise/report', {})) as { rows: { file: string; wouldSave: number; fix: { strategy: string } | null; fixRefusal: string | null }[] };
     const row = report.rows.find((r) => r.file === 'src/jobs/digest-cron.ts')!;
-    assert.equal(row.fix, null);
-    assert.match(row.fixRefusal, /^no batch queue/);
+    assert.equal(row.fix?.strategy, 'single-batch');
     // The lens and the report give the same figure for the low-volume call.
     assert.ok(lens.command!.title.includes(`$${row.wouldSave.toFixed(2)}/mo`), `${lens.command!.title} vs ${row.wouldSave}`);
   });

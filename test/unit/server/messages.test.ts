@@ -127,12 +127,13 @@ test('markdownText keeps punctuation literal and web addresses whole', () => {
   assert.equal(evidenceLine({ message: 'reached from a.ts', file: 'a.ts', line: 3 }), 'reached from a.ts (a.ts:3)');
 });
 
-test('a batch queue on a call made once per cron run is not offered, and the hover says why', () => {
+test('a call made once per cron run is offered a batch of one, for review, and the hover says the run waits for it', () => {
   const cron = at('src/jobs/digest-cron.ts');
   assert.equal(cron.classification.verdict, 'batchable');
-  assert.equal(cron.fix, null);
-  assert.match(cron.fixRefusal!, /^no batch queue: the call is made once per run of the cron schedule '0 6 \* \* \*' \(one call per run\), 1\/day, so the queue would send every request as a batch of one/);
-  assert.match(rendered(hoverMarkdown(cron, 1)).text, /No Quick Fix: no batch queue: the call is made once per run/);
+  assert.equal(cron.fix?.strategy, 'single-batch');
+  assert.equal(cron.fix?.safe, false);
+  assert.equal(cron.fixRefusal, null);
+  assert.match(rendered(hoverMarkdown(cron, 1)).text, /Quick Fix: single-batch \(review carefully\): the call is made once per run of the cron schedule '0 6 \* \* \*' \(one call per run\): its one request now goes as a batch of one, at half the price, and the run waits for that batch/);
   // A loop in a script gets its loop hoist.
   assert.equal(at('scripts/summarize-nightly.ts').fix?.strategy, 'loop-hoist');
 });

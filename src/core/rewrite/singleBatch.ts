@@ -1,0 +1,107 @@
+// Strategy 'single-batch': a call made once per run of a program (or of a schedule that runs at most
+// once a day), or at the top level of a module, with no loop between: nothing is made beside it, so
+// there is nothing to gather, yet its one request still costs half as much in a batch. The call
+// becomes `runChatCompletionsBatch(client, [request]).then((results) => results.get(0))`: the same
+// request, the same answer (or the same error, thrown by `get`), through a batch of one. The run now
+// waits for that batch (up to 24 hours) where it waited seconds, so the fix is never marked safe.
+import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
+import type { Node } from '../parse/walk';
+import { isFunctionLike, propertyName } from '../syntax/nodes';
+import type { ModuleLookup } from './effects';
+import type { CallSite, RunsOnce, TextEdit } from '../model';
+import type { ModuleStyle } from './moduleStyle';
+import { aiSdkBridgePath, callUnderFix, GEMINI_WHOLE, helperPathFor, helperSpecifier, HelperKind, importExtension, isModuleCommonJs, lastImport, refuse } from './loopHoist';
+import { AI_SDK_HELPER } from './aiSdk';
+import { importEdits, planImports } from './helperImports';
+import { keepComments } from './keepComments';
+import { fileNames } from './names';
+import { aiSdkQueueResult, promiseExtra, TOP_LEVEL, wholeAnswerUse } from './batchQueue';
+import { RUNNER_MESSAGES } from './queueRunner';
+import type { AiSdkHelperKind } from './helper';
+
+export const SINGLE_BATCH = 'single-batch';
+
+export interface SinglePlan {
+  edits: TextEdit[];
+  moduleKind: 'cjs' | 'esm';
+  helperKind: HelperKind;
+  helperPath: string;
+  /** An AI SDK call: the bridge module its batch goes through, which imports the provider's helper. */
+  aiSdk?: { path: string; kind: AiSdkHelperKind; siblingExtension: string };
+  /** What the rewrite changes: always said, since the run now waits for a batch. */
+  changes: string;
+}
+
+export type SingleCheck = { ok: true; plan: SinglePlan } | { ok: false; reason: string };
+
+/** Array methods that run a callback once per element: a call in one is made per item, not once. */
+const PER_ELEMENT = new Set(['map', 'forEach', 'flatMap', 'filter', 'reduce', 'reduceRight', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex', 'sort']);
+const LOOPS = new Set<string>([T.ForStatement, T.ForOfStatement, T.ForInStatement, T.WhileStatement, T.DoWhileStatement]);
+
+/**
+ * The one-request batch for a call made once per run (`once`, as the analysis found it), or made at the
+ * top level of its module (`once` null: the module's body runs once per load).
+ */
+export function checkSingleBatch(
+  file: string,
+  text: string,
+  site: CallSite,
+  openaiHelperPath: string,
+  once: RunsOnce | null,
+  ast?: TSESTree.Program,
+  style?: ModuleStyle,
+  modules?: ModuleLookup,
+): SingleCheck {
+  // A schedule that runs more than once a day would start runs that overlap, each waiting for its own batch of one.
+  if (once && 'schedule' in once && once.callsPerDay > 1) return refuse(RUNNER_MESSAGES.scheduledOnce(once.schedule, once.callsPerDay));
+  const target = callUnderFix(file, text, site, ast, modules);
+  if ('ok' in target) return target;
+  const { endpoint, parsed, facts, call, client, request } = target;
+  const src = (n: Node) => parsed.text.slice(n.range[0], n.range[1]);
+  // Nothing may make the call more than once in the file: a loop, or a callback run per element.
+  for (let child: Node = call, p = facts.parents.get(call); p; child = p, p = facts.parents.get(p)) {
+    if (LOOPS.has(p.type)) return refuse(`the call is inside a loop (line ${facts.line(p)}) that waits for each call, so a batch of one would go out per pass; loop over a list made first (for (const x of xs)) to get the loop hoist`);
+    if (isFunctionLike(p) && once === null) return refuse(TOP_LEVEL);
+    const caller = isFunctionLike(child) && p.type === T.CallExpression && p.arguments.includes(child as TSESTree.CallExpressionArgument) ? p : null;
+    const method = caller?.callee.type === T.MemberExpression ? propertyName(caller.callee.property, caller.callee.computed) : null;
+    if (method && PER_ELEMENT.has(method)) return refuse(`the call is in a callback of \`.${method}(…)\` (line ${facts.line(caller!)}), which runs once per element; a batch of one would go out for each`);
+  }
+  const extra = promiseExtra(call, facts);
+  if (extra) return refuse(`the call's promise is used for more than its result (.${extra}); a batch resolves with the result only`);
+  if (endpoint.provider === 'google') {
+    const whole = wholeAnswerUse(call, facts);
+    if (whole) return refuse(GEMINI_WHOLE(whole));
+  }
+  if (target.aiSdk?.gateway) {
+    return refuse(`the model is the gateway id "${facts.src(target.aiSdk.gateway.node).slice(1, -1)}": a batch of one keeps the call as it is, and its request would go to the AI Gateway, not into a batch; only the loop hoist makes the provider's model in its place`);
+  }
+  if (target.aiSdk) {
+    const read = aiSdkQueueResult(site.api, call, facts);
+    if (read) return refuse(read);
+  }
+
+  const helperKind: HelperKind = endpoint.provider;
+  const helperPath = helperPathFor(helperKind, openaiHelperPath);
+  const moduleKind = isModuleCommonJs(file, parsed.ast, parsed.text, style) ? 'cjs' : 'esm';
+  const bridge = target.aiSdk ? { path: aiSdkBridgePath(target.aiSdk.helperKind, helperPath), kind: target.aiSdk.helperKind, siblingExtension: '' } : undefined;
+  if (bridge) bridge.siblingExtension = importExtension(parsed.ast, moduleKind, file, bridge.path, style) ?? '';
+  const planned = planImports(parsed.ast, [{ specifier: helperSpecifier(parsed.ast, file, moduleKind, bridge?.path ?? helperPath, style), name: bridge ? AI_SDK_HELPER : endpoint.helper }], fileNames(parsed.ast));
+  const [run] = planned.map((p) => p.local);
+  const [imports, ...inserts] = importEdits(parsed.ast, parsed.text, moduleKind, planned, lastImport(parsed.ast));
+  // The client and the request are evaluated where and in the order they were: the client, then the request.
+  const batched = bridge ? `${run}([() => ${src(call)}])` : `${run}(${src(client)}, [${src(request)}])`;
+  const edits: TextEdit[] = [{ range: [call.range[0], call.range[1]], newText: `${batched}.then((results) => results.get(0))` }, ...inserts, imports];
+  const changes = [waitsFor(once), target.aiSdk?.changes].filter(Boolean).join('; ');
+  return {
+    ok: true,
+    plan: { edits: keepComments(parsed.text, parsed.ast.comments ?? [], edits), moduleKind, helperKind, helperPath, ...(bridge ? { aiSdk: bridge } : {}), changes },
+  };
+}
+
+/** What the batch of one changes: the run waits for it. */
+function waitsFor(once: RunsOnce | null): string {
+  const batch = 'its one request now goes as a batch of one, at half the price, and the run waits for that batch (most end within hours, at most 24) where it waited seconds for the answer';
+  if (!once) return `the call runs once, at the top level of its module: ${batch}, and so does whatever loads the module`;
+  if ('schedule' in once) return `the call is made once per run of ${once.schedule}: ${batch}`;
+  return `the call is made once per run (${once.entry}): ${batch}`;
+}
