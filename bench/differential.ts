@@ -1,11 +1,11 @@
-// The large differential sweep: `node out/bench/differential.js --count 1000 --seed 7 [--concurrency 3] [--show-refusals] [--only 3,17] [--ai-sdk [--ai-sdk-release v6] | --langchain]`.
+// The large differential sweep: `node out/bench/differential.js --count 1000 --seed 7 [--concurrency 3] [--show-refusals] [--only 3,17] [--ai-sdk [--ai-sdk-release v6] | --langchain | --single]`.
 // Generates programs, plans Batchwise's fix for each, and checks every accepted rewrite against its
 // original (type-check, sync endpoint vs Batch API, with and without rejected requests). Prints the
 // counts; each difference (and each program the generator got wrong) is written out under
 // test-output/differential/sweep/ with the original, the rewrite and what differed.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateProgram } from '../test/unit/rewrite/differential/generate';
+import { generateProgram, generateSingleProgram } from '../test/unit/rewrite/differential/generate';
 import { aiSdkModules, langchainModules } from '../test/support/aiSdkReleases';
 import { checkPrograms, Outcome, summarise } from '../test/unit/rewrite/differential/check';
 import { REPO_ROOT } from '../test/unit/helpers';
@@ -29,6 +29,8 @@ async function main(): Promise<void> {
   // --ai-sdk-release v6 (or v4): the AI SDK programs run against that release instead of v5.
   const release = process.argv.includes('--ai-sdk-release') ? process.argv[process.argv.indexOf('--ai-sdk-release') + 1] : 'v5';
   if (release !== 'v4' && release !== 'v5' && release !== 'v6') throw new Error(`--ai-sdk-release is v4, v5 or v6, not ${release}`);
+  // --single: programs that make one call per run, no loop (the batch of one), official clients.
+  const single = process.argv.includes('--single');
   if (family === 'ai-sdk') await aiSdkModules(release, work);
   if (family === 'langchain') await langchainModules(work);
   const began = Date.now();
@@ -53,7 +55,7 @@ async function main(): Promise<void> {
     const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].split(',').map(Number) : null;
     const programs = Array.from({ length: Math.min(chunk, start + count - from) }, (_, k) => from + k)
       .filter((n) => !only || only.includes(n))
-      .map((n) => generateProgram(seed, n, family));
+      .map((n) => (single ? generateSingleProgram(seed, n) : generateProgram(seed, n, family)));
     outcomes.push(...(await checkPrograms(programs, { work, concurrency })));
     writeFindings(true);
     const s = summarise(outcomes);

@@ -154,7 +154,7 @@ export function checkBatchQueue(file: string, text: string, site: CallSite, open
       edits.push({ range: [at, at], newText: `\n${indent}${typescript ? 'private readonly ' : ''}${queue} = ${made};${first ? '' : `\n${indentLike(home.classBody, parsed.text)}`}` });
     } else if (home.kind === 'scope') {
       // Right after the client's declaration, in its scope, indented like it.
-      edits.push({ range: [home.declaration.range[1], home.declaration.range[1]], newText: `\n${indentLike(home.declaration, parsed.text)}${declaration}` });
+      edits.push({ range: [home.at, home.at], newText: `\n${home.indent}${declaration}` });
     } else {
       // After the client's (or its class's) declaration and after the imports (a CommonJS require must run before it).
       const last = lastImport(parsed.ast);
@@ -172,7 +172,7 @@ export function checkBatchQueue(file: string, text: string, site: CallSite, open
   for (const hook of runner?.hooks ?? []) {
     // A queue inside a function is out of reach of a shutdown hook outside it.
     if (home.kind === 'member') return refuse(`the queue would be a field of each \`${home.className}\`, out of reach of the shutdown hook the runner needs; make the client at module level to get a fix`);
-    if (home.kind === 'scope' && !(hook.at > home.declaration.range[1] && hook.at < home.scopeEnd)) {
+    if (home.kind === 'scope' && !(hook.at > home.at && hook.at < home.scopeEnd)) {
       return refuse(`the queue would live beside \`${home.name}\`, inside the function that makes it, out of reach of the shutdown hook the runner needs; make the client at module level to get a fix`);
     }
     addHook(edits, hook, queue, parsed.text);
@@ -290,7 +290,7 @@ function moduleBinding(program: TSESTree.Program, name: string): TSESTree.Progra
 type ClientHome =
   | { kind: 'module'; name: string; binding: Node }
   | { kind: 'member'; name: string; classBody: TSESTree.ClassBody; className: string }
-  | { kind: 'scope'; name: string; declaration: TSESTree.VariableDeclaration; statements: readonly Node[]; scopeEnd: number }
+  | { kind: 'scope'; name: string; at: number; indent: string; statements: readonly Node[]; scopeEnd: number }
   | { kind: 'remade'; text: string; init: TSESTree.NewExpression; binding: Node | null; unused: TSESTree.VariableDeclaration | null };
 
 function clientHome(client: Node, fn: Node, facts: FileFacts): ClientHome | string {
@@ -302,13 +302,27 @@ function clientHome(client: Node, fn: Node, facts: FileFacts): ClientHome | stri
   const b = facts.bindingOf(client);
   if (moduleDecl && (!b || b.scope === program)) return { kind: 'module', name: client.name, binding: moduleDecl };
   const notConst = `the client \`${client.name}\` is not a module-level constant or import; the queue needs one it can hold`;
+  const inside = (inner: Node, outer: Node) => inner.range[0] >= outer.range[0] && inner.range[1] <= outer.range[1];
+  // A parameter of a factory that returns the call's function (`return async function classify(…) { … }`):
+  // one queue per call of the factory, first in its body, for the calls of the function it made. (A
+  // function the factory runs itself, a fan-out's callback, keeps the loop's own reasons.)
+  const returned = facts.parents.get(fn);
+  if (b?.kind === 'param' && b.owner && returned?.type === T.ReturnStatement && facts.functionOf(returned) === b.owner && b.owner.body?.type === T.BlockStatement) {
+    const reassigned = facts.referencesOf(b).find((r) => {
+      const u = facts.useOf(r);
+      return u.kind === 'write' && u.path.length === 0;
+    });
+    if (reassigned) return `the client \`${client.name}\` is a parameter of the function around the call that is assigned again (line ${facts.line(reassigned)}); the queue needs one client it can hold`;
+    const body = b.owner.body;
+    const first = body.body[0];
+    return { kind: 'scope', name: client.name, at: body.range[0] + 1, indent: first ? indentLike(first, facts.text) : `${indentLike(body, facts.text)}  `, statements: body.body, scopeEnd: body.range[1] };
+  }
   if (!b || b.kind !== 'const' || !b.declarator?.init || b.declarator.id.type !== T.Identifier) return notConst;
   const declaration = facts.parents.get(b.declarator);
   const holder = declaration && facts.parents.get(declaration);
   if (declaration?.type !== T.VariableDeclaration || (holder?.type !== T.BlockStatement && holder?.type !== T.Program)) return notConst;
-  const inside = (inner: Node, outer: Node) => inner.range[0] >= outer.range[0] && inner.range[1] <= outer.range[1];
   // Made outside the call's function, in a scope it is nested in: one run of that scope, many calls.
-  if (!inside(declaration, fn)) return { kind: 'scope', name: client.name, declaration, statements: holder.body, scopeEnd: holder.range[1] };
+  if (!inside(declaration, fn)) return { kind: 'scope', name: client.name, at: declaration.range[1], indent: indentLike(declaration, facts.text), statements: holder.body, scopeEnd: holder.range[1] };
   // Made on every run of the call's function: a queue there would gather one request. Made again at module level when its settings are constant.
   const init = unwrap(b.declarator.init);
   if (init.type !== T.NewExpression || init.callee.type !== T.Identifier) return notConst;

@@ -730,10 +730,10 @@ suite('Batchwise in VS Code', () => {
     const [d] = batchwiseDiagnostics(doc.uri);
     assert.ok(d, 'the cron job has a finding');
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, d.range);
-    assert.deepEqual(actions.filter((a) => a.title.startsWith('Batchwise:')).map((a) => a.title), ['Batchwise: Send this call through Anthropic Message Batches (batch of one)', ...COMMENT_ACTIONS]);
+    assert.deepEqual(actions.filter((a) => a.title.startsWith('Batchwise:')).map((a) => a.title), ['Batchwise: Send this call through Anthropic Message Batches (batch of one)', 'Batchwise: Send this call through Anthropic Message Batches (batch of one): preview the changes first', ...COMMENT_ACTIONS]);
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, d.range.start);
     const text = ourHover(hovers);
-    assert.match(text, /Quick Fix:\*\* single-batch \(review carefully\): the call is made once per run of the cron schedule/);
+    assert.match(text, /Quick Fix:\*\* single\\-batch \(review carefully\): the call is made once per run of the cron schedule/);
     assert.match(text, /batch of one/);
   });
 

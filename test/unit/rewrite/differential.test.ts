@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers';
 import { aiSdkModules, langchainModules } from '../../support/aiSdkReleases';
-import { generateProgram, GeneratedProgram } from './differential/generate';
+import { generateProgram, GeneratedProgram, generateSingleProgram } from './differential/generate';
 import { checkPrograms, Outcome, Rewrite, summarise, Summary } from './differential/check';
 
 const SEED = 20_251;
@@ -49,6 +49,23 @@ test('the checker catches a wrong rewrite: results handed to the wrong items are
   const tamper = (_p: GeneratedProgram, r: Rewrite): Rewrite => ({ ...r, after: r.after.replace(/\.get\((\w+)\)/, '.get(($1 + 1) % batchwiseItems.length)') });
   const tampered = await checkPrograms(picked, { work: join(WORK, 'tampered'), concurrency: 2, tamper });
   assert.deepEqual(tampered.map((o) => o.status), picked.map(() => 'different'));
+});
+
+const SINGLE_SEED = 20_271;
+const SINGLE_COUNT = 16;
+
+test(`generated single-call programs (seed ${SINGLE_SEED}, ${SINGLE_COUNT}): every batch of one Batchwise accepts behaves as the original`, async () => {
+  const programs = Array.from({ length: SINGLE_COUNT }, (_, n) => generateSingleProgram(SINGLE_SEED, n));
+  const single = await checkPrograms(programs, { work: join(WORK, 'single'), concurrency: 2 });
+  assert.deepEqual(single.filter((o) => o.status === 'invalid').map(describe), [], 'the generator writes programs that type-check and run');
+  assert.deepEqual(single.filter((o) => o.status === 'different').map(describe), []);
+  const equivalent = single.filter((o): o is Extract<Outcome, { status: 'equivalent' }> => o.status === 'equivalent');
+  // Not vacuous: nearly all are accepted, as a batch of one, of every API and place, and the rejection showed.
+  assert.ok(equivalent.length >= SINGLE_COUNT * 0.75, `${equivalent.length} of ${SINGLE_COUNT} accepted: ${single.filter((o) => o.status === 'refused').map((o) => ('reason' in o ? o.reason : '')).join(' | ')}`);
+  assert.ok(equivalent.every((o) => o.program.features.includes('strategy:single-batch')));
+  assert.equal(new Set(equivalent.map((o) => o.program.api)).size, 5, 'every API among the accepted');
+  assert.equal(new Set(equivalent.map((o) => o.program.features.find((f) => f.startsWith('place:')))).size, 3, 'main(), top-level await and a top-level promise chain among the accepted');
+  assert.ok(equivalent.filter((o) => o.rejectionShown).length >= 4, 'the rejected request changed what originals printed');
 });
 
 const AI_SEED = 20_266;

@@ -256,7 +256,7 @@ describe('batchwise lsp --stdio with a full-featured client', () => {
     const edited = applyToText(readFileSync(join(root, 'src/jobs/digest-cron.ts'), 'utf8'), resolved.edit!, uri);
     assert.match(edited, /const digest = await runMessagesBatch\(anthropic, \[\{\n[^]*\}\]\)\.then\(\(results\) => results\.get\(0\)\);/);
     const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: d.range.start })) as Hover;
-    assert.match((hover.contents as { value: string }).value, /Quick Fix:\*\* single-batch \(review carefully\): the call is made once per run of the cron schedule .*the run waits for that batch/);
+    assert.match((hover.contents as { value: string }).value, /Quick Fix:\*\* single\\-batch \(review carefully\): the call is made once per run of the cron schedule .*the run waits for that batch/);
     const lens = ((await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as CodeLens[])[0];
     const report = (await client.connection.sendRequest('batchwise/report', {})) as { rows: { file: string; wouldSave: number; fix: { strategy: string } | null; fixRefusal: string | null }[] };
     const row = report.rows.find((r) => r.file === 'src/jobs/digest-cron.ts')!;

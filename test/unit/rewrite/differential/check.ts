@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as ts from 'typescript';
-import { Analyzer } from '../../../../src/core/analyze';
+import { Analyzer, runsOnce } from '../../../../src/core/analyze';
 import { DEFAULT_OPTIONS } from '../../../../src/core/model';
 import { parseSource } from '../../../../src/core/parse/parse';
 import { applyEdits, planFix } from '../../../../src/core/rewrite';
@@ -49,7 +49,7 @@ export function fixProgram(p: GeneratedProgram): { ok: true; rewrite: Rewrite } 
   if (!finding.fix && finding.fixRefusal) return { ok: false, reason: finding.fixRefusal };
   // An AI SDK or LangChain program's project lists the official client its batch goes through (the fix needs it).
   const readExisting = (f: string) => (f !== 'package.json' ? undefined : p.aiSdk ? AI_SDK_PROJECT : p.langchain ? LANGCHAIN_PROJECT : undefined);
-  const plan = planFix({ file: p.file, text: p.text, site: finding.site, helperPath: helperPathFor(p.file), modules: analyzer.modules, readExisting });
+  const plan = planFix({ file: p.file, text: p.text, site: finding.site, helperPath: helperPathFor(p.file), modules: analyzer.modules, runsOnce: runsOnce(finding.classification), readExisting });
   if (!plan.ok) return { ok: false, reason: plan.reason };
   p.features.push(`strategy:${plan.fix.strategy}`);
   const after = applyEdits(p.text, plan.fix.edits);

@@ -1,5 +1,5 @@
 // A seeded generator of small programs that call an LLM once per item of a loop, combining loop shapes
-// and body features at random. Each program prints what it does (the fakes answer deterministically),
+// and body features at random (and of programs that make one call per run, generateSingleProgram). Each program prints what it does (the fakes answer deterministically),
 // so a program and its rewrite can be run side by side and compared. The generator does not decide
 // what Batchwise should accept: it only names the features it used, so refusals can be counted per feature.
 
@@ -755,4 +755,71 @@ export function generateProgram(seed: number, n: number, family: Family = 'offic
   const text = module.join('\n\n').replace(/\n{3,}/g, '\n\n') + '\n';
   const file = lang === 'ts' ? 'main.ts' : lang === 'cjs' ? 'main.js' : 'main.mjs';
   return { name: `${ai ? 'ai' : lcs ? 'lc' : 'p'}${seed}-${n}`, file, text, lang, api, shape, features: [...new Set(c.features)], concurrent, ...(ai ? { aiSdk: true } : {}), ...(lcs ? { langchain: true } : {}) };
+}
+
+/** Where a single-call program makes its call. */
+const SINGLE_PLACES = ['main', 'main', 'top-level-await', 'top-level-then'] as const;
+
+/**
+ * A program that makes one call per run, with no loop: in `main()` (awaited, in a try or not), at an ES
+ * module's top level (awaited), or at a module's top level as a promise chain (`.then(ok, fail)`). Its
+ * one item mentions the rejected word half the time, so the run with rejections shows the failure path.
+ * What Batchwise offers it is the batch of one (strategy single-batch).
+ */
+export function generateSingleProgram(seed: number, n: number): GeneratedProgram {
+  const rnd = prng((seed * 100_019 + n * 7907) >>> 0);
+  let lang = pick(rnd, ['ts', 'ts', 'cjs', 'esm'] as const);
+  const api = pick(rnd, ['chat', 'embeddings', 'responses', 'anthropic', 'gemini'] as const);
+  const place = pick(rnd, SINGLE_PLACES);
+  // Top-level await needs an ES module (a .ts main here runs as CommonJS).
+  if (place === 'top-level-await') lang = 'esm';
+  const c = { rnd, lang, api, features: [] as string[] } as unknown as Ctx;
+  const T = (s: string) => ts(c, s);
+  const doc = rnd() < 0.5 ? DOCS[2] : pick(rnd, DOCS.filter((d) => !d.text.includes(REJECT_TEXT)));
+  const features = [`lang:${lang}`, `api:${api}`, 'shape:single', `place:${place}`];
+  const f = (name: string) => features.push(name);
+
+  const before: string[] = [];
+  let prompt = 'note';
+  if (rnd() < 0.4) {
+    f('prompt-const');
+    before.push('const prompt = `Summarize: ${note}`;');
+    prompt = 'prompt';
+  }
+  const call = `${clientCall(c)}(${request(c, prompt)})`;
+  const destructure = place !== 'top-level-then' && rnd() < 0.3;
+  if (destructure) f('destructure');
+  const answer = textOf(api, 'res', destructure);
+  const usage = api === 'chat' && !destructure && rnd() < 0.4 ? ", 'tokens', res.usage?.total_tokens ?? '-'" : '';
+  if (usage) f('reads-usage');
+  const print = `console.log('answer', ${answer}${usage});`;
+  const catchTo = `console.log('failed:', errText(e));\n  process.exitCode = 1;`;
+
+  const sdk = api === 'anthropic' ? ['Anthropic', '@anthropic-ai/sdk', 'ANTHROPIC_BASE_URL'] : api === 'gemini' ? ['GoogleGenAI', '@google/genai', 'GEMINI_BASE_URL'] : ['OpenAI', 'openai', 'OPENAI_BASE_URL'];
+  const name = api === 'gemini' ? `{ ${sdk[0]} }` : sdk[0];
+  const module: string[] = [lang === 'cjs' ? `const ${name} = require('${sdk[1]}');` : `import ${name} from '${sdk[1]}';`];
+  module.push(api === 'gemini' ? `const client = new ${sdk[0]}({ apiKey: 'test-key', httpOptions: { baseUrl: process.env.${sdk[2]} } });` : `const client = new ${sdk[0]}({ baseURL: process.env.${sdk[2]}, apiKey: 'test-key' });`);
+  module.push(`const SYSTEM = 'Answer in five words.';`);
+  module.push(`const note = ${JSON.stringify(doc.text).replace(/"/g, "'")};`);
+  module.push(
+    lang === 'ts'
+      ? "function errText(e: unknown): string {\n  const err = e as { status?: number; message?: string };\n  return `${(e as object).constructor.name} ${err.status ?? '-'} ${err.message}`;\n}"
+      : "function errText(e) {\n  return `${e.constructor.name} ${e.status ?? '-'} ${e.message}`;\n}",
+  );
+  const declared = `const ${destructure ? destructuredName(api) : 'res'} = await ${call};`;
+  if (place === 'main') {
+    const inTry = rnd() < 0.5;
+    if (inTry) f('try');
+    const steps = [...before, declared, print];
+    const bodyLines = inTry ? [`try {\n${indent(steps, '  ')}\n} catch (e) {\n  console.log('caught:', errText(e));\n}`] : steps;
+    module.push(`async function main()${T(': Promise<void>')} {\n${indent(["console.log('start');", ...bodyLines], '  ')}\n}`);
+    module.push(`main().then(\n  () => console.log('done'),\n  (e) => {\n    ${catchTo.replace('\n  ', '\n    ')}\n  },\n);`);
+  } else if (place === 'top-level-await') {
+    module.push(`console.log('start');\n${before.join('\n')}${before.length ? '\n' : ''}try {\n  ${declared}\n  ${print}\n} catch (e) {\n  ${catchTo}\n}`);
+  } else {
+    module.push(`console.log('start');\n${before.join('\n')}${before.length ? '\n' : ''}${call}.then(\n  (res) => {\n    ${print}\n  },\n  (e) => {\n    ${catchTo.replace('\n  ', '\n    ')}\n  },\n);`);
+  }
+  const text = module.join('\n\n') + '\n';
+  const file = lang === 'ts' ? 'main.ts' : lang === 'cjs' ? 'main.js' : 'main.mjs';
+  return { name: `s${seed}-${n}`, file, text, lang, api, shape: 'single', features, concurrent: false };
 }
