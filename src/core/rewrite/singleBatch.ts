@@ -72,12 +72,13 @@ export function checkSingleBatch(
     const whole = wholeAnswerUse(call, facts);
     if (whole) return refuse(GEMINI_WHOLE(whole));
   }
-  if (target.aiSdk?.gateway) {
-    return refuse(`the model is the gateway id "${facts.src(target.aiSdk.gateway.node).slice(1, -1)}": a batch of one keeps the call as it is, and its request would go to the AI Gateway, not into a batch; only the loop hoist makes the provider's model in its place`);
-  }
+  // What the code reads of the result first: it stands whatever the model is.
   if (target.aiSdk) {
     const read = aiSdkQueueResult(site.api, call, facts);
     if (read) return refuse(read);
+  }
+  if (target.aiSdk?.gateway) {
+    return refuse(`the model is the gateway id "${facts.src(target.aiSdk.gateway.node).slice(1, -1)}": a batch of one keeps the call as it is, and its request would go to the AI Gateway, not into a batch; only the loop hoist makes the provider's model in its place`);
   }
 
   const helperKind: HelperKind = endpoint.provider;
