@@ -28,6 +28,8 @@ export interface SinglePlan {
   helperPath: string;
   /** An AI SDK call: the bridge module its batch goes through, which imports the provider's helper. */
   aiSdk?: { path: string; kind: AiSdkHelperKind; siblingExtension: string };
+  /** For an AI SDK call with a gateway model id: the provider whose model the rewrite makes instead. */
+  gateway?: 'openai' | 'anthropic';
   /** What the rewrite changes: always said, since the run now waits for a batch. */
   changes: string;
 }
@@ -77,25 +79,31 @@ export function checkSingleBatch(
     const read = aiSdkQueueResult(site.api, call, facts);
     if (read) return refuse(read);
   }
-  if (target.aiSdk?.gateway) {
-    return refuse(`the model is the gateway id "${facts.src(target.aiSdk.gateway.node).slice(1, -1)}": a batch of one keeps the call as it is, and its request would go to the AI Gateway, not into a batch; only the loop hoist makes the provider's model in its place`);
-  }
 
   const helperKind: HelperKind = endpoint.provider;
   const helperPath = helperPathFor(helperKind, openaiHelperPath);
   const moduleKind = isModuleCommonJs(file, parsed.ast, parsed.text, style) ? 'cjs' : 'esm';
   const bridge = target.aiSdk ? { path: aiSdkBridgePath(target.aiSdk.helperKind, helperPath), kind: target.aiSdk.helperKind, siblingExtension: '' } : undefined;
   if (bridge) bridge.siblingExtension = importExtension(parsed.ast, moduleKind, file, bridge.path, style) ?? '';
-  const planned = planImports(parsed.ast, [{ specifier: helperSpecifier(parsed.ast, file, moduleKind, bridge?.path ?? helperPath, style), name: bridge ? AI_SDK_HELPER : endpoint.helper }], fileNames(parsed.ast));
+  const used = fileNames(parsed.ast);
+  // A gateway id (`model: 'openai/gpt-5'`) becomes the provider's own model, as the loop hoist makes it: the
+  // request then goes to the provider, into the batch (the plan's `gateway` has the package checked or added).
+  const gateway = target.aiSdk?.gateway;
+  const [provider] = gateway ? planImports(parsed.ast, [{ specifier: gateway.make.source, name: gateway.make.name }], used) : [];
+  const planned = planImports(parsed.ast, [{ specifier: helperSpecifier(parsed.ast, file, moduleKind, bridge?.path ?? helperPath, style), name: bridge ? AI_SDK_HELPER : endpoint.helper }], used);
   const [run] = planned.map((p) => p.local);
-  const [imports, ...inserts] = importEdits(parsed.ast, parsed.text, moduleKind, planned, lastImport(parsed.ast));
+  const [imports, ...inserts] = importEdits(parsed.ast, parsed.text, moduleKind, provider ? [provider, ...planned] : planned, lastImport(parsed.ast));
+  const callText =
+    gateway && provider
+      ? `${parsed.text.slice(call.range[0], gateway.node.range[0])}${provider.local}${gateway.make.method ? `.${gateway.make.method}` : ''}('${gateway.id}')${parsed.text.slice(gateway.node.range[1], call.range[1])}`
+      : src(call);
   // The client and the request are evaluated where and in the order they were: the client, then the request.
-  const batched = bridge ? `${run}([() => ${src(call)}])` : `${run}(${src(client)}, [${src(request)}])`;
+  const batched = bridge ? `${run}([() => ${callText}])` : `${run}(${src(client)}, [${src(request)}])`;
   const edits: TextEdit[] = [{ range: [call.range[0], call.range[1]], newText: `${batched}.then((results) => results.get(0))` }, ...inserts, imports];
   const changes = [waitsFor(once), target.aiSdk?.changes].filter(Boolean).join('; ');
   return {
     ok: true,
-    plan: { edits: keepComments(parsed.text, parsed.ast.comments ?? [], edits), moduleKind, helperKind, helperPath, ...(bridge ? { aiSdk: bridge } : {}), changes },
+    plan: { edits: keepComments(parsed.text, parsed.ast.comments ?? [], edits), moduleKind, helperKind, helperPath, ...(bridge ? { aiSdk: bridge } : {}), ...(gateway ? { gateway: gateway.provider } : {}), changes },
   };
 }
 

@@ -51,3 +51,19 @@ test('an AI SDK call whose whole result is handed on is refused as the queue ref
   assert.ok(!p.ok);
   assert.match(p.reason, /the function returns the whole result/);
 });
+
+test('an AI SDK call with a gateway id gets the provider\'s own model in its place, as the loop hoist makes it, and the package when the project lacks it', () => {
+  const text = "import { generateText } from 'ai';\n\nasync function main() {\n  const { text } = await generateText({ model: 'openai/gpt-5', prompt: 'Write the weekly note' });\n  console.log(text);\n}\n\nmain();\n";
+  const [finding] = new Analyzer({ files: ['main.ts'], read: (p) => (p === 'main.ts' ? text : undefined) }, DEFAULT_OPTIONS).run().findings;
+  const manifest = '{ "dependencies": { "ai": "^5.0.0", "openai": "7.57.0" } }';
+  const p = planFix({ file: 'main.ts', text, site: finding.site, helperPath: 'batchwise/openaiBatch.ts', runsOnce: { entry: 'a script' }, readExisting: (f) => (f === 'package.json' ? manifest : undefined) });
+  assert.ok(p.ok, p.ok ? '' : p.reason);
+  assert.equal(p.fix.strategy, 'single-batch');
+  assert.equal(
+    applyEdits(text, p.fix.edits),
+    "import { generateText } from 'ai';\nimport { openai } from '@ai-sdk/openai';\nimport { runAiSdkBatch } from './batchwise/aiSdkOpenAI';\n\nasync function main() {\n  const { text } = await runAiSdkBatch([() => generateText({ model: openai('gpt-5'), prompt: 'Write the weekly note' })]).then((results) => results.get(0));\n  console.log(text);\n}\n\nmain();\n",
+  );
+  // Unsafe for three reasons, each said: the wait, the provider in the gateway's place, the package to install.
+  assert.match(p.fix.changes!, /^the call is made once per run \(a script\): its one request now goes as a batch of one.*; .*Vercel AI Gateway.*; the project does not list @ai-sdk\/openai/);
+  assert.deepEqual(JSON.parse(applyEdits(manifest, p.fix.editFiles[0].edits)).dependencies, { ai: '^5.0.0', openai: '7.57.0', '@ai-sdk/openai': '^2.0.0' });
+});
