@@ -414,6 +414,16 @@ function notConstant(init: TSESTree.NewExpression, facts: FileFacts): string | n
  */
 export function wholeAnswerUse(call: TSESTree.CallExpression, facts: FileFacts): string | null {
   const awaited = facts.parents.get(call);
+  // `call.then((response) => …)`: the callback's parameter is the answer, read as a declared one is.
+  const then = awaited?.type === T.MemberExpression && awaited.object === call && propertyName(awaited.property, awaited.computed) === 'then' ? facts.parents.get(awaited) : undefined;
+  if (then?.type === T.CallExpression && then.callee === awaited) {
+    const fulfilled = then.arguments[0];
+    if (fulfilled && isFunctionLike(fulfilled)) {
+      const [param] = (fulfilled as TSESTree.FunctionLike).params;
+      return param ? geminiPatternUse(param, facts) : null;
+    }
+    return `\`${facts.quote(then)}\`, line ${facts.line(then)}`;
+  }
   if (awaited?.type !== T.AwaitExpression) return `\`${facts.quote(call)}\` is not awaited where it is made`;
   const holder = facts.parents.get(awaited);
   if (holder?.type === T.MemberExpression && holder.object === awaited) return null;

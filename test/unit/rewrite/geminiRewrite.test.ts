@@ -182,3 +182,13 @@ test('a project on an @google/genai release without batch mode, or without inlin
   assert.match(refusal(text, project('1.5.0')), /@google\/genai 1\.5\.0 .*no batch support: batch mode \(ai\.batches\) came in 1\.7\.0.*upgrade @google\/genai to 1\.39\.0 or later/);
   assert.match(refusal(text, project('1.20.0')), /@google\/genai 1\.20\.0 .*metadata.*1\.39\.0; upgrade @google\/genai to 1\.39\.0 or later/);
 });
+
+test('a Gemini answer read in a .then callback: read field by field, it goes as a batch of one; used whole, it is refused', () => {
+  const program = (use: string) => `import { GoogleGenAI } from '@google/genai';\nconst ai = new GoogleGenAI({ apiKey: 'k' });\nai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'Draft the note' }).then((r) => console.log(${use}));\n`;
+  const fields = program('r.text');
+  const [finding] = findings('main.ts', fields);
+  const plan = planFix({ file: 'main.ts', text: fields, site: finding!.site, helperPath: 'batchwise/openaiBatch.ts' });
+  assert.ok(plan.ok && plan.fix.strategy === 'single-batch', plan.ok ? plan.fix.strategy : plan.reason);
+  assert.match(applyEdits(fields, plan.fix.edits), /^runGenerateContentBatch\(ai, \[\{ model: 'gemini-2\.5-flash', contents: 'Draft the note' \}\]\)\.then\(\(results\) => results\.get\(0\)\)\.then\(\(r\) => console\.log\(r\.text\)\);$/m);
+  assert.match(refusal(program('JSON.stringify(r)')), /the answer is used whole \(`JSON\.stringify\(r\)`, line 3\)/);
+});
