@@ -10,6 +10,7 @@ import { BEDROCK_COMMANDS, CLIENT_MODULES, CLIENT_WRAPPER_FUNCTIONS, ClientModul
 import type { ProjectIndex } from '../project';
 import { providerFromEnvVar, providerFromUrl } from './providers';
 import { ProviderName, splitModelString } from './frameworks/providers';
+import { trpcContextType } from './frameworks/trpc';
 import { frameworkValueOfCall, frameworkValueOfNew, frameworkMember, frameworkPackageExport, isFrameworkImportSource } from './frameworks/values';
 import type { Binding, SyntaxModel } from '../syntax/model';
 import { ModuleLookup, resolveExport } from '../syntax/modules';
@@ -450,7 +451,8 @@ export class Resolver {
       }
       case 'param':
         if (!binding.param || binding.keys === null) return null;
-        return binding.keys.length === 0 ? this.evaluateTypedParameter(file, binding.param) : this.evaluateTypedProperty(file, binding.param, binding.keys);
+        if (binding.keys.length === 0) return this.evaluateTypedParameter(file, binding.param);
+        return this.evaluateTypedProperty(file, binding.param, binding.keys) ?? this.trpcContextMember(file, fi, binding.param, binding.keys);
       default:
         return null;
     }
@@ -618,6 +620,47 @@ export class Resolver {
       return this.annotatedClient(file, m.typeAnnotation?.typeAnnotation, param);
     }
     return null;
+  }
+
+  /** `({ ctx }) => …` handed to a tRPC procedure's `.query`/`.mutation`: what the declared context holds under the keys. */
+  private trpcContextMember(file: string, fi: SyntaxModel, param: Node, path: string[]): Value | null {
+    if (path[0] !== 'ctx') return null;
+    const declared = trpcContextType(fi, this.modules, param);
+    if (!declared) return null;
+    let value = this.contextTypeValue(declared.file, declared.type, declared.anchor, 0);
+    for (const key of path.slice(1)) value = value ? this.member(file, value, key) : null;
+    return value;
+  }
+
+  /**
+   * What a context type says its value is: the object the context factory returns for `typeof
+   * createContext` (tRPC takes a function's type for what it returns), `ReturnType<typeof createContext>`,
+   * `Awaited<…>` or `inferAsyncReturnType<…>` of it, through aliases of the workspace; else the declared type.
+   */
+  private contextTypeValue(file: string, type: TSESTree.TypeNode, anchor: Node, hops: number): Value | null {
+    if (hops > 4) return null;
+    const returned = (query: TSESTree.TypeNode | undefined): Value | null => {
+      if (query?.type !== T.TSTypeQuery || query.exprName.type !== T.Identifier) return null;
+      const fn = this.evaluate(file, query.exprName);
+      return fn?.kind === 'function' ? this.returnValue(fn.file, fn.node) : null;
+    };
+    if (type.type === T.TSTypeQuery) return returned(type);
+    if (type.type === T.TSTypeReference && type.typeName.type === T.Identifier) {
+      const [arg] = type.typeArguments?.params ?? [];
+      const name = type.typeName.name;
+      if ((name === 'Awaited' || name === 'Promise') && arg) return this.contextTypeValue(file, arg, anchor, hops + 1);
+      if (name === 'ReturnType' || name === 'inferAsyncReturnType') return returned(arg);
+      const fi = this.project.get(file);
+      const local = fi ? topLevelType(fi, name) : undefined;
+      // An alias of this module, or one imported from another (`import type { Context } from './context'`).
+      const imported = !local && fi ? fi.resolve(type.typeName, anchor)?.import : undefined;
+      const target = imported && imported.imported !== '*' ? this.project.resolveImport(file, imported.source) : null;
+      const model = target ? this.project.get(target) : undefined;
+      const alias = local ?? (model && imported ? topLevelType(model, imported.imported) : undefined);
+      const at = local ? file : target;
+      if (alias?.type === T.TSTypeAliasDeclaration && !alias.typeParameters && at) return this.contextTypeValue(at, alias.typeAnnotation, alias, hops + 1);
+    }
+    return this.annotatedClient(file, type, anchor);
   }
 
   /** Type annotations are not in the parent index; `anchor` is the annotated node, which is. */
