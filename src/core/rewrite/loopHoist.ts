@@ -236,6 +236,18 @@ export function callUnderFix(file: string, text: string, site: CallSite, ast?: T
   return { endpoint, parsed, parents: facts.parents, facts, call, client, request };
 }
 
+/**
+ * Why the call may not be made at all (`openai?.chat.completions.create(…)`, `client.chat?.completions…`,
+ * `create?.(…)`): a rewrite would send the request whatever the optional link holds. Null for a plain call.
+ */
+function optionalChain(call: TSESTree.CallExpression): string | null {
+  let optional = call.optional;
+  for (let n: Node = call.callee; n.type === T.MemberExpression || n.type === T.TSNonNullExpression; n = n.type === T.MemberExpression ? n.object : n.expression) {
+    if (n.type === T.MemberExpression && n.optional) optional = true;
+  }
+  return optional ? 'the call is made only when its optional chain (`?.`) holds a value, and a batch would send the request whatever it holds; check the client first (if (!client) return …) and call it plainly to get a fix' : null;
+}
+
 /** The site's call in the file's tree, with the file's facts; the analysis already parsed this text, so it is parsed again only when called on its own. */
 function locate(
   file: string,
@@ -248,6 +260,8 @@ function locate(
   if (!parsed.ok) return refuse(`the file does not parse (${parsed.message})`);
   const call = findCall(parsed.ast, site.range);
   if (!call) return refuse('the call is no longer where it was analysed; analyse the file again');
+  const optional = optionalChain(call);
+  if (optional) return refuse(optional);
   return { ok: true, parsed: { ast: parsed.ast, text }, call, facts: factsFor(SyntaxModel.of({ file, text, ast: parsed.ast }), modules) };
 }
 
