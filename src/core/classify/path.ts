@@ -133,18 +133,20 @@ export function openEvidence(p: Path): Evidence {
 }
 
 /**
- * The paths, each once. A path found twice is a run that reaches the call twice the same way (a function
- * called at two places of `main`): the one kept says so in `repeats`, so it is not taken for once per run.
+ * The paths, each once. Two paths from one entry (the same path found twice, or two ways in: `main`
+ * calls the function at two places, or calls two functions that call it) are a run that reaches the call
+ * more than once: each kept says so in `repeats`, so the call is not taken for once per run.
  */
 export function dedupePaths(paths: readonly Path[]): Path[] {
   const kept = new Map<string, Path>();
+  const ways = new Map<string, number>();
   for (const p of paths) {
+    const entry = `${p.rule.id}|${p.file}|${p.line}|${p.entry}`;
+    ways.set(entry, (ways.get(entry) ?? 0) + 1);
     const key = `${p.effect}|${p.rule.id}|${p.file}|${p.line}|${stepsKey(p.steps)}`;
-    const first = kept.get(key);
-    if (!first) kept.set(key, p);
-    else if (!first.repeats) kept.set(key, { ...first, repeats: `${p.steps.at(-1) ?? 'the call'} reached more than once from ${p.file}:${p.line}` });
+    if (!kept.has(key)) kept.set(key, p);
   }
-  return [...kept.values()];
+  return [...kept.values()].map((p) => (p.repeats || ways.get(`${p.rule.id}|${p.file}|${p.line}|${p.entry}`)! < 2 ? p : { ...p, repeats: `reached more than once from ${p.file}:${p.line}` }));
 }
 
 export function plainEvidence({ rule, message, file, line }: Evidence): Evidence {

@@ -14,18 +14,14 @@ const RUN_ENTRIES: ReadonlySet<string> = new Set(
 
 /**
  * A call every batch path reaches once per run: each path starts a program or a scheduled job and has
- * no loop between its entry and the call (nor a timer that repeats it, a callback something else runs, or paths left out),
- * and no two paths start at the same entry, nor one path found twice (dedupePaths: a run that reaches the call
- * two ways makes it twice).
+ * no loop between its entry and the call (nor a timer that repeats it, a callback something else runs, a second way
+ * in from the same entry (dedupePaths), or paths left out).
  * Nothing else is made beside it in that run, so a queue gathering such calls could only send batches
  * of one.
  */
 export function oncePerRun(batch: readonly Path[]): Pick<Classification, 'oncePerRun'> {
   const once = (p: Path) => !p.more && !p.runByUnknown && !p.repeats && p.loops.length === 0 && (RUN_ENTRIES.has(p.rule.id) || p.commandLine !== undefined || p.oneOff !== undefined);
   if (batch.length === 0 || !batch.every(once)) return {};
-  // Two paths from one entry: a run reaches the call two ways (a function called by two functions main calls).
-  const entries = new Set(batch.map((p) => `${p.rule.id}|${p.file}|${p.line}`));
-  if (entries.size < batch.length) return {};
   return { oncePerRun: [...new Set(batch.map((p) => p.entry))].join('; ') };
 }
 

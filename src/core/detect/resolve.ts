@@ -515,18 +515,23 @@ export class Resolver {
   }
 
   /** A type alias or interface of the workspace by name (declared in the file or imported from another): its members. */
-  private declaredObjectType(file: string, name: TSESTree.EntityName, anchor: Node, hops = 0): Value | null {
-    if (name.type !== T.Identifier || hops > 3) return null;
+  private declaredObjectType(file: string, name: TSESTree.EntityName, anchor: Node): Value | null {
+    const found = name.type === T.Identifier ? this.typeDeclaration(file, name, anchor) : null;
+    return found ? (objectTypeValue(found.file, found.decl) ?? this.typeOperatorAlias(found.file, found.decl)) : null;
+  }
+
+  /** The type alias or interface a name refers to: declared at the top of this module, or imported from another. */
+  private typeDeclaration(file: string, name: TSESTree.Identifier, anchor: Node): { file: string; decl: TSESTree.TSTypeAliasDeclaration | TSESTree.TSInterfaceDeclaration } | null {
     const fi = this.project.get(file);
     if (!fi) return null;
     const local = topLevelType(fi, name.name);
-    if (local) return objectTypeValue(file, local) ?? this.typeOperatorAlias(file, local);
+    if (local) return { file, decl: local };
     const imported = fi.resolve(name, anchor)?.import;
     if (!imported || imported.imported === '*' || imported.imported === 'default') return null;
     const target = this.project.resolveImport(file, imported.source);
     const model = target ? this.project.get(target) : undefined;
-    const declared = model ? topLevelType(model, imported.imported) : undefined;
-    return declared && target ? (objectTypeValue(target, declared) ?? this.typeOperatorAlias(target, declared)) : null;
+    const decl = model ? topLevelType(model, imported.imported) : undefined;
+    return decl && target ? { file: target, decl } : null;
   }
 
   /** Type aliases being read through (typeOperatorAlias), so that `type A = B; type B = A` ends. */
@@ -650,15 +655,9 @@ export class Resolver {
       const name = type.typeName.name;
       if ((name === 'Awaited' || name === 'Promise') && arg) return this.contextTypeValue(file, arg, anchor, hops + 1);
       if (name === 'ReturnType' || name === 'inferAsyncReturnType') return returned(arg);
-      const fi = this.project.get(file);
-      const local = fi ? topLevelType(fi, name) : undefined;
       // An alias of this module, or one imported from another (`import type { Context } from './context'`).
-      const imported = !local && fi ? fi.resolve(type.typeName, anchor)?.import : undefined;
-      const target = imported && imported.imported !== '*' ? this.project.resolveImport(file, imported.source) : null;
-      const model = target ? this.project.get(target) : undefined;
-      const alias = local ?? (model && imported ? topLevelType(model, imported.imported) : undefined);
-      const at = local ? file : target;
-      if (alias?.type === T.TSTypeAliasDeclaration && !alias.typeParameters && at) return this.contextTypeValue(at, alias.typeAnnotation, alias, hops + 1);
+      const alias = this.typeDeclaration(file, type.typeName, anchor);
+      if (alias?.decl.type === T.TSTypeAliasDeclaration && !alias.decl.typeParameters) return this.contextTypeValue(alias.file, alias.decl.typeAnnotation, alias.decl, hops + 1);
     }
     return this.annotatedClient(file, type, anchor);
   }

@@ -107,6 +107,12 @@ export interface GatewayModel {
   id: string;
 }
 
+/** The source of `node` (a call or its options) with the gateway id in it replaced by the provider's own model, made by `local`. */
+export function withProviderModel(text: string, node: Node, gateway: GatewayModel, local: string): string {
+  const made = `${local}${gateway.make.method ? `.${gateway.make.method}` : ''}('${gateway.id}')`;
+  return `${text.slice(node.range[0], gateway.node.range[0])}${made}${text.slice(gateway.node.range[1], node.range[1])}`;
+}
+
 /** Whether the call site is one the AI SDK bridge may take: the options it passes, and the model. */
 export function aiSdkCallProblem(api: string, provider: string, call: TSESTree.CallExpression, facts: FileFacts): AiSdkCall | string {
   const fnName = AI_SDK_FUNCTIONS[api];

@@ -6,7 +6,7 @@
 // job at a time needs more concurrency to fill a batch.
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import { visit, Node } from '../parse/walk';
-import { isFunctionLike, propertyName, unwrap } from '../syntax/nodes';
+import { isFunctionLike, LOOP_STATEMENTS, propertyName, unwrap } from '../syntax/nodes';
 import { FileFacts, ModuleLookup } from './effects';
 import type { CallSite, TextEdit } from '../model';
 import type { ModuleStyle } from './moduleStyle';
@@ -40,7 +40,6 @@ export interface QueuePlan {
 
 export type QueueCheck = { ok: true; plan: QueuePlan } | { ok: false; reason: string };
 
-const LOOPS = new Set<string>([T.ForStatement, T.ForOfStatement, T.ForInStatement, T.WhileStatement, T.DoWhileStatement]);
 
 export function checkBatchQueue(file: string, text: string, site: CallSite, openaiHelperPath: string, ast?: TSESTree.Program, style?: ModuleStyle, modules?: ModuleLookup): QueueCheck {
   const target = callUnderFix(file, text, site, ast, modules);
@@ -64,7 +63,7 @@ export function checkBatchQueue(file: string, text: string, site: CallSite, open
       fn = p;
       break;
     }
-    if (LOOPS.has(p.type)) return refuse(IN_LOOP);
+    if (LOOP_STATEMENTS.has(p.type)) return refuse(IN_LOOP);
   }
   if (!fn) return refuse(TOP_LEVEL);
   const sequential = sequentialCaller(fn, facts);
@@ -245,7 +244,7 @@ function sequentialCaller(fn: Node, facts: FileFacts): string | null {
   }
   for (const call of calls) {
     for (let p = facts.parents.get(call); p && !isFunctionLike(p); p = facts.parents.get(p)) {
-      if (!LOOPS.has(p.type)) continue;
+      if (!LOOP_STATEMENTS.has(p.type)) continue;
       const loop = p as TSESTree.ForStatement | TSESTree.ForOfStatement | TSESTree.ForInStatement | TSESTree.WhileStatement | TSESTree.DoWhileStatement;
       if (!(loop.type === T.ForOfStatement && loop.await) && !waitsInside(loop.body)) continue;
       const name = method ?? facts.src(nameId!);

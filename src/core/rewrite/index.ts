@@ -3,7 +3,7 @@ import type { CallSite, FileEdit, Fix, FixSummary, RunsOnce, TextEdit } from '..
 import { AST_NODE_TYPES as T, parseSource, type TSESTree } from '../parse/parse';
 import type { Node } from '../parse/walk';
 import { SyntaxModel } from '../syntax/model';
-import { isFunctionLike } from '../syntax/nodes';
+import { isFunctionLike, LOOP_STATEMENTS } from '../syntax/nodes';
 import { findCall } from './loopHoist';
 import { checkLoopHoist, LOOP_HOIST, NOT_PER_ITEM } from './loopHoist';
 import { BATCH_QUEUE, checkBatchQueue, IN_LOOP, TOP_LEVEL } from './batchQueue';
@@ -67,12 +67,13 @@ function choose(file: string, text: string, site: CallSite, helperPath: string, 
   if (site.api === 'langchain.embedDocuments' && !inLoop(file, text, site, ast)) return { strategy: BATCH_CALL, check: checkLangChainBatch(file, text, site, helperPath, ast, style, modules) } as const;
   // The batch queue takes the OpenAI, Anthropic and Gemini clients' own calls and AI SDK calls (through the bridge's queue): a LangChain call gets the loop hoist's answer.
   if (site.api.startsWith('langchain.')) return { strategy: LOOP_HOIST, check: hoist } as const;
-  const checked = checkBatchQueue(file, text, site, helperPath, ast, style, modules);
   // A queue fed once per run (the analysis says when) or at a module's top level would only ever send
-  // batches of one: such a call goes as a batch of its one request where it stands.
-  const once = runsOnce ?? (!checked.ok && checked.reason === TOP_LEVEL ? null : undefined);
-  // Where a batch of one is the way (the call is made once: no loop for a hoist), its refusal is the reason.
-  if (once !== undefined) return { strategy: SINGLE_BATCH, check: checkSingleBatch(file, text, site, helperPath, once, ast, style, modules) } as const;
+  // batches of one: such a call goes as a batch of its one request where it stands, and where that is
+  // refused its reason is the reason (the call is made once: there is no loop for a hoist either).
+  const single = (once: RunsOnce | null) => ({ strategy: SINGLE_BATCH, check: checkSingleBatch(file, text, site, helperPath, once, ast, style, modules) }) as const;
+  if (runsOnce) return single(runsOnce);
+  const checked = checkBatchQueue(file, text, site, helperPath, ast, style, modules);
+  if (!checked.ok && checked.reason === TOP_LEVEL) return single(null);
   if (checked.ok) return { strategy: BATCH_QUEUE, check: checked } as const;
   // Both reasons, once each; a loop's own reason (break, for await, …) says enough.
   const reason = checked.reason === IN_LOOP && hoist.reason !== NOT_PER_ITEM ? hoist.reason : [...new Set([hoist.reason, checked.reason])].join('; ');
@@ -87,13 +88,12 @@ function inLoop(file: string, text: string, site: CallSite, ast?: TSESTree.Progr
   if (!call) return false;
   const parents = SyntaxModel.of({ file, text, ast: parsed.ast }).parents;
   for (let child: Node = call, p = parents.get(call); p; child = p, p = parents.get(p)) {
-    if (LOOPS.has(p.type)) return true;
+    if (LOOP_STATEMENTS.has(p.type)) return true;
     if ((p.type === T.CallExpression || p.type === T.NewExpression) && p.arguments.includes(child as TSESTree.CallExpressionArgument) && isFunctionLike(child)) return true;
   }
   return false;
 }
 
-const LOOPS = new Set<string>([T.ForStatement, T.ForOfStatement, T.ForInStatement, T.WhileStatement, T.DoWhileStatement]);
 
 /**
  * The cheap check used while analysing: would a fix be offered, and is it safe? `sdkFor` gives the

@@ -27,7 +27,7 @@ import { keepComments, textWithoutComments } from './keepComments';
 import { fileNames } from './names';
 import { rewriteEndpoints } from '../detect/catalogue';
 import { providerInfo } from '../detect/providers';
-import { AI_SDK_HELPER, AiSdkCall, aiSdkCallProblem, aiSdkResultProblem, onlyMakesModels } from './aiSdk';
+import { AI_SDK_HELPER, AiSdkCall, aiSdkCallProblem, aiSdkResultProblem, onlyMakesModels, withProviderModel } from './aiSdk';
 import type { AiSdkHelperKind } from './helper';
 import { LANGCHAIN_HELPER, LangChainCall, langChainCallProblem, langChainBridgePath, LangChainHelperKind } from './langchain';
 import { lineStartOf, statementRemoval } from './lineEndings';
@@ -536,9 +536,7 @@ export function checkLoopHoist(file: string, text: string, site: CallSite, helpe
   const dedent = (t: string) => reindentLines(file, t, (line) => line.replace(new RegExp(`^[ \\t]{0,${Math.max(0, shift)}}`), ''));
   const indent = (t: string) => reindentLines(file, t, (line) => `  ${line}`);
   // An AI SDK call is batched as itself, deferred (`() => generateText({ … })`): the bridge runs it, and its result keeps the call's own types.
-  const requestSource = gateway && provider
-    ? `${parsed.text.slice(request.range[0], gateway.node.range[0])}${provider.local}${gateway.make.method ? `.${gateway.make.method}` : ''}('${gateway.id}')${parsed.text.slice(gateway.node.range[1], request.range[1])}`
-    : src(request);
+  const requestSource = gateway && provider ? withProviderModel(parsed.text, request, gateway, provider.local) : src(request);
   const halves = split?.split({ request: fresh(`${split.name}Request`), answer: fresh(`${split.name}Answer`) }, src);
   const requestText = halves ? dedent(halves.request) : bridged ? `() => ${src(client)}(${dedent(requestSource)})` : dedent(requestSource);
   const mapBody = moved.needed.length

@@ -3,16 +3,12 @@
 // joins the runner's shutdown, or why a queue cannot serve it. The README (The Quick Fix) has the table.
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import { visit, Node } from '../parse/walk';
-import { propertyName } from '../syntax/nodes';
+import { LOOP_STATEMENTS, propertyName } from '../syntax/nodes';
 import type { FileFacts } from './effects';
 import { indentLike } from './loopHoist';
 import { lineStartOf } from './lineEndings';
-import { perDay } from '../report/volume';
 
 export const RUNNER_MESSAGES = {
-  /** A call made once per run of a cron schedule that runs more than once a day (`schedule` in words, with its runs a day). */
-  scheduledOnce: (schedule: string, callsPerDay: number) =>
-    `no batch of one: the call is made once per run of ${schedule}, ${perDay(callsPerDay)}, and a batch of its one request may take up to 24 hours, longer than the time between runs, so runs would pile up waiting. Collect a run's work and send it as one batch (a loop over the items gets the loop-hoist fix), or leave the call as it is`,
   oneAtATime: (runner: string, why: string) =>
     `${runner} runs one job at a time (${why}), so a queue would send each request as a batch of one and hold the job for up to 24 hours; raise its concurrency (e.g. 50) to gather that many requests per batch, or keep this call unbatched`,
   waitsForJob: (quote: string, line: number) =>
@@ -65,10 +61,9 @@ export function queueRunner(fn: Node, facts: FileFacts): RunnerCheck {
   return { ok: true, runner: hooks.length > 0 ? { hooks } : null };
 }
 
-const LOOPS = new Set<string>([T.ForStatement, T.ForOfStatement, T.ForInStatement, T.WhileStatement, T.DoWhileStatement]);
 
 function inLoop(n: Node, within: Node, facts: FileFacts): boolean {
-  for (let p = facts.parents.get(n); p && p !== within; p = facts.parents.get(p)) if (LOOPS.has(p.type)) return true;
+  for (let p = facts.parents.get(n); p && p !== within; p = facts.parents.get(p)) if (LOOP_STATEMENTS.has(p.type)) return true;
   return false;
 }
 

@@ -6,17 +6,17 @@
 // waits for that batch (up to 24 hours) where it waited seconds, so the fix is never marked safe.
 import { AST_NODE_TYPES as T, TSESTree } from '../parse/parse';
 import type { Node } from '../parse/walk';
-import { isFunctionLike, propertyName } from '../syntax/nodes';
+import { isFunctionLike, LOOP_STATEMENTS, propertyName } from '../syntax/nodes';
 import type { ModuleLookup } from './effects';
 import type { CallSite, RunsOnce, TextEdit } from '../model';
 import type { ModuleStyle } from './moduleStyle';
 import { aiSdkBridgePath, callUnderFix, GEMINI_WHOLE, helperPathFor, helperSpecifier, HelperKind, importExtension, isModuleCommonJs, lastImport, refuse } from './loopHoist';
-import { AI_SDK_HELPER } from './aiSdk';
+import { AI_SDK_HELPER, withProviderModel } from './aiSdk';
 import { importEdits, planImports } from './helperImports';
 import { keepComments } from './keepComments';
 import { fileNames } from './names';
-import { aiSdkQueueResult, promiseExtra, TOP_LEVEL, wholeAnswerUse } from './batchQueue';
-import { RUNNER_MESSAGES } from './queueRunner';
+import { aiSdkQueueResult, promiseExtra, wholeAnswerUse } from './batchQueue';
+import { perDay } from '../report/volume';
 import type { AiSdkHelperKind } from './helper';
 
 export const SINGLE_BATCH = 'single-batch';
@@ -38,7 +38,6 @@ export type SingleCheck = { ok: true; plan: SinglePlan } | { ok: false; reason: 
 
 /** Array methods that run a callback once per element: a call in one is made per item, not once. */
 const PER_ELEMENT = new Set(['map', 'forEach', 'flatMap', 'filter', 'reduce', 'reduceRight', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex', 'sort']);
-const LOOPS = new Set<string>([T.ForStatement, T.ForOfStatement, T.ForInStatement, T.WhileStatement, T.DoWhileStatement]);
 
 /**
  * The one-request batch for a call made once per run (`once`, as the analysis found it), or made at the
@@ -55,15 +54,18 @@ export function checkSingleBatch(
   modules?: ModuleLookup,
 ): SingleCheck {
   // A schedule that runs more than once a day would start runs that overlap, each waiting for its own batch of one.
-  if (once && 'schedule' in once && once.callsPerDay > 1) return refuse(RUNNER_MESSAGES.scheduledOnce(once.schedule, once.callsPerDay));
+  if (once && 'schedule' in once && once.callsPerDay > 1) {
+    return refuse(
+      `no batch of one: the call is made once per run of ${once.schedule}, ${perDay(once.callsPerDay)}, and a batch of its one request may take up to 24 hours, longer than the time between runs, so runs would pile up waiting. Collect a run's work and send it as one batch (a loop over the items gets the loop-hoist fix), or leave the call as it is`,
+    );
+  }
   const target = callUnderFix(file, text, site, ast, modules);
   if ('ok' in target) return target;
   const { endpoint, parsed, facts, call, client, request } = target;
   const src = (n: Node) => parsed.text.slice(n.range[0], n.range[1]);
-  // Nothing may make the call more than once in the file: a loop, or a callback run per element.
+  // Nothing in the file may make the call more than once: a loop, or a callback run per element.
   for (let child: Node = call, p = facts.parents.get(call); p; child = p, p = facts.parents.get(p)) {
-    if (LOOPS.has(p.type)) return refuse(`the call is inside a loop (line ${facts.line(p)}) that waits for each call, so a batch of one would go out per pass; loop over a list made first (for (const x of xs)) to get the loop hoist`);
-    if (isFunctionLike(p) && once === null) return refuse(TOP_LEVEL);
+    if (LOOP_STATEMENTS.has(p.type)) return refuse(`the call is inside a loop (line ${facts.line(p)}), so it is made more than once per run and a batch of one would go out per pass; loop over a list made first (for (const x of xs)) to get the loop hoist`);
     const caller = isFunctionLike(child) && p.type === T.CallExpression && p.arguments.includes(child as TSESTree.CallExpressionArgument) ? p : null;
     const method = caller?.callee.type === T.MemberExpression ? propertyName(caller.callee.property, caller.callee.computed) : null;
     if (method && PER_ELEMENT.has(method)) return refuse(`the call is in a callback of \`.${method}(…)\` (line ${facts.line(caller!)}), which runs once per element; a batch of one would go out for each`);
@@ -93,10 +95,7 @@ export function checkSingleBatch(
   const planned = planImports(parsed.ast, [{ specifier: helperSpecifier(parsed.ast, file, moduleKind, bridge?.path ?? helperPath, style), name: bridge ? AI_SDK_HELPER : endpoint.helper }], used);
   const [run] = planned.map((p) => p.local);
   const [imports, ...inserts] = importEdits(parsed.ast, parsed.text, moduleKind, provider ? [provider, ...planned] : planned, lastImport(parsed.ast));
-  const callText =
-    gateway && provider
-      ? `${parsed.text.slice(call.range[0], gateway.node.range[0])}${provider.local}${gateway.make.method ? `.${gateway.make.method}` : ''}('${gateway.id}')${parsed.text.slice(gateway.node.range[1], call.range[1])}`
-      : src(call);
+  const callText = gateway && provider ? withProviderModel(parsed.text, call, gateway, provider.local) : src(call);
   // The client and the request are evaluated where and in the order they were: the client, then the request.
   const batched = bridge ? `${run}([() => ${callText}])` : `${run}(${src(client)}, [${src(request)}])`;
   const edits: TextEdit[] = [{ range: [call.range[0], call.range[1]], newText: `${batched}.then((results) => results.get(0))` }, ...inserts, imports];

@@ -6,6 +6,9 @@ import type { Node } from '../parse/walk';
 export type { Node };
 export type FunctionLike = TSESTree.FunctionDeclaration | TSESTree.FunctionExpression | TSESTree.ArrowFunctionExpression;
 
+/** The loop statements: `for`, `for…of`, `for…in`, `while`, `do…while`. */
+export const LOOP_STATEMENTS: ReadonlySet<string> = new Set<string>([T.ForStatement, T.ForOfStatement, T.ForInStatement, T.WhileStatement, T.DoWhileStatement]);
+
 export function isFunctionLike(node: Node): node is FunctionLike {
   return node.type === T.FunctionDeclaration || node.type === T.FunctionExpression || node.type === T.ArrowFunctionExpression;
 }
