@@ -70,7 +70,7 @@ function choose(file: string, text: string, site: CallSite, helperPath: string, 
   // A queue fed once per run (the analysis says when) or at a module's top level would only ever send
   // batches of one: such a call goes as a batch of its one request where it stands, and where that is
   // refused its reason is the reason (the call is made once: there is no loop for a hoist either).
-  const single = (once: RunsOnce | null) => ({ strategy: SINGLE_BATCH, check: checkSingleBatch(file, text, site, helperPath, once, ast, style, modules) }) as const;
+  const single = (once: RunsOnce | null) => ({ strategy: SINGLE_BATCH, check: checkSingleBatch(file, text, site, helperPath, once, ast, style, modules, verdictOnly) }) as const;
   if (runsOnce) return single(runsOnce);
   const checked = checkBatchQueue(file, text, site, helperPath, ast, style, modules);
   if (!checked.ok && checked.reason === TOP_LEVEL) return single(null);

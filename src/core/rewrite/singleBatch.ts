@@ -52,6 +52,7 @@ export function checkSingleBatch(
   ast?: TSESTree.Program,
   style?: ModuleStyle,
   modules?: ModuleLookup,
+  verdictOnly = false,
 ): SingleCheck {
   // A schedule that runs more than once a day would start runs that overlap, each waiting for its own batch of one.
   if (once && 'schedule' in once && once.callsPerDay > 1) {
@@ -86,11 +87,18 @@ export function checkSingleBatch(
   const helperPath = helperPathFor(helperKind, openaiHelperPath);
   const moduleKind = isModuleCommonJs(file, parsed.ast, parsed.text, style) ? 'cjs' : 'esm';
   const bridge = target.aiSdk ? { path: aiSdkBridgePath(target.aiSdk.helperKind, helperPath), kind: target.aiSdk.helperKind, siblingExtension: '' } : undefined;
-  if (bridge) bridge.siblingExtension = importExtension(parsed.ast, moduleKind, file, bridge.path, style) ?? '';
-  const used = fileNames(parsed.ast);
   // A gateway id (`model: 'openai/gpt-5'`) becomes the provider's own model, as the loop hoist makes it: the
   // request then goes to the provider, into the batch (the plan's `gateway` has the package checked or added).
   const gateway = target.aiSdk?.gateway;
+  const changes = [waitsFor(once), target.aiSdk?.changes].filter(Boolean).join('; ');
+  const planWith = (edits: TextEdit[]): SingleCheck => ({
+    ok: true,
+    plan: { edits, moduleKind, helperKind, helperPath, ...(bridge ? { aiSdk: bridge } : {}), ...(gateway ? { gateway: gateway.provider } : {}), changes },
+  });
+  // Nothing below refuses: it builds the edits, which the audit's check does not need.
+  if (verdictOnly) return planWith([]);
+  if (bridge) bridge.siblingExtension = importExtension(parsed.ast, moduleKind, file, bridge.path, style) ?? '';
+  const used = fileNames(parsed.ast);
   const [provider] = gateway ? planImports(parsed.ast, [{ specifier: gateway.make.source, name: gateway.make.name }], used) : [];
   const planned = planImports(parsed.ast, [{ specifier: helperSpecifier(parsed.ast, file, moduleKind, bridge?.path ?? helperPath, style), name: bridge ? AI_SDK_HELPER : endpoint.helper }], used);
   const [run] = planned.map((p) => p.local);
@@ -99,11 +107,7 @@ export function checkSingleBatch(
   // The client and the request are evaluated where and in the order they were: the client, then the request.
   const batched = bridge ? `${run}([() => ${callText}])` : `${run}(${src(client)}, [${src(request)}])`;
   const edits: TextEdit[] = [{ range: [call.range[0], call.range[1]], newText: `${batched}.then((results) => results.get(0))` }, ...inserts, imports];
-  const changes = [waitsFor(once), target.aiSdk?.changes].filter(Boolean).join('; ');
-  return {
-    ok: true,
-    plan: { edits: keepComments(parsed.text, parsed.ast.comments ?? [], edits), moduleKind, helperKind, helperPath, ...(bridge ? { aiSdk: bridge } : {}), ...(gateway ? { gateway: gateway.provider } : {}), changes },
-  };
+  return planWith(keepComments(parsed.text, parsed.ast.comments ?? [], edits));
 }
 
 /** What the batch of one changes: the run waits for it. */
